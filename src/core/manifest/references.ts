@@ -1,0 +1,17 @@
+import { resolveArtifactPath } from '../repo-path.js';
+import type { Manifest } from './schema.js';
+
+/** Repository paths of every file a manifest references (unresolvable references left out). */
+export function referencedPaths(manifest: Manifest, manifestFile: string): string[] {
+  const { weights, ...files } = manifest.artifacts;
+  const refs = [
+    ...Object.values(files),
+    ...weights.map((w) => w.path),
+    ...(manifest.eval?.results ?? []).map((r) => r.path),
+    ...(manifest.eval?.suites ?? []).map((s) => s.dataset),
+  ].filter((ref): ref is string => typeof ref === 'string');
+  return refs.flatMap((ref) => {
+    const resolved = resolveArtifactPath(manifestFile, ref);
+    return resolved.ok ? [resolved.path] : [];
+  });
+}

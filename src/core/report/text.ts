@@ -1,0 +1,47 @@
+import type { Finding } from '../findings.js';
+import type { ModelChange } from '../semver/version-check.js';
+import type { ValidationReport } from '../validate.js';
+
+const MARK = { error: 'error', warning: 'warn ', info: 'info ' } as const;
+
+/** The terminal report: findings grouped by model, then the version changes, then one summary line. */
+export function toText(report: ValidationReport): string {
+  const lines: string[] = [];
+  const byModel = new Map<string, Finding[]>();
+  for (const f of report.findings) byModel.set(f.model, [...(byModel.get(f.model) ?? []), f]);
+  for (const model of report.models) {
+    const findings = byModel.get(model.name) ?? [];
+    byModel.delete(model.name);
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    lines.push(`${errors ? '✗' : '✓'} ${model.name} ${model.version}  (${model.path})`);
+    for (const f of findings) lines.push(...findingLines(f));
+  }
+  for (const [model, findings] of byModel) {
+    lines.push(`✗ ${model}`);
+    for (const f of findings) lines.push(...findingLines(f));
+  }
+  if (report.changes.length) {
+    lines.push('', `Changes against ${report.summary.base?.slice(0, 12) ?? 'the base'}:`);
+    for (const change of report.changes) lines.push(...changeLines(change));
+  }
+  const { errors, warnings, info, manifests, validated } = report.summary;
+  const scope = validated === manifests ? `${manifests} model(s)` : `${validated} of ${manifests} model(s) (changed since the base)`;
+  lines.push('', `${scope}: ${errors} error(s), ${warnings} warning(s), ${info} note(s)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function findingLines(f: Finding): string[] {
+  const where = f.line ? `${f.file}:${f.line}` : f.file;
+  const lines = [`  ${MARK[f.severity]} ${f.rule.padEnd(16)} ${f.message}`, `        ${''.padEnd(16)} at ${where}`];
+  if (f.fix && f.severity !== 'info') lines.push(`        ${''.padEnd(16)} fix: ${f.fix}`);
+  return lines;
+}
+
+function changeLines(change: ModelChange): string[] {
+  const head = `  ${change.model}: ${change.from ?? '(new)'} -> ${change.to}`;
+  if (change.status === 'new') return [`${head}  new model`];
+  if (change.status === 'restored') return [`${head}  restores a released version (rollback)`];
+  const lines = [`${head}  declared ${change.declared}, required ${change.required}`];
+  for (const r of change.reasons) lines.push(`      ${r.bump.padEnd(5)} ${r.file}: ${r.reason}`);
+  return lines;
+}

@@ -1,0 +1,102 @@
+import type { Finding } from '../findings.js';
+import type { ModelFacts } from '../model/facts.js';
+import { releaseTag } from '../tags.js';
+import { bumpCovers, declaredBump, type Bump } from './bump.js';
+import { changedPaths } from './content.js';
+import { requiredBump, type BumpReason, type ContentDigests } from './required-bump.js';
+
+/** How one model moved between the base and the change. */
+export interface ModelChange {
+  model: string;
+  path: string;
+  status: 'new' | 'changed' | 'unchanged' | 'restored';
+  from?: string;
+  to: string;
+  declared: Bump | 'backwards';
+  required: Bump;
+  reasons: BumpReason[];
+}
+
+export interface VersionInputs {
+  head: ModelFacts;
+  headDigests: ContentDigests;
+  base?: { facts: ModelFacts; digests: ContentDigests };
+  /** Versions of this model that have a release tag. */
+  released: ReadonlySet<string>;
+  /** Digests of the model as released under `version`, when that tag exists. */
+  releasedDigests(version: string): Promise<ContentDigests | undefined>;
+}
+
+/** SEMVER-BUMP and VERSION-EXISTS for one model, with the change summary the reports show. */
+export async function checkVersion(inputs: VersionInputs): Promise<{ change: ModelChange; findings: Finding[] }> {
+  const { head, headDigests, base, released } = inputs;
+  const to = head.manifest.version;
+  const at = (message: string, fix: string, rule: Finding['rule'] = 'SEMVER-BUMP'): Finding => ({
+    rule,
+    severity: 'error',
+    model: head.name,
+    file: head.manifestFile,
+    line: head.lineOf(['version']),
+    message,
+    fix,
+  });
+  const findings: Finding[] = [];
+
+  let restoresRelease = false;
+  if (released.has(to)) {
+    const tagged = await inputs.releasedDigests(to);
+    const differs = tagged ? changedPaths(tagged, headDigests) : [];
+    if (differs.length) {
+      findings.push(
+        at(
+          `${head.name} ${to} is already released (tag ${releaseTag(head.name, to)}) with different content: ${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''}`,
+          'Bump the version; released versions are immutable.',
+          'VERSION-EXISTS',
+        ),
+      );
+    } else restoresRelease = tagged !== undefined;
+  }
+
+  if (!base) {
+    return { change: { model: head.name, path: head.manifestFile, status: 'new', to, declared: 'major', required: 'none', reasons: [] }, findings };
+  }
+  const from = base.facts.manifest.version;
+  const required = requiredBump(base.facts, head, { base: base.digests, head: headDigests });
+  const declared = declaredBump(from, to);
+  const change: ModelChange = { model: head.name, path: head.manifestFile, status: 'changed', from, to, declared, required: required.bump, reasons: required.reasons };
+
+  if (declared === 'backwards') {
+    if (restoresRelease) return { change: { ...change, status: 'restored' }, findings };
+    findings.push(
+      at(
+        `${head.name} went back from ${from} to ${to}${released.has(to) ? ', and the content differs from that release' : `, which was never released (no tag ${releaseTag(head.name, to)})`}`,
+        'Versions only go up; to roll back, restore the released version exactly (modelgate rollback --plan shows how).',
+      ),
+    );
+    return { change, findings };
+  }
+  if (declared === 'none' && required.bump === 'none') return { change: { ...change, status: 'unchanged' }, findings };
+  if (!bumpCovers(declared, required.bump, from)) {
+    const list = required.reasons
+      .filter((r) => r.bump === required.bump)
+      .map((r) => `${r.file}: ${r.reason}`)
+      .slice(0, 5)
+      .join('; ');
+    findings.push(
+      at(
+        declared === 'none'
+          ? `${head.name} changed but its version is still ${to}; the change needs a ${required.bump} bump: ${list}`
+          : `${head.name} ${from} -> ${to} is a ${declared} bump, but the change needs ${required.bump}: ${list}`,
+        `Set version to ${suggest(from, required.bump)} or later.`,
+      ),
+    );
+  }
+  return { change, findings };
+}
+
+function suggest(from: string, bump: Bump): string {
+  const [major = 0, minor = 0, patch = 0] = from.split(/[.+-]/).map(Number);
+  if (bump === 'major') return `${major + 1}.0.0`;
+  if (bump === 'minor') return `${major}.${minor + 1}.0`;
+  return `${major}.${minor}.${patch + 1}`;
+}

@@ -1,0 +1,101 @@
+import { TokenizerFormatError, type AddedToken, type Tokenizer } from './model.js';
+import { Vocabulary } from './vocabulary.js';
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads a Hugging Face `tokenizer.json` (already JSON-parsed). */
+export function readTokenizerJson(json: unknown, file: string): Tokenizer {
+  if (!isObject(json) || !isObject(json.model)) {
+    throw new TokenizerFormatError(file, `${file} has no "model" object; it is not a tokenizer.json`);
+  }
+  const model = json.model;
+  const modelType = typeof model.type === 'string' ? model.type : inferModelType(model);
+  const vocab = readModelVocab(model, modelType, file);
+  const added = readAddedTokens(json.added_tokens, file);
+  const { vocab: _vocab, ...modelOptions } = model;
+  return {
+    format: 'tokenizer.json',
+    file,
+    modelType,
+    vocab,
+    added,
+    pipeline: {
+      model: stableJson(modelOptions),
+      normalizer: stableJson(json.normalizer ?? null),
+      pre_tokenizer: stableJson(json.pre_tokenizer ?? null),
+      post_processor: stableJson(json.post_processor ?? null),
+    },
+    prepends: prependedToken(json.post_processor),
+  };
+}
+
+// Old files omit model.type; the fields tell which model it is.
+function inferModelType(model: Json): string {
+  if ('merges' in model) return 'BPE';
+  if (Array.isArray(model.vocab)) return 'Unigram';
+  if ('continuing_subword_prefix' in model || 'max_input_chars_per_word' in model) return 'WordPiece';
+  return 'WordLevel';
+}
+
+function readModelVocab(model: Json, modelType: string, file: string): Vocabulary {
+  if (modelType === 'Unigram') {
+    if (!Array.isArray(model.vocab)) throw new TokenizerFormatError(file, `${file}: Unigram model.vocab must be a list`);
+    const pieces = model.vocab.map((entry: unknown, index: number) => {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
+        throw new TokenizerFormatError(file, `${file}: model.vocab[${index}] must be [piece, score]`);
+      }
+      return entry[0];
+    });
+    return Vocabulary.fromList(pieces);
+  }
+  if (!isObject(model.vocab)) throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
+  const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab);
+  if (invalid.length) {
+    throw new TokenizerFormatError(
+      file,
+      `${file}: model.vocab has ${invalid.length} entries whose id is not a non-negative integer (first: ${JSON.stringify(invalid[0])})`,
+    );
+  }
+  return vocabulary;
+}
+
+function readAddedTokens(list: unknown, file: string): AddedToken[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new TokenizerFormatError(file, `${file}: added_tokens must be a list`);
+  return list.map((entry: unknown, index) => {
+    if (!isObject(entry) || typeof entry.content !== 'string' || !Number.isSafeInteger(entry.id) || (entry.id as number) < 0) {
+      throw new TokenizerFormatError(file, `${file}: added_tokens[${index}] needs an integer "id" and a string "content"`);
+    }
+    return { id: entry.id as number, content: entry.content, special: entry.special === true, source: file };
+  });
+}
+
+/** The special token a post-processor puts before a single sequence. */
+function prependedToken(processor: unknown): string | undefined {
+  if (!isObject(processor)) return undefined;
+  switch (processor.type) {
+    case 'TemplateProcessing': {
+      const first: unknown = Array.isArray(processor.single) ? processor.single[0] : undefined;
+      const special = isObject(first) && isObject(first.SpecialToken) ? first.SpecialToken : undefined;
+      return typeof special?.id === 'string' ? special.id : undefined;
+    }
+    case 'BertProcessing':
+    case 'RobertaProcessing':
+      return Array.isArray(processor.cls) && typeof processor.cls[0] === 'string' ? processor.cls[0] : undefined;
+    case 'Sequence':
+      return Array.isArray(processor.processors)
+        ? processor.processors.map(prependedToken).find((token) => token !== undefined)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** JSON with sorted keys, so that reordering a file's keys is not a change. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  );
+}

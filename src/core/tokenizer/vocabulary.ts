@@ -1,0 +1,78 @@
+/**
+ * A tokenizer's base vocabulary (token string <-> id), whatever file it came
+ * from. Lookups use own properties only, so tokens such as "constructor" or
+ * "__proto__" never hit Object.prototype.
+ */
+export class Vocabulary {
+  private reverse?: (string | undefined)[];
+
+  private constructor(
+    private readonly ids: Readonly<Record<string, number>> | ReadonlyMap<string, number>,
+    /** Number of entries. */
+    readonly size: number,
+    /** Highest id, -1 for an empty vocabulary. */
+    readonly maxId: number,
+  ) {}
+
+  /** From a `{token: id}` object (tokenizer.json BPE/WordPiece/WordLevel, vocab.json). Returns the entries that are not integer ids. */
+  static fromObject(ids: Record<string, unknown>): { vocabulary: Vocabulary; invalid: string[] } {
+    let size = 0;
+    let maxId = -1;
+    const invalid: string[] = [];
+    for (const token in ids) {
+      if (!Object.hasOwn(ids, token)) continue;
+      const id = ids[token];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+        invalid.push(token);
+        continue;
+      }
+      size += 1;
+      if (id > maxId) maxId = id;
+    }
+    return { vocabulary: new Vocabulary(ids as Record<string, number>, size, maxId), invalid };
+  }
+
+  /** From a list where the index is the id (vocab.txt, Unigram, SentencePiece). The first occurrence of a duplicate wins. */
+  static fromList(tokens: readonly string[]): Vocabulary {
+    const map = new Map<string, number>();
+    tokens.forEach((token, id) => {
+      if (!map.has(token)) map.set(token, id);
+    });
+    const vocabulary = new Vocabulary(map, tokens.length, tokens.length - 1);
+    vocabulary.reverse = [...tokens];
+    return vocabulary;
+  }
+
+  /** The id of `token`, if the vocabulary has it. */
+  idOf(token: string): number | undefined {
+    if (this.ids instanceof Map) return this.ids.get(token);
+    const ids = this.ids as Readonly<Record<string, number>>;
+    if (!Object.hasOwn(ids, token)) return undefined;
+    const id = ids[token];
+    return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+  }
+
+  /** The token at `id` (built on first use). */
+  tokenAt(id: number): string | undefined {
+    this.reverse ??= this.buildReverse();
+    return this.reverse[id];
+  }
+
+  /** Every `[token, id]` pair. */
+  *entries(): IterableIterator<[string, number]> {
+    if (this.ids instanceof Map) {
+      yield* this.ids.entries();
+      return;
+    }
+    for (const token in this.ids) {
+      const id = this.idOf(token);
+      if (id !== undefined) yield [token, id];
+    }
+  }
+
+  private buildReverse(): (string | undefined)[] {
+    const reverse = new Array<string | undefined>(this.maxId + 1);
+    for (const [token, id] of this.entries()) if (reverse[id] === undefined) reverse[id] = token;
+    return reverse;
+  }
+}

@@ -1,0 +1,120 @@
+import { posix } from 'node:path';
+import { countBySeverity, sortFindings, type Finding } from './findings.js';
+import type { LoadedModel } from './model/facts.js';
+import { decodeUtf8, loadModel } from './model/load-model.js';
+import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
+import { referencedPaths } from './manifest/references.js';
+import type { Repository } from './repository.js';
+import { checkCompatibility } from './rules/index.js';
+import { contentDigests } from './semver/content.js';
+import { checkVersion, type ModelChange } from './semver/version-check.js';
+import { releaseTag, releasedVersions } from './tags.js';
+import { bumpRank, type Bump } from './semver/bump.js';
+
+export interface ValidateOptions {
+  /** Manifest globs (from .github/modelgate.yml). */
+  manifests: readonly string[];
+  /** Compare with this git ref: only changed models are validated, and version bumps are checked. */
+  base?: string;
+  progress?: (message: string) => void;
+}
+
+/** The outcome of `modelgate validate`: the JSON contract of DESIGN.md section 3. */
+export interface ValidationReport {
+  models: { name: string; version: string; path: string }[];
+  findings: Finding[];
+  changes: ModelChange[];
+  summary: {
+    errors: number;
+    warnings: number;
+    info: number;
+    /** Manifests found, and how many of them were validated (fewer with a base). */
+    manifests: number;
+    validated: number;
+    /** The largest bump any change requires. */
+    requiredBump: Bump;
+    base?: string;
+  };
+}
+
+/** Validates the registry: every model, or with a base only those the change touches. */
+export async function validate(repo: Repository, options: ValidateOptions): Promise<ValidationReport> {
+  const manifests = await repo.findManifests(options.manifests);
+  const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
+  const selected = base ? await selectChanged(repo, manifests, base) : manifests;
+  const released = base ? releasedVersions(await repo.tags()) : new Map<string, Set<string>>();
+  const baseManifests = base ? new Set(await repo.findManifestsAt(base, options.manifests)) : new Set<string>();
+
+  const findings: Finding[] = [];
+  const models: ValidationReport['models'] = [];
+  const changes: ModelChange[] = [];
+  for (const [index, file] of selected.entries()) {
+    options.progress?.(`[${index + 1}/${selected.length}] ${file}`);
+    const loaded = await loadModel(repo.worktree, file, { progress: options.progress });
+    findings.push(...loaded.findings);
+    const facts = loaded.facts;
+    if (!facts) continue;
+    models.push({ name: facts.name, version: facts.manifest.version, path: file });
+    findings.push(...checkCompatibility(facts));
+    if (!base) continue;
+    const baseLoaded = baseManifests.has(file) ? await loadModel(repo.at(base), file) : undefined;
+    const version = await checkVersion({
+      head: facts,
+      headDigests: await contentDigests(repo.worktree, facts),
+      base: baseLoaded?.facts && (await withDigests(repo, base, baseLoaded)),
+      released: released.get(facts.name) ?? new Set(),
+      releasedDigests: async (v) => {
+        const tag = releaseTag(facts.name, v);
+        const atTag = await loadModel(repo.at(tag), file);
+        return atTag.facts ? contentDigests(repo.at(tag), atTag.facts) : undefined;
+      },
+    });
+    findings.push(...version.findings);
+    if (version.change.status !== 'unchanged') changes.push(version.change);
+  }
+
+  const counts = countBySeverity(findings);
+  return {
+    models,
+    findings: sortFindings(findings),
+    changes,
+    summary: {
+      errors: counts.error,
+      warnings: counts.warning,
+      info: counts.info,
+      manifests: manifests.length,
+      validated: selected.length,
+      requiredBump: changes.reduce<Bump>((max, c) => (bumpRank(c.required) > bumpRank(max) ? c.required : max), 'none'),
+      ...(base ? { base } : {}),
+    },
+  };
+}
+
+async function withDigests(repo: Repository, base: string, loaded: LoadedModel) {
+  const facts = loaded.facts!;
+  return { facts, digests: await contentDigests(repo.at(base), facts) };
+}
+
+/**
+ * The manifests a change touches: the manifest itself, a file in its folder,
+ * or (read only when some changed file lies outside every manifest folder) a
+ * file it references from elsewhere.
+ */
+async function selectChanged(repo: Repository, manifests: readonly string[], base: string): Promise<string[]> {
+  const changed = await repo.changedSince(base);
+  if (!changed.length) return [];
+  const dirs = new Map(manifests.map((m) => [m, posix.dirname(m)]));
+  const inside = (file: string, dir: string) => dir === '.' || file.startsWith(`${dir}/`);
+  const selected = new Set(manifests.filter((m) => changed.some((f) => f === m || inside(f, dirs.get(m)!))));
+  const unclaimed = changed.filter((f) => ![...selected].some((m) => inside(f, dirs.get(m)!)));
+  if (unclaimed.length) {
+    const wanted = new Set(unclaimed);
+    for (const manifest of manifests) {
+      if (selected.has(manifest)) continue;
+      const read = await repo.worktree.read(manifest, MANIFEST_MAX_BYTES);
+      const parsed = read.ok ? parseManifest(decodeUtf8(read.value), manifest) : undefined;
+      if (parsed?.manifest && referencedPaths(parsed.manifest, manifest).some((f) => wanted.has(f))) selected.add(manifest);
+    }
+  }
+  return manifests.filter((m) => selected.has(m));
+}

@@ -1,0 +1,84 @@
+import picomatch from 'picomatch';
+import { glob } from 'tinyglobby';
+import { CommandError, type Repository } from '../core/repository.js';
+import { FileSystemSource } from './fs-source.js';
+import { GitError, gitText } from './git.js';
+import { GitRefSource } from './git-source.js';
+
+const IGNORED = ['**/node_modules/**', '**/.git/**'];
+
+/** A model registry in a folder of a local git clone (or a plain folder, for validation without a base). */
+export class GitRepository implements Repository {
+  readonly worktree: FileSystemSource;
+  private readonly refs = new Map<string, GitRefSource>();
+  private prefix?: Promise<string>;
+
+  constructor(private readonly root: string) {
+    this.worktree = new FileSystemSource(root);
+  }
+
+  at(ref: string): GitRefSource {
+    let source = this.refs.get(ref);
+    if (!source) {
+      source = new GitRefSource(this.root, ref, () => this.showPrefix());
+      this.refs.set(ref, source);
+    }
+    return source;
+  }
+
+  async findManifests(patterns: readonly string[]): Promise<string[]> {
+    const found = await glob([...patterns], { cwd: this.root, onlyFiles: true, ignore: IGNORED, expandDirectories: false });
+    return found.sort();
+  }
+
+  async findManifestsAt(ref: string, patterns: readonly string[]): Promise<string[]> {
+    const match = picomatch([...patterns], { dot: false });
+    return (await this.at(ref).paths()).filter((p) => match(p)).sort();
+  }
+
+  async changedSince(ref: string): Promise<string[]> {
+    const [diff, untracked] = await Promise.all([
+      this.git(['diff', '--name-only', '-z', '--no-renames', '--relative', ref, '--']),
+      this.git(['ls-files', '--others', '--exclude-standard', '-z']),
+    ]);
+    const paths = new Set([...diff.split('\0'), ...untracked.split('\0')].filter(Boolean));
+    return [...paths].sort();
+  }
+
+  async mergeBase(ref: string): Promise<string> {
+    await this.showPrefix();
+    let commit: string;
+    try {
+      commit = (await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+    } catch {
+      throw new CommandError(
+        `the base ref "${ref}" does not exist in ${this.root}`,
+        'Fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0), or pass a ref that exists.',
+      );
+    }
+    try {
+      return (await this.git(['merge-base', commit, 'HEAD'])).trim();
+    } catch {
+      return commit; // no common history (a shallow clone): compare with the ref itself
+    }
+  }
+
+  async tags(): Promise<string[]> {
+    const out = await this.git(['tag', '--list']);
+    return out.split('\n').filter(Boolean);
+  }
+
+  private showPrefix(): Promise<string> {
+    this.prefix ??= this.git(['rev-parse', '--show-prefix'])
+      .then((p) => p.trim())
+      .catch((error: unknown) => {
+        const detail = error instanceof GitError ? error.stderr.trim() : String(error);
+        throw new CommandError(`${this.root} is not inside a git repository (${detail})`, 'Run in a git clone, or drop --base.');
+      });
+    return this.prefix;
+  }
+
+  private git(args: string[]): Promise<string> {
+    return gitText(this.root, args);
+  }
+}

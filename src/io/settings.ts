@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { CommandError } from '../core/repository.js';
+
+/** Repository-wide settings from `.github/modelgate.yml` (Probot's convention). */
+export interface Settings {
+  /** Globs that find model manifests, relative to the repository root. */
+  manifests: string[];
+}
+
+export const SETTINGS_FILE = '.github/modelgate.yml';
+export const DEFAULT_MANIFESTS = ['models/**/model.yaml'];
+
+const schema = z.looseObject({
+  manifests: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+});
+
+/** Reads the settings file under `root`; a missing file means defaults, a broken one is a CommandError (exit 2). */
+export async function readSettings(root: string): Promise<Settings> {
+  let text: string;
+  try {
+    text = await readFile(join(root, SETTINGS_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { manifests: DEFAULT_MANIFESTS };
+    throw new CommandError(`${SETTINGS_FILE} cannot be read: ${(error as Error).message}`);
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    throw new CommandError(`${SETTINGS_FILE} is not valid YAML: ${yamlError.message.split('\n')[0]}`, 'Fix the YAML syntax.');
+  }
+  const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CommandError(`${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`, 'manifests is a glob or a list of globs.');
+  }
+  const manifests = parsed.data.manifests;
+  return { manifests: manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests };
+}
