@@ -26,7 +26,7 @@ export interface ParsedManifest {
  */
 export function parseManifest(text: string, file: string): ParsedManifest {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
   const lineOfOffset = (offset: number) => lineCounter.linePos(offset).line;
   const lineOf = (path: YamlPath) => lineOfPath(doc, path, lineOfOffset);
   const fail = (message: string, line?: number, fix?: string): ParsedManifest => ({
@@ -58,7 +58,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
       ? (value as { name: string }).name
       : undefined;
   const model = rawName ?? file;
-  const result = manifestSchema.safeParse(value);
+  const result = manifestSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
     const findings: Finding[] = result.error.issues.map((issue) => {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -71,7 +71,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
         model,
         file,
         line: lineOf(linePath),
-        message: `${file}: ${where}${describeIssue(issue.code, issue.message, keys)}`,
+        message: `${file}: ${where}${describeIssue(issue, keys)}`,
         fix: 'See schema/model.schema.json for the manifest format.',
       };
     });
@@ -80,9 +80,13 @@ export function parseManifest(text: string, file: string): ParsedManifest {
   return { file, manifest: result.data, rawName, findings: [], lineOf };
 }
 
-function describeIssue(code: string, message: string, keys: readonly unknown[]): string {
-  if (code === 'unrecognized_keys') return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${String(k)}"`).join(', ')}`;
-  return message;
+function describeIssue(issue: { code: string; message: string; expected?: unknown; input?: unknown }, keys: readonly unknown[]): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${String(k)}"`).join(', ')}`;
+  // `version: 1.3` is a YAML number: say so, rather than zod's "expected string, received number".
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
+    return `YAML read ${String(issue.input)} as a ${typeof issue.input}; write it as a quoted string ("${String(issue.input)}")`;
+  }
+  return issue.message;
 }
 
 function lineOfPath(doc: Document, path: YamlPath, lineOfOffset: (o: number) => number): number | undefined {

@@ -203,7 +203,7 @@ class ModelLoader {
       }
       const stat = await this.source.stat(resolved.path);
       if (stat.kind !== 'file') {
-        this.add('SHARDS', 'error', 'weights_index', `${where}, but ${resolved.path} is ${describeStat(stat)}`, 'Add the shard (or its Git LFS pointer) or fix the index.', resolved.path);
+        this.add('SHARDS', 'error', 'weights_index', `${where}, but ${resolved.path} ${describeStat(stat)}`, 'Add the shard (or its Git LFS pointer) or fix the index.', resolved.path);
         continue;
       }
       const head = await this.source.readRange(resolved.path, 0, LFS_POINTER_MAX_BYTES + 1);

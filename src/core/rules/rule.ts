@@ -25,6 +25,6 @@ export function finding(facts: ModelFacts, report: Report): Finding {
 
 /** Formats a list of values for a message, capped. */
 export function preview(items: readonly unknown[], max = 5): string {
-  const shown = items.slice(0, max).map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v)));
+  const shown = items.slice(0, max).map(String);
   return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
 }

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixturePath, type RealTokenizer } from '../setup/fixture-packages.js';
+import type { TempRegistry } from './registry.js';
+
+const CONFIGS = join(import.meta.dirname, '..', 'fixtures', 'configs');
+
+export interface RealModelOptions {
+  /** Model name in the manifest (default: the fixture name with - for _). */
+  name?: string;
+  version?: string;
+  description?: string;
+  /** Extra manifest keys, merged over the defaults (artifacts merged too). */
+  manifest?: Record<string, unknown>;
+  artifacts?: Record<string, unknown>;
+}
+
+/**
+ * Writes a model that uses a real tokenizer (tokenizer.json and
+ * tokenizer_config.json as the model's authors published them) and its
+ * published config.json and generation_config.json, with a manifest.
+ * Returns the model folder.
+ */
+export function addRealModel(registry: TempRegistry, tokenizer: RealTokenizer, options: RealModelOptions = {}): string {
+  const name = options.name ?? tokenizer.replaceAll('_', '-');
+  const dir = `models/${name}`;
+  registry.copy(fixturePath.tokenizerJson(tokenizer), `${dir}/tokenizer.json`);
+  registry.copy(fixturePath.tokenizerConfig(tokenizer), `${dir}/tokenizer_config.json`);
+  registry.write(`${dir}/config.json`, readFileSync(join(CONFIGS, tokenizer, 'config.json')));
+  registry.write(`${dir}/generation_config.json`, readFileSync(join(CONFIGS, tokenizer, 'generation_config.json')));
+  registry.writeManifest(`${dir}/model.yaml`, {
+    apiVersion: 'modelgate.dev/v1',
+    kind: 'Model',
+    name,
+    version: options.version ?? '1.0.0',
+    description: options.description ?? `${tokenizer} test model`,
+    ...options.manifest,
+    artifacts: {
+      config: 'config.json',
+      generation_config: 'generation_config.json',
+      tokenizer: 'tokenizer.json',
+      tokenizer_config: 'tokenizer_config.json',
+      ...options.artifacts,
+    },
+  });
+  return dir;
+}
+
+/** A manifest with the given artifacts and nothing else. */
+export function manifestWith(name: string, artifacts: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return { apiVersion: 'modelgate.dev/v1', kind: 'Model', name, version: '1.0.0', ...extra, artifacts };
+}
