@@ -53,7 +53,7 @@ describe('parseManifest', () => {
   it('refuses duplicate keys', () => {
     const parsed = parseManifest(VALID.replace('kind: Model', 'kind: Model\nname: other'), 'm.yaml');
     expect(parsed.findings[0]!.message).toMatch(/not valid YAML: .*unique/i);
-    expect(parsed.findings[0]!.line).toBe(3);
+    expect(parsed.findings[0]!.line).toBe(4); // the second name
   });
 
   it('reports truncated YAML with its line', () => {
