@@ -15524,7 +15524,7 @@ const MAX_ALIAS_COUNT = 100;
  */
 function parseManifest(text, file) {
     const lineCounter = new distExports.LineCounter();
-    const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
     const lineOfOffset = (offset) => lineCounter.linePos(offset).line;
     const lineOf = (path) => lineOfPath(doc, path, lineOfOffset);
     const fail = (message, line, fix) => ({
@@ -15547,7 +15547,7 @@ function parseManifest(text, file) {
         ? value.name
         : undefined;
     const model = rawName ?? file;
-    const result = manifestSchema.safeParse(value);
+    const result = manifestSchema.safeParse(value, { reportInput: true });
     if (!result.success) {
         const findings = result.error.issues.map((issue) => {
             const path = issue.path.filter((p) => typeof p !== 'symbol');
@@ -15560,7 +15560,7 @@ function parseManifest(text, file) {
                 model,
                 file,
                 line: lineOf(linePath),
-                message: `${file}: ${where}${describeIssue(issue.code, issue.message, keys)}`,
+                message: `${file}: ${where}${describeIssue(issue, keys)}`,
                 fix: 'See schema/model.schema.json for the manifest format.',
             };
         });
@@ -15568,10 +15568,14 @@ function parseManifest(text, file) {
     }
     return { file, manifest: result.data, rawName, findings: [], lineOf };
 }
-function describeIssue(code, message, keys) {
-    if (code === 'unrecognized_keys')
+function describeIssue(issue, keys) {
+    if (issue.code === 'unrecognized_keys')
         return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${String(k)}"`).join(', ')}`;
-    return message;
+    // `version: 1.3` is a YAML number: say so, rather than zod's "expected string, received number".
+    if (issue.code === 'invalid_type' && issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
+        return `YAML read ${String(issue.input)} as a ${typeof issue.input}; write it as a quoted string ("${String(issue.input)}")`;
+    }
+    return issue.message;
 }
 function lineOfPath(doc, path, lineOfOffset) {
     let node = doc.contents;
@@ -17055,7 +17059,7 @@ class ModelLoader {
             }
             const stat = await this.source.stat(resolved.path);
             if (stat.kind !== 'file') {
-                this.add('SHARDS', 'error', 'weights_index', `${where}, but ${resolved.path} is ${describeStat(stat)}`, 'Add the shard (or its Git LFS pointer) or fix the index.', resolved.path);
+                this.add('SHARDS', 'error', 'weights_index', `${where}, but ${resolved.path} ${describeStat(stat)}`, 'Add the shard (or its Git LFS pointer) or fix the index.', resolved.path);
                 continue;
             }
             const head = await this.source.readRange(resolved.path, 0, LFS_POINTER_MAX_BYTES + 1);
@@ -17274,7 +17278,7 @@ function finding(facts, report) {
 }
 /** Formats a list of values for a message, capped. */
 function preview(items, max = 5) {
-    const shown = items.slice(0, max).map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v)));
+    const shown = items.slice(0, max).map(String);
     return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
 }
 
