@@ -15,6 +15,14 @@ const shared = {
 };
 
 export default [
-  { input: 'build/action/index.js', output: { file: 'dist/index.js', format: 'es', inlineDynamicImports: true }, ...shared },
-  { input: 'build/cli/index.js', output: { file: 'dist/cli.js', format: 'es', inlineDynamicImports: true }, ...shared },
+  {
+    input: 'build/action/index.js',
+    output: { file: 'dist/index.js', format: 'es', inlineDynamicImports: true },
+    ...shared,
+  },
+  {
+    input: 'build/cli/index.js',
+    output: { file: 'dist/cli.js', format: 'es', inlineDynamicImports: true },
+    ...shared,
+  },
 ];

@@ -32,7 +32,8 @@ export async function main(argv: readonly string[], out: Output): Promise<number
       out.stdout(`${VERSION}\n`);
       return 0;
     }
-    if (command !== 'validate') throw new CommandError(`unknown command "${command}"`, "Run 'modelgate --help' for the commands.");
+    if (command !== 'validate')
+      throw new CommandError(`unknown command "${command}"`, "Run 'modelgate --help' for the commands.");
     const { values } = parseArgs({
       args: [...rest],
       options: {
@@ -49,7 +50,8 @@ export async function main(argv: readonly string[], out: Output): Promise<number
       return 0;
     }
     const format = values.format as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format)) throw new CommandError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+    if (!FORMATS.includes(format))
+      throw new CommandError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
     if (values.root !== undefined) await requireDirectory(values.root);
     if (values.base !== undefined && !values.base.trim()) throw new CommandError('--base needs a git ref');
     return await runValidate({ root: values.root, base: values.base, format }, out);
@@ -65,7 +67,8 @@ async function requireDirectory(path: string): Promise<void> {
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof CommandError) return `modelgate: ${error.message}\n${error.fix ? `  fix: ${error.fix}\n` : ''}`;
+  if (error instanceof CommandError)
+    return `modelgate: ${error.message}\n${error.fix ? `  fix: ${error.fix}\n` : ''}`;
   const code = (error as { code?: string }).code;
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
     return `modelgate: ${(error as Error).message}\n  fix: run 'modelgate validate --help'\n`;

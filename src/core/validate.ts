@@ -43,7 +43,9 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
   const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
   const selected = base ? await selectChanged(repo, manifests, base) : manifests;
   const released = base ? releasedVersions(await repo.tags()) : new Map<string, Set<string>>();
-  const baseManifests = base ? new Set(await repo.findManifestsAt(base, options.manifests)) : new Set<string>();
+  const baseManifests = base
+    ? new Set(await repo.findManifestsAt(base, options.manifests))
+    : new Set<string>();
 
   const findings: Finding[] = [];
   const models: ValidationReport['models'] = [];
@@ -84,7 +86,10 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
       info: counts.info,
       manifests: manifests.length,
       validated: selected.length,
-      requiredBump: changes.reduce<Bump>((max, c) => (bumpRank(c.required) > bumpRank(max) ? c.required : max), 'none'),
+      requiredBump: changes.reduce<Bump>(
+        (max, c) => (bumpRank(c.required) > bumpRank(max) ? c.required : max),
+        'none',
+      ),
       ...(base ? { base } : {}),
     },
   };
@@ -100,7 +105,11 @@ async function withDigests(repo: Repository, base: string, loaded: LoadedModel) 
  * or (read only when some changed file lies outside every manifest folder) a
  * file it references from elsewhere.
  */
-async function selectChanged(repo: Repository, manifests: readonly string[], base: string): Promise<string[]> {
+async function selectChanged(
+  repo: Repository,
+  manifests: readonly string[],
+  base: string,
+): Promise<string[]> {
   const changed = await repo.changedSince(base);
   if (!changed.length) return [];
   const dirs = new Map(manifests.map((m) => [m, posix.dirname(m)]));
@@ -113,7 +122,8 @@ async function selectChanged(repo: Repository, manifests: readonly string[], bas
       if (selected.has(manifest)) continue;
       const read = await repo.worktree.read(manifest, MANIFEST_MAX_BYTES);
       const parsed = read.ok ? parseManifest(decodeUtf8(read.value), manifest) : undefined;
-      if (parsed?.manifest && referencedPaths(parsed.manifest, manifest).some((f) => wanted.has(f))) selected.add(manifest);
+      if (parsed?.manifest && referencedPaths(parsed.manifest, manifest).some((f) => wanted.has(f)))
+        selected.add(manifest);
     }
   }
   return manifests.filter((m) => selected.has(m));

@@ -25,22 +25,31 @@ export class FileSystemSource implements ArtifactSource {
 
   async read(path: string, maxBytes: number): Promise<Read<Uint8Array>> {
     const located = await this.locate(path);
-    if (located.kind !== 'file') return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
+    if (located.kind !== 'file')
+      return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
     if (located.size > maxBytes) {
-      return { ok: false, problem: { kind: 'too-large', detail: `it is ${located.size} bytes, more than the ${maxBytes} read for this kind of file` } };
+      return {
+        ok: false,
+        problem: {
+          kind: 'too-large',
+          detail: `it is ${located.size} bytes, more than the ${maxBytes} read for this kind of file`,
+        },
+      };
     }
     return this.range(located.real, 0, located.size);
   }
 
   async readRange(path: string, offset: number, length: number): Promise<Read<Uint8Array>> {
     const located = await this.locate(path);
-    if (located.kind !== 'file') return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
+    if (located.kind !== 'file')
+      return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
     return this.range(located.real, offset, Math.max(0, Math.min(length, located.size - offset)));
   }
 
   async sha256(path: string): Promise<Read<{ sha256: string; size: number }>> {
     const located = await this.locate(path);
-    if (located.kind !== 'file') return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
+    if (located.kind !== 'file')
+      return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
     const hash = createHash('sha256');
     let size = 0;
     try {
@@ -72,7 +81,12 @@ export class FileSystemSource implements ArtifactSource {
     }
   }
 
-  private async locate(path: string): Promise<(SourceStat & { kind: Exclude<SourceStat['kind'], 'file'> }) | { kind: 'file'; size: number; real: string }> {
+  private async locate(
+    path: string,
+  ): Promise<
+    | (SourceStat & { kind: Exclude<SourceStat['kind'], 'file'> })
+    | { kind: 'file'; size: number; real: string }
+  > {
     const rootReal = await (this.rootReal ??= realpath(this.root));
     const absolute = join(this.root, path);
     let real: string;
@@ -87,7 +101,8 @@ export class FileSystemSource implements ArtifactSource {
       return { kind: 'outside', detail: `is a symlink to ${target}, outside the repository` };
     }
     const info = await stat(real);
-    if (!info.isFile()) return { kind: 'not-a-file', detail: info.isDirectory() ? 'is a directory' : 'is not a regular file' };
+    if (!info.isFile())
+      return { kind: 'not-a-file', detail: info.isDirectory() ? 'is a directory' : 'is not a regular file' };
     return { kind: 'file', size: info.size, real };
   }
 }

@@ -27,7 +27,12 @@ export class GitRepository implements Repository {
   }
 
   async findManifests(patterns: readonly string[]): Promise<string[]> {
-    const found = await glob([...patterns], { cwd: this.root, onlyFiles: true, ignore: IGNORED, expandDirectories: false });
+    const found = await glob([...patterns], {
+      cwd: this.root,
+      onlyFiles: true,
+      ignore: IGNORED,
+      expandDirectories: false,
+    });
     return found.sort();
   }
 
@@ -49,7 +54,9 @@ export class GitRepository implements Repository {
     await this.showPrefix();
     let commit: string;
     try {
-      commit = (await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+      commit = (
+        await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
+      ).trim();
     } catch {
       throw new CommandError(
         `the base ref "${ref}" does not exist in ${this.root}`,
@@ -73,7 +80,10 @@ export class GitRepository implements Repository {
       .then((p) => p.trim())
       .catch((error: unknown) => {
         const detail = error instanceof GitError ? error.stderr.trim() : String(error);
-        throw new CommandError(`${this.root} is not inside a git repository (${detail})`, 'Run in a git clone, or drop --base.');
+        throw new CommandError(
+          `${this.root} is not inside a git repository (${detail})`,
+          'Run in a git clone, or drop --base.',
+        );
       });
     return this.prefix;
   }

@@ -33,8 +33,12 @@ export class GitRefSource implements ArtifactSource {
 
   async stat(path: string): Promise<SourceStat> {
     const entry = (await this.entries()).get(path);
-    if (!entry) return (await this.isDirectory(path)) ? { kind: 'not-a-file', detail: 'is a directory' } : { kind: 'missing' };
-    if (entry.mode === '120000') return { kind: 'outside', detail: `is a symlink at ${this.ref}; artifacts must be regular files` };
+    if (!entry)
+      return (await this.isDirectory(path))
+        ? { kind: 'not-a-file', detail: 'is a directory' }
+        : { kind: 'missing' };
+    if (entry.mode === '120000')
+      return { kind: 'outside', detail: `is a symlink at ${this.ref}; artifacts must be regular files` };
     if (entry.mode === '160000') return { kind: 'not-a-file', detail: 'is a git submodule' };
     return { kind: 'file', size: entry.size };
   }
@@ -43,7 +47,13 @@ export class GitRefSource implements ArtifactSource {
     const entry = await this.file(path);
     if (!entry.ok) return entry;
     if (entry.value.size > maxBytes) {
-      return { ok: false, problem: { kind: 'too-large', detail: `it is ${entry.value.size} bytes at ${this.ref}, more than the ${maxBytes} read for this kind of file` } };
+      return {
+        ok: false,
+        problem: {
+          kind: 'too-large',
+          detail: `it is ${entry.value.size} bytes at ${this.ref}, more than the ${maxBytes} read for this kind of file`,
+        },
+      };
     }
     return { ok: true, value: await git(this.cwd, ['cat-file', 'blob', entry.value.oid]) };
   }
@@ -73,7 +83,13 @@ export class GitRefSource implements ArtifactSource {
   private async file(path: string): Promise<Read<TreeEntry>> {
     const stat = await this.stat(path);
     if (stat.kind !== 'file') {
-      return { ok: false, problem: { kind: stat.kind, detail: stat.kind === 'missing' ? `it does not exist at ${this.ref}` : stat.detail } };
+      return {
+        ok: false,
+        problem: {
+          kind: stat.kind,
+          detail: stat.kind === 'missing' ? `it does not exist at ${this.ref}` : stat.detail,
+        },
+      };
     }
     return { ok: true, value: (await this.entries()).get(path)! };
   }

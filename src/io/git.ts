@@ -19,8 +19,14 @@ export function git(cwd: string, args: readonly string[]): Promise<Buffer> {
     execFile(
       'git',
       args,
-      { cwd, encoding: 'buffer', maxBuffer: MAX_OUTPUT, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
-      (error, stdout, stderr) => (error ? reject(new GitError(args, stderr.toString() || error.message)) : resolve(stdout)),
+      {
+        cwd,
+        encoding: 'buffer',
+        maxBuffer: MAX_OUTPUT,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      },
+      (error, stdout, stderr) =>
+        error ? reject(new GitError(args, stderr.toString() || error.message)) : resolve(stdout),
     );
   });
 }
@@ -31,7 +37,11 @@ export async function gitText(cwd: string, args: readonly string[]): Promise<str
 }
 
 /** Streams a blob's bytes to `onChunk`; `onChunk` returns false to stop early. */
-export function streamBlob(cwd: string, oid: string, onChunk: (chunk: Buffer) => boolean | void): Promise<void> {
+export function streamBlob(
+  cwd: string,
+  oid: string,
+  onChunk: (chunk: Buffer) => boolean | void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['cat-file', 'blob', oid], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -45,6 +55,8 @@ export function streamBlob(cwd: string, oid: string, onChunk: (chunk: Buffer) =>
       }
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 || stopped ? resolve() : reject(new GitError(['cat-file', 'blob', oid], stderr))));
+    child.on('close', (code) =>
+      code === 0 || stopped ? resolve() : reject(new GitError(['cat-file', 'blob', oid], stderr)),
+    );
   });
 }

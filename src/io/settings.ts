@@ -29,13 +29,22 @@ export async function readSettings(root: string): Promise<Settings> {
   const doc = parseDocument(text, { uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    throw new CommandError(`${SETTINGS_FILE} is not valid YAML: ${yamlError.message.split('\n')[0]}`, 'Fix the YAML syntax.');
+    throw new CommandError(
+      `${SETTINGS_FILE} is not valid YAML: ${yamlError.message.split('\n')[0]}`,
+      'Fix the YAML syntax.',
+    );
   }
   const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CommandError(`${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`, 'manifests is a glob or a list of globs.');
+    throw new CommandError(
+      `${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`,
+      'manifests is a glob or a list of globs.',
+    );
   }
   const manifests = parsed.data.manifests;
-  return { manifests: manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests };
+  return {
+    manifests:
+      manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
+  };
 }

@@ -15,7 +15,11 @@ const ACTION = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
  */
 function runAction(workspace: string, inputs: Record<string, string>, event: object = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'modelgate-action-'));
-  const files = { output: join(dir, 'output'), summary: join(dir, 'summary'), event: join(dir, 'event.json') };
+  const files = {
+    output: join(dir, 'output'),
+    summary: join(dir, 'summary'),
+    event: join(dir, 'event.json'),
+  };
   writeFileSync(files.output, '');
   writeFileSync(files.summary, '');
   writeFileSync(files.event, JSON.stringify(event));
@@ -53,9 +57,13 @@ describe('the Action (dist/index.js)', () => {
     const result = runAction(registry.root, { command: 'validate', root: '.' });
     expect(result.status).toBe(0);
     expect(result.outputs).toMatchObject({ errors: '0', 'required-bump': 'none' });
-    expect(JSON.parse(result.outputs['findings-json']!)).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'DOUBLE-BOS' })]));
+    expect(JSON.parse(result.outputs['findings-json']!)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'DOUBLE-BOS' })]),
+    );
     expect(result.summary).toContain('## modelgate validate');
-    expect(result.stdout).toMatch(/::warning title=DOUBLE-BOS \(mistral-nemo\),file=models\/mistral-nemo\/model.yaml,line=\d+::/);
+    expect(result.stdout).toMatch(
+      /::warning title=DOUBLE-BOS \(mistral-nemo\),file=models\/mistral-nemo\/model.yaml,line=\d+::/,
+    );
   });
 
   it('annotates errors on the manifest line and fails the step', () => {
@@ -75,8 +83,15 @@ describe('the Action (dist/index.js)', () => {
     const dir = addRealModel(registry, 'gpt2');
     const base = registry.commit('gpt2 1.0.0');
     registry.editJson(`${dir}/config.json`, (c) => (c.n_positions = 2048));
-    registry.write(`${dir}/model.yaml`, registry.read(`${dir}/model.yaml`).replace('version: 1.0.0', 'version: 1.1.0'));
-    const result = runAction(registry.root, { root: '.' }, { pull_request: { number: 7, base: { sha: base } } });
+    registry.write(
+      `${dir}/model.yaml`,
+      registry.read(`${dir}/model.yaml`).replace('version: 1.0.0', 'version: 1.1.0'),
+    );
+    const result = runAction(
+      registry.root,
+      { root: '.' },
+      { pull_request: { number: 7, base: { sha: base } } },
+    );
     expect(result.status).toBe(0);
     expect(result.outputs['required-bump']).toBe('minor');
     expect(result.summary).toContain('max_position_embeddings increased from 1024 to 2048');

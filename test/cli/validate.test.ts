@@ -13,7 +13,11 @@ const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples', 'registry');
 async function run(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const out: Output = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), progress: () => {} };
+  const out: Output = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    progress: () => {},
+  };
   const code = await main(argv, out);
   return { code, stdout, stderr };
 }
@@ -38,7 +42,9 @@ describe('modelgate validate', () => {
       { name: 'ticket-router', version: '0.4.1', path: 'models/ticket-router/model.yaml' },
     ]);
     for (const finding of report.findings) {
-      expect(Object.keys(finding)).toEqual(expect.arrayContaining(['rule', 'severity', 'model', 'file', 'message']));
+      expect(Object.keys(finding)).toEqual(
+        expect.arrayContaining(['rule', 'severity', 'model', 'file', 'message']),
+      );
       expect(['error', 'warning', 'info']).toContain(finding.severity);
     }
     expect(report.summary).toMatchObject({ errors: 0, manifests: 2, validated: 2 });
@@ -58,7 +64,10 @@ describe('modelgate validate', () => {
   it('renders markdown with escaped cells', async () => {
     const registry = TempRegistry.create();
     const dir = addRealModel(registry, 'gpt2');
-    registry.editJson(`${dir}/tokenizer_config.json`, (c) => (c.pad_token = '<img src=x onerror=alert(1)>|@admin'));
+    registry.editJson(
+      `${dir}/tokenizer_config.json`,
+      (c) => (c.pad_token = '<img src=x onerror=alert(1)>|@admin'),
+    );
     const { code, stdout } = await run('validate', '--root', registry.root, '--format', 'markdown');
     expect(code).toBe(1);
     expect(stdout).toContain('&lt;img src=x onerror=alert(1)&gt;\\|@\u200badmin');
@@ -111,10 +120,20 @@ describe('modelgate validate', () => {
     const registry = TempRegistry.create();
     addRealModel(registry, 'gpt2');
     registry.write('.github/modelgate.yml', 'manifests: registry/**/*.model.yaml\n');
-    registry.write('registry/a/gpt2.model.yaml', registry.read('models/gpt2/model.yaml').replace(/: (config|generation_config|tokenizer|tokenizer_config)(\.json)/g, ': ../../models/gpt2/$1$2'));
+    registry.write(
+      'registry/a/gpt2.model.yaml',
+      registry
+        .read('models/gpt2/model.yaml')
+        .replace(
+          /: (config|generation_config|tokenizer|tokenizer_config)(\.json)/g,
+          ': ../../models/gpt2/$1$2',
+        ),
+    );
     const { code, stdout } = await run('validate', '--root', registry.root, '--format', 'json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).models).toEqual([{ name: 'gpt2', version: '1.0.0', path: 'registry/a/gpt2.model.yaml' }]);
+    expect(JSON.parse(stdout).models).toEqual([
+      { name: 'gpt2', version: '1.0.0', path: 'registry/a/gpt2.model.yaml' },
+    ]);
   });
 
   it('has --help for the program and the command', async () => {

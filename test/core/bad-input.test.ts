@@ -7,7 +7,10 @@ import { findingsOf, TempRegistry } from '../helpers/registry.js';
 function smallModel(registry: TempRegistry, artifacts: Record<string, unknown> = {}) {
   registry.write('models/m/tokenizer.json', { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
   registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
-  registry.writeManifest('models/m/model.yaml', manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts }));
+  registry.writeManifest(
+    'models/m/model.yaml',
+    manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts }),
+  );
 }
 
 describe('hostile and broken input ends in a finding, never a crash', () => {
@@ -19,7 +22,10 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
     const report = await registry.validate();
     expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
     expect(report.findings).toEqual([
-      expect.objectContaining({ rule: 'MANIFEST-SCHEMA', message: 'models/huge/model.yaml is 200.0 MiB; manifests are at most 1.0 MiB' }),
+      expect.objectContaining({
+        rule: 'MANIFEST-SCHEMA',
+        message: 'models/huge/model.yaml is 200.0 MiB; manifests are at most 1.0 MiB',
+      }),
     ]);
   });
 
@@ -28,7 +34,9 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
     const header = Buffer.alloc(64);
     header.writeBigUInt64LE(2n ** 60n);
     registry.write('models/m/model.safetensors', header);
-    smallModel(registry, { weights: [{ uri: 's3://b/m', sha256: 'a'.repeat(64), path: 'model.safetensors' }] });
+    smallModel(registry, {
+      weights: [{ uri: 's3://b/m', sha256: 'a'.repeat(64), path: 'model.safetensors' }],
+    });
     const report = await registry.validate();
     const invalid = findingsOf(report, 'ARTIFACT-INVALID');
     expect(invalid.map((f) => f.message)).toEqual([
@@ -42,7 +50,9 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
     smallModel(registry, { tokenizer_config: 'tokenizer_config.json' });
     registry.symlink('models/m/tokenizer_config.json', '/etc/passwd');
     const [finding] = findingsOf(await registry.validate(), 'ARTIFACT-MISSING');
-    expect(finding!.message).toBe('"tokenizer_config.json" (models/m/tokenizer_config.json) is a symlink to /etc/passwd, outside the repository in the working tree');
+    expect(finding!.message).toBe(
+      '"tokenizer_config.json" (models/m/tokenizer_config.json) is a symlink to /etc/passwd, outside the repository in the working tree',
+    );
     expect(finding!.message).not.toContain('root:');
   });
 
@@ -70,7 +80,9 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
     smallModel(registry);
     registry.write('models/m/config.json', '{"model_type": "llama", "vocab_si');
     const [finding] = findingsOf(await registry.validate(), 'ARTIFACT-INVALID');
-    expect(finding!.message).toMatch(/models\/m\/config.json is not valid JSON: .*(Unterminated|Unexpected end)/);
+    expect(finding!.message).toMatch(
+      /models\/m\/config.json is not valid JSON: .*(Unterminated|Unexpected end)/,
+    );
   });
 
   it('reports a missing artifact and a directory where a file should be', async () => {

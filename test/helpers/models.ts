@@ -21,13 +21,20 @@ export interface RealModelOptions {
  * published config.json and generation_config.json, with a manifest.
  * Returns the model folder.
  */
-export function addRealModel(registry: TempRegistry, tokenizer: RealTokenizer, options: RealModelOptions = {}): string {
+export function addRealModel(
+  registry: TempRegistry,
+  tokenizer: RealTokenizer,
+  options: RealModelOptions = {},
+): string {
   const name = options.name ?? tokenizer.replaceAll('_', '-');
   const dir = `models/${name}`;
   registry.copy(fixturePath.tokenizerJson(tokenizer), `${dir}/tokenizer.json`);
   registry.copy(fixturePath.tokenizerConfig(tokenizer), `${dir}/tokenizer_config.json`);
   registry.write(`${dir}/config.json`, readFileSync(join(CONFIGS, tokenizer, 'config.json')));
-  registry.write(`${dir}/generation_config.json`, readFileSync(join(CONFIGS, tokenizer, 'generation_config.json')));
+  registry.write(
+    `${dir}/generation_config.json`,
+    readFileSync(join(CONFIGS, tokenizer, 'generation_config.json')),
+  );
   registry.writeManifest(`${dir}/model.yaml`, {
     apiVersion: 'modelgate.dev/v1',
     kind: 'Model',
@@ -47,6 +54,10 @@ export function addRealModel(registry: TempRegistry, tokenizer: RealTokenizer, o
 }
 
 /** A manifest with the given artifacts and nothing else. */
-export function manifestWith(name: string, artifacts: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+export function manifestWith(
+  name: string,
+  artifacts: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
   return { apiVersion: 'modelgate.dev/v1', kind: 'Model', name, version: '1.0.0', ...extra, artifacts };
 }

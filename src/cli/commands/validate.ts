@@ -34,7 +34,11 @@ export async function runValidate(args: ValidateArgs, out: Output): Promise<numb
   const root = resolve(args.root ?? '.');
   const settings = await readSettings(root);
   const repo = new GitRepository(root);
-  const report = await validate(repo, { manifests: settings.manifests, base: args.base, progress: out.progress });
+  const report = await validate(repo, {
+    manifests: settings.manifests,
+    base: args.base,
+    progress: out.progress,
+  });
   const render = { text: toText, json: toJson, markdown: toMarkdown }[args.format];
   out.stdout(render(report));
   return report.summary.errors > 0 ? 1 : 0;

@@ -33,7 +33,11 @@ export function readModelConfig(json: unknown, file: string): ModelConfig {
   const text = isObject(json.text_config) ? json.text_config : json;
   const pick = (...keys: string[]) => firstNumber(...keys.flatMap((k) => [text[k], json[k]]));
   const tie = text.tie_word_embeddings ?? json.tie_word_embeddings;
-  const scaling = isObject(text.rope_scaling) ? text.rope_scaling : isObject(json.rope_scaling) ? json.rope_scaling : undefined;
+  const scaling = isObject(text.rope_scaling)
+    ? text.rope_scaling
+    : isObject(json.rope_scaling)
+      ? json.rope_scaling
+      : undefined;
   return {
     file,
     raw: json,

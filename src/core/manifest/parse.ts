@@ -80,10 +80,18 @@ export function parseManifest(text: string, file: string): ParsedManifest {
   return { file, manifest: result.data, rawName, findings: [], lineOf };
 }
 
-function describeIssue(issue: { code: string; message: string; expected?: unknown; input?: unknown }, keys: readonly unknown[]): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${String(k)}"`).join(', ')}`;
+function describeIssue(
+  issue: { code: string; message: string; expected?: unknown; input?: unknown },
+  keys: readonly unknown[],
+): string {
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${String(k)}"`).join(', ')}`;
   // `version: 1.3` is a YAML number: say so, rather than zod's "expected string, received number".
-  if (issue.code === 'invalid_type' && issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
+  if (
+    issue.code === 'invalid_type' &&
+    issue.expected === 'string' &&
+    (typeof issue.input === 'number' || typeof issue.input === 'boolean')
+  ) {
     return `YAML read ${String(issue.input)} as a ${typeof issue.input}; write it as a quoted string ("${String(issue.input)}")`;
   }
   return issue.message;
@@ -94,7 +102,9 @@ function lineOfPath(doc: Document, path: YamlPath, lineOfOffset: (o: number) => 
   let line = rangeLine(node, lineOfOffset);
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => String((p.key as { value?: unknown } | null)?.value ?? p.key) === String(key));
+      const pair = node.items.find(
+        (p) => String((p.key as { value?: unknown } | null)?.value ?? p.key) === String(key),
+      );
       if (!pair) break;
       line = rangeLine(pair.key, lineOfOffset) ?? line;
       node = pair.value;

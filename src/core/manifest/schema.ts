@@ -7,7 +7,11 @@ const SHA256 = /^[a-f0-9]{64}$/;
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
-const relPath = z.string().min(1).max(1024).describe('Path relative to the manifest folder; must stay inside the repository.');
+const relPath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .describe('Path relative to the manifest folder; must stay inside the repository.');
 const semver = z.string().regex(SEMVER, 'must be a SemVer 2 version such as 1.2.0');
 
 const weight = z.strictObject({
@@ -20,7 +24,9 @@ const weight = z.strictObject({
 const artifacts = z.strictObject({
   config: relPath.describe('config.json'),
   generation_config: relPath.optional(),
-  tokenizer: relPath.describe('tokenizer.json, vocab.json (with merges), vocab.txt or a SentencePiece tokenizer.model'),
+  tokenizer: relPath.describe(
+    'tokenizer.json, vocab.json (with merges), vocab.txt or a SentencePiece tokenizer.model',
+  ),
   merges: relPath.optional().describe('merges.txt, for a vocab.json tokenizer'),
   tokenizer_config: relPath.optional(),
   special_tokens_map: relPath.optional(),
@@ -43,7 +49,9 @@ const gate = z
   });
 
 const evalBlock = z.strictObject({
-  results: z.array(z.strictObject({ path: relPath, format: z.enum(['lm-eval', 'json']).optional() })).optional(),
+  results: z
+    .array(z.strictObject({ path: relPath, format: z.enum(['lm-eval', 'json']).optional() }))
+    .optional(),
   suites: z
     .array(
       z.strictObject({

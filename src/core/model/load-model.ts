@@ -5,7 +5,7 @@ import { MANIFEST_MAX_BYTES, parseManifest, type YamlPath } from '../manifest/pa
 import type { Manifest } from '../manifest/schema.js';
 import { resolveArtifactPath } from '../repo-path.js';
 import type { ArtifactSource, ReadProblem } from '../source.js';
-import { TokenizerFormatError, type Tokenizer } from '../tokenizer/model.js';
+import { TokenizerFormatError } from '../tokenizer/model.js';
 import { readSentencePiece } from '../tokenizer/sentencepiece.js';
 import {
   readAddedTokensJson,
@@ -16,7 +16,12 @@ import {
 import { readTokenizerJson } from '../tokenizer/tokenizer-json.js';
 import { readVocabJson, readVocabTxt } from '../tokenizer/vocab-files.js';
 import { LFS_POINTER_MAX_BYTES, parseLfsPointer } from '../weights/lfs-pointer.js';
-import { parseSafetensorsHeader, parseSafetensorsIndex, safetensorsHeaderLength, type TensorInfo } from '../weights/safetensors.js';
+import {
+  parseSafetensorsHeader,
+  parseSafetensorsIndex,
+  safetensorsHeaderLength,
+  type TensorInfo,
+} from '../weights/safetensors.js';
 import type { LoadedModel, ModelFacts, TensorLocation, WeightFile } from './facts.js';
 
 const MiB = 1024 * 1024;
@@ -35,10 +40,16 @@ export interface LoadOptions {
  * files, digests that differ) come back as findings; nothing throws for bad
  * input.
  */
-export async function loadModel(source: ArtifactSource, manifestFile: string, options: LoadOptions = {}): Promise<LoadedModel> {
+export async function loadModel(
+  source: ArtifactSource,
+  manifestFile: string,
+  options: LoadOptions = {},
+): Promise<LoadedModel> {
   const stat = await source.stat(manifestFile);
   if (stat.kind !== 'file') {
-    return { findings: [manifestProblem(manifestFile, `${manifestFile} cannot be read (${describeStat(stat)})`)] };
+    return {
+      findings: [manifestProblem(manifestFile, `${manifestFile} cannot be read (${describeStat(stat)})`)],
+    };
   }
   if (stat.size > MANIFEST_MAX_BYTES) {
     return {
@@ -52,7 +63,10 @@ export async function loadModel(source: ArtifactSource, manifestFile: string, op
     };
   }
   const read = await source.read(manifestFile, MANIFEST_MAX_BYTES);
-  if (!read.ok) return { findings: [manifestProblem(manifestFile, `${manifestFile} cannot be read: ${read.problem.detail}`)] };
+  if (!read.ok)
+    return {
+      findings: [manifestProblem(manifestFile, `${manifestFile} cannot be read: ${read.problem.detail}`)],
+    };
   const parsed = parseManifest(decodeUtf8(read.value), manifestFile);
   if (!parsed.manifest) return { findings: parsed.findings };
   return new ModelLoader(source, manifestFile, parsed.manifest, parsed.lineOf, options).load();
@@ -109,12 +123,18 @@ class ModelLoader {
     addedTokens: JsonRead | undefined,
   ): TokenizerSettings {
     let settings: TokenizerSettings = { special: [], added: [] };
-    this.parse('tokenizer_config', tokenizerConfig, (json, file) => (settings = readTokenizerConfig(json, file)));
+    this.parse(
+      'tokenizer_config',
+      tokenizerConfig,
+      (json, file) => (settings = readTokenizerConfig(json, file)),
+    );
     this.parse('special_tokens_map', specialMap, (json, file) => {
       if (typeof json !== 'object' || json === null) throw new Error(`${file} must be a JSON object`);
       settings.special.push(...readSpecialTokens(json as Record<string, unknown>, file));
     });
-    this.parse('added_tokens', addedTokens, (json, file) => settings.added.push(...readAddedTokensJson(json, file)));
+    this.parse('added_tokens', addedTokens, (json, file) =>
+      settings.added.push(...readAddedTokensJson(json, file)),
+    );
     return settings;
   }
 
@@ -137,7 +157,9 @@ class ModelLoader {
         // vocab.json maps tokens to ids, so a token may well be called "model": only an object there marks tokenizer.json.
         const model = (json.value as { model?: unknown } | null)?.model;
         const isTokenizerJson = typeof model === 'object' && model !== null;
-        this.facts.tokenizer = isTokenizerJson ? readTokenizerJson(json.value, path) : readVocabJson(json.value, path, merges);
+        this.facts.tokenizer = isTokenizerJson
+          ? readTokenizerJson(json.value, path)
+          : readVocabJson(json.value, path, merges);
       }
     } catch (error) {
       this.invalid('tokenizer', path, error);
@@ -152,7 +174,8 @@ class ModelLoader {
     }
     const fromConfig = this.facts.settings.chatTemplate;
     const configFile = this.facts.paths.tokenizer_config;
-    if (fromConfig !== undefined && configFile) this.facts.chatTemplates.push({ file: configFile, text: fromConfig });
+    if (fromConfig !== undefined && configFile)
+      this.facts.chatTemplates.push({ file: configFile, text: fromConfig });
   }
 
   private async loadWeights(): Promise<void> {
@@ -198,12 +221,25 @@ class ModelLoader {
       const resolved = resolveArtifactPath(json.file, shard);
       const where = `${json.file} lists shard ${JSON.stringify(shard)}`;
       if (!resolved.ok) {
-        this.add('SHARDS', 'error', 'weights_index', `${where}, which ${resolved.reason}`, 'List shards by file name, next to the index.');
+        this.add(
+          'SHARDS',
+          'error',
+          'weights_index',
+          `${where}, which ${resolved.reason}`,
+          'List shards by file name, next to the index.',
+        );
         continue;
       }
       const stat = await this.source.stat(resolved.path);
       if (stat.kind !== 'file') {
-        this.add('SHARDS', 'error', 'weights_index', `${where}, but ${resolved.path} ${describeStat(stat)}`, 'Add the shard (or its Git LFS pointer) or fix the index.', resolved.path);
+        this.add(
+          'SHARDS',
+          'error',
+          'weights_index',
+          `${where}, but ${resolved.path} ${describeStat(stat)}`,
+          'Add the shard (or its Git LFS pointer) or fix the index.',
+          resolved.path,
+        );
         continue;
       }
       const head = await this.source.readRange(resolved.path, 0, LFS_POINTER_MAX_BYTES + 1);
@@ -239,16 +275,37 @@ class ModelLoader {
   }
 
   private checkDigest(key: YamlPath, file: WeightFile, sha256: string, size: number | undefined): void {
-    const actual = file.kind === 'file' ? { sha256: file.sha256, size: file.size } : { sha256: file.pointer.oid, size: file.pointer.size };
+    const actual =
+      file.kind === 'file'
+        ? { sha256: file.sha256, size: file.size }
+        : { sha256: file.pointer.oid, size: file.pointer.size };
     const what = file.kind === 'file' ? file.path : `the Git LFS pointer ${file.path}`;
     if (actual.sha256 !== sha256) {
-      this.add('ARTIFACT-DIGEST', 'error', key, `${what} has sha256 ${actual.sha256}, the manifest says ${sha256}`, 'Update sha256 in the manifest, or restore the file that was meant.', file.path);
+      this.add(
+        'ARTIFACT-DIGEST',
+        'error',
+        key,
+        `${what} has sha256 ${actual.sha256}, the manifest says ${sha256}`,
+        'Update sha256 in the manifest, or restore the file that was meant.',
+        file.path,
+      );
     } else if (size !== undefined && actual.size !== size) {
-      this.add('ARTIFACT-DIGEST', 'error', key, `${what} is ${actual.size} bytes, the manifest says ${size}`, 'Update size in the manifest.', file.path);
+      this.add(
+        'ARTIFACT-DIGEST',
+        'error',
+        key,
+        `${what} is ${actual.size} bytes, the manifest says ${size}`,
+        'Update size in the manifest.',
+        file.path,
+      );
     }
   }
 
-  private async readHeader(key: YamlPath | string, path: string, rule: RuleId): Promise<Map<string, TensorInfo> | undefined> {
+  private async readHeader(
+    key: YamlPath | string,
+    path: string,
+    rule: RuleId,
+  ): Promise<Map<string, TensorInfo> | undefined> {
     const stat = await this.source.stat(path);
     if (stat.kind !== 'file') return undefined;
     try {
@@ -259,7 +316,14 @@ class ModelLoader {
       if (!header.ok) throw new Error(header.problem.detail);
       return parseSafetensorsHeader(header.value);
     } catch (error) {
-      this.add(rule, 'error', key, `${path} is not a readable safetensors file: ${(error as Error).message}`, 'Re-export the weights with safetensors.', path);
+      this.add(
+        rule,
+        'error',
+        key,
+        `${path} is not a readable safetensors file: ${(error as Error).message}`,
+        'Re-export the weights with safetensors.',
+        path,
+      );
       return undefined;
     }
   }
@@ -268,8 +332,14 @@ class ModelLoader {
   private async checkReferencedFiles(): Promise<void> {
     const evalBlock = this.facts.manifest.eval;
     const refs: [YamlPath, string][] = [
-      ...(evalBlock?.results ?? []).map((r, i): [YamlPath, string] => [['eval', 'results', i, 'path'], r.path]),
-      ...(evalBlock?.suites ?? []).map((s, i): [YamlPath, string] => [['eval', 'suites', i, 'dataset'], s.dataset]),
+      ...(evalBlock?.results ?? []).map((r, i): [YamlPath, string] => [
+        ['eval', 'results', i, 'path'],
+        r.path,
+      ]),
+      ...(evalBlock?.suites ?? []).map((s, i): [YamlPath, string] => [
+        ['eval', 'suites', i, 'dataset'],
+        s.dataset,
+      ]),
     ];
     await Promise.all(refs.map(([key, ref]) => this.locate(key, ref)));
   }
@@ -282,12 +352,25 @@ class ModelLoader {
     const resolved = resolveArtifactPath(this.manifestFile, ref);
     const label = JSON.stringify(ref);
     if (!resolved.ok) {
-      this.add('ARTIFACT-MISSING', 'error', key, `${label} ${resolved.reason}`, 'Reference a file inside the repository, relative to the manifest folder.');
+      this.add(
+        'ARTIFACT-MISSING',
+        'error',
+        key,
+        `${label} ${resolved.reason}`,
+        'Reference a file inside the repository, relative to the manifest folder.',
+      );
       return undefined;
     }
     const stat = await this.source.stat(resolved.path);
     if (stat.kind !== 'file') {
-      this.add('ARTIFACT-MISSING', 'error', key, `${label} (${resolved.path}) ${describeStat(stat)} in ${this.source.label}`, fixFor(stat.kind), resolved.path);
+      this.add(
+        'ARTIFACT-MISSING',
+        'error',
+        key,
+        `${label} (${resolved.path}) ${describeStat(stat)} in ${this.source.label}`,
+        fixFor(stat.kind),
+        resolved.path,
+      );
       return undefined;
     }
     if (typeof key === 'string') this.facts.paths[key] = resolved.path;
@@ -296,12 +379,20 @@ class ModelLoader {
     return resolved.path;
   }
 
-  private async readBytes(key: YamlPath | string, path: string, limit: number): Promise<Uint8Array | undefined> {
+  private async readBytes(
+    key: YamlPath | string,
+    path: string,
+    limit: number,
+  ): Promise<Uint8Array | undefined> {
     const read = await this.source.read(path, limit);
     return read.ok ? read.value : this.unreadable(key, path, read.problem);
   }
 
-  private async readText(key: string, ref: string, limit: number): Promise<{ file: string; text: string } | undefined> {
+  private async readText(
+    key: string,
+    ref: string,
+    limit: number,
+  ): Promise<{ file: string; text: string } | undefined> {
     const path = await this.locate(key, ref);
     if (path === undefined) return undefined;
     const bytes = await this.readBytes(key, path, limit);
@@ -319,7 +410,14 @@ class ModelLoader {
     try {
       return { file: path, value: JSON.parse(decodeUtf8(bytes)) };
     } catch (error) {
-      this.add('ARTIFACT-INVALID', 'error', key, `${path} is not valid JSON: ${(error as Error).message}`, 'Fix or regenerate the file.', path);
+      this.add(
+        'ARTIFACT-INVALID',
+        'error',
+        key,
+        `${path} is not valid JSON: ${(error as Error).message}`,
+        'Fix or regenerate the file.',
+        path,
+      );
       return undefined;
     }
   }
@@ -335,18 +433,39 @@ class ModelLoader {
 
   private invalid(key: YamlPath | string, file: string, error: unknown): void {
     if (!(error instanceof Error)) throw error;
-    const message = error instanceof TokenizerFormatError || error.message.startsWith(file) ? error.message : `${file}: ${error.message}`;
-    this.add('ARTIFACT-INVALID', 'error', key, message, 'Fix or regenerate the file with the library that produced it.', file);
+    const message =
+      error instanceof TokenizerFormatError || error.message.startsWith(file)
+        ? error.message
+        : `${file}: ${error.message}`;
+    this.add(
+      'ARTIFACT-INVALID',
+      'error',
+      key,
+      message,
+      'Fix or regenerate the file with the library that produced it.',
+      file,
+    );
   }
 
   private unreadable(key: YamlPath | string, path: string, problem: ReadProblem): undefined {
-    const rule: RuleId = problem.kind === 'missing' || problem.kind === 'outside' ? 'ARTIFACT-MISSING' : 'ARTIFACT-INVALID';
-    const fix = problem.kind === 'too-large' ? 'Check that the manifest references the right file.' : fixFor(problem.kind);
+    const rule: RuleId =
+      problem.kind === 'missing' || problem.kind === 'outside' ? 'ARTIFACT-MISSING' : 'ARTIFACT-INVALID';
+    const fix =
+      problem.kind === 'too-large'
+        ? 'Check that the manifest references the right file.'
+        : fixFor(problem.kind);
     this.add(rule, 'error', key, `${path} cannot be read: ${problem.detail}`, fix, path);
     return undefined;
   }
 
-  private add(rule: RuleId, severity: Finding['severity'], key: YamlPath | string, message: string, fix?: string, artifact?: string): void {
+  private add(
+    rule: RuleId,
+    severity: Finding['severity'],
+    key: YamlPath | string,
+    message: string,
+    fix?: string,
+    artifact?: string,
+  ): void {
     const path = typeof key === 'string' ? ['artifacts', key] : key;
     this.findings.push({
       rule,
@@ -376,8 +495,10 @@ function describeStat(stat: { kind: string; detail?: string }): string {
 }
 
 function fixFor(kind: string): string {
-  if (kind === 'outside') return 'Replace the symlink with the file itself; artifacts must live inside the repository.';
-  if (kind === 'missing') return 'Commit the file, or fix the path in the manifest (paths are relative to the manifest folder).';
+  if (kind === 'outside')
+    return 'Replace the symlink with the file itself; artifacts must live inside the repository.';
+  if (kind === 'missing')
+    return 'Commit the file, or fix the path in the manifest (paths are relative to the manifest folder).';
   return 'Reference a regular file.';
 }
 
@@ -388,7 +509,9 @@ function preview(items: readonly string[], max = 3): string {
 
 /** Decodes UTF-8 (a BOM is dropped; invalid bytes become U+FFFD and fail the parse that follows). */
 export function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes);
+  // Buffer's decoder is markedly faster than TextDecoder on multi-megabyte tokenizer files.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** 1536 -> "1.5 KiB". */

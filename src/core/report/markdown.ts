@@ -35,10 +35,20 @@ export function toMarkdown(report: ValidationReport): string {
     out.push('');
   }
   if (report.changes.length) {
-    out.push('### Version changes', '', '| model | from | to | declared | required | reasons |', '|---|---|---|---|---|---|');
+    out.push(
+      '### Version changes',
+      '',
+      '| model | from | to | declared | required | reasons |',
+      '|---|---|---|---|---|---|',
+    );
     for (const c of report.changes) {
-      const reasons = c.status === 'restored' ? 'restores a released version' : c.reasons.map((r) => `**${r.bump}** \`${cell(r.file)}\`: ${cell(r.reason)}`).join('<br>');
-      out.push(`| ${cell(c.model)} | ${cell(c.from ?? 'new')} | ${cell(c.to)} | ${c.declared} | ${c.required} | ${reasons || '—'} |`);
+      const reasons =
+        c.status === 'restored'
+          ? 'restores a released version'
+          : c.reasons.map((r) => `**${r.bump}** \`${cell(r.file)}\`: ${cell(r.reason)}`).join('<br>');
+      out.push(
+        `| ${cell(c.model)} | ${cell(c.from ?? 'new')} | ${cell(c.to)} | ${c.declared} | ${c.required} | ${reasons || '—'} |`,
+      );
     }
     out.push('');
   }

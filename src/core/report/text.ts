@@ -25,14 +25,20 @@ export function toText(report: ValidationReport): string {
     for (const change of report.changes) lines.push(...changeLines(change));
   }
   const { errors, warnings, info, manifests, validated } = report.summary;
-  const scope = validated === manifests ? `${manifests} model(s)` : `${validated} of ${manifests} model(s) (changed since the base)`;
+  const scope =
+    validated === manifests
+      ? `${manifests} model(s)`
+      : `${validated} of ${manifests} model(s) (changed since the base)`;
   lines.push('', `${scope}: ${errors} error(s), ${warnings} warning(s), ${info} note(s)`);
   return `${lines.join('\n')}\n`;
 }
 
 function findingLines(f: Finding): string[] {
   const where = f.line ? `${f.file}:${f.line}` : f.file;
-  const lines = [`  ${MARK[f.severity]} ${f.rule.padEnd(16)} ${f.message}`, `        ${''.padEnd(16)} at ${where}`];
+  const lines = [
+    `  ${MARK[f.severity]} ${f.rule.padEnd(16)} ${f.message}`,
+    `        ${''.padEnd(16)} at ${where}`,
+  ];
   if (f.fix && f.severity !== 'info') lines.push(`        ${''.padEnd(16)} fix: ${f.fix}`);
   return lines;
 }

@@ -8,7 +8,16 @@ export const addedId: Rule = (facts) => {
   if (!added.length) return [];
   const findings: Finding[] = [];
   const report = (message: string, fix: string, artifact: string) =>
-    findings.push(finding(facts, { rule: 'ADDED-ID', severity: 'error', at: artifactKey(facts, artifact), artifact, message, fix }));
+    findings.push(
+      finding(facts, {
+        rule: 'ADDED-ID',
+        severity: 'error',
+        at: artifactKey(facts, artifact),
+        artifact,
+        message,
+        fix,
+      }),
+    );
 
   const byId = new Map<number, { content: string; source: string }>();
   const byContent = new Map<string, { id: number; source: string }>();
@@ -17,16 +26,30 @@ export const addedId: Rule = (facts) => {
   for (const token of added) {
     const sameId = byId.get(token.id);
     if (sameId && sameId.content !== token.content) {
-      idConflicts.push(`id ${token.id} is ${JSON.stringify(sameId.content)} in ${sameId.source} but ${JSON.stringify(token.content)} in ${token.source}`);
+      idConflicts.push(
+        `id ${token.id} is ${JSON.stringify(sameId.content)} in ${sameId.source} but ${JSON.stringify(token.content)} in ${token.source}`,
+      );
     } else byId.set(token.id, { content: token.content, source: token.source });
     const sameContent = byContent.get(token.content);
     if (sameContent && sameContent.id !== token.id) {
-      contentConflicts.push(`${JSON.stringify(token.content)} is ${sameContent.id} in ${sameContent.source} but ${token.id} in ${token.source}`);
+      contentConflicts.push(
+        `${JSON.stringify(token.content)} is ${sameContent.id} in ${sameContent.source} but ${token.id} in ${token.source}`,
+      );
     } else byContent.set(token.content, { id: token.id, source: token.source });
   }
   const sourceOf = (text: string) => /in (\S+)$/.exec(text)?.[1] ?? facts.manifestFile;
-  if (idConflicts.length) report(`added tokens disagree: ${preview(idConflicts, 3)}`, 'Regenerate the tokenizer files together (save_pretrained) so every file lists the same added tokens.', sourceOf(idConflicts[0]!));
-  if (contentConflicts.length) report(`added tokens disagree: ${preview(contentConflicts, 3)}`, 'Regenerate the tokenizer files together (save_pretrained) so every file lists the same added tokens.', sourceOf(contentConflicts[0]!));
+  if (idConflicts.length)
+    report(
+      `added tokens disagree: ${preview(idConflicts, 3)}`,
+      'Regenerate the tokenizer files together (save_pretrained) so every file lists the same added tokens.',
+      sourceOf(idConflicts[0]!),
+    );
+  if (contentConflicts.length)
+    report(
+      `added tokens disagree: ${preview(contentConflicts, 3)}`,
+      'Regenerate the tokenizer files together (save_pretrained) so every file lists the same added tokens.',
+      sourceOf(contentConflicts[0]!),
+    );
 
   const vocab = facts.tokenizer?.vocab;
   if (vocab) {
@@ -34,11 +57,21 @@ export const addedId: Rule = (facts) => {
     for (const [id, { content, source }] of byId) {
       const atId = vocab.tokenAt(id);
       const idOfContent = vocab.idOf(content);
-      if (atId !== undefined && atId !== content) collisions.push(`${JSON.stringify(content)} (${source}) takes id ${id}, which the vocabulary gives to ${JSON.stringify(atId)}`);
-      else if (idOfContent !== undefined && idOfContent !== id) collisions.push(`${JSON.stringify(content)} (${source}) is id ${id}, but the vocabulary has it as ${idOfContent}`);
+      if (atId !== undefined && atId !== content)
+        collisions.push(
+          `${JSON.stringify(content)} (${source}) takes id ${id}, which the vocabulary gives to ${JSON.stringify(atId)}`,
+        );
+      else if (idOfContent !== undefined && idOfContent !== id)
+        collisions.push(
+          `${JSON.stringify(content)} (${source}) is id ${id}, but the vocabulary has it as ${idOfContent}`,
+        );
     }
     if (collisions.length) {
-      report(`added tokens collide with the vocabulary of ${facts.tokenizer!.file}: ${preview(collisions, 3)}`, 'Give added tokens ids above the vocabulary, or reuse the vocabulary entry and its id.', facts.tokenizer!.file);
+      report(
+        `added tokens collide with the vocabulary of ${facts.tokenizer!.file}: ${preview(collisions, 3)}`,
+        'Give added tokens ids above the vocabulary, or reuse the vocabulary entry and its id.',
+        facts.tokenizer!.file,
+      );
     }
   }
   return findings;

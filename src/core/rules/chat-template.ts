@@ -11,7 +11,12 @@ const INSTRUCT = /instruct|chat|(^|[-_/])it($|[-_/])|assistant|sft|dpo|rlhf/i;
 /** The special strings a template sees as variables. */
 export function templateVariables(facts: Pick<ModelFacts, 'tokenizer' | 'settings'>) {
   const content = (role: 'bos' | 'eos' | 'unk' | 'pad') => specialToken(facts, role)?.content ?? undefined;
-  return { bos_token: content('bos'), eos_token: content('eos'), unk_token: content('unk'), pad_token: content('pad') };
+  return {
+    bos_token: content('bos'),
+    eos_token: content('eos'),
+    unk_token: content('unk'),
+    pad_token: content('pad'),
+  };
 }
 
 /** The template that serving uses: chat_template.jinja wins over tokenizer_config.json (as in transformers). */
@@ -95,9 +100,13 @@ function doubleBos(facts: ModelFacts, file: string, rendered: Extract<Rendered, 
   const bos = specialToken(facts, 'bos')?.content;
   if (!bos || !rendered.text.trimStart().startsWith(bos)) return [];
   const tokenizer = facts.tokenizer;
-  const adds = tokenizer?.format === 'tokenizer.json' ? tokenizer.prepends === bos : facts.settings.addBosToken === true;
+  const adds =
+    tokenizer?.format === 'tokenizer.json' ? tokenizer.prepends === bos : facts.settings.addBosToken === true;
   if (!adds) return [];
-  const by = tokenizer?.format === 'tokenizer.json' ? `the post-processor of ${tokenizer.file}` : `add_bos_token in ${facts.paths.tokenizer_config}`;
+  const by =
+    tokenizer?.format === 'tokenizer.json'
+      ? `the post-processor of ${tokenizer.file}`
+      : `add_bos_token in ${facts.paths.tokenizer_config}`;
   return [
     finding(facts, {
       rule: 'DOUBLE-BOS',

@@ -10,7 +10,16 @@ import { specialTokens, tokenIds } from './special-tokens.js';
 import { vocabFits } from './vocab-fits.js';
 
 /** Every compatibility rule, in report order. Add a rule by adding a file and listing it here. */
-export const COMPATIBILITY_RULES: readonly Rule[] = [vocabFits, embedShape, addedId, specialTokens, tokenIds, chatTemplate, maxLen, modelClass];
+export const COMPATIBILITY_RULES: readonly Rule[] = [
+  vocabFits,
+  embedShape,
+  addedId,
+  specialTokens,
+  tokenIds,
+  chatTemplate,
+  maxLen,
+  modelClass,
+];
 
 /** Runs every compatibility rule on one model. */
 export function checkCompatibility(facts: ModelFacts): Finding[] {

@@ -7,7 +7,8 @@ export const maxLen: Rule = (facts) => {
   if (limit === undefined || positions === undefined) return [];
   const effective = positions * facts.config!.ropeFactor;
   if (limit <= effective) return [];
-  const scaled = effective !== positions ? ` (${positions} x rope_scaling factor ${facts.config!.ropeFactor})` : '';
+  const scaled =
+    effective !== positions ? ` (${positions} x rope_scaling factor ${facts.config!.ropeFactor})` : '';
   return [
     finding(facts, {
       rule: 'MAX-LEN',

@@ -31,7 +31,8 @@ export const specialTokens: Rule = (facts) => {
         rule: 'PAD',
         severity: 'warning',
         at: where,
-        message: 'no pad token is defined (tokenizer, config or generation_config): batched inference and fine-tuning must pick one',
+        message:
+          'no pad token is defined (tokenizer, config or generation_config): batched inference and fine-tuning must pick one',
         fix: 'Set pad_token in tokenizer_config.json (a dedicated token, not eos).',
       }),
     );
@@ -98,7 +99,9 @@ export const tokenIds: Rule = (facts) => {
     }
   }
   const eos = specialId(facts, 'eos');
-  const stopSource = facts.generation?.eos.length ? sources.find((s) => s.key === 'generation_config') : sources.find((s) => s.key === 'config');
+  const stopSource = facts.generation?.eos.length
+    ? sources.find((s) => s.key === 'generation_config')
+    : sources.find((s) => s.key === 'config');
   if (eos !== undefined && stopSource && stopSource.ids.eos.length && !stopSource.ids.eos.includes(eos)) {
     findings.push(
       finding(facts, {
@@ -113,4 +116,3 @@ export const tokenIds: Rule = (facts) => {
   }
   return findings;
 };
-

@@ -2,22 +2,33 @@ import { allAddedTokens, type ModelFacts } from '../model/facts.js';
 import type { SpecialRole, SpecialToken } from '../tokenizer/tokenizer-config.js';
 
 /** Looks a token string up in the vocabulary, then in every added-token list. */
-export function tokenId(facts: Pick<ModelFacts, 'tokenizer' | 'settings'>, content: string): number | undefined {
+export function tokenId(
+  facts: Pick<ModelFacts, 'tokenizer' | 'settings'>,
+  content: string,
+): number | undefined {
   const id = facts.tokenizer?.vocab.idOf(content);
   if (id !== undefined) return id;
   return allAddedTokens(facts).find((t) => t.content === content)?.id;
 }
 
 /** The special token for a role: tokenizer_config.json first, then special_tokens_map.json, then a SentencePiece model's own. */
-export function specialToken(facts: Pick<ModelFacts, 'tokenizer' | 'settings'>, role: SpecialRole): SpecialToken | undefined {
+export function specialToken(
+  facts: Pick<ModelFacts, 'tokenizer' | 'settings'>,
+  role: SpecialRole,
+): SpecialToken | undefined {
   const declared = facts.settings.special.find((s) => s.role === role);
   if (declared) return declared;
   const builtin = facts.tokenizer?.builtinSpecial?.[role as 'bos'];
-  return builtin !== undefined && facts.tokenizer ? { role, content: builtin, source: facts.tokenizer.file } : undefined;
+  return builtin !== undefined && facts.tokenizer
+    ? { role, content: builtin, source: facts.tokenizer.file }
+    : undefined;
 }
 
 /** The id of a role's special token, when it is named and resolves. */
-export function specialId(facts: Pick<ModelFacts, 'tokenizer' | 'settings'>, role: SpecialRole): number | undefined {
+export function specialId(
+  facts: Pick<ModelFacts, 'tokenizer' | 'settings'>,
+  role: SpecialRole,
+): number | undefined {
   const token = specialToken(facts, role);
   return token?.content ? tokenId(facts, token.content) : undefined;
 }

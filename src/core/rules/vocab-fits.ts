@@ -11,7 +11,9 @@ export const vocabFits: Rule = (facts) => {
   if (baseOver || over.length) {
     const parts = [
       baseOver ? `the ${tokenizer.file} vocabulary reaches id ${tokenizer.vocab.maxId}` : '',
-      over.length ? `added tokens ${preview(over.map((t) => `${t.content}=${t.id}`))} (from ${[...new Set(over.map((t) => t.source))].join(', ')})` : '',
+      over.length
+        ? `added tokens ${preview(over.map((t) => `${t.content}=${t.id}`))} (from ${[...new Set(over.map((t) => t.source))].join(', ')})`
+        : '',
     ].filter(Boolean);
     return [
       finding(facts, {

@@ -1,4 +1,5 @@
 import { ARCHITECTURE_FIELDS, type ModelConfig } from '../config/model-config.js';
+import { jsonEqual } from '../json-equal.js';
 import { allAddedTokens, type ModelFacts } from '../model/facts.js';
 import { effectiveTemplate, templateVariables } from '../rules/chat-template.js';
 import { specialToken, stopIds, tokenId } from '../rules/tokens.js';
@@ -42,11 +43,16 @@ export function requiredBump(
   const explained = new Set(reasons.map((r) => r.file));
   for (const [path, digest] of digests.head) {
     if (digests.base.get(path) !== digest && !explained.has(path)) {
-      reasons.push({ bump: 'patch', file: path, reason: digests.base.has(path) ? 'changed (metadata, eval or documentation)' : 'added' });
+      reasons.push({
+        bump: 'patch',
+        file: path,
+        reason: digests.base.has(path) ? 'changed (metadata, eval or documentation)' : 'added',
+      });
     }
   }
   for (const path of digests.base.keys()) {
-    if (!digests.head.has(path) && !explained.has(path)) reasons.push({ bump: 'patch', file: path, reason: 'no longer part of the model' });
+    if (!digests.head.has(path) && !explained.has(path))
+      reasons.push({ bump: 'patch', file: path, reason: 'no longer part of the model' });
   }
   const bump = reasons.reduce<Bump>((max, r) => largerBump(max, r.bump), 'none');
   return { bump, reasons };
@@ -59,10 +65,15 @@ function tokenizerChanges(base: ModelFacts, head: ModelFacts): BumpReason[] {
   const file = after.file;
   const reasons: BumpReason[] = [];
   if (before.format !== after.format || before.modelType !== after.modelType) {
-    reasons.push({ bump: 'major', file, reason: `tokenizer changed from ${before.modelType} (${before.format}) to ${after.modelType} (${after.format})` });
+    reasons.push({
+      bump: 'major',
+      file,
+      reason: `tokenizer changed from ${before.modelType} (${before.format}) to ${after.modelType} (${after.format})`,
+    });
   }
   for (const part of new Set([...Object.keys(before.pipeline), ...Object.keys(after.pipeline)])) {
-    if (before.pipeline[part] !== after.pipeline[part]) reasons.push({ bump: 'major', file, reason: `tokenizer ${part} changed` });
+    if (!jsonEqual(before.pipeline[part], after.pipeline[part]))
+      reasons.push({ bump: 'major', file, reason: `tokenizer ${part} changed` });
   }
 
   const moved: string[] = [];
@@ -74,17 +85,39 @@ function tokenizerChanges(base: ModelFacts, head: ModelFacts): BumpReason[] {
   };
   for (const [token, id] of before.vocab.entries()) check(token, id);
   for (const token of allAddedTokens(base)) check(token.content, token.id);
-  if (removed.length) reasons.push({ bump: 'major', file, reason: `${removed.length} token(s) removed: ${sample(removed.map((t) => JSON.stringify(t)))}` });
-  if (moved.length) reasons.push({ bump: 'major', file, reason: `${moved.length} token(s) moved to another id: ${sample(moved)}` });
+  if (removed.length)
+    reasons.push({
+      bump: 'major',
+      file,
+      reason: `${removed.length} token(s) removed: ${sample(removed.map((t) => JSON.stringify(t)))}`,
+    });
+  if (moved.length)
+    reasons.push({
+      bump: 'major',
+      file,
+      reason: `${moved.length} token(s) moved to another id: ${sample(moved)}`,
+    });
 
   const oldMax = Math.max(before.vocab.maxId, ...allAddedTokens(base).map((t) => t.id));
   const appended: string[] = [];
   const filled: string[] = [];
   const seen = (token: string) => tokenId(base, token) !== undefined;
-  for (const [token, id] of after.vocab.entries()) if (!seen(token)) (id > oldMax ? appended : filled).push(token);
-  for (const token of allAddedTokens(head)) if (!seen(token.content)) (token.id > oldMax ? appended : filled).push(token.content);
-  if (appended.length) reasons.push({ bump: 'minor', file, reason: `${unique(appended).length} token(s) appended above id ${oldMax}: ${sample(unique(appended).map((t) => JSON.stringify(t)))}` });
-  if (filled.length) reasons.push({ bump: 'minor', file, reason: `${unique(filled).length} token(s) added at unused ids: ${sample(unique(filled).map((t) => JSON.stringify(t)))}` });
+  for (const [token, id] of after.vocab.entries())
+    if (!seen(token)) (id > oldMax ? appended : filled).push(token);
+  for (const token of allAddedTokens(head))
+    if (!seen(token.content)) (token.id > oldMax ? appended : filled).push(token.content);
+  if (appended.length)
+    reasons.push({
+      bump: 'minor',
+      file,
+      reason: `${unique(appended).length} token(s) appended above id ${oldMax}: ${sample(unique(appended).map((t) => JSON.stringify(t)))}`,
+    });
+  if (filled.length)
+    reasons.push({
+      bump: 'minor',
+      file,
+      reason: `${unique(filled).length} token(s) added at unused ids: ${sample(unique(filled).map((t) => JSON.stringify(t)))}`,
+    });
   return reasons;
 }
 
@@ -96,12 +129,21 @@ function specialTokenChanges(base: ModelFacts, head: ModelFacts): BumpReason[] {
     const afterContent = after?.content ?? null;
     const file = after?.source ?? head.paths.tokenizer_config ?? head.tokenizer?.file ?? head.manifestFile;
     if (before !== afterContent) {
-      reasons.push({ bump: 'major', file, reason: `${role}_token changed from ${JSON.stringify(before)} to ${JSON.stringify(afterContent)}` });
+      reasons.push({
+        bump: 'major',
+        file,
+        reason: `${role}_token changed from ${JSON.stringify(before)} to ${JSON.stringify(afterContent)}`,
+      });
       continue;
     }
     const idBefore = before === null ? undefined : tokenId(base, before);
     const idAfter = afterContent === null ? undefined : tokenId(head, afterContent);
-    if (idBefore !== idAfter) reasons.push({ bump: 'major', file, reason: `${role}_token ${JSON.stringify(before)} changed id from ${idBefore} to ${idAfter}` });
+    if (idBefore !== idAfter)
+      reasons.push({
+        bump: 'major',
+        file,
+        reason: `${role}_token ${JSON.stringify(before)} changed id from ${idBefore} to ${idAfter}`,
+      });
   }
   return reasons;
 }
@@ -115,13 +157,25 @@ function configChanges(base: ModelFacts, head: ModelFacts): BumpReason[] {
     for (const field of ARCHITECTURE_FIELDS) {
       const a = architectureField(before, field);
       const b = architectureField(after, field);
-      if (a !== b) reasons.push({ bump: 'major', file, reason: `${field} changed from ${a ?? 'unset'} to ${b ?? 'unset'}` });
+      if (a !== b)
+        reasons.push({
+          bump: 'major',
+          file,
+          reason: `${field} changed from ${a ?? 'unset'} to ${b ?? 'unset'}`,
+        });
     }
     reasons.push(...sizeChange(file, 'vocab_size', before.vocabSize, after.vocabSize));
     reasons.push(...sizeChange(file, 'max_position_embeddings', before.maxPositions, after.maxPositions));
   }
   const tokenizerConfig = head.paths.tokenizer_config ?? head.tokenizer?.file ?? head.manifestFile;
-  reasons.push(...sizeChange(tokenizerConfig, 'model_max_length', base.settings.modelMaxLength, head.settings.modelMaxLength));
+  reasons.push(
+    ...sizeChange(
+      tokenizerConfig,
+      'model_max_length',
+      base.settings.modelMaxLength,
+      head.settings.modelMaxLength,
+    ),
+  );
   return reasons;
 }
 
@@ -130,7 +184,12 @@ function architectureField(config: ModelConfig, field: string): string | undefin
   return value === undefined ? undefined : stableJson(value);
 }
 
-function sizeChange(file: string, field: string, before: number | undefined, after: number | undefined): BumpReason[] {
+function sizeChange(
+  file: string,
+  field: string,
+  before: number | undefined,
+  after: number | undefined,
+): BumpReason[] {
   if (before === undefined || after === undefined || before === after) return [];
   return after < before
     ? [{ bump: 'major', file, reason: `${field} decreased from ${before} to ${after}` }]
@@ -147,11 +206,23 @@ function templateChanges(base: ModelFacts, head: ModelFacts): BumpReason[] {
   const renderedBefore = renderCanonical(before.text, templateVariables(base));
   const renderedAfter = renderCanonical(after.text, templateVariables(head));
   if (!renderedBefore.ok || !renderedAfter.ok) {
-    return [{ bump: 'major', file: after.file, reason: 'the chat template changed and could not be rendered to compare' }];
+    return [
+      {
+        bump: 'major',
+        file: after.file,
+        reason: 'the chat template changed and could not be rendered to compare',
+      },
+    ];
   }
   const squash = (text: string) => text.replace(/\s+/g, '');
   if (squash(renderedBefore.text) !== squash(renderedAfter.text)) {
-    return [{ bump: 'major', file: after.file, reason: 'the chat template renders a conversation differently (role markers or special tokens)' }];
+    return [
+      {
+        bump: 'major',
+        file: after.file,
+        reason: 'the chat template renders a conversation differently (role markers or special tokens)',
+      },
+    ];
   }
   return [{ bump: 'patch', file: after.file, reason: 'the chat template changed in whitespace only' }];
 }
@@ -163,8 +234,14 @@ function stopChanges(base: ModelFacts, head: ModelFacts): BumpReason[] {
   const removed = [...before].filter((id) => !after.ids.includes(id));
   const file = after.file ?? head.manifestFile;
   const reasons: BumpReason[] = [];
-  if (removed.length) reasons.push({ bump: 'major', file, reason: `stop id(s) ${removed.join(', ')} removed from eos_token_id` });
-  if (added.length) reasons.push({ bump: 'minor', file, reason: `stop id(s) ${added.join(', ')} added to eos_token_id` });
+  if (removed.length)
+    reasons.push({
+      bump: 'major',
+      file,
+      reason: `stop id(s) ${removed.join(', ')} removed from eos_token_id`,
+    });
+  if (added.length)
+    reasons.push({ bump: 'minor', file, reason: `stop id(s) ${added.join(', ')} added to eos_token_id` });
   return reasons;
 }
 

@@ -28,7 +28,9 @@ export interface VersionInputs {
 }
 
 /** SEMVER-BUMP and VERSION-EXISTS for one model, with the change summary the reports show. */
-export async function checkVersion(inputs: VersionInputs): Promise<{ change: ModelChange; findings: Finding[] }> {
+export async function checkVersion(
+  inputs: VersionInputs,
+): Promise<{ change: ModelChange; findings: Finding[] }> {
   const { head, headDigests, base, released } = inputs;
   const to = head.manifest.version;
   const at = (message: string, fix: string, rule: Finding['rule'] = 'SEMVER-BUMP'): Finding => ({
@@ -58,12 +60,32 @@ export async function checkVersion(inputs: VersionInputs): Promise<{ change: Mod
   }
 
   if (!base) {
-    return { change: { model: head.name, path: head.manifestFile, status: 'new', to, declared: 'major', required: 'none', reasons: [] }, findings };
+    return {
+      change: {
+        model: head.name,
+        path: head.manifestFile,
+        status: 'new',
+        to,
+        declared: 'major',
+        required: 'none',
+        reasons: [],
+      },
+      findings,
+    };
   }
   const from = base.facts.manifest.version;
   const required = requiredBump(base.facts, head, { base: base.digests, head: headDigests });
   const declared = declaredBump(from, to);
-  const change: ModelChange = { model: head.name, path: head.manifestFile, status: 'changed', from, to, declared, required: required.bump, reasons: required.reasons };
+  const change: ModelChange = {
+    model: head.name,
+    path: head.manifestFile,
+    status: 'changed',
+    from,
+    to,
+    declared,
+    required: required.bump,
+    reasons: required.reasons,
+  };
 
   if (declared === 'backwards') {
     if (restoresRelease) return { change: { ...change, status: 'restored' }, findings };
@@ -75,7 +97,8 @@ export async function checkVersion(inputs: VersionInputs): Promise<{ change: Mod
     );
     return { change, findings };
   }
-  if (declared === 'none' && required.bump === 'none') return { change: { ...change, status: 'unchanged' }, findings };
+  if (declared === 'none' && required.bump === 'none')
+    return { change: { ...change, status: 'unchanged' }, findings };
   if (!bumpCovers(declared, required.bump, from)) {
     const list = required.reasons
       .filter((r) => r.bump === required.bump)

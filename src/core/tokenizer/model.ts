@@ -23,10 +23,11 @@ export interface Tokenizer {
   added: AddedToken[];
   /**
    * The parts that define how text becomes ids besides the vocabulary (merges,
-   * normalizer, pre-tokenizer, post-processor), as comparable strings: any
-   * change is a breaking change.
+   * normalizer, pre-tokenizer, post-processor), as parsed JSON values: any
+   * change is a breaking change. Compared with jsonEqual only when a base is
+   * given, so validation alone never walks the merges.
    */
-  pipeline: Record<string, string>;
+  pipeline: Record<string, unknown>;
   /** The token the post-processor puts before a single sequence (BOS), if any. */
   prepends?: string;
   /** Special ids a SentencePiece model fixes in its trainer spec. */

@@ -36,7 +36,8 @@ export function readSentencePiece(bytes: Uint8Array, file: string): Tokenizer {
   } catch (error) {
     throw new TokenizerFormatError(file, `${file} is not a SentencePiece model: ${(error as Error).message}`);
   }
-  if (pieces.length === 0) throw new TokenizerFormatError(file, `${file} is not a SentencePiece model: it has no pieces`);
+  if (pieces.length === 0)
+    throw new TokenizerFormatError(file, `${file} is not a SentencePiece model: it has no pieces`);
 
   const added: AddedToken[] = [];
   pieces.forEach((content, id) => {

@@ -22,10 +22,10 @@ export function readTokenizerJson(json: unknown, file: string): Tokenizer {
     vocab,
     added,
     pipeline: {
-      model: stableJson(modelOptions),
-      normalizer: stableJson(json.normalizer ?? null),
-      pre_tokenizer: stableJson(json.pre_tokenizer ?? null),
-      post_processor: stableJson(json.post_processor ?? null),
+      model: modelOptions,
+      normalizer: json.normalizer ?? null,
+      pre_tokenizer: json.pre_tokenizer ?? null,
+      post_processor: json.post_processor ?? null,
     },
     prepends: prependedToken(json.post_processor),
   };
@@ -41,7 +41,8 @@ function inferModelType(model: Json): string {
 
 function readModelVocab(model: Json, modelType: string, file: string): Vocabulary {
   if (modelType === 'Unigram') {
-    if (!Array.isArray(model.vocab)) throw new TokenizerFormatError(file, `${file}: Unigram model.vocab must be a list`);
+    if (!Array.isArray(model.vocab))
+      throw new TokenizerFormatError(file, `${file}: Unigram model.vocab must be a list`);
     const pieces = model.vocab.map((entry: unknown, index: number) => {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
         throw new TokenizerFormatError(file, `${file}: model.vocab[${index}] must be [piece, score]`);
@@ -50,7 +51,8 @@ function readModelVocab(model: Json, modelType: string, file: string): Vocabular
     });
     return Vocabulary.fromList(pieces);
   }
-  if (!isObject(model.vocab)) throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
+  if (!isObject(model.vocab))
+    throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
   const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab);
   if (invalid.length) {
     throw new TokenizerFormatError(
@@ -65,8 +67,16 @@ function readAddedTokens(list: unknown, file: string): AddedToken[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new TokenizerFormatError(file, `${file}: added_tokens must be a list`);
   return list.map((entry: unknown, index) => {
-    if (!isObject(entry) || typeof entry.content !== 'string' || !Number.isSafeInteger(entry.id) || (entry.id as number) < 0) {
-      throw new TokenizerFormatError(file, `${file}: added_tokens[${index}] needs an integer "id" and a string "content"`);
+    if (
+      !isObject(entry) ||
+      typeof entry.content !== 'string' ||
+      !Number.isSafeInteger(entry.id) ||
+      (entry.id as number) < 0
+    ) {
+      throw new TokenizerFormatError(
+        file,
+        `${file}: added_tokens[${index}] needs an integer "id" and a string "content"`,
+      );
     }
     return { id: entry.id as number, content: entry.content, special: entry.special === true, source: file };
   });
@@ -83,7 +93,9 @@ function prependedToken(processor: unknown): string | undefined {
     }
     case 'BertProcessing':
     case 'RobertaProcessing':
-      return Array.isArray(processor.cls) && typeof processor.cls[0] === 'string' ? processor.cls[0] : undefined;
+      return Array.isArray(processor.cls) && typeof processor.cls[0] === 'string'
+        ? processor.cls[0]
+        : undefined;
     case 'Sequence':
       return Array.isArray(processor.processors)
         ? processor.processors.map(prependedToken).find((token) => token !== undefined)
@@ -96,6 +108,12 @@ function prependedToken(processor: unknown): string | undefined {
 /** JSON with sorted keys, so that reordering a file's keys is not a change. */
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
   );
 }

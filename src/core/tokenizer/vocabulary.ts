@@ -19,8 +19,11 @@ export class Vocabulary {
     let size = 0;
     let maxId = -1;
     const invalid: string[] = [];
-    for (const token in ids) {
-      if (!Object.hasOwn(ids, token)) continue;
+    // One pass builds the reverse table too: enumerating 100k+ keys is the cost, not the stores.
+    const reverse: (string | undefined)[] = [];
+    const tokens = Object.keys(ids);
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
       const id = ids[token];
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
         invalid.push(token);
@@ -28,8 +31,11 @@ export class Vocabulary {
       }
       size += 1;
       if (id > maxId) maxId = id;
+      if (reverse[id] === undefined) reverse[id] = token;
     }
-    return { vocabulary: new Vocabulary(ids as Record<string, number>, size, maxId), invalid };
+    const vocabulary = new Vocabulary(ids as Record<string, number>, size, maxId);
+    vocabulary.reverse = reverse;
+    return { vocabulary, invalid };
   }
 
   /** From a list where the index is the id (vocab.txt, Unigram, SentencePiece). The first occurrence of a duplicate wins. */
@@ -72,7 +78,16 @@ export class Vocabulary {
 
   private buildReverse(): (string | undefined)[] {
     const reverse = new Array<string | undefined>(this.maxId + 1);
-    for (const [token, id] of this.entries()) if (reverse[id] === undefined) reverse[id] = token;
+    if (this.ids instanceof Map) {
+      for (const [token, id] of this.ids) reverse[id] ??= token;
+      return reverse;
+    }
+    const ids = this.ids as Readonly<Record<string, unknown>>;
+    for (const token in ids) {
+      const id = ids[token];
+      if (typeof id === 'number' && reverse[id] === undefined && Object.hasOwn(ids, token))
+        reverse[id] = token;
+    }
     return reverse;
   }
 }

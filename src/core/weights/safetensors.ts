@@ -16,7 +16,9 @@ export function safetensorsHeaderLength(first8: Uint8Array, fileSize: number): n
   const view = new DataView(first8.buffer, first8.byteOffset, 8);
   const length = view.getBigUint64(0, true);
   if (length > BigInt(SAFETENSORS_MAX_HEADER)) {
-    throw new Error(`the header claims ${length} bytes; safetensors headers are at most ${SAFETENSORS_MAX_HEADER}`);
+    throw new Error(
+      `the header claims ${length} bytes; safetensors headers are at most ${SAFETENSORS_MAX_HEADER}`,
+    );
   }
   if (Number(length) + 8 > fileSize) {
     throw new Error(`the header claims ${length} bytes but the file has only ${fileSize}`);
@@ -27,7 +29,8 @@ export function safetensorsHeaderLength(first8: Uint8Array, fileSize: number): n
 /** Parses the JSON header (the bytes after the length) into tensor name -> dtype and shape. */
 export function parseSafetensorsHeader(bytes: Uint8Array): Map<string, TensorInfo> {
   const json: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('the header is not a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error('the header is not a JSON object');
   const tensors = new Map<string, TensorInfo>();
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') continue;
@@ -48,10 +51,12 @@ export function parseSafetensorsHeader(bytes: Uint8Array): Map<string, TensorInf
 /** model.safetensors.index.json: which shard holds which tensor. */
 export function parseSafetensorsIndex(json: unknown): Map<string, string> {
   const map = (json as { weight_map?: unknown } | null)?.weight_map;
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error('it has no "weight_map" object');
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new Error('it has no "weight_map" object');
   const result = new Map<string, string>();
   for (const [tensor, shard] of Object.entries(map)) {
-    if (typeof shard !== 'string') throw new Error(`weight_map[${JSON.stringify(tensor)}] is not a file name`);
+    if (typeof shard !== 'string')
+      throw new Error(`weight_map[${JSON.stringify(tensor)}] is not a file name`);
     result.set(tensor, shard);
   }
   return result;

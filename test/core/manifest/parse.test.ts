@@ -22,7 +22,9 @@ describe('parseManifest', () => {
   it('reads a valid manifest and keeps lines', () => {
     const parsed = parseManifest(VALID, 'models/support-bot/model.yaml');
     expect(parsed.findings).toEqual([]);
-    expect(parsed.manifest?.artifacts.weights[0]?.uri).toBe('s3://models/support-bot/1.3.0/model.safetensors');
+    expect(parsed.manifest?.artifacts.weights[0]?.uri).toBe(
+      's3://models/support-bot/1.3.0/model.safetensors',
+    );
     expect(parsed.lineOf(['artifacts', 'tokenizer'])).toBe(7);
     expect(parsed.lineOf(['artifacts', 'weights', 0, 'sha256'])).toBe(10);
     expect(parsed.lineOf(['artifacts', 'nothing-here'])).toBe(5);
@@ -32,16 +34,32 @@ describe('parseManifest', () => {
     const parsed = parseManifest(VALID.replace('kind: Model', 'kind: Model\nowner: ml-team'), 'm.yaml');
     expect(parsed.manifest).toBeUndefined();
     expect(parsed.findings).toEqual([
-      expect.objectContaining({ rule: 'MANIFEST-SCHEMA', severity: 'error', line: 3, message: 'm.yaml: unknown key "owner"', model: 'support-bot' }),
+      expect.objectContaining({
+        rule: 'MANIFEST-SCHEMA',
+        severity: 'error',
+        line: 3,
+        message: 'm.yaml: unknown key "owner"',
+        model: 'support-bot',
+      }),
     ]);
   });
 
   it.each([
     ['a bad name', VALID.replace('name: support-bot', 'name: Support Bot!'), 'name', 3],
     ['a bad version', VALID.replace('version: 1.3.0', 'version: 1.3.x'), 'SemVer', 4],
-    ['a version YAML reads as a number', VALID.replace('version: 1.3.0', 'version: 1.3'), 'YAML read 1.3 as a number', 4],
+    [
+      'a version YAML reads as a number',
+      VALID.replace('version: 1.3.0', 'version: 1.3'),
+      'YAML read 1.3 as a number',
+      4,
+    ],
     ['a short sha256', VALID.replace('9f'.repeat(32), 'abc'), '64 lowercase hex', 10],
-    ['a gate without a bound', VALID.replace('{ metric: arc_easy/acc_norm, min: 0.70 }', '{ metric: arc_easy/acc_norm }'), 'at least one of', 13],
+    [
+      'a gate without a bound',
+      VALID.replace('{ metric: arc_easy/acc_norm, min: 0.70 }', '{ metric: arc_easy/acc_norm }'),
+      'at least one of',
+      13,
+    ],
     ['a wrong apiVersion', VALID.replace('modelgate.dev/v1', 'modelgate.dev/v2'), 'apiVersion', 1],
   ])('reports %s', (_what, text, words, line) => {
     const parsed = parseManifest(text, 'm.yaml');
@@ -57,14 +75,22 @@ describe('parseManifest', () => {
   });
 
   it('reports truncated YAML with its line', () => {
-    const parsed = parseManifest('apiVersion: modelgate.dev/v1\nartifacts:\n  config: "config.json\n', 'm.yaml');
+    const parsed = parseManifest(
+      'apiVersion: modelgate.dev/v1\nartifacts:\n  config: "config.json\n',
+      'm.yaml',
+    );
     expect(parsed.findings[0]!.rule).toBe('MANIFEST-SCHEMA');
     expect(parsed.findings[0]!.message).toContain('not valid YAML');
   });
 
   it('stops a YAML alias bomb without expanding it', () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const before = process.memoryUsage().heapUsed;
     const parsed = parseManifest(lines.join('\n'), 'bomb.yaml');
     expect(parsed.findings[0]!.message).toContain('could not be expanded');
@@ -79,7 +105,9 @@ describe('parseManifest', () => {
 
 describe('the shipped JSON Schema', () => {
   it('is the one generated from the manifest schema (run npm run build after changing it)', () => {
-    const shipped: unknown = JSON.parse(readFileSync(new URL('../../../schema/model.schema.json', import.meta.url), 'utf8'));
+    const shipped: unknown = JSON.parse(
+      readFileSync(new URL('../../../schema/model.schema.json', import.meta.url), 'utf8'),
+    );
     expect(shipped).toEqual(manifestJsonSchema());
   });
 });

@@ -14,7 +14,10 @@ describe('MAX-LEN', () => {
   it('counts RoPE scaling (Qwen 2.5 with YaRN factor 4)', async () => {
     const registry = TempRegistry.create();
     const dir = addRealModel(registry, 'qwen2_5');
-    registry.editJson(`${dir}/config.json`, (c) => (c.rope_scaling = { type: 'yarn', factor: 4, original_max_position_embeddings: 32768 }));
+    registry.editJson(
+      `${dir}/config.json`,
+      (c) => (c.rope_scaling = { type: 'yarn', factor: 4, original_max_position_embeddings: 32768 }),
+    );
     expect(findingsOf(await registry.validate(), 'MAX-LEN')).toEqual([]);
   });
 

@@ -15,13 +15,21 @@ const EXPECTED_WARNINGS: Record<RealTokenizer, string[]> = {
 };
 
 describe('real models with their published configs', () => {
-  it.each(Object.keys(TOKENIZER_PACKAGES) as RealTokenizer[])('%s validates with no error', async (tokenizer) => {
-    const registry = TempRegistry.create();
-    addRealModel(registry, tokenizer);
-    const report = await registry.validate();
+  it.each(Object.keys(TOKENIZER_PACKAGES) as RealTokenizer[])(
+    '%s validates with no error',
+    async (tokenizer) => {
+      const registry = TempRegistry.create();
+      addRealModel(registry, tokenizer);
+      const report = await registry.validate();
 
-    expect(report.models).toHaveLength(1);
-    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(report.findings.filter((f) => f.severity === 'warning').map((f) => f.rule).sort()).toEqual(EXPECTED_WARNINGS[tokenizer]);
-  });
+      expect(report.models).toHaveLength(1);
+      expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(
+        report.findings
+          .filter((f) => f.severity === 'warning')
+          .map((f) => f.rule)
+          .sort(),
+      ).toEqual(EXPECTED_WARNINGS[tokenizer]);
+    },
+  );
 });

@@ -21,8 +21,13 @@ describe('SPECIAL-RESOLVES', () => {
 
   it('checks special_tokens_map.json too', async () => {
     const registry = TempRegistry.create();
-    const dir = addRealModel(registry, 'gpt2', { artifacts: { special_tokens_map: 'special_tokens_map.json' } });
-    registry.write(`${dir}/special_tokens_map.json`, { bos_token: '<|endoftext|>', mask_token: { content: '<mask>' } });
+    const dir = addRealModel(registry, 'gpt2', {
+      artifacts: { special_tokens_map: 'special_tokens_map.json' },
+    });
+    registry.write(`${dir}/special_tokens_map.json`, {
+      bos_token: '<|endoftext|>',
+      mask_token: { content: '<mask>' },
+    });
     const findings = findingsOf(await registry.validate(), 'SPECIAL-RESOLVES');
     expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('mask_token "<mask>" in')]);
   });

@@ -26,7 +26,10 @@ describe('TEMPLATE-SRC', () => {
   it('fires when chat_template.jinja and tokenizer_config.json disagree', async () => {
     const registry = TempRegistry.create();
     const dir = addRealModel(registry, 'qwen2_5', { artifacts: { chat_template: 'chat_template.jinja' } });
-    registry.write(`${dir}/chat_template.jinja`, '{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}');
+    registry.write(
+      `${dir}/chat_template.jinja`,
+      '{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}',
+    );
     const findings = findingsOf(await registry.validate(), 'TEMPLATE-SRC');
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'error', artifact: `${dir}/tokenizer_config.json` });
@@ -35,7 +38,10 @@ describe('TEMPLATE-SRC', () => {
   it('accepts the same template in both places', async () => {
     const registry = TempRegistry.create();
     const dir = addRealModel(registry, 'qwen2_5', { artifacts: { chat_template: 'chat_template.jinja' } });
-    registry.write(`${dir}/chat_template.jinja`, registry.readJson<{ chat_template: string }>(`${dir}/tokenizer_config.json`).chat_template);
+    registry.write(
+      `${dir}/chat_template.jinja`,
+      registry.readJson<{ chat_template: string }>(`${dir}/tokenizer_config.json`).chat_template,
+    );
     expect(findingsOf(await registry.validate(), 'TEMPLATE-SRC')).toEqual([]);
   });
 

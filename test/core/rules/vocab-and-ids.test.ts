@@ -9,7 +9,12 @@ describe('VOCAB-FITS and VOCAB-PAD', () => {
     registry.editJson(`${dir}/config.json`, (c) => (c.vocab_size = 128000));
     const [finding, ...rest] = findingsOf(await registry.validate(), 'VOCAB-FITS');
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ severity: 'error', file: `${dir}/model.yaml`, line: 7, artifact: `${dir}/config.json` });
+    expect(finding).toMatchObject({
+      severity: 'error',
+      file: `${dir}/model.yaml`,
+      line: 7,
+      artifact: `${dir}/config.json`,
+    });
     expect(finding!.message).toContain('vocab_size 128000');
     expect(finding!.message).toContain('<|begin_of_text|>=128000');
     expect(finding!.fix).toContain('at least 128256');
@@ -29,7 +34,10 @@ describe('VOCAB-FITS and VOCAB-PAD', () => {
   it('reads vocab_size from text_config for multimodal configs (Gemma 3)', async () => {
     const registry = TempRegistry.create();
     const dir = addRealModel(registry, 'gemma3');
-    registry.editJson(`${dir}/config.json`, (c) => ((c.text_config as Record<string, unknown>).vocab_size = 262144));
+    registry.editJson(
+      `${dir}/config.json`,
+      (c) => ((c.text_config as Record<string, unknown>).vocab_size = 262144),
+    );
     const [finding] = findingsOf(await registry.validate(), 'VOCAB-FITS');
     expect(finding!.message).toContain('<image_soft_token>=262144');
   });
@@ -42,7 +50,9 @@ describe('IDS-IN-RANGE and IDS-AGREE', () => {
     registry.editJson(`${dir}/generation_config.json`, (c) => (c.eos_token_id = [2, 131072]));
     const findings = findingsOf(await registry.validate(), 'IDS-IN-RANGE');
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.message).toMatch(/eos_token_id 131072 in .*generation_config.json is outside \[0, 131072\)/);
+    expect(findings[0]!.message).toMatch(
+      /eos_token_id 131072 in .*generation_config.json is outside \[0, 131072\)/,
+    );
   });
 
   it('fires IDS-AGREE when config bos is not the tokenizer bos', async () => {
@@ -59,7 +69,9 @@ describe('IDS-IN-RANGE and IDS-AGREE', () => {
     const dir = addRealModel(registry, 'deepseek_v3');
     registry.editJson(`${dir}/generation_config.json`, (c) => (c.eos_token_id = 2));
     const findings = findingsOf(await registry.validate(), 'IDS-AGREE');
-    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('does not include the tokenizer\'s eos token')]);
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringContaining("does not include the tokenizer's eos token"),
+    ]);
   });
 
   it('accepts an eos list that contains the tokenizer eos (Llama 3: [128001, 128009])', async () => {

@@ -16,7 +16,10 @@ function released(options: { version?: string; template?: string } = {}) {
       weights: [{ uri: 's3://models/gpt2/model.safetensors', sha256: 'a'.repeat(64) }],
     },
   });
-  registry.write('models/gpt2/chat_template.jinja', options.template ?? '{% for m in messages %}<|user|>{{ m.content }}{{ eos_token }}{% endfor %}');
+  registry.write(
+    'models/gpt2/chat_template.jinja',
+    options.template ?? '{% for m in messages %}<|user|>{{ m.content }}{{ eos_token }}{% endfor %}',
+  );
   const base = registry.commit('gpt2 1.0.0');
   registry.tag(`gpt2@v${options.version ?? '1.0.0'}`);
   return { registry, base };
@@ -28,7 +31,8 @@ function editManifest(registry: TempRegistry, edit: (m: Record<string, any>) => 
   registry.write(path, stringify(manifest));
 }
 
-const setVersion = (registry: TempRegistry, version: string) => editManifest(registry, (m) => (m.version = version));
+const setVersion = (registry: TempRegistry, version: string) =>
+  editManifest(registry, (m) => (m.version = version));
 
 describe('the bump a change requires', () => {
   it('MINOR: new weights with the same tokenizer and architecture', async () => {
@@ -37,10 +41,18 @@ describe('the bump a change requires', () => {
     setVersion(registry, '1.0.1');
     const report = await registry.validate({ base });
     expect(report.changes).toEqual([
-      expect.objectContaining({ model: 'gpt2', from: '1.0.0', to: '1.0.1', declared: 'patch', required: 'minor' }),
+      expect.objectContaining({
+        model: 'gpt2',
+        from: '1.0.0',
+        to: '1.0.1',
+        declared: 'patch',
+        required: 'minor',
+      }),
     ]);
     const [finding] = findingsOf(report, 'SEMVER-BUMP');
-    expect(finding!.message).toBe('gpt2 1.0.0 -> 1.0.1 is a patch bump, but the change needs minor: models/gpt2/model.yaml: new weights (sha256 changed)');
+    expect(finding!.message).toBe(
+      'gpt2 1.0.0 -> 1.0.1 is a patch bump, but the change needs minor: models/gpt2/model.yaml: new weights (sha256 changed)',
+    );
     expect(finding!.fix).toBe('Set version to 1.1.0 or later.');
     expect(finding!.line).toBe(4);
 
@@ -57,7 +69,11 @@ describe('the bump a change requires', () => {
     setVersion(registry, '1.1.0');
     const report = await registry.validate({ base });
     expect(report.changes[0]).toMatchObject({ required: 'major' });
-    expect(report.changes[0]!.reasons).toContainEqual({ bump: 'major', file: 'models/gpt2/tokenizer.json', reason: '2 token(s) moved to another id: "!" 0 -> 1, "\\"" 1 -> 0' });
+    expect(report.changes[0]!.reasons).toContainEqual({
+      bump: 'major',
+      file: 'models/gpt2/tokenizer.json',
+      reason: '2 token(s) moved to another id: "!" 0 -> 1, "\\"" 1 -> 0',
+    });
     expect(findingsOf(report, 'SEMVER-BUMP')).toHaveLength(1);
   });
 
@@ -66,21 +82,35 @@ describe('the bump a change requires', () => {
     registry.editJson('models/gpt2/tokenizer.json', (t) => (t.model as { merges: string[] }).merges.pop());
     setVersion(registry, '2.0.0');
     const report = await registry.validate({ base });
-    expect(report.changes[0]!.reasons).toContainEqual({ bump: 'major', file: 'models/gpt2/tokenizer.json', reason: 'tokenizer model changed' });
+    expect(report.changes[0]!.reasons).toContainEqual({
+      bump: 'major',
+      file: 'models/gpt2/tokenizer.json',
+      reason: 'tokenizer model changed',
+    });
     expect(findingsOf(report, 'SEMVER-BUMP')).toEqual([]);
   });
 
   it('MINOR: tokens appended above the old highest id, with vocab_size grown to fit', async () => {
     const { registry, base } = released();
-    registry.editJson('models/gpt2/tokenizer.json', (t) => (t.added_tokens as unknown[]).push({ id: 50257, content: '<|tool|>', special: true }));
+    registry.editJson('models/gpt2/tokenizer.json', (t) =>
+      (t.added_tokens as unknown[]).push({ id: 50257, content: '<|tool|>', special: true }),
+    );
     registry.editJson('models/gpt2/config.json', (c) => (c.vocab_size = 50258));
     setVersion(registry, '1.1.0');
     const report = await registry.validate({ base });
     expect(report.changes[0]).toMatchObject({ required: 'minor', declared: 'minor' });
     expect(report.changes[0]!.reasons).toEqual(
       expect.arrayContaining([
-        { bump: 'minor', file: 'models/gpt2/tokenizer.json', reason: '1 token(s) appended above id 50256: "<|tool|>"' },
-        { bump: 'minor', file: 'models/gpt2/config.json', reason: 'vocab_size increased from 50257 to 50258' },
+        {
+          bump: 'minor',
+          file: 'models/gpt2/tokenizer.json',
+          reason: '1 token(s) appended above id 50256: "<|tool|>"',
+        },
+        {
+          bump: 'minor',
+          file: 'models/gpt2/config.json',
+          reason: 'vocab_size increased from 50257 to 50258',
+        },
       ]),
     );
     expect(report.summary.errors).toBe(0);
@@ -91,7 +121,11 @@ describe('the bump a change requires', () => {
     registry.editJson('models/gpt2/config.json', (c) => (c.n_layer = 24));
     setVersion(registry, '1.1.0');
     const report = await registry.validate({ base });
-    expect(report.changes[0]!.reasons).toContainEqual({ bump: 'major', file: 'models/gpt2/config.json', reason: 'n_layer changed from 12 to 24' });
+    expect(report.changes[0]!.reasons).toContainEqual({
+      bump: 'major',
+      file: 'models/gpt2/config.json',
+      reason: 'n_layer changed from 12 to 24',
+    });
     expect(findingsOf(report, 'SEMVER-BUMP')[0]!.fix).toBe('Set version to 2.0.0 or later.');
   });
 
@@ -109,26 +143,48 @@ describe('the bump a change requires', () => {
     registry.editJson('models/gpt2/tokenizer_config.json', (c) => (c.pad_token = '<|endoftext|>'));
     setVersion(registry, '1.0.1');
     const report = await registry.validate({ base });
-    expect(report.changes[0]!.reasons).toContainEqual({ bump: 'major', file: 'models/gpt2/tokenizer_config.json', reason: 'pad_token changed from null to "<|endoftext|>"' });
+    expect(report.changes[0]!.reasons).toContainEqual({
+      bump: 'major',
+      file: 'models/gpt2/tokenizer_config.json',
+      reason: 'pad_token changed from null to "<|endoftext|>"',
+    });
   });
 
   it('MINOR: a stop id added; MAJOR: one removed', async () => {
     const { registry, base } = released();
     registry.editJson('models/gpt2/generation_config.json', (c) => (c.eos_token_id = [50256, 198]));
     setVersion(registry, '1.1.0');
-    expect((await registry.validate({ base })).changes[0]).toMatchObject({ required: 'minor', reasons: [expect.objectContaining({ reason: 'stop id(s) 198 added to eos_token_id' })] });
+    expect((await registry.validate({ base })).changes[0]).toMatchObject({
+      required: 'minor',
+      reasons: [expect.objectContaining({ reason: 'stop id(s) 198 added to eos_token_id' })],
+    });
     registry.editJson('models/gpt2/generation_config.json', (c) => (c.eos_token_id = [198]));
     expect((await registry.validate({ base })).changes[0]).toMatchObject({ required: 'major' });
   });
 
   it('PATCH: the chat template changed in whitespace only; MAJOR: its role markers changed', async () => {
     const { registry, base } = released();
-    registry.write('models/gpt2/chat_template.jinja', '{% for m in messages %}\n<|user|>\n{{ m.content }}{{ eos_token }}\n{% endfor %}');
+    registry.write(
+      'models/gpt2/chat_template.jinja',
+      '{% for m in messages %}\n<|user|>\n{{ m.content }}{{ eos_token }}\n{% endfor %}',
+    );
     setVersion(registry, '1.0.1');
     const whitespace = await registry.validate({ base });
-    expect(whitespace.changes[0]).toMatchObject({ required: 'patch', reasons: [{ bump: 'patch', file: 'models/gpt2/chat_template.jinja', reason: 'the chat template changed in whitespace only' }] });
+    expect(whitespace.changes[0]).toMatchObject({
+      required: 'patch',
+      reasons: [
+        {
+          bump: 'patch',
+          file: 'models/gpt2/chat_template.jinja',
+          reason: 'the chat template changed in whitespace only',
+        },
+      ],
+    });
 
-    registry.write('models/gpt2/chat_template.jinja', '{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{{ eos_token }}{% endfor %}');
+    registry.write(
+      'models/gpt2/chat_template.jinja',
+      '{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{{ eos_token }}{% endfor %}',
+    );
     const markers = await registry.validate({ base });
     expect(markers.changes[0]).toMatchObject({ required: 'major' });
   });
@@ -158,7 +214,9 @@ describe('versions that go backwards or already exist', () => {
     const { registry, base } = released({ version: '1.2.0' });
     setVersion(registry, '1.1.5');
     const [finding] = findingsOf(await registry.validate({ base }), 'SEMVER-BUMP');
-    expect(finding!.message).toBe('gpt2 went back from 1.2.0 to 1.1.5, which was never released (no tag gpt2@v1.1.5)');
+    expect(finding!.message).toBe(
+      'gpt2 went back from 1.2.0 to 1.1.5, which was never released (no tag gpt2@v1.1.5)',
+    );
   });
 
   it('restoring a released version exactly is a rollback, not an error', async () => {
@@ -172,7 +230,9 @@ describe('versions that go backwards or already exist', () => {
     registry.git('checkout', '-q', 'gpt2@v1.0.0', '--', 'models');
     const report = await registry.validate({ base: v11 });
     expect(report.summary.errors).toBe(0);
-    expect(report.changes).toEqual([expect.objectContaining({ status: 'restored', from: '1.1.0', to: '1.0.0' })]);
+    expect(report.changes).toEqual([
+      expect.objectContaining({ status: 'restored', from: '1.1.0', to: '1.0.0' }),
+    ]);
   });
 
   it('going back to a released version with other content is refused twice over', async () => {
@@ -229,7 +289,9 @@ describe('change selection', () => {
     registry.editJson('shared/tokenizer_config.json', (c) => (c.model_max_length = 2048));
     const report = await registry.validate({ base });
     expect(report.models.map((m) => m.name)).toEqual(['gpt2']);
-    expect(findingsOf(report, 'SEMVER-BUMP')[0]!.message).toContain('model_max_length increased from 1024 to 2048');
+    expect(findingsOf(report, 'SEMVER-BUMP')[0]!.message).toContain(
+      'model_max_length increased from 1024 to 2048',
+    );
   });
 
   it('validates nothing when nothing changed', async () => {
@@ -241,6 +303,8 @@ describe('change selection', () => {
   it('a base ref that does not exist is a CommandError with the fix', async () => {
     const { registry } = released();
     await expect(registry.validate({ base: 'origin/nope' })).rejects.toThrow(CommandError);
-    await expect(registry.validate({ base: 'origin/nope' })).rejects.toThrow('the base ref "origin/nope" does not exist');
+    await expect(registry.validate({ base: 'origin/nope' })).rejects.toThrow(
+      'the base ref "origin/nope" does not exist',
+    );
   });
 });
