@@ -153,6 +153,24 @@ function countBySeverity(findings) {
     return counts;
 }
 
+/** Decodes UTF-8 (a BOM is dropped; invalid bytes become U+FFFD and fail the parse that follows). */
+function decodeUtf8(bytes) {
+    // Buffer's decoder is markedly faster than TextDecoder on multi-megabyte tokenizer files.
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+/** 1536 -> "1.5 KiB". */
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
 const isObject$3 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const firstNumber = (...values) => values.find((v) => typeof v === 'number');
 /** Reads config.json (already parsed). Older architectures name fields differently (n_embd, n_positions, d_model). */
@@ -15622,35 +15640,6 @@ function firstLine(message) {
     return message.split('\n')[0] ?? message;
 }
 
-/**
- * Resolves `ref`, written relative to the folder of `manifestFile`, to a
- * repository-relative POSIX path. Refuses absolute paths, drive letters, NUL
- * bytes and anything that climbs out of the repository. Symlinks are the
- * reader's business (it sees the disk).
- */
-function resolveArtifactPath(manifestFile, ref) {
-    if (ref.includes('\0'))
-        return { ok: false, reason: 'contains a NUL byte' };
-    if (posix.isAbsolute(ref) || /^[a-zA-Z]:[\\/]/.test(ref) || ref.startsWith('\\')) {
-        return { ok: false, reason: 'is an absolute path; artifact paths are relative to the manifest folder' };
-    }
-    const joined = posix.normalize(posix.join(posix.dirname(manifestFile), ref.replaceAll('\\', '/')));
-    if (joined === '..' || joined.startsWith('../')) {
-        return { ok: false, reason: 'points outside the repository' };
-    }
-    return { ok: true, path: joined === '.' ? '' : joined };
-}
-
-/** A tokenizer file that could not be read as its format; becomes an ARTIFACT-INVALID finding. */
-class TokenizerFormatError extends Error {
-    file;
-    constructor(file, message) {
-        super(message);
-        this.file = file;
-        this.name = 'TokenizerFormatError';
-    }
-}
-
 // Copyright 2008 Google Inc.  All rights reserved.
 //
 // Redistribution and use in source and binary forms, with or without
@@ -16437,6 +16426,16 @@ class BinaryReader {
     }
 }
 
+/** A tokenizer file that could not be read as its format; becomes an ARTIFACT-INVALID finding. */
+class TokenizerFormatError extends Error {
+    file;
+    constructor(file, message) {
+        super(message);
+        this.file = file;
+        this.name = 'TokenizerFormatError';
+    }
+}
+
 /**
  * A tokenizer's base vocabulary (token string <-> id), whatever file it came
  * from. Lookups use own properties only, so tokens such as "constructor" or
@@ -16853,6 +16852,144 @@ function readVocabTxt(text, file) {
     };
 }
 
+/**
+ * Resolves `ref`, written relative to the folder of `manifestFile`, to a
+ * repository-relative POSIX path. Refuses absolute paths, drive letters, NUL
+ * bytes and anything that climbs out of the repository. Symlinks are the
+ * reader's business (it sees the disk).
+ */
+function resolveArtifactPath(manifestFile, ref) {
+    if (ref.includes('\0'))
+        return { ok: false, reason: 'contains a NUL byte' };
+    if (posix.isAbsolute(ref) || /^[a-zA-Z]:[\\/]/.test(ref) || ref.startsWith('\\')) {
+        return { ok: false, reason: 'is an absolute path; artifact paths are relative to the manifest folder' };
+    }
+    const joined = posix.normalize(posix.join(posix.dirname(manifestFile), ref.replaceAll('\\', '/')));
+    if (joined === '..' || joined.startsWith('../')) {
+        return { ok: false, reason: 'points outside the repository' };
+    }
+    return { ok: true, path: joined === '.' ? '' : joined };
+}
+
+const MiB = 1024 * 1024;
+/** Upper bounds on what is read into memory; real files are far smaller (Gemma 3's tokenizer.json is 33 MB). */
+const LIMITS = { json: 256 * MiB, text: 64 * MiB, template: 1 * MiB };
+/**
+ * Reads one model's artifacts from a source. Every problem becomes a finding
+ * anchored on the manifest line that references the file, and the read
+ * returns undefined: callers go on with what could be read.
+ */
+class ArtifactReader {
+    source;
+    facts;
+    findings = [];
+    constructor(source, facts) {
+        this.source = source;
+        this.facts = facts;
+    }
+    /** Resolves and stats a reference; records ARTIFACT-MISSING unless it is a file inside the repository. */
+    async locate(key, ref) {
+        if (ref === undefined)
+            return undefined;
+        const resolved = resolveArtifactPath(this.facts.manifestFile, ref);
+        const label = JSON.stringify(ref);
+        if (!resolved.ok) {
+            this.add('ARTIFACT-MISSING', key, `${label} ${resolved.reason}`, 'Reference a file inside the repository, relative to the manifest folder.');
+            return undefined;
+        }
+        const stat = await this.source.stat(resolved.path);
+        if (stat.kind !== 'file') {
+            this.add('ARTIFACT-MISSING', key, `${label} (${resolved.path}) ${describeStat(stat)} in ${this.source.label}`, fixFor(stat.kind), resolved.path);
+            return undefined;
+        }
+        if (typeof key === 'string')
+            this.facts.paths[key] = resolved.path;
+        const isWeight = Array.isArray(key) && key[1] === 'weights';
+        if (!isWeight)
+            this.facts.files.add(resolved.path);
+        return resolved.path;
+    }
+    async readBytes(key, path, limit) {
+        const read = await this.source.read(path, limit);
+        return read.ok ? read.value : this.unreadable(key, path, read.problem);
+    }
+    async readText(key, ref, limit) {
+        const path = await this.locate(key, ref);
+        if (path === undefined)
+            return undefined;
+        const bytes = await this.readBytes(key, path, limit);
+        return bytes && { file: path, text: decodeUtf8(bytes) };
+    }
+    async readJson(key, ref) {
+        const path = await this.locate(key, ref);
+        return path === undefined ? undefined : this.readJsonAt(key, path);
+    }
+    async readJsonAt(key, path) {
+        const bytes = await this.readBytes(key, path, LIMITS.json);
+        if (!bytes)
+            return undefined;
+        try {
+            return { file: path, value: JSON.parse(decodeUtf8(bytes)) };
+        }
+        catch (error) {
+            this.add('ARTIFACT-INVALID', key, `${path} is not valid JSON: ${error.message}`, 'Fix or regenerate the file.', path);
+            return undefined;
+        }
+    }
+    /** Runs a format reader on parsed JSON; its complaints become ARTIFACT-INVALID. */
+    parse(key, read, apply) {
+        if (!read)
+            return;
+        try {
+            apply(read.value, read.file);
+        }
+        catch (error) {
+            this.invalid(key, read.file, error);
+        }
+    }
+    invalid(key, file, error) {
+        if (!(error instanceof Error))
+            throw error;
+        const named = error instanceof TokenizerFormatError || error.message.startsWith(file);
+        this.add('ARTIFACT-INVALID', key, named ? error.message : `${file}: ${error.message}`, 'Fix or regenerate the file with the library that produced it.', file);
+    }
+    unreadable(key, path, problem) {
+        const rule = problem.kind === 'missing' || problem.kind === 'outside' ? 'ARTIFACT-MISSING' : 'ARTIFACT-INVALID';
+        const fix = problem.kind === 'too-large'
+            ? 'Check that the manifest references the right file.'
+            : fixFor(problem.kind);
+        this.add(rule, key, `${path} cannot be read: ${problem.detail}`, fix, path);
+        return undefined;
+    }
+    /** Records an error finding on the manifest line of `key`. */
+    add(rule, key, message, fix, artifact) {
+        const path = typeof key === 'string' ? ['artifacts', key] : key;
+        this.findings.push({
+            rule,
+            severity: 'error',
+            model: this.facts.name,
+            file: this.facts.manifestFile,
+            line: this.facts.lineOf(path),
+            message,
+            fix,
+            artifact,
+        });
+    }
+}
+/** "does not exist", "is a directory", "is a symlink to …". */
+function describeStat(stat) {
+    if (stat.kind === 'missing')
+        return 'does not exist';
+    return 'detail' in stat ? stat.detail : stat.kind;
+}
+function fixFor(kind) {
+    if (kind === 'outside')
+        return 'Replace the symlink with the file itself; artifacts must live inside the repository.';
+    if (kind === 'missing')
+        return 'Commit the file, or fix the path in the manifest (paths are relative to the manifest folder).';
+    return 'Reference a regular file.';
+}
+
 /** Pointer files are small text files; anything longer is the real content. */
 const LFS_POINTER_MAX_BYTES = 1024;
 /**
@@ -16926,9 +17063,138 @@ function parseSafetensorsIndex(json) {
     return result;
 }
 
-const MiB = 1024 * 1024;
-/** Upper bounds on what is read into memory; real files are far smaller (Gemma 3's tokenizer.json is 33 MB). */
-const LIMITS = { json: 256 * MiB, text: 64 * MiB, template: 1 * MiB };
+/**
+ * Checks the weights in the repository (files or Git LFS pointers) against
+ * their manifest digests, checks the shards of a safetensors index, and
+ * collects the tensor headers that can be read into `facts.tensors`.
+ */
+async function loadWeights(reader, progress) {
+    const { facts } = reader;
+    const tensors = new Map();
+    let anyHeader = false;
+    const { weights, weights_index: indexRef } = facts.manifest.artifacts;
+    for (const [index, weight] of weights.entries()) {
+        if (!weight.path)
+            continue;
+        const key = ['artifacts', 'weights', index, 'path'];
+        const path = await reader.locate(key, weight.path);
+        if (path === undefined)
+            continue;
+        const file = await inspectWeightFile(reader, key, path, progress);
+        if (!file)
+            continue;
+        facts.weightFiles.set(index, file);
+        checkDigest(reader, key, file, weight.sha256, weight.size);
+        if (file.kind === 'file' && path.endsWith('.safetensors')) {
+            const header = await readHeader(reader, key, path, 'ARTIFACT-INVALID');
+            if (header) {
+                anyHeader = true;
+                for (const [name, info] of header)
+                    tensors.set(name, { ...info, file: path });
+            }
+        }
+    }
+    if (indexRef)
+        anyHeader = (await loadShards(reader, indexRef, tensors)) || anyHeader;
+    if (anyHeader)
+        facts.tensors = tensors;
+}
+/** Reads the index, checks every shard, and adds the tensors of the shards whose header is readable. */
+async function loadShards(reader, indexRef, tensors) {
+    const json = await reader.readJson('weights_index', indexRef);
+    if (!json)
+        return false;
+    let weightMap;
+    try {
+        weightMap = parseSafetensorsIndex(json.value);
+    }
+    catch (error) {
+        reader.invalid('weights_index', json.file, error);
+        return false;
+    }
+    const byShard = new Map();
+    for (const [tensor, shard] of weightMap)
+        byShard.set(shard, [...(byShard.get(shard) ?? []), tensor]);
+    let anyHeader = false;
+    for (const [shard, listed] of byShard) {
+        const resolved = resolveArtifactPath(json.file, shard);
+        const where = `${json.file} lists shard ${JSON.stringify(shard)}`;
+        if (!resolved.ok) {
+            reader.add('SHARDS', 'weights_index', `${where}, which ${resolved.reason}`, 'List shards by file name, next to the index.');
+            continue;
+        }
+        const stat = await reader.source.stat(resolved.path);
+        if (stat.kind !== 'file') {
+            reader.add('SHARDS', 'weights_index', `${where}, but ${resolved.path} ${describeStat(stat)}`, 'Add the shard (or its Git LFS pointer) or fix the index.', resolved.path);
+            continue;
+        }
+        const head = await reader.source.readRange(resolved.path, 0, LFS_POINTER_MAX_BYTES + 1);
+        if (head.ok && parseLfsPointer(head.value))
+            continue; // an LFS pointer: the shard exists, its header is not here
+        const header = await readHeader(reader, 'weights_index', resolved.path, 'SHARDS');
+        if (!header)
+            continue;
+        anyHeader = true;
+        const absent = listed.filter((tensor) => !header.has(tensor));
+        if (absent.length) {
+            reader.add('SHARDS', 'weights_index', `${resolved.path} does not hold ${absent.length} tensor(s) that ${json.file} assigns to it: ${preview$1(absent)}`, 'Regenerate the index from the shards (save_pretrained writes both).', resolved.path);
+        }
+        for (const [name, info] of header)
+            tensors.set(name, { ...info, file: resolved.path });
+    }
+    return anyHeader;
+}
+/** An LFS pointer is recognised from its first bytes; anything else is streamed through sha256. */
+async function inspectWeightFile(reader, key, path, progress) {
+    const head = await reader.source.readRange(path, 0, LFS_POINTER_MAX_BYTES + 1);
+    if (!head.ok)
+        return reader.unreadable(key, path, head.problem);
+    const pointer = parseLfsPointer(head.value);
+    if (pointer)
+        return { kind: 'lfs-pointer', path, pointer };
+    progress?.(`sha256 ${path}`);
+    const digest = await reader.source.sha256(path);
+    if (!digest.ok)
+        return reader.unreadable(key, path, digest.problem);
+    return { kind: 'file', path, ...digest.value };
+}
+function checkDigest(reader, key, file, sha256, size) {
+    const actual = file.kind === 'file'
+        ? { sha256: file.sha256, size: file.size }
+        : { sha256: file.pointer.oid, size: file.pointer.size };
+    const what = file.kind === 'file' ? file.path : `the Git LFS pointer ${file.path}`;
+    if (actual.sha256 !== sha256) {
+        reader.add('ARTIFACT-DIGEST', key, `${what} has sha256 ${actual.sha256}, the manifest says ${sha256}`, 'Update sha256 in the manifest, or restore the file that was meant.', file.path);
+    }
+    else if (size !== undefined && actual.size !== size) {
+        reader.add('ARTIFACT-DIGEST', key, `${what} is ${actual.size} bytes, the manifest says ${size}`, 'Update size in the manifest.', file.path);
+    }
+}
+/** Reads a safetensors header: 8 bytes of length, then that much JSON, never the tensor data. */
+async function readHeader(reader, key, path, rule) {
+    const stat = await reader.source.stat(path);
+    if (stat.kind !== 'file')
+        return undefined;
+    try {
+        const first = await reader.source.readRange(path, 0, 8);
+        if (!first.ok)
+            throw new Error(first.problem.detail);
+        const length = safetensorsHeaderLength(first.value, stat.size);
+        const header = await reader.source.readRange(path, 8, length);
+        if (!header.ok)
+            throw new Error(header.problem.detail);
+        return parseSafetensorsHeader(header.value);
+    }
+    catch (error) {
+        reader.add(rule, key, `${path} is not a readable safetensors file: ${error.message}`, 'Re-export the weights with safetensors.', path);
+        return undefined;
+    }
+}
+function preview$1(items, max = 3) {
+    const shown = items.slice(0, max).join(', ');
+    return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
 /**
  * Reads one manifest and every artifact it references from `source`, and
  * parses them. Problems met on the way (missing, unreadable or malformed
@@ -16936,387 +17202,126 @@ const LIMITS = { json: 256 * MiB, text: 64 * MiB, template: 1 * MiB };
  * input.
  */
 async function loadModel(source, manifestFile, options = {}) {
+    const problem = (message, fix) => ({
+        findings: [
+            { rule: 'MANIFEST-SCHEMA', severity: 'error', model: manifestFile, file: manifestFile, message, fix },
+        ],
+    });
     const stat = await source.stat(manifestFile);
-    if (stat.kind !== 'file') {
-        return {
-            findings: [manifestProblem(manifestFile, `${manifestFile} cannot be read (${describeStat(stat)})`)],
-        };
-    }
+    if (stat.kind !== 'file')
+        return problem(`${manifestFile} cannot be read (${describeStat(stat)})`);
     if (stat.size > MANIFEST_MAX_BYTES) {
-        return {
-            findings: [
-                manifestProblem(manifestFile, `${manifestFile} is ${formatBytes(stat.size)}; manifests are at most ${formatBytes(MANIFEST_MAX_BYTES)}`, 'Keep large data in artifact files and reference them from the manifest.'),
-            ],
-        };
+        return problem(`${manifestFile} is ${formatBytes(stat.size)}; manifests are at most ${formatBytes(MANIFEST_MAX_BYTES)}`, 'Keep large data in artifact files and reference them from the manifest.');
     }
     const read = await source.read(manifestFile, MANIFEST_MAX_BYTES);
     if (!read.ok)
-        return {
-            findings: [manifestProblem(manifestFile, `${manifestFile} cannot be read: ${read.problem.detail}`)],
-        };
+        return problem(`${manifestFile} cannot be read: ${read.problem.detail}`);
     const parsed = parseManifest(decodeUtf8(read.value), manifestFile);
     if (!parsed.manifest)
         return { findings: parsed.findings };
-    return new ModelLoader(source, manifestFile, parsed.manifest, parsed.lineOf, options).load();
+    const facts = {
+        name: parsed.manifest.name,
+        manifestFile,
+        manifest: parsed.manifest,
+        lineOf: parsed.lineOf,
+        paths: {},
+        files: new Set(),
+        settings: { special: [], added: [] },
+        chatTemplates: [],
+        weightFiles: new Map(),
+    };
+    const reader = new ArtifactReader(source, facts);
+    await loadConfigs(reader);
+    await loadTokenizer(reader);
+    await loadChatTemplates(reader);
+    await loadWeights(reader, options.progress);
+    await checkReferencedFiles(reader);
+    return { facts, findings: reader.findings };
 }
-class ModelLoader {
-    source;
-    manifestFile;
-    options;
-    findings = [];
-    facts;
-    constructor(source, manifestFile, manifest, lineOf, options) {
-        this.source = source;
-        this.manifestFile = manifestFile;
-        this.options = options;
-        this.facts = {
-            name: manifest.name,
-            manifestFile,
-            manifest,
-            lineOf,
-            paths: {},
-            files: new Set(),
-            settings: { special: [], added: [] },
-            chatTemplates: [],
-            weightFiles: new Map(),
-        };
-    }
-    async load() {
-        const { artifacts } = this.facts.manifest;
-        const [config, generation, tokenizerConfig, specialMap, addedTokens] = await Promise.all([
-            this.readJson('config', artifacts.config),
-            this.readJson('generation_config', artifacts.generation_config),
-            this.readJson('tokenizer_config', artifacts.tokenizer_config),
-            this.readJson('special_tokens_map', artifacts.special_tokens_map),
-            this.readJson('added_tokens', artifacts.added_tokens),
-        ]);
-        this.parse('config', config, (json, file) => (this.facts.config = readModelConfig(json, file)));
-        this.parse('generation_config', generation, (json, file) => {
-            this.facts.generation = { ...readGenerationConfig(json, file), file };
-        });
-        this.facts.settings = this.mergeSettings(tokenizerConfig, specialMap, addedTokens);
-        await this.loadTokenizer();
-        await this.loadChatTemplate();
-        await this.loadWeights();
-        await this.checkReferencedFiles();
-        return { facts: this.facts, findings: this.findings };
-    }
-    mergeSettings(tokenizerConfig, specialMap, addedTokens) {
-        let settings = { special: [], added: [] };
-        this.parse('tokenizer_config', tokenizerConfig, (json, file) => (settings = readTokenizerConfig(json, file)));
-        this.parse('special_tokens_map', specialMap, (json, file) => {
-            if (typeof json !== 'object' || json === null)
-                throw new Error(`${file} must be a JSON object`);
-            settings.special.push(...readSpecialTokens(json, file));
-        });
-        this.parse('added_tokens', addedTokens, (json, file) => settings.added.push(...readAddedTokensJson(json, file)));
-        return settings;
-    }
-    async loadTokenizer() {
-        const { tokenizer: ref, merges: mergesRef } = this.facts.manifest.artifacts;
-        const path = await this.locate('tokenizer', ref);
-        if (path === undefined)
-            return;
-        const base = posix.basename(path);
-        try {
-            if (base.endsWith('.model')) {
-                const bytes = await this.readBytes('tokenizer', path, LIMITS.text);
-                if (bytes)
-                    this.facts.tokenizer = readSentencePiece(bytes, path);
-            }
-            else if (base.endsWith('.txt')) {
-                const bytes = await this.readBytes('tokenizer', path, LIMITS.text);
-                if (bytes)
-                    this.facts.tokenizer = readVocabTxt(decodeUtf8(bytes), path);
-            }
-            else {
-                const json = await this.readJsonAt('tokenizer', path);
-                if (json === undefined)
-                    return;
-                const merges = mergesRef ? await this.readText('merges', mergesRef, LIMITS.text) : undefined;
-                // vocab.json maps tokens to ids, so a token may well be called "model": only an object there marks tokenizer.json.
-                const model = json.value?.model;
-                const isTokenizerJson = typeof model === 'object' && model !== null;
-                this.facts.tokenizer = isTokenizerJson
-                    ? readTokenizerJson(json.value, path)
-                    : readVocabJson(json.value, path, merges);
-            }
+async function loadConfigs(reader) {
+    const { facts } = reader;
+    const { artifacts } = facts.manifest;
+    const [config, generation, tokenizerConfig, specialMap, addedTokens] = await Promise.all([
+        reader.readJson('config', artifacts.config),
+        reader.readJson('generation_config', artifacts.generation_config),
+        reader.readJson('tokenizer_config', artifacts.tokenizer_config),
+        reader.readJson('special_tokens_map', artifacts.special_tokens_map),
+        reader.readJson('added_tokens', artifacts.added_tokens),
+    ]);
+    reader.parse('config', config, (json, file) => (facts.config = readModelConfig(json, file)));
+    reader.parse('generation_config', generation, (json, file) => (facts.generation = { ...readGenerationConfig(json, file), file }));
+    // tokenizer_config.json first, then special_tokens_map.json and added_tokens.json on top.
+    let settings = { special: [], added: [] };
+    reader.parse('tokenizer_config', tokenizerConfig, (json, file) => (settings = readTokenizerConfig(json, file)));
+    reader.parse('special_tokens_map', specialMap, (json, file) => {
+        if (typeof json !== 'object' || json === null || Array.isArray(json))
+            throw new Error(`${file} must be a JSON object`);
+        settings.special.push(...readSpecialTokens(json, file));
+    });
+    reader.parse('added_tokens', addedTokens, (json, file) => settings.added.push(...readAddedTokensJson(json, file)));
+    facts.settings = settings;
+}
+/** The tokenizer's format follows its file name: *.model is SentencePiece, *.txt a WordPiece vocabulary, JSON the rest. */
+async function loadTokenizer(reader) {
+    const { facts } = reader;
+    const { tokenizer: ref, merges: mergesRef } = facts.manifest.artifacts;
+    const path = await reader.locate('tokenizer', ref);
+    if (path === undefined)
+        return;
+    const base = posix.basename(path);
+    try {
+        if (base.endsWith('.model')) {
+            const bytes = await reader.readBytes('tokenizer', path, LIMITS.text);
+            if (bytes)
+                facts.tokenizer = readSentencePiece(bytes, path);
         }
-        catch (error) {
-            this.invalid('tokenizer', path, error);
+        else if (base.endsWith('.txt')) {
+            const bytes = await reader.readBytes('tokenizer', path, LIMITS.text);
+            if (bytes)
+                facts.tokenizer = readVocabTxt(decodeUtf8(bytes), path);
+        }
+        else {
+            const json = await reader.readJsonAt('tokenizer', path);
+            if (json === undefined)
+                return;
+            const merges = mergesRef ? await reader.readText('merges', mergesRef, LIMITS.text) : undefined;
+            // vocab.json maps tokens to ids, so a token may well be called "model": only an object there marks tokenizer.json.
+            const model = json.value?.model;
+            const isTokenizerJson = typeof model === 'object' && model !== null;
+            facts.tokenizer = isTokenizerJson
+                ? readTokenizerJson(json.value, path)
+                : readVocabJson(json.value, path, merges);
         }
     }
-    async loadChatTemplate() {
-        const ref = this.facts.manifest.artifacts.chat_template;
-        if (ref) {
-            const template = await this.readText('chat_template', ref, LIMITS.template);
-            if (template)
-                this.facts.chatTemplates.push(template);
-        }
-        const fromConfig = this.facts.settings.chatTemplate;
-        const configFile = this.facts.paths.tokenizer_config;
-        if (fromConfig !== undefined && configFile)
-            this.facts.chatTemplates.push({ file: configFile, text: fromConfig });
-    }
-    async loadWeights() {
-        const tensors = new Map();
-        let anyHeader = false;
-        const { weights, weights_index: indexRef } = this.facts.manifest.artifacts;
-        for (const [index, weight] of weights.entries()) {
-            if (!weight.path)
-                continue;
-            const key = ['artifacts', 'weights', index, 'path'];
-            const path = await this.locate(key, weight.path);
-            if (path === undefined)
-                continue;
-            const file = await this.inspectWeightFile(key, path);
-            if (!file)
-                continue;
-            this.facts.weightFiles.set(index, file);
-            this.checkDigest(key, file, weight.sha256, weight.size);
-            if (file.kind === 'file' && path.endsWith('.safetensors')) {
-                const header = await this.readHeader(key, path, 'ARTIFACT-INVALID');
-                if (header) {
-                    anyHeader = true;
-                    for (const [name, info] of header)
-                        tensors.set(name, { ...info, file: path });
-                }
-            }
-        }
-        if (indexRef)
-            anyHeader = (await this.loadShards(indexRef, tensors)) || anyHeader;
-        if (anyHeader)
-            this.facts.tensors = tensors;
-    }
-    /** Reads the index, checks every shard, and adds the tensors of the shards whose header is readable. */
-    async loadShards(indexRef, tensors) {
-        const json = await this.readJson('weights_index', indexRef);
-        if (!json)
-            return false;
-        let weightMap;
-        try {
-            weightMap = parseSafetensorsIndex(json.value);
-        }
-        catch (error) {
-            this.invalid('weights_index', json.file, error);
-            return false;
-        }
-        const byShard = new Map();
-        for (const [tensor, shard] of weightMap)
-            byShard.set(shard, [...(byShard.get(shard) ?? []), tensor]);
-        let anyHeader = false;
-        for (const [shard, listed] of byShard) {
-            const resolved = resolveArtifactPath(json.file, shard);
-            const where = `${json.file} lists shard ${JSON.stringify(shard)}`;
-            if (!resolved.ok) {
-                this.add('SHARDS', 'error', 'weights_index', `${where}, which ${resolved.reason}`, 'List shards by file name, next to the index.');
-                continue;
-            }
-            const stat = await this.source.stat(resolved.path);
-            if (stat.kind !== 'file') {
-                this.add('SHARDS', 'error', 'weights_index', `${where}, but ${resolved.path} ${describeStat(stat)}`, 'Add the shard (or its Git LFS pointer) or fix the index.', resolved.path);
-                continue;
-            }
-            const head = await this.source.readRange(resolved.path, 0, LFS_POINTER_MAX_BYTES + 1);
-            if (head.ok && parseLfsPointer(head.value))
-                continue; // an LFS pointer: the shard exists, its header is not here
-            const header = await this.readHeader('weights_index', resolved.path, 'SHARDS');
-            if (!header)
-                continue;
-            anyHeader = true;
-            const absent = listed.filter((tensor) => !header.has(tensor));
-            if (absent.length) {
-                this.add('SHARDS', 'error', 'weights_index', `${resolved.path} does not hold ${absent.length} tensor(s) that ${json.file} assigns to it: ${preview$1(absent)}`, 'Regenerate the index from the shards (save_pretrained writes both).', resolved.path);
-            }
-            for (const [name, info] of header)
-                tensors.set(name, { ...info, file: resolved.path });
-        }
-        return anyHeader;
-    }
-    async inspectWeightFile(key, path) {
-        const head = await this.source.readRange(path, 0, LFS_POINTER_MAX_BYTES + 1);
-        if (!head.ok)
-            return this.unreadable(key, path, head.problem);
-        const pointer = parseLfsPointer(head.value);
-        if (pointer)
-            return { kind: 'lfs-pointer', path, pointer };
-        this.options.progress?.(`sha256 ${path}`);
-        const digest = await this.source.sha256(path);
-        if (!digest.ok)
-            return this.unreadable(key, path, digest.problem);
-        return { kind: 'file', path, ...digest.value };
-    }
-    checkDigest(key, file, sha256, size) {
-        const actual = file.kind === 'file'
-            ? { sha256: file.sha256, size: file.size }
-            : { sha256: file.pointer.oid, size: file.pointer.size };
-        const what = file.kind === 'file' ? file.path : `the Git LFS pointer ${file.path}`;
-        if (actual.sha256 !== sha256) {
-            this.add('ARTIFACT-DIGEST', 'error', key, `${what} has sha256 ${actual.sha256}, the manifest says ${sha256}`, 'Update sha256 in the manifest, or restore the file that was meant.', file.path);
-        }
-        else if (size !== undefined && actual.size !== size) {
-            this.add('ARTIFACT-DIGEST', 'error', key, `${what} is ${actual.size} bytes, the manifest says ${size}`, 'Update size in the manifest.', file.path);
-        }
-    }
-    async readHeader(key, path, rule) {
-        const stat = await this.source.stat(path);
-        if (stat.kind !== 'file')
-            return undefined;
-        try {
-            const first = await this.source.readRange(path, 0, 8);
-            if (!first.ok)
-                throw new Error(first.problem.detail);
-            const length = safetensorsHeaderLength(first.value, stat.size);
-            const header = await this.source.readRange(path, 8, length);
-            if (!header.ok)
-                throw new Error(header.problem.detail);
-            return parseSafetensorsHeader(header.value);
-        }
-        catch (error) {
-            this.add(rule, 'error', key, `${path} is not a readable safetensors file: ${error.message}`, 'Re-export the weights with safetensors.', path);
-            return undefined;
-        }
-    }
-    /** Checks that files named elsewhere in the manifest (eval results, datasets) exist. */
-    async checkReferencedFiles() {
-        const evalBlock = this.facts.manifest.eval;
-        const refs = [
-            ...(evalBlock?.results ?? []).map((r, i) => [
-                ['eval', 'results', i, 'path'],
-                r.path,
-            ]),
-            ...(evalBlock?.suites ?? []).map((s, i) => [
-                ['eval', 'suites', i, 'dataset'],
-                s.dataset,
-            ]),
-        ];
-        await Promise.all(refs.map(([key, ref]) => this.locate(key, ref)));
-    }
-    // ---- reading helpers: each turns a problem into a finding and returns undefined ----
-    /** Resolves and stats an artifact reference; records ARTIFACT-MISSING when it is not a file inside the repository. */
-    async locate(key, ref) {
-        if (ref === undefined)
-            return undefined;
-        const resolved = resolveArtifactPath(this.manifestFile, ref);
-        const label = JSON.stringify(ref);
-        if (!resolved.ok) {
-            this.add('ARTIFACT-MISSING', 'error', key, `${label} ${resolved.reason}`, 'Reference a file inside the repository, relative to the manifest folder.');
-            return undefined;
-        }
-        const stat = await this.source.stat(resolved.path);
-        if (stat.kind !== 'file') {
-            this.add('ARTIFACT-MISSING', 'error', key, `${label} (${resolved.path}) ${describeStat(stat)} in ${this.source.label}`, fixFor(stat.kind), resolved.path);
-            return undefined;
-        }
-        if (typeof key === 'string')
-            this.facts.paths[key] = resolved.path;
-        const isWeight = Array.isArray(key) && key[1] === 'weights';
-        if (!isWeight)
-            this.facts.files.add(resolved.path);
-        return resolved.path;
-    }
-    async readBytes(key, path, limit) {
-        const read = await this.source.read(path, limit);
-        return read.ok ? read.value : this.unreadable(key, path, read.problem);
-    }
-    async readText(key, ref, limit) {
-        const path = await this.locate(key, ref);
-        if (path === undefined)
-            return undefined;
-        const bytes = await this.readBytes(key, path, limit);
-        return bytes && { file: path, text: decodeUtf8(bytes) };
-    }
-    async readJson(key, ref) {
-        const path = await this.locate(key, ref);
-        return path === undefined ? undefined : this.readJsonAt(key, path);
-    }
-    async readJsonAt(key, path) {
-        const bytes = await this.readBytes(key, path, LIMITS.json);
-        if (!bytes)
-            return undefined;
-        try {
-            return { file: path, value: JSON.parse(decodeUtf8(bytes)) };
-        }
-        catch (error) {
-            this.add('ARTIFACT-INVALID', 'error', key, `${path} is not valid JSON: ${error.message}`, 'Fix or regenerate the file.', path);
-            return undefined;
-        }
-    }
-    parse(key, read, apply) {
-        if (!read)
-            return;
-        try {
-            apply(read.value, read.file);
-        }
-        catch (error) {
-            this.invalid(key, read.file, error);
-        }
-    }
-    invalid(key, file, error) {
-        if (!(error instanceof Error))
-            throw error;
-        const message = error instanceof TokenizerFormatError || error.message.startsWith(file)
-            ? error.message
-            : `${file}: ${error.message}`;
-        this.add('ARTIFACT-INVALID', 'error', key, message, 'Fix or regenerate the file with the library that produced it.', file);
-    }
-    unreadable(key, path, problem) {
-        const rule = problem.kind === 'missing' || problem.kind === 'outside' ? 'ARTIFACT-MISSING' : 'ARTIFACT-INVALID';
-        const fix = problem.kind === 'too-large'
-            ? 'Check that the manifest references the right file.'
-            : fixFor(problem.kind);
-        this.add(rule, 'error', key, `${path} cannot be read: ${problem.detail}`, fix, path);
-        return undefined;
-    }
-    add(rule, severity, key, message, fix, artifact) {
-        const path = typeof key === 'string' ? ['artifacts', key] : key;
-        this.findings.push({
-            rule,
-            severity,
-            model: this.facts.name,
-            file: this.manifestFile,
-            line: this.facts.lineOf(path),
-            message,
-            fix,
-            artifact,
-        });
+    catch (error) {
+        reader.invalid('tokenizer', path, error);
     }
 }
-function manifestProblem(file, message, fix) {
-    return { rule: 'MANIFEST-SCHEMA', severity: 'error', model: file, file, message, fix };
-}
-function describeStat(stat) {
-    if (stat.kind === 'missing')
-        return 'does not exist';
-    return stat.detail ?? stat.kind;
-}
-function fixFor(kind) {
-    if (kind === 'outside')
-        return 'Replace the symlink with the file itself; artifacts must live inside the repository.';
-    if (kind === 'missing')
-        return 'Commit the file, or fix the path in the manifest (paths are relative to the manifest folder).';
-    return 'Reference a regular file.';
-}
-function preview$1(items, max = 3) {
-    const shown = items.slice(0, max).join(', ');
-    return items.length > max ? `${shown} and ${items.length - max} more` : shown;
-}
-/** Decodes UTF-8 (a BOM is dropped; invalid bytes become U+FFFD and fail the parse that follows). */
-function decodeUtf8(bytes) {
-    // Buffer's decoder is markedly faster than TextDecoder on multi-megabyte tokenizer files.
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-/** 1536 -> "1.5 KiB". */
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit += 1;
+/** chat_template.jinja first (it wins in transformers), then the one in tokenizer_config.json. */
+async function loadChatTemplates(reader) {
+    const { facts } = reader;
+    const ref = facts.manifest.artifacts.chat_template;
+    if (ref) {
+        const template = await reader.readText('chat_template', ref, LIMITS.template);
+        if (template)
+            facts.chatTemplates.push(template);
     }
-    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+    const fromConfig = facts.settings.chatTemplate;
+    const configFile = facts.paths.tokenizer_config;
+    if (fromConfig !== undefined && configFile)
+        facts.chatTemplates.push({ file: configFile, text: fromConfig });
+}
+/** Files named elsewhere in the manifest (eval results, datasets) must exist too. */
+async function checkReferencedFiles(reader) {
+    const evalBlock = reader.facts.manifest.eval;
+    const refs = [
+        ...(evalBlock?.results ?? []).map((r, i) => [['eval', 'results', i, 'path'], r.path]),
+        ...(evalBlock?.suites ?? []).map((s, i) => [
+            ['eval', 'suites', i, 'dataset'],
+            s.dataset,
+        ]),
+    ];
+    await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }
 
 /** Repository paths of every file a manifest references (unresolvable references left out). */

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import { countBySeverity, sortFindings, type Finding } from './findings.js';
 import type { LoadedModel } from './model/facts.js';
-import { decodeUtf8, loadModel } from './model/load-model.js';
+import { decodeUtf8 } from './bytes.js';
+import { loadModel } from './model/load-model.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
 import { referencedPaths } from './manifest/references.js';
 import type { Repository } from './repository.js';
