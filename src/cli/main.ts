@@ -1,77 +1,81 @@
-import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CommandError } from '../core/repository.js';
-import { runValidate, VALIDATE_HELP } from './commands/validate.js';
+import type { CliCommand } from './command.js';
+import { deprecate } from './commands/deprecate.js';
+import { history } from './commands/history.js';
+import { promote } from './commands/promote.js';
+import { release } from './commands/release.js';
+import { show } from './commands/show.js';
+import { validate } from './commands/validate.js';
 import type { Output } from './output.js';
 
 export const VERSION = '0.1.0';
 
-const HELP = `Usage: modelgate <command> [options]
+/** Every command, in help order. */
+export const COMMANDS: readonly CliCommand[] = [validate, release, show, history, promote, deprecate];
+
+const EXIT_CODES = 'Exit codes: 0 nothing blocking, 1 errors found, 2 the command could not run.';
+
+function programHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: modelgate <command> [options]
 
 Git-native release gate for large language models.
 
 Commands:
-  validate    check manifests, artifacts and tokenizer/config compatibility
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Run 'modelgate <command> --help' for a command's options.
 
-Exit codes: 0 nothing blocking, 1 errors found, 2 the command could not run.
+${EXIT_CODES}
 `;
+}
 
-const FORMATS = ['text', 'json', 'markdown'] as const;
+function commandHelp(command: CliCommand): string {
+  return `Usage: ${command.usage}\n\n${command.help}\n\n${EXIT_CODES}\n`;
+}
 
 /** The CLI: parses argv, runs one command, and maps every failure to an exit code (never a stack trace for user error). */
 export async function main(argv: readonly string[], out: Output): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      out.stdout(HELP);
-      return command === undefined ? 2 : 0;
+    if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+      out.stdout(programHelp());
+      return name === undefined ? 2 : 0;
     }
-    if (command === '--version' || command === '-v') {
+    if (name === '--version' || name === '-v') {
       out.stdout(`${VERSION}\n`);
       return 0;
     }
-    if (command !== 'validate')
-      throw new CommandError(`unknown command "${command}"`, "Run 'modelgate --help' for the commands.");
-    const { values } = parseArgs({
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command)
+      throw new CommandError(`unknown command "${name}"`, "Run 'modelgate --help' for the commands.");
+    const { values, positionals } = parseArgs({
       args: [...rest],
-      options: {
-        root: { type: 'string' },
-        base: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.positionals.max > 0,
     });
     if (values.help) {
-      out.stdout(VALIDATE_HELP);
+      out.stdout(commandHelp(command));
       return 0;
     }
-    const format = values.format as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format))
-      throw new CommandError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
-    if (values.root !== undefined) await requireDirectory(values.root);
-    if (values.base !== undefined && !values.base.trim()) throw new CommandError('--base needs a git ref');
-    return await runValidate({ root: values.root, base: values.base, format }, out);
+    if (positionals.length < command.positionals.min || positionals.length > command.positionals.max) {
+      throw new CommandError(`wrong number of arguments`, `Usage: ${command.usage}`);
+    }
+    return await command.run({ values, positionals }, out);
   } catch (error) {
-    out.stderr(describeFailure(error));
+    out.stderr(describeFailure(error, name));
     return 2;
   }
 }
 
-async function requireDirectory(path: string): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) throw new CommandError(`--root ${path} is not a directory`);
-}
-
-function describeFailure(error: unknown): string {
+function describeFailure(error: unknown, command: string | undefined): string {
   if (error instanceof CommandError)
     return `modelgate: ${error.message}\n${error.fix ? `  fix: ${error.fix}\n` : ''}`;
   const code = (error as { code?: string }).code;
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-    return `modelgate: ${(error as Error).message}\n  fix: run 'modelgate validate --help'\n`;
+    return `modelgate: ${(error as Error).message}\n  fix: run 'modelgate ${command ?? ''} --help'\n`;
   }
   // Anything else is a bug in modelgate: say so, with the stack, so it can be reported.
   return `modelgate: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`;

@@ -1,3 +1,4 @@
+import type { TagRecord } from './registry/state.js';
 import type { ArtifactSource } from './source.js';
 
 /**
@@ -17,8 +18,14 @@ export interface Repository {
   changedSince(ref: string): Promise<string[]>;
   /** The commit the merge base of `ref` and HEAD resolves to. */
   mergeBase(ref: string): Promise<string>;
+  /** Files that differ between two commits. */
+  changedBetween(from: string, to: string): Promise<string[]>;
+  /** The commit a ref names, or undefined when it names none. */
+  resolveCommit(ref: string): Promise<string | undefined>;
   /** Every tag name. */
   tags(): Promise<string[]>;
+  /** Every tag with its commit, tagger, date and message. */
+  readTags(): Promise<TagRecord[]>;
 }
 
 /** The command cannot run at all (bad arguments, not a repository, unknown ref): exit code 2. */

@@ -6,10 +6,11 @@ import { loadModel } from './model/load-model.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
 import { referencedPaths } from './manifest/references.js';
 import type { Repository } from './repository.js';
+import type { ArtifactSource } from './source.js';
 import { checkCompatibility } from './rules/index.js';
 import { contentDigests } from './semver/content.js';
 import { checkVersion, type ModelChange } from './semver/version-check.js';
-import { releaseTag, releasedVersions } from './tags.js';
+import { releaseTag, releasedVersions } from './registry/tag-names.js';
 import { bumpRank, type Bump } from './semver/bump.js';
 
 export interface ValidateOptions {
@@ -42,7 +43,9 @@ export interface ValidationReport {
 export async function validate(repo: Repository, options: ValidateOptions): Promise<ValidationReport> {
   const manifests = await repo.findManifests(options.manifests);
   const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
-  const selected = base ? await selectChanged(repo, manifests, base) : manifests;
+  const selected = base
+    ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
+    : manifests;
   const released = base ? releasedVersions(await repo.tags()) : new Map<string, Set<string>>();
   const baseManifests = base
     ? new Set(await repo.findManifestsAt(base, options.manifests))
@@ -106,12 +109,11 @@ async function withDigests(repo: Repository, base: string, loaded: LoadedModel) 
  * or (read only when some changed file lies outside every manifest folder) a
  * file it references from elsewhere.
  */
-async function selectChanged(
-  repo: Repository,
+export async function selectChanged(
+  source: ArtifactSource,
   manifests: readonly string[],
-  base: string,
+  changed: readonly string[],
 ): Promise<string[]> {
-  const changed = await repo.changedSince(base);
   if (!changed.length) return [];
   const dirs = new Map(manifests.map((m) => [m, posix.dirname(m)]));
   const inside = (file: string, dir: string) => dir === '.' || file.startsWith(`${dir}/`);
@@ -121,7 +123,7 @@ async function selectChanged(
     const wanted = new Set(unclaimed);
     for (const manifest of manifests) {
       if (selected.has(manifest)) continue;
-      const read = await repo.worktree.read(manifest, MANIFEST_MAX_BYTES);
+      const read = await source.read(manifest, MANIFEST_MAX_BYTES);
       const parsed = read.ok ? parseManifest(decodeUtf8(read.value), manifest) : undefined;
       if (parsed?.manifest && referencedPaths(parsed.manifest, manifest).some((f) => wanted.has(f)))
         selected.add(manifest);

@@ -4,6 +4,8 @@ import { CommandError, type Repository } from '../core/repository.js';
 import { FileSystemSource } from './fs-source.js';
 import { GitError, gitText } from './git.js';
 import { GitRefSource } from './git-source.js';
+import { createTag, readTags, resolveCommit } from './git-tags.js';
+import type { TagRecord } from '../core/registry/state.js';
 
 const IGNORED = ['**/node_modules/**', '**/.git/**'];
 
@@ -68,6 +70,25 @@ export class GitRepository implements Repository {
     } catch {
       return commit; // no common history (a shallow clone): compare with the ref itself
     }
+  }
+
+  async changedBetween(from: string, to: string): Promise<string[]> {
+    const out = await this.git(['diff', '--name-only', '-z', '--no-renames', '--relative', from, to, '--']);
+    return out.split('\0').filter(Boolean).sort();
+  }
+
+  async resolveCommit(ref: string): Promise<string | undefined> {
+    return resolveCommit(this.root, ref);
+  }
+
+  async readTags(): Promise<TagRecord[]> {
+    await this.showPrefix(); // a clear CommandError outside a git repository
+    return readTags(this.root);
+  }
+
+  /** Creates an annotated tag in the local clone. */
+  async createTag(name: string, commit: string, message: string): Promise<void> {
+    await createTag(this.root, name, commit, message);
   }
 
   async tags(): Promise<string[]> {

@@ -3,18 +3,32 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CommandError } from '../core/repository.js';
+import { DEFAULT_STAGES } from '../core/registry/stages.js';
 
 /** Repository-wide settings from `.github/modelgate.yml` (Probot's convention). */
 export interface Settings {
   /** Globs that find model manifests, relative to the repository root. */
   manifests: string[];
+  /** Stages in promotion order. */
+  stages: string[];
+  /** GitHub environment per stage; default: the stage name, or `<model>/<stage>` when several models share the repository. */
+  environments: Record<string, string>;
 }
 
 export const SETTINGS_FILE = '.github/modelgate.yml';
 export const DEFAULT_MANIFESTS = ['models/**/model.yaml'];
 
+const stageName = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/, 'lowercase letters, digits, -, _ and /');
 const schema = z.looseObject({
   manifests: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  stages: z
+    .array(stageName)
+    .min(1)
+    .refine((s) => new Set(s).size === s.length, 'stages must be unique')
+    .optional(),
+  environments: z.record(stageName, z.string().min(1).max(255)).optional(),
 });
 
 /** Reads the settings file under `root`; a missing file means defaults, a broken one is a CommandError (exit 2). */
@@ -23,7 +37,8 @@ export async function readSettings(root: string): Promise<Settings> {
   try {
     text = await readFile(join(root, SETTINGS_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { manifests: DEFAULT_MANIFESTS };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
     throw new CommandError(`${SETTINGS_FILE} cannot be read: ${(error as Error).message}`);
   }
   const doc = parseDocument(text, { uniqueKeys: true });
@@ -39,12 +54,14 @@ export async function readSettings(root: string): Promise<Settings> {
     const issue = parsed.error.issues[0]!;
     throw new CommandError(
       `${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`,
-      'manifests is a glob or a list of globs.',
+      'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment.',
     );
   }
-  const manifests = parsed.data.manifests;
+  const { manifests, stages, environments } = parsed.data;
   return {
     manifests:
       manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
+    stages: stages ?? [...DEFAULT_STAGES],
+    environments: environments ?? {},
   };
 }

@@ -3,24 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Output } from '../../src/cli/output.js';
+import { runCli } from '../helpers/cli.js';
 import { addRealModel } from '../helpers/models.js';
 import { TempRegistry } from '../helpers/registry.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples', 'registry');
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out: Output = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    progress: () => {},
-  };
-  const code = await main(argv, out);
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('modelgate validate', () => {
   it('validates the example registry: exit 0, a readable report', async () => {

@@ -99,8 +99,17 @@ export class TempRegistry {
     return this.git('rev-parse', 'HEAD');
   }
 
-  tag(name: string, message = name): this {
-    this.git('tag', '-a', name, '-m', message);
+  /** Creates an annotated tag (on HEAD unless `commit`), dated `date` (seconds) when given: git dates have one-second resolution. */
+  tag(name: string, options: { message?: string; commit?: string; date?: number } = {}): this {
+    const env =
+      options.date === undefined
+        ? process.env
+        : { ...process.env, GIT_COMMITTER_DATE: `${options.date} +0000` };
+    execFileSync(
+      'git',
+      ['tag', '-a', name, '-m', options.message ?? name, ...(options.commit ? [options.commit] : [])],
+      { cwd: this.root, env, stdio: 'ignore' },
+    );
     return this;
   }
 

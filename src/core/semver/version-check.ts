@@ -1,6 +1,6 @@
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
-import { releaseTag } from '../tags.js';
+import { releaseTag } from '../registry/tag-names.js';
 import { bumpCovers, declaredBump, type Bump } from './bump.js';
 import { changedPaths } from './content.js';
 import { requiredBump, type BumpReason, type ContentDigests } from './required-bump.js';

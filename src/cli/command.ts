@@ -1,0 +1,37 @@
+import type { ParseArgsConfig } from 'node:util';
+import { CommandError } from '../core/repository.js';
+import type { Output } from './output.js';
+
+/** Parsed arguments of one command. */
+export interface CommandArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** One `modelgate <command>`: its help, its options, and what it does. Add a command by adding a file. */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  help: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  positionals: { min: number; max: number };
+  run(args: CommandArgs, out: Output): Promise<number>;
+}
+
+export const ROOT_OPTION = { root: { type: 'string' } } as const;
+export const FORMAT_OPTION = { format: { type: 'string', default: 'text' } } as const;
+
+/** Reads --format, refusing anything but the formats the command knows. */
+export function formatOf<T extends string>(args: CommandArgs, formats: readonly T[]): T {
+  const format = String(args.values.format ?? formats[0]) as T;
+  if (!formats.includes(format))
+    throw new CommandError(`--format must be one of ${formats.join(', ')}, not "${format}"`);
+  return format;
+}
+
+/** A string option, or undefined. */
+export function stringOf(args: CommandArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,59 @@
+import { CommandError } from '../../core/repository.js';
+import { deprecationTag, deregistrationTag, unassignmentTag } from '../../core/registry/tag-names.js';
+import { ROOT_OPTION, type CliCommand } from '../command.js';
+import { modelOf, openRegistry } from '../registry-context.js';
+
+export const deprecate: CliCommand = {
+  name: 'deprecate',
+  summary: 'deprecate a model, deregister a version, or withdraw a version from a stage',
+  usage: 'modelgate deprecate <model> [version [stage]] [--dry-run] [--root DIR]',
+  help: `Writes GTO's tags in the local clone (push them yourself):
+  modelgate deprecate <model>                    <model>@deprecated
+  modelgate deprecate <model> <version>          <model>@v<version>!      (deregister)
+  modelgate deprecate <model> <version> <stage>  <model>#<stage>!#N       (withdraw from the stage)
+Tags are never deleted: the registry keeps its audit trail.`,
+  options: { ...ROOT_OPTION, 'dry-run': { type: 'boolean' } },
+  positionals: { min: 1, max: 3 },
+  async run(args, out) {
+    const [name = '', rawVersion, stage] = args.positionals;
+    const context = await openRegistry(args);
+    const model = modelOf(context, name);
+    const version = rawVersion?.replace(/^v/, '');
+    const target = version === undefined ? undefined : model.versions.find((v) => v.version === version);
+    if (version !== undefined && !target) throw new CommandError(`${name} ${version} is not registered`);
+
+    let tag: string;
+    let commit: string;
+    let message: string;
+    if (!target) {
+      if (model.deprecated) throw new CommandError(`${name} is already deprecated (${model.deprecated.tag})`);
+      const latest = model.versions.at(-1);
+      if (!latest) throw new CommandError(`${name} has no registered version to tag`);
+      [tag, commit, message] = [deprecationTag(name), latest.commit, `Deprecate ${name}`];
+    } else if (stage === undefined) {
+      if (target.deregistered) throw new CommandError(`${name} ${target.version} is already deregistered`);
+      [tag, commit, message] = [
+        deregistrationTag(name, target.version),
+        target.commit,
+        `Deregister ${name} ${target.version}`,
+      ];
+    } else {
+      if (!target.stages.includes(stage))
+        throw new CommandError(
+          `${name} ${target.version} is not in ${stage} (it is in: ${target.stages.join(', ') || 'no stage'})`,
+        );
+      [tag, commit, message] = [
+        unassignmentTag(name, stage, model.lastNumber + 1),
+        target.commit,
+        `Withdraw ${name} ${target.version} from ${stage}`,
+      ];
+    }
+    if (args.values['dry-run']) {
+      out.stdout(`would create ${tag} on ${commit.slice(0, 12)}\n`);
+      return 0;
+    }
+    await context.repo.createTag(tag, commit, message);
+    out.stdout(`created ${tag} on ${commit.slice(0, 12)}\npush it with: git push origin ${tag}\n`);
+    return 0;
+  },
+};

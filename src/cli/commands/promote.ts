@@ -1,0 +1,36 @@
+import { CommandError } from '../../core/repository.js';
+import { checkPromotion } from '../../core/registry/stages.js';
+import { assignmentTag } from '../../core/registry/tag-names.js';
+import { ROOT_OPTION, type CliCommand } from '../command.js';
+import { modelOf, openRegistry } from '../registry-context.js';
+
+export const promote: CliCommand = {
+  name: 'promote',
+  summary: 'assign a released version to a stage (writes a local tag)',
+  usage: 'modelgate promote <model> <version> <stage> [--force] [--dry-run] [--root DIR]',
+  help: `Creates the annotated tag <model>#<stage>#N on the commit of <model>@v<version>,
+N being one more than the model's highest counter (GTO's format). Stages are
+ordered (.github/modelgate.yml, default: canary, production): a version enters
+a stage only after the one before it, unless --force. Push the tag yourself:
+git push origin <tag>.`,
+  options: { ...ROOT_OPTION, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+  positionals: { min: 3, max: 3 },
+  async run(args, out) {
+    const [name = '', version = '', stage = ''] = args.positionals;
+    const context = await openRegistry(args);
+    const model = modelOf(context, name);
+    const check = checkPromotion(model, version.replace(/^v/, ''), stage, context.settings.stages);
+    if (!check.ok && !(check.forceable && args.values.force)) throw new CommandError(check.reason, check.fix);
+    const target = model.versions.find((v) => v.version === version.replace(/^v/, ''))!;
+    const tag = assignmentTag(name, stage, model.lastNumber + 1);
+    if (args.values['dry-run']) {
+      out.stdout(`would create ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version})\n`);
+      return 0;
+    }
+    await context.repo.createTag(tag, target.commit, `Assign ${name} ${target.version} to ${stage}`);
+    out.stdout(
+      `created ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version} -> ${stage})\npush it with: git push origin ${tag}\n`,
+    );
+    return 0;
+  },
+};

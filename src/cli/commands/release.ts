@@ -1,0 +1,85 @@
+import { planRelease, type ReleasePlan } from '../../core/release/plan.js';
+import { findReleaseCandidates } from '../../core/release/candidates.js';
+import { planText } from '../../core/report/registry.js';
+import { toText } from '../../core/report/text.js';
+import { FORMAT_OPTION, formatOf, ROOT_OPTION, stringOf, type CliCommand } from '../command.js';
+import { openRegistry } from '../registry-context.js';
+
+export const release: CliCommand = {
+  name: 'release',
+  summary: 'tag the versions a merge introduces and assign them to the first stage',
+  usage: 'modelgate release --base REF [--head REF] [--dry-run] [--root DIR] [--format text|json]',
+  help: `Plans the release of every manifest whose version changed between --base
+and --head (default HEAD): a tag <model>@v<version> and a first-stage
+assignment <model>#<stage>#N per new version; a restored (rolled back)
+version gets only the assignment. Without --dry-run the tags are created in
+the local clone; GitHub Releases and Deployments are the Action's part
+(command: release). Steps that already exist are skipped, so running it twice
+creates nothing twice.`,
+  options: {
+    ...ROOT_OPTION,
+    ...FORMAT_OPTION,
+    base: { type: 'string' },
+    head: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
+  positionals: { min: 0, max: 0 },
+  async run(args, out) {
+    const format = formatOf(args, ['text', 'json'] as const);
+    const context = await openRegistry(args, false);
+    const found = await findReleaseCandidates(context.repo, {
+      manifests: context.settings.manifests,
+      before: stringOf(args, 'base'),
+      after: stringOf(args, 'head') ?? 'HEAD',
+      progress: out.progress,
+    });
+    if (found.problems.length) {
+      const report = {
+        models: [],
+        findings: found.problems,
+        changes: [],
+        summary: {
+          errors: found.problems.length,
+          warnings: 0,
+          info: 0,
+          manifests: 0,
+          validated: 0,
+          requiredBump: 'none' as const,
+        },
+      };
+      out.stderr(`modelgate: nothing was released; fix these first:\n${toText(report)}`);
+      return 1;
+    }
+    const plan = planRelease(
+      found.candidates,
+      {
+        trigger: found.after,
+        stages: context.settings.stages,
+        environments: context.settings.environments,
+        sharedRepository:
+          (await context.repo.findManifestsAt(found.after, context.settings.manifests)).length > 1,
+      },
+      { registry: found.registry, releases: new Set(), deployments: [] },
+    );
+    const dryRun = args.values['dry-run'] === true;
+    if (!dryRun)
+      await applyLocally(plan, (tag, commit, message) => context.repo.createTag(tag, commit, message));
+    out.stdout(
+      format === 'json'
+        ? `${JSON.stringify({ dryRun, steps: plan.steps }, null, 2)}\n`
+        : planText(plan, dryRun ? 'dry-run' : 'local'),
+    );
+    return 0;
+  },
+};
+
+/** Creates the tags of a plan that do not exist yet; GitHub steps are left to the Action. */
+async function applyLocally(
+  plan: ReleasePlan,
+  createTag: (tag: string, commit: string, message: string) => Promise<void>,
+): Promise<void> {
+  for (const step of plan.steps) {
+    if (step.done || (step.kind !== 'version-tag' && step.kind !== 'stage-tag')) continue;
+    await createTag(step.tag, step.commit, step.message);
+  }
+}

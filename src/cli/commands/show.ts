@@ -1,0 +1,29 @@
+import { showJson, showText } from '../../core/report/registry.js';
+import { FORMAT_OPTION, formatOf, ROOT_OPTION, type CliCommand } from '../command.js';
+import { modelOf, openRegistry } from '../registry-context.js';
+
+export const show: CliCommand = {
+  name: 'show',
+  summary: 'the registered models, their latest versions and what each stage runs',
+  usage: 'modelgate show [model] [--root DIR] [--format text|json]',
+  help: `Reads the registry from the git tags of the local clone (GTO's format:
+name@v1.2.3, name#stage#N, name@deprecated) and shows each model's latest
+version and the version each stage holds. With a model, every version.`,
+  options: { ...ROOT_OPTION, ...FORMAT_OPTION },
+  positionals: { min: 0, max: 1 },
+  async run(args, out) {
+    const format = formatOf(args, ['text', 'json'] as const);
+    const context = await openRegistry(args);
+    const [name] = args.positionals;
+    const models = name
+      ? [modelOf(context, name)]
+      : [...context.registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const { stages } = context.settings;
+    out.stdout(
+      format === 'json'
+        ? `${JSON.stringify(showJson(models, stages), null, 2)}\n`
+        : showText(models, stages, name !== undefined),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,67 @@
+import type { ModelRegistry } from './state.js';
+
+/** The stages a version moves through, in order (from .github/modelgate.yml). */
+export const DEFAULT_STAGES = ['canary', 'production'] as const;
+
+/** Refusals; only `order` may be overridden (--force). */
+export type PromotionCheck = { ok: true } | { ok: false; reason: string; fix: string; forceable: boolean };
+
+/**
+ * A version may enter a stage only after it was assigned to the stage before
+ * it (canary before production). The first stage is open to any registered,
+ * not deregistered version.
+ */
+export function checkPromotion(
+  model: ModelRegistry,
+  version: string,
+  stage: string,
+  stages: readonly string[],
+): PromotionCheck {
+  const index = stages.indexOf(stage);
+  if (index < 0) {
+    return {
+      ok: false,
+      reason: `"${stage}" is not a stage of this registry (stages: ${stages.join(', ')})`,
+      fix: 'Use a configured stage, or add it to stages in .github/modelgate.yml.',
+      forceable: false,
+    };
+  }
+  const state = model.versions.find((v) => v.version === version);
+  if (!state) {
+    const known = model.versions.map((v) => v.version).join(', ') || 'none';
+    return {
+      ok: false,
+      reason: `${model.name} ${version} is not registered (registered: ${known})`,
+      fix: `Release it first (tag ${model.name}@v${version}).`,
+      forceable: false,
+    };
+  }
+  if (state.deregistered)
+    return {
+      ok: false,
+      reason: `${model.name} ${version} is deregistered`,
+      fix: 'Promote another version.',
+      forceable: false,
+    };
+  if (model.stages.find((s) => s.stage === stage)?.version === version) {
+    return {
+      ok: false,
+      reason: `${model.name} ${version} is already in ${stage}`,
+      fix: 'Nothing to do.',
+      forceable: false,
+    };
+  }
+  const previous = stages[index - 1];
+  if (
+    previous &&
+    !model.events.some((e) => e.action === 'assign' && e.stage === previous && e.version === version)
+  ) {
+    return {
+      ok: false,
+      reason: `${model.name} ${version} was never in ${previous}, which comes before ${stage}`,
+      fix: `Promote it to ${previous} first, or pass --force.`,
+      forceable: true,
+    };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,61 @@
+import { cell } from '../report/markdown.js';
+import type { ReleaseCandidate, ReleaseContext } from './plan.js';
+
+/** The GitHub Release body: provenance, what changed and why, compatibility, evaluation, artifacts. */
+export function releaseNotes(candidate: ReleaseCandidate, context: ReleaseContext): string {
+  const { facts, change, findings } = candidate;
+  const { name, manifest } = facts;
+  const out: string[] = [];
+  const pr = context.pullRequest;
+  out.push(
+    `**${cell(name)} ${cell(manifest.version)}**${manifest.description ? `: ${cell(manifest.description)}` : ''}`,
+    '',
+    pr
+      ? `Merged in [#${pr.number} ${cell(pr.title)}](${pr.url})${context.actor ? ` by @${cell(context.actor)}` : ''}.`
+      : `Released from ${context.trigger.slice(0, 12)}.`,
+    '',
+  );
+
+  out.push('### What changed', '');
+  if (!change || change.status === 'new') out.push('First release of this model.', '');
+  else {
+    out.push(
+      `${change.from} → ${change.to}: a **${change.declared}** release; the change requires **${change.required}**.`,
+      '',
+    );
+    if (change.reasons.length) {
+      out.push('| bump | file | reason |', '|---|---|---|');
+      for (const r of change.reasons) out.push(`| ${r.bump} | \`${cell(r.file)}\` | ${cell(r.reason)} |`);
+      out.push('');
+    }
+  }
+
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning');
+  out.push(
+    '### Compatibility',
+    '',
+    errors
+      ? `❌ ${errors} error(s)`
+      : `✅ tokenizer, config and weights checks pass${warnings.length ? `, ${warnings.length} warning(s):` : '.'}`,
+    '',
+  );
+  for (const w of warnings) out.push(`- ${w.rule}: ${cell(w.message)}`);
+  if (warnings.length) out.push('');
+
+  if (candidate.metrics.length) {
+    out.push('### Evaluation', '', '| metric | value | stderr |', '|---|---|---|');
+    for (const m of candidate.metrics) out.push(`| ${cell(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
+    out.push('');
+  }
+
+  out.push('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
+  for (const w of manifest.artifacts.weights)
+    out.push(`| \`${cell(w.uri)}\` | \`${w.sha256}\` | ${w.size ?? '—'} |`);
+  out.push(`| \`${cell(facts.manifestFile)}\` | \`${candidate.manifestDigest}\` | |`);
+  for (const [path, digest] of candidate.digests) {
+    if (path !== facts.manifestFile) out.push(`| \`${cell(path)}\` | \`${digest}\` | |`);
+  }
+  out.push('');
+  return out.join('\n');
+}

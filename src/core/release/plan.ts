@@ -1,0 +1,218 @@
+import semver from 'semver';
+import type { MetricValue } from '../eval/metrics.js';
+import type { Finding } from '../findings.js';
+import type { ModelFacts } from '../model/facts.js';
+import type { ModelChange } from '../semver/version-check.js';
+import type { ModelRegistry } from '../registry/state.js';
+import { assignmentTag, releaseTag } from '../registry/tag-names.js';
+import { releaseNotes } from './notes.js';
+
+/** A model version that a merge releases (a new version) or restores (a rollback to a released one). */
+export interface ReleaseCandidate {
+  facts: ModelFacts;
+  kind: 'new' | 'restore';
+  /** The commit the version lives on: the merge commit for a new version, the original release commit for a restore. */
+  commit: string;
+  /** sha256 of the manifest file. */
+  manifestDigest: string;
+  change?: ModelChange;
+  /** Compatibility findings of this version, for the notes. */
+  findings: Finding[];
+  /** sha256 of the model's files in the repository (the manifest without its version, artifacts), for the notes. */
+  digests: ReadonlyMap<string, string>;
+  /** Recorded evaluation results, for the notes. */
+  metrics: MetricValue[];
+}
+
+/** Who and what triggered the release. */
+export interface ReleaseContext {
+  /** The pushed (merge) commit: recorded in every tag and deployment, so a re-run finds its own work. */
+  trigger: string;
+  actor?: string;
+  pullRequest?: { number: number; title: string; url: string; author?: string };
+  stages: readonly string[];
+  environments: Readonly<Record<string, string>>;
+  /** Several models in one repository: environments are `<model>/<stage>`. */
+  sharedRepository: boolean;
+}
+
+/** What already exists, to make the plan idempotent. */
+export interface RemoteState {
+  registry: ReadonlyMap<string, ModelRegistry>;
+  /** Tags that have a GitHub Release (empty locally). */
+  releases: ReadonlySet<string>;
+  deployments: readonly { environment: string; payload: unknown }[];
+}
+
+export interface DeploymentPayload {
+  model: string;
+  version: string;
+  weight: number;
+  manifest: string;
+  trigger: string;
+}
+
+export type ReleaseStep =
+  | { kind: 'version-tag'; model: string; tag: string; commit: string; message: string; done: boolean }
+  | {
+      kind: 'github-release';
+      model: string;
+      tag: string;
+      title: string;
+      body: string;
+      prerelease: boolean;
+      done: boolean;
+    }
+  | {
+      kind: 'stage-tag';
+      model: string;
+      tag: string;
+      stage: string;
+      version: string;
+      commit: string;
+      message: string;
+      done: boolean;
+    }
+  | {
+      kind: 'deployment';
+      model: string;
+      ref: string;
+      stage: string;
+      environment: string;
+      payload: DeploymentPayload;
+      production: boolean;
+      description: string;
+      done: boolean;
+    };
+
+export interface ReleasePlan {
+  steps: ReleaseStep[];
+}
+
+/** Traffic weight of the first canary step when a manifest sets none (DESIGN.md's example). */
+export const DEFAULT_FIRST_WEIGHT = 5;
+
+/** The GitHub environment of a stage. */
+export function environmentFor(
+  model: string,
+  stage: string,
+  context: Pick<ReleaseContext, 'environments' | 'sharedRepository'>,
+): string {
+  return context.environments[stage] ?? (context.sharedRepository ? `${model}/${stage}` : stage);
+}
+
+/** The trailer that ties a tag to the push that made it. */
+export const triggerLine = (trigger: string) => `Trigger: ${trigger}`;
+
+/**
+ * Plans a release: for each new version a version tag, a GitHub Release, a
+ * first-stage assignment and its deployment; for a restored version only the
+ * assignment and the deployment. Steps that already exist are marked done, so
+ * applying the same plan twice does nothing the second time.
+ */
+export function planRelease(
+  candidates: readonly ReleaseCandidate[],
+  context: ReleaseContext,
+  remote: RemoteState,
+): ReleasePlan {
+  const steps: ReleaseStep[] = [];
+  const firstStage = context.stages[0]!;
+  const numbers = new Map<string, number>();
+  for (const candidate of candidates) {
+    const { name, manifest, manifestFile } = candidate.facts;
+    const version = manifest.version;
+    const tag = releaseTag(name, version);
+    const registry = remote.registry.get(name);
+    const trailer = provenance(candidate, context);
+
+    if (candidate.kind === 'new') {
+      steps.push({
+        kind: 'version-tag',
+        model: name,
+        tag,
+        commit: candidate.commit,
+        message: `Release ${name} ${version}\n\n${trailer}`,
+        done: registry?.versions.some((v) => v.version === version) ?? false,
+      });
+      steps.push({
+        kind: 'github-release',
+        model: name,
+        tag,
+        title: `${name} ${version}`,
+        body: releaseNotes(candidate, context),
+        prerelease: semver.prerelease(version) !== null,
+        done: remote.releases.has(tag),
+      });
+    }
+
+    const existing = registry?.events.find(
+      (e) =>
+        e.action === 'assign' &&
+        e.stage === firstStage &&
+        e.commit === candidate.commit &&
+        e.message?.includes(triggerLine(context.trigger)),
+    );
+    const number = (numbers.get(name) ?? registry?.lastNumber ?? 0) + 1;
+    if (!existing) numbers.set(name, number);
+    steps.push({
+      kind: 'stage-tag',
+      model: name,
+      tag: existing?.tag ?? assignmentTag(name, firstStage, number),
+      stage: firstStage,
+      version,
+      commit: candidate.commit,
+      message: `Assign ${name} ${version} to ${firstStage}\n\n${trailer}`,
+      done: existing !== undefined,
+    });
+
+    const environment = environmentFor(name, firstStage, context);
+    const payload: DeploymentPayload = {
+      model: name,
+      version,
+      weight: manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT,
+      manifest: manifestFile,
+      trigger: context.trigger,
+    };
+    steps.push({
+      kind: 'deployment',
+      model: name,
+      ref: tag,
+      stage: firstStage,
+      environment,
+      payload,
+      production: context.stages.length === 1,
+      description: `${candidate.kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${version} to ${firstStage} at ${payload.weight}%`,
+      done: remote.deployments.some((d) => d.environment === environment && samePayload(d.payload, payload)),
+    });
+  }
+  return { steps };
+}
+
+function provenance(candidate: ReleaseCandidate, context: ReleaseContext): string {
+  const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
+  if (candidate.kind === 'restore')
+    lines.push(`Restores: ${releaseTag(candidate.facts.name, candidate.facts.manifest.version)}`);
+  if (context.actor) lines.push(`Merged-by: ${context.actor}`);
+  if (context.pullRequest)
+    lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
+  lines.push(triggerLine(context.trigger));
+  return lines.join('\n');
+}
+
+function samePayload(found: unknown, wanted: DeploymentPayload): boolean {
+  const payload = (typeof found === 'string' ? safeJson(found) : found) as
+    Partial<DeploymentPayload> | undefined;
+  return (
+    payload?.model === wanted.model &&
+    payload.version === wanted.version &&
+    payload.trigger === wanted.trigger
+  );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { checkPromotion } from '../../../src/core/registry/stages.js';
+import { readRegistry } from '../../../src/core/registry/state.js';
+import { readTags } from '../../../src/io/git-tags.js';
+import { TempRegistry } from '../../helpers/registry.js';
+
+/** A repository tagged by hand exactly as GTO tags: `gto register`, `gto assign`, `gto deprecate`. */
+function gtoHistory() {
+  const registry = TempRegistry.create();
+  registry.write('README.md', 'v1');
+  const c1 = registry.commit('first');
+  registry.git('tag', '-a', 'churn@v1.0.0', '-m', 'Registering artifact churn version v1.0.0', c1);
+  registry.git(
+    'tag',
+    '-a',
+    'churn#dev#1',
+    '-m',
+    "Assigning stage 'dev' to artifact churn version 'v1.0.0'",
+    c1,
+  );
+  registry.write('README.md', 'v2');
+  const c2 = registry.commit('second');
+  registry.git('tag', '-a', 'churn@v1.1.0', '-m', 'Registering artifact churn version v1.1.0', c2);
+  registry.git('tag', '-a', 'churn#dev#2', '-m', 'assign', c2);
+  registry.git('tag', '-a', 'churn#prod#3', '-m', 'assign', c1);
+  registry.git('tag', 'release-2024-01', c2); // not a registry tag
+  registry.git('tag', '-a', 'other@v0.1.0', '-m', 'other', c2);
+  registry.git('tag', '-a', 'other@deprecated', '-m', 'deprecated', c2);
+  return { registry, c1, c2 };
+}
+
+describe('the registry read from tags', () => {
+  it('reads versions, current stages and deprecation from GTO tags, ignoring other tags', async () => {
+    const { registry, c1, c2 } = gtoHistory();
+    const models = readRegistry(await readTags(registry.root));
+    expect([...models.keys()].sort()).toEqual(['churn', 'other']);
+    const churn = models.get('churn')!;
+    expect(churn.versions.map((v) => [v.version, v.commit, v.stages])).toEqual([
+      ['1.0.0', c1, ['prod']],
+      ['1.1.0', c2, ['dev']],
+    ]);
+    expect(churn.stages.map((s) => `${s.stage}=${s.version}`).sort()).toEqual(['dev=1.1.0', 'prod=1.0.0']);
+    expect(churn.lastNumber).toBe(3);
+    expect(churn.versions[0]!.author).toBe('ML Team');
+    expect(models.get('other')!.deprecated?.tag).toBe('other@deprecated');
+  });
+
+  it('applies withdrawals and deregistrations', async () => {
+    const { registry, c2 } = gtoHistory();
+    registry.git('tag', '-a', 'churn#dev!#4', '-m', 'unassign', c2);
+    registry.git('tag', '-a', 'churn@v1.1.0!', '-m', 'deregister', c2);
+    const churn = readRegistry(await readTags(registry.root)).get('churn')!;
+    expect(churn.stages.map((s) => s.stage)).toEqual(['prod']);
+    expect(churn.versions.find((v) => v.version === '1.1.0')!.deregistered).toBe(true);
+    expect(churn.lastNumber).toBe(4);
+  });
+
+  it('reads lightweight registry tags too, dated by their commit', async () => {
+    const registry = TempRegistry.create();
+    registry.write('a', 'a');
+    const commit = registry.commit('a');
+    registry.git('tag', 'light@v1.0.0', commit);
+    const light = readRegistry(await readTags(registry.root)).get('light')!;
+    expect(light.versions[0]).toMatchObject({ version: '1.0.0', commit, author: undefined });
+    expect(light.versions[0]!.date).toBeGreaterThan(1_600_000_000);
+  });
+});
+
+describe('promotion order', () => {
+  it('lets a version into production only after canary', async () => {
+    const { registry } = gtoHistory();
+    const churn = readRegistry(await readTags(registry.root)).get('churn')!;
+    const stages = ['dev', 'prod'];
+    expect(checkPromotion(churn, '1.1.0', 'prod', stages)).toEqual({ ok: true }); // it was in dev
+    expect(checkPromotion(churn, '1.0.0', 'prod', stages)).toMatchObject({
+      ok: false,
+      reason: 'churn 1.0.0 is already in prod',
+    });
+    expect(checkPromotion(churn, '1.0.0', 'dev', stages)).toEqual({ ok: true });
+    expect(checkPromotion(churn, '2.0.0', 'dev', stages)).toMatchObject({ ok: false, forceable: false });
+    expect(checkPromotion(churn, '1.1.0', 'staging', stages)).toMatchObject({ ok: false, forceable: false });
+    expect(checkPromotion(churn, '1.1.0', 'prod', ['dev', 'qa', 'prod'])).toMatchObject({
+      ok: false,
+      forceable: true,
+      reason: 'churn 1.1.0 was never in qa, which comes before prod',
+    });
+  });
+});
