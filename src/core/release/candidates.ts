@@ -92,7 +92,10 @@ export async function findReleaseCandidates(
     problems.push(...version.findings.filter((f) => f.severity === 'error'));
     if (version.change.status === 'unchanged' || version.findings.length) continue;
 
-    const registered = registry.get(facts.name)?.versions.find((v) => v.version === facts.manifest.version);
+    // Registered on another commit: this merge restores it. Registered on this very commit: a re-run of this release.
+    const registered = registry
+      .get(facts.name)
+      ?.versions.find((v) => v.version === facts.manifest.version && v.commit !== after);
     const manifestDigest = await source.sha256(file);
     candidates.push({
       facts,

@@ -1,0 +1,98 @@
+import * as core from '@actions/core';
+import { context } from '@actions/github';
+import { resolve } from 'node:path';
+import { findReleaseCandidates } from '../core/release/candidates.js';
+import { environmentFor, planRelease, type RemoteState } from '../core/release/plan.js';
+import { planText } from '../core/report/registry.js';
+import { CommandError } from '../core/repository.js';
+import { releaseTag } from '../core/registry/tag-names.js';
+import { applyRelease } from '../io/github/apply-release.js';
+import { createOctokit } from '../io/github/octokit.js';
+import { githubReleaseApi } from '../io/github/release-api.js';
+import { GitRepository } from '../io/git-repository.js';
+import { readSettings } from '../io/settings.js';
+import { annotate } from './annotate.js';
+import { OUTPUTS, type ActionInputs } from './inputs.js';
+
+/**
+ * `command: release`, on a push to the default branch: tags every new
+ * version on the pushed commit, publishes its GitHub Release, assigns it to
+ * the first stage and creates the Deployment the deployer acts on. Re-running
+ * the same workflow run creates nothing twice and finishes what a failed run left.
+ */
+export async function runRelease(inputs: ActionInputs): Promise<void> {
+  const root = resolve(inputs.root);
+  const settings = await readSettings(root);
+  const repo = new GitRepository(root);
+  const push = context.payload as { before?: string; after?: string; pusher?: { name?: string } };
+  const after = push.after ?? context.sha;
+  if (!after) throw new CommandError('no pushed commit: run the release on push events (or set GITHUB_SHA)');
+
+  const found = await findReleaseCandidates(repo, {
+    manifests: settings.manifests,
+    before: push.before,
+    after,
+    progress: core.debug,
+  });
+  if (found.problems.length) {
+    annotate(found.problems, root);
+    core.setFailed(
+      `nothing was released: ${found.problems.length} problem(s) in the pushed manifests; see the annotations`,
+    );
+    return;
+  }
+  if (!found.candidates.length) {
+    core.info('Nothing to release: no manifest changed its version.');
+    core.setOutput(OUTPUTS.released, '[]');
+    return;
+  }
+  if (!inputs.token)
+    throw new CommandError(
+      'input "github-token" is empty',
+      'Pass a token with contents: write and deployments: write.',
+    );
+
+  const api = githubReleaseApi(createOctokit(inputs.token), context.repo);
+  const releaseContext = {
+    trigger: found.after,
+    actor: push.pusher?.name ?? context.actor,
+    pullRequest: await api.pullRequestFor(found.after),
+    stages: settings.stages,
+    environments: settings.environments,
+    sharedRepository: (await repo.findManifestsAt(found.after, settings.manifests)).length > 1,
+  };
+  const remote: RemoteState = { registry: found.registry, releases: new Set(), deployments: [] };
+  for (const candidate of found.candidates) {
+    const tag = releaseTag(candidate.facts.name, candidate.facts.manifest.version);
+    if (candidate.kind === 'new' && (await api.releaseExists(tag))) (remote.releases as Set<string>).add(tag);
+    const environment = environmentFor(candidate.facts.name, settings.stages[0]!, releaseContext);
+    (remote.deployments as { environment: string; payload: unknown }[]).push(
+      ...(await api.listDeployments(environment, tag)),
+    );
+  }
+  const plan = planRelease(found.candidates, releaseContext, remote);
+
+  if (inputs.dryRun) {
+    core.info(planText(plan, 'dry-run'));
+    await core.summary
+      .addHeading('modelgate release (dry run)', 2)
+      .addCodeBlock(planText(plan, 'dry-run'))
+      .write();
+    return;
+  }
+  const applied = await applyRelease(plan, api, core.info);
+  await core.summary.addHeading('modelgate release', 2).addCodeBlock(planText(plan, 'github')).write();
+  const released = applied
+    .filter((a) => a.step.kind === 'deployment')
+    .map((a) => {
+      const step = a.step as Extract<typeof a.step, { kind: 'deployment' }>;
+      return {
+        model: step.model,
+        version: step.payload.version,
+        tag: step.ref,
+        environment: step.environment,
+        deployment: a.deploymentId ?? null,
+      };
+    });
+  core.setOutput(OUTPUTS.released, JSON.stringify(released));
+}

@@ -1,0 +1,32 @@
+import * as core from '@actions/core';
+import { resolve } from 'node:path';
+import { toMarkdown } from '../core/report/markdown.js';
+import { validate } from '../core/validate.js';
+import { GitRepository } from '../io/git-repository.js';
+import { readSettings } from '../io/settings.js';
+import { annotate } from './annotate.js';
+import { OUTPUTS, type ActionInputs } from './inputs.js';
+
+/** `command: validate`: job summary, annotations, outputs; fails the step on error findings only. */
+export async function runValidate(inputs: ActionInputs): Promise<void> {
+  const root = resolve(inputs.root);
+  const settings = await readSettings(root);
+  if (inputs.base) core.info(`Comparing with ${inputs.base}`);
+  const report = await validate(new GitRepository(root), {
+    manifests: settings.manifests,
+    base: inputs.base,
+    progress: core.debug,
+  });
+  annotate(report.findings, root);
+  await core.summary.addRaw(toMarkdown(report)).write();
+  core.setOutput(OUTPUTS.errors, report.summary.errors);
+  core.setOutput(OUTPUTS.requiredBump, report.summary.requiredBump);
+  core.setOutput(OUTPUTS.findingsJson, JSON.stringify(report.findings));
+  core.info(
+    `${report.summary.validated} model(s) validated: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s)`,
+  );
+  if (report.summary.errors > 0)
+    core.setFailed(
+      `modelgate found ${report.summary.errors} error(s); see the annotations and the job summary`,
+    );
+}

@@ -1,0 +1,102 @@
+import { statusOf, type Octokit } from './octokit.js';
+
+/** The GitHub calls a release needs, and nothing else: a narrow surface that tests can fake. */
+export interface ReleaseApi {
+  /** The commit a tag points to, or undefined when there is no such tag. */
+  tagCommit(tag: string): Promise<string | undefined>;
+  /** Creates an annotated tag object and its ref. */
+  createTag(tag: string, commit: string, message: string): Promise<void>;
+  releaseExists(tag: string): Promise<boolean>;
+  createRelease(release: { tag: string; name: string; body: string; prerelease: boolean }): Promise<string>;
+  listDeployments(environment: string, ref: string): Promise<{ environment: string; payload: unknown }[]>;
+  createDeployment(deployment: {
+    ref: string;
+    environment: string;
+    payload: object;
+    description: string;
+    production: boolean;
+  }): Promise<{ id: number; url: string }>;
+  /** The pull request a merge commit came from, if any. */
+  pullRequestFor(
+    commit: string,
+  ): Promise<{ number: number; title: string; url: string; author?: string } | undefined>;
+}
+
+/** ReleaseApi over the GitHub REST API. */
+export function githubReleaseApi(octokit: Octokit, repo: { owner: string; repo: string }): ReleaseApi {
+  const notFound =
+    <T>(fallback: T) =>
+    (error: unknown) => {
+      if (statusOf(error) === 404) return fallback;
+      throw error;
+    };
+  return {
+    async tagCommit(tag) {
+      const ref = await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` }).catch(notFound(undefined));
+      if (!ref) return undefined;
+      const object = ref.data.object;
+      if (object.type !== 'tag') return object.sha;
+      const annotated = await octokit.rest.git.getTag({ ...repo, tag_sha: object.sha });
+      return annotated.data.object.sha;
+    },
+    async createTag(tag, commit, message) {
+      const created = await octokit.rest.git.createTag({
+        ...repo,
+        tag,
+        message,
+        object: commit,
+        type: 'commit',
+      });
+      await octokit.rest.git.createRef({ ...repo, ref: `refs/tags/${tag}`, sha: created.data.sha });
+    },
+    async releaseExists(tag) {
+      const found = await octokit.rest.repos.getReleaseByTag({ ...repo, tag }).catch(notFound(undefined));
+      return found !== undefined;
+    },
+    async createRelease({ tag, name, body, prerelease }) {
+      const created = await octokit.rest.repos.createRelease({
+        ...repo,
+        tag_name: tag,
+        name,
+        body,
+        prerelease,
+        make_latest: 'false',
+      });
+      return created.data.html_url;
+    },
+    async listDeployments(environment, ref) {
+      const list = await octokit.rest.repos.listDeployments({ ...repo, environment, ref, per_page: 100 });
+      return list.data.map((d) => ({ environment: d.environment, payload: d.payload }));
+    },
+    async createDeployment({ ref, environment, payload, description, production }) {
+      const created = await octokit.rest.repos.createDeployment({
+        ...repo,
+        ref,
+        environment,
+        payload: payload as Record<string, unknown>,
+        description,
+        auto_merge: false,
+        required_contexts: [],
+        production_environment: production,
+        transient_environment: false,
+      });
+      if (!('id' in created.data))
+        throw new Error(`GitHub did not create the deployment: ${created.data.message ?? 'no reason given'}`);
+      return { id: created.data.id, url: created.data.url };
+    },
+    async pullRequestFor(commit) {
+      const pulls = await octokit.rest.repos
+        .listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: commit })
+        .catch(notFound(undefined));
+      const merged = pulls?.data.find((p) => p.merged_at) ?? pulls?.data[0];
+      return (
+        merged && {
+          number: merged.number,
+          title: merged.title,
+          url: merged.html_url,
+          author: merged.user?.login,
+        }
+      );
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { runAction } from '../helpers/action.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
+import { addRealModel } from '../helpers/models.js';
+import { TempRegistry } from '../helpers/registry.js';
+
+const fakes: FakeGitHub[] = [];
+afterEach(async () => {
+  for (const fake of fakes.splice(0)) await fake.close();
+});
+
+function setVersion(
+  registry: TempRegistry,
+  version: string,
+  edit: (m: Record<string, any>) => void = () => {},
+) {
+  const manifest = parse(registry.read('models/gpt2/model.yaml')) as Record<string, any>;
+  manifest.version = version;
+  edit(manifest);
+  registry.write('models/gpt2/model.yaml', stringify(manifest));
+}
+
+/** gpt2 1.0.0 on main, then a merge that releases 1.1.0; GitHub faked, its tags mirrored into the clone. */
+async function mergedRelease() {
+  const registry = TempRegistry.create();
+  addRealModel(registry, 'gpt2', { manifest: { canary: { steps: [10, 50, 100] } } });
+  const before = registry.commit('gpt2 1.0.0');
+  setVersion(
+    registry,
+    '1.1.0',
+    (m) =>
+      (m.artifacts.weights = [
+        { uri: 's3://models/gpt2/1.1.0.safetensors', sha256: 'b'.repeat(64), size: 10 },
+      ]),
+  );
+  const after = registry.commit('Merge pull request #42 from acme/gpt2-1.1');
+  const github = await FakeGitHub.start({
+    onTag: (name, commit, message) => registry.tag(name, { commit, message }),
+  });
+  fakes.push(github);
+  github.pulls.set(after, [
+    {
+      number: 42,
+      title: 'gpt2 1.1.0: new weights',
+      merged_at: '2026-11-22T00:00:00Z',
+      user: { login: 'alice' },
+    },
+  ]);
+  const release = (inputs: Record<string, string> = {}) =>
+    runAction(
+      registry.root,
+      { command: 'release', 'github-token': 'ghs_test', ...inputs },
+      {
+        eventName: 'push',
+        event: { before, after, pusher: { name: 'bob' } },
+        env: { GITHUB_API_URL: github.url, GITHUB_SHA: after },
+      },
+    );
+  return { registry, github, before, after, release };
+}
+
+const RELEASE_WRITES = [
+  'POST /repos/{owner}/{repo}/git/tags',
+  'POST /repos/{owner}/{repo}/git/refs',
+  'POST /repos/{owner}/{repo}/releases',
+  'POST /repos/{owner}/{repo}/git/tags',
+  'POST /repos/{owner}/{repo}/git/refs',
+  'POST /repos/{owner}/{repo}/deployments',
+];
+
+describe('the Action, command: release', () => {
+  it('tags the merge commit, publishes the release, assigns canary and hands it to the deployer', async () => {
+    const { registry, github, after, release } = await mergedRelease();
+    const result = await release();
+    expect(result.status).toBe(0);
+    expect(github.violations).toEqual([]);
+    expect(github.writes()).toEqual(RELEASE_WRITES);
+
+    const [versionTag, stageTag] = [...github.tagObjects.values()];
+    expect(versionTag).toMatchObject({ tag: 'gpt2@v1.1.0', object: { sha: after, type: 'commit' } });
+    expect(versionTag!.message).toContain('Merged-by: bob');
+    expect(versionTag!.message).toContain('Pull-request: #42 https://github.com/acme/models/pull/42');
+    expect(stageTag).toMatchObject({ tag: 'gpt2#canary#1', object: { sha: after } });
+
+    const notes = github.releases.get('gpt2@v1.1.0')!;
+    expect(notes.name).toBe('gpt2 1.1.0');
+    expect(notes.body).toContain(
+      'Merged in [#42 gpt2 1.1.0: new weights](https://github.com/acme/models/pull/42) by @bob',
+    );
+    expect(notes.body).toContain('| minor | `models/gpt2/model.yaml` | new weights (sha256 changed) |');
+    expect(notes.body).toContain(`| \`s3://models/gpt2/1.1.0.safetensors\` | \`${'b'.repeat(64)}\` | 10 |`);
+
+    expect(github.deployments).toEqual([
+      expect.objectContaining({
+        ref: 'gpt2@v1.1.0',
+        environment: 'canary',
+        payload: {
+          model: 'gpt2',
+          version: '1.1.0',
+          weight: 10,
+          manifest: 'models/gpt2/model.yaml',
+          trigger: after,
+        },
+        production_environment: false,
+      }),
+    ]);
+    expect(JSON.parse(result.outputs.released!)).toEqual([
+      { model: 'gpt2', version: '1.1.0', tag: 'gpt2@v1.1.0', environment: 'canary', deployment: 1000 },
+    ]);
+    expect(registry.git('tag', '--list').split('\n')).toEqual(['gpt2#canary#1', 'gpt2@v1.1.0']);
+  });
+
+  it('creates nothing twice when the same run is re-run', async () => {
+    const { github, release } = await mergedRelease();
+    expect((await release()).status).toBe(0);
+    const writes = github.writes().length;
+    const again = await release();
+    expect(again.status).toBe(0);
+    expect(github.writes()).toHaveLength(writes);
+    expect(github.deployments).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('finishes a run that failed half-way (tag created, release refused) without repeating the tag', async () => {
+    const { github, release } = await mergedRelease();
+    github.fail('POST', '/repos/{owner}/{repo}/releases', 422);
+    const failed = await release();
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toContain('::error::GitHub API answered 422');
+    expect(github.writes()).toEqual(RELEASE_WRITES.slice(0, 3));
+
+    const rerun = await release();
+    expect(rerun.status).toBe(0);
+    expect(github.writes()).toEqual([...RELEASE_WRITES.slice(0, 3), ...RELEASE_WRITES.slice(2)]);
+    expect([...github.tagObjects.values()].map((t) => t.tag)).toEqual(['gpt2@v1.1.0', 'gpt2#canary#1']);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('retries a 500 and carries on', async () => {
+    const { github, release } = await mergedRelease();
+    github.fail('POST', '/repos/{owner}/{repo}/deployments', 500);
+    const result = await release();
+    expect(result.status).toBe(0);
+    expect(github.deployments).toHaveLength(1);
+  });
+
+  it('prints the plan and changes nothing with dry-run', async () => {
+    const { github, release } = await mergedRelease();
+    const result = await release({ 'dry-run': 'true' });
+    expect(result.status).toBe(0);
+    expect(github.writes()).toEqual([]);
+    expect(result.summary).toContain('+ plan     tag gpt2@v1.1.0');
+    expect(result.summary).toContain('+ plan     deployment of gpt2 1.1.0 to canary at 10%');
+  });
+
+  it('a merge that restores a released version assigns and deploys it again, with no new version tag', async () => {
+    const { registry, github, after, release } = await mergedRelease();
+    expect((await release()).status).toBe(0);
+    const v1 = registry.git('rev-parse', 'HEAD~1');
+    registry.tag('gpt2@v1.0.0', { commit: v1 });
+    registry.git('revert', '--no-edit', 'HEAD');
+    const revert = registry.git('rev-parse', 'HEAD');
+    const rollback = await runAction(
+      registry.root,
+      { command: 'release', 'github-token': 'ghs_test' },
+      {
+        eventName: 'push',
+        event: { before: after, after: revert },
+        env: { GITHUB_API_URL: github.url },
+      },
+    );
+    expect(rollback.status).toBe(0);
+    expect(github.writes().slice(RELEASE_WRITES.length)).toEqual([
+      'POST /repos/{owner}/{repo}/git/tags',
+      'POST /repos/{owner}/{repo}/git/refs',
+      'POST /repos/{owner}/{repo}/deployments',
+    ]);
+    expect([...github.tagObjects.values()].at(-1)).toMatchObject({
+      tag: 'gpt2#canary#2',
+      object: { sha: v1 },
+    });
+    expect(github.deployments.at(-1)).toMatchObject({
+      ref: 'gpt2@v1.0.0',
+      payload: { version: '1.0.0', trigger: revert },
+    });
+    expect(github.violations).toEqual([]);
+  });
+
+  it('refuses a tag that GitHub already has on another commit, before creating anything else', async () => {
+    const { github, release } = await mergedRelease();
+    github.refs.set('refs/tags/gpt2@v1.1.0', {
+      ref: 'refs/tags/gpt2@v1.1.0',
+      object: { sha: 'c'.repeat(40), type: 'commit' },
+    });
+    const result = await release();
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`tag gpt2@v1.1.0 already exists on GitHub at cccccccccccc, not at`);
+    expect(github.writes()).toEqual([]);
+  });
+
+  it('releases nothing when the pushed manifests have errors', async () => {
+    const { registry, github, after } = await mergedRelease();
+    registry.editJson('models/gpt2/config.json', (c) => (c.vocab_size = 100));
+    const broken = registry.commit('break it');
+    const result = await runAction(
+      registry.root,
+      { command: 'release', 'github-token': 'ghs_test' },
+      {
+        eventName: 'push',
+        event: { before: after, after: broken },
+        env: { GITHUB_API_URL: github.url },
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('nothing was released');
+    expect(github.requests).toEqual([]);
+  });
+});

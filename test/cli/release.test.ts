@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { runCli } from '../helpers/cli.js';
+import { addRealModel } from '../helpers/models.js';
+import { TempRegistry } from '../helpers/registry.js';
+
+function bump(
+  registry: TempRegistry,
+  path: string,
+  version: string,
+  edit: (m: Record<string, any>) => void = () => {},
+) {
+  const manifest = parse(registry.read(path)) as Record<string, any>;
+  manifest.version = version;
+  edit(manifest);
+  registry.write(path, stringify(manifest));
+}
+
+describe('modelgate release (local)', () => {
+  it('tags a new version and assigns it to the first stage, on the merge commit', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    const before = registry.commit('gpt2 1.0.0');
+    bump(
+      registry,
+      'models/gpt2/model.yaml',
+      '1.1.0',
+      (m) => (m.artifacts.weights = [{ uri: 's3://m/gpt2.safetensors', sha256: 'a'.repeat(64) }]),
+    );
+    const after = registry.commit('gpt2 1.1.0 (#12)');
+
+    const dry = await runCli('release', '--root', registry.root, '--base', before, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.split('\n').filter(Boolean)).toEqual([
+      `+ plan     tag gpt2@v1.1.0 on ${after.slice(0, 12)}`,
+      '+ plan     GitHub Release "gpt2 1.1.0"',
+      `+ plan     tag gpt2#canary#1 (gpt2 1.1.0 -> canary) on ${after.slice(0, 12)}`,
+      '+ plan     deployment of gpt2 1.1.0 to canary at 5%',
+    ]);
+    expect(registry.git('tag', '--list')).toBe('');
+
+    const applied = await runCli('release', '--root', registry.root, '--base', before);
+    expect(applied.code).toBe(0);
+    expect(registry.git('tag', '--list').split('\n')).toEqual(['gpt2#canary#1', 'gpt2@v1.1.0']);
+    expect(registry.git('rev-list', '-n', '1', 'gpt2@v1.1.0')).toBe(after);
+    const message = registry.git('tag', '-l', '--format=%(contents)', 'gpt2@v1.1.0');
+    expect(message).toContain('Release gpt2 1.1.0');
+    expect(message).toMatch(/Manifest: models\/gpt2\/model.yaml sha256:[0-9a-f]{64}/);
+    expect(message).toContain(`Trigger: ${after}`);
+
+    const again = await runCli('release', '--root', registry.root, '--base', before);
+    expect(again.stdout).toContain('= exists   tag gpt2@v1.1.0');
+    expect(again.stdout).toContain('= exists   tag gpt2#canary#1');
+    expect(registry.git('tag', '--list').split('\n')).toHaveLength(2);
+  });
+
+  it('a merge that restores a released version creates only a new assignment, on the original commit', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    const v1 = registry.commit('gpt2 1.0.0');
+    registry.tag('gpt2@v1.0.0', { date: 1_760_000_000 });
+    registry.tag('gpt2#canary#1', { commit: v1, date: 1_760_000_001 });
+    bump(registry, 'models/gpt2/model.yaml', '1.1.0', (m) => (m.description = 'worse'));
+    const v2 = registry.commit('gpt2 1.1.0');
+    registry.tag('gpt2@v1.1.0', { date: 1_760_000_100 });
+    registry.tag('gpt2#canary#2', { commit: v2, date: 1_760_000_101 });
+    registry.git('revert', '--no-edit', 'HEAD');
+    const revert = registry.git('rev-parse', 'HEAD');
+
+    const { code, stdout } = await runCli('release', '--root', registry.root, '--base', v2);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`+ done     tag gpt2#canary#3 (gpt2 1.0.0 -> canary) on ${v1.slice(0, 12)}`);
+    expect(stdout).not.toContain('gpt2@v1.0.0 on');
+    expect(registry.git('tag', '-l', '--format=%(contents)', 'gpt2#canary#3')).toContain(
+      `Trigger: ${revert}`,
+    );
+    expect((await runCli('show', '--root', registry.root)).stdout).toBe('gpt2  latest 1.1.0  canary 1.0.0\n');
+  });
+
+  it('releases nothing when a version number is reused with other content', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    const v1 = registry.commit('gpt2 1.0.0');
+    registry.tag('gpt2@v1.0.0');
+    bump(registry, 'models/gpt2/model.yaml', '1.0.0', (m) => (m.description = 'changed without a bump'));
+    registry.commit('sneaky');
+    const { code, stderr } = await runCli('release', '--root', registry.root, '--base', v1);
+    expect(code).toBe(1);
+    expect(stderr).toContain('nothing was released');
+    expect(stderr).toContain('VERSION-EXISTS');
+    expect(registry.git('tag', '--list')).toBe('gpt2@v1.0.0');
+  });
+
+  it('says so when no version changed', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    const before = registry.commit('one');
+    registry.write('README.md', 'docs');
+    registry.commit('docs only');
+    const { code, stdout } = await runCli('release', '--root', registry.root, '--base', before);
+    expect(code).toBe(0);
+    expect(stdout).toBe('Nothing to release: no manifest changed its version.\n');
+  });
+});

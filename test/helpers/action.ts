@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ACTION = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
+
+export interface ActionRun {
+  status: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/**
+ * Runs the bundled Action (dist/index.js) the way the runner does: a node
+ * process with INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files,
+ * and the event payload at GITHUB_EVENT_PATH. Asynchronous, so a fake GitHub
+ * in this process can answer it.
+ */
+export async function runAction(
+  workspace: string,
+  inputs: Record<string, string>,
+  options: { event?: object; eventName?: string; env?: Record<string, string> } = {},
+): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'modelgate-action-'));
+  const files = {
+    output: join(dir, 'output'),
+    summary: join(dir, 'summary'),
+    event: join(dir, 'event.json'),
+  };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  writeFileSync(files.event, JSON.stringify(options.event ?? {}));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_NAME: options.eventName ?? 'pull_request',
+    GITHUB_REPOSITORY: 'acme/models',
+    GITHUB_ACTOR: 'octocat',
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const child = spawn(process.execPath, [ACTION], {
+    cwd: workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    status,
+    stdout,
+    outputs: parseOutputs(readFileSync(files.output, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+  };
+}
+
+// GITHUB_OUTPUT uses heredoc records: name<<delimiter\nvalue\ndelimiter
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const match of text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]!] = match[3]!;
+  return outputs;
+}

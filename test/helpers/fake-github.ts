@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GitHubOpenApi } from './openapi.js';
+
+interface TagObject {
+  sha: string;
+  tag: string;
+  message: string;
+  object: { sha: string; type: string };
+}
+interface Ref {
+  ref: string;
+  object: { sha: string; type: 'commit' | 'tag' };
+}
+export interface FakeRequest {
+  method: string;
+  /** The operation's path template, e.g. POST /repos/{owner}/{repo}/git/refs. */
+  operation: string;
+  path: string;
+  body: any;
+}
+interface Failure {
+  method: string;
+  template: string;
+  status: number;
+  remaining: number;
+  headers?: Record<string, string>;
+}
+
+let openapi: GitHubOpenApi | undefined;
+const sha = () => randomBytes(20).toString('hex');
+
+/**
+ * A small in-process GitHub on 127.0.0.1: the endpoints modelgate uses, with
+ * state, and every request checked against GitHub's OpenAPI description.
+ * Tags it creates are mirrored into a local clone through `onTag`, as a push
+ * to origin and a fetch would.
+ */
+export class FakeGitHub {
+  readonly requests: FakeRequest[] = [];
+  readonly violations: string[] = [];
+  readonly refs = new Map<string, Ref>();
+  readonly tagObjects = new Map<string, TagObject>();
+  readonly releases = new Map<
+    string,
+    { id: number; tag_name: string; name: string; body: string; prerelease: boolean }
+  >();
+  readonly deployments: {
+    id: number;
+    ref: string;
+    environment: string;
+    payload: unknown;
+    description: string;
+    production_environment: boolean;
+  }[] = [];
+  readonly pulls = new Map<
+    string,
+    { number: number; title: string; merged_at: string; user: { login: string } }[]
+  >();
+  private readonly failures: Failure[] = [];
+  private server!: Server;
+  url = '';
+
+  constructor(
+    readonly owner: string,
+    readonly repo: string,
+    private readonly onTag?: (name: string, commit: string, message: string) => void,
+  ) {}
+
+  static async start(
+    options: {
+      owner?: string;
+      repo?: string;
+      onTag?: (name: string, commit: string, message: string) => void;
+    } = {},
+  ): Promise<FakeGitHub> {
+    openapi ??= new GitHubOpenApi();
+    const fake = new FakeGitHub(options.owner ?? 'acme', options.repo ?? 'models', options.onTag);
+    fake.server = createServer((req, res) => void fake.handle(req, res));
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The next `times` requests to this operation answer `status`. */
+  fail(method: string, template: string, status: number, times = 1, headers?: Record<string, string>): void {
+    this.failures.push({ method, template, status, remaining: times, headers });
+  }
+
+  /** Requests that changed something. */
+  writes(): string[] {
+    return this.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.operation}`);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const text = await new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (chunk: Buffer) => (data += chunk.toString()));
+      req.on('end', () => resolve(data));
+    });
+    const body = text ? JSON.parse(text) : undefined;
+    const method = req.method ?? 'GET';
+    const { template, problems } = openapi!.check(method, url, body);
+    this.violations.push(...problems);
+    if (!req.headers.authorization)
+      this.violations.push(`${method} ${url.pathname} sent no Authorization header`);
+    this.requests.push({ method, operation: template ?? url.pathname, path: url.pathname, body });
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(payload === undefined ? '' : JSON.stringify(payload));
+    };
+    const failure = this.failures.find(
+      (f) => f.method === method && f.template === template && f.remaining > 0,
+    );
+    if (failure) {
+      failure.remaining -= 1;
+      return send(
+        failure.status,
+        { message: `fake failure ${failure.status}`, documentation_url: 'https://docs.github.com/rest' },
+        failure.headers,
+      );
+    }
+    if (!template) return send(404, { message: 'Not Found' });
+    const params = decodeURIComponent(url.pathname).split('/');
+    const route = `${method} ${template.replace('/repos/{owner}/{repo}', '')}`;
+    const base = `${this.url}/repos/${this.owner}/${this.repo}`;
+    switch (route) {
+      case 'GET /git/ref/{ref}': {
+        const ref = this.refs.get(`refs/${params.slice(6).join('/')}`);
+        return ref
+          ? send(200, { ...ref, node_id: 'REF', url: `${base}/git/${ref.ref}` })
+          : send(404, { message: 'Not Found' });
+      }
+      case 'GET /git/tags/{tag_sha}': {
+        const tag = this.tagObjects.get(params[6]!);
+        return tag ? send(200, this.tagJson(tag)) : send(404, { message: 'Not Found' });
+      }
+      case 'POST /git/tags': {
+        const tag: TagObject = {
+          sha: sha(),
+          tag: body.tag,
+          message: body.message,
+          object: { sha: body.object, type: body.type },
+        };
+        this.tagObjects.set(tag.sha, tag);
+        return send(201, this.tagJson(tag));
+      }
+      case 'POST /git/refs': {
+        if (this.refs.has(body.ref)) return send(422, { message: 'Reference already exists' });
+        const tagObject = this.tagObjects.get(body.sha);
+        const ref: Ref = { ref: body.ref, object: { sha: body.sha, type: tagObject ? 'tag' : 'commit' } };
+        this.refs.set(body.ref, ref);
+        if (tagObject && body.ref.startsWith('refs/tags/'))
+          this.onTag?.(body.ref.slice('refs/tags/'.length), tagObject.object.sha, tagObject.message);
+        return send(201, { ...ref, node_id: 'REF', url: `${base}/git/${body.ref}` });
+      }
+      case 'GET /releases/tags/{tag}': {
+        const release = this.releases.get(params.slice(6).join('/'));
+        return release ? send(200, this.releaseJson(release)) : send(404, { message: 'Not Found' });
+      }
+      case 'POST /releases': {
+        if (this.releases.has(body.tag_name))
+          return send(422, {
+            message: 'Validation Failed',
+            errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+          });
+        const release = {
+          id: this.releases.size + 1,
+          tag_name: body.tag_name,
+          name: body.name,
+          body: body.body,
+          prerelease: body.prerelease ?? false,
+        };
+        this.releases.set(body.tag_name, release);
+        return send(201, this.releaseJson(release));
+      }
+      case 'GET /deployments': {
+        const environment = url.searchParams.get('environment');
+        const ref = url.searchParams.get('ref');
+        return send(
+          200,
+          this.deployments
+            .filter((d) => (!environment || d.environment === environment) && (!ref || d.ref === ref))
+            .map((d) => this.deploymentJson(d)),
+        );
+      }
+      case 'POST /deployments': {
+        const deployment = {
+          id: 1000 + this.deployments.length,
+          ref: body.ref,
+          environment: body.environment,
+          payload: body.payload ?? {},
+          description: body.description ?? '',
+          production_environment: body.production_environment ?? false,
+        };
+        this.deployments.push(deployment);
+        return send(201, this.deploymentJson(deployment));
+      }
+      case 'GET /commits/{commit_sha}/pulls':
+        return send(
+          200,
+          (this.pulls.get(params[5]!) ?? []).map((p) => ({
+            ...p,
+            html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
+          })),
+        );
+      default:
+        this.violations.push(`the fake does not implement ${method} ${template}`);
+        return send(501, { message: 'not implemented in the fake' });
+    }
+  }
+
+  private tagJson(tag: TagObject) {
+    const tagger = { name: 'modelgate', email: 'bot@example.com', date: '2026-11-22T00:00:00Z' };
+    return {
+      node_id: 'TAG',
+      sha: tag.sha,
+      tag: tag.tag,
+      message: tag.message,
+      tagger,
+      object: { ...tag.object, url: '' },
+      url: '',
+      verification: {
+        verified: false,
+        reason: 'unsigned',
+        signature: null,
+        payload: null,
+        verified_at: null,
+      },
+    };
+  }
+
+  private releaseJson(release: {
+    id: number;
+    tag_name: string;
+    name: string;
+    body: string;
+    prerelease: boolean;
+  }) {
+    return {
+      ...release,
+      html_url: `https://github.com/${this.owner}/${this.repo}/releases/tag/${encodeURIComponent(release.tag_name)}`,
+      draft: false,
+    };
+  }
+
+  private deploymentJson(d: {
+    id: number;
+    ref: string;
+    environment: string;
+    payload: unknown;
+    description: string;
+  }) {
+    return {
+      ...d,
+      url: `${this.url}/repos/${this.owner}/${this.repo}/deployments/${d.id}`,
+      sha: '0'.repeat(40),
+      task: 'deploy',
+      creator: null,
+      created_at: '2026-11-22T00:00:00Z',
+      updated_at: '2026-11-22T00:00:00Z',
+      statuses_url: '',
+      repository_url: '',
+      node_id: 'DEP',
+    };
+  }
+}

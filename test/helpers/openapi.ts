@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { fixturePath } from '../setup/fixture-packages.js';
+
+interface Operation {
+  parameters?: ({ $ref: string } | Parameter)[];
+  requestBody?: { content?: Record<string, { schema?: object }> };
+}
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+}
+interface Spec {
+  paths: Record<string, Record<string, Operation>>;
+  components: { parameters: Record<string, Parameter>; schemas: Record<string, object> };
+}
+
+interface Route {
+  template: string;
+  method: string;
+  pattern: RegExp;
+  literalLength: number;
+  operation: Operation;
+}
+
+/**
+ * GitHub's published REST description (@octokit/openapi), used to check
+ * every request a fake GitHub receives: the path and method must be a
+ * documented operation, the query parameters declared, and the JSON body
+ * valid for its schema. A wrong path or field fails the test that sent it.
+ */
+export class GitHubOpenApi {
+  private readonly routes: Route[] = [];
+  private readonly validators = new Map<Operation, ValidateFunction | null>();
+  private readonly ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+
+  constructor(
+    private readonly spec: Spec = JSON.parse(readFileSync(fixturePath.githubOpenApi, 'utf8')) as Spec,
+  ) {
+    for (const [template, methods] of Object.entries(spec.paths)) {
+      const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]+)');
+      for (const [method, operation] of Object.entries(methods)) {
+        if (method === 'parameters') continue;
+        this.routes.push({
+          template,
+          method: method.toUpperCase(),
+          pattern: new RegExp(`^${source}$`),
+          literalLength: template.replace(/\{[^}]+\}/g, '').length,
+          operation,
+        });
+      }
+    }
+    // A literal segment wins over a parameter (/releases/latest before /releases/{release_id}).
+    this.routes.sort((a, b) => b.literalLength - a.literalLength);
+  }
+
+  /** Checks one request; returns the matched template and every way it breaks the description. */
+  check(method: string, url: URL, body: unknown): { template?: string; problems: string[] } {
+    const path = url.pathname;
+    const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
+    if (!route) return { problems: [`${method} ${path} is not an operation of the GitHub REST API`] };
+    const problems: string[] = [];
+    const declared = new Set(
+      this.parameters(route.operation)
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name),
+    );
+    for (const key of url.searchParams.keys()) {
+      if (!declared.has(key))
+        problems.push(`${method} ${route.template}: query parameter "${key}" is not declared`);
+    }
+    const validate = this.validator(route.operation);
+    if (validate === null) {
+      if (body !== undefined) problems.push(`${method} ${route.template} takes no request body`);
+    } else if (!validate(body ?? {})) {
+      for (const error of validate.errors ?? [])
+        problems.push(`${method} ${route.template}: body${error.instancePath} ${error.message}`);
+    }
+    return { template: route.template, problems };
+  }
+
+  private parameters(operation: Operation): Parameter[] {
+    return (operation.parameters ?? []).map((p) =>
+      '$ref' in p ? this.spec.components.parameters[p.$ref.split('/').at(-1)!]! : p,
+    );
+  }
+
+  private validator(operation: Operation): ValidateFunction | null {
+    if (!this.validators.has(operation)) {
+      const schema = operation.requestBody?.content?.['application/json']?.schema;
+      this.validators.set(
+        operation,
+        schema ? this.ajv.compile({ ...schema, components: this.spec.components }) : null,
+      );
+    }
+    return this.validators.get(operation)!;
+  }
+}
