@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CommandError } from '../core/repository.js';
 import type { CliCommand } from './command.js';
+import { check, gate } from './commands/check.js';
 import { deprecate } from './commands/deprecate.js';
 import { history } from './commands/history.js';
 import { promote } from './commands/promote.js';
@@ -12,7 +13,7 @@ import type { Output } from './output.js';
 export const VERSION = '0.1.0';
 
 /** Every command, in help order. */
-export const COMMANDS: readonly CliCommand[] = [validate, release, show, history, promote, deprecate];
+export const COMMANDS: readonly CliCommand[] = [validate, gate, check, release, show, history, promote, deprecate];
 
 const EXIT_CODES = 'Exit codes: 0 nothing blocking, 1 errors found, 2 the command could not run.';
 

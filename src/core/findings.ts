@@ -27,6 +27,11 @@ export const RULES = {
   'DOUBLE-BOS': 'BOS is not added by both the template and the tokenizer',
   'SEMVER-BUMP': 'the version bump covers what changed',
   'VERSION-EXISTS': 'a released version is never reused with different content',
+  'EVAL-MODEL': 'recorded results come from the model revision the manifest pins',
+  'EVAL-TOKENIZER': "recorded results were produced with this model's tokenizer",
+  'EVAL-LIMIT': 'recorded results cover every document of their tasks',
+  'EVAL-VERSION': 'candidate and baseline ran the same task versions',
+  'EVAL-GATE': 'every evaluation gate passes against its threshold and the baseline',
 } as const;
 
 export type RuleId = keyof typeof RULES;

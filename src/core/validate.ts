@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { countBySeverity, sortFindings, type Finding } from './findings.js';
-import type { LoadedModel } from './model/facts.js';
+import type { LoadedModel, ModelFacts } from './model/facts.js';
 import { decodeUtf8 } from './bytes.js';
 import { loadModel } from './model/load-model.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
@@ -41,6 +41,11 @@ export interface ValidationReport {
 
 /** Validates the registry: every model, or with a base only those the change touches. */
 export async function validate(repo: Repository, options: ValidateOptions): Promise<ValidationReport> {
+  return (await validateModels(repo, options)).report;
+}
+
+/** validate(), with the parsed facts of every model it validated (for the gates that follow). */
+export async function validateModels(repo: Repository, options: ValidateOptions): Promise<{ report: ValidationReport; facts: ModelFacts[]; base?: string }> {
   const manifests = await repo.findManifests(options.manifests);
   const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
   const selected = base
@@ -54,6 +59,7 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
   const findings: Finding[] = [];
   const models: ValidationReport['models'] = [];
   const changes: ModelChange[] = [];
+  const validated: ModelFacts[] = [];
   for (const [index, file] of selected.entries()) {
     options.progress?.(`[${index + 1}/${selected.length}] ${file}`);
     const loaded = await loadModel(repo.worktree, file, { progress: options.progress });
@@ -61,6 +67,7 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
     const facts = loaded.facts;
     if (!facts) continue;
     models.push({ name: facts.name, version: facts.manifest.version, path: file });
+    validated.push(facts);
     findings.push(...checkCompatibility(facts));
     if (!base) continue;
     const baseLoaded = baseManifests.has(file) ? await loadModel(repo.at(base), file) : undefined;
@@ -80,7 +87,7 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
   }
 
   const counts = countBySeverity(findings);
-  return {
+  const report: ValidationReport = {
     models,
     findings: sortFindings(findings),
     changes,
@@ -97,6 +104,7 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
       ...(base ? { base } : {}),
     },
   };
+  return { report, facts: validated, ...(base ? { base } : {}) };
 }
 
 async function withDigests(repo: Repository, base: string, loaded: LoadedModel) {

@@ -7,7 +7,8 @@ export function referencedPaths(manifest: Manifest, manifestFile: string): strin
   const refs = [
     ...Object.values(files),
     ...weights.map((w) => w.path),
-    ...(manifest.eval?.results ?? []).map((r) => r.path),
+    ...(manifest.eval?.results ?? []).flatMap((r) => [r.path, ...Object.values(r.samples ?? {})]),
+    ...(manifest.eval?.suites ?? []).map((s) => (typeof s.scorer === 'object' ? s.scorer.schema : undefined)),
     ...(manifest.eval?.suites ?? []).map((s) => s.dataset),
   ].filter((ref): ref is string => typeof ref === 'string');
   return refs.flatMap((ref) => {

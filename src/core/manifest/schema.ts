@@ -38,30 +38,55 @@ const artifacts = z.strictObject({
 
 const gate = z
   .strictObject({
-    metric: z.string().min(1),
+    metric: z.string().min(1).describe('task/metric (lm-evaluation-harness), task/metric,filter, a plain JSON key, or suite/accuracy'),
     min: z.number().optional(),
     max: z.number().optional(),
-    max_drop: z.number().nonnegative().optional(),
-    max_drop_pct: z.number().nonnegative().optional(),
+    max_drop: z.number().nonnegative().optional().describe('largest allowed drop against the baseline, in the metric unit'),
+    max_drop_pct: z.number().nonnegative().optional().describe('largest allowed drop against the baseline, in percent of it'),
   })
   .refine((g) => [g.min, g.max, g.max_drop, g.max_drop_pct].some((v) => v !== undefined), {
     message: 'a gate needs at least one of min, max, max_drop, max_drop_pct',
   });
 
+const scorer = z.union([
+  z.enum(['exact_match', 'contains', 'regex', 'json_valid', 'numeric']),
+  z.strictObject({
+    type: z.enum(['exact_match', 'contains', 'regex', 'json_valid', 'json_schema', 'numeric', 'llm_judge']),
+    ignore_case: z.boolean().optional(),
+    ignore_punctuation: z.boolean().optional(),
+    ignore_whitespace: z.boolean().optional(),
+    pattern: z.string().optional(),
+    schema: relPath.optional().describe('a JSON Schema file, for json_schema'),
+    tolerance: z.number().nonnegative().optional(),
+    rubric: z.string().optional().describe('what the judge scores, for llm_judge'),
+  }),
+]);
+
 const evalBlock = z.strictObject({
+  revision: z.string().min(1).optional().describe('the model revision recorded results must come from (model_sha / model_revision / revision= of lm-evaluation-harness)'),
   results: z
-    .array(z.strictObject({ path: relPath, format: z.enum(['lm-eval', 'json']).optional() }))
+    .array(
+      z.strictObject({
+        path: relPath,
+        samples: z.record(z.string(), relPath).optional().describe('task -> samples_<task>_*.jsonl, for paired comparisons'),
+      }),
+    )
     .optional(),
   suites: z
     .array(
       z.strictObject({
         name: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only'),
         dataset: relPath,
-        scorer: z.string().min(1),
+        scorer,
+        max_tokens: z.number().int().positive().optional(),
+        temperature: z.number().min(0).max(2).optional(),
       }),
     )
     .optional(),
   gates: z.array(gate).optional(),
+  confidence: z.number().gt(0.5).lt(1).optional().describe('confidence of every comparison (default 0.95)'),
+  min_samples: z.number().int().positive().optional().describe('fewer paired samples than this is inconclusive (default 30)'),
+  on_inconclusive: z.enum(['fail', 'warn']).optional().describe('default warn'),
 });
 
 const canaryMetric = z.strictObject({

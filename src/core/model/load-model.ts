@@ -154,7 +154,10 @@ async function loadChatTemplates(reader: ArtifactReader): Promise<void> {
 async function checkReferencedFiles(reader: ArtifactReader): Promise<void> {
   const evalBlock = reader.facts.manifest.eval;
   const refs: [YamlPath, string][] = [
-    ...(evalBlock?.results ?? []).map((r, i): [YamlPath, string] => [['eval', 'results', i, 'path'], r.path]),
+    ...(evalBlock?.results ?? []).flatMap((r, i): [YamlPath, string][] => [
+      [['eval', 'results', i, 'path'], r.path],
+      ...Object.entries(r.samples ?? {}).map(([task, path]): [YamlPath, string] => [['eval', 'results', i, 'samples', task], path]),
+    ]),
     ...(evalBlock?.suites ?? []).map((s, i): [YamlPath, string] => [
       ['eval', 'suites', i, 'dataset'],
       s.dataset,

@@ -1,5 +1,5 @@
 import { decodeUtf8 } from '../bytes.js';
-import { readMetrics, type MetricValue } from '../eval/metrics.js';
+import { parsePythonJson, readResultsFile, type MetricSeries } from '../eval/results.js';
 import type { Finding } from '../findings.js';
 import { loadModel } from '../model/load-model.js';
 import type { ModelFacts } from '../model/facts.js';
@@ -111,15 +111,15 @@ export async function findReleaseCandidates(
   return { candidates, problems, registry, after };
 }
 
-async function recordedMetrics(source: ArtifactSource, facts: ModelFacts): Promise<MetricValue[]> {
-  const metrics: MetricValue[] = [];
+async function recordedMetrics(source: ArtifactSource, facts: ModelFacts): Promise<MetricSeries[]> {
+  const metrics: MetricSeries[] = [];
   for (const result of facts.manifest.eval?.results ?? []) {
     const path = resolveArtifactPath(facts.manifestFile, result.path);
     if (!path.ok) continue;
     const read = await source.read(path.path, 64 * 1024 * 1024);
     if (!read.ok) continue;
     try {
-      metrics.push(...readMetrics(JSON.parse(decodeUtf8(read.value))));
+      metrics.push(...readResultsFile(parsePythonJson(decodeUtf8(read.value)), path.path).metrics);
     } catch {
       // A broken results file is not a reason to hold a release; validate reports it.
     }

@@ -1,4 +1,4 @@
-import { cell } from '../report/markdown.js';
+import { cell } from '../report/escape.js';
 import type { ReleaseCandidate, ReleaseContext } from './plan.js';
 
 /** The GitHub Release body: provenance, what changed and why, compatibility, evaluation, artifacts. */

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { MetricValue } from '../eval/metrics.js';
+import type { MetricSeries } from '../eval/results.js';
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import type { ModelChange } from '../semver/version-check.js';
@@ -21,7 +21,7 @@ export interface ReleaseCandidate {
   /** sha256 of the model's files in the repository (the manifest without its version, artifacts), for the notes. */
   digests: ReadonlyMap<string, string>;
   /** Recorded evaluation results, for the notes. */
-  metrics: MetricValue[];
+  metrics: MetricSeries[];
 }
 
 /** Who and what triggered the release. */

@@ -1,25 +1,17 @@
 import type { Finding } from '../findings.js';
 import type { ValidationReport } from '../validate.js';
+import type { ModelGates } from '../eval/gate-model.js';
+import { gatesMarkdown } from './gates.js';
+import { cell } from './escape.js';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
-/** Escapes text for a markdown table cell: no HTML, no table breaks, no mentions. */
-export function cell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/@/g, '@\u200b')
-    .replace(/\r?\n/g, ' ');
-}
-
 /** The job summary and pull-request body: a findings table and the required bumps. */
-export function toMarkdown(report: ValidationReport): string {
+export function toMarkdown(report: ValidationReport & { gates?: readonly ModelGates[] }, title = 'modelgate validate'): string {
   const { errors, warnings, info, manifests, validated } = report.summary;
   const status = errors ? `❌ ${errors} error(s)` : '✅ no errors';
   const out: string[] = [
-    '## modelgate validate',
+    `## ${title}`,
     '',
     `${status}, ${warnings} warning(s), ${info} note(s) in ${validated === manifests ? `${manifests}` : `${validated} changed of ${manifests}`} model(s).`,
     '',

@@ -1,11 +1,13 @@
 import type { Finding } from '../findings.js';
 import type { ModelChange } from '../semver/version-check.js';
 import type { ValidationReport } from '../validate.js';
+import type { ModelGates } from '../eval/gate-model.js';
+import { gatesText } from './gates.js';
 
 const MARK = { error: 'error', warning: 'warn ', info: 'info ' } as const;
 
 /** The terminal report: findings grouped by model, then the version changes, then one summary line. */
-export function toText(report: ValidationReport): string {
+export function toText(report: ValidationReport & { gates?: readonly ModelGates[] }): string {
   const lines: string[] = [];
   const byModel = new Map<string, Finding[]>();
   for (const f of report.findings) byModel.set(f.model, [...(byModel.get(f.model) ?? []), f]);
@@ -24,6 +26,7 @@ export function toText(report: ValidationReport): string {
     lines.push('', `Changes against ${report.summary.base?.slice(0, 12) ?? 'the base'}:`);
     for (const change of report.changes) lines.push(...changeLines(change));
   }
+  if (report.gates?.length) lines.push(gatesText(report.gates));
   const { errors, warnings, info, manifests, validated } = report.summary;
   const scope =
     validated === manifests

@@ -1,0 +1,90 @@
+import { countBySeverity, sortFindings, type Finding } from './findings.js';
+import { resolveBaseline } from './eval/baseline.js';
+import { gateModel, type ModelGates } from './eval/gate-model.js';
+import { loadEvalData } from './eval/load-eval.js';
+import type { MetricSeries, ResultsFile } from './eval/results.js';
+import type { ModelFacts } from './model/facts.js';
+import { readRegistry, type ModelRegistry } from './registry/state.js';
+import { CommandError, type Repository } from './repository.js';
+import { validateModels, type ValidateOptions, type ValidationReport } from './validate.js';
+
+/** What the built-in runner measured for one model, and the suites it could not run. */
+export interface SuiteRun {
+  measured: MetricSeries[];
+  notRun: Map<string, string>;
+  findings: Finding[];
+}
+
+/** Runs a model's `eval.suites` (an adapter: it talks to an endpoint). */
+export type SuiteRunner = (facts: ModelFacts) => Promise<SuiteRun>;
+
+export interface CheckOptions extends ValidateOptions {
+  /** Stages in order: the last one is production, the baseline. */
+  stages: readonly string[];
+  runSuites?: SuiteRunner;
+  /** Baseline results given by hand (a previous run's results file), over the resolved baseline's. */
+  baselineResults?: readonly ResultsFile[];
+}
+
+/** validate + gate: one report. */
+export interface CheckReport extends ValidationReport {
+  gates: ModelGates[];
+}
+
+/** Suites that cannot run here say so: a gate on them is "not run", never a pass. */
+export const noEndpoint: SuiteRunner = async (facts) => ({
+  measured: [],
+  notRun: new Map((facts.manifest.eval?.suites ?? []).map((s) => [s.name, 'not run: no evaluation endpoint configured'])),
+  findings: [],
+});
+
+/**
+ * Validates the registry (every model, or the changed ones with a base), then
+ * judges each validated model's evaluation gates against its baseline: the
+ * production version, else the base ref.
+ */
+export async function check(repo: Repository, options: CheckOptions): Promise<CheckReport> {
+  const { report, facts, base } = await validateModels(repo, options);
+  const registry = await readRegistryIfAny(repo);
+  const gates: ModelGates[] = [];
+  const findings: Finding[] = [...report.findings];
+  for (const model of facts) {
+    if (!model.manifest.eval?.gates?.length) continue;
+    options.progress?.(`gates of ${model.name}`);
+    const candidate = await loadEvalData(repo.worktree, model);
+    let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1)!, base);
+    if (options.baselineResults?.length) {
+      // Results given by hand win over the resolved baseline's, metric by metric.
+      const given = baselineFrom(options.baselineResults);
+      if (baseline) for (const [name, series] of given.metrics) baseline.data.metrics.set(name, series);
+      baseline ??= { label: 'the given baseline results', data: given };
+    }
+    const suites = await (options.runSuites ?? noEndpoint)(model);
+    const judged = gateModel({ facts: model, candidate, baseline, measured: suites.measured, notRun: suites.notRun });
+    gates.push(judged);
+    findings.push(...suites.findings, ...judged.findings);
+  }
+  const counts = countBySeverity(findings);
+  return {
+    ...report,
+    findings: sortFindings(findings),
+    gates,
+    summary: { ...report.summary, errors: counts.error, warnings: counts.warning, info: counts.info },
+  };
+}
+
+function baselineFrom(files: readonly ResultsFile[]) {
+  const metrics = new Map<string, MetricSeries>();
+  for (const file of files) for (const series of file.metrics) metrics.set(series.name, series);
+  return { results: [...files], metrics, findings: [] };
+}
+
+/** The registry from tags, or an empty one outside a git repository (validation without a base needs no git). */
+async function readRegistryIfAny(repo: Repository): Promise<Map<string, ModelRegistry>> {
+  try {
+    return readRegistry(await repo.readTags());
+  } catch (error) {
+    if (error instanceof CommandError) return new Map();
+    throw error;
+  }
+}

@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { decodeUtf8 } from '../../core/bytes.js';
+import type { SuiteRun, SuiteRunner } from '../../core/check.js';
+import { noEndpoint } from '../../core/check.js';
+import type { Finding } from '../../core/findings.js';
+import { resolveArtifactPath } from '../../core/repo-path.js';
+import { runSuite } from '../../core/eval/runner.js';
+import { makeScorer, readDataset, type ScorerTools } from '../../core/eval/scorers.js';
+import type { ModelFacts } from '../../core/model/facts.js';
+import { FileSystemSource } from '../fs-source.js';
+import { openAiCompletion } from './openai-endpoint.js';
+
+export interface RunnerConfig {
+  endpoint?: string;
+  model?: string;
+  concurrency?: number;
+  timeoutSeconds?: number;
+  resultsDir: string;
+  root: string;
+  stream?: boolean;
+  /** Why suites may not run here even with an endpoint (a pull request from a fork has no secrets). */
+  refuse?: string;
+}
+
+const MAX_DATASET_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The runner for `eval.suites`, configured from options and the environment:
+ * MODELGATE_EVAL_BASE_URL, MODELGATE_EVAL_API_KEY (or OPENAI_API_KEY),
+ * MODELGATE_EVAL_MODEL, and for llm_judge MODELGATE_JUDGE_BASE_URL,
+ * MODELGATE_JUDGE_API_KEY, MODELGATE_JUDGE_MODEL. Nothing comes from the manifest.
+ */
+export function suiteRunnerFromEnvironment(config: RunnerConfig, progress?: (line: string) => void, env: NodeJS.ProcessEnv = process.env): SuiteRunner {
+  const endpoint = config.endpoint ?? env.MODELGATE_EVAL_BASE_URL;
+  if (config.refuse) {
+    const reason = config.refuse;
+    return async (facts) => ({ ...(await noEndpoint(facts)), notRun: new Map((facts.manifest.eval?.suites ?? []).map((s) => [s.name, reason])) });
+  }
+  if (!endpoint) return noEndpoint;
+  const apiKey = env.MODELGATE_EVAL_API_KEY ?? env.OPENAI_API_KEY;
+  const source = new FileSystemSource(config.root);
+  return async (facts: ModelFacts): Promise<SuiteRun> => {
+    const run: SuiteRun = { measured: [], notRun: new Map(), findings: [] };
+    const finding = (index: number, severity: Finding['severity'], message: string, key = 'dataset') =>
+      run.findings.push({ rule: 'EVAL-GATE', severity, model: facts.name, file: facts.manifestFile, line: facts.lineOf(['eval', 'suites', index, key]), message, fix: 'Fix the dataset or the endpoint.' });
+    for (const [index, suite] of (facts.manifest.eval?.suites ?? []).entries()) {
+      const dataset = await readRepoText(source, facts.manifestFile, suite.dataset);
+      if (dataset === undefined) {
+        run.notRun.set(suite.name, `not run: dataset ${suite.dataset} cannot be read`);
+        continue;
+      }
+      const { samples, problems } = readDataset(dataset);
+      if (problems.length) finding(index, 'warning', `${suite.dataset}: ${problems.length} line(s) skipped (${problems.slice(0, 3).join('; ')})`);
+      const tools: ScorerTools = {};
+      const options = typeof suite.scorer === 'object' ? suite.scorer : undefined;
+      if (options?.schema) {
+        const schemaText = await readRepoText(source, facts.manifestFile, options.schema);
+        if (schemaText === undefined) {
+          run.notRun.set(suite.name, `not run: schema ${options.schema} cannot be read`);
+          continue;
+        }
+        const validate = new Ajv({ strict: false }).compile(JSON.parse(schemaText) as object);
+        tools.validateSchema = (value) => validate(value);
+      }
+      if (env.MODELGATE_JUDGE_BASE_URL) {
+        const judge = openAiCompletion({ baseURL: env.MODELGATE_JUDGE_BASE_URL, apiKey: env.MODELGATE_JUDGE_API_KEY ?? apiKey, model: env.MODELGATE_JUDGE_MODEL ?? 'judge', timeoutSeconds: config.timeoutSeconds ?? 60 });
+        tools.judge = async (prompt) => (await judge([{ role: 'user', content: prompt }])).text;
+      }
+      let scorer;
+      try {
+        scorer = makeScorer(suite.scorer, tools);
+      } catch (error) {
+        run.notRun.set(suite.name, `not run: ${(error as Error).message}`);
+        continue;
+      }
+      const complete = openAiCompletion({
+        baseURL: endpoint,
+        apiKey,
+        model: config.model ?? env.MODELGATE_EVAL_MODEL ?? facts.name,
+        timeoutSeconds: config.timeoutSeconds ?? 60,
+        maxTokens: suite.max_tokens,
+        temperature: suite.temperature,
+        stream: config.stream ?? env.MODELGATE_EVAL_STREAM === '1',
+      });
+      const started = Date.now();
+      const outcome = await runSuite(samples, complete, scorer, {
+        concurrency: config.concurrency ?? 8,
+        now: () => performance.now(),
+        progress: (done, total) => progress?.(`${facts.name} ${suite.name}: ${done}/${total} samples (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+      });
+      if (outcome.errors === samples.length && samples.length) {
+        run.notRun.set(suite.name, `not run: every request to the endpoint failed (${outcome.samples[0]?.error ?? 'no answer'})`);
+        continue;
+      }
+      if (outcome.errors) finding(index, 'error', `${suite.name}: ${outcome.errors} of ${samples.length} requests failed and scored 0 (first: ${outcome.samples.find((s) => s.error)?.error})`);
+      const file = join(config.resultsDir, `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`);
+      await mkdir(config.resultsDir, { recursive: true });
+      await writeFile(file, `${JSON.stringify({ format: 'modelgate-eval/v1', suite: suite.name, model: facts.name, version: facts.manifest.version, summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors }, samples: outcome.samples }, null, 2)}\n`);
+      run.measured.push({ name: `${suite.name}/accuracy`, value: outcome.accuracy, n: samples.length, higherIsBetter: true, samples: new Map(outcome.samples.map((s) => [s.id, s.score])), source: file });
+    }
+    return run;
+  };
+}
+
+async function readRepoText(source: FileSystemSource, manifestFile: string, ref: string): Promise<string | undefined> {
+  const resolved = resolveArtifactPath(manifestFile, ref);
+  if (!resolved.ok) return undefined;
+  const read = await source.read(resolved.path, MAX_DATASET_BYTES);
+  return read.ok ? decodeUtf8(read.value) : undefined;
+}
