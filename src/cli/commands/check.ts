@@ -20,6 +20,8 @@ const EVAL_OPTIONS = {
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
   'results-dir': { type: 'string' },
+  retries: { type: 'string' },
+  stream: { type: 'boolean' },
 } as const;
 
 const EVAL_HELP = `Evaluation options:
@@ -29,6 +31,8 @@ const EVAL_HELP = `Evaluation options:
   --endpoint-model NAME      model name to send (or MODELGATE_EVAL_MODEL; default: the manifest name)
   --concurrency N            requests in flight (default 8)
   --timeout SECONDS          per request (default 60)
+  --retries N                retries on 429, 5xx and timeouts, with backoff (default 4)
+  --stream                   stream completions (server-sent events)
   --results-dir DIR          where per-sample results are written (default .modelgate/results)
 The endpoint key comes from MODELGATE_EVAL_API_KEY (or OPENAI_API_KEY), never from a file.
 Without an endpoint, gates on suites report "not run" and fail: they never pass unseen.`;
@@ -43,6 +47,8 @@ async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
       model: stringOf(args, 'endpoint-model'),
       concurrency: positiveInt(args, 'concurrency'),
       timeoutSeconds: positiveInt(args, 'timeout'),
+      retries: stringOf(args, 'retries') === '0' ? 0 : positiveInt(args, 'retries'),
+      stream: args.values.stream === true ? true : undefined,
       resultsDir: resolve(root, stringOf(args, 'results-dir') ?? '.modelgate/results'),
       root,
     },

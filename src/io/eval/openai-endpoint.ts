@@ -9,6 +9,8 @@ export interface EndpointConfig {
   maxTokens?: number;
   temperature?: number;
   stream?: boolean;
+  /** Retries on 429, 5xx and timeouts, with exponential backoff (default 4). */
+  retries?: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface EndpointConfig {
  * and its retries with exponential backoff on 429, 5xx and timeouts.
  */
 export function openAiCompletion(config: EndpointConfig): Complete {
-  const client = new OpenAI({ baseURL: config.baseURL, apiKey: config.apiKey || 'not-needed', timeout: config.timeoutSeconds * 1000, maxRetries: 4 });
+  const client = new OpenAI({ baseURL: config.baseURL, apiKey: config.apiKey || 'not-needed', timeout: config.timeoutSeconds * 1000, maxRetries: config.retries ?? 4 });
   return async (messages) => {
     const request = {
       model: config.model,

@@ -20,6 +20,7 @@ export interface RunnerConfig {
   resultsDir: string;
   root: string;
   stream?: boolean;
+  retries?: number;
   /** Why suites may not run here even with an endpoint (a pull request from a fork has no secrets). */
   refuse?: string;
 }
@@ -83,6 +84,7 @@ export function suiteRunnerFromEnvironment(config: RunnerConfig, progress?: (lin
         maxTokens: suite.max_tokens,
         temperature: suite.temperature,
         stream: config.stream ?? env.MODELGATE_EVAL_STREAM === '1',
+        retries: config.retries,
       });
       const started = Date.now();
       const outcome = await runSuite(samples, complete, scorer, {
