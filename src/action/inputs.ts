@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 
-export const COMMANDS = ['validate', 'release'] as const;
+export const COMMANDS = ['validate', 'check', 'release'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 /** Every input the Action reads (action.yml), in one place. */
@@ -14,6 +14,10 @@ export interface ActionInputs {
   token: string;
   /** release: print the plan, change nothing. */
   dryRun: boolean;
+  /** check: the OpenAI-compatible endpoint of eval.suites, its key and model name. */
+  evalEndpoint: string;
+  evalApiKey: string;
+  evalModel: string;
 }
 
 /** Every output the Action sets (action.yml), in one place. */
@@ -22,6 +26,7 @@ export const OUTPUTS = {
   requiredBump: 'required-bump',
   findingsJson: 'findings-json',
   released: 'released',
+  gatesJson: 'gates-json',
 } as const;
 
 export function readInputs(): ActionInputs {
@@ -30,13 +35,17 @@ export function readInputs(): ActionInputs {
     throw new Error(`input "command" must be one of ${COMMANDS.join(', ')}, not "${command}"`);
   const base = core.getInput('base') || pullRequestBase();
   const token = core.getInput('github-token');
-  if (token) core.setSecret(token);
+  const evalApiKey = core.getInput('eval-api-key');
+  for (const secret of [token, evalApiKey]) if (secret) core.setSecret(secret);
   return {
     command,
     root: core.getInput('root') || '.',
     ...(base ? { base } : {}),
     token,
     dryRun: core.getInput('dry-run') !== '' && core.getBooleanInput('dry-run'),
+    evalEndpoint: core.getInput('eval-endpoint'),
+    evalApiKey,
+    evalModel: core.getInput('eval-model'),
   };
 }
 

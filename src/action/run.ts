@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { CommandError } from '../core/repository.js';
 import { readInputs } from './inputs.js';
+import { runCheck } from './check.js';
 import { runRelease } from './release.js';
 import { runValidate } from './validate.js';
 
@@ -9,6 +10,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     if (inputs.command === 'release') await runRelease(inputs);
+    else if (inputs.command === 'check') await runCheck(inputs);
     else await runValidate(inputs);
   } catch (error) {
     core.setFailed(describe(error));

@@ -13,7 +13,16 @@ import type { Output } from './output.js';
 export const VERSION = '0.1.0';
 
 /** Every command, in help order. */
-export const COMMANDS: readonly CliCommand[] = [validate, gate, check, release, show, history, promote, deprecate];
+export const COMMANDS: readonly CliCommand[] = [
+  validate,
+  gate,
+  check,
+  release,
+  show,
+  history,
+  promote,
+  deprecate,
+];
 
 const EXIT_CODES = 'Exit codes: 0 nothing blocking, 1 errors found, 2 the command could not run.';
 

@@ -34,7 +34,9 @@ export interface CheckReport extends ValidationReport {
 /** Suites that cannot run here say so: a gate on them is "not run", never a pass. */
 export const noEndpoint: SuiteRunner = async (facts) => ({
   measured: [],
-  notRun: new Map((facts.manifest.eval?.suites ?? []).map((s) => [s.name, 'not run: no evaluation endpoint configured'])),
+  notRun: new Map(
+    (facts.manifest.eval?.suites ?? []).map((s) => [s.name, 'not run: no evaluation endpoint configured']),
+  ),
   findings: [],
 });
 
@@ -60,7 +62,13 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
       baseline ??= { label: 'the given baseline results', data: given };
     }
     const suites = await (options.runSuites ?? noEndpoint)(model);
-    const judged = gateModel({ facts: model, candidate, baseline, measured: suites.measured, notRun: suites.notRun });
+    const judged = gateModel({
+      facts: model,
+      candidate,
+      baseline,
+      measured: suites.measured,
+      notRun: suites.notRun,
+    });
     gates.push(judged);
     findings.push(...suites.findings, ...judged.findings);
   }

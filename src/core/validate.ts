@@ -45,7 +45,10 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
 }
 
 /** validate(), with the parsed facts of every model it validated (for the gates that follow). */
-export async function validateModels(repo: Repository, options: ValidateOptions): Promise<{ report: ValidationReport; facts: ModelFacts[]; base?: string }> {
+export async function validateModels(
+  repo: Repository,
+  options: ValidateOptions,
+): Promise<{ report: ValidationReport; facts: ModelFacts[]; base?: string }> {
   const manifests = await repo.findManifests(options.manifests);
   const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
   const selected = base

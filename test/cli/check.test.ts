@@ -37,16 +37,34 @@ describe('modelgate check and gate', () => {
   it('fails a real regression (40 documents lost on arc_easy) with its evidence', async () => {
     const { registry, base } = baseline();
     registry.write('models/gpt2/evals/samples_arc_easy.jsonl', harnessSamples('arc_easy', scores(400, 280)));
-    registry.write('models/gpt2/evals/results.json', harnessResults((j) => (j.results.arc_easy['acc,none'] = 0.7)));
+    registry.write(
+      'models/gpt2/evals/results.json',
+      harnessResults((j) => (j.results.arc_easy['acc,none'] = 0.7)),
+    );
     withEval(registry, EVAL, '1.0.1');
-    const { code, stdout } = await runCli('check', '--root', registry.root, '--base', base, '--format', 'json');
+    const { code, stdout } = await runCli(
+      'check',
+      '--root',
+      registry.root,
+      '--base',
+      base,
+      '--format',
+      'json',
+    );
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     const [arc, gsm] = report.gates[0].gates;
     expect(report.gates[0].baseline.label).toBe(`the base ref ${base.slice(0, 12)}`);
-    expect(arc).toMatchObject({ metric: 'arc_easy/acc', verdict: 'fail', candidate: 0.7, comparison: { method: 'mcnemar', n: 400, delta: -0.1 } });
+    expect(arc).toMatchObject({
+      metric: 'arc_easy/acc',
+      verdict: 'fail',
+      candidate: 0.7,
+      comparison: { method: 'mcnemar', n: 400, delta: -0.1 },
+    });
     expect(gsm).toMatchObject({ verdict: 'pass', comparison: { method: 'stderr', delta: 0 } });
-    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'EVAL-GATE', severity: 'error', line: 17 }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ rule: 'EVAL-GATE', severity: 'error', line: 17 }),
+    );
   });
 
   it('passes noise, and prints the table', async () => {
@@ -57,17 +75,24 @@ describe('modelgate check and gate', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Gates of gpt2 1.0.1 (baseline: the base ref');
     // 3 documents lost, none gained, of 400: p = P(X >= 3 | n = 3) = 1/8.
-    expect(stdout).toContain('pass         arc_easy/acc  0.8114 -> 0.8114 (-0.0075, CI [-0.01596, +0.000955], p 0.13, mcnemar, n=400): dropped 0.0075, within 0.02');
+    expect(stdout).toContain(
+      'pass         arc_easy/acc  0.8114 -> 0.8114 (-0.0075, CI [-0.01596, +0.000955], p 0.13, mcnemar, n=400): dropped 0.0075, within 0.02',
+    );
   });
 
   it('flags results from another tokenizer and a limited run', async () => {
     const { registry, base } = baseline();
-    registry.write('models/gpt2/evals/results.json', harnessResults((j) => {
-      j.tokenizer_eos_token = ['</s>', '2'];
-      j['n-samples'].arc_easy.effective = 100;
-    }));
+    registry.write(
+      'models/gpt2/evals/results.json',
+      harnessResults((j) => {
+        j.tokenizer_eos_token = ['</s>', '2'];
+        j['n-samples'].arc_easy.effective = 100;
+      }),
+    );
     withEval(registry, EVAL, '1.0.1');
-    const report = JSON.parse((await runCli('check', '--root', registry.root, '--base', base, '--format', 'json')).stdout);
+    const report = JSON.parse(
+      (await runCli('check', '--root', registry.root, '--base', base, '--format', 'json')).stdout,
+    );
     const rules = report.findings.map((f: any) => `${f.severity} ${f.rule}`);
     expect(rules).toContain('error EVAL-TOKENIZER');
     expect(rules).toContain('warning EVAL-LIMIT');
@@ -76,8 +101,12 @@ describe('modelgate check and gate', () => {
   it('pins the model revision: results from another one are refused', async () => {
     const { registry, base } = baseline();
     withEval(registry, { ...EVAL, revision: 'v2.0.0' }, '1.0.1');
-    const report = JSON.parse((await runCli('check', '--root', registry.root, '--base', base, '--format', 'json')).stdout);
-    expect(report.findings.find((f: any) => f.rule === 'EVAL-MODEL').message).toContain('not the pinned revision v2.0.0');
+    const report = JSON.parse(
+      (await runCli('check', '--root', registry.root, '--base', base, '--format', 'json')).stdout,
+    );
+    expect(report.findings.find((f: any) => f.rule === 'EVAL-MODEL').message).toContain(
+      'not the pinned revision v2.0.0',
+    );
   });
 
   it('is inconclusive without a baseline; on_inconclusive: fail makes that an error', async () => {
@@ -88,7 +117,10 @@ describe('modelgate check and gate', () => {
     withEval(registry, EVAL);
     const warn = await runCli('check', '--root', registry.root, '--format', 'json');
     expect(warn.code).toBe(0);
-    expect(JSON.parse(warn.stdout).gates[0].gates.map((g: any) => g.verdict)).toEqual(['inconclusive', 'inconclusive']);
+    expect(JSON.parse(warn.stdout).gates[0].gates.map((g: any) => g.verdict)).toEqual([
+      'inconclusive',
+      'inconclusive',
+    ]);
     withEval(registry, { ...EVAL, on_inconclusive: 'fail' });
     expect((await runCli('check', '--root', registry.root)).code).toBe(1);
   });
@@ -96,10 +128,22 @@ describe('modelgate check and gate', () => {
   it('takes a previous run as the baseline with --baseline-results', async () => {
     const registry = TempRegistry.create();
     addRealModel(registry, 'gpt2');
-    registry.write('models/gpt2/evals/results.json', harnessResults((j) => (j.results.gsm8k['exact_match,strict-match'] = 0.6)));
-    withEval(registry, { results: [{ path: 'evals/results.json' }], gates: [{ metric: 'gsm8k/exact_match,strict-match', max_drop: 0.03 }] });
+    registry.write(
+      'models/gpt2/evals/results.json',
+      harnessResults((j) => (j.results.gsm8k['exact_match,strict-match'] = 0.6)),
+    );
+    withEval(registry, {
+      results: [{ path: 'evals/results.json' }],
+      gates: [{ metric: 'gsm8k/exact_match,strict-match', max_drop: 0.03 }],
+    });
     registry.write('previous.json', harnessResults());
-    const { code, stdout } = await runCli('gate', '--root', registry.root, '--baseline-results', `${registry.root}/previous.json`);
+    const { code, stdout } = await runCli(
+      'gate',
+      '--root',
+      registry.root,
+      '--baseline-results',
+      `${registry.root}/previous.json`,
+    );
     expect(code).toBe(1);
     expect(stdout).toContain('the given baseline results');
   });
@@ -107,7 +151,13 @@ describe('modelgate check and gate', () => {
   it('refuses a baseline file that is not a results file, with exit 2', async () => {
     const registry = TempRegistry.create();
     registry.write('bad.json', '[1, 2');
-    const { code, stderr } = await runCli('gate', '--root', registry.root, '--baseline-results', `${registry.root}/bad.json`);
+    const { code, stderr } = await runCli(
+      'gate',
+      '--root',
+      registry.root,
+      '--baseline-results',
+      `${registry.root}/bad.json`,
+    );
     expect(code).toBe(2);
     expect(stderr).toContain('is not a results file');
   });

@@ -54,6 +54,7 @@ export class FakeGitHub {
     description: string;
     production_environment: boolean;
   }[] = [];
+  readonly comments: { id: number; issue: number; body: string }[] = [];
   readonly pulls = new Map<
     string,
     { number: number; title: string; merged_at: string; user: { login: string } }[]
@@ -202,6 +203,33 @@ export class FakeGitHub {
         this.deployments.push(deployment);
         return send(201, this.deploymentJson(deployment));
       }
+      case 'GET /issues/{issue_number}/comments': {
+        const issue = Number(params[5]);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const all = this.comments.filter((c) => c.issue === issue);
+        const slice = all.slice((page - 1) * perPage, page * perPage);
+        const headers: Record<string, string> =
+          all.length > page * perPage
+            ? { link: `<${base}/issues/${issue}/comments?per_page=${perPage}&page=${page + 1}>; rel="next"` }
+            : {};
+        return send(
+          200,
+          slice.map((c) => this.commentJson(c)),
+          headers,
+        );
+      }
+      case 'POST /issues/{issue_number}/comments': {
+        const comment = { id: 5000 + this.comments.length, issue: Number(params[5]), body: body.body };
+        this.comments.push(comment);
+        return send(201, this.commentJson(comment));
+      }
+      case 'PATCH /issues/comments/{comment_id}': {
+        const comment = this.comments.find((c) => c.id === Number(params[6]));
+        if (!comment) return send(404, { message: 'Not Found' });
+        comment.body = body.body;
+        return send(200, this.commentJson(comment));
+      }
       case 'GET /commits/{commit_sha}/pulls':
         return send(
           200,
@@ -214,6 +242,21 @@ export class FakeGitHub {
         this.violations.push(`the fake does not implement ${method} ${template}`);
         return send(501, { message: 'not implemented in the fake' });
     }
+  }
+
+  private commentJson(c: { id: number; issue: number; body: string }) {
+    return {
+      id: c.id,
+      node_id: 'C',
+      body: c.body,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${c.issue}#issuecomment-${c.id}`,
+      url: '',
+      issue_url: '',
+      user: null,
+      created_at: '2026-11-22T00:00:00Z',
+      updated_at: '2026-11-22T00:00:00Z',
+      author_association: 'MEMBER',
+    };
   }
 
   private tagJson(tag: TagObject) {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeLlmBehaviour {
@@ -25,7 +25,7 @@ export class FakeLlm {
   readonly authorizations: string[] = [];
   private readonly limited = new Map<string, number>();
   private server!: Server;
-  private readonly open = new Set<import('node:http').ServerResponse>();
+  private readonly open = new Set<ServerResponse>();
   url = '';
 
   constructor(public behaviour: FakeLlmBehaviour) {}
@@ -48,14 +48,23 @@ export class FakeLlm {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private async respond(url: string, authorization: string, body: string, res: import('node:http').ServerResponse): Promise<void> {
+  private async respond(
+    url: string,
+    authorization: string,
+    body: string,
+    res: ServerResponse,
+  ): Promise<void> {
     this.requests += 1;
     this.authorizations.push(authorization);
     if (!url.endsWith('/chat/completions')) {
       res.writeHead(404).end();
       return;
     }
-    const request = JSON.parse(body) as { messages: { role: string; content: string }[]; stream?: boolean; model: string };
+    const request = JSON.parse(body) as {
+      messages: { role: string; content: string }[];
+      stream?: boolean;
+      model: string;
+    };
     const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const { behaviour } = this;
     if (behaviour.hang) {
@@ -65,7 +74,9 @@ export class FakeLlm {
     const seen = this.limited.get(lastUser) ?? 0;
     if (behaviour.rateLimitTimes && seen < behaviour.rateLimitTimes) {
       this.limited.set(lastUser, seen + 1);
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '5' }).end(JSON.stringify({ error: { message: 'rate limited', type: 'rate_limit' } }));
+      res
+        .writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '5' })
+        .end(JSON.stringify({ error: { message: 'rate limited', type: 'rate_limit' } }));
       return;
     }
     this.inFlight += 1;
@@ -77,17 +88,31 @@ export class FakeLlm {
       return;
     }
     const text = behaviour.answer(lastUser);
-    const usage = { prompt_tokens: lastUser.length, completion_tokens: text.length, total_tokens: lastUser.length + text.length };
+    const usage = {
+      prompt_tokens: lastUser.length,
+      completion_tokens: text.length,
+      total_tokens: lastUser.length + text.length,
+    };
     if (request.stream) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const chunk = (delta: object, extra: object = {}) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: request.model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+      const chunk = (delta: object, extra: object = {}) =>
+        `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: request.model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
       for (const piece of text.match(/.{1,4}/gs) ?? ['']) res.write(chunk({ content: piece }));
-      res.write(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: request.model, choices: [], usage })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: request.model, choices: [], usage })}\n\n`,
+      );
       res.end('data: [DONE]\n\n');
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ id: 'c', object: 'chat.completion', created: 0, model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage }),
+      JSON.stringify({
+        id: 'c',
+        object: 'chat.completion',
+        created: 0,
+        model: request.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+        usage,
+      }),
     );
   }
 }

@@ -9,7 +9,14 @@ import { CommandError } from '../../core/repository.js';
 import { GitRepository } from '../../io/git-repository.js';
 import { readSettings } from '../../io/settings.js';
 import { suiteRunnerFromEnvironment } from '../../io/eval/suite-runner.js';
-import { FORMAT_OPTION, formatOf, ROOT_OPTION, stringOf, type CliCommand, type CommandArgs } from '../command.js';
+import {
+  FORMAT_OPTION,
+  formatOf,
+  ROOT_OPTION,
+  stringOf,
+  type CliCommand,
+  type CommandArgs,
+} from '../command.js';
 import type { Output } from '../output.js';
 
 const EVAL_OPTIONS = {
@@ -40,7 +47,9 @@ Without an endpoint, gates on suites report "not run" and fail: they never pass 
 async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
   const root = resolve(stringOf(args, 'root') ?? '.');
   const settings = await readSettings(root);
-  const baselineResults = await Promise.all(((args.values['baseline-results'] as unknown as string[] | undefined) ?? []).map(readResults));
+  const baselineResults = await Promise.all(
+    ((args.values['baseline-results'] as unknown as string[] | undefined) ?? []).map(readResults),
+  );
   const runSuites = suiteRunnerFromEnvironment(
     {
       endpoint: stringOf(args, 'endpoint'),
@@ -82,7 +91,8 @@ function positiveInt(args: CommandArgs, name: string): number | undefined {
   const raw = stringOf(args, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new CommandError(`--${name} must be a positive whole number, not "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new CommandError(`--${name} must be a positive whole number, not "${raw}"`);
   return value;
 }
 
@@ -100,7 +110,13 @@ ${EVAL_HELP}`,
   async run(args, out) {
     const format = formatOf(args, ['text', 'json', 'markdown'] as const);
     const report = await runChecks(args, out);
-    out.stdout(format === 'json' ? toJson(report) : format === 'markdown' ? toMarkdown(report, 'modelgate check') : toText(report));
+    out.stdout(
+      format === 'json'
+        ? toJson(report)
+        : format === 'markdown'
+          ? toMarkdown(report, 'modelgate check')
+          : toText(report),
+    );
     return report.summary.errors > 0 ? 1 : 0;
   },
 };
@@ -124,8 +140,23 @@ ${EVAL_HELP}`,
     const full = await runChecks(args, out);
     const findings = full.findings.filter((f) => f.rule.startsWith('EVAL-'));
     const errors = findings.filter((f) => f.severity === 'error').length;
-    const report = { ...full, findings, summary: { ...full.summary, errors, warnings: findings.filter((f) => f.severity === 'warning').length, info: 0 } };
-    out.stdout(format === 'json' ? toJson(report) : format === 'markdown' ? toMarkdown(report, 'modelgate gate') : toText(report));
+    const report = {
+      ...full,
+      findings,
+      summary: {
+        ...full.summary,
+        errors,
+        warnings: findings.filter((f) => f.severity === 'warning').length,
+        info: 0,
+      },
+    };
+    out.stdout(
+      format === 'json'
+        ? toJson(report)
+        : format === 'markdown'
+          ? toMarkdown(report, 'modelgate gate')
+          : toText(report),
+    );
     return errors > 0 ? 1 : 0;
   },
 };

@@ -23,14 +23,24 @@ export async function resolveBaseline(
   if (released) {
     const source = repo.at(released.commit);
     const loaded = await loadModel(source, facts.manifestFile);
-    if (loaded.facts) return { label: `${productionStage} ${released.version} (${production!.tag})`, version: released.version, data: await loadEvalData(source, loaded.facts) };
+    if (loaded.facts)
+      return {
+        label: `${productionStage} ${released.version} (${production!.tag})`,
+        version: released.version,
+        data: await loadEvalData(source, loaded.facts),
+      };
   }
   if (base) {
     const source = repo.at(base);
     const stat = await source.stat(facts.manifestFile);
     if (stat.kind !== 'file') return undefined;
     const loaded = await loadModel(source, facts.manifestFile);
-    if (loaded.facts) return { label: `the base ref ${base.slice(0, 12)}`, version: loaded.facts.manifest.version, data: await loadEvalData(source, loaded.facts) };
+    if (loaded.facts)
+      return {
+        label: `the base ref ${base.slice(0, 12)}`,
+        version: loaded.facts.manifest.version,
+        data: await loadEvalData(source, loaded.facts),
+      };
   }
   return undefined;
 }

@@ -33,7 +33,13 @@ export interface GateInputs {
 }
 
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
-export function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map() }: GateInputs): ModelGates {
+export function gateModel({
+  facts,
+  candidate,
+  baseline,
+  measured = [],
+  notRun = new Map(),
+}: GateInputs): ModelGates {
   const evalBlock = facts.manifest.eval;
   const options = {
     ...DEFAULT_GATE_OPTIONS,
@@ -45,21 +51,54 @@ export function gateModel({ facts, candidate, baseline, measured = [], notRun = 
   const findings: Finding[] = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
   const gates = (evalBlock?.gates ?? []).map((gate, index) => {
     const suite = gate.metric.split('/')[0] ?? '';
-    const result = judgeGate(gate, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, metrics.has(gate.metric) ? undefined : notRun.get(suite));
+    const result = judgeGate(
+      gate,
+      metrics.get(gate.metric),
+      baseline?.data.metrics.get(gate.metric),
+      options,
+      metrics.has(gate.metric) ? undefined : notRun.get(suite),
+    );
     const finding = (rule: Finding['rule'], severity: Finding['severity'], message: string, fix: string) =>
-      findings.push({ rule, severity, model: facts.name, file: facts.manifestFile, line: facts.lineOf(['eval', 'gates', index]), message, fix });
-    if (result.verdict === 'fail') finding('EVAL-GATE', 'error', `gate ${gate.metric}: ${result.reason}`, 'Improve the model, or change the gate with a reason in the pull request.');
-    if (result.verdict === 'not-run') finding('EVAL-GATE', 'error', `gate ${gate.metric} did not run: ${result.reason}`, 'Run the check where the evaluation endpoint and its key are available.');
+      findings.push({
+        rule,
+        severity,
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'gates', index]),
+        message,
+        fix,
+      });
+    if (result.verdict === 'fail')
+      finding(
+        'EVAL-GATE',
+        'error',
+        `gate ${gate.metric}: ${result.reason}`,
+        'Improve the model, or change the gate with a reason in the pull request.',
+      );
+    if (result.verdict === 'not-run')
+      finding(
+        'EVAL-GATE',
+        'error',
+        `gate ${gate.metric} did not run: ${result.reason}`,
+        'Run the check where the evaluation endpoint and its key are available.',
+      );
     if (result.verdict === 'inconclusive') {
       const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
-      finding(rule, evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, 'Record per-sample results (or standard errors) for both versions, on the same task versions.');
+      finding(
+        rule,
+        evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning',
+        `gate ${gate.metric} is inconclusive: ${result.reason}`,
+        'Record per-sample results (or standard errors) for both versions, on the same task versions.',
+      );
     }
     return result;
   });
   return {
     model: facts.name,
     version: facts.manifest.version,
-    ...(baseline ? { baseline: { label: baseline.label, ...(baseline.version ? { version: baseline.version } : {}) } } : {}),
+    ...(baseline
+      ? { baseline: { label: baseline.label, ...(baseline.version ? { version: baseline.version } : {}) } }
+      : {}),
     gates,
     findings,
   };

@@ -3,7 +3,13 @@ import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import { resolveArtifactPath } from '../repo-path.js';
 import type { ArtifactSource } from '../source.js';
-import { attachHarnessSamples, parsePythonJson, readResultsFile, type MetricSeries, type ResultsFile } from './results.js';
+import {
+  attachHarnessSamples,
+  parsePythonJson,
+  readResultsFile,
+  type MetricSeries,
+  type ResultsFile,
+} from './results.js';
 
 const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
 
@@ -18,8 +24,22 @@ export interface EvalData {
 export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): Promise<EvalData> {
   const results: ResultsFile[] = [];
   const findings: Finding[] = [];
-  const problem = (severity: Finding['severity'], path: (string | number)[], message: string, artifact?: string) =>
-    findings.push({ rule: 'ARTIFACT-INVALID', severity, model: facts.name, file: facts.manifestFile, line: facts.lineOf(path), message, artifact, fix: 'Regenerate the file with the tool that produced it.' });
+  const problem = (
+    severity: Finding['severity'],
+    path: (string | number)[],
+    message: string,
+    artifact?: string,
+  ) =>
+    findings.push({
+      rule: 'ARTIFACT-INVALID',
+      severity,
+      model: facts.name,
+      file: facts.manifestFile,
+      line: facts.lineOf(path),
+      message,
+      artifact,
+      fix: 'Regenerate the file with the tool that produced it.',
+    });
 
   for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
     const text = await readText(source, facts.manifestFile, entry.path);
@@ -28,7 +48,12 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
     try {
       parsed = readResultsFile(parsePythonJson(text.text), text.path);
     } catch (error) {
-      problem('error', ['eval', 'results', index, 'path'], `${text.path} is not a results file: ${(error as Error).message}`, text.path);
+      problem(
+        'error',
+        ['eval', 'results', index, 'path'],
+        `${text.path} is not a results file: ${(error as Error).message}`,
+        text.path,
+      );
       continue;
     }
     for (const [task, samplesPath] of Object.entries(entry.samples ?? {})) {
@@ -36,7 +61,12 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
       if (samples === undefined) continue;
       const { badLines } = attachHarnessSamples(parsed.metrics, task, samples.text);
       if (badLines.length) {
-        problem('warning', ['eval', 'results', index, 'samples', task], `${samples.path}: ${badLines.length} line(s) are not JSON and were skipped (first: line ${badLines[0]})`, samples.path);
+        problem(
+          'warning',
+          ['eval', 'results', index, 'samples', task],
+          `${samples.path}: ${badLines.length} line(s) are not JSON and were skipped (first: line ${badLines[0]})`,
+          samples.path,
+        );
       }
     }
     results.push({ ...parsed, entry: index });
@@ -46,7 +76,11 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
   return { results, metrics, findings };
 }
 
-async function readText(source: ArtifactSource, manifestFile: string, ref: string): Promise<{ path: string; text: string } | undefined> {
+async function readText(
+  source: ArtifactSource,
+  manifestFile: string,
+  ref: string,
+): Promise<{ path: string; text: string } | undefined> {
   const resolved = resolveArtifactPath(manifestFile, ref);
   if (!resolved.ok) return undefined;
   const read = await source.read(resolved.path, MAX_RESULTS_BYTES);

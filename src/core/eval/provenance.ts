@@ -10,8 +10,24 @@ import type { ResultsFile } from './results.js';
  */
 export function checkProvenance(facts: ModelFacts, results: readonly ResultsFile[]): Finding[] {
   const findings: Finding[] = [];
-  const at = (index: number, rule: Finding['rule'], severity: Finding['severity'], message: string, fix: string, artifact: string) =>
-    findings.push({ rule, severity, model: facts.name, file: facts.manifestFile, line: facts.lineOf(['eval', 'results', index, 'path']), message, fix, artifact });
+  const at = (
+    index: number,
+    rule: Finding['rule'],
+    severity: Finding['severity'],
+    message: string,
+    fix: string,
+    artifact: string,
+  ) =>
+    findings.push({
+      rule,
+      severity,
+      model: facts.name,
+      file: facts.manifestFile,
+      line: facts.lineOf(['eval', 'results', index, 'path']),
+      message,
+      fix,
+      artifact,
+    });
   const pinned = facts.manifest.eval?.revision;
 
   results.forEach((result) => {
@@ -20,9 +36,18 @@ export function checkProvenance(facts: ModelFacts, results: readonly ResultsFile
     const index = result.entry ?? 0;
     if (pinned) {
       const argRevision = /(?:^|,)revision=([^,]+)/.exec(provenance.modelArgs ?? '')?.[1];
-      const recorded = [provenance.modelSha, provenance.modelRevision, argRevision].filter((v): v is string => v !== undefined && v !== 'main');
+      const recorded = [provenance.modelSha, provenance.modelRevision, argRevision].filter(
+        (v): v is string => v !== undefined && v !== 'main',
+      );
       if (!recorded.some((r) => r === pinned || r.startsWith(pinned) || pinned.startsWith(r))) {
-        at(index, 'EVAL-MODEL', 'error', `${result.file} was produced from ${recorded.join(' / ') || 'an unrecorded revision'}, not the pinned revision ${pinned}`, 'Re-run the evaluation on this model version, or fix eval.revision.', result.file);
+        at(
+          index,
+          'EVAL-MODEL',
+          'error',
+          `${result.file} was produced from ${recorded.join(' / ') || 'an unrecorded revision'}, not the pinned revision ${pinned}`,
+          'Re-run the evaluation on this model version, or fix eval.revision.',
+          result.file,
+        );
       }
     }
     if (facts.tokenizer) {
@@ -34,12 +59,26 @@ export function checkProvenance(facts: ModelFacts, results: readonly ResultsFile
         const ourId = ours === null ? undefined : tokenId(facts, ours);
         const idDiffers = logged.id !== null && ourId !== undefined && logged.id !== ourId;
         if (ours !== logged.content || idDiffers) {
-          at(index, 'EVAL-TOKENIZER', 'error', `${result.file} was produced with ${role}_token ${JSON.stringify(logged.content)} (id ${logged.id}), but this model's is ${JSON.stringify(ours)} (id ${ourId ?? 'none'})`, 'Re-run the evaluation with this model version\'s tokenizer.', result.file);
+          at(
+            index,
+            'EVAL-TOKENIZER',
+            'error',
+            `${result.file} was produced with ${role}_token ${JSON.stringify(logged.content)} (id ${logged.id}), but this model's is ${JSON.stringify(ours)} (id ${ourId ?? 'none'})`,
+            "Re-run the evaluation with this model version's tokenizer.",
+            result.file,
+          );
         }
       }
     }
     for (const limited of provenance.limited) {
-      at(index, 'EVAL-LIMIT', 'warning', `${result.file}: ${limited.task} ran on ${limited.effective} of ${limited.original} documents (--limit): not comparable with a full run`, 'Re-run without --limit.', result.file);
+      at(
+        index,
+        'EVAL-LIMIT',
+        'warning',
+        `${result.file}: ${limited.task} ran on ${limited.effective} of ${limited.original} documents (--limit): not comparable with a full run`,
+        'Re-run without --limit.',
+        result.file,
+      );
     }
   });
   return findings;

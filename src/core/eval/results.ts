@@ -52,7 +52,9 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
  * null (a value that is not a number is a value we do not have).
  */
 export function parsePythonJson(text: string): unknown {
-  const cleaned = text.replace(/"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g, (token) => (token.startsWith('"') ? token : 'null'));
+  const cleaned = text.replace(/"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g, (token) =>
+    token.startsWith('"') ? token : 'null',
+  );
   return JSON.parse(cleaned);
 }
 
@@ -78,13 +80,19 @@ function readHarness(json: Json, file: string): ResultsFile {
     if (!isObject(values)) continue;
     const counts = nSamples[task];
     const effective = isObject(counts) && finite(counts.effective) ? counts.effective : undefined;
-    if (isObject(counts) && finite(counts.original) && effective !== undefined && effective < counts.original) {
+    if (
+      isObject(counts) &&
+      finite(counts.original) &&
+      effective !== undefined &&
+      effective < counts.original
+    ) {
       limited.push({ task, effective, original: counts.original });
     }
     const taskHigher = isObject(higher[task]) ? (higher[task] as Json) : {};
     for (const [key, value] of Object.entries(values)) {
       const [metric = '', filter = 'none'] = key.split(',');
-      if (!finite(value) || metric.endsWith('_stderr') || metric === 'alias' || metric === 'samples') continue;
+      if (!finite(value) || metric.endsWith('_stderr') || metric === 'alias' || metric === 'samples')
+        continue;
       const stderr = values[`${metric}_stderr,${filter}`]; // may be "N/A"
       metrics.push({
         name: `${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`,
@@ -102,7 +110,10 @@ function readHarness(json: Json, file: string): ResultsFile {
     if (!Array.isArray(value)) return undefined;
     const [content, id] = value as unknown[];
     const numeric = Number(id);
-    return { content: typeof content === 'string' ? content : null, id: id !== null && id !== 'None' && Number.isInteger(numeric) ? numeric : null };
+    return {
+      content: typeof content === 'string' ? content : null,
+      id: id !== null && id !== 'None' && Number.isInteger(numeric) ? numeric : null,
+    };
   };
   const tokenizer: HarnessProvenance['tokenizer'] = {};
   for (const role of ['bos', 'eos', 'pad'] as const) {
@@ -130,14 +141,27 @@ function readRunnerFile(json: Json, file: string): ResultsFile {
   const suite = typeof json.suite === 'string' ? json.suite : 'suite';
   const samples = new Map<string, number>();
   for (const sample of Array.isArray(json.samples) ? json.samples : []) {
-    if (isObject(sample) && typeof sample.id === 'string' && finite(sample.score)) samples.set(sample.id, sample.score);
+    if (isObject(sample) && typeof sample.id === 'string' && finite(sample.score))
+      samples.set(sample.id, sample.score);
   }
   const summary = isObject(json.summary) ? json.summary : {};
   const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
   return {
     format: 'modelgate',
     file,
-    metrics: value === undefined ? [] : [{ name: `${suite}/accuracy`, value, n: samples.size, higherIsBetter: true, samples, source: file }],
+    metrics:
+      value === undefined
+        ? []
+        : [
+            {
+              name: `${suite}/accuracy`,
+              value,
+              n: samples.size,
+              higherIsBetter: true,
+              samples,
+              source: file,
+            },
+          ],
   };
 }
 
@@ -153,7 +177,11 @@ function mean(samples: Map<string, number>): number | undefined {
  * `doc_id`, `filter`, one key per metric) to the task's series.
  * Returns the number of lines that were not JSON.
  */
-export function attachHarnessSamples(metrics: MetricSeries[], task: string, jsonl: string): { badLines: number[] } {
+export function attachHarnessSamples(
+  metrics: MetricSeries[],
+  task: string,
+  jsonl: string,
+): { badLines: number[] } {
   const badLines: number[] = [];
   const byName = new Map(metrics.map((m) => [m.name, m]));
   jsonl.split('\n').forEach((line, index) => {

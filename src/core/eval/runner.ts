@@ -53,15 +53,27 @@ export async function runSuite(
           output: completion.text,
           latency_ms: Math.round(options.now() - start),
           ...(completion.promptTokens !== undefined ? { prompt_tokens: completion.promptTokens } : {}),
-          ...(completion.completionTokens !== undefined ? { completion_tokens: completion.completionTokens } : {}),
+          ...(completion.completionTokens !== undefined
+            ? { completion_tokens: completion.completionTokens }
+            : {}),
         };
       } catch (error) {
-        results[index] = { id: sample.id, score: 0, output: '', latency_ms: Math.round(options.now() - start), error: (error as Error).message ?? String(error) };
+        results[index] = {
+          id: sample.id,
+          score: 0,
+          output: '',
+          latency_ms: Math.round(options.now() - start),
+          error: (error as Error).message ?? String(error),
+        };
       }
       options.progress?.(++done, samples.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, samples.length) }, worker));
   const total = results.reduce((sum, r) => sum + r.score, 0);
-  return { samples: results, accuracy: samples.length ? total / samples.length : 0, errors: results.filter((r) => r.error).length };
+  return {
+    samples: results,
+    accuracy: samples.length ? total / samples.length : 0,
+    errors: results.filter((r) => r.error).length,
+  };
 }

@@ -39,12 +39,15 @@ export function makeScorer(config: ScorerConfig, tools: ScorerTools = {}): Score
     if (options.ignore_whitespace !== false) t = t.replace(/\s+/g, ' ').trim();
     return t;
   };
-  const expectedText = (sample: DatasetSample) => (typeof sample.expected === 'string' ? sample.expected : JSON.stringify(sample.expected ?? ''));
+  const expectedText = (sample: DatasetSample) =>
+    typeof sample.expected === 'string' ? sample.expected : JSON.stringify(sample.expected ?? '');
   switch (options.type) {
     case 'exact_match':
-      return async (output, sample) => Number(normalise(output.slice(0, MAX_SCORED_CHARS)) === normalise(expectedText(sample)));
+      return async (output, sample) =>
+        Number(normalise(output.slice(0, MAX_SCORED_CHARS)) === normalise(expectedText(sample)));
     case 'contains':
-      return async (output, sample) => Number(normalise(output.slice(0, MAX_SCORED_CHARS)).includes(normalise(expectedText(sample))));
+      return async (output, sample) =>
+        Number(normalise(output.slice(0, MAX_SCORED_CHARS)).includes(normalise(expectedText(sample))));
     case 'regex': {
       const pattern = 'pattern' in options && options.pattern ? new RegExp(options.pattern, 's') : undefined;
       return async (output, sample) => {
@@ -52,7 +55,9 @@ export function makeScorer(config: ScorerConfig, tools: ScorerTools = {}): Score
         if (!pattern) return Number(new RegExp(expectedText(sample), 's').test(text));
         const match = pattern.exec(text);
         if (!match) return 0;
-        return sample.expected === undefined ? 1 : Number(normalise(match[1] ?? match[0]) === normalise(expectedText(sample)));
+        return sample.expected === undefined
+          ? 1
+          : Number(normalise(match[1] ?? match[0]) === normalise(expectedText(sample)));
       };
     }
     case 'json_valid':
@@ -77,10 +82,16 @@ export function makeScorer(config: ScorerConfig, tools: ScorerTools = {}): Score
     case 'llm_judge': {
       const judge = tools.judge;
       if (!judge) throw new Error('llm_judge needs a judge endpoint (MODELGATE_JUDGE_BASE_URL)');
-      const rubric = 'rubric' in options && options.rubric ? options.rubric : 'The answer is correct and complete.';
+      const rubric =
+        'rubric' in options && options.rubric ? options.rubric : 'The answer is correct and complete.';
       return async (output, sample) => {
         const reply = await judge(judgePrompt(rubric, sample, output.slice(0, MAX_SCORED_CHARS)));
-        const score = Number((parseJson(reply.slice(reply.indexOf('{'), reply.lastIndexOf('}') + 1)) as { score?: unknown } | undefined)?.score);
+        const score = Number(
+          (
+            parseJson(reply.slice(reply.indexOf('{'), reply.lastIndexOf('}') + 1)) as
+              { score?: unknown } | undefined
+          )?.score,
+        );
         return Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
       };
     }
@@ -93,7 +104,9 @@ function judgePrompt(rubric: string, sample: DatasetSample, output: string): str
     'You grade an assistant answer against a rubric. Reply with JSON only: {"score": <number from 0 to 1>}.',
     `Rubric: ${rubric}`,
     `Conversation:\n${question}`,
-    sample.expected === undefined ? '' : `Reference answer: ${typeof sample.expected === 'string' ? sample.expected : JSON.stringify(sample.expected)}`,
+    sample.expected === undefined
+      ? ''
+      : `Reference answer: ${typeof sample.expected === 'string' ? sample.expected : JSON.stringify(sample.expected)}`,
     `Answer to grade:\n${output}`,
   ]
     .filter(Boolean)
@@ -123,10 +136,21 @@ export function readDataset(text: string): { samples: DatasetSample[]; problems:
       problems.push(`line ${index + 1} is not JSON`);
       return;
     }
-    const record = value as { id?: unknown; messages?: unknown; prompt?: unknown; expected?: unknown; metadata?: unknown } | null;
-    const id = typeof record?.id === 'string' || typeof record?.id === 'number' ? String(record.id) : undefined;
+    const record = value as {
+      id?: unknown;
+      messages?: unknown;
+      prompt?: unknown;
+      expected?: unknown;
+      metadata?: unknown;
+    } | null;
+    const id =
+      typeof record?.id === 'string' || typeof record?.id === 'number' ? String(record.id) : undefined;
     const messages = Array.isArray(record?.messages)
-      ? (record.messages as unknown[]).filter((m): m is { role: string; content: string } => typeof (m as { role?: unknown })?.role === 'string' && typeof (m as { content?: unknown })?.content === 'string')
+      ? (record.messages as unknown[]).filter(
+          (m): m is { role: string; content: string } =>
+            typeof (m as { role?: unknown })?.role === 'string' &&
+            typeof (m as { content?: unknown })?.content === 'string',
+        )
       : typeof record?.prompt === 'string'
         ? [{ role: 'user', content: record.prompt }]
         : [];

@@ -14,7 +14,17 @@ export function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -27,9 +37,18 @@ export function normalCdf(x: number): number {
 /** Standard normal quantile Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+    2.506628277459239,
+  ];
+  const b = [
+    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1,
+    -1.328068155288572e1,
+  ];
+  const c = [
+    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const low = 0.02425;
   const poly = (coef: number[], x: number) => coef.reduce((acc, k) => acc * x + k, 0);
@@ -63,17 +82,35 @@ export interface Comparison {
  * Aggregates with standard errors (independent samples): z = delta / sqrt(se_c² + se_b²).
  * `sign` is +1 when higher is better, -1 when lower is better.
  */
-export function zTest(candidate: number, seCandidate: number, baseline: number, seBaseline: number, confidence: number, sign: 1 | -1, n = 0): Comparison {
+export function zTest(
+  candidate: number,
+  seCandidate: number,
+  baseline: number,
+  seBaseline: number,
+  confidence: number,
+  sign: 1 | -1,
+  n = 0,
+): Comparison {
   const delta = candidate - baseline;
   const se = Math.sqrt(seCandidate ** 2 + seBaseline ** 2);
   const z = se > 0 ? delta / se : delta === 0 ? 0 : Math.sign(delta) * Infinity;
   const half = normalQuantile(0.5 + confidence / 2) * se;
-  return { method: 'stderr', delta, ci: [delta - half, delta + half], pWorse: normalCdf(sign * z), n, statistic: z };
+  return {
+    method: 'stderr',
+    delta,
+    ci: [delta - half, delta + half],
+    pWorse: normalCdf(sign * z),
+    n,
+    statistic: z,
+  };
 }
 
 /** ln Γ(x) (Lanczos, g = 7, n = 9). */
 function logGamma(x: number): number {
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const y = x - 1;
   let sum = g[0]!;
@@ -136,7 +173,13 @@ export function seededRandom(seed: number): () => number {
  * percentile interval; the one-sided p-value of "worse" is the share of
  * resampled means on the "not worse" side, shifted so ties count half.
  */
-export function pairedBootstrap(diffs: Float64Array, resamples: number, confidence: number, sign: 1 | -1, seed = 0x5eed): Comparison {
+export function pairedBootstrap(
+  diffs: Float64Array,
+  resamples: number,
+  confidence: number,
+  sign: 1 | -1,
+  seed = 0x5eed,
+): Comparison {
   const n = diffs.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += diffs[i]!;

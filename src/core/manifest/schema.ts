@@ -38,11 +38,24 @@ const artifacts = z.strictObject({
 
 const gate = z
   .strictObject({
-    metric: z.string().min(1).describe('task/metric (lm-evaluation-harness), task/metric,filter, a plain JSON key, or suite/accuracy'),
+    metric: z
+      .string()
+      .min(1)
+      .describe(
+        'task/metric (lm-evaluation-harness), task/metric,filter, a plain JSON key, or suite/accuracy',
+      ),
     min: z.number().optional(),
     max: z.number().optional(),
-    max_drop: z.number().nonnegative().optional().describe('largest allowed drop against the baseline, in the metric unit'),
-    max_drop_pct: z.number().nonnegative().optional().describe('largest allowed drop against the baseline, in percent of it'),
+    max_drop: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('largest allowed drop against the baseline, in the metric unit'),
+    max_drop_pct: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('largest allowed drop against the baseline, in percent of it'),
   })
   .refine((g) => [g.min, g.max, g.max_drop, g.max_drop_pct].some((v) => v !== undefined), {
     message: 'a gate needs at least one of min, max, max_drop, max_drop_pct',
@@ -63,12 +76,21 @@ const scorer = z.union([
 ]);
 
 const evalBlock = z.strictObject({
-  revision: z.string().min(1).optional().describe('the model revision recorded results must come from (model_sha / model_revision / revision= of lm-evaluation-harness)'),
+  revision: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'the model revision recorded results must come from (model_sha / model_revision / revision= of lm-evaluation-harness)',
+    ),
   results: z
     .array(
       z.strictObject({
         path: relPath,
-        samples: z.record(z.string(), relPath).optional().describe('task -> samples_<task>_*.jsonl, for paired comparisons'),
+        samples: z
+          .record(z.string(), relPath)
+          .optional()
+          .describe('task -> samples_<task>_*.jsonl, for paired comparisons'),
       }),
     )
     .optional(),
@@ -85,7 +107,12 @@ const evalBlock = z.strictObject({
     .optional(),
   gates: z.array(gate).optional(),
   confidence: z.number().gt(0.5).lt(1).optional().describe('confidence of every comparison (default 0.95)'),
-  min_samples: z.number().int().positive().optional().describe('fewer paired samples than this is inconclusive (default 30)'),
+  min_samples: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('fewer paired samples than this is inconclusive (default 30)'),
   on_inconclusive: z.enum(['fail', 'warn']).optional().describe('default warn'),
 });
 

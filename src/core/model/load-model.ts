@@ -156,7 +156,10 @@ async function checkReferencedFiles(reader: ArtifactReader): Promise<void> {
   const refs: [YamlPath, string][] = [
     ...(evalBlock?.results ?? []).flatMap((r, i): [YamlPath, string][] => [
       [['eval', 'results', i, 'path'], r.path],
-      ...Object.entries(r.samples ?? {}).map(([task, path]): [YamlPath, string] => [['eval', 'results', i, 'samples', task], path]),
+      ...Object.entries(r.samples ?? {}).map(([task, path]): [YamlPath, string] => [
+        ['eval', 'results', i, 'samples', task],
+        path,
+      ]),
     ]),
     ...(evalBlock?.suites ?? []).map((s, i): [YamlPath, string] => [
       ['eval', 'suites', i, 'dataset'],

@@ -2,7 +2,12 @@ import type { ModelGates } from '../eval/gate-model.js';
 import type { GateResult } from '../eval/gates.js';
 import { cell } from './escape.js';
 
-const ICON: Record<GateResult['verdict'], string> = { pass: '✅ pass', fail: '❌ fail', inconclusive: '⚠️ inconclusive', 'not-run': '⛔ not run' };
+const ICON: Record<GateResult['verdict'], string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  inconclusive: '⚠️ inconclusive',
+  'not-run': '⛔ not run',
+};
 const num = (v: number | undefined) => (v === undefined ? '—' : Number(v.toPrecision(4)).toString());
 const signed = (v: number | undefined) => (v === undefined ? '—' : `${v >= 0 ? '+' : ''}${num(v)}`);
 
@@ -12,7 +17,10 @@ function row(g: GateResult) {
     metric: g.metric,
     baseline: num(g.baseline),
     candidate: num(g.candidate),
-    delta: signed(c?.delta ?? (g.candidate !== undefined && g.baseline !== undefined ? g.candidate - g.baseline : undefined)),
+    delta: signed(
+      c?.delta ??
+        (g.candidate !== undefined && g.baseline !== undefined ? g.candidate - g.baseline : undefined),
+    ),
     ci: c ? `[${signed(c.ci[0])}, ${signed(c.ci[1])}]` : '—',
     p: c ? c.pWorse.toPrecision(2) : '—',
     method: c ? `${c.method}, n=${c.n}` : '—',
@@ -23,11 +31,21 @@ function row(g: GateResult) {
 export function gatesMarkdown(models: readonly ModelGates[]): string {
   const out: string[] = [];
   for (const m of models) {
-    out.push(`### ${cell(m.model)} ${cell(m.version)} — evaluation gates`, '', `Baseline: ${m.baseline ? cell(m.baseline.label) : 'none (thresholds only)'}`, '');
-    out.push('| metric | baseline | candidate | Δ | CI | p (worse) | test | verdict |', '|---|---|---|---|---|---|---|---|');
+    out.push(
+      `### ${cell(m.model)} ${cell(m.version)} — evaluation gates`,
+      '',
+      `Baseline: ${m.baseline ? cell(m.baseline.label) : 'none (thresholds only)'}`,
+      '',
+    );
+    out.push(
+      '| metric | baseline | candidate | Δ | CI | p (worse) | test | verdict |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const g of m.gates) {
       const r = row(g);
-      out.push(`| \`${cell(r.metric)}\` | ${r.baseline} | ${r.candidate} | ${r.delta} | ${r.ci} | ${r.p} | ${r.method} | ${ICON[g.verdict]}: ${cell(g.reason)} |`);
+      out.push(
+        `| \`${cell(r.metric)}\` | ${r.baseline} | ${r.candidate} | ${r.delta} | ${r.ci} | ${r.p} | ${r.method} | ${ICON[g.verdict]}: ${cell(g.reason)} |`,
+      );
     }
     out.push('');
   }
@@ -38,10 +56,15 @@ export function gatesMarkdown(models: readonly ModelGates[]): string {
 export function gatesText(models: readonly ModelGates[]): string {
   const lines: string[] = [];
   for (const m of models) {
-    lines.push('', `Gates of ${m.model} ${m.version} (baseline: ${m.baseline?.label ?? 'none, thresholds only'}):`);
+    lines.push(
+      '',
+      `Gates of ${m.model} ${m.version} (baseline: ${m.baseline?.label ?? 'none, thresholds only'}):`,
+    );
     for (const g of m.gates) {
       const r = row(g);
-      lines.push(`  ${g.verdict.padEnd(12)} ${r.metric}  ${r.baseline} -> ${r.candidate} (${r.delta}, CI ${r.ci}, p ${r.p}, ${r.method}): ${g.reason}`);
+      lines.push(
+        `  ${g.verdict.padEnd(12)} ${r.metric}  ${r.baseline} -> ${r.candidate} (${r.delta}, CI ${r.ci}, p ${r.p}, ${r.method}): ${g.reason}`,
+      );
     }
   }
   return lines.join('\n');

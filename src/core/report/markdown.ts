@@ -7,7 +7,10 @@ import { cell } from './escape.js';
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
 /** The job summary and pull-request body: a findings table and the required bumps. */
-export function toMarkdown(report: ValidationReport & { gates?: readonly ModelGates[] }, title = 'modelgate validate'): string {
+export function toMarkdown(
+  report: ValidationReport & { gates?: readonly ModelGates[] },
+  title = 'modelgate validate',
+): string {
   const { errors, warnings, info, manifests, validated } = report.summary;
   const status = errors ? `❌ ${errors} error(s)` : '✅ no errors';
   const out: string[] = [
@@ -26,6 +29,7 @@ export function toMarkdown(report: ValidationReport & { gates?: readonly ModelGa
     for (const f of report.findings) out.push(findingRow(f));
     out.push('');
   }
+  if (report.gates?.length) out.push(gatesMarkdown(report.gates));
   if (report.changes.length) {
     out.push(
       '### Version changes',

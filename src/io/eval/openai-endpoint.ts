@@ -19,7 +19,12 @@ export interface EndpointConfig {
  * and its retries with exponential backoff on 429, 5xx and timeouts.
  */
 export function openAiCompletion(config: EndpointConfig): Complete {
-  const client = new OpenAI({ baseURL: config.baseURL, apiKey: config.apiKey || 'not-needed', timeout: config.timeoutSeconds * 1000, maxRetries: config.retries ?? 4 });
+  const client = new OpenAI({
+    baseURL: config.baseURL,
+    apiKey: config.apiKey || 'not-needed',
+    timeout: config.timeoutSeconds * 1000,
+    maxRetries: config.retries ?? 4,
+  });
   return async (messages) => {
     const request = {
       model: config.model,
@@ -28,7 +33,11 @@ export function openAiCompletion(config: EndpointConfig): Complete {
       temperature: config.temperature ?? 0,
     };
     if (config.stream) {
-      const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+      const stream = await client.chat.completions.create({
+        ...request,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let text = '';
       let usage: OpenAI.CompletionUsage | undefined;
       for await (const chunk of stream) {
@@ -40,6 +49,10 @@ export function openAiCompletion(config: EndpointConfig): Complete {
     const response = await client.chat.completions.create(request);
     const text = response.choices?.[0]?.message?.content;
     if (typeof text !== 'string') throw new Error('the endpoint answered without a message');
-    return { text, promptTokens: response.usage?.prompt_tokens, completionTokens: response.usage?.completion_tokens };
+    return {
+      text,
+      promptTokens: response.usage?.prompt_tokens,
+      completionTokens: response.usage?.completion_tokens,
+    };
   };
 }

@@ -33,11 +33,18 @@ const MAX_DATASET_BYTES = 256 * 1024 * 1024;
  * MODELGATE_EVAL_MODEL, and for llm_judge MODELGATE_JUDGE_BASE_URL,
  * MODELGATE_JUDGE_API_KEY, MODELGATE_JUDGE_MODEL. Nothing comes from the manifest.
  */
-export function suiteRunnerFromEnvironment(config: RunnerConfig, progress?: (line: string) => void, env: NodeJS.ProcessEnv = process.env): SuiteRunner {
+export function suiteRunnerFromEnvironment(
+  config: RunnerConfig,
+  progress?: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): SuiteRunner {
   const endpoint = config.endpoint ?? env.MODELGATE_EVAL_BASE_URL;
   if (config.refuse) {
     const reason = config.refuse;
-    return async (facts) => ({ ...(await noEndpoint(facts)), notRun: new Map((facts.manifest.eval?.suites ?? []).map((s) => [s.name, reason])) });
+    return async (facts) => ({
+      ...(await noEndpoint(facts)),
+      notRun: new Map((facts.manifest.eval?.suites ?? []).map((s) => [s.name, reason])),
+    });
   }
   if (!endpoint) return noEndpoint;
   const apiKey = env.MODELGATE_EVAL_API_KEY ?? env.OPENAI_API_KEY;
@@ -45,7 +52,15 @@ export function suiteRunnerFromEnvironment(config: RunnerConfig, progress?: (lin
   return async (facts: ModelFacts): Promise<SuiteRun> => {
     const run: SuiteRun = { measured: [], notRun: new Map(), findings: [] };
     const finding = (index: number, severity: Finding['severity'], message: string, key = 'dataset') =>
-      run.findings.push({ rule: 'EVAL-GATE', severity, model: facts.name, file: facts.manifestFile, line: facts.lineOf(['eval', 'suites', index, key]), message, fix: 'Fix the dataset or the endpoint.' });
+      run.findings.push({
+        rule: 'EVAL-GATE',
+        severity,
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index, key]),
+        message,
+        fix: 'Fix the dataset or the endpoint.',
+      });
     for (const [index, suite] of (facts.manifest.eval?.suites ?? []).entries()) {
       const dataset = await readRepoText(source, facts.manifestFile, suite.dataset);
       if (dataset === undefined) {
@@ -53,7 +68,12 @@ export function suiteRunnerFromEnvironment(config: RunnerConfig, progress?: (lin
         continue;
       }
       const { samples, problems } = readDataset(dataset);
-      if (problems.length) finding(index, 'warning', `${suite.dataset}: ${problems.length} line(s) skipped (${problems.slice(0, 3).join('; ')})`);
+      if (problems.length)
+        finding(
+          index,
+          'warning',
+          `${suite.dataset}: ${problems.length} line(s) skipped (${problems.slice(0, 3).join('; ')})`,
+        );
       const tools: ScorerTools = {};
       const options = typeof suite.scorer === 'object' ? suite.scorer : undefined;
       if (options?.schema) {
@@ -66,7 +86,12 @@ export function suiteRunnerFromEnvironment(config: RunnerConfig, progress?: (lin
         tools.validateSchema = (value) => validate(value);
       }
       if (env.MODELGATE_JUDGE_BASE_URL) {
-        const judge = openAiCompletion({ baseURL: env.MODELGATE_JUDGE_BASE_URL, apiKey: env.MODELGATE_JUDGE_API_KEY ?? apiKey, model: env.MODELGATE_JUDGE_MODEL ?? 'judge', timeoutSeconds: config.timeoutSeconds ?? 60 });
+        const judge = openAiCompletion({
+          baseURL: env.MODELGATE_JUDGE_BASE_URL,
+          apiKey: env.MODELGATE_JUDGE_API_KEY ?? apiKey,
+          model: env.MODELGATE_JUDGE_MODEL ?? 'judge',
+          timeoutSeconds: config.timeoutSeconds ?? 60,
+        });
         tools.judge = async (prompt) => (await judge([{ role: 'user', content: prompt }])).text;
       }
       let scorer;
@@ -90,23 +115,51 @@ export function suiteRunnerFromEnvironment(config: RunnerConfig, progress?: (lin
       const outcome = await runSuite(samples, complete, scorer, {
         concurrency: config.concurrency ?? 8,
         now: () => performance.now(),
-        progress: (done, total) => progress?.(`${facts.name} ${suite.name}: ${done}/${total} samples (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+        progress: (done, total) =>
+          progress?.(
+            `${facts.name} ${suite.name}: ${done}/${total} samples (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          ),
       });
       if (outcome.errors === samples.length && samples.length) {
-        run.notRun.set(suite.name, `not run: every request to the endpoint failed (${outcome.samples[0]?.error ?? 'no answer'})`);
+        run.notRun.set(
+          suite.name,
+          `not run: every request to the endpoint failed (${outcome.samples[0]?.error ?? 'no answer'})`,
+        );
         continue;
       }
-      if (outcome.errors) finding(index, 'error', `${suite.name}: ${outcome.errors} of ${samples.length} requests failed and scored 0 (first: ${outcome.samples.find((s) => s.error)?.error})`);
-      const file = join(config.resultsDir, `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`);
+      if (outcome.errors)
+        finding(
+          index,
+          'error',
+          `${suite.name}: ${outcome.errors} of ${samples.length} requests failed and scored 0 (first: ${outcome.samples.find((s) => s.error)?.error})`,
+        );
+      const file = join(
+        config.resultsDir,
+        `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`,
+      );
       await mkdir(config.resultsDir, { recursive: true });
-      await writeFile(file, `${JSON.stringify({ format: 'modelgate-eval/v1', suite: suite.name, model: facts.name, version: facts.manifest.version, summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors }, samples: outcome.samples }, null, 2)}\n`);
-      run.measured.push({ name: `${suite.name}/accuracy`, value: outcome.accuracy, n: samples.length, higherIsBetter: true, samples: new Map(outcome.samples.map((s) => [s.id, s.score])), source: file });
+      await writeFile(
+        file,
+        `${JSON.stringify({ format: 'modelgate-eval/v1', suite: suite.name, model: facts.name, version: facts.manifest.version, summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors }, samples: outcome.samples }, null, 2)}\n`,
+      );
+      run.measured.push({
+        name: `${suite.name}/accuracy`,
+        value: outcome.accuracy,
+        n: samples.length,
+        higherIsBetter: true,
+        samples: new Map(outcome.samples.map((s) => [s.id, s.score])),
+        source: file,
+      });
     }
     return run;
   };
 }
 
-async function readRepoText(source: FileSystemSource, manifestFile: string, ref: string): Promise<string | undefined> {
+async function readRepoText(
+  source: FileSystemSource,
+  manifestFile: string,
+  ref: string,
+): Promise<string | undefined> {
   const resolved = resolveArtifactPath(manifestFile, ref);
   if (!resolved.ok) return undefined;
   const read = await source.read(resolved.path, MAX_DATASET_BYTES);

@@ -2,24 +2,49 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_GATE_OPTIONS, judgeGate } from '../../../src/core/eval/gates.js';
 import type { MetricSeries } from '../../../src/core/eval/results.js';
 
-const series = (value: number, extra: Partial<MetricSeries> = {}): MetricSeries => ({ name: 'arc_easy/acc', value, higherIsBetter: true, source: 'r.json', ...extra });
+const series = (value: number, extra: Partial<MetricSeries> = {}): MetricSeries => ({
+  name: 'arc_easy/acc',
+  value,
+  higherIsBetter: true,
+  source: 'r.json',
+  ...extra,
+});
 const paired = (values: number[]) => new Map(values.map((v, i) => [String(i), v]));
 
 describe('judging a gate', () => {
   it('fails a threshold, passes it with evidence', () => {
-    expect(judgeGate({ metric: 'arc_easy/acc', min: 0.7 }, series(0.65), undefined, DEFAULT_GATE_OPTIONS)).toMatchObject({ verdict: 'fail', reason: '0.65 is below the minimum 0.7' });
-    expect(judgeGate({ metric: 'arc_easy/acc', min: 0.7 }, series(0.8), undefined, DEFAULT_GATE_OPTIONS)).toMatchObject({ verdict: 'pass' });
+    expect(
+      judgeGate({ metric: 'arc_easy/acc', min: 0.7 }, series(0.65), undefined, DEFAULT_GATE_OPTIONS),
+    ).toMatchObject({ verdict: 'fail', reason: '0.65 is below the minimum 0.7' });
+    expect(
+      judgeGate({ metric: 'arc_easy/acc', min: 0.7 }, series(0.8), undefined, DEFAULT_GATE_OPTIONS),
+    ).toMatchObject({ verdict: 'pass' });
   });
 
   it('a missing metric fails; a suite that could not run is "not run"', () => {
-    expect(judgeGate({ metric: 'x/y', min: 0 }, undefined, undefined, DEFAULT_GATE_OPTIONS).verdict).toBe('fail');
-    expect(judgeGate({ metric: 'smoke/accuracy', min: 0.9 }, undefined, undefined, DEFAULT_GATE_OPTIONS, 'not run: no credentials')).toMatchObject({ verdict: 'not-run', reason: 'not run: no credentials' });
+    expect(judgeGate({ metric: 'x/y', min: 0 }, undefined, undefined, DEFAULT_GATE_OPTIONS).verdict).toBe(
+      'fail',
+    );
+    expect(
+      judgeGate(
+        { metric: 'smoke/accuracy', min: 0.9 },
+        undefined,
+        undefined,
+        DEFAULT_GATE_OPTIONS,
+        'not run: no credentials',
+      ),
+    ).toMatchObject({ verdict: 'not-run', reason: 'not run: no credentials' });
   });
 
   it('fails a significant drop beyond the tolerance (McNemar on paired binary scores)', () => {
     const base = Array.from({ length: 400 }, (_, i) => (i < 320 ? 1 : 0));
     const cand = base.map((v, i) => (i < 40 ? 0 : v)); // 40 regressions, no improvement: -0.10
-    const result = judgeGate({ metric: 'arc_easy/acc', max_drop: 0.02 }, series(0.7, { samples: paired(cand) }), series(0.8, { samples: paired(base) }), DEFAULT_GATE_OPTIONS);
+    const result = judgeGate(
+      { metric: 'arc_easy/acc', max_drop: 0.02 },
+      series(0.7, { samples: paired(cand) }),
+      series(0.8, { samples: paired(base) }),
+      DEFAULT_GATE_OPTIONS,
+    );
     expect(result.verdict).toBe('fail');
     expect(result.comparison).toMatchObject({ method: 'mcnemar', n: 400, delta: -0.1 });
     expect(result.comparison!.pWorse).toBeCloseTo(2 ** -40, 15);
@@ -28,28 +53,59 @@ describe('judging a gate', () => {
   it('passes a drop beyond the tolerance that is noise (3 down, 1 up of 400)', () => {
     const base = Array.from({ length: 400 }, (_, i) => (i < 320 ? 1 : 0));
     const cand = base.map((v, i) => (i < 3 ? 0 : i === 399 ? 1 : v));
-    const result = judgeGate({ metric: 'arc_easy/acc', max_drop_pct: 0.1 }, series(0.795, { samples: paired(cand) }), series(0.8, { samples: paired(base) }), DEFAULT_GATE_OPTIONS);
+    const result = judgeGate(
+      { metric: 'arc_easy/acc', max_drop_pct: 0.1 },
+      series(0.795, { samples: paired(cand) }),
+      series(0.8, { samples: paired(base) }),
+      DEFAULT_GATE_OPTIONS,
+    );
     expect(result.verdict).toBe('pass');
     expect(result.reason).toMatch(/not significantly \(p = 0\.31\)/);
   });
 
   it('uses the reported standard errors when there are no samples', () => {
-    const result = judgeGate({ metric: 'arc_easy/acc', max_drop: 0.005 }, series(0.77, { stderr: 0.008 }), series(0.81, { stderr: 0.008 }), DEFAULT_GATE_OPTIONS);
+    const result = judgeGate(
+      { metric: 'arc_easy/acc', max_drop: 0.005 },
+      series(0.77, { stderr: 0.008 }),
+      series(0.81, { stderr: 0.008 }),
+      DEFAULT_GATE_OPTIONS,
+    );
     expect(result).toMatchObject({ verdict: 'fail', comparison: { method: 'stderr' } });
   });
 
   it('is inconclusive without a baseline, with too few samples, or across task versions', () => {
-    expect(judgeGate({ metric: 'arc_easy/acc', max_drop: 0.01 }, series(0.8), undefined, DEFAULT_GATE_OPTIONS).verdict).toBe('inconclusive');
-    const few = judgeGate({ metric: 'arc_easy/acc', max_drop: 0.01 }, series(0, { samples: paired([0, 0]) }), series(1, { samples: paired([1, 1]) }), DEFAULT_GATE_OPTIONS);
-    expect(few).toMatchObject({ verdict: 'inconclusive', reason: 'only 2 paired samples (at least 30 needed)' });
-    const versions = judgeGate({ metric: 'arc_easy/acc', max_drop: 0.01 }, series(0.8, { taskVersion: '2', stderr: 0.01 }), series(0.8, { taskVersion: '1', stderr: 0.01 }), DEFAULT_GATE_OPTIONS);
+    expect(
+      judgeGate({ metric: 'arc_easy/acc', max_drop: 0.01 }, series(0.8), undefined, DEFAULT_GATE_OPTIONS)
+        .verdict,
+    ).toBe('inconclusive');
+    const few = judgeGate(
+      { metric: 'arc_easy/acc', max_drop: 0.01 },
+      series(0, { samples: paired([0, 0]) }),
+      series(1, { samples: paired([1, 1]) }),
+      DEFAULT_GATE_OPTIONS,
+    );
+    expect(few).toMatchObject({
+      verdict: 'inconclusive',
+      reason: 'only 2 paired samples (at least 30 needed)',
+    });
+    const versions = judgeGate(
+      { metric: 'arc_easy/acc', max_drop: 0.01 },
+      series(0.8, { taskVersion: '2', stderr: 0.01 }),
+      series(0.8, { taskVersion: '1', stderr: 0.01 }),
+      DEFAULT_GATE_OPTIONS,
+    );
     expect(versions.reason).toBe("task version 2 vs the baseline's 1: not like-for-like");
   });
 
   it('reads "worse" in the metric\'s direction (lower is better)', () => {
     const base = Array.from({ length: 200 }, (_, i) => (i < 20 ? 1 : 0)); // error indicator: 10 %
     const cand = base.map((v, i) => (i >= 20 && i < 60 ? 1 : v)); // 30 %
-    const result = judgeGate({ metric: 'errors/rate', max_drop: 0.05 }, series(0.3, { higherIsBetter: false, samples: paired(cand) }), series(0.1, { higherIsBetter: false, samples: paired(base) }), DEFAULT_GATE_OPTIONS);
+    const result = judgeGate(
+      { metric: 'errors/rate', max_drop: 0.05 },
+      series(0.3, { higherIsBetter: false, samples: paired(cand) }),
+      series(0.1, { higherIsBetter: false, samples: paired(base) }),
+      DEFAULT_GATE_OPTIONS,
+    );
     expect(result.verdict).toBe('fail');
     expect(result.comparison!.delta).toBeCloseTo(0.2, 12);
   });
@@ -57,7 +113,12 @@ describe('judging a gate', () => {
   it('bootstraps paired continuous scores', () => {
     const base = Array.from({ length: 300 }, (_, i) => 0.5 + ((i * 37) % 10) / 100);
     const cand = base.map((v) => v - 0.05);
-    const result = judgeGate({ metric: 'judge/score', max_drop: 0.01 }, series(0.5, { samples: paired(cand) }), series(0.55, { samples: paired(base) }), DEFAULT_GATE_OPTIONS);
+    const result = judgeGate(
+      { metric: 'judge/score', max_drop: 0.01 },
+      series(0.5, { samples: paired(cand) }),
+      series(0.55, { samples: paired(base) }),
+      DEFAULT_GATE_OPTIONS,
+    );
     expect(result).toMatchObject({ verdict: 'fail', comparison: { method: 'bootstrap', n: 300 } });
     expect(result.comparison!.delta).toBeCloseTo(-0.05, 10);
   });

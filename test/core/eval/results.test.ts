@@ -18,8 +18,17 @@ describe('lm-evaluation-harness results', () => {
 
   it('keeps stderr, n, direction and task version; "N/A" stderr and NaN values are absent, not zero', () => {
     const byName = new Map(file.metrics.map((m) => [m.name, m]));
-    expect(byName.get('arc_easy/acc_norm')).toMatchObject({ value: 0.7744107744107744, stderr: 0.008577147046011374, n: 2376, higherIsBetter: true, taskVersion: '1' });
-    expect(byName.get('gsm8k/exact_match,strict-match')).toMatchObject({ stderr: 0.011904918469009232, taskVersion: '3' });
+    expect(byName.get('arc_easy/acc_norm')).toMatchObject({
+      value: 0.7744107744107744,
+      stderr: 0.008577147046011374,
+      n: 2376,
+      higherIsBetter: true,
+      taskVersion: '1',
+    });
+    expect(byName.get('gsm8k/exact_match,strict-match')).toMatchObject({
+      stderr: 0.011904918469009231,
+      taskVersion: '3',
+    });
     expect(byName.get('mmlu/acc')!.stderr).toBeUndefined();
     expect(byName.has('truthfulqa_mc2/acc')).toBe(false);
   });
@@ -28,26 +37,46 @@ describe('lm-evaluation-harness results', () => {
     expect(file.provenance).toMatchObject({
       modelSha: '9f2c4be1d2a8c1e5d0b7a6f5e4d3c2b1a0f9e8d7',
       modelRevision: 'v1.3.0',
-      tokenizer: { eos: { content: '<|endoftext|>', id: 50256 }, bos: { content: '<|endoftext|>', id: 50256 } },
+      tokenizer: {
+        eos: { content: '<|endoftext|>', id: 50256 },
+        bos: { content: '<|endoftext|>', id: 50256 },
+      },
       limited: [],
     });
-    const limited = readResultsFile(parsePythonJson(harnessResults((j) => (j['n-samples'].gsm8k.effective = 100))), 'r.json');
+    const limited = readResultsFile(
+      parsePythonJson(harnessResults((j) => (j['n-samples'].gsm8k.effective = 100))),
+      'r.json',
+    );
     expect(limited.provenance!.limited).toEqual([{ task: 'gsm8k', effective: 100, original: 1319 }]);
   });
 
   it('attaches per-document samples and reports lines that are not JSON', () => {
     const metrics = readResultsFile(parsePythonJson(harnessResults()), 'r.json').metrics;
-    const { badLines } = attachHarnessSamples(metrics, 'arc_easy', `${harnessSamples('arc_easy', [1, 0, 1])}\n{not json`);
+    const { badLines } = attachHarnessSamples(
+      metrics,
+      'arc_easy',
+      `${harnessSamples('arc_easy', [1, 0, 1])}\n{not json`,
+    );
     expect(badLines).toEqual([4]);
-    expect([...metrics.find((m) => m.name === 'arc_easy/acc')!.samples!]).toEqual([['0', 1], ['1', 0], ['2', 1]]);
+    expect([...metrics.find((m) => m.name === 'arc_easy/acc')!.samples!]).toEqual([
+      ['0', 1],
+      ['1', 0],
+      ['2', 1],
+    ]);
   });
 
   it('reads plain JSON metrics and refuses a file that is not an object', () => {
-    expect(readResultsFile({ 'smoke/accuracy': 0.93, note: 'x' }, 'm.json').metrics).toEqual([{ name: 'smoke/accuracy', value: 0.93, higherIsBetter: true, source: 'm.json' }]);
+    expect(readResultsFile({ 'smoke/accuracy': 0.93, note: 'x' }, 'm.json').metrics).toEqual([
+      { name: 'smoke/accuracy', value: 0.93, higherIsBetter: true, source: 'm.json' },
+    ]);
     expect(() => readResultsFile([1, 2], 'm.json')).toThrow('m.json must be a JSON object');
   });
 
   it('parses Python JSON but leaves "NaN" inside strings alone', () => {
-    expect(parsePythonJson('{"a": NaN, "b": "NaN and Infinity", "c": -Infinity}')).toEqual({ a: null, b: 'NaN and Infinity', c: null });
+    expect(parsePythonJson('{"a": NaN, "b": "NaN and Infinity", "c": -Infinity}')).toEqual({
+      a: null,
+      b: 'NaN and Infinity',
+      c: null,
+    });
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, mcnemar, normalCdf, normalQuantile, pairedBootstrap, seededRandom, zTest } from '../../../src/core/eval/statistics.js';
+import {
+  binomialUpperTail,
+  mcnemar,
+  normalCdf,
+  normalQuantile,
+  pairedBootstrap,
+  seededRandom,
+  zTest,
+} from '../../../src/core/eval/statistics.js';
 
 describe('statistics against published reference values', () => {
   it('normal CDF and quantiles (standard normal tables)', () => {
@@ -41,7 +49,13 @@ describe('statistics against published reference values', () => {
     expect(result.ci[1]).toBeCloseTo(result.delta + 1.96 * se, 3);
     expect(result.pWorse).toBeLessThan(0.01);
     expect(pairedBootstrap(diffs, 1000, 0.95, 1, 7)).toEqual(result);
-    const flat = pairedBootstrap(Float64Array.from({ length: 500 }, (_, i) => (i % 2 ? 0.1 : -0.1)), 1000, 0.95, 1, 7);
+    const flat = pairedBootstrap(
+      Float64Array.from({ length: 500 }, (_, i) => (i % 2 ? 0.1 : -0.1)),
+      1000,
+      0.95,
+      1,
+      7,
+    );
     expect(flat.pWorse).toBeGreaterThan(0.3);
   });
 });

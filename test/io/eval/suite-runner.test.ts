@@ -14,10 +14,28 @@ afterEach(async () => {
 });
 
 /** gpt2 with a smoke suite of `n` arithmetic questions; the fake model answers even ones right. */
-async function setup(behaviour: Partial<FakeLlmBehaviour> = {}, n = 20, scorer: unknown = 'exact_match', dataset?: string) {
+async function setup(
+  behaviour: Partial<FakeLlmBehaviour> = {},
+  n = 20,
+  scorer: unknown = 'exact_match',
+  dataset?: string,
+) {
   const registry = TempRegistry.create();
-  addRealModel(registry, 'gpt2', { manifest: { eval: { suites: [{ name: 'smoke', dataset: 'evals/smoke.jsonl', scorer }], gates: [{ metric: 'smoke/accuracy', min: 0.4 }] } } });
-  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, messages: [{ role: 'user', content: `What is ${i} + ${i}?` }], expected: String(2 * i) }));
+  addRealModel(registry, 'gpt2', {
+    manifest: {
+      eval: {
+        suites: [{ name: 'smoke', dataset: 'evals/smoke.jsonl', scorer }],
+        gates: [{ metric: 'smoke/accuracy', min: 0.4 }],
+      },
+    },
+  });
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      id: `q${i}`,
+      messages: [{ role: 'user', content: `What is ${i} + ${i}?` }],
+      expected: String(2 * i),
+    }),
+  );
   registry.write('models/gpt2/evals/smoke.jsonl', dataset ?? `${lines.join('\n')}\n`);
   const llm = await FakeLlm.start({
     answer: (question) => {
@@ -29,7 +47,17 @@ async function setup(behaviour: Partial<FakeLlmBehaviour> = {}, n = 20, scorer: 
   servers.push(llm);
   const facts = (await loadModel(new FileSystemSource(registry.root), 'models/gpt2/model.yaml')).facts!;
   const run = (config: Partial<RunnerConfig> = {}, env: NodeJS.ProcessEnv = {}) =>
-    suiteRunnerFromEnvironment({ endpoint: llm.url, resultsDir: join(registry.root, '.modelgate/results'), root: registry.root, concurrency: 4, ...config }, undefined, env)(facts);
+    suiteRunnerFromEnvironment(
+      {
+        endpoint: llm.url,
+        resultsDir: join(registry.root, '.modelgate/results'),
+        root: registry.root,
+        concurrency: 4,
+        ...config,
+      },
+      undefined,
+      env,
+    )(facts);
   return { registry, llm, run };
 }
 
@@ -42,9 +70,21 @@ describe('the built-in runner against a local OpenAI-compatible endpoint', () =>
     expect(result.measured[0]).toMatchObject({ name: 'smoke/accuracy', value: 0.5, n: 20 });
     expect(llm.peak).toBeLessThanOrEqual(4);
     expect(llm.authorizations[0]).toBe('Bearer sk-test');
-    const file = JSON.parse(readFileSync(join(registry.root, '.modelgate/results/gpt2-1.0.0-smoke.json'), 'utf8'));
-    expect(file).toMatchObject({ format: 'modelgate-eval/v1', suite: 'smoke', summary: { accuracy: 0.5, n: 20, errors: 0 } });
-    expect(file.samples[2]).toMatchObject({ id: 'q2', score: 1, output: '4', prompt_tokens: 14, completion_tokens: 1 });
+    const file = JSON.parse(
+      readFileSync(join(registry.root, '.modelgate/results/gpt2-1.0.0-smoke.json'), 'utf8'),
+    );
+    expect(file).toMatchObject({
+      format: 'modelgate-eval/v1',
+      suite: 'smoke',
+      summary: { accuracy: 0.5, n: 20, errors: 0 },
+    });
+    expect(file.samples[2]).toMatchObject({
+      id: 'q2',
+      score: 1,
+      output: '4',
+      prompt_tokens: 14,
+      completion_tokens: 1,
+    });
     expect(file.samples[2].latency_ms).toBeGreaterThanOrEqual(4);
   });
 
@@ -71,27 +111,52 @@ describe('the built-in runner against a local OpenAI-compatible endpoint', () =>
   it('an endpoint that hangs times out', async () => {
     const { run } = await setup({ hang: true }, 2);
     const result = await run({ timeoutSeconds: 0.2, retries: 0 });
-    expect(result.notRun.get('smoke')).toMatch(/not run: every request to the endpoint failed \(.*timed out/i);
+    expect(result.notRun.get('smoke')).toMatch(
+      /not run: every request to the endpoint failed \(.*timed out/i,
+    );
   });
 
   it('reports dataset lines that are not JSON and runs the rest', async () => {
-    const { run } = await setup({}, 0, 'exact_match', '{"id": "a", "prompt": "What is 2 + 2?", "expected": "4"}\nnot json\n{"prompt": "no id"}\n');
+    const { run } = await setup(
+      {},
+      0,
+      'exact_match',
+      '{"id": "a", "prompt": "What is 2 + 2?", "expected": "4"}\nnot json\n{"prompt": "no id"}\n',
+    );
     const result = await run();
     expect(result.measured[0]).toMatchObject({ value: 1, n: 1 });
-    expect(result.findings[0]!.message).toContain('2 line(s) skipped (line 2 is not JSON; line 3 needs an "id"');
+    expect(result.findings[0]!.message).toContain(
+      '2 line(s) skipped (line 2 is not JSON; line 3 needs an "id"',
+    );
   });
 
   it('without an endpoint, or on a fork without credentials, suites are not run', async () => {
     const { registry } = await setup();
     const facts = (await loadModel(new FileSystemSource(registry.root), 'models/gpt2/model.yaml')).facts!;
-    const none = await suiteRunnerFromEnvironment({ resultsDir: '/tmp/x', root: registry.root }, undefined, {})(facts);
+    const none = await suiteRunnerFromEnvironment(
+      { resultsDir: '/tmp/x', root: registry.root },
+      undefined,
+      {},
+    )(facts);
     expect(none.notRun.get('smoke')).toBe('not run: no evaluation endpoint configured');
-    const fork = await suiteRunnerFromEnvironment({ resultsDir: '/tmp/x', root: registry.root, endpoint: 'http://127.0.0.1:9', refuse: 'not run: no credentials (pull request from a fork)' }, undefined, {})(facts);
+    const fork = await suiteRunnerFromEnvironment(
+      {
+        resultsDir: '/tmp/x',
+        root: registry.root,
+        endpoint: 'http://127.0.0.1:9',
+        refuse: 'not run: no credentials (pull request from a fork)',
+      },
+      undefined,
+      {},
+    )(facts);
     expect(fork.notRun.get('smoke')).toBe('not run: no credentials (pull request from a fork)');
   });
 
   it('judges with a second endpoint and a rubric (llm_judge)', async () => {
-    const judge = await FakeLlm.start({ answer: (prompt) => (prompt.includes('Answer to grade:\n4') ? '{"score": 0.9}' : 'Sure! {"score": 0.2}') });
+    const judge = await FakeLlm.start({
+      answer: (prompt) =>
+        prompt.includes('Answer to grade:\n4') ? '{"score": 0.9}' : 'Sure! {"score": 0.2}',
+    });
     servers.push(judge);
     const { run } = await setup({}, 4, { type: 'llm_judge', rubric: 'The sum is right.' });
     const result = await run({}, { MODELGATE_JUDGE_BASE_URL: judge.url });

@@ -1,0 +1,29 @@
+import { findSticky, stickyBody } from '../../core/report/sticky.js';
+import type { Octokit } from './octokit.js';
+
+/**
+ * Creates or updates the one comment that carries `marker` on an issue or
+ * pull request: never a second one. Unchanged text is not written again.
+ */
+export async function upsertStickyComment(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  issueNumber: number,
+  marker: string,
+  markdown: string,
+): Promise<{ action: 'created' | 'updated' | 'unchanged'; url: string }> {
+  const body = stickyBody(marker, markdown);
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
+  const existing = findSticky(comments, marker);
+  if (!existing) {
+    const created = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
+    return { action: 'created', url: created.data.html_url };
+  }
+  if (existing.body === body) return { action: 'unchanged', url: existing.html_url };
+  const updated = await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
+  return { action: 'updated', url: updated.data.html_url };
+}
