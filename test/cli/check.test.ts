@@ -148,6 +148,21 @@ describe('modelgate check and gate', () => {
     expect(stdout).toContain('the given baseline results');
   });
 
+  it('compares with the version in production once releases exist, not with the base ref', async () => {
+    const { registry, base } = baseline(); // 1.0.0: 320 of 400 right
+    registry.tag('gpt2@v1.0.0', { commit: base, date: 1_760_000_000 });
+    registry.tag('gpt2#canary#1', { commit: base, date: 1_760_000_001 });
+    registry.tag('gpt2#production#2', { commit: base, date: 1_760_000_002 });
+    registry.write('models/gpt2/evals/samples_arc_easy.jsonl', harnessSamples('arc_easy', scores(400, 250)));
+    withEval(registry, EVAL, '1.1.0');
+    const next = registry.commit('gpt2 1.1.0: worse, but the base ref will be made to agree');
+    registry.write('models/gpt2/README.md', 'docs');
+    withEval(registry, EVAL, '1.1.1');
+    const report = JSON.parse((await runCli('check', '--root', registry.root, '--base', next, '--format', 'json')).stdout);
+    expect(report.gates[0].baseline).toEqual({ label: 'production 1.0.0 (gpt2#production#2)', version: '1.0.0' });
+    expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'fail', comparison: { delta: -0.175 } });
+  });
+
   it('refuses a baseline file that is not a results file, with exit 2', async () => {
     const registry = TempRegistry.create();
     registry.write('bad.json', '[1, 2');

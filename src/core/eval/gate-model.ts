@@ -103,3 +103,11 @@ export function gateModel({
     findings,
   };
 }
+
+function inconclusiveFix(reason: string): string {
+  if (reason.startsWith('no baseline'))
+    return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
+  if (reason.includes('task version')) return 'Run candidate and baseline on the same task versions.';
+  if (reason.startsWith('only')) return 'Evaluate on more documents, or lower eval.min_samples.';
+  return 'Record per-document samples (samples_<task>.jsonl) or standard errors for both versions.';
+}

@@ -62,9 +62,9 @@ export function gatesText(models: readonly ModelGates[]): string {
     );
     for (const g of m.gates) {
       const r = row(g);
-      lines.push(
-        `  ${g.verdict.padEnd(12)} ${r.metric}  ${r.baseline} -> ${r.candidate} (${r.delta}, CI ${r.ci}, p ${r.p}, ${r.method}): ${g.reason}`,
-      );
+      const values = g.baseline !== undefined ? `${r.baseline} -> ${r.candidate}` : r.candidate;
+      const evidence = g.comparison ? ` (${r.delta}, CI ${r.ci}, p ${r.p}, ${r.method})` : '';
+      lines.push(`  ${g.verdict.padEnd(12)} ${r.metric}  ${values}${evidence}: ${g.reason}`);
     }
   }
   return lines.join('\n');
