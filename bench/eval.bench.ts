@@ -14,16 +14,27 @@ afterAll(async () => {
 it('1,000 samples at concurrency 16 against a 50 ms endpoint finish within 1.2x of the ideal', async () => {
   const llm = await FakeLlm.start({ answer: () => 'OK', delayMs: 50 });
   servers.push(llm);
-  const samples: DatasetSample[] = Array.from({ length: 1000 }, (_, i) => ({ id: String(i), messages: [{ role: 'user', content: `q${i}` }], expected: 'OK' }));
+  const samples: DatasetSample[] = Array.from({ length: 1000 }, (_, i) => ({
+    id: String(i),
+    messages: [{ role: 'user', content: `q${i}` }],
+    expected: 'OK',
+  }));
   const complete = openAiCompletion({ baseURL: llm.url, model: 'bench', timeoutSeconds: 30 });
   const ideal = (1000 / 16) * 50;
   let accuracy = 0;
   const elapsed = await medianMs(3, async () => {
-    accuracy = (await runSuite(samples, complete, makeScorer('exact_match'), { concurrency: 16, now: () => performance.now() })).accuracy;
+    accuracy = (
+      await runSuite(samples, complete, makeScorer('exact_match'), {
+        concurrency: 16,
+        now: () => performance.now(),
+      })
+    ).accuracy;
   });
   expect(accuracy).toBe(1);
   expect(llm.peak).toBeLessThanOrEqual(16);
-  report(`runner 1000 samples, concurrency 16, 50 ms endpoint: ${fmt(elapsed)} vs ideal ${fmt(ideal)} = ${(elapsed / ideal).toFixed(2)}x (target <= 1.2x)`);
+  report(
+    `runner 1000 samples, concurrency 16, 50 ms endpoint: ${fmt(elapsed)} vs ideal ${fmt(ideal)} = ${(elapsed / ideal).toFixed(2)}x (target <= 1.2x)`,
+  );
   expect(elapsed / ideal).toBeLessThanOrEqual(1.2);
 });
 

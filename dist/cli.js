@@ -17950,7 +17950,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             finding('EVAL-GATE', 'error', `gate ${gate.metric} did not run: ${result.reason}`, 'Run the check where the evaluation endpoint and its key are available.');
         if (result.verdict === 'inconclusive') {
             const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
-            finding(rule, evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, 'Record per-sample results (or standard errors) for both versions, on the same task versions.');
+            finding(rule, evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
         }
         return result;
     });
@@ -17963,6 +17963,15 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         gates,
         findings,
     };
+}
+function inconclusiveFix(reason) {
+    if (reason.startsWith('no baseline'))
+        return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
+    if (reason.includes('task version'))
+        return 'Run candidate and baseline on the same task versions.';
+    if (reason.startsWith('only'))
+        return 'Evaluate on more documents, or lower eval.min_samples.';
+    return 'Record per-document samples (samples_<task>.jsonl) or standard errors for both versions.';
 }
 
 var re = {exports: {}};

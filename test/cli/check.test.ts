@@ -158,8 +158,13 @@ describe('modelgate check and gate', () => {
     const next = registry.commit('gpt2 1.1.0: worse, but the base ref will be made to agree');
     registry.write('models/gpt2/README.md', 'docs');
     withEval(registry, EVAL, '1.1.1');
-    const report = JSON.parse((await runCli('check', '--root', registry.root, '--base', next, '--format', 'json')).stdout);
-    expect(report.gates[0].baseline).toEqual({ label: 'production 1.0.0 (gpt2#production#2)', version: '1.0.0' });
+    const report = JSON.parse(
+      (await runCli('check', '--root', registry.root, '--base', next, '--format', 'json')).stdout,
+    );
+    expect(report.gates[0].baseline).toEqual({
+      label: 'production 1.0.0 (gpt2#production#2)',
+      version: '1.0.0',
+    });
     expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'fail', comparison: { delta: -0.175 } });
   });
 

@@ -88,7 +88,7 @@ export function gateModel({
         rule,
         evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning',
         `gate ${gate.metric} is inconclusive: ${result.reason}`,
-        'Record per-sample results (or standard errors) for both versions, on the same task versions.',
+        inconclusiveFix(result.reason),
       );
     }
     return result;
