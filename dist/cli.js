@@ -17285,7 +17285,8 @@ function readResultsFile(json, file) {
     return { format: 'json', file, metrics };
 }
 function readHarness(json, file) {
-    const results = json.results;
+    // Groups (mmlu) aggregate their subtasks; older harness versions list them only under "groups".
+    const results = { ...(isObject(json.groups) ? json.groups : {}), ...json.results };
     const versions = isObject(json.versions) ? json.versions : {};
     const higher = isObject(json.higher_is_better) ? json.higher_is_better : {};
     const nSamples = isObject(json['n-samples']) ? json['n-samples'] : {};
@@ -17387,6 +17388,48 @@ function mean(samples) {
     return sum / samples.size;
 }
 /**
+ * Reads a plain per-sample JSONL file: one `{"id": ..., "<metric>": score, ...}`
+ * per line. Each numeric key becomes a metric whose value is the mean, with
+ * its per-sample scores for paired tests.
+ */
+function readSamplesJsonl(text, file) {
+    const byMetric = new Map();
+    const badLines = [];
+    text.split('\n').forEach((line, index) => {
+        if (!line.trim())
+            return;
+        let record;
+        try {
+            record = parsePythonJson(line);
+        }
+        catch {
+            badLines.push(index + 1);
+            return;
+        }
+        if (!isObject(record) || (typeof record.id !== 'string' && typeof record.id !== 'number')) {
+            badLines.push(index + 1);
+            return;
+        }
+        for (const [key, value] of Object.entries(record)) {
+            const score = typeof value === 'boolean' ? Number(value) : value;
+            if (key === 'id' || !finite(score))
+                continue;
+            const samples = byMetric.get(key) ?? new Map();
+            samples.set(String(record.id), score);
+            byMetric.set(key, samples);
+        }
+    });
+    const metrics = [...byMetric].map(([name, samples]) => ({
+        name,
+        value: mean(samples),
+        n: samples.size,
+        higherIsBetter: true,
+        samples,
+        source: file,
+    }));
+    return { format: 'json', file, metrics, badLines };
+}
+/**
  * Attaches lm-evaluation-harness per-document scores (`samples_<task>_*.jsonl`:
  * `doc_id`, `filter`, one key per metric) to the task's series.
  * Returns the number of lines that were not JSON.
@@ -17443,7 +17486,14 @@ async function loadEvalData(source, facts) {
             continue; // validate reports missing files (ARTIFACT-MISSING)
         let parsed;
         try {
-            parsed = readResultsFile(parsePythonJson(text.text), text.path);
+            if (text.path.endsWith('.jsonl')) {
+                const { badLines, ...samples } = readSamplesJsonl(text.text, text.path);
+                if (badLines.length)
+                    problem('warning', ['eval', 'results', index, 'path'], `${text.path}: ${badLines.length} line(s) are not {"id", metric: score} JSON and were skipped (first: line ${badLines[0]})`, text.path);
+                parsed = samples;
+            }
+            else
+                parsed = readResultsFile(parsePythonJson(text.text), text.path);
         }
         catch (error) {
             problem('error', ['eval', 'results', index, 'path'], `${text.path} is not a results file: ${error.message}`, text.path);
@@ -17912,6 +17962,12 @@ function checkProvenance(facts, results) {
                     at(index, 'EVAL-TOKENIZER', 'error', `${result.file} was produced with ${role}_token ${JSON.stringify(logged.content)} (id ${logged.id}), but this model's is ${JSON.stringify(ours)} (id ${ourId ?? 'none'})`, "Re-run the evaluation with this model version's tokenizer.", result.file);
                 }
             }
+        }
+        const template = facts.chatTemplates[0];
+        if (provenance.chatTemplateSha &&
+            template &&
+            createHash('sha256').update(template.text).digest('hex') !== provenance.chatTemplateSha) {
+            at(index, 'EVAL-TOKENIZER', 'error', `${result.file} was produced with another chat template (sha256 ${provenance.chatTemplateSha.slice(0, 12)}…) than ${template.file}`, "Re-run the evaluation with this model version's chat template.", result.file);
         }
         for (const limited of provenance.limited) {
             at(index, 'EVAL-LIMIT', 'warning', `${result.file}: ${limited.task} ran on ${limited.effective} of ${limited.original} documents (--limit): not comparable with a full run`, 'Re-run without --limit.', result.file);

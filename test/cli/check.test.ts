@@ -182,3 +182,30 @@ describe('modelgate check and gate', () => {
     expect(stderr).toContain('is not a results file');
   });
 });
+
+describe('results from another chat template', () => {
+  it('are flagged EVAL-TOKENIZER when the harness logged the template hash', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'qwen2_5');
+    const manifest = parse(registry.read('models/qwen2-5/model.yaml')) as Record<string, any>;
+    manifest.eval = {
+      results: [{ path: 'evals/results.json' }],
+      gates: [{ metric: 'arc_easy/acc', min: 0.5 }],
+    };
+    registry.write('models/qwen2-5/model.yaml', stringify(manifest));
+    registry.write(
+      'models/qwen2-5/evals/results.json',
+      harnessResults((j) => {
+        j.tokenizer_eos_token = ['<|im_end|>', '151645'];
+        j.tokenizer_bos_token = [null, 'None'];
+        j.tokenizer_pad_token = ['<|endoftext|>', '151643'];
+        j.chat_template_sha = 'a'.repeat(64);
+      }),
+    );
+    const report = JSON.parse((await runCli('check', '--root', registry.root, '--format', 'json')).stdout);
+    const eval_ = report.findings.filter((f: any) => f.rule.startsWith('EVAL-'));
+    expect(eval_.map((f: any) => f.message)).toEqual([
+      expect.stringContaining('was produced with another chat template (sha256 aaaaaaaaaaaa…)'),
+    ]);
+  });
+});

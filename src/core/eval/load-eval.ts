@@ -7,6 +7,7 @@ import {
   attachHarnessSamples,
   parsePythonJson,
   readResultsFile,
+  readSamplesJsonl,
   type MetricSeries,
   type ResultsFile,
 } from './results.js';
@@ -46,7 +47,17 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
     if (text === undefined) continue; // validate reports missing files (ARTIFACT-MISSING)
     let parsed: ResultsFile;
     try {
-      parsed = readResultsFile(parsePythonJson(text.text), text.path);
+      if (text.path.endsWith('.jsonl')) {
+        const { badLines, ...samples } = readSamplesJsonl(text.text, text.path);
+        if (badLines.length)
+          problem(
+            'warning',
+            ['eval', 'results', index, 'path'],
+            `${text.path}: ${badLines.length} line(s) are not {"id", metric: score} JSON and were skipped (first: line ${badLines[0]})`,
+            text.path,
+          );
+        parsed = samples;
+      } else parsed = readResultsFile(parsePythonJson(text.text), text.path);
     } catch (error) {
       problem(
         'error',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import { specialToken, tokenId } from '../rules/tokens.js';
@@ -69,6 +70,21 @@ export function checkProvenance(facts: ModelFacts, results: readonly ResultsFile
           );
         }
       }
+    }
+    const template = facts.chatTemplates[0];
+    if (
+      provenance.chatTemplateSha &&
+      template &&
+      createHash('sha256').update(template.text).digest('hex') !== provenance.chatTemplateSha
+    ) {
+      at(
+        index,
+        'EVAL-TOKENIZER',
+        'error',
+        `${result.file} was produced with another chat template (sha256 ${provenance.chatTemplateSha.slice(0, 12)}…) than ${template.file}`,
+        "Re-run the evaluation with this model version's chat template.",
+        result.file,
+      );
     }
     for (const limited of provenance.limited) {
       at(

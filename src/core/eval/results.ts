@@ -28,6 +28,7 @@ export interface HarnessProvenance {
   limit?: number;
   /** `tokenizer_*_token`: [content, id] as the harness logged them. */
   tokenizer: Partial<Record<'bos' | 'eos' | 'pad', { content: string | null; id: number | null }>>;
+  /** sha256 of the chat template the harness applied (hex), if it applied one. */
   chatTemplateSha?: string;
   /** Tasks evaluated on fewer documents than they have. */
   limited: { task: string; effective: number; original: number }[];
@@ -70,7 +71,8 @@ export function readResultsFile(json: unknown, file: string): ResultsFile {
 }
 
 function readHarness(json: Json, file: string): ResultsFile {
-  const results = json.results as Json;
+  // Groups (mmlu) aggregate their subtasks; older harness versions list them only under "groups".
+  const results = { ...(isObject(json.groups) ? json.groups : {}), ...(json.results as Json) };
   const versions = isObject(json.versions) ? json.versions : {};
   const higher = isObject(json.higher_is_better) ? json.higher_is_better : {};
   const nSamples = isObject(json['n-samples']) ? json['n-samples'] : {};
@@ -170,6 +172,46 @@ function mean(samples: Map<string, number>): number | undefined {
   let sum = 0;
   for (const v of samples.values()) sum += v;
   return sum / samples.size;
+}
+
+/**
+ * Reads a plain per-sample JSONL file: one `{"id": ..., "<metric>": score, ...}`
+ * per line. Each numeric key becomes a metric whose value is the mean, with
+ * its per-sample scores for paired tests.
+ */
+export function readSamplesJsonl(text: string, file: string): ResultsFile & { badLines: number[] } {
+  const byMetric = new Map<string, Map<string, number>>();
+  const badLines: number[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    let record: unknown;
+    try {
+      record = parsePythonJson(line);
+    } catch {
+      badLines.push(index + 1);
+      return;
+    }
+    if (!isObject(record) || (typeof record.id !== 'string' && typeof record.id !== 'number')) {
+      badLines.push(index + 1);
+      return;
+    }
+    for (const [key, value] of Object.entries(record)) {
+      const score = typeof value === 'boolean' ? Number(value) : value;
+      if (key === 'id' || !finite(score)) continue;
+      const samples = byMetric.get(key) ?? new Map<string, number>();
+      samples.set(String(record.id), score);
+      byMetric.set(key, samples);
+    }
+  });
+  const metrics = [...byMetric].map(([name, samples]): MetricSeries => ({
+    name,
+    value: mean(samples)!,
+    n: samples.size,
+    higherIsBetter: true,
+    samples,
+    source: file,
+  }));
+  return { format: 'json', file, metrics, badLines };
 }
 
 /**

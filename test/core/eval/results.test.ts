@@ -80,3 +80,33 @@ describe('lm-evaluation-harness results', () => {
     });
   });
 });
+
+describe('plain per-sample JSONL and group metrics', () => {
+  it('reads {"id", metric: score} lines into metrics with samples', async () => {
+    const { readSamplesJsonl } = await import('../../../src/core/eval/results.js');
+    const file = readSamplesJsonl(
+      '{"id": "a", "correct": 1, "judge": 0.5}\n{"id": "b", "correct": false, "judge": 1}\nnot json\n{"no_id": 1}\n',
+      's.jsonl',
+    );
+    expect(file.badLines).toEqual([3, 4]);
+    expect(file.metrics.map((m) => [m.name, m.value, m.n])).toEqual([
+      ['correct', 0.5, 2],
+      ['judge', 0.75, 2],
+    ]);
+  });
+
+  it('reads group metrics listed only under "groups"', () => {
+    const file = readResultsFile(
+      parsePythonJson(
+        harnessResults(
+          (j) => (j.groups = { mmlu_stem: { alias: 'stem', 'acc,none': 0.55, 'acc_stderr,none': 0.008 } }),
+        ),
+      ),
+      'r.json',
+    );
+    expect(file.metrics.find((m) => m.name === 'mmlu_stem/acc')).toMatchObject({
+      value: 0.55,
+      stderr: 0.008,
+    });
+  });
+});
