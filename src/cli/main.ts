@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CommandError } from '../core/repository.js';
 import type { CliCommand } from './command.js';
+import { canary } from './commands/canary.js';
 import { check, gate } from './commands/check.js';
 import { deprecate } from './commands/deprecate.js';
 import { history } from './commands/history.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   history,
   promote,
   deprecate,
+  canary,
 ];
 
 const EXIT_CODES = 'Exit codes: 0 nothing blocking, 1 errors found, 2 the command could not run.';

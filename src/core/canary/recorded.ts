@@ -1,0 +1,66 @@
+import type { MetricData, Series } from './judge.js';
+
+/** One interval of recorded metric series. */
+export interface RecordedInterval {
+  at: string;
+  data: MetricData[];
+}
+
+/** A recorded canary (`modelgate canary analyze --metrics FILE`): what the app would have queried. */
+export interface RecordedCanary {
+  model?: string;
+  canaryVersion?: string;
+  baselineVersion?: string;
+  step?: number;
+  weight?: number;
+  intervals: RecordedInterval[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads recorded series:
+ * `{ model?, canary?, baseline?, step?, weight?, intervals: [{ at, metrics: { name: { canary: [..] | {error}, baseline?: [..] | {error} } } }] }`.
+ * Values may be numbers or Prometheus' strings ("NaN", "+Inf").
+ */
+export function readRecordedCanary(json: unknown, file: string): RecordedCanary {
+  if (!isObject(json) || !Array.isArray(json.intervals)) throw new Error(`${file} needs an "intervals" list`);
+  const intervals = json.intervals.map((interval: unknown, index): RecordedInterval => {
+    if (!isObject(interval) || typeof interval.at !== 'string' || !isObject(interval.metrics)) {
+      throw new Error(`${file}: intervals[${index}] needs "at" (a time) and "metrics" (an object)`);
+    }
+    const data = Object.entries(interval.metrics).map(([metric, sides]): MetricData => {
+      if (!isObject(sides))
+        throw new Error(`${file}: intervals[${index}].metrics.${metric} must be an object`);
+      return {
+        metric,
+        canary: series(sides.canary, `${file}: intervals[${index}].metrics.${metric}.canary`),
+        ...(sides.baseline !== undefined
+          ? { baseline: series(sides.baseline, `${file}: intervals[${index}].metrics.${metric}.baseline`) }
+          : {}),
+      };
+    });
+    return { at: interval.at, data };
+  });
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  return {
+    model: text(json.model),
+    canaryVersion: text(json.canary),
+    baselineVersion: text(json.baseline),
+    step: num(json.step),
+    weight: num(json.weight),
+    intervals,
+  };
+}
+
+function series(value: unknown, where: string): Series {
+  if (isObject(value) && typeof value.error === 'string') return { error: value.error };
+  if (!Array.isArray(value)) throw new Error(`${where} must be a list of values or {"error": "..."}`);
+  return {
+    values: value.map((v) =>
+      typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^\+/, '')) : NaN,
+    ),
+  };
+}
