@@ -1,0 +1,100 @@
+import type { CanaryMetric, MetricData, Series } from '../../core/canary/judge.js';
+import { fillQuery } from '../../core/canary/query.js';
+
+export interface PrometheusConfig {
+  /** e.g. http://prometheus:9090 (from the app's environment, never from a repository). */
+  url: string;
+  timeoutSeconds?: number;
+  /** Sent as Authorization, when the server needs one. */
+  authorization?: string;
+}
+
+export interface Window {
+  start: Date;
+  end: Date;
+  /** Resolution in seconds. */
+  step: number;
+}
+
+/**
+ * Runs a range query (`/api/v1/query_range`) and returns its values. PromQL
+ * errors, HTTP errors, timeouts and answers with several series are errors
+ * with Prometheus' own words; an empty result is no data (empty values).
+ */
+export async function queryRange(config: PrometheusConfig, query: string, window: Window): Promise<Series> {
+  const url = new URL('/api/v1/query_range', config.url);
+  const body = new URLSearchParams({
+    query,
+    start: String(window.start.getTime() / 1000),
+    end: String(window.end.getTime() / 1000),
+    step: String(window.step),
+  });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(config.authorization ? { authorization: config.authorization } : {}),
+      },
+      signal: AbortSignal.timeout((config.timeoutSeconds ?? 30) * 1000),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return {
+      error:
+        (error as Error).name === 'TimeoutError'
+          ? `Prometheus did not answer within ${config.timeoutSeconds ?? 30} s`
+          : `Prometheus cannot be reached at ${url.origin}${cause ? ` (${cause})` : ''}`,
+    };
+  }
+  let json: {
+    status?: string;
+    errorType?: string;
+    error?: string;
+    data?: { resultType?: string; result?: { metric: object; values?: [number, string][] }[] };
+  };
+  try {
+    json = (await response.json()) as typeof json;
+  } catch {
+    return { error: `Prometheus answered ${response.status} with a body that is not JSON` };
+  }
+  if (json.status !== 'success')
+    return { error: `${json.errorType ?? `HTTP ${response.status}`}: ${json.error ?? 'query failed'}` };
+  const result = json.data?.result ?? [];
+  if (json.data?.resultType !== 'matrix')
+    return { error: `expected a range vector, got ${json.data?.resultType}` };
+  if (result.length > 1)
+    return {
+      error: `the query returned ${result.length} series; aggregate it to one (sum, avg or a quantile)`,
+    };
+  // Prometheus sends values as strings: "NaN", "+Inf" and "-Inf" included. Number() reads them all.
+  return { values: (result[0]?.values ?? []).map(([, value]) => Number(value)) };
+}
+
+/** Every canary metric of a model over one window, for the canary version and (with a direction) the baseline. */
+export async function collectMetrics(
+  config: PrometheusConfig,
+  metrics: readonly CanaryMetric[],
+  model: string,
+  versions: { canary: string; baseline?: string },
+  window: Window,
+): Promise<MetricData[]> {
+  return Promise.all(
+    metrics.map(async (metric): Promise<MetricData> => {
+      const canary = await queryRange(
+        config,
+        fillQuery(metric.query, { model, version: versions.canary }),
+        window,
+      );
+      if (!metric.direction || !versions.baseline) return { metric: metric.name, canary };
+      const baseline = await queryRange(
+        config,
+        fillQuery(metric.query, { model, version: versions.baseline }),
+        window,
+      );
+      return { metric: metric.name, canary, baseline };
+    }),
+  );
+}
