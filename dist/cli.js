@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { open as open$1, realpath as realpath$1, readlink, stat as stat$1, readFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, relative as relative$1, sep as sep$1, isAbsolute as isAbsolute$1, resolve as resolve$2, posix as posix$1 } from 'node:path';
+import { open as open$1, realpath as realpath$1, readlink, stat as stat$1, readFile, mkdir, writeFile, rm } from 'node:fs/promises';
+import { join, relative as relative$1, sep as sep$1, isAbsolute as isAbsolute$1, resolve as resolve$2, posix as posix$1, dirname as dirname$1 } from 'node:path';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
 import * as nativeFs from 'fs';
@@ -50997,6 +50997,159 @@ async function applyLocally(plan, createTag) {
     }
 }
 
+/**
+ * Which released version a rollback restores: the one asked for, or the last
+ * good release before the current version: the newest earlier version that
+ * reached the last stage (production), else the newest earlier version.
+ * Deregistered versions are never targets.
+ */
+function rollbackTarget(model, current, stages, requested) {
+    const usable = model.versions.filter((v) => !v.deregistered);
+    if (requested !== undefined) {
+        const wanted = requested.replace(/^v/, '');
+        const found = usable.find((v) => v.version === wanted);
+        if (!found) {
+            const known = usable.map((v) => v.version).join(', ') || 'none';
+            return {
+                ok: false,
+                reason: `${model.name} ${wanted} is not a released version (released: ${known})`,
+                fix: 'Name a released version.',
+            };
+        }
+        if (found.version === current)
+            return { ok: false, reason: `${model.name} is already at ${current}`, fix: 'Name another version.' };
+        return { ok: true, version: found, reason: `asked for ${found.version}` };
+    }
+    const earlier = usable.filter((v) => semver.valid(current) && semver.lt(v.version, current));
+    const production = stages.at(-1);
+    const wasInProduction = (v) => model.events.some((e) => e.action === 'assign' && e.stage === production && e.version === v.version);
+    const good = [...earlier].reverse().find(wasInProduction);
+    if (good)
+        return {
+            ok: true,
+            version: good,
+            reason: `the last release before ${current} that reached ${production}`,
+        };
+    const previous = earlier.at(-1);
+    if (previous)
+        return {
+            ok: true,
+            version: previous,
+            reason: `the last release before ${current} (none reached ${production})`,
+        };
+    return {
+        ok: false,
+        reason: `${model.name} has no released version before ${current}`,
+        fix: 'There is nothing to roll back to; deprecate the model instead.',
+    };
+}
+/**
+ * The files that differ between the model now and at the target release:
+ * `now` and `then` map repository paths to content digests.
+ */
+function rollbackChanges(now, then) {
+    const changes = [];
+    for (const [path, digest] of then)
+        if (now.get(path) !== digest)
+            changes.push({ path, action: 'restore' });
+    for (const path of now.keys())
+        if (!then.has(path))
+            changes.push({ path, action: 'remove' });
+    return changes.sort((a, b) => a.path.localeCompare(b.path));
+}
+/** sha256 of every repository file of a model version: the manifest itself (version included), its artifacts and weights files. */
+async function fileDigests(source, facts) {
+    const digests = new Map();
+    const paths = new Set([
+        facts.manifestFile,
+        ...facts.files,
+        ...[...facts.weightFiles.values()].map((w) => w.path),
+    ]);
+    for (const path of [...paths].sort()) {
+        const digest = await source.sha256(path);
+        if (digest.ok)
+            digests.set(path, digest.value.sha256);
+    }
+    return digests;
+}
+
+const MAX_RESTORED_BYTES = 2 * 1024 * 1024 * 1024;
+const rollback = {
+    name: 'rollback',
+    summary: 'restore the manifest and artifacts of an earlier release (--plan shows what would change)',
+    usage: 'modelgate rollback <model> [--to VERSION] [--plan] [--root DIR] [--format text|json]',
+    help: `Restores, in the working tree, the manifest and every artifact of a released
+version exactly as its tag <model>@v<version> has them: by default the last
+good release before the current version (the newest earlier one that
+reached the last stage, production). Commit the result and open a pull
+request: validate reports it as a restore, and its merge re-deploys that
+version (no new version tag). --plan only lists the files.`,
+    options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
+    positionals: { min: 1, max: 1 },
+    async run(args, out) {
+        const format = formatOf(args, ['text', 'json']);
+        const [name = ''] = args.positionals;
+        const context = await openRegistry(args);
+        const model = modelOf(context, name);
+        const manifestFile = await findManifest(context, name);
+        const now = await loadModel(context.repo.worktree, manifestFile);
+        if (!now.facts)
+            throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
+        const target = rollbackTarget(model, now.facts.manifest.version, context.settings.stages, stringOf(args, 'to'));
+        if (!target.ok)
+            throw new CommandError(target.reason, target.fix);
+        const then = context.repo.at(target.version.tag);
+        const thenLoaded = await loadModel(then, manifestFile);
+        if (!thenLoaded.facts)
+            throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
+        const changes = rollbackChanges(await fileDigests(context.repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts));
+        const plan = {
+            model: name,
+            from: now.facts.manifest.version,
+            to: target.version.version,
+            tag: target.version.tag,
+            commit: target.version.commit,
+            reason: target.reason,
+            changes,
+        };
+        if (!args.values.plan) {
+            for (const change of changes) {
+                const file = join(context.root, change.path);
+                await rm(file, { force: true }); // a symlink is replaced, never followed
+                if (change.action === 'remove')
+                    continue;
+                const read = await then.read(change.path, MAX_RESTORED_BYTES);
+                if (!read.ok)
+                    throw new CommandError(`${change.path} cannot be read at ${target.version.tag}: ${read.problem.detail}`);
+                await mkdir(dirname$1(file), { recursive: true });
+                await writeFile(file, read.value);
+            }
+        }
+        if (format === 'json')
+            out.stdout(`${JSON.stringify({ ...plan, applied: !args.values.plan }, null, 2)}\n`);
+        else {
+            const verb = args.values.plan ? 'would' : 'did';
+            out.stdout([
+                `${name}: ${plan.from} -> ${plan.to} (${plan.reason}, tag ${plan.tag})`,
+                ...changes.map((c) => `  ${c.action === 'restore' ? 'restore' : 'remove '} ${c.path}`),
+                changes.length ? '' : '  nothing differs',
+                args.values.plan
+                    ? `${verb} change ${changes.length} file(s); run without --plan to restore them`
+                    : `restored ${changes.length} file(s): commit them and open a pull request (git switch -c rollback/${name.replaceAll('/', '-')}-${plan.to})`,
+            ].join('\n') + '\n');
+        }
+        return 0;
+    },
+};
+async function findManifest(context, name) {
+    for (const file of await context.repo.findManifests(context.settings.manifests)) {
+        const read = await context.repo.worktree.read(file, MANIFEST_MAX_BYTES);
+        if (read.ok && parseManifest(decodeUtf8(read.value), file).manifest?.name === name)
+            return file;
+    }
+    throw new CommandError(`no manifest of ${name} in the working tree`, 'A model that was removed is restored with git, not rollback.');
+}
+
 const show = {
     name: 'show',
     summary: 'the registered models, their latest versions and what each stage runs',
@@ -51059,6 +51212,7 @@ const COMMANDS = [
     gate,
     check,
     release,
+    rollback,
     show,
     history,
     promote,

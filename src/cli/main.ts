@@ -7,6 +7,7 @@ import { deprecate } from './commands/deprecate.js';
 import { history } from './commands/history.js';
 import { promote } from './commands/promote.js';
 import { release } from './commands/release.js';
+import { rollback } from './commands/rollback.js';
 import { show } from './commands/show.js';
 import { validate } from './commands/validate.js';
 import type { Output } from './output.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CliCommand[] = [
   gate,
   check,
   release,
+  rollback,
   show,
   history,
   promote,
