@@ -19968,6 +19968,15 @@ function formatOf(args, formats) {
         throw new CommandError(`--format must be one of ${formats.join(', ')}, not "${format}"`);
     return format;
 }
+/** A repeatable string option's values. */
+function listOf(args, name) {
+    const value = args.values[name];
+    return Array.isArray(value)
+        ? value.filter((v) => typeof v === 'string')
+        : typeof value === 'string'
+            ? [value]
+            : [];
+}
 /** A string option, or undefined. */
 function stringOf(args, name) {
     const value = args.values[name];
@@ -50333,7 +50342,7 @@ Without an endpoint, gates on suites report "not run" and fail: they never pass 
 async function runChecks(args, out) {
     const root = resolve$2(stringOf(args, 'root') ?? '.');
     const settings = await readSettings(root);
-    const baselineResults = await Promise.all((args.values['baseline-results'] ?? []).map(readResults));
+    const baselineResults = await Promise.all(listOf(args, 'baseline-results').map(readResults));
     const runSuites = suiteRunnerFromEnvironment({
         endpoint: stringOf(args, 'endpoint'),
         model: stringOf(args, 'endpoint-model'),
@@ -50352,6 +50361,11 @@ async function runChecks(args, out) {
         runSuites,
         progress: out.progress,
     });
+}
+function render(report, format, title) {
+    if (format === 'json')
+        return toJson(report);
+    return format === 'markdown' ? toMarkdown(report, title) : toText(report);
 }
 async function readResults(path) {
     let text;
@@ -50391,11 +50405,7 @@ ${EVAL_HELP}`,
     async run(args, out) {
         const format = formatOf(args, ['text', 'json', 'markdown']);
         const report = await runChecks(args, out);
-        out.stdout(format === 'json'
-            ? toJson(report)
-            : format === 'markdown'
-                ? toMarkdown(report, 'modelgate check')
-                : toText(report));
+        out.stdout(render(report, format, 'modelgate check'));
         return report.summary.errors > 0 ? 1 : 0;
     },
 };
@@ -50428,11 +50438,7 @@ ${EVAL_HELP}`,
                 info: 0,
             },
         };
-        out.stdout(format === 'json'
-            ? toJson(report)
-            : format === 'markdown'
-                ? toMarkdown(report, 'modelgate gate')
-                : toText(report));
+        out.stdout(render(report, format, 'modelgate gate'));
         return errors > 0 ? 1 : 0;
     },
 };

@@ -4,7 +4,7 @@ import type { Output } from './output.js';
 
 /** Parsed arguments of one command. */
 export interface CommandArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
 }
 
@@ -28,6 +28,16 @@ export function formatOf<T extends string>(args: CommandArgs, formats: readonly 
   if (!formats.includes(format))
     throw new CommandError(`--format must be one of ${formats.join(', ')}, not "${format}"`);
   return format;
+}
+
+/** A repeatable string option's values. */
+export function listOf(args: CommandArgs, name: string): string[] {
+  const value = args.values[name];
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : typeof value === 'string'
+      ? [value]
+      : [];
 }
 
 /** A string option, or undefined. */

@@ -13,6 +13,7 @@ import {
   FORMAT_OPTION,
   formatOf,
   ROOT_OPTION,
+  listOf,
   stringOf,
   type CliCommand,
   type CommandArgs,
@@ -47,9 +48,7 @@ Without an endpoint, gates on suites report "not run" and fail: they never pass 
 async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
   const root = resolve(stringOf(args, 'root') ?? '.');
   const settings = await readSettings(root);
-  const baselineResults = await Promise.all(
-    ((args.values['baseline-results'] as unknown as string[] | undefined) ?? []).map(readResults),
-  );
+  const baselineResults = await Promise.all(listOf(args, 'baseline-results').map(readResults));
   const runSuites = suiteRunnerFromEnvironment(
     {
       endpoint: stringOf(args, 'endpoint'),
@@ -71,6 +70,11 @@ async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
     runSuites,
     progress: out.progress,
   });
+}
+
+function render(report: CheckReport, format: 'text' | 'json' | 'markdown', title: string): string {
+  if (format === 'json') return toJson(report);
+  return format === 'markdown' ? toMarkdown(report, title) : toText(report);
 }
 
 async function readResults(path: string): Promise<ResultsFile> {
@@ -110,13 +114,7 @@ ${EVAL_HELP}`,
   async run(args, out) {
     const format = formatOf(args, ['text', 'json', 'markdown'] as const);
     const report = await runChecks(args, out);
-    out.stdout(
-      format === 'json'
-        ? toJson(report)
-        : format === 'markdown'
-          ? toMarkdown(report, 'modelgate check')
-          : toText(report),
-    );
+    out.stdout(render(report, format, 'modelgate check'));
     return report.summary.errors > 0 ? 1 : 0;
   },
 };
@@ -150,13 +148,7 @@ ${EVAL_HELP}`,
         info: 0,
       },
     };
-    out.stdout(
-      format === 'json'
-        ? toJson(report)
-        : format === 'markdown'
-          ? toMarkdown(report, 'modelgate gate')
-          : toText(report),
-    );
+    out.stdout(render(report, format, 'modelgate gate'));
     return errors > 0 ? 1 : 0;
   },
 };
