@@ -60,7 +60,7 @@ export async function runCheck(inputs: ActionInputs): Promise<void> {
   if (pull?.number !== undefined && inputs.token) {
     try {
       const comment = await upsertStickyComment(
-        createOctokit(inputs.token),
+        createOctokit(inputs.token, core.warning),
         context.repo,
         pull.number,
         stickyMarker('check', 'all'),

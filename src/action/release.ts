@@ -52,7 +52,7 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
       'Pass a token with contents: write and deployments: write.',
     );
 
-  const api = githubReleaseApi(createOctokit(inputs.token), context.repo);
+  const api = githubReleaseApi(createOctokit(inputs.token, core.warning), context.repo);
   const releaseContext = {
     trigger: found.after,
     actor: push.pusher?.name ?? context.actor,

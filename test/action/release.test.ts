@@ -145,6 +145,25 @@ describe('the Action, command: release', () => {
     expect(github.deployments).toHaveLength(1);
   });
 
+  it('waits out a secondary rate limit as GitHub asks, and carries on', async () => {
+    const { github, release } = await mergedRelease();
+    github.fail(
+      'POST',
+      '/repos/{owner}/{repo}/releases',
+      403,
+      1,
+      { 'retry-after': '1' },
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    );
+    const result = await release();
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      '::warning::GitHub secondary rate limit on POST /repos/{owner}/{repo}/releases; retrying in 1 s',
+    );
+    expect(github.releases.size).toBe(1);
+    expect(github.writes().filter((w) => w.includes('releases'))).toHaveLength(2);
+  });
+
   it('prints the plan and changes nothing with dry-run', async () => {
     const { github, release } = await mergedRelease();
     const result = await release({ 'dry-run': 'true' });

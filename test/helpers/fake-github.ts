@@ -26,6 +26,7 @@ interface Failure {
   status: number;
   remaining: number;
   headers?: Record<string, string>;
+  message?: string;
 }
 
 let openapi: GitHubOpenApi | undefined;
@@ -89,8 +90,15 @@ export class FakeGitHub {
   }
 
   /** The next `times` requests to this operation answer `status`. */
-  fail(method: string, template: string, status: number, times = 1, headers?: Record<string, string>): void {
-    this.failures.push({ method, template, status, remaining: times, headers });
+  fail(
+    method: string,
+    template: string,
+    status: number,
+    times = 1,
+    headers?: Record<string, string>,
+    message?: string,
+  ): void {
+    this.failures.push({ method, template, status, remaining: times, headers, message });
   }
 
   /** Requests that changed something. */
@@ -123,7 +131,10 @@ export class FakeGitHub {
       failure.remaining -= 1;
       return send(
         failure.status,
-        { message: `fake failure ${failure.status}`, documentation_url: 'https://docs.github.com/rest' },
+        {
+          message: failure.message ?? `fake failure ${failure.status}`,
+          documentation_url: 'https://docs.github.com/rest',
+        },
         failure.headers,
       );
     }
