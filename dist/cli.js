@@ -23,6 +23,25 @@ class CommandError extends Error {
     }
 }
 
+/** Traffic steps when a manifest sets none (DESIGN.md's example). */
+const DEFAULT_STEPS = [5, 25, 50, 100];
+/**
+ * The next move after a step's analysis: keep watching while it runs, roll
+ * back when it failed, move to the next traffic weight when it passed, and
+ * promote after the last step.
+ */
+function decideCanary(policy, weight, state) {
+    if (state.status === 'failed')
+        return { action: 'rollback', reason: state.reason };
+    if (state.status === 'running')
+        return { action: 'wait', reason: state.reason };
+    const steps = policy.steps?.length ? policy.steps : DEFAULT_STEPS;
+    const next = steps.find((step) => step > weight);
+    if (next === undefined)
+        return { action: 'promote', reason: `the last step (${weight}%) passed` };
+    return { action: 'advance', weight: next, reason: `the ${weight}% step passed` };
+}
+
 /**
  * The statistics behind evaluation gates: normal distribution, McNemar's
  * exact test for paired binary scores, a paired bootstrap for continuous
@@ -564,6 +583,15 @@ function cell(text) {
         .replace(/\r?\n/g, ' ');
 }
 
+const DECISION = {
+    wait: () => '⏳ keep watching',
+    advance: (d) => `➡️ advance to ${d.weight}% of traffic`,
+    promote: () => '🚀 promote to production',
+    rollback: () => '↩️ roll back (revert pull request)',
+};
+function decisionText(decision) {
+    return decision.action === 'advance' ? DECISION.advance(decision) : DECISION[decision.action]();
+}
 const ICON$2 = {
     pass: '✅ pass',
     fail: '❌ fail',
@@ -582,6 +610,8 @@ function canaryMarkdown(report) {
         `**${STATUS[report.state.status]}**: ${cell(report.state.reason)}${report.step !== undefined ? ` · step ${report.step}` : ''}${report.weight !== undefined ? ` · ${report.weight}% of traffic` : ''}`,
         '',
     ];
+    if (report.decision)
+        out.push(`Next: **${decisionText(report.decision)}** (${cell(report.decision.reason)})`, '');
     if (latest) {
         out.push(`### Interval ending ${latest.at}: ${ICON$2[latest.verdict]} (score ${num$1(latest.score)})`, '', '| metric | canary | baseline | threshold | p | effect | verdict |', '|---|---|---|---|---|---|---|');
         for (const m of latest.measurements)
@@ -20039,6 +20069,8 @@ Exit 1 when the analysis fails.`,
             intervals,
             state: judgeAnalysis(intervals, policy, recorded.intervals.length),
         };
+        if (recorded.weight !== undefined)
+            report.decision = decideCanary(policy, recorded.weight, report.state);
         out.stdout(format === 'json'
             ? `${JSON.stringify(report, null, 2)}\n`
             : format === 'markdown'

@@ -40,6 +40,9 @@ describe('modelgate canary analyze', () => {
       'markdown',
     );
     expect(stdout).toContain('## Canary: support-bot 1.3.0 vs 1.2.0');
+    expect(stdout).toContain(
+      'Next: **↩️ roll back (revert pull request)** (2 failed interval(s), more than failure_limit 1)',
+    );
     expect(stdout).toContain('| **error_rate** (critical) | 0.03084 (n=12) | 0.00995 (n=12) | ≤ 0.02 |');
     expect(stdout).toContain(
       '```mermaid\nxychart-beta\n    title "error_rate"\n    x-axis ["10:10", "10:20", "10:30", "10:40"]',

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { decideCanary } from '../../core/canary/decide.js';
 import { DEFAULT_JUDGE_OPTIONS, judgeAnalysis, judgeInterval } from '../../core/canary/judge.js';
 import { readRecordedCanary } from '../../core/canary/recorded.js';
 import { decodeUtf8 } from '../../core/bytes.js';
@@ -74,6 +75,7 @@ Exit 1 when the analysis fails.`,
       intervals,
       state: judgeAnalysis(intervals, policy, recorded.intervals.length),
     };
+    if (recorded.weight !== undefined) report.decision = decideCanary(policy, recorded.weight, report.state);
     out.stdout(
       format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`

@@ -1,3 +1,4 @@
+import type { CanaryDecision } from '../canary/decide.js';
 import type { AnalysisState, IntervalResult, Measurement } from '../canary/judge.js';
 import { cell } from './escape.js';
 
@@ -9,6 +10,19 @@ export interface CanaryReport {
   weight?: number;
   intervals: IntervalResult[];
   state: AnalysisState;
+  /** The next move, when the step's weight is known. */
+  decision?: CanaryDecision;
+}
+
+const DECISION = {
+  wait: () => '⏳ keep watching',
+  advance: (d: Extract<CanaryDecision, { action: 'advance' }>) => `➡️ advance to ${d.weight}% of traffic`,
+  promote: () => '🚀 promote to production',
+  rollback: () => '↩️ roll back (revert pull request)',
+};
+
+function decisionText(decision: CanaryDecision): string {
+  return decision.action === 'advance' ? DECISION.advance(decision) : DECISION[decision.action]();
 }
 
 const ICON = {
@@ -31,6 +45,8 @@ export function canaryMarkdown(report: CanaryReport): string {
     `**${STATUS[report.state.status]}**: ${cell(report.state.reason)}${report.step !== undefined ? ` · step ${report.step}` : ''}${report.weight !== undefined ? ` · ${report.weight}% of traffic` : ''}`,
     '',
   ];
+  if (report.decision)
+    out.push(`Next: **${decisionText(report.decision)}** (${cell(report.decision.reason)})`, '');
   if (latest) {
     out.push(
       `### Interval ending ${latest.at}: ${ICON[latest.verdict]} (score ${num(latest.score)})`,
