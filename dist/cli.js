@@ -19660,6 +19660,11 @@ class GitRefSource {
     async paths() {
         return [...(await this.entries()).keys()];
     }
+    /** The git object behind a file at the ref: blob id and mode, as GitHub has them too. */
+    async blob(path) {
+        const entry = (await this.entries()).get(path);
+        return entry && { sha: entry.oid, mode: entry.mode };
+    }
     async stat(path) {
         const entry = (await this.entries()).get(path);
         if (!entry)
@@ -19878,6 +19883,10 @@ class GitRepository {
     async tags() {
         const out = await this.git(['tag', '--list']);
         return out.split('\n').filter(Boolean);
+    }
+    /** The registry folder relative to the top of the repository ("" at the top, "examples/registry/" below it). */
+    topPrefix() {
+        return this.showPrefix();
     }
     showPrefix() {
         this.prefix ??= this.git(['rev-parse', '--show-prefix'])
@@ -51111,6 +51120,49 @@ async function fileDigests(source, facts) {
     return digests;
 }
 
+/**
+ * Finds the model's manifest, the release to go back to (`to`, or the last
+ * good one) and the files that differ from it. Problems a user can fix are
+ * CommandErrors.
+ */
+async function prepareRollback(repo, options) {
+    const registry = readRegistry(await repo.readTags());
+    const model = registry.get(options.model);
+    if (!model) {
+        const known = [...registry.keys()].sort().join(', ') || 'none';
+        throw new CommandError(`no model named "${options.model}" is registered (registered: ${known})`);
+    }
+    const manifestFile = await findManifest(repo, options.manifests, options.model);
+    const now = await loadModel(repo.worktree, manifestFile);
+    if (!now.facts)
+        throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
+    const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
+    if (!target.ok)
+        throw new CommandError(target.reason, target.fix);
+    const then = repo.at(target.version.tag);
+    const thenLoaded = await loadModel(then, manifestFile);
+    if (!thenLoaded.facts)
+        throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
+    return {
+        model: options.model,
+        manifestFile,
+        from: now.facts.manifest.version,
+        to: target.version.version,
+        tag: target.version.tag,
+        commit: target.version.commit,
+        reason: target.reason,
+        changes: rollbackChanges(await fileDigests(repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts)),
+    };
+}
+async function findManifest(repo, manifests, name) {
+    for (const file of await repo.findManifests(manifests)) {
+        const read = await repo.worktree.read(file, MANIFEST_MAX_BYTES);
+        if (read.ok && parseManifest(decodeUtf8(read.value), file).manifest?.name === name)
+            return file;
+    }
+    throw new CommandError(`no manifest of ${name} in the working tree`, 'A model that was removed is restored with git, not rollback.');
+}
+
 const MAX_RESTORED_BYTES = 2 * 1024 * 1024 * 1024;
 const rollback = {
     name: 'rollback',
@@ -51121,72 +51173,52 @@ version exactly as its tag <model>@v<version> has them: by default the last
 good release before the current version (the newest earlier one that
 reached the last stage, production). Commit the result and open a pull
 request: validate reports it as a restore, and its merge re-deploys that
-version (no new version tag). --plan only lists the files.`,
+version (no new version tag). --plan only lists the files. The Action's
+command: rollback opens that pull request itself.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
     async run(args, out) {
         const format = formatOf(args, ['text', 'json']);
         const [name = ''] = args.positionals;
-        const context = await openRegistry(args);
-        const model = modelOf(context, name);
-        const manifestFile = await findManifest(context, name);
-        const now = await loadModel(context.repo.worktree, manifestFile);
-        if (!now.facts)
-            throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
-        const target = rollbackTarget(model, now.facts.manifest.version, context.settings.stages, stringOf(args, 'to'));
-        if (!target.ok)
-            throw new CommandError(target.reason, target.fix);
-        const then = context.repo.at(target.version.tag);
-        const thenLoaded = await loadModel(then, manifestFile);
-        if (!thenLoaded.facts)
-            throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
-        const changes = rollbackChanges(await fileDigests(context.repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts));
-        const plan = {
+        const context = await openRegistry(args, false);
+        const plan = await prepareRollback(context.repo, {
+            manifests: context.settings.manifests,
+            stages: context.settings.stages,
             model: name,
-            from: now.facts.manifest.version,
-            to: target.version.version,
-            tag: target.version.tag,
-            commit: target.version.commit,
-            reason: target.reason,
-            changes,
-        };
+            to: stringOf(args, 'to'),
+        });
+        const { manifestFile: _manifestFile, ...shown } = plan;
         if (!args.values.plan) {
-            for (const change of changes) {
+            const then = context.repo.at(plan.tag);
+            for (const change of plan.changes) {
                 const file = join(context.root, change.path);
                 await rm(file, { force: true }); // a symlink is replaced, never followed
                 if (change.action === 'remove')
                     continue;
                 const read = await then.read(change.path, MAX_RESTORED_BYTES);
                 if (!read.ok)
-                    throw new CommandError(`${change.path} cannot be read at ${target.version.tag}: ${read.problem.detail}`);
+                    throw new CommandError(`${change.path} cannot be read at ${plan.tag}: ${read.problem.detail}`);
                 await mkdir(dirname$1(file), { recursive: true });
                 await writeFile(file, read.value);
             }
         }
-        if (format === 'json')
-            out.stdout(`${JSON.stringify({ ...plan, applied: !args.values.plan }, null, 2)}\n`);
-        else {
-            const verb = args.values.plan ? 'would' : 'did';
-            out.stdout([
-                `${name}: ${plan.from} -> ${plan.to} (${plan.reason}, tag ${plan.tag})`,
-                ...changes.map((c) => `  ${c.action === 'restore' ? 'restore' : 'remove '} ${c.path}`),
-                changes.length ? '' : '  nothing differs',
-                args.values.plan
-                    ? `${verb} change ${changes.length} file(s); run without --plan to restore them`
-                    : `restored ${changes.length} file(s): commit them and open a pull request (git switch -c rollback/${name.replaceAll('/', '-')}-${plan.to})`,
-            ].join('\n') + '\n');
+        if (format === 'json') {
+            out.stdout(`${JSON.stringify({ ...shown, applied: !args.values.plan }, null, 2)}\n`);
+            return 0;
         }
+        const lines = [
+            `${name}: ${plan.from} -> ${plan.to} (${plan.reason}, tag ${plan.tag})`,
+            ...plan.changes.map((c) => `  ${c.action === 'restore' ? 'restore' : 'remove '} ${c.path}`),
+        ];
+        if (!plan.changes.length)
+            lines.push('  nothing differs');
+        lines.push(args.values.plan
+            ? `would change ${plan.changes.length} file(s); run without --plan to restore them`
+            : `restored ${plan.changes.length} file(s): commit them and open a pull request (git switch -c rollback/${name.replaceAll('/', '-')}-${plan.to})`);
+        out.stdout(`${lines.join('\n')}\n`);
         return 0;
     },
 };
-async function findManifest(context, name) {
-    for (const file of await context.repo.findManifests(context.settings.manifests)) {
-        const read = await context.repo.worktree.read(file, MANIFEST_MAX_BYTES);
-        if (read.ok && parseManifest(decodeUtf8(read.value), file).manifest?.name === name)
-            return file;
-    }
-    throw new CommandError(`no manifest of ${name} in the working tree`, 'A model that was removed is restored with git, not rollback.');
-}
 
 const show = {
     name: 'show',

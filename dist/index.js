@@ -34489,7 +34489,7 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-const COMMANDS = ['validate', 'check', 'release'];
+const COMMANDS = ['validate', 'check', 'release', 'rollback'];
 /** Every output the Action sets (action.yml), in one place. */
 const OUTPUTS = {
     errors: 'errors',
@@ -34497,6 +34497,7 @@ const OUTPUTS = {
     findingsJson: 'findings-json',
     released: 'released',
     gatesJson: 'gates-json',
+    pullRequest: 'pull-request',
 };
 function readInputs() {
     const command = (getInput('command') || 'validate');
@@ -34517,6 +34518,8 @@ function readInputs() {
         evalEndpoint: getInput('eval-endpoint'),
         evalApiKey,
         evalModel: getInput('eval-model'),
+        model: getInput('model'),
+        to: getInput('to'),
     };
 }
 function pullRequestBase() {
@@ -65830,6 +65833,11 @@ class GitRefSource {
     async paths() {
         return [...(await this.entries()).keys()];
     }
+    /** The git object behind a file at the ref: blob id and mode, as GitHub has them too. */
+    async blob(path) {
+        const entry = (await this.entries()).get(path);
+        return entry && { sha: entry.oid, mode: entry.mode };
+    }
     async stat(path) {
         const entry = (await this.entries()).get(path);
         if (!entry)
@@ -66048,6 +66056,10 @@ class GitRepository {
     async tags() {
         const out = await this.git(['tag', '--list']);
         return out.split('\n').filter(Boolean);
+    }
+    /** The registry folder relative to the top of the repository ("" at the top, "examples/registry/" below it). */
+    topPrefix() {
+        return this.showPrefix();
     }
     showPrefix() {
         this.prefix ??= this.git(['rev-parse', '--show-prefix'])
@@ -86633,6 +86645,268 @@ async function runRelease(inputs) {
     setOutput(OUTPUTS.released, JSON.stringify(released));
 }
 
+/**
+ * Which released version a rollback restores: the one asked for, or the last
+ * good release before the current version: the newest earlier version that
+ * reached the last stage (production), else the newest earlier version.
+ * Deregistered versions are never targets.
+ */
+function rollbackTarget(model, current, stages, requested) {
+    const usable = model.versions.filter((v) => !v.deregistered);
+    if (requested !== undefined) {
+        const wanted = requested.replace(/^v/, '');
+        const found = usable.find((v) => v.version === wanted);
+        if (!found) {
+            const known = usable.map((v) => v.version).join(', ') || 'none';
+            return {
+                ok: false,
+                reason: `${model.name} ${wanted} is not a released version (released: ${known})`,
+                fix: 'Name a released version.',
+            };
+        }
+        if (found.version === current)
+            return { ok: false, reason: `${model.name} is already at ${current}`, fix: 'Name another version.' };
+        return { ok: true, version: found, reason: `asked for ${found.version}` };
+    }
+    const earlier = usable.filter((v) => semver.valid(current) && semver.lt(v.version, current));
+    const production = stages.at(-1);
+    const wasInProduction = (v) => model.events.some((e) => e.action === 'assign' && e.stage === production && e.version === v.version);
+    const good = [...earlier].reverse().find(wasInProduction);
+    if (good)
+        return {
+            ok: true,
+            version: good,
+            reason: `the last release before ${current} that reached ${production}`,
+        };
+    const previous = earlier.at(-1);
+    if (previous)
+        return {
+            ok: true,
+            version: previous,
+            reason: `the last release before ${current} (none reached ${production})`,
+        };
+    return {
+        ok: false,
+        reason: `${model.name} has no released version before ${current}`,
+        fix: 'There is nothing to roll back to; deprecate the model instead.',
+    };
+}
+/**
+ * The files that differ between the model now and at the target release:
+ * `now` and `then` map repository paths to content digests.
+ */
+function rollbackChanges(now, then) {
+    const changes = [];
+    for (const [path, digest] of then)
+        if (now.get(path) !== digest)
+            changes.push({ path, action: 'restore' });
+    for (const path of now.keys())
+        if (!then.has(path))
+            changes.push({ path, action: 'remove' });
+    return changes.sort((a, b) => a.path.localeCompare(b.path));
+}
+/** sha256 of every repository file of a model version: the manifest itself (version included), its artifacts and weights files. */
+async function fileDigests(source, facts) {
+    const digests = new Map();
+    const paths = new Set([
+        facts.manifestFile,
+        ...facts.files,
+        ...[...facts.weightFiles.values()].map((w) => w.path),
+    ]);
+    for (const path of [...paths].sort()) {
+        const digest = await source.sha256(path);
+        if (digest.ok)
+            digests.set(path, digest.value.sha256);
+    }
+    return digests;
+}
+
+/**
+ * Finds the model's manifest, the release to go back to (`to`, or the last
+ * good one) and the files that differ from it. Problems a user can fix are
+ * CommandErrors.
+ */
+async function prepareRollback(repo, options) {
+    const registry = readRegistry(await repo.readTags());
+    const model = registry.get(options.model);
+    if (!model) {
+        const known = [...registry.keys()].sort().join(', ') || 'none';
+        throw new CommandError(`no model named "${options.model}" is registered (registered: ${known})`);
+    }
+    const manifestFile = await findManifest(repo, options.manifests, options.model);
+    const now = await loadModel(repo.worktree, manifestFile);
+    if (!now.facts)
+        throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
+    const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
+    if (!target.ok)
+        throw new CommandError(target.reason, target.fix);
+    const then = repo.at(target.version.tag);
+    const thenLoaded = await loadModel(then, manifestFile);
+    if (!thenLoaded.facts)
+        throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
+    return {
+        model: options.model,
+        manifestFile,
+        from: now.facts.manifest.version,
+        to: target.version.version,
+        tag: target.version.tag,
+        commit: target.version.commit,
+        reason: target.reason,
+        changes: rollbackChanges(await fileDigests(repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts)),
+    };
+}
+async function findManifest(repo, manifests, name) {
+    for (const file of await repo.findManifests(manifests)) {
+        const read = await repo.worktree.read(file, MANIFEST_MAX_BYTES);
+        if (read.ok && parseManifest(decodeUtf8(read.value), file).manifest?.name === name)
+            return file;
+    }
+    throw new CommandError(`no manifest of ${name} in the working tree`, 'A model that was removed is restored with git, not rollback.');
+}
+
+/**
+ * The pull request that restores a model's files from an earlier release. The
+ * branch name is derived from model and version, so asking twice finds the
+ * same pull request instead of opening a second one.
+ */
+function planRevertPullRequest(context) {
+    const { model, from, to, tag } = context;
+    const branch = `modelgate/rollback-${model.replaceAll('/', '-')}-${to}`;
+    const files = context.changes.map((c) => `| \`${cell(c.path)}\` | ${c.action === 'restore' ? `restored from \`${cell(tag)}\`` : `removed (not in \`${cell(tag)}\`)`} |`);
+    const body = [
+        stickyMarker('rollback', model),
+        `Rolls **${cell(model)}** back from ${cell(from)} to **${cell(to)}** (${cell(context.reason)}).`,
+        '',
+        `Every file below is restored exactly as the release tag \`${cell(tag)}\` has it. When this merges, modelgate's release assigns ${cell(to)} to the first stage again and deploys it; no new version is tagged.`,
+        '',
+        '| file | change |',
+        '|---|---|',
+        ...files,
+        '',
+        [
+            context.requestedBy ? `Requested by @${cell(context.requestedBy)}` : '',
+            context.link ? `from ${context.link}` : '',
+        ]
+            .filter(Boolean)
+            .join(' ') || '',
+    ].join('\n');
+    return {
+        branch,
+        title: `Roll back ${model} to ${to}`,
+        body: body.trimEnd(),
+        commitMessage: `Roll back ${model} from ${from} to ${to}\n\nRestores the files of ${tag}.${context.requestedBy ? `\nRequested-by: ${context.requestedBy}` : ''}`,
+    };
+}
+
+/**
+ * Opens the rollback pull request through the Git Data API: one tree on top
+ * of the default branch (restored files point at the release's own blobs,
+ * removed ones at null), one commit, one branch, one pull request. An open
+ * pull request from the same branch is returned instead of a second one.
+ */
+async function openRevertPullRequest(octokit, repo, plan, changes, blobs) {
+    const open = await octokit.rest.pulls.list({
+        ...repo,
+        head: `${repo.owner}:${plan.branch}`,
+        state: 'open',
+        per_page: 1,
+    });
+    const existing = open.data[0];
+    if (existing)
+        return { url: existing.html_url, number: existing.number, created: false };
+    const { data: repository } = await octokit.rest.repos.get(repo);
+    const base = repository.default_branch;
+    const { data: head } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${base}` });
+    const { data: headCommit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: head.object.sha });
+    const tree = changes.map((change) => {
+        if (change.action === 'remove')
+            return { path: change.path, mode: '100644', type: 'blob', sha: null };
+        const blob = blobs.get(change.path);
+        if (!blob)
+            throw new Error(`no released blob for ${change.path}`);
+        return { path: change.path, mode: blob.mode, type: 'blob', sha: blob.sha };
+    });
+    const { data: newTree } = await octokit.rest.git.createTree({
+        ...repo,
+        base_tree: headCommit.tree.sha,
+        tree,
+    });
+    const { data: commit } = await octokit.rest.git.createCommit({
+        ...repo,
+        message: plan.commitMessage,
+        tree: newTree.sha,
+        parents: [head.object.sha],
+    });
+    try {
+        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${plan.branch}`, sha: commit.sha });
+    }
+    catch (error) {
+        // The branch is left from an earlier rollback whose pull request was closed: point it at the new commit.
+        if (statusOf(error) !== 422)
+            throw error;
+        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${plan.branch}`, sha: commit.sha, force: true });
+    }
+    const { data: pull } = await octokit.rest.pulls.create({
+        ...repo,
+        title: plan.title,
+        head: plan.branch,
+        base,
+        body: plan.body,
+    });
+    return { url: pull.html_url, number: pull.number, created: true };
+}
+
+/**
+ * `command: rollback` (e.g. on workflow_dispatch): opens the pull request that
+ * restores a model's files from an earlier release, or points to the one that
+ * is already open. Its merge re-deploys that release through `command: release`.
+ */
+async function runRollback(inputs) {
+    if (!inputs.model)
+        throw new CommandError('input "model" is empty', 'Name the model to roll back.');
+    if (!inputs.token)
+        throw new CommandError('input "github-token" is empty', 'Pass a token with contents: write and pull-requests: write.');
+    const root = resolve$2(inputs.root);
+    const settings = await readSettings(root);
+    const repo = new GitRepository(root);
+    const plan = await prepareRollback(repo, {
+        manifests: settings.manifests,
+        stages: settings.stages,
+        model: inputs.model,
+        to: inputs.to || undefined,
+    });
+    if (!plan.changes.length) {
+        info(`${plan.model} already has the files of ${plan.tag}: nothing to roll back`);
+        return;
+    }
+    // Paths in git are relative to the repository top; --root may be a folder inside it.
+    const prefix = await repo.topPrefix();
+    const source = repo.at(plan.tag);
+    const blobs = new Map();
+    for (const change of plan.changes) {
+        if (change.action !== 'restore')
+            continue;
+        const blob = await source.blob(change.path);
+        if (!blob)
+            throw new CommandError(`${change.path} is not in ${plan.tag}`);
+        blobs.set(`${prefix}${change.path}`, {
+            path: `${prefix}${change.path}`,
+            sha: blob.sha,
+            mode: blob.mode === '100755' ? '100755' : '100644',
+        });
+    }
+    const changes = plan.changes.map((c) => ({ ...c, path: `${prefix}${c.path}` }));
+    const runUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
+    const text = planRevertPullRequest({ ...plan, changes, requestedBy: context.actor, link: runUrl });
+    const pull = await openRevertPullRequest(createOctokit(inputs.token, warning), context.repo, text, changes, blobs);
+    info(`${pull.created ? 'opened' : 'already open'}: ${pull.url}`);
+    setOutput(OUTPUTS.pullRequest, pull.url);
+    await summary
+        .addHeading(`Roll back ${plan.model} to ${plan.to}`, 2)
+        .addRaw(`${pull.created ? 'Opened' : 'Already open'}: ${pull.url}\n`)
+        .write();
+}
+
 /** `command: validate`: job summary, annotations, outputs; fails the step on error findings only. */
 async function runValidate(inputs) {
     const root = resolve$2(inputs.root);
@@ -86662,6 +86936,8 @@ async function run() {
             await runRelease(inputs);
         else if (inputs.command === 'check')
             await runCheck(inputs);
+        else if (inputs.command === 'rollback')
+            await runRollback(inputs);
         else
             await runValidate(inputs);
     }

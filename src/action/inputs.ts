@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 
-export const COMMANDS = ['validate', 'check', 'release'] as const;
+export const COMMANDS = ['validate', 'check', 'release', 'rollback'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 /** Every input the Action reads (action.yml), in one place. */
@@ -18,6 +18,9 @@ export interface ActionInputs {
   evalEndpoint: string;
   evalApiKey: string;
   evalModel: string;
+  /** rollback: the model, and the version to go back to (default: the last good release). */
+  model: string;
+  to: string;
 }
 
 /** Every output the Action sets (action.yml), in one place. */
@@ -27,6 +30,7 @@ export const OUTPUTS = {
   findingsJson: 'findings-json',
   released: 'released',
   gatesJson: 'gates-json',
+  pullRequest: 'pull-request',
 } as const;
 
 export function readInputs(): ActionInputs {
@@ -46,6 +50,8 @@ export function readInputs(): ActionInputs {
     evalEndpoint: core.getInput('eval-endpoint'),
     evalApiKey,
     evalModel: core.getInput('eval-model'),
+    model: core.getInput('model'),
+    to: core.getInput('to'),
   };
 }
 

@@ -3,6 +3,7 @@ import { CommandError } from '../core/repository.js';
 import { readInputs } from './inputs.js';
 import { runCheck } from './check.js';
 import { runRelease } from './release.js';
+import { runRollback } from './rollback.js';
 import { runValidate } from './validate.js';
 
 /** The Action: read inputs, run the command, and turn any failure into one clear failed step. */
@@ -11,6 +12,7 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     if (inputs.command === 'release') await runRelease(inputs);
     else if (inputs.command === 'check') await runCheck(inputs);
+    else if (inputs.command === 'rollback') await runRollback(inputs);
     else await runValidate(inputs);
   } catch (error) {
     core.setFailed(describe(error));

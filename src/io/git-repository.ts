@@ -96,6 +96,11 @@ export class GitRepository implements Repository {
     return out.split('\n').filter(Boolean);
   }
 
+  /** The registry folder relative to the top of the repository ("" at the top, "examples/registry/" below it). */
+  topPrefix(): Promise<string> {
+    return this.showPrefix();
+  }
+
   private showPrefix(): Promise<string> {
     this.prefix ??= this.git(['rev-parse', '--show-prefix'])
       .then((p) => p.trim())

@@ -31,6 +31,12 @@ export class GitRefSource implements ArtifactSource {
     return [...(await this.entries()).keys()];
   }
 
+  /** The git object behind a file at the ref: blob id and mode, as GitHub has them too. */
+  async blob(path: string): Promise<{ sha: string; mode: string } | undefined> {
+    const entry = (await this.entries()).get(path);
+    return entry && { sha: entry.oid, mode: entry.mode };
+  }
+
   async stat(path: string): Promise<SourceStat> {
     const entry = (await this.entries()).get(path);
     if (!entry)

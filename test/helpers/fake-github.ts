@@ -56,6 +56,20 @@ export class FakeGitHub {
     production_environment: boolean;
   }[] = [];
   readonly comments: { id: number; issue: number; body: string }[] = [];
+  readonly trees = new Map<
+    string,
+    { base_tree?: string; tree: { path: string; mode: string; type: string; sha: string | null }[] }
+  >();
+  readonly commits = new Map<string, { message: string; tree: string; parents: string[] }>();
+  readonly pullRequests: {
+    number: number;
+    title: string;
+    head: string;
+    base: string;
+    body: string;
+    state: 'open' | 'closed';
+  }[] = [];
+  defaultBranch = 'main';
   readonly pulls = new Map<
     string,
     { number: number; title: string; merged_at: string; user: { login: string } }[]
@@ -214,6 +228,90 @@ export class FakeGitHub {
         this.deployments.push(deployment);
         return send(201, this.deploymentJson(deployment));
       }
+      case 'GET ': {
+        return send(200, {
+          id: 1,
+          node_id: 'R',
+          name: this.repo,
+          full_name: `${this.owner}/${this.repo}`,
+          default_branch: this.defaultBranch,
+          private: true,
+          owner: { login: this.owner },
+        });
+      }
+      case 'GET /git/commits/{commit_sha}': {
+        const commit = this.commits.get(params[6]!);
+        return commit
+          ? send(200, {
+              sha: params[6],
+              node_id: 'C',
+              url: '',
+              html_url: '',
+              message: commit.message,
+              tree: { sha: commit.tree, url: '' },
+              parents: commit.parents.map((p) => ({ sha: p, url: '', html_url: '' })),
+              author: null,
+              committer: null,
+              verification: null,
+            })
+          : send(404, { message: 'Not Found' });
+      }
+      case 'POST /git/trees': {
+        const treeSha = sha();
+        this.trees.set(treeSha, { base_tree: body.base_tree, tree: body.tree });
+        return send(201, { sha: treeSha, url: '', truncated: false, tree: [] });
+      }
+      case 'POST /git/commits': {
+        const commitSha = sha();
+        this.commits.set(commitSha, { message: body.message, tree: body.tree, parents: body.parents });
+        return send(201, {
+          sha: commitSha,
+          node_id: 'C',
+          url: '',
+          html_url: '',
+          message: body.message,
+          tree: { sha: body.tree, url: '' },
+          parents: body.parents.map((p: string) => ({ sha: p, url: '', html_url: '' })),
+          author: { name: 'x', email: 'x', date: '2026-11-22T00:00:00Z' },
+          committer: { name: 'x', email: 'x', date: '2026-11-22T00:00:00Z' },
+          verification: {
+            verified: false,
+            reason: 'unsigned',
+            signature: null,
+            payload: null,
+            verified_at: null,
+          },
+        });
+      }
+      case 'PATCH /git/refs/{ref}': {
+        const name = `refs/${params.slice(6).join('/')}`;
+        const ref = this.refs.get(name);
+        if (!ref) return send(422, { message: 'Reference does not exist' });
+        ref.object = { sha: body.sha, type: 'commit' };
+        return send(200, { ...ref, node_id: 'REF', url: '' });
+      }
+      case 'GET /pulls': {
+        const head = url.searchParams.get('head')?.split(':')[1];
+        const state = url.searchParams.get('state') ?? 'open';
+        return send(
+          200,
+          this.pullRequests
+            .filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state))
+            .map((p) => this.pullJson(p)),
+        );
+      }
+      case 'POST /pulls': {
+        const pull = {
+          number: 100 + this.pullRequests.length,
+          title: body.title,
+          head: body.head,
+          base: body.base,
+          body: body.body,
+          state: 'open' as const,
+        };
+        this.pullRequests.push(pull);
+        return send(201, this.pullJson(pull));
+      }
       case 'GET /issues/{issue_number}/comments': {
         const issue = Number(params[5]);
         const page = Number(url.searchParams.get('page') ?? 1);
@@ -253,6 +351,38 @@ export class FakeGitHub {
         this.violations.push(`the fake does not implement ${method} ${template}`);
         return send(501, { message: 'not implemented in the fake' });
     }
+  }
+
+  private pullJson(p: {
+    number: number;
+    title: string;
+    head: string;
+    base: string;
+    body: string;
+    state: string;
+  }) {
+    return {
+      id: p.number,
+      number: p.number,
+      node_id: 'PR',
+      title: p.title,
+      body: p.body,
+      state: p.state,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
+      head: { ref: p.head, sha: '0'.repeat(40), label: `${this.owner}:${p.head}` },
+      base: { ref: p.base, sha: '0'.repeat(40), label: `${this.owner}:${p.base}` },
+      user: { login: 'modelgate' },
+      merged_at: null,
+    };
+  }
+
+  /** Makes `branch` point at `commit`, whose tree is `tree` (as a push of the clone would). */
+  seedBranch(branch: string, commit: string, tree: string): void {
+    this.refs.set(`refs/heads/${branch}`, {
+      ref: `refs/heads/${branch}`,
+      object: { sha: commit, type: 'commit' },
+    });
+    this.commits.set(commit, { message: 'seed', tree, parents: [] });
   }
 
   private commentJson(c: { id: number; issue: number; body: string }) {
