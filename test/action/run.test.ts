@@ -65,7 +65,7 @@ describe('the Action (dist/index.js)', () => {
     const result = await runAction(registry.root, { command: 'deploy' });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(
-      '::error::input "command" must be one of validate, check, release, not "deploy"',
+      '::error::input "command" must be one of validate, check, release, rollback, not "deploy"',
     );
   });
 });
