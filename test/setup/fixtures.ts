@@ -74,6 +74,11 @@ export default function setup(): void {
     mkdirSync(join(FIXTURE_CACHE, 'openapi'), { recursive: true });
     renameSync(join(work, 'package/generated/api.github.com.json'), fixturePath.githubOpenApi);
   });
+  ensure(join(FIXTURE_CACHE, 'webhooks'), [fixturePath.webhookExamples], (work) => {
+    extract(pack(OTHER_PACKAGES.webhooks, work), work, ['package/api.github.com/index.json']);
+    mkdirSync(join(FIXTURE_CACHE, 'webhooks'), { recursive: true });
+    renameSync(join(work, 'package/api.github.com/index.json'), fixturePath.webhookExamples);
+  });
   ensure(join(FIXTURE_CACHE, 'bert'), [fixturePath.bertVocab], (work) => {
     extract(pack(OTHER_PACKAGES.bert, work), work, ['package/assets/vocab.json']);
     mkdirSync(join(FIXTURE_CACHE, 'bert'), { recursive: true });

@@ -1,0 +1,19 @@
+# The modelgate GitHub App. Build: docker build -t modelgate-app .
+# Run: docker run -e APP_ID -e PRIVATE_KEY -e WEBHOOK_SECRET -e PROMETHEUS_URL -p 3000:3000 modelgate-app
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:24-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/build ./build
+USER node
+EXPOSE 3000
+CMD ["npx", "probot", "run", "./build/app/index.js"]

@@ -1,0 +1,134 @@
+import type { Context } from 'probot';
+import type { CanaryState } from '../core/canary/state.js';
+import { readManifestAt } from './manifest.js';
+import { asOctokit } from './octokit.js';
+import { readCanaryState, writeCanaryState } from './canary-comment.js';
+
+interface ModelgatePayload {
+  model: string;
+  version: string;
+  weight: number;
+  manifest: string;
+  trigger?: string;
+}
+
+/** The deployment payload modelgate's release writes, or undefined for anyone else's deployment. */
+export function modelgatePayload(payload: unknown): ModelgatePayload | undefined {
+  const p = (typeof payload === 'string' ? safeJson(payload) : payload) as
+    Partial<ModelgatePayload> | undefined;
+  if (
+    !p ||
+    typeof p.model !== 'string' ||
+    typeof p.version !== 'string' ||
+    typeof p.weight !== 'number' ||
+    typeof p.manifest !== 'string'
+  )
+    return undefined;
+  return p as ModelgatePayload;
+}
+
+/** Production environments are `production` or `<model>/production` (release and promotion name them so). */
+export function isProduction(environment: string): boolean {
+  return environment === 'production' || environment.endsWith('/production');
+}
+
+/** production for canary, <model>/production for <model>/canary: the last stage in the same naming. */
+export function productionEnvironment(environment: string): string {
+  const slash = environment.lastIndexOf('/');
+  return slash < 0 ? 'production' : `${environment.slice(0, slash)}/production`;
+}
+
+/**
+ * deployment_status: when the deployer reports a modelgate canary deployment
+ * live, the analysis starts (or, for the next step's deployment, resumes).
+ * The state goes into the sticky comment of the pull request that introduced
+ * the version; a duplicate delivery finds it there and does nothing.
+ */
+export async function startAnalysis(
+  context: Context<'deployment_status'>,
+  now: () => Date = () => new Date(),
+): Promise<void> {
+  const { deployment, deployment_status: status } = context.payload;
+  if (status.state !== 'success') return;
+  const payload = modelgatePayload(deployment.payload);
+  if (!payload || isProduction(deployment.environment)) return; // not ours, or the promotion itself
+  const octokit = asOctokit(context.octokit);
+  const repo = context.repo();
+  const pulls = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    ...repo,
+    commit_sha: deployment.sha,
+  });
+  const pr = pulls.data.find((p) => p.merged_at) ?? pulls.data[0];
+  if (!pr) {
+    context.log.info(
+      `no pull request for ${deployment.sha}: ${payload.model} ${payload.version} is not analysed`,
+    );
+    return;
+  }
+  const existing = await readCanaryState(octokit, repo, pr.number, payload.model);
+  if (existing?.deploymentId === deployment.id) return; // the same delivery again
+  const manifest = await readManifestAt(octokit, repo, payload.manifest, deployment.ref);
+  const policy = manifest?.canary;
+  if (!policy?.metrics?.length) {
+    context.log.info(`${payload.model} ${payload.version} has no canary.metrics: nothing to analyse`);
+    return;
+  }
+  let state: CanaryState;
+  if (existing && existing.version === payload.version && existing.status === 'running') {
+    if (existing.awaiting !== deployment.id) return; // a deployment this analysis did not ask for
+    state = {
+      ...existing,
+      deploymentId: deployment.id,
+      weight: payload.weight,
+      stepStartedAt: now().toISOString(),
+      awaiting: undefined,
+    };
+  } else {
+    if (existing && existing.version === payload.version) return; // finished already
+    const production = productionEnvironment(deployment.environment);
+    const previous = await octokit.rest.repos.listDeployments({
+      ...repo,
+      environment: production,
+      per_page: 1,
+    });
+    const baseline = modelgatePayload(previous.data[0]?.payload)?.version;
+    const check = await octokit.rest.checks.create({
+      ...repo,
+      name: `modelgate canary: ${payload.model}`,
+      head_sha: deployment.sha,
+      status: 'in_progress',
+      output: {
+        title: `${payload.model} ${payload.version}: canary running`,
+        summary: `Traffic ${payload.weight}%`,
+      },
+    });
+    state = {
+      v: 1,
+      model: payload.model,
+      version: payload.version,
+      ref: deployment.ref,
+      sha: deployment.sha,
+      manifest: payload.manifest,
+      trigger: payload.trigger ?? deployment.sha,
+      pr: pr.number,
+      environment: deployment.environment,
+      productionEnvironment: production,
+      ...(baseline && baseline !== payload.version ? { baselineVersion: baseline } : {}),
+      deploymentId: deployment.id,
+      weight: payload.weight,
+      stepStartedAt: now().toISOString(),
+      intervals: [],
+      status: 'running',
+      checkRunId: check.data.id,
+    };
+  }
+  await writeCanaryState(octokit, repo, state, policy);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

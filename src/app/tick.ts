@@ -1,0 +1,175 @@
+import { decideCanary } from '../core/canary/decide.js';
+import { judgeAnalysis, judgeInterval, type CanaryPolicy, type MetricData } from '../core/canary/judge.js';
+import type { CanaryState } from '../core/canary/state.js';
+import { assignmentTag, parseRegistryTag } from '../core/registry/tag-names.js';
+import type { Octokit } from '../io/github/octokit.js';
+import { githubReleaseApi } from '../io/github/release-api.js';
+import { collectMetrics } from '../io/metrics/prometheus.js';
+import { readCanaryState, writeCanaryState } from './canary-comment.js';
+import type { AppConfig } from './config.js';
+import { readManifestAt } from './manifest.js';
+import { revertFailedCanary } from './revert.js';
+import { isProduction, modelgatePayload } from './start-analysis.js';
+
+type Repo = { owner: string; repo: string };
+
+const DURATION = /^(\d+)(s|m|h)$/;
+/** `10m` -> 600000 (the manifest's canary.interval; default 10 minutes). */
+export function intervalMs(interval: string | undefined): number {
+  const match = DURATION.exec(interval ?? '10m');
+  if (!match) return 600_000;
+  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+}
+
+/**
+ * One tick for one repository: every running canary whose next interval is
+ * due is judged, reported, and moved on (next step, promotion or rollback).
+ * All state is read from and written to GitHub, so any replica or a
+ * restarted app picks up where the last one stopped.
+ */
+export async function tickRepository(
+  octokit: Octokit,
+  repo: Repo,
+  config: AppConfig,
+  now: Date = new Date(),
+): Promise<number> {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({ ...repo, per_page: 50 });
+  const latest = new Map<string, (typeof deployments)[number]>();
+  for (const deployment of deployments) {
+    const payload = modelgatePayload(deployment.payload);
+    if (payload && !isProduction(deployment.environment) && !latest.has(payload.model))
+      latest.set(payload.model, deployment);
+  }
+  let judged = 0;
+  for (const [model, deployment] of latest) {
+    const pulls = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+      ...repo,
+      commit_sha: deployment.sha,
+    });
+    const pr = pulls.data.find((p) => p.merged_at) ?? pulls.data[0];
+    if (!pr) continue;
+    const state = await readCanaryState(octokit, repo, pr.number, model);
+    if (!state || state.status !== 'running' || state.awaiting) continue;
+    const policy = (await readManifestAt(octokit, repo, state.manifest, state.ref))?.canary;
+    if (!policy?.metrics?.length) continue;
+    if (await advanceAnalysis(octokit, repo, state, policy, config, now)) judged += 1;
+  }
+  return judged;
+}
+
+/** Judges the next interval of one canary when it is due, and acts on the outcome. */
+export async function advanceAnalysis(
+  octokit: Octokit,
+  repo: Repo,
+  state: CanaryState,
+  policy: CanaryPolicy,
+  config: AppConfig,
+  now: Date,
+): Promise<boolean> {
+  const length = intervalMs(policy.interval);
+  const stepStart = Date.parse(state.stepStartedAt);
+  const inStep = state.intervals.filter((i) => Date.parse(i.at) > stepStart).length;
+  const due = stepStart + length * (inStep + 1);
+  if (now.getTime() < due) return false;
+
+  const window = {
+    start: new Date(due - length),
+    end: new Date(due),
+    step: Math.max(15, Math.round(length / 1000 / 20)),
+  };
+  const data: MetricData[] = config.prometheusUrl
+    ? await collectMetrics(
+        { url: config.prometheusUrl, authorization: config.prometheusAuthorization },
+        policy.metrics!,
+        state.model,
+        { canary: state.version, baseline: state.baselineVersion },
+        window,
+      )
+    : policy.metrics!.map((m) => ({
+        metric: m.name,
+        canary: { error: 'PROMETHEUS_URL is not set for the app' },
+      }));
+  const interval = judgeInterval(policy.metrics!, data, policy, new Date(due).toISOString());
+  state.intervals.push(interval);
+
+  const analysis = judgeAnalysis(state.intervals, policy, Number.POSITIVE_INFINITY);
+  const step =
+    analysis.status === 'failed'
+      ? analysis
+      : interval.verdict === 'pass'
+        ? { ...analysis, status: 'passed' as const, reason: `the interval ending ${interval.at} passed` }
+        : analysis;
+  const decision = decideCanary(policy, state.weight, step);
+  const api = githubReleaseApi(octokit, repo);
+  const checkRun = async (conclusion: 'success' | 'failure', title: string) => {
+    if (state.checkRunId)
+      await octokit.rest.checks.update({
+        ...repo,
+        check_run_id: state.checkRunId,
+        status: 'completed',
+        conclusion,
+        output: { title, summary: decision.reason },
+      });
+  };
+
+  if (decision.action === 'advance') {
+    const next = await api.createDeployment({
+      ref: state.ref,
+      environment: state.environment,
+      payload: {
+        model: state.model,
+        version: state.version,
+        weight: decision.weight,
+        manifest: state.manifest,
+        trigger: state.trigger,
+      },
+      description: `Shift ${state.model} ${state.version} to ${decision.weight}%`,
+      production: false,
+    });
+    state.awaiting = next.id;
+  } else if (decision.action === 'promote') {
+    const { data: refs } = await octokit.rest.git.listMatchingRefs({ ...repo, ref: `tags/${state.model}#` });
+    const highest = Math.max(
+      0,
+      ...refs
+        .map((r) => parseRegistryTag(r.ref.replace(/^refs\/tags\//, '')))
+        .map((t) => (t && 'number' in t && t.number !== undefined && t.name === state.model ? t.number : 0)),
+    );
+    const tag = assignmentTag(state.model, state.productionEnvironment.split('/').pop()!, highest + 1);
+    if (!(await api.tagCommit(tag)))
+      await api.createTag(
+        tag,
+        state.sha,
+        `Promote ${state.model} ${state.version} to production\n\nCanary passed every step (pull request #${state.pr}).\nTrigger: ${state.trigger}`,
+      );
+    await api.createDeployment({
+      ref: state.ref,
+      environment: state.productionEnvironment,
+      payload: {
+        model: state.model,
+        version: state.version,
+        weight: 100,
+        manifest: state.manifest,
+        trigger: state.trigger,
+      },
+      description: `Promote ${state.model} ${state.version}`,
+      production: true,
+    });
+    state.status = 'promoted';
+    await checkRun('success', `${state.model} ${state.version} promoted`);
+  } else if (decision.action === 'rollback') {
+    await octokit.rest.repos.createDeploymentStatus({
+      ...repo,
+      deployment_id: state.deploymentId,
+      state: 'failure',
+      description: `canary failed: ${decision.reason}`.slice(0, 140),
+    });
+    state.status = 'failed';
+    const comment = `https://github.com/${repo.owner}/${repo.repo}/pull/${state.pr}`;
+    const revert = await revertFailedCanary(octokit, repo, state, comment);
+    if ('url' in revert) state.revertUrl = revert.url;
+    await checkRun('failure', `${state.model} ${state.version}: canary failed`);
+  }
+  await writeCanaryState(octokit, repo, state, policy);
+  return true;
+}
