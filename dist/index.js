@@ -86846,14 +86846,31 @@ async function openRevertPullRequest(octokit, repo, plan, changes, blobs) {
             throw error;
         await octokit.rest.git.updateRef({ ...repo, ref: `heads/${plan.branch}`, sha: commit.sha, force: true });
     }
-    const { data: pull } = await octokit.rest.pulls.create({
-        ...repo,
-        title: plan.title,
-        head: plan.branch,
-        base,
-        body: plan.body,
-    });
-    return { url: pull.html_url, number: pull.number, created: true };
+    try {
+        const { data: pull } = await octokit.rest.pulls.create({
+            ...repo,
+            title: plan.title,
+            head: plan.branch,
+            base,
+            body: plan.body,
+        });
+        return { url: pull.html_url, number: pull.number, created: true };
+    }
+    catch (error) {
+        // Another tick or delivery opened it a moment ago: GitHub refuses a second one for the branch.
+        if (statusOf(error) !== 422)
+            throw error;
+        const again = await octokit.rest.pulls.list({
+            ...repo,
+            head: `${repo.owner}:${plan.branch}`,
+            state: 'open',
+            per_page: 1,
+        });
+        const pull = again.data[0];
+        if (!pull)
+            throw error;
+        return { url: pull.html_url, number: pull.number, created: false };
+    }
 }
 
 /**

@@ -112,49 +112,73 @@ export async function advanceAnalysis(
       });
   };
 
+  // A tick that died after acting but before saving its state finds its own work on the next try.
+  const ownDeployment = async (environment: string, weight: number) => {
+    const { data: earlier } = await octokit.rest.repos.listDeployments({
+      ...repo,
+      environment,
+      ref: state.ref,
+      per_page: 20,
+    });
+    return earlier.find((d) => {
+      const p = modelgatePayload(d.payload);
+      return p?.version === state.version && p.weight === weight && p.trigger === state.trigger;
+    })?.id;
+  };
+  const deploy = async (environment: string, weight: number, description: string, production: boolean) =>
+    (await ownDeployment(environment, weight)) ??
+    (
+      await api.createDeployment({
+        ref: state.ref,
+        environment,
+        payload: {
+          model: state.model,
+          version: state.version,
+          weight,
+          manifest: state.manifest,
+          trigger: state.trigger,
+        },
+        description,
+        production,
+      })
+    ).id;
+
   if (decision.action === 'advance') {
-    const next = await api.createDeployment({
-      ref: state.ref,
-      environment: state.environment,
-      payload: {
-        model: state.model,
-        version: state.version,
-        weight: decision.weight,
-        manifest: state.manifest,
-        trigger: state.trigger,
-      },
-      description: `Shift ${state.model} ${state.version} to ${decision.weight}%`,
-      production: false,
-    });
-    state.awaiting = next.id;
-  } else if (decision.action === 'promote') {
-    const { data: refs } = await octokit.rest.git.listMatchingRefs({ ...repo, ref: `tags/${state.model}#` });
-    const highest = Math.max(
-      0,
-      ...refs
-        .map((r) => parseRegistryTag(r.ref.replace(/^refs\/tags\//, '')))
-        .map((t) => (t && 'number' in t && t.number !== undefined && t.name === state.model ? t.number : 0)),
+    state.awaiting = await deploy(
+      state.environment,
+      decision.weight,
+      `Shift ${state.model} ${state.version} to ${decision.weight}%`,
+      false,
     );
-    const tag = assignmentTag(state.model, state.productionEnvironment.split('/').pop()!, highest + 1);
-    if (!(await api.tagCommit(tag)))
-      await api.createTag(
-        tag,
-        state.sha,
-        `Promote ${state.model} ${state.version} to production\n\nCanary passed every step (pull request #${state.pr}).\nTrigger: ${state.trigger}`,
-      );
-    await api.createDeployment({
-      ref: state.ref,
-      environment: state.productionEnvironment,
-      payload: {
-        model: state.model,
-        version: state.version,
-        weight: 100,
-        manifest: state.manifest,
-        trigger: state.trigger,
-      },
-      description: `Promote ${state.model} ${state.version}`,
-      production: true,
+  } else if (decision.action === 'promote') {
+    const stage = state.productionEnvironment.split('/').pop()!;
+    const { data: refs } = await octokit.rest.git.listMatchingRefs({ ...repo, ref: `tags/${state.model}#` });
+    const numbered = refs.flatMap((r) => {
+      const t = parseRegistryTag(r.ref.replace(/^refs\/tags\//, ''));
+      return t &&
+        t.name === state.model &&
+        (t.action === 'assign' || t.action === 'unassign') &&
+        t.number !== undefined
+        ? [{ action: t.action, stage: t.stage, number: t.number }]
+        : [];
     });
+    const highest = Math.max(0, ...numbered.map((t) => t.number));
+    // Already promoted by a tick that did not get to save: one of the latest production tags is on this commit.
+    const recent = numbered
+      .filter((t) => t.action === 'assign' && t.stage === stage)
+      .sort((x, y) => y.number - x.number)
+      .slice(0, 3);
+    let promoted = false;
+    for (const t of recent)
+      if ((await api.tagCommit(assignmentTag(state.model, stage, t.number))) === state.sha) promoted = true;
+    if (!promoted) {
+      await api.createTag(
+        assignmentTag(state.model, stage, highest + 1),
+        state.sha,
+        `Promote ${state.model} ${state.version} to ${stage}\n\nCanary passed every step (pull request #${state.pr}).\nTrigger: ${state.trigger}`,
+      );
+    }
+    await deploy(state.productionEnvironment, 100, `Promote ${state.model} ${state.version}`, true);
     state.status = 'promoted';
     await checkRun('success', `${state.model} ${state.version} promoted`);
   } else if (decision.action === 'rollback') {

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,19 +137,33 @@ async function liveCanary(version: string) {
         },
       }),
     } as any);
-  const octokit = (await probot.auth(1)) as unknown as Octokit;
-  const tick = (minutes: number) => {
+  let octokit = (await probot.auth(1)) as unknown as Octokit;
+  const tick = (minutes: number, prometheusUrl = prometheus.url) => {
     clock = new Date(clock.getTime() + minutes * 60_000);
     return tickRepository(
       octokit,
       { owner: 'acme', repo: 'models' },
-      { prometheusUrl: prometheus.url, tickSeconds: 0 },
+      { prometheusUrl, tickSeconds: 0 },
       clock,
     );
   };
+  /** A new app process: nothing carried over in memory. */
+  const restart = async () => {
+    const fresh = new Probot({
+      appId: 1,
+      privateKey,
+      baseUrl: github.url,
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+      logLevel: 'fatal',
+    });
+    await fresh.load((app) =>
+      modelgateApp(app, { config: { prometheusUrl: prometheus.url, tickSeconds: 0 }, now: () => clock }),
+    );
+    octokit = (await fresh.auth(1)) as unknown as Octokit;
+  };
   const state = () =>
     decodeState(github.comments.find((c) => c.body.startsWith('<!-- modelgate:canary:gpt2 -->'))!.body)!;
-  return { registry, github, deliver, tick, state, v1, v2 };
+  return { registry, github, deliver, tick, restart, state, v1, v2 };
 }
 
 describe('the canary app', () => {
@@ -244,5 +260,85 @@ describe('the canary app', () => {
     expect(await tick(6)).toBe(0); // finished: nothing more, and never a second pull request
     expect(github.pullRequests).toHaveLength(1);
     expect(github.violations).toEqual([]);
+  });
+
+  it('resumes after a restart between ticks: the state is in GitHub, not in the process', async () => {
+    const { github, deliver, tick, restart, state } = await liveCanary('1.3.0');
+    await deliver({ id: 2, weight: 10 });
+    await restart();
+    expect(await tick(6)).toBe(1);
+    expect(state()).toMatchObject({
+      awaiting: 1002,
+      intervals: [expect.objectContaining({ verdict: 'pass' })],
+    });
+    expect(github.violations).toEqual([]);
+  });
+
+  it('two ticks at once open one revert pull request', async () => {
+    const { github, deliver, tick } = await liveCanary('1.4.0');
+    await deliver({ id: 2, weight: 10 });
+    await Promise.all([tick(6), tick(0)]);
+    expect(github.pullRequests).toHaveLength(1);
+  });
+
+  it('Prometheus down is an error each interval, never a pass; past consecutive_error_limit (4) the canary fails', async () => {
+    const { github, deliver, tick, state } = await liveCanary('1.3.0');
+    await deliver({ id: 2, weight: 10 });
+    for (let i = 0; i < 4; i++) expect(await tick(6, 'http://127.0.0.1:9')).toBe(1);
+    expect(state()).toMatchObject({ status: 'running', weight: 10 });
+    expect(state().intervals.map((i) => i.verdict)).toEqual(['error', 'error', 'error', 'error']);
+    expect(github.deployments).toHaveLength(2); // no step was taken on missing evidence
+    expect(await tick(6, 'http://127.0.0.1:9')).toBe(1);
+    expect(state().status).toBe('failed');
+    expect(github.pullRequests).toHaveLength(1);
+  });
+
+  it('a tick that dies after shifting traffic does not shift it twice', async () => {
+    const { github, deliver, tick, state } = await liveCanary('1.3.0');
+    await deliver({ id: 2, weight: 10 });
+    github.fail('PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}', 500);
+    await expect(tick(6)).rejects.toThrow();
+    expect(github.deployments).toHaveLength(3);
+    expect(await tick(0)).toBe(1);
+    expect(github.deployments).toHaveLength(3);
+    expect(state()).toMatchObject({ awaiting: 1002 });
+  });
+
+  it('POST /modelgate/tick drives the same tick for every installation, behind a bearer secret', async () => {
+    const { github, deliver, state } = await liveCanary('1.3.0');
+    await deliver({ id: 2, weight: 10 });
+    let handler: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
+    const probot = new Probot({
+      appId: 1,
+      privateKey,
+      baseUrl: github.url,
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+      logLevel: 'fatal',
+    });
+    const clock = new Date((T0 + 600 + 360) * 1000);
+    await probot.load((app) =>
+      modelgateApp(app, {
+        config: { prometheusUrl: prometheus.url, tickSecret: 's3cret', tickSeconds: 0 },
+        now: () => clock,
+        addHandler: (h) => (handler = h),
+      }),
+    );
+    const server = createServer(
+      (req, res) =>
+        void Promise.resolve(handler!(req, res)).then(
+          (handled) => handled === false && res.writeHead(404).end(),
+        ),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/modelgate/tick`;
+    try {
+      expect((await fetch(url, { method: 'POST' })).status).toBe(401);
+      const response = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer s3cret' } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ judged: 1 });
+      expect(state().awaiting).toBe(1002);
+    } finally {
+      server.close();
+    }
   });
 });

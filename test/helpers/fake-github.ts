@@ -166,6 +166,37 @@ export class FakeGitHub {
       );
     }
     if (!template) return send(404, { message: 'Not Found' });
+    if (template === '/app/installations' && method === 'GET') {
+      return send(200, [
+        {
+          id: 1,
+          account: { login: this.owner },
+          app_id: 1,
+          target_type: 'Organization',
+          permissions: {},
+          events: [],
+          created_at: '2026-01-01T00:00:00Z',
+          updated_at: '2026-01-01T00:00:00Z',
+          repository_selection: 'all',
+          access_tokens_url: '',
+          repositories_url: '',
+          html_url: '',
+          target_id: 1,
+          single_file_name: null,
+          app_slug: 'modelgate',
+          suspended_by: null,
+          suspended_at: null,
+        },
+      ]);
+    }
+    if (template === '/installation/repositories' && method === 'GET') {
+      return send(200, {
+        total_count: 1,
+        repositories: [
+          { id: 1, name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner } },
+        ],
+      });
+    }
     if (template === '/app/installations/{installation_id}/access_tokens' && method === 'POST') {
       return send(201, {
         token: 'ghs_installation',
@@ -445,6 +476,18 @@ export class FakeGitHub {
         );
       }
       case 'POST /pulls': {
+        if (this.pullRequests.some((p) => p.head === body.head && p.state === 'open')) {
+          return send(422, {
+            message: 'Validation Failed',
+            errors: [
+              {
+                resource: 'PullRequest',
+                code: 'custom',
+                message: `A pull request already exists for ${this.owner}:${body.head}.`,
+              },
+            ],
+          });
+        }
         const pull = {
           number: 100 + this.pullRequests.length,
           title: body.title,
