@@ -19977,9 +19977,15 @@ async function readSettings(root) {
     }
     catch (error) {
         if (error.code === 'ENOENT')
-            return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
+            return parseSettings(undefined);
         throw new CommandError(`${SETTINGS_FILE} cannot be read: ${error.message}`);
     }
+    return parseSettings(text);
+}
+/** Parses the text of `.github/modelgate.yml` (undefined: the file is absent, defaults apply). */
+function parseSettings(text) {
+    if (text === undefined)
+        return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
     const doc = distExports.parseDocument(text, { uniqueKeys: true });
     const yamlError = doc.errors[0];
     if (yamlError) {

@@ -66098,9 +66098,15 @@ async function readSettings(root) {
     }
     catch (error) {
         if (error.code === 'ENOENT')
-            return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
+            return parseSettings(undefined);
         throw new CommandError(`${SETTINGS_FILE} cannot be read: ${error.message}`);
     }
+    return parseSettings(text);
+}
+/** Parses the text of `.github/modelgate.yml` (undefined: the file is absent, defaults apply). */
+function parseSettings(text) {
+    if (text === undefined)
+        return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
     const doc = distExports.parseDocument(text, { uniqueKeys: true });
     const yamlError = doc.errors[0];
     if (yamlError) {
@@ -86813,7 +86819,7 @@ async function openRevertPullRequest(octokit, repo, plan, changes, blobs) {
     });
     const existing = open.data[0];
     if (existing)
-        return { url: existing.html_url, number: existing.number, created: false };
+        return { url: existing.html_url, number: existing.number, nodeId: existing.node_id, created: false };
     const { data: repository } = await octokit.rest.repos.get(repo);
     const base = repository.default_branch;
     const { data: head } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${base}` });
@@ -86854,7 +86860,7 @@ async function openRevertPullRequest(octokit, repo, plan, changes, blobs) {
             base,
             body: plan.body,
         });
-        return { url: pull.html_url, number: pull.number, created: true };
+        return { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: true };
     }
     catch (error) {
         // Another tick or delivery opened it a moment ago: GitHub refuses a second one for the branch.
@@ -86869,7 +86875,7 @@ async function openRevertPullRequest(octokit, repo, plan, changes, blobs) {
         const pull = again.data[0];
         if (!pull)
             throw error;
-        return { url: pull.html_url, number: pull.number, created: false };
+        return { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: false };
     }
 }
 

@@ -21,6 +21,7 @@ export async function revertFailedCanary(
   repo: Repo,
   state: CanaryState,
   evidence: string,
+  autoMerge = false,
 ): Promise<{ url: string } | { problem: string }> {
   if (!state.baselineVersion)
     return { problem: `no earlier release of ${state.model} is in production to roll back to` };
@@ -66,6 +67,13 @@ export async function revertFailedCanary(
     changes,
     thenTree,
   );
+  if (autoMerge) {
+    // rollback.mode: auto_merge. GitHub merges it once its required checks pass (auto-merge must be allowed in the repository).
+    await octokit.graphql(
+      'mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: SQUASH }) { clientMutationId } }',
+      { id: pull.nodeId },
+    );
+  }
   return { url: pull.url };
 }
 

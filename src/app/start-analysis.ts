@@ -2,6 +2,8 @@ import type { Context } from 'probot';
 import type { CanaryState } from '../core/canary/state.js';
 import { readManifestAt } from './manifest.js';
 import { asOctokit } from './octokit.js';
+import type { Octokit } from '../io/github/octokit.js';
+import { parseSettings, SETTINGS_FILE, type Settings } from '../io/settings.js';
 import { readCanaryState, writeCanaryState } from './canary-comment.js';
 
 interface ModelgatePayload {
@@ -27,15 +29,28 @@ export function modelgatePayload(payload: unknown): ModelgatePayload | undefined
   return p as ModelgatePayload;
 }
 
-/** Production environments are `production` or `<model>/production` (release and promotion name them so). */
-export function isProduction(environment: string): boolean {
-  return environment === 'production' || environment.endsWith('/production');
+/** The last stage's environment in the naming of `environment`: production for canary, <model>/production for <model>/canary. */
+export function lastStageEnvironment(environment: string, stage: string): string {
+  const slash = environment.lastIndexOf('/');
+  return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
 }
 
-/** production for canary, <model>/production for <model>/canary: the last stage in the same naming. */
-export function productionEnvironment(environment: string): string {
-  const slash = environment.lastIndexOf('/');
-  return slash < 0 ? 'production' : `${environment.slice(0, slash)}/production`;
+/** The repository's .github/modelgate.yml at a commit; defaults when it is absent, and when it is broken (the pull-request check reports that). */
+async function readSettingsAt(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  ref: string,
+): Promise<Settings> {
+  try {
+    const { data } = await octokit.rest.repos.getContent({ ...repo, path: SETTINGS_FILE, ref });
+    const text =
+      !Array.isArray(data) && data.type === 'file' && 'content' in data
+        ? Buffer.from(data.content, 'base64').toString('utf8')
+        : undefined;
+    return parseSettings(text);
+  } catch {
+    return parseSettings(undefined);
+  }
 }
 
 /**
@@ -51,9 +66,14 @@ export async function startAnalysis(
   const { deployment, deployment_status: status } = context.payload;
   if (status.state !== 'success') return;
   const payload = modelgatePayload(deployment.payload);
-  if (!payload || isProduction(deployment.environment)) return; // not ours, or the promotion itself
+  if (!payload) return; // not a modelgate deployment
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
+  const settings = await readSettingsAt(octokit, repo, deployment.sha);
+  const productionStage = settings.stages.at(-1)!;
+  const production =
+    settings.environments[productionStage] ?? lastStageEnvironment(deployment.environment, productionStage);
+  if (deployment.environment === production) return; // the promotion itself
   const pulls = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
     ...repo,
     commit_sha: deployment.sha,
@@ -85,7 +105,6 @@ export async function startAnalysis(
     };
   } else {
     if (existing && existing.version === payload.version) return; // finished already
-    const production = productionEnvironment(deployment.environment);
     const previous = await octokit.rest.repos.listDeployments({
       ...repo,
       environment: production,
@@ -113,6 +132,7 @@ export async function startAnalysis(
       pr: pr.number,
       environment: deployment.environment,
       productionEnvironment: production,
+      productionStage,
       ...(baseline && baseline !== payload.version ? { baselineVersion: baseline } : {}),
       deploymentId: deployment.id,
       weight: payload.weight,

@@ -9,7 +9,7 @@ import { readCanaryState, writeCanaryState } from './canary-comment.js';
 import type { AppConfig } from './config.js';
 import { readManifestAt } from './manifest.js';
 import { revertFailedCanary } from './revert.js';
-import { isProduction, modelgatePayload } from './start-analysis.js';
+import { modelgatePayload } from './start-analysis.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -37,8 +37,7 @@ export async function tickRepository(
   const latest = new Map<string, (typeof deployments)[number]>();
   for (const deployment of deployments) {
     const payload = modelgatePayload(deployment.payload);
-    if (payload && !isProduction(deployment.environment) && !latest.has(payload.model))
-      latest.set(payload.model, deployment);
+    if (payload && !latest.has(payload.model)) latest.set(payload.model, deployment); // GitHub lists newest first
   }
   let judged = 0;
   for (const [model, deployment] of latest) {
@@ -50,9 +49,21 @@ export async function tickRepository(
     if (!pr) continue;
     const state = await readCanaryState(octokit, repo, pr.number, model);
     if (!state || state.status !== 'running' || state.awaiting) continue;
-    const policy = (await readManifestAt(octokit, repo, state.manifest, state.ref))?.canary;
+    const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
+    const policy = manifest?.canary;
     if (!policy?.metrics?.length) continue;
-    if (await advanceAnalysis(octokit, repo, state, policy, config, now)) judged += 1;
+    if (
+      await advanceAnalysis(
+        octokit,
+        repo,
+        state,
+        policy,
+        config,
+        now,
+        manifest?.rollback?.mode === 'auto_merge',
+      )
+    )
+      judged += 1;
   }
   return judged;
 }
@@ -65,6 +76,7 @@ export async function advanceAnalysis(
   policy: CanaryPolicy,
   config: AppConfig,
   now: Date,
+  autoMerge = false,
 ): Promise<boolean> {
   const length = intervalMs(policy.interval);
   const stepStart = Date.parse(state.stepStartedAt);
@@ -151,7 +163,7 @@ export async function advanceAnalysis(
       false,
     );
   } else if (decision.action === 'promote') {
-    const stage = state.productionEnvironment.split('/').pop()!;
+    const stage = state.productionStage ?? 'production';
     const { data: refs } = await octokit.rest.git.listMatchingRefs({ ...repo, ref: `tags/${state.model}#` });
     const numbered = refs.flatMap((r) => {
       const t = parseRegistryTag(r.ref.replace(/^refs\/tags\//, ''));
@@ -190,7 +202,7 @@ export async function advanceAnalysis(
     });
     state.status = 'failed';
     const comment = `https://github.com/${repo.owner}/${repo.repo}/pull/${state.pr}`;
-    const revert = await revertFailedCanary(octokit, repo, state, comment);
+    const revert = await revertFailedCanary(octokit, repo, state, comment, autoMerge);
     if ('url' in revert) state.revertUrl = revert.url;
     await checkRun('failure', `${state.model} ${state.version}: canary failed`);
   }

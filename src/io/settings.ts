@@ -37,10 +37,16 @@ export async function readSettings(root: string): Promise<Settings> {
   try {
     text = await readFile(join(root, SETTINGS_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseSettings(undefined);
     throw new CommandError(`${SETTINGS_FILE} cannot be read: ${(error as Error).message}`);
   }
+  return parseSettings(text);
+}
+
+/** Parses the text of `.github/modelgate.yml` (undefined: the file is absent, defaults apply). */
+export function parseSettings(text: string | undefined): Settings {
+  if (text === undefined)
+    return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
   const doc = parseDocument(text, { uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {

@@ -65,9 +65,9 @@ function deploymentStatus(deployment: {
 }
 
 /** gpt2 1.2.0 in production, `version` released from pull request #42 and live at 10 % on canary. */
-async function liveCanary(version: string) {
+async function liveCanary(version: string, extra: Record<string, unknown> = {}) {
   const registry = TempRegistry.create();
-  addRealModel(registry, 'gpt2', { version: '1.2.0', manifest: { canary: CANARY } });
+  addRealModel(registry, 'gpt2', { version: '1.2.0', manifest: { canary: CANARY, ...extra } });
   const v1 = registry.commit('gpt2 1.2.0');
   registry.tag('gpt2@v1.2.0', { commit: v1, date: 1_760_000_000 });
   registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
@@ -340,5 +340,15 @@ describe('the canary app', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('with rollback.mode: auto_merge, enables auto-merge on the revert pull request', async () => {
+    const { github, deliver, tick } = await liveCanary('1.4.0', { rollback: { mode: 'auto_merge' } });
+    await deliver({ id: 2, weight: 10 });
+    expect(await tick(6)).toBe(1);
+    expect(github.pullRequests).toHaveLength(1);
+    expect(github.graphqlCalls).toEqual([
+      { query: expect.stringContaining('enablePullRequestAutoMerge'), variables: { id: 'PR' } },
+    ]);
   });
 });

@@ -58,6 +58,7 @@ export class FakeGitHub {
     production_environment: boolean;
   }[] = [];
   readonly comments: { id: number; issue: number; body: string }[] = [];
+  readonly graphqlCalls: { query: string; variables: Record<string, unknown> }[] = [];
   readonly checkRuns: {
     id: number;
     name: string;
@@ -142,6 +143,14 @@ export class FakeGitHub {
     });
     const body = text ? JSON.parse(text) : undefined;
     const method = req.method ?? 'GET';
+    if (url.pathname === '/graphql') {
+      // GraphQL is outside the REST description: record the call, answer as GitHub does for a mutation.
+      this.graphqlCalls.push({ query: body.query, variables: body.variables });
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ data: { enablePullRequestAutoMerge: { clientMutationId: null } } }));
+      return;
+    }
     const { template, problems } = openapi!.check(method, url, body);
     this.violations.push(...problems);
     if (!req.headers.authorization)
@@ -385,7 +394,8 @@ export class FakeGitHub {
         const ref = url.searchParams.get('ref');
         return send(
           200,
-          this.deployments
+          [...this.deployments]
+            .reverse() // newest first, as GitHub lists them
             .filter((d) => (!environment || d.environment === environment) && (!ref || d.ref === ref))
             .map((d) => this.deploymentJson(d)),
         );

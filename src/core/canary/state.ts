@@ -14,6 +14,8 @@ export interface CanaryState {
   pr: number;
   environment: string;
   productionEnvironment: string;
+  /** The last stage's name, for the promotion tag `<model>#<stage>#N`. */
+  productionStage?: string;
   baselineVersion?: string;
   /** The deployment of the current step, and its traffic weight. */
   deploymentId: number;

@@ -21,7 +21,7 @@ export async function openRevertPullRequest(
   plan: RevertPullRequest,
   changes: readonly FileChange[],
   blobs: ReadonlyMap<string, ReleasedBlob>,
-): Promise<{ url: string; number: number; created: boolean }> {
+): Promise<{ url: string; number: number; nodeId: string; created: boolean }> {
   const open = await octokit.rest.pulls.list({
     ...repo,
     head: `${repo.owner}:${plan.branch}`,
@@ -29,7 +29,8 @@ export async function openRevertPullRequest(
     per_page: 1,
   });
   const existing = open.data[0];
-  if (existing) return { url: existing.html_url, number: existing.number, created: false };
+  if (existing)
+    return { url: existing.html_url, number: existing.number, nodeId: existing.node_id, created: false };
 
   const { data: repository } = await octokit.rest.repos.get(repo);
   const base = repository.default_branch;
@@ -68,7 +69,7 @@ export async function openRevertPullRequest(
       base,
       body: plan.body,
     });
-    return { url: pull.html_url, number: pull.number, created: true };
+    return { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: true };
   } catch (error) {
     // Another tick or delivery opened it a moment ago: GitHub refuses a second one for the branch.
     if (statusOf(error) !== 422) throw error;
@@ -80,6 +81,6 @@ export async function openRevertPullRequest(
     });
     const pull = again.data[0];
     if (!pull) throw error;
-    return { url: pull.html_url, number: pull.number, created: false };
+    return { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: false };
   }
 }
