@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Tests edit parsed YAML/JSON freely.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
