@@ -351,4 +351,36 @@ describe('the canary app', () => {
       { query: expect.stringContaining('enablePullRequestAutoMerge'), variables: { id: 'PR' } },
     ]);
   });
+
+  it("rides out a 500 (Probot's retry) and a secondary rate limit (Probot does not retry those: the next tick resumes)", async () => {
+    const { github, deliver, state } = await liveCanary('1.3.0');
+    await deliver({ id: 2, weight: 10 });
+    // A production-like app: Probot's default Octokit, retry and throttling on.
+    const probot = new Probot({ appId: 1, privateKey, baseUrl: github.url, logLevel: 'fatal' });
+    const octokit = (await probot.auth(1)) as unknown as Octokit;
+    const tick = (clock: Date) =>
+      tickRepository(
+        octokit,
+        { owner: 'acme', repo: 'models' },
+        { prometheusUrl: prometheus.url, tickSeconds: 0 },
+        clock,
+      );
+    github.fail('POST', '/repos/{owner}/{repo}/deployments', 500);
+    github.fail(
+      'PATCH',
+      '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+      403,
+      1,
+      { 'retry-after': '1' },
+      'You have exceeded a secondary rate limit.',
+    );
+    await expect(tick(new Date((T0 + 960) * 1000))).rejects.toThrow('secondary rate limit');
+    expect(github.deployments.filter((d) => d.environment === 'canary')).toHaveLength(2); // the 500 was retried once
+    expect(await tick(new Date((T0 + 1020) * 1000))).toBe(1);
+    expect(github.deployments.filter((d) => d.environment === 'canary')).toHaveLength(2); // and not created again
+    expect(state()).toMatchObject({
+      awaiting: 1002,
+      intervals: [expect.objectContaining({ verdict: 'pass' })],
+    });
+  }, 30_000);
 });
