@@ -50881,18 +50881,34 @@ function provenance(candidate, context) {
     return lines.join('\n');
 }
 function samePayload(found, wanted) {
-    const payload = (typeof found === 'string' ? safeJson(found) : found);
+    const payload = readDeploymentPayload(found);
     return (payload?.model === wanted.model &&
         payload.version === wanted.version &&
         payload.trigger === wanted.trigger);
 }
-function safeJson(text) {
-    try {
-        return JSON.parse(text);
+/**
+ * A deployment payload written by modelgate (GitHub returns it as an object,
+ * or as a JSON string for older deployments), or undefined for anyone else's.
+ */
+function readDeploymentPayload(payload) {
+    let p = payload;
+    if (typeof p === 'string') {
+        try {
+            p = JSON.parse(p);
+        }
+        catch {
+            return undefined;
+        }
     }
-    catch {
+    const candidate = p;
+    if (!candidate ||
+        typeof candidate.model !== 'string' ||
+        typeof candidate.version !== 'string' ||
+        typeof candidate.weight !== 'number' ||
+        typeof candidate.manifest !== 'string') {
         return undefined;
     }
+    return candidate;
 }
 
 /**

@@ -1,33 +1,14 @@
 import type { Context } from 'probot';
 import type { CanaryState } from '../core/canary/state.js';
+import { readDeploymentPayload } from '../core/release/plan.js';
 import { readManifestAt } from './manifest.js';
 import { asOctokit } from './octokit.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { parseSettings, SETTINGS_FILE, type Settings } from '../io/settings.js';
 import { readCanaryState, writeCanaryState } from './canary-comment.js';
 
-interface ModelgatePayload {
-  model: string;
-  version: string;
-  weight: number;
-  manifest: string;
-  trigger?: string;
-}
-
 /** The deployment payload modelgate's release writes, or undefined for anyone else's deployment. */
-export function modelgatePayload(payload: unknown): ModelgatePayload | undefined {
-  const p = (typeof payload === 'string' ? safeJson(payload) : payload) as
-    Partial<ModelgatePayload> | undefined;
-  if (
-    !p ||
-    typeof p.model !== 'string' ||
-    typeof p.version !== 'string' ||
-    typeof p.weight !== 'number' ||
-    typeof p.manifest !== 'string'
-  )
-    return undefined;
-  return p as ModelgatePayload;
-}
+export const modelgatePayload = readDeploymentPayload;
 
 /** The last stage's environment in the naming of `environment`: production for canary, <model>/production for <model>/canary. */
 export function lastStageEnvironment(environment: string, stage: string): string {
@@ -143,12 +124,4 @@ export async function startAnalysis(
     };
   }
   await writeCanaryState(octokit, repo, state, policy);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -200,8 +200,7 @@ function provenance(candidate: ReleaseCandidate, context: ReleaseContext): strin
 }
 
 function samePayload(found: unknown, wanted: DeploymentPayload): boolean {
-  const payload = (typeof found === 'string' ? safeJson(found) : found) as
-    Partial<DeploymentPayload> | undefined;
+  const payload = readDeploymentPayload(found);
   return (
     payload?.model === wanted.model &&
     payload.version === wanted.version &&
@@ -209,10 +208,30 @@ function samePayload(found: unknown, wanted: DeploymentPayload): boolean {
   );
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
+/**
+ * A deployment payload written by modelgate (GitHub returns it as an object,
+ * or as a JSON string for older deployments), or undefined for anyone else's.
+ */
+export function readDeploymentPayload(
+  payload: unknown,
+): (Omit<DeploymentPayload, 'trigger'> & { trigger?: string }) | undefined {
+  let p = payload;
+  if (typeof p === 'string') {
+    try {
+      p = JSON.parse(p);
+    } catch {
+      return undefined;
+    }
+  }
+  const candidate = p as Partial<DeploymentPayload> | null | undefined;
+  if (
+    !candidate ||
+    typeof candidate.model !== 'string' ||
+    typeof candidate.version !== 'string' ||
+    typeof candidate.weight !== 'number' ||
+    typeof candidate.manifest !== 'string'
+  ) {
     return undefined;
   }
+  return candidate as DeploymentPayload;
 }
