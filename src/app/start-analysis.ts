@@ -7,9 +7,6 @@ import type { Octokit } from '../io/github/octokit.js';
 import { parseSettings, SETTINGS_FILE, type Settings } from '../io/settings.js';
 import { readCanaryState, writeCanaryState } from './canary-comment.js';
 
-/** The deployment payload modelgate's release writes, or undefined for anyone else's deployment. */
-export const modelgatePayload = readDeploymentPayload;
-
 /** The last stage's environment in the naming of `environment`: production for canary, <model>/production for <model>/canary. */
 export function lastStageEnvironment(environment: string, stage: string): string {
   const slash = environment.lastIndexOf('/');
@@ -46,7 +43,7 @@ export async function startAnalysis(
 ): Promise<void> {
   const { deployment, deployment_status: status } = context.payload;
   if (status.state !== 'success') return;
-  const payload = modelgatePayload(deployment.payload);
+  const payload = readDeploymentPayload(deployment.payload);
   if (!payload) return; // not a modelgate deployment
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
@@ -91,7 +88,7 @@ export async function startAnalysis(
       environment: production,
       per_page: 1,
     });
-    const baseline = modelgatePayload(previous.data[0]?.payload)?.version;
+    const baseline = readDeploymentPayload(previous.data[0]?.payload)?.version;
     const check = await octokit.rest.checks.create({
       ...repo,
       name: `modelgate canary: ${payload.model}`,

@@ -9,7 +9,7 @@ import { readCanaryState, writeCanaryState } from './canary-comment.js';
 import type { AppConfig } from './config.js';
 import { readManifestAt } from './manifest.js';
 import { revertFailedCanary } from './revert.js';
-import { modelgatePayload } from './start-analysis.js';
+import { readDeploymentPayload } from '../core/release/plan.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -36,7 +36,7 @@ export async function tickRepository(
   const { data: deployments } = await octokit.rest.repos.listDeployments({ ...repo, per_page: 50 });
   const latest = new Map<string, (typeof deployments)[number]>();
   for (const deployment of deployments) {
-    const payload = modelgatePayload(deployment.payload);
+    const payload = readDeploymentPayload(deployment.payload);
     if (payload && !latest.has(payload.model)) latest.set(payload.model, deployment); // GitHub lists newest first
   }
   let judged = 0;
@@ -133,7 +133,7 @@ export async function advanceAnalysis(
       per_page: 20,
     });
     return earlier.find((d) => {
-      const p = modelgatePayload(d.payload);
+      const p = readDeploymentPayload(d.payload);
       return p?.version === state.version && p.weight === weight && p.trigger === state.trigger;
     })?.id;
   };
