@@ -416,12 +416,11 @@ function judgeMetric(metric, data, onNoData, options) {
     if ('error' in data.baseline)
         return { ...evidence, verdict: 'error', reason: `baseline query failed: ${data.baseline.error}` };
     const baseline = baselineValues;
-    const withBaseline = evidence;
     if (canary.length < options.minSamples || baseline.length < options.minSamples) {
         const reason = `too few values to compare (canary ${canary.length}, baseline ${baseline.length}; at least ${options.minSamples} each)`;
         return hasThreshold
-            ? { ...withBaseline, verdict: 'pass', reason: `${within}; ${reason}` }
-            : { ...withBaseline, verdict: 'inconclusive', reason };
+            ? { ...evidence, verdict: 'pass', reason: `${within}; ${reason}` }
+            : { ...evidence, verdict: 'inconclusive', reason };
     }
     const u = mannWhitneySorted(canary, baseline);
     const effect = hodgesLehmannSorted(canary, baseline);
@@ -435,13 +434,13 @@ function judgeMetric(metric, data, onNoData, options) {
     const worse = metric.direction === 'increase' ? 'higher' : metric.direction === 'decrease' ? 'lower' : 'different';
     if (p < alpha)
         return {
-            ...withBaseline,
+            ...evidence,
             test,
             verdict: 'fail',
             reason: `canary is ${worse} than the baseline (shift ${fmt$1(effect)}, p = ${p.toPrecision(2)})`,
         };
     return {
-        ...withBaseline,
+        ...evidence,
         test,
         verdict: 'pass',
         reason: `${within ? `${within}; ` : ''}not ${worse} than the baseline (p = ${p.toPrecision(2)})`,
@@ -19880,10 +19879,6 @@ class GitRepository {
     async createTag(name, commit, message) {
         await createTag(this.root, name, commit, message);
     }
-    async tags() {
-        const out = await this.git(['tag', '--list']);
-        return out.split('\n').filter(Boolean);
-    }
     /** The registry folder relative to the top of the repository ("" at the top, "examples/registry/" below it). */
     topPrefix() {
         return this.showPrefix();
@@ -30089,7 +30084,8 @@ async function validateModels(repo, options) {
     const selected = base
         ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
         : manifests;
-    const released = base ? releasedVersions(await repo.tags()) : new Map();
+    const tags = base ? await repo.readTags() : undefined;
+    const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map();
     const baseManifests = base
         ? new Set(await repo.findManifestsAt(base, options.manifests))
         : new Set();
@@ -30140,7 +30136,7 @@ async function validateModels(repo, options) {
             ...(base ? { base } : {}),
         },
     };
-    return { report, facts: validated, ...(base ? { base } : {}) };
+    return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}) };
 }
 async function withDigests(repo, base, loaded) {
     const facts = loaded.facts;
@@ -30184,8 +30180,9 @@ const noEndpoint = async (facts) => ({
  * production version, else the base ref.
  */
 async function check$1(repo, options) {
-    const { report, facts, base } = await validateModels(repo, options);
-    const registry = await readRegistryIfAny(repo);
+    const { report, facts, base, tags } = await validateModels(repo, options);
+    // validate read the tags already when it had a base; read them once otherwise.
+    const registry = tags ? readRegistry(tags) : await readRegistryIfAny(repo);
     const gates = [];
     const findings = [...report.findings];
     for (const model of facts) {
@@ -50509,6 +50506,12 @@ function modelOf(context, name) {
     const known = [...context.registry.keys()].sort().join(', ') || 'none';
     throw new CommandError(`no model named "${name}" is registered (registered: ${known})`);
 }
+/** The one model named, or every registered model by name. */
+function modelsOf(context, name) {
+    return name
+        ? [modelOf(context, name)]
+        : [...context.registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
 
 const deprecate = {
     name: 'deprecate',
@@ -50701,7 +50704,7 @@ who registered, promoted, withdrew or deprecated what, and when.`,
         const format = formatOf(args, ['text', 'json']);
         const context = await openRegistry(args);
         const [name] = args.positionals;
-        const models = name ? [modelOf(context, name)] : [...context.registry.values()];
+        const models = modelsOf(context, name);
         // Each model's events are already in registry order; a stable sort by date interleaves the models.
         const events = models.flatMap((m) => m.events).sort((a, b) => a.date - b.date);
         out.stdout(format === 'json' ? `${JSON.stringify(historyJson(events), null, 2)}\n` : historyText(events));
@@ -51255,9 +51258,7 @@ version and the version each stage holds. With a model, every version.`,
         const format = formatOf(args, ['text', 'json']);
         const context = await openRegistry(args);
         const [name] = args.positionals;
-        const models = name
-            ? [modelOf(context, name)]
-            : [...context.registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+        const models = modelsOf(context, name);
         const { stages } = context.settings;
         out.stdout(format === 'json'
             ? `${JSON.stringify(showJson(models, stages), null, 2)}\n`

@@ -60139,7 +60139,8 @@ async function validateModels(repo, options) {
     const selected = base
         ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
         : manifests;
-    const released = base ? releasedVersions(await repo.tags()) : new Map();
+    const tags = base ? await repo.readTags() : undefined;
+    const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map();
     const baseManifests = base
         ? new Set(await repo.findManifestsAt(base, options.manifests))
         : new Set();
@@ -60190,7 +60191,7 @@ async function validateModels(repo, options) {
             ...(base ? { base } : {}),
         },
     };
-    return { report, facts: validated, ...(base ? { base } : {}) };
+    return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}) };
 }
 async function withDigests(repo, base, loaded) {
     const facts = loaded.facts;
@@ -60234,8 +60235,9 @@ const noEndpoint = async (facts) => ({
  * production version, else the base ref.
  */
 async function check(repo, options) {
-    const { report, facts, base } = await validateModels(repo, options);
-    const registry = await readRegistryIfAny(repo);
+    const { report, facts, base, tags } = await validateModels(repo, options);
+    // validate read the tags already when it had a base; read them once otherwise.
+    const registry = tags ? readRegistry(tags) : await readRegistryIfAny(repo);
     const gates = [];
     const findings = [...report.findings];
     for (const model of facts) {
@@ -66052,10 +66054,6 @@ class GitRepository {
     /** Creates an annotated tag in the local clone. */
     async createTag(name, commit, message) {
         await createTag(this.root, name, commit, message);
-    }
-    async tags() {
-        const out = await this.git(['tag', '--list']);
-        return out.split('\n').filter(Boolean);
     }
     /** The registry folder relative to the top of the repository ("" at the top, "examples/registry/" below it). */
     topPrefix() {

@@ -32,3 +32,10 @@ export function modelOf(context: RegistryContext, name: string): ModelRegistry {
   const known = [...context.registry.keys()].sort().join(', ') || 'none';
   throw new CommandError(`no model named "${name}" is registered (registered: ${known})`);
 }
+
+/** The one model named, or every registered model by name. */
+export function modelsOf(context: RegistryContext, name: string | undefined): ModelRegistry[] {
+  return name
+    ? [modelOf(context, name)]
+    : [...context.registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -46,8 +46,9 @@ export const noEndpoint: SuiteRunner = async (facts) => ({
  * production version, else the base ref.
  */
 export async function check(repo: Repository, options: CheckOptions): Promise<CheckReport> {
-  const { report, facts, base } = await validateModels(repo, options);
-  const registry = await readRegistryIfAny(repo);
+  const { report, facts, base, tags } = await validateModels(repo, options);
+  // validate read the tags already when it had a base; read them once otherwise.
+  const registry = tags ? readRegistry(tags) : await readRegistryIfAny(repo);
   const gates: ModelGates[] = [];
   const findings: Finding[] = [...report.findings];
   for (const model of facts) {

@@ -22,8 +22,6 @@ export interface Repository {
   changedBetween(from: string, to: string): Promise<string[]>;
   /** The commit a ref names, or undefined when it names none. */
   resolveCommit(ref: string): Promise<string | undefined>;
-  /** Every tag name. */
-  tags(): Promise<string[]>;
   /** Every tag with its commit, tagger, date and message. */
   readTags(): Promise<TagRecord[]>;
 }

@@ -5,6 +5,7 @@ import { decodeUtf8 } from './bytes.js';
 import { loadModel } from './model/load-model.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
 import { referencedPaths } from './manifest/references.js';
+import type { TagRecord } from './registry/state.js';
 import type { Repository } from './repository.js';
 import type { ArtifactSource } from './source.js';
 import { checkCompatibility } from './rules/index.js';
@@ -48,13 +49,14 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
 export async function validateModels(
   repo: Repository,
   options: ValidateOptions,
-): Promise<{ report: ValidationReport; facts: ModelFacts[]; base?: string }> {
+): Promise<{ report: ValidationReport; facts: ModelFacts[]; base?: string; tags?: TagRecord[] }> {
   const manifests = await repo.findManifests(options.manifests);
   const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
   const selected = base
     ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
     : manifests;
-  const released = base ? releasedVersions(await repo.tags()) : new Map<string, Set<string>>();
+  const tags = base ? await repo.readTags() : undefined;
+  const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map<string, Set<string>>();
   const baseManifests = base
     ? new Set(await repo.findManifestsAt(base, options.manifests))
     : new Set<string>();
@@ -107,7 +109,7 @@ export async function validateModels(
       ...(base ? { base } : {}),
     },
   };
-  return { report, facts: validated, ...(base ? { base } : {}) };
+  return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}) };
 }
 
 async function withDigests(repo: Repository, base: string, loaded: LoadedModel) {

@@ -91,11 +91,6 @@ export class GitRepository implements Repository {
     await createTag(this.root, name, commit, message);
   }
 
-  async tags(): Promise<string[]> {
-    const out = await this.git(['tag', '--list']);
-    return out.split('\n').filter(Boolean);
-  }
-
   /** The registry folder relative to the top of the repository ("" at the top, "examples/registry/" below it). */
   topPrefix(): Promise<string> {
     return this.showPrefix();

@@ -42,6 +42,24 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => prometheus?.stop());
 
+/** A Probot for tests: the fake GitHub as API, retries and throttling off, quiet. */
+function testProbot(baseUrl: string): Probot {
+  return new Probot({
+    appId: 1,
+    privateKey,
+    baseUrl,
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: 'fatal',
+  });
+}
+
+/** Loads modelgate into it, reading Prometheus and the clock the test controls. */
+function loadApp(probot: Probot, now: () => Date): Promise<void> {
+  return probot.load((app) =>
+    modelgateApp(app, { config: { prometheusUrl: prometheus.url, tickSeconds: 0 }, now }),
+  );
+}
+
 /** The real deployment_status example from @octokit/webhooks-examples, pointed at our deployment. */
 function deploymentStatus(deployment: {
   id: number;
@@ -108,17 +126,9 @@ async function liveCanary(version: string, extra: Record<string, unknown> = {}) 
     description: '',
     production_environment: false,
   });
-  const probot = new Probot({
-    appId: 1,
-    privateKey,
-    baseUrl: github.url,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    logLevel: 'fatal',
-  });
+  const probot = testProbot(github.url);
   let clock = new Date((T0 + 600) * 1000);
-  await probot.load((app) =>
-    modelgateApp(app, { config: { prometheusUrl: prometheus.url, tickSeconds: 0 }, now: () => clock }),
-  );
+  await loadApp(probot, () => clock);
   const deliver = (deployment: { id: number; weight: number }) =>
     probot.receive({
       id: `d-${deployment.id}`,
@@ -149,16 +159,8 @@ async function liveCanary(version: string, extra: Record<string, unknown> = {}) 
   };
   /** A new app process: nothing carried over in memory. */
   const restart = async () => {
-    const fresh = new Probot({
-      appId: 1,
-      privateKey,
-      baseUrl: github.url,
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-      logLevel: 'fatal',
-    });
-    await fresh.load((app) =>
-      modelgateApp(app, { config: { prometheusUrl: prometheus.url, tickSeconds: 0 }, now: () => clock }),
-    );
+    const fresh = testProbot(github.url);
+    await loadApp(fresh, () => clock);
     octokit = (await fresh.auth(1)) as unknown as Octokit;
   };
   const state = () =>
@@ -308,13 +310,7 @@ describe('the canary app', () => {
     const { github, deliver, state } = await liveCanary('1.3.0');
     await deliver({ id: 2, weight: 10 });
     let handler: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
-    const probot = new Probot({
-      appId: 1,
-      privateKey,
-      baseUrl: github.url,
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-      logLevel: 'fatal',
-    });
+    const probot = testProbot(github.url);
     const clock = new Date((T0 + 600 + 360) * 1000);
     await probot.load((app) =>
       modelgateApp(app, {

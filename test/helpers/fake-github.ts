@@ -21,6 +21,16 @@ export interface FakeRequest {
   path: string;
   body: any;
 }
+export interface FakeDeployment {
+  id: number;
+  ref: string;
+  sha?: string;
+  environment: string;
+  payload: unknown;
+  description: string;
+  production_environment: boolean;
+}
+
 interface Failure {
   method: string;
   template: string;
@@ -48,15 +58,7 @@ export class FakeGitHub {
     string,
     { id: number; tag_name: string; name: string; body: string; prerelease: boolean }
   >();
-  readonly deployments: {
-    id: number;
-    ref: string;
-    sha?: string;
-    environment: string;
-    payload: unknown;
-    description: string;
-    production_environment: boolean;
-  }[] = [];
+  readonly deployments: FakeDeployment[] = [];
   readonly comments: { id: number; issue: number; body: string }[] = [];
   readonly graphqlCalls: { query: string; variables: Record<string, unknown> }[] = [];
   readonly checkRuns: {
@@ -654,14 +656,7 @@ export class FakeGitHub {
     };
   }
 
-  private deploymentJson(d: {
-    id: number;
-    ref: string;
-    sha?: string;
-    environment: string;
-    payload: unknown;
-    description: string;
-  }) {
+  private deploymentJson(d: FakeDeployment) {
     return {
       ...d,
       url: `${this.url}/repos/${this.owner}/${this.repo}/deployments/${d.id}`,

@@ -1,6 +1,6 @@
 import { historyJson, historyText } from '../../core/report/registry.js';
 import { FORMAT_OPTION, formatOf, ROOT_OPTION, type CliCommand } from '../command.js';
-import { modelOf, openRegistry } from '../registry-context.js';
+import { modelsOf, openRegistry } from '../registry-context.js';
 
 export const history: CliCommand = {
   name: 'history',
@@ -14,7 +14,7 @@ who registered, promoted, withdrew or deprecated what, and when.`,
     const format = formatOf(args, ['text', 'json'] as const);
     const context = await openRegistry(args);
     const [name] = args.positionals;
-    const models = name ? [modelOf(context, name)] : [...context.registry.values()];
+    const models = modelsOf(context, name);
     // Each model's events are already in registry order; a stable sort by date interleaves the models.
     const events = models.flatMap((m) => m.events).sort((a, b) => a.date - b.date);
     out.stdout(format === 'json' ? `${JSON.stringify(historyJson(events), null, 2)}\n` : historyText(events));

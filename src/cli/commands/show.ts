@@ -1,6 +1,6 @@
 import { showJson, showText } from '../../core/report/registry.js';
 import { FORMAT_OPTION, formatOf, ROOT_OPTION, type CliCommand } from '../command.js';
-import { modelOf, openRegistry } from '../registry-context.js';
+import { modelsOf, openRegistry } from '../registry-context.js';
 
 export const show: CliCommand = {
   name: 'show',
@@ -15,9 +15,7 @@ version and the version each stage holds. With a model, every version.`,
     const format = formatOf(args, ['text', 'json'] as const);
     const context = await openRegistry(args);
     const [name] = args.positionals;
-    const models = name
-      ? [modelOf(context, name)]
-      : [...context.registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const models = modelsOf(context, name);
     const { stages } = context.settings;
     out.stdout(
       format === 'json'

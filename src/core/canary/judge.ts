@@ -151,12 +151,11 @@ function judgeMetric(
   if ('error' in data.baseline)
     return { ...evidence, verdict: 'error', reason: `baseline query failed: ${data.baseline.error}` };
   const baseline = baselineValues!;
-  const withBaseline = evidence;
   if (canary.length < options.minSamples || baseline.length < options.minSamples) {
     const reason = `too few values to compare (canary ${canary.length}, baseline ${baseline.length}; at least ${options.minSamples} each)`;
     return hasThreshold
-      ? { ...withBaseline, verdict: 'pass', reason: `${within}; ${reason}` }
-      : { ...withBaseline, verdict: 'inconclusive', reason };
+      ? { ...evidence, verdict: 'pass', reason: `${within}; ${reason}` }
+      : { ...evidence, verdict: 'inconclusive', reason };
   }
   const u = mannWhitneySorted(canary, baseline);
   const effect = hodgesLehmannSorted(canary, baseline);
@@ -172,13 +171,13 @@ function judgeMetric(
     metric.direction === 'increase' ? 'higher' : metric.direction === 'decrease' ? 'lower' : 'different';
   if (p < alpha)
     return {
-      ...withBaseline,
+      ...evidence,
       test,
       verdict: 'fail',
       reason: `canary is ${worse} than the baseline (shift ${fmt(effect)}, p = ${p.toPrecision(2)})`,
     };
   return {
-    ...withBaseline,
+    ...evidence,
     test,
     verdict: 'pass',
     reason: `${within ? `${within}; ` : ''}not ${worse} than the baseline (p = ${p.toPrecision(2)})`,
