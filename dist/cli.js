@@ -15655,6 +15655,16 @@ function record(keyType, valueType, params) {
         ...normalizeParams(params),
     });
 }
+// type alksjf = core.output<core.$ZodRecordKey>;
+function partialRecord(keyType, valueType, params) {
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        ...normalizeParams(params),
+        partial: true,
+    });
+}
 const ZodEnum = /*@__PURE__*/ $constructor("ZodEnum", (inst, def) => {
     $ZodEnum.init(inst, def);
     ZodType.init(inst, def);
@@ -19952,6 +19962,16 @@ function checkPromotion(model, version, stage, stages) {
     return { ok: true };
 }
 
+/** GitHub's repository roles, weakest first. */
+const LEVELS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];
+/** The keys of `chatops.commands` in .github/modelgate.yml. */
+const COMMAND_KEYS = ['rollback', 'promote', 'canary', 'status', 'help'];
+const DEFAULT_CHATOPS = {
+    permission: 'write',
+    commands: {},
+    unknownCommands: 'reply',
+};
+
 const SETTINGS_FILE = '.github/modelgate.yml';
 const DEFAULT_MANIFESTS = ['models/**/model.yaml'];
 const stageName = string()
@@ -19963,6 +19983,19 @@ const schema = looseObject({
         .refine((s) => new Set(s).size === s.length, 'stages must be unique')
         .optional(),
     environments: record(stageName, string().min(1).max(255)).optional(),
+    // Strict: a misspelt key in who-may-act must not silently fall back to a default.
+    chatops: strictObject({
+        permission: _enum$1(LEVELS).optional(),
+        commands: partialRecord(_enum$1(COMMAND_KEYS), strictObject({
+            permission: _enum$1(LEVELS).optional(),
+            teams: array(string().regex(/^([A-Za-z0-9-]+\/)?[A-Za-z0-9_.-]+$/, 'a team slug, or org/slug'))
+                .min(1)
+                .optional(),
+        }))
+            .optional(),
+        unknown_commands: _enum$1(['reply', 'ignore']).optional(),
+    })
+        .optional(),
 });
 /** Reads the settings file under `root`; a missing file means defaults, a broken one is a CommandError (exit 2). */
 async function readSettings(root) {
@@ -19980,7 +20013,12 @@ async function readSettings(root) {
 /** Parses the text of `.github/modelgate.yml` (undefined: the file is absent, defaults apply). */
 function parseSettings(text) {
     if (text === undefined)
-        return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
+        return {
+            manifests: DEFAULT_MANIFESTS,
+            stages: [...DEFAULT_STAGES],
+            environments: {},
+            chatops: DEFAULT_CHATOPS,
+        };
     const doc = distExports.parseDocument(text, { uniqueKeys: true });
     const yamlError = doc.errors[0];
     if (yamlError) {
@@ -19989,13 +20027,18 @@ function parseSettings(text) {
     const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new CommandError(`${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`, 'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment.');
+        throw new CommandError(`${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`, 'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|status|help>.{permission,teams} and unknown_commands (reply|ignore).');
     }
-    const { manifests, stages, environments } = parsed.data;
+    const { manifests, stages, environments, chatops } = parsed.data;
     return {
         manifests: manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
         stages: stages ?? [...DEFAULT_STAGES],
         environments: environments ?? {},
+        chatops: {
+            permission: chatops?.permission ?? DEFAULT_CHATOPS.permission,
+            commands: chatops?.commands ?? {},
+            unknownCommands: chatops?.unknown_commands ?? DEFAULT_CHATOPS.unknownCommands,
+        },
     };
 }
 
@@ -50857,6 +50900,12 @@ function planRelease(candidates, context, remote) {
             weight: manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT,
             manifest: manifestFile,
             trigger: context.trigger,
+            ...(context.pullRequest?.requester
+                ? {
+                    requested_by: context.pullRequest.requester.by,
+                    ...(context.pullRequest.requester.link ? { request: context.pullRequest.requester.link } : {}),
+                }
+                : {}),
         };
         steps.push({
             kind: 'deployment',
@@ -50880,6 +50929,9 @@ function provenance(candidate, context) {
         lines.push(`Merged-by: ${context.actor}`);
     if (context.pullRequest)
         lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
+    const requester = context.pullRequest?.requester;
+    if (requester)
+        lines.push(`Requested-by: ${requester.by}${requester.link ? ` ${requester.link}` : ''}`);
     lines.push(triggerLine(context.trigger));
     return lines.join('\n');
 }

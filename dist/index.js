@@ -49603,6 +49603,16 @@ function record(keyType, valueType, params) {
         ...normalizeParams(params),
     });
 }
+// type alksjf = core.output<core.$ZodRecordKey>;
+function partialRecord(keyType, valueType, params) {
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        ...normalizeParams(params),
+        partial: true,
+    });
+}
 const ZodEnum = /*@__PURE__*/ $constructor("ZodEnum", (inst, def) => {
     $ZodEnum.init(inst, def);
     ZodType.init(inst, def);
@@ -66076,6 +66086,16 @@ class GitRepository {
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
 const DEFAULT_STAGES = ['canary', 'production'];
 
+/** GitHub's repository roles, weakest first. */
+const LEVELS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];
+/** The keys of `chatops.commands` in .github/modelgate.yml. */
+const COMMAND_KEYS = ['rollback', 'promote', 'canary', 'status', 'help'];
+const DEFAULT_CHATOPS = {
+    permission: 'write',
+    commands: {},
+    unknownCommands: 'reply',
+};
+
 const SETTINGS_FILE = '.github/modelgate.yml';
 const DEFAULT_MANIFESTS = ['models/**/model.yaml'];
 const stageName = string()
@@ -66087,6 +66107,19 @@ const schema = looseObject({
         .refine((s) => new Set(s).size === s.length, 'stages must be unique')
         .optional(),
     environments: record(stageName, string().min(1).max(255)).optional(),
+    // Strict: a misspelt key in who-may-act must not silently fall back to a default.
+    chatops: strictObject({
+        permission: _enum$1(LEVELS).optional(),
+        commands: partialRecord(_enum$1(COMMAND_KEYS), strictObject({
+            permission: _enum$1(LEVELS).optional(),
+            teams: array(string().regex(/^([A-Za-z0-9-]+\/)?[A-Za-z0-9_.-]+$/, 'a team slug, or org/slug'))
+                .min(1)
+                .optional(),
+        }))
+            .optional(),
+        unknown_commands: _enum$1(['reply', 'ignore']).optional(),
+    })
+        .optional(),
 });
 /** Reads the settings file under `root`; a missing file means defaults, a broken one is a CommandError (exit 2). */
 async function readSettings(root) {
@@ -66104,7 +66137,12 @@ async function readSettings(root) {
 /** Parses the text of `.github/modelgate.yml` (undefined: the file is absent, defaults apply). */
 function parseSettings(text) {
     if (text === undefined)
-        return { manifests: DEFAULT_MANIFESTS, stages: [...DEFAULT_STAGES], environments: {} };
+        return {
+            manifests: DEFAULT_MANIFESTS,
+            stages: [...DEFAULT_STAGES],
+            environments: {},
+            chatops: DEFAULT_CHATOPS,
+        };
     const doc = distExports.parseDocument(text, { uniqueKeys: true });
     const yamlError = doc.errors[0];
     if (yamlError) {
@@ -66113,13 +66151,18 @@ function parseSettings(text) {
     const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new CommandError(`${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`, 'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment.');
+        throw new CommandError(`${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`, 'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|status|help>.{permission,teams} and unknown_commands (reply|ignore).');
     }
-    const { manifests, stages, environments } = parsed.data;
+    const { manifests, stages, environments, chatops } = parsed.data;
     return {
         manifests: manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
         stages: stages ?? [...DEFAULT_STAGES],
         environments: environments ?? {},
+        chatops: {
+            permission: chatops?.permission ?? DEFAULT_CHATOPS.permission,
+            commands: chatops?.commands ?? {},
+            unknownCommands: chatops?.unknown_commands ?? DEFAULT_CHATOPS.unknownCommands,
+        },
     };
 }
 
@@ -86365,6 +86408,12 @@ function planRelease(candidates, context, remote) {
             weight: manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT,
             manifest: manifestFile,
             trigger: context.trigger,
+            ...(context.pullRequest?.requester
+                ? {
+                    requested_by: context.pullRequest.requester.by,
+                    ...(context.pullRequest.requester.link ? { request: context.pullRequest.requester.link } : {}),
+                }
+                : {}),
         };
         steps.push({
             kind: 'deployment',
@@ -86388,6 +86437,9 @@ function provenance(candidate, context) {
         lines.push(`Merged-by: ${context.actor}`);
     if (context.pullRequest)
         lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
+    const requester = context.pullRequest?.requester;
+    if (requester)
+        lines.push(`Requested-by: ${requester.by}${requester.link ? ` ${requester.link}` : ''}`);
     lines.push(triggerLine(context.trigger));
     return lines.join('\n');
 }
@@ -86512,6 +86564,67 @@ async function applyRelease(plan, api, log) {
     return applied;
 }
 
+/**
+ * The pull request that restores a model's files from an earlier release. The
+ * branch name is derived from model and version, so asking twice finds the
+ * same pull request instead of opening a second one.
+ */
+function planRevertPullRequest(context) {
+    const { model, from, to, tag } = context;
+    const branch = `modelgate/rollback-${model.replaceAll('/', '-')}-${to}`;
+    const files = context.changes.map((c) => `| \`${cell(c.path)}\` | ${c.action === 'restore' ? `restored from \`${cell(tag)}\`` : `removed (not in \`${cell(tag)}\`)`} |`);
+    const body = [
+        stickyMarker('rollback', model),
+        ...(context.requestedBy
+            ? [requestLine({ by: context.requestedBy, ...(context.link ? { link: context.link } : {}) })]
+            : []),
+        `Rolls **${cell(model)}** back from ${cell(from)} to **${cell(to)}** (${cell(context.reason)}).`,
+        '',
+        `Every file below is restored exactly as the release tag \`${cell(tag)}\` has it. When this merges, modelgate's release assigns ${cell(to)} to the first stage again and deploys it; no new version is tagged.`,
+        '',
+        '| file | change |',
+        '|---|---|',
+        ...files,
+        '',
+        [
+            context.requestedBy ? `Requested by @${cell(context.requestedBy)}` : '',
+            context.link ? `from ${context.link}` : '',
+        ]
+            .filter(Boolean)
+            .join(' ') || '',
+    ].join('\n');
+    return {
+        branch,
+        title: `Roll back ${model} to ${to}`,
+        body: body.trimEnd(),
+        commitMessage: `Roll back ${model} from ${from} to ${to}\n\nRestores the files of ${tag}.${context.requestedBy ? `\nRequested-by: ${context.requestedBy}` : ''}`,
+    };
+}
+const REQUEST = /^<!-- modelgate-request:([A-Za-z0-9_-]+) -->$/m;
+/** The hidden line of a rollback pull request that records who asked (base64url JSON: it cannot close the comment). */
+function requestLine(request) {
+    return `<!-- modelgate-request:${Buffer.from(JSON.stringify(request)).toString('base64url')} -->`;
+}
+/** Who asked for the rollback a pull request body describes; undefined for any other body. */
+function rollbackRequester(body) {
+    const match = body ? REQUEST.exec(body) : null;
+    if (!match)
+        return undefined;
+    try {
+        const value = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8'));
+        const login = /^[A-Za-z0-9-]+(\[bot\])?$/;
+        if (typeof value.by !== 'string' || !login.test(value.by))
+            return undefined;
+        return {
+            by: value.by,
+            ...(typeof value.link === 'string' && value.link.startsWith('https://') ? { link: value.link } : {}),
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+
 /** ReleaseApi over the GitHub REST API. */
 function githubReleaseApi(octokit, repo) {
     const notFound = (fallback) => (error) => {
@@ -86585,6 +86698,7 @@ function githubReleaseApi(octokit, repo) {
                 title: merged.title,
                 url: merged.html_url,
                 author: merged.user?.login,
+                requester: rollbackRequester(merged.body),
             });
         },
     };
@@ -86782,40 +86896,6 @@ async function findManifest(repo, manifests, name) {
             return file;
     }
     throw new CommandError(`no manifest of ${name} in the working tree`, 'A model that was removed is restored with git, not rollback.');
-}
-
-/**
- * The pull request that restores a model's files from an earlier release. The
- * branch name is derived from model and version, so asking twice finds the
- * same pull request instead of opening a second one.
- */
-function planRevertPullRequest(context) {
-    const { model, from, to, tag } = context;
-    const branch = `modelgate/rollback-${model.replaceAll('/', '-')}-${to}`;
-    const files = context.changes.map((c) => `| \`${cell(c.path)}\` | ${c.action === 'restore' ? `restored from \`${cell(tag)}\`` : `removed (not in \`${cell(tag)}\`)`} |`);
-    const body = [
-        stickyMarker('rollback', model),
-        `Rolls **${cell(model)}** back from ${cell(from)} to **${cell(to)}** (${cell(context.reason)}).`,
-        '',
-        `Every file below is restored exactly as the release tag \`${cell(tag)}\` has it. When this merges, modelgate's release assigns ${cell(to)} to the first stage again and deploys it; no new version is tagged.`,
-        '',
-        '| file | change |',
-        '|---|---|',
-        ...files,
-        '',
-        [
-            context.requestedBy ? `Requested by @${cell(context.requestedBy)}` : '',
-            context.link ? `from ${context.link}` : '',
-        ]
-            .filter(Boolean)
-            .join(' ') || '',
-    ].join('\n');
-    return {
-        branch,
-        title: `Roll back ${model} to ${to}`,
-        body: body.trimEnd(),
-        commitMessage: `Roll back ${model} from ${from} to ${to}\n\nRestores the files of ${tag}.${context.requestedBy ? `\nRequested-by: ${context.requestedBy}` : ''}`,
-    };
 }
 
 /**

@@ -1,6 +1,6 @@
-import { judgeAnalysis } from '../core/canary/judge.js';
+import { judgeAnalysis, type AnalysisState } from '../core/canary/judge.js';
 import { decideCanary } from '../core/canary/decide.js';
-import { encodeState, decodeState, type CanaryState } from '../core/canary/state.js';
+import { encodeState, decodeState, type CanaryState, type Steer } from '../core/canary/state.js';
 import { canaryMarkdown } from '../core/report/canary.js';
 import { findSticky, stickyMarker } from '../core/report/sticky.js';
 import type { CanaryPolicy } from '../core/canary/judge.js';
@@ -14,13 +14,53 @@ export async function readCanaryState(
   pr: number,
   model: string,
 ): Promise<CanaryState | undefined> {
+  return (await readCanaryComment(octokit, repo, pr, model))?.state;
+}
+
+/** The canary comment of a model on a pull request: its state and its address. */
+export async function readCanaryComment(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  pr: number,
+  model: string,
+): Promise<{ state: CanaryState; url: string } | undefined> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     ...repo,
     issue_number: pr,
     per_page: 100,
   });
   const sticky = findSticky(comments, stickyMarker('canary', model));
-  return sticky?.body ? decodeState(sticky.body) : undefined;
+  const state = sticky?.body ? decodeState(sticky.body) : undefined;
+  return state && sticky ? { state, url: sticky.html_url } : undefined;
+}
+
+/** The headline of the report: the judged analysis, or what a person or the last step made of it. */
+function reportState(state: CanaryState, analysis: AnalysisState): AnalysisState {
+  const by = (steer: Steer | undefined) => (steer ? ` by @${steer.by}` : '');
+  switch (state.status) {
+    case 'promoted':
+      return {
+        ...analysis,
+        status: 'passed',
+        reason: state.endedBy
+          ? `promoted to production${by(state.endedBy)} with /promote, before every step had passed`
+          : 'every step passed: promoted to production',
+      };
+    case 'failed':
+      return { ...analysis, status: 'failed' };
+    case 'aborted':
+      return { ...analysis, status: 'failed', reason: `aborted${by(state.endedBy)}` };
+    case 'running':
+      return {
+        ...analysis,
+        status: 'running',
+        reason: state.paused
+          ? `paused${by(state.paused)}: no interval is judged until /canary resume`
+          : state.awaiting
+            ? 'waiting for the deployer to shift to the next step'
+            : analysis.reason,
+      };
+  }
 }
 
 /** Writes the state and the report it implies into the one canary comment of the model. */
@@ -37,17 +77,8 @@ export async function writeCanaryState(
     baselineVersion: state.baselineVersion,
     weight: state.weight,
     intervals: state.intervals,
-    state:
-      state.status === 'promoted'
-        ? { ...analysis, status: 'passed', reason: 'every step passed: promoted to production' }
-        : state.status === 'failed'
-          ? { ...analysis, status: 'failed' }
-          : {
-              ...analysis,
-              status: 'running',
-              reason: state.awaiting ? `waiting for the deployer to shift to the next step` : analysis.reason,
-            },
-    ...(state.status === 'running' && !state.awaiting && state.intervals.length
+    state: reportState(state, analysis),
+    ...(state.status === 'running' && !state.awaiting && !state.paused && state.intervals.length
       ? { decision: decideCanary(policy, state.weight, analysis) }
       : {}),
   });

@@ -1,4 +1,5 @@
 import type { ApplicationFunctionOptions, Probot } from 'probot';
+import { handleComment } from './chatops/handle-comment.js';
 import { appConfig, type AppConfig } from './config.js';
 import { asOctokit } from './octokit.js';
 import { startAnalysis } from './start-analysis.js';
@@ -6,8 +7,9 @@ import { tickRepository } from './tick.js';
 
 /**
  * The modelgate GitHub App: starts a canary analysis when a modelgate canary
- * deployment goes live (deployment_status), and judges running canaries on a
- * schedule (in process, or POST /modelgate/tick from a cron job).
+ * deployment goes live (deployment_status), judges running canaries on a
+ * schedule (in process, or POST /modelgate/tick from a cron job), and answers
+ * ChatOps commands in pull-request and issue comments (issue_comment).
  */
 export default function modelgateApp(
   app: Probot,
@@ -16,6 +18,7 @@ export default function modelgateApp(
   const config = options?.config ?? appConfig(process.env);
   const now = options?.now ?? (() => new Date());
   app.on('deployment_status', (context) => startAnalysis(context, now));
+  app.on('issue_comment.created', (context) => handleComment(context, now));
 
   const tickAll = async () => {
     const appOctokit = await app.auth();

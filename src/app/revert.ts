@@ -10,12 +10,89 @@ import { readManifestAt } from './manifest.js';
 
 type Repo = { owner: string; repo: string };
 
+/** What a rollback pull request restores, and who asked for it. */
+export interface RollbackRequest {
+  model: string;
+  /** The manifest's path (the same at both commits). */
+  manifest: string;
+  from: string;
+  to: string;
+  reason: string;
+  requestedBy?: string;
+  /** The comment, workflow run or analysis that asked. */
+  link?: string;
+  /** More for the body: what led here. */
+  note?: string;
+  autoMerge?: boolean;
+}
+
 /**
- * Opens (or finds) the pull request that restores the baseline release after
- * a failed canary, with the analysis linked as evidence. Everything is read
- * through the API: the manifests at both commits, their trees (blob ids), and
- * the release's own blobs are reused in the new tree.
+ * The files a rollback to `tag` changes at `head`, from both trees and both
+ * manifests, all read through the API. The release's own blobs are returned
+ * so the new tree can point at them.
  */
+export async function rollbackFiles(
+  octokit: Octokit,
+  repo: Repo,
+  manifest: string,
+  tag: string,
+  head: string,
+): Promise<{ changes: FileChange[]; blobs: Map<string, ReleasedBlob> } | { problem: string }> {
+  const targetCommit = await githubReleaseApi(octokit, repo).tagCommit(tag);
+  if (!targetCommit) return { problem: `the release tag ${tag} does not exist` };
+  const [thenTree, nowTree, thenManifest, nowManifest] = await Promise.all([
+    tree(octokit, repo, targetCommit),
+    tree(octokit, repo, head),
+    readManifestAt(octokit, repo, manifest, tag),
+    readManifestAt(octokit, repo, manifest, head),
+  ]);
+  if (!thenManifest) return { problem: `${tag} has no valid manifest at ${manifest}` };
+  const files = (m: typeof thenManifest | undefined) =>
+    m ? [manifest, ...referencedPaths(m, manifest)] : [manifest];
+  const pick = (paths: string[], entries: Map<string, ReleasedBlob>) =>
+    new Map(paths.flatMap((p) => (entries.has(p) ? [[p, entries.get(p)!.sha] as const] : [])));
+  return {
+    changes: rollbackChanges(pick(files(nowManifest), nowTree), pick(files(thenManifest), thenTree)),
+    blobs: thenTree,
+  };
+}
+
+/**
+ * Opens (or finds) the pull request that restores `to` on the default branch,
+ * and enables auto-merge on it when asked (rollback.mode: auto_merge).
+ */
+export async function openRollback(
+  octokit: Octokit,
+  repo: Repo,
+  request: RollbackRequest,
+): Promise<{ url: string; number: number; created: boolean } | { problem: string }> {
+  const tag = releaseTag(request.model, request.to);
+  const { data: repository } = await octokit.rest.repos.get(repo);
+  const { data: head } = await octokit.rest.git.getRef({
+    ...repo,
+    ref: `heads/${repository.default_branch}`,
+  });
+  const files = await rollbackFiles(octokit, repo, request.manifest, tag, head.object.sha);
+  if ('problem' in files) return files;
+  const plan = planRevertPullRequest({ ...request, tag, changes: files.changes });
+  const pull = await openRevertPullRequest(
+    octokit,
+    repo,
+    { ...plan, body: request.note ? `${plan.body}\n\n${request.note}` : plan.body },
+    files.changes,
+    files.blobs,
+  );
+  if (request.autoMerge) {
+    // GitHub merges it once its required checks pass (auto-merge must be allowed in the repository).
+    await octokit.graphql(
+      'mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: SQUASH }) { clientMutationId } }',
+      { id: pull.nodeId },
+    );
+  }
+  return pull;
+}
+
+/** Opens (or finds) the pull request that restores the baseline release after a failed canary, the analysis linked as evidence. */
 export async function revertFailedCanary(
   octokit: Octokit,
   repo: Repo,
@@ -25,56 +102,16 @@ export async function revertFailedCanary(
 ): Promise<{ url: string } | { problem: string }> {
   if (!state.baselineVersion)
     return { problem: `no earlier release of ${state.model} is in production to roll back to` };
-  const tag = releaseTag(state.model, state.baselineVersion);
-  const targetCommit = await githubReleaseApi(octokit, repo).tagCommit(tag);
-  if (!targetCommit) return { problem: `the release tag ${tag} does not exist` };
-  const { data: repository } = await octokit.rest.repos.get(repo);
-  const { data: head } = await octokit.rest.git.getRef({
-    ...repo,
-    ref: `heads/${repository.default_branch}`,
-  });
-  const [thenTree, nowTree] = await Promise.all([
-    tree(octokit, repo, targetCommit),
-    tree(octokit, repo, head.object.sha),
-  ]);
-  const [thenManifest, nowManifest] = await Promise.all([
-    readManifestAt(octokit, repo, state.manifest, tag),
-    readManifestAt(octokit, repo, state.manifest, head.object.sha),
-  ]);
-  if (!thenManifest) return { problem: `${tag} has no valid manifest at ${state.manifest}` };
-  const files = (manifest: typeof thenManifest | undefined) =>
-    manifest ? [state.manifest, ...referencedPaths(manifest, state.manifest)] : [state.manifest];
-  const pick = (paths: string[], entries: Map<string, ReleasedBlob>) =>
-    new Map(paths.flatMap((p) => (entries.has(p) ? [[p, entries.get(p)!.sha] as const] : [])));
-  const changes: FileChange[] = rollbackChanges(
-    pick(files(nowManifest), nowTree),
-    pick(files(thenManifest), thenTree),
-  );
-  const plan = planRevertPullRequest({
+  return openRollback(octokit, repo, {
     model: state.model,
+    manifest: state.manifest,
     from: state.version,
     to: state.baselineVersion,
-    tag,
     reason: `the canary of ${state.version} failed`,
-    changes,
-    requestedBy: undefined,
     link: evidence,
+    note: `Introduced in #${state.pr}; the failed analysis: ${evidence}`,
+    autoMerge,
   });
-  const pull = await openRevertPullRequest(
-    octokit,
-    repo,
-    { ...plan, body: `${plan.body}\n\nIntroduced in #${state.pr}; the failed analysis: ${evidence}` },
-    changes,
-    thenTree,
-  );
-  if (autoMerge) {
-    // rollback.mode: auto_merge. GitHub merges it once its required checks pass (auto-merge must be allowed in the repository).
-    await octokit.graphql(
-      'mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: SQUASH }) { clientMutationId } }',
-      { id: pull.nodeId },
-    );
-  }
-  return { url: pull.url };
 }
 
 async function tree(octokit: Octokit, repo: Repo, commit: string): Promise<Map<string, ReleasedBlob>> {

@@ -3,32 +3,13 @@ import type { CanaryState } from '../core/canary/state.js';
 import { readDeploymentPayload } from '../core/release/plan.js';
 import { readManifestAt } from './manifest.js';
 import { asOctokit } from './octokit.js';
-import type { Octokit } from '../io/github/octokit.js';
-import { parseSettings, SETTINGS_FILE, type Settings } from '../io/settings.js';
+import { settingsOrDefaults } from './settings.js';
 import { readCanaryState, writeCanaryState } from './canary-comment.js';
 
 /** The last stage's environment in the naming of `environment`: production for canary, <model>/production for <model>/canary. */
 export function lastStageEnvironment(environment: string, stage: string): string {
   const slash = environment.lastIndexOf('/');
   return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
-}
-
-/** The repository's .github/modelgate.yml at a commit; defaults when it is absent, and when it is broken (the pull-request check reports that). */
-async function readSettingsAt(
-  octokit: Octokit,
-  repo: { owner: string; repo: string },
-  ref: string,
-): Promise<Settings> {
-  try {
-    const { data } = await octokit.rest.repos.getContent({ ...repo, path: SETTINGS_FILE, ref });
-    const text =
-      !Array.isArray(data) && data.type === 'file' && 'content' in data
-        ? Buffer.from(data.content, 'base64').toString('utf8')
-        : undefined;
-    return parseSettings(text);
-  } catch {
-    return parseSettings(undefined);
-  }
 }
 
 /**
@@ -47,7 +28,7 @@ export async function startAnalysis(
   if (!payload) return; // not a modelgate deployment
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
-  const settings = await readSettingsAt(octokit, repo, deployment.sha);
+  const settings = await settingsOrDefaults(octokit, repo, deployment.sha);
   const productionStage = settings.stages.at(-1)!;
   const production =
     settings.environments[productionStage] ?? lastStageEnvironment(deployment.environment, productionStage);

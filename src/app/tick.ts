@@ -1,15 +1,16 @@
 import { decideCanary } from '../core/canary/decide.js';
 import { judgeAnalysis, judgeInterval, type CanaryPolicy, type MetricData } from '../core/canary/judge.js';
 import type { CanaryState } from '../core/canary/state.js';
-import { assignmentTag, parseRegistryTag } from '../core/registry/tag-names.js';
 import type { Octokit } from '../io/github/octokit.js';
-import { githubReleaseApi } from '../io/github/release-api.js';
 import { collectMetrics } from '../io/metrics/prometheus.js';
 import { readCanaryState, writeCanaryState } from './canary-comment.js';
 import type { AppConfig } from './config.js';
 import { readManifestAt } from './manifest.js';
 import { revertFailedCanary } from './revert.js';
-import { readDeploymentPayload } from '../core/release/plan.js';
+import { latestDeployments, pullRequestOf } from './canaries.js';
+import { completeCheckRun } from './check-run.js';
+import { deployStep } from './deploy.js';
+import { promoteCanary } from './promote.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -33,22 +34,12 @@ export async function tickRepository(
   config: AppConfig,
   now: Date = new Date(),
 ): Promise<number> {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({ ...repo, per_page: 50 });
-  const latest = new Map<string, (typeof deployments)[number]>();
-  for (const deployment of deployments) {
-    const payload = readDeploymentPayload(deployment.payload);
-    if (payload && !latest.has(payload.model)) latest.set(payload.model, deployment); // GitHub lists newest first
-  }
   let judged = 0;
-  for (const [model, deployment] of latest) {
-    const pulls = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-      ...repo,
-      commit_sha: deployment.sha,
-    });
-    const pr = pulls.data.find((p) => p.merged_at) ?? pulls.data[0];
-    if (!pr) continue;
-    const state = await readCanaryState(octokit, repo, pr.number, model);
-    if (!state || state.status !== 'running' || state.awaiting) continue;
+  for (const [model, deployment] of await latestDeployments(octokit, repo)) {
+    const pr = await pullRequestOf(octokit, repo, deployment.sha);
+    if (pr === undefined) continue;
+    const state = await readCanaryState(octokit, repo, pr, model);
+    if (!state || state.status !== 'running' || state.awaiting || state.paused) continue;
     const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
     const policy = manifest?.canary;
     if (!policy?.metrics?.length) continue;
@@ -112,87 +103,24 @@ export async function advanceAnalysis(
         ? { ...analysis, status: 'passed' as const, reason: `the interval ending ${interval.at} passed` }
         : analysis;
   const decision = decideCanary(policy, state.weight, step);
-  const api = githubReleaseApi(octokit, repo);
-  const checkRun = async (conclusion: 'success' | 'failure', title: string) => {
-    if (state.checkRunId)
-      await octokit.rest.checks.update({
-        ...repo,
-        check_run_id: state.checkRunId,
-        status: 'completed',
-        conclusion,
-        output: { title, summary: decision.reason },
-      });
-  };
-
-  // A tick that died after acting but before saving its state finds its own work on the next try.
-  const ownDeployment = async (environment: string, weight: number) => {
-    const { data: earlier } = await octokit.rest.repos.listDeployments({
-      ...repo,
-      environment,
-      ref: state.ref,
-      per_page: 20,
-    });
-    return earlier.find((d) => {
-      const p = readDeploymentPayload(d.payload);
-      return p?.version === state.version && p.weight === weight && p.trigger === state.trigger;
-    })?.id;
-  };
-  const deploy = async (environment: string, weight: number, description: string, production: boolean) =>
-    (await ownDeployment(environment, weight)) ??
-    (
-      await api.createDeployment({
-        ref: state.ref,
-        environment,
-        payload: {
-          model: state.model,
-          version: state.version,
-          weight,
-          manifest: state.manifest,
-          trigger: state.trigger,
-        },
-        description,
-        production,
-      })
-    ).id;
-
   if (decision.action === 'advance') {
-    state.awaiting = await deploy(
-      state.environment,
-      decision.weight,
-      `Shift ${state.model} ${state.version} to ${decision.weight}%`,
-      false,
-    );
-  } else if (decision.action === 'promote') {
-    const stage = state.productionStage ?? 'production';
-    const { data: refs } = await octokit.rest.git.listMatchingRefs({ ...repo, ref: `tags/${state.model}#` });
-    const numbered = refs.flatMap((r) => {
-      const t = parseRegistryTag(r.ref.replace(/^refs\/tags\//, ''));
-      return t &&
-        t.name === state.model &&
-        (t.action === 'assign' || t.action === 'unassign') &&
-        t.number !== undefined
-        ? [{ action: t.action, stage: t.stage, number: t.number }]
-        : [];
+    state.awaiting = await deployStep(octokit, repo, state, {
+      environment: state.environment,
+      weight: decision.weight,
+      description: `Shift ${state.model} ${state.version} to ${decision.weight}%`,
+      production: false,
     });
-    const highest = Math.max(0, ...numbered.map((t) => t.number));
-    // Already promoted by a tick that did not get to save: one of the latest production tags is on this commit.
-    const recent = numbered
-      .filter((t) => t.action === 'assign' && t.stage === stage)
-      .sort((x, y) => y.number - x.number)
-      .slice(0, 3);
-    let promoted = false;
-    for (const t of recent)
-      if ((await api.tagCommit(assignmentTag(state.model, stage, t.number))) === state.sha) promoted = true;
-    if (!promoted) {
-      await api.createTag(
-        assignmentTag(state.model, stage, highest + 1),
-        state.sha,
-        `Promote ${state.model} ${state.version} to ${stage}\n\nCanary passed every step (pull request #${state.pr}).\nTrigger: ${state.trigger}`,
-      );
-    }
-    await deploy(state.productionEnvironment, 100, `Promote ${state.model} ${state.version}`, true);
+  } else if (decision.action === 'promote') {
+    await promoteCanary(octokit, repo, state);
     state.status = 'promoted';
-    await checkRun('success', `${state.model} ${state.version} promoted`);
+    await completeCheckRun(
+      octokit,
+      repo,
+      state,
+      'success',
+      `${state.model} ${state.version} promoted`,
+      decision.reason,
+    );
   } else if (decision.action === 'rollback') {
     await octokit.rest.repos.createDeploymentStatus({
       ...repo,
@@ -204,7 +132,14 @@ export async function advanceAnalysis(
     const comment = `https://github.com/${repo.owner}/${repo.repo}/pull/${state.pr}`;
     const revert = await revertFailedCanary(octokit, repo, state, comment, autoMerge);
     if ('url' in revert) state.revertUrl = revert.url;
-    await checkRun('failure', `${state.model} ${state.version}: canary failed`);
+    await completeCheckRun(
+      octokit,
+      repo,
+      state,
+      'failure',
+      `${state.model} ${state.version}: canary failed`,
+      decision.reason,
+    );
   }
   await writeCanaryState(octokit, repo, state, policy);
   return true;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { planRevertPullRequest } from '../../src/core/rollback/revert-pr.js';
 import { runAction } from '../helpers/action.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { addRealModel } from '../helpers/models.js';
@@ -202,6 +203,46 @@ describe('the Action, command: release', () => {
     expect(github.deployments.at(-1)).toMatchObject({
       ref: 'gpt2@v1.0.0',
       payload: { version: '1.0.0', trigger: revert },
+    });
+    expect(github.violations).toEqual([]);
+  });
+
+  it('a merged /rollback pull request carries who asked into the stage tag and the deployment', async () => {
+    const { registry, github, after, release } = await mergedRelease();
+    expect((await release()).status).toBe(0);
+    const v1 = registry.git('rev-parse', 'HEAD~1');
+    registry.tag('gpt2@v1.0.0', { commit: v1 });
+    registry.git('revert', '--no-edit', 'HEAD');
+    const revert = registry.git('rev-parse', 'HEAD');
+    const comment = 'https://github.com/acme/models/pull/42#issuecomment-7';
+    const { body } = planRevertPullRequest({
+      model: 'gpt2',
+      from: '1.1.0',
+      to: '1.0.0',
+      tag: 'gpt2@v1.0.0',
+      reason: 'asked for 1.0.0',
+      changes: [{ path: 'models/gpt2/model.yaml', action: 'restore' }],
+      requestedBy: 'carol',
+      link: comment,
+    });
+    github.pulls.set(revert, [
+      {
+        number: 100,
+        title: 'Roll back gpt2 to 1.0.0',
+        merged_at: '2026-11-22T01:00:00Z',
+        user: { login: 'modelgate[bot]' },
+        body,
+      },
+    ]);
+    const rollback = await runAction(
+      registry.root,
+      { command: 'release', 'github-token': 'ghs_test' },
+      { eventName: 'push', event: { before: after, after: revert }, env: { GITHUB_API_URL: github.url } },
+    );
+    expect(rollback.status).toBe(0);
+    expect([...github.tagObjects.values()].at(-1)!.message).toContain(`Requested-by: carol ${comment}`);
+    expect(github.deployments.at(-1)).toMatchObject({
+      payload: { version: '1.0.0', requested_by: 'carol', request: comment },
     });
     expect(github.violations).toEqual([]);
   });

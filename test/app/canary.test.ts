@@ -1,40 +1,12 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { Probot, ProbotOctokit } from 'probot';
+import { Probot } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import modelgateApp from '../../src/app/index.js';
-import { decodeState } from '../../src/core/canary/state.js';
 import { tickRepository } from '../../src/app/tick.js';
 import type { Octokit } from '../../src/io/github/octokit.js';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { addRealModel } from '../helpers/models.js';
+import { liveCanary as liveCanaryAt, privateKey, testProbot } from '../helpers/canary-app.js';
 import { requestSeries, startPrometheus, T0, type RunningPrometheus } from '../helpers/prometheus.js';
-import { TempRegistry } from '../helpers/registry.js';
-import { fixturePath } from '../setup/fixture-packages.js';
-
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
-
-const CANARY = {
-  steps: [10, 100],
-  interval: '5m',
-  failure_limit: 0,
-  metrics: [
-    {
-      name: 'error_rate',
-      query:
-        'sum(rate(llm_requests_total{model="{{model}}",version="{{version}}",code=~"5.."}[1m])) / sum(rate(llm_requests_total{model="{{model}}",version="{{version}}"}[1m]))',
-      max: 0.03,
-      direction: 'increase',
-    },
-  ],
-};
 
 let prometheus: RunningPrometheus;
 beforeAll(async () => {
@@ -42,131 +14,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => prometheus?.stop());
 
-/** A Probot for tests: the fake GitHub as API, retries and throttling off, quiet. */
-function testProbot(baseUrl: string): Probot {
-  return new Probot({
-    appId: 1,
-    privateKey,
-    baseUrl,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    logLevel: 'fatal',
-  });
-}
-
-/** Loads modelgate into it, reading Prometheus and the clock the test controls. */
-function loadApp(probot: Probot, now: () => Date): Promise<void> {
-  return probot.load((app) =>
-    modelgateApp(app, { config: { prometheusUrl: prometheus.url, tickSeconds: 0 }, now }),
-  );
-}
-
-/** The real deployment_status example from @octokit/webhooks-examples, pointed at our deployment. */
-function deploymentStatus(deployment: {
-  id: number;
-  sha: string;
-  ref: string;
-  environment: string;
-  payload: object;
-}) {
-  const examples = JSON.parse(readFileSync(fixturePath.webhookExamples, 'utf8')) as {
-    name: string;
-    examples: any[];
-  }[];
-  const example = structuredClone(examples.find((e) => e.name === 'deployment_status')!.examples[0]);
-  Object.assign(example.deployment, deployment);
-  example.deployment_status.state = 'success';
-  example.repository.name = 'models';
-  example.repository.owner.login = 'acme';
-  example.repository.full_name = 'acme/models';
-  example.installation = { id: 1, node_id: 'I' };
-  return example;
-}
-
-/** gpt2 1.2.0 in production, `version` released from pull request #42 and live at 10 % on canary. */
-async function liveCanary(version: string, extra: Record<string, unknown> = {}) {
-  const registry = TempRegistry.create();
-  addRealModel(registry, 'gpt2', { version: '1.2.0', manifest: { canary: CANARY, ...extra } });
-  const v1 = registry.commit('gpt2 1.2.0');
-  registry.tag('gpt2@v1.2.0', { commit: v1, date: 1_760_000_000 });
-  registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
-  const manifest = parse(registry.read('models/gpt2/model.yaml')) as Record<string, any>;
-  registry.editJson('models/gpt2/generation_config.json', (c) => (c.temperature = 0.7));
-  registry.write('models/gpt2/model.yaml', stringify({ ...manifest, version }));
-  const v2 = registry.commit(`gpt2 ${version} (#42)`);
-  registry.tag(`gpt2@v${version}`, { commit: v2, date: 1_760_000_100 });
-  const github = await FakeGitHub.start({
-    onTag: (name, commit, message) => registry.tag(name, { commit, message }),
-  });
-  github.localRepo = registry.root;
-  github.seedBranch('main', v2, registry.git('rev-parse', `${v2}^{tree}`));
-  github.pulls.set(v2, [
-    { number: 42, title: `gpt2 ${version}`, merged_at: '2026-11-22T00:00:00Z', user: { login: 'alice' } },
-  ]);
-  github.deployments.push({
-    id: 1,
-    ref: 'gpt2@v1.2.0',
-    sha: v1,
-    environment: 'production',
-    payload: {
-      model: 'gpt2',
-      version: '1.2.0',
-      weight: 100,
-      manifest: 'models/gpt2/model.yaml',
-      trigger: v1,
-    },
-    description: '',
-    production_environment: true,
-  });
-  github.deployments.push({
-    id: 2,
-    ref: `gpt2@v${version}`,
-    sha: v2,
-    environment: 'canary',
-    payload: { model: 'gpt2', version, weight: 10, manifest: 'models/gpt2/model.yaml', trigger: v2 },
-    description: '',
-    production_environment: false,
-  });
-  const probot = testProbot(github.url);
-  let clock = new Date((T0 + 600) * 1000);
-  await loadApp(probot, () => clock);
-  const deliver = (deployment: { id: number; weight: number }) =>
-    probot.receive({
-      id: `d-${deployment.id}`,
-      name: 'deployment_status',
-      payload: deploymentStatus({
-        id: deployment.id,
-        sha: v2,
-        ref: `gpt2@v${version}`,
-        environment: 'canary',
-        payload: {
-          model: 'gpt2',
-          version,
-          weight: deployment.weight,
-          manifest: 'models/gpt2/model.yaml',
-          trigger: v2,
-        },
-      }),
-    } as any);
-  let octokit = (await probot.auth(1)) as unknown as Octokit;
-  const tick = (minutes: number, prometheusUrl = prometheus.url) => {
-    clock = new Date(clock.getTime() + minutes * 60_000);
-    return tickRepository(
-      octokit,
-      { owner: 'acme', repo: 'models' },
-      { prometheusUrl, tickSeconds: 0 },
-      clock,
-    );
-  };
-  /** A new app process: nothing carried over in memory. */
-  const restart = async () => {
-    const fresh = testProbot(github.url);
-    await loadApp(fresh, () => clock);
-    octokit = (await fresh.auth(1)) as unknown as Octokit;
-  };
-  const state = () =>
-    decodeState(github.comments.find((c) => c.body.startsWith('<!-- modelgate:canary:gpt2 -->'))!.body)!;
-  return { registry, github, deliver, tick, restart, state, v1, v2 };
-}
+const liveCanary = (version: string, extra: Record<string, unknown> = {}) =>
+  liveCanaryAt(version, prometheus.url, extra);
 
 describe('the canary app', () => {
   it("starts on the deployer's success status: one sticky report and a check run; a duplicate delivery changes nothing", async () => {

@@ -88,8 +88,16 @@ export class FakeGitHub {
   defaultBranch = 'main';
   readonly pulls = new Map<
     string,
-    { number: number; title: string; merged_at: string; user: { login: string } }[]
+    { number: number; title: string; merged_at: string; user: { login: string }; body?: string }[]
   >();
+  /** Role of each user on the repository (GET .../collaborators/{username}/permission); absent users get 404. */
+  readonly roles = new Map<string, 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin' | string>();
+  /** Members of each team, `org/slug` -> logins. */
+  readonly teams = new Map<string, Set<string>>();
+  /** Reactions the app added, per comment id. */
+  readonly reactions = new Map<number, Set<string>>();
+  /** Files each pull request changes (GET .../pulls/{pull_number}/files). */
+  readonly pullFiles = new Map<number, string[]>();
   private readonly failures: Failure[] = [];
   private server!: Server;
   url = '';
@@ -217,6 +225,12 @@ export class FakeGitHub {
       });
     }
     const params = decodeURIComponent(url.pathname).split('/');
+    if (template === '/orgs/{org}/teams/{team_slug}/memberships/{username}' && method === 'GET') {
+      const members = this.teams.get(`${params[2]}/${params[4]}`);
+      return members?.has(params[6]!)
+        ? send(200, { url: '', role: 'member', state: 'active' })
+        : send(404, { message: 'Not Found' });
+    }
     const route = `${method} ${template.replace('/repos/{owner}/{repo}', '')}`;
     const base = `${this.url}/repos/${this.owner}/${this.repo}`;
     switch (route) {
@@ -537,6 +551,53 @@ export class FakeGitHub {
         if (!comment) return send(404, { message: 'Not Found' });
         comment.body = body.body;
         return send(200, this.commentJson(comment));
+      }
+      case 'GET /collaborators/{username}/permission': {
+        const role = this.roles.get(params[5]!);
+        if (role === undefined) return send(404, { message: 'Not Found' });
+        // The legacy base role: maintain counts as write, triage as read, custom roles as read here.
+        const legacy: Record<string, string> = {
+          admin: 'admin',
+          maintain: 'write',
+          write: 'write',
+          none: 'none',
+        };
+        return send(200, {
+          permission: legacy[role] ?? 'read',
+          role_name: role,
+          user: { login: params[5], id: 1, type: 'User' },
+        });
+      }
+      case 'POST /issues/comments/{comment_id}/reactions': {
+        const id = Number(params[6]);
+        const existing = this.reactions.get(id) ?? new Set<string>();
+        this.reactions.set(id, existing);
+        const created = !existing.has(body.content);
+        existing.add(body.content);
+        return send(created ? 201 : 200, {
+          id: 1,
+          node_id: 'RE',
+          user: { login: 'modelgate[bot]', id: 2, type: 'Bot' },
+          content: body.content,
+          created_at: '2026-11-22T00:00:00Z',
+        });
+      }
+      case 'GET /pulls/{pull_number}/files': {
+        const files = this.pullFiles.get(Number(params[5])) ?? [];
+        return send(
+          200,
+          files.map((filename) => ({
+            sha: '0'.repeat(40),
+            filename,
+            status: 'modified',
+            additions: 1,
+            deletions: 1,
+            changes: 2,
+            blob_url: '',
+            raw_url: '',
+            contents_url: '',
+          })),
+        );
       }
       case 'GET /commits/{commit_sha}/pulls':
         return send(

@@ -1,5 +1,12 @@
 import type { IntervalResult } from './judge.js';
 
+/** Who steered a canary by hand, when, and the comment that asked. */
+export interface Steer {
+  by: string;
+  at: string;
+  link: string;
+}
+
 /** A running (or finished) canary analysis, as the app keeps it: in the sticky pull-request comment, nowhere else. */
 export interface CanaryState {
   v: 1;
@@ -24,9 +31,13 @@ export interface CanaryState {
   /** The next step's deployment, created and not yet reported live by the deployer. */
   awaiting?: number;
   intervals: IntervalResult[];
-  status: 'running' | 'promoted' | 'failed';
+  status: 'running' | 'promoted' | 'failed' | 'aborted';
   checkRunId?: number;
   revertUrl?: string;
+  /** Set by `/canary pause`: no interval is judged until `/canary resume`. */
+  paused?: Steer;
+  /** Who ended the canary by hand (`/promote`, `/canary abort`, `/rollback`). */
+  endedBy?: Steer;
 }
 
 const STATE = /<!-- modelgate-state:([A-Za-z0-9_-]+) -->/;

@@ -1,3 +1,4 @@
+import type { RollbackRequester } from '../rollback/revert-pr.js';
 import semver from 'semver';
 import type { MetricSeries } from '../eval/results.js';
 import type { Finding } from '../findings.js';
@@ -29,7 +30,14 @@ export interface ReleaseContext {
   /** The pushed (merge) commit: recorded in every tag and deployment, so a re-run finds its own work. */
   trigger: string;
   actor?: string;
-  pullRequest?: { number: number; title: string; url: string; author?: string };
+  pullRequest?: {
+    number: number;
+    title: string;
+    url: string;
+    author?: string;
+    /** Who asked for it with a ChatOps command (a rollback pull request says so). */
+    requester?: RollbackRequester;
+  };
   stages: readonly string[];
   environments: Readonly<Record<string, string>>;
   /** Several models in one repository: environments are `<model>/<stage>`. */
@@ -50,6 +58,9 @@ export interface DeploymentPayload {
   weight: number;
   manifest: string;
   trigger: string;
+  /** Set when a person asked for the deployment with a ChatOps command: their login and the comment's URL. */
+  requested_by?: string;
+  request?: string;
 }
 
 export type ReleaseStep =
@@ -172,6 +183,12 @@ export function planRelease(
       weight: manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT,
       manifest: manifestFile,
       trigger: context.trigger,
+      ...(context.pullRequest?.requester
+        ? {
+            requested_by: context.pullRequest.requester.by,
+            ...(context.pullRequest.requester.link ? { request: context.pullRequest.requester.link } : {}),
+          }
+        : {}),
     };
     steps.push({
       kind: 'deployment',
@@ -195,6 +212,8 @@ function provenance(candidate: ReleaseCandidate, context: ReleaseContext): strin
   if (context.actor) lines.push(`Merged-by: ${context.actor}`);
   if (context.pullRequest)
     lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
+  const requester = context.pullRequest?.requester;
+  if (requester) lines.push(`Requested-by: ${requester.by}${requester.link ? ` ${requester.link}` : ''}`);
   lines.push(triggerLine(context.trigger));
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+import { rollbackRequester, type RollbackRequester } from '../../core/rollback/revert-pr.js';
 import { statusOf, type Octokit } from './octokit.js';
 
 /** The GitHub calls a release needs, and nothing else: a narrow surface that tests can fake. */
@@ -19,7 +20,9 @@ export interface ReleaseApi {
   /** The pull request a merge commit came from, if any. */
   pullRequestFor(
     commit: string,
-  ): Promise<{ number: number; title: string; url: string; author?: string } | undefined>;
+  ): Promise<
+    { number: number; title: string; url: string; author?: string; requester?: RollbackRequester } | undefined
+  >;
 }
 
 /** ReleaseApi over the GitHub REST API. */
@@ -95,6 +98,7 @@ export function githubReleaseApi(octokit: Octokit, repo: { owner: string; repo: 
           title: merged.title,
           url: merged.html_url,
           author: merged.user?.login,
+          requester: rollbackRequester(merged.body),
         }
       );
     },

@@ -1,0 +1,36 @@
+import type { CanaryState } from '../core/canary/state.js';
+import { readDeploymentPayload } from '../core/release/plan.js';
+import type { Octokit } from '../io/github/octokit.js';
+import { readCanaryComment } from './canary-comment.js';
+
+type Repo = { owner: string; repo: string };
+type Deployment = Awaited<ReturnType<Octokit['rest']['repos']['listDeployments']>>['data'][number];
+
+/** The newest modelgate deployment of each model (from the repository's 50 newest deployments). */
+export async function latestDeployments(octokit: Octokit, repo: Repo): Promise<Map<string, Deployment>> {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({ ...repo, per_page: 50 });
+  const latest = new Map<string, Deployment>();
+  for (const deployment of deployments) {
+    const payload = readDeploymentPayload(deployment.payload);
+    if (payload && !latest.has(payload.model)) latest.set(payload.model, deployment); // GitHub lists newest first
+  }
+  return latest;
+}
+
+/** The pull request a release commit came from (the merged one, if several). */
+export async function pullRequestOf(octokit: Octokit, repo: Repo, sha: string): Promise<number | undefined> {
+  const pulls = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha });
+  return (pulls.data.find((p) => p.merged_at) ?? pulls.data[0])?.number;
+}
+
+/** The canary of a model's newest deployment: its state and report comment, when the app has one. */
+export async function findCanary(
+  octokit: Octokit,
+  repo: Repo,
+  model: string,
+): Promise<{ state: CanaryState; url: string } | undefined> {
+  const deployment = (await latestDeployments(octokit, repo)).get(model);
+  if (!deployment) return undefined;
+  const pr = await pullRequestOf(octokit, repo, deployment.sha);
+  return pr === undefined ? undefined : readCanaryComment(octokit, repo, pr, model);
+}

@@ -1,0 +1,129 @@
+import type { CanaryAction } from '../../core/chatops/command.js';
+import type { CanaryState, Steer } from '../../core/canary/state.js';
+import type { Octokit } from '../../io/github/octokit.js';
+import { writeCanaryState } from '../canary-comment.js';
+import { findCanary } from '../canaries.js';
+import { completeCheckRun } from '../check-run.js';
+import { readManifestAt } from '../manifest.js';
+import { promoteCanary } from '../promote.js';
+
+type Repo = { owner: string; repo: string };
+
+const describe = (s: CanaryState) => `**${s.model} ${s.version}**`;
+const environmentUrl = (repo: Repo, environment: string) =>
+  `https://github.com/${repo.owner}/${repo.repo}/deployments/${encodeURIComponent(environment)}`;
+
+/** Saves a state changed by a command, with the report it implies (the policy is the release's manifest's). */
+export async function saveCanary(octokit: Octokit, repo: Repo, state: CanaryState): Promise<string> {
+  const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
+  return writeCanaryState(octokit, repo, state, manifest?.canary ?? {});
+}
+
+function statusLine(state: CanaryState): string {
+  const judged = state.intervals.length;
+  const last = state.intervals.at(-1);
+  const where =
+    state.status === 'running'
+      ? `running at ${state.weight}% of traffic${state.paused ? `, paused by @${state.paused.by}` : ''}${state.awaiting ? ', waiting for the deployer to shift to the next step' : ''}`
+      : state.status === 'promoted'
+        ? `promoted${state.endedBy ? ` by @${state.endedBy.by}` : ''}`
+        : state.status === 'aborted'
+          ? `aborted${state.endedBy ? ` by @${state.endedBy.by}` : ''}`
+          : 'failed';
+  return `${describe(state)} canary: ${where}; ${judged} interval${judged === 1 ? '' : 's'} judged${last ? `, the last ${last.verdict}` : ''}${state.baselineVersion ? `; baseline ${state.baselineVersion}` : ''}.`;
+}
+
+/**
+ * Stops a running canary: the deployer is told (failure status on the live
+ * step and on a step it was asked to shift to), the check run is cancelled,
+ * the report says who stopped it.
+ */
+export async function abortCanary(
+  octokit: Octokit,
+  repo: Repo,
+  state: CanaryState,
+  steer: Steer,
+): Promise<void> {
+  for (const id of [state.deploymentId, ...(state.awaiting ? [state.awaiting] : [])]) {
+    await octokit.rest.repos.createDeploymentStatus({
+      ...repo,
+      deployment_id: id,
+      state: 'failure',
+      description: `canary aborted by @${steer.by}`.slice(0, 140),
+      log_url: steer.link,
+    });
+  }
+  state.status = 'aborted';
+  state.endedBy = steer;
+  state.paused = undefined;
+  await completeCheckRun(
+    octokit,
+    repo,
+    state,
+    'cancelled',
+    `${state.model} ${state.version}: canary aborted`,
+    `Aborted by @${steer.by}: ${steer.link}`,
+  );
+}
+
+/** `/canary status|pause|resume|abort`: the reply says what happened. */
+export async function canaryCommand(
+  octokit: Octokit,
+  repo: Repo,
+  model: string,
+  action: CanaryAction,
+  steer: Steer,
+): Promise<string> {
+  const found = await findCanary(octokit, repo, model);
+  if (!found)
+    return `no canary analysis of **${model}** is recorded: its newest deployment has no canary report. The app starts one when the deployer reports a canary deployment live.`;
+  const { state, url } = found;
+  const report = `The report: ${url}`;
+  if (action === 'status') return `${statusLine(state)} ${report}`;
+  if (state.status !== 'running') return `nothing to ${action}: ${statusLine(state)} ${report}`;
+  switch (action) {
+    case 'pause':
+      if (state.paused) return `already paused by @${state.paused.by}. ${report}`;
+      state.paused = steer;
+      await saveCanary(octokit, repo, state);
+      return `paused the canary of ${describe(state)}: traffic stays at ${state.weight}% and no interval is judged until \`/canary resume\`. ${report}`;
+    case 'resume':
+      if (!state.paused) return `the canary of ${describe(state)} is not paused. ${report}`;
+      state.paused = undefined;
+      state.stepStartedAt = steer.at; // the next interval is judged on traffic after the pause
+      await saveCanary(octokit, repo, state);
+      return `resumed the canary of ${describe(state)}: the next interval ends one interval from now. ${report}`;
+    case 'abort':
+      await abortCanary(octokit, repo, state, steer);
+      await saveCanary(octokit, repo, state);
+      return `aborted the canary of ${describe(state)}: the deployer was told (failure status on the canary deployment) and the check run is cancelled. \`/rollback ${model}\` restores the files of the last good release. ${report}`;
+  }
+}
+
+/** `/promote`: the remaining steps are skipped; the stage tag and production deployment record who asked. */
+export async function promoteCommand(
+  octokit: Octokit,
+  repo: Repo,
+  model: string,
+  steer: Steer,
+): Promise<string> {
+  const found = await findCanary(octokit, repo, model);
+  if (!found)
+    return `no canary of **${model}** is running, so there is nothing to promote here. A released version is promoted with \`modelgate promote\`.`;
+  const { state, url } = found;
+  if (state.status !== 'running') return `nothing to promote: ${statusLine(state)} ${url}`;
+  const { tag, deploymentId } = await promoteCanary(octokit, repo, state, steer);
+  state.status = 'promoted';
+  state.endedBy = steer;
+  state.paused = undefined;
+  await completeCheckRun(
+    octokit,
+    repo,
+    state,
+    'success',
+    `${state.model} ${state.version} promoted by @${steer.by}`,
+    `Promoted with /promote before every step had passed: ${steer.link}`,
+  );
+  await saveCanary(octokit, repo, state);
+  return `promoted ${describe(state)} to ${state.productionEnvironment}: tag \`${tag}\`, deployment ${deploymentId} (${environmentUrl(repo, state.productionEnvironment)}). The report: ${url}`;
+}

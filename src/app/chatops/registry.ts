@@ -1,0 +1,110 @@
+import picomatch from 'picomatch';
+import type { Manifest } from '../../core/manifest/schema.js';
+import { readRegistry, type ModelRegistry, type TagRecord } from '../../core/registry/state.js';
+import { parseRegistryTag } from '../../core/registry/tag-names.js';
+import type { Octokit } from '../../io/github/octokit.js';
+import { readManifestAt } from '../manifest.js';
+
+type Repo = { owner: string; repo: string };
+export interface TagRef {
+  name: string;
+  object: { sha: string; type: string };
+}
+
+/** Every tag of the repository, as refs (GitHub answers matching-refs in one response; nothing peeled yet). */
+export async function tagRefs(octokit: Octokit, repo: Repo): Promise<TagRef[]> {
+  const { data: refs } = await octokit.rest.git.listMatchingRefs({ ...repo, ref: 'tags/' });
+  return refs.map((r) => ({ name: r.ref.replace(/^refs\/tags\//, ''), object: r.object }));
+}
+
+/** The models that have at least one registered version, sorted. */
+export function registeredModels(refs: readonly TagRef[]): string[] {
+  const names = new Set<string>();
+  for (const ref of refs) {
+    const tag = parseRegistryTag(ref.name);
+    if (tag?.action === 'register') names.add(tag.name);
+  }
+  return [...names].sort();
+}
+
+/**
+ * One model's registry from its tags, read through the API: annotated tags
+ * are peeled to their commit (and give their tagger date); lightweight ones
+ * count as undated, which GTO's numbered stage tags order anyway.
+ */
+export async function modelRegistry(
+  octokit: Octokit,
+  repo: Repo,
+  refs: readonly TagRef[],
+  model: string,
+): Promise<ModelRegistry | undefined> {
+  const own = refs.filter((r) => parseRegistryTag(r.name)?.name === model);
+  const records = await Promise.all(
+    own.map(async (ref): Promise<TagRecord> => {
+      if (ref.object.type !== 'tag') return { name: ref.name, commit: ref.object.sha, date: 0 };
+      const { data } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
+      return {
+        name: ref.name,
+        commit: data.object.sha,
+        date: Math.floor(Date.parse(data.tagger.date) / 1000) || 0,
+        tagger: { name: data.tagger.name, email: data.tagger.email },
+        message: data.message,
+      };
+    }),
+  );
+  return readRegistry(records).get(model);
+}
+
+/** Paths of the manifests at a commit: its tree, matched against the manifest globs. */
+export async function manifestPaths(
+  octokit: Octokit,
+  repo: Repo,
+  commit: string,
+  globs: readonly string[],
+): Promise<string[]> {
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: commit, recursive: 'true' });
+  const match = picomatch([...globs], { dot: false });
+  return data.tree.flatMap((e) => (e.type === 'blob' && e.path && match(e.path) ? [e.path] : [])).sort();
+}
+
+const folderOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
+
+/**
+ * The manifest of `model` at a commit. Manifests in a folder named like the
+ * model are read first (the usual layout), then the rest until one matches.
+ */
+export async function findManifest(
+  octokit: Octokit,
+  repo: Repo,
+  commit: string,
+  paths: readonly string[],
+  model: string,
+): Promise<{ path: string; manifest: Manifest } | undefined> {
+  const leaf = model.split('/').at(-1)!;
+  const likely = (p: string) => folderOf(p).endsWith(`/${leaf}/`) || folderOf(p) === `${leaf}/`;
+  const ordered = [...paths.filter(likely), ...paths.filter((p) => !likely(p))];
+  for (const path of ordered) {
+    const manifest = await readManifestAt(octokit, repo, path, commit);
+    if (manifest?.name === model) return { path, manifest };
+  }
+  return undefined;
+}
+
+/** The models whose folders a pull request changes (a manifest's folder holds its artifacts). */
+export async function touchedModels(
+  octokit: Octokit,
+  repo: Repo,
+  pullNumber: number,
+  commit: string,
+  paths: readonly string[],
+): Promise<string[]> {
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
+  const changed = files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]);
+  const touched = paths.filter((p) => changed.some((file) => file.startsWith(folderOf(p))));
+  const names = await Promise.all(touched.map((p) => readManifestAt(octokit, repo, p, commit)));
+  return [...new Set(names.flatMap((m) => (m ? [m.name] : [])))].sort();
+}

@@ -1,0 +1,91 @@
+import type { Steer } from '../../core/canary/state.js';
+import { inert } from '../../core/chatops/reply.js';
+import { rollbackTarget } from '../../core/rollback/plan.js';
+import type { Octokit } from '../../io/github/octokit.js';
+import type { Settings } from '../../io/settings.js';
+import { findCanary } from '../canaries.js';
+import { openRollback, rollbackFiles } from '../revert.js';
+import { abortCanary, saveCanary } from './canary.js';
+import { findManifest, manifestPaths, modelRegistry, type TagRef } from './registry.js';
+
+type Repo = { owner: string; repo: string };
+
+/**
+ * `/rollback [model] [to <version>] [--plan]`: works out the target (the
+ * version asked for, or the last good release before the one on the default
+ * branch), then either describes the change or aborts a running canary of the
+ * model and opens (or finds) the revert pull request.
+ */
+export async function rollbackCommand(
+  octokit: Octokit,
+  repo: Repo,
+  request: {
+    model: string;
+    to?: string;
+    plan: boolean;
+    settings: Settings;
+    defaultBranch: string;
+    refs: readonly TagRef[];
+    steer: Steer;
+  },
+): Promise<string> {
+  const { model, settings, defaultBranch, steer } = request;
+  const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${defaultBranch}` });
+  const head = ref.object.sha;
+  const found = await findManifest(
+    octokit,
+    repo,
+    head,
+    await manifestPaths(octokit, repo, head, settings.manifests),
+    model,
+  );
+  if (!found)
+    return `there is no manifest of **${model}** on ${inert(defaultBranch)}: a removed model is restored with git, not a rollback.`;
+  const registry = await modelRegistry(octokit, repo, request.refs, model);
+  if (!registry) return `**${model}** has no released version.`;
+  const target = rollbackTarget(registry, found.manifest.version, settings.stages, request.to);
+  if (!target.ok) return `nothing was done: ${inert(target.reason, 300)}. ${target.fix}`;
+  const to = target.version.version;
+  const files = await rollbackFiles(octokit, repo, found.path, target.version.tag, head);
+  if ('problem' in files) return `nothing was done: ${inert(files.problem, 300)}.`;
+  if (!files.changes.length)
+    return `nothing to roll back: the files of **${model}** on ${inert(defaultBranch)} already match \`${target.version.tag}\`.`;
+  const table = [
+    '| file | change |',
+    '|---|---|',
+    ...files.changes.map(
+      (c) =>
+        `| \`${c.path.replaceAll('`', '')}\` | ${c.action === 'restore' ? `restored from \`${target.version.tag}\`` : 'removed'} |`,
+    ),
+  ].join('\n');
+  const what = `**${model}** from ${found.manifest.version} to **${to}** (${inert(target.reason, 200)})`;
+  if (request.plan)
+    return `\`--plan\`: a rollback would take ${what} and change:\n\n${table}\n\nNothing was done.`;
+
+  // A rollback supersedes a canary of the model that is still running.
+  const canary = await findCanary(octokit, repo, model);
+  const running = canary?.state.status === 'running' ? canary.state : undefined;
+  if (running) {
+    await abortCanary(octokit, repo, running, steer);
+    await saveCanary(octokit, repo, running); // saved before the pull request: a failure there must not undo the abort
+  }
+  const pull = await openRollback(octokit, repo, {
+    model,
+    manifest: found.path,
+    from: found.manifest.version,
+    to,
+    reason: target.reason,
+    requestedBy: steer.by,
+    link: steer.link,
+    autoMerge: found.manifest.rollback?.mode === 'auto_merge',
+  });
+  if ('problem' in pull) return `nothing was done: ${inert(pull.problem, 300)}.`;
+  if (running) {
+    running.revertUrl = pull.url;
+    await saveCanary(octokit, repo, running);
+  }
+  const aborted = running ? ` The canary of ${running.version} was aborted first.` : '';
+  return pull.created
+    ? `opened ${pull.url} to roll back ${what}.${aborted}\n\n${table}`
+    : `a rollback of **${model}** to ${to} is already open: ${pull.url}.${aborted}`;
+}
