@@ -58,7 +58,22 @@ async function mergedRelease() {
         env: { GITHUB_API_URL: github.url, GITHUB_SHA: after },
       },
     );
-  return { registry, github, before, after, release };
+  /** Releases 1.1.0, tags 1.0.0 on the commit before, and reverts the merge: the push a rollback makes. */
+  const revertMerge = async () => {
+    expect((await release()).status).toBe(0);
+    const v1 = registry.git('rev-parse', 'HEAD~1');
+    registry.tag('gpt2@v1.0.0', { commit: v1 });
+    registry.git('revert', '--no-edit', 'HEAD');
+    const revert = registry.git('rev-parse', 'HEAD');
+    const releaseRevert = () =>
+      runAction(
+        registry.root,
+        { command: 'release', 'github-token': 'ghs_test' },
+        { eventName: 'push', event: { before: after, after: revert }, env: { GITHUB_API_URL: github.url } },
+      );
+    return { v1, revert, releaseRevert };
+  };
+  return { registry, github, before, after, release, revertMerge };
 }
 
 const RELEASE_WRITES = [
@@ -175,22 +190,9 @@ describe('the Action, command: release', () => {
   });
 
   it('a merge that restores a released version assigns and deploys it again, with no new version tag', async () => {
-    const { registry, github, after, release } = await mergedRelease();
-    expect((await release()).status).toBe(0);
-    const v1 = registry.git('rev-parse', 'HEAD~1');
-    registry.tag('gpt2@v1.0.0', { commit: v1 });
-    registry.git('revert', '--no-edit', 'HEAD');
-    const revert = registry.git('rev-parse', 'HEAD');
-    const rollback = await runAction(
-      registry.root,
-      { command: 'release', 'github-token': 'ghs_test' },
-      {
-        eventName: 'push',
-        event: { before: after, after: revert },
-        env: { GITHUB_API_URL: github.url },
-      },
-    );
-    expect(rollback.status).toBe(0);
+    const { github, revertMerge } = await mergedRelease();
+    const { v1, revert, releaseRevert } = await revertMerge();
+    expect((await releaseRevert()).status).toBe(0);
     expect(github.writes().slice(RELEASE_WRITES.length)).toEqual([
       'POST /repos/{owner}/{repo}/git/tags',
       'POST /repos/{owner}/{repo}/git/refs',
@@ -208,12 +210,8 @@ describe('the Action, command: release', () => {
   });
 
   it('a merged /rollback pull request carries who asked into the stage tag and the deployment', async () => {
-    const { registry, github, after, release } = await mergedRelease();
-    expect((await release()).status).toBe(0);
-    const v1 = registry.git('rev-parse', 'HEAD~1');
-    registry.tag('gpt2@v1.0.0', { commit: v1 });
-    registry.git('revert', '--no-edit', 'HEAD');
-    const revert = registry.git('rev-parse', 'HEAD');
+    const { github, revertMerge } = await mergedRelease();
+    const { revert, releaseRevert } = await revertMerge();
     const comment = 'https://github.com/acme/models/pull/42#issuecomment-7';
     const { body } = planRevertPullRequest({
       model: 'gpt2',
@@ -234,11 +232,7 @@ describe('the Action, command: release', () => {
         body,
       },
     ]);
-    const rollback = await runAction(
-      registry.root,
-      { command: 'release', 'github-token': 'ghs_test' },
-      { eventName: 'push', event: { before: after, after: revert }, env: { GITHUB_API_URL: github.url } },
-    );
+    const rollback = await releaseRevert();
     expect(rollback.status).toBe(0);
     expect([...github.tagObjects.values()].at(-1)!.message).toContain(`Requested-by: carol ${comment}`);
     expect(github.deployments.at(-1)).toMatchObject({

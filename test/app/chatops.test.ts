@@ -337,6 +337,29 @@ describe('ChatOps: the commands', () => {
     expect(github.violations).toEqual([]);
   });
 
+  it('/canary pause asks GitHub for exactly what it needs, and writes only the reaction, the state and the reply', async () => {
+    const { github, say } = await chatops();
+    github.roles.set('alice', 'write');
+    const { requests } = await say('/canary pause');
+    expect(requests).toEqual([
+      'GET /repos/{owner}/{repo}/contents/{path}', // .github/modelgate.yml on main
+      'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', // the claim
+      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+      'GET /repos/{owner}/{repo}/git/matching-refs/{ref}', // registered models
+      'GET /repos/{owner}/{repo}/git/ref/{ref}', // which models the pull request touches: main's tree,
+      'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', // its files,
+      'GET /repos/{owner}/{repo}/contents/{path}', // and the touched manifest
+      'GET /repos/{owner}/{repo}/deployments', // the canary: the model's newest deployment,
+      'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', // its pull request,
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', // its report
+      'GET /repos/{owner}/{repo}/contents/{path}', // the policy, for the report
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', // the state
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', // the reply
+    ]);
+  });
+
   it('/rollback enables auto-merge with rollback.mode: auto_merge', async () => {
     const { github, say } = await chatops({ rollback: { mode: 'auto_merge' } });
     github.roles.set('alice', 'write');

@@ -274,7 +274,10 @@ export class FakeGitHub {
         const path = params.slice(5).join('/');
         const ref = url.searchParams.get('ref') ?? 'HEAD';
         try {
-          const content = execFileSync('git', ['show', `${ref}:${path}`], { cwd: this.localRepo });
+          const content = execFileSync('git', ['show', `${ref}:${path}`], {
+            cwd: this.localRepo,
+            stdio: ['ignore', 'pipe', 'ignore'],
+          });
           return send(200, {
             type: 'file',
             encoding: 'base64',

@@ -53,16 +53,28 @@ export async function abortCanary(
       log_url: steer.link,
     });
   }
-  state.status = 'aborted';
+  await endCanary(octokit, repo, state, steer, 'aborted', `Aborted by @${steer.by}: ${steer.link}`);
+}
+
+/** Ends a canary by hand: the state says who, the check run how. */
+async function endCanary(
+  octokit: Octokit,
+  repo: Repo,
+  state: CanaryState,
+  steer: Steer,
+  status: 'aborted' | 'promoted',
+  summary: string,
+): Promise<void> {
+  state.status = status;
   state.endedBy = steer;
   state.paused = undefined;
   await completeCheckRun(
     octokit,
     repo,
     state,
-    'cancelled',
-    `${state.model} ${state.version}: canary aborted`,
-    `Aborted by @${steer.by}: ${steer.link}`,
+    status === 'promoted' ? 'success' : 'cancelled',
+    `${state.model} ${state.version}: ${status} by @${steer.by}`,
+    summary,
   );
 }
 
@@ -113,15 +125,12 @@ export async function promoteCommand(
   const { state, url } = found;
   if (state.status !== 'running') return `nothing to promote: ${statusLine(state)} ${url}`;
   const { tag, deploymentId } = await promoteCanary(octokit, repo, state, steer);
-  state.status = 'promoted';
-  state.endedBy = steer;
-  state.paused = undefined;
-  await completeCheckRun(
+  await endCanary(
     octokit,
     repo,
     state,
-    'success',
-    `${state.model} ${state.version} promoted by @${steer.by}`,
+    steer,
+    'promoted',
     `Promoted with /promote before every step had passed: ${steer.link}`,
   );
   await saveCanary(octokit, repo, state);
