@@ -60410,17 +60410,29 @@ function findSticky(comments, marker) {
 }
 
 /**
+ * The first comment on an issue or pull request that carries `marker`, read
+ * page by page and no further than needed: the sticky comments come early,
+ * long ChatOps conversations after them.
+ */
+async function findStickyComment(octokit, repo, issueNumber, marker) {
+    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+        ...repo,
+        issue_number: issueNumber,
+        per_page: 100,
+    })) {
+        const found = findSticky(page.data, marker);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/**
  * Creates or updates the one comment that carries `marker` on an issue or
  * pull request: never a second one. Unchanged text is not written again.
  */
 async function upsertStickyComment(octokit, repo, issueNumber, marker, markdown) {
     const body = stickyBody(marker, markdown);
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-        ...repo,
-        issue_number: issueNumber,
-        per_page: 100,
-    });
-    const existing = findSticky(comments, marker);
+    const existing = await findStickyComment(octokit, repo, issueNumber, marker);
     if (!existing) {
         const created = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
         return { action: 'created', url: created.data.html_url };

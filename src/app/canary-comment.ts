@@ -2,9 +2,9 @@ import { judgeAnalysis, type AnalysisState } from '../core/canary/judge.js';
 import { decideCanary } from '../core/canary/decide.js';
 import { encodeState, decodeState, type CanaryState, type Steer } from '../core/canary/state.js';
 import { canaryMarkdown } from '../core/report/canary.js';
-import { findSticky, stickyMarker } from '../core/report/sticky.js';
+import { stickyMarker } from '../core/report/sticky.js';
 import type { CanaryPolicy } from '../core/canary/judge.js';
-import { upsertStickyComment } from '../io/github/comments.js';
+import { findStickyComment, upsertStickyComment } from '../io/github/comments.js';
 import type { Octokit } from '../io/github/octokit.js';
 
 /** The canary comment of a model on a pull request: its state, if any. */
@@ -24,12 +24,7 @@ export async function readCanaryComment(
   pr: number,
   model: string,
 ): Promise<{ state: CanaryState; url: string } | undefined> {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    ...repo,
-    issue_number: pr,
-    per_page: 100,
-  });
-  const sticky = findSticky(comments, stickyMarker('canary', model));
+  const sticky = await findStickyComment(octokit, repo, pr, stickyMarker('canary', model));
   const state = sticky?.body ? decodeState(sticky.body) : undefined;
   return state && sticky ? { state, url: sticky.html_url } : undefined;
 }

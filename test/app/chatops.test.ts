@@ -500,6 +500,18 @@ describe('ChatOps: the commands', () => {
     expect(github.pullRequests).toEqual([]);
   });
 
+  it('settings GitHub cannot serve right now refuse the command with the reason; the next comment works', async () => {
+    const { github, say } = await chatops();
+    github.roles.set('alice', 'write');
+    github.fail('GET', '/repos/{owner}/{repo}/contents/{path}', 502);
+    const { requests, replies } = await say('/canary pause');
+    expect(requests).not.toContain('GET /repos/{owner}/{repo}/collaborators/{username}/permission');
+    expect(replies[0]).toContain(
+      'nothing was done: .github/modelgate.yml could not be read from GitHub (fake failure 502',
+    );
+    expect((await say('/canary pause')).replies[0]).toContain('paused the canary');
+  });
+
   it('a GitHub failure while acting is reported in the reply, and the command can be repeated to finish', async () => {
     const { github, say } = await chatops();
     github.roles.set('alice', 'write');

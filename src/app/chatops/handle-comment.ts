@@ -14,6 +14,8 @@ import { rollbackCommand } from './rollback.js';
 
 type Repo = { owner: string; repo: string };
 type Targeted = Extract<Command, { name: 'rollback' | 'promote' | 'canary' }>;
+/** The settings on the default branch: read, invalid, or not readable right now (GitHub failed). */
+type Loaded = { settings: Settings } | { problem: string } | { unreadable: string };
 
 /**
  * issue_comment.created: a command on the first line of a new comment. The
@@ -33,7 +35,9 @@ export async function handleComment(
 
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
-  const loaded = await loadSettingsAt(octokit, repo, repository.default_branch);
+  const loaded: Loaded = await loadSettingsAt(octokit, repo, repository.default_branch).catch(
+    (error: unknown) => ({ unreadable: error instanceof Error ? error.message : String(error) }),
+  );
   if (
     command.name === 'unknown' &&
     'settings' in loaded &&
@@ -78,7 +82,7 @@ async function answer(
   repo: Repo,
   command: Command,
   asked: {
-    settings: { settings: Settings } | { problem: string };
+    settings: Loaded;
     bot: boolean;
     login: string;
     pullRequest?: number;
@@ -88,6 +92,8 @@ async function answer(
 ): Promise<string> {
   if (asked.bot)
     return 'comments by bots (modelgate included) are not acted on: a person has to ask. Nothing was done.';
+  if ('unreadable' in asked.settings)
+    return `nothing was done: ${SETTINGS_FILE} could not be read from GitHub (${inert(asked.settings.unreadable, 200)}), so who may act cannot be known. Comment the command again.`;
   if ('problem' in asked.settings)
     return `nothing was done: ${SETTINGS_FILE} on ${inert(asked.defaultBranch)} is invalid (${inert(asked.settings.problem, 300)}), so who may act cannot be known. Fix the file first.`;
   const { settings } = asked.settings;

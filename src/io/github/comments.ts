@@ -2,6 +2,28 @@ import { findSticky, stickyBody } from '../../core/report/sticky.js';
 import type { Octokit } from './octokit.js';
 
 /**
+ * The first comment on an issue or pull request that carries `marker`, read
+ * page by page and no further than needed: the sticky comments come early,
+ * long ChatOps conversations after them.
+ */
+export async function findStickyComment(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  issueNumber: number,
+  marker: string,
+): Promise<{ id: number; body?: string; html_url: string } | undefined> {
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) {
+    const found = findSticky(page.data, marker);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
  * Creates or updates the one comment that carries `marker` on an issue or
  * pull request: never a second one. Unchanged text is not written again.
  */
@@ -13,12 +35,7 @@ export async function upsertStickyComment(
   markdown: string,
 ): Promise<{ action: 'created' | 'updated' | 'unchanged'; url: string }> {
   const body = stickyBody(marker, markdown);
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    ...repo,
-    issue_number: issueNumber,
-    per_page: 100,
-  });
-  const existing = findSticky(comments, marker);
+  const existing = await findStickyComment(octokit, repo, issueNumber, marker);
   if (!existing) {
     const created = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
     return { action: 'created', url: created.data.html_url };
