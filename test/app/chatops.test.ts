@@ -108,6 +108,14 @@ const COMMANDS: {
     acted: ({ state }) => expect(state().paused).toMatchObject({ by: 'user' }),
   },
   {
+    body: '/canary resume',
+    needs: 'write',
+    acted: ({ state }, reply) => {
+      expect(reply).toContain('the canary of **gpt2 1.3.0** is not paused');
+      expect(state().paused).toBeUndefined();
+    },
+  },
+  {
     body: '/canary abort',
     needs: 'write',
     acted: ({ state, github }) => {
