@@ -86917,15 +86917,19 @@ async function findManifest(repo, manifests, name) {
  * pull request from the same branch is returned instead of a second one.
  */
 async function openRevertPullRequest(octokit, repo, plan, changes, blobs) {
-    const open = await octokit.rest.pulls.list({
-        ...repo,
-        head: `${repo.owner}:${plan.branch}`,
-        state: 'open',
-        per_page: 1,
-    });
-    const existing = open.data[0];
+    const openFromBranch = async () => {
+        const { data } = await octokit.rest.pulls.list({
+            ...repo,
+            head: `${repo.owner}:${plan.branch}`,
+            state: 'open',
+            per_page: 1,
+        });
+        const pull = data[0];
+        return pull && { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: false };
+    };
+    const existing = await openFromBranch();
     if (existing)
-        return { url: existing.html_url, number: existing.number, nodeId: existing.node_id, created: false };
+        return existing;
     const { data: repository } = await octokit.rest.repos.get(repo);
     const base = repository.default_branch;
     const { data: head } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${base}` });
@@ -86972,16 +86976,10 @@ async function openRevertPullRequest(octokit, repo, plan, changes, blobs) {
         // Another tick or delivery opened it a moment ago: GitHub refuses a second one for the branch.
         if (statusOf(error) !== 422)
             throw error;
-        const again = await octokit.rest.pulls.list({
-            ...repo,
-            head: `${repo.owner}:${plan.branch}`,
-            state: 'open',
-            per_page: 1,
-        });
-        const pull = again.data[0];
-        if (!pull)
+        const opened = await openFromBranch();
+        if (!opened)
             throw error;
-        return { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: false };
+        return opened;
     }
 }
 

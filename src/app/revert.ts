@@ -37,7 +37,7 @@ export async function rollbackFiles(
   manifest: string,
   tag: string,
   head: string,
-): Promise<{ changes: FileChange[]; blobs: Map<string, ReleasedBlob> } | { problem: string }> {
+): Promise<RollbackFiles | { problem: string }> {
   const targetCommit = await githubReleaseApi(octokit, repo).tagCommit(tag);
   if (!targetCommit) return { problem: `the release tag ${tag} does not exist` };
   const [thenTree, nowTree, thenManifest, nowManifest] = await Promise.all([
@@ -57,23 +57,30 @@ export async function rollbackFiles(
   };
 }
 
+type RollbackFiles = { changes: FileChange[]; blobs: Map<string, ReleasedBlob> };
+
 /**
  * Opens (or finds) the pull request that restores `to` on the default branch,
- * and enables auto-merge on it when asked (rollback.mode: auto_merge).
+ * and enables auto-merge on it when asked (rollback.mode: auto_merge). `files`
+ * is what rollbackFiles found, when the caller has it already.
  */
 export async function openRollback(
   octokit: Octokit,
   repo: Repo,
   request: RollbackRequest,
+  files?: RollbackFiles,
 ): Promise<{ url: string; number: number; created: boolean } | { problem: string }> {
   const tag = releaseTag(request.model, request.to);
-  const { data: repository } = await octokit.rest.repos.get(repo);
-  const { data: head } = await octokit.rest.git.getRef({
-    ...repo,
-    ref: `heads/${repository.default_branch}`,
-  });
-  const files = await rollbackFiles(octokit, repo, request.manifest, tag, head.object.sha);
-  if ('problem' in files) return files;
+  if (!files) {
+    const { data: repository } = await octokit.rest.repos.get(repo);
+    const { data: head } = await octokit.rest.git.getRef({
+      ...repo,
+      ref: `heads/${repository.default_branch}`,
+    });
+    const found = await rollbackFiles(octokit, repo, request.manifest, tag, head.object.sha);
+    if ('problem' in found) return found;
+    files = found;
+  }
   const plan = planRevertPullRequest({ ...request, tag, changes: files.changes });
   const pull = await openRevertPullRequest(
     octokit,

@@ -4,6 +4,7 @@ import { readDeploymentPayload } from '../core/release/plan.js';
 import { readManifestAt } from './manifest.js';
 import { asOctokit } from './octokit.js';
 import { settingsOrDefaults } from './settings.js';
+import { pullRequestOf } from './canaries.js';
 import { readCanaryState, writeCanaryState } from './canary-comment.js';
 
 /** The last stage's environment in the naming of `environment`: production for canary, <model>/production for <model>/canary. */
@@ -33,18 +34,14 @@ export async function startAnalysis(
   const production =
     settings.environments[productionStage] ?? lastStageEnvironment(deployment.environment, productionStage);
   if (deployment.environment === production) return; // the promotion itself
-  const pulls = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-    ...repo,
-    commit_sha: deployment.sha,
-  });
-  const pr = pulls.data.find((p) => p.merged_at) ?? pulls.data[0];
-  if (!pr) {
+  const pr = await pullRequestOf(octokit, repo, deployment.sha);
+  if (pr === undefined) {
     context.log.info(
       `no pull request for ${deployment.sha}: ${payload.model} ${payload.version} is not analysed`,
     );
     return;
   }
-  const existing = await readCanaryState(octokit, repo, pr.number, payload.model);
+  const existing = await readCanaryState(octokit, repo, pr, payload.model);
   if (existing?.deploymentId === deployment.id) return; // the same delivery again
   const manifest = await readManifestAt(octokit, repo, payload.manifest, deployment.ref);
   const policy = manifest?.canary;
@@ -88,7 +85,7 @@ export async function startAnalysis(
       sha: deployment.sha,
       manifest: payload.manifest,
       trigger: payload.trigger ?? deployment.sha,
-      pr: pr.number,
+      pr,
       environment: deployment.environment,
       productionEnvironment: production,
       productionStage,

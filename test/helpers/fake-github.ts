@@ -305,21 +305,7 @@ export class FakeGitHub {
           title: body.output?.title,
         };
         this.checkRuns.push(run);
-        return send(201, {
-          ...run,
-          node_id: 'CR',
-          external_id: '',
-          url: '',
-          html_url: '',
-          details_url: '',
-          conclusion: null,
-          started_at: null,
-          completed_at: null,
-          output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: '' },
-          check_suite: null,
-          app: null,
-          pull_requests: [],
-        });
+        return send(201, this.checkRunJson(run));
       }
       case 'PATCH /check-runs/{check_run_id}': {
         const run = this.checkRuns.find((r) => r.id === Number(params[5]));
@@ -329,20 +315,7 @@ export class FakeGitHub {
           conclusion: body.conclusion,
           title: body.output?.title ?? run.title,
         });
-        return send(200, {
-          ...run,
-          node_id: 'CR',
-          external_id: '',
-          url: '',
-          html_url: '',
-          details_url: '',
-          started_at: null,
-          completed_at: null,
-          output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: '' },
-          check_suite: null,
-          app: null,
-          pull_requests: [],
-        });
+        return send(200, this.checkRunJson(run));
       }
       case 'POST /deployments/{deployment_id}/statuses': {
         this.deploymentStatuses.push({
@@ -669,6 +642,24 @@ export class FakeGitHub {
       object: { sha: commit, type: 'commit' },
     });
     this.commits.set(commit, { message: 'seed', tree, parents: [] });
+  }
+
+  private checkRunJson(run: FakeGitHub['checkRuns'][number]) {
+    return {
+      conclusion: null,
+      ...run,
+      node_id: 'CR',
+      external_id: '',
+      url: '',
+      html_url: '',
+      details_url: '',
+      started_at: null,
+      completed_at: null,
+      output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: '' },
+      check_suite: null,
+      app: null,
+      pull_requests: [],
+    };
   }
 
   private commentJson(c: { id: number; issue: number; body: string }) {

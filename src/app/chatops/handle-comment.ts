@@ -9,7 +9,14 @@ import { asOctokit } from '../octokit.js';
 import { loadSettingsAt } from '../settings.js';
 import { refusal } from './authorize.js';
 import { canaryCommand, promoteCommand } from './canary.js';
-import { registeredModels, tagRefs, touchedModels, manifestPaths, type TagRef } from './registry.js';
+import {
+  branchView,
+  registeredModels,
+  tagRefs,
+  touchedModels,
+  type BranchView,
+  type TagRef,
+} from './registry.js';
 import { rollbackCommand } from './rollback.js';
 
 type Repo = { owner: string; repo: string };
@@ -105,7 +112,9 @@ async function answer(
   if (command.name === 'help') return helpText(settings.chatops);
 
   const refs = await tagRefs(octokit, repo);
-  const model = await chooseModel(octokit, repo, command, refs, settings, asked);
+  let view: Promise<BranchView> | undefined;
+  const branch = () => (view ??= branchView(octokit, repo, asked.defaultBranch, settings.manifests));
+  const model = await chooseModel(octokit, repo, command, refs, branch, asked);
   if ('reply' in model) return model.reply;
   switch (command.name) {
     case 'rollback':
@@ -114,7 +123,7 @@ async function answer(
         to: command.to,
         plan: command.plan,
         settings,
-        defaultBranch: asked.defaultBranch,
+        branch,
         refs,
         steer: asked.steer,
       });
@@ -131,8 +140,8 @@ async function chooseModel(
   repo: Repo,
   command: Targeted,
   refs: readonly TagRef[],
-  settings: Settings,
-  asked: { pullRequest?: number; defaultBranch: string },
+  branch: () => Promise<BranchView>,
+  asked: { pullRequest?: number },
 ): Promise<{ name: string } | { reply: string }> {
   const registered = registeredModels(refs);
   const list = (names: string[]) => names.map((n) => `\`${n}\``).join(', ');
@@ -145,9 +154,7 @@ async function chooseModel(
   let candidates = registered;
   let where = 'this repository has';
   if (asked.pullRequest !== undefined) {
-    const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${asked.defaultBranch}` });
-    const paths = await manifestPaths(octokit, repo, ref.object.sha, settings.manifests);
-    const touched = await touchedModels(octokit, repo, asked.pullRequest, ref.object.sha, paths);
+    const touched = await touchedModels(octokit, repo, asked.pullRequest, await branch());
     const touchedRegistered = touched.filter((m) => registered.includes(m));
     if (touchedRegistered.length) {
       candidates = touchedRegistered;

@@ -55,36 +55,57 @@ export async function modelRegistry(
   return readRegistry(records).get(model);
 }
 
-/** Paths of the manifests at a commit: its tree, matched against the manifest globs. */
-export async function manifestPaths(
+/**
+ * The default branch as commands see it: its head commit and the manifests
+ * there (tree matched against the globs), each read at most once however many
+ * questions are asked of it.
+ */
+export interface BranchView {
+  branch: string;
+  head: string;
+  paths: string[];
+  manifest(path: string): Promise<Manifest | undefined>;
+}
+
+export async function branchView(
   octokit: Octokit,
   repo: Repo,
-  commit: string,
+  branch: string,
   globs: readonly string[],
-): Promise<string[]> {
-  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: commit, recursive: 'true' });
+): Promise<BranchView> {
+  const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
+  const head = ref.object.sha;
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: head, recursive: 'true' });
   const match = picomatch([...globs], { dot: false });
-  return data.tree.flatMap((e) => (e.type === 'blob' && e.path && match(e.path) ? [e.path] : [])).sort();
+  const paths = data.tree
+    .flatMap((e) => (e.type === 'blob' && e.path && match(e.path) ? [e.path] : []))
+    .sort();
+  const read = new Map<string, Promise<Manifest | undefined>>();
+  return {
+    branch,
+    head,
+    paths,
+    manifest(path) {
+      if (!read.has(path)) read.set(path, readManifestAt(octokit, repo, path, head));
+      return read.get(path)!;
+    },
+  };
 }
 
 const folderOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
 
 /**
- * The manifest of `model` at a commit. Manifests in a folder named like the
+ * The manifest of `model` on the branch. Manifests in a folder named like the
  * model are read first (the usual layout), then the rest until one matches.
  */
 export async function findManifest(
-  octokit: Octokit,
-  repo: Repo,
-  commit: string,
-  paths: readonly string[],
+  view: BranchView,
   model: string,
 ): Promise<{ path: string; manifest: Manifest } | undefined> {
   const leaf = model.split('/').at(-1)!;
   const likely = (p: string) => folderOf(p).endsWith(`/${leaf}/`) || folderOf(p) === `${leaf}/`;
-  const ordered = [...paths.filter(likely), ...paths.filter((p) => !likely(p))];
-  for (const path of ordered) {
-    const manifest = await readManifestAt(octokit, repo, path, commit);
+  for (const path of [...view.paths.filter(likely), ...view.paths.filter((p) => !likely(p))]) {
+    const manifest = await view.manifest(path);
     if (manifest?.name === model) return { path, manifest };
   }
   return undefined;
@@ -95,8 +116,7 @@ export async function touchedModels(
   octokit: Octokit,
   repo: Repo,
   pullNumber: number,
-  commit: string,
-  paths: readonly string[],
+  view: BranchView,
 ): Promise<string[]> {
   const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
     ...repo,
@@ -104,7 +124,7 @@ export async function touchedModels(
     per_page: 100,
   });
   const changed = files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]);
-  const touched = paths.filter((p) => changed.some((file) => file.startsWith(folderOf(p))));
-  const names = await Promise.all(touched.map((p) => readManifestAt(octokit, repo, p, commit)));
+  const touched = view.paths.filter((p) => changed.some((file) => file.startsWith(folderOf(p))));
+  const names = await Promise.all(touched.map((p) => view.manifest(p)));
   return [...new Set(names.flatMap((m) => (m ? [m.name] : [])))].sort();
 }

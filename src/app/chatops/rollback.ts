@@ -6,7 +6,7 @@ import type { Settings } from '../../io/settings.js';
 import { findCanary } from '../canaries.js';
 import { openRollback, rollbackFiles } from '../revert.js';
 import { abortCanary, saveCanary } from './canary.js';
-import { findManifest, manifestPaths, modelRegistry, type TagRef } from './registry.js';
+import { findManifest, modelRegistry, type BranchView, type TagRef } from './registry.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -24,21 +24,17 @@ export async function rollbackCommand(
     to?: string;
     plan: boolean;
     settings: Settings;
-    defaultBranch: string;
+    /** The default branch (shared with the choice of model, so nothing is read twice). */
+    branch: () => Promise<BranchView>;
     refs: readonly TagRef[];
     steer: Steer;
   },
 ): Promise<string> {
-  const { model, settings, defaultBranch, steer } = request;
-  const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${defaultBranch}` });
-  const head = ref.object.sha;
-  const found = await findManifest(
-    octokit,
-    repo,
-    head,
-    await manifestPaths(octokit, repo, head, settings.manifests),
-    model,
-  );
+  const { model, settings, steer } = request;
+  const view = await request.branch();
+  const defaultBranch = view.branch;
+  const head = view.head;
+  const found = await findManifest(view, model);
   if (!found)
     return `there is no manifest of **${model}** on ${inert(defaultBranch)}: a removed model is restored with git, not a rollback.`;
   const registry = await modelRegistry(octokit, repo, request.refs, model);
@@ -69,16 +65,21 @@ export async function rollbackCommand(
     await abortCanary(octokit, repo, running, steer);
     await saveCanary(octokit, repo, running); // saved before the pull request: a failure there must not undo the abort
   }
-  const pull = await openRollback(octokit, repo, {
-    model,
-    manifest: found.path,
-    from: found.manifest.version,
-    to,
-    reason: target.reason,
-    requestedBy: steer.by,
-    link: steer.link,
-    autoMerge: found.manifest.rollback?.mode === 'auto_merge',
-  });
+  const pull = await openRollback(
+    octokit,
+    repo,
+    {
+      model,
+      manifest: found.path,
+      from: found.manifest.version,
+      to,
+      reason: target.reason,
+      requestedBy: steer.by,
+      link: steer.link,
+      autoMerge: found.manifest.rollback?.mode === 'auto_merge',
+    },
+    files,
+  );
   if ('problem' in pull) return `nothing was done: ${inert(pull.problem, 300)}.`;
   if (running) {
     running.revertUrl = pull.url;

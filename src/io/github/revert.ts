@@ -22,15 +22,18 @@ export async function openRevertPullRequest(
   changes: readonly FileChange[],
   blobs: ReadonlyMap<string, ReleasedBlob>,
 ): Promise<{ url: string; number: number; nodeId: string; created: boolean }> {
-  const open = await octokit.rest.pulls.list({
-    ...repo,
-    head: `${repo.owner}:${plan.branch}`,
-    state: 'open',
-    per_page: 1,
-  });
-  const existing = open.data[0];
-  if (existing)
-    return { url: existing.html_url, number: existing.number, nodeId: existing.node_id, created: false };
+  const openFromBranch = async () => {
+    const { data } = await octokit.rest.pulls.list({
+      ...repo,
+      head: `${repo.owner}:${plan.branch}`,
+      state: 'open',
+      per_page: 1,
+    });
+    const pull = data[0];
+    return pull && { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: false };
+  };
+  const existing = await openFromBranch();
+  if (existing) return existing;
 
   const { data: repository } = await octokit.rest.repos.get(repo);
   const base = repository.default_branch;
@@ -73,14 +76,8 @@ export async function openRevertPullRequest(
   } catch (error) {
     // Another tick or delivery opened it a moment ago: GitHub refuses a second one for the branch.
     if (statusOf(error) !== 422) throw error;
-    const again = await octokit.rest.pulls.list({
-      ...repo,
-      head: `${repo.owner}:${plan.branch}`,
-      state: 'open',
-      per_page: 1,
-    });
-    const pull = again.data[0];
-    if (!pull) throw error;
-    return { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: false };
+    const opened = await openFromBranch();
+    if (!opened) throw error;
+    return opened;
   }
 }
