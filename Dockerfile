@@ -1,5 +1,6 @@
 # The modelgate GitHub App. Build: docker build -t modelgate-app .
-# Run: docker run -e APP_ID -e PRIVATE_KEY -e WEBHOOK_SECRET -e PROMETHEUS_URL -p 3000:3000 modelgate-app
+# Run: docker run -e APP_ID -e PRIVATE_KEY -e WEBHOOK_SECRET -e MODELGATE_STATE_KEY -e PROMETHEUS_URL -p 3000:3000 modelgate-app
+# (MODELGATE_STATE_KEY is optional but recommended: without it the state key is derived from PRIVATE_KEY.)
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -16,4 +17,5 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/build ./build
 USER node
 EXPOSE 3000
-CMD ["npx", "probot", "run", "./build/app/index.js"]
+# Not `probot run`: main.js puts a 25 MB body limit and the signature check in front of Probot.
+CMD ["node", "build/app/main.js"]

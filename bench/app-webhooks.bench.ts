@@ -1,10 +1,11 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, expect, it } from 'vitest';
 import modelgateApp from '../src/app/index.js';
+import { createAppServer } from '../src/app/server.js';
+import { sealKeyFrom } from '../src/core/integrity/seal.js';
 import { FakeGitHub } from '../test/helpers/fake-github.js';
 import { addRealModel } from '../test/helpers/models.js';
 import { TempRegistry } from '../test/helpers/registry.js';
@@ -31,6 +32,18 @@ it('webhook handling on loopback: deliveries per second and p99 latency', async 
   github.pulls.set(commit, [
     { number: 42, title: 'gpt2', merged_at: '2026-11-22T00:00:00Z', user: { login: 'alice' } },
   ]);
+  // The canary deployment the deliveries are about, as GitHub has it (the app checks its state against it).
+  const canaryPayload = { model: 'gpt2', version: '1.0.0', weight: 10, manifest: 'models/gpt2/model.yaml' };
+  github.deployments.push({
+    id: 2,
+    ref: 'gpt2@v1.0.0',
+    sha: commit,
+    environment: 'canary',
+    payload: canaryPayload,
+    description: '',
+    production_environment: false,
+  });
+  github.reportDeployed(2);
 
   const { privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
@@ -46,10 +59,13 @@ it('webhook handling on loopback: deliveries per second and p99 latency', async 
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
     logLevel: 'fatal',
   });
-  const middleware = await createNodeMiddleware((app) => modelgateApp(app, { config: { tickSeconds: 0 } }), {
+  // The server `node build/app/main.js` runs: body limit and signature check in front of Probot.
+  const server = await createAppServer({
     probot,
+    app: (app, options) =>
+      modelgateApp(app, { ...options, config: { tickSeconds: 0, stateKey: sealKeyFrom(secret) } }),
+    secret,
   });
-  const server = createServer((req, res) => void middleware(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => server.close());
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
@@ -65,7 +81,7 @@ it('webhook handling on loopback: deliveries per second and p99 latency', async 
     sha: commit,
     ref: 'gpt2@v1.0.0',
     environment: 'canary',
-    payload: { model: 'gpt2', version: '1.0.0', weight: 10, manifest: 'models/gpt2/model.yaml' },
+    payload: canaryPayload,
   });
   payload.deployment_status.state = 'success';
   Object.assign(payload.repository, { name: 'models', full_name: 'acme/models' });

@@ -1,16 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { open as open$1, realpath as realpath$1, readlink, stat as stat$1, readFile, mkdir, writeFile, rm } from 'node:fs/promises';
-import { join, relative as relative$1, sep as sep$1, isAbsolute as isAbsolute$1, resolve as resolve$2, posix as posix$1, dirname as dirname$1 } from 'node:path';
+import { lstat, readdir, realpath, readlink, open as open$1, rename, rm, mkdir, readFile, stat } from 'node:fs/promises';
+import { posix, join, relative, sep, resolve as resolve$1 } from 'node:path';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import * as nativeFs from 'fs';
-import { statSync, stat, realpathSync, realpath, readdirSync, readdir } from 'fs';
-import { sep, basename, dirname, resolve as resolve$1, normalize, relative, posix, isAbsolute } from 'path';
-import { fileURLToPath } from 'url';
-import { createRequire } from 'module';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes, createHash } from 'node:crypto';
+import { constants as constants$2 } from 'node:fs';
 import { execFile, spawn } from 'node:child_process';
 
 /** The command cannot run at all (bad arguments, not a repository, unknown ref): exit code 2. */
@@ -21,6 +16,126 @@ class CommandError extends Error {
         this.fix = fix;
         this.name = 'CommandError';
     }
+}
+
+/**
+ * Output is inert: one function per medium for every string modelgate did not
+ * write itself (a manifest's name, a file path, a tagger, a metric, a results
+ * file, a comment). Such a string may carry terminal escape sequences, bidi
+ * overrides, newlines or markup; once escaped it cannot restyle a terminal,
+ * reorder what a reviewer reads, start its own output line (a `::error`
+ * workflow command when the CLI runs in an Actions step) or become HTML, a
+ * link, an image or a mention. Escapes are visible (`\u001b`, `\n`), so a
+ * reader sees that the input held something odd.
+ */
+// C0 controls (ESC, CR, LF among them), DEL, C1 controls (U+009B is a one-byte CSI
+// on some terminals), the bidi marks, embeddings, overrides and isolates, and the
+// Unicode line and paragraph separators.
+/* eslint-disable no-control-regex -- matching control characters is the point */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// The same but newline and tab, which a whole report is made of.
+const UNSAFE_IN_LOG = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+// The unsafe characters JSON.stringify leaves raw (it escapes those below U+0020).
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const unicodeEscape = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const visible = (c) => SHORT[c] ?? unicodeEscape(c);
+// The Actions runner reads a line as a workflow command when it starts with `::`
+// after whitespace, and (its older syntax) when `##[` appears anywhere in it.
+// One escaped character breaks either; `\u003a` and `\u005b` also keep JSON valid.
+const V1_COMMAND = /##\[/g;
+const V1_BROKEN = '##\\u005b';
+/**
+ * A string for a terminal or a CI log: control characters, bidi controls and
+ * newlines shown as escapes, so the string stays on its line, and no workflow
+ * command (`::error`, `##[error]`) wherever it is placed.
+ */
+function inertText(text) {
+    return text
+        .replace(UNSAFE, visible)
+        .replace(/^(\s*:):/, '$1\\u003a')
+        .replace(V1_COMMAND, V1_BROKEN);
+}
+/**
+ * A filter for everything a process writes to a terminal or a CI log, chunk by
+ * chunk: control characters other than newline and tab are escaped, and no
+ * line can be read as a workflow command, even one split across two chunks.
+ * The last line of defence behind {@link inertText}, for text a command built
+ * without it.
+ */
+function inertLog() {
+    // What the previous chunk ended with, enough to judge the next one: a newline
+    // (plus a colon) while its last line is whitespace and at most one colon,
+    // else its last two characters (a `##` waiting for a `[`).
+    let before = '\n';
+    return (chunk) => {
+        const text = (before + chunk)
+            .replace(UNSAFE_IN_LOG, unicodeEscape)
+            .replace(/(\n[^\S\n]*:):/g, '$1\\u003a')
+            .replace(V1_COMMAND, V1_BROKEN);
+        // Every replacement above lands after `before`, which was already written.
+        const written = text.slice(before.length);
+        const lastLine = text.slice(text.lastIndexOf('\n'));
+        before = /^\n[^\S\n]*:?$/.test(lastLine) ? (lastLine.endsWith(':') ? '\n:' : '\n') : text.slice(-2);
+        return written;
+    };
+}
+/**
+ * A value as `--format json` prints it (indented by two). JSON.stringify
+ * already escapes control characters below U+0020; this also escapes DEL, C1,
+ * bidi controls and the line separators, and breaks `##[`, with `\uXXXX`
+ * escapes that parse back to the same value.
+ */
+function inertJson(value) {
+    return (JSON.stringify(value, null, 2) ?? 'null')
+        .replace(UNSAFE_IN_JSON, unicodeEscape)
+        .replace(V1_COMMAND, V1_BROKEN);
+}
+// Escape every pipe so a GFM table row never splits inside a cell. GFM pairs
+// backslashes first (`\\` is an escaped backslash), so a pipe after an odd run
+// of them gets one more backslash.
+const tablePipes = (text) => text.replace(/(\\*)\|/g, (_, run) => `${run}${run.length % 2 ? '\\' : ''}\\|`);
+// Newlines, CR and tab read as one space in markdown text; the rest as escapes.
+const markdownControls = (text) => text
+    .replace(/\r\n/g, '\n')
+    .replace(UNSAFE, (c) => (c === '\n' || c === '\r' || c === '\t' ? ' ' : visible(c)));
+/**
+ * A string as markdown text, safe in a paragraph and in a table cell: no HTML,
+ * no link, image, emphasis, code, heading, strike-through or math syntax, no
+ * mention, no line break and no table break. It renders as the string itself
+ * (control characters as escapes).
+ */
+function inertMarkdown(text) {
+    return (tablePipes(markdownControls(text)
+        .replace(/[\\`*[\]#!~$]/g, '\\$&')
+        // `_` inside a word cannot start emphasis (GFM), so `vocab_size` stays as written.
+        .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_'))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        // A zero-width space after @ keeps the text and drops the notification.
+        .replace(/@/g, '@\u200b'));
+}
+/**
+ * A string as a complete markdown code span for a table cell: fenced with more
+ * backticks than it contains, control characters as escapes, pipes escaped the
+ * way GFM tables read them. HTML and mentions are inert inside code already.
+ */
+function inertCode(text) {
+    const body = tablePipes(text.replace(UNSAFE, visible));
+    const longest = (body.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+    const fence = '`'.repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space between it and the fence.
+    const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * A string as a double-quoted Mermaid label inside a fenced block: one line,
+ * no quote to close the label, no HTML.
+ */
+function inertMermaid(text) {
+    return text.replace(UNSAFE, visible).replace(/"/g, "'").replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
 /** Traffic steps when a manifest sets none (DESIGN.md's example). */
@@ -45,8 +160,10 @@ function decideCanary(policy, weight, state) {
 /**
  * The statistics behind evaluation gates: normal distribution, McNemar's
  * exact test for paired binary scores, a paired bootstrap for continuous
- * scores, and the z-test for aggregates with standard errors. Pure and
- * deterministic (the bootstrap takes a seed).
+ * scores, and the z-test for aggregates with standard errors. Each gives
+ * the change with its two-sided interval and its one-sided bounds (what
+ * non-inferiority checks), and `samplesToSettle` estimates the samples an
+ * undecided comparison needs. Pure and deterministic (the bootstrap takes a seed).
  */
 /** Complementary error function (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
 function erfc(x) {
@@ -112,10 +229,13 @@ function zTest(candidate, seCandidate, baseline, seBaseline, confidence, sign, n
     const se = Math.sqrt(seCandidate ** 2 + seBaseline ** 2);
     const z = se > 0 ? delta / se : delta === 0 ? 0 : Math.sign(delta) * Infinity;
     const half = normalQuantile(0.5 + confidence / 2) * se;
+    const oneSided = normalQuantile(confidence) * se;
     return {
         method: 'stderr',
         delta,
         ci: [delta - half, delta + half],
+        bounds: { lower: delta - oneSided, upper: delta + oneSided },
+        se,
         pWorse: normalCdf(sign * z),
         n,
         statistic: z,
@@ -164,10 +284,13 @@ function mcnemar(worse, better, n, confidence) {
     const discordant = worse + better;
     const se = Math.sqrt(Math.max(0, discordant - (better - worse) ** 2 / n)) / n;
     const half = normalQuantile(0.5 + confidence / 2) * se;
+    const oneSided = normalQuantile(confidence) * se;
     return {
         method: 'mcnemar',
         delta,
         ci: [delta - half, delta + half],
+        bounds: { lower: delta - oneSided, upper: delta + oneSided },
+        se,
         pWorse: discordant === 0 ? 1 : binomialUpperTail(worse, discordant),
         n,
         statistic: discordant === 0 ? 0 : (worse - better) ** 2 / discordant,
@@ -209,14 +332,41 @@ function pairedBootstrap(diffs, resamples, confidence, sign, seed = 0x5eed) {
         if (sign * shifted <= sign * delta)
             extreme += 1;
     }
+    let spread = 0;
+    for (let r = 0; r < resamples; r++)
+        spread += (means[r] - delta) ** 2;
     return {
         method: 'bootstrap',
         delta,
         ci: [at(alpha / 2), at(1 - alpha / 2)],
+        bounds: { lower: at(alpha), upper: at(1 - alpha) },
+        se: Math.sqrt(spread / Math.max(1, resamples - 1)),
         pWorse: (extreme + 1) / (resamples + 1),
         n,
         statistic: delta,
     };
+}
+/**
+ * How many samples would settle a non-inferiority question, if the observed
+ * difference and spread were the truth: the n at which the one-sided bound
+ * lands on the right side of the tolerance with probability `power`
+ * (n = ((z_confidence + z_power) · sd / gap)², sd = se · √n now).
+ * `gap` is the distance between the observed change and the tolerance's
+ * edge; at a gap of 0 no number of samples settles it (undefined).
+ */
+function samplesToSettle(gap, se, n, confidence, power = 0.8) {
+    if (!(n > 0) || !(se > 0) || !(Math.abs(gap) > 0) || !Number.isFinite(gap))
+        return undefined;
+    const z = normalQuantile(confidence) + normalQuantile(power);
+    const needed = ((z * se * Math.sqrt(n)) / Math.abs(gap)) ** 2;
+    return Number.isFinite(needed) ? Math.ceil(needed) : undefined;
+}
+/**
+ * The standard error of the difference at which the same question would be
+ * settled, when the sample count is unknown: gap / (z_confidence + z_power).
+ */
+function stderrToSettle(gap, confidence, power = 0.8) {
+    return Math.abs(gap) / (normalQuantile(confidence) + normalQuantile(power));
 }
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */
@@ -337,13 +487,15 @@ const DEFAULT_JUDGE_OPTIONS = {
     passScore: 95,
     marginalScore: 75,
 };
-const fmt$1 = (v) => Number(v.toPrecision(4)).toString();
+const fmt$2 = (v) => Number(v.toPrecision(4)).toString();
 /**
  * Judges one interval: each metric against its thresholds and, when there is
  * a baseline, against it with a Mann–Whitney U test in the metric's bad
  * direction (Hodges–Lehmann shift as the effect size). A failing critical
  * metric fails the interval; otherwise the score decides (Kayenta's marginal
- * and pass levels).
+ * and pass levels). An interval passes only when at least one metric was
+ * judged on canary data: `on_no_data: pass` may count a silent metric in the
+ * score, never make a pass out of silence alone.
  */
 function judgeInterval(metrics, data, policy, at, options = DEFAULT_JUDGE_OPTIONS) {
     const measurements = metrics.map((metric) => judgeMetric(metric, data.find((d) => d.metric === metric.name), policy.on_no_data ?? 'inconclusive', options));
@@ -362,6 +514,15 @@ function judgeInterval(metrics, data, policy, at, options = DEFAULT_JUDGE_OPTION
         verdict = 'fail';
     else
         verdict = 'inconclusive';
+    if (verdict === 'pass' && !judged.some((m) => m.canary !== undefined)) {
+        return {
+            at,
+            verdict: 'inconclusive',
+            score,
+            measurements,
+            reason: 'no metric had canary data: nothing was judged, so the interval cannot pass',
+        };
+    }
     return { at, verdict, score, measurements };
 }
 function judgeMetric(metric, data, onNoData, options) {
@@ -398,16 +559,16 @@ function judgeMetric(metric, data, onNoData, options) {
         return {
             ...evidence,
             verdict: 'fail',
-            reason: `canary median ${fmt$1(canaryMedian)} is below ${metric.min}`,
+            reason: `canary median ${fmt$2(canaryMedian)} is below ${metric.min}`,
         };
     if (metric.max !== undefined && canaryMedian > metric.max)
         return {
             ...evidence,
             verdict: 'fail',
-            reason: `canary median ${fmt$1(canaryMedian)} is above ${metric.max}`,
+            reason: `canary median ${fmt$2(canaryMedian)} is above ${metric.max}`,
         };
     const hasThreshold = metric.min !== undefined || metric.max !== undefined;
-    const within = hasThreshold ? `canary median ${fmt$1(canaryMedian)} within the threshold` : '';
+    const within = hasThreshold ? `canary median ${fmt$2(canaryMedian)} within the threshold` : '';
     if (!metric.direction || !data.baseline) {
         return hasThreshold
             ? { ...evidence, verdict: 'pass', reason: within }
@@ -437,7 +598,7 @@ function judgeMetric(metric, data, onNoData, options) {
             ...evidence,
             test,
             verdict: 'fail',
-            reason: `canary is ${worse} than the baseline (shift ${fmt$1(effect)}, p = ${p.toPrecision(2)})`,
+            reason: `canary is ${worse} than the baseline (shift ${fmt$2(effect)}, p = ${p.toPrecision(2)})`,
         };
     return {
         ...evidence,
@@ -489,9 +650,11 @@ function judgeAnalysis(intervals, policy, required) {
                 consecutiveErrors,
             };
     }
-    // Inconclusive and error intervals do not count: an analysis never passes on missing evidence.
+    // Inconclusive and error intervals do not count: an analysis never passes on missing evidence,
+    // and never on none at all (zero intervals required is still one).
     const judged = intervals.filter((i) => i.verdict === 'pass' || i.verdict === 'fail').length;
-    if (judged >= required)
+    const needed = Math.max(1, required);
+    if (judged >= needed)
         return {
             status: 'passed',
             reason: `${judged} interval(s) judged, ${failures} failed (failure_limit ${failureLimit})`,
@@ -500,7 +663,7 @@ function judgeAnalysis(intervals, policy, required) {
         };
     return {
         status: 'running',
-        reason: `${judged} of ${required} interval(s) judged`,
+        reason: `${judged} of ${needed} interval(s) judged`,
         failures,
         consecutiveErrors,
     };
@@ -533,15 +696,22 @@ function readRecordedCanary(json, file) {
         return { at: interval.at, data };
     });
     const text = (v) => (typeof v === 'string' ? v : undefined);
-    const num = (v) => (typeof v === 'number' ? v : undefined);
     return {
         model: text(json.model),
         canaryVersion: text(json.canary),
         baselineVersion: text(json.baseline),
-        step: num(json.step),
-        weight: num(json.weight),
+        step: bounded(json.step, `${file}: "step"`, 'a step number from 0', (v) => Number.isSafeInteger(v) && v >= 0),
+        // The traffic weight decides the next move (advance to the next step): only a percentage can.
+        weight: bounded(json.weight, `${file}: "weight"`, 'a traffic percentage in (0, 100]', (v) => v > 0 && v <= 100),
         intervals,
     };
+}
+function bounded(value, where, what, fits) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !fits(value))
+        throw new Error(`${where} must be ${what}, not ${JSON.stringify(value)}`);
+    return value;
 }
 function series(value, where) {
     if (isObject$5(value) && typeof value.error === 'string')
@@ -571,17 +741,6 @@ function formatBytes(bytes) {
     return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Escapes text for a markdown table cell: no HTML, no table breaks, no mentions. */
-function cell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/@/g, '@\u200b')
-        .replace(/\r?\n/g, ' ');
-}
-
 const DECISION = {
     wait: () => '⏳ keep watching',
     advance: (d) => `➡️ advance to ${d.weight}% of traffic`,
@@ -602,17 +761,17 @@ const STATUS = { running: '⏳ running', passed: '✅ passed', failed: '❌ fail
 /** The canary report: state, the latest interval per metric with its evidence, the history, and a chart of the key metric. */
 function canaryMarkdown(report) {
     const latest = report.intervals.at(-1);
-    const head = `## Canary: ${cell(report.model)} ${cell(report.canaryVersion ?? '')}${report.baselineVersion ? ` vs ${cell(report.baselineVersion)}` : ''}`;
+    const head = `## Canary: ${inertMarkdown(report.model)} ${inertMarkdown(report.canaryVersion ?? '')}${report.baselineVersion ? ` vs ${inertMarkdown(report.baselineVersion)}` : ''}`;
     const out = [
         head,
         '',
-        `**${STATUS[report.state.status]}**: ${cell(report.state.reason)}${report.step !== undefined ? ` · step ${report.step}` : ''}${report.weight !== undefined ? ` · ${report.weight}% of traffic` : ''}`,
+        `**${STATUS[report.state.status]}**: ${inertMarkdown(report.state.reason)}${report.step !== undefined ? ` · step ${report.step}` : ''}${report.weight !== undefined ? ` · ${report.weight}% of traffic` : ''}`,
         '',
     ];
     if (report.decision)
-        out.push(`Next: **${decisionText(report.decision)}** (${cell(report.decision.reason)})`, '');
+        out.push(`Next: **${decisionText(report.decision)}** (${inertMarkdown(report.decision.reason)})`, '');
     if (latest) {
-        out.push(`### Interval ending ${latest.at}: ${ICON$2[latest.verdict]} (score ${num$1(latest.score)})`, '', '| metric | canary | baseline | threshold | p | effect | verdict |', '|---|---|---|---|---|---|---|');
+        out.push(`### Interval ending ${inertMarkdown(latest.at)}: ${ICON$2[latest.verdict]} (score ${num$1(latest.score)})`, '', ...(latest.reason ? [inertMarkdown(latest.reason), ''] : []), '| metric | canary | baseline | threshold | p | effect | verdict |', '|---|---|---|---|---|---|---|');
         for (const m of latest.measurements)
             out.push(measurementRow(m));
         out.push('');
@@ -620,7 +779,7 @@ function canaryMarkdown(report) {
     if (report.intervals.length > 1) {
         out.push('### History', '', '| interval | verdict | score |', '|---|---|---|');
         for (const i of report.intervals)
-            out.push(`| ${i.at} | ${ICON$2[i.verdict]} | ${num$1(i.score)} |`);
+            out.push(`| ${inertMarkdown(i.at)} | ${ICON$2[i.verdict]} | ${num$1(i.score)} |`);
         out.push('');
     }
     const chart = keyMetricChart(report.intervals);
@@ -637,7 +796,7 @@ function measurementRow(m) {
         .join(', ') || '—';
     const canary = m.canary ? `${num$1(m.canary.median)} (n=${m.canary.n})` : '—';
     const baseline = m.baseline ? `${num$1(m.baseline.median)} (n=${m.baseline.n})` : '—';
-    return `| ${m.critical ? '**' : ''}${cell(m.metric)}${m.critical ? '** (critical)' : ''} | ${canary} | ${baseline} | ${threshold} | ${m.test ? m.test.p.toPrecision(2) : '—'} | ${m.test ? num$1(m.test.effect) : '—'} | ${ICON$2[m.verdict]}: ${cell(m.reason)} |`;
+    return `| ${m.critical ? '**' : ''}${inertMarkdown(m.metric)}${m.critical ? '** (critical)' : ''} | ${canary} | ${baseline} | ${threshold} | ${m.test ? m.test.p.toPrecision(2) : '—'} | ${m.test ? num$1(m.test.effect) : '—'} | ${ICON$2[m.verdict]}: ${inertMarkdown(m.reason)} |`;
 }
 /** A Mermaid xychart of the first metric's medians over time (GitHub renders it; no image hosting). */
 function keyMetricChart(intervals) {
@@ -651,16 +810,16 @@ function keyMetricChart(intervals) {
     if (!all.length)
         return undefined;
     const max = Math.max(...all);
-    const label = (at) => `"${at.slice(11, 16) || at}"`;
+    const label = (at) => `"${inertMermaid(at.slice(11, 16) || at)}"`;
     const line = (values) => `[${values.map((v) => (Number.isFinite(v) ? num$1(v) : '0')).join(', ')}]`;
     return [
-        `### ${cell(key)} over time (first line canary, second baseline)`,
+        `### ${inertMarkdown(key)} over time (first line canary, second baseline)`,
         '',
         '```mermaid',
         'xychart-beta',
-        `    title "${key.replace(/"/g, "'")}"`,
+        `    title "${inertMermaid(key)}"`,
         `    x-axis [${intervals.map((i) => label(i.at)).join(', ')}]`,
-        `    y-axis "${key.replace(/"/g, "'")}" 0 --> ${num$1(max * 1.2 || 1)}`,
+        `    y-axis "${inertMermaid(key)}" 0 --> ${num$1(max * 1.2 || 1)}`,
         `    line ${line(canary)}`,
         ...(baseline.some(Number.isFinite) ? [`    line ${line(baseline)}`] : []),
         '```',
@@ -669,12 +828,12 @@ function keyMetricChart(intervals) {
 /** A terminal summary. */
 function canaryText(report) {
     const lines = [
-        `canary ${report.model} ${report.canaryVersion ?? ''}: ${report.state.status} (${report.state.reason})`,
+        `canary ${inertText(report.model)} ${inertText(report.canaryVersion ?? '')}: ${report.state.status} (${inertText(report.state.reason)})`,
     ];
     for (const interval of report.intervals) {
-        lines.push(`  ${interval.at}  ${interval.verdict.padEnd(12)} score ${num$1(interval.score)}`);
+        lines.push(`  ${inertText(interval.at)}  ${interval.verdict.padEnd(12)} score ${num$1(interval.score)}${interval.reason ? `: ${inertText(interval.reason)}` : ''}`);
         for (const m of interval.measurements)
-            lines.push(`    ${m.verdict.padEnd(12)} ${m.metric}: ${m.reason}`);
+            lines.push(`    ${m.verdict.padEnd(12)} ${inertText(m.metric)}: ${inertText(m.reason)}`);
     }
     return `${lines.join('\n')}\n`;
 }
@@ -2701,12 +2860,12 @@ function requireStringifyPair () {
 
 var addPairToJSMap = {};
 
-var log$1 = {};
+var log = {};
 
 var hasRequiredLog;
 
 function requireLog () {
-	if (hasRequiredLog) return log$1;
+	if (hasRequiredLog) return log;
 	hasRequiredLog = 1;
 
 	var node_process = require$$0;
@@ -2724,9 +2883,9 @@ function requireLog () {
 	    }
 	}
 
-	log$1.debug = debug;
-	log$1.warn = warn;
-	return log$1;
+	log.debug = debug;
+	log.warn = warn;
+	return log;
 }
 
 var merge$1 = {};
@@ -12678,7 +12837,7 @@ const NONE = 0;
 const ASSUMED = 1;
 const PROVEN = 2;
 /** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
-function isRecursive$1(inst, stack, resolve) {
+function isRecursive(inst, stack, resolve) {
     const cached = recursive.get(inst);
     if (cached !== undefined)
         return cached ? PROVEN : NONE;
@@ -12689,7 +12848,7 @@ function isRecursive$1(inst, stack, resolve) {
     let result = NONE;
     const check = (child) => {
         if (result !== PROVEN && child?._zod) {
-            const answer = isRecursive$1(child, stack);
+            const answer = isRecursive(child, stack);
             if (answer > result)
                 result = answer;
         }
@@ -12703,7 +12862,7 @@ function isRecursive$1(inst, stack, resolve) {
             if (!desc.enumerable)
                 continue;
             // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
-            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive$1(desc.value, stack) : NONE;
+            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack) : NONE;
             if (child > answer)
                 answer = child;
         }
@@ -12770,7 +12929,7 @@ function isRecursive$1(inst, stack, resolve) {
         case "lazy": {
             const inner = def._cachedInner ?? (undefined);
             // walked with resolution off: one hop sees past the deferral, and a lazy that yields only another unresolved lazy is generative, so it stops there
-            merge(inner ? isRecursive$1(inner, stack) : ASSUMED);
+            merge(inner ? isRecursive(inner, stack) : ASSUMED);
             break;
         }
         // a leaf by choice: `parts` are regex fragments, not data positions
@@ -12874,7 +13033,7 @@ const memo = {
             const base = inst._zod.parse;
             const wrapped = (payload, ctx) => {
                 if (isRecursiveInst === undefined) {
-                    const walked = isRecursive$1(inst, new Set());
+                    const walked = isRecursive(inst, new Set());
                     if (walked === NONE) {
                         // Nothing here can ever fire, so take it back out.
                         inst._zod.parse = base;
@@ -15596,15 +15755,6 @@ function strictObject(shape, params) {
         ...normalizeParams(params),
     });
 }
-// looseObject
-function looseObject(shape, params) {
-    return new ZodObject({
-        type: "object",
-        shape,
-        catchall: unknown(),
-        ...normalizeParams(params),
-    });
-}
 const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
     $ZodUnion.init(inst, def);
     ZodType.init(inst, def);
@@ -15912,16 +16062,221 @@ function superRefine(fn, params) {
     return _superRefine(fn, params);
 }
 
-/** GTO-compatible model name (DESIGN.md section 2). */
-const MODEL_NAME = /^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/;
-const SHA256 = /^[a-f0-9]{64}$/;
+/** Shorter intervals hold too few scrapes to judge; longer ones leave a bad canary serving for days. */
+const INTERVAL_MIN_MS = 10_000;
+const INTERVAL_MAX_MS = 24 * 3_600_000;
+/** A whole number of seconds, minutes or hours. */
+const INTERVAL_PATTERN = /^(\d+)(s|m|h)$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * `10m` -> 600000: a canary interval in milliseconds, or undefined when the
+ * text is not a duration within [10s, 24h] (the schema refuses those, so a
+ * validated manifest always has one).
+ */
+function parseInterval(text) {
+    const match = INTERVAL_PATTERN.exec(text);
+    if (!match)
+        return undefined;
+    const ms = Number(match[1]) * UNIT_MS[match[2]];
+    return ms >= INTERVAL_MIN_MS && ms <= INTERVAL_MAX_MS ? ms : undefined;
+}
+/** Why `text` is not a usable canary interval, or undefined when it is. */
+function intervalProblem(text) {
+    if (!INTERVAL_PATTERN.test(text))
+        return 'a duration such as 30s, 10m or 1h';
+    return parseInterval(text) === undefined ? `${text} is not between 10s and 24h` : undefined;
+}
+/** Why `steps` are not a usable sequence of traffic weights, or undefined when they are. */
+function stepsProblem(steps) {
+    // A step outside 1..100 is reported on its own; the order is judged on usable steps only.
+    if (!steps.every((step) => Number.isInteger(step) && step >= 1 && step <= 100))
+        return undefined;
+    for (let i = 1; i < steps.length; i += 1)
+        if (steps[i] <= steps[i - 1])
+            return `each step must send more traffic than the one before (${steps[i - 1]} then ${steps[i]})`;
+    if (steps.at(-1) !== 100)
+        return 'the last step must be 100: the canary takes all traffic before it is promoted';
+    return undefined;
+}
+
+/**
+ * What a model name, a stage, a version and a tag counter may be: one set of
+ * rules shared by the manifest schema, the tag parser and every command that
+ * writes a tag, so whatever validates can also be released, promoted and
+ * deprecated, and whatever modelgate writes it reads back.
+ */
+/** Longest model or stage name: leaves room for `#stage#N` in one git ref component. */
+const NAME_MAX_LENGTH = 100;
+/** semver's own limit (node-semver MAX_LENGTH): longer strings are not versions. */
+const VERSION_MAX_LENGTH = 256;
+/** Git stores a tag as a file `refs/tags/<name>.lock` while writing it: 255 bytes per path component, minus `.lock`. */
+const REF_COMPONENT_MAX_BYTES = 250;
+/** Patterns for model names (GTO-compatible) and stage names, after the length (1 to NAME_MAX_LENGTH). */
+const NAME_RULES = [
+    {
+        pattern: /^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/,
+        message: 'lowercase letters, digits, -, _ and /, starting and ending with a letter or digit',
+    },
+    // git refuses an empty path component in a tag name ("a//b@v1.0.0").
+    // Written without lookahead, so every JSON Schema validator reads it.
+    { pattern: /^[^/]*(\/[^/]+)*$/, message: 'no "//": git refuses tag names with an empty path segment' },
+];
 // SemVer 2.0.0, from semver.org's recommended expression.
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+/** The version pattern (the JSON Schema carries it); `versionProblem` adds the length and numeric limits. */
+const VERSION_RULE = {
+    pattern: SEMVER,
+    message: 'must be a SemVer 2 version such as 1.2.0',
+};
+const VERSION_TOO_LONG = `at most ${VERSION_MAX_LENGTH} characters (semver's limit)`;
+const NAME_TOO_LONG = `at most ${NAME_MAX_LENGTH} characters`;
+/** Why `version` is not a version modelgate can compare and tag, or undefined when it is. */
+function versionProblem(version) {
+    if (version.length > VERSION_MAX_LENGTH)
+        return VERSION_TOO_LONG;
+    if (!VERSION_RULE.pattern.test(version))
+        return VERSION_RULE.message;
+    // node-semver refuses numbers it cannot hold exactly (then every comparison throws).
+    const [major = '', minor = '', patch = ''] = version.split(/[-+]/, 1)[0].split('.');
+    if (![major, minor, patch].every((part) => Number.isSafeInteger(Number(part))))
+        return `major, minor and patch must each be at most ${Number.MAX_SAFE_INTEGER}`;
+    return undefined;
+}
+/** Why `name` is not a model (or stage) name, or undefined when it is. */
+function nameProblem(name) {
+    if (name.length > NAME_MAX_LENGTH)
+        return NAME_TOO_LONG;
+    return NAME_RULES.find((rule) => !rule.pattern.test(name))?.message;
+}
+/**
+ * A stage-tag counter (`name#stage#N`): a whole number from 1 whose successor
+ * is still exact, so the next tag is always `N + 1` written out in digits
+ * (never `1e+24`). Undefined for anything else.
+ */
+function tagCounter(text) {
+    if (!/^[1-9]\d*$/.test(text))
+        return undefined;
+    const value = Number(text);
+    return Number.isSafeInteger(value + 1) ? value : undefined;
+}
+/** Why git would refuse to create a tag of this name (a path component too long), or undefined. */
+function tagNameProblem(tag) {
+    const encoder = new TextEncoder();
+    const longest = Math.max(...tag.split('/').map((part) => encoder.encode(part).length));
+    return longest > REF_COMPONENT_MAX_BYTES
+        ? `the tag ${tag.length > 60 ? `${tag.slice(0, 60)}…` : tag} has a part of ${longest} bytes; git allows ${REF_COMPONENT_MAX_BYTES}`
+        : undefined;
+}
+
+/** Reads a tag name with the same rules the manifest schema applies (names.ts). */
+function readRegistryTag(tag) {
+    const foreign = { kind: 'foreign' };
+    const at = tag.lastIndexOf('@');
+    if (at > 0) {
+        const name = tag.slice(0, at);
+        const rest = tag.slice(at + 1);
+        if (nameProblem(name))
+            return foreign;
+        if (rest === 'deprecated')
+            return { kind: 'registry', tag: { action: 'deprecate', name } };
+        if (!rest.startsWith('v'))
+            return foreign;
+        const deregister = rest.endsWith('!');
+        const version = rest.slice(1, deregister ? -1 : undefined);
+        const problem = versionProblem(version);
+        if (problem) {
+            // Looks like a version (digits and dots up front) but is out of range: worth a warning; anything else is not ours.
+            return /^\d+\.\d+\.\d+/.test(version)
+                ? { kind: 'ignored', name, reason: `version "${clip(version)}": ${problem}` }
+                : foreign;
+        }
+        return { kind: 'registry', tag: { action: deregister ? 'deregister' : 'register', name, version } };
+    }
+    const parts = tag.split('#');
+    const [name = '', rawStage = '', number] = parts;
+    if (parts.length < 2 || parts.length > 3 || nameProblem(name))
+        return foreign;
+    const unassign = rawStage.endsWith('!');
+    const stage = unassign ? rawStage.slice(0, -1) : rawStage;
+    if (nameProblem(stage))
+        return foreign;
+    if (number === undefined)
+        return unassign ? foreign : { kind: 'registry', tag: { action: 'assign', name, stage } };
+    const counter = tagCounter(number);
+    if (counter === undefined) {
+        return /^[1-9]\d*$/.test(number)
+            ? {
+                kind: 'ignored',
+                name,
+                reason: `counter ${clip(number)} is larger than ${Number.MAX_SAFE_INTEGER - 1}, the largest modelgate can count on from`,
+            }
+            : foreign;
+    }
+    return {
+        kind: 'registry',
+        tag: unassign
+            ? { action: 'unassign', name, stage, number: counter }
+            : { action: 'assign', name, stage, number: counter },
+    };
+}
+/** Reads a tag name; tags in any other format, or out of range, are not the registry's and give undefined. */
+function parseRegistryTag(tag) {
+    const reading = readRegistryTag(tag);
+    return reading.kind === 'registry' ? reading.tag : undefined;
+}
+/** A short, printable excerpt of the part of a tag that was refused. */
+const clip = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[^\x20-\x7e…]/g, '?');
+/** `name@v1.2.3` */
+function releaseTag(name, version) {
+    return `${name}@v${version}`;
+}
+/** `name#stage#N` */
+function assignmentTag(name, stage, number) {
+    return `${name}#${stage}#${number}`;
+}
+/** `name#stage!#N` */
+function unassignmentTag(name, stage, number) {
+    return `${name}#${stage}!#${number}`;
+}
+/** `name@v1.2.3!` */
+function deregistrationTag(name, version) {
+    return `${name}@v${version}!`;
+}
+/** `name@deprecated` */
+function deprecationTag(name) {
+    return `${name}@deprecated`;
+}
+/** Released versions per model name (registered, deregistration aside: a released version stays taken). */
+function releasedVersions(tags) {
+    const released = new Map();
+    for (const tag of tags) {
+        const parsed = parseRegistryTag(tag);
+        if (parsed?.action !== 'register')
+            continue;
+        const versions = released.get(parsed.name) ?? new Set();
+        versions.add(parsed.version);
+        released.set(parsed.name, versions);
+    }
+    return released;
+}
+
+const SHA256 = /^[a-f0-9]{64}$/;
 const relPath = string()
     .min(1)
     .max(1024)
     .describe('Path relative to the manifest folder; must stay inside the repository.');
-const semver$3 = string().regex(SEMVER, 'must be a SemVer 2 version such as 1.2.0');
+// names.ts's version rule: the length first and alone (a megabyte never meets the
+// pattern), then the pattern, then semver's numeric limit.
+const semver$3 = string()
+    .max(VERSION_MAX_LENGTH, { abort: true, message: VERSION_TOO_LONG })
+    .regex(VERSION_RULE.pattern, VERSION_RULE.message)
+    .superRefine((version, context) => {
+    const problem = versionProblem(version);
+    // The pattern's own issue is already reported; this adds only what lies beyond it.
+    if (problem && VERSION_RULE.pattern.test(version))
+        context.addIssue({ code: 'custom', message: problem });
+});
+const modelName = NAME_RULES.reduce((schema, rule) => schema.regex(rule.pattern, rule.message), string().min(1).max(NAME_MAX_LENGTH, { abort: true, message: NAME_TOO_LONG }));
 const weight = strictObject({
     uri: string().min(1).describe('Where the weights live (s3://, gs://, hf://, https://).'),
     sha256: string().regex(SHA256, 'must be 64 lowercase hex characters'),
@@ -15954,6 +16309,9 @@ const gate$1 = strictObject({
         .nonnegative()
         .optional()
         .describe('largest allowed drop against the baseline, in percent of it'),
+    higher_is_better: boolean()
+        .optional()
+        .describe("the metric's direction; counts from the baseline's manifest, and from this one only when nothing trusted states one"),
 })
     .refine((g) => [g.min, g.max, g.max_drop, g.max_drop_pct].some((v) => v !== undefined), {
     message: 'a gate needs at least one of min, max, max_drop, max_drop_pct',
@@ -16008,11 +16366,30 @@ const canaryMetric = strictObject({
     direction: _enum$1(['increase', 'decrease', 'either']).optional(),
     critical: boolean().optional(),
 });
+/** A custom issue from one of the shared checks, when it has something to say. */
+function check$2(problem) {
+    return (value, context) => {
+        const message = problem(value);
+        if (message)
+            context.addIssue({ code: 'custom', message });
+    };
+}
 const canary$1 = strictObject({
-    steps: array(number().int().min(1).max(100)).min(1).optional(),
+    steps: array(number().int().min(1).max(100))
+        .min(1)
+        .max(100)
+        .superRefine(check$2(stepsProblem))
+        .optional()
+        .describe('traffic percent per step, rising strictly, ending at 100'),
     interval: string()
-        .regex(/^\d+(s|m|h)$/, 'a duration such as 30s, 10m or 1h')
-        .optional(),
+        .regex(INTERVAL_PATTERN, 'a duration such as 30s, 10m or 1h')
+        .superRefine((text, context) => {
+        // The pattern's own issue is reported already; this adds the bounds.
+        if (INTERVAL_PATTERN.test(text))
+            check$2(intervalProblem)(text, context);
+    })
+        .optional()
+        .describe('how long each analysis interval is: 10s to 24h (default 10m)'),
     failure_limit: number().int().nonnegative().optional(),
     consecutive_error_limit: number().int().positive().optional(),
     on_no_data: _enum$1(['fail', 'inconclusive', 'pass']).optional(),
@@ -16023,8 +16400,7 @@ const manifestSchema = strictObject({
     $schema: string().optional(),
     apiVersion: literal('modelgate.dev/v1'),
     kind: literal('Model'),
-    name: string()
-        .regex(MODEL_NAME, 'lowercase letters, digits, -, _ and /, starting and ending with a letter or digit'),
+    name: modelName,
     version: semver$3,
     description: string().optional(),
     lineage: strictObject({ base: string().optional(), parent: semver$3.optional() }).optional(),
@@ -16033,6 +16409,16 @@ const manifestSchema = strictObject({
     eval: evalBlock.optional(),
     canary: canary$1.optional(),
     rollback: strictObject({ mode: _enum$1(['pull_request', 'auto_merge']) }).optional(),
+})
+    .superRefine((manifest, context) => {
+    // Valid name and valid version can still make a tag git refuses to write: say so here, not at release.
+    const problem = tagNameProblem(releaseTag(manifest.name, manifest.version));
+    if (problem)
+        context.addIssue({
+            code: 'custom',
+            path: ['version'],
+            message: `${problem}: shorten the version or the name`,
+        });
 })
     .meta({
     title: 'modelgate model manifest',
@@ -18649,902 +19035,413 @@ function requirePicomatch () {
 var picomatchExports = /*@__PURE__*/ requirePicomatch();
 var picomatch = /*@__PURE__*/getDefaultExportFromCjs(picomatchExports);
 
-//#region rolldown:runtime
-var __require = /* @__PURE__ */ createRequire(import.meta.url);
-
-//#endregion
-//#region src/utils.ts
-function cleanPath(path) {
-	let normalized = normalize(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
-	return normalized;
-}
-const SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path, separator) {
-	return path.replace(SLASHES_REGEX, separator);
-}
-const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path) {
-	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
-}
-function normalizePath(path, options) {
-	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = resolve$1(path);
-	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
-	if (path === ".") return "";
-	const needsSeperator = path[path.length - 1] !== pathSeparator;
-	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/join-path.ts
-function joinPathWithBasePath(filename, directoryPath) {
-	return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-	return function(filename, directoryPath) {
-		const sameRoot = directoryPath.startsWith(root);
-		if (sameRoot) return directoryPath.slice(root.length) + filename;
-		else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-	};
-}
-function joinPath(filename) {
-	return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-	return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-	const { relativePaths, includeBasePath } = options;
-	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-
-//#endregion
-//#region src/api/functions/push-directory.ts
-function pushDirectoryWithRelativePath(root) {
-	return function(directoryPath, paths) {
-		paths.push(directoryPath.substring(root.length) || ".");
-	};
-}
-function pushDirectoryFilterWithRelativePath(root) {
-	return function(directoryPath, paths, filters) {
-		const relativePath = directoryPath.substring(root.length) || ".";
-		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-	};
-}
-const pushDirectory = (directoryPath, paths) => {
-	paths.push(directoryPath || ".");
-};
-const pushDirectoryFilter = (directoryPath, paths, filters) => {
-	const path = directoryPath || ".";
-	if (filters.every((filter) => filter(path, true))) paths.push(path);
-};
-const empty$2 = () => {};
-function build$6(root, options) {
-	const { includeDirs, filters, relativePaths } = options;
-	if (!includeDirs) return empty$2;
-	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-
-//#endregion
-//#region src/api/functions/push-file.ts
-const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-const pushFileFilter = (filename, paths, _counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-const pushFileCount = (_filename, _paths, counts, _filters) => {
-	counts.files++;
-};
-const pushFile = (filename, paths) => {
-	paths.push(filename);
-};
-const empty$1 = () => {};
-function build$5(options) {
-	const { excludeFiles, filters, onlyCounts } = options;
-	if (excludeFiles) return empty$1;
-	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-	else if (onlyCounts) return pushFileCount;
-	else return pushFile;
-}
-
-//#endregion
-//#region src/api/functions/get-array.ts
-const getArray = (paths) => {
-	return paths;
-};
-const getArrayGroup = () => {
-	return [""].slice(0, 0);
-};
-function build$4(options) {
-	return options.group ? getArrayGroup : getArray;
-}
-
-//#endregion
-//#region src/api/functions/group-files.ts
-const groupFiles = (groups, directory, files) => {
-	groups.push({
-		directory,
-		files,
-		dir: directory
-	});
-};
-const empty = () => {};
-function build$3(options) {
-	return options.group ? groupFiles : empty;
-}
-
-//#endregion
-//#region src/api/functions/resolve-symlink.ts
-const resolveSymlinksAsync = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	fs.realpath(path, (error, resolvedPath) => {
-		if (error) return queue.dequeue(suppressErrors ? null : error, state);
-		fs.stat(resolvedPath, (error$1, stat) => {
-			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-			callback$1(stat, resolvedPath);
-			queue.dequeue(null, state);
-		});
-	});
-};
-const resolveSymlinks = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	try {
-		const resolvedPath = fs.realpathSync(path);
-		const stat = fs.statSync(resolvedPath);
-		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-		callback$1(stat, resolvedPath);
-	} catch (e) {
-		if (!suppressErrors) throw e;
-	}
-};
-function build$2(options, isSynchronous) {
-	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path, resolved, state) {
-	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-	let parent = dirname(path);
-	let depth = 1;
-	while (parent !== state.root && depth < 2) {
-		const resolvedPath = state.symlinks.get(parent);
-		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-		if (isSameRoot) depth++;
-		else parent = dirname(parent);
-	}
-	state.symlinks.set(path, resolved);
-	return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-	return state.visited.includes(resolved + state.options.pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/invoke-callback.ts
-const onlyCountsSync = (state) => {
-	return state.counts;
-};
-const groupsSync = (state) => {
-	return state.groups;
-};
-const defaultSync = (state) => {
-	return state.paths;
-};
-const limitFilesSync = (state) => {
-	return state.paths.slice(0, state.options.maxFiles);
-};
-const onlyCountsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.counts, state.options.suppressErrors);
-	return null;
-};
-const defaultAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths, state.options.suppressErrors);
-	return null;
-};
-const limitFilesAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-	return null;
-};
-const groupsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.groups, state.options.suppressErrors);
-	return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-	if (error && !suppressErrors) callback$1(error, output);
-	else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-	const { onlyCounts, group, maxFiles } = options;
-	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-	else if (group) return isSynchronous ? groupsSync : groupsAsync;
-	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-	else return isSynchronous ? defaultSync : defaultAsync;
-}
-
-//#endregion
-//#region src/api/functions/walk-directory.ts
-const readdirOpts = { withFileTypes: true };
-const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	state.queue.enqueue();
-	if (currentDepth < 0) return state.queue.dequeue(null, state);
-	const { fs } = state;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-		callback$1(entries, directoryPath, currentDepth);
-		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-	});
-};
-const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	const { fs } = state;
-	if (currentDepth < 0) return;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	let entries = [];
-	try {
-		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-	} catch (e) {
-		if (!state.options.suppressErrors) throw e;
-	}
-	callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-	return isSynchronous ? walkSync : walkAsync;
-}
-
-//#endregion
-//#region src/api/queue.ts
 /**
-* This is a custom stateless queue to track concurrent async fs calls.
-* It increments a counter whenever a call is queued and decrements it
-* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
-*/
-var Queue = class {
-	count = 0;
-	constructor(onQueueEmpty) {
-		this.onQueueEmpty = onQueueEmpty;
-	}
-	enqueue() {
-		this.count++;
-		return this.count;
-	}
-	dequeue(error, output) {
-		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-			this.onQueueEmpty(error, output);
-			if (error) {
-				output.controller.abort();
-				this.onQueueEmpty = void 0;
-			}
-		}
-	}
-};
-
-//#endregion
-//#region src/api/counter.ts
-var Counter = class {
-	_files = 0;
-	_directories = 0;
-	set files(num) {
-		this._files = num;
-	}
-	get files() {
-		return this._files;
-	}
-	set directories(num) {
-		this._directories = num;
-	}
-	get directories() {
-		return this._directories;
-	}
-	/**
-	* @deprecated use `directories` instead
-	*/
-	/* c8 ignore next 3 */
-	get dirs() {
-		return this._directories;
-	}
-};
-
-//#endregion
-//#region src/api/aborter.ts
-/**
-* AbortController is not supported on Node 14 so we use this until we can drop
-* support for Node 14.
-*/
-var Aborter = class {
-	aborted = false;
-	abort() {
-		this.aborted = true;
-	}
-};
-
-//#endregion
-//#region src/api/walker.ts
-var Walker = class {
-	root;
-	isSynchronous;
-	state;
-	joinPath;
-	pushDirectory;
-	pushFile;
-	getArray;
-	groupFiles;
-	resolveSymlink;
-	walkDirectory;
-	callbackInvoker;
-	constructor(root, options, callback$1) {
-		this.isSynchronous = !callback$1;
-		this.callbackInvoker = build$1(options, this.isSynchronous);
-		this.root = normalizePath(root, options);
-		this.state = {
-			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-			paths: [""].slice(0, 0),
-			groups: [],
-			counts: new Counter(),
-			options,
-			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-			symlinks: /* @__PURE__ */ new Map(),
-			visited: [""].slice(0, 0),
-			controller: new Aborter(),
-			fs: options.fs || nativeFs
-		};
-		this.joinPath = build$7(this.root, options);
-		this.pushDirectory = build$6(this.root, options);
-		this.pushFile = build$5(options);
-		this.getArray = build$4(options);
-		this.groupFiles = build$3(options);
-		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build(this.isSynchronous);
-	}
-	start() {
-		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-	}
-	walk = (entries, directoryPath, depth) => {
-		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-		const files = this.getArray(this.state.paths);
-		for (let i = 0; i < entries.length; ++i) {
-			const entry = entries[i];
-			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-				const filename = this.joinPath(entry.name, directoryPath);
-				this.pushFile(filename, files, this.state.counts, filters);
-			} else if (entry.isDirectory()) {
-				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-				if (exclude && exclude(entry.name, path)) continue;
-				this.pushDirectory(path, paths, filters);
-				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
-				let path = joinPathWithBasePath(entry.name, directoryPath);
-				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
-					if (stat.isDirectory()) {
-						resolvedPath = normalizePath(resolvedPath, this.state.options);
-						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
-						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
-					} else {
-						resolvedPath = useRealPaths ? resolvedPath : path;
-						const filename = basename(resolvedPath);
-						const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
-						resolvedPath = this.joinPath(filename, directoryPath$1);
-						this.pushFile(resolvedPath, files, this.state.counts, filters);
-					}
-				});
-			}
-		}
-		this.groupFiles(this.state.groups, directoryPath, files);
-	};
-};
-
-//#endregion
-//#region src/api/async.ts
-function promise(root, options) {
-	return new Promise((resolve$1, reject) => {
-		callback(root, options, (err, output) => {
-			if (err) return reject(err);
-			resolve$1(output);
-		});
-	});
-}
-function callback(root, options, callback$1) {
-	let walker = new Walker(root, options, callback$1);
-	walker.start();
-}
-
-//#endregion
-//#region src/api/sync.ts
-function sync(root, options) {
-	const walker = new Walker(root, options);
-	return walker.start();
-}
-
-//#endregion
-//#region src/builder/api-builder.ts
-var APIBuilder = class {
-	constructor(root, options) {
-		this.root = root;
-		this.options = options;
-	}
-	withPromise() {
-		return promise(this.root, this.options);
-	}
-	withCallback(cb) {
-		callback(this.root, this.options, cb);
-	}
-	sync() {
-		return sync(this.root, this.options);
-	}
-};
-
-//#endregion
-//#region src/builder/index.ts
-let pm = null;
-/* c8 ignore next 6 */
-try {
-	__require.resolve("picomatch");
-	pm = __require("picomatch");
-} catch {}
-var Builder = class {
-	globCache = {};
-	options = {
-		maxDepth: Infinity,
-		suppressErrors: true,
-		pathSeparator: sep,
-		filters: []
-	};
-	globFunction;
-	constructor(options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		this.globFunction = this.options.globFunction;
-	}
-	group() {
-		this.options.group = true;
-		return this;
-	}
-	withPathSeparator(separator) {
-		this.options.pathSeparator = separator;
-		return this;
-	}
-	withBasePath() {
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withRelativePaths() {
-		this.options.relativePaths = true;
-		return this;
-	}
-	withDirs() {
-		this.options.includeDirs = true;
-		return this;
-	}
-	withMaxDepth(depth) {
-		this.options.maxDepth = depth;
-		return this;
-	}
-	withMaxFiles(limit) {
-		this.options.maxFiles = limit;
-		return this;
-	}
-	withFullPaths() {
-		this.options.resolvePaths = true;
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withErrors() {
-		this.options.suppressErrors = false;
-		return this;
-	}
-	withSymlinks({ resolvePaths = true } = {}) {
-		this.options.resolveSymlinks = true;
-		this.options.useRealPaths = resolvePaths;
-		return this.withFullPaths();
-	}
-	withAbortSignal(signal) {
-		this.options.signal = signal;
-		return this;
-	}
-	normalize() {
-		this.options.normalizePath = true;
-		return this;
-	}
-	filter(predicate) {
-		this.options.filters.push(predicate);
-		return this;
-	}
-	onlyDirs() {
-		this.options.excludeFiles = true;
-		this.options.includeDirs = true;
-		return this;
-	}
-	exclude(predicate) {
-		this.options.exclude = predicate;
-		return this;
-	}
-	onlyCounts() {
-		this.options.onlyCounts = true;
-		return this;
-	}
-	crawl(root) {
-		return new APIBuilder(root || ".", this.options);
-	}
-	withGlobFunction(fn) {
-		this.globFunction = fn;
-		return this;
-	}
-	/**
-	* @deprecated Pass options using the constructor instead:
-	* ```ts
-	* new fdir(options).crawl("/path/to/root");
-	* ```
-	* This method will be removed in v7.0
-	*/
-	/* c8 ignore next 4 */
-	crawlWithOptions(root, options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		return new APIBuilder(root || ".", this.options);
-	}
-	glob(...patterns) {
-		if (this.globFunction) return this.globWithOptions(patterns);
-		return this.globWithOptions(patterns, ...[{ dot: true }]);
-	}
-	globWithOptions(patterns, ...options) {
-		const globFn = this.globFunction || pm;
-		/* c8 ignore next 5 */
-		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-		var isMatch = this.globCache[patterns.join("\0")];
-		if (!isMatch) {
-			isMatch = globFn(patterns, ...options);
-			this.globCache[patterns.join("\0")] = isMatch;
-		}
-		this.options.filters.push((path) => isMatch(path));
-		return this;
-	}
-};
-
-//#region src/utils.ts
-const isReadonlyArray$1 = Array.isArray;
-const BACKSLASHES = /\\/g;
-const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-const isWin = process.platform === "win32";
-const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-	const patternsCount = patterns.length;
-	const patternsParts = Array(patternsCount);
-	const matchers = Array(patternsCount);
-	let i, j;
-	for (i = 0; i < patternsCount; i++) {
-		const parts = splitPattern(patterns[i]);
-		patternsParts[i] = parts;
-		const partsCount = parts.length;
-		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
-		matchers[i] = partMatchers;
-	}
-	return (input) => {
-		const inputParts = input.split("/");
-		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-		for (i = 0; i < patternsCount; i++) {
-			const patternParts = patternsParts[i];
-			const matcher = matchers[i];
-			const inputPatternCount = inputParts.length;
-			const minParts = Math.min(inputPatternCount, patternParts.length);
-			j = 0;
-			while (j < minParts) {
-				const part = patternParts[j];
-				if (part.includes("/")) return true;
-				if (!matcher[j](inputParts[j])) break;
-				if (!options.noglobstar && part === "**") return true;
-				j++;
-			}
-			if (j === inputPatternCount) return true;
-		}
-		return false;
-	};
-}
-/* node:coverage ignore next 2 */
-const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-	if (cwd === root || root.startsWith(`${cwd}/`)) {
-		if (absolute) {
-			const start = cwd.length + +!isRoot(cwd);
-			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-		}
-		const prefix = root.slice(cwd.length + 1);
-		if (prefix) return (p, isDir) => {
-			if (p === ".") return prefix;
-			const result = `${prefix}/${p}`;
-			return isDir ? result.slice(0, -1) : result;
-		};
-		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-	}
-	if (absolute) return (p) => posix.relative(cwd, p) || ".";
-	return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-	if (root.startsWith(`${cwd}/`)) {
-		const prefix = root.slice(cwd.length + 1);
-		return (p) => `${prefix}/${p}`;
-	}
-	return (p) => {
-		const result = posix.relative(cwd, `${root}/${p}`);
-		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-	};
-}
-function ensureNonDriveRelativePath(path) {
-	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-const splitPatternOptions = { parts: true };
-function splitPattern(path) {
-	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
-	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
-}
-const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-/**
-* Escapes a path's special characters depending on the platform.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
-*/
-/* node:coverage ignore next */
-const escapePath = isWin ? escapeWin32Path : escapePosixPath;
-/**
-* Checks if a pattern has dynamic parts.
-*
-* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
-*
-* - Doesn't necessarily return `false` on patterns that include `\`.
-* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
-* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
-* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
-*
-* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
-*/
-function isDynamicPattern(pattern, options) {
-	const scan = picomatch.scan(pattern);
-	return scan.isGlob || scan.negated;
-}
-function log(...tasks) {
-	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-//#endregion
-//#region src/patterns.ts
-const PARENT_DIRECTORY = /^(\/?\.\.)+/;
-const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-	var _PARENT_DIRECTORY$exe;
-	const cwd = opts.cwd;
-	let result = pattern;
-	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-	const escapedCwd = escapePath(cwd);
-	result = isAbsolute(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
-	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-	const parts = splitPattern(result);
-	if (parentDir) {
-		const n = (parentDir.length + 1) / 3;
-		let i = 0;
-		const cwdParts = escapedCwd.split("/");
-		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-			i++;
-		}
-		const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
-		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-			props.root = ensureNonDriveRelativePath(potentialRoot);
-			props.depthOffset = -n + i;
-		}
-	}
-	if (!isIgnore && props.depthOffset >= 0) {
-		var _props$commonPath;
-		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-		const newCommonPath = [];
-		const length = Math.min(props.commonPath.length, parts.length);
-		for (let i = 0; i < length; i++) {
-			const part = parts[i];
-			if (part === "**" && !parts[i + 1]) {
-				newCommonPath.pop();
-				break;
-			}
-			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-			newCommonPath.push(part);
-		}
-		props.depthOffset = newCommonPath.length;
-		props.commonPath = newCommonPath;
-		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
-	}
-	return result;
-}
-function processPatterns(options, patterns, props) {
-	const matchPatterns = [];
-	const ignorePatterns = [];
-	for (const pattern of options.ignore) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-	}
-	for (const pattern of patterns) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-	}
-	return {
-		match: matchPatterns,
-		ignore: ignorePatterns
-	};
-}
-//#endregion
-//#region src/crawler.ts
-function buildCrawler(options, patterns) {
-	const cwd = options.cwd;
-	const props = {
-		root: cwd,
-		depthOffset: 0
-	};
-	const processed = processPatterns(options, patterns, props);
-	if (options.debug) log("internal processing patterns:", processed);
-	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-	const root = props.root.replace(BACKSLASHES, "");
-	const matchOptions = {
-		dot,
-		nobrace: options.braceExpansion === false,
-		nocase: !caseSensitiveMatch,
-		noextglob: options.extglob === false,
-		noglobstar: options.globstar === false,
-		posix: true
-	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
-	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-	const format = buildFormat(cwd, root, absolute);
-	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-	const excludePredicate = (_, p) => {
-		const relativePath = excludeFormatter(p, true);
-		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-	};
-	let maxDepth;
-	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-	const crawler = new Builder({
-		filters: [debug ? (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			const matches = matcher(path) && !ignore(path);
-			if (matches) log(`matched ${path}`);
-			return matches;
-		} : (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			return matcher(path) && !ignore(path);
-		}],
-		exclude: debug ? (_, p) => {
-			const skipped = excludePredicate(_, p);
-			log(`${skipped ? "skipped" : "crawling"} ${p}`);
-			return skipped;
-		} : excludePredicate,
-		fs: options.fs,
-		pathSeparator: "/",
-		relativePaths: !absolute,
-		resolvePaths: absolute,
-		includeBasePath: absolute,
-		resolveSymlinks: followSymbolicLinks,
-		excludeSymlinks: !followSymbolicLinks,
-		excludeFiles: onlyDirectories,
-		includeDirs: onlyDirectories || !options.onlyFiles,
-		maxDepth,
-		signal: options.signal
-	}).crawl(root);
-	if (options.debug) log("internal properties:", {
-		...props,
-		root
-	});
-	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-//#endregion
-//#region src/index.ts
-function formatPaths(paths, mapper) {
-	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-	return paths;
-}
-const defaultOptions = {
-	caseSensitiveMatch: true,
-	debug: !!process.env.TINYGLOBBY_DEBUG,
-	expandDirectories: true,
-	followSymbolicLinks: true,
-	onlyFiles: true
-};
-function getOptions(options) {
-	const opts = Object.assign({}, options);
-	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve$1(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-	opts.ignore = ensureStringArray(opts.ignore);
-	opts.fs && (opts.fs = {
-		readdir: opts.fs.readdir || readdir,
-		readdirSync: opts.fs.readdirSync || readdirSync,
-		realpath: opts.fs.realpath || realpath,
-		realpathSync: opts.fs.realpathSync || realpathSync,
-		stat: opts.fs.stat || stat,
-		statSync: opts.fs.statSync || statSync
-	});
-	if (opts.debug) log("globbing with options:", opts);
-	return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-	var _ref;
-	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-	const isModern = isReadonlyArray$1(globInput) || typeof globInput === "string";
-	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-	const options = getOptions(isModern ? inputOptions : globInput);
-	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
-}
-
-const HASH_CHUNK = 4 * 1024 * 1024;
-/**
- * The working tree as an ArtifactSource. Every path is checked after
- * resolving symlinks: a link that leads out of the repository is "outside",
- * and nothing behind it is read.
+ * The syntactic half of modelgate's one containment rule (the other half,
+ * what the disk or the git tree makes of the path, is the reader's): a
+ * repository-relative POSIX path that stays inside the root and never names
+ * git's own metadata. `.git/` holds credentials (actions/checkout writes the
+ * token into .git/config), so no artifact, manifest, setting or write may
+ * reach it, in any letter case (git itself treats `.GIT` as `.git` on
+ * case-insensitive file systems).
  */
-class FileSystemSource {
+function checkRepoPath(path) {
+    if (path.includes('\0'))
+        return { ok: false, reason: 'contains a NUL byte' };
+    if (posix.isAbsolute(path) || /^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('\\')) {
+        return { ok: false, reason: 'is an absolute path; paths are relative to the repository' };
+    }
+    const normal = posix.normalize(path.replaceAll('\\', '/'));
+    if (normal === '..' || normal.startsWith('../')) {
+        return { ok: false, reason: 'points outside the repository' };
+    }
+    if (normal.split('/').some(isGitDir)) {
+        return {
+            ok: false,
+            reason: "is inside .git/, git's own metadata, which modelgate never reads or writes",
+        };
+    }
+    return { ok: true, path: normal === '.' ? '' : normal.replace(/\/$/, '') };
+}
+/** A path segment naming git's metadata folder. */
+function isGitDir(segment) {
+    return segment.toLowerCase() === '.git';
+}
+/**
+ * Resolves `ref`, written relative to the folder of `manifestFile`, to a
+ * repository-relative POSIX path under the rule of checkRepoPath.
+ */
+function resolveArtifactPath(manifestFile, ref) {
+    if (ref.includes('\0'))
+        return { ok: false, reason: 'contains a NUL byte' };
+    if (posix.isAbsolute(ref) || /^[a-zA-Z]:[\\/]/.test(ref) || ref.startsWith('\\')) {
+        return { ok: false, reason: 'is an absolute path; artifact paths are relative to the manifest folder' };
+    }
+    return checkRepoPath(posix.join(posix.dirname(manifestFile), ref.replaceAll('\\', '/')));
+}
+/**
+ * Where a symlink found at `link` (repository-relative) leads, when its
+ * target text is `target`: the repository-relative path, or why it leaves.
+ */
+function resolveLinkTarget(link, target) {
+    if (posix.isAbsolute(target))
+        return { ok: false, reason: `is a symlink to ${target}, outside the repository` };
+    const resolved = checkRepoPath(posix.join(posix.dirname(link), target));
+    return resolved.ok
+        ? resolved
+        : { ok: false, reason: `is a symlink to ${target}, which ${resolved.reason}` };
+}
+/**
+ * Checks a manifest glob from settings or an option: relative, inside the
+ * root, never into .git/. A glob cannot name what a path may not.
+ */
+function checkGlob(pattern) {
+    if (!pattern.trim())
+        return { ok: false, reason: 'is empty' };
+    if (pattern.includes('\0'))
+        return { ok: false, reason: 'contains a NUL byte' };
+    if (pattern.startsWith('/') || pattern.startsWith('\\') || /^[a-zA-Z]:/.test(pattern))
+        return { ok: false, reason: 'is absolute; globs are relative to the registry root' };
+    const segments = pattern.replaceAll('\\', '/').split('/');
+    if (segments.includes('..'))
+        return { ok: false, reason: 'climbs out of the registry root with ..' };
+    if (segments.some(isGitDir))
+        return { ok: false, reason: 'reaches into .git/' };
+    return { ok: true };
+}
+/**
+ * Compiles manifest globs (`!glob` excludes) after checking each with
+ * checkGlob; the first unusable glob is returned with its reason.
+ */
+function compileGlobs(patterns) {
+    for (const pattern of patterns) {
+        const checked = checkGlob(pattern.replace(/^!/, ''));
+        if (!checked.ok)
+            return { ok: false, pattern, reason: checked.reason };
+    }
+    const included = patterns.filter((p) => !p.startsWith('!'));
+    const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    const isIncluded = included.length ? picomatch(included, { dot: false }) : () => false;
+    const isExcluded = excluded.length ? picomatch(excluded, { dot: false }) : () => false;
+    const baseOf = (pattern) => {
+        const scan = picomatch.scan(pattern);
+        return (scan.isGlob ? scan.base : posix.dirname(scan.base)).replace(/^\.$/, '').replace(/\/$/, '');
+    };
+    const bases = [...new Set(included.map(baseOf))].sort();
+    return {
+        ok: true,
+        match: (path) => isIncluded(path) && !isExcluded(path),
+        startFolders: bases.filter((b) => !bases.some((other) => other !== b && (other === '' || b.startsWith(`${other}/`)))),
+    };
+}
+
+/** Folders never walked besides `.git/`: installed packages. */
+const SKIPPED = new Set(['node_modules']);
+/** Deeper than this, or more entries than that, and the walk stops with an error rather than a partial answer. */
+const MAX_DEPTH = 32;
+const MAX_ENTRIES = 1_000_000;
+/** Manifest globs compiled, or the CommandError (exit 2) that names the unusable one. */
+function manifestGlobs(patterns) {
+    const compiled = compileGlobs(patterns);
+    if (!compiled.ok)
+        throw new CommandError(`the manifest glob "${compiled.pattern}" ${compiled.reason}`, 'Write globs relative to the registry root, e.g. models/**/model.yaml (in .github/modelgate.yml: manifests).');
+    return compiled;
+}
+/**
+ * The paths under `root` that match `patterns`, sorted, relative with POSIX
+ * separators. Unlike a general glob library this walk keeps modelgate's
+ * containment rule: it starts only below the root, never enters `.git/`,
+ * never follows a symlinked folder (a committed `models/evil -> /` would
+ * otherwise walk the host), and it returns every matching entry, not only
+ * regular files: a manifest that is a FIFO, a folder or a link out is then
+ * reported by the reader instead of silently missing.
+ */
+async function findFiles(root, patterns) {
+    const globs = manifestGlobs(patterns);
+    const found = new Set();
+    let seen = 0;
+    const walk = async (folder, depth) => {
+        if (depth > MAX_DEPTH)
+            throw new CommandError(`${folder} is more than ${MAX_DEPTH} folders deep`, 'Narrow the manifest globs in .github/modelgate.yml.');
+        let entries;
+        try {
+            entries = await readdir(folder ? join(root, folder) : root, { withFileTypes: true });
+        }
+        catch {
+            return; // a start folder that does not exist matches nothing
+        }
+        for (const entry of entries) {
+            if (++seen > MAX_ENTRIES)
+                throw new CommandError(`the manifest globs walk more than ${MAX_ENTRIES} files under ${root}`, 'Narrow the manifest globs in .github/modelgate.yml.');
+            if (isGitDir(entry.name) || SKIPPED.has(entry.name))
+                continue;
+            const path = folder ? `${folder}/${entry.name}` : entry.name;
+            if (globs.match(path))
+                found.add(path);
+            if (entry.isDirectory())
+                await walk(path, depth + 1); // a symlink is never a directory entry here
+        }
+    };
+    for (const start of globs.startFolders) {
+        if (start && !(await isRealFolder(root, start)))
+            continue;
+        await walk(start, start ? start.split('/').length : 0);
+    }
+    return [...found].sort();
+}
+/** Whether every folder of `path` is a real folder (no symlink on the way). */
+async function isRealFolder(root, path) {
+    let at = root;
+    for (const segment of path.split('/')) {
+        if (isGitDir(segment))
+            return false;
+        at = join(at, segment);
+        const info = await lstat(at).catch(() => undefined);
+        if (!info?.isDirectory())
+            return false;
+    }
+    return true;
+}
+
+/**
+ * modelgate's one containment rule on the disk, for every read and write of
+ * the working tree (artifacts, manifests, settings, datasets, results,
+ * restored files). A path is followed only when:
+ * - it passes checkRepoPath (relative, no `..` out, never `.git/`);
+ * - no folder on the way is a symlink (a symlinked folder can swap the rest
+ *   of the path for any place on the host);
+ * - its real path (a symlinked *file* is resolved) stays under the root's
+ *   real path and outside every `.git/`;
+ * - it is a regular file (a FIFO would block, a device never ends).
+ */
+class ContainedRoot {
     root;
-    label = 'the working tree';
     rootReal;
     constructor(root) {
         this.root = root;
     }
+    /** The real path of the root itself. */
+    real() {
+        return (this.rootReal ??= realpath(this.root));
+    }
+    /** Where `path` leads under the rule, without opening it. */
+    async locate(path) {
+        const checked = checkRepoPath(path);
+        if (!checked.ok)
+            return { kind: 'outside', detail: checked.reason };
+        if (!checked.path)
+            return { kind: 'not-a-file', detail: 'is the repository root' };
+        const segments = checked.path.split('/');
+        let at = this.root;
+        for (const [index, segment] of segments.entries()) {
+            at = join(at, segment);
+            const info = await lstat(at).catch(() => undefined);
+            if (!info)
+                return { kind: 'missing' };
+            const last = index === segments.length - 1;
+            if (info.isSymbolicLink()) {
+                if (!last) {
+                    const target = await readlink(at).catch(() => '?');
+                    return {
+                        kind: 'outside',
+                        detail: `goes through ${segments.slice(0, index + 1).join('/')}, a symlinked folder (-> ${target}); modelgate does not follow symlinked folders`,
+                    };
+                }
+                return this.followFileLink(at);
+            }
+            if (!last && !info.isDirectory())
+                return { kind: 'missing' };
+            if (last)
+                return this.regular(at, checked.path, info);
+        }
+        return { kind: 'missing' };
+    }
+    async followFileLink(link) {
+        const target = await readlink(link).catch(() => '?');
+        let real;
+        try {
+            real = await realpath(link);
+        }
+        catch {
+            return { kind: 'missing' }; // a dangling symlink
+        }
+        const rel = relative(await this.real(), real);
+        if (rel === '' || rel.split(sep)[0] === '..' || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel))
+            return { kind: 'outside', detail: `is a symlink to ${target}, outside the repository` };
+        const resolved = rel.split(sep).join('/');
+        if (resolved.split('/').some(isGitDir))
+            return {
+                kind: 'outside',
+                detail: `is a symlink to ${target}, inside .git/, which modelgate never reads`,
+            };
+        return this.regular(real, resolved, await lstat(real));
+    }
+    regular(real, resolved, info) {
+        if (info.isDirectory())
+            return { kind: 'not-a-file', detail: 'is a directory' };
+        if (!info.isFile())
+            return { kind: 'not-a-file', detail: 'is not a regular file (a FIFO, socket or device)' };
+        return { kind: 'file', real, resolved, size: info.size };
+    }
+    /**
+     * Opens a located file for reading without following a symlink swapped in
+     * since it was located and without blocking on a FIFO; the handle is checked
+     * again to be a regular file.
+     */
+    async open(file) {
+        const handle = await open$1(file.real, constants$2.O_RDONLY | constants$2.O_NOFOLLOW | constants$2.O_NONBLOCK);
+        const info = await handle.stat();
+        if (!info.isFile()) {
+            await handle.close();
+            throw new Error(`${file.resolved} changed while it was read: it is no longer a regular file`);
+        }
+        return { handle, size: info.size };
+    }
+    /**
+     * Writes `bytes` to `path` under the same rule: folders are created one by
+     * one and must be real folders (never a symlink, so a committed link cannot
+     * redirect the write), and the new content replaces what is at the path
+     * atomically (a temporary file in the same folder, renamed over it): a
+     * symlink there is replaced, never written through, and a failed write
+     * leaves the old file whole.
+     */
+    async write(path, bytes) {
+        const { dir, name } = await this.folderFor(path);
+        const target = join(dir, name);
+        const existing = await lstat(target).catch(() => undefined);
+        // A symlink in place of the file is replaced by the rename (never followed); anything else that is not a file stays.
+        if (existing && !existing.isFile() && !existing.isSymbolicLink())
+            throw new ContainmentError(path, 'exists and is not a regular file');
+        const temporary = join(dir, `.${name}.modelgate-${randomBytes(6).toString('hex')}`);
+        const handle = await open$1(temporary, constants$2.O_WRONLY | constants$2.O_CREAT | constants$2.O_EXCL | constants$2.O_NOFOLLOW, 0o644);
+        try {
+            await handle.writeFile(bytes);
+            await handle.close();
+            await rename(temporary, target);
+        }
+        catch (error) {
+            await handle.close().catch(() => undefined);
+            await rm(temporary, { force: true });
+            throw error;
+        }
+    }
+    /** Removes `path` (a file, or a symlink itself: never what it points at). Missing is fine. */
+    async remove(path) {
+        const { dir, name } = await this.folderFor(path);
+        const target = join(dir, name);
+        const existing = await lstat(target).catch(() => undefined);
+        if (!existing)
+            return;
+        if (existing.isDirectory())
+            throw new ContainmentError(path, 'is a directory, not a file');
+        await rm(target);
+    }
+    /**
+     * Checks that `path` could be written: the same walk as `write` without
+     * creating anything. Lets a command refuse before it changes the first file.
+     */
+    async checkWritable(path) {
+        const { dir, name } = await this.folderFor(path, false);
+        const existing = await lstat(join(dir, name)).catch(() => undefined);
+        if (existing?.isDirectory())
+            throw new ContainmentError(path, 'is a directory, not a file');
+    }
+    /** The real folder `path` goes into, created (when `create`) one level at a time. */
+    async folderFor(path, create = true) {
+        const checked = checkRepoPath(path);
+        if (!checked.ok)
+            throw new ContainmentError(path, checked.reason);
+        if (!checked.path)
+            throw new ContainmentError(path, 'is the repository root');
+        const segments = checked.path.split('/');
+        const name = segments.pop();
+        let at = await this.real();
+        for (const segment of segments) {
+            at = join(at, segment);
+            const info = await lstat(at).catch(() => undefined);
+            if (!info) {
+                if (!create)
+                    return { dir: at, name }; // what does not exist yet will be made a real folder
+                await mkdir(at).catch((error) => {
+                    if (error.code !== 'EEXIST')
+                        throw error;
+                });
+                const made = await lstat(at);
+                if (made.isDirectory() && !made.isSymbolicLink())
+                    continue;
+            }
+            else if (info.isDirectory())
+                continue;
+            throw new ContainmentError(path, info?.isSymbolicLink()
+                ? `goes through ${relative(await this.real(), at)}, a symlink; modelgate never writes through links`
+                : `goes through ${relative(await this.real(), at)}, which is not a folder`);
+        }
+        return { dir: at, name };
+    }
+}
+/** A write or removal the containment rule refused: a user's repository made it so, not a bug. */
+class ContainmentError extends Error {
+    path;
+    reason;
+    constructor(path, reason) {
+        super(`${path} ${reason}`);
+        this.path = path;
+        this.reason = reason;
+        this.name = 'ContainmentError';
+    }
+}
+
+const HASH_CHUNK = 4 * 1024 * 1024;
+/**
+ * The working tree as an ArtifactSource. Every path goes through the one
+ * containment rule (ContainedRoot): nothing outside the root, in `.git/`,
+ * behind a symlinked folder, or that is not a regular file is ever opened.
+ */
+class FileSystemSource {
+    root;
+    label = 'the working tree';
+    contained;
+    constructor(root) {
+        this.root = root;
+        this.contained = new ContainedRoot(root);
+    }
     async stat(path) {
-        const located = await this.locate(path);
-        if (located.kind !== 'file')
-            return located;
-        return { kind: 'file', size: located.size };
+        const located = await this.contained.locate(path);
+        return located.kind === 'file' ? { kind: 'file', size: located.size } : located;
+    }
+    async resolve(path) {
+        const located = await this.contained.locate(path);
+        return located.kind === 'file' ? located.resolved : undefined;
     }
     async read(path, maxBytes) {
-        const located = await this.locate(path);
+        const located = await this.contained.locate(path);
         if (located.kind !== 'file')
-            return { ok: false, problem: { kind: located.kind, detail: describe$1(located) } };
-        if (located.size > maxBytes) {
-            return {
-                ok: false,
-                problem: {
-                    kind: 'too-large',
-                    detail: `it is ${located.size} bytes, more than the ${maxBytes} read for this kind of file`,
-                },
-            };
-        }
-        return this.range(located.real, 0, located.size);
+            return refused(located);
+        if (located.size > maxBytes)
+            return tooLarge(located.size, maxBytes);
+        return this.range(located, 0, maxBytes, maxBytes);
     }
     async readRange(path, offset, length) {
-        const located = await this.locate(path);
+        const located = await this.contained.locate(path);
         if (located.kind !== 'file')
-            return { ok: false, problem: { kind: located.kind, detail: describe$1(located) } };
-        return this.range(located.real, offset, Math.max(0, Math.min(length, located.size - offset)));
+            return refused(located);
+        return this.range(located, offset, length);
     }
     async sha256(path) {
-        const located = await this.locate(path);
+        const located = await this.contained.locate(path);
         if (located.kind !== 'file')
-            return { ok: false, problem: { kind: located.kind, detail: describe$1(located) } };
+            return refused(located);
         const hash = createHash('sha256');
         let size = 0;
         try {
-            for await (const chunk of createReadStream(located.real, { highWaterMark: HASH_CHUNK })) {
-                hash.update(chunk);
-                size += chunk.length;
+            const { handle } = await this.contained.open(located);
+            try {
+                for await (const chunk of handle.createReadStream({ highWaterMark: HASH_CHUNK, autoClose: false })) {
+                    hash.update(chunk);
+                    size += chunk.length;
+                }
+            }
+            finally {
+                await handle.close();
             }
         }
         catch (error) {
@@ -19552,51 +19449,50 @@ class FileSystemSource {
         }
         return { ok: true, value: { sha256: hash.digest('hex'), size } };
     }
-    async range(real, offset, length) {
-        const handle = await open$1(real, 'r');
+    /** Reads from an opened handle; a file that grew past `maxBytes` since it was located is refused. */
+    async range(file, offset, length, maxBytes) {
         try {
-            const buffer = Buffer.alloc(length);
-            let done = 0;
-            while (done < length) {
-                const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
-                if (bytesRead === 0)
-                    break;
-                done += bytesRead;
+            const { handle, size } = await this.contained.open(file);
+            try {
+                if (maxBytes !== undefined && size > maxBytes)
+                    return tooLarge(size, maxBytes);
+                const wanted = Math.max(0, Math.min(length, size - offset));
+                const buffer = Buffer.alloc(wanted);
+                let done = 0;
+                while (done < wanted) {
+                    const { bytesRead } = await handle.read(buffer, done, wanted - done, offset + done);
+                    if (bytesRead === 0)
+                        break;
+                    done += bytesRead;
+                }
+                return { ok: true, value: buffer.subarray(0, done) };
             }
-            return { ok: true, value: buffer.subarray(0, done) };
+            finally {
+                await handle.close();
+            }
         }
         catch (error) {
             return { ok: false, problem: { kind: 'io', detail: error.message } };
         }
-        finally {
-            await handle.close();
-        }
-    }
-    async locate(path) {
-        const rootReal = await (this.rootReal ??= realpath$1(this.root));
-        const absolute = join(this.root, path);
-        let real;
-        try {
-            real = await realpath$1(absolute);
-        }
-        catch {
-            return { kind: 'missing' }; // also a dangling symlink
-        }
-        const rel = relative$1(rootReal, real);
-        if (rel.split(sep$1)[0] === '..' || isAbsolute$1(rel)) {
-            const target = await readlink(absolute).catch(() => real);
-            return { kind: 'outside', detail: `is a symlink to ${target}, outside the repository` };
-        }
-        const info = await stat$1(real);
-        if (!info.isFile())
-            return { kind: 'not-a-file', detail: info.isDirectory() ? 'is a directory' : 'is not a regular file' };
-        return { kind: 'file', size: info.size, real };
     }
 }
-function describe$1(stat) {
-    if (stat.kind === 'missing')
-        return 'it does not exist';
-    return 'detail' in stat ? stat.detail : stat.kind;
+function refused(located) {
+    return {
+        ok: false,
+        problem: {
+            kind: located.kind,
+            detail: located.kind === 'missing' ? 'it does not exist' : located.detail,
+        },
+    };
+}
+function tooLarge(size, maxBytes) {
+    return {
+        ok: false,
+        problem: {
+            kind: 'too-large',
+            detail: `it is ${size} bytes, more than the ${maxBytes} read for this kind of file`,
+        },
+    };
 }
 
 /** A git command that failed; `stderr` holds git's own words. */
@@ -19646,15 +19542,24 @@ function streamBlob(cwd, oid, onChunk) {
     });
 }
 
+/** How many symlinks a path may pass through before it is refused (as the kernel's ELOOP would). */
+const MAX_LINK_HOPS = 8;
+/** A symlink's blob is its target path; longer than this it is not one. */
+const MAX_LINK_BYTES = 4096;
 /**
  * The repository at a git ref as an ArtifactSource, read with git itself
- * (ls-tree once, then cat-file per blob): nothing is checked out.
+ * (ls-tree once, then cat-file per blob): nothing is checked out. The same
+ * containment rule as the working tree: an in-repository symlinked file is
+ * followed to its target (so `--base` compares what each artifact resolves
+ * to), a symlinked folder on the way, a link out of the root or into `.git/`
+ * is refused.
  */
 class GitRefSource {
     cwd;
     ref;
     prefix;
     tree;
+    links = new Map();
     constructor(cwd, ref, 
     /** The --root folder relative to the top of the repository ("" at the top), looked up on first use. */
     prefix) {
@@ -19675,16 +19580,12 @@ class GitRefSource {
         return entry && { sha: entry.oid, mode: entry.mode };
     }
     async stat(path) {
-        const entry = (await this.entries()).get(path);
-        if (!entry)
-            return (await this.isDirectory(path))
-                ? { kind: 'not-a-file', detail: 'is a directory' }
-                : { kind: 'missing' };
-        if (entry.mode === '120000')
-            return { kind: 'outside', detail: `is a symlink at ${this.ref}; artifacts must be regular files` };
-        if (entry.mode === '160000')
-            return { kind: 'not-a-file', detail: 'is a git submodule' };
-        return { kind: 'file', size: entry.size };
+        const resolved = await this.follow(path);
+        return resolved.kind === 'file' ? { kind: 'file', size: resolved.entry.size } : resolved;
+    }
+    async resolve(path) {
+        const resolved = await this.follow(path);
+        return resolved.kind === 'file' ? resolved.path : undefined;
     }
     async read(path, maxBytes) {
         const entry = await this.file(path);
@@ -19724,21 +19625,71 @@ class GitRefSource {
         return { ok: true, value: { sha256: hash.digest('hex'), size: entry.value.size } };
     }
     async file(path) {
-        const stat = await this.stat(path);
-        if (stat.kind !== 'file') {
+        const resolved = await this.follow(path);
+        if (resolved.kind !== 'file') {
             return {
                 ok: false,
                 problem: {
-                    kind: stat.kind,
-                    detail: stat.kind === 'missing' ? `it does not exist at ${this.ref}` : stat.detail,
+                    kind: resolved.kind,
+                    detail: resolved.kind === 'missing' ? `it does not exist at ${this.ref}` : resolved.detail,
                 },
             };
         }
-        return { ok: true, value: (await this.entries()).get(path) };
+        return { ok: true, value: resolved.entry };
     }
-    async isDirectory(path) {
+    /** Where `path` leads at the ref, under the containment rule. */
+    async follow(path) {
+        const checked = checkRepoPath(path);
+        if (!checked.ok)
+            return { kind: 'outside', detail: checked.reason };
+        const entries = await this.entries();
+        let current = checked.path;
+        for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+            const folderLink = this.linkedFolder(entries, current);
+            if (folderLink)
+                return {
+                    kind: 'outside',
+                    detail: `goes through ${folderLink}, a symlinked folder at ${this.ref}; modelgate does not follow symlinked folders`,
+                };
+            const entry = entries.get(current);
+            if (!entry)
+                return this.isDirectory(entries, current)
+                    ? { kind: 'not-a-file', detail: `is a directory at ${this.ref}` }
+                    : { kind: 'missing' };
+            if (entry.mode === '160000')
+                return { kind: 'not-a-file', detail: `is a git submodule at ${this.ref}` };
+            if (entry.mode !== '120000')
+                return { kind: 'file', path: current, entry };
+            if (entry.size > MAX_LINK_BYTES)
+                return { kind: 'not-a-file', detail: 'is a symlink with no usable target' };
+            const target = resolveLinkTarget(current, await this.linkTarget(entry.oid));
+            if (!target.ok)
+                return { kind: 'outside', detail: `${target.reason} (at ${this.ref})` };
+            current = target.path;
+        }
+        return { kind: 'outside', detail: `passes through more than ${MAX_LINK_HOPS} symlinks at ${this.ref}` };
+    }
+    /** The first folder of `path` that is a symlink in the tree, if any. */
+    linkedFolder(entries, path) {
+        const segments = path.split('/');
+        for (let i = 1; i < segments.length; i++) {
+            const folder = segments.slice(0, i).join('/');
+            if (entries.get(folder)?.mode === '120000')
+                return folder;
+        }
+        return undefined;
+    }
+    linkTarget(oid) {
+        let target = this.links.get(oid);
+        if (!target) {
+            target = git(this.cwd, ['cat-file', 'blob', oid]).then((b) => b.toString('utf8'));
+            this.links.set(oid, target);
+        }
+        return target;
+    }
+    isDirectory(entries, path) {
         const prefix = `${path}/`;
-        for (const key of (await this.entries()).keys())
+        for (const key of entries.keys())
             if (key.startsWith(prefix))
                 return true;
         return false;
@@ -19818,7 +19769,6 @@ async function resolveCommit(cwd, ref) {
     }
 }
 
-const IGNORED = ['**/node_modules/**', '**/.git/**'];
 /** A model registry in a folder of a local git clone (or a plain folder, for validation without a base). */
 class GitRepository {
     root;
@@ -19837,18 +19787,12 @@ class GitRepository {
         }
         return source;
     }
-    async findManifests(patterns) {
-        const found = await glob([...patterns], {
-            cwd: this.root,
-            onlyFiles: true,
-            ignore: IGNORED,
-            expandDirectories: false,
-        });
-        return found.sort();
+    findManifests(patterns) {
+        return findFiles(this.root, patterns);
     }
     async findManifestsAt(ref, patterns) {
-        const match = picomatch([...patterns], { dot: false });
-        return (await this.at(ref).paths()).filter((p) => match(p)).sort();
+        const globs = manifestGlobs(patterns);
+        return (await this.at(ref).paths()).filter((p) => globs.match(p)).sort();
     }
     async changedSince(ref) {
         const [diff, untracked] = await Promise.all([
@@ -19856,7 +19800,30 @@ class GitRepository {
             this.git(['ls-files', '--others', '--exclude-standard', '-z']),
         ]);
         const paths = new Set([...diff.split('\0'), ...untracked.split('\0')].filter(Boolean));
+        for (const link of await this.linksTo(paths))
+            paths.add(link);
         return [...paths].sort();
+    }
+    /**
+     * The symlinks of the working tree (tracked, mode 120000) whose target is
+     * one of `changed`: a change to the target changes every artifact that
+     * leads to it, so `--base` validates those models too.
+     */
+    async linksTo(changed) {
+        if (!changed.size)
+            return [];
+        const staged = await this.git(['ls-files', '-s', '-z']);
+        const links = [];
+        for (const record of staged.split('\0')) {
+            // "<mode> <oid> <stage>\t<path>"
+            if (!record.startsWith('120000 '))
+                continue;
+            const path = record.slice(record.indexOf('\t') + 1);
+            const target = await this.worktree.resolve(path);
+            if (target !== undefined && target !== path && changed.has(target))
+                links.push(path);
+        }
+        return links;
     }
     async mergeBase(ref) {
         await this.showPrefix();
@@ -19916,6 +19883,16 @@ const DEFAULT_STAGES = ['canary', 'production'];
  */
 function checkPromotion(model, version, stage, stages) {
     const index = stages.indexOf(stage);
+    const unreadable = nameProblem(stage);
+    if (unreadable) {
+        // A tag the registry could not read back would assign nothing, and be written again on every run.
+        return {
+            ok: false,
+            reason: `"${stage}" cannot be a stage: ${unreadable}`,
+            fix: 'Rename the stage in .github/modelgate.yml (stages).',
+            forceable: false,
+        };
+    }
     if (index < 0) {
         return {
             ok: false,
@@ -19974,10 +19951,25 @@ const DEFAULT_CHATOPS = {
 
 const SETTINGS_FILE = '.github/modelgate.yml';
 const DEFAULT_MANIFESTS = ['models/**/model.yaml'];
-const stageName = string()
-    .regex(/^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/, 'lowercase letters, digits, -, _ and /');
-const schema = looseObject({
-    manifests: union([string().min(1), array(string().min(1)).min(1)]).optional(),
+/** The settings file is a few lines; anything larger is refused before it is read. */
+const SETTINGS_MAX_BYTES = 64 * 1024;
+// Stages go into tags (`<model>#<stage>#N`): the same rule as model names, so every stage written is read back.
+const stageName = string().superRefine((name, ctx) => {
+    const problem = nameProblem(name);
+    if (problem)
+        ctx.addIssue({ code: 'custom', message: `the stage "${name}": ${problem}` });
+});
+const glob = string()
+    .min(1)
+    .max(1024)
+    .superRefine((pattern, ctx) => {
+    const checked = checkGlob(pattern.replace(/^!/, ''));
+    if (!checked.ok)
+        ctx.addIssue({ code: 'custom', message: `the glob "${pattern}" ${checked.reason}` });
+});
+// Strict throughout: a misspelt key must be an error, never a silently ignored setting.
+const schema = strictObject({
+    manifests: union([glob, array(glob).min(1).max(100)]).optional(),
     stages: array(stageName)
         .min(1)
         .refine((s) => new Set(s).size === s.length, 'stages must be unique')
@@ -19997,18 +19989,20 @@ const schema = looseObject({
     })
         .optional(),
 });
-/** Reads the settings file under `root`; a missing file means defaults, a broken one is a CommandError (exit 2). */
+/**
+ * Reads the settings file under `root` through the containment rule (a
+ * regular file inside the repository, at most SETTINGS_MAX_BYTES): a missing
+ * file means defaults; anything else that cannot be read is a CommandError
+ * (exit 2), never a weaker default.
+ */
 async function readSettings(root) {
-    let text;
-    try {
-        text = await readFile(join(root, SETTINGS_FILE), 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
+    const read = await new FileSystemSource(root).read(SETTINGS_FILE, SETTINGS_MAX_BYTES);
+    if (!read.ok) {
+        if (read.problem.kind === 'missing')
             return parseSettings(undefined);
-        throw new CommandError(`${SETTINGS_FILE} cannot be read: ${error.message}`);
+        throw new CommandError(`${SETTINGS_FILE} cannot be read: ${read.problem.detail}`, `Make ${SETTINGS_FILE} a regular file in the repository, at most ${SETTINGS_MAX_BYTES / 1024} KiB.`);
     }
-    return parseSettings(text);
+    return parseSettings(decodeUtf8(read.value));
 }
 /** Parses the text of `.github/modelgate.yml` (undefined: the file is absent, defaults apply). */
 function parseSettings(text) {
@@ -20019,6 +20013,8 @@ function parseSettings(text) {
             environments: {},
             chatops: DEFAULT_CHATOPS,
         };
+    if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
+        throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`, 'The settings file holds a few lines of configuration; shorten it.');
     const doc = distExports.parseDocument(text, { uniqueKeys: true });
     const yamlError = doc.errors[0];
     if (yamlError) {
@@ -20027,7 +20023,10 @@ function parseSettings(text) {
     const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new CommandError(`${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`, 'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|status|help>.{permission,teams} and unknown_commands (reply|ignore).');
+        const where = issue.code === 'unrecognized_keys'
+            ? `${[...issue.path, issue.keys[0]].join('.')}: unknown setting`
+            : `${issue.path.join('.') || 'the file'}: ${issue.message}`;
+        throw new CommandError(`${SETTINGS_FILE}: ${where}`, 'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|status|help>.{permission,teams} and unknown_commands (reply|ignore).');
     }
     const { manifests, stages, environments, chatops } = parsed.data;
     return {
@@ -20044,6 +20043,11 @@ function parseSettings(text) {
 
 const ROOT_OPTION = { root: { type: 'string' } };
 const FORMAT_OPTION = { format: { type: 'string', default: 'text' } };
+/** The opt-out for a registry that really has no model yet: otherwise nothing matched is exit 2. */
+const ALLOW_EMPTY_OPTION = { 'allow-empty': { type: 'boolean' } };
+const ALLOW_EMPTY_HELP = `No manifest matched is exit 2 (a wrong --root or glob must not pass as a
+clean check); --allow-empty makes it exit 0 for a registry with no model yet.
+With --base, no changed manifest is a clean 0, but manifests must exist.`;
 /** Reads --format, refusing anything but the formats the command knows. */
 function formatOf(args, formats) {
     const format = String(args.values.format ?? formats[0]);
@@ -20079,7 +20083,10 @@ The file: { "model"?, "canary"?, "baseline"?, "step"?, "weight"?,
   "intervals": [ { "at": "2026-11-22T10:00:00Z",
     "metrics": { "error_rate": { "canary": [0.01, ...], "baseline": [0.01, ...] } } } ] }
 A side may be { "error": "why the query failed" }; values may be "NaN" or "+Inf".
-Exit 1 when the analysis fails.`,
+"weight", when given, is the step's traffic percentage: one of canary.steps.
+Exit 0 only when the analysis passed. Exit 1 when it failed, and when the
+recording ends before enough intervals were judged: intervals that are
+inconclusive, erroring or without data never make a pass.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, metrics: { type: 'string' }, model: { type: 'string' } },
     positionals: { min: 1, max: 1 },
     async run(args, out) {
@@ -20099,19 +20106,25 @@ Exit 1 when the analysis fails.`,
         const name = stringOf(args, 'model') ?? recorded.model;
         if (!name)
             throw new CommandError('which model? Pass --model NAME or put "model" in the file');
-        const root = resolve$2(stringOf(args, 'root') ?? '.');
+        const root = resolve$1(stringOf(args, 'root') ?? '.');
         const settings = await readSettings(root);
         const repo = new GitRepository(root);
         const manifests = await repo.findManifests(settings.manifests);
         let policy;
         for (const file of manifests) {
             const read = await repo.worktree.read(file, MANIFEST_MAX_BYTES);
-            const manifest = read.ok ? parseManifest(decodeUtf8(read.value), file).manifest : undefined;
-            if (manifest?.name === name)
-                policy = manifest.canary;
+            const parsed = read.ok ? parseManifest(decodeUtf8(read.value), file) : undefined;
+            if (parsed?.manifest?.name === name)
+                policy = parsed.manifest.canary;
+            // The model's own manifest is broken: its policy cannot be trusted to judge anything.
+            else if (parsed && !parsed.manifest && parsed.rawName === name)
+                throw new CommandError(`the manifest of ${name} is not valid: ${parsed.findings[0]?.message ?? 'schema errors'}`, `Run modelgate validate --root ${stringOf(args, 'root') ?? '.'} for every problem.`);
         }
         if (!policy?.metrics?.length)
             throw new CommandError(`no manifest of ${name} with canary.metrics under ${root}`, 'Add a canary block with metrics to the manifest.');
+        const steps = policy.steps?.length ? policy.steps : DEFAULT_STEPS;
+        if (recorded.weight !== undefined && !steps.includes(recorded.weight))
+            throw new CommandError(`${metricsFile}: "weight" ${recorded.weight} is not one of ${name}'s canary.steps (${steps.join(', ')})`, 'Record the traffic weight the step ran at.');
         const intervals = recorded.intervals.map((interval) => judgeInterval(policy.metrics, interval.data, policy, interval.at, DEFAULT_JUDGE_OPTIONS));
         const report = {
             model: name,
@@ -20125,11 +20138,13 @@ Exit 1 when the analysis fails.`,
         if (recorded.weight !== undefined)
             report.decision = decideCanary(policy, recorded.weight, report.state);
         out.stdout(format === 'json'
-            ? `${JSON.stringify(report, null, 2)}\n`
+            ? `${inertJson(report)}\n`
             : format === 'markdown'
                 ? canaryMarkdown(report)
                 : canaryText(report));
-        return report.state.status === 'failed' ? 1 : 0;
+        if (report.state.status === 'running')
+            out.stderr(`modelgate: the canary did not pass: ${report.state.reason} (not enough evidence)\n`);
+        return report.state.status === 'passed' ? 0 : 1;
     },
 };
 
@@ -21431,25 +21446,6 @@ function readVocabTxt(text, file) {
     };
 }
 
-/**
- * Resolves `ref`, written relative to the folder of `manifestFile`, to a
- * repository-relative POSIX path. Refuses absolute paths, drive letters, NUL
- * bytes and anything that climbs out of the repository. Symlinks are the
- * reader's business (it sees the disk).
- */
-function resolveArtifactPath(manifestFile, ref) {
-    if (ref.includes('\0'))
-        return { ok: false, reason: 'contains a NUL byte' };
-    if (posix$1.isAbsolute(ref) || /^[a-zA-Z]:[\\/]/.test(ref) || ref.startsWith('\\')) {
-        return { ok: false, reason: 'is an absolute path; artifact paths are relative to the manifest folder' };
-    }
-    const joined = posix$1.normalize(posix$1.join(posix$1.dirname(manifestFile), ref.replaceAll('\\', '/')));
-    if (joined === '..' || joined.startsWith('../')) {
-        return { ok: false, reason: 'points outside the repository' };
-    }
-    return { ok: true, path: joined === '.' ? '' : joined };
-}
-
 const MiB = 1024 * 1024;
 /** Upper bounds on what is read into memory; real files are far smaller (Gemma 3's tokenizer.json is 33 MB). */
 const LIMITS = { json: 256 * MiB, text: 64 * MiB, template: 1 * MiB };
@@ -21847,7 +21843,7 @@ async function loadTokenizer(reader) {
     const path = await reader.locate('tokenizer', ref);
     if (path === undefined)
         return;
-    const base = posix$1.basename(path);
+    const base = posix.basename(path);
     try {
         if (base.endsWith('.model')) {
             const bytes = await reader.readBytes('tokenizer', path, LIMITS.text);
@@ -21909,17 +21905,61 @@ async function checkReferencedFiles(reader) {
     await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }
 
+/** Lines of a samples file read at most: bounds memory (a map entry per document) on a hostile file. */
+const MAX_SAMPLE_LINES = 1_000_000;
+/** Unreadable lines and repeated ids kept for messages (the counts are exact). */
+const KEPT_PROBLEMS = 20;
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 /**
  * Parses JSON as Python writes it: lm-evaluation-harness emits bare NaN and
  * Infinity for undefined statistics, which JSON.parse refuses. They become
  * null (a value that is not a number is a value we do not have).
+ * One pass over the text, strings copied as they are: linear time on any
+ * input, an unterminated string included.
  */
 function parsePythonJson(text) {
-    const cleaned = text.replace(/"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g, (token) => token.startsWith('"') ? token : 'null');
-    return JSON.parse(cleaned);
+    if (!text.includes('NaN') && !text.includes('Infinity'))
+        return JSON.parse(text);
+    const parts = [];
+    let copied = 0;
+    let i = 0;
+    const length = text.length;
+    while (i < length) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE) {
+            i += 1;
+            while (i < length) {
+                const d = text.charCodeAt(i);
+                if (d === BACKSLASH)
+                    i += 2;
+                else if (d === QUOTE)
+                    break;
+                else
+                    i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
+        const word = c === 78 ? 'NaN' : c === 73 ? 'Infinity' : c === 45 ? '-Infinity' : undefined;
+        if (word &&
+            text.startsWith(word, i) &&
+            !isWordChar(text.charCodeAt(i + word.length)) &&
+            (c === 45 || !isWordChar(text.charCodeAt(i - 1)))) {
+            parts.push(text.slice(copied, i), 'null');
+            i += word.length;
+            copied = i;
+            continue;
+        }
+        i += 1;
+    }
+    parts.push(text.slice(copied));
+    return JSON.parse(parts.join(''));
 }
+const QUOTE = 34;
+const BACKSLASH = 92;
+const isWordChar = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 /** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */
 function readResultsFile(json, file) {
     if (!isObject(json))
@@ -21928,10 +21968,22 @@ function readResultsFile(json, file) {
         return readRunnerFile(json, file);
     if (isObject(json.results))
         return readHarness(json, file);
+    // A plain object states no direction: the gate takes it from the trusted side.
     const metrics = Object.entries(json)
         .filter((entry) => finite(entry[1]))
-        .map(([name, value]) => ({ name, value, higherIsBetter: true, source: file }));
+        .map(([name, value]) => ({ name, value, source: file }));
     return { format: 'json', file, metrics };
+}
+/** A document count: a whole number, at least 0. */
+const count = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+/** A stated stderr, kept as stated; NaN/Infinity (null after parsing) become NaN, "N/A" is none. */
+function statedStderr(values, key) {
+    if (!Object.hasOwn(values, key))
+        return undefined;
+    const raw = values[key];
+    if (typeof raw === 'number')
+        return raw;
+    return raw === null ? Number.NaN : undefined;
 }
 function readHarness(json, file) {
     // Groups (mmlu) aggregate their subtasks; older harness versions list them only under "groups".
@@ -21939,31 +21991,35 @@ function readHarness(json, file) {
     const versions = isObject(json.versions) ? json.versions : {};
     const higher = isObject(json.higher_is_better) ? json.higher_is_better : {};
     const nSamples = isObject(json['n-samples']) ? json['n-samples'] : {};
+    const subtasks = isObject(json.group_subtasks) ? json.group_subtasks : {};
+    const groups = isObject(json.groups) ? json.groups : {};
     const metrics = [];
     const limited = [];
     for (const [task, values] of Object.entries(results)) {
         if (!isObject(values))
             continue;
         const counts = nSamples[task];
-        const effective = isObject(counts) && finite(counts.effective) ? counts.effective : undefined;
-        if (isObject(counts) &&
-            finite(counts.original) &&
-            effective !== undefined &&
-            effective < counts.original) {
-            limited.push({ task, effective, original: counts.original });
+        const effective = isObject(counts) ? count(counts.effective) : undefined;
+        const original = isObject(counts) ? count(counts.original) : undefined;
+        if (original !== undefined && effective !== undefined && effective < original) {
+            limited.push({ task, effective, original });
         }
+        const group = Object.hasOwn(groups, task) ||
+            (Array.isArray(subtasks[task]) && subtasks[task].length > 0);
         const taskHigher = isObject(higher[task]) ? higher[task] : {};
         for (const [key, value] of Object.entries(values)) {
             const [metric = '', filter = 'none'] = key.split(',');
             if (!finite(value) || metric.endsWith('_stderr') || metric === 'alias' || metric === 'samples')
                 continue;
-            const stderr = values[`${metric}_stderr,${filter}`]; // may be "N/A"
+            const stderr = statedStderr(values, `${metric}_stderr,${filter}`);
+            const stated = taskHigher[metric];
             metrics.push({
                 name: `${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`,
                 value,
-                ...(finite(stderr) ? { stderr } : {}),
+                ...(stderr !== undefined ? { stderr } : {}),
                 ...(effective !== undefined ? { n: effective } : {}),
-                higherIsBetter: taskHigher[metric] !== false,
+                ...(typeof stated === 'boolean' ? { higherIsBetter: stated } : {}),
+                ...(group ? { group } : {}),
                 ...(versions[task] !== undefined ? { taskVersion: String(versions[task]) } : {}),
                 source: file,
             });
@@ -22005,10 +22061,21 @@ function readHarness(json, file) {
 function readRunnerFile(json, file) {
     const suite = typeof json.suite === 'string' ? json.suite : 'suite';
     const samples = new Map();
-    for (const sample of Array.isArray(json.samples) ? json.samples : []) {
-        if (isObject(sample) && typeof sample.id === 'string' && finite(sample.score))
-            samples.set(sample.id, sample.score);
-    }
+    const firstIndex = new Map();
+    const duplicates = [];
+    const list = Array.isArray(json.samples) ? json.samples : [];
+    list.forEach((sample, index) => {
+        if (!isObject(sample) || typeof sample.id !== 'string' || !finite(sample.score))
+            return;
+        const first = firstIndex.get(sample.id);
+        if (first !== undefined) {
+            if (duplicates.length < KEPT_PROBLEMS)
+                duplicates.push({ id: sample.id, at: `samples[${index}]`, first: `samples[${first}]` });
+            return;
+        }
+        firstIndex.set(sample.id, index);
+        samples.set(sample.id, sample.score);
+    });
     const summary = isObject(json.summary) ? json.summary : {};
     const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
     return {
@@ -22021,11 +22088,13 @@ function readRunnerFile(json, file) {
                     name: `${suite}/accuracy`,
                     value,
                     n: samples.size,
+                    // modelgate's own runner: accuracy, higher is better by construction.
                     higherIsBetter: true,
-                    samples,
+                    ...(duplicates.length ? {} : { samples }),
                     source: file,
                 },
             ],
+        ...(duplicates.length ? { duplicates } : {}),
     };
 }
 function mean(samples) {
@@ -22037,84 +22106,159 @@ function mean(samples) {
     return sum / samples.size;
 }
 /**
+ * Calls `each` with every non-blank line and its 1-based number, at most
+ * MAX_SAMPLE_LINES of them; returns false when the text has more.
+ * No split: a hostile file never becomes one array of millions of strings.
+ */
+function eachLine(text, each) {
+    // Count first (indexOf is cheap): a file over the cap is refused before any line is parsed.
+    let lines = 0;
+    for (let at = text.indexOf('\n'); at >= 0 && lines <= MAX_SAMPLE_LINES; at = text.indexOf('\n', at + 1))
+        lines += 1;
+    if (lines > MAX_SAMPLE_LINES || (lines === MAX_SAMPLE_LINES && !text.endsWith('\n')))
+        return false;
+    let start = 0;
+    let number = 0;
+    while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end < 0)
+            end = text.length;
+        number += 1;
+        const line = text.slice(start, end);
+        if (line.trim())
+            each(line, number);
+        start = end + 1;
+    }
+    return true;
+}
+/** Empty problems, and the functions that count an unreadable line and a repeated id. */
+function lineProblems() {
+    const problems = {
+        badLines: [],
+        badLineCount: 0,
+        duplicates: [],
+        duplicateCount: 0,
+        tooLong: false,
+    };
+    const bad = (line) => {
+        problems.badLineCount += 1;
+        if (problems.badLines.length < KEPT_PROBLEMS)
+            problems.badLines.push(line);
+    };
+    const duplicate = (found) => {
+        problems.duplicateCount += 1;
+        if (problems.duplicates.length < KEPT_PROBLEMS)
+            problems.duplicates.push(found);
+    };
+    return { problems, bad, duplicate };
+}
+/**
  * Reads a plain per-sample JSONL file: one `{"id": ..., "<metric>": score, ...}`
  * per line. Each numeric key becomes a metric whose value is the mean, with
- * its per-sample scores for paired tests.
+ * its per-sample scores for paired tests. An id on two lines is a duplicate
+ * (reported; the file's metrics then carry no samples), a file longer than
+ * MAX_SAMPLE_LINES yields no metrics.
  */
 function readSamplesJsonl(text, file) {
     const byMetric = new Map();
-    const badLines = [];
-    text.split('\n').forEach((line, index) => {
-        if (!line.trim())
-            return;
+    const firstLine = new Map();
+    const { problems, bad, duplicate } = lineProblems();
+    const complete = eachLine(text, (line, number) => {
         let record;
         try {
             record = parsePythonJson(line);
         }
         catch {
-            badLines.push(index + 1);
+            bad(number);
             return;
         }
         if (!isObject(record) || (typeof record.id !== 'string' && typeof record.id !== 'number')) {
-            badLines.push(index + 1);
+            bad(number);
             return;
         }
+        const id = String(record.id);
+        const first = firstLine.get(id);
+        if (first !== undefined) {
+            duplicate({ id, at: `line ${number}`, first: `line ${first}` });
+            return;
+        }
+        firstLine.set(id, number);
         for (const [key, value] of Object.entries(record)) {
             const score = typeof value === 'boolean' ? Number(value) : value;
             if (key === 'id' || !finite(score))
                 continue;
             const samples = byMetric.get(key) ?? new Map();
-            samples.set(String(record.id), score);
+            samples.set(id, score);
             byMetric.set(key, samples);
         }
     });
-    const metrics = [...byMetric].map(([name, samples]) => ({
+    problems.tooLong = !complete;
+    const duplicated = problems.duplicates.length > 0;
+    const metrics = (complete ? [...byMetric] : []).map(([name, samples]) => ({
         name,
         value: mean(samples),
         n: samples.size,
-        higherIsBetter: true,
-        samples,
+        ...(duplicated ? {} : { samples }),
         source: file,
     }));
-    return { format: 'json', file, metrics, badLines };
+    return { format: 'json', file, metrics, ...problems };
 }
 /**
  * Attaches lm-evaluation-harness per-document scores (`samples_<task>_*.jsonl`:
- * `doc_id`, `filter`, one key per metric) to the task's series.
- * Returns the number of lines that were not JSON.
+ * `doc_id`, `filter`, one key per metric) to the task's series. A document
+ * logged twice for the same filter is a duplicate: reported, and the task's
+ * series get no samples from this file (never last-wins).
  */
 function attachHarnessSamples(metrics, task, jsonl) {
-    const badLines = [];
     const byName = new Map(metrics.map((m) => [m.name, m]));
-    jsonl.split('\n').forEach((line, index) => {
-        if (!line.trim())
-            return;
+    const found = new Map();
+    const firstLine = new Map();
+    const { problems, bad, duplicate } = lineProblems();
+    const complete = eachLine(jsonl, (line, number) => {
         let sample;
         try {
             sample = parsePythonJson(line);
         }
         catch {
-            badLines.push(index + 1);
+            bad(number);
             return;
         }
         if (!isObject(sample) || sample.doc_id === undefined)
             return;
         const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
-        for (const [key, value] of Object.entries(sample)) {
+        const id = String(sample.doc_id);
+        // The harness logs a document once per filter; the key is both.
+        const key = `${filter}\u0000${id}`;
+        const first = firstLine.get(key);
+        if (first !== undefined) {
+            duplicate({ id, at: `line ${number}`, first: `line ${first}` });
+            return;
+        }
+        firstLine.set(key, number);
+        for (const [metric, value] of Object.entries(sample)) {
             const score = typeof value === 'boolean' ? Number(value) : value;
             if (!finite(score))
                 continue;
-            const series = byName.get(`${task}/${key}${filter === 'none' ? '' : `,${filter}`}`);
+            const series = byName.get(`${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`);
             if (!series)
                 continue;
-            series.samples ??= new Map();
-            series.samples.set(String(sample.doc_id), score);
+            const samples = found.get(series) ?? new Map();
+            samples.set(id, score);
+            found.set(series, samples);
         }
     });
-    return { badLines };
+    if (complete && !problems.duplicates.length) {
+        for (const [series, samples] of found)
+            series.samples = samples;
+    }
+    problems.tooLong = !complete;
+    return problems;
 }
 
-const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
+/** Largest results file read (lm-evaluation-harness results are a few MiB at most). */
+const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
+/** Largest per-document samples file read (the harness logs every prompt: these grow). */
+const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
 /** Reads every `eval.results` file (and its per-document samples) of a model from `source`. */
 async function loadEvalData(source, facts) {
     const results = [];
@@ -22129,33 +22273,54 @@ async function loadEvalData(source, facts) {
         artifact,
         fix: 'Regenerate the file with the tool that produced it.',
     });
+    const read = async (ref, path, maxBytes) => {
+        const text = await readText(source, facts.manifestFile, ref, maxBytes);
+        if (typeof text === 'string') {
+            problem('error', path, text);
+            return undefined;
+        }
+        return text;
+    };
+    // Lines that are not JSON, ids scored twice, files too long: each said once, naming file and line.
+    const lineFindings = (file, path, found, expected) => {
+        if (found.badLineCount)
+            problem('warning', path, `${file}: ${found.badLineCount} line(s) are not ${expected} and were skipped (first: line ${found.badLines[0]})`, file);
+        const duplicate = found.duplicates[0];
+        if (duplicate)
+            problem('error', path, `${file}: document id ${JSON.stringify(duplicate.id)} on ${duplicate.at} was already scored on ${duplicate.first}${found.duplicateCount > 1 ? ` (${found.duplicateCount - 1} more repeated id(s))` : ''}; every document must be scored once, so this file's per-document scores are not used`, file);
+        if (found.tooLong)
+            problem('error', path, `${file} has more than ${MAX_SAMPLE_LINES.toLocaleString('en-US')} lines, the most modelgate reads from a samples file; none of it is used`, file);
+    };
     for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
-        const text = await readText(source, facts.manifestFile, entry.path);
+        const at = ['eval', 'results', index, 'path'];
+        const jsonl = entry.path.endsWith('.jsonl');
+        const text = await read(entry.path, at, jsonl ? MAX_SAMPLES_BYTES : MAX_RESULTS_BYTES);
         if (text === undefined)
-            continue; // validate reports missing files (ARTIFACT-MISSING)
+            continue;
         let parsed;
         try {
-            if (text.path.endsWith('.jsonl')) {
-                const { badLines, ...samples } = readSamplesJsonl(text.text, text.path);
-                if (badLines.length)
-                    problem('warning', ['eval', 'results', index, 'path'], `${text.path}: ${badLines.length} line(s) are not {"id", metric: score} JSON and were skipped (first: line ${badLines[0]})`, text.path);
-                parsed = samples;
+            if (jsonl) {
+                const samples = readSamplesJsonl(text.text, text.path);
+                lineFindings(text.path, at, samples, '{"id", metric: score} JSON');
+                parsed = { format: samples.format, file: samples.file, metrics: samples.metrics };
             }
-            else
+            else {
                 parsed = readResultsFile(parsePythonJson(text.text), text.path);
+                const duplicate = parsed.duplicates?.[0];
+                if (duplicate)
+                    problem('error', at, `${text.path}: document id ${JSON.stringify(duplicate.id)} in ${duplicate.at} was already scored in ${duplicate.first}; every document must be scored once, so this file's per-document scores are not used`, text.path);
+            }
         }
         catch (error) {
-            problem('error', ['eval', 'results', index, 'path'], `${text.path} is not a results file: ${error.message}`, text.path);
+            problem('error', at, `${text.path} is not a results file: ${error.message}`, text.path);
             continue;
         }
         for (const [task, samplesPath] of Object.entries(entry.samples ?? {})) {
-            const samples = await readText(source, facts.manifestFile, samplesPath);
+            const samplesAt = ['eval', 'results', index, 'samples', task];
+            const samples = await read(samplesPath, samplesAt, MAX_SAMPLES_BYTES);
             if (samples === undefined)
                 continue;
-            const { badLines } = attachHarnessSamples(parsed.metrics, task, samples.text);
-            if (badLines.length) {
-                problem('warning', ['eval', 'results', index, 'samples', task], `${samples.path}: ${badLines.length} line(s) are not JSON and were skipped (first: line ${badLines[0]})`, samples.path);
-            }
+            lineFindings(samples.path, samplesAt, attachHarnessSamples(parsed.metrics, task, samples.text), 'JSON');
         }
         results.push({ ...parsed, entry: index });
     }
@@ -22165,12 +22330,23 @@ async function loadEvalData(source, facts) {
             metrics.set(series.name, series);
     return { results, metrics, findings };
 }
-async function readText(source, manifestFile, ref) {
+/**
+ * The file's text; a message when it exists but cannot be used (too large,
+ * unreadable); undefined when it is missing or outside the repository, which
+ * validate reports (ARTIFACT-MISSING).
+ */
+async function readText(source, manifestFile, ref, maxBytes) {
     const resolved = resolveArtifactPath(manifestFile, ref);
     if (!resolved.ok)
         return undefined;
-    const read = await source.read(resolved.path, MAX_RESULTS_BYTES);
-    return read.ok ? { path: resolved.path, text: decodeUtf8(read.value) } : undefined;
+    const read = await source.read(resolved.path, maxBytes);
+    if (read.ok)
+        return { path: resolved.path, text: decodeUtf8(read.value) };
+    if (read.problem.kind === 'too-large')
+        return `${resolved.path} is larger than ${formatBytes(maxBytes)}, the most modelgate reads from an evaluation file; it was not read`;
+    if (read.problem.kind === 'io')
+        return `${resolved.path} cannot be read: ${read.problem.detail}`;
+    return undefined;
 }
 
 /**
@@ -22190,6 +22366,7 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
                 label: `${productionStage} ${released.version} (${production.tag})`,
                 version: released.version,
                 data: await loadEvalData(source, loaded.facts),
+                gates: loaded.facts.manifest.eval?.gates ?? [],
             };
     }
     if (base) {
@@ -22203,8 +22380,129 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
                 label: `the base ref ${base.slice(0, 12)}`,
                 version: loaded.facts.manifest.version,
                 data: await loadEvalData(source, loaded.facts),
+                gates: loaded.facts.manifest.eval?.gates ?? [],
             };
     }
+    return undefined;
+}
+
+/**
+ * lm-evaluation-harness's registered direction of its built-in metrics
+ * (lm_eval/api/metrics.py), and the runner's own `accuracy`. Metrics not
+ * listed state their direction in the results file or the gate.
+ */
+const HARNESS_DIRECTIONS = new Map([
+    ...[
+        'acc',
+        'acc_norm',
+        'acc_mutual_info',
+        'acc_all',
+        'exact_match',
+        'mcc',
+        'f1',
+        'bleu',
+        'chrf',
+        'accuracy',
+    ].map((m) => [m, true]),
+    ...['perplexity', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'brier_score', 'mae'].map((m) => [m, false]),
+]);
+/** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
+function metricKey(name) {
+    const afterTask = name.slice(name.lastIndexOf('/') + 1);
+    return afterTask.split(',')[0] ?? afterTask;
+}
+const word = (higher) => (higher ? 'higher is better' : 'lower is better');
+/**
+ * Which way is "worse" for a metric. The trusted side decides, in this order:
+ * the gate in the baseline's manifest, the baseline's results file, the
+ * harness's registered default. Only when none of them says anything may
+ * the candidate's gate decide; otherwise higher is better. The candidate's
+ * results file never decides (a pull request could flip a drop into a gain):
+ * when it, or the candidate's gate, disagrees with the direction used, the
+ * disagreement is returned so the gate can say so.
+ */
+function metricDirection(statements) {
+    const key = metricKey(statements.metric);
+    const trusted = [
+        [statements.baselineGate, "the gate in the baseline's manifest"],
+        [statements.baseline?.higherIsBetter, `the baseline's results (${statements.baseline?.source})`],
+        [HARNESS_DIRECTIONS.get(key), `lm-evaluation-harness's default for ${key}`],
+    ];
+    let higherIsBetter = statements.candidateGate ?? true;
+    let source = statements.candidateGate !== undefined ? 'the gate' : 'the default (nothing trusted states one)';
+    for (const [stated, who] of trusted) {
+        if (stated === undefined)
+            continue;
+        higherIsBetter = stated;
+        source = who;
+        break;
+    }
+    const claims = [
+        [statements.candidateGate, 'the gate says'],
+        [statements.candidate?.higherIsBetter, `the candidate's results (${statements.candidate?.source}) say`],
+    ];
+    const disagreeing = claims.filter(([stated]) => stated !== undefined && stated !== higherIsBetter);
+    return {
+        higherIsBetter,
+        source,
+        ...(disagreeing.length
+            ? {
+                overruled: `${disagreeing.map(([, who]) => who).join(' and ')} ${word(!higherIsBetter)}, but ${source} says ${word(higherIsBetter)}: judged as ${word(higherIsBetter)}`,
+            }
+            : {}),
+    };
+}
+
+/** Metrics scored 0 or 1 per document (lm-evaluation-harness, the runner): the value and n fix the stderr. */
+const ZERO_ONE = new Set(['acc', 'acc_norm', 'acc_mutual_info', 'exact_match', 'accuracy']);
+/** Metrics scored between 0 and 1 per document: the value and n cap the stderr. */
+const UNIT_INTERVAL = new Set([...ZERO_ONE, 'acc_all', 'mc1', 'mc2']);
+/** Slack for rounding and the harness's bootstrap noise above the exact cap. */
+const CEILING_SLACK = 1.05;
+/**
+ * A 0/1 task's stderr is sqrt(p(1-p)/(n-1)) exactly; a pooled group's is
+ * smaller. Below half of it (a quarter of the variance) is not a rounding.
+ */
+const FLOOR_SHARE = 0.5;
+/** Larger than this many times the value (or 1) is no standard error of a mean. */
+const HUGE = 1e3;
+const fmt$1 = (v) => Number(v.toPrecision(3)).toString();
+/**
+ * Why a stated standard error cannot be used, or undefined when it can.
+ * A standard error is a finite number ≥ 0; for a score between 0 and 1 per
+ * document at most sqrt(v(1-v)/(n-1)) (a variable in [0, 1] with mean v has
+ * variance at most v(1-v)), at most 0.5 when n is unknown; for 0/1 scores of
+ * one task at least half of that; and never astronomically larger than the
+ * value. `who` names the side: "the candidate", "the baseline".
+ */
+function stderrProblem(series, who) {
+    const se = series.stderr;
+    if (se === undefined)
+        return undefined;
+    const what = `${who}'s stderr of ${series.name}`;
+    if (Number.isNaN(se))
+        return `${what} is not a number (NaN, Infinity or null in the file)`;
+    if (!Number.isFinite(se))
+        return `${what} is ${se}, not a finite number`;
+    if (se < 0)
+        return `${what} is ${fmt$1(se)}; a standard error is never negative`;
+    const value = series.value;
+    if (se > HUGE * Math.max(1, Math.abs(value)))
+        return `${what} is ${fmt$1(se)}, implausibly large for a value of ${fmt$1(value)}`;
+    const key = metricKey(series.name);
+    if (!UNIT_INTERVAL.has(key) || value < 0 || value > 1)
+        return undefined;
+    const n = series.n;
+    if (n === undefined || n < 2) {
+        return se > 0.5
+            ? `${what} is ${fmt$1(se)}, more than any score between 0 and 1 can have (at most 0.5)`
+            : undefined;
+    }
+    const exact = Math.sqrt((value * (1 - value)) / (n - 1));
+    if (se > exact * CEILING_SLACK + 1e-9)
+        return `${what} is ${fmt$1(se)}, more than scores between 0 and 1 averaging ${fmt$1(value)} over ${n} documents can have (at most ${fmt$1(exact)})`;
+    if (ZERO_ONE.has(key) && !series.group && se < exact * FLOOR_SHARE)
+        return `${what} is ${fmt$1(se)}, less than 0/1 scores averaging ${fmt$1(value)} over ${n} documents have (${fmt$1(exact)})`;
     return undefined;
 }
 
@@ -22213,20 +22511,29 @@ const DEFAULT_GATE_OPTIONS = {
     minSamples: 30,
     resamples: 1000,
     seed: 0x5eed,
+    power: 0.8,
 };
+/** Pair per-document scores only when this share of the larger side's ids match. */
+const PAIRED_SHARE = 0.9;
 const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(4)).toString());
+const signed$1 = (v) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
+const percent = (confidence) => `${Number((confidence * 100).toPrecision(4))} %`;
 /**
  * Judges one gate. Thresholds (min, max) apply to the candidate's value.
- * A drop against the baseline (max_drop, max_drop_pct) fails only when it is
- * larger than the tolerance and significant at the configured confidence:
- * McNemar's exact test for paired binary scores, a paired bootstrap for
- * paired continuous ones, a z-test on the reported standard errors otherwise.
- * Too little evidence is inconclusive, never a pass in disguise.
+ * A drop against the baseline (max_drop, max_drop_pct) is a non-inferiority
+ * question: the gate passes only when the one-sided bound of the change at
+ * `confidence` shows the drop is at most the tolerance, fails when the other
+ * one-sided bound shows it is more, and is inconclusive in between, with an
+ * estimate of the samples that would decide it. The change comes from
+ * McNemar on paired 0/1 scores, a paired bootstrap on paired continuous
+ * ones, or the two aggregates' standard errors. Which way is worse comes
+ * from the trusted side (direction.ts); a stated stderr must be plausible
+ * (standard-error.ts). Nothing here passes for want of evidence.
  */
-function judgeGate(gate, candidate, baseline, options, notRun) {
+function judgeGate(gate, candidate, baseline, options, context = {}) {
     const metric = gate.metric;
-    if (notRun)
-        return { metric, verdict: 'not-run', reason: notRun };
+    if (context.notRun)
+        return { metric, verdict: 'not-run', reason: context.notRun };
     if (!candidate)
         return { metric, verdict: 'fail', reason: `${metric} is not in the candidate's results` };
     const value = candidate.value;
@@ -22244,14 +22551,14 @@ function judgeGate(gate, candidate, baseline, options, notRun) {
             candidate: value,
             reason: `${fmt(value)} is above the maximum ${gate.max}`,
         };
-    const bounds = [
+    const limits = [
         gate.min !== undefined ? `≥ ${gate.min}` : '',
         gate.max !== undefined ? `≤ ${gate.max}` : '',
     ]
         .filter(Boolean)
         .join(', ');
     if (gate.max_drop === undefined && gate.max_drop_pct === undefined)
-        return { metric, verdict: 'pass', candidate: value, reason: `${fmt(value)} ${bounds}` };
+        return { metric, verdict: 'pass', candidate: value, reason: `${fmt(value)} ${limits}` };
     if (!baseline)
         return {
             metric,
@@ -22259,14 +22566,30 @@ function judgeGate(gate, candidate, baseline, options, notRun) {
             candidate: value,
             reason: 'no baseline result to compare with',
         };
-    const base = { metric, candidate: value, baseline: baseline.value };
+    const direction = metricDirection({
+        metric,
+        baselineGate: context.baselineGate,
+        candidateGate: gate.higher_is_better,
+        baseline,
+        candidate,
+    });
+    const base = {
+        metric,
+        candidate: value,
+        baseline: baseline.value,
+        higherIsBetter: direction.higherIsBetter,
+        direction: direction.source,
+        ...(direction.overruled ? { overruled: direction.overruled } : {}),
+    };
+    // The reason ends with the direction when the candidate's side stated another one.
+    const said = (reason) => (direction.overruled ? `${reason}; ${direction.overruled}` : reason);
     if (candidate.taskVersion !== undefined &&
         baseline.taskVersion !== undefined &&
         candidate.taskVersion !== baseline.taskVersion) {
         return {
             ...base,
             verdict: 'inconclusive',
-            reason: `task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`,
+            reason: said(`task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`),
         };
     }
     const tolerances = [
@@ -22274,51 +22597,78 @@ function judgeGate(gate, candidate, baseline, options, notRun) {
         gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
     ].filter((t) => t !== undefined);
     const tolerance = Math.min(...tolerances);
-    const comparison = compare(candidate, baseline, options);
-    if (!comparison)
+    const compared = compare(candidate, baseline, direction.higherIsBetter, options);
+    const note = compared.note ? `; ${compared.note}` : '';
+    if ('cannot' in compared)
         return {
             ...base,
             tolerance,
             verdict: 'inconclusive',
-            reason: 'neither per-sample results nor standard errors to compare',
+            reason: said(`cannot compare: ${compared.cannot}${note}`),
+            ...(compared.candidateFault
+                ? { invalidCandidate: { file: candidate.source, problem: compared.cannot } }
+                : {}),
         };
+    const comparison = compared.comparison;
     if (comparison.n > 0 && comparison.n < options.minSamples) {
+        const unit = comparison.method === 'stderr' ? 'documents per version' : 'paired samples';
         return {
             ...base,
             tolerance,
             comparison,
             verdict: 'inconclusive',
-            reason: `only ${comparison.n} paired samples (at least ${options.minSamples} needed)`,
+            reason: said(`only ${comparison.n} ${unit} (at least ${options.minSamples} needed)${note}`),
         };
     }
-    const sign = candidate.higherIsBetter ? 1 : -1;
+    const sign = direction.higherIsBetter ? 1 : -1;
     const drop = -sign * comparison.delta;
-    const alpha = 1 - options.confidence;
-    const significant = comparison.pWorse < alpha;
+    // The change in the "better" direction, at its worst and best plausible values.
+    const worstDrop = direction.higherIsBetter ? -comparison.bounds.lower : comparison.bounds.upper;
+    const leastDrop = direction.higherIsBetter ? -comparison.bounds.upper : comparison.bounds.lower;
+    const at = `at ${percent(options.confidence)} confidence`;
     const evidence = { ...base, tolerance, comparison };
-    if (drop > tolerance && significant) {
+    if (worstDrop <= tolerance) {
+        const observed = drop > 0 ? `dropped ${fmt(drop)}, within ${fmt(tolerance)}` : `no drop (${signed$1(comparison.delta)})`;
+        const shown = worstDrop > 0
+            ? `${at} the drop is at most ${fmt(worstDrop)}`
+            : worstDrop === 0
+                ? `${at} it is no worse than the baseline`
+                : `${at} it is better by at least ${fmt(-worstDrop)}`;
+        return { ...evidence, verdict: 'pass', reason: said(`${observed}: ${shown}${note}`) };
+    }
+    if (leastDrop > tolerance)
         return {
             ...evidence,
             verdict: 'fail',
-            reason: `dropped ${fmt(drop)} (allowed ${fmt(tolerance)}), p = ${comparison.pWorse.toPrecision(2)} < ${fmt(alpha)}`,
+            reason: said(`dropped ${fmt(drop)}, more than the allowed ${fmt(tolerance)}: ${at} the drop is at least ${fmt(leastDrop)}${note}`),
         };
-    }
-    if (drop > tolerance)
-        return {
-            ...evidence,
-            verdict: 'pass',
-            reason: `dropped ${fmt(drop)} but not significantly (p = ${comparison.pWorse.toPrecision(2)})`,
-        };
+    const settle = settleEstimate(comparison, drop, tolerance, options);
+    const observed = drop > 0
+        ? `dropped ${fmt(drop)} (allowed ${fmt(tolerance)})`
+        : `no drop (${signed$1(comparison.delta)}, allowed ${fmt(tolerance)})`;
     return {
         ...evidence,
-        verdict: 'pass',
-        reason: drop > 0
-            ? `dropped ${fmt(drop)}, within ${fmt(tolerance)}`
-            : `no drop (${comparison.delta >= 0 ? '+' : ''}${fmt(comparison.delta)})`,
+        verdict: 'inconclusive',
+        settle,
+        reason: said(`${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt(leastDrop)} and ${fmt(worstDrop)}; ${settleText(settle, comparison)}${note}`),
     };
 }
-function compare(candidate, baseline, options) {
-    const sign = candidate.higherIsBetter ? 1 : -1;
+/**
+ * The comparison a gate judges: paired on per-document scores when most
+ * ids match, else the two aggregates. A side's aggregate comes from its
+ * per-document scores when it has them, else from its stated value and a
+ * plausible stderr; without either there is nothing to compare.
+ */
+function compare(candidate, baseline, higherIsBetter, options) {
+    const sign = higherIsBetter ? 1 : -1;
+    const judged = (comparison, ids) => ({
+        ...comparison,
+        bound: higherIsBetter ? comparison.bounds.lower : comparison.bounds.upper,
+        confidence: options.confidence,
+        ...(ids ? { ids } : {}),
+    });
+    let note;
+    let ids;
     if (candidate.samples?.size && baseline.samples?.size) {
         const pairs = [];
         for (const [id, score] of candidate.samples) {
@@ -22326,34 +22676,95 @@ function compare(candidate, baseline, options) {
             if (other !== undefined)
                 pairs.push([score, other]);
         }
-        if (pairs.length) {
-            const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));
-            if (binary) {
-                let worse = 0;
-                let better = 0;
-                for (const [c, b] of pairs) {
-                    if (c < b)
-                        worse += 1;
-                    else if (c > b)
-                        better += 1;
-                }
-                // McNemar counts the pairs that moved the wrong way for the metric's direction.
-                return sign === 1
-                    ? mcnemar(worse, better, pairs.length, options.confidence)
-                    : flip(mcnemar(better, worse, pairs.length, options.confidence));
-            }
-            const diffs = Float64Array.from(pairs, ([c, b]) => c - b);
-            return pairedBootstrap(diffs, options.resamples, options.confidence, sign, options.seed);
+        ids = { matched: pairs.length, candidate: candidate.samples.size, baseline: baseline.samples.size };
+        const larger = Math.max(ids.candidate, ids.baseline);
+        if (pairs.length > 0 && pairs.length >= PAIRED_SHARE * larger) {
+            const partly = pairs.length < larger
+                ? `paired on the ${pairs.length} of ${larger} documents whose ids match`
+                : undefined;
+            return { comparison: judged(paired(pairs, sign, options), ids), ...(partly ? { note: partly } : {}) };
         }
+        note = `only ${ids.matched} of the candidate's ${ids.candidate} and the baseline's ${ids.baseline} document ids match, too few to pair: compared the aggregates`;
     }
-    if (candidate.stderr !== undefined && baseline.stderr !== undefined) {
-        return zTest(candidate.value, candidate.stderr, baseline.value, baseline.stderr, options.confidence, sign, Math.min(candidate.n ?? 0, baseline.n ?? 0));
+    const c = aggregate(candidate, 'the candidate');
+    if ('problem' in c)
+        return { cannot: c.problem, candidateFault: c.invalid === true, ...(note ? { note } : {}) };
+    const b = aggregate(baseline, 'the baseline');
+    if ('problem' in b)
+        return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
+    const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
+    return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
+}
+/** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
+function paired(pairs, sign, options) {
+    const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));
+    if (binary) {
+        let lower = 0;
+        let higher = 0;
+        for (const [c, b] of pairs) {
+            if (c < b)
+                lower += 1;
+            else if (c > b)
+                higher += 1;
+        }
+        // McNemar counts the pairs that moved the wrong way for the metric's direction.
+        return sign === 1
+            ? mcnemar(lower, higher, pairs.length, options.confidence)
+            : flip(mcnemar(higher, lower, pairs.length, options.confidence));
     }
-    return undefined;
+    const diffs = Float64Array.from(pairs, ([c, b]) => c - b);
+    return pairedBootstrap(diffs, options.resamples, options.confidence, sign, options.seed);
+}
+/** A side's mean and its standard error: from its per-document scores, else as stated (when plausible). */
+function aggregate(series, who) {
+    const samples = series.samples;
+    if (samples?.size) {
+        let sum = 0;
+        for (const v of samples.values())
+            sum += v;
+        const mean = sum / samples.size;
+        let squares = 0;
+        for (const v of samples.values())
+            squares += (v - mean) ** 2;
+        const n = samples.size;
+        return { value: mean, se: n > 1 ? Math.sqrt(squares / (n - 1) / n) : 0, n };
+    }
+    if (series.stderr === undefined)
+        return { problem: `${who} has neither per-document scores nor a standard error for ${series.name}` };
+    const problem = stderrProblem(series, who);
+    if (problem)
+        return { problem, invalid: true };
+    return { value: series.value, se: series.stderr, ...(series.n !== undefined ? { n: series.n } : {}) };
 }
 // McNemar above was run with the roles swapped (lower is better): put delta back as candidate - baseline.
 function flip(comparison) {
-    return { ...comparison, delta: -comparison.delta, ci: [-comparison.ci[1], -comparison.ci[0]] };
+    return {
+        ...comparison,
+        delta: -comparison.delta,
+        ci: [-comparison.ci[1], -comparison.ci[0]],
+        bounds: { lower: -comparison.bounds.upper, upper: -comparison.bounds.lower },
+    };
+}
+function settleEstimate(comparison, drop, tolerance, options) {
+    // The distance between the observed change and the edge of the tolerance.
+    const gap = tolerance - drop;
+    if (comparison.n > 0) {
+        const samples = samplesToSettle(gap, comparison.se, comparison.n, options.confidence, options.power);
+        if (samples === undefined)
+            return { unsettleable: true };
+        return { samples, more: Math.max(1, samples - comparison.n), paired: comparison.method !== 'stderr' };
+    }
+    if (gap === 0)
+        return { unsettleable: true };
+    return { stderr: stderrToSettle(gap, options.confidence, options.power), now: comparison.se };
+}
+function settleText(settle, comparison) {
+    if ('unsettleable' in settle)
+        return 'the observed change sits on the tolerance, so more samples would not settle it';
+    if ('stderr' in settle)
+        return `a standard error of the difference below ${fmt(settle.stderr)} (now ${fmt(settle.now)}) would settle it; record the document counts or per-document scores to know how many samples that takes`;
+    const what = settle.paired ? 'paired documents' : 'documents per version';
+    return `about ${settle.more.toLocaleString('en-US')} more ${what} (${settle.samples.toLocaleString('en-US')} in all, now ${comparison.n.toLocaleString('en-US')}) would settle it if the observed difference holds`;
 }
 
 /** Every added token from every file, with the files that declare it. */
@@ -22462,7 +22873,11 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
     const gates = (evalBlock?.gates ?? []).map((gate, index) => {
         const suite = gate.metric.split('/')[0] ?? '';
-        const result = judgeGate(gate, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, metrics.has(gate.metric) ? undefined : notRun.get(suite));
+        const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
+        const result = judgeGate(gate, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, {
+            ...(metrics.has(gate.metric) ? {} : { notRun: notRun.get(suite) }),
+            ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
+        });
         const finding = (rule, severity, message, fix) => findings.push({
             rule,
             severity,
@@ -22475,7 +22890,20 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         if (result.verdict === 'fail')
             finding('EVAL-GATE', 'error', `gate ${gate.metric}: ${result.reason}`, 'Improve the model, or change the gate with a reason in the pull request.');
         if (result.verdict === 'not-run')
-            finding('EVAL-GATE', 'error', `gate ${gate.metric} did not run: ${result.reason}`, 'Run the check where the evaluation endpoint and its key are available.');
+            finding('EVAL-GATE', 'error', `gate ${gate.metric} did not run: ${result.reason}`, notRunFix(result.reason));
+        if (result.invalidCandidate)
+            findings.push({
+                rule: 'ARTIFACT-INVALID',
+                severity: 'error',
+                model: facts.name,
+                file: facts.manifestFile,
+                line: facts.lineOf(['eval', 'gates', index]),
+                message: `${result.invalidCandidate.file}: ${result.invalidCandidate.problem}, so gate ${gate.metric} cannot compare`,
+                artifact: result.invalidCandidate.file,
+                fix: 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+            });
+        if (result.overruled)
+            finding('EVAL-GATE', 'warning', `gate ${gate.metric}: ${result.overruled}`, "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.");
         if (result.verdict === 'inconclusive') {
             const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
             finding(rule, evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
@@ -22499,7 +22927,18 @@ function inconclusiveFix(reason) {
         return 'Run candidate and baseline on the same task versions.';
     if (reason.startsWith('only'))
         return 'Evaluate on more documents, or lower eval.min_samples.';
-    return 'Record per-document samples (samples_<task>.jsonl) or standard errors for both versions.';
+    if (reason.includes('stderr of'))
+        return 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.';
+    if (reason.startsWith('cannot compare'))
+        return 'Record per-document samples (samples_<task>.jsonl) with matching document ids, or standard errors, for both versions.';
+    return 'Evaluate on more documents (the reason says about how many), record per-document samples for a paired test, or widen the tolerance with a reason in the pull request.';
+}
+function notRunFix(reason) {
+    if (reason.includes('pattern'))
+        return 'Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).';
+    if (reason.includes('dataset') || reason.includes('schema'))
+        return 'Fix the file the reason names: it must exist in the repository and parse.';
+    return 'Run the check where the evaluation endpoint and its key are available.';
 }
 
 var re = {exports: {}};
@@ -25793,84 +26232,26 @@ function requireSemver () {
 var semverExports = requireSemver();
 var semver = /*@__PURE__*/getDefaultExportFromCjs(semverExports);
 
-const STAGE = /^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/;
-/** Reads a tag name; tags in any other format are not the registry's and give undefined. */
-function parseRegistryTag(tag) {
-    const at = tag.lastIndexOf('@');
-    if (at > 0) {
-        const name = tag.slice(0, at);
-        const rest = tag.slice(at + 1);
-        if (!MODEL_NAME.test(name))
-            return undefined;
-        if (rest === 'deprecated')
-            return { action: 'deprecate', name };
-        const deregister = rest.endsWith('!');
-        const version = (deregister ? rest.slice(0, -1) : rest).replace(/^v/, '');
-        if (!rest.startsWith('v') || !semver.valid(version) || semver.clean(version) !== version)
-            return undefined;
-        return { action: deregister ? 'deregister' : 'register', name, version };
-    }
-    const parts = tag.split('#');
-    const [name = '', rawStage = '', number] = parts;
-    if (parts.length < 2 || parts.length > 3 || !MODEL_NAME.test(name))
-        return undefined;
-    const unassign = rawStage.endsWith('!');
-    const stage = unassign ? rawStage.slice(0, -1) : rawStage;
-    if (!STAGE.test(stage))
-        return undefined;
-    if (number === undefined)
-        return unassign ? undefined : { action: 'assign', name, stage };
-    if (!/^[1-9]\d*$/.test(number))
-        return undefined;
-    return unassign
-        ? { action: 'unassign', name, stage, number: Number(number) }
-        : { action: 'assign', name, stage, number: Number(number) };
-}
-/** `name@v1.2.3` */
-function releaseTag(name, version) {
-    return `${name}@v${version}`;
-}
-/** `name#stage#N` */
-function assignmentTag(name, stage, number) {
-    return `${name}#${stage}#${number}`;
-}
-/** `name#stage!#N` */
-function unassignmentTag(name, stage, number) {
-    return `${name}#${stage}!#${number}`;
-}
-/** `name@v1.2.3!` */
-function deregistrationTag(name, version) {
-    return `${name}@v${version}!`;
-}
-/** `name@deprecated` */
-function deprecationTag(name) {
-    return `${name}@deprecated`;
-}
-/** Released versions per model name (registered, deregistration aside: a released version stays taken). */
-function releasedVersions(tags) {
-    const released = new Map();
-    for (const tag of tags) {
-        const parsed = parseRegistryTag(tag);
-        if (parsed?.action !== 'register')
-            continue;
-        const versions = released.get(parsed.name) ?? new Set();
-        versions.add(parsed.version);
-        released.set(parsed.name, versions);
-    }
-    return released;
-}
-
 /**
  * Builds every model's registry from its tags. Tags not in GTO's format are
- * ignored, not errors. Stage tags point at a version's commit (GTO's rule):
- * the version is the one registered on that commit.
+ * ignored, not errors; a model's tags that are out of range (a counter past
+ * 2^53, a version semver cannot hold) are ignored too and listed in its
+ * `ignored`, for a warning. Stage tags point at a version's commit (GTO's
+ * rule): the version is the one registered on that commit.
  */
 function readRegistry(tags) {
     const byModel = new Map();
+    const ignored = new Map();
     for (const tag of tags) {
-        const parsed = parseRegistryTag(tag.name);
-        if (!parsed)
+        const reading = readRegistryTag(tag.name);
+        if (reading.kind === 'ignored') {
+            const list = ignored.get(reading.name) ?? [];
+            list.push({ tag: tag.name, reason: reading.reason });
+            ignored.set(reading.name, list);
+        }
+        if (reading.kind !== 'registry')
             continue;
+        const parsed = reading.tag;
         const event = {
             ...parsed,
             tag: tag.name,
@@ -25885,7 +26266,7 @@ function readRegistry(tags) {
     }
     const models = new Map();
     for (const [name, events] of byModel)
-        models.set(name, modelRegistry(name, events));
+        models.set(name, { ...modelRegistry(name, events), ignored: ignored.get(name) ?? [] });
     return models;
 }
 // Same second: registrations before assignments; numbered tags by their counter.
@@ -27759,11 +28140,11 @@ var _Environment = class {
     }
   }
 };
-var Environment = _Environment;
+var Environment$1 = _Environment;
 /**
  * The tests available in this environment.
  */
-__publicField(Environment, "TESTS", /* @__PURE__ */ new Map([
+__publicField(Environment$1, "TESTS", /* @__PURE__ */ new Map([
   ["boolean", (operand) => operand.type === "BooleanValue"],
   ["callable", (operand) => operand instanceof FunctionValue],
   [
@@ -28046,10 +28427,10 @@ function findAccessedSpecialMacroArguments(parameters, body) {
   visit(body);
   return accessed;
 }
-var Interpreter = class {
+var Interpreter$1 = class Interpreter {
   global;
   constructor(env) {
-    this.global = env ?? new Environment();
+    this.global = env ?? new Environment$1();
   }
   /**
    * Run the program.
@@ -28731,7 +29112,7 @@ var Interpreter = class {
     return this.evaluateBlock(test.__bool__().value ? node.body : node.alternate, environment);
   }
   evaluateFor(node, environment) {
-    const scope = new Environment(environment);
+    const scope = new Environment$1(environment);
     let test, iterable;
     if (node.iterable.type === "SelectExpression") {
       const select = node.iterable;
@@ -28749,7 +29130,7 @@ var Interpreter = class {
     const items = [];
     const scopeUpdateFunctions = [];
     for (let i = 0; i < iterable.value.length; ++i) {
-      const loopScope = new Environment(scope);
+      const loopScope = new Environment$1(scope);
       const current = iterable.value[i];
       let scopeUpdateFunction;
       if (node.loopvar.type === "Identifier") {
@@ -28865,7 +29246,7 @@ var Interpreter = class {
     environment.setVariable(
       node.name.value,
       new FunctionValue((args, scope) => {
-        const macroScope = new Environment(scope);
+        const macroScope = new Environment$1(scope);
         this.bindMacroArguments(`'${node.name.value}'`, node.args, specialArguments, args, macroScope);
         return this.evaluateBlock(node.body, macroScope);
       })
@@ -28876,7 +29257,7 @@ var Interpreter = class {
     const parameters = node.callerArgs ?? [];
     const specialArguments = findAccessedSpecialMacroArguments(parameters, node.body);
     const callerFn = new FunctionValue((callerArguments) => {
-      const callBlockEnv = new Environment(environment);
+      const callBlockEnv = new Environment$1(environment);
       this.bindMacroArguments("None", parameters, specialArguments, callerArguments, callBlockEnv);
       return this.evaluateBlock(node.body, callBlockEnv);
     });
@@ -28886,7 +29267,7 @@ var Interpreter = class {
     if (fn.type !== "FunctionValue") {
       throw new Error(`Cannot call something that is not a function: got ${fn.type}`);
     }
-    const newEnv = new Environment(environment);
+    const newEnv = new Environment$1(environment);
     newEnv.setVariable("caller", callerFn);
     return fn.value(macroArgs, newEnv);
   }
@@ -29290,14 +29671,14 @@ var Template = class {
     this.parsed = parse(tokens);
   }
   render(items) {
-    const env = new Environment();
+    const env = new Environment$1();
     setupGlobals(env);
     if (items) {
       for (const [key, value] of Object.entries(items)) {
         env.set(key, value);
       }
     }
-    const interpreter = new Interpreter(env);
+    const interpreter = new Interpreter$1(env);
     const result = interpreter.run(this.parsed);
     return result.value;
   }
@@ -29306,6 +29687,121 @@ var Template = class {
   }
 };
 
+const Environment = Environment$1;
+const Interpreter = Interpreter$1;
+/**
+ * What one render may cost. Real chat templates (Llama 3, Qwen, Gemma,
+ * DeepSeek, Mistral) render the canonical conversation in a few hundred
+ * steps and a few KiB; these limits are orders of magnitude above that and
+ * far below what hurts a CI runner. A template comes from the repository, a
+ * pull request can change it, so every render is bounded, wherever the
+ * template was found (chat_template.jinja or tokenizer_config.json).
+ */
+const TEMPLATE_LIMITS = {
+    /** Template source, in characters. */
+    sourceChars: 1024 * 1024,
+    /** Interpreter steps (each node evaluated counts one; the real templates above take under 1,000). */
+    steps: 100_000,
+    /** Items of one range() or list. */
+    items: 100_000,
+    /** Characters of any one string the template builds, the output included. */
+    stringChars: 1024 * 1024,
+    /** Characters of all strings the template builds together (bounds the memory of a render). */
+    totalChars: 64 * 1024 * 1024,
+};
+/** A render stopped by one of TEMPLATE_LIMITS: the template's fault, reported as such. */
+class TemplateLimitError extends Error {
+}
+/** @huggingface/jinja's interpreter, counting what a render costs and stopping it at TEMPLATE_LIMITS. */
+class BoundedInterpreter extends Interpreter {
+    steps = 0;
+    chars = 0;
+    evaluate(statement, environment) {
+        if (++this.steps > TEMPLATE_LIMITS.steps)
+            throw new TemplateLimitError(`takes more than ${TEMPLATE_LIMITS.steps} steps`);
+        const value = super.evaluate(statement, environment);
+        if (value.type === 'StringValue' && typeof value.value === 'string') {
+            const length = value.value.length;
+            if (length > TEMPLATE_LIMITS.stringChars)
+                throw new TemplateLimitError(`builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`);
+            this.chars += length;
+            if (this.chars > TEMPLATE_LIMITS.totalChars)
+                throw new TemplateLimitError(`builds more than ${TEMPLATE_LIMITS.totalChars} characters in all`);
+        }
+        else if (value.type === 'ArrayValue' && Array.isArray(value.value)) {
+            if (value.value.length > TEMPLATE_LIMITS.items)
+                throw new TemplateLimitError(`builds a list of more than ${TEMPLATE_LIMITS.items} items`);
+        }
+        return value;
+    }
+}
+/** Python's range(), refusing before it allocates more than TEMPLATE_LIMITS.items. */
+function boundedRange(start, stop, step = 1) {
+    const [from, to] = stop === undefined ? [0, start] : [start, stop];
+    if (![from, to, step].every(Number.isSafeInteger))
+        throw new Error('range() takes integers');
+    if (step === 0)
+        throw new Error('range() step must not be zero');
+    const count = Math.max(0, Math.ceil((to - from) / step));
+    if (count > TEMPLATE_LIMITS.items)
+        throw new TemplateLimitError(`calls range() for ${count} items, more than ${TEMPLATE_LIMITS.items}`);
+    return Array.from({ length: count }, (_, i) => from + i * step);
+}
+/**
+ * The date every render sees: `strftime_now` is fixed, so a template renders
+ * the same today and tomorrow and two versions compare on their content.
+ */
+const RENDER_DATE = new Date(Date.UTC(2024, 0, 1));
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+];
+function strftimeNow(format) {
+    const pad = (n) => String(n).padStart(2, '0');
+    const month = MONTHS[RENDER_DATE.getUTCMonth()];
+    const fields = {
+        '%Y': String(RENDER_DATE.getUTCFullYear()),
+        '%m': pad(RENDER_DATE.getUTCMonth() + 1),
+        '%d': pad(RENDER_DATE.getUTCDate()),
+        '%b': month.slice(0, 3),
+        '%B': month,
+        '%H': pad(RENDER_DATE.getUTCHours()),
+        '%M': pad(RENDER_DATE.getUTCMinutes()),
+        '%%': '%',
+    };
+    return String(format).replace(/%[YmdbBHM%]/g, (token) => fields[token]);
+}
+/** Renders a parsed template with modelgate's globals and limits (what Template.render does, bounded). */
+function renderBounded(template, items) {
+    const env = new Environment();
+    const globals = {
+        false: false,
+        true: true,
+        none: null,
+        False: false,
+        True: true,
+        None: null,
+        raise_exception: (message) => {
+            throw new Error(String(message));
+        },
+        range: boundedRange,
+        strftime_now: strftimeNow,
+    };
+    for (const [name, value] of Object.entries({ ...globals, ...items }))
+        env.set(name, value);
+    const result = new BoundedInterpreter(env).run(template.parsed);
+    return String(result.value);
+}
 /** The conversation every template is rendered with, so renders are comparable across versions. */
 const CANONICAL_CONVERSATION = [
     { role: 'system', content: 'MODELGATE_SYSTEM' },
@@ -29317,9 +29813,17 @@ const CANONICAL_CONVERSATION = [
  * Renders a chat template on the canonical conversation with a real Jinja
  * implementation. Templates that refuse a system message are rendered again
  * without it. Nothing in a template can reach the host: @huggingface/jinja is
- * an interpreter with no access to Node.
+ * an interpreter with no access to Node, and every render is bounded by
+ * TEMPLATE_LIMITS (steps, list and string sizes), so a template bomb is a
+ * finding, not an out-of-memory abort.
  */
 function renderCanonical(source, special) {
+    if (source.length > TEMPLATE_LIMITS.sourceChars)
+        return {
+            ok: false,
+            limit: true,
+            error: `is ${source.length} characters long, more than the ${TEMPLATE_LIMITS.sourceChars} modelgate renders`,
+        };
     let template;
     try {
         template = new Template(source);
@@ -29327,20 +29831,31 @@ function renderCanonical(source, special) {
     catch (error) {
         return { ok: false, error: `does not parse: ${error.message}` };
     }
-    const attempt = (messages) => template.render({
+    const attempt = (messages) => renderBounded(template, {
         messages: messages.map((m) => ({ ...m })),
         add_generation_prompt: false,
         ...special,
     });
+    const limited = (error) => error instanceof TemplateLimitError
+        ? { ok: false, limit: true, error: `exceeds a rendering limit: it ${error.message}` }
+        : error instanceof RangeError // V8's own ceiling (string length, call stack): a limit too
+            ? { ok: false, limit: true, error: `exceeds a rendering limit: ${error.message}` }
+            : undefined;
     try {
         return { ok: true, text: attempt(CANONICAL_CONVERSATION), withSystem: true };
     }
     catch (firstError) {
+        const stopped = limited(firstError);
+        if (stopped)
+            return stopped;
         try {
             return { ok: true, text: attempt(CANONICAL_CONVERSATION.slice(1)), withSystem: false };
         }
-        catch {
-            return { ok: false, error: `fails to render a plain conversation: ${firstError.message}` };
+        catch (secondError) {
+            return (limited(secondError) ?? {
+                ok: false,
+                error: `fails to render a plain conversation: ${firstError.message}`,
+            });
         }
     }
 }
@@ -30124,6 +30639,8 @@ async function validate$2(repo, options) {
 async function validateModels(repo, options) {
     const manifests = await repo.findManifests(options.manifests);
     const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
+    if (!manifests.length && !options.allowEmpty)
+        throw noManifests(options);
     const selected = base
         ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
         : manifests;
@@ -30181,6 +30698,11 @@ async function validateModels(repo, options) {
     };
     return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}) };
 }
+/** No evidence, no pass: the message names where modelgate looked and how to look elsewhere. */
+function noManifests(options) {
+    const globs = options.manifests.map((g) => `"${g}"`).join(', ');
+    return new CommandError(`no manifest matched ${globs} under ${options.root ?? 'the registry root'}: nothing was checked`, 'Point --root (Action input root) at the registry, set manifests in .github/modelgate.yml, or pass --allow-empty (Action input allow-empty: true) while the registry has no model yet.');
+}
 async function withDigests(repo, base, loaded) {
     const facts = loaded.facts;
     return { facts, digests: await contentDigests(repo.at(base), facts) };
@@ -30193,7 +30715,7 @@ async function withDigests(repo, base, loaded) {
 async function selectChanged(source, manifests, changed) {
     if (!changed.length)
         return [];
-    const dirs = new Map(manifests.map((m) => [m, posix$1.dirname(m)]));
+    const dirs = new Map(manifests.map((m) => [m, posix.dirname(m)]));
     const inside = (file, dir) => dir === '.' || file.startsWith(`${dir}/`);
     const selected = new Set(manifests.filter((m) => changed.some((f) => f === m || inside(f, dirs.get(m)))));
     const unclaimed = changed.filter((f) => ![...selected].some((m) => inside(f, dirs.get(m))));
@@ -30250,7 +30772,8 @@ async function check$1(repo, options) {
             measured: suites.measured,
             notRun: suites.notRun,
         });
-        gates.push(judged);
+        // The gate's own evidence findings (results, samples, suites) travel with it: `gate` reports exactly these.
+        gates.push({ ...judged, findings: [...suites.findings, ...judged.findings] });
         findings.push(...suites.findings, ...judged.findings);
     }
     const counts = countBySeverity(findings);
@@ -30280,9 +30803,9 @@ async function readRegistryIfAny(repo) {
     }
 }
 
-/** The `--format json` document (DESIGN.md section 3): one JSON object, stable key order. */
+/** The `--format json` document (DESIGN.md section 3): one JSON object, stable key order, inert on a terminal. */
 function toJson(report) {
-    return `${JSON.stringify(report, null, 2)}\n`;
+    return `${inertJson(report)}\n`;
 }
 
 const ICON$1 = {
@@ -30302,19 +30825,31 @@ function row(g) {
         delta: signed(c?.delta ??
             (g.candidate !== undefined && g.baseline !== undefined ? g.candidate - g.baseline : undefined)),
         ci: c ? `[${signed(c.ci[0])}, ${signed(c.ci[1])}]` : '—',
+        bound: c ? boundCell(g, c) : '—',
         p: c ? c.pWorse.toPrecision(2) : '—',
         method: c ? `${c.method}, n=${c.n}` : '—',
     };
 }
-/** One table per model: metric, baseline, candidate, delta, CI, p, verdict and why. */
+/**
+ * The one-sided bound the gate checked against the tolerance: "≥ -0.0146
+ * (allowed -0.02)" when higher is better, "≤ +0.03 (allowed +0.05)" when lower is.
+ */
+function boundCell(g, c) {
+    const lower = g.higherIsBetter !== false;
+    const allowed = g.tolerance === undefined ? '' : ` (allowed ${signed(lower ? -g.tolerance : g.tolerance)})`;
+    return `${lower ? '≥' : '≤'} ${signed(c.bound)}${allowed}`;
+}
+/** One table per model: metric, baseline, candidate, delta, CI, the bound checked, p, verdict and why. */
 function gatesMarkdown(models) {
     const out = [];
     for (const m of models) {
-        out.push(`### ${cell(m.model)} ${cell(m.version)} — evaluation gates`, '', `Baseline: ${m.baseline ? cell(m.baseline.label) : 'none (thresholds only)'}`, '');
-        out.push('| metric | baseline | candidate | Δ | CI | p (worse) | test | verdict |', '|---|---|---|---|---|---|---|---|');
+        out.push(`### ${inertMarkdown(m.model)} ${inertMarkdown(m.version)} — evaluation gates`, '', `Baseline: ${m.baseline ? inertMarkdown(m.baseline.label) : 'none (thresholds only)'}`, '');
+        const confidence = m.gates.find((g) => g.comparison)?.comparison?.confidence;
+        const boundHeader = confidence === undefined ? 'bound' : `${Number((confidence * 100).toPrecision(4))} % bound`;
+        out.push(`| metric | baseline | candidate | Δ | CI | ${boundHeader} | p (worse) | test | verdict |`, '|---|---|---|---|---|---|---|---|---|');
         for (const g of m.gates) {
             const r = row(g);
-            out.push(`| \`${cell(r.metric)}\` | ${r.baseline} | ${r.candidate} | ${r.delta} | ${r.ci} | ${r.p} | ${r.method} | ${ICON$1[g.verdict]}: ${cell(g.reason)} |`);
+            out.push(`| ${inertCode(r.metric)} | ${r.baseline} | ${r.candidate} | ${r.delta} | ${r.ci} | ${r.bound} | ${r.p} | ${r.method} | ${ICON$1[g.verdict]}: ${inertMarkdown(g.reason)} |`);
         }
         out.push('');
     }
@@ -30324,12 +30859,13 @@ function gatesMarkdown(models) {
 function gatesText(models) {
     const lines = [];
     for (const m of models) {
-        lines.push('', `Gates of ${m.model} ${m.version} (baseline: ${m.baseline?.label ?? 'none, thresholds only'}):`);
+        lines.push('', `Gates of ${inertText(m.model)} ${inertText(m.version)} (baseline: ${m.baseline ? inertText(m.baseline.label) : 'none, thresholds only'}):`);
         for (const g of m.gates) {
             const r = row(g);
             const values = g.baseline !== undefined ? `${r.baseline} -> ${r.candidate}` : r.candidate;
+            // The bound the gate checked is in its reason ("at 95 % confidence the drop is at most …").
             const evidence = g.comparison ? ` (${r.delta}, CI ${r.ci}, p ${r.p}, ${r.method})` : '';
-            lines.push(`  ${g.verdict.padEnd(12)} ${r.metric}  ${values}${evidence}: ${g.reason}`);
+            lines.push(`  ${g.verdict.padEnd(12)} ${inertText(r.metric)}  ${values}${evidence}: ${inertText(g.reason)}`);
         }
     }
     return lines.join('\n');
@@ -30349,7 +30885,7 @@ function toMarkdown(report, title = 'modelgate validate') {
     if (report.models.length) {
         out.push('| model | version | manifest |', '|---|---|---|');
         for (const m of report.models)
-            out.push(`| ${cell(m.name)} | ${cell(m.version)} | \`${cell(m.path)}\` |`);
+            out.push(`| ${inertMarkdown(m.name)} | ${inertMarkdown(m.version)} | ${inertCode(m.path)} |`);
         out.push('');
     }
     if (report.findings.length) {
@@ -30365,16 +30901,18 @@ function toMarkdown(report, title = 'modelgate validate') {
         for (const c of report.changes) {
             const reasons = c.status === 'restored'
                 ? 'restores a released version'
-                : c.reasons.map((r) => `**${r.bump}** \`${cell(r.file)}\`: ${cell(r.reason)}`).join('<br>');
-            out.push(`| ${cell(c.model)} | ${cell(c.from ?? 'new')} | ${cell(c.to)} | ${c.declared} | ${c.required} | ${reasons || '—'} |`);
+                : c.reasons
+                    .map((r) => `**${r.bump}** ${inertCode(r.file)}: ${inertMarkdown(r.reason)}`)
+                    .join('<br>');
+            out.push(`| ${inertMarkdown(c.model)} | ${inertMarkdown(c.from ?? 'new')} | ${inertMarkdown(c.to)} | ${c.declared} | ${c.required} | ${reasons || '—'} |`);
         }
         out.push('');
     }
     return `${out.join('\n')}\n`;
 }
 function findingRow(f) {
-    const where = `\`${cell(f.file)}${f.line ? `:${f.line}` : ''}\``;
-    return `| ${ICON[f.severity]} | ${f.rule} | ${cell(f.model)} | ${where} | ${cell(f.message)} | ${cell(f.fix ?? '')} |`;
+    const where = inertCode(`${f.file}${f.line ? `:${f.line}` : ''}`);
+    return `| ${ICON[f.severity]} | ${f.rule} | ${inertMarkdown(f.model)} | ${where} | ${inertMarkdown(f.message)} | ${inertMarkdown(f.fix ?? '')} |`;
 }
 
 const MARK = { error: 'error', warning: 'warn ', info: 'info ' };
@@ -30388,17 +30926,17 @@ function toText(report) {
         const findings = byModel.get(model.name) ?? [];
         byModel.delete(model.name);
         const errors = findings.filter((f) => f.severity === 'error').length;
-        lines.push(`${errors ? '✗' : '✓'} ${model.name} ${model.version}  (${model.path})`);
+        lines.push(`${errors ? '✗' : '✓'} ${inertText(model.name)} ${inertText(model.version)}  (${inertText(model.path)})`);
         for (const f of findings)
             lines.push(...findingLines(f));
     }
     for (const [model, findings] of byModel) {
-        lines.push(`✗ ${model}`);
+        lines.push(`✗ ${inertText(model)}`);
         for (const f of findings)
             lines.push(...findingLines(f));
     }
     if (report.changes.length) {
-        lines.push('', `Changes against ${report.summary.base?.slice(0, 12) ?? 'the base'}:`);
+        lines.push('', `Changes against ${inertText(report.summary.base?.slice(0, 12) ?? 'the base')}:`);
         for (const change of report.changes)
             lines.push(...changeLines(change));
     }
@@ -30412,24 +30950,24 @@ function toText(report) {
     return `${lines.join('\n')}\n`;
 }
 function findingLines(f) {
-    const where = f.line ? `${f.file}:${f.line}` : f.file;
+    const where = f.line ? `${inertText(f.file)}:${f.line}` : inertText(f.file);
     const lines = [
-        `  ${MARK[f.severity]} ${f.rule.padEnd(16)} ${f.message}`,
+        `  ${MARK[f.severity]} ${f.rule.padEnd(16)} ${inertText(f.message)}`,
         `        ${''.padEnd(16)} at ${where}`,
     ];
     if (f.fix && f.severity !== 'info')
-        lines.push(`        ${''.padEnd(16)} fix: ${f.fix}`);
+        lines.push(`        ${''.padEnd(16)} fix: ${inertText(f.fix)}`);
     return lines;
 }
 function changeLines(change) {
-    const head = `  ${change.model}: ${change.from ?? '(new)'} -> ${change.to}`;
+    const head = `  ${inertText(change.model)}: ${inertText(change.from ?? '(new)')} -> ${inertText(change.to)}`;
     if (change.status === 'new')
         return [`${head}  new model`];
     if (change.status === 'restored')
         return [`${head}  restores a released version (rollback)`];
     const lines = [`${head}  declared ${change.declared}, required ${change.required}`];
     for (const r of change.reasons)
-        lines.push(`      ${r.bump.padEnd(5)} ${r.file}: ${r.reason}`);
+        lines.push(`      ${r.bump.padEnd(5)} ${inertText(r.file)}: ${inertText(r.reason)}`);
     return lines;
 }
 
@@ -38571,6 +39109,6701 @@ async function runSuite(samples, complete, score, options) {
     };
 }
 
+/*!
+* re2js
+* RE2JS is the JavaScript port of RE2, a regular expression engine that provides linear time matching
+*
+* @version v2.10.0
+* @author Oleksii Vasyliev
+* @homepage https://github.com/le0pard/re2js#readme
+* @repository [object Object]
+* @license MIT
+*/
+// src/RE2Flags.js
+var RE2Flags = class RE2Flags {
+	static FOLD_CASE = 1;
+	static LITERAL = 2;
+	static CLASS_NL = 4;
+	static DOT_NL = 8;
+	static ONE_LINE = 16;
+	static NON_GREEDY = 32;
+	static PERL_X = 64;
+	static UNICODE_GROUPS = 128;
+	static WAS_DOLLAR = 256;
+	static LOOKBEHIND = 512;
+	static MATCH_NL = RE2Flags.CLASS_NL | RE2Flags.DOT_NL;
+	static PERL = RE2Flags.CLASS_NL | RE2Flags.ONE_LINE | RE2Flags.PERL_X | RE2Flags.UNICODE_GROUPS;
+	static POSIX = 0;
+	static UNANCHORED = 0;
+	static ANCHOR_START = 1;
+	static ANCHOR_BOTH = 2;
+};
+// src/PublicFlags.js
+/**
+* Public flags for RE2JS and RE2Set compilation.
+*/
+const PublicFlags = {
+	CASE_INSENSITIVE: 1,
+	DOTALL: 2,
+	MULTILINE: 4,
+	DISABLE_UNICODE_GROUPS: 8,
+	LONGEST_MATCH: 16,
+	LOOKBEHINDS: 512
+};
+// src/Codepoint.js
+/**
+* Various constants and helper for unicode codepoints.
+*/
+const ASCII_SIZE = 128;
+const ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+const ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+const MAX_BMP = 65535;
+for (let i = 0; i < ASCII_SIZE; i++) {
+	if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+	else ASCII_TO_UPPER[i] = i;
+	if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+	else ASCII_TO_LOWER[i] = i;
+}
+var Codepoint = class {
+	static CODES = Object.freeze({
+		"\x07": 7,
+		"\b": 8,
+		"	": 9,
+		"\n": 10,
+		"\v": 11,
+		"\f": 12,
+		"\r": 13,
+		" ": 32,
+		"\"": 34,
+		$: 36,
+		"&": 38,
+		"'": 39,
+		"(": 40,
+		")": 41,
+		"*": 42,
+		"+": 43,
+		"-": 45,
+		".": 46,
+		0: 48,
+		1: 49,
+		2: 50,
+		3: 51,
+		4: 52,
+		5: 53,
+		6: 54,
+		7: 55,
+		8: 56,
+		9: 57,
+		":": 58,
+		"<": 60,
+		">": 62,
+		"?": 63,
+		A: 65,
+		B: 66,
+		C: 67,
+		F: 70,
+		P: 80,
+		Q: 81,
+		U: 85,
+		Z: 90,
+		"[": 91,
+		"\\": 92,
+		"]": 93,
+		"^": 94,
+		_: 95,
+		"`": 96,
+		a: 97,
+		b: 98,
+		f: 102,
+		i: 105,
+		m: 109,
+		n: 110,
+		r: 114,
+		s: 115,
+		t: 116,
+		v: 118,
+		x: 120,
+		z: 122,
+		"{": 123,
+		"|": 124,
+		"}": 125
+	});
+	static toUpperCase(codepoint) {
+		if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+		const s = String.fromCodePoint(codepoint).toUpperCase();
+		const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+		if (s.length > expectedLen) return codepoint;
+		const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
+		const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+		if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+		return s.codePointAt(0);
+	}
+	static toLowerCase(codepoint) {
+		if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+		const s = String.fromCodePoint(codepoint).toLowerCase();
+		const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+		if (s.length > expectedLen) return codepoint;
+		const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
+		const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+		if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+		return s.codePointAt(0);
+	}
+};
+// src/UnicodeRangeTable.js
+var UnicodeRangeTable = class {
+	/**
+	* @param {Uint32Array | number[]} data
+	* @param {boolean} isStride1
+	*/
+	constructor(data, isStride1 = false) {
+		this.data = data;
+		this.isStride1 = isStride1;
+		this.SIZE = isStride1 ? 2 : 3;
+	}
+	getLo(index) {
+		return this.data[index * this.SIZE];
+	}
+	getHi(index) {
+		return this.data[index * this.SIZE + 1];
+	}
+	getStride(index) {
+		return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+	}
+	get length() {
+		return this.data.length / this.SIZE;
+	}
+};
+// src/UnicodeTables.js
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+const B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
+const decodeVLQ = (str) => {
+	const res = [];
+	let value = 0;
+	let shift = 0;
+	for (let i = 0; i < str.length; i++) {
+		const digit = B64_MAP[str.charCodeAt(i)];
+		value |= (digit & 31) << shift;
+		if ((digit & 32) === 0) {
+			res.push(value);
+			value = 0;
+			shift = 0;
+		} else shift += 5;
+	}
+	return res;
+};
+const decodeRanges = (str, isStride1) => {
+	const res = decodeVLQ(str);
+	const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+	const out = new Uint32Array(numRanges * 3);
+	let current = 0;
+	let resIdx = 0;
+	for (let i = 0; i < numRanges; i++) {
+		current += res[resIdx++];
+		out[i * 3] = current;
+		current += res[resIdx++];
+		out[i * 3 + 1] = current;
+		out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+	}
+	return out;
+};
+const decodeOrbit = (str) => {
+	const res = decodeVLQ(str);
+	const map = /* @__PURE__ */ new Map();
+	let currentKey = 0;
+	for (let i = 0; i < res.length; i += 2) {
+		currentKey += res[i];
+		const zz = res[i + 1];
+		const delta = zz >>> 1 ^ -(zz & 1);
+		map.set(currentKey, currentKey + delta);
+	}
+	return map;
+};
+var LazyMap = class {
+	constructor(initializer) {
+		this.initializer = initializer;
+		this.cache = /* @__PURE__ */ new Map();
+	}
+	has(key) {
+		return Object.hasOwn(this.initializer, key);
+	}
+	get(key) {
+		if (this.cache.has(key)) return this.cache.get(key);
+		const val = this.has(key) ? this.initializer[key]() : null;
+		this.cache.set(key, val);
+		return val;
+	}
+};
+var UnicodeTables = class {
+	static _CASE_ORBIT = null;
+	static get CASE_ORBIT() {
+		if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+		return this._CASE_ORBIT;
+	}
+	static _Print = null;
+	static get Print() {
+		if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+		return this._Print;
+	}
+	static CATEGORIES = new LazyMap({
+		C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+		Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
+		Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+		Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+		Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
+		Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
+		L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+		LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+		Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+		Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+		Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+		Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+		Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+		M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+		Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+		Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+		Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+		N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+		Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+		Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+		No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+		P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+		Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+		Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+		Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+		Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
+		Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+		Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+		Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+		S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+		Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+		Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+		Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+		So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+		Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+		Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
+		Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
+		Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+		ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
+		Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+		Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+		Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+		Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+		Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
+		Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+		Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+		Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+		Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
+		Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+		Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+		Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+		Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+		Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+		White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+	});
+	static SCRIPTS = new LazyMap({
+		Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
+		Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
+		Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
+		Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+		Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
+		Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
+		Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
+		Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
+		Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
+		Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
+		Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+		Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
+		Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
+		Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
+		Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
+		Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
+		Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
+		Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
+		Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
+		Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
+		Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
+		Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
+		Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
+		Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
+		Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
+		Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+		Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
+		Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
+		Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
+		Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
+		Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+		Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
+		Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
+		Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+		Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
+		Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
+		Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
+		Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
+		Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
+		Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+		Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+		Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+		Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
+		Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
+		Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+		Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+		Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+		Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
+		Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+		Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+		Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+		Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+		Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
+		Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
+		Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
+		Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+		Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+		Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
+		Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+		Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
+		Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
+		Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
+		Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
+		Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+		Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+		Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
+		Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
+		Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
+		Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
+		Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
+		Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
+		Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
+		Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+		Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+		Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+		Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
+		Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
+		Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
+		Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
+		Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
+		Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
+		Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
+		Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
+		Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
+		Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
+		Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
+		Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
+		Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
+		Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+		Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
+		Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
+		Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
+		Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
+		Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
+		Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
+		Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
+		Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+		Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
+		Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
+		Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
+		Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
+		Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
+		Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
+		New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
+		Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
+		Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
+		Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
+		Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
+		Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
+		Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
+		Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+		Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
+		Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
+		Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
+		Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
+		Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
+		Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
+		Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
+		Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
+		Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
+		Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+		Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
+		Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
+		Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
+		Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
+		Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
+		Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
+		Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
+		Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
+		Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
+		Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
+		Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
+		Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
+		Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
+		Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
+		Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
+		Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
+		SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
+		Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+		Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
+		Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
+		Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
+		Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
+		Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+		Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
+		Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
+		Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
+		Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
+		Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
+		Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
+		Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
+		Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
+		Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
+		Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+		Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
+		Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
+		Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+		Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
+		Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
+		Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
+		Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
+		Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
+		Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+		Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
+		Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
+		Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+		Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
+		Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+		Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
+		Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
+		Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
+		Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
+		Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
+		Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
+		Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
+	});
+	static FOLD_CATEGORIES = new LazyMap({
+		L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+		LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+		Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+		Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+		Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+		M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+		Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+		Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+		Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+		Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+		Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
+		Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+	});
+	static FOLD_SCRIPT = new LazyMap({
+		Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
+		Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
+		Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
+	});
+};
+// src/Unicode.js
+/**
+* Utilities for dealing with Unicode better than JS does.
+*/
+var Unicode = class Unicode {
+	static MAX_RUNE = 1114111;
+	static RUNE_ERROR = 65533;
+	static isUnsearchable(r) {
+		return r === Unicode.RUNE_ERROR || r >= Unicode.MIN_HIGH_SURROGATE && r <= Unicode.MAX_LOW_SURROGATE;
+	}
+	static MAX_ASCII = 127;
+	static MAX_LATIN1 = 255;
+	static MAX_BMP = 65535;
+	static MIN_FOLD = 65;
+	static MAX_FOLD = 125251;
+	static MIN_HIGH_SURROGATE = 55296;
+	static MAX_HIGH_SURROGATE = 56319;
+	static MIN_LOW_SURROGATE = 56320;
+	static MAX_LOW_SURROGATE = 57343;
+	static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+	static is32(ranges, r) {
+		let lo = 0;
+		let hi = ranges.length;
+		while (lo < hi) {
+			const m = lo + Math.floor((hi - lo) / 2);
+			const rlo = ranges.getLo(m);
+			const rhi = ranges.getHi(m);
+			if (rlo <= r && r <= rhi) {
+				const stride = ranges.getStride(m);
+				return (r - rlo) % stride === 0;
+			}
+			if (r < rlo) hi = m;
+			else lo = m + 1;
+		}
+		return false;
+	}
+	static is(ranges, r) {
+		if (r <= Unicode.MAX_LATIN1) {
+			for (let i = 0; i < ranges.length; i++) {
+				if (r > ranges.getHi(i)) continue;
+				const rlo = ranges.getLo(i);
+				if (r < rlo) return false;
+				const stride = ranges.getStride(i);
+				return (r - rlo) % stride === 0;
+			}
+			return false;
+		}
+		return ranges.length > 0 && r >= ranges.getLo(0) && Unicode.is32(ranges, r);
+	}
+	static isPrint(r) {
+		if (r <= Unicode.MAX_LATIN1) return r >= 32 && r < Unicode.MAX_ASCII || r >= 161 && r !== 173;
+		return Unicode.is(UnicodeTables.Print, r);
+	}
+	static simpleFold(r) {
+		if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
+		if (r <= Unicode.MAX_ASCII) {
+			const l = Codepoint.toLowerCase(r);
+			return l !== r ? l : Codepoint.toUpperCase(r);
+		}
+		return r;
+	}
+	static equalsIgnoreCase(r1, r2) {
+		if (r1 === r2) return true;
+		if (r1 < 0 || r2 < 0) return false;
+		if (r1 <= Unicode.MAX_ASCII && r2 <= Unicode.MAX_ASCII) {
+			if (65 <= r1 && r1 <= 90) r1 |= 32;
+			if (65 <= r2 && r2 <= 90) r2 |= 32;
+			return r1 === r2;
+		}
+		for (let r = Unicode.simpleFold(r1); r !== r1; r = Unicode.simpleFold(r)) if (r === r2) return true;
+		return false;
+	}
+};
+// src/exceptions.js
+var RE2JSException = class extends Error {
+	/** @param {string} message */
+	constructor(message) {
+		super(message);
+		this.name = "RE2JSException";
+	}
+};
+/**
+* An exception thrown by the parser if the pattern was invalid.
+*/
+var RE2JSSyntaxException = class extends RE2JSException {
+	/**
+	* @param {string} error
+	* @param {string|null} [input=null]
+	*/
+	constructor(error, input = null) {
+		let message = `error parsing regexp: ${error}`;
+		if (input) message += `: \`${input}\``;
+		super(message);
+		this.name = "RE2JSSyntaxException";
+		this.message = message;
+		/** @type {string} */
+		this.error = error;
+		/** @type {string|null} */
+		this.input = input;
+	}
+	/**
+	* Retrieves the description of the error.
+	* @returns {string}
+	*/
+	getDescription() {
+		return this.error;
+	}
+	/**
+	* Retrieves the erroneous regular-expression pattern.
+	* @returns {string|null}
+	*/
+	getPattern() {
+		return this.input;
+	}
+};
+/**
+* An exception thrown by the compiler
+*/
+var RE2JSCompileException = class extends RE2JSException {
+	/** @param {string} message */
+	constructor(message) {
+		super(message);
+		this.name = "RE2JSCompileException";
+	}
+};
+/**
+* An exception thrown by using groups
+*/
+var RE2JSGroupException = class extends RE2JSException {
+	/** @param {string} message */
+	constructor(message) {
+		super(message);
+		this.name = "RE2JSGroupException";
+	}
+};
+/**
+* An exception thrown by flags
+*/
+var RE2JSFlagsException = class extends RE2JSException {
+	/** @param {string} message */
+	constructor(message) {
+		super(message);
+		this.name = "RE2JSFlagsException";
+	}
+};
+/**
+* An exception thrown for internal engine errors, such as corrupted bytecodes.
+*/
+var RE2JSInternalException = class extends RE2JSException {
+	/** @param {string} message */
+	constructor(message) {
+		super(message);
+		this.name = "RE2JSInternalException";
+	}
+};
+// src/Utils.js
+/**
+* Size of the precomputed single-byte lookup table.
+* Covers standard ASCII and Latin-1 characters for fast-path execution.
+*/
+const FAST_PATH_TABLE_SIZE = 256;
+/**
+* Precomputed lookup table for Word Boundary (\b, \B) assertions.
+* * By precomputing the boolean results for standard ASCII word ranges
+* ('a'-'z', 'A'-'Z', '0'-'9', '_'), we completely eliminate 4 logical
+* branches from the NFA's hot execution loop. This prevents costly
+* CPU branch mispredictions when scanning large strings.
+*/
+const WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
+let cachedNativeEncoder = null;
+let cachedNativeDecoder = null;
+/**
+* Various constants and helper utilities.
+*/
+var Utils = class Utils {
+	static METACHARACTERS = "\\.+*?()|[]{}^$";
+	static EMPTY_BEGIN_LINE = 1;
+	static EMPTY_END_LINE = 2;
+	static EMPTY_BEGIN_TEXT = 4;
+	static EMPTY_END_TEXT = 8;
+	static EMPTY_WORD_BOUNDARY = 16;
+	static EMPTY_NO_WORD_BOUNDARY = 32;
+	static EMPTY_ALL = -1;
+	static emptyInts() {
+		return [];
+	}
+	static isString(value) {
+		return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+	}
+	static typeName(value) {
+		if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+		return Object.prototype.toString.call(value).slice(8, -1);
+	}
+	static checkPattern(pattern) {
+		if (!Utils.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+	}
+	static checkInput(input) {
+		if (!Utils.isString(input) && !Utils.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils.typeName(input)}`);
+	}
+	static checkFlags(flags) {
+		if (!Number.isInteger(flags) || (flags & -544) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+	}
+	static isByteArray(input) {
+		return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
+	}
+	static isalnum(c) {
+		return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
+	}
+	static unhex(c) {
+		if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
+		if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
+		if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
+		return -1;
+	}
+	static escapeRune(rune) {
+		let out = "";
+		if (Unicode.isPrint(rune)) {
+			if (Utils.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+			out += String.fromCodePoint(rune);
+		} else switch (rune) {
+			case Codepoint.CODES["\""]:
+				out += "\\\"";
+				break;
+			case Codepoint.CODES["\\"]:
+				out += "\\\\";
+				break;
+			case Codepoint.CODES["	"]:
+				out += "\\t";
+				break;
+			case Codepoint.CODES["\n"]:
+				out += "\\n";
+				break;
+			case Codepoint.CODES["\r"]:
+				out += "\\r";
+				break;
+			case Codepoint.CODES["\b"]:
+				out += "\\b";
+				break;
+			case Codepoint.CODES["\f"]:
+				out += "\\f";
+				break;
+			default: {
+				let s = rune.toString(16);
+				if (rune < 256) {
+					out += "\\x";
+					if (s.length === 1) out += "0";
+					out += s;
+				} else out += `\\x{${s}}`;
+				break;
+			}
+		}
+		return out;
+	}
+	static stringToRunes(str) {
+		const string = String(str);
+		const runes = [];
+		let i = 0;
+		while (i < string.length) {
+			const cp = string.codePointAt(i);
+			runes.push(cp);
+			i += cp > Unicode.MAX_BMP ? 2 : 1;
+		}
+		return new Int32Array(runes);
+	}
+	static runeToString(r) {
+		return String.fromCodePoint(r);
+	}
+	static isWordRune(r) {
+		return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
+	}
+	static emptyOpContext(r1, r2) {
+		let op = 0;
+		if (r1 < 0) op |= Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+		if (r1 === 10) op |= Utils.EMPTY_BEGIN_LINE;
+		if (r2 < 0) op |= Utils.EMPTY_END_TEXT | Utils.EMPTY_END_LINE;
+		if (r2 === 10) op |= Utils.EMPTY_END_LINE;
+		if (Utils.isWordRune(r1) !== Utils.isWordRune(r2)) op |= Utils.EMPTY_WORD_BOUNDARY;
+		else op |= Utils.EMPTY_NO_WORD_BOUNDARY;
+		return op;
+	}
+	/**
+	* Returns a string that quotes all regular expression metacharacters inside the argument text;
+	* the returned string is a regular expression matching the literal text. For example,
+	* {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+	* @param {string} str
+	* @returns {string}
+	*/
+	static quoteMeta(str) {
+		return str.split("").map((s) => {
+			if (Utils.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
+			return s;
+		}).join("");
+	}
+	static charCount(codePoint) {
+		return codePoint > Unicode.MAX_BMP ? 2 : 1;
+	}
+	/**
+	* High-speed conversion from TypedArrays to standard JS Arrays.
+	* Bypasses the expensive Symbol.iterator overhead of Array.from()
+	*/
+	static toArray(typedArray) {
+		const len = typedArray.length;
+		const res = new Array(len);
+		for (let i = 0; i < len; i++) res[i] = typedArray[i];
+		return res;
+	}
+	static stringToUtf8ByteArray(str) {
+		if (globalThis.TextEncoder) {
+			if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+			return cachedNativeEncoder.encode(str);
+		} else {
+			let out = [], p = 0;
+			for (let i = 0; i < str.length; i++) {
+				let c = str.charCodeAt(i);
+				if (c < 128) out[p++] = c;
+				else if (c < 2048) {
+					out[p++] = c >> 6 | 192;
+					out[p++] = c & 63 | 128;
+				} else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str.length && (str.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+					c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str.charCodeAt(++i) & 1023);
+					out[p++] = c >> 18 | 240;
+					out[p++] = c >> 12 & 63 | 128;
+					out[p++] = c >> 6 & 63 | 128;
+					out[p++] = c & 63 | 128;
+				} else {
+					out[p++] = c >> 12 | 224;
+					out[p++] = c >> 6 & 63 | 128;
+					out[p++] = c & 63 | 128;
+				}
+			}
+			return out;
+		}
+	}
+	static utf8ByteArrayToString(bytes) {
+		if (globalThis.TextDecoder) {
+			if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+			const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+			return cachedNativeDecoder.decode(view);
+		} else {
+			let out = [], pos = 0, c = 0;
+			while (pos < bytes.length) {
+				let c1 = bytes[pos++];
+				if (c1 < 128) out[c++] = String.fromCharCode(c1);
+				else if (c1 > 191 && c1 < 224) {
+					let c2 = bytes[pos++];
+					out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+				} else if (c1 > 239 && c1 < 365) {
+					let c2 = bytes[pos++];
+					let c3 = bytes[pos++];
+					let c4 = bytes[pos++];
+					let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+					out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+					out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+				} else {
+					let c2 = bytes[pos++];
+					let c3 = bytes[pos++];
+					out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+				}
+			}
+			return out.join("");
+		}
+	}
+};
+// src/helpers.js
+const createEnum = (values = [], initNum = 0) => {
+	const enumObject = Object.create(null);
+	for (let i = 0; i < values.length; i++) {
+		const val = values[i];
+		const keyVal = initNum + i;
+		enumObject[val] = keyVal;
+		enumObject[keyVal] = val;
+	}
+	return Object.freeze(enumObject);
+};
+// src/MatcherInput.js
+/**
+* Abstract the representations of input text supplied to Matcher.
+*/
+var MatcherInputBase = class MatcherInputBase {
+	static Encoding = createEnum(["UTF_16", "UTF_8"]);
+	getEncoding() {
+		throw Error("not implemented");
+	}
+	/** @returns {string} */
+	asCharSequence() {
+		throw Error("not implemented");
+	}
+	/** @returns {Uint8Array|number[]|null} */
+	asBytes() {
+		throw Error("not implemented");
+	}
+	/** @returns {number} */
+	length() {
+		throw Error("not implemented");
+	}
+	/**
+	*
+	* @returns {boolean}
+	*/
+	isUTF8Encoding() {
+		return this.getEncoding() === MatcherInputBase.Encoding.UTF_8;
+	}
+	/**
+	*
+	* @returns {boolean}
+	*/
+	isUTF16Encoding() {
+		return this.getEncoding() === MatcherInputBase.Encoding.UTF_16;
+	}
+};
+var Utf8MatcherInput = class extends MatcherInputBase {
+	/** @param {Uint8Array|number[]|null} bytes */
+	constructor(bytes = null) {
+		super();
+		this.bytes = bytes;
+	}
+	getEncoding() {
+		return MatcherInputBase.Encoding.UTF_8;
+	}
+	/**
+	*
+	* @returns {string}
+	*/
+	asCharSequence() {
+		return Utils.utf8ByteArrayToString(this.bytes);
+	}
+	/**
+	*
+	* @returns {Uint8Array|number[]|null}
+	*/
+	asBytes() {
+		return this.bytes;
+	}
+	/**
+	*
+	* @returns {number}
+	*/
+	length() {
+		return this.bytes.length;
+	}
+};
+var Utf16MatcherInput = class extends MatcherInputBase {
+	/** @param {string|null} charSequence */
+	constructor(charSequence = null) {
+		super();
+		this.charSequence = charSequence;
+	}
+	getEncoding() {
+		return MatcherInputBase.Encoding.UTF_16;
+	}
+	/**
+	*
+	* @returns {string}
+	*/
+	asCharSequence() {
+		return this.charSequence;
+	}
+	/**
+	*
+	* @returns {number[]}
+	*/
+	asBytes() {
+		return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+	}
+	/**
+	*
+	* @returns {number}
+	*/
+	length() {
+		return this.charSequence.length;
+	}
+};
+var MatcherInput = class {
+	/**
+	* Return the MatcherInput for UTF_16 encoding.
+	* @returns {Utf16MatcherInput}
+	*/
+	static utf16(charSequence) {
+		Utils.checkInput(charSequence);
+		return new Utf16MatcherInput(charSequence);
+	}
+	/**
+	* Return the MatcherInput for UTF_8 encoding.
+	* @returns {Utf8MatcherInput}
+	*/
+	static utf8(input) {
+		if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
+		return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
+	}
+};
+// src/MachineInput.js
+/**
+* MachineInput abstracts different representations of the input text supplied to the Machine. It
+* provides one-character lookahead.
+*/
+var MachineInputBase = class {
+	static EOF() {
+		return -8;
+	}
+	constructor() {
+		this.start = 0;
+		this.end = 0;
+	}
+	canCheckPrefix() {
+		return true;
+	}
+	endPos() {
+		return this.end - this.start;
+	}
+	hasString() {
+		return false;
+	}
+	hasAnyString() {
+		return false;
+	}
+	prefixLength() {
+		return 0;
+	}
+};
+var MachineUTF8Input = class MachineUTF8Input extends MachineInputBase {
+	static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+	constructor(bytes, start = 0, end = bytes.length) {
+		super();
+		this.bytes = bytes;
+		this.start = start;
+		this.end = end;
+	}
+	hasString(prefilter, pos) {
+		const target = prefilter.bytes;
+		if (target.length === 0) return true;
+		const idx = this.indexOf(this.bytes, target, this.start + pos);
+		return idx !== -1 && idx <= this.end - target.length;
+	}
+	hasAnyString(prefilter, pos) {
+		return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+	}
+	step(pos) {
+		pos += this.start;
+		if (pos >= this.end) return MachineInputBase.EOF();
+		const c = this.bytes[pos] & 255;
+		if (c < 128) return c << 3 | 1;
+		let size;
+		let rune;
+		let lo = 128;
+		let hi = 191;
+		if (c >= 194 && c <= 223) {
+			size = 2;
+			rune = c & 31;
+		} else if (c >= 224 && c <= 239) {
+			size = 3;
+			rune = c & 15;
+			if (c === 224) lo = 160;
+			else if (c === 237) hi = 159;
+		} else if (c >= 240 && c <= 244) {
+			size = 4;
+			rune = c & 7;
+			if (c === 240) lo = 144;
+			else if (c === 244) hi = 143;
+		} else return MachineUTF8Input.RUNE_ERROR_STEP;
+		if (pos + size > this.end) return MachineUTF8Input.RUNE_ERROR_STEP;
+		const c1 = this.bytes[pos + 1] & 255;
+		if (c1 < lo || c1 > hi) return MachineUTF8Input.RUNE_ERROR_STEP;
+		rune = rune << 6 | c1 & 63;
+		if (size > 2) {
+			const c2 = this.bytes[pos + 2] & 255;
+			if ((c2 & 192) !== 128) return MachineUTF8Input.RUNE_ERROR_STEP;
+			rune = rune << 6 | c2 & 63;
+			if (size > 3) {
+				const c3 = this.bytes[pos + 3] & 255;
+				if ((c3 & 192) !== 128) return MachineUTF8Input.RUNE_ERROR_STEP;
+				rune = rune << 6 | c3 & 63;
+			}
+		}
+		return rune << 3 | size;
+	}
+	index(re2, pos) {
+		pos += this.start;
+		const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+		return i < 0 ? i : i - pos;
+	}
+	context(pos) {
+		pos += this.start;
+		let r1 = -1;
+		if (pos > this.start && pos <= this.end) {
+			let start = pos - 1;
+			r1 = this.bytes[start--];
+			if (r1 >= 128) {
+				let lim = pos - 4;
+				if (lim < this.start) lim = this.start;
+				while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+				if (start < this.start) start = this.start;
+				const r = this.step(start - this.start);
+				r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
+			}
+		}
+		const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+		return Utils.emptyOpContext(r1, r2);
+	}
+	indexOf(source, target, fromIndex = 0) {
+		let targetLength = target.length;
+		if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+		const firstByte = target[0];
+		let limit = this.end - targetLength;
+		const hasNativeIndexOf = typeof source.indexOf === "function";
+		let i = fromIndex;
+		while (i <= limit) {
+			if (hasNativeIndexOf) {
+				i = source.indexOf(firstByte, i);
+				if (i === -1 || i > limit) return -1;
+			} else {
+				while (i <= limit && source[i] !== firstByte) i++;
+				if (i > limit) return -1;
+			}
+			let match = true;
+			for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
+				match = false;
+				break;
+			}
+			if (match) return i;
+			i++;
+		}
+		return -1;
+	}
+	prefixLength(re2) {
+		return re2.prefixUTF8.length;
+	}
+};
+var MachineUTF16Input = class extends MachineInputBase {
+	constructor(charSequence, start = 0, end = charSequence.length) {
+		super();
+		this.charSequence = charSequence;
+		this.start = start;
+		this.end = end;
+	}
+	hasString(prefilter, pos) {
+		const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+		return idx !== -1 && idx <= this.end - prefilter.str.length;
+	}
+	hasAnyString(prefilter, pos) {
+		return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+	}
+	step(pos) {
+		pos += this.start;
+		if (pos >= this.end) return MachineInputBase.EOF();
+		const c1 = this.charSequence.charCodeAt(pos);
+		if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+		const c2 = this.charSequence.charCodeAt(pos + 1);
+		if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+		return c1 << 3 | 1;
+	}
+	index(re2, pos) {
+		pos += this.start;
+		const i = this.charSequence.indexOf(re2.prefix, pos);
+		if (i < 0 || i > this.end - re2.prefix.length) return -1;
+		return i - pos;
+	}
+	context(pos) {
+		pos += this.start;
+		const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+		const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+		return Utils.emptyOpContext(r1, r2);
+	}
+	prefixLength(re2) {
+		return re2.prefix.length;
+	}
+};
+var MachineInput = class {
+	static fromUTF8(bytes, start = 0, end = bytes.length) {
+		return new MachineUTF8Input(bytes, start, end);
+	}
+	static fromUTF16(charSequence, start = 0, end = void 0) {
+		Utils.checkInput(charSequence);
+		return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
+	}
+};
+// src/Matcher.js
+/**
+* A stateful iterator that interprets a regex {@code RE2JS} on a specific input.
+*
+* Conceptually, a Matcher consists of four parts:
+* <ol>
+* <li>A compiled regular expression {@code RE2JS}, set at construction and fixed for the lifetime
+* of the matcher.</li>
+*
+* <li>The remainder of the input string, set at construction or {@link #reset()} and advanced by
+* each match operation such as {@link #find}, {@link #matches} or {@link #lookingAt}.</li>
+*
+* <li>The current match information, accessible via {@link #start}, {@link #end}, and
+* {@link #group}, and updated by each match operation.</li>
+*
+* <li>The append position, used and advanced by {@link #appendReplacement} and {@link #appendTail}
+* if performing a search and replace from the input to an external {@code StringBuffer}.
+*
+* </ol>
+*
+*
+* @author rsc@google.com (Russ Cox)
+*/
+var Matcher = class Matcher {
+	/**
+	* V8 and WebKit have historical hard limits on the number of arguments
+	* that can be passed to a function. We cap replacer arguments to prevent
+	* Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+	*/
+	static MAX_REPLACER_ARGS = 65535;
+	/**
+	* Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+	* {@link #appendReplacement} as a literal replacement of {@code s}.
+	*
+	* @param {string} str the string to be quoted
+	* @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+	* @returns {string} the quoted string
+	*/
+	static quoteReplacement(str, javaMode = false) {
+		if (javaMode) {
+			if (str.indexOf("\\") < 0 && str.indexOf("$") < 0) return str;
+			return str.split("").map((s) => {
+				const c = s.codePointAt(0);
+				if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
+				return s;
+			}).join("");
+		}
+		if (str.indexOf("$") < 0) return str;
+		return str.split("").map((s) => {
+			if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+			return s;
+		}).join("");
+	}
+	/**
+	*
+	* @param {import('./index.js').RE2JS} pattern
+	* @param {string|number[]|Uint8Array|MatcherInputBase} input
+	*/
+	constructor(pattern, input) {
+		if (pattern === null) throw new Error("pattern is null");
+		/**
+		* The pattern being matched.
+		* @type {import('./index.js').RE2JS}
+		*/
+		this.patternInput = pattern;
+		const re2 = this.patternInput.re2();
+		/** @type {number} */
+		this.patternGroupCount = re2.numberOfCapturingGroups();
+		/** @type {number[]} */
+		this.groups = [];
+		/** @type {Record<string, number>} */
+		this.namedGroups = re2.namedGroups;
+		/** @type {boolean} */
+		this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+		/** @type {number} */
+		this.numberOfInstructions = re2.numberOfInstructions();
+		/** @type {import('./Machine.js').LookbehindState|null} */
+		this.lookbehindState = null;
+		if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
+		else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
+		else this.resetMatcherInput(MatcherInput.utf16(input));
+	}
+	/**
+	* Returns the {@code RE2JS} associated with this {@code Matcher}.
+	* @returns {import('./index.js').RE2JS}
+	*/
+	pattern() {
+		return this.patternInput;
+	}
+	/**
+	* Resets the {@code Matcher}, rewinding input and discarding any match information.
+	*
+	* @returns {Matcher} the {@code Matcher} itself, for chained method calls
+	*/
+	reset() {
+		/** @type {number} */
+		this.matcherInputLength = this.matcherInput.length();
+		/** @type {number} */
+		this.appendPos = 0;
+		this.hasMatch = false;
+		this.hasGroups = false;
+		this.anchorFlag = 0;
+		return this;
+	}
+	/**
+	* Resets the {@code Matcher} and changes the input.
+	* @param {string|number[]|Uint8Array|MatcherInputBase} input
+	* @returns {Matcher} the {@code Matcher} itself, for chained method calls
+	*/
+	resetMatcherInput(input) {
+		if (input === null) throw new Error("input is null");
+		if (!(input instanceof MatcherInputBase)) {
+			if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+			else input = MatcherInput.utf16(input);
+		}
+		this.matcherInput = input;
+		if (this.lookbehindState !== null) this.lookbehindState.reset();
+		else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+		this.reset();
+		return this;
+	}
+	/**
+	* Returns the start of the named group of the most recent match, or -1 if the group was not
+	* matched.
+	* @param {string|number} [group=0]
+	* @returns {number}
+	*/
+	start(group = 0) {
+		if (typeof group === "string") {
+			const groupInt = this.namedGroups[group];
+			if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+			group = groupInt;
+		}
+		this.loadGroup(group);
+		return this.groups[2 * group];
+	}
+	/**
+	* Returns the end of the named group of the most recent match, or -1 if the group was not
+	* matched.
+	* @param {string|number} [group=0]
+	* @returns {number}
+	*/
+	end(group = 0) {
+		if (typeof group === "string") {
+			const groupInt = this.namedGroups[group];
+			if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+			group = groupInt;
+		}
+		this.loadGroup(group);
+		return this.groups[2 * group + 1];
+	}
+	/**
+	* Returns the program size of this pattern.
+	*
+	* <p>
+	* Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+	* "cost". Larger numbers are more expensive than smaller numbers.
+	* </p>
+	*
+	* @returns {number} the program size of this pattern
+	*/
+	programSize() {
+		return this.numberOfInstructions;
+	}
+	/**
+	* Returns the named group of the most recent match, or {@code null} if the group was not matched.
+	* @param {string|number} [group=0]
+	* @returns {string|null}
+	*/
+	group(group = 0) {
+		if (typeof group === "string") {
+			const groupInt = this.namedGroups[group];
+			if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+			group = groupInt;
+		}
+		const start = this.start(group);
+		const end = this.end(group);
+		if (start < 0 && end < 0) return null;
+		return this.substring(start, end);
+	}
+	/**
+	* Returns a dictionary map of all named capturing groups and their matched values.
+	* If a group was not matched, its value will be `null`.
+	* @returns {Record<string, string|null>}
+	*/
+	getNamedGroups() {
+		if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+		const result = Object.create(null);
+		for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+		return result;
+	}
+	/**
+	* Returns the number of subgroups in this pattern.
+	*
+	* @returns {number} the number of subgroups; the overall match (group 0) does not count
+	*/
+	groupCount() {
+		return this.patternGroupCount;
+	}
+	/**
+	* Helper: finds subgroup information if needed for group.
+	* @param {number} group
+	* @private
+	*/
+	loadGroup(group) {
+		if (!Number.isInteger(group) || group < 0 || group > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group}`);
+		if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+		if (group === 0 || this.hasGroups) return;
+		const end = this.matcherInputLength;
+		const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+		if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+		this.groups = res[1];
+		this.hasGroups = true;
+	}
+	/**
+	* Matches the entire input against the pattern (anchored start and end). If there is a match,
+	* {@code matches} sets the match state to describe it.
+	*
+	* @returns {boolean} true if the entire input matches the pattern
+	*/
+	matches() {
+		return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+	}
+	/**
+	* Matches the beginning of input against the pattern (anchored start). If there is a match,
+	* {@code lookingAt} sets the match state to describe it.
+	*
+	* @returns {boolean} true if the beginning of the input matches the pattern
+	*/
+	lookingAt() {
+		return this.genMatch(0, RE2Flags.ANCHOR_START);
+	}
+	/**
+	* Matches the input against the pattern (unanchored), starting at a specified position. If there
+	* is a match, {@code find} sets the match state to describe it.
+	*
+	* @param {number|null} [start=null] the input position where the search begins
+	* @returns {boolean} if it finds a match
+	* @throws IndexOutOfBoundsException if start is not a valid input position
+	*/
+	find(start = null) {
+		if (start !== null) {
+			if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+			this.reset();
+			return this.genMatch(start, 0);
+		}
+		start = 0;
+		if (this.hasMatch) {
+			start = this.groups[1];
+			if (this.groups[0] === this.groups[1]) {
+				const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+				if (r < 0) start++;
+				else start += r & 7;
+			}
+		}
+		return this.genMatch(start, RE2Flags.UNANCHORED);
+	}
+	/**
+	* Helper: does match starting at start, with RE2 anchor flag.
+	* @param {number} startByte
+	* @param {number} anchor
+	* @returns {boolean}
+	* @private
+	*/
+	genMatch(startByte, anchor) {
+		const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
+		if (!res[0]) {
+			this.hasMatch = false;
+			return false;
+		}
+		this.groups = res[1];
+		this.hasMatch = true;
+		this.hasGroups = this.patternGroupCount === 0;
+		this.anchorFlag = anchor;
+		return true;
+	}
+	/**
+	* Helper: return substring for [start, end).
+	* @param {number} start
+	* @param {number} end
+	* @returns {string}
+	*/
+	substring(start, end) {
+		if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+		return this.matcherInput.asCharSequence().substring(start, end).toString();
+	}
+	/**
+	* Helper for Pattern: return input length.
+	* @returns {number}
+	*/
+	inputLength() {
+		return this.matcherInputLength;
+	}
+	/**
+	* Appends to result two strings: the text from the append position up to the beginning of the
+	* most recent match, and then the replacement with submatch groups substituted for references to
+	* them. It advances the append position to where the most recent match ended.
+	*
+	* By default the replacement is expanded as by String.prototype.replace (see
+	* appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+	* many digits as still form a valid group number, ${name} is a named group, and a backslash
+	* escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+	*
+	* @param {string} replacement the replacement string
+	* @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+	* @returns {string}
+	* @throws IllegalStateException if there was no most recent match
+	* @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+	* @private
+	*/
+	appendReplacement(replacement, javaMode = false) {
+		let res = "";
+		const s = this.start();
+		const e = this.end();
+		if (this.appendPos < s) res += this.substring(this.appendPos, s);
+		this.appendPos = e;
+		res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+		return res;
+	}
+	/**
+	* @param {string} replacement - the replacement string
+	* @returns {string}
+	* @private
+	*/
+	appendReplacementInternalJava(replacement) {
+		let res = "";
+		let last = 0;
+		const m = replacement.length;
+		let i = 0;
+		while (i < m) {
+			const cCode = replacement.codePointAt(i);
+			if (cCode === Codepoint.CODES["\\"]) {
+				if (last < i) res += replacement.substring(last, i);
+				i++;
+				if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
+				last = i;
+				i++;
+				continue;
+			}
+			if (cCode === Codepoint.CODES["$"]) {
+				if (last < i) res += replacement.substring(last, i);
+				if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+				const nextCode = replacement.codePointAt(i + 1);
+				if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+					let n = nextCode - Codepoint.CODES["0"];
+					let j = i + 2;
+					for (; j < m; j++) {
+						const digit = replacement.codePointAt(j);
+						if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+						n = n * 10 + digit - Codepoint.CODES["0"];
+					}
+					if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
+					const group = this.group(n);
+					if (group !== null) res += group;
+					i = j;
+					last = i;
+				} else if (nextCode === Codepoint.CODES["{"]) {
+					let j = i + 2;
+					while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
+					if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+					const groupName = replacement.substring(i + 2, j);
+					const groupVal = this.group(groupName);
+					if (groupVal !== null) res += groupVal;
+					i = j + 1;
+					last = i;
+				} else throw new RE2JSGroupException("Illegal group reference");
+				continue;
+			}
+			i++;
+		}
+		if (last < m) res += replacement.substring(last, m);
+		return res;
+	}
+	/**
+	* Expands |replacement| for the current match by the rules of String.prototype.replace
+	* (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+	* after it, $n and $nn a group (two digits only when they form a valid group number, so with
+	* one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+	* (empty when no such group), only when the pattern has named groups. Anything else, such as
+	* "$0" or "$<" without a closing ">", is kept as is.
+	* @param {string} replacement - the replacement string
+	* @returns {string}
+	* @private
+	*/
+	appendReplacementInternalJs(replacement) {
+		const isDigit = (c) => c >= 48 && c <= 57;
+		const groupCount = this.patternGroupCount;
+		let res = "";
+		let i = 0;
+		while (i < replacement.length) {
+			const dollar = replacement.indexOf("$", i);
+			if (dollar < 0) break;
+			res += replacement.substring(i, dollar);
+			i = dollar;
+			const c = replacement.charCodeAt(i + 1);
+			if (c === Codepoint.CODES["$"]) {
+				res += "$";
+				i += 2;
+			} else if (c === Codepoint.CODES["&"]) {
+				res += this.group(0);
+				i += 2;
+			} else if (c === Codepoint.CODES["`"]) {
+				res += this.substring(0, this.start(0));
+				i += 2;
+			} else if (c === Codepoint.CODES["'"]) {
+				res += this.substring(this.end(0), this.matcherInputLength);
+				i += 2;
+			} else if (isDigit(c)) {
+				let digits = 1;
+				let index = c - 48;
+				const c2 = replacement.charCodeAt(i + 2);
+				if (isDigit(c2) && index * 10 + c2 - 48 <= groupCount) {
+					digits = 2;
+					index = index * 10 + c2 - 48;
+				}
+				if (index >= 1 && index <= groupCount) {
+					const group = this.group(index);
+					if (group !== null) res += group;
+				} else res += replacement.substring(i, i + 1 + digits);
+				i += 1 + digits;
+			} else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
+				const gt = replacement.indexOf(">", i + 2);
+				if (gt < 0) {
+					res += "$<";
+					i += 2;
+				} else {
+					const name = replacement.substring(i + 2, gt);
+					if (Object.hasOwn(this.namedGroups, name)) {
+						const group = this.group(name);
+						if (group !== null) res += group;
+					}
+					i = gt + 1;
+				}
+			} else {
+				res += "$";
+				i += 1;
+			}
+		}
+		return res + replacement.substring(i);
+	}
+	/**
+	* Return the substring of the input from the append position to the end of the
+	* input.
+	* @returns {string}
+	*/
+	appendTail() {
+		return this.substring(this.appendPos, this.matcherInputLength);
+	}
+	/**
+	* Returns the input with all matches replaced by {@code replacement}, interpreted as for
+	* {@code appendReplacement}.
+	*
+	* @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+	* @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+	* @returns {string} the input string with the matches replaced
+	* @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+	*/
+	replaceAll(replacement, javaMode = false) {
+		return this.replace(replacement, true, javaMode);
+	}
+	/**
+	* Returns the input with the first match replaced by {@code replacement}, interpreted as for
+	* {@code appendReplacement}.
+	*
+	* @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+	* @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+	* @returns {string} the input string with the first match replaced
+	* @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+	*/
+	replaceFirst(replacement, javaMode = false) {
+		return this.replace(replacement, false, javaMode);
+	}
+	/**
+	* Helper: replaceAll/replaceFirst hybrid.
+	* @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+	* @param {boolean} [all=true] - replace all matches
+	* @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+	* @returns {string}
+	* @private
+	*/
+	replace(replacement, all = true, javaMode = false) {
+		let res = "";
+		this.reset();
+		const isFunc = typeof replacement === "function";
+		let originalInput = null;
+		if (isFunc) {
+			if (this.groupCount() >= Matcher.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+			originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+		}
+		while (this.find()) {
+			res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+			if (!all) break;
+		}
+		res += this.appendTail();
+		return res;
+	}
+	/**
+	* Evaluates a replacer function for the current match and appends the result,
+	* along with any un-matched preceding text, advancing the append position.
+	* @param {Function} replacer - the replacer function
+	* @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+	* @returns {string} the evaluated string to append
+	* @private
+	*/
+	appendReplacementFunc(replacer, originalInput) {
+		let res = "";
+		const s = this.start();
+		const e = this.end();
+		if (this.appendPos < s) res += this.substring(this.appendPos, s);
+		this.appendPos = e;
+		/** @type {unknown[]} */
+		const args = this.matchArray();
+		args.push(s, originalInput);
+		if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+		res += String(replacer(...args));
+		return res;
+	}
+	/**
+	* The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+	* did not take part in the match. Used by exec(), matchAll() and replacer functions.
+	* @returns {Array<string|undefined>}
+	* @private
+	*/
+	matchArray() {
+		const result = [this.group(0)];
+		for (let i = 1; i <= this.patternGroupCount; i++) {
+			const group = this.group(i);
+			result.push(group === null ? void 0 : group);
+		}
+		return result;
+	}
+	/**
+	* The named groups, as the groups property of a JS RegExpExecArray: an object without a
+	* prototype mapping each name to its group (undefined when it did not take part in the match),
+	* or undefined when the pattern has no named groups.
+	* @returns {Record<string, string|undefined>|undefined}
+	* @private
+	*/
+	namedGroupsObject() {
+		if (!this.hasNamedGroups) return;
+		const result = this.getNamedGroups();
+		for (const name in result) if (result[name] === null) result[name] = void 0;
+		return result;
+	}
+};
+// src/Inst.js
+/**
+* A single instruction in the regular expression virtual machine.
+*
+* @see http://swtch.com/~rsc/regexp/regexp2.html
+*/
+var Inst = class Inst {
+	static ALT = 1;
+	static ALT_MATCH = 2;
+	static CAPTURE = 3;
+	static EMPTY_WIDTH = 4;
+	static FAIL = 5;
+	static MATCH = 6;
+	static NOP = 7;
+	static RUNE = 8;
+	static RUNE1 = 9;
+	static RUNE_ANY = 10;
+	static RUNE_ANY_NOT_NL = 11;
+	static LB_WRITE = 12;
+	static LB_CHECK = 13;
+	static isRuneOp(op) {
+		return Inst.RUNE <= op && op <= Inst.RUNE_ANY_NOT_NL;
+	}
+	static escapeRunes(runes) {
+		let out = "\"";
+		for (let rune of runes) out += Utils.escapeRune(rune);
+		out += "\"";
+		return out;
+	}
+	constructor(op) {
+		this.op = op;
+		this.out = 0;
+		this.arg = 0;
+		/** @type {Int32Array} */
+		this.runes = /* @__PURE__ */ new Int32Array(0);
+		/** @type {Uint32Array | number[] | null} */
+		this.next = null;
+	}
+	matchRune(r) {
+		if (this.runes.length === 1) {
+			const r0 = this.runes[0];
+			if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
+			return r === r0;
+		}
+		const len = this.runes.length;
+		if (len === 0) return false;
+		if (len === 2 || len === 4 || len === 6 || len === 8) {
+			for (let j = 0; j < len; j += 2) {
+				if (r < this.runes[j]) return false;
+				if (r <= this.runes[j + 1]) return true;
+			}
+			return false;
+		}
+		let base = 0;
+		let n = len >> 1;
+		while (n > 1) {
+			const half = n >> 1;
+			base += this.runes[base + half << 1] <= r ? half : 0;
+			n -= half;
+		}
+		base += this.runes[base << 1] <= r ? 1 : 0;
+		const m = base - 1;
+		return m >= 0 && r <= this.runes[m << 1 | 1];
+	}
+	matchRunePos(r) {
+		if (this.runes.length === 1) {
+			const r0 = this.runes[0];
+			if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
+			return r === r0 ? 0 : -1;
+		}
+		const len = this.runes.length;
+		if (len === 0) return -1;
+		if (len === 2 || len === 4 || len === 6 || len === 8) {
+			for (let j = 0; j < len; j += 2) {
+				if (r < this.runes[j]) return -1;
+				if (r <= this.runes[j + 1]) return Math.floor(j / 2);
+			}
+			return -1;
+		}
+		let base = 0;
+		let n = len >> 1;
+		while (n > 1) {
+			const half = n >> 1;
+			base += this.runes[base + half << 1] <= r ? half : 0;
+			n -= half;
+		}
+		base += this.runes[base << 1] <= r ? 1 : 0;
+		const m = base - 1;
+		return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
+	}
+	/**
+	*
+	* @returns {string}
+	*/
+	toString() {
+		switch (this.op) {
+			case Inst.ALT: return `alt -> ${this.out}, ${this.arg}`;
+			case Inst.ALT_MATCH: return `altmatch -> ${this.out}, ${this.arg}`;
+			case Inst.CAPTURE: return `cap ${this.arg} -> ${this.out}`;
+			case Inst.EMPTY_WIDTH: return `empty ${this.arg} -> ${this.out}`;
+			case Inst.MATCH: return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+			case Inst.FAIL: return "fail";
+			case Inst.NOP: return `nop -> ${this.out}`;
+			case Inst.LB_WRITE: return `lbwrite ${this.arg} -> ${this.out}`;
+			case Inst.LB_CHECK: return `lbcheck ${this.arg} -> ${this.out}`;
+			case Inst.RUNE:
+				if (this.runes === null) return "rune <null>";
+				return [
+					"rune ",
+					Inst.escapeRunes(this.runes),
+					(this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+					" -> ",
+					this.out
+				].join("");
+			case Inst.RUNE1: return `rune1 ${Inst.escapeRunes(this.runes)} -> ${this.out}`;
+			case Inst.RUNE_ANY: return `any -> ${this.out}`;
+			case Inst.RUNE_ANY_NOT_NL: return `anynotnl -> ${this.out}`;
+			default: throw new Error("unhandled case in Inst.toString");
+		}
+	}
+};
+// src/Machine.js
+var Queue = class Queue {
+	constructor(numInst) {
+		this.sparse = new Int32Array(numInst);
+		this.densePcs = new Int32Array(numInst);
+		this.denseCaps = null;
+		this.size = 0;
+		this.ncap = 0;
+		this.mainThreads = 0;
+	}
+	static INITIAL_THREADS = 32;
+	init(ncap) {
+		this.ncap = ncap;
+		const needed = Math.min(this.densePcs.length, Queue.INITIAL_THREADS) * ncap;
+		if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+	}
+	growCaps(needed) {
+		const limit = this.densePcs.length * this.ncap;
+		const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+		grown.set(this.denseCaps);
+		this.denseCaps = grown;
+	}
+	contains(pc) {
+		const j = this.sparse[pc];
+		return j < this.size && this.densePcs[j] === pc;
+	}
+	isEmpty() {
+		return this.size === 0;
+	}
+	add(pc) {
+		const j = this.size++;
+		this.sparse[pc] = j;
+		this.densePcs[j] = pc;
+		return j;
+	}
+	clear() {
+		this.size = 0;
+		this.mainThreads = 0;
+	}
+	toString() {
+		let out = "{";
+		for (let i = 0; i < this.size; i++) {
+			if (i !== 0) out += ", ";
+			out += this.densePcs[i];
+		}
+		out += "}";
+		return out;
+	}
+};
+var LookbehindState = class {
+	constructor(prog) {
+		this.pos = -1;
+		this.pcs = new Int32Array(prog.numInst());
+		this.size = 0;
+		this.lbTable = new Int32Array(prog.numLb + 1);
+	}
+	reset() {
+		this.pos = -1;
+		this.size = 0;
+	}
+};
+var Machine = class Machine {
+	static fromRE2(re2) {
+		const m = new Machine();
+		m.prog = re2.prog;
+		m.re2 = re2;
+		m.q0 = new Queue(m.prog.numInst());
+		m.q1 = new Queue(m.prog.numInst());
+		m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
+		m.matched = false;
+		m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
+		m.ncap = 0;
+		return m;
+	}
+	constructor() {
+		this.prog = null;
+		this.re2 = null;
+		this.q0 = null;
+		this.q1 = null;
+		this.addStack = null;
+		this.matched = false;
+		this.matchcap = null;
+		this.ncap = 0;
+		this.lbTable = null;
+	}
+	init(ncap) {
+		this.ncap = ncap;
+		if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+		else this.matchcap.fill(-1);
+		this.q0.init(ncap);
+		this.q1.init(ncap);
+		if (this.prog.numLb > 0) {
+			if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+			this.lbTable.fill(-1);
+		}
+	}
+	submatches() {
+		if (this.ncap === 0) return Utils.emptyInts();
+		return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+	}
+	match(input, pos, anchor, lbState = null) {
+		const startCond = this.re2.cond;
+		if (startCond === Utils.EMPTY_ALL) return false;
+		if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+		this.matched = false;
+		this.matchcap.fill(-1);
+		const hasLookbehinds = this.prog.numLb > 0;
+		const matchStartPos = pos;
+		let currentPos = pos;
+		let resumeLookbehinds = false;
+		if (hasLookbehinds) {
+			if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+				currentPos = lbState.pos;
+				resumeLookbehinds = true;
+			} else currentPos = 0;
+		}
+		let saveLookbehinds = hasLookbehinds && lbState !== null;
+		let runq = this.q0;
+		let nextq = this.q1;
+		let r = input.step(currentPos);
+		let rune = r >> 3;
+		let width = r & 7;
+		let rune1 = -1;
+		let width1 = 0;
+		if (r !== MachineInputBase.EOF()) {
+			r = input.step(currentPos + width);
+			rune1 = r >> 3;
+			width1 = r & 7;
+		}
+		let flag;
+		if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
+		else flag = input.context(currentPos);
+		if (hasLookbehinds) {
+			if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
+			else this.spawnLookbehinds(runq, currentPos, flag);
+		}
+		while (true) {
+			if (runq.mainThreads === 0) {
+				if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+				if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+				if (this.matched) break;
+				if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
+					const advance = input.index(this.re2, currentPos);
+					if (advance < 0) break;
+					currentPos += advance;
+					r = input.step(currentPos);
+					rune = r >> 3;
+					width = r & 7;
+					r = input.step(currentPos + width);
+					rune1 = r >> 3;
+					width1 = r & 7;
+					flag = input.context(currentPos);
+				}
+			}
+			if (currentPos >= matchStartPos) {
+				if (saveLookbehinds) {
+					this.saveLookbehinds(lbState, runq, currentPos);
+					saveLookbehinds = false;
+				}
+				if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
+					if (this.ncap > 0) this.matchcap[0] = currentPos;
+					this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+				}
+			}
+			const nextPos = currentPos + width;
+			flag = input.context(nextPos);
+			this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
+			if (width === 0) break;
+			if (this.ncap === 0 && this.matched) break;
+			currentPos += width;
+			rune = rune1;
+			width = width1;
+			if (rune !== -1) {
+				r = input.step(currentPos + width);
+				rune1 = r >> 3;
+				width1 = r & 7;
+			}
+			const tmpq = runq;
+			runq = nextq;
+			nextq = tmpq;
+		}
+		runq.clear();
+		nextq.clear();
+		return this.matched;
+	}
+	matchSet(input, pos, anchor) {
+		const startCond = this.re2.cond;
+		if (startCond === Utils.EMPTY_ALL) return [];
+		if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+		let currentPos = this.prog.numLb > 0 ? 0 : pos;
+		let matchStartPos = pos;
+		let runq = this.q0;
+		let nextq = this.q1;
+		let r = input.step(currentPos);
+		let rune = r >> 3;
+		let width = r & 7;
+		let rune1 = -1;
+		let width1 = 0;
+		if (r !== MachineInputBase.EOF()) {
+			r = input.step(currentPos + width);
+			rune1 = r >> 3;
+			width1 = r & 7;
+		}
+		let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
+		const matches = /* @__PURE__ */ new Set();
+		if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
+		while (true) {
+			if (runq.mainThreads === 0) {
+				if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+				if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+			}
+			if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
+				if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+			}
+			const nextPos = currentPos + width;
+			flag = input.context(nextPos);
+			for (let j = 0; j < runq.size; j++) {
+				const pc = runq.densePcs[j];
+				const i = this.prog.inst[pc];
+				const capOffset = j * this.ncap;
+				let add = false;
+				switch (i.op) {
+					case Inst.MATCH:
+						if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
+						matches.add(i.arg);
+						break;
+					case Inst.RUNE:
+						add = i.matchRune(rune);
+						break;
+					case Inst.RUNE1:
+						add = rune === i.runes[0];
+						break;
+					case Inst.RUNE_ANY:
+						add = true;
+						break;
+					case Inst.RUNE_ANY_NOT_NL:
+						add = rune !== 10;
+						break;
+					default: continue;
+				}
+				if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+			}
+			runq.clear();
+			if (width === 0) break;
+			currentPos += width;
+			rune = rune1;
+			width = width1;
+			if (rune !== -1) {
+				r = input.step(currentPos + width);
+				rune1 = r >> 3;
+				width1 = r & 7;
+			}
+			const tmpq = runq;
+			runq = nextq;
+			nextq = tmpq;
+		}
+		nextq.clear();
+		return Array.from(matches).sort((a, b) => a - b);
+	}
+	step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
+		const longest = this.re2.longest;
+		for (let j = 0; j < runq.size; j++) {
+			const pc = runq.densePcs[j];
+			const capOffset = j * this.ncap;
+			if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+			const i = this.prog.inst[pc];
+			let add = false;
+			switch (i.op) {
+				case Inst.MATCH:
+					if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+					if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+						runq.denseCaps[capOffset + 1] = pos;
+						for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
+					}
+					if (!longest) runq.size = 0;
+					this.matched = true;
+					break;
+				case Inst.RUNE:
+					add = i.matchRune(c);
+					break;
+				case Inst.RUNE1:
+					add = c === i.runes[0];
+					break;
+				case Inst.RUNE_ANY:
+					add = true;
+					break;
+				case Inst.RUNE_ANY_NOT_NL:
+					add = c !== 10;
+					break;
+				default: continue;
+			}
+			if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+		}
+		runq.clear();
+	}
+	spawnLookbehinds(q, pos, flag) {
+		for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
+	}
+	restoreLookbehinds(lbState, q, flag) {
+		this.lbTable.set(lbState.lbTable);
+		for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
+	}
+	saveLookbehinds(lbState, q, pos) {
+		let size = 0;
+		for (let j = 0; j < q.size; j++) {
+			const pc = q.densePcs[j];
+			if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+		}
+		lbState.size = size;
+		lbState.pos = pos;
+		lbState.lbTable.set(this.lbTable);
+	}
+	add(q, pc, pos, capArray, capOffset, cond) {
+		const stk = this.addStack;
+		let nstk = 0;
+		for (;;) {
+			while (pc !== 0 && !q.contains(pc)) {
+				const d = q.add(pc);
+				const inst = this.prog.inst[pc];
+				switch (inst.op) {
+					case Inst.FAIL:
+						pc = 0;
+						break;
+					case Inst.ALT:
+					case Inst.ALT_MATCH:
+						stk[nstk++] = inst.arg;
+						stk[nstk++] = 0;
+						pc = inst.out;
+						break;
+					case Inst.EMPTY_WIDTH:
+						pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+						break;
+					case Inst.NOP:
+						pc = inst.out;
+						break;
+					case Inst.CAPTURE:
+						if (inst.arg < this.ncap) {
+							stk[nstk++] = -inst.arg - 1;
+							stk[nstk++] = capArray[capOffset + inst.arg];
+							capArray[capOffset + inst.arg] = pos;
+						}
+						pc = inst.out;
+						break;
+					case Inst.LB_WRITE:
+						this.lbTable[Math.abs(inst.arg)] = pos;
+						pc = inst.out;
+						break;
+					case Inst.LB_CHECK:
+						if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+						else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+						break;
+					case Inst.MATCH:
+					case Inst.RUNE:
+					case Inst.RUNE1:
+					case Inst.RUNE_ANY:
+					case Inst.RUNE_ANY_NOT_NL:
+						if (this.prog.lbInst[pc] === 0) q.mainThreads++;
+						if (this.ncap > 0) {
+							const destOffset = d * this.ncap;
+							if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
+							for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
+						}
+						pc = 0;
+						break;
+					default: throw new RE2JSInternalException("unhandled");
+				}
+			}
+			if (nstk === 0) return;
+			nstk -= 2;
+			const entry = stk[nstk];
+			if (entry < 0) {
+				capArray[capOffset - entry - 1] = stk[nstk + 1];
+				pc = 0;
+			} else pc = entry;
+		}
+	}
+};
+// src/DFA.js
+const hashState = (pcs, flag, ids) => {
+	let h = -2128831035;
+	for (let i = 0; i < pcs.length; i++) {
+		h ^= pcs[i];
+		h = Math.imul(h, 16777619);
+	}
+	h ^= flag;
+	h = Math.imul(h, 16777619);
+	for (let i = 0; i < ids.length; i++) {
+		h ^= ids[i];
+		h = Math.imul(h, 16777619);
+	}
+	return h;
+};
+const arraysEqual = (a, b) => {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+};
+const isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+const NO_IDS = [];
+const END_TEXT = -1;
+var DFAState = class {
+	constructor(nfaStates, flag, matchIDs) {
+		this.nfaStates = nfaStates;
+		this.flag = flag;
+		this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
+		this.matchIDs = matchIDs;
+		this.next = null;
+		this.nextAnchored = null;
+	}
+};
+var DFA = class DFA {
+	static FLAG_EMPTY_MASK = 255;
+	static FLAG_MATCH = 256;
+	static FLAG_LAST_WORD = 512;
+	static FLAG_NEED_SHIFT = 16;
+	static STATE_OVERHEAD = 150;
+	static ARRAY_OVERHEAD = 40;
+	static ELEMENT_SIZE = 8;
+	static TABLE_OVERHEAD = 48;
+	static PROGRESS_PER_STATE = 10;
+	constructor(prog, maxMem = 8388608) {
+		this.prog = prog;
+		this.maxMem = maxMem;
+		this.stateCache = /* @__PURE__ */ new Map();
+		this.stateCount = 0;
+		this.startStates = /* @__PURE__ */ new Map();
+		this.failed = false;
+		for (let pc = 0; pc < prog.numInst(); pc++) {
+			const op = prog.getInst(pc).op;
+			if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+				this.failed = true;
+				break;
+			}
+		}
+		this.computeRuneClasses();
+		this.stateBudget = maxMem;
+		this.memBudget = maxMem;
+	}
+	computeRuneClasses() {
+		const bounds = /* @__PURE__ */ new Set();
+		const addRange = (lo, hi) => {
+			bounds.add(lo);
+			bounds.add(hi + 1);
+		};
+		for (let pc = 0; pc < this.prog.numInst(); pc++) {
+			const inst = this.prog.getInst(pc);
+			switch (inst.op) {
+				case Inst.RUNE:
+				case Inst.RUNE1:
+					if (inst.runes.length === 1) {
+						addRange(inst.runes[0], inst.runes[0]);
+						if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
+					} else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
+					break;
+				case Inst.RUNE_ANY_NOT_NL:
+					addRange(10, 10);
+					break;
+				case Inst.EMPTY_WIDTH:
+					if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+					if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+						addRange(48, 57);
+						addRange(65, 90);
+						addRange(95, 95);
+						addRange(97, 122);
+					}
+			}
+		}
+		bounds.delete(0);
+		this.classBounds = Int32Array.from(bounds).sort();
+		this.numClasses = this.classBounds.length + 1;
+		const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+		for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
+		this.latin1Class = latin1Class;
+	}
+	runeClass(r) {
+		if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
+		return this.searchClass(r);
+	}
+	searchClass(r) {
+		const bounds = this.classBounds;
+		let lo = 0;
+		let hi = bounds.length;
+		while (lo < hi) {
+			const mid = lo + hi >> 1;
+			if (bounds[mid] <= r) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	}
+	closure(pcs, flag) {
+		const closure = /* @__PURE__ */ new Set();
+		const stack = Array.from(pcs);
+		let needflags = 0;
+		while (stack.length > 0) {
+			const pc = stack.pop();
+			if (pc === 0 || closure.has(pc)) continue;
+			closure.add(pc);
+			const inst = this.prog.getInst(pc);
+			switch (inst.op) {
+				case Inst.ALT:
+				case Inst.ALT_MATCH:
+					stack.push(inst.out);
+					stack.push(inst.arg);
+					break;
+				case Inst.NOP:
+				case Inst.CAPTURE:
+					stack.push(inst.out);
+					break;
+				case Inst.EMPTY_WIDTH:
+					needflags |= inst.arg;
+					if ((inst.arg & ~flag) === 0) stack.push(inst.out);
+			}
+		}
+		return {
+			pcs: Array.from(closure).sort((a, b) => a - b),
+			needflags
+		};
+	}
+	getState(pcs, flag, ids) {
+		const hash = hashState(pcs, flag, ids);
+		const cached = this.stateCache.get(hash);
+		if (cached instanceof DFAState) {
+			if (isState(cached, pcs, flag, ids)) return cached;
+		} else if (cached !== void 0) {
+			for (let i = 0; i < cached.length; i++) if (isState(cached[i], pcs, flag, ids)) return cached[i];
+		}
+		const cost = DFA.stateCost(pcs, ids);
+		if (this.memBudget < cost) return null;
+		this.memBudget -= cost;
+		const state = new DFAState(pcs, flag, ids);
+		if (cached === void 0) this.stateCache.set(hash, state);
+		else if (cached instanceof DFAState) this.stateCache.set(hash, [cached, state]);
+		else cached.push(state);
+		this.stateCount++;
+		return state;
+	}
+	static stateCost(pcs, ids) {
+		const idsCost = ids.length === 0 ? 0 : DFA.ARRAY_OVERHEAD + DFA.ELEMENT_SIZE * ids.length;
+		return DFA.STATE_OVERHEAD + DFA.ELEMENT_SIZE * pcs.length + idsCost;
+	}
+	*cachedStates() {
+		for (const cached of this.stateCache.values()) if (cached instanceof DFAState) yield cached;
+		else yield* cached;
+	}
+	makeState(pcs, flag, ids) {
+		const closure = this.closure(pcs, flag & DFA.FLAG_EMPTY_MASK);
+		let stateFlag = flag;
+		if (closure.needflags === 0) stateFlag &= DFA.FLAG_MATCH;
+		stateFlag |= closure.needflags << DFA.FLAG_NEED_SHIFT;
+		return this.getState(closure.pcs, stateFlag, ids);
+	}
+	allocTable(state, anchor) {
+		const size = this.numClasses + 1;
+		const cost = DFA.TABLE_OVERHEAD + DFA.ELEMENT_SIZE * size;
+		if (this.memBudget < cost) return null;
+		this.memBudget -= cost;
+		const table = new Array(size).fill(null);
+		if (anchor === RE2Flags.UNANCHORED) state.next = table;
+		else state.nextAnchored = table;
+		return table;
+	}
+	clearCache() {
+		this.stateCache.clear();
+		this.stateCount = 0;
+		this.startStates.clear();
+		this.memBudget = this.stateBudget;
+	}
+	resetCache(current) {
+		this.clearCache();
+		return this.getState(current.nfaStates, current.flag, current.matchIDs);
+	}
+	step(state, cls, rune, anchor) {
+		let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+		if (table !== null) {
+			const cached = table[cls];
+			if (cached !== null) return cached;
+		} else {
+			table = this.allocTable(state, anchor);
+			if (table === null) return null;
+		}
+		const needflag = state.flag >>> DFA.FLAG_NEED_SHIFT;
+		const oldbeforeflag = state.flag & DFA.FLAG_EMPTY_MASK;
+		let beforeflag = oldbeforeflag;
+		let afterflag = 0;
+		if (rune === 10) {
+			beforeflag |= Utils.EMPTY_END_LINE;
+			afterflag |= Utils.EMPTY_BEGIN_LINE;
+		}
+		if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+		const islastword = (state.flag & DFA.FLAG_LAST_WORD) !== 0;
+		const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+		beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+		let pcs = state.nfaStates;
+		if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+		const nextPCs = [];
+		let ismatch = false;
+		let ids = NO_IDS;
+		for (let i = 0; i < pcs.length; i++) {
+			const inst = this.prog.getInst(pcs[i]);
+			if (inst.op === Inst.MATCH) {
+				if (!ismatch) {
+					ismatch = true;
+					ids = [];
+				}
+				ids.push(inst.arg);
+			} else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+		}
+		if (ids.length > 1) ids.sort((a, b) => a - b);
+		if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+		let flag = afterflag;
+		if (ismatch) flag |= DFA.FLAG_MATCH;
+		if (isword) flag |= DFA.FLAG_LAST_WORD;
+		const nextState = this.makeState(nextPCs, flag, ids);
+		if (nextState === null) return null;
+		table[cls] = nextState;
+		return nextState;
+	}
+	start(input, pos) {
+		const context = input.context(pos);
+		let flags;
+		if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+		else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+		else {
+			const r = input.step(pos);
+			const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
+			flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA.FLAG_LAST_WORD : 0;
+		}
+		let state = this.startStates.get(flags);
+		if (state === void 0) {
+			state = this.makeState([this.prog.start], flags, NO_IDS);
+			if (state === null) {
+				this.clearCache();
+				state = this.makeState([this.prog.start], flags, NO_IDS);
+				if (state === null) return null;
+			}
+			this.startStates.set(flags, state);
+		}
+		return state;
+	}
+	stepOrReset(state, cls, rune, anchor, pos, search) {
+		let next = this.step(state, cls, rune, anchor);
+		if (next !== null) return next;
+		if (search.resetPos >= 0 && pos - search.resetPos < DFA.PROGRESS_PER_STATE * this.stateCount) return null;
+		search.resetPos = pos;
+		const restored = this.resetCache(state);
+		if (restored === null) return null;
+		next = this.step(restored, cls, rune, anchor);
+		return next;
+	}
+	run(input, pos, anchor, state, onMatch) {
+		const endPos = input.endPos();
+		const latin1Class = this.latin1Class;
+		const unanchored = anchor === RE2Flags.UNANCHORED;
+		const search = { resetPos: -1 };
+		let i = pos;
+		while (i < endPos) {
+			const r = input.step(i);
+			const rune = r >> 3;
+			const width = r & 7;
+			if (width === 0) break;
+			const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+			let next = unanchored && state.next !== null ? state.next[cls] : null;
+			if (next === null) {
+				next = this.stepOrReset(state, cls, rune, anchor, i, search);
+				if (next === null) return null;
+			}
+			state = next;
+			if (state.isMatch && onMatch(state, false)) return true;
+			if (!unanchored && state.nfaStates.length === 0) return false;
+			i += width;
+		}
+		state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
+		if (state === null) return null;
+		return state.isMatch && onMatch(state, true);
+	}
+	match(input, pos, anchor) {
+		if (this.failed) return null;
+		if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+		const startState = this.start(input, pos);
+		if (startState === null) return null;
+		return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
+	}
+	matchSet(input, pos, anchor) {
+		if (this.failed) return null;
+		if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+		const startState = this.start(input, pos);
+		if (startState === null) return null;
+		const matches = /* @__PURE__ */ new Set();
+		const collect = (state, atEnd) => {
+			if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
+			return false;
+		};
+		if (this.run(input, pos, anchor, startState, collect) === null) return null;
+		return Array.from(matches).sort((a, b) => a - b);
+	}
+};
+// src/Backtracker.js
+const VISITED_BITS = 32;
+const MAX_BACKTRACK_PROG = 500;
+const INITIAL_JOB_CAPACITY = 256;
+const MAX_BACKTRACK_VECTOR = 262144;
+var BitState = class {
+	constructor() {
+		this.end = 0;
+		this.cap = /* @__PURE__ */ new Int32Array(0);
+		this.matchcap = /* @__PURE__ */ new Int32Array(0);
+		this.ncap = 0;
+		this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+		this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+		this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+		this.jobLen = 0;
+		this.visited = /* @__PURE__ */ new Uint32Array(0);
+	}
+	reset(prog, end, ncap) {
+		this.end = end;
+		this.jobLen = 0;
+		this.ncap = ncap;
+		const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+		if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+		else this.visited.fill(0, 0, visitedSize);
+		if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+		else this.cap.fill(-1, 0, ncap);
+		if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+		else this.matchcap.fill(-1, 0, ncap);
+	}
+	shouldVisit(pc, pos) {
+		const n = pc * (this.end + 1) + pos;
+		const idx = n >>> 5;
+		const mask = 1 << (n & 31);
+		if ((this.visited[idx] & mask) !== 0) return false;
+		this.visited[idx] |= mask;
+		return true;
+	}
+	push(re2, pc, pos, arg) {
+		if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
+			if (this.jobLen >= this.jobPc.length) {
+				const newSize = this.jobPc.length * 2;
+				const newPc = new Int32Array(newSize);
+				newPc.set(this.jobPc);
+				this.jobPc = newPc;
+				const newArg = new Uint8Array(newSize);
+				newArg.set(this.jobArg);
+				this.jobArg = newArg;
+				const newPos = new Int32Array(newSize);
+				newPos.set(this.jobPos);
+				this.jobPos = newPos;
+			}
+			this.jobPc[this.jobLen] = pc;
+			this.jobArg[this.jobLen] = arg ? 1 : 0;
+			this.jobPos[this.jobLen] = pos;
+			this.jobLen++;
+		}
+	}
+	tryBacktrack(re2, input, pc, pos, anchor) {
+		const longest = re2.longest;
+		this.push(re2, pc, pos, false);
+		while (this.jobLen > 0) {
+			this.jobLen--;
+			let currentPc = this.jobPc[this.jobLen];
+			let arg = this.jobArg[this.jobLen] === 1;
+			let currentPos = this.jobPos[this.jobLen];
+			let skipShouldVisit = true;
+			while (true) {
+				if (!skipShouldVisit) {
+					if (!this.shouldVisit(currentPc, currentPos)) break;
+				}
+				skipShouldVisit = false;
+				const inst = re2.prog.getInst(currentPc);
+				switch (inst.op) {
+					case Inst.FAIL: break;
+					case Inst.ALT: if (arg) {
+						arg = false;
+						currentPc = inst.arg;
+						continue;
+					} else {
+						this.push(re2, currentPc, currentPos, true);
+						currentPc = inst.out;
+						continue;
+					}
+					case Inst.ALT_MATCH: {
+						const outInst = re2.prog.getInst(inst.out);
+						if (Inst.isRuneOp(outInst.op)) {
+							this.push(re2, inst.arg, currentPos, false);
+							currentPc = inst.arg;
+							currentPos = this.end;
+							continue;
+						}
+						this.push(re2, inst.out, this.end, false);
+						currentPc = inst.out;
+						continue;
+					}
+					case Inst.RUNE: {
+						const r = input.step(currentPos);
+						if (r === MachineInputBase.EOF()) break;
+						if (!inst.matchRune(r >> 3)) break;
+						currentPos += r & 7;
+						currentPc = inst.out;
+						continue;
+					}
+					case Inst.RUNE1: {
+						const r = input.step(currentPos);
+						if (r === MachineInputBase.EOF()) break;
+						if (r >> 3 !== inst.runes[0]) break;
+						currentPos += r & 7;
+						currentPc = inst.out;
+						continue;
+					}
+					case Inst.RUNE_ANY_NOT_NL: {
+						const r = input.step(currentPos);
+						if (r === MachineInputBase.EOF()) break;
+						if (r >> 3 === 10) break;
+						currentPos += r & 7;
+						currentPc = inst.out;
+						continue;
+					}
+					case Inst.RUNE_ANY: {
+						const r = input.step(currentPos);
+						if (r === MachineInputBase.EOF()) break;
+						currentPos += r & 7;
+						currentPc = inst.out;
+						continue;
+					}
+					case Inst.CAPTURE: if (arg) {
+						this.cap[inst.arg] = currentPos;
+						break;
+					} else {
+						if (inst.arg < this.ncap) {
+							this.push(re2, currentPc, this.cap[inst.arg], true);
+							this.cap[inst.arg] = currentPos;
+						}
+						currentPc = inst.out;
+						continue;
+					}
+					case Inst.EMPTY_WIDTH: {
+						const flag = input.context(currentPos);
+						if ((inst.arg & ~flag) !== 0) break;
+						currentPc = inst.out;
+						continue;
+					}
+					case Inst.NOP:
+						currentPc = inst.out;
+						continue;
+					case Inst.MATCH: {
+						if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+						if (this.ncap === 0) return true;
+						if (this.ncap > 1) this.cap[1] = currentPos;
+						const old = this.matchcap[1];
+						if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+						if (!longest) return true;
+						if (currentPos === this.end) return true;
+						break;
+					}
+					case Inst.LB_WRITE:
+					case Inst.LB_CHECK: throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+					default: throw new RE2JSInternalException("bad inst");
+				}
+				break;
+			}
+		}
+		return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+	}
+};
+const bitStatePool = [];
+var Backtracker = class Backtracker {
+	static shouldBacktrack(prog) {
+		return prog.numInst() <= MAX_BACKTRACK_PROG;
+	}
+	static maxBitStateLen(prog) {
+		if (!Backtracker.shouldBacktrack(prog)) return 0;
+		return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+	}
+	static execute(re2, input, pos, anchor, ncap) {
+		const startCond = re2.cond;
+		if (startCond === Utils.EMPTY_ALL) return null;
+		if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+		if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+		const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+		const end = input.endPos();
+		b.reset(re2.prog, end, ncap);
+		let matched = false;
+		if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
+			if (b.ncap > 0) b.cap[0] = pos;
+			if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
+		} else {
+			let width = -1;
+			for (; pos <= end && width !== 0; pos += width) {
+				if (re2.prefix.length > 0) {
+					const advance = input.index(re2, pos);
+					if (advance < 0) break;
+					pos += advance;
+				}
+				if (b.ncap > 0) b.cap[0] = pos;
+				if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
+					matched = true;
+					break;
+				}
+				const r = input.step(pos);
+				width = r === MachineInputBase.EOF() ? 0 : r & 7;
+			}
+		}
+		if (!matched) {
+			bitStatePool.push(b);
+			return null;
+		}
+		const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
+		bitStatePool.push(b);
+		return result;
+	}
+};
+// src/OnePass.js
+var QueueOnePass = class {
+	constructor(size) {
+		this.sparse = new Uint32Array(size);
+		this.dense = new Uint32Array(size);
+		this.size = 0;
+		this.nextIndex = 0;
+	}
+	empty() {
+		return this.nextIndex >= this.size;
+	}
+	next() {
+		return this.dense[this.nextIndex++];
+	}
+	clear() {
+		this.size = 0;
+		this.nextIndex = 0;
+	}
+	contains(u) {
+		return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
+	}
+	insert(u) {
+		if (!this.contains(u)) this.insertNew(u);
+	}
+	insertNew(u) {
+		if (u >= this.sparse.length) return;
+		this.sparse[u] = this.size;
+		this.dense[this.size] = u;
+		this.size++;
+	}
+};
+const mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+	const leftLen = leftRunes.length;
+	const rightLen = rightRunes.length;
+	let lx = 0, rx = 0;
+	const merged = [];
+	const next = [];
+	let ok = true;
+	let ix = -1;
+	const extend = (isLeft) => {
+		const newArray = isLeft ? leftRunes : rightRunes;
+		const low = isLeft ? lx : rx;
+		const pc = isLeft ? leftPC : rightPC;
+		if (ix > 0 && newArray[low] <= merged[ix]) return false;
+		merged.push(newArray[low], newArray[low + 1]);
+		if (isLeft) lx += 2;
+		else rx += 2;
+		ix += 2;
+		next.push(pc);
+		return true;
+	};
+	while (lx < leftLen || rx < rightLen) {
+		if (rx >= rightLen) ok = extend(true);
+		else if (lx >= leftLen) ok = extend(false);
+		else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
+		else ok = extend(true);
+		if (!ok) return null;
+	}
+	return {
+		merged,
+		next
+	};
+};
+var OnePassProg = class {
+	constructor(prog) {
+		this.start = prog.start;
+		this.numCap = prog.numCap;
+		this.inst = new Array(prog.inst.length);
+		for (let i = 0; i < prog.inst.length; i++) {
+			const orig = prog.inst[i];
+			const inst = new Inst(orig.op);
+			inst.out = orig.out;
+			inst.arg = orig.arg;
+			inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+			inst.next = null;
+			this.inst[i] = inst;
+		}
+	}
+};
+const onePassCopy = (prog) => {
+	const p = new OnePassProg(prog);
+	for (let pc = 0; pc < p.inst.length; pc++) {
+		const inst = p.inst[pc];
+		if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
+		let pAOther = "out";
+		let pAAlt = "arg";
+		let instAlt = p.inst[inst[pAAlt]];
+		if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
+			pAOther = "arg";
+			pAAlt = "out";
+			instAlt = p.inst[inst[pAAlt]];
+			if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
+		}
+		const instOther = p.inst[inst[pAOther]];
+		if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
+		let pBAlt = "out";
+		let pBOther = "arg";
+		let patch = false;
+		if (instAlt.out === pc) patch = true;
+		else if (instAlt.arg === pc) {
+			patch = true;
+			pBAlt = "arg";
+			pBOther = "out";
+		}
+		if (patch) instAlt[pBAlt] = inst[pAOther];
+		if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+	}
+	return p;
+};
+const makeOnePass = (p) => {
+	if (p.inst.length >= 1e3) return null;
+	const instQueue = new QueueOnePass(p.inst.length);
+	const visitQueue = new QueueOnePass(p.inst.length);
+	const onePassRunes = new Array(p.inst.length);
+	const m = new Array(p.inst.length).fill(false);
+	const check = (pc) => {
+		let ok = true;
+		const inst = p.inst[pc];
+		if (visitQueue.contains(pc)) return true;
+		visitQueue.insert(pc);
+		switch (inst.op) {
+			case Inst.ALT:
+			case Inst.ALT_MATCH: {
+				ok = check(inst.out) && check(inst.arg);
+				let matchOut = m[inst.out];
+				let matchArg = m[inst.arg];
+				if (matchOut && matchArg) return false;
+				if (matchArg) {
+					const tempOut = inst.out;
+					inst.out = inst.arg;
+					inst.arg = tempOut;
+					const tempMatch = matchOut;
+					matchOut = matchArg;
+					matchArg = tempMatch;
+				}
+				if (matchOut) {
+					m[pc] = true;
+					inst.op = Inst.ALT_MATCH;
+				}
+				const leftRunes = onePassRunes[inst.out] || [];
+				const rightRunes = onePassRunes[inst.arg] || [];
+				const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+				if (!mergeRes) return false;
+				onePassRunes[pc] = new Int32Array(mergeRes.merged);
+				inst.next = new Uint32Array(mergeRes.next);
+				break;
+			}
+			case Inst.CAPTURE:
+			case Inst.EMPTY_WIDTH:
+			case Inst.NOP:
+				ok = check(inst.out);
+				m[pc] = m[inst.out];
+				onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+				inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+				break;
+			case Inst.MATCH:
+			case Inst.FAIL:
+				m[pc] = inst.op === Inst.MATCH;
+				break;
+			case Inst.RUNE: {
+				m[pc] = false;
+				if (inst.next && inst.next.length > 0) break;
+				instQueue.insert(inst.out);
+				if (!inst.runes || inst.runes.length === 0) {
+					onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+					inst.next = new Uint32Array([inst.out]);
+					break;
+				}
+				let runes = [];
+				if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+					const r0 = inst.runes[0];
+					runes.push(r0, r0);
+					for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+					runes.sort((a, b) => a - b);
+				} else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
+				onePassRunes[pc] = new Int32Array(runes);
+				inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+				inst.op = Inst.RUNE;
+				break;
+			}
+			case Inst.RUNE1: {
+				m[pc] = false;
+				if (inst.next && inst.next.length > 0) break;
+				instQueue.insert(inst.out);
+				let runes = [];
+				if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+					const r0 = inst.runes[0];
+					runes.push(r0, r0);
+					for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+					runes.sort((a, b) => a - b);
+				} else runes.push(inst.runes[0], inst.runes[0]);
+				onePassRunes[pc] = new Int32Array(runes);
+				inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+				inst.op = Inst.RUNE;
+				break;
+			}
+			case Inst.RUNE_ANY:
+				m[pc] = false;
+				if (inst.next && inst.next.length > 0) break;
+				instQueue.insert(inst.out);
+				onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+				inst.next = new Uint32Array([inst.out]);
+				break;
+			case Inst.RUNE_ANY_NOT_NL:
+				m[pc] = false;
+				if (inst.next && inst.next.length > 0) break;
+				instQueue.insert(inst.out);
+				onePassRunes[pc] = new Int32Array([
+					0,
+					9,
+					11,
+					Unicode.MAX_RUNE
+				]);
+				inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+		}
+		return ok;
+	};
+	instQueue.clear();
+	instQueue.insert(p.start);
+	while (!instQueue.empty()) {
+		visitQueue.clear();
+		if (!check(instQueue.next())) return null;
+	}
+	for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
+	return p;
+};
+const cleanupOnePass = (p, original) => {
+	for (let ix = 0; ix < original.inst.length; ix++) {
+		const instOriginal = original.inst[ix];
+		switch (instOriginal.op) {
+			case Inst.ALT:
+			case Inst.ALT_MATCH:
+			case Inst.RUNE: break;
+			case Inst.CAPTURE:
+			case Inst.EMPTY_WIDTH:
+			case Inst.NOP:
+			case Inst.MATCH:
+			case Inst.FAIL:
+				p.inst[ix].next = null;
+				break;
+			case Inst.RUNE1:
+			case Inst.RUNE_ANY:
+			case Inst.RUNE_ANY_NOT_NL:
+				p.inst[ix].next = null;
+				p.inst[ix].op = instOriginal.op;
+				p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+		}
+	}
+};
+var OnePass = class OnePass {
+	static compile(prog) {
+		if (prog.start === 0) return null;
+		if (prog.numLb > 0) return null;
+		const startInst = prog.inst[prog.start];
+		if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+		let hasAlt = false;
+		for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
+			hasAlt = true;
+			break;
+		}
+		for (let i = 0; i < prog.inst.length; i++) {
+			const inst = prog.inst[i];
+			const opOut = prog.inst[inst.out].op;
+			switch (inst.op) {
+				case Inst.ALT:
+				case Inst.ALT_MATCH:
+					if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
+					break;
+				case Inst.EMPTY_WIDTH:
+					if (opOut === Inst.MATCH) {
+						if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+						return null;
+					}
+					break;
+				default: if (opOut === Inst.MATCH && hasAlt) return null;
+			}
+		}
+		let p = onePassCopy(prog);
+		p = makeOnePass(p);
+		if (p !== null) cleanupOnePass(p, prog);
+		return p;
+	}
+	static next(inst, r) {
+		const nextIdx = inst.matchRunePos(r);
+		if (nextIdx >= 0) return inst.next[nextIdx];
+		if (inst.op === Inst.ALT_MATCH) return inst.out;
+		return 0;
+	}
+	static execute(re2, input, pos, anchor, ncap) {
+		const onepass = re2.onepass;
+		if (!onepass) return null;
+		const matchcap = new Int32Array(ncap).fill(-1);
+		let matched = false;
+		let r = input.step(pos);
+		let rune = r >> 3;
+		let width = r & 7;
+		let r1 = MachineInputBase.EOF();
+		let rune1 = -1;
+		let width1 = 0;
+		if (r !== MachineInputBase.EOF()) {
+			r1 = input.step(pos + width);
+			if (r1 !== MachineInputBase.EOF()) {
+				rune1 = r1 >> 3;
+				width1 = r1 & 7;
+			}
+		}
+		let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
+		let pc = onepass.start;
+		let inst;
+		while (true) {
+			inst = onepass.inst[pc];
+			pc = inst.out;
+			switch (inst.op) {
+				case Inst.MATCH:
+					if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
+					matched = true;
+					if (matchcap.length > 0) {
+						matchcap[0] = 0;
+						matchcap[1] = pos;
+					}
+					return ncap === 0 ? [] : Utils.toArray(matchcap);
+				case Inst.RUNE:
+					if (!inst.matchRune(rune)) return null;
+					break;
+				case Inst.RUNE1:
+					if (rune !== inst.runes[0]) return null;
+					break;
+				case Inst.RUNE_ANY: break;
+				case Inst.RUNE_ANY_NOT_NL:
+					if (rune === 10) return null;
+					break;
+				case Inst.ALT:
+				case Inst.ALT_MATCH:
+					pc = OnePass.next(inst, rune);
+					continue;
+				case Inst.FAIL: return null;
+				case Inst.NOP: continue;
+				case Inst.EMPTY_WIDTH:
+					if ((inst.arg & ~flag) !== 0) return null;
+					continue;
+				case Inst.CAPTURE:
+					if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+					continue;
+				default: throw new RE2JSInternalException("bad inst");
+			}
+			if (width === 0) break;
+			flag = Utils.emptyOpContext(rune, rune1);
+			pos += width;
+			rune = rune1;
+			width = width1;
+			if (rune !== -1) {
+				r1 = input.step(pos + width);
+				if (r1 !== MachineInputBase.EOF()) {
+					rune1 = r1 >> 3;
+					width1 = r1 & 7;
+				} else {
+					rune1 = -1;
+					width1 = 0;
+				}
+			}
+		}
+		if (!matched) return null;
+		return ncap === 0 ? [] : Utils.toArray(matchcap);
+	}
+};
+// src/Regexp.js
+/**
+* Regular expression abstract syntax tree. Produced by parser, used by compiler. NB, this
+* corresponds to {@code syntax.regexp} in the Go implementation; Go's {@code regexp} is called
+* {@code RE2} in Java.
+*/
+var Regexp = class Regexp {
+	static Op = createEnum([
+		"NO_MATCH",
+		"EMPTY_MATCH",
+		"LITERAL",
+		"CHAR_CLASS",
+		"ANY_CHAR_NOT_NL",
+		"ANY_CHAR",
+		"BEGIN_LINE",
+		"END_LINE",
+		"BEGIN_TEXT",
+		"END_TEXT",
+		"WORD_BOUNDARY",
+		"NO_WORD_BOUNDARY",
+		"CAPTURE",
+		"STAR",
+		"PLUS",
+		"QUEST",
+		"REPEAT",
+		"CONCAT",
+		"ALTERNATE",
+		"PLB",
+		"NLB",
+		"LEFT_PAREN",
+		"VERTICAL_BAR"
+	]);
+	static isPseudoOp(op) {
+		return op >= Regexp.Op.LEFT_PAREN;
+	}
+	static emptySubs() {
+		return [];
+	}
+	static quoteIfHyphen(rune) {
+		if (rune === Codepoint.CODES["-"]) return "\\";
+		return "";
+	}
+	static fromRegexp(re) {
+		const regex = new Regexp(re.op);
+		regex.flags = re.flags;
+		regex.subs = re.subs;
+		regex.runes = re.runes;
+		regex.cap = re.cap;
+		regex.min = re.min;
+		regex.max = re.max;
+		regex.name = re.name;
+		regex.namedGroups = re.namedGroups;
+		regex.lb = re.lb;
+		return regex;
+	}
+	constructor(op) {
+		this.op = op;
+		this.flags = 0;
+		this.subs = Regexp.emptySubs();
+		this.runes = /* @__PURE__ */ new Int32Array(0);
+		this.min = 0;
+		this.max = 0;
+		this.cap = 0;
+		this.name = null;
+		this.namedGroups = Object.create(null);
+		this.lb = 0;
+	}
+	reinit() {
+		this.flags = 0;
+		this.subs = Regexp.emptySubs();
+		this.runes = /* @__PURE__ */ new Int32Array(0);
+		this.cap = 0;
+		this.min = 0;
+		this.max = 0;
+		this.name = null;
+		this.namedGroups = Object.create(null);
+		this.lb = 0;
+	}
+	toString() {
+		return this.appendTo();
+	}
+	appendTo() {
+		let out = "";
+		switch (this.op) {
+			case Regexp.Op.NO_MATCH:
+				out += "[^\\x00-\\x{10FFFF}]";
+				break;
+			case Regexp.Op.EMPTY_MATCH:
+				out += "(?:)";
+				break;
+			case Regexp.Op.STAR:
+			case Regexp.Op.PLUS:
+			case Regexp.Op.QUEST:
+			case Regexp.Op.REPEAT: {
+				const sub = this.subs[0];
+				if (sub.op > Regexp.Op.CAPTURE || sub.op === Regexp.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+				else out += sub.appendTo();
+				switch (this.op) {
+					case Regexp.Op.STAR:
+						out += "*";
+						break;
+					case Regexp.Op.PLUS:
+						out += "+";
+						break;
+					case Regexp.Op.QUEST:
+						out += "?";
+						break;
+					case Regexp.Op.REPEAT:
+						out += `{${this.min}`;
+						if (this.min !== this.max) {
+							out += ",";
+							if (this.max >= 0) out += this.max;
+						}
+						out += "}";
+				}
+				if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+				break;
+			}
+			case Regexp.Op.CONCAT:
+				for (let sub of this.subs) if (sub.op === Regexp.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+				else out += sub.appendTo();
+				break;
+			case Regexp.Op.ALTERNATE: {
+				let sep = "";
+				for (let sub of this.subs) {
+					out += sep;
+					sep = "|";
+					out += sub.appendTo();
+				}
+				break;
+			}
+			case Regexp.Op.LITERAL:
+				if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+				for (let rune of this.runes) out += Utils.escapeRune(rune);
+				if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+				break;
+			case Regexp.Op.ANY_CHAR_NOT_NL:
+				out += "(?-s:.)";
+				break;
+			case Regexp.Op.ANY_CHAR:
+				out += "(?s:.)";
+				break;
+			case Regexp.Op.PLB:
+				out += `(?<=${this.subs[0].appendTo()})`;
+				break;
+			case Regexp.Op.NLB:
+				out += `(?<!${this.subs[0].appendTo()})`;
+				break;
+			case Regexp.Op.CAPTURE:
+				if (this.name === null || this.name.length === 0) out += "(";
+				else out += `(?P<${this.name}>`;
+				if (this.subs[0].op !== Regexp.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+				out += ")";
+				break;
+			case Regexp.Op.BEGIN_TEXT:
+				out += "\\A";
+				break;
+			case Regexp.Op.END_TEXT:
+				if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+				else out += "\\z";
+				break;
+			case Regexp.Op.BEGIN_LINE:
+				out += "^";
+				break;
+			case Regexp.Op.END_LINE:
+				out += "$";
+				break;
+			case Regexp.Op.WORD_BOUNDARY:
+				out += "\\b";
+				break;
+			case Regexp.Op.NO_WORD_BOUNDARY:
+				out += "\\B";
+				break;
+			case Regexp.Op.CHAR_CLASS:
+				if (this.runes.length % 2 !== 0) {
+					out += "[invalid char class]";
+					break;
+				}
+				out += "[";
+				if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+				else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+					out += "^";
+					for (let i = 1; i < this.runes.length - 1; i += 2) {
+						const lo = this.runes[i] + 1;
+						const hi = this.runes[i + 1] - 1;
+						out += Regexp.quoteIfHyphen(lo);
+						out += Utils.escapeRune(lo);
+						if (lo !== hi) {
+							out += "-";
+							out += Regexp.quoteIfHyphen(hi);
+							out += Utils.escapeRune(hi);
+						}
+					}
+				} else for (let i = 0; i < this.runes.length; i += 2) {
+					const lo = this.runes[i];
+					const hi = this.runes[i + 1];
+					out += Regexp.quoteIfHyphen(lo);
+					out += Utils.escapeRune(lo);
+					if (lo !== hi) {
+						out += "-";
+						out += Regexp.quoteIfHyphen(hi);
+						out += Utils.escapeRune(hi);
+					}
+				}
+				out += "]";
+				break;
+			default: out += this.op;
+		}
+		return out;
+	}
+	maxCap() {
+		let m = 0;
+		if (this.op === Regexp.Op.CAPTURE) m = this.cap;
+		if (this.subs !== null) for (let sub of this.subs) {
+			const n = sub.maxCap();
+			if (m < n) m = n;
+		}
+		return m;
+	}
+	equals(that) {
+		if (!(that !== null && that instanceof Regexp)) return false;
+		if (this.op !== that.op) return false;
+		switch (this.op) {
+			case Regexp.Op.END_TEXT:
+				if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+				break;
+			case Regexp.Op.LITERAL:
+			case Regexp.Op.CHAR_CLASS:
+				if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+				if (this.runes === null && that.runes === null) break;
+				if (this.runes === null || that.runes === null) return false;
+				if (this.runes.length !== that.runes.length) return false;
+				for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
+				break;
+			case Regexp.Op.ALTERNATE:
+			case Regexp.Op.CONCAT:
+				if (this.subs.length !== that.subs.length) return false;
+				for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
+				break;
+			case Regexp.Op.STAR:
+			case Regexp.Op.PLUS:
+			case Regexp.Op.QUEST:
+				if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+				break;
+			case Regexp.Op.REPEAT:
+				if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+				break;
+			case Regexp.Op.CAPTURE:
+				if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+				break;
+			case Regexp.Op.PLB:
+			case Regexp.Op.NLB: if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+		}
+		return true;
+	}
+};
+// src/RegexpWalker.js
+/**
+* Walks a Regexp tree without recursion, visiting nodes in the same order a recursive walk
+* would (RE2: re2/walker-inl.h, "Helper class for traversing Regexps without recursion").
+*
+* The handler sees a node without subexpressions once, through `leaf(re)`, which returns its
+* result. Any other node is seen up to three times:
+* - `enter(re)` before its children. It returns the state kept for `re` while its children are
+*   visited; a state whose `result` is already set skips the children.
+* - `child(re, state, result, i)` after child `i` produced `result`. Setting `state.result`
+*   stops visiting the remaining children.
+* - `leave(re, state)` after the last child; it returns the result for `re`.
+*
+* Counted repetitions expand into one nesting level per copy, so the simplified tree can be
+* thousands of levels deep; recursion over it would overflow the JS stack, which has no fixed
+* relation to the parser's nesting limit. This walk keeps its frames on the heap instead.
+*/
+var RegexpWalker = class {
+	static walk(root, handler) {
+		const stack = [];
+		let re = root;
+		let result;
+		for (;;) {
+			if (re.subs.length === 0) result = handler.leaf(re);
+			else {
+				const state = handler.enter(re);
+				if (state.result === void 0) {
+					stack.push({
+						re,
+						state,
+						i: 0
+					});
+					re = re.subs[0];
+					continue;
+				}
+				result = state.result;
+			}
+			for (;;) {
+				if (stack.length === 0) return result;
+				const frame = stack[stack.length - 1];
+				handler.child(frame.re, frame.state, result, frame.i);
+				frame.i++;
+				if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+					re = frame.re.subs[frame.i];
+					break;
+				}
+				stack.pop();
+				result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
+			}
+		}
+	}
+};
+// src/Prefilter.js
+var AhoCorasick = class {
+	constructor(words, alphabetSize) {
+		const edges = /* @__PURE__ */ new Map();
+		const parent = [0];
+		const unit = [0];
+		const depth = [0];
+		const terminal = [0];
+		for (const word of words) {
+			let node = 0;
+			for (let i = 0; i < word.length; i++) {
+				const key = node * alphabetSize + word[i];
+				let child = edges.get(key);
+				if (child === void 0) {
+					child = parent.length;
+					edges.set(key, child);
+					parent.push(node);
+					unit.push(word[i]);
+					depth.push(depth[node] + 1);
+					terminal.push(0);
+				}
+				node = child;
+			}
+			terminal[node] = 1;
+		}
+		const numNodes = parent.length;
+		const children = new Int32Array(numNodes - 1);
+		for (let c = 1; c < numNodes; c++) children[c - 1] = c;
+		children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
+		const childStart = new Int32Array(numNodes + 1);
+		for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
+		for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
+		const childUnit = new Int32Array(numNodes - 1);
+		for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
+		this.childStart = childStart;
+		this.childUnit = childUnit;
+		this.childNode = children;
+		const byDepth = new Int32Array(numNodes);
+		for (let n = 0; n < numNodes; n++) byDepth[n] = n;
+		byDepth.sort((a, b) => depth[a] - depth[b]);
+		const fail = new Int32Array(numNodes);
+		const match = Uint8Array.from(terminal);
+		for (let k = 1; k < numNodes; k++) {
+			const c = byDepth[k];
+			const p = parent[c];
+			if (p !== 0) {
+				let f = fail[p];
+				let next = this.next(f, unit[c]);
+				while (next < 0 && f !== 0) {
+					f = fail[f];
+					next = this.next(f, unit[c]);
+				}
+				fail[c] = next >= 0 ? next : 0;
+			}
+			match[c] |= match[fail[c]];
+		}
+		this.fail = fail;
+		this.match = match;
+	}
+	next(node, u) {
+		let lo = this.childStart[node];
+		let hi = this.childStart[node + 1];
+		const units = this.childUnit;
+		while (lo < hi) {
+			const mid = lo + hi >> 1;
+			const m = units[mid];
+			if (m === u) return this.childNode[mid];
+			if (m < u) lo = mid + 1;
+			else hi = mid;
+		}
+		return -1;
+	}
+	advance(node, u) {
+		for (;;) {
+			const next = this.next(node, u);
+			if (next >= 0) return next;
+			if (node === 0) return 0;
+			node = this.fail[node];
+		}
+	}
+	searchUTF16(charSeq, start, end) {
+		let node = 0;
+		for (let i = start; i < end; i++) {
+			node = this.advance(node, charSeq.charCodeAt(i));
+			if (this.match[node] === 1) return true;
+		}
+		return false;
+	}
+	searchUTF8(bytes, start, end) {
+		let node = 0;
+		for (let i = start; i < end; i++) {
+			node = this.advance(node, bytes[i]);
+			if (this.match[node] === 1) return true;
+		}
+		return false;
+	}
+};
+var Prefilter = class Prefilter {
+	static Type = {
+		NONE: 0,
+		EXACT: 1,
+		AND: 2,
+		OR: 3
+	};
+	static MAX_SCANS = 32;
+	static MAX_AC_UNITS = 1 << 18;
+	constructor(type) {
+		this.type = type;
+		this.subs = [];
+		this.str = "";
+		this.bytes = null;
+		this.cost = type === Prefilter.Type.EXACT ? 1 : 0;
+		this.allExact = false;
+		this.ac16 = null;
+		this.ac8 = null;
+	}
+	automaton16() {
+		if (this.ac16 === null) {
+			const words = this.subs.map((s) => {
+				const arr = new Array(s.str.length);
+				for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
+				return arr;
+			});
+			this.ac16 = new AhoCorasick(words, 65536);
+		}
+		return this.ac16;
+	}
+	automaton8() {
+		if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
+		return this.ac8;
+	}
+	eval(input, pos) {
+		switch (this.type) {
+			case Prefilter.Type.NONE: return true;
+			case Prefilter.Type.EXACT: return input.hasString(this, pos);
+			case Prefilter.Type.AND:
+				for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
+				return true;
+			case Prefilter.Type.OR:
+				if (this.allExact) return input.hasAnyString(this, pos);
+				for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
+				return false;
+			default: return true;
+		}
+	}
+};
+var PrefilterTree = class PrefilterTree {
+	static build(re) {
+		if (!re) return new Prefilter(Prefilter.Type.NONE);
+		return RegexpWalker.walk(re, PrefilterTree.WALKER);
+	}
+	static WALKER = {
+		leaf: (re) => PrefilterTree.leaf(re),
+		enter: (re) => PrefilterTree.enter(re),
+		child: (re, state, result) => PrefilterTree.child(re, state, result),
+		leave: (re, state) => PrefilterTree.leave(re, state)
+	};
+	static leaf(re) {
+		if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+		if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+		let str = "";
+		for (let i = 0; i < re.runes.length; i++) {
+			if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+			str += String.fromCodePoint(re.runes[i]);
+		}
+		const pf = new Prefilter(Prefilter.Type.EXACT);
+		pf.str = str;
+		pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+		return pf;
+	}
+	static enter(re) {
+		switch (re.op) {
+			case Regexp.Op.CAPTURE:
+			case Regexp.Op.PLUS: return { sub: null };
+			case Regexp.Op.REPEAT:
+				if (re.min >= 1) return { sub: null };
+				return { result: new Prefilter(Prefilter.Type.NONE) };
+			case Regexp.Op.CONCAT: return {
+				pf: new Prefilter(Prefilter.Type.AND),
+				subs: []
+			};
+			case Regexp.Op.ALTERNATE: return {
+				pf: new Prefilter(Prefilter.Type.OR),
+				subs: []
+			};
+			default: return { result: new Prefilter(Prefilter.Type.NONE) };
+		}
+	}
+	static child(re, state, s) {
+		if (state.subs === void 0) {
+			state.sub = s;
+			return;
+		}
+		if (state.pf.type === Prefilter.Type.AND) {
+			if (s.type === Prefilter.Type.NONE) return;
+			if (s.type === Prefilter.Type.AND) {
+				for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+				return;
+			}
+			state.subs.push(s);
+			return;
+		}
+		if (s.type === Prefilter.Type.NONE) {
+			state.result = new Prefilter(Prefilter.Type.NONE);
+			return;
+		}
+		if (s.type === Prefilter.Type.OR) {
+			for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+			return;
+		}
+		state.subs.push(s);
+	}
+	static leave(re, state) {
+		if (state.subs === void 0) return state.sub;
+		const pf = state.pf;
+		const seen = /* @__PURE__ */ new Set();
+		const subs = [];
+		for (const sub of state.subs) {
+			if (sub.type === Prefilter.Type.EXACT) {
+				if (seen.has(sub.str)) continue;
+				seen.add(sub.str);
+			}
+			subs.push(sub);
+		}
+		if (pf.type === Prefilter.Type.AND) {
+			const kept = [];
+			let cost = 0;
+			for (const sub of subs) {
+				if (cost + sub.cost > Prefilter.MAX_SCANS) continue;
+				kept.push(sub);
+				cost += sub.cost;
+			}
+			if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
+			if (kept.length === 1) return kept[0];
+			pf.subs = kept;
+			pf.cost = cost;
+			return pf;
+		}
+		if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
+		if (subs.length === 1) return subs[0];
+		pf.subs = subs;
+		let allExact = true;
+		let cost = 0;
+		let units = 0;
+		for (const sub of subs) {
+			if (sub.type !== Prefilter.Type.EXACT) allExact = false;
+			else units += sub.bytes.length;
+			cost += sub.cost;
+		}
+		if (allExact) {
+			if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+			pf.allExact = true;
+			pf.cost = 1;
+			return pf;
+		}
+		if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
+		pf.cost = cost;
+		return pf;
+	}
+};
+// src/Prog.js
+/**
+* A list of instruction pointers waiting to be patched.
+* Tracks both `head` and `tail` to allow O(1) appending during compilation.
+* * Values are encoded integers, not standard memory pointers:
+* - Program instruction index: `l >> 1`
+* - Patch `.out` field if: `(l & 1) === 0`
+* - Patch `.arg` field if: `(l & 1) === 1`
+* - `0` denotes an empty list.
+* * @see https://swtch.com/~rsc/regexp/regexp1.html
+*/
+var PatchList = class {
+	/**
+	* @param {number} head - Encoded pointer to the start of the patch list.
+	* @param {number} tail - Encoded pointer to the end of the patch list.
+	*/
+	constructor(head = 0, tail = 0) {
+		this.head = head;
+		this.tail = tail;
+	}
+};
+/**
+* A Prog is a compiled regular expression program.
+*/
+var Prog = class {
+	constructor() {
+		this.inst = [];
+		this.start = 0;
+		this.numCap = 2;
+		this.lbStarts = [];
+		this.numLb = 0;
+		this.lbInst = null;
+	}
+	getInst(pc) {
+		return this.inst[pc];
+	}
+	numInst() {
+		return this.inst.length;
+	}
+	addInst(op) {
+		this.inst.push(new Inst(op));
+	}
+	markLookbehindInsts() {
+		const lbInst = new Uint8Array(this.inst.length);
+		const pending = this.lbStarts.slice();
+		while (pending.length > 0) {
+			const pc = pending.pop();
+			if (pc === 0 || lbInst[pc] === 1) continue;
+			lbInst[pc] = 1;
+			const i = this.inst[pc];
+			switch (i.op) {
+				case Inst.ALT:
+				case Inst.ALT_MATCH:
+					pending.push(i.out, i.arg);
+					break;
+				case Inst.MATCH:
+				case Inst.FAIL: break;
+				default: pending.push(i.out);
+			}
+		}
+		this.lbInst = lbInst;
+	}
+	skipNop(pc) {
+		let i = this.inst[pc];
+		while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+			i = this.inst[pc];
+			pc = i.out;
+		}
+		return i;
+	}
+	/** @returns {[boolean, string]} */
+	prefix() {
+		let prefix = "";
+		let i = this.skipNop(this.start);
+		if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
+		while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+			prefix += String.fromCodePoint(i.runes[0]);
+			i = this.skipNop(i.out);
+		}
+		return [i.op === Inst.MATCH, prefix];
+	}
+	startCond() {
+		let flag = 0;
+		let pc = this.start;
+		loop: for (;;) {
+			const i = this.inst[pc];
+			switch (i.op) {
+				case Inst.EMPTY_WIDTH:
+					flag |= i.arg;
+					break;
+				case Inst.FAIL: return -1;
+				case Inst.CAPTURE:
+				case Inst.NOP: break;
+				default: break loop;
+			}
+			pc = i.out;
+		}
+		return flag;
+	}
+	patch(l, val) {
+		let head = l.head;
+		while (head !== 0) {
+			const i = this.inst[head >> 1];
+			if ((head & 1) === 0) {
+				head = i.out;
+				i.out = val;
+			} else {
+				head = i.arg;
+				i.arg = val;
+			}
+		}
+	}
+	append(l1, l2) {
+		if (l1.head === 0) return l2;
+		if (l2.head === 0) return l1;
+		const i = this.inst[l1.tail >> 1];
+		if ((l1.tail & 1) === 0) i.out = l2.head;
+		else i.arg = l2.head;
+		return new PatchList(l1.head, l2.tail);
+	}
+	/**
+	*
+	* @returns {string}
+	*/
+	toString() {
+		let out = "";
+		for (let pc = 0; pc < this.inst.length; pc++) {
+			const len = out.length;
+			out += pc;
+			if (pc === this.start) out += "*";
+			out += "        ".substring(out.length - len);
+			out += this.inst[pc];
+			out += "\n";
+		}
+		return out;
+	}
+};
+// src/Compiler.js
+const ANY_RUNE_NOT_NL = new Int32Array([
+	0,
+	Codepoint.CODES["\n"] - 1,
+	Codepoint.CODES["\n"] + 1,
+	Unicode.MAX_RUNE
+]);
+const ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+/**
+* A fragment of a compiled regular expression program.
+*
+* @see http://swtch.com/~rsc/regexp/regexp1.html
+* @class
+*/
+var Frag = class {
+	constructor(i = 0, out = new PatchList(), nullable = false) {
+		this.i = i;
+		this.out = out;
+		this.nullable = nullable;
+	}
+};
+/**
+* Compiler from {@code Regexp} (RE2 abstract syntax) to {@code RE2} (compiled regular expression).
+*
+* The only entry point is {@link #compileRegexp}.
+*/
+var Compiler = class Compiler {
+	static compileRegexp(re) {
+		const c = new Compiler();
+		const f = c.compile(re);
+		c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
+		c.prog.start = f.i;
+		c.prog.markLookbehindInsts();
+		return c.prog;
+	}
+	static compileSet(regexps) {
+		const c = new Compiler();
+		if (regexps.length === 0) {
+			c.prog.start = c.newInst(Inst.FAIL).i;
+			c.prog.markLookbehindInsts();
+			return c.prog;
+		}
+		let starts = [];
+		for (let i = 0; i < regexps.length; i++) {
+			c.lbOffset = c.prog.numLb;
+			const f = c.compile(regexps[i]);
+			const m = c.newInst(Inst.MATCH);
+			c.prog.getInst(m.i).arg = i;
+			c.prog.patch(f.out, m.i);
+			starts.push(f.i);
+		}
+		let start = starts[0];
+		for (let i = 1; i < starts.length; i++) {
+			const f = c.newInst(Inst.ALT);
+			const inst = c.prog.getInst(f.i);
+			inst.out = start;
+			inst.arg = starts[i];
+			start = f.i;
+		}
+		c.prog.start = start;
+		c.prog.markLookbehindInsts();
+		return c.prog;
+	}
+	constructor() {
+		this.prog = new Prog();
+		this.newInst(Inst.FAIL);
+		this.lbOffset = 0;
+		this.runeCache = /* @__PURE__ */ new Map();
+		this.walker = {
+			leaf: (re) => this.leaf(re),
+			enter: (re) => this.enter(re),
+			child: (re, state, result) => this.child(re, state, result),
+			leave: (re, state) => this.leave(re, state)
+		};
+	}
+	newInst(op) {
+		this.prog.addInst(op);
+		return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+	}
+	nop() {
+		const f = this.newInst(Inst.NOP);
+		f.out = new PatchList(f.i << 1, f.i << 1);
+		return f;
+	}
+	fail() {
+		return new Frag();
+	}
+	cap(arg) {
+		const f = this.newInst(Inst.CAPTURE);
+		f.out = new PatchList(f.i << 1, f.i << 1);
+		this.prog.getInst(f.i).arg = arg;
+		if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+		return f;
+	}
+	cat(f1, f2) {
+		if (f1.i === 0 || f2.i === 0) {
+			this.prog.patch(f1.out, 0);
+			this.prog.patch(f2.out, 0);
+			return this.fail();
+		}
+		this.prog.patch(f1.out, f2.i);
+		return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
+	}
+	alt(f1, f2) {
+		if (f1.i === 0) return f2;
+		if (f2.i === 0) return f1;
+		const f = this.newInst(Inst.ALT);
+		const i = this.prog.getInst(f.i);
+		i.out = f1.i;
+		i.arg = f2.i;
+		f.out = this.prog.append(f1.out, f2.out);
+		f.nullable = f1.nullable || f2.nullable;
+		return f;
+	}
+	loop(f1, nongreedy) {
+		const f = this.newInst(Inst.ALT);
+		const i = this.prog.getInst(f.i);
+		if (nongreedy) {
+			i.arg = f1.i;
+			f.out = new PatchList(f.i << 1, f.i << 1);
+		} else {
+			i.out = f1.i;
+			f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+		}
+		this.prog.patch(f1.out, f.i);
+		return f;
+	}
+	quest(f1, nongreedy) {
+		if (f1.i === 0) return this.nop();
+		const f = this.newInst(Inst.ALT);
+		const i = this.prog.getInst(f.i);
+		if (nongreedy) {
+			i.arg = f1.i;
+			f.out = new PatchList(f.i << 1, f.i << 1);
+		} else {
+			i.out = f1.i;
+			f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+		}
+		f.out = this.prog.append(f.out, f1.out);
+		return f;
+	}
+	star(f1, nongreedy) {
+		if (f1.i === 0) return this.nop();
+		if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+		return this.loop(f1, nongreedy);
+	}
+	plus(f1, nongreedy) {
+		if (f1.i === 0) return this.fail();
+		return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+	}
+	empty(op) {
+		const f = this.newInst(Inst.EMPTY_WIDTH);
+		this.prog.getInst(f.i).arg = op;
+		f.out = new PatchList(f.i << 1, f.i << 1);
+		return f;
+	}
+	rune(runes, flags) {
+		const f = this.newInst(Inst.RUNE);
+		f.nullable = false;
+		const i = this.prog.getInst(f.i);
+		i.runes = runes;
+		flags &= RE2Flags.FOLD_CASE;
+		if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= -2;
+		i.arg = flags;
+		f.out = new PatchList(f.i << 1, f.i << 1);
+		if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+		else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+		else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
+		return f;
+	}
+	lookBehind(a, parsedLb) {
+		const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+		const id = this.newInst(Inst.LB_WRITE);
+		this.prog.getInst(id.i).arg = lb;
+		const any = this.rune(ANY_RUNE, 0);
+		const dotStar = this.star(any, true);
+		const lbAutomaton = this.cat(dotStar, a);
+		this.prog.patch(lbAutomaton.out, id.i);
+		const checkId = this.newInst(Inst.LB_CHECK);
+		this.prog.getInst(checkId.i).arg = lb;
+		this.prog.lbStarts.push(lbAutomaton.i);
+		if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+		checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
+		return checkId;
+	}
+	compile(re) {
+		return RegexpWalker.walk(re, this.walker);
+	}
+	leaf(re) {
+		switch (re.op) {
+			case Regexp.Op.NO_MATCH: return this.fail();
+			case Regexp.Op.EMPTY_MATCH: return this.nop();
+			case Regexp.Op.LITERAL: {
+				if (re.runes.length === 0) return this.nop();
+				let f = null;
+				for (let r of re.runes) {
+					let singleRune = this.runeCache.get(r);
+					if (singleRune === void 0) {
+						singleRune = new Int32Array([r]);
+						this.runeCache.set(r, singleRune);
+					}
+					const f1 = this.rune(singleRune, re.flags);
+					f = f === null ? f1 : this.cat(f, f1);
+				}
+				return f;
+			}
+			case Regexp.Op.CHAR_CLASS: return this.rune(re.runes, re.flags);
+			case Regexp.Op.ANY_CHAR_NOT_NL: return this.rune(ANY_RUNE_NOT_NL, 0);
+			case Regexp.Op.ANY_CHAR: return this.rune(ANY_RUNE, 0);
+			case Regexp.Op.BEGIN_LINE: return this.empty(Utils.EMPTY_BEGIN_LINE);
+			case Regexp.Op.END_LINE: return this.empty(Utils.EMPTY_END_LINE);
+			case Regexp.Op.BEGIN_TEXT: return this.empty(Utils.EMPTY_BEGIN_TEXT);
+			case Regexp.Op.END_TEXT: return this.empty(Utils.EMPTY_END_TEXT);
+			case Regexp.Op.WORD_BOUNDARY: return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+			case Regexp.Op.NO_WORD_BOUNDARY: return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+			case Regexp.Op.CONCAT:
+			case Regexp.Op.ALTERNATE: return this.nop();
+			default: throw new RE2JSCompileException("regexp: unhandled case in compile");
+		}
+	}
+	enter(re) {
+		switch (re.op) {
+			case Regexp.Op.PLB:
+			case Regexp.Op.NLB:
+			case Regexp.Op.STAR:
+			case Regexp.Op.PLUS:
+			case Regexp.Op.QUEST: return { sub: null };
+			case Regexp.Op.CAPTURE: return {
+				bra: this.cap(re.cap << 1),
+				sub: null
+			};
+			case Regexp.Op.CONCAT:
+			case Regexp.Op.ALTERNATE: return { f: null };
+			default: throw new RE2JSCompileException("regexp: unhandled case in compile");
+		}
+	}
+	child(re, state, f1) {
+		if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+		else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+		else state.sub = f1;
+	}
+	leave(re, state) {
+		switch (re.op) {
+			case Regexp.Op.PLB:
+			case Regexp.Op.NLB: return this.lookBehind(state.sub, re.lb);
+			case Regexp.Op.CAPTURE: {
+				const ket = this.cap(re.cap << 1 | 1);
+				return this.cat(this.cat(state.bra, state.sub), ket);
+			}
+			case Regexp.Op.STAR: return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+			case Regexp.Op.PLUS: return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+			case Regexp.Op.QUEST: return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+			case Regexp.Op.CONCAT:
+			case Regexp.Op.ALTERNATE: return state.f;
+			default: throw new RE2JSCompileException("regexp: unhandled case in compile");
+		}
+	}
+};
+// src/Simplify.js
+var Simplify = class Simplify {
+	static simplify(re) {
+		if (re === null) return null;
+		return RegexpWalker.walk(re, Simplify.WALKER);
+	}
+	static WALKER = {
+		leaf: (re) => Simplify.leaf(re),
+		enter: (re) => Simplify.enter(re),
+		child: (re, state, result, i) => Simplify.child(re, state, result, i),
+		leave: (re, state) => Simplify.leave(re, state)
+	};
+	static leaf(re) {
+		if (re.op === Regexp.Op.CHAR_CLASS) {
+			if (re.runes === null) return re;
+			if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+			if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+			if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+		}
+		return re;
+	}
+	static enter(re) {
+		switch (re.op) {
+			case Regexp.Op.PLB:
+			case Regexp.Op.NLB:
+			case Regexp.Op.CAPTURE:
+			case Regexp.Op.STAR:
+			case Regexp.Op.PLUS:
+			case Regexp.Op.QUEST: return { sub: null };
+			case Regexp.Op.CONCAT:
+			case Regexp.Op.ALTERNATE: return {
+				subs: [],
+				changed: false
+			};
+			case Regexp.Op.REPEAT:
+				if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+				return { sub: null };
+			default: return { result: re };
+		}
+	}
+	static child(re, state, nsub, i) {
+		if (state.subs === void 0) {
+			state.sub = nsub;
+			return;
+		}
+		if (nsub !== re.subs[i]) state.changed = true;
+		if (re.op === Regexp.Op.CONCAT) {
+			if (nsub.op === Regexp.Op.NO_MATCH) {
+				state.result = new Regexp(Regexp.Op.NO_MATCH);
+				return;
+			}
+			if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+				state.changed = true;
+				return;
+			}
+			if (nsub.op === Regexp.Op.CONCAT) {
+				state.changed = true;
+				for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+				return;
+			}
+		} else {
+			if (nsub.op === Regexp.Op.NO_MATCH) {
+				state.changed = true;
+				return;
+			}
+			if (nsub.op === Regexp.Op.ALTERNATE) {
+				state.changed = true;
+				for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+				return;
+			}
+		}
+		state.subs.push(nsub);
+	}
+	static leave(re, state) {
+		switch (re.op) {
+			case Regexp.Op.PLB:
+			case Regexp.Op.NLB:
+			case Regexp.Op.CAPTURE: {
+				const sub = state.sub;
+				if (sub !== re.subs[0]) {
+					const nre = Regexp.fromRegexp(re);
+					nre.runes = /* @__PURE__ */ new Int32Array(0);
+					nre.subs = [sub];
+					return nre;
+				}
+				return re;
+			}
+			case Regexp.Op.CONCAT:
+			case Regexp.Op.ALTERNATE:
+				if (state.changed) {
+					const newSubs = state.subs;
+					if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+					if (newSubs.length === 1) return newSubs[0];
+					const nre = Regexp.fromRegexp(re);
+					nre.runes = /* @__PURE__ */ new Int32Array(0);
+					nre.subs = newSubs;
+					return nre;
+				}
+				return re;
+			case Regexp.Op.STAR:
+			case Regexp.Op.PLUS:
+			case Regexp.Op.QUEST: return Simplify.simplify1(re.op, re.flags, state.sub, re);
+			case Regexp.Op.REPEAT: return Simplify.simplifyRepeat(re, state.sub);
+			default: return re;
+		}
+	}
+	static simplifyRepeat(re, sub) {
+		if (re.max === -1) {
+			if (re.min === 0) return Simplify.simplify1(Regexp.Op.STAR, re.flags, sub, null);
+			if (re.min === 1) return Simplify.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+			const subs = [];
+			for (let i = 0; i < re.min - 1; i++) subs.push(sub);
+			subs.push(Simplify.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+			return Simplify.concat(subs);
+		}
+		if (re.min === 1 && re.max === 1) return sub;
+		let prefixSubs = null;
+		if (re.min > 0) {
+			prefixSubs = [];
+			for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
+		}
+		if (re.max > re.min) {
+			let suffix = Simplify.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+			for (let i = re.min + 1; i < re.max; i++) suffix = Simplify.simplify1(Regexp.Op.QUEST, re.flags, Simplify.concat([sub, suffix]), null);
+			if (prefixSubs === null) return suffix;
+			prefixSubs.push(suffix);
+		}
+		if (prefixSubs !== null) return Simplify.concat(prefixSubs);
+		return new Regexp(Regexp.Op.NO_MATCH);
+	}
+	static concat(subs) {
+		const newSubs = [];
+		for (let i = 0; i < subs.length; i++) {
+			const sub = subs[i];
+			if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
+			if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
+			if (sub.op === Regexp.Op.CONCAT) {
+				for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
+				continue;
+			}
+			newSubs.push(sub);
+		}
+		if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
+		if (newSubs.length === 1) return newSubs[0];
+		const nre = new Regexp(Regexp.Op.CONCAT);
+		nre.subs = newSubs;
+		return nre;
+	}
+	static simplify1(op, flags, sub, re) {
+		if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
+		if (sub.op === Regexp.Op.NO_MATCH) {
+			if (op === Regexp.Op.PLUS) return sub;
+			return new Regexp(Regexp.Op.EMPTY_MATCH);
+		}
+		if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+		if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+		const nre = new Regexp(op);
+		nre.flags = flags;
+		nre.subs = [sub];
+		return nre;
+	}
+};
+// src/CharGroup.js
+var CharGroup = class {
+	constructor(sign, cls) {
+		this.sign = sign;
+		this.cls = cls;
+	}
+};
+const code1 = [48, 57];
+const code2 = [
+	9,
+	10,
+	12,
+	13,
+	32,
+	32
+];
+const code3 = [
+	48,
+	57,
+	65,
+	90,
+	95,
+	95,
+	97,
+	122
+];
+const PERL_GROUPS = /* @__PURE__ */ new Map([
+	["\\d", new CharGroup(1, code1)],
+	["\\D", new CharGroup(-1, code1)],
+	["\\s", new CharGroup(1, code2)],
+	["\\S", new CharGroup(-1, code2)],
+	["\\w", new CharGroup(1, code3)],
+	["\\W", new CharGroup(-1, code3)]
+]);
+const code4 = [
+	48,
+	57,
+	65,
+	90,
+	97,
+	122
+];
+const code5 = [
+	65,
+	90,
+	97,
+	122
+];
+const code6 = [0, 127];
+const code7 = [
+	9,
+	9,
+	32,
+	32
+];
+const code8 = [
+	0,
+	31,
+	127,
+	127
+];
+const code9 = [48, 57];
+const code10 = [33, 126];
+const code11 = [97, 122];
+const code12 = [32, 126];
+const code13 = [
+	33,
+	47,
+	58,
+	64,
+	91,
+	96,
+	123,
+	126
+];
+const code14 = [
+	9,
+	13,
+	32,
+	32
+];
+const code15 = [65, 90];
+const code16 = [
+	48,
+	57,
+	65,
+	90,
+	95,
+	95,
+	97,
+	122
+];
+const code17 = [
+	48,
+	57,
+	65,
+	70,
+	97,
+	102
+];
+const POSIX_GROUPS = /* @__PURE__ */ new Map([
+	["[:alnum:]", new CharGroup(1, code4)],
+	["[:^alnum:]", new CharGroup(-1, code4)],
+	["[:alpha:]", new CharGroup(1, code5)],
+	["[:^alpha:]", new CharGroup(-1, code5)],
+	["[:ascii:]", new CharGroup(1, code6)],
+	["[:^ascii:]", new CharGroup(-1, code6)],
+	["[:blank:]", new CharGroup(1, code7)],
+	["[:^blank:]", new CharGroup(-1, code7)],
+	["[:cntrl:]", new CharGroup(1, code8)],
+	["[:^cntrl:]", new CharGroup(-1, code8)],
+	["[:digit:]", new CharGroup(1, code9)],
+	["[:^digit:]", new CharGroup(-1, code9)],
+	["[:graph:]", new CharGroup(1, code10)],
+	["[:^graph:]", new CharGroup(-1, code10)],
+	["[:lower:]", new CharGroup(1, code11)],
+	["[:^lower:]", new CharGroup(-1, code11)],
+	["[:print:]", new CharGroup(1, code12)],
+	["[:^print:]", new CharGroup(-1, code12)],
+	["[:punct:]", new CharGroup(1, code13)],
+	["[:^punct:]", new CharGroup(-1, code13)],
+	["[:space:]", new CharGroup(1, code14)],
+	["[:^space:]", new CharGroup(-1, code14)],
+	["[:upper:]", new CharGroup(1, code15)],
+	["[:^upper:]", new CharGroup(-1, code15)],
+	["[:word:]", new CharGroup(1, code16)],
+	["[:^word:]", new CharGroup(-1, code16)],
+	["[:xdigit:]", new CharGroup(1, code17)],
+	["[:^xdigit:]", new CharGroup(-1, code17)]
+]);
+// src/CharClass.js
+/**
+* A "builder"-style helper class for manipulating character classes represented as an array of
+* pairs of runes [lo, hi], each denoting an inclusive interval.
+*
+* All methods mutate the internal state and return {@code this}, allowing operations to be chained.
+*/
+var CharClass = class CharClass {
+	static charClassToString(r, len) {
+		let result = "[";
+		for (let i = 0; i < len; i += 2) {
+			if (i > 0) result += " ";
+			const lo = r[i];
+			const hi = r[i + 1];
+			if (lo === hi) result += `0x${lo.toString(16)}`;
+			else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+		}
+		result += "]";
+		return result;
+	}
+	static sortRanges(array, len) {
+		const n = len >> 1;
+		const order = new Array(n);
+		for (let i = 0; i < n; i++) order[i] = i;
+		order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
+		const sorted = array.slice(0, len);
+		for (let i = 0; i < n; i++) {
+			array[2 * i] = sorted[2 * order[i]];
+			array[2 * i + 1] = sorted[2 * order[i] + 1];
+		}
+	}
+	/**
+	* @param {number[]|Int32Array} [r]
+	*/
+	constructor(r = Utils.emptyInts()) {
+		/** @type {number[]|Int32Array} */
+		this.r = r;
+		this.len = r.length;
+	}
+	toArray() {
+		if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+		return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+	}
+	toGrowableArray() {
+		if (Array.isArray(this.r)) {
+			this.r.length = this.len;
+			return this.r;
+		}
+		return Array.from(this.r.subarray(0, this.len));
+	}
+	cleanClass() {
+		if (this.len < 4) return this;
+		CharClass.sortRanges(this.r, this.len);
+		let w = 2;
+		for (let i = 2; i < this.len; i += 2) {
+			const lo = this.r[i];
+			const hi = this.r[i + 1];
+			if (lo <= this.r[w - 1] + 1) {
+				if (hi > this.r[w - 1]) this.r[w - 1] = hi;
+				continue;
+			}
+			this.r[w] = lo;
+			this.r[w + 1] = hi;
+			w += 2;
+		}
+		this.len = w;
+		return this;
+	}
+	appendLiteral(x, flags) {
+		return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
+	}
+	appendRange(lo, hi) {
+		if (this.len > 0) {
+			for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+				const rlo = this.r[this.len - i];
+				const rhi = this.r[this.len - i + 1];
+				if (lo <= rhi + 1 && rlo <= hi + 1) {
+					if (lo < rlo) this.r[this.len - i] = lo;
+					if (hi > rhi) this.r[this.len - i + 1] = hi;
+					return this;
+				}
+			}
+		}
+		this.r[this.len++] = lo;
+		this.r[this.len++] = hi;
+		return this;
+	}
+	appendFoldedRange(lo, hi) {
+		if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+		if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+		if (lo < Unicode.MIN_FOLD) {
+			this.appendRange(lo, Unicode.MIN_FOLD - 1);
+			lo = Unicode.MIN_FOLD;
+		}
+		if (hi > Unicode.MAX_FOLD) {
+			this.appendRange(Unicode.MAX_FOLD + 1, hi);
+			hi = Unicode.MAX_FOLD;
+		}
+		for (let c = lo; c <= hi; c++) {
+			this.appendRange(c, c);
+			for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
+		}
+		return this;
+	}
+	appendClass(x) {
+		for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
+		return this;
+	}
+	appendFoldedClass(x) {
+		for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
+		return this;
+	}
+	appendNegatedClass(x) {
+		let nextLo = 0;
+		for (let i = 0; i < x.length; i += 2) {
+			const lo = x[i];
+			const hi = x[i + 1];
+			if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+			nextLo = hi + 1;
+		}
+		if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+		return this;
+	}
+	appendTable(table) {
+		for (let i = 0; i < table.length; ++i) {
+			const lo = table.getLo(i);
+			const hi = table.getHi(i);
+			const stride = table.getStride(i);
+			if (stride === 1) {
+				this.appendRange(lo, hi);
+				continue;
+			}
+			for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
+		}
+		return this;
+	}
+	appendNegatedTable(table) {
+		let nextLo = 0;
+		for (let i = 0; i < table.length; ++i) {
+			const lo = table.getLo(i);
+			const hi = table.getHi(i);
+			const stride = table.getStride(i);
+			if (stride === 1) {
+				if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+				nextLo = hi + 1;
+				continue;
+			}
+			for (let c = lo; c <= hi; c += stride) {
+				if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
+				nextLo = c + 1;
+			}
+		}
+		if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+		return this;
+	}
+	appendTableWithSign(table, sign) {
+		return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+	}
+	negateClass() {
+		let nextLo = 0;
+		let w = 0;
+		for (let i = 0; i < this.len; i += 2) {
+			const lo = this.r[i];
+			const hi = this.r[i + 1];
+			if (nextLo <= lo - 1) {
+				this.r[w] = nextLo;
+				this.r[w + 1] = lo - 1;
+				w += 2;
+			}
+			nextLo = hi + 1;
+		}
+		this.len = w;
+		if (nextLo <= Unicode.MAX_RUNE) {
+			this.r[this.len++] = nextLo;
+			this.r[this.len++] = Unicode.MAX_RUNE;
+		}
+		return this;
+	}
+	appendClassWithSign(x, sign) {
+		return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+	}
+	appendGroup(g, foldCase) {
+		let cls = g.cls;
+		if (foldCase) cls = new CharClass().appendFoldedClass(cls).cleanClass().toArray();
+		return this.appendClassWithSign(cls, g.sign);
+	}
+	toString() {
+		return CharClass.charClassToString(this.r, this.len);
+	}
+};
+// src/Parser.js
+var StringIterator = class {
+	constructor(str) {
+		this.str = str;
+		this.position = 0;
+	}
+	pos() {
+		return this.position;
+	}
+	rewindTo(pos) {
+		this.position = pos;
+	}
+	more() {
+		return this.position < this.str.length;
+	}
+	peek() {
+		return this.str.codePointAt(this.position);
+	}
+	skip(n) {
+		this.position += n;
+	}
+	skipString(s) {
+		this.position += s.length;
+	}
+	pop() {
+		const r = this.str.codePointAt(this.position);
+		this.position += Utils.charCount(r);
+		return r;
+	}
+	lookingAt(s) {
+		return this.str.startsWith(s, this.position);
+	}
+	rest() {
+		return this.str.substring(this.position);
+	}
+	from(beforePos) {
+		return this.str.substring(beforePos, this.position);
+	}
+	toString() {
+		return this.rest();
+	}
+};
+/**
+* A parser of regular expression patterns.
+*
+* The only public entry point is {@link #parse(String pattern, int flags)}.
+*/
+var Parser = class Parser {
+	static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+	static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+	static ERR_INVALID_ESCAPE = "invalid escape sequence";
+	static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+	static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+	static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+	static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+	static ERR_MISSING_BRACKET = "missing closing ]";
+	static ERR_MISSING_PAREN = "missing closing )";
+	static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+	static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+	static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+	static ERR_UNEXPECTED_PAREN = "unexpected )";
+	static ERR_NESTING_DEPTH = "expression nests too deeply";
+	static ERR_LARGE = "expression too large";
+	static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+	static MAX_HEIGHT = 1e3;
+	static MAX_SIZE = 1398101;
+	static MAX_RUNES = 33554432;
+	static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
+		0,
+		Unicode.MAX_RUNE,
+		1
+	]));
+	static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
+		0,
+		127,
+		1
+	]));
+	static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+		0,
+		127,
+		1,
+		383,
+		383,
+		1,
+		8490,
+		8490,
+		1
+	]));
+	static unicodeTable(name) {
+		if (name === "Any") return {
+			tab: Parser.ANY_TABLE,
+			fold: Parser.ANY_TABLE,
+			sign: 1
+		};
+		if (name === "Ascii") return {
+			tab: Parser.ASCII_TABLE,
+			fold: Parser.ASCII_FOLD_TABLE,
+			sign: 1
+		};
+		if (name === "Assigned") return {
+			tab: UnicodeTables.CATEGORIES.get("Cn"),
+			fold: UnicodeTables.CATEGORIES.get("Cn"),
+			sign: -1
+		};
+		if (name === "Lc") return {
+			tab: UnicodeTables.CATEGORIES.get("LC"),
+			fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+			sign: 1
+		};
+		if (UnicodeTables.CATEGORIES.has(name)) return {
+			tab: UnicodeTables.CATEGORIES.get(name),
+			fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+			sign: 1
+		};
+		if (UnicodeTables.SCRIPTS.has(name)) return {
+			tab: UnicodeTables.SCRIPTS.get(name),
+			fold: UnicodeTables.FOLD_SCRIPT.get(name),
+			sign: 1
+		};
+		return null;
+	}
+	static minFoldRune(r) {
+		if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
+		let min = r;
+		const r0 = r;
+		for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
+		return min;
+	}
+	static leadingRegexp(re) {
+		if (re.op === Regexp.Op.EMPTY_MATCH) return null;
+		if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+			const sub = re.subs[0];
+			if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
+			return sub;
+		}
+		return re;
+	}
+	static literalRegexp(s, flags) {
+		const re = new Regexp(Regexp.Op.LITERAL);
+		re.flags = flags;
+		re.runes = Utils.stringToRunes(s);
+		return re;
+	}
+	/**
+	* Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+	* @param {string} pattern
+	* @param {number} flags
+	*/
+	static parse(pattern, flags) {
+		return new Parser(pattern, flags).parseInternal();
+	}
+	static parseRepeat(t) {
+		const start = t.pos();
+		if (!t.more() || !t.lookingAt("{")) return -1;
+		t.skip(1);
+		const min = Parser.parseInt(t);
+		if (min === -1) return -1;
+		if (!t.more()) return -1;
+		let max;
+		if (!t.lookingAt(",")) max = min;
+		else {
+			t.skip(1);
+			if (!t.more()) return -1;
+			if (t.lookingAt("}")) max = -1;
+			else if ((max = Parser.parseInt(t)) === -1) return -1;
+		}
+		if (!t.more() || !t.lookingAt("}")) return -1;
+		t.skip(1);
+		if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser.ERR_INVALID_REPEAT_SIZE, t.from(start));
+		return min << 16 | max & Unicode.MAX_BMP;
+	}
+	static isValidCaptureName(name) {
+		if (name.length === 0) return false;
+		for (let i = 0; i < name.length; i++) {
+			const c = name.codePointAt(i);
+			if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
+		}
+		return true;
+	}
+	static parseInt(t) {
+		const start = t.pos();
+		while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
+		const n = t.from(start);
+		if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+		if (n.length > 8) return -2;
+		return parseInt(n, 10);
+	}
+	static isCharClass(re) {
+		return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+	}
+	static matchRune(re, r) {
+		switch (re.op) {
+			case Regexp.Op.LITERAL: return re.runes.length === 1 && re.runes[0] === r;
+			case Regexp.Op.CHAR_CLASS:
+				for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
+				return false;
+			case Regexp.Op.ANY_CHAR_NOT_NL: return r !== Codepoint.CODES["\n"];
+			case Regexp.Op.ANY_CHAR: return true;
+		}
+		return false;
+	}
+	static mergeCharClass(dst, src) {
+		switch (dst.op) {
+			case Regexp.Op.ANY_CHAR: break;
+			case Regexp.Op.ANY_CHAR_NOT_NL:
+				if (Parser.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+				break;
+			case Regexp.Op.CHAR_CLASS: {
+				const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+				if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+				else cc.appendClass(src.runes);
+				dst.runes = cc.toGrowableArray();
+				break;
+			}
+			case Regexp.Op.LITERAL:
+				if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+				dst.op = Regexp.Op.CHAR_CLASS;
+				dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+		}
+	}
+	static parseEscape(t) {
+		const startPos = t.pos();
+		t.skip(1);
+		if (!t.more()) throw new RE2JSSyntaxException(Parser.ERR_TRAILING_BACKSLASH);
+		let c = t.pop();
+		bigswitch: switch (c) {
+			case Codepoint.CODES["1"]:
+			case Codepoint.CODES["2"]:
+			case Codepoint.CODES["3"]:
+			case Codepoint.CODES["4"]:
+			case Codepoint.CODES["5"]:
+			case Codepoint.CODES["6"]:
+			case Codepoint.CODES["7"]: if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+			case Codepoint.CODES["0"]: {
+				let r = c - Codepoint.CODES["0"];
+				for (let i = 1; i < 3; i++) {
+					if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+					r = r * 8 + t.peek() - Codepoint.CODES["0"];
+					t.skip(1);
+				}
+				return r;
+			}
+			case Codepoint.CODES["x"]: {
+				if (!t.more()) break;
+				c = t.pop();
+				if (c === Codepoint.CODES["{"]) {
+					let nhex = 0;
+					let r = 0;
+					while (true) {
+						if (!t.more()) break bigswitch;
+						c = t.pop();
+						if (c === Codepoint.CODES["}"]) break;
+						const v = Utils.unhex(c);
+						if (v < 0) break bigswitch;
+						r = r * 16 + v;
+						if (r > Unicode.MAX_RUNE) break bigswitch;
+						nhex++;
+					}
+					if (nhex === 0) break bigswitch;
+					return r;
+				}
+				const x = Utils.unhex(c);
+				if (!t.more()) break;
+				c = t.pop();
+				const y = Utils.unhex(c);
+				if (x < 0 || y < 0) break;
+				return x * 16 + y;
+			}
+			case Codepoint.CODES["a"]: return Codepoint.CODES["\x07"];
+			case Codepoint.CODES["f"]: return Codepoint.CODES["\f"];
+			case Codepoint.CODES["n"]: return Codepoint.CODES["\n"];
+			case Codepoint.CODES["r"]: return Codepoint.CODES["\r"];
+			case Codepoint.CODES["t"]: return Codepoint.CODES["	"];
+			case Codepoint.CODES["v"]: return Codepoint.CODES["\v"];
+			default: if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
+		}
+		throw new RE2JSSyntaxException(Parser.ERR_INVALID_ESCAPE, t.from(startPos));
+	}
+	static parseClassChar(t, wholeClassPos) {
+		if (!t.more()) throw new RE2JSSyntaxException(Parser.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+		if (t.lookingAt("\\")) return Parser.parseEscape(t);
+		return t.pop();
+	}
+	static hasCapture(re) {
+		if (re === null) return false;
+		if (re.op === Regexp.Op.CAPTURE) return true;
+		if (re.subs) {
+			for (let sub of re.subs) if (Parser.hasCapture(sub)) return true;
+		}
+		return false;
+	}
+	constructor(wholeRegexp, flags = 0) {
+		this.wholeRegexp = wholeRegexp;
+		this.flags = flags;
+		this.numCap = 0;
+		this.namedGroups = Object.create(null);
+		this.stack = [];
+		this.free = null;
+		this.numRegexp = 0;
+		this.numRunes = 0;
+		this.repeats = 0;
+		this.height = null;
+		this.size = null;
+		this.nlb = 0;
+	}
+	newRegexp(op) {
+		let re = this.free;
+		if (re !== null && re.subs !== null && re.subs.length > 0) {
+			this.free = re.subs[0];
+			re.reinit();
+			re.op = op;
+		} else {
+			re = new Regexp(op);
+			this.numRegexp += 1;
+		}
+		return re;
+	}
+	reuse(re) {
+		if (this.height !== null && this.height.has(re)) this.height.delete(re);
+		if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+		this.free = re;
+	}
+	checkLimits(re) {
+		if (this.numRunes > Parser.MAX_RUNES) throw new RE2JSSyntaxException(Parser.ERR_LARGE);
+		this.checkSize(re);
+		this.checkHeight(re);
+	}
+	checkSize(re) {
+		if (this.size === null) {
+			if (this.repeats === 0) this.repeats = 1;
+			if (re.op === Regexp.Op.REPEAT) {
+				let n = re.max;
+				if (n === -1) n = re.min;
+				if (n <= 0) n = 1;
+				if (n > Math.floor(Parser.MAX_SIZE / this.repeats)) this.repeats = Parser.MAX_SIZE;
+				else this.repeats *= n;
+			}
+			if (this.numRegexp < Math.floor(Parser.MAX_SIZE / this.repeats)) return;
+			this.size = /* @__PURE__ */ new Map();
+			for (let reEx of this.stack) this.checkSize(reEx);
+		}
+		if (this.calcSize(re, true) > Parser.MAX_SIZE) throw new RE2JSSyntaxException(Parser.ERR_LARGE);
+	}
+	calcSize(re, force = false) {
+		if (!force && this.size !== null) {
+			if (this.size.has(re)) return this.size.get(re);
+		}
+		let size = 0;
+		switch (re.op) {
+			case Regexp.Op.LITERAL:
+				size = re.runes.length;
+				break;
+			case Regexp.Op.PLB:
+			case Regexp.Op.NLB:
+			case Regexp.Op.CAPTURE:
+			case Regexp.Op.STAR:
+				size = 2 + this.calcSize(re.subs[0]);
+				break;
+			case Regexp.Op.PLUS:
+			case Regexp.Op.QUEST:
+				size = 1 + this.calcSize(re.subs[0]);
+				break;
+			case Regexp.Op.CONCAT:
+				for (let sub of re.subs) size = size + this.calcSize(sub);
+				break;
+			case Regexp.Op.ALTERNATE:
+				for (let sub of re.subs) size = size + this.calcSize(sub);
+				if (re.subs.length > 1) size = size + re.subs.length - 1;
+				break;
+			case Regexp.Op.REPEAT: {
+				let sub = this.calcSize(re.subs[0]);
+				if (re.max === -1) {
+					if (re.min === 0) size = 2 + sub;
+					else size = 1 + re.min * sub;
+					break;
+				}
+				size = re.max * sub + (re.max - re.min);
+				break;
+			}
+		}
+		size = Math.max(1, size);
+		if (this.size === null) this.size = /* @__PURE__ */ new Map();
+		this.size.set(re, size);
+		return size;
+	}
+	checkHeight(re) {
+		if (this.numRegexp < Parser.MAX_HEIGHT) return;
+		if (this.height === null) {
+			this.height = /* @__PURE__ */ new Map();
+			for (let reEx of this.stack) this.checkHeight(reEx);
+		}
+		if (this.calcHeight(re, true) > Parser.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser.ERR_NESTING_DEPTH);
+	}
+	calcHeight(re, force = false) {
+		if (!force && this.height !== null) {
+			if (this.height.has(re)) return this.height.get(re);
+		}
+		let h = 1;
+		for (let sub of re.subs) {
+			const hsub = this.calcHeight(sub);
+			if (h < 1 + hsub) h = 1 + hsub;
+		}
+		if (this.height === null) this.height = /* @__PURE__ */ new Map();
+		this.height.set(re, h);
+		return h;
+	}
+	pop() {
+		return this.stack.pop();
+	}
+	popToPseudo() {
+		const n = this.stack.length;
+		let i = n;
+		while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+		return this.stack.splice(i, n - i);
+	}
+	push(re) {
+		this.numRunes += re.runes.length;
+		if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+			if (this.maybeConcat(re.runes[0], this.flags & -2)) return null;
+			re.op = Regexp.Op.LITERAL;
+			re.runes = [re.runes[0]];
+			re.flags = this.flags & -2;
+		} else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+			if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+			re.op = Regexp.Op.LITERAL;
+			re.runes = [re.runes[0]];
+			re.flags = this.flags | RE2Flags.FOLD_CASE;
+		} else this.maybeConcat(-1, 0);
+		this.stack.push(re);
+		this.checkLimits(re);
+		return re;
+	}
+	maybeConcat(r, flags) {
+		const n = this.stack.length;
+		if (n < 2) return false;
+		const re1 = this.stack[n - 1];
+		const re2 = this.stack[n - 2];
+		if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+		if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+		for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
+		if (r >= 0) {
+			re1.runes = [r];
+			re1.flags = flags;
+			return true;
+		}
+		this.pop();
+		this.reuse(re1);
+		return false;
+	}
+	newLiteral(r, flags) {
+		const re = this.newRegexp(Regexp.Op.LITERAL);
+		re.flags = flags;
+		if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser.minFoldRune(r);
+		re.runes = [r];
+		return re;
+	}
+	literal(r) {
+		this.push(this.newLiteral(r, this.flags));
+	}
+	op(op) {
+		const re = this.newRegexp(op);
+		re.flags = this.flags;
+		return this.push(re);
+	}
+	repeat(op, min, max, beforePos, t, lastRepeatPos) {
+		let flags = this.flags;
+		if ((flags & RE2Flags.PERL_X) !== 0) {
+			if (t.more() && t.lookingAt("?")) {
+				t.skip(1);
+				flags ^= RE2Flags.NON_GREEDY;
+			}
+			if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+		}
+		const n = this.stack.length;
+		if (n === 0) throw new RE2JSSyntaxException(Parser.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+		const sub = this.stack[n - 1];
+		if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+		const re = this.newRegexp(op);
+		re.min = min;
+		re.max = max;
+		re.flags = flags;
+		re.subs = [sub];
+		this.stack[n - 1] = re;
+		this.checkLimits(re);
+		if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+	}
+	repeatIsValid(re, n) {
+		if (re.op === Regexp.Op.REPEAT) {
+			let m = re.max;
+			if (m === 0) return true;
+			if (m < 0) m = re.min;
+			if (m > n) return false;
+			if (m > 0) n = Math.trunc(n / m);
+		}
+		for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
+		return true;
+	}
+	concat() {
+		this.maybeConcat(-1, 0);
+		const subs = this.popToPseudo();
+		if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+		return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+	}
+	alternate() {
+		const subs = this.popToPseudo();
+		if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+		if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+		return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+	}
+	cleanAlt(re) {
+		if (re.op === Regexp.Op.CHAR_CLASS) {
+			re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
+			if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+				re.runes = /* @__PURE__ */ new Int32Array(0);
+				re.op = Regexp.Op.ANY_CHAR;
+			} else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+				re.runes = /* @__PURE__ */ new Int32Array(0);
+				re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+			}
+		}
+	}
+	collapse(subs, op) {
+		if (subs.length === 1) return subs[0];
+		let len = 0;
+		for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+		let newsubs = new Array(len).fill(null);
+		let i = 0;
+		for (let sub of subs) if (sub.op === op) {
+			for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
+			this.reuse(sub);
+		} else newsubs[i++] = sub;
+		let re = this.newRegexp(op);
+		re.subs = newsubs;
+		if (op === Regexp.Op.ALTERNATE) {
+			re.subs = this.factor(re.subs);
+			if (re.subs.length === 1) {
+				const old = re;
+				re = re.subs[0];
+				this.reuse(old);
+			}
+		}
+		return re;
+	}
+	factor(array) {
+		if (array.length < 2) return array;
+		let s = 0;
+		let lensub = array.length;
+		let lenout = 0;
+		let str = null;
+		let strlen = 0;
+		let strflags = 0;
+		let start = 0;
+		for (let i = 0; i <= lensub; i++) {
+			let istr = null;
+			let istrlen = 0;
+			let iflags = 0;
+			if (i < lensub) {
+				let re = array[s + i];
+				if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+				if (re.op === Regexp.Op.LITERAL) {
+					istr = re.runes;
+					istrlen = re.runes.length;
+					iflags = re.flags & RE2Flags.FOLD_CASE;
+				}
+				if (iflags === strflags) {
+					let same = 0;
+					while (same < strlen && same < istrlen && str[same] === istr[same]) same++;
+					if (same > 0) {
+						strlen = same;
+						continue;
+					}
+				}
+			}
+			if (i === start) ; else if (i === start + 1) array[lenout++] = array[s + start];
+			else {
+				const prefix = this.newRegexp(Regexp.Op.LITERAL);
+				prefix.flags = strflags;
+				prefix.runes = str.slice(0, strlen);
+				for (let j = start; j < i; j++) {
+					array[s + j] = this.removeLeadingString(array[s + j], strlen);
+					this.checkLimits(array[s + j]);
+				}
+				const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+				const re = this.newRegexp(Regexp.Op.CONCAT);
+				re.subs = [prefix, suffix];
+				array[lenout++] = re;
+			}
+			start = i;
+			str = istr;
+			strlen = istrlen;
+			strflags = iflags;
+		}
+		lensub = lenout;
+		s = 0;
+		start = 0;
+		lenout = 0;
+		let first = null;
+		for (let i = 0; i <= lensub; i++) {
+			let ifirst = null;
+			if (i < lensub) {
+				ifirst = Parser.leadingRegexp(array[s + i]);
+				if (first !== null && first.equals(ifirst) && (Parser.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser.isCharClass(first.subs[0]))) continue;
+			}
+			if (i === start) ; else if (i === start + 1) array[lenout++] = array[s + start];
+			else {
+				const prefix = first;
+				for (let j = start; j < i; j++) {
+					const reuse = j !== start;
+					array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
+					this.checkLimits(array[s + j]);
+				}
+				const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+				const re = this.newRegexp(Regexp.Op.CONCAT);
+				re.subs = [prefix, suffix];
+				array[lenout++] = re;
+			}
+			start = i;
+			first = ifirst;
+		}
+		lensub = lenout;
+		s = 0;
+		start = 0;
+		lenout = 0;
+		for (let i = 0; i <= lensub; i++) {
+			if (i < lensub && Parser.isCharClass(array[s + i])) continue;
+			if (i === start) ; else if (i === start + 1) array[lenout++] = array[s + start];
+			else {
+				let max = start;
+				for (let j = start + 1; j < i; j++) {
+					const subMax = array[s + max];
+					const subJ = array[s + j];
+					if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
+				}
+				const tmp = array[s + start];
+				array[s + start] = array[s + max];
+				array[s + max] = tmp;
+				for (let j = start + 1; j < i; j++) {
+					Parser.mergeCharClass(array[s + start], array[s + j]);
+					this.reuse(array[s + j]);
+				}
+				this.cleanAlt(array[s + start]);
+				array[lenout++] = array[s + start];
+			}
+			if (i < lensub) array[lenout++] = array[s + i];
+			start = i + 1;
+		}
+		lensub = lenout;
+		s = 0;
+		start = 0;
+		lenout = 0;
+		for (let i = 0; i < lensub; ++i) {
+			if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+			array[lenout++] = array[s + i];
+		}
+		lensub = lenout;
+		s = 0;
+		return array.slice(s, lensub);
+	}
+	removeLeadingString(re, n) {
+		if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+			const sub = this.removeLeadingString(re.subs[0], n);
+			re.subs[0] = sub;
+			if (sub.op === Regexp.Op.EMPTY_MATCH) {
+				this.reuse(sub);
+				switch (re.subs.length) {
+					case 0:
+					case 1:
+						re.op = Regexp.Op.EMPTY_MATCH;
+						re.subs = Regexp.emptySubs();
+						break;
+					case 2: {
+						const old = re;
+						re = re.subs[1];
+						this.reuse(old);
+						break;
+					}
+					default: re.subs = re.subs.slice(1, re.subs.length);
+				}
+			}
+			return re;
+		}
+		if (re.op === Regexp.Op.LITERAL) {
+			re.runes = re.runes.slice(n, re.runes.length);
+			if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+		}
+		return re;
+	}
+	removeLeadingRegexp(re, reuse) {
+		if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+			if (reuse) this.reuse(re.subs[0]);
+			re.subs = re.subs.slice(1, re.subs.length);
+			switch (re.subs.length) {
+				case 0:
+					re.op = Regexp.Op.EMPTY_MATCH;
+					re.subs = Regexp.emptySubs();
+					break;
+				case 1: {
+					const old = re;
+					re = re.subs[0];
+					this.reuse(old);
+					break;
+				}
+			}
+			return re;
+		}
+		if (reuse) this.reuse(re);
+		return this.newRegexp(Regexp.Op.EMPTY_MATCH);
+	}
+	parseInternal() {
+		if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser.literalRegexp(this.wholeRegexp, this.flags);
+		let lastRepeatPos = -1;
+		let min = -1;
+		let max = -1;
+		const t = new StringIterator(this.wholeRegexp);
+		while (t.more()) {
+			let repeatPos = -1;
+			bigswitch: switch (t.peek()) {
+				case Codepoint.CODES["("]:
+					if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+						if (t.lookingAt("(?<=")) {
+							this.parsePosLookBehind();
+							t.skip(4);
+							break;
+						}
+						if (t.lookingAt("(?<!")) {
+							this.parseNegLookBehind();
+							t.skip(4);
+							break;
+						}
+					}
+					if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
+						this.parsePerlFlags(t);
+						break;
+					}
+					this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
+					t.skip(1);
+					break;
+				case Codepoint.CODES["|"]:
+					this.parseVerticalBar();
+					t.skip(1);
+					break;
+				case Codepoint.CODES[")"]:
+					this.parseRightParen();
+					t.skip(1);
+					break;
+				case Codepoint.CODES["^"]:
+					if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
+					else this.op(Regexp.Op.BEGIN_LINE);
+					t.skip(1);
+					break;
+				case Codepoint.CODES["$"]:
+					if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+					else this.op(Regexp.Op.END_LINE);
+					t.skip(1);
+					break;
+				case Codepoint.CODES["."]:
+					if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
+					else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+					t.skip(1);
+					break;
+				case Codepoint.CODES["["]:
+					this.parseClass(t);
+					break;
+				case Codepoint.CODES["*"]:
+				case Codepoint.CODES["+"]:
+				case Codepoint.CODES["?"]: {
+					repeatPos = t.pos();
+					let op = null;
+					switch (t.pop()) {
+						case Codepoint.CODES["*"]:
+							op = Regexp.Op.STAR;
+							break;
+						case Codepoint.CODES["+"]:
+							op = Regexp.Op.PLUS;
+							break;
+						case Codepoint.CODES["?"]: op = Regexp.Op.QUEST;
+					}
+					this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
+					break;
+				}
+				case Codepoint.CODES["{"]: {
+					const before = t.pos();
+					const minMax = Parser.parseRepeat(t);
+					if (minMax < 0) {
+						t.rewindTo(before);
+						this.literal(t.pop());
+						break;
+					}
+					repeatPos = before;
+					min = minMax >> 16;
+					max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+					this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
+					break;
+				}
+				case Codepoint.CODES["\\"]: {
+					const savedPos = t.pos();
+					t.skip(1);
+					if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
+						case Codepoint.CODES["A"]:
+							this.op(Regexp.Op.BEGIN_TEXT);
+							break bigswitch;
+						case Codepoint.CODES["b"]:
+							this.op(Regexp.Op.WORD_BOUNDARY);
+							break bigswitch;
+						case Codepoint.CODES["B"]:
+							this.op(Regexp.Op.NO_WORD_BOUNDARY);
+							break bigswitch;
+						case Codepoint.CODES["C"]: throw new RE2JSSyntaxException(Parser.ERR_INVALID_ESCAPE, "\\C");
+						case Codepoint.CODES["Q"]: {
+							let lit = t.rest();
+							const i = lit.indexOf("\\E");
+							if (i >= 0) {
+								lit = lit.substring(0, i);
+								t.skipString(lit);
+								t.skipString("\\E");
+							} else t.skipString(lit);
+							let j = 0;
+							while (j < lit.length) {
+								const codepoint = lit.codePointAt(j);
+								this.literal(codepoint);
+								j += Utils.charCount(codepoint);
+							}
+							break bigswitch;
+						}
+						case Codepoint.CODES["z"]:
+							this.op(Regexp.Op.END_TEXT);
+							break bigswitch;
+						default: t.rewindTo(savedPos);
+					}
+					else t.rewindTo(savedPos);
+					const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+					re.flags = this.flags;
+					if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+						const cc = new CharClass();
+						if (this.parseUnicodeClass(t, cc)) {
+							re.runes = cc.toArray();
+							this.push(re);
+							break bigswitch;
+						}
+					}
+					const cc = new CharClass();
+					if (this.parsePerlClassEscape(t, cc)) {
+						re.runes = cc.toArray();
+						this.push(re);
+						break bigswitch;
+					}
+					t.rewindTo(savedPos);
+					this.reuse(re);
+					this.literal(Parser.parseEscape(t));
+					break;
+				}
+				default: this.literal(t.pop());
+			}
+			lastRepeatPos = repeatPos;
+		}
+		this.concat();
+		if (this.swapVerticalBar()) this.pop();
+		this.alternate();
+		if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser.ERR_MISSING_PAREN, this.wholeRegexp);
+		this.stack[0].namedGroups = this.namedGroups;
+		return this.stack[0];
+	}
+	parsePerlFlags(t) {
+		const startPos = t.pos();
+		const s = t.rest();
+		if (s.startsWith("(?P<") || s.startsWith("(?<")) {
+			const begin = s.charAt(2) === "P" ? 4 : 3;
+			const end = s.indexOf(">");
+			if (end < 0) throw new RE2JSSyntaxException(Parser.ERR_INVALID_NAMED_CAPTURE, s);
+			const name = s.substring(begin, end);
+			t.skipString(name);
+			t.skip(begin + 1);
+			if (!Parser.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+			const re = this.op(Regexp.Op.LEFT_PAREN);
+			re.cap = ++this.numCap;
+			if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser.ERR_DUPLICATE_NAMED_CAPTURE, name);
+			this.namedGroups[name] = this.numCap;
+			re.name = name;
+			return;
+		}
+		t.skip(2);
+		let flags = this.flags;
+		let sign = 1;
+		let sawFlag = false;
+		loop: while (t.more()) {
+			const c = t.pop();
+			switch (c) {
+				case Codepoint.CODES["i"]:
+					flags |= RE2Flags.FOLD_CASE;
+					sawFlag = true;
+					break;
+				case Codepoint.CODES["m"]:
+					flags &= -17;
+					sawFlag = true;
+					break;
+				case Codepoint.CODES["s"]:
+					flags |= RE2Flags.DOT_NL;
+					sawFlag = true;
+					break;
+				case Codepoint.CODES["U"]:
+					flags |= RE2Flags.NON_GREEDY;
+					sawFlag = true;
+					break;
+				case Codepoint.CODES["-"]:
+					if (sign < 0) break loop;
+					sign = -1;
+					flags = ~flags;
+					sawFlag = false;
+					break;
+				case Codepoint.CODES[":"]:
+				case Codepoint.CODES[")"]:
+					if (sign < 0) {
+						if (!sawFlag) break loop;
+						flags = ~flags;
+					}
+					if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
+					this.flags = flags;
+					return;
+				default: break loop;
+			}
+		}
+		throw new RE2JSSyntaxException(Parser.ERR_INVALID_PERL_OP, t.from(startPos));
+	}
+	parsePosLookBehind() {
+		const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+		re.flags = this.flags;
+		re.lb = ++this.nlb;
+		return this.push(re);
+	}
+	parseNegLookBehind() {
+		const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+		re.flags = this.flags;
+		re.lb = -++this.nlb;
+		return this.push(re);
+	}
+	parseVerticalBar() {
+		this.concat();
+		if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
+	}
+	swapVerticalBar() {
+		const n = this.stack.length;
+		if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser.isCharClass(this.stack[n - 1]) && Parser.isCharClass(this.stack[n - 3])) {
+			let re1 = this.stack[n - 1];
+			let re3 = this.stack[n - 3];
+			if (re1.op > re3.op) {
+				const tmp = re3;
+				re3 = re1;
+				re1 = tmp;
+				this.stack[n - 3] = re3;
+			}
+			Parser.mergeCharClass(re3, re1);
+			this.reuse(re1);
+			this.pop();
+			return true;
+		}
+		if (n >= 2) {
+			const re1 = this.stack[n - 1];
+			const re2 = this.stack[n - 2];
+			if (re2.op === Regexp.Op.VERTICAL_BAR) {
+				if (n >= 3) this.cleanAlt(this.stack[n - 3]);
+				this.stack[n - 2] = re1;
+				this.stack[n - 1] = re2;
+				return true;
+			}
+		}
+		return false;
+	}
+	parseRightParen() {
+		this.concat();
+		if (this.swapVerticalBar()) this.pop();
+		this.alternate();
+		if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+		const re1 = this.pop();
+		const re2 = this.pop();
+		if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+		this.flags = re2.flags;
+		if (re2.lb !== 0) {
+			if (Parser.hasCapture(re1)) throw new RE2JSSyntaxException(Parser.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+			if (re2.lb > 0) re2.op = Regexp.Op.PLB;
+			else re2.op = Regexp.Op.NLB;
+			re2.subs = [re1];
+			this.push(re2);
+			return;
+		}
+		if (re2.cap === 0) this.push(re1);
+		else {
+			re2.op = Regexp.Op.CAPTURE;
+			re2.subs = [re1];
+			this.push(re2);
+		}
+	}
+	parsePerlClassEscape(t, cc) {
+		const beforePos = t.pos();
+		if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
+		t.pop();
+		const p = t.from(beforePos);
+		const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
+		if (g === null) return false;
+		cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+		return true;
+	}
+	parseNamedClass(t, cc) {
+		const cls = t.rest();
+		const i = cls.indexOf(":]");
+		if (i < 0) return false;
+		const name = cls.substring(0, i + 2);
+		t.skipString(name);
+		const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
+		if (g === null) throw new RE2JSSyntaxException(Parser.ERR_INVALID_CHAR_RANGE, name);
+		cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+		return true;
+	}
+	parseUnicodeClass(t, cc) {
+		const startPos = t.pos();
+		if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
+		t.skip(1);
+		let sign = 1;
+		let c = t.pop();
+		if (c === Codepoint.CODES["P"]) sign = -1;
+		if (!t.more()) {
+			t.rewindTo(startPos);
+			throw new RE2JSSyntaxException(Parser.ERR_INVALID_CHAR_RANGE, t.rest());
+		}
+		c = t.pop();
+		let name;
+		if (c !== Codepoint.CODES["{"]) name = Utils.runeToString(c);
+		else {
+			const rest = t.rest();
+			const end = rest.indexOf("}");
+			if (end < 0) {
+				t.rewindTo(startPos);
+				throw new RE2JSSyntaxException(Parser.ERR_INVALID_CHAR_RANGE, t.rest());
+			}
+			name = rest.substring(0, end);
+			t.skipString(name);
+			t.skip(1);
+		}
+		if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+			sign = 0 - sign;
+			name = name.substring(1);
+		}
+		const pair = Parser.unicodeTable(name);
+		if (pair === null) throw new RE2JSSyntaxException(Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+		if (pair.sign < 0) sign = 0 - sign;
+		const tab = pair.tab;
+		const fold = pair.fold;
+		if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
+		else {
+			const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+			cc.appendClassWithSign(Array.from(tmp), sign);
+		}
+		return true;
+	}
+	parseClass(t) {
+		const startPos = t.pos();
+		t.skip(1);
+		const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+		re.flags = this.flags;
+		const cc = new CharClass();
+		let sign = 1;
+		if (t.more() && t.lookingAt("^")) {
+			sign = -1;
+			t.skip(1);
+			if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+		}
+		let first = true;
+		while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
+			if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+				const s = t.rest();
+				if (s === "-" || !s.startsWith("-]")) {
+					t.rewindTo(startPos);
+					throw new RE2JSSyntaxException(Parser.ERR_INVALID_CHAR_RANGE, t.rest());
+				}
+			}
+			first = false;
+			const beforePos = t.pos();
+			if (t.lookingAt("[:")) {
+				if (this.parseNamedClass(t, cc)) continue;
+				t.rewindTo(beforePos);
+			}
+			if (this.parseUnicodeClass(t, cc)) continue;
+			if (this.parsePerlClassEscape(t, cc)) continue;
+			t.rewindTo(beforePos);
+			const lo = Parser.parseClassChar(t, startPos);
+			let hi = lo;
+			if (t.more() && t.lookingAt("-")) {
+				t.skip(1);
+				if (t.more() && t.lookingAt("]")) t.skip(-1);
+				else {
+					hi = Parser.parseClassChar(t, startPos);
+					if (hi < lo) throw new RE2JSSyntaxException(Parser.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+				}
+			}
+			if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+			else cc.appendFoldedRange(lo, hi);
+		}
+		t.skip(1);
+		cc.cleanClass();
+		if (sign < 0) cc.negateClass();
+		re.runes = cc.toArray();
+		this.push(re);
+	}
+};
+// src/RE2.js
+/**
+* An RE2 class instance is a compiled representation of an RE2 regular expression, independent of
+* the public Java-like Pattern/Matcher API.
+*
+* This class also contains various implementation helpers for RE2 regular expressions.
+*
+* Use the {@link #quoteMeta(String)} utility function to quote all regular expression
+* metacharacters in an arbitrary string.
+*
+*/
+var RE2 = class RE2 {
+	static initTest(expr) {
+		const re2 = RE2.compile(expr);
+		const res = new RE2(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+		res.cond = re2.cond;
+		res.prefix = re2.prefix;
+		res.prefixUTF8 = re2.prefixUTF8;
+		res.prefixComplete = re2.prefixComplete;
+		res.prefixRune = re2.prefixRune;
+		res.prefilter = re2.prefilter;
+		res.namedGroups = re2.namedGroups;
+		return res;
+	}
+	/**
+	* Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+	* used to match against text.
+	*
+	* When matching against text, the regexp returns a match that begins as early as possible in the
+	* input (leftmost), and among those it chooses the one that a backtracking search would have
+	* found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+	* and other implementations use, although this package implements it without the expense of
+	* backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+	*/
+	static compile(expr) {
+		return RE2.compileImpl(expr, RE2Flags.PERL, false);
+	}
+	/**
+	* {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+	* (egrep) syntax and changes the match semantics to leftmost-longest.
+	*
+	* That is, when matching against text, the regexp returns a match that begins as early as
+	* possible in the input (leftmost), and among those it chooses a match that is as long as
+	* possible. This so-called leftmost-longest matching is the same semantics that early regular
+	* expression implementations used and that POSIX specifies.
+	*
+	* However, there can be multiple leftmost-longest matches, with different submatch choices, and
+	* here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+	* package chooses the one that a backtracking search would have found first, while POSIX
+	* specifies that the match be chosen to maximize the length of the first subexpression, then the
+	* second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+	* even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+	*/
+	static compilePOSIX(expr) {
+		return RE2.compileImpl(expr, RE2Flags.POSIX, true);
+	}
+	static compileImpl(expr, mode, longest) {
+		let re = Parser.parse(expr, mode);
+		const maxCap = re.maxCap();
+		const namedGroups = re.namedGroups;
+		re = Simplify.simplify(re);
+		const prefilter = PrefilterTree.build(re);
+		const prog = Compiler.compileRegexp(re);
+		const re2 = new RE2(expr, prog, maxCap, longest);
+		re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+		const [prefixCompl, prefixStr] = prog.prefix();
+		re2.prefixComplete = prefixCompl;
+		re2.prefix = prefixStr;
+		re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+		if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+		re2.namedGroups = namedGroups;
+		return re2;
+	}
+	/**
+	* Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+	*
+	* More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+	*/
+	static match(pattern, s) {
+		return RE2.compile(pattern).match(s);
+	}
+	constructor(expr, prog, numSubexp = 0, longest = 0) {
+		this.expr = expr;
+		this.prog = prog;
+		this.numSubexp = numSubexp;
+		this.longest = longest;
+		this.cond = prog.startCond();
+		this.prefix = null;
+		this.prefixUTF8 = null;
+		this.prefixComplete = false;
+		this.prefixRune = 0;
+		/** @type {Record<string, number>} */
+		this.namedGroups = Object.create(null);
+		this.machinePool = [];
+		this.lazyDFA = null;
+		this.onepass = OnePass.compile(this.prog);
+		this.prefilter = null;
+	}
+	get dfa() {
+		if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
+		return this.lazyDFA;
+	}
+	matchPrefixComplete(input, pos, anchor, ncap) {
+		if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+		let matchStart = -1;
+		let matchEnd = -1;
+		const pLen = input.prefixLength(this);
+		if (anchor === RE2Flags.UNANCHORED) {
+			const idx = input.index(this, pos);
+			if (idx < 0) return null;
+			matchStart = pos + idx;
+			matchEnd = matchStart + pLen;
+		} else if (anchor === RE2Flags.ANCHOR_BOTH) {
+			if (input.endPos() !== pLen) return null;
+			if (input.index(this, 0) !== 0) return null;
+			matchStart = 0;
+			matchEnd = pLen;
+		} else if (anchor === RE2Flags.ANCHOR_START) {
+			if (input.index(this, 0) !== 0) return null;
+			matchStart = 0;
+			matchEnd = pLen;
+		}
+		if (matchStart < 0) return null;
+		if (ncap > 0) {
+			const matchcap = new Int32Array(ncap).fill(-1);
+			matchcap[0] = matchStart;
+			matchcap[1] = matchEnd;
+			return Array.from(matchcap);
+		}
+		return [];
+	}
+	createLookbehindState() {
+		return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+	}
+	executeEngine(input, pos, anchor, ncap, lbState = null) {
+		if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
+		if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
+			if (!this.prefilter.eval(input, pos)) return null;
+		}
+		if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
+		if (ncap > 0) {
+			if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+			return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+		}
+		if (this.prog.numLb === 0) {
+			const dfaResult = this.dfa.match(input, pos, anchor);
+			if (dfaResult !== null) return dfaResult ? [] : null;
+			if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+		}
+		return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+	}
+	/**
+	* Returns the number of parenthesized subexpressions in this regular expression.
+	*/
+	numberOfCapturingGroups() {
+		return this.numSubexp;
+	}
+	/**
+	* Returns the number of instructions in this compiled regular expression program.
+	*/
+	numberOfInstructions() {
+		return this.prog.numInst();
+	}
+	get() {
+		return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+	}
+	reset() {
+		this.machinePool.length = 0;
+	}
+	put(m) {
+		this.machinePool.push(m);
+	}
+	toString() {
+		return this.expr;
+	}
+	doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
+		let m = this.get();
+		if (!m) m = Machine.fromRE2(this);
+		m.init(ncap);
+		const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
+		this.put(m);
+		return cap;
+	}
+	match(s) {
+		return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
+	}
+	/**
+	* Matches the regular expression against input starting at position start and ending at position
+	* end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+	* pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+	* array. It is most efficient not to ask for submatch boundaries.
+	*
+	* @param input the input byte array
+	* @param start the beginning position in the input
+	* @param end the end position in the input
+	* @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+	* @param group the array to fill with submatch positions
+	* @param ngroup the number of array pairs to fill in
+	* @param lbState optional state carried between successive matches over the same input (see
+	*   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+	* @returns true if a match was found
+	*/
+	matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
+		if (!(input instanceof MatcherInputBase)) {
+			if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+			else input = MatcherInput.utf16(input);
+		}
+		return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
+	}
+	matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
+		if (start > end) return [false, null];
+		const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
+		const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
+		if (groupMatch === null) return [false, null];
+		return [true, groupMatch];
+	}
+	/**
+	* Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+	*/
+	matchUTF8(b) {
+		return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
+	}
+	/**
+	* Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+	* {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+	* replacement string.
+	*/
+	replaceAll(src, repl) {
+		return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+	}
+	/**
+	* Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+	* by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+	* replacement string.
+	*/
+	replaceFirst(src, repl) {
+		return this.replaceAllFunc(src, () => repl, 1);
+	}
+	/**
+	* Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+	* been replaced by the return value of of function {@code repl} (whose first argument is the
+	* matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+	* replacement string.
+	*/
+	replaceAllFunc(src, replFunc, maxReplaces) {
+		let lastMatchEnd = 0;
+		let searchPos = 0;
+		let out = "";
+		const input = MachineInput.fromUTF16(src);
+		const lbState = this.createLookbehindState();
+		let numReplaces = 0;
+		while (searchPos <= src.length) {
+			const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+			if (a === null || a.length === 0) break;
+			out += src.substring(lastMatchEnd, a[0]);
+			if (a[1] > lastMatchEnd || a[0] === 0) {
+				out += replFunc(src.substring(a[0], a[1]));
+				numReplaces++;
+			}
+			lastMatchEnd = a[1];
+			const width = input.step(searchPos) & 7;
+			if (searchPos + width > a[1]) searchPos += width;
+			else if (searchPos + 1 > a[1]) searchPos++;
+			else searchPos = a[1];
+			if (numReplaces >= maxReplaces) break;
+		}
+		out += src.substring(lastMatchEnd);
+		return out;
+	}
+	pad(a) {
+		if (a === null) return null;
+		let n = (1 + this.numSubexp) * 2;
+		if (a.length < n) {
+			let a2 = new Array(n).fill(-1);
+			for (let i = 0; i < a.length; i++) a2[i] = a[i];
+			a = a2;
+		}
+		return a;
+	}
+	allMatches(input, n, deliverFun = (v) => v) {
+		let result = [];
+		const end = input.endPos();
+		if (n < 0) n = end + 1;
+		let pos = 0;
+		let i = 0;
+		let prevMatchEnd = -1;
+		const lbState = this.createLookbehindState();
+		while (i < n && pos <= end) {
+			const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+			if (matches === null || matches.length === 0) break;
+			let accept = true;
+			if (matches[1] === pos) {
+				if (matches[0] === prevMatchEnd) accept = false;
+				const r = input.step(pos);
+				if (r < 0) pos = end + 1;
+				else pos += r & 7;
+			} else pos = matches[1];
+			prevMatchEnd = matches[1];
+			if (accept) {
+				result.push(deliverFun(this.pad(matches)));
+				i++;
+			}
+		}
+		return result;
+	}
+	/**
+	* Returns an array holding the text of the leftmost match in {@code b} of this regular
+	* expression.
+	*
+	* A return value of null indicates no match.
+	*/
+	findUTF8(b) {
+		const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+		if (a === null) return null;
+		return b.slice(a[0], a[1]);
+	}
+	/**
+	* Returns a two-element array of integers defining the location of the leftmost match in
+	* {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+	*
+	* A return value of null indicates no match.
+	*/
+	findUTF8Index(b) {
+		const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+		if (a === null) return null;
+		return a.slice(0, 2);
+	}
+	/**
+	* Returns a string holding the text of the leftmost match in {@code s} of this regular
+	* expression.
+	*
+	* If there is no match, the return value is an empty string, but it will also be empty if the
+	* regular expression successfully matches an empty string. Use {@link #findIndex} or
+	* {@link #findSubmatch} if it is necessary to distinguish these cases.
+	*/
+	find(s) {
+		const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+		if (a === null) return "";
+		return s.substring(a[0], a[1]);
+	}
+	/**
+	* Returns a two-element array of integers defining the location of the leftmost match in
+	* {@code s} of this regular expression. The match itself is at
+	* {@code s.substring(loc[0], loc[1])}.
+	*
+	* A return value of null indicates no match.
+	*/
+	findIndex(s) {
+		return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+	}
+	/**
+	* Returns an array of arrays the text of the leftmost match of the regular expression in
+	* {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+	* href='#submatch'>Submatch</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findUTF8Submatch(b) {
+		const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+		if (a === null) return null;
+		const ret = new Array(1 + this.numSubexp).fill(null);
+		for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b.slice(a[2 * i], a[2 * i + 1]);
+		return ret;
+	}
+	/**
+	* Returns an array holding the index pairs identifying the leftmost match of this regular
+	* expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+	* <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findUTF8SubmatchIndex(b) {
+		return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+	}
+	/**
+	* Returns an array of strings holding the text of the leftmost match of the regular expression in
+	* {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+	* href='#submatch'>Submatch</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findSubmatch(s) {
+		const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+		if (a === null) return null;
+		const ret = new Array(1 + this.numSubexp).fill(null);
+		for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
+		return ret;
+	}
+	/**
+	* Returns an array holding the index pairs identifying the leftmost match of this regular
+	* expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+	* href='#submatch'>Submatch</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findSubmatchIndex(s) {
+		return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+	}
+	/**
+	* {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+	* list of up to {@code n} successive matches of the expression, as defined by the <a
+	* href='#all'>All</a> description above.
+	*
+	* A return value of null indicates no match.
+	*
+	* TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+	* by |b|.
+	*/
+	findAllUTF8(b, n) {
+		const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
+		if (result.length === 0) return null;
+		return result;
+	}
+	/**
+	* {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+	* returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+	* href='#all'>All</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findAllUTF8Index(b, n) {
+		const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
+		if (result.length === 0) return null;
+		return result;
+	}
+	/**
+	* {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+	* to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+	* description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findAll(s, n) {
+		const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
+		if (result.length === 0) return null;
+		return result;
+	}
+	/**
+	* {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+	* list of up to {@code n} successive matches of the expression, as defined by the <a
+	* href='#all'>All</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findAllIndex(s, n) {
+		const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
+		if (result.length === 0) return null;
+		return result;
+	}
+	/**
+	* {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+	* it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+	* href='#all'>All</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findAllUTF8Submatch(b, n) {
+		const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
+			let slice = new Array(match.length / 2 | 0).fill(null);
+			for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = b.slice(match[2 * j], match[2 * j + 1]);
+			return slice;
+		});
+		if (result.length === 0) return null;
+		return result;
+	}
+	/**
+	* {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+	* {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+	* expression, as defined by the <a href='#all'>All</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findAllUTF8SubmatchIndex(b, n) {
+		const result = this.allMatches(MachineInput.fromUTF8(b), n);
+		if (result.length === 0) return null;
+		return result;
+	}
+	/**
+	* {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+	* returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+	* href='#all'>All</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findAllSubmatch(s, n) {
+		const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
+			let slice = new Array(match.length / 2 | 0).fill(null);
+			for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = s.substring(match[2 * j], match[2 * j + 1]);
+			return slice;
+		});
+		if (result.length === 0) return null;
+		return result;
+	}
+	/**
+	* {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+	* {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+	* expression, as defined by the <a href='#all'>All</a> description above.
+	*
+	* A return value of null indicates no match.
+	*/
+	findAllSubmatchIndex(s, n) {
+		const result = this.allMatches(MachineInput.fromUTF16(s), n);
+		if (result.length === 0) return null;
+		return result;
+	}
+};
+// src/TranslateRegExpString.js
+/**
+* Transform JS regex string to RE2 regex string
+*/
+var TranslateRegExpString = class TranslateRegExpString {
+	static isHexadecimal(ch) {
+		return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+	}
+	static translate(data) {
+		let prefixFlags = "";
+		if (Object.prototype.toString.call(data) === "[object RegExp]") {
+			if (data.ignoreCase) prefixFlags += "i";
+			if (data.multiline) prefixFlags += "m";
+			if (data.dotAll) prefixFlags += "s";
+			data = data.source;
+		}
+		if (typeof data !== "string") return data;
+		let result = "";
+		let changed = false;
+		let size = data.length;
+		if (size === 0) {
+			result = "(?:)";
+			changed = true;
+		}
+		let inCharClass = false;
+		let i = 0;
+		while (i < size) {
+			let ch = data[i];
+			if (ch === "\\") {
+				if (i + 1 < size) {
+					ch = data[i + 1];
+					switch (ch) {
+						case "\\":
+							result += "\\\\";
+							i += 2;
+							continue;
+						case "c":
+							if (i + 2 < size) {
+								let code = data[i + 2].charCodeAt(0);
+								if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+									let val = code % 32;
+									result += "\\x";
+									result += (val >> 4).toString(16).toUpperCase();
+									result += (val & 15).toString(16).toUpperCase();
+									i += 3;
+									changed = true;
+									continue;
+								}
+							}
+							result += "c";
+							i += 2;
+							changed = true;
+							continue;
+						case "u":
+							if (i + 2 < size) {
+								if (data[i + 2] === "{") {
+									let j = i + 3;
+									let hasHex = false;
+									let closed = false;
+									while (j < size) {
+										const hexChar = data[j];
+										if (hexChar === "}") {
+											closed = true;
+											break;
+										}
+										if (!TranslateRegExpString.isHexadecimal(hexChar)) break;
+										hasHex = true;
+										j++;
+									}
+									if (closed && hasHex) {
+										result += "\\x";
+										i += 2;
+										changed = true;
+										continue;
+									}
+								} else if (i + 5 < size) {
+									let isHex4 = true;
+									for (let j = 0; j < 4; j++) if (!TranslateRegExpString.isHexadecimal(data[i + 2 + j])) {
+										isHex4 = false;
+										break;
+									}
+									if (isHex4) {
+										result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+										i += 6;
+										changed = true;
+										continue;
+									}
+								}
+							}
+							result += "u";
+							i += 2;
+							changed = true;
+							continue;
+						case "x": {
+							let isValidHex = false;
+							if (i + 2 < size && data[i + 2] === "{") {
+								let j = i + 3;
+								let hasHex = false;
+								let closed = false;
+								while (j < size) {
+									const hexChar = data[j];
+									if (hexChar === "}") {
+										closed = true;
+										break;
+									}
+									if (!TranslateRegExpString.isHexadecimal(hexChar)) break;
+									hasHex = true;
+									j++;
+								}
+								if (closed && hasHex) isValidHex = true;
+							} else if (i + 3 < size && TranslateRegExpString.isHexadecimal(data[i + 2]) && TranslateRegExpString.isHexadecimal(data[i + 3])) isValidHex = true;
+							if (isValidHex) {
+								result += "\\x";
+								i += 2;
+							} else {
+								result += "x";
+								i += 2;
+								changed = true;
+							}
+							continue;
+						}
+						case "n":
+						case "r":
+						case "t":
+						case "a":
+						case "f":
+						case "v":
+						case "d":
+						case "D":
+						case "s":
+						case "S":
+						case "w":
+						case "W":
+						case "b":
+						case "B":
+						case "p":
+						case "P":
+						case "A":
+						case "z":
+						case "Q":
+						case "E":
+						case "0":
+						case "1":
+						case "2":
+						case "3":
+						case "4":
+						case "5":
+						case "6":
+						case "7":
+							result += "\\" + ch;
+							i += 2;
+							continue;
+						default: {
+							let cp = data.codePointAt(i + 1);
+							if (cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122) {
+								let symSize = Utils.charCount(cp);
+								result += data.substring(i + 1, i + 1 + symSize);
+								i += symSize + 1;
+								changed = true;
+							} else {
+								result += "\\";
+								let symSize = Utils.charCount(cp);
+								result += data.substring(i + 1, i + 1 + symSize);
+								i += symSize + 1;
+							}
+							continue;
+						}
+					}
+				}
+			} else if (ch === "/") {
+				result += "\\/";
+				i += 1;
+				changed = true;
+				continue;
+			} else if (ch === "[") {
+				if (!inCharClass && data[i + 1] === "]") {
+					result += "[^\\x00-\\x{10FFFF}]";
+					i += 2;
+					changed = true;
+					continue;
+				}
+				if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
+					result += "[\\x00-\\x{10FFFF}]";
+					i += 3;
+					changed = true;
+					continue;
+				}
+				inCharClass = true;
+			} else if (ch === "]") inCharClass = false;
+			else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+				if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
+					result += "(?P<";
+					i += 3;
+					changed = true;
+					continue;
+				}
+			}
+			let cp = data.codePointAt(i);
+			let symSize = Utils.charCount(cp);
+			result += data.substring(i, i + symSize);
+			i += symSize;
+		}
+		const finalResult = changed ? result : data;
+		if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+		return finalResult;
+	}
+};
+// src/index.js
+const execResult = (m, input) => {
+	const result = m.matchArray();
+	result.index = m.start(0);
+	result.input = input;
+	result.groups = m.namedGroupsObject();
+	return result;
+};
+/**
+* A compiled representation of an RE2 regular expression
+*
+* The matching functions take {@code String} arguments instead of the more general Java
+* {@code CharSequence} since the latter doesn't provide UTF-16 decoding.
+*
+*
+* @author rsc@google.com (Russ Cox)
+* @class
+*/
+var RE2JS = class RE2JS {
+	/**
+	* Flag: case insensitive matching.
+	*/
+	static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+	/**
+	* Flag: dot ({@code .}) matches all characters, including newline.
+	*/
+	static DOTALL = PublicFlags.DOTALL;
+	/**
+	* Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+	* beginning and end of input.
+	*/
+	static MULTILINE = PublicFlags.MULTILINE;
+	/**
+	* Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+	*/
+	static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+	/**
+	* Flag: matches longest possible string.
+	*/
+	static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+	/**
+	* Flag: enable linear-time captureless lookbehinds.
+	*/
+	static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+	/**
+	* Returns a literal pattern string for the specified string.
+	*
+	* This method produces a string that can be used to create a <code>RE2JS</code> that would
+	* match the string <code>s</code> as if it were a literal pattern.
+	*
+	* Metacharacters or escape sequences in the input sequence will be given no special meaning.
+	*
+	* @param {string} str The string to be literalized
+	* @returns {string} A literal string replacement
+	*/
+	static quote(str) {
+		return Utils.quoteMeta(str);
+	}
+	/**
+	* Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+	* replacement methods as a literal replacement of {@code str}.
+	*
+	* This is a convenience delegation to {@link Matcher.quoteReplacement}.
+	*
+	* @param {string} str the string to be quoted
+	* @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+	* @returns {string} the quoted string
+	*/
+	static quoteReplacement(str, javaMode = false) {
+		return Matcher.quoteReplacement(str, javaMode);
+	}
+	/**
+	* Translates a given regular expression string to ensure compatibility with RE2JS.
+	*
+	* This function preprocesses the input regex string by applying necessary transformations,
+	* such as escaping special characters (e.g., `/`), converting named capture groups to
+	* RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+	* resulting regex is safe and properly formatted before compilation.
+	*
+	* @param {string|RegExp} expr - The regular expression string to be translated.
+	* @returns {string} - The transformed regular expression string, ready for compilation.
+	*/
+	static translateRegExp(expr) {
+		return TranslateRegExpString.translate(expr);
+	}
+	/**
+	* Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+	* @param {string} regex
+	* @param {number} [flags=0]
+	* @returns {RE2JS}
+	*/
+	static compile(regex, flags = 0) {
+		Utils.checkPattern(regex);
+		Utils.checkFlags(flags);
+		let fregex = regex;
+		if ((flags & RE2JS.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+		if ((flags & RE2JS.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+		if ((flags & RE2JS.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+		let re2Flags = RE2Flags.PERL;
+		if ((flags & RE2JS.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= -129;
+		if ((flags & RE2JS.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+		const p = new RE2JS(regex, flags);
+		p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS.LONGEST_MATCH) !== 0);
+		return p;
+	}
+	/**
+	* Matches a string against a regular expression.
+	*
+	* @param {string} regex the regular expression
+	* @param {string|number[]|Uint8Array} input the input
+	* @returns {boolean} true if the regular expression matches the entire input
+	* @throws RE2JSSyntaxException if the regular expression is malformed
+	*/
+	static matches(regex, input) {
+		return RE2JS.compile(regex).testExact(input);
+	}
+	/**
+	* This is visible for testing.
+	* @private
+	*/
+	static initTest(pattern, flags, re2) {
+		if (pattern == null) throw new Error("pattern is null");
+		if (re2 == null) throw new Error("re2 is null");
+		const p = new RE2JS(pattern, flags);
+		p.re2Input = re2;
+		return p;
+	}
+	/**
+	*
+	* @param {string} pattern
+	* @param {number} flags
+	*/
+	constructor(pattern, flags) {
+		this.patternInput = pattern;
+		this.flagsInput = flags;
+		/** @type {import('./RE2.js').RE2} */
+		this.re2Input = null;
+	}
+	/**
+	* Releases memory used by internal caches associated with this pattern. Does not change the
+	* observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+	*/
+	reset() {
+		this.re2Input.reset();
+	}
+	/**
+	* Returns the flags used in the constructor.
+	* @returns {number}
+	*/
+	flags() {
+		return this.flagsInput;
+	}
+	/**
+	* Returns the pattern used in the constructor.
+	* @returns {string}
+	*/
+	pattern() {
+		return this.patternInput;
+	}
+	re2() {
+		return this.re2Input;
+	}
+	/**
+	* Matches a string against a regular expression.
+	*
+	* @param {string|number[]|Uint8Array} input the input
+	* @returns {boolean} true if the regular expression matches the entire input
+	*/
+	matches(input) {
+		return this.testExact(input);
+	}
+	/**
+	* Creates a new {@code Matcher} matching the pattern against the input.
+	*
+	* @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+	* @returns {Matcher}
+	*/
+	matcher(input) {
+		if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+		return new Matcher(this, input);
+	}
+	/**
+	* Tests whether the regular expression matches any part of the input string.
+	* Performance Note: This method is highly optimized. Because it only returns
+	* a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+	* and guarantees execution on the high-speed DFA engine whenever possible.
+	*
+	* @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+	* @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+	*/
+	test(input) {
+		if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
+		return this.re2Input.match(input);
+	}
+	/**
+	* Tests whether the regular expression matches the ENTIRE input string.
+	* * **Performance Note:** This operates identically to `.matches()`, but is significantly
+	* faster because it does not request capture group data. By requesting 0 capture groups,
+	* it securely routes execution through the DFA fast-path.
+	*
+	* @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+	* @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+	*/
+	testExact(input) {
+		const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+		return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+	}
+	/**
+	* Executes a search for a match in a specified string.
+	* Returns a result array, or null if no match is found.
+	* The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+	* including `.index`, `.input`, and `.groups` properties.
+	*
+	* @param {string|number[]|Uint8Array} input the input string or byte array
+	* @returns {Array|null} the match array with index, input, and groups properties, or null
+	*/
+	exec(input) {
+		const m = this.matcher(input);
+		return m.find() ? execResult(m, input) : null;
+	}
+	/**
+	* Splits input around instances of the regular expression. It returns an array giving the strings
+	* that occur before, between, and after instances of the regular expression.
+	*
+	* If {@code limit <= 0}, there is no limit on the size of the returned array. If
+	* {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+	* {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+	* of the input, possibly including additional matches of the pattern.
+	*
+	* @param {string} input the input string to be split
+	* @param {number} [limit=0] the limit
+	* @returns {string[]} the split strings
+	*/
+	split(input, limit = 0) {
+		const m = this.matcher(input);
+		const result = [];
+		let emptiesSkipped = 0;
+		let last = 0;
+		while (m.find()) {
+			if (last === 0 && m.end() === 0) {
+				last = m.end();
+				continue;
+			}
+			if (limit > 0 && result.length === limit - 1) break;
+			if (last === m.start()) {
+				if (limit === 0) {
+					emptiesSkipped += 1;
+					last = m.end();
+					continue;
+				}
+			} else while (emptiesSkipped > 0) {
+				result.push("");
+				emptiesSkipped -= 1;
+			}
+			result.push(m.substring(last, m.start()));
+			last = m.end();
+		}
+		if (limit === 0 && last !== m.inputLength()) {
+			while (emptiesSkipped > 0) {
+				result.push("");
+				emptiesSkipped -= 1;
+			}
+			result.push(m.substring(last, m.inputLength()));
+		}
+		if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
+		return result;
+	}
+	/**
+	* Returns an iterator of all results matching a string against the regular expression,
+	* including capturing groups.
+	*
+	* @param {string|number[]|Uint8Array} input the input string or byte array
+	* @returns {IterableIterator<RegExpMatchArray>}
+	*/
+	*matchAll(input) {
+		const m = this.matcher(input);
+		while (m.find()) yield execResult(m, input);
+	}
+	/**
+	*
+	* @returns {string}
+	*/
+	toString() {
+		return this.patternInput;
+	}
+	/**
+	* Returns the program size of this pattern.
+	*
+	* <p>
+	* Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+	* "cost". Larger numbers are more expensive than smaller numbers.
+	* </p>
+	*
+	* @returns {number} the program size of this pattern
+	*/
+	programSize() {
+		return this.re2Input.numberOfInstructions();
+	}
+	/**
+	* Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+	* pattern and is excluded from this count.
+	*
+	* @returns {number} the number of capturing groups in this pattern
+	*/
+	groupCount() {
+		return this.re2Input.numberOfCapturingGroups();
+	}
+	/**
+	* Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+	* is the index of the group in the pattern.
+	* @returns {Record<string, number>}
+	*/
+	namedGroups() {
+		return this.re2Input.namedGroups;
+	}
+	/**
+	*
+	* @param {*} other
+	* @returns {boolean}
+	*/
+	equals(other) {
+		if (this === other) return true;
+		if (other === null || this.constructor !== other.constructor) return false;
+		return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+	}
+};
+
+/** What a good answer is, as text (a pattern, for the regex scorer without `pattern`). */
+const expectedText = (sample) => typeof sample.expected === 'string' ? sample.expected : JSON.stringify(sample.expected ?? '');
 /** Longest output a scorer looks at: a regex from a manifest must not run on megabytes. */
 const MAX_SCORED_CHARS = 20_000;
 /**
@@ -38592,24 +45825,27 @@ function makeScorer(config, tools = {}) {
             t = t.replace(/\s+/g, ' ').trim();
         return t;
     };
-    const expectedText = (sample) => typeof sample.expected === 'string' ? sample.expected : JSON.stringify(sample.expected ?? '');
     switch (options.type) {
         case 'exact_match':
             return async (output, sample) => Number(normalise(output.slice(0, MAX_SCORED_CHARS)) === normalise(expectedText(sample)));
         case 'contains':
             return async (output, sample) => Number(normalise(output.slice(0, MAX_SCORED_CHARS)).includes(normalise(expectedText(sample))));
         case 'regex': {
-            const pattern = 'pattern' in options && options.pattern ? new RegExp(options.pattern, 's') : undefined;
+            const source = 'pattern' in options && options.pattern ? options.pattern : undefined;
+            const pattern = source === undefined ? undefined : compilePattern(source, 'scorer.pattern');
             return async (output, sample) => {
                 const text = output.slice(0, MAX_SCORED_CHARS);
                 if (!pattern)
-                    return Number(new RegExp(expectedText(sample), 's').test(text));
+                    return Number(compilePattern(expectedText(sample), `expected of ${sample.id}`).test(text));
+                // The DFA answers "no match" fastest; groups are extracted only from a match.
+                if (!pattern.test(text))
+                    return 0;
                 const match = pattern.exec(text);
                 if (!match)
                     return 0;
                 return sample.expected === undefined
                     ? 1
-                    : Number(normalise(match[1] ?? match[0]) === normalise(expectedText(sample)));
+                    : Number(normalise(match[1] ?? match[0] ?? '') === normalise(expectedText(sample)));
             };
         }
         case 'json_valid':
@@ -38645,6 +45881,48 @@ function makeScorer(config, tools = {}) {
             };
         }
     }
+}
+/** A pattern RE2 cannot run (backreferences, lookaround): a user error, not a crash. */
+class PatternError extends Error {
+}
+/**
+ * Compiles a pattern from the manifest or a dataset on RE2 (re2js): matching
+ * takes time linear in the text, whatever the pattern, so a pull request
+ * cannot stall the runner with `^(a+)+$`. `.` matches newlines, as the `s`
+ * flag did before.
+ */
+function compilePattern(pattern, where) {
+    try {
+        return RE2JS.compile(pattern, RE2JS.DOTALL);
+    }
+    catch (error) {
+        const detail = error.message.replace(/^error parsing regexp: /, '');
+        // As written in the YAML, cut when long; reports escape it for their medium.
+        const shown = pattern.length > 200 ? `${pattern.slice(0, 200)}…` : pattern;
+        throw new PatternError(`${where} \`${shown}\` is not a pattern RE2 can run (${detail}); backreferences and lookaround are not supported`);
+    }
+}
+/**
+ * Problems a suite's scorer would meet on every sample, found before any
+ * request is sent: a regex scorer without `pattern` uses each sample's
+ * `expected` as its pattern, so each must compile.
+ */
+function scorerProblems(config, samples) {
+    const options = typeof config === 'string' ? { type: config } : config;
+    if (options.type !== 'regex' || ('pattern' in options && options.pattern))
+        return [];
+    const problems = [];
+    for (const sample of samples) {
+        try {
+            compilePattern(expectedText(sample), `expected of ${sample.id}`);
+        }
+        catch (error) {
+            if (!(error instanceof PatternError))
+                throw error;
+            problems.push(error.message);
+        }
+    }
+    return problems;
 }
 function judgePrompt(rubric, sample, output) {
     const question = sample.messages.map((m) => `${m.role}: ${m.content}`).join('\n');
@@ -50338,8 +57616,16 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                     run.notRun.set(suite.name, `not run: schema ${options.schema} cannot be read`);
                     continue;
                 }
-                const validate = new ajvExports.Ajv({ strict: false }).compile(JSON.parse(schemaText));
-                tools.validateSchema = (value) => validate(value);
+                try {
+                    const validate = new ajvExports.Ajv({ strict: false }).compile(JSON.parse(schemaText));
+                    tools.validateSchema = (value) => validate(value);
+                }
+                catch (error) {
+                    const reason = `not run: schema ${options.schema} is not a usable JSON Schema (${error.message})`;
+                    finding(index, 'error', `${suite.name}: ${reason.slice('not run: '.length)}`, 'scorer');
+                    run.notRun.set(suite.name, reason);
+                    continue;
+                }
             }
             if (env.MODELGATE_JUDGE_BASE_URL) {
                 const judge = openAiCompletion({
@@ -50355,7 +57641,17 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 scorer = makeScorer(suite.scorer, tools);
             }
             catch (error) {
+                if (error instanceof PatternError)
+                    finding(index, 'error', `${suite.name}: ${error.message}`, 'scorer');
                 run.notRun.set(suite.name, `not run: ${error.message}`);
+                continue;
+            }
+            // A pattern that cannot compile fails every sample: say so once, before any request.
+            const patterns = scorerProblems(suite.scorer, samples);
+            if (patterns.length) {
+                const more = patterns.length > 1 ? ` (and ${patterns.length - 1} more)` : '';
+                finding(index, 'error', `${suite.name}: ${patterns[0]}${more}`, 'dataset');
+                run.notRun.set(suite.name, `not run: ${patterns[0]}${more}`);
                 continue;
             }
             const complete = openAiCompletion({
@@ -50380,9 +57676,11 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
             }
             if (outcome.errors)
                 finding(index, 'error', `${suite.name}: ${outcome.errors} of ${samples.length} requests failed and scored 0 (first: ${outcome.samples.find((s) => s.error)?.error})`);
-            const file = join(config.resultsDir, `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`);
-            await mkdir(config.resultsDir, { recursive: true });
-            await writeFile(file, `${JSON.stringify({ format: 'modelgate-eval/v1', suite: suite.name, model: facts.name, version: facts.manifest.version, summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors }, samples: outcome.samples }, null, 2)}\n`);
+            const name = `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`;
+            const file = join(config.resultsDir, name);
+            const written = await writeResults(config, name, `${JSON.stringify({ format: 'modelgate-eval/v1', suite: suite.name, model: facts.name, version: facts.manifest.version, summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors }, samples: outcome.samples }, null, 2)}\n`);
+            if (!written.ok)
+                finding(index, 'error', `${suite.name}: the results file ${written.path} was not written: it ${written.reason}`);
             run.measured.push({
                 name: `${suite.name}/accuracy`,
                 value: outcome.accuracy,
@@ -50402,6 +57700,29 @@ async function readRepoText(source, manifestFile, ref) {
     const read = await source.read(resolved.path, MAX_DATASET_BYTES);
     return read.ok ? decodeUtf8(read.value) : undefined;
 }
+/**
+ * Writes a suite's results file under the containment rule: inside the
+ * repository (the default, `.modelgate/results`) no folder on the way and
+ * not the file itself may be a symlink, so a committed link cannot redirect
+ * the write; a results folder outside the repository (an explicit option) is
+ * the user's own and is its own root.
+ */
+async function writeResults(config, name, text) {
+    const inRepo = relative(config.root, config.resultsDir);
+    const outside = inRepo === '..' || inRepo.startsWith(`..${sep}`) || /^([a-zA-Z]:|\/)/.test(inRepo);
+    const path = outside ? name : [...inRepo.split(sep).filter(Boolean), name].join('/');
+    if (outside)
+        await mkdir(config.resultsDir, { recursive: true });
+    try {
+        await new ContainedRoot(outside ? config.resultsDir : config.root).write(path, text);
+        return { ok: true };
+    }
+    catch (error) {
+        if (error instanceof ContainmentError)
+            return { ok: false, path, reason: error.reason };
+        throw error;
+    }
+}
 
 const EVAL_OPTIONS = {
     base: { type: 'string' },
@@ -50413,6 +57734,7 @@ const EVAL_OPTIONS = {
     'results-dir': { type: 'string' },
     retries: { type: 'string' },
     stream: { type: 'boolean' },
+    ...ALLOW_EMPTY_OPTION,
 };
 const EVAL_HELP = `Evaluation options:
   --base REF                 compare with this git ref (also the baseline when nothing is in production)
@@ -50424,10 +57746,15 @@ const EVAL_HELP = `Evaluation options:
   --retries N                retries on 429, 5xx and timeouts, with backoff (default 4)
   --stream                   stream completions (server-sent events)
   --results-dir DIR          where per-sample results are written (default .modelgate/results)
+  --allow-empty              a registry with no manifest yet exits 0 (see below)
 The endpoint key comes from MODELGATE_EVAL_API_KEY (or OPENAI_API_KEY), never from a file.
-Without an endpoint, gates on suites report "not run" and fail: they never pass unseen.`;
+Without an endpoint, gates on suites report "not run" and fail: they never pass unseen.
+
+${ALLOW_EMPTY_HELP}`;
 async function runChecks(args, out) {
-    const root = resolve$2(stringOf(args, 'root') ?? '.');
+    const root = resolve$1(stringOf(args, 'root') ?? '.');
+    if (!(await stat(root).catch(() => undefined))?.isDirectory())
+        throw new CommandError(`--root ${stringOf(args, 'root') ?? root} is not a directory`);
     const settings = await readSettings(root);
     const baselineResults = await Promise.all(listOf(args, 'baseline-results').map(readResults));
     const runSuites = suiteRunnerFromEnvironment({
@@ -50437,12 +57764,14 @@ async function runChecks(args, out) {
         timeoutSeconds: positiveInt(args, 'timeout'),
         retries: stringOf(args, 'retries') === '0' ? 0 : positiveInt(args, 'retries'),
         stream: args.values.stream === true ? true : undefined,
-        resultsDir: resolve$2(root, stringOf(args, 'results-dir') ?? '.modelgate/results'),
+        resultsDir: resolve$1(root, stringOf(args, 'results-dir') ?? '.modelgate/results'),
         root,
     }, out.progress);
     return check$1(new GitRepository(root), {
         manifests: settings.manifests,
         base: stringOf(args, 'base'),
+        allowEmpty: args.values['allow-empty'] === true,
+        root: stringOf(args, 'root') ?? root,
         stages: settings.stages,
         baselineResults,
         runSuites,
@@ -50502,10 +57831,13 @@ const gate = {
     usage: 'modelgate gate [--root DIR] [--base REF] [--format text|json|markdown] [evaluation options]',
     help: `Reads recorded results (lm-evaluation-harness, plain JSON, modelgate runner
 files), runs eval.suites against an OpenAI-compatible endpoint when one is
-configured, and judges every gate with its evidence: thresholds, and drops
-against the baseline that are both larger than the tolerance and significant
-(McNemar, paired bootstrap, or the reported standard errors).
-Exit 1 when a gate fails, did not run, or (on_inconclusive: fail) is inconclusive.
+configured, and judges every gate with its evidence: thresholds, and drops against the
+baseline as non-inferiority tests: a drop passes only when its one-sided bound
+at eval.confidence (95% by default) is within the tolerance, fails when the bound shows it beyond,
+and is inconclusive in between (McNemar, paired bootstrap, or the reported
+standard errors).
+Exit 1 when a gate fails, did not run, or (on_inconclusive: fail) is inconclusive,
+and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
@@ -50513,7 +57845,10 @@ ${EVAL_HELP}`,
     async run(args, out) {
         const format = formatOf(args, ['text', 'json', 'markdown']);
         const full = await runChecks(args, out);
-        const findings = full.findings.filter((f) => f.rule.startsWith('EVAL-'));
+        // The findings of the gates' evidence (results and samples files, suites), and manifests that do not
+        // parse: their gates never ran, a failure of the gate, not something to leave out.
+        const evidence = new Set(full.gates.flatMap((g) => g.findings));
+        const findings = full.findings.filter((f) => evidence.has(f) || f.rule === 'MANIFEST-SCHEMA');
         const errors = findings.filter((f) => f.severity === 'error').length;
         const report = {
             ...full,
@@ -50530,16 +57865,37 @@ ${EVAL_HELP}`,
     },
 };
 
-/** Opens --root (default: the current directory) as a registry. */
-async function openRegistry(args, withTags = true) {
-    const root = resolve$2(stringOf(args, 'root') ?? '.');
-    const info = await stat$1(root).catch(() => undefined);
+/** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
+async function openRegistry(args, withTags = true, out) {
+    const root = resolve$1(stringOf(args, 'root') ?? '.');
+    const info = await stat(root).catch(() => undefined);
     if (!info?.isDirectory())
         throw new CommandError(`--root ${root} is not a directory`);
     const settings = await readSettings(root);
     const repo = new GitRepository(root);
     const registry = withTags ? readRegistry(await repo.readTags()) : new Map();
+    if (out)
+        warnIgnoredTags(registry, out);
     return { root, settings, repo, registry };
+}
+/** One warning line per tag the registry left out, so a hostile or mistyped tag is seen, not silently obeyed. */
+function warnIgnoredTags(registry, out) {
+    for (const model of registry.values())
+        for (const ignored of model.ignored)
+            out.stderr(`modelgate: warning: ignored the tag ${ignored.tag}: ${ignored.reason}\n`);
+}
+/**
+ * Creates a tag, turning git's refusal (a tag that exists already, a name git
+ * will not store) into a message instead of a stack trace.
+ */
+async function createTagOrExplain(context, tag, commit, message) {
+    try {
+        await context.repo.createTag(tag, commit, message);
+    }
+    catch (error) {
+        const detail = error instanceof GitError ? error.stderr.trim().split('\n')[0] : String(error);
+        throw new CommandError(`git could not create the tag ${tag}: ${detail}`, 'Fetch the tags (git fetch --tags) and run the command again.');
+    }
 }
 /** The registry of one model, or a CommandError that lists the known ones. */
 function modelOf(context, name) {
@@ -50569,7 +57925,7 @@ Tags are never deleted: the registry keeps its audit trail.`,
     positionals: { min: 1, max: 3 },
     async run(args, out) {
         const [name = '', rawVersion, stage] = args.positionals;
-        const context = await openRegistry(args);
+        const context = await openRegistry(args, true, out);
         const model = modelOf(context, name);
         const version = rawVersion?.replace(/^v/, '');
         const target = version === undefined ? undefined : model.versions.find((v) => v.version === version);
@@ -50608,7 +57964,7 @@ Tags are never deleted: the registry keeps its audit trail.`,
             out.stdout(`would create ${tag} on ${commit.slice(0, 12)}\n`);
             return 0;
         }
-        await context.repo.createTag(tag, commit, message);
+        await createTagOrExplain(context, tag, commit, message);
         out.stdout(`created ${tag} on ${commit.slice(0, 12)}\npush it with: git push origin ${tag}\n`);
         return 0;
     },
@@ -50624,16 +57980,19 @@ function showText(models, stages, detail) {
         return 'No models are registered (no tags in the name@vX.Y.Z format).\n';
     const lines = [];
     for (const model of models) {
-        const latest = latestVersion(model)?.version ?? '—';
-        const inStages = orderedStages(model, stages).map((s) => `${s.stage} ${s.version}`);
-        lines.push(`${model.name}  latest ${latest}${inStages.length ? `  ${inStages.join('  ')}` : ''}${model.deprecated ? '  (deprecated)' : ''}`);
+        const latest = inertText(latestVersion(model)?.version ?? '—');
+        const inStages = orderedStages(model, stages).map((s) => `${inertText(s.stage)} ${inertText(s.version)}`);
+        lines.push(`${inertText(model.name)}  latest ${latest}${inStages.length ? `  ${inStages.join('  ')}` : ''}${model.deprecated ? '  (deprecated)' : ''}`);
         if (!detail)
             continue;
         for (const v of [...model.versions].reverse()) {
-            const flags = [v.stages.length ? `in ${v.stages.join(', ')}` : '', v.deregistered ? 'deregistered' : '']
+            const flags = [
+                v.stages.length ? `in ${v.stages.map(inertText).join(', ')}` : '',
+                v.deregistered ? 'deregistered' : '',
+            ]
                 .filter(Boolean)
                 .join('; ');
-            lines.push(`  ${v.version.padEnd(12)} ${when(v.date)}  ${v.author ?? 'unknown'}  ${v.commit.slice(0, 12)}${flags ? `  ${flags}` : ''}`);
+            lines.push(`  ${inertText(v.version).padEnd(12)} ${when(v.date)}  ${inertText(v.author ?? 'unknown')}  ${v.commit.slice(0, 12)}${flags ? `  ${flags}` : ''}`);
         }
     }
     return `${lines.join('\n')}\n`;
@@ -50664,7 +58023,7 @@ function showJson(models, stages) {
 function historyText(events) {
     if (!events.length)
         return 'No registry events.\n';
-    return `${events.map((e) => `${when(e.date)}  ${e.name}  ${describe(e)}  by ${e.author ?? 'unknown'}  (${e.tag})`).join('\n')}\n`;
+    return `${events.map((e) => `${when(e.date)}  ${inertText(e.name)}  ${describe(e)}  by ${inertText(e.author ?? 'unknown')}  (${inertText(e.tag)})`).join('\n')}\n`;
 }
 /** `modelgate history --format json`. */
 function historyJson(events) {
@@ -50704,25 +58063,25 @@ function planText(plan, mode) {
 function describeStep(step) {
     switch (step.kind) {
         case 'version-tag':
-            return `tag ${step.tag} on ${step.commit.slice(0, 12)}`;
+            return `tag ${inertText(step.tag)} on ${step.commit.slice(0, 12)}`;
         case 'github-release':
-            return `GitHub Release "${step.title}"`;
+            return `GitHub Release "${inertText(step.title)}"`;
         case 'stage-tag':
-            return `tag ${step.tag} (${step.model} ${step.version} -> ${step.stage}) on ${step.commit.slice(0, 12)}`;
+            return `tag ${inertText(step.tag)} (${inertText(step.model)} ${inertText(step.version)} -> ${inertText(step.stage)}) on ${step.commit.slice(0, 12)}`;
         case 'deployment':
-            return `deployment of ${step.model} ${step.payload.version} to ${step.environment} at ${step.payload.weight}%`;
+            return `deployment of ${inertText(step.model)} ${inertText(step.payload.version)} to ${inertText(step.environment)} at ${step.payload.weight}%`;
     }
 }
 function describe(e) {
     switch (e.action) {
         case 'register':
-            return `registered ${e.version}`;
+            return `registered ${inertText(e.version)}`;
         case 'deregister':
-            return `deregistered ${e.version}`;
+            return `deregistered ${inertText(e.version)}`;
         case 'assign':
-            return `${e.version ?? '?'} -> ${e.stage}`;
+            return `${inertText(e.version ?? '?')} -> ${inertText(e.stage)}`;
         case 'unassign':
-            return `${e.version ?? '?'} withdrawn from ${e.stage}`;
+            return `${inertText(e.version ?? '?')} withdrawn from ${inertText(e.stage)}`;
         case 'deprecate':
             return 'deprecated';
     }
@@ -50745,12 +58104,12 @@ who registered, promoted, withdrew or deprecated what, and when.`,
     positionals: { min: 0, max: 1 },
     async run(args, out) {
         const format = formatOf(args, ['text', 'json']);
-        const context = await openRegistry(args);
+        const context = await openRegistry(args, true, out);
         const [name] = args.positionals;
         const models = modelsOf(context, name);
         // Each model's events are already in registry order; a stable sort by date interleaves the models.
         const events = models.flatMap((m) => m.events).sort((a, b) => a.date - b.date);
-        out.stdout(format === 'json' ? `${JSON.stringify(historyJson(events), null, 2)}\n` : historyText(events));
+        out.stdout(format === 'json' ? `${inertJson(historyJson(events))}\n` : historyText(events));
         return 0;
     },
 };
@@ -50768,7 +58127,7 @@ git push origin <tag>.`,
     positionals: { min: 3, max: 3 },
     async run(args, out) {
         const [name = '', version = '', stage = ''] = args.positionals;
-        const context = await openRegistry(args);
+        const context = await openRegistry(args, true, out);
         const model = modelOf(context, name);
         const check = checkPromotion(model, version.replace(/^v/, ''), stage, context.settings.stages);
         if (!check.ok && !(check.forceable && args.values.force))
@@ -50779,7 +58138,7 @@ git push origin <tag>.`,
             out.stdout(`would create ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version})\n`);
             return 0;
         }
-        await context.repo.createTag(tag, target.commit, `Assign ${name} ${target.version} to ${stage}`);
+        await createTagOrExplain(context, tag, target.commit, `Assign ${name} ${target.version} to ${stage}`);
         out.stdout(`created ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version} -> ${stage})\npush it with: git push origin ${tag}\n`);
         return 0;
     },
@@ -50791,8 +58150,8 @@ function releaseNotes(candidate, context) {
     const { name, manifest } = facts;
     const out = [];
     const pr = context.pullRequest;
-    out.push(`**${cell(name)} ${cell(manifest.version)}**${manifest.description ? `: ${cell(manifest.description)}` : ''}`, '', pr
-        ? `Merged in [#${pr.number} ${cell(pr.title)}](${pr.url})${context.actor ? ` by @${cell(context.actor)}` : ''}.`
+    out.push(`**${inertMarkdown(name)} ${inertMarkdown(manifest.version)}**${manifest.description ? `: ${inertMarkdown(manifest.description)}` : ''}`, '', pr
+        ? `Merged in [#${pr.number} ${inertMarkdown(pr.title)}](${pr.url})${context.actor ? ` by @${inertMarkdown(context.actor)}` : ''}.`
         : `Released from ${context.trigger.slice(0, 12)}.`, '');
     out.push('### What changed', '');
     if (!change || change.status === 'new')
@@ -50802,7 +58161,7 @@ function releaseNotes(candidate, context) {
         if (change.reasons.length) {
             out.push('| bump | file | reason |', '|---|---|---|');
             for (const r of change.reasons)
-                out.push(`| ${r.bump} | \`${cell(r.file)}\` | ${cell(r.reason)} |`);
+                out.push(`| ${r.bump} | ${inertCode(r.file)} | ${inertMarkdown(r.reason)} |`);
             out.push('');
         }
     }
@@ -50812,22 +58171,22 @@ function releaseNotes(candidate, context) {
         ? `❌ ${errors} error(s)`
         : `✅ tokenizer, config and weights checks pass${warnings.length ? `, ${warnings.length} warning(s):` : '.'}`, '');
     for (const w of warnings)
-        out.push(`- ${w.rule}: ${cell(w.message)}`);
+        out.push(`- ${w.rule}: ${inertMarkdown(w.message)}`);
     if (warnings.length)
         out.push('');
     if (candidate.metrics.length) {
         out.push('### Evaluation', '', '| metric | value | stderr |', '|---|---|---|');
         for (const m of candidate.metrics)
-            out.push(`| ${cell(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
+            out.push(`| ${inertMarkdown(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
         out.push('');
     }
     out.push('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
     for (const w of manifest.artifacts.weights)
-        out.push(`| \`${cell(w.uri)}\` | \`${w.sha256}\` | ${w.size ?? '—'} |`);
-    out.push(`| \`${cell(facts.manifestFile)}\` | \`${candidate.manifestDigest}\` | |`);
+        out.push(`| ${inertCode(w.uri)} | \`${w.sha256}\` | ${w.size ?? '—'} |`);
+    out.push(`| ${inertCode(facts.manifestFile)} | \`${candidate.manifestDigest}\` | |`);
     for (const [path, digest] of candidate.digests) {
         if (path !== facts.manifestFile)
-            out.push(`| \`${cell(path)}\` | \`${digest}\` | |`);
+            out.push(`| ${inertCode(path)} | \`${digest}\` | |`);
     }
     out.push('');
     return out.join('\n');
@@ -50989,6 +58348,7 @@ async function findReleaseCandidates(repo, search) {
     const released = releasedVersions([...registry.values()].flatMap((m) => m.versions.map((v) => v.tag)));
     const candidates = [];
     const problems = [];
+    const refused = [];
     for (const file of selected) {
         search.progress?.(`reading ${file} at ${after.slice(0, 12)}`);
         const loaded = await loadModel(source, file);
@@ -50999,7 +58359,7 @@ async function findReleaseCandidates(repo, search) {
             continue;
         const baseLoaded = before && beforeManifests.has(file) ? await loadModel(repo.at(before), file) : undefined;
         const digests = await contentDigests(source, facts);
-        const version = await checkVersion({
+        const check = await checkVersion({
             head: facts,
             headDigests: digests,
             base: baseLoaded?.facts && {
@@ -51012,26 +58372,40 @@ async function findReleaseCandidates(repo, search) {
                 return tagged.facts ? contentDigests(repo.at(releaseTag(facts.name, v)), tagged.facts) : undefined;
             },
         });
-        problems.push(...version.findings.filter((f) => f.severity === 'error'));
-        if (version.change.status === 'unchanged' || version.findings.length)
+        problems.push(...check.findings.filter((f) => f.severity === 'error'));
+        if (check.change.status === 'unchanged' || check.findings.length)
             continue;
-        // Registered on another commit: this merge restores it. Registered on this very commit: a re-run of this release.
-        const registered = registry
-            .get(facts.name)
-            ?.versions.find((v) => v.version === facts.manifest.version && v.commit !== after);
+        const model = registry.get(facts.name);
+        const version = facts.manifest.version;
+        // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
+        // and re-assigning every released version on each run is what must never happen.
+        // Registered on this very commit: a re-run of this release, which finishes what the last run left.
+        const registered = model?.versions.find((v) => v.version === version && v.commit !== after);
+        if (registered && !before)
+            continue;
+        if (model?.deprecated && !search.force) {
+            refused.push({
+                model: facts.name,
+                version,
+                file,
+                reason: `${facts.name} is deprecated (tag ${model.deprecated.tag}), so ${version} is not released`,
+                fix: 'Release it anyway with --force, or leave the deprecated model unchanged.',
+            });
+            continue;
+        }
         const manifestDigest = await source.sha256(file);
         candidates.push({
             facts,
             kind: registered ? 'restore' : 'new',
             commit: registered?.commit ?? after,
             manifestDigest: manifestDigest.ok ? manifestDigest.value.sha256 : '',
-            change: version.change,
+            change: check.change,
             findings: compatibility,
             digests,
             metrics: await recordedMetrics(source, facts),
         });
     }
-    return { candidates, problems, registry, after };
+    return { candidates, problems, refused, registry, after };
 }
 async function recordedMetrics(source, facts) {
     const metrics = [];
@@ -51055,19 +58429,28 @@ async function recordedMetrics(source, facts) {
 const release = {
     name: 'release',
     summary: 'tag the versions a merge introduces and assign them to the first stage',
-    usage: 'modelgate release --base REF [--head REF] [--dry-run] [--root DIR] [--format text|json]',
+    usage: 'modelgate release [--base REF] [--head REF] [--force] [--dry-run] [--root DIR] [--format text|json]',
     help: `Plans the release of every manifest whose version changed between --base
 and --head (default HEAD): a tag <model>@v<version> and a first-stage
 assignment <model>#<stage>#N per new version; a restored (rolled back)
 version gets only the assignment. Without --dry-run the tags are created in
 the local clone; GitHub Releases and Deployments are the Action's part
 (command: release). Steps that already exist are skipped, so running it twice
-creates nothing twice.`,
+creates nothing twice.
+
+Without --base there is no base commit: every manifest at --head is read and
+only versions that have no release tag yet are released. A version already
+released is never assigned again (restoring one is recognised only with
+--base, the commit before the merge).
+A new version of a deprecated model (<model>@deprecated) is refused unless
+--force. Exit 1, and nothing released, when a manifest has errors, reuses a
+released version with other content, or is refused.`,
     options: {
         ...ROOT_OPTION,
         ...FORMAT_OPTION,
         base: { type: 'string' },
         head: { type: 'string' },
+        force: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
@@ -51079,8 +58462,10 @@ creates nothing twice.`,
             before: stringOf(args, 'base'),
             after: stringOf(args, 'head') ?? 'HEAD',
             progress: out.progress,
+            force: args.values.force === true,
         });
-        if (found.problems.length) {
+        warnIgnoredTags(found.registry, out);
+        if (found.problems.length || found.refused.length) {
             const report = {
                 models: [],
                 findings: found.problems,
@@ -51094,7 +58479,8 @@ creates nothing twice.`,
                     requiredBump: 'none',
                 },
             };
-            out.stderr(`modelgate: nothing was released; fix these first:\n${toText(report)}`);
+            const refused = found.refused.map((r) => `  refused ${r.model} ${r.version} (${r.file}): ${r.reason}\n    fix: ${r.fix}\n`);
+            out.stderr(`modelgate: nothing was released; fix these first:\n${found.problems.length ? toText(report) : ''}${refused.join('')}`);
             return 1;
         }
         const plan = planRelease(found.candidates, {
@@ -51105,9 +58491,9 @@ creates nothing twice.`,
         }, { registry: found.registry, releases: new Set(), deployments: [] });
         const dryRun = args.values['dry-run'] === true;
         if (!dryRun)
-            await applyLocally(plan, (tag, commit, message) => context.repo.createTag(tag, commit, message));
+            await applyLocally(plan, (tag, commit, message) => createTagOrExplain(context, tag, commit, message));
         out.stdout(format === 'json'
-            ? `${JSON.stringify({ dryRun, steps: plan.steps }, null, 2)}\n`
+            ? `${inertJson({ dryRun, steps: plan.steps })}\n`
             : planText(plan, dryRun ? 'dry-run' : 'local'));
         return 0;
     },
@@ -51265,22 +58651,10 @@ command: rollback opens that pull request itself.`,
             to: stringOf(args, 'to'),
         });
         const { manifestFile: _manifestFile, ...shown } = plan;
-        if (!args.values.plan) {
-            const then = context.repo.at(plan.tag);
-            for (const change of plan.changes) {
-                const file = join(context.root, change.path);
-                await rm(file, { force: true }); // a symlink is replaced, never followed
-                if (change.action === 'remove')
-                    continue;
-                const read = await then.read(change.path, MAX_RESTORED_BYTES);
-                if (!read.ok)
-                    throw new CommandError(`${change.path} cannot be read at ${plan.tag}: ${read.problem.detail}`);
-                await mkdir(dirname$1(file), { recursive: true });
-                await writeFile(file, read.value);
-            }
-        }
+        if (!args.values.plan)
+            await applyRollback(new ContainedRoot(context.root), context.repo.at(plan.tag), plan);
         if (format === 'json') {
-            out.stdout(`${JSON.stringify({ ...shown, applied: !args.values.plan }, null, 2)}\n`);
+            out.stdout(`${inertJson({ ...shown, applied: !args.values.plan })}\n`);
             return 0;
         }
         const lines = [
@@ -51296,6 +58670,38 @@ command: rollback opens that pull request itself.`,
         return 0;
     },
 };
+/**
+ * Restores the planned files in the working tree. Every path is checked
+ * (containment: no write through a committed symlink, file or folder) and
+ * every restored file read before the first one changes, so a refusal leaves
+ * the tree as it was; each file is then replaced atomically.
+ */
+async function applyRollback(tree, then, plan) {
+    const contents = new Map();
+    try {
+        for (const change of plan.changes) {
+            await tree.checkWritable(change.path);
+            if (change.action === 'remove')
+                continue;
+            const read = await then.read(change.path, MAX_RESTORED_BYTES);
+            if (!read.ok)
+                throw new CommandError(`${change.path} cannot be read at ${plan.tag}: ${read.problem.detail}`);
+            contents.set(change.path, read.value);
+        }
+        for (const change of plan.changes) {
+            const bytes = contents.get(change.path);
+            if (bytes)
+                await tree.write(change.path, bytes);
+            else
+                await tree.remove(change.path);
+        }
+    }
+    catch (error) {
+        if (error instanceof ContainmentError)
+            throw new CommandError(`cannot restore ${error.path}: it ${error.reason}`, 'Replace the symlink with a regular file or folder (git rm it), then run rollback again.');
+        throw error;
+    }
+}
 
 const show = {
     name: 'show',
@@ -51308,12 +58714,12 @@ version and the version each stage holds. With a model, every version.`,
     positionals: { min: 0, max: 1 },
     async run(args, out) {
         const format = formatOf(args, ['text', 'json']);
-        const context = await openRegistry(args);
+        const context = await openRegistry(args, true, out);
         const [name] = args.positionals;
         const models = modelsOf(context, name);
         const { stages } = context.settings;
         out.stdout(format === 'json'
-            ? `${JSON.stringify(showJson(models, stages), null, 2)}\n`
+            ? `${inertJson(showJson(models, stages))}\n`
             : showText(models, stages, name !== undefined));
         return 0;
     },
@@ -51322,18 +58728,20 @@ version and the version each stage holds. With a model, every version.`,
 const validate = {
     name: 'validate',
     summary: 'check manifests, artifacts and tokenizer/config compatibility',
-    usage: 'modelgate validate [--root DIR] [--base REF] [--format text|json|markdown]',
+    usage: 'modelgate validate [--root DIR] [--base REF] [--allow-empty] [--format text|json|markdown]',
     help: `Checks every model manifest: schema, artifact integrity, tokenizer/config
 compatibility. With --base, checks only the models changed since that git ref
 (its merge base with HEAD) and whether each version bump covers what changed.
 Manifests are found with the globs in .github/modelgate.yml
-(default: models/**/model.yaml).`,
-    options: { ...ROOT_OPTION, ...FORMAT_OPTION, base: { type: 'string' } },
+(default: models/**/model.yaml).
+
+${ALLOW_EMPTY_HELP}`,
+    options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...ALLOW_EMPTY_OPTION, base: { type: 'string' } },
     positionals: { min: 0, max: 0 },
     async run(args, out) {
         const format = formatOf(args, ['text', 'json', 'markdown']);
-        const root = resolve$2(stringOf(args, 'root') ?? '.');
-        if (!(await stat$1(root).catch(() => undefined))?.isDirectory())
+        const root = resolve$1(stringOf(args, 'root') ?? '.');
+        if (!(await stat(root).catch(() => undefined))?.isDirectory())
             throw new CommandError(`--root ${stringOf(args, 'root')} is not a directory`);
         const base = stringOf(args, 'base');
         if (base !== undefined && !base.trim())
@@ -51342,6 +58750,8 @@ Manifests are found with the globs in .github/modelgate.yml
         const report = await validate$2(new GitRepository(root), {
             manifests: settings.manifests,
             base,
+            allowEmpty: args.values['allow-empty'] === true,
+            root: stringOf(args, 'root') ?? root,
             progress: out.progress,
         });
         const render = { text: toText, json: toJson, markdown: toMarkdown }[format];
@@ -51428,26 +58838,91 @@ function describeFailure(error, command) {
     return `modelgate: internal error (please report it): ${error?.stack ?? String(error)}\n`;
 }
 
-/** The process's own streams; progress redraws one line on a terminal and is silent elsewhere. */
-function processOutput() {
-    const tty = process.stderr.isTTY === true;
-    let shown = false;
+/**
+ * An Output on two streams. Everything written passes {@link inertLog}, so no
+ * line can restyle the terminal or act as a workflow command. A reader that
+ * stops reading (`modelgate history | head -1`: EPIPE) ends that stream
+ * quietly: later writes to it are dropped, the command finishes its work and
+ * keeps its own exit code. Any other write failure is reported on stderr once
+ * and passed to `onLost`.
+ */
+function streamOutput(streams) {
+    const lost = (name, reason) => {
+        if (name === 'standard output')
+            stderr.write(`modelgate: cannot write to standard output (${reason}): the output is incomplete\n  fix: check where standard output goes (a full disk, a closed descriptor)\n`);
+        streams.onLost?.(reason);
+    };
+    const stdout = guardedStream(streams.stdout, 'standard output', lost);
+    const stderr = guardedStream(streams.stderr, 'standard error', lost);
+    let progressShown = false;
     return {
-        stdout: (text) => process.stdout.write(text),
+        stdout: (text) => stdout.write(text),
         stderr: (text) => {
-            if (shown)
-                process.stderr.write('\r\x1b[K');
-            shown = false;
-            process.stderr.write(text);
+            if (progressShown)
+                stderr.writeRaw('\r\x1b[K');
+            progressShown = false;
+            stderr.write(text);
         },
         progress: (text) => {
-            if (!tty)
+            const columns = streams.terminalWidth?.();
+            if (columns === undefined)
                 return;
-            const width = Math.max(20, (process.stderr.columns ?? 80) - 1);
-            process.stderr.write(`\r\x1b[K${text.slice(0, width)}`);
-            shown = true;
+            const width = Math.max(20, columns - 1);
+            // Only the line redraw is raw; the text is escaped like any other.
+            stderr.writeRaw(`\r\x1b[K${Array.from(inertText(text)).slice(0, width).join('')}`);
+            progressShown = true;
         },
     };
 }
+function guardedStream(stream, name, lost) {
+    let open = true;
+    const toLog = inertLog();
+    const fail = (error) => {
+        if (!open)
+            return;
+        open = false;
+        const code = error?.code;
+        // EPIPE: the reader went away on purpose (head, less, grep -q); nothing is wrong.
+        if (code !== 'EPIPE')
+            lost(name, typeof code === 'string' ? code : String(error));
+    };
+    stream.on('error', fail);
+    const writeRaw = (text) => {
+        if (!open)
+            return;
+        try {
+            stream.write(text);
+        }
+        catch (error) {
+            fail(error);
+        }
+    };
+    return { writeRaw, write: (text) => writeRaw(toLog(text)) };
+}
+/** The process's own streams; the progress line redraws on a terminal and is silent elsewhere. */
+function processOutput(onLost) {
+    const terminal = process.stderr.isTTY === true;
+    return streamOutput({
+        stdout: process.stdout,
+        stderr: process.stderr,
+        terminalWidth: () => (terminal ? (process.stderr.columns ?? 80) : undefined),
+        onLost,
+    });
+}
+/**
+ * Runs a command on the process's streams and sets the exit code: the
+ * command's own (also when the reader of its output stopped early), or 2 when
+ * its output could not be written, even if that failure comes while a large
+ * report is still draining after the command returned.
+ */
+async function runWithProcessStreams(command) {
+    let lost = false;
+    const out = processOutput(() => {
+        lost = true;
+        process.exitCode = 2;
+    });
+    const code = await command(out);
+    process.exitCode = lost ? 2 : code;
+}
 
-process.exitCode = await main(process.argv.slice(2), processOutput());
+await runWithProcessStreams((out) => main(process.argv.slice(2), out));

@@ -5,6 +5,7 @@ import { check } from '../core/check.js';
 import { toMarkdown } from '../core/report/markdown.js';
 import { stickyMarker } from '../core/report/sticky.js';
 import { upsertStickyComment } from '../io/github/comments.js';
+import { tokenIdentity } from '../io/github/identity.js';
 import { createOctokit, statusOf } from '../io/github/octokit.js';
 import { GitRepository } from '../io/git-repository.js';
 import { readSettings } from '../io/settings.js';
@@ -44,6 +45,8 @@ export async function runCheck(inputs: ActionInputs): Promise<void> {
   );
   const report = await check(new GitRepository(root), {
     manifests: settings.manifests,
+    allowEmpty: inputs.allowEmpty,
+    root: inputs.root,
     base: inputs.base,
     stages: settings.stages,
     runSuites,
@@ -58,14 +61,22 @@ export async function runCheck(inputs: ActionInputs): Promise<void> {
   core.setOutput(OUTPUTS.gatesJson, JSON.stringify(report.gates));
 
   if (pull?.number !== undefined && inputs.token) {
+    const octokit = createOctokit(inputs.token, core.warning);
     try {
+      // Only a comment this token's identity wrote is edited: anyone can post one with the marker.
+      const self = await tokenIdentity(octokit, core.warning);
       const comment = await upsertStickyComment(
-        createOctokit(inputs.token, core.warning),
+        octokit,
         context.repo,
         pull.number,
         stickyMarker('check', 'all'),
         markdown,
+        self,
       );
+      for (const stranger of comment.strangers)
+        core.warning(
+          `ignored ${stranger.html_url} by ${stranger.user ? `@${stranger.user.login}` : 'a deleted account'}: it carries modelgate's check marker, but ${self.login} did not write it`,
+        );
       core.info(`pull-request comment ${comment.action}: ${comment.url}`);
     } catch (error) {
       // A fork's token is read-only: the report still reaches the job summary.

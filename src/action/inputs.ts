@@ -10,6 +10,8 @@ export interface ActionInputs {
   root: string;
   /** validate: the ref to compare with (the input, else the pull request's base commit). */
   base?: string;
+  /** validate, check: a registry with no manifest passes (otherwise the step fails: nothing was checked). */
+  allowEmpty: boolean;
   /** release: the token that creates tags, releases and deployments. */
   token: string;
   /** release: print the plan, change nothing. */
@@ -23,6 +25,21 @@ export interface ActionInputs {
   to: string;
 }
 
+/** Every input the Action reads, by its name in action.yml (a test holds the two together). */
+export const INPUTS = {
+  command: 'command',
+  root: 'root',
+  base: 'base',
+  allowEmpty: 'allow-empty',
+  githubToken: 'github-token',
+  evalEndpoint: 'eval-endpoint',
+  evalApiKey: 'eval-api-key',
+  evalModel: 'eval-model',
+  model: 'model',
+  to: 'to',
+  dryRun: 'dry-run',
+} as const;
+
 /** Every output the Action sets (action.yml), in one place. */
 export const OUTPUTS = {
   errors: 'errors',
@@ -34,25 +51,31 @@ export const OUTPUTS = {
 } as const;
 
 export function readInputs(): ActionInputs {
-  const command = (core.getInput('command') || 'validate') as ActionCommand;
+  const command = (core.getInput(INPUTS.command) || 'validate') as ActionCommand;
   if (!COMMANDS.includes(command))
     throw new Error(`input "command" must be one of ${COMMANDS.join(', ')}, not "${command}"`);
-  const base = core.getInput('base') || pullRequestBase();
-  const token = core.getInput('github-token');
-  const evalApiKey = core.getInput('eval-api-key');
+  const base = core.getInput(INPUTS.base) || pullRequestBase();
+  const token = core.getInput(INPUTS.githubToken);
+  const evalApiKey = core.getInput(INPUTS.evalApiKey);
   for (const secret of [token, evalApiKey]) if (secret) core.setSecret(secret);
   return {
     command,
-    root: core.getInput('root') || '.',
+    root: core.getInput(INPUTS.root) || '.',
     ...(base ? { base } : {}),
+    allowEmpty: booleanInput(INPUTS.allowEmpty),
     token,
-    dryRun: core.getInput('dry-run') !== '' && core.getBooleanInput('dry-run'),
-    evalEndpoint: core.getInput('eval-endpoint'),
+    dryRun: booleanInput(INPUTS.dryRun),
+    evalEndpoint: core.getInput(INPUTS.evalEndpoint),
     evalApiKey,
-    evalModel: core.getInput('eval-model'),
-    model: core.getInput('model'),
-    to: core.getInput('to'),
+    evalModel: core.getInput(INPUTS.evalModel),
+    model: core.getInput(INPUTS.model),
+    to: core.getInput(INPUTS.to),
   };
+}
+
+/** A true/false input (YAML 1.2 core schema words); empty is false; anything else fails the step with the input named. */
+function booleanInput(name: string): boolean {
+  return core.getInput(name) !== '' && core.getBooleanInput(name);
 }
 
 function pullRequestBase(): string | undefined {

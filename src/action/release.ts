@@ -6,11 +6,14 @@ import { environmentFor, planRelease, type RemoteState } from '../core/release/p
 import { planText } from '../core/report/registry.js';
 import { CommandError } from '../core/repository.js';
 import { releaseTag } from '../core/registry/tag-names.js';
+import { explicitSealKey, type SealKey } from '../core/integrity/seal.js';
 import { applyRelease } from '../io/github/apply-release.js';
+import { tokenIdentity } from '../io/github/identity.js';
 import { createOctokit } from '../io/github/octokit.js';
 import { githubReleaseApi } from '../io/github/release-api.js';
 import { GitRepository } from '../io/git-repository.js';
 import { readSettings } from '../io/settings.js';
+import { inertText } from '../core/report/escape.js';
 import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
 
@@ -34,10 +37,18 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
     after,
     progress: core.debug,
   });
-  if (found.problems.length) {
+  for (const [model, registry] of found.registry)
+    for (const ignored of registry.ignored)
+      core.warning(`ignored the tag ${inertText(ignored.tag)} of ${model}: ${ignored.reason}`);
+  if (found.problems.length || found.refused.length) {
     annotate(found.problems, root);
+    for (const refused of found.refused)
+      core.error(`${refused.model} ${refused.version} was not released: ${refused.reason}. ${refused.fix}`, {
+        title: 'modelgate release',
+        file: refused.file,
+      });
     core.setFailed(
-      `nothing was released: ${found.problems.length} problem(s) in the pushed manifests; see the annotations`,
+      `nothing was released: ${found.problems.length + found.refused.length} problem(s) in the pushed manifests; see the annotations`,
     );
     return;
   }
@@ -52,11 +63,22 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
       'Pass a token with contents: write and deployments: write.',
     );
 
-  const api = githubReleaseApi(createOctokit(inputs.token, core.warning), context.repo);
+  const octokit = createOctokit(inputs.token, core.warning);
+  const key = stateKey();
+  const api = githubReleaseApi(octokit, context.repo, {
+    self: await tokenIdentity(octokit, core.warning),
+    ...(key ? { key } : {}),
+    repository: `${context.repo.owner}/${context.repo.repo}`,
+  });
+  const merged = await api.pullRequestFor(found.after);
+  if (merged?.ignoredRequest)
+    core.warning(
+      `pull request #${merged.number}: ${merged.ignoredRequest}. The release does not record who asked for it.`,
+    );
   const releaseContext = {
     trigger: found.after,
     actor: push.pusher?.name ?? context.actor,
-    pullRequest: await api.pullRequestFor(found.after),
+    pullRequest: merged,
     stages: settings.stages,
     environments: settings.environments,
     sharedRepository: (await repo.findManifestsAt(found.after, settings.manifests)).length > 1,
@@ -95,4 +117,21 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
       };
     });
   core.setOutput(OUTPUTS.released, JSON.stringify(released));
+}
+
+/**
+ * MODELGATE_STATE_KEY from the step's environment: the key the app seals its
+ * rollback request lines with. Set, it is masked in the log; too short, the
+ * step stops.
+ */
+export function stateKey(): SealKey | undefined {
+  const value = process.env.MODELGATE_STATE_KEY;
+  if (value) core.setSecret(value);
+  const key = explicitSealKey(value);
+  if (key && 'problem' in key)
+    throw new CommandError(
+      key.problem,
+      'Set MODELGATE_STATE_KEY to the same secret as the app, or unset it.',
+    );
+  return key;
 }

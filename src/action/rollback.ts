@@ -9,6 +9,7 @@ import { openRevertPullRequest, type ReleasedBlob } from '../io/github/revert.js
 import { GitRepository } from '../io/git-repository.js';
 import { readSettings } from '../io/settings.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
+import { stateKey } from './release.js';
 
 /**
  * `command: rollback` (e.g. on workflow_dispatch): opens the pull request that
@@ -51,7 +52,15 @@ export async function runRollback(inputs: ActionInputs): Promise<void> {
   }
   const changes = plan.changes.map((c) => ({ ...c, path: `${prefix}${c.path}` }));
   const runUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
-  const text = planRevertPullRequest({ ...plan, changes, requestedBy: context.actor, link: runUrl });
+  const key = stateKey();
+  const text = planRevertPullRequest({
+    ...plan,
+    changes,
+    requestedBy: context.actor,
+    link: runUrl,
+    // Sealed when the workflow has the key, so the release believes it even after a hand edit of the body.
+    ...(key ? { requestSeal: { key, repository: `${context.repo.owner}/${context.repo.repo}` } } : {}),
+  });
   const pull = await openRevertPullRequest(
     createOctokit(inputs.token, core.warning),
     context.repo,

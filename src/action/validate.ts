@@ -15,6 +15,8 @@ export async function runValidate(inputs: ActionInputs): Promise<void> {
   const report = await validate(new GitRepository(root), {
     manifests: settings.manifests,
     base: inputs.base,
+    allowEmpty: inputs.allowEmpty,
+    root,
     progress: core.debug,
   });
   annotate(report.findings, root);

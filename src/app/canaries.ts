@@ -1,10 +1,11 @@
-import type { CanaryState } from '../core/canary/state.js';
 import { readDeploymentPayload } from '../core/release/plan.js';
 import type { Octokit } from '../io/github/octokit.js';
-import { readCanaryComment } from './canary-comment.js';
+import { readCanaryComment, type CanaryComment } from './canary-comment.js';
+import type { AppTrust } from './trust.js';
 
 type Repo = { owner: string; repo: string };
-type Deployment = Awaited<ReturnType<Octokit['rest']['repos']['listDeployments']>>['data'][number];
+/** A deployment as GitHub lists it. */
+export type Deployment = Awaited<ReturnType<Octokit['rest']['repos']['listDeployments']>>['data'][number];
 
 /** The newest modelgate deployment of each model (from the repository's 50 newest deployments). */
 export async function latestDeployments(octokit: Octokit, repo: Repo): Promise<Map<string, Deployment>> {
@@ -23,14 +24,15 @@ export async function pullRequestOf(octokit: Octokit, repo: Repo, sha: string): 
   return (pulls.data.find((p) => p.merged_at) ?? pulls.data[0])?.number;
 }
 
-/** The canary of a model's newest deployment: its state and report comment, when the app has one. */
+/** The canary of a model's newest deployment: the app's report comment and the state it believes there, if any. */
 export async function findCanary(
   octokit: Octokit,
   repo: Repo,
   model: string,
-): Promise<{ state: CanaryState; url: string } | undefined> {
+  trust: AppTrust,
+): Promise<CanaryComment> {
   const deployment = (await latestDeployments(octokit, repo)).get(model);
   if (!deployment) return undefined;
   const pr = await pullRequestOf(octokit, repo, deployment.sha);
-  return pr === undefined ? undefined : readCanaryComment(octokit, repo, pr, model);
+  return pr === undefined ? undefined : readCanaryComment(octokit, repo, pr, model, trust);
 }

@@ -1,32 +1,117 @@
 import { judgeAnalysis, type AnalysisState } from '../core/canary/judge.js';
 import { decideCanary } from '../core/canary/decide.js';
-import { encodeState, decodeState, type CanaryState, type Steer } from '../core/canary/state.js';
+import { decodeState, encodeState, type CanaryState, type Steer } from '../core/canary/state.js';
+import { fingerprint } from '../core/integrity/seal.js';
+import type { IgnoredItem } from '../core/integrity/notice.js';
+import { readDeploymentPayload } from '../core/release/plan.js';
 import { canaryMarkdown } from '../core/report/canary.js';
+import { inertMarkdown } from '../core/report/escape.js';
 import { stickyMarker } from '../core/report/sticky.js';
 import type { CanaryPolicy } from '../core/canary/judge.js';
-import { findStickyComment, upsertStickyComment } from '../io/github/comments.js';
-import type { Octokit } from '../io/github/octokit.js';
+import { findStickyComment, upsertStickyComment, type StickyComment } from '../io/github/comments.js';
+import { statusOf, type Octokit } from '../io/github/octokit.js';
+import { reportIgnored, type AppTrust } from './trust.js';
 
-/** The canary comment of a model on a pull request: its state, if any. */
-export async function readCanaryState(
-  octokit: Octokit,
-  repo: { owner: string; repo: string },
-  pr: number,
-  model: string,
-): Promise<CanaryState | undefined> {
-  return (await readCanaryComment(octokit, repo, pr, model))?.state;
-}
+type Repo = { owner: string; repo: string };
 
-/** The canary comment of a model on a pull request: its state and its address. */
+/**
+ * The app's canary comment of a model on a pull request: the state it holds
+ * when it is believed, or why it is not (`untrusted`; also when the app's
+ * comment is gone and others carry its marker). Undefined when there is no
+ * canary comment at all.
+ */
+export type CanaryComment =
+  { state: CanaryState; url: string } | { untrusted: string; url?: string } | undefined;
+
+const repository = (repo: Repo) => `${repo.owner}/${repo.repo}`;
+const mention = (c: StickyComment) => (c.user ? `@\u200b${c.user.login}` : 'a deleted account');
+
+/**
+ * Reads the canary state of a model on a pull request, believing it only
+ * when every check passes: the comment is the app's own (a stranger's comment
+ * with the same marker is ignored), its MAC verifies for this repository and
+ * pull request, it has the shape of a state, the deployments it names are
+ * this model's and version's at the same commit, ref and environment, and the
+ * check run (which only the app can write) says it is the state saved last.
+ * What fails is logged and reported once on the pull request.
+ */
 export async function readCanaryComment(
   octokit: Octokit,
-  repo: { owner: string; repo: string },
+  repo: Repo,
   pr: number,
   model: string,
-): Promise<{ state: CanaryState; url: string } | undefined> {
-  const sticky = await findStickyComment(octokit, repo, pr, stickyMarker('canary', model));
-  const state = sticky?.body ? decodeState(sticky.body) : undefined;
-  return state && sticky ? { state, url: sticky.html_url } : undefined;
+  trust: AppTrust,
+): Promise<CanaryComment> {
+  const marker = stickyMarker('canary', model);
+  const { own, strangers } = await findStickyComment(octokit, repo, pr, marker, trust.self);
+  const ignored: IgnoredItem[] = strangers.map((c) => ({
+    key: `comment:${c.id}`,
+    text: `comment ${c.html_url} by ${mention(c)} carries the marker of modelgate's canary report for **${inertMarkdown(model)}**, but modelgate did not write it: it was not read.`,
+  }));
+  let read: CanaryComment;
+  if (own) {
+    const decoded = decodeState(own.body ?? '', trust.key, { repository: repository(repo), pr });
+    const problem =
+      'problem' in decoded
+        ? decoded.problem.detail
+        : await disagreement(octokit, repo, decoded.state, decoded.anchor, model);
+    if (problem) {
+      read = { untrusted: problem, url: own.html_url };
+      ignored.push({
+        key: `state:${own.id}:${fingerprint(own.body ?? '')}`,
+        text: `the state in modelgate's report ${own.html_url} was not acted on: ${inertMarkdown(problem)}. The analysis restarts, paused, at the step GitHub's deployments show: /canary resume goes on.`,
+      });
+    } else if ('state' in decoded) read = { state: decoded.state, url: own.html_url };
+  } else if (strangers.length)
+    read = {
+      untrusted: `modelgate's own report is missing and ${strangers.length} comment(s) by others carry its marker`,
+    };
+  await reportIgnored(octokit, repo, pr, model, ignored, trust);
+  return read;
+}
+
+/**
+ * Why a sealed state does not agree with what GitHub says, or undefined when
+ * it does: its deployments, and the state anchor in its check run.
+ */
+async function disagreement(
+  octokit: Octokit,
+  repo: Repo,
+  state: CanaryState,
+  anchor: string,
+  model: string,
+): Promise<string | undefined> {
+  if (state.model !== model) return `it holds the state of ${state.model}, not of ${model}`;
+  const claim = `${state.model} ${state.version} at ${state.ref} (${state.sha.slice(0, 12)}) in ${state.environment}`;
+  for (const id of [state.deploymentId, ...(state.awaiting ? [state.awaiting] : [])]) {
+    const deployment = await octokit.rest.repos
+      .getDeployment({ ...repo, deployment_id: id })
+      .catch((error) => {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      });
+    if (!deployment) return `deployment ${id} does not exist in this repository`;
+    const { sha, ref, environment, payload } = deployment.data;
+    const deployed = readDeploymentPayload(payload);
+    if (
+      sha !== state.sha ||
+      ref !== state.ref ||
+      environment !== state.environment ||
+      deployed?.model !== state.model ||
+      deployed.version !== state.version
+    )
+      return `deployment ${id} is ${deployed ? `${deployed.model} ${deployed.version}` : 'not a modelgate deployment'} at ${ref} (${sha.slice(0, 12)}) in ${environment}, and the state says ${claim}`;
+  }
+  if (!state.checkRunId) return 'it names no check run';
+  const run = await octokit.rest.checks.get({ ...repo, check_run_id: state.checkRunId }).catch((error) => {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  });
+  if (!run) return `its check run ${state.checkRunId} does not exist`;
+  if (run.data.head_sha !== state.sha) return `its check run ${state.checkRunId} is on another commit`;
+  if (run.data.external_id !== anchor)
+    return 'it is not the state modelgate saved last (an earlier state put back by hand)';
+  return undefined;
 }
 
 /** The headline of the report: the judged analysis, or what a person or the last step made of it. */
@@ -58,12 +143,19 @@ function reportState(state: CanaryState, analysis: AnalysisState): AnalysisState
   }
 }
 
-/** Writes the state and the report it implies into the one canary comment of the model. */
+/**
+ * Writes the state, sealed, and the report it implies into the app's one
+ * canary comment of the model (never into anyone else's), then anchors the
+ * state in the check run. A crash between the two leaves a state that is no
+ * longer believed: the analysis restarts from GitHub's deployments, it is
+ * never steered by a stale state.
+ */
 export async function writeCanaryState(
   octokit: Octokit,
-  repo: { owner: string; repo: string },
+  repo: Repo,
   state: CanaryState,
   policy: CanaryPolicy,
+  trust: AppTrust,
 ): Promise<string> {
   const analysis = judgeAnalysis(state.intervals, policy, state.intervals.length || 1);
   const report = canaryMarkdown({
@@ -78,12 +170,16 @@ export async function writeCanaryState(
       : {}),
   });
   const extra = state.revertUrl ? `\n\nRevert pull request: ${state.revertUrl}` : '';
+  const { line, anchor } = encodeState(state, trust.key, { repository: repository(repo), pr: state.pr });
   const comment = await upsertStickyComment(
     octokit,
     repo,
     state.pr,
     stickyMarker('canary', state.model),
-    `${encodeState(state)}\n${report}${extra}`,
+    `${line}\n${report}${extra}`,
+    trust.self,
   );
+  if (state.checkRunId)
+    await octokit.rest.checks.update({ ...repo, check_run_id: state.checkRunId, external_id: anchor });
   return comment.url;
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { explicitSealKey, sealKeyFrom, type SealKey } from '../core/integrity/seal.js';
+
 /** What the app reads from its environment (never from a repository). */
 export interface AppConfig {
   prometheusUrl?: string;
@@ -6,14 +9,55 @@ export interface AppConfig {
   tickSecret?: string;
   /** Seconds between scheduled ticks inside the process; 0 turns the scheduler off. */
   tickSeconds: number;
+  /** The key that seals the canary state and rollback request lines the app writes into GitHub. */
+  stateKey: SealKey;
 }
 
-export function appConfig(env: NodeJS.ProcessEnv): AppConfig {
+/** A setting the app cannot start with: the message says which and how to fix it. */
+export class AppConfigError extends Error {
+  override readonly name = 'AppConfigError';
+}
+
+/** The app's settings from its environment; an unusable one throws AppConfigError with the fix. */
+export function appConfig(
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => Uint8Array = (path) => readFileSync(path),
+): AppConfig {
   const seconds = Number(env.MODELGATE_TICK_SECONDS ?? 60);
   return {
     prometheusUrl: env.PROMETHEUS_URL || undefined,
     prometheusAuthorization: env.PROMETHEUS_AUTHORIZATION || undefined,
     tickSecret: env.MODELGATE_TICK_SECRET || undefined,
     tickSeconds: Number.isFinite(seconds) && seconds >= 0 ? seconds : 60,
+    stateKey: stateKeyOf(env, readFile),
   };
+}
+
+/**
+ * The seal key: MODELGATE_STATE_KEY when it is set (recommended: it
+ * survives rotating the app's private key, and the Action can be given the
+ * same one); otherwise derived (HKDF-SHA256) from a secret the app already
+ * has, so a running installation needs no new setting: the private key
+ * (PRIVATE_KEY, or the file at PRIVATE_KEY_PATH), else the webhook secret.
+ * Changing the secret it comes from invalidates the state of running
+ * canaries: each restarts from GitHub's deployments.
+ */
+export function stateKeyOf(env: NodeJS.ProcessEnv, readFile: (path: string) => Uint8Array): SealKey {
+  const explicit = explicitSealKey(env.MODELGATE_STATE_KEY);
+  if (explicit && 'problem' in explicit) throw new AppConfigError(explicit.problem);
+  if (explicit) return explicit;
+  if (env.PRIVATE_KEY) return sealKeyFrom(env.PRIVATE_KEY);
+  if (env.PRIVATE_KEY_PATH) {
+    try {
+      return sealKeyFrom(readFile(env.PRIVATE_KEY_PATH));
+    } catch (error) {
+      throw new AppConfigError(
+        `PRIVATE_KEY_PATH (${env.PRIVATE_KEY_PATH}) cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  if (env.WEBHOOK_SECRET) return sealKeyFrom(env.WEBHOOK_SECRET);
+  throw new AppConfigError(
+    'modelgate has no secret to seal its canary state with: set MODELGATE_STATE_KEY (at least 32 characters, e.g. `openssl rand -hex 32`), or PRIVATE_KEY / PRIVATE_KEY_PATH',
+  );
 }

@@ -1,7 +1,7 @@
 import { referencedPaths } from '../core/manifest/references.js';
 import type { CanaryState } from '../core/canary/state.js';
 import { rollbackChanges, type FileChange } from '../core/rollback/plan.js';
-import { planRevertPullRequest } from '../core/rollback/revert-pr.js';
+import { planRevertPullRequest, type RequestSeal } from '../core/rollback/revert-pr.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { githubReleaseApi } from '../io/github/release-api.js';
@@ -24,6 +24,8 @@ export interface RollbackRequest {
   /** More for the body: what led here. */
   note?: string;
   autoMerge?: boolean;
+  /** Seals who asked, so the release that merges the pull request believes it. */
+  requestSeal?: RequestSeal;
 }
 
 /**

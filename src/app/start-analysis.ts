@@ -1,11 +1,15 @@
 import type { Context } from 'probot';
-import type { CanaryState } from '../core/canary/state.js';
-import { readDeploymentPayload } from '../core/release/plan.js';
+import type { CanaryState, Steer } from '../core/canary/state.js';
+import { readDeploymentPayload, type DeploymentPayload } from '../core/release/plan.js';
+import type { Octokit } from '../io/github/octokit.js';
 import { readManifestAt } from './manifest.js';
 import { asOctokit } from './octokit.js';
 import { settingsOrDefaults } from './settings.js';
-import { pullRequestOf } from './canaries.js';
-import { readCanaryState, writeCanaryState } from './canary-comment.js';
+import { pullRequestOf, type Deployment } from './canaries.js';
+import { readCanaryComment, writeCanaryState, type CanaryComment } from './canary-comment.js';
+import type { AppTrust } from './trust.js';
+
+type Repo = { owner: string; repo: string };
 
 /** The last stage's environment in the naming of `environment`: production for canary, <model>/production for <model>/canary. */
 export function lastStageEnvironment(environment: string, stage: string): string {
@@ -13,15 +17,37 @@ export function lastStageEnvironment(environment: string, stage: string): string
   return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
 }
 
+/** A modelgate canary deployment the deployer reports live, as GitHub has it. */
+export interface LiveDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  payload: Omit<DeploymentPayload, 'trigger'> & { trigger?: string };
+  /** The pull request that introduced the release commit. */
+  pr: number;
+  productionEnvironment: string;
+  productionStage: string;
+}
+
+/** The production environment and stage of a repository's settings, for a deployment's environment. */
+async function productionOf(octokit: Octokit, repo: Repo, sha: string, environment: string) {
+  const settings = await settingsOrDefaults(octokit, repo, sha);
+  const stage = settings.stages.at(-1)!;
+  return { stage, environment: settings.environments[stage] ?? lastStageEnvironment(environment, stage) };
+}
+
 /**
  * deployment_status: when the deployer reports a modelgate canary deployment
  * live, the analysis starts (or, for the next step's deployment, resumes).
  * The state goes into the sticky comment of the pull request that introduced
  * the version; a duplicate delivery finds it there and does nothing.
+ * `appTrust` is asked only when there is a state to read.
  */
 export async function startAnalysis(
   context: Context<'deployment_status'>,
-  now: () => Date = () => new Date(),
+  now: () => Date,
+  appTrust: () => Promise<AppTrust>,
 ): Promise<void> {
   const { deployment, deployment_status: status } = context.payload;
   if (status.state !== 'success') return;
@@ -29,11 +55,8 @@ export async function startAnalysis(
   if (!payload) return; // not a modelgate deployment
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
-  const settings = await settingsOrDefaults(octokit, repo, deployment.sha);
-  const productionStage = settings.stages.at(-1)!;
-  const production =
-    settings.environments[productionStage] ?? lastStageEnvironment(deployment.environment, productionStage);
-  if (deployment.environment === production) return; // the promotion itself
+  const production = await productionOf(octokit, repo, deployment.sha, deployment.environment);
+  if (deployment.environment === production.environment) return; // the promotion itself
   const pr = await pullRequestOf(octokit, repo, deployment.sha);
   if (pr === undefined) {
     context.log.info(
@@ -41,36 +64,110 @@ export async function startAnalysis(
     );
     return;
   }
-  const existing = await readCanaryState(octokit, repo, pr, payload.model);
-  if (existing?.deploymentId === deployment.id) return; // the same delivery again
-  const manifest = await readManifestAt(octokit, repo, payload.manifest, deployment.ref);
+  const live: LiveDeployment = {
+    id: deployment.id,
+    sha: deployment.sha,
+    ref: deployment.ref,
+    environment: deployment.environment,
+    payload,
+    pr,
+    productionEnvironment: production.environment,
+    productionStage: production.stage,
+  };
+  const trust = await appTrust();
+  const comment = await readCanaryComment(octokit, repo, pr, payload.model, trust);
+  await analyseLiveDeployment(octokit, repo, live, comment, now, trust, context.log.info.bind(context.log));
+}
+
+/**
+ * Restarts the analysis of a model whose report the app could not believe,
+ * from what GitHub's deployments show: when the model's newest deployment is
+ * a canary step the deployer reports live, a fresh analysis starts at that
+ * step (the comment is rewritten, sealed again); otherwise nothing happens
+ * until the deployer reports one. The fresh analysis starts paused: what the
+ * lost state knew (a pause, the failed intervals) cannot be recovered, so a
+ * person decides with `/canary resume` rather than an edit of the comment
+ * deciding for them.
+ */
+export async function restartAnalysis(
+  octokit: Octokit,
+  repo: Repo,
+  deployment: Deployment,
+  pr: number,
+  now: () => Date,
+  trust: AppTrust,
+  report = '',
+): Promise<boolean> {
+  const payload = readDeploymentPayload(deployment.payload);
+  if (!payload) return false;
+  const production = await productionOf(octokit, repo, deployment.sha, deployment.environment);
+  if (deployment.environment === production.environment) return false;
+  const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+    ...repo,
+    deployment_id: deployment.id,
+    per_page: 1,
+  });
+  if (statuses[0]?.state !== 'success') return false; // not live yet: its deployment_status starts it
+  const live: LiveDeployment = {
+    id: deployment.id,
+    sha: deployment.sha,
+    ref: deployment.ref,
+    environment: deployment.environment,
+    payload,
+    pr,
+    productionEnvironment: production.environment,
+    productionStage: production.stage,
+  };
+  const pause = { by: trust.self.login, at: now().toISOString(), link: report };
+  return analyseLiveDeployment(octokit, repo, live, undefined, now, trust, trust.warn, pause);
+}
+
+/**
+ * Starts the analysis of a live canary deployment, or moves a believed one
+ * on to it when it is the step that analysis asked for. Returns whether a
+ * state was written.
+ */
+async function analyseLiveDeployment(
+  octokit: Octokit,
+  repo: Repo,
+  live: LiveDeployment,
+  comment: CanaryComment,
+  now: () => Date,
+  trust: AppTrust,
+  info: (message: string) => void,
+  pause?: Steer,
+): Promise<boolean> {
+  const { payload } = live;
+  const existing = comment && 'state' in comment ? comment.state : undefined;
+  if (existing?.deploymentId === live.id) return false; // the same delivery again
+  const manifest = await readManifestAt(octokit, repo, payload.manifest, live.ref);
   const policy = manifest?.canary;
   if (!policy?.metrics?.length) {
-    context.log.info(`${payload.model} ${payload.version} has no canary.metrics: nothing to analyse`);
-    return;
+    info(`${payload.model} ${payload.version} has no canary.metrics: nothing to analyse`);
+    return false;
   }
   let state: CanaryState;
   if (existing && existing.version === payload.version && existing.status === 'running') {
-    if (existing.awaiting !== deployment.id) return; // a deployment this analysis did not ask for
+    if (existing.awaiting !== live.id) return false; // a deployment this analysis did not ask for
     state = {
       ...existing,
-      deploymentId: deployment.id,
+      deploymentId: live.id,
       weight: payload.weight,
       stepStartedAt: now().toISOString(),
       awaiting: undefined,
     };
   } else {
-    if (existing && existing.version === payload.version) return; // finished already
+    if (existing && existing.version === payload.version) return false; // finished already
     const previous = await octokit.rest.repos.listDeployments({
       ...repo,
-      environment: production,
+      environment: live.productionEnvironment,
       per_page: 1,
     });
     const baseline = readDeploymentPayload(previous.data[0]?.payload)?.version;
     const check = await octokit.rest.checks.create({
       ...repo,
       name: `modelgate canary: ${payload.model}`,
-      head_sha: deployment.sha,
+      head_sha: live.sha,
       status: 'in_progress',
       output: {
         title: `${payload.model} ${payload.version}: canary running`,
@@ -81,22 +178,24 @@ export async function startAnalysis(
       v: 1,
       model: payload.model,
       version: payload.version,
-      ref: deployment.ref,
-      sha: deployment.sha,
+      ref: live.ref,
+      sha: live.sha,
       manifest: payload.manifest,
-      trigger: payload.trigger ?? deployment.sha,
-      pr,
-      environment: deployment.environment,
-      productionEnvironment: production,
-      productionStage,
+      trigger: payload.trigger ?? live.sha,
+      pr: live.pr,
+      environment: live.environment,
+      productionEnvironment: live.productionEnvironment,
+      productionStage: live.productionStage,
       ...(baseline && baseline !== payload.version ? { baselineVersion: baseline } : {}),
-      deploymentId: deployment.id,
+      deploymentId: live.id,
       weight: payload.weight,
       stepStartedAt: now().toISOString(),
       intervals: [],
       status: 'running',
       checkRunId: check.data.id,
+      ...(pause ? { paused: pause } : {}),
     };
   }
-  await writeCanaryState(octokit, repo, state, policy);
+  await writeCanaryState(octokit, repo, state, policy, trust);
+  return true;
 }

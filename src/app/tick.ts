@@ -1,9 +1,10 @@
+import { parseInterval } from '../core/canary/interval.js';
 import { decideCanary } from '../core/canary/decide.js';
 import { judgeAnalysis, judgeInterval, type CanaryPolicy, type MetricData } from '../core/canary/judge.js';
 import type { CanaryState } from '../core/canary/state.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { collectMetrics } from '../io/metrics/prometheus.js';
-import { readCanaryState, writeCanaryState } from './canary-comment.js';
+import { readCanaryComment, writeCanaryState } from './canary-comment.js';
 import type { AppConfig } from './config.js';
 import { readManifestAt } from './manifest.js';
 import { revertFailedCanary } from './revert.js';
@@ -11,65 +12,63 @@ import { latestDeployments, pullRequestOf } from './canaries.js';
 import { completeCheckRun } from './check-run.js';
 import { deployStep } from './deploy.js';
 import { promoteCanary } from './promote.js';
+import { restartAnalysis } from './start-analysis.js';
+import type { AppTrust } from './trust.js';
 
 type Repo = { owner: string; repo: string };
-
-const DURATION = /^(\d+)(s|m|h)$/;
-/** `10m` -> 600000 (the manifest's canary.interval; default 10 minutes). */
-export function intervalMs(interval: string | undefined): number {
-  const match = DURATION.exec(interval ?? '10m');
-  if (!match) return 600_000;
-  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
-}
 
 /**
  * One tick for one repository: every running canary whose next interval is
  * due is judged, reported, and moved on (next step, promotion or rollback).
  * All state is read from and written to GitHub, so any replica or a
- * restarted app picks up where the last one stopped.
+ * restarted app picks up where the last one stopped. A report whose state
+ * the app cannot believe is restarted from GitHub's deployments instead.
  */
 export async function tickRepository(
   octokit: Octokit,
   repo: Repo,
   config: AppConfig,
-  now: Date = new Date(),
+  now: Date,
+  trust: AppTrust,
 ): Promise<number> {
   let judged = 0;
   for (const [model, deployment] of await latestDeployments(octokit, repo)) {
     const pr = await pullRequestOf(octokit, repo, deployment.sha);
     if (pr === undefined) continue;
-    const state = await readCanaryState(octokit, repo, pr, model);
+    const comment = await readCanaryComment(octokit, repo, pr, model, trust);
+    if (comment && 'untrusted' in comment) {
+      await restartAnalysis(octokit, repo, deployment, pr, () => now, trust, comment.url);
+      continue;
+    }
+    const state = comment?.state;
     if (!state || state.status !== 'running' || state.awaiting || state.paused) continue;
     const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
     const policy = manifest?.canary;
     if (!policy?.metrics?.length) continue;
-    if (
-      await advanceAnalysis(
-        octokit,
-        repo,
-        state,
-        policy,
-        config,
-        now,
-        manifest?.rollback?.mode === 'auto_merge',
-      )
-    )
-      judged += 1;
+    const step = { policy, report: comment.url, autoMerge: manifest?.rollback?.mode === 'auto_merge' };
+    if (await advanceAnalysis(octokit, repo, state, step, config, now, trust)) judged += 1;
   }
   return judged;
 }
 
-/** Judges the next interval of one canary when it is due, and acts on the outcome. */
+/**
+ * Judges the next interval of one canary when it is due, and acts on the
+ * outcome. `report` is the canary comment's address (the evidence a revert
+ * pull request links to).
+ */
 export async function advanceAnalysis(
   octokit: Octokit,
   repo: Repo,
   state: CanaryState,
-  policy: CanaryPolicy,
+  step: { policy: CanaryPolicy; report: string; autoMerge: boolean },
   config: AppConfig,
   now: Date,
-  autoMerge = false,
+  trust: AppTrust,
 ): Promise<boolean> {
-  const length = intervalMs(policy.interval);
+  const { policy } = step;
+  // The schema bounds interval to [10s, 24h]; a manifest that does not parse never gets here.
+  const length = parseInterval(policy.interval ?? '10m');
+  if (length === undefined) return false;
   const stepStart = Date.parse(state.stepStartedAt);
   const inStep = state.intervals.filter((i) => Date.parse(i.at) > stepStart).length;
   const due = stepStart + length * (inStep + 1);
@@ -96,13 +95,13 @@ export async function advanceAnalysis(
   state.intervals.push(interval);
 
   const analysis = judgeAnalysis(state.intervals, policy, Number.POSITIVE_INFINITY);
-  const step =
+  const outcome =
     analysis.status === 'failed'
       ? analysis
       : interval.verdict === 'pass'
         ? { ...analysis, status: 'passed' as const, reason: `the interval ending ${interval.at} passed` }
         : analysis;
-  const decision = decideCanary(policy, state.weight, step);
+  const decision = decideCanary(policy, state.weight, outcome);
   if (decision.action === 'advance') {
     state.awaiting = await deployStep(octokit, repo, state, {
       environment: state.environment,
@@ -129,8 +128,7 @@ export async function advanceAnalysis(
       description: `canary failed: ${decision.reason}`.slice(0, 140),
     });
     state.status = 'failed';
-    const comment = `https://github.com/${repo.owner}/${repo.repo}/pull/${state.pr}`;
-    const revert = await revertFailedCanary(octokit, repo, state, comment, autoMerge);
+    const revert = await revertFailedCanary(octokit, repo, state, step.report, step.autoMerge);
     if ('url' in revert) state.revertUrl = revert.url;
     await completeCheckRun(
       octokit,
@@ -141,6 +139,6 @@ export async function advanceAnalysis(
       decision.reason,
     );
   }
-  await writeCanaryState(octokit, repo, state, policy);
+  await writeCanaryState(octokit, repo, state, policy, trust);
   return true;
 }

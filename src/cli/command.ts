@@ -21,6 +21,11 @@ export interface CliCommand {
 
 export const ROOT_OPTION = { root: { type: 'string' } } as const;
 export const FORMAT_OPTION = { format: { type: 'string', default: 'text' } } as const;
+/** The opt-out for a registry that really has no model yet: otherwise nothing matched is exit 2. */
+export const ALLOW_EMPTY_OPTION = { 'allow-empty': { type: 'boolean' } } as const;
+export const ALLOW_EMPTY_HELP = `No manifest matched is exit 2 (a wrong --root or glob must not pass as a
+clean check); --allow-empty makes it exit 0 for a registry with no model yet.
+With --base, no changed manifest is a clean 0, but manifests must exist.`;
 
 /** Reads --format, refusing anything but the formats the command knows. */
 export function formatOf<T extends string>(args: CommandArgs, formats: readonly T[]): T {

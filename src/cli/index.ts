@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 import { main } from './main.js';
-import { processOutput } from './output.js';
+import { runWithProcessStreams } from './output.js';
 
-process.exitCode = await main(process.argv.slice(2), processOutput());
+await runWithProcessStreams((out) => main(process.argv.slice(2), out));

@@ -2,9 +2,11 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CommandError } from '../core/repository.js';
 import { readRegistry, type ModelRegistry } from '../core/registry/state.js';
+import { GitError } from '../io/git.js';
 import { GitRepository } from '../io/git-repository.js';
 import { readSettings, type Settings } from '../io/settings.js';
 import { stringOf, type CommandArgs } from './command.js';
+import type { Output } from './output.js';
 
 /** The registry folder, its settings, its git repository and the registry its tags describe. */
 export interface RegistryContext {
@@ -14,15 +16,51 @@ export interface RegistryContext {
   registry: Map<string, ModelRegistry>;
 }
 
-/** Opens --root (default: the current directory) as a registry. */
-export async function openRegistry(args: CommandArgs, withTags = true): Promise<RegistryContext> {
+/** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
+export async function openRegistry(
+  args: CommandArgs,
+  withTags = true,
+  out?: Pick<Output, 'stderr'>,
+): Promise<RegistryContext> {
   const root = resolve(stringOf(args, 'root') ?? '.');
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new CommandError(`--root ${root} is not a directory`);
   const settings = await readSettings(root);
   const repo = new GitRepository(root);
   const registry = withTags ? readRegistry(await repo.readTags()) : new Map<string, ModelRegistry>();
+  if (out) warnIgnoredTags(registry, out);
   return { root, settings, repo, registry };
+}
+
+/** One warning line per tag the registry left out, so a hostile or mistyped tag is seen, not silently obeyed. */
+export function warnIgnoredTags(
+  registry: ReadonlyMap<string, ModelRegistry>,
+  out: Pick<Output, 'stderr'>,
+): void {
+  for (const model of registry.values())
+    for (const ignored of model.ignored)
+      out.stderr(`modelgate: warning: ignored the tag ${ignored.tag}: ${ignored.reason}\n`);
+}
+
+/**
+ * Creates a tag, turning git's refusal (a tag that exists already, a name git
+ * will not store) into a message instead of a stack trace.
+ */
+export async function createTagOrExplain(
+  context: RegistryContext,
+  tag: string,
+  commit: string,
+  message: string,
+): Promise<void> {
+  try {
+    await context.repo.createTag(tag, commit, message);
+  } catch (error) {
+    const detail = error instanceof GitError ? error.stderr.trim().split('\n')[0] : String(error);
+    throw new CommandError(
+      `git could not create the tag ${tag}: ${detail}`,
+      'Fetch the tags (git fetch --tags) and run the command again.',
+    );
+  }
 }
 
 /** The registry of one model, or a CommandError that lists the known ones. */

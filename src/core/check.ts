@@ -70,7 +70,8 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
       measured: suites.measured,
       notRun: suites.notRun,
     });
-    gates.push(judged);
+    // The gate's own evidence findings (results, samples, suites) travel with it: `gate` reports exactly these.
+    gates.push({ ...judged, findings: [...suites.findings, ...judged.findings] });
     findings.push(...suites.findings, ...judged.findings);
   }
   const counts = countBySeverity(findings);

@@ -36,7 +36,11 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES;
 
-/** One problem (or note) about one model, anchored where a reviewer can act on it. */
+/**
+ * One problem (or note) about one model, anchored where a reviewer can act on it.
+ * Its strings are plain text, not markup, and may quote what a pull request
+ * wrote: every report escapes them for its medium (report/escape.ts).
+ */
 export interface Finding {
   rule: RuleId;
   severity: Severity;

@@ -8,6 +8,12 @@ export interface ArtifactSource {
   readonly label: string;
   /** Size and kind of a repository-relative path, without reading it. */
   stat(path: string): Promise<SourceStat>;
+  /**
+   * The repository-relative path of the file `path` leads to (itself, or the
+   * target of an in-repository symlink), or undefined when it leads nowhere
+   * readable. A change to the target is a change to every path that leads there.
+   */
+  resolve(path: string): Promise<string | undefined>;
   /** The whole file, when it is at most `maxBytes` long. */
   read(path: string, maxBytes: number): Promise<Read<Uint8Array>>;
   /** `length` bytes from `offset` (fewer at the end of the file). */

@@ -6,7 +6,7 @@ import { loadModel } from './model/load-model.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
 import { referencedPaths } from './manifest/references.js';
 import type { TagRecord } from './registry/state.js';
-import type { Repository } from './repository.js';
+import { CommandError, type Repository } from './repository.js';
 import type { ArtifactSource } from './source.js';
 import { checkCompatibility } from './rules/index.js';
 import { contentDigests } from './semver/content.js';
@@ -19,6 +19,14 @@ export interface ValidateOptions {
   manifests: readonly string[];
   /** Compare with this git ref: only changed models are validated, and version bumps are checked. */
   base?: string;
+  /**
+   * A registry with no manifest at all passes only when this is set: without
+   * it, nothing matched is a CommandError (exit 2), since a wrong root or glob
+   * must not look like a clean check.
+   */
+  allowEmpty?: boolean;
+  /** The registry folder as the user named it, for messages. */
+  root?: string;
   progress?: (message: string) => void;
 }
 
@@ -52,6 +60,7 @@ export async function validateModels(
 ): Promise<{ report: ValidationReport; facts: ModelFacts[]; base?: string; tags?: TagRecord[] }> {
   const manifests = await repo.findManifests(options.manifests);
   const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
+  if (!manifests.length && !options.allowEmpty) throw noManifests(options);
   const selected = base
     ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
     : manifests;
@@ -110,6 +119,15 @@ export async function validateModels(
     },
   };
   return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}) };
+}
+
+/** No evidence, no pass: the message names where modelgate looked and how to look elsewhere. */
+function noManifests(options: ValidateOptions): CommandError {
+  const globs = options.manifests.map((g) => `"${g}"`).join(', ');
+  return new CommandError(
+    `no manifest matched ${globs} under ${options.root ?? 'the registry root'}: nothing was checked`,
+    'Point --root (Action input root) at the registry, set manifests in .github/modelgate.yml, or pass --allow-empty (Action input allow-empty: true) while the registry has no model yet.',
+  );
 }
 
 async function withDigests(repo: Repository, base: string, loaded: LoadedModel) {

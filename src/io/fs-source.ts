@@ -1,61 +1,59 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, readlink, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ArtifactSource, Read, SourceStat } from '../core/source.js';
+import { ContainedRoot, type ContainedFile, type Located } from './contained-path.js';
 
 const HASH_CHUNK = 4 * 1024 * 1024;
 
 /**
- * The working tree as an ArtifactSource. Every path is checked after
- * resolving symlinks: a link that leads out of the repository is "outside",
- * and nothing behind it is read.
+ * The working tree as an ArtifactSource. Every path goes through the one
+ * containment rule (ContainedRoot): nothing outside the root, in `.git/`,
+ * behind a symlinked folder, or that is not a regular file is ever opened.
  */
 export class FileSystemSource implements ArtifactSource {
   readonly label = 'the working tree';
-  private rootReal?: Promise<string>;
+  readonly contained: ContainedRoot;
 
-  constructor(private readonly root: string) {}
+  constructor(readonly root: string) {
+    this.contained = new ContainedRoot(root);
+  }
 
   async stat(path: string): Promise<SourceStat> {
-    const located = await this.locate(path);
-    if (located.kind !== 'file') return located;
-    return { kind: 'file', size: located.size };
+    const located = await this.contained.locate(path);
+    return located.kind === 'file' ? { kind: 'file', size: located.size } : located;
+  }
+
+  async resolve(path: string): Promise<string | undefined> {
+    const located = await this.contained.locate(path);
+    return located.kind === 'file' ? located.resolved : undefined;
   }
 
   async read(path: string, maxBytes: number): Promise<Read<Uint8Array>> {
-    const located = await this.locate(path);
-    if (located.kind !== 'file')
-      return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
-    if (located.size > maxBytes) {
-      return {
-        ok: false,
-        problem: {
-          kind: 'too-large',
-          detail: `it is ${located.size} bytes, more than the ${maxBytes} read for this kind of file`,
-        },
-      };
-    }
-    return this.range(located.real, 0, located.size);
+    const located = await this.contained.locate(path);
+    if (located.kind !== 'file') return refused(located);
+    if (located.size > maxBytes) return tooLarge(located.size, maxBytes);
+    return this.range(located, 0, maxBytes, maxBytes);
   }
 
   async readRange(path: string, offset: number, length: number): Promise<Read<Uint8Array>> {
-    const located = await this.locate(path);
-    if (located.kind !== 'file')
-      return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
-    return this.range(located.real, offset, Math.max(0, Math.min(length, located.size - offset)));
+    const located = await this.contained.locate(path);
+    if (located.kind !== 'file') return refused(located);
+    return this.range(located, offset, length);
   }
 
   async sha256(path: string): Promise<Read<{ sha256: string; size: number }>> {
-    const located = await this.locate(path);
-    if (located.kind !== 'file')
-      return { ok: false, problem: { kind: located.kind, detail: describe(located) } };
+    const located = await this.contained.locate(path);
+    if (located.kind !== 'file') return refused(located);
     const hash = createHash('sha256');
     let size = 0;
     try {
-      for await (const chunk of createReadStream(located.real, { highWaterMark: HASH_CHUNK })) {
-        hash.update(chunk as Buffer);
-        size += (chunk as Buffer).length;
+      const { handle } = await this.contained.open(located);
+      try {
+        for await (const chunk of handle.createReadStream({ highWaterMark: HASH_CHUNK, autoClose: false })) {
+          hash.update(chunk as Buffer);
+          size += (chunk as Buffer).length;
+        }
+      } finally {
+        await handle.close();
       }
     } catch (error) {
       return { ok: false, problem: { kind: 'io', detail: (error as Error).message } };
@@ -63,51 +61,51 @@ export class FileSystemSource implements ArtifactSource {
     return { ok: true, value: { sha256: hash.digest('hex'), size } };
   }
 
-  private async range(real: string, offset: number, length: number): Promise<Read<Uint8Array>> {
-    const handle = await open(real, 'r');
+  /** Reads from an opened handle; a file that grew past `maxBytes` since it was located is refused. */
+  private async range(
+    file: ContainedFile,
+    offset: number,
+    length: number,
+    maxBytes?: number,
+  ): Promise<Read<Uint8Array>> {
     try {
-      const buffer = Buffer.alloc(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
+      const { handle, size } = await this.contained.open(file);
+      try {
+        if (maxBytes !== undefined && size > maxBytes) return tooLarge(size, maxBytes);
+        const wanted = Math.max(0, Math.min(length, size - offset));
+        const buffer = Buffer.alloc(wanted);
+        let done = 0;
+        while (done < wanted) {
+          const { bytesRead } = await handle.read(buffer, done, wanted - done, offset + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return { ok: true, value: buffer.subarray(0, done) };
+      } finally {
+        await handle.close();
       }
-      return { ok: true, value: buffer.subarray(0, done) };
     } catch (error) {
       return { ok: false, problem: { kind: 'io', detail: (error as Error).message } };
-    } finally {
-      await handle.close();
     }
-  }
-
-  private async locate(
-    path: string,
-  ): Promise<
-    | (SourceStat & { kind: Exclude<SourceStat['kind'], 'file'> })
-    | { kind: 'file'; size: number; real: string }
-  > {
-    const rootReal = await (this.rootReal ??= realpath(this.root));
-    const absolute = join(this.root, path);
-    let real: string;
-    try {
-      real = await realpath(absolute);
-    } catch {
-      return { kind: 'missing' }; // also a dangling symlink
-    }
-    const rel = relative(rootReal, real);
-    if (rel.split(sep)[0] === '..' || isAbsolute(rel)) {
-      const target = await readlink(absolute).catch(() => real);
-      return { kind: 'outside', detail: `is a symlink to ${target}, outside the repository` };
-    }
-    const info = await stat(real);
-    if (!info.isFile())
-      return { kind: 'not-a-file', detail: info.isDirectory() ? 'is a directory' : 'is not a regular file' };
-    return { kind: 'file', size: info.size, real };
   }
 }
 
-function describe(stat: SourceStat): string {
-  if (stat.kind === 'missing') return 'it does not exist';
-  return 'detail' in stat ? stat.detail : stat.kind;
+function refused(located: Exclude<Located, ContainedFile>): Read<never> {
+  return {
+    ok: false,
+    problem: {
+      kind: located.kind,
+      detail: located.kind === 'missing' ? 'it does not exist' : located.detail,
+    },
+  };
+}
+
+function tooLarge(size: number, maxBytes: number): Read<never> {
+  return {
+    ok: false,
+    problem: {
+      kind: 'too-large',
+      detail: `it is ${size} bytes, more than the ${maxBytes} read for this kind of file`,
+    },
+  };
 }

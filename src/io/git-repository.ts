@@ -1,13 +1,10 @@
-import picomatch from 'picomatch';
-import { glob } from 'tinyglobby';
 import { CommandError, type Repository } from '../core/repository.js';
+import { findFiles, manifestGlobs } from './find-files.js';
 import { FileSystemSource } from './fs-source.js';
 import { GitError, gitText } from './git.js';
 import { GitRefSource } from './git-source.js';
 import { createTag, readTags, resolveCommit } from './git-tags.js';
 import type { TagRecord } from '../core/registry/state.js';
-
-const IGNORED = ['**/node_modules/**', '**/.git/**'];
 
 /** A model registry in a folder of a local git clone (or a plain folder, for validation without a base). */
 export class GitRepository implements Repository {
@@ -28,19 +25,13 @@ export class GitRepository implements Repository {
     return source;
   }
 
-  async findManifests(patterns: readonly string[]): Promise<string[]> {
-    const found = await glob([...patterns], {
-      cwd: this.root,
-      onlyFiles: true,
-      ignore: IGNORED,
-      expandDirectories: false,
-    });
-    return found.sort();
+  findManifests(patterns: readonly string[]): Promise<string[]> {
+    return findFiles(this.root, patterns);
   }
 
   async findManifestsAt(ref: string, patterns: readonly string[]): Promise<string[]> {
-    const match = picomatch([...patterns], { dot: false });
-    return (await this.at(ref).paths()).filter((p) => match(p)).sort();
+    const globs = manifestGlobs(patterns);
+    return (await this.at(ref).paths()).filter((p) => globs.match(p)).sort();
   }
 
   async changedSince(ref: string): Promise<string[]> {
@@ -49,7 +40,27 @@ export class GitRepository implements Repository {
       this.git(['ls-files', '--others', '--exclude-standard', '-z']),
     ]);
     const paths = new Set([...diff.split('\0'), ...untracked.split('\0')].filter(Boolean));
+    for (const link of await this.linksTo(paths)) paths.add(link);
     return [...paths].sort();
+  }
+
+  /**
+   * The symlinks of the working tree (tracked, mode 120000) whose target is
+   * one of `changed`: a change to the target changes every artifact that
+   * leads to it, so `--base` validates those models too.
+   */
+  private async linksTo(changed: ReadonlySet<string>): Promise<string[]> {
+    if (!changed.size) return [];
+    const staged = await this.git(['ls-files', '-s', '-z']);
+    const links: string[] = [];
+    for (const record of staged.split('\0')) {
+      // "<mode> <oid> <stage>\t<path>"
+      if (!record.startsWith('120000 ')) continue;
+      const path = record.slice(record.indexOf('\t') + 1);
+      const target = await this.worktree.resolve(path);
+      if (target !== undefined && target !== path && changed.has(target)) links.push(path);
+    }
+    return links;
   }
 
   async mergeBase(ref: string): Promise<string> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkRepoPath, resolveLinkTarget } from '../core/repo-path.js';
 import type { ArtifactSource, Read, SourceStat } from '../core/source.js';
 import { git, streamBlob } from './git.js';
 
@@ -8,12 +9,24 @@ interface TreeEntry {
   size: number;
 }
 
+/** How many symlinks a path may pass through before it is refused (as the kernel's ELOOP would). */
+const MAX_LINK_HOPS = 8;
+/** A symlink's blob is its target path; longer than this it is not one. */
+const MAX_LINK_BYTES = 4096;
+
+type Resolved = { kind: 'file'; path: string; entry: TreeEntry } | Exclude<SourceStat, { kind: 'file' }>;
+
 /**
  * The repository at a git ref as an ArtifactSource, read with git itself
- * (ls-tree once, then cat-file per blob): nothing is checked out.
+ * (ls-tree once, then cat-file per blob): nothing is checked out. The same
+ * containment rule as the working tree: an in-repository symlinked file is
+ * followed to its target (so `--base` compares what each artifact resolves
+ * to), a symlinked folder on the way, a link out of the root or into `.git/`
+ * is refused.
  */
 export class GitRefSource implements ArtifactSource {
   private tree?: Promise<Map<string, TreeEntry>>;
+  private readonly links = new Map<string, Promise<string>>();
 
   constructor(
     private readonly cwd: string,
@@ -38,15 +51,13 @@ export class GitRefSource implements ArtifactSource {
   }
 
   async stat(path: string): Promise<SourceStat> {
-    const entry = (await this.entries()).get(path);
-    if (!entry)
-      return (await this.isDirectory(path))
-        ? { kind: 'not-a-file', detail: 'is a directory' }
-        : { kind: 'missing' };
-    if (entry.mode === '120000')
-      return { kind: 'outside', detail: `is a symlink at ${this.ref}; artifacts must be regular files` };
-    if (entry.mode === '160000') return { kind: 'not-a-file', detail: 'is a git submodule' };
-    return { kind: 'file', size: entry.size };
+    const resolved = await this.follow(path);
+    return resolved.kind === 'file' ? { kind: 'file', size: resolved.entry.size } : resolved;
+  }
+
+  async resolve(path: string): Promise<string | undefined> {
+    const resolved = await this.follow(path);
+    return resolved.kind === 'file' ? resolved.path : undefined;
   }
 
   async read(path: string, maxBytes: number): Promise<Read<Uint8Array>> {
@@ -87,22 +98,70 @@ export class GitRefSource implements ArtifactSource {
   }
 
   private async file(path: string): Promise<Read<TreeEntry>> {
-    const stat = await this.stat(path);
-    if (stat.kind !== 'file') {
+    const resolved = await this.follow(path);
+    if (resolved.kind !== 'file') {
       return {
         ok: false,
         problem: {
-          kind: stat.kind,
-          detail: stat.kind === 'missing' ? `it does not exist at ${this.ref}` : stat.detail,
+          kind: resolved.kind,
+          detail: resolved.kind === 'missing' ? `it does not exist at ${this.ref}` : resolved.detail,
         },
       };
     }
-    return { ok: true, value: (await this.entries()).get(path)! };
+    return { ok: true, value: resolved.entry };
   }
 
-  private async isDirectory(path: string): Promise<boolean> {
+  /** Where `path` leads at the ref, under the containment rule. */
+  private async follow(path: string): Promise<Resolved> {
+    const checked = checkRepoPath(path);
+    if (!checked.ok) return { kind: 'outside', detail: checked.reason };
+    const entries = await this.entries();
+    let current = checked.path;
+    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+      const folderLink = this.linkedFolder(entries, current);
+      if (folderLink)
+        return {
+          kind: 'outside',
+          detail: `goes through ${folderLink}, a symlinked folder at ${this.ref}; modelgate does not follow symlinked folders`,
+        };
+      const entry = entries.get(current);
+      if (!entry)
+        return this.isDirectory(entries, current)
+          ? { kind: 'not-a-file', detail: `is a directory at ${this.ref}` }
+          : { kind: 'missing' };
+      if (entry.mode === '160000') return { kind: 'not-a-file', detail: `is a git submodule at ${this.ref}` };
+      if (entry.mode !== '120000') return { kind: 'file', path: current, entry };
+      if (entry.size > MAX_LINK_BYTES)
+        return { kind: 'not-a-file', detail: 'is a symlink with no usable target' };
+      const target = resolveLinkTarget(current, await this.linkTarget(entry.oid));
+      if (!target.ok) return { kind: 'outside', detail: `${target.reason} (at ${this.ref})` };
+      current = target.path;
+    }
+    return { kind: 'outside', detail: `passes through more than ${MAX_LINK_HOPS} symlinks at ${this.ref}` };
+  }
+
+  /** The first folder of `path` that is a symlink in the tree, if any. */
+  private linkedFolder(entries: Map<string, TreeEntry>, path: string): string | undefined {
+    const segments = path.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const folder = segments.slice(0, i).join('/');
+      if (entries.get(folder)?.mode === '120000') return folder;
+    }
+    return undefined;
+  }
+
+  private linkTarget(oid: string): Promise<string> {
+    let target = this.links.get(oid);
+    if (!target) {
+      target = git(this.cwd, ['cat-file', 'blob', oid]).then((b) => b.toString('utf8'));
+      this.links.set(oid, target);
+    }
+    return target;
+  }
+
+  private isDirectory(entries: Map<string, TreeEntry>, path: string): boolean {
     const prefix = `${path}/`;
-    for (const key of (await this.entries()).keys()) if (key.startsWith(prefix)) return true;
+    for (const key of entries.keys()) if (key.startsWith(prefix)) return true;
     return false;
   }
 

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { decodeUtf8 } from '../core/bytes.js';
+import { nameProblem } from '../core/registry/names.js';
+import { checkGlob } from '../core/repo-path.js';
 import { CommandError } from '../core/repository.js';
+import { FileSystemSource } from './fs-source.js';
 import { DEFAULT_STAGES } from '../core/registry/stages.js';
 import { COMMAND_KEYS, DEFAULT_CHATOPS, LEVELS, type ChatOpsSettings } from '../core/chatops/permission.js';
 
@@ -20,12 +22,25 @@ export interface Settings {
 
 export const SETTINGS_FILE = '.github/modelgate.yml';
 export const DEFAULT_MANIFESTS = ['models/**/model.yaml'];
+/** The settings file is a few lines; anything larger is refused before it is read. */
+export const SETTINGS_MAX_BYTES = 64 * 1024;
 
-const stageName = z
+// Stages go into tags (`<model>#<stage>#N`): the same rule as model names, so every stage written is read back.
+const stageName = z.string().superRefine((name, ctx) => {
+  const problem = nameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: `the stage "${name}": ${problem}` });
+});
+const glob = z
   .string()
-  .regex(/^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/, 'lowercase letters, digits, -, _ and /');
-const schema = z.looseObject({
-  manifests: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  .min(1)
+  .max(1024)
+  .superRefine((pattern, ctx) => {
+    const checked = checkGlob(pattern.replace(/^!/, ''));
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: `the glob "${pattern}" ${checked.reason}` });
+  });
+// Strict throughout: a misspelt key must be an error, never a silently ignored setting.
+const schema = z.strictObject({
+  manifests: z.union([glob, z.array(glob).min(1).max(100)]).optional(),
   stages: z
     .array(stageName)
     .min(1)
@@ -53,16 +68,22 @@ const schema = z.looseObject({
     .optional(),
 });
 
-/** Reads the settings file under `root`; a missing file means defaults, a broken one is a CommandError (exit 2). */
+/**
+ * Reads the settings file under `root` through the containment rule (a
+ * regular file inside the repository, at most SETTINGS_MAX_BYTES): a missing
+ * file means defaults; anything else that cannot be read is a CommandError
+ * (exit 2), never a weaker default.
+ */
 export async function readSettings(root: string): Promise<Settings> {
-  let text: string;
-  try {
-    text = await readFile(join(root, SETTINGS_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseSettings(undefined);
-    throw new CommandError(`${SETTINGS_FILE} cannot be read: ${(error as Error).message}`);
+  const read = await new FileSystemSource(root).read(SETTINGS_FILE, SETTINGS_MAX_BYTES);
+  if (!read.ok) {
+    if (read.problem.kind === 'missing') return parseSettings(undefined);
+    throw new CommandError(
+      `${SETTINGS_FILE} cannot be read: ${read.problem.detail}`,
+      `Make ${SETTINGS_FILE} a regular file in the repository, at most ${SETTINGS_MAX_BYTES / 1024} KiB.`,
+    );
   }
-  return parseSettings(text);
+  return parseSettings(decodeUtf8(read.value));
 }
 
 /** Parses the text of `.github/modelgate.yml` (undefined: the file is absent, defaults apply). */
@@ -74,6 +95,11 @@ export function parseSettings(text: string | undefined): Settings {
       environments: {},
       chatops: DEFAULT_CHATOPS,
     };
+  if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
+    throw new CommandError(
+      `${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`,
+      'The settings file holds a few lines of configuration; shorten it.',
+    );
   const doc = parseDocument(text, { uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
@@ -85,8 +111,12 @@ export function parseSettings(text: string | undefined): Settings {
   const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    const where =
+      issue.code === 'unrecognized_keys'
+        ? `${[...issue.path, issue.keys[0]].join('.')}: unknown setting`
+        : `${issue.path.join('.') || 'the file'}: ${issue.message}`;
     throw new CommandError(
-      `${SETTINGS_FILE}: ${issue.path.join('.') || 'the file'}: ${issue.message}`,
+      `${SETTINGS_FILE}: ${where}`,
       'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|status|help>.{permission,teams} and unknown_commands (reply|ignore).',
     );
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runAction } from '../helpers/action.js';
-import { FakeGitHub } from '../helpers/fake-github.js';
+import { FakeGitHub, person } from '../helpers/fake-github.js';
 import { FakeLlm } from '../helpers/fake-llm.js';
 import { harnessResults, harnessSamples, scores } from '../helpers/lm-eval.js';
 import { addRealModel } from '../helpers/models.js';
@@ -122,5 +122,24 @@ describe('the Action, command: check', () => {
       '::warning::could not write the pull-request comment (GitHub answered 403)',
     );
     expect(result.summary).toContain('## modelgate check');
+  });
+
+  it("a stranger's comment with the check marker is never edited: the Action writes its own and says it ignored it", async () => {
+    const { github, check } = await pullRequest();
+    const forged = '<!-- modelgate:check:all -->\n## modelgate check\n\nAll gates passed ✅ (trust me)';
+    const stranger = github.postComment(7, forged, person('mallory'));
+    const result = await check();
+    expect(result.status).toBe(0);
+    expect(stranger.body).toBe(forged);
+    expect(github.comments.map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]']);
+    expect(github.comments[1]!.body).toContain('| `arc_easy/acc` | 0.8114 | 0.8114 | -0.005 |');
+    expect(result.stdout).toContain(
+      `::warning::ignored https://github.com/acme/models/pull/7#issuecomment-${stranger.id} by @mallory: it carries modelgate's check marker, but github-actions[bot] did not write it`,
+    );
+    // The next run finds its own comment and edits only that one.
+    await check();
+    expect(github.comments).toHaveLength(2);
+    expect(stranger.body).toBe(forged);
+    expect(github.violations).toEqual([]);
   });
 });

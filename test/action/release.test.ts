@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { sealKeyFrom } from '../../src/core/integrity/seal.js';
 import { planRevertPullRequest } from '../../src/core/rollback/revert-pr.js';
 import { runAction } from '../helpers/action.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
@@ -65,11 +66,15 @@ async function mergedRelease() {
     registry.tag('gpt2@v1.0.0', { commit: v1 });
     registry.git('revert', '--no-edit', 'HEAD');
     const revert = registry.git('rev-parse', 'HEAD');
-    const releaseRevert = () =>
+    const releaseRevert = (env: Record<string, string> = {}) =>
       runAction(
         registry.root,
         { command: 'release', 'github-token': 'ghs_test' },
-        { eventName: 'push', event: { before: after, after: revert }, env: { GITHUB_API_URL: github.url } },
+        {
+          eventName: 'push',
+          event: { before: after, after: revert },
+          env: { GITHUB_API_URL: github.url, ...env },
+        },
       );
     return { v1, revert, releaseRevert };
   };
@@ -209,38 +214,6 @@ describe('the Action, command: release', () => {
     expect(github.violations).toEqual([]);
   });
 
-  it('a merged /rollback pull request carries who asked into the stage tag and the deployment', async () => {
-    const { github, revertMerge } = await mergedRelease();
-    const { revert, releaseRevert } = await revertMerge();
-    const comment = 'https://github.com/acme/models/pull/42#issuecomment-7';
-    const { body } = planRevertPullRequest({
-      model: 'gpt2',
-      from: '1.1.0',
-      to: '1.0.0',
-      tag: 'gpt2@v1.0.0',
-      reason: 'asked for 1.0.0',
-      changes: [{ path: 'models/gpt2/model.yaml', action: 'restore' }],
-      requestedBy: 'carol',
-      link: comment,
-    });
-    github.pulls.set(revert, [
-      {
-        number: 100,
-        title: 'Roll back gpt2 to 1.0.0',
-        merged_at: '2026-11-22T01:00:00Z',
-        user: { login: 'modelgate[bot]' },
-        body,
-      },
-    ]);
-    const rollback = await releaseRevert();
-    expect(rollback.status).toBe(0);
-    expect([...github.tagObjects.values()].at(-1)!.message).toContain(`Requested-by: carol ${comment}`);
-    expect(github.deployments.at(-1)).toMatchObject({
-      payload: { version: '1.0.0', requested_by: 'carol', request: comment },
-    });
-    expect(github.violations).toEqual([]);
-  });
-
   it('refuses a tag that GitHub already has on another commit, before creating anything else', async () => {
     const { github, release } = await mergedRelease();
     github.refs.set('refs/tags/gpt2@v1.1.0', {
@@ -269,5 +242,75 @@ describe('the Action, command: release', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('nothing was released');
     expect(github.requests).toEqual([]);
+  });
+});
+
+// The rest of the decision (no key, a copied line, the workflow's own pull request, a short key): rollback-request.test.ts.
+describe('the Action, command: release, believes who asked for a rollback only when modelgate opened its pull request', () => {
+  const STATE_SECRET = 'the app and the workflow share this state key';
+  const COMMENT = 'https://github.com/acme/models/pull/42#issuecomment-7';
+  /** The body of the rollback pull request: who asked, sealed as the app seals it when `seal` is given. */
+  const rollbackBody = (requestedBy: string, seal?: { secret: string; repository: string }) =>
+    planRevertPullRequest({
+      model: 'gpt2',
+      from: '1.1.0',
+      to: '1.0.0',
+      tag: 'gpt2@v1.0.0',
+      reason: 'asked for 1.0.0',
+      changes: [{ path: 'models/gpt2/model.yaml', action: 'restore' }],
+      requestedBy,
+      link: COMMENT,
+      ...(seal ? { requestSeal: { key: sealKeyFrom(seal.secret), repository: seal.repository } } : {}),
+    });
+
+  /** The revert merged: pull request #100 from modelgate's rollback branch, opened by `user`, with `body`. */
+  async function mergedRollback(body: string, user: { login: string; type: 'User' | 'Bot' }) {
+    const released = await mergedRelease();
+    const reverted = await released.revertMerge();
+    released.github.pulls.set(reverted.revert, [
+      {
+        number: 100,
+        title: 'Roll back gpt2 to 1.0.0',
+        merged_at: '2026-11-22T01:00:00Z',
+        user,
+        body,
+        head: 'modelgate/rollback-gpt2-1.0.0',
+      },
+    ]);
+    const stageTag = () => [...released.github.tagObjects.values()].at(-1)!;
+    return { ...released, ...reverted, stageTag };
+  }
+
+  it("the app's pull request, its line sealed with the key the workflow also has: who asked reaches the stage tag and the deployment", async () => {
+    const plan = rollbackBody('carol', { secret: STATE_SECRET, repository: 'acme/models' });
+    const { github, releaseRevert, stageTag } = await mergedRollback(plan.body, {
+      login: 'modelgate[bot]',
+      type: 'Bot',
+    });
+    const result = await releaseRevert({ MODELGATE_STATE_KEY: STATE_SECRET });
+    expect(result.status).toBe(0);
+    expect(stageTag().message).toContain(`Requested-by: carol ${COMMENT}`);
+    expect(github.deployments.at(-1)).toMatchObject({
+      payload: { version: '1.0.0', requested_by: 'carol', request: COMMENT },
+    });
+    // The key reaches the log only in the command that tells the runner to mask it.
+    expect(result.stdout.split('\n').filter((l) => l.includes(STATE_SECRET))).toEqual([
+      `::add-mask::${STATE_SECRET}`,
+    ]);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('a forged request line in a pull request a person opened is not believed: the audit trail does not take the name', async () => {
+    const { github, releaseRevert, stageTag } = await mergedRollback(rollbackBody('ceo').body, {
+      login: 'mallory',
+      type: 'User',
+    });
+    const result = await releaseRevert();
+    expect(result.status).toBe(0);
+    expect(stageTag().message).not.toContain('Requested-by');
+    expect(github.deployments.at(-1)!.payload).not.toHaveProperty('requested_by');
+    expect(result.stdout).toContain(
+      '::warning::pull request #100: its request line was written by @mallory, not by modelgate. The release does not record who asked for it.',
+    );
   });
 });

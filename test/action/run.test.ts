@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { INPUTS, OUTPUTS } from '../../src/action/inputs.js';
 import { addRealModel } from '../helpers/models.js';
 import { TempRegistry } from '../helpers/registry.js';
 import { runAction } from '../helpers/action.js';
@@ -67,5 +71,43 @@ describe('the Action (dist/index.js)', () => {
     expect(result.stdout).toContain(
       '::error::input "command" must be one of validate, check, release, rollback, not "deploy"',
     );
+  });
+
+  it('fails the step when no manifest matched: a wrong root is not a green check', async () => {
+    const registry = TempRegistry.create();
+    registry.write('README.md', 'no models here');
+    const result = await runAction(registry.root, { command: 'validate', root: '.' });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(
+      `::error::no manifest matched "models/**/model.yaml" under ${registry.root}: nothing was checked (Point --root (Action input root) at the registry`,
+    );
+    expect(result.outputs.errors).toBeUndefined();
+  });
+
+  it('passes a registry with no model yet when allow-empty is true, and refuses a non-boolean', async () => {
+    const registry = TempRegistry.create();
+    const allowed = await runAction(registry.root, { command: 'validate', 'allow-empty': 'true' });
+    expect(allowed.status).toBe(0);
+    expect(allowed.outputs.errors).toBe('0');
+    const typo = await runAction(registry.root, { command: 'validate', 'allow-empty': 'yes please' });
+    expect(typo.status).toBe(1);
+    expect(typo.stdout).toContain('allow-empty');
+  });
+});
+
+describe('action.yml', () => {
+  const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { description: string; default?: string }>;
+    outputs: Record<string, unknown>;
+  };
+
+  it('declares exactly the inputs and outputs the code reads and sets', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.values(INPUTS).sort());
+    expect(Object.keys(action.outputs).sort()).toEqual(Object.values(OUTPUTS).sort());
+  });
+
+  it('documents allow-empty, off by default', () => {
+    expect(action.inputs['allow-empty']).toMatchObject({ default: 'false' });
+    expect(action.inputs['allow-empty']!.description).toContain('the step fails');
   });
 });

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import modelgateApp from '../../src/app/index.js';
 import { tickRepository } from '../../src/app/tick.js';
 import type { Octokit } from '../../src/io/github/octokit.js';
-import { liveCanary as liveCanaryAt, privateKey, testProbot } from '../helpers/canary-app.js';
+import {
+  appTrust,
+  liveCanary as liveCanaryAt,
+  privateKey,
+  STATE_KEY,
+  testProbot,
+} from '../helpers/canary-app.js';
 import { requestSeries, startPrometheus, T0, type RunningPrometheus } from '../helpers/prometheus.js';
 
 let prometheus: RunningPrometheus;
@@ -163,7 +169,7 @@ describe('the canary app', () => {
     const clock = new Date((T0 + 600 + 360) * 1000);
     await probot.load((app) =>
       modelgateApp(app, {
-        config: { prometheusUrl: prometheus.url, tickSecret: 's3cret', tickSeconds: 0 },
+        config: { prometheusUrl: prometheus.url, tickSecret: 's3cret', tickSeconds: 0, stateKey: STATE_KEY },
         now: () => clock,
         addHandler: (h) => (handler = h),
       }),
@@ -207,8 +213,9 @@ describe('the canary app', () => {
       tickRepository(
         octokit,
         { owner: 'acme', repo: 'models' },
-        { prometheusUrl: prometheus.url, tickSeconds: 0 },
+        { prometheusUrl: prometheus.url, tickSeconds: 0, stateKey: STATE_KEY },
         clock,
+        appTrust(),
       );
     github.fail('POST', '/repos/{owner}/{repo}/deployments', 500);
     github.fail(

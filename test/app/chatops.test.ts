@@ -1,55 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { LEVELS, type Level } from '../../src/core/chatops/permission.js';
-import { liveCanary, webhookExample } from '../helpers/canary-app.js';
+import { issueComment, lastCommentId, liveCanary } from '../helpers/canary-app.js';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 
 /** Prometheus is never asked in these tests: an address nothing listens on. */
 const NO_PROMETHEUS = 'http://127.0.0.1:9';
-
-let commentIds = 7_000_000;
-
-/** The real issue_comment example from @octokit/webhooks-examples, as a comment on pull request #42 of acme/models. */
-function issueComment(
-  body: string,
-  options: {
-    login?: string;
-    type?: 'User' | 'Bot';
-    action?: 'created' | 'edited';
-    id?: number;
-    issue?: number;
-    pullRequest?: boolean;
-    association?: string;
-  } = {},
-) {
-  const example = webhookExample('issue_comment', options.action ?? 'created');
-  const id = options.id ?? ++commentIds;
-  const issue = options.issue ?? 42;
-  Object.assign(example.comment, {
-    id,
-    body,
-    html_url: `https://github.com/acme/models/pull/${issue}#issuecomment-${id}`,
-    author_association: options.association ?? 'MEMBER',
-  });
-  Object.assign(example.comment.user, {
-    login: options.login ?? 'alice',
-    type: options.type ?? 'User',
-  });
-  example.issue.number = issue;
-  if (options.pullRequest ?? true)
-    example.issue.pull_request = {
-      url: `https://api.github.com/repos/acme/models/pulls/${issue}`,
-      html_url: `https://github.com/acme/models/pull/${issue}`,
-      diff_url: `https://github.com/acme/models/pull/${issue}.diff`,
-      patch_url: `https://github.com/acme/models/pull/${issue}.patch`,
-      merged_at: '2026-11-22T00:00:00Z',
-    };
-  Object.assign(example.repository, { name: 'models', full_name: 'acme/models', default_branch: 'main' });
-  example.repository.owner.login = 'acme';
-  example.installation = { id: 1, node_id: 'I' };
-  if (options.action === 'edited') example.changes = { body: { from: '/help' } };
-  return example;
-}
 
 /** gpt2 1.3.0 live at 10 % on canary from pull request #42 (which touches gpt2), the app listening. */
 async function chatops(extra: Record<string, unknown> = {}) {
@@ -166,7 +122,7 @@ describe('ChatOps: who may act', () => {
           expect(replies[0]).not.toContain('access to this repository or more');
           command.acted(app, replies[0]!);
         }
-        expect(app.github.reactions.get(commentIds)).toEqual(new Set(['eyes']));
+        expect(app.github.reactions.get(lastCommentId())).toEqual(new Set(['eyes']));
         expect(app.github.violations).toEqual([]);
       });
     });
@@ -360,10 +316,13 @@ describe('ChatOps: the commands', () => {
       'GET /repos/{owner}/{repo}/contents/{path}', // and the touched manifest
       'GET /repos/{owner}/{repo}/deployments', // the canary: the model's newest deployment,
       'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', // its pull request,
-      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', // its report
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', // its report,
+      'GET /repos/{owner}/{repo}/deployments/{deployment_id}', // checked against its deployment
+      'GET /repos/{owner}/{repo}/check-runs/{check_run_id}', // and its anchor in the check run
       'GET /repos/{owner}/{repo}/contents/{path}', // the policy, for the report
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', // the state
+      'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', // its new anchor
       'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', // the reply
     ]);
   });

@@ -101,4 +101,74 @@ describe('modelgate release (local)', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('Nothing to release: no manifest changed its version.\n');
   });
+
+  it('without --base releases only versions that have no tag yet, and never re-assigns a released one', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    const v1 = registry.commit('gpt2 1.0.0');
+    const first = await runCli('release', '--root', registry.root);
+    expect(first.code).toBe(0);
+    expect(registry.git('tag', '--list').split('\n')).toEqual(['gpt2#canary#1', 'gpt2@v1.0.0']);
+    // Re-running on the same commit finishes the same release: nothing new.
+    const rerun = await runCli('release', '--root', registry.root);
+    expect(rerun.stdout).toContain('= exists   tag gpt2#canary#1');
+
+    registry.write('README.md', 'docs');
+    registry.commit('docs only');
+    const later = await runCli('release', '--root', registry.root);
+    expect(later).toEqual({
+      code: 0,
+      stdout: 'Nothing to release: no manifest changed its version.\n',
+      stderr: '',
+    });
+    expect(registry.git('tag', '--list').split('\n')).toEqual(['gpt2#canary#1', 'gpt2@v1.0.0']);
+    expect(registry.git('rev-list', '-n', '1', 'gpt2#canary#1')).toBe(v1);
+
+    bump(registry, 'models/gpt2/model.yaml', '1.1.0', (m) => (m.description = 'better'));
+    const v2 = registry.commit('gpt2 1.1.0');
+    const next = await runCli('release', '--root', registry.root);
+    expect(next.code).toBe(0);
+    expect(next.stdout).toContain(`+ done     tag gpt2@v1.1.0 on ${v2.slice(0, 12)}`);
+    expect(next.stdout).toContain(
+      `+ done     tag gpt2#canary#2 (gpt2 1.1.0 -> canary) on ${v2.slice(0, 12)}`,
+    );
+  });
+
+  it('refuses a new version of a deprecated model unless --force, and releases nothing', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    const v1 = registry.commit('gpt2 1.0.0');
+    registry.tag('gpt2@v1.0.0', { date: 1_760_000_000 });
+    registry.tag('gpt2@deprecated', { date: 1_760_000_100 });
+    bump(registry, 'models/gpt2/model.yaml', '1.1.0', (m) => (m.description = 'revived'));
+    registry.commit('gpt2 1.1.0');
+
+    const refused = await runCli('release', '--root', registry.root, '--base', v1);
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'modelgate: nothing was released; fix these first:\n' +
+        '  refused gpt2 1.1.0 (models/gpt2/model.yaml): gpt2 is deprecated (tag gpt2@deprecated), so 1.1.0 is not released\n' +
+        '    fix: Release it anyway with --force, or leave the deprecated model unchanged.\n',
+    });
+    expect(registry.git('tag', '--list').split('\n')).toEqual(['gpt2@deprecated', 'gpt2@v1.0.0']);
+
+    const forced = await runCli('release', '--root', registry.root, '--base', v1, '--force');
+    expect(forced.code).toBe(0);
+    expect(registry.git('tag', '--list').split('\n')).toEqual([
+      'gpt2#canary#1',
+      'gpt2@deprecated',
+      'gpt2@v1.0.0',
+      'gpt2@v1.1.0',
+    ]);
+  });
+
+  it('says in --help what happens without --base', async () => {
+    const { code, stdout } = await runCli('release', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('[--base REF]');
+    expect(stdout).toContain('Without --base there is no base commit: every manifest at --head is read and');
+    expect(stdout).toContain('A new version of a deprecated model (<model>@deprecated) is refused unless');
+  });
 });

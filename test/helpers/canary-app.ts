@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import { Probot, ProbotOctokit } from 'probot';
 import { parse, stringify } from 'yaml';
 import modelgateApp from '../../src/app/index.js';
-import { decodeState } from '../../src/core/canary/state.js';
+import { decodeState, type CanaryState } from '../../src/core/canary/state.js';
+import { sealKeyFrom } from '../../src/core/integrity/seal.js';
+import type { AppTrust } from '../../src/app/trust.js';
 import { tickRepository } from '../../src/app/tick.js';
 import type { Octokit } from '../../src/io/github/octokit.js';
-import { FakeGitHub } from './fake-github.js';
+import { APP_BOT, FakeGitHub } from './fake-github.js';
 import { addRealModel } from './models.js';
 import { T0 } from './prometheus.js';
 import { TempRegistry } from './registry.js';
@@ -60,9 +62,37 @@ export function testProbot(baseUrl: string): Probot {
   });
 }
 
+/** The app's seal key in the tests (what MODELGATE_STATE_KEY would give). */
+export const STATE_KEY = sealKeyFrom('modelgate tests: the state key of acme/models');
+
+/** What the app trusts when a test ticks it directly: its bot account and the key; warnings are kept. */
+export function appTrust(warnings: string[] = []): AppTrust {
+  return {
+    self: { login: APP_BOT.login, type: APP_BOT.type },
+    key: STATE_KEY,
+    warn: (message) => warnings.push(message),
+  };
+}
+
 /** Loads modelgate into it, reading Prometheus and the clock the test controls. */
 export function loadApp(probot: Probot, now: () => Date, prometheusUrl: string): Promise<void> {
-  return probot.load((app) => modelgateApp(app, { config: { prometheusUrl, tickSeconds: 0 }, now }));
+  return probot.load((app) =>
+    modelgateApp(app, { config: { prometheusUrl, tickSeconds: 0, stateKey: STATE_KEY }, now }),
+  );
+}
+
+/** The state in the app's own canary comment of `model` on pull request `pr` (it must verify). */
+export function appState(github: FakeGitHub, model = 'gpt2', pr = 42): CanaryState {
+  const comment = github.comments.find(
+    (c) =>
+      c.issue === pr &&
+      c.user.login === APP_BOT.login &&
+      c.body.startsWith(`<!-- modelgate:canary:${model} -->`),
+  );
+  if (!comment) throw new Error(`the app wrote no canary comment of ${model} on #${pr}`);
+  const decoded = decodeState(comment.body, STATE_KEY, { repository: 'acme/models', pr });
+  if ('problem' in decoded) throw new Error(`the app's state does not verify: ${decoded.problem.detail}`);
+  return decoded.state;
 }
 
 /** The real deployment_status example from @octokit/webhooks-examples, pointed at our deployment. */
@@ -134,8 +164,10 @@ export async function liveCanary(
   const probot = testProbot(github.url);
   let clock = new Date((T0 + 600) * 1000);
   await loadApp(probot, () => clock, prometheusUrl);
-  const deliver = (deployment: { id: number; weight: number }) =>
-    probot.receive({
+  /** The deployer reports a deployment live: GitHub records the status and sends deployment_status. */
+  const deliver = (deployment: { id: number; weight: number }) => {
+    github.reportDeployed(deployment.id);
+    return probot.receive({
       id: `d-${deployment.id}`,
       name: 'deployment_status',
       payload: deploymentStatus({
@@ -152,14 +184,17 @@ export async function liveCanary(
         },
       }),
     } as any);
+  };
+  const warnings: string[] = [];
   let octokit = (await probot.auth(1)) as unknown as Octokit;
   const tick = (minutes: number, url = prometheusUrl) => {
     clock = new Date(clock.getTime() + minutes * 60_000);
     return tickRepository(
       octokit,
       { owner: 'acme', repo: 'models' },
-      { prometheusUrl: url, tickSeconds: 0 },
+      { prometheusUrl: url, tickSeconds: 0, stateKey: STATE_KEY },
       clock,
+      appTrust(warnings),
     );
   };
   /** A new app process: nothing carried over in memory. */
@@ -168,7 +203,58 @@ export async function liveCanary(
     await loadApp(fresh, () => clock, prometheusUrl);
     octokit = (await fresh.auth(1)) as unknown as Octokit;
   };
-  const state = () =>
-    decodeState(github.comments.find((c) => c.body.startsWith('<!-- modelgate:canary:gpt2 -->'))!.body)!;
-  return { registry, github, probot: () => probot, deliver, tick, restart, state, v1, v2 };
+  const state = () => appState(github);
+  return { registry, github, probot: () => probot, deliver, tick, restart, state, warnings, v1, v2 };
+}
+
+let commentIds = 7_000_000;
+
+/** The id of the last comment `issueComment` made. */
+export const lastCommentId = () => commentIds;
+
+/** The real issue_comment example from @octokit/webhooks-examples, as a comment on pull request #42 of acme/models. */
+export function issueComment(
+  body: string,
+  options: {
+    login?: string;
+    type?: 'User' | 'Bot';
+    action?: 'created' | 'edited';
+    id?: number;
+    issue?: number;
+    pullRequest?: boolean;
+    association?: string;
+  } = {},
+) {
+  const example = webhookExample('issue_comment', options.action ?? 'created');
+  const id = options.id ?? ++commentIds;
+  const issue = options.issue ?? 42;
+  Object.assign(example.comment, {
+    id,
+    body,
+    html_url: `https://github.com/acme/models/pull/${issue}#issuecomment-${id}`,
+    author_association: options.association ?? 'MEMBER',
+  });
+  Object.assign(example.comment.user, {
+    login: options.login ?? 'alice',
+    type: options.type ?? 'User',
+  });
+  example.issue.number = issue;
+  if (options.pullRequest ?? true)
+    example.issue.pull_request = {
+      url: `https://api.github.com/repos/acme/models/pulls/${issue}`,
+      html_url: `https://github.com/acme/models/pull/${issue}`,
+      diff_url: `https://github.com/acme/models/pull/${issue}.diff`,
+      patch_url: `https://github.com/acme/models/pull/${issue}.patch`,
+      merged_at: '2026-11-22T00:00:00Z',
+    };
+  Object.assign(example.repository, {
+    name: 'models',
+    full_name: 'acme/models',
+    default_branch: 'main',
+    html_url: 'https://github.com/acme/models',
+  });
+  example.repository.owner.login = 'acme';
+  example.installation = { id: 1, node_id: 'I' };
+  if (options.action === 'edited') example.changes = { body: { from: '/help' } };
+  return example;
 }

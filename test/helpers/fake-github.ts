@@ -40,8 +40,40 @@ interface Failure {
   message?: string;
 }
 
+/** An account as GitHub shows it on what it wrote: login and type, and the app behind a bot. */
+export interface FakeAccount {
+  login: string;
+  type: 'User' | 'Bot' | 'Organization';
+  /** For a bot: the GitHub App whose installation token acts as it. */
+  app?: { id: number; slug: string; name: string };
+}
+
+/** The app the tests' Probot authenticates as (app id 1): its installation token acts as `modelgate[bot]`. */
+export const APP_BOT: FakeAccount = {
+  login: 'modelgate[bot]',
+  type: 'Bot',
+  app: { id: 1, slug: 'modelgate', name: 'modelgate' },
+};
+/** What a workflow's GITHUB_TOKEN acts as (the Action's tests pass `ghs_test`). */
+export const ACTIONS_BOT: FakeAccount = {
+  login: 'github-actions[bot]',
+  type: 'Bot',
+  app: { id: 15368, slug: 'github-actions', name: 'GitHub Actions' },
+};
+/** A person's account (a read-only contributor, an attacker): `type: 'User'`. */
+export const person = (login: string): FakeAccount => ({ login, type: 'User' });
+
+export interface FakeComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: FakeAccount;
+}
+
 let openapi: GitHubOpenApi | undefined;
 const sha = () => randomBytes(20).toString('hex');
+let accountIds = 100;
+const idOf = new Map<string, number>();
 
 /**
  * A small in-process GitHub on 127.0.0.1: the endpoints modelgate uses, with
@@ -59,7 +91,12 @@ export class FakeGitHub {
     { id: number; tag_name: string; name: string; body: string; prerelease: boolean }
   >();
   readonly deployments: FakeDeployment[] = [];
-  readonly comments: { id: number; issue: number; body: string }[] = [];
+  readonly comments: FakeComment[] = [];
+  /** Who each token acts as (the Authorization header's `token …`); the app's JWT is the app itself. */
+  readonly tokens = new Map<string, FakeAccount>([
+    ['ghs_installation', APP_BOT],
+    ['ghs_test', ACTIONS_BOT],
+  ]);
   readonly graphqlCalls: { query: string; variables: Record<string, unknown> }[] = [];
   readonly checkRuns: {
     id: number;
@@ -68,8 +105,14 @@ export class FakeGitHub {
     status: string;
     conclusion?: string;
     title?: string;
+    external_id?: string;
   }[] = [];
-  readonly deploymentStatuses: { deployment: number; state: string; description?: string }[] = [];
+  /** Statuses modelgate posted through the API. */
+  readonly deploymentStatuses: { deployment: number; state: string; description?: string; at?: number }[] =
+    [];
+  /** Statuses the deployer reported (`reportDeployed`): GitHub lists them with the others. */
+  readonly deployerStatuses: { deployment: number; state: string; at: number }[] = [];
+  private statusCount = 0;
   /** A local clone this GitHub is the origin of: refs, trees and contents not made through the API come from it. */
   localRepo?: string;
   readonly trees = new Map<
@@ -84,11 +127,20 @@ export class FakeGitHub {
     base: string;
     body: string;
     state: 'open' | 'closed';
+    user: FakeAccount;
   }[] = [];
   defaultBranch = 'main';
+  /** Pull requests associated with a commit; `user` defaults to a person, `head` to `feature`. */
   readonly pulls = new Map<
     string,
-    { number: number; title: string; merged_at: string; user: { login: string }; body?: string }[]
+    {
+      number: number;
+      title: string;
+      merged_at: string;
+      user: { login: string; type?: FakeAccount['type'] };
+      body?: string;
+      head?: string;
+    }[]
   >();
   /** Role of each user on the repository (GET .../collaborators/{username}/permission); absent users get 404. */
   readonly roles = new Map<string, 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin' | string>();
@@ -154,13 +206,16 @@ export class FakeGitHub {
     const body = text ? JSON.parse(text) : undefined;
     const method = req.method ?? 'GET';
     if (url.pathname === '/graphql') {
-      // GraphQL is outside the REST description: record the call, answer as GitHub does for a mutation.
+      // GraphQL is outside the REST description: record the call, answer as GitHub does.
       this.graphqlCalls.push({ query: body.query, variables: body.variables });
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ data: { enablePullRequestAutoMerge: { clientMutationId: null } } }));
+      const viewer = this.actorOf(req.headers.authorization);
+      const data = /\bviewer\b/.test(body.query)
+        ? { viewer: viewer ? { login: viewer.login, __typename: viewer.type } : null }
+        : { enablePullRequestAutoMerge: { clientMutationId: null } };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
       return;
     }
+    const actor = this.actorOf(req.headers.authorization);
     const { template, problems } = openapi!.check(method, url, body);
     this.violations.push(...problems);
     if (!req.headers.authorization)
@@ -185,6 +240,12 @@ export class FakeGitHub {
       );
     }
     if (!template) return send(404, { message: 'Not Found' });
+    if (template === '/app' && method === 'GET') {
+      // Only the app's own JWT may ask who the app is.
+      if (!/^bearer ey/i.test(req.headers.authorization ?? ''))
+        return send(401, { message: 'A JSON web token could not be decoded' });
+      return send(200, this.appJson(APP_BOT.app!));
+    }
     if (template === '/app/installations' && method === 'GET') {
       return send(200, [
         {
@@ -307,21 +368,55 @@ export class FakeGitHub {
         this.checkRuns.push(run);
         return send(201, this.checkRunJson(run));
       }
+      case 'GET /check-runs/{check_run_id}': {
+        const run = this.checkRuns.find((r) => r.id === Number(params[5]));
+        return run ? send(200, this.checkRunJson(run)) : send(404, { message: 'Not Found' });
+      }
       case 'PATCH /check-runs/{check_run_id}': {
         const run = this.checkRuns.find((r) => r.id === Number(params[5]));
         if (!run) return send(404, { message: 'Not Found' });
         Object.assign(run, {
           status: body.status ?? run.status,
-          conclusion: body.conclusion,
+          conclusion: body.conclusion ?? run.conclusion,
           title: body.output?.title ?? run.title,
+          external_id: body.external_id ?? run.external_id,
         });
         return send(200, this.checkRunJson(run));
+      }
+      case 'GET /deployments/{deployment_id}': {
+        const deployment = this.deployments.find((d) => d.id === Number(params[5]));
+        return deployment ? send(200, this.deploymentJson(deployment)) : send(404, { message: 'Not Found' });
+      }
+      case 'GET /deployments/{deployment_id}/statuses': {
+        const id = Number(params[5]);
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const all = [...this.deploymentStatuses, ...this.deployerStatuses]
+          .filter((s) => s.deployment === id)
+          .sort((a, b) => (b.at ?? 0) - (a.at ?? 0)); // newest first, as GitHub lists them
+        return send(
+          200,
+          all.slice(0, perPage).map((s, i) => ({
+            id: 9500 + i,
+            node_id: 'DS',
+            state: s.state,
+            description: '',
+            environment: '',
+            url: '',
+            creator: null,
+            created_at: '2026-11-22T00:00:00Z',
+            updated_at: '2026-11-22T00:00:00Z',
+            deployment_url: '',
+            repository_url: '',
+            target_url: '',
+          })),
+        );
       }
       case 'POST /deployments/{deployment_id}/statuses': {
         this.deploymentStatuses.push({
           deployment: Number(params[5]),
           state: body.state,
           description: body.description,
+          at: ++this.statusCount,
         });
         return send(201, {
           id: 9000 + this.deploymentStatuses.length,
@@ -497,6 +592,7 @@ export class FakeGitHub {
           base: body.base,
           body: body.body,
           state: 'open' as const,
+          user: actor ?? person('ghost'),
         };
         this.pullRequests.push(pull);
         return send(201, this.pullJson(pull));
@@ -518,13 +614,13 @@ export class FakeGitHub {
         );
       }
       case 'POST /issues/{issue_number}/comments': {
-        const comment = { id: 5000 + this.comments.length, issue: Number(params[5]), body: body.body };
-        this.comments.push(comment);
+        const comment = this.postComment(Number(params[5]), body.body, actor ?? person('ghost'));
         return send(201, this.commentJson(comment));
       }
       case 'PATCH /issues/comments/{comment_id}': {
         const comment = this.comments.find((c) => c.id === Number(params[6]));
         if (!comment) return send(404, { message: 'Not Found' });
+        // The author may edit it, and so may anyone with write access (an installation token included).
         comment.body = body.body;
         return send(200, this.commentJson(comment));
       }
@@ -578,8 +674,14 @@ export class FakeGitHub {
       case 'GET /commits/{commit_sha}/pulls':
         return send(
           200,
-          (this.pulls.get(params[5]!) ?? []).map((p) => ({
+          (this.pulls.get(params[5]!) ?? []).map(({ head, user, ...p }) => ({
             ...p,
+            user: this.userJson({ login: user.login, type: user.type ?? 'User' }),
+            head: {
+              ref: head ?? 'feature',
+              sha: '0'.repeat(40),
+              label: `${this.owner}:${head ?? 'feature'}`,
+            },
             html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
           })),
         );
@@ -596,6 +698,7 @@ export class FakeGitHub {
     base: string;
     body: string;
     state: string;
+    user: FakeAccount;
   }) {
     return {
       id: p.number,
@@ -607,7 +710,7 @@ export class FakeGitHub {
       html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
       head: { ref: p.head, sha: '0'.repeat(40), label: `${this.owner}:${p.head}` },
       base: { ref: p.base, sha: '0'.repeat(40), label: `${this.owner}:${p.base}` },
-      user: { login: 'modelgate' },
+      user: this.userJson(p.user),
       merged_at: null,
     };
   }
@@ -649,7 +752,7 @@ export class FakeGitHub {
       conclusion: null,
       ...run,
       node_id: 'CR',
-      external_id: '',
+      external_id: run.external_id ?? '',
       url: '',
       html_url: '',
       details_url: '',
@@ -657,12 +760,73 @@ export class FakeGitHub {
       completed_at: null,
       output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: '' },
       check_suite: null,
-      app: null,
+      app: this.appJson(APP_BOT.app!),
       pull_requests: [],
     };
   }
 
-  private commentJson(c: { id: number; issue: number; body: string }) {
+  /** A comment as someone wrote it (a test posting as a person, or the API on behalf of a token). */
+  postComment(issue: number, body: string, user: FakeAccount): FakeComment {
+    const comment = { id: 5000 + this.comments.length, issue, body, user };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  /** The deployer reports a deployment's state (GitHub lists it with the statuses modelgate posted). */
+  reportDeployed(deployment: number, state = 'success'): void {
+    this.deployerStatuses.push({ deployment, state, at: ++this.statusCount });
+  }
+
+  private actorOf(authorization: string | undefined): FakeAccount | undefined {
+    const [scheme, token = ''] = (authorization ?? '').split(' ');
+    if (scheme?.toLowerCase() === 'bearer' && token.startsWith('ey')) return undefined; // the app's JWT: no account
+    return this.tokens.get(token) ?? (token ? person('token-owner') : undefined);
+  }
+
+  private userJson(account: { login: string; type: string }) {
+    if (!idOf.has(account.login)) idOf.set(account.login, ++accountIds);
+    const api = `https://api.github.com/users/${encodeURIComponent(account.login)}`;
+    return {
+      login: account.login,
+      id: idOf.get(account.login)!,
+      node_id: 'U',
+      avatar_url: '',
+      gravatar_id: '',
+      url: api,
+      html_url: `https://github.com/${account.type === 'Bot' ? `apps/${account.login.replace(/\[bot\]$/, '')}` : account.login}`,
+      followers_url: `${api}/followers`,
+      following_url: `${api}/following{/other_user}`,
+      gists_url: `${api}/gists{/gist_id}`,
+      starred_url: `${api}/starred{/owner}{/repo}`,
+      subscriptions_url: `${api}/subscriptions`,
+      organizations_url: `${api}/orgs`,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events{/privacy}`,
+      received_events_url: `${api}/received_events`,
+      type: account.type,
+      site_admin: false,
+    };
+  }
+
+  private appJson(app: NonNullable<FakeAccount['app']>) {
+    return {
+      id: app.id,
+      slug: app.slug,
+      client_id: 'Iv1.0',
+      node_id: 'A',
+      owner: this.userJson({ login: this.owner, type: 'Organization' }),
+      name: app.name,
+      description: '',
+      external_url: '',
+      html_url: `https://github.com/apps/${app.slug}`,
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-01T00:00:00Z',
+      permissions: {},
+      events: [],
+    };
+  }
+
+  private commentJson(c: FakeComment) {
     return {
       id: c.id,
       node_id: 'C',
@@ -670,10 +834,12 @@ export class FakeGitHub {
       html_url: `https://github.com/${this.owner}/${this.repo}/pull/${c.issue}#issuecomment-${c.id}`,
       url: '',
       issue_url: '',
-      user: null,
+      user: this.userJson(c.user),
       created_at: '2026-11-22T00:00:00Z',
       updated_at: '2026-11-22T00:00:00Z',
-      author_association: 'MEMBER',
+      author_association: c.user.type === 'Bot' ? 'NONE' : 'MEMBER',
+      // GitHub names the app whose installation token wrote the comment; null for a person.
+      performed_via_github_app: c.user.app ? this.appJson(c.user.app) : null,
     };
   }
 

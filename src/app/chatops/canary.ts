@@ -1,4 +1,5 @@
 import type { CanaryAction } from '../../core/chatops/command.js';
+import { inert } from '../../core/chatops/reply.js';
 import type { CanaryState, Steer } from '../../core/canary/state.js';
 import type { Octokit } from '../../io/github/octokit.js';
 import { writeCanaryState } from '../canary-comment.js';
@@ -6,18 +7,29 @@ import { findCanary } from '../canaries.js';
 import { completeCheckRun } from '../check-run.js';
 import { readManifestAt } from '../manifest.js';
 import { promoteCanary } from '../promote.js';
+import type { AppTrust } from '../trust.js';
 
 type Repo = { owner: string; repo: string };
 
 const describe = (s: CanaryState) => `**${s.model} ${s.version}**`;
-const environmentUrl = (repo: Repo, environment: string) =>
-  `https://github.com/${repo.owner}/${repo.repo}/deployments/${encodeURIComponent(environment)}`;
+/** The environment's page, under the repository's own address (GitHub Enterprise Server included). */
+const environmentUrl = (repositoryUrl: string, environment: string) =>
+  `${repositoryUrl}/deployments/${encodeURIComponent(environment)}`;
 
 /** Saves a state changed by a command, with the report it implies (the policy is the release's manifest's). */
-export async function saveCanary(octokit: Octokit, repo: Repo, state: CanaryState): Promise<string> {
+export async function saveCanary(
+  octokit: Octokit,
+  repo: Repo,
+  state: CanaryState,
+  trust: AppTrust,
+): Promise<string> {
   const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
-  return writeCanaryState(octokit, repo, state, manifest?.canary ?? {});
+  return writeCanaryState(octokit, repo, state, manifest?.canary ?? {}, trust);
 }
+
+/** The reply when the report's state is not believed: nothing is done on it. */
+const untrustedReply = (model: string, why: string, url: string | undefined) =>
+  `the canary report of **${model}**${url ? ` (${url})` : ''} holds no state modelgate can trust (${inert(why, 300)}), so nothing was done. The next tick restarts the analysis from GitHub's deployments.`;
 
 function statusLine(state: CanaryState): string {
   const judged = state.intervals.length;
@@ -85,10 +97,12 @@ export async function canaryCommand(
   model: string,
   action: CanaryAction,
   steer: Steer,
+  trust: AppTrust,
 ): Promise<string> {
-  const found = await findCanary(octokit, repo, model);
+  const found = await findCanary(octokit, repo, model, trust);
   if (!found)
     return `no canary analysis of **${model}** is recorded: its newest deployment has no canary report. The app starts one when the deployer reports a canary deployment live.`;
+  if ('untrusted' in found) return untrustedReply(model, found.untrusted, found.url);
   const { state, url } = found;
   const report = `The report: ${url}`;
   if (action === 'status') return `${statusLine(state)} ${report}`;
@@ -97,17 +111,17 @@ export async function canaryCommand(
     case 'pause':
       if (state.paused) return `already paused by @${state.paused.by}. ${report}`;
       state.paused = steer;
-      await saveCanary(octokit, repo, state);
+      await saveCanary(octokit, repo, state, trust);
       return `paused the canary of ${describe(state)}: traffic stays at ${state.weight}% and no interval is judged until \`/canary resume\`. ${report}`;
     case 'resume':
       if (!state.paused) return `the canary of ${describe(state)} is not paused. ${report}`;
       state.paused = undefined;
       state.stepStartedAt = steer.at; // the next interval is judged on traffic after the pause
-      await saveCanary(octokit, repo, state);
+      await saveCanary(octokit, repo, state, trust);
       return `resumed the canary of ${describe(state)}: the next interval ends one interval from now. ${report}`;
     case 'abort':
       await abortCanary(octokit, repo, state, steer);
-      await saveCanary(octokit, repo, state);
+      await saveCanary(octokit, repo, state, trust);
       return `aborted the canary of ${describe(state)}: the deployer was told (failure status on the canary deployment) and the check run is cancelled. \`/rollback ${model}\` restores the files of the last good release. ${report}`;
   }
 }
@@ -118,10 +132,13 @@ export async function promoteCommand(
   repo: Repo,
   model: string,
   steer: Steer,
+  trust: AppTrust,
+  repositoryUrl: string,
 ): Promise<string> {
-  const found = await findCanary(octokit, repo, model);
+  const found = await findCanary(octokit, repo, model, trust);
   if (!found)
     return `no canary of **${model}** is running, so there is nothing to promote here. A released version is promoted with \`modelgate promote\`.`;
+  if ('untrusted' in found) return untrustedReply(model, found.untrusted, found.url);
   const { state, url } = found;
   if (state.status !== 'running') return `nothing to promote: ${statusLine(state)} ${url}`;
   const { tag, deploymentId } = await promoteCanary(octokit, repo, state, steer);
@@ -133,6 +150,6 @@ export async function promoteCommand(
     'promoted',
     `Promoted with /promote before every step had passed: ${steer.link}`,
   );
-  await saveCanary(octokit, repo, state);
-  return `promoted ${describe(state)} to ${state.productionEnvironment}: tag \`${tag}\`, deployment ${deploymentId} (${environmentUrl(repo, state.productionEnvironment)}). The report: ${url}`;
+  await saveCanary(octokit, repo, state, trust);
+  return `promoted ${describe(state)} to ${state.productionEnvironment}: tag \`${tag}\`, deployment ${deploymentId} (${environmentUrl(repositoryUrl, state.productionEnvironment)}). The report: ${url}`;
 }

@@ -18,6 +18,7 @@ import {
   type TagRef,
 } from './registry.js';
 import { rollbackCommand } from './rollback.js';
+import type { AppTrust } from '../trust.js';
 
 type Repo = { owner: string; repo: string };
 type Targeted = Extract<Command, { name: 'rollback' | 'promote' | 'canary' }>;
@@ -33,7 +34,8 @@ type Loaded = { settings: Settings } | { problem: string } | { unreadable: strin
  */
 export async function handleComment(
   context: Context<'issue_comment.created'>,
-  now: () => Date = () => new Date(),
+  now: () => Date,
+  appTrust: () => Promise<AppTrust>,
 ): Promise<void> {
   const { comment, issue, repository } = context.payload;
   const command = parseCommand(comment.body);
@@ -75,7 +77,9 @@ export async function handleComment(
       login: user.login,
       pullRequest: issue.pull_request ? issue.number : undefined,
       defaultBranch: repository.default_branch,
+      repositoryUrl: repository.html_url,
       steer: { by: user.login, at: now().toISOString(), link: comment.html_url },
+      trust: appTrust,
     });
   } catch (error) {
     context.log.error({ err: error, comment: comment.html_url }, 'ChatOps command failed');
@@ -94,7 +98,9 @@ async function answer(
     login: string;
     pullRequest?: number;
     defaultBranch: string;
+    repositoryUrl: string;
     steer: Steer;
+    trust: () => Promise<AppTrust>;
   },
 ): Promise<string> {
   if (asked.bot)
@@ -116,21 +122,27 @@ async function answer(
   const branch = () => (view ??= branchView(octokit, repo, asked.defaultBranch, settings.manifests));
   const model = await chooseModel(octokit, repo, command, refs, branch, asked);
   if ('reply' in model) return model.reply;
+  const trust = await asked.trust();
   switch (command.name) {
     case 'rollback':
-      return rollbackCommand(octokit, repo, {
-        model: model.name,
-        to: command.to,
-        plan: command.plan,
-        settings,
-        branch,
-        refs,
-        steer: asked.steer,
-      });
+      return rollbackCommand(
+        octokit,
+        repo,
+        {
+          model: model.name,
+          to: command.to,
+          plan: command.plan,
+          settings,
+          branch,
+          refs,
+          steer: asked.steer,
+        },
+        trust,
+      );
     case 'promote':
-      return promoteCommand(octokit, repo, model.name, asked.steer);
+      return promoteCommand(octokit, repo, model.name, asked.steer, trust, asked.repositoryUrl);
     case 'canary':
-      return canaryCommand(octokit, repo, model.name, command.action, asked.steer);
+      return canaryCommand(octokit, repo, model.name, command.action, asked.steer, trust);
   }
 }
 

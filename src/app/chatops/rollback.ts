@@ -7,6 +7,7 @@ import { findCanary } from '../canaries.js';
 import { openRollback, rollbackFiles } from '../revert.js';
 import { abortCanary, saveCanary } from './canary.js';
 import { findManifest, modelRegistry, type BranchView, type TagRef } from './registry.js';
+import type { AppTrust } from '../trust.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -29,6 +30,7 @@ export async function rollbackCommand(
     refs: readonly TagRef[];
     steer: Steer;
   },
+  trust: AppTrust,
 ): Promise<string> {
   const { model, settings, steer } = request;
   const view = await request.branch();
@@ -59,11 +61,11 @@ export async function rollbackCommand(
     return `\`--plan\`: a rollback would take ${what} and change:\n\n${table}\n\nNothing was done.`;
 
   // A rollback supersedes a canary of the model that is still running.
-  const canary = await findCanary(octokit, repo, model);
-  const running = canary?.state.status === 'running' ? canary.state : undefined;
+  const canary = await findCanary(octokit, repo, model, trust);
+  const running = canary && 'state' in canary && canary.state.status === 'running' ? canary.state : undefined;
   if (running) {
     await abortCanary(octokit, repo, running, steer);
-    await saveCanary(octokit, repo, running); // saved before the pull request: a failure there must not undo the abort
+    await saveCanary(octokit, repo, running, trust); // saved before the pull request: a failure there must not undo the abort
   }
   const pull = await openRollback(
     octokit,
@@ -77,13 +79,14 @@ export async function rollbackCommand(
       requestedBy: steer.by,
       link: steer.link,
       autoMerge: found.manifest.rollback?.mode === 'auto_merge',
+      requestSeal: { key: trust.key, repository: `${repo.owner}/${repo.repo}` },
     },
     files,
   );
   if ('problem' in pull) return `nothing was done: ${inert(pull.problem, 300)}.`;
   if (running) {
     running.revertUrl = pull.url;
-    await saveCanary(octokit, repo, running);
+    await saveCanary(octokit, repo, running, trust);
   }
   const aborted = running ? ` The canary of ${running.version} was aborted first.` : '';
   return pull.created

@@ -1,6 +1,7 @@
+import { inertJson } from '../../core/report/escape.js';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { decideCanary } from '../../core/canary/decide.js';
+import { decideCanary, DEFAULT_STEPS } from '../../core/canary/decide.js';
 import { DEFAULT_JUDGE_OPTIONS, judgeAnalysis, judgeInterval } from '../../core/canary/judge.js';
 import { readRecordedCanary } from '../../core/canary/recorded.js';
 import { decodeUtf8 } from '../../core/bytes.js';
@@ -24,7 +25,10 @@ The file: { "model"?, "canary"?, "baseline"?, "step"?, "weight"?,
   "intervals": [ { "at": "2026-11-22T10:00:00Z",
     "metrics": { "error_rate": { "canary": [0.01, ...], "baseline": [0.01, ...] } } } ] }
 A side may be { "error": "why the query failed" }; values may be "NaN" or "+Inf".
-Exit 1 when the analysis fails.`,
+"weight", when given, is the step's traffic percentage: one of canary.steps.
+Exit 0 only when the analysis passed. Exit 1 when it failed, and when the
+recording ends before enough intervals were judged: intervals that are
+inconclusive, erroring or without data never make a pass.`,
   options: { ...ROOT_OPTION, ...FORMAT_OPTION, metrics: { type: 'string' }, model: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(args, out) {
@@ -55,13 +59,25 @@ Exit 1 when the analysis fails.`,
     let policy;
     for (const file of manifests) {
       const read = await repo.worktree.read(file, MANIFEST_MAX_BYTES);
-      const manifest = read.ok ? parseManifest(decodeUtf8(read.value), file).manifest : undefined;
-      if (manifest?.name === name) policy = manifest.canary;
+      const parsed = read.ok ? parseManifest(decodeUtf8(read.value), file) : undefined;
+      if (parsed?.manifest?.name === name) policy = parsed.manifest.canary;
+      // The model's own manifest is broken: its policy cannot be trusted to judge anything.
+      else if (parsed && !parsed.manifest && parsed.rawName === name)
+        throw new CommandError(
+          `the manifest of ${name} is not valid: ${parsed.findings[0]?.message ?? 'schema errors'}`,
+          `Run modelgate validate --root ${stringOf(args, 'root') ?? '.'} for every problem.`,
+        );
     }
     if (!policy?.metrics?.length)
       throw new CommandError(
         `no manifest of ${name} with canary.metrics under ${root}`,
         'Add a canary block with metrics to the manifest.',
+      );
+    const steps: readonly number[] = policy.steps?.length ? policy.steps : DEFAULT_STEPS;
+    if (recorded.weight !== undefined && !steps.includes(recorded.weight))
+      throw new CommandError(
+        `${metricsFile}: "weight" ${recorded.weight} is not one of ${name}'s canary.steps (${steps.join(', ')})`,
+        'Record the traffic weight the step ran at.',
       );
     const intervals = recorded.intervals.map((interval) =>
       judgeInterval(policy.metrics!, interval.data, policy, interval.at, DEFAULT_JUDGE_OPTIONS),
@@ -78,11 +94,13 @@ Exit 1 when the analysis fails.`,
     if (recorded.weight !== undefined) report.decision = decideCanary(policy, recorded.weight, report.state);
     out.stdout(
       format === 'json'
-        ? `${JSON.stringify(report, null, 2)}\n`
+        ? `${inertJson(report)}\n`
         : format === 'markdown'
           ? canaryMarkdown(report)
           : canaryText(report),
     );
-    return report.state.status === 'failed' ? 1 : 0;
+    if (report.state.status === 'running')
+      out.stderr(`modelgate: the canary did not pass: ${report.state.reason} (not enough evidence)\n`);
+    return report.state.status === 'passed' ? 0 : 1;
   },
 };

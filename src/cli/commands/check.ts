@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { check as runCheck, type CheckReport } from '../../core/check.js';
 import { parsePythonJson, readResultsFile, type ResultsFile } from '../../core/eval/results.js';
@@ -10,6 +10,8 @@ import { GitRepository } from '../../io/git-repository.js';
 import { readSettings } from '../../io/settings.js';
 import { suiteRunnerFromEnvironment } from '../../io/eval/suite-runner.js';
 import {
+  ALLOW_EMPTY_HELP,
+  ALLOW_EMPTY_OPTION,
   FORMAT_OPTION,
   formatOf,
   ROOT_OPTION,
@@ -30,6 +32,7 @@ const EVAL_OPTIONS = {
   'results-dir': { type: 'string' },
   retries: { type: 'string' },
   stream: { type: 'boolean' },
+  ...ALLOW_EMPTY_OPTION,
 } as const;
 
 const EVAL_HELP = `Evaluation options:
@@ -42,11 +45,16 @@ const EVAL_HELP = `Evaluation options:
   --retries N                retries on 429, 5xx and timeouts, with backoff (default 4)
   --stream                   stream completions (server-sent events)
   --results-dir DIR          where per-sample results are written (default .modelgate/results)
+  --allow-empty              a registry with no manifest yet exits 0 (see below)
 The endpoint key comes from MODELGATE_EVAL_API_KEY (or OPENAI_API_KEY), never from a file.
-Without an endpoint, gates on suites report "not run" and fail: they never pass unseen.`;
+Without an endpoint, gates on suites report "not run" and fail: they never pass unseen.
+
+${ALLOW_EMPTY_HELP}`;
 
 async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
   const root = resolve(stringOf(args, 'root') ?? '.');
+  if (!(await stat(root).catch(() => undefined))?.isDirectory())
+    throw new CommandError(`--root ${stringOf(args, 'root') ?? root} is not a directory`);
   const settings = await readSettings(root);
   const baselineResults = await Promise.all(listOf(args, 'baseline-results').map(readResults));
   const runSuites = suiteRunnerFromEnvironment(
@@ -65,6 +73,8 @@ async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
   return runCheck(new GitRepository(root), {
     manifests: settings.manifests,
     base: stringOf(args, 'base'),
+    allowEmpty: args.values['allow-empty'] === true,
+    root: stringOf(args, 'root') ?? root,
     stages: settings.stages,
     baselineResults,
     runSuites,
@@ -125,10 +135,13 @@ export const gate: CliCommand = {
   usage: 'modelgate gate [--root DIR] [--base REF] [--format text|json|markdown] [evaluation options]',
   help: `Reads recorded results (lm-evaluation-harness, plain JSON, modelgate runner
 files), runs eval.suites against an OpenAI-compatible endpoint when one is
-configured, and judges every gate with its evidence: thresholds, and drops
-against the baseline that are both larger than the tolerance and significant
-(McNemar, paired bootstrap, or the reported standard errors).
-Exit 1 when a gate fails, did not run, or (on_inconclusive: fail) is inconclusive.
+configured, and judges every gate with its evidence: thresholds, and drops against the
+baseline as non-inferiority tests: a drop passes only when its one-sided bound
+at eval.confidence (95% by default) is within the tolerance, fails when the bound shows it beyond,
+and is inconclusive in between (McNemar, paired bootstrap, or the reported
+standard errors).
+Exit 1 when a gate fails, did not run, or (on_inconclusive: fail) is inconclusive,
+and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 
 ${EVAL_HELP}`,
   options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
@@ -136,7 +149,10 @@ ${EVAL_HELP}`,
   async run(args, out) {
     const format = formatOf(args, ['text', 'json', 'markdown'] as const);
     const full = await runChecks(args, out);
-    const findings = full.findings.filter((f) => f.rule.startsWith('EVAL-'));
+    // The findings of the gates' evidence (results and samples files, suites), and manifests that do not
+    // parse: their gates never ran, a failure of the gate, not something to leave out.
+    const evidence = new Set(full.gates.flatMap((g) => g.findings));
+    const findings = full.findings.filter((f) => evidence.has(f) || f.rule === 'MANIFEST-SCHEMA');
     const errors = findings.filter((f) => f.severity === 'error').length;
     const report = {
       ...full,

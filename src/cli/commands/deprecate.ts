@@ -1,7 +1,7 @@
 import { CommandError } from '../../core/repository.js';
 import { deprecationTag, deregistrationTag, unassignmentTag } from '../../core/registry/tag-names.js';
 import { ROOT_OPTION, type CliCommand } from '../command.js';
-import { modelOf, openRegistry } from '../registry-context.js';
+import { createTagOrExplain, modelOf, openRegistry } from '../registry-context.js';
 
 export const deprecate: CliCommand = {
   name: 'deprecate',
@@ -16,7 +16,7 @@ Tags are never deleted: the registry keeps its audit trail.`,
   positionals: { min: 1, max: 3 },
   async run(args, out) {
     const [name = '', rawVersion, stage] = args.positionals;
-    const context = await openRegistry(args);
+    const context = await openRegistry(args, true, out);
     const model = modelOf(context, name);
     const version = rawVersion?.replace(/^v/, '');
     const target = version === undefined ? undefined : model.versions.find((v) => v.version === version);
@@ -52,7 +52,7 @@ Tags are never deleted: the registry keeps its audit trail.`,
       out.stdout(`would create ${tag} on ${commit.slice(0, 12)}\n`);
       return 0;
     }
-    await context.repo.createTag(tag, commit, message);
+    await createTagOrExplain(context, tag, commit, message);
     out.stdout(`created ${tag} on ${commit.slice(0, 12)}\npush it with: git push origin ${tag}\n`);
     return 0;
   },

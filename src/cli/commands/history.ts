@@ -1,3 +1,4 @@
+import { inertJson } from '../../core/report/escape.js';
 import { historyJson, historyText } from '../../core/report/registry.js';
 import { FORMAT_OPTION, formatOf, ROOT_OPTION, type CliCommand } from '../command.js';
 import { modelsOf, openRegistry } from '../registry-context.js';
@@ -12,12 +13,12 @@ who registered, promoted, withdrew or deprecated what, and when.`,
   positionals: { min: 0, max: 1 },
   async run(args, out) {
     const format = formatOf(args, ['text', 'json'] as const);
-    const context = await openRegistry(args);
+    const context = await openRegistry(args, true, out);
     const [name] = args.positionals;
     const models = modelsOf(context, name);
     // Each model's events are already in registry order; a stable sort by date interleaves the models.
     const events = models.flatMap((m) => m.events).sort((a, b) => a.date - b.date);
-    out.stdout(format === 'json' ? `${JSON.stringify(historyJson(events), null, 2)}\n` : historyText(events));
+    out.stdout(format === 'json' ? `${inertJson(historyJson(events))}\n` : historyText(events));
     return 0;
   },
 };

@@ -2,7 +2,7 @@ import { CommandError } from '../../core/repository.js';
 import { checkPromotion } from '../../core/registry/stages.js';
 import { assignmentTag } from '../../core/registry/tag-names.js';
 import { ROOT_OPTION, type CliCommand } from '../command.js';
-import { modelOf, openRegistry } from '../registry-context.js';
+import { createTagOrExplain, modelOf, openRegistry } from '../registry-context.js';
 
 export const promote: CliCommand = {
   name: 'promote',
@@ -17,7 +17,7 @@ git push origin <tag>.`,
   positionals: { min: 3, max: 3 },
   async run(args, out) {
     const [name = '', version = '', stage = ''] = args.positionals;
-    const context = await openRegistry(args);
+    const context = await openRegistry(args, true, out);
     const model = modelOf(context, name);
     const check = checkPromotion(model, version.replace(/^v/, ''), stage, context.settings.stages);
     if (!check.ok && !(check.forceable && args.values.force)) throw new CommandError(check.reason, check.fix);
@@ -27,7 +27,7 @@ git push origin <tag>.`,
       out.stdout(`would create ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version})\n`);
       return 0;
     }
-    await context.repo.createTag(tag, target.commit, `Assign ${name} ${target.version} to ${stage}`);
+    await createTagOrExplain(context, tag, target.commit, `Assign ${name} ${target.version} to ${stage}`);
     out.stdout(
       `created ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version} -> ${stage})\npush it with: git push origin ${tag}\n`,
     );

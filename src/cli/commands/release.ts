@@ -1,26 +1,37 @@
+import { inertJson } from '../../core/report/escape.js';
 import { planRelease, type ReleasePlan } from '../../core/release/plan.js';
 import { findReleaseCandidates } from '../../core/release/candidates.js';
 import { planText } from '../../core/report/registry.js';
 import { toText } from '../../core/report/text.js';
 import { FORMAT_OPTION, formatOf, ROOT_OPTION, stringOf, type CliCommand } from '../command.js';
-import { openRegistry } from '../registry-context.js';
+import { createTagOrExplain, openRegistry, warnIgnoredTags } from '../registry-context.js';
 
 export const release: CliCommand = {
   name: 'release',
   summary: 'tag the versions a merge introduces and assign them to the first stage',
-  usage: 'modelgate release --base REF [--head REF] [--dry-run] [--root DIR] [--format text|json]',
+  usage:
+    'modelgate release [--base REF] [--head REF] [--force] [--dry-run] [--root DIR] [--format text|json]',
   help: `Plans the release of every manifest whose version changed between --base
 and --head (default HEAD): a tag <model>@v<version> and a first-stage
 assignment <model>#<stage>#N per new version; a restored (rolled back)
 version gets only the assignment. Without --dry-run the tags are created in
 the local clone; GitHub Releases and Deployments are the Action's part
 (command: release). Steps that already exist are skipped, so running it twice
-creates nothing twice.`,
+creates nothing twice.
+
+Without --base there is no base commit: every manifest at --head is read and
+only versions that have no release tag yet are released. A version already
+released is never assigned again (restoring one is recognised only with
+--base, the commit before the merge).
+A new version of a deprecated model (<model>@deprecated) is refused unless
+--force. Exit 1, and nothing released, when a manifest has errors, reuses a
+released version with other content, or is refused.`,
   options: {
     ...ROOT_OPTION,
     ...FORMAT_OPTION,
     base: { type: 'string' },
     head: { type: 'string' },
+    force: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
   },
   positionals: { min: 0, max: 0 },
@@ -32,8 +43,10 @@ creates nothing twice.`,
       before: stringOf(args, 'base'),
       after: stringOf(args, 'head') ?? 'HEAD',
       progress: out.progress,
+      force: args.values.force === true,
     });
-    if (found.problems.length) {
+    warnIgnoredTags(found.registry, out);
+    if (found.problems.length || found.refused.length) {
       const report = {
         models: [],
         findings: found.problems,
@@ -47,7 +60,12 @@ creates nothing twice.`,
           requiredBump: 'none' as const,
         },
       };
-      out.stderr(`modelgate: nothing was released; fix these first:\n${toText(report)}`);
+      const refused = found.refused.map(
+        (r) => `  refused ${r.model} ${r.version} (${r.file}): ${r.reason}\n    fix: ${r.fix}\n`,
+      );
+      out.stderr(
+        `modelgate: nothing was released; fix these first:\n${found.problems.length ? toText(report) : ''}${refused.join('')}`,
+      );
       return 1;
     }
     const plan = planRelease(
@@ -63,10 +81,10 @@ creates nothing twice.`,
     );
     const dryRun = args.values['dry-run'] === true;
     if (!dryRun)
-      await applyLocally(plan, (tag, commit, message) => context.repo.createTag(tag, commit, message));
+      await applyLocally(plan, (tag, commit, message) => createTagOrExplain(context, tag, commit, message));
     out.stdout(
       format === 'json'
-        ? `${JSON.stringify({ dryRun, steps: plan.steps }, null, 2)}\n`
+        ? `${inertJson({ dryRun, steps: plan.steps })}\n`
         : planText(plan, dryRun ? 'dry-run' : 'local'),
     );
     return 0;

@@ -1,7 +1,8 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { inertJson } from '../../core/report/escape.js';
 import { CommandError } from '../../core/repository.js';
-import { prepareRollback } from '../../core/rollback/prepare.js';
+import { prepareRollback, type PreparedRollback } from '../../core/rollback/prepare.js';
+import type { ArtifactSource } from '../../core/source.js';
+import { ContainedRoot, ContainmentError } from '../../io/contained-path.js';
 import { FORMAT_OPTION, formatOf, ROOT_OPTION, stringOf, type CliCommand } from '../command.js';
 import { openRegistry } from '../registry-context.js';
 
@@ -31,21 +32,10 @@ command: rollback opens that pull request itself.`,
       to: stringOf(args, 'to'),
     });
     const { manifestFile: _manifestFile, ...shown } = plan;
-    if (!args.values.plan) {
-      const then = context.repo.at(plan.tag);
-      for (const change of plan.changes) {
-        const file = join(context.root, change.path);
-        await rm(file, { force: true }); // a symlink is replaced, never followed
-        if (change.action === 'remove') continue;
-        const read = await then.read(change.path, MAX_RESTORED_BYTES);
-        if (!read.ok)
-          throw new CommandError(`${change.path} cannot be read at ${plan.tag}: ${read.problem.detail}`);
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, read.value);
-      }
-    }
+    if (!args.values.plan)
+      await applyRollback(new ContainedRoot(context.root), context.repo.at(plan.tag), plan);
     if (format === 'json') {
-      out.stdout(`${JSON.stringify({ ...shown, applied: !args.values.plan }, null, 2)}\n`);
+      out.stdout(`${inertJson({ ...shown, applied: !args.values.plan })}\n`);
       return 0;
     }
     const lines = [
@@ -62,3 +52,39 @@ command: rollback opens that pull request itself.`,
     return 0;
   },
 };
+
+/**
+ * Restores the planned files in the working tree. Every path is checked
+ * (containment: no write through a committed symlink, file or folder) and
+ * every restored file read before the first one changes, so a refusal leaves
+ * the tree as it was; each file is then replaced atomically.
+ */
+async function applyRollback(
+  tree: ContainedRoot,
+  then: ArtifactSource,
+  plan: PreparedRollback,
+): Promise<void> {
+  const contents = new Map<string, Uint8Array>();
+  try {
+    for (const change of plan.changes) {
+      await tree.checkWritable(change.path);
+      if (change.action === 'remove') continue;
+      const read = await then.read(change.path, MAX_RESTORED_BYTES);
+      if (!read.ok)
+        throw new CommandError(`${change.path} cannot be read at ${plan.tag}: ${read.problem.detail}`);
+      contents.set(change.path, read.value);
+    }
+    for (const change of plan.changes) {
+      const bytes = contents.get(change.path);
+      if (bytes) await tree.write(change.path, bytes);
+      else await tree.remove(change.path);
+    }
+  } catch (error) {
+    if (error instanceof ContainmentError)
+      throw new CommandError(
+        `cannot restore ${error.path}: it ${error.reason}`,
+        'Replace the symlink with a regular file or folder (git rm it), then run rollback again.',
+      );
+    throw error;
+  }
+}

@@ -1,3 +1,4 @@
+import { inertJson } from '../../core/report/escape.js';
 import { showJson, showText } from '../../core/report/registry.js';
 import { FORMAT_OPTION, formatOf, ROOT_OPTION, type CliCommand } from '../command.js';
 import { modelsOf, openRegistry } from '../registry-context.js';
@@ -13,13 +14,13 @@ version and the version each stage holds. With a model, every version.`,
   positionals: { min: 0, max: 1 },
   async run(args, out) {
     const format = formatOf(args, ['text', 'json'] as const);
-    const context = await openRegistry(args);
+    const context = await openRegistry(args, true, out);
     const [name] = args.positionals;
     const models = modelsOf(context, name);
     const { stages } = context.settings;
     out.stdout(
       format === 'json'
-        ? `${JSON.stringify(showJson(models, stages), null, 2)}\n`
+        ? `${inertJson(showJson(models, stages))}\n`
         : showText(models, stages, name !== undefined),
     );
     return 0;

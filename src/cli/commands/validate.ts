@@ -6,19 +6,29 @@ import { CommandError } from '../../core/repository.js';
 import { validate as validateRegistry } from '../../core/validate.js';
 import { GitRepository } from '../../io/git-repository.js';
 import { readSettings } from '../../io/settings.js';
-import { FORMAT_OPTION, formatOf, ROOT_OPTION, stringOf, type CliCommand } from '../command.js';
+import {
+  ALLOW_EMPTY_HELP,
+  ALLOW_EMPTY_OPTION,
+  FORMAT_OPTION,
+  formatOf,
+  ROOT_OPTION,
+  stringOf,
+  type CliCommand,
+} from '../command.js';
 import { stat } from 'node:fs/promises';
 
 export const validate: CliCommand = {
   name: 'validate',
   summary: 'check manifests, artifacts and tokenizer/config compatibility',
-  usage: 'modelgate validate [--root DIR] [--base REF] [--format text|json|markdown]',
+  usage: 'modelgate validate [--root DIR] [--base REF] [--allow-empty] [--format text|json|markdown]',
   help: `Checks every model manifest: schema, artifact integrity, tokenizer/config
 compatibility. With --base, checks only the models changed since that git ref
 (its merge base with HEAD) and whether each version bump covers what changed.
 Manifests are found with the globs in .github/modelgate.yml
-(default: models/**/model.yaml).`,
-  options: { ...ROOT_OPTION, ...FORMAT_OPTION, base: { type: 'string' } },
+(default: models/**/model.yaml).
+
+${ALLOW_EMPTY_HELP}`,
+  options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...ALLOW_EMPTY_OPTION, base: { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run(args, out) {
     const format = formatOf(args, ['text', 'json', 'markdown'] as const);
@@ -31,6 +41,8 @@ Manifests are found with the globs in .github/modelgate.yml
     const report = await validateRegistry(new GitRepository(root), {
       manifests: settings.manifests,
       base,
+      allowEmpty: args.values['allow-empty'] === true,
+      root: stringOf(args, 'root') ?? root,
       progress: out.progress,
     });
     const render = { text: toText, json: toJson, markdown: toMarkdown }[format];

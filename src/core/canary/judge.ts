@@ -35,6 +35,8 @@ export interface IntervalResult {
   /** Kayenta-style score: 100 × passing / judged metrics. */
   score: number;
   measurements: Measurement[];
+  /** Why the interval is not judged, when that is not what its measurements already say. */
+  reason?: string;
 }
 
 export interface JudgeOptions {
@@ -62,7 +64,9 @@ const fmt = (v: number) => Number(v.toPrecision(4)).toString();
  * a baseline, against it with a Mann–Whitney U test in the metric's bad
  * direction (Hodges–Lehmann shift as the effect size). A failing critical
  * metric fails the interval; otherwise the score decides (Kayenta's marginal
- * and pass levels).
+ * and pass levels). An interval passes only when at least one metric was
+ * judged on canary data: `on_no_data: pass` may count a silent metric in the
+ * score, never make a pass out of silence alone.
  */
 export function judgeInterval(
   metrics: readonly CanaryMetric[],
@@ -88,6 +92,15 @@ export function judgeInterval(
   else if (score >= options.passScore) verdict = 'pass';
   else if (score < options.marginalScore) verdict = 'fail';
   else verdict = 'inconclusive';
+  if (verdict === 'pass' && !judged.some((m) => m.canary !== undefined)) {
+    return {
+      at,
+      verdict: 'inconclusive',
+      score,
+      measurements,
+      reason: 'no metric had canary data: nothing was judged, so the interval cannot pass',
+    };
+  }
   return { at, verdict, score, measurements };
 }
 
@@ -238,9 +251,11 @@ export function judgeAnalysis(
         consecutiveErrors,
       };
   }
-  // Inconclusive and error intervals do not count: an analysis never passes on missing evidence.
+  // Inconclusive and error intervals do not count: an analysis never passes on missing evidence,
+  // and never on none at all (zero intervals required is still one).
   const judged = intervals.filter((i) => i.verdict === 'pass' || i.verdict === 'fail').length;
-  if (judged >= required)
+  const needed = Math.max(1, required);
+  if (judged >= needed)
     return {
       status: 'passed',
       reason: `${judged} interval(s) judged, ${failures} failed (failure_limit ${failureLimit})`,
@@ -249,7 +264,7 @@ export function judgeAnalysis(
     };
   return {
     status: 'running',
-    reason: `${judged} of ${required} interval(s) judged`,
+    reason: `${judged} of ${needed} interval(s) judged`,
     failures,
     consecutiveErrors,
   };

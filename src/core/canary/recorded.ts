@@ -44,15 +44,37 @@ export function readRecordedCanary(json: unknown, file: string): RecordedCanary 
     return { at: interval.at, data };
   });
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   return {
     model: text(json.model),
     canaryVersion: text(json.canary),
     baselineVersion: text(json.baseline),
-    step: num(json.step),
-    weight: num(json.weight),
+    step: bounded(
+      json.step,
+      `${file}: "step"`,
+      'a step number from 0',
+      (v) => Number.isSafeInteger(v) && v >= 0,
+    ),
+    // The traffic weight decides the next move (advance to the next step): only a percentage can.
+    weight: bounded(
+      json.weight,
+      `${file}: "weight"`,
+      'a traffic percentage in (0, 100]',
+      (v) => v > 0 && v <= 100,
+    ),
     intervals,
   };
+}
+
+function bounded(
+  value: unknown,
+  where: string,
+  what: string,
+  fits: (v: number) => boolean,
+): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !fits(value))
+    throw new Error(`${where} must be ${what}, not ${JSON.stringify(value)}`);
+  return value;
 }
 
 function series(value: unknown, where: string): Series {

@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { MODEL_NAME } from '../manifest/schema.js';
+import { seal, sealVerifies, type SealKey } from '../integrity/seal.js';
+import { LOGIN } from '../report/sticky.js';
 import type { IntervalResult } from './judge.js';
 
 /** Who steered a canary by hand, when, and the comment that asked. */
@@ -40,21 +45,144 @@ export interface CanaryState {
   endedBy?: Steer;
 }
 
-const STATE = /<!-- modelgate-state:([A-Za-z0-9_-]+) -->/;
+const text = (max = 1024) => z.string().max(max);
+const id = z.number().int().positive();
+// JSON has no NaN or Infinity (it writes null): read null back as NaN, the value the judge had.
+const evidence = z.union([z.number(), z.null()]).transform((v) => v ?? Number.NaN);
+const verdict = z.enum(['pass', 'fail', 'inconclusive', 'error']);
+const steer = z.strictObject({ by: z.string().regex(LOGIN), at: text(64), link: text() });
+const median = z.looseObject({ median: evidence, n: z.number().int().nonnegative() });
+// Loose where the judge may add evidence: a new field travels through instead of failing old states.
+const measurement = z.looseObject({
+  metric: text(),
+  verdict,
+  reason: text(4096),
+  critical: z.boolean(),
+  canary: median.optional(),
+  baseline: median.optional(),
+  threshold: z.looseObject({ min: evidence.optional(), max: evidence.optional() }).optional(),
+  test: z
+    .looseObject({ u: evidence, p: evidence, effect: evidence, method: z.enum(['exact', 'normal']) })
+    .optional(),
+});
+const interval = z.looseObject({
+  at: text(64),
+  verdict,
+  score: evidence,
+  measurements: z.array(measurement).max(1000),
+});
 
-/** The hidden line that carries the state in the comment (base64url JSON: nothing in it can close the HTML comment). */
-export function encodeState(state: CanaryState): string {
-  return `<!-- modelgate-state:${Buffer.from(JSON.stringify(state)).toString('base64url')} -->`;
+/** The shape of a state read back from a comment: checked before anything uses it. */
+const canaryStateSchema: z.ZodType<CanaryState> = z.strictObject({
+  v: z.literal(1),
+  model: z.string().max(256).regex(MODEL_NAME),
+  version: text(256),
+  ref: text(256),
+  sha: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/),
+  manifest: text(),
+  trigger: text(256),
+  pr: id,
+  environment: text(256),
+  productionEnvironment: text(256),
+  productionStage: text(256).optional(),
+  baselineVersion: text(256).optional(),
+  deploymentId: id,
+  weight: z.number().min(0).max(100),
+  stepStartedAt: text(64),
+  awaiting: id.optional(),
+  intervals: z.array(interval).max(10_000),
+  status: z.enum(['running', 'promoted', 'failed', 'aborted']),
+  checkRunId: id.optional(),
+  revertUrl: text().optional(),
+  paused: steer.optional(),
+  endedBy: steer.optional(),
+});
+
+/** Where a state is valid: the repository (`owner/name`) and pull request it was written for. */
+export interface StateScope {
+  repository: string;
+  pr: number;
 }
 
-/** The state in a comment body, or undefined when there is none (or it is not ours). */
-export function decodeState(body: string): CanaryState | undefined {
+const scopeOf = (scope: StateScope) => ['canary-state', scope.repository.toLowerCase(), String(scope.pr)];
+
+const STATE = /<!-- modelgate-state:([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))? -->/;
+/** GitHub caps a comment at 65,536 characters: a longer state line cannot be ours. */
+const MAX_ENCODED = 65_536;
+
+/**
+ * The hidden line that carries the state in the comment: base64url JSON
+ * (nothing in it can close the HTML comment), then `.` and its MAC over the
+ * repository, the pull request and the exact encoded text. With it, the
+ * anchor the app writes into the check run (see `stateAnchor`).
+ */
+export function encodeState(
+  state: CanaryState,
+  key: SealKey,
+  scope: StateScope,
+): { line: string; anchor: string } {
+  const encoded = Buffer.from(JSON.stringify(state)).toString('base64url');
+  return {
+    line: `<!-- modelgate-state:${encoded}.${seal(key, scopeOf(scope), encoded)} -->`,
+    anchor: stateAnchor(encoded),
+  };
+}
+
+/** Why a comment's state is not believed. */
+export type StateProblem =
+  { kind: 'missing'; detail: string } | { kind: 'seal'; detail: string } | { kind: 'schema'; detail: string };
+
+/** A state read back from a comment: believed, or the reason it is not. */
+export type DecodedState = { state: CanaryState; anchor: string } | { problem: StateProblem };
+
+/**
+ * The state in a comment body, believed only when its MAC verifies for this
+ * repository and pull request and it has the shape of a state. A hand edit, a
+ * line copied from another pull request and a line without a MAC all fail.
+ */
+export function decodeState(body: string, key: SealKey, scope: StateScope): DecodedState {
   const match = STATE.exec(body);
-  if (!match) return undefined;
+  if (!match) return { problem: { kind: 'missing', detail: 'it holds no state line' } };
+  const [, encoded = '', tag] = match;
+  if (encoded.length > MAX_ENCODED)
+    return { problem: { kind: 'schema', detail: 'its state line is longer than a comment can be' } };
+  if (!tag) return { problem: { kind: 'seal', detail: 'its state line carries no MAC' } };
+  if (!sealVerifies(key, scopeOf(scope), encoded, tag))
+    return {
+      problem: {
+        kind: 'seal',
+        detail:
+          'its state line does not verify (changed by hand, or copied from another pull request or repository)',
+      },
+    };
+  let json: unknown;
   try {
-    const state = JSON.parse(Buffer.from(match[1]!, 'base64url').toString('utf8')) as CanaryState;
-    return state?.v === 1 && typeof state.model === 'string' ? state : undefined;
+    json = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
   } catch {
-    return undefined;
+    return { problem: { kind: 'schema', detail: 'its state line is not JSON' } };
   }
+  const parsed = canaryStateSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      problem: {
+        kind: 'schema',
+        detail: `its state does not have the shape of a canary state (${issue ? `${issue.path.join('.') || 'state'}: ${issue.message}` : 'invalid'})`,
+      },
+    };
+  }
+  if (parsed.data.pr !== scope.pr)
+    return { problem: { kind: 'schema', detail: `its state names pull request #${parsed.data.pr}` } };
+  return { state: parsed.data, anchor: stateAnchor(encoded) };
+}
+
+/**
+ * What the app writes into the canary's check run (its `external_id`) each
+ * time it saves a state, and compares when it reads one: the digest of the
+ * encoded state. Only the app that
+ * created a check run can change it, so a state line restored from the
+ * comment's edit history (sealed, but no longer current) does not match.
+ */
+function stateAnchor(encoded: string): string {
+  return `modelgate-state:${createHash('sha256').update(encoded).digest('hex')}`;
 }

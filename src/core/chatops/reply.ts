@@ -1,4 +1,4 @@
-import { cell } from '../report/escape.js';
+import { inertQuote } from '../report/escape.js';
 import { USAGE, type Command } from './command.js';
 import { COMMAND_KEYS, requirementOf, type ChatOpsSettings, type CommandKey } from './permission.js';
 
@@ -8,10 +8,10 @@ export const REPLY_MARKER = '<!-- modelgate:reply -->';
 /**
  * Text a commenter wrote, made inert for a reply: no HTML, no markdown
  * (links, images, emphasis, code), no mentions, one line, and cut short.
+ * The escaping itself lives with every other medium's in report/escape.ts.
  */
 export function inert(text: string, max = 80): string {
-  const short = text.length > max ? `${text.slice(0, max)}…` : text;
-  return cell(short.replace(/[\\`*_[\]()#!~]/g, (c) => `\\${c}`));
+  return inertQuote(text, max);
 }
 
 /** A reply to a command: the command quoted (made inert), then the outcome addressed to who asked. */

@@ -28,6 +28,7 @@ export async function resolveBaseline(
         label: `${productionStage} ${released.version} (${production!.tag})`,
         version: released.version,
         data: await loadEvalData(source, loaded.facts),
+        gates: loaded.facts.manifest.eval?.gates ?? [],
       };
   }
   if (base) {
@@ -40,6 +41,7 @@ export async function resolveBaseline(
         label: `the base ref ${base.slice(0, 12)}`,
         version: loaded.facts.manifest.version,
         data: await loadEvalData(source, loaded.facts),
+        gates: loaded.facts.manifest.eval?.gates ?? [],
       };
   }
   return undefined;

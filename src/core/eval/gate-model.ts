@@ -1,7 +1,7 @@
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import type { EvalData } from './load-eval.js';
-import { DEFAULT_GATE_OPTIONS, judgeGate, type GateResult } from './gates.js';
+import { DEFAULT_GATE_OPTIONS, judgeGate, type Gate, type GateResult } from './gates.js';
 import { checkProvenance } from './provenance.js';
 import type { MetricSeries } from './results.js';
 
@@ -11,6 +11,8 @@ export interface Baseline {
   label: string;
   version?: string;
   data: EvalData;
+  /** The gates of the baseline's manifest: trusted statements of each metric's direction. */
+  gates?: readonly Gate[];
 }
 
 /** Gates of one model: verdicts with evidence, and the findings they raise. */
@@ -51,12 +53,18 @@ export function gateModel({
   const findings: Finding[] = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
   const gates = (evalBlock?.gates ?? []).map((gate, index) => {
     const suite = gate.metric.split('/')[0] ?? '';
+    const trusted = baseline?.gates?.find(
+      (g) => g.metric === gate.metric && g.higher_is_better !== undefined,
+    );
     const result = judgeGate(
       gate,
       metrics.get(gate.metric),
       baseline?.data.metrics.get(gate.metric),
       options,
-      metrics.has(gate.metric) ? undefined : notRun.get(suite),
+      {
+        ...(metrics.has(gate.metric) ? {} : { notRun: notRun.get(suite) }),
+        ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
+      },
     );
     const finding = (rule: Finding['rule'], severity: Finding['severity'], message: string, fix: string) =>
       findings.push({
@@ -80,7 +88,25 @@ export function gateModel({
         'EVAL-GATE',
         'error',
         `gate ${gate.metric} did not run: ${result.reason}`,
-        'Run the check where the evaluation endpoint and its key are available.',
+        notRunFix(result.reason),
+      );
+    if (result.invalidCandidate)
+      findings.push({
+        rule: 'ARTIFACT-INVALID',
+        severity: 'error',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'gates', index]),
+        message: `${result.invalidCandidate.file}: ${result.invalidCandidate.problem}, so gate ${gate.metric} cannot compare`,
+        artifact: result.invalidCandidate.file,
+        fix: 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+      });
+    if (result.overruled)
+      finding(
+        'EVAL-GATE',
+        'warning',
+        `gate ${gate.metric}: ${result.overruled}`,
+        "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.",
       );
     if (result.verdict === 'inconclusive') {
       const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
@@ -109,5 +135,17 @@ function inconclusiveFix(reason: string): string {
     return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
   if (reason.includes('task version')) return 'Run candidate and baseline on the same task versions.';
   if (reason.startsWith('only')) return 'Evaluate on more documents, or lower eval.min_samples.';
-  return 'Record per-document samples (samples_<task>.jsonl) or standard errors for both versions.';
+  if (reason.includes('stderr of'))
+    return 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.';
+  if (reason.startsWith('cannot compare'))
+    return 'Record per-document samples (samples_<task>.jsonl) with matching document ids, or standard errors, for both versions.';
+  return 'Evaluate on more documents (the reason says about how many), record per-document samples for a paired test, or widen the tolerance with a reason in the pull request.';
+}
+
+function notRunFix(reason: string): string {
+  if (reason.includes('pattern'))
+    return 'Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).';
+  if (reason.includes('dataset') || reason.includes('schema'))
+    return 'Fix the file the reason names: it must exist in the repository and parse.';
+  return 'Run the check where the evaluation endpoint and its key are available.';
 }

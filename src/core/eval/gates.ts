@@ -1,9 +1,44 @@
 import type { Manifest } from '../manifest/schema.js';
+import { metricDirection } from './direction.js';
 import type { MetricSeries } from './results.js';
-import { mcnemar, pairedBootstrap, zTest, type Comparison } from './statistics.js';
+import { stderrProblem } from './standard-error.js';
+import {
+  mcnemar,
+  pairedBootstrap,
+  samplesToSettle,
+  stderrToSettle,
+  zTest,
+  type Comparison,
+} from './statistics.js';
 
-export type Gate = NonNullable<NonNullable<Manifest['eval']>['gates']>[number];
+/**
+ * A gate of a manifest. `higher_is_better` states the metric's direction;
+ * it counts from the baseline's manifest, and from the candidate's only when
+ * nothing trusted states one (direction.ts).
+ */
+export type Gate = NonNullable<NonNullable<Manifest['eval']>['gates']>[number] & {
+  higher_is_better?: boolean;
+};
 export type GateVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-run';
+
+/** A comparison as a gate judged it: the statistics, the bound it checked, and the pairing. */
+export interface GateComparison extends Comparison {
+  /**
+   * The one-sided confidence bound of delta on the worse side, at
+   * `confidence`: the lower bound when higher is better, the upper bound
+   * when lower is better. The gate passes when it clears the tolerance.
+   */
+  bound: number;
+  confidence: number;
+  /** Per-document scores on both sides: how many ids matched, of how many on each side. */
+  ids?: { matched: number; candidate: number; baseline: number };
+}
+
+/** What would settle an inconclusive comparison, if the observed difference holds. */
+export type Settle =
+  | { samples: number; more: number; paired: boolean }
+  | { stderr: number; now: number }
+  | { unsettleable: true };
 
 /** The verdict of one gate, with its evidence. */
 export interface GateResult {
@@ -13,9 +48,22 @@ export interface GateResult {
   reason: string;
   candidate?: number;
   baseline?: number;
-  comparison?: Comparison;
+  comparison?: GateComparison;
   /** The allowed drop, in the metric's unit. */
   tolerance?: number;
+  /** The direction the comparison used, and who stated it. */
+  higherIsBetter?: boolean;
+  direction?: string;
+  /** A direction the candidate's side stated and the gate did not follow. */
+  overruled?: string;
+  /** For an inconclusive comparison: how much more evidence would decide it. */
+  settle?: Settle;
+  /**
+   * The candidate's own results cannot serve as evidence (an impossible
+   * stderr): the file the pull request brought is wrong, which is an error
+   * whatever `on_inconclusive` says.
+   */
+  invalidCandidate?: { file: string; problem: string };
 }
 
 export interface GateOptions {
@@ -23,6 +71,8 @@ export interface GateOptions {
   minSamples: number;
   resamples: number;
   seed: number;
+  /** Probability that the estimated number of samples settles an inconclusive gate. */
+  power: number;
 }
 
 export const DEFAULT_GATE_OPTIONS: GateOptions = {
@@ -30,27 +80,45 @@ export const DEFAULT_GATE_OPTIONS: GateOptions = {
   minSamples: 30,
   resamples: 1000,
   seed: 0x5eed,
+  power: 0.8,
 };
 
+/** Pair per-document scores only when this share of the larger side's ids match. */
+export const PAIRED_SHARE = 0.9;
+
+/** What the gate knows beyond the two series. */
+export interface GateContext {
+  /** The suite behind the metric could not run, and why. */
+  notRun?: string;
+  /** `higher_is_better` of the same gate in the baseline's manifest. */
+  baselineGate?: boolean;
+}
+
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(4)).toString());
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
+const percent = (confidence: number) => `${Number((confidence * 100).toPrecision(4))} %`;
 
 /**
  * Judges one gate. Thresholds (min, max) apply to the candidate's value.
- * A drop against the baseline (max_drop, max_drop_pct) fails only when it is
- * larger than the tolerance and significant at the configured confidence:
- * McNemar's exact test for paired binary scores, a paired bootstrap for
- * paired continuous ones, a z-test on the reported standard errors otherwise.
- * Too little evidence is inconclusive, never a pass in disguise.
+ * A drop against the baseline (max_drop, max_drop_pct) is a non-inferiority
+ * question: the gate passes only when the one-sided bound of the change at
+ * `confidence` shows the drop is at most the tolerance, fails when the other
+ * one-sided bound shows it is more, and is inconclusive in between, with an
+ * estimate of the samples that would decide it. The change comes from
+ * McNemar on paired 0/1 scores, a paired bootstrap on paired continuous
+ * ones, or the two aggregates' standard errors. Which way is worse comes
+ * from the trusted side (direction.ts); a stated stderr must be plausible
+ * (standard-error.ts). Nothing here passes for want of evidence.
  */
 export function judgeGate(
   gate: Gate,
   candidate: MetricSeries | undefined,
   baseline: MetricSeries | undefined,
   options: GateOptions,
-  notRun?: string,
+  context: GateContext = {},
 ): GateResult {
   const metric = gate.metric;
-  if (notRun) return { metric, verdict: 'not-run', reason: notRun };
+  if (context.notRun) return { metric, verdict: 'not-run', reason: context.notRun };
   if (!candidate) return { metric, verdict: 'fail', reason: `${metric} is not in the candidate's results` };
   const value = candidate.value;
   if (gate.min !== undefined && value < gate.min)
@@ -67,14 +135,14 @@ export function judgeGate(
       candidate: value,
       reason: `${fmt(value)} is above the maximum ${gate.max}`,
     };
-  const bounds = [
+  const limits = [
     gate.min !== undefined ? `≥ ${gate.min}` : '',
     gate.max !== undefined ? `≤ ${gate.max}` : '',
   ]
     .filter(Boolean)
     .join(', ');
   if (gate.max_drop === undefined && gate.max_drop_pct === undefined)
-    return { metric, verdict: 'pass', candidate: value, reason: `${fmt(value)} ${bounds}` };
+    return { metric, verdict: 'pass', candidate: value, reason: `${fmt(value)} ${limits}` };
 
   if (!baseline)
     return {
@@ -83,7 +151,23 @@ export function judgeGate(
       candidate: value,
       reason: 'no baseline result to compare with',
     };
-  const base = { metric, candidate: value, baseline: baseline.value };
+  const direction = metricDirection({
+    metric,
+    baselineGate: context.baselineGate,
+    candidateGate: gate.higher_is_better,
+    baseline,
+    candidate,
+  });
+  const base = {
+    metric,
+    candidate: value,
+    baseline: baseline.value,
+    higherIsBetter: direction.higherIsBetter,
+    direction: direction.source,
+    ...(direction.overruled ? { overruled: direction.overruled } : {}),
+  };
+  // The reason ends with the direction when the candidate's side stated another one.
+  const said = (reason: string) => (direction.overruled ? `${reason}; ${direction.overruled}` : reason);
   if (
     candidate.taskVersion !== undefined &&
     baseline.taskVersion !== undefined &&
@@ -92,7 +176,9 @@ export function judgeGate(
     return {
       ...base,
       verdict: 'inconclusive',
-      reason: `task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`,
+      reason: said(
+        `task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`,
+      ),
     };
   }
   const tolerances = [
@@ -100,96 +186,201 @@ export function judgeGate(
     gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
   ].filter((t): t is number => t !== undefined);
   const tolerance = Math.min(...tolerances);
-  const comparison = compare(candidate, baseline, options);
-  if (!comparison)
+  const compared = compare(candidate, baseline, direction.higherIsBetter, options);
+  const note = compared.note ? `; ${compared.note}` : '';
+  if ('cannot' in compared)
     return {
       ...base,
       tolerance,
       verdict: 'inconclusive',
-      reason: 'neither per-sample results nor standard errors to compare',
+      reason: said(`cannot compare: ${compared.cannot}${note}`),
+      ...(compared.candidateFault
+        ? { invalidCandidate: { file: candidate.source, problem: compared.cannot } }
+        : {}),
     };
+  const comparison = compared.comparison;
   if (comparison.n > 0 && comparison.n < options.minSamples) {
+    const unit = comparison.method === 'stderr' ? 'documents per version' : 'paired samples';
     return {
       ...base,
       tolerance,
       comparison,
       verdict: 'inconclusive',
-      reason: `only ${comparison.n} paired samples (at least ${options.minSamples} needed)`,
+      reason: said(`only ${comparison.n} ${unit} (at least ${options.minSamples} needed)${note}`),
     };
   }
-  const sign = candidate.higherIsBetter ? 1 : -1;
+  const sign = direction.higherIsBetter ? 1 : -1;
   const drop = -sign * comparison.delta;
-  const alpha = 1 - options.confidence;
-  const significant = comparison.pWorse < alpha;
+  // The change in the "better" direction, at its worst and best plausible values.
+  const worstDrop = direction.higherIsBetter ? -comparison.bounds.lower : comparison.bounds.upper;
+  const leastDrop = direction.higherIsBetter ? -comparison.bounds.upper : comparison.bounds.lower;
+  const at = `at ${percent(options.confidence)} confidence`;
   const evidence = { ...base, tolerance, comparison };
-  if (drop > tolerance && significant) {
+  if (worstDrop <= tolerance) {
+    const observed =
+      drop > 0 ? `dropped ${fmt(drop)}, within ${fmt(tolerance)}` : `no drop (${signed(comparison.delta)})`;
+    const shown =
+      worstDrop > 0
+        ? `${at} the drop is at most ${fmt(worstDrop)}`
+        : worstDrop === 0
+          ? `${at} it is no worse than the baseline`
+          : `${at} it is better by at least ${fmt(-worstDrop)}`;
+    return { ...evidence, verdict: 'pass', reason: said(`${observed}: ${shown}${note}`) };
+  }
+  if (leastDrop > tolerance)
     return {
       ...evidence,
       verdict: 'fail',
-      reason: `dropped ${fmt(drop)} (allowed ${fmt(tolerance)}), p = ${comparison.pWorse.toPrecision(2)} < ${fmt(alpha)}`,
+      reason: said(
+        `dropped ${fmt(drop)}, more than the allowed ${fmt(tolerance)}: ${at} the drop is at least ${fmt(leastDrop)}${note}`,
+      ),
     };
-  }
-  if (drop > tolerance)
-    return {
-      ...evidence,
-      verdict: 'pass',
-      reason: `dropped ${fmt(drop)} but not significantly (p = ${comparison.pWorse.toPrecision(2)})`,
-    };
+  const settle = settleEstimate(comparison, drop, tolerance, options);
+  const observed =
+    drop > 0
+      ? `dropped ${fmt(drop)} (allowed ${fmt(tolerance)})`
+      : `no drop (${signed(comparison.delta)}, allowed ${fmt(tolerance)})`;
   return {
     ...evidence,
-    verdict: 'pass',
-    reason:
-      drop > 0
-        ? `dropped ${fmt(drop)}, within ${fmt(tolerance)}`
-        : `no drop (${comparison.delta >= 0 ? '+' : ''}${fmt(comparison.delta)})`,
+    verdict: 'inconclusive',
+    settle,
+    reason: said(
+      `${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt(leastDrop)} and ${fmt(worstDrop)}; ${settleText(settle, comparison)}${note}`,
+    ),
   };
 }
 
+type Compared =
+  { comparison: GateComparison; note?: string } | { cannot: string; candidateFault: boolean; note?: string };
+
+/**
+ * The comparison a gate judges: paired on per-document scores when most
+ * ids match, else the two aggregates. A side's aggregate comes from its
+ * per-document scores when it has them, else from its stated value and a
+ * plausible stderr; without either there is nothing to compare.
+ */
 function compare(
   candidate: MetricSeries,
   baseline: MetricSeries,
+  higherIsBetter: boolean,
   options: GateOptions,
-): Comparison | undefined {
-  const sign = candidate.higherIsBetter ? 1 : -1;
+): Compared {
+  const sign = higherIsBetter ? 1 : -1;
+  const judged = (comparison: Comparison, ids?: GateComparison['ids']): GateComparison => ({
+    ...comparison,
+    bound: higherIsBetter ? comparison.bounds.lower : comparison.bounds.upper,
+    confidence: options.confidence,
+    ...(ids ? { ids } : {}),
+  });
+  let note: string | undefined;
+  let ids: GateComparison['ids'];
   if (candidate.samples?.size && baseline.samples?.size) {
     const pairs: [number, number][] = [];
     for (const [id, score] of candidate.samples) {
       const other = baseline.samples.get(id);
       if (other !== undefined) pairs.push([score, other]);
     }
-    if (pairs.length) {
-      const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));
-      if (binary) {
-        let worse = 0;
-        let better = 0;
-        for (const [c, b] of pairs) {
-          if (c < b) worse += 1;
-          else if (c > b) better += 1;
-        }
-        // McNemar counts the pairs that moved the wrong way for the metric's direction.
-        return sign === 1
-          ? mcnemar(worse, better, pairs.length, options.confidence)
-          : flip(mcnemar(better, worse, pairs.length, options.confidence));
-      }
-      const diffs = Float64Array.from(pairs, ([c, b]) => c - b);
-      return pairedBootstrap(diffs, options.resamples, options.confidence, sign, options.seed);
+    ids = { matched: pairs.length, candidate: candidate.samples.size, baseline: baseline.samples.size };
+    const larger = Math.max(ids.candidate, ids.baseline);
+    if (pairs.length > 0 && pairs.length >= PAIRED_SHARE * larger) {
+      const partly =
+        pairs.length < larger
+          ? `paired on the ${pairs.length} of ${larger} documents whose ids match`
+          : undefined;
+      return { comparison: judged(paired(pairs, sign, options), ids), ...(partly ? { note: partly } : {}) };
     }
+    note = `only ${ids.matched} of the candidate's ${ids.candidate} and the baseline's ${ids.baseline} document ids match, too few to pair: compared the aggregates`;
   }
-  if (candidate.stderr !== undefined && baseline.stderr !== undefined) {
-    return zTest(
-      candidate.value,
-      candidate.stderr,
-      baseline.value,
-      baseline.stderr,
-      options.confidence,
-      sign,
-      Math.min(candidate.n ?? 0, baseline.n ?? 0),
-    );
+  const c = aggregate(candidate, 'the candidate');
+  if ('problem' in c)
+    return { cannot: c.problem, candidateFault: c.invalid === true, ...(note ? { note } : {}) };
+  const b = aggregate(baseline, 'the baseline');
+  if ('problem' in b) return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
+  const comparison = zTest(
+    c.value,
+    c.se,
+    b.value,
+    b.se,
+    options.confidence,
+    sign,
+    Math.min(c.n ?? 0, b.n ?? 0),
+  );
+  return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
+}
+
+/** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
+function paired(pairs: [number, number][], sign: 1 | -1, options: GateOptions): Comparison {
+  const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));
+  if (binary) {
+    let lower = 0;
+    let higher = 0;
+    for (const [c, b] of pairs) {
+      if (c < b) lower += 1;
+      else if (c > b) higher += 1;
+    }
+    // McNemar counts the pairs that moved the wrong way for the metric's direction.
+    return sign === 1
+      ? mcnemar(lower, higher, pairs.length, options.confidence)
+      : flip(mcnemar(higher, lower, pairs.length, options.confidence));
   }
-  return undefined;
+  const diffs = Float64Array.from(pairs, ([c, b]) => c - b);
+  return pairedBootstrap(diffs, options.resamples, options.confidence, sign, options.seed);
+}
+
+/** A side's mean and its standard error: from its per-document scores, else as stated (when plausible). */
+function aggregate(
+  series: MetricSeries,
+  who: string,
+): { value: number; se: number; n?: number } | { problem: string; invalid?: boolean } {
+  const samples = series.samples;
+  if (samples?.size) {
+    let sum = 0;
+    for (const v of samples.values()) sum += v;
+    const mean = sum / samples.size;
+    let squares = 0;
+    for (const v of samples.values()) squares += (v - mean) ** 2;
+    const n = samples.size;
+    return { value: mean, se: n > 1 ? Math.sqrt(squares / (n - 1) / n) : 0, n };
+  }
+  if (series.stderr === undefined)
+    return { problem: `${who} has neither per-document scores nor a standard error for ${series.name}` };
+  const problem = stderrProblem(series, who);
+  if (problem) return { problem, invalid: true };
+  return { value: series.value, se: series.stderr, ...(series.n !== undefined ? { n: series.n } : {}) };
 }
 
 // McNemar above was run with the roles swapped (lower is better): put delta back as candidate - baseline.
 function flip(comparison: Comparison): Comparison {
-  return { ...comparison, delta: -comparison.delta, ci: [-comparison.ci[1], -comparison.ci[0]] };
+  return {
+    ...comparison,
+    delta: -comparison.delta,
+    ci: [-comparison.ci[1], -comparison.ci[0]],
+    bounds: { lower: -comparison.bounds.upper, upper: -comparison.bounds.lower },
+  };
+}
+
+function settleEstimate(
+  comparison: Comparison,
+  drop: number,
+  tolerance: number,
+  options: GateOptions,
+): Settle {
+  // The distance between the observed change and the edge of the tolerance.
+  const gap = tolerance - drop;
+  if (comparison.n > 0) {
+    const samples = samplesToSettle(gap, comparison.se, comparison.n, options.confidence, options.power);
+    if (samples === undefined) return { unsettleable: true };
+    return { samples, more: Math.max(1, samples - comparison.n), paired: comparison.method !== 'stderr' };
+  }
+  if (gap === 0) return { unsettleable: true };
+  return { stderr: stderrToSettle(gap, options.confidence, options.power), now: comparison.se };
+}
+
+function settleText(settle: Settle, comparison: Comparison): string {
+  if ('unsettleable' in settle)
+    return 'the observed change sits on the tolerance, so more samples would not settle it';
+  if ('stderr' in settle)
+    return `a standard error of the difference below ${fmt(settle.stderr)} (now ${fmt(settle.now)}) would settle it; record the document counts or per-document scores to know how many samples that takes`;
+  const what = settle.paired ? 'paired documents' : 'documents per version';
+  return `about ${settle.more.toLocaleString('en-US')} more ${what} (${settle.samples.toLocaleString('en-US')} in all, now ${comparison.n.toLocaleString('en-US')}) would settle it if the observed difference holds`;
 }

@@ -1,18 +1,23 @@
-import { decodeUtf8 } from '../bytes.js';
+import { decodeUtf8, formatBytes } from '../bytes.js';
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import { resolveArtifactPath } from '../repo-path.js';
 import type { ArtifactSource } from '../source.js';
 import {
   attachHarnessSamples,
+  MAX_SAMPLE_LINES,
   parsePythonJson,
   readResultsFile,
   readSamplesJsonl,
+  type LineProblems,
   type MetricSeries,
   type ResultsFile,
 } from './results.js';
 
-const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
+/** Largest results file read (lm-evaluation-harness results are a few MiB at most). */
+export const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
+/** Largest per-document samples file read (the harness logs every prompt: these grow). */
+export const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
 
 /** The recorded evaluation results of one model version, by metric name. */
 export interface EvalData {
@@ -21,16 +26,13 @@ export interface EvalData {
   findings: Finding[];
 }
 
+type YamlPath = (string | number)[];
+
 /** Reads every `eval.results` file (and its per-document samples) of a model from `source`. */
 export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): Promise<EvalData> {
   const results: ResultsFile[] = [];
   const findings: Finding[] = [];
-  const problem = (
-    severity: Finding['severity'],
-    path: (string | number)[],
-    message: string,
-    artifact?: string,
-  ) =>
+  const problem = (severity: Finding['severity'], path: YamlPath, message: string, artifact?: string) =>
     findings.push({
       rule: 'ARTIFACT-INVALID',
       severity,
@@ -41,44 +43,71 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
       artifact,
       fix: 'Regenerate the file with the tool that produced it.',
     });
-
-  for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
-    const text = await readText(source, facts.manifestFile, entry.path);
-    if (text === undefined) continue; // validate reports missing files (ARTIFACT-MISSING)
-    let parsed: ResultsFile;
-    try {
-      if (text.path.endsWith('.jsonl')) {
-        const { badLines, ...samples } = readSamplesJsonl(text.text, text.path);
-        if (badLines.length)
-          problem(
-            'warning',
-            ['eval', 'results', index, 'path'],
-            `${text.path}: ${badLines.length} line(s) are not {"id", metric: score} JSON and were skipped (first: line ${badLines[0]})`,
-            text.path,
-          );
-        parsed = samples;
-      } else parsed = readResultsFile(parsePythonJson(text.text), text.path);
-    } catch (error) {
+  const read = async (ref: string, path: YamlPath, maxBytes: number) => {
+    const text = await readText(source, facts.manifestFile, ref, maxBytes);
+    if (typeof text === 'string') {
+      problem('error', path, text);
+      return undefined;
+    }
+    return text;
+  };
+  // Lines that are not JSON, ids scored twice, files too long: each said once, naming file and line.
+  const lineFindings = (file: string, path: YamlPath, found: LineProblems, expected: string) => {
+    if (found.badLineCount)
+      problem(
+        'warning',
+        path,
+        `${file}: ${found.badLineCount} line(s) are not ${expected} and were skipped (first: line ${found.badLines[0]})`,
+        file,
+      );
+    const duplicate = found.duplicates[0];
+    if (duplicate)
       problem(
         'error',
-        ['eval', 'results', index, 'path'],
-        `${text.path} is not a results file: ${(error as Error).message}`,
-        text.path,
+        path,
+        `${file}: document id ${JSON.stringify(duplicate.id)} on ${duplicate.at} was already scored on ${duplicate.first}${found.duplicateCount > 1 ? ` (${found.duplicateCount - 1} more repeated id(s))` : ''}; every document must be scored once, so this file's per-document scores are not used`,
+        file,
       );
+    if (found.tooLong)
+      problem(
+        'error',
+        path,
+        `${file} has more than ${MAX_SAMPLE_LINES.toLocaleString('en-US')} lines, the most modelgate reads from a samples file; none of it is used`,
+        file,
+      );
+  };
+
+  for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
+    const at: YamlPath = ['eval', 'results', index, 'path'];
+    const jsonl = entry.path.endsWith('.jsonl');
+    const text = await read(entry.path, at, jsonl ? MAX_SAMPLES_BYTES : MAX_RESULTS_BYTES);
+    if (text === undefined) continue;
+    let parsed: ResultsFile;
+    try {
+      if (jsonl) {
+        const samples = readSamplesJsonl(text.text, text.path);
+        lineFindings(text.path, at, samples, '{"id", metric: score} JSON');
+        parsed = { format: samples.format, file: samples.file, metrics: samples.metrics };
+      } else {
+        parsed = readResultsFile(parsePythonJson(text.text), text.path);
+        const duplicate = parsed.duplicates?.[0];
+        if (duplicate)
+          problem(
+            'error',
+            at,
+            `${text.path}: document id ${JSON.stringify(duplicate.id)} in ${duplicate.at} was already scored in ${duplicate.first}; every document must be scored once, so this file's per-document scores are not used`,
+            text.path,
+          );
+      }
+    } catch (error) {
+      problem('error', at, `${text.path} is not a results file: ${(error as Error).message}`, text.path);
       continue;
     }
     for (const [task, samplesPath] of Object.entries(entry.samples ?? {})) {
-      const samples = await readText(source, facts.manifestFile, samplesPath);
+      const samplesAt: YamlPath = ['eval', 'results', index, 'samples', task];
+      const samples = await read(samplesPath, samplesAt, MAX_SAMPLES_BYTES);
       if (samples === undefined) continue;
-      const { badLines } = attachHarnessSamples(parsed.metrics, task, samples.text);
-      if (badLines.length) {
-        problem(
-          'warning',
-          ['eval', 'results', index, 'samples', task],
-          `${samples.path}: ${badLines.length} line(s) are not JSON and were skipped (first: line ${badLines[0]})`,
-          samples.path,
-        );
-      }
+      lineFindings(samples.path, samplesAt, attachHarnessSamples(parsed.metrics, task, samples.text), 'JSON');
     }
     results.push({ ...parsed, entry: index });
   }
@@ -87,13 +116,23 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
   return { results, metrics, findings };
 }
 
+/**
+ * The file's text; a message when it exists but cannot be used (too large,
+ * unreadable); undefined when it is missing or outside the repository, which
+ * validate reports (ARTIFACT-MISSING).
+ */
 async function readText(
   source: ArtifactSource,
   manifestFile: string,
   ref: string,
-): Promise<{ path: string; text: string } | undefined> {
+  maxBytes: number,
+): Promise<{ path: string; text: string } | string | undefined> {
   const resolved = resolveArtifactPath(manifestFile, ref);
   if (!resolved.ok) return undefined;
-  const read = await source.read(resolved.path, MAX_RESULTS_BYTES);
-  return read.ok ? { path: resolved.path, text: decodeUtf8(read.value) } : undefined;
+  const read = await source.read(resolved.path, maxBytes);
+  if (read.ok) return { path: resolved.path, text: decodeUtf8(read.value) };
+  if (read.problem.kind === 'too-large')
+    return `${resolved.path} is larger than ${formatBytes(maxBytes)}, the most modelgate reads from an evaluation file; it was not read`;
+  if (read.problem.kind === 'io') return `${resolved.path} cannot be read: ${read.problem.detail}`;
+  return undefined;
 }

@@ -8,16 +8,37 @@ export interface MetricSeries {
    */
   name: string;
   value: number;
+  /**
+   * The standard error as the file states it, unchecked: it may be negative,
+   * huge, or NaN (Python's NaN, Infinity and a null all read as NaN). Absent
+   * when the file has none ("N/A" is the harness's way of saying so).
+   * Gates check it before they use it (standard-error.ts).
+   */
   stderr?: number;
   /** Number of documents behind the value. */
   n?: number;
-  higherIsBetter: boolean;
+  /**
+   * The direction the file states (lm-evaluation-harness `higher_is_better`);
+   * absent when it states none. A claim, not a decision: gates take the
+   * direction from the trusted side (direction.ts).
+   */
+  higherIsBetter?: boolean;
+  /** Aggregated over subtasks (a harness group): its stderr is pooled, smaller than one task's. */
+  group?: boolean;
   /** Task version (lm-evaluation-harness `versions`), for like-for-like comparisons. */
   taskVersion?: string;
   /** Per-document scores by document id, for paired tests. */
   samples?: Map<string, number>;
   /** The file it came from. */
   source: string;
+}
+
+/** A document id scored twice in one file: the second score would silently replace the first. */
+export interface DuplicateId {
+  id: string;
+  /** Where it repeats and where it was first: "line 7", or "samples[3]" in a runner file. */
+  at: string;
+  first: string;
 }
 
 /** What a harness run says about the model and tokenizer it evaluated. */
@@ -41,6 +62,27 @@ export interface ResultsFile {
   entry?: number;
   metrics: MetricSeries[];
   provenance?: HarnessProvenance;
+  /** Document ids scored more than once; the series they touch carry no samples. */
+  duplicates?: DuplicateId[];
+}
+
+/** Lines of a samples file read at most: bounds memory (a map entry per document) on a hostile file. */
+export const MAX_SAMPLE_LINES = 1_000_000;
+/** Unreadable lines and repeated ids kept for messages (the counts are exact). */
+const KEPT_PROBLEMS = 20;
+
+/** What a line-by-line reader could not use. */
+export interface LineProblems {
+  /** The first unreadable lines (1-based), at most 20. */
+  badLines: number[];
+  /** How many lines were unreadable in all. */
+  badLineCount: number;
+  /** The first ids scored twice, at most 20. */
+  duplicates: DuplicateId[];
+  /** How many lines repeated an id in all. */
+  duplicateCount: number;
+  /** The file has more than MAX_SAMPLE_LINES lines: nothing of it is used. */
+  tooLong: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -51,23 +93,74 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
  * Parses JSON as Python writes it: lm-evaluation-harness emits bare NaN and
  * Infinity for undefined statistics, which JSON.parse refuses. They become
  * null (a value that is not a number is a value we do not have).
+ * One pass over the text, strings copied as they are: linear time on any
+ * input, an unterminated string included.
  */
 export function parsePythonJson(text: string): unknown {
-  const cleaned = text.replace(/"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g, (token) =>
-    token.startsWith('"') ? token : 'null',
-  );
-  return JSON.parse(cleaned);
+  if (!text.includes('NaN') && !text.includes('Infinity')) return JSON.parse(text);
+  const parts: string[] = [];
+  let copied = 0;
+  let i = 0;
+  const length = text.length;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i += 1;
+      while (i < length) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i += 2;
+        else if (d === QUOTE) break;
+        else i += 1;
+      }
+      i += 1;
+      continue;
+    }
+    // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
+    const word = c === 78 ? 'NaN' : c === 73 ? 'Infinity' : c === 45 ? '-Infinity' : undefined;
+    if (
+      word &&
+      text.startsWith(word, i) &&
+      !isWordChar(text.charCodeAt(i + word.length)) &&
+      (c === 45 || !isWordChar(text.charCodeAt(i - 1)))
+    ) {
+      parts.push(text.slice(copied, i), 'null');
+      i += word.length;
+      copied = i;
+      continue;
+    }
+    i += 1;
+  }
+  parts.push(text.slice(copied));
+  return JSON.parse(parts.join(''));
 }
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const isWordChar = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */
 export function readResultsFile(json: unknown, file: string): ResultsFile {
   if (!isObject(json)) throw new Error(`${file} must be a JSON object`);
   if (json.format === 'modelgate-eval/v1') return readRunnerFile(json, file);
   if (isObject(json.results)) return readHarness(json, file);
+  // A plain object states no direction: the gate takes it from the trusted side.
   const metrics = Object.entries(json)
     .filter((entry): entry is [string, number] => finite(entry[1]))
-    .map(([name, value]): MetricSeries => ({ name, value, higherIsBetter: true, source: file }));
+    .map(([name, value]): MetricSeries => ({ name, value, source: file }));
   return { format: 'json', file, metrics };
+}
+
+/** A document count: a whole number, at least 0. */
+const count = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+
+/** A stated stderr, kept as stated; NaN/Infinity (null after parsing) become NaN, "N/A" is none. */
+function statedStderr(values: Json, key: string): number | undefined {
+  if (!Object.hasOwn(values, key)) return undefined;
+  const raw = values[key];
+  if (typeof raw === 'number') return raw;
+  return raw === null ? Number.NaN : undefined;
 }
 
 function readHarness(json: Json, file: string): ResultsFile {
@@ -76,32 +169,35 @@ function readHarness(json: Json, file: string): ResultsFile {
   const versions = isObject(json.versions) ? json.versions : {};
   const higher = isObject(json.higher_is_better) ? json.higher_is_better : {};
   const nSamples = isObject(json['n-samples']) ? json['n-samples'] : {};
+  const subtasks = isObject(json.group_subtasks) ? json.group_subtasks : {};
+  const groups = isObject(json.groups) ? json.groups : {};
   const metrics: MetricSeries[] = [];
   const limited: HarnessProvenance['limited'] = [];
   for (const [task, values] of Object.entries(results)) {
     if (!isObject(values)) continue;
     const counts = nSamples[task];
-    const effective = isObject(counts) && finite(counts.effective) ? counts.effective : undefined;
-    if (
-      isObject(counts) &&
-      finite(counts.original) &&
-      effective !== undefined &&
-      effective < counts.original
-    ) {
-      limited.push({ task, effective, original: counts.original });
+    const effective = isObject(counts) ? count(counts.effective) : undefined;
+    const original = isObject(counts) ? count(counts.original) : undefined;
+    if (original !== undefined && effective !== undefined && effective < original) {
+      limited.push({ task, effective, original });
     }
+    const group =
+      Object.hasOwn(groups, task) ||
+      (Array.isArray(subtasks[task]) && (subtasks[task] as unknown[]).length > 0);
     const taskHigher = isObject(higher[task]) ? (higher[task] as Json) : {};
     for (const [key, value] of Object.entries(values)) {
       const [metric = '', filter = 'none'] = key.split(',');
       if (!finite(value) || metric.endsWith('_stderr') || metric === 'alias' || metric === 'samples')
         continue;
-      const stderr = values[`${metric}_stderr,${filter}`]; // may be "N/A"
+      const stderr = statedStderr(values, `${metric}_stderr,${filter}`);
+      const stated = taskHigher[metric];
       metrics.push({
         name: `${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`,
         value,
-        ...(finite(stderr) ? { stderr } : {}),
+        ...(stderr !== undefined ? { stderr } : {}),
         ...(effective !== undefined ? { n: effective } : {}),
-        higherIsBetter: taskHigher[metric] !== false,
+        ...(typeof stated === 'boolean' ? { higherIsBetter: stated } : {}),
+        ...(group ? { group } : {}),
         ...(versions[task] !== undefined ? { taskVersion: String(versions[task]) } : {}),
         source: file,
       });
@@ -142,10 +238,20 @@ function readHarness(json: Json, file: string): ResultsFile {
 function readRunnerFile(json: Json, file: string): ResultsFile {
   const suite = typeof json.suite === 'string' ? json.suite : 'suite';
   const samples = new Map<string, number>();
-  for (const sample of Array.isArray(json.samples) ? json.samples : []) {
-    if (isObject(sample) && typeof sample.id === 'string' && finite(sample.score))
-      samples.set(sample.id, sample.score);
-  }
+  const firstIndex = new Map<string, number>();
+  const duplicates: DuplicateId[] = [];
+  const list = Array.isArray(json.samples) ? json.samples : [];
+  list.forEach((sample: unknown, index) => {
+    if (!isObject(sample) || typeof sample.id !== 'string' || !finite(sample.score)) return;
+    const first = firstIndex.get(sample.id);
+    if (first !== undefined) {
+      if (duplicates.length < KEPT_PROBLEMS)
+        duplicates.push({ id: sample.id, at: `samples[${index}]`, first: `samples[${first}]` });
+      return;
+    }
+    firstIndex.set(sample.id, index);
+    samples.set(sample.id, sample.score);
+  });
   const summary = isObject(json.summary) ? json.summary : {};
   const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
   return {
@@ -159,11 +265,13 @@ function readRunnerFile(json: Json, file: string): ResultsFile {
               name: `${suite}/accuracy`,
               value,
               n: samples.size,
+              // modelgate's own runner: accuracy, higher is better by construction.
               higherIsBetter: true,
-              samples,
+              ...(duplicates.length ? {} : { samples }),
               source: file,
             },
           ],
+    ...(duplicates.length ? { duplicates } : {}),
   };
 }
 
@@ -175,76 +283,146 @@ function mean(samples: Map<string, number>): number | undefined {
 }
 
 /**
+ * Calls `each` with every non-blank line and its 1-based number, at most
+ * MAX_SAMPLE_LINES of them; returns false when the text has more.
+ * No split: a hostile file never becomes one array of millions of strings.
+ */
+function eachLine(text: string, each: (line: string, number: number) => void): boolean {
+  // Count first (indexOf is cheap): a file over the cap is refused before any line is parsed.
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && lines <= MAX_SAMPLE_LINES; at = text.indexOf('\n', at + 1))
+    lines += 1;
+  if (lines > MAX_SAMPLE_LINES || (lines === MAX_SAMPLE_LINES && !text.endsWith('\n'))) return false;
+  let start = 0;
+  let number = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    number += 1;
+    const line = text.slice(start, end);
+    if (line.trim()) each(line, number);
+    start = end + 1;
+  }
+  return true;
+}
+
+/** Empty problems, and the functions that count an unreadable line and a repeated id. */
+function lineProblems(): {
+  problems: LineProblems;
+  bad: (line: number) => void;
+  duplicate: (found: DuplicateId) => void;
+} {
+  const problems: LineProblems = {
+    badLines: [],
+    badLineCount: 0,
+    duplicates: [],
+    duplicateCount: 0,
+    tooLong: false,
+  };
+  const bad = (line: number) => {
+    problems.badLineCount += 1;
+    if (problems.badLines.length < KEPT_PROBLEMS) problems.badLines.push(line);
+  };
+  const duplicate = (found: DuplicateId) => {
+    problems.duplicateCount += 1;
+    if (problems.duplicates.length < KEPT_PROBLEMS) problems.duplicates.push(found);
+  };
+  return { problems, bad, duplicate };
+}
+
+/**
  * Reads a plain per-sample JSONL file: one `{"id": ..., "<metric>": score, ...}`
  * per line. Each numeric key becomes a metric whose value is the mean, with
- * its per-sample scores for paired tests.
+ * its per-sample scores for paired tests. An id on two lines is a duplicate
+ * (reported; the file's metrics then carry no samples), a file longer than
+ * MAX_SAMPLE_LINES yields no metrics.
  */
-export function readSamplesJsonl(text: string, file: string): ResultsFile & { badLines: number[] } {
+export function readSamplesJsonl(text: string, file: string): ResultsFile & LineProblems {
   const byMetric = new Map<string, Map<string, number>>();
-  const badLines: number[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (!line.trim()) return;
+  const firstLine = new Map<string, number>();
+  const { problems, bad, duplicate } = lineProblems();
+  const complete = eachLine(text, (line, number) => {
     let record: unknown;
     try {
       record = parsePythonJson(line);
     } catch {
-      badLines.push(index + 1);
+      bad(number);
       return;
     }
     if (!isObject(record) || (typeof record.id !== 'string' && typeof record.id !== 'number')) {
-      badLines.push(index + 1);
+      bad(number);
       return;
     }
+    const id = String(record.id);
+    const first = firstLine.get(id);
+    if (first !== undefined) {
+      duplicate({ id, at: `line ${number}`, first: `line ${first}` });
+      return;
+    }
+    firstLine.set(id, number);
     for (const [key, value] of Object.entries(record)) {
       const score = typeof value === 'boolean' ? Number(value) : value;
       if (key === 'id' || !finite(score)) continue;
       const samples = byMetric.get(key) ?? new Map<string, number>();
-      samples.set(String(record.id), score);
+      samples.set(id, score);
       byMetric.set(key, samples);
     }
   });
-  const metrics = [...byMetric].map(([name, samples]): MetricSeries => ({
+  problems.tooLong = !complete;
+  const duplicated = problems.duplicates.length > 0;
+  const metrics = (complete ? [...byMetric] : []).map(([name, samples]): MetricSeries => ({
     name,
     value: mean(samples)!,
     n: samples.size,
-    higherIsBetter: true,
-    samples,
+    ...(duplicated ? {} : { samples }),
     source: file,
   }));
-  return { format: 'json', file, metrics, badLines };
+  return { format: 'json', file, metrics, ...problems };
 }
 
 /**
  * Attaches lm-evaluation-harness per-document scores (`samples_<task>_*.jsonl`:
- * `doc_id`, `filter`, one key per metric) to the task's series.
- * Returns the number of lines that were not JSON.
+ * `doc_id`, `filter`, one key per metric) to the task's series. A document
+ * logged twice for the same filter is a duplicate: reported, and the task's
+ * series get no samples from this file (never last-wins).
  */
-export function attachHarnessSamples(
-  metrics: MetricSeries[],
-  task: string,
-  jsonl: string,
-): { badLines: number[] } {
-  const badLines: number[] = [];
+export function attachHarnessSamples(metrics: MetricSeries[], task: string, jsonl: string): LineProblems {
   const byName = new Map(metrics.map((m) => [m.name, m]));
-  jsonl.split('\n').forEach((line, index) => {
-    if (!line.trim()) return;
+  const found = new Map<MetricSeries, Map<string, number>>();
+  const firstLine = new Map<string, number>();
+  const { problems, bad, duplicate } = lineProblems();
+  const complete = eachLine(jsonl, (line, number) => {
     let sample: unknown;
     try {
       sample = parsePythonJson(line);
     } catch {
-      badLines.push(index + 1);
+      bad(number);
       return;
     }
     if (!isObject(sample) || sample.doc_id === undefined) return;
     const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
-    for (const [key, value] of Object.entries(sample)) {
+    const id = String(sample.doc_id);
+    // The harness logs a document once per filter; the key is both.
+    const key = `${filter}\u0000${id}`;
+    const first = firstLine.get(key);
+    if (first !== undefined) {
+      duplicate({ id, at: `line ${number}`, first: `line ${first}` });
+      return;
+    }
+    firstLine.set(key, number);
+    for (const [metric, value] of Object.entries(sample)) {
       const score = typeof value === 'boolean' ? Number(value) : value;
       if (!finite(score)) continue;
-      const series = byName.get(`${task}/${key}${filter === 'none' ? '' : `,${filter}`}`);
+      const series = byName.get(`${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`);
       if (!series) continue;
-      series.samples ??= new Map();
-      series.samples.set(String(sample.doc_id), score);
+      const samples = found.get(series) ?? new Map<string, number>();
+      samples.set(id, score);
+      found.set(series, samples);
     }
   });
-  return { badLines };
+  if (complete && !problems.duplicates.length) {
+    for (const [series, samples] of found) series.samples = samples;
+  }
+  problems.tooLong = !complete;
+  return problems;
 }

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { Manifest } from '../manifest/schema.js';
 
 type Suite = NonNullable<NonNullable<Manifest['eval']>['suites']>[number];
@@ -20,6 +21,10 @@ export interface ScorerTools {
   judge?: (prompt: string) => Promise<string>;
 }
 
+/** What a good answer is, as text (a pattern, for the regex scorer without `pattern`). */
+const expectedText = (sample: DatasetSample) =>
+  typeof sample.expected === 'string' ? sample.expected : JSON.stringify(sample.expected ?? '');
+
 /** Longest output a scorer looks at: a regex from a manifest must not run on megabytes. */
 const MAX_SCORED_CHARS = 20_000;
 
@@ -39,8 +44,6 @@ export function makeScorer(config: ScorerConfig, tools: ScorerTools = {}): Score
     if (options.ignore_whitespace !== false) t = t.replace(/\s+/g, ' ').trim();
     return t;
   };
-  const expectedText = (sample: DatasetSample) =>
-    typeof sample.expected === 'string' ? sample.expected : JSON.stringify(sample.expected ?? '');
   switch (options.type) {
     case 'exact_match':
       return async (output, sample) =>
@@ -49,15 +52,19 @@ export function makeScorer(config: ScorerConfig, tools: ScorerTools = {}): Score
       return async (output, sample) =>
         Number(normalise(output.slice(0, MAX_SCORED_CHARS)).includes(normalise(expectedText(sample))));
     case 'regex': {
-      const pattern = 'pattern' in options && options.pattern ? new RegExp(options.pattern, 's') : undefined;
+      const source = 'pattern' in options && options.pattern ? options.pattern : undefined;
+      const pattern = source === undefined ? undefined : compilePattern(source, 'scorer.pattern');
       return async (output, sample) => {
         const text = output.slice(0, MAX_SCORED_CHARS);
-        if (!pattern) return Number(new RegExp(expectedText(sample), 's').test(text));
-        const match = pattern.exec(text);
+        if (!pattern)
+          return Number(compilePattern(expectedText(sample), `expected of ${sample.id}`).test(text));
+        // The DFA answers "no match" fastest; groups are extracted only from a match.
+        if (!pattern.test(text)) return 0;
+        const match: (string | undefined)[] | null = pattern.exec(text);
         if (!match) return 0;
         return sample.expected === undefined
           ? 1
-          : Number(normalise(match[1] ?? match[0]) === normalise(expectedText(sample)));
+          : Number(normalise(match[1] ?? match[0] ?? '') === normalise(expectedText(sample)));
       };
     }
     case 'json_valid':
@@ -96,6 +103,48 @@ export function makeScorer(config: ScorerConfig, tools: ScorerTools = {}): Score
       };
     }
   }
+}
+
+/** A pattern RE2 cannot run (backreferences, lookaround): a user error, not a crash. */
+export class PatternError extends Error {}
+
+/**
+ * Compiles a pattern from the manifest or a dataset on RE2 (re2js): matching
+ * takes time linear in the text, whatever the pattern, so a pull request
+ * cannot stall the runner with `^(a+)+$`. `.` matches newlines, as the `s`
+ * flag did before.
+ */
+export function compilePattern(pattern: string, where: string): RE2JS {
+  try {
+    return RE2JS.compile(pattern, RE2JS.DOTALL);
+  } catch (error) {
+    const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
+    // As written in the YAML, cut when long; reports escape it for their medium.
+    const shown = pattern.length > 200 ? `${pattern.slice(0, 200)}…` : pattern;
+    throw new PatternError(
+      `${where} \`${shown}\` is not a pattern RE2 can run (${detail}); backreferences and lookaround are not supported`,
+    );
+  }
+}
+
+/**
+ * Problems a suite's scorer would meet on every sample, found before any
+ * request is sent: a regex scorer without `pattern` uses each sample's
+ * `expected` as its pattern, so each must compile.
+ */
+export function scorerProblems(config: ScorerConfig, samples: readonly DatasetSample[]): string[] {
+  const options = typeof config === 'string' ? { type: config } : config;
+  if (options.type !== 'regex' || ('pattern' in options && options.pattern)) return [];
+  const problems: string[] = [];
+  for (const sample of samples) {
+    try {
+      compilePattern(expectedText(sample), `expected of ${sample.id}`);
+    } catch (error) {
+      if (!(error instanceof PatternError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  return problems;
 }
 
 function judgePrompt(rubric: string, sample: DatasetSample, output: string): string {

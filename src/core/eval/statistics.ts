@@ -1,8 +1,10 @@
 /**
  * The statistics behind evaluation gates: normal distribution, McNemar's
  * exact test for paired binary scores, a paired bootstrap for continuous
- * scores, and the z-test for aggregates with standard errors. Pure and
- * deterministic (the bootstrap takes a seed).
+ * scores, and the z-test for aggregates with standard errors. Each gives
+ * the change with its two-sided interval and its one-sided bounds (what
+ * non-inferiority checks), and `samplesToSettle` estimates the samples an
+ * undecided comparison needs. Pure and deterministic (the bootstrap takes a seed).
  */
 
 /** Complementary error function (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
@@ -71,6 +73,15 @@ export interface Comparison {
   delta: number;
   /** Two-sided confidence interval of delta. */
   ci: [number, number];
+  /**
+   * One-sided confidence bounds of delta at the same confidence, each on its
+   * own: delta ≥ lower, and delta ≤ upper. Non-inferiority checks these
+   * against the tolerance (a one-sided bound at 95 % is the edge of the
+   * two-sided 90 % interval).
+   */
+  bounds: { lower: number; upper: number };
+  /** Standard error of delta (for the bootstrap: the spread of the resampled means). */
+  se: number;
   /** One-sided p-value of "the candidate is worse" (delta < 0 when higher is better). */
   pWorse: number;
   n: number;
@@ -95,10 +106,13 @@ export function zTest(
   const se = Math.sqrt(seCandidate ** 2 + seBaseline ** 2);
   const z = se > 0 ? delta / se : delta === 0 ? 0 : Math.sign(delta) * Infinity;
   const half = normalQuantile(0.5 + confidence / 2) * se;
+  const oneSided = normalQuantile(confidence) * se;
   return {
     method: 'stderr',
     delta,
     ci: [delta - half, delta + half],
+    bounds: { lower: delta - oneSided, upper: delta + oneSided },
+    se,
     pWorse: normalCdf(sign * z),
     n,
     statistic: z,
@@ -145,10 +159,13 @@ export function mcnemar(worse: number, better: number, n: number, confidence: nu
   const discordant = worse + better;
   const se = Math.sqrt(Math.max(0, discordant - (better - worse) ** 2 / n)) / n;
   const half = normalQuantile(0.5 + confidence / 2) * se;
+  const oneSided = normalQuantile(confidence) * se;
   return {
     method: 'mcnemar',
     delta,
     ci: [delta - half, delta + half],
+    bounds: { lower: delta - oneSided, upper: delta + oneSided },
+    se,
     pWorse: discordant === 0 ? 1 : binomialUpperTail(worse, discordant),
     n,
     statistic: discordant === 0 ? 0 : (worse - better) ** 2 / discordant,
@@ -207,12 +224,45 @@ export function pairedBootstrap(
     const shifted = means[r]! - delta;
     if (sign * shifted <= sign * delta) extreme += 1;
   }
+  let spread = 0;
+  for (let r = 0; r < resamples; r++) spread += (means[r]! - delta) ** 2;
   return {
     method: 'bootstrap',
     delta,
     ci: [at(alpha / 2), at(1 - alpha / 2)],
+    bounds: { lower: at(alpha), upper: at(1 - alpha) },
+    se: Math.sqrt(spread / Math.max(1, resamples - 1)),
     pWorse: (extreme + 1) / (resamples + 1),
     n,
     statistic: delta,
   };
+}
+
+/**
+ * How many samples would settle a non-inferiority question, if the observed
+ * difference and spread were the truth: the n at which the one-sided bound
+ * lands on the right side of the tolerance with probability `power`
+ * (n = ((z_confidence + z_power) · sd / gap)², sd = se · √n now).
+ * `gap` is the distance between the observed change and the tolerance's
+ * edge; at a gap of 0 no number of samples settles it (undefined).
+ */
+export function samplesToSettle(
+  gap: number,
+  se: number,
+  n: number,
+  confidence: number,
+  power = 0.8,
+): number | undefined {
+  if (!(n > 0) || !(se > 0) || !(Math.abs(gap) > 0) || !Number.isFinite(gap)) return undefined;
+  const z = normalQuantile(confidence) + normalQuantile(power);
+  const needed = ((z * se * Math.sqrt(n)) / Math.abs(gap)) ** 2;
+  return Number.isFinite(needed) ? Math.ceil(needed) : undefined;
+}
+
+/**
+ * The standard error of the difference at which the same question would be
+ * settled, when the sample count is unknown: gap / (z_confidence + z_power).
+ */
+export function stderrToSettle(gap: number, confidence: number, power = 0.8): number {
+  return Math.abs(gap) / (normalQuantile(confidence) + normalQuantile(power));
 }

@@ -1,18 +1,43 @@
 import { z } from 'zod';
+import { INTERVAL_PATTERN, intervalProblem, stepsProblem } from '../canary/interval.js';
+import { releaseTag } from '../registry/tag-names.js';
+import {
+  MODEL_NAME,
+  NAME_MAX_LENGTH,
+  NAME_RULES,
+  NAME_TOO_LONG,
+  tagNameProblem,
+  VERSION_MAX_LENGTH,
+  VERSION_RULE,
+  VERSION_TOO_LONG,
+  versionProblem,
+} from '../registry/names.js';
 
-/** GTO-compatible model name (DESIGN.md section 2). */
-export const MODEL_NAME = /^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/;
+/** GTO-compatible model name (DESIGN.md section 2) within names.ts's limits. */
+export { MODEL_NAME };
+
 const SHA256 = /^[a-f0-9]{64}$/;
-// SemVer 2.0.0, from semver.org's recommended expression.
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
 const relPath = z
   .string()
   .min(1)
   .max(1024)
   .describe('Path relative to the manifest folder; must stay inside the repository.');
-const semver = z.string().regex(SEMVER, 'must be a SemVer 2 version such as 1.2.0');
+// names.ts's version rule: the length first and alone (a megabyte never meets the
+// pattern), then the pattern, then semver's numeric limit.
+const semver = z
+  .string()
+  .max(VERSION_MAX_LENGTH, { abort: true, message: VERSION_TOO_LONG })
+  .regex(VERSION_RULE.pattern, VERSION_RULE.message)
+  .superRefine((version, context) => {
+    const problem = versionProblem(version);
+    // The pattern's own issue is already reported; this adds only what lies beyond it.
+    if (problem && VERSION_RULE.pattern.test(version)) context.addIssue({ code: 'custom', message: problem });
+  });
+const modelName = NAME_RULES.reduce(
+  (schema, rule) => schema.regex(rule.pattern, rule.message),
+  z.string().min(1).max(NAME_MAX_LENGTH, { abort: true, message: NAME_TOO_LONG }),
+);
 
 const weight = z.strictObject({
   uri: z.string().min(1).describe('Where the weights live (s3://, gs://, hf://, https://).'),
@@ -56,6 +81,12 @@ const gate = z
       .nonnegative()
       .optional()
       .describe('largest allowed drop against the baseline, in percent of it'),
+    higher_is_better: z
+      .boolean()
+      .optional()
+      .describe(
+        "the metric's direction; counts from the baseline's manifest, and from this one only when nothing trusted states one",
+      ),
   })
   .refine((g) => [g.min, g.max, g.max_drop, g.max_drop_pct].some((v) => v !== undefined), {
     message: 'a gate needs at least one of min, max, max_drop, max_drop_pct',
@@ -125,12 +156,31 @@ const canaryMetric = z.strictObject({
   critical: z.boolean().optional(),
 });
 
+/** A custom issue from one of the shared checks, when it has something to say. */
+function check<T>(problem: (value: T) => string | undefined) {
+  return (value: T, context: z.core.$RefinementCtx<T>) => {
+    const message = problem(value);
+    if (message) context.addIssue({ code: 'custom', message });
+  };
+}
+
 const canary = z.strictObject({
-  steps: z.array(z.number().int().min(1).max(100)).min(1).optional(),
+  steps: z
+    .array(z.number().int().min(1).max(100))
+    .min(1)
+    .max(100)
+    .superRefine(check(stepsProblem))
+    .optional()
+    .describe('traffic percent per step, rising strictly, ending at 100'),
   interval: z
     .string()
-    .regex(/^\d+(s|m|h)$/, 'a duration such as 30s, 10m or 1h')
-    .optional(),
+    .regex(INTERVAL_PATTERN, 'a duration such as 30s, 10m or 1h')
+    .superRefine((text, context) => {
+      // The pattern's own issue is reported already; this adds the bounds.
+      if (INTERVAL_PATTERN.test(text)) check(intervalProblem)(text, context);
+    })
+    .optional()
+    .describe('how long each analysis interval is: 10s to 24h (default 10m)'),
   failure_limit: z.number().int().nonnegative().optional(),
   consecutive_error_limit: z.number().int().positive().optional(),
   on_no_data: z.enum(['fail', 'inconclusive', 'pass']).optional(),
@@ -143,9 +193,7 @@ export const manifestSchema = z
     $schema: z.string().optional(),
     apiVersion: z.literal('modelgate.dev/v1'),
     kind: z.literal('Model'),
-    name: z
-      .string()
-      .regex(MODEL_NAME, 'lowercase letters, digits, -, _ and /, starting and ending with a letter or digit'),
+    name: modelName,
     version: semver,
     description: z.string().optional(),
     lineage: z.strictObject({ base: z.string().optional(), parent: semver.optional() }).optional(),
@@ -154,6 +202,16 @@ export const manifestSchema = z
     eval: evalBlock.optional(),
     canary: canary.optional(),
     rollback: z.strictObject({ mode: z.enum(['pull_request', 'auto_merge']) }).optional(),
+  })
+  .superRefine((manifest, context) => {
+    // Valid name and valid version can still make a tag git refuses to write: say so here, not at release.
+    const problem = tagNameProblem(releaseTag(manifest.name, manifest.version));
+    if (problem)
+      context.addIssue({
+        code: 'custom',
+        path: ['version'],
+        message: `${problem}: shorten the version or the name`,
+      });
   })
   .meta({
     title: 'modelgate model manifest',

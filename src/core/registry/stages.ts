@@ -1,3 +1,4 @@
+import { nameProblem } from './names.js';
 import type { ModelRegistry } from './state.js';
 
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
@@ -18,6 +19,16 @@ export function checkPromotion(
   stages: readonly string[],
 ): PromotionCheck {
   const index = stages.indexOf(stage);
+  const unreadable = nameProblem(stage);
+  if (unreadable) {
+    // A tag the registry could not read back would assign nothing, and be written again on every run.
+    return {
+      ok: false,
+      reason: `"${stage}" cannot be a stage: ${unreadable}`,
+      fix: 'Rename the stage in .github/modelgate.yml (stages).',
+      forceable: false,
+    };
+  }
   if (index < 0) {
     return {
       ok: false,

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { parseRegistryTag, type RegistryTag } from './tag-names.js';
+import { readRegistryTag, type RegistryTag } from './tag-names.js';
 
 /** A git tag as the registry needs it: name, the commit it points to, and who made it when (annotated tags). */
 export interface TagRecord {
@@ -51,18 +51,35 @@ export interface ModelRegistry {
   deprecated?: { date: number; author?: string; tag: string };
   /** Highest N of any numbered stage tag of the model (0 if none): the next one is N + 1. */
   lastNumber: number;
+  /** Tags in the model's name that modelgate cannot use (a version or counter out of range): ignored, and worth a warning. */
+  ignored: IgnoredTag[];
+}
+
+/** A tag left out of the registry, and why. */
+export interface IgnoredTag {
+  tag: string;
+  reason: string;
 }
 
 /**
  * Builds every model's registry from its tags. Tags not in GTO's format are
- * ignored, not errors. Stage tags point at a version's commit (GTO's rule):
- * the version is the one registered on that commit.
+ * ignored, not errors; a model's tags that are out of range (a counter past
+ * 2^53, a version semver cannot hold) are ignored too and listed in its
+ * `ignored`, for a warning. Stage tags point at a version's commit (GTO's
+ * rule): the version is the one registered on that commit.
  */
 export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegistry> {
   const byModel = new Map<string, RegistryEvent[]>();
+  const ignored = new Map<string, IgnoredTag[]>();
   for (const tag of tags) {
-    const parsed = parseRegistryTag(tag.name);
-    if (!parsed) continue;
+    const reading = readRegistryTag(tag.name);
+    if (reading.kind === 'ignored') {
+      const list = ignored.get(reading.name) ?? [];
+      list.push({ tag: tag.name, reason: reading.reason });
+      ignored.set(reading.name, list);
+    }
+    if (reading.kind !== 'registry') continue;
+    const parsed = reading.tag;
     const event: RegistryEvent = {
       ...parsed,
       tag: tag.name,
@@ -76,7 +93,8 @@ export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegis
     byModel.set(parsed.name, list);
   }
   const models = new Map<string, ModelRegistry>();
-  for (const [name, events] of byModel) models.set(name, modelRegistry(name, events));
+  for (const [name, events] of byModel)
+    models.set(name, { ...modelRegistry(name, events), ignored: ignored.get(name) ?? [] });
   return models;
 }
 
@@ -90,7 +108,7 @@ const ACTION_ORDER: Record<RegistryTag['action'], number> = {
 };
 const numberOf = (e: RegistryEvent) => ('number' in e && e.number !== undefined ? e.number : 0);
 
-function modelRegistry(name: string, events: RegistryEvent[]): ModelRegistry {
+function modelRegistry(name: string, events: RegistryEvent[]): Omit<ModelRegistry, 'ignored'> {
   events.sort(
     (a, b) =>
       a.date - b.date ||

@@ -17,17 +17,35 @@ import type { ReleaseCandidate } from './plan.js';
 
 export interface CandidateSearch {
   manifests: readonly string[];
-  /** The commit before the push (absent for a first push: every manifest counts as changed). */
+  /**
+   * The commit before the push. Without it (a first push, a manual run) every
+   * manifest at `after` is read and only versions with no release tag yet are
+   * released: an already released version is never assigned again, since
+   * nothing says this push restored it.
+   */
   before?: string;
   /** The pushed commit. */
   after: string;
   progress?: (message: string) => void;
+  /** Release new versions of deprecated models too (otherwise they are refused). */
+  force?: boolean;
+}
+
+/** A version the push would release, held back on purpose, with what to do about it. */
+export interface RefusedCandidate {
+  model: string;
+  version: string;
+  file: string;
+  reason: string;
+  fix: string;
 }
 
 export interface CandidateResult {
   candidates: ReleaseCandidate[];
   /** Reasons not to release at all (a version that reuses a released number, errors a merge let through). */
   problems: Finding[];
+  /** Versions held back by policy (a deprecated model without `force`): not released, and worth failing for. */
+  refused: RefusedCandidate[];
   registry: Map<string, ModelRegistry>;
   after: string;
 }
@@ -66,6 +84,7 @@ export async function findReleaseCandidates(
 
   const candidates: ReleaseCandidate[] = [];
   const problems: Finding[] = [];
+  const refused: RefusedCandidate[] = [];
   for (const file of selected) {
     search.progress?.(`reading ${file} at ${after.slice(0, 12)}`);
     const loaded = await loadModel(source, file);
@@ -76,7 +95,7 @@ export async function findReleaseCandidates(
     const baseLoaded =
       before && beforeManifests.has(file) ? await loadModel(repo.at(before), file) : undefined;
     const digests = await contentDigests(source, facts);
-    const version = await checkVersion({
+    const check = await checkVersion({
       head: facts,
       headDigests: digests,
       base: baseLoaded?.facts && {
@@ -89,26 +108,39 @@ export async function findReleaseCandidates(
         return tagged.facts ? contentDigests(repo.at(releaseTag(facts.name, v)), tagged.facts) : undefined;
       },
     });
-    problems.push(...version.findings.filter((f) => f.severity === 'error'));
-    if (version.change.status === 'unchanged' || version.findings.length) continue;
+    problems.push(...check.findings.filter((f) => f.severity === 'error'));
+    if (check.change.status === 'unchanged' || check.findings.length) continue;
 
-    // Registered on another commit: this merge restores it. Registered on this very commit: a re-run of this release.
-    const registered = registry
-      .get(facts.name)
-      ?.versions.find((v) => v.version === facts.manifest.version && v.commit !== after);
+    const model = registry.get(facts.name);
+    const version = facts.manifest.version;
+    // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
+    // and re-assigning every released version on each run is what must never happen.
+    // Registered on this very commit: a re-run of this release, which finishes what the last run left.
+    const registered = model?.versions.find((v) => v.version === version && v.commit !== after);
+    if (registered && !before) continue;
+    if (model?.deprecated && !search.force) {
+      refused.push({
+        model: facts.name,
+        version,
+        file,
+        reason: `${facts.name} is deprecated (tag ${model.deprecated.tag}), so ${version} is not released`,
+        fix: 'Release it anyway with --force, or leave the deprecated model unchanged.',
+      });
+      continue;
+    }
     const manifestDigest = await source.sha256(file);
     candidates.push({
       facts,
       kind: registered ? 'restore' : 'new',
       commit: registered?.commit ?? after,
       manifestDigest: manifestDigest.ok ? manifestDigest.value.sha256 : '',
-      change: version.change,
+      change: check.change,
       findings: compatibility,
       digests,
       metrics: await recordedMetrics(source, facts),
     });
   }
-  return { candidates, problems, registry, after };
+  return { candidates, problems, refused, registry, after };
 }
 
 async function recordedMetrics(source: ArtifactSource, facts: ModelFacts): Promise<MetricSeries[]> {

@@ -1,4 +1,4 @@
-import { cell } from '../report/escape.js';
+import { inertCode, inertMarkdown } from '../report/escape.js';
 import type { ReleaseCandidate, ReleaseContext } from './plan.js';
 
 /** The GitHub Release body: provenance, what changed and why, compatibility, evaluation, artifacts. */
@@ -8,10 +8,10 @@ export function releaseNotes(candidate: ReleaseCandidate, context: ReleaseContex
   const out: string[] = [];
   const pr = context.pullRequest;
   out.push(
-    `**${cell(name)} ${cell(manifest.version)}**${manifest.description ? `: ${cell(manifest.description)}` : ''}`,
+    `**${inertMarkdown(name)} ${inertMarkdown(manifest.version)}**${manifest.description ? `: ${inertMarkdown(manifest.description)}` : ''}`,
     '',
     pr
-      ? `Merged in [#${pr.number} ${cell(pr.title)}](${pr.url})${context.actor ? ` by @${cell(context.actor)}` : ''}.`
+      ? `Merged in [#${pr.number} ${inertMarkdown(pr.title)}](${pr.url})${context.actor ? ` by @${inertMarkdown(context.actor)}` : ''}.`
       : `Released from ${context.trigger.slice(0, 12)}.`,
     '',
   );
@@ -25,7 +25,8 @@ export function releaseNotes(candidate: ReleaseCandidate, context: ReleaseContex
     );
     if (change.reasons.length) {
       out.push('| bump | file | reason |', '|---|---|---|');
-      for (const r of change.reasons) out.push(`| ${r.bump} | \`${cell(r.file)}\` | ${cell(r.reason)} |`);
+      for (const r of change.reasons)
+        out.push(`| ${r.bump} | ${inertCode(r.file)} | ${inertMarkdown(r.reason)} |`);
       out.push('');
     }
   }
@@ -40,21 +41,22 @@ export function releaseNotes(candidate: ReleaseCandidate, context: ReleaseContex
       : `✅ tokenizer, config and weights checks pass${warnings.length ? `, ${warnings.length} warning(s):` : '.'}`,
     '',
   );
-  for (const w of warnings) out.push(`- ${w.rule}: ${cell(w.message)}`);
+  for (const w of warnings) out.push(`- ${w.rule}: ${inertMarkdown(w.message)}`);
   if (warnings.length) out.push('');
 
   if (candidate.metrics.length) {
     out.push('### Evaluation', '', '| metric | value | stderr |', '|---|---|---|');
-    for (const m of candidate.metrics) out.push(`| ${cell(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
+    for (const m of candidate.metrics)
+      out.push(`| ${inertMarkdown(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
     out.push('');
   }
 
   out.push('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
   for (const w of manifest.artifacts.weights)
-    out.push(`| \`${cell(w.uri)}\` | \`${w.sha256}\` | ${w.size ?? '—'} |`);
-  out.push(`| \`${cell(facts.manifestFile)}\` | \`${candidate.manifestDigest}\` | |`);
+    out.push(`| ${inertCode(w.uri)} | \`${w.sha256}\` | ${w.size ?? '—'} |`);
+  out.push(`| ${inertCode(facts.manifestFile)} | \`${candidate.manifestDigest}\` | |`);
   for (const [path, digest] of candidate.digests) {
-    if (path !== facts.manifestFile) out.push(`| \`${cell(path)}\` | \`${digest}\` | |`);
+    if (path !== facts.manifestFile) out.push(`| ${inertCode(path)} | \`${digest}\` | |`);
   }
   out.push('');
   return out.join('\n');

@@ -1,6 +1,6 @@
 import type { CanaryDecision } from '../canary/decide.js';
 import type { AnalysisState, IntervalResult, Measurement } from '../canary/judge.js';
-import { cell } from './escape.js';
+import { inertMarkdown, inertMermaid, inertText } from './escape.js';
 
 export interface CanaryReport {
   model: string;
@@ -38,19 +38,20 @@ const STATUS = { running: '⏳ running', passed: '✅ passed', failed: '❌ fail
 /** The canary report: state, the latest interval per metric with its evidence, the history, and a chart of the key metric. */
 export function canaryMarkdown(report: CanaryReport): string {
   const latest = report.intervals.at(-1);
-  const head = `## Canary: ${cell(report.model)} ${cell(report.canaryVersion ?? '')}${report.baselineVersion ? ` vs ${cell(report.baselineVersion)}` : ''}`;
+  const head = `## Canary: ${inertMarkdown(report.model)} ${inertMarkdown(report.canaryVersion ?? '')}${report.baselineVersion ? ` vs ${inertMarkdown(report.baselineVersion)}` : ''}`;
   const out = [
     head,
     '',
-    `**${STATUS[report.state.status]}**: ${cell(report.state.reason)}${report.step !== undefined ? ` · step ${report.step}` : ''}${report.weight !== undefined ? ` · ${report.weight}% of traffic` : ''}`,
+    `**${STATUS[report.state.status]}**: ${inertMarkdown(report.state.reason)}${report.step !== undefined ? ` · step ${report.step}` : ''}${report.weight !== undefined ? ` · ${report.weight}% of traffic` : ''}`,
     '',
   ];
   if (report.decision)
-    out.push(`Next: **${decisionText(report.decision)}** (${cell(report.decision.reason)})`, '');
+    out.push(`Next: **${decisionText(report.decision)}** (${inertMarkdown(report.decision.reason)})`, '');
   if (latest) {
     out.push(
-      `### Interval ending ${latest.at}: ${ICON[latest.verdict]} (score ${num(latest.score)})`,
+      `### Interval ending ${inertMarkdown(latest.at)}: ${ICON[latest.verdict]} (score ${num(latest.score)})`,
       '',
+      ...(latest.reason ? [inertMarkdown(latest.reason), ''] : []),
       '| metric | canary | baseline | threshold | p | effect | verdict |',
       '|---|---|---|---|---|---|---|',
     );
@@ -59,7 +60,8 @@ export function canaryMarkdown(report: CanaryReport): string {
   }
   if (report.intervals.length > 1) {
     out.push('### History', '', '| interval | verdict | score |', '|---|---|---|');
-    for (const i of report.intervals) out.push(`| ${i.at} | ${ICON[i.verdict]} | ${num(i.score)} |`);
+    for (const i of report.intervals)
+      out.push(`| ${inertMarkdown(i.at)} | ${ICON[i.verdict]} | ${num(i.score)} |`);
     out.push('');
   }
   const chart = keyMetricChart(report.intervals);
@@ -77,7 +79,7 @@ function measurementRow(m: Measurement): string {
       .join(', ') || '—';
   const canary = m.canary ? `${num(m.canary.median)} (n=${m.canary.n})` : '—';
   const baseline = m.baseline ? `${num(m.baseline.median)} (n=${m.baseline.n})` : '—';
-  return `| ${m.critical ? '**' : ''}${cell(m.metric)}${m.critical ? '** (critical)' : ''} | ${canary} | ${baseline} | ${threshold} | ${m.test ? m.test.p.toPrecision(2) : '—'} | ${m.test ? num(m.test.effect) : '—'} | ${ICON[m.verdict]}: ${cell(m.reason)} |`;
+  return `| ${m.critical ? '**' : ''}${inertMarkdown(m.metric)}${m.critical ? '** (critical)' : ''} | ${canary} | ${baseline} | ${threshold} | ${m.test ? m.test.p.toPrecision(2) : '—'} | ${m.test ? num(m.test.effect) : '—'} | ${ICON[m.verdict]}: ${inertMarkdown(m.reason)} |`;
 }
 
 /** A Mermaid xychart of the first metric's medians over time (GitHub renders it; no image hosting). */
@@ -90,16 +92,16 @@ function keyMetricChart(intervals: readonly IntervalResult[]): string | undefine
   const all = [...canary, ...baseline].filter(Number.isFinite);
   if (!all.length) return undefined;
   const max = Math.max(...all);
-  const label = (at: string) => `"${at.slice(11, 16) || at}"`;
+  const label = (at: string) => `"${inertMermaid(at.slice(11, 16) || at)}"`;
   const line = (values: number[]) => `[${values.map((v) => (Number.isFinite(v) ? num(v) : '0')).join(', ')}]`;
   return [
-    `### ${cell(key)} over time (first line canary, second baseline)`,
+    `### ${inertMarkdown(key)} over time (first line canary, second baseline)`,
     '',
     '```mermaid',
     'xychart-beta',
-    `    title "${key.replace(/"/g, "'")}"`,
+    `    title "${inertMermaid(key)}"`,
     `    x-axis [${intervals.map((i) => label(i.at)).join(', ')}]`,
-    `    y-axis "${key.replace(/"/g, "'")}" 0 --> ${num(max * 1.2 || 1)}`,
+    `    y-axis "${inertMermaid(key)}" 0 --> ${num(max * 1.2 || 1)}`,
     `    line ${line(canary)}`,
     ...(baseline.some(Number.isFinite) ? [`    line ${line(baseline)}`] : []),
     '```',
@@ -109,11 +111,14 @@ function keyMetricChart(intervals: readonly IntervalResult[]): string | undefine
 /** A terminal summary. */
 export function canaryText(report: CanaryReport): string {
   const lines = [
-    `canary ${report.model} ${report.canaryVersion ?? ''}: ${report.state.status} (${report.state.reason})`,
+    `canary ${inertText(report.model)} ${inertText(report.canaryVersion ?? '')}: ${report.state.status} (${inertText(report.state.reason)})`,
   ];
   for (const interval of report.intervals) {
-    lines.push(`  ${interval.at}  ${interval.verdict.padEnd(12)} score ${num(interval.score)}`);
-    for (const m of interval.measurements) lines.push(`    ${m.verdict.padEnd(12)} ${m.metric}: ${m.reason}`);
+    lines.push(
+      `  ${inertText(interval.at)}  ${interval.verdict.padEnd(12)} score ${num(interval.score)}${interval.reason ? `: ${inertText(interval.reason)}` : ''}`,
+    );
+    for (const m of interval.measurements)
+      lines.push(`    ${m.verdict.padEnd(12)} ${inertText(m.metric)}: ${inertText(m.reason)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import type { ModelGates } from '../eval/gate-model.js';
-import type { GateResult } from '../eval/gates.js';
-import { cell } from './escape.js';
+import type { GateComparison, GateResult } from '../eval/gates.js';
+import { inertCode, inertMarkdown, inertText } from './escape.js';
 
 const ICON: Record<GateResult['verdict'], string> = {
   pass: '✅ pass',
@@ -22,29 +22,43 @@ function row(g: GateResult) {
         (g.candidate !== undefined && g.baseline !== undefined ? g.candidate - g.baseline : undefined),
     ),
     ci: c ? `[${signed(c.ci[0])}, ${signed(c.ci[1])}]` : '—',
+    bound: c ? boundCell(g, c) : '—',
     p: c ? c.pWorse.toPrecision(2) : '—',
     method: c ? `${c.method}, n=${c.n}` : '—',
   };
 }
 
-/** One table per model: metric, baseline, candidate, delta, CI, p, verdict and why. */
+/**
+ * The one-sided bound the gate checked against the tolerance: "≥ -0.0146
+ * (allowed -0.02)" when higher is better, "≤ +0.03 (allowed +0.05)" when lower is.
+ */
+function boundCell(g: GateResult, c: GateComparison): string {
+  const lower = g.higherIsBetter !== false;
+  const allowed = g.tolerance === undefined ? '' : ` (allowed ${signed(lower ? -g.tolerance : g.tolerance)})`;
+  return `${lower ? '≥' : '≤'} ${signed(c.bound)}${allowed}`;
+}
+
+/** One table per model: metric, baseline, candidate, delta, CI, the bound checked, p, verdict and why. */
 export function gatesMarkdown(models: readonly ModelGates[]): string {
   const out: string[] = [];
   for (const m of models) {
     out.push(
-      `### ${cell(m.model)} ${cell(m.version)} — evaluation gates`,
+      `### ${inertMarkdown(m.model)} ${inertMarkdown(m.version)} — evaluation gates`,
       '',
-      `Baseline: ${m.baseline ? cell(m.baseline.label) : 'none (thresholds only)'}`,
+      `Baseline: ${m.baseline ? inertMarkdown(m.baseline.label) : 'none (thresholds only)'}`,
       '',
     );
+    const confidence = m.gates.find((g) => g.comparison)?.comparison?.confidence;
+    const boundHeader =
+      confidence === undefined ? 'bound' : `${Number((confidence * 100).toPrecision(4))} % bound`;
     out.push(
-      '| metric | baseline | candidate | Δ | CI | p (worse) | test | verdict |',
-      '|---|---|---|---|---|---|---|---|',
+      `| metric | baseline | candidate | Δ | CI | ${boundHeader} | p (worse) | test | verdict |`,
+      '|---|---|---|---|---|---|---|---|---|',
     );
     for (const g of m.gates) {
       const r = row(g);
       out.push(
-        `| \`${cell(r.metric)}\` | ${r.baseline} | ${r.candidate} | ${r.delta} | ${r.ci} | ${r.p} | ${r.method} | ${ICON[g.verdict]}: ${cell(g.reason)} |`,
+        `| ${inertCode(r.metric)} | ${r.baseline} | ${r.candidate} | ${r.delta} | ${r.ci} | ${r.bound} | ${r.p} | ${r.method} | ${ICON[g.verdict]}: ${inertMarkdown(g.reason)} |`,
       );
     }
     out.push('');
@@ -58,13 +72,16 @@ export function gatesText(models: readonly ModelGates[]): string {
   for (const m of models) {
     lines.push(
       '',
-      `Gates of ${m.model} ${m.version} (baseline: ${m.baseline?.label ?? 'none, thresholds only'}):`,
+      `Gates of ${inertText(m.model)} ${inertText(m.version)} (baseline: ${m.baseline ? inertText(m.baseline.label) : 'none, thresholds only'}):`,
     );
     for (const g of m.gates) {
       const r = row(g);
       const values = g.baseline !== undefined ? `${r.baseline} -> ${r.candidate}` : r.candidate;
+      // The bound the gate checked is in its reason ("at 95 % confidence the drop is at most …").
       const evidence = g.comparison ? ` (${r.delta}, CI ${r.ci}, p ${r.p}, ${r.method})` : '';
-      lines.push(`  ${g.verdict.padEnd(12)} ${r.metric}  ${values}${evidence}: ${g.reason}`);
+      lines.push(
+        `  ${g.verdict.padEnd(12)} ${inertText(r.metric)}  ${values}${evidence}: ${inertText(g.reason)}`,
+      );
     }
   }
   return lines.join('\n');

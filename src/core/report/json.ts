@@ -1,6 +1,7 @@
 import type { ValidationReport } from '../validate.js';
+import { inertJson } from './escape.js';
 
-/** The `--format json` document (DESIGN.md section 3): one JSON object, stable key order. */
+/** The `--format json` document (DESIGN.md section 3): one JSON object, stable key order, inert on a terminal. */
 export function toJson(report: ValidationReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${inertJson(report)}\n`;
 }

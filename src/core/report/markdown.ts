@@ -2,7 +2,7 @@ import type { Finding } from '../findings.js';
 import type { ValidationReport } from '../validate.js';
 import type { ModelGates } from '../eval/gate-model.js';
 import { gatesMarkdown } from './gates.js';
-import { cell } from './escape.js';
+import { inertCode, inertMarkdown } from './escape.js';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
@@ -21,7 +21,8 @@ export function toMarkdown(
   ];
   if (report.models.length) {
     out.push('| model | version | manifest |', '|---|---|---|');
-    for (const m of report.models) out.push(`| ${cell(m.name)} | ${cell(m.version)} | \`${cell(m.path)}\` |`);
+    for (const m of report.models)
+      out.push(`| ${inertMarkdown(m.name)} | ${inertMarkdown(m.version)} | ${inertCode(m.path)} |`);
     out.push('');
   }
   if (report.findings.length) {
@@ -41,9 +42,11 @@ export function toMarkdown(
       const reasons =
         c.status === 'restored'
           ? 'restores a released version'
-          : c.reasons.map((r) => `**${r.bump}** \`${cell(r.file)}\`: ${cell(r.reason)}`).join('<br>');
+          : c.reasons
+              .map((r) => `**${r.bump}** ${inertCode(r.file)}: ${inertMarkdown(r.reason)}`)
+              .join('<br>');
       out.push(
-        `| ${cell(c.model)} | ${cell(c.from ?? 'new')} | ${cell(c.to)} | ${c.declared} | ${c.required} | ${reasons || '—'} |`,
+        `| ${inertMarkdown(c.model)} | ${inertMarkdown(c.from ?? 'new')} | ${inertMarkdown(c.to)} | ${c.declared} | ${c.required} | ${reasons || '—'} |`,
       );
     }
     out.push('');
@@ -52,6 +55,6 @@ export function toMarkdown(
 }
 
 function findingRow(f: Finding): string {
-  const where = `\`${cell(f.file)}${f.line ? `:${f.line}` : ''}\``;
-  return `| ${ICON[f.severity]} | ${f.rule} | ${cell(f.model)} | ${where} | ${cell(f.message)} | ${cell(f.fix ?? '')} |`;
+  const where = inertCode(`${f.file}${f.line ? `:${f.line}` : ''}`);
+  return `| ${ICON[f.severity]} | ${f.rule} | ${inertMarkdown(f.model)} | ${where} | ${inertMarkdown(f.message)} | ${inertMarkdown(f.fix ?? '')} |`;
 }

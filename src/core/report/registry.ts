@@ -1,6 +1,7 @@
 import type { ModelRegistry, RegistryEvent } from '../registry/state.js';
 import { latestVersion } from '../registry/state.js';
 import type { ReleasePlan, ReleaseStep } from '../release/plan.js';
+import { inertText } from './escape.js';
 
 const when = (seconds: number) =>
   new Date(seconds * 1000)
@@ -17,18 +18,21 @@ export function showText(
   if (!models.length) return 'No models are registered (no tags in the name@vX.Y.Z format).\n';
   const lines: string[] = [];
   for (const model of models) {
-    const latest = latestVersion(model)?.version ?? '—';
-    const inStages = orderedStages(model, stages).map((s) => `${s.stage} ${s.version}`);
+    const latest = inertText(latestVersion(model)?.version ?? '—');
+    const inStages = orderedStages(model, stages).map((s) => `${inertText(s.stage)} ${inertText(s.version)}`);
     lines.push(
-      `${model.name}  latest ${latest}${inStages.length ? `  ${inStages.join('  ')}` : ''}${model.deprecated ? '  (deprecated)' : ''}`,
+      `${inertText(model.name)}  latest ${latest}${inStages.length ? `  ${inStages.join('  ')}` : ''}${model.deprecated ? '  (deprecated)' : ''}`,
     );
     if (!detail) continue;
     for (const v of [...model.versions].reverse()) {
-      const flags = [v.stages.length ? `in ${v.stages.join(', ')}` : '', v.deregistered ? 'deregistered' : '']
+      const flags = [
+        v.stages.length ? `in ${v.stages.map(inertText).join(', ')}` : '',
+        v.deregistered ? 'deregistered' : '',
+      ]
         .filter(Boolean)
         .join('; ');
       lines.push(
-        `  ${v.version.padEnd(12)} ${when(v.date)}  ${v.author ?? 'unknown'}  ${v.commit.slice(0, 12)}${flags ? `  ${flags}` : ''}`,
+        `  ${inertText(v.version).padEnd(12)} ${when(v.date)}  ${inertText(v.author ?? 'unknown')}  ${v.commit.slice(0, 12)}${flags ? `  ${flags}` : ''}`,
       );
     }
   }
@@ -61,7 +65,7 @@ export function showJson(models: readonly ModelRegistry[], stages: readonly stri
 /** `modelgate history`: every registry event, oldest first. */
 export function historyText(events: readonly RegistryEvent[]): string {
   if (!events.length) return 'No registry events.\n';
-  return `${events.map((e) => `${when(e.date)}  ${e.name}  ${describe(e)}  by ${e.author ?? 'unknown'}  (${e.tag})`).join('\n')}\n`;
+  return `${events.map((e) => `${when(e.date)}  ${inertText(e.name)}  ${describe(e)}  by ${inertText(e.author ?? 'unknown')}  (${inertText(e.tag)})`).join('\n')}\n`;
 }
 
 /** `modelgate history --format json`. */
@@ -107,26 +111,26 @@ export function planText(plan: ReleasePlan, mode: PlanMode): string {
 function describeStep(step: ReleaseStep): string {
   switch (step.kind) {
     case 'version-tag':
-      return `tag ${step.tag} on ${step.commit.slice(0, 12)}`;
+      return `tag ${inertText(step.tag)} on ${step.commit.slice(0, 12)}`;
     case 'github-release':
-      return `GitHub Release "${step.title}"`;
+      return `GitHub Release "${inertText(step.title)}"`;
     case 'stage-tag':
-      return `tag ${step.tag} (${step.model} ${step.version} -> ${step.stage}) on ${step.commit.slice(0, 12)}`;
+      return `tag ${inertText(step.tag)} (${inertText(step.model)} ${inertText(step.version)} -> ${inertText(step.stage)}) on ${step.commit.slice(0, 12)}`;
     case 'deployment':
-      return `deployment of ${step.model} ${step.payload.version} to ${step.environment} at ${step.payload.weight}%`;
+      return `deployment of ${inertText(step.model)} ${inertText(step.payload.version)} to ${inertText(step.environment)} at ${step.payload.weight}%`;
   }
 }
 
 function describe(e: RegistryEvent): string {
   switch (e.action) {
     case 'register':
-      return `registered ${e.version}`;
+      return `registered ${inertText(e.version)}`;
     case 'deregister':
-      return `deregistered ${e.version}`;
+      return `deregistered ${inertText(e.version)}`;
     case 'assign':
-      return `${e.version ?? '?'} -> ${e.stage}`;
+      return `${inertText(e.version ?? '?')} -> ${inertText(e.stage)}`;
     case 'unassign':
-      return `${e.version ?? '?'} withdrawn from ${e.stage}`;
+      return `${inertText(e.version ?? '?')} withdrawn from ${inertText(e.stage)}`;
     case 'deprecate':
       return 'deprecated';
   }

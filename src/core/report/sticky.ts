@@ -14,10 +14,46 @@ export function stickyBody(marker: string, markdown: string): string {
     : `${body.slice(0, MAX_BODY)}\n\n…the report was cut; the job summary has all of it.`;
 }
 
-/** The first comment carrying the marker, by the id order GitHub returns. */
-export function findSticky<T extends { id: number; body?: string | null }>(
+/** A GitHub login: letters, digits and dashes, `[bot]` for apps (nothing that can break a line or a mention). */
+export const LOGIN = /^[A-Za-z0-9-]{1,39}(\[bot\])?$/;
+
+/** Who wrote a comment, as GitHub says: the account's login and type (`User`, `Bot`, `Organization`). */
+export interface CommentAuthor {
+  login: string;
+  type: string;
+}
+
+/** A comment as GitHub lists it; `user` is null for a deleted account. */
+export interface ListedComment {
+  id: number;
+  body?: string | null;
+  user?: { login: string; type?: string } | null;
+}
+
+/**
+ * Whether GitHub says `author` wrote the comment. The login alone is not
+ * enough for a person's account; with the type, `name[bot]` can only be the
+ * app of that name (GitHub reserves the suffix for apps).
+ */
+export function writtenBy(comment: ListedComment, author: CommentAuthor): boolean {
+  return comment.user?.login === author.login && comment.user.type === author.type;
+}
+
+/**
+ * The sticky comment `author` wrote (the first carrying the marker, by the
+ * id order GitHub returns) and every comment before it that carries the
+ * marker but was written by someone else: those are never read or edited.
+ */
+export function findSticky<T extends ListedComment>(
   comments: readonly T[],
   marker: string,
-): T | undefined {
-  return comments.find((c) => c.body?.startsWith(marker) ?? false);
+  author: CommentAuthor,
+): { own?: T; strangers: T[] } {
+  const strangers: T[] = [];
+  for (const comment of comments) {
+    if (!(comment.body?.startsWith(marker) ?? false)) continue;
+    if (writtenBy(comment, author)) return { own: comment, strangers };
+    strangers.push(comment);
+  }
+  return { strangers };
 }

@@ -3,6 +3,7 @@ import type { ModelChange } from '../semver/version-check.js';
 import type { ValidationReport } from '../validate.js';
 import type { ModelGates } from '../eval/gate-model.js';
 import { gatesText } from './gates.js';
+import { inertText } from './escape.js';
 
 const MARK = { error: 'error', warning: 'warn ', info: 'info ' } as const;
 
@@ -15,15 +16,17 @@ export function toText(report: ValidationReport & { gates?: readonly ModelGates[
     const findings = byModel.get(model.name) ?? [];
     byModel.delete(model.name);
     const errors = findings.filter((f) => f.severity === 'error').length;
-    lines.push(`${errors ? '✗' : '✓'} ${model.name} ${model.version}  (${model.path})`);
+    lines.push(
+      `${errors ? '✗' : '✓'} ${inertText(model.name)} ${inertText(model.version)}  (${inertText(model.path)})`,
+    );
     for (const f of findings) lines.push(...findingLines(f));
   }
   for (const [model, findings] of byModel) {
-    lines.push(`✗ ${model}`);
+    lines.push(`✗ ${inertText(model)}`);
     for (const f of findings) lines.push(...findingLines(f));
   }
   if (report.changes.length) {
-    lines.push('', `Changes against ${report.summary.base?.slice(0, 12) ?? 'the base'}:`);
+    lines.push('', `Changes against ${inertText(report.summary.base?.slice(0, 12) ?? 'the base')}:`);
     for (const change of report.changes) lines.push(...changeLines(change));
   }
   if (report.gates?.length) lines.push(gatesText(report.gates));
@@ -37,20 +40,21 @@ export function toText(report: ValidationReport & { gates?: readonly ModelGates[
 }
 
 function findingLines(f: Finding): string[] {
-  const where = f.line ? `${f.file}:${f.line}` : f.file;
+  const where = f.line ? `${inertText(f.file)}:${f.line}` : inertText(f.file);
   const lines = [
-    `  ${MARK[f.severity]} ${f.rule.padEnd(16)} ${f.message}`,
+    `  ${MARK[f.severity]} ${f.rule.padEnd(16)} ${inertText(f.message)}`,
     `        ${''.padEnd(16)} at ${where}`,
   ];
-  if (f.fix && f.severity !== 'info') lines.push(`        ${''.padEnd(16)} fix: ${f.fix}`);
+  if (f.fix && f.severity !== 'info') lines.push(`        ${''.padEnd(16)} fix: ${inertText(f.fix)}`);
   return lines;
 }
 
 function changeLines(change: ModelChange): string[] {
-  const head = `  ${change.model}: ${change.from ?? '(new)'} -> ${change.to}`;
+  const head = `  ${inertText(change.model)}: ${inertText(change.from ?? '(new)')} -> ${inertText(change.to)}`;
   if (change.status === 'new') return [`${head}  new model`];
   if (change.status === 'restored') return [`${head}  restores a released version (rollback)`];
   const lines = [`${head}  declared ${change.declared}, required ${change.required}`];
-  for (const r of change.reasons) lines.push(`      ${r.bump.padEnd(5)} ${r.file}: ${r.reason}`);
+  for (const r of change.reasons)
+    lines.push(`      ${r.bump.padEnd(5)} ${inertText(r.file)}: ${inertText(r.reason)}`);
   return lines;
 }

@@ -1,5 +1,7 @@
-import { cell } from '../report/escape.js';
-import { stickyMarker } from '../report/sticky.js';
+import { z } from 'zod';
+import { seal, sealVerifies, type SealKey } from '../integrity/seal.js';
+import { inertCode, inertMarkdown } from '../report/escape.js';
+import { LOGIN, stickyMarker, type CommentAuthor } from '../report/sticky.js';
 import type { FileChange } from './plan.js';
 
 /** Everything a rollback pull request says, planned before anything is written. */
@@ -21,6 +23,8 @@ export interface RevertContext {
   requestedBy?: string;
   /** Where the request came from (a workflow run, a comment, a failed analysis). */
   link?: string;
+  /** Seals the request line, so the release believes it (the app always; the Action with MODELGATE_STATE_KEY). */
+  requestSeal?: RequestSeal;
 }
 
 /**
@@ -33,23 +37,29 @@ export function planRevertPullRequest(context: RevertContext): RevertPullRequest
   const branch = `modelgate/rollback-${model.replaceAll('/', '-')}-${to}`;
   const files = context.changes.map(
     (c) =>
-      `| \`${cell(c.path)}\` | ${c.action === 'restore' ? `restored from \`${cell(tag)}\`` : `removed (not in \`${cell(tag)}\`)`} |`,
+      `| ${inertCode(c.path)} | ${c.action === 'restore' ? `restored from ${inertCode(tag)}` : `removed (not in ${inertCode(tag)})`} |`,
   );
   const body = [
     stickyMarker('rollback', model),
     ...(context.requestedBy
-      ? [requestLine({ by: context.requestedBy, ...(context.link ? { link: context.link } : {}) })]
+      ? [
+          requestLine(
+            { by: context.requestedBy, ...(context.link ? { link: context.link } : {}) },
+            branch,
+            context.requestSeal,
+          ),
+        ]
       : []),
-    `Rolls **${cell(model)}** back from ${cell(from)} to **${cell(to)}** (${cell(context.reason)}).`,
+    `Rolls **${inertMarkdown(model)}** back from ${inertMarkdown(from)} to **${inertMarkdown(to)}** (${inertMarkdown(context.reason)}).`,
     '',
-    `Every file below is restored exactly as the release tag \`${cell(tag)}\` has it. When this merges, modelgate's release assigns ${cell(to)} to the first stage again and deploys it; no new version is tagged.`,
+    `Every file below is restored exactly as the release tag ${inertCode(tag)} has it. When this merges, modelgate's release assigns ${inertMarkdown(to)} to the first stage again and deploys it; no new version is tagged.`,
     '',
     '| file | change |',
     '|---|---|',
     ...files,
     '',
     [
-      context.requestedBy ? `Requested by @${cell(context.requestedBy)}` : '',
+      context.requestedBy ? `Requested by @${inertMarkdown(context.requestedBy)}` : '',
       context.link ? `from ${context.link}` : '',
     ]
       .filter(Boolean)
@@ -69,28 +79,111 @@ export interface RollbackRequester {
   link?: string;
 }
 
-const REQUEST = /^<!-- modelgate-request:([A-Za-z0-9_-]+) -->$/m;
-
-/** The hidden line of a rollback pull request that records who asked (base64url JSON: it cannot close the comment). */
-function requestLine(request: RollbackRequester): string {
-  return `<!-- modelgate-request:${Buffer.from(JSON.stringify(request)).toString('base64url')} -->`;
+/** The key and repository that seal a request line, when the writer has a key. */
+export interface RequestSeal {
+  key: SealKey;
+  /** `owner/name` of the repository the pull request is opened in. */
+  repository: string;
 }
 
-/** Who asked for the rollback a pull request body describes; undefined for any other body. */
-export function rollbackRequester(body: string | null | undefined): RollbackRequester | undefined {
+const REQUEST = /^<!-- modelgate-request:([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))? -->$/m;
+/** A request line is a login and a link: anything longer is not one of ours. */
+const MAX_REQUEST = 4096;
+
+const requestScope = (repository: string, branch: string) => [
+  'rollback-request',
+  repository.toLowerCase(),
+  branch,
+];
+
+/**
+ * The hidden line of a rollback pull request that records who asked:
+ * base64url JSON (it cannot close the comment), then `.` and a MAC over the
+ * repository and the pull request's branch when the writer holds a key.
+ */
+function requestLine(request: RollbackRequester, branch: string, sealWith?: RequestSeal): string {
+  const encoded = Buffer.from(JSON.stringify(request)).toString('base64url');
+  const tag = sealWith ? `.${seal(sealWith.key, requestScope(sealWith.repository, branch), encoded)}` : '';
+  return `<!-- modelgate-request:${encoded}${tag} -->`;
+}
+
+/** What a request line holds: a login (nothing that breaks a line or a mention) and a link. */
+const requestShape = z.object({ by: z.string().regex(LOGIN), link: z.unknown().optional() });
+
+/** The request line of a pull-request body: what it claims and its MAC, not yet believed. */
+function readRequestLine(
+  body: string | null | undefined,
+): { request: RollbackRequester; encoded: string; tag?: string } | undefined {
   const match = body ? REQUEST.exec(body) : null;
   if (!match) return undefined;
+  const [, encoded = '', tag] = match;
+  if (encoded.length > MAX_REQUEST) return undefined;
+  let value: unknown;
   try {
-    const value = JSON.parse(
-      Buffer.from(match[1]!, 'base64url').toString('utf8'),
-    ) as Partial<RollbackRequester>;
-    const login = /^[A-Za-z0-9-]+(\[bot\])?$/;
-    if (typeof value.by !== 'string' || !login.test(value.by)) return undefined;
-    return {
-      by: value.by,
-      ...(typeof value.link === 'string' && value.link.startsWith('https://') ? { link: value.link } : {}),
-    };
+    value = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+  const parsed = requestShape.safeParse(value);
+  if (!parsed.success) return undefined;
+  const { by, link } = parsed.data;
+  return {
+    request: { by, ...(typeof link === 'string' && link.startsWith('https://') ? { link } : {}) },
+    encoded,
+    ...(tag ? { tag } : {}),
+  };
+}
+
+/**
+ * Who a pull-request body says asked for the rollback; undefined for any
+ * other body. This is only the claim: `trustedRequester` decides whether it
+ * is believed.
+ */
+export function rollbackRequester(body: string | null | undefined): RollbackRequester | undefined {
+  return readRequestLine(body)?.request;
+}
+
+/** What the reader of a merged pull request trusts: its own identity, and the seal key when it has one. */
+export interface RequestTrust {
+  /** Who the reader's token acts as: a pull request it opened may carry an unsealed line. */
+  self: CommentAuthor;
+  /** With a key, every request line must carry a MAC that verifies (MODELGATE_STATE_KEY). */
+  key?: SealKey;
+  /** `owner/name` of the repository. */
+  repository: string;
+}
+
+/**
+ * Who asked for the rollback that a merged pull request made, believed only
+ * when modelgate opened it: the pull request's author is a bot, and its line
+ * either carries a MAC that verifies for this repository and branch, or
+ * (without a key) the author is the reader's own identity. Anything else is
+ * ignored, with the reason, so a name nobody asked with never reaches the
+ * audit trail.
+ */
+export function trustedRequester(
+  pull: { body?: string | null; author?: CommentAuthor | null; branch: string },
+  trust: RequestTrust,
+): { requester?: RollbackRequester; ignored?: string } {
+  const line = readRequestLine(pull.body);
+  if (!line) return {};
+  const author = pull.author ? `@${pull.author.login}` : 'a deleted account';
+  if (pull.author?.type !== 'Bot')
+    return { ignored: `its request line was written by ${author}, not by modelgate` };
+  if (line.tag) {
+    if (!trust.key)
+      return {
+        ignored:
+          'its request line is sealed by the app, and MODELGATE_STATE_KEY (the same key as the app) is not set here to check it',
+      };
+    return sealVerifies(trust.key, requestScope(trust.repository, pull.branch), line.encoded, line.tag)
+      ? { requester: line.request }
+      : {
+          ignored: 'its request line does not verify (changed by hand, or copied from another pull request)',
+        };
+  }
+  if (trust.key) return { ignored: 'its request line carries no MAC, and MODELGATE_STATE_KEY is set' };
+  if (pull.author.login !== trust.self.login)
+    return { ignored: `its request line is unsealed and ${author} is not this workflow's own identity` };
+  return { requester: line.request };
 }

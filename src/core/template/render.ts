@@ -1,4 +1,142 @@
+import * as jinja from '@huggingface/jinja';
 import { Template } from '@huggingface/jinja';
+
+/**
+ * The slice of @huggingface/jinja's runtime this module extends. Its
+ * declaration files import "./runtime" without an extension, which NodeNext
+ * resolution cannot follow, so the two classes are typed here by hand.
+ */
+interface RuntimeValue {
+  type: string;
+  value: unknown;
+}
+interface JinjaEnvironment {
+  set(name: string, value: unknown): unknown;
+}
+interface JinjaInterpreter {
+  run(program: Template['parsed']): RuntimeValue;
+  evaluate(statement: unknown, environment: JinjaEnvironment): RuntimeValue;
+}
+const Environment = jinja.Environment as unknown as new () => JinjaEnvironment;
+const Interpreter = jinja.Interpreter as unknown as new (env: JinjaEnvironment) => JinjaInterpreter;
+
+/**
+ * What one render may cost. Real chat templates (Llama 3, Qwen, Gemma,
+ * DeepSeek, Mistral) render the canonical conversation in a few hundred
+ * steps and a few KiB; these limits are orders of magnitude above that and
+ * far below what hurts a CI runner. A template comes from the repository, a
+ * pull request can change it, so every render is bounded, wherever the
+ * template was found (chat_template.jinja or tokenizer_config.json).
+ */
+export const TEMPLATE_LIMITS = {
+  /** Template source, in characters. */
+  sourceChars: 1024 * 1024,
+  /** Interpreter steps (each node evaluated counts one; the real templates above take under 1,000). */
+  steps: 100_000,
+  /** Items of one range() or list. */
+  items: 100_000,
+  /** Characters of any one string the template builds, the output included. */
+  stringChars: 1024 * 1024,
+  /** Characters of all strings the template builds together (bounds the memory of a render). */
+  totalChars: 64 * 1024 * 1024,
+} as const;
+
+/** A render stopped by one of TEMPLATE_LIMITS: the template's fault, reported as such. */
+class TemplateLimitError extends Error {}
+
+/** @huggingface/jinja's interpreter, counting what a render costs and stopping it at TEMPLATE_LIMITS. */
+class BoundedInterpreter extends Interpreter {
+  private steps = 0;
+  private chars = 0;
+
+  override evaluate(statement: unknown, environment: JinjaEnvironment): RuntimeValue {
+    if (++this.steps > TEMPLATE_LIMITS.steps)
+      throw new TemplateLimitError(`takes more than ${TEMPLATE_LIMITS.steps} steps`);
+    const value = super.evaluate(statement, environment);
+    if (value.type === 'StringValue' && typeof value.value === 'string') {
+      const length = value.value.length;
+      if (length > TEMPLATE_LIMITS.stringChars)
+        throw new TemplateLimitError(
+          `builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`,
+        );
+      this.chars += length;
+      if (this.chars > TEMPLATE_LIMITS.totalChars)
+        throw new TemplateLimitError(`builds more than ${TEMPLATE_LIMITS.totalChars} characters in all`);
+    } else if (value.type === 'ArrayValue' && Array.isArray(value.value)) {
+      if (value.value.length > TEMPLATE_LIMITS.items)
+        throw new TemplateLimitError(`builds a list of more than ${TEMPLATE_LIMITS.items} items`);
+    }
+    return value;
+  }
+}
+
+/** Python's range(), refusing before it allocates more than TEMPLATE_LIMITS.items. */
+function boundedRange(start: number, stop?: number, step = 1): number[] {
+  const [from, to] = stop === undefined ? [0, start] : [start, stop];
+  if (![from, to, step].every(Number.isSafeInteger)) throw new Error('range() takes integers');
+  if (step === 0) throw new Error('range() step must not be zero');
+  const count = Math.max(0, Math.ceil((to - from) / step));
+  if (count > TEMPLATE_LIMITS.items)
+    throw new TemplateLimitError(`calls range() for ${count} items, more than ${TEMPLATE_LIMITS.items}`);
+  return Array.from({ length: count }, (_, i) => from + i * step);
+}
+
+/**
+ * The date every render sees: `strftime_now` is fixed, so a template renders
+ * the same today and tomorrow and two versions compare on their content.
+ */
+const RENDER_DATE = new Date(Date.UTC(2024, 0, 1));
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+function strftimeNow(format: string): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const month = MONTHS[RENDER_DATE.getUTCMonth()]!;
+  const fields: Record<string, string> = {
+    '%Y': String(RENDER_DATE.getUTCFullYear()),
+    '%m': pad(RENDER_DATE.getUTCMonth() + 1),
+    '%d': pad(RENDER_DATE.getUTCDate()),
+    '%b': month.slice(0, 3),
+    '%B': month,
+    '%H': pad(RENDER_DATE.getUTCHours()),
+    '%M': pad(RENDER_DATE.getUTCMinutes()),
+    '%%': '%',
+  };
+  return String(format).replace(/%[YmdbBHM%]/g, (token) => fields[token]!);
+}
+
+/** Renders a parsed template with modelgate's globals and limits (what Template.render does, bounded). */
+function renderBounded(template: Template, items: Record<string, unknown>): string {
+  const env = new Environment();
+  const globals: Record<string, unknown> = {
+    false: false,
+    true: true,
+    none: null,
+    False: false,
+    True: true,
+    None: null,
+    raise_exception: (message: unknown) => {
+      throw new Error(String(message));
+    },
+    range: boundedRange,
+    strftime_now: strftimeNow,
+  };
+  for (const [name, value] of Object.entries({ ...globals, ...items })) env.set(name, value);
+  const result = new BoundedInterpreter(env).run(template.parsed);
+  return String(result.value);
+}
 
 /** The conversation every template is rendered with, so renders are comparable across versions. */
 export const CANONICAL_CONVERSATION = [
@@ -15,15 +153,25 @@ export interface SpecialStrings {
   pad_token?: string;
 }
 
-export type Rendered = { ok: true; text: string; withSystem: boolean } | { ok: false; error: string };
+/** A render: its text, or why there is none (`limit`: stopped by TEMPLATE_LIMITS, the template's doing). */
+export type Rendered =
+  { ok: true; text: string; withSystem: boolean } | { ok: false; error: string; limit?: boolean };
 
 /**
  * Renders a chat template on the canonical conversation with a real Jinja
  * implementation. Templates that refuse a system message are rendered again
  * without it. Nothing in a template can reach the host: @huggingface/jinja is
- * an interpreter with no access to Node.
+ * an interpreter with no access to Node, and every render is bounded by
+ * TEMPLATE_LIMITS (steps, list and string sizes), so a template bomb is a
+ * finding, not an out-of-memory abort.
  */
 export function renderCanonical(source: string, special: SpecialStrings): Rendered {
+  if (source.length > TEMPLATE_LIMITS.sourceChars)
+    return {
+      ok: false,
+      limit: true,
+      error: `is ${source.length} characters long, more than the ${TEMPLATE_LIMITS.sourceChars} modelgate renders`,
+    };
   let template: Template;
   try {
     template = new Template(source);
@@ -31,18 +179,31 @@ export function renderCanonical(source: string, special: SpecialStrings): Render
     return { ok: false, error: `does not parse: ${(error as Error).message}` };
   }
   const attempt = (messages: readonly { role: string; content: string }[]) =>
-    template.render({
+    renderBounded(template, {
       messages: messages.map((m) => ({ ...m })),
       add_generation_prompt: false,
       ...special,
     });
+  const limited = (error: unknown): Rendered | undefined =>
+    error instanceof TemplateLimitError
+      ? { ok: false, limit: true, error: `exceeds a rendering limit: it ${error.message}` }
+      : error instanceof RangeError // V8's own ceiling (string length, call stack): a limit too
+        ? { ok: false, limit: true, error: `exceeds a rendering limit: ${error.message}` }
+        : undefined;
   try {
     return { ok: true, text: attempt(CANONICAL_CONVERSATION), withSystem: true };
   } catch (firstError) {
+    const stopped = limited(firstError);
+    if (stopped) return stopped;
     try {
       return { ok: true, text: attempt(CANONICAL_CONVERSATION.slice(1)), withSystem: false };
-    } catch {
-      return { ok: false, error: `fails to render a plain conversation: ${(firstError as Error).message}` };
+    } catch (secondError) {
+      return (
+        limited(secondError) ?? {
+          ok: false,
+          error: `fails to render a plain conversation: ${(firstError as Error).message}`,
+        }
+      );
     }
   }
 }

@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { Ajv } from 'ajv';
 import { decodeUtf8 } from '../../core/bytes.js';
 import type { SuiteRun, SuiteRunner } from '../../core/check.js';
@@ -7,8 +7,15 @@ import { noEndpoint } from '../../core/check.js';
 import type { Finding } from '../../core/findings.js';
 import { resolveArtifactPath } from '../../core/repo-path.js';
 import { runSuite } from '../../core/eval/runner.js';
-import { makeScorer, readDataset, type ScorerTools } from '../../core/eval/scorers.js';
+import {
+  makeScorer,
+  PatternError,
+  readDataset,
+  scorerProblems,
+  type ScorerTools,
+} from '../../core/eval/scorers.js';
 import type { ModelFacts } from '../../core/model/facts.js';
+import { ContainedRoot, ContainmentError } from '../contained-path.js';
 import { FileSystemSource } from '../fs-source.js';
 import { openAiCompletion } from './openai-endpoint.js';
 
@@ -82,8 +89,15 @@ export function suiteRunnerFromEnvironment(
           run.notRun.set(suite.name, `not run: schema ${options.schema} cannot be read`);
           continue;
         }
-        const validate = new Ajv({ strict: false }).compile(JSON.parse(schemaText) as object);
-        tools.validateSchema = (value) => validate(value);
+        try {
+          const validate = new Ajv({ strict: false }).compile(JSON.parse(schemaText) as object);
+          tools.validateSchema = (value) => validate(value);
+        } catch (error) {
+          const reason = `not run: schema ${options.schema} is not a usable JSON Schema (${(error as Error).message})`;
+          finding(index, 'error', `${suite.name}: ${reason.slice('not run: '.length)}`, 'scorer');
+          run.notRun.set(suite.name, reason);
+          continue;
+        }
       }
       if (env.MODELGATE_JUDGE_BASE_URL) {
         const judge = openAiCompletion({
@@ -98,7 +112,17 @@ export function suiteRunnerFromEnvironment(
       try {
         scorer = makeScorer(suite.scorer, tools);
       } catch (error) {
+        if (error instanceof PatternError)
+          finding(index, 'error', `${suite.name}: ${error.message}`, 'scorer');
         run.notRun.set(suite.name, `not run: ${(error as Error).message}`);
+        continue;
+      }
+      // A pattern that cannot compile fails every sample: say so once, before any request.
+      const patterns = scorerProblems(suite.scorer, samples);
+      if (patterns.length) {
+        const more = patterns.length > 1 ? ` (and ${patterns.length - 1} more)` : '';
+        finding(index, 'error', `${suite.name}: ${patterns[0]}${more}`, 'dataset');
+        run.notRun.set(suite.name, `not run: ${patterns[0]}${more}`);
         continue;
       }
       const complete = openAiCompletion({
@@ -133,15 +157,19 @@ export function suiteRunnerFromEnvironment(
           'error',
           `${suite.name}: ${outcome.errors} of ${samples.length} requests failed and scored 0 (first: ${outcome.samples.find((s) => s.error)?.error})`,
         );
-      const file = join(
-        config.resultsDir,
-        `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`,
-      );
-      await mkdir(config.resultsDir, { recursive: true });
-      await writeFile(
-        file,
+      const name = `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`;
+      const file = join(config.resultsDir, name);
+      const written = await writeResults(
+        config,
+        name,
         `${JSON.stringify({ format: 'modelgate-eval/v1', suite: suite.name, model: facts.name, version: facts.manifest.version, summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors }, samples: outcome.samples }, null, 2)}\n`,
       );
+      if (!written.ok)
+        finding(
+          index,
+          'error',
+          `${suite.name}: the results file ${written.path} was not written: it ${written.reason}`,
+        );
       run.measured.push({
         name: `${suite.name}/accuracy`,
         value: outcome.accuracy,
@@ -164,4 +192,29 @@ async function readRepoText(
   if (!resolved.ok) return undefined;
   const read = await source.read(resolved.path, MAX_DATASET_BYTES);
   return read.ok ? decodeUtf8(read.value) : undefined;
+}
+
+/**
+ * Writes a suite's results file under the containment rule: inside the
+ * repository (the default, `.modelgate/results`) no folder on the way and
+ * not the file itself may be a symlink, so a committed link cannot redirect
+ * the write; a results folder outside the repository (an explicit option) is
+ * the user's own and is its own root.
+ */
+async function writeResults(
+  config: RunnerConfig,
+  name: string,
+  text: string,
+): Promise<{ ok: true } | { ok: false; path: string; reason: string }> {
+  const inRepo = relative(config.root, config.resultsDir);
+  const outside = inRepo === '..' || inRepo.startsWith(`..${sep}`) || /^([a-zA-Z]:|\/)/.test(inRepo);
+  const path = outside ? name : [...inRepo.split(sep).filter(Boolean), name].join('/');
+  if (outside) await mkdir(config.resultsDir, { recursive: true });
+  try {
+    await new ContainedRoot(outside ? config.resultsDir : config.root).write(path, text);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof ContainmentError) return { ok: false, path, reason: error.reason };
+    throw error;
+  }
 }

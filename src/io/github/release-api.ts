@@ -1,4 +1,8 @@
-import { rollbackRequester, type RollbackRequester } from '../../core/rollback/revert-pr.js';
+import {
+  trustedRequester,
+  type RequestTrust,
+  type RollbackRequester,
+} from '../../core/rollback/revert-pr.js';
 import { statusOf, type Octokit } from './octokit.js';
 
 /** The GitHub calls a release needs, and nothing else: a narrow surface that tests can fake. */
@@ -17,16 +21,33 @@ export interface ReleaseApi {
     description: string;
     production: boolean;
   }): Promise<{ id: number; url: string }>;
-  /** The pull request a merge commit came from, if any. */
-  pullRequestFor(
-    commit: string,
-  ): Promise<
-    { number: number; title: string; url: string; author?: string; requester?: RollbackRequester } | undefined
+  /**
+   * The pull request a merge commit came from, if any, with who asked for
+   * it when modelgate opened it (`ignoredRequest` says why a request line
+   * in its body was not believed).
+   */
+  pullRequestFor(commit: string): Promise<
+    | {
+        number: number;
+        title: string;
+        url: string;
+        author?: string;
+        requester?: RollbackRequester;
+        ignoredRequest?: string;
+      }
+    | undefined
   >;
 }
 
-/** ReleaseApi over the GitHub REST API. */
-export function githubReleaseApi(octokit: Octokit, repo: { owner: string; repo: string }): ReleaseApi {
+/**
+ * ReleaseApi over the GitHub REST API. Without `requestTrust`, no request
+ * line of a merged pull request is believed.
+ */
+export function githubReleaseApi(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  requestTrust?: RequestTrust,
+): ReleaseApi {
   const notFound =
     <T>(fallback: T) =>
     (error: unknown) => {
@@ -92,15 +113,25 @@ export function githubReleaseApi(octokit: Octokit, repo: { owner: string; repo: 
         .listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: commit })
         .catch(notFound(undefined));
       const merged = pulls?.data.find((p) => p.merged_at) ?? pulls?.data[0];
-      return (
-        merged && {
-          number: merged.number,
-          title: merged.title,
-          url: merged.html_url,
-          author: merged.user?.login,
-          requester: rollbackRequester(merged.body),
-        }
-      );
+      if (!merged) return undefined;
+      const request = requestTrust
+        ? trustedRequester(
+            {
+              body: merged.body,
+              author: merged.user && { login: merged.user.login, type: merged.user.type },
+              branch: merged.head.ref,
+            },
+            requestTrust,
+          )
+        : {};
+      return {
+        number: merged.number,
+        title: merged.title,
+        url: merged.html_url,
+        author: merged.user?.login,
+        ...(request.requester ? { requester: request.requester } : {}),
+        ...(request.ignored ? { ignoredRequest: request.ignored } : {}),
+      };
     },
   };
 }

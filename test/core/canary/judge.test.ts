@@ -55,6 +55,28 @@ describe('judging one interval', () => {
     expect(judgeInterval([ERROR_RATE], data, { on_no_data: 'fail' }, 't').verdict).toBe('fail');
   });
 
+  it('never passes an interval in which no metric had data, whatever on_no_data says', () => {
+    const silent = [
+      { metric: 'error_rate', canary: { values: [NaN] } },
+      { metric: 'latency_p95', canary: { values: [] } },
+    ];
+    const result = judgeInterval([ERROR_RATE, LATENCY], silent, { on_no_data: 'pass' }, 't');
+    expect(result.measurements.map((m) => m.verdict)).toEqual(['pass', 'pass']);
+    expect(result).toMatchObject({
+      verdict: 'inconclusive',
+      reason: 'no metric had canary data: nothing was judged, so the interval cannot pass',
+    });
+    // One metric judged on data is evidence; on_no_data: pass then counts the silent one in the score.
+    const oneMeasured = judgeInterval(
+      [ERROR_RATE, LATENCY],
+      [{ metric: 'error_rate', canary: { values: around(0.01) } }, silent[1]!],
+      { on_no_data: 'pass' },
+      't',
+    );
+    expect(oneMeasured).toMatchObject({ verdict: 'pass', score: 100 });
+    expect(oneMeasured.reason).toBeUndefined();
+  });
+
   it('a failed query is an error; a critical metric fails the interval on its own', () => {
     const metrics: CanaryMetric[] = [
       { ...ERROR_RATE, critical: true },
@@ -118,6 +140,15 @@ describe('the analysis across intervals', () => {
         10,
       ).status,
     ).toBe('failed');
+  });
+
+  it('never passes with no judged interval, even when none was required', () => {
+    expect(judgeAnalysis([], {}, 0)).toMatchObject({
+      status: 'running',
+      reason: '0 of 1 interval(s) judged',
+    });
+    expect(judgeAnalysis([interval('inconclusive'), interval('error')], {}, 0).status).toBe('running');
+    expect(judgeAnalysis([interval('pass')], {}, 0).status).toBe('passed');
   });
 
   it('passes only on judged intervals: inconclusive ones never make a pass', () => {

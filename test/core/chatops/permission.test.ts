@@ -47,10 +47,10 @@ describe('ChatOps permissions', () => {
 
   it('a misspelt or unknown key in chatops is an error, never a silent default', () => {
     expect(() => parseSettings('chatops:\n  permision: read\n')).toThrow(
-      '.github/modelgate.yml: chatops: Unrecognized key: "permision"',
+      '.github/modelgate.yml: chatops.permision: unknown setting',
     );
     expect(() => parseSettings('chatops:\n  commands:\n    deploy: { permission: read }\n')).toThrow(
-      'chatops.commands: Unrecognized key: "deploy"',
+      '.github/modelgate.yml: chatops.commands.deploy: unknown setting',
     );
     expect(() => parseSettings('chatops:\n  permission: owner\n')).toThrow('chatops.permission');
     expect(() => parseSettings('chatops:\n  commands:\n    promote: { teams: ["a b"] }\n')).toThrow(

@@ -26,13 +26,9 @@ describe('judging a gate', () => {
       'fail',
     );
     expect(
-      judgeGate(
-        { metric: 'smoke/accuracy', min: 0.9 },
-        undefined,
-        undefined,
-        DEFAULT_GATE_OPTIONS,
-        'not run: no credentials',
-      ),
+      judgeGate({ metric: 'smoke/accuracy', min: 0.9 }, undefined, undefined, DEFAULT_GATE_OPTIONS, {
+        notRun: 'not run: no credentials',
+      }),
     ).toMatchObject({ verdict: 'not-run', reason: 'not run: no credentials' });
   });
 
@@ -50,7 +46,8 @@ describe('judging a gate', () => {
     expect(result.comparison!.pWorse).toBeCloseTo(2 ** -40, 15);
   });
 
-  it('passes a drop beyond the tolerance that is noise (3 down, 1 up of 400)', () => {
+  // Changed with non-inferiority: this used to pass as "dropped 0.005 but not significantly (p = 0.31)".
+  it('a drop beyond the tolerance that may be noise is inconclusive, never a pass, and says what would settle it', () => {
     const base = Array.from({ length: 400 }, (_, i) => (i < 320 ? 1 : 0));
     const cand = base.map((v, i) => (i < 3 ? 0 : i === 399 ? 1 : v));
     const result = judgeGate(
@@ -59,8 +56,15 @@ describe('judging a gate', () => {
       series(0.8, { samples: paired(base) }),
       DEFAULT_GATE_OPTIONS,
     );
-    expect(result.verdict).toBe('pass');
-    expect(result.reason).toMatch(/not significantly \(p = 0\.31\)/);
+    expect(result).toMatchObject({
+      verdict: 'inconclusive',
+      tolerance: 0.0008,
+      settle: { samples: 3497, more: 3097, paired: true },
+      comparison: { method: 'mcnemar', n: 400, ids: { matched: 400, candidate: 400, baseline: 400 } },
+    });
+    expect(result.reason).toBe(
+      'dropped 0.005 (allowed 0.0008), but the evidence shows neither that it is within the tolerance nor beyond it: at 95 % confidence the drop is between -0.003214 and 0.01321; about 3,097 more paired documents (3,497 in all, now 400) would settle it if the observed difference holds',
+    );
   });
 
   it('uses the reported standard errors when there are no samples', () => {

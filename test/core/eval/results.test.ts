@@ -65,9 +65,10 @@ describe('lm-evaluation-harness results', () => {
     ]);
   });
 
+  // Changed: a plain file states no direction (it used to claim higherIsBetter: true); the gate decides it.
   it('reads plain JSON metrics and refuses a file that is not an object', () => {
     expect(readResultsFile({ 'smoke/accuracy': 0.93, note: 'x' }, 'm.json').metrics).toEqual([
-      { name: 'smoke/accuracy', value: 0.93, higherIsBetter: true, source: 'm.json' },
+      { name: 'smoke/accuracy', value: 0.93, source: 'm.json' },
     ]);
     expect(() => readResultsFile([1, 2], 'm.json')).toThrow('m.json must be a JSON object');
   });
@@ -108,5 +109,95 @@ describe('plain per-sample JSONL and group metrics', () => {
       value: 0.55,
       stderr: 0.008,
     });
+  });
+});
+
+describe('document ids are scored once', () => {
+  it('a plain samples file that scores an id twice reports the id and both lines, and its scores are not paired', async () => {
+    const { readSamplesJsonl } = await import('../../../src/core/eval/results.js');
+    const file = readSamplesJsonl(
+      '{"id": "q1", "correct": 0}\n{"id": "q2", "correct": 1}\n{"id": "q1", "correct": 1}\n',
+      'evals/samples.jsonl',
+    );
+    expect(file.duplicates).toEqual([{ id: 'q1', at: 'line 3', first: 'line 1' }]);
+    // Last-wins would have made q1 a 1; the first score stands and no per-document scores are offered.
+    expect(file.metrics).toEqual([{ name: 'correct', value: 0.5, n: 2, source: 'evals/samples.jsonl' }]);
+  });
+
+  it('a harness samples file that logs a document twice for the same filter attaches no samples', () => {
+    const metrics = readResultsFile(parsePythonJson(harnessResults()), 'r.json').metrics;
+    const lines = harnessSamples('arc_easy', [1, 0, 1]).split('\n');
+    const { duplicates } = attachHarnessSamples(metrics, 'arc_easy', [...lines, lines[1]!].join('\n'));
+    expect(duplicates).toEqual([{ id: '1', at: 'line 4', first: 'line 2' }]);
+    expect(metrics.find((m) => m.name === 'arc_easy/acc')!.samples).toBeUndefined();
+  });
+
+  it('the same document under two filters is not a duplicate', () => {
+    const metrics = readResultsFile(parsePythonJson(harnessResults()), 'r.json').metrics;
+    const line = (filter: string, score: number) => JSON.stringify({ doc_id: 7, filter, exact_match: score });
+    const { duplicates } = attachHarnessSamples(
+      metrics,
+      'gsm8k',
+      [line('strict-match', 0), line('flexible-extract', 1)].join('\n'),
+    );
+    expect(duplicates).toEqual([]);
+    expect([...metrics.find((m) => m.name === 'gsm8k/exact_match,flexible-extract')!.samples!]).toEqual([
+      ['7', 1],
+    ]);
+  });
+
+  it('a runner file with a repeated id names both entries', () => {
+    const file = readResultsFile(
+      {
+        format: 'modelgate-eval/v1',
+        suite: 'smoke',
+        summary: { accuracy: 0.5 },
+        samples: [
+          { id: 'a', score: 1 },
+          { id: 'b', score: 0 },
+          { id: 'a', score: 0 },
+        ],
+      },
+      'smoke.json',
+    );
+    expect(file.duplicates).toEqual([{ id: 'a', at: 'samples[2]', first: 'samples[0]' }]);
+    expect(file.metrics[0]!.samples).toBeUndefined();
+  });
+});
+
+describe('bounded work on hostile results files', () => {
+  it('parses a 1 MB unterminated string of escaped quotes in linear time (it took minutes)', () => {
+    const size = 1024 * 1024;
+    // Every `\"` used to start a new backtracking attempt over the rest of the text.
+    const hostile = `{"results": {}, "note": NaN, "x": "${'\\"'.repeat(size / 2)}`;
+    const valid = JSON.stringify({ results: {}, x: 'y'.repeat(size) });
+    const time = (parse: () => unknown) => {
+      const start = performance.now();
+      try {
+        parse();
+      } catch {
+        // the hostile file is not JSON: failing is the right answer, failing quickly the point
+      }
+      return performance.now() - start;
+    };
+    const reference = time(() => JSON.parse(valid));
+    const hostileMs = time(() => parsePythonJson(hostile));
+    expect(() => parsePythonJson(hostile)).toThrow(SyntaxError);
+    expect(hostileMs).toBeLessThan(50 * reference + 250);
+  });
+
+  it('reads NaN, Infinity and -Infinity outside strings as null, and leaves them alone inside', () => {
+    expect(
+      parsePythonJson('{"a": [NaN, Infinity, -Infinity, 1], "b": "\\"NaN\\" -Infinity", "NaN": 2}'),
+    ).toEqual({ a: [null, null, null, 1], b: '"NaN" -Infinity', NaN: 2 });
+    expect(() => parsePythonJson('{"a": NaNa}')).toThrow(SyntaxError);
+  });
+
+  it('a samples file longer than the line cap yields nothing and says so', async () => {
+    const { readSamplesJsonl, MAX_SAMPLE_LINES } = await import('../../../src/core/eval/results.js');
+    const text = '{"id": 1, "correct": 1}\n'.repeat(MAX_SAMPLE_LINES + 1);
+    const file = readSamplesJsonl(text, 'big.jsonl');
+    expect(file.tooLong).toBe(true);
+    expect(file.metrics).toEqual([]);
   });
 });

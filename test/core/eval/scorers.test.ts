@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { makeScorer, readDataset, type DatasetSample } from '../../../src/core/eval/scorers.js';
+import {
+  makeScorer,
+  PatternError,
+  readDataset,
+  scorerProblems,
+  type DatasetSample,
+} from '../../../src/core/eval/scorers.js';
 
 const sample = (expected: unknown): DatasetSample => ({
   id: '1',
@@ -52,5 +58,37 @@ describe('scorers', () => {
       ['m', 2],
     ]);
     expect(problems).toEqual(['line 2 repeats id "1"']);
+  });
+});
+
+describe('the regex scorer runs patterns from a pull request on RE2 (linear time)', () => {
+  it('a catastrophic pattern on a near-match finishes at once: ^(a+)+$ on 40 a and a "!"', async () => {
+    const scorer = makeScorer({ type: 'regex', pattern: '^(a+)+$' });
+    const start = performance.now();
+    expect(await scorer(`${'a'.repeat(40)}!`, sample(undefined))).toBe(0);
+    // Also the longest answer a scorer looks at (20,000 characters).
+    expect(await scorer(`${'a'.repeat(19_999)}!`, sample(undefined))).toBe(0);
+    // A backtracking engine needs 2^40 steps for the first; RE2 needs one pass.
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(await scorer('a'.repeat(40), sample(undefined))).toBe(1);
+  });
+
+  it('a pattern RE2 cannot run is a clear error, before any answer is scored', () => {
+    expect(() => makeScorer({ type: 'regex', pattern: '(\\w+) \\1' })).toThrow(PatternError);
+    expect(() => makeScorer({ type: 'regex', pattern: 'answer: (?=B)' })).toThrow(
+      'scorer.pattern `answer: (?=B)` is not a pattern RE2 can run (invalid or unsupported Perl syntax: `(?=`); backreferences and lookaround are not supported',
+    );
+  });
+
+  it('without a pattern, each expected answer is the pattern: those RE2 cannot run are listed up front', async () => {
+    const samples = [
+      { ...sample('Paris|paris'), id: 'ok' },
+      { ...sample('(a)\\1'), id: 'backref' },
+    ];
+    expect(scorerProblems({ type: 'regex' }, samples)).toEqual([
+      'expected of backref `(a)\\1` is not a pattern RE2 can run (invalid escape sequence: `\\1`); backreferences and lookaround are not supported',
+    ]);
+    expect(scorerProblems('exact_match', samples)).toEqual([]);
+    expect(await makeScorer({ type: 'regex' })('It is Paris.', samples[0]!)).toBe(1);
   });
 });

@@ -5,7 +5,9 @@ import {
   normalCdf,
   normalQuantile,
   pairedBootstrap,
+  samplesToSettle,
   seededRandom,
+  stderrToSettle,
   zTest,
 } from '../../../src/core/eval/statistics.js';
 
@@ -57,5 +59,22 @@ describe('statistics against published reference values', () => {
       7,
     );
     expect(flat.pWorse).toBeGreaterThan(0.3);
+  });
+
+  it('one-sided bounds at 95 % sit 1.645 standard errors from delta (the edges of the two-sided 90 % interval)', () => {
+    const result = zTest(0.78, 0.006, 0.8, 0.008, 0.95, 1);
+    expect(result.se).toBeCloseTo(0.01, 12);
+    expect(result.bounds.lower).toBeCloseTo(-0.02 - 1.644854 * 0.01, 6);
+    expect(result.bounds.upper).toBeCloseTo(-0.02 + 1.644854 * 0.01, 6);
+    const paired = mcnemar(121, 59, 314, 0.95);
+    expect(paired.bounds.lower).toBeCloseTo(paired.delta - 1.644854 * paired.se, 6);
+  });
+
+  it('sample size for a one-sided test: sd 1, difference 0.5, alpha 0.05, power 0.8 needs n = 25 (24.7 rounded up)', () => {
+    // The textbook formula n = ((z_0.95 + z_0.8) * sd / difference)² = (2.4865 / 0.5)² = 24.73.
+    expect(samplesToSettle(0.5, 1 / Math.sqrt(10), 10, 0.95, 0.8)).toBe(25);
+    expect(samplesToSettle(-0.5, 1 / Math.sqrt(10), 10, 0.95, 0.8)).toBe(25);
+    expect(samplesToSettle(0, 0.1, 10, 0.95)).toBeUndefined();
+    expect(stderrToSettle(0.5, 0.95, 0.8)).toBeCloseTo(0.5 / (1.644854 + 0.841621), 5);
   });
 });

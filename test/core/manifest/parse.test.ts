@@ -103,6 +103,55 @@ describe('parseManifest', () => {
   });
 });
 
+describe('canary policy bounds', () => {
+  const withCanary = (canary: string) => `${VALID}canary:\n${canary}\n`;
+  const messages = (canary: string) =>
+    parseManifest(withCanary(canary), 'm.yaml').findings.map((f) => `${f.line}: ${f.message}`);
+
+  it('accepts the documented policy and the edges of every bound', () => {
+    for (const canary of [
+      '  steps: [5, 25, 50, 100]\n  interval: 10m\n  failure_limit: 1',
+      '  steps: [100]\n  interval: 10s',
+      '  interval: 24h\n  consecutive_error_limit: 1\n  failure_limit: 9007199254740991',
+    ])
+      expect(messages(canary)).toEqual([]);
+  });
+
+  it.each([
+    ['interval: 0s', 'm.yaml: canary.interval: 0s is not between 10s and 24h'],
+    ['interval: 9s', 'm.yaml: canary.interval: 9s is not between 10s and 24h'],
+    ['interval: 25h', 'm.yaml: canary.interval: 25h is not between 10s and 24h'],
+    [
+      'interval: 99999999999999999999h',
+      'm.yaml: canary.interval: 99999999999999999999h is not between 10s and 24h',
+    ],
+    ['interval: 1d', 'm.yaml: canary.interval: a duration such as 30s, 10m or 1h'],
+    [
+      'steps: [100, 5]',
+      'm.yaml: canary.steps: each step must send more traffic than the one before (100 then 5)',
+    ],
+    [
+      'steps: [5, 5, 5, 100]',
+      'm.yaml: canary.steps: each step must send more traffic than the one before (5 then 5)',
+    ],
+    [
+      'steps: [5, 50]',
+      'm.yaml: canary.steps: the last step must be 100: the canary takes all traffic before it is promoted',
+    ],
+    ['steps: [-7, 100]', 'm.yaml: canary.steps.0: Too small: expected number to be >=1'],
+    ['steps: [5, 1e9]', 'm.yaml: canary.steps.1: Too big: expected number to be <=100'],
+    ['steps: [2.5, 100]', 'm.yaml: canary.steps.0: Invalid input: expected int, received number'],
+    ['failure_limit: -1', 'm.yaml: canary.failure_limit: Too small: expected number to be >=0'],
+    ['failure_limit: 1e20', 'm.yaml: canary.failure_limit: Too big: expected int to be <=9007199254740991'],
+    [
+      'consecutive_error_limit: 0',
+      'm.yaml: canary.consecutive_error_limit: Too small: expected number to be >0',
+    ],
+  ])('refuses %s', (line, message) => {
+    expect(messages(`  ${line}`)).toEqual([`15: ${message}`]); // the line of the canary key
+  });
+});
+
 describe('the shipped JSON Schema', () => {
   it('is the one generated from the manifest schema (run npm run build after changing it)', () => {
     const shipped: unknown = JSON.parse(

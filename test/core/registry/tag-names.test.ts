@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../../src/core/manifest/parse.js';
+import { nameProblem, tagCounter, versionProblem } from '../../../src/core/registry/names.js';
 import {
   assignmentTag,
   parseRegistryTag,
+  readRegistryTag,
   releaseTag,
   unassignmentTag,
 } from '../../../src/core/registry/tag-names.js';
@@ -16,6 +19,8 @@ describe("GTO's tag formats", () => {
     ['awesome-model#prod', { action: 'assign', name: 'awesome-model', stage: 'prod' }],
     ['awesome-model@deprecated', { action: 'deprecate', name: 'awesome-model' }],
     ['team/llm_chat@v2.0.0', { action: 'register', name: 'team/llm_chat', version: '2.0.0' }],
+    ['m@v1.0.0+build.5', { action: 'register', name: 'm', version: '1.0.0+build.5' }],
+    ['m#prod#9007199254740990', { action: 'assign', name: 'm', stage: 'prod', number: 9007199254740990 }],
   ])('reads %s', (tag, parsed) => {
     expect(parseRegistryTag(tag)).toEqual(parsed);
   });
@@ -32,6 +37,9 @@ describe("GTO's tag formats", () => {
     'model@v01.0.0',
     'model#Prod#1',
     '@v1.0.0',
+    'team//model@v1.0.0',
+    'model#pro//d#1',
+    `${'m'.repeat(101)}@v1.0.0`,
   ])('ignores %s (not a registry tag)', (tag) => {
     expect(parseRegistryTag(tag)).toBeUndefined();
   });
@@ -44,5 +52,57 @@ describe("GTO's tag formats", () => {
     });
     expect(assignmentTag('m', 'canary', 7)).toBe('m#canary#7');
     expect(unassignmentTag('m', 'canary', 8)).toBe('m#canary!#8');
+  });
+
+  it.each([
+    [
+      'm#prod#999999999999999999999999',
+      'counter 999999999999999999999999 is larger than 9007199254740990, the largest modelgate can count on from',
+    ],
+    [
+      'm#prod!#9007199254740991',
+      'counter 9007199254740991 is larger than 9007199254740990, the largest modelgate can count on from',
+    ],
+    [
+      'm@v99999999999999999999.0.0',
+      'version "99999999999999999999.0.0": major, minor and patch must each be at most 9007199254740991',
+    ],
+    ['m@v01.0.0', 'version "01.0.0": must be a SemVer 2 version such as 1.2.0'],
+  ])("ignores %s with a reason (a tag in the model's name it cannot use)", (tag, reason) => {
+    expect(readRegistryTag(tag)).toEqual({ kind: 'ignored', name: 'm', reason });
+    expect(parseRegistryTag(tag)).toBeUndefined();
+  });
+});
+
+describe('one validator for names, versions and counters', () => {
+  const manifestWith = (name: string, version: string) =>
+    parseManifest(
+      `apiVersion: modelgate.dev/v1\nkind: Model\nname: "${name}"\nversion: "${version}"\nartifacts: { config: c.json, tokenizer: t.json }\n`,
+      'm.yaml',
+    ).manifest !== undefined;
+
+  it.each([
+    ['m', '1.0.0'],
+    ['team/llm_chat', '2.0.0-rc.1+build.7'],
+    ['m', '9007199254740991.0.0'],
+    ['a'.repeat(100), '1.0.0'],
+    ['team//m', '1.0.0'],
+    ['m', '99999999999999999999.0.0'],
+    ['m', `1.0.0-${'a'.repeat(300)}`],
+    ['m', '1.0'],
+    ['a'.repeat(101), '1.0.0'],
+    ['M', '1.0.0'],
+  ])('the manifest schema and the tag parser agree on %s %s', (name, version) => {
+    const valid = manifestWith(name, version);
+    expect(valid).toBe(nameProblem(name) === undefined && versionProblem(version) === undefined);
+    expect(parseRegistryTag(releaseTag(name, version)) !== undefined).toBe(valid);
+  });
+
+  it('counts tags only while the next counter is still exact', () => {
+    expect(tagCounter('1')).toBe(1);
+    expect(tagCounter('9007199254740990')).toBe(9007199254740990);
+    expect(tagCounter('9007199254740991')).toBeUndefined();
+    expect(tagCounter('0')).toBeUndefined();
+    expect(tagCounter('1e3')).toBeUndefined();
   });
 });

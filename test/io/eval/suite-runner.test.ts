@@ -164,4 +164,38 @@ describe('the built-in runner against a local OpenAI-compatible endpoint', () =>
     expect(result.measured[0]!.value).toBeCloseTo((0.2 + 0.2 + 0.9 + 0.2) / 4, 10);
     expect(judge.requests).toBe(4);
   });
+
+  it('a scorer pattern RE2 cannot run stops the suite before any request, with an error at the scorer line', async () => {
+    const { llm, run } = await setup({}, 4, { type: 'regex', pattern: '(\\d+)(?= apples)' });
+    const result = await run();
+    const why =
+      'scorer.pattern `(\\d+)(?= apples)` is not a pattern RE2 can run (invalid or unsupported Perl syntax: `(?=`); backreferences and lookaround are not supported';
+    expect(result.measured).toEqual([]);
+    expect(result.notRun.get('smoke')).toBe(`not run: ${why}`);
+    expect(result.findings).toEqual([
+      expect.objectContaining({ rule: 'EVAL-GATE', severity: 'error', message: `smoke: ${why}` }),
+    ]);
+    expect(result.findings[0]!.line).toBeGreaterThan(0);
+    expect(llm.requests).toBe(0);
+  });
+
+  it('a catastrophic pattern scores every answer at once', async () => {
+    const { run } = await setup({ answer: () => `${'a'.repeat(5000)}!` }, 8, {
+      type: 'regex',
+      pattern: '^(a+)+$',
+    });
+    const start = performance.now();
+    const result = await run();
+    expect(result.measured[0]).toMatchObject({ value: 0, n: 8 });
+    expect(performance.now() - start).toBeLessThan(5000);
+  });
+
+  it('a json_schema scorer whose schema is not JSON is "not run" with the reason, not a crash', async () => {
+    const { registry, run } = await setup({}, 2, { type: 'json_schema', schema: 'evals/schema.json' });
+    registry.write('models/gpt2/evals/schema.json', '{"type": ');
+    const result = await run();
+    expect(result.notRun.get('smoke')).toMatch(
+      /^not run: schema evals\/schema\.json is not a usable JSON Schema \(.*JSON/,
+    );
+  });
 });

@@ -1,0 +1,44 @@
+import type { SealKey } from '../core/integrity/seal.js';
+import { ignoredNotice, reportedKeys, type IgnoredItem } from '../core/integrity/notice.js';
+import { stickyMarker, type CommentAuthor } from '../core/report/sticky.js';
+import { findStickyComment, upsertStickyComment } from '../io/github/comments.js';
+import type { Octokit } from '../io/github/octokit.js';
+
+type Repo = { owner: string; repo: string };
+
+/**
+ * What the app trusts when it reads back what it wrote into GitHub: its own
+ * identity (only its comments are read or edited) and its seal key (only
+ * state with a MAC that verifies is believed).
+ */
+export interface AppTrust {
+  /** The app's bot account: `<slug>[bot]`, type Bot (from GET /app). */
+  self: CommentAuthor;
+  key: SealKey;
+  /** Where what was ignored is logged (once per new item). */
+  warn: (message: string) => void;
+}
+
+/**
+ * Logs what was ignored on a pull request and says it there, once: in the
+ * app's own notice comment for the model, updated only when an item is new.
+ */
+export async function reportIgnored(
+  octokit: Octokit,
+  repo: Repo,
+  pr: number,
+  model: string,
+  items: readonly IgnoredItem[],
+  trust: AppTrust,
+): Promise<void> {
+  if (!items.length) return;
+  const marker = stickyMarker('ignored', model);
+  const { own } = await findStickyComment(octokit, repo, pr, marker, trust.self);
+  const notice = ignoredNotice(model, own?.body, items);
+  if (!notice) return; // reported already
+  const reported = reportedKeys(own?.body);
+  for (const item of items)
+    if (!reported.has(item.key))
+      trust.warn(`${repo.owner}/${repo.repo}#${pr}: ignored ${item.key}: ${item.text}`);
+  await upsertStickyComment(octokit, repo, pr, marker, notice, trust.self);
+}

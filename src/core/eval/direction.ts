@@ -1,0 +1,93 @@
+import type { MetricSeries } from './results.js';
+
+/**
+ * lm-evaluation-harness's registered direction of its built-in metrics
+ * (lm_eval/api/metrics.py), and the runner's own `accuracy`. Metrics not
+ * listed state their direction in the results file or the gate.
+ */
+const HARNESS_DIRECTIONS: ReadonlyMap<string, boolean> = new Map([
+  ...[
+    'acc',
+    'acc_norm',
+    'acc_mutual_info',
+    'acc_all',
+    'exact_match',
+    'mcc',
+    'f1',
+    'bleu',
+    'chrf',
+    'accuracy',
+  ].map((m) => [m, true] as const),
+  ...['perplexity', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'brier_score', 'mae'].map(
+    (m) => [m, false] as const,
+  ),
+]);
+
+/** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
+export function metricKey(name: string): string {
+  const afterTask = name.slice(name.lastIndexOf('/') + 1);
+  return afterTask.split(',')[0] ?? afterTask;
+}
+
+/** The direction a comparison uses, where it came from, and any statement it overruled. */
+export interface MetricDirection {
+  higherIsBetter: boolean;
+  /** "the baseline's results", "lm-evaluation-harness's default for acc", ... */
+  source: string;
+  /** A statement from the candidate's side that disagrees, and was not followed. */
+  overruled?: string;
+}
+
+/** What each side says about a metric's direction. */
+export interface DirectionStatements {
+  metric: string;
+  /** `higher_is_better` of the gate in the baseline's manifest (trusted). */
+  baselineGate?: boolean;
+  /** `higher_is_better` of the gate in the candidate's manifest (the pull request). */
+  candidateGate?: boolean;
+  baseline?: MetricSeries;
+  candidate?: MetricSeries;
+}
+
+const word = (higher: boolean) => (higher ? 'higher is better' : 'lower is better');
+
+/**
+ * Which way is "worse" for a metric. The trusted side decides, in this order:
+ * the gate in the baseline's manifest, the baseline's results file, the
+ * harness's registered default. Only when none of them says anything may
+ * the candidate's gate decide; otherwise higher is better. The candidate's
+ * results file never decides (a pull request could flip a drop into a gain):
+ * when it, or the candidate's gate, disagrees with the direction used, the
+ * disagreement is returned so the gate can say so.
+ */
+export function metricDirection(statements: DirectionStatements): MetricDirection {
+  const key = metricKey(statements.metric);
+  const trusted: [boolean | undefined, string][] = [
+    [statements.baselineGate, "the gate in the baseline's manifest"],
+    [statements.baseline?.higherIsBetter, `the baseline's results (${statements.baseline?.source})`],
+    [HARNESS_DIRECTIONS.get(key), `lm-evaluation-harness's default for ${key}`],
+  ];
+  let higherIsBetter = statements.candidateGate ?? true;
+  let source =
+    statements.candidateGate !== undefined ? 'the gate' : 'the default (nothing trusted states one)';
+  for (const [stated, who] of trusted) {
+    if (stated === undefined) continue;
+    higherIsBetter = stated;
+    source = who;
+    break;
+  }
+  const claims: [boolean | undefined, string][] = [
+    [statements.candidateGate, 'the gate says'],
+    [statements.candidate?.higherIsBetter, `the candidate's results (${statements.candidate?.source}) say`],
+  ];
+  const disagreeing = claims.filter(([stated]) => stated !== undefined && stated !== higherIsBetter);
+  return {
+    higherIsBetter,
+    source,
+    ...(disagreeing.length
+      ? {
+          overruled: `${disagreeing.map(([, who]) => who).join(' and ')} ${word(!higherIsBetter)}, but ${source} says ${word(higherIsBetter)}: judged as ${word(higherIsBetter)}`,
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderCanonical, TEMPLATE_LIMITS } from '../../../src/core/template/render.js';
+import { fixturePath } from '../../setup/fixture-packages.js';
+import { manifestWith } from '../../helpers/models.js';
+import { findingsOf, TempRegistry } from '../../helpers/registry.js';
+
+/** Templates a pull request could commit, each of which once ran the process out of memory or time. */
+const BOMBS: [string, string, string][] = [
+  [
+    'a huge range()',
+    '{% for i in range(100000000) %}x{% endfor %}',
+    `calls range() for 100000000 items, more than ${TEMPLATE_LIMITS.items}`,
+  ],
+  [
+    'nested loops',
+    '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}',
+    `takes more than ${TEMPLATE_LIMITS.steps} steps`,
+  ],
+  [
+    'a string doubled in a loop',
+    "{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}",
+    `builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`,
+  ],
+  [
+    'a list doubled in a loop',
+    '{% set ns = namespace(l=[1]) %}{% for i in range(60) %}{% set ns.l = ns.l + ns.l %}{% endfor %}',
+    `builds a list of more than ${TEMPLATE_LIMITS.items} items`,
+  ],
+  [
+    'an indent filter a gigabyte wide',
+    "{{ 'a\nb' | indent(400000000) }}",
+    `builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`,
+  ],
+];
+
+describe('chat templates render within limits', () => {
+  it.each(BOMBS)('stops %s with the limit it hit', (_what, source, reason) => {
+    const rendered = renderCanonical(source, {});
+    expect(rendered).toEqual({ ok: false, limit: true, error: `exceeds a rendering limit: it ${reason}` });
+  });
+
+  it('refuses a template source over 1 MiB before parsing it', () => {
+    const rendered = renderCanonical(`${'{# padding #}'.repeat(90_000)}{{ messages }}`, {});
+    expect(rendered).toMatchObject({ ok: false, limit: true });
+    expect(!rendered.ok && rendered.error).toContain(`more than the ${TEMPLATE_LIMITS.sourceChars}`);
+  });
+
+  it.each(['llama3', 'qwen2_5', 'gemma3', 'deepseek_v3', 'mistral_nemo'] as const)(
+    'renders the real %s template as before',
+    (model) => {
+      const config = JSON.parse(readFileSync(fixturePath.tokenizerConfig(model), 'utf8')) as {
+        chat_template: string;
+      };
+      const rendered = renderCanonical(config.chat_template, { bos_token: '<s>', eos_token: '</s>' });
+      expect(rendered.ok).toBe(true);
+      expect(rendered.ok && rendered.text).toContain('MODELGATE_ASSISTANT_1');
+    },
+  );
+
+  it('gives strftime_now a fixed date, so two renders compare on content alone', () => {
+    const rendered = renderCanonical('{{ strftime_now("%d %b %Y") }}|{{ strftime_now("%B %m %%") }}', {});
+    expect(rendered).toEqual({ ok: true, text: '01 Jan 2024|January 01 %', withSystem: true });
+  });
+});
+
+describe('a template bomb is a finding, wherever the template lives', () => {
+  function model(registry: TempRegistry, artifacts: Record<string, unknown>) {
+    registry.write('models/m/tokenizer.json', { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
+    registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+    registry.writeManifest(
+      'models/m/model.yaml',
+      manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts }),
+    );
+  }
+
+  it('in chat_template.jinja', async () => {
+    const registry = TempRegistry.create();
+    model(registry, { chat_template: 'chat_template.jinja' });
+    registry.write('models/m/chat_template.jinja', BOMBS[0]![1]);
+    const [finding] = findingsOf(await registry.validate(), 'TEMPLATE-SRC');
+    expect(finding).toMatchObject({ severity: 'error' });
+    expect(finding!.message).toContain('exceeds a rendering limit: it calls range() for 100000000 items');
+  });
+
+  it('in tokenizer_config.json', async () => {
+    const registry = TempRegistry.create();
+    model(registry, { tokenizer_config: 'tokenizer_config.json' });
+    registry.write('models/m/tokenizer_config.json', { chat_template: BOMBS[2]![1] });
+    const [finding] = findingsOf(await registry.validate(), 'TEMPLATE-SRC');
+    expect(finding).toMatchObject({ severity: 'error' });
+    expect(finding!.message).toContain('exceeds a rendering limit: it builds a string of more than');
+  });
+});
