@@ -34583,44 +34583,174 @@ function formatBytes(bytes) {
     return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/**
+ * The values of config.json, generation_config.json and tokenizer_config.json
+ * that rules compute with. Each is either usable (a plain integer, a boolean)
+ * or a ValueProblem: a rule never sees a string, a fraction or 1e308 and
+ * quietly skips or misjudges its check.
+ */
+/** A count (a size, a length): a non-negative integer that a double holds exactly. */
+function readCount(value) {
+    if (typeof value !== 'number')
+        return { ok: false, why: notA(value, 'a number') };
+    if (!Number.isInteger(value))
+        return { ok: false, why: 'not an integer' };
+    if (value < 0)
+        return { ok: false, why: 'negative' };
+    if (!Number.isSafeInteger(value))
+        return { ok: false, why: `beyond ${Number.MAX_SAFE_INTEGER}, the largest integer counted exactly` };
+    return { ok: true, value };
+}
+/**
+ * A token id field: one integer or a list of them (eos_token_id often is);
+ * null means "none" (transformers writes it for unset ids). Negative ids are
+ * kept: IDS-IN-RANGE reports them as outside [0, vocab_size).
+ */
+function readTokenIdList(value) {
+    if (value === null || value === undefined)
+        return { ok: true, value: [] };
+    const list = Array.isArray(value) ? value : [value];
+    const inList = Array.isArray(value);
+    for (const id of list) {
+        if (typeof id !== 'number')
+            return { ok: false, why: inList ? `it holds ${typeName(id)}, not an integer` : notA(id, 'an integer') };
+        if (!Number.isSafeInteger(id))
+            return { ok: false, why: inList ? `it holds ${show(id)}, not an integer id` : 'not an integer id' };
+    }
+    return { ok: true, value: list };
+}
+// "a string, not a number"; null is just "not a number".
+function notA(value, expected) {
+    return value === null ? `not ${expected}` : `${typeName(value)}, not ${expected}`;
+}
+/** "a string", "null", "a list", … for messages. */
+function typeName(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'an object';
+    if (typeof value === 'string')
+        return 'a string';
+    if (typeof value === 'boolean')
+        return 'a boolean';
+    return `a ${typeof value}`;
+}
+/** A value as JSON, at most 40 characters, for messages. */
+function show(value) {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+/** What a field must be, for a fix. */
+const EXPECTED = {
+    vocab_size: 'a plain integer, the number of rows of the embedding (for example 32000)',
+    hidden_size: 'a plain integer, the width of the embedding (for example 4096)',
+    max_position_embeddings: 'a plain integer, the number of positions the model was trained for (for example 8192)',
+    bos_token_id: 'an integer token id, or null',
+    eos_token_id: 'an integer token id or a list of them (for example [128001, 128009]), or null',
+    pad_token_id: 'an integer token id, or null',
+    model_max_length: 'a plain integer (transformers writes 1e30 for "no limit")',
+    'rope_scaling.factor': 'a positive number (for example 8.0)',
+    tie_word_embeddings: 'true or false',
+    model_type: 'a string naming the architecture (for example "llama")',
+};
+
 const isObject$4 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const firstNumber = (...values) => values.find((v) => typeof v === 'number');
-/** Reads config.json (already parsed). Older architectures name fields differently (n_embd, n_positions, d_model). */
+/** The keys each size goes by (older architectures: GPT-2's n_embd and n_positions, T5's d_model, MPT's max_seq_len). */
+const SIZE_KEYS = {
+    vocab_size: ['vocab_size'],
+    hidden_size: ['hidden_size', 'n_embd', 'd_model'],
+    max_position_embeddings: [
+        'max_position_embeddings',
+        'n_positions',
+        'n_ctx',
+        'max_sequence_length',
+        'max_seq_len',
+        'seq_length',
+    ],
+};
+/** Reads config.json (already parsed). Throws only when it is not a JSON object. */
 function readModelConfig(json, file) {
     if (!isObject$4(json))
         throw new Error(`${file} must be a JSON object`);
     const text = isObject$4(json.text_config) ? json.text_config : json;
-    const pick = (...keys) => firstNumber(...keys.flatMap((k) => [text[k], json[k]]));
+    const problems = [];
+    const problem = (field, key, value, why) => problems.push({ file, field, key, shown: show(value), why });
+    // The first key present wins, text_config before the top level, as transformers reads a nested config.
+    const size = (field) => {
+        for (const key of SIZE_KEYS[field]) {
+            for (const [where, prefix] of [
+                [text, text === json ? '' : 'text_config.'],
+                [json, ''],
+            ]) {
+                if (where[key] === undefined)
+                    continue;
+                const reading = readCount(where[key]);
+                if (reading.ok)
+                    return reading.value;
+                problem(field, `${prefix}${key}`, where[key], reading.why);
+                return undefined;
+            }
+        }
+        return undefined;
+    };
+    const nestedTie = text !== json && text.tie_word_embeddings !== undefined && text.tie_word_embeddings !== null;
+    const tieKey = nestedTie ? 'text_config.' : '';
     const tie = text.tie_word_embeddings ?? json.tie_word_embeddings;
-    const scaling = isObject$4(text.rope_scaling)
-        ? text.rope_scaling
-        : isObject$4(json.rope_scaling)
-            ? json.rope_scaling
-            : undefined;
+    if (tie !== undefined && tie !== null && typeof tie !== 'boolean')
+        problem('tie_word_embeddings', `${tieKey}tie_word_embeddings`, tie, `${typeName(tie)}, not true or false`);
+    const modelType = json.model_type;
+    if (modelType !== undefined && typeof modelType !== 'string')
+        problem('model_type', 'model_type', modelType, `${typeName(modelType)}, not a string`);
     return {
         file,
         raw: json,
         text,
-        modelType: typeof json.model_type === 'string' ? json.model_type : undefined,
-        vocabSize: pick('vocab_size'),
-        hiddenSize: pick('hidden_size', 'n_embd', 'd_model'),
-        maxPositions: pick('max_position_embeddings', 'n_positions', 'n_ctx', 'max_sequence_length'),
+        modelType: typeof modelType === 'string' ? modelType : undefined,
+        vocabSize: size('vocab_size'),
+        hiddenSize: size('hidden_size'),
+        maxPositions: size('max_position_embeddings'),
+        // Only an explicit false unties; a value of the wrong type is reported above.
         tieWordEmbeddings: tie !== false,
-        ropeFactor: typeof scaling?.factor === 'number' && scaling.factor > 1 ? scaling.factor : 1,
-        ids: readTokenIds(json, text),
+        ropeFactor: ropeFactor(json, text, problem),
+        ids: readTokenIds(json, text, text === json ? '' : 'text_config.', problem),
+        problems,
     };
 }
-/** Reads generation_config.json (already parsed). */
+function ropeFactor(json, text, problem) {
+    const [scaling, key] = isObject$4(text.rope_scaling)
+        ? [text.rope_scaling, text === json ? 'rope_scaling' : 'text_config.rope_scaling']
+        : isObject$4(json.rope_scaling)
+            ? [json.rope_scaling, 'rope_scaling']
+            : [undefined, ''];
+    const factor = scaling?.factor;
+    if (factor === undefined || factor === null)
+        return 1;
+    if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 0) {
+        problem('rope_scaling.factor', `${key}.factor`, factor, typeof factor === 'number' ? 'not a positive number' : `${typeName(factor)}, not a number`);
+        return 1;
+    }
+    return factor > 1 ? factor : 1;
+}
+/** Reads generation_config.json (already parsed). Throws only when it is not a JSON object. */
 function readGenerationConfig(json, file) {
     if (!isObject$4(json))
         throw new Error(`${file} must be a JSON object`);
-    return readTokenIds(json, json);
+    const problems = [];
+    const ids = readTokenIds(json, json, '', (field, key, value, why) => problems.push({ file, field, key, shown: show(value), why }));
+    return { ...ids, problems };
 }
-function readTokenIds(json, nested) {
-    const ids = (key) => {
-        const value = json[key] ?? nested[key];
-        const list = Array.isArray(value) ? value : [value];
-        return list.filter((v) => typeof v === 'number');
+// The top level first, then the nested text_config (null counts as unset, as transformers writes it).
+function readTokenIds(json, nested, nestedPrefix, problem) {
+    const ids = (field) => {
+        const own = json[field] !== undefined && json[field] !== null;
+        const value = own ? json[field] : nested[field];
+        const reading = readTokenIdList(value);
+        if (reading.ok)
+            return reading.value;
+        problem(field, own ? field : `${nestedPrefix}${field}`, value, reading.why);
+        return [];
     };
     return { bos: ids('bos_token_id'), eos: ids('eos_token_id'), pad: ids('pad_token_id') };
 }
@@ -51117,6 +51247,19 @@ class TokenizerFormatError extends Error {
 }
 
 /**
+ * The most vocabulary entries modelgate reads from one file: 2^20, four times
+ * the largest published vocabularies (Gemma 3: 262,144; BLOOM, mT5, XLM-R and
+ * NLLB: about 250,000). Every format is counted before its tables are built,
+ * so a hostile ten-million-entry vocabulary costs a count, not minutes.
+ */
+const MAX_VOCABULARY = 1_048_576;
+/** Refuses a vocabulary (or added-token list) of more than MAX_VOCABULARY entries. */
+function checkVocabularySize(entries, file, what = 'vocabulary') {
+    if (entries > MAX_VOCABULARY) {
+        throw new TokenizerFormatError(file, `${file}: the ${what} has ${entries} entries; modelgate reads at most ${MAX_VOCABULARY} (the largest real vocabularies have about 262,000 tokens)`);
+    }
+}
+/**
  * A tokenizer's base vocabulary (token string <-> id), whatever file it came
  * from. Lookups use own properties only, so tokens such as "constructor" or
  * "__proto__" never hit Object.prototype.
@@ -51135,14 +51278,20 @@ class Vocabulary {
         this.size = size;
         this.maxId = maxId;
     }
-    /** From a `{token: id}` object (tokenizer.json BPE/WordPiece/WordLevel, vocab.json). Returns the entries that are not integer ids. */
-    static fromObject(ids) {
+    /**
+     * From a `{token: id}` object (tokenizer.json BPE/WordPiece/WordLevel,
+     * vocab.json) read from `file`. Returns the entries that are not integer
+     * ids; throws TokenizerFormatError beyond MAX_VOCABULARY entries.
+     */
+    static fromObject(ids, file) {
         let size = 0;
         let maxId = -1;
         const invalid = [];
-        // One pass builds the reverse table too: enumerating 100k+ keys is the cost, not the stores.
-        const reverse = [];
         const tokens = Object.keys(ids);
+        checkVocabularySize(tokens.length, file);
+        // One pass builds the reverse table too: enumerating 100k+ keys is the cost, not the stores.
+        // Sized up front (ids are usually 0..n-1), so it is not regrown while it fills.
+        const reverse = new Array(tokens.length);
         for (let i = 0; i < tokens.length; i++) {
             const token = tokens[i];
             const id = ids[token];
@@ -51160,8 +51309,13 @@ class Vocabulary {
         vocabulary.reverse = reverse;
         return { vocabulary, invalid };
     }
-    /** From a list where the index is the id (vocab.txt, Unigram, SentencePiece). The first occurrence of a duplicate wins. */
-    static fromList(tokens) {
+    /**
+     * From a list where the index is the id (vocab.txt, Unigram, SentencePiece)
+     * read from `file`. The first occurrence of a duplicate wins; throws
+     * TokenizerFormatError beyond MAX_VOCABULARY entries.
+     */
+    static fromList(tokens, file) {
+        checkVocabularySize(tokens.length, file);
         const map = new Map();
         tokens.forEach((token, id) => {
             if (!map.has(token))
@@ -51232,6 +51386,9 @@ function readSentencePiece(bytes, file) {
                 const piece = readPiece(reader.bytes());
                 pieces.push(piece.piece);
                 types.push(piece.type);
+                // Stops as soon as the model has too many pieces, not after reading them all.
+                if (pieces.length > MAX_VOCABULARY)
+                    break;
             }
             else if (field === 2 && wireType === WireType.LengthDelimited) {
                 trainer = readTrainerSpec(reader.bytes());
@@ -51246,6 +51403,9 @@ function readSentencePiece(bytes, file) {
     }
     catch (error) {
         throw new TokenizerFormatError(file, `${file} is not a SentencePiece model: ${error.message}`);
+    }
+    if (pieces.length > MAX_VOCABULARY) {
+        throw new TokenizerFormatError(file, `${file}: the vocabulary has more than ${MAX_VOCABULARY} pieces; modelgate reads at most ${MAX_VOCABULARY} (the largest real vocabularies have about 262,000 tokens)`);
     }
     if (pieces.length === 0)
         throw new TokenizerFormatError(file, `${file} is not a SentencePiece model: it has no pieces`);
@@ -51267,7 +51427,7 @@ function readSentencePiece(bytes, file) {
         format: 'sentencepiece',
         file,
         modelType: MODEL_TYPES[trainer.modelType] ?? `type ${trainer.modelType}`,
-        vocab: Vocabulary.fromList(pieces),
+        vocab: Vocabulary.fromList(pieces, file),
         added,
         pipeline: { model_type: String(trainer.modelType), normalizer },
         builtinSpecial,
@@ -51337,6 +51497,7 @@ function readTokenizerConfig(json, file) {
         throw new Error(`${file} must be a JSON object`);
     const added = [];
     if (isObject$2(json.added_tokens_decoder)) {
+        checkVocabularySize(Object.keys(json.added_tokens_decoder).length, file, 'added_tokens_decoder');
         for (const [key, value] of Object.entries(json.added_tokens_decoder)) {
             const id = Number(key);
             const content = tokenContent(value);
@@ -51346,15 +51507,34 @@ function readTokenizerConfig(json, file) {
             added.push({ id, content, special: isObject$2(value) && value.special === true, source: file });
         }
     }
-    const maxLength = json.model_max_length;
+    const problems = [];
     return {
         special: readSpecialTokens(json, file),
         added,
-        modelMaxLength: typeof maxLength === 'number' && maxLength < UNSET_MAX_LENGTH ? maxLength : undefined,
+        modelMaxLength: readMaxLength(json.model_max_length, file, problems),
         tokenizerClass: typeof json.tokenizer_class === 'string' ? json.tokenizer_class : undefined,
         addBosToken: typeof json.add_bos_token === 'boolean' ? json.add_bos_token : undefined,
         chatTemplate: defaultTemplate(json.chat_template),
+        problems,
     };
+}
+// Unset, null and transformers' "no limit" sentinel all mean no limit; anything else must be a count.
+function readMaxLength(value, file, problems) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value === 'number' && value >= UNSET_MAX_LENGTH)
+        return undefined;
+    const reading = readCount(value);
+    if (reading.ok)
+        return reading.value;
+    problems.push({
+        file,
+        field: 'model_max_length',
+        key: 'model_max_length',
+        shown: show(value),
+        why: reading.why,
+    });
+    return undefined;
 }
 // chat_template is a string, or a list of {name, template} where "default" is the one used.
 function defaultTemplate(value) {
@@ -51371,6 +51551,7 @@ function defaultTemplate(value) {
 function readAddedTokensJson(json, file) {
     if (!isObject$2(json))
         throw new Error(`${file} must be a JSON object of token -> id`);
+    checkVocabularySize(Object.keys(json).length, file, 'added tokens');
     return Object.entries(json).map(([content, id]) => {
         if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
             throw new Error(`${file}: the id of ${JSON.stringify(content)} must be a non-negative integer`);
@@ -51419,17 +51600,18 @@ function readModelVocab(model, modelType, file) {
     if (modelType === 'Unigram') {
         if (!Array.isArray(model.vocab))
             throw new TokenizerFormatError(file, `${file}: Unigram model.vocab must be a list`);
+        checkVocabularySize(model.vocab.length, file);
         const pieces = model.vocab.map((entry, index) => {
             if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
                 throw new TokenizerFormatError(file, `${file}: model.vocab[${index}] must be [piece, score]`);
             }
             return entry[0];
         });
-        return Vocabulary.fromList(pieces);
+        return Vocabulary.fromList(pieces, file);
     }
     if (!isObject$1(model.vocab))
         throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
-    const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab);
+    const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab, file);
     if (invalid.length) {
         throw new TokenizerFormatError(file, `${file}: model.vocab has ${invalid.length} entries whose id is not a non-negative integer (first: ${JSON.stringify(invalid[0])})`);
     }
@@ -51440,6 +51622,7 @@ function readAddedTokens(list, file) {
         return [];
     if (!Array.isArray(list))
         throw new TokenizerFormatError(file, `${file}: added_tokens must be a list`);
+    checkVocabularySize(list.length, file, 'added_tokens list');
     return list.map((entry, index) => {
         if (!isObject$1(entry) ||
             typeof entry.content !== 'string' ||
@@ -51482,15 +51665,19 @@ function stableJson(value) {
         : v);
 }
 
+/** BPE merges run about twice the vocabulary (Gemma 3: 514,906 for 262,144 tokens). */
+const MAX_MERGES = 4 * MAX_VOCABULARY;
 /** Reads a GPT-2 style `vocab.json` (already parsed), with the text of `merges.txt` when there is one. */
 function readVocabJson(json, file, merges) {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
         throw new TokenizerFormatError(file, `${file} must be a JSON object of token -> id`);
     }
-    const { vocabulary, invalid } = Vocabulary.fromObject(json);
+    const { vocabulary, invalid } = Vocabulary.fromObject(json, file);
     if (invalid.length) {
         throw new TokenizerFormatError(file, `${file}: ${invalid.length} entries have an id that is not a non-negative integer`);
     }
+    if (merges)
+        checkMergeCount(merges);
     const mergeLines = merges ? mergesOf(merges.text) : undefined;
     if (mergeLines) {
         const bad = mergeLines.findIndex((line) => line.split(' ').length !== 2);
@@ -51506,6 +51693,14 @@ function readVocabJson(json, file, merges) {
         pipeline: { merges: mergeLines ?? [] },
     };
 }
+// Counted before splitting (the "#version" header and a final newline aside): millions of lines must cost a count, not millions of strings.
+function checkMergeCount(merges) {
+    const { text, file } = merges;
+    const count = countLines(text) - (text.endsWith('\n') ? 1 : 0) - (text.startsWith('#version') ? 1 : 0);
+    if (count > MAX_MERGES) {
+        throw new TokenizerFormatError(file, `${file} has more than ${MAX_MERGES} merges; modelgate reads at most ${MAX_MERGES} (the largest real files have about 515,000)`);
+    }
+}
 // merges.txt may start with a "#version" header; blank lines carry nothing.
 function mergesOf(text) {
     return text
@@ -51516,6 +51711,9 @@ function mergesOf(text) {
 function readVocabTxt(text, file) {
     if (text.includes('\0'))
         throw new TokenizerFormatError(file, `${file} contains NUL bytes; it is not a vocab.txt`);
+    // Counted before splitting: ten million lines must cost a count, not ten million strings.
+    const count = countLines(text);
+    checkVocabularySize(text.endsWith('\n') ? count - 1 : count, file);
     const lines = text.split('\n');
     if (lines.at(-1) === '')
         lines.pop();
@@ -51526,10 +51724,17 @@ function readVocabTxt(text, file) {
         format: 'vocab.txt',
         file,
         modelType: 'WordPiece',
-        vocab: Vocabulary.fromList(tokens),
+        vocab: Vocabulary.fromList(tokens, file),
         added: [],
         pipeline: {},
     };
+}
+/** Lines of a text (a final newline starts an empty last line), counted without splitting it. */
+function countLines(text) {
+    let lines = 1;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1))
+        lines += 1;
+    return lines;
 }
 
 var utils$1 = {};
@@ -54148,9 +54353,224 @@ function compileGlobs(patterns) {
     };
 }
 
-const MiB = 1024 * 1024;
-/** Upper bounds on what is read into memory; real files are far smaller (Gemma 3's tokenizer.json is 33 MB). */
-const LIMITS = { json: 256 * MiB, text: 64 * MiB, template: 1 * MiB };
+/**
+ * How much JSON.parse may be asked to build from one artifact. JSON.parse is
+ * quick on long strings and lists but slows down sharply on objects with
+ * millions of keys (ten million vocabulary entries do not finish in minutes),
+ * and deep nesting breaks the recursive walks that follow (JSON.stringify,
+ * deep equality). The vocabulary is the largest object a model file has, so
+ * objects get the vocabulary cap; lists get four times as much, because BPE
+ * merges run about twice the vocabulary (Gemma 3: 262,144 tokens, 514,906
+ * merges). Real files nest fewer than ten levels.
+ */
+const JSON_SHAPE_LIMITS = {
+    objectMembers: MAX_VOCABULARY,
+    listItems: 4 * MAX_VOCABULARY,
+    values: 8 * MAX_VOCABULARY,
+    depth: 128,
+};
+const QUOTE$1 = 0x22;
+const BACKSLASH$1 = 0x5c;
+// Paths in messages name this many levels, then "…".
+const PATH_DEPTH = 4;
+const ROOT = '(root)';
+/**
+ * Finds the first limit of JSON_SHAPE_LIMITS a JSON text exceeds, in one pass
+ * over its bytes that allocates nothing per entry and stops at the first limit
+ * passed, so a hostile file costs at most the bytes up to that point. The
+ * containers at `vocabularies` are held to MAX_VOCABULARY and reported as
+ * vocabularies. Malformed JSON is measured as far as it goes; JSON.parse
+ * reports the syntax error afterwards.
+ */
+function findJsonShapeProblem(bytes, vocabularies = []) {
+    const maxDepth = JSON_SHAPE_LIMITS.depth;
+    const isObject = new Uint8Array(maxDepth);
+    const isVocabulary = new Uint8Array(maxDepth);
+    // Int32 is enough: measuring stops at the first count past its limit, far below 2^31.
+    const limit = new Int32Array(maxDepth);
+    const commas = new Int32Array(maxDepth);
+    const nonEmpty = new Uint8Array(maxDepth);
+    const expectKey = new Uint8Array(maxDepth);
+    // Where the current key of each object level is; decoded only to name a path.
+    const keyStart = new Float64Array(maxDepth);
+    const keyEnd = new Float64Array(maxDepth);
+    const levels = { isObject, keyStart, keyEnd };
+    const watchedDepths = new Set(vocabularies.map((path) => path.length));
+    let values = 0;
+    let top = -1;
+    const length = bytes.length;
+    for (let i = 0; i < length; i++) {
+        const c = bytes[i];
+        if (c <= 0x20 || c === 0x3a)
+            continue; // whitespace and ':'
+        if (c === QUOTE$1) {
+            // Most strings are short tokens: a plain loop beats a native search here.
+            let end = i + 1;
+            while (end < length) {
+                const d = bytes[end];
+                if (d === QUOTE$1)
+                    break;
+                end += d === BACKSLASH$1 ? 2 : 1;
+            }
+            if (top >= 0) {
+                nonEmpty[top] = 1;
+                if (expectKey[top]) {
+                    expectKey[top] = 0;
+                    keyStart[top] = i + 1;
+                    keyEnd[top] = Math.min(end, length);
+                }
+            }
+            i = end;
+        }
+        else if (c === 0x2c) {
+            // ,
+            if (top < 0)
+                continue;
+            expectKey[top] = isObject[top]; // only objects have keys
+            commas[top] += 1;
+            values += 1;
+            // n commas separate n + 1 entries.
+            if (commas[top] >= limit[top])
+                return containerProblem(bytes, top, levels, isVocabulary, limit);
+            if (values > JSON_SHAPE_LIMITS.values)
+                return { limit: 'values', values };
+        }
+        else if (c === 0x7b || c === 0x5b) {
+            // { or [
+            if (top >= 0)
+                nonEmpty[top] = 1;
+            top += 1;
+            if (top >= maxDepth)
+                return { limit: 'depth', depth: top + 1 };
+            isObject[top] = c === 0x7b ? 1 : 0;
+            commas[top] = 0;
+            nonEmpty[top] = 0;
+            expectKey[top] = isObject[top];
+            // No closure here: one that captures `bytes` would slow every read of it in this loop.
+            const watched = watchedDepths.has(top) && isWatched(bytes, top, vocabularies, levels);
+            isVocabulary[top] = watched ? 1 : 0;
+            limit[top] = watched
+                ? MAX_VOCABULARY
+                : isObject[top]
+                    ? JSON_SHAPE_LIMITS.objectMembers
+                    : JSON_SHAPE_LIMITS.listItems;
+        }
+        else if (c === 0x7d || c === 0x5d) {
+            // } or ]
+            if (top < 0)
+                continue;
+            if (nonEmpty[top])
+                values += 1;
+            top -= 1;
+        }
+        else if (top >= 0) {
+            nonEmpty[top] = 1;
+        }
+    }
+    return undefined;
+}
+/** One sentence for a finding: what is too big, how big, and the limit. */
+function describeJsonShapeProblem(problem) {
+    const limits = JSON_SHAPE_LIMITS;
+    switch (problem.limit) {
+        case 'depth':
+            return `it nests more than ${limits.depth} levels deep; modelgate reads JSON nested at most ${limits.depth} levels (real files use fewer than ten)`;
+        case 'values':
+            return `it holds more than ${limits.values} values; modelgate reads at most ${limits.values} from one file`;
+        case 'vocabulary': {
+            const where = problem.path === ROOT ? '' : ` (${problem.path})`;
+            return `the vocabulary${where} has more than ${MAX_VOCABULARY} entries; modelgate reads at most ${MAX_VOCABULARY} (the largest real vocabularies have about 262,000 tokens)`;
+        }
+        case 'objectMembers':
+            return `${problem.path === ROOT ? 'the top-level object' : problem.path} has more than ${limits.objectMembers} entries; modelgate reads at most ${limits.objectMembers} in one JSON object`;
+        case 'listItems':
+            return `${problem.path === ROOT ? 'the top-level list' : problem.path} has more than ${limits.listItems} items; modelgate reads at most ${limits.listItems} in one JSON list`;
+    }
+}
+function containerProblem(bytes, top, levels, isVocabulary, limit) {
+    const path = pathTo(bytes, top, levels);
+    const entries = limit[top] + 1;
+    if (isVocabulary[top])
+        return { limit: 'vocabulary', path, entries };
+    return { limit: levels.isObject[top] ? 'objectMembers' : 'listItems', path, entries };
+}
+// Is the container just opened at level `top` reached through exactly the keys of one of the watched paths?
+function isWatched(bytes, top, paths, levels) {
+    return paths.some((path) => path.length === top &&
+        path.every((key, level) => levels.isObject[level] === 1 && keyText(bytes, level, levels, Infinity) === key));
+}
+function pathTo(bytes, top, levels) {
+    if (top === 0)
+        return ROOT;
+    const parts = [];
+    for (let level = 0; level < Math.min(top, PATH_DEPTH); level++) {
+        parts.push(levels.isObject[level] ? keyText(bytes, level, levels, 60) : '[]');
+    }
+    if (top > PATH_DEPTH)
+        parts.push('…');
+    return parts.join('.');
+}
+function keyText(bytes, level, levels, max) {
+    const start = levels.keyStart[level];
+    const length = levels.keyEnd[level] - start;
+    const shown = Math.min(length, max);
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, shown).toString('utf8');
+    return shown < length ? `${text}…` : text;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/**
+ * The most modelgate reads into memory per kind of artifact, so what one
+ * model costs is bounded (about 230 MiB of file text in all, whatever a pull
+ * request commits) instead of growing with every file. Each cap is several
+ * times the largest real file of its kind; a file over its cap is refused from
+ * its size alone, before a byte is read. (Safetensors headers are capped by
+ * their format, 100 MB, and read one at a time.)
+ */
+const READ_LIMITS = {
+    config: { what: 'config.json files', bytes: 4 * MiB, real: 'real ones are a few KiB' },
+    generation_config: {
+        what: 'generation_config.json files',
+        bytes: 1 * MiB,
+        real: 'real ones are under 1 KiB',
+    },
+    tokenizer_config: {
+        what: 'tokenizer_config.json files',
+        bytes: 16 * MiB,
+        real: "Gemma 3's, with 6,415 added tokens and its chat template, is 1.1 MiB",
+    },
+    special_tokens_map: {
+        what: 'special_tokens_map.json files',
+        bytes: 1 * MiB,
+        real: 'real ones are under 10 KiB',
+    },
+    added_tokens: { what: 'added_tokens.json files', bytes: 16 * MiB, real: 'real ones are under 1 MiB' },
+    tokenizer_json: {
+        what: 'tokenizer.json and vocab.json files',
+        bytes: 128 * MiB,
+        real: "Gemma 3's tokenizer.json, 262,144 tokens, is 32 MiB",
+    },
+    sentencepiece: {
+        what: 'SentencePiece models',
+        bytes: 64 * MiB,
+        real: "Gemma's 256,000-piece tokenizer.model is 4 MiB",
+    },
+    vocab_txt: { what: 'vocab.txt files', bytes: 32 * MiB, real: "bert-base-uncased's is 226 KiB" },
+    merges: { what: 'merges.txt files', bytes: 32 * MiB, real: "GPT-2's is 446 KiB" },
+    chat_template: { what: 'chat templates', bytes: 1 * MiB, real: 'real ones are under 20 KiB' },
+    weights_index: {
+        what: 'safetensors index files',
+        bytes: 32 * MiB,
+        real: "DeepSeek V3's, 91,000 tensors in 163 shards, is under 9 MiB",
+    },
+};
+/** Where a JSON artifact keeps its vocabularies, held to MAX_VOCABULARY before it is parsed. */
+const VOCABULARY_PATHS = {
+    tokenizer_json: [['model', 'vocab'], ['added_tokens'], []], // [] is a vocab.json
+    tokenizer_config: [['added_tokens_decoder']],
+    added_tokens: [[]],
+};
 /**
  * Reads one model's artifacts from a source. Every problem becomes a finding
  * anchored on the manifest line that references the file, and the read
@@ -54186,25 +54606,46 @@ class ArtifactReader {
             this.facts.files.add(resolved.path);
         return resolved.path;
     }
-    async readBytes(key, path, limit) {
-        const read = await this.source.read(path, limit);
+    /**
+     * Reads a whole file of a capped kind. A file over its cap is refused from
+     * its size (ARTIFACT-INVALID naming the cap) and never read.
+     */
+    async readBytes(key, path, kind) {
+        const limit = READ_LIMITS[kind];
+        const stat = await this.source.stat(path);
+        if (stat.kind === 'file' && stat.size > limit.bytes) {
+            this.add('ARTIFACT-INVALID', key, `${path} is ${formatBytes(stat.size)}; modelgate reads ${limit.what} up to ${formatBytes(limit.bytes)} (${limit.real})`, 'Check that the manifest references the right file: one this large is not a real one of its kind.', path);
+            return undefined;
+        }
+        const read = await this.source.read(path, limit.bytes);
         return read.ok ? read.value : this.unreadable(key, path, read.problem);
     }
-    async readText(key, ref, limit) {
+    async readText(key, ref, kind) {
         const path = await this.locate(key, ref);
         if (path === undefined)
             return undefined;
-        const bytes = await this.readBytes(key, path, limit);
+        const bytes = await this.readBytes(key, path, kind);
         return bytes && { file: path, text: decodeUtf8(bytes) };
     }
+    /** Locates and reads a JSON artifact whose manifest key is also its kind (config, tokenizer_config, …). */
     async readJson(key, ref) {
         const path = await this.locate(key, ref);
-        return path === undefined ? undefined : this.readJsonAt(key, path);
+        return path === undefined ? undefined : this.readJsonAt(key, path, key);
     }
-    async readJsonAt(key, path) {
-        const bytes = await this.readBytes(key, path, LIMITS.json);
+    /**
+     * Reads and parses a JSON artifact. Its shape is measured before JSON.parse
+     * builds anything (JSON_SHAPE_LIMITS, and MAX_VOCABULARY for the kind's
+     * vocabularies), so a hostile file costs one pass over its bytes.
+     */
+    async readJsonAt(key, path, kind) {
+        const bytes = await this.readBytes(key, path, kind);
         if (!bytes)
             return undefined;
+        const problem = findJsonShapeProblem(bytes, VOCABULARY_PATHS[kind]);
+        if (problem) {
+            this.add('ARTIFACT-INVALID', key, `${path} is too large to judge: ${describeJsonShapeProblem(problem)}`, 'Check that the manifest references the right file: no real model file is shaped like this.', path);
+            return undefined;
+        }
         try {
             return { file: path, value: JSON.parse(decodeUtf8(bytes)) };
         }
@@ -54280,14 +54721,42 @@ function parseLfsPointer(bytes) {
     if (!text.startsWith('version https://git-lfs.github.com/spec/'))
         return undefined;
     const oid = /^oid sha256:([0-9a-f]{64})$/m.exec(text)?.[1];
-    const size = /^size (\d+)$/m.exec(text)?.[1];
-    if (!oid || size === undefined)
+    const size = /^size (\d{1,16})$/m.exec(text)?.[1];
+    // A size no double holds exactly is no real object's: the bytes are then judged as a file (and fail their digest).
+    if (!oid || size === undefined || !Number.isSafeInteger(Number(size)))
         return undefined;
     return { oid, size: Number(size) };
 }
 
 /** The safetensors format caps its JSON header at 100 MB; anything larger is not a safetensors file. */
 const SAFETENSORS_MAX_HEADER = 100_000_000;
+/**
+ * Bits per element of every dtype the safetensors format defines
+ * (safetensors/src/tensor.rs, Dtype). A dtype outside this list is one no
+ * safetensors reader loads.
+ */
+const DTYPE_BITS = {
+    BOOL: 8,
+    F4: 4,
+    F6_E2M3: 6,
+    F6_E3M2: 6,
+    U8: 8,
+    I8: 8,
+    F8_E5M2: 8,
+    F8_E4M3: 8,
+    F8_E8M0: 8,
+    I16: 16,
+    U16: 16,
+    F16: 16,
+    BF16: 16,
+    I32: 32,
+    U32: 32,
+    F32: 32,
+    C64: 64,
+    F64: 64,
+    I64: 64,
+    U64: 64,
+};
 /**
  * Reads the header length from a safetensors file's first 8 bytes (u64,
  * little-endian) and checks it against the file size, so a hostile length
@@ -54304,27 +54773,84 @@ function safetensorsHeaderLength(first8, fileSize) {
     if (Number(length) + 8 > fileSize) {
         throw new Error(`the header claims ${length} bytes but the file has only ${fileSize}`);
     }
+    if (length < 2n)
+        throw new Error(`the header claims ${length} bytes, too short for a JSON object`);
     return Number(length);
 }
-/** Parses the JSON header (the bytes after the length) into tensor name -> dtype and shape. */
-function parseSafetensorsHeader(bytes) {
+/**
+ * Parses the JSON header (the bytes after the length) into tensor name ->
+ * dtype and shape, and checks that it tells the truth about the `dataSize`
+ * bytes that follow it (file size - 8 - header length), as the safetensors
+ * loader does: every tensor has a known dtype, a shape of non-negative
+ * integers and data_offsets [begin, end] with begin <= end <= dataSize, its
+ * byte count is dtype x shape, and the tensors tile the data exactly (no
+ * overlap, no gap, nothing after the last). Throws an Error naming the tensor.
+ */
+function parseSafetensorsHeader(bytes, dataSize) {
+    const shape = findJsonShapeProblem(bytes);
+    if (shape)
+        throw new Error(`the header is too large to judge: ${describeJsonShapeProblem(shape)}`);
     const json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     if (typeof json !== 'object' || json === null || Array.isArray(json))
         throw new Error('the header is not a JSON object');
     const tensors = new Map();
+    const placed = [];
     for (const [name, value] of Object.entries(json)) {
         if (name === '__metadata__')
             continue;
-        const info = value;
-        if (!info ||
-            typeof info.dtype !== 'string' ||
-            !Array.isArray(info.shape) ||
-            !info.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-            throw new Error(`tensor ${JSON.stringify(name)} has no valid dtype and shape`);
-        }
-        tensors.set(name, { dtype: info.dtype, shape: info.shape });
+        const tensor = readTensor(name, value, dataSize);
+        tensors.set(name, { dtype: tensor.dtype, shape: tensor.shape });
+        placed.push({ name, begin: tensor.begin, end: tensor.end });
     }
+    checkTiling(placed, dataSize);
     return tensors;
+}
+function readTensor(name, value, dataSize) {
+    const label = `tensor ${JSON.stringify(name)}`;
+    const info = value;
+    if (typeof info !== 'object' || info === null || Array.isArray(info))
+        throw new Error(`${label} is not an object with dtype, shape and data_offsets`);
+    const { dtype, shape, data_offsets: offsets } = info;
+    if (typeof dtype !== 'string' || DTYPE_BITS[dtype] === undefined)
+        throw new Error(`${label} has dtype ${JSON.stringify(dtype)}, which is not a safetensors dtype`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+        throw new Error(`${label} has shape ${JSON.stringify(shape)}: dimensions are non-negative integers`);
+    if (!Array.isArray(offsets) ||
+        offsets.length !== 2 ||
+        !offsets.every((o) => Number.isSafeInteger(o) && o >= 0))
+        throw new Error(`${label} has data_offsets ${JSON.stringify(offsets)}: they are [begin, end] byte offsets`);
+    const [begin, end] = offsets;
+    const where = `${label} has data_offsets [${begin}, ${end}]`;
+    if (begin > end)
+        throw new Error(`${where}: it begins after it ends`);
+    if (end > dataSize)
+        throw new Error(`${where}, past the end of the data (${dataSize} bytes after the header)`);
+    // BigInt: a shape such as [2^40, 2^40] must not round to a size that happens to match.
+    const bits = shape.reduce((n, d) => n * BigInt(d), 1n) * BigInt(DTYPE_BITS[dtype]);
+    if (bits % 8n !== 0n || bits / 8n !== BigInt(end - begin)) {
+        const expected = bits % 8n === 0n ? `${bits / 8n} bytes` : `${bits} bits, not whole bytes`;
+        throw new Error(`${where}, ${end - begin} bytes, but ${dtype} [${shape.join(', ')}] is ${expected}`);
+    }
+    return { dtype, shape: shape, begin, end };
+}
+/** The tensors cover the data exactly once, in some order: the loader refuses overlaps, holes and trailing bytes. */
+function checkTiling(placed, dataSize) {
+    placed.sort((a, b) => a.begin - b.begin || a.end - b.end);
+    let covered = 0;
+    let previous;
+    for (const tensor of placed) {
+        if (tensor.begin < covered && previous) {
+            throw new Error(`tensors ${JSON.stringify(previous.name)} [${previous.begin}, ${previous.end}] and ${JSON.stringify(tensor.name)} [${tensor.begin}, ${tensor.end}] overlap`);
+        }
+        if (tensor.begin > covered) {
+            throw new Error(`bytes ${covered} to ${tensor.begin} of the data belong to no tensor (before ${JSON.stringify(tensor.name)})`);
+        }
+        covered = tensor.end;
+        previous = tensor;
+    }
+    if (covered < dataSize) {
+        throw new Error(`the data holds ${dataSize} bytes but its tensors end at byte ${covered}: ${dataSize - covered} bytes belong to no tensor`);
+    }
 }
 /** model.safetensors.index.json: which shard holds which tensor. */
 function parseSafetensorsIndex(json) {
@@ -54363,7 +54889,7 @@ async function loadWeights(reader, progress) {
         facts.weightFiles.set(index, file);
         checkDigest(reader, key, file, weight.sha256, weight.size);
         if (file.kind === 'file' && path.endsWith('.safetensors')) {
-            const header = await readHeader(reader, key, path, 'ARTIFACT-INVALID');
+            const header = await readHeader(reader, key, path, path);
             if (header) {
                 anyHeader = true;
                 for (const [name, info] of header)
@@ -54389,9 +54915,15 @@ async function loadShards(reader, indexRef, tensors) {
         reader.invalid('weights_index', json.file, error);
         return false;
     }
+    // Appended in place: copying the list per tensor is quadratic in a million-tensor index.
     const byShard = new Map();
-    for (const [tensor, shard] of weightMap)
-        byShard.set(shard, [...(byShard.get(shard) ?? []), tensor]);
+    for (const [tensor, shard] of weightMap) {
+        const listed = byShard.get(shard);
+        if (listed)
+            listed.push(tensor);
+        else
+            byShard.set(shard, [tensor]);
+    }
     let anyHeader = false;
     for (const [shard, listed] of byShard) {
         const resolved = resolveArtifactPath(json.file, shard);
@@ -54408,7 +54940,7 @@ async function loadShards(reader, indexRef, tensors) {
         const head = await reader.source.readRange(resolved.path, 0, LFS_POINTER_MAX_BYTES + 1);
         if (head.ok && parseLfsPointer(head.value))
             continue; // an LFS pointer: the shard exists, its header is not here
-        const header = await readHeader(reader, 'weights_index', resolved.path, 'SHARDS');
+        const header = await readHeader(reader, 'weights_index', resolved.path, `${resolved.path} (a shard ${json.file} lists)`);
         if (!header)
             continue;
         anyHeader = true;
@@ -54447,8 +54979,13 @@ function checkDigest(reader, key, file, sha256, size) {
         reader.add('ARTIFACT-DIGEST', key, `${what} is ${actual.size} bytes, the manifest says ${size}`, 'Update size in the manifest.', file.path);
     }
 }
-/** Reads a safetensors header: 8 bytes of length, then that much JSON, never the tensor data. */
-async function readHeader(reader, key, path, rule) {
+/**
+ * Reads a safetensors header: 8 bytes of length, then that much JSON, never
+ * the tensor data. A header that does not describe the file (offsets past its
+ * end, overlapping tensors, sizes that disagree with dtype x shape) is
+ * ARTIFACT-INVALID naming the tensor, for a weights file and a shard alike.
+ */
+async function readHeader(reader, key, path, label) {
     const stat = await reader.source.stat(path);
     if (stat.kind !== 'file')
         return undefined;
@@ -54460,10 +54997,12 @@ async function readHeader(reader, key, path, rule) {
         const header = await reader.source.readRange(path, 8, length);
         if (!header.ok)
             throw new Error(header.problem.detail);
-        return parseSafetensorsHeader(header.value);
+        return parseSafetensorsHeader(header.value, stat.size - 8 - length);
     }
     catch (error) {
-        reader.add(rule, key, `${path} is not a readable safetensors file: ${error.message}`, 'Re-export the weights with safetensors.', path);
+        if (!(error instanceof Error))
+            throw error;
+        reader.add('ARTIFACT-INVALID', key, `${label} is not a readable safetensors file: ${error.message}`, 'Re-export the weights with safetensors (save_file or save_pretrained), which writes a header that matches the data.', path);
         return undefined;
     }
 }
@@ -54503,7 +55042,7 @@ async function loadModel(source, manifestFile, options = {}) {
         lineOf: parsed.lineOf,
         paths: {},
         files: new Set(),
-        settings: { special: [], added: [] },
+        settings: { special: [], added: [], problems: [] },
         chatTemplates: [],
         weightFiles: new Map(),
     };
@@ -54528,7 +55067,7 @@ async function loadConfigs(reader) {
     reader.parse('config', config, (json, file) => (facts.config = readModelConfig(json, file)));
     reader.parse('generation_config', generation, (json, file) => (facts.generation = { ...readGenerationConfig(json, file), file }));
     // tokenizer_config.json first, then special_tokens_map.json and added_tokens.json on top.
-    let settings = { special: [], added: [] };
+    let settings = { special: [], added: [], problems: [] };
     reader.parse('tokenizer_config', tokenizerConfig, (json, file) => (settings = readTokenizerConfig(json, file)));
     reader.parse('special_tokens_map', specialMap, (json, file) => {
         if (typeof json !== 'object' || json === null || Array.isArray(json))
@@ -54548,20 +55087,20 @@ async function loadTokenizer(reader) {
     const base = posix.basename(path);
     try {
         if (base.endsWith('.model')) {
-            const bytes = await reader.readBytes('tokenizer', path, LIMITS.text);
+            const bytes = await reader.readBytes('tokenizer', path, 'sentencepiece');
             if (bytes)
                 facts.tokenizer = readSentencePiece(bytes, path);
         }
         else if (base.endsWith('.txt')) {
-            const bytes = await reader.readBytes('tokenizer', path, LIMITS.text);
+            const bytes = await reader.readBytes('tokenizer', path, 'vocab_txt');
             if (bytes)
                 facts.tokenizer = readVocabTxt(decodeUtf8(bytes), path);
         }
         else {
-            const json = await reader.readJsonAt('tokenizer', path);
+            const json = await reader.readJsonAt('tokenizer', path, 'tokenizer_json');
             if (json === undefined)
                 return;
-            const merges = mergesRef ? await reader.readText('merges', mergesRef, LIMITS.text) : undefined;
+            const merges = mergesRef ? await reader.readText('merges', mergesRef, 'merges') : undefined;
             // vocab.json maps tokens to ids, so a token may well be called "model": only an object there marks tokenizer.json.
             const model = json.value?.model;
             const isTokenizerJson = typeof model === 'object' && model !== null;
@@ -54579,7 +55118,7 @@ async function loadChatTemplates(reader) {
     const { facts } = reader;
     const ref = facts.manifest.artifacts.chat_template;
     if (ref) {
-        const template = await reader.readText('chat_template', ref, LIMITS.template);
+        const template = await reader.readText('chat_template', ref, 'chat_template');
         if (template)
             facts.chatTemplates.push(template);
     }
@@ -55686,12 +56225,26 @@ function allAddedTokens(facts) {
     return [...(facts.tokenizer?.added ?? []), ...facts.settings.added];
 }
 
-/** Looks a token string up in the vocabulary, then in every added-token list. */
+/** Looks a token string up in the vocabulary, then in every added-token list (the first file that lists it wins). */
 function tokenId(facts, content) {
     const id = facts.tokenizer?.vocab.idOf(content);
     if (id !== undefined)
         return id;
-    return allAddedTokens(facts).find((t) => t.content === content)?.id;
+    return addedIndex(facts).get(content);
+}
+const addedIndexes = new WeakMap();
+// Built once per model: a linear search per lookup is quadratic when a whole vocabulary is compared (SemVer checks).
+function addedIndex(facts) {
+    const count = (facts.tokenizer?.added.length ?? 0) + facts.settings.added.length;
+    const cached = addedIndexes.get(facts.settings);
+    if (cached && cached.tokenizer === facts.tokenizer && cached.count === count)
+        return cached.ids;
+    const ids = new Map();
+    for (const token of allAddedTokens(facts))
+        if (!ids.has(token.content))
+            ids.set(token.content, token.id);
+    addedIndexes.set(facts.settings, { tokenizer: facts.tokenizer, count, ids });
+    return ids;
 }
 /** The special token for a role: tokenizer_config.json first, then special_tokens_map.json, then a SentencePiece model's own. */
 function specialToken(facts, role) {
@@ -55707,6 +56260,14 @@ function specialToken(facts, role) {
 function specialId(facts, role) {
     const token = specialToken(facts, role);
     return token?.content ? tokenId(facts, token.content) : undefined;
+}
+/** Highest id the tokenizer can produce: base vocabulary and every added token (-1 when there is none). */
+function highestTokenId(facts) {
+    let max = facts.tokenizer?.vocab.maxId ?? -1;
+    for (const t of allAddedTokens(facts))
+        if (t.id > max)
+            max = t.id;
+    return max;
 }
 /** Ids generation stops on: generation_config.json's eos ids when it has any (that is what generate() uses), else config.json's. */
 function stopIds(facts) {
@@ -62828,7 +63389,9 @@ const chatTemplate = (facts) => {
             at: artifactKey(facts, first.file),
             artifact: first.file,
             message: `the chat template in ${first.file} ${rendered.error}`,
-            fix: 'Fix the template; render it with transformers apply_chat_template to check.',
+            fix: rendered.limit
+                ? `A chat template formats one conversation: remove the loop or data that makes it this large (modelgate renders at most ${TEMPLATE_LIMITS.steps} steps, lists of ${TEMPLATE_LIMITS.items} items and strings of ${TEMPLATE_LIMITS.stringChars} characters).`
+                : 'Fix the template; render it with transformers apply_chat_template to check.',
         }));
         return findings;
     }
@@ -62885,6 +63448,10 @@ function doubleBos(facts, file, rendered) {
 
 const EMBEDDING = /(^|\.)(embed_tokens|wte|word_embeddings|tok_embeddings|embed_in)\.weight$/;
 const LM_HEAD = /(^|\.)(lm_head|embed_out)\.weight$/;
+/** The input embedding and lm_head tensors of the weights headers that could be read. */
+function embeddingTensors(facts) {
+    return [...(facts.tensors ?? [])].filter(([name]) => EMBEDDING.test(name) || LM_HEAD.test(name));
+}
 /** EMBED-SHAPE: the input embedding and lm_head are [vocab_size, hidden_size]. TIED: untied models ship an lm_head. */
 const embedShape = (facts) => {
     const { config, tensors } = facts;
@@ -62928,6 +63495,86 @@ const embedShape = (facts) => {
     }
     return findings;
 };
+
+/** The rules that compute with each value: when it is unusable, none of them can check. */
+const NEEDED_BY = {
+    vocab_size: ['VOCAB-FITS', 'VOCAB-PAD', 'IDS-IN-RANGE', 'EMBED-SHAPE'],
+    hidden_size: ['EMBED-SHAPE'],
+    max_position_embeddings: ['MAX-LEN'],
+    bos_token_id: ['IDS-IN-RANGE', 'IDS-AGREE'],
+    eos_token_id: ['IDS-IN-RANGE', 'IDS-AGREE', 'CHAT-STOP'],
+    pad_token_id: ['IDS-IN-RANGE', 'PAD'],
+    model_max_length: ['MAX-LEN'],
+    'rope_scaling.factor': ['MAX-LEN'],
+    tie_word_embeddings: ['TIED'],
+    model_type: ['CLASS'],
+};
+/**
+ * ARTIFACT-INVALID for the values rules compute with: a value that is there
+ * but unusable (a string, null, a list, a fraction, 1e308, a negative size) is
+ * an error naming the rules it stops; a value that is missing where a rule
+ * needs it is reported with that rule's severity (an error for VOCAB-FITS,
+ * IDS-IN-RANGE and EMBED-SHAPE, a warning for MAX-LEN), so no check vanishes
+ * without a word.
+ */
+const configValues = (facts) => [...unusableValues(facts), ...missingValues(facts)];
+function unusableValues(facts) {
+    const problems = [
+        ...(facts.config?.problems ?? []),
+        ...(facts.generation?.problems ?? []),
+        ...facts.settings.problems,
+    ];
+    return problems.map((problem) => finding(facts, {
+        rule: 'ARTIFACT-INVALID',
+        severity: 'error',
+        at: artifactKey(facts, problem.file),
+        artifact: problem.file,
+        message: `${problem.file}: ${problem.key} is ${problem.shown} (${problem.why}): ${ruleList(NEEDED_BY[problem.field])} cannot check without it`,
+        fix: `Write ${problem.key} as ${EXPECTED[problem.field]}.`,
+    }));
+}
+function missingValues(facts) {
+    const config = facts.config;
+    if (!config)
+        return [];
+    const findings = [];
+    const reported = new Set(config.problems.map((p) => p.field));
+    const nested = config.text !== config.raw;
+    const missing = (field, keys, needs, severity, fix) => {
+        const rules = needs.filter(([, needed]) => needed).map(([rule]) => rule);
+        if (!rules.length || reported.has(field))
+            return;
+        findings.push(finding(facts, {
+            rule: 'ARTIFACT-INVALID',
+            severity,
+            at: 'config',
+            artifact: config.file,
+            message: `${config.file} has no ${keys}: ${ruleList(rules)} cannot check without it`,
+            fix,
+        }));
+    };
+    if (config.vocabSize === undefined) {
+        const declaresIds = [config.ids, facts.generation].some((ids) => ids !== undefined && (ids.bos.length > 0 || ids.eos.length > 0 || ids.pad.length > 0));
+        missing('vocab_size', nested ? 'vocab_size (in text_config or at the top level)' : 'vocab_size', [
+            ['VOCAB-FITS', facts.tokenizer !== undefined],
+            ['IDS-IN-RANGE', declaresIds],
+            ['EMBED-SHAPE', embeddingTensors(facts).length > 0],
+        ], 'error', `Add vocab_size, the number of rows of the embedding, to ${config.file}: without it transformers falls back to a default of the model class that may not match the weights.`);
+    }
+    if (config.hiddenSize === undefined) {
+        missing('hidden_size', 'hidden_size (nor n_embd or d_model)', [['EMBED-SHAPE', embeddingTensors(facts).length > 0]], 'error', `Add hidden_size, the width of the embedding, to ${config.file}.`);
+    }
+    if (config.maxPositions === undefined && facts.settings.modelMaxLength !== undefined) {
+        missing('max_position_embeddings', 'max_position_embeddings (nor n_positions, n_ctx, max_sequence_length, max_seq_len or seq_length)', [['MAX-LEN', true]], 
+        // MAX-LEN itself only warns; not being able to run it weighs the same.
+        'warning', `Add max_position_embeddings to ${config.file} if the model has a trained context length (model_max_length is ${facts.settings.modelMaxLength}).`);
+    }
+    return findings;
+}
+/** "VOCAB-FITS", "VOCAB-FITS and IDS-IN-RANGE", "A, B and C". */
+function ruleList(rules) {
+    return rules.length > 1 ? `${rules.slice(0, -1).join(', ')} and ${rules.at(-1)}` : (rules[0] ?? '');
+}
 
 /** MAX-LEN: the tokenizer does not promise a longer context than the position embeddings (after RoPE scaling) give. */
 const maxLen = (facts) => {
@@ -63051,7 +63698,12 @@ const specialTokens = (facts) => {
 };
 /** Roles whose ids config.json and generation_config.json carry. */
 const ID_ROLES = ['bos', 'eos', 'pad'];
-/** IDS-IN-RANGE: bos/eos/pad ids index the embedding. IDS-AGREE: they are the tokenizer's. */
+/**
+ * IDS-IN-RANGE: bos/eos/pad ids index the embedding. IDS-AGREE: they are the
+ * tokenizer's. Negative ids are out of range whatever vocab_size says; without
+ * a usable vocab_size, config-values reports that the upper bound could not be
+ * checked.
+ */
 const tokenIds = (facts) => {
     const findings = [];
     const vocabSize = facts.config?.vocabSize;
@@ -63059,21 +63711,22 @@ const tokenIds = (facts) => {
         facts.config && { key: 'config', file: facts.config.file, ids: facts.config.ids },
         facts.generation && { key: 'generation_config', file: facts.generation.file, ids: facts.generation },
     ].filter((s) => s !== undefined);
-    if (vocabSize !== undefined) {
-        for (const source of sources) {
-            for (const role of ID_ROLES) {
-                const bad = source.ids[role].filter((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
-                if (!bad.length)
-                    continue;
-                findings.push(finding(facts, {
-                    rule: 'IDS-IN-RANGE',
-                    severity: 'error',
-                    at: source.key,
-                    artifact: source.file,
-                    message: `${role}_token_id ${bad.join(', ')} in ${source.file} is outside [0, ${vocabSize}) (vocab_size of ${facts.config.file})`,
-                    fix: `Use the tokenizer's ${role} id.`,
-                }));
-            }
+    for (const source of sources) {
+        for (const role of ID_ROLES) {
+            const bad = source.ids[role].filter((id) => id < 0 || (vocabSize !== undefined && id >= vocabSize));
+            if (!bad.length)
+                continue;
+            const range = vocabSize === undefined
+                ? 'negative: ids index the embedding from 0'
+                : `outside [0, ${vocabSize}) (vocab_size of ${facts.config.file})`;
+            findings.push(finding(facts, {
+                rule: 'IDS-IN-RANGE',
+                severity: 'error',
+                at: source.key,
+                artifact: source.file,
+                message: `${role}_token_id ${bad.join(', ')} in ${source.file} is ${range}`,
+                fix: `Use the tokenizer's ${role} id.`,
+            }));
         }
     }
     if (!facts.tokenizer)
@@ -63109,12 +63762,18 @@ const tokenIds = (facts) => {
     return findings;
 };
 
-/** VOCAB-FITS: every id the tokenizer can emit indexes the embedding. VOCAB-PAD: a larger embedding is noted. */
+/**
+ * VOCAB-FITS: every id the tokenizer can emit indexes the embedding. VOCAB-PAD:
+ * a larger embedding is noted. Without a usable vocab_size, config-values
+ * reports why this could not check.
+ */
 const vocabFits = (facts) => {
     const { tokenizer, config } = facts;
     const vocabSize = config?.vocabSize;
     if (!tokenizer || !config || vocabSize === undefined)
         return [];
+    // A loop, not Math.max(...ids): hundreds of thousands of added tokens overflow the call stack.
+    const used = highestTokenId(facts) + 1;
     const over = allAddedTokens(facts).filter((t) => t.id >= vocabSize);
     const baseOver = tokenizer.vocab.maxId >= vocabSize;
     if (baseOver || over.length) {
@@ -63131,11 +63790,10 @@ const vocabFits = (facts) => {
                 at: 'config',
                 artifact: config.file,
                 message: `${parts.join(' and ')}, but ${config.file} has vocab_size ${vocabSize}: those ids have no embedding row`,
-                fix: `Resize the embeddings (resize_token_embeddings) so that vocab_size is at least ${Math.max(tokenizer.vocab.maxId, ...over.map((t) => t.id)) + 1}.`,
+                fix: `Resize the embeddings (resize_token_embeddings) so that vocab_size is at least ${used}.`,
             }),
         ];
     }
-    const used = Math.max(tokenizer.vocab.maxId, ...allAddedTokens(facts).map((t) => t.id)) + 1;
     if (vocabSize > used) {
         return [
             finding(facts, {
@@ -63152,6 +63810,7 @@ const vocabFits = (facts) => {
 
 /** Every compatibility rule, in report order. Add a rule by adding a file and listing it here. */
 const COMPATIBILITY_RULES = [
+    configValues,
     vocabFits,
     embedShape,
     addedId,
@@ -63314,7 +63973,8 @@ function tokenizerChanges(base, head) {
             file,
             reason: `${moved.length} token(s) moved to another id: ${sample(moved)}`,
         });
-    const oldMax = Math.max(before.vocab.maxId, ...allAddedTokens(base).map((t) => t.id));
+    // A loop, not Math.max(...ids): hundreds of thousands of added tokens overflow the call stack.
+    const oldMax = highestTokenId(base);
     const appended = [];
     const filled = [];
     const seen = (token) => tokenId(base, token) !== undefined;

@@ -1,7 +1,20 @@
+import {
+  readCount,
+  readTokenIdList,
+  show,
+  typeName,
+  type ConfigField,
+  type ValueProblem,
+} from './config-value.js';
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** config.json reduced to what the rules and the semver policy need. */
+/**
+ * config.json reduced to what the rules and the semver policy need. Every
+ * number here is a usable integer; a value that is present but unusable is
+ * left out and listed in `problems` instead.
+ */
 export interface ModelConfig {
   file: string;
   raw: Json;
@@ -16,6 +29,8 @@ export interface ModelConfig {
   /** Effective context after RoPE scaling, when the config scales it. */
   ropeFactor: number;
   ids: TokenIds;
+  /** Values present but unusable (a string, a fraction, 1e308, …). */
+  problems: ValueProblem[];
 }
 
 /** bos/eos/pad ids as config.json or generation_config.json state them (eos may be a list). */
@@ -25,44 +40,124 @@ export interface TokenIds {
   pad: number[];
 }
 
-const firstNumber = (...values: unknown[]) => values.find((v): v is number => typeof v === 'number');
+/** generation_config.json reduced to its token ids, with the values that are unusable. */
+export interface GenerationConfig extends TokenIds {
+  problems: ValueProblem[];
+}
 
-/** Reads config.json (already parsed). Older architectures name fields differently (n_embd, n_positions, d_model). */
+/** The keys each size goes by (older architectures: GPT-2's n_embd and n_positions, T5's d_model, MPT's max_seq_len). */
+const SIZE_KEYS = {
+  vocab_size: ['vocab_size'],
+  hidden_size: ['hidden_size', 'n_embd', 'd_model'],
+  max_position_embeddings: [
+    'max_position_embeddings',
+    'n_positions',
+    'n_ctx',
+    'max_sequence_length',
+    'max_seq_len',
+    'seq_length',
+  ],
+} as const satisfies Partial<Record<ConfigField, readonly string[]>>;
+
+/** Records a value that is present but unusable. */
+type ReportProblem = (field: ConfigField, key: string, value: unknown, why: string) => void;
+
+/** Reads config.json (already parsed). Throws only when it is not a JSON object. */
 export function readModelConfig(json: unknown, file: string): ModelConfig {
   if (!isObject(json)) throw new Error(`${file} must be a JSON object`);
   const text = isObject(json.text_config) ? json.text_config : json;
-  const pick = (...keys: string[]) => firstNumber(...keys.flatMap((k) => [text[k], json[k]]));
+  const problems: ValueProblem[] = [];
+  const problem: ReportProblem = (field, key, value, why) =>
+    problems.push({ file, field, key, shown: show(value), why });
+
+  // The first key present wins, text_config before the top level, as transformers reads a nested config.
+  const size = (field: keyof typeof SIZE_KEYS): number | undefined => {
+    for (const key of SIZE_KEYS[field]) {
+      for (const [where, prefix] of [
+        [text, text === json ? '' : 'text_config.'],
+        [json, ''],
+      ] as const) {
+        if (where[key] === undefined) continue;
+        const reading = readCount(where[key]);
+        if (reading.ok) return reading.value;
+        problem(field, `${prefix}${key}`, where[key], reading.why);
+        return undefined;
+      }
+    }
+    return undefined;
+  };
+
+  const nestedTie =
+    text !== json && text.tie_word_embeddings !== undefined && text.tie_word_embeddings !== null;
+  const tieKey = nestedTie ? 'text_config.' : '';
   const tie = text.tie_word_embeddings ?? json.tie_word_embeddings;
-  const scaling = isObject(text.rope_scaling)
-    ? text.rope_scaling
-    : isObject(json.rope_scaling)
-      ? json.rope_scaling
-      : undefined;
+  if (tie !== undefined && tie !== null && typeof tie !== 'boolean')
+    problem(
+      'tie_word_embeddings',
+      `${tieKey}tie_word_embeddings`,
+      tie,
+      `${typeName(tie)}, not true or false`,
+    );
+
+  const modelType = json.model_type;
+  if (modelType !== undefined && typeof modelType !== 'string')
+    problem('model_type', 'model_type', modelType, `${typeName(modelType)}, not a string`);
+
   return {
     file,
     raw: json,
     text,
-    modelType: typeof json.model_type === 'string' ? json.model_type : undefined,
-    vocabSize: pick('vocab_size'),
-    hiddenSize: pick('hidden_size', 'n_embd', 'd_model'),
-    maxPositions: pick('max_position_embeddings', 'n_positions', 'n_ctx', 'max_sequence_length'),
+    modelType: typeof modelType === 'string' ? modelType : undefined,
+    vocabSize: size('vocab_size'),
+    hiddenSize: size('hidden_size'),
+    maxPositions: size('max_position_embeddings'),
+    // Only an explicit false unties; a value of the wrong type is reported above.
     tieWordEmbeddings: tie !== false,
-    ropeFactor: typeof scaling?.factor === 'number' && scaling.factor > 1 ? scaling.factor : 1,
-    ids: readTokenIds(json, text),
+    ropeFactor: ropeFactor(json, text, problem),
+    ids: readTokenIds(json, text, text === json ? '' : 'text_config.', problem),
+    problems,
   };
 }
 
-/** Reads generation_config.json (already parsed). */
-export function readGenerationConfig(json: unknown, file: string): TokenIds {
-  if (!isObject(json)) throw new Error(`${file} must be a JSON object`);
-  return readTokenIds(json, json);
+function ropeFactor(json: Json, text: Json, problem: ReportProblem): number {
+  const [scaling, key] = isObject(text.rope_scaling)
+    ? [text.rope_scaling, text === json ? 'rope_scaling' : 'text_config.rope_scaling']
+    : isObject(json.rope_scaling)
+      ? [json.rope_scaling, 'rope_scaling']
+      : [undefined, ''];
+  const factor = scaling?.factor;
+  if (factor === undefined || factor === null) return 1;
+  if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 0) {
+    problem(
+      'rope_scaling.factor',
+      `${key}.factor`,
+      factor,
+      typeof factor === 'number' ? 'not a positive number' : `${typeName(factor)}, not a number`,
+    );
+    return 1;
+  }
+  return factor > 1 ? factor : 1;
 }
 
-function readTokenIds(json: Json, nested: Json): TokenIds {
-  const ids = (key: string): number[] => {
-    const value = json[key] ?? nested[key];
-    const list = Array.isArray(value) ? value : [value];
-    return list.filter((v): v is number => typeof v === 'number');
+/** Reads generation_config.json (already parsed). Throws only when it is not a JSON object. */
+export function readGenerationConfig(json: unknown, file: string): GenerationConfig {
+  if (!isObject(json)) throw new Error(`${file} must be a JSON object`);
+  const problems: ValueProblem[] = [];
+  const ids = readTokenIds(json, json, '', (field, key, value, why) =>
+    problems.push({ file, field, key, shown: show(value), why }),
+  );
+  return { ...ids, problems };
+}
+
+// The top level first, then the nested text_config (null counts as unset, as transformers writes it).
+function readTokenIds(json: Json, nested: Json, nestedPrefix: string, problem: ReportProblem): TokenIds {
+  const ids = (field: 'bos_token_id' | 'eos_token_id' | 'pad_token_id'): number[] => {
+    const own = json[field] !== undefined && json[field] !== null;
+    const value = own ? json[field] : nested[field];
+    const reading = readTokenIdList(value);
+    if (reading.ok) return reading.value;
+    problem(field, own ? field : `${nestedPrefix}${field}`, value, reading.why);
+    return [];
   };
   return { bos: ids('bos_token_id'), eos: ids('eos_token_id'), pad: ids('pad_token_id') };
 }

@@ -1,14 +1,78 @@
-import { decodeUtf8 } from '../bytes.js';
+import { decodeUtf8, formatBytes } from '../bytes.js';
 import type { Finding, RuleId } from '../findings.js';
 import type { YamlPath } from '../manifest/parse.js';
 import { resolveArtifactPath } from '../repo-path.js';
 import type { ArtifactSource, ReadProblem, SourceStat } from '../source.js';
 import { TokenizerFormatError } from '../tokenizer/model.js';
 import type { ModelFacts } from './facts.js';
+import { describeJsonShapeProblem, findJsonShapeProblem, type JsonPath } from './json-shape.js';
 
-const MiB = 1024 * 1024;
-/** Upper bounds on what is read into memory; real files are far smaller (Gemma 3's tokenizer.json is 33 MB). */
-export const LIMITS = { json: 256 * MiB, text: 64 * MiB, template: 1 * MiB } as const;
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** A kind of artifact read whole into memory, its size cap, and what real ones weigh (for the finding). */
+export interface ReadLimit {
+  /** What the file is, for messages: "config.json files". */
+  what: string;
+  bytes: number;
+  real: string;
+}
+
+/**
+ * The most modelgate reads into memory per kind of artifact, so what one
+ * model costs is bounded (about 230 MiB of file text in all, whatever a pull
+ * request commits) instead of growing with every file. Each cap is several
+ * times the largest real file of its kind; a file over its cap is refused from
+ * its size alone, before a byte is read. (Safetensors headers are capped by
+ * their format, 100 MB, and read one at a time.)
+ */
+export const READ_LIMITS = {
+  config: { what: 'config.json files', bytes: 4 * MiB, real: 'real ones are a few KiB' },
+  generation_config: {
+    what: 'generation_config.json files',
+    bytes: 1 * MiB,
+    real: 'real ones are under 1 KiB',
+  },
+  tokenizer_config: {
+    what: 'tokenizer_config.json files',
+    bytes: 16 * MiB,
+    real: "Gemma 3's, with 6,415 added tokens and its chat template, is 1.1 MiB",
+  },
+  special_tokens_map: {
+    what: 'special_tokens_map.json files',
+    bytes: 1 * MiB,
+    real: 'real ones are under 10 KiB',
+  },
+  added_tokens: { what: 'added_tokens.json files', bytes: 16 * MiB, real: 'real ones are under 1 MiB' },
+  tokenizer_json: {
+    what: 'tokenizer.json and vocab.json files',
+    bytes: 128 * MiB,
+    real: "Gemma 3's tokenizer.json, 262,144 tokens, is 32 MiB",
+  },
+  sentencepiece: {
+    what: 'SentencePiece models',
+    bytes: 64 * MiB,
+    real: "Gemma's 256,000-piece tokenizer.model is 4 MiB",
+  },
+  vocab_txt: { what: 'vocab.txt files', bytes: 32 * MiB, real: "bert-base-uncased's is 226 KiB" },
+  merges: { what: 'merges.txt files', bytes: 32 * MiB, real: "GPT-2's is 446 KiB" },
+  chat_template: { what: 'chat templates', bytes: 1 * MiB, real: 'real ones are under 20 KiB' },
+  weights_index: {
+    what: 'safetensors index files',
+    bytes: 32 * MiB,
+    real: "DeepSeek V3's, 91,000 tensors in 163 shards, is under 9 MiB",
+  },
+} as const satisfies Record<string, ReadLimit>;
+
+/** The kinds of artifact READ_LIMITS caps. */
+export type ReadKind = keyof typeof READ_LIMITS;
+
+/** Where a JSON artifact keeps its vocabularies, held to MAX_VOCABULARY before it is parsed. */
+const VOCABULARY_PATHS: Partial<Record<ReadKind, readonly JsonPath[]>> = {
+  tokenizer_json: [['model', 'vocab'], ['added_tokens'], []], // [] is a vocab.json
+  tokenizer_config: [['added_tokens_decoder']],
+  added_tokens: [[]],
+};
 
 /** Where a finding about an artifact is anchored: an artifacts key ("config") or a manifest path. */
 export type ManifestKey = YamlPath | string;
@@ -62,30 +126,63 @@ export class ArtifactReader {
     return resolved.path;
   }
 
-  async readBytes(key: ManifestKey, path: string, limit: number): Promise<Uint8Array | undefined> {
-    const read = await this.source.read(path, limit);
+  /**
+   * Reads a whole file of a capped kind. A file over its cap is refused from
+   * its size (ARTIFACT-INVALID naming the cap) and never read.
+   */
+  async readBytes(key: ManifestKey, path: string, kind: ReadKind): Promise<Uint8Array | undefined> {
+    const limit: ReadLimit = READ_LIMITS[kind];
+    const stat = await this.source.stat(path);
+    if (stat.kind === 'file' && stat.size > limit.bytes) {
+      this.add(
+        'ARTIFACT-INVALID',
+        key,
+        `${path} is ${formatBytes(stat.size)}; modelgate reads ${limit.what} up to ${formatBytes(limit.bytes)} (${limit.real})`,
+        'Check that the manifest references the right file: one this large is not a real one of its kind.',
+        path,
+      );
+      return undefined;
+    }
+    const read = await this.source.read(path, limit.bytes);
     return read.ok ? read.value : this.unreadable(key, path, read.problem);
   }
 
   async readText(
     key: string,
     ref: string,
-    limit: number,
+    kind: ReadKind,
   ): Promise<{ file: string; text: string } | undefined> {
     const path = await this.locate(key, ref);
     if (path === undefined) return undefined;
-    const bytes = await this.readBytes(key, path, limit);
+    const bytes = await this.readBytes(key, path, kind);
     return bytes && { file: path, text: decodeUtf8(bytes) };
   }
 
-  async readJson(key: string, ref: string | undefined): Promise<JsonRead | undefined> {
+  /** Locates and reads a JSON artifact whose manifest key is also its kind (config, tokenizer_config, …). */
+  async readJson(key: ReadKind & string, ref: string | undefined): Promise<JsonRead | undefined> {
     const path = await this.locate(key, ref);
-    return path === undefined ? undefined : this.readJsonAt(key, path);
+    return path === undefined ? undefined : this.readJsonAt(key, path, key);
   }
 
-  async readJsonAt(key: string, path: string): Promise<JsonRead | undefined> {
-    const bytes = await this.readBytes(key, path, LIMITS.json);
+  /**
+   * Reads and parses a JSON artifact. Its shape is measured before JSON.parse
+   * builds anything (JSON_SHAPE_LIMITS, and MAX_VOCABULARY for the kind's
+   * vocabularies), so a hostile file costs one pass over its bytes.
+   */
+  async readJsonAt(key: ManifestKey, path: string, kind: ReadKind): Promise<JsonRead | undefined> {
+    const bytes = await this.readBytes(key, path, kind);
     if (!bytes) return undefined;
+    const problem = findJsonShapeProblem(bytes, VOCABULARY_PATHS[kind]);
+    if (problem) {
+      this.add(
+        'ARTIFACT-INVALID',
+        key,
+        `${path} is too large to judge: ${describeJsonShapeProblem(problem)}`,
+        'Check that the manifest references the right file: no real model file is shaped like this.',
+        path,
+      );
+      return undefined;
+    }
     try {
       return { file: path, value: JSON.parse(decodeUtf8(bytes)) };
     } catch (error) {
@@ -101,7 +198,7 @@ export class ArtifactReader {
   }
 
   /** Runs a format reader on parsed JSON; its complaints become ARTIFACT-INVALID. */
-  parse(key: string, read: JsonRead | undefined, apply: (json: unknown, file: string) => void): void {
+  parse(key: ManifestKey, read: JsonRead | undefined, apply: (json: unknown, file: string) => void): void {
     if (!read) return;
     try {
       apply(read.value, read.file);

@@ -1,4 +1,4 @@
-import type { ModelConfig, TokenIds } from '../config/model-config.js';
+import type { GenerationConfig, ModelConfig } from '../config/model-config.js';
 import type { Finding } from '../findings.js';
 import type { YamlPath } from '../manifest/parse.js';
 import type { Manifest } from '../manifest/schema.js';
@@ -37,7 +37,7 @@ export interface ModelFacts {
   /** tokenizer_config.json, special_tokens_map.json and added_tokens.json merged. */
   settings: TokenizerSettings;
   config?: ModelConfig;
-  generation?: TokenIds & { file: string };
+  generation?: GenerationConfig & { file: string };
   chatTemplates: ChatTemplateSource[];
   /** Weight files found in the repository, by index in `artifacts.weights`. */
   weightFiles: Map<number, WeightFile>;

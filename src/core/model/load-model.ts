@@ -12,7 +12,7 @@ import {
 } from '../tokenizer/tokenizer-config.js';
 import { readTokenizerJson } from '../tokenizer/tokenizer-json.js';
 import { readVocabJson, readVocabTxt } from '../tokenizer/vocab-files.js';
-import { ArtifactReader, describeStat, LIMITS } from './artifact-reader.js';
+import { ArtifactReader, describeStat } from './artifact-reader.js';
 import type { LoadedModel, ModelFacts } from './facts.js';
 import { loadWeights } from './load-weights.js';
 
@@ -58,7 +58,7 @@ export async function loadModel(
     lineOf: parsed.lineOf,
     paths: {},
     files: new Set(),
-    settings: { special: [], added: [] },
+    settings: { special: [], added: [], problems: [] },
     chatTemplates: [],
     weightFiles: new Map(),
   };
@@ -89,7 +89,7 @@ async function loadConfigs(reader: ArtifactReader): Promise<void> {
   );
 
   // tokenizer_config.json first, then special_tokens_map.json and added_tokens.json on top.
-  let settings: TokenizerSettings = { special: [], added: [] };
+  let settings: TokenizerSettings = { special: [], added: [], problems: [] };
   reader.parse(
     'tokenizer_config',
     tokenizerConfig,
@@ -115,15 +115,15 @@ async function loadTokenizer(reader: ArtifactReader): Promise<void> {
   const base = posix.basename(path);
   try {
     if (base.endsWith('.model')) {
-      const bytes = await reader.readBytes('tokenizer', path, LIMITS.text);
+      const bytes = await reader.readBytes('tokenizer', path, 'sentencepiece');
       if (bytes) facts.tokenizer = readSentencePiece(bytes, path);
     } else if (base.endsWith('.txt')) {
-      const bytes = await reader.readBytes('tokenizer', path, LIMITS.text);
+      const bytes = await reader.readBytes('tokenizer', path, 'vocab_txt');
       if (bytes) facts.tokenizer = readVocabTxt(decodeUtf8(bytes), path);
     } else {
-      const json = await reader.readJsonAt('tokenizer', path);
+      const json = await reader.readJsonAt('tokenizer', path, 'tokenizer_json');
       if (json === undefined) return;
-      const merges = mergesRef ? await reader.readText('merges', mergesRef, LIMITS.text) : undefined;
+      const merges = mergesRef ? await reader.readText('merges', mergesRef, 'merges') : undefined;
       // vocab.json maps tokens to ids, so a token may well be called "model": only an object there marks tokenizer.json.
       const model = (json.value as { model?: unknown } | null)?.model;
       const isTokenizerJson = typeof model === 'object' && model !== null;
@@ -141,7 +141,7 @@ async function loadChatTemplates(reader: ArtifactReader): Promise<void> {
   const { facts } = reader;
   const ref = facts.manifest.artifacts.chat_template;
   if (ref) {
-    const template = await reader.readText('chat_template', ref, LIMITS.template);
+    const template = await reader.readText('chat_template', ref, 'chat_template');
     if (template) facts.chatTemplates.push(template);
   }
   const fromConfig = facts.settings.chatTemplate;

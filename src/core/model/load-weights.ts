@@ -1,5 +1,4 @@
 import type { YamlPath } from '../manifest/parse.js';
-import type { RuleId } from '../findings.js';
 import { resolveArtifactPath } from '../repo-path.js';
 import { LFS_POINTER_MAX_BYTES, parseLfsPointer } from '../weights/lfs-pointer.js';
 import {
@@ -34,7 +33,7 @@ export async function loadWeights(
     facts.weightFiles.set(index, file);
     checkDigest(reader, key, file, weight.sha256, weight.size);
     if (file.kind === 'file' && path.endsWith('.safetensors')) {
-      const header = await readHeader(reader, key, path, 'ARTIFACT-INVALID');
+      const header = await readHeader(reader, key, path, path);
       if (header) {
         anyHeader = true;
         for (const [name, info] of header) tensors.set(name, { ...info, file: path });
@@ -60,8 +59,13 @@ async function loadShards(
     reader.invalid('weights_index', json.file, error);
     return false;
   }
+  // Appended in place: copying the list per tensor is quadratic in a million-tensor index.
   const byShard = new Map<string, string[]>();
-  for (const [tensor, shard] of weightMap) byShard.set(shard, [...(byShard.get(shard) ?? []), tensor]);
+  for (const [tensor, shard] of weightMap) {
+    const listed = byShard.get(shard);
+    if (listed) listed.push(tensor);
+    else byShard.set(shard, [tensor]);
+  }
   let anyHeader = false;
   for (const [shard, listed] of byShard) {
     const resolved = resolveArtifactPath(json.file, shard);
@@ -88,7 +92,12 @@ async function loadShards(
     }
     const head = await reader.source.readRange(resolved.path, 0, LFS_POINTER_MAX_BYTES + 1);
     if (head.ok && parseLfsPointer(head.value)) continue; // an LFS pointer: the shard exists, its header is not here
-    const header = await readHeader(reader, 'weights_index', resolved.path, 'SHARDS');
+    const header = await readHeader(
+      reader,
+      'weights_index',
+      resolved.path,
+      `${resolved.path} (a shard ${json.file} lists)`,
+    );
     if (!header) continue;
     anyHeader = true;
     const absent = listed.filter((tensor) => !header.has(tensor));
@@ -154,12 +163,17 @@ function checkDigest(
   }
 }
 
-/** Reads a safetensors header: 8 bytes of length, then that much JSON, never the tensor data. */
+/**
+ * Reads a safetensors header: 8 bytes of length, then that much JSON, never
+ * the tensor data. A header that does not describe the file (offsets past its
+ * end, overlapping tensors, sizes that disagree with dtype x shape) is
+ * ARTIFACT-INVALID naming the tensor, for a weights file and a shard alike.
+ */
 async function readHeader(
   reader: ArtifactReader,
   key: ManifestKey,
   path: string,
-  rule: RuleId,
+  label: string,
 ): Promise<Map<string, TensorInfo> | undefined> {
   const stat = await reader.source.stat(path);
   if (stat.kind !== 'file') return undefined;
@@ -169,13 +183,14 @@ async function readHeader(
     const length = safetensorsHeaderLength(first.value, stat.size);
     const header = await reader.source.readRange(path, 8, length);
     if (!header.ok) throw new Error(header.problem.detail);
-    return parseSafetensorsHeader(header.value);
+    return parseSafetensorsHeader(header.value, stat.size - 8 - length);
   } catch (error) {
+    if (!(error instanceof Error)) throw error;
     reader.add(
-      rule,
+      'ARTIFACT-INVALID',
       key,
-      `${path} is not a readable safetensors file: ${(error as Error).message}`,
-      'Re-export the weights with safetensors.',
+      `${label} is not a readable safetensors file: ${error.message}`,
+      'Re-export the weights with safetensors (save_file or save_pretrained), which writes a header that matches the data.',
       path,
     );
     return undefined;

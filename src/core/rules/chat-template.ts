@@ -1,6 +1,6 @@
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
-import { afterAssistantTurn, renderCanonical, type Rendered } from '../template/render.js';
+import { afterAssistantTurn, renderCanonical, TEMPLATE_LIMITS, type Rendered } from '../template/render.js';
 import { artifactKey } from './added-id.js';
 import { finding, type Rule } from './rule.js';
 import { specialToken, stopIds, tokenId } from './tokens.js';
@@ -64,7 +64,9 @@ export const chatTemplate: Rule = (facts) => {
         at: artifactKey(facts, first.file),
         artifact: first.file,
         message: `the chat template in ${first.file} ${rendered.error}`,
-        fix: 'Fix the template; render it with transformers apply_chat_template to check.',
+        fix: rendered.limit
+          ? `A chat template formats one conversation: remove the loop or data that makes it this large (modelgate renders at most ${TEMPLATE_LIMITS.steps} steps, lists of ${TEMPLATE_LIMITS.items} items and strings of ${TEMPLATE_LIMITS.stringChars} characters).`
+          : 'Fix the template; render it with transformers apply_chat_template to check.',
       }),
     );
     return findings;

@@ -1,8 +1,13 @@
-import type { TensorLocation } from '../model/facts.js';
+import type { ModelFacts, TensorLocation } from '../model/facts.js';
 import { finding, type Rule } from './rule.js';
 
 const EMBEDDING = /(^|\.)(embed_tokens|wte|word_embeddings|tok_embeddings|embed_in)\.weight$/;
 const LM_HEAD = /(^|\.)(lm_head|embed_out)\.weight$/;
+
+/** The input embedding and lm_head tensors of the weights headers that could be read. */
+export function embeddingTensors(facts: Pick<ModelFacts, 'tensors'>): [string, TensorLocation][] {
+  return [...(facts.tensors ?? [])].filter(([name]) => EMBEDDING.test(name) || LM_HEAD.test(name));
+}
 
 /** EMBED-SHAPE: the input embedding and lm_head are [vocab_size, hidden_size]. TIED: untied models ship an lm_head. */
 export const embedShape: Rule = (facts) => {

@@ -2,6 +2,7 @@ import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import { addedId } from './added-id.js';
 import { chatTemplate } from './chat-template.js';
+import { configValues } from './config-values.js';
 import { embedShape } from './embed-shape.js';
 import { maxLen } from './max-len.js';
 import { modelClass } from './model-class.js';
@@ -11,6 +12,7 @@ import { vocabFits } from './vocab-fits.js';
 
 /** Every compatibility rule, in report order. Add a rule by adding a file and listing it here. */
 export const COMPATIBILITY_RULES: readonly Rule[] = [
+  configValues,
   vocabFits,
   embedShape,
   addedId,

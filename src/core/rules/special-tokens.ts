@@ -53,7 +53,12 @@ export const specialTokens: Rule = (facts) => {
 /** Roles whose ids config.json and generation_config.json carry. */
 const ID_ROLES = ['bos', 'eos', 'pad'] as const;
 
-/** IDS-IN-RANGE: bos/eos/pad ids index the embedding. IDS-AGREE: they are the tokenizer's. */
+/**
+ * IDS-IN-RANGE: bos/eos/pad ids index the embedding. IDS-AGREE: they are the
+ * tokenizer's. Negative ids are out of range whatever vocab_size says; without
+ * a usable vocab_size, config-values reports that the upper bound could not be
+ * checked.
+ */
 export const tokenIds: Rule = (facts) => {
   const findings: Finding[] = [];
   const vocabSize = facts.config?.vocabSize;
@@ -62,22 +67,24 @@ export const tokenIds: Rule = (facts) => {
     facts.generation && { key: 'generation_config', file: facts.generation.file, ids: facts.generation },
   ].filter((s) => s !== undefined);
 
-  if (vocabSize !== undefined) {
-    for (const source of sources) {
-      for (const role of ID_ROLES) {
-        const bad = source.ids[role].filter((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
-        if (!bad.length) continue;
-        findings.push(
-          finding(facts, {
-            rule: 'IDS-IN-RANGE',
-            severity: 'error',
-            at: source.key,
-            artifact: source.file,
-            message: `${role}_token_id ${bad.join(', ')} in ${source.file} is outside [0, ${vocabSize}) (vocab_size of ${facts.config!.file})`,
-            fix: `Use the tokenizer's ${role} id.`,
-          }),
-        );
-      }
+  for (const source of sources) {
+    for (const role of ID_ROLES) {
+      const bad = source.ids[role].filter((id) => id < 0 || (vocabSize !== undefined && id >= vocabSize));
+      if (!bad.length) continue;
+      const range =
+        vocabSize === undefined
+          ? 'negative: ids index the embedding from 0'
+          : `outside [0, ${vocabSize}) (vocab_size of ${facts.config!.file})`;
+      findings.push(
+        finding(facts, {
+          rule: 'IDS-IN-RANGE',
+          severity: 'error',
+          at: source.key,
+          artifact: source.file,
+          message: `${role}_token_id ${bad.join(', ')} in ${source.file} is ${range}`,
+          fix: `Use the tokenizer's ${role} id.`,
+        }),
+      );
     }
   }
 

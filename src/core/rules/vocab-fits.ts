@@ -1,11 +1,18 @@
 import { allAddedTokens } from '../model/facts.js';
 import { finding, preview, type Rule } from './rule.js';
+import { highestTokenId } from './tokens.js';
 
-/** VOCAB-FITS: every id the tokenizer can emit indexes the embedding. VOCAB-PAD: a larger embedding is noted. */
+/**
+ * VOCAB-FITS: every id the tokenizer can emit indexes the embedding. VOCAB-PAD:
+ * a larger embedding is noted. Without a usable vocab_size, config-values
+ * reports why this could not check.
+ */
 export const vocabFits: Rule = (facts) => {
   const { tokenizer, config } = facts;
   const vocabSize = config?.vocabSize;
   if (!tokenizer || !config || vocabSize === undefined) return [];
+  // A loop, not Math.max(...ids): hundreds of thousands of added tokens overflow the call stack.
+  const used = highestTokenId(facts) + 1;
   const over = allAddedTokens(facts).filter((t) => t.id >= vocabSize);
   const baseOver = tokenizer.vocab.maxId >= vocabSize;
   if (baseOver || over.length) {
@@ -22,11 +29,10 @@ export const vocabFits: Rule = (facts) => {
         at: 'config',
         artifact: config.file,
         message: `${parts.join(' and ')}, but ${config.file} has vocab_size ${vocabSize}: those ids have no embedding row`,
-        fix: `Resize the embeddings (resize_token_embeddings) so that vocab_size is at least ${Math.max(tokenizer.vocab.maxId, ...over.map((t) => t.id)) + 1}.`,
+        fix: `Resize the embeddings (resize_token_embeddings) so that vocab_size is at least ${used}.`,
       }),
     ];
   }
-  const used = Math.max(tokenizer.vocab.maxId, ...allAddedTokens(facts).map((t) => t.id)) + 1;
   if (vocabSize > used) {
     return [
       finding(facts, {

@@ -2,7 +2,7 @@ import { ARCHITECTURE_FIELDS, type ModelConfig } from '../config/model-config.js
 import { jsonEqual } from '../json-equal.js';
 import { allAddedTokens, type ModelFacts } from '../model/facts.js';
 import { effectiveTemplate, templateVariables } from '../rules/chat-template.js';
-import { specialToken, stopIds, tokenId } from '../rules/tokens.js';
+import { highestTokenId, specialToken, stopIds, tokenId } from '../rules/tokens.js';
 import { renderCanonical } from '../template/render.js';
 import { stableJson } from '../tokenizer/tokenizer-json.js';
 import { SPECIAL_ROLES } from '../tokenizer/tokenizer-config.js';
@@ -98,7 +98,8 @@ function tokenizerChanges(base: ModelFacts, head: ModelFacts): BumpReason[] {
       reason: `${moved.length} token(s) moved to another id: ${sample(moved)}`,
     });
 
-  const oldMax = Math.max(before.vocab.maxId, ...allAddedTokens(base).map((t) => t.id));
+  // A loop, not Math.max(...ids): hundreds of thousands of added tokens overflow the call stack.
+  const oldMax = highestTokenId(base);
   const appended: string[] = [];
   const filled: string[] = [];
   const seen = (token: string) => tokenId(base, token) !== undefined;

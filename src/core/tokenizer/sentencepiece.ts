@@ -1,6 +1,6 @@
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { TokenizerFormatError, type AddedToken, type Tokenizer } from './model.js';
-import { Vocabulary } from './vocabulary.js';
+import { MAX_VOCABULARY, Vocabulary } from './vocabulary.js';
 
 // Field numbers and enum values from sentencepiece_model.proto.
 const PIECE_TYPE = { NORMAL: 1, UNKNOWN: 2, CONTROL: 3, USER_DEFINED: 4, UNUSED: 5, BYTE: 6 } as const;
@@ -25,6 +25,8 @@ export function readSentencePiece(bytes: Uint8Array, file: string): Tokenizer {
         const piece = readPiece(reader.bytes());
         pieces.push(piece.piece);
         types.push(piece.type);
+        // Stops as soon as the model has too many pieces, not after reading them all.
+        if (pieces.length > MAX_VOCABULARY) break;
       } else if (field === 2 && wireType === WireType.LengthDelimited) {
         trainer = readTrainerSpec(reader.bytes());
       } else if (field === 3 && wireType === WireType.LengthDelimited) {
@@ -35,6 +37,12 @@ export function readSentencePiece(bytes: Uint8Array, file: string): Tokenizer {
     }
   } catch (error) {
     throw new TokenizerFormatError(file, `${file} is not a SentencePiece model: ${(error as Error).message}`);
+  }
+  if (pieces.length > MAX_VOCABULARY) {
+    throw new TokenizerFormatError(
+      file,
+      `${file}: the vocabulary has more than ${MAX_VOCABULARY} pieces; modelgate reads at most ${MAX_VOCABULARY} (the largest real vocabularies have about 262,000 tokens)`,
+    );
   }
   if (pieces.length === 0)
     throw new TokenizerFormatError(file, `${file} is not a SentencePiece model: it has no pieces`);
@@ -56,7 +64,7 @@ export function readSentencePiece(bytes: Uint8Array, file: string): Tokenizer {
     format: 'sentencepiece',
     file,
     modelType: MODEL_TYPES[trainer.modelType] ?? `type ${trainer.modelType}`,
-    vocab: Vocabulary.fromList(pieces),
+    vocab: Vocabulary.fromList(pieces, file),
     added,
     pipeline: { model_type: String(trainer.modelType), normalizer },
     builtinSpecial,

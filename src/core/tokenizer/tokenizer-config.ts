@@ -1,4 +1,6 @@
+import { readCount, show, type ValueProblem } from '../config/config-value.js';
 import type { AddedToken } from './model.js';
+import { checkVocabularySize } from './vocabulary.js';
 
 export const SPECIAL_ROLES = ['bos', 'eos', 'unk', 'pad', 'sep', 'cls', 'mask'] as const;
 export type SpecialRole = (typeof SPECIAL_ROLES)[number];
@@ -20,6 +22,8 @@ export interface TokenizerSettings {
   addBosToken?: boolean;
   /** The default chat template stored in tokenizer_config.json. */
   chatTemplate?: string;
+  /** Values present but unusable (model_max_length as a string, …). */
+  problems: ValueProblem[];
 }
 
 type Json = Record<string, unknown>;
@@ -51,6 +55,7 @@ export function readTokenizerConfig(json: unknown, file: string): TokenizerSetti
   if (!isObject(json)) throw new Error(`${file} must be a JSON object`);
   const added: AddedToken[] = [];
   if (isObject(json.added_tokens_decoder)) {
+    checkVocabularySize(Object.keys(json.added_tokens_decoder).length, file, 'added_tokens_decoder');
     for (const [key, value] of Object.entries(json.added_tokens_decoder)) {
       const id = Number(key);
       const content = tokenContent(value);
@@ -60,15 +65,32 @@ export function readTokenizerConfig(json: unknown, file: string): TokenizerSetti
       added.push({ id, content, special: isObject(value) && value.special === true, source: file });
     }
   }
-  const maxLength = json.model_max_length;
+  const problems: ValueProblem[] = [];
   return {
     special: readSpecialTokens(json, file),
     added,
-    modelMaxLength: typeof maxLength === 'number' && maxLength < UNSET_MAX_LENGTH ? maxLength : undefined,
+    modelMaxLength: readMaxLength(json.model_max_length, file, problems),
     tokenizerClass: typeof json.tokenizer_class === 'string' ? json.tokenizer_class : undefined,
     addBosToken: typeof json.add_bos_token === 'boolean' ? json.add_bos_token : undefined,
     chatTemplate: defaultTemplate(json.chat_template),
+    problems,
   };
+}
+
+// Unset, null and transformers' "no limit" sentinel all mean no limit; anything else must be a count.
+function readMaxLength(value: unknown, file: string, problems: ValueProblem[]): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && value >= UNSET_MAX_LENGTH) return undefined;
+  const reading = readCount(value);
+  if (reading.ok) return reading.value;
+  problems.push({
+    file,
+    field: 'model_max_length',
+    key: 'model_max_length',
+    shown: show(value),
+    why: reading.why,
+  });
+  return undefined;
 }
 
 // chat_template is a string, or a list of {name, template} where "default" is the one used.
@@ -85,6 +107,7 @@ function defaultTemplate(value: unknown): string | undefined {
 /** Reads added_tokens.json: `{ "<token>": id }`. */
 export function readAddedTokensJson(json: unknown, file: string): AddedToken[] {
   if (!isObject(json)) throw new Error(`${file} must be a JSON object of token -> id`);
+  checkVocabularySize(Object.keys(json).length, file, 'added tokens');
   return Object.entries(json).map(([content, id]) => {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
       throw new Error(`${file}: the id of ${JSON.stringify(content)} must be a non-negative integer`);

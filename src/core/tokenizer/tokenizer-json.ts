@@ -1,5 +1,5 @@
 import { TokenizerFormatError, type AddedToken, type Tokenizer } from './model.js';
-import { Vocabulary } from './vocabulary.js';
+import { checkVocabularySize, Vocabulary } from './vocabulary.js';
 
 type Json = Record<string, unknown>;
 
@@ -43,17 +43,18 @@ function readModelVocab(model: Json, modelType: string, file: string): Vocabular
   if (modelType === 'Unigram') {
     if (!Array.isArray(model.vocab))
       throw new TokenizerFormatError(file, `${file}: Unigram model.vocab must be a list`);
+    checkVocabularySize(model.vocab.length, file);
     const pieces = model.vocab.map((entry: unknown, index: number) => {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
         throw new TokenizerFormatError(file, `${file}: model.vocab[${index}] must be [piece, score]`);
       }
       return entry[0];
     });
-    return Vocabulary.fromList(pieces);
+    return Vocabulary.fromList(pieces, file);
   }
   if (!isObject(model.vocab))
     throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
-  const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab);
+  const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab, file);
   if (invalid.length) {
     throw new TokenizerFormatError(
       file,
@@ -66,6 +67,7 @@ function readModelVocab(model: Json, modelType: string, file: string): Vocabular
 function readAddedTokens(list: unknown, file: string): AddedToken[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new TokenizerFormatError(file, `${file}: added_tokens must be a list`);
+  checkVocabularySize(list.length, file, 'added_tokens list');
   return list.map((entry: unknown, index) => {
     if (
       !isObject(entry) ||

@@ -1,3 +1,23 @@
+import { TokenizerFormatError } from './model.js';
+
+/**
+ * The most vocabulary entries modelgate reads from one file: 2^20, four times
+ * the largest published vocabularies (Gemma 3: 262,144; BLOOM, mT5, XLM-R and
+ * NLLB: about 250,000). Every format is counted before its tables are built,
+ * so a hostile ten-million-entry vocabulary costs a count, not minutes.
+ */
+export const MAX_VOCABULARY = 1_048_576;
+
+/** Refuses a vocabulary (or added-token list) of more than MAX_VOCABULARY entries. */
+export function checkVocabularySize(entries: number, file: string, what = 'vocabulary'): void {
+  if (entries > MAX_VOCABULARY) {
+    throw new TokenizerFormatError(
+      file,
+      `${file}: the ${what} has ${entries} entries; modelgate reads at most ${MAX_VOCABULARY} (the largest real vocabularies have about 262,000 tokens)`,
+    );
+  }
+}
+
 /**
  * A tokenizer's base vocabulary (token string <-> id), whatever file it came
  * from. Lookups use own properties only, so tokens such as "constructor" or
@@ -14,14 +34,23 @@ export class Vocabulary {
     readonly maxId: number,
   ) {}
 
-  /** From a `{token: id}` object (tokenizer.json BPE/WordPiece/WordLevel, vocab.json). Returns the entries that are not integer ids. */
-  static fromObject(ids: Record<string, unknown>): { vocabulary: Vocabulary; invalid: string[] } {
+  /**
+   * From a `{token: id}` object (tokenizer.json BPE/WordPiece/WordLevel,
+   * vocab.json) read from `file`. Returns the entries that are not integer
+   * ids; throws TokenizerFormatError beyond MAX_VOCABULARY entries.
+   */
+  static fromObject(
+    ids: Record<string, unknown>,
+    file: string,
+  ): { vocabulary: Vocabulary; invalid: string[] } {
     let size = 0;
     let maxId = -1;
     const invalid: string[] = [];
-    // One pass builds the reverse table too: enumerating 100k+ keys is the cost, not the stores.
-    const reverse: (string | undefined)[] = [];
     const tokens = Object.keys(ids);
+    checkVocabularySize(tokens.length, file);
+    // One pass builds the reverse table too: enumerating 100k+ keys is the cost, not the stores.
+    // Sized up front (ids are usually 0..n-1), so it is not regrown while it fills.
+    const reverse = new Array<string | undefined>(tokens.length);
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
       const id = ids[token];
@@ -38,8 +67,13 @@ export class Vocabulary {
     return { vocabulary, invalid };
   }
 
-  /** From a list where the index is the id (vocab.txt, Unigram, SentencePiece). The first occurrence of a duplicate wins. */
-  static fromList(tokens: readonly string[]): Vocabulary {
+  /**
+   * From a list where the index is the id (vocab.txt, Unigram, SentencePiece)
+   * read from `file`. The first occurrence of a duplicate wins; throws
+   * TokenizerFormatError beyond MAX_VOCABULARY entries.
+   */
+  static fromList(tokens: readonly string[], file: string): Vocabulary {
+    checkVocabularySize(tokens.length, file);
     const map = new Map<string, number>();
     tokens.forEach((token, id) => {
       if (!map.has(token)) map.set(token, id);

@@ -16,7 +16,8 @@ export function parseLfsPointer(bytes: Uint8Array): LfsPointer | undefined {
   const text = new TextDecoder().decode(bytes);
   if (!text.startsWith('version https://git-lfs.github.com/spec/')) return undefined;
   const oid = /^oid sha256:([0-9a-f]{64})$/m.exec(text)?.[1];
-  const size = /^size (\d+)$/m.exec(text)?.[1];
-  if (!oid || size === undefined) return undefined;
+  const size = /^size (\d{1,16})$/m.exec(text)?.[1];
+  // A size no double holds exactly is no real object's: the bytes are then judged as a file (and fail their digest).
+  if (!oid || size === undefined || !Number.isSafeInteger(Number(size))) return undefined;
   return { oid, size: Number(size) };
 }

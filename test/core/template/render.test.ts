@@ -81,6 +81,7 @@ describe('a template bomb is a finding, wherever the template lives', () => {
     const [finding] = findingsOf(await registry.validate(), 'TEMPLATE-SRC');
     expect(finding).toMatchObject({ severity: 'error' });
     expect(finding!.message).toContain('exceeds a rendering limit: it calls range() for 100000000 items');
+    expect(finding!.fix).toContain('remove the loop or data that makes it this large');
   });
 
   it('in tokenizer_config.json', async () => {
