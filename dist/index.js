@@ -54281,9 +54281,16 @@ function checkRepoPath(path) {
     }
     return { ok: true, path: normal === '.' ? '' : normal.replace(/\/$/, '') };
 }
-/** A path segment naming git's metadata folder. */
+/**
+ * A path segment that names git's metadata folder on some file system, as
+ * git itself refuses them (is_ntfs_dotgit, is_hfs_dotgit): any letter case;
+ * on NTFS trailing dots and spaces, an alternate data stream (`.git::$DATA`)
+ * and the 8.3 short name `GIT~1`; on HFS+ the code points it ignores.
+ */
 function isGitDir(segment) {
-    return segment.toLowerCase() === '.git';
+    const visible = segment.replace(/[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g, '');
+    const ntfs = visible.split(':')[0].replace(/[. ]+$/, '');
+    return /^\.git$/i.test(ntfs) || /^git~\d+$/i.test(ntfs);
 }
 /**
  * Resolves `ref`, written relative to the folder of `manifestFile`, to a
@@ -63175,35 +63182,74 @@ const TEMPLATE_LIMITS = {
     steps: 100_000,
     /** Items of one range() or list. */
     items: 100_000,
-    /** Characters of any one string the template builds, the output included. */
+    /** Characters of any one value the template builds (a string, or all the strings a list or object holds), the output included. */
     stringChars: 1024 * 1024,
-    /** Characters of all strings the template builds together (bounds the memory of a render). */
+    /**
+     * Characters of every value the template builds or reads, counted each time
+     * (a list counts all it holds): the work of a render, so a loop that sorts,
+     * joins or serialises a large list again and again stops too.
+     */
     totalChars: 64 * 1024 * 1024,
 };
 /** A render stopped by one of TEMPLATE_LIMITS: the template's fault, reported as such. */
 class TemplateLimitError extends Error {
 }
-/** @huggingface/jinja's interpreter, counting what a render costs and stopping it at TEMPLATE_LIMITS. */
+/**
+ * @huggingface/jinja's interpreter, counting what a render costs and stopping
+ * it at TEMPLATE_LIMITS. Every value a step returns is measured deeply (a
+ * list of 65,536 references to one 1 MiB string is 64 GiB of characters to
+ * `tojson` or `sort`), so no later step can be handed more than one value's
+ * worth of work.
+ */
 class BoundedInterpreter extends Interpreter {
     steps = 0;
     chars = 0;
+    /** Lists never change once built (only a namespace's members are set), so their sizes are kept. */
+    listSizes = new WeakMap();
     evaluate(statement, environment) {
         if (++this.steps > TEMPLATE_LIMITS.steps)
             throw new TemplateLimitError(`takes more than ${TEMPLATE_LIMITS.steps} steps`);
         const value = super.evaluate(statement, environment);
-        if (value.type === 'StringValue' && typeof value.value === 'string') {
-            const length = value.value.length;
-            if (length > TEMPLATE_LIMITS.stringChars)
-                throw new TemplateLimitError(`builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`);
-            this.chars += length;
-            if (this.chars > TEMPLATE_LIMITS.totalChars)
-                throw new TemplateLimitError(`builds more than ${TEMPLATE_LIMITS.totalChars} characters in all`);
-        }
-        else if (value.type === 'ArrayValue' && Array.isArray(value.value)) {
-            if (value.value.length > TEMPLATE_LIMITS.items)
-                throw new TemplateLimitError(`builds a list of more than ${TEMPLATE_LIMITS.items} items`);
-        }
+        if (Array.isArray(value.value) && value.value.length > TEMPLATE_LIMITS.items)
+            throw new TemplateLimitError(`builds a list of more than ${TEMPLATE_LIMITS.items} items`);
+        const size = this.sizeOf(value);
+        if (size > TEMPLATE_LIMITS.stringChars)
+            throw new TemplateLimitError(value.type === 'StringValue'
+                ? `builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`
+                : `builds a value holding more than ${TEMPLATE_LIMITS.stringChars} characters`);
+        this.chars += size;
+        if (this.chars > TEMPLATE_LIMITS.totalChars)
+            throw new TemplateLimitError(`handles more than ${TEMPLATE_LIMITS.totalChars} characters in all`);
         return value;
+    }
+    /** Characters a value holds, all the way down (1 for a number, a boolean or none); stops counting past the cap. */
+    sizeOf(value) {
+        const inner = value.value;
+        if (typeof inner === 'string')
+            return inner.length;
+        if (Array.isArray(inner)) {
+            const known = this.listSizes.get(inner);
+            if (known !== undefined)
+                return known;
+            let size = inner.length;
+            for (const item of inner) {
+                if (size > TEMPLATE_LIMITS.stringChars)
+                    break;
+                size += this.sizeOf(item);
+            }
+            this.listSizes.set(inner, size);
+            return size;
+        }
+        if (inner instanceof Map) {
+            let size = inner.size;
+            for (const [key, item] of inner) {
+                if (size > TEMPLATE_LIMITS.stringChars)
+                    break;
+                size += key.length + this.sizeOf(item);
+            }
+            return size;
+        }
+        return 1;
     }
 }
 /** Python's range(), refusing before it allocates more than TEMPLATE_LIMITS.items. */
@@ -66644,9 +66690,29 @@ class ContainedRoot {
             if (!last && !info.isDirectory())
                 return { kind: 'missing' };
             if (last)
-                return this.regular(at, checked.path, info);
+                return this.realFile(at, info);
         }
         return { kind: 'missing' };
+    }
+    /**
+     * The last segment, not a link: checked once more by its real path, the
+     * name the file system itself resolved (an 8.3 short name or a case
+     * variant of `.git` on Windows and macOS, a root under a symlink).
+     */
+    async realFile(at, info) {
+        const real = await realpath(at).catch(() => undefined);
+        if (!real)
+            return { kind: 'missing' };
+        const rel = relative(await this.real(), real);
+        if (rel === '' || rel.split(sep$1)[0] === '..' || rel.startsWith(sep$1) || /^[a-zA-Z]:/.test(rel))
+            return { kind: 'outside', detail: 'resolves outside the repository' };
+        const resolved = rel.split(sep$1).join('/');
+        if (resolved.split('/').some(isGitDir))
+            return {
+                kind: 'outside',
+                detail: "resolves into .git/, git's own metadata, which modelgate never reads",
+            };
+        return this.regular(real, resolved, info);
     }
     async followFileLink(link) {
         const target = await readlink(link).catch(() => '?');
@@ -94720,6 +94786,10 @@ function trustedRequester(pull, trust) {
     const line = readRequestLine(pull.body);
     if (!line)
         return {};
+    if (pull.headRepository?.toLowerCase() !== trust.repository.toLowerCase())
+        return {
+            ignored: `its branch comes from ${pull.headRepository ?? 'a deleted repository'}, and modelgate opens rollbacks from this repository`,
+        };
     const author = pull.author ? `@${pull.author.login}` : 'a deleted account';
     if (pull.author?.type !== 'Bot')
         return { ignored: `its request line was written by ${author}, not by modelgate` };
@@ -94819,6 +94889,7 @@ function githubReleaseApi(octokit, repo, requestTrust) {
                     body: merged.body,
                     author: merged.user && { login: merged.user.login, type: merged.user.type },
                     branch: merged.head.ref,
+                    headRepository: merged.head.repo?.full_name,
                 }, requestTrust)
                 : {};
             return {

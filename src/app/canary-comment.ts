@@ -54,7 +54,7 @@ export async function readCanaryComment(
     const problem =
       'problem' in decoded
         ? decoded.problem.detail
-        : await disagreement(octokit, repo, decoded.state, decoded.anchor, model);
+        : await disagreement(octokit, repo, decoded.state, decoded.anchor, model, trust);
     if (problem) {
       read = { untrusted: problem, url: own.html_url };
       ignored.push({
@@ -80,6 +80,7 @@ async function disagreement(
   state: CanaryState,
   anchor: string,
   model: string,
+  trust: AppTrust,
 ): Promise<string | undefined> {
   if (state.model !== model) return `it holds the state of ${state.model}, not of ${model}`;
   const claim = `${state.model} ${state.version} at ${state.ref} (${state.sha.slice(0, 12)}) in ${state.environment}`;
@@ -111,6 +112,19 @@ async function disagreement(
   if (run.data.head_sha !== state.sha) return `its check run ${state.checkRunId} is on another commit`;
   if (run.data.external_id !== anchor)
     return 'it is not the state modelgate saved last (an earlier state put back by hand)';
+  // A restart starts a new check run; the states anchored in older ones are history, never the present.
+  const { data: runs } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: state.sha,
+    check_name: run.data.name,
+    filter: 'all',
+    per_page: 100,
+  });
+  const newest = Math.max(
+    ...runs.check_runs.filter((r) => `${r.app?.slug}[bot]` === trust.self.login).map((r) => r.id),
+  );
+  if (newest > state.checkRunId)
+    return `its check run ${state.checkRunId} was superseded by a newer analysis (check run ${newest})`;
   return undefined;
 }
 

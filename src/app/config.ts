@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { explicitSealKey, sealKeyFrom, type SealKey } from '../core/integrity/seal.js';
+import {
+  explicitSealKey,
+  MIN_EXPLICIT_KEY_LENGTH,
+  sealKeyFrom,
+  type SealKey,
+} from '../core/integrity/seal.js';
 
 /** What the app reads from its environment (never from a repository). */
 export interface AppConfig {
@@ -38,7 +43,8 @@ export function appConfig(
  * survives rotating the app's private key, and the Action can be given the
  * same one); otherwise derived (HKDF-SHA256) from a secret the app already
  * has, so a running installation needs no new setting: the private key
- * (PRIVATE_KEY, or the file at PRIVATE_KEY_PATH), else the webhook secret.
+ * (PRIVATE_KEY, or the file at PRIVATE_KEY_PATH), else the webhook secret
+ * when it is at least MIN_EXPLICIT_KEY_LENGTH characters long.
  * Changing the secret it comes from invalidates the state of running
  * canaries: each restarts from GitHub's deployments.
  */
@@ -56,7 +62,13 @@ export function stateKeyOf(env: NodeJS.ProcessEnv, readFile: (path: string) => U
       );
     }
   }
-  if (env.WEBHOOK_SECRET) return sealKeyFrom(env.WEBHOOK_SECRET);
+  // Sealed lines are public: a short webhook secret could be guessed offline from them, and then forge webhooks too.
+  if (env.WEBHOOK_SECRET && env.WEBHOOK_SECRET.length >= MIN_EXPLICIT_KEY_LENGTH)
+    return sealKeyFrom(env.WEBHOOK_SECRET);
+  if (env.WEBHOOK_SECRET)
+    throw new AppConfigError(
+      `WEBHOOK_SECRET has ${env.WEBHOOK_SECRET.length} characters, too few to derive the canary state key from (at least ${MIN_EXPLICIT_KEY_LENGTH}): set MODELGATE_STATE_KEY (e.g. \`openssl rand -hex 32\`), or PRIVATE_KEY / PRIVATE_KEY_PATH`,
+    );
   throw new AppConfigError(
     'modelgate has no secret to seal its canary state with: set MODELGATE_STATE_KEY (at least 32 characters, e.g. `openssl rand -hex 32`), or PRIVATE_KEY / PRIVATE_KEY_PATH',
   );

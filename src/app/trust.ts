@@ -34,11 +34,12 @@ export async function reportIgnored(
   if (!items.length) return;
   const marker = stickyMarker('ignored', model);
   const { own } = await findStickyComment(octokit, repo, pr, marker, trust.self);
-  const notice = ignoredNotice(model, own?.body, items);
-  if (!notice) return; // reported already
+  // Logged before the notice is written: a notice that is full (strangers can fill it) still leaves a log line.
   const reported = reportedKeys(own?.body);
   for (const item of items)
     if (!reported.has(item.key))
       trust.warn(`${repo.owner}/${repo.repo}#${pr}: ignored ${item.key}: ${item.text}`);
+  const notice = ignoredNotice(model, own?.body, items);
+  if (!notice) return; // reported already, or the notice is full
   await upsertStickyComment(octokit, repo, pr, marker, notice, trust.self);
 }

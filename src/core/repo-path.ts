@@ -30,9 +30,16 @@ export function checkRepoPath(path: string): RepoPath {
   return { ok: true, path: normal === '.' ? '' : normal.replace(/\/$/, '') };
 }
 
-/** A path segment naming git's metadata folder. */
+/**
+ * A path segment that names git's metadata folder on some file system, as
+ * git itself refuses them (is_ntfs_dotgit, is_hfs_dotgit): any letter case;
+ * on NTFS trailing dots and spaces, an alternate data stream (`.git::$DATA`)
+ * and the 8.3 short name `GIT~1`; on HFS+ the code points it ignores.
+ */
 export function isGitDir(segment: string): boolean {
-  return segment.toLowerCase() === '.git';
+  const visible = segment.replace(/[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g, '');
+  const ntfs = visible.split(':')[0]!.replace(/[. ]+$/, '');
+  return /^\.git$/i.test(ntfs) || /^git~\d+$/i.test(ntfs);
 }
 
 /**

@@ -61,9 +61,29 @@ export class ContainedRoot {
         return this.followFileLink(at);
       }
       if (!last && !info.isDirectory()) return { kind: 'missing' };
-      if (last) return this.regular(at, checked.path, info);
+      if (last) return this.realFile(at, info);
     }
     return { kind: 'missing' };
+  }
+
+  /**
+   * The last segment, not a link: checked once more by its real path, the
+   * name the file system itself resolved (an 8.3 short name or a case
+   * variant of `.git` on Windows and macOS, a root under a symlink).
+   */
+  private async realFile(at: string, info: Parameters<ContainedRoot['regular']>[2]): Promise<Located> {
+    const real = await realpath(at).catch(() => undefined);
+    if (!real) return { kind: 'missing' };
+    const rel = relative(await this.real(), real);
+    if (rel === '' || rel.split(sep)[0] === '..' || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel))
+      return { kind: 'outside', detail: 'resolves outside the repository' };
+    const resolved = rel.split(sep).join('/');
+    if (resolved.split('/').some(isGitDir))
+      return {
+        kind: 'outside',
+        detail: "resolves into .git/, git's own metadata, which modelgate never reads",
+      };
+    return this.regular(real, resolved, info);
   }
 
   private async followFileLink(link: string): Promise<Located> {

@@ -318,7 +318,8 @@ describe('ChatOps: the commands', () => {
       'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', // its pull request,
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', // its report,
       'GET /repos/{owner}/{repo}/deployments/{deployment_id}', // checked against its deployment
-      'GET /repos/{owner}/{repo}/check-runs/{check_run_id}', // and its anchor in the check run
+      'GET /repos/{owner}/{repo}/check-runs/{check_run_id}', // and its anchor in the check run,
+      'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', // the newest analysis of the model
       'GET /repos/{owner}/{repo}/contents/{path}', // the policy, for the report
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', // the state

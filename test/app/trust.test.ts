@@ -211,4 +211,25 @@ describe("the app's own report, edited by hand, cannot steer it", () => {
     );
     expect(github.violations).toEqual([]);
   });
+
+  it('a sealed state from before a restart, put back by hand, does not undo the paused restart', async () => {
+    const { github, deliver, tick, state } = await liveCanary();
+    await deliver({ id: 2, weight: 10 });
+    const own = canaryComments(github).find((c) => c.user.login === APP_BOT.login)!;
+    const beforeRestart = own.body.match(/<!-- modelgate-state:[^ ]* -->/)![0];
+    handEdit(github, unsealedLine({ ...state(), weight: 100 }));
+    expect(await tick(6)).toBe(0); // restarted, paused, with a new check run
+    const restarted = state();
+    expect(restarted.paused).toBeDefined();
+
+    handEdit(github, beforeRestart); // its own seal and its own (older) check run's anchor still agree
+    expect(await tick(6)).toBe(0);
+    expect(state().paused).toBeDefined(); // still waiting for a person
+    expect(state().intervals).toEqual([]);
+    expect(github.deployments.filter((d) => d.environment === 'canary')).toHaveLength(1); // no step taken
+    expect(notices(github)[0]!.body).toContain(
+      `was superseded by a newer analysis (check run ${restarted.checkRunId})`,
+    );
+    expect(github.violations).toEqual([]);
+  });
 });

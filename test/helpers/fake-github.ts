@@ -140,6 +140,8 @@ export class FakeGitHub {
       user: { login: string; type?: FakeAccount['type'] };
       body?: string;
       head?: string;
+      /** `owner/name` the head branch lives in (default: this repository; another one is a fork). */
+      headRepository?: string;
     }[]
   >();
   /** Role of each user on the repository (GET .../collaborators/{username}/permission); absent users get 404. */
@@ -367,6 +369,14 @@ export class FakeGitHub {
         };
         this.checkRuns.push(run);
         return send(201, this.checkRunJson(run));
+      }
+      case 'GET /commits/{ref}/check-runs': {
+        // GitHub lists the newest first; check_name filters by name.
+        const name = url.searchParams.get('check_name');
+        const runs = this.checkRuns
+          .filter((r) => r.head_sha === params[5] && (name === null || r.name === name))
+          .sort((a, b) => b.id - a.id);
+        return send(200, { total_count: runs.length, check_runs: runs.map((r) => this.checkRunJson(r)) });
       }
       case 'GET /check-runs/{check_run_id}': {
         const run = this.checkRuns.find((r) => r.id === Number(params[5]));
@@ -674,13 +684,14 @@ export class FakeGitHub {
       case 'GET /commits/{commit_sha}/pulls':
         return send(
           200,
-          (this.pulls.get(params[5]!) ?? []).map(({ head, user, ...p }) => ({
+          (this.pulls.get(params[5]!) ?? []).map(({ head, user, headRepository, ...p }) => ({
             ...p,
             user: this.userJson({ login: user.login, type: user.type ?? 'User' }),
             head: {
               ref: head ?? 'feature',
               sha: '0'.repeat(40),
-              label: `${this.owner}:${head ?? 'feature'}`,
+              label: `${(headRepository ?? this.owner).split('/')[0]}:${head ?? 'feature'}`,
+              repo: { full_name: headRepository ?? `${this.owner}/${this.repo}` },
             },
             html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
           })),

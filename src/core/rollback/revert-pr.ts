@@ -162,11 +162,21 @@ export interface RequestTrust {
  * audit trail.
  */
 export function trustedRequester(
-  pull: { body?: string | null; author?: CommentAuthor | null; branch: string },
+  pull: {
+    body?: string | null;
+    author?: CommentAuthor | null;
+    branch: string;
+    /** `owner/name` of the head branch's repository: modelgate opens its branches here, never in a fork. */
+    headRepository?: string | null;
+  },
   trust: RequestTrust,
 ): { requester?: RollbackRequester; ignored?: string } {
   const line = readRequestLine(pull.body);
   if (!line) return {};
+  if (pull.headRepository?.toLowerCase() !== trust.repository.toLowerCase())
+    return {
+      ignored: `its branch comes from ${pull.headRepository ?? 'a deleted repository'}, and modelgate opens rollbacks from this repository`,
+    };
   const author = pull.author ? `@${pull.author.login}` : 'a deleted account';
   if (pull.author?.type !== 'Bot')
     return { ignored: `its request line was written by ${author}, not by modelgate` };

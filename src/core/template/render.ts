@@ -35,38 +35,75 @@ export const TEMPLATE_LIMITS = {
   steps: 100_000,
   /** Items of one range() or list. */
   items: 100_000,
-  /** Characters of any one string the template builds, the output included. */
+  /** Characters of any one value the template builds (a string, or all the strings a list or object holds), the output included. */
   stringChars: 1024 * 1024,
-  /** Characters of all strings the template builds together (bounds the memory of a render). */
+  /**
+   * Characters of every value the template builds or reads, counted each time
+   * (a list counts all it holds): the work of a render, so a loop that sorts,
+   * joins or serialises a large list again and again stops too.
+   */
   totalChars: 64 * 1024 * 1024,
 } as const;
 
 /** A render stopped by one of TEMPLATE_LIMITS: the template's fault, reported as such. */
 class TemplateLimitError extends Error {}
 
-/** @huggingface/jinja's interpreter, counting what a render costs and stopping it at TEMPLATE_LIMITS. */
+/**
+ * @huggingface/jinja's interpreter, counting what a render costs and stopping
+ * it at TEMPLATE_LIMITS. Every value a step returns is measured deeply (a
+ * list of 65,536 references to one 1 MiB string is 64 GiB of characters to
+ * `tojson` or `sort`), so no later step can be handed more than one value's
+ * worth of work.
+ */
 class BoundedInterpreter extends Interpreter {
   private steps = 0;
   private chars = 0;
+  /** Lists never change once built (only a namespace's members are set), so their sizes are kept. */
+  private readonly listSizes = new WeakMap<object, number>();
 
   override evaluate(statement: unknown, environment: JinjaEnvironment): RuntimeValue {
     if (++this.steps > TEMPLATE_LIMITS.steps)
       throw new TemplateLimitError(`takes more than ${TEMPLATE_LIMITS.steps} steps`);
     const value = super.evaluate(statement, environment);
-    if (value.type === 'StringValue' && typeof value.value === 'string') {
-      const length = value.value.length;
-      if (length > TEMPLATE_LIMITS.stringChars)
-        throw new TemplateLimitError(
-          `builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`,
-        );
-      this.chars += length;
-      if (this.chars > TEMPLATE_LIMITS.totalChars)
-        throw new TemplateLimitError(`builds more than ${TEMPLATE_LIMITS.totalChars} characters in all`);
-    } else if (value.type === 'ArrayValue' && Array.isArray(value.value)) {
-      if (value.value.length > TEMPLATE_LIMITS.items)
-        throw new TemplateLimitError(`builds a list of more than ${TEMPLATE_LIMITS.items} items`);
-    }
+    if (Array.isArray(value.value) && value.value.length > TEMPLATE_LIMITS.items)
+      throw new TemplateLimitError(`builds a list of more than ${TEMPLATE_LIMITS.items} items`);
+    const size = this.sizeOf(value);
+    if (size > TEMPLATE_LIMITS.stringChars)
+      throw new TemplateLimitError(
+        value.type === 'StringValue'
+          ? `builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`
+          : `builds a value holding more than ${TEMPLATE_LIMITS.stringChars} characters`,
+      );
+    this.chars += size;
+    if (this.chars > TEMPLATE_LIMITS.totalChars)
+      throw new TemplateLimitError(`handles more than ${TEMPLATE_LIMITS.totalChars} characters in all`);
     return value;
+  }
+
+  /** Characters a value holds, all the way down (1 for a number, a boolean or none); stops counting past the cap. */
+  private sizeOf(value: RuntimeValue): number {
+    const inner = value.value;
+    if (typeof inner === 'string') return inner.length;
+    if (Array.isArray(inner)) {
+      const known = this.listSizes.get(inner);
+      if (known !== undefined) return known;
+      let size = inner.length;
+      for (const item of inner as RuntimeValue[]) {
+        if (size > TEMPLATE_LIMITS.stringChars) break;
+        size += this.sizeOf(item);
+      }
+      this.listSizes.set(inner, size);
+      return size;
+    }
+    if (inner instanceof Map) {
+      let size = inner.size;
+      for (const [key, item] of inner as Map<string, RuntimeValue>) {
+        if (size > TEMPLATE_LIMITS.stringChars) break;
+        size += key.length + this.sizeOf(item);
+      }
+      return size;
+    }
+    return 1;
   }
 }
 

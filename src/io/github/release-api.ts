@@ -120,6 +120,7 @@ export function githubReleaseApi(
               body: merged.body,
               author: merged.user && { login: merged.user.login, type: merged.user.type },
               branch: merged.head.ref,
+              headRepository: merged.head.repo?.full_name,
             },
             requestTrust,
           )

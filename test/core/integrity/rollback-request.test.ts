@@ -37,15 +37,28 @@ const workflow = (key?: boolean): RequestTrust => ({
 describe('who asked for a rollback, as the release reads it from the merged pull request', () => {
   it("the app's sealed line is believed when the workflow has the same key, and verifies only for its repository and branch", () => {
     const sealed = body('carol', true);
-    expect(trustedRequester({ body: sealed, author: APP, branch: BRANCH }, workflow(true))).toEqual({
+    expect(
+      trustedRequester(
+        { body: sealed, author: APP, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(true),
+      ),
+    ).toEqual({
       requester: { by: 'carol', link: LINK },
     });
-    expect(trustedRequester({ body: sealed, author: APP, branch: 'feature' }, workflow(true))).toEqual({
+    expect(
+      trustedRequester(
+        { body: sealed, author: APP, branch: 'feature', headRepository: 'acme/models' },
+        workflow(true),
+      ),
+    ).toEqual({
       ignored: 'its request line does not verify (changed by hand, or copied from another pull request)',
     });
     const otherRepository = body('carol', true, 'acme/other');
     expect(
-      trustedRequester({ body: otherRepository, author: APP, branch: BRANCH }, workflow(true)).ignored,
+      trustedRequester(
+        { body: otherRepository, author: APP, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(true),
+      ).ignored,
     ).toMatch(/does not verify/);
   });
 
@@ -57,13 +70,21 @@ describe('who asked for a rollback, as the release reads it from the merged pull
       Buffer.from(JSON.stringify({ by: 'ceo', link: LINK })).toString('base64url'),
     );
     expect(rollbackRequester(edited)).toEqual({ by: 'ceo', link: LINK }); // what the line claims
-    expect(trustedRequester({ body: edited, author: APP, branch: BRANCH }, workflow(true)).ignored).toMatch(
-      /does not verify/,
-    );
+    expect(
+      trustedRequester(
+        { body: edited, author: APP, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(true),
+      ).ignored,
+    ).toMatch(/does not verify/);
   });
 
   it('without the key, a sealed line cannot be checked and is not believed; the fix is named', () => {
-    expect(trustedRequester({ body: body('carol', true), author: APP, branch: BRANCH }, workflow())).toEqual({
+    expect(
+      trustedRequester(
+        { body: body('carol', true), author: APP, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(),
+      ),
+    ).toEqual({
       ignored:
         'its request line is sealed by the app, and MODELGATE_STATE_KEY (the same key as the app) is not set here to check it',
     });
@@ -71,30 +92,58 @@ describe('who asked for a rollback, as the release reads it from the merged pull
 
   it("the workflow's own pull request may carry an unsealed line (no key anywhere); any other author's may not", () => {
     const unsealed = body('octocat', false);
-    expect(trustedRequester({ body: unsealed, author: WORKFLOW, branch: BRANCH }, workflow())).toEqual({
+    expect(
+      trustedRequester(
+        { body: unsealed, author: WORKFLOW, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(),
+      ),
+    ).toEqual({
       requester: { by: 'octocat', link: LINK },
     });
-    expect(trustedRequester({ body: unsealed, author: APP, branch: BRANCH }, workflow())).toEqual({
+    expect(
+      trustedRequester(
+        { body: unsealed, author: APP, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(),
+      ),
+    ).toEqual({
       ignored: "its request line is unsealed and @modelgate[bot] is not this workflow's own identity",
     });
     expect(
       trustedRequester(
-        { body: unsealed, author: { login: 'mallory', type: 'User' }, branch: BRANCH },
+        {
+          body: unsealed,
+          author: { login: 'mallory', type: 'User' },
+          branch: BRANCH,
+          headRepository: 'acme/models',
+        },
         workflow(),
       ),
     ).toEqual({ ignored: 'its request line was written by @mallory, not by modelgate' });
-    expect(trustedRequester({ body: unsealed, author: null, branch: BRANCH }, workflow())).toEqual({
+    expect(
+      trustedRequester(
+        { body: unsealed, author: null, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(),
+      ),
+    ).toEqual({
       ignored: 'its request line was written by a deleted account, not by modelgate',
     });
     // With a key, every line must be sealed: removing the seal does not fall back to trusting the author.
-    expect(trustedRequester({ body: unsealed, author: WORKFLOW, branch: BRANCH }, workflow(true))).toEqual({
+    expect(
+      trustedRequester(
+        { body: unsealed, author: WORKFLOW, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(true),
+      ),
+    ).toEqual({
       ignored: 'its request line carries no MAC, and MODELGATE_STATE_KEY is set',
     });
   });
 
   it('a body without a request line asks nothing', () => {
     expect(
-      trustedRequester({ body: 'Fixes the tokenizer.', author: APP, branch: BRANCH }, workflow(true)),
+      trustedRequester(
+        { body: 'Fixes the tokenizer.', author: APP, branch: BRANCH, headRepository: 'acme/models' },
+        workflow(true),
+      ),
     ).toEqual({});
   });
 
@@ -106,5 +155,17 @@ describe('who asked for a rollback, as the release reads it from the merged pull
         'MODELGATE_STATE_KEY has 5 characters; it needs at least 32 (e.g. the output of `openssl rand -hex 32`)',
     });
     expect(explicitSealKey('x'.repeat(32))).toEqual(sealKeyFrom('x'.repeat(32)));
+  });
+
+  it('a sealed line in a pull request from a fork is not believed, even from a branch of the same name', () => {
+    const sealed = body('carol', true);
+    expect(
+      trustedRequester(
+        { body: sealed, author: APP, branch: BRANCH, headRepository: 'mallory/models' },
+        workflow(true),
+      ),
+    ).toEqual({
+      ignored: 'its branch comes from mallory/models, and modelgate opens rollbacks from this repository',
+    });
   });
 });

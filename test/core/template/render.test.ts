@@ -20,7 +20,20 @@ const BOMBS: [string, string, string][] = [
   [
     'a string doubled in a loop',
     "{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}",
-    `builds a string of more than ${TEMPLATE_LIMITS.stringChars} characters`,
+    `builds a value holding more than ${TEMPLATE_LIMITS.stringChars} characters`,
+  ],
+  [
+    'a list of references to one large string, serialised',
+    `{% set s0 = '${'a'.repeat(1024)}' %}{% set l = [s0] %}` +
+      '{% for i in range(16) %}{% set l = l + l %}{% endfor %}{{ l | tojson }}',
+    `builds a value holding more than ${TEMPLATE_LIMITS.stringChars} characters`,
+  ],
+  [
+    'sorting a list again and again',
+    `{% set l = ['${'b'.repeat(60_000)}'] %}` +
+      '{% set l = [l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0], l[0]] %}' +
+      '{% for i in range(25000) %}{{ (l | sort) | length }}{% endfor %}',
+    `handles more than ${TEMPLATE_LIMITS.totalChars} characters in all`,
   ],
   [
     'a list doubled in a loop',
@@ -90,6 +103,6 @@ describe('a template bomb is a finding, wherever the template lives', () => {
     registry.write('models/m/tokenizer_config.json', { chat_template: BOMBS[2]![1] });
     const [finding] = findingsOf(await registry.validate(), 'TEMPLATE-SRC');
     expect(finding).toMatchObject({ severity: 'error' });
-    expect(finding!.message).toContain('exceeds a rendering limit: it builds a string of more than');
+    expect(finding!.message).toContain('exceeds a rendering limit: it builds a value holding more than');
   });
 });
