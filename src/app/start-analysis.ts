@@ -51,32 +51,42 @@ export async function startAnalysis(
 ): Promise<void> {
   const { deployment, deployment_status: status } = context.payload;
   if (status.state !== 'success') return;
-  const payload = readDeploymentPayload(deployment.payload);
-  if (!payload) return; // not a modelgate deployment
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
-  const production = await productionOf(octokit, repo, deployment.sha, deployment.environment);
-  if (deployment.environment === production.environment) return; // the promotion itself
+  const step = await canaryStep(octokit, repo, deployment);
+  if (!step) return; // not modelgate's, or the promotion itself
   const pr = await pullRequestOf(octokit, repo, deployment.sha);
   if (pr === undefined) {
     context.log.info(
-      `no pull request for ${deployment.sha}: ${payload.model} ${payload.version} is not analysed`,
+      `no pull request for ${deployment.sha}: ${step.payload.model} ${step.payload.version} is not analysed`,
     );
     return;
   }
-  const live: LiveDeployment = {
+  const trust = await appTrust();
+  const comment = await readCanaryComment(octokit, repo, pr, step.payload.model, trust);
+  const info = context.log.info.bind(context.log);
+  await analyseLiveDeployment(octokit, repo, { ...step, pr }, comment, now, trust, info);
+}
+
+/** A modelgate deployment that is a canary step (not the promotion to production), with where production is. */
+async function canaryStep(
+  octokit: Octokit,
+  repo: Repo,
+  deployment: { id: number; sha: string; ref: string; environment: string; payload: unknown },
+): Promise<Omit<LiveDeployment, 'pr'> | undefined> {
+  const payload = readDeploymentPayload(deployment.payload);
+  if (!payload) return undefined;
+  const production = await productionOf(octokit, repo, deployment.sha, deployment.environment);
+  if (deployment.environment === production.environment) return undefined;
+  return {
     id: deployment.id,
     sha: deployment.sha,
     ref: deployment.ref,
     environment: deployment.environment,
     payload,
-    pr,
     productionEnvironment: production.environment,
     productionStage: production.stage,
   };
-  const trust = await appTrust();
-  const comment = await readCanaryComment(octokit, repo, pr, payload.model, trust);
-  await analyseLiveDeployment(octokit, repo, live, comment, now, trust, context.log.info.bind(context.log));
 }
 
 /**
@@ -98,28 +108,16 @@ export async function restartAnalysis(
   trust: AppTrust,
   report = '',
 ): Promise<boolean> {
-  const payload = readDeploymentPayload(deployment.payload);
-  if (!payload) return false;
-  const production = await productionOf(octokit, repo, deployment.sha, deployment.environment);
-  if (deployment.environment === production.environment) return false;
+  const step = await canaryStep(octokit, repo, deployment);
+  if (!step) return false;
   const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
     ...repo,
     deployment_id: deployment.id,
     per_page: 1,
   });
   if (statuses[0]?.state !== 'success') return false; // not live yet: its deployment_status starts it
-  const live: LiveDeployment = {
-    id: deployment.id,
-    sha: deployment.sha,
-    ref: deployment.ref,
-    environment: deployment.environment,
-    payload,
-    pr,
-    productionEnvironment: production.environment,
-    productionStage: production.stage,
-  };
   const pause = { by: trust.self.login, at: now().toISOString(), link: report };
-  return analyseLiveDeployment(octokit, repo, live, undefined, now, trust, trust.warn, pause);
+  return analyseLiveDeployment(octokit, repo, { ...step, pr }, undefined, now, trust, trust.warn, pause);
 }
 
 /**

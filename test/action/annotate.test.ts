@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { annotate } from '../../src/action/annotate.js';
-import { TempRegistry } from '../helpers/registry.js';
 import {
   BIDI,
   expectInert,
-  HOSTILE,
+  registryWithHostileName,
   TERMINAL_CONTROL,
   workflowCommands,
 } from '../core/report/inert-output.js';
@@ -47,14 +46,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('annotations of a manifest whose name is an attack', () => {
   it('are one command per finding, and their title and message show nothing a terminal or the log acts on', async () => {
-    const registry = TempRegistry.create();
-    registry.writeManifest('models/evil/model.yaml', {
-      apiVersion: 'modelgate.dev/v1',
-      kind: 'Model',
-      name: HOSTILE,
-      version: '1.0.0',
-      artifacts: {},
-    });
+    const registry = registryWithHostileName();
     const report = await registry.validate();
     expect(report.findings.length).toBeGreaterThan(0);
 

@@ -122,16 +122,9 @@ describe('modelgate canary analyze', () => {
           sides.canary = ['NaN', 'NaN', '+Inf'];
         }
     });
-    const { code, stdout } = await runCli(
-      'canary',
-      'analyze',
-      '--metrics',
-      file,
-      '--root',
-      registry.root,
-      '--format',
-      'json',
-    );
+    const analyze = (format: string) =>
+      runCli('canary', 'analyze', '--metrics', file, '--root', registry.root, '--format', format);
+    const { code, stdout } = await analyze('json');
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.intervals.map((i: { verdict: string }) => i.verdict)).toEqual([
@@ -143,16 +136,7 @@ describe('modelgate canary analyze', () => {
     // The text and markdown reports say why, rather than showing an inconclusive interval of passing metrics.
     const reason = 'no metric had canary data: nothing was judged, so the interval cannot pass';
     for (const format of ['text', 'markdown']) {
-      const shown = await runCli(
-        'canary',
-        'analyze',
-        '--metrics',
-        file,
-        '--root',
-        registry.root,
-        '--format',
-        format,
-      );
+      const shown = await analyze(format);
       expect(shown.stdout).toContain(reason);
     }
   });

@@ -1,17 +1,8 @@
 import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifestWith } from '../helpers/models.js';
+import { addTinyModel } from '../helpers/models.js';
 import { findingsOf, TempRegistry } from '../helpers/registry.js';
-
-function smallModel(registry: TempRegistry, artifacts: Record<string, unknown> = {}) {
-  registry.write('models/m/tokenizer.json', { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
-  registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
-  registry.writeManifest(
-    'models/m/model.yaml',
-    manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts }),
-  );
-}
 
 describe('hostile and broken input ends in a finding, never a crash', () => {
   it('refuses a 200 MB manifest without reading it', async () => {
@@ -34,7 +25,7 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
     const header = Buffer.alloc(64);
     header.writeBigUInt64LE(2n ** 60n);
     registry.write('models/m/model.safetensors', header);
-    smallModel(registry, {
+    addTinyModel(registry, {
       weights: [{ uri: 's3://b/m', sha256: 'a'.repeat(64), path: 'model.safetensors' }],
     });
     const report = await registry.validate();
@@ -47,7 +38,7 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
 
   it('refuses a symlink to /etc/passwd and never reads it', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry, { tokenizer_config: 'tokenizer_config.json' });
+    addTinyModel(registry, { tokenizer_config: 'tokenizer_config.json' });
     registry.symlink('models/m/tokenizer_config.json', '/etc/passwd');
     const [finding] = findingsOf(await registry.validate(), 'ARTIFACT-MISSING');
     expect(finding!.message).toBe(
@@ -62,7 +53,7 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
     ['a Windows drive path', 'C:\\secrets\\config.json', 'is an absolute path'],
   ])('refuses %s', async (_what, ref, words) => {
     const registry = TempRegistry.create();
-    smallModel(registry, { config: ref });
+    addTinyModel(registry, { config: ref });
     const [finding] = findingsOf(await registry.validate(), 'ARTIFACT-MISSING');
     expect(finding!.message).toContain(words);
     expect(finding!.line).toBe(6); // artifacts.config
@@ -71,13 +62,13 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
   it('accepts a path that climbs out of the model folder but stays in the repository', async () => {
     const registry = TempRegistry.create();
     registry.write('shared/config.json', { model_type: 'llama', vocab_size: 2 });
-    smallModel(registry, { config: '../../shared/config.json' });
+    addTinyModel(registry, { config: '../../shared/config.json' });
     expect(findingsOf(await registry.validate(), 'ARTIFACT-MISSING')).toEqual([]);
   });
 
   it('reports truncated JSON with the parser position', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry);
+    addTinyModel(registry);
     registry.write('models/m/config.json', '{"model_type": "llama", "vocab_si');
     const [finding] = findingsOf(await registry.validate(), 'ARTIFACT-INVALID');
     expect(finding!.message).toMatch(
@@ -87,7 +78,7 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
 
   it('reports a missing artifact and a directory where a file should be', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry, { chat_template: 'chat_template.jinja', generation_config: 'evals' });
+    addTinyModel(registry, { chat_template: 'chat_template.jinja', generation_config: 'evals' });
     registry.write('models/m/evals/x.json', '{}');
     const messages = findingsOf(await registry.validate(), 'ARTIFACT-MISSING').map((f) => f.message);
     expect(messages.sort()).toEqual([
@@ -98,7 +89,10 @@ describe('hostile and broken input ends in a finding, never a crash', () => {
 
   it('reports config files of the wrong JSON shape', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry, { generation_config: 'generation_config.json', added_tokens: 'added_tokens.json' });
+    addTinyModel(registry, {
+      generation_config: 'generation_config.json',
+      added_tokens: 'added_tokens.json',
+    });
     registry.write('models/m/generation_config.json', '[1, 2]');
     registry.write('models/m/added_tokens.json', '{"<x>": "five"}');
     const messages = findingsOf(await registry.validate(), 'ARTIFACT-INVALID').map((f) => f.message);

@@ -61,3 +61,16 @@ export function manifestWith(
 ) {
   return { apiVersion: 'modelgate.dev/v1', kind: 'Model', name, version: '1.0.0', ...extra, artifacts };
 }
+
+/**
+ * The smallest valid model, `m` in models/m: a two-token WordLevel tokenizer
+ * and a llama config, plus the given artifacts (which may point anywhere).
+ */
+export function addTinyModel(registry: TempRegistry, artifacts: Record<string, unknown> = {}): void {
+  registry.write('models/m/tokenizer.json', { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
+  registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+  registry.writeManifest(
+    'models/m/model.yaml',
+    manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts }),
+  );
+}

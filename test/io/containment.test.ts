@@ -20,20 +20,11 @@ import { findFiles } from '../../src/io/find-files.js';
 import { GitRepository } from '../../src/io/git-repository.js';
 import { runCli } from '../helpers/cli.js';
 import { FakeLlm } from '../helpers/fake-llm.js';
-import { addRealModel, manifestWith } from '../helpers/models.js';
+import { addRealModel, addTinyModel, manifestWith } from '../helpers/models.js';
 import { findingsOf, TempRegistry } from '../helpers/registry.js';
 
 /** The credential actions/checkout writes into .git/config, here a marker that must never be printed. */
 const SECRET = 'AUTHORIZATION: basic bW9kZWxnYXRlLXRlc3Qtc2VjcmV0';
-
-function smallModel(registry: TempRegistry, artifacts: Record<string, unknown> = {}) {
-  registry.write('models/m/tokenizer.json', { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
-  registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
-  registry.writeManifest(
-    'models/m/model.yaml',
-    manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts }),
-  );
-}
 
 /** A registry whose .git/config holds a checkout credential, as in a GitHub Actions job. */
 function checkedOut(): TempRegistry {
@@ -58,7 +49,7 @@ describe('reads never reach .git/ (its config holds the checkout token)', () => 
     ['a path in another letter case', '../../.GIT/config'],
   ])('refuses %s, and the credential is in no output', async (_what, ref) => {
     const registry = checkedOut();
-    smallModel(registry, { config: ref });
+    addTinyModel(registry, { config: ref });
     for (const format of ['text', 'json', 'markdown']) {
       const { code, stdout, stderr } = await runCli('validate', '--root', registry.root, '--format', format);
       expect(stderr).toBe('');
@@ -72,7 +63,7 @@ describe('reads never reach .git/ (its config holds the checkout token)', () => 
 
   it('refuses an in-repository symlink that leads into .git/', async () => {
     const registry = checkedOut();
-    smallModel(registry, { tokenizer_config: 'tokenizer_config.json' });
+    addTinyModel(registry, { tokenizer_config: 'tokenizer_config.json' });
     registry.symlink('models/m/tokenizer_config.json', '../../.git/config');
     const { code, stdout } = await runCli('validate', '--root', registry.root, '--format', 'json');
     expect(code).toBe(1);
@@ -85,7 +76,7 @@ describe('reads never reach .git/ (its config holds the checkout token)', () => 
 
   it('refuses a file behind a symlinked folder, even one inside the repository', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry, { tokenizer_config: 'shared/tokenizer_config.json' });
+    addTinyModel(registry, { tokenizer_config: 'shared/tokenizer_config.json' });
     registry.write('elsewhere/tokenizer_config.json', { model_max_length: 8 });
     registry.symlink('models/m/shared', '../../elsewhere');
     const [finding] = findingsOf(await registry.validate(), 'ARTIFACT-MISSING');
@@ -96,7 +87,7 @@ describe('reads never reach .git/ (its config holds the checkout token)', () => 
 
   it('still follows a symlinked file that stays in the repository', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry, { tokenizer_config: 'tokenizer_config.json' });
+    addTinyModel(registry, { tokenizer_config: 'tokenizer_config.json' });
     registry.write('shared/tokenizer_config.json', { model_max_length: 8 });
     registry.symlink('models/m/tokenizer_config.json', '../../shared/tokenizer_config.json');
     expect(findingsOf(await registry.validate(), 'ARTIFACT-MISSING')).toEqual([]);
@@ -104,7 +95,7 @@ describe('reads never reach .git/ (its config holds the checkout token)', () => 
 
   it('refuses a FIFO artifact without blocking on it', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry, { tokenizer_config: 'tokenizer_config.json' });
+    addTinyModel(registry, { tokenizer_config: 'tokenizer_config.json' });
     execFileSync('mkfifo', [join(registry.root, 'models/m/tokenizer_config.json')]);
     const [finding] = findingsOf(await registry.validate(), 'ARTIFACT-MISSING');
     expect(finding!.message).toContain('is not a regular file (a FIFO, socket or device)');
@@ -114,7 +105,7 @@ describe('reads never reach .git/ (its config holds the checkout token)', () => 
 describe('the manifest walk stays in the repository', () => {
   it('does not follow a committed symlink to / (the default glob would walk the host)', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry);
+    addTinyModel(registry);
     registry.symlink('models/evil', '/');
     registry.symlink('models/evil2', '/etc');
     expect(await findFiles(registry.root, ['models/**/model.yaml', 'models/**/*.conf'])).toEqual([
@@ -124,7 +115,7 @@ describe('the manifest walk stays in the repository', () => {
 
   it('returns a matched FIFO, folder or symlink, so the reader reports it instead of skipping it', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry);
+    addTinyModel(registry);
     mkdirSync(join(registry.root, 'models/folder/model.yaml'), { recursive: true });
     mkdirSync(join(registry.root, 'models/fifo'), { recursive: true });
     execFileSync('mkfifo', [join(registry.root, 'models/fifo/model.yaml')]);
@@ -161,7 +152,7 @@ describe('the manifest walk stays in the repository', () => {
     ['.git/**', 'reaches into .git/'],
   ])('refuses the settings glob %s with exit 2, before walking anything', async (glob, reason) => {
     const registry = TempRegistry.create();
-    smallModel(registry);
+    addTinyModel(registry);
     registry.write('.github/modelgate.yml', `manifests: ${JSON.stringify(glob)}\n`);
     const { code, stderr } = await runCli('validate', '--root', registry.root);
     expect(code).toBe(2);
@@ -197,7 +188,7 @@ describe('.github/modelgate.yml is read under the same rule', () => {
   ];
   it.each(cases)('refuses %s with exit 2 and the reason', async (_what, make, reason) => {
     const registry = TempRegistry.create();
-    smallModel(registry);
+    addTinyModel(registry);
     mkdirSync(join(registry.root, '.github'), { recursive: true });
     make(registry);
     const { code, stderr } = await runCli('validate', '--root', registry.root);
@@ -209,7 +200,7 @@ describe('.github/modelgate.yml is read under the same rule', () => {
 
   it('names an unknown key instead of ignoring it', async () => {
     const registry = TempRegistry.create();
-    smallModel(registry);
+    addTinyModel(registry);
     registry.write('.github/modelgate.yml', 'manifest: models/**/model.yaml\n');
     const { code, stderr } = await runCli('validate', '--root', registry.root);
     expect(code).toBe(2);

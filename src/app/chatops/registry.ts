@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { compileGlobs } from '../../core/repo-path.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { readRegistry, type ModelRegistry, type TagRecord } from '../../core/registry/state.js';
 import { parseRegistryTag } from '../../core/registry/tag-names.js';
@@ -76,7 +76,9 @@ export async function branchView(
   const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
   const head = ref.object.sha;
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: head, recursive: 'true' });
-  const match = picomatch([...globs], { dot: false });
+  // The settings were checked when read; an unusable glob matches nothing rather than everything.
+  const compiled = compileGlobs(globs);
+  const match = (path: string) => compiled.ok && compiled.match(path);
   const paths = data.tree
     .flatMap((e) => (e.type === 'blob' && e.path && match(e.path) ? [e.path] : []))
     .sort();

@@ -1,3 +1,4 @@
+import { TempRegistry } from '../../helpers/registry.js';
 import { expect } from 'vitest';
 
 /**
@@ -35,4 +36,17 @@ export function expectInert(output: string, ownCommands: readonly string[] = [])
   expect(output).not.toMatch(TERMINAL_CONTROL);
   expect(output).not.toMatch(BIDI);
   expect(workflowCommands(output)).toEqual(ownCommands);
+}
+
+/** A pull request's manifest whose name is the attack (schema-invalid, so it is reported under its raw name). */
+export function registryWithHostileName() {
+  const registry = TempRegistry.create();
+  registry.writeManifest('models/evil/model.yaml', {
+    apiVersion: 'modelgate.dev/v1',
+    kind: 'Model',
+    name: HOSTILE,
+    version: '1.0.0',
+    artifacts: {},
+  });
+  return registry;
 }

@@ -3,21 +3,7 @@ import { toJson } from '../../../src/core/report/json.js';
 import { toMarkdown } from '../../../src/core/report/markdown.js';
 import { toText } from '../../../src/core/report/text.js';
 import { runCli } from '../../helpers/cli.js';
-import { TempRegistry } from '../../helpers/registry.js';
-import { expectInert, HOSTILE, HOSTILE_AS_TEXT } from './inert-output.js';
-
-/** A pull request's manifest whose name is the attack (schema-invalid, so it is reported under its raw name). */
-function registryWithHostileName() {
-  const registry = TempRegistry.create();
-  registry.writeManifest('models/evil/model.yaml', {
-    apiVersion: 'modelgate.dev/v1',
-    kind: 'Model',
-    name: HOSTILE,
-    version: '1.0.0',
-    artifacts: {},
-  });
-  return registry;
-}
+import { expectInert, HOSTILE, HOSTILE_AS_TEXT, registryWithHostileName } from './inert-output.js';
 
 describe('a manifest whose name carries escape sequences, CR/LF and a workflow command', () => {
   it('validate prints it on one line, escaped, and the runner sees no command (text)', async () => {

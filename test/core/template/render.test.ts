@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderCanonical, TEMPLATE_LIMITS } from '../../../src/core/template/render.js';
 import { fixturePath } from '../../setup/fixture-packages.js';
-import { manifestWith } from '../../helpers/models.js';
+import { addTinyModel } from '../../helpers/models.js';
 import { findingsOf, TempRegistry } from '../../helpers/registry.js';
 
 /** Templates a pull request could commit, each of which once ran the process out of memory or time. */
@@ -78,18 +78,9 @@ describe('chat templates render within limits', () => {
 });
 
 describe('a template bomb is a finding, wherever the template lives', () => {
-  function model(registry: TempRegistry, artifacts: Record<string, unknown>) {
-    registry.write('models/m/tokenizer.json', { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
-    registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
-    registry.writeManifest(
-      'models/m/model.yaml',
-      manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts }),
-    );
-  }
-
   it('in chat_template.jinja', async () => {
     const registry = TempRegistry.create();
-    model(registry, { chat_template: 'chat_template.jinja' });
+    addTinyModel(registry, { chat_template: 'chat_template.jinja' });
     registry.write('models/m/chat_template.jinja', BOMBS[0]![1]);
     const [finding] = findingsOf(await registry.validate(), 'TEMPLATE-SRC');
     expect(finding).toMatchObject({ severity: 'error' });
@@ -99,7 +90,7 @@ describe('a template bomb is a finding, wherever the template lives', () => {
 
   it('in tokenizer_config.json', async () => {
     const registry = TempRegistry.create();
-    model(registry, { tokenizer_config: 'tokenizer_config.json' });
+    addTinyModel(registry, { tokenizer_config: 'tokenizer_config.json' });
     registry.write('models/m/tokenizer_config.json', { chat_template: BOMBS[2]![1] });
     const [finding] = findingsOf(await registry.validate(), 'TEMPLATE-SRC');
     expect(finding).toMatchObject({ severity: 'error' });
