@@ -39,6 +39,7 @@ import { createHash, randomBytes, hkdfSync, timingSafeEqual, createHmac } from '
 import { lstat as lstat$1, readdir as readdir$1, realpath, readlink, open as open$2, rename as rename$1, rm as rm$1, mkdir as mkdir$1 } from 'node:fs/promises';
 import { constants as constants$8 } from 'node:fs';
 import { execFile, spawn } from 'node:child_process';
+import { homedir, tmpdir } from 'node:os';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -34656,7 +34657,7 @@ const EXPECTED = {
     model_type: 'a string naming the architecture (for example "llama")',
 };
 
-const isObject$4 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject$6 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** The keys each size goes by (older architectures: GPT-2's n_embd and n_positions, T5's d_model, MPT's max_seq_len). */
 const SIZE_KEYS = {
     vocab_size: ['vocab_size'],
@@ -34672,9 +34673,9 @@ const SIZE_KEYS = {
 };
 /** Reads config.json (already parsed). Throws only when it is not a JSON object. */
 function readModelConfig(json, file) {
-    if (!isObject$4(json))
+    if (!isObject$6(json))
         throw new Error(`${file} must be a JSON object`);
-    const text = isObject$4(json.text_config) ? json.text_config : json;
+    const text = isObject$6(json.text_config) ? json.text_config : json;
     const problems = [];
     const problem = (field, key, value, why) => problems.push({ file, field, key, shown: show(value), why });
     // The first key present wins, text_config before the top level, as transformers reads a nested config.
@@ -34719,9 +34720,9 @@ function readModelConfig(json, file) {
     };
 }
 function ropeFactor(json, text, problem) {
-    const [scaling, key] = isObject$4(text.rope_scaling)
+    const [scaling, key] = isObject$6(text.rope_scaling)
         ? [text.rope_scaling, text === json ? 'rope_scaling' : 'text_config.rope_scaling']
-        : isObject$4(json.rope_scaling)
+        : isObject$6(json.rope_scaling)
             ? [json.rope_scaling, 'rope_scaling']
             : [undefined, ''];
     const factor = scaling?.factor;
@@ -34735,7 +34736,7 @@ function ropeFactor(json, text, problem) {
 }
 /** Reads generation_config.json (already parsed). Throws only when it is not a JSON object. */
 function readGenerationConfig(json, file) {
-    if (!isObject$4(json))
+    if (!isObject$6(json))
         throw new Error(`${file} must be a JSON object`);
     const problems = [];
     const ids = readTokenIds(json, json, '', (field, key, value, why) => problems.push({ file, field, key, shown: show(value), why }));
@@ -43633,7 +43634,7 @@ function slugify(input) {
         .replace(/^-+|-+$/g, "");
 }
 const captureStackTrace = ("captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => { });
-function isObject$3(data) {
+function isObject$5(data) {
     return typeof data === "object" && data !== null && !Array.isArray(data);
 }
 const allowsEval = /* @__PURE__*/ cached(() => {
@@ -43655,7 +43656,7 @@ const allowsEval = /* @__PURE__*/ cached(() => {
     }
 });
 function isPlainObject(o) {
-    if (isObject$3(o) === false)
+    if (isObject$5(o) === false)
         return false;
     // modified constructor
     const ctor = o.constructor;
@@ -43665,7 +43666,7 @@ function isPlainObject(o) {
         return true;
     // modified prototype
     const prot = ctor.prototype;
-    if (isObject$3(prot) === false)
+    if (isObject$5(prot) === false)
         return false;
     // ctor doesn't have static `isPrototypeOf`
     if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
@@ -45879,7 +45880,7 @@ const $ZodObject = /*@__PURE__*/ $constructor("$ZodObject", (inst, def) => {
         }
         return propValues;
     });
-    const isObject = isObject$3;
+    const isObject = isObject$5;
     const catchall = def.catchall;
     let value;
     const memo = globalConfig.memoizer;
@@ -46033,7 +46034,7 @@ const $ZodObjectJIT = /*@__PURE__*/ $constructor("$ZodObjectJIT", (inst, def) =>
         return doc.compile();
     };
     let fastpass;
-    const isObject = isObject$3;
+    const isObject = isObject$5;
     const jit = !globalConfig.jitless;
     const allowsEval$1 = allowsEval;
     const fastEnabled = jit && allowsEval$1.value; // && !def.catchall;
@@ -50093,12 +50094,12 @@ function nameProblem(name) {
     return NAME_RULES.find((rule) => !rule.pattern.test(name))?.message;
 }
 /**
- * A stage-tag counter (`name#stage#N`): a whole number from 1 whose successor
- * is still exact, so the next tag is always `N + 1` written out in digits
- * (never `1e+24`). Undefined for anything else.
+ * A tag counter (`#N`) as GTO reads it: decimal digits, leading zeros allowed
+ * (`#007` is 7, `#0` is 0), whose successor is still exact, so the next tag is
+ * always `N + 1` written out in digits (never `1e+24`). Undefined for anything else.
  */
 function tagCounter(text) {
-    if (!/^[1-9]\d*$/.test(text))
+    if (!/^[0-9]+$/.test(text))
         return undefined;
     const value = Number(text);
     return Number.isSafeInteger(value + 1) ? value : undefined;
@@ -50112,56 +50113,56 @@ function tagNameProblem(tag) {
         : undefined;
 }
 
-/** Reads a tag name with the same rules the manifest schema applies (names.ts). */
+/** The name a folder-qualified model has in a tag: GTO writes `dir:name` as `dir=name`. */
+const nameInTag = (name) => name.replaceAll(':', '=');
+// Written from GTO's expressions; a JS class needs "-" escaped where Python reads it as a literal.
+const GTO_NAME = '[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?';
+const GTO_DIRNAME = '[a-zA-Z0-9\\-_./]+';
+const GTO_SEMVER = '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-(?:(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+(?:[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?';
+const TAG = new RegExp(`^(?<artifact>(?:${GTO_DIRNAME}=)?${GTO_NAME})` +
+    `(?:(?:#(?<stage>${GTO_NAME})|@v(?<version>${GTO_SEMVER}))(?<cancel>!?)|@(?:(?<deprecated>deprecated)|(?<created>created)))` +
+    `(?:#(?<counter>[0-9]+))?$`);
+/** Reads a tag name with GTO's grammar; out-of-range versions and counters are ignored with a reason. */
 function readRegistryTag(tag) {
-    const foreign = { kind: 'foreign' };
-    const at = tag.lastIndexOf('@');
-    if (at > 0) {
-        const name = tag.slice(0, at);
-        const rest = tag.slice(at + 1);
-        if (nameProblem(name))
-            return foreign;
-        if (rest === 'deprecated')
-            return { kind: 'registry', tag: { action: 'deprecate', name } };
-        if (!rest.startsWith('v'))
-            return foreign;
-        const deregister = rest.endsWith('!');
-        const version = rest.slice(1, deregister ? -1 : undefined);
-        const problem = versionProblem(version);
-        if (problem) {
-            // Looks like a version (digits and dots up front) but is out of range: worth a warning; anything else is not ours.
-            return /^\d+\.\d+\.\d+/.test(version)
-                ? { kind: 'ignored', name, reason: `version "${clip(version)}": ${problem}` }
-                : foreign;
-        }
-        return { kind: 'registry', tag: { action: deregister ? 'deregister' : 'register', name, version } };
-    }
-    const parts = tag.split('#');
-    const [name = '', rawStage = '', number] = parts;
-    if (parts.length < 2 || parts.length > 3 || nameProblem(name))
-        return foreign;
-    const unassign = rawStage.endsWith('!');
-    const stage = unassign ? rawStage.slice(0, -1) : rawStage;
-    if (nameProblem(stage))
-        return foreign;
-    if (number === undefined)
-        return unassign ? foreign : { kind: 'registry', tag: { action: 'assign', name, stage } };
-    const counter = tagCounter(number);
-    if (counter === undefined) {
-        return /^[1-9]\d*$/.test(number)
-            ? {
+    const match = TAG.exec(tag);
+    if (!match?.groups)
+        return { kind: 'foreign' };
+    const { artifact = '', stage, version, cancel, deprecated, counter: digits } = match.groups;
+    const name = artifact.replace('=', ':');
+    let number;
+    if (digits !== undefined) {
+        number = tagCounter(digits);
+        if (number === undefined)
+            return {
                 kind: 'ignored',
                 name,
-                reason: `counter ${clip(number)} is larger than ${Number.MAX_SAFE_INTEGER - 1}, the largest modelgate can count on from`,
-            }
-            : foreign;
+                reason: `counter ${clip(digits)} is larger than ${Number.MAX_SAFE_INTEGER - 1}, the largest modelgate can count on from`,
+            };
     }
-    return {
-        kind: 'registry',
-        tag: unassign
-            ? { action: 'unassign', name, stage, number: counter }
-            : { action: 'assign', name, stage, number: counter },
-    };
+    const numbered = number === undefined ? {} : { number };
+    const ignored = (reason) => ({ kind: 'ignored', name, reason, ...numbered });
+    if (name.length > NAME_MAX_LENGTH)
+        return ignored(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+    // git stores such a ref only when it came from elsewhere; it cannot be written back, so it is not read either.
+    if (name.includes('//') || stage?.includes('//'))
+        return ignored('a name with "//" (git refuses it)');
+    if (stage !== undefined)
+        return {
+            kind: 'registry',
+            tag: { action: cancel ? 'unassign' : 'assign', name, stage, ...numbered },
+        };
+    if (version !== undefined) {
+        const problem = versionProblem(version);
+        if (problem)
+            return ignored(`version "${clip(version)}": ${problem}`);
+        return {
+            kind: 'registry',
+            tag: { action: cancel ? 'deregister' : 'register', name, version, ...numbered },
+        };
+    }
+    if (deprecated)
+        return { kind: 'registry', tag: { action: 'deprecate', name, ...numbered } };
+    return ignored('GTO reserves name@created but does not read it (its registry fails on it)');
 }
 /** Reads a tag name; tags in any other format, or out of range, are not the registry's and give undefined. */
 function parseRegistryTag(tag) {
@@ -50170,13 +50171,13 @@ function parseRegistryTag(tag) {
 }
 /** A short, printable excerpt of the part of a tag that was refused. */
 const clip = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[^\x20-\x7e…]/g, '?');
-/** `name@v1.2.3` */
+/** `name@v1.2.3` (GTO's simple registration, which `gto register` writes too). */
 function releaseTag(name, version) {
-    return `${name}@v${version}`;
+    return `${nameInTag(name)}@v${version}`;
 }
 /** `name#stage#N` */
 function assignmentTag(name, stage, number) {
-    return `${name}#${stage}#${number}`;
+    return `${nameInTag(name)}#${stage}#${number}`;
 }
 /** Released versions per model name (registered, deregistration aside: a released version stays taken). */
 function releasedVersions(tags) {
@@ -50224,6 +50225,9 @@ const artifacts = strictObject({
     special_tokens_map: relPath.optional(),
     added_tokens: relPath.optional().describe('added_tokens.json'),
     chat_template: relPath.optional().describe('chat_template.jinja'),
+    tokenizer_corpus: relPath
+        .optional()
+        .describe('Extra tokenizer corpus: text (one example per line) or JSON lines ({"text": ...}), encoded on top of the reference corpus'),
     weights_index: relPath.optional().describe('model.safetensors.index.json'),
     weights: array(weight).default([]),
 });
@@ -51468,7 +51472,7 @@ function readTrainerSpec(bytes) {
 }
 
 const SPECIAL_ROLES = ['bos', 'eos', 'unk', 'pad', 'sep', 'cls', 'mask'];
-const isObject$2 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject$4 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 // transformers writes int(1e30) when a tokenizer sets no limit.
 const UNSET_MAX_LENGTH = 1e20;
 /** A token value in tokenizer_config.json / special_tokens_map.json: "text", {content: "text"} or null. */
@@ -51477,7 +51481,7 @@ function tokenContent(value) {
         return null;
     if (typeof value === 'string')
         return value;
-    if (isObject$2(value) && typeof value.content === 'string')
+    if (isObject$4(value) && typeof value.content === 'string')
         return value.content;
     return undefined;
 }
@@ -51493,10 +51497,10 @@ function readSpecialTokens(json, source) {
 }
 /** Reads tokenizer_config.json (already parsed). */
 function readTokenizerConfig(json, file) {
-    if (!isObject$2(json))
+    if (!isObject$4(json))
         throw new Error(`${file} must be a JSON object`);
     const added = [];
-    if (isObject$2(json.added_tokens_decoder)) {
+    if (isObject$4(json.added_tokens_decoder)) {
         checkVocabularySize(Object.keys(json.added_tokens_decoder).length, file, 'added_tokens_decoder');
         for (const [key, value] of Object.entries(json.added_tokens_decoder)) {
             const id = Number(key);
@@ -51504,7 +51508,7 @@ function readTokenizerConfig(json, file) {
             if (!Number.isSafeInteger(id) || id < 0 || typeof content !== 'string') {
                 throw new Error(`${file}: added_tokens_decoder["${key}"] needs an integer id and a "content" string`);
             }
-            added.push({ id, content, special: isObject$2(value) && value.special === true, source: file });
+            added.push({ id, content, special: isObject$4(value) && value.special === true, source: file });
         }
     }
     const problems = [];
@@ -51514,6 +51518,7 @@ function readTokenizerConfig(json, file) {
         modelMaxLength: readMaxLength(json.model_max_length, file, problems),
         tokenizerClass: typeof json.tokenizer_class === 'string' ? json.tokenizer_class : undefined,
         addBosToken: typeof json.add_bos_token === 'boolean' ? json.add_bos_token : undefined,
+        addEosToken: typeof json.add_eos_token === 'boolean' ? json.add_eos_token : undefined,
         chatTemplate: defaultTemplate(json.chat_template),
         problems,
     };
@@ -51541,7 +51546,7 @@ function defaultTemplate(value) {
     if (typeof value === 'string')
         return value;
     if (Array.isArray(value)) {
-        const named = value.filter(isObject$2);
+        const named = value.filter(isObject$4);
         const chosen = named.find((t) => t.name === 'default') ?? named[0];
         return typeof chosen?.template === 'string' ? chosen.template : undefined;
     }
@@ -51549,7 +51554,7 @@ function defaultTemplate(value) {
 }
 /** Reads added_tokens.json: `{ "<token>": id }`. */
 function readAddedTokensJson(json, file) {
-    if (!isObject$2(json))
+    if (!isObject$4(json))
         throw new Error(`${file} must be a JSON object of token -> id`);
     checkVocabularySize(Object.keys(json).length, file, 'added tokens');
     return Object.entries(json).map(([content, id]) => {
@@ -51560,10 +51565,50 @@ function readAddedTokensJson(json, file) {
     });
 }
 
-const isObject$1 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** At most this many examples are encoded from a repository corpus: encoding cost stays bounded. */
+const MAX_CORPUS_LINES = 10_000;
+/**
+ * Parses a repository corpus: JSON lines (`.jsonl`: `{"text": "..."}` or a
+ * JSON string per line, so examples may hold newlines and control
+ * characters) or plain text, one example per line. Blank lines are skipped.
+ * Throws an Error naming the file and line for anything else.
+ */
+function readRepositoryCorpus(text, file) {
+    const jsonLines = /\.jsonl$/i.test(file);
+    const lines = [];
+    const raw = text.split('\n');
+    for (const [index, rawLine] of raw.entries()) {
+        const lineText = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+        if (lineText.trim() === '')
+            continue;
+        if (lines.length >= MAX_CORPUS_LINES)
+            throw new Error(`${file} has more than ${MAX_CORPUS_LINES} examples; modelgate encodes at most ${MAX_CORPUS_LINES}`);
+        lines.push({ line: index + 1, text: jsonLines ? jsonExample(lineText, file, index + 1) : lineText });
+    }
+    if (!lines.length)
+        throw new Error(`${file} holds no example: a corpus needs at least one non-blank line`);
+    return { file, lines };
+}
+function jsonExample(line, file, number) {
+    let value;
+    try {
+        value = JSON.parse(line);
+    }
+    catch {
+        throw new Error(`${file}:${number} is not JSON: each line of a .jsonl corpus is {"text": "..."} or a JSON string`);
+    }
+    if (typeof value === 'string')
+        return value;
+    const textField = typeof value === 'object' && value !== null ? value.text : undefined;
+    if (typeof textField === 'string')
+        return textField;
+    throw new Error(`${file}:${number} has no "text" string: each line of a .jsonl corpus is {"text": "..."} or a JSON string`);
+}
+
+const isObject$3 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Reads a Hugging Face `tokenizer.json` (already JSON-parsed). */
 function readTokenizerJson(json, file) {
-    if (!isObject$1(json) || !isObject$1(json.model)) {
+    if (!isObject$3(json) || !isObject$3(json.model)) {
         throw new TokenizerFormatError(file, `${file} has no "model" object; it is not a tokenizer.json`);
     }
     const model = json.model;
@@ -51609,7 +51654,7 @@ function readModelVocab(model, modelType, file) {
         });
         return Vocabulary.fromList(pieces, file);
     }
-    if (!isObject$1(model.vocab))
+    if (!isObject$3(model.vocab))
         throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
     const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab, file);
     if (invalid.length) {
@@ -51624,7 +51669,7 @@ function readAddedTokens(list, file) {
         throw new TokenizerFormatError(file, `${file}: added_tokens must be a list`);
     checkVocabularySize(list.length, file, 'added_tokens list');
     return list.map((entry, index) => {
-        if (!isObject$1(entry) ||
+        if (!isObject$3(entry) ||
             typeof entry.content !== 'string' ||
             !Number.isSafeInteger(entry.id) ||
             entry.id < 0) {
@@ -51635,12 +51680,12 @@ function readAddedTokens(list, file) {
 }
 /** The special token a post-processor puts before a single sequence. */
 function prependedToken(processor) {
-    if (!isObject$1(processor))
+    if (!isObject$3(processor))
         return undefined;
     switch (processor.type) {
         case 'TemplateProcessing': {
             const first = Array.isArray(processor.single) ? processor.single[0] : undefined;
-            const special = isObject$1(first) && isObject$1(first.SpecialToken) ? first.SpecialToken : undefined;
+            const special = isObject$3(first) && isObject$3(first.SpecialToken) ? first.SpecialToken : undefined;
             return typeof special?.id === 'string' ? special.id : undefined;
         }
         case 'BertProcessing':
@@ -51658,7 +51703,7 @@ function prependedToken(processor) {
 }
 /** JSON with sorted keys, so that reordering a file's keys is not a change. */
 function stableJson(value) {
-    return JSON.stringify(value, (_key, v) => isObject$1(v)
+    return JSON.stringify(value, (_key, v) => isObject$3(v)
         ? Object.fromEntries(Object.keys(v)
             .sort()
             .map((k) => [k, v[k]]))
@@ -54566,6 +54611,11 @@ const READ_LIMITS = {
     vocab_txt: { what: 'vocab.txt files', bytes: 32 * MiB, real: "bert-base-uncased's is 226 KiB" },
     merges: { what: 'merges.txt files', bytes: 32 * MiB, real: "GPT-2's is 446 KiB" },
     chat_template: { what: 'chat templates', bytes: 1 * MiB, real: 'real ones are under 20 KiB' },
+    tokenizer_corpus: {
+        what: 'tokenizer corpus files',
+        bytes: 1 * MiB,
+        real: "modelgate's own reference corpus is about 10 KiB",
+    },
     weights_index: {
         what: 'safetensors index files',
         bytes: 32 * MiB,
@@ -55057,6 +55107,7 @@ async function loadModel(source, manifestFile, options = {}) {
     await loadConfigs(reader);
     await loadTokenizer(reader);
     await loadChatTemplates(reader);
+    await loadTokenizerCorpus(reader);
     await loadWeights(reader, options.progress);
     await checkReferencedFiles(reader);
     return { facts, findings: reader.findings };
@@ -55134,6 +55185,21 @@ async function loadChatTemplates(reader) {
     if (fromConfig !== undefined && configFile)
         facts.chatTemplates.push({ file: configFile, text: fromConfig });
 }
+/** The repository's own corpus: read with every artifact (it is small and capped), encoded only when behaviour is measured. */
+async function loadTokenizerCorpus(reader) {
+    const ref = reader.facts.manifest.artifacts.tokenizer_corpus;
+    if (!ref)
+        return;
+    const read = await reader.readText('tokenizer_corpus', ref, 'tokenizer_corpus');
+    if (!read)
+        return;
+    try {
+        reader.facts.tokenizerCorpus = readRepositoryCorpus(read.text, read.file);
+    }
+    catch (error) {
+        reader.invalid('tokenizer_corpus', read.file, error);
+    }
+}
 /** Files named elsewhere in the manifest (eval results, datasets) must exist too. */
 async function checkReferencedFiles(reader) {
     const evalBlock = reader.facts.manifest.eval;
@@ -55153,16 +55219,306 @@ async function checkReferencedFiles(reader) {
     await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }
 
+/**
+ * What lm-evaluation-harness itself says about its metrics, for results files
+ * that do not say it (v0.3 and v0.4.0/0.4.1 files have no `higher_is_better`;
+ * none records how a metric is aggregated). Sources, read at
+ * EleutherAI/lm-evaluation-harness 4e7e0d47 and v0.3.0:
+ * `lm_eval/api/metrics.py` (register_metric: higher_is_better, aggregation),
+ * `lm_eval/api/task.py` (process_results: what a per-document value is), the
+ * tasks' own `metric_list` entries, and v0.3's `Task.higher_is_better()`.
+ */
+/**
+ * Keys of a task's results that are not metrics (`_TaskMetrics` in
+ * lm_eval/result_schema.py: `name`, `alias`, `sample_len`, `sample_count`;
+ * v0.4.0–0.4.9 also kept a document count under `samples` on some paths).
+ */
+const NON_METRIC_KEYS = new Set([
+    'name',
+    'alias',
+    'sample_len',
+    'sample_count',
+    'samples',
+]);
+/**
+ * Metrics whose reported value is a placeholder, not a measurement: `bypass`
+ * aggregates to 999 for tasks that only log their outputs.
+ */
+const PLACEHOLDER_METRICS = new Set(['bypass']);
+/**
+ * The harness's direction for the metrics it defines. Registered metrics
+ * (api/metrics.py) plus the metrics v0.3's tasks declared; none of them
+ * disagrees anywhere in the harness, except `ter`: the registry says
+ * `higher_is_better=True`, but TER is an error rate, v0.3's translation
+ * tasks said False and every task that reports it overrides it to `false`,
+ * so the harness's files say false.
+ * `score`, `accuracy`-like names of single tasks and anything custom are
+ * deliberately absent: tasks disagree on them (`score` is true in 37 tasks,
+ * false in one), so only a statement can decide.
+ */
+const HARNESS_DIRECTIONS = new Map([
+    ...[
+        // registered in lm_eval/api/metrics.py
+        'acc',
+        'acc_norm',
+        'acc_mutual_info',
+        'acc_bytes',
+        'acc_all',
+        'exact_match',
+        'likelihood',
+        'mcc',
+        'f1',
+        'bleu',
+        'chrf',
+        // declared by v0.3 tasks (Task.higher_is_better)
+        'em',
+        'exact',
+        'best_exact',
+        'best_f1',
+        'HasAns_exact',
+        'HasAns_f1',
+        'NoAns_exact',
+        'NoAns_f1',
+        'f1_abstractive',
+        'f1_yesno',
+        'mc1',
+        'mc2',
+        'mrr',
+        ...['bleu', 'bleurt', 'rouge1', 'rouge2', 'rougeL'].flatMap((m) => [`${m}_max`, `${m}_acc`, `${m}_diff`]),
+        // modelgate's own runner
+        'accuracy',
+    ].map((m) => [m, true]),
+    ...['perplexity', 'ppl', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'brier_score', 'ter'].map((m) => [m, false]),
+]);
+/**
+ * Why the per-document values the harness logs under a metric's name are not
+ * that metric's per-document scores, for the metrics where they are not
+ * (api/task.py process_results and the metric's aggregation in api/metrics.py).
+ * A paired test on them would compare something else than the metric.
+ */
+const NOT_PER_DOCUMENT_SCORES = new Map([
+    [
+        'perplexity',
+        'its per-document values are log-likelihoods (loglikelihood tasks), which the harness aggregates as exp(-mean)',
+    ],
+    ['ppl', 'its per-document values are log-likelihoods, which the harness aggregates as exp(-mean)'],
+    ...['word_perplexity', 'byte_perplexity', 'bits_per_byte'].map((m) => [
+        m,
+        'its per-document values are [log-likelihood, length] pairs (loglikelihood_rolling tasks), aggregated over the whole corpus',
+    ]),
+    ...['f1', 'mcc', 'bleu', 'chrf', 'ter', 'brier_score'].map((m) => [m, 'it is computed over the whole corpus from per-document (gold, prediction) pairs']),
+]);
+/**
+ * Metrics the harness aggregates as the mean of per-document scores, so the
+ * per-document values are that metric's scores (api/metrics.py: aggregation
+ * "mean"; v0.3 tasks: `mean`). Others count only when the task's own config
+ * in the results file says `aggregation: mean`.
+ */
+const MEAN_OF_DOCUMENTS = new Set([
+    'acc',
+    'acc_norm',
+    'acc_mutual_info',
+    'acc_bytes',
+    'exact_match',
+    'likelihood',
+    'em',
+    'mc1',
+    'mc2',
+]);
+
+const isObject$2 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const finite$1 = (v) => typeof v === 'number' && Number.isFinite(v);
+/** A document count: a whole number, at least 0. */
+const count = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+/** How a value the harness wrote reads back: `Infinity`, `-Infinity`, `NaN`, `null`. */
+const written = (v) => v === null ? 'null' : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+/**
+ * A stated stderr, kept as stated (NaN, ±Infinity included: standard-error.ts
+ * judges it); null (Python's None) reads as NaN; "N/A", the harness's way of
+ * saying it has none, and any other string is none.
+ */
+function statedStderr(values, key) {
+    if (!Object.hasOwn(values, key))
+        return undefined;
+    const raw = values[key];
+    if (typeof raw === 'number')
+        return raw;
+    return raw === null ? Number.NaN : undefined;
+}
+/**
+ * The metric and filter of a results key: `acc,none` (v0.4 on), or the bare
+ * `acc` of v0.2/v0.3 files, whose stderr is `acc_stderr` instead of
+ * `acc_stderr,none`.
+ */
+function splitKey(key) {
+    const comma = key.indexOf(',');
+    return comma < 0 ? { metric: key } : { metric: key.slice(0, comma), filter: key.slice(comma + 1) };
+}
+/**
+ * `model_args` as the harness records it: a `key=value,key=value` string
+ * (every version; split as the harness's simple_parse_args_string does) or,
+ * from v0.4.2 on, the dict a caller passed to simple_evaluate.
+ */
+function parseModelArgs(raw) {
+    if (typeof raw === 'string') {
+        const args = {};
+        for (const part of raw.split(',')) {
+            const equals = part.indexOf('=');
+            if (equals <= 0)
+                continue;
+            const key = part.slice(0, equals).trim();
+            if (key && !Object.hasOwn(args, key))
+                args[key] = part.slice(equals + 1).trim();
+        }
+        return args;
+    }
+    if (!isObject$2(raw))
+        return undefined;
+    const args = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+            args[key] = String(value);
+    }
+    return args;
+}
+/** `aggregation` of each metric in the task's own config (`configs[task].metric_list`), when it is a name. */
+function aggregations(config) {
+    const found = new Map();
+    const list = isObject$2(config) ? config.metric_list : undefined;
+    if (!Array.isArray(list))
+        return found;
+    for (const entry of list) {
+        if (isObject$2(entry) && typeof entry.metric === 'string' && typeof entry.aggregation === 'string')
+            found.set(entry.metric, entry.aggregation);
+    }
+    return found;
+}
+/**
+ * Reads an lm-evaluation-harness results file, any version from v0.2's test
+ * data (`{"results": {task: {"acc": …, "acc_stderr": …}}, "versions"}`)
+ * through the current `EvalResults` schema (lm_eval/result_schema.py).
+ * Only metric keys become series: the fixed keys (`name`, `alias`,
+ * `sample_len`, `sample_count`, `samples`) and `_stderr` keys never do.
+ * A metric the harness wrote as NaN, ±Infinity or null is kept aside as
+ * written, never dropped silently and never judged as a number.
+ */
+function readHarnessResults(json, file) {
+    // Groups (mmlu) aggregate their subtasks; v0.4.0–0.4.3 list some only under "groups".
+    const results = { ...(isObject$2(json.groups) ? json.groups : {}), ...json.results };
+    const versions = isObject$2(json.versions) ? json.versions : {};
+    const higher = isObject$2(json.higher_is_better) ? json.higher_is_better : {};
+    const nSamples = isObject$2(json['n-samples']) ? json['n-samples'] : {};
+    const subtasks = isObject$2(json.group_subtasks) ? json.group_subtasks : {};
+    const groups = isObject$2(json.groups) ? json.groups : {};
+    const configs = isObject$2(json.configs) ? json.configs : {};
+    const metrics = [];
+    const nonFinite = [];
+    const limited = [];
+    const uncounted = [];
+    for (const [task, values] of Object.entries(results)) {
+        if (!isObject$2(values))
+            continue;
+        const group = Object.hasOwn(groups, task) ||
+            (Array.isArray(subtasks[task]) && subtasks[task].length > 0);
+        const counts = nSamples[task];
+        const effective = isObject$2(counts) ? count(counts.effective) : undefined;
+        const original = isObject$2(counts) ? count(counts.original) : undefined;
+        if (original !== undefined && effective !== undefined && effective < original)
+            limited.push({ task, effective, original });
+        // Groups have no n-samples of their own: their subtasks are counted.
+        if (!group && effective === undefined)
+            uncounted.push(task);
+        // The current schema counts documents per metric for groups and per task otherwise.
+        const perMetric = isObject$2(values.sample_count) ? values.sample_count : {};
+        const taskCount = effective ?? count(values.sample_len);
+        const taskHigher = isObject$2(higher[task]) ? higher[task] : {};
+        const taskAggregations = aggregations(configs[task]);
+        for (const [key, value] of Object.entries(values)) {
+            if (NON_METRIC_KEYS.has(key))
+                continue;
+            const { metric, filter } = splitKey(key);
+            if (metric.endsWith('_stderr') || PLACEHOLDER_METRICS.has(metric))
+                continue;
+            if (typeof value !== 'number' && value !== null)
+                continue;
+            const name = `${task}/${metric}${filter === undefined || filter === 'none' ? '' : `,${filter}`}`;
+            if (!finite$1(value)) {
+                nonFinite.push({ name, written: written(value), source: file });
+                continue;
+            }
+            const stderr = statedStderr(values, filter === undefined ? `${metric}_stderr` : `${metric}_stderr,${filter}`);
+            const n = count(perMetric[key]) ?? taskCount;
+            const stated = taskHigher[metric];
+            const aggregation = taskAggregations.get(metric);
+            metrics.push({
+                name,
+                value,
+                ...(stderr !== undefined ? { stderr } : {}),
+                ...(n !== undefined ? { n } : {}),
+                ...(typeof stated === 'boolean' ? { higherIsBetter: stated } : {}),
+                ...(group ? { group } : {}),
+                ...(versions[task] !== undefined && versions[task] !== null
+                    ? { taskVersion: String(versions[task]) }
+                    : {}),
+                ...(aggregation !== undefined ? { aggregation } : {}),
+                source: file,
+            });
+        }
+    }
+    return {
+        format: 'lm-eval',
+        file,
+        metrics,
+        ...(nonFinite.length ? { nonFinite } : {}),
+        provenance: readProvenance(json, limited, uncounted),
+    };
+}
+function readProvenance(json, limited, uncounted) {
+    const config = isObject$2(json.config) ? json.config : {};
+    const token = (value) => {
+        if (!Array.isArray(value))
+            return undefined;
+        const [content, id] = value;
+        const numeric = Number(id);
+        return {
+            content: typeof content === 'string' ? content : null,
+            id: id !== null && id !== 'None' && Number.isInteger(numeric) ? numeric : null,
+        };
+    };
+    const tokenizer = {};
+    for (const role of ['bos', 'eos', 'pad']) {
+        const parsed = token(json[`tokenizer_${role}_token`]);
+        if (parsed)
+            tokenizer[role] = parsed;
+    }
+    const text = (v) => (typeof v === 'string' && v ? v : undefined);
+    const modelArgs = parseModelArgs(config.model_args);
+    // `--limit 0.1` is a share of each task, `--limit 100` a count; 0 or less is no limit (the harness ignores it).
+    const limit = finite$1(config.limit) && config.limit > 0 ? config.limit : undefined;
+    return {
+        modelSha: text(config.model_sha),
+        modelRevision: text(config.model_revision),
+        ...(modelArgs ? { modelArgs } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        tokenizer,
+        chatTemplateSha: text(json.chat_template_sha),
+        limited,
+        uncounted,
+    };
+}
+
 /** Lines of a samples file read at most: bounds memory (a map entry per document) on a hostile file. */
 const MAX_SAMPLE_LINES = 1_000_000;
 /** Unreadable lines and repeated ids kept for messages (the counts are exact). */
 const KEPT_PROBLEMS = 20;
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject$1 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 /**
  * Parses JSON as Python writes it: lm-evaluation-harness emits bare NaN and
- * Infinity for undefined statistics, which JSON.parse refuses. They become
- * null (a value that is not a number is a value we do not have).
+ * Infinity (a perplexity that overflowed, an undefined stderr), which
+ * JSON.parse refuses. They read back as the numbers they are, NaN, Infinity
+ * and -Infinity, so a report can say "Infinity" instead of "missing"; every
+ * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
  * input, an unterminated string included.
  */
@@ -55171,6 +55527,7 @@ function parsePythonJson(text) {
         return JSON.parse(text);
     const parts = [];
     let copied = 0;
+    let nan = false;
     let i = 0;
     const length = text.length;
     while (i < length) {
@@ -55195,7 +55552,9 @@ function parsePythonJson(text) {
             text.startsWith(word, i) &&
             !isWordChar(text.charCodeAt(i + word.length)) &&
             (c === 45 || !isWordChar(text.charCodeAt(i - 1)))) {
-            parts.push(text.slice(copied, i), 'null');
+            // 1e999 is JSON for a number that overflows to Infinity; NaN has no JSON spelling, so a marker stands in.
+            parts.push(text.slice(copied, i), word === 'NaN' ? NAN_MARKER_JSON : word === 'Infinity' ? '1e999' : '-1e999');
+            nan ||= word === 'NaN';
             i += word.length;
             copied = i;
             continue;
@@ -55203,108 +55562,39 @@ function parsePythonJson(text) {
         i += 1;
     }
     parts.push(text.slice(copied));
-    return JSON.parse(parts.join(''));
+    const joined = parts.join('');
+    // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
+    return nan
+        ? JSON.parse(joined, (_key, value) => (value === NAN_MARKER ? Number.NaN : value))
+        : JSON.parse(joined);
 }
+const NAN_MARKER = '\u0000modelgate:NaN';
+const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 const QUOTE = 34;
 const BACKSLASH = 92;
 const isWordChar = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 /** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */
 function readResultsFile(json, file) {
-    if (!isObject(json))
+    if (!isObject$1(json))
         throw new Error(`${file} must be a JSON object`);
     if (json.format === 'modelgate-eval/v1')
         return readRunnerFile(json, file);
-    if (isObject(json.results))
-        return readHarness(json, file);
+    if (isObject$1(json.results))
+        return readHarnessResults(json, file);
     // A plain object states no direction: the gate takes it from the trusted side.
-    const metrics = Object.entries(json)
-        .filter((entry) => finite(entry[1]))
-        .map(([name, value]) => ({ name, value, source: file }));
-    return { format: 'json', file, metrics };
-}
-/** A document count: a whole number, at least 0. */
-const count = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
-/** A stated stderr, kept as stated; NaN/Infinity (null after parsing) become NaN, "N/A" is none. */
-function statedStderr(values, key) {
-    if (!Object.hasOwn(values, key))
-        return undefined;
-    const raw = values[key];
-    if (typeof raw === 'number')
-        return raw;
-    return raw === null ? Number.NaN : undefined;
-}
-function readHarness(json, file) {
-    // Groups (mmlu) aggregate their subtasks; older harness versions list them only under "groups".
-    const results = { ...(isObject(json.groups) ? json.groups : {}), ...json.results };
-    const versions = isObject(json.versions) ? json.versions : {};
-    const higher = isObject(json.higher_is_better) ? json.higher_is_better : {};
-    const nSamples = isObject(json['n-samples']) ? json['n-samples'] : {};
-    const subtasks = isObject(json.group_subtasks) ? json.group_subtasks : {};
-    const groups = isObject(json.groups) ? json.groups : {};
     const metrics = [];
-    const limited = [];
-    for (const [task, values] of Object.entries(results)) {
-        if (!isObject(values))
-            continue;
-        const counts = nSamples[task];
-        const effective = isObject(counts) ? count(counts.effective) : undefined;
-        const original = isObject(counts) ? count(counts.original) : undefined;
-        if (original !== undefined && effective !== undefined && effective < original) {
-            limited.push({ task, effective, original });
-        }
-        const group = Object.hasOwn(groups, task) ||
-            (Array.isArray(subtasks[task]) && subtasks[task].length > 0);
-        const taskHigher = isObject(higher[task]) ? higher[task] : {};
-        for (const [key, value] of Object.entries(values)) {
-            const [metric = '', filter = 'none'] = key.split(',');
-            if (!finite(value) || metric.endsWith('_stderr') || metric === 'alias' || metric === 'samples')
-                continue;
-            const stderr = statedStderr(values, `${metric}_stderr,${filter}`);
-            const stated = taskHigher[metric];
-            metrics.push({
-                name: `${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`,
-                value,
-                ...(stderr !== undefined ? { stderr } : {}),
-                ...(effective !== undefined ? { n: effective } : {}),
-                ...(typeof stated === 'boolean' ? { higherIsBetter: stated } : {}),
-                ...(group ? { group } : {}),
-                ...(versions[task] !== undefined ? { taskVersion: String(versions[task]) } : {}),
+    const nonFinite = [];
+    for (const [name, value] of Object.entries(json)) {
+        if (finite(value))
+            metrics.push({ name, value, source: file });
+        else if (typeof value === 'number')
+            nonFinite.push({
+                name,
+                written: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity',
                 source: file,
             });
-        }
     }
-    const config = isObject(json.config) ? json.config : {};
-    const token = (value) => {
-        if (!Array.isArray(value))
-            return undefined;
-        const [content, id] = value;
-        const numeric = Number(id);
-        return {
-            content: typeof content === 'string' ? content : null,
-            id: id !== null && id !== 'None' && Number.isInteger(numeric) ? numeric : null,
-        };
-    };
-    const tokenizer = {};
-    for (const role of ['bos', 'eos', 'pad']) {
-        const parsed = token(json[`tokenizer_${role}_token`]);
-        if (parsed)
-            tokenizer[role] = parsed;
-    }
-    const text = (v) => (typeof v === 'string' && v ? v : undefined);
-    return {
-        format: 'lm-eval',
-        file,
-        metrics,
-        provenance: {
-            modelSha: text(config.model_sha),
-            modelRevision: text(config.model_revision),
-            modelArgs: text(config.model_args),
-            ...(finite(config.limit) ? { limit: config.limit } : {}),
-            tokenizer,
-            chatTemplateSha: text(json.chat_template_sha),
-            limited,
-        },
-    };
+    return { format: 'json', file, metrics, ...(nonFinite.length ? { nonFinite } : {}) };
 }
 function readRunnerFile(json, file) {
     const suite = typeof json.suite === 'string' ? json.suite : 'suite';
@@ -55313,7 +55603,7 @@ function readRunnerFile(json, file) {
     const duplicates = [];
     const list = Array.isArray(json.samples) ? json.samples : [];
     list.forEach((sample, index) => {
-        if (!isObject(sample) || typeof sample.id !== 'string' || !finite(sample.score))
+        if (!isObject$1(sample) || typeof sample.id !== 'string' || !finite(sample.score))
             return;
         const first = firstIndex.get(sample.id);
         if (first !== undefined) {
@@ -55324,7 +55614,7 @@ function readRunnerFile(json, file) {
         firstIndex.set(sample.id, index);
         samples.set(sample.id, sample.score);
     });
-    const summary = isObject(json.summary) ? json.summary : {};
+    const summary = isObject$1(json.summary) ? json.summary : {};
     const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
     return {
         format: 'modelgate',
@@ -55420,7 +55710,7 @@ function readSamplesJsonl(text, file) {
             bad(number);
             return;
         }
-        if (!isObject(record) || (typeof record.id !== 'string' && typeof record.id !== 'number')) {
+        if (!isObject$1(record) || (typeof record.id !== 'string' && typeof record.id !== 'number')) {
             bad(number);
             return;
         }
@@ -55452,14 +55742,43 @@ function readSamplesJsonl(text, file) {
     return { format: 'json', file, metrics, ...problems };
 }
 /**
+ * Whether the values the harness logs per document under a series' metric
+ * are that metric's per-document scores (so their mean is the metric and a
+ * paired test compares the metric): a reason when they are not.
+ * What the harness logs for its own non-mean metrics decides first (a
+ * loglikelihood task's `perplexity` is a log-likelihood, whatever the
+ * config says), then the task's config in the results file (`aggregation:
+ * mean` or not), then the harness's mean-aggregated metrics; a metric none
+ * of them knows is not paired.
+ */
+function perDocumentScores(series) {
+    const key = series.name.slice(series.name.lastIndexOf('/') + 1).split(',')[0] ?? '';
+    const known = NOT_PER_DOCUMENT_SCORES.get(key);
+    if (known)
+        return known;
+    if (series.aggregation !== undefined)
+        return series.aggregation === 'mean'
+            ? undefined
+            : `the task aggregates it with ${/^\w+$/.test(series.aggregation) ? JSON.stringify(series.aggregation) : 'a function of its own'}, not the mean of per-document scores`;
+    if (MEAN_OF_DOCUMENTS.has(key))
+        return undefined;
+    return 'neither the results file (configs.<task>.metric_list) nor the harness says it is the mean of per-document scores';
+}
+/**
  * Attaches lm-evaluation-harness per-document scores (`samples_<task>_*.jsonl`:
- * `doc_id`, `filter`, one key per metric) to the task's series. A document
- * logged twice for the same filter is a duplicate: reported, and the task's
- * series get no samples from this file (never last-wins).
+ * `doc_id`, `filter`, one key per metric) to the task's series. Only fields
+ * that are per-document scores of their metric count (perDocumentScores):
+ * a loglikelihood task logs the log-likelihood under `perplexity`, which is
+ * not a perplexity. A document logged twice for the same filter is a
+ * duplicate: reported, and the task's series get no samples from this file
+ * (never last-wins). A document whose score is NaN or ±Infinity leaves its
+ * series without samples, so no document silently drops out of a pairing.
  */
 function attachHarnessSamples(metrics, task, jsonl) {
     const byName = new Map(metrics.map((m) => [m.name, m]));
     const found = new Map();
+    const refused = new Map();
+    const spoiled = new Set();
     const firstLine = new Map();
     const { problems, bad, duplicate } = lineProblems();
     const complete = eachLine(jsonl, (line, number) => {
@@ -55471,7 +55790,7 @@ function attachHarnessSamples(metrics, task, jsonl) {
             bad(number);
             return;
         }
-        if (!isObject(sample) || sample.doc_id === undefined)
+        if (!isObject$1(sample) || sample.doc_id === undefined)
             return;
         const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
         const id = String(sample.doc_id);
@@ -55484,12 +55803,21 @@ function attachHarnessSamples(metrics, task, jsonl) {
         }
         firstLine.set(key, number);
         for (const [metric, value] of Object.entries(sample)) {
-            const score = typeof value === 'boolean' ? Number(value) : value;
-            if (!finite(score))
-                continue;
             const series = byName.get(`${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`);
-            if (!series)
+            if (!series || refused.has(series.name))
                 continue;
+            const reason = perDocumentScores(series);
+            if (reason) {
+                refused.set(series.name, reason);
+                continue;
+            }
+            const score = typeof value === 'boolean' ? Number(value) : value;
+            if (typeof score !== 'number')
+                continue;
+            if (!Number.isFinite(score)) {
+                spoiled.add(series);
+                continue;
+            }
             const samples = found.get(series) ?? new Map();
             samples.set(id, score);
             found.set(series, samples);
@@ -55497,10 +55825,14 @@ function attachHarnessSamples(metrics, task, jsonl) {
     });
     if (complete && !problems.duplicates.length) {
         for (const [series, samples] of found)
-            series.samples = samples;
+            if (!spoiled.has(series))
+                series.samples = samples;
     }
     problems.tooLong = !complete;
-    return problems;
+    const notScores = [...refused].map(([metric, reason]) => ({ metric, reason }));
+    for (const series of spoiled)
+        notScores.push({ metric: series.name, reason: 'some documents score NaN or Infinity' });
+    return { ...problems, notScores };
 }
 
 /** Largest results file read (lm-evaluation-harness results are a few MiB at most). */
@@ -55539,6 +55871,7 @@ async function loadEvalData(source, facts) {
         if (found.tooLong)
             problem('error', path, `${file} has more than ${MAX_SAMPLE_LINES.toLocaleString('en-US')} lines, the most modelgate reads from a samples file; none of it is used`, file);
     };
+    const gated = new Set((facts.manifest.eval?.gates ?? []).map((gate) => gate.metric));
     for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
         const at = ['eval', 'results', index, 'path'];
         const jsonl = entry.path.endsWith('.jsonl');
@@ -55568,15 +55901,48 @@ async function loadEvalData(source, facts) {
             const samples = await read(samplesPath, samplesAt, MAX_SAMPLES_BYTES);
             if (samples === undefined)
                 continue;
-            lineFindings(samples.path, samplesAt, attachHarnessSamples(parsed.metrics, task, samples.text), 'JSON');
+            const attached = attachHarnessSamples(parsed.metrics, task, samples.text);
+            lineFindings(samples.path, samplesAt, attached, 'JSON');
+            for (const { metric, reason } of attached.notScores)
+                if (gated.has(metric))
+                    findings.push({
+                        rule: 'EVAL-GATE',
+                        severity: 'info',
+                        model: facts.name,
+                        file: facts.manifestFile,
+                        line: facts.lineOf(samplesAt),
+                        message: `${samples.path}: the per-document values of ${metric} are not its scores (${reason}); the gate compares its aggregate and stderr instead`,
+                        artifact: samples.path,
+                    });
         }
+        // A gated metric the file holds as NaN or ±Infinity is said as such, not left to read as missing.
+        for (const { name, written } of parsed.nonFinite ?? [])
+            if (gated.has(name))
+                findings.push({
+                    rule: 'EVAL-GATE',
+                    severity: 'error',
+                    model: facts.name,
+                    file: facts.manifestFile,
+                    line: facts.lineOf(at),
+                    message: `${text.path}: ${name} is ${written}${written === 'null' ? '' : ' as the harness wrote it'}, not a finite number, so no gate can judge it`,
+                    artifact: text.path,
+                    fix: 'Fix the evaluation so the metric has a finite value (an Infinity perplexity or error is a model or task failure), or gate another metric.',
+                });
         results.push({ ...parsed, entry: index });
     }
     const metrics = new Map();
-    for (const file of results)
-        for (const series of file.metrics)
+    const nonFinite = new Map();
+    for (const file of results) {
+        for (const series of file.metrics) {
             metrics.set(series.name, series);
-    return { results, metrics, findings };
+            nonFinite.delete(series.name);
+        }
+        for (const value of file.nonFinite ?? []) {
+            nonFinite.set(value.name, value);
+            metrics.delete(value.name);
+        }
+    }
+    return { results, metrics, nonFinite, findings };
 }
 /**
  * The file's text; a message when it exists but cannot be used (too large,
@@ -55634,26 +56000,6 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
     return undefined;
 }
 
-/**
- * lm-evaluation-harness's registered direction of its built-in metrics
- * (lm_eval/api/metrics.py), and the runner's own `accuracy`. Metrics not
- * listed state their direction in the results file or the gate.
- */
-const HARNESS_DIRECTIONS = new Map([
-    ...[
-        'acc',
-        'acc_norm',
-        'acc_mutual_info',
-        'acc_all',
-        'exact_match',
-        'mcc',
-        'f1',
-        'bleu',
-        'chrf',
-        'accuracy',
-    ].map((m) => [m, true]),
-    ...['perplexity', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'brier_score', 'mae'].map((m) => [m, false]),
-]);
 /** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
 function metricKey(name) {
     const afterTask = name.slice(name.lastIndexOf('/') + 1);
@@ -55677,7 +56023,19 @@ function metricDirection(statements) {
         [HARNESS_DIRECTIONS.get(key), `lm-evaluation-harness's default for ${key}`],
     ];
     let higherIsBetter = statements.candidateGate ?? true;
-    let source = statements.candidateGate !== undefined ? 'the gate' : 'the default (nothing trusted states one)';
+    let source = 'the gate';
+    if (statements.candidateGate === undefined && trusted.every(([stated]) => stated === undefined)) {
+        // The candidate's own results may not decide how they are judged, so they cannot fill the gap.
+        const claimed = statements.candidate?.higherIsBetter;
+        const claim = claimed === undefined
+            ? ''
+            : ` (the candidate's results say ${word(claimed)}, but they cannot decide how they are judged)`;
+        return {
+            higherIsBetter,
+            source: 'nothing',
+            unstated: `nothing states whether higher or lower is better for ${statements.metric}: not the baseline's gate or results, and lm-evaluation-harness has no default for ${key}${claim}; add higher_is_better to the gate`,
+        };
+    }
     for (const [stated, who] of trusted) {
         if (stated === undefined)
             continue;
@@ -56033,6 +56391,15 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
         baseline,
         candidate,
     });
+    // A guess could pass a regression: with no direction stated anywhere trusted, the gate cannot judge.
+    if (direction.unstated)
+        return {
+            metric,
+            verdict: 'inconclusive',
+            candidate: value,
+            baseline: baseline.value,
+            reason: direction.unstated,
+        };
     const base = {
         metric,
         candidate: value,
@@ -56307,10 +56674,18 @@ function checkProvenance(facts, results) {
             return;
         const index = result.entry ?? 0;
         if (pinned) {
-            const argRevision = /(?:^|,)revision=([^,]+)/.exec(provenance.modelArgs ?? '')?.[1];
-            const recorded = [provenance.modelSha, provenance.modelRevision, argRevision].filter((v) => v !== undefined && v !== 'main');
-            if (!recorded.some((r) => r === pinned || r.startsWith(pinned) || pinned.startsWith(r))) {
-                at(index, 'EVAL-MODEL', 'error', `${result.file} was produced from ${recorded.join(' / ') || 'an unrecorded revision'}, not the pinned revision ${pinned}`, 'Re-run the evaluation on this model version, or fix eval.revision.', result.file);
+            const args = provenance.modelArgs ?? {};
+            const recorded = [
+                provenance.modelSha,
+                provenance.modelRevision,
+                args.revision,
+                snapshotOf(args.pretrained),
+            ]
+                // "main" is a branch, not a revision: it names no particular weights.
+                .filter((v) => v !== undefined && v !== '' && v !== 'main');
+            if (!recorded.some((r) => sameRevision(r, pinned))) {
+                const model = args.pretrained ? `${args.pretrained} at ` : '';
+                at(index, 'EVAL-MODEL', 'error', `${result.file} was produced from ${model}${recorded.join(' / ') || 'an unrecorded revision'}, not the pinned revision ${pinned}`, 'Re-run the evaluation on this model version (model_args revision=…), or fix eval.revision.', result.file);
             }
         }
         if (facts.tokenizer) {
@@ -56337,8 +56712,33 @@ function checkProvenance(facts, results) {
         for (const limited of provenance.limited) {
             at(index, 'EVAL-LIMIT', 'warning', `${result.file}: ${limited.task} ran on ${limited.effective} of ${limited.original} documents (--limit): not comparable with a full run`, 'Re-run without --limit.', result.file);
         }
+        // Files before n-samples (v0.3, v0.4.0–0.4.2) record only config.limit: a limit with no counts may have cut any task.
+        if (provenance.limit !== undefined && provenance.uncounted.length) {
+            const tasks = provenance.uncounted;
+            at(index, 'EVAL-LIMIT', 'warning', `${result.file} ran with --limit ${provenance.limit} (config.limit) and does not record how many documents ${tasks.length === 1 ? tasks[0] : `${tasks.length} tasks (${tasks.slice(0, 3).join(', ')}${tasks.length > 3 ? ', …' : ''})`} had: it may cover only part of them, not comparable with a full run`, 'Re-run without --limit.', result.file);
+        }
     });
     return findings;
+}
+/** Hex of a git or Hugging Face commit: the only kind of revision a prefix may stand for. */
+const COMMIT = /^[0-9a-f]{7,64}$/i;
+/**
+ * Whether a recorded revision is the pinned one: the same name, or a
+ * commit and an abbreviation of it (at least 7 hex digits). `v1` does not
+ * pin `v1.3.0`.
+ */
+function sameRevision(recorded, pinned) {
+    if (recorded === pinned)
+        return true;
+    if (!COMMIT.test(recorded) || !COMMIT.test(pinned))
+        return false;
+    const [a, b] = [recorded.toLowerCase(), pinned.toLowerCase()];
+    return a.startsWith(b) || b.startsWith(a);
+}
+/** The commit of a `pretrained` path into the Hugging Face cache (`…/snapshots/<commit>`), which pins the weights. */
+function snapshotOf(pretrained) {
+    const match = /(?:^|[\\/])snapshots[\\/]([0-9a-f]{40})[\\/]?$/i.exec(pretrained ?? '');
+    return match?.[1];
 }
 
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
@@ -56403,6 +56803,8 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     };
 }
 function inconclusiveFix(reason) {
+    if (reason.startsWith('nothing states'))
+        return "Add higher_is_better to the gate; once released, the baseline manifest's gate decides it for later versions.";
     if (reason.startsWith('no baseline'))
         return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
     if (reason.includes('task version'))
@@ -59714,112 +60116,298 @@ function requireSemver () {
 var semverExports = requireSemver();
 var semver = /*@__PURE__*/getDefaultExportFromCjs(semverExports);
 
-/**
- * Builds every model's registry from its tags. Tags not in GTO's format are
- * ignored, not errors; a model's tags that are out of range (a counter past
- * 2^53, a version semver cannot hold) are ignored too and listed in its
- * `ignored`, for a warning. Stage tags point at a version's commit (GTO's
- * rule): the version is the one registered on that commit.
- */
-function readRegistry(tags) {
-    const byModel = new Map();
-    const ignored = new Map();
-    for (const tag of tags) {
-        const reading = readRegistryTag(tag.name);
-        if (reading.kind === 'ignored') {
-            const list = ignored.get(reading.name) ?? [];
-            list.push({ tag: tag.name, reason: reading.reason });
-            ignored.set(reading.name, list);
-        }
-        if (reading.kind !== 'registry')
-            continue;
-        const parsed = reading.tag;
-        const event = {
-            ...parsed,
-            tag: tag.name,
-            commit: tag.commit,
-            date: tag.date,
-            author: tag.tagger?.name,
-            message: tag.message,
-        };
-        const list = byModel.get(parsed.name) ?? [];
-        list.push(event);
-        byModel.set(parsed.name, list);
-    }
-    const models = new Map();
-    for (const [name, events] of byModel)
-        models.set(name, { ...modelRegistry(name, events), ignored: ignored.get(name) ?? [] });
-    return models;
-}
-// Same second: registrations before assignments; numbered tags by their counter.
-const ACTION_ORDER = {
-    register: 0,
+const PRIORITY = {
+    deprecate: 2,
+    register: 3,
+    deregister: 4,
+    assign: 5,
+    unassign: 6,
+};
+// GTO reads tags kind by kind (`GitRegistry.get_state`): deprecations, then versions, then stages.
+const PASS = {
+    deprecate: 0,
+    register: 1,
     deregister: 1,
     assign: 2,
     unassign: 2,
-    deprecate: 3,
 };
-const numberOf = (e) => ('number' in e && e.number !== undefined ? e.number : 0);
-function modelRegistry(name, events) {
-    events.sort((a, b) => a.date - b.date ||
-        ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
-        numberOf(a) - numberOf(b) ||
-        a.tag.localeCompare(b.tag));
-    const versions = new Map();
-    const byCommit = new Map();
-    const stages = new Map();
-    let deprecated;
-    let lastNumber = 0;
-    for (const event of events) {
-        lastNumber = Math.max(lastNumber, numberOf(event));
+/** Python's `sorted(key=...)`: stable, ascending. */
+const sortedBy = (items, key) => [...items].sort((a, b) => key(a) - key(b));
+const byDate = (items) => sortedBy(items, (e) => e.date);
+/** Python's `sorted(...)[::-1]`: GTO's "newest first", ties broken by reversing the input order. */
+const newestFirst = (items) => byDate(items).reverse();
+/** A (version, stage) pair: GTO's `VStage`. */
+class VersionStage {
+    stage;
+    assignments = [];
+    withdrawals = [];
+    constructor(stage) {
+        this.stage = stage;
+    }
+    events() {
+        return newestFirst([...byDate(this.assignments), ...byDate(this.withdrawals)]);
+    }
+    get active() {
+        return this.events()[0]?.action === 'assign';
+    }
+    get activatedAt() {
+        return this.events()[0].date;
+    }
+    /** The newest assignment: GTO's authoring event of a stage. */
+    get authoring() {
+        return this.events().find((e) => e.action === 'assign') ?? this.events()[0];
+    }
+}
+/** One version of a model at one commit: GTO's `Version`. */
+class VersionRecord {
+    version;
+    commit;
+    registrations = [];
+    deregistrations = [];
+    stages = new Map();
+    constructor(
+    /** "v1.2.3", or the commit for a version known only from a stage tag. */
+    version, commit) {
+        this.version = version;
+        this.commit = commit;
+    }
+    direct() {
+        return [...byDate(this.registrations), ...byDate(this.deregistrations)];
+    }
+    indirect() {
+        return [...this.stages.values()].flatMap((s) => s.events());
+    }
+    events() {
+        return newestFirst([...this.direct(), ...this.indirect()]);
+    }
+    get discovered() {
+        return this.direct().length === 0;
+    }
+    get registered() {
+        return this.registrations.length > 0;
+    }
+    get active() {
+        const direct = newestFirst(this.direct());
+        if (direct.length)
+            return direct[0].action === 'register';
+        return this.indirect().length > 0;
+    }
+    get authoring() {
+        const addition = newestFirst(this.direct()).find((e) => e.action === 'register');
+        return addition ?? newestFirst(this.indirect())[0];
+    }
+    /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
+    activeStages() {
+        return sortedBy([...this.stages.values()].filter((s) => s.active), (s) => s.activatedAt);
+    }
+}
+const isSemver = (version) => version.startsWith('v') && semver.valid(version.slice(1)) !== null;
+const plain = (version) => (isSemver(version) ? version.slice(1) : version);
+/** One model as GTO's `Artifact` holds it. */
+class ModelRecord {
+    name;
+    deprecations = [];
+    versions = [];
+    constructor(name) {
+        this.name = name;
+    }
+    /** GTO's `find_version`: versions with events of their own, by name and commit. */
+    find(commit, version) {
+        return this.versions.filter((v) => !v.discovered && v.commit === commit && (version === undefined || v.version === version));
+    }
+    findOrCreate(commit, version) {
+        const found = this.find(commit, version)[0];
+        if (found)
+            return found;
+        const created = new VersionRecord(version ?? commit, commit);
+        this.versions.push(created);
+        return created;
+    }
+    events() {
+        return newestFirst([...byDate(this.deprecations), ...this.versions.flatMap((v) => v.events())]);
+    }
+    get active() {
+        const newest = this.events()[0];
+        return newest !== undefined && newest.action !== 'deprecate';
+    }
+    /**
+     * GTO's `get_versions(include_non_explicit=...)`: active versions, highest
+     * SemVer first then commits (or the one registered last first).
+     */
+    activeVersions(includeCommits, order = 'semver') {
+        const chosen = this.versions.filter((v) => v.active && ((v.registered && !v.discovered) || (includeCommits && !v.registered)));
+        if (order === 'timestamp')
+            return sortedBy(chosen, (v) => v.authoring.date).reverse();
+        const semvers = chosen
+            .filter((v) => isSemver(v.version))
+            .sort((a, b) => semver.compare(plain(a.version), plain(b.version)))
+            .reverse();
+        const commits = chosen
+            .filter((v) => !isSemver(v.version))
+            .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
+            .reverse();
+        return [...semvers, ...commits];
+    }
+    /**
+     * GTO's `get_vstages(sort=timestamp)`, the default of `gto show`: for each
+     * stage, the active assignments of active versions, the one made last first,
+     * each version once, at most `perStage` of them (-1: all).
+     */
+    stageHolders(perStage = 1) {
+        const pairs = this.activeVersions(true, 'timestamp').flatMap((v) => v.activeStages().map((s) => ({ version: v.version, stage: s, date: s.authoring.date })));
+        const holders = new Map();
+        for (const pair of newestFirst(pairs)) {
+            const list = holders.get(pair.stage.stage) ?? [];
+            holders.set(pair.stage.stage, list);
+            if (perStage > -1 && list.length >= perStage)
+                continue;
+            if (!list.some((h) => h.version === pair.version))
+                list.push(pair);
+        }
+        return new Map([...holders].map(([stage, list]) => [stage, list.map((h) => h.stage)]));
+    }
+}
+/**
+ * Builds every model's registry from its tags, as GTO does
+ * (iterative/gto `gto/tag.py` and `gto/base.py`): annotated tags only, read
+ * kind by kind (deprecations, versions, then stages, each oldest first), so a
+ * stage tag names the version registered on its commit whenever that tag was
+ * made. Each version keeps its own stage status; a stage is held by the
+ * newest active assignment among active versions, so withdrawing or
+ * deregistering its holder hands the stage back to the one before. Tags not
+ * in GTO's format are ignored; tags in a model's name that cannot be used (a
+ * lightweight tag, a number out of range, a stage tag on a commit that
+ * carries two versions) are ignored too and listed in its `ignored`.
+ */
+function readRegistry(tags) {
+    const ignored = new Map();
+    const counters = new Map();
+    const ignore = (name, tag, reason) => ignored.set(name, [...(ignored.get(name) ?? []), { tag, reason }]);
+    const readable = [];
+    for (const record of tags) {
+        const reading = readRegistryTag(record.name);
+        if (reading.kind === 'foreign')
+            continue;
+        const number = reading.kind === 'registry' ? reading.tag.number : reading.number;
+        const name = reading.kind === 'registry' ? reading.tag.name : reading.name;
+        // GTO counts every tag in the model's name, lightweight ones too (`name_tag`).
+        if (number !== undefined)
+            counters.set(name, Math.max(counters.get(name) ?? 0, number));
+        if (reading.kind === 'ignored')
+            ignore(name, record.name, reading.reason);
+        else if (record.problem)
+            ignore(name, record.name, record.problem);
+        else if (!record.tagger)
+            ignore(name, record.name, 'a lightweight tag (GTO reads annotated tags only)');
+        else
+            readable.push({ record, parsed: reading.tag });
+    }
+    // GTO lists tags by name, then sorts each kind by date: a stable sort keeps the name order within a second.
+    readable.sort((a, b) => (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0));
+    const ordered = byDate(readable.map((r) => ({ ...r, date: r.record.date }))).sort((a, b) => PASS[a.parsed.action] - PASS[b.parsed.action]);
+    const models = new Map();
+    for (const { record, parsed } of ordered) {
+        const model = models.get(parsed.name) ?? new ModelRecord(parsed.name);
+        models.set(parsed.name, model);
+        const event = {
+            ...parsed,
+            tag: record.name,
+            commit: record.commit,
+            date: record.date,
+            ...(record.offset ? { offset: record.offset } : {}),
+            author: record.tagger?.name,
+            authorEmail: record.tagger?.email,
+            message: record.message,
+            priority: PRIORITY[parsed.action],
+        };
         switch (event.action) {
-            case 'register':
-                if (!versions.has(event.version)) {
-                    versions.set(event.version, {
-                        version: event.version,
-                        tag: event.tag,
-                        commit: event.commit,
-                        date: event.date,
-                        author: event.author,
-                        deregistered: false,
-                        stages: [],
-                    });
-                    byCommit.set(event.commit, event.version);
-                }
-                break;
-            case 'deregister': {
-                const version = versions.get(event.version);
-                if (version)
-                    version.deregistered = true;
-                break;
-            }
-            case 'assign': {
-                // GTO: an assignment on a commit with no registered version names the commit itself.
-                event.version = byCommit.get(event.commit) ?? event.commit;
-                stages.set(event.stage, {
-                    stage: event.stage,
-                    version: event.version,
-                    tag: event.tag,
-                    date: event.date,
-                    author: event.author,
-                });
-                break;
-            }
-            case 'unassign': {
-                event.version = byCommit.get(event.commit) ?? event.commit;
-                if (stages.get(event.stage)?.version === event.version)
-                    stages.delete(event.stage);
-                break;
-            }
             case 'deprecate':
-                deprecated = { date: event.date, author: event.author, tag: event.tag };
+                model.deprecations.push(event);
                 break;
+            case 'register':
+            case 'deregister': {
+                event.version = event.version.startsWith('v') ? event.version : `v${event.version}`;
+                const version = model.findOrCreate(record.commit, event.version);
+                (event.action === 'register' ? version.registrations : version.deregistrations).push(event);
+                break;
+            }
+            case 'assign':
+            case 'unassign': {
+                const carried = model.find(record.commit);
+                if (carried.length > 1) {
+                    ignore(model.name, record.name, `its commit carries several versions (${carried.map((v) => plain(v.version)).join(', ')}); GTO cannot tell which one it assigns`);
+                    break;
+                }
+                // GTO: a stage tag on a commit with no registered version makes a version named by the commit.
+                const owner = carried[0] ?? new VersionRecord(record.commit, record.commit);
+                event.version = owner.version;
+                const version = model.findOrCreate(record.commit, owner.version);
+                const stage = version.stages.get(event.stage) ?? new VersionStage(event.stage);
+                version.stages.set(event.stage, stage);
+                (event.action === 'assign' ? stage.assignments : stage.withdrawals).push(event);
+                break;
+            }
         }
     }
-    for (const stage of stages.values())
-        versions.get(stage.version)?.stages.push(stage.stage);
-    const sorted = [...versions.values()].sort((a, b) => semver.compare(a.version, b.version));
-    return { name, versions: sorted, stages: [...stages.values()], events, deprecated, lastNumber };
+    const result = new Map();
+    const names = [...models.keys(), ...[...ignored.keys(), ...counters.keys()].filter((n) => !models.has(n))];
+    for (const name of names) {
+        const model = models.get(name) ?? new ModelRecord(name);
+        result.set(name, {
+            ...modelRegistry(model),
+            lastNumber: counters.get(name) ?? 0,
+            ignored: ignored.get(name) ?? [],
+        });
+    }
+    return result;
+}
+function modelRegistry(model) {
+    const holders = model.stageHolders(1);
+    const stages = [...holders].flatMap(([stage, [holder]]) => {
+        if (!holder)
+            return [];
+        const tag = holder.authoring;
+        return [{ stage, version: plain(tag.version ?? ''), tag: tag.tag, date: tag.date, author: tag.author }];
+    });
+    const held = (version) => stages.filter((s) => s.version === plain(version.version)).map((s) => s.stage);
+    const state = (v) => {
+        const authoring = v.authoring;
+        return {
+            version: plain(v.version),
+            tag: authoring.tag,
+            commit: v.commit,
+            date: authoring.date,
+            author: authoring.author,
+            deregistered: !v.active,
+            stages: v.active ? held(v) : [],
+            activeStages: v.active ? v.activeStages().map((s) => s.stage) : [],
+        };
+    };
+    // Lowest SemVer first, equal ones (build metadata aside) in the order registered:
+    // the reverse of GTO's highest-first order, so `.at(-1)` of the active ones is GTO's latest.
+    const versions = model.versions
+        .filter((v) => v.registered)
+        .sort((a, b) => semver.compare(plain(a.version), plain(b.version)))
+        .map(state);
+    const commitVersions = model
+        .activeVersions(true)
+        .filter((v) => !v.registered)
+        .toReversed()
+        .map(state);
+    const events = [...model.events()]
+        .sort((a, b) => a.date - b.date || a.priority - b.priority)
+        .map((e) => (e.version === undefined ? e : { ...e, version: plain(e.version) }));
+    const newest = newestFirst(model.deprecations)[0];
+    return {
+        name: model.name,
+        versions,
+        commitVersions,
+        stages,
+        events,
+        ...(!model.active && newest
+            ? { deprecated: { date: newest.date, author: newest.author, tag: newest.tag } }
+            : {}),
+    };
 }
 
 /** Repository paths of every file a manifest references (unresolvable references left out). */
@@ -63474,10 +64062,13 @@ function doubleBos(facts, file, rendered) {
     if (!bos || !rendered.text.trimStart().startsWith(bos))
         return [];
     const tokenizer = facts.tokenizer;
-    const adds = tokenizer?.format === 'tokenizer.json' ? tokenizer.prepends === bos : facts.settings.addBosToken === true;
+    const { addBosToken, addEosToken } = facts.settings;
+    // transformers replaces tokenizer.json's post-processor when tokenizer_config.json sets either flag (add_bos_token defaulting to false).
+    const flagged = addBosToken !== undefined || addEosToken !== undefined;
+    const adds = tokenizer?.format === 'tokenizer.json' && !flagged ? tokenizer.prepends === bos : addBosToken === true;
     if (!adds)
         return [];
-    const by = tokenizer?.format === 'tokenizer.json'
+    const by = tokenizer?.format === 'tokenizer.json' && !flagged
         ? `the post-processor of ${tokenizer.file}`
         : `add_bos_token in ${facts.paths.tokenizer_config}`;
     return [
@@ -63946,11 +64537,98 @@ function jsonEqual(a, b) {
         jsonEqual(a[key], b[key]));
 }
 
+const EXAMPLES$1 = 3;
+/** Ids shown on each side of the first difference. */
+const WINDOW = 4;
+/**
+ * The evidence of a tokenizer change: every corpus line encoded with both
+ * versions, as `tokenizer(text)` encodes it (special tokens included, so a
+ * flipped add_bos_token shows). Lines whose ids differ are ids that moved:
+ * a major change (DESIGN.md, SemVer policy), reported with the first
+ * examples side by side. A changed file that encodes every line the same is
+ * said to do so (a re-serialisation). The canonical conversation is compared
+ * as apply_chat_template encodes it.
+ */
+function behaviourReasons(comparison) {
+    if ('unmeasured' in comparison)
+        return [
+            {
+                bump: 'major',
+                file: comparison.file,
+                reason: `the tokenizer or chat template changed and the change could not be measured: ${comparison.unmeasured}`,
+            },
+        ];
+    const { base, head, file } = comparison;
+    const framed = (side, i) => [
+        ...side.behaviour.frame.prefix,
+        ...(side.behaviour.ids[i] ?? []),
+        ...side.behaviour.frame.suffix,
+    ];
+    const count = Math.min(base.plan.corpus.length, head.plan.corpus.length);
+    const changed = [];
+    let changedLines = 0;
+    for (let i = 0; i < count; i++) {
+        const before = framed(base, i);
+        const after = framed(head, i);
+        if (sameIds(before, after))
+            continue;
+        changedLines += 1;
+        if (changed.length < EXAMPLES$1) {
+            const entry = head.plan.corpus[i];
+            changed.push(`${entry.label} ${JSON.stringify(entry.text)}: ${sideBySide(before, after, base.behaviour, head.behaviour)}`);
+        }
+    }
+    const reasons = [];
+    if (changedLines)
+        reasons.push({
+            bump: 'major',
+            file,
+            reason: `${changedLines} of ${count} corpus lines encode to different ids (ids moved), e.g. ${changed.join('; ')}`,
+        });
+    else if (comparison.fileChanged)
+        reasons.push({
+            bump: 'patch',
+            file,
+            reason: `changed, but all ${count} corpus lines encode to the same ids (a re-serialisation)`,
+        });
+    if (base.plan.chat && head.plan.chat) {
+        const before = base.behaviour.ids[base.plan.chatAt] ?? [];
+        const after = head.behaviour.ids[head.plan.chatAt] ?? [];
+        if (!sameIds(before, after))
+            reasons.push({
+                bump: 'patch',
+                file: head.plan.chat.file,
+                reason: `the canonical conversation encodes to ${after.length} ids (was ${before.length}): ${sideBySide(before, after, base.behaviour, head.behaviour)}`,
+            });
+    }
+    return reasons;
+}
+function sameIds(a, b) {
+    return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+/** `[… 40, 41] -> [… 40, 99]` around the first difference, with the pieces. */
+function sideBySide(before, after, beforeBehaviour, afterBehaviour) {
+    let first = 0;
+    while (first < before.length && first < after.length && before[first] === after[first])
+        first += 1;
+    const from = Math.max(0, first - WINDOW);
+    const show = (ids, behaviour) => {
+        const slice = ids.slice(from, first + WINDOW);
+        const head = from > 0 ? '… ' : '';
+        const tail = first + WINDOW < ids.length ? ' …' : '';
+        const pieces = slice.map((id) => JSON.stringify(behaviour.pieces[String(id)] ?? `#${id}`)).join(' ');
+        return `[${head}${slice.join(', ')}${tail}] (${pieces})`;
+    };
+    return `${show(before, beforeBehaviour)} -> ${show(after, afterBehaviour)}`;
+}
+
 /**
  * The smallest version bump that honestly describes the change from `base` to
- * `head` (DESIGN.md "SemVer policy"). Every reason names its file.
+ * `head` (DESIGN.md "SemVer policy"). Every reason names its file. With
+ * `behaviour` (both tokenizers measured on the same corpus), the reasons
+ * carry the evidence: how many lines encode to other ids, or that none does.
  */
-function requiredBump(base, head, digests) {
+function requiredBump(base, head, digests, behaviour) {
     const reasons = [
         ...tokenizerChanges(base, head),
         ...specialTokenChanges(base, head),
@@ -63958,6 +64636,7 @@ function requiredBump(base, head, digests) {
         ...templateChanges(base, head),
         ...stopChanges(base, head),
         ...weightChanges(base, head),
+        ...(behaviour ? behaviourReasons(behaviour) : []),
     ];
     const explained = new Set(reasons.map((r) => r.file));
     for (const [path, digest] of digests.head) {
@@ -64206,7 +64885,7 @@ async function checkVersion(inputs) {
         };
     }
     const from = base.facts.manifest.version;
-    const required = requiredBump(base.facts, head, { base: base.digests, head: headDigests });
+    const required = requiredBump(base.facts, head, { base: base.digests, head: headDigests }, inputs.behaviour);
     const declared = declaredBump(from, to);
     const change = {
         model: head.name,
@@ -64247,6 +64926,4105 @@ function suggest(from, bump) {
     return `${major}.${minor}.${patch + 1}`;
 }
 
+/** Above this share of unknown ids on the corpus, a tokenizer with an unk token is reported. */
+const UNK_RATE_LIMIT = 0.01;
+/** Examples a finding quotes. */
+const EXAMPLES = 3;
+/**
+ * The behavioural rules, on a tokenizer's measured behaviour (encoded corpus,
+ * rendered chat): special strings of the chat template are one id each and
+ * the end of turn is a stop id (SPECIAL-RESOLVES, CHAT-STOP), the
+ * conversation starts with exactly one BOS (DOUBLE-BOS), byte-level
+ * tokenizers decode what they encode (ROUND-TRIP), and unknown tokens stay
+ * rare (UNK-RATE). Pure: the measurement is made before.
+ */
+function tokenizerBehaviourFindings(facts, plan, behaviour) {
+    return [
+        ...markerFindings(facts, plan, behaviour),
+        ...bosFindings(facts, plan, behaviour),
+        ...roundTripFindings(facts, plan, behaviour),
+        ...unknownFindings(facts, plan, behaviour),
+    ];
+}
+/** `[27, 91, 68]` ("<", "|", "e"): ids and their pieces, capped. */
+function showIds(ids, behaviour, max = 12) {
+    const shown = ids.slice(0, max);
+    const more = ids.length > max ? `, … ${ids.length - max} more` : '';
+    const pieces = shown.map((id) => JSON.stringify(behaviour.pieces[String(id)] ?? `#${id}`));
+    return `[${shown.join(', ')}${more}] (${pieces.join(', ')}${more ? ', …' : ''})`;
+}
+function markerFindings(facts, plan, behaviour) {
+    const chat = plan.chat;
+    const tokenizer = facts.tokenizer;
+    if (!chat || !tokenizer)
+        return [];
+    const findings = [];
+    chat.markers.forEach((marker, i) => {
+        const ids = behaviour.ids[plan.chatAt + 1 + i] ?? [];
+        if (ids.length === 1) {
+            findings.push(...unknownEndOfTurn(facts, chat.file, marker, ids[0]));
+            return;
+        }
+        const listedElsewhere = marker.known && !marker.inAddedTokens;
+        const why = listedElsewhere
+            ? `; it is listed in ${facts.paths.tokenizer_config ?? 'the tokenizer files'} but not in added_tokens of ${tokenizer.file}, and runtimes that read tokenizer.json alone (the tokenizers library, TGI, tokenizers.js) match only those as one token`
+            : marker.known
+                ? ''
+                : `; no file of the model names it as a token`;
+        const encodes = `${tokenizer.file} encodes it to ${ids.length} ids ${showIds(ids, behaviour)}`;
+        findings.push(finding(facts, {
+            rule: marker.endOfTurn ? 'CHAT-STOP' : 'SPECIAL-RESOLVES',
+            severity: 'error',
+            at: artifactKey(facts, chat.file),
+            artifact: chat.file,
+            message: marker.endOfTurn
+                ? `the chat template in ${chat.file} ends assistant turns with ${JSON.stringify(marker.text)}, but ${encodes}${why}: the model never produces it as one token, so generation does not stop at the end of its turn`
+                : `the chat template in ${chat.file} writes ${JSON.stringify(marker.text)}, but ${encodes}${why}: the model sees ordinary text where it was trained on one special token`,
+            fix: marker.known
+                ? `List ${JSON.stringify(marker.text)} in added_tokens of ${tokenizer.file} (with "special": true and the id the model was trained with); regenerate the files with save_pretrained.`
+                : `Write the model's own ${marker.endOfTurn ? 'end-of-turn' : 'special'} token in the template, or add ${JSON.stringify(marker.text)} as an added token the model was trained with.`,
+        }));
+    });
+    return findings;
+}
+/** An end-of-turn string no file names as a token but that happens to be one id must still be a stop id (CHAT-STOP on ids). */
+function unknownEndOfTurn(facts, file, marker, id) {
+    if (!marker.endOfTurn || marker.known)
+        return [];
+    const stop = stopIds(facts);
+    if (!stop.file || stop.ids.includes(id))
+        return [];
+    return [
+        finding(facts, {
+            rule: 'CHAT-STOP',
+            severity: 'error',
+            at: facts.generation ? 'generation_config' : 'config',
+            artifact: stop.file,
+            message: `the chat template in ${file} ends assistant turns with ${JSON.stringify(marker.text)} (id ${id}), but eos_token_id in ${stop.file} is [${stop.ids.join(', ')}]: generation runs past the end of the turn`,
+            fix: `Add ${id} to eos_token_id in ${stop.file}.`,
+        }),
+    ];
+}
+function bosFindings(facts, plan, behaviour) {
+    const chat = plan.chat;
+    const bosId = specialId(facts, 'bos');
+    const ids = behaviour.ids[plan.chatAt];
+    if (!chat || bosId === undefined || !ids)
+        return [];
+    let leading = 0;
+    while (ids[leading] === bosId)
+        leading += 1;
+    const bos = JSON.stringify(behaviour.pieces[String(bosId)] ?? `#${bosId}`);
+    const start = showIds(ids.slice(0, 6), behaviour);
+    const at = artifactKey(facts, chat.file);
+    if (leading >= 2)
+        return [
+            finding(facts, {
+                rule: 'DOUBLE-BOS',
+                severity: 'error',
+                at,
+                artifact: chat.file,
+                message: `the canonical conversation rendered by ${chat.file} starts with ${leading} BOS tokens (${bos}, id ${bosId}) before any special token is added: ${start}`,
+                fix: 'Write bos_token once, at the very start of the template.',
+            }),
+        ];
+    if (leading === 0 && behaviour.frame.prefix.includes(bosId))
+        return [
+            finding(facts, {
+                rule: 'DOUBLE-BOS',
+                severity: 'warning',
+                at,
+                artifact: chat.file,
+                message: `the canonical conversation rendered by ${chat.file} starts without BOS (${start}), but ${facts.tokenizer?.file} puts ${bos} (id ${bosId}) before every text: apply_chat_template and vLLM encode rendered chats without special tokens, so the model sees chats without the BOS it was trained with`,
+                fix: 'Start the template with {{ bos_token }}.',
+            }),
+        ];
+    return [];
+}
+// Canonically equivalent texts are the same text: an NFC normaliser (Qwen 2.5) is no round-trip failure.
+const sameText = (a, b) => a === b || a.normalize('NFC') === b.normalize('NFC');
+function roundTripFindings(facts, plan, behaviour) {
+    if (!behaviour.byteLevel || !facts.tokenizer)
+        return [];
+    // Text around a special token is the pre-tokenizer's business (Llama 2's legacy mode adds a space after one), not the decoder's.
+    const special = facts.tokenizer.added.filter((t) => t.special && t.content !== '').map((t) => t.content);
+    const broken = plan.corpus.flatMap((entry, i) => {
+        const back = behaviour.decoded[i];
+        if (back === null || back === undefined || sameText(back, entry.text))
+            return [];
+        return special.some((token) => entry.text.includes(token)) ? [] : [{ entry, back }];
+    });
+    if (!broken.length)
+        return [];
+    const examples = broken
+        .slice(0, EXAMPLES)
+        .map(({ entry, back }) => `${entry.label} ${JSON.stringify(entry.text)} comes back as ${JSON.stringify(back)}`);
+    return [
+        finding(facts, {
+            rule: 'ROUND-TRIP',
+            severity: 'error',
+            at: 'tokenizer',
+            artifact: facts.tokenizer.file,
+            message: `${facts.tokenizer.file} is byte-level but does not decode what it encodes: ${broken.length} of ${plan.corpus.length} corpus lines change, e.g. ${preview(examples, EXAMPLES)}`,
+            fix: 'Check the normalizer and decoder of the tokenizer: a byte-level tokenizer gives back every text it encodes (a lowercasing or folding normalizer, or a decoder that drops bytes, breaks this). Regenerate tokenizer.json with the library that trained it.',
+        }),
+    ];
+}
+function unknownFindings(facts, plan, behaviour) {
+    const unk = behaviour.unkId;
+    if (unk === undefined || !facts.tokenizer || !plan.corpus.length)
+        return [];
+    const unkPiece = behaviour.pieces[String(unk)];
+    let total = 0;
+    let unknown = 0;
+    const lines = [];
+    plan.corpus.forEach((entry, i) => {
+        const ids = behaviour.ids[i] ?? [];
+        total += ids.length;
+        // The unknown token written literally ("<unk>") is that token, not unknown text.
+        const literal = unkPiece ? entry.text.split(unkPiece).length - 1 : 0;
+        const count = Math.max(0, ids.filter((id) => id === unk).length - literal);
+        unknown += count;
+        if (count && lines.length < EXAMPLES)
+            lines.push(`${entry.label} ${JSON.stringify(entry.text)}`);
+    });
+    const rate = total ? unknown / total : 0;
+    const byteLevel = behaviour.byteLevel;
+    if (unknown === 0 || (!byteLevel && rate <= UNK_RATE_LIMIT))
+        return [];
+    const share = `${unknown} of ${total} ids (${(rate * 100).toFixed(1)}%)`;
+    return [
+        finding(facts, {
+            rule: 'UNK-RATE',
+            severity: byteLevel ? 'error' : 'warning',
+            at: 'tokenizer',
+            artifact: facts.tokenizer.file,
+            message: byteLevel
+                ? `${facts.tokenizer.file} is byte-level, so no text should be unknown, yet ${share} of the corpus are the unknown token ${JSON.stringify(behaviour.pieces[String(unk)] ?? unk)}: ${preview(lines, EXAMPLES)}`
+                : `${share} of the corpus encode to the unknown token ${JSON.stringify(behaviour.pieces[String(unk)] ?? unk)}, more than ${UNK_RATE_LIMIT * 100}%: ${preview(lines, EXAMPLES)}`,
+            fix: byteLevel
+                ? 'Check model.byte_fallback and the byte tokens (<0x00> … <0xFF>) of the tokenizer: with byte fallback, unknown characters become bytes, never the unknown token.'
+                : 'Train the tokenizer on text like the corpus, enable byte fallback, or add the missing characters to the vocabulary.',
+        }),
+    ];
+}
+
+/**
+ * The reference corpus modelgate encodes with a tokenizer to judge its
+ * behaviour: a few hundred short lines, written for modelgate, that cover what
+ * real prompts hold and where tokenizers differ: prose in many scripts
+ * (CJK and right-to-left included), code, numbers, emoji, whitespace and
+ * control characters, Unicode that normalisers change, and strings that look
+ * like markup or special tokens. It is embedded as a module (not a data file)
+ * so the CLI, the bundled Action and the app carry the same corpus with no
+ * file to find at run time. Changing a line changes what `--base` compares:
+ * both versions are always encoded with the same corpus, so the comparison
+ * stays fair, but the counts in reports move.
+ *
+ * No line holds U+2581 (the SentencePiece space marker), which Metaspace
+ * tokenizers decode as a space by design, nor a lone surrogate, which has no
+ * UTF-8 encoding.
+ */
+const SECTIONS = {
+    prose: [
+        'Hello world',
+        'The quick brown fox jumps over the lazy dog.',
+        "It's a truth universally acknowledged, isn't it?",
+        'Please summarise the following support ticket in two sentences.',
+        'You are a helpful assistant. Answer concisely.',
+        'What is the capital of Australia? Canberra, not Sydney.',
+        'Dr. Smith arrived at 9 a.m. on Jan. 3rd, e.g. before the meeting.',
+        'The U.S.A., the U.K. and the E.U. signed the agreement.',
+        '"Quoted text," she said, \'and single quotes too.\'',
+        'Re: [URGENT] Fwd: invoice #4471 (overdue)',
+        'I love New York!!! :) ;-) <3',
+        'Mr. O’Neil’s résumé—revised—was accepted…',
+        'ALL CAPS SENTENCE WITH SHOUTING.',
+        'mIxEd CaSe tExT iS hArD fOr SoMe ToKeNiZeRs',
+        'antidisestablishmentarianism pneumonoultramicroscopicsilicovolcanoconiosis',
+        'Supercalifragilisticexpialidocious',
+        'hyphen-ated words, well-known, state-of-the-art',
+        'e-mail: first.last+tag@example.com',
+        'Visit https://example.com/path?query=1&lang=en#section for details.',
+        'C:\\Users\\Public\\Documents\\report.docx',
+        '/usr/local/bin/python3 --version',
+        'A sentence ending without punctuation',
+        'one',
+        'a',
+        'I',
+        '.',
+        '?!',
+        'Tokenization',
+        ' tokenization',
+        'TOKENIZATION',
+    ],
+    latin: [
+        'Größenwahn ist keine Straßenbahn.',
+        'Die Brötchen kosten 3,50 €.',
+        'Ça va très bien, merci ! L’été dernier, à Noël…',
+        'Où est la bibliothèque ? À côté de l’hôpital.',
+        '¿Dónde está el baño? ¡Aquí!',
+        'El niño comió piña y jalapeños.',
+        'Não há nada como o pão de queijo.',
+        'Zażółć gęślą jaźń.',
+        'Příliš žluťoučký kůň úpěl ďábelské ódy.',
+        'Árvíztűrő tükörfúrógép',
+        'Pijamalı hasta yağız şoföre çabucak güvendi.',
+        'İstanbul ve ırmak: dotted and dotless i.',
+        'Tiếng Việt có nhiều dấu: Hà Nội, Thành phố Hồ Chí Minh.',
+        'Kæmi ný öxi hér ykist þjófum nú bæði víl og ádrepa.',
+        'Høj ærø å.',
+        'Lietuvių kalba: ąčęėįšųūž.',
+        'Latviešu valoda: āčēģīķļņšūž.',
+        'Hawaiʻi and Māori: ʻōlelo, whānau.',
+        'naïve coöperate façade jalapeño',
+        'Ångström, Ærøskøbing, Œuvre',
+    ],
+    'cyrillic-greek': [
+        'Съешь же ещё этих мягких французских булок, да выпей чаю.',
+        'Привет, как дела?',
+        'Україна, Київ, ґанок, їжак, є.',
+        'Български език: щъркел.',
+        'Српски: Ђорђе, Љубица, Њива, Џеп.',
+        'Қазақ тілі: әңгіме, ұлт.',
+        'Ξεσκεπάζω την ψυχοφθόρα βδελυγμία.',
+        'Καλημέρα κόσμε! Τι κάνεις;',
+        'ΑΒΓΔ αβγδ ς σ Σ',
+    ],
+    rtl: [
+        'שלום עולם',
+        'עברית נכתבת מימין לשמאל.',
+        'גַּם כִּי אֵלֵךְ בְּגֵיא צַלְמָוֶת',
+        'مرحبا بالعالم',
+        'اللغة العربية جميلة.',
+        'بِسْمِ اللَّهِ الرَّحْمَٰنِ الرَّحِيمِ',
+        'العدد ١٢٣٤٥٦٧٨٩٠',
+        'سلام دنیا، حال شما چطور است؟',
+        'اردو ایک خوبصورت زبان ہے۔',
+        'ܫܠܡܐ ܥܠܡܐ',
+        'ދިވެހި',
+        'Mixed: the word שלום means peace, and مرحبا means hello.',
+        'Price: 100 ₪ (מאה שקלים)',
+        'Bidi override \u202eevil.txt\u202c and isolate \u2067עברית\u2069 marks',
+        'RLM\u200f and LRM\u200e marks',
+    ],
+    indic: [
+        'नमस्ते दुनिया',
+        'हिन्दी भारत की राजभाषा है।',
+        'संस्कृतम् भाषा',
+        'ওহে বিশ্ব, কেমন আছেন?',
+        'வணக்கம் உலகம்',
+        'తెలుగు భాష',
+        'ಕನ್ನಡ ಭಾಷೆ',
+        'മലയാളം ഭാഷ',
+        'ਪੰਜਾਬੀ ਭਾਸ਼ਾ',
+        'ગુજરાતી ભાષા',
+        'ଓଡ଼ିଆ ଭାଷା',
+        'සිංහල භාෂාව',
+        'नेपाली भाषा: १२३४५',
+    ],
+    cjk: [
+        '你好，世界！',
+        '我们今天去公园散步吧。',
+        '机器学习模型需要大量的数据。',
+        '繁體中文：臺灣的夜市很熱鬧。',
+        '「引号」和『书名号』以及《书名》',
+        'こんにちは世界',
+        '今日はいい天気ですね。',
+        'カタカナとひらがなと漢字を混ぜた文章です。',
+        'ﾊﾝｶｸｶﾀｶﾅ',
+        '東京都渋谷区 1-2-3',
+        '안녕하세요 세계',
+        '한국어는 한글로 씁니다.',
+        '서울특별시 강남구',
+        '中文English混合text',
+        '𠀀𠀁𪚥 CJK Extension B characters',
+        '〇一二三四五六七八九十百千万亿',
+        '１２３　全角数字と全角スペース',
+        '㍻ ㌔ ㍉ ㈱',
+        '　Ideographic space at the start',
+    ],
+    'southeast-asian': [
+        'สวัสดีชาวโลก',
+        'ภาษาไทยไม่มีการเว้นวรรคระหว่างคำ',
+        'ສະບາຍດີ',
+        'မင်္ဂလာပါ',
+        'សួស្តី​ពិភពលោក',
+        'Xin chào thế giới',
+        'Kumusta ka?',
+        'Selamat pagi, apa kabar?',
+    ],
+    'other-scripts': [
+        'Բարեւ աշխարհ',
+        'გამარჯობა მსოფლიო',
+        'ሰላም ለዓለም',
+        'ᐊᐃᓐᓇᐃᑦ',
+        'ᚠᚢᚦᚨᚱᚲ',
+        'ꦲꦤꦕꦫꦏ',
+        'ⴰⵣⵓⵍ',
+        'Ꭳ Ꮟ Ꮿ',
+        'ᠮᠣᠩᠭᠣᠯ',
+        'བོད་ཡིག',
+    ],
+    code: [
+        'def add(a: int, b: int) -> int:',
+        '    return a + b',
+        'for i in range(10):\n    print(i ** 2)',
+        'if __name__ == "__main__":\n    main()',
+        'import numpy as np; x = np.zeros((3, 4), dtype=np.float32)',
+        'const sum = (a, b) => a + b;',
+        'function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }',
+        'let obj = { "key": [1, 2, 3], nested: { ok: true } };',
+        'console.log(`template ${literal} string`);',
+        'fn main() { println!("Hello, {}!", name); }',
+        'impl<T: Clone + Send> Trait for Vec<T> where T: Debug {}',
+        '#include <stdio.h>\nint main(void) { return 0; }',
+        'std::vector<std::pair<int, std::string>> v;',
+        'public static void main(String[] args) throws IOException {',
+        'SELECT id, name FROM users WHERE age >= 18 ORDER BY name DESC;',
+        "INSERT INTO t (a, b) VALUES (1, 'x''y');",
+        '{"model": "gpt", "messages": [{"role": "user", "content": "hi"}]}',
+        '<html><body><p class="x">Hi &amp; bye</p></body></html>',
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        'key: value\nlist:\n  - item1\n  - item2',
+        '[section]\nname = "modelgate"\nversion = 1',
+        '$ git commit -m "fix: off-by-one" && git push origin main',
+        'grep -E "^[a-z]+\\s*=\\s*\\d+$" config.ini | sort -u',
+        "regex: ^(?:[a-z0-9!#$%&'*+/=?^_`{|}~-]+)@example\\.com$",
+        'x+=1;y-=2;z*=3;w/=4;v%=5;u**=6;t//=7',
+        'a == b != c <= d >= e && f || !g',
+        '->  =>  ::  ...  ?.  ??  |>  <-',
+        '// comment\n/* block comment */\n# hash comment',
+        '\tindented with a tab',
+        'mixed\t \ttabs and spaces',
+        'camelCaseIdentifier snake_case_identifier SCREAMING_CASE kebab-case',
+        'getHTTPResponseCode XMLHttpRequest parseJSON2YAML',
+        '0xDEADBEEF 0b1010 0o777 1e-9 3.14159f 42u64',
+        '\\n \\t \\\\ \\" \\u00e9 escaped sequences as text',
+        'print("emoji in code: 🚀")',
+        '```python\nprint("fenced")\n```',
+        '| col1 | col2 |\n|------|------|\n| a    | b    |',
+        '\\begin{equation} E = mc^2 \\end{equation}',
+        '$\\frac{a}{b} + \\sqrt{x^2 + y^2}$',
+    ],
+    numbers: [
+        '0',
+        '7',
+        '42',
+        '123',
+        '1234',
+        '12345',
+        '123456789',
+        '1234567890123456789012345678901234567890',
+        '3.14159265358979323846',
+        '-0.000001',
+        '1,234,567.89',
+        '1.234.567,89',
+        '1 234 567',
+        '6.022e23',
+        '2024-01-01T12:34:56Z',
+        '12:00 AM, 23:59:59.999',
+        '+1 (555) 123-4567',
+        '192.168.0.1 and ::1 and fe80::1%eth0',
+        'v1.2.3-rc.1+build.5',
+        '$1,000.00 €2.500 £3 ¥4 ₹5 ₿0.001',
+        '50% off, 3/4 cup, 1½ tsp',
+        '½ ¼ ¾ ⅓ ⅔ ⅛',
+        '² ³ ¹ ⁰ ⁴ ₀ ₁ ₂',
+        'Ⅰ Ⅱ Ⅲ Ⅳ Ⅻ ⅰ ⅱ',
+        '٠١٢٣٤٥٦٧٨٩ ۰۱۲۳۴۵۶۷۸۹',
+        '०१२३४५६७८९',
+        '000000000000',
+        '9999999999999999',
+        '1+1=2, 2*3=6, 10/4=2.5',
+        '#1 #22 #333',
+    ],
+    emoji: [
+        '🙂',
+        '😀😃😄😁😆😅😂🤣',
+        'I ❤️ tokenizers',
+        '👍🏻👍🏼👍🏽👍🏾👍🏿',
+        '👨‍👩‍👧‍👦 family',
+        '🏳️‍🌈 🏴‍☠️',
+        '🇩🇪 🇯🇵 🇺🇸 🇧🇷 🇮🇳',
+        '#️⃣ 1️⃣ *️⃣',
+        '🧑‍💻 🧑🏽‍🚀 👩🏿‍🔬',
+        '✅ ❌ ⚠️ ℹ️',
+        '🚀🔥💯✨',
+        '(╯°□°)╯︵ ┻━┻',
+        '¯\\_(ツ)_/¯',
+        'ʕ•ᴥ•ʔ',
+        '♠ ♥ ♦ ♣ ★ ☆ ☀ ☁ ☂',
+        '🀄 🃏 🎴',
+        '🫠🫡🫶 newer emoji',
+    ],
+    unicode: [
+        'e\u0301 (e + combining acute) vs \u00e9 (precomposed)',
+        'n\u0303 and \u00f1',
+        'A\u030a and \u00c5 and \u212b (angstrom sign)',
+        'Z\u0351\u0352\u0353a\u0357\u0358l\u035c\u035dg\u035e\u035fo zalgo text',
+        'ﬁ ﬂ ﬀ ﬃ ligatures',
+        'Ｆｕｌｌｗｉｄｔｈ Ｌａｔｉｎ',
+        '𝐁𝐨𝐥𝐝 𝑰𝒕𝒂𝒍𝒊𝒄 𝔉𝔯𝔞𝔨𝔱𝔲𝔯 𝕯𝖔𝖚𝖇𝖑𝖊',
+        'ℌℑℜℭ ℕℤℚℝℂ',
+        '™ © ® ℠ ℗',
+        'zero\u200bwidth\u200bspace',
+        'zero\u200cwidth\u200dnon-joiner and joiner',
+        'word\u2060joiner',
+        'soft\u00adhyphen',
+        '\ufeffbyte order mark at the start',
+        'non\u00a0breaking\u00a0spaces',
+        'narrow\u202fno-break and figure\u2007space',
+        'em\u2003space en\u2002space thin\u2009space hair\u200aspace',
+        'line\u2028separator and paragraph\u2029separator',
+        '“curly” ‘quotes’ «guillemets» „low“ ‹single›',
+        '— – ‐ ‑ ‒ ― dashes',
+        '… ‥ · • ‣ ⁃',
+        '← → ↑ ↓ ↔ ⇒ ⇔',
+        '∀x ∈ ℝ: ∃y ≥ x ∧ y ≠ ∞',
+        '∑ ∏ ∫ ∂ ∇ √ ∛ ≈ ≡ ≤',
+        'µ (micro) vs μ (mu), Ω (ohm) vs Ω (omega)',
+        'K (kelvin) vs K',
+        'ǅ ǆ Ǆ titlecase digraphs',
+        'ß ẞ ss',
+        'ı İ i I',
+        'Ⓐⓑⓒ ⑴⑵⑶ ①②③',
+        '\ud83d\ude00 surrogate pair written with escapes',
+        '\u{1F600}\u{1F680}\u{10FFFD} astral and private use',
+        '\ue000\uf8ff private use area',
+        '\ufffd replacement character',
+        'Ꙭ ꙮ rare Cyrillic',
+    ],
+    whitespace: [
+        ' ',
+        '  ',
+        '   ',
+        '\t',
+        '\n',
+        '\n\n',
+        '\n\n\n',
+        '\r\n',
+        ' leading space',
+        '  two leading spaces',
+        'trailing space ',
+        'trailing spaces   ',
+        'double  space',
+        'many          spaces',
+        'tab\tseparated\tvalues',
+        'line one\nline two',
+        'windows\r\nline endings\r\n',
+        'old mac\rline endings',
+        'paragraph one\n\nparagraph two',
+        '\n leading newline and space',
+        'trailing newline\n',
+        '\t\t  \t mixed indentation',
+        ' \n \n ',
+        'vertical\u000btab and form\u000cfeed',
+        'next\u0085line',
+        '\u3000\u3000full-width spaces',
+    ],
+    control: [
+        'nul\u0000byte',
+        'bell\u0007 and backspace\u0008',
+        'escape \u001b[31mred\u001b[0m sequences',
+        'delete\u007fcharacter',
+        'C1 control \u0080\u009f characters',
+        '\u0001\u0002\u0003\u0004\u0005\u0006',
+        'unit\u001fseparator record\u001eseparator',
+        'form feed\fpage break',
+        'carriage\rreturn alone',
+        '\u0000',
+    ],
+    markup: [
+        '<s>',
+        '</s>',
+        '<unk>',
+        '<pad>',
+        '<|endoftext|>',
+        '<|im_start|>user\nHello<|im_end|>',
+        '<|begin_of_text|><|start_header_id|>user<|end_header_id|>',
+        '<start_of_turn>user\nHi<end_of_turn>',
+        '[INST] Hello [/INST]',
+        '<<SYS>>\nsystem\n<</SYS>>',
+        '<think>reasoning</think>',
+        '<tool_call>{"name": "f"}</tool_call>',
+        '<|eot_id|>',
+        '<｜User｜>',
+        '<bos><eos>',
+        '[CLS] [SEP] [MASK]',
+        '<|fim_prefix|>def f():<|fim_suffix|><|fim_middle|>',
+        '< s > < / s >',
+        '<<s>>',
+        '<|not_a_real_token|>',
+        '###Instruction:\n### Response:',
+        'Human: hi\n\nAssistant: hello',
+        '{{ bos_token }}{% for m in messages %}',
+        '&lt;s&gt; &#60;/s&#62;',
+        '**bold** _italic_ `code` ~~strike~~',
+        '# Heading\n## Subheading\n- bullet\n1. numbered',
+        '> quoted line\n>> nested quote',
+        '![image](https://example.com/a.png) [link](#anchor)',
+    ],
+};
+/** The reference corpus, in a fixed order: line numbers in reports are stable. */
+const REFERENCE_CORPUS = Object.entries(SECTIONS).flatMap(([kind, lines]) => lines.map((text) => ({ kind: kind, text })));
+
+// Markers that look like a chat template's own tokens: <|eot_id|>, <end_of_turn>, [/INST], <｜end▁of▁sentence｜>.
+const MARKER_SHAPE = /^(<[^<>\s]{1,64}>|\[[^[\]\s]{1,64}\])/;
+/**
+ * The special strings the effective chat template writes in the canonical
+ * conversation: every declared special token and special added token that
+ * occurs in the render, and the marker right after the assistant's reply
+ * (the end of turn), known to the tokenizer or not. Cheap: a render and a
+ * scan, no tokenizer.
+ */
+function chatSample(facts) {
+    const template = effectiveTemplate(facts);
+    if (!template)
+        return undefined;
+    const rendered = renderCanonical(template.text, templateVariables(facts));
+    if (!rendered.ok)
+        return undefined;
+    const table = new Set(facts.tokenizer?.format === 'tokenizer.json' ? facts.tokenizer.added.map((t) => t.content) : []);
+    const special = new Set();
+    for (const token of allAddedTokens(facts))
+        if (token.special)
+            special.add(token.content);
+    for (const declared of facts.settings.special)
+        if (declared.content)
+            special.add(declared.content);
+    const written = [...special].filter((s) => s !== '' && rendered.text.includes(s));
+    const after = afterAssistantTurn(rendered.text)?.trimStart() ?? '';
+    const knownEnd = written.filter((s) => after.startsWith(s)).sort((a, b) => b.length - a.length)[0];
+    const endOfTurn = knownEnd ?? MARKER_SHAPE.exec(after)?.[0];
+    const markers = written.map((text) => ({
+        text,
+        endOfTurn: text === endOfTurn,
+        inAddedTokens: table.has(text),
+        known: true,
+    }));
+    if (endOfTurn !== undefined && !written.includes(endOfTurn)) {
+        const known = allAddedTokens(facts).some((t) => t.content === endOfTurn);
+        markers.push({ text: endOfTurn, endOfTurn: true, inAddedTokens: table.has(endOfTurn), known });
+    }
+    return { file: template.file, rendered: rendered.text, markers };
+}
+/** Markers a table lookup cannot vouch for: only encoding them tells how many ids they become. */
+function doubtfulMarkers(sample) {
+    return sample?.markers.filter((m) => !m.inAddedTokens) ?? [];
+}
+/**
+ * The corpus one model version is judged on: the reference corpus, the
+ * special-token strings of the model (and of `other`, so two versions encode
+ * the same texts), the markers their templates write, and the repository's
+ * own corpus.
+ */
+function corpusFor(facts, other) {
+    const entries = REFERENCE_CORPUS.map((line, i) => ({
+        text: line.text,
+        label: `reference line ${i + 1} (${line.kind})`,
+    }));
+    const seen = new Set();
+    const add = (text, label) => {
+        if (text === '' || seen.has(text))
+            return;
+        seen.add(text);
+        entries.push({ text, label });
+    };
+    for (const model of other ? [facts, other] : [facts]) {
+        for (const declared of model.settings.special)
+            if (declared.content)
+                add(declared.content, `${declared.role}_token`);
+        for (const marker of chatSample(model)?.markers ?? [])
+            add(marker.text, 'a special string the chat template writes');
+    }
+    for (const { line, text } of facts.tokenizerCorpus?.lines ?? [])
+        entries.push({ text, label: `${facts.tokenizerCorpus.file}:${line}` });
+    return entries;
+}
+/** The texts to encode: the corpus (may be empty), then the chat render and its markers. */
+function behaviourPlan(facts, corpus) {
+    const chat = chatSample(facts);
+    const texts = corpus.map((e) => e.text);
+    const chatAt = texts.length;
+    if (chat)
+        texts.push(chat.rendered, ...chat.markers.map((m) => m.text));
+    return { texts, corpus, ...(chat ? { chat } : {}), chatAt };
+}
+
+// src/utils/data-structures/DictionarySplitter.ts
+var DictionarySplitter = class {
+  /**
+   * @param dictionary The dictionary of words to use for splitting.
+   */
+  constructor(dictionary) {
+    this.trie = this._build_trie(dictionary);
+  }
+  /**
+   * Builds a trie from the given dictionary.
+   * @param dictionary The dictionary of words to build the trie from.
+   * @returns The root node of the trie.
+   * @private
+   */
+  _build_trie(dictionary) {
+    const trie = /* @__PURE__ */ Object.create(null);
+    for (const word of dictionary) {
+      let node = trie;
+      for (let i = 0; i < word.length; ++i) {
+        const char = word[i];
+        node = node[char] ??= /* @__PURE__ */ Object.create(null);
+      }
+      node.end = word;
+    }
+    return trie;
+  }
+  /**
+   * Splits the input text into tokens based on the dictionary.
+   * @param text The input text to split.
+   * @returns An array of tokens.
+   */
+  split(text) {
+    const result = [];
+    const n = text.length;
+    let start = 0;
+    let i = 0;
+    while (i < n) {
+      let node = this.trie;
+      let match = null;
+      let j = i;
+      while (j < n && (node = node[text[j]])) {
+        if (node.end) {
+          match = node.end;
+        }
+        ++j;
+      }
+      if (match) {
+        if (i > start) {
+          result.push(text.slice(start, i));
+        }
+        result.push(match);
+        i += match.length;
+        start = i;
+      } else {
+        ++i;
+      }
+    }
+    if (start < n) {
+      result.push(text.slice(start));
+    }
+    return result;
+  }
+};
+var DictionarySplitter_default = DictionarySplitter;
+
+// src/core/AddedToken.ts
+var AddedToken = class {
+  /**
+   * Creates a new instance of AddedToken.
+   * @param config Added token configuration object.
+   */
+  constructor(config) {
+    this.content = config.content;
+    this.id = config.id;
+    this.single_word = config.single_word ?? false;
+    this.lstrip = config.lstrip ?? false;
+    this.rstrip = config.rstrip ?? false;
+    this.special = config.special ?? false;
+    this.normalized = config.normalized ?? !this.special;
+  }
+};
+var AddedToken_default = AddedToken;
+
+// src/utils/core.ts
+var compile_unicode_regexp = (source, flags) => {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const property_names = /* @__PURE__ */ new Map();
+    const rewritten = source.replace(
+      /(\\[pP])\{([^}=]+)\}/g,
+      (text, p, n, offset) => {
+        let preceding_backslashes = 0;
+        for (let i = offset - 1; i >= 0 && source[i] === "\\"; --i) {
+          ++preceding_backslashes;
+        }
+        if (preceding_backslashes % 2 === 1) return text;
+        let property_name = property_names.get(n);
+        if (property_name === void 0) {
+          try {
+            new RegExp(`\\p{${n}}`, "u");
+            property_name = n;
+          } catch {
+            property_name = `Script=${n}`;
+          }
+          property_names.set(n, property_name);
+        }
+        return `${p}{${property_name}}`;
+      }
+    );
+    if (rewritten === source) throw error;
+    try {
+      return new RegExp(rewritten, flags);
+    } catch {
+      throw error;
+    }
+  }
+};
+var clean_up_tokenization = (text) => text.replace(/ \./g, ".").replace(/ \?/g, "?").replace(/ \!/g, "!").replace(/ ,/g, ",").replace(/ \' /g, "'").replace(/ n't/g, "n't").replace(/ 'm/g, "'m").replace(/ 's/g, "'s").replace(/ 've/g, "'ve").replace(/ 're/g, "'re");
+var create_pattern = (pattern, invert = true) => {
+  if (pattern.Regex !== void 0) {
+    const regex = rewrite_oniguruma_to_js(
+      normalize_bloom_split_char_class(pattern.Regex)
+    );
+    return compile_unicode_regexp(regex, "gu");
+  } else if (pattern.String !== void 0) {
+    const escaped = escape_reg_exp(pattern.String);
+    return new RegExp(invert ? escaped : `(${escaped})`, "gu");
+  } else {
+    console.warn("Unknown pattern type:", pattern);
+    return null;
+  }
+};
+var UNICODE_WORD_CHARS_IN_CLASS = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}";
+var UNICODE_WORD_CHARS = `${UNICODE_WORD_CHARS_IN_CLASS}\\u00B2\\u00B3\\u00B9\\u00BC-\\u00BE`;
+var UNICODE_WORD_CLASS = `[${UNICODE_WORD_CHARS}]`;
+var UNICODE_NON_WORD_CLASS = `[^${UNICODE_WORD_CHARS}]`;
+var UNICODE_WORD_BOUNDARY = `(?:(?<!${UNICODE_WORD_CLASS})(?=${UNICODE_WORD_CLASS})|(?<=${UNICODE_WORD_CLASS})(?!${UNICODE_WORD_CLASS}))`;
+var UNICODE_NON_WORD_BOUNDARY = `(?:(?<!${UNICODE_WORD_CLASS})(?!${UNICODE_WORD_CLASS})|(?<=${UNICODE_WORD_CLASS})(?=${UNICODE_WORD_CLASS}))`;
+var LINE_START_ANCHOR = "(?:(?<![\\s\\S])|(?<=\\n))";
+var LINE_END_ANCHOR = "(?:(?=\\n)|(?![\\s\\S]))";
+var HEX_DIGIT_CHARS = "0-9A-Fa-f";
+var ESCAPE_REWRITES = /* @__PURE__ */ new Map([
+  ["A", "(?<![\\s\\S])"],
+  ["z", "(?![\\s\\S])"],
+  ["Z", "(?=\\n?(?![\\s\\S]))"],
+  // \Z permits a single optional final \n (not \r\n)
+  ["h", `[${HEX_DIGIT_CHARS}]`],
+  ["H", `[^${HEX_DIGIT_CHARS}]`],
+  ["w", UNICODE_WORD_CLASS],
+  ["W", UNICODE_NON_WORD_CLASS],
+  ["d", "\\p{Nd}"],
+  ["D", "\\P{Nd}"],
+  ["s", "\\p{White_Space}"],
+  // JS \s wrongly adds U+FEFF and misses \x85
+  ["S", "\\P{White_Space}"],
+  ["b", UNICODE_WORD_BOUNDARY],
+  ["B", UNICODE_NON_WORD_BOUNDARY],
+  ["a", "\\x07"],
+  ["e", "\\x1B"]
+]);
+var CLASS_ESCAPE_REWRITES = /* @__PURE__ */ new Map([
+  ["h", HEX_DIGIT_CHARS],
+  ["w", UNICODE_WORD_CHARS_IN_CLASS],
+  ["d", "\\p{Nd}"],
+  ["D", "\\P{Nd}"],
+  ["s", "\\p{White_Space}"],
+  ["S", "\\P{White_Space}"],
+  ["a", "\\x07"],
+  ["e", "\\x1B"]
+]);
+var CLASS_COMPLEMENT_ALTERNATIVES = /* @__PURE__ */ new Map([
+  ["W", `[^${UNICODE_WORD_CHARS_IN_CLASS}]`],
+  ["H", `[^${HEX_DIGIT_CHARS}]`]
+]);
+var RAW_WHITESPACE_ESCAPES = /* @__PURE__ */ new Map([
+  ["\n", "\\n"],
+  ["\r", "\\r"],
+  ["	", "\\t"],
+  ["\f", "\\f"],
+  ["\v", "\\v"]
+]);
+var POSIX_CLASS_FRAGMENTS = /* @__PURE__ */ new Map([
+  ["alpha", "\\p{Alphabetic}"],
+  ["alnum", "\\p{Alphabetic}\\p{Nd}"],
+  ["digit", "\\p{Nd}"],
+  ["lower", "\\p{Lowercase}"],
+  ["upper", "\\p{Uppercase}"],
+  ["space", "\\p{White_Space}"],
+  ["blank", "\\t\\p{Zs}"],
+  ["punct", "\\p{P}\\p{S}"],
+  ["cntrl", "\\p{Cc}"],
+  ["word", UNICODE_WORD_CHARS_IN_CLASS],
+  ["xdigit", HEX_DIGIT_CHARS]
+]);
+var JS_SYNTAX_CHARS = "^$\\.*+?()[]{}|/";
+var GROUP_PREFIX_RE = /^\(\?(?:<[=!]|<[A-Za-z_][A-Za-z0-9_]*>|[:=!>])/;
+var BRACED_ESCAPE_RE = /^\\([pPxu])\{([^}]*)\}/;
+var QUANTIFIER_BRACE_RE = /^\{(\d+(?:,\d*)?|,\d+)\}/;
+var POSIX_BRACKET_RE = /^\[:(\^?)(\p{Alphabetic}+):\]/u;
+var EMPTY_NEGATED_POSIX_BRACKET_RE = /^\[:\^:\]/;
+var UNSUPPORTED_POSIX_BRACKET_RE = /^\[(?:\.[^\]]*\.\]|=[^\]]*=\])/;
+var FIXED_WIDTH_ESCAPE_RE = /^(?:\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\c[A-Za-z])/;
+var is_ascii_letter = (char) => char >= "A" && char <= "Z" || char >= "a" && char <= "z";
+var character_at = (text, index) => String.fromCodePoint(text.codePointAt(index));
+var get_ascii_folded_hex_atom = (hex) => {
+  if (!/^[0-9A-Fa-f]{1,8}$/.test(hex)) return null;
+  const code_point = Number.parseInt(hex, 16);
+  if (code_point > 127) return null;
+  const letter = String.fromCharCode(code_point);
+  return is_ascii_letter(letter) ? `[${letter.toLowerCase()}${letter.toUpperCase()}]` : null;
+};
+var normalize_bloom_split_char_class = (regex) => regex.replace(/\[\^\(\\s\|\[([^\]]+)\]\)\]/g, "[^()|\\s$1]");
+var ANY_CODE_POINT = "[\\s\\S]";
+var MAX_CHARACTER_CLASS_NESTING_DEPTH = 256;
+var create_character_class_operand = () => ({
+  fragment: "",
+  alternatives: [],
+  tail: null,
+  contains_complex_set: false
+});
+var throw_character_class_range_error = (index) => {
+  throw new SyntaxError(
+    `Unsupported range with a set-valued character-class operand at index ${index}`
+  );
+};
+var add_character_class_atom = (operand, atom, index, contains_complex_set = true) => {
+  if (operand.tail === "range") throw_character_class_range_error(index);
+  operand.alternatives.push(atom);
+  operand.tail = "set";
+  operand.contains_complex_set = operand.contains_complex_set || contains_complex_set;
+};
+var append_character_class_fragment = (operand, fragment, set_valued = false, index = -1) => {
+  if (set_valued && operand.tail === "range") {
+    throw_character_class_range_error(index);
+  }
+  if (operand.tail === "range") {
+    operand.fragment += fragment;
+    operand.tail = "complete_range";
+    return;
+  }
+  operand.fragment += fragment;
+  operand.tail = set_valued ? "set" : "scalar";
+  operand.contains_complex_set = operand.contains_complex_set || set_valued;
+};
+var rewrite_character_class_escape = (regex, index, operand) => {
+  const braced = BRACED_ESCAPE_RE.exec(regex.slice(index));
+  if (braced) {
+    const [text, kind, body] = braced;
+    if (kind === "P" && body === "Word") {
+      add_character_class_atom(
+        operand,
+        `[^${UNICODE_WORD_CHARS_IN_CLASS}]`,
+        index
+      );
+    } else {
+      const replacement2 = kind === "x" ? `\\u{${body}}` : kind === "p" && body === "Word" ? UNICODE_WORD_CHARS_IN_CLASS : text;
+      append_character_class_fragment(
+        operand,
+        replacement2,
+        kind === "p" || kind === "P",
+        index
+      );
+    }
+    return index + text.length;
+  }
+  const fixed_width = FIXED_WIDTH_ESCAPE_RE.exec(regex.slice(index));
+  if (fixed_width) {
+    append_character_class_fragment(operand, fixed_width[0]);
+    return index + fixed_width[0].length;
+  }
+  if (index + 1 >= regex.length) {
+    throw new SyntaxError(
+      `Unterminated escape in character class at index ${index}`
+    );
+  }
+  const next = character_at(regex, index + 1);
+  const next_end = index + 1 + next.length;
+  const raw_whitespace = RAW_WHITESPACE_ESCAPES.get(next);
+  if (raw_whitespace !== void 0) {
+    append_character_class_fragment(operand, raw_whitespace);
+    return next_end;
+  }
+  const complement = CLASS_COMPLEMENT_ALTERNATIVES.get(next);
+  if (complement !== void 0) {
+    add_character_class_atom(operand, complement, index);
+    return next_end;
+  }
+  const rewrite = CLASS_ESCAPE_REWRITES.get(next);
+  let replacement;
+  let set_valued = false;
+  if (rewrite !== void 0) {
+    replacement = rewrite;
+    set_valued = next !== "a" && next !== "e";
+  } else if (/[A-Za-z0-9]/.test(next)) {
+    replacement = `\\${next}`;
+  } else if (JS_SYNTAX_CHARS.includes(next) || next === "-") {
+    replacement = `\\${next}`;
+  } else {
+    replacement = next;
+  }
+  append_character_class_fragment(operand, replacement, set_valued, index);
+  return next_end;
+};
+var compile_character_set_union = (pieces) => {
+  if (pieces.length === 1) return pieces[0];
+  return `(?:(?=(?:${pieces.join("|")}))${ANY_CODE_POINT})`;
+};
+var compile_character_class_operand = (operand) => {
+  const pieces = operand.fragment.length === 0 ? operand.alternatives : [`[${operand.fragment}]`, ...operand.alternatives];
+  return compile_character_set_union(pieces);
+};
+var get_ascii_fold_additions = (positive_atom) => {
+  const membership = compile_unicode_regexp(`^(?:${positive_atom})$`, "u");
+  let additions = "";
+  for (let offset = 0; offset < 26; ++offset) {
+    const upper = String.fromCharCode(65 + offset);
+    const lower = String.fromCharCode(97 + offset);
+    const has_upper = membership.test(upper);
+    const has_lower = membership.test(lower);
+    if (has_upper !== has_lower) additions += has_upper ? lower : upper;
+  }
+  return additions;
+};
+var parse_character_class = (regex, start, ascii_fold, apply_ascii_fold = true, nesting_depth = 1) => {
+  if (nesting_depth > MAX_CHARACTER_CLASS_NESTING_DEPTH) {
+    throw new SyntaxError(
+      `Maximum character-class nesting depth of ${MAX_CHARACTER_CLASS_NESTING_DEPTH} exceeded at index ${start}`
+    );
+  }
+  let i = start + 1;
+  const negated = regex[i] === "^";
+  if (negated) ++i;
+  const first_content_index = i;
+  const operands = [create_character_class_operand()];
+  let operand = operands[0];
+  let contains_nested_negated_complex_set = false;
+  while (i < regex.length) {
+    const char = character_at(regex, i);
+    if (char === "\\") {
+      i = rewrite_character_class_escape(regex, i, operand);
+      continue;
+    }
+    if (char === "]") {
+      if (i === first_content_index) {
+        append_character_class_fragment(operand, "\\]");
+        ++i;
+        continue;
+      }
+      if (operand.tail === null) {
+        if (operands.length > 1) {
+          throw new SyntaxError(
+            `Malformed character-class intersection with an empty operand at index ${i}`
+          );
+        }
+        throw new SyntaxError(`Empty character class at index ${start}`);
+      }
+      const contains_complex_set = operands.some(
+        (candidate) => candidate.contains_complex_set
+      );
+      if (negated && operands.length > 1 && contains_nested_negated_complex_set) {
+        throw new SyntaxError(
+          `Unsupported outer-negated character-class intersection with a nested negated class containing a Unicode property, POSIX class, or shorthand at index ${start}`
+        );
+      }
+      const first_atom = compile_character_class_operand(operands[0]);
+      let positive_atom = first_atom;
+      if (operands.length > 1) {
+        let lookaheads = "";
+        for (let j = 1; j < operands.length; ++j) {
+          lookaheads += `(?=${compile_character_class_operand(operands[j])})`;
+        }
+        positive_atom = `(?:${lookaheads}${first_atom})`;
+      }
+      const is_direct_class = operands.length === 1 && operand.alternatives.length === 0;
+      let direct_fragment = operand.fragment;
+      if (ascii_fold && apply_ascii_fold) {
+        const additions = get_ascii_fold_additions(positive_atom);
+        if (additions.length > 0) {
+          if (is_direct_class) {
+            direct_fragment += additions;
+            positive_atom = `[${direct_fragment}]`;
+          } else {
+            positive_atom = compile_character_set_union([
+              positive_atom,
+              `[${additions}]`
+            ]);
+          }
+        }
+      }
+      const atom = negated ? is_direct_class ? `[^${direct_fragment}]` : `(?:(?!${positive_atom})${ANY_CODE_POINT})` : positive_atom;
+      return {
+        atom,
+        end: i + 1,
+        negated,
+        contains_complex_set,
+        contains_nested_negated_complex_set
+      };
+    }
+    if (regex.startsWith("&&", i)) {
+      if (operand.tail === null) {
+        throw new SyntaxError(
+          `Malformed character-class intersection with an empty operand at index ${i}`
+        );
+      }
+      operand = create_character_class_operand();
+      operands.push(operand);
+      i += 2;
+      continue;
+    }
+    if (char === "[") {
+      const suffix = regex.slice(i);
+      if (EMPTY_NEGATED_POSIX_BRACKET_RE.test(suffix)) {
+        throw new SyntaxError(
+          `Malformed empty negated POSIX character class at index ${i}`
+        );
+      }
+      const posix = POSIX_BRACKET_RE.exec(suffix);
+      if (posix) {
+        const [, posix_negated, name] = posix;
+        const fragment = POSIX_CLASS_FRAGMENTS.get(name);
+        if (fragment === void 0) {
+          throw new SyntaxError(
+            `Unsupported POSIX character class "${name}" at index ${i}`
+          );
+        }
+        if (ascii_fold && posix_negated && (name === "lower" || name === "upper")) {
+          throw new SyntaxError(
+            `Unsupported negated POSIX ${name} class inside an inline case-insensitive group`
+          );
+        }
+        if (posix_negated) {
+          add_character_class_atom(operand, `[^${fragment}]`, i);
+        } else {
+          append_character_class_fragment(operand, fragment, true, i);
+        }
+        i += posix[0].length;
+        continue;
+      }
+      if (UNSUPPORTED_POSIX_BRACKET_RE.test(suffix)) {
+        throw new SyntaxError(
+          `Unsupported POSIX collating or equivalence bracket expression at index ${i}`
+        );
+      }
+      const nested = parse_character_class(
+        regex,
+        i,
+        ascii_fold,
+        false,
+        nesting_depth + 1
+      );
+      add_character_class_atom(
+        operand,
+        nested.atom,
+        i,
+        nested.contains_complex_set
+      );
+      contains_nested_negated_complex_set ||= nested.contains_nested_negated_complex_set || nested.negated && nested.contains_complex_set;
+      i = nested.end;
+      continue;
+    }
+    if (char === "-") {
+      const is_terminal_literal = regex[i + 1] === "]" || regex.startsWith("&&", i + 1);
+      if (operand.tail === "set" && !is_terminal_literal) {
+        throw_character_class_range_error(i);
+      }
+      if (operand.tail === null || operand.tail === "range" || operand.tail === "complete_range" || is_terminal_literal) {
+        append_character_class_fragment(operand, "\\-");
+      } else {
+        operand.fragment += "-";
+        operand.tail = "range";
+      }
+      ++i;
+      continue;
+    }
+    append_character_class_fragment(
+      operand,
+      char === "^" && operand.fragment.length === 0 ? "\\^" : char
+    );
+    i += char.length;
+  }
+  throw new SyntaxError(
+    `${operands.length > 1 ? "Unterminated character-class intersection" : "Unterminated character class"} at index ${start}`
+  );
+};
+var rewrite_oniguruma_to_js = (regex) => {
+  let out = "";
+  let atom_start = -1;
+  let last_was_quantifier = false;
+  let ascii_fold = false;
+  const group_states = [];
+  const emit_atom = (text) => {
+    atom_start = out.length;
+    out += text;
+    last_was_quantifier = false;
+  };
+  for (let i = 0; i < regex.length; ) {
+    const char = character_at(regex, i);
+    if (char === "\\") {
+      const braced = BRACED_ESCAPE_RE.exec(regex.slice(i));
+      if (braced) {
+        const [text, kind, body] = braced;
+        let replacement2 = text;
+        if (kind === "x") {
+          const code_point_escape = `\\u{${body}}`;
+          replacement2 = ascii_fold ? get_ascii_folded_hex_atom(body) ?? code_point_escape : code_point_escape;
+        } else if (body === "Word") {
+          replacement2 = kind === "p" ? UNICODE_WORD_CLASS : UNICODE_NON_WORD_CLASS;
+        }
+        emit_atom(replacement2);
+        i += text.length;
+        continue;
+      }
+      const fixed_width = FIXED_WIDTH_ESCAPE_RE.exec(regex.slice(i));
+      if (fixed_width) {
+        const text = fixed_width[0];
+        const replacement2 = ascii_fold && text[1] !== "c" ? get_ascii_folded_hex_atom(text.slice(2)) ?? text : text;
+        emit_atom(replacement2);
+        i += text.length;
+        continue;
+      }
+      if (i + 1 >= regex.length) {
+        out += char;
+        break;
+      }
+      const next = character_at(regex, i + 1);
+      i += 1 + next.length;
+      if (next === "G") {
+        continue;
+      }
+      const raw_whitespace = RAW_WHITESPACE_ESCAPES.get(next);
+      if (raw_whitespace !== void 0) {
+        emit_atom(raw_whitespace);
+        continue;
+      }
+      const rewrite = ESCAPE_REWRITES.get(next);
+      let replacement;
+      if (rewrite !== void 0) {
+        replacement = rewrite;
+      } else if (/[A-Za-z0-9]/.test(next)) {
+        replacement = `\\${next}`;
+      } else if (JS_SYNTAX_CHARS.includes(next)) {
+        replacement = `\\${next}`;
+      } else {
+        replacement = next;
+      }
+      emit_atom(replacement);
+      continue;
+    }
+    switch (char) {
+      case "[": {
+        const parsed = parse_character_class(regex, i, ascii_fold);
+        emit_atom(parsed.atom);
+        i = parsed.end;
+        continue;
+      }
+      case "]":
+        emit_atom("\\]");
+        ++i;
+        continue;
+      case ".":
+        emit_atom("[^\\n]");
+        ++i;
+        continue;
+      case "^":
+        emit_atom(LINE_START_ANCHOR);
+        ++i;
+        continue;
+      case "$":
+        emit_atom(LINE_END_ANCHOR);
+        ++i;
+        continue;
+      case "(": {
+        const inline_case_insensitive = regex.startsWith("(?i:", i);
+        const source_prefix = inline_case_insensitive ? "(?i:" : GROUP_PREFIX_RE.exec(regex.slice(i))?.[0] ?? "(";
+        const output_prefix = inline_case_insensitive ? "(?:" : source_prefix === "(?>" ? "(?:" : source_prefix;
+        group_states.push([out.length, ascii_fold]);
+        if (inline_case_insensitive) ascii_fold = true;
+        out += output_prefix;
+        last_was_quantifier = false;
+        i += source_prefix.length;
+        continue;
+      }
+      case ")":
+        out += char;
+        [atom_start, ascii_fold] = group_states.pop() ?? [-1, false];
+        last_was_quantifier = false;
+        ++i;
+        continue;
+      case "|":
+        out += char;
+        atom_start = -1;
+        last_was_quantifier = false;
+        ++i;
+        continue;
+      case "{": {
+        const quant = QUANTIFIER_BRACE_RE.exec(regex.slice(i));
+        if (!quant || atom_start < 0) {
+          emit_atom("\\{");
+          ++i;
+          continue;
+        }
+        const body = quant[1].startsWith(",") ? `0${quant[1]}` : quant[1];
+        i += quant[0].length;
+        const following = regex[i];
+        if (following === "+" || following === "*") {
+          out = `${out.slice(0, atom_start)}(?:${out.slice(atom_start)}{${body}})${following}`;
+          ++i;
+        } else {
+          out += `{${body}}`;
+        }
+        last_was_quantifier = true;
+        continue;
+      }
+      case "}":
+        emit_atom("\\}");
+        ++i;
+        continue;
+      case "+":
+        if (last_was_quantifier) {
+          ++i;
+          continue;
+        }
+        out += char;
+        last_was_quantifier = true;
+        ++i;
+        continue;
+      case "*":
+      case "?":
+        out += char;
+        last_was_quantifier = true;
+        ++i;
+        continue;
+      default:
+        emit_atom(
+          ascii_fold && is_ascii_letter(char) ? `[${char.toLowerCase()}${char.toUpperCase()}]` : char
+        );
+        i += char.length;
+        continue;
+    }
+  }
+  return out;
+};
+var escape_reg_exp = (string) => string.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+var fuse_unk = (arr, tokens_to_ids, unk_token_id) => {
+  const fused = [];
+  let i = 0;
+  while (i < arr.length) {
+    fused.push(arr[i]);
+    const token_id = tokens_to_ids.get(arr[i]) ?? unk_token_id;
+    if (token_id !== unk_token_id) {
+      ++i;
+      continue;
+    }
+    while (++i < arr.length && (tokens_to_ids.get(arr[i]) ?? unk_token_id) === unk_token_id) {
+      if (tokens_to_ids.get(fused.at(-1)) !== unk_token_id) {
+        fused[fused.length - 1] += arr[i];
+      }
+    }
+  }
+  return fused;
+};
+var is_chinese_char = (cp) => cp >= 19968 && cp <= 40959 || cp >= 13312 && cp <= 19903 || cp >= 131072 && cp <= 173791 || cp >= 173824 && cp <= 177983 || cp >= 177984 && cp <= 178207 || cp >= 178208 && cp <= 183983 || cp >= 63744 && cp <= 64255 || cp >= 194560 && cp <= 195103;
+var is_integral_number = (x) => Number.isInteger(x) || typeof x === "bigint";
+var len = (s) => {
+  let length = 0;
+  for (const c of s) ++length;
+  return length;
+};
+var lowercase_and_remove_accents = (text) => remove_accents(text.toLowerCase());
+var merge_arrays = (...arrs) => Array.prototype.concat.apply([], arrs);
+var object_to_map = (obj) => new Map(Object.entries(obj));
+var regex_split = (text, regex) => {
+  const result = [];
+  let prev = 0;
+  for (const match of text.matchAll(regex)) {
+    const full_match = match[0];
+    if (prev < match.index) {
+      result.push(text.slice(prev, match.index));
+    }
+    if (full_match.length > 0) {
+      result.push(full_match);
+    }
+    prev = match.index + full_match.length;
+  }
+  if (prev < text.length) {
+    result.push(text.slice(prev));
+  }
+  return result;
+};
+var remove_accents = (text) => text.replace(/\p{M}/gu, "");
+var validate_object = (obj, name, required_keys = []) => {
+  if (!obj || Array.isArray(obj) || typeof obj !== "object") {
+    return `${name} must be a valid object`;
+  }
+  for (const key of required_keys) {
+    if (!(key in obj)) {
+      return `${name} must contain a "${key}" property`;
+    }
+  }
+  return null;
+};
+var whitespace_split = (text) => text.match(/\S+/g) || [];
+
+// src/utils/Callable.ts
+var Callable = class {
+  /**
+   * Creates a new instance of the Callable class.
+   */
+  constructor() {
+    const closure = function(...args) {
+      return closure._call(...args);
+    };
+    return Object.setPrototypeOf(closure, new.target.prototype);
+  }
+};
+var Callable_default = Callable;
+
+// src/core/Normalizer.ts
+var Normalizer = class extends Callable_default {
+  /**
+   * @param config The configuration object for the normalizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+  }
+  /**
+   * Alias for {@link Normalizer#normalize}.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  _call(text) {
+    return this.normalize(text);
+  }
+};
+var Normalizer_default = Normalizer;
+
+// src/core/normalizer/BertNormalizer.ts
+var BertNormalizer = class extends Normalizer_default {
+  /**
+   * Adds whitespace around any CJK (Chinese, Japanese, or Korean) character in the input text.
+   *
+   * @param text The input text to tokenize.
+   * @returns The tokenized text with whitespace added around CJK characters.
+   */
+  tokenize_chinese_chars(text) {
+    const output = [];
+    for (let i = 0; i < text.length; ++i) {
+      const char = text[i];
+      const cp = char.charCodeAt(0);
+      if (is_chinese_char(cp)) {
+        output.push(" ");
+        output.push(char);
+        output.push(" ");
+      } else {
+        output.push(char);
+      }
+    }
+    return output.join("");
+  }
+  /**
+   * Strips accents from the given text.
+   * @param text The text to strip accents from.
+   * @returns The text with accents removed.
+   */
+  strip_accents(text) {
+    return text.normalize("NFD").replace(/\p{Mn}/gu, "");
+  }
+  /**
+   * Checks whether `char` is a control character.
+   * @param char The character to check.
+   * @returns Whether `char` is a control character.
+   */
+  is_control(char) {
+    switch (char) {
+      case "	":
+      case "\n":
+      case "\r":
+        return false;
+      default:
+        return /^\p{Cc}|\p{Cf}|\p{Co}|\p{Cs}$/u.test(char);
+    }
+  }
+  /**
+   * Performs invalid character removal and whitespace cleanup on text.
+   * @param text The text to clean.
+   * @returns The cleaned text.
+   */
+  clean_text(text) {
+    const output = [];
+    for (const char of text) {
+      const cp = char.charCodeAt(0);
+      if (cp === 0 || cp === 65533 || this.is_control(char)) {
+        continue;
+      }
+      if (/^\s$/.test(char)) {
+        output.push(" ");
+      } else {
+        output.push(char);
+      }
+    }
+    return output.join("");
+  }
+  /**
+   * Normalizes the given text based on the configuration.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    if (this.config.clean_text) {
+      text = this.clean_text(text);
+    }
+    if (this.config.handle_chinese_chars) {
+      text = this.tokenize_chinese_chars(text);
+    }
+    if (this.config.lowercase) {
+      text = text.toLowerCase();
+      if (this.config.strip_accents !== false) {
+        text = this.strip_accents(text);
+      }
+    } else if (this.config.strip_accents) {
+      text = this.strip_accents(text);
+    }
+    return text;
+  }
+};
+var BertNormalizer_default = BertNormalizer;
+
+// src/core/normalizer/Precompiled.ts
+var Precompiled = class extends Normalizer_default {
+  /**
+   * Create a new instance of Precompiled normalizer.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.charsmap = config.precompiled_charsmap ?? null;
+  }
+  /**
+   * Normalizes the given text by applying the precompiled charsmap.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    text = text.replace(
+      /[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/gm,
+      ""
+    );
+    text = text.replace(
+      /[\u0009\u000A\u000C\u000D\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/gm,
+      " "
+    );
+    if (text.includes("\uFF5E")) {
+      const parts = text.split("\uFF5E");
+      text = parts.map((part) => part.normalize("NFKC")).join("\uFF5E");
+    } else {
+      text = text.normalize("NFKC");
+    }
+    return text;
+  }
+};
+var Precompiled_default = Precompiled;
+
+// src/core/normalizer/Sequence.ts
+var Sequence = class extends Normalizer_default {
+  /**
+   * Create a new instance of NormalizerSequence.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.normalizers = (config.normalizers ?? []).map(
+      (x) => create_normalizer_default(x)
+    );
+  }
+  /**
+   * Apply a sequence of Normalizers to the input text.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    return this.normalizers.reduce((t, normalizer) => {
+      return normalizer ? normalizer.normalize(t) : t;
+    }, text);
+  }
+};
+var Sequence_default = Sequence;
+
+// src/core/normalizer/Replace.ts
+var Replace = class extends Normalizer_default {
+  /**
+   * @param config The configuration object for the normalizer.
+   */
+  constructor(config) {
+    super(config);
+    this.pattern = create_pattern(this.config.pattern ?? {});
+  }
+  /**
+   * Normalize the input text by replacing the pattern with the content.
+   * @param text The input text to be normalized.
+   * @returns The normalized text after replacing the pattern with the content.
+   */
+  normalize(text) {
+    return this.pattern === null ? text : text.replaceAll(this.pattern, this.config.content ?? "");
+  }
+};
+var Replace_default = Replace;
+
+// src/core/normalizer/UnicodeNormalizer.ts
+var UnicodeNormalizer = class extends Normalizer_default {
+  constructor() {
+    super(...arguments);
+    /**
+     * The Unicode normalization form to apply.
+     * Should be one of: 'NFC', 'NFD', 'NFKC', or 'NFKD'.
+     */
+    this.form = "NFC";
+  }
+  /**
+   * Normalize the input text by applying Unicode normalization.
+   * @param text The input text to be normalized.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    text = text.normalize(this.form);
+    return text;
+  }
+};
+var UnicodeNormalizer_default = UnicodeNormalizer;
+
+// src/core/normalizer/NFC.ts
+var NFC = class extends UnicodeNormalizer_default {
+  constructor() {
+    super(...arguments);
+    this.form = "NFC";
+  }
+};
+var NFC_default = NFC;
+
+// src/core/normalizer/NFD.ts
+var NFD = class extends UnicodeNormalizer_default {
+  constructor() {
+    super(...arguments);
+    this.form = "NFD";
+  }
+};
+var NFD_default = NFD;
+
+// src/core/normalizer/NFKC.ts
+var NFKC = class extends UnicodeNormalizer_default {
+  constructor() {
+    super(...arguments);
+    this.form = "NFKC";
+  }
+};
+var NFKC_default = NFKC;
+
+// src/core/normalizer/NFKD.ts
+var NFKD = class extends UnicodeNormalizer_default {
+  constructor() {
+    super(...arguments);
+    this.form = "NFKD";
+  }
+};
+var NFKD_default = NFKD;
+
+// src/core/normalizer/Strip.ts
+var Strip = class extends Normalizer_default {
+  /**
+   * Strip leading and/or trailing whitespace from the input text.
+   * @param text The input text.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    if (this.config.strip_left && this.config.strip_right) {
+      text = text.trim();
+    } else {
+      if (this.config.strip_left) {
+        text = text.trimStart();
+      }
+      if (this.config.strip_right) {
+        text = text.trimEnd();
+      }
+    }
+    return text;
+  }
+};
+var Strip_default = Strip;
+
+// src/core/normalizer/StripAccents.ts
+var StripAccents = class extends Normalizer_default {
+  /**
+   * Remove all accents from the text.
+   * @param text The input text.
+   * @returns The normalized text without accents.
+   */
+  normalize(text) {
+    return remove_accents(text);
+  }
+};
+var StripAccents_default = StripAccents;
+
+// src/core/normalizer/Lowercase.ts
+var Lowercase = class extends Normalizer_default {
+  /**
+   * Lowercases the input string.
+   * @param {string} text The text to normalize.
+   * @returns {string} The normalized text.
+   */
+  normalize(text) {
+    return text.toLowerCase();
+  }
+};
+var Lowercase_default = Lowercase;
+
+// src/core/normalizer/Prepend.ts
+var Prepend = class extends Normalizer_default {
+  /**
+   * Prepends the input string.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    text = this.config.prepend + text;
+    return text;
+  }
+};
+var Prepend_default = Prepend;
+
+// src/core/normalizer/create_normalizer.ts
+function create_normalizer(config) {
+  if (config === null) return null;
+  switch (config.type) {
+    case "BertNormalizer":
+      return new BertNormalizer_default(config);
+    case "Precompiled":
+      return new Precompiled_default(config);
+    case "Sequence":
+      return new Sequence_default(config);
+    case "Replace":
+      return new Replace_default(config);
+    case "NFC":
+      return new NFC_default(config);
+    case "NFD":
+      return new NFD_default(config);
+    case "NFKC":
+      return new NFKC_default(config);
+    case "NFKD":
+      return new NFKD_default(config);
+    case "Strip":
+      return new Strip_default(config);
+    case "StripAccents":
+      return new StripAccents_default(config);
+    case "Lowercase":
+      return new Lowercase_default(config);
+    case "Prepend":
+      return new Prepend_default(config);
+    default:
+      throw new Error(`Unknown Normalizer type: ${config.type}`);
+  }
+}
+var create_normalizer_default = create_normalizer;
+
+// src/core/PreTokenizer.ts
+var PreTokenizer = class extends Callable_default {
+  /**
+   * Tokenizes the given text into pre-tokens.
+   * @param text The text or array of texts to pre-tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of pre-tokens.
+   */
+  pre_tokenize(text, options) {
+    return (Array.isArray(text) ? text.map((x) => this.pre_tokenize_text(x, options)) : this.pre_tokenize_text(text, options)).flat();
+  }
+  /**
+   * Alias for {@link PreTokenizer#pre_tokenize}.
+   * @param text The text or array of texts to pre-tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of pre-tokens.
+   */
+  _call(text, options) {
+    return this.pre_tokenize(text, options);
+  }
+};
+var PreTokenizer_default = PreTokenizer;
+
+// src/static/constants.ts
+var BYTES_TO_UNICODE = (() => {
+  const bs = [
+    ...Array.from(
+      { length: "~".charCodeAt(0) - "!".charCodeAt(0) + 1 },
+      (_, i) => i + "!".charCodeAt(0)
+    ),
+    ...Array.from(
+      { length: "\xAC".charCodeAt(0) - "\xA1".charCodeAt(0) + 1 },
+      (_, i) => i + "\xA1".charCodeAt(0)
+    ),
+    ...Array.from(
+      { length: "\xFF".charCodeAt(0) - "\xAE".charCodeAt(0) + 1 },
+      (_, i) => i + "\xAE".charCodeAt(0)
+    )
+  ];
+  const cs = bs.slice();
+  let n = 0;
+  for (let b = 0; b < 256; ++b) {
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n);
+      n += 1;
+    }
+  }
+  const ccs = cs.map((n2) => String.fromCharCode(n2));
+  return Object.fromEntries(bs.map((b, i) => [b, ccs[i]]));
+})();
+var reverse_dictionary = (data) => Object.fromEntries(Object.entries(data).map(([key, value]) => [value, key]));
+var UNICODE_TO_BYTES = reverse_dictionary(BYTES_TO_UNICODE);
+var PUNCTUATION_REGEX = "\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E";
+
+// src/core/preTokenizer/ByteLevel.ts
+var ByteLevel = class extends PreTokenizer_default {
+  /**
+   * Creates a new instance of the `ByteLevelPreTokenizer` class.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.add_prefix_space = this.config.add_prefix_space ?? false;
+    this.trim_offsets = this.config.trim_offsets ?? false;
+    this.use_regex = this.config.use_regex ?? true;
+    this.pattern = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+    this.byte_encoder = BYTES_TO_UNICODE;
+    this.text_encoder = new TextEncoder();
+  }
+  /**
+   * Tokenizes a single piece of text using byte-level tokenization.
+   * @param text The text to tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text, options) {
+    if (this.add_prefix_space && !text.startsWith(" ")) {
+      text = " " + text;
+    }
+    const tokens = this.use_regex ? text.match(this.pattern) || [] : [text];
+    return tokens.map(
+      (token) => Array.from(
+        this.text_encoder.encode(token),
+        (byte) => this.byte_encoder[byte]
+      ).join("")
+    );
+  }
+};
+var ByteLevel_default = ByteLevel;
+
+// src/core/preTokenizer/Whitespace.ts
+var Whitespace = class extends PreTokenizer_default {
+  /**
+   * Pre-tokenizes the input text by splitting it on word boundaries.
+   * @param text The text to be pre-tokenized.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of tokens produced by splitting the input text on whitespace.
+   */
+  pre_tokenize_text(text, options) {
+    return text.match(/\w+|[^\w\s]+/g) || [];
+  }
+};
+var Whitespace_default = Whitespace;
+
+// src/core/preTokenizer/Metaspace.ts
+var Metaspace = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration object for the MetaspacePreTokenizer.
+   */
+  constructor(config) {
+    super();
+    this.replacement = config.replacement ?? "\u2581";
+    this.str_rep = config.str_rep || this.replacement;
+    this.prepend_scheme = config.prepend_scheme ?? "always";
+  }
+  /**
+   * This method takes a string, replaces spaces with the replacement character,
+   * adds a prefix space if requested, and returns a new list of tokens.
+   * @param text The text to pre-tokenize.
+   * @param options The options for the pre-tokenization.
+   * @returns A new list of pre-tokenized tokens.
+   */
+  pre_tokenize_text(text, options) {
+    const { section_index = void 0 } = options ?? {};
+    let normalized = text.replaceAll(" ", this.str_rep);
+    if (
+      // We add a prefix space if:
+      //  (1) The normalized token does not already start with the replacement character.
+      !normalized.startsWith(this.replacement) && // and (2) either:
+      //  (a) prepend_scheme is 'always'
+      //  (b) prepend_scheme is 'first' and this is the first section
+      (this.prepend_scheme === "always" || this.prepend_scheme === "first" && section_index === 0)
+    ) {
+      normalized = this.str_rep + normalized;
+    }
+    return [normalized];
+  }
+};
+var Metaspace_default = Metaspace;
+
+// src/core/preTokenizer/Split.ts
+var Split = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.pattern = create_pattern(
+      this.config.pattern ?? {},
+      this.config.invert ?? true
+    );
+  }
+  /**
+   * Tokenizes text by splitting it using the given pattern.
+   * @param text The text to tokenize.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text) {
+    if (this.pattern === null) {
+      return [];
+    }
+    if (this.config.invert) {
+      return (text.match(this.pattern) || []).filter((x) => x);
+    } else if (this.config.behavior?.toLowerCase() === "removed") {
+      return text.split(this.pattern).filter((x) => x);
+    } else {
+      return regex_split(text, this.pattern);
+    }
+  }
+};
+var Split_default = Split;
+
+// src/core/preTokenizer/Punctuation.ts
+var Punctuation = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.pattern = new RegExp(
+      `[^${PUNCTUATION_REGEX}]+|[${PUNCTUATION_REGEX}]+`,
+      "gu"
+    );
+  }
+  /**
+   * Tokenizes text by splitting it using the given pattern.
+   * @param text The text to tokenize.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text) {
+    return text.match(this.pattern) || [];
+  }
+};
+var Punctuation_default = Punctuation;
+
+// src/core/preTokenizer/Digits.ts
+var Digits = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    const digit_pattern = `[^\\d]+|\\d${this.config.individual_digits ? "" : "+"}`;
+    this.pattern = new RegExp(digit_pattern, "gu");
+  }
+  /**
+   * Tokenizes text by splitting it using the given pattern.
+   * @param text The text to tokenize.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text) {
+    return text.match(this.pattern) || [];
+  }
+};
+var Digits_default = Digits;
+
+// src/core/preTokenizer/BertPreTokenizer.ts
+var BertPreTokenizer = class extends PreTokenizer_default {
+  /**
+   * A PreTokenizer that splits text into wordpieces using a basic tokenization scheme
+   * similar to that used in the original implementation of BERT.
+   */
+  constructor() {
+    super();
+    this.pattern = new RegExp(
+      `[^\\s${PUNCTUATION_REGEX}]+|[${PUNCTUATION_REGEX}]`,
+      "gu"
+    );
+  }
+  /**
+   * Tokenizes a single text using the BERT pre-tokenization scheme.
+   *
+   * @param text The text to tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text, options) {
+    return text.trim().match(this.pattern) || [];
+  }
+};
+var BertPreTokenizer_default = BertPreTokenizer;
+
+// src/core/preTokenizer/Replace.ts
+var Replace2 = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.pattern = create_pattern(this.config.pattern ?? {});
+    this.content = this.config.content ?? "";
+  }
+  /**
+   * Pre-tokenizes the input text by replacing certain characters.
+   * @param text The text to be pre-tokenized.
+   * @returns An array of tokens produced by replacing certain characters.
+   */
+  pre_tokenize_text(text) {
+    if (this.pattern === null) {
+      return [text];
+    }
+    return [text.replaceAll(this.pattern, this.config.content ?? "")];
+  }
+};
+var Replace_default2 = Replace2;
+
+// src/core/preTokenizer/Sequence.ts
+var Sequence2 = class extends PreTokenizer_default {
+  /**
+   * Creates an instance of PreTokenizerSequence.
+   * @param config The configuration object for the pre-tokenizer sequence.
+   */
+  constructor(config) {
+    super();
+    this.tokenizers = (config.pretokenizers ?? []).map(
+      (x) => create_pre_tokenizer_default(x)
+    );
+  }
+  /**
+   * Applies each pre-tokenizer in the sequence to the input text in turn.
+   * @param text The text to pre-tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns The pre-tokenized text.
+   */
+  pre_tokenize_text(text, options) {
+    return this.tokenizers.reduce(
+      (pre_tokenized_text, tokenizer) => {
+        return tokenizer ? tokenizer.pre_tokenize(pre_tokenized_text, options) : pre_tokenized_text;
+      },
+      [text]
+    );
+  }
+};
+var Sequence_default2 = Sequence2;
+
+// src/core/preTokenizer/WhitespaceSplit.ts
+var WhitespaceSplit = class extends PreTokenizer_default {
+  /**
+   * Pre-tokenizes the input text by splitting it on whitespace characters.
+   * @param text The text to be pre-tokenized.
+   * @returns An array of tokens produced by splitting the input text on whitespace.
+   */
+  pre_tokenize_text(text) {
+    return whitespace_split(text);
+  }
+};
+var WhitespaceSplit_default = WhitespaceSplit;
+
+// src/core/preTokenizer/FixedLength.ts
+var FixedLength = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this._length = config.length;
+  }
+  /**
+   * Pre-tokenizes the input text by splitting it into fixed-length tokens.
+   * @param text The text to be pre-tokenized.
+   * @returns An array of tokens produced by splitting the input text into fixed-length tokens.
+   */
+  pre_tokenize_text(text) {
+    const tokens = [];
+    for (let i = 0; i < text.length; i += this._length) {
+      tokens.push(text.slice(i, i + this._length));
+    }
+    return tokens;
+  }
+};
+var FixedLength_default = FixedLength;
+
+// src/core/preTokenizer/create_pre_tokenizer.ts
+function create_pre_tokenizer(config) {
+  if (config === null) return null;
+  switch (config.type) {
+    case "BertPreTokenizer":
+      return new BertPreTokenizer_default();
+    case "Sequence":
+      return new Sequence_default2(config);
+    case "Whitespace":
+      return new Whitespace_default();
+    case "WhitespaceSplit":
+      return new WhitespaceSplit_default();
+    case "Metaspace":
+      return new Metaspace_default(config);
+    case "ByteLevel":
+      return new ByteLevel_default(config);
+    case "Split":
+      return new Split_default(config);
+    case "Punctuation":
+      return new Punctuation_default(config);
+    case "Digits":
+      return new Digits_default(config);
+    case "Replace":
+      return new Replace_default2(config);
+    case "FixedLength":
+      return new FixedLength_default(config);
+    default:
+      throw new Error(`Unknown PreTokenizer type: ${config.type}`);
+  }
+}
+var create_pre_tokenizer_default = create_pre_tokenizer;
+
+// src/core/TokenizerModel.ts
+var TokenizerModel = class extends Callable_default {
+  /**
+   * Creates a new instance of TokenizerModel.
+   * @param config The configuration object for the TokenizerModel.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.vocab = [];
+    this.tokens_to_ids = /* @__PURE__ */ new Map();
+    this.unk_token_id = void 0;
+    this.unk_token = void 0;
+    this.end_of_word_suffix = void 0;
+    this.fuse_unk = this.config.fuse_unk ?? false;
+  }
+  /**
+   * Internal function to call the TokenizerModel instance.
+   * @param tokens The tokens to encode.
+   * @returns The encoded tokens.
+   */
+  _call(tokens) {
+    let result = this.encode(tokens);
+    if (this.fuse_unk) {
+      result = fuse_unk(result, this.tokens_to_ids, this.unk_token_id);
+    }
+    return result;
+  }
+};
+var TokenizerModel_default = TokenizerModel;
+
+// src/core/tokenizerModelImplementations/WordPiece.ts
+var WordPieceTokenizer = class extends TokenizerModel_default {
+  /**
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    /** The maximum number of characters per word. */
+    this.max_input_chars_per_word = 100;
+    this.tokens_to_ids = object_to_map(config.vocab);
+    this.unk_token_id = this.tokens_to_ids.get(config.unk_token);
+    this.unk_token = config.unk_token;
+    this.max_input_chars_per_word = config.max_input_chars_per_word ?? 100;
+    this.vocab = new Array(this.tokens_to_ids.size);
+    for (const [key, value] of this.tokens_to_ids) {
+      this.vocab[value] = key;
+    }
+  }
+  /**
+   * Encodes an array of tokens using WordPiece encoding.
+   * @param tokens The tokens to encode.
+   * @returns An array of encoded tokens.
+   */
+  encode(tokens) {
+    const output_tokens = [];
+    for (const token of tokens) {
+      const chars = [...token];
+      if (chars.length > this.max_input_chars_per_word) {
+        output_tokens.push(this.unk_token);
+        continue;
+      }
+      let is_unknown = false;
+      let start = 0;
+      const sub_tokens = [];
+      while (start < chars.length) {
+        let end = chars.length;
+        let current_substring = null;
+        while (start < end) {
+          let substr = chars.slice(start, end).join("");
+          if (start > 0) {
+            substr = this.config.continuing_subword_prefix + substr;
+          }
+          if (this.tokens_to_ids.has(substr)) {
+            current_substring = substr;
+            break;
+          }
+          --end;
+        }
+        if (current_substring === null) {
+          is_unknown = true;
+          break;
+        }
+        sub_tokens.push(current_substring);
+        start = end;
+      }
+      if (is_unknown) {
+        output_tokens.push(this.unk_token);
+      } else {
+        output_tokens.push(...sub_tokens);
+      }
+    }
+    return output_tokens;
+  }
+};
+var WordPiece_default = WordPieceTokenizer;
+
+// src/utils/data-structures/CharTrie.ts
+var CharTrieNode = class _CharTrieNode {
+  /**
+   * Create a new CharTrieNode.
+   * @param is_leaf Whether the node is a leaf node or not.
+   * @param children A map containing the node's children, where the key is a character and the value is a `CharTrieNode`.
+   */
+  constructor(is_leaf, children) {
+    this.is_leaf = is_leaf;
+    this.children = children;
+  }
+  /**
+   * Returns a new `CharTrieNode` instance with default values.
+   * @returns A new `CharTrieNode` instance with `is_leaf` set to `false` and an empty `children` map.
+   */
+  static default() {
+    return new _CharTrieNode(false, /* @__PURE__ */ new Map());
+  }
+};
+var CharTrie = class {
+  constructor() {
+    this.root = CharTrieNode.default();
+  }
+  /**
+   * Adds one or more `texts` to the trie.
+   * @param texts The strings to add to the trie.
+   */
+  extend(texts) {
+    for (const text of texts) {
+      this.push(text);
+    }
+  }
+  /**
+   * Adds text to the trie.
+   * @param text The string to add to the trie.
+   */
+  push(text) {
+    let node = this.root;
+    for (const ch of text) {
+      let child = node.children.get(ch);
+      if (child === void 0) {
+        child = CharTrieNode.default();
+        node.children.set(ch, child);
+      }
+      node = child;
+    }
+    node.is_leaf = true;
+  }
+  /**
+   * Searches the trie for stored strings that match `chars` starting at `start`.
+   * @param chars The input characters to search.
+   * @param start The index to start searching from.
+   * @yields Each stored string that is a prefix of `chars` starting at `start`.
+   */
+  *common_prefix_search(chars, start = 0) {
+    let node = this.root;
+    if (node === void 0) return;
+    let prefix = "";
+    for (let i = start; i < chars.length; ++i) {
+      const ch = chars[i];
+      prefix += ch;
+      node = node.children.get(ch);
+      if (node === void 0) return;
+      if (node.is_leaf) {
+        yield prefix;
+      }
+    }
+  }
+};
+var CharTrie_default = CharTrie;
+
+// src/utils/data-structures/TokenLattice.ts
+var TokenLatticeNode = class _TokenLatticeNode {
+  /**
+   * Represents a node in a token lattice for a given sentence.
+   * @param token_id The ID of the token associated with this node.
+   * @param node_id The ID of this node.
+   * @param pos The starting position of the token in the sentence.
+   * @param length The length of the token.
+   * @param score The score associated with the token.
+   */
+  constructor(token_id, node_id, pos, length, score) {
+    this.token_id = token_id;
+    this.node_id = node_id;
+    this.pos = pos;
+    this.length = length;
+    this.score = score;
+    this.prev = null;
+    this.backtrace_score = 0;
+  }
+  /**
+   * Returns a clone of this node.
+   * @returns A clone of this node.
+   */
+  clone() {
+    const n = new _TokenLatticeNode(
+      this.token_id,
+      this.node_id,
+      this.pos,
+      this.length,
+      this.score
+    );
+    n.prev = this.prev;
+    n.backtrace_score = this.backtrace_score;
+    return n;
+  }
+};
+var TokenLattice = class {
+  /**
+   * Creates a new TokenLattice instance.
+   *
+   * @param sentence The input sentence to be tokenized.
+   * @param bos_token_id The beginning-of-sequence token ID.
+   * @param eos_token_id The end-of-sequence token ID.
+   */
+  constructor(sentence, bos_token_id, eos_token_id) {
+    this.chars = Array.from(sentence);
+    this.len = this.chars.length;
+    this.bos_token_id = bos_token_id;
+    this.eos_token_id = eos_token_id;
+    this.nodes = [];
+    this.begin_nodes = Array.from(
+      { length: this.len + 1 },
+      () => []
+    );
+    this.end_nodes = Array.from({ length: this.len + 1 }, () => []);
+    const bos = new TokenLatticeNode(this.bos_token_id ?? 0, 0, 0, 0, 0);
+    const eos = new TokenLatticeNode(
+      this.eos_token_id ?? 0,
+      1,
+      this.len,
+      0,
+      0
+    );
+    this.nodes.push(bos.clone());
+    this.nodes.push(eos.clone());
+    this.begin_nodes[this.len].push(eos);
+    this.end_nodes[0].push(bos);
+  }
+  /**
+   * Inserts a new token node into the token lattice.
+   *
+   * @param pos The starting position of the token.
+   * @param length The length of the token.
+   * @param score The score of the token.
+   * @param token_id The token ID of the token.
+   */
+  insert(pos, length, score, token_id) {
+    const node_id = this.nodes.length;
+    const node = new TokenLatticeNode(token_id, node_id, pos, length, score);
+    this.begin_nodes[pos].push(node);
+    this.end_nodes[pos + length].push(node);
+    this.nodes.push(node);
+  }
+  /**
+   * Implements the Viterbi algorithm to compute the most likely sequence of tokens.
+   *
+   * @returns The most likely sequence of tokens.
+   */
+  viterbi() {
+    const len2 = this.len;
+    let pos = 0;
+    while (pos <= len2) {
+      if (this.begin_nodes[pos].length == 0) {
+        return [];
+      }
+      for (let rnode of this.begin_nodes[pos]) {
+        rnode.prev = null;
+        let best_score = 0;
+        let best_node = null;
+        for (let lnode of this.end_nodes[pos]) {
+          const score = lnode.backtrace_score + rnode.score;
+          if (best_node === null || score > best_score) {
+            best_node = lnode.clone();
+            best_score = score;
+          }
+        }
+        if (best_node !== null) {
+          rnode.prev = best_node;
+          rnode.backtrace_score = best_score;
+        } else {
+          return [];
+        }
+      }
+      ++pos;
+    }
+    const results = [];
+    const root = this.begin_nodes[len2][0];
+    const prev = root.prev;
+    if (prev === null) {
+      return [];
+    }
+    let node = prev.clone();
+    while (node.prev !== null) {
+      results.push(node.clone());
+      const n = node.clone();
+      node = n.prev.clone();
+    }
+    results.reverse();
+    return results;
+  }
+  /**
+   * Get the text piece for a given node.
+   * @param node The node to get the piece for.
+   * @returns The array of nodes representing the most likely sequence of tokens.
+   */
+  piece(node) {
+    return this.chars.slice(node.pos, node.pos + node.length).join("");
+  }
+  /**
+   * @returns The most likely sequence of tokens.
+   */
+  tokens() {
+    const nodes = this.viterbi();
+    return nodes.map((x) => this.piece(x));
+  }
+  /**
+   * @returns The most likely sequence of token ids.
+   */
+  token_ids() {
+    const nodes = this.viterbi();
+    return nodes.map((x) => x.token_id);
+  }
+};
+var TokenLattice_default = TokenLattice;
+
+// src/utils/maths.ts
+function min(arr) {
+  if (arr.length === 0) throw new Error("Array must not be empty");
+  let min_value = arr[0];
+  let index_of_min = 0;
+  for (let i = 1; i < arr.length; ++i) {
+    if (arr[i] < min_value) {
+      min_value = arr[i];
+      index_of_min = i;
+    }
+  }
+  return [min_value, index_of_min];
+}
+
+// src/core/tokenizerModelImplementations/Unigram.ts
+var Unigram = class extends TokenizerModel_default {
+  /**
+   * Create a new Unigram tokenizer model.
+   * @param config The configuration object for the Unigram model.
+   * @param eos_token
+   */
+  constructor(config, eos_token) {
+    super(config);
+    const vocab_size = config.vocab.length;
+    this.vocab = new Array(vocab_size);
+    this.scores = new Array(vocab_size);
+    for (let i = 0; i < vocab_size; ++i) {
+      [this.vocab[i], this.scores[i]] = config.vocab[i];
+    }
+    this.unk_token_id = config.unk_id;
+    this.unk_token = this.vocab[config.unk_id];
+    this.tokens_to_ids = new Map(this.vocab.map((x, i) => [x, i]));
+    this.bos_token = " ";
+    this.bos_token_id = this.tokens_to_ids.get(this.bos_token);
+    this.eos_token = eos_token;
+    this.eos_token_id = this.tokens_to_ids.get(this.eos_token);
+    this.unk_token = this.vocab[this.unk_token_id];
+    this.min_score = min(this.scores)[0];
+    this.unk_score = this.min_score - 10;
+    this.scores[this.unk_token_id] = this.unk_score;
+    this.trie = new CharTrie_default();
+    this.trie.extend(this.vocab);
+    this.fuse_unk = true;
+  }
+  /**
+   * Populates lattice nodes.
+   * @param lattice The token lattice to populate with nodes.
+   */
+  populate_nodes(lattice) {
+    const chars = lattice.chars;
+    const mblen = 1;
+    let begin_pos = 0;
+    while (begin_pos < chars.length) {
+      let has_single_node = false;
+      const prefixed_tokens = this.trie.common_prefix_search(chars, begin_pos);
+      for (const token of prefixed_tokens) {
+        const token_id = this.tokens_to_ids.get(token);
+        const token_score = this.scores[token_id];
+        const n = len(token);
+        lattice.insert(begin_pos, n, token_score, token_id);
+        if (!has_single_node && n === mblen) {
+          has_single_node = true;
+        }
+      }
+      if (!has_single_node) {
+        lattice.insert(begin_pos, mblen, this.unk_score, this.unk_token_id);
+      }
+      begin_pos += mblen;
+    }
+  }
+  /**
+   * Encodes an array of tokens into an array of subtokens using the unigram model.
+   *
+   * @param normalized The normalized string.
+   * @returns An array of subtokens obtained by encoding the input tokens using the unigram model.
+   */
+  tokenize(normalized) {
+    const lattice = new TokenLattice_default(
+      normalized,
+      this.bos_token_id,
+      this.eos_token_id
+    );
+    this.populate_nodes(lattice);
+    return lattice.tokens();
+  }
+  /**
+   * Encodes an array of tokens using Unigram encoding.
+   * @param tokens The tokens to encode.
+   * @returns An array of encoded tokens.
+   */
+  encode(tokens) {
+    const to_return = [];
+    for (const token of tokens) {
+      const tokenized = this.tokenize(token);
+      to_return.push(...tokenized);
+    }
+    return to_return;
+  }
+};
+var Unigram_default = Unigram;
+
+// src/utils/data-structures/PriorityQueue.ts
+var PriorityQueue = class {
+  /**
+   * Create a new PriorityQueue.
+   * @param comparator Comparator function to determine priority. Defaults to a MaxHeap.
+   * @param max_size Maximum size of the queue. Defaults to Infinity.
+   */
+  constructor(comparator = (a, b) => a > b, max_size = Infinity) {
+    this._heap = [];
+    this._comparator = comparator;
+    this._max_size = max_size;
+  }
+  /**
+   * The size of the queue
+   */
+  get size() {
+    return this._heap.length;
+  }
+  /**
+   * Check if the queue is empty.
+   * @returns `true` if the queue is empty, `false` otherwise.
+   */
+  is_empty() {
+    return this.size === 0;
+  }
+  /**
+   * Return the element with the highest priority in the queue.
+   * @returns The highest priority element in the queue.
+   */
+  peek() {
+    return this._heap[0];
+  }
+  /**
+   * Add one or more elements to the queue.
+   * @param values The values to push into the queue.
+   * @returns The new size of the queue.
+   */
+  push(...values) {
+    return this.extend(values);
+  }
+  /**
+   * Add multiple elements to the queue.
+   * @param values The values to push into the queue.
+   * @returns The new size of the queue.
+   */
+  extend(values) {
+    for (const value of values) {
+      if (this.size < this._max_size) {
+        this._heap.push(value);
+        this._sift_up();
+      } else {
+        const smallest = this._smallest();
+        if (this._comparator(value, this._heap[smallest])) {
+          this._heap[smallest] = value;
+          this._sift_up_from(smallest);
+        }
+      }
+    }
+    return this.size;
+  }
+  /**
+   * Remove and return the element with the highest priority in the queue.
+   * @returns The element with the highest priority in the queue.
+   */
+  pop() {
+    const popped_value = this.peek();
+    const bottom = this.size - 1;
+    if (bottom > 0) {
+      this._swap(0, bottom);
+    }
+    this._heap.pop();
+    this._sift_down();
+    return popped_value;
+  }
+  /**
+   * Replace the element with the highest priority in the queue with a new value.
+   * @param value The new value.
+   * @returns The replaced value.
+   */
+  replace(value) {
+    const replaced_value = this.peek();
+    this._heap[0] = value;
+    this._sift_down();
+    return replaced_value;
+  }
+  /**
+   * Compute the index for the parent of the node at index `i`.
+   * @param i The index of the node to get the parent of.
+   * @returns The index of the parent node.
+   * @private
+   */
+  _parent(i) {
+    return (i + 1 >>> 1) - 1;
+  }
+  /**
+   * Compute the index for the left child of the node at index `i`.
+   * @param i The index of the node to get the left child of.
+   * @returns The index of the left child.
+   * @private
+   */
+  _left(i) {
+    return (i << 1) + 1;
+  }
+  /**
+   * Compute the index for the right child of the node at index `i`.
+   * @param i The index of the node to get the right child of.
+   * @returns The index of the right child.
+   * @private
+   */
+  _right(i) {
+    return i + 1 << 1;
+  }
+  /**
+   * Check if the element at index `i` is greater than the element at index `j`.
+   * @param i The index of the first element to compare.
+   * @param j The index of the second element to compare.
+   * @returns `true` if the element at index `i` is greater than the element at index `j`, `false` otherwise.
+   * @private
+   */
+  _greater(i, j) {
+    return this._comparator(this._heap[i], this._heap[j]);
+  }
+  /**
+   * Swap the elements at indices `i` and `j`.
+   * @param i The index of the first element to swap.
+   * @param j The index of the second element to swap.
+   * @private
+   */
+  _swap(i, j) {
+    const temp = this._heap[i];
+    this._heap[i] = this._heap[j];
+    this._heap[j] = temp;
+  }
+  /**
+   * Maintain the heap property by updating positions in the heap,
+   * starting at the last element and moving up the heap.
+   * @private
+   */
+  _sift_up() {
+    this._sift_up_from(this.size - 1);
+  }
+  /**
+   * Helper function to sift up from a given node.
+   * @param node The index of the node to start sifting up from.
+   */
+  _sift_up_from(node) {
+    while (node > 0 && this._greater(node, this._parent(node))) {
+      this._swap(node, this._parent(node));
+      node = this._parent(node);
+    }
+  }
+  /**
+   * Maintain the heap property by updating positions in the heap,
+   * starting at the first element and moving down the heap.
+   * @private
+   */
+  _sift_down() {
+    let node = 0;
+    while (this._left(node) < this.size && this._greater(this._left(node), node) || this._right(node) < this.size && this._greater(this._right(node), node)) {
+      const max_child = this._right(node) < this.size && this._greater(this._right(node), this._left(node)) ? this._right(node) : this._left(node);
+      this._swap(node, max_child);
+      node = max_child;
+    }
+  }
+  /**
+   * Get the index of the smallest element in the heap. Since we use an array-based heap,
+   * the index can be computed without needing to traverse the heap.
+   * @private
+   */
+  _smallest() {
+    return 2 ** Math.floor(Math.log2(this.size)) - 1;
+  }
+};
+var PriorityQueue_default = PriorityQueue;
+
+// src/utils/data-structures/LRUCache.ts
+var LRUCache = class {
+  /**
+   * Creates an LRUCache instance.
+   * @param capacity The maximum number of items the cache can hold.
+   */
+  constructor(capacity) {
+    this.capacity = capacity;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  /**
+   * Retrieves the value associated with the given key and marks the key as recently used.
+   * @param key The key to retrieve.
+   * @returns The value associated with the key, or undefined if the key does not exist.
+   */
+  get(key) {
+    if (!this.cache.has(key)) return void 0;
+    const value = this.cache.get(key);
+    this.cache.delete(key);
+    this.cache.set(key, value);
+    return value;
+  }
+  /**
+   * Inserts or updates the key-value pair in the cache.
+   * If the key already exists, it is updated and marked as recently used.
+   * If the cache exceeds its capacity, the least recently used item is evicted.
+   * @param key The key to add or update.
+   * @param value The value to associate with the key.
+   */
+  put(key, value) {
+    if (this.cache.has(key)) {
+      this.cache.delete(key);
+    }
+    this.cache.set(key, value);
+    if (this.cache.size > this.capacity) {
+      this.cache.delete(this.cache.keys().next().value);
+    }
+  }
+  /**
+   * Clears the cache.
+   */
+  clear() {
+    this.cache.clear();
+  }
+};
+var LRUCache_default = LRUCache;
+
+// src/core/tokenizerModelImplementations/BPE.ts
+var BPE = class extends TokenizerModel_default {
+  /**
+   * Create a BPE instance.
+   * @param config The configuration object for BPE.
+   */
+  constructor(config) {
+    super(config);
+    this.tokens_to_ids = object_to_map(config.vocab);
+    this.unk_token_id = this.tokens_to_ids.get(config.unk_token);
+    this.unk_token = config.unk_token;
+    this.vocab = new Array(this.tokens_to_ids.size);
+    for (const [key, value] of this.tokens_to_ids) {
+      this.vocab[value] = key;
+    }
+    const use_new_merge_format = Array.isArray(config.merges[0]);
+    this.merges = use_new_merge_format ? config.merges : config.merges.map(
+      (x) => x.split(" ", 2)
+    );
+    this.bpe_ranks = new Map(this.merges.map((x, i) => [JSON.stringify(x), i]));
+    this.end_of_word_suffix = config.end_of_word_suffix;
+    this.continuing_subword_suffix = config.continuing_subword_suffix ?? null;
+    this.byte_fallback = this.config.byte_fallback ?? false;
+    if (this.byte_fallback) {
+      this.text_encoder = new TextEncoder();
+    }
+    this.ignore_merges = this.config.ignore_merges ?? false;
+    this.max_length_to_cache = 256;
+    this.cache_capacity = 1e4;
+    this.cache = new LRUCache_default(this.cache_capacity);
+  }
+  /**
+   * Clears the cache.
+   */
+  clear_cache() {
+    this.cache.clear();
+  }
+  /**
+   * Apply Byte-Pair-Encoding (BPE) to a given token. Efficient heap-based priority
+   * queue implementation adapted from https://github.com/belladoreai/llama-tokenizer-js.
+   * @param token The token to encode.
+   * @returns The BPE encoded tokens.
+   */
+  bpe(token) {
+    if (token.length === 0) {
+      return [];
+    }
+    const cached = this.cache.get(token);
+    if (cached !== void 0) {
+      return cached;
+    }
+    const word = Array.from(token);
+    if (this.end_of_word_suffix) {
+      word[word.length - 1] += this.end_of_word_suffix;
+    }
+    let result = [];
+    if (word.length > 1) {
+      const queue = new PriorityQueue_default((a, b) => a.score < b.score);
+      let starting_node = {
+        token: word[0],
+        bias: 0,
+        prev: null,
+        next: null
+      };
+      let previous_node = starting_node;
+      for (let i = 1; i < word.length; ++i) {
+        const current_node = {
+          bias: i / word.length,
+          // Add fractional component to break ties
+          token: word[i],
+          prev: previous_node,
+          next: null
+        };
+        previous_node.next = current_node;
+        this.add_node(queue, previous_node);
+        previous_node = current_node;
+      }
+      while (!queue.is_empty()) {
+        const node = queue.pop();
+        if (node.deleted || !node.next || node.next.deleted) continue;
+        node.deleted = true;
+        node.next.deleted = true;
+        if (node.prev) {
+          const new_previous_node = { ...node.prev };
+          node.prev.deleted = true;
+          node.prev = new_previous_node;
+          if (new_previous_node.prev) {
+            new_previous_node.prev.next = new_previous_node;
+          } else {
+            starting_node = new_previous_node;
+          }
+        }
+        const merged = {
+          token: node.token + node.next.token,
+          bias: node.bias,
+          prev: node.prev,
+          next: node.next.next
+        };
+        if (merged.prev) {
+          merged.prev.next = merged;
+          this.add_node(queue, merged.prev);
+        } else {
+          starting_node = merged;
+        }
+        if (merged.next) {
+          merged.next.prev = merged;
+          this.add_node(queue, merged);
+        }
+      }
+      for (let current_node = starting_node; current_node !== null; current_node = current_node.next) {
+        result.push(current_node.token);
+      }
+    } else {
+      result = word;
+    }
+    if (this.continuing_subword_suffix) {
+      for (let i = 0; i < result.length - 1; ++i) {
+        result[i] += this.continuing_subword_suffix;
+      }
+    }
+    if (token.length < this.max_length_to_cache) {
+      this.cache.put(token, result);
+    }
+    return result;
+  }
+  /**
+   * Helper function to add a node to the priority queue.
+   * @param queue
+   * @param node
+   */
+  add_node(queue, node) {
+    const rank = this.bpe_ranks.get(
+      JSON.stringify([node.token, node.next.token])
+    );
+    if (rank !== void 0) {
+      node.score = rank + node.bias;
+      queue.push(node);
+    }
+  }
+  /**
+   * Encodes the input sequence of tokens using the BPE algorithm and returns the resulting subword tokens.
+   * @param tokens The input sequence of tokens to encode.
+   * @returns The resulting subword tokens after applying the BPE algorithm to the input sequence of tokens.
+   */
+  encode(tokens) {
+    const output_tokens = [];
+    for (const token of tokens) {
+      if (this.ignore_merges && this.tokens_to_ids.has(token)) {
+        output_tokens.push(token);
+        continue;
+      }
+      const bpe_token_list = this.bpe(token);
+      for (const t of bpe_token_list) {
+        if (this.tokens_to_ids.has(t)) {
+          output_tokens.push(t);
+        } else if (this.byte_fallback) {
+          const byte_tokens = Array.from(this.text_encoder.encode(t)).map(
+            (x) => `<0x${x.toString(16).toUpperCase().padStart(2, "0")}>`
+          );
+          if (byte_tokens.every((x) => this.tokens_to_ids.has(x))) {
+            output_tokens.push(...byte_tokens);
+          } else if (this.unk_token != null) {
+            output_tokens.push(this.unk_token);
+          }
+        } else if (this.unk_token != null) {
+          output_tokens.push(this.unk_token);
+        }
+      }
+    }
+    return output_tokens;
+  }
+};
+var BPE_default = BPE;
+
+// src/core/tokenizerModelImplementations/Legacy.ts
+var Legacy = class extends TokenizerModel_default {
+  /**
+   * Create a Legacy tokenizer model instance.
+   * @param config The configuration object for Legacy tokenizer model.
+   * @param more_config Additional configuration object for the Legacy tokenizer model.
+   */
+  constructor(config, more_config) {
+    super(config);
+    const vocab = config.vocab;
+    this.tokens_to_ids = object_to_map(
+      more_config.target_lang ? vocab[more_config.target_lang] : vocab
+    );
+    this.bos_token = more_config.bos_token;
+    this.bos_token_id = this.tokens_to_ids.get(this.bos_token);
+    this.eos_token = more_config.eos_token;
+    this.eos_token_id = this.tokens_to_ids.get(this.eos_token);
+    this.pad_token = more_config.pad_token;
+    this.pad_token_id = this.tokens_to_ids.get(this.pad_token);
+    this.unk_token = more_config.unk_token;
+    this.unk_token_id = this.tokens_to_ids.get(this.unk_token);
+    this.vocab = new Array(this.tokens_to_ids.size);
+    for (const [key, value] of this.tokens_to_ids) {
+      this.vocab[value] = key;
+    }
+  }
+  encode(tokens) {
+    return tokens;
+  }
+};
+var Legacy_default = Legacy;
+
+// src/core/tokenizerModelImplementations/create_tokenizer_model.ts
+function create_tokenizer_model(model_config, config) {
+  switch (model_config.type) {
+    case "WordPiece":
+      return new WordPiece_default(model_config);
+    case "Unigram":
+      return new Unigram_default(model_config, config.eos_token);
+    case "BPE":
+      return new BPE_default(model_config);
+    default:
+      if (model_config.vocab) {
+        if (Array.isArray(model_config.vocab)) {
+          return new Unigram_default(model_config, config.eos_token);
+        } else if (Object.hasOwn(model_config, "continuing_subword_prefix") && Object.hasOwn(model_config, "unk_token")) {
+          if (Object.hasOwn(model_config, "merges")) {
+            return new BPE_default(model_config);
+          } else {
+            return new WordPiece_default(model_config);
+          }
+        } else {
+          return new Legacy_default(model_config, {
+            target_lang: config.target_lang,
+            bos_token: config.bos_token,
+            eos_token: config.eos_token,
+            pad_token: config.pad_token,
+            unk_token: config.unk_token
+          });
+        }
+      }
+      throw new Error(
+        `Unknown TokenizerModel type: ${model_config?.type}`
+      );
+  }
+}
+var create_tokenizer_model_default = create_tokenizer_model;
+
+// src/core/PostProcessor.ts
+var PostProcessor = class extends Callable_default {
+  /**
+   * @param config The configuration for the post-processor.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+  }
+  /**
+   * Alias for {@link PostProcessor#post_process}.
+   * @param tokens The text or array of texts to post-process.
+   * @param args Additional arguments required by the post-processing logic.
+   * @returns The post-processed tokens.
+   */
+  _call(tokens, ...args) {
+    return this.post_process(tokens, ...args);
+  }
+};
+var PostProcessor_default = PostProcessor;
+
+// src/core/postProcessor/TemplateProcessing.ts
+var TemplateProcessing = class extends PostProcessor_default {
+  /**
+   * Replaces special tokens in the template with actual tokens.
+   * @param tokens The list of tokens for the first sequence.
+   * @param tokens_pair The list of tokens for the second sequence (optional).
+   * @param add_special_tokens Whether to add the special tokens to the beginning and end of the input.
+   * @returns An object containing the list of tokens with the special tokens replaced with actual tokens.
+   */
+  post_process(tokens, tokens_pair = null, add_special_tokens = true) {
+    const type = tokens_pair === null ? this.config.single : this.config.pair;
+    let processed_tokens = [];
+    let types = [];
+    for (const item of type) {
+      if ("SpecialToken" in item) {
+        if (add_special_tokens) {
+          processed_tokens.push(item.SpecialToken.id);
+          types.push(item.SpecialToken.type_id);
+        }
+      } else if ("Sequence" in item) {
+        if (item.Sequence.id === "A") {
+          processed_tokens = merge_arrays(processed_tokens, tokens);
+          types = merge_arrays(
+            types,
+            new Array(tokens.length).fill(item.Sequence.type_id)
+          );
+        } else if (item.Sequence.id === "B") {
+          processed_tokens = merge_arrays(processed_tokens, tokens_pair);
+          types = merge_arrays(
+            types,
+            new Array(tokens_pair.length).fill(item.Sequence.type_id)
+          );
+        }
+      }
+    }
+    return { tokens: processed_tokens, token_type_ids: types };
+  }
+};
+var TemplateProcessing_default = TemplateProcessing;
+
+// src/core/postProcessor/ByteLevel.ts
+var ByteLevel2 = class extends PostProcessor_default {
+  /**
+   * Post process the given tokens.
+   * @param tokens The list of tokens for the first sequence.
+   * @param tokens_pair The list of tokens for the second sequence (optional).
+   * @returns An object containing the post-processed tokens.
+   */
+  post_process(tokens, tokens_pair = null) {
+    return { tokens, tokens_pair };
+  }
+};
+var ByteLevel_default2 = ByteLevel2;
+
+// src/core/postProcessor/BertProcessing.ts
+var BertProcessing = class extends PostProcessor_default {
+  /**
+   * @param config The configuration for the post-processor.
+   * @param config.cls The special tokens to add to the beginning of the input.
+   * @param config.sep The special tokens to add to the end of the input.
+   */
+  constructor(config) {
+    super(config);
+    this.sep = config.sep;
+    this.cls = config.cls;
+  }
+  /**
+   * Adds the special tokens to the beginning and end of the input.
+   * @param tokens The input tokens.
+   * @param tokens_pair An optional second set of input tokens.
+   * @param add_special_tokens Whether to add the special tokens to the beginning and end of the input.
+   * @returns The post-processed tokens with the special tokens added to the beginning and end.
+   */
+  post_process(tokens, tokens_pair = null, add_special_tokens = true) {
+    if (add_special_tokens) {
+      tokens = merge_arrays([this.cls[0]], tokens, [this.sep[0]]);
+    }
+    let token_type_ids = new Array(tokens.length).fill(0);
+    if (tokens_pair) {
+      const middle = [];
+      const after = add_special_tokens ? [this.sep[0]] : [];
+      tokens = merge_arrays(tokens, middle, tokens_pair, after);
+      token_type_ids = merge_arrays(
+        token_type_ids,
+        new Array(tokens_pair.length + middle.length + after.length).fill(1)
+      );
+    }
+    return { tokens, token_type_ids };
+  }
+};
+var BertProcessing_default = BertProcessing;
+
+// src/core/postProcessor/RobertaProcessing.ts
+var RobertaProcessing = class extends PostProcessor_default {
+  /**
+   * @param config The configuration for the post-processor.
+   * @param config.cls The special tokens to add to the beginning of the input.
+   * @param config.sep The special tokens to add to the end of the input.
+   */
+  constructor(config) {
+    super(config);
+    this.sep = config.sep;
+    this.cls = config.cls;
+  }
+  /**
+   * Adds the special tokens to the beginning and end of the input.
+   * @param tokens The input tokens.
+   * @param tokens_pair An optional second set of input tokens.
+   * @param add_special_tokens Whether to add the special tokens to the beginning and end of the input.
+   * @returns The post-processed tokens with the special tokens added to the beginning and end.
+   */
+  post_process(tokens, tokens_pair, add_special_tokens = true) {
+    if (add_special_tokens) {
+      tokens = merge_arrays([this.cls[0]], tokens, [this.sep[0]]);
+    }
+    let token_type_ids = new Array(tokens.length).fill(0);
+    if (tokens_pair) {
+      const middle = add_special_tokens ? [this.sep[0]] : [];
+      const after = add_special_tokens ? [this.sep[0]] : [];
+      tokens = merge_arrays(tokens, middle, tokens_pair, after);
+      token_type_ids = merge_arrays(
+        token_type_ids,
+        new Array(tokens_pair.length + middle.length + after.length).fill(1)
+      );
+    }
+    return { tokens, token_type_ids };
+  }
+};
+var RobertaProcessing_default = RobertaProcessing;
+
+// src/core/postProcessor/Sequence.ts
+var Sequence3 = class extends PostProcessor_default {
+  /**
+   * Creates a new instance of Sequence post-processor.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.processors = (config.processors ?? []).map((x) => create_post_processor_default(x));
+  }
+  /**
+   * Post process the given tokens.
+   * @param tokens The list of tokens for the first sequence.
+   * @param tokens_pair The list of tokens for the second sequence (optional).
+   * @param add_special_tokens Whether to add the special tokens to the beginning and end of the input.
+   * @returns An object containing the post-processed tokens.
+   */
+  post_process(tokens, tokens_pair = null, add_special_tokens = true) {
+    let processed_tokens = { tokens, tokens_pair };
+    for (const processor of this.processors) {
+      processed_tokens = processor.post_process(
+        processed_tokens.tokens,
+        processed_tokens.tokens_pair,
+        add_special_tokens
+      );
+    }
+    return processed_tokens;
+  }
+};
+var Sequence_default3 = Sequence3;
+
+// src/core/postProcessor/create_post_processor.ts
+function create_post_processor(config) {
+  if (config === null) return null;
+  switch (config.type) {
+    case "TemplateProcessing":
+      return new TemplateProcessing_default(config);
+    case "ByteLevel":
+      return new ByteLevel_default2(config);
+    case "BertProcessing":
+      return new BertProcessing_default(config);
+    case "RobertaProcessing":
+      return new RobertaProcessing_default(config);
+    case "Sequence":
+      return new Sequence_default3(config);
+    default:
+      throw new Error(`Unknown PostProcessor type: ${config.type}`);
+  }
+}
+var create_post_processor_default = create_post_processor;
+
+// src/core/Decoder.ts
+var Decoder = class extends Callable_default {
+  /**
+   * Creates an instance of `Decoder`.
+   * @param config The configuration object.
+   **/
+  constructor(config) {
+    super();
+    this.config = config;
+    this.added_tokens = [];
+    this.end_of_word_suffix = null;
+    this.trim_offsets = "trim_offsets" in config ? config.trim_offsets : false;
+  }
+  /**
+   * Calls the `decode` method.
+   *
+   * @param tokens The list of tokens.
+   * @returns The decoded string.
+   */
+  _call(tokens) {
+    return this.decode(tokens);
+  }
+  /**
+   * Decodes a list of tokens.
+   * @param tokens The list of tokens.
+   * @returns The decoded string.
+   */
+  decode(tokens) {
+    return this.decode_chain(tokens).join("");
+  }
+};
+var Decoder_default = Decoder;
+
+// src/core/decoder/ByteLevel.ts
+var ByteLevel3 = class extends Decoder_default {
+  /**
+   * Create a `ByteLevelDecoder` object.
+   */
+  constructor(config) {
+    super(config);
+    this.byte_decoder = UNICODE_TO_BYTES;
+    this.text_decoder = new TextDecoder("utf-8", {
+      fatal: false,
+      // eslint-disable-next-line @typescript-eslint/naming-convention
+      ignoreBOM: true
+    });
+    this.end_of_word_suffix = null;
+  }
+  /**
+   * Convert an array of tokens to string by decoding each byte.
+   * @param tokens Array of tokens to be decoded.
+   * @returns The decoded string.
+   */
+  convert_tokens_to_string(tokens) {
+    const text = tokens.join("");
+    const byte_array = new Uint8Array(
+      [...text].map((c) => this.byte_decoder[c])
+    );
+    return this.text_decoder.decode(byte_array);
+  }
+  decode_chain(tokens) {
+    const sub_texts = [];
+    let current_sub_text = [];
+    for (const token of tokens) {
+      if (this.added_tokens.find((x) => x.content === token) !== void 0) {
+        if (current_sub_text.length > 0) {
+          sub_texts.push(this.convert_tokens_to_string(current_sub_text));
+          current_sub_text = [];
+        }
+        sub_texts.push(token);
+      } else {
+        current_sub_text.push(token);
+      }
+    }
+    if (current_sub_text.length > 0) {
+      sub_texts.push(this.convert_tokens_to_string(current_sub_text));
+    }
+    return sub_texts;
+  }
+};
+var ByteLevel_default3 = ByteLevel3;
+
+// src/core/decoder/WordPiece.ts
+var WordPiece = class extends Decoder_default {
+  /**
+   * Creates a new instance of WordPieceDecoder.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.cleanup = config.cleanup;
+  }
+  decode_chain(tokens) {
+    return tokens.map((token, i) => {
+      if (i !== 0) {
+        const prefix = this.config.prefix;
+        if (prefix && token.startsWith(prefix)) {
+          token = token.replace(prefix, "");
+        } else {
+          token = " " + token;
+        }
+      }
+      if (this.cleanup) {
+        token = clean_up_tokenization(token);
+      }
+      return token;
+    });
+  }
+};
+var WordPiece_default2 = WordPiece;
+
+// src/core/decoder/Metaspace.ts
+var Metaspace2 = class extends Decoder_default {
+  /**
+   * Constructs a new MetaspaceDecoder object.
+   * @param config The configuration object for the MetaspaceDecoder.
+   */
+  constructor(config) {
+    super(config);
+    this.replacement = config.replacement ?? "\u2581";
+  }
+  decode_chain(tokens) {
+    const result = [];
+    for (let i = 0; i < tokens.length; ++i) {
+      let normalized = tokens[i].replaceAll(this.replacement, " ");
+      if (i == 0 && normalized.startsWith(" ")) {
+        normalized = normalized.substring(1);
+      }
+      result.push(normalized);
+    }
+    return result;
+  }
+};
+var Metaspace_default2 = Metaspace2;
+
+// src/core/decoder/BPE.ts
+var BPE2 = class extends Decoder_default {
+  constructor(config) {
+    super(config);
+    this.suffix = config.suffix ?? "";
+  }
+  decode_chain(tokens) {
+    return tokens.map((token, i) => {
+      return token.replaceAll(this.suffix, i === tokens.length - 1 ? "" : " ");
+    });
+  }
+};
+var BPE_default2 = BPE2;
+
+// src/core/decoder/CTC.ts
+var CTC = class extends Decoder_default {
+  constructor(config) {
+    super(config);
+    this.pad_token = config.pad_token ?? "";
+    this.word_delimiter_token = config.word_delimiter_token ?? "";
+    this.cleanup = config.cleanup;
+  }
+  /**
+   * Converts a connectionist-temporal-classification (CTC) output tokens into a single string.
+   * @param tokens Array of tokens to be decoded.
+   * @returns The decoded string.
+   */
+  convert_tokens_to_string(tokens) {
+    if (tokens.length === 0) return "";
+    const grouped_tokens = [tokens[0]];
+    for (let i = 1; i < tokens.length; ++i) {
+      if (tokens[i] !== grouped_tokens.at(-1)) {
+        grouped_tokens.push(tokens[i]);
+      }
+    }
+    const filtered_tokens = grouped_tokens.filter(
+      (token) => token !== this.pad_token
+    );
+    let text = filtered_tokens.join("");
+    if (this.cleanup) {
+      text = clean_up_tokenization(text).replaceAll(this.word_delimiter_token, " ").trim();
+    }
+    return text;
+  }
+  decode_chain(tokens) {
+    return [this.convert_tokens_to_string(tokens)];
+  }
+};
+var CTC_default = CTC;
+
+// src/core/decoder/Sequence.ts
+var Sequence4 = class extends Decoder_default {
+  /**
+   * Creates a new instance of DecoderSequence.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.decoders = (config.decoders ?? []).map((x) => create_decoder_default(x));
+  }
+  decode_chain(tokens) {
+    return this.decoders.reduce((toks, decoder) => {
+      return decoder.decode_chain(toks);
+    }, tokens);
+  }
+};
+var Sequence_default4 = Sequence4;
+
+// src/core/decoder/Replace.ts
+var Replace3 = class extends Decoder_default {
+  /**
+   * @param config The configuration object for the decoder.
+   */
+  constructor(config) {
+    super(config);
+    this.pattern = create_pattern(this.config.pattern);
+  }
+  decode_chain(tokens) {
+    const content = this.config.content ?? "";
+    const pattern = this.pattern;
+    return pattern === null ? tokens : tokens.map((token) => token.replaceAll(pattern, content));
+  }
+};
+var Replace_default3 = Replace3;
+
+// src/core/decoder/Fuse.ts
+var Fuse = class extends Decoder_default {
+  decode_chain(tokens) {
+    return [tokens.join("")];
+  }
+};
+var Fuse_default = Fuse;
+
+// src/core/decoder/Strip.ts
+var Strip2 = class extends Decoder_default {
+  constructor(config) {
+    super(config);
+    this.content = config.content ?? "";
+    this.start = config.start ?? 0;
+    this.stop = config.stop ?? 0;
+  }
+  decode_chain(tokens) {
+    return tokens.map((token) => {
+      let start_cut = 0;
+      for (let i = 0; i < this.start; ++i) {
+        if (token[i] === this.content) {
+          start_cut = i + 1;
+          continue;
+        } else {
+          break;
+        }
+      }
+      let stop_cut = token.length;
+      for (let i = 0; i < this.stop; ++i) {
+        const index = token.length - i - 1;
+        if (token[index] === this.content) {
+          stop_cut = index;
+          continue;
+        } else {
+          break;
+        }
+      }
+      return token.slice(start_cut, stop_cut);
+    });
+  }
+};
+var Strip_default2 = Strip2;
+
+// src/core/decoder/ByteFallback.ts
+var ByteFallback = class extends Decoder_default {
+  constructor(config) {
+    super(config);
+    this.text_decoder = new TextDecoder();
+  }
+  decode_chain(tokens) {
+    const new_tokens = [];
+    let previous_byte_tokens = [];
+    for (const token of tokens) {
+      let bytes = null;
+      if (token.length === 6 && token.startsWith("<0x") && token.endsWith(">")) {
+        const byte = parseInt(token.slice(3, 5), 16);
+        if (!isNaN(byte)) {
+          bytes = byte;
+        }
+      }
+      if (bytes !== null) {
+        previous_byte_tokens.push(bytes);
+      } else {
+        if (previous_byte_tokens.length > 0) {
+          const string = this.text_decoder.decode(
+            Uint8Array.from(previous_byte_tokens)
+          );
+          new_tokens.push(string);
+          previous_byte_tokens = [];
+        }
+        new_tokens.push(token);
+      }
+    }
+    if (previous_byte_tokens.length > 0) {
+      const string = this.text_decoder.decode(
+        Uint8Array.from(previous_byte_tokens)
+      );
+      new_tokens.push(string);
+      previous_byte_tokens = [];
+    }
+    return new_tokens;
+  }
+};
+var ByteFallback_default = ByteFallback;
+
+// src/core/decoder/create_decoder.ts
+function create_decoder(config) {
+  if (config === null) return null;
+  switch (config.type) {
+    case "ByteLevel":
+      return new ByteLevel_default3(config);
+    case "WordPiece":
+      return new WordPiece_default2(config);
+    case "Metaspace":
+      return new Metaspace_default2(config);
+    case "BPEDecoder":
+      return new BPE_default2(config);
+    case "CTC":
+      return new CTC_default(config);
+    case "Sequence":
+      return new Sequence_default4(config);
+    case "Replace":
+      return new Replace_default3(config);
+    case "Fuse":
+      return new Fuse_default(config);
+    case "Strip":
+      return new Strip_default2(config);
+    case "ByteFallback":
+      return new ByteFallback_default(config);
+    default:
+      throw new Error(`Unknown Decoder type: ${config.type}`);
+  }
+}
+var create_decoder_default = create_decoder;
+
+// src/core/Tokenizer.ts
+var Tokenizer = class {
+  constructor(tokenizer, config) {
+    const tokenizer_error = validate_object(tokenizer, "Tokenizer", [
+      "model",
+      "decoder",
+      "post_processor",
+      "pre_tokenizer",
+      "normalizer"
+    ]);
+    if (tokenizer_error) {
+      throw new Error(tokenizer_error);
+    }
+    const config_error = validate_object(config, "Config");
+    if (config_error) {
+      throw new Error(config_error);
+    }
+    this.tokenizer = tokenizer;
+    this.config = config;
+    this.normalizer = create_normalizer_default(this.tokenizer.normalizer);
+    this.pre_tokenizer = create_pre_tokenizer_default(this.tokenizer.pre_tokenizer);
+    this.model = create_tokenizer_model_default(this.tokenizer.model, this.config);
+    this.post_processor = create_post_processor_default(this.tokenizer.post_processor);
+    this.decoder = create_decoder_default(this.tokenizer.decoder);
+    this.special_tokens = [];
+    this.all_special_ids = [];
+    this.added_tokens = [];
+    const unnormalized_contents = [];
+    const normalized_contents = [];
+    this.added_tokens_map = /* @__PURE__ */ new Map();
+    for (const added_token of this.tokenizer.added_tokens) {
+      const token = new AddedToken_default(added_token);
+      this.added_tokens.push(token);
+      this.model.tokens_to_ids.set(token.content, token.id);
+      this.model.vocab[token.id] = token.content;
+      if (token.special) {
+        this.special_tokens.push(token.content);
+        this.all_special_ids.push(token.id);
+      }
+      this.added_tokens_map.set(token.content, token);
+      if (token.normalized && this.normalizer !== null) {
+        const normalized_content = this.normalizer(token.content);
+        normalized_contents.push(normalized_content);
+        this.added_tokens_map.set(normalized_content, token);
+      } else {
+        unnormalized_contents.push(token.content);
+      }
+    }
+    (this.config.additional_special_tokens ?? []).forEach((token) => {
+      if (!this.special_tokens.includes(token)) this.special_tokens.push(token);
+    });
+    if (this.decoder) {
+      this.decoder.added_tokens = this.added_tokens;
+      this.decoder.end_of_word_suffix = this.model.end_of_word_suffix;
+    }
+    this.splitter_unnormalized = new DictionarySplitter_default(unnormalized_contents);
+    this.splitter_normalized = new DictionarySplitter_default(normalized_contents);
+    this.remove_space = this.config.remove_space;
+    this.clean_up_tokenization_spaces = this.config.clean_up_tokenization_spaces ?? true;
+    this.do_lowercase_and_remove_accent = this.config.do_lowercase_and_remove_accent ?? false;
+  }
+  // Implementation
+  encode(text, {
+    text_pair = null,
+    add_special_tokens = true,
+    return_token_type_ids = null
+  } = {}) {
+    const { tokens, token_type_ids } = this.tokenize_helper(text, {
+      text_pair,
+      add_special_tokens
+    });
+    const input_ids = tokens.map(
+      (t) => this.added_tokens_map.get(t)?.id ?? this.model.tokens_to_ids.get(t) ?? this.model.unk_token_id
+    );
+    const result = {
+      ids: input_ids,
+      tokens,
+      attention_mask: new Array(input_ids.length).fill(1)
+    };
+    if (return_token_type_ids && token_type_ids) {
+      result.token_type_ids = token_type_ids;
+    }
+    return result;
+  }
+  decode(token_ids, options = {}) {
+    if (!Array.isArray(token_ids) || token_ids.length === 0 || !is_integral_number(token_ids[0])) {
+      throw Error("token_ids must be a non-empty array of integers.");
+    }
+    let tokens = token_ids.map(
+      (i) => this.model.vocab[Number(i)] ?? this.model.unk_token
+    );
+    if (options.skip_special_tokens) {
+      tokens = tokens.filter((x) => !this.special_tokens.includes(x));
+    }
+    let decoded = this.decoder ? this.decoder(tokens) : tokens.join(" ");
+    if (this.decoder && this.decoder.end_of_word_suffix) {
+      decoded = decoded.replaceAll(this.decoder.end_of_word_suffix, " ");
+      if (options.skip_special_tokens) {
+        decoded = decoded.trim();
+      }
+    }
+    if (options.clean_up_tokenization_spaces ?? this.clean_up_tokenization_spaces) {
+      decoded = clean_up_tokenization(decoded);
+    }
+    return decoded;
+  }
+  /**
+   * Converts a string into a sequence of tokens.
+   * @param text The sequence to be encoded.
+   * @param options An optional object containing the following properties:
+   * @returns The list of tokens.
+   */
+  tokenize(text, { text_pair = null, add_special_tokens = false } = {}) {
+    return this.tokenize_helper(text, { text_pair, add_special_tokens }).tokens;
+  }
+  encode_text(text) {
+    if (text === null) {
+      return null;
+    }
+    const sections = this.splitter_unnormalized.split(text);
+    sections.forEach((section, i) => {
+      const added_token = this.added_tokens_map.get(section);
+      if (added_token) {
+        if (added_token.lstrip && i > 0) {
+          sections[i - 1] = sections[i - 1].trimEnd();
+        }
+        if (added_token.rstrip && i < sections.length - 1) {
+          sections[i + 1] = sections[i + 1].trimStart();
+        }
+      }
+    });
+    return sections.flatMap((processed_text, section_index) => {
+      if (processed_text.length === 0) {
+        return [];
+      }
+      if (this.added_tokens_map.has(processed_text)) {
+        return [processed_text];
+      }
+      if (this.remove_space === true) {
+        processed_text = processed_text.trim().split(/\s+/).join(" ");
+      }
+      if (this.do_lowercase_and_remove_accent) {
+        processed_text = lowercase_and_remove_accents(processed_text);
+      }
+      if (this.normalizer !== null) {
+        processed_text = this.normalizer(processed_text);
+      }
+      if (processed_text.length === 0) {
+        return [];
+      }
+      const subsections = this.splitter_normalized.split(processed_text);
+      subsections.forEach((subsection, j) => {
+        const added_token = this.added_tokens_map.get(subsection);
+        if (added_token) {
+          if (added_token.lstrip && j > 0) {
+            subsections[j - 1] = subsections[j - 1].trimEnd();
+          }
+          if (added_token.rstrip && j < subsections.length - 1) {
+            subsections[j + 1] = subsections[j + 1].trimStart();
+          }
+        }
+      });
+      return subsections.flatMap((subsection) => {
+        if (subsection.length === 0) {
+          return [];
+        }
+        if (this.added_tokens_map.has(subsection)) {
+          return [subsection];
+        }
+        const section_tokens = this.pre_tokenizer !== null ? this.pre_tokenizer(subsection, {
+          section_index
+        }) : [subsection];
+        return this.model(section_tokens);
+      });
+    });
+  }
+  tokenize_helper(text, { text_pair = null, add_special_tokens = true }) {
+    const tokens1 = this.encode_text(text);
+    const tokens2 = this.encode_text(text_pair || null);
+    return this.post_processor ? this.post_processor(tokens1, tokens2, add_special_tokens) : { tokens: merge_arrays(tokens1 ?? [], tokens2 ?? []) };
+  }
+  /**
+   * Converts a token string to its corresponding token ID.
+   * @param token The token string to convert.
+   * @returns The token ID, or undefined if the token is not in the vocabulary.
+   */
+  token_to_id(token) {
+    return this.model.tokens_to_ids.get(token);
+  }
+  /**
+   * Converts a token ID to its corresponding token string.
+   * @param id The token ID to convert.
+   * @returns The token string, or undefined if the ID is not in the vocabulary.
+   */
+  id_to_token(id) {
+    return this.model.vocab[id];
+  }
+  /**
+   * Returns a mapping of token IDs to AddedToken objects for all added tokens.
+   * @returns A Map where keys are token IDs and values are AddedToken objects.
+   */
+  get_added_tokens_decoder() {
+    const decoder = /* @__PURE__ */ new Map();
+    for (const token of this.added_tokens) {
+      decoder.set(token.id, token);
+    }
+    return decoder;
+  }
+  /**
+   * Get the underlying vocabulary
+   * @param with_added_tokens Whether to include the added tokens
+   * @returns The vocabulary
+   */
+  get_vocab(with_added_tokens = true) {
+    const vocab = /* @__PURE__ */ new Map();
+    for (let i = 0; i < this.model.vocab.length; ++i) {
+      const token = this.model.vocab[i];
+      if (with_added_tokens || !this.added_tokens_map.has(token)) {
+        vocab.set(token, i);
+      }
+    }
+    return vocab;
+  }
+};
+var Tokenizer_default = Tokenizer;
+
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * The post-processor transformers runs: when tokenizer_config.json sets
+ * add_bos_token or add_eos_token, it replaces tokenizer.json's with
+ * `[bos] $A [eos]` as the flags say (TokenizersBackend.update_post_processor
+ * in transformers 5; LlamaTokenizerFast and GemmaTokenizerFast did the same
+ * before). Otherwise tokenizer.json's own stays.
+ */
+function effectivePostProcessor(tokenizerJson, settings) {
+    const own = tokenizerJson.post_processor ?? null;
+    if (settings.addBosToken === undefined && settings.addEosToken === undefined)
+        return own;
+    const idOf = (token) => token === undefined ? undefined : addedOrVocabId(tokenizerJson, token);
+    const bos = settings.addBosToken && settings.bosToken !== undefined ? settings.bosToken : undefined;
+    const eos = settings.addEosToken && settings.eosToken !== undefined ? settings.eosToken : undefined;
+    const bosId = idOf(bos);
+    const eosId = idOf(eos);
+    const special = (id, typeId) => ({ SpecialToken: { id, type_id: typeId } });
+    const sequence = (id, typeId) => ({ Sequence: { id, type_id: typeId } });
+    const part = (typeId, name) => [
+        ...(bos !== undefined && bosId !== undefined ? [special(bos, typeId)] : []),
+        sequence(name, typeId),
+        ...(eos !== undefined && eosId !== undefined ? [special(eos, typeId)] : []),
+    ];
+    const specialTokens = {};
+    if (bos !== undefined && bosId !== undefined)
+        specialTokens[bos] = { id: bos, ids: [bosId], tokens: [bos] };
+    if (eos !== undefined && eosId !== undefined)
+        specialTokens[eos] = { id: eos, ids: [eosId], tokens: [eos] };
+    return {
+        type: 'TemplateProcessing',
+        single: part(0, 'A'),
+        pair: [...part(0, 'A'), ...part(1, 'B')],
+        special_tokens: specialTokens,
+    };
+}
+function addedOrVocabId(tokenizerJson, token) {
+    const added = Array.isArray(tokenizerJson.added_tokens) ? tokenizerJson.added_tokens : [];
+    for (const entry of added)
+        if (isObject(entry) && entry.content === token && typeof entry.id === 'number')
+            return entry.id;
+    const model = isObject(tokenizerJson.model) ? tokenizerJson.model : {};
+    if (isObject(model.vocab) && Object.hasOwn(model.vocab, token)) {
+        const id = model.vocab[token];
+        return typeof id === 'number' ? id : undefined;
+    }
+    if (Array.isArray(model.vocab)) {
+        const index = model.vocab.findIndex((entry) => Array.isArray(entry) && entry[0] === token);
+        return index >= 0 ? index : undefined;
+    }
+    return undefined;
+}
+/** Whether a tokenizer.json promises that every text survives encode and decode (byte-level BPE or byte fallback). */
+function isByteLevel(tokenizerJson) {
+    const mentionsByteLevel = (part) => {
+        if (!isObject(part))
+            return false;
+        if (part.type === 'ByteLevel')
+            return true;
+        const children = [part.pretokenizers, part.decoders].find(Array.isArray);
+        return children?.some(mentionsByteLevel) ?? false;
+    };
+    const model = isObject(tokenizerJson.model) ? tokenizerJson.model : {};
+    return (model.byte_fallback === true ||
+        mentionsByteLevel(tokenizerJson.pre_tokenizer) ||
+        mentionsByteLevel(tokenizerJson.decoder));
+}
+/** The model's unknown-token id: BPE/WordPiece name it, Unigram numbers it. */
+function unknownId(tokenizerJson) {
+    const model = isObject(tokenizerJson.model) ? tokenizerJson.model : {};
+    if (typeof model.unk_id === 'number')
+        return model.unk_id;
+    return typeof model.unk_token === 'string' ? addedOrVocabId(tokenizerJson, model.unk_token) : undefined;
+}
+/** A tokenizer.json the library cannot run; becomes a finding, never a crash. */
+class RuntimeBuildError extends Error {
+    name = 'RuntimeBuildError';
+}
+/**
+ * Builds a RuntimeTokenizer from a parsed tokenizer.json and the encoding
+ * settings of tokenizer_config.json. Pure: no I/O, the library runs in
+ * memory. Throws RuntimeBuildError when the library refuses the file.
+ */
+function buildRuntimeTokenizer(tokenizerJson, settings) {
+    if (!isObject(tokenizerJson) || !isObject(tokenizerJson.model))
+        throw new RuntimeBuildError('it has no "model" object');
+    const effective = {
+        decoder: null,
+        normalizer: null,
+        pre_tokenizer: null,
+        added_tokens: [],
+        ...tokenizerJson,
+        post_processor: effectivePostProcessor(tokenizerJson, settings),
+    };
+    let library;
+    try {
+        // Unigram and legacy word-level models read eos/bos from the config; encode and decode options are passed per call.
+        const config = Object.fromEntries(Object.entries({ bos_token: settings.bosToken, eos_token: settings.eosToken }).filter(([, v]) => v !== undefined));
+        library = new Tokenizer_default(effective, config);
+    }
+    catch (error) {
+        throw new RuntimeBuildError(error instanceof Error ? error.message : String(error));
+    }
+    return {
+        encode: (text, special = false) => text === '' && !special ? [] : library.encode(text, { add_special_tokens: special }).ids,
+        decode: (ids) => ids.length === 0
+            ? ''
+            : library.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
+        pieces: (ids) => ids.map((id) => library.id_to_token(id) ?? `#${id}`),
+        byteLevel: isByteLevel(tokenizerJson),
+        unkId: unknownId(tokenizerJson),
+    };
+}
+
+/**
+ * Bumped whenever what a measurement means changes (this module, the corpus
+ * handling, or the tokenizers library version), so old cache entries are
+ * never read as new ones.
+ */
+const MEASUREMENT_VERSION = 'modelgate-tokenizer-behaviour/1 @huggingface/tokenizers@0.2.0';
+/** A text used to find the ids a post-processor adds around any text. */
+const PROBE = 'a';
+/**
+ * The last tokenizers built, by file digest and settings: a base comparison
+ * that changed only the template, and a process that validates again (the
+ * app, the tests), build each tokenizer once. Two at most: a large one holds
+ * hundreds of MiB.
+ */
+const recentRuntimes = new Map();
+const RECENT_RUNTIMES = 2;
+function rememberRuntime(key, runtime) {
+    recentRuntimes.delete(key);
+    recentRuntimes.set(key, runtime);
+    while (recentRuntimes.size > RECENT_RUNTIMES)
+        recentRuntimes.delete(recentRuntimes.keys().next().value);
+}
+/** The encoding settings of a model: what tokenizer_config.json says about BOS and EOS. */
+function encodingSettingsOf(facts) {
+    return {
+        addBosToken: facts.settings.addBosToken,
+        addEosToken: facts.settings.addEosToken,
+        bosToken: specialToken(facts, 'bos')?.content ?? undefined,
+        eosToken: specialToken(facts, 'eos')?.content ?? undefined,
+    };
+}
+/**
+ * Encodes `texts` with the model's tokenizer.json, or takes the result from
+ * the cache when the same file, settings and texts were measured before.
+ * The file is read through `source` (the containment rule and size caps of
+ * every artifact read) and the tokenizer is built in memory only on a miss.
+ */
+async function measureBehaviour(source, facts, texts, cache) {
+    const tokenizer = facts.tokenizer;
+    if (tokenizer?.format !== 'tokenizer.json')
+        return { ok: false, problem: 'only tokenizer.json files are encoded' };
+    const digest = await source.sha256(tokenizer.file);
+    if (!digest.ok)
+        return { ok: false, problem: `${tokenizer.file} cannot be read: ${digest.problem.detail}` };
+    const settings = encodingSettingsOf(facts);
+    const key = behaviourKey(digest.value.sha256, settings, texts);
+    if (cache) {
+        const cached = readBehaviour(await cache.read(key).catch(() => undefined), texts.length);
+        if (cached)
+            return { ok: true, behaviour: cached };
+    }
+    const runtimeKey = JSON.stringify([digest.value.sha256, settings]);
+    const built = recentRuntimes.get(runtimeKey);
+    if (built) {
+        const behaviour = measureWith(built, texts);
+        if (cache)
+            await cache.write(key, behaviour).catch(() => undefined);
+        return { ok: true, behaviour };
+    }
+    const limit = READ_LIMITS.tokenizer_json;
+    const read = await source.read(tokenizer.file, limit.bytes);
+    if (!read.ok)
+        return { ok: false, problem: `${tokenizer.file} cannot be read: ${read.problem.detail}` };
+    const shape = findJsonShapeProblem(read.value, [['model', 'vocab'], ['added_tokens']]);
+    if (shape)
+        return {
+            ok: false,
+            problem: `${tokenizer.file} is too large to encode with: ${describeJsonShapeProblem(shape)}`,
+        };
+    let behaviour;
+    try {
+        const json = JSON.parse(decodeUtf8(read.value));
+        const runtime = buildRuntimeTokenizer(json, settings);
+        rememberRuntime(runtimeKey, runtime);
+        behaviour = measureWith(runtime, texts);
+    }
+    catch (error) {
+        if (!(error instanceof RuntimeBuildError || error instanceof SyntaxError || error instanceof Error))
+            throw error;
+        return { ok: false, problem: `${tokenizer.file} cannot be run as a tokenizer: ${error.message}` };
+    }
+    if (cache)
+        await cache.write(key, behaviour).catch(() => undefined);
+    return { ok: true, behaviour };
+}
+/** Encodes and decodes every text with a built tokenizer. */
+function measureWith(runtime, texts) {
+    const plain = runtime.encode(PROBE);
+    const framed = runtime.encode(PROBE, true);
+    const start = indexOfRun(framed, plain);
+    const frame = start < 0
+        ? { prefix: [], suffix: [] }
+        : { prefix: framed.slice(0, start), suffix: framed.slice(start + plain.length) };
+    const ids = texts.map((text) => runtime.encode(text));
+    const decoded = ids.map((list, i) => {
+        const back = runtime.decode(list);
+        return back === texts[i] ? null : back;
+    });
+    const seen = new Set([...frame.prefix, ...frame.suffix, ...ids.flat()]);
+    const pieceList = runtime.pieces([...seen]);
+    const pieces = {};
+    [...seen].forEach((id, i) => (pieces[String(id)] = pieceList[i]));
+    return {
+        frame,
+        ids,
+        decoded,
+        pieces,
+        byteLevel: runtime.byteLevel,
+        ...(runtime.unkId === undefined ? {} : { unkId: runtime.unkId }),
+    };
+}
+function indexOfRun(haystack, needle) {
+    for (let i = 0; i + needle.length <= haystack.length; i++)
+        if (needle.every((id, j) => haystack[i + j] === id))
+            return i;
+    return -1;
+}
+/** The cache key: sha256 over the measurement version, the tokenizer file's digest, the settings and the texts. */
+function behaviourKey(fileSha256, settings, texts) {
+    return createHash('sha256')
+        .update(JSON.stringify([MEASUREMENT_VERSION, fileSha256, settings, texts]))
+        .digest('hex');
+}
+const isIdList = (value) => Array.isArray(value) && value.every((id) => Number.isSafeInteger(id) && id >= 0);
+/**
+ * A cached value, checked field by field: anything that is not exactly a
+ * TokenizerBehaviour for `count` texts is a miss, never a result.
+ */
+function readBehaviour(value, count) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const v = value;
+    const frame = v.frame;
+    if (typeof frame !== 'object' || frame === null || !isIdList(frame.prefix) || !isIdList(frame.suffix))
+        return undefined;
+    if (!Array.isArray(v.ids) || v.ids.length !== count || !v.ids.every(isIdList))
+        return undefined;
+    if (!Array.isArray(v.decoded) ||
+        v.decoded.length !== count ||
+        !v.decoded.every((d) => d === null || typeof d === 'string'))
+        return undefined;
+    if (typeof v.pieces !== 'object' || v.pieces === null || Array.isArray(v.pieces))
+        return undefined;
+    if (!Object.values(v.pieces).every((p) => typeof p === 'string'))
+        return undefined;
+    if (typeof v.byteLevel !== 'boolean')
+        return undefined;
+    if (v.unkId !== undefined && !(Number.isSafeInteger(v.unkId) && v.unkId >= 0))
+        return undefined;
+    const pieces = v.pieces;
+    const ids = v.ids;
+    const complete = [...frame.prefix, ...frame.suffix, ...ids.flat()].every((id) => Object.hasOwn(pieces, String(id)));
+    if (!complete)
+        return undefined;
+    return {
+        frame: { prefix: frame.prefix, suffix: frame.suffix },
+        ids,
+        decoded: v.decoded,
+        pieces,
+        byteLevel: v.byteLevel,
+        ...(v.unkId === undefined ? {} : { unkId: v.unkId }),
+    };
+}
+/** A cache that also remembers this run's measurements in memory, so each tokenizer is built at most once per run. */
+function rememberBehaviour(persistent) {
+    const memory = new Map();
+    return {
+        read: async (key) => memory.get(key) ?? persistent?.read(key),
+        write: async (key, value) => {
+            memory.set(key, value);
+            await persistent?.write(key, value);
+        },
+    };
+}
+
+/** Manifest keys of the files that decide how text becomes ids, and how a conversation is written. */
+const TOKENIZER_KEYS = ['tokenizer', 'tokenizer_config', 'special_tokens_map', 'added_tokens'];
+const BEHAVIOUR_KEYS = [...TOKENIZER_KEYS, 'chat_template', 'tokenizer_corpus'];
+/**
+ * Decides whether a model's tokenizer must be encoded, encodes it (and the
+ * base version's, to compare), and returns the behavioural findings and the
+ * evidence for the SemVer check. Cost is paid only where it buys something:
+ * - a chat template special string that tokenizer.json's added tokens do not
+ *   list is encoded to see how many ids it becomes (the table answers the
+ *   usual case for free);
+ * - the corpus rules run for a tokenizer or template the base comparison
+ *   finds changed (or a new model), for a model that declares its own
+ *   corpus, and for every model in 'always' mode.
+ * Only tokenizer.json files are encoded; other formats keep the structural rules.
+ */
+async function checkTokenizerBehaviour(inputs) {
+    const { head, base, cache } = inputs;
+    const facts = head.facts;
+    if (facts.tokenizer?.format !== 'tokenizer.json')
+        return { findings: [] };
+    const changed = base === 'new' || (base !== undefined && behaviourChanged(head, base));
+    const wantCorpus = inputs.mode === 'always' || facts.tokenizerCorpus !== undefined || changed;
+    const doubtful = doubtfulMarkers(chatSample(facts)).length > 0;
+    if (!wantCorpus && !doubtful)
+        return { findings: [] };
+    const baseVersion = base !== undefined && base !== 'new' ? base : undefined;
+    const corpus = wantCorpus ? corpusFor(facts, baseVersion?.facts) : [];
+    const plan = behaviourPlan(facts, corpus);
+    inputs.progress?.(`encoding ${plan.texts.length} texts with the tokenizer of ${facts.name}`);
+    const measured = await measureBehaviour(head.source, facts, plan.texts, cache);
+    if (!measured.ok)
+        return {
+            findings: [unmeasured(facts, measured.problem)],
+            ...comparisonFailure(facts, baseVersion, changed, measured.problem),
+        };
+    const findings = tokenizerBehaviourFindings(facts, plan, measured.behaviour);
+    if (!baseVersion || !changed || baseVersion.facts.tokenizer?.format !== 'tokenizer.json')
+        return { findings };
+    const basePlan = behaviourPlan(baseVersion.facts, corpus);
+    inputs.progress?.(`encoding ${basePlan.texts.length} texts with the base tokenizer of ${facts.name}`);
+    const baseMeasured = await measureBehaviour(baseVersion.source, baseVersion.facts, basePlan.texts, cache);
+    if (!baseMeasured.ok)
+        return { findings, ...comparisonFailure(facts, baseVersion, changed, baseMeasured.problem) };
+    const file = changedTokenizerFile(head, baseVersion);
+    return {
+        findings,
+        comparison: {
+            base: { plan: basePlan, behaviour: baseMeasured.behaviour },
+            head: { plan, behaviour: measured.behaviour },
+            file: file ?? facts.tokenizer.file,
+            fileChanged: file !== undefined,
+        },
+    };
+}
+/** Whether any file that decides encoding or the conversation differs from the base (by content digest). */
+function behaviourChanged(head, base) {
+    return BEHAVIOUR_KEYS.some((key) => {
+        const now = head.facts.paths[key];
+        const before = base.facts.paths[key];
+        if (now === undefined || before === undefined)
+            return now !== before;
+        return now !== before || head.digests?.get(now) !== base.digests?.get(before);
+    });
+}
+/** The first tokenizer file whose content changed (tokenizer.json before tokenizer_config.json …). */
+function changedTokenizerFile(head, base) {
+    for (const key of TOKENIZER_KEYS) {
+        const now = head.facts.paths[key];
+        const before = base.facts.paths[key];
+        if (now === undefined && before === undefined)
+            continue;
+        if (now === undefined ||
+            before === undefined ||
+            now !== before ||
+            head.digests?.get(now) !== base.digests?.get(before))
+            return now ?? before;
+    }
+    return undefined;
+}
+function comparisonFailure(facts, base, changed, problem) {
+    if (!base || !changed)
+        return {};
+    return { comparison: { file: facts.tokenizer?.file ?? facts.manifestFile, unmeasured: problem } };
+}
+/** Behaviour that was wanted and could not be measured is said, never passed over. */
+function unmeasured(facts, problem) {
+    const file = facts.tokenizer.file;
+    return finding(facts, {
+        rule: 'ARTIFACT-INVALID',
+        severity: 'warning',
+        at: artifactKey(facts, file),
+        artifact: file,
+        message: `the behaviour of ${file} was not checked (corpus and chat template encoding): ${problem}`,
+        fix: 'Check that the tokenizer loads with the tokenizers library (Tokenizer.from_file); modelgate runs tokenizer.json with @huggingface/tokenizers.',
+    });
+}
+
 /** Validates the registry: every model, or with a base only those the change touches. */
 async function validate$1(repo, options) {
     return (await validateModels(repo, options)).report;
@@ -64269,6 +69047,7 @@ async function validateModels(repo, options) {
     const models = [];
     const changes = [];
     const validated = [];
+    const behaviourCache = rememberBehaviour(options.behaviourCache);
     for (const [index, file] of selected.entries()) {
         options.progress?.(`[${index + 1}/${selected.length}] ${file}`);
         const loaded = await loadModel(repo.worktree, file, { progress: options.progress });
@@ -64279,13 +69058,30 @@ async function validateModels(repo, options) {
         models.push({ name: facts.name, version: facts.manifest.version, path: file });
         validated.push(facts);
         findings.push(...checkCompatibility(facts));
-        if (!base)
+        const tokenizerCheck = {
+            mode: options.tokenizerBehaviour ?? 'changed',
+            cache: behaviourCache,
+            progress: options.progress,
+        };
+        if (!base) {
+            findings.push(...(await checkTokenizerBehaviour({ ...tokenizerCheck, head: { facts, source: repo.worktree } }))
+                .findings);
             continue;
+        }
         const baseLoaded = baseManifests.has(file) ? await loadModel(repo.at(base), file) : undefined;
+        const headDigests = await contentDigests(repo.worktree, facts);
+        const baseVersion = baseLoaded?.facts && (await withDigests(repo, base, baseLoaded));
+        const behaviour = await checkTokenizerBehaviour({
+            ...tokenizerCheck,
+            head: { facts, source: repo.worktree, digests: headDigests },
+            base: baseVersion ? { ...baseVersion, source: repo.at(base) } : 'new',
+        });
+        findings.push(...behaviour.findings);
         const version = await checkVersion({
             head: facts,
-            headDigests: await contentDigests(repo.worktree, facts),
-            base: baseLoaded?.facts && (await withDigests(repo, base, baseLoaded)),
+            headDigests,
+            base: baseVersion,
+            behaviour: behaviour.comparison,
             released: released.get(facts.name) ?? new Set(),
             releasedDigests: async (v) => {
                 const tag = releaseTag(facts.name, v);
@@ -66552,19 +71348,80 @@ throttling.triggersNotification = triggersNotification;
 /** Retries of a request that hit a primary or secondary rate limit, each after the wait GitHub asks for. */
 const RATE_LIMIT_RETRIES = 2;
 /**
+ * The test harness's switch for a fake GitHub: see {@link githubPacing}. Set on
+ * the Action's process by test/helpers/action.ts; it has no Action input.
+ */
+const FAST_FAKE_GITHUB = 'MODELGATE_TEST_FAST_GITHUB';
+/**
+ * GitHub's pace, unless the test harness set FAST_FAKE_GITHUB=1 *and* the API
+ * is on this machine's loopback interface (the fake GitHub a test started).
+ * Then writes are not spaced and every wait of N seconds lasts N milliseconds,
+ * so the same retries and log lines happen without minutes of sleeping. The
+ * variable alone cannot change the pace against a real GitHub (api.github.com
+ * or an Enterprise server): it is ignored there, with a line saying so that
+ * names the server's origin only (never credentials a URL might carry).
+ */
+function githubPacing(apiUrl, env) {
+    const github = { msPerSecond: 1000, spacedWrites: true };
+    const requested = env[FAST_FAKE_GITHUB];
+    if (requested === undefined || requested === '')
+        return github;
+    if (requested !== '1')
+        return {
+            ...github,
+            ignored: `${FAST_FAKE_GITHUB}=${JSON.stringify(requested)} is ignored: only 1 turns it on`,
+        };
+    const origin = originOf(apiUrl);
+    if (origin === undefined || !isLoopback(origin.hostname))
+        return {
+            ...github,
+            ignored: `${FAST_FAKE_GITHUB} is ignored: ${origin ? `${origin.protocol}//${origin.host}` : 'GITHUB_API_URL (not a URL)'} is not a GitHub on this machine`,
+        };
+    return { msPerSecond: 1, spacedWrites: false };
+}
+function originOf(apiUrl) {
+    try {
+        return new URL(apiUrl);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isLoopback(host) {
+    return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+/**
+ * A limiter group for plugin-throttling's `write`/`notifications` slots that lets
+ * every request start at once; the plugin only ever calls `key(id).schedule(options, task)`.
+ */
+function unspacedGroup() {
+    const limiter = { schedule: (_options, task) => task() };
+    return { key: () => limiter };
+}
+/**
  * An Octokit for the Action: GITHUB_API_URL (GitHub Enterprise, tests) as base
  * URL; retries on 5xx (plugin-retry), and waits out primary and secondary
  * rate limits as GitHub asks (plugin-throttling), so a passing fault does not
- * leave a release half-done.
+ * leave a release half-done. The pace is GitHub's ({@link githubPacing}).
  */
-function createOctokit(token, log = () => { }) {
+function createOctokit(token, log = () => { }, env = process.env) {
+    const baseUrl = env.GITHUB_API_URL ?? 'https://api.github.com';
+    const pacing = githubPacing(baseUrl, env);
+    if (pacing.ignored)
+        log(pacing.ignored);
     const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
         log(`GitHub ${kind} rate limit on ${options.method} ${options.url}; ${retryCount < RATE_LIMIT_RETRIES ? `retrying in ${retryAfter} s` : 'giving up'}`);
         return retryCount < RATE_LIMIT_RETRIES;
     };
     return getOctokit(token, {
-        baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
-        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        baseUrl,
+        retry: { retryAfterBaseValue: pacing.msPerSecond },
+        throttle: {
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary'),
+            retryAfterBaseValue: pacing.msPerSecond,
+            ...(pacing.spacedWrites ? {} : { write: unspacedGroup(), notifications: unspacedGroup() }),
+        },
     }, retry, throttling);
 }
 /** The HTTP status of an Octokit error, if it is one. */
@@ -67181,36 +72038,51 @@ const FIELDS = [
     '%(refname:strip=2)',
     '%(objecttype)',
     '%(objectname)',
+    '%(tag)',
+    '%(*objecttype)',
     '%(*objectname)',
     '%(taggername)',
     '%(taggeremail:trim)',
-    '%(taggerdate:unix)',
-    '%(committerdate:unix)',
-    '%(*committerdate:unix)',
+    '%(taggerdate:raw)',
     '%(contents)',
 ];
-/** Every tag of the repository at `cwd`, annotated or lightweight, with the commit it points to. */
+/**
+ * Every tag of the repository at `cwd`. Annotated tags carry their tagger,
+ * date and message; lightweight tags come without a tagger (GTO ignores them,
+ * but counts their counters). An annotated tag GTO would read differently
+ * from its ref name (a renamed tag object, a tag of a tag or of a tree, no
+ * tagger) carries the `problem`, so the registry reports it instead of guessing.
+ */
 async function readTags(cwd) {
     const out = await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']);
     const tags = [];
     for (const record of out.split('\0\n')) {
         if (!record)
             continue;
-        const [name = '', type, object = '', peeled, taggerName, taggerEmail, taggerDate, commitDate, peeledDate, message,] = record.split('\0');
-        if (type === 'tag') {
-            if (!peeled)
-                continue; // a tag of a tag of a tree: not a registry tag
-            tags.push({
-                name,
-                commit: peeled,
-                tagger: taggerName ? { name: taggerName, email: taggerEmail ?? '' } : undefined,
-                date: Number(taggerDate || peeledDate || 0),
-                message: message?.trimEnd(),
-            });
+        const [name = '', type, object = '', innerName, targetType, target = '', taggerName, taggerEmail, taggerDate = '', message,] = record.split('\0');
+        if (type === 'commit') {
+            tags.push({ name, commit: object, date: 0 });
+            continue;
         }
-        else if (type === 'commit') {
-            tags.push({ name, commit: object, date: Number(commitDate || 0) });
-        }
+        if (type !== 'tag')
+            continue;
+        const [seconds = '0', offset] = taggerDate.split(' ');
+        const problem = targetType !== 'commit'
+            ? `it tags a ${targetType || 'missing object'}, not a commit`
+            : innerName !== name
+                ? `the tag object is named ${JSON.stringify(innerName)}, not ${JSON.stringify(name)} (GTO would read it as the other name)`
+                : !taggerName
+                    ? 'an annotated tag without a tagger (GTO cannot read it)'
+                    : undefined;
+        tags.push({
+            name,
+            commit: target,
+            tagger: taggerName ? { name: taggerName, email: taggerEmail ?? '' } : undefined,
+            date: Number(seconds) || 0,
+            ...(offset ? { offset } : {}),
+            message: message?.trimEnd(),
+            ...(problem ? { problem } : {}),
+        });
     }
     return tags;
 }
@@ -67407,6 +72279,7 @@ function parseSettings(text) {
         return {
             manifests: DEFAULT_MANIFESTS,
             stages: [...DEFAULT_STAGES],
+            configuredStages: undefined,
             environments: {},
             chatops: DEFAULT_CHATOPS,
         };
@@ -67429,6 +72302,7 @@ function parseSettings(text) {
     return {
         manifests: manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
         stages: stages ?? [...DEFAULT_STAGES],
+        configuredStages: stages,
         environments: environments ?? {},
         chatops: {
             permission: chatops?.permission ?? DEFAULT_CHATOPS.permission,
@@ -94219,6 +99093,104 @@ function annotate(findings, root) {
     }
 }
 
+/** The largest cache entry read back: a measurement of the reference corpus is about 100 KiB. */
+const CACHE_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
+const KEY = /^[0-9a-f]{64}$/;
+/**
+ * The default folder: $XDG_CACHE_HOME/modelgate/tokenizer-behaviour, else
+ * ~/.cache/…, else a per-user folder in the temporary directory. Always
+ * outside the repository, so a pull request cannot plant an entry.
+ */
+function defaultCacheDir(env = process.env) {
+    const xdg = env.XDG_CACHE_HOME;
+    if (xdg && xdg.startsWith('/'))
+        return join(xdg, 'modelgate', 'tokenizer-behaviour');
+    const home = homedir();
+    if (home)
+        return join(home, '.cache', 'modelgate', 'tokenizer-behaviour');
+    return join(tmpdir(), `modelgate-${process.getuid?.() ?? 'user'}`, 'tokenizer-behaviour');
+}
+/**
+ * Measured tokenizer behaviour on disk, content-addressed: an entry's name is
+ * the sha256 key of everything the measurement depends on (tokenizer file
+ * digest, settings, texts, measurement version). The folder is trusted only
+ * when this user owns it and nobody else can write it (as ssh treats
+ * ~/.ssh): a shared /tmp where another user pre-created the folder is
+ * refused, not read. Entries are regular files opened without following
+ * links, capped in size, and repeat their key and the sha256 of their payload;
+ * the core checks the payload's shape again (readBehaviour). Anything that
+ * does not verify is a miss. A cache that cannot be used never fails a run.
+ */
+class TokenizerBehaviourCache {
+    dir;
+    usable;
+    constructor(dir = defaultCacheDir()) {
+        this.dir = dir;
+    }
+    async read(key) {
+        if (!KEY.test(key) || !(await this.ready()))
+            return undefined;
+        let handle;
+        try {
+            handle = await open$2(join(this.dir, `${key}.json`), constants$8.O_RDONLY | constants$8.O_NOFOLLOW | constants$8.O_NONBLOCK);
+            const info = await handle.stat();
+            if (!info.isFile() || info.size > CACHE_ENTRY_MAX_BYTES || !ownedByMe(info.uid))
+                return undefined;
+            const entry = JSON.parse(await handle.readFile('utf8'));
+            if (entry.key !== key || typeof entry.payload !== 'string')
+                return undefined;
+            if (sha256(entry.payload) !== entry.sha256)
+                return undefined;
+            return JSON.parse(entry.payload);
+        }
+        catch {
+            return undefined;
+        }
+        finally {
+            await handle?.close();
+        }
+    }
+    async write(key, value) {
+        if (!KEY.test(key) || !(await this.ready()))
+            return;
+        const payload = JSON.stringify(value);
+        const temporary = join(this.dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
+        try {
+            const handle = await open$2(temporary, constants$8.O_WRONLY | constants$8.O_CREAT | constants$8.O_EXCL | constants$8.O_NOFOLLOW, 0o600);
+            try {
+                await handle.writeFile(JSON.stringify({ key, sha256: sha256(payload), payload }));
+            }
+            finally {
+                await handle.close();
+            }
+            await rename$1(temporary, join(this.dir, `${key}.json`));
+        }
+        catch {
+            await rm$1(temporary, { force: true }).catch(() => undefined);
+        }
+    }
+    /** Creates the folder (0700) and checks it: a real folder, this user's, writable by no one else. */
+    ready() {
+        return (this.usable ??= (async () => {
+            try {
+                await mkdir$1(this.dir, { recursive: true, mode: 0o700 });
+                const info = await lstat$1(this.dir);
+                return info.isDirectory() && ownedByMe(info.uid) && (info.mode & 0o022) === 0;
+            }
+            catch {
+                return false;
+            }
+        })());
+    }
+}
+function ownedByMe(uid) {
+    const me = process.getuid?.();
+    return me === undefined || uid === me;
+}
+function sha256(text) {
+    return createHash('sha256').update(text).digest('hex');
+}
+
 /**
  * `command: check`, on pull requests: validate and gate, one sticky comment on
  * the pull request (updated in place, never duplicated), the job summary,
@@ -94246,6 +99218,8 @@ async function runCheck(inputs) {
         base: inputs.base,
         stages: settings.stages,
         runSuites,
+        // Tokenizers encoded once per file digest, across runs (outside the repository).
+        behaviourCache: new TokenizerBehaviourCache(),
         progress: debug,
     });
     annotate(report.findings, root);
@@ -94378,6 +99352,34 @@ async function recordedMetrics(source, facts) {
     return metrics;
 }
 
+/** The trailer that ties a tag to the push that made it. */
+const triggerLine = (trigger) => `Trigger: ${trigger}`;
+/** The trailer that names who asked for a change with a ChatOps command. */
+const requestedByLine = (requester) => `Requested-by: ${requester.by}${requester.link ? ` ${requester.link}` : ''}`;
+/**
+ * Plans the one GTO tag that assigns a version to a stage (`name#stage#N`)
+ * or withdraws it (`name#stage!#N`), N being one more than the highest
+ * counter on any of the model's tags, as `gto assign` numbers it. Release
+ * planning, `modelgate promote`/`deprecate` and the app's `/promote` all
+ * write their stage tags through here, so every stage tag has the same
+ * message: a title, the reason, then the trailers (`Requested-by:` when a
+ * person asked, `Trigger:` last).
+ */
+function planStageAssignment(request) {
+    const number = request.lastNumber + 1;
+    const { model, version, stage } = request;
+    const tag = assignmentTag(model, stage, number) ;
+    const title = `Assign ${model} ${version} to ${stage}`
+        ;
+    const trailers = [
+        ...(request.trailers ?? []),
+        ...(request.requestedBy ? [requestedByLine(request.requestedBy)] : []),
+        ...(request.trigger ? [triggerLine(request.trigger)] : []),
+    ];
+    const message = [title, request.reason, trailers.join('\n')].filter(Boolean).join('\n\n');
+    return { tag, number, commit: request.commit, message };
+}
+
 /** The GitHub Release body: provenance, what changed and why, compatibility, evaluation, artifacts. */
 function releaseNotes(candidate, context) {
     const { facts, change, findings } = candidate;
@@ -94432,8 +99434,6 @@ const DEFAULT_FIRST_WEIGHT = 5;
 function environmentFor(model, stage, context) {
     return context.environments[stage] ?? (context.sharedRepository ? `${model}/${stage}` : stage);
 }
-/** The trailer that ties a tag to the push that made it. */
-const triggerLine = (trigger) => `Trigger: ${trigger}`;
 /**
  * Plans a release: for each new version a version tag, a GitHub Release, a
  * first-stage assignment and its deployment; for a restored version only the
@@ -94449,7 +99449,13 @@ function planRelease(candidates, context, remote) {
         const version = manifest.version;
         const tag = releaseTag(name, version);
         const registry = remote.registry.get(name);
-        const trailer = provenance(candidate, context);
+        const trailers = provenance(candidate, context);
+        const requester = context.pullRequest?.requester;
+        const trailer = [
+            ...trailers,
+            ...(requester ? [requestedByLine(requester)] : []),
+            triggerLine(context.trigger),
+        ].join('\n');
         if (candidate.kind === 'new') {
             steps.push({
                 kind: 'version-tag',
@@ -94473,17 +99479,26 @@ function planRelease(candidates, context, remote) {
             e.stage === firstStage &&
             e.commit === candidate.commit &&
             e.message?.includes(triggerLine(context.trigger)));
-        const number = (numbers.get(name) ?? registry?.lastNumber ?? 0) + 1;
+        const assignment = planStageAssignment({
+            model: name,
+            version,
+            stage: firstStage,
+            commit: candidate.commit,
+            lastNumber: numbers.get(name) ?? registry?.lastNumber ?? 0,
+            trailers,
+            requestedBy: requester,
+            trigger: context.trigger,
+        });
         if (!existing)
-            numbers.set(name, number);
+            numbers.set(name, assignment.number);
         steps.push({
             kind: 'stage-tag',
             model: name,
-            tag: existing?.tag ?? assignmentTag(name, firstStage, number),
+            tag: existing?.tag ?? assignment.tag,
             stage: firstStage,
             version,
             commit: candidate.commit,
-            message: `Assign ${name} ${version} to ${firstStage}\n\n${trailer}`,
+            message: assignment.message,
             done: existing !== undefined,
         });
         const environment = environmentFor(name, firstStage, context);
@@ -94514,6 +99529,7 @@ function planRelease(candidates, context, remote) {
     }
     return { steps };
 }
+/** The provenance lines of a release's tags, before Requested-by and Trigger. */
 function provenance(candidate, context) {
     const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
     if (candidate.kind === 'restore')
@@ -94522,11 +99538,7 @@ function provenance(candidate, context) {
         lines.push(`Merged-by: ${context.actor}`);
     if (context.pullRequest)
         lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
-    const requester = context.pullRequest?.requester;
-    if (requester)
-        lines.push(`Requested-by: ${requester.by}${requester.link ? ` ${requester.link}` : ''}`);
-    lines.push(triggerLine(context.trigger));
-    return lines.join('\n');
+    return lines;
 }
 function samePayload(found, wanted) {
     const payload = readDeploymentPayload(found);
@@ -95272,6 +100284,8 @@ async function runValidate(inputs) {
         base: inputs.base,
         allowEmpty: inputs.allowEmpty,
         root,
+        // Tokenizers encoded once per file digest, across runs (outside the repository).
+        behaviourCache: new TokenizerBehaviourCache(),
         progress: debug,
     });
     annotate(report.findings, root);

@@ -12,6 +12,7 @@ import { readSettings } from '../io/settings.js';
 import { suiteRunnerFromEnvironment } from '../io/eval/suite-runner.js';
 import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
+import { TokenizerBehaviourCache } from '../io/tokenizer-cache.js';
 
 interface PullRequestPayload {
   number?: number;
@@ -50,6 +51,8 @@ export async function runCheck(inputs: ActionInputs): Promise<void> {
     base: inputs.base,
     stages: settings.stages,
     runSuites,
+    // Tokenizers encoded once per file digest, across runs (outside the repository).
+    behaviourCache: new TokenizerBehaviourCache(),
     progress: core.debug,
   });
   annotate(report.findings, root);

@@ -25,6 +25,8 @@ export const RULES = {
   CLASS: 'model_type is present and tokenizer_class plausible for it',
   'TEMPLATE-SRC': 'the chat template is defined once; instruct models have one',
   'DOUBLE-BOS': 'BOS is not added by both the template and the tokenizer',
+  'ROUND-TRIP': 'a byte-level tokenizer decodes what it encodes back to the same text',
+  'UNK-RATE': 'the corpus encodes with few unknown tokens (none for a byte-level tokenizer)',
   'SEMVER-BUMP': 'the version bump covers what changed',
   'VERSION-EXISTS': 'a released version is never reused with different content',
   'EVAL-MODEL': 'recorded results come from the model revision the manifest pins',

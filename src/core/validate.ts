@@ -13,6 +13,8 @@ import { contentDigests } from './semver/content.js';
 import { checkVersion, type ModelChange } from './semver/version-check.js';
 import { releaseTag, releasedVersions } from './registry/tag-names.js';
 import { bumpRank, type Bump } from './semver/bump.js';
+import { checkTokenizerBehaviour, type TokenizerBehaviourMode } from './tokenizer/check-behaviour.js';
+import { rememberBehaviour, type BehaviourCache } from './tokenizer/behaviour.js';
 
 export interface ValidateOptions {
   /** Manifest globs (from .github/modelgate.yml). */
@@ -28,6 +30,15 @@ export interface ValidateOptions {
   /** The registry folder as the user named it, for messages. */
   root?: string;
   progress?: (message: string) => void;
+  /**
+   * When tokenizers are encoded (built in full, about a second each):
+   * 'changed' (default) for a tokenizer or template that a base comparison
+   * finds changed or new, and for models that declare tokenizer_corpus;
+   * 'always' for every validated model.
+   */
+  tokenizerBehaviour?: TokenizerBehaviourMode;
+  /** Keeps measured tokenizer behaviour between runs (src/io/tokenizer-cache.ts); optional. */
+  behaviourCache?: BehaviourCache;
 }
 
 /** The outcome of `modelgate validate`: the JSON contract of DESIGN.md section 3. */
@@ -74,6 +85,7 @@ export async function validateModels(
   const models: ValidationReport['models'] = [];
   const changes: ModelChange[] = [];
   const validated: ModelFacts[] = [];
+  const behaviourCache = rememberBehaviour(options.behaviourCache);
   for (const [index, file] of selected.entries()) {
     options.progress?.(`[${index + 1}/${selected.length}] ${file}`);
     const loaded = await loadModel(repo.worktree, file, { progress: options.progress });
@@ -83,12 +95,32 @@ export async function validateModels(
     models.push({ name: facts.name, version: facts.manifest.version, path: file });
     validated.push(facts);
     findings.push(...checkCompatibility(facts));
-    if (!base) continue;
+    const tokenizerCheck = {
+      mode: options.tokenizerBehaviour ?? 'changed',
+      cache: behaviourCache,
+      progress: options.progress,
+    } as const;
+    if (!base) {
+      findings.push(
+        ...(await checkTokenizerBehaviour({ ...tokenizerCheck, head: { facts, source: repo.worktree } }))
+          .findings,
+      );
+      continue;
+    }
     const baseLoaded = baseManifests.has(file) ? await loadModel(repo.at(base), file) : undefined;
+    const headDigests = await contentDigests(repo.worktree, facts);
+    const baseVersion = baseLoaded?.facts && (await withDigests(repo, base, baseLoaded));
+    const behaviour = await checkTokenizerBehaviour({
+      ...tokenizerCheck,
+      head: { facts, source: repo.worktree, digests: headDigests },
+      base: baseVersion ? { ...baseVersion, source: repo.at(base) } : 'new',
+    });
+    findings.push(...behaviour.findings);
     const version = await checkVersion({
       head: facts,
-      headDigests: await contentDigests(repo.worktree, facts),
-      base: baseLoaded?.facts && (await withDigests(repo, base, baseLoaded)),
+      headDigests,
+      base: baseVersion,
+      behaviour: behaviour.comparison,
       released: released.get(facts.name) ?? new Set(),
       releasedDigests: async (v) => {
         const tag = releaseTag(facts.name, v);

@@ -6,16 +6,22 @@ const FIELDS = [
   '%(refname:strip=2)',
   '%(objecttype)',
   '%(objectname)',
+  '%(tag)',
+  '%(*objecttype)',
   '%(*objectname)',
   '%(taggername)',
   '%(taggeremail:trim)',
-  '%(taggerdate:unix)',
-  '%(committerdate:unix)',
-  '%(*committerdate:unix)',
+  '%(taggerdate:raw)',
   '%(contents)',
 ];
 
-/** Every tag of the repository at `cwd`, annotated or lightweight, with the commit it points to. */
+/**
+ * Every tag of the repository at `cwd`. Annotated tags carry their tagger,
+ * date and message; lightweight tags come without a tagger (GTO ignores them,
+ * but counts their counters). An annotated tag GTO would read differently
+ * from its ref name (a renamed tag object, a tag of a tag or of a tree, no
+ * tagger) carries the `problem`, so the registry reports it instead of guessing.
+ */
 export async function readTags(cwd: string): Promise<TagRecord[]> {
   const out = await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']);
   const tags: TagRecord[] = [];
@@ -25,26 +31,37 @@ export async function readTags(cwd: string): Promise<TagRecord[]> {
       name = '',
       type,
       object = '',
-      peeled,
+      innerName,
+      targetType,
+      target = '',
       taggerName,
       taggerEmail,
-      taggerDate,
-      commitDate,
-      peeledDate,
+      taggerDate = '',
       message,
     ] = record.split('\0');
-    if (type === 'tag') {
-      if (!peeled) continue; // a tag of a tag of a tree: not a registry tag
-      tags.push({
-        name,
-        commit: peeled,
-        tagger: taggerName ? { name: taggerName, email: taggerEmail ?? '' } : undefined,
-        date: Number(taggerDate || peeledDate || 0),
-        message: message?.trimEnd(),
-      });
-    } else if (type === 'commit') {
-      tags.push({ name, commit: object, date: Number(commitDate || 0) });
+    if (type === 'commit') {
+      tags.push({ name, commit: object, date: 0 });
+      continue;
     }
+    if (type !== 'tag') continue;
+    const [seconds = '0', offset] = taggerDate.split(' ');
+    const problem =
+      targetType !== 'commit'
+        ? `it tags a ${targetType || 'missing object'}, not a commit`
+        : innerName !== name
+          ? `the tag object is named ${JSON.stringify(innerName)}, not ${JSON.stringify(name)} (GTO would read it as the other name)`
+          : !taggerName
+            ? 'an annotated tag without a tagger (GTO cannot read it)'
+            : undefined;
+    tags.push({
+      name,
+      commit: target,
+      tagger: taggerName ? { name: taggerName, email: taggerEmail ?? '' } : undefined,
+      date: Number(seconds) || 0,
+      ...(offset ? { offset } : {}),
+      message: message?.trimEnd(),
+      ...(problem ? { problem } : {}),
+    });
   }
   return tags;
 }

@@ -12,8 +12,14 @@ import { COMMAND_KEYS, DEFAULT_CHATOPS, LEVELS, type ChatOpsSettings } from '../
 export interface Settings {
   /** Globs that find model manifests, relative to the repository root. */
   manifests: string[];
-  /** Stages in promotion order. */
+  /** Stages in promotion order (the defaults when none are configured). */
   stages: string[];
+  /**
+   * The stages the file configures, or undefined when it configures none:
+   * then, as in GTO, `promote` accepts any stage (release and the app still
+   * use the defaults for the first and the last stage).
+   */
+  configuredStages: string[] | undefined;
   /** GitHub environment per stage; default: the stage name, or `<model>/<stage>` when several models share the repository. */
   environments: Record<string, string>;
   /** Who may run which ChatOps command. */
@@ -92,6 +98,7 @@ export function parseSettings(text: string | undefined): Settings {
     return {
       manifests: DEFAULT_MANIFESTS,
       stages: [...DEFAULT_STAGES],
+      configuredStages: undefined,
       environments: {},
       chatops: DEFAULT_CHATOPS,
     };
@@ -125,6 +132,7 @@ export function parseSettings(text: string | undefined): Settings {
     manifests:
       manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
     stages: stages ?? [...DEFAULT_STAGES],
+    configuredStages: stages,
     environments: environments ?? {},
     chatops: {
       permission: chatops?.permission ?? DEFAULT_CHATOPS.permission,

@@ -5,16 +5,15 @@ import { FakeGitHub, person } from '../helpers/fake-github.js';
 import { FakeLlm } from '../helpers/fake-llm.js';
 import { harnessResults, harnessSamples, scores } from '../helpers/lm-eval.js';
 import { addRealModel } from '../helpers/models.js';
-import { TempRegistry } from '../helpers/registry.js';
+import { registryTemplate } from '../helpers/registry.js';
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-/** A pull request that bumps gpt2 to 1.0.1 with new recorded results and a smoke suite. */
-async function pullRequest(arcCorrect = 318) {
-  const registry = TempRegistry.create();
+/** A pull request that bumps gpt2 to 1.0.1 with new recorded results and a smoke suite: built once for the file. */
+const bumped = registryTemplate((registry) => {
   addRealModel(registry, 'gpt2');
   const evalBlock = {
     results: [{ path: 'evals/results.json', samples: { arc_easy: 'evals/samples_arc_easy.jsonl' } }],
@@ -36,8 +35,14 @@ async function pullRequest(arcCorrect = 318) {
   };
   write('1.0.0', 320);
   const base = registry.commit('gpt2 1.0.0');
-  write('1.0.1', arcCorrect);
+  write('1.0.1', 318);
   registry.commit('gpt2 1.0.1');
+  return base;
+});
+
+/** A copy of `bumped`, with a fake GitHub and a local LLM endpoint that answers OK. */
+async function pullRequest() {
+  const { registry, built: base } = bumped();
   const github = await FakeGitHub.start();
   const llm = await FakeLlm.start({ answer: () => 'OK' });
   servers.push(github, llm);

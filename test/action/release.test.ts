@@ -5,7 +5,7 @@ import { planRevertPullRequest } from '../../src/core/rollback/revert-pr.js';
 import { runAction } from '../helpers/action.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { addRealModel } from '../helpers/models.js';
-import { TempRegistry } from '../helpers/registry.js';
+import { registryTemplate, type TempRegistry } from '../helpers/registry.js';
 
 const fakes: FakeGitHub[] = [];
 afterEach(async () => {
@@ -23,9 +23,8 @@ function setVersion(
   registry.write('models/gpt2/model.yaml', stringify(manifest));
 }
 
-/** gpt2 1.0.0 on main, then a merge that releases 1.1.0; GitHub faked, its tags mirrored into the clone. */
-async function mergedRelease() {
-  const registry = TempRegistry.create();
+/** gpt2 1.0.0 on main, then a merge that releases 1.1.0: built once for the file, copied for each test. */
+const merged = registryTemplate((registry) => {
   addRealModel(registry, 'gpt2', { manifest: { canary: { steps: [10, 50, 100] } } });
   const before = registry.commit('gpt2 1.0.0');
   setVersion(
@@ -37,6 +36,15 @@ async function mergedRelease() {
       ]),
   );
   const after = registry.commit('Merge pull request #42 from acme/gpt2-1.1');
+  return { before, after };
+});
+
+/** A copy of `merged`; GitHub faked, its tags mirrored into the copy. */
+async function mergedRelease() {
+  const {
+    registry,
+    built: { before, after },
+  } = merged();
   const github = await FakeGitHub.start({
     onTag: (name, commit, message) => registry.tag(name, { commit, message }),
   });

@@ -3,7 +3,7 @@ import { parse, stringify } from 'yaml';
 import { runAction } from '../helpers/action.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { addRealModel } from '../helpers/models.js';
-import { TempRegistry } from '../helpers/registry.js';
+import { registryTemplate } from '../helpers/registry.js';
 
 const fakes: FakeGitHub[] = [];
 afterEach(async () => {
@@ -11,8 +11,7 @@ afterEach(async () => {
 });
 
 /** gpt2 1.0.0 in production; 1.1.0 (longer context, a chat template) released on top and checked out. */
-async function released() {
-  const registry = TempRegistry.create();
+const releasedTwice = registryTemplate((registry) => {
   addRealModel(registry, 'gpt2');
   const v1 = registry.commit('gpt2 1.0.0');
   registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
@@ -30,6 +29,15 @@ async function released() {
   );
   const v2 = registry.commit('gpt2 1.1.0');
   registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
+  return { v1, v2 };
+});
+
+/** A copy of `releasedTwice`, with a fake GitHub whose main is 1.1.0. */
+async function released() {
+  const {
+    registry,
+    built: { v1, v2 },
+  } = releasedTwice();
   const github = await FakeGitHub.start();
   fakes.push(github);
   github.seedBranch('main', v2, registry.git('rev-parse', `${v2}^{tree}`));

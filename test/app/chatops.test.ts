@@ -366,9 +366,9 @@ describe('ChatOps: the commands', () => {
     const { replies, payload } = await say('/promote');
     expect(replies[0]).toContain('promoted **gpt2 1.3.0** to production: tag `gpt2#production#2`');
     expect(registry.git('rev-list', '-n', '1', 'gpt2#production#2')).toBe(v2);
-    expect(registry.git('tag', '-l', '--format=%(contents)', 'gpt2#production#2')).toContain(
-      `Promoted by @alice with /promote before every canary step had passed: ${payload.comment.html_url}`,
-    );
+    const message = registry.git('tag', '-l', '--format=%(contents)', 'gpt2#production#2');
+    expect(message).toMatch(/^Assign gpt2 1\.3\.0 to production\n/);
+    expect(message).toContain(`Requested-by: alice ${payload.comment.html_url}`); // as a release records it
     expect(github.deployments.at(-1)).toMatchObject({
       environment: 'production',
       production_environment: true,

@@ -65,8 +65,16 @@ describe('modelgate show and history', () => {
 });
 
 describe('modelgate promote and deprecate', () => {
-  it('promotes in stage order with GTO counters', async () => {
+  it('with no stages configured, promotes to any stage, as GTO does', async () => {
+    const { registry, v2 } = releasedTwice();
+    const promoted = await runCli('promote', 'gpt2', '1.1.0', 'Staging-EU', '--root', registry.root);
+    expect(promoted.code).toBe(0);
+    expect(registry.git('rev-list', '-n', '1', 'gpt2#Staging-EU#2')).toBe(v2);
+  });
+
+  it('promotes in the configured stage order with GTO counters', async () => {
     const { registry, v1, v2 } = releasedTwice();
+    registry.write('.github/modelgate.yml', 'stages: [canary, production]\n');
     const refused = await runCli('promote', 'gpt2', '1.1.0', 'production', '--root', registry.root);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('gpt2 1.1.0 was never in canary, which comes before production');
@@ -113,13 +121,25 @@ describe('modelgate promote and deprecate', () => {
 
   it('deprecates a model, deregisters a version and withdraws a stage', async () => {
     const { registry } = releasedTwice();
-    expect((await runCli('deprecate', 'gpt2', '1.0.0', 'canary', '--root', registry.root)).stdout).toContain(
-      'created gpt2#canary!#2',
+    // A minute apart: GTO orders by tag date, and a deprecation in the same second as a version's tag does not count.
+    const at = async (seconds: number, ...args: string[]) => {
+      process.env.GIT_COMMITTER_DATE = `${seconds} +0000`;
+      try {
+        return await runCli(...args);
+      } finally {
+        delete process.env.GIT_COMMITTER_DATE;
+      }
+    };
+    expect(
+      (await at(1_760_000_300, 'deprecate', 'gpt2', '1.0.0', 'canary', '--root', registry.root)).stdout,
+    ).toContain('created gpt2#canary!#2');
+    expect(registry.git('tag', '-l', '--format=%(contents)', 'gpt2#canary!#2')).toBe(
+      'Withdraw gpt2 1.0.0 from canary',
     );
-    expect((await runCli('deprecate', 'gpt2', '1.1.0', '--root', registry.root)).stdout).toContain(
+    expect((await at(1_760_000_360, 'deprecate', 'gpt2', '1.1.0', '--root', registry.root)).stdout).toContain(
       'created gpt2@v1.1.0!',
     );
-    expect((await runCli('deprecate', 'gpt2', '--root', registry.root)).stdout).toContain(
+    expect((await at(1_760_000_420, 'deprecate', 'gpt2', '--root', registry.root)).stdout).toContain(
       'created gpt2@deprecated',
     );
     const json = JSON.parse(

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { addRealModel } from '../helpers/models.js';
 import { TempRegistry } from '../helpers/registry.js';
+import { assertFreshBundle } from '../../scripts/source-digest.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples', 'registry');
 
@@ -135,6 +136,7 @@ describe('modelgate validate', () => {
 
 describe('the bundled CLI (dist/cli.js, what the README runs)', () => {
   it('runs from the repository with nothing but Node and exits with the contract codes', () => {
+    assertFreshBundle(join(import.meta.dirname, '..', '..'));
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'modelgate.js');
     const ok = execFileSync(process.execPath, [bin, 'validate', '--root', EXAMPLES], { encoding: 'utf8' });
     expect(ok).toContain('support-bot');

@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAST_FAKE_GITHUB } from '../../src/io/github/octokit.js';
+import { assertFreshBundle } from '../../scripts/source-digest.js';
 
-const ACTION = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
+const ROOT = join(import.meta.dirname, '..', '..');
+const ACTION = join(ROOT, 'dist', 'index.js');
+const COMPILE_CACHE = join(tmpdir(), 'modelgate-compile-cache');
+let fresh = false;
 
 export interface ActionRun {
   status: number | null;
@@ -16,13 +21,18 @@ export interface ActionRun {
  * Runs the bundled Action (dist/index.js) the way the runner does: a node
  * process with INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files,
  * and the event payload at GITHUB_EVENT_PATH. Asynchronous, so a fake GitHub
- * in this process can answer it.
+ * in this process can answer it. A stale dist/ fails the test at once with the
+ * fix (npm run build). The fake GitHub is answered at a fake's pace
+ * (FAST_FAKE_GITHUB, src/io/github/octokit.ts): writes unspaced, a wait of N
+ * seconds lasting N ms; `env: { [FAST_FAKE_GITHUB]: '' }` restores GitHub's pace.
  */
 export async function runAction(
   workspace: string,
   inputs: Record<string, string>,
   options: { event?: object; eventName?: string; env?: Record<string, string> } = {},
 ): Promise<ActionRun> {
+  if (!fresh) assertFreshBundle(ROOT);
+  fresh = true;
   const dir = mkdtempSync(join(tmpdir(), 'modelgate-action-'));
   const files = {
     output: join(dir, 'output'),
@@ -41,6 +51,9 @@ export async function runAction(
     GITHUB_EVENT_NAME: options.eventName ?? 'pull_request',
     GITHUB_REPOSITORY: 'acme/models',
     GITHUB_ACTOR: 'octocat',
+    [FAST_FAKE_GITHUB]: '1',
+    // Node 22.1+ keeps the bundle's compiled code between the many Action processes of a run; older Node ignores it.
+    NODE_COMPILE_CACHE: COMPILE_CACHE,
     ...options.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
@@ -52,12 +65,14 @@ export async function runAction(
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return {
+  const run = {
     status,
     stdout,
     outputs: parseOutputs(readFileSync(files.output, 'utf8')),
     summary: readFileSync(files.summary, 'utf8'),
   };
+  rmSync(dir, { recursive: true, force: true });
+  return run;
 }
 
 // GITHUB_OUTPUT uses heredoc records: name<<delimiter\nvalue\ndelimiter

@@ -9,6 +9,7 @@ interface TagObject {
   tag: string;
   message: string;
   object: { sha: string; type: string };
+  tagger: { name: string; email: string; date: string };
 }
 interface Ref {
   ref: string;
@@ -153,6 +154,26 @@ export class FakeGitHub {
   /** Files each pull request changes (GET .../pulls/{pull_number}/files). */
   readonly pullFiles = new Map<number, string[]>();
   private readonly failures: Failure[] = [];
+  /** The app's webhook deliveries, oldest first, as GitHub's delivery log keeps them (GET /app/hook/deliveries). */
+  readonly deliveries: {
+    id: number;
+    guid: string;
+    delivered_at: string;
+    redelivery: boolean;
+    duration: number;
+    status: string;
+    status_code: number;
+    event: string;
+    action: string | null;
+    installation_id: number | null;
+    repository_id: number | null;
+  }[] = [];
+  /** Delivery attempts the app asked GitHub to redeliver. */
+  readonly redeliveries: number[] = [];
+  /** This repository's id (GET /installation/repositories). */
+  repositoryId = 1;
+  /** How many repositories the installation holds: this one, then idle ones (`idle-N`, no content). */
+  installedRepositories = 1;
   private server!: Server;
   url = '';
 
@@ -191,6 +212,31 @@ export class FakeGitHub {
     message?: string,
   ): void {
     this.failures.push({ method, template, status, remaining: times, headers, message });
+  }
+
+  /** Records a webhook delivery in the app's delivery log, as GitHub does for every attempt. */
+  logDelivery(delivery: {
+    guid: string;
+    event: string;
+    at: Date;
+    status_code?: number;
+    action?: string;
+  }): void {
+    const status = delivery.status_code ?? 200;
+    this.deliveries.push({
+      id: 90_000 + this.deliveries.length,
+      guid: delivery.guid,
+      delivered_at: delivery.at.toISOString(),
+      redelivery: this.deliveries.some((d) => d.guid === delivery.guid),
+      duration: 0.1,
+      status:
+        status === 0 ? 'failed to connect to host' : status < 300 ? 'OK' : 'Invalid HTTP Response: ' + status,
+      status_code: status,
+      event: delivery.event,
+      action: delivery.action ?? 'created',
+      installation_id: 1,
+      repository_id: this.repositoryId,
+    });
   }
 
   /** Requests that changed something. */
@@ -271,13 +317,52 @@ export class FakeGitHub {
         },
       ]);
     }
+    if (template === '/app/hook/deliveries' && method === 'GET') {
+      if (!/^bearer ey/i.test(req.headers.authorization ?? ''))
+        return send(401, { message: 'A JSON web token could not be decoded' });
+      // Newest first, pages of per_page, the next page by cursor (Link header), as GitHub does.
+      const perPage = Number(url.searchParams.get('per_page') ?? 30);
+      const start = Number(url.searchParams.get('cursor') ?? 0);
+      const newest = [...this.deliveries].reverse();
+      const page = newest.slice(start, start + perPage);
+      const next = start + perPage < newest.length ? start + perPage : undefined;
+      return send(
+        200,
+        page,
+        next === undefined
+          ? {}
+          : { link: `<${this.url}/app/hook/deliveries?per_page=${perPage}&cursor=${next}>; rel="next"` },
+      );
+    }
+    if (template === '/app/hook/deliveries/{delivery_id}/attempts' && method === 'POST') {
+      if (!/^bearer ey/i.test(req.headers.authorization ?? ''))
+        return send(401, { message: 'A JSON web token could not be decoded' });
+      const id = Number(url.pathname.split('/')[4]);
+      const original = this.deliveries.find((d) => d.id === id);
+      if (!original) return send(404, { message: 'Not Found' });
+      this.redeliveries.push(id);
+      return send(202, {});
+    }
     if (template === '/installation/repositories' && method === 'GET') {
-      return send(200, {
-        total_count: 1,
-        repositories: [
-          { id: 1, name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner } },
-        ],
-      });
+      const all = [
+        { id: this.repositoryId, name: this.repo },
+        ...Array.from({ length: this.installedRepositories - 1 }, (_, i) => ({
+          id: 100_000 + i,
+          name: `idle-${i}`,
+        })),
+      ].map((r) => ({ ...r, full_name: `${this.owner}/${r.name}`, owner: { login: this.owner } }));
+      const perPage = Number(url.searchParams.get('per_page') ?? 30);
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const last = Math.max(1, Math.ceil(all.length / perPage));
+      return send(
+        200,
+        { total_count: all.length, repositories: all.slice((page - 1) * perPage, page * perPage) },
+        page < last
+          ? {
+              link: `<${this.url}/installation/repositories?per_page=${perPage}&page=${page + 1}>; rel="next"`,
+            }
+          : {},
+      );
     }
     if (template === '/app/installations/{installation_id}/access_tokens' && method === 'POST') {
       return send(201, {
@@ -444,7 +529,7 @@ export class FakeGitHub {
         });
       }
       case 'GET /git/tags/{tag_sha}': {
-        const tag = this.tagObjects.get(params[6]!);
+        const tag = this.tagObjects.get(params[6]!) ?? this.localTagObject(params[6]!);
         return tag ? send(200, this.tagJson(tag)) : send(404, { message: 'Not Found' });
       }
       case 'POST /git/tags': {
@@ -453,6 +538,12 @@ export class FakeGitHub {
           tag: body.tag,
           message: body.message,
           object: { sha: body.object, type: body.type },
+          // Without a tagger in the request GitHub records the token's account and the time of the request.
+          tagger: body.tagger ?? {
+            name: 'modelgate',
+            email: 'bot@example.com',
+            date: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          },
         };
         this.tagObjects.set(tag.sha, tag);
         return send(201, this.tagJson(tag));
@@ -501,7 +592,7 @@ export class FakeGitHub {
         const deployment = {
           id: 1000 + this.deployments.length,
           ref: body.ref,
-          sha: this.localRef(`refs/tags/${body.ref}`)?.object.sha,
+          sha: this.commitOf(`refs/tags/${body.ref}`), // GitHub deploys the commit a tag points at
           environment: body.environment,
           payload: body.payload ?? {},
           description: body.description ?? '',
@@ -739,14 +830,54 @@ export class FakeGitHub {
   private localRef(name: string): Ref | undefined {
     if (!this.localRepo) return undefined;
     try {
-      const sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${name}^{commit}`], {
-        cwd: this.localRepo,
-        encoding: 'utf8',
-      }).trim();
+      const git = (...args: string[]) =>
+        execFileSync('git', args, { cwd: this.localRepo, encoding: 'utf8' }).trim();
+      // An annotated tag's ref points at its tag object, as GitHub shows it; anything else at its commit.
+      const target = git('rev-parse', '--verify', '--quiet', name);
+      if (target && git('cat-file', '-t', target) === 'tag')
+        return { ref: name, object: { sha: target, type: 'tag' } };
+      const sha = git('rev-parse', '--verify', '--quiet', `${name}^{commit}`);
       return sha ? { ref: name, object: { sha, type: 'commit' } } : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** The commit a ref of the clone points at (through an annotated tag). */
+  private commitOf(name: string): string | undefined {
+    const ref = this.localRef(name);
+    if (ref?.object.type !== 'tag') return ref?.object.sha;
+    return this.localTagObject(ref.object.sha)?.object.sha;
+  }
+
+  /** An annotated tag of the clone, as GET /git/tags/{tag_sha} answers it (the tagger date in UTC, as GitHub gives it). */
+  private localTagObject(sha: string): TagObject | undefined {
+    if (!this.localRepo || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    let text: string;
+    try {
+      text = execFileSync('git', ['cat-file', 'tag', sha], { cwd: this.localRepo, encoding: 'utf8' });
+    } catch {
+      return undefined;
+    }
+    const split = text.indexOf('\n\n');
+    const headers = new Map(
+      text
+        .slice(0, split)
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)] as const),
+    );
+    const tagger = /^(.*) <(.*)> (\d+) [+-]\d{4}$/.exec(headers.get('tagger') ?? '');
+    return {
+      sha,
+      tag: headers.get('tag') ?? '',
+      message: text.slice(split + 2),
+      object: { sha: headers.get('object') ?? '', type: headers.get('type') ?? 'commit' },
+      tagger: {
+        name: tagger?.[1] ?? '',
+        email: tagger?.[2] ?? '',
+        date: new Date(Number(tagger?.[3] ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      },
+    };
   }
 
   /** Makes `branch` point at `commit`, whose tree is `tree` (as a push of the clone would). */
@@ -855,7 +986,7 @@ export class FakeGitHub {
   }
 
   private tagJson(tag: TagObject) {
-    const tagger = { name: 'modelgate', email: 'bot@example.com', date: '2026-11-22T00:00:00Z' };
+    const { tagger } = tag;
     return {
       node_id: 'TAG',
       sha: tag.sha,

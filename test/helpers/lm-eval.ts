@@ -37,3 +37,8 @@ export function harnessSamples(task: string, scores: readonly number[], metric =
 export function scores(n: number, ones: number): number[] {
   return Array.from({ length: n }, (_, i) => (i < ones ? 1 : 0));
 }
+
+/** A real results or samples file of lm-evaluation-harness, as committed under test/fixtures/lm-eval (see its README). */
+export function harnessFixture(name: string): string {
+  return readFileSync(join(import.meta.dirname, '..', 'fixtures', 'lm-eval', name), 'utf8');
+}

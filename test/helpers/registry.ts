@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import {
+  appendFileSync,
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -10,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { stringify } from 'yaml';
 import { validate, type ValidationReport } from '../../src/core/validate.js';
 import { GitRepository } from '../../src/io/git-repository.js';
@@ -20,16 +22,32 @@ import { DEFAULT_MANIFESTS } from '../../src/io/settings.js';
 export class TempRegistry {
   private constructor(readonly root: string) {}
 
-  static create(): TempRegistry {
+  /** A new repository on branch main, removed after the test (or, with `'file'`, after the test file). */
+  static create(lifetime: 'test' | 'file' = 'test'): TempRegistry {
     const root = mkdtempSync(join(tmpdir(), 'modelgate-test-'));
-    created.push(root);
+    (lifetime === 'test' ? created : templates).push(root);
     const registry = new TempRegistry(root);
     registry.git('init', '-q', '-b', 'main');
-    registry.git('config', 'user.email', 'ml-team@example.com');
-    registry.git('config', 'user.name', 'ML Team');
-    registry.git('config', 'commit.gpgsign', 'false');
-    registry.git('config', 'tag.gpgsign', 'false');
+    // What four `git config` calls would write, in one file write instead of four processes.
+    appendFileSync(
+      join(root, '.git', 'config'),
+      '[user]\n\temail = ml-team@example.com\n\tname = ML Team\n' +
+        '[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n',
+    );
     return registry;
+  }
+
+  /**
+   * A copy of this repository, working tree and .git, in a new temporary folder
+   * removed after the test: the same commits, tags and branches, without
+   * paying again for the setup that made them. Symbolic links are copied as
+   * they are written.
+   */
+  duplicate(): TempRegistry {
+    const root = mkdtempSync(join(tmpdir(), 'modelgate-test-'));
+    created.push(root);
+    cpSync(this.root, root, { recursive: true, verbatimSymlinks: true });
+    return new TempRegistry(root);
   }
 
   /** Writes a file; objects become JSON. */
@@ -125,6 +143,29 @@ const created: string[] = [];
 afterEach(() => {
   for (const root of created.splice(0)) rmSync(root, { recursive: true, force: true });
 });
+const templates: string[] = [];
+afterAll(() => {
+  for (const root of templates.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+/**
+ * A registry built once per test file, on first use, by `build` (real
+ * tokenizers copied, commits, tags), of which every call returns a fresh copy
+ * ({@link TempRegistry.duplicate}) with what `build` returned (a commit id, say).
+ * Tests change their copy freely; the template is removed after the file.
+ */
+export function registryTemplate<T>(
+  build: (registry: TempRegistry) => T,
+): () => { registry: TempRegistry; built: T } {
+  let template: { registry: TempRegistry; built: T } | undefined;
+  return () => {
+    if (!template) {
+      const registry = TempRegistry.create('file');
+      template = { registry, built: build(registry) };
+    }
+    return { registry: template.registry.duplicate(), built: template.built };
+  };
+}
 
 /** Findings of one rule, for compact assertions. */
 export function rulesOf(report: ValidationReport): string[] {

@@ -43,16 +43,31 @@ export async function modelRegistry(
     own.map(async (ref): Promise<TagRecord> => {
       if (ref.object.type !== 'tag') return { name: ref.name, commit: ref.object.sha, date: 0 };
       const { data } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
+      // GTO reads the name stored in the tag object, and only tags of commits: the rest is reported, not read.
+      const problem =
+        data.object.type !== 'commit'
+          ? `it tags a ${data.object.type}, not a commit`
+          : data.tag !== ref.name
+            ? `the tag object is named ${data.tag}`
+            : undefined;
       return {
         name: ref.name,
         commit: data.object.sha,
         date: Math.floor(Date.parse(data.tagger.date) / 1000) || 0,
+        offset: utcOffset(data.tagger.date),
         tagger: { name: data.tagger.name, email: data.tagger.email },
         message: data.message,
+        ...(problem ? { problem } : {}),
       };
     }),
   );
   return readRegistry(records).get(model);
+}
+
+/** The UTC offset of an ISO 8601 date as git writes it ("+0300"); GitHub's API gives "Z" (UTC). */
+function utcOffset(date: string): string {
+  const zone = /([+-])(\d{2}):?(\d{2})$/.exec(date);
+  return zone ? `${zone[1]}${zone[2]}${zone[3]}` : '+0000';
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type CommandArgs,
 } from '../command.js';
 import type { Output } from '../output.js';
+import { TokenizerBehaviourCache } from '../../io/tokenizer-cache.js';
 
 const EVAL_OPTIONS = {
   base: { type: 'string' },
@@ -78,6 +79,8 @@ async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
     stages: settings.stages,
     baselineResults,
     runSuites,
+    // Tokenizers encoded once per file digest, across runs (outside the repository).
+    behaviourCache: new TokenizerBehaviourCache(),
     progress: out.progress,
   });
 }

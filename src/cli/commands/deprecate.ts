@@ -1,5 +1,10 @@
 import { CommandError } from '../../core/repository.js';
-import { deprecationTag, deregistrationTag, unassignmentTag } from '../../core/registry/tag-names.js';
+import { planStageAssignment } from '../../core/registry/stage-assignment.js';
+import {
+  deprecationTag,
+  deregistrationTag,
+  numberedDeregistrationTag,
+} from '../../core/registry/tag-names.js';
 import { ROOT_OPTION, type CliCommand } from '../command.js';
 import { createTagOrExplain, modelOf, openRegistry } from '../registry-context.js';
 
@@ -29,11 +34,20 @@ Tags are never deleted: the registry keeps its audit trail.`,
       if (model.deprecated) throw new CommandError(`${name} is already deprecated (${model.deprecated.tag})`);
       const latest = model.versions.at(-1);
       if (!latest) throw new CommandError(`${name} has no registered version to tag`);
-      [tag, commit, message] = [deprecationTag(name), latest.commit, `Deprecate ${name}`];
+      // The simple tag is taken once a model was deprecated and became active again: then GTO's numbered form.
+      const simple = deprecationTag(name);
+      const taken = model.events.some((e) => e.tag === simple);
+      [tag, commit, message] = [
+        taken ? deprecationTag(name, model.lastNumber + 1) : simple,
+        latest.commit,
+        `Deprecate ${name}`,
+      ];
     } else if (stage === undefined) {
       if (target.deregistered) throw new CommandError(`${name} ${target.version} is already deregistered`);
+      const simple = deregistrationTag(name, target.version);
+      const taken = model.events.some((e) => e.tag === simple);
       [tag, commit, message] = [
-        deregistrationTag(name, target.version),
+        taken ? numberedDeregistrationTag(name, target.version, model.lastNumber + 1) : simple,
         target.commit,
         `Deregister ${name} ${target.version}`,
       ];
@@ -42,11 +56,15 @@ Tags are never deleted: the registry keeps its audit trail.`,
         throw new CommandError(
           `${name} ${target.version} is not in ${stage} (it is in: ${target.stages.join(', ') || 'no stage'})`,
         );
-      [tag, commit, message] = [
-        unassignmentTag(name, stage, model.lastNumber + 1),
-        target.commit,
-        `Withdraw ${name} ${target.version} from ${stage}`,
-      ];
+      const planned = planStageAssignment({
+        action: 'unassign',
+        model: name,
+        version: target.version,
+        stage,
+        commit: target.commit,
+        lastNumber: model.lastNumber,
+      });
+      [tag, commit, message] = [planned.tag, planned.commit, planned.message];
     }
     if (args.values['dry-run']) {
       out.stdout(`would create ${tag} on ${commit.slice(0, 12)}\n`);

@@ -1,6 +1,6 @@
 import { CommandError } from '../../core/repository.js';
-import { checkPromotion } from '../../core/registry/stages.js';
-import { assignmentTag } from '../../core/registry/tag-names.js';
+import { checkPromotion, enforcedStages } from '../../core/registry/stages.js';
+import { planStageAssignment } from '../../core/registry/stage-assignment.js';
 import { ROOT_OPTION, type CliCommand } from '../command.js';
 import { createTagOrExplain, modelOf, openRegistry } from '../registry-context.js';
 
@@ -19,15 +19,22 @@ git push origin <tag>.`,
     const [name = '', version = '', stage = ''] = args.positionals;
     const context = await openRegistry(args, true, out);
     const model = modelOf(context, name);
-    const check = checkPromotion(model, version.replace(/^v/, ''), stage, context.settings.stages);
+    const check = checkPromotion(model, version.replace(/^v/, ''), stage, enforcedStages(context.settings));
     if (!check.ok && !(check.forceable && args.values.force)) throw new CommandError(check.reason, check.fix);
     const target = model.versions.find((v) => v.version === version.replace(/^v/, ''))!;
-    const tag = assignmentTag(name, stage, model.lastNumber + 1);
+    const { tag, message } = planStageAssignment({
+      action: 'assign',
+      model: name,
+      version: target.version,
+      stage,
+      commit: target.commit,
+      lastNumber: model.lastNumber,
+    });
     if (args.values['dry-run']) {
       out.stdout(`would create ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version})\n`);
       return 0;
     }
-    await createTagOrExplain(context, tag, target.commit, `Assign ${name} ${target.version} to ${stage}`);
+    await createTagOrExplain(context, tag, target.commit, message);
     out.stdout(
       `created ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version} -> ${stage})\npush it with: git push origin ${tag}\n`,
     );

@@ -16,6 +16,7 @@ import {
   type CliCommand,
 } from '../command.js';
 import { stat } from 'node:fs/promises';
+import { TokenizerBehaviourCache } from '../../io/tokenizer-cache.js';
 
 export const validate: CliCommand = {
   name: 'validate',
@@ -43,6 +44,8 @@ ${ALLOW_EMPTY_HELP}`,
       base,
       allowEmpty: args.values['allow-empty'] === true,
       root: stringOf(args, 'root') ?? root,
+      // Tokenizers encoded once per file digest, across runs (outside the repository).
+      behaviourCache: new TokenizerBehaviourCache(),
       progress: out.progress,
     });
     const render = { text: toText, json: toJson, markdown: toMarkdown }[format];

@@ -1,27 +1,5 @@
+import { HARNESS_DIRECTIONS } from './lm-eval-metrics.js';
 import type { MetricSeries } from './results.js';
-
-/**
- * lm-evaluation-harness's registered direction of its built-in metrics
- * (lm_eval/api/metrics.py), and the runner's own `accuracy`. Metrics not
- * listed state their direction in the results file or the gate.
- */
-const HARNESS_DIRECTIONS: ReadonlyMap<string, boolean> = new Map([
-  ...[
-    'acc',
-    'acc_norm',
-    'acc_mutual_info',
-    'acc_all',
-    'exact_match',
-    'mcc',
-    'f1',
-    'bleu',
-    'chrf',
-    'accuracy',
-  ].map((m) => [m, true] as const),
-  ...['perplexity', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'brier_score', 'mae'].map(
-    (m) => [m, false] as const,
-  ),
-]);
 
 /** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
 export function metricKey(name: string): string {
@@ -36,6 +14,13 @@ export interface MetricDirection {
   source: string;
   /** A statement from the candidate's side that disagrees, and was not followed. */
   overruled?: string;
+  /**
+   * Nothing states the direction: not the baseline's gate or results, not
+   * the harness's defaults, not the candidate's gate. `higherIsBetter` is
+   * then only a placeholder: a comparison must not be judged on it, and
+   * this sentence says why and what to add.
+   */
+  unstated?: string;
 }
 
 /** What each side says about a metric's direction. */
@@ -68,8 +53,20 @@ export function metricDirection(statements: DirectionStatements): MetricDirectio
     [HARNESS_DIRECTIONS.get(key), `lm-evaluation-harness's default for ${key}`],
   ];
   let higherIsBetter = statements.candidateGate ?? true;
-  let source =
-    statements.candidateGate !== undefined ? 'the gate' : 'the default (nothing trusted states one)';
+  let source = 'the gate';
+  if (statements.candidateGate === undefined && trusted.every(([stated]) => stated === undefined)) {
+    // The candidate's own results may not decide how they are judged, so they cannot fill the gap.
+    const claimed = statements.candidate?.higherIsBetter;
+    const claim =
+      claimed === undefined
+        ? ''
+        : ` (the candidate's results say ${word(claimed)}, but they cannot decide how they are judged)`;
+    return {
+      higherIsBetter,
+      source: 'nothing',
+      unstated: `nothing states whether higher or lower is better for ${statements.metric}: not the baseline's gate or results, and lm-evaluation-harness has no default for ${key}${claim}; add higher_is_better to the gate`,
+    };
+  }
   for (const [stated, who] of trusted) {
     if (stated === undefined) continue;
     higherIsBetter = stated;

@@ -131,6 +131,8 @@ export function gateModel({
 }
 
 function inconclusiveFix(reason: string): string {
+  if (reason.startsWith('nothing states'))
+    return "Add higher_is_better to the gate; once released, the baseline manifest's gate decides it for later versions.";
   if (reason.startsWith('no baseline'))
     return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
   if (reason.includes('task version')) return 'Run candidate and baseline on the same task versions.';

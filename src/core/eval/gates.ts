@@ -158,6 +158,15 @@ export function judgeGate(
     baseline,
     candidate,
   });
+  // A guess could pass a regression: with no direction stated anywhere trusted, the gate cannot judge.
+  if (direction.unstated)
+    return {
+      metric,
+      verdict: 'inconclusive',
+      candidate: value,
+      baseline: baseline.value,
+      reason: direction.unstated,
+    };
   const base = {
     metric,
     candidate: value,

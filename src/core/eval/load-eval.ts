@@ -11,6 +11,7 @@ import {
   readSamplesJsonl,
   type LineProblems,
   type MetricSeries,
+  type NonFiniteMetric,
   type ResultsFile,
 } from './results.js';
 
@@ -23,6 +24,8 @@ export const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
 export interface EvalData {
   results: ResultsFile[];
   metrics: Map<string, MetricSeries>;
+  /** Metrics the files hold as NaN, ±Infinity or null, by name: not in `metrics`, but not missing either. */
+  nonFinite?: Map<string, NonFiniteMetric>;
   findings: Finding[];
 }
 
@@ -77,6 +80,7 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
       );
   };
 
+  const gated = new Set((facts.manifest.eval?.gates ?? []).map((gate) => gate.metric));
   for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
     const at: YamlPath = ['eval', 'results', index, 'path'];
     const jsonl = entry.path.endsWith('.jsonl');
@@ -107,13 +111,48 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
       const samplesAt: YamlPath = ['eval', 'results', index, 'samples', task];
       const samples = await read(samplesPath, samplesAt, MAX_SAMPLES_BYTES);
       if (samples === undefined) continue;
-      lineFindings(samples.path, samplesAt, attachHarnessSamples(parsed.metrics, task, samples.text), 'JSON');
+      const attached = attachHarnessSamples(parsed.metrics, task, samples.text);
+      lineFindings(samples.path, samplesAt, attached, 'JSON');
+      for (const { metric, reason } of attached.notScores)
+        if (gated.has(metric))
+          findings.push({
+            rule: 'EVAL-GATE',
+            severity: 'info',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(samplesAt),
+            message: `${samples.path}: the per-document values of ${metric} are not its scores (${reason}); the gate compares its aggregate and stderr instead`,
+            artifact: samples.path,
+          });
     }
+    // A gated metric the file holds as NaN or ±Infinity is said as such, not left to read as missing.
+    for (const { name, written } of parsed.nonFinite ?? [])
+      if (gated.has(name))
+        findings.push({
+          rule: 'EVAL-GATE',
+          severity: 'error',
+          model: facts.name,
+          file: facts.manifestFile,
+          line: facts.lineOf(at),
+          message: `${text.path}: ${name} is ${written}${written === 'null' ? '' : ' as the harness wrote it'}, not a finite number, so no gate can judge it`,
+          artifact: text.path,
+          fix: 'Fix the evaluation so the metric has a finite value (an Infinity perplexity or error is a model or task failure), or gate another metric.',
+        });
     results.push({ ...parsed, entry: index });
   }
   const metrics = new Map<string, MetricSeries>();
-  for (const file of results) for (const series of file.metrics) metrics.set(series.name, series);
-  return { results, metrics, findings };
+  const nonFinite = new Map<string, NonFiniteMetric>();
+  for (const file of results) {
+    for (const series of file.metrics) {
+      metrics.set(series.name, series);
+      nonFinite.delete(series.name);
+    }
+    for (const value of file.nonFinite ?? []) {
+      nonFinite.set(value.name, value);
+      metrics.delete(value.name);
+    }
+  }
+  return { results, metrics, nonFinite, findings };
 }
 
 /**

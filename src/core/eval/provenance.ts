@@ -36,17 +36,23 @@ export function checkProvenance(facts: ModelFacts, results: readonly ResultsFile
     if (!provenance) return;
     const index = result.entry ?? 0;
     if (pinned) {
-      const argRevision = /(?:^|,)revision=([^,]+)/.exec(provenance.modelArgs ?? '')?.[1];
-      const recorded = [provenance.modelSha, provenance.modelRevision, argRevision].filter(
-        (v): v is string => v !== undefined && v !== 'main',
-      );
-      if (!recorded.some((r) => r === pinned || r.startsWith(pinned) || pinned.startsWith(r))) {
+      const args = provenance.modelArgs ?? {};
+      const recorded = [
+        provenance.modelSha,
+        provenance.modelRevision,
+        args.revision,
+        snapshotOf(args.pretrained),
+      ]
+        // "main" is a branch, not a revision: it names no particular weights.
+        .filter((v): v is string => v !== undefined && v !== '' && v !== 'main');
+      if (!recorded.some((r) => sameRevision(r, pinned))) {
+        const model = args.pretrained ? `${args.pretrained} at ` : '';
         at(
           index,
           'EVAL-MODEL',
           'error',
-          `${result.file} was produced from ${recorded.join(' / ') || 'an unrecorded revision'}, not the pinned revision ${pinned}`,
-          'Re-run the evaluation on this model version, or fix eval.revision.',
+          `${result.file} was produced from ${model}${recorded.join(' / ') || 'an unrecorded revision'}, not the pinned revision ${pinned}`,
+          'Re-run the evaluation on this model version (model_args revision=…), or fix eval.revision.',
           result.file,
         );
       }
@@ -96,6 +102,39 @@ export function checkProvenance(facts: ModelFacts, results: readonly ResultsFile
         result.file,
       );
     }
+    // Files before n-samples (v0.3, v0.4.0–0.4.2) record only config.limit: a limit with no counts may have cut any task.
+    if (provenance.limit !== undefined && provenance.uncounted.length) {
+      const tasks = provenance.uncounted;
+      at(
+        index,
+        'EVAL-LIMIT',
+        'warning',
+        `${result.file} ran with --limit ${provenance.limit} (config.limit) and does not record how many documents ${tasks.length === 1 ? tasks[0] : `${tasks.length} tasks (${tasks.slice(0, 3).join(', ')}${tasks.length > 3 ? ', …' : ''})`} had: it may cover only part of them, not comparable with a full run`,
+        'Re-run without --limit.',
+        result.file,
+      );
+    }
   });
   return findings;
+}
+
+/** Hex of a git or Hugging Face commit: the only kind of revision a prefix may stand for. */
+const COMMIT = /^[0-9a-f]{7,64}$/i;
+
+/**
+ * Whether a recorded revision is the pinned one: the same name, or a
+ * commit and an abbreviation of it (at least 7 hex digits). `v1` does not
+ * pin `v1.3.0`.
+ */
+function sameRevision(recorded: string, pinned: string): boolean {
+  if (recorded === pinned) return true;
+  if (!COMMIT.test(recorded) || !COMMIT.test(pinned)) return false;
+  const [a, b] = [recorded.toLowerCase(), pinned.toLowerCase()];
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+/** The commit of a `pretrained` path into the Hugging Face cache (`…/snapshots/<commit>`), which pins the weights. */
+function snapshotOf(pretrained: string | undefined): string | undefined {
+  const match = /(?:^|[\\/])snapshots[\\/]([0-9a-f]{40})[\\/]?$/i.exec(pretrained ?? '');
+  return match?.[1];
 }

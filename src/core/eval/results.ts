@@ -1,3 +1,5 @@
+import { readHarnessResults } from './lm-eval-results.js';
+import { MEAN_OF_DOCUMENTS, NOT_PER_DOCUMENT_SCORES } from './lm-eval-metrics.js';
 /** One metric of one evaluation run, with what is needed to compare it. */
 export interface MetricSeries {
   /**
@@ -29,6 +31,12 @@ export interface MetricSeries {
   taskVersion?: string;
   /** Per-document scores by document id, for paired tests. */
   samples?: Map<string, number>;
+  /**
+   * How the harness aggregates the metric, when the task's config in the
+   * results file names it (`metric_list[].aggregation`): per-document values
+   * are scores of the metric only when it is the mean.
+   */
+  aggregation?: string;
   /** The file it came from. */
   source: string;
 }
@@ -45,14 +53,25 @@ export interface DuplicateId {
 export interface HarnessProvenance {
   modelSha?: string;
   modelRevision?: string;
-  modelArgs?: string;
+  /** `config.model_args`, a `k=v,k=v` string or a dict in the file: its `pretrained` and `revision` name the model. */
+  modelArgs?: Record<string, string>;
+  /** `config.limit` (`--limit`): a document count, or a share of each task below 1. */
   limit?: number;
   /** `tokenizer_*_token`: [content, id] as the harness logged them. */
   tokenizer: Partial<Record<'bos' | 'eos' | 'pad', { content: string | null; id: number | null }>>;
   /** sha256 of the chat template the harness applied (hex), if it applied one. */
   chatTemplateSha?: string;
-  /** Tasks evaluated on fewer documents than they have. */
+  /** Tasks evaluated on fewer documents than they have (`n-samples`). */
   limited: { task: string; effective: number; original: number }[];
+  /** Tasks (not groups) whose document counts the file does not record (no `n-samples`: v0.3, v0.4.0–0.4.2). */
+  uncounted: string[];
+}
+
+/** A metric the file holds but not as a finite number: kept as written, so it is reported as such, never as missing. */
+export interface NonFiniteMetric {
+  name: string;
+  written: 'Infinity' | '-Infinity' | 'NaN' | 'null';
+  source: string;
 }
 
 export interface ResultsFile {
@@ -61,6 +80,8 @@ export interface ResultsFile {
   /** Index of the manifest's `eval.results` entry it was read for. */
   entry?: number;
   metrics: MetricSeries[];
+  /** Metrics whose value is NaN, ±Infinity or null: not judged as numbers, reported as written. */
+  nonFinite?: NonFiniteMetric[];
   provenance?: HarnessProvenance;
   /** Document ids scored more than once; the series they touch carry no samples. */
   duplicates?: DuplicateId[];
@@ -91,8 +112,10 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 
 /**
  * Parses JSON as Python writes it: lm-evaluation-harness emits bare NaN and
- * Infinity for undefined statistics, which JSON.parse refuses. They become
- * null (a value that is not a number is a value we do not have).
+ * Infinity (a perplexity that overflowed, an undefined stderr), which
+ * JSON.parse refuses. They read back as the numbers they are, NaN, Infinity
+ * and -Infinity, so a report can say "Infinity" instead of "missing"; every
+ * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
  * input, an unterminated string included.
  */
@@ -100,6 +123,7 @@ export function parsePythonJson(text: string): unknown {
   if (!text.includes('NaN') && !text.includes('Infinity')) return JSON.parse(text);
   const parts: string[] = [];
   let copied = 0;
+  let nan = false;
   let i = 0;
   const length = text.length;
   while (i < length) {
@@ -123,7 +147,12 @@ export function parsePythonJson(text: string): unknown {
       !isWordChar(text.charCodeAt(i + word.length)) &&
       (c === 45 || !isWordChar(text.charCodeAt(i - 1)))
     ) {
-      parts.push(text.slice(copied, i), 'null');
+      // 1e999 is JSON for a number that overflows to Infinity; NaN has no JSON spelling, so a marker stands in.
+      parts.push(
+        text.slice(copied, i),
+        word === 'NaN' ? NAN_MARKER_JSON : word === 'Infinity' ? '1e999' : '-1e999',
+      );
+      nan ||= word === 'NaN';
       i += word.length;
       copied = i;
       continue;
@@ -131,8 +160,15 @@ export function parsePythonJson(text: string): unknown {
     i += 1;
   }
   parts.push(text.slice(copied));
-  return JSON.parse(parts.join(''));
+  const joined = parts.join('');
+  // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
+  return nan
+    ? JSON.parse(joined, (_key, value: unknown) => (value === NAN_MARKER ? Number.NaN : value))
+    : JSON.parse(joined);
 }
+
+const NAN_MARKER = '\u0000modelgate:NaN';
+const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -143,96 +179,20 @@ const isWordChar = (c: number) =>
 export function readResultsFile(json: unknown, file: string): ResultsFile {
   if (!isObject(json)) throw new Error(`${file} must be a JSON object`);
   if (json.format === 'modelgate-eval/v1') return readRunnerFile(json, file);
-  if (isObject(json.results)) return readHarness(json, file);
+  if (isObject(json.results)) return readHarnessResults(json, file);
   // A plain object states no direction: the gate takes it from the trusted side.
-  const metrics = Object.entries(json)
-    .filter((entry): entry is [string, number] => finite(entry[1]))
-    .map(([name, value]): MetricSeries => ({ name, value, source: file }));
-  return { format: 'json', file, metrics };
-}
-
-/** A document count: a whole number, at least 0. */
-const count = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
-
-/** A stated stderr, kept as stated; NaN/Infinity (null after parsing) become NaN, "N/A" is none. */
-function statedStderr(values: Json, key: string): number | undefined {
-  if (!Object.hasOwn(values, key)) return undefined;
-  const raw = values[key];
-  if (typeof raw === 'number') return raw;
-  return raw === null ? Number.NaN : undefined;
-}
-
-function readHarness(json: Json, file: string): ResultsFile {
-  // Groups (mmlu) aggregate their subtasks; older harness versions list them only under "groups".
-  const results = { ...(isObject(json.groups) ? json.groups : {}), ...(json.results as Json) };
-  const versions = isObject(json.versions) ? json.versions : {};
-  const higher = isObject(json.higher_is_better) ? json.higher_is_better : {};
-  const nSamples = isObject(json['n-samples']) ? json['n-samples'] : {};
-  const subtasks = isObject(json.group_subtasks) ? json.group_subtasks : {};
-  const groups = isObject(json.groups) ? json.groups : {};
   const metrics: MetricSeries[] = [];
-  const limited: HarnessProvenance['limited'] = [];
-  for (const [task, values] of Object.entries(results)) {
-    if (!isObject(values)) continue;
-    const counts = nSamples[task];
-    const effective = isObject(counts) ? count(counts.effective) : undefined;
-    const original = isObject(counts) ? count(counts.original) : undefined;
-    if (original !== undefined && effective !== undefined && effective < original) {
-      limited.push({ task, effective, original });
-    }
-    const group =
-      Object.hasOwn(groups, task) ||
-      (Array.isArray(subtasks[task]) && (subtasks[task] as unknown[]).length > 0);
-    const taskHigher = isObject(higher[task]) ? (higher[task] as Json) : {};
-    for (const [key, value] of Object.entries(values)) {
-      const [metric = '', filter = 'none'] = key.split(',');
-      if (!finite(value) || metric.endsWith('_stderr') || metric === 'alias' || metric === 'samples')
-        continue;
-      const stderr = statedStderr(values, `${metric}_stderr,${filter}`);
-      const stated = taskHigher[metric];
-      metrics.push({
-        name: `${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`,
-        value,
-        ...(stderr !== undefined ? { stderr } : {}),
-        ...(effective !== undefined ? { n: effective } : {}),
-        ...(typeof stated === 'boolean' ? { higherIsBetter: stated } : {}),
-        ...(group ? { group } : {}),
-        ...(versions[task] !== undefined ? { taskVersion: String(versions[task]) } : {}),
+  const nonFinite: NonFiniteMetric[] = [];
+  for (const [name, value] of Object.entries(json)) {
+    if (finite(value)) metrics.push({ name, value, source: file });
+    else if (typeof value === 'number')
+      nonFinite.push({
+        name,
+        written: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity',
         source: file,
       });
-    }
   }
-  const config = isObject(json.config) ? json.config : {};
-  const token = (value: unknown) => {
-    if (!Array.isArray(value)) return undefined;
-    const [content, id] = value as unknown[];
-    const numeric = Number(id);
-    return {
-      content: typeof content === 'string' ? content : null,
-      id: id !== null && id !== 'None' && Number.isInteger(numeric) ? numeric : null,
-    };
-  };
-  const tokenizer: HarnessProvenance['tokenizer'] = {};
-  for (const role of ['bos', 'eos', 'pad'] as const) {
-    const parsed = token(json[`tokenizer_${role}_token`]);
-    if (parsed) tokenizer[role] = parsed;
-  }
-  const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  return {
-    format: 'lm-eval',
-    file,
-    metrics,
-    provenance: {
-      modelSha: text(config.model_sha),
-      modelRevision: text(config.model_revision),
-      modelArgs: text(config.model_args),
-      ...(finite(config.limit) ? { limit: config.limit } : {}),
-      tokenizer,
-      chatTemplateSha: text(json.chat_template_sha),
-      limited,
-    },
-  };
+  return { format: 'json', file, metrics, ...(nonFinite.length ? { nonFinite } : {}) };
 }
 
 function readRunnerFile(json: Json, file: string): ResultsFile {
@@ -380,15 +340,53 @@ export function readSamplesJsonl(text: string, file: string): ResultsFile & Line
   return { format: 'json', file, metrics, ...problems };
 }
 
+/** A series of the task whose per-document values in the samples file are not its scores, and why. */
+export interface NotScores {
+  metric: string;
+  reason: string;
+}
+
+/**
+ * Whether the values the harness logs per document under a series' metric
+ * are that metric's per-document scores (so their mean is the metric and a
+ * paired test compares the metric): a reason when they are not.
+ * What the harness logs for its own non-mean metrics decides first (a
+ * loglikelihood task's `perplexity` is a log-likelihood, whatever the
+ * config says), then the task's config in the results file (`aggregation:
+ * mean` or not), then the harness's mean-aggregated metrics; a metric none
+ * of them knows is not paired.
+ */
+export function perDocumentScores(series: MetricSeries): string | undefined {
+  const key = series.name.slice(series.name.lastIndexOf('/') + 1).split(',')[0] ?? '';
+  const known = NOT_PER_DOCUMENT_SCORES.get(key);
+  if (known) return known;
+  if (series.aggregation !== undefined)
+    return series.aggregation === 'mean'
+      ? undefined
+      : `the task aggregates it with ${/^\w+$/.test(series.aggregation) ? JSON.stringify(series.aggregation) : 'a function of its own'}, not the mean of per-document scores`;
+  if (MEAN_OF_DOCUMENTS.has(key)) return undefined;
+  return 'neither the results file (configs.<task>.metric_list) nor the harness says it is the mean of per-document scores';
+}
+
 /**
  * Attaches lm-evaluation-harness per-document scores (`samples_<task>_*.jsonl`:
- * `doc_id`, `filter`, one key per metric) to the task's series. A document
- * logged twice for the same filter is a duplicate: reported, and the task's
- * series get no samples from this file (never last-wins).
+ * `doc_id`, `filter`, one key per metric) to the task's series. Only fields
+ * that are per-document scores of their metric count (perDocumentScores):
+ * a loglikelihood task logs the log-likelihood under `perplexity`, which is
+ * not a perplexity. A document logged twice for the same filter is a
+ * duplicate: reported, and the task's series get no samples from this file
+ * (never last-wins). A document whose score is NaN or ±Infinity leaves its
+ * series without samples, so no document silently drops out of a pairing.
  */
-export function attachHarnessSamples(metrics: MetricSeries[], task: string, jsonl: string): LineProblems {
+export function attachHarnessSamples(
+  metrics: MetricSeries[],
+  task: string,
+  jsonl: string,
+): LineProblems & { notScores: NotScores[] } {
   const byName = new Map(metrics.map((m) => [m.name, m]));
   const found = new Map<MetricSeries, Map<string, number>>();
+  const refused = new Map<string, string>();
+  const spoiled = new Set<MetricSeries>();
   const firstLine = new Map<string, number>();
   const { problems, bad, duplicate } = lineProblems();
   const complete = eachLine(jsonl, (line, number) => {
@@ -411,18 +409,30 @@ export function attachHarnessSamples(metrics: MetricSeries[], task: string, json
     }
     firstLine.set(key, number);
     for (const [metric, value] of Object.entries(sample)) {
-      const score = typeof value === 'boolean' ? Number(value) : value;
-      if (!finite(score)) continue;
       const series = byName.get(`${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`);
-      if (!series) continue;
+      if (!series || refused.has(series.name)) continue;
+      const reason = perDocumentScores(series);
+      if (reason) {
+        refused.set(series.name, reason);
+        continue;
+      }
+      const score = typeof value === 'boolean' ? Number(value) : value;
+      if (typeof score !== 'number') continue;
+      if (!Number.isFinite(score)) {
+        spoiled.add(series);
+        continue;
+      }
       const samples = found.get(series) ?? new Map<string, number>();
       samples.set(id, score);
       found.set(series, samples);
     }
   });
   if (complete && !problems.duplicates.length) {
-    for (const [series, samples] of found) series.samples = samples;
+    for (const [series, samples] of found) if (!spoiled.has(series)) series.samples = samples;
   }
   problems.tooLong = !complete;
-  return problems;
+  const notScores = [...refused].map(([metric, reason]) => ({ metric, reason }));
+  for (const series of spoiled)
+    notScores.push({ metric: series.name, reason: 'some documents score NaN or Infinity' });
+  return { ...problems, notScores };
 }

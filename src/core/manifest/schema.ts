@@ -57,6 +57,11 @@ const artifacts = z.strictObject({
   special_tokens_map: relPath.optional(),
   added_tokens: relPath.optional().describe('added_tokens.json'),
   chat_template: relPath.optional().describe('chat_template.jinja'),
+  tokenizer_corpus: relPath
+    .optional()
+    .describe(
+      'Extra tokenizer corpus: text (one example per line) or JSON lines ({"text": ...}), encoded on top of the reference corpus',
+    ),
   weights_index: relPath.optional().describe('model.safetensors.index.json'),
   weights: z.array(weight).default([]),
 });

@@ -57,6 +57,11 @@ export const READ_LIMITS = {
   vocab_txt: { what: 'vocab.txt files', bytes: 32 * MiB, real: "bert-base-uncased's is 226 KiB" },
   merges: { what: 'merges.txt files', bytes: 32 * MiB, real: "GPT-2's is 446 KiB" },
   chat_template: { what: 'chat templates', bytes: 1 * MiB, real: 'real ones are under 20 KiB' },
+  tokenizer_corpus: {
+    what: 'tokenizer corpus files',
+    bytes: 1 * MiB,
+    real: "modelgate's own reference corpus is about 10 KiB",
+  },
   weights_index: {
     what: 'safetensors index files',
     bytes: 32 * MiB,

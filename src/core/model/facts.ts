@@ -3,6 +3,7 @@ import type { Finding } from '../findings.js';
 import type { YamlPath } from '../manifest/parse.js';
 import type { Manifest } from '../manifest/schema.js';
 import type { AddedToken, Tokenizer } from '../tokenizer/model.js';
+import type { RepositoryCorpus } from '../tokenizer/repository-corpus.js';
 import type { TokenizerSettings } from '../tokenizer/tokenizer-config.js';
 import type { LfsPointer } from '../weights/lfs-pointer.js';
 import type { TensorInfo } from '../weights/safetensors.js';
@@ -39,6 +40,8 @@ export interface ModelFacts {
   config?: ModelConfig;
   generation?: GenerationConfig & { file: string };
   chatTemplates: ChatTemplateSource[];
+  /** `artifacts.tokenizer_corpus`, parsed: examples encoded on top of the reference corpus. */
+  tokenizerCorpus?: RepositoryCorpus;
   /** Weight files found in the repository, by index in `artifacts.weights`. */
   weightFiles: Map<number, WeightFile>;
   /** Tensor headers that could be read; undefined when no header was available. */

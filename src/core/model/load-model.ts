@@ -10,6 +10,7 @@ import {
   readTokenizerConfig,
   type TokenizerSettings,
 } from '../tokenizer/tokenizer-config.js';
+import { readRepositoryCorpus } from '../tokenizer/repository-corpus.js';
 import { readTokenizerJson } from '../tokenizer/tokenizer-json.js';
 import { readVocabJson, readVocabTxt } from '../tokenizer/vocab-files.js';
 import { ArtifactReader, describeStat } from './artifact-reader.js';
@@ -66,6 +67,7 @@ export async function loadModel(
   await loadConfigs(reader);
   await loadTokenizer(reader);
   await loadChatTemplates(reader);
+  await loadTokenizerCorpus(reader);
   await loadWeights(reader, options.progress);
   await checkReferencedFiles(reader);
   return { facts, findings: reader.findings };
@@ -148,6 +150,19 @@ async function loadChatTemplates(reader: ArtifactReader): Promise<void> {
   const configFile = facts.paths.tokenizer_config;
   if (fromConfig !== undefined && configFile)
     facts.chatTemplates.push({ file: configFile, text: fromConfig });
+}
+
+/** The repository's own corpus: read with every artifact (it is small and capped), encoded only when behaviour is measured. */
+async function loadTokenizerCorpus(reader: ArtifactReader): Promise<void> {
+  const ref = reader.facts.manifest.artifacts.tokenizer_corpus;
+  if (!ref) return;
+  const read = await reader.readText('tokenizer_corpus', ref, 'tokenizer_corpus');
+  if (!read) return;
+  try {
+    reader.facts.tokenizerCorpus = readRepositoryCorpus(read.text, read.file);
+  } catch (error) {
+    reader.invalid('tokenizer_corpus', read.file, error);
+  }
 }
 
 /** Files named elsewhere in the manifest (eval results, datasets) must exist too. */

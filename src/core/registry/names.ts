@@ -62,12 +62,12 @@ export function nameProblem(name: string): string | undefined {
 }
 
 /**
- * A stage-tag counter (`name#stage#N`): a whole number from 1 whose successor
- * is still exact, so the next tag is always `N + 1` written out in digits
- * (never `1e+24`). Undefined for anything else.
+ * A tag counter (`#N`) as GTO reads it: decimal digits, leading zeros allowed
+ * (`#007` is 7, `#0` is 0), whose successor is still exact, so the next tag is
+ * always `N + 1` written out in digits (never `1e+24`). Undefined for anything else.
  */
 export function tagCounter(text: string): number | undefined {
-  if (!/^[1-9]\d*$/.test(text)) return undefined;
+  if (!/^[0-9]+$/.test(text)) return undefined;
   const value = Number(text);
   return Number.isSafeInteger(value + 1) ? value : undefined;
 }

@@ -1,4 +1,4 @@
-import { nameProblem } from './names.js';
+import { GTO_NAME_PATTERN } from './tag-names.js';
 import type { ModelRegistry } from './state.js';
 
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
@@ -8,18 +8,23 @@ export const DEFAULT_STAGES = ['canary', 'production'] as const;
 export type PromotionCheck = { ok: true } | { ok: false; reason: string; fix: string; forceable: boolean };
 
 /**
- * A version may enter a stage only after it was assigned to the stage before
- * it (canary before production). The first stage is open to any registered,
- * not deregistered version.
+ * With configured stages, a version may enter a stage only after it was
+ * assigned to the stage before it (canary before production); the first
+ * stage is open to any registered, not deregistered version. With no stages
+ * configured (`stages` undefined), any stage GTO can name is accepted, as
+ * `gto assign` accepts it.
  */
 export function checkPromotion(
   model: ModelRegistry,
   version: string,
   stage: string,
-  stages: readonly string[],
+  stages: readonly string[] | undefined,
 ): PromotionCheck {
-  const index = stages.indexOf(stage);
-  const unreadable = nameProblem(stage);
+  const index = stages ? stages.indexOf(stage) : 0;
+  const unreadable =
+    GTO_NAME_PATTERN.test(stage) && !stage.includes('//')
+      ? undefined
+      : "letters, digits, -, _ and /, starting and ending with a letter or digit (GTO's rule)";
   if (unreadable) {
     // A tag the registry could not read back would assign nothing, and be written again on every run.
     return {
@@ -29,7 +34,7 @@ export function checkPromotion(
       forceable: false,
     };
   }
-  if (index < 0) {
+  if (stages && index < 0) {
     return {
       ok: false,
       reason: `"${stage}" is not a stage of this registry (stages: ${stages.join(', ')})`,
@@ -62,7 +67,7 @@ export function checkPromotion(
       forceable: false,
     };
   }
-  const previous = stages[index - 1];
+  const previous = stages?.[index - 1];
   if (
     previous &&
     !model.events.some((e) => e.action === 'assign' && e.stage === previous && e.version === version)
@@ -75,4 +80,17 @@ export function checkPromotion(
     };
   }
   return { ok: true };
+}
+
+/**
+ * The stage order promotions must follow: the stages `.github/modelgate.yml`
+ * configures, or undefined when it configures none (then, as in GTO, any
+ * stage is accepted). Settings that do not say whether their stages were
+ * configured keep their stages enforced.
+ */
+export function enforcedStages(settings: {
+  stages: readonly string[];
+  configuredStages?: readonly string[];
+}): readonly string[] | undefined {
+  return 'configuredStages' in settings ? settings.configuredStages : settings.stages;
 }

@@ -4,11 +4,17 @@ import { readRegistryTag, type RegistryTag } from './tag-names.js';
 /** A git tag as the registry needs it: name, the commit it points to, and who made it when (annotated tags). */
 export interface TagRecord {
   name: string;
+  /** The object the tag points at: a commit for every tag the registry can use. */
   commit: string;
+  /** The tagger of an annotated tag; absent for a lightweight tag, which GTO (and so modelgate) ignores. */
   tagger?: { name: string; email: string };
-  /** Seconds since the epoch (the tagger date, or the commit date for lightweight tags). */
+  /** Seconds since the epoch (the tagger date). */
   date: number;
+  /** The tagger's UTC offset as git records it ("+0300"), for GTO's timestamps. */
+  offset?: string;
   message?: string;
+  /** Why this annotated tag cannot be read although its name is a registry tag's (set by the reader). */
+  problem?: string;
 }
 
 /** One registry event, as a tag records it. */
@@ -16,21 +22,30 @@ export type RegistryEvent = RegistryTag & {
   tag: string;
   commit: string;
   date: number;
+  offset?: string;
   author?: string;
+  authorEmail?: string;
   message?: string;
-  /** For stage events: the version the tagged commit carries. */
+  /** For stage events: the version the tagged commit carries (its commit when no version is registered there). */
   version?: string;
+  /** GTO's order among events of the same second: deprecation, registration, deregistration, assignment, withdrawal. */
+  priority: number;
 };
 
 export interface VersionState {
+  /** The SemVer version ("1.2.3"), or the commit for a version GTO knows only from a stage tag. */
   version: string;
+  /** The registration tag (the newest, for a version registered again), or the stage tag that made a commit version. */
   tag: string;
   commit: string;
   date: number;
   author?: string;
+  /** Not active: the newest of its registration and deregistration tags is a deregistration. */
   deregistered: boolean;
-  /** Stages that currently hold this version. */
+  /** Stages this version holds now, as `gto show` lists them. */
   stages: string[];
+  /** Every stage this version is assigned to and not withdrawn from, held now or not (`gto show --vs -1`). */
+  activeStages: string[];
 }
 
 export interface StageState {
@@ -44,14 +59,19 @@ export interface StageState {
 /** What the tags say about one model. */
 export interface ModelRegistry {
   name: string;
+  /** Registered versions, oldest SemVer first (GTO's "latest" is the last one not deregistered). */
   versions: VersionState[];
-  /** Current holder of each stage, in the order stages were first used. */
+  /** Commits assigned to a stage without a registered version (GTO lists them by their commit). */
+  commitVersions: VersionState[];
+  /** Current holder of each stage (GTO: the active assignment made last among active versions). */
   stages: StageState[];
+  /** Every event, oldest first, in GTO's history order. */
   events: RegistryEvent[];
+  /** Set while the model's newest event is a deprecation (GTO's `is_active`). */
   deprecated?: { date: number; author?: string; tag: string };
-  /** Highest N of any numbered stage tag of the model (0 if none): the next one is N + 1. */
+  /** Highest counter on any tag in the model's name (0 if none), lightweight and unreadable ones included: the next is N + 1. */
   lastNumber: number;
-  /** Tags in the model's name that modelgate cannot use (a version or counter out of range): ignored, and worth a warning. */
+  /** Tags in the model's name that the registry cannot use: ignored, and worth a warning. */
   ignored: IgnoredTag[];
 }
 
@@ -61,117 +81,311 @@ export interface IgnoredTag {
   reason: string;
 }
 
-/**
- * Builds every model's registry from its tags. Tags not in GTO's format are
- * ignored, not errors; a model's tags that are out of range (a counter past
- * 2^53, a version semver cannot hold) are ignored too and listed in its
- * `ignored`, for a warning. Stage tags point at a version's commit (GTO's
- * rule): the version is the one registered on that commit.
- */
-export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegistry> {
-  const byModel = new Map<string, RegistryEvent[]>();
-  const ignored = new Map<string, IgnoredTag[]>();
-  for (const tag of tags) {
-    const reading = readRegistryTag(tag.name);
-    if (reading.kind === 'ignored') {
-      const list = ignored.get(reading.name) ?? [];
-      list.push({ tag: tag.name, reason: reading.reason });
-      ignored.set(reading.name, list);
-    }
-    if (reading.kind !== 'registry') continue;
-    const parsed = reading.tag;
-    const event: RegistryEvent = {
-      ...parsed,
-      tag: tag.name,
-      commit: tag.commit,
-      date: tag.date,
-      author: tag.tagger?.name,
-      message: tag.message,
-    };
-    const list = byModel.get(parsed.name) ?? [];
-    list.push(event);
-    byModel.set(parsed.name, list);
-  }
-  const models = new Map<string, ModelRegistry>();
-  for (const [name, events] of byModel)
-    models.set(name, { ...modelRegistry(name, events), ignored: ignored.get(name) ?? [] });
-  return models;
-}
+const PRIORITY: Record<RegistryTag['action'], number> = {
+  deprecate: 2,
+  register: 3,
+  deregister: 4,
+  assign: 5,
+  unassign: 6,
+};
 
-// Same second: registrations before assignments; numbered tags by their counter.
-const ACTION_ORDER: Record<RegistryTag['action'], number> = {
-  register: 0,
+// GTO reads tags kind by kind (`GitRegistry.get_state`): deprecations, then versions, then stages.
+const PASS: Record<RegistryTag['action'], number> = {
+  deprecate: 0,
+  register: 1,
   deregister: 1,
   assign: 2,
   unassign: 2,
-  deprecate: 3,
 };
-const numberOf = (e: RegistryEvent) => ('number' in e && e.number !== undefined ? e.number : 0);
 
-function modelRegistry(name: string, events: RegistryEvent[]): Omit<ModelRegistry, 'ignored'> {
-  events.sort(
-    (a, b) =>
-      a.date - b.date ||
-      ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
-      numberOf(a) - numberOf(b) ||
-      a.tag.localeCompare(b.tag),
-  );
-  const versions = new Map<string, VersionState>();
-  const byCommit = new Map<string, string>();
-  const stages = new Map<string, StageState>();
-  let deprecated: ModelRegistry['deprecated'];
-  let lastNumber = 0;
+/** Python's `sorted(key=...)`: stable, ascending. */
+const sortedBy = <T>(items: readonly T[], key: (item: T) => number) =>
+  [...items].sort((a, b) => key(a) - key(b));
+const byDate = <T extends { date: number }>(items: readonly T[]) => sortedBy(items, (e) => e.date);
+/** Python's `sorted(...)[::-1]`: GTO's "newest first", ties broken by reversing the input order. */
+const newestFirst = <T extends { date: number }>(items: readonly T[]) => byDate(items).reverse();
 
-  for (const event of events) {
-    lastNumber = Math.max(lastNumber, numberOf(event));
-    switch (event.action) {
-      case 'register':
-        if (!versions.has(event.version)) {
-          versions.set(event.version, {
-            version: event.version,
-            tag: event.tag,
-            commit: event.commit,
-            date: event.date,
-            author: event.author,
-            deregistered: false,
-            stages: [],
-          });
-          byCommit.set(event.commit, event.version);
-        }
-        break;
-      case 'deregister': {
-        const version = versions.get(event.version);
-        if (version) version.deregistered = true;
-        break;
-      }
-      case 'assign': {
-        // GTO: an assignment on a commit with no registered version names the commit itself.
-        event.version = byCommit.get(event.commit) ?? event.commit;
-        stages.set(event.stage, {
-          stage: event.stage,
-          version: event.version,
-          tag: event.tag,
-          date: event.date,
-          author: event.author,
-        });
-        break;
-      }
-      case 'unassign': {
-        event.version = byCommit.get(event.commit) ?? event.commit;
-        if (stages.get(event.stage)?.version === event.version) stages.delete(event.stage);
-        break;
-      }
-      case 'deprecate':
-        deprecated = { date: event.date, author: event.author, tag: event.tag };
-        break;
-    }
+/** A (version, stage) pair: GTO's `VStage`. */
+class VersionStage {
+  readonly assignments: RegistryEvent[] = [];
+  readonly withdrawals: RegistryEvent[] = [];
+  constructor(readonly stage: string) {}
+
+  events(): RegistryEvent[] {
+    return newestFirst([...byDate(this.assignments), ...byDate(this.withdrawals)]);
   }
-  for (const stage of stages.values()) versions.get(stage.version)?.stages.push(stage.stage);
-  const sorted = [...versions.values()].sort((a, b) => semver.compare(a.version, b.version));
-  return { name, versions: sorted, stages: [...stages.values()], events, deprecated, lastNumber };
+  get active(): boolean {
+    return this.events()[0]?.action === 'assign';
+  }
+  get activatedAt(): number {
+    return this.events()[0]!.date;
+  }
+  /** The newest assignment: GTO's authoring event of a stage. */
+  get authoring(): RegistryEvent {
+    return this.events().find((e) => e.action === 'assign') ?? this.events()[0]!;
+  }
 }
 
-/** The newest registered, not deregistered version. */
+/** One version of a model at one commit: GTO's `Version`. */
+class VersionRecord {
+  readonly registrations: RegistryEvent[] = [];
+  readonly deregistrations: RegistryEvent[] = [];
+  readonly stages = new Map<string, VersionStage>();
+  constructor(
+    /** "v1.2.3", or the commit for a version known only from a stage tag. */
+    readonly version: string,
+    readonly commit: string,
+  ) {}
+
+  direct(): RegistryEvent[] {
+    return [...byDate(this.registrations), ...byDate(this.deregistrations)];
+  }
+  indirect(): RegistryEvent[] {
+    return [...this.stages.values()].flatMap((s) => s.events());
+  }
+  events(): RegistryEvent[] {
+    return newestFirst([...this.direct(), ...this.indirect()]);
+  }
+  get discovered(): boolean {
+    return this.direct().length === 0;
+  }
+  get registered(): boolean {
+    return this.registrations.length > 0;
+  }
+  get active(): boolean {
+    const direct = newestFirst(this.direct());
+    if (direct.length) return direct[0]!.action === 'register';
+    return this.indirect().length > 0;
+  }
+  get authoring(): RegistryEvent {
+    const addition = newestFirst(this.direct()).find((e) => e.action === 'register');
+    return addition ?? newestFirst(this.indirect())[0]!;
+  }
+  /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
+  activeStages(): VersionStage[] {
+    return sortedBy(
+      [...this.stages.values()].filter((s) => s.active),
+      (s) => s.activatedAt,
+    );
+  }
+}
+
+const isSemver = (version: string) => version.startsWith('v') && semver.valid(version.slice(1)) !== null;
+const plain = (version: string) => (isSemver(version) ? version.slice(1) : version);
+
+/** One model as GTO's `Artifact` holds it. */
+class ModelRecord {
+  readonly deprecations: RegistryEvent[] = [];
+  readonly versions: VersionRecord[] = [];
+  constructor(readonly name: string) {}
+
+  /** GTO's `find_version`: versions with events of their own, by name and commit. */
+  find(commit: string, version?: string): VersionRecord[] {
+    return this.versions.filter(
+      (v) => !v.discovered && v.commit === commit && (version === undefined || v.version === version),
+    );
+  }
+  findOrCreate(commit: string, version?: string): VersionRecord {
+    const found = this.find(commit, version)[0];
+    if (found) return found;
+    const created = new VersionRecord(version ?? commit, commit);
+    this.versions.push(created);
+    return created;
+  }
+  events(): RegistryEvent[] {
+    return newestFirst([...byDate(this.deprecations), ...this.versions.flatMap((v) => v.events())]);
+  }
+  get active(): boolean {
+    const newest = this.events()[0];
+    return newest !== undefined && newest.action !== 'deprecate';
+  }
+  /**
+   * GTO's `get_versions(include_non_explicit=...)`: active versions, highest
+   * SemVer first then commits (or the one registered last first).
+   */
+  activeVersions(includeCommits: boolean, order: 'semver' | 'timestamp' = 'semver'): VersionRecord[] {
+    const chosen = this.versions.filter(
+      (v) => v.active && ((v.registered && !v.discovered) || (includeCommits && !v.registered)),
+    );
+    if (order === 'timestamp') return sortedBy(chosen, (v) => v.authoring.date).reverse();
+    const semvers = chosen
+      .filter((v) => isSemver(v.version))
+      .sort((a, b) => semver.compare(plain(a.version), plain(b.version)))
+      .reverse();
+    const commits = chosen
+      .filter((v) => !isSemver(v.version))
+      .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
+      .reverse();
+    return [...semvers, ...commits];
+  }
+  /**
+   * GTO's `get_vstages(sort=timestamp)`, the default of `gto show`: for each
+   * stage, the active assignments of active versions, the one made last first,
+   * each version once, at most `perStage` of them (-1: all).
+   */
+  stageHolders(perStage = 1): Map<string, VersionStage[]> {
+    const pairs = this.activeVersions(true, 'timestamp').flatMap((v) =>
+      v.activeStages().map((s) => ({ version: v.version, stage: s, date: s.authoring.date })),
+    );
+    const holders = new Map<string, { version: string; stage: VersionStage }[]>();
+    for (const pair of newestFirst(pairs)) {
+      const list = holders.get(pair.stage.stage) ?? [];
+      holders.set(pair.stage.stage, list);
+      if (perStage > -1 && list.length >= perStage) continue;
+      if (!list.some((h) => h.version === pair.version)) list.push(pair);
+    }
+    return new Map([...holders].map(([stage, list]) => [stage, list.map((h) => h.stage)]));
+  }
+}
+
+/**
+ * Builds every model's registry from its tags, as GTO does
+ * (iterative/gto `gto/tag.py` and `gto/base.py`): annotated tags only, read
+ * kind by kind (deprecations, versions, then stages, each oldest first), so a
+ * stage tag names the version registered on its commit whenever that tag was
+ * made. Each version keeps its own stage status; a stage is held by the
+ * newest active assignment among active versions, so withdrawing or
+ * deregistering its holder hands the stage back to the one before. Tags not
+ * in GTO's format are ignored; tags in a model's name that cannot be used (a
+ * lightweight tag, a number out of range, a stage tag on a commit that
+ * carries two versions) are ignored too and listed in its `ignored`.
+ */
+export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegistry> {
+  const ignored = new Map<string, IgnoredTag[]>();
+  const counters = new Map<string, number>();
+  const ignore = (name: string, tag: string, reason: string) =>
+    ignored.set(name, [...(ignored.get(name) ?? []), { tag, reason }]);
+  const readable: { record: TagRecord; parsed: RegistryTag }[] = [];
+  for (const record of tags) {
+    const reading = readRegistryTag(record.name);
+    if (reading.kind === 'foreign') continue;
+    const number = reading.kind === 'registry' ? reading.tag.number : reading.number;
+    const name = reading.kind === 'registry' ? reading.tag.name : reading.name;
+    // GTO counts every tag in the model's name, lightweight ones too (`name_tag`).
+    if (number !== undefined) counters.set(name, Math.max(counters.get(name) ?? 0, number));
+    if (reading.kind === 'ignored') ignore(name, record.name, reading.reason);
+    else if (record.problem) ignore(name, record.name, record.problem);
+    else if (!record.tagger) ignore(name, record.name, 'a lightweight tag (GTO reads annotated tags only)');
+    else readable.push({ record, parsed: reading.tag });
+  }
+  // GTO lists tags by name, then sorts each kind by date: a stable sort keeps the name order within a second.
+  readable.sort((a, b) => (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0));
+  const ordered = byDate(readable.map((r) => ({ ...r, date: r.record.date }))).sort(
+    (a, b) => PASS[a.parsed.action] - PASS[b.parsed.action],
+  );
+
+  const models = new Map<string, ModelRecord>();
+  for (const { record, parsed } of ordered) {
+    const model = models.get(parsed.name) ?? new ModelRecord(parsed.name);
+    models.set(parsed.name, model);
+    const event: RegistryEvent = {
+      ...parsed,
+      tag: record.name,
+      commit: record.commit,
+      date: record.date,
+      ...(record.offset ? { offset: record.offset } : {}),
+      author: record.tagger?.name,
+      authorEmail: record.tagger?.email,
+      message: record.message,
+      priority: PRIORITY[parsed.action],
+    };
+    switch (event.action) {
+      case 'deprecate':
+        model.deprecations.push(event);
+        break;
+      case 'register':
+      case 'deregister': {
+        event.version = event.version.startsWith('v') ? event.version : `v${event.version}`;
+        const version = model.findOrCreate(record.commit, event.version);
+        (event.action === 'register' ? version.registrations : version.deregistrations).push(event);
+        break;
+      }
+      case 'assign':
+      case 'unassign': {
+        const carried = model.find(record.commit);
+        if (carried.length > 1) {
+          ignore(
+            model.name,
+            record.name,
+            `its commit carries several versions (${carried.map((v) => plain(v.version)).join(', ')}); GTO cannot tell which one it assigns`,
+          );
+          break;
+        }
+        // GTO: a stage tag on a commit with no registered version makes a version named by the commit.
+        const owner = carried[0] ?? new VersionRecord(record.commit, record.commit);
+        event.version = owner.version;
+        const version = model.findOrCreate(record.commit, owner.version);
+        const stage = version.stages.get(event.stage) ?? new VersionStage(event.stage);
+        version.stages.set(event.stage, stage);
+        (event.action === 'assign' ? stage.assignments : stage.withdrawals).push(event);
+        break;
+      }
+    }
+  }
+
+  const result = new Map<string, ModelRegistry>();
+  const names = [...models.keys(), ...[...ignored.keys(), ...counters.keys()].filter((n) => !models.has(n))];
+  for (const name of names) {
+    const model = models.get(name) ?? new ModelRecord(name);
+    result.set(name, {
+      ...modelRegistry(model),
+      lastNumber: counters.get(name) ?? 0,
+      ignored: ignored.get(name) ?? [],
+    });
+  }
+  return result;
+}
+
+function modelRegistry(model: ModelRecord): Omit<ModelRegistry, 'lastNumber' | 'ignored'> {
+  const holders = model.stageHolders(1);
+  const stages: StageState[] = [...holders].flatMap(([stage, [holder]]) => {
+    if (!holder) return [];
+    const tag = holder.authoring;
+    return [{ stage, version: plain(tag.version ?? ''), tag: tag.tag, date: tag.date, author: tag.author }];
+  });
+  const held = (version: VersionRecord) =>
+    stages.filter((s) => s.version === plain(version.version)).map((s) => s.stage);
+  const state = (v: VersionRecord): VersionState => {
+    const authoring = v.authoring;
+    return {
+      version: plain(v.version),
+      tag: authoring.tag,
+      commit: v.commit,
+      date: authoring.date,
+      author: authoring.author,
+      deregistered: !v.active,
+      stages: v.active ? held(v) : [],
+      activeStages: v.active ? v.activeStages().map((s) => s.stage) : [],
+    };
+  };
+  // Lowest SemVer first, equal ones (build metadata aside) in the order registered:
+  // the reverse of GTO's highest-first order, so `.at(-1)` of the active ones is GTO's latest.
+  const versions = model.versions
+    .filter((v) => v.registered)
+    .sort((a, b) => semver.compare(plain(a.version), plain(b.version)))
+    .map(state);
+  const commitVersions = model
+    .activeVersions(true)
+    .filter((v) => !v.registered)
+    .toReversed()
+    .map(state);
+  const events = [...model.events()]
+    .sort((a, b) => a.date - b.date || a.priority - b.priority)
+    .map((e) => (e.version === undefined ? e : { ...e, version: plain(e.version) }));
+  const newest = newestFirst(model.deprecations)[0];
+  return {
+    name: model.name,
+    versions,
+    commitVersions,
+    stages,
+    events,
+    ...(!model.active && newest
+      ? { deprecated: { date: newest.date, author: newest.author, tag: newest.tag } }
+      : {}),
+  };
+}
+
+/** The newest registered, not deregistered version (GTO's `latest`). */
 export function latestVersion(model: ModelRegistry): VersionState | undefined {
   return model.versions.filter((v) => !v.deregistered).at(-1);
 }

@@ -5,7 +5,8 @@ import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import type { ModelChange } from '../semver/version-check.js';
 import type { ModelRegistry } from '../registry/state.js';
-import { assignmentTag, releaseTag } from '../registry/tag-names.js';
+import { planStageAssignment, requestedByLine, triggerLine } from '../registry/stage-assignment.js';
+import { releaseTag } from '../registry/tag-names.js';
 import { releaseNotes } from './notes.js';
 
 /** A model version that a merge releases (a new version) or restores (a rollback to a released one). */
@@ -112,9 +113,6 @@ export function environmentFor(
   return context.environments[stage] ?? (context.sharedRepository ? `${model}/${stage}` : stage);
 }
 
-/** The trailer that ties a tag to the push that made it. */
-export const triggerLine = (trigger: string) => `Trigger: ${trigger}`;
-
 /**
  * Plans a release: for each new version a version tag, a GitHub Release, a
  * first-stage assignment and its deployment; for a restored version only the
@@ -134,7 +132,13 @@ export function planRelease(
     const version = manifest.version;
     const tag = releaseTag(name, version);
     const registry = remote.registry.get(name);
-    const trailer = provenance(candidate, context);
+    const trailers = provenance(candidate, context);
+    const requester = context.pullRequest?.requester;
+    const trailer = [
+      ...trailers,
+      ...(requester ? [requestedByLine(requester)] : []),
+      triggerLine(context.trigger),
+    ].join('\n');
 
     if (candidate.kind === 'new') {
       steps.push({
@@ -163,16 +167,26 @@ export function planRelease(
         e.commit === candidate.commit &&
         e.message?.includes(triggerLine(context.trigger)),
     );
-    const number = (numbers.get(name) ?? registry?.lastNumber ?? 0) + 1;
-    if (!existing) numbers.set(name, number);
+    const assignment = planStageAssignment({
+      action: 'assign',
+      model: name,
+      version,
+      stage: firstStage,
+      commit: candidate.commit,
+      lastNumber: numbers.get(name) ?? registry?.lastNumber ?? 0,
+      trailers,
+      requestedBy: requester,
+      trigger: context.trigger,
+    });
+    if (!existing) numbers.set(name, assignment.number);
     steps.push({
       kind: 'stage-tag',
       model: name,
-      tag: existing?.tag ?? assignmentTag(name, firstStage, number),
+      tag: existing?.tag ?? assignment.tag,
       stage: firstStage,
       version,
       commit: candidate.commit,
-      message: `Assign ${name} ${version} to ${firstStage}\n\n${trailer}`,
+      message: assignment.message,
       done: existing !== undefined,
     });
 
@@ -205,17 +219,15 @@ export function planRelease(
   return { steps };
 }
 
-function provenance(candidate: ReleaseCandidate, context: ReleaseContext): string {
+/** The provenance lines of a release's tags, before Requested-by and Trigger. */
+function provenance(candidate: ReleaseCandidate, context: ReleaseContext): string[] {
   const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
   if (candidate.kind === 'restore')
     lines.push(`Restores: ${releaseTag(candidate.facts.name, candidate.facts.manifest.version)}`);
   if (context.actor) lines.push(`Merged-by: ${context.actor}`);
   if (context.pullRequest)
     lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
-  const requester = context.pullRequest?.requester;
-  if (requester) lines.push(`Requested-by: ${requester.by}${requester.link ? ` ${requester.link}` : ''}`);
-  lines.push(triggerLine(context.trigger));
-  return lines.join('\n');
+  return lines;
 }
 
 function samePayload(found: unknown, wanted: DeploymentPayload): boolean {

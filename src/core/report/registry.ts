@@ -144,3 +144,91 @@ function orderedStages(model: ModelRegistry, stages: readonly string[]) {
 function iso(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
 }
+
+/** A version as GTO prints it: SemVer with its `v`, a commit version as the commit. */
+export const gtoVersion = (version: string) => (/^[0-9a-f]{40}$/.test(version) ? version : `v${version}`);
+
+/**
+ * The stages `gto show` makes columns of: the configured ones, else every
+ * stage some version holds now, sorted (GTO's `get_stages`).
+ */
+export function gtoStages(models: Iterable<ModelRegistry>, configured?: readonly string[]): string[] {
+  if (configured) return [...configured];
+  const used = new Set<string>();
+  for (const model of models) for (const s of model.stages) used.add(s.stage);
+  return [...used].sort();
+}
+
+/**
+ * `gto show --json`: per model, the latest registered version, the holder of
+ * each stage (null when none), and whether it is registered and active.
+ * Deprecated models are left out unless `deprecated`, as in GTO.
+ */
+export function gtoShowJson(
+  models: readonly ModelRegistry[],
+  stages: readonly string[],
+  options: { deprecated?: boolean } = {},
+): Record<string, unknown> {
+  const shown = models.filter((m) => options.deprecated || !m.deprecated);
+  return Object.fromEntries(
+    shown.map((m) => {
+      const latest = latestVersion(m);
+      const holders = new Map(m.stages.map((s) => [s.stage, gtoVersion(s.version)]));
+      return [
+        m.name,
+        {
+          version: latest ? gtoVersion(latest.version) : null,
+          stage: Object.fromEntries(stages.map((s) => [s, holders.get(s) ?? null])),
+          registered: true,
+          active: !m.deprecated,
+        },
+      ];
+    }),
+  );
+}
+
+const GTO_EVENT: Record<RegistryEvent['action'], string> = {
+  deprecate: 'deprecation',
+  register: 'registration',
+  deregister: 'deregistration',
+  assign: 'assignment',
+  unassign: 'unassignment',
+};
+
+/** A tag's date as Python prints GTO's timezone-aware timestamps ("2022-05-27 02:49:52+03:00"). */
+export function gtoTimestamp(seconds: number, offset = '+0000'): string {
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const minutes = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5)));
+  const local = new Date((seconds + minutes * 60) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  return `${local}${offset.slice(0, 3)}:${offset.slice(3, 5)}`;
+}
+
+/**
+ * Every event of `models` (in the registry's own model order) in GTO's
+ * history order: by time, then deprecation, registration, deregistration,
+ * assignment, withdrawal; newest first unless `ascending` (`gto history`).
+ */
+export function registryHistory(
+  models: readonly ModelRegistry[],
+  options: { ascending?: boolean } = {},
+): RegistryEvent[] {
+  const events = models.flatMap((m) => m.events).sort((a, b) => a.date - b.date || a.priority - b.priority);
+  return options.ascending ? events : events.reverse();
+}
+
+/** `gto history --json`. */
+export function gtoHistoryJson(events: readonly RegistryEvent[]): unknown[] {
+  return events.map((e) => ({
+    timestamp: gtoTimestamp(e.date, e.offset),
+    artifact: e.name,
+    event: GTO_EVENT[e.action],
+    priority: e.priority,
+    version: e.version === undefined ? null : gtoVersion(e.version),
+    stage: 'stage' in e ? e.stage : null,
+    commit: e.commit,
+    author: e.author ?? null,
+    author_email: e.authorEmail ?? null,
+    message: e.message?.trim() ?? '',
+    ref: e.tag,
+  }));
+}

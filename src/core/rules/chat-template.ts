@@ -102,11 +102,14 @@ function doubleBos(facts: ModelFacts, file: string, rendered: Extract<Rendered, 
   const bos = specialToken(facts, 'bos')?.content;
   if (!bos || !rendered.text.trimStart().startsWith(bos)) return [];
   const tokenizer = facts.tokenizer;
+  const { addBosToken, addEosToken } = facts.settings;
+  // transformers replaces tokenizer.json's post-processor when tokenizer_config.json sets either flag (add_bos_token defaulting to false).
+  const flagged = addBosToken !== undefined || addEosToken !== undefined;
   const adds =
-    tokenizer?.format === 'tokenizer.json' ? tokenizer.prepends === bos : facts.settings.addBosToken === true;
+    tokenizer?.format === 'tokenizer.json' && !flagged ? tokenizer.prepends === bos : addBosToken === true;
   if (!adds) return [];
   const by =
-    tokenizer?.format === 'tokenizer.json'
+    tokenizer?.format === 'tokenizer.json' && !flagged
       ? `the post-processor of ${tokenizer.file}`
       : `add_bos_token in ${facts.paths.tokenizer_config}`;
   return [

@@ -6,6 +6,7 @@ import { highestTokenId, specialToken, stopIds, tokenId } from '../rules/tokens.
 import { renderCanonical } from '../template/render.js';
 import { stableJson } from '../tokenizer/tokenizer-json.js';
 import { SPECIAL_ROLES } from '../tokenizer/tokenizer-config.js';
+import { behaviourReasons, type BehaviourComparison } from './behaviour-change.js';
 import { largerBump, type Bump } from './bump.js';
 
 /** One reason a change needs a bump, tied to the file that changed. */
@@ -25,12 +26,15 @@ export type ContentDigests = ReadonlyMap<string, string>;
 
 /**
  * The smallest version bump that honestly describes the change from `base` to
- * `head` (DESIGN.md "SemVer policy"). Every reason names its file.
+ * `head` (DESIGN.md "SemVer policy"). Every reason names its file. With
+ * `behaviour` (both tokenizers measured on the same corpus), the reasons
+ * carry the evidence: how many lines encode to other ids, or that none does.
  */
 export function requiredBump(
   base: ModelFacts,
   head: ModelFacts,
   digests: { base: ContentDigests; head: ContentDigests },
+  behaviour?: BehaviourComparison,
 ): RequiredBump {
   const reasons: BumpReason[] = [
     ...tokenizerChanges(base, head),
@@ -39,6 +43,7 @@ export function requiredBump(
     ...templateChanges(base, head),
     ...stopChanges(base, head),
     ...weightChanges(base, head),
+    ...(behaviour ? behaviourReasons(behaviour) : []),
   ];
   const explained = new Set(reasons.map((r) => r.file));
   for (const [path, digest] of digests.head) {

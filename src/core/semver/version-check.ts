@@ -3,6 +3,7 @@ import type { ModelFacts } from '../model/facts.js';
 import { releaseTag } from '../registry/tag-names.js';
 import { bumpCovers, declaredBump, type Bump } from './bump.js';
 import { changedPaths } from './content.js';
+import type { BehaviourComparison } from './behaviour-change.js';
 import { requiredBump, type BumpReason, type ContentDigests } from './required-bump.js';
 
 /** How one model moved between the base and the change. */
@@ -25,6 +26,8 @@ export interface VersionInputs {
   released: ReadonlySet<string>;
   /** Digests of the model as released under `version`, when that tag exists. */
   releasedDigests(version: string): Promise<ContentDigests | undefined>;
+  /** Both tokenizers measured on the same corpus, when the change touched the tokenizer or template. */
+  behaviour?: BehaviourComparison;
 }
 
 /** SEMVER-BUMP and VERSION-EXISTS for one model, with the change summary the reports show. */
@@ -74,7 +77,12 @@ export async function checkVersion(
     };
   }
   const from = base.facts.manifest.version;
-  const required = requiredBump(base.facts, head, { base: base.digests, head: headDigests });
+  const required = requiredBump(
+    base.facts,
+    head,
+    { base: base.digests, head: headDigests },
+    inputs.behaviour,
+  );
   const declared = declaredBump(from, to);
   const change: ModelChange = {
     model: head.name,

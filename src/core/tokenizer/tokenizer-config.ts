@@ -20,6 +20,8 @@ export interface TokenizerSettings {
   modelMaxLength?: number;
   tokenizerClass?: string;
   addBosToken?: boolean;
+  /** add_eos_token: like add_bos_token, it replaces tokenizer.json's post-processor in transformers. */
+  addEosToken?: boolean;
   /** The default chat template stored in tokenizer_config.json. */
   chatTemplate?: string;
   /** Values present but unusable (model_max_length as a string, …). */
@@ -72,6 +74,7 @@ export function readTokenizerConfig(json: unknown, file: string): TokenizerSetti
     modelMaxLength: readMaxLength(json.model_max_length, file, problems),
     tokenizerClass: typeof json.tokenizer_class === 'string' ? json.tokenizer_class : undefined,
     addBosToken: typeof json.add_bos_token === 'boolean' ? json.add_bos_token : undefined,
+    addEosToken: typeof json.add_eos_token === 'boolean' ? json.add_eos_token : undefined,
     chatTemplate: defaultTemplate(json.chat_template),
     problems,
   };

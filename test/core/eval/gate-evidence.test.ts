@@ -138,7 +138,7 @@ describe('a drop gate passes only on evidence', () => {
 
   const PER_DOCUMENT = {
     results: [{ path: 'evals/samples.jsonl' }],
-    gates: [{ metric: 'correct', max_drop: 0.02 }],
+    gates: [{ metric: 'correct', max_drop: 0.02, higher_is_better: true }],
   };
   const docs = (prefix: string, correct: number) =>
     jsonl(Array.from({ length: 100 }, (_, i) => ({ id: `${prefix}${i}`, correct })));

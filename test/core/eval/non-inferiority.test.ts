@@ -162,13 +162,14 @@ describe('the baseline decides which way is worse', () => {
       harnessMetric('safety/toxicity', 'baseline/results.json', safety(0.05)),
       DEFAULT_GATE_OPTIONS,
     );
-    expect(result).toMatchObject({
-      higherIsBetter: true,
-      direction: 'the default (nothing trusted states one)',
-      overruled:
-        "the candidate's results (evals/results.json) say lower is better, but the default (nothing trusted states one) says higher is better: judged as higher is better",
+    expect(result).toEqual({
+      metric: 'safety/toxicity',
+      verdict: 'inconclusive',
+      candidate: 0.02,
+      baseline: 0.05,
+      reason:
+        "nothing states whether higher or lower is better for safety/toxicity: not the baseline's gate or results, and lm-evaluation-harness has no default for toxicity (the candidate's results say lower is better, but they cannot decide how they are judged); add higher_is_better to the gate",
     });
-    expect(result.verdict).toBe('fail');
   });
 });
 
@@ -235,7 +236,7 @@ describe('paired comparisons need matching document ids', () => {
 
   it('renaming every document id does not hide a 1 -> 0 accuracy drop: the aggregates are compared', () => {
     const result = judgeGate(
-      { metric: 'correct', max_drop: 0.02 },
+      { metric: 'correct', max_drop: 0.02, higher_is_better: true },
       perDocument('evals/samples.jsonl', ids('renamed-', 100), () => 0),
       perDocument('baseline/samples.jsonl', ids('doc-', 100), () => 1),
       DEFAULT_GATE_OPTIONS,
@@ -253,7 +254,7 @@ describe('paired comparisons need matching document ids', () => {
     const baseline = ids('doc-', 400);
     const candidate = [...baseline.slice(0, 380), ...ids('new-', 20)];
     const result = judgeGate(
-      { metric: 'correct', max_drop: 0.02 },
+      { metric: 'correct', max_drop: 0.02, higher_is_better: true },
       perDocument('evals/samples.jsonl', candidate, () => 1),
       perDocument('baseline/samples.jsonl', baseline, () => 1),
       DEFAULT_GATE_OPTIONS,

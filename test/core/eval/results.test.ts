@@ -73,11 +73,23 @@ describe('lm-evaluation-harness results', () => {
     expect(() => readResultsFile([1, 2], 'm.json')).toThrow('m.json must be a JSON object');
   });
 
+  // Changed: NaN and ±Infinity read back as themselves (they used to become null), so a report can name them.
   it('parses Python JSON but leaves "NaN" inside strings alone', () => {
     expect(parsePythonJson('{"a": NaN, "b": "NaN and Infinity", "c": -Infinity}')).toEqual({
-      a: null,
+      a: Number.NaN,
       b: 'NaN and Infinity',
-      c: null,
+      c: -Infinity,
+    });
+  });
+
+  it('a NaN metric is kept aside as NaN, not read as a value and not silently dropped', () => {
+    const file = readResultsFile(parsePythonJson(harnessResults()), 'r.json');
+    expect(file.nonFinite).toEqual([{ name: 'truthfulqa_mc2/acc', written: 'NaN', source: 'r.json' }]);
+    expect(readResultsFile(parsePythonJson('{"judge": Infinity, "ok": 1}'), 'm.json')).toEqual({
+      format: 'json',
+      file: 'm.json',
+      metrics: [{ name: 'ok', value: 1, source: 'm.json' }],
+      nonFinite: [{ name: 'judge', written: 'Infinity', source: 'm.json' }],
     });
   });
 });
@@ -186,10 +198,10 @@ describe('bounded work on hostile results files', () => {
     expect(hostileMs).toBeLessThan(50 * reference + 250);
   });
 
-  it('reads NaN, Infinity and -Infinity outside strings as null, and leaves them alone inside', () => {
+  it('reads NaN, Infinity and -Infinity outside strings as those numbers, and leaves them alone inside', () => {
     expect(
       parsePythonJson('{"a": [NaN, Infinity, -Infinity, 1], "b": "\\"NaN\\" -Infinity", "NaN": 2}'),
-    ).toEqual({ a: [null, null, null, 1], b: '"NaN" -Infinity', NaN: 2 });
+    ).toEqual({ a: [Number.NaN, Infinity, -Infinity, 1], b: '"NaN" -Infinity', NaN: 2 });
     expect(() => parsePythonJson('{"a": NaNa}')).toThrow(SyntaxError);
   });
 

@@ -1,17 +1,28 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkPromotion } from '../../../src/core/registry/stages.js';
 import { readRegistry } from '../../../src/core/registry/state.js';
 import { readTags } from '../../../src/io/git-tags.js';
 import { TempRegistry } from '../../helpers/registry.js';
 
+let clock = 1_700_000_000;
+/** `git tag` a minute after the previous tag: GTO orders by tag date (a tie in one second has its own rules, see gto-compat.test.ts). */
+function tagLater(registry: TempRegistry, ...args: string[]) {
+  clock += 60;
+  execFileSync('git', ['tag', ...args], {
+    cwd: registry.root,
+    env: { ...process.env, GIT_COMMITTER_DATE: `${clock} +0000` },
+  });
+}
+
 /** A repository tagged by hand exactly as GTO tags: `gto register`, `gto assign`, `gto deprecate`. */
 function gtoHistory() {
   const registry = TempRegistry.create();
   registry.write('README.md', 'v1');
   const c1 = registry.commit('first');
-  registry.git('tag', '-a', 'churn@v1.0.0', '-m', 'Registering artifact churn version v1.0.0', c1);
-  registry.git(
-    'tag',
+  tagLater(registry, '-a', 'churn@v1.0.0', '-m', 'Registering artifact churn version v1.0.0', c1);
+  tagLater(
+    registry,
     '-a',
     'churn#dev#1',
     '-m',
@@ -20,12 +31,12 @@ function gtoHistory() {
   );
   registry.write('README.md', 'v2');
   const c2 = registry.commit('second');
-  registry.git('tag', '-a', 'churn@v1.1.0', '-m', 'Registering artifact churn version v1.1.0', c2);
-  registry.git('tag', '-a', 'churn#dev#2', '-m', 'assign', c2);
-  registry.git('tag', '-a', 'churn#prod#3', '-m', 'assign', c1);
-  registry.git('tag', 'release-2024-01', c2); // not a registry tag
-  registry.git('tag', '-a', 'other@v0.1.0', '-m', 'other', c2);
-  registry.git('tag', '-a', 'other@deprecated', '-m', 'deprecated', c2);
+  tagLater(registry, '-a', 'churn@v1.1.0', '-m', 'Registering artifact churn version v1.1.0', c2);
+  tagLater(registry, '-a', 'churn#dev#2', '-m', 'assign', c2);
+  tagLater(registry, '-a', 'churn#prod#3', '-m', 'assign', c1);
+  tagLater(registry, 'release-2024-01', c2); // not a registry tag
+  tagLater(registry, '-a', 'other@v0.1.0', '-m', 'other', c2);
+  tagLater(registry, '-a', 'other@deprecated', '-m', 'deprecated', c2);
   return { registry, c1, c2 };
 }
 
@@ -47,22 +58,30 @@ describe('the registry read from tags', () => {
 
   it('applies withdrawals and deregistrations', async () => {
     const { registry, c2 } = gtoHistory();
-    registry.git('tag', '-a', 'churn#dev!#4', '-m', 'unassign', c2);
-    registry.git('tag', '-a', 'churn@v1.1.0!', '-m', 'deregister', c2);
+    tagLater(registry, '-a', 'churn#dev!#4', '-m', 'unassign', c2);
+    tagLater(registry, '-a', 'churn@v1.1.0!', '-m', 'deregister', c2);
     const churn = readRegistry(await readTags(registry.root)).get('churn')!;
-    expect(churn.stages.map((s) => s.stage)).toEqual(['prod']);
+    // GTO: withdrawing 1.1.0 from dev hands dev back to 1.0.0, the previous active assignment.
+    expect(churn.stages.map((s) => `${s.stage}=${s.version}`).sort()).toEqual(['dev=1.0.0', 'prod=1.0.0']);
     expect(churn.versions.find((v) => v.version === '1.1.0')!.deregistered).toBe(true);
     expect(churn.lastNumber).toBe(4);
   });
 
-  it('reads lightweight registry tags too, dated by their commit', async () => {
+  it('ignores lightweight registry tags, as GTO does, and says so', async () => {
     const registry = TempRegistry.create();
     registry.write('a', 'a');
     const commit = registry.commit('a');
     registry.git('tag', 'light@v1.0.0', commit);
+    registry.git('tag', 'light#prod#4', commit);
     const light = readRegistry(await readTags(registry.root)).get('light')!;
-    expect(light.versions[0]).toMatchObject({ version: '1.0.0', commit, author: undefined });
-    expect(light.versions[0]!.date).toBeGreaterThan(1_600_000_000);
+    expect(light.versions).toEqual([]);
+    expect(light.stages).toEqual([]);
+    expect(light.ignored).toEqual([
+      { tag: 'light#prod#4', reason: 'a lightweight tag (GTO reads annotated tags only)' },
+      { tag: 'light@v1.0.0', reason: 'a lightweight tag (GTO reads annotated tags only)' },
+    ]);
+    // GTO's next counter still counts it: light#prod#5.
+    expect(light.lastNumber).toBe(4);
   });
 });
 

@@ -11,7 +11,8 @@ const EXPECTED_WARNINGS: Record<RealTokenizer, string[]> = {
   qwen2_5: ['MAX-LEN'], // model_max_length 131072 relies on YaRN, which config.json leaves off
   mistral_nemo: ['DOUBLE-BOS', 'PAD'], // the template writes <s> and the post-processor adds it
   gemma3: ['DOUBLE-BOS'], // likewise with <bos>
-  deepseek_v3: ['PAD'], // pad_token is the eos token
+  // pad_token is the eos token; the template writes {{bos_token}} and add_bos_token: true adds another
+  deepseek_v3: ['DOUBLE-BOS', 'PAD'],
 };
 
 describe('real models with their published configs', () => {

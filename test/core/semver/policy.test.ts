@@ -2,26 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { CommandError } from '../../../src/core/repository.js';
 import { addRealModel } from '../../helpers/models.js';
-import { findingsOf, TempRegistry } from '../../helpers/registry.js';
+import { findingsOf, registryTemplate, TempRegistry } from '../../helpers/registry.js';
 
 const MANIFEST = 'models/gpt2/model.yaml';
 
-/** A registry with GPT-2 released as 1.0.0 on main; the test then changes it and validates against main. */
-function released(options: { version?: string; template?: string } = {}) {
-  const registry = TempRegistry.create();
-  addRealModel(registry, 'gpt2', {
-    version: options.version ?? '1.0.0',
-    artifacts: {
-      chat_template: 'chat_template.jinja',
-      weights: [{ uri: 's3://models/gpt2/model.safetensors', sha256: 'a'.repeat(64) }],
-    },
+/** A registry with GPT-2 released as `version` on main, built once per version for the file. */
+function releasedTemplate(version: string) {
+  return registryTemplate((registry) => {
+    addRealModel(registry, 'gpt2', {
+      version,
+      artifacts: {
+        chat_template: 'chat_template.jinja',
+        weights: [{ uri: 's3://models/gpt2/model.safetensors', sha256: 'a'.repeat(64) }],
+      },
+    });
+    registry.write(
+      'models/gpt2/chat_template.jinja',
+      '{% for m in messages %}<|user|>{{ m.content }}{{ eos_token }}{% endfor %}',
+    );
+    const base = registry.commit(`gpt2 ${version}`);
+    registry.tag(`gpt2@v${version}`);
+    return base;
   });
-  registry.write(
-    'models/gpt2/chat_template.jinja',
-    options.template ?? '{% for m in messages %}<|user|>{{ m.content }}{{ eos_token }}{% endfor %}',
-  );
-  const base = registry.commit('gpt2 1.0.0');
-  registry.tag(`gpt2@v${options.version ?? '1.0.0'}`);
+}
+const RELEASED = new Map<string, ReturnType<typeof releasedTemplate>>();
+
+/** A copy of the registry with GPT-2 released as 1.0.0 on main; the test then changes it and validates against main. */
+function released(options: { version?: string } = {}) {
+  const version = options.version ?? '1.0.0';
+  if (!RELEASED.has(version)) RELEASED.set(version, releasedTemplate(version));
+  const { registry, built: base } = RELEASED.get(version)!();
   return { registry, base };
 }
 
@@ -170,16 +180,19 @@ describe('the bump a change requires', () => {
     );
     setVersion(registry, '1.0.1');
     const whitespace = await registry.validate({ base });
-    expect(whitespace.changes[0]).toMatchObject({
-      required: 'patch',
-      reasons: [
-        {
-          bump: 'patch',
-          file: 'models/gpt2/chat_template.jinja',
-          reason: 'the chat template changed in whitespace only',
-        },
-      ],
-    });
+    expect(whitespace.changes[0]!.required).toBe('patch');
+    expect(whitespace.changes[0]!.reasons).toEqual([
+      {
+        bump: 'patch',
+        file: 'models/gpt2/chat_template.jinja',
+        reason: 'the chat template changed in whitespace only',
+      },
+      // The evidence: the rendered conversation, encoded, is longer by the new line breaks.
+      expect.objectContaining({
+        bump: 'patch',
+        reason: expect.stringMatching(/^the canonical conversation encodes to \d+ ids \(was \d+\)/),
+      }),
+    ]);
 
     registry.write(
       'models/gpt2/chat_template.jinja',
