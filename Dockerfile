@@ -1,6 +1,9 @@
 # The modelgate GitHub App. Build: docker build -t modelgate-app .
 # Run: docker run -e APP_ID -e PRIVATE_KEY -e WEBHOOK_SECRET -e MODELGATE_STATE_KEY -e PROMETHEUS_URL -p 3000:3000 modelgate-app
 # (MODELGATE_STATE_KEY is optional but recommended: without it the state key is derived from PRIVATE_KEY.)
+# One container, or N replicas sharing a Redis: add -e REDIS_URL=redis://redis:6379 to each (docs/app.md).
+# Metrics: GET /metrics on the same port (MODELGATE_METRICS_TOKEN to require a bearer token); alerting
+# rules for them: deploy/prometheus/modelgate-alerts.yml.
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what the tests need (npm
-# packages, Debian's prometheus), runs typecheck, lint and vitest, and ends
+# packages, Debian's prometheus and redis-server), runs typecheck, lint and vitest, and ends
 # with one line "N passed, N failed".
 # Real tokenizer fixtures are fetched by the test setup into
 # ~/.cache/modelgate-fixtures (override with MODELGATE_FIXTURES).
@@ -11,30 +11,42 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# The canary tests run a real Prometheus (Debian's package): install it when it is missing.
-if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+# Real services the tests start (never mocks): Prometheus (canary analysis, promtool for the alert
+# rules) and Redis (the scale-out scheduler), Debian's packages. Installed when missing.
+missing=()
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >/tmp/modelgate-apt.log 2>&1 ||
-      { cat /tmp/modelgate-apt.log; echo "installing prometheus failed"; }
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/tmp/modelgate-apt.log 2>&1 ||
+      { cat /tmp/modelgate-apt.log; echo "installing ${missing[*]} failed"; }
   else
-    echo "prometheus and promtool are needed by the tests: sudo apt-get install prometheus"
+    echo "the tests need ${missing[*]}: sudo apt-get install ${missing[*]}"
   fi
 fi
 
 status=0
-npm run --silent typecheck || status=1
-npm run --silent lint || status=1
+# Typecheck and lint run beside vitest (they are single-threaded and mostly wait on the disk).
+checks=$(mktemp)
+( npm run --silent typecheck && npm run --silent lint ) >"$checks" 2>&1 &
+checks_pid=$!
 
 results=$(mktemp)
 npx vitest run --reporter=default --reporter=json --outputFile="$results" || status=1
+
+checks_failed=0
+if ! wait "$checks_pid"; then status=1; checks_failed=1; fi
+cat "$checks"
+rm -f "$checks"
 
 node -e '
   const fs = require("node:fs");
   let r = {};
   try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch {}
   const passed = r.numPassedTests ?? 0;
-  const failed = (r.numFailedTests ?? 0) + (r.numTotalTestSuites === undefined ? 1 : 0);
+  // A failed typecheck or lint counts as one failure: CI reads only this line.
+  const failed = (r.numFailedTests ?? 0) + (r.numTotalTestSuites === undefined ? 1 : 0) + Number(process.argv[2]);
   console.log(`${passed} passed, ${failed} failed`);
-' "$results"
+' "$results" "$checks_failed"
 rm -f "$results"
 exit $status

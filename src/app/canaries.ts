@@ -24,15 +24,25 @@ export async function pullRequestOf(octokit: Octokit, repo: Repo, sha: string): 
   return (pulls.data.find((p) => p.merged_at) ?? pulls.data[0])?.number;
 }
 
-/** The canary of a model's newest deployment: the app's report comment and the state it believes there, if any. */
+/**
+ * The canary of a model's newest deployment: the app's report comment and the
+ * state it believes there, if any. A report it cannot believe gets a judgment
+ * scheduled at once, which restarts the analysis (paused) from GitHub's
+ * deployments, as a scheduled judgment that meets it would.
+ */
 export async function findCanary(
   octokit: Octokit,
   repo: Repo,
   model: string,
   trust: AppTrust,
+  now: Date,
 ): Promise<CanaryComment> {
   const deployment = (await latestDeployments(octokit, repo)).get(model);
   if (!deployment) return undefined;
   const pr = await pullRequestOf(octokit, repo, deployment.sha);
-  return pr === undefined ? undefined : readCanaryComment(octokit, repo, pr, model, trust);
+  if (pr === undefined) return undefined;
+  const comment = await readCanaryComment(octokit, repo, pr, model, trust);
+  if (comment && 'untrusted' in comment)
+    await trust.schedule?.(repo, { pr, model }, { at: now, status: 'running', since: now });
+  return comment;
 }

@@ -1,6 +1,6 @@
-import { judgeAnalysis, type AnalysisState } from '../core/canary/judge.js';
-import { decideCanary } from '../core/canary/decide.js';
-import { decodeState, encodeState, type CanaryState, type Steer } from '../core/canary/state.js';
+import { canaryReportOf } from '../core/canary/report-state.js';
+import { decodeState, encodeState, type CanaryState } from '../core/canary/state.js';
+import { nextWake } from '../core/canary/step.js';
 import { fingerprint } from '../core/integrity/seal.js';
 import type { IgnoredItem } from '../core/integrity/notice.js';
 import { readDeploymentPayload } from '../core/release/plan.js';
@@ -128,35 +128,6 @@ async function disagreement(
   return undefined;
 }
 
-/** The headline of the report: the judged analysis, or what a person or the last step made of it. */
-function reportState(state: CanaryState, analysis: AnalysisState): AnalysisState {
-  const by = (steer: Steer | undefined) => (steer ? ` by @${steer.by}` : '');
-  switch (state.status) {
-    case 'promoted':
-      return {
-        ...analysis,
-        status: 'passed',
-        reason: state.endedBy
-          ? `promoted to production${by(state.endedBy)} with /promote, before every step had passed`
-          : 'every step passed: promoted to production',
-      };
-    case 'failed':
-      return { ...analysis, status: 'failed' };
-    case 'aborted':
-      return { ...analysis, status: 'failed', reason: `aborted${by(state.endedBy)}` };
-    case 'running':
-      return {
-        ...analysis,
-        status: 'running',
-        reason: state.paused
-          ? `paused${by(state.paused)}: no interval is judged until /canary resume`
-          : state.awaiting
-            ? 'waiting for the deployer to shift to the next step'
-            : analysis.reason,
-      };
-  }
-}
-
 /**
  * Writes the state, sealed, and the report it implies into the app's one
  * canary comment of the model (never into anyone else's), then anchors the
@@ -171,18 +142,7 @@ export async function writeCanaryState(
   policy: CanaryPolicy,
   trust: AppTrust,
 ): Promise<string> {
-  const analysis = judgeAnalysis(state.intervals, policy, state.intervals.length || 1);
-  const report = canaryMarkdown({
-    model: state.model,
-    canaryVersion: state.version,
-    baselineVersion: state.baselineVersion,
-    weight: state.weight,
-    intervals: state.intervals,
-    state: reportState(state, analysis),
-    ...(state.status === 'running' && !state.awaiting && !state.paused && state.intervals.length
-      ? { decision: decideCanary(policy, state.weight, analysis) }
-      : {}),
-  });
+  const report = canaryMarkdown(canaryReportOf(state, policy));
   const extra = state.revertUrl ? `\n\nRevert pull request: ${state.revertUrl}` : '';
   const { line, anchor } = encodeState(state, trust.key, { repository: repository(repo), pr: state.pr });
   const comment = await upsertStickyComment(
@@ -195,5 +155,6 @@ export async function writeCanaryState(
   );
   if (state.checkRunId)
     await octokit.rest.checks.update({ ...repo, check_run_id: state.checkRunId, external_id: anchor });
+  await trust.schedule?.(repo, { pr: state.pr, model: state.model }, nextWake(state, policy));
   return comment.url;
 }

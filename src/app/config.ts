@@ -12,8 +12,19 @@ export interface AppConfig {
   prometheusAuthorization?: string;
   /** Bearer secret of POST /modelgate/tick; the route is off without it. */
   tickSecret?: string;
-  /** Seconds between scheduled ticks inside the process; 0 turns the scheduler off. */
+  /**
+   * 0: judgments are not run by a timer in the process, only by POST
+   * /modelgate/tick (a cron job drives the app). Any other value: they run
+   * at their due times (the number itself is no longer used: the schedule is
+   * per canary, not a scan every N seconds).
+   */
   tickSeconds: number;
+  /** Redis for the scale-out scheduler (BullMQ): any number of replicas share the work. Unset: one process. */
+  redisUrl?: string;
+  /** Bearer token GET /metrics requires; unset, the route is open (keep it on a private network). */
+  metricsToken?: string;
+  /** Share of each installation's rate limit kept for urgent work (ChatOps, releases), 0 to 1. */
+  rateReserveShare?: number;
   /** The key that seals the canary state and rollback request lines the app writes into GitHub. */
   stateKey: SealKey;
 }
@@ -34,6 +45,9 @@ export function appConfig(
     prometheusAuthorization: env.PROMETHEUS_AUTHORIZATION || undefined,
     tickSecret: env.MODELGATE_TICK_SECRET || undefined,
     tickSeconds: Number.isFinite(seconds) && seconds >= 0 ? seconds : 60,
+    redisUrl: env.REDIS_URL || undefined,
+    metricsToken: env.MODELGATE_METRICS_TOKEN || undefined,
+    rateReserveShare: shareOf(env.MODELGATE_RATE_RESERVE),
     stateKey: stateKeyOf(env, readFile),
   };
 }
@@ -72,4 +86,15 @@ export function stateKeyOf(env: NodeJS.ProcessEnv, readFile: (path: string) => U
   throw new AppConfigError(
     'modelgate has no secret to seal its canary state with: set MODELGATE_STATE_KEY (at least 32 characters, e.g. `openssl rand -hex 32`), or PRIVATE_KEY / PRIVATE_KEY_PATH',
   );
+}
+
+/** MODELGATE_RATE_RESERVE: a share of the rate limit, 0 to 1 (unset: the budget's default). */
+function shareOf(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const share = Number(text);
+  if (!(share >= 0 && share <= 1))
+    throw new AppConfigError(
+      `MODELGATE_RATE_RESERVE is ${JSON.stringify(text.slice(0, 40))}: set it to a share of the rate limit between 0 and 1 (default 0.2)`,
+    );
+  return share;
 }

@@ -1,4 +1,8 @@
-import { createProbot } from 'probot';
+import { createProbot, ProbotOctokit } from 'probot';
+import { githubRequests } from './github-requests.js';
+import { createAppMetrics } from './metrics.js';
+import { RateBudget } from './rate-budget.js';
+import { createScheduler } from './scheduler/index.js';
 import modelgateApp from './index.js';
 import { appConfig, AppConfigError } from './config.js';
 import { createAppServer } from './server.js';
@@ -17,10 +21,21 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     throw new AppConfigError(
       "WEBHOOK_SECRET is not set: modelgate does not accept unsigned webhook deliveries. Set it to the app's webhook secret.",
     );
-  const probot = createProbot({ env });
+  const metrics = createAppMetrics();
+  const budget = new RateBudget({ reserveShare: config.rateReserveShare });
+  // Every GitHub request of the app is counted and feeds the rate-limit budget.
+  const probot = createProbot({
+    env,
+    overrides: { Octokit: ProbotOctokit.plugin(githubRequests({ metrics, budget })) },
+  });
+  const scheduler = createScheduler({
+    redisUrl: config.redisUrl,
+    manual: config.tickSeconds === 0,
+    log: probot.log,
+  });
   const server = await createAppServer({
     probot,
-    app: (app, options) => modelgateApp(app, { ...options, config }),
+    app: (app, options) => modelgateApp(app, { ...options, config, metrics, budget, scheduler }),
     secret: env.WEBHOOK_SECRET,
     ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
   });
@@ -30,8 +45,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     process.exitCode = 1;
   });
   server.listen(port, env.HOST, () => probot.log.info(`modelgate listening on port ${port}`));
+  // Running jobs finish (or, on Redis, are left to another replica) before the process ends.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => server.close(() => process.exit(0)));
+    process.once(signal, () => server.close(() => void scheduler.close().finally(() => process.exit(0))));
 }
 
 try {

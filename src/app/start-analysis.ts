@@ -65,7 +65,13 @@ export async function startAnalysis(
   const trust = await appTrust();
   const comment = await readCanaryComment(octokit, repo, pr, step.payload.model, trust);
   const info = context.log.info.bind(context.log);
-  await analyseLiveDeployment(octokit, repo, { ...step, pr }, comment, now, trust, info);
+  // Its own report, not believed: what it knew (a pause, failed intervals) is lost, so a person decides.
+  // (Only strangers' comments with the marker: there was nothing of the app's to lose.)
+  const pause =
+    comment && 'untrusted' in comment && comment.url
+      ? { by: trust.self.login, at: now().toISOString(), link: comment.url }
+      : undefined;
+  await analyseLiveDeployment(octokit, repo, { ...step, pr }, comment, now, trust, info, pause);
 }
 
 /** A modelgate deployment that is a canary step (not the promotion to production), with where production is. */

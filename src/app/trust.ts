@@ -1,3 +1,4 @@
+import type { CanaryWake } from '../core/canary/step.js';
 import type { SealKey } from '../core/integrity/seal.js';
 import { ignoredNotice, reportedKeys, type IgnoredItem } from '../core/integrity/notice.js';
 import { stickyMarker, type CommentAuthor } from '../core/report/sticky.js';
@@ -17,6 +18,18 @@ export interface AppTrust {
   key: SealKey;
   /** Where what was ignored is logged (once per new item). */
   warn: (message: string) => void;
+  /**
+   * Plans when the app looks at a canary next (`wake`), or drops it
+   * (undefined: the canary has finished). Called with every state the app
+   * saves, so the schedule follows GitHub's state.
+   */
+  schedule?: (repo: Repo, canary: CanaryTarget, wake: CanaryWake | undefined) => Promise<void>;
+}
+
+/** A canary as the schedule knows it: the model, and the pull request whose comment holds its state. */
+export interface CanaryTarget {
+  pr: number;
+  model: string;
 }
 
 /**

@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Probot } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import modelgateApp from '../../src/app/index.js';
-import { tickRepository } from '../../src/app/tick.js';
+import { judgeCanary } from '../../src/app/judge-canary.js';
 import type { Octokit } from '../../src/io/github/octokit.js';
 import {
   appTrust,
+  deploymentStatus,
   liveCanary as liveCanaryAt,
+  loadApp,
   privateKey,
-  STATE_KEY,
   testProbot,
 } from '../helpers/canary-app.js';
 import { requestSeries, startPrometheus, T0, type RunningPrometheus } from '../helpers/prometheus.js';
@@ -131,10 +131,20 @@ describe('the canary app', () => {
     expect(github.violations).toEqual([]);
   });
 
-  it('two ticks at once open one revert pull request', async () => {
-    const { github, deliver, tick } = await liveCanary('1.4.0');
+  it('two replicas judging the same interval at once open one revert pull request', async () => {
+    const { github, deliver, probot, clock } = await liveCanary('1.4.0');
     await deliver({ id: 2, weight: 10 });
-    await Promise.all([tick(6), tick(0)]);
+    const octokit = (await probot().auth(1)) as unknown as Octokit;
+    const judge = () =>
+      judgeCanary(
+        octokit,
+        { owner: 'acme', repo: 'models' },
+        { pr: 42, model: 'gpt2' },
+        { prometheusUrl: prometheus.url },
+        new Date(clock().getTime() + 6 * 60_000),
+        appTrust(),
+      );
+    await Promise.all([judge(), judge()]);
     expect(github.pullRequests).toHaveLength(1);
   });
 
@@ -150,30 +160,38 @@ describe('the canary app', () => {
     expect(github.pullRequests).toHaveLength(1);
   });
 
-  it('a tick that dies after shifting traffic does not shift it twice', async () => {
-    const { github, deliver, tick, state } = await liveCanary('1.3.0');
+  it('a judgment that dies after shifting traffic is retried, and does not shift it twice', async () => {
+    const { github, deliver, tick, state, app } = await liveCanary('1.3.0');
     await deliver({ id: 2, weight: 10 });
     github.fail('PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}', 500);
-    await expect(tick(6)).rejects.toThrow();
+    expect(await tick(6)).toBe(0);
+    expect(app().failures).toEqual([expect.stringContaining('500')]);
     expect(github.deployments).toHaveLength(3);
     expect(await tick(0)).toBe(1);
     expect(github.deployments).toHaveLength(3);
     expect(state()).toMatchObject({ awaiting: 1002 });
   });
 
-  it('POST /modelgate/tick drives the same tick for every installation, behind a bearer secret', async () => {
-    const { github, deliver, state } = await liveCanary('1.3.0');
-    await deliver({ id: 2, weight: 10 });
+  it('POST /modelgate/tick runs what is due, behind a bearer secret', async () => {
+    const { github, state, clock, v2 } = await liveCanary('1.3.0');
     let handler: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
     const probot = testProbot(github.url);
-    const clock = new Date((T0 + 600 + 360) * 1000);
-    await probot.load((app) =>
-      modelgateApp(app, {
-        config: { prometheusUrl: prometheus.url, tickSecret: 's3cret', tickSeconds: 0, stateKey: STATE_KEY },
-        now: () => clock,
-        addHandler: (h) => (handler = h),
+    let now = clock();
+    await loadApp(probot, () => now, prometheus.url, {
+      tickSecret: 's3cret',
+      addHandler: (h) => (handler = h),
+    });
+    github.reportDeployed(2);
+    await probot.receive({
+      id: 'd-2',
+      name: 'deployment_status',
+      payload: deploymentStatus({
+        ...github.deployments[1]!,
+        payload: github.deployments[1]!.payload as object,
+        sha: v2,
+        ref: 'gpt2@v1.3.0',
       }),
-    );
+    } as any);
     const server = createServer(
       (req, res) =>
         void Promise.resolve(handler!(req, res)).then(
@@ -182,9 +200,12 @@ describe('the canary app', () => {
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/modelgate/tick`;
+    const tick = () => fetch(url, { method: 'POST', headers: { authorization: 'Bearer s3cret' } });
     try {
       expect((await fetch(url, { method: 'POST' })).status).toBe(401);
-      const response = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer s3cret' } });
+      expect(await (await tick()).json()).toEqual({ judged: 0 }); // not due yet
+      now = new Date(now.getTime() + 6 * 60_000);
+      const response = await tick();
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ judged: 1 });
       expect(state().awaiting).toBe(1002);
@@ -203,20 +224,23 @@ describe('the canary app', () => {
     ]);
   });
 
-  it("rides out a 500 (Probot's retry) and a secondary rate limit (Probot does not retry those: the next tick resumes)", async () => {
+  it("rides out a 500 (Probot's retry) and a secondary rate limit (Probot does not retry those: the job's retry resumes)", async () => {
     const { github, deliver, state } = await liveCanary('1.3.0');
     await deliver({ id: 2, weight: 10 });
     // A production-like app: Probot's default Octokit, retry and throttling on.
     const probot = new Probot({ appId: 1, privateKey, baseUrl: github.url, logLevel: 'fatal' });
     const octokit = (await probot.auth(1)) as unknown as Octokit;
-    const tick = (clock: Date) =>
-      tickRepository(
-        octokit,
-        { owner: 'acme', repo: 'models' },
-        { prometheusUrl: prometheus.url, tickSeconds: 0, stateKey: STATE_KEY },
-        clock,
-        appTrust(),
-      );
+    const tick = async (clock: Date) =>
+      (
+        await judgeCanary(
+          octokit,
+          { owner: 'acme', repo: 'models' },
+          { pr: 42, model: 'gpt2' },
+          { prometheusUrl: prometheus.url },
+          clock,
+          appTrust(),
+        )
+      ).judged;
     github.fail('POST', '/repos/{owner}/{repo}/deployments', 500);
     github.fail(
       'PATCH',
@@ -228,7 +252,7 @@ describe('the canary app', () => {
     );
     await expect(tick(new Date((T0 + 960) * 1000))).rejects.toThrow('secondary rate limit');
     expect(github.deployments.filter((d) => d.environment === 'canary')).toHaveLength(2); // the 500 was retried once
-    expect(await tick(new Date((T0 + 1020) * 1000))).toBe(1);
+    expect(await tick(new Date((T0 + 1020) * 1000))).toBe(true);
     expect(github.deployments.filter((d) => d.environment === 'canary')).toHaveLength(2); // and not created again
     expect(state()).toMatchObject({
       awaiting: 1002,

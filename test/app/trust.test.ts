@@ -101,8 +101,8 @@ describe('the app reads state only from its own comments', () => {
       (c) => c.user.login === APP_BOT.login && c.body.startsWith(MARKER),
     );
     github.comments.splice(ownIndex, 1);
-    github.reportDeployed(1002); // the deployer shifted to 100 %
-    expect(await tick(6)).toBe(0);
+    await deliver({ id: 1002, weight: 100 }); // the deployer shifted to 100 %
+    expect(await tick(0)).toBe(0);
 
     expect(stranger.body).toBe(forged);
     expect(production(github)).toHaveLength(1);
@@ -174,23 +174,21 @@ describe("the app's own report, edited by hand, cannot steer it", () => {
   });
 
   it('a sealed state copied from another pull request or repository does not verify here', async () => {
-    const { github, deliver, tick, state } = await liveCanary();
-    await deliver({ id: 2, weight: 10 });
-    const real = state();
     for (const scope of [
       { repository: 'acme/models', pr: 41 },
       { repository: 'acme/other-models', pr: 42 },
     ]) {
+      const { github, deliver, tick, state } = await liveCanary();
+      await deliver({ id: 2, weight: 10 });
+      const real = state();
       const replayed = encodeState({ ...real, weight: 100, pr: scope.pr }, STATE_KEY, scope);
       handEdit(github, replayed.line);
       github.checkRuns.find((r) => r.id === real.checkRunId)!.external_id = replayed.anchor;
       expect(await tick(6)).toBe(0);
       expect(production(github)).toHaveLength(1);
       expect(state()).toMatchObject({ weight: 10, intervals: [] });
+      expect(notices(github)[0]!.body).toMatch(/does not verify \(changed by hand, or copied from another/);
     }
-    expect(
-      notices(github)[0]!.body.match(/does not verify \(changed by hand, or copied from another/g),
-    ).toHaveLength(2);
   });
 
   it("an earlier state of an aborted canary, put back from the comment's edit history, does not start it again", async () => {
@@ -204,8 +202,13 @@ describe("the app's own report, edited by hand, cannot steer it", () => {
     expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
 
     handEdit(github, running); // sealed by the app, but no longer its last word: "running, 10 %"
+    // A finished canary is never judged again; a command that reads it finds the state refused.
+    const promote = issueComment('/promote gpt2', { login: 'alice' });
+    await probot().receive({ id: 'promote', name: 'issue_comment', payload: promote } as any);
+    expect(github.comments.at(-1)!.body).toContain('holds no state modelgate can trust');
     expect(await tick(6)).toBe(0);
     expect(github.deployments.filter((d) => d.environment === 'canary')).toHaveLength(1); // no step taken
+    expect(production(github)).toHaveLength(1); // and not promoted
     expect(notices(github)[0]!.body).toContain(
       'was not acted on: it is not the state modelgate saved last (an earlier state put back by hand).',
     );
@@ -213,7 +216,7 @@ describe("the app's own report, edited by hand, cannot steer it", () => {
   });
 
   it('a sealed state from before a restart, put back by hand, does not undo the paused restart', async () => {
-    const { github, deliver, tick, state } = await liveCanary();
+    const { github, deliver, tick, state, probot } = await liveCanary();
     await deliver({ id: 2, weight: 10 });
     const own = canaryComments(github).find((c) => c.user.login === APP_BOT.login)!;
     const beforeRestart = own.body.match(/<!-- modelgate-state:[^ ]* -->/)![0];
@@ -223,7 +226,11 @@ describe("the app's own report, edited by hand, cannot steer it", () => {
     expect(restarted.paused).toBeDefined();
 
     handEdit(github, beforeRestart); // its own seal and its own (older) check run's anchor still agree
-    expect(await tick(6)).toBe(0);
+    github.roles.set('alice', 'write');
+    const resume = issueComment('/canary resume', { login: 'alice' });
+    await probot().receive({ id: 'resume', name: 'issue_comment', payload: resume } as any);
+    expect(github.comments.at(-1)!.body).toContain('holds no state modelgate can trust');
+    expect(await tick(6)).toBe(0); // restarted again, paused, from the deployments
     expect(state().paused).toBeDefined(); // still waiting for a person
     expect(state().intervals).toEqual([]);
     expect(github.deployments.filter((d) => d.environment === 'canary')).toHaveLength(1); // no step taken

@@ -1,13 +1,18 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { parse, stringify } from 'yaml';
 import modelgateApp from '../../src/app/index.js';
+import type { AppConfig } from '../../src/app/config.js';
+import { EmbeddedScheduler } from '../../src/app/scheduler/embedded.js';
+import { createAppMetrics, type AppMetrics } from '../../src/app/metrics.js';
+import { RateBudget } from '../../src/app/rate-budget.js';
+import { Registry } from 'prom-client';
+import type { RecoveryReport } from '../../src/app/recover.js';
 import { decodeState, type CanaryState } from '../../src/core/canary/state.js';
 import { sealKeyFrom } from '../../src/core/integrity/seal.js';
 import type { AppTrust } from '../../src/app/trust.js';
-import { tickRepository } from '../../src/app/tick.js';
-import type { Octokit } from '../../src/io/github/octokit.js';
 import { APP_BOT, FakeGitHub } from './fake-github.js';
 import { addRealModel } from './models.js';
 import { T0 } from './prometheus.js';
@@ -46,9 +51,19 @@ export function webhookExample(name: string, action?: string): any {
   return structuredClone(example);
 }
 
-/** A Probot for tests: the fake GitHub as API, retries and throttling off, quiet. */
-export function testProbot(baseUrl: string): Probot {
+/** A Probot for tests: the fake GitHub as API, retries and throttling off, quiet; the app's warnings kept in `warnings`. */
+export function testProbot(baseUrl: string, warnings: string[] = []): Probot {
+  const log = pino(
+    { level: 'warn' },
+    {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { level: number; msg: string };
+        if (entry.level === 40) warnings.push(entry.msg);
+      },
+    },
+  );
   return new Probot({
+    log,
     appId: 1,
     privateKey,
     baseUrl,
@@ -58,7 +73,6 @@ export function testProbot(baseUrl: string): Probot {
       retry: { enabled: false },
       throttle: { enabled: false },
     })),
-    logLevel: 'fatal',
   });
 }
 
@@ -74,11 +88,69 @@ export function appTrust(warnings: string[] = []): AppTrust {
   };
 }
 
-/** Loads modelgate into it, reading Prometheus and the clock the test controls. */
-export function loadApp(probot: Probot, now: () => Date, prometheusUrl: string): Promise<void> {
-  return probot.load((app) =>
-    modelgateApp(app, { config: { prometheusUrl, tickSeconds: 0, stateKey: STATE_KEY }, now }),
+/** The app as a test drives it: its schedule, run by hand on the test's clock, and what it reported. */
+export interface LoadedApp {
+  config: AppConfig;
+  scheduler: EmbeddedScheduler;
+  /** Intervals judged so far. */
+  judged: () => number;
+  /** Jobs that failed (each is retried at once on the next run: the tests' retry delay is 0). */
+  failures: string[];
+  /** Settles with the report of the recovery the app runs on start (when `recover` is set). */
+  recovered: Promise<RecoveryReport>;
+  /** The app's rate-limit budget (a test feeds it readings) and its metrics. */
+  budget: RateBudget;
+  metrics: AppMetrics;
+}
+
+/**
+ * Loads modelgate into it, reading Prometheus and the clock the test
+ * controls. Its scheduler is the embedded one in manual mode on that clock:
+ * jobs run only when the test calls `runDue()`, as `POST /modelgate/tick`
+ * would. Recovery on start is off unless `recover` is set.
+ */
+export async function loadApp(
+  probot: Probot,
+  now: () => Date,
+  prometheusUrl: string,
+  options: { recover?: boolean; tickSecret?: string; addHandler?: (handler: any) => void } = {},
+): Promise<LoadedApp> {
+  const failures: string[] = [];
+  const quiet = () => undefined;
+  const scheduler = new EmbeddedScheduler({
+    manual: true,
+    clock: { now: () => now().getTime(), setTimer: () => undefined, clearTimer: quiet },
+    retryDelay: () => 0,
+    log: {
+      info: quiet,
+      warn: (fields) => fields.error !== undefined && failures.push(String(fields.error)),
+      error: (fields) => failures.push(String(fields.error ?? '')),
+    },
+  });
+  const config: AppConfig = {
+    prometheusUrl,
+    tickSeconds: 0,
+    stateKey: STATE_KEY,
+    ...(options.tickSecret ? { tickSecret: options.tickSecret } : {}),
+  };
+  let judged = 0;
+  let recovered!: (report: RecoveryReport) => void;
+  const recovery = new Promise<RecoveryReport>((resolve) => (recovered = resolve));
+  const budget = new RateBudget();
+  const metrics = createAppMetrics(new Registry(), { defaultMetrics: false });
+  await probot.load((app) =>
+    modelgateApp(app, {
+      config,
+      now,
+      scheduler,
+      budget,
+      metrics,
+      observer: { judged: () => (judged += 1), recovered },
+      ...(options.recover ? {} : { recovery: false }),
+      ...(options.addHandler ? { addHandler: options.addHandler } : {}),
+    }),
   );
+  return { config, scheduler, judged: () => judged, failures, recovered: recovery, budget, metrics };
 }
 
 /** The state in the app's own canary comment of `model` on pull request `pr` (it must verify). */
@@ -161,12 +233,14 @@ export async function liveCanary(
     description: '',
     production_environment: false,
   });
-  const probot = testProbot(github.url);
+  const warnings: string[] = [];
+  let probot = testProbot(github.url, warnings);
   let clock = new Date((T0 + 600) * 1000);
-  await loadApp(probot, () => clock, prometheusUrl);
+  let loaded = await loadApp(probot, () => clock, prometheusUrl);
   /** The deployer reports a deployment live: GitHub records the status and sends deployment_status. */
   const deliver = (deployment: { id: number; weight: number }) => {
     github.reportDeployed(deployment.id);
+    github.logDelivery({ guid: `d-${deployment.id}`, event: 'deployment_status', at: clock });
     return probot.receive({
       id: `d-${deployment.id}`,
       name: 'deployment_status',
@@ -185,26 +259,40 @@ export async function liveCanary(
       }),
     } as any);
   };
-  const warnings: string[] = [];
-  let octokit = (await probot.auth(1)) as unknown as Octokit;
-  const tick = (minutes: number, url = prometheusUrl) => {
+  /**
+   * Time passes and the app runs what is due (as its timer, or a cron job's
+   * POST /modelgate/tick, would): returns how many intervals it judged.
+   */
+  const tick = async (minutes: number, url = prometheusUrl) => {
     clock = new Date(clock.getTime() + minutes * 60_000);
-    return tickRepository(
-      octokit,
-      { owner: 'acme', repo: 'models' },
-      { prometheusUrl: url, tickSeconds: 0, stateKey: STATE_KEY },
-      clock,
-      appTrust(warnings),
-    );
+    loaded.config.prometheusUrl = url;
+    const before = loaded.judged();
+    await loaded.scheduler.runDue();
+    return loaded.judged() - before;
   };
-  /** A new app process: nothing carried over in memory. */
+  /** A new app process: nothing carried over in memory; it recovers from GitHub's delivery log. */
   const restart = async () => {
-    const fresh = testProbot(github.url);
-    await loadApp(fresh, () => clock, prometheusUrl);
-    octokit = (await fresh.auth(1)) as unknown as Octokit;
+    await loaded.scheduler.close();
+    probot = testProbot(github.url, warnings);
+    loaded = await loadApp(probot, () => clock, prometheusUrl, { recover: true });
+    await loaded.scheduler.runDue(); // the recovery is the new process's first job
+    return loaded.recovered;
   };
   const state = () => appState(github);
-  return { registry, github, probot: () => probot, deliver, tick, restart, state, warnings, v1, v2 };
+  return {
+    registry,
+    github,
+    probot: () => probot,
+    app: () => loaded,
+    deliver,
+    tick,
+    restart,
+    state,
+    clock: () => clock,
+    warnings,
+    v1,
+    v2,
+  };
 }
 
 let commentIds = 7_000_000;

@@ -29,7 +29,7 @@ export async function saveCanary(
 
 /** The reply when the report's state is not believed: nothing is done on it. */
 const untrustedReply = (model: string, why: string, url: string | undefined) =>
-  `the canary report of **${model}**${url ? ` (${url})` : ''} holds no state modelgate can trust (${inert(why, 300)}), so nothing was done. The next tick restarts the analysis from GitHub's deployments.`;
+  `the canary report of **${model}**${url ? ` (${url})` : ''} holds no state modelgate can trust (${inert(why, 300)}), so nothing was done. The analysis restarts, paused, from GitHub's deployments.`;
 
 function statusLine(state: CanaryState): string {
   const judged = state.intervals.length;
@@ -99,7 +99,7 @@ export async function canaryCommand(
   steer: Steer,
   trust: AppTrust,
 ): Promise<string> {
-  const found = await findCanary(octokit, repo, model, trust);
+  const found = await findCanary(octokit, repo, model, trust, new Date(steer.at));
   if (!found)
     return `no canary analysis of **${model}** is recorded: its newest deployment has no canary report. The app starts one when the deployer reports a canary deployment live.`;
   if ('untrusted' in found) return untrustedReply(model, found.untrusted, found.url);
@@ -135,7 +135,7 @@ export async function promoteCommand(
   trust: AppTrust,
   repositoryUrl: string,
 ): Promise<string> {
-  const found = await findCanary(octokit, repo, model, trust);
+  const found = await findCanary(octokit, repo, model, trust, new Date(steer.at));
   if (!found)
     return `no canary of **${model}** is running, so there is nothing to promote here. A released version is promoted with \`modelgate promote\`.`;
   if ('untrusted' in found) return untrustedReply(model, found.untrusted, found.url);

@@ -61,7 +61,7 @@ export async function rollbackCommand(
     return `\`--plan\`: a rollback would take ${what} and change:\n\n${table}\n\nNothing was done.`;
 
   // A rollback supersedes a canary of the model that is still running.
-  const canary = await findCanary(octokit, repo, model, trust);
+  const canary = await findCanary(octokit, repo, model, trust, new Date(steer.at));
   const running = canary && 'state' in canary && canary.state.status === 'running' ? canary.state : undefined;
   if (running) {
     await abortCanary(octokit, repo, running, steer);

@@ -1,0 +1,59 @@
+import type { CanaryEffect } from '../core/canary/step.js';
+import type { CanaryPolicy } from '../core/canary/judge.js';
+import type { CanaryState } from '../core/canary/state.js';
+import type { Octokit } from '../io/github/octokit.js';
+import { writeCanaryState } from './canary-comment.js';
+import { completeCheckRun } from './check-run.js';
+import { deployStep } from './deploy.js';
+import { promoteCanary } from './promote.js';
+import { revertFailedCanary } from './revert.js';
+import type { AppTrust } from './trust.js';
+
+type Repo = { owner: string; repo: string };
+
+/**
+ * Carries out a planned canary step, effect by effect, in order. Every
+ * effect finds its own earlier work at GitHub (a deployment, a tag, a revert
+ * pull request), so an attempt that died half-way is finished by the next
+ * one rather than repeated. `report` is the canary comment's address, the
+ * evidence a revert pull request links to. Returns the state as saved.
+ */
+export async function applyCanaryStep(
+  octokit: Octokit,
+  repo: Repo,
+  planned: CanaryState,
+  effects: readonly CanaryEffect[],
+  context: { policy: CanaryPolicy; report: string; trust: AppTrust },
+): Promise<CanaryState> {
+  const state: CanaryState = { ...planned };
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'deploy-step':
+        state.awaiting = await deployStep(octokit, repo, state, { ...effect, production: false });
+        break;
+      case 'promote':
+        await promoteCanary(octokit, repo, state);
+        break;
+      case 'fail-deployment':
+        await octokit.rest.repos.createDeploymentStatus({
+          ...repo,
+          deployment_id: effect.deploymentId,
+          state: 'failure',
+          description: effect.description,
+        });
+        break;
+      case 'open-revert': {
+        const revert = await revertFailedCanary(octokit, repo, state, context.report, effect.autoMerge);
+        if ('url' in revert) state.revertUrl = revert.url;
+        break;
+      }
+      case 'complete-check':
+        await completeCheckRun(octokit, repo, state, effect.conclusion, effect.title, effect.summary);
+        break;
+      case 'save-state':
+        await writeCanaryState(octokit, repo, state, context.policy, context.trust);
+        break;
+    }
+  }
+  return state;
+}

@@ -1,0 +1,93 @@
+import type { CanaryDecision } from '../core/canary/decide.js';
+import { DEPLOYER_PATIENCE_MS, nextJudgment, nextWake, planCanaryStep } from '../core/canary/step.js';
+import type { MetricData, Verdict } from '../core/canary/judge.js';
+import type { Octokit } from '../io/github/octokit.js';
+import { collectMetrics } from '../io/metrics/prometheus.js';
+import { applyCanaryStep } from './apply-canary-step.js';
+import { latestDeployments } from './canaries.js';
+import { readCanaryComment } from './canary-comment.js';
+import type { AppConfig } from './config.js';
+import { readManifestAt } from './manifest.js';
+import { restartAnalysis } from './start-analysis.js';
+import type { AppTrust, CanaryTarget } from './trust.js';
+
+type Repo = { owner: string; repo: string };
+
+/** What a judgment job did: judged an interval, or not (not due, nothing running), and when the next one is due. */
+export interface Judgment {
+  judged: boolean;
+  /** The interval's verdict and what was decided, when one was judged. */
+  verdict?: Verdict;
+  decision?: CanaryDecision['action'];
+  next?: Date;
+}
+
+/**
+ * Judges a canary's next interval when it is due, and acts on the outcome
+ * (next step, promotion or rollback). Everything is read from GitHub and
+ * believed only as the trust rules allow, so any replica, or the app after a
+ * restart, picks up where the last one stopped; a report whose state cannot
+ * be believed restarts the analysis from GitHub's deployments. A job that
+ * comes early, twice, or for a canary that has finished judges nothing.
+ */
+export async function judgeCanary(
+  octokit: Octokit,
+  repo: Repo,
+  canary: CanaryTarget,
+  config: Pick<AppConfig, 'prometheusUrl' | 'prometheusAuthorization'>,
+  now: Date,
+  trust: AppTrust,
+): Promise<Judgment> {
+  const comment = await readCanaryComment(octokit, repo, canary.pr, canary.model, trust);
+  if (comment && 'untrusted' in comment) {
+    const deployment = (await latestDeployments(octokit, repo)).get(canary.model);
+    if (deployment)
+      await restartAnalysis(octokit, repo, deployment, canary.pr, () => now, trust, comment.url);
+    return { judged: false };
+  }
+  const state = comment?.state;
+  if (!state || state.status !== 'running') return { judged: false };
+  const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
+  const policy = manifest?.canary;
+  if (!policy?.metrics?.length) return { judged: false };
+  const window = nextJudgment(state, policy);
+  if (!window || now.getTime() < window.due.getTime()) {
+    // Not due, paused, or waiting for the deployer: look again when the state says.
+    const wake = nextWake(state, policy, now);
+    if (wake?.status === 'awaiting_deployer' && now.getTime() - wake.since.getTime() >= DEPLOYER_PATIENCE_MS)
+      trust.warn(
+        `${repo.owner}/${repo.repo}: ${state.model} ${state.version} has waited for the deployer to report deployment ${state.awaiting} live since ${wake.since.toISOString()}`,
+      );
+    await trust.schedule?.(repo, canary, wake);
+    return { judged: false, ...(wake ? { next: wake.at } : {}) };
+  }
+
+  const data: MetricData[] = config.prometheusUrl
+    ? await collectMetrics(
+        { url: config.prometheusUrl, authorization: config.prometheusAuthorization },
+        policy.metrics,
+        state.model,
+        { canary: state.version, baseline: state.baselineVersion },
+        window,
+      )
+    : policy.metrics.map((m) => ({
+        metric: m.name,
+        canary: { error: 'PROMETHEUS_URL is not set for the app' },
+      }));
+  const step = planCanaryStep(state, policy, data, now, {
+    autoMerge: manifest?.rollback?.mode === 'auto_merge',
+  });
+  if (step.kind === 'not-due') return { judged: false };
+  const saved = await applyCanaryStep(octokit, repo, step.state, step.effects, {
+    policy,
+    report: comment.url,
+    trust,
+  });
+  const last = step.state.intervals.at(-1);
+  return {
+    judged: true,
+    ...(last ? { verdict: last.verdict } : {}),
+    decision: step.decision.action,
+    next: nextWake(saved, policy)?.at,
+  };
+}

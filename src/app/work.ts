@@ -1,0 +1,196 @@
+import { Context, type Probot } from 'probot';
+import type { CanaryWake } from '../core/canary/step.js';
+import type { Octokit } from '../io/github/octokit.js';
+import type { AppConfig } from './config.js';
+import { judgeCanary } from './judge-canary.js';
+import type { AppMetrics, CanarySummary } from './metrics.js';
+import { asOctokit } from './octokit.js';
+import type { RateBudget, WorkPriority } from './rate-budget.js';
+import { reconcileRepository } from './reconcile.js';
+import type { RecoveryReport } from './recover.js';
+import type { Deferral, Job, Scheduler } from './scheduler/scheduler.js';
+import type { AppTrust, CanaryTarget } from './trust.js';
+
+type Repo = { owner: string; repo: string };
+
+/** The events the app handles, as queued work carries them: the webhook event, its delivery id and payload. */
+export interface QueuedEvent {
+  id: string;
+  name: 'deployment_status' | 'issue_comment';
+  payload: Record<string, unknown>;
+}
+
+/** Told what the app's work did (tests count on it; the metrics are kept by the work itself). */
+export interface WorkObserver {
+  /** An interval was judged, `lagSeconds` after it was due. */
+  judged?: (lagSeconds: number) => void;
+  /** The recovery on start finished. */
+  recovered?: (report: RecoveryReport) => void;
+}
+
+/** The app's work: what it schedules, and how a job is run, whichever scheduler runs it. */
+export interface AppWork {
+  /** The `schedule` callback of an installation's AppTrust. */
+  scheduleFor: (installationId: number) => NonNullable<AppTrust['schedule']>;
+  /** Runs one job (the scheduler's handler). */
+  run: (job: Job) => Promise<void | Deferral>;
+  /** Live canaries by status and the earliest pending judgment, from the schedule (the gauges, at each scrape). */
+  canaries: () => Promise<{ summary: CanarySummary; oldestDue?: Date }>;
+}
+
+/**
+ * One job per canary (repository and model): scheduling it again moves it,
+ * so a canary never has two pending judgments. Names come from GitHub (owner,
+ * repository) and validated manifests (model), never from free text.
+ */
+export function judgmentKey(installationId: number, repo: Repo, model: string): string {
+  return `judge:${installationId}:${repo.owner}/${repo.repo}:${model}`;
+}
+
+/** What a judgment job carries: the canary, and what the schedule knew when it planned the job. */
+interface JudgmentData extends CanaryTarget {
+  owner: string;
+  repo: string;
+  /** When it was due (for the lag histogram). */
+  due: string;
+  status: CanaryWake['status'];
+  since: string;
+}
+
+function isJudgmentData(data: Record<string, unknown>): data is JudgmentData & Record<string, unknown> {
+  return (
+    typeof data.owner === 'string' &&
+    typeof data.repo === 'string' &&
+    typeof data.model === 'string' &&
+    typeof data.pr === 'number' &&
+    typeof data.due === 'string'
+  );
+}
+
+/** Handlers of queued webhook events, by event name. */
+export type EventHandlers = {
+  [Name in QueuedEvent['name']]: (context: Context<Name>) => Promise<void>;
+};
+
+/** The most canaries the gauges count (they read the schedule at each scrape). */
+const GAUGED_CANARIES = 10_000;
+
+/**
+ * The app's work on a scheduler: judgments of running canaries at their due
+ * times, looks at paused canaries and at steps the deployer has not
+ * reported, and webhook events queued by the webhook route (scale-out mode).
+ * Repositories without a live canary cost nothing. Scheduled work is
+ * routine and waits when an installation's rate-limit budget runs low;
+ * events (ChatOps, a deployer's status) are urgent.
+ */
+export function appWork(options: {
+  app: Probot;
+  scheduler: Scheduler;
+  config: Pick<AppConfig, 'prometheusUrl' | 'prometheusAuthorization'>;
+  now: () => Date;
+  trustFor: (installationId: number) => Promise<AppTrust>;
+  events: EventHandlers;
+  /** The recovery a `recover` job runs (one replica at a time: the job's key is shared). */
+  recover: () => Promise<RecoveryReport>;
+  metrics: AppMetrics;
+  budget: RateBudget;
+  observer?: WorkObserver;
+}): AppWork {
+  const { app, scheduler, now, metrics, budget, observer } = options;
+  const scheduleFor =
+    (installationId: number) =>
+    async (repo: Repo, canary: CanaryTarget, wake: CanaryWake | undefined): Promise<void> => {
+      const key = judgmentKey(installationId, repo, canary.model);
+      if (!wake) return scheduler.cancel(key);
+      const data: JudgmentData = {
+        ...repo,
+        ...canary,
+        due: wake.at.toISOString(),
+        status: wake.status,
+        since: wake.since.toISOString(),
+      };
+      await scheduler.schedule({ key, kind: 'judge', installationId, data: { ...data } }, wake.at);
+    };
+
+  async function judge(job: Job): Promise<void> {
+    if (!isJudgmentData(job.data)) throw new Error(`job ${job.key} does not carry a canary`);
+    const { owner, repo, pr, model, due } = job.data;
+    const octokit = asOctokit(await app.auth(job.installationId));
+    try {
+      const judgment = await judgeCanary(
+        octokit,
+        { owner, repo },
+        { pr, model },
+        options.config,
+        now(),
+        await options.trustFor(job.installationId),
+      );
+      if (!judgment.judged) return;
+      const lag = (now().getTime() - Date.parse(due)) / 1000;
+      metrics.recordTick('ok', lag);
+      if (judgment.verdict) metrics.countJudgment(judgment.verdict);
+      if (judgment.decision) metrics.countDecision(judgment.decision);
+      observer?.judged?.(lag);
+    } catch (error) {
+      metrics.recordTick('failed');
+      throw error;
+    }
+  }
+
+  async function run(job: Job): Promise<void | Deferral> {
+    if (job.kind === 'recover') {
+      observer?.recovered?.(await options.recover());
+      return;
+    }
+    const priority: WorkPriority = job.kind === 'judge' ? 'routine' : 'urgent';
+    const admission = budget.admit(job.installationId, priority, now());
+    if (!admission.ok) {
+      metrics.countDeferral(priority, admission.code);
+      return { retryAt: admission.retryAt };
+    }
+    if (job.kind === 'judge') return judge(job);
+    const octokit = await app.auth(job.installationId);
+    const event = job.data as unknown as QueuedEvent;
+    if (event.name === 'deployment_status')
+      return options.events.deployment_status(
+        new Context<'deployment_status'>(event as never, octokit, app.log),
+      );
+    if (event.name === 'issue_comment')
+      return options.events.issue_comment(new Context<'issue_comment'>(event as never, octokit, app.log));
+    throw new Error(`job ${job.key} carries an event the app does not handle`);
+  }
+
+  async function canaries(): Promise<{ summary: CanarySummary; oldestDue?: Date }> {
+    let oldestDue: Date | undefined;
+    const summary: CanarySummary = {
+      running: { count: 0 },
+      paused: { count: 0 },
+      awaiting_deployer: { count: 0 },
+    };
+    for (const job of await scheduler.pending('judge', GAUGED_CANARIES)) {
+      const data = job.data as Partial<JudgmentData>;
+      const entry = data.status && summary[data.status];
+      if (!entry) continue;
+      entry.count += 1;
+      const due = new Date(data.due ?? '');
+      if (data.status === 'running' && Number.isFinite(due.getTime()) && (!oldestDue || due < oldestDue))
+        oldestDue = due;
+      const since = new Date(data.since ?? '');
+      if (Number.isFinite(since.getTime()) && (!entry.oldestSince || since < entry.oldestSince))
+        entry.oldestSince = since;
+    }
+    return { summary, ...(oldestDue ? { oldestDue } : {}) };
+  }
+  return { scheduleFor, run, canaries };
+}
+
+/** Rebuilds one repository's schedule from GitHub (recovery): judges what is due, schedules the rest. */
+export function reconcileWith(
+  config: Pick<AppConfig, 'prometheusUrl' | 'prometheusAuthorization'>,
+  now: () => Date,
+  trustFor: (installationId: number) => Promise<AppTrust>,
+) {
+  return async (installationId: number, octokit: Octokit, repo: Repo): Promise<void> => {
+    await reconcileRepository(octokit, repo, config, now(), await trustFor(installationId));
+  };
+}
