@@ -1,41 +1,67 @@
-// Bundles the compiled sources (build/) into the two committed entry points:
-// dist/index.js for the Action (action.yml) and dist/cli.js for the CLI, so
-// both run from a fresh clone with nothing but Node.
+// Bundles the compiled sources (build/) into the committed entry points:
+// dist/index.js for the Action (action.yml), one file, and dist/cli.js for the
+// CLI with one chunk per command under dist/cli/, so both run from a fresh
+// clone with nothing but Node.
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DIGEST_FILE, sourceDigest } from './scripts/source-digest.js';
+
+const ROOT = import.meta.dirname;
 
 // Records what dist/ was built from, so a test refuses to run a stale bundle (scripts/source-digest.js).
 const recordSources = {
   name: 'record-sources',
-  writeBundle: () => writeFileSync(DIGEST_FILE, `${sourceDigest(import.meta.dirname)}\n`),
+  writeBundle: () => writeFileSync(DIGEST_FILE, `${sourceDigest(ROOT)}\n`),
 };
 
-const shared = {
-  plugins: [
-    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
-    commonjs(),
-    json(),
-    recordSources,
-  ],
-  onwarn(warning, warn) {
-    // Dependencies (zod, @actions/core) use `this` at module scope and circular imports; harmless.
-    if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
-    warn(warning);
+// The version `modelgate --version` prints: package.json's, as a literal, so the bundle never reads a file for it.
+const VERSION_MODULE = join(ROOT, 'build', 'cli', 'version.js');
+const embedVersion = {
+  name: 'embed-version',
+  transform(code, id) {
+    if (id !== VERSION_MODULE) return null;
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    return { code: `export const VERSION = ${JSON.stringify(version)};\n`, map: null };
   },
+};
+
+// The CLI's chunks are named for their content; the folder is emptied first so a chunk a
+// previous build made and this one no longer needs cannot linger in dist/ (and in the package).
+const CLI_CHUNKS = 'cli';
+const emptyChunkFolder = {
+  name: 'empty-chunk-folder',
+  renderStart: () => rmSync(join(ROOT, 'dist', CLI_CHUNKS), { recursive: true, force: true }),
+};
+
+const plugins = [nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }), commonjs(), json()];
+
+const onwarn = (warning, warn) => {
+  // Dependencies (zod, @actions/core) use `this` at module scope and circular imports; harmless.
+  if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
+  warn(warning);
 };
 
 export default [
   {
     input: 'build/action/index.js',
     output: { file: 'dist/index.js', format: 'es', inlineDynamicImports: true },
-    ...shared,
+    plugins: [...plugins, recordSources],
+    onwarn,
   },
   {
+    // Each command's run/ module is a dynamic import, so rollup makes it a chunk: `modelgate --help`
+    // loads dist/cli.js alone, `modelgate history` never compiles the tokenizer or evaluation code.
     input: 'build/cli/index.js',
-    output: { file: 'dist/cli.js', format: 'es', inlineDynamicImports: true },
-    ...shared,
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: 'cli.js',
+      chunkFileNames: `${CLI_CHUNKS}/[name]-[hash].js`,
+    },
+    plugins: [...plugins, embedVersion, emptyChunkFolder, recordSources],
+    onwarn,
   },
 ];

@@ -39,7 +39,6 @@ import { createHash, randomBytes, hkdfSync, timingSafeEqual, createHmac } from '
 import { lstat as lstat$1, readdir as readdir$1, realpath, readlink, open as open$2, rename as rename$1, rm as rm$1, mkdir as mkdir$1 } from 'node:fs/promises';
 import { constants as constants$8 } from 'node:fs';
 import { execFile, spawn } from 'node:child_process';
-import { homedir, tmpdir } from 'node:os';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -34488,7 +34487,7 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-const COMMANDS = ['validate', 'check', 'release', 'rollback'];
+const COMMANDS = ['validate', 'check', 'release', 'rollback', 'deploy'];
 /** Every input the Action reads, by its name in action.yml (a test holds the two together). */
 const INPUTS = {
     command: 'command',
@@ -34502,6 +34501,9 @@ const INPUTS = {
     model: 'model',
     to: 'to',
     dryRun: 'dry-run',
+    target: 'target',
+    reloadCommand: 'reload-command',
+    gitopsToken: 'gitops-token',
 };
 /** Every output the Action sets (action.yml), in one place. */
 const OUTPUTS = {
@@ -34511,6 +34513,7 @@ const OUTPUTS = {
     released: 'released',
     gatesJson: 'gates-json',
     pullRequest: 'pull-request',
+    deployed: 'deployed',
 };
 function readInputs() {
     const command = (getInput(INPUTS.command) || 'validate');
@@ -34519,7 +34522,8 @@ function readInputs() {
     const base = getInput(INPUTS.base) || pullRequestBase();
     const token = getInput(INPUTS.githubToken);
     const evalApiKey = getInput(INPUTS.evalApiKey);
-    for (const secret of [token, evalApiKey])
+    const gitopsToken = getInput(INPUTS.gitopsToken);
+    for (const secret of [token, evalApiKey, gitopsToken])
         if (secret)
             setSecret(secret);
     return {
@@ -34534,6 +34538,9 @@ function readInputs() {
         evalModel: getInput(INPUTS.evalModel),
         model: getInput(INPUTS.model),
         to: getInput(INPUTS.to),
+        target: getInput(INPUTS.target),
+        reloadCommand: getInput(INPUTS.reloadCommand),
+        gitopsToken,
     };
 }
 /** A true/false input (YAML 1.2 core schema words); empty is false; anything else fails the step with the input named. */
@@ -34546,7 +34553,7 @@ function pullRequestBase() {
 }
 
 /**
- * The rule catalogue (DESIGN.md section 3). Every finding names exactly one
+ * The rule catalogue (docs/rules.md). Every finding names exactly one
  * rule; the ids are a contract: tools filter on them.
  */
 const ORDER = { error: 0, warning: 1, info: 2 };
@@ -37552,12 +37559,12 @@ function requireString () {
 
 var tags = {};
 
-var _null = {};
+var _null$3 = {};
 
 var hasRequired_null;
 
 function require_null () {
-	if (hasRequired_null) return _null;
+	if (hasRequired_null) return _null$3;
 	hasRequired_null = 1;
 
 	var Scalar = requireScalar();
@@ -37574,8 +37581,8 @@ function require_null () {
 	        : ctx.options.nullStr
 	};
 
-	_null.nullTag = nullTag;
-	return _null;
+	_null$3.nullTag = nullTag;
+	return _null$3;
 }
 
 var bool$1 = {};
@@ -43736,7 +43743,7 @@ const BIGINT_FORMAT_RANGES = {
     int64: [/* @__PURE__*/ BigInt("-9223372036854775808"), /* @__PURE__*/ BigInt("9223372036854775807")],
     uint64: [/* @__PURE__*/ BigInt(0), /* @__PURE__*/ BigInt("18446744073709551615")],
 };
-function pick(schema, mask) {
+function pick$1(schema, mask) {
     const currDef = schema._zod.def;
     const checks = currDef.checks;
     const hasChecks = checks && checks.length > 0;
@@ -44589,7 +44596,7 @@ function nanoidOfLength(length) {
     return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
 }
 /** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
-const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+const duration$1 = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
 /** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
 const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 /** Returns a regex for validating an RFC 9562/4122 UUID.
@@ -44656,6 +44663,7 @@ const anyString = /^[\s\S]{0,}$/;
 const integer = /^-?\d+$/;
 const number$1 = /^-?\d+(?:\.\d+)?$/;
 const boolean$1 = /^(?:true|false)$/i;
+const _null$2 = /^null$/i;
 // regex for string with no uppercase letters
 const lowercase = /^[^A-Z]*$/;
 // regex for string with no lowercase letters
@@ -45428,7 +45436,7 @@ const $ZodISOTime = /*@__PURE__*/ $constructor("$ZodISOTime", (inst, def) => {
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISODuration = /*@__PURE__*/ $constructor("$ZodISODuration", (inst, def) => {
-    def.pattern ?? (def.pattern = duration);
+    def.pattern ?? (def.pattern = duration$1);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodIPv4 = /*@__PURE__*/ $constructor("$ZodIPv4", (inst, def) => {
@@ -45639,6 +45647,23 @@ const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
             return payload;
         payload.issues.push({
             expected: "boolean",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodNull = /*@__PURE__*/ $constructor("$ZodNull", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = _null$2;
+    inst._zod.values = new Set([null]);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (input === null)
+            return payload;
+        payload.issues.push({
+            expected: "null",
             code: "invalid_type",
             input,
             inst,
@@ -47524,6 +47549,13 @@ function _boolean(Class, params) {
     });
 }
 // @__NO_SIDE_EFFECTS__
+function _null$1(Class, params) {
+    return new Class({
+        type: "null",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
 function _unknown(Class) {
     return new Class({
         type: "unknown",
@@ -48583,6 +48615,16 @@ const numberProcessor = (schema, ctx, _json, params) => {
 const booleanProcessor = (_schema, _ctx, json, _params) => {
     json.type = "boolean";
 };
+const nullProcessor = (_schema, ctx, json, _params) => {
+    if (ctx.target === "openapi-3.0") {
+        json.type = "string";
+        json.nullable = true;
+        json.enum = [null];
+    }
+    else {
+        json.type = "null";
+    }
+};
 const neverProcessor = (_schema, _ctx, json, _params) => {
     json.not = {};
 };
@@ -49590,6 +49632,14 @@ const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
 function boolean(params) {
     return _boolean(ZodBoolean, params);
 }
+const ZodNull = /*@__PURE__*/ $constructor("ZodNull", (inst, def) => {
+    $ZodNull.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => nullProcessor(inst, ctx, json);
+});
+function _null(params) {
+    return _null$1(ZodNull, params);
+}
 const ZodUnknown = /*@__PURE__*/ $constructor("ZodUnknown", (inst, def) => {
     $ZodUnknown.init(inst, def);
     ZodType.init(inst, def);
@@ -49668,7 +49718,7 @@ const ZodObject = /*@__PURE__*/ $constructor("ZodObject", (inst, def) => {
         return merge(this, other);
     },
     pick(mask) {
-        return pick(this, mask);
+        return pick$1(this, mask);
     },
     omit(mask) {
         return omit(this, mask);
@@ -50012,7 +50062,7 @@ const INTERVAL_MIN_MS = 10_000;
 const INTERVAL_MAX_MS = 24 * 3_600_000;
 /** A whole number of seconds, minutes or hours. */
 const INTERVAL_PATTERN = /^(\d+)(s|m|h)$/;
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS$1 = { s: 1000, m: 60_000, h: 3_600_000 };
 /**
  * `10m` -> 600000: a canary interval in milliseconds, or undefined when the
  * text is not a duration within [10s, 24h] (the schema refuses those, so a
@@ -50022,7 +50072,7 @@ function parseInterval(text) {
     const match = INTERVAL_PATTERN.exec(text);
     if (!match)
         return undefined;
-    const ms = Number(match[1]) * UNIT_MS[match[2]];
+    const ms = Number(match[1]) * UNIT_MS$1[match[2]];
     return ms >= INTERVAL_MIN_MS && ms <= INTERVAL_MAX_MS ? ms : undefined;
 }
 /** Why `text` is not a usable canary interval, or undefined when it is. */
@@ -50066,6 +50116,8 @@ const NAME_RULES = [
     // Written without lookahead, so every JSON Schema validator reads it.
     { pattern: /^[^/]*(\/[^/]+)*$/, message: 'no "//": git refuses tag names with an empty path segment' },
 ];
+/** Every name rule in one expression, for callers that only need yes or no. */
+const MODEL_NAME = new RegExp(`^(?=.{1,${NAME_MAX_LENGTH}}$)(?!.*//)[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$`);
 // SemVer 2.0.0, from semver.org's recommended expression.
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 /** The version pattern (the JSON Schema carries it); `versionProblem` adds the length and numeric limits. */
@@ -50119,6 +50171,8 @@ const nameInTag = (name) => name.replaceAll(':', '=');
 const GTO_NAME = '[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?';
 const GTO_DIRNAME = '[a-zA-Z0-9\\-_./]+';
 const GTO_SEMVER = '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-(?:(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+(?:[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?';
+/** GTO's `fullname_re`: a model name as GTO's commands take it, `dir:name` for a model in a folder. */
+const GTO_FULLNAME_PATTERN = new RegExp(`^(?:${GTO_DIRNAME}:)?${GTO_NAME}$`);
 const TAG = new RegExp(`^(?<artifact>(?:${GTO_DIRNAME}=)?${GTO_NAME})` +
     `(?:(?:#(?<stage>${GTO_NAME})|@v(?<version>${GTO_SEMVER}))(?<cancel>!?)|@(?:(?<deprecated>deprecated)|(?<created>created)))` +
     `(?:#(?<counter>[0-9]+))?$`);
@@ -50192,6 +50246,206 @@ function releasedVersions(tags) {
     }
     return released;
 }
+
+/** MLflow run ids are uuid4 hex; W&B run ids are short base-36. Neither needs more than this. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** W&B entity and project names. */
+const WANDB_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** A host, an optional port and an optional path: no credentials (`user@`), no query, no spaces. */
+const SERVER = /^[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~%/-]*)?$/;
+/** The forms `training.run` accepts, for messages. */
+const RUN_REF_FORMS = 'mlflow://<tracking-server>/#/experiments/<experiment>/runs/<run-id>, runs:/<run-id> (the server from MLFLOW_TRACKING_URI) or wandb://<entity>/<project>/runs/<run-id>';
+/**
+ * Parses a run reference. Undefined: the text does not claim to be one
+ * (free text from before run references existed); a string: it claims a
+ * tracker's scheme but is malformed, and says why.
+ */
+function parseRunRef(text) {
+    if (text.startsWith('runs:/'))
+        return mlflowRunId(text, text.slice('runs:/'.length).split('/')[0] ?? '');
+    if (text.startsWith('mlflow://')) {
+        const rest = text.slice('mlflow://'.length);
+        // The short form `mlflow://runs/<id>` (earlier manifests) names a run on the environment's server.
+        if (rest.startsWith('runs/'))
+            return mlflowRunId(text, rest.slice('runs/'.length));
+        const hash = rest.indexOf('/#/');
+        if (hash < 0)
+            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
+        const server = rest.slice(0, hash).replace(/\/+$/, '');
+        const route = /^experiments\/([0-9A-Za-z_-]{1,64})\/runs\/([^/?#]+)\/?$/.exec(rest.slice(hash + 3));
+        if (!SERVER.test(server))
+            return `"${text}": "${server}" is not a tracking server (host[:port][/path])`;
+        if (!route)
+            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
+        const parsed = mlflowRunId(text, route[2]);
+        return typeof parsed === 'string' ? parsed : { ...parsed, server, experimentId: route[1] };
+    }
+    if (text.startsWith('wandb://')) {
+        const parts = text.slice('wandb://'.length).replace(/\/+$/, '').split('/');
+        const [entity, project, runs, runId] = parts;
+        if (parts.length !== 4 || runs !== 'runs' || !entity || !project || !runId)
+            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
+        if (!WANDB_NAME.test(entity) || !WANDB_NAME.test(project))
+            return `"${text}": entity and project are letters, digits, ".", "-" and "_"`;
+        if (!RUN_ID.test(runId))
+            return `"${text}": "${runId}" is not a run id (letters, digits, "-" and "_")`;
+        return { tracker: 'wandb', entity, project, runId, text };
+    }
+    return undefined;
+}
+function mlflowRunId(text, runId) {
+    if (!RUN_ID.test(runId))
+        return `"${text}": "${runId}" is not a run id (letters, digits, "-" and "_")`;
+    return { tracker: 'mlflow', runId, text };
+}
+/** The schema check: a text that claims a tracker's scheme must parse. */
+function runRefProblem(text) {
+    const parsed = parseRunRef(text);
+    return typeof parsed === 'string' ? parsed : undefined;
+}
+/** The tracker a gate's metric reads from (`mlflow/val_loss`, `wandb/eval/accuracy`), and the run's own key. */
+function runMetricOf(metric) {
+    const slash = metric.indexOf('/');
+    const prefix = metric.slice(0, slash);
+    const key = metric.slice(slash + 1);
+    if (slash < 0 || !key || (prefix !== 'mlflow' && prefix !== 'wandb'))
+        return undefined;
+    return { tracker: prefix, key };
+}
+/** Display names. */
+const TRACKER_NAME = { mlflow: 'MLflow', wandb: 'W&B' };
+
+// Earlier manifests wrote any key with a string or number (`training: {dataset, run, commit}`): still valid.
+const scalar = union([string(), number()]);
+/**
+ * The manifest's `training` block: the run that produced this version and
+ * what it was trained from. modelgate reads the run (credentials from the
+ * environment only) and checks it against the rest of the block.
+ */
+const trainingBlock = object({
+    run: string()
+        .min(1)
+        .max(2048)
+        .superRefine((text, context) => {
+        const problem = runRefProblem(text);
+        if (problem)
+            context.addIssue({ code: 'custom', message: problem });
+    })
+        .optional()
+        .describe(`the training run: ${RUN_REF_FORMS}`),
+    commit: scalar.optional().describe("the training code's git commit (a prefix of 7 or more hex digits)"),
+    dataset: scalar.optional().describe('the dataset name (and version) the run trained on'),
+    dataset_digest: string()
+        .min(1)
+        .max(256)
+        .optional()
+        .describe("the dataset's digest as the tracker records it (MLflow dataset digest)"),
+})
+    .catchall(scalar)
+    .describe('Where this version was trained: the run reference, the source commit, the dataset.');
+
+/** A whole number of minutes, hours or days: a bake lasts hours to weeks, so seconds are not offered. */
+const GUARD_DURATION_PATTERN = /^(\d+)(m|h|d)$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** The shortest bake: less than an interval or two of production traffic proves nothing. */
+const BAKE_MIN_MS = 10 * 60_000;
+/** The longest bake (and the most `/guard extend` may reach): a guard is not a monitoring system. */
+const BAKE_MAX_MS = 30 * 86_400_000;
+/** Judgment intervals: a rate() needs minutes of data; a day is the longest useful gap. */
+const GUARD_INTERVAL_MIN_MS = 5 * 60_000;
+const GUARD_INTERVAL_MAX_MS = 86_400_000;
+/** `24h` -> 86400000, or undefined when the text is not a duration of minutes, hours or days. */
+function parseGuardDuration(text) {
+    const match = GUARD_DURATION_PATTERN.exec(text);
+    if (!match)
+        return undefined;
+    const ms = Number(match[1]) * UNIT_MS[match[2]];
+    return Number.isSafeInteger(ms) ? ms : undefined;
+}
+/** Why `text` is not a duration within [min, max], or undefined when it is. */
+function guardDurationProblem(text, min, max) {
+    const ms = parseGuardDuration(text);
+    if (ms === undefined)
+        return 'a duration such as 30m, 6h or 2d';
+    if (ms < min || ms > max)
+        return `${text} is not between ${formatDuration(min)} and ${formatDuration(max)}`;
+    return undefined;
+}
+/** 86400000 -> `1d`, 5400000 -> `90m`: the largest whole unit. */
+function formatDuration(ms) {
+    if (ms % UNIT_MS.d === 0)
+        return `${ms / UNIT_MS.d}d`;
+    if (ms % UNIT_MS.h === 0)
+        return `${ms / UNIT_MS.h}h`;
+    return `${Math.round(ms / UNIT_MS.m)}m`;
+}
+
+/** A Prometheus label name (the data model's rule), not one of its reserved `__` names. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+function duration(min, max) {
+    return string()
+        .regex(GUARD_DURATION_PATTERN, 'a duration such as 30m, 6h or 2d')
+        .superRefine((text, context) => {
+        // The pattern's own issue is reported already; this adds the bounds.
+        const problem = GUARD_DURATION_PATTERN.test(text) ? guardDurationProblem(text, min, max) : undefined;
+        if (problem)
+            context.addIssue({ code: 'custom', message: problem });
+    });
+}
+const guardMetric = strictObject({
+    name: string().min(1).max(128),
+    query: string()
+        .min(1)
+        .max(4096)
+        .describe('PromQL, as a canary metric: {{model}} and {{version}} are filled in; {{by}} becomes the `by` labels joined with commas'),
+    min: number().optional(),
+    max: number().optional(),
+    direction: _enum$1(['increase', 'decrease', 'either'])
+        .optional()
+        .describe('which change from the previous version is bad; compared over the same hours of earlier days'),
+    by: array(string()
+        .regex(LABEL_NAME, 'a Prometheus label name')
+        .refine((label) => !label.startsWith('__'), 'labels starting with __ are reserved by Prometheus'))
+        .min(1)
+        .max(4)
+        .optional()
+        .describe('split the metric into segments by these labels; the query must return one series per segment'),
+})
+    .refine((m) => m.min !== undefined || m.max !== undefined || m.direction !== undefined, {
+    message: 'a guard metric needs a threshold (min or max) or a direction to compare with the previous version',
+});
+/** The `guard` block: how production is watched after a promotion, and what a breach does. */
+const guardSchema = strictObject({
+    bake: duration(BAKE_MIN_MS, BAKE_MAX_MS).describe('how long the new version is watched after promotion: 10m to 30d'),
+    interval: duration(GUARD_INTERVAL_MIN_MS, GUARD_INTERVAL_MAX_MS)
+        .optional()
+        .describe('how long each judged window is: 5m to 1d (default 1h)'),
+    on_breach: _enum$1(['rollback', 'alert'])
+        .optional()
+        .describe('rollback (default): the previous version back to production, its stage tag, a revert pull request; alert: only alert'),
+    baseline_days: number()
+        .int()
+        .min(1)
+        .max(28)
+        .optional()
+        .describe('the previous version is read over the same hours of this many earlier days (default 7)'),
+    failure_limit: number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('failed intervals tolerated (default 0)'),
+    confidence: number().gt(0.5).lt(1).optional().describe('confidence of each comparison (default 0.95)'),
+    correction: _enum$1(['holm', 'benjamini-hochberg'])
+        .optional()
+        .describe('multiple-comparison control across segments (default holm)'),
+    min_samples: number()
+        .int()
+        .min(3)
+        .optional()
+        .describe('fewer values than this in a segment (either side) is not enough data to judge it (default 6)'),
+    metrics: array(guardMetric).min(1).max(50),
+})
+    .describe('The production guard after promotion.');
 
 const SHA256 = /^[a-f0-9]{64}$/;
 const relPath = string()
@@ -50341,10 +50595,11 @@ const manifestSchema = strictObject({
     description: string().optional(),
     lineage: strictObject({ base: string().optional(), parent: semver$3.optional() }).optional(),
     artifacts,
-    training: record(string(), union([string(), number()])).optional(),
+    training: trainingBlock.optional(),
     eval: evalBlock.optional(),
     canary: canary.optional(),
     rollback: strictObject({ mode: _enum$1(['pull_request', 'auto_merge']) }).optional(),
+    guard: guardSchema.optional(),
 })
     .superRefine((manifest, context) => {
     // Valid name and valid version can still make a tag git refuses to write: say so here, not at release.
@@ -54653,7 +54908,7 @@ class ArtifactReader {
         }
         const stat = await this.source.stat(resolved.path);
         if (stat.kind !== 'file') {
-            this.add('ARTIFACT-MISSING', key, `${label} (${resolved.path}) ${describeStat(stat)} in ${this.source.label}`, fixFor(stat.kind), resolved.path);
+            this.add('ARTIFACT-MISSING', key, `${label} (${resolved.path}) ${describeStat(stat)} in ${this.source.label}`, fixFor$1(stat.kind), resolved.path);
             return undefined;
         }
         if (typeof key === 'string')
@@ -54732,7 +54987,7 @@ class ArtifactReader {
         const rule = problem.kind === 'missing' || problem.kind === 'outside' ? 'ARTIFACT-MISSING' : 'ARTIFACT-INVALID';
         const fix = problem.kind === 'too-large'
             ? 'Check that the manifest references the right file.'
-            : fixFor(problem.kind);
+            : fixFor$1(problem.kind);
         this.add(rule, key, `${path} cannot be read: ${problem.detail}`, fix, path);
         return undefined;
     }
@@ -54757,7 +55012,7 @@ function describeStat(stat) {
         return 'does not exist';
     return 'detail' in stat ? stat.detail : stat.kind;
 }
-function fixFor(kind) {
+function fixFor$1(kind) {
     if (kind === 'outside')
         return 'Replace the symlink with the file itself; artifacts must live inside the repository.';
     if (kind === 'missing')
@@ -56072,7 +56327,7 @@ const CEILING_SLACK = 1.05;
 const FLOOR_SHARE = 0.5;
 /** Larger than this many times the value (or 1) is no standard error of a mean. */
 const HUGE = 1e3;
-const fmt$1 = (v) => Number(v.toPrecision(3)).toString();
+const fmt$2 = (v) => Number(v.toPrecision(3)).toString();
 /**
  * Why a stated standard error cannot be used, or undefined when it can.
  * A standard error is a finite number ≥ 0; for a score between 0 and 1 per
@@ -56091,24 +56346,24 @@ function stderrProblem(series, who) {
     if (!Number.isFinite(se))
         return `${what} is ${se}, not a finite number`;
     if (se < 0)
-        return `${what} is ${fmt$1(se)}; a standard error is never negative`;
+        return `${what} is ${fmt$2(se)}; a standard error is never negative`;
     const value = series.value;
     if (se > HUGE * Math.max(1, Math.abs(value)))
-        return `${what} is ${fmt$1(se)}, implausibly large for a value of ${fmt$1(value)}`;
+        return `${what} is ${fmt$2(se)}, implausibly large for a value of ${fmt$2(value)}`;
     const key = metricKey(series.name);
     if (!UNIT_INTERVAL.has(key) || value < 0 || value > 1)
         return undefined;
     const n = series.n;
     if (n === undefined || n < 2) {
         return se > 0.5
-            ? `${what} is ${fmt$1(se)}, more than any score between 0 and 1 can have (at most 0.5)`
+            ? `${what} is ${fmt$2(se)}, more than any score between 0 and 1 can have (at most 0.5)`
             : undefined;
     }
     const exact = Math.sqrt((value * (1 - value)) / (n - 1));
     if (se > exact * CEILING_SLACK + 1e-9)
-        return `${what} is ${fmt$1(se)}, more than scores between 0 and 1 averaging ${fmt$1(value)} over ${n} documents can have (at most ${fmt$1(exact)})`;
+        return `${what} is ${fmt$2(se)}, more than scores between 0 and 1 averaging ${fmt$2(value)} over ${n} documents can have (at most ${fmt$2(exact)})`;
     if (ZERO_ONE.has(key) && !series.group && se < exact * FLOOR_SHARE)
-        return `${what} is ${fmt$1(se)}, less than 0/1 scores averaging ${fmt$1(value)} over ${n} documents have (${fmt$1(exact)})`;
+        return `${what} is ${fmt$2(se)}, less than 0/1 scores averaging ${fmt$2(value)} over ${n} documents have (${fmt$2(exact)})`;
     return undefined;
 }
 
@@ -56333,8 +56588,8 @@ const DEFAULT_GATE_OPTIONS = {
 };
 /** Pair per-document scores only when this share of the larger side's ids match. */
 const PAIRED_SHARE = 0.9;
-const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(4)).toString());
-const signed$1 = (v) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
+const fmt$1 = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(4)).toString());
+const signed$1 = (v) => `${v >= 0 ? '+' : ''}${fmt$1(v)}`;
 const percent = (confidence) => `${Number((confidence * 100).toPrecision(4))} %`;
 /**
  * Judges one gate. Thresholds (min, max) apply to the candidate's value.
@@ -56360,14 +56615,14 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
             metric,
             verdict: 'fail',
             candidate: value,
-            reason: `${fmt(value)} is below the minimum ${gate.min}`,
+            reason: `${fmt$1(value)} is below the minimum ${gate.min}`,
         };
     if (gate.max !== undefined && value > gate.max)
         return {
             metric,
             verdict: 'fail',
             candidate: value,
-            reason: `${fmt(value)} is above the maximum ${gate.max}`,
+            reason: `${fmt$1(value)} is above the maximum ${gate.max}`,
         };
     const limits = [
         gate.min !== undefined ? `≥ ${gate.min}` : '',
@@ -56376,7 +56631,7 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
         .filter(Boolean)
         .join(', ');
     if (gate.max_drop === undefined && gate.max_drop_pct === undefined)
-        return { metric, verdict: 'pass', candidate: value, reason: `${fmt(value)} ${limits}` };
+        return { metric, verdict: 'pass', candidate: value, reason: `${fmt$1(value)} ${limits}` };
     if (!baseline)
         return {
             metric,
@@ -56455,29 +56710,29 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
     const at = `at ${percent(options.confidence)} confidence`;
     const evidence = { ...base, tolerance, comparison };
     if (worstDrop <= tolerance) {
-        const observed = drop > 0 ? `dropped ${fmt(drop)}, within ${fmt(tolerance)}` : `no drop (${signed$1(comparison.delta)})`;
+        const observed = drop > 0 ? `dropped ${fmt$1(drop)}, within ${fmt$1(tolerance)}` : `no drop (${signed$1(comparison.delta)})`;
         const shown = worstDrop > 0
-            ? `${at} the drop is at most ${fmt(worstDrop)}`
+            ? `${at} the drop is at most ${fmt$1(worstDrop)}`
             : worstDrop === 0
                 ? `${at} it is no worse than the baseline`
-                : `${at} it is better by at least ${fmt(-worstDrop)}`;
+                : `${at} it is better by at least ${fmt$1(-worstDrop)}`;
         return { ...evidence, verdict: 'pass', reason: said(`${observed}: ${shown}${note}`) };
     }
     if (leastDrop > tolerance)
         return {
             ...evidence,
             verdict: 'fail',
-            reason: said(`dropped ${fmt(drop)}, more than the allowed ${fmt(tolerance)}: ${at} the drop is at least ${fmt(leastDrop)}${note}`),
+            reason: said(`dropped ${fmt$1(drop)}, more than the allowed ${fmt$1(tolerance)}: ${at} the drop is at least ${fmt$1(leastDrop)}${note}`),
         };
     const settle = settleEstimate(comparison, drop, tolerance, options);
     const observed = drop > 0
-        ? `dropped ${fmt(drop)} (allowed ${fmt(tolerance)})`
-        : `no drop (${signed$1(comparison.delta)}, allowed ${fmt(tolerance)})`;
+        ? `dropped ${fmt$1(drop)} (allowed ${fmt$1(tolerance)})`
+        : `no drop (${signed$1(comparison.delta)}, allowed ${fmt$1(tolerance)})`;
     return {
         ...evidence,
         verdict: 'inconclusive',
         settle,
-        reason: said(`${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt(leastDrop)} and ${fmt(worstDrop)}; ${settleText(settle, comparison)}${note}`),
+        reason: said(`${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt$1(leastDrop)} and ${fmt$1(worstDrop)}; ${settleText(settle, comparison)}${note}`),
     };
 }
 /**
@@ -56589,7 +56844,7 @@ function settleText(settle, comparison) {
     if ('unsettleable' in settle)
         return 'the observed change sits on the tolerance, so more samples would not settle it';
     if ('stderr' in settle)
-        return `a standard error of the difference below ${fmt(settle.stderr)} (now ${fmt(settle.now)}) would settle it; record the document counts or per-document scores to know how many samples that takes`;
+        return `a standard error of the difference below ${fmt$1(settle.stderr)} (now ${fmt$1(settle.now)}) would settle it; record the document counts or per-document scores to know how many samples that takes`;
     const what = settle.paired ? 'paired documents' : 'documents per version';
     return `about ${settle.more.toLocaleString('en-US')} more ${what} (${settle.samples.toLocaleString('en-US')} in all, now ${comparison.n.toLocaleString('en-US')}) would settle it if the observed difference holds`;
 }
@@ -60141,11 +60396,13 @@ class VersionStage {
     stage;
     assignments = [];
     withdrawals = [];
+    newest;
     constructor(stage) {
         this.stage = stage;
     }
+    // Read only after readRegistry has filed every tag, so sorted once (10,000 tags: not 10,000 sorts).
     events() {
-        return newestFirst([...byDate(this.assignments), ...byDate(this.withdrawals)]);
+        return (this.newest ??= newestFirst([...byDate(this.assignments), ...byDate(this.withdrawals)]));
     }
     get active() {
         return this.events()[0]?.action === 'assign';
@@ -60165,11 +60422,15 @@ class VersionRecord {
     registrations = [];
     deregistrations = [];
     stages = new Map();
+    /** The version parsed, when it is a SemVer one ("v1.2.3"): parsed once, not at every comparison. */
+    semver;
+    newest;
     constructor(
     /** "v1.2.3", or the commit for a version known only from a stage tag. */
     version, commit) {
         this.version = version;
         this.commit = commit;
+        this.semver = version.startsWith('v') ? semver.parse(version.slice(1)) : null;
     }
     direct() {
         return [...byDate(this.registrations), ...byDate(this.deregistrations)];
@@ -60177,11 +60438,13 @@ class VersionRecord {
     indirect() {
         return [...this.stages.values()].flatMap((s) => s.events());
     }
+    // Read only after readRegistry has filed every tag, so sorted once.
     events() {
-        return newestFirst([...this.direct(), ...this.indirect()]);
+        return (this.newest ??= newestFirst([...this.direct(), ...this.indirect()]));
     }
+    // Asked while tags are filed: counts, never the cached events.
     get discovered() {
-        return this.direct().length === 0;
+        return this.registrations.length === 0 && this.deregistrations.length === 0;
     }
     get registered() {
         return this.registrations.length > 0;
@@ -60203,17 +60466,21 @@ class VersionRecord {
 }
 const isSemver = (version) => version.startsWith('v') && semver.valid(version.slice(1)) !== null;
 const plain = (version) => (isSemver(version) ? version.slice(1) : version);
+/** SemVer order of two versions, each parsed once. */
+const compareSemver = (a, b) => a.semver.compare(b.semver);
 /** One model as GTO's `Artifact` holds it. */
 class ModelRecord {
     name;
     deprecations = [];
     versions = [];
+    /** The versions at each commit, in creation order: a lookup per tag, not a scan of every version. */
+    byCommit = new Map();
     constructor(name) {
         this.name = name;
     }
     /** GTO's `find_version`: versions with events of their own, by name and commit. */
     find(commit, version) {
-        return this.versions.filter((v) => !v.discovered && v.commit === commit && (version === undefined || v.version === version));
+        return (this.byCommit.get(commit) ?? []).filter((v) => !v.discovered && (version === undefined || v.version === version));
     }
     findOrCreate(commit, version) {
         const found = this.find(commit, version)[0];
@@ -60221,6 +60488,11 @@ class ModelRecord {
             return found;
         const created = new VersionRecord(version ?? commit, commit);
         this.versions.push(created);
+        const atCommit = this.byCommit.get(commit);
+        if (atCommit)
+            atCommit.push(created);
+        else
+            this.byCommit.set(commit, [created]);
         return created;
     }
     events() {
@@ -60239,11 +60511,11 @@ class ModelRecord {
         if (order === 'timestamp')
             return sortedBy(chosen, (v) => v.authoring.date).reverse();
         const semvers = chosen
-            .filter((v) => isSemver(v.version))
-            .sort((a, b) => semver.compare(plain(a.version), plain(b.version)))
+            .filter((v) => v.semver !== null)
+            .sort(compareSemver)
             .reverse();
         const commits = chosen
-            .filter((v) => !isSemver(v.version))
+            .filter((v) => v.semver === null)
             .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
             .reverse();
         return [...semvers, ...commits];
@@ -60387,7 +60659,7 @@ function modelRegistry(model) {
     // the reverse of GTO's highest-first order, so `.at(-1)` of the active ones is GTO's latest.
     const versions = model.versions
         .filter((v) => v.registered)
-        .sort((a, b) => semver.compare(plain(a.version), plain(b.version)))
+        .sort((a, b) => a.semver && b.semver ? compareSemver(a, b) : semver.compare(plain(a.version), plain(b.version)))
         .map(state);
     const commitVersions = model
         .activeVersions(true)
@@ -63946,15 +64218,29 @@ function renderCanonical(source, special) {
         : error instanceof RangeError // V8's own ceiling (string length, call stack): a limit too
             ? { ok: false, limit: true, error: `exceeds a rendering limit: ${error.message}` }
             : undefined;
+    // The conversation cut after the assistant's reply, system message included or not as the full one was.
+    const finalTurnEnd = (withSystem) => {
+        try {
+            const upToReply = CANONICAL_CONVERSATION.slice(withSystem ? 0 : 1, 3);
+            const text = attempt(upToReply);
+            const reply = text.lastIndexOf('MODELGATE_ASSISTANT_1');
+            return reply < 0 ? undefined : text.slice(reply + 'MODELGATE_ASSISTANT_1'.length);
+        }
+        catch {
+            return undefined; // a template may refuse to end on an assistant turn: the history form still counts
+        }
+    };
     try {
-        return { ok: true, text: attempt(CANONICAL_CONVERSATION), withSystem: true };
+        const text = attempt(CANONICAL_CONVERSATION);
+        return { ok: true, text, withSystem: true, finalTurnEnd: finalTurnEnd(true) };
     }
     catch (firstError) {
         const stopped = limited(firstError);
         if (stopped)
             return stopped;
         try {
-            return { ok: true, text: attempt(CANONICAL_CONVERSATION.slice(1)), withSystem: false };
+            const text = attempt(CANONICAL_CONVERSATION.slice(1));
+            return { ok: true, text, withSystem: false, finalTurnEnd: finalTurnEnd(false) };
         }
         catch (secondError) {
             return (limited(secondError) ?? {
@@ -63963,6 +64249,18 @@ function renderCanonical(source, special) {
             });
         }
     }
+}
+/**
+ * The text right after the assistant's reply where the model has to stop: after
+ * the last reply of a training render when the template renders one, else after
+ * the reply in the canonical conversation. The two differ on purpose in Harmony
+ * (gpt-oss): the model ends its answer with <|return|>, which history turns
+ * write as <|end|>, and only the first is a stop id.
+ */
+function endOfTurnText(rendered) {
+    // A last reply followed by nothing says nothing about stopping: judge the history form then.
+    const final = rendered.finalTurnEnd;
+    return final?.trim() ? final : afterAssistantTurn(rendered.text);
 }
 /** The text a render puts right after the assistant's reply, up to the next user message. */
 function afterAssistantTurn(rendered) {
@@ -64033,7 +64331,7 @@ const chatTemplate = (facts) => {
     return findings;
 };
 function chatStop(facts, file, rendered) {
-    const after = afterAssistantTurn(rendered.text)?.trimStart();
+    const after = endOfTurnText(rendered)?.trimStart();
     if (!after)
         return [];
     const candidates = allAddedTokens(facts)
@@ -65494,7 +65792,7 @@ function chatSample(facts) {
         if (declared.content)
             special.add(declared.content);
     const written = [...special].filter((s) => s !== '' && rendered.text.includes(s));
-    const after = afterAssistantTurn(rendered.text)?.trimStart() ?? '';
+    const after = endOfTurnText(rendered)?.trimStart() ?? '';
     const knownEnd = written.filter((s) => after.startsWith(s)).sort((a, b) => b.length - a.length)[0];
     const endOfTurn = knownEnd ?? MARKER_SHAPE.exec(after)?.[0];
     const markers = written.map((text) => ({
@@ -69145,6 +69443,240 @@ async function selectChanged(source, manifests, changed) {
     return manifests.filter((m) => selected.has(m));
 }
 
+/**
+ * The training reference of the version in the production stage, read from
+ * its manifest at its release commit (trusted: the baseline's side), or
+ * undefined when no version is in production.
+ */
+async function productionTraining(repo, facts, registry, productionStage) {
+    const model = registry.get(facts.name);
+    const production = model?.stages.find((s) => s.stage === productionStage);
+    const released = production && model?.versions.find((v) => v.version === production.version);
+    if (!released)
+        return undefined;
+    const loaded = await loadModel(repo.at(released.commit), facts.manifestFile);
+    const ref = loaded.facts?.manifest.training?.run;
+    return { version: released.version, ...(ref !== undefined ? { ref } : {}) };
+}
+
+/** Tracking that cannot run here says so: everything that needs it is "not run". */
+const noTracking = (reason) => async () => ({ ok: false, kind: 'unconfigured', reason });
+/** The tag a run carries to say which model it trained. */
+const MODEL_TAG = 'modelgate.model';
+
+/** Rows beyond this are summarised: a run can log thousands of params. */
+const MAX_ROWS = 50;
+/** Compares a run with the production version's run (or lists its own metrics when there is none). */
+function compareRuns(candidate, production) {
+    const changed = [];
+    let unchanged = 0;
+    if (production) {
+        const keys = [...new Set([...Object.keys(candidate.params), ...Object.keys(production.params)])].sort();
+        for (const key of keys) {
+            const a = candidate.params[key];
+            const b = production.params[key];
+            if (a === b)
+                unchanged += 1;
+            else
+                changed.push({
+                    key,
+                    ...(a !== undefined ? { candidate: a } : {}),
+                    ...(b !== undefined ? { production: b } : {}),
+                });
+        }
+    }
+    const metricKeys = [
+        ...new Set([...Object.keys(candidate.metrics), ...Object.keys(production?.metrics ?? {})]),
+    ].sort();
+    const metrics = metricKeys.map((key) => {
+        const a = candidate.metrics[key];
+        const b = production?.metrics[key];
+        return {
+            key,
+            ...(a !== undefined ? { candidate: a } : {}),
+            ...(b !== undefined ? { production: b } : {}),
+        };
+    });
+    return { changed, unchanged, metrics };
+}
+
+/**
+ * What the run says against what the manifest says: the run finished, it
+ * trained this model, from the commit and the dataset the manifest names.
+ * A statement the run does not record is not a disagreement, but a manifest
+ * that pins a commit or a digest the run cannot confirm is said (warning).
+ */
+function reproducibilityFindings(facts, run) {
+    const training = facts.manifest.training ?? {};
+    const findings = [];
+    const at = (key, rule, severity, message, fix) => findings.push({
+        rule,
+        severity,
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['training', key]),
+        message,
+        fix,
+    });
+    const tracker = TRACKER_NAME[run.tracker];
+    if (run.state === 'running' || run.state === 'scheduled')
+        at('run', 'TRAINING-STATUS', 'error', `${tracker} run ${run.id} is still ${run.stateText}: its metrics are not final`, 'Wait for the run to finish, then re-run the check.');
+    else if (run.state !== 'finished')
+        at('run', 'TRAINING-STATUS', 'error', `${tracker} run ${run.id} ended ${run.stateText}, not finished: this version did not come from a completed training`, 'Point training.run at the run that finished and produced these weights.');
+    if (run.model !== undefined && run.model !== facts.name)
+        at('run', 'TRAINING-MODEL', 'error', `${tracker} run ${run.id} is tagged ${MODEL_TAG}=${run.model}: it trained another model, not ${facts.name}`, `Point training.run at a run of ${facts.name}, or correct the run's ${MODEL_TAG} tag.`);
+    const commit = training.commit === undefined ? undefined : String(training.commit).toLowerCase();
+    if (commit !== undefined) {
+        const source = run.sourceCommit?.toLowerCase();
+        if (source === undefined)
+            at('commit', 'TRAINING-COMMIT', 'warning', `${tracker} run ${run.id} records no source commit, so training.commit ${commit} cannot be confirmed`, run.tracker === 'mlflow'
+                ? 'Start the run from a git checkout (MLflow records mlflow.source.git.commit), or remove training.commit.'
+                : 'Start the run from a git checkout (W&B records the commit), or remove training.commit.');
+        else if (!sameCommit(commit, source))
+            at('commit', 'TRAINING-COMMIT', 'error', `training.commit is ${commit}, but ${tracker} run ${run.id} ran the code at ${source}`, 'Set training.commit to the commit the run trained from, or point training.run at the run that trained this commit.');
+    }
+    const digest = training.dataset_digest;
+    if (digest !== undefined) {
+        const recorded = run.datasets.filter((d) => d.digest !== undefined);
+        if (!recorded.length)
+            at('dataset_digest', 'TRAINING-DATASET', 'warning', `${tracker} run ${run.id} records no dataset digest, so training.dataset_digest ${digest} cannot be confirmed`, 'Log the dataset as a run input (mlflow.log_input), or remove training.dataset_digest.');
+        else if (!recorded.some((d) => d.digest === digest))
+            at('dataset_digest', 'TRAINING-DATASET', 'error', `training.dataset_digest is ${digest}, but ${tracker} run ${run.id} trained on ${recorded.map((d) => `${d.name} (digest ${d.digest})`).join(', ')}`, 'Set training.dataset_digest to the digest of the dataset the run used, or point training.run at the run that used this dataset.');
+    }
+    return findings;
+}
+/** Two commits agree when one is a prefix of the other and the shorter has at least 7 hex digits. */
+function sameCommit(a, b) {
+    const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+    return /^[0-9a-f]{7,}$/.test(short) && long.startsWith(short);
+}
+
+/**
+ * Reads a model's training run (and the production version's, to compare),
+ * judges reproducibility, and turns the run's final metrics into the series
+ * its gates name. What cannot be read is a finding and "not run", never a pass.
+ */
+async function checkTraining(facts, readRun, production) {
+    const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
+        const metric = runMetricOf(g.metric);
+        return metric ? [{ ...metric, name: g.metric }] : [];
+    });
+    const result = { findings: [], measured: [], productionMetrics: [], notRun: new Map() };
+    const text = facts.manifest.training?.run;
+    const notLinked = (reason) => {
+        for (const g of gated)
+            result.notRun.set(g.tracker, `not run: ${reason}`);
+    };
+    const at = facts.lineOf(['training', 'run']);
+    if (text === undefined) {
+        if (gated.length)
+            notLinked('the manifest has no training.run to read run metrics from');
+        return result;
+    }
+    const ref = parseRunRef(text);
+    if (ref === undefined || typeof ref === 'string') {
+        // A malformed tracker reference is a schema error already; free text is said here once.
+        if (ref === undefined)
+            result.findings.push({
+                rule: 'TRAINING-RUN',
+                severity: gated.length ? 'error' : 'info',
+                model: facts.name,
+                file: facts.manifestFile,
+                line: at,
+                message: `training.run "${text}" is not a run reference modelgate can read, so the run is not linked or checked`,
+                fix: 'Write it as mlflow://<server>/#/experiments/<e>/runs/<id>, runs:/<id> or wandb://<entity>/<project>/runs/<id>.',
+            });
+        notLinked(`training.run is not a run reference modelgate can read`);
+        return result;
+    }
+    for (const g of gated)
+        if (g.tracker !== ref.tracker)
+            result.notRun.set(g.tracker, `not run: the training run is a ${TRACKER_NAME[ref.tracker]} run, not ${TRACKER_NAME[g.tracker]}`);
+    const keys = gated.filter((g) => g.tracker === ref.tracker).map((g) => g.key);
+    const read = await readRun(ref, keys);
+    const section = {
+        model: facts.name,
+        version: facts.manifest.version,
+        ref: text,
+        tracker: ref.tracker,
+    };
+    result.section = section;
+    if (!read.ok) {
+        section.unread = read.reason;
+        result.findings.push({
+            rule: 'TRAINING-RUN',
+            // Nothing configured here (a fork, a laptop) is a note; a configured tracker that fails is a warning; a
+            // run that does not exist or an answer that is not a run is an error. Gates on it fail either way.
+            severity: read.kind === 'unconfigured' ? 'info' : read.kind === 'unreachable' ? 'warning' : 'error',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: at,
+            message: `${TRACKER_NAME[ref.tracker]} run ${ref.runId} was not read: ${read.reason}; its reproducibility is not checked${keys.length ? ' and its gates do not run' : ''}`,
+            fix: read.kind === 'unreachable' || read.kind === 'unconfigured'
+                ? ref.tracker === 'mlflow'
+                    ? 'Run the check where MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_TOKEN) reach the tracking server.'
+                    : 'Run the check where WANDB_API_KEY is set and the W&B API is reachable.'
+                : 'Point training.run at a run that exists on the tracker.',
+        });
+        if (keys.length)
+            result.notRun.set(ref.tracker, `not run: ${read.reason}`);
+        return result;
+    }
+    const run = read.run;
+    section.run = pick(run);
+    result.findings.push(...reproducibilityFindings(facts, run));
+    for (const g of gated) {
+        if (g.tracker !== ref.tracker)
+            continue;
+        const value = run.metrics[g.key];
+        if (value !== undefined)
+            result.measured.push({ name: g.name, value, source: run.link });
+    }
+    let productionRun;
+    if (production?.ref !== undefined) {
+        const productionRef = parseRunRef(production.ref);
+        section.production = { version: production.version, ref: production.ref };
+        if (productionRef === undefined || typeof productionRef === 'string')
+            section.production.unread = 'its training.run is not a run reference';
+        else if (productionRef.tracker !== ref.tracker)
+            section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
+        else {
+            const readProduction = await readRun(productionRef, keys);
+            if (readProduction.ok) {
+                productionRun = readProduction.run;
+                section.production.run = { id: productionRun.id, link: productionRun.link };
+                for (const g of gated) {
+                    const value = g.tracker === ref.tracker ? productionRun.metrics[g.key] : undefined;
+                    if (value !== undefined)
+                        result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
+                }
+            }
+            else
+                section.production.unread = readProduction.reason;
+        }
+    }
+    else if (production)
+        section.production = {
+            version: production.version,
+            ref: '',
+            unread: 'its manifest names no training run',
+        };
+    section.comparison = compareRuns(run, productionRun);
+    return result;
+}
+function pick(run) {
+    return {
+        tracker: run.tracker,
+        id: run.id,
+        link: run.link,
+        ...(run.name ? { name: run.name } : {}),
+        state: run.state,
+        stateText: run.stateText,
+        ...(run.sourceCommit ? { sourceCommit: run.sourceCommit } : {}),
+        datasets: run.datasets,
+    };
+}
+
 /** Suites that cannot run here say so: a gate on them is "not run", never a pass. */
 const noEndpoint = async (facts) => ({
     measured: [],
@@ -69162,7 +69694,16 @@ async function check(repo, options) {
     const registry = tags ? readRegistry(tags) : await readRegistryIfAny(repo);
     const gates = [];
     const findings = [...report.findings];
+    const training = [];
+    const readRun = options.readRun ?? noTracking('no experiment tracker is configured');
     for (const model of facts) {
+        const production = model.manifest.training?.run
+            ? await productionTraining(repo, model, registry, options.stages.at(-1))
+            : undefined;
+        const tracked = await checkTraining(model, readRun, production);
+        if (tracked.section)
+            training.push(tracked.section);
+        findings.push(...tracked.findings);
         if (!model.manifest.eval?.gates?.length)
             continue;
         options.progress?.(`gates of ${model.name}`);
@@ -69176,13 +69717,27 @@ async function check(repo, options) {
                     baseline.data.metrics.set(name, series);
             baseline ??= { label: 'the given baseline results', data: given };
         }
+        if (tracked.productionMetrics.length) {
+            // The production version's run is the baseline of run-metric gates.
+            const runs = baselineFrom([
+                { format: 'json', file: 'training run', metrics: tracked.productionMetrics },
+            ]);
+            if (baseline)
+                for (const [name, series] of runs.metrics)
+                    baseline.data.metrics.set(name, series);
+            baseline ??= {
+                label: `${options.stages.at(-1)} ${production.version} (training run)`,
+                version: production.version,
+                data: runs,
+            };
+        }
         const suites = await (options.runSuites ?? noEndpoint)(model);
         const judged = gateModel({
             facts: model,
             candidate,
             baseline,
-            measured: suites.measured,
-            notRun: suites.notRun,
+            measured: [...suites.measured, ...tracked.measured],
+            notRun: new Map([...suites.notRun, ...tracked.notRun]),
         });
         // The gate's own evidence findings (results, samples, suites) travel with it: `gate` reports exactly these.
         gates.push({ ...judged, findings: [...suites.findings, ...judged.findings] });
@@ -69193,6 +69748,7 @@ async function check(repo, options) {
         ...report,
         findings: sortFindings(findings),
         gates,
+        training,
         summary: { ...report.summary, errors: counts.error, warnings: counts.warning, info: counts.info },
     };
 }
@@ -69336,6 +69892,70 @@ function gatesMarkdown(models) {
     return out.join('\n');
 }
 
+const fmt = (v) => (v === undefined ? '—' : Number(v.toPrecision(6)).toString());
+/** A URL safe inside a markdown link: characters that could end or reshape the link are percent-encoded. */
+function href(url) {
+    if (!/^https?:\/\//.test(url))
+        return '';
+    return url.replace(/[\s()<>[\]"'`\\]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}
+function runLink(id, link) {
+    const target = href(link);
+    return target ? `[${inertMarkdown(id)}](${target})` : inertCode(id);
+}
+/** The "Training" section of the check comment and the release notes. */
+function trainingMarkdown(sections, heading = '### Training runs') {
+    if (!sections.length)
+        return '';
+    const out = [heading, ''];
+    for (const s of sections) {
+        const tracker = s.tracker ? TRACKER_NAME[s.tracker] : 'tracker';
+        if (!s.run) {
+            out.push(`**${inertMarkdown(s.model)} ${inertMarkdown(s.version)}**: ${tracker} run ${inertCode(s.ref)} not read: ${inertMarkdown(s.unread ?? 'unknown reason')}.`, '');
+            continue;
+        }
+        const details = [
+            `${s.run.state === 'finished' ? '✅' : '❌'} ${inertMarkdown(s.run.stateText)}`,
+            s.run.sourceCommit
+                ? `commit ${inertCode(s.run.sourceCommit.slice(0, 12))}`
+                : 'no source commit recorded',
+            s.run.datasets.length
+                ? `data ${s.run.datasets.map((d) => `${inertMarkdown(d.name)}${d.digest ? ` (${inertCode(d.digest)})` : ''}`).join(', ')}`
+                : '',
+        ].filter(Boolean);
+        out.push(`**${inertMarkdown(s.model)} ${inertMarkdown(s.version)}**: ${tracker} run ${runLink(s.run.id, s.run.link)}; ${details.join('; ')}.`, '');
+        const p = s.production;
+        if (p?.run)
+            out.push(`Compared with production ${inertMarkdown(p.version)}: run ${runLink(p.run.id, p.run.link)}.`, '');
+        else if (p)
+            out.push(`Production ${inertMarkdown(p.version)}'s run was not compared: ${inertMarkdown(p.unread ?? 'not read')}.`, '');
+        const c = s.comparison;
+        if (c && p?.run) {
+            if (c.changed.length) {
+                out.push('| param | this version | production |', '|---|---|---|');
+                for (const row of c.changed.slice(0, MAX_ROWS))
+                    out.push(`| ${inertCode(row.key)} | ${inertCode(row.candidate ?? '—')} | ${inertCode(row.production ?? '—')} |`);
+                if (c.changed.length > MAX_ROWS)
+                    out.push(`| … ${c.changed.length - MAX_ROWS} more | | |`);
+                out.push('', `${c.unchanged} param(s) unchanged.`, '');
+            }
+            else
+                out.push(`All ${c.unchanged} param(s) unchanged.`, '');
+        }
+        if (c?.metrics.length) {
+            out.push(p?.run ? '| final metric | this version | production |' : '| final metric | value |', p?.run ? '|---|---|---|' : '|---|---|');
+            for (const row of c.metrics.slice(0, MAX_ROWS))
+                out.push(p?.run
+                    ? `| ${inertCode(row.key)} | ${fmt(row.candidate)} | ${fmt(row.production)} |`
+                    : `| ${inertCode(row.key)} | ${fmt(row.candidate)} |`);
+            if (c.metrics.length > MAX_ROWS)
+                out.push(`| … ${c.metrics.length - MAX_ROWS} more | |${p?.run ? ' |' : ''}`);
+            out.push('');
+        }
+    }
+    return out.join('\n');
+}
+
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' };
 /** The job summary and pull-request body: a findings table and the required bumps. */
 function toMarkdown(report, title = 'modelgate validate') {
@@ -69361,6 +69981,8 @@ function toMarkdown(report, title = 'modelgate validate') {
     }
     if (report.gates?.length)
         out.push(gatesMarkdown(report.gates));
+    if (report.training?.length)
+        out.push(trainingMarkdown(report.training));
     if (report.changes.length) {
         out.push('### Version changes', '', '| model | from | to | declared | required | reasons |', '|---|---|---|---|---|---|');
         for (const c of report.changes) {
@@ -72208,10 +72830,401 @@ class GitRepository {
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
 const DEFAULT_STAGES = ['canary', 'production'];
 
+/** Replaces `{model}` and `{version}` in a `deploy:` setting. */
+function expandTemplate(template, values) {
+    return template.replaceAll('{model}', values.model).replaceAll('{version}', values.version);
+}
+/** Placeholders a template may use; anything else in braces is a typo worth refusing. */
+function templateProblem(template) {
+    const unknown = [...template.matchAll(/\{([^}]*)\}/g)].find((m) => m[1] !== 'model' && m[1] !== 'version');
+    return unknown ? `unknown placeholder {${unknown[1]}} (use {model} or {version})` : undefined;
+}
+/**
+ * A Kubernetes object name (an RFC 1035 label: what a Service accepts, and
+ * so everything else here) from an expanded template: lower case, every run
+ * of other characters (`.` of a version, `/` of a folder, `_`, `+`) becomes
+ * `-`. Undefined when nothing usable is left or it is longer than 63.
+ */
+function kubernetesName(text) {
+    const name = text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+    return /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name) ? name : undefined;
+}
+
+const template = string()
+    .min(1)
+    .max(512)
+    .superRefine((text, ctx) => {
+    const problem = templateProblem(text);
+    if (problem)
+        ctx.addIssue({ code: 'custom', message: problem });
+});
+const pathTemplate = template.superRefine((text, ctx) => {
+    const checked = checkRepoPath(text);
+    if (!checked.ok)
+        ctx.addIssue({ code: 'custom', message: `the path "${text}" ${checked.reason}` });
+});
+// Kubernetes names and namespaces that are not templates: RFC 1123 labels.
+const label = string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes name (a-z, 0-9, -)');
+const hostname = string()
+    .max(253)
+    .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'a host name');
+const port = number().int().min(1).max(65535);
+const gitops = strictObject({
+    repository: string()
+        .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'owner/name')
+        .optional(),
+    branch: string()
+        .min(1)
+        .max(255)
+        .regex(/^(?!\/|.*\/\/|.*\.\.|.*\.lock$|.*\/$)[A-Za-z0-9._/-]+$/, 'a branch name')
+        .optional(),
+    path: pathTemplate,
+});
+/** The `deploy:` section of `.github/modelgate.yml`: strict, like the rest of the file. */
+const deploySchema = strictObject({
+    gateway_api: strictObject({
+        name: template.optional(),
+        namespace: label,
+        parents: array(strictObject({ name: label, namespace: label.optional(), section: label.optional() }))
+            .min(1)
+            .max(32),
+        hostnames: array(hostname).max(16).optional(),
+        path_prefix: string()
+            .regex(/^\/[^\s;{}]*$/, 'a path starting with /')
+            .optional(),
+        service: template.optional(),
+        port,
+        gitops,
+    })
+        .optional(),
+    kserve: strictObject({
+        name: template.optional(),
+        namespace: label,
+        storage_uri: template,
+        model_format: label.optional(),
+        runtime: label.optional(),
+        gitops,
+    })
+        .optional(),
+    nginx: strictObject({
+        path: pathTemplate,
+        listen: union([port, string().regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|localhost):\d{1,5}$/)])
+            .optional(),
+        upstream: union([
+            template,
+            record(string().min(1).max(256), string().min(1).max(512))
+                .refine((r) => Object.keys(r).length > 0, 'at least one version'),
+        ]),
+    })
+        .optional(),
+});
+/** The parsed `deploy:` section with its defaults. */
+function readDeploySection(deploy) {
+    const gitopsOf = (g) => ({
+        path: g.path,
+        ...(g.repository ? { repository: g.repository } : {}),
+        ...(g.branch ? { branch: g.branch } : {}),
+    });
+    const { gateway_api: gateway, kserve, nginx } = deploy ?? {};
+    return {
+        ...(gateway
+            ? {
+                gatewayApi: {
+                    name: gateway.name ?? '{model}',
+                    namespace: gateway.namespace,
+                    parents: gateway.parents,
+                    hostnames: gateway.hostnames ?? [],
+                    pathPrefix: gateway.path_prefix ?? '/',
+                    service: gateway.service ?? '{model}-{version}',
+                    port: gateway.port,
+                    gitops: gitopsOf(gateway.gitops),
+                },
+            }
+            : {}),
+        ...(kserve
+            ? {
+                kserve: {
+                    name: kserve.name ?? '{model}',
+                    namespace: kserve.namespace,
+                    storageUri: kserve.storage_uri,
+                    modelFormat: kserve.model_format ?? 'huggingface',
+                    ...(kserve.runtime ? { runtime: kserve.runtime } : {}),
+                    gitops: gitopsOf(kserve.gitops),
+                },
+            }
+            : {}),
+        ...(nginx
+            ? { nginx: { path: nginx.path, listen: String(nginx.listen ?? 8080), upstream: nginx.upstream } }
+            : {}),
+    };
+}
+
+/**
+ * Registry mirroring: after modelgate assigns a version to a stage, the MLflow
+ * Model Registry says so too (`models:/<name>@production` loads what
+ * modelgate released). Planned here as values; src/io/tracking/apply-mirror.ts
+ * sends them.
+ */
+/** The version tags modelgate writes on the registered model version. */
+const MIRROR_TAGS = {
+    version: 'modelgate.version',
+    stage: 'modelgate.stage',
+    release: 'modelgate.release',
+};
+/** Mirroring off: the default when the settings say nothing. */
+const NO_MIRROR = { mirror: false, models: {}, aliases: {} };
+const API$1 = '/api/2.0/mlflow';
+/** MLflow's own rule for alias names (mlflow/utils/validation.py). */
+const ALIAS = /^[\w-]{1,255}$/;
+/** Why a text cannot be an MLflow registered model alias, or undefined. */
+function aliasProblem(alias) {
+    if (!ALIAS.test(alias))
+        return `"${alias}" is not an MLflow alias: letters, digits, "_" and "-", at most 255 characters`;
+    if (alias.toLowerCase() === 'latest' || /^v\d+$/i.test(alias))
+        return `"${alias}" is reserved by MLflow (latest and v<number> name versions)`;
+    return undefined;
+}
+/**
+ * Registered model names go into a search filter between single quotes:
+ * no quote, backslash or control character can reshape the filter.
+ */
+function isRegisteredModelName(name) {
+    return (name.length >= 1 &&
+        name.length <= 256 &&
+        ![...name].some((c) => c === "'" || c === '"' || c === '\\' || c.charCodeAt(0) < 0x20 || c === '\u007f'));
+}
+/** Where an assignment goes (undefined: mirroring is off), or why it cannot be mirrored. */
+function mirrorTarget(assignment, settings) {
+    if (!settings.mirror)
+        return undefined;
+    const { model, version, stage, trainingRun } = assignment;
+    const fail = (problem, fix) => ({
+        ok: false,
+        model,
+        version,
+        stage,
+        problem,
+        fix,
+    });
+    const alias = settings.aliases[stage] ?? stage;
+    const badAlias = aliasProblem(alias);
+    if (badAlias)
+        return fail(`the stage ${stage} has no MLflow alias: ${badAlias}`, `Map it under tracking.registry.aliases in .github/modelgate.yml (e.g. ${stage.replace(/[^\w-]/g, '-')}).`);
+    const registeredModel = settings.models[model] ?? model;
+    if (!isRegisteredModelName(registeredModel))
+        return fail(`"${registeredModel}" cannot be searched for in the registry (quotes, backslashes and control characters are not allowed)`, 'Map the model to its registered name under tracking.registry.models in .github/modelgate.yml.');
+    if (trainingRun === undefined)
+        return fail(`the manifest of ${version} names no training.run, so no registered model version can be matched to it`, 'Set training.run to the MLflow run that logged the model (runs:/<run-id>).');
+    const ref = parseRunRef(trainingRun);
+    if (ref === undefined || typeof ref === 'string')
+        return fail(`training.run "${trainingRun}" is not a run reference`, 'Write training.run as runs:/<run-id> or mlflow://<server>/#/experiments/<e>/runs/<run-id>.');
+    if (ref.tracker !== 'mlflow')
+        return fail(`training.run is a ${TRACKER_NAME[ref.tracker]} run; the registry modelgate mirrors to is MLflow's`, 'Register the model from an MLflow run, or turn tracking.registry.mirror off for this repository.');
+    return {
+        ok: true,
+        model,
+        version,
+        stage,
+        registeredModel,
+        alias,
+        runId: ref.runId,
+        ...(ref.server !== undefined ? { server: ref.server } : {}),
+        release: releaseTag(model, version),
+    };
+}
+/** The stage assignments a release plan makes, with each version's training run: what a release mirrors. */
+function releaseMirrors(plan, candidates) {
+    return plan.steps.flatMap((step) => {
+        if (step.kind !== 'stage-tag')
+            return [];
+        const facts = candidates.find((c) => c.facts.name === step.model && c.facts.manifest.version === step.version)?.facts;
+        const run = facts?.manifest.training?.run;
+        return [
+            { model: step.model, version: step.version, stage: step.stage, ...(run ? { trainingRun: run } : {}) },
+        ];
+    });
+}
+/** model-versions/search for the versions of `registeredModel` logged by `runId`. */
+function modelVersionSearchRequest(registeredModel, runId, pageToken) {
+    const filter = `name='${registeredModel}' and run_id='${runId}'`;
+    const query = new URLSearchParams({ filter, ...(pageToken ? { page_token: pageToken } : {}) });
+    return { method: 'GET', path: `${API$1}/model-versions/search?${query.toString()}` };
+}
+const keyValue$1 = object({ key: string(), value: string().optional() });
+const searchAnswer = object({
+    model_versions: array(object({
+        name: string(),
+        version: string(),
+        run_id: string().optional(),
+        status: string().optional(),
+        aliases: array(string()).optional(),
+        tags: array(keyValue$1).optional(),
+    }))
+        .optional(),
+    next_page_token: string().optional(),
+});
+/** Reads one page of a model-versions/search answer. Throws a message when it is not one. */
+function readModelVersionPage(body) {
+    const parsed = searchAnswer.safeParse(body);
+    if (!parsed.success)
+        throw new Error('model-versions/search answered something that is not a list of model versions');
+    return {
+        versions: (parsed.data.model_versions ?? []).map((v) => ({
+            name: v.name,
+            version: v.version,
+            ...(v.run_id !== undefined ? { runId: v.run_id } : {}),
+            status: v.status ?? 'PENDING_REGISTRATION',
+            aliases: v.aliases ?? [],
+            tags: Object.fromEntries((v.tags ?? []).map((t) => [t.key, t.value ?? ''])),
+        })),
+        ...(parsed.data.next_page_token ? { next: parsed.data.next_page_token } : {}),
+    };
+}
+/**
+ * The writes that mirror one assignment onto the one READY version the run
+ * registered: the three version tags, then the alias (last, so the version
+ * it points at already says what it is). Steps the registry holds already
+ * are done: a second run changes nothing. No version, or several, is a
+ * problem with its fix; modelgate never guesses which artifact an alias loads.
+ */
+function planRegistryMirror(target, found) {
+    const { registeredModel, runId, alias } = target;
+    // The filter is the server's to apply; the answer is checked again here.
+    const fromRun = found.filter((v) => v.name === registeredModel && v.runId === runId);
+    const ready = fromRun.filter((v) => v.status === 'READY');
+    const problem = (text, fix) => ({
+        ok: false,
+        target,
+        problem: text,
+        fix,
+    });
+    if (ready.length > 1)
+        return problem(`versions ${ready.map((v) => v.version).join(', ')} of MLflow model "${registeredModel}" all come from run ${runId}; modelgate does not guess which one @${alias} should load`, `Delete the extra versions of "${registeredModel}" (or register the model once per run), then re-run the workflow.`);
+    const version = ready[0];
+    if (!version) {
+        if (fromRun.length)
+            return problem(`version ${fromRun.map((v) => `${v.version} (${v.status})`).join(', ')} of MLflow model "${registeredModel}" from run ${runId} is not READY`, 'Wait until the registration finishes (or register the model again if it failed), then re-run the workflow.');
+        return problem(`MLflow model "${registeredModel}" has no version from run ${runId}`, `Register the run's model (mlflow.register_model("runs:/${runId}/<artifact-path>", "${registeredModel}")), or map the model to its registered name under tracking.registry.models in .github/modelgate.yml; then re-run the workflow.`);
+    }
+    const tags = [
+        [MIRROR_TAGS.version, target.version],
+        [MIRROR_TAGS.release, target.release],
+        [MIRROR_TAGS.stage, target.stage],
+    ];
+    const steps = tags.map(([key, value]) => ({
+        kind: 'tag',
+        what: `tag ${key}=${value}`,
+        request: {
+            method: 'POST',
+            path: `${API$1}/model-versions/set-tag`,
+            body: { name: registeredModel, version: version.version, key, value },
+        },
+        done: version.tags[key] === value,
+    }));
+    steps.push({
+        kind: 'alias',
+        what: `alias @${alias}`,
+        request: {
+            method: 'POST',
+            path: `${API$1}/registered-models/alias`,
+            body: { name: registeredModel, alias, version: version.version },
+        },
+        done: version.aliases.includes(alias),
+    });
+    return { ok: true, target, version: version.version, steps };
+}
+
+const stageName$1 = string().superRefine((name, ctx) => {
+    const problem = nameProblem(name);
+    if (problem)
+        ctx.addIssue({ code: 'custom', message: `the stage "${name}": ${problem}` });
+});
+const alias = string().superRefine((text, ctx) => {
+    const problem = aliasProblem(text);
+    if (problem)
+        ctx.addIssue({ code: 'custom', message: problem });
+});
+/**
+ * The section's schema. Strict throughout: a misspelt key would otherwise
+ * leave mirroring silently off (or on) against what the file seems to say.
+ */
+const trackingSection = strictObject({
+    registry: strictObject({
+        mirror: boolean(),
+        models: record(string().regex(MODEL_NAME, 'a model name as the manifests write it'), string()
+            .refine(isRegisteredModelName, 'an MLflow registered model name (no quotes, backslashes or control characters, at most 256 characters)'))
+            .optional(),
+        aliases: record(stageName$1, alias)
+            .refine((map) => new Set(Object.values(map)).size === Object.keys(map).length, 'two stages cannot share one alias (each would move it away from the other)')
+            .optional(),
+    })
+        .optional(),
+});
+const FIX = 'tracking.registry sets mirror (true|false), models (modelgate model -> MLflow registered model) and aliases (stage -> MLflow alias).';
+/**
+ * Reads the raw `tracking` value of the settings file (undefined: absent):
+ * the settings, or a CommandError naming the file, the key and the fix.
+ */
+function parseTrackingSection(raw) {
+    if (raw === undefined || raw === null)
+        return { registry: NO_MIRROR };
+    const parsed = trackingSection.safeParse(raw);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const path = ['tracking', ...issue.path.map(String)];
+        // A bad key of a map says what a key must be, not zod's generic "Invalid key in record".
+        const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+        const where = issue.code === 'unrecognized_keys'
+            ? `${[...path, issue.keys[0]].join('.')}: unknown setting`
+            : `${path.join('.')}: ${message}`;
+        throw new CommandError(`${SETTINGS_FILE}: ${where}`, FIX);
+    }
+    const registry = parsed.data.registry;
+    return {
+        registry: registry
+            ? { mirror: registry.mirror, models: registry.models ?? {}, aliases: registry.aliases ?? {} }
+            : NO_MIRROR,
+    };
+}
+/** The tracking settings of a settings file's text (undefined: no file, defaults). */
+function trackingSettingsOf(text) {
+    if (text === undefined)
+        return parseTrackingSection(undefined);
+    if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
+        throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`, 'The settings file holds a few lines of configuration; shorten it.');
+    const doc = distExports.parseDocument(text, { uniqueKeys: true });
+    const yamlError = doc.errors[0];
+    if (yamlError)
+        throw new CommandError(`${SETTINGS_FILE} is not valid YAML: ${yamlError.message.split('\n')[0]}`, 'Fix the YAML syntax.');
+    const value = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined)
+        return parseTrackingSection(undefined);
+    if (typeof value !== 'object' || Array.isArray(value))
+        throw new CommandError(`${SETTINGS_FILE}: the file is not a mapping of settings`, 'Fix the YAML.');
+    return parseTrackingSection(value.tracking);
+}
+/**
+ * Reads the tracking settings from `.github/modelgate.yml` under `root` (the
+ * checkout of the default branch, in the release workflow) through the
+ * containment rule, as readSettings reads the rest of the file.
+ */
+async function readTrackingSettings(root) {
+    const read = await new FileSystemSource(root).read(SETTINGS_FILE, SETTINGS_MAX_BYTES);
+    if (!read.ok) {
+        if (read.problem.kind === 'missing')
+            return trackingSettingsOf(undefined);
+        throw new CommandError(`${SETTINGS_FILE} cannot be read: ${read.problem.detail}`, `Make ${SETTINGS_FILE} a regular file in the repository, at most ${SETTINGS_MAX_BYTES / 1024} KiB.`);
+    }
+    return trackingSettingsOf(decodeUtf8(read.value));
+}
+
 /** GitHub's repository roles, weakest first. */
 const LEVELS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];
 /** The keys of `chatops.commands` in .github/modelgate.yml. */
-const COMMAND_KEYS = ['rollback', 'promote', 'canary', 'status', 'help'];
+const COMMAND_KEYS = ['rollback', 'promote', 'canary', 'guard', 'status', 'help'];
 const DEFAULT_CHATOPS = {
     permission: 'write',
     commands: {},
@@ -72257,6 +73270,9 @@ const schema = strictObject({
         unknown_commands: _enum$1(['reply', 'ignore']).optional(),
     })
         .optional(),
+    deploy: deploySchema.optional(),
+    // Checked strictly by tracking-settings.ts, so the whole file is checked on every pull request.
+    tracking: unknown().optional(),
 });
 /**
  * Reads the settings file under `root` through the containment rule (a
@@ -72282,6 +73298,8 @@ function parseSettings(text) {
             configuredStages: undefined,
             environments: {},
             chatops: DEFAULT_CHATOPS,
+            deploy: {},
+            tracking: parseTrackingSection(undefined),
         };
     if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
         throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`, 'The settings file holds a few lines of configuration; shorten it.');
@@ -72296,9 +73314,9 @@ function parseSettings(text) {
         const where = issue.code === 'unrecognized_keys'
             ? `${[...issue.path, issue.keys[0]].join('.')}: unknown setting`
             : `${issue.path.join('.') || 'the file'}: ${issue.message}`;
-        throw new CommandError(`${SETTINGS_FILE}: ${where}`, 'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|status|help>.{permission,teams} and unknown_commands (reply|ignore).');
+        throw new CommandError(`${SETTINGS_FILE}: ${where}`, 'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|guard|status|help>.{permission,teams} and unknown_commands (reply|ignore); deploy sets gateway_api, kserve or nginx (docs/deploy.md); tracking sets registry.{mirror,models,aliases} (docs/tracking.md).');
     }
-    const { manifests, stages, environments, chatops } = parsed.data;
+    const { manifests, stages, environments, chatops, deploy, tracking } = parsed.data;
     return {
         manifests: manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
         stages: stages ?? [...DEFAULT_STAGES],
@@ -72309,6 +73327,8 @@ function parseSettings(text) {
             commands: chatops?.commands ?? {},
             unknownCommands: chatops?.unknown_commands ?? DEFAULT_CHATOPS.unknownCommands,
         },
+        deploy: readDeploySection(deploy),
+        tracking: parseTrackingSection(tracking),
     };
 }
 
@@ -87148,7 +88168,7 @@ const expectedText = (sample) => typeof sample.expected === 'string' ? sample.ex
 /** Longest output a scorer looks at: a regex from a manifest must not run on megabytes. */
 const MAX_SCORED_CHARS = 20_000;
 /**
- * The scorers (documented in the README):
+ * The scorers (documented in docs/evaluation.md):
  * exact_match, contains (normalised text), regex (a pattern; its first group,
  * when it has one, must equal the expected answer), json_valid, json_schema,
  * numeric (first number within a tolerance) and llm_judge (a second model
@@ -99065,6 +100085,501 @@ async function writeResults(config, name, text) {
     }
 }
 
+const API = '/api/2.0/mlflow';
+const query = (params) => new URLSearchParams(params).toString();
+/** runs/get: info, params, latest metrics, tags and dataset inputs. */
+function getRunRequest(runId) {
+    return { method: 'GET', path: `${API}/runs/get?${query({ run_id: runId })}` };
+}
+/** metrics/get-history: every logged value of one metric, one page. */
+function metricHistoryRequest(runId, key, pageToken) {
+    return {
+        method: 'GET',
+        path: `${API}/metrics/get-history?${query({ run_id: runId, metric_key: key, ...(pageToken ? { page_token: pageToken } : {}) })}`,
+    };
+}
+const keyValue = object({ key: string(), value: string().optional() });
+const metric = object({
+    key: string(),
+    // proto2 JSON writes NaN and infinities as strings.
+    value: union([number(), string()]).optional(),
+    timestamp: union([number(), string()]).optional(),
+    step: union([number(), string()]).optional(),
+});
+const runResponse = object({
+    run: object({
+        info: object({
+            run_id: string().optional(),
+            run_uuid: string().optional(),
+            run_name: string().optional(),
+            experiment_id: string().optional(),
+            status: string().optional(),
+            lifecycle_stage: string().optional(),
+        }),
+        data: object({
+            metrics: array(metric).optional(),
+            params: array(keyValue).optional(),
+            tags: array(keyValue).optional(),
+        })
+            .optional(),
+        inputs: object({
+            dataset_inputs: array(object({
+                tags: array(keyValue).optional(),
+                dataset: object({ name: string(), digest: string().optional() }),
+            }))
+                .optional(),
+        })
+            .optional(),
+    }),
+});
+const historyResponse = object({
+    metrics: array(metric).optional(),
+    next_page_token: string().optional(),
+});
+const STATES$1 = {
+    RUNNING: 'running',
+    SCHEDULED: 'scheduled',
+    FINISHED: 'finished',
+    FAILED: 'failed',
+    KILLED: 'killed',
+};
+/** Reads a runs/get answer. Throws a message when it is not one. */
+function readMlflowRun(ref, serverUrl, body, histories = new Map()) {
+    const parsed = runResponse.safeParse(body);
+    if (!parsed.success)
+        throw new Error(`runs/get answered something that is not a run (${parsed.error.issues[0]?.message})`);
+    const { info, data, inputs } = parsed.data.run;
+    const id = info.run_id ?? info.run_uuid ?? ref.runId;
+    if (id !== ref.runId)
+        throw new Error(`runs/get answered run ${id}, not ${ref.runId}`);
+    const tags = Object.fromEntries((data?.tags ?? []).map((t) => [t.key, t.value ?? '']));
+    const metrics = {};
+    for (const m of data?.metrics ?? []) {
+        const value = numberOf(m.value);
+        if (value !== undefined)
+            metrics[m.key] = value;
+    }
+    for (const [key, points] of histories) {
+        const last = finalPoint(points);
+        if (last === undefined)
+            delete metrics[key];
+        else
+            metrics[key] = last;
+    }
+    const datasets = (inputs?.dataset_inputs ?? []).map((input) => {
+        const context = input.tags?.find((t) => t.key === 'mlflow.data.context')?.value;
+        return {
+            name: input.dataset.name,
+            ...(input.dataset.digest ? { digest: input.dataset.digest } : {}),
+            ...(context ? { context } : {}),
+        };
+    });
+    const status = info.status ?? 'UNKNOWN';
+    // The link is built from checked ids only: an answer's odd experiment id is not put in a URL.
+    const experiment = [info.experiment_id, ref.experimentId].find((e) => e && /^[0-9A-Za-z_-]{1,64}$/.test(e));
+    const base = serverUrl.replace(/\/+$/, '');
+    return {
+        tracker: 'mlflow',
+        id,
+        link: experiment
+            ? `${base}/#/experiments/${experiment}/runs/${ref.runId}`
+            : `${base}/#/runs/${ref.runId}`,
+        ...(info.run_name ? { name: info.run_name } : {}),
+        state: info.lifecycle_stage === 'deleted' ? 'killed' : (STATES$1[status] ?? 'unknown'),
+        stateText: info.lifecycle_stage === 'deleted' ? `${status} (deleted)` : status,
+        params: Object.fromEntries((data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
+        metrics,
+        datasets,
+        ...(tags['mlflow.source.git.commit'] ? { sourceCommit: tags['mlflow.source.git.commit'] } : {}),
+        ...(tags[MODEL_TAG] ? { model: tags[MODEL_TAG] } : {}),
+        tags,
+    };
+}
+/** Reads one page of a metrics/get-history answer. */
+function readMetricHistory(body) {
+    const parsed = historyResponse.safeParse(body);
+    if (!parsed.success)
+        throw new Error('metrics/get-history answered something that is not a metric history');
+    return {
+        points: parsed.data.metrics ?? [],
+        ...(parsed.data.next_page_token ? { next: parsed.data.next_page_token } : {}),
+    };
+}
+/**
+ * The final value: the highest step, then the latest timestamp, then (as
+ * MLflow does) the largest value. A final NaN or infinity is undefined, not
+ * the last finite value before it: a diverged run has no final metric.
+ */
+function finalPoint(points) {
+    let best;
+    for (const p of points) {
+        const value = typeof p.value === 'string' ? Number(p.value) : (p.value ?? Number.NaN);
+        const step = Number(p.step ?? 0);
+        const time = Number(p.timestamp ?? 0);
+        if (!best ||
+            step > best.step ||
+            (step === best.step && (time > best.time || (time === best.time && value > best.value))))
+            best = { step, time, value };
+    }
+    return best && Number.isFinite(best.value) ? best.value : undefined;
+}
+/** A finite number, or undefined (NaN and infinities cannot be judged). */
+function numberOf(value) {
+    const n = typeof value === 'string' ? Number(value) : value;
+    return n !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * The W&B public GraphQL API, planned as values. The query selects only
+ * fields W&B's own public client (wandb/apis/public/runs.py, RunFragment)
+ * selects on `project(name, entityName) { run(name) }`.
+ */
+const WANDB_RUN_QUERY = `query Run($project: String!, $entity: String!, $name: String!) {
+  project(name: $project, entityName: $entity) {
+    run(name: $name) {
+      id
+      name
+      displayName
+      state
+      config
+      summaryMetrics
+      tags
+      commit
+    }
+  }
+}`;
+/** The one request that reads a run. */
+function wandbRunRequest(ref) {
+    return {
+        method: 'POST',
+        path: '/graphql',
+        body: {
+            query: WANDB_RUN_QUERY,
+            variables: { project: ref.project, entity: ref.entity, name: ref.runId },
+        },
+    };
+}
+// config and summaryMetrics are JSONString scalars: JSON text inside the JSON answer.
+const jsonString = union([string(), record(string(), unknown()), _null()]).optional();
+const answer = object({
+    data: object({
+        project: object({
+            run: object({
+                name: string(),
+                displayName: string().nullable().optional(),
+                state: string().nullable().optional(),
+                config: jsonString,
+                summaryMetrics: jsonString,
+                tags: array(string()).nullable().optional(),
+                commit: string().nullable().optional(),
+            })
+                .nullable(),
+        })
+            .nullable(),
+    })
+        .nullable()
+        .optional(),
+    errors: array(object({ message: string() })).optional(),
+});
+const STATES = {
+    running: 'running',
+    pending: 'scheduled',
+    finished: 'finished',
+    failed: 'failed',
+    crashed: 'crashed',
+    killed: 'killed',
+    preempted: 'killed',
+};
+/** Reads the answer to WANDB_RUN_QUERY; undefined when the run does not exist. Throws a message when it is not an answer. */
+function readWandbRun(ref, appUrl, body) {
+    const parsed = answer.safeParse(body);
+    if (!parsed.success)
+        throw new Error('the GraphQL API answered something that is not a run');
+    if (parsed.data.errors?.length)
+        throw new Error(`the GraphQL API answered: ${parsed.data.errors[0].message}`);
+    const run = parsed.data.data?.project?.run;
+    if (!run)
+        return undefined;
+    const config = objectOf(run.config, 'config');
+    const summary = objectOf(run.summaryMetrics, 'summaryMetrics');
+    const params = {};
+    for (const [key, entry] of Object.entries(config)) {
+        if (key === '_wandb' || key === 'wandb_version')
+            continue;
+        // The client writes each config value as {value, desc}.
+        const value = entry && typeof entry === 'object' && 'value' in entry ? entry.value : entry;
+        params[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
+    const metrics = {};
+    for (const [key, value] of Object.entries(summary))
+        if (typeof value === 'number' && Number.isFinite(value) && !key.startsWith('_'))
+            metrics[key] = value;
+    const tags = run.tags ?? [];
+    const model = tags.find((t) => t.startsWith(`${MODEL_TAG}:`))?.slice(MODEL_TAG.length + 1);
+    const state = run.state ?? 'unknown';
+    return {
+        tracker: 'wandb',
+        id: run.name,
+        // Built from the reference's checked names only, not from the answer.
+        link: `${appUrl.replace(/\/+$/, '')}/${ref.entity}/${ref.project}/runs/${ref.runId}`,
+        ...(run.displayName ? { name: run.displayName } : {}),
+        state: STATES[state] ?? 'unknown',
+        stateText: state,
+        params,
+        metrics,
+        datasets: [],
+        ...(run.commit ? { sourceCommit: run.commit } : {}),
+        ...(model ? { model } : {}),
+        tags: Object.fromEntries(tags.map((t) => [t, ''])),
+    };
+}
+function objectOf(value, field) {
+    if (value === null || value === undefined)
+        return {};
+    if (typeof value === 'object')
+        return value;
+    try {
+        const parsed = JSON.parse(value);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            return parsed;
+    }
+    catch {
+        // fall through to the message below
+    }
+    throw new Error(`the run's ${field} is not a JSON object`);
+}
+
+/**
+ * MLflow at MLFLOW_TRACKING_URI, authenticated with MLFLOW_TRACKING_TOKEN
+ * (bearer) or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (basic).
+ * `server`: the server a run reference names; another one than the
+ * configured server is refused before any request, so the repository never
+ * decides where the credentials go.
+ */
+function mlflowEndpoint(env, server, options = {}) {
+    const uri = env.MLFLOW_TRACKING_URI;
+    if (!uri)
+        return { ok: false, kind: 'unconfigured', reason: 'no credentials: MLFLOW_TRACKING_URI is not set' };
+    let base;
+    try {
+        base = new URL(uri);
+    }
+    catch {
+        return { ok: false, kind: 'unconfigured', reason: 'MLFLOW_TRACKING_URI is not a URL' };
+    }
+    if (base.protocol !== 'https:' && base.protocol !== 'http:')
+        return {
+            ok: false,
+            kind: 'unreachable',
+            reason: `MLFLOW_TRACKING_URI is ${base.protocol} , not an http(s) tracking server`,
+        };
+    const configured = `${base.host}${base.pathname.replace(/\/+$/, '')}`;
+    if (server !== undefined && server.toLowerCase() !== configured.toLowerCase())
+        return {
+            ok: false,
+            kind: 'unreachable',
+            reason: `the run is on ${server}, but MLFLOW_TRACKING_URI is ${configured}: modelgate sends credentials only to the configured server`,
+        };
+    return {
+        ok: true,
+        endpoint: {
+            base: `${base.origin}${base.pathname.replace(/\/+$/, '')}`,
+            ...mlflowAuthorization(env),
+            ...options,
+        },
+    };
+}
+function mlflowAuthorization(env) {
+    if (env.MLFLOW_TRACKING_TOKEN)
+        return { authorization: `Bearer ${env.MLFLOW_TRACKING_TOKEN}` };
+    if (env.MLFLOW_TRACKING_USERNAME && env.MLFLOW_TRACKING_PASSWORD)
+        return {
+            authorization: `Basic ${Buffer.from(`${env.MLFLOW_TRACKING_USERNAME}:${env.MLFLOW_TRACKING_PASSWORD}`).toString('base64')}`,
+        };
+    return {};
+}
+
+/** Largest answer read from a tracker: a run with its params and metrics is kilobytes. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** How long one request may take. */
+const DEFAULT_TIMEOUT_MS = 15_000;
+/** Thrown when the service cannot be reached or answers with a server error: "not reachable", never a pass. */
+class TrackerUnreachable extends Error {
+}
+/**
+ * Sends one planned request. The credential goes only to the configured
+ * base URL; redirects are not followed (a redirect could carry it elsewhere).
+ * The message of a failure never includes the credential.
+ */
+async function sendTrackerRequest(endpoint, request) {
+    const url = `${endpoint.base.replace(/\/+$/, '')}${request.path}`;
+    let response;
+    try {
+        response = await (endpoint.fetch ?? fetch)(url, {
+            method: request.method,
+            redirect: 'manual',
+            headers: {
+                accept: 'application/json',
+                ...(request.body ? { 'content-type': 'application/json' } : {}),
+                ...(endpoint.authorization ? { authorization: endpoint.authorization } : {}),
+            },
+            ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+            signal: AbortSignal.timeout(endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        });
+    }
+    catch (error) {
+        const cause = error.name === 'TimeoutError' ? 'no answer in time' : error.message;
+        throw new TrackerUnreachable(`${hostOf(endpoint.base)} is not reachable (${cause})`);
+    }
+    if (response.status >= 500 || (response.status >= 300 && response.status < 400))
+        throw new TrackerUnreachable(`${hostOf(endpoint.base)} answered HTTP ${response.status}`);
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > MAX_ANSWER_BYTES)
+        throw new TrackerUnreachable(`${hostOf(endpoint.base)} answered more than 16 MiB`);
+    const text = await readCapped(response);
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        body = undefined;
+    }
+    return { status: response.status, body };
+}
+async function readCapped(response) {
+    if (!response.body)
+        return '';
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+        size += chunk.byteLength;
+        if (size > MAX_ANSWER_BYTES)
+            throw new TrackerUnreachable('the tracker answered more than 16 MiB');
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** The host of a base URL, for messages (never the path, which may carry a workspace token). */
+function hostOf(base) {
+    try {
+        return new URL(base).host;
+    }
+    catch {
+        return 'the tracker';
+    }
+}
+/** The `error_code` of an MLflow error answer (`RESOURCE_DOES_NOT_EXIST`), if it has one. */
+function trackerErrorCode(body) {
+    return body && typeof body === 'object' && 'error_code' in body ? String(body.error_code) : undefined;
+}
+/** The `message` of an error answer, cut short for a log line. */
+function trackerErrorMessage(body) {
+    const message = body && typeof body === 'object' && 'message' in body ? String(body.message) : '';
+    return message.slice(0, 200) || 'no message';
+}
+
+/** Pages of a metric history read at most (MLflow pages hold thousands of points). */
+const MAX_HISTORY_PAGES = 100;
+/**
+ * A run reader from the environment: MLflow at MLFLOW_TRACKING_URI (token
+ * or basic auth), W&B at WANDB_BASE_URL (default api.wandb.ai) with
+ * WANDB_API_KEY. A reference naming another MLflow server than the
+ * configured one is refused before any request: the repository never
+ * decides where the credentials go.
+ */
+function runReaderFromEnvironment(env, options = {}) {
+    return async (ref, metrics) => {
+        if (options.refuse)
+            return { ok: false, kind: 'unconfigured', reason: options.refuse };
+        try {
+            return ref.tracker === 'mlflow'
+                ? await readMlflow(ref, metrics, env, options)
+                : await readWandb(ref, env, options);
+        }
+        catch (error) {
+            if (error instanceof TrackerUnreachable)
+                return { ok: false, kind: 'unreachable', reason: error.message };
+            return { ok: false, kind: 'invalid', reason: error.message };
+        }
+    };
+}
+async function readMlflow(ref, metrics, env, options) {
+    const configured = mlflowEndpoint(env, ref.server, options);
+    if (!configured.ok)
+        return configured;
+    const endpoint = configured.endpoint;
+    const answer = await sendTrackerRequest(endpoint, getRunRequest(ref.runId));
+    if (answer.status === 404 || trackerErrorCode(answer.body) === 'RESOURCE_DOES_NOT_EXIST')
+        return {
+            ok: false,
+            kind: 'not-found',
+            reason: `run ${ref.runId} does not exist on ${hostOf(endpoint.base)}`,
+        };
+    if (answer.status === 401 || answer.status === 403)
+        return {
+            ok: false,
+            kind: 'unreachable',
+            reason: `${hostOf(endpoint.base)} refused the credentials (HTTP ${answer.status})`,
+        };
+    if (answer.status !== 200)
+        return {
+            ok: false,
+            kind: 'invalid',
+            reason: `runs/get answered HTTP ${answer.status}: ${trackerErrorMessage(answer.body)}`,
+        };
+    const histories = new Map();
+    for (const key of metrics) {
+        const points = [];
+        let page;
+        for (let n = 0; n < MAX_HISTORY_PAGES; n += 1) {
+            const history = await sendTrackerRequest(endpoint, metricHistoryRequest(ref.runId, key, page));
+            if (history.status !== 200)
+                return {
+                    ok: false,
+                    kind: 'invalid',
+                    reason: `metrics/get-history of ${key} answered HTTP ${history.status}`,
+                };
+            const read = readMetricHistory(history.body);
+            points.push(...read.points);
+            page = read.next;
+            if (!page)
+                break;
+        }
+        histories.set(key, points);
+    }
+    return { ok: true, run: readMlflowRun(ref, endpoint.base, answer.body, histories) };
+}
+async function readWandb(ref, env, options) {
+    if (!env.WANDB_API_KEY)
+        return { ok: false, kind: 'unconfigured', reason: 'no credentials: WANDB_API_KEY is not set' };
+    const base = (env.WANDB_BASE_URL || 'https://api.wandb.ai').replace(/\/+$/, '');
+    const endpoint = {
+        base,
+        // The public API authenticates with HTTP basic auth, user "api", the key as password.
+        authorization: `Basic ${Buffer.from(`api:${env.WANDB_API_KEY}`).toString('base64')}`,
+        ...options,
+    };
+    const answer = await sendTrackerRequest(endpoint, wandbRunRequest(ref));
+    if (answer.status === 401 || answer.status === 403)
+        return {
+            ok: false,
+            kind: 'unreachable',
+            reason: `${hostOf(base)} refused WANDB_API_KEY (HTTP ${answer.status})`,
+        };
+    if (answer.status !== 200)
+        return { ok: false, kind: 'invalid', reason: `the GraphQL API answered HTTP ${answer.status}` };
+    // The UI lives at wandb.ai for the hosted API; a dedicated server serves both from one host.
+    const app = base === 'https://api.wandb.ai' ? 'https://wandb.ai' : base;
+    const run = readWandbRun(ref, app, answer.body);
+    if (!run)
+        return {
+            ok: false,
+            kind: 'not-found',
+            reason: `run ${ref.entity}/${ref.project}/${ref.runId} does not exist on ${hostOf(base)}`,
+        };
+    return { ok: true, run };
+}
+
 /**
  * One workflow annotation per finding, on the manifest line, with the fix.
  * @actions/core escapes what would end the command (newlines, `%`, and `:`
@@ -99091,104 +100606,6 @@ function annotate(findings, root) {
         else
             notice(message, properties);
     }
-}
-
-/** The largest cache entry read back: a measurement of the reference corpus is about 100 KiB. */
-const CACHE_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
-const KEY = /^[0-9a-f]{64}$/;
-/**
- * The default folder: $XDG_CACHE_HOME/modelgate/tokenizer-behaviour, else
- * ~/.cache/…, else a per-user folder in the temporary directory. Always
- * outside the repository, so a pull request cannot plant an entry.
- */
-function defaultCacheDir(env = process.env) {
-    const xdg = env.XDG_CACHE_HOME;
-    if (xdg && xdg.startsWith('/'))
-        return join(xdg, 'modelgate', 'tokenizer-behaviour');
-    const home = homedir();
-    if (home)
-        return join(home, '.cache', 'modelgate', 'tokenizer-behaviour');
-    return join(tmpdir(), `modelgate-${process.getuid?.() ?? 'user'}`, 'tokenizer-behaviour');
-}
-/**
- * Measured tokenizer behaviour on disk, content-addressed: an entry's name is
- * the sha256 key of everything the measurement depends on (tokenizer file
- * digest, settings, texts, measurement version). The folder is trusted only
- * when this user owns it and nobody else can write it (as ssh treats
- * ~/.ssh): a shared /tmp where another user pre-created the folder is
- * refused, not read. Entries are regular files opened without following
- * links, capped in size, and repeat their key and the sha256 of their payload;
- * the core checks the payload's shape again (readBehaviour). Anything that
- * does not verify is a miss. A cache that cannot be used never fails a run.
- */
-class TokenizerBehaviourCache {
-    dir;
-    usable;
-    constructor(dir = defaultCacheDir()) {
-        this.dir = dir;
-    }
-    async read(key) {
-        if (!KEY.test(key) || !(await this.ready()))
-            return undefined;
-        let handle;
-        try {
-            handle = await open$2(join(this.dir, `${key}.json`), constants$8.O_RDONLY | constants$8.O_NOFOLLOW | constants$8.O_NONBLOCK);
-            const info = await handle.stat();
-            if (!info.isFile() || info.size > CACHE_ENTRY_MAX_BYTES || !ownedByMe(info.uid))
-                return undefined;
-            const entry = JSON.parse(await handle.readFile('utf8'));
-            if (entry.key !== key || typeof entry.payload !== 'string')
-                return undefined;
-            if (sha256(entry.payload) !== entry.sha256)
-                return undefined;
-            return JSON.parse(entry.payload);
-        }
-        catch {
-            return undefined;
-        }
-        finally {
-            await handle?.close();
-        }
-    }
-    async write(key, value) {
-        if (!KEY.test(key) || !(await this.ready()))
-            return;
-        const payload = JSON.stringify(value);
-        const temporary = join(this.dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
-        try {
-            const handle = await open$2(temporary, constants$8.O_WRONLY | constants$8.O_CREAT | constants$8.O_EXCL | constants$8.O_NOFOLLOW, 0o600);
-            try {
-                await handle.writeFile(JSON.stringify({ key, sha256: sha256(payload), payload }));
-            }
-            finally {
-                await handle.close();
-            }
-            await rename$1(temporary, join(this.dir, `${key}.json`));
-        }
-        catch {
-            await rm$1(temporary, { force: true }).catch(() => undefined);
-        }
-    }
-    /** Creates the folder (0700) and checks it: a real folder, this user's, writable by no one else. */
-    ready() {
-        return (this.usable ??= (async () => {
-            try {
-                await mkdir$1(this.dir, { recursive: true, mode: 0o700 });
-                const info = await lstat$1(this.dir);
-                return info.isDirectory() && ownedByMe(info.uid) && (info.mode & 0o022) === 0;
-            }
-            catch {
-                return false;
-            }
-        })());
-    }
-}
-function ownedByMe(uid) {
-    const me = process.getuid?.();
-    return me === undefined || uid === me;
-}
-function sha256(text) {
-    return createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -99218,8 +100635,8 @@ async function runCheck(inputs) {
         base: inputs.base,
         stages: settings.stages,
         runSuites,
-        // Tokenizers encoded once per file digest, across runs (outside the repository).
-        behaviourCache: new TokenizerBehaviourCache(),
+        // A fork's run has no secrets: its training run is "not run", never read with someone else's key.
+        readRun: runReaderFromEnvironment(process.env, fromFork ? { refuse: 'no credentials (pull request from a fork)' } : {}),
         progress: debug,
     });
     annotate(report.findings, root);
@@ -99249,6 +100666,1050 @@ async function runCheck(inputs) {
     }
     if (report.summary.errors > 0)
         setFailed(`modelgate check: ${report.summary.errors} error(s); see the pull-request comment and the annotations`);
+}
+
+/** The trailer that ties a tag to the push that made it. */
+const triggerLine = (trigger) => `Trigger: ${trigger}`;
+/** The trailer that names who asked for a change with a ChatOps command. */
+const requestedByLine = (requester) => `Requested-by: ${requester.by}${requester.link ? ` ${requester.link}` : ''}`;
+/**
+ * Plans the one GTO tag that assigns a version to a stage (`name#stage#N`)
+ * or withdraws it (`name#stage!#N`), N being one more than the highest
+ * counter on any of the model's tags, as `gto assign` numbers it. Release
+ * planning, `modelgate promote`/`deprecate` and the app's `/promote` all
+ * write their stage tags through here, so every stage tag has the same
+ * message: a title, the reason, then the trailers (`Requested-by:` when a
+ * person asked, `Trigger:` last).
+ */
+function planStageAssignment(request) {
+    const number = request.lastNumber + 1;
+    const { model, version, stage } = request;
+    const tag = assignmentTag(model, stage, number) ;
+    const title = `Assign ${model} ${version} to ${stage}`
+        ;
+    const trailers = [
+        ...(request.trailers ?? []),
+        ...(request.requestedBy ? [requestedByLine(request.requestedBy)] : []),
+        ...(request.trigger ? [triggerLine(request.trigger)] : []),
+    ];
+    const message = [title, request.reason, trailers.join('\n')].filter(Boolean).join('\n\n');
+    return { tag, number, commit: request.commit, message };
+}
+
+/**
+ * The GitHub Release body: provenance, what changed and why, compatibility,
+ * evaluation, the training run (read and compared with production's when
+ * `training` is given, else the manifest's reference), artifacts.
+ */
+function releaseNotes(candidate, context, training) {
+    const { facts, change, findings } = candidate;
+    const { name, manifest } = facts;
+    const out = [];
+    const pr = context.pullRequest;
+    out.push(`**${inertMarkdown(name)} ${inertMarkdown(manifest.version)}**${manifest.description ? `: ${inertMarkdown(manifest.description)}` : ''}`, '', pr
+        ? `Merged in [#${pr.number} ${inertMarkdown(pr.title)}](${pr.url})${context.actor ? ` by @${inertMarkdown(context.actor)}` : ''}.`
+        : `Released from ${context.trigger.slice(0, 12)}.`, '');
+    out.push('### What changed', '');
+    if (!change || change.status === 'new')
+        out.push('First release of this model.', '');
+    else {
+        out.push(`${change.from} → ${change.to}: a **${change.declared}** release; the change requires **${change.required}**.`, '');
+        if (change.reasons.length) {
+            out.push('| bump | file | reason |', '|---|---|---|');
+            for (const r of change.reasons)
+                out.push(`| ${r.bump} | ${inertCode(r.file)} | ${inertMarkdown(r.reason)} |`);
+            out.push('');
+        }
+    }
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.filter((f) => f.severity === 'warning');
+    out.push('### Compatibility', '', errors
+        ? `❌ ${errors} error(s)`
+        : `✅ tokenizer, config and weights checks pass${warnings.length ? `, ${warnings.length} warning(s):` : '.'}`, '');
+    for (const w of warnings)
+        out.push(`- ${w.rule}: ${inertMarkdown(w.message)}`);
+    if (warnings.length)
+        out.push('');
+    if (candidate.metrics.length) {
+        out.push('### Evaluation', '', '| metric | value | stderr |', '|---|---|---|');
+        for (const m of candidate.metrics)
+            out.push(`| ${inertMarkdown(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
+        out.push('');
+    }
+    if (training)
+        out.push(trainingMarkdown([training], '### Training'));
+    else if (manifest.training?.run !== undefined)
+        out.push('### Training', '', `Run ${inertCode(manifest.training.run)} (not read at release).`, '');
+    out.push('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
+    for (const w of manifest.artifacts.weights)
+        out.push(`| ${inertCode(w.uri)} | \`${w.sha256}\` | ${w.size ?? '—'} |`);
+    out.push(`| ${inertCode(facts.manifestFile)} | \`${candidate.manifestDigest}\` | |`);
+    for (const [path, digest] of candidate.digests) {
+        if (path !== facts.manifestFile)
+            out.push(`| ${inertCode(path)} | \`${digest}\` | |`);
+    }
+    out.push('');
+    return out.join('\n');
+}
+
+/**
+ * The Deployment payload as a contract (docs, schema/deployment-payload.schema.json):
+ * what a deployer may rely on. Strict, so a field this deployer does not know
+ * (a strategy added later) is refused rather than silently ignored.
+ */
+const deploymentPayloadSchema = strictObject({
+    model: string()
+        .max(NAME_MAX_LENGTH)
+        .regex(GTO_FULLNAME_PATTERN, 'a model name as GTO writes it ([dir:]name)')
+        .describe('the model, as in its manifest and its tags'),
+    version: string()
+        .refine((v) => semver.valid(v) === v, 'a SemVer 2 version without a leading v')
+        .describe('the released version: the deployment ref is its tag <model>@v<version>'),
+    weight: number()
+        .int()
+        .min(0)
+        .max(100)
+        .describe('percent of requests this version answers; the version in production answers the rest'),
+    manifest: string().min(1).max(1024).describe("the manifest's path in the repository at the release"),
+    trigger: string()
+        .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
+        .describe('the commit whose push or analysis created the deployment (idempotence key)'),
+    requested_by: string().min(1).max(100).optional().describe('who asked with a ChatOps command'),
+    request: string().url().max(2048).optional().describe("the ChatOps comment's URL"),
+    mirror: number()
+        .int()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('shadow: percent of requests copied to this version; its answers are discarded'),
+})
+    .describe("modelgate's GitHub Deployment payload");
+/**
+ * Checks a payload against the contract (GitHub gives an object, or a JSON
+ * string for older deployments): the payload, or the first problem in words.
+ */
+function parseDeploymentPayload(payload) {
+    let value = payload;
+    if (typeof value === 'string') {
+        try {
+            value = JSON.parse(value);
+        }
+        catch {
+            return { ok: false, problem: 'the payload is a string that is not JSON' };
+        }
+    }
+    const parsed = deploymentPayloadSchema.safeParse(value);
+    if (parsed.success)
+        return { ok: true, payload: parsed.data };
+    const issue = parsed.error.issues[0];
+    const problem = issue.code === 'unrecognized_keys'
+        ? `unknown field "${issue.keys[0]}" (this deployer knows ${Object.keys(deploymentPayloadSchema.shape).join(', ')})`
+        : `${issue.path.join('.') || 'the payload'}: ${issue.message}`;
+    return { ok: false, problem };
+}
+/** Traffic weight of the first canary step when a manifest sets none (DESIGN.md's example). */
+const DEFAULT_FIRST_WEIGHT = 5;
+/** The GitHub environment of a stage. */
+function environmentFor(model, stage, context) {
+    return context.environments[stage] ?? (context.sharedRepository ? `${model}/${stage}` : stage);
+}
+/**
+ * Plans a release: for each new version a version tag, a GitHub Release, a
+ * first-stage assignment and its deployment; for a restored version only the
+ * assignment and the deployment. Steps that already exist are marked done, so
+ * applying the same plan twice does nothing the second time.
+ */
+function planRelease(candidates, context, remote) {
+    const steps = [];
+    const firstStage = context.stages[0];
+    const numbers = new Map();
+    for (const candidate of candidates) {
+        const { name, manifest, manifestFile } = candidate.facts;
+        const version = manifest.version;
+        const tag = releaseTag(name, version);
+        const registry = remote.registry.get(name);
+        const trailers = provenance$1(candidate, context);
+        const requester = context.pullRequest?.requester;
+        const trailer = [
+            ...trailers,
+            ...(requester ? [requestedByLine(requester)] : []),
+            triggerLine(context.trigger),
+        ].join('\n');
+        if (candidate.kind === 'new') {
+            steps.push({
+                kind: 'version-tag',
+                model: name,
+                tag,
+                commit: candidate.commit,
+                message: `Release ${name} ${version}\n\n${trailer}`,
+                done: registry?.versions.some((v) => v.version === version) ?? false,
+            });
+            steps.push({
+                kind: 'github-release',
+                model: name,
+                tag,
+                title: `${name} ${version}`,
+                body: releaseNotes(candidate, context, candidate.training),
+                prerelease: semver.prerelease(version) !== null,
+                done: remote.releases.has(tag),
+            });
+        }
+        const existing = registry?.events.find((e) => e.action === 'assign' &&
+            e.stage === firstStage &&
+            e.commit === candidate.commit &&
+            e.message?.includes(triggerLine(context.trigger)));
+        const assignment = planStageAssignment({
+            model: name,
+            version,
+            stage: firstStage,
+            commit: candidate.commit,
+            lastNumber: numbers.get(name) ?? registry?.lastNumber ?? 0,
+            trailers,
+            requestedBy: requester,
+            trigger: context.trigger,
+        });
+        if (!existing)
+            numbers.set(name, assignment.number);
+        steps.push({
+            kind: 'stage-tag',
+            model: name,
+            tag: existing?.tag ?? assignment.tag,
+            stage: firstStage,
+            version,
+            commit: candidate.commit,
+            message: assignment.message,
+            done: existing !== undefined,
+        });
+        const environment = environmentFor(name, firstStage, context);
+        const payload = {
+            model: name,
+            version,
+            weight: manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT,
+            manifest: manifestFile,
+            trigger: context.trigger,
+            ...(context.pullRequest?.requester
+                ? {
+                    requested_by: context.pullRequest.requester.by,
+                    ...(context.pullRequest.requester.link ? { request: context.pullRequest.requester.link } : {}),
+                }
+                : {}),
+        };
+        steps.push({
+            kind: 'deployment',
+            model: name,
+            ref: tag,
+            stage: firstStage,
+            environment,
+            payload,
+            production: context.stages.length === 1,
+            description: `${candidate.kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${version} to ${firstStage} at ${payload.weight}%`,
+            done: remote.deployments.some((d) => d.environment === environment && samePayload(d.payload, payload)),
+        });
+    }
+    return { steps };
+}
+/** The provenance lines of a release's tags, before Requested-by and Trigger. */
+function provenance$1(candidate, context) {
+    const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
+    if (candidate.kind === 'restore')
+        lines.push(`Restores: ${releaseTag(candidate.facts.name, candidate.facts.manifest.version)}`);
+    if (context.actor)
+        lines.push(`Merged-by: ${context.actor}`);
+    if (context.pullRequest)
+        lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
+    return lines;
+}
+function samePayload(found, wanted) {
+    const payload = readDeploymentPayload(found);
+    return (payload?.model === wanted.model &&
+        payload.version === wanted.version &&
+        payload.trigger === wanted.trigger);
+}
+/**
+ * A deployment payload written by modelgate (GitHub returns it as an object,
+ * or as a JSON string for older deployments), or undefined for anyone else's.
+ */
+function readDeploymentPayload(payload) {
+    let p = payload;
+    if (typeof p === 'string') {
+        try {
+            p = JSON.parse(p);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const candidate = p;
+    if (!candidate ||
+        typeof candidate.model !== 'string' ||
+        typeof candidate.version !== 'string' ||
+        typeof candidate.weight !== 'number' ||
+        typeof candidate.manifest !== 'string') {
+        return undefined;
+    }
+    return candidate;
+}
+
+/** Annotations that let a person (and a re-run) see which deployment wrote an object. */
+function provenance(deployment) {
+    return {
+        'modelgate.dev/model': deployment.model,
+        'modelgate.dev/version': deployment.version,
+        'modelgate.dev/deployment': String(deployment.id),
+        'modelgate.dev/trigger': deployment.trigger,
+    };
+}
+/** The header line of every file modelgate writes for a deployer. */
+function fileHeader(summary, deploymentId) {
+    return `Written by modelgate deploy (deployment ${deploymentId}): ${summary}. Do not edit: the next deployment replaces it.`;
+}
+/** The repository and branch of a GitOps setting, without empty fields. */
+function gitopsOf(gitops) {
+    return {
+        ...(gitops.repository ? { repository: gitops.repository } : {}),
+        ...(gitops.branch ? { branch: gitops.branch } : {}),
+    };
+}
+/** A template that gives no usable Kubernetes name, as a refusal naming the setting. */
+function badName(setting, template, of) {
+    return {
+        ok: false,
+        reason: `${setting} "${template}" gives no Kubernetes name for ${of} (a letter first, then letters, digits or -, at most 63)`,
+        fix: `Change ${setting} in .github/modelgate.yml on the default branch.`,
+    };
+}
+/** A path template that leaves the repository, as a refusal naming the setting. */
+function badPath(setting, template, path) {
+    return {
+        ok: false,
+        reason: `${setting} "${template}" ${path.ok ? 'is the repository root, not a file' : path.reason}`,
+        fix: `Make ${setting} a file path inside the repository, in .github/modelgate.yml on the default branch.`,
+    };
+}
+
+/**
+ * Renders a routing plan as a Gateway API HTTPRoute (gateway.networking.k8s.io/v1):
+ * one rule whose weighted backendRefs are the versions' Services, and a
+ * RequestMirror filter with its percent for a shadow. Envoy Gateway, Istio,
+ * GKE and other implementations split traffic by these weights.
+ */
+function renderHttpRoute(plan, settings, deployment) {
+    const values = { model: plan.model, version: plan.version };
+    const name = kubernetesName(expandTemplate(settings.name, values));
+    if (!name)
+        return badName('deploy.gateway_api.name', settings.name, values.model);
+    const services = new Map();
+    for (const version of [
+        ...plan.backends.map((b) => b.version),
+        ...(plan.mirror ? [plan.mirror.version] : []),
+    ]) {
+        const service = kubernetesName(expandTemplate(settings.service, { model: plan.model, version }));
+        if (!service)
+            return badName('deploy.gateway_api.service', settings.service, `${plan.model} ${version}`);
+        services.set(version, service);
+    }
+    const path = checkRepoPath(expandTemplate(settings.gitops.path, values));
+    if (!path.ok || !path.path)
+        return badPath('deploy.gateway_api.gitops.path', settings.gitops.path, path);
+    const backendRef = (version) => ({ name: services.get(version), port: settings.port });
+    const route = {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: {
+            name,
+            namespace: settings.namespace,
+            annotations: provenance({ ...deployment, model: plan.model, version: plan.version }),
+        },
+        spec: {
+            parentRefs: settings.parents.map((p) => ({
+                name: p.name,
+                ...(p.namespace ? { namespace: p.namespace } : {}),
+                ...(p.section ? { sectionName: p.section } : {}),
+            })),
+            ...(settings.hostnames.length ? { hostnames: settings.hostnames } : {}),
+            rules: [
+                {
+                    matches: [{ path: { type: 'PathPrefix', value: settings.pathPrefix } }],
+                    ...(plan.mirror
+                        ? {
+                            filters: [
+                                {
+                                    type: 'RequestMirror',
+                                    requestMirror: {
+                                        backendRef: backendRef(plan.mirror.version),
+                                        percent: plan.mirror.percent,
+                                    },
+                                },
+                            ],
+                        }
+                        : {}),
+                    backendRefs: plan.backends.map((b) => ({ ...backendRef(b.version), weight: b.weight })),
+                },
+            ],
+        },
+    };
+    return {
+        ok: true,
+        rendered: {
+            content: `# ${fileHeader(plan.summary, deployment.id)}\n${distExports.stringify(route)}`,
+            path: path.path,
+            gitops: gitopsOf(settings.gitops),
+            objects: [route],
+        },
+    };
+}
+
+/**
+ * Renders a routing plan as a KServe InferenceService (serving.kserve.io/v1beta1).
+ * KServe splits by revision, not by name: the predictor points at the
+ * deployed version's storage URI and `canaryTrafficPercent` sends that share
+ * to the new revision, the rest to the previous ready one (the version live
+ * before). At 100% the field is left out, which promotes the revision.
+ * KServe has no request mirror: a shadow is refused.
+ */
+function renderInferenceService(plan, settings, deployment) {
+    if (plan.mirror)
+        return {
+            ok: false,
+            reason: `KServe cannot mirror requests: ${plan.summary}`,
+            fix: 'Deploy shadows with the gateway-api or nginx target.',
+        };
+    const values = { model: plan.model, version: plan.version };
+    const name = kubernetesName(expandTemplate(settings.name, values));
+    if (!name)
+        return badName('deploy.kserve.name', settings.name, plan.model);
+    const path = checkRepoPath(expandTemplate(settings.gitops.path, values));
+    if (!path.ok || !path.path)
+        return badPath('deploy.kserve.gitops.path', settings.gitops.path, path);
+    const share = plan.backends.find((b) => b.version === plan.version)?.weight ?? 0;
+    const service = {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: {
+            name,
+            namespace: settings.namespace,
+            annotations: provenance({ ...deployment, model: plan.model, version: plan.version }),
+        },
+        spec: {
+            predictor: {
+                ...(share < 100 ? { canaryTrafficPercent: share } : {}),
+                model: {
+                    modelFormat: { name: settings.modelFormat },
+                    ...(settings.runtime ? { runtime: settings.runtime } : {}),
+                    storageUri: expandTemplate(settings.storageUri, values),
+                },
+            },
+        },
+    };
+    return {
+        ok: true,
+        rendered: {
+            content: `# ${fileHeader(plan.summary, deployment.id)}\n${distExports.stringify(service)}`,
+            path: path.path,
+            gitops: gitopsOf(settings.gitops),
+            objects: [service],
+        },
+    };
+}
+
+/** `host:port`, `[v6]:port` or `unix:/path`: nothing that could end a directive. */
+const ADDRESS = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$|^unix:\/[A-Za-z0-9._/-]+$/;
+/** The mirror's internal location: `internal`, so a client cannot request it. */
+const MIRROR_LOCATION = '/.modelgate-mirror';
+/** An nginx identifier from free text: upstream and variable names take letters, digits and `_`. */
+function identifier(text) {
+    return text.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+/**
+ * Renders a routing plan as an nginx configuration for the `http {}` block:
+ * one upstream per version, `split_clients` on `$request_id` for the weights
+ * (each request is drawn afresh), and for a shadow the `mirror` module with a
+ * second, independent draw deciding which mirrored requests reach the shadow
+ * (nginx mirrors every request; the others are answered 204 inside nginx).
+ * Proxying keeps streamed answers streaming (no buffering, HTTP/1.1).
+ */
+function renderNginx(plan, settings, deployment) {
+    const path = checkRepoPath(expandTemplate(settings.path, plan));
+    if (!path.ok || !path.path)
+        return badPath('deploy.nginx.path', settings.path, path);
+    const model = identifier(plan.model);
+    const upstream = (version) => `modelgate_${model}__${identifier(version)}`;
+    const versions = [
+        ...new Set([...plan.backends.map((b) => b.version), ...(plan.mirror ? [plan.mirror.version] : [])]),
+    ];
+    const lines = [`# ${fileHeader(plan.summary, deployment.id)}`, `# trigger ${deployment.trigger}`, ''];
+    for (const version of versions) {
+        const address = typeof settings.upstream === 'string'
+            ? expandTemplate(settings.upstream, { model: plan.model, version })
+            : settings.upstream[version];
+        if (address === undefined)
+            return {
+                ok: false,
+                reason: `deploy.nginx.upstream has no address for ${plan.model} ${version}`,
+                fix: `Add "${version}": host:port under deploy.nginx.upstream, or make it a template such as {model}-{version}.internal:8000.`,
+            };
+        if (!ADDRESS.test(address))
+            return {
+                ok: false,
+                reason: `deploy.nginx.upstream gives "${address}" for ${plan.model} ${version}, not host:port or unix:/path`,
+                fix: 'Give each version an address nginx can proxy to, such as 127.0.0.1:8001.',
+            };
+        lines.push(`upstream ${upstream(version)} {`, `    server ${address};`, '    keepalive 16;', '}');
+    }
+    // One version: proxy straight to it; two: a per-request draw picks the upstream.
+    let target = upstream(plan.backends[0].version);
+    if (plan.backends.length > 1) {
+        target = `$modelgate_${model}_upstream`;
+        const [rest, deployed] = plan.backends;
+        lines.push(`split_clients "\${request_id}" ${target} {`, `    ${deployed.weight}% ${upstream(deployed.version)};`, `    * ${upstream(rest.version)};`, '}');
+    }
+    const sampled = `$modelgate_${model}_mirrored`;
+    if (plan.mirror)
+        lines.push(`split_clients "mirror\${request_id}" ${sampled} {`, `    ${plan.mirror.percent}% 1;`, '    * "";', '}');
+    const proxy = [
+        'proxy_http_version 1.1;',
+        'proxy_set_header Connection "";',
+        'proxy_set_header Host $host;',
+        'proxy_buffering off;',
+        'proxy_read_timeout 600s;',
+    ];
+    lines.push('server {', `    listen ${settings.listen};`, '    location / {', `        proxy_pass http://${target};`);
+    lines.push(...proxy.map((p) => `        ${p}`));
+    if (plan.mirror)
+        lines.push(`        mirror ${MIRROR_LOCATION};`, '        mirror_request_body on;');
+    lines.push('    }');
+    if (plan.mirror)
+        lines.push(`    location = ${MIRROR_LOCATION} {`, '        internal;', `        if (${sampled} = "") {`, '            return 204;', '        }', `        proxy_pass http://${upstream(plan.mirror.version)}$request_uri;`, ...proxy.map((p) => `        ${p}`), '    }');
+    lines.push('}', '');
+    return { ok: true, rendered: { content: lines.join('\n'), path: path.path, objects: [] } };
+}
+
+/**
+ * Plans the traffic of a deployment: the payload's version answers `weight`
+ * percent and the version live in production the rest. With no other
+ * version live (the first release, a rollback to the production version, or
+ * the promotion at 100) the deployed version answers everything, and the
+ * summary says so. A mirror copies requests to the deployed version; it
+ * needs another version live to answer them, and a weight of 0 (a shadow
+ * answers no one).
+ */
+function planRouting(payload, live) {
+    const { model, version, weight, mirror } = payload;
+    const other = live !== undefined && live !== version ? live : undefined;
+    if (mirror !== undefined && other === undefined)
+        return {
+            ok: false,
+            reason: `${model} ${version} asks for a mirror of ${mirror}% but no other version is live in production to copy requests from`,
+            fix: 'Deploy a version to production first; a shadow only copies requests another version answers.',
+        };
+    if (mirror !== undefined && weight > 0)
+        return {
+            ok: false,
+            reason: `${model} ${version} asks for ${weight}% of traffic and a mirror of ${mirror}% at once: it would answer some requests and get copies of others, some twice, and its metrics would count them twice`,
+            fix: 'A shadow answers no one: deploy it with weight 0 and a mirror, or as a canary with a weight and no mirror.',
+        };
+    if (other === undefined || weight === 100) {
+        const alone = other === undefined && weight < 100
+            ? ` (asked ${weight}%: no other version is live in production, so it answers every request)`
+            : '';
+        return {
+            ok: true,
+            plan: {
+                model,
+                version,
+                backends: [{ version, weight: 100 }],
+                summary: `${model} ${version} answers 100% of requests${alone}`,
+            },
+        };
+    }
+    const backends = [
+        { version: other, weight: 100 - weight },
+        { version, weight },
+    ].filter((b) => b.weight > 0);
+    const share = weight > 0
+        ? `${model} ${version} answers ${weight}%, ${other} ${100 - weight}%`
+        : `${model} ${other} answers 100%`;
+    return {
+        ok: true,
+        plan: {
+            model,
+            version,
+            backends,
+            ...(mirror !== undefined ? { mirror: { version, percent: mirror } } : {}),
+            summary: mirror !== undefined ? `${share}; ${mirror}% of requests are copied to ${version}` : share,
+        },
+    };
+}
+
+/**
+ * Where a deployment's routing goes, as `.github/modelgate.yml` configures it
+ * under `deploy:` (parsed by src/io/settings.ts). Every string that names a
+ * thing per model or version is a template: `{model}` and `{version}` are
+ * replaced, and Kubernetes names are then made DNS-safe (see names.ts).
+ */
+const TARGETS = ['gateway-api', 'kserve', 'nginx'];
+
+/**
+ * Reads a deployment's payload: someone else's deployment (no model and
+ * version: not modelgate's to act on or report), one that claims to be
+ * modelgate's but breaks the contract (refused with the field named), or
+ * modelgate's.
+ */
+function readDeployment(deployment) {
+    if (!readDeploymentPayload(deployment.payload))
+        return {
+            kind: 'foreign',
+            reason: `deployment ${deployment.id} has no modelgate payload ({model, version, weight, manifest, trigger})`,
+        };
+    const parsed = parseDeploymentPayload(deployment.payload);
+    if (!parsed.ok)
+        return {
+            kind: 'refused',
+            refusal: {
+                reason: `deployment ${deployment.id}'s payload breaks modelgate's contract: ${parsed.problem}`,
+                fix: 'Deployments are created by modelgate (command: release and the canary app); see schema/deployment-payload.schema.json.',
+            },
+        };
+    return { kind: 'modelgate', payload: parsed.payload };
+}
+/** The production environment for a deployment's environment: settings first, else the naming of command: release. */
+function productionEnvironmentOf(environment, settings) {
+    const stage = settings.stages.at(-1);
+    const configured = settings.environments[stage];
+    if (configured)
+        return configured;
+    const slash = environment.lastIndexOf('/');
+    return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
+}
+/** Which configured target a deployment goes to: the one asked for, or the only one configured. */
+function chooseTarget(settings, asked) {
+    const configured = TARGETS.filter((t) => settingsOf(settings, t) !== undefined);
+    const fix = `Configure it under deploy: in .github/modelgate.yml on the default branch (gateway_api, kserve or nginx), and name it with the input "target" when there are several.`;
+    if (asked) {
+        if (!TARGETS.includes(asked))
+            return { ok: false, reason: `target "${asked}" is not one of ${TARGETS.join(', ')}`, fix };
+        if (!configured.includes(asked))
+            return { ok: false, reason: `target "${asked}" is not configured`, fix };
+        return { ok: true, target: asked };
+    }
+    if (configured.length === 1)
+        return { ok: true, target: configured[0] };
+    return {
+        ok: false,
+        reason: configured.length
+            ? `several targets are configured (${configured.join(', ')}) and none was named`
+            : 'no deploy target is configured',
+        fix,
+    };
+}
+function settingsOf(settings, target) {
+    return target === 'gateway-api'
+        ? settings.gatewayApi
+        : target === 'kserve'
+            ? settings.kserve
+            : settings.nginx;
+}
+/**
+ * Plans one deployment: refuses a version that is not released exactly as
+ * the deployment names it (the ref is the release tag, the tag is annotated
+ * and points at the deployment's commit), stands down when a newer
+ * deployment replaced it, and otherwise renders the routing for the target.
+ */
+function planDeploy(facts) {
+    const { deployment, payload, tag } = facts;
+    const wanted = releaseTag(payload.model, payload.version);
+    const fix = `Deploy released versions only: command: release creates ${wanted} and the deployment together.`;
+    const refuse = (reason, why = fix) => ({
+        kind: 'refused',
+        refusal: { reason, fix: why },
+    });
+    if (deployment.ref !== wanted)
+        return refuse(`deployment ${deployment.id} deploys the ref "${deployment.ref}", not the release tag ${wanted}`);
+    if (!tag.exists)
+        return refuse(`${payload.model} ${payload.version} is not released: the tag ${wanted} does not exist`);
+    if (!tag.annotated)
+        return refuse(`${wanted} is a lightweight tag: releases are annotated tags (who and when), so it is not a release`);
+    if (tag.commit !== deployment.sha)
+        return refuse(`${wanted} points at ${tag.commit.slice(0, 12)} but deployment ${deployment.id} deploys ${deployment.sha.slice(0, 12)}`);
+    if (facts.newest !== undefined && facts.newest !== deployment.id)
+        return {
+            kind: 'superseded',
+            by: facts.newest,
+            description: `superseded by deployment ${facts.newest} of ${payload.model}: traffic not changed`,
+        };
+    const routing = planRouting(payload, facts.live);
+    if (!routing.ok)
+        return refuse(routing.reason, routing.fix);
+    const ref = { id: deployment.id, trigger: payload.trigger };
+    const rendered = facts.target === 'gateway-api'
+        ? renderHttpRoute(routing.plan, facts.settings.gatewayApi, ref)
+        : facts.target === 'kserve'
+            ? renderInferenceService(routing.plan, facts.settings.kserve, ref)
+            : renderNginx(routing.plan, facts.settings.nginx, ref);
+    if (!rendered.ok)
+        return refuse(rendered.reason, rendered.fix);
+    return { kind: 'apply', target: facts.target, routing: routing.plan, rendered: rendered.rendered };
+}
+/** A deployment status description: GitHub keeps 140 characters. */
+function statusDescription(text) {
+    return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
+/** Attempts when another push moves the branch between reading it and moving it. */
+const ATTEMPTS = 3;
+/**
+ * Commits one file to a branch through the Git Data API (a tree on the
+ * branch's head with the file inline, a commit, a fast-forward of the
+ * branch), so Argo CD or Flux applies it; no cluster credentials. When the
+ * branch already has exactly this content nothing is committed: a re-run
+ * changes nothing. A push that lands in between is not overwritten: the
+ * commit is rebuilt on the new head.
+ */
+async function commitGitOpsFile(octokit, write) {
+    const repo = { owner: write.owner, repo: write.repo };
+    const branch = write.branch ?? (await octokit.rest.repos.get(repo)).data.default_branch;
+    for (let attempt = 1;; attempt += 1) {
+        let head;
+        try {
+            head = (await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha;
+        }
+        catch (error) {
+            if (statusOf(error) !== 404)
+                throw error;
+            throw new CommandError(`the GitOps branch ${branch} does not exist in ${repo.owner}/${repo.repo} (or the token cannot read it)`, 'Create the branch, or fix deploy.<target>.gitops in .github/modelgate.yml; a token for another repository goes in the input "gitops-token".');
+        }
+        if ((await contentAt(octokit, repo, write.path, head)) === write.content)
+            return { commit: head, changed: false, branch };
+        const { data: headCommit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: head });
+        const { data: tree } = await octokit.rest.git.createTree({
+            ...repo,
+            base_tree: headCommit.tree.sha,
+            tree: [{ path: write.path, mode: '100644', type: 'blob', content: write.content }],
+        });
+        const { data: commit } = await octokit.rest.git.createCommit({
+            ...repo,
+            message: write.message,
+            tree: tree.sha,
+            parents: [head],
+        });
+        try {
+            await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha: commit.sha, force: false });
+            return { commit: commit.sha, changed: true, branch };
+        }
+        catch (error) {
+            // 422: not a fast-forward any more (someone pushed); read the new head and build again.
+            if (statusOf(error) !== 422 || attempt >= ATTEMPTS)
+                throw error;
+        }
+    }
+}
+/** The text of `path` at `ref`, or undefined when there is no such file. */
+async function contentAt(octokit, repo, path, ref) {
+    try {
+        const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+            return undefined;
+        return Buffer.from(data.content, 'base64').toString('utf8');
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+
+/** A generated nginx file is a few KiB; a larger one at the path is not modelgate's. */
+const NGINX_FILE_MAX_BYTES = 1024 * 1024;
+/** How long the workflow's reload command may take. */
+const RELOAD_TIMEOUT_MS = 60_000;
+/**
+ * Writes the nginx configuration under the workspace root through the
+ * containment rule (no `..`, no `.git/`, never through a symlinked folder,
+ * atomically). Returns whether the file changed.
+ */
+async function writeNginxConfig(root, path, content) {
+    const read = await new FileSystemSource(root).read(path, NGINX_FILE_MAX_BYTES);
+    if (read.ok && decodeUtf8(read.value) === content)
+        return false;
+    if (!read.ok && read.problem.kind !== 'missing')
+        throw new CommandError(`deploy.nginx.path ${path} cannot be written: ${read.problem.detail}`, 'Point deploy.nginx.path at a regular file inside the workspace.');
+    try {
+        await new ContainedRoot(root).write(path, content);
+    }
+    catch (error) {
+        if (error instanceof ContainmentError)
+            throw new CommandError(error.message, 'Point deploy.nginx.path at a regular file inside the workspace.');
+        throw error;
+    }
+    return true;
+}
+/**
+ * Runs the reload command the workflow gave (input "reload-command", e.g.
+ * `sudo nginx -t && sudo nginx -s reload`) with `sh -c` in the root. The
+ * command is the workflow's, never the repository's or a pull request's.
+ */
+function runReloadCommand(root, command) {
+    return new Promise((resolve) => {
+        execFile('sh', ['-c', command], { cwd: root, timeout: RELOAD_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
+            if (!error)
+                return resolve({ ok: true });
+            const last = String(stderr).trim().split('\n').slice(-3).join(' | ');
+            const how = error.killed
+                ? `timed out after ${RELOAD_TIMEOUT_MS / 1000} s`
+                : `exit ${String(error.code)}`;
+            resolve({ ok: false, detail: `${how}${last ? `: ${last}` : ''}` });
+        });
+    });
+}
+
+/**
+ * Deploys one GitHub Deployment: reads and checks it, plans its routing for
+ * the target, writes it (a GitOps commit, or the nginx file and the reload),
+ * and reports `in_progress`, then `success` (live at the payload's weight)
+ * or `failure`, each with the run's log_url. A re-run of a deployment that
+ * is live and unchanged writes and reports nothing.
+ */
+async function deployOnce(deployment, options) {
+    const { api, log } = options;
+    const reading = readDeployment(deployment);
+    if (reading.kind === 'foreign')
+        return { kind: 'foreign', reason: reading.reason };
+    const fail = async (reason, fix) => {
+        if (!options.dryRun)
+            await api.postStatus(deployment.id, 'failure', statusDescription(reason), options.logUrl);
+        return { kind: 'refused', reason, fix };
+    };
+    if (reading.kind === 'refused')
+        return fail(reading.refusal.reason, reading.refusal.fix);
+    const { payload } = reading;
+    let plan;
+    try {
+        const settings = await api.settings();
+        const target = chooseTarget(settings.deploy, options.target);
+        if (!target.ok)
+            return fail(target.reason, target.fix);
+        const production = productionEnvironmentOf(deployment.environment, settings);
+        plan = planDeploy({
+            deployment,
+            payload,
+            tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
+            newest: await api.newestDeployment(deployment.environment, payload.model),
+            live: await api.liveVersion(production, payload.model),
+            target: target.target,
+            settings: settings.deploy,
+        });
+    }
+    catch (error) {
+        if (error instanceof CommandError)
+            return fail(error.message, error.fix ?? '');
+        throw error;
+    }
+    if (plan.kind === 'refused')
+        return fail(plan.refusal.reason, plan.refusal.fix);
+    if (plan.kind === 'superseded') {
+        if (!options.dryRun)
+            await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
+        return { kind: 'superseded', by: plan.by };
+    }
+    const { rendered, routing } = plan;
+    const done = {
+        target: plan.target,
+        path: rendered.path,
+        summary: routing.summary,
+        content: rendered.content,
+    };
+    if (options.dryRun)
+        return { kind: 'dry-run', ...done };
+    const before = await api.latestStatus(deployment.id);
+    const live = before?.state === 'success';
+    if (!live)
+        await api.postStatus(deployment.id, 'in_progress', statusDescription(`applying: ${routing.summary}`), options.logUrl);
+    try {
+        let changed;
+        let commit;
+        if (plan.target === 'nginx') {
+            changed = await writeNginxConfig(options.root, rendered.path, rendered.content);
+            log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
+            if ((changed || !live) && options.reloadCommand) {
+                const reload = await runReloadCommand(options.root, options.reloadCommand);
+                if (!reload.ok)
+                    throw new CommandError(`the reload command failed (${reload.detail})`, 'Fix the input "reload-command" or the nginx server; re-run the job.');
+            }
+        }
+        else {
+            const [owner, repo] = (rendered.gitops?.repository ?? `${options.repo.owner}/${options.repo.repo}`).split('/');
+            const result = await commitGitOpsFile(options.gitops, {
+                owner,
+                repo,
+                ...(rendered.gitops?.branch ? { branch: rendered.gitops.branch } : {}),
+                path: rendered.path,
+                content: rendered.content,
+                message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
+            });
+            ({ changed, commit } = result);
+            log(`${changed ? 'committed' : 'unchanged:'} ${rendered.path} on ${owner}/${repo}@${result.branch} (${result.commit.slice(0, 12)})`);
+        }
+        if (live && !changed)
+            return { kind: 'unchanged', ...done, ...(commit ? { commit } : {}) };
+        await api.postStatus(deployment.id, 'success', statusDescription(routing.summary), options.logUrl);
+        return { kind: 'applied', ...done, ...(commit ? { commit } : {}) };
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        await api.postStatus(deployment.id, 'failure', statusDescription(`not applied: ${reason}`), options.logUrl);
+        throw error;
+    }
+}
+
+/** How far back the deployer looks for the version live in production. */
+const LIVE_LOOKBACK = 10;
+/** DeployerApi over the GitHub REST API for the registry's repository. */
+function githubDeployerApi(octokit, repo) {
+    const modelgateDeployments = async (environment, model) => {
+        const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
+        return data.filter((d) => readDeploymentPayload(d.payload)?.model === model);
+    };
+    const latestStatus = async (deployment) => {
+        const { data } = await octokit.rest.repos.listDeploymentStatuses({
+            ...repo,
+            deployment_id: deployment,
+            per_page: 1,
+        });
+        return data[0] && { state: data[0].state, description: data[0].description ?? '' };
+    };
+    return {
+        async settings() {
+            const { data: repository } = await octokit.rest.repos.get(repo);
+            let text;
+            try {
+                const { data } = await octokit.rest.repos.getContent({
+                    ...repo,
+                    path: SETTINGS_FILE,
+                    ref: repository.default_branch,
+                });
+                if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+                    throw new CommandError(`${SETTINGS_FILE} on ${repository.default_branch} is not a file`);
+                if (data.size > SETTINGS_MAX_BYTES)
+                    throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`);
+                text = Buffer.from(data.content, 'base64').toString('utf8');
+            }
+            catch (error) {
+                if (statusOf(error) !== 404)
+                    throw error;
+            }
+            return parseSettings(text);
+        },
+        async releaseTag(tag) {
+            let ref;
+            try {
+                ref = (await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` })).data;
+            }
+            catch (error) {
+                if (statusOf(error) === 404)
+                    return { exists: false };
+                throw error;
+            }
+            // GET /git/ref/tags/x also answers for a ref that only starts with x: take exact names only.
+            if (ref.ref !== `refs/tags/${tag}`)
+                return { exists: false };
+            if (ref.object.type !== 'tag')
+                return { exists: true, annotated: false, commit: ref.object.sha };
+            const { data: annotated } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
+            // A tag of a tag is not a release (GTO cannot read it either): report it as pointing at no commit.
+            return {
+                exists: true,
+                annotated: true,
+                commit: annotated.object.type === 'commit' ? annotated.object.sha : `a ${annotated.object.type}`,
+            };
+        },
+        async newestDeployment(environment, model) {
+            return (await modelgateDeployments(environment, model))[0]?.id;
+        },
+        async liveVersion(environment, model) {
+            for (const deployment of (await modelgateDeployments(environment, model)).slice(0, LIVE_LOOKBACK)) {
+                const status = await latestStatus(deployment.id);
+                if (status?.state === 'success')
+                    return readDeploymentPayload(deployment.payload)?.version;
+            }
+            return undefined;
+        },
+        latestStatus,
+        async postStatus(deployment, state, description, logUrl) {
+            await octokit.rest.repos.createDeploymentStatus({
+                ...repo,
+                deployment_id: deployment,
+                state,
+                description,
+                ...(logUrl ? { log_url: logUrl } : {}),
+                // A newer success marks the earlier ones of the environment inactive, as GitHub shows them.
+                auto_inactive: true,
+            });
+        },
+    };
+}
+
+/**
+ * `command: deploy`, in a workflow `on: deployment`: turns a modelgate
+ * Deployment into traffic on the configured target and reports the
+ * deployment's statuses with a link to this run. What is deployed comes
+ * from GitHub (the event, the release tag, the default branch's settings)
+ * and from the workflow, never from a pull request.
+ */
+async function runDeploy(inputs) {
+    const deployment = deploymentOfEvent();
+    if (!inputs.token)
+        throw new CommandError('input "github-token" is empty', 'Pass a token with deployments: write and contents: read.');
+    const octokit = createOctokit(inputs.token, warning);
+    const outcome = await deployOnce(deployment, {
+        api: githubDeployerApi(octokit, context.repo),
+        repo: context.repo,
+        gitops: inputs.gitopsToken ? createOctokit(inputs.gitopsToken, warning) : octokit,
+        root: resolve$1(inputs.root),
+        ...(inputs.target ? { target: inputs.target } : {}),
+        ...(inputs.reloadCommand ? { reloadCommand: inputs.reloadCommand } : {}),
+        logUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
+        dryRun: inputs.dryRun,
+        log: (line) => info(inertText(line)),
+    });
+    const record = { deployment: deployment.id, state: outcome.kind };
+    switch (outcome.kind) {
+        case 'foreign':
+            setOutput(OUTPUTS.deployed, JSON.stringify(record));
+            setFailed(`${outcome.reason}: not modelgate's to deploy, nothing changed and no status reported (run this step only for modelgate deployments: if: github.event.deployment.payload.model)`);
+            return;
+        case 'refused':
+            setOutput(OUTPUTS.deployed, JSON.stringify(record));
+            setFailed(`${inertText(outcome.reason)}${outcome.fix ? ` (${outcome.fix})` : ''}`);
+            return;
+        case 'superseded':
+            setOutput(OUTPUTS.deployed, JSON.stringify({ ...record, supersededBy: outcome.by }));
+            notice(`deployment ${deployment.id} was superseded by deployment ${outcome.by}: traffic not changed`);
+            return;
+        default: {
+            const { content, ...rest } = outcome;
+            setOutput(OUTPUTS.deployed, JSON.stringify({ ...record, ...rest, state: outcome.kind }));
+            info(inertText(outcome.summary));
+            const heading = outcome.kind === 'dry-run' ? 'modelgate deploy (dry run)' : 'modelgate deploy';
+            await summary
+                .addHeading(heading, 2)
+                .addRaw(`${inertText(outcome.summary)} (${outcome.target}, ${inertText(outcome.path)})`, true)
+                .addCodeBlock(content)
+                .write();
+        }
+    }
+}
+/** The deployment of a `deployment` event (GitHub wrote the event file; the runner trusts it, and so do we). */
+function deploymentOfEvent() {
+    const deployment = context.payload.deployment;
+    if (context.eventName !== 'deployment' || !deployment)
+        throw new CommandError(`command: deploy runs on deployment events, not "${context.eventName}"`, 'Run it in a workflow "on: deployment".');
+    const { id, sha, ref, environment, payload } = deployment;
+    if (typeof id !== 'number' ||
+        typeof sha !== 'string' ||
+        typeof ref !== 'string' ||
+        typeof environment !== 'string')
+        throw new CommandError('the deployment event has no id, sha, ref or environment');
+    return { id, sha, ref, environment, payload };
 }
 
 /**
@@ -99350,225 +101811,6 @@ async function recordedMetrics(source, facts) {
         }
     }
     return metrics;
-}
-
-/** The trailer that ties a tag to the push that made it. */
-const triggerLine = (trigger) => `Trigger: ${trigger}`;
-/** The trailer that names who asked for a change with a ChatOps command. */
-const requestedByLine = (requester) => `Requested-by: ${requester.by}${requester.link ? ` ${requester.link}` : ''}`;
-/**
- * Plans the one GTO tag that assigns a version to a stage (`name#stage#N`)
- * or withdraws it (`name#stage!#N`), N being one more than the highest
- * counter on any of the model's tags, as `gto assign` numbers it. Release
- * planning, `modelgate promote`/`deprecate` and the app's `/promote` all
- * write their stage tags through here, so every stage tag has the same
- * message: a title, the reason, then the trailers (`Requested-by:` when a
- * person asked, `Trigger:` last).
- */
-function planStageAssignment(request) {
-    const number = request.lastNumber + 1;
-    const { model, version, stage } = request;
-    const tag = assignmentTag(model, stage, number) ;
-    const title = `Assign ${model} ${version} to ${stage}`
-        ;
-    const trailers = [
-        ...(request.trailers ?? []),
-        ...(request.requestedBy ? [requestedByLine(request.requestedBy)] : []),
-        ...(request.trigger ? [triggerLine(request.trigger)] : []),
-    ];
-    const message = [title, request.reason, trailers.join('\n')].filter(Boolean).join('\n\n');
-    return { tag, number, commit: request.commit, message };
-}
-
-/** The GitHub Release body: provenance, what changed and why, compatibility, evaluation, artifacts. */
-function releaseNotes(candidate, context) {
-    const { facts, change, findings } = candidate;
-    const { name, manifest } = facts;
-    const out = [];
-    const pr = context.pullRequest;
-    out.push(`**${inertMarkdown(name)} ${inertMarkdown(manifest.version)}**${manifest.description ? `: ${inertMarkdown(manifest.description)}` : ''}`, '', pr
-        ? `Merged in [#${pr.number} ${inertMarkdown(pr.title)}](${pr.url})${context.actor ? ` by @${inertMarkdown(context.actor)}` : ''}.`
-        : `Released from ${context.trigger.slice(0, 12)}.`, '');
-    out.push('### What changed', '');
-    if (!change || change.status === 'new')
-        out.push('First release of this model.', '');
-    else {
-        out.push(`${change.from} → ${change.to}: a **${change.declared}** release; the change requires **${change.required}**.`, '');
-        if (change.reasons.length) {
-            out.push('| bump | file | reason |', '|---|---|---|');
-            for (const r of change.reasons)
-                out.push(`| ${r.bump} | ${inertCode(r.file)} | ${inertMarkdown(r.reason)} |`);
-            out.push('');
-        }
-    }
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    const warnings = findings.filter((f) => f.severity === 'warning');
-    out.push('### Compatibility', '', errors
-        ? `❌ ${errors} error(s)`
-        : `✅ tokenizer, config and weights checks pass${warnings.length ? `, ${warnings.length} warning(s):` : '.'}`, '');
-    for (const w of warnings)
-        out.push(`- ${w.rule}: ${inertMarkdown(w.message)}`);
-    if (warnings.length)
-        out.push('');
-    if (candidate.metrics.length) {
-        out.push('### Evaluation', '', '| metric | value | stderr |', '|---|---|---|');
-        for (const m of candidate.metrics)
-            out.push(`| ${inertMarkdown(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
-        out.push('');
-    }
-    out.push('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
-    for (const w of manifest.artifacts.weights)
-        out.push(`| ${inertCode(w.uri)} | \`${w.sha256}\` | ${w.size ?? '—'} |`);
-    out.push(`| ${inertCode(facts.manifestFile)} | \`${candidate.manifestDigest}\` | |`);
-    for (const [path, digest] of candidate.digests) {
-        if (path !== facts.manifestFile)
-            out.push(`| ${inertCode(path)} | \`${digest}\` | |`);
-    }
-    out.push('');
-    return out.join('\n');
-}
-
-/** Traffic weight of the first canary step when a manifest sets none (DESIGN.md's example). */
-const DEFAULT_FIRST_WEIGHT = 5;
-/** The GitHub environment of a stage. */
-function environmentFor(model, stage, context) {
-    return context.environments[stage] ?? (context.sharedRepository ? `${model}/${stage}` : stage);
-}
-/**
- * Plans a release: for each new version a version tag, a GitHub Release, a
- * first-stage assignment and its deployment; for a restored version only the
- * assignment and the deployment. Steps that already exist are marked done, so
- * applying the same plan twice does nothing the second time.
- */
-function planRelease(candidates, context, remote) {
-    const steps = [];
-    const firstStage = context.stages[0];
-    const numbers = new Map();
-    for (const candidate of candidates) {
-        const { name, manifest, manifestFile } = candidate.facts;
-        const version = manifest.version;
-        const tag = releaseTag(name, version);
-        const registry = remote.registry.get(name);
-        const trailers = provenance(candidate, context);
-        const requester = context.pullRequest?.requester;
-        const trailer = [
-            ...trailers,
-            ...(requester ? [requestedByLine(requester)] : []),
-            triggerLine(context.trigger),
-        ].join('\n');
-        if (candidate.kind === 'new') {
-            steps.push({
-                kind: 'version-tag',
-                model: name,
-                tag,
-                commit: candidate.commit,
-                message: `Release ${name} ${version}\n\n${trailer}`,
-                done: registry?.versions.some((v) => v.version === version) ?? false,
-            });
-            steps.push({
-                kind: 'github-release',
-                model: name,
-                tag,
-                title: `${name} ${version}`,
-                body: releaseNotes(candidate, context),
-                prerelease: semver.prerelease(version) !== null,
-                done: remote.releases.has(tag),
-            });
-        }
-        const existing = registry?.events.find((e) => e.action === 'assign' &&
-            e.stage === firstStage &&
-            e.commit === candidate.commit &&
-            e.message?.includes(triggerLine(context.trigger)));
-        const assignment = planStageAssignment({
-            model: name,
-            version,
-            stage: firstStage,
-            commit: candidate.commit,
-            lastNumber: numbers.get(name) ?? registry?.lastNumber ?? 0,
-            trailers,
-            requestedBy: requester,
-            trigger: context.trigger,
-        });
-        if (!existing)
-            numbers.set(name, assignment.number);
-        steps.push({
-            kind: 'stage-tag',
-            model: name,
-            tag: existing?.tag ?? assignment.tag,
-            stage: firstStage,
-            version,
-            commit: candidate.commit,
-            message: assignment.message,
-            done: existing !== undefined,
-        });
-        const environment = environmentFor(name, firstStage, context);
-        const payload = {
-            model: name,
-            version,
-            weight: manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT,
-            manifest: manifestFile,
-            trigger: context.trigger,
-            ...(context.pullRequest?.requester
-                ? {
-                    requested_by: context.pullRequest.requester.by,
-                    ...(context.pullRequest.requester.link ? { request: context.pullRequest.requester.link } : {}),
-                }
-                : {}),
-        };
-        steps.push({
-            kind: 'deployment',
-            model: name,
-            ref: tag,
-            stage: firstStage,
-            environment,
-            payload,
-            production: context.stages.length === 1,
-            description: `${candidate.kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${version} to ${firstStage} at ${payload.weight}%`,
-            done: remote.deployments.some((d) => d.environment === environment && samePayload(d.payload, payload)),
-        });
-    }
-    return { steps };
-}
-/** The provenance lines of a release's tags, before Requested-by and Trigger. */
-function provenance(candidate, context) {
-    const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
-    if (candidate.kind === 'restore')
-        lines.push(`Restores: ${releaseTag(candidate.facts.name, candidate.facts.manifest.version)}`);
-    if (context.actor)
-        lines.push(`Merged-by: ${context.actor}`);
-    if (context.pullRequest)
-        lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
-    return lines;
-}
-function samePayload(found, wanted) {
-    const payload = readDeploymentPayload(found);
-    return (payload?.model === wanted.model &&
-        payload.version === wanted.version &&
-        payload.trigger === wanted.trigger);
-}
-/**
- * A deployment payload written by modelgate (GitHub returns it as an object,
- * or as a JSON string for older deployments), or undefined for anyone else's.
- */
-function readDeploymentPayload(payload) {
-    let p = payload;
-    if (typeof p === 'string') {
-        try {
-            p = JSON.parse(p);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    const candidate = p;
-    if (!candidate ||
-        typeof candidate.model !== 'string' ||
-        typeof candidate.version !== 'string' ||
-        typeof candidate.weight !== 'number' ||
-        typeof candidate.manifest !== 'string') {
-        return undefined;
-    }
-    return candidate;
 }
 
 const GITHUB_ONLY = new Set(['github-release', 'deployment']);
@@ -99916,15 +102158,132 @@ function githubReleaseApi(octokit, repo, requestTrust) {
     };
 }
 
+const MARK = { set: '✅', 'in-place': '☑️', failed: '⚠️' };
+/** The "MLflow Model Registry" section of the job summary: one line per step. */
+function mirrorMarkdown(outcomes) {
+    if (!outcomes.length)
+        return '';
+    const out = ['### MLflow Model Registry', ''];
+    for (const o of outcomes) {
+        const head = `${inertMarkdown(o.model)} ${inertMarkdown(o.version)} → ${inertMarkdown(o.stage)}${o.destination ? ` (${inertMarkdown(o.destination)})` : ''}`;
+        for (const line of o.lines)
+            out.push(`- ${MARK[line.status]} ${head}: ${inertMarkdown(line.text)}${line.fix ? ` ${inertMarkdown(line.fix)}` : ''}`);
+    }
+    out.push('');
+    return out.join('\n');
+}
+/** The same lines for a log or a terminal. */
+function mirrorText(outcomes) {
+    return outcomes.flatMap((o) => o.lines.map((line) => `registry: ${inertText(o.model)} ${inertText(o.version)} -> ${inertText(o.stage)}${o.destination ? ` (${inertText(o.destination)})` : ''}: ${inertText(line.text)}${line.fix ? ` ${inertText(line.fix)}` : ''}`));
+}
+/** The failed lines, each a warning with its fix: a mirror that did not happen is never silent. */
+function mirrorWarnings(outcomes) {
+    return outcomes.flatMap((o) => o.lines
+        .filter((line) => line.status === 'failed')
+        .map((line) => `the MLflow Model Registry does not show ${inertText(o.model)} ${inertText(o.version)} in ${inertText(o.stage)}: ${inertText(line.text)}.${line.fix ? ` ${inertText(line.fix)}` : ''} The stage assignment itself is done: its git tag is the record.`));
+}
+
+/** Search pages read at most: a run registers a model a handful of times, not thousands. */
+const MAX_SEARCH_PAGES = 10;
+/**
+ * Mirrors stage assignments to the MLflow Model Registry, one after the
+ * other. Never throws: whatever fails becomes a `failed` line with its fix
+ * (the assignments are git tags already; the registry only mirrors them).
+ * An empty list when mirroring is off.
+ */
+async function mirrorStageAssignments(assignments, settings, env, options = {}) {
+    const outcomes = [];
+    for (const assignment of assignments) {
+        const target = mirrorTarget(assignment, settings);
+        if (target)
+            outcomes.push(await applyRegistryMirror(target, env, options));
+    }
+    return outcomes;
+}
+/** Finds the run's registered version, plans what it lacks, and sets it: one line per step. */
+async function applyRegistryMirror(target, env, options = {}) {
+    const outcome = {
+        model: target.model,
+        version: target.version,
+        stage: target.stage,
+        lines: [],
+    };
+    const fail = (text, fix) => {
+        outcome.lines.push({ status: 'failed', text: `not mirrored: ${text}`, fix });
+        return outcome;
+    };
+    if (!target.ok)
+        return fail(target.problem, target.fix);
+    const configured = mlflowEndpoint(env, target.server, options);
+    if (!configured.ok)
+        return fail(configured.reason, 'Set MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_TOKEN) in the step that releases, or turn tracking.registry.mirror off.');
+    const endpoint = configured.endpoint;
+    try {
+        const found = [];
+        let page;
+        for (let n = 0; n < MAX_SEARCH_PAGES; n += 1) {
+            const answer = await sendTrackerRequest(endpoint, modelVersionSearchRequest(target.registeredModel, target.runId, page));
+            if (answer.status !== 200)
+                return fail(refusal('model-versions/search', answer, endpoint), fixFor(answer));
+            const read = readModelVersionPage(answer.body);
+            found.push(...read.versions);
+            page = read.next;
+            if (!page)
+                break;
+        }
+        const plan = planRegistryMirror(target, found);
+        if (!plan.ok)
+            return fail(plan.problem, plan.fix);
+        outcome.destination = `MLflow model "${target.registeredModel}" version ${plan.version}`;
+        for (const step of plan.steps) {
+            if (step.done) {
+                outcome.lines.push({ status: 'in-place', text: `${step.what} already in place` });
+                continue;
+            }
+            const answer = await sendTrackerRequest(endpoint, step.request);
+            const line = answer.status === 200
+                ? { status: 'set', text: `${step.what} set` }
+                : {
+                    status: 'failed',
+                    text: `${step.what} not set: ${refusal(step.request.path.split('?')[0].replace(/^\/api\/2\.0\/mlflow\//, ''), answer, endpoint)}`,
+                    fix: fixFor(answer),
+                };
+            outcome.lines.push(line);
+            // An alias moved without its tags, or tags without the alias, is reported; the rest is not attempted blind.
+            if (line.status === 'failed')
+                break;
+        }
+        return outcome;
+    }
+    catch (error) {
+        const reason = error instanceof TrackerUnreachable ? error.message : error.message;
+        return fail(reason, 'Re-run the workflow when the tracking server answers; nothing is set twice.');
+    }
+}
+function refusal(rpc, answer, endpoint) {
+    if (answer.status === 401 || answer.status === 403)
+        return `${hostOf(endpoint.base)} refused the credentials (HTTP ${answer.status}) for ${rpc}`;
+    return `${rpc} answered HTTP ${answer.status}: ${trackerErrorMessage(answer.body)}`;
+}
+function fixFor(answer) {
+    return answer.status === 401 || answer.status === 403
+        ? "Give the MLFLOW_TRACKING_TOKEN user permission to edit the registered model (MLflow's EDIT or MANAGE), then re-run the workflow."
+        : 'Re-run the workflow once the cause is fixed; steps already in place are not repeated.';
+}
+
 /**
  * `command: release`, on a push to the default branch: tags every new
  * version on the pushed commit, publishes its GitHub Release, assigns it to
- * the first stage and creates the Deployment the deployer acts on. Re-running
- * the same workflow run creates nothing twice and finishes what a failed run left.
+ * the first stage and creates the Deployment the deployer acts on; with
+ * `tracking.registry.mirror`, the MLflow Model Registry then shows the
+ * assignment too. Re-running the same workflow run creates nothing twice and
+ * finishes what a failed run left.
  */
 async function runRelease(inputs) {
     const root = resolve$1(inputs.root);
     const settings = await readSettings(root);
+    // Read before anything is pushed: a broken tracking section fails the step before any tag, not the mirror after them.
+    const tracking = await readTrackingSettings(root);
     const repo = new GitRepository(root);
     const push = context.payload;
     const after = push.after ?? context.sha;
@@ -99982,17 +102341,45 @@ async function runRelease(inputs) {
         const environment = environmentFor(candidate.facts.name, settings.stages[0], releaseContext);
         remote.deployments.push(...(await api.listDeployments(environment, tag)));
     }
-    const plan = planRelease(found.candidates, releaseContext, remote);
+    // Each version's training run, read and compared with production's, for its release notes.
+    const readRun = runReaderFromEnvironment(process.env);
+    const candidates = [];
+    for (const candidate of found.candidates) {
+        let training;
+        if (candidate.kind === 'new' && candidate.facts.manifest.training?.run !== undefined) {
+            const production = await productionTraining(repo, candidate.facts, found.registry, settings.stages.at(-1));
+            training = (await checkTraining(candidate.facts, readRun, production)).section;
+        }
+        candidates.push({ ...candidate, ...(training ? { training } : {}) });
+    }
+    const plan = planRelease(candidates, releaseContext, remote);
+    const mirrors = releaseMirrors(plan, found.candidates);
     if (inputs.dryRun) {
-        info(planText(plan, 'dry-run'));
-        await summary
-            .addHeading('modelgate release (dry run)', 2)
-            .addCodeBlock(planText(plan, 'dry-run'))
-            .write();
+        const wouldMirror = mirrors.flatMap((m) => {
+            const target = mirrorTarget(m, tracking.registry);
+            if (!target)
+                return [];
+            return target.ok
+                ? [
+                    `would mirror ${m.model} ${m.version} -> ${m.stage} to MLflow model "${target.registeredModel}" (@${target.alias}, the version from run ${target.runId})`,
+                ]
+                : [`would not mirror ${m.model} ${m.version} -> ${m.stage}: ${target.problem}`];
+        });
+        const text = [planText(plan, 'dry-run'), ...wouldMirror.map(inertText)].join('\n');
+        info(text);
+        await summary.addHeading('modelgate release (dry run)', 2).addCodeBlock(text).write();
         return;
     }
     const applied = await applyRelease(plan, api, info);
     await summary.addHeading('modelgate release', 2).addCodeBlock(planText(plan, 'github')).write();
+    // The tags are pushed: from here on nothing fails the release; what the registry lacks is a warning with its fix.
+    const mirrored = await mirrorStageAssignments(mirrors, tracking.registry, process.env);
+    for (const line of mirrorText(mirrored))
+        info(line);
+    for (const warning$1 of mirrorWarnings(mirrored))
+        warning(warning$1, { title: 'modelgate registry mirror' });
+    if (mirrored.length)
+        await summary.addRaw(mirrorMarkdown(mirrored), true).write();
     const released = applied
         .filter((a) => a.step.kind === 'deployment')
         .map((a) => {
@@ -100284,8 +102671,6 @@ async function runValidate(inputs) {
         base: inputs.base,
         allowEmpty: inputs.allowEmpty,
         root,
-        // Tokenizers encoded once per file digest, across runs (outside the repository).
-        behaviourCache: new TokenizerBehaviourCache(),
         progress: debug,
     });
     annotate(report.findings, root);
@@ -100308,6 +102693,8 @@ async function run() {
             await runCheck(inputs);
         else if (inputs.command === 'rollback')
             await runRollback(inputs);
+        else if (inputs.command === 'deploy')
+            await runDeploy(inputs);
         else
             await runValidate(inputs);
     }

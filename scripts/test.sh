@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what the tests need (npm
-# packages, Debian's prometheus and redis-server), runs typecheck, lint and vitest, and ends
+# The whole test suite, from a fresh clone: installs what the tests need (Node 24, npm
+# packages, Debian's prometheus, prometheus-alertmanager, redis-server and nginx-light), runs
+# typecheck, lint and vitest, and ends
 # with one line "N passed, N failed".
 # Real tokenizer fixtures are fetched by the test setup into
 # ~/.cache/modelgate-fixtures (override with MODELGATE_FIXTURES).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Everything runs on the Node of .node-version's major (the Action's node24): on an older machine
+# Node, the pinned version is fetched once from the npm registry into ~/.cache/modelgate-node.
+node_bin=$(node scripts/pinned-node.js) || { echo "0 passed, 1 failed"; exit 1; }
+export PATH="$node_bin:$PATH"
+echo "node $(node --version)"
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# Real services the tests start (never mocks): Prometheus (canary analysis, promtool for the alert
-# rules) and Redis (the scale-out scheduler), Debian's packages. Installed when missing.
+# Real services the tests start (never mocks), Debian's packages, installed when missing: Prometheus
+# (canary analysis, promtool for the alert rules), Alertmanager (the guard's alerts), Redis (the
+# scale-out scheduler), nginx (the deploy target: nginx -t and real traffic).
 missing=()
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
+[ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/tmp/modelgate-apt.log 2>&1 ||

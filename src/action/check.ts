@@ -10,9 +10,9 @@ import { createOctokit, statusOf } from '../io/github/octokit.js';
 import { GitRepository } from '../io/git-repository.js';
 import { readSettings } from '../io/settings.js';
 import { suiteRunnerFromEnvironment } from '../io/eval/suite-runner.js';
+import { runReaderFromEnvironment } from '../io/tracking/run-reader.js';
 import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
-import { TokenizerBehaviourCache } from '../io/tokenizer-cache.js';
 
 interface PullRequestPayload {
   number?: number;
@@ -51,8 +51,11 @@ export async function runCheck(inputs: ActionInputs): Promise<void> {
     base: inputs.base,
     stages: settings.stages,
     runSuites,
-    // Tokenizers encoded once per file digest, across runs (outside the repository).
-    behaviourCache: new TokenizerBehaviourCache(),
+    // A fork's run has no secrets: its training run is "not run", never read with someone else's key.
+    readRun: runReaderFromEnvironment(
+      process.env,
+      fromFork ? { refuse: 'no credentials (pull request from a fork)' } : {},
+    ),
     progress: core.debug,
   });
   annotate(report.findings, root);

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 
-export const COMMANDS = ['validate', 'check', 'release', 'rollback'] as const;
+export const COMMANDS = ['validate', 'check', 'release', 'rollback', 'deploy'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
 
 /** Every input the Action reads (action.yml), in one place. */
@@ -23,6 +23,12 @@ export interface ActionInputs {
   /** rollback: the model, and the version to go back to (default: the last good release). */
   model: string;
   to: string;
+  /** deploy: the target to route (gateway-api, kserve, nginx; default the only one configured). */
+  target: string;
+  /** deploy, nginx: the workflow's command that reloads nginx after the file changed. */
+  reloadCommand: string;
+  /** deploy: the token that commits GitOps files (default: github-token). */
+  gitopsToken: string;
 }
 
 /** Every input the Action reads, by its name in action.yml (a test holds the two together). */
@@ -38,6 +44,9 @@ export const INPUTS = {
   model: 'model',
   to: 'to',
   dryRun: 'dry-run',
+  target: 'target',
+  reloadCommand: 'reload-command',
+  gitopsToken: 'gitops-token',
 } as const;
 
 /** Every output the Action sets (action.yml), in one place. */
@@ -48,6 +57,7 @@ export const OUTPUTS = {
   released: 'released',
   gatesJson: 'gates-json',
   pullRequest: 'pull-request',
+  deployed: 'deployed',
 } as const;
 
 export function readInputs(): ActionInputs {
@@ -57,7 +67,8 @@ export function readInputs(): ActionInputs {
   const base = core.getInput(INPUTS.base) || pullRequestBase();
   const token = core.getInput(INPUTS.githubToken);
   const evalApiKey = core.getInput(INPUTS.evalApiKey);
-  for (const secret of [token, evalApiKey]) if (secret) core.setSecret(secret);
+  const gitopsToken = core.getInput(INPUTS.gitopsToken);
+  for (const secret of [token, evalApiKey, gitopsToken]) if (secret) core.setSecret(secret);
   return {
     command,
     root: core.getInput(INPUTS.root) || '.',
@@ -70,6 +81,9 @@ export function readInputs(): ActionInputs {
     evalModel: core.getInput(INPUTS.evalModel),
     model: core.getInput(INPUTS.model),
     to: core.getInput(INPUTS.to),
+    target: core.getInput(INPUTS.target),
+    reloadCommand: core.getInput(INPUTS.reloadCommand),
+    gitopsToken,
   };
 }
 

@@ -14,18 +14,29 @@ import { githubReleaseApi } from '../io/github/release-api.js';
 import { GitRepository } from '../io/git-repository.js';
 import { readSettings } from '../io/settings.js';
 import { inertText } from '../core/report/escape.js';
+import { releaseMirrors, mirrorTarget } from '../core/tracking/mirror.js';
+import { mirrorMarkdown, mirrorText, mirrorWarnings } from '../core/tracking/mirror-report.js';
+import { productionTraining } from '../core/tracking/production.js';
+import { checkTraining, type TrainingSection } from '../core/tracking/training-check.js';
+import { readTrackingSettings } from '../io/tracking-settings.js';
+import { mirrorStageAssignments } from '../io/tracking/apply-mirror.js';
+import { runReaderFromEnvironment } from '../io/tracking/run-reader.js';
 import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
 
 /**
  * `command: release`, on a push to the default branch: tags every new
  * version on the pushed commit, publishes its GitHub Release, assigns it to
- * the first stage and creates the Deployment the deployer acts on. Re-running
- * the same workflow run creates nothing twice and finishes what a failed run left.
+ * the first stage and creates the Deployment the deployer acts on; with
+ * `tracking.registry.mirror`, the MLflow Model Registry then shows the
+ * assignment too. Re-running the same workflow run creates nothing twice and
+ * finishes what a failed run left.
  */
 export async function runRelease(inputs: ActionInputs): Promise<void> {
   const root = resolve(inputs.root);
   const settings = await readSettings(root);
+  // Read before anything is pushed: a broken tracking section fails the step before any tag, not the mirror after them.
+  const tracking = await readTrackingSettings(root);
   const repo = new GitRepository(root);
   const push = context.payload as { before?: string; after?: string; pusher?: { name?: string } };
   const after = push.after ?? context.sha;
@@ -92,18 +103,48 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
       ...(await api.listDeployments(environment, tag)),
     );
   }
-  const plan = planRelease(found.candidates, releaseContext, remote);
+  // Each version's training run, read and compared with production's, for its release notes.
+  const readRun = runReaderFromEnvironment(process.env);
+  const candidates = [];
+  for (const candidate of found.candidates) {
+    let training: TrainingSection | undefined;
+    if (candidate.kind === 'new' && candidate.facts.manifest.training?.run !== undefined) {
+      const production = await productionTraining(
+        repo,
+        candidate.facts,
+        found.registry,
+        settings.stages.at(-1)!,
+      );
+      training = (await checkTraining(candidate.facts, readRun, production)).section;
+    }
+    candidates.push({ ...candidate, ...(training ? { training } : {}) });
+  }
+  const plan = planRelease(candidates, releaseContext, remote);
+  const mirrors = releaseMirrors(plan, found.candidates);
 
   if (inputs.dryRun) {
-    core.info(planText(plan, 'dry-run'));
-    await core.summary
-      .addHeading('modelgate release (dry run)', 2)
-      .addCodeBlock(planText(plan, 'dry-run'))
-      .write();
+    const wouldMirror = mirrors.flatMap((m) => {
+      const target = mirrorTarget(m, tracking.registry);
+      if (!target) return [];
+      return target.ok
+        ? [
+            `would mirror ${m.model} ${m.version} -> ${m.stage} to MLflow model "${target.registeredModel}" (@${target.alias}, the version from run ${target.runId})`,
+          ]
+        : [`would not mirror ${m.model} ${m.version} -> ${m.stage}: ${target.problem}`];
+    });
+    const text = [planText(plan, 'dry-run'), ...wouldMirror.map(inertText)].join('\n');
+    core.info(text);
+    await core.summary.addHeading('modelgate release (dry run)', 2).addCodeBlock(text).write();
     return;
   }
   const applied = await applyRelease(plan, api, core.info);
   await core.summary.addHeading('modelgate release', 2).addCodeBlock(planText(plan, 'github')).write();
+  // The tags are pushed: from here on nothing fails the release; what the registry lacks is a warning with its fix.
+  const mirrored = await mirrorStageAssignments(mirrors, tracking.registry, process.env);
+  for (const line of mirrorText(mirrored)) core.info(line);
+  for (const warning of mirrorWarnings(mirrored))
+    core.warning(warning, { title: 'modelgate registry mirror' });
+  if (mirrored.length) await core.summary.addRaw(mirrorMarkdown(mirrored), true).write();
   const released = applied
     .filter((a) => a.step.kind === 'deployment')
     .map((a) => {

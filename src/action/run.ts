@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { CommandError } from '../core/repository.js';
 import { readInputs } from './inputs.js';
 import { runCheck } from './check.js';
+import { runDeploy } from './deploy.js';
 import { runRelease } from './release.js';
 import { runRollback } from './rollback.js';
 import { runValidate } from './validate.js';
@@ -13,6 +14,7 @@ export async function run(): Promise<void> {
     if (inputs.command === 'release') await runRelease(inputs);
     else if (inputs.command === 'check') await runCheck(inputs);
     else if (inputs.command === 'rollback') await runRollback(inputs);
+    else if (inputs.command === 'deploy') await runDeploy(inputs);
     else await runValidate(inputs);
   } catch (error) {
     core.setFailed(describe(error));

@@ -6,7 +6,6 @@ import { GitRepository } from '../io/git-repository.js';
 import { readSettings } from '../io/settings.js';
 import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
-import { TokenizerBehaviourCache } from '../io/tokenizer-cache.js';
 
 /** `command: validate`: job summary, annotations, outputs; fails the step on error findings only. */
 export async function runValidate(inputs: ActionInputs): Promise<void> {
@@ -18,8 +17,6 @@ export async function runValidate(inputs: ActionInputs): Promise<void> {
     base: inputs.base,
     allowEmpty: inputs.allowEmpty,
     root,
-    // Tokenizers encoded once per file digest, across runs (outside the repository).
-    behaviourCache: new TokenizerBehaviourCache(),
     progress: core.debug,
   });
   annotate(report.findings, root);

@@ -5,9 +5,12 @@ import type { Octokit } from '../io/github/octokit.js';
 import { writeCanaryState } from './canary-comment.js';
 import { completeCheckRun } from './check-run.js';
 import { deployStep } from './deploy.js';
+import { canaryFailedAlert } from '../core/guard/alerts.js';
+import { alertContext } from './guard-apply.js';
+import { startGuard } from './guard-start.js';
+import type { AppTrust } from './trust.js';
 import { promoteCanary } from './promote.js';
 import { revertFailedCanary } from './revert.js';
-import type { AppTrust } from './trust.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -31,9 +34,13 @@ export async function applyCanaryStep(
       case 'deploy-step':
         state.awaiting = await deployStep(octokit, repo, state, { ...effect, production: false });
         break;
-      case 'promote':
-        await promoteCanary(octokit, repo, state);
+      case 'promote': {
+        const { deploymentId } = await promoteCanary(octokit, repo, state, undefined, context.trust.warn);
+        // The production guard (when the manifest has one) takes over from the promotion: the end of the last interval.
+        const promotedAt = new Date(state.intervals.at(-1)?.at ?? state.stepStartedAt);
+        await startGuard(octokit, repo, state, { deploymentId, promotedAt }, context.trust);
         break;
+      }
       case 'fail-deployment':
         await octokit.rest.repos.createDeploymentStatus({
           ...repo,
@@ -45,6 +52,10 @@ export async function applyCanaryStep(
       case 'open-revert': {
         const revert = await revertFailedCanary(octokit, repo, state, context.report, effect.autoMerge);
         if ('url' in revert) state.revertUrl = revert.url;
+        const at = new Date(state.intervals.at(-1)?.at ?? state.stepStartedAt);
+        await context.trust.alerts?.([
+          canaryFailedAlert(state, alertContext(repo, state.pr, context.report), at),
+        ]);
         break;
       }
       case 'complete-check':

@@ -27,6 +27,10 @@ export interface AppConfig {
   rateReserveShare?: number;
   /** The key that seals the canary state and rollback request lines the app writes into GitHub. */
   stateKey: SealKey;
+  /** Alertmanager (API v2) that receives the guard's and the canary's alerts; unset: no alerts (logged once). */
+  alertmanagerUrl?: string;
+  /** Sent as Authorization to Alertmanager, when a proxy in front of it needs one. */
+  alertmanagerAuthorization?: string;
 }
 
 /** A setting the app cannot start with: the message says which and how to fix it. */
@@ -49,7 +53,25 @@ export function appConfig(
     metricsToken: env.MODELGATE_METRICS_TOKEN || undefined,
     rateReserveShare: shareOf(env.MODELGATE_RATE_RESERVE),
     stateKey: stateKeyOf(env, readFile),
+    alertmanagerUrl: alertmanagerUrlOf(env.ALERTMANAGER_URL),
+    alertmanagerAuthorization: env.ALERTMANAGER_AUTHORIZATION || undefined,
   };
+}
+
+/** ALERTMANAGER_URL: an http(s) address of Alertmanager, or unset. */
+function alertmanagerUrlOf(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new AppConfigError(
+      `ALERTMANAGER_URL is ${JSON.stringify(text.slice(0, 80))}: set it to Alertmanager's address, e.g. http://alertmanager:9093`,
+    );
+  return text;
 }
 
 /**

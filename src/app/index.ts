@@ -9,13 +9,21 @@ import { appConfig, type AppConfig } from './config.js';
 import { createAppMetrics, metricsRoute, type AppMetrics } from './metrics.js';
 import { RateBudget } from './rate-budget.js';
 import { asOctokit } from './octokit.js';
-import { queuedEvent } from './queued-event.js';
+import { queuedEvent, sealEvent } from './queued-event.js';
 import { recoverMissedWork, type RecoveryLimits } from './recover.js';
 import { createScheduler } from './scheduler/index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { startAnalysis } from './start-analysis.js';
+import { alertSink } from './guard-alerts.js';
 import type { AppTrust } from './trust.js';
-import { appWork, reconcileWith, type EventHandlers, type WorkObserver } from './work.js';
+import {
+  appWork,
+  guardKey,
+  judgmentKey,
+  reconcileWith,
+  type EventHandlers,
+  type WorkObserver,
+} from './work.js';
 
 /**
  * The app's bot account, from GET /app with the app's own JWT: `<slug>[bot]`
@@ -77,6 +85,7 @@ export default function modelgateApp(app: Probot, options?: AppOptions): void {
     options?.scheduler ??
     createScheduler({ redisUrl: config.redisUrl, manual: config.tickSeconds === 0, log: app.log });
   let identity: Promise<CommentAuthor> | undefined;
+  const alerts = alertSink(config, { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) });
   const trustFor = async (installationId: number): Promise<AppTrust> => {
     // Asked once per process; a failed answer is asked again next time.
     identity ??= appIdentity(app).catch((error: unknown) => {
@@ -88,6 +97,10 @@ export default function modelgateApp(app: Probot, options?: AppOptions): void {
       key: config.stateKey,
       warn: (message) => app.log.warn(message),
       schedule: work.scheduleFor(installationId),
+      exclusive: (repo, model, fn) => scheduler.exclusive(judgmentKey(installationId, repo, model), fn),
+      exclusiveGuard: (repo, model, fn) => scheduler.exclusive(guardKey(installationId, repo, model), fn),
+      scheduleGuard: work.scheduleGuardFor(installationId),
+      alerts,
     };
   };
   const installationOf = (context: { payload: { installation?: { id: number } } }) => {
@@ -109,6 +122,7 @@ export default function modelgateApp(app: Probot, options?: AppOptions): void {
     app,
     scheduler,
     config,
+    stateKey: config.stateKey,
     now,
     trustFor,
     events,
@@ -136,7 +150,12 @@ export default function modelgateApp(app: Probot, options?: AppOptions): void {
         key: `event:${context.id}`,
         kind: 'event',
         installationId: installationOf(context),
-        data: { ...queuedEvent(context.id, context.name as 'deployment_status', context.payload) },
+        data: {
+          ...sealEvent(
+            queuedEvent(context.id, context.name as 'deployment_status', context.payload),
+            config.stateKey,
+          ),
+        },
       },
       now(),
     );
@@ -162,6 +181,7 @@ export default function modelgateApp(app: Probot, options?: AppOptions): void {
         const { summary, oldestDue } = await work.canaries();
         metrics.setCanaries(summary);
         metrics.setOldestDue(oldestDue);
+        metrics.setGuards(await work.guards());
       },
     }),
   );

@@ -1,5 +1,6 @@
 import { createProbot, ProbotOctokit } from 'probot';
 import { githubRequests } from './github-requests.js';
+import { probotEnv } from './probot-env.js';
 import { createAppMetrics } from './metrics.js';
 import { RateBudget } from './rate-budget.js';
 import { createScheduler } from './scheduler/index.js';
@@ -11,7 +12,7 @@ import { createAppServer } from './server.js';
  * Runs the app: `node build/app/main.js` (the Docker image's command).
  * Settings come from the environment as Probot reads them (APP_ID,
  * PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, GHE_HOST, LOG_LEVEL,
- * PORT, HOST, WEBHOOK_PATH) plus modelgate's own (README). Unlike
+ * PORT, HOST, WEBHOOK_PATH) plus modelgate's own (docs/app.md#settings). Unlike
  * `probot run`, the webhook route has a body limit and checks signatures
  * before Probot sees a delivery.
  */
@@ -25,7 +26,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const budget = new RateBudget({ reserveShare: config.rateReserveShare });
   // Every GitHub request of the app is counted and feeds the rate-limit budget.
   const probot = createProbot({
-    env,
+    env: probotEnv(env),
     overrides: { Octokit: ProbotOctokit.plugin(githubRequests({ metrics, budget })) },
   });
   const scheduler = createScheduler({

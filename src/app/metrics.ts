@@ -28,6 +28,9 @@ export const DECISION_ACTIONS = [
   'promote',
   'rollback',
 ] as const satisfies readonly CanaryDecision['action'][];
+/** What a judged guard window decided (the guard's own decisions, apart from the canary's). */
+export const GUARD_DECISIONS = ['watch', 'alert', 'rollback', 'end'] as const;
+export type GuardDecisionAction = (typeof GUARD_DECISIONS)[number];
 export const WORK_PRIORITIES = ['urgent', 'routine'] as const satisfies readonly WorkPriority[];
 export const DEFERRAL_CODES = [
   'reserve',
@@ -50,6 +53,9 @@ export interface AppMetrics {
   setOldestDue(due: Date | undefined): void;
   countJudgment(verdict: Verdict): void;
   countDecision(action: CanaryDecision['action']): void;
+  /** Production guards watching with a judgment scheduled (paused and ended ones have none). */
+  setGuards(count: number): void;
+  countGuardDecision(action: GuardDecisionAction): void;
   /** One scheduled judgment ran: its outcome, and (when it judged) how many seconds after its due time it finished. */
   recordTick(outcome: TickOutcome, lagSeconds?: number): void;
   /** Runs a webhook handler and records its duration under the event name; rethrows its error. */
@@ -113,13 +119,24 @@ export function createAppMetrics(registry = new Registry(), options: AppMetricsO
   });
   const judgments = new Counter({
     name: 'modelgate_judgments_total',
-    help: 'Canary intervals judged, by verdict (error: a metric query failed).',
+    help: 'Canary intervals and production-guard windows judged, by verdict (error: a metric query failed).',
     labelNames: ['verdict'] as const,
     registers,
   });
   const decisions = new Counter({
     name: 'modelgate_decisions_total',
     help: 'Canary decisions after a judgment, by action (wait holds the step).',
+    labelNames: ['action'] as const,
+    registers,
+  });
+  const guards = new Gauge({
+    name: 'modelgate_guards',
+    help: 'Production guards watching, with a judgment scheduled.',
+    registers,
+  });
+  const guardDecisions = new Counter({
+    name: 'modelgate_guard_decisions_total',
+    help: 'Production-guard decisions after a judged window, by action (rollback and alert follow a breach).',
     labelNames: ['action'] as const,
     registers,
   });
@@ -215,6 +232,8 @@ export function createAppMetrics(registry = new Registry(), options: AppMetricsO
     },
     countJudgment: (verdict) => judgments.inc({ verdict: closed(verdict, VERDICTS) }),
     countDecision: (action) => decisions.inc({ action: closed(action, DECISION_ACTIONS) }),
+    setGuards: (count) => guards.set(Number.isFinite(count) ? count : 0),
+    countGuardDecision: (action) => guardDecisions.inc({ action: closed(action, GUARD_DECISIONS) }),
     recordTick(outcome, lagSeconds) {
       ticks.inc({ outcome: closed(outcome, TICK_OUTCOMES) });
       if (lagSeconds !== undefined && Number.isFinite(lagSeconds)) tickLag.observe(Math.max(0, lagSeconds));

@@ -1,3 +1,4 @@
+import { seal, sealVerifies, type SealKey } from '../core/integrity/seal.js';
 import type { QueuedEvent } from './work.js';
 
 /** The longest comment body a queued ChatOps event carries: a command is its first line. */
@@ -60,6 +61,7 @@ export function queuedEvent(id: string, name: QueuedEvent['name'], raw: unknown)
       ...common,
       comment: {
         id: comment.id,
+        created_at: comment.created_at,
         body: typeof comment.body === 'string' ? comment.body.slice(0, MAX_QUEUED_BODY) : comment.body,
         html_url: comment.html_url,
         user: comment.user ? { login: user.login, type: user.type } : null,
@@ -67,4 +69,40 @@ export function queuedEvent(id: string, name: QueuedEvent['name'], raw: unknown)
       issue: { number: issue.number, ...(issue.pull_request ? { pull_request: {} } : {}) },
     },
   };
+}
+
+/** A queued event as the queue stores it: the event as JSON text and its MAC under the app's state key. */
+export interface SealedEvent {
+  event: string;
+  mac: string;
+}
+
+const scopeOf = (id: string) => ['queued-event', id];
+
+/**
+ * Seals a queued event: whoever can write to Redis can add jobs, but only
+ * the app (which holds the state key) can make one that a replica will run,
+ * so a forged ChatOps command in the queue never runs as a maintainer.
+ */
+export function sealEvent(event: QueuedEvent, key: SealKey): SealedEvent {
+  const text = JSON.stringify(event);
+  return { event: text, mac: seal(key, scopeOf(event.id), text) };
+}
+
+/** The event a queued job carries, when its MAC verifies; otherwise why it is refused. */
+export function openEvent(data: Record<string, unknown>, key: SealKey): QueuedEvent | { refused: string } {
+  if (typeof data.event !== 'string' || typeof data.mac !== 'string')
+    return { refused: 'it carries no sealed event' };
+  let event: unknown;
+  try {
+    event = JSON.parse(data.event);
+  } catch {
+    return { refused: 'its event is not JSON' };
+  }
+  const { id, name, payload } = object(event);
+  if (typeof id !== 'string' || (name !== 'deployment_status' && name !== 'issue_comment'))
+    return { refused: 'its event names no delivery the app handles' };
+  if (!sealVerifies(key, scopeOf(id), data.event, data.mac))
+    return { refused: 'its MAC does not verify (not queued by modelgate)' };
+  return { id, name, payload: object(payload) };
 }

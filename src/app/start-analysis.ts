@@ -7,7 +7,7 @@ import { asOctokit } from './octokit.js';
 import { settingsOrDefaults } from './settings.js';
 import { pullRequestOf, type Deployment } from './canaries.js';
 import { readCanaryComment, writeCanaryState, type CanaryComment } from './canary-comment.js';
-import type { AppTrust } from './trust.js';
+import { exclusively, type AppTrust } from './trust.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -63,15 +63,18 @@ export async function startAnalysis(
     return;
   }
   const trust = await appTrust();
-  const comment = await readCanaryComment(octokit, repo, pr, step.payload.model, trust);
-  const info = context.log.info.bind(context.log);
-  // Its own report, not believed: what it knew (a pause, failed intervals) is lost, so a person decides.
-  // (Only strangers' comments with the marker: there was nothing of the app's to lose.)
-  const pause =
-    comment && 'untrusted' in comment && comment.url
-      ? { by: trust.self.login, at: now().toISOString(), link: comment.url }
-      : undefined;
-  await analyseLiveDeployment(octokit, repo, { ...step, pr }, comment, now, trust, info, pause);
+  // The state changes (a new analysis, or the next step): not beside a judgment of the same canary.
+  await exclusively(trust, repo, step.payload.model, async () => {
+    const comment = await readCanaryComment(octokit, repo, pr, step.payload.model, trust);
+    const info = context.log.info.bind(context.log);
+    // Its own report, not believed: what it knew (a pause, failed intervals) is lost, so a person decides.
+    // (Only strangers' comments with the marker: there was nothing of the app's to lose.)
+    const pause =
+      comment && 'untrusted' in comment && comment.url
+        ? { by: trust.self.login, at: now().toISOString(), link: comment.url }
+        : undefined;
+    await analyseLiveDeployment(octokit, repo, { ...step, pr }, comment, now, trust, info, pause);
+  });
 }
 
 /** A modelgate deployment that is a canary step (not the promotion to production), with where production is. */

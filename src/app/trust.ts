@@ -1,4 +1,5 @@
 import type { CanaryWake } from '../core/canary/step.js';
+import type { PlannedAlert } from '../core/guard/alerts.js';
 import type { SealKey } from '../core/integrity/seal.js';
 import { ignoredNotice, reportedKeys, type IgnoredItem } from '../core/integrity/notice.js';
 import { stickyMarker, type CommentAuthor } from '../core/report/sticky.js';
@@ -24,6 +25,48 @@ export interface AppTrust {
    * saves, so the schedule follows GitHub's state.
    */
   schedule?: (repo: Repo, canary: CanaryTarget, wake: CanaryWake | undefined) => Promise<void>;
+  /**
+   * Runs `fn` while no judgment of the model's canary runs, and holds its
+   * judgments until `fn` returns (on Redis: across replicas). Work outside
+   * the schedule that changes a canary's state (a ChatOps command, the
+   * deployer's status) runs inside it, so it never interleaves with a
+   * judgment of the same canary. Never called from inside a judgment.
+   */
+  exclusive?: <T>(repo: Repo, model: string, fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Plans when the app judges a production guard next (`at`), or drops it
+   * (undefined: the guard has ended or is paused). Called with every guard
+   * state the app saves.
+   */
+  scheduleGuard?: (repo: Repo, guard: GuardTarget, at: Date | undefined) => Promise<void>;
+  /** The same hold as `exclusive`, on the model's production guard (its own job key). */
+  exclusiveGuard?: <T>(repo: Repo, model: string, fn: () => Promise<T>) => Promise<T>;
+  /** Where alerts go (Alertmanager, or nowhere when none is configured). */
+  alerts?: AlertSink;
+}
+
+/** Sends alerts (to Alertmanager, or nowhere when none is configured). Never throws. */
+export type AlertSink = (alerts: readonly PlannedAlert[]) => Promise<void>;
+
+/** A production guard as the schedule knows it: the model, and the pull request whose guard comment holds its state. */
+export interface GuardTarget {
+  pr: number;
+  model: string;
+}
+
+/** Runs `fn` under the canary's exclusive hold when the trust has one (tests without a scheduler run it directly). */
+export function exclusively<T>(trust: AppTrust, repo: Repo, model: string, fn: () => Promise<T>): Promise<T> {
+  return trust.exclusive ? trust.exclusive(repo, model, fn) : fn();
+}
+
+/** Runs `fn` under the production guard's exclusive hold when the trust has one. */
+export function guardExclusively<T>(
+  trust: AppTrust,
+  repo: Repo,
+  model: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return trust.exclusiveGuard ? trust.exclusiveGuard(repo, model, fn) : fn();
 }
 
 /** A canary as the schedule knows it: the model, and the pull request whose comment holds its state. */

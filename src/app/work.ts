@@ -2,6 +2,7 @@ import { Context, type Probot } from 'probot';
 import type { CanaryWake } from '../core/canary/step.js';
 import type { Octokit } from '../io/github/octokit.js';
 import type { AppConfig } from './config.js';
+import { judgeGuard } from './guard-judge.js';
 import { judgeCanary } from './judge-canary.js';
 import type { AppMetrics, CanarySummary } from './metrics.js';
 import { asOctokit } from './octokit.js';
@@ -9,7 +10,9 @@ import type { RateBudget, WorkPriority } from './rate-budget.js';
 import { reconcileRepository } from './reconcile.js';
 import type { RecoveryReport } from './recover.js';
 import type { Deferral, Job, Scheduler } from './scheduler/scheduler.js';
-import type { AppTrust, CanaryTarget } from './trust.js';
+import type { AppTrust, CanaryTarget, GuardTarget } from './trust.js';
+import { openEvent } from './queued-event.js';
+import type { SealKey } from '../core/integrity/seal.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -24,6 +27,8 @@ export interface QueuedEvent {
 export interface WorkObserver {
   /** An interval was judged, `lagSeconds` after it was due. */
   judged?: (lagSeconds: number) => void;
+  /** A guard window was judged, and what it decided. */
+  guarded?: (decision: 'watch' | 'alert' | 'rollback' | 'end') => void;
   /** The recovery on start finished. */
   recovered?: (report: RecoveryReport) => void;
 }
@@ -32,10 +37,14 @@ export interface WorkObserver {
 export interface AppWork {
   /** The `schedule` callback of an installation's AppTrust. */
   scheduleFor: (installationId: number) => NonNullable<AppTrust['schedule']>;
+  /** The `scheduleGuard` callback of an installation's AppTrust. */
+  scheduleGuardFor: (installationId: number) => NonNullable<AppTrust['scheduleGuard']>;
   /** Runs one job (the scheduler's handler). */
   run: (job: Job) => Promise<void | Deferral>;
   /** Live canaries by status and the earliest pending judgment, from the schedule (the gauges, at each scrape). */
   canaries: () => Promise<{ summary: CanarySummary; oldestDue?: Date }>;
+  /** Production guards with a judgment scheduled (the gauge, at each scrape; counted up to 10,000). */
+  guards: () => Promise<number>;
 }
 
 /**
@@ -45,6 +54,32 @@ export interface AppWork {
  */
 export function judgmentKey(installationId: number, repo: Repo, model: string): string {
   return `judge:${installationId}:${repo.owner}/${repo.repo}:${model}`;
+}
+
+/**
+ * One job per production guard (repository and model), apart from the
+ * canary's: a guard runs after its canary has ended, and the next release's
+ * canary may start while it still watches.
+ */
+export function guardKey(installationId: number, repo: Repo, model: string): string {
+  return `guard:${installationId}:${repo.owner}/${repo.repo}:${model}`;
+}
+
+/** What a guard job carries: the guard, and when it was due. */
+interface GuardJobData extends GuardTarget {
+  owner: string;
+  repo: string;
+  due: string;
+}
+
+function isGuardJobData(data: Record<string, unknown>): data is GuardJobData & Record<string, unknown> {
+  return (
+    typeof data.owner === 'string' &&
+    typeof data.repo === 'string' &&
+    typeof data.model === 'string' &&
+    typeof data.pr === 'number' &&
+    typeof data.due === 'string'
+  );
 }
 
 /** What a judgment job carries: the canary, and what the schedule knew when it planned the job. */
@@ -72,7 +107,7 @@ export type EventHandlers = {
   [Name in QueuedEvent['name']]: (context: Context<Name>) => Promise<void>;
 };
 
-/** The most canaries the gauges count (they read the schedule at each scrape). */
+/** The most canaries (and guards) the gauges count (they read the schedule at each scrape). */
 const GAUGED_CANARIES = 10_000;
 
 /**
@@ -87,6 +122,8 @@ export function appWork(options: {
   app: Probot;
   scheduler: Scheduler;
   config: Pick<AppConfig, 'prometheusUrl' | 'prometheusAuthorization'>;
+  /** The key queued events are sealed with (the app's state key). */
+  stateKey: SealKey;
   now: () => Date;
   trustFor: (installationId: number) => Promise<AppTrust>;
   events: EventHandlers;
@@ -111,6 +148,40 @@ export function appWork(options: {
       };
       await scheduler.schedule({ key, kind: 'judge', installationId, data: { ...data } }, wake.at);
     };
+
+  const scheduleGuardFor =
+    (installationId: number) =>
+    async (repo: Repo, guard: GuardTarget, at: Date | undefined): Promise<void> => {
+      const key = guardKey(installationId, repo, guard.model);
+      if (!at) return scheduler.cancel(key);
+      const data: GuardJobData = { ...repo, pr: guard.pr, model: guard.model, due: at.toISOString() };
+      await scheduler.schedule({ key, kind: 'guard', installationId, data: { ...data } }, at);
+    };
+
+  async function guard(job: Job): Promise<void> {
+    if (!isGuardJobData(job.data)) throw new Error(`job ${job.key} does not carry a guard`);
+    const { owner, repo, pr, model, due } = job.data;
+    const octokit = asOctokit(await app.auth(job.installationId));
+    try {
+      const judgment = await judgeGuard(
+        octokit,
+        { owner, repo },
+        { pr, model },
+        options.config,
+        now(),
+        await options.trustFor(job.installationId),
+      );
+      if (!judgment.judged) return;
+      const lag = (now().getTime() - Date.parse(due)) / 1000;
+      metrics.recordTick('ok', lag);
+      if (judgment.verdict) metrics.countJudgment(judgment.verdict);
+      metrics.countGuardDecision(judgment.decision ?? 'watch');
+      observer?.guarded?.(judgment.decision ?? 'watch');
+    } catch (error) {
+      metrics.recordTick('failed');
+      throw error;
+    }
+  }
 
   async function judge(job: Job): Promise<void> {
     if (!isJudgmentData(job.data)) throw new Error(`job ${job.key} does not carry a canary`);
@@ -142,15 +213,21 @@ export function appWork(options: {
       observer?.recovered?.(await options.recover());
       return;
     }
-    const priority: WorkPriority = job.kind === 'judge' ? 'routine' : 'urgent';
+    const priority: WorkPriority = job.kind === 'judge' || job.kind === 'guard' ? 'routine' : 'urgent';
     const admission = budget.admit(job.installationId, priority, now());
     if (!admission.ok) {
       metrics.countDeferral(priority, admission.code);
       return { retryAt: admission.retryAt };
     }
     if (job.kind === 'judge') return judge(job);
+    if (job.kind === 'guard') return guard(job);
+    // Only events modelgate queued itself run: anyone who can write to Redis can add a job, not seal one.
+    const event = openEvent(job.data, options.stateKey);
+    if ('refused' in event) {
+      app.log.warn(`queued job ${job.key} was not run: ${event.refused}`);
+      return;
+    }
     const octokit = await app.auth(job.installationId);
-    const event = job.data as unknown as QueuedEvent;
     if (event.name === 'deployment_status')
       return options.events.deployment_status(
         new Context<'deployment_status'>(event as never, octokit, app.log),
@@ -181,7 +258,8 @@ export function appWork(options: {
     }
     return { summary, ...(oldestDue ? { oldestDue } : {}) };
   }
-  return { scheduleFor, run, canaries };
+  const guards = async () => (await scheduler.pending('guard', GAUGED_CANARIES)).length;
+  return { scheduleFor, scheduleGuardFor, run, canaries, guards };
 }
 
 /** Rebuilds one repository's schedule from GitHub (recovery): judges what is due, schedules the rest. */
@@ -191,6 +269,6 @@ export function reconcileWith(
   trustFor: (installationId: number) => Promise<AppTrust>,
 ) {
   return async (installationId: number, octokit: Octokit, repo: Repo): Promise<void> => {
-    await reconcileRepository(octokit, repo, config, now(), await trustFor(installationId));
+    await reconcileRepository(octokit, repo, now(), await trustFor(installationId));
   };
 }

@@ -8,7 +8,12 @@ export interface CommandArgs {
   positionals: string[];
 }
 
-/** One `modelgate <command>`: its help, its options, and what it does. Add a command by adding a file. */
+/**
+ * One `modelgate <command>`: its help, its options, and what it does. Add a
+ * command by adding a file here (src/cli/commands/) and its implementation in
+ * src/cli/run/, which `run` imports when the command runs: a command file
+ * itself imports nothing heavier than this file, so listing commands stays cheap.
+ */
 export interface CliCommand {
   name: string;
   summary: string;

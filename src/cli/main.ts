@@ -3,7 +3,9 @@ import { CommandError } from '../core/repository.js';
 import type { CliCommand } from './command.js';
 import { canary } from './commands/canary.js';
 import { check, gate } from './commands/check.js';
+import { deploy } from './commands/deploy.js';
 import { deprecate } from './commands/deprecate.js';
+import { guard } from './commands/guard.js';
 import { history } from './commands/history.js';
 import { promote } from './commands/promote.js';
 import { release } from './commands/release.js';
@@ -11,10 +13,13 @@ import { rollback } from './commands/rollback.js';
 import { show } from './commands/show.js';
 import { validate } from './commands/validate.js';
 import type { Output } from './output.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
-
-/** Every command, in help order. */
+/**
+ * Every command, in help order. Only their descriptions load here: each
+ * command imports what it runs on when it runs (src/cli/run/), so `--help`,
+ * `--version` and one command never pay for the others' dependencies.
+ */
 export const COMMANDS: readonly CliCommand[] = [
   validate,
   gate,
@@ -24,8 +29,10 @@ export const COMMANDS: readonly CliCommand[] = [
   show,
   history,
   promote,
+  deploy,
   deprecate,
   canary,
+  guard,
 ];
 
 const EXIT_CODES = 'Exit codes: 0 nothing blocking, 1 errors found, 2 the command could not run.';

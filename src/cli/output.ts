@@ -84,7 +84,7 @@ function guardedStream(stream: TextStream, name: string, lost: (name: string, re
 }
 
 /** The process's own streams; the progress line redraws on a terminal and is silent elsewhere. */
-export function processOutput(onLost?: (reason: string) => void): Output {
+function processOutput(onLost?: (reason: string) => void): Output {
   const terminal = process.stderr.isTTY === true;
   return streamOutput({
     stdout: process.stdout,

@@ -7,6 +7,9 @@ import type { ModelFacts } from './model/facts.js';
 import { readRegistry, type ModelRegistry } from './registry/state.js';
 import { CommandError, type Repository } from './repository.js';
 import { validateModels, type ValidateOptions, type ValidationReport } from './validate.js';
+import { productionTraining } from './tracking/production.js';
+import { noTracking, type RunReader } from './tracking/run.js';
+import { checkTraining, type TrainingSection } from './tracking/training-check.js';
 
 /** What the built-in runner measured for one model, and the suites it could not run. */
 export interface SuiteRun {
@@ -24,11 +27,15 @@ export interface CheckOptions extends ValidateOptions {
   runSuites?: SuiteRunner;
   /** Baseline results given by hand (a previous run's results file), over the resolved baseline's. */
   baselineResults?: readonly ResultsFile[];
+  /** Reads training runs (MLflow, W&B); without one, run metrics and reproducibility are "not run". */
+  readRun?: RunReader;
 }
 
 /** validate + gate: one report. */
 export interface CheckReport extends ValidationReport {
   gates: ModelGates[];
+  /** Each model's training run, compared with the production version's. */
+  training: TrainingSection[];
 }
 
 /** Suites that cannot run here say so: a gate on them is "not run", never a pass. */
@@ -51,7 +58,15 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
   const registry = tags ? readRegistry(tags) : await readRegistryIfAny(repo);
   const gates: ModelGates[] = [];
   const findings: Finding[] = [...report.findings];
+  const training: TrainingSection[] = [];
+  const readRun = options.readRun ?? noTracking('no experiment tracker is configured');
   for (const model of facts) {
+    const production = model.manifest.training?.run
+      ? await productionTraining(repo, model, registry, options.stages.at(-1)!)
+      : undefined;
+    const tracked = await checkTraining(model, readRun, production);
+    if (tracked.section) training.push(tracked.section);
+    findings.push(...tracked.findings);
     if (!model.manifest.eval?.gates?.length) continue;
     options.progress?.(`gates of ${model.name}`);
     const candidate = await loadEvalData(repo.worktree, model);
@@ -62,13 +77,25 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
       if (baseline) for (const [name, series] of given.metrics) baseline.data.metrics.set(name, series);
       baseline ??= { label: 'the given baseline results', data: given };
     }
+    if (tracked.productionMetrics.length) {
+      // The production version's run is the baseline of run-metric gates.
+      const runs = baselineFrom([
+        { format: 'json', file: 'training run', metrics: tracked.productionMetrics },
+      ]);
+      if (baseline) for (const [name, series] of runs.metrics) baseline.data.metrics.set(name, series);
+      baseline ??= {
+        label: `${options.stages.at(-1)} ${production!.version} (training run)`,
+        version: production!.version,
+        data: runs,
+      };
+    }
     const suites = await (options.runSuites ?? noEndpoint)(model);
     const judged = gateModel({
       facts: model,
       candidate,
       baseline,
-      measured: suites.measured,
-      notRun: suites.notRun,
+      measured: [...suites.measured, ...tracked.measured],
+      notRun: new Map([...suites.notRun, ...tracked.notRun]),
     });
     // The gate's own evidence findings (results, samples, suites) travel with it: `gate` reports exactly these.
     gates.push({ ...judged, findings: [...suites.findings, ...judged.findings] });
@@ -79,6 +106,7 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
     ...report,
     findings: sortFindings(findings),
     gates,
+    training,
     summary: { ...report.summary, errors: counts.error, warnings: counts.warning, info: counts.info },
   };
 }

@@ -2,7 +2,7 @@
 export type Severity = 'error' | 'warning' | 'info';
 
 /**
- * The rule catalogue (DESIGN.md section 3). Every finding names exactly one
+ * The rule catalogue (docs/rules.md). Every finding names exactly one
  * rule; the ids are a contract: tools filter on them.
  */
 export const RULES = {
@@ -34,6 +34,11 @@ export const RULES = {
   'EVAL-LIMIT': 'recorded results cover every document of their tasks',
   'EVAL-VERSION': 'candidate and baseline ran the same task versions',
   'EVAL-GATE': 'every evaluation gate passes against its threshold and the baseline',
+  'TRAINING-RUN': "the manifest's training run can be read from its tracker",
+  'TRAINING-STATUS': 'the training run finished (not running, failed or killed)',
+  'TRAINING-COMMIT': "the run's source commit is the manifest's training commit",
+  'TRAINING-DATASET': "the run's dataset digest is the manifest's dataset digest",
+  'TRAINING-MODEL': 'the training run trained this model, not another',
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -6,6 +6,9 @@ import { checkGlob } from '../core/repo-path.js';
 import { CommandError } from '../core/repository.js';
 import { FileSystemSource } from './fs-source.js';
 import { DEFAULT_STAGES } from '../core/registry/stages.js';
+import { deploySchema, readDeploySection } from './deploy/settings-schema.js';
+import type { DeploySettings } from '../core/deploy/targets.js';
+import { parseTrackingSection, type TrackingSettings } from './tracking-settings.js';
 import { COMMAND_KEYS, DEFAULT_CHATOPS, LEVELS, type ChatOpsSettings } from '../core/chatops/permission.js';
 
 /** Repository-wide settings from `.github/modelgate.yml` (Probot's convention). */
@@ -24,6 +27,10 @@ export interface Settings {
   environments: Record<string, string>;
   /** Who may run which ChatOps command. */
   chatops: ChatOpsSettings;
+  /** Where `modelgate deploy` routes traffic (empty: no target configured). */
+  deploy: DeploySettings;
+  /** Mirroring stages to the MLflow Model Registry (off unless configured). */
+  tracking: TrackingSettings;
 }
 
 export const SETTINGS_FILE = '.github/modelgate.yml';
@@ -72,6 +79,9 @@ const schema = z.strictObject({
       unknown_commands: z.enum(['reply', 'ignore']).optional(),
     })
     .optional(),
+  deploy: deploySchema.optional(),
+  // Checked strictly by tracking-settings.ts, so the whole file is checked on every pull request.
+  tracking: z.unknown().optional(),
 });
 
 /**
@@ -101,6 +111,8 @@ export function parseSettings(text: string | undefined): Settings {
       configuredStages: undefined,
       environments: {},
       chatops: DEFAULT_CHATOPS,
+      deploy: {},
+      tracking: parseTrackingSection(undefined),
     };
   if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
     throw new CommandError(
@@ -124,10 +136,10 @@ export function parseSettings(text: string | undefined): Settings {
         : `${issue.path.join('.') || 'the file'}: ${issue.message}`;
     throw new CommandError(
       `${SETTINGS_FILE}: ${where}`,
-      'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|status|help>.{permission,teams} and unknown_commands (reply|ignore).',
+      'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|guard|status|help>.{permission,teams} and unknown_commands (reply|ignore); deploy sets gateway_api, kserve or nginx (docs/deploy.md); tracking sets registry.{mirror,models,aliases} (docs/tracking.md).',
     );
   }
-  const { manifests, stages, environments, chatops } = parsed.data;
+  const { manifests, stages, environments, chatops, deploy, tracking } = parsed.data;
   return {
     manifests:
       manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
@@ -139,5 +151,7 @@ export function parseSettings(text: string | undefined): Settings {
       commands: chatops?.commands ?? {},
       unknownCommands: chatops?.unknown_commands ?? DEFAULT_CHATOPS.unknownCommands,
     },
+    deploy: readDeploySection(deploy),
+    tracking: parseTrackingSection(tracking),
   };
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -21,6 +22,31 @@ describe('the Action (dist/index.js)', () => {
     expect(result.stdout).toMatch(
       /::warning title=DOUBLE-BOS \(mistral-nemo\),file=models\/mistral-nemo\/model.yaml,line=\d+::/,
     );
+  });
+
+  it('keeps no tokenizer cache across runs: entries another job on the runner planted are never read', async () => {
+    const registry = TempRegistry.create();
+    const dir = addRealModel(registry, 'gpt2');
+    // A corpus asks for the behaviour rules, so the tokenizer is built and encoded.
+    registry.write(`${dir}/corpus.txt`, 'Support ticket #1\n');
+    registry.write(
+      `${dir}/model.yaml`,
+      registry
+        .read(`${dir}/model.yaml`)
+        .replace('artifacts:\n', 'artifacts:\n  tokenizer_corpus: corpus.txt\n'),
+    );
+    const home = mkdtempSync(join(tmpdir(), 'modelgate-home-'));
+    try {
+      const result = await runAction(
+        registry.root,
+        { root: '.' },
+        { env: { HOME: home, XDG_CACHE_HOME: '' } },
+      );
+      expect(result.status).toBe(0);
+      expect(existsSync(join(home, '.cache', 'modelgate'))).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('annotates errors on the manifest line and fails the step', async () => {
@@ -66,10 +92,10 @@ describe('the Action (dist/index.js)', () => {
 
   it('refuses an unknown command input', async () => {
     const registry = TempRegistry.create();
-    const result = await runAction(registry.root, { command: 'deploy' });
+    const result = await runAction(registry.root, { command: 'ship' });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(
-      '::error::input "command" must be one of validate, check, release, rollback, not "deploy"',
+      '::error::input "command" must be one of validate, check, release, rollback, deploy, not "ship"',
     );
   });
 

@@ -106,13 +106,15 @@ const COMMANDS: {
 ];
 
 describe('ChatOps: who may act', () => {
-  for (const command of COMMANDS) {
-    describe(command.body, () => {
-      it.each(LEVELS)(`with %s access: acted on only from ${command.needs} up`, async (level) => {
-        const app = await chatops();
+  for (const command of COMMANDS)
+    it(`${command.body}: refused below ${command.needs} access with nothing done, acted on from it`, async () => {
+      const app = await chatops();
+      // Weakest first: a refusal changes nothing, so one app serves every level.
+      for (const level of LEVELS) {
         app.github.roles.set('user', level);
         const { requests, replies } = await app.say(command.body, { login: 'user' });
         expect(replies).toHaveLength(1);
+        expect(app.github.reactions.get(lastCommentId())).toEqual(new Set(['eyes']));
         if (LEVELS.indexOf(level) < LEVELS.indexOf(command.needs)) {
           expect(requests).toEqual(REFUSED);
           expect(replies[0]).toContain(
@@ -120,13 +122,12 @@ describe('ChatOps: who may act', () => {
           );
         } else {
           expect(replies[0]).not.toContain('access to this repository or more');
-          command.acted(app, replies[0]!);
+          // The first level that acts shows what acting does; above it, the command is not refused.
+          if (level === command.needs) command.acted(app, replies[0]!);
         }
-        expect(app.github.reactions.get(lastCommentId())).toEqual(new Set(['eyes']));
-        expect(app.github.violations).toEqual([]);
-      });
+      }
+      expect(app.github.violations).toEqual([]);
     });
-  }
 });
 
 describe('ChatOps: feedback, exactly once, and hostile input', () => {
@@ -441,7 +442,9 @@ describe('ChatOps: the commands', () => {
     const help = (await say('/help', { login: 'bob' })).replies[0]!;
     expect(help).toContain('`/rollback [model] [to <version>] [--plan]`');
     expect(help).toMatch(/\/promote \[model\]`: skip .* \| admin access or more, in team `release` \|/);
-    expect(help).toMatch(/\/canary status \[model\]`: .* \| read access or more \|/);
+    expect(help).toMatch(
+      /\/canary status \[model\]`, `\/guard status \[model\]`: .* \| read access or more \|/,
+    );
     expect((await say('/canary pause', { login: 'bob' })).replies[0]).toContain('paused');
     const refused = await say('/promote', { login: 'alice' });
     expect(refused.requests).toEqual([
@@ -489,5 +492,109 @@ describe('ChatOps: the commands', () => {
     const again = await say('/rollback');
     expect(again.replies[0]).toContain('opened https://github.com/acme/models/pull/100');
     expect(github.pullRequests).toHaveLength(1);
+  });
+});
+
+/** A guard block: 6 hours of baking after promotion (Prometheus is never reached in these tests). */
+const GUARD = {
+  bake: '6h',
+  metrics: [{ name: 'error_rate', query: 'x{version="{{version}}"}', max: 0.05 }],
+};
+
+/** gpt2 1.3.0 promoted by alice with /promote: its production guard watching. */
+async function guarded() {
+  const app = await chatops({ guard: GUARD });
+  app.github.roles.set('alice', 'maintain');
+  const { replies } = await app.say('/promote');
+  expect(replies[0]).toContain(
+    `The production guard watches it until ${new Date(app.clock().getTime() + 6 * 3_600_000).toISOString()} (\`/guard status\`).`,
+  );
+  return app;
+}
+
+const guardReport = (github: FakeGitHub) =>
+  github.comments.find((c) => c.body.startsWith('<!-- modelgate:guard:gpt2 -->'))?.body;
+
+/** The guard commands, the level each needs by default, and what acting on it leaves behind. */
+const GUARD_COMMANDS: {
+  body: string;
+  needs: Level;
+  acted: (app: Awaited<ReturnType<typeof guarded>>, reply: string) => void;
+}[] = [
+  {
+    body: '/guard status',
+    needs: 'read',
+    acted: (_, reply) =>
+      expect(reply).toMatch(
+        /\*\*gpt2 1\.3\.0\*\* production guard: watching production until \S+; 0 windows judged, 0 failed; previous version 1\.2\.0\. The report: /,
+      ),
+  },
+  {
+    body: '/guard extend 6h',
+    needs: 'write',
+    acted: ({ github, clock }) => {
+      expect(guardReport(github)).toContain(
+        `to ${new Date(clock().getTime() + 12 * 3_600_000).toISOString()}`,
+      );
+      expect(guardReport(github)).toContain('Steered by @\u200buser');
+    },
+  },
+  {
+    body: '/guard stop',
+    needs: 'write',
+    acted: ({ github }) => {
+      expect(guardReport(github)).toContain('⏹️ stopped');
+      expect(github.checkRuns.find((r) => r.name === 'modelgate guard: gpt2')).toMatchObject({
+        conclusion: 'cancelled',
+      });
+    },
+  },
+  {
+    body: '/guard resume',
+    needs: 'write',
+    acted: (_, reply) => expect(reply).toContain('nothing to resume: the guard is not paused.'),
+  },
+];
+
+describe('ChatOps: who may steer the production guard (the same rules as the canary)', () => {
+  for (const command of GUARD_COMMANDS)
+    it(`${command.body}: refused below ${command.needs} access with nothing done, acted on from it`, async () => {
+      const app = await guarded();
+      const report = guardReport(app.github);
+      // Weakest first: the refusals change nothing, so one app serves every level.
+      for (const level of LEVELS) {
+        app.github.roles.set('user', level);
+        const { requests, replies } = await app.say(command.body, { login: 'user' });
+        expect(replies).toHaveLength(1);
+        if (LEVELS.indexOf(level) < LEVELS.indexOf(command.needs)) {
+          expect(requests).toEqual(REFUSED);
+          expect(replies[0]).toContain(
+            `\`/${command.body.split(' ').slice(0, 2).join(' ').slice(1)}\` needs ${command.needs} access to this repository or more, and you have ${level === 'none' ? 'no access' : `${level} access`}. Nothing was done.`,
+          );
+          expect(guardReport(app.github)).toBe(report);
+        } else if (level === command.needs) command.acted(app, replies[0]!);
+        else expect(replies[0]).not.toContain('access to this repository or more');
+      }
+      expect(app.github.violations).toEqual([]);
+    });
+
+  it('/guard extend past 30 days from the promotion is refused with the reason; a bad duration gets the usage', async () => {
+    const { say, github } = await guarded();
+    const report = guardReport(github);
+    expect((await say('/guard extend 30d')).replies[0]).toContain(
+      'nothing to extend: a bake lasts at most 30 days from the promotion.',
+    );
+    expect((await say('/guard extend soon')).replies[0]).toContain(
+      '`/guard` was understood, but "soon" is not a duration \\(such as 30m, 6h or 2d\\): the usage is `/guard status|extend <duration>|stop|resume [model]`.',
+    );
+    expect(guardReport(github)).toBe(report);
+  });
+
+  it('without a guard there is nothing to steer, and the reply says how one starts', async () => {
+    const { say, github } = await chatops();
+    github.roles.set('alice', 'write');
+    expect((await say('/guard stop')).replies[0]).toContain(
+      'no production guard of **gpt2** is recorded: the release in production has no guard report. The app starts one when a canary whose manifest has a `guard` block is promoted.',
+    );
   });
 });

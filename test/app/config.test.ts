@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppConfigError, stateKeyOf } from '../../src/app/config.js';
+import { probotEnv } from '../../src/app/probot-env.js';
 import { seal, sealKeyFrom } from '../../src/core/integrity/seal.js';
 
 const SCOPE = ['canary-state', 'acme/models', '42'];
@@ -35,5 +36,12 @@ describe('the key that seals the canary state', () => {
     const long = stateKeyOf({ WEBHOOK_SECRET: 'w'.repeat(40) }, noFile);
     expect(sealsAs(long, stateKeyOf({ WEBHOOK_SECRET: 'w'.repeat(40) }, noFile))).toBe(true);
     expect(() => stateKeyOf({}, noFile)).toThrow('modelgate has no secret to seal its canary state with');
+  });
+});
+
+describe("Probot's environment", () => {
+  it('leaves REDIS_URL to the scheduler, so Probot keeps its request throttling in process', () => {
+    const env = { APP_ID: '1', WEBHOOK_SECRET: 's'.repeat(32), REDIS_URL: 'redis://:secret@127.0.0.1:9/0' };
+    expect(probotEnv(env)).toEqual({ APP_ID: '1', WEBHOOK_SECRET: 's'.repeat(32) });
   });
 });

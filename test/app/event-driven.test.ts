@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import modelgateApp from '../../src/app/index.js';
 import { createAppMetrics } from '../../src/app/metrics.js';
 import { BullmqScheduler } from '../../src/app/scheduler/bullmq.js';
+import { queuedEvent } from '../../src/app/queued-event.js';
 import { DEPLOYER_PATIENCE_MS } from '../../src/core/canary/step.js';
 import { APP_BOT } from '../helpers/fake-github.js';
 import {
@@ -130,6 +133,59 @@ describe('work follows events, never a scan', () => {
   });
 });
 
+describe('ChatOps and judgments of one canary never interleave', () => {
+  it('a /canary pause that arrives while an interval is being judged waits for it: the pause and the interval both stand', async () => {
+    // A Prometheus that answers slowly (no data), so the judgment is still running when the command arrives.
+    const slow = createServer((_req, res) =>
+      setTimeout(
+        () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } })),
+        400,
+      ),
+    );
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    try {
+      const { github, deliver, tick, state, probot } = await liveCanary();
+      await deliver({ id: 2, weight: 10 });
+      github.roles.set('alice', 'write');
+      const judging = tick(6, slowUrl);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await probot().receive({
+        id: 'pause-during-judgment',
+        name: 'issue_comment',
+        payload: issueComment('/canary pause', { login: 'alice' }),
+      } as any);
+      expect(await judging).toBe(1);
+      expect(state()).toMatchObject({ paused: { by: 'alice' } });
+      expect(state().intervals).toHaveLength(1);
+      expect(github.comments.at(-1)!.body).toContain('paused the canary of **gpt2 1.3.0**');
+    } finally {
+      slow.close();
+    }
+  });
+});
+
+describe('late commands', () => {
+  it('a command that reaches the app more than an hour after it was written is not acted on, and its author is told', async () => {
+    const { github, deliver, state, probot, clock } = await liveCanary();
+    await deliver({ id: 2, weight: 10 });
+    github.roles.set('alice', 'write');
+    const written = new Date(clock().getTime() - 2 * 3_600_000).toISOString();
+    await probot().receive({
+      id: 'late-pause',
+      name: 'issue_comment',
+      payload: issueComment('/canary pause', { login: 'alice', createdAt: written }),
+    } as any);
+    expect(github.comments.at(-1)!.body).toContain(
+      'this command was written 120 minutes ago and reached modelgate only now, so nothing was done',
+    );
+    expect(state().paused).toBeUndefined();
+  });
+});
+
 describe('the rate-limit budget', () => {
   it('defers scheduled judgments when an installation runs low, while ChatOps still answers', async () => {
     const { github, deliver, tick, app, probot, clock } = await liveCanary();
@@ -179,9 +235,10 @@ describe('scale-out: N replicas on Redis', () => {
 
   it('a webhook delivery is queued and acknowledged at once; a replica runs it from the queue', async () => {
     const { github, v2 } = await liveCanary();
+    const warnings: string[] = [];
     const replicas = await Promise.all(
       [0, 1].map(async () => {
-        const probot = testProbot(github.url);
+        const probot = testProbot(github.url, warnings);
         const scheduler = new BullmqScheduler({
           url: redis.url,
           queueName: 'event-driven-test',
@@ -218,6 +275,23 @@ describe('scale-out: N replicas on Redis', () => {
       await expect.poll(() => github.comments.length, { timeout: 10_000 }).toBe(1);
       expect(appState(github)).toMatchObject({ deploymentId: 2, weight: 10, status: 'running' });
       expect(github.checkRuns).toHaveLength(1); // one analysis, whichever replica ran it
+
+      // A job someone with access to Redis added, naming a maintainer: not sealed by modelgate, never run.
+      github.roles.set('maintainer', 'admin');
+      const forged = queuedEvent(
+        'forged-1',
+        'issue_comment',
+        issueComment('/canary abort', { login: 'maintainer' }),
+      );
+      await replicas[1]!.scheduler.schedule(
+        { key: 'event:forged-1', kind: 'event', installationId: 1, data: { ...forged } },
+        new Date(),
+      );
+      await expect
+        .poll(() => warnings, { timeout: 10_000 })
+        .toContain('queued job event:forged-1 was not run: it carries no sealed event');
+      expect(github.deploymentStatuses).toEqual([]); // nothing aborted
+      expect(github.comments.filter((c) => c.body.includes('/canary abort'))).toEqual([]);
     } finally {
       await Promise.all(replicas.map((r) => r.scheduler.close()));
     }

@@ -30,11 +30,11 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually(check: () => void, withinMs = 4000): Promise<void> {
+async function eventually(check: () => void | Promise<void>, withinMs = 4000): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
@@ -194,6 +194,36 @@ describe('BullMQ replicas on one Redis', () => {
     expect(seen.filter((n) => n === 39)).toHaveLength(1);
     expect(await replicas[0]!.depth()).toBe(0);
     await Promise.all(replicas.map((replica) => replica.close()));
+  });
+
+  it("a schedule that Redis fails to store leaves the key's previous job current and runnable", async () => {
+    const scheduler = new BullmqScheduler({ ...testOptions('failed-add'), url: redis.url });
+    const ran: unknown[] = [];
+    scheduler.start(async (job) => {
+      ran.push(job.data);
+    });
+    try {
+      await scheduler.schedule(
+        judgeJob('judge:1:acme/models:bot', { interval: 1 }),
+        new Date(Date.now() + 300),
+      );
+      // The add of the next schedule fails (Redis out of memory, a dropped connection): the call throws...
+      const queue = (scheduler as unknown as { queue: { add: (...args: unknown[]) => Promise<unknown> } })
+        .queue;
+      const add = queue.add.bind(queue);
+      queue.add = async () => {
+        queue.add = add;
+        throw new Error('OOM command not allowed when used memory > maxmemory');
+      };
+      await expect(
+        scheduler.schedule(judgeJob('judge:1:acme/models:bot', { interval: 2 }), new Date(Date.now() + 100)),
+      ).rejects.toThrow('OOM');
+      // ...and the job it was to replace is still the key's: it runs when due.
+      expect((await scheduler.pending('judge', 10)).map((j) => j.data)).toEqual([{ interval: 1 }]);
+      await eventually(() => expect(ran).toEqual([{ interval: 1 }]));
+    } finally {
+      await scheduler.close();
+    }
   });
 
   it('keeps no state behind: after its jobs ran, Redis holds no current-job or running-key entry', async () => {

@@ -56,7 +56,7 @@ schedulerContract('embedded', () => {
       for (let i = 0; ; i++) {
         await clock.advance(0);
         try {
-          check();
+          await check();
           return;
         } catch (error) {
           if (i >= 10) throw error;

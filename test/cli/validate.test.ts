@@ -68,7 +68,8 @@ describe('modelgate validate', () => {
     [['validate', '--format', 'xml'], '--format must be one of text, json, markdown'],
     [['validate', '--bogus'], "Unknown option '--bogus'"],
     [['validate', '--root', '/definitely/not/here'], '--root /definitely/not/here is not a directory'],
-    [['deploy'], 'unknown command "deploy"'],
+    [['ship'], 'unknown command "ship"'],
+    [['deploy'], 'modelgate: wrong number of arguments'],
   ])('exits 2 with a clear message for %j', async (argv, words) => {
     const { code, stderr, stdout } = await run(...argv);
     expect(code).toBe(2);

@@ -3,12 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAST_FAKE_GITHUB } from '../../src/io/github/octokit.js';
+import { pinnedNode } from '../../scripts/pinned-node.js';
 import { assertFreshBundle } from '../../scripts/source-digest.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ACTION = join(ROOT, 'dist', 'index.js');
 const COMPILE_CACHE = join(tmpdir(), 'modelgate-compile-cache');
 let fresh = false;
+let runnerNode: string | undefined;
 
 export interface ActionRun {
   status: number | null;
@@ -18,8 +20,9 @@ export interface ActionRun {
 }
 
 /**
- * Runs the bundled Action (dist/index.js) the way the runner does: a node
- * process with INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files,
+ * Runs the bundled Action (dist/index.js) the way the runner does: a Node 24
+ * process (action.yml's `runs.using: node24`; the pinned one from
+ * scripts/pinned-node.js when the tests run on another Node) with INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files,
  * and the event payload at GITHUB_EVENT_PATH. Asynchronous, so a fake GitHub
  * in this process can answer it. A stale dist/ fails the test at once with the
  * fix (npm run build). The fake GitHub is answered at a fake's pace
@@ -33,6 +36,7 @@ export async function runAction(
 ): Promise<ActionRun> {
   if (!fresh) assertFreshBundle(ROOT);
   fresh = true;
+  runnerNode ??= pinnedNode(ROOT);
   const dir = mkdtempSync(join(tmpdir(), 'modelgate-action-'));
   const files = {
     output: join(dir, 'output'),
@@ -52,12 +56,12 @@ export async function runAction(
     GITHUB_REPOSITORY: 'acme/models',
     GITHUB_ACTOR: 'octocat',
     [FAST_FAKE_GITHUB]: '1',
-    // Node 22.1+ keeps the bundle's compiled code between the many Action processes of a run; older Node ignores it.
+    // Keeps the bundle's compiled code between the many Action processes of a run.
     NODE_COMPILE_CACHE: COMPILE_CACHE,
     ...options.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [ACTION], {
+  const child = spawn(runnerNode, [ACTION], {
     cwd: workspace,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],

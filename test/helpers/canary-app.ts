@@ -94,6 +94,8 @@ export interface LoadedApp {
   scheduler: EmbeddedScheduler;
   /** Intervals judged so far. */
   judged: () => number;
+  /** What each judged guard window decided, in order. */
+  guarded: string[];
   /** Jobs that failed (each is retried at once on the next run: the tests' retry delay is 0). */
   failures: string[];
   /** Settles with the report of the recovery the app runs on start (when `recover` is set). */
@@ -113,7 +115,12 @@ export async function loadApp(
   probot: Probot,
   now: () => Date,
   prometheusUrl: string,
-  options: { recover?: boolean; tickSecret?: string; addHandler?: (handler: any) => void } = {},
+  options: {
+    recover?: boolean;
+    tickSecret?: string;
+    addHandler?: (handler: any) => void;
+    alertmanagerUrl?: string;
+  } = {},
 ): Promise<LoadedApp> {
   const failures: string[] = [];
   const quiet = () => undefined;
@@ -132,8 +139,10 @@ export async function loadApp(
     tickSeconds: 0,
     stateKey: STATE_KEY,
     ...(options.tickSecret ? { tickSecret: options.tickSecret } : {}),
+    ...(options.alertmanagerUrl ? { alertmanagerUrl: options.alertmanagerUrl } : {}),
   };
   let judged = 0;
+  const guarded: string[] = [];
   let recovered!: (report: RecoveryReport) => void;
   const recovery = new Promise<RecoveryReport>((resolve) => (recovered = resolve));
   const budget = new RateBudget();
@@ -145,12 +154,12 @@ export async function loadApp(
       scheduler,
       budget,
       metrics,
-      observer: { judged: () => (judged += 1), recovered },
+      observer: { judged: () => (judged += 1), guarded: (decision) => guarded.push(decision), recovered },
       ...(options.recover ? {} : { recovery: false }),
       ...(options.addHandler ? { addHandler: options.addHandler } : {}),
     }),
   );
-  return { config, scheduler, judged: () => judged, failures, recovered: recovery, budget, metrics };
+  return { config, scheduler, judged: () => judged, guarded, failures, recovered: recovery, budget, metrics };
 }
 
 /** The state in the app's own canary comment of `model` on pull request `pr` (it must verify). */
@@ -190,6 +199,7 @@ export async function liveCanary(
   version: string,
   prometheusUrl: string,
   extra: Record<string, unknown> = {},
+  options: { alertmanagerUrl?: string } = {},
 ) {
   const registry = TempRegistry.create();
   addRealModel(registry, 'gpt2', { version: '1.2.0', manifest: { canary: CANARY, ...extra } });
@@ -236,7 +246,7 @@ export async function liveCanary(
   const warnings: string[] = [];
   let probot = testProbot(github.url, warnings);
   let clock = new Date((T0 + 600) * 1000);
-  let loaded = await loadApp(probot, () => clock, prometheusUrl);
+  let loaded = await loadApp(probot, () => clock, prometheusUrl, options);
   /** The deployer reports a deployment live: GitHub records the status and sends deployment_status. */
   const deliver = (deployment: { id: number; weight: number }) => {
     github.reportDeployed(deployment.id);
@@ -274,7 +284,7 @@ export async function liveCanary(
   const restart = async () => {
     await loaded.scheduler.close();
     probot = testProbot(github.url, warnings);
-    loaded = await loadApp(probot, () => clock, prometheusUrl, { recover: true });
+    loaded = await loadApp(probot, () => clock, prometheusUrl, { ...options, recover: true });
     await loaded.scheduler.runDue(); // the recovery is the new process's first job
     return loaded.recovered;
   };
@@ -311,6 +321,7 @@ export function issueComment(
     issue?: number;
     pullRequest?: boolean;
     association?: string;
+    createdAt?: string;
   } = {},
 ) {
   const example = webhookExample('issue_comment', options.action ?? 'created');
@@ -319,6 +330,8 @@ export function issueComment(
   Object.assign(example.comment, {
     id,
     body,
+    // Written now (the app's clock in these tests runs in the past, so a command is never late).
+    created_at: options.createdAt ?? new Date().toISOString(),
     html_url: `https://github.com/acme/models/pull/${issue}#issuecomment-${id}`,
     author_association: options.association ?? 'MEMBER',
   });

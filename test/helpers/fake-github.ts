@@ -109,8 +109,13 @@ export class FakeGitHub {
     external_id?: string;
   }[] = [];
   /** Statuses modelgate posted through the API. */
-  readonly deploymentStatuses: { deployment: number; state: string; description?: string; at?: number }[] =
-    [];
+  readonly deploymentStatuses: {
+    deployment: number;
+    state: string;
+    description?: string;
+    log_url?: string;
+    at?: number;
+  }[] = [];
   /** Statuses the deployer reported (`reportDeployed`): GitHub lists them with the others. */
   readonly deployerStatuses: { deployment: number; state: string; at: number }[] = [];
   private statusCount = 0;
@@ -118,7 +123,10 @@ export class FakeGitHub {
   localRepo?: string;
   readonly trees = new Map<
     string,
-    { base_tree?: string; tree: { path: string; mode: string; type: string; sha: string | null }[] }
+    {
+      base_tree?: string;
+      tree: { path: string; mode: string; type: string; sha?: string | null; content?: string }[];
+    }
   >();
   readonly commits = new Map<string, { message: string; tree: string; parents: string[] }>();
   readonly pullRequests: {
@@ -174,6 +182,8 @@ export class FakeGitHub {
   repositoryId = 1;
   /** How many repositories the installation holds: this one, then idle ones (`idle-N`, no content). */
   installedRepositories = 1;
+  /** Other repositories on this GitHub, by `owner/name` ({@link addRepository}). */
+  private readonly repositories = new Map<string, FakeGitHub>();
   private server!: Server;
   url = '';
 
@@ -196,6 +206,18 @@ export class FakeGitHub {
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
     return fake;
+  }
+
+  /**
+   * Another repository on the same GitHub (e.g. the GitOps repository a
+   * deployer commits to): requests to `/repos/<owner>/<name>/…` are answered
+   * from its own state, checked and recorded here like the others.
+   */
+  addRepository(owner: string, name: string): FakeGitHub {
+    const other = new FakeGitHub(owner, name);
+    other.url = this.url;
+    this.repositories.set(`${owner}/${name}`, other);
+    return other;
   }
 
   close(): Promise<void> {
@@ -380,6 +402,23 @@ export class FakeGitHub {
         : send(404, { message: 'Not Found' });
     }
     const route = `${method} ${template.replace('/repos/{owner}/{repo}', '')}`;
+    // Another repository on the same GitHub (a GitOps repository): its own refs, trees and commits.
+    const other = template.startsWith('/repos/{owner}/{repo}')
+      ? this.repositories.get(`${params[2]}/${params[3]}`)
+      : undefined;
+    return (other ?? this).answer(route, template, params, url, body, actor, send);
+  }
+
+  /** Answers a request to this repository's REST routes (`route`: method and template after /repos/{owner}/{repo}). */
+  private answer(
+    route: string,
+    template: string,
+    params: string[],
+    url: URL,
+    body: any,
+    actor: FakeAccount | undefined,
+    send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
+  ): void {
     const base = `${this.url}/repos/${this.owner}/${this.repo}`;
     switch (route) {
       case 'GET /git/ref/{ref}': {
@@ -418,9 +457,12 @@ export class FakeGitHub {
         return send(200, { sha: params[6], url: '', truncated: false, tree });
       }
       case 'GET /contents/{path}': {
-        if (!this.localRepo) return send(404, { message: 'Not Found' });
         const path = params.slice(5).join('/');
         const ref = url.searchParams.get('ref') ?? 'HEAD';
+        const written = this.fileOfApiCommit(this.refs.get(`refs/heads/${ref}`)?.object.sha ?? ref, path);
+        if (written === null) return send(404, { message: 'Not Found' });
+        if (written !== undefined) return send(200, this.contentJson(path, Buffer.from(written)));
+        if (!this.localRepo) return send(404, { message: 'Not Found' });
         try {
           const content = execFileSync('git', ['show', `${ref}:${path}`], {
             cwd: this.localRepo,
@@ -494,7 +536,7 @@ export class FakeGitHub {
             id: 9500 + i,
             node_id: 'DS',
             state: s.state,
-            description: '',
+            description: ('description' in s && s.description) || '',
             environment: '',
             url: '',
             creator: null,
@@ -503,6 +545,7 @@ export class FakeGitHub {
             deployment_url: '',
             repository_url: '',
             target_url: '',
+            ...('log_url' in s && s.log_url ? { log_url: s.log_url } : {}),
           })),
         );
       }
@@ -511,6 +554,7 @@ export class FakeGitHub {
           deployment: Number(params[5]),
           state: body.state,
           description: body.description,
+          ...(body.log_url ? { log_url: body.log_url } : {}),
           at: ++this.statusCount,
         });
         return send(201, {
@@ -788,7 +832,7 @@ export class FakeGitHub {
           })),
         );
       default:
-        this.violations.push(`the fake does not implement ${method} ${template}`);
+        this.violations.push(`the fake does not implement ${route.split(' ')[0]} ${template}`);
         return send(501, { message: 'not implemented in the fake' });
     }
   }
@@ -877,6 +921,41 @@ export class FakeGitHub {
         email: tagger?.[2] ?? '',
         date: new Date(Number(tagger?.[3] ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       },
+    };
+  }
+
+  /**
+   * A file as commits made through the API have it: its text, null when that
+   * commit's tree removed or lacks it, undefined when the commit or its base
+   * is not the API's (the clone answers then).
+   */
+  fileOfApiCommit(commit: string, path: string): string | null | undefined {
+    const tree = this.commits.get(commit)?.tree;
+    return tree === undefined ? undefined : this.fileOfApiTree(tree, path);
+  }
+
+  private fileOfApiTree(sha: string, path: string): string | null | undefined {
+    const tree = this.trees.get(sha);
+    if (!tree) return undefined;
+    const entry = tree.tree.find((e) => e.path === path);
+    if (entry) return entry.content ?? null;
+    return tree.base_tree === undefined ? null : this.fileOfApiTree(tree.base_tree, path);
+  }
+
+  private contentJson(path: string, content: Buffer) {
+    return {
+      type: 'file',
+      encoding: 'base64',
+      size: content.length,
+      name: path.split('/').pop(),
+      path,
+      content: content.toString('base64'),
+      sha: '0'.repeat(40),
+      url: '',
+      git_url: null,
+      html_url: null,
+      download_url: null,
+      _links: { self: '', git: null, html: null },
     };
   }
 

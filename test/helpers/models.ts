@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturePath, type RealTokenizer } from '../setup/fixture-packages.js';
 import type { TempRegistry } from './registry.js';
@@ -18,7 +18,8 @@ export interface RealModelOptions {
 /**
  * Writes a model that uses a real tokenizer (tokenizer.json and
  * tokenizer_config.json as the model's authors published them) and its
- * published config.json and generation_config.json, with a manifest.
+ * published config.json, generation_config.json and, where the authors
+ * publish one, chat_template.jinja, with a manifest.
  * Returns the model folder.
  */
 export function addRealModel(
@@ -35,6 +36,10 @@ export function addRealModel(
     `${dir}/generation_config.json`,
     readFileSync(join(CONFIGS, tokenizer, 'generation_config.json')),
   );
+  // Models that publish their template as chat_template.jinja (not in tokenizer_config.json) ship it here too.
+  const template = join(CONFIGS, tokenizer, 'chat_template.jinja');
+  const hasTemplateFile = existsSync(template);
+  if (hasTemplateFile) registry.write(`${dir}/chat_template.jinja`, readFileSync(template));
   registry.writeManifest(`${dir}/model.yaml`, {
     apiVersion: 'modelgate.dev/v1',
     kind: 'Model',
@@ -47,6 +52,7 @@ export function addRealModel(
       generation_config: 'generation_config.json',
       tokenizer: 'tokenizer.json',
       tokenizer_config: 'tokenizer_config.json',
+      ...(hasTemplateFile ? { chat_template: 'chat_template.jinja' } : {}),
       ...options.artifacts,
     },
   });

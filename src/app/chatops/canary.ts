@@ -5,9 +5,10 @@ import type { Octokit } from '../../io/github/octokit.js';
 import { writeCanaryState } from '../canary-comment.js';
 import { findCanary } from '../canaries.js';
 import { completeCheckRun } from '../check-run.js';
+import { startGuard } from '../guard-start.js';
 import { readManifestAt } from '../manifest.js';
 import { promoteCanary } from '../promote.js';
-import type { AppTrust } from '../trust.js';
+import { exclusively, type AppTrust } from '../trust.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -90,8 +91,23 @@ async function endCanary(
   );
 }
 
-/** `/canary status|pause|resume|abort`: the reply says what happened. */
-export async function canaryCommand(
+/**
+ * `/canary status|pause|resume|abort`: the reply says what happened. A
+ * command that changes the canary runs while no judgment of it does.
+ */
+export function canaryCommand(
+  octokit: Octokit,
+  repo: Repo,
+  model: string,
+  action: CanaryAction,
+  steer: Steer,
+  trust: AppTrust,
+): Promise<string> {
+  const run = () => steerCanary(octokit, repo, model, action, steer, trust);
+  return action === 'status' ? run() : exclusively(trust, repo, model, run);
+}
+
+async function steerCanary(
   octokit: Octokit,
   repo: Repo,
   model: string,
@@ -126,8 +142,22 @@ export async function canaryCommand(
   }
 }
 
-/** `/promote`: the remaining steps are skipped; the stage tag and production deployment record who asked. */
-export async function promoteCommand(
+/**
+ * `/promote`: the remaining steps are skipped; the stage tag and production
+ * deployment record who asked. Runs while no judgment of the canary does.
+ */
+export function promoteCommand(
+  octokit: Octokit,
+  repo: Repo,
+  model: string,
+  steer: Steer,
+  trust: AppTrust,
+  repositoryUrl: string,
+): Promise<string> {
+  return exclusively(trust, repo, model, () => promoteNow(octokit, repo, model, steer, trust, repositoryUrl));
+}
+
+async function promoteNow(
   octokit: Octokit,
   repo: Repo,
   model: string,
@@ -142,6 +172,14 @@ export async function promoteCommand(
   const { state, url } = found;
   if (state.status !== 'running') return `nothing to promote: ${statusLine(state)} ${url}`;
   const { tag, deploymentId } = await promoteCanary(octokit, repo, state, steer);
+  // The production guard (when the manifest has one) bakes from the moment the person promoted.
+  const guard = await startGuard(
+    octokit,
+    repo,
+    state,
+    { deploymentId, promotedAt: new Date(steer.at) },
+    trust,
+  );
   await endCanary(
     octokit,
     repo,
@@ -151,5 +189,8 @@ export async function promoteCommand(
     `Promoted with /promote before every step had passed: ${steer.link}`,
   );
   await saveCanary(octokit, repo, state, trust);
-  return `promoted ${describe(state)} to ${state.productionEnvironment}: tag \`${tag}\`, deployment ${deploymentId} (${environmentUrl(repositoryUrl, state.productionEnvironment)}). The report: ${url}`;
+  const guarding = guard
+    ? ` The production guard watches it until ${guard.bakeEndsAt} (\`/guard status\`).`
+    : '';
+  return `promoted ${describe(state)} to ${state.productionEnvironment}: tag \`${tag}\`, deployment ${deploymentId} (${environmentUrl(repositoryUrl, state.productionEnvironment)}). The report: ${url}${guarding}`;
 }

@@ -9,6 +9,7 @@ import { asOctokit } from '../octokit.js';
 import { loadSettingsAt } from '../settings.js';
 import { refusal } from './authorize.js';
 import { canaryCommand, promoteCommand } from './canary.js';
+import { guardCommand } from './guard.js';
 import {
   branchView,
   registeredModels,
@@ -21,7 +22,10 @@ import { rollbackCommand } from './rollback.js';
 import type { AppTrust } from '../trust.js';
 
 type Repo = { owner: string; repo: string };
-type Targeted = Extract<Command, { name: 'rollback' | 'promote' | 'canary' }>;
+
+/** Commands older than this when they reach the app are not acted on (see REDELIVERABLE in core/delivery). */
+export const MAX_COMMAND_AGE_MS = 3_600_000;
+type Targeted = Extract<Command, { name: 'rollback' | 'promote' | 'canary' | 'guard' }>;
 /** The settings on the default branch: read, invalid, or not readable right now (GitHub failed). */
 type Loaded = { settings: Settings } | { problem: string } | { unreadable: string };
 
@@ -69,6 +73,16 @@ export async function handleComment(
       body: replyBody({ login: user.login, commandLine: comment.body, text }),
     });
 
+  // A command that reaches the app late (held back by the rate limit, redelivered by hand) may no longer
+  // be what its author wants: it is not acted on, and they are told.
+  const age = now().getTime() - Date.parse(comment.created_at);
+  if (age > MAX_COMMAND_AGE_MS) {
+    await reply(
+      `this command was written ${Math.round(age / 60_000)} minutes ago and reached modelgate only now, so nothing was done: a command older than an hour may no longer stand. Comment it again if it does.`,
+    );
+    return;
+  }
+
   let text: string;
   try {
     text = await answer(octokit, repo, command, {
@@ -112,7 +126,10 @@ async function answer(
   const { settings } = asked.settings;
   if (command.name === 'unknown' || command.name === 'invalid') return notUnderstood(command);
   const key = commandKey(command)!;
-  const label = command.name === 'canary' ? `/canary ${command.action}` : `/${command.name}`;
+  const label =
+    command.name === 'canary' || command.name === 'guard'
+      ? `/${command.name} ${command.action}`
+      : `/${command.name}`;
   const refused = await refusal(octokit, repo, asked.login, label, requirementOf(settings.chatops, key));
   if (refused) return refused;
   if (command.name === 'help') return helpText(settings.chatops);
@@ -143,6 +160,8 @@ async function answer(
       return promoteCommand(octokit, repo, model.name, asked.steer, trust, asked.repositoryUrl);
     case 'canary':
       return canaryCommand(octokit, repo, model.name, command.action, asked.steer, trust);
+    case 'guard':
+      return guardCommand(octokit, repo, model.name, command, asked.steer, trust);
   }
 }
 
@@ -176,7 +195,7 @@ async function chooseModel(
   if (candidates.length === 1) return { name: candidates[0]! };
   return {
     reply: candidates.length
-      ? `which model? ${where} ${candidates.length} registered models: ${list(candidates)}. Name one, e.g. \`/${command.name}${command.name === 'canary' ? ` ${command.action}` : ''} ${candidates[0]}\`.`
+      ? `which model? ${where} ${candidates.length} registered models: ${list(candidates)}. Name one, e.g. \`/${command.name}${command.name === 'canary' || command.name === 'guard' ? ` ${command.action}${command.name === 'guard' && command.extend ? ` ${command.extend.text}` : ''}` : ''} ${candidates[0]}\`.`
       : 'no model is registered in this repository yet, so there is nothing to act on.',
   };
 }

@@ -7,7 +7,7 @@ import { findCanary } from '../canaries.js';
 import { openRollback, rollbackFiles } from '../revert.js';
 import { abortCanary, saveCanary } from './canary.js';
 import { findManifest, modelRegistry, type BranchView, type TagRef } from './registry.js';
-import type { AppTrust } from '../trust.js';
+import { exclusively, type AppTrust } from '../trust.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -60,13 +60,16 @@ export async function rollbackCommand(
   if (request.plan)
     return `\`--plan\`: a rollback would take ${what} and change:\n\n${table}\n\nNothing was done.`;
 
-  // A rollback supersedes a canary of the model that is still running.
-  const canary = await findCanary(octokit, repo, model, trust, new Date(steer.at));
-  const running = canary && 'state' in canary && canary.state.status === 'running' ? canary.state : undefined;
-  if (running) {
-    await abortCanary(octokit, repo, running, steer);
-    await saveCanary(octokit, repo, running, trust); // saved before the pull request: a failure there must not undo the abort
-  }
+  // A rollback supersedes a canary of the model that is still running (aborted while no judgment of it runs).
+  const running = await exclusively(trust, repo, model, async () => {
+    const canary = await findCanary(octokit, repo, model, trust, new Date(steer.at));
+    const live = canary && 'state' in canary && canary.state.status === 'running' ? canary.state : undefined;
+    if (live) {
+      await abortCanary(octokit, repo, live, steer);
+      await saveCanary(octokit, repo, live, trust); // saved before the pull request: a failure there must not undo the abort
+    }
+    return live;
+  });
   const pull = await openRollback(
     octokit,
     repo,
@@ -86,7 +89,7 @@ export async function rollbackCommand(
   if ('problem' in pull) return `nothing was done: ${inert(pull.problem, 300)}.`;
   if (running) {
     running.revertUrl = pull.url;
-    await saveCanary(octokit, repo, running, trust);
+    await exclusively(trust, repo, model, () => saveCanary(octokit, repo, running, trust));
   }
   const aborted = running ? ` The canary of ${running.version} was aborted first.` : '';
   return pull.created

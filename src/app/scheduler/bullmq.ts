@@ -1,5 +1,7 @@
 import { DelayedError, Queue, Worker, type Job as BullJob } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { retriesForever } from './retry.js';
 import {
   consoleSchedulerLog,
   defaultRetryDelay,
@@ -49,6 +51,10 @@ local jobId = ARGV[2] .. '.' .. generation
 local previous = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], jobId)
 return {jobId, previous or ''}`;
+const RESTORE_IF_CURRENT = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])`;
 const DELETE_IF_CURRENT = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 0`;
@@ -117,14 +123,22 @@ export class BullmqScheduler implements Scheduler {
       stored.key,
       base64url(stored.key),
     )) as [string, string];
-    await this.queue.add(stored.kind, stored, {
-      jobId,
-      delay: Math.max(0, due - Date.now()),
-      attempts: this.maxAttempts,
-      backoff: { type: 'modelgate' },
-      removeOnComplete: true,
-      removeOnFail: { count: 1000 },
-    });
+    try {
+      await this.queue.add(stored.kind, stored, {
+        jobId,
+        delay: Math.max(0, due - Date.now()),
+        attempts: retriesForever(stored) ? Number.MAX_SAFE_INTEGER : this.maxAttempts,
+        backoff: { type: 'modelgate' },
+        removeOnComplete: true,
+        removeOnFail: { count: 1000 },
+      });
+    } catch (error) {
+      // The job was never stored: the key's previous job stays current, as if this call had not happened.
+      await this.redis
+        .eval(RESTORE_IF_CURRENT, 1, this.currentKey, stored.key, jobId, previous)
+        .catch((restoreError: unknown) => this.connectionError(restoreError));
+      throw error;
+    }
     if (previous) await this.removePending(previous);
     // A schedule of the same key that ran between the script and the add made this job stale already.
     if ((await this.redis.hget(this.currentKey, stored.key)) !== jobId) await this.removePending(jobId);
@@ -248,10 +262,12 @@ export class BullmqScheduler implements Scheduler {
         );
         return;
       }
-      if (attempts >= this.maxAttempts) {
+      if (attempts >= this.maxAttempts && !retriesForever(job)) {
         this.log.error({ ...fields, attempts, error }, 'job failed too often; dropped');
         await this.redis.eval(DELETE_IF_CURRENT, 1, this.currentKey, job.key, jobId);
-      } else this.log.warn({ ...fields, attempts, error }, 'job failed; retrying');
+      } else if (attempts >= this.maxAttempts)
+        this.log.error({ ...fields, attempts, error }, 'job keeps failing; retrying');
+      else this.log.warn({ ...fields, attempts, error }, 'job failed; retrying');
       throw failure.error;
     }
     if (current && isDeferral(result)) {
@@ -259,6 +275,33 @@ export class BullmqScheduler implements Scheduler {
       throw new DelayedError();
     }
     await this.redis.eval(DELETE_IF_CURRENT, 1, this.currentKey, job.key, jobId);
+  }
+
+  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    // The same lease a running job of the key holds: taken when free, renewed while `fn` runs.
+    const hold = `${this.holdPrefix}${base64url(key)}`;
+    const holder = `exclusive.${randomUUID()}`;
+    const lockMs = this.options.lockDurationMs ?? 30_000;
+    const retryMs = Math.min(200, this.options.keyBusyRetryMs ?? 1000);
+    const deadline = Date.now() + 2 * lockMs;
+    while ((await this.redis.eval(HOLD_KEY, 1, hold, holder, lockMs)) !== 1) {
+      if (Date.now() > deadline)
+        throw new Error(`the canary is busy (${key} has been held for ${(2 * lockMs) / 1000} s): try again`);
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+    const renew = setInterval(() => {
+      this.redis
+        .eval(HOLD_KEY, 1, hold, holder, lockMs)
+        .catch((error: unknown) => this.connectionError(error));
+    }, lockMs / 2);
+    try {
+      return await fn();
+    } finally {
+      clearInterval(renew);
+      await this.redis
+        .eval(RELEASE_KEY, 1, hold, holder)
+        .catch((error: unknown) => this.connectionError(error));
+    }
   }
 
   private async isCurrent(key: string, jobId: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { DueQueue, type DueEntry } from './due-queue.js';
+import { retriesForever } from './retry.js';
 import {
   consoleSchedulerLog,
   defaultRetryDelay,
@@ -49,6 +50,8 @@ export class EmbeddedScheduler implements Scheduler {
   private readonly pendingEntries = new Map<string, DueEntry<PendingJob>>();
   private readonly queue = new DueQueue<PendingJob>();
   private readonly running = new Map<string, Run>();
+  /** Keys held by exclusive(): the tail of each key's chain of holders. */
+  private readonly held = new Map<string, Promise<void>>();
   private readonly clock: SchedulerClock;
   private readonly concurrency: number;
   private readonly maxAttempts: number;
@@ -117,6 +120,29 @@ export class EmbeddedScheduler implements Scheduler {
     return tick.ran.size;
   }
 
+  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.held.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    this.held.set(key, tail);
+    try {
+      await before;
+      // A run of the key that started before the hold finishes first.
+      while (this.running.has(key)) await this.running.get(key)!.done;
+      return await fn();
+    } finally {
+      release();
+      if (this.held.get(key) === tail) {
+        this.held.delete(key);
+        // A job of the key that fell due during the hold runs now.
+        const waiting = this.pendingEntries.get(key);
+        if (waiting) this.queue.push(waiting);
+        this.dispatch();
+      }
+    }
+  }
+
   async depth(): Promise<number> {
     return this.pendingEntries.size;
   }
@@ -176,8 +202,9 @@ export class EmbeddedScheduler implements Scheduler {
       if (!next || (this.isLive(next) && next.due > now)) break;
       this.queue.pop();
       if (!this.isLive(next)) continue;
-      // A key runs once at a time: this entry stays pending and is queued again when the run ends.
-      if (this.running.has(next.value.job.key)) continue;
+      // A key runs once at a time (and not while held by exclusive()): this entry stays pending and
+      // is queued again when the run or the hold ends.
+      if (this.running.has(next.value.job.key) || this.held.has(next.value.job.key)) continue;
       if (this.tick?.ran.has(next.value.job.key)) {
         this.tick.skipped.push(next);
         continue;
@@ -241,9 +268,13 @@ export class EmbeddedScheduler implements Scheduler {
           { ...fields, attempts, error },
           'job failed; not retried: it was scheduled again or cancelled',
         );
-      else if (attempts >= this.maxAttempts)
+      else if (attempts >= this.maxAttempts && !retriesForever(job))
         this.log.error({ ...fields, attempts, error }, 'job failed too often; dropped');
-      else {
+      else if (attempts >= this.maxAttempts) {
+        const delay = this.retryDelay(attempts);
+        this.log.error({ ...fields, attempts, error, retryInMs: delay }, 'job keeps failing; retrying');
+        this.enqueue({ job, failures: attempts }, this.clock.now() + delay);
+      } else {
         const delay = this.retryDelay(attempts);
         this.log.warn({ ...fields, attempts, error, retryInMs: delay }, 'job failed; retrying');
         this.enqueue({ job, failures: attempts }, this.clock.now() + delay);

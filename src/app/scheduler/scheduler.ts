@@ -1,8 +1,8 @@
 /** One unit of the app's work. `key` identifies it: one pending job per key (scheduling a key again moves it). */
 export interface Job {
   key: string; // e.g. "judge:<installation>:<owner>/<repo>:<model>" or "event:<delivery id>"
-  /** A canary's judgment, a queued webhook event, or the recovery the app runs on start. */
-  kind: 'judge' | 'event' | 'recover';
+  /** A canary's judgment, a production guard's judgment, a queued webhook event, or the recovery the app runs on start. */
+  kind: 'judge' | 'guard' | 'event' | 'recover';
   installationId: number;
   data: Record<string, unknown>; // JSON-serialisable, small (< 64 KiB, enforce)
 }
@@ -31,6 +31,13 @@ export interface Scheduler {
    *  that throws is retried with backoff (bounded attempts, then logged and dropped); a handler may
    *  return { retryAt } to be run again later (rate-limit deferral) without counting as a failure. */
   start(handler: JobHandler): void;
+  /**
+   * Runs `fn` while no job of `key` runs, and keeps the key's jobs from
+   * starting until it returns (on Redis: across replicas). For work outside
+   * the schedule that changes what a key's job reads and writes (a ChatOps
+   * command on a canary), so the two never interleave.
+   */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Jobs waiting, for the queue-depth gauge. */
   depth(): Promise<number>;
   /** Up to `limit` jobs of one kind waiting to run (not running ones), for the gauges of live canaries. */
@@ -69,7 +76,7 @@ export const MAX_JOB_KEY_LENGTH = 512;
 /** The most a job's `data` may weigh as JSON (UTF-8 bytes): jobs carry references, not documents. */
 export const MAX_JOB_DATA_BYTES = 64 * 1024;
 
-const JOB_KINDS: readonly Job['kind'][] = ['judge', 'event', 'recover'];
+const JOB_KINDS: readonly Job['kind'][] = ['judge', 'guard', 'event', 'recover'];
 
 /** A job the app built wrongly (a bug in the caller, not user input): it is refused, never stored. */
 export class JobRejected extends Error {

@@ -1,13 +1,6 @@
-import { CommandError } from '../../core/repository.js';
-import { planStageAssignment } from '../../core/registry/stage-assignment.js';
-import {
-  deprecationTag,
-  deregistrationTag,
-  numberedDeregistrationTag,
-} from '../../core/registry/tag-names.js';
 import { ROOT_OPTION, type CliCommand } from '../command.js';
-import { createTagOrExplain, modelOf, openRegistry } from '../registry-context.js';
 
+/** `modelgate deprecate`: its help and options; the work is in run/. */
 export const deprecate: CliCommand = {
   name: 'deprecate',
   summary: 'deprecate a model, deregister a version, or withdraw a version from a stage',
@@ -19,59 +12,5 @@ export const deprecate: CliCommand = {
 Tags are never deleted: the registry keeps its audit trail.`,
   options: { ...ROOT_OPTION, 'dry-run': { type: 'boolean' } },
   positionals: { min: 1, max: 3 },
-  async run(args, out) {
-    const [name = '', rawVersion, stage] = args.positionals;
-    const context = await openRegistry(args, true, out);
-    const model = modelOf(context, name);
-    const version = rawVersion?.replace(/^v/, '');
-    const target = version === undefined ? undefined : model.versions.find((v) => v.version === version);
-    if (version !== undefined && !target) throw new CommandError(`${name} ${version} is not registered`);
-
-    let tag: string;
-    let commit: string;
-    let message: string;
-    if (!target) {
-      if (model.deprecated) throw new CommandError(`${name} is already deprecated (${model.deprecated.tag})`);
-      const latest = model.versions.at(-1);
-      if (!latest) throw new CommandError(`${name} has no registered version to tag`);
-      // The simple tag is taken once a model was deprecated and became active again: then GTO's numbered form.
-      const simple = deprecationTag(name);
-      const taken = model.events.some((e) => e.tag === simple);
-      [tag, commit, message] = [
-        taken ? deprecationTag(name, model.lastNumber + 1) : simple,
-        latest.commit,
-        `Deprecate ${name}`,
-      ];
-    } else if (stage === undefined) {
-      if (target.deregistered) throw new CommandError(`${name} ${target.version} is already deregistered`);
-      const simple = deregistrationTag(name, target.version);
-      const taken = model.events.some((e) => e.tag === simple);
-      [tag, commit, message] = [
-        taken ? numberedDeregistrationTag(name, target.version, model.lastNumber + 1) : simple,
-        target.commit,
-        `Deregister ${name} ${target.version}`,
-      ];
-    } else {
-      if (!target.stages.includes(stage))
-        throw new CommandError(
-          `${name} ${target.version} is not in ${stage} (it is in: ${target.stages.join(', ') || 'no stage'})`,
-        );
-      const planned = planStageAssignment({
-        action: 'unassign',
-        model: name,
-        version: target.version,
-        stage,
-        commit: target.commit,
-        lastNumber: model.lastNumber,
-      });
-      [tag, commit, message] = [planned.tag, planned.commit, planned.message];
-    }
-    if (args.values['dry-run']) {
-      out.stdout(`would create ${tag} on ${commit.slice(0, 12)}\n`);
-      return 0;
-    }
-    await createTagOrExplain(context, tag, commit, message);
-    out.stdout(`created ${tag} on ${commit.slice(0, 12)}\npush it with: git push origin ${tag}\n`);
-    return 0;
-  },
+  run: async (args, out) => (await import('../run/deprecate.js')).runDeprecate(args, out),
 };

@@ -1,8 +1,6 @@
-import { inertJson } from '../../core/report/escape.js';
-import { gtoHistoryJson, historyJson, historyText, registryHistory } from '../../core/report/registry.js';
-import { FORMAT_OPTION, formatOf, ROOT_OPTION, type CliCommand } from '../command.js';
-import { modelsOf, openRegistry } from '../registry-context.js';
+import { FORMAT_OPTION, ROOT_OPTION, type CliCommand } from '../command.js';
 
+/** `modelgate history`: its help and options; the work is in run/. */
 export const history: CliCommand = {
   name: 'history',
   summary: 'every registration, stage assignment and deprecation, oldest first',
@@ -15,17 +13,5 @@ deregistration, assignment, withdrawal). --newest-first reverses the list
 newest first.`,
   options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'newest-first': { type: 'boolean' } },
   positionals: { min: 0, max: 1 },
-  async run(args, out) {
-    const format = formatOf(args, ['text', 'json', 'gto'] as const);
-    const context = await openRegistry(args, true, out);
-    const [name] = args.positionals;
-    const chosen = modelsOf(context, name);
-    // GTO's order among models of the same second is the registry's own.
-    const models = [...context.registry.values()].filter((m) => chosen.includes(m));
-    const ascending = format !== 'gto' && !args.values['newest-first'];
-    const events = registryHistory(models, { ascending });
-    if (format === 'gto') out.stdout(`${inertJson(gtoHistoryJson(events))}\n`);
-    else out.stdout(format === 'json' ? `${inertJson(historyJson(events))}\n` : historyText(events));
-    return 0;
-  },
+  run: async (args, out) => (await import('../run/history.js')).runHistory(args, out),
 };

@@ -1,11 +1,6 @@
-import { inertJson } from '../../core/report/escape.js';
-import { planRelease, type ReleasePlan } from '../../core/release/plan.js';
-import { findReleaseCandidates } from '../../core/release/candidates.js';
-import { planText } from '../../core/report/registry.js';
-import { toText } from '../../core/report/text.js';
-import { FORMAT_OPTION, formatOf, ROOT_OPTION, stringOf, type CliCommand } from '../command.js';
-import { createTagOrExplain, openRegistry, warnIgnoredTags } from '../registry-context.js';
+import { FORMAT_OPTION, ROOT_OPTION, type CliCommand } from '../command.js';
 
+/** `modelgate release`: its help and options; the work is in run/. */
 export const release: CliCommand = {
   name: 'release',
   summary: 'tag the versions a merge introduces and assign them to the first stage',
@@ -35,69 +30,5 @@ released version with other content, or is refused.`,
     'dry-run': { type: 'boolean' },
   },
   positionals: { min: 0, max: 0 },
-  async run(args, out) {
-    const format = formatOf(args, ['text', 'json'] as const);
-    const context = await openRegistry(args, false);
-    const found = await findReleaseCandidates(context.repo, {
-      manifests: context.settings.manifests,
-      before: stringOf(args, 'base'),
-      after: stringOf(args, 'head') ?? 'HEAD',
-      progress: out.progress,
-      force: args.values.force === true,
-    });
-    warnIgnoredTags(found.registry, out);
-    if (found.problems.length || found.refused.length) {
-      const report = {
-        models: [],
-        findings: found.problems,
-        changes: [],
-        summary: {
-          errors: found.problems.length,
-          warnings: 0,
-          info: 0,
-          manifests: 0,
-          validated: 0,
-          requiredBump: 'none' as const,
-        },
-      };
-      const refused = found.refused.map(
-        (r) => `  refused ${r.model} ${r.version} (${r.file}): ${r.reason}\n    fix: ${r.fix}\n`,
-      );
-      out.stderr(
-        `modelgate: nothing was released; fix these first:\n${found.problems.length ? toText(report) : ''}${refused.join('')}`,
-      );
-      return 1;
-    }
-    const plan = planRelease(
-      found.candidates,
-      {
-        trigger: found.after,
-        stages: context.settings.stages,
-        environments: context.settings.environments,
-        sharedRepository:
-          (await context.repo.findManifestsAt(found.after, context.settings.manifests)).length > 1,
-      },
-      { registry: found.registry, releases: new Set(), deployments: [] },
-    );
-    const dryRun = args.values['dry-run'] === true;
-    if (!dryRun)
-      await applyLocally(plan, (tag, commit, message) => createTagOrExplain(context, tag, commit, message));
-    out.stdout(
-      format === 'json'
-        ? `${inertJson({ dryRun, steps: plan.steps })}\n`
-        : planText(plan, dryRun ? 'dry-run' : 'local'),
-    );
-    return 0;
-  },
+  run: async (args, out) => (await import('../run/release.js')).runRelease(args, out),
 };
-
-/** Creates the tags of a plan that do not exist yet; GitHub steps are left to the Action. */
-async function applyLocally(
-  plan: ReleasePlan,
-  createTag: (tag: string, commit: string, message: string) => Promise<void>,
-): Promise<void> {
-  for (const step of plan.steps) {
-    if (step.done || (step.kind !== 'version-tag' && step.kind !== 'stage-tag')) continue;
-    await createTag(step.tag, step.commit, step.message);
-  }
-}

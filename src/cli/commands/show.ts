@@ -1,8 +1,6 @@
-import { inertJson } from '../../core/report/escape.js';
-import { gtoShowJson, gtoStages, showJson, showText } from '../../core/report/registry.js';
-import { FORMAT_OPTION, formatOf, ROOT_OPTION, type CliCommand } from '../command.js';
-import { modelsOf, openRegistry } from '../registry-context.js';
+import { FORMAT_OPTION, ROOT_OPTION, type CliCommand } from '../command.js';
 
+/** `modelgate show`: its help and options; the work is in run/. */
 export const show: CliCommand = {
   name: 'show',
   summary: 'the registered models, their latest versions and what each stage runs',
@@ -15,25 +13,5 @@ a model, every version. --format gto prints what \`gto show --json\` prints
 of the other formats too.`,
   options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'hide-deprecated': { type: 'boolean' } },
   positionals: { min: 0, max: 1 },
-  async run(args, out) {
-    const format = formatOf(args, ['text', 'json', 'gto'] as const);
-    const context = await openRegistry(args, true, out);
-    const [name] = args.positionals;
-    const all = modelsOf(context, name);
-    const models = args.values['hide-deprecated'] ? all.filter((m) => !m.deprecated) : all;
-    const { stages } = context.settings;
-    if (format === 'gto') {
-      // GTO's model order is the registry's own (the order its tags were read); its stage
-      // columns come from GTO's own .gto file, which modelgate does not read: the stages in use.
-      const ordered = [...context.registry.values()].filter((m) => models.includes(m));
-      out.stdout(`${inertJson(gtoShowJson(ordered, gtoStages(context.registry.values())))}\n`);
-      return 0;
-    }
-    out.stdout(
-      format === 'json'
-        ? `${inertJson(showJson(models, stages))}\n`
-        : showText(models, stages, name !== undefined),
-    );
-    return 0;
-  },
+  run: async (args, out) => (await import('../run/show.js')).runShow(args, out),
 };

@@ -1,24 +1,44 @@
 import semver from 'semver';
+import {
+  BAKE_MAX_MS,
+  BAKE_MIN_MS,
+  formatDuration,
+  guardDurationProblem,
+  parseGuardDuration,
+} from '../guard/duration.js';
 import { MODEL_NAME } from '../manifest/schema.js';
 
 export const CANARY_ACTIONS = ['status', 'pause', 'resume', 'abort'] as const;
 export type CanaryAction = (typeof CANARY_ACTIONS)[number];
+
+/**
+ * What `/guard` does to a production guard. `resume` continues a guard the
+ * app restarted paused (its saved state could not be believed); a guard is
+ * never paused by hand: production is live, so it is watched or stopped.
+ */
+export const GUARD_ACTIONS = ['status', 'extend', 'stop', 'resume'] as const;
+export type GuardAction = (typeof GUARD_ACTIONS)[number];
 
 /** A ChatOps command, as the first line of a comment says it. */
 export type Command =
   | { name: 'rollback'; model?: string; to?: string; plan: boolean }
   | { name: 'promote'; model?: string }
   | { name: 'canary'; action: CanaryAction; model?: string }
+  /** `/guard extend <duration>` carries the duration, in milliseconds and as written. */
+  | { name: 'guard'; action: GuardAction; model?: string; extend?: { ms: number; text: string } }
   | { name: 'help' }
   /** A slash word that is not one of ours (a typo, or another bot's command). */
   | { name: 'unknown'; word: string }
   /** One of ours with arguments that do not fit: what went wrong, and the usage. */
-  | { name: 'invalid'; command: 'rollback' | 'promote' | 'canary' | 'help'; problem: string };
+  | { name: 'invalid'; command: CommandName; problem: string };
+
+type CommandName = 'rollback' | 'promote' | 'canary' | 'guard' | 'help';
 
 export const USAGE = {
   rollback: '/rollback [model] [to <version>] [--plan]',
   promote: '/promote [model]',
   canary: '/canary status|pause|resume|abort [model]',
+  guard: '/guard status|extend <duration>|stop|resume [model]',
   help: '/help',
 } as const;
 
@@ -57,9 +77,35 @@ export function parseCommand(body: string): Command | undefined {
       if (rest.length > 1) return invalid(name, 'too many arguments');
       return modelArgument(name, rest[0], { name, action: known });
     }
+    case 'guard':
+      return guard(args);
     case 'rollback':
       return rollback(args);
   }
+}
+
+/** `/guard [status|stop|resume] [model]`, `/guard extend <duration> [model]`. */
+function guard(args: string[]): Command {
+  const [action = 'status', ...rest] = args;
+  const known = GUARD_ACTIONS.find((a) => a === action.toLowerCase());
+  if (!known) return invalid('guard', `"${action}" is not a guard action`);
+  if (known !== 'extend') {
+    if (rest.length > 1) return invalid('guard', 'too many arguments');
+    return modelArgument('guard', rest[0], { name: 'guard', action: known });
+  }
+  const [duration, model, ...more] = rest;
+  if (duration === undefined) return invalid('guard', '"extend" needs a duration such as 6h');
+  const text = duration.toLowerCase();
+  const ms = parseGuardDuration(text);
+  if (ms === undefined) return invalid('guard', `"${duration}" is not a duration (such as 30m, 6h or 2d)`);
+  // The same bounds as a manifest's bake: an extension is a bake of its own.
+  if (guardDurationProblem(text, BAKE_MIN_MS, BAKE_MAX_MS))
+    return invalid(
+      'guard',
+      `an extension is between ${formatDuration(BAKE_MIN_MS)} and ${formatDuration(BAKE_MAX_MS)}, not ${text}`,
+    );
+  if (more.length) return invalid('guard', 'too many arguments');
+  return modelArgument('guard', model, { name: 'guard', action: 'extend', extend: { ms, text } });
 }
 
 function rollback(args: string[]): Command {
@@ -84,7 +130,7 @@ function rollback(args: string[]): Command {
 type Targeted = Extract<Command, { model?: string }>;
 
 function modelArgument(
-  command: 'rollback' | 'promote' | 'canary',
+  command: Exclude<CommandName, 'help'>,
   model: string | undefined,
   parsed: Targeted,
 ): Command {
@@ -93,6 +139,6 @@ function modelArgument(
   return { ...parsed, model };
 }
 
-function invalid(command: 'rollback' | 'promote' | 'canary' | 'help', problem: string): Command {
+function invalid(command: CommandName, problem: string): Command {
   return { name: 'invalid', command, problem };
 }

@@ -12,7 +12,7 @@ export interface Requirement {
 }
 
 /** The keys of `chatops.commands` in .github/modelgate.yml. */
-export const COMMAND_KEYS = ['rollback', 'promote', 'canary', 'status', 'help'] as const;
+export const COMMAND_KEYS = ['rollback', 'promote', 'canary', 'guard', 'status', 'help'] as const;
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 
 export interface ChatOpsSettings {
@@ -29,7 +29,11 @@ export const DEFAULT_CHATOPS: ChatOpsSettings = {
   unknownCommands: 'reply',
 };
 
-/** Which settings key governs a command: `/canary status` is `status`, pause/resume/abort are `canary`. */
+/**
+ * Which settings key governs a command: `/canary status` and `/guard status`
+ * are `status`; pause/resume/abort are `canary`; extend/stop/resume of the
+ * production guard are `guard`.
+ */
 export function commandKey(command: Command): CommandKey | undefined {
   switch (command.name) {
     case 'rollback':
@@ -38,6 +42,8 @@ export function commandKey(command: Command): CommandKey | undefined {
       return command.name;
     case 'canary':
       return command.action === 'status' ? 'status' : 'canary';
+    case 'guard':
+      return command.action === 'status' ? 'status' : 'guard';
     default:
       return undefined;
   }

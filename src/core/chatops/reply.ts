@@ -24,7 +24,10 @@ const DOES: Record<CommandKey, string> = {
   rollback: `\`${USAGE.rollback}\`: open a pull request that restores an earlier release (the last good one by default); \`--plan\` only says what would change`,
   promote: `\`${USAGE.promote}\`: skip the remaining canary steps and promote now`,
   canary: '`/canary pause|resume|abort [model]`: hold, continue or stop the canary analysis',
-  status: '`/canary status [model]`: where the canary stands',
+  guard:
+    "`/guard extend <duration> [model]`, `/guard stop|resume [model]`: lengthen the production guard's bake (e.g. `6h`), stop watching, or resume a guard the app restarted paused",
+  status:
+    '`/canary status [model]`, `/guard status [model]`: where the canary or the production guard stands',
   help: '`/help`: this list',
 };
 
@@ -42,7 +45,8 @@ export function helpText(settings: ChatOpsSettings): string {
     '',
     '| command | who may use it |',
     '|---|---|',
-    ...COMMAND_KEYS.map((key) => `| ${DOES[key]} | ${whoMay(settings, key)} |`),
+    // A pipe ends a table cell even inside a code span unless escaped (GitHub's tables).
+    ...COMMAND_KEYS.map((key) => `| ${DOES[key].replaceAll('|', '\\|')} | ${whoMay(settings, key)} |`),
     '',
     'Who may act is set under `chatops` in `.github/modelgate.yml` on the default branch.',
   ].join('\n');
@@ -54,5 +58,5 @@ export function notUnderstood(command: Extract<Command, { name: 'unknown' | 'inv
     command.name === 'unknown'
       ? `\`/${command.word.slice(0, 40)}\` is not a modelgate command.`
       : `\`/${command.command}\` was understood, but ${inert(command.problem, 120)}: the usage is \`${USAGE[command.command]}\`.`;
-  return `${what} The commands are \`${USAGE.rollback}\`, \`${USAGE.promote}\`, \`${USAGE.canary}\` and \`${USAGE.help}\`.`;
+  return `${what} The commands are \`${USAGE.rollback}\`, \`${USAGE.promote}\`, \`${USAGE.canary}\`, \`${USAGE.guard}\` and \`${USAGE.help}\`.`;
 }

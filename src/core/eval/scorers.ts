@@ -29,7 +29,7 @@ const expectedText = (sample: DatasetSample) =>
 const MAX_SCORED_CHARS = 20_000;
 
 /**
- * The scorers (documented in the README):
+ * The scorers (documented in docs/evaluation.md):
  * exact_match, contains (normalised text), regex (a pattern; its first group,
  * when it has one, must equal the expected answer), json_valid, json_schema,
  * numeric (first number within a tolerance) and llm_judge (a second model

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { INTERVAL_PATTERN, intervalProblem, stepsProblem } from '../canary/interval.js';
 import { releaseTag } from '../registry/tag-names.js';
+import { trainingBlock } from './training.js';
+import { guardSchema } from './guard.js';
 import {
   MODEL_NAME,
   NAME_MAX_LENGTH,
@@ -203,10 +205,11 @@ export const manifestSchema = z
     description: z.string().optional(),
     lineage: z.strictObject({ base: z.string().optional(), parent: semver.optional() }).optional(),
     artifacts,
-    training: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    training: trainingBlock.optional(),
     eval: evalBlock.optional(),
     canary: canary.optional(),
     rollback: z.strictObject({ mode: z.enum(['pull_request', 'auto_merge']) }).optional(),
+    guard: guardSchema.optional(),
   })
   .superRefine((manifest, context) => {
     // Valid name and valid version can still make a tag git refuses to write: say so here, not at release.

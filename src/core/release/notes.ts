@@ -1,8 +1,18 @@
 import { inertCode, inertMarkdown } from '../report/escape.js';
 import type { ReleaseCandidate, ReleaseContext } from './plan.js';
+import { trainingMarkdown } from '../tracking/report.js';
+import type { TrainingSection } from '../tracking/training-check.js';
 
-/** The GitHub Release body: provenance, what changed and why, compatibility, evaluation, artifacts. */
-export function releaseNotes(candidate: ReleaseCandidate, context: ReleaseContext): string {
+/**
+ * The GitHub Release body: provenance, what changed and why, compatibility,
+ * evaluation, the training run (read and compared with production's when
+ * `training` is given, else the manifest's reference), artifacts.
+ */
+export function releaseNotes(
+  candidate: ReleaseCandidate,
+  context: ReleaseContext,
+  training?: TrainingSection,
+): string {
   const { facts, change, findings } = candidate;
   const { name, manifest } = facts;
   const out: string[] = [];
@@ -50,6 +60,10 @@ export function releaseNotes(candidate: ReleaseCandidate, context: ReleaseContex
       out.push(`| ${inertMarkdown(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
     out.push('');
   }
+
+  if (training) out.push(trainingMarkdown([training], '### Training'));
+  else if (manifest.training?.run !== undefined)
+    out.push('### Training', '', `Run ${inertCode(manifest.training.run)} (not read at release).`, '');
 
   out.push('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
   for (const w of manifest.artifacts.weights)

@@ -1,17 +1,22 @@
 import type { RollbackRequester } from '../rollback/revert-pr.js';
 import semver from 'semver';
+import { z } from 'zod';
 import type { MetricSeries } from '../eval/results.js';
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import type { ModelChange } from '../semver/version-check.js';
 import type { ModelRegistry } from '../registry/state.js';
 import { planStageAssignment, requestedByLine, triggerLine } from '../registry/stage-assignment.js';
-import { releaseTag } from '../registry/tag-names.js';
+import { GTO_FULLNAME_PATTERN, releaseTag } from '../registry/tag-names.js';
+import { NAME_MAX_LENGTH } from '../registry/names.js';
 import { releaseNotes } from './notes.js';
+import type { TrainingSection } from '../tracking/training-check.js';
 
 /** A model version that a merge releases (a new version) or restores (a rollback to a released one). */
 export interface ReleaseCandidate {
   facts: ModelFacts;
+  /** The training run as read from its tracker (MLflow, W&B), for the notes; the manifest's reference without it. */
+  training?: TrainingSection;
   kind: 'new' | 'restore';
   /** The commit the version lives on: the merge commit for a new version, the original release commit for a restore. */
   commit: string;
@@ -62,6 +67,80 @@ export interface DeploymentPayload {
   /** Set when a person asked for the deployment with a ChatOps command: their login and the comment's URL. */
   requested_by?: string;
   request?: string;
+  /** Shadow: the percent of requests copied to this version, whose answers are discarded. */
+  mirror?: number;
+}
+
+/**
+ * The Deployment payload as a contract (docs, schema/deployment-payload.schema.json):
+ * what a deployer may rely on. Strict, so a field this deployer does not know
+ * (a strategy added later) is refused rather than silently ignored.
+ */
+export const deploymentPayloadSchema = z
+  .strictObject({
+    model: z
+      .string()
+      .max(NAME_MAX_LENGTH)
+      .regex(GTO_FULLNAME_PATTERN, 'a model name as GTO writes it ([dir:]name)')
+      .describe('the model, as in its manifest and its tags'),
+    version: z
+      .string()
+      .refine((v) => semver.valid(v) === v, 'a SemVer 2 version without a leading v')
+      .describe('the released version: the deployment ref is its tag <model>@v<version>'),
+    weight: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .describe('percent of requests this version answers; the version in production answers the rest'),
+    manifest: z.string().min(1).max(1024).describe("the manifest's path in the repository at the release"),
+    trigger: z
+      .string()
+      .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
+      .describe('the commit whose push or analysis created the deployment (idempotence key)'),
+    requested_by: z.string().min(1).max(100).optional().describe('who asked with a ChatOps command'),
+    request: z.string().url().max(2048).optional().describe("the ChatOps comment's URL"),
+    mirror: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('shadow: percent of requests copied to this version; its answers are discarded'),
+  })
+  .describe("modelgate's GitHub Deployment payload");
+
+/** The JSON Schema of the Deployment payload (written to schema/deployment-payload.schema.json by the build). */
+export function deploymentPayloadJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://modelgate.dev/schema/v1/deployment-payload.schema.json',
+    ...z.toJSONSchema(deploymentPayloadSchema, { io: 'input', target: 'draft-2020-12' }),
+  };
+}
+
+/**
+ * Checks a payload against the contract (GitHub gives an object, or a JSON
+ * string for older deployments): the payload, or the first problem in words.
+ */
+export function parseDeploymentPayload(
+  payload: unknown,
+): { ok: true; payload: DeploymentPayload } | { ok: false; problem: string } {
+  let value = payload;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return { ok: false, problem: 'the payload is a string that is not JSON' };
+    }
+  }
+  const parsed = deploymentPayloadSchema.safeParse(value);
+  if (parsed.success) return { ok: true, payload: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const problem =
+    issue.code === 'unrecognized_keys'
+      ? `unknown field "${issue.keys[0]}" (this deployer knows ${Object.keys(deploymentPayloadSchema.shape).join(', ')})`
+      : `${issue.path.join('.') || 'the payload'}: ${issue.message}`;
+  return { ok: false, problem };
 }
 
 export type ReleaseStep =
@@ -154,7 +233,7 @@ export function planRelease(
         model: name,
         tag,
         title: `${name} ${version}`,
-        body: releaseNotes(candidate, context),
+        body: releaseNotes(candidate, context, candidate.training),
         prerelease: semver.prerelease(version) !== null,
         done: remote.releases.has(tag),
       });

@@ -3,12 +3,14 @@ import type { ValidationReport } from '../validate.js';
 import type { ModelGates } from '../eval/gate-model.js';
 import { gatesMarkdown } from './gates.js';
 import { inertCode, inertMarkdown } from './escape.js';
+import { trainingMarkdown } from '../tracking/report.js';
+import type { TrainingSection } from '../tracking/training-check.js';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
 /** The job summary and pull-request body: a findings table and the required bumps. */
 export function toMarkdown(
-  report: ValidationReport & { gates?: readonly ModelGates[] },
+  report: ValidationReport & { gates?: readonly ModelGates[]; training?: readonly TrainingSection[] },
   title = 'modelgate validate',
 ): string {
   const { errors, warnings, info, manifests, validated } = report.summary;
@@ -31,6 +33,7 @@ export function toMarkdown(
     out.push('');
   }
   if (report.gates?.length) out.push(gatesMarkdown(report.gates));
+  if (report.training?.length) out.push(trainingMarkdown(report.training));
   if (report.changes.length) {
     out.push(
       '### Version changes',

@@ -4,11 +4,15 @@ import type { ValidationReport } from '../validate.js';
 import type { ModelGates } from '../eval/gate-model.js';
 import { gatesText } from './gates.js';
 import { inertText } from './escape.js';
+import { trainingText } from '../tracking/report.js';
+import type { TrainingSection } from '../tracking/training-check.js';
 
 const MARK = { error: 'error', warning: 'warn ', info: 'info ' } as const;
 
 /** The terminal report: findings grouped by model, then the version changes, then one summary line. */
-export function toText(report: ValidationReport & { gates?: readonly ModelGates[] }): string {
+export function toText(
+  report: ValidationReport & { gates?: readonly ModelGates[]; training?: readonly TrainingSection[] },
+): string {
   const lines: string[] = [];
   const byModel = new Map<string, Finding[]>();
   for (const f of report.findings) byModel.set(f.model, [...(byModel.get(f.model) ?? []), f]);
@@ -30,6 +34,7 @@ export function toText(report: ValidationReport & { gates?: readonly ModelGates[
     for (const change of report.changes) lines.push(...changeLines(change));
   }
   if (report.gates?.length) lines.push(gatesText(report.gates));
+  if (report.training?.length) lines.push(...trainingText(report.training));
   const { errors, warnings, info, manifests, validated } = report.summary;
   const scope =
     validated === manifests

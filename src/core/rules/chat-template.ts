@@ -1,6 +1,6 @@
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
-import { afterAssistantTurn, renderCanonical, TEMPLATE_LIMITS, type Rendered } from '../template/render.js';
+import { endOfTurnText, renderCanonical, TEMPLATE_LIMITS, type Rendered } from '../template/render.js';
 import { artifactKey } from './added-id.js';
 import { finding, type Rule } from './rule.js';
 import { specialToken, stopIds, tokenId } from './tokens.js';
@@ -76,7 +76,7 @@ export const chatTemplate: Rule = (facts) => {
 };
 
 function chatStop(facts: ModelFacts, file: string, rendered: Extract<Rendered, { ok: true }>): Finding[] {
-  const after = afterAssistantTurn(rendered.text)?.trimStart();
+  const after = endOfTurnText(rendered)?.trimStart();
   if (!after) return [];
   const candidates = allAddedTokens(facts)
     .map((t) => t.content)

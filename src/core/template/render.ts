@@ -192,7 +192,18 @@ export interface SpecialStrings {
 
 /** A render: its text, or why there is none (`limit`: stopped by TEMPLATE_LIMITS, the template's doing). */
 export type Rendered =
-  { ok: true; text: string; withSystem: boolean } | { ok: false; error: string; limit?: boolean };
+  | {
+      ok: true;
+      text: string;
+      withSystem: boolean;
+      /**
+       * What the template writes after the assistant's reply when that reply is the
+       * last message (a training example: what the model learns to generate), if the
+       * template renders such a conversation.
+       */
+      finalTurnEnd?: string;
+    }
+  | { ok: false; error: string; limit?: boolean };
 
 /**
  * Renders a chat template on the canonical conversation with a real Jinja
@@ -227,13 +238,26 @@ export function renderCanonical(source: string, special: SpecialStrings): Render
       : error instanceof RangeError // V8's own ceiling (string length, call stack): a limit too
         ? { ok: false, limit: true, error: `exceeds a rendering limit: ${error.message}` }
         : undefined;
+  // The conversation cut after the assistant's reply, system message included or not as the full one was.
+  const finalTurnEnd = (withSystem: boolean): string | undefined => {
+    try {
+      const upToReply = CANONICAL_CONVERSATION.slice(withSystem ? 0 : 1, 3);
+      const text = attempt(upToReply);
+      const reply = text.lastIndexOf('MODELGATE_ASSISTANT_1');
+      return reply < 0 ? undefined : text.slice(reply + 'MODELGATE_ASSISTANT_1'.length);
+    } catch {
+      return undefined; // a template may refuse to end on an assistant turn: the history form still counts
+    }
+  };
   try {
-    return { ok: true, text: attempt(CANONICAL_CONVERSATION), withSystem: true };
+    const text = attempt(CANONICAL_CONVERSATION);
+    return { ok: true, text, withSystem: true, finalTurnEnd: finalTurnEnd(true) };
   } catch (firstError) {
     const stopped = limited(firstError);
     if (stopped) return stopped;
     try {
-      return { ok: true, text: attempt(CANONICAL_CONVERSATION.slice(1)), withSystem: false };
+      const text = attempt(CANONICAL_CONVERSATION.slice(1));
+      return { ok: true, text, withSystem: false, finalTurnEnd: finalTurnEnd(false) };
     } catch (secondError) {
       return (
         limited(secondError) ?? {
@@ -243,6 +267,19 @@ export function renderCanonical(source: string, special: SpecialStrings): Render
       );
     }
   }
+}
+
+/**
+ * The text right after the assistant's reply where the model has to stop: after
+ * the last reply of a training render when the template renders one, else after
+ * the reply in the canonical conversation. The two differ on purpose in Harmony
+ * (gpt-oss): the model ends its answer with <|return|>, which history turns
+ * write as <|end|>, and only the first is a stop id.
+ */
+export function endOfTurnText(rendered: Extract<Rendered, { ok: true }>): string | undefined {
+  // A last reply followed by nothing says nothing about stopping: judge the history form then.
+  const final = rendered.finalTurnEnd;
+  return final?.trim() ? final : afterAssistantTurn(rendered.text);
 }
 
 /** The text a render puts right after the assistant's reply, up to the next user message. */

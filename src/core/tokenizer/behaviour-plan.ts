@@ -1,6 +1,6 @@
 import { allAddedTokens, type ModelFacts } from '../model/facts.js';
 import { effectiveTemplate, templateVariables } from '../rules/chat-template.js';
-import { afterAssistantTurn, renderCanonical } from '../template/render.js';
+import { endOfTurnText, renderCanonical } from '../template/render.js';
 import { REFERENCE_CORPUS } from './corpus.js';
 
 /** A text the corpus rules judge, and how a report names it. */
@@ -59,7 +59,7 @@ export function chatSample(facts: ModelFacts): ChatSample | undefined {
   for (const declared of facts.settings.special) if (declared.content) special.add(declared.content);
   const written = [...special].filter((s) => s !== '' && rendered.text.includes(s));
 
-  const after = afterAssistantTurn(rendered.text)?.trimStart() ?? '';
+  const after = endOfTurnText(rendered)?.trimStart() ?? '';
   const knownEnd = written.filter((s) => after.startsWith(s)).sort((a, b) => b.length - a.length)[0];
   const endOfTurn = knownEnd ?? MARKER_SHAPE.exec(after)?.[0];
   const markers = written.map((text) => ({

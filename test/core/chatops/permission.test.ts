@@ -32,6 +32,13 @@ describe('ChatOps permissions', () => {
     expect(requirementOf(DEFAULT_CHATOPS, key('/help'))).toEqual({ permission: 'read', teams: [] });
     expect(requirementOf(DEFAULT_CHATOPS, key('/canary status'))).toEqual({ permission: 'read', teams: [] });
     expect(requirementOf(DEFAULT_CHATOPS, key('/canary abort'))).toEqual({ permission: 'write', teams: [] });
+    // The production guard: the same rules as the canary (status reads, the rest acts).
+    expect(key('/guard status')).toBe('status');
+    expect(key('/guard')).toBe('status');
+    expect(key('/guard extend 6h')).toBe('guard');
+    expect(key('/guard stop')).toBe('guard');
+    expect(key('/guard resume')).toBe('guard');
+    expect(requirementOf(DEFAULT_CHATOPS, key('/guard stop'))).toEqual({ permission: 'write', teams: [] });
     const settings = parseSettings(
       'chatops:\n  permission: maintain\n  commands:\n    promote: { permission: admin, teams: [release, other-org/sre] }\n    status: { permission: triage }\n',
     ).chatops;
@@ -41,6 +48,13 @@ describe('ChatOps permissions', () => {
       teams: ['release', 'other-org/sre'],
     });
     expect(requirementOf(settings, key('/canary'))).toEqual({ permission: 'triage', teams: [] });
+    expect(requirementOf(settings, key('/guard status'))).toEqual({ permission: 'triage', teams: [] });
+    expect(requirementOf(settings, key('/guard extend 1d'))).toEqual({ permission: 'maintain', teams: [] });
+    const guardOnly = parseSettings(
+      'chatops:\n  commands:\n    guard: { permission: admin, teams: [sre] }\n',
+    ).chatops;
+    expect(requirementOf(guardOnly, key('/guard stop'))).toEqual({ permission: 'admin', teams: ['sre'] });
+    expect(requirementOf(guardOnly, key('/canary abort'))).toEqual({ permission: 'write', teams: [] });
     expect(qualifiedTeam('release', 'acme')).toEqual({ org: 'acme', slug: 'release' });
     expect(qualifiedTeam('other-org/sre', 'acme')).toEqual({ org: 'other-org', slug: 'sre' });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/core/chatops/command.js';
-import { inert, notUnderstood, replyBody } from '../../../src/core/chatops/reply.js';
+import { DEFAULT_CHATOPS } from '../../../src/core/chatops/permission.js';
+import { helpText, inert, notUnderstood, replyBody } from '../../../src/core/chatops/reply.js';
 import { planRevertPullRequest, rollbackRequester } from '../../../src/core/rollback/revert-pr.js';
 
 describe('ChatOps replies', () => {
@@ -36,6 +37,22 @@ describe('ChatOps replies', () => {
       notUnderstood({ name: 'invalid', command: 'canary', problem: '"go" is not a canary action' }),
     ).toContain(
       '`/canary` was understood, but "go" is not a canary action: the usage is `/canary status|pause|resume|abort [model]`.',
+    );
+    expect(notUnderstood({ name: 'unknown', word: 'deploy' })).toContain(
+      '`/guard status|extend <duration>|stop|resume [model]`',
+    );
+  });
+
+  it('/help lists the production guard with who may use it, one table row per command', () => {
+    const help = helpText(DEFAULT_CHATOPS);
+    // Pipes in a usage are escaped: an unescaped one would split the row into more cells.
+    for (const row of help.split('\n').filter((l) => l.startsWith('| `')))
+      expect(row.replaceAll('\\|', '').split('|')).toHaveLength(4);
+    expect(help).toContain(
+      "| `/guard extend <duration> [model]`, `/guard stop\\|resume [model]`: lengthen the production guard's bake (e.g. `6h`), stop watching, or resume a guard the app restarted paused | write access or more |",
+    );
+    expect(help).toContain(
+      '| `/canary status [model]`, `/guard status [model]`: where the canary or the production guard stands | read access or more |',
     );
   });
 });

@@ -15,9 +15,11 @@ const EXPECTED: Record<RealTokenizer, string[]> = {
   llama2: [],
   llama3: [],
   qwen2_5: [],
+  qwen3: [],
   mistral_nemo: ['warning DOUBLE-BOS'],
   gemma3: ['warning DOUBLE-BOS'],
   deepseek_v3: ['warning DOUBLE-BOS'],
+  gpt_oss: [],
 };
 
 describe('real tokenizers with their real templates, encoded on the reference corpus', () => {

@@ -1,0 +1,239 @@
+import { s as semver } from './index-CmBp-yNf.js';
+import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-C-UtDj7E.js';
+import { l as releaseTag, x as strictObject, n as number, s as string, N as NAME_MAX_LENGTH, y as GTO_FULLNAME_PATTERN } from './settings-C5RTEs0E.js';
+import { b as inertMarkdown, e as inertCode } from './escape-xbMHTFg5.js';
+import { t as trainingMarkdown } from './report-BH0qMWQF.js';
+
+/**
+ * The GitHub Release body: provenance, what changed and why, compatibility,
+ * evaluation, the training run (read and compared with production's when
+ * `training` is given, else the manifest's reference), artifacts.
+ */
+function releaseNotes(candidate, context, training) {
+    const { facts, change, findings } = candidate;
+    const { name, manifest } = facts;
+    const out = [];
+    const pr = context.pullRequest;
+    out.push(`**${inertMarkdown(name)} ${inertMarkdown(manifest.version)}**${manifest.description ? `: ${inertMarkdown(manifest.description)}` : ''}`, '', pr
+        ? `Merged in [#${pr.number} ${inertMarkdown(pr.title)}](${pr.url})${context.actor ? ` by @${inertMarkdown(context.actor)}` : ''}.`
+        : `Released from ${context.trigger.slice(0, 12)}.`, '');
+    out.push('### What changed', '');
+    if (!change || change.status === 'new')
+        out.push('First release of this model.', '');
+    else {
+        out.push(`${change.from} → ${change.to}: a **${change.declared}** release; the change requires **${change.required}**.`, '');
+        if (change.reasons.length) {
+            out.push('| bump | file | reason |', '|---|---|---|');
+            for (const r of change.reasons)
+                out.push(`| ${r.bump} | ${inertCode(r.file)} | ${inertMarkdown(r.reason)} |`);
+            out.push('');
+        }
+    }
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.filter((f) => f.severity === 'warning');
+    out.push('### Compatibility', '', errors
+        ? `❌ ${errors} error(s)`
+        : `✅ tokenizer, config and weights checks pass${warnings.length ? `, ${warnings.length} warning(s):` : '.'}`, '');
+    for (const w of warnings)
+        out.push(`- ${w.rule}: ${inertMarkdown(w.message)}`);
+    if (warnings.length)
+        out.push('');
+    if (candidate.metrics.length) {
+        out.push('### Evaluation', '', '| metric | value | stderr |', '|---|---|---|');
+        for (const m of candidate.metrics)
+            out.push(`| ${inertMarkdown(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
+        out.push('');
+    }
+    if (training)
+        out.push(trainingMarkdown([training], '### Training'));
+    else if (manifest.training?.run !== undefined)
+        out.push('### Training', '', `Run ${inertCode(manifest.training.run)} (not read at release).`, '');
+    out.push('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
+    for (const w of manifest.artifacts.weights)
+        out.push(`| ${inertCode(w.uri)} | \`${w.sha256}\` | ${w.size ?? '—'} |`);
+    out.push(`| ${inertCode(facts.manifestFile)} | \`${candidate.manifestDigest}\` | |`);
+    for (const [path, digest] of candidate.digests) {
+        if (path !== facts.manifestFile)
+            out.push(`| ${inertCode(path)} | \`${digest}\` | |`);
+    }
+    out.push('');
+    return out.join('\n');
+}
+
+/**
+ * The Deployment payload as a contract (docs, schema/deployment-payload.schema.json):
+ * what a deployer may rely on. Strict, so a field this deployer does not know
+ * (a strategy added later) is refused rather than silently ignored.
+ */
+strictObject({
+    model: string()
+        .max(NAME_MAX_LENGTH)
+        .regex(GTO_FULLNAME_PATTERN, 'a model name as GTO writes it ([dir:]name)')
+        .describe('the model, as in its manifest and its tags'),
+    version: string()
+        .refine((v) => semver.valid(v) === v, 'a SemVer 2 version without a leading v')
+        .describe('the released version: the deployment ref is its tag <model>@v<version>'),
+    weight: number()
+        .int()
+        .min(0)
+        .max(100)
+        .describe('percent of requests this version answers; the version in production answers the rest'),
+    manifest: string().min(1).max(1024).describe("the manifest's path in the repository at the release"),
+    trigger: string()
+        .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
+        .describe('the commit whose push or analysis created the deployment (idempotence key)'),
+    requested_by: string().min(1).max(100).optional().describe('who asked with a ChatOps command'),
+    request: string().url().max(2048).optional().describe("the ChatOps comment's URL"),
+    mirror: number()
+        .int()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('shadow: percent of requests copied to this version; its answers are discarded'),
+})
+    .describe("modelgate's GitHub Deployment payload");
+/** Traffic weight of the first canary step when a manifest sets none (DESIGN.md's example). */
+const DEFAULT_FIRST_WEIGHT = 5;
+/** The GitHub environment of a stage. */
+function environmentFor(model, stage, context) {
+    return context.environments[stage] ?? (context.sharedRepository ? `${model}/${stage}` : stage);
+}
+/**
+ * Plans a release: for each new version a version tag, a GitHub Release, a
+ * first-stage assignment and its deployment; for a restored version only the
+ * assignment and the deployment. Steps that already exist are marked done, so
+ * applying the same plan twice does nothing the second time.
+ */
+function planRelease(candidates, context, remote) {
+    const steps = [];
+    const firstStage = context.stages[0];
+    const numbers = new Map();
+    for (const candidate of candidates) {
+        const { name, manifest, manifestFile } = candidate.facts;
+        const version = manifest.version;
+        const tag = releaseTag(name, version);
+        const registry = remote.registry.get(name);
+        const trailers = provenance(candidate, context);
+        const requester = context.pullRequest?.requester;
+        const trailer = [
+            ...trailers,
+            ...(requester ? [requestedByLine(requester)] : []),
+            triggerLine(context.trigger),
+        ].join('\n');
+        if (candidate.kind === 'new') {
+            steps.push({
+                kind: 'version-tag',
+                model: name,
+                tag,
+                commit: candidate.commit,
+                message: `Release ${name} ${version}\n\n${trailer}`,
+                done: registry?.versions.some((v) => v.version === version) ?? false,
+            });
+            steps.push({
+                kind: 'github-release',
+                model: name,
+                tag,
+                title: `${name} ${version}`,
+                body: releaseNotes(candidate, context, candidate.training),
+                prerelease: semver.prerelease(version) !== null,
+                done: remote.releases.has(tag),
+            });
+        }
+        const existing = registry?.events.find((e) => e.action === 'assign' &&
+            e.stage === firstStage &&
+            e.commit === candidate.commit &&
+            e.message?.includes(triggerLine(context.trigger)));
+        const assignment = planStageAssignment({
+            action: 'assign',
+            model: name,
+            version,
+            stage: firstStage,
+            commit: candidate.commit,
+            lastNumber: numbers.get(name) ?? registry?.lastNumber ?? 0,
+            trailers,
+            requestedBy: requester,
+            trigger: context.trigger,
+        });
+        if (!existing)
+            numbers.set(name, assignment.number);
+        steps.push({
+            kind: 'stage-tag',
+            model: name,
+            tag: existing?.tag ?? assignment.tag,
+            stage: firstStage,
+            version,
+            commit: candidate.commit,
+            message: assignment.message,
+            done: existing !== undefined,
+        });
+        const environment = environmentFor(name, firstStage, context);
+        const payload = {
+            model: name,
+            version,
+            weight: manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT,
+            manifest: manifestFile,
+            trigger: context.trigger,
+            ...(context.pullRequest?.requester
+                ? {
+                    requested_by: context.pullRequest.requester.by,
+                    ...(context.pullRequest.requester.link ? { request: context.pullRequest.requester.link } : {}),
+                }
+                : {}),
+        };
+        steps.push({
+            kind: 'deployment',
+            model: name,
+            ref: tag,
+            stage: firstStage,
+            environment,
+            payload,
+            production: context.stages.length === 1,
+            description: `${candidate.kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${version} to ${firstStage} at ${payload.weight}%`,
+            done: remote.deployments.some((d) => d.environment === environment && samePayload(d.payload, payload)),
+        });
+    }
+    return { steps };
+}
+/** The provenance lines of a release's tags, before Requested-by and Trigger. */
+function provenance(candidate, context) {
+    const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
+    if (candidate.kind === 'restore')
+        lines.push(`Restores: ${releaseTag(candidate.facts.name, candidate.facts.manifest.version)}`);
+    if (context.actor)
+        lines.push(`Merged-by: ${context.actor}`);
+    if (context.pullRequest)
+        lines.push(`Pull-request: #${context.pullRequest.number} ${context.pullRequest.url}`);
+    return lines;
+}
+function samePayload(found, wanted) {
+    const payload = readDeploymentPayload(found);
+    return (payload?.model === wanted.model &&
+        payload.version === wanted.version &&
+        payload.trigger === wanted.trigger);
+}
+/**
+ * A deployment payload written by modelgate (GitHub returns it as an object,
+ * or as a JSON string for older deployments), or undefined for anyone else's.
+ */
+function readDeploymentPayload(payload) {
+    let p = payload;
+    if (typeof p === 'string') {
+        try {
+            p = JSON.parse(p);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const candidate = p;
+    if (!candidate ||
+        typeof candidate.model !== 'string' ||
+        typeof candidate.version !== 'string' ||
+        typeof candidate.weight !== 'number' ||
+        typeof candidate.manifest !== 'string') {
+        return undefined;
+    }
+    return candidate;
+}
+
+export { planRelease as p };

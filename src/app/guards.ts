@@ -1,0 +1,64 @@
+import { readDeploymentPayload } from '../core/release/plan.js';
+import type { Octokit } from '../io/github/octokit.js';
+import { pullRequestOf, type Deployment } from './canaries.js';
+import { readGuardComment, type GuardComment } from './guard-comment.js';
+import type { AppTrust, GuardTarget } from './trust.js';
+
+type Repo = { owner: string; repo: string };
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** The trigger of a guard's rollback deployment: `modelgate-guard:<the rolled-back release commit>`. */
+export const GUARD_ROLLBACK_TRIGGER = 'modelgate-guard:';
+
+/**
+ * The release commit whose production guard is the model's guard now, for
+ * each model: the one its newest production deployment serves, or, when that
+ * deployment is a guard's own rollback, the release it rolled back (so
+ * `/guard status` after a rollback shows the guard that did it). From
+ * deployments as GitHub lists them, newest first.
+ */
+export function guardedCommits(deployments: readonly Deployment[]): Map<string, string> {
+  const guarded = new Map<string, string>();
+  for (const deployment of deployments) {
+    if (!deployment.production_environment) continue;
+    const payload = readDeploymentPayload(deployment.payload);
+    if (!payload || guarded.has(payload.model)) continue;
+    const rolledBack = payload.trigger?.startsWith(GUARD_ROLLBACK_TRIGGER)
+      ? payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length)
+      : undefined;
+    guarded.set(payload.model, rolledBack && COMMIT.test(rolledBack) ? rolledBack : deployment.sha);
+  }
+  return guarded;
+}
+
+/** The production guards of a repository's models (from its 50 newest deployments): the pull requests their states live on. */
+export async function guardTargets(octokit: Octokit, repo: Repo, only?: string): Promise<GuardTarget[]> {
+  const { data } = await octokit.rest.repos.listDeployments({ ...repo, per_page: 50 });
+  const targets: GuardTarget[] = [];
+  for (const [model, sha] of guardedCommits(data)) {
+    if (only !== undefined && model !== only) continue;
+    const pr = await pullRequestOf(octokit, repo, sha);
+    if (pr !== undefined) targets.push({ pr, model });
+  }
+  return targets;
+}
+
+/**
+ * The production guard of a model, for a ChatOps command: where its state
+ * lives and the state the app believes there. A state it cannot believe gets
+ * a guard judgment scheduled at once, which restarts the guard paused from
+ * GitHub (as a scheduled judgment that meets it would).
+ */
+export async function findGuard(
+  octokit: Octokit,
+  repo: Repo,
+  model: string,
+  trust: AppTrust,
+  now: Date,
+): Promise<{ target: GuardTarget; comment: GuardComment } | undefined> {
+  const [target] = await guardTargets(octokit, repo, model);
+  if (!target) return undefined;
+  const comment = await readGuardComment(octokit, repo, target.pr, model, trust);
+  if (comment && 'untrusted' in comment && comment.url) await trust.scheduleGuard?.(repo, target, now);
+  return { target, comment };
+}

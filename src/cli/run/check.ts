@@ -1,0 +1,109 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { check, type CheckReport } from '../../core/check.js';
+import { parsePythonJson, readResultsFile, type ResultsFile } from '../../core/eval/results.js';
+import { toJson } from '../../core/report/json.js';
+import { toMarkdown } from '../../core/report/markdown.js';
+import { toText } from '../../core/report/text.js';
+import { CommandError } from '../../core/repository.js';
+import { GitRepository } from '../../io/git-repository.js';
+import { readSettings } from '../../io/settings.js';
+import { suiteRunnerFromEnvironment } from '../../io/eval/suite-runner.js';
+import { runReaderFromEnvironment } from '../../io/tracking/run-reader.js';
+import { formatOf, listOf, stringOf, type CommandArgs } from '../command.js';
+import type { Output } from '../output.js';
+import { TokenizerBehaviourCache } from '../../io/tokenizer-cache.js';
+
+async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
+  const root = resolve(stringOf(args, 'root') ?? '.');
+  if (!(await stat(root).catch(() => undefined))?.isDirectory())
+    throw new CommandError(`--root ${stringOf(args, 'root') ?? root} is not a directory`);
+  const settings = await readSettings(root);
+  const baselineResults = await Promise.all(listOf(args, 'baseline-results').map(readResults));
+  const runSuites = suiteRunnerFromEnvironment(
+    {
+      endpoint: stringOf(args, 'endpoint'),
+      model: stringOf(args, 'endpoint-model'),
+      concurrency: positiveInt(args, 'concurrency'),
+      timeoutSeconds: positiveInt(args, 'timeout'),
+      retries: stringOf(args, 'retries') === '0' ? 0 : positiveInt(args, 'retries'),
+      stream: args.values.stream === true ? true : undefined,
+      resultsDir: resolve(root, stringOf(args, 'results-dir') ?? '.modelgate/results'),
+      root,
+    },
+    out.progress,
+  );
+  return check(new GitRepository(root), {
+    manifests: settings.manifests,
+    base: stringOf(args, 'base'),
+    allowEmpty: args.values['allow-empty'] === true,
+    root: stringOf(args, 'root') ?? root,
+    stages: settings.stages,
+    baselineResults,
+    runSuites,
+    // MLflow / W&B credentials from the shell's environment only.
+    readRun: runReaderFromEnvironment(process.env),
+    // Tokenizers encoded once per file digest, across runs (outside the repository).
+    behaviourCache: new TokenizerBehaviourCache(),
+    progress: out.progress,
+  });
+}
+
+function render(report: CheckReport, format: 'text' | 'json' | 'markdown', title: string): string {
+  if (format === 'json') return toJson(report);
+  return format === 'markdown' ? toMarkdown(report, title) : toText(report);
+}
+
+async function readResults(path: string): Promise<ResultsFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CommandError(`--baseline-results ${path} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return readResultsFile(parsePythonJson(text), path);
+  } catch (error) {
+    throw new CommandError(`--baseline-results ${path} is not a results file: ${(error as Error).message}`);
+  }
+}
+
+function positiveInt(args: CommandArgs, name: string): number | undefined {
+  const raw = stringOf(args, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new CommandError(`--${name} must be a positive whole number, not "${raw}"`);
+  return value;
+}
+
+/** `modelgate check`: validate, then the evaluation gates, in one report. */
+export async function runCheck(args: CommandArgs, out: Output): Promise<number> {
+  const format = formatOf(args, ['text', 'json', 'markdown'] as const);
+  const report = await runChecks(args, out);
+  out.stdout(render(report, format, 'modelgate check'));
+  return report.summary.errors > 0 ? 1 : 0;
+}
+
+/** `modelgate gate`: the evaluation gates and their evidence, from the same run as check. */
+export async function runGate(args: CommandArgs, out: Output): Promise<number> {
+  const format = formatOf(args, ['text', 'json', 'markdown'] as const);
+  const full = await runChecks(args, out);
+  // The findings of the gates' evidence (results and samples files, suites), and manifests that do not
+  // parse: their gates never ran, a failure of the gate, not something to leave out.
+  const evidence = new Set(full.gates.flatMap((g) => g.findings));
+  const findings = full.findings.filter((f) => evidence.has(f) || f.rule === 'MANIFEST-SCHEMA');
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const report = {
+    ...full,
+    findings,
+    summary: {
+      ...full.summary,
+      errors,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      info: 0,
+    },
+  };
+  out.stdout(render(report, format, 'modelgate gate'));
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,75 @@
+import { chooseTarget, planDeploy } from '../../core/deploy/plan.js';
+import { CommandError } from '../../core/repository.js';
+import { runReloadCommand, writeNginxConfig } from '../../io/deploy/nginx-file.js';
+import { stringOf, type CommandArgs } from '../command.js';
+import type { Output } from '../output.js';
+import { modelOf, openRegistry } from '../registry-context.js';
+
+/** A percent option, 0 to 100. */
+function percentOf(value: string | undefined, name: string, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,3}$/.test(value) || Number(value) > 100)
+    throw new CommandError(`--${name} must be a whole percent from 0 to 100, not "${value}"`);
+  return Number(value);
+}
+
+/** `modelgate deploy`: renders (and for nginx writes) the routing of a released version. */
+export async function runDeploy(args: CommandArgs, out: Output): Promise<number> {
+  const [name = '', asked = ''] = args.positionals;
+  const context = await openRegistry(args, true, out);
+  const model = modelOf(context, name);
+  const version = model.versions.find((v) => v.version === asked.replace(/^v/, '') && !v.deregistered);
+  if (!version)
+    throw new CommandError(
+      `${name} ${asked} is not released (no annotated tag ${name}@v${asked.replace(/^v/, '')})`,
+      'Release it first (command: release, or modelgate release), then deploy.',
+    );
+  const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
+  if (!target.ok) throw new CommandError(target.reason, target.fix);
+  const mirror = percentOf(stringOf(args, 'mirror'), 'mirror');
+  const payload = {
+    model: name,
+    version: version.version,
+    weight: percentOf(stringOf(args, 'weight'), 'weight', 100)!,
+    manifest: '',
+    trigger: version.commit,
+    ...(mirror ? { mirror } : {}),
+  };
+  const lastStage = context.settings.stages.at(-1)!;
+  const live = stringOf(args, 'live') ?? model.stages.find((s) => s.stage === lastStage)?.version;
+  const plan = planDeploy({
+    deployment: { id: 0, sha: version.commit, ref: version.tag, environment: lastStage, payload: {} },
+    payload,
+    tag: { exists: true, annotated: true, commit: version.commit },
+    newest: undefined,
+    live,
+    target: target.target,
+    settings: context.settings.deploy,
+  });
+  if (plan.kind === 'refused') {
+    out.stderr(`modelgate: ${plan.refusal.reason}\n  fix: ${plan.refusal.fix}\n`);
+    return 1;
+  }
+  if (plan.kind !== 'apply') return 1;
+  out.stderr(`${plan.routing.summary} (${plan.target}: ${plan.rendered.path})\n`);
+  if (!args.values.write) {
+    out.stdout(plan.rendered.content);
+    return 0;
+  }
+  if (plan.target !== 'nginx')
+    throw new CommandError(
+      '--write writes nginx files only',
+      'Kubernetes targets are committed to their GitOps repository by the Action (command: deploy); print and commit the file yourself.',
+    );
+  const changed = await writeNginxConfig(context.root, plan.rendered.path, plan.rendered.content);
+  out.stdout(`${changed ? 'wrote' : 'unchanged:'} ${plan.rendered.path}\n`);
+  const reload = stringOf(args, 'reload');
+  if (reload && changed) {
+    const result = await runReloadCommand(context.root, reload);
+    if (!result.ok) {
+      out.stderr(`modelgate: the reload command failed (${result.detail})\n`);
+      return 1;
+    }
+  }
+  return 0;
+}

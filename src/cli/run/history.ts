@@ -1,0 +1,20 @@
+import { inertJson } from '../../core/report/escape.js';
+import { gtoHistoryJson, historyJson, historyText, registryHistory } from '../../core/report/registry.js';
+import { formatOf, type CommandArgs } from '../command.js';
+import type { Output } from '../output.js';
+import { modelsOf, openRegistry } from '../registry-context.js';
+
+/** `modelgate history`: the registry's events from the tags of the local clone. */
+export async function runHistory(args: CommandArgs, out: Output): Promise<number> {
+  const format = formatOf(args, ['text', 'json', 'gto'] as const);
+  const context = await openRegistry(args, true, out);
+  const [name] = args.positionals;
+  const chosen = modelsOf(context, name);
+  // GTO's order among models of the same second is the registry's own.
+  const models = [...context.registry.values()].filter((m) => chosen.includes(m));
+  const ascending = format !== 'gto' && !args.values['newest-first'];
+  const events = registryHistory(models, { ascending });
+  if (format === 'gto') out.stdout(`${inertJson(gtoHistoryJson(events))}\n`);
+  else out.stdout(format === 'json' ? `${inertJson(historyJson(events))}\n` : historyText(events));
+  return 0;
+}

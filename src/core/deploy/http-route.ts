@@ -1,0 +1,80 @@
+import { stringify } from 'yaml';
+import { checkRepoPath } from '../repo-path.js';
+import { expandTemplate, kubernetesName } from './names.js';
+import { badName, badPath, fileHeader, gitopsOf, provenance, type RenderDecision } from './rendered.js';
+import type { RoutingPlan } from './routing.js';
+import type { GatewayApiSettings } from './targets.js';
+import type { DeploymentRef } from './rendered.js';
+
+/**
+ * Renders a routing plan as a Gateway API HTTPRoute (gateway.networking.k8s.io/v1):
+ * one rule whose weighted backendRefs are the versions' Services, and a
+ * RequestMirror filter with its percent for a shadow. Envoy Gateway, Istio,
+ * GKE and other implementations split traffic by these weights.
+ */
+export function renderHttpRoute(
+  plan: RoutingPlan,
+  settings: GatewayApiSettings,
+  deployment: DeploymentRef,
+): RenderDecision {
+  const values = { model: plan.model, version: plan.version };
+  const name = kubernetesName(expandTemplate(settings.name, values));
+  if (!name) return badName('deploy.gateway_api.name', settings.name, values.model);
+  const services = new Map<string, string>();
+  for (const version of [
+    ...plan.backends.map((b) => b.version),
+    ...(plan.mirror ? [plan.mirror.version] : []),
+  ]) {
+    const service = kubernetesName(expandTemplate(settings.service, { model: plan.model, version }));
+    if (!service) return badName('deploy.gateway_api.service', settings.service, `${plan.model} ${version}`);
+    services.set(version, service);
+  }
+  const path = checkRepoPath(expandTemplate(settings.gitops.path, values));
+  if (!path.ok || !path.path) return badPath('deploy.gateway_api.gitops.path', settings.gitops.path, path);
+  const backendRef = (version: string) => ({ name: services.get(version)!, port: settings.port });
+  const route = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: {
+      name,
+      namespace: settings.namespace,
+      annotations: provenance({ ...deployment, model: plan.model, version: plan.version }),
+    },
+    spec: {
+      parentRefs: settings.parents.map((p) => ({
+        name: p.name,
+        ...(p.namespace ? { namespace: p.namespace } : {}),
+        ...(p.section ? { sectionName: p.section } : {}),
+      })),
+      ...(settings.hostnames.length ? { hostnames: settings.hostnames } : {}),
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: settings.pathPrefix } }],
+          ...(plan.mirror
+            ? {
+                filters: [
+                  {
+                    type: 'RequestMirror',
+                    requestMirror: {
+                      backendRef: backendRef(plan.mirror.version),
+                      percent: plan.mirror.percent,
+                    },
+                  },
+                ],
+              }
+            : {}),
+          backendRefs: plan.backends.map((b) => ({ ...backendRef(b.version), weight: b.weight })),
+        },
+      ],
+    },
+  };
+  return {
+    ok: true,
+    rendered: {
+      content: `# ${fileHeader(plan.summary, deployment.id)}\n${stringify(route)}`,
+      path: path.path,
+      gitops: gitopsOf(settings.gitops),
+      objects: [route],
+    },
+  };
+}

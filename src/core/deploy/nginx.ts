@@ -1,0 +1,109 @@
+import { checkRepoPath } from '../repo-path.js';
+import { expandTemplate } from './names.js';
+import { badPath, fileHeader, type DeploymentRef, type RenderDecision } from './rendered.js';
+import type { RoutingPlan } from './routing.js';
+import type { NginxSettings } from './targets.js';
+
+/** `host:port`, `[v6]:port` or `unix:/path`: nothing that could end a directive. */
+const ADDRESS = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$|^unix:\/[A-Za-z0-9._/-]+$/;
+/** The mirror's internal location: `internal`, so a client cannot request it. */
+const MIRROR_LOCATION = '/.modelgate-mirror';
+
+/** An nginx identifier from free text: upstream and variable names take letters, digits and `_`. */
+function identifier(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
+/**
+ * Renders a routing plan as an nginx configuration for the `http {}` block:
+ * one upstream per version, `split_clients` on `$request_id` for the weights
+ * (each request is drawn afresh), and for a shadow the `mirror` module with a
+ * second, independent draw deciding which mirrored requests reach the shadow
+ * (nginx mirrors every request; the others are answered 204 inside nginx).
+ * Proxying keeps streamed answers streaming (no buffering, HTTP/1.1).
+ */
+export function renderNginx(
+  plan: RoutingPlan,
+  settings: NginxSettings,
+  deployment: DeploymentRef,
+): RenderDecision {
+  const path = checkRepoPath(expandTemplate(settings.path, plan));
+  if (!path.ok || !path.path) return badPath('deploy.nginx.path', settings.path, path);
+  const model = identifier(plan.model);
+  const upstream = (version: string) => `modelgate_${model}__${identifier(version)}`;
+  const versions = [
+    ...new Set([...plan.backends.map((b) => b.version), ...(plan.mirror ? [plan.mirror.version] : [])]),
+  ];
+  const lines = [`# ${fileHeader(plan.summary, deployment.id)}`, `# trigger ${deployment.trigger}`, ''];
+  for (const version of versions) {
+    const address =
+      typeof settings.upstream === 'string'
+        ? expandTemplate(settings.upstream, { model: plan.model, version })
+        : settings.upstream[version];
+    if (address === undefined)
+      return {
+        ok: false,
+        reason: `deploy.nginx.upstream has no address for ${plan.model} ${version}`,
+        fix: `Add "${version}": host:port under deploy.nginx.upstream, or make it a template such as {model}-{version}.internal:8000.`,
+      };
+    if (!ADDRESS.test(address))
+      return {
+        ok: false,
+        reason: `deploy.nginx.upstream gives "${address}" for ${plan.model} ${version}, not host:port or unix:/path`,
+        fix: 'Give each version an address nginx can proxy to, such as 127.0.0.1:8001.',
+      };
+    lines.push(`upstream ${upstream(version)} {`, `    server ${address};`, '    keepalive 16;', '}');
+  }
+  // One version: proxy straight to it; two: a per-request draw picks the upstream.
+  let target = upstream(plan.backends[0]!.version);
+  if (plan.backends.length > 1) {
+    target = `$modelgate_${model}_upstream`;
+    const [rest, deployed] = plan.backends as [
+      { version: string; weight: number },
+      { version: string; weight: number },
+    ];
+    lines.push(
+      `split_clients "\${request_id}" ${target} {`,
+      `    ${deployed.weight}% ${upstream(deployed.version)};`,
+      `    * ${upstream(rest.version)};`,
+      '}',
+    );
+  }
+  const sampled = `$modelgate_${model}_mirrored`;
+  if (plan.mirror)
+    lines.push(
+      `split_clients "mirror\${request_id}" ${sampled} {`,
+      `    ${plan.mirror.percent}% 1;`,
+      '    * "";',
+      '}',
+    );
+  const proxy = [
+    'proxy_http_version 1.1;',
+    'proxy_set_header Connection "";',
+    'proxy_set_header Host $host;',
+    'proxy_buffering off;',
+    'proxy_read_timeout 600s;',
+  ];
+  lines.push(
+    'server {',
+    `    listen ${settings.listen};`,
+    '    location / {',
+    `        proxy_pass http://${target};`,
+  );
+  lines.push(...proxy.map((p) => `        ${p}`));
+  if (plan.mirror) lines.push(`        mirror ${MIRROR_LOCATION};`, '        mirror_request_body on;');
+  lines.push('    }');
+  if (plan.mirror)
+    lines.push(
+      `    location = ${MIRROR_LOCATION} {`,
+      '        internal;',
+      `        if (${sampled} = "") {`,
+      '            return 204;',
+      '        }',
+      `        proxy_pass http://${upstream(plan.mirror.version)}$request_uri;`,
+      ...proxy.map((p) => `        ${p}`),
+      '    }',
+    );
+  lines.push('}', '');
+  return { ok: true, rendered: { content: lines.join('\n'), path: path.path, objects: [] } };
+}

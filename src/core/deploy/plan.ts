@@ -1,0 +1,173 @@
+import { parseDeploymentPayload, readDeploymentPayload, type DeploymentPayload } from '../release/plan.js';
+import { releaseTag } from '../registry/tag-names.js';
+import { renderHttpRoute } from './http-route.js';
+import { renderInferenceService } from './inference-service.js';
+import { renderNginx } from './nginx.js';
+import type { RenderedRouting } from './rendered.js';
+import { planRouting, type RoutingPlan } from './routing.js';
+import { TARGETS, type DeploySettings, type TargetKind } from './targets.js';
+
+/** A GitHub Deployment as the `deployment` event (or the API) gives it. */
+export interface DeploymentRecord {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  payload: unknown;
+}
+
+/** The deployer's answer to a deployment that is not modelgate's, or that it must not act on. */
+export interface Refusal {
+  reason: string;
+  fix: string;
+}
+
+export type DeploymentReading =
+  | { kind: 'foreign'; reason: string }
+  | { kind: 'refused'; refusal: Refusal }
+  | { kind: 'modelgate'; payload: DeploymentPayload };
+
+/**
+ * Reads a deployment's payload: someone else's deployment (no model and
+ * version: not modelgate's to act on or report), one that claims to be
+ * modelgate's but breaks the contract (refused with the field named), or
+ * modelgate's.
+ */
+export function readDeployment(deployment: DeploymentRecord): DeploymentReading {
+  if (!readDeploymentPayload(deployment.payload))
+    return {
+      kind: 'foreign',
+      reason: `deployment ${deployment.id} has no modelgate payload ({model, version, weight, manifest, trigger})`,
+    };
+  const parsed = parseDeploymentPayload(deployment.payload);
+  if (!parsed.ok)
+    return {
+      kind: 'refused',
+      refusal: {
+        reason: `deployment ${deployment.id}'s payload breaks modelgate's contract: ${parsed.problem}`,
+        fix: 'Deployments are created by modelgate (command: release and the canary app); see schema/deployment-payload.schema.json.',
+      },
+    };
+  return { kind: 'modelgate', payload: parsed.payload };
+}
+
+/** The production environment for a deployment's environment: settings first, else the naming of command: release. */
+export function productionEnvironmentOf(
+  environment: string,
+  settings: { stages: readonly string[]; environments: Readonly<Record<string, string>> },
+): string {
+  const stage = settings.stages.at(-1)!;
+  const configured = settings.environments[stage];
+  if (configured) return configured;
+  const slash = environment.lastIndexOf('/');
+  return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
+}
+
+/** Which configured target a deployment goes to: the one asked for, or the only one configured. */
+export function chooseTarget(
+  settings: DeploySettings,
+  asked: string | undefined,
+): { ok: true; target: TargetKind } | ({ ok: false } & Refusal) {
+  const configured = TARGETS.filter((t) => settingsOf(settings, t) !== undefined);
+  const fix = `Configure it under deploy: in .github/modelgate.yml on the default branch (gateway_api, kserve or nginx), and name it with the input "target" when there are several.`;
+  if (asked) {
+    if (!(TARGETS as readonly string[]).includes(asked))
+      return { ok: false, reason: `target "${asked}" is not one of ${TARGETS.join(', ')}`, fix };
+    if (!configured.includes(asked as TargetKind))
+      return { ok: false, reason: `target "${asked}" is not configured`, fix };
+    return { ok: true, target: asked as TargetKind };
+  }
+  if (configured.length === 1) return { ok: true, target: configured[0]! };
+  return {
+    ok: false,
+    reason: configured.length
+      ? `several targets are configured (${configured.join(', ')}) and none was named`
+      : 'no deploy target is configured',
+    fix,
+  };
+}
+
+function settingsOf(settings: DeploySettings, target: TargetKind) {
+  return target === 'gateway-api'
+    ? settings.gatewayApi
+    : target === 'kserve'
+      ? settings.kserve
+      : settings.nginx;
+}
+
+/** What GitHub says about the deployment's release tag. */
+export type ReleaseTagFacts =
+  | { exists: false }
+  | { exists: true; annotated: false; commit: string }
+  | { exists: true; annotated: true; commit: string };
+
+/** Everything the deployer read before deciding: all of it from GitHub or the workflow, none from a pull request. */
+export interface DeployFacts {
+  deployment: DeploymentRecord;
+  payload: DeploymentPayload;
+  tag: ReleaseTagFacts;
+  /** The newest modelgate deployment of this model in the deployment's environment. */
+  newest: number | undefined;
+  /** The version live in production: the newest production deployment of the model reported `success`. */
+  live: string | undefined;
+  target: TargetKind;
+  settings: DeploySettings;
+}
+
+export type DeployPlan =
+  | { kind: 'refused'; refusal: Refusal }
+  /** A newer deployment of the model replaced this one in its environment: applying it would move traffic back. */
+  | { kind: 'superseded'; by: number; description: string }
+  | { kind: 'apply'; target: TargetKind; routing: RoutingPlan; rendered: RenderedRouting };
+
+/**
+ * Plans one deployment: refuses a version that is not released exactly as
+ * the deployment names it (the ref is the release tag, the tag is annotated
+ * and points at the deployment's commit), stands down when a newer
+ * deployment replaced it, and otherwise renders the routing for the target.
+ */
+export function planDeploy(facts: DeployFacts): DeployPlan {
+  const { deployment, payload, tag } = facts;
+  const wanted = releaseTag(payload.model, payload.version);
+  const fix = `Deploy released versions only: command: release creates ${wanted} and the deployment together.`;
+  const refuse = (reason: string, why = fix): DeployPlan => ({
+    kind: 'refused',
+    refusal: { reason, fix: why },
+  });
+  if (deployment.ref !== wanted)
+    return refuse(
+      `deployment ${deployment.id} deploys the ref "${deployment.ref}", not the release tag ${wanted}`,
+    );
+  if (!tag.exists)
+    return refuse(`${payload.model} ${payload.version} is not released: the tag ${wanted} does not exist`);
+  if (!tag.annotated)
+    return refuse(
+      `${wanted} is a lightweight tag: releases are annotated tags (who and when), so it is not a release`,
+    );
+  if (tag.commit !== deployment.sha)
+    return refuse(
+      `${wanted} points at ${tag.commit.slice(0, 12)} but deployment ${deployment.id} deploys ${deployment.sha.slice(0, 12)}`,
+    );
+  if (facts.newest !== undefined && facts.newest !== deployment.id)
+    return {
+      kind: 'superseded',
+      by: facts.newest,
+      description: `superseded by deployment ${facts.newest} of ${payload.model}: traffic not changed`,
+    };
+  const routing = planRouting(payload, facts.live);
+  if (!routing.ok) return refuse(routing.reason, routing.fix);
+  const ref = { id: deployment.id, trigger: payload.trigger };
+  const rendered =
+    facts.target === 'gateway-api'
+      ? renderHttpRoute(routing.plan, facts.settings.gatewayApi!, ref)
+      : facts.target === 'kserve'
+        ? renderInferenceService(routing.plan, facts.settings.kserve!, ref)
+        : renderNginx(routing.plan, facts.settings.nginx!, ref);
+  if (!rendered.ok) return refuse(rendered.reason, rendered.fix);
+  return { kind: 'apply', target: facts.target, routing: routing.plan, rendered: rendered.rendered };
+}
+
+/** A deployment status description: GitHub keeps 140 characters. */
+export function statusDescription(text: string): string {
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Where a deployment's routing goes, as `.github/modelgate.yml` configures it
+ * under `deploy:` (parsed by src/io/settings.ts). Every string that names a
+ * thing per model or version is a template: `{model}` and `{version}` are
+ * replaced, and Kubernetes names are then made DNS-safe (see names.ts).
+ */
+export const TARGETS = ['gateway-api', 'kserve', 'nginx'] as const;
+export type TargetKind = (typeof TARGETS)[number];
+
+/** A file committed to a branch (GitOps: Argo CD or Flux applies it); no cluster credentials. */
+export interface GitOpsSettings {
+  /** `owner/name`; default: the model registry's own repository. */
+  repository?: string;
+  /** Default: the repository's default branch. */
+  branch?: string;
+  /** Path of the file in that repository (template). */
+  path: string;
+}
+
+/** Kubernetes Gateway API: one HTTPRoute per model, one Service per version. */
+export interface GatewayApiSettings {
+  /** The HTTPRoute's name (template; default `{model}`). */
+  name: string;
+  namespace: string;
+  /** The Gateway(s) the route attaches to. */
+  parents: { name: string; namespace?: string; section?: string }[];
+  hostnames: string[];
+  /** Path prefix the route matches (default `/`). */
+  pathPrefix: string;
+  /** The Service of each version (template, e.g. `{model}-{version}`) and its port. */
+  service: string;
+  port: number;
+  gitops: GitOpsSettings;
+}
+
+/** KServe: one InferenceService per model; KServe keeps the previous revision for the canary split. */
+export interface KServeSettings {
+  name: string;
+  namespace: string;
+  /** Where a version's files are (template, e.g. `s3://models/{model}/{version}`). */
+  storageUri: string;
+  /** The predictor's model format (e.g. `huggingface`). */
+  modelFormat: string;
+  runtime?: string;
+  gitops: GitOpsSettings;
+}
+
+/** nginx on a VM or a laptop: a config file in the workspace, one upstream per version. */
+export interface NginxSettings {
+  /** The config file, relative to the workspace root (template). Include it in nginx's `http {}` block. */
+  path: string;
+  /** What the generated server listens on: a port, or address:port. */
+  listen: string;
+  /** The address of a version's server: a template (`{model}-{version}.internal:8000`) or one per version. */
+  upstream: string | Readonly<Record<string, string>>;
+}
+
+/** The `deploy:` section: the targets a repository deploys to. */
+export interface DeploySettings {
+  gatewayApi?: GatewayApiSettings;
+  kserve?: KServeSettings;
+  nginx?: NginxSettings;
+}

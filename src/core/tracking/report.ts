@@ -1,0 +1,124 @@
+import { inertCode, inertMarkdown, inertText } from '../report/escape.js';
+import { MAX_ROWS } from './compare.js';
+import { TRACKER_NAME } from './run-ref.js';
+import type { TrainingSection } from './training-check.js';
+
+const fmt = (v: number | undefined) => (v === undefined ? '—' : Number(v.toPrecision(6)).toString());
+
+/** A URL safe inside a markdown link: characters that could end or reshape the link are percent-encoded. */
+function href(url: string): string {
+  if (!/^https?:\/\//.test(url)) return '';
+  return url.replace(
+    /[\s()<>[\]"'`\\]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
+  );
+}
+
+function runLink(id: string, link: string): string {
+  const target = href(link);
+  return target ? `[${inertMarkdown(id)}](${target})` : inertCode(id);
+}
+
+/** The "Training" section of the check comment and the release notes. */
+export function trainingMarkdown(
+  sections: readonly TrainingSection[],
+  heading = '### Training runs',
+): string {
+  if (!sections.length) return '';
+  const out: string[] = [heading, ''];
+  for (const s of sections) {
+    const tracker = s.tracker ? TRACKER_NAME[s.tracker] : 'tracker';
+    if (!s.run) {
+      out.push(
+        `**${inertMarkdown(s.model)} ${inertMarkdown(s.version)}**: ${tracker} run ${inertCode(s.ref)} not read: ${inertMarkdown(s.unread ?? 'unknown reason')}.`,
+        '',
+      );
+      continue;
+    }
+    const details = [
+      `${s.run.state === 'finished' ? '✅' : '❌'} ${inertMarkdown(s.run.stateText)}`,
+      s.run.sourceCommit
+        ? `commit ${inertCode(s.run.sourceCommit.slice(0, 12))}`
+        : 'no source commit recorded',
+      s.run.datasets.length
+        ? `data ${s.run.datasets.map((d) => `${inertMarkdown(d.name)}${d.digest ? ` (${inertCode(d.digest)})` : ''}`).join(', ')}`
+        : '',
+    ].filter(Boolean);
+    out.push(
+      `**${inertMarkdown(s.model)} ${inertMarkdown(s.version)}**: ${tracker} run ${runLink(s.run.id, s.run.link)}; ${details.join('; ')}.`,
+      '',
+    );
+    const p = s.production;
+    if (p?.run)
+      out.push(
+        `Compared with production ${inertMarkdown(p.version)}: run ${runLink(p.run.id, p.run.link)}.`,
+        '',
+      );
+    else if (p)
+      out.push(
+        `Production ${inertMarkdown(p.version)}'s run was not compared: ${inertMarkdown(p.unread ?? 'not read')}.`,
+        '',
+      );
+    const c = s.comparison;
+    if (c && p?.run) {
+      if (c.changed.length) {
+        out.push('| param | this version | production |', '|---|---|---|');
+        for (const row of c.changed.slice(0, MAX_ROWS))
+          out.push(
+            `| ${inertCode(row.key)} | ${inertCode(row.candidate ?? '—')} | ${inertCode(row.production ?? '—')} |`,
+          );
+        if (c.changed.length > MAX_ROWS) out.push(`| … ${c.changed.length - MAX_ROWS} more | | |`);
+        out.push('', `${c.unchanged} param(s) unchanged.`, '');
+      } else out.push(`All ${c.unchanged} param(s) unchanged.`, '');
+    }
+    if (c?.metrics.length) {
+      out.push(
+        p?.run ? '| final metric | this version | production |' : '| final metric | value |',
+        p?.run ? '|---|---|---|' : '|---|---|',
+      );
+      for (const row of c.metrics.slice(0, MAX_ROWS))
+        out.push(
+          p?.run
+            ? `| ${inertCode(row.key)} | ${fmt(row.candidate)} | ${fmt(row.production)} |`
+            : `| ${inertCode(row.key)} | ${fmt(row.candidate)} |`,
+        );
+      if (c.metrics.length > MAX_ROWS)
+        out.push(`| … ${c.metrics.length - MAX_ROWS} more | |${p?.run ? ' |' : ''}`);
+      out.push('');
+    }
+  }
+  return out.join('\n');
+}
+
+/** The same for a terminal. */
+export function trainingText(sections: readonly TrainingSection[]): string[] {
+  if (!sections.length) return [];
+  const lines = ['', 'Training runs:'];
+  for (const s of sections) {
+    const tracker = s.tracker ? TRACKER_NAME[s.tracker] : 'tracker';
+    if (!s.run) {
+      lines.push(
+        `  ${inertText(s.model)} ${inertText(s.version)}: ${tracker} run ${inertText(s.ref)} not read: ${inertText(s.unread ?? '')}`,
+      );
+      continue;
+    }
+    lines.push(
+      `  ${inertText(s.model)} ${inertText(s.version)}: ${tracker} run ${inertText(s.run.id)} ${inertText(s.run.stateText)}  ${inertText(s.run.link)}`,
+    );
+    if (s.production?.run)
+      lines.push(`    production ${inertText(s.production.version)}: run ${inertText(s.production.run.id)}`);
+    else if (s.production)
+      lines.push(
+        `    production ${inertText(s.production.version)} not compared: ${inertText(s.production.unread ?? '')}`,
+      );
+    for (const row of (s.comparison?.changed ?? []).slice(0, MAX_ROWS))
+      lines.push(
+        `    param  ${inertText(row.key)}: ${inertText(row.production ?? '—')} -> ${inertText(row.candidate ?? '—')}`,
+      );
+    for (const row of (s.comparison?.metrics ?? []).slice(0, MAX_ROWS))
+      lines.push(
+        `    metric ${inertText(row.key)}: ${s.production?.run ? `${fmt(row.production)} -> ` : ''}${fmt(row.candidate)}`,
+      );
+  }
+  return lines;
+}

@@ -1,0 +1,171 @@
+import type { Finding } from '../findings.js';
+import type { MetricSeries } from '../eval/results.js';
+import type { ModelFacts } from '../model/facts.js';
+import { compareRuns, type RunComparison } from './compare.js';
+import { reproducibilityFindings } from './reproducibility.js';
+import { parseRunRef, runMetricOf, TRACKER_NAME, type RunRef, type Tracker } from './run-ref.js';
+import type { RunReader, TrainingRun } from './run.js';
+
+/** The training section of one model in the check comment and the release notes. */
+export interface TrainingSection {
+  model: string;
+  version: string;
+  /** The reference as the manifest writes it. */
+  ref: string;
+  tracker?: Tracker;
+  run?: Pick<
+    TrainingRun,
+    'tracker' | 'id' | 'link' | 'name' | 'state' | 'stateText' | 'sourceCommit' | 'datasets'
+  >;
+  /** Why the run could not be read. */
+  unread?: string;
+  production?: { version: string; ref: string; run?: Pick<TrainingRun, 'id' | 'link'>; unread?: string };
+  comparison?: RunComparison;
+}
+
+/** The production version's training reference, when there is a production version. */
+export interface ProductionTraining {
+  version: string;
+  ref?: string;
+}
+
+/** What reading a model's training run adds to the check. */
+export interface TrainingCheck {
+  section?: TrainingSection;
+  findings: Finding[];
+  /** Final run metrics the gates name (`mlflow/val_loss`), as measured series. */
+  measured: MetricSeries[];
+  /** The same metrics of the production version's run: the gates' baseline. */
+  productionMetrics: MetricSeries[];
+  /** Trackers that could not be read, and why: their gates are "not run". */
+  notRun: Map<string, string>;
+}
+
+/**
+ * Reads a model's training run (and the production version's, to compare),
+ * judges reproducibility, and turns the run's final metrics into the series
+ * its gates name. What cannot be read is a finding and "not run", never a pass.
+ */
+export async function checkTraining(
+  facts: ModelFacts,
+  readRun: RunReader,
+  production?: ProductionTraining,
+): Promise<TrainingCheck> {
+  const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
+    const metric = runMetricOf(g.metric);
+    return metric ? [{ ...metric, name: g.metric }] : [];
+  });
+  const result: TrainingCheck = { findings: [], measured: [], productionMetrics: [], notRun: new Map() };
+  const text = facts.manifest.training?.run;
+  const notLinked = (reason: string) => {
+    for (const g of gated) result.notRun.set(g.tracker, `not run: ${reason}`);
+  };
+  const at = facts.lineOf(['training', 'run']);
+  if (text === undefined) {
+    if (gated.length) notLinked('the manifest has no training.run to read run metrics from');
+    return result;
+  }
+  const ref = parseRunRef(text);
+  if (ref === undefined || typeof ref === 'string') {
+    // A malformed tracker reference is a schema error already; free text is said here once.
+    if (ref === undefined)
+      result.findings.push({
+        rule: 'TRAINING-RUN',
+        severity: gated.length ? 'error' : 'info',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: at,
+        message: `training.run "${text}" is not a run reference modelgate can read, so the run is not linked or checked`,
+        fix: 'Write it as mlflow://<server>/#/experiments/<e>/runs/<id>, runs:/<id> or wandb://<entity>/<project>/runs/<id>.',
+      });
+    notLinked(`training.run is not a run reference modelgate can read`);
+    return result;
+  }
+  for (const g of gated)
+    if (g.tracker !== ref.tracker)
+      result.notRun.set(
+        g.tracker,
+        `not run: the training run is a ${TRACKER_NAME[ref.tracker]} run, not ${TRACKER_NAME[g.tracker]}`,
+      );
+  const keys = gated.filter((g) => g.tracker === ref.tracker).map((g) => g.key);
+  const read = await readRun(ref, keys);
+  const section: TrainingSection = {
+    model: facts.name,
+    version: facts.manifest.version,
+    ref: text,
+    tracker: ref.tracker,
+  };
+  result.section = section;
+  if (!read.ok) {
+    section.unread = read.reason;
+    result.findings.push({
+      rule: 'TRAINING-RUN',
+      // Nothing configured here (a fork, a laptop) is a note; a configured tracker that fails is a warning; a
+      // run that does not exist or an answer that is not a run is an error. Gates on it fail either way.
+      severity: read.kind === 'unconfigured' ? 'info' : read.kind === 'unreachable' ? 'warning' : 'error',
+      model: facts.name,
+      file: facts.manifestFile,
+      line: at,
+      message: `${TRACKER_NAME[ref.tracker]} run ${ref.runId} was not read: ${read.reason}; its reproducibility is not checked${keys.length ? ' and its gates do not run' : ''}`,
+      fix:
+        read.kind === 'unreachable' || read.kind === 'unconfigured'
+          ? ref.tracker === 'mlflow'
+            ? 'Run the check where MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_TOKEN) reach the tracking server.'
+            : 'Run the check where WANDB_API_KEY is set and the W&B API is reachable.'
+          : 'Point training.run at a run that exists on the tracker.',
+    });
+    if (keys.length) result.notRun.set(ref.tracker, `not run: ${read.reason}`);
+    return result;
+  }
+  const run = read.run;
+  section.run = pick(run);
+  result.findings.push(...reproducibilityFindings(facts, run));
+  for (const g of gated) {
+    if (g.tracker !== ref.tracker) continue;
+    const value = run.metrics[g.key];
+    if (value !== undefined) result.measured.push({ name: g.name, value, source: run.link });
+  }
+  let productionRun: TrainingRun | undefined;
+  if (production?.ref !== undefined) {
+    const productionRef = parseRunRef(production.ref);
+    section.production = { version: production.version, ref: production.ref };
+    if (productionRef === undefined || typeof productionRef === 'string')
+      section.production.unread = 'its training.run is not a run reference';
+    else if (productionRef.tracker !== ref.tracker)
+      section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
+    else {
+      const readProduction = await readRun(productionRef, keys);
+      if (readProduction.ok) {
+        productionRun = readProduction.run;
+        section.production.run = { id: productionRun.id, link: productionRun.link };
+        for (const g of gated) {
+          const value = g.tracker === ref.tracker ? productionRun.metrics[g.key] : undefined;
+          if (value !== undefined)
+            result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
+        }
+      } else section.production.unread = readProduction.reason;
+    }
+  } else if (production)
+    section.production = {
+      version: production.version,
+      ref: '',
+      unread: 'its manifest names no training run',
+    };
+  section.comparison = compareRuns(run, productionRun);
+  return result;
+}
+
+function pick(run: TrainingRun): TrainingSection['run'] {
+  return {
+    tracker: run.tracker,
+    id: run.id,
+    link: run.link,
+    ...(run.name ? { name: run.name } : {}),
+    state: run.state,
+    stateText: run.stateText,
+    ...(run.sourceCommit ? { sourceCommit: run.sourceCommit } : {}),
+    datasets: run.datasets,
+  };
+}
+
+export type { RunRef };

@@ -1,0 +1,158 @@
+import {
+  chooseTarget,
+  planDeploy,
+  productionEnvironmentOf,
+  readDeployment,
+  statusDescription,
+  type DeploymentRecord,
+  type DeployPlan,
+} from '../../core/deploy/plan.js';
+import { releaseTag } from '../../core/registry/tag-names.js';
+import { CommandError } from '../../core/repository.js';
+import type { Octokit } from '../github/octokit.js';
+import type { DeployerApi } from './deployer-api.js';
+import { commitGitOpsFile } from './gitops-commit.js';
+import { runReloadCommand, writeNginxConfig } from './nginx-file.js';
+
+/** What the deployer may use besides the deployment: all of it from the workflow, none from the repository. */
+export interface DeployOptions {
+  api: DeployerApi;
+  /** The registry's repository (the default GitOps repository) and the client that commits GitOps files. */
+  repo: { owner: string; repo: string };
+  gitops: Octokit;
+  /** The workspace root nginx files are written under. */
+  root: string;
+  /** The target named by the workflow (input "target"); default: the only one configured. */
+  target?: string;
+  /** nginx: the workflow's command that reloads nginx after a change. */
+  reloadCommand?: string;
+  /** The run's URL, for the statuses' log_url. */
+  logUrl?: string;
+  dryRun: boolean;
+  log: (line: string) => void;
+}
+
+/** What one run did with a deployment. */
+export type DeployOutcome =
+  | { kind: 'foreign'; reason: string }
+  | { kind: 'refused'; reason: string; fix: string }
+  | { kind: 'superseded'; by: number }
+  | {
+      kind: 'applied' | 'unchanged' | 'dry-run';
+      target: string;
+      path: string;
+      summary: string;
+      content: string;
+      /** GitOps: the commit that carries the file. */
+      commit?: string;
+    };
+
+/**
+ * Deploys one GitHub Deployment: reads and checks it, plans its routing for
+ * the target, writes it (a GitOps commit, or the nginx file and the reload),
+ * and reports `in_progress`, then `success` (live at the payload's weight)
+ * or `failure`, each with the run's log_url. A re-run of a deployment that
+ * is live and unchanged writes and reports nothing.
+ */
+export async function deployOnce(
+  deployment: DeploymentRecord,
+  options: DeployOptions,
+): Promise<DeployOutcome> {
+  const { api, log } = options;
+  const reading = readDeployment(deployment);
+  if (reading.kind === 'foreign') return { kind: 'foreign', reason: reading.reason };
+  const fail = async (reason: string, fix: string): Promise<DeployOutcome> => {
+    if (!options.dryRun)
+      await api.postStatus(deployment.id, 'failure', statusDescription(reason), options.logUrl);
+    return { kind: 'refused', reason, fix };
+  };
+  if (reading.kind === 'refused') return fail(reading.refusal.reason, reading.refusal.fix);
+  const { payload } = reading;
+
+  let plan: DeployPlan;
+  try {
+    const settings = await api.settings();
+    const target = chooseTarget(settings.deploy, options.target);
+    if (!target.ok) return fail(target.reason, target.fix);
+    const production = productionEnvironmentOf(deployment.environment, settings);
+    plan = planDeploy({
+      deployment,
+      payload,
+      tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
+      newest: await api.newestDeployment(deployment.environment, payload.model),
+      live: await api.liveVersion(production, payload.model),
+      target: target.target,
+      settings: settings.deploy,
+    });
+  } catch (error) {
+    if (error instanceof CommandError) return fail(error.message, error.fix ?? '');
+    throw error;
+  }
+  if (plan.kind === 'refused') return fail(plan.refusal.reason, plan.refusal.fix);
+  if (plan.kind === 'superseded') {
+    if (!options.dryRun) await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
+    return { kind: 'superseded', by: plan.by };
+  }
+  const { rendered, routing } = plan;
+  const done = {
+    target: plan.target,
+    path: rendered.path,
+    summary: routing.summary,
+    content: rendered.content,
+  };
+  if (options.dryRun) return { kind: 'dry-run', ...done };
+
+  const before = await api.latestStatus(deployment.id);
+  const live = before?.state === 'success';
+  if (!live)
+    await api.postStatus(
+      deployment.id,
+      'in_progress',
+      statusDescription(`applying: ${routing.summary}`),
+      options.logUrl,
+    );
+  try {
+    let changed: boolean;
+    let commit: string | undefined;
+    if (plan.target === 'nginx') {
+      changed = await writeNginxConfig(options.root, rendered.path, rendered.content);
+      log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
+      if ((changed || !live) && options.reloadCommand) {
+        const reload = await runReloadCommand(options.root, options.reloadCommand);
+        if (!reload.ok)
+          throw new CommandError(
+            `the reload command failed (${reload.detail})`,
+            'Fix the input "reload-command" or the nginx server; re-run the job.',
+          );
+      }
+    } else {
+      const [owner, repo] = (
+        rendered.gitops?.repository ?? `${options.repo.owner}/${options.repo.repo}`
+      ).split('/') as [string, string];
+      const result = await commitGitOpsFile(options.gitops, {
+        owner,
+        repo,
+        ...(rendered.gitops?.branch ? { branch: rendered.gitops.branch } : {}),
+        path: rendered.path,
+        content: rendered.content,
+        message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
+      });
+      ({ changed, commit } = result);
+      log(
+        `${changed ? 'committed' : 'unchanged:'} ${rendered.path} on ${owner}/${repo}@${result.branch} (${result.commit.slice(0, 12)})`,
+      );
+    }
+    if (live && !changed) return { kind: 'unchanged', ...done, ...(commit ? { commit } : {}) };
+    await api.postStatus(deployment.id, 'success', statusDescription(routing.summary), options.logUrl);
+    return { kind: 'applied', ...done, ...(commit ? { commit } : {}) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await api.postStatus(
+      deployment.id,
+      'failure',
+      statusDescription(`not applied: ${reason}`),
+      options.logUrl,
+    );
+    throw error;
+  }
+}

@@ -1,0 +1,332 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlannedAlert } from '../../src/core/guard/alerts.js';
+import { decodeGuardState, type GuardState } from '../../src/core/guard/state.js';
+import { APP_BOT, type FakeGitHub } from '../helpers/fake-github.js';
+import { CANARY, STATE_KEY, issueComment, liveCanary } from '../helpers/canary-app.js';
+import { requestSeries, startPrometheus, T0, type RunningPrometheus } from '../helpers/prometheus.js';
+
+const HOUR = 3600;
+/** When the degraded versions turn bad: three hours after the canary's start, two and a half after promotion. */
+const DEGRADES_AT = T0 + 3 * HOUR;
+
+/**
+ * llm_guard_requests_total{model,version,language,code} once a minute: 10
+ * requests/s per language, 1 % errors wobbling deterministically (a phase
+ * per version and language). 1.2.0 served production for the two days
+ * before the canary; the candidates serve from T0 on. 1.4.0 degrades to
+ * 6 % errors in `de` only from DEGRADES_AT, 1.5.0 everywhere.
+ */
+function guardSeries(): string {
+  const lines = [
+    '# HELP llm_guard_requests_total Requests served.',
+    '# TYPE llm_guard_requests_total counter',
+  ];
+  const languages = ['en', 'de', 'ja'];
+  const serve = (
+    version: string,
+    from: number,
+    to: number,
+    share: (t: number, language: string) => number,
+  ) => {
+    languages.forEach((language, l) => {
+      let ok = 0;
+      let failed = 0;
+      const okLines: string[] = [];
+      const failedLines: string[] = [];
+      for (let t = from, i = 0; t <= to; t += 60, i++) {
+        const wobble = 1 + 0.3 * Math.sin(i * 1.7 + l * 2.1 + version.length);
+        const errors = Math.round(600 * share(t, language) * wobble);
+        ok += 600 - errors;
+        failed += errors;
+        const labels = `model="gpt2",version="${version}",language="${language}"`;
+        okLines.push(`llm_guard_requests_total{${labels},code="200"} ${ok} ${t}`);
+        failedLines.push(`llm_guard_requests_total{${labels},code="500"} ${failed} ${t}`);
+      }
+      lines.push(...okLines, ...failedLines);
+    });
+  };
+  serve('1.2.0', T0 - 50 * HOUR, T0 + HOUR, () => 0.01);
+  serve('1.3.0', T0, T0 + 8 * HOUR, () => 0.01);
+  serve('1.4.0', T0, T0 + 8 * HOUR, (t, language) => (t >= DEGRADES_AT && language === 'de' ? 0.06 : 0.01));
+  serve('1.5.0', T0, T0 + 8 * HOUR, (t) => (t >= DEGRADES_AT ? 0.06 : 0.01));
+  lines.push('# EOF');
+  return `${lines.join('\n')}\n`;
+}
+
+const GUARD = {
+  bake: '6h',
+  interval: '1h',
+  baseline_days: 2,
+  correction: 'holm',
+  metrics: [
+    {
+      name: 'error_rate',
+      query:
+        'sum by ({{by}}) (rate(llm_guard_requests_total{model="{{model}}",version="{{version}}",code=~"5.."}[5m])) / sum by ({{by}}) (rate(llm_guard_requests_total{model="{{model}}",version="{{version}}"}[5m]))',
+      max: 0.2,
+      direction: 'increase',
+      by: ['language'],
+    },
+  ],
+};
+
+let prometheus: RunningPrometheus;
+const posted: PlannedAlert[][] = [];
+let alertmanager: { url: string; close: () => void };
+beforeAll(async () => {
+  const canary = requestSeries('gpt2', { '1.2.0': 0.01, '1.3.0': 0.01, '1.4.0': 0.01, '1.5.0': 0.01 });
+  prometheus = await startPrometheus(canary.replace(/# EOF\n$/, '') + guardSeries());
+  // What the app posts to Alertmanager's API (the real Alertmanager is in guard-alerts.test.ts: its
+  // clock is the wall clock, and this test's is T0's).
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/api/v2/alerts')
+        posted.push(JSON.parse(body) as PlannedAlert[]);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  alertmanager = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => server.close(),
+  };
+}, 120_000);
+afterAll(async () => {
+  alertmanager?.close();
+  await prometheus?.stop();
+});
+
+function guardState(github: FakeGitHub, model = 'gpt2', pr = 42): GuardState {
+  const comment = github.comments.find(
+    (c) =>
+      c.issue === pr &&
+      c.user.login === APP_BOT.login &&
+      c.body.startsWith(`<!-- modelgate:guard:${model} -->`),
+  );
+  if (!comment) throw new Error(`the app wrote no guard comment of ${model} on #${pr}`);
+  const decoded = decodeGuardState(comment.body, STATE_KEY, { repository: 'acme/models', pr });
+  if ('problem' in decoded) throw new Error(`the guard's state does not verify: ${decoded.problem}`);
+  return decoded.state;
+}
+
+/** A canary of `version` run to promotion (two passing steps); the guard starts at the promotion. */
+async function promoted(version: string, guard: Record<string, unknown> = GUARD) {
+  posted.length = 0;
+  const canary = await liveCanary(
+    version,
+    prometheus.url,
+    { canary: CANARY, guard },
+    { alertmanagerUrl: alertmanager.url },
+  );
+  await canary.deliver({ id: 2, weight: 10 });
+  expect(await canary.tick(6)).toBe(1);
+  await canary.deliver({ id: 1002, weight: 100 });
+  expect(await canary.tick(6)).toBe(1);
+  expect(canary.state().status).toBe('promoted');
+  /** A comment on pull request #42 (alice has write access); returns the app's reply. */
+  const say = async (body: string) => {
+    canary.github.roles.set('alice', 'write');
+    const payload = issueComment(body);
+    await canary.probot().receive({ id: `c-${payload.comment.id}`, name: 'issue_comment', payload } as any);
+    return canary.github.comments.filter((c) => c.body.startsWith('<!-- modelgate:reply -->')).at(-1)!.body;
+  };
+  return { ...canary, say, guard: () => guardState(canary.github), guarded: () => canary.app().guarded };
+}
+
+const guardComment = (github: FakeGitHub) =>
+  github.comments.find((c) => c.body.startsWith('<!-- modelgate:guard:gpt2 -->'))!;
+
+describe('the production guard after promotion (real Prometheus)', () => {
+  it('a healthy bake is judged every hour against the same hours of the two days before, and ends quietly', async () => {
+    const { github, tick, guard, guarded, registry } = await promoted('1.3.0');
+    expect(guard()).toMatchObject({
+      status: 'watching',
+      version: '1.3.0',
+      previousVersion: '1.2.0',
+      intervals: [],
+    });
+    expect(github.checkRuns.find((r) => r.name === 'modelgate guard: gpt2')).toMatchObject({
+      status: 'in_progress',
+    });
+    for (let hour = 0; hour < 7; hour++) await tick(60);
+    expect(guarded()).toEqual(['watch', 'watch', 'watch', 'watch', 'watch', 'end']);
+    const state = guard();
+    expect(state.status).toBe('passed');
+    expect(state.intervals.map((i) => i.verdict)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    const latest = state.intervals.at(-1)!.measurements[0]!;
+    expect(latest).toMatchObject({ metric: 'error_rate', verdict: 'pass', judged: 3, breached: 0 });
+    // 60 one-minute points now, 120 over the same hour of two earlier days.
+    expect(latest.worst[0]).toMatchObject({ current: { n: 61 }, baseline: { n: 122 } });
+    expect(github.checkRuns.find((r) => r.name === 'modelgate guard: gpt2')).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+    });
+    expect(github.pullRequests).toEqual([]);
+    expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(2);
+    expect(registry.git('tag', '--list', 'gpt2#production#*').split('\n')).toEqual([
+      'gpt2#production#1',
+      'gpt2#production#2',
+    ]);
+    expect(posted).toEqual([]); // nothing breached: nothing to alert
+    expect(await tick(60)).toBe(0);
+    expect(guarded()).toHaveLength(6); // ended: never judged again
+    expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('a version that degrades in one language only is rolled back exactly once, with that segment as the evidence', async () => {
+    const { github, tick, guard, guarded, registry, v1 } = await promoted('1.4.0');
+    for (let hour = 0; hour < 7; hour++) await tick(60);
+    expect(guarded().at(-1)).toBe('rollback');
+    const state = guard();
+    expect(state).toMatchObject({
+      status: 'rolled_back',
+      revertUrl: 'https://github.com/acme/models/pull/100',
+    });
+    const failed = state.intervals.at(-1)!.measurements[0]!;
+    expect(failed).toMatchObject({ verdict: 'fail', breached: 1, judged: 3 });
+    expect(failed.worst[0]).toMatchObject({ segment: { language: 'de' }, verdict: 'fail' });
+    expect(failed.worst[0]!.test!.adjusted).toBeLessThan(0.05);
+    expect(failed.worst.slice(1).every((s) => s.verdict === 'pass')).toBe(true);
+    // The previous version back in production: a deployment, the stage tag on its commit, one revert pull request.
+    expect(github.deployments.at(-1)).toMatchObject({
+      environment: 'production',
+      ref: 'gpt2@v1.2.0',
+      payload: { model: 'gpt2', version: '1.2.0', weight: 100 },
+    });
+    expect(registry.git('rev-list', '-n', '1', 'gpt2#production#3')).toBe(v1);
+    expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
+    const comment = github.comments.find((c) => c.body.startsWith('<!-- modelgate:guard:gpt2 -->'))!;
+    expect(comment.body).toContain('↩️ rolled back');
+    expect(comment.body).toContain('language=de');
+    expect(github.checkRuns.find((r) => r.name === 'modelgate guard: gpt2')).toMatchObject({
+      conclusion: 'failure',
+    });
+    // Alerts: the breach (resolved by the rollback) and the rollback itself.
+    const last = posted.at(-1)!;
+    expect(last.map((a) => a.labels.alertname)).toEqual(['ModelgateGuardBreach', 'ModelgateModelRolledBack']);
+    expect(last[0]).toMatchObject({
+      labels: { model: 'gpt2', version: '1.4.0', severity: 'critical' },
+      endsAt: state.endedAt,
+      annotations: { pull_request: 'https://github.com/acme/models/pull/42' },
+    });
+    // Once: later ticks and a duplicate job do nothing more.
+    const writes = github.writes().length;
+    for (let hour = 0; hour < 3; hour++) await tick(60);
+    expect(github.writes()).toHaveLength(writes);
+    expect(github.pullRequests).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('a version that degrades everywhere breaches overall; with on_breach: alert it alerts until the bake ends and rolls nothing back', async () => {
+    const { github, tick, guard, guarded } = await promoted('1.5.0', { ...GUARD, on_breach: 'alert' });
+    for (let hour = 0; hour < 7; hour++) await tick(60);
+    const state = guard();
+    expect(state.status).toBe('breached');
+    expect(guarded()).toContain('alert');
+    expect(guarded().at(-1)).toBe('end');
+    expect(state.intervals.at(-1)!.measurements[0]).toMatchObject({ verdict: 'fail', breached: 3 });
+    expect(github.pullRequests).toEqual([]);
+    expect(github.deployments.filter((d) => d.ref === 'gpt2@v1.2.0' && d.id > 2)).toEqual([]);
+    // Re-sent with each window while firing, then resolved when the guard ends.
+    const breaches = posted.map((batch) => batch.find((a) => a.labels.alertname === 'ModelgateGuardBreach')!);
+    expect(breaches.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(breaches.map((a) => a.startsAt)).size).toBe(1);
+    expect(breaches.at(-1)!.endsAt).toBe(state.endedAt);
+    expect(Date.parse(breaches.at(-2)!.endsAt)).toBeGreaterThan(Date.parse(state.endedAt!));
+  }, 60_000);
+
+  it('after a restart of the app mid-bake the guard is rebuilt from the delivery log and goes on to the end of its bake', async () => {
+    const { github, tick, guard, restart, app } = await promoted('1.3.0');
+    for (let hour = 0; hour < 3; hour++) await tick(60);
+    expect(guard().intervals).toHaveLength(3);
+    const report = await restart();
+    expect(report.repositories).toBe(1);
+    expect(app().guarded).toEqual([]); // a new process: nothing carried over in memory
+    for (let hour = 0; hour < 4; hour++) await tick(60);
+    expect(app().guarded).toEqual(['watch', 'watch', 'end']);
+    const state = guard();
+    expect(state.status).toBe('passed');
+    expect(state.intervals.map((i) => i.verdict)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    // One report, one check run: the restart wrote nothing twice.
+    expect(github.comments.filter((c) => c.body.startsWith('<!-- modelgate:guard:gpt2 -->'))).toHaveLength(1);
+    expect(github.checkRuns.filter((r) => r.name === 'modelgate guard: gpt2')).toEqual([
+      expect.objectContaining({ status: 'completed', conclusion: 'success' }),
+    ]);
+    expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('a guard state edited by hand is said once and restarts the guard paused from the promotion; /guard resume judges every window again and finds the breach', async () => {
+    const { github, tick, guard, guarded, say, warnings } = await promoted('1.4.0');
+    const promotedAt = guard().startedAt;
+    await tick(60);
+    expect(guard().intervals).toHaveLength(1);
+    // Someone with write access "clears" the guard: the state line no longer verifies.
+    const comment = guardComment(github);
+    comment.body = comment.body.replace(/(modelgate-guard-state:[A-Za-z0-9_-]+\.)[A-Za-z0-9_-]{4}/, '$1AAAA');
+    await tick(60);
+    const restarted = guard();
+    expect(restarted).toMatchObject({
+      status: 'watching',
+      startedAt: promotedAt,
+      intervals: [],
+      failures: 0,
+      paused: { by: APP_BOT.login, link: expect.stringMatching(/\/pull\/42#issuecomment-\d+$/) },
+    });
+    expect(guardComment(github).body).toContain('⏸️ Paused: the saved state could not be believed');
+    const notices = () => github.comments.filter((c) => c.body.startsWith('<!-- modelgate:ignored:gpt2 -->'));
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]!.body).toContain('does not verify');
+    expect(warnings.filter((w) => w.includes('ignored guard-state:'))).toHaveLength(1);
+    // Paused: nothing is judged however long it waits.
+    for (let hour = 0; hour < 3; hour++) await tick(60);
+    expect(guarded()).toEqual(['watch']);
+    expect(await say('/guard status')).toContain('production guard: paused (restarted from GitHub');
+    expect(await say('/guard resume')).toContain(
+      `resumed the production guard of **gpt2 1.4.0**: the guard judges again, from the first window it has not judged (every window since the promotion at ${promotedAt})`,
+    );
+    // It catches up one window per run, from the promotion, and finds the breach in \`de\` again.
+    for (let run = 0; run < 6 && guard().status === 'watching'; run++) await tick(1);
+    expect(guarded().at(-1)).toBe('rollback');
+    expect(guard()).toMatchObject({ status: 'rolled_back', steeredBy: { by: 'alice' } });
+    expect(guard().intervals.at(-1)!.measurements[0]!.worst[0]).toMatchObject({
+      segment: { language: 'de' },
+    });
+    expect(github.pullRequests).toHaveLength(1);
+    expect(notices()).toHaveLength(1); // said once
+    expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('/guard stop after a breach resolves the firing alert and ends the guard; nothing is judged after it', async () => {
+    const { github, tick, guard, guarded, say, app } = await promoted('1.5.0', {
+      ...GUARD,
+      on_breach: 'alert',
+    });
+    for (let hour = 0; hour < 4; hour++) await tick(60);
+    expect(guarded()).toContain('alert');
+    expect(guard()).toMatchObject({ status: 'watching', breachedAt: expect.any(String) });
+    expect(await app().scheduler.pending('guard', 10)).toHaveLength(1);
+    const reply = await say('/guard stop');
+    expect(reply).toContain(
+      'stopped the production guard of **gpt2 1.5.0**: nothing more is judged or rolled back, the check run is cancelled and the breach alert resolved.',
+    );
+    const state = guard();
+    expect(state).toMatchObject({ status: 'stopped', steeredBy: { by: 'alice' } });
+    const breach = posted.at(-1)!.find((a) => a.labels.alertname === 'ModelgateGuardBreach')!;
+    expect(breach.endsAt).toBe(state.endedAt);
+    expect(breach.annotations.summary).toContain('(guard ended: stopped)');
+    expect(github.checkRuns.find((r) => r.name === 'modelgate guard: gpt2')).toMatchObject({
+      status: 'completed',
+      conclusion: 'cancelled',
+    });
+    expect(await app().scheduler.pending('guard', 10)).toEqual([]);
+    const judged = guarded().length;
+    for (let hour = 0; hour < 3; hour++) await tick(60);
+    expect(guarded()).toHaveLength(judged);
+    expect(await say('/guard stop')).toContain('nothing to stop: the guard has ended (stopped).');
+    expect(github.pullRequests).toEqual([]);
+  }, 60_000);
+});

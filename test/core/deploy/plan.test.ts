@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { chooseTarget, planDeploy, readDeployment, type DeployFacts } from '../../../src/core/deploy/plan.js';
+import { planRouting } from '../../../src/core/deploy/routing.js';
+import type { DeploySettings } from '../../../src/core/deploy/targets.js';
+import { deploymentPayloadJsonSchema, parseDeploymentPayload } from '../../../src/core/release/plan.js';
+import { crdValidator } from './crd.js';
+
+const TRIGGER = 'c0ffee'.padEnd(40, '0');
+const SHA = 'a1'.repeat(20);
+/** The payload command: release writes for gpt2 1.1.0 (test/action/release.test.ts pins the same). */
+const payload = {
+  model: 'gpt2',
+  version: '1.1.0',
+  weight: 10,
+  manifest: 'models/gpt2/model.yaml',
+  trigger: TRIGGER,
+};
+const deployment = { id: 1000, sha: SHA, ref: 'gpt2@v1.1.0', environment: 'canary', payload };
+const settings: DeploySettings = {
+  gatewayApi: {
+    name: '{model}',
+    namespace: 'llm',
+    parents: [{ name: 'inference-gateway', namespace: 'gateway-system' }],
+    hostnames: ['llm.example.com'],
+    pathPrefix: '/v1',
+    service: '{model}-{version}',
+    port: 8000,
+    gitops: { repository: 'acme/gitops', branch: 'main', path: 'apps/{model}/httproute.yaml' },
+  },
+  kserve: {
+    name: '{model}',
+    namespace: 'llm',
+    storageUri: 's3://models/{model}/{version}',
+    modelFormat: 'huggingface',
+    gitops: { path: 'apps/{model}/inferenceservice.yaml' },
+  },
+  nginx: { path: 'deploy/nginx/{model}.conf', listen: '8080', upstream: '127.0.0.1:8000' },
+};
+const facts = (over: Partial<DeployFacts> = {}): DeployFacts => ({
+  deployment,
+  payload,
+  tag: { exists: true, annotated: true, commit: SHA },
+  newest: 1000,
+  live: '1.0.0',
+  target: 'gateway-api',
+  settings,
+  ...over,
+});
+const httpRoute = crdValidator('gateway.networking.k8s.io_httproutes.yaml.gz', 'v1');
+const inferenceService = crdValidator('serving.kserve.io_inferenceservices.yaml.gz', 'v1beta1');
+
+describe('the Deployment payload contract', () => {
+  it('accepts what command: release writes, and says which field breaks it otherwise', () => {
+    expect(parseDeploymentPayload(payload)).toEqual({ ok: true, payload });
+    expect(parseDeploymentPayload(JSON.stringify(payload))).toEqual({ ok: true, payload });
+    expect(parseDeploymentPayload({ ...payload, weight: 101 })).toEqual({
+      ok: false,
+      problem: 'weight: Too big: expected number to be <=100',
+    });
+    expect(parseDeploymentPayload({ ...payload, preview: true })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^unknown field "preview" \(this deployer knows model, version/),
+    });
+    expect(parseDeploymentPayload({ ...payload, version: 'v1.1.0' })).toEqual({
+      ok: false,
+      problem: 'version: a SemVer 2 version without a leading v',
+    });
+  });
+
+  it('publishes a JSON Schema that requires the fields a deployer relies on', () => {
+    const schema = deploymentPayloadJsonSchema() as { required: string[]; additionalProperties: boolean };
+    expect(schema.required.sort()).toEqual(['manifest', 'model', 'trigger', 'version', 'weight']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  it("leaves other deployers' deployments alone and refuses a broken modelgate one", () => {
+    expect(readDeployment({ ...deployment, payload: { app: 'web' } })).toEqual({
+      kind: 'foreign',
+      reason: 'deployment 1000 has no modelgate payload ({model, version, weight, manifest, trigger})',
+    });
+    expect(readDeployment({ ...deployment, payload: { ...payload, trigger: 'main' } })).toMatchObject({
+      kind: 'refused',
+      refusal: { reason: "deployment 1000's payload breaks modelgate's contract: trigger: a commit id" },
+    });
+  });
+});
+
+describe('the routing plan', () => {
+  it('splits between the deployed version and the one live in production', () => {
+    expect(planRouting(payload, '1.0.0')).toEqual({
+      ok: true,
+      plan: {
+        model: 'gpt2',
+        version: '1.1.0',
+        backends: [
+          { version: '1.0.0', weight: 90 },
+          { version: '1.1.0', weight: 10 },
+        ],
+        summary: 'gpt2 1.1.0 answers 10%, 1.0.0 90%',
+      },
+    });
+  });
+
+  it('sends everything to the version when nothing else is live, and says so', () => {
+    const plan = planRouting(payload, undefined);
+    expect(plan).toMatchObject({ ok: true, plan: { backends: [{ version: '1.1.0', weight: 100 }] } });
+    expect(plan.ok && plan.plan.summary).toBe(
+      'gpt2 1.1.0 answers 100% of requests (asked 10%: no other version is live in production, so it answers every request)',
+    );
+    // A rollback redeploys the production version: it takes all traffic back.
+    expect(planRouting({ ...payload, version: '1.0.0' }, '1.0.0')).toMatchObject({
+      ok: true,
+      plan: { backends: [{ version: '1.0.0', weight: 100 }] },
+    });
+  });
+
+  it('mirrors a shadow next to the live version, and refuses a shadow of nothing', () => {
+    expect(planRouting({ ...payload, weight: 0, mirror: 20 }, '1.0.0')).toEqual({
+      ok: true,
+      plan: {
+        model: 'gpt2',
+        version: '1.1.0',
+        backends: [{ version: '1.0.0', weight: 100 }],
+        mirror: { version: '1.1.0', percent: 20 },
+        summary: 'gpt2 1.0.0 answers 100%; 20% of requests are copied to 1.1.0',
+      },
+    });
+    expect(planRouting({ ...payload, weight: 10, mirror: 20 }, '1.0.0')).toMatchObject({
+      ok: false,
+      reason:
+        'gpt2 1.1.0 asks for 10% of traffic and a mirror of 20% at once: it would answer some requests and get copies of others, some twice, and its metrics would count them twice',
+    });
+    expect(planRouting({ ...payload, weight: 0, mirror: 20 }, undefined)).toMatchObject({
+      ok: false,
+      reason:
+        'gpt2 1.1.0 asks for a mirror of 20% but no other version is live in production to copy requests from',
+    });
+  });
+});
+
+describe('deploying only released versions', () => {
+  it.each([
+    [
+      { deployment: { ...deployment, ref: 'main' } },
+      'deployment 1000 deploys the ref "main", not the release tag gpt2@v1.1.0',
+    ],
+    [{ tag: { exists: false } as const }, 'gpt2 1.1.0 is not released: the tag gpt2@v1.1.0 does not exist'],
+    [
+      { tag: { exists: true, annotated: false, commit: SHA } as const },
+      'gpt2@v1.1.0 is a lightweight tag: releases are annotated tags (who and when), so it is not a release',
+    ],
+    [
+      { tag: { exists: true, annotated: true, commit: 'b2'.repeat(20) } as const },
+      'gpt2@v1.1.0 points at b2b2b2b2b2b2 but deployment 1000 deploys a1a1a1a1a1a1',
+    ],
+  ])('refuses %#', (over, reason) => {
+    expect(planDeploy(facts(over))).toMatchObject({ kind: 'refused', refusal: { reason } });
+  });
+
+  it('stands down when a newer deployment of the model replaced it (a re-run must not move traffic back)', () => {
+    expect(planDeploy(facts({ newest: 1003 }))).toEqual({
+      kind: 'superseded',
+      by: 1003,
+      description: 'superseded by deployment 1003 of gpt2: traffic not changed',
+    });
+  });
+
+  it('chooses the only configured target, or the one named, and refuses guesses', () => {
+    expect(chooseTarget({ nginx: settings.nginx! }, undefined)).toEqual({ ok: true, target: 'nginx' });
+    expect(chooseTarget(settings, 'kserve')).toEqual({ ok: true, target: 'kserve' });
+    expect(chooseTarget(settings, undefined)).toMatchObject({
+      ok: false,
+      reason: 'several targets are configured (gateway-api, kserve, nginx) and none was named',
+    });
+    expect(chooseTarget({}, undefined)).toMatchObject({
+      ok: false,
+      reason: 'no deploy target is configured',
+    });
+    expect(chooseTarget({ nginx: settings.nginx! }, 'istio')).toMatchObject({
+      ok: false,
+      reason: 'target "istio" is not one of gateway-api, kserve, nginx',
+    });
+  });
+});
+
+describe('Gateway API HTTPRoute', () => {
+  it('weights one backendRef per version and validates against the published CRD', () => {
+    const plan = planDeploy(facts());
+    if (plan.kind !== 'apply') throw new Error(JSON.stringify(plan));
+    expect(plan.rendered.path).toBe('apps/gpt2/httproute.yaml');
+    expect(plan.rendered.gitops).toEqual({ repository: 'acme/gitops', branch: 'main' });
+    const route = parse(plan.rendered.content);
+    expect(route).toEqual(plan.rendered.objects[0]);
+    expect(route.spec.rules[0].backendRefs).toEqual([
+      { name: 'gpt2-1-0-0', port: 8000, weight: 90 },
+      { name: 'gpt2-1-1-0', port: 8000, weight: 10 },
+    ]);
+    expect(route.metadata.annotations['modelgate.dev/deployment']).toBe('1000');
+    expect(httpRoute(route)).toEqual([]);
+  });
+
+  it('adds a RequestMirror filter with its percent for a shadow, still valid', () => {
+    const plan = planDeploy(facts({ payload: { ...payload, weight: 0, mirror: 25 } }));
+    if (plan.kind !== 'apply') throw new Error(JSON.stringify(plan));
+    const route = plan.rendered.objects[0] as any;
+    expect(route.spec.rules[0].filters).toEqual([
+      {
+        type: 'RequestMirror',
+        requestMirror: { backendRef: { name: 'gpt2-1-1-0', port: 8000 }, percent: 25 },
+      },
+    ]);
+    expect(httpRoute(route)).toEqual([]);
+  });
+
+  it('the CRD check catches what a cluster would silently drop or refuse', () => {
+    const plan = planDeploy(facts());
+    if (plan.kind !== 'apply') throw new Error('not applied');
+    const route = structuredClone(plan.rendered.objects[0]) as any;
+    route.spec.rules[0].backendRefs[0].wieght = 90;
+    route.spec.rules[0].backendRefs[1].weight = 2_000_000;
+    expect(httpRoute(route).join('\n')).toMatch(
+      /must NOT have additional properties.*wieght[\s\S]*must be <= 1000000/,
+    );
+  });
+
+  it('refuses a Service template that gives no Kubernetes name', () => {
+    const bad = { ...settings, gatewayApi: { ...settings.gatewayApi!, service: '{version}' } };
+    expect(planDeploy(facts({ settings: bad }))).toMatchObject({
+      kind: 'refused',
+      refusal: {
+        reason: expect.stringMatching(
+          /^deploy\.gateway_api\.service "\{version\}" gives no Kubernetes name for gpt2 1\.0\.0/,
+        ),
+      },
+    });
+  });
+});
+
+describe('KServe InferenceService', () => {
+  it('points the predictor at the version and sends canaryTrafficPercent to it; valid against the CRD', () => {
+    const plan = planDeploy(facts({ target: 'kserve' }));
+    if (plan.kind !== 'apply') throw new Error(JSON.stringify(plan));
+    const service = parse(plan.rendered.content);
+    expect(service.spec.predictor).toEqual({
+      canaryTrafficPercent: 10,
+      model: { modelFormat: { name: 'huggingface' }, storageUri: 's3://models/gpt2/1.1.0' },
+    });
+    expect(plan.rendered.gitops).toEqual({});
+    expect(inferenceService(service)).toEqual([]);
+  });
+
+  it('promotes at 100 by leaving canaryTrafficPercent out', () => {
+    const plan = planDeploy(facts({ target: 'kserve', payload: { ...payload, weight: 100 } }));
+    if (plan.kind !== 'apply') throw new Error('not applied');
+    const service = plan.rendered.objects[0] as any;
+    expect(service.spec.predictor.canaryTrafficPercent).toBeUndefined();
+    expect(inferenceService(service)).toEqual([]);
+  });
+
+  it('refuses a shadow: KServe has no request mirror', () => {
+    expect(
+      planDeploy(facts({ target: 'kserve', payload: { ...payload, weight: 0, mirror: 10 } })),
+    ).toMatchObject({
+      kind: 'refused',
+      refusal: {
+        reason: 'KServe cannot mirror requests: gpt2 1.0.0 answers 100%; 10% of requests are copied to 1.1.0',
+      },
+    });
+  });
+});

@@ -1,0 +1,272 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { check } from '../../../src/core/check.js';
+import { toMarkdown } from '../../../src/core/report/markdown.js';
+import { GitRepository } from '../../../src/io/git-repository.js';
+import { runReaderFromEnvironment } from '../../../src/io/tracking/run-reader.js';
+import { startFakeMlflow, type FakeMlflow } from '../../helpers/fake-mlflow.js';
+import { startFakeWandb, type FakeWandb } from '../../helpers/fake-wandb.js';
+import { manifestWith } from '../../helpers/models.js';
+import { TempRegistry } from '../../helpers/registry.js';
+
+const RUN = '8c1e5d0f2a3b4c5d6e7f8091a2b3c4d5';
+const COMMIT = '4be1d2a9c0ffee1234567890abcdef1234567890';
+const DIGEST = '5c7a1e0b';
+
+/** A runs/get `run` in MLflow's JSON shape (proto field names, int64 as numbers, enums by name). */
+function mlflowRun(overrides: { status?: string; commit?: string; model?: string } = {}) {
+  return {
+    info: {
+      run_id: RUN,
+      run_uuid: RUN,
+      run_name: 'support-bot-sft-v7',
+      experiment_id: '12',
+      user_id: 'ml-team',
+      status: overrides.status ?? 'FINISHED',
+      start_time: 1718000000000,
+      end_time: 1718003600000,
+      artifact_uri: `mlflow-artifacts:/12/${RUN}/artifacts`,
+      lifecycle_stage: 'active',
+    },
+    data: {
+      metrics: [
+        { key: 'val_loss', value: 0.41, timestamp: 1718003500000, step: 3000 },
+        { key: 'train_loss', value: 0.32, timestamp: 1718003500000, step: 3000 },
+      ],
+      params: [
+        { key: 'learning_rate', value: '2e-05' },
+        { key: 'num_train_epochs', value: '3' },
+        { key: 'base_model', value: 'meta-llama/Llama-3.1-8B-Instruct' },
+      ],
+      tags: [
+        { key: 'mlflow.source.git.commit', value: overrides.commit ?? COMMIT },
+        { key: 'mlflow.runName', value: 'support-bot-sft-v7' },
+        ...(overrides.model ? [{ key: 'modelgate.model', value: overrides.model }] : []),
+      ],
+    },
+    inputs: {
+      dataset_inputs: [
+        {
+          tags: [{ key: 'mlflow.data.context', value: 'training' }],
+          dataset: {
+            name: 'support-conversations-v7',
+            digest: DIGEST,
+            source_type: 'hf',
+            source: '{"path": "acme/support"}',
+          },
+        },
+      ],
+    },
+  };
+}
+
+function registryWith(training: Record<string, unknown>, gates: object[]): TempRegistry {
+  const registry = TempRegistry.create();
+  registry.write('models/m/tokenizer.json', { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
+  registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+  registry.writeManifest(
+    'models/m/model.yaml',
+    manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json' }, { training, eval: { gates } }),
+  );
+  return registry;
+}
+
+const run = (registry: TempRegistry, env: Record<string, string>) =>
+  check(new GitRepository(registry.root), {
+    manifests: ['models/**/model.yaml'],
+    stages: ['staging', 'production'],
+    readRun: runReaderFromEnvironment(env),
+  });
+
+describe('check reads the MLflow run a manifest names', () => {
+  let mlflow: FakeMlflow;
+  beforeAll(async () => {
+    mlflow = await startFakeMlflow({ token: 'mlflow-token' });
+  });
+  afterAll(() => mlflow.close());
+  beforeEach(() => {
+    mlflow.runs.clear();
+    mlflow.histories.clear();
+    mlflow.requests.length = 0;
+    mlflow.violations.length = 0;
+  });
+  const env = () => ({ MLFLOW_TRACKING_URI: mlflow.url, MLFLOW_TRACKING_TOKEN: 'mlflow-token' });
+
+  it('gates on the final value of a run metric (the last step of its history), with the run linked', async () => {
+    mlflow.runs.set(RUN, mlflowRun());
+    mlflow.histories.set(`${RUN}/val_loss`, [
+      { key: 'val_loss', value: 0.93, timestamp: 1718000100000, step: 100 },
+      { key: 'val_loss', value: 0.41, timestamp: 1718003500000, step: 3000 },
+      { key: 'val_loss', value: 0.52, timestamp: 1718002000000, step: 2000 },
+    ]);
+    const registry = registryWith(
+      { run: `runs:/${RUN}`, commit: '4be1d2a', dataset: 'support-conversations-v7', dataset_digest: DIGEST },
+      [{ metric: 'mlflow/val_loss', max: 0.5 }],
+    );
+    const report = await run(registry, env());
+    expect(mlflow.violations).toEqual([]);
+    expect(mlflow.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /api/2.0/mlflow/runs/get?run_id=${RUN}`,
+      `GET /api/2.0/mlflow/metrics/get-history?run_id=${RUN}&metric_key=val_loss`,
+    ]);
+    expect(mlflow.requests.every((r) => r.authorization === 'Bearer mlflow-token')).toBe(true);
+    expect(report.findings.filter((f) => f.rule.startsWith('TRAINING') || f.rule === 'EVAL-GATE')).toEqual(
+      [],
+    );
+    expect(report.gates[0]!.gates[0]).toMatchObject({
+      metric: 'mlflow/val_loss',
+      verdict: 'pass',
+      candidate: 0.41,
+    });
+    expect(report.training[0]!.run).toMatchObject({
+      id: RUN,
+      link: `${mlflow.url}/#/experiments/12/runs/${RUN}`,
+      state: 'finished',
+      sourceCommit: COMMIT,
+      datasets: [{ name: 'support-conversations-v7', digest: DIGEST, context: 'training' }],
+    });
+    const markdown = toMarkdown(report, 'modelgate check');
+    expect(markdown).toContain(`### Training runs`);
+    expect(markdown).toContain(`MLflow run [${RUN}](${mlflow.url}/#/experiments/12/runs/${RUN})`);
+    expect(markdown).toContain('| `val_loss` | 0.41 |');
+  });
+
+  it('says when the run trained other code or data, is still running, or trained another model', async () => {
+    mlflow.runs.set(RUN, mlflowRun({ status: 'RUNNING', commit: 'ffffeeee0000', model: 'other-bot' }));
+    const registry = registryWith({ run: `runs:/${RUN}`, commit: '4be1d2a', dataset_digest: 'aaaa1111' }, []);
+    const report = await run(registry, env());
+    const messages = report.findings
+      .filter((f) => f.rule.startsWith('TRAINING'))
+      .map((f) => `${f.rule}: ${f.message}`);
+    expect(messages.sort()).toEqual([
+      `TRAINING-COMMIT: training.commit is 4be1d2a, but MLflow run ${RUN} ran the code at ffffeeee0000`,
+      `TRAINING-DATASET: training.dataset_digest is aaaa1111, but MLflow run ${RUN} trained on support-conversations-v7 (digest ${DIGEST})`,
+      `TRAINING-MODEL: MLflow run ${RUN} is tagged modelgate.model=other-bot: it trained another model, not m`,
+      `TRAINING-STATUS: MLflow run ${RUN} is still RUNNING: its metrics are not final`,
+    ]);
+    expect(
+      report.findings.filter((f) => f.rule.startsWith('TRAINING')).every((f) => f.severity === 'error'),
+    ).toBe(true);
+    expect(report.summary.errors).toBe(4);
+  });
+
+  it('a final metric that diverged to NaN fails its gate instead of using an earlier value', async () => {
+    mlflow.runs.set(RUN, mlflowRun());
+    mlflow.histories.set(`${RUN}/val_loss`, [
+      { key: 'val_loss', value: 0.41, timestamp: 1718003500000, step: 3000 },
+      { key: 'val_loss', value: 'NaN', timestamp: 1718003600000, step: 3100 },
+    ]);
+    const report = await run(
+      registryWith({ run: `runs:/${RUN}` }, [{ metric: 'mlflow/val_loss', max: 0.5 }]),
+      env(),
+    );
+    expect(mlflow.violations).toEqual([]);
+    expect(report.gates[0]!.gates[0]!.verdict).toBe('fail');
+    expect(report.summary.errors).toBe(1);
+  });
+
+  it('without credentials, run-metric gates are "not run", which fails', async () => {
+    const report = await run(
+      registryWith({ run: `runs:/${RUN}` }, [{ metric: 'mlflow/val_loss', max: 0.5 }]),
+      {},
+    );
+    expect(report.gates[0]!.gates[0]).toMatchObject({ verdict: 'not-run' });
+    const gate = report.findings.find((f) => f.rule === 'EVAL-GATE')!;
+    expect(gate.severity).toBe('error');
+    expect(gate.message).toBe(
+      'gate mlflow/val_loss did not run: not run: no credentials: MLFLOW_TRACKING_URI is not set',
+    );
+    expect(report.findings.find((f) => f.rule === 'TRAINING-RUN')).toMatchObject({
+      severity: 'info',
+      message: `MLflow run ${RUN} was not read: no credentials: MLFLOW_TRACKING_URI is not set; its reproducibility is not checked and its gates do not run`,
+    });
+  });
+
+  it('a server that is down is a warning, and its gates fail as "not run"', async () => {
+    mlflow.failWith = 503;
+    try {
+      const report = await run(
+        registryWith({ run: `runs:/${RUN}` }, [{ metric: 'mlflow/val_loss', max: 0.5 }]),
+        env(),
+      );
+      expect(report.findings.find((f) => f.rule === 'TRAINING-RUN')!.severity).toBe('warning');
+      expect(report.gates[0]!.gates[0]!.verdict).toBe('not-run');
+      expect(report.summary.errors).toBe(1);
+    } finally {
+      delete mlflow.failWith;
+    }
+  });
+
+  it('never sends the token to a server the manifest names (only to MLFLOW_TRACKING_URI)', async () => {
+    mlflow.runs.set(RUN, mlflowRun());
+    const registry = registryWith({ run: `mlflow://collector.example.net/#/experiments/12/runs/${RUN}` }, [
+      { metric: 'mlflow/val_loss', max: 0.5 },
+    ]);
+    let sent = 0;
+    const report = await check(new GitRepository(registry.root), {
+      manifests: ['models/**/model.yaml'],
+      stages: ['staging', 'production'],
+      readRun: runReaderFromEnvironment(env(), {
+        fetch: async (...args) => {
+          sent += 1;
+          return fetch(...args);
+        },
+      }),
+    });
+    expect(sent).toBe(0);
+    expect(report.gates[0]!.gates[0]!.verdict).toBe('not-run');
+    expect(report.findings.find((f) => f.rule === 'TRAINING-RUN')!.message).toContain(
+      'the run is on collector.example.net, but MLFLOW_TRACKING_URI is 127.0.0.1:',
+    );
+  });
+});
+
+describe('check reads the W&B run a manifest names', () => {
+  let wandb: FakeWandb;
+  beforeAll(async () => {
+    wandb = await startFakeWandb('wandb-key');
+  });
+  afterAll(() => wandb.close());
+
+  it('gates on a summary metric and lists config params, checked against the client query shapes', async () => {
+    wandb.runs.set('acme/support-bot/3k9x2mzq', {
+      name: '3k9x2mzq',
+      displayName: 'sft-v7',
+      state: 'finished',
+      config: {
+        learning_rate: { value: 2e-5, desc: null },
+        epochs: { value: 3, desc: null },
+        _wandb: { value: { cli_version: '0.19.0' } },
+      },
+      summaryMetrics: { 'eval/accuracy': 0.87, 'train/loss': 0.31, _runtime: 3605, _step: 3000 },
+      tags: ['sft', 'modelgate.model:m'],
+      commit: COMMIT,
+    });
+    const registry = registryWith({ run: 'wandb://acme/support-bot/runs/3k9x2mzq', commit: '4be1d2a' }, [
+      { metric: 'wandb/eval/accuracy', min: 0.8 },
+    ]);
+    const report = await run(registry, { WANDB_API_KEY: 'wandb-key', WANDB_BASE_URL: wandb.url });
+    expect(wandb.violations).toEqual([]);
+    expect(wandb.requests).toHaveLength(1);
+    expect(wandb.requests[0]!.variables).toEqual({
+      project: 'support-bot',
+      entity: 'acme',
+      name: '3k9x2mzq',
+    });
+    expect(report.gates[0]!.gates[0]).toMatchObject({ verdict: 'pass', candidate: 0.87 });
+    expect(report.findings.filter((f) => f.rule.startsWith('TRAINING'))).toEqual([]);
+    expect(report.training[0]!.comparison!.metrics).toEqual([
+      { key: 'eval/accuracy', candidate: 0.87 },
+      { key: 'train/loss', candidate: 0.31 },
+    ]);
+  });
+
+  it('a run of another tracker than the gate names is "not run"', async () => {
+    const registry = registryWith({ run: 'wandb://acme/support-bot/runs/3k9x2mzq' }, [
+      { metric: 'mlflow/val_loss', max: 1 },
+    ]);
+    const report = await run(registry, { WANDB_API_KEY: 'wandb-key', WANDB_BASE_URL: wandb.url });
+    expect(report.findings.find((f) => f.rule === 'EVAL-GATE')!.message).toBe(
+      'gate mlflow/val_loss did not run: not run: the training run is a W&B run, not MLflow',
+    );
+  });
+});

@@ -1,0 +1,233 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { deployOnce, type DeployOptions } from '../../../src/io/deploy/apply-deploy.js';
+import { githubDeployerApi } from '../../../src/io/deploy/deployer-api.js';
+import { createOctokit, FAST_FAKE_GITHUB } from '../../../src/io/github/octokit.js';
+import { FakeGitHub } from '../../helpers/fake-github.js';
+import { TempRegistry } from '../../helpers/registry.js';
+
+const fakes: FakeGitHub[] = [];
+afterEach(async () => {
+  for (const fake of fakes.splice(0)) await fake.close();
+});
+
+const LOG_URL = 'https://github.com/acme/models/actions/runs/77';
+const SETTINGS = {
+  deploy: {
+    gateway_api: {
+      namespace: 'llm',
+      parents: [{ name: 'inference-gateway', namespace: 'gateway-system' }],
+      port: 8000,
+      gitops: { repository: 'acme/gitops', branch: 'main', path: 'apps/{model}/httproute.yaml' },
+    },
+  },
+};
+
+/**
+ * A registry whose default branch configures the Gateway API target, gpt2
+ * 1.0.0 live in production and 1.1.0 released (annotated tag), with the
+ * canary deployment command: release creates for it; GitHub faked with the
+ * GitOps repository next to it.
+ */
+async function released(settings: object = SETTINGS) {
+  const registry = TempRegistry.create();
+  registry.write('.github/modelgate.yml', stringify(settings));
+  registry.write('models/gpt2/model.yaml', 'name: gpt2\nversion: 1.1.0\n');
+  const commit = registry.commit('Merge pull request #42: gpt2 1.1.0');
+  registry.tag('gpt2@v1.1.0', { commit, message: 'Release gpt2 1.1.0' });
+  const github = await FakeGitHub.start();
+  fakes.push(github);
+  github.localRepo = registry.root;
+  const gitops = github.addRepository('acme', 'gitops');
+  gitops.seedBranch('main', 'e'.repeat(40), 'f'.repeat(40));
+  const production = {
+    id: 900,
+    ref: 'gpt2@v1.0.0',
+    sha: 'd'.repeat(40),
+    environment: 'production',
+    payload: {
+      model: 'gpt2',
+      version: '1.0.0',
+      weight: 100,
+      manifest: 'models/gpt2/model.yaml',
+      trigger: 'd'.repeat(40),
+    },
+    description: '',
+    production_environment: true,
+  };
+  github.deployments.push(production);
+  github.reportDeployed(900, 'success');
+  const canary = {
+    id: 1000,
+    ref: 'gpt2@v1.1.0',
+    sha: commit,
+    environment: 'canary',
+    payload: {
+      model: 'gpt2',
+      version: '1.1.0',
+      weight: 10,
+      manifest: 'models/gpt2/model.yaml',
+      trigger: commit,
+    },
+    description: 'Deploy gpt2 1.1.0 to canary at 10%',
+    production_environment: false,
+  };
+  github.deployments.push(canary);
+  const octokit = createOctokit('ghs_test', () => {}, {
+    GITHUB_API_URL: github.url,
+    [FAST_FAKE_GITHUB]: '1',
+  });
+  const log: string[] = [];
+  const options: DeployOptions = {
+    api: githubDeployerApi(octokit, { owner: 'acme', repo: 'models' }),
+    repo: { owner: 'acme', repo: 'models' },
+    gitops: octokit,
+    root: registry.root,
+    logUrl: LOG_URL,
+    dryRun: false,
+    log: (line) => log.push(line),
+  };
+  const deploy = (over: Partial<typeof canary> = {}, more: Partial<DeployOptions> = {}) =>
+    deployOnce({ ...canary, ...over }, { ...options, ...more });
+  return { registry, github, gitops, commit, canary, deploy, log };
+}
+
+describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
+  it('commits the HTTPRoute to the GitOps repository and reports in_progress, then success, with the run', async () => {
+    const { github, gitops, deploy } = await released();
+    const outcome = await deploy();
+    expect(outcome).toMatchObject({
+      kind: 'applied',
+      target: 'gateway-api',
+      path: 'apps/gpt2/httproute.yaml',
+      summary: 'gpt2 1.1.0 answers 10%, 1.0.0 90%',
+    });
+    expect(github.violations).toEqual([]);
+    expect(github.deploymentStatuses).toEqual([
+      {
+        deployment: 1000,
+        state: 'in_progress',
+        description: 'applying: gpt2 1.1.0 answers 10%, 1.0.0 90%',
+        log_url: LOG_URL,
+        at: 2,
+      },
+      {
+        deployment: 1000,
+        state: 'success',
+        description: 'gpt2 1.1.0 answers 10%, 1.0.0 90%',
+        log_url: LOG_URL,
+        at: 3,
+      },
+    ]);
+    // The commit went to acme/gitops, on top of its main branch.
+    expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(outcome.kind === 'applied' && outcome.commit);
+    const [commit] = [...gitops.commits.values()].filter((c) => c.message.startsWith('Deploy'));
+    expect(commit).toMatchObject({ parents: ['e'.repeat(40)] });
+    expect(commit!.message).toContain('Deploy gpt2 1.1.0 at 10%');
+    const file = gitops.fileOfApiCommit(
+      gitops.refs.get('refs/heads/main')!.object.sha,
+      'apps/gpt2/httproute.yaml',
+    );
+    expect(file).toContain('weight: 90');
+    // In order, and to which repository: the statuses here, the commit in acme/gitops.
+    expect(
+      github.requests
+        .filter((r) => r.method !== 'GET')
+        .map((r) => `${r.method} ${decodeURIComponent(r.path)}`),
+    ).toEqual([
+      'POST /repos/acme/models/deployments/1000/statuses',
+      'POST /repos/acme/gitops/git/trees',
+      'POST /repos/acme/gitops/git/commits',
+      'PATCH /repos/acme/gitops/git/refs/heads/main',
+      'POST /repos/acme/models/deployments/1000/statuses',
+    ]);
+  });
+
+  it('changes and reports nothing on a re-run of a live deployment', async () => {
+    const { github, deploy } = await released();
+    await deploy();
+    const writes = github.requests.filter((r) => r.method !== 'GET').length;
+    expect(await deploy()).toMatchObject({ kind: 'unchanged' });
+    expect(github.requests.filter((r) => r.method !== 'GET').length).toBe(writes);
+  });
+
+  it('stands down, reporting inactive, when a newer deployment of the model exists', async () => {
+    const { github, canary, deploy } = await released();
+    github.deployments.push({
+      ...canary,
+      id: 1001,
+      payload: { ...canary.payload, weight: 50 },
+      description: '',
+      sha: canary.sha,
+    });
+    expect(await deploy()).toEqual({ kind: 'superseded', by: 1001 });
+    expect(github.deploymentStatuses).toMatchObject([
+      {
+        deployment: 1000,
+        state: 'inactive',
+        description: 'superseded by deployment 1001 of gpt2: traffic not changed',
+      },
+    ]);
+  });
+
+  it('refuses, with a failure status, a version whose tag is missing or does not point at the deployment', async () => {
+    const { github, registry, deploy } = await released();
+    const other = registry.commit('another commit');
+    expect(await deploy({ sha: other })).toMatchObject({
+      kind: 'refused',
+      reason: `gpt2@v1.1.0 points at ${registry.git('rev-parse', 'HEAD~1').slice(0, 12)} but deployment 1000 deploys ${other.slice(0, 12)}`,
+    });
+    expect(
+      await deploy({
+        ref: 'gpt2@v1.2.0',
+        payload: { ...(await released()).canary.payload, version: '1.2.0' },
+      }),
+    ).toMatchObject({
+      kind: 'refused',
+      reason: 'gpt2 1.2.0 is not released: the tag gpt2@v1.2.0 does not exist',
+    });
+    expect(github.deploymentStatuses.map((s) => s.state)).toEqual(['failure', 'failure']);
+    expect(github.deploymentStatuses[0]).toMatchObject({ log_url: LOG_URL });
+  });
+
+  it('refuses a lightweight tag: not a release', async () => {
+    const { registry, commit, deploy } = await released();
+    registry.git('tag', '-d', 'gpt2@v1.1.0');
+    registry.git('tag', 'gpt2@v1.1.0', commit);
+    expect(await deploy()).toMatchObject({
+      kind: 'refused',
+      reason:
+        'gpt2@v1.1.0 is a lightweight tag: releases are annotated tags (who and when), so it is not a release',
+    });
+  });
+
+  it("leaves someone else's deployment alone: no status", async () => {
+    const { github, deploy } = await released();
+    expect(await deploy({ payload: { service: 'web' } as never })).toMatchObject({ kind: 'foreign' });
+    expect(github.deploymentStatuses).toEqual([]);
+  });
+
+  it('reports a failure naming the branch when the GitOps branch does not exist', async () => {
+    const settings = structuredClone(SETTINGS);
+    settings.deploy.gateway_api.gitops.branch = 'clusters';
+    const { github, deploy } = await released(settings);
+    await expect(deploy()).rejects.toThrow('the GitOps branch clusters does not exist in acme/gitops');
+    expect(github.deploymentStatuses.map((s) => [s.state, s.description])).toEqual([
+      ['in_progress', 'applying: gpt2 1.1.0 answers 10%, 1.0.0 90%'],
+      [
+        'failure',
+        'not applied: the GitOps branch clusters does not exist in acme/gitops (or the token cannot read it)',
+      ],
+    ]);
+  });
+
+  it('refuses a broken deploy section of the default branch with the setting named', async () => {
+    const { deploy } = await released({
+      deploy: { gateway_api: { ...SETTINGS.deploy.gateway_api, prot: 1 } },
+    });
+    expect(await deploy()).toMatchObject({
+      kind: 'refused',
+      reason: '.github/modelgate.yml: deploy.gateway_api.prot: unknown setting',
+    });
+  });
+});
