@@ -16,12 +16,26 @@ export interface Window {
   step: number;
 }
 
+/** One series of a range query: its labels and its values (NaN and ±Inf as Prometheus wrote them). */
+export interface RangeSeries {
+  labels: Record<string, string>;
+  values: number[];
+}
+
+/** The most series one range query may return: more is a query that forgot to aggregate. */
+export const MAX_RANGE_SERIES = 1000;
+
 /**
- * Runs a range query (`/api/v1/query_range`) and returns its values. PromQL
- * errors, HTTP errors, timeouts and answers with several series are errors
- * with Prometheus' own words; an empty result is no data (empty values).
+ * Runs a range query (`/api/v1/query_range`) and returns every series with
+ * its labels. PromQL errors, HTTP errors, timeouts and more than
+ * MAX_RANGE_SERIES series are errors with Prometheus' own words; an empty
+ * result is no series.
  */
-export async function queryRange(config: PrometheusConfig, query: string, window: Window): Promise<Series> {
+export async function queryRangeSeries(
+  config: PrometheusConfig,
+  query: string,
+  window: Window,
+): Promise<{ series: RangeSeries[] } | { error: string }> {
   const url = new URL('/api/v1/query_range', config.url);
   const body = new URLSearchParams({
     query,
@@ -53,7 +67,10 @@ export async function queryRange(config: PrometheusConfig, query: string, window
     status?: string;
     errorType?: string;
     error?: string;
-    data?: { resultType?: string; result?: { metric: object; values?: [number, string][] }[] };
+    data?: {
+      resultType?: string;
+      result?: { metric?: Record<string, string>; values?: [number, string][] }[];
+    };
   };
   try {
     json = (await response.json()) as typeof json;
@@ -62,15 +79,34 @@ export async function queryRange(config: PrometheusConfig, query: string, window
   }
   if (json.status !== 'success')
     return { error: `${json.errorType ?? `HTTP ${response.status}`}: ${json.error ?? 'query failed'}` };
-  const result = json.data?.result ?? [];
   if (json.data?.resultType !== 'matrix')
     return { error: `expected a range vector, got ${json.data?.resultType}` };
-  if (result.length > 1)
+  const result = json.data.result ?? [];
+  if (result.length > MAX_RANGE_SERIES)
     return {
-      error: `the query returned ${result.length} series; aggregate it to one (sum, avg or a quantile)`,
+      error: `the query returned ${result.length} series, more than ${MAX_RANGE_SERIES}: aggregate it by fewer labels`,
     };
-  // Prometheus sends values as strings: "NaN", "+Inf" and "-Inf" included. Number() reads them all.
-  return { values: (result[0]?.values ?? []).map(([, value]) => Number(value)) };
+  return {
+    series: result.map((r) => ({
+      labels: { ...(r.metric ?? {}) },
+      // Prometheus sends values as strings: "NaN", "+Inf" and "-Inf" included. Number() reads them all.
+      values: (r.values ?? []).map(([, value]) => Number(value)),
+    })),
+  };
+}
+
+/**
+ * A range query a canary metric makes: one series (an empty result is no
+ * data); several are an error, since a canary judges one number per step.
+ */
+export async function queryRange(config: PrometheusConfig, query: string, window: Window): Promise<Series> {
+  const answer = await queryRangeSeries(config, query, window);
+  if ('error' in answer) return answer;
+  if (answer.series.length > 1)
+    return {
+      error: `the query returned ${answer.series.length} series; aggregate it to one (sum, avg or a quantile)`,
+    };
+  return { values: answer.series[0]?.values ?? [] };
 }
 
 /** Every canary metric of a model over one window, for the canary version and (with a direction) the baseline. */
