@@ -3,13 +3,61 @@ import { parseGuardDuration } from '../core/guard/duration.js';
 import type { GuardState } from '../core/guard/state.js';
 import { readDeploymentPayload } from '../core/release/plan.js';
 import type { Octokit } from '../io/github/octokit.js';
+import { planGuardSteer } from '../core/guard/steer.js';
+import { pullRequestOf } from './canaries.js';
 import { readCanaryComment } from './canary-comment.js';
+import { applyGuardStep } from './guard-apply.js';
 import { guardCheckName, readGuardComment, writeGuardState } from './guard-comment.js';
 import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 import { readManifestAt } from './manifest.js';
 
 type Repo = { owner: string; repo: string };
+
+/**
+ * Ends the guard of the release this promotion replaces, when it is still
+ * watching: production no longer serves that version, so there is nothing
+ * left for it to judge or roll back to. It ends as a stop the app made (its
+ * check run cancelled, a firing breach alert resolved), saying which release
+ * superseded it, before the new guard takes the model's schedule.
+ */
+async function endSupersededGuard(
+  octokit: Octokit,
+  repo: Repo,
+  canary: CanaryState,
+  promotedAt: Date,
+  trust: AppTrust,
+): Promise<void> {
+  const { data } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment: canary.productionEnvironment,
+    per_page: 20,
+  });
+  const previous = data.find((d) => {
+    const payload = readDeploymentPayload(d.payload);
+    return payload?.model === canary.model && payload.version !== canary.version;
+  });
+  if (!previous) return;
+  const pr = await pullRequestOf(octokit, repo, previous.sha);
+  if (pr === undefined || pr === canary.pr) return;
+  const comment = await readGuardComment(octokit, repo, pr, canary.model, trust);
+  if (!comment || !('state' in comment) || comment.state.status !== 'watching') return;
+  const steer: Steer = {
+    by: trust.self.login,
+    at: promotedAt.toISOString(),
+    link: `superseded by ${canary.model} ${canary.version} (pull request #${canary.pr})`,
+  };
+  const planned = planGuardSteer(comment.state, { action: 'stop' }, steer, promotedAt);
+  if ('refused' in planned) return;
+  const manifest = await readManifestAt(octokit, repo, comment.state.manifest, comment.state.ref);
+  if (!manifest?.guard) return;
+  await applyGuardStep(octokit, repo, planned.state, planned.effects, {
+    policy: manifest.guard,
+    report: comment.url,
+    trust,
+    now: promotedAt,
+  });
+}
 
 /**
  * Starts the production guard of a promoted canary, when its manifest (at
@@ -33,6 +81,7 @@ export async function startGuard(
   if (!policy) return undefined;
   const existing = await readGuardComment(octokit, repo, canary.pr, canary.model, trust);
   if (existing && 'state' in existing && existing.state.version === canary.version) return existing.state;
+  await endSupersededGuard(octokit, repo, canary, promotion.promotedAt, trust);
   const bake = parseGuardDuration(policy.bake);
   if (bake === undefined) return undefined; // the schema refuses it: a manifest that does not parse is not read
   const check = await octokit.rest.checks.create({

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedAlert } from '../../src/core/guard/alerts.js';
 import { decodeGuardState, type GuardState } from '../../src/core/guard/state.js';
 import { APP_BOT, type FakeGitHub } from '../helpers/fake-github.js';
-import { CANARY, STATE_KEY, issueComment, liveCanary } from '../helpers/canary-app.js';
+import { CANARY, STATE_KEY, appTrust, issueComment, liveCanary } from '../helpers/canary-app.js';
+import { startGuard } from '../../src/app/guard-start.js';
+import type { Octokit } from '../../src/io/github/octokit.js';
 import { requestSeries, startPrometheus, T0, type RunningPrometheus } from '../helpers/prometheus.js';
 
 const HOUR = 3600;
@@ -328,5 +330,69 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(guarded()).toHaveLength(judged);
     expect(await say('/guard stop')).toContain('nothing to stop: the guard has ended (stopped).');
     expect(github.pullRequests).toEqual([]);
+  }, 60_000);
+
+  it('a newer promotion ends the guard of the release it replaces: stopped by the app, naming what superseded it', async () => {
+    const { github, registry, probot, clock, guard, state } = await promoted('1.3.0');
+    expect(guard().status).toBe('watching');
+    // 1.4.0, released from pull request #43 and promoted: production no longer serves 1.3.0.
+    registry.write(
+      'models/gpt2/model.yaml',
+      registry.read('models/gpt2/model.yaml').replace('version: 1.3.0', 'version: 1.4.0'),
+    );
+    const v3 = registry.commit('gpt2 1.4.0 (#43)');
+    registry.tag('gpt2@v1.4.0', { commit: v3, date: 1_760_000_200 });
+    github.pulls.set(v3, [
+      { number: 43, title: 'gpt2 1.4.0', merged_at: '2026-11-23T00:00:00Z', user: { login: 'alice' } },
+    ]);
+    const payload = {
+      model: 'gpt2',
+      version: '1.4.0',
+      weight: 100,
+      manifest: 'models/gpt2/model.yaml',
+      trigger: v3,
+    };
+    github.deployments.push({
+      id: 3000,
+      ref: 'gpt2@v1.4.0',
+      sha: v3,
+      environment: 'production',
+      payload,
+      description: '',
+      production_environment: true,
+    });
+    const octokit = (await probot().auth(1)) as unknown as Octokit;
+    const canary1_4 = {
+      ...state(),
+      version: '1.4.0',
+      ref: 'gpt2@v1.4.0',
+      sha: v3,
+      trigger: v3,
+      pr: 43,
+      baselineVersion: '1.3.0',
+      status: 'promoted' as const,
+    };
+    await startGuard(
+      octokit,
+      { owner: 'acme', repo: 'models' },
+      canary1_4,
+      { deploymentId: 3000, promotedAt: clock() },
+      appTrust(),
+    );
+
+    expect(guard()).toMatchObject({
+      status: 'stopped',
+      steeredBy: { by: APP_BOT.login, link: 'superseded by gpt2 1.4.0 (pull request #43)' },
+    });
+    const runs = github.checkRuns.filter((r) => r.name === 'modelgate guard: gpt2');
+    expect(runs.map((r) => [r.head_sha, r.status, r.conclusion])).toEqual([
+      [state().sha, 'completed', 'cancelled'],
+      [v3, 'in_progress', undefined],
+    ]);
+    expect(guardState(github, 'gpt2', 43)).toMatchObject({
+      version: '1.4.0',
+      status: 'watching',
+      previousVersion: '1.3.0',
+    });
   }, 60_000);
 });

@@ -131,12 +131,12 @@ export function schedulerContract(name: string, harness: () => SchedulerHarness)
       scheduler.start(async (job) => {
         ran.push(job.data);
       });
-      await scheduler.schedule(judgeJob('judge:1:acme/models:bot', { interval: 1 }), h.inMs(h.unit));
-      await scheduler.schedule(judgeJob('judge:1:acme/models:bot', { interval: 2 }), h.inMs(3 * h.unit));
-      await h.eventually(async () => expect(await scheduler.depth()).toBe(1));
-      await h.pass(2 * h.unit);
+      await scheduler.schedule(judgeJob('judge:1:acme/models:bot', { interval: 1 }), h.inMs(2 * h.unit));
+      await scheduler.schedule(judgeJob('judge:1:acme/models:bot', { interval: 2 }), h.inMs(8 * h.unit));
+      expect(await scheduler.depth()).toBe(1);
+      await h.pass(4 * h.unit);
       expect(ran).toEqual([]);
-      await h.pass(2 * h.unit);
+      await h.pass(5 * h.unit);
       await h.eventually(() => expect(ran).toEqual([{ interval: 2 }]));
       await h.pass(2 * h.unit);
       expect(ran).toEqual([{ interval: 2 }]);
@@ -149,12 +149,13 @@ export function schedulerContract(name: string, harness: () => SchedulerHarness)
       scheduler.start(async (job) => {
         ran.push(job.key);
       });
-      await scheduler.schedule(judgeJob('aborted'), h.inMs(h.unit));
-      await scheduler.schedule(judgeJob('kept'), h.inMs(h.unit));
+      // Due far enough out that the count is read before either could run, even on a loaded machine.
+      await scheduler.schedule(judgeJob('aborted'), h.inMs(10 * h.unit));
+      await scheduler.schedule(judgeJob('kept'), h.inMs(10 * h.unit));
       await scheduler.cancel('aborted');
       await scheduler.cancel('never-scheduled');
-      await h.eventually(async () => expect(await scheduler.depth()).toBe(1));
-      await h.pass(2 * h.unit);
+      expect(await scheduler.depth()).toBe(1);
+      await h.pass(11 * h.unit);
       await h.eventually(() => expect(ran).toEqual(['kept']));
       await h.pass(2 * h.unit);
       expect(ran).toEqual(['kept']);
