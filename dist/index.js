@@ -34507,9 +34507,13 @@ const INPUTS = {
 };
 /** Every output the Action sets (action.yml), in one place. */
 const OUTPUTS = {
+    errorCount: 'error-count',
+    /** Deprecated name of error-count, set too until 1.0. */
     errors: 'errors',
     requiredBump: 'required-bump',
     findingsJson: 'findings-json',
+    releasedJson: 'released-json',
+    /** Deprecated name of released-json, set too until 1.0. */
     released: 'released',
     gatesJson: 'gates-json',
     pullRequest: 'pull-request',
@@ -100642,6 +100646,7 @@ async function runCheck(inputs) {
     annotate(report.findings, root);
     const markdown = toMarkdown(report, 'modelgate check');
     await summary.addRaw(markdown).write();
+    setOutput(OUTPUTS.errorCount, report.summary.errors);
     setOutput(OUTPUTS.errors, report.summary.errors);
     setOutput(OUTPUTS.requiredBump, report.summary.requiredBump);
     setOutput(OUTPUTS.findingsJson, JSON.stringify(report.findings));
@@ -102310,6 +102315,7 @@ async function runRelease(inputs) {
     }
     if (!found.candidates.length) {
         info('Nothing to release: no manifest changed its version.');
+        setOutput(OUTPUTS.releasedJson, '[]');
         setOutput(OUTPUTS.released, '[]');
         return;
     }
@@ -102392,6 +102398,7 @@ async function runRelease(inputs) {
             deployment: a.deploymentId ?? null,
         };
     });
+    setOutput(OUTPUTS.releasedJson, JSON.stringify(released));
     setOutput(OUTPUTS.released, JSON.stringify(released));
 }
 /**
@@ -102675,6 +102682,7 @@ async function runValidate(inputs) {
     });
     annotate(report.findings, root);
     await summary.addRaw(toMarkdown(report)).write();
+    setOutput(OUTPUTS.errorCount, report.summary.errors);
     setOutput(OUTPUTS.errors, report.summary.errors);
     setOutput(OUTPUTS.requiredBump, report.summary.requiredBump);
     setOutput(OUTPUTS.findingsJson, JSON.stringify(report.findings));

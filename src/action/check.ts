@@ -61,6 +61,7 @@ export async function runCheck(inputs: ActionInputs): Promise<void> {
   annotate(report.findings, root);
   const markdown = toMarkdown(report, 'modelgate check');
   await core.summary.addRaw(markdown).write();
+  core.setOutput(OUTPUTS.errorCount, report.summary.errors);
   core.setOutput(OUTPUTS.errors, report.summary.errors);
   core.setOutput(OUTPUTS.requiredBump, report.summary.requiredBump);
   core.setOutput(OUTPUTS.findingsJson, JSON.stringify(report.findings));

@@ -51,9 +51,13 @@ export const INPUTS = {
 
 /** Every output the Action sets (action.yml), in one place. */
 export const OUTPUTS = {
+  errorCount: 'error-count',
+  /** Deprecated name of error-count, set too until 1.0. */
   errors: 'errors',
   requiredBump: 'required-bump',
   findingsJson: 'findings-json',
+  releasedJson: 'released-json',
+  /** Deprecated name of released-json, set too until 1.0. */
   released: 'released',
   gatesJson: 'gates-json',
   pullRequest: 'pull-request',

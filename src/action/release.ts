@@ -65,6 +65,7 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
   }
   if (!found.candidates.length) {
     core.info('Nothing to release: no manifest changed its version.');
+    core.setOutput(OUTPUTS.releasedJson, '[]');
     core.setOutput(OUTPUTS.released, '[]');
     return;
   }
@@ -157,6 +158,7 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
         deployment: a.deploymentId ?? null,
       };
     });
+  core.setOutput(OUTPUTS.releasedJson, JSON.stringify(released));
   core.setOutput(OUTPUTS.released, JSON.stringify(released));
 }
 

@@ -21,6 +21,7 @@ export async function runValidate(inputs: ActionInputs): Promise<void> {
   });
   annotate(report.findings, root);
   await core.summary.addRaw(toMarkdown(report)).write();
+  core.setOutput(OUTPUTS.errorCount, report.summary.errors);
   core.setOutput(OUTPUTS.errors, report.summary.errors);
   core.setOutput(OUTPUTS.requiredBump, report.summary.requiredBump);
   core.setOutput(OUTPUTS.findingsJson, JSON.stringify(report.findings));

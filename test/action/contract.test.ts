@@ -148,7 +148,9 @@ describe("action.yml and the code's registry of inputs and outputs (src/action/i
     const run = await runAction(registry.root, { [INPUTS.command]: 'validate', [INPUTS.root]: '.' });
     expect(run.status).toBe(0);
     const written = Object.keys(run.outputs);
-    expect(written.sort()).toEqual([OUTPUTS.errors, OUTPUTS.findingsJson, OUTPUTS.requiredBump].sort());
+    expect(written.sort()).toEqual(
+      [OUTPUTS.errorCount, OUTPUTS.errors, OUTPUTS.findingsJson, OUTPUTS.requiredBump].sort(),
+    );
     expect(written.filter((name) => !(name in action.outputs))).toEqual([]);
   });
 });

@@ -134,7 +134,8 @@ describe('the Action, command: release', () => {
         production_environment: false,
       }),
     ]);
-    expect(JSON.parse(result.outputs.released!)).toEqual([
+    expect(result.outputs.released).toBe(result.outputs['released-json']); // the deprecated name, until 1.0
+    expect(JSON.parse(result.outputs['released-json']!)).toEqual([
       { model: 'gpt2', version: '1.1.0', tag: 'gpt2@v1.1.0', environment: 'canary', deployment: 1000 },
     ]);
     expect(registry.git('tag', '--list').split('\n')).toEqual(['gpt2#canary#1', 'gpt2@v1.1.0']);

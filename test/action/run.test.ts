@@ -14,7 +14,7 @@ describe('the Action (dist/index.js)', () => {
     addRealModel(registry, 'mistral_nemo');
     const result = await runAction(registry.root, { command: 'validate', root: '.' });
     expect(result.status).toBe(0);
-    expect(result.outputs).toMatchObject({ errors: '0', 'required-bump': 'none' });
+    expect(result.outputs).toMatchObject({ 'error-count': '0', errors: '0', 'required-bump': 'none' });
     expect(JSON.parse(result.outputs['findings-json']!)).toEqual(
       expect.arrayContaining([expect.objectContaining({ rule: 'DOUBLE-BOS' })]),
     );
