@@ -57008,7 +57008,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         confidence: evalBlock?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
         minSamples: evalBlock?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
     };
-    const metrics = new Map(candidate.metrics);
+    // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
+    // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
+    const metrics = new Map([...candidate.metrics].filter(([name]) => runMetricOf(name) === undefined));
     for (const series of measured)
         metrics.set(series.name, series);
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
@@ -100777,8 +100779,8 @@ const deploymentPayloadSchema = strictObject({
         .describe('percent of requests this version answers; the version in production answers the rest'),
     manifest: string().min(1).max(1024).describe("the manifest's path in the repository at the release"),
     trigger: string()
-        .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
-        .describe('the commit whose push or analysis created the deployment (idempotence key)'),
+        .regex(/^(modelgate-guard:)?[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
+        .describe("the commit whose push or analysis created the deployment (idempotence key); a production guard's rollback names the release it rolled back, as modelgate-guard:<commit>"),
     requested_by: string().min(1).max(100).optional().describe('who asked with a ChatOps command'),
     request: string().url().max(2048).optional().describe("the ChatOps comment's URL"),
     mirror: number()
@@ -100966,7 +100968,9 @@ function provenance(deployment) {
 }
 /** The header line of every file modelgate writes for a deployer. */
 function fileHeader(summary, deploymentId) {
-    return `Written by modelgate deploy (deployment ${deploymentId}): ${summary}. Do not edit: the next deployment replaces it.`;
+    // A comment line stays one line, whatever the summary holds.
+    const line = summary.replace(/[\r\n\u2028\u2029]+/g, ' ');
+    return `Written by modelgate deploy (deployment ${deploymentId}): ${line}. Do not edit: the next deployment replaces it.`;
 }
 /** The repository and branch of a GitOps setting, without empty fields. */
 function gitopsOf(gitops) {
@@ -101342,6 +101346,9 @@ function planDeploy(facts) {
             by: facts.newest,
             description: `superseded by deployment ${facts.newest} of ${payload.model}: traffic not changed`,
         };
+    // The live version names a Service and goes into the rendered file: only a plain version, never text.
+    if (facts.live !== undefined && versionProblem(facts.live))
+        return refuse(`the version live in production is given as ${JSON.stringify(facts.live.slice(0, 80))}, which is not a version`, 'Deploy the version that should serve production again, so its deployment names it.');
     const routing = planRouting(payload, facts.live);
     if (!routing.ok)
         return refuse(routing.reason, routing.fix);
@@ -101494,12 +101501,17 @@ async function deployOnce(deployment, options) {
         if (!target.ok)
             return fail(target.reason, target.fix);
         const production = productionEnvironmentOf(deployment.environment, settings);
+        const live = await api.liveVersion(production, payload.model);
+        // A split against a version nobody can name would send the rest of the traffic nowhere known:
+        // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
+        if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
+            return fail(`the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`, `Report a success status on the ${production} deployment that serves traffic, or deploy at weight 100.`);
         plan = planDeploy({
             deployment,
             payload,
             tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
             newest: await api.newestDeployment(deployment.environment, payload.model),
-            live: await api.liveVersion(production, payload.model),
+            live: typeof live === 'object' ? undefined : live,
             target: target.target,
             settings: settings.deploy,
         });
@@ -101568,11 +101580,33 @@ async function deployOnce(deployment, options) {
 
 /** How far back the deployer looks for the version live in production. */
 const LIVE_LOOKBACK = 10;
+/** Pages of 100 deployments read at most to find a model's in a shared environment. */
+const DEPLOYMENT_PAGES = 3;
 /** DeployerApi over the GitHub REST API for the registry's repository. */
 function githubDeployerApi(octokit, repo) {
+    // Only payloads that keep the contract count: a version string from anyone with deployments: write
+    // goes into rendered files and Service names, so it is never read loosely. Several pages: a shared
+    // production environment holds other models' deployments too.
     const modelgateDeployments = async (environment, model) => {
-        const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
-        return data.filter((d) => readDeploymentPayload(d.payload)?.model === model);
+        const found = [];
+        let page = 0;
+        for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+            ...repo,
+            environment,
+            per_page: 100,
+        })) {
+            for (const d of data) {
+                if (readDeploymentPayload(d.payload)?.model !== model)
+                    continue;
+                // A deployment of the model whose payload breaks the contract is never live, but it is there:
+                // production is then not "never deployed" (which would let a canary take every request).
+                const parsed = parseDeploymentPayload(d.payload);
+                found.push({ id: d.id, version: parsed.ok ? parsed.payload.version : undefined });
+            }
+            if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK)
+                break;
+        }
+        return found;
     };
     const latestStatus = async (deployment) => {
         const { data } = await octokit.rest.repos.listDeploymentStatuses({
@@ -101631,12 +101665,19 @@ function githubDeployerApi(octokit, repo) {
             return (await modelgateDeployments(environment, model))[0]?.id;
         },
         async liveVersion(environment, model) {
-            for (const deployment of (await modelgateDeployments(environment, model)).slice(0, LIVE_LOOKBACK)) {
+            const deployments = await modelgateDeployments(environment, model);
+            for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
+                if (deployment.version === undefined)
+                    continue;
                 const status = await latestStatus(deployment.id);
                 if (status?.state === 'success')
-                    return readDeploymentPayload(deployment.payload)?.version;
+                    return deployment.version;
             }
-            return undefined;
+            if (!deployments.length)
+                return undefined;
+            return {
+                unknown: `none of the ${Math.min(deployments.length, LIVE_LOOKBACK)} newest ${environment} deployments of ${model} reports success`,
+            };
         },
         latestStatus,
         async postStatus(deployment, state, description, logUrl) {

@@ -6,6 +6,7 @@ import { decodeGuardState, type GuardState } from '../../src/core/guard/state.js
 import { APP_BOT, type FakeGitHub } from '../helpers/fake-github.js';
 import { CANARY, STATE_KEY, appTrust, issueComment, liveCanary } from '../helpers/canary-app.js';
 import { startGuard } from '../../src/app/guard-start.js';
+import { parseDeploymentPayload } from '../../src/core/release/plan.js';
 import type { Octokit } from '../../src/io/github/octokit.js';
 import { requestSeries, startPrometheus, T0, type RunningPrometheus } from '../helpers/prometheus.js';
 
@@ -194,6 +195,8 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(failed.worst[0]!.test!.adjusted).toBeLessThan(0.05);
     expect(failed.worst.slice(1).every((s) => s.verdict === 'pass')).toBe(true);
     // The previous version back in production: a deployment, the stage tag on its commit, one revert pull request.
+    // Its payload keeps the deployer's contract, so `command: deploy` applies it (it refused it before).
+    expect(parseDeploymentPayload(github.deployments.at(-1)!.payload)).toMatchObject({ ok: true });
     expect(github.deployments.at(-1)).toMatchObject({
       environment: 'production',
       ref: 'gpt2@v1.2.0',

@@ -1,4 +1,5 @@
 import { parseDeploymentPayload, readDeploymentPayload, type DeploymentPayload } from '../release/plan.js';
+import { versionProblem } from '../registry/names.js';
 import { releaseTag } from '../registry/tag-names.js';
 import { renderHttpRoute } from './http-route.js';
 import { renderInferenceService } from './inference-service.js';
@@ -154,6 +155,12 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
       by: facts.newest,
       description: `superseded by deployment ${facts.newest} of ${payload.model}: traffic not changed`,
     };
+  // The live version names a Service and goes into the rendered file: only a plain version, never text.
+  if (facts.live !== undefined && versionProblem(facts.live))
+    return refuse(
+      `the version live in production is given as ${JSON.stringify(facts.live.slice(0, 80))}, which is not a version`,
+      'Deploy the version that should serve production again, so its deployment names it.',
+    );
   const routing = planRouting(payload, facts.live);
   if (!routing.ok) return refuse(routing.reason, routing.fix);
   const ref = { id: deployment.id, trigger: payload.trigger };

@@ -31,7 +31,9 @@ export function provenance(deployment: { id: number; trigger: string; version: s
 
 /** The header line of every file modelgate writes for a deployer. */
 export function fileHeader(summary: string, deploymentId: number): string {
-  return `Written by modelgate deploy (deployment ${deploymentId}): ${summary}. Do not edit: the next deployment replaces it.`;
+  // A comment line stays one line, whatever the summary holds.
+  const line = summary.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return `Written by modelgate deploy (deployment ${deploymentId}): ${line}. Do not edit: the next deployment replaces it.`;
 }
 
 /** The repository and branch of a GitOps setting, without empty fields. */

@@ -4,6 +4,7 @@ import type { EvalData } from './load-eval.js';
 import { DEFAULT_GATE_OPTIONS, judgeGate, type Gate, type GateResult } from './gates.js';
 import { checkProvenance } from './provenance.js';
 import type { MetricSeries } from './results.js';
+import { runMetricOf } from '../tracking/run-ref.js';
 
 /** The version a candidate is compared with, and its results. */
 export interface Baseline {
@@ -48,7 +49,9 @@ export function gateModel({
     confidence: evalBlock?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
     minSamples: evalBlock?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
   };
-  const metrics = new Map(candidate.metrics);
+  // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
+  // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
+  const metrics = new Map([...candidate.metrics].filter(([name]) => runMetricOf(name) === undefined));
   for (const series of measured) metrics.set(series.name, series);
   const findings: Finding[] = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
   const gates = (evalBlock?.gates ?? []).map((gate, index) => {

@@ -194,15 +194,24 @@ export function planGuardStep(
       decision = { action: 'alert', reason: why };
     }
   } else if (bakeOver) {
-    const passed = saved.intervals.some((i) => i.verdict === 'pass');
+    // Passed means watched throughout: no window left unjudged by an error, and the last one passed.
+    // One good window followed by hours of a failing query is not a verified bake.
+    const errors = saved.intervals.filter((i) => i.verdict === 'error').length;
+    const lastPassed = saved.intervals.at(-1)?.verdict === 'pass';
+    const passed = errors === 0 && lastPassed;
     saved.status = saved.breachedAt ? 'breached' : passed ? 'passed' : 'unverified';
     saved.endedAt = now.toISOString();
+    const unverified = !saved.intervals.length
+      ? 'no window could be judged'
+      : errors
+        ? `${errors} of ${saved.intervals.length} window(s) could not be judged`
+        : 'its last window did not pass';
     const reason =
       saved.status === 'passed'
         ? `the bake ended: ${saved.intervals.length} window(s), none breached`
         : saved.status === 'breached'
           ? `the bake ended after a breach (on_breach: alert): ${saved.failures} failed window(s)`
-          : `the bake ended and no window could be judged: production was not verified`;
+          : `the bake ended and ${unverified}: production was not verified`;
     decision = { action: 'end', reason };
     effects.push({
       kind: 'complete-check',

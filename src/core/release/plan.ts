@@ -96,8 +96,10 @@ export const deploymentPayloadSchema = z
     manifest: z.string().min(1).max(1024).describe("the manifest's path in the repository at the release"),
     trigger: z
       .string()
-      .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
-      .describe('the commit whose push or analysis created the deployment (idempotence key)'),
+      .regex(/^(modelgate-guard:)?[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
+      .describe(
+        "the commit whose push or analysis created the deployment (idempotence key); a production guard's rollback names the release it rolled back, as modelgate-guard:<commit>",
+      ),
     requested_by: z.string().min(1).max(100).optional().describe('who asked with a ChatOps command'),
     request: z.string().url().max(2048).optional().describe("the ChatOps comment's URL"),
     mirror: z

@@ -75,12 +75,20 @@ export async function deployOnce(
     const target = chooseTarget(settings.deploy, options.target);
     if (!target.ok) return fail(target.reason, target.fix);
     const production = productionEnvironmentOf(deployment.environment, settings);
+    const live = await api.liveVersion(production, payload.model);
+    // A split against a version nobody can name would send the rest of the traffic nowhere known:
+    // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
+    if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
+      return fail(
+        `the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`,
+        `Report a success status on the ${production} deployment that serves traffic, or deploy at weight 100.`,
+      );
     plan = planDeploy({
       deployment,
       payload,
       tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
       newest: await api.newestDeployment(deployment.environment, payload.model),
-      live: await api.liveVersion(production, payload.model),
+      live: typeof live === 'object' ? undefined : live,
       target: target.target,
       settings: settings.deploy,
     });

@@ -1,5 +1,5 @@
 import type { ReleaseTagFacts } from '../../core/deploy/plan.js';
-import { readDeploymentPayload } from '../../core/release/plan.js';
+import { parseDeploymentPayload, readDeploymentPayload } from '../../core/release/plan.js';
 import { CommandError } from '../../core/repository.js';
 import { statusOf, type Octokit } from '../github/octokit.js';
 import { parseSettings, SETTINGS_FILE, SETTINGS_MAX_BYTES, type Settings } from '../settings.js';
@@ -11,6 +11,8 @@ export type DeployerState = 'in_progress' | 'success' | 'failure' | 'inactive';
 
 /** How far back the deployer looks for the version live in production. */
 const LIVE_LOOKBACK = 10;
+/** Pages of 100 deployments read at most to find a model's in a shared environment. */
+const DEPLOYMENT_PAGES = 3;
 
 /** The GitHub calls the deployer needs, and nothing else: a narrow surface over the REST API. */
 export interface DeployerApi {
@@ -19,17 +21,40 @@ export interface DeployerApi {
   releaseTag(tag: string): Promise<ReleaseTagFacts>;
   /** The newest modelgate deployment of `model` in `environment`. */
   newestDeployment(environment: string, model: string): Promise<number | undefined>;
-  /** The version of the newest deployment of `model` in `environment` whose newest status is success. */
-  liveVersion(environment: string, model: string): Promise<string | undefined>;
+  /**
+   * The version live in `environment`: the newest deployment of the model
+   * whose newest status is `success`; undefined when the model was never
+   * deployed there (a first release); `unknown` when it was, but none of the
+   * newest ones is reported live (the split cannot be told).
+   */
+  liveVersion(environment: string, model: string): Promise<string | undefined | { unknown: string }>;
   latestStatus(deployment: number): Promise<{ state: string; description: string } | undefined>;
   postStatus(deployment: number, state: DeployerState, description: string, logUrl?: string): Promise<void>;
 }
 
 /** DeployerApi over the GitHub REST API for the registry's repository. */
 export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
+  // Only payloads that keep the contract count: a version string from anyone with deployments: write
+  // goes into rendered files and Service names, so it is never read loosely. Several pages: a shared
+  // production environment holds other models' deployments too.
   const modelgateDeployments = async (environment: string, model: string) => {
-    const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
-    return data.filter((d) => readDeploymentPayload(d.payload)?.model === model);
+    const found: { id: number; version: string | undefined }[] = [];
+    let page = 0;
+    for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+      ...repo,
+      environment,
+      per_page: 100,
+    })) {
+      for (const d of data) {
+        if (readDeploymentPayload(d.payload)?.model !== model) continue;
+        // A deployment of the model whose payload breaks the contract is never live, but it is there:
+        // production is then not "never deployed" (which would let a canary take every request).
+        const parsed = parseDeploymentPayload(d.payload);
+        found.push({ id: d.id, version: parsed.ok ? parsed.payload.version : undefined });
+      }
+      if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK) break;
+    }
+    return found;
   };
   const latestStatus = async (deployment: number) => {
     const { data } = await octokit.rest.repos.listDeploymentStatuses({
@@ -82,11 +107,16 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
       return (await modelgateDeployments(environment, model))[0]?.id;
     },
     async liveVersion(environment, model) {
-      for (const deployment of (await modelgateDeployments(environment, model)).slice(0, LIVE_LOOKBACK)) {
+      const deployments = await modelgateDeployments(environment, model);
+      for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
+        if (deployment.version === undefined) continue;
         const status = await latestStatus(deployment.id);
-        if (status?.state === 'success') return readDeploymentPayload(deployment.payload)?.version;
+        if (status?.state === 'success') return deployment.version;
       }
-      return undefined;
+      if (!deployments.length) return undefined;
+      return {
+        unknown: `none of the ${Math.min(deployments.length, LIVE_LOOKBACK)} newest ${environment} deployments of ${model} reports success`,
+      };
     },
     latestStatus,
     async postStatus(deployment, state, description, logUrl) {

@@ -181,6 +181,20 @@ describe('check reads the MLflow run a manifest names', () => {
     });
   });
 
+  it('a run metric committed in a results file never stands in for the run: without the tracker the gate is still "not run"', async () => {
+    const registry = registryWith({ run: `runs:/${RUN}` }, [{ metric: 'mlflow/val_loss', max: 0.5 }]);
+    // The pull request's own file claims a good value under the run metric's name.
+    registry.write('models/m/evals/forged.json', { 'mlflow/val_loss': 0.1 });
+    const manifest = registry.read('models/m/model.yaml');
+    registry.write(
+      'models/m/model.yaml',
+      manifest.replace('eval:\n', 'eval:\n  results:\n    - path: evals/forged.json\n'),
+    );
+    const report = await run(registry, {});
+    expect(report.gates[0]!.gates[0]).toMatchObject({ metric: 'mlflow/val_loss', verdict: 'not-run' });
+    expect(report.summary.errors).toBeGreaterThan(0);
+  });
+
   it('a server that is down is a warning, and its gates fail as "not run"', async () => {
     mlflow.failWith = 503;
     try {

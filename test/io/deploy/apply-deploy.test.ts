@@ -93,6 +93,50 @@ async function released(settings: object = SETTINGS) {
 }
 
 describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
+  it('a newer production deployment whose payload breaks the contract is never taken as live: its text reaches no file', async () => {
+    const { github, gitops, deploy } = await released();
+    // Anyone with deployments: write can make one, and report it a success.
+    github.deployments.push({
+      id: 950,
+      ref: 'main',
+      sha: 'c'.repeat(40),
+      environment: 'production',
+      payload: {
+        model: 'gpt2',
+        version: '1.0.0\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: llm}\n---\n#',
+        weight: 100,
+        manifest: 'x',
+      },
+      description: '',
+      production_environment: true,
+    });
+    github.reportDeployed(950, 'success');
+    const outcome = await deploy();
+    expect(outcome).toMatchObject({ kind: 'applied', summary: 'gpt2 1.1.0 answers 10%, 1.0.0 90%' });
+    const file = gitops.fileOfApiCommit(
+      gitops.refs.get('refs/heads/main')!.object.sha,
+      'apps/gpt2/httproute.yaml',
+    );
+    expect(file).not.toContain('Namespace');
+    expect(file!.split('\n---\n')).toHaveLength(1);
+  });
+
+  it('a canary step against a production nobody reports live is refused; a deployment of all traffic goes on', async () => {
+    const { github, gitops, deploy, canary } = await released();
+    github.reportDeployed(900, 'failure'); // the version that served production is no longer reported live
+    const refused = await deploy();
+    expect(refused).toMatchObject({
+      kind: 'refused',
+      reason:
+        'the version of gpt2 live in production cannot be told: none of the 1 newest production deployments of gpt2 reports success',
+    });
+    expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
+    expect([...gitops.commits.values()].filter((c) => c.message.startsWith('Deploy'))).toEqual([]);
+    const promotion = { ...canary, id: 1001, payload: { ...canary.payload, weight: 100 } };
+    github.deployments.push(promotion);
+    expect(await deploy(promotion)).toMatchObject({ kind: 'applied' });
+  });
+
   it('commits the HTTPRoute to the GitOps repository and reports in_progress, then success, with the run', async () => {
     const { github, gitops, deploy } = await released();
     const outcome = await deploy();

@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-Bxc8Kj9b.js';
-import { t as checkPromotion, v as enforcedStages } from './settings-C5RTEs0E.js';
-import { p as planStageAssignment } from './stage-assignment-C-UtDj7E.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DU9Afe6m.js';
+import { t as checkPromotion, w as enforcedStages } from './settings-CLREX8HD.js';
+import { p as planStageAssignment } from './stage-assignment-W6oeXLfF.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DuRwYbBY.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';
@@ -9,8 +9,8 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-RqOsvyPl.js';
-import './index-CmBp-yNf.js';
+import './state-CmDt7rR-.js';
+import './index-hlNVlPzE.js';
 
 /** `modelgate promote`: a stage-assignment tag on a released version, in the local clone. */
 async function runPromote(args, out) {

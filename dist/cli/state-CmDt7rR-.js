@@ -1,5 +1,5 @@
-import { s as semver } from './index-CmBp-yNf.js';
-import { D as readRegistryTag } from './settings-C5RTEs0E.js';
+import { s as semver } from './index-hlNVlPzE.js';
+import { E as readRegistryTag } from './settings-CLREX8HD.js';
 
 const PRIORITY = {
     deprecate: 2,

@@ -1,4 +1,4 @@
-import { Q as getDefaultExportFromCjs } from './settings-C5RTEs0E.js';
+import { Q as getDefaultExportFromCjs } from './settings-CLREX8HD.js';
 
 var re = {exports: {}};
 

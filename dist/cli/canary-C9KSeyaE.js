@@ -2,8 +2,8 @@ import { b as inertMarkdown, i as inertText, c as inertMermaid, d as inertJson }
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './statistics-Dz5Y4JKo.js';
-import { r as readSettings, G as GitRepository, d as decodeUtf8 } from './settings-C5RTEs0E.js';
-import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-DdgWrrT9.js';
+import { r as readSettings, G as GitRepository, d as decodeUtf8 } from './settings-CLREX8HD.js';
+import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-Cc86-0i3.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-Bxc8Kj9b.js';
 import './statistics-Ci7pfg5W.js';
 import 'node:child_process';

@@ -1,18 +1,18 @@
 import { mkdir, stat, readFile } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-CtYPkE25.js';
-import { l as loadModel } from './load-model-Bbi3Kh40.js';
-import { a as resolveArtifactPath, d as decodeUtf8, f as formatBytes, F as FileSystemSource, C as ContainedRoot, b as ContainmentError, o as object, s as string, c as array, u as union, n as number, e as record, g as unknown, _ as _null, r as readSettings, G as GitRepository } from './settings-C5RTEs0E.js';
+import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-C4YHhuhm.js';
+import { l as loadModel } from './load-model-yaNFJrEA.js';
+import { a as resolveArtifactPath, d as decodeUtf8, f as formatBytes, F as FileSystemSource, C as ContainedRoot, b as ContainmentError, o as object, s as string, c as array, u as union, n as number, e as record, g as unknown, _ as _null, r as readSettings, G as GitRepository } from './settings-CLREX8HD.js';
 import { r as readSamplesJsonl, a as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES, H as HARNESS_DIRECTIONS } from './results-BVVaJs68.js';
 import { z as zTest, s as samplesToSettle, a as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './statistics-Ci7pfg5W.js';
 import { createHash } from 'node:crypto';
-import { r as readRegistry } from './state-RqOsvyPl.js';
+import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
+import { r as readRegistry } from './state-CmDt7rR-.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-Bxc8Kj9b.js';
 import { c as compareRuns } from './report-BH0qMWQF.js';
-import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
-import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-Dx4qKGUO.js';
-import './parse-DdgWrrT9.js';
-import './index-CmBp-yNf.js';
+import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-D5ZATer6.js';
+import './parse-Cc86-0i3.js';
+import './index-hlNVlPzE.js';
 import './escape-xbMHTFg5.js';
 import 'node:child_process';
 import 'process';
@@ -666,7 +666,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         confidence: evalBlock?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
         minSamples: evalBlock?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
     };
-    const metrics = new Map(candidate.metrics);
+    // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
+    // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
+    const metrics = new Map([...candidate.metrics].filter(([name]) => runMetricOf(name) === undefined));
     for (const series of measured)
         metrics.set(series.name, series);
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];

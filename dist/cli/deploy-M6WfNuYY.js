@@ -1,10 +1,10 @@
-import './plan-CXtjQfEU.js';
-import { k as kubernetesName, h as expandTemplate, i as checkRepoPath, j as distExports, l as releaseTag, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, b as ContainmentError } from './settings-C5RTEs0E.js';
+import './plan-Bfm5TUHc.js';
+import { k as kubernetesName, h as expandTemplate, i as checkRepoPath, j as distExports, l as releaseTag, v as versionProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, b as ContainmentError } from './settings-CLREX8HD.js';
 import { C as CommandError, s as stringOf } from './command-Bxc8Kj9b.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-DU9Afe6m.js';
-import './index-CmBp-yNf.js';
-import './stage-assignment-C-UtDj7E.js';
+import { o as openRegistry, m as modelOf } from './registry-context-DuRwYbBY.js';
+import './index-hlNVlPzE.js';
+import './stage-assignment-W6oeXLfF.js';
 import './escape-xbMHTFg5.js';
 import './report-BH0qMWQF.js';
 import './run-ref-CuXzv_k1.js';
@@ -14,7 +14,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-RqOsvyPl.js';
+import './state-CmDt7rR-.js';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {
@@ -27,7 +27,9 @@ function provenance(deployment) {
 }
 /** The header line of every file modelgate writes for a deployer. */
 function fileHeader(summary, deploymentId) {
-    return `Written by modelgate deploy (deployment ${deploymentId}): ${summary}. Do not edit: the next deployment replaces it.`;
+    // A comment line stays one line, whatever the summary holds.
+    const line = summary.replace(/[\r\n\u2028\u2029]+/g, ' ');
+    return `Written by modelgate deploy (deployment ${deploymentId}): ${line}. Do not edit: the next deployment replaces it.`;
 }
 /** The repository and branch of a GitOps setting, without empty fields. */
 function gitopsOf(gitops) {
@@ -371,6 +373,9 @@ function planDeploy(facts) {
             by: facts.newest,
             description: `superseded by deployment ${facts.newest} of ${payload.model}: traffic not changed`,
         };
+    // The live version names a Service and goes into the rendered file: only a plain version, never text.
+    if (facts.live !== undefined && versionProblem(facts.live))
+        return refuse(`the version live in production is given as ${JSON.stringify(facts.live.slice(0, 80))}, which is not a version`, 'Deploy the version that should serve production again, so its deployment names it.');
     const routing = planRouting(payload, facts.live);
     if (!routing.ok)
         return refuse(routing.reason, routing.fix);

@@ -1,10 +1,10 @@
 import { d as inertJson } from './escape-xbMHTFg5.js';
-import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-CtaHQuBw.js';
+import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-Di4XiZjI.js';
 import { f as formatOf } from './command-Bxc8Kj9b.js';
-import { o as openRegistry, a as modelsOf } from './registry-context-DU9Afe6m.js';
-import './state-RqOsvyPl.js';
-import './index-CmBp-yNf.js';
-import './settings-C5RTEs0E.js';
+import { o as openRegistry, a as modelsOf } from './registry-context-DuRwYbBY.js';
+import './state-CmDt7rR-.js';
+import './index-hlNVlPzE.js';
+import './settings-CLREX8HD.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';

@@ -1,11 +1,11 @@
 import { d as inertJson } from './escape-xbMHTFg5.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-Bxc8Kj9b.js';
-import { d as decodeUtf8, C as ContainedRoot, b as ContainmentError } from './settings-C5RTEs0E.js';
-import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-DdgWrrT9.js';
-import { l as loadModel } from './load-model-Bbi3Kh40.js';
-import { r as readRegistry } from './state-RqOsvyPl.js';
-import { s as semver } from './index-CmBp-yNf.js';
-import { o as openRegistry } from './registry-context-DU9Afe6m.js';
+import { d as decodeUtf8, C as ContainedRoot, b as ContainmentError } from './settings-CLREX8HD.js';
+import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-Cc86-0i3.js';
+import { l as loadModel } from './load-model-yaNFJrEA.js';
+import { r as readRegistry } from './state-CmDt7rR-.js';
+import { s as semver } from './index-hlNVlPzE.js';
+import { o as openRegistry } from './registry-context-DuRwYbBY.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';

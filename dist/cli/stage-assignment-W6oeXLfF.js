@@ -1,4 +1,4 @@
-import { z as assignmentTag, A as unassignmentTag } from './settings-C5RTEs0E.js';
+import { A as assignmentTag, B as unassignmentTag } from './settings-CLREX8HD.js';
 
 /** The trailer that ties a tag to the push that made it. */
 const triggerLine = (trigger) => `Trigger: ${trigger}`;

@@ -1,6 +1,6 @@
-import { s as semver } from './index-CmBp-yNf.js';
-import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-C-UtDj7E.js';
-import { l as releaseTag, x as strictObject, n as number, s as string, N as NAME_MAX_LENGTH, y as GTO_FULLNAME_PATTERN } from './settings-C5RTEs0E.js';
+import { s as semver } from './index-hlNVlPzE.js';
+import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-W6oeXLfF.js';
+import { l as releaseTag, y as strictObject, n as number, s as string, N as NAME_MAX_LENGTH, z as GTO_FULLNAME_PATTERN } from './settings-CLREX8HD.js';
 import { b as inertMarkdown, e as inertCode } from './escape-xbMHTFg5.js';
 import { t as trainingMarkdown } from './report-BH0qMWQF.js';
 
@@ -80,8 +80,8 @@ strictObject({
         .describe('percent of requests this version answers; the version in production answers the rest'),
     manifest: string().min(1).max(1024).describe("the manifest's path in the repository at the release"),
     trigger: string()
-        .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
-        .describe('the commit whose push or analysis created the deployment (idempotence key)'),
+        .regex(/^(modelgate-guard:)?[0-9a-f]{40}([0-9a-f]{24})?$/, 'a commit id')
+        .describe("the commit whose push or analysis created the deployment (idempotence key); a production guard's rollback names the release it rolled back, as modelgate-guard:<commit>"),
     requested_by: string().min(1).max(100).optional().describe('who asked with a ChatOps command'),
     request: string().url().max(2048).optional().describe("the ChatOps comment's URL"),
     mirror: number()

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readSettings, G as GitRepository, d as decodeUtf8 } from './settings-C5RTEs0E.js';
+import { r as readSettings, G as GitRepository, d as decodeUtf8 } from './settings-CLREX8HD.js';
 import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './statistics-Dz5Y4JKo.js';
 import { i as inertText, b as inertMarkdown, d as inertJson } from './escape-xbMHTFg5.js';
-import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-DdgWrrT9.js';
+import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-Cc86-0i3.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-Bxc8Kj9b.js';
 import 'node:child_process';
 import 'node:crypto';
