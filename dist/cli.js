@@ -23,7 +23,7 @@ recording ends before enough intervals were judged: intervals that are
 inconclusive, erroring or without data never make a pass.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, metrics: { type: 'string' }, model: { type: 'string' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/canary-C9KSeyaE.js')).runCanary(args, out),
+    run: async (args, out) => (await import('./cli/canary-BKKVQeJE.js')).runCanary(args, out),
 };
 
 const EVAL_OPTIONS = {
@@ -65,7 +65,7 @@ report. Exit 1 when a finding is an error or a gate fails.
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CZcBV8cr.js')).runCheck(args, out),
+    run: async (args, out) => (await import('./cli/check-CmHBVjdY.js')).runCheck(args, out),
 };
 /** `modelgate gate`: its help and options; the work is in run/. */
 const gate = {
@@ -85,7 +85,7 @@ and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CZcBV8cr.js')).runGate(args, out),
+    run: async (args, out) => (await import('./cli/check-CmHBVjdY.js')).runGate(args, out),
 };
 
 /** `modelgate deploy`: its help and options; the work is in run/. */
@@ -111,7 +111,7 @@ that cannot be deployed is exit 1 with the reason.`,
         reload: { type: 'string' },
     },
     positionals: { min: 2, max: 2 },
-    run: async (args, out) => (await import('./cli/deploy-M6WfNuYY.js')).runDeploy(args, out),
+    run: async (args, out) => (await import('./cli/deploy-BQ11Y52P.js')).runDeploy(args, out),
 };
 
 /** `modelgate deprecate`: its help and options; the work is in run/. */
@@ -126,7 +126,7 @@ const deprecate = {
 Tags are never deleted: the registry keeps its audit trail.`,
     options: { ...ROOT_OPTION, 'dry-run': { type: 'boolean' } },
     positionals: { min: 1, max: 3 },
-    run: async (args, out) => (await import('./cli/deprecate-CIWiLFsJ.js')).runDeprecate(args, out),
+    run: async (args, out) => (await import('./cli/deprecate-65sfRY2J.js')).runDeprecate(args, out),
 };
 
 /** `modelgate guard analyze`: its help and options; the work is in run/guard.ts. */
@@ -153,7 +153,7 @@ breach (more failed windows than failure_limit), and when no window could
 be judged: no evidence is not a pass.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, metrics: { type: 'string' }, model: { type: 'string' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/guard-D-vMMLKz.js')).runGuard(args, out),
+    run: async (args, out) => (await import('./cli/guard-BxYA27Xv.js')).runGuard(args, out),
 };
 
 /** `modelgate history`: its help and options; the work is in run/. */
@@ -169,7 +169,7 @@ deregistration, assignment, withdrawal). --newest-first reverses the list
 newest first.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'newest-first': { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
-    run: async (args, out) => (await import('./cli/history-CF2behOP.js')).runHistory(args, out),
+    run: async (args, out) => (await import('./cli/history-CIBrMYrQ.js')).runHistory(args, out),
 };
 
 /** `modelgate promote`: its help and options; the work is in run/. */
@@ -184,7 +184,7 @@ a stage only after the one before it, unless --force. Push the tag yourself:
 git push origin <tag>.`,
     options: { ...ROOT_OPTION, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     positionals: { min: 3, max: 3 },
-    run: async (args, out) => (await import('./cli/promote-BgMvnCvS.js')).runPromote(args, out),
+    run: async (args, out) => (await import('./cli/promote-BRApbaFu.js')).runPromote(args, out),
 };
 
 /** `modelgate release`: its help and options; the work is in run/. */
@@ -216,7 +216,7 @@ released version with other content, or is refused.`,
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/release-D06xwt5R.js')).runRelease(args, out),
+    run: async (args, out) => (await import('./cli/release-VkmOBKz5.js')).runRelease(args, out),
 };
 
 /** `modelgate rollback`: its help and options; the work is in run/. */
@@ -233,7 +233,7 @@ version (no new version tag). --plan only lists the files. The Action's
 command: rollback opens that pull request itself.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/rollback-6u45ghl5.js')).runRollback(args, out),
+    run: async (args, out) => (await import('./cli/rollback-DZwmI4Ee.js')).runRollback(args, out),
 };
 
 /** `modelgate show`: its help and options; the work is in run/. */
@@ -249,7 +249,7 @@ a model, every version. --format gto prints what \`gto show --json\` prints
 of the other formats too.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'hide-deprecated': { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
-    run: async (args, out) => (await import('./cli/show-DKSg1w8H.js')).runShow(args, out),
+    run: async (args, out) => (await import('./cli/show-DyyBq8OJ.js')).runShow(args, out),
 };
 
 /** `modelgate validate`: its help and options; the work is in run/. */
@@ -266,7 +266,7 @@ Manifests are found with the globs in .github/modelgate.yml
 ${ALLOW_EMPTY_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...ALLOW_EMPTY_OPTION, base: { type: 'string' } },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/validate-BiDvCgSl.js')).runValidate(args, out),
+    run: async (args, out) => (await import('./cli/validate-DsaNKJNJ.js')).runValidate(args, out),
 };
 
 const VERSION = "0.1.0";

@@ -1,5 +1,6 @@
 import { Context, type Probot } from 'probot';
 import type { CanaryWake } from '../core/canary/step.js';
+import type { Verdict } from '../core/canary/judge.js';
 import type { Octokit } from '../io/github/octokit.js';
 import type { AppConfig } from './config.js';
 import { judgeGuard } from './guard-judge.js';
@@ -158,54 +159,61 @@ export function appWork(options: {
       await scheduler.schedule({ key, kind: 'guard', installationId, data: { ...data } }, at);
     };
 
-  async function guard(job: Job): Promise<void> {
-    if (!isGuardJobData(job.data)) throw new Error(`job ${job.key} does not carry a guard`);
-    const { owner, repo, pr, model, due } = job.data;
+  /**
+   * Runs one scheduled judgment (a canary's interval, a guard's window) and
+   * records it: the tick with its lag when something was judged, a failure
+   * otherwise. `record` counts what was decided.
+   */
+  async function judgment<T extends { judged: boolean; verdict?: Verdict }>(
+    job: Job,
+    data: { owner: string; repo: string; pr: number; model: string; due: string },
+    run: (octokit: Octokit, repo: Repo, target: { pr: number; model: string }, trust: AppTrust) => Promise<T>,
+    record: (judged: T, lagSeconds: number) => void,
+  ): Promise<void> {
+    const { owner, repo, pr, model, due } = data;
     const octokit = asOctokit(await app.auth(job.installationId));
     try {
-      const judgment = await judgeGuard(
+      const judged = await run(
         octokit,
         { owner, repo },
         { pr, model },
-        options.config,
-        now(),
         await options.trustFor(job.installationId),
       );
-      if (!judgment.judged) return;
+      if (!judged.judged) return;
       const lag = (now().getTime() - Date.parse(due)) / 1000;
       metrics.recordTick('ok', lag);
-      if (judgment.verdict) metrics.countJudgment(judgment.verdict);
-      metrics.countGuardDecision(judgment.decision ?? 'watch');
-      observer?.guarded?.(judgment.decision ?? 'watch');
+      if (judged.verdict) metrics.countJudgment(judged.verdict);
+      record(judged, lag);
     } catch (error) {
       metrics.recordTick('failed');
       throw error;
     }
   }
 
-  async function judge(job: Job): Promise<void> {
+  function guard(job: Job): Promise<void> {
+    if (!isGuardJobData(job.data)) throw new Error(`job ${job.key} does not carry a guard`);
+    return judgment(
+      job,
+      job.data,
+      (octokit, repo, target, trust) => judgeGuard(octokit, repo, target, options.config, now(), trust),
+      (judged) => {
+        metrics.countGuardDecision(judged.decision ?? 'watch');
+        observer?.guarded?.(judged.decision ?? 'watch');
+      },
+    );
+  }
+
+  function judge(job: Job): Promise<void> {
     if (!isJudgmentData(job.data)) throw new Error(`job ${job.key} does not carry a canary`);
-    const { owner, repo, pr, model, due } = job.data;
-    const octokit = asOctokit(await app.auth(job.installationId));
-    try {
-      const judgment = await judgeCanary(
-        octokit,
-        { owner, repo },
-        { pr, model },
-        options.config,
-        now(),
-        await options.trustFor(job.installationId),
-      );
-      if (!judgment.judged) return;
-      const lag = (now().getTime() - Date.parse(due)) / 1000;
-      metrics.recordTick('ok', lag);
-      if (judgment.verdict) metrics.countJudgment(judgment.verdict);
-      if (judgment.decision) metrics.countDecision(judgment.decision);
-      observer?.judged?.(lag);
-    } catch (error) {
-      metrics.recordTick('failed');
-      throw error;
-    }
+    return judgment(
+      job,
+      job.data,
+      (octokit, repo, target, trust) => judgeCanary(octokit, repo, target, options.config, now(), trust),
+      (judged, lag) => {
+        if (judged.decision) metrics.countDecision(judged.decision);
+        observer?.judged?.(lag);
+      },
+    );
   }
 
   async function run(job: Job): Promise<void | Deferral> {

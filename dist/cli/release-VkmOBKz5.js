@@ -1,15 +1,15 @@
 import { d as inertJson } from './escape-xbMHTFg5.js';
-import { p as planRelease } from './plan-Bfm5TUHc.js';
-import { x as releasedVersions, l as releaseTag, a as resolveArtifactPath, d as decodeUtf8 } from './settings-CLREX8HD.js';
+import { p as planRelease } from './plan-DxrEW8Sf.js';
+import { x as releasedVersions, l as releaseTag, r as resolveArtifactPath, d as decodeUtf8 } from './settings-Baq8tPpu.js';
 import { a as readResultsFile, p as parsePythonJson } from './results-BVVaJs68.js';
-import { l as loadModel } from './load-model-yaNFJrEA.js';
-import { r as readRegistry } from './state-CmDt7rR-.js';
+import { l as loadModel } from './load-model-B5rgmqWr.js';
+import { r as readRegistry } from './state-BFOPsla5.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-Bxc8Kj9b.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-C4YHhuhm.js';
-import { p as planText } from './registry-Di4XiZjI.js';
-import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-DuRwYbBY.js';
-import './index-hlNVlPzE.js';
-import './stage-assignment-W6oeXLfF.js';
+import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-ByKgpR7F.js';
+import { p as planText } from './registry-BtiTGogK.js';
+import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-OAtbGQmO.js';
+import './index-DrwxhTQU.js';
+import './stage-assignment-Dpi2Lt6g.js';
 import './report-BH0qMWQF.js';
 import './run-ref-CuXzv_k1.js';
 import 'node:fs/promises';
@@ -19,7 +19,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-Cc86-0i3.js';
+import './parse-C5ahWQyE.js';
 
 /**
  * The model versions a push releases: every manifest the push changed whose

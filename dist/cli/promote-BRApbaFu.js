@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-Bxc8Kj9b.js';
-import { t as checkPromotion, w as enforcedStages } from './settings-CLREX8HD.js';
-import { p as planStageAssignment } from './stage-assignment-W6oeXLfF.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DuRwYbBY.js';
+import { t as checkPromotion, w as enforcedStages } from './settings-Baq8tPpu.js';
+import { p as planStageAssignment } from './stage-assignment-Dpi2Lt6g.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-OAtbGQmO.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';
@@ -9,8 +9,8 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-CmDt7rR-.js';
-import './index-hlNVlPzE.js';
+import './state-BFOPsla5.js';
+import './index-DrwxhTQU.js';
 
 /** `modelgate promote`: a stage-assignment tag on a released version, in the local clone. */
 async function runPromote(args, out) {

@@ -1,4 +1,4 @@
-import { l as latestVersion } from './state-CmDt7rR-.js';
+import { l as latestVersion } from './state-BFOPsla5.js';
 import { i as inertText } from './escape-xbMHTFg5.js';
 
 const when = (seconds) => new Date(seconds * 1000)

@@ -1,5 +1,5 @@
-import { s as semver } from './index-hlNVlPzE.js';
-import { E as readRegistryTag } from './settings-CLREX8HD.js';
+import { s as semver } from './index-DrwxhTQU.js';
+import { E as readRegistryTag } from './settings-Baq8tPpu.js';
 
 const PRIORITY = {
     deprecate: 2,

@@ -1,11 +1,11 @@
 import { d as inertJson } from './escape-xbMHTFg5.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-Bxc8Kj9b.js';
-import { d as decodeUtf8, C as ContainedRoot, b as ContainmentError } from './settings-CLREX8HD.js';
-import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-Cc86-0i3.js';
-import { l as loadModel } from './load-model-yaNFJrEA.js';
-import { r as readRegistry } from './state-CmDt7rR-.js';
-import { s as semver } from './index-hlNVlPzE.js';
-import { o as openRegistry } from './registry-context-DuRwYbBY.js';
+import { d as decodeUtf8, C as ContainedRoot, a as ContainmentError } from './settings-Baq8tPpu.js';
+import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-C5ahWQyE.js';
+import { l as loadModel } from './load-model-B5rgmqWr.js';
+import { r as readRegistry } from './state-BFOPsla5.js';
+import { s as semver } from './index-DrwxhTQU.js';
+import { o as openRegistry } from './registry-context-OAtbGQmO.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';

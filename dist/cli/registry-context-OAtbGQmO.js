@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { s as stringOf, C as CommandError } from './command-Bxc8Kj9b.js';
-import { r as readRegistry } from './state-CmDt7rR-.js';
-import { r as readSettings, G as GitRepository, D as GitError } from './settings-CLREX8HD.js';
+import { r as readRegistry } from './state-BFOPsla5.js';
+import { g as readSettings, G as GitRepository, D as GitError } from './settings-Baq8tPpu.js';
 
 /** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
 async function openRegistry(args, withTags = true, out) {

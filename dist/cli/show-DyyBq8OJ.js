@@ -1,10 +1,10 @@
 import { d as inertJson } from './escape-xbMHTFg5.js';
-import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-Di4XiZjI.js';
+import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-BtiTGogK.js';
 import { f as formatOf } from './command-Bxc8Kj9b.js';
-import { o as openRegistry, a as modelsOf } from './registry-context-DuRwYbBY.js';
-import './state-CmDt7rR-.js';
-import './index-hlNVlPzE.js';
-import './settings-CLREX8HD.js';
+import { o as openRegistry, a as modelsOf } from './registry-context-OAtbGQmO.js';
+import './state-BFOPsla5.js';
+import './index-DrwxhTQU.js';
+import './settings-Baq8tPpu.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';

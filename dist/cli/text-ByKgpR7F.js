@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import { a as resolveArtifactPath, l as releaseTag, d as decodeUtf8, x as releasedVersions } from './settings-CLREX8HD.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-yaNFJrEA.js';
-import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-Cc86-0i3.js';
+import { r as resolveArtifactPath, l as releaseTag, d as decodeUtf8, x as releasedVersions } from './settings-Baq8tPpu.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-B5rgmqWr.js';
+import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-C5ahWQyE.js';
 import { C as CommandError } from './command-Bxc8Kj9b.js';
 import { createHash } from 'node:crypto';
-import { s as semver } from './index-hlNVlPzE.js';
+import { s as semver } from './index-DrwxhTQU.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-xbMHTFg5.js';
 import { a as trainingText } from './report-BH0qMWQF.js';
 

@@ -1,16 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { r as readSettings, G as GitRepository, d as decodeUtf8 } from './settings-CLREX8HD.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './statistics-Dz5Y4JKo.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-C9F7Zyjo.js';
 import { i as inertText, b as inertMarkdown, d as inertJson } from './escape-xbMHTFg5.js';
-import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-Cc86-0i3.js';
-import { C as CommandError, f as formatOf, s as stringOf } from './command-Bxc8Kj9b.js';
+import { f as formatOf, C as CommandError } from './command-Bxc8Kj9b.js';
+import './statistics-Ci7pfg5W.js';
+import 'node:fs/promises';
+import 'node:path';
+import './settings-Baq8tPpu.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './statistics-Ci7pfg5W.js';
+import './parse-C5ahWQyE.js';
 import './run-ref-CuXzv_k1.js';
 
 /** Adjusted p-values, in the order given. NaN stays NaN and takes no part (it is not a test). */
@@ -439,35 +439,10 @@ function segmentRow(metric, s) {
 
 /** `modelgate guard analyze`: the app's production-guard judge on recorded windows. */
 async function runGuard(args, out) {
-    if (args.positionals[0] !== 'analyze')
-        throw new CommandError(`unknown guard command "${args.positionals[0]}"`, 'Use: modelgate guard analyze --metrics FILE');
+    requireAnalyze(args, 'guard');
     const format = formatOf(args, ['text', 'json', 'markdown']);
-    const metricsFile = stringOf(args, 'metrics');
-    if (!metricsFile)
-        throw new CommandError('--metrics FILE is required', 'Record the windows as described in modelgate guard --help.');
-    let recorded;
-    try {
-        recorded = readRecordedGuard(JSON.parse(await readFile(metricsFile, 'utf8')), metricsFile);
-    }
-    catch (error) {
-        throw new CommandError(`${metricsFile} cannot be used: ${error.message}`);
-    }
-    const name = stringOf(args, 'model') ?? recorded.model;
-    if (!name)
-        throw new CommandError('which model? Pass --model NAME or put "model" in the file');
-    const root = resolve(stringOf(args, 'root') ?? '.');
-    const settings = await readSettings(root);
-    const repo = new GitRepository(root);
-    let policy;
-    for (const file of await repo.findManifests(settings.manifests)) {
-        const read = await repo.worktree.read(file, MANIFEST_MAX_BYTES);
-        const parsed = read.ok ? parseManifest(decodeUtf8(read.value), file) : undefined;
-        if (parsed?.manifest?.name === name)
-            policy = parsed.manifest.guard;
-        // The model's own manifest is broken: its policy cannot be trusted to judge anything.
-        else if (parsed && !parsed.manifest && parsed.rawName === name)
-            throw new CommandError(`the manifest of ${name} is not valid: ${parsed.findings[0]?.message ?? 'schema errors'}`, `Run modelgate validate --root ${stringOf(args, 'root') ?? '.'} for every problem.`);
-    }
+    const { recorded, name, root, manifest } = await readRecordedAnalysis(args, { name: 'guard', records: 'windows' }, readRecordedGuard);
+    const policy = manifest?.guard;
     if (!policy)
         throw new CommandError(`no manifest of ${name} with a guard block under ${root}`, 'Add a guard block (bake, metrics) to the manifest.');
     const analysis = analyzeRecordedGuard(policy, recorded, name);

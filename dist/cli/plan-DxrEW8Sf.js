@@ -1,6 +1,6 @@
-import { s as semver } from './index-hlNVlPzE.js';
-import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-W6oeXLfF.js';
-import { l as releaseTag, y as strictObject, n as number, s as string, N as NAME_MAX_LENGTH, z as GTO_FULLNAME_PATTERN } from './settings-CLREX8HD.js';
+import { s as semver } from './index-DrwxhTQU.js';
+import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-Dpi2Lt6g.js';
+import { l as releaseTag, y as strictObject, n as number, s as string, N as NAME_MAX_LENGTH, z as GTO_FULLNAME_PATTERN } from './settings-Baq8tPpu.js';
 import { b as inertMarkdown, e as inertCode } from './escape-xbMHTFg5.js';
 import { t as trainingMarkdown } from './report-BH0qMWQF.js';
 

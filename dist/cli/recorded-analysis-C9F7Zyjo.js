@@ -1,4 +1,9 @@
 import { n as normalCdf } from './statistics-Ci7pfg5W.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { g as readSettings, G as GitRepository, d as decodeUtf8 } from './settings-Baq8tPpu.js';
+import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-C5ahWQyE.js';
+import { C as CommandError, s as stringOf } from './command-Bxc8Kj9b.js';
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */
 const EXACT_LIMIT = 400;
@@ -112,4 +117,43 @@ function hodgesLehmannSorted(x, y) {
     return pairs % 2 ? kth((pairs + 1) / 2) : (kth(pairs / 2) + kth(pairs / 2 + 1)) / 2;
 }
 
-export { hodgesLehmannSorted as h, mannWhitneySorted as m };
+/** `analyze` is the one subcommand of `canary` and `guard`. */
+function requireAnalyze(args, command) {
+    if (args.positionals[0] !== 'analyze')
+        throw new CommandError(`unknown ${command} command "${args.positionals[0]}"`, `Use: modelgate ${command} analyze --metrics FILE`);
+}
+/**
+ * Reads `--metrics FILE` with `read` and finds the named model's manifest
+ * (`--model`, else the file's `model`). A manifest of that model that does
+ * not parse stops the command: its policy cannot be trusted to judge anything.
+ */
+async function readRecordedAnalysis(args, command, read) {
+    const file = stringOf(args, 'metrics');
+    if (!file)
+        throw new CommandError('--metrics FILE is required', `Record the ${command.records} as described in modelgate ${command.name} --help.`);
+    let recorded;
+    try {
+        recorded = read(JSON.parse(await readFile(file, 'utf8')), file);
+    }
+    catch (error) {
+        throw new CommandError(`${file} cannot be used: ${error.message}`);
+    }
+    const name = stringOf(args, 'model') ?? recorded.model;
+    if (!name)
+        throw new CommandError('which model? Pass --model NAME or put "model" in the file');
+    const root = resolve(stringOf(args, 'root') ?? '.');
+    const settings = await readSettings(root);
+    const repo = new GitRepository(root);
+    let manifest;
+    for (const path of await repo.findManifests(settings.manifests)) {
+        const text = await repo.worktree.read(path, MANIFEST_MAX_BYTES);
+        const parsed = text.ok ? parseManifest(decodeUtf8(text.value), path) : undefined;
+        if (parsed?.manifest?.name === name)
+            manifest = parsed.manifest;
+        else if (parsed && !parsed.manifest && parsed.rawName === name)
+            throw new CommandError(`the manifest of ${name} is not valid: ${parsed.findings[0]?.message ?? 'schema errors'}`, `Run modelgate validate --root ${stringOf(args, 'root') ?? '.'} for every problem.`);
+    }
+    return { file, recorded, name, root, manifest };
+}
+
+export { readRecordedAnalysis as a, hodgesLehmannSorted as h, mannWhitneySorted as m, requireAnalyze as r };

@@ -1,5 +1,5 @@
 import { d as inertJson, b as inertMarkdown, e as inertCode } from './escape-xbMHTFg5.js';
-import { i as gatesMarkdown } from './text-C4YHhuhm.js';
+import { i as gatesMarkdown } from './text-ByKgpR7F.js';
 import { t as trainingMarkdown } from './report-BH0qMWQF.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { constants } from 'node:fs';

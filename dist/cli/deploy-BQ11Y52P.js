@@ -1,10 +1,10 @@
-import './plan-Bfm5TUHc.js';
-import { k as kubernetesName, h as expandTemplate, i as checkRepoPath, j as distExports, l as releaseTag, v as versionProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, b as ContainmentError } from './settings-CLREX8HD.js';
+import './plan-DxrEW8Sf.js';
+import { k as kubernetesName, h as expandTemplate, i as checkRepoPath, j as distExports, l as releaseTag, v as versionProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, a as ContainmentError } from './settings-Baq8tPpu.js';
 import { C as CommandError, s as stringOf } from './command-Bxc8Kj9b.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-DuRwYbBY.js';
-import './index-hlNVlPzE.js';
-import './stage-assignment-W6oeXLfF.js';
+import { o as openRegistry, m as modelOf } from './registry-context-OAtbGQmO.js';
+import './index-DrwxhTQU.js';
+import './stage-assignment-Dpi2Lt6g.js';
 import './escape-xbMHTFg5.js';
 import './report-BH0qMWQF.js';
 import './run-ref-CuXzv_k1.js';
@@ -14,7 +14,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-CmDt7rR-.js';
+import './state-BFOPsla5.js';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {

@@ -1,4 +1,4 @@
-import { Q as getDefaultExportFromCjs } from './settings-CLREX8HD.js';
+import { Q as getDefaultExportFromCjs } from './settings-Baq8tPpu.js';
 
 var re = {exports: {}};
 

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { a as resolveArtifactPath, f as formatBytes, d as decodeUtf8 } from './settings-CLREX8HD.js';
-import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-Cc86-0i3.js';
+import { r as resolveArtifactPath, f as formatBytes, d as decodeUtf8 } from './settings-Baq8tPpu.js';
+import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-C5ahWQyE.js';
 
 /**
  * The values of config.json, generation_config.json and tokenizer_config.json

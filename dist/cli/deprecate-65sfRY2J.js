@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-Bxc8Kj9b.js';
-import { p as planStageAssignment } from './stage-assignment-W6oeXLfF.js';
-import { m as deprecationTag, p as deregistrationTag, q as numberedDeregistrationTag } from './settings-CLREX8HD.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DuRwYbBY.js';
+import { p as planStageAssignment } from './stage-assignment-Dpi2Lt6g.js';
+import { m as deprecationTag, p as deregistrationTag, q as numberedDeregistrationTag } from './settings-Baq8tPpu.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-OAtbGQmO.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';
@@ -9,8 +9,8 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-CmDt7rR-.js';
-import './index-hlNVlPzE.js';
+import './state-BFOPsla5.js';
+import './index-DrwxhTQU.js';
 
 /** `modelgate deprecate`: a deprecation, deregistration or withdrawal tag in the local clone. */
 async function runDeprecate(args, out) {

@@ -1,4 +1,4 @@
-import { A as assignmentTag, B as unassignmentTag } from './settings-CLREX8HD.js';
+import { A as assignmentTag, B as unassignmentTag } from './settings-Baq8tPpu.js';
 
 /** The trailer that ties a tag to the push that made it. */
 const triggerLine = (trigger) => `Trigger: ${trigger}`;

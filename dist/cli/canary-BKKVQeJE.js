@@ -1,16 +1,16 @@
 import { b as inertMarkdown, i as inertText, c as inertMermaid, d as inertJson } from './escape-xbMHTFg5.js';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './statistics-Dz5Y4JKo.js';
-import { r as readSettings, G as GitRepository, d as decodeUtf8 } from './settings-CLREX8HD.js';
-import { M as MANIFEST_MAX_BYTES, p as parseManifest } from './parse-Cc86-0i3.js';
-import { C as CommandError, f as formatOf, s as stringOf } from './command-Bxc8Kj9b.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-C9F7Zyjo.js';
+import { f as formatOf, C as CommandError } from './command-Bxc8Kj9b.js';
 import './statistics-Ci7pfg5W.js';
+import 'node:fs/promises';
+import 'node:path';
+import './settings-Baq8tPpu.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
+import './parse-C5ahWQyE.js';
 import './run-ref-CuXzv_k1.js';
 
 /** Traffic steps when a manifest sets none (DESIGN.md's example). */
@@ -373,36 +373,10 @@ function canaryText(report) {
 
 /** `modelgate canary analyze`: the app's canary judge on recorded metric series. */
 async function runCanary(args, out) {
-    if (args.positionals[0] !== 'analyze')
-        throw new CommandError(`unknown canary command "${args.positionals[0]}"`, 'Use: modelgate canary analyze --metrics FILE');
+    requireAnalyze(args, 'canary');
     const format = formatOf(args, ['text', 'json', 'markdown']);
-    const metricsFile = stringOf(args, 'metrics');
-    if (!metricsFile)
-        throw new CommandError('--metrics FILE is required', 'Record the series as described in modelgate canary --help.');
-    let recorded;
-    try {
-        recorded = readRecordedCanary(JSON.parse(await readFile(metricsFile, 'utf8')), metricsFile);
-    }
-    catch (error) {
-        throw new CommandError(`${metricsFile} cannot be used: ${error.message}`);
-    }
-    const name = stringOf(args, 'model') ?? recorded.model;
-    if (!name)
-        throw new CommandError('which model? Pass --model NAME or put "model" in the file');
-    const root = resolve(stringOf(args, 'root') ?? '.');
-    const settings = await readSettings(root);
-    const repo = new GitRepository(root);
-    const manifests = await repo.findManifests(settings.manifests);
-    let policy;
-    for (const file of manifests) {
-        const read = await repo.worktree.read(file, MANIFEST_MAX_BYTES);
-        const parsed = read.ok ? parseManifest(decodeUtf8(read.value), file) : undefined;
-        if (parsed?.manifest?.name === name)
-            policy = parsed.manifest.canary;
-        // The model's own manifest is broken: its policy cannot be trusted to judge anything.
-        else if (parsed && !parsed.manifest && parsed.rawName === name)
-            throw new CommandError(`the manifest of ${name} is not valid: ${parsed.findings[0]?.message ?? 'schema errors'}`, `Run modelgate validate --root ${stringOf(args, 'root') ?? '.'} for every problem.`);
-    }
+    const { file: metricsFile, recorded, name, root, manifest, } = await readRecordedAnalysis(args, { name: 'canary', records: 'series' }, readRecordedCanary);
+    const policy = manifest?.canary;
     if (!policy?.metrics?.length)
         throw new CommandError(`no manifest of ${name} with canary.metrics under ${root}`, 'Add a canary block with metrics to the manifest.');
     const steps = policy.steps?.length ? policy.steps : DEFAULT_STEPS;

@@ -1,4 +1,4 @@
-import { o as object, s as string, u as union, n as number, y as strictObject, c as array, H as _enum, I as literal, J as tagNameProblem, l as releaseTag, e as record, V as VERSION_MAX_LENGTH, K as VERSION_TOO_LONG, L as VERSION_RULE, v as versionProblem, M as boolean, O as NAME_RULES, N as NAME_MAX_LENGTH, P as NAME_TOO_LONG, j as distExports } from './settings-CLREX8HD.js';
+import { o as object, s as string, u as union, n as number, y as strictObject, b as array, H as _enum, I as literal, J as tagNameProblem, l as releaseTag, c as record, V as VERSION_MAX_LENGTH, K as VERSION_TOO_LONG, L as VERSION_RULE, v as versionProblem, M as boolean, O as NAME_RULES, N as NAME_MAX_LENGTH, P as NAME_TOO_LONG, j as distExports } from './settings-Baq8tPpu.js';
 import { a as runRefProblem, R as RUN_REF_FORMS } from './run-ref-CuXzv_k1.js';
 
 /** Shorter intervals hold too few scrapes to judge; longer ones leave a bad canary serving for days. */
