@@ -1,13 +1,82 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { F as FORMAT_OPTION, R as ROOT_OPTION, A as ALLOW_EMPTY_OPTION, a as ALLOW_EMPTY_HELP, C as CommandError } from './cli/command-Bxc8Kj9b.js';
-import { i as inertText, a as inertLog } from './cli/escape-xbMHTFg5.js';
+import { F as FORMAT_OPTION, P as POLICY_OPTION, R as ROOT_OPTION, a as POLICY_HELP, A as ALLOW_EMPTY_OPTION, b as ALLOW_EMPTY_HELP, C as CommandError } from './cli/command-BFTcRIcy.js';
+import { i as inertText, a as inertLog } from './cli/escape-BgNOT36n.js';
+
+/** `modelgate ab analyze`: its help and options; the work is in run/ab.ts. */
+const ab = {
+    name: 'ab',
+    summary: 'judge an A/B test from recorded per-interval counts (ab analyze)',
+    usage: 'modelgate ab analyze --counts FILE [--model NAME] [--root DIR] [--policy FILE] [--format text|json|markdown]',
+    help: `Runs the app's A/B judgment on recorded counts, interval by interval, with
+the model's rollout.ab policy from its manifest (metric direction, interval,
+min_duration, min_samples, horizon, alpha): the same mixture sequential test,
+valid however often it is looked at, and the same report.
+
+The file: { "model"?, "version"? (B, the new one), "baseline"? (A, in production),
+  "started"? (when the split went live; default one interval before the first end),
+  "intervals": [ { "at": "2026-03-02T01:00:00Z",
+    "a": { "successes": 150, "trials": 500 }, "b": { "successes": 171, "trials": 498 } } ] }
+Each interval's counts are its increments (what increase(...[{{interval}}]) reads
+at "at"), one entry per interval in order; an arm may be { "error": "why" }.
+Exit 0 only when the test concludes that B is better (promote B). Exit 1 when
+it keeps A, ends inconclusive at the horizon, or the recording ends before a
+conclusion: an unproven B is not a pass.
+
+${POLICY_HELP}`,
+    options: {
+        ...ROOT_OPTION,
+        ...POLICY_OPTION,
+        ...FORMAT_OPTION,
+        counts: { type: 'string' },
+        model: { type: 'string' },
+    },
+    positionals: { min: 1, max: 1 },
+    run: async (args, out) => (await import('./cli/ab-30urqVS3.js')).runAb(args, out),
+};
+
+/** `modelgate bluegreen analyze`: its help and options; the work is in run/. */
+const bluegreen = {
+    name: 'bluegreen',
+    summary: 'judge a blue-green rollout from recorded data (bluegreen analyze)',
+    usage: 'modelgate bluegreen analyze --metrics FILE [--suites RESULTS]... [--model NAME] [--root DIR] [--policy FILE] [--format text|json|markdown]',
+    help: `Replays a recorded blue-green rollout through the app's planner, with the
+model's rollout.blue_green and canary policy from its manifest: the eval
+suites run against the preview (--suites: the results files modelgate's
+runner wrote, judged by the gates of the version in production, against its
+recorded results), the preview's health window (canary.metrics, thresholds
+only), the switch, and the post-switch windows (green against blue's series
+just before the switch). Prints the report the app posts on the pull request.
+
+The file: { "model"?, "green": "1.3.0", "blue"?: "1.2.0",
+  "previewLiveAt": "2026-11-22T10:00:00Z",
+  "preview": { "error_rate": [0.004, ...] },
+  "switchLiveAt"?: "2026-11-22T10:11:00Z",
+  "postSwitch": [ { "error_rate": { "green": [...], "blue": [...] } }, ... ] }
+A series may be { "error": "why the query failed" }; values may be "NaN" or "+Inf".
+Exit 0 only when the rollout was promoted. Exit 1 when it failed (the preview
+was refused or green was switched back), and when the recording ends before
+the analysis decided: missing suites, no data and inconclusive windows never
+make a pass. Exit 2 when the files or the manifest cannot be used.
+
+${POLICY_HELP}`,
+    options: {
+        ...ROOT_OPTION,
+        ...POLICY_OPTION,
+        ...FORMAT_OPTION,
+        metrics: { type: 'string' },
+        suites: { type: 'string', multiple: true },
+        model: { type: 'string' },
+    },
+    positionals: { min: 1, max: 1 },
+    run: async (args, out) => (await import('./cli/bluegreen-BTYIEHqW.js')).runBlueGreen(args, out),
+};
 
 /** `modelgate canary analyze`: its help and options; the work is in run/. */
 const canary = {
     name: 'canary',
     summary: 'judge a canary from recorded metric series (canary analyze)',
-    usage: 'modelgate canary analyze --metrics FILE [--model NAME] [--root DIR] [--format text|json|markdown]',
+    usage: 'modelgate canary analyze --metrics FILE [--model NAME] [--root DIR] [--policy FILE] [--format text|json|markdown]',
     help: `Runs the canary judge of the app on recorded series, interval by interval,
 with the model's canary policy from its manifest (metrics, thresholds,
 direction, failure_limit, consecutive_error_limit, on_no_data), and prints
@@ -20,10 +89,57 @@ A side may be { "error": "why the query failed" }; values may be "NaN" or "+Inf"
 "weight", when given, is the step's traffic percentage: one of canary.steps.
 Exit 0 only when the analysis passed. Exit 1 when it failed, and when the
 recording ends before enough intervals were judged: intervals that are
-inconclusive, erroring or without data never make a pass.`,
-    options: { ...ROOT_OPTION, ...FORMAT_OPTION, metrics: { type: 'string' }, model: { type: 'string' } },
+inconclusive, erroring or without data never make a pass.
+
+${POLICY_HELP}`,
+    options: {
+        ...ROOT_OPTION,
+        ...POLICY_OPTION,
+        ...FORMAT_OPTION,
+        metrics: { type: 'string' },
+        model: { type: 'string' },
+    },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/canary-BKKVQeJE.js')).runCanary(args, out),
+    run: async (args, out) => (await import('./cli/canary-CpoU71-8.js')).runCanary(args, out),
+};
+
+/** `modelgate shadow analyze`: its help and options; the work is in run/. */
+const shadow = {
+    name: 'shadow',
+    summary: 'judge a shadow from recorded answers and metrics (shadow analyze)',
+    usage: 'modelgate shadow analyze --pairs FILE.jsonl [--metrics FILE] [--model NAME] [--root DIR] [--policy FILE] [--format text|json|markdown]',
+    help: `Runs the app's shadow analysis on recorded data, interval by interval, with
+the model's rollout.shadow policy from its manifest (duration, interval,
+outputs: sample, min_pairs, confidence, checks) and its canary.metrics, and
+prints the report the app posts on the pull request.
+
+--pairs: JSON lines, one request a line, either
+  {"id": "r1", "production": "answer", "shadow": "answer", "at"?: "2026-11-22T10:03:00Z"}
+or one answer a line, joined by id:
+  {"id": "r1", "role": "production", "output": "answer", "at"?: "..."}
+A pair may carry the pairwise judge's votes:
+  "judge": {"production_first": V, "shadow_first": V}, V one of production, shadow, tie, unparsed.
+A pair with "at" belongs to the interval it falls in; one without fills the
+intervals in file order, outputs.sample at a time.
+--metrics: the serving metrics, recorded as for canary analyze (the shadow's
+series as "canary", production's as "baseline"), one entry per interval.
+Without it the serving metrics are not judged (said on stderr).
+
+Exit 0 only when the shadow passed. Exit 1 when it failed, and when it
+ends inconclusive (too few pairs, an interval straddling a limit, metrics
+without data): a shadow that proved nothing fails closed.
+
+${POLICY_HELP}`,
+    options: {
+        ...ROOT_OPTION,
+        ...POLICY_OPTION,
+        ...FORMAT_OPTION,
+        pairs: { type: 'string' },
+        metrics: { type: 'string' },
+        model: { type: 'string' },
+    },
+    positionals: { min: 1, max: 1 },
+    run: async (args, out) => (await import('./cli/shadow-rjS92Cgn.js')).runShadow(args, out),
 };
 
 const EVAL_OPTIONS = {
@@ -65,7 +181,7 @@ report. Exit 1 when a finding is an error or a gate fails.
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CmHBVjdY.js')).runCheck(args, out),
+    run: async (args, out) => (await import('./cli/check-CwIvOKQK.js')).runCheck(args, out),
 };
 /** `modelgate gate`: its help and options; the work is in run/. */
 const gate = {
@@ -85,7 +201,7 @@ and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CmHBVjdY.js')).runGate(args, out),
+    run: async (args, out) => (await import('./cli/check-CwIvOKQK.js')).runGate(args, out),
 };
 
 /** `modelgate deploy`: its help and options; the work is in run/. */
@@ -111,7 +227,7 @@ that cannot be deployed is exit 1 with the reason.`,
         reload: { type: 'string' },
     },
     positionals: { min: 2, max: 2 },
-    run: async (args, out) => (await import('./cli/deploy-BQ11Y52P.js')).runDeploy(args, out),
+    run: async (args, out) => (await import('./cli/deploy-BEv9pdeM.js')).runDeploy(args, out),
 };
 
 /** `modelgate deprecate`: its help and options; the work is in run/. */
@@ -126,14 +242,14 @@ const deprecate = {
 Tags are never deleted: the registry keeps its audit trail.`,
     options: { ...ROOT_OPTION, 'dry-run': { type: 'boolean' } },
     positionals: { min: 1, max: 3 },
-    run: async (args, out) => (await import('./cli/deprecate-65sfRY2J.js')).runDeprecate(args, out),
+    run: async (args, out) => (await import('./cli/deprecate-mzLpSZ4A.js')).runDeprecate(args, out),
 };
 
 /** `modelgate guard analyze`: its help and options; the work is in run/guard.ts. */
 const guard = {
     name: 'guard',
     summary: 'judge a production guard from recorded metric series (guard analyze)',
-    usage: 'modelgate guard analyze --metrics FILE [--model NAME] [--root DIR] [--format text|json|markdown]',
+    usage: 'modelgate guard analyze --metrics FILE [--model NAME] [--root DIR] [--policy FILE] [--format text|json|markdown]',
     help: `Runs the production guard's judge of the app on recorded windows, with the
 model's guard policy from its manifest (metrics, thresholds, direction,
 segments by label, confidence, correction, min_samples, failure_limit), and
@@ -150,10 +266,18 @@ A side may also be a plain list of values (a metric not split by label) or
 { "error": "why the query failed" }; values may be "NaN" or "+Inf".
 Exit 0 only when no breach and at least one window passed. Exit 1 on a
 breach (more failed windows than failure_limit), and when no window could
-be judged: no evidence is not a pass.`,
-    options: { ...ROOT_OPTION, ...FORMAT_OPTION, metrics: { type: 'string' }, model: { type: 'string' } },
+be judged: no evidence is not a pass.
+
+${POLICY_HELP}`,
+    options: {
+        ...ROOT_OPTION,
+        ...POLICY_OPTION,
+        ...FORMAT_OPTION,
+        metrics: { type: 'string' },
+        model: { type: 'string' },
+    },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/guard-BxYA27Xv.js')).runGuard(args, out),
+    run: async (args, out) => (await import('./cli/guard-mxNY90cz.js')).runGuard(args, out),
 };
 
 /** `modelgate history`: its help and options; the work is in run/. */
@@ -169,7 +293,7 @@ deregistration, assignment, withdrawal). --newest-first reverses the list
 newest first.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'newest-first': { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
-    run: async (args, out) => (await import('./cli/history-CIBrMYrQ.js')).runHistory(args, out),
+    run: async (args, out) => (await import('./cli/history-BJm_xCTN.js')).runHistory(args, out),
 };
 
 /** `modelgate promote`: its help and options; the work is in run/. */
@@ -184,7 +308,7 @@ a stage only after the one before it, unless --force. Push the tag yourself:
 git push origin <tag>.`,
     options: { ...ROOT_OPTION, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     positionals: { min: 3, max: 3 },
-    run: async (args, out) => (await import('./cli/promote-BRApbaFu.js')).runPromote(args, out),
+    run: async (args, out) => (await import('./cli/promote-DuMltoTz.js')).runPromote(args, out),
 };
 
 /** `modelgate release`: its help and options; the work is in run/. */
@@ -216,7 +340,7 @@ released version with other content, or is refused.`,
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/release-VkmOBKz5.js')).runRelease(args, out),
+    run: async (args, out) => (await import('./cli/release-Djzt-g_w.js')).runRelease(args, out),
 };
 
 /** `modelgate rollback`: its help and options; the work is in run/. */
@@ -233,7 +357,7 @@ version (no new version tag). --plan only lists the files. The Action's
 command: rollback opens that pull request itself.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/rollback-DZwmI4Ee.js')).runRollback(args, out),
+    run: async (args, out) => (await import('./cli/rollback-HLPwRVnQ.js')).runRollback(args, out),
 };
 
 /** `modelgate show`: its help and options; the work is in run/. */
@@ -249,7 +373,7 @@ a model, every version. --format gto prints what \`gto show --json\` prints
 of the other formats too.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'hide-deprecated': { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
-    run: async (args, out) => (await import('./cli/show-DyyBq8OJ.js')).runShow(args, out),
+    run: async (args, out) => (await import('./cli/show-DBC_zL3o.js')).runShow(args, out),
 };
 
 /** `modelgate validate`: its help and options; the work is in run/. */
@@ -266,7 +390,7 @@ Manifests are found with the globs in .github/modelgate.yml
 ${ALLOW_EMPTY_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...ALLOW_EMPTY_OPTION, base: { type: 'string' } },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/validate-DsaNKJNJ.js')).runValidate(args, out),
+    run: async (args, out) => (await import('./cli/validate-B9TUac8S.js')).runValidate(args, out),
 };
 
 const VERSION = "0.1.0";
@@ -288,6 +412,9 @@ const COMMANDS = [
     deploy,
     deprecate,
     canary,
+    shadow,
+    bluegreen,
+    ab,
     guard,
 ];
 const EXIT_CODES = 'Exit codes: 0 nothing blocking, 1 errors found, 2 the command could not run.';

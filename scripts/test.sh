@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what the tests need (Node 24, npm
-# packages, Debian's prometheus, prometheus-alertmanager, redis-server and nginx-light), runs
+# packages, Debian's prometheus, prometheus-alertmanager, redis-server, nginx-light and postgresql), runs
 # typecheck, lint and vitest, and ends
 # with one line "N passed, N failed".
 # Real tokenizer fixtures are fetched by the test setup into
@@ -20,12 +20,14 @@ fi
 
 # Real services the tests start (never mocks), Debian's packages, installed when missing: Prometheus
 # (canary analysis, promtool for the alert rules), Alertmanager (the guard's alerts), Redis (the
-# scale-out scheduler), nginx (the deploy target: nginx -t and real traffic).
+# scale-out scheduler), nginx (the deploy target: nginx -t and real traffic), PostgreSQL (a shadow's
+# request log).
 missing=()
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 [ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/tmp/modelgate-apt.log 2>&1 ||

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
+import { CommandError } from '../core/repository.js';
 
 export const COMMANDS = ['validate', 'check', 'release', 'rollback', 'deploy'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
@@ -67,7 +68,7 @@ export const OUTPUTS = {
 export function readInputs(): ActionInputs {
   const command = (core.getInput(INPUTS.command) || 'validate') as ActionCommand;
   if (!COMMANDS.includes(command))
-    throw new Error(`input "command" must be one of ${COMMANDS.join(', ')}, not "${command}"`);
+    throw new CommandError(`input "command" must be one of ${COMMANDS.join(', ')}, not "${command}"`);
   const base = core.getInput(INPUTS.base) || pullRequestBase();
   const token = core.getInput(INPUTS.githubToken);
   const evalApiKey = core.getInput(INPUTS.evalApiKey);

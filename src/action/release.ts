@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { resolve } from 'node:path';
 import { findReleaseCandidates } from '../core/release/candidates.js';
-import { environmentFor, planRelease, type RemoteState } from '../core/release/plan.js';
+import { planFirstDeployment, planRelease, type RemoteState } from '../core/release/plan.js';
 import { planText } from '../core/report/registry.js';
 import { CommandError } from '../core/repository.js';
 import { releaseTag } from '../core/registry/tag-names.js';
@@ -99,7 +99,8 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
   for (const candidate of found.candidates) {
     const tag = releaseTag(candidate.facts.name, candidate.facts.manifest.version);
     if (candidate.kind === 'new' && (await api.releaseExists(tag))) (remote.releases as Set<string>).add(tag);
-    const environment = environmentFor(candidate.facts.name, settings.stages[0]!, releaseContext);
+    // Where the release's first deployment goes (a blue-green preview has its own environment).
+    const { environment } = planFirstDeployment(candidate.facts, candidate.kind, releaseContext);
     (remote.deployments as { environment: string; payload: unknown }[]).push(
       ...(await api.listDeployments(environment, tag)),
     );

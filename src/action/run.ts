@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { CommandError } from '../core/repository.js';
+import { isFileSystemError } from '../core/user-file-error.js';
 import { readInputs } from './inputs.js';
 import { runCheck } from './check.js';
 import { runDeploy } from './deploy.js';
@@ -17,12 +18,19 @@ export async function run(): Promise<void> {
     else if (inputs.command === 'deploy') await runDeploy(inputs);
     else await runValidate(inputs);
   } catch (error) {
-    core.setFailed(describe(error));
+    core.setFailed(describeFailure(error));
   }
 }
 
-function describe(error: unknown): string {
+/**
+ * The failed step's message: what the user can fix (a CommandError, a
+ * malformed file among them, a file that cannot be read, GitHub's answer) as
+ * it is; anything else is a bug in modelgate and says so, with its stack,
+ * instead of reading as a problem with the user's repository.
+ */
+export function describeFailure(error: unknown): string {
   if (error instanceof CommandError) return `${error.message}${error.fix ? ` (${error.fix})` : ''}`;
+  if (isFileSystemError(error)) return error.message;
   const status = (error as { status?: unknown } | null)?.status;
   const message = String((error as Error)?.message ?? error);
   if (typeof status === 'number') {
@@ -34,5 +42,5 @@ function describe(error: unknown): string {
           : ' (re-run the workflow: the release resumes where it stopped)';
     return `GitHub API answered ${status}: ${message}${hint}`;
   }
-  return message;
+  return `modelgate: internal error (please report it): ${(error as Error | undefined)?.stack ?? message}`;
 }

@@ -1,10 +1,10 @@
 import type { CanaryEffect } from '../core/canary/step.js';
-import type { CanaryPolicy } from '../core/canary/judge.js';
+import type { RolloutManifest } from '../core/rollout/planner.js';
 import type { CanaryState } from '../core/canary/state.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { writeCanaryState } from './canary-comment.js';
 import { completeCheckRun } from './check-run.js';
-import { deployStep } from './deploy.js';
+import { deployStep, switchBack, type StrategyFields } from './deploy.js';
 import { canaryFailedAlert } from '../core/guard/alerts.js';
 import { alertContext } from './guard-apply.js';
 import { startGuard } from './guard-start.js';
@@ -26,16 +26,44 @@ export async function applyCanaryStep(
   repo: Repo,
   planned: CanaryState,
   effects: readonly CanaryEffect[],
-  context: { policy: CanaryPolicy; report: string; trust: AppTrust },
+  context: { manifest: RolloutManifest | undefined; report: string; trust: AppTrust },
 ): Promise<CanaryState> {
   const state: CanaryState = { ...planned };
   for (const effect of effects) {
     switch (effect.kind) {
-      case 'deploy-step':
-        state.awaiting = await deployStep(octokit, repo, state, { ...effect, production: false });
+      case 'deploy-step': {
+        const strategy: StrategyFields =
+          effect.role === 'preview'
+            ? { strategy: 'blue_green', role: 'preview' }
+            : effect.mirror !== undefined
+              ? { strategy: 'shadow', mirror: effect.mirror }
+              : state.strategy === 'ab'
+                ? { strategy: 'ab' }
+                : {};
+        state.awaiting = await deployStep(octokit, repo, state, { ...effect, production: false, strategy });
+        break;
+      }
+      case 'switch':
+        // Green takes all traffic in production; the judgment resumes when the deployer reports it live.
+        state.awaiting = await deployStep(octokit, repo, state, {
+          environment: state.productionEnvironment,
+          weight: 100,
+          description: effect.description,
+          production: true,
+          strategy: {
+            strategy: 'blue_green',
+            role: 'active',
+            scale_down_delay: effect.scaleDownDelaySeconds,
+          },
+        });
+        break;
+      case 'switch-back':
+        await switchBack(octokit, repo, state, effect.description);
         break;
       case 'promote': {
-        const { deploymentId } = await promoteCanary(octokit, repo, state, undefined, context.trust.warn);
+        const { deploymentId } = await promoteCanary(octokit, repo, state, undefined, context.trust.warn, {
+          live: effect.live === true,
+        });
         // The production guard (when the manifest has one) takes over from the promotion: the end of the last interval.
         const promotedAt = new Date(state.intervals.at(-1)?.at ?? state.stepStartedAt);
         await startGuard(octokit, repo, state, { deploymentId, promotedAt }, context.trust);
@@ -62,7 +90,7 @@ export async function applyCanaryStep(
         await completeCheckRun(octokit, repo, state, effect.conclusion, effect.title, effect.summary);
         break;
       case 'save-state':
-        await writeCanaryState(octokit, repo, state, context.policy, context.trust);
+        await writeCanaryState(octokit, repo, state, context.manifest, context.trust);
         break;
     }
   }

@@ -1,13 +1,18 @@
 import { canaryReportOf } from '../core/canary/report-state.js';
 import { decodeState, encodeState, type CanaryState } from '../core/canary/state.js';
 import { nextWake } from '../core/canary/step.js';
+import {
+  nextRolloutJudgment,
+  plannerOf,
+  strategySection,
+  type RolloutManifest,
+} from '../core/rollout/planner.js';
 import { fingerprint } from '../core/integrity/seal.js';
 import type { IgnoredItem } from '../core/integrity/notice.js';
 import { readDeploymentPayload } from '../core/release/plan.js';
 import { canaryMarkdown } from '../core/report/canary.js';
 import { inertMarkdown } from '../core/report/escape.js';
 import { stickyMarker } from '../core/report/sticky.js';
-import type { CanaryPolicy } from '../core/canary/judge.js';
 import { findStickyComment, upsertStickyComment, type StickyComment } from '../io/github/comments.js';
 import { statusOf, type Octokit } from '../io/github/octokit.js';
 import { reportIgnored, type AppTrust } from './trust.js';
@@ -94,10 +99,15 @@ async function disagreement(
     if (!deployment) return `deployment ${id} does not exist in this repository`;
     const { sha, ref, environment, payload } = deployment.data;
     const deployed = readDeploymentPayload(payload);
+    // A blue-green rollout's deployments are its preview and, once it switches, production.
+    const environments =
+      state.strategy === 'blue_green'
+        ? [state.environment, state.productionEnvironment]
+        : [state.environment];
     if (
       sha !== state.sha ||
       ref !== state.ref ||
-      environment !== state.environment ||
+      !environments.includes(environment) ||
       deployed?.model !== state.model ||
       deployed.version !== state.version
     )
@@ -133,28 +143,38 @@ async function disagreement(
  * canary comment of the model (never into anyone else's), then anchors the
  * state in the check run. A crash between the two leaves a state that is no
  * longer believed: the analysis restarts from GitHub's deployments, it is
- * never steered by a stale state.
+ * never steered by a stale state. `manifest` is the release's (its canary
+ * and rollout policy).
  */
 export async function writeCanaryState(
   octokit: Octokit,
   repo: Repo,
   state: CanaryState,
-  policy: CanaryPolicy,
+  manifest: RolloutManifest | undefined,
   trust: AppTrust,
 ): Promise<string> {
-  const report = canaryMarkdown(canaryReportOf(state, policy));
-  const extra = state.revertUrl ? `\n\nRevert pull request: ${state.revertUrl}` : '';
   const { line, anchor } = encodeState(state, trust.key, { repository: repository(repo), pr: state.pr });
   const comment = await upsertStickyComment(
     octokit,
     repo,
     state.pr,
     stickyMarker('canary', state.model),
-    `${line}\n${report}${extra}`,
+    `${line}\n${rolloutReport(state, manifest)}`,
     trust.self,
   );
   if (state.checkRunId)
     await octokit.rest.checks.update({ ...repo, check_run_id: state.checkRunId, external_id: anchor });
-  await trust.schedule?.(repo, { pr: state.pr, model: state.model }, nextWake(state, policy));
+  const planner = plannerOf(state, manifest);
+  const judgment = 'problem' in planner ? undefined : nextRolloutJudgment(state, planner);
+  await trust.schedule?.(repo, { pr: state.pr, model: state.model }, nextWake(state, judgment));
   return comment.url;
+}
+
+/** The report of a rollout: the strategy's section, then the canary's intervals when there are any. */
+function rolloutReport(state: CanaryState, manifest: RolloutManifest | undefined): string {
+  const canary = canaryMarkdown(canaryReportOf(state, manifest?.canary ?? {}));
+  const section = strategySection(state, manifest);
+  const parts = section ? [section, ...(state.intervals.length ? [canary] : [])] : [canary];
+  if (state.revertUrl) parts.push(`Revert pull request: ${state.revertUrl}`);
+  return parts.join('\n\n');
 }

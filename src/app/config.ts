@@ -31,6 +31,12 @@ export interface AppConfig {
   alertmanagerUrl?: string;
   /** Sent as Authorization to Alertmanager, when a proxy in front of it needs one. */
   alertmanagerAuthorization?: string;
+  /** The request log a shadow's answers are read from (PostgreSQL URL, with its password). */
+  shadowDatabaseUrl?: string;
+  /** The API key sent to versions' endpoints (a shadow's replay, a blue-green preview's suites). */
+  evalApiKey?: string;
+  /** The judge of `llm_judge` scorers in a preview's suites, and the key of a shadow's pairwise judge. */
+  judge?: { baseUrl?: string; model?: string; apiKey?: string };
 }
 
 /** A setting the app cannot start with: the message says which and how to fix it. */
@@ -55,6 +61,13 @@ export function appConfig(
     stateKey: stateKeyOf(env, readFile),
     alertmanagerUrl: alertmanagerUrlOf(env.ALERTMANAGER_URL),
     alertmanagerAuthorization: env.ALERTMANAGER_AUTHORIZATION || undefined,
+    shadowDatabaseUrl: env.MODELGATE_SHADOW_DATABASE_URL || undefined,
+    evalApiKey: env.MODELGATE_EVAL_API_KEY || env.OPENAI_API_KEY || undefined,
+    judge: {
+      baseUrl: env.MODELGATE_JUDGE_BASE_URL || undefined,
+      model: env.MODELGATE_JUDGE_MODEL || undefined,
+      apiKey: env.MODELGATE_JUDGE_API_KEY || undefined,
+    },
   };
 }
 

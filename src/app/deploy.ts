@@ -1,9 +1,15 @@
 import type { CanaryState, Steer } from '../core/canary/state.js';
 import { readDeploymentPayload, type DeploymentPayload } from '../core/release/plan.js';
+import { releaseTag } from '../core/registry/tag-names.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { githubReleaseApi } from '../io/github/release-api.js';
 
 type Repo = { owner: string; repo: string };
+
+/** The fields of the Deployment payload a strategy adds (docs/deploy.md). */
+export type StrategyFields = Partial<
+  Pick<DeploymentPayload, 'strategy' | 'mirror' | 'role' | 'scale_down_delay'>
+>;
 
 /**
  * Creates the deployment of a canary step (or of the promotion) unless it
@@ -14,7 +20,15 @@ export async function deployStep(
   octokit: Octokit,
   repo: Repo,
   state: CanaryState,
-  step: { environment: string; weight: number; description: string; production: boolean; steer?: Steer },
+  step: {
+    environment: string;
+    weight: number;
+    description: string;
+    production: boolean;
+    steer?: Steer;
+    /** A strategy's fields of the payload (strategy, mirror, role, scale_down_delay). */
+    strategy?: StrategyFields;
+  },
 ): Promise<number> {
   const { data: earlier } = await octokit.rest.repos.listDeployments({
     ...repo,
@@ -24,7 +38,13 @@ export async function deployStep(
   });
   const own = earlier.find((d) => {
     const p = readDeploymentPayload(d.payload);
-    return p?.version === state.version && p.weight === step.weight && p.trigger === state.trigger;
+    return (
+      p?.version === state.version &&
+      p.weight === step.weight &&
+      p.trigger === state.trigger &&
+      p.mirror === step.strategy?.mirror &&
+      p.role === step.strategy?.role
+    );
   });
   if (own) return own.id;
   const payload: DeploymentPayload = {
@@ -33,6 +53,7 @@ export async function deployStep(
     weight: step.weight,
     manifest: state.manifest,
     trigger: state.trigger,
+    ...step.strategy,
     ...(step.steer ? { requested_by: step.steer.by, request: step.steer.link } : {}),
   };
   const created = await githubReleaseApi(octokit, repo).createDeployment({
@@ -43,4 +64,39 @@ export async function deployStep(
     production: step.production,
   });
   return created.id;
+}
+
+/**
+ * Blue-green's switch back: a production deployment of the version green
+ * replaced (the baseline) at 100 %, unless it exists. With no baseline (a
+ * first release: nothing to switch back to), green's own deployment is
+ * marked failed instead, so the deployer takes it out of traffic.
+ */
+export async function switchBack(
+  octokit: Octokit,
+  repo: Repo,
+  state: CanaryState,
+  description: string,
+): Promise<void> {
+  if (!state.baselineVersion) {
+    await octokit.rest.repos.createDeploymentStatus({
+      ...repo,
+      deployment_id: state.deploymentId,
+      state: 'failure',
+      description: description.slice(0, 140),
+    });
+    return;
+  }
+  const blue = {
+    ...state,
+    version: state.baselineVersion,
+    ref: releaseTag(state.model, state.baselineVersion),
+  };
+  await deployStep(octokit, repo, blue, {
+    environment: state.productionEnvironment,
+    weight: 100,
+    description,
+    production: true,
+    strategy: { strategy: 'blue_green', role: 'active' },
+  });
 }

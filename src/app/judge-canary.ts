@@ -1,13 +1,13 @@
 import type { CanaryDecision } from '../core/canary/decide.js';
-import { DEPLOYER_PATIENCE_MS, nextJudgment, nextWake, planCanaryStep } from '../core/canary/step.js';
-import type { MetricData, Verdict } from '../core/canary/judge.js';
+import { DEPLOYER_PATIENCE_MS, nextWake } from '../core/canary/step.js';
+import type { Verdict } from '../core/canary/judge.js';
+import { nextRolloutJudgment, plannerOf, planRolloutStep } from '../core/rollout/planner.js';
 import type { Octokit } from '../io/github/octokit.js';
-import { collectMetrics } from '../io/metrics/prometheus.js';
 import { applyCanaryStep } from './apply-canary-step.js';
 import { latestDeployments } from './canaries.js';
 import { readCanaryComment } from './canary-comment.js';
-import type { AppConfig } from './config.js';
 import { readManifestAt } from './manifest.js';
+import { readRolloutData, type RolloutConfig } from './rollout-data.js';
 import { restartAnalysis } from './start-analysis.js';
 import type { AppTrust, CanaryTarget } from './trust.js';
 
@@ -34,7 +34,7 @@ export async function judgeCanary(
   octokit: Octokit,
   repo: Repo,
   canary: CanaryTarget,
-  config: Pick<AppConfig, 'prometheusUrl' | 'prometheusAuthorization'>,
+  config: RolloutConfig,
   now: Date,
   trust: AppTrust,
 ): Promise<Judgment> {
@@ -48,12 +48,17 @@ export async function judgeCanary(
   const state = comment?.state;
   if (!state || state.status !== 'running') return { judged: false };
   const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
-  const policy = manifest?.canary;
-  if (!policy?.metrics?.length) return { judged: false };
-  const window = nextJudgment(state, policy);
+  const planner = plannerOf(state, manifest);
+  if ('problem' in planner) {
+    trust.warn(
+      `${repo.owner}/${repo.repo}: ${state.model} ${state.version} is not judged: ${planner.problem}`,
+    );
+    return { judged: false };
+  }
+  const window = nextRolloutJudgment(state, planner);
   if (!window || now.getTime() < window.due.getTime()) {
-    // Not due, paused, or waiting for the deployer: look again when the state says.
-    const wake = nextWake(state, policy, now);
+    // Not due, paused, waiting for the deployer or for a person: look again when the state says.
+    const wake = nextWake(state, window, now);
     if (wake?.status === 'awaiting_deployer' && now.getTime() - wake.since.getTime() >= DEPLOYER_PATIENCE_MS)
       trust.warn(
         `${repo.owner}/${repo.repo}: ${state.model} ${state.version} has waited for the deployer to report deployment ${state.awaiting} live since ${wake.since.toISOString()}`,
@@ -62,32 +67,22 @@ export async function judgeCanary(
     return { judged: false, ...(wake ? { next: wake.at } : {}) };
   }
 
-  const data: MetricData[] = config.prometheusUrl
-    ? await collectMetrics(
-        { url: config.prometheusUrl, authorization: config.prometheusAuthorization },
-        policy.metrics,
-        state.model,
-        { canary: state.version, baseline: state.baselineVersion },
-        window,
-      )
-    : policy.metrics.map((m) => ({
-        metric: m.name,
-        canary: { error: 'PROMETHEUS_URL is not set for the app' },
-      }));
-  const step = planCanaryStep(state, policy, data, now, {
+  const data = await readRolloutData(state, planner, window, { config, octokit, repo });
+  const step = planRolloutStep(state, planner, data, now, {
     autoMerge: manifest?.rollback?.mode === 'auto_merge',
   });
   if (step.kind === 'not-due') return { judged: false };
   const saved = await applyCanaryStep(octokit, repo, step.state, step.effects, {
-    policy,
+    manifest,
     report: comment.url,
     trust,
   });
   const last = step.state.intervals.at(-1);
+  const after = plannerOf(saved, manifest);
   return {
     judged: true,
     ...(last ? { verdict: last.verdict } : {}),
     decision: step.decision.action,
-    next: nextWake(saved, policy)?.at,
+    next: nextWake(saved, 'problem' in after ? undefined : nextRolloutJudgment(saved, after))?.at,
   };
 }

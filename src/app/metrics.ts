@@ -27,6 +27,7 @@ export const DECISION_ACTIONS = [
   'advance',
   'promote',
   'rollback',
+  'switch',
 ] as const satisfies readonly CanaryDecision['action'][];
 /** What a judged guard window decided (the guard's own decisions, apart from the canary's). */
 export const GUARD_DECISIONS = ['watch', 'alert', 'rollback', 'end'] as const;

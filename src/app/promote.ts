@@ -95,6 +95,8 @@ async function mirror(octokit: Octokit, repo: Repo, assignment: StageAssignment)
  * already on the commit and its deployment are found, not made again. With
  * `steer` (a person's `/promote`), the tag records who asked with the same
  * `Requested-by:` line a release writes, and the deployment says so too.
+ * `live`: the version is live in production already (a blue-green switch),
+ * so only the tag is written.
  */
 export async function promoteCanary(
   octokit: Octokit,
@@ -102,6 +104,7 @@ export async function promoteCanary(
   state: CanaryState,
   steer?: Steer,
   warn?: (message: string) => void,
+  options: { live?: boolean } = {},
 ): Promise<{ tag: string; deploymentId: number }> {
   const tag = await assignStage(octokit, repo, {
     manifest: state.manifest,
@@ -116,6 +119,8 @@ export async function promoteCanary(
     trigger: state.trigger,
     steer,
   });
+  // After a blue-green switch the production deployment is the live one: only the tag is missing.
+  if (options.live) return { tag, deploymentId: state.deploymentId };
   const deploymentId = await deployStep(octokit, repo, state, {
     environment: state.productionEnvironment,
     weight: 100,

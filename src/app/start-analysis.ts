@@ -1,5 +1,9 @@
 import type { Context } from 'probot';
-import type { CanaryState, Steer } from '../core/canary/state.js';
+import type { CanaryState, NonCanaryStrategy, Steer } from '../core/canary/state.js';
+import { startAbRecord } from '../core/ab/state.js';
+import { startBlueGreenRecord } from '../core/blue-green/state.js';
+import { newShadowRecord } from '../core/shadow/state.js';
+import { plannerOf } from '../core/rollout/planner.js';
 import { readDeploymentPayload, type DeploymentPayload } from '../core/release/plan.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { readManifestAt } from './manifest.js';
@@ -86,7 +90,8 @@ async function canaryStep(
   const payload = readDeploymentPayload(deployment.payload);
   if (!payload) return undefined;
   const production = await productionOf(octokit, repo, deployment.sha, deployment.environment);
-  if (deployment.environment === production.environment) return undefined;
+  // Production deployments are promotions, except a blue-green switch: green went live, its analysis goes on.
+  if (deployment.environment === production.environment && payload.role !== 'active') return undefined;
   return {
     id: deployment.id,
     sha: deployment.sha,
@@ -148,16 +153,13 @@ async function analyseLiveDeployment(
   const existing = comment && 'state' in comment ? comment.state : undefined;
   if (existing?.deploymentId === live.id) return false; // the same delivery again
   const manifest = await readManifestAt(octokit, repo, payload.manifest, live.ref);
-  const policy = manifest?.canary;
-  if (!policy?.metrics?.length) {
-    info(`${payload.model} ${payload.version} has no canary.metrics: nothing to analyse`);
-    return false;
-  }
   let state: CanaryState;
   if (existing && existing.version === payload.version && existing.status === 'running') {
     if (existing.awaiting !== live.id) return false; // a deployment this analysis did not ask for
     state = {
       ...existing,
+      // A blue-green switch moves the rollout from its preview environment into production.
+      environment: live.environment,
       deploymentId: live.id,
       weight: payload.weight,
       stepStartedAt: now().toISOString(),
@@ -165,6 +167,14 @@ async function analyseLiveDeployment(
     };
   } else {
     if (existing && existing.version === payload.version) return false; // finished already
+    if (live.environment === live.productionEnvironment) return false; // a switch no analysis asked for
+    const strategy = payload.strategy;
+    // The release's manifest must hold what its strategy judges with, and name the same strategy.
+    const planner = plannerOf({ ...strategyRecord(strategy, now(), live.id) } as CanaryState, manifest);
+    if ('problem' in planner) {
+      info(`${payload.model} ${payload.version} is not analysed: ${planner.problem}`);
+      return false;
+    }
     const previous = await octokit.rest.repos.listDeployments({
       ...repo,
       environment: live.productionEnvironment,
@@ -201,8 +211,27 @@ async function analyseLiveDeployment(
       status: 'running',
       checkRunId: check.data.id,
       ...(pause ? { paused: pause } : {}),
+      ...strategyRecord(strategy, now(), live.id),
     };
   }
-  await writeCanaryState(octokit, repo, state, policy, trust);
+  await writeCanaryState(octokit, repo, state, manifest, trust);
   return true;
+}
+
+/** A new rollout's strategy and its record, as the strategy's planner starts it. */
+function strategyRecord(
+  strategy: NonCanaryStrategy | undefined,
+  liveAt: Date,
+  deploymentId: number,
+): Partial<CanaryState> {
+  switch (strategy) {
+    case undefined:
+      return {};
+    case 'ab':
+      return { strategy, ab: startAbRecord(liveAt) };
+    case 'shadow':
+      return { strategy, shadow: newShadowRecord() };
+    case 'blue_green':
+      return { strategy, blueGreen: startBlueGreenRecord(deploymentId) };
+  }
 }

@@ -26,6 +26,11 @@ export interface CliCommand {
 
 export const ROOT_OPTION = { root: { type: 'string' } } as const;
 export const FORMAT_OPTION = { format: { type: 'string', default: 'text' } } as const;
+/** `analyze` commands: judge with other policy blocks than the manifest's (a what-if, nothing is written). */
+export const POLICY_OPTION = { policy: { type: 'string' } } as const;
+export const POLICY_HELP = `--policy FILE judges with the canary, rollout and/or guard blocks of a YAML
+file in place of the manifest's (checked by the same schema, nothing is
+written): try a policy on a recording before you commit it.`;
 /** The opt-out for a registry that really has no model yet: otherwise nothing matched is exit 2. */
 export const ALLOW_EMPTY_OPTION = { 'allow-empty': { type: 'boolean' } } as const;
 export const ALLOW_EMPTY_HELP = `No manifest matched is exit 2 (a wrong --root or glob must not pass as a

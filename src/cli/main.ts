@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { CommandError } from '../core/repository.js';
 import type { CliCommand } from './command.js';
+import { ab } from './commands/ab.js';
+import { bluegreen } from './commands/bluegreen.js';
 import { canary } from './commands/canary.js';
+import { shadow } from './commands/shadow.js';
 import { check, gate } from './commands/check.js';
 import { deploy } from './commands/deploy.js';
 import { deprecate } from './commands/deprecate.js';
@@ -32,6 +35,9 @@ export const COMMANDS: readonly CliCommand[] = [
   deploy,
   deprecate,
   canary,
+  shadow,
+  bluegreen,
+  ab,
   guard,
 ];
 

@@ -55,7 +55,9 @@ export async function createTagOrExplain(
   try {
     await context.repo.createTag(tag, commit, message);
   } catch (error) {
-    const detail = error instanceof GitError ? error.stderr.trim().split('\n')[0] : String(error);
+    // Only git's refusal is the user's to fix; anything else is a bug, reported as one.
+    if (!(error instanceof GitError)) throw error;
+    const detail = error.stderr.trim().split('\n')[0];
     throw new CommandError(
       `git could not create the tag ${tag}: ${detail}`,
       'Fetch the tags (git fetch --tags) and run the command again.',

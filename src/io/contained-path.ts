@@ -127,7 +127,7 @@ export class ContainedRoot {
     const info = await handle.stat();
     if (!info.isFile()) {
       await handle.close();
-      throw new Error(`${file.resolved} changed while it was read: it is no longer a regular file`);
+      throw new ContainmentError(file.resolved, 'changed while it was read: it is no longer a regular file');
     }
     return { handle, size: info.size };
   }

@@ -9,6 +9,8 @@ import { DEFAULT_STAGES } from '../core/registry/stages.js';
 import { deploySchema, readDeploySection } from './deploy/settings-schema.js';
 import type { DeploySettings } from '../core/deploy/targets.js';
 import { parseTrackingSection, type TrackingSettings } from './tracking-settings.js';
+import { endpointsSchema, readEndpointsSection, type EndpointSettings } from './endpoint-settings.js';
+import { readShadowSection, shadowSettingsSchema, type ShadowSettings } from './shadow/settings-schema.js';
 import { COMMAND_KEYS, DEFAULT_CHATOPS, LEVELS, type ChatOpsSettings } from '../core/chatops/permission.js';
 
 /** Repository-wide settings from `.github/modelgate.yml` (Probot's convention). */
@@ -31,6 +33,10 @@ export interface Settings {
   deploy: DeploySettings;
   /** Mirroring stages to the MLflow Model Registry (off unless configured). */
   tracking: TrackingSettings;
+  /** Where released versions answer requests (a shadow's replay, a blue-green preview). */
+  endpoints: EndpointSettings;
+  /** Where a shadow's answers are read (the request log's query) and who judges them. */
+  shadow: ShadowSettings;
 }
 
 export const SETTINGS_FILE = '.github/modelgate.yml';
@@ -80,6 +86,8 @@ const schema = z.strictObject({
     })
     .optional(),
   deploy: deploySchema.optional(),
+  endpoints: endpointsSchema.optional(),
+  shadow: shadowSettingsSchema.optional(),
   // Checked strictly by tracking-settings.ts, so the whole file is checked on every pull request.
   tracking: z.unknown().optional(),
 });
@@ -113,6 +121,8 @@ export function parseSettings(text: string | undefined): Settings {
       chatops: DEFAULT_CHATOPS,
       deploy: {},
       tracking: parseTrackingSection(undefined),
+      endpoints: readEndpointsSection(undefined),
+      shadow: readShadowSection(undefined),
     };
   if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
     throw new CommandError(
@@ -136,10 +146,10 @@ export function parseSettings(text: string | undefined): Settings {
         : `${issue.path.join('.') || 'the file'}: ${issue.message}`;
     throw new CommandError(
       `${SETTINGS_FILE}: ${where}`,
-      'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|guard|status|help>.{permission,teams} and unknown_commands (reply|ignore); deploy sets gateway_api, kserve or nginx (docs/deploy.md); tracking sets registry.{mirror,models,aliases} (docs/tracking.md).',
+      'manifests is a glob or a list of globs; stages a list of stage names; environments maps a stage to a GitHub environment; chatops sets permission (none|read|triage|write|maintain|admin), commands.<rollback|promote|canary|guard|status|help>.{permission,teams} and unknown_commands (reply|ignore); deploy sets gateway_api, kserve or nginx (docs/deploy.md); tracking sets registry.{mirror,models,aliases} (docs/tracking.md); endpoints sets url, preview_url and model (docs/strategies.md); shadow sets outputs (preset or query) and judge (docs/shadow.md).',
     );
   }
-  const { manifests, stages, environments, chatops, deploy, tracking } = parsed.data;
+  const { manifests, stages, environments, chatops, deploy, tracking, endpoints, shadow } = parsed.data;
   return {
     manifests:
       manifests === undefined ? DEFAULT_MANIFESTS : typeof manifests === 'string' ? [manifests] : manifests,
@@ -153,5 +163,7 @@ export function parseSettings(text: string | undefined): Settings {
     },
     deploy: readDeploySection(deploy),
     tracking: parseTrackingSection(tracking),
+    endpoints: readEndpointsSection(endpoints),
+    shadow: readShadowSection(shadow),
   };
 }

@@ -200,7 +200,7 @@ describe('the Action, command: release', () => {
     expect(result.status).toBe(0);
     expect(github.writes()).toEqual([]);
     expect(result.summary).toContain('+ plan     tag gpt2@v1.1.0');
-    expect(result.summary).toContain('+ plan     deployment of gpt2 1.1.0 to canary at 10%');
+    expect(result.summary).toContain('+ plan     deployment: Deploy gpt2 1.1.0 to canary at 10%');
   });
 
   it('a merge that restores a released version assigns and deploys it again, with no new version tag', async () => {

@@ -443,7 +443,7 @@ describe('ChatOps: the commands', () => {
     expect(help).toContain('`/rollback [model] [to <version>] [--plan]`');
     expect(help).toMatch(/\/promote \[model\]`: skip .* \| admin access or more, in team `release` \|/);
     expect(help).toMatch(
-      /\/canary status \[model\]`, `\/guard status \[model\]`: .* \| read access or more \|/,
+      /\/canary status \[model\]`, `\/guard status \[model\]`, `\/ab status \[model\]`: .* \| read access or more \|/,
     );
     expect((await say('/canary pause', { login: 'bob' })).replies[0]).toContain('paused');
     const refused = await say('/promote', { login: 'alice' });

@@ -179,7 +179,11 @@ describe('modelgate check and gate', () => {
       `${registry.root}/bad.json`,
     );
     expect(code).toBe(2);
-    expect(stderr).toContain('is not a results file');
+    expect(stderr).toMatch(
+      new RegExp(
+        `^modelgate: --baseline-results ${registry.root}/bad\\.json cannot be used: not valid JSON \\(.+\\)\\n  fix: `,
+      ),
+    );
   });
 });
 

@@ -35,7 +35,7 @@ describe('modelgate release (local)', () => {
       `+ plan     tag gpt2@v1.1.0 on ${after.slice(0, 12)}`,
       '+ plan     GitHub Release "gpt2 1.1.0"',
       `+ plan     tag gpt2#canary#1 (gpt2 1.1.0 -> canary) on ${after.slice(0, 12)}`,
-      '+ plan     deployment of gpt2 1.1.0 to canary at 5%',
+      '+ plan     deployment: Deploy gpt2 1.1.0 to canary at 5%',
     ]);
     expect(registry.git('tag', '--list')).toBe('');
 

@@ -41,8 +41,18 @@ const MANIFEST_KEYS = new Set([
   'canary',
   'rollback',
   'guard',
+  'rollout',
 ]);
-const SETTINGS_KEYS = new Set(['manifests', 'stages', 'environments', 'chatops', 'deploy', 'tracking']);
+const SETTINGS_KEYS = new Set([
+  'manifests',
+  'stages',
+  'environments',
+  'chatops',
+  'deploy',
+  'tracking',
+  'endpoints',
+  'shadow',
+]);
 const action = parseYaml(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as {
   inputs: Record<string, unknown>;
 };

@@ -199,10 +199,17 @@ export async function liveCanary(
   version: string,
   prometheusUrl: string,
   extra: Record<string, unknown> = {},
-  options: { alertmanagerUrl?: string } = {},
+  options: {
+    alertmanagerUrl?: string;
+    /** The release's first deployment, when it is not a canary step at 10 %. */
+    first?: { environment?: string; payload?: Record<string, unknown> };
+    /** .github/modelgate.yml of the repository (both releases). */
+    settings?: string;
+  } = {},
 ) {
   const registry = TempRegistry.create();
   addRealModel(registry, 'gpt2', { version: '1.2.0', manifest: { canary: CANARY, ...extra } });
+  if (options.settings) registry.write('.github/modelgate.yml', options.settings);
   const v1 = registry.commit('gpt2 1.2.0');
   registry.tag('gpt2@v1.2.0', { commit: v1, date: 1_760_000_000 });
   registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
@@ -238,8 +245,15 @@ export async function liveCanary(
     id: 2,
     ref: `gpt2@v${version}`,
     sha: v2,
-    environment: 'canary',
-    payload: { model: 'gpt2', version, weight: 10, manifest: 'models/gpt2/model.yaml', trigger: v2 },
+    environment: options.first?.environment ?? 'canary',
+    payload: {
+      model: 'gpt2',
+      version,
+      weight: 10,
+      manifest: 'models/gpt2/model.yaml',
+      trigger: v2,
+      ...options.first?.payload,
+    },
     description: '',
     production_environment: false,
   });
@@ -247,19 +261,23 @@ export async function liveCanary(
   let probot = testProbot(github.url, warnings);
   let clock = new Date((T0 + 600) * 1000);
   let loaded = await loadApp(probot, () => clock, prometheusUrl, options);
-  /** The deployer reports a deployment live: GitHub records the status and sends deployment_status. */
-  const deliver = (deployment: { id: number; weight: number }) => {
+  /**
+   * The deployer reports a deployment live: GitHub records the status and
+   * sends deployment_status, carrying the deployment as GitHub has it.
+   */
+  const deliver = (deployment: { id: number; weight?: number }) => {
     github.reportDeployed(deployment.id);
     github.logDelivery({ guid: `d-${deployment.id}`, event: 'deployment_status', at: clock });
+    const recorded = github.deployments.find((d) => d.id === deployment.id);
     return probot.receive({
       id: `d-${deployment.id}`,
       name: 'deployment_status',
       payload: deploymentStatus({
         id: deployment.id,
-        sha: v2,
-        ref: `gpt2@v${version}`,
-        environment: 'canary',
-        payload: {
+        sha: recorded?.sha ?? v2,
+        ref: recorded?.ref ?? `gpt2@v${version}`,
+        environment: recorded?.environment ?? 'canary',
+        payload: (recorded?.payload as object | undefined) ?? {
           model: 'gpt2',
           version,
           weight: deployment.weight,

@@ -93,3 +93,23 @@ export function requestSeries(model: string, versions: Record<string, number>): 
   lines.push('# EOF');
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * llm_feedback_total{model,version,vote} counters every 15 s for 8 hours
+ * from T0: 30 votes per 15 s per version, `up` of them thumbs-up (a counter
+ * as a feedback widget's exporter would write it).
+ */
+export function feedbackSeries(model: string, upPer15s: Record<string, number>): string {
+  const lines = ['# HELP llm_feedback_total Feedback votes.', '# TYPE llm_feedback_total counter'];
+  for (const [version, up] of Object.entries(upPer15s))
+    for (const [vote, perStep] of [
+      ['up', up],
+      ['down', 30 - up],
+    ] as const)
+      for (let i = 0; i <= (8 * 3600) / 15; i++)
+        lines.push(
+          `llm_feedback_total{model="${model}",version="${version}",vote="${vote}"} ${i * perStep} ${T0 + i * 15}`,
+        );
+  lines.push('# EOF');
+  return `${lines.join('\n')}\n`;
+}

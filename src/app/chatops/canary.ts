@@ -8,6 +8,8 @@ import { completeCheckRun } from '../check-run.js';
 import { startGuard } from '../guard-start.js';
 import { readManifestAt } from '../manifest.js';
 import { promoteCanary } from '../promote.js';
+import { applyCanaryStep } from '../apply-canary-step.js';
+import { planBlueGreenSwitch } from '../../core/blue-green/step.js';
 import { exclusively, type AppTrust } from '../trust.js';
 
 type Repo = { owner: string; repo: string };
@@ -25,7 +27,7 @@ export async function saveCanary(
   trust: AppTrust,
 ): Promise<string> {
   const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
-  return writeCanaryState(octokit, repo, state, manifest?.canary ?? {}, trust);
+  return writeCanaryState(octokit, repo, state, manifest, trust);
 }
 
 /** The reply when the report's state is not believed: nothing is done on it. */
@@ -171,6 +173,7 @@ async function promoteNow(
   if ('untrusted' in found) return untrustedReply(model, found.untrusted, found.url);
   const { state, url } = found;
   if (state.status !== 'running') return `nothing to promote: ${statusLine(state)} ${url}`;
+  if (state.strategy === 'blue_green') return switchBlueGreen(octokit, repo, state, url, steer, trust);
   const { tag, deploymentId } = await promoteCanary(octokit, repo, state, steer);
   // The production guard (when the manifest has one) bakes from the moment the person promoted.
   const guard = await startGuard(
@@ -193,4 +196,28 @@ async function promoteNow(
     ? ` The production guard watches it until ${guard.bakeEndsAt} (\`/guard status\`).`
     : '';
   return `promoted ${describe(state)} to ${state.productionEnvironment}: tag \`${tag}\`, deployment ${deploymentId} (${environmentUrl(repositoryUrl, state.productionEnvironment)}). The report: ${url}${guarding}`;
+}
+
+/**
+ * `/promote` on a blue-green rollout: the switch, when the preview passed and
+ * waits for a person (auto_switch: false); refused otherwise, with the
+ * reason: a person cannot skip the pre-switch analysis.
+ */
+async function switchBlueGreen(
+  octokit: Octokit,
+  repo: Repo,
+  state: CanaryState,
+  url: string,
+  steer: Steer,
+  trust: AppTrust,
+): Promise<string> {
+  const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
+  const plan = planBlueGreenSwitch(state, manifest?.rollout?.blue_green ?? {}, steer, new Date(steer.at));
+  if (plan.kind === 'refused') return `nothing was done: ${inert(plan.reason, 400)}. The report: ${url}`;
+  const saved = await applyCanaryStep(octokit, repo, plan.state, plan.effects, {
+    manifest,
+    report: url,
+    trust,
+  });
+  return `switching ${describe(saved)}: deployment ${saved.awaiting ?? saved.deploymentId} gives it all traffic in ${saved.productionEnvironment}; the post-switch analysis starts when the deployer reports it live. The report: ${url}`;
 }

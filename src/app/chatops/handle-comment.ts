@@ -10,6 +10,7 @@ import { loadSettingsAt } from '../settings.js';
 import { refusal } from './authorize.js';
 import { canaryCommand, promoteCommand } from './canary.js';
 import { guardCommand } from './guard.js';
+import { abCommand } from './ab.js';
 import {
   branchView,
   registeredModels,
@@ -25,7 +26,7 @@ type Repo = { owner: string; repo: string };
 
 /** Commands older than this when they reach the app are not acted on (see REDELIVERABLE in core/delivery). */
 export const MAX_COMMAND_AGE_MS = 3_600_000;
-type Targeted = Extract<Command, { name: 'rollback' | 'promote' | 'canary' | 'guard' }>;
+type Targeted = Extract<Command, { name: 'rollback' | 'promote' | 'canary' | 'guard' | 'ab' }>;
 /** The settings on the default branch: read, invalid, or not readable right now (GitHub failed). */
 type Loaded = { settings: Settings } | { problem: string } | { unreadable: string };
 
@@ -127,7 +128,7 @@ async function answer(
   if (command.name === 'unknown' || command.name === 'invalid') return notUnderstood(command);
   const key = commandKey(command)!;
   const label =
-    command.name === 'canary' || command.name === 'guard'
+    command.name === 'canary' || command.name === 'guard' || command.name === 'ab'
       ? `/${command.name} ${command.action}`
       : `/${command.name}`;
   const refused = await refusal(octokit, repo, asked.login, label, requirementOf(settings.chatops, key));
@@ -162,6 +163,8 @@ async function answer(
       return canaryCommand(octokit, repo, model.name, command.action, asked.steer, trust);
     case 'guard':
       return guardCommand(octokit, repo, model.name, command, asked.steer, trust);
+    case 'ab':
+      return abCommand(octokit, repo, model.name, command.action, asked.steer, trust);
   }
 }
 
@@ -195,7 +198,7 @@ async function chooseModel(
   if (candidates.length === 1) return { name: candidates[0]! };
   return {
     reply: candidates.length
-      ? `which model? ${where} ${candidates.length} registered models: ${list(candidates)}. Name one, e.g. \`/${command.name}${command.name === 'canary' || command.name === 'guard' ? ` ${command.action}${command.name === 'guard' && command.extend ? ` ${command.extend.text}` : ''}` : ''} ${candidates[0]}\`.`
+      ? `which model? ${where} ${candidates.length} registered models: ${list(candidates)}. Name one, e.g. \`/${command.name}${command.name === 'canary' || command.name === 'guard' || command.name === 'ab' ? ` ${command.action}${command.name === 'guard' && command.extend ? ` ${command.extend.text}` : ''}` : ''} ${candidates[0]}\`.`
       : 'no model is registered in this repository yet, so there is nothing to act on.',
   };
 }

@@ -1,10 +1,11 @@
-import { FORMAT_OPTION, ROOT_OPTION, type CliCommand } from '../command.js';
+import { FORMAT_OPTION, ROOT_OPTION, type CliCommand, POLICY_HELP, POLICY_OPTION } from '../command.js';
 
 /** `modelgate guard analyze`: its help and options; the work is in run/guard.ts. */
 export const guard: CliCommand = {
   name: 'guard',
   summary: 'judge a production guard from recorded metric series (guard analyze)',
-  usage: 'modelgate guard analyze --metrics FILE [--model NAME] [--root DIR] [--format text|json|markdown]',
+  usage:
+    'modelgate guard analyze --metrics FILE [--model NAME] [--root DIR] [--policy FILE] [--format text|json|markdown]',
   help: `Runs the production guard's judge of the app on recorded windows, with the
 model's guard policy from its manifest (metrics, thresholds, direction,
 segments by label, confidence, correction, min_samples, failure_limit), and
@@ -21,8 +22,16 @@ A side may also be a plain list of values (a metric not split by label) or
 { "error": "why the query failed" }; values may be "NaN" or "+Inf".
 Exit 0 only when no breach and at least one window passed. Exit 1 on a
 breach (more failed windows than failure_limit), and when no window could
-be judged: no evidence is not a pass.`,
-  options: { ...ROOT_OPTION, ...FORMAT_OPTION, metrics: { type: 'string' }, model: { type: 'string' } },
+be judged: no evidence is not a pass.
+
+${POLICY_HELP}`,
+  options: {
+    ...ROOT_OPTION,
+    ...POLICY_OPTION,
+    ...FORMAT_OPTION,
+    metrics: { type: 'string' },
+    model: { type: 'string' },
+  },
   positionals: { min: 1, max: 1 },
   run: async (args, out) => (await import('../run/guard.js')).runGuard(args, out),
 };

@@ -10,7 +10,7 @@ import { readRecordedAnalysis, requireAnalyze } from './recorded-analysis.js';
 
 /** `modelgate canary analyze`: the app's canary judge on recorded metric series. */
 export async function runCanary(args: CommandArgs, out: Output): Promise<number> {
-  requireAnalyze(args, 'canary');
+  requireAnalyze(args, 'canary', 'modelgate canary analyze --metrics FILE');
   const format = formatOf(args, ['text', 'json', 'markdown'] as const);
   const {
     file: metricsFile,
@@ -18,7 +18,11 @@ export async function runCanary(args: CommandArgs, out: Output): Promise<number>
     name,
     root,
     manifest,
-  } = await readRecordedAnalysis(args, { name: 'canary', records: 'series' }, readRecordedCanary);
+  } = await readRecordedAnalysis(
+    args,
+    { name: 'canary', option: 'metrics', records: 'series' },
+    readRecordedCanary,
+  );
   const policy = manifest?.canary;
   if (!policy?.metrics?.length)
     throw new CommandError(

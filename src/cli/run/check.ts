@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { check, type CheckReport } from '../../core/check.js';
 import { parsePythonJson, readResultsFile, type ResultsFile } from '../../core/eval/results.js';
@@ -12,6 +12,7 @@ import { suiteRunnerFromEnvironment } from '../../io/eval/suite-runner.js';
 import { runReaderFromEnvironment } from '../../io/tracking/run-reader.js';
 import { formatOf, listOf, stringOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
+import { readUserJsonFile } from '../user-file.js';
 import { TokenizerBehaviourCache } from '../../io/tokenizer-cache.js';
 
 async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
@@ -54,18 +55,15 @@ function render(report: CheckReport, format: 'text' | 'json' | 'markdown', title
   return format === 'markdown' ? toMarkdown(report, title) : toText(report);
 }
 
-async function readResults(path: string): Promise<ResultsFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CommandError(`--baseline-results ${path} cannot be read: ${(error as Error).message}`);
-  }
-  try {
-    return readResultsFile(parsePythonJson(text), path);
-  } catch (error) {
-    throw new CommandError(`--baseline-results ${path} is not a results file: ${(error as Error).message}`);
-  }
+/** A `--baseline-results` file: a results file the user must fix is exit 2; a bug in its reader is reported as one. */
+function readResults(path: string): Promise<ResultsFile> {
+  return readUserJsonFile({
+    path,
+    label: `--baseline-results ${path}`,
+    read: readResultsFile,
+    parse: parsePythonJson,
+    fix: 'Pass a results file of lm-evaluation-harness, of modelgate\'s runner, or a {"metric": value} JSON object.',
+  });
 }
 
 function positiveInt(args: CommandArgs, name: string): number | undefined {

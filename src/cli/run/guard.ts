@@ -8,11 +8,11 @@ import { readRecordedAnalysis, requireAnalyze } from './recorded-analysis.js';
 
 /** `modelgate guard analyze`: the app's production-guard judge on recorded windows. */
 export async function runGuard(args: CommandArgs, out: Output): Promise<number> {
-  requireAnalyze(args, 'guard');
+  requireAnalyze(args, 'guard', 'modelgate guard analyze --metrics FILE');
   const format = formatOf(args, ['text', 'json', 'markdown'] as const);
   const { recorded, name, root, manifest } = await readRecordedAnalysis(
     args,
-    { name: 'guard', records: 'windows' },
+    { name: 'guard', option: 'metrics', records: 'windows' },
     readRecordedGuard,
   );
   const policy = manifest?.guard;

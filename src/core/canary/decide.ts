@@ -5,7 +5,9 @@ export type CanaryDecision =
   | { action: 'wait'; reason: string }
   | { action: 'advance'; weight: number; reason: string }
   | { action: 'promote'; reason: string }
-  | { action: 'rollback'; reason: string };
+  | { action: 'rollback'; reason: string }
+  /** Blue-green: the preview passed; all traffic moves to it at once. */
+  | { action: 'switch'; reason: string };
 
 /** Traffic steps when a manifest sets none (DESIGN.md's example). */
 export const DEFAULT_STEPS = [5, 25, 50, 100] as const;

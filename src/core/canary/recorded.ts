@@ -1,3 +1,4 @@
+import { MalformedFileError } from '../user-file-error.js';
 import type { MetricData, Series } from './judge.js';
 
 /** One interval of recorded metric series. */
@@ -16,6 +17,7 @@ export interface RecordedCanary {
   intervals: RecordedInterval[];
 }
 
+const FIX = 'Record the series as described in modelgate canary --help.';
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -25,19 +27,24 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * Values may be numbers or Prometheus' strings ("NaN", "+Inf").
  */
 export function readRecordedCanary(json: unknown, file: string): RecordedCanary {
-  if (!isObject(json) || !Array.isArray(json.intervals)) throw new Error(`${file} needs an "intervals" list`);
+  if (!isObject(json) || !Array.isArray(json.intervals))
+    throw new MalformedFileError(file, 'needs an "intervals" list', FIX);
   const intervals = json.intervals.map((interval: unknown, index): RecordedInterval => {
     if (!isObject(interval) || typeof interval.at !== 'string' || !isObject(interval.metrics)) {
-      throw new Error(`${file}: intervals[${index}] needs "at" (a time) and "metrics" (an object)`);
+      throw new MalformedFileError(
+        file,
+        `intervals[${index}] needs "at" (a time) and "metrics" (an object)`,
+        FIX,
+      );
     }
     const data = Object.entries(interval.metrics).map(([metric, sides]): MetricData => {
       if (!isObject(sides))
-        throw new Error(`${file}: intervals[${index}].metrics.${metric} must be an object`);
+        throw new MalformedFileError(file, `intervals[${index}].metrics.${metric} must be an object`, FIX);
       return {
         metric,
-        canary: series(sides.canary, `${file}: intervals[${index}].metrics.${metric}.canary`),
+        canary: series(sides.canary, file, `intervals[${index}].metrics.${metric}.canary`),
         ...(sides.baseline !== undefined
-          ? { baseline: series(sides.baseline, `${file}: intervals[${index}].metrics.${metric}.baseline`) }
+          ? { baseline: series(sides.baseline, file, `intervals[${index}].metrics.${metric}.baseline`) }
           : {}),
       };
     });
@@ -50,14 +57,16 @@ export function readRecordedCanary(json: unknown, file: string): RecordedCanary 
     baselineVersion: text(json.baseline),
     step: bounded(
       json.step,
-      `${file}: "step"`,
+      file,
+      '"step"',
       'a step number from 0',
       (v) => Number.isSafeInteger(v) && v >= 0,
     ),
     // The traffic weight decides the next move (advance to the next step): only a percentage can.
     weight: bounded(
       json.weight,
-      `${file}: "weight"`,
+      file,
+      '"weight"',
       'a traffic percentage in (0, 100]',
       (v) => v > 0 && v <= 100,
     ),
@@ -67,19 +76,21 @@ export function readRecordedCanary(json: unknown, file: string): RecordedCanary 
 
 function bounded(
   value: unknown,
+  file: string,
   where: string,
   what: string,
   fits: (v: number) => boolean,
 ): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || !fits(value))
-    throw new Error(`${where} must be ${what}, not ${JSON.stringify(value)}`);
+    throw new MalformedFileError(file, `${where} must be ${what}, not ${JSON.stringify(value)}`, FIX);
   return value;
 }
 
-function series(value: unknown, where: string): Series {
+function series(value: unknown, file: string, where: string): Series {
   if (isObject(value) && typeof value.error === 'string') return { error: value.error };
-  if (!Array.isArray(value)) throw new Error(`${where} must be a list of values or {"error": "..."}`);
+  if (!Array.isArray(value))
+    throw new MalformedFileError(file, `${where} must be a list of values or {"error": "..."}`, FIX);
   return {
     values: value.map((v) =>
       typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^\+/, '')) : NaN,

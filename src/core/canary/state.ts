@@ -2,15 +2,17 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MODEL_NAME } from '../manifest/schema.js';
 import { seal, sealVerifies, type SealKey } from '../integrity/seal.js';
-import { LOGIN } from '../report/sticky.js';
+import { steerSchema, type Steer } from './steer.js';
+import { intervalResultSchema } from './interval-schema.js';
 import type { IntervalResult } from './judge.js';
+import { abRecordSchema, type AbRecord } from '../ab/state.js';
+import { blueGreenRecordSchema, type BlueGreenRecord } from '../blue-green/state.js';
+import { shadowRecordSchema, type ShadowRecord } from '../shadow/state.js';
 
-/** Who steered a canary by hand, when, and the comment that asked. */
-export interface Steer {
-  by: string;
-  at: string;
-  link: string;
-}
+/** A rollout's strategy other than the canary (`rollout.strategy` in the manifest). */
+export type NonCanaryStrategy = 'blue_green' | 'shadow' | 'ab';
+
+export type { Steer } from './steer.js';
 
 /** A running (or finished) canary analysis, as the app keeps it: in the sticky pull-request comment, nowhere else. */
 export interface CanaryState {
@@ -43,34 +45,19 @@ export interface CanaryState {
   paused?: Steer;
   /** Who ended the canary by hand (`/promote`, `/canary abort`, `/rollback`). */
   endedBy?: Steer;
+  /** The rollout's strategy; absent for a canary (and in every state written before strategies). */
+  strategy?: NonCanaryStrategy;
+  /** A shadow's analysis so far (strategy shadow; kept after it hands over to the canary). */
+  shadow?: ShadowRecord;
+  /** An A/B test's observations and decision (strategy ab). */
+  ab?: AbRecord;
+  /** A blue-green rollout's phase and analyses (strategy blue_green). */
+  blueGreen?: BlueGreenRecord;
 }
 
 const text = (max = 1024) => z.string().max(max);
 const id = z.number().int().positive();
-// JSON has no NaN or Infinity (it writes null): read null back as NaN, the value the judge had.
-const evidence = z.union([z.number(), z.null()]).transform((v) => v ?? Number.NaN);
-const verdict = z.enum(['pass', 'fail', 'inconclusive', 'error']);
-const steer = z.strictObject({ by: z.string().regex(LOGIN), at: text(64), link: text() });
-const median = z.looseObject({ median: evidence, n: z.number().int().nonnegative() });
-// Loose where the judge may add evidence: a new field travels through instead of failing old states.
-const measurement = z.looseObject({
-  metric: text(),
-  verdict,
-  reason: text(4096),
-  critical: z.boolean(),
-  canary: median.optional(),
-  baseline: median.optional(),
-  threshold: z.looseObject({ min: evidence.optional(), max: evidence.optional() }).optional(),
-  test: z
-    .looseObject({ u: evidence, p: evidence, effect: evidence, method: z.enum(['exact', 'normal']) })
-    .optional(),
-});
-const interval = z.looseObject({
-  at: text(64),
-  verdict,
-  score: evidence,
-  measurements: z.array(measurement).max(1000),
-});
+const interval = intervalResultSchema(1000);
 
 /** The shape of a state read back from a comment: checked before anything uses it. */
 const canaryStateSchema: z.ZodType<CanaryState> = z.strictObject({
@@ -94,8 +81,12 @@ const canaryStateSchema: z.ZodType<CanaryState> = z.strictObject({
   status: z.enum(['running', 'promoted', 'failed', 'aborted']),
   checkRunId: id.optional(),
   revertUrl: text().optional(),
-  paused: steer.optional(),
-  endedBy: steer.optional(),
+  paused: steerSchema.optional(),
+  endedBy: steerSchema.optional(),
+  strategy: z.enum(['blue_green', 'shadow', 'ab']).optional(),
+  shadow: shadowRecordSchema.optional(),
+  ab: abRecordSchema.optional(),
+  blueGreen: blueGreenRecordSchema.optional(),
 });
 
 /** Where a state is valid: the repository (`owner/name`) and pull request it was written for. */

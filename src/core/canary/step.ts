@@ -58,13 +58,20 @@ export interface CanaryWake {
 }
 
 /**
- * The next time the app looks at a canary, or undefined once it has
- * finished (it is never read again). A running canary is looked at when its
- * next interval is due; one waiting for the deployer after
- * DEPLOYER_PATIENCE_MS (to say it waits too long), a paused one daily. With
- * `now`, a time already past moves one period past `now`.
+ * The next time the app looks at a rollout, or undefined once it has
+ * finished (it is never read again). `judgment` is the next window its
+ * planner judges (see nextRolloutJudgment). A running rollout is looked at
+ * when that window is due; one waiting for the deployer after
+ * DEPLOYER_PATIENCE_MS (to say it waits too long); a paused one, or one
+ * whose decision waits for a person (an A/B proposal, a blue-green preview
+ * ready to switch), daily. With `now`, a time already past moves one period
+ * past `now`.
  */
-export function nextWake(state: CanaryState, policy: CanaryPolicy, now?: Date): CanaryWake | undefined {
+export function nextWake(
+  state: CanaryState,
+  judgment: JudgmentWindow | undefined,
+  now?: Date,
+): CanaryWake | undefined {
   if (state.status !== 'running') return undefined;
   const stepStart = Date.parse(state.stepStartedAt);
   let status: LiveStatus;
@@ -79,9 +86,13 @@ export function nextWake(state: CanaryState, policy: CanaryPolicy, now?: Date): 
     // The judgment that asked for the next step; the step's start when there is none.
     since = Date.parse(state.intervals.at(-1)?.at ?? state.stepStartedAt);
     period = DEPLOYER_PATIENCE_MS;
+  } else if (judgment) {
+    return { at: judgment.due, status: 'running', since: new Date(stepStart) };
   } else {
-    const judgment = nextJudgment(state, policy);
-    return judgment && { at: judgment.due, status: 'running', since: new Date(stepStart) };
+    // Running with nothing to judge: a decision waits for a person.
+    status = 'paused';
+    since = stepStart;
+    period = PAUSED_CHECK_MS;
   }
   if (!Number.isFinite(since)) since = now?.getTime() ?? stepStart;
   if (!Number.isFinite(since)) return undefined;
@@ -96,10 +107,28 @@ export function nextWake(state: CanaryState, policy: CanaryPolicy, now?: Date): 
  * work), so a step that dies half-way is completed by the next attempt.
  */
 export type CanaryEffect =
-  /** Deploy the next traffic step; the new deployment's id becomes the state's `awaiting`. */
-  | { kind: 'deploy-step'; environment: string; weight: number; description: string }
-  /** The stage tag and the production deployment. */
-  | { kind: 'promote' }
+  /**
+   * Deploy the next traffic step; the new deployment's id becomes the state's `awaiting`.
+   * `mirror` (a shadow) copies that percentage of requests to the version; `role` marks a
+   * blue-green preview (weight 0, its own environment).
+   */
+  | {
+      kind: 'deploy-step';
+      environment: string;
+      weight: number;
+      description: string;
+      mirror?: number;
+      role?: 'preview';
+    }
+  /**
+   * Blue-green's switch: a production deployment of the version at 100 % (role `active`),
+   * the previous version kept warm `scaleDownDelaySeconds`; its id becomes `awaiting`.
+   */
+  | { kind: 'switch'; description: string; scaleDownDelaySeconds: number }
+  /** Blue-green's switch back: a production deployment of the baseline version at 100 %. */
+  | { kind: 'switch-back'; description: string }
+  /** The stage tag and the production deployment (`live`: the production deployment exists already, as after a switch). */
+  | { kind: 'promote'; live?: boolean }
   /** Mark the current step's deployment failed, so the deployer takes the candidate out of traffic. */
   | { kind: 'fail-deployment'; deploymentId: number; description: string }
   /** Open the pull request that restores the baseline release; its address becomes the state's `revertUrl`. */

@@ -19,6 +19,10 @@ export type CanaryAction = (typeof CANARY_ACTIONS)[number];
 export const GUARD_ACTIONS = ['status', 'extend', 'stop', 'resume'] as const;
 export type GuardAction = (typeof GUARD_ACTIONS)[number];
 
+/** What `/ab` does: say where the A/B test stands, or apply the decision it proposes. */
+export const AB_ACTIONS = ['status', 'conclude'] as const;
+export type AbAction = (typeof AB_ACTIONS)[number];
+
 /** A ChatOps command, as the first line of a comment says it. */
 export type Command =
   | { name: 'rollback'; model?: string; to?: string; plan: boolean }
@@ -26,19 +30,21 @@ export type Command =
   | { name: 'canary'; action: CanaryAction; model?: string }
   /** `/guard extend <duration>` carries the duration, in milliseconds and as written. */
   | { name: 'guard'; action: GuardAction; model?: string; extend?: { ms: number; text: string } }
+  | { name: 'ab'; action: AbAction; model?: string }
   | { name: 'help' }
   /** A slash word that is not one of ours (a typo, or another bot's command). */
   | { name: 'unknown'; word: string }
   /** One of ours with arguments that do not fit: what went wrong, and the usage. */
   | { name: 'invalid'; command: CommandName; problem: string };
 
-type CommandName = 'rollback' | 'promote' | 'canary' | 'guard' | 'help';
+type CommandName = 'rollback' | 'promote' | 'canary' | 'guard' | 'ab' | 'help';
 
 export const USAGE = {
   rollback: '/rollback [model] [to <version>] [--plan]',
   promote: '/promote [model]',
   canary: '/canary status|pause|resume|abort [model]',
   guard: '/guard status|extend <duration>|stop|resume [model]',
+  ab: '/ab status|conclude [model]',
   help: '/help',
 } as const;
 
@@ -79,6 +85,13 @@ export function parseCommand(body: string): Command | undefined {
     }
     case 'guard':
       return guard(args);
+    case 'ab': {
+      const [action = 'status', ...rest] = args;
+      const known = AB_ACTIONS.find((a) => a === action.toLowerCase());
+      if (!known) return invalid(name, `"${action}" is not an A/B action`);
+      if (rest.length > 1) return invalid(name, 'too many arguments');
+      return modelArgument(name, rest[0], { name, action: known });
+    }
     case 'rollback':
       return rollback(args);
   }

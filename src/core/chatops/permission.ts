@@ -12,7 +12,7 @@ export interface Requirement {
 }
 
 /** The keys of `chatops.commands` in .github/modelgate.yml. */
-export const COMMAND_KEYS = ['rollback', 'promote', 'canary', 'guard', 'status', 'help'] as const;
+export const COMMAND_KEYS = ['rollback', 'promote', 'canary', 'guard', 'ab', 'status', 'help'] as const;
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 
 export interface ChatOpsSettings {
@@ -32,7 +32,7 @@ export const DEFAULT_CHATOPS: ChatOpsSettings = {
 /**
  * Which settings key governs a command: `/canary status` and `/guard status`
  * are `status`; pause/resume/abort are `canary`; extend/stop/resume of the
- * production guard are `guard`.
+ * production guard are `guard`; `/ab conclude` is `ab`.
  */
 export function commandKey(command: Command): CommandKey | undefined {
   switch (command.name) {
@@ -44,6 +44,8 @@ export function commandKey(command: Command): CommandKey | undefined {
       return command.action === 'status' ? 'status' : 'canary';
     case 'guard':
       return command.action === 'status' ? 'status' : 'guard';
+    case 'ab':
+      return command.action === 'status' ? 'status' : 'ab';
     default:
       return undefined;
   }

@@ -26,8 +26,9 @@ const DOES: Record<CommandKey, string> = {
   canary: '`/canary pause|resume|abort [model]`: hold, continue or stop the canary analysis',
   guard:
     "`/guard extend <duration> [model]`, `/guard stop|resume [model]`: lengthen the production guard's bake (e.g. `6h`), stop watching, or resume a guard the app restarted paused",
+  ab: '`/ab conclude [model]`: apply the decision an A/B test proposes (promote B, or keep A)',
   status:
-    '`/canary status [model]`, `/guard status [model]`: where the canary or the production guard stands',
+    '`/canary status [model]`, `/guard status [model]`, `/ab status [model]`: where the rollout, the production guard or the A/B test stands',
   help: '`/help`: this list',
 };
 
@@ -58,5 +59,5 @@ export function notUnderstood(command: Extract<Command, { name: 'unknown' | 'inv
     command.name === 'unknown'
       ? `\`/${command.word.slice(0, 40)}\` is not a modelgate command.`
       : `\`/${command.command}\` was understood, but ${inert(command.problem, 120)}: the usage is \`${USAGE[command.command]}\`.`;
-  return `${what} The commands are \`${USAGE.rollback}\`, \`${USAGE.promote}\`, \`${USAGE.canary}\`, \`${USAGE.guard}\` and \`${USAGE.help}\`.`;
+  return `${what} The commands are \`${USAGE.rollback}\`, \`${USAGE.promote}\`, \`${USAGE.canary}\`, \`${USAGE.guard}\`, \`${USAGE.ab}\` and \`${USAGE.help}\`.`;
 }

@@ -9,8 +9,12 @@ import type { DeploymentRef } from './rendered.js';
 /**
  * Renders a routing plan as a Gateway API HTTPRoute (gateway.networking.k8s.io/v1):
  * one rule whose weighted backendRefs are the versions' Services, and a
- * RequestMirror filter with its percent for a shadow. Envoy Gateway, Istio,
- * GKE and other implementations split traffic by these weights.
+ * RequestMirror filter with its percent for a shadow. A blue-green preview
+ * is a weight-0 backendRef beside the live version, plus, with
+ * `preview_header` set, a first rule sending requests that carry the header
+ * with the preview's version to it; after the switch the version it replaced
+ * stays a weight-0 backendRef (scale_down_delay). Envoy Gateway, Istio, GKE
+ * and other implementations split traffic by these weights.
  */
 export function renderHttpRoute(
   plan: RoutingPlan,
@@ -24,6 +28,8 @@ export function renderHttpRoute(
   for (const version of [
     ...plan.backends.map((b) => b.version),
     ...(plan.mirror ? [plan.mirror.version] : []),
+    ...(plan.preview ? [plan.preview.version] : []),
+    ...(plan.standby ? [plan.standby.version] : []),
   ]) {
     const service = kubernetesName(expandTemplate(settings.service, { model: plan.model, version }));
     if (!service) return badName('deploy.gateway_api.service', settings.service, `${plan.model} ${version}`);
@@ -38,7 +44,16 @@ export function renderHttpRoute(
     metadata: {
       name,
       namespace: settings.namespace,
-      annotations: provenance({ ...deployment, model: plan.model, version: plan.version }),
+      annotations: {
+        ...provenance({ ...deployment, model: plan.model, version: plan.version }),
+        // For a clean-up job: which version may go, and when (seconds after the switch was reported live).
+        ...(plan.standby
+          ? {
+              'modelgate.dev/standby-version': plan.standby.version,
+              'modelgate.dev/scale-down-delay-seconds': String(plan.standby.seconds),
+            }
+          : {}),
+      },
     },
     spec: {
       parentRefs: settings.parents.map((p) => ({
@@ -48,6 +63,20 @@ export function renderHttpRoute(
       })),
       ...(settings.hostnames.length ? { hostnames: settings.hostnames } : {}),
       rules: [
+        // More header matches win over fewer (Gateway API's precedence): this rule takes only preview requests.
+        ...(plan.preview && settings.previewHeader
+          ? [
+              {
+                matches: [
+                  {
+                    path: { type: 'PathPrefix', value: settings.pathPrefix },
+                    headers: [{ type: 'Exact', name: settings.previewHeader, value: plan.preview.version }],
+                  },
+                ],
+                backendRefs: [{ ...backendRef(plan.preview.version), weight: 1 }],
+              },
+            ]
+          : []),
         {
           matches: [{ path: { type: 'PathPrefix', value: settings.pathPrefix } }],
           ...(plan.mirror
@@ -63,7 +92,13 @@ export function renderHttpRoute(
                 ],
               }
             : {}),
-          backendRefs: plan.backends.map((b) => ({ ...backendRef(b.version), weight: b.weight })),
+          // A preview or a kept version is named at weight 0: the Gateway resolves it, no request reaches it.
+          backendRefs: [
+            ...plan.backends.map((b) => ({ ...backendRef(b.version), weight: b.weight })),
+            ...[plan.preview?.version, plan.standby?.version]
+              .filter((v): v is string => v !== undefined)
+              .map((v) => ({ ...backendRef(v), weight: 0 })),
+          ],
         },
       ],
     },

@@ -19,7 +19,11 @@ import type { KServeSettings } from './targets.js';
  * deployed version's storage URI and `canaryTrafficPercent` sends that share
  * to the new revision, the rest to the previous ready one (the version live
  * before). At 100% the field is left out, which promotes the revision.
- * KServe has no request mirror: a shadow is refused.
+ * A blue-green preview is `canaryTrafficPercent: 0` with tag routing on, so
+ * the new revision answers only at its `latest-` URL; the switch is the
+ * promotion. KServe routes nothing to the previous revision at 100%, so it is
+ * not kept warm after a switch (scale_down_delay has no effect here). KServe
+ * has no request mirror: a shadow is refused.
  */
 export function renderInferenceService(
   plan: RoutingPlan,
@@ -38,13 +42,18 @@ export function renderInferenceService(
   const path = checkRepoPath(expandTemplate(settings.gitops.path, values));
   if (!path.ok || !path.path) return badPath('deploy.kserve.gitops.path', settings.gitops.path, path);
   const share = plan.backends.find((b) => b.version === plan.version)?.weight ?? 0;
+  // KServe's tag routing gives the new revision its own URL (latest-<name>-predictor…): the preview's endpoint.
+  const tagRouting = plan.preview ? { 'serving.kserve.io/enable-tag-routing': 'true' } : {};
   const service = {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
     metadata: {
       name,
       namespace: settings.namespace,
-      annotations: provenance({ ...deployment, model: plan.model, version: plan.version }),
+      annotations: {
+        ...provenance({ ...deployment, model: plan.model, version: plan.version }),
+        ...tagRouting,
+      },
     },
     spec: {
       predictor: {

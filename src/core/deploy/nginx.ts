@@ -20,7 +20,10 @@ function identifier(text: string): string {
  * (each request is drawn afresh), and for a shadow the `mirror` module with a
  * second, independent draw deciding which mirrored requests reach the shadow
  * (nginx mirrors every request; the others are answered 204 inside nginx).
- * Proxying keeps streamed answers streaming (no buffering, HTTP/1.1).
+ * A blue-green preview gets its upstream and, with `preview_listen`, a
+ * server of its own that sends it every request; after the switch the
+ * version it replaced keeps its upstream with no traffic. Proxying keeps
+ * streamed answers streaming (no buffering, HTTP/1.1).
  */
 export function renderNginx(
   plan: RoutingPlan,
@@ -32,9 +35,19 @@ export function renderNginx(
   const model = identifier(plan.model);
   const upstream = (version: string) => `modelgate_${model}__${identifier(version)}`;
   const versions = [
-    ...new Set([...plan.backends.map((b) => b.version), ...(plan.mirror ? [plan.mirror.version] : [])]),
+    ...new Set([
+      ...plan.backends.map((b) => b.version),
+      ...(plan.mirror ? [plan.mirror.version] : []),
+      ...(plan.preview ? [plan.preview.version] : []),
+      ...(plan.standby ? [plan.standby.version] : []),
+    ]),
   ];
-  const lines = [`# ${fileHeader(plan.summary, deployment.id)}`, `# trigger ${deployment.trigger}`, ''];
+  const lines = [`# ${fileHeader(plan.summary, deployment.id)}`, `# trigger ${deployment.trigger}`];
+  if (plan.standby)
+    lines.push(
+      `# ${plan.standby.version} keeps its upstream with no traffic: keep its server up ${plan.standby.seconds} s after this deployment is live (scale_down_delay).`,
+    );
+  lines.push('');
   for (const version of versions) {
     const address =
       typeof settings.upstream === 'string'
@@ -104,6 +117,17 @@ export function renderNginx(
       ...proxy.map((p) => `        ${p}`),
       '    }',
     );
-  lines.push('}', '');
+  lines.push('}');
+  if (plan.preview && settings.previewListen)
+    lines.push(
+      'server {',
+      `    listen ${settings.previewListen};`,
+      '    location / {',
+      `        proxy_pass http://${upstream(plan.preview.version)};`,
+      ...proxy.map((p) => `        ${p}`),
+      '    }',
+      '}',
+    );
+  lines.push('');
   return { ok: true, rendered: { content: lines.join('\n'), path: path.path, objects: [] } };
 }

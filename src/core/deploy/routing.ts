@@ -15,6 +15,13 @@ export interface RoutingPlan {
   backends: Backend[];
   /** Shadow: a version that receives a copy of `percent` of the requests and answers none. */
   mirror?: { version: string; percent: number };
+  /** Blue-green preview: a version deployed beside production that answers no user request. */
+  preview?: { version: string };
+  /**
+   * Blue-green after the switch: the previous version, kept in place with no
+   * traffic for `seconds` (scale_down_delay) so a switch back is instant.
+   */
+  standby?: { version: string; seconds: number };
   /** One line for the deployment status and the log. */
   summary: string;
 }
@@ -28,13 +35,15 @@ export type RoutingDecision = { ok: true; plan: RoutingPlan } | { ok: false; rea
  * the promotion at 100) the deployed version answers everything, and the
  * summary says so. A mirror copies requests to the deployed version; it
  * needs another version live to answer them, and a weight of 0 (a shadow
- * answers no one).
+ * answers no one). A blue-green preview (weight 0) is deployed beside the
+ * live version and answers no user; the switch (`active`, weight 100) keeps
+ * the version it replaced in place with no traffic (`standby`).
  */
 export function planRouting(
-  payload: Pick<DeploymentPayload, 'model' | 'version' | 'weight' | 'mirror'>,
+  payload: Pick<DeploymentPayload, 'model' | 'version' | 'weight' | 'mirror' | 'role' | 'scale_down_delay'>,
   live: string | undefined,
 ): RoutingDecision {
-  const { model, version, weight, mirror } = payload;
+  const { model, version, weight, mirror, role } = payload;
   const other = live !== undefined && live !== version ? live : undefined;
   if (mirror !== undefined && other === undefined)
     return {
@@ -48,18 +57,33 @@ export function planRouting(
       reason: `${model} ${version} asks for ${weight}% of traffic and a mirror of ${mirror}% at once: it would answer some requests and get copies of others, some twice, and its metrics would count them twice`,
       fix: 'A shadow answers no one: deploy it with weight 0 and a mirror, or as a canary with a weight and no mirror.',
     };
+  // The payload schema holds these already; the routing must not depend on every caller having checked it.
+  if ((role === 'preview' && weight !== 0) || (role === 'active' && weight !== 100))
+    return {
+      ok: false,
+      reason: `${model} ${version} is a blue-green ${role} at ${weight}%: a preview takes 0%, the switch 100%`,
+      fix: 'Deployments are created by modelgate; see schema/deployment-payload.schema.json.',
+    };
   if (other === undefined || weight === 100) {
     const alone =
       other === undefined && weight < 100
-        ? ` (asked ${weight}%: no other version is live in production, so it answers every request)`
+        ? ` (asked ${weight}%${role === 'preview' ? ' as a preview' : ''}: no other version is live in production, so it answers every request)`
         : '';
+    // After a switch the version it replaced stays in place, with no traffic, so a switch back is instant.
+    const standby =
+      role === 'active' && other !== undefined
+        ? { version: other, seconds: payload.scale_down_delay ?? 0 }
+        : undefined;
     return {
       ok: true,
       plan: {
         model,
         version,
         backends: [{ version, weight: 100 }],
-        summary: `${model} ${version} answers 100% of requests${alone}`,
+        ...(standby ? { standby } : {}),
+        summary: standby
+          ? `${model} ${version} answers 100% of requests; ${standby.version} stays in place with no traffic for ${standby.seconds} s`
+          : `${model} ${version} answers 100% of requests${alone}`,
       },
     };
   }
@@ -71,6 +95,12 @@ export function planRouting(
     weight > 0
       ? `${model} ${version} answers ${weight}%, ${other} ${100 - weight}%`
       : `${model} ${other} answers 100%`;
+  const extra =
+    mirror !== undefined
+      ? `; ${mirror}% of requests are copied to ${version}`
+      : role === 'preview'
+        ? `; ${version} is deployed beside it as a preview (no user traffic)`
+        : '';
   return {
     ok: true,
     plan: {
@@ -78,7 +108,8 @@ export function planRouting(
       version,
       backends,
       ...(mirror !== undefined ? { mirror: { version, percent: mirror } } : {}),
-      summary: mirror !== undefined ? `${share}; ${mirror}% of requests are copied to ${version}` : share,
+      ...(role === 'preview' ? { preview: { version } } : {}),
+      summary: `${share}${extra}`,
     },
   };
 }

@@ -30,6 +30,12 @@ export interface GatewayApiSettings {
   /** The Service of each version (template, e.g. `{model}-{version}`) and its port. */
   service: string;
   port: number;
+  /**
+   * Blue-green preview: a request carrying this header with the preview's
+   * version as its value (`x-modelgate-preview: 1.3.0`) goes to the preview.
+   * Unset: the preview is reached only at its own Service.
+   */
+  previewHeader?: string;
   gitops: GitOpsSettings;
 }
 
@@ -53,6 +59,12 @@ export interface NginxSettings {
   listen: string;
   /** The address of a version's server: a template (`{model}-{version}.internal:8000`) or one per version. */
   upstream: string | Readonly<Record<string, string>>;
+  /**
+   * Blue-green preview: a second server on this port (or address:port) that
+   * sends every request to the preview. Unset: the preview is reached only at
+   * its own upstream address.
+   */
+  previewListen?: string;
 }
 
 /** The `deploy:` section: the targets a repository deploys to. */

@@ -40,7 +40,7 @@ function splitKey(key: string): { metric: string; filter?: string } {
  * (every version; split as the harness's simple_parse_args_string does) or,
  * from v0.4.2 on, the dict a caller passed to simple_evaluate.
  */
-export function parseModelArgs(raw: unknown): Record<string, string> | undefined {
+function parseModelArgs(raw: unknown): Record<string, string> | undefined {
   if (typeof raw === 'string') {
     const args: Record<string, string> = {};
     for (const part of raw.split(',')) {
@@ -135,7 +135,8 @@ export function readHarnessResults(json: Json, file: string): ResultsFile {
         ...(n !== undefined ? { n } : {}),
         ...(typeof stated === 'boolean' ? { higherIsBetter: stated } : {}),
         ...(group ? { group } : {}),
-        ...(versions[task] !== undefined && versions[task] !== null
+        // Only a name or a number is a version: String() of {"toString": 1} would throw.
+        ...(typeof versions[task] === 'string' || finite(versions[task])
           ? { taskVersion: String(versions[task]) }
           : {}),
         ...(aggregation !== undefined ? { aggregation } : {}),
@@ -161,7 +162,8 @@ function readProvenance(
   const token = (value: unknown) => {
     if (!Array.isArray(value)) return undefined;
     const [content, id] = value as unknown[];
-    const numeric = Number(id);
+    // The harness writes the id as a number or its string; Number() of anything else could throw.
+    const numeric = typeof id === 'number' || typeof id === 'string' ? Number(id) : Number.NaN;
     return {
       content: typeof content === 'string' ? content : null,
       id: id !== null && id !== 'None' && Number.isInteger(numeric) ? numeric : null,

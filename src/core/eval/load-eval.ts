@@ -3,6 +3,7 @@ import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import { resolveArtifactPath } from '../repo-path.js';
 import type { ArtifactSource } from '../source.js';
+import { MalformedFileError, parseJsonFile } from '../user-file-error.js';
 import {
   attachHarnessSamples,
   MAX_SAMPLE_LINES,
@@ -18,7 +19,7 @@ import {
 /** Largest results file read (lm-evaluation-harness results are a few MiB at most). */
 export const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
 /** Largest per-document samples file read (the harness logs every prompt: these grow). */
-export const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
+const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
 
 /** The recorded evaluation results of one model version, by metric name. */
 export interface EvalData {
@@ -87,25 +88,36 @@ export async function loadEvalData(source: ArtifactSource, facts: ModelFacts): P
     const text = await read(entry.path, at, jsonl ? MAX_SAMPLES_BYTES : MAX_RESULTS_BYTES);
     if (text === undefined) continue;
     let parsed: ResultsFile;
-    try {
-      if (jsonl) {
-        const samples = readSamplesJsonl(text.text, text.path);
-        lineFindings(text.path, at, samples, '{"id", metric: score} JSON');
-        parsed = { format: samples.format, file: samples.file, metrics: samples.metrics };
-      } else {
-        parsed = readResultsFile(parsePythonJson(text.text), text.path);
-        const duplicate = parsed.duplicates?.[0];
-        if (duplicate)
-          problem(
-            'error',
-            at,
-            `${text.path}: document id ${JSON.stringify(duplicate.id)} in ${duplicate.at} was already scored in ${duplicate.first}; every document must be scored once, so this file's per-document scores are not used`,
-            text.path,
-          );
+    if (jsonl) {
+      const samples = readSamplesJsonl(text.text, text.path);
+      lineFindings(text.path, at, samples, '{"id", metric: score} JSON');
+      parsed = { format: samples.format, file: samples.file, metrics: samples.metrics };
+    } else {
+      try {
+        parsed = readResultsFile(parseJsonFile(text.text, text.path, parsePythonJson), text.path);
+      } catch (error) {
+        // Only a file the reader refuses is the change's problem; a bug in the reader is not a finding.
+        if (!(error instanceof MalformedFileError)) throw error;
+        findings.push({
+          rule: 'ARTIFACT-INVALID',
+          severity: 'error',
+          model: facts.name,
+          file: facts.manifestFile,
+          line: facts.lineOf(at),
+          message: `${text.path} is not a results file: ${error.problem}`,
+          artifact: text.path,
+          fix: error.fix ?? 'Regenerate the file with the tool that produced it.',
+        });
+        continue;
       }
-    } catch (error) {
-      problem('error', at, `${text.path} is not a results file: ${(error as Error).message}`, text.path);
-      continue;
+      const duplicate = parsed.duplicates?.[0];
+      if (duplicate)
+        problem(
+          'error',
+          at,
+          `${text.path}: document id ${JSON.stringify(duplicate.id)} in ${duplicate.at} was already scored in ${duplicate.first}; every document must be scored once, so this file's per-document scores are not used`,
+          text.path,
+        );
     }
     for (const [task, samplesPath] of Object.entries(entry.samples ?? {})) {
       const samplesAt: YamlPath = ['eval', 'results', index, 'samples', task];

@@ -1,5 +1,7 @@
 import { readHarnessResults } from './lm-eval-results.js';
 import { MEAN_OF_DOCUMENTS, NOT_PER_DOCUMENT_SCORES } from './lm-eval-metrics.js';
+import { MalformedFileError } from '../user-file-error.js';
+
 /** One metric of one evaluation run, with what is needed to compare it. */
 export interface MetricSeries {
   /**
@@ -177,7 +179,12 @@ const isWordChar = (c: number) =>
 
 /** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */
 export function readResultsFile(json: unknown, file: string): ResultsFile {
-  if (!isObject(json)) throw new Error(`${file} must be a JSON object`);
+  if (!isObject(json))
+    throw new MalformedFileError(
+      file,
+      `must be a JSON object, not ${Array.isArray(json) ? 'a list' : json === null ? 'null' : `a ${typeof json}`}`,
+      'Pass a results file of lm-evaluation-harness (its "results" object), of modelgate\'s runner, or a {"metric": value} object.',
+    );
   if (json.format === 'modelgate-eval/v1') return readRunnerFile(json, file);
   if (isObject(json.results)) return readHarnessResults(json, file);
   // A plain object states no direction: the gate takes it from the trusted side.
@@ -356,7 +363,7 @@ export interface NotScores {
  * mean` or not), then the harness's mean-aggregated metrics; a metric none
  * of them knows is not paired.
  */
-export function perDocumentScores(series: MetricSeries): string | undefined {
+function perDocumentScores(series: MetricSeries): string | undefined {
   const key = series.name.slice(series.name.lastIndexOf('/') + 1).split(',')[0] ?? '';
   const known = NOT_PER_DOCUMENT_SCORES.get(key);
   if (known) return known;

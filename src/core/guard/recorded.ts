@@ -1,4 +1,5 @@
 import type { GuardPolicy } from '../manifest/guard.js';
+import { MalformedFileError } from '../user-file-error.js';
 import {
   judgeGuardInterval,
   type GuardInterval,
@@ -31,6 +32,7 @@ export interface GuardAnalysis {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_WINDOWS = 5000;
+const FIX = 'Record the windows as described in modelgate guard --help.';
 
 /**
  * Reads recorded guard windows:
@@ -38,22 +40,25 @@ const MAX_WINDOWS = 5000;
  * where a side is a list of values (a metric that is not split), a list of
  * `{ labels: {language: "de"}, values: [...] }` (one per segment), or
  * `{ error: "why the query failed" }`. Values may be numbers or Prometheus'
- * strings ("NaN", "+Inf"). Throws a message naming the place that is wrong.
+ * strings ("NaN", "+Inf"). Throws a MalformedFileError naming the place that is wrong.
  */
 export function readRecordedGuard(json: unknown, file: string): RecordedGuard {
-  if (!isObject(json) || !Array.isArray(json.windows)) throw new Error(`${file} needs a "windows" list`);
-  if (json.windows.length > MAX_WINDOWS) throw new Error(`${file}: more than ${MAX_WINDOWS} windows`);
+  if (!isObject(json) || !Array.isArray(json.windows))
+    throw new MalformedFileError(file, 'needs a "windows" list', FIX);
+  if (json.windows.length > MAX_WINDOWS)
+    throw new MalformedFileError(file, `more than ${MAX_WINDOWS} windows`, FIX);
   const windows = json.windows.map((window: unknown, index) => {
-    const where = `${file}: windows[${index}]`;
+    const where = `windows[${index}]`;
     if (!isObject(window) || typeof window.at !== 'string' || !isObject(window.metrics))
-      throw new Error(`${where} needs "at" (a time) and "metrics" (an object)`);
+      throw new MalformedFileError(file, `${where} needs "at" (a time) and "metrics" (an object)`, FIX);
     const data = Object.entries(window.metrics).map(([metric, sides]): GuardMetricData => {
-      if (!isObject(sides)) throw new Error(`${where}.metrics.${metric} must be an object`);
+      if (!isObject(sides))
+        throw new MalformedFileError(file, `${where}.metrics.${metric} must be an object`, FIX);
       return {
         metric,
-        current: side(sides.current, `${where}.metrics.${metric}.current`),
+        current: side(sides.current, file, `${where}.metrics.${metric}.current`),
         ...(sides.baseline !== undefined
-          ? { baseline: side(sides.baseline, `${where}.metrics.${metric}.baseline`) }
+          ? { baseline: side(sides.baseline, file, `${where}.metrics.${metric}.baseline`) }
           : {}),
       };
     });
@@ -68,30 +73,36 @@ export function readRecordedGuard(json: unknown, file: string): RecordedGuard {
   };
 }
 
-function side(value: unknown, where: string): SegmentedSeries {
+function side(value: unknown, file: string, where: string): SegmentedSeries {
   if (isObject(value) && typeof value.error === 'string') return { error: value.error };
   if (!Array.isArray(value))
-    throw new Error(`${where} must be a list of values, a list of {"labels", "values"}, or {"error": "..."}`);
-  if (value.every((v) => !isObject(v))) return { series: [{ labels: {}, values: numbers(value, where) }] };
+    throw new MalformedFileError(
+      file,
+      `${where} must be a list of values, a list of {"labels", "values"}, or {"error": "..."}`,
+      FIX,
+    );
+  if (value.every((v) => !isObject(v)))
+    return { series: [{ labels: {}, values: numbers(value, file, where) }] };
   return {
     series: value.map((entry: unknown, i): LabelledSeries => {
       if (!isObject(entry) || !isObject(entry.labels) || !Array.isArray(entry.values))
-        throw new Error(`${where}[${i}] must be {"labels": {...}, "values": [...]}`);
+        throw new MalformedFileError(file, `${where}[${i}] must be {"labels": {...}, "values": [...]}`, FIX);
       const labels: Record<string, string> = {};
       for (const [k, v] of Object.entries(entry.labels)) {
-        if (typeof v !== 'string') throw new Error(`${where}[${i}].labels.${k} must be a string`);
+        if (typeof v !== 'string')
+          throw new MalformedFileError(file, `${where}[${i}].labels.${k} must be a string`, FIX);
         labels[k] = v;
       }
-      return { labels, values: numbers(entry.values, `${where}[${i}].values`) };
+      return { labels, values: numbers(entry.values, file, `${where}[${i}].values`) };
     }),
   };
 }
 
-function numbers(values: unknown[], where: string): number[] {
+function numbers(values: unknown[], file: string, where: string): number[] {
   return values.map((v, i) => {
     if (typeof v === 'number') return v;
     if (typeof v === 'string') return Number(v.replace(/^\+/, ''));
-    throw new Error(`${where}[${i}] must be a number or a string such as "NaN"`);
+    throw new MalformedFileError(file, `${where}[${i}] must be a number or a string such as "NaN"`, FIX);
   });
 }
 

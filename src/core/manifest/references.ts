@@ -1,3 +1,4 @@
+import { rolloutFileReferences } from './rollout.js';
 import { resolveArtifactPath } from '../repo-path.js';
 import type { Manifest } from './schema.js';
 
@@ -10,6 +11,7 @@ export function referencedPaths(manifest: Manifest, manifestFile: string): strin
     ...(manifest.eval?.results ?? []).flatMap((r) => [r.path, ...Object.values(r.samples ?? {})]),
     ...(manifest.eval?.suites ?? []).map((s) => (typeof s.scorer === 'object' ? s.scorer.schema : undefined)),
     ...(manifest.eval?.suites ?? []).map((s) => s.dataset),
+    ...rolloutFileReferences(manifest.rollout).map(([, ref]) => ref),
   ].filter((ref): ref is string => typeof ref === 'string');
   return refs.flatMap((ref) => {
     const resolved = resolveArtifactPath(manifestFile, ref);

@@ -3,6 +3,7 @@ import { INTERVAL_PATTERN, intervalProblem, stepsProblem } from '../canary/inter
 import { releaseTag } from '../registry/tag-names.js';
 import { trainingBlock } from './training.js';
 import { guardSchema } from './guard.js';
+import { rolloutProblems, rolloutSchema } from './rollout.js';
 import {
   MODEL_NAME,
   NAME_MAX_LENGTH,
@@ -210,8 +211,11 @@ export const manifestSchema = z
     canary: canary.optional(),
     rollback: z.strictObject({ mode: z.enum(['pull_request', 'auto_merge']) }).optional(),
     guard: guardSchema.optional(),
+    rollout: rolloutSchema.optional(),
   })
   .superRefine((manifest, context) => {
+    // A rollout leans on canary.metrics and eval.suites: what it needs from them is judged here, where both are seen.
+    for (const problem of rolloutProblems(manifest)) context.addIssue({ code: 'custom', ...problem });
     // Valid name and valid version can still make a tag git refuses to write: say so here, not at release.
     const problem = tagNameProblem(releaseTag(manifest.name, manifest.version));
     if (problem)
@@ -223,7 +227,7 @@ export const manifestSchema = z
   })
   .meta({
     title: 'modelgate model manifest',
-    description: 'One model version: its artifacts, lineage, evaluation gates and canary policy.',
+    description: 'One model version: its artifacts, lineage, evaluation gates and rollout policy.',
   });
 
 /** A parsed, schema-valid manifest. */

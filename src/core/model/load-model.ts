@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { rolloutFileReferences } from '../manifest/rollout.js';
 import { decodeUtf8, formatBytes } from '../bytes.js';
 import { readGenerationConfig, readModelConfig } from '../config/model-config.js';
 import { MANIFEST_MAX_BYTES, parseManifest, type YamlPath } from '../manifest/parse.js';
@@ -180,6 +181,7 @@ async function checkReferencedFiles(reader: ArtifactReader): Promise<void> {
       ['eval', 'suites', i, 'dataset'],
       s.dataset,
     ]),
+    ...rolloutFileReferences(reader.facts.manifest.rollout),
   ];
   await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }

@@ -136,6 +136,8 @@ class VersionRecord {
   /** The version parsed, when it is a SemVer one ("v1.2.3"): parsed once, not at every comparison. */
   readonly semver: semver.SemVer | null;
   private newest?: RegistryEvent[];
+  private newestDirect?: RegistryEvent[];
+  private newestIndirect?: RegistryEvent[];
   constructor(
     /** "v1.2.3", or the commit for a version known only from a stage tag. */
     readonly version: string,
@@ -161,14 +163,21 @@ class VersionRecord {
   get registered(): boolean {
     return this.registrations.length > 0;
   }
+  // Asked only after every tag is filed (stage holders, states), so each is sorted once, not per question.
+  private directNewestFirst(): RegistryEvent[] {
+    return (this.newestDirect ??= newestFirst(this.direct()));
+  }
+  private indirectNewestFirst(): RegistryEvent[] {
+    return (this.newestIndirect ??= newestFirst(this.indirect()));
+  }
   get active(): boolean {
-    const direct = newestFirst(this.direct());
+    const direct = this.directNewestFirst();
     if (direct.length) return direct[0]!.action === 'register';
-    return this.indirect().length > 0;
+    return this.indirectNewestFirst().length > 0;
   }
   get authoring(): RegistryEvent {
-    const addition = newestFirst(this.direct()).find((e) => e.action === 'register');
-    return addition ?? newestFirst(this.indirect())[0]!;
+    const addition = this.directNewestFirst().find((e) => e.action === 'register');
+    return addition ?? this.indirectNewestFirst()[0]!;
   }
   /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
   activeStages(): VersionStage[] {
@@ -194,9 +203,10 @@ class ModelRecord {
 
   /** GTO's `find_version`: versions with events of their own, by name and commit. */
   find(commit: string, version?: string): VersionRecord[] {
-    return (this.byCommit.get(commit) ?? []).filter(
-      (v) => !v.discovered && (version === undefined || v.version === version),
-    );
+    const found: VersionRecord[] = [];
+    for (const v of this.byCommit.get(commit) ?? [])
+      if (!v.discovered && (version === undefined || v.version === version)) found.push(v);
+    return found;
   }
   findOrCreate(commit: string, version?: string): VersionRecord {
     const found = this.find(commit, version)[0];
@@ -269,8 +279,11 @@ class ModelRecord {
 export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegistry> {
   const ignored = new Map<string, IgnoredTag[]>();
   const counters = new Map<string, number>();
-  const ignore = (name: string, tag: string, reason: string) =>
-    ignored.set(name, [...(ignored.get(name) ?? []), { tag, reason }]);
+  const ignore = (name: string, tag: string, reason: string) => {
+    const list = ignored.get(name);
+    if (list) list.push({ tag, reason });
+    else ignored.set(name, [{ tag, reason }]);
+  };
   const readable: { record: TagRecord; parsed: RegistryTag }[] = [];
   for (const record of tags) {
     const reading = readRegistryTag(record.name);
@@ -284,10 +297,12 @@ export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegis
     else if (!record.tagger) ignore(name, record.name, 'a lightweight tag (GTO reads annotated tags only)');
     else readable.push({ record, parsed: reading.tag });
   }
-  // GTO lists tags by name, then sorts each kind by date: a stable sort keeps the name order within a second.
-  readable.sort((a, b) => (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0));
-  const ordered = byDate(readable.map((r) => ({ ...r, date: r.record.date }))).sort(
-    (a, b) => PASS[a.parsed.action] - PASS[b.parsed.action],
+  // GTO lists tags by name, then sorts each kind by date (stably): kind, then date, then name, in one sort.
+  const ordered = readable.sort(
+    (a, b) =>
+      PASS[a.parsed.action] - PASS[b.parsed.action] ||
+      a.record.date - b.record.date ||
+      (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0),
   );
 
   const models = new Map<string, ModelRecord>();
@@ -353,18 +368,25 @@ export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegis
 }
 
 function modelRegistry(model: ModelRecord): Omit<ModelRegistry, 'lastNumber' | 'ignored'> {
+  // Every event names a version: each distinct one is parsed once, not once per event.
+  const plainVersions = new Map<string, string>();
+  const plainOf = (version: string) => {
+    let shown = plainVersions.get(version);
+    if (shown === undefined) plainVersions.set(version, (shown = plain(version)));
+    return shown;
+  };
   const holders = model.stageHolders(1);
   const stages: StageState[] = [...holders].flatMap(([stage, [holder]]) => {
     if (!holder) return [];
     const tag = holder.authoring;
-    return [{ stage, version: plain(tag.version ?? ''), tag: tag.tag, date: tag.date, author: tag.author }];
+    return [{ stage, version: plainOf(tag.version ?? ''), tag: tag.tag, date: tag.date, author: tag.author }];
   });
   const held = (version: VersionRecord) =>
-    stages.filter((s) => s.version === plain(version.version)).map((s) => s.stage);
+    stages.filter((s) => s.version === plainOf(version.version)).map((s) => s.stage);
   const state = (v: VersionRecord): VersionState => {
     const authoring = v.authoring;
     return {
-      version: plain(v.version),
+      version: plainOf(v.version),
       tag: authoring.tag,
       commit: v.commit,
       date: authoring.date,
@@ -379,7 +401,7 @@ function modelRegistry(model: ModelRecord): Omit<ModelRegistry, 'lastNumber' | '
   const versions = model.versions
     .filter((v) => v.registered)
     .sort((a, b) =>
-      a.semver && b.semver ? compareSemver(a, b) : semver.compare(plain(a.version), plain(b.version)),
+      a.semver && b.semver ? compareSemver(a, b) : semver.compare(plainOf(a.version), plainOf(b.version)),
     )
     .map(state);
   const commitVersions = model
@@ -389,7 +411,7 @@ function modelRegistry(model: ModelRecord): Omit<ModelRegistry, 'lastNumber' | '
     .map(state);
   const events = [...model.events()]
     .sort((a, b) => a.date - b.date || a.priority - b.priority)
-    .map((e) => (e.version === undefined ? e : { ...e, version: plain(e.version) }));
+    .map((e) => (e.version === undefined ? e : { ...e, version: plainOf(e.version) }));
   const newest = newestFirst(model.deprecations)[0];
   return {
     name: model.name,

@@ -58,6 +58,12 @@ export interface RemoteState {
   deployments: readonly { environment: string; payload: unknown }[];
 }
 
+/** A rollout strategy other than the canary, as a deployment names it (absent: a canary step). */
+export type DeploymentStrategy = 'blue_green' | 'shadow' | 'ab';
+
+/** A blue-green deployment's part: the preview beside production, or the switch to it. */
+export type DeploymentRole = 'preview' | 'active';
+
 export interface DeploymentPayload {
   model: string;
   version: string;
@@ -67,9 +73,86 @@ export interface DeploymentPayload {
   /** Set when a person asked for the deployment with a ChatOps command: their login and the comment's URL. */
   requested_by?: string;
   request?: string;
-  /** Shadow: the percent of requests copied to this version, whose answers are discarded. */
+  /** The strategy that planned this deployment; absent for a canary step or a promotion. */
+  strategy?: DeploymentStrategy;
+  /** Shadow: the percent of requests copied to this version, whose answers are discarded (weight 0). */
   mirror?: number;
+  /** Blue-green: `preview` (weight 0, beside production, no user traffic) or `active` (the switch, weight 100). */
+  role?: DeploymentRole;
+  /** Blue-green `active`: seconds the previous version's backends stay in place after the switch is live. */
+  scale_down_delay?: number;
 }
+
+/** The longest scale_down_delay a payload may ask for (30 days): a bound, so no payload keeps a version forever. */
+export const MAX_SCALE_DOWN_DELAY_SECONDS = 30 * 24 * 3600;
+
+/**
+ * The rules between the strategy fields, each with the field it is reported
+ * on and its message: the zod schema and the JSON Schema enforce the same list.
+ */
+const CROSS_FIELD_RULES: readonly {
+  field: keyof DeploymentPayload;
+  message: string;
+  broken: (p: DeploymentPayload) => boolean;
+  /** The same rule in JSON Schema (draft 2020-12). */
+  json: Record<string, unknown>;
+}[] = [
+  {
+    field: 'role',
+    message: 'role is for blue_green deployments only (strategy: blue_green)',
+    broken: (p) => p.role !== undefined && p.strategy !== 'blue_green',
+    json: {
+      if: { required: ['role'] },
+      then: { required: ['strategy'], properties: { strategy: { const: 'blue_green' } } },
+    },
+  },
+  {
+    field: 'weight',
+    message: 'a preview takes no traffic: role preview needs weight 0',
+    broken: (p) => p.role === 'preview' && p.weight !== 0,
+    json: {
+      if: { required: ['role'], properties: { role: { const: 'preview' } } },
+      then: { properties: { weight: { const: 0 } } },
+    },
+  },
+  {
+    field: 'weight',
+    message: 'the switch moves every request: role active needs weight 100',
+    broken: (p) => p.role === 'active' && p.weight !== 100,
+    json: {
+      if: { required: ['role'], properties: { role: { const: 'active' } } },
+      then: { properties: { weight: { const: 100 } } },
+    },
+  },
+  {
+    field: 'scale_down_delay',
+    message: 'scale_down_delay keeps the previous version after a switch: it needs role active',
+    broken: (p) => p.scale_down_delay !== undefined && p.role !== 'active',
+    json: {
+      if: { required: ['scale_down_delay'] },
+      then: { required: ['role'], properties: { role: { const: 'active' } } },
+    },
+  },
+  {
+    field: 'mirror',
+    message: 'mirror is for shadow deployments only (strategy: shadow)',
+    broken: (p) => p.mirror !== undefined && p.strategy !== 'shadow',
+    json: {
+      if: { required: ['mirror'] },
+      then: { required: ['strategy'], properties: { strategy: { const: 'shadow' } } },
+    },
+  },
+  {
+    // A version that answers requests and gets copies of others would see some twice, and its metrics count them twice.
+    field: 'weight',
+    message: 'a shadow answers no one: mirror needs weight 0',
+    broken: (p) => p.mirror !== undefined && p.weight !== 0,
+    json: {
+      if: { required: ['mirror'] },
+      then: { properties: { weight: { const: 0 } } },
+    },
+  },
+];
 
 /**
  * The Deployment payload as a contract (docs, schema/deployment-payload.schema.json):
@@ -102,13 +185,37 @@ export const deploymentPayloadSchema = z
       ),
     requested_by: z.string().min(1).max(100).optional().describe('who asked with a ChatOps command'),
     request: z.string().url().max(2048).optional().describe("the ChatOps comment's URL"),
+    strategy: z
+      .enum(['blue_green', 'shadow', 'ab'])
+      .optional()
+      .describe('the rollout strategy that planned this deployment; absent: a canary step or a promotion'),
     mirror: z
       .number()
       .int()
       .min(1)
       .max(100)
       .optional()
-      .describe('shadow: percent of requests copied to this version; its answers are discarded'),
+      .describe('shadow (weight 0): percent of requests copied to this version; its answers are discarded'),
+    role: z
+      .enum(['preview', 'active'])
+      .optional()
+      .describe(
+        'blue_green: preview = deployed beside production with no user traffic (weight 0, the preview environment); active = the switch (weight 100, production)',
+      ),
+    scale_down_delay: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SCALE_DOWN_DELAY_SECONDS)
+      .optional()
+      .describe(
+        "role active: seconds the previous version's backends stay in place after the switch is live",
+      ),
+  })
+  .superRefine((payload, context) => {
+    for (const rule of CROSS_FIELD_RULES)
+      if (rule.broken(payload))
+        context.addIssue({ code: 'custom', path: [rule.field], message: rule.message });
   })
   .describe("modelgate's GitHub Deployment payload");
 
@@ -117,6 +224,8 @@ export function deploymentPayloadJsonSchema(): Record<string, unknown> {
   return {
     $id: 'https://modelgate.dev/schema/v1/deployment-payload.schema.json',
     ...z.toJSONSchema(deploymentPayloadSchema, { io: 'input', target: 'draft-2020-12' }),
+    // zod's refinements do not reach JSON Schema: the same rules, written as if/then.
+    allOf: CROSS_FIELD_RULES.map((rule) => ({ description: rule.message, ...rule.json })),
   };
 }
 
@@ -192,6 +301,108 @@ export function environmentFor(
   context: Pick<ReleaseContext, 'environments' | 'sharedRepository'>,
 ): string {
   return context.environments[stage] ?? (context.sharedRepository ? `${model}/${stage}` : stage);
+}
+
+/** The stage name of a blue-green preview: its environment is `preview`, `<model>/preview`, or as `environments:` maps it. */
+export const PREVIEW_STAGE = 'preview';
+/** `rollout.shadow.mirror` when the manifest sets none (docs/shadow.md). */
+export const DEFAULT_SHADOW_MIRROR = 10;
+/** `rollout.ab.split` when the manifest sets none (docs/ab.md). */
+export const DEFAULT_AB_SPLIT = 50;
+
+/**
+ * The part of the manifest's `rollout` block the first deployment needs
+ * (docs/strategies.md). Read through rolloutOf until the manifest schema
+ * declares the block; then this is `Manifest['rollout']`.
+ */
+interface RolloutBlock {
+  strategy?: 'canary' | DeploymentStrategy;
+  shadow?: { mirror?: number };
+  ab?: { split?: number };
+}
+
+function rolloutOf(manifest: ModelFacts['manifest']): RolloutBlock | undefined {
+  return (manifest as { rollout?: RolloutBlock }).rollout;
+}
+
+/** The deployment a release starts a version's rollout with. */
+export interface FirstDeployment {
+  /** The stage whose environment it goes to: the first stage, or `preview` for a blue-green. */
+  stage: string;
+  environment: string;
+  weight: number;
+  strategy?: DeploymentStrategy;
+  mirror?: number;
+  role?: DeploymentRole;
+  /** GitHub's production_environment flag. */
+  production: boolean;
+  /** What happens, in words (GitHub keeps 140 characters). */
+  description: string;
+}
+
+/**
+ * The first deployment of a released (or restored) version, by the
+ * manifest's strategy: a canary at its first step; a shadow at weight 0
+ * mirroring `rollout.shadow.mirror` percent; an A/B test at its split; a
+ * blue-green preview at weight 0 in the preview environment.
+ */
+export function planFirstDeployment(
+  facts: Pick<ModelFacts, 'name' | 'manifest'>,
+  kind: ReleaseCandidate['kind'],
+  context: Pick<ReleaseContext, 'stages' | 'environments' | 'sharedRepository'>,
+): FirstDeployment {
+  const { name, manifest } = facts;
+  const rollout = rolloutOf(manifest);
+  const firstStage = context.stages[0]!;
+  const where = environmentFor(name, firstStage, context);
+  const production = context.stages.length === 1;
+  const what = `${kind === 'restore' ? 'Restore: ' : ''}`;
+  switch (rollout?.strategy) {
+    case 'shadow': {
+      const mirror = rollout.shadow?.mirror ?? DEFAULT_SHADOW_MIRROR;
+      return {
+        stage: firstStage,
+        environment: where,
+        weight: 0,
+        strategy: 'shadow',
+        mirror,
+        production,
+        description: `${what}Shadow ${name} ${manifest.version} in ${firstStage}, mirroring ${mirror}% of requests (answers none)`,
+      };
+    }
+    case 'ab': {
+      const split = rollout.ab?.split ?? DEFAULT_AB_SPLIT;
+      return {
+        stage: firstStage,
+        environment: where,
+        weight: split,
+        strategy: 'ab',
+        production,
+        description: `${what}A/B test ${name} ${manifest.version} in ${firstStage} at ${split}% (B)`,
+      };
+    }
+    case 'blue_green':
+      return {
+        stage: PREVIEW_STAGE,
+        environment: environmentFor(name, PREVIEW_STAGE, context),
+        weight: 0,
+        strategy: 'blue_green',
+        role: 'preview',
+        // A preview answers no user: never the production environment, whatever the stages.
+        production: false,
+        description: `${what}Preview ${name} ${manifest.version} beside production (no traffic)`,
+      };
+    default: {
+      const weight = manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT;
+      return {
+        stage: firstStage,
+        environment: where,
+        weight,
+        production,
+        description: `${kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${manifest.version} to ${firstStage} at ${weight}%`,
+      };
+    }
+  }
 }
 
 /**
@@ -271,11 +482,11 @@ export function planRelease(
       done: existing !== undefined,
     });
 
-    const environment = environmentFor(name, firstStage, context);
+    const first = planFirstDeployment(candidate.facts, candidate.kind, context);
     const payload: DeploymentPayload = {
       model: name,
       version,
-      weight: manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT,
+      weight: first.weight,
       manifest: manifestFile,
       trigger: context.trigger,
       ...(context.pullRequest?.requester
@@ -284,17 +495,22 @@ export function planRelease(
             ...(context.pullRequest.requester.link ? { request: context.pullRequest.requester.link } : {}),
           }
         : {}),
+      ...(first.strategy ? { strategy: first.strategy } : {}),
+      ...(first.mirror !== undefined ? { mirror: first.mirror } : {}),
+      ...(first.role ? { role: first.role } : {}),
     };
     steps.push({
       kind: 'deployment',
       model: name,
       ref: tag,
-      stage: firstStage,
-      environment,
+      stage: first.stage,
+      environment: first.environment,
       payload,
-      production: context.stages.length === 1,
-      description: `${candidate.kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${version} to ${firstStage} at ${payload.weight}%`,
-      done: remote.deployments.some((d) => d.environment === environment && samePayload(d.payload, payload)),
+      production: first.production,
+      description: first.description,
+      done: remote.deployments.some(
+        (d) => d.environment === first.environment && samePayload(d.payload, payload),
+      ),
     });
   }
   return { steps };

@@ -19,6 +19,7 @@ const DECISION = {
   advance: (d: Extract<CanaryDecision, { action: 'advance' }>) => `➡️ advance to ${d.weight}% of traffic`,
   promote: () => '🚀 promote to production',
   rollback: () => '↩️ roll back (revert pull request)',
+  switch: () => '🔀 switch all traffic to the preview',
 };
 
 function decisionText(decision: CanaryDecision): string {

@@ -117,7 +117,7 @@ function describeStep(step: ReleaseStep): string {
     case 'stage-tag':
       return `tag ${inertText(step.tag)} (${inertText(step.model)} ${inertText(step.version)} -> ${inertText(step.stage)}) on ${step.commit.slice(0, 12)}`;
     case 'deployment':
-      return `deployment of ${inertText(step.model)} ${inertText(step.payload.version)} to ${inertText(step.environment)} at ${step.payload.weight}%`;
+      return `deployment: ${inertText(step.description)}`;
   }
 }
 

@@ -43,14 +43,13 @@ export class Vocabulary {
     ids: Record<string, unknown>,
     file: string,
   ): { vocabulary: Vocabulary; invalid: string[] } {
+    // One pass over the tokens checks every id; the id -> token table waits for a question that
+    // needs it (tokenAt), since most models never ask one below their highest id.
+    const tokens = Object.keys(ids);
+    checkVocabularySize(tokens.length, file);
     let size = 0;
     let maxId = -1;
     const invalid: string[] = [];
-    const tokens = Object.keys(ids);
-    checkVocabularySize(tokens.length, file);
-    // One pass builds the reverse table too: enumerating 100k+ keys is the cost, not the stores.
-    // Sized up front (ids are usually 0..n-1), so it is not regrown while it fills.
-    const reverse = new Array<string | undefined>(tokens.length);
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
       const id = ids[token];
@@ -60,11 +59,8 @@ export class Vocabulary {
       }
       size += 1;
       if (id > maxId) maxId = id;
-      if (reverse[id] === undefined) reverse[id] = token;
     }
-    const vocabulary = new Vocabulary(ids as Record<string, number>, size, maxId);
-    vocabulary.reverse = reverse;
-    return { vocabulary, invalid };
+    return { vocabulary: new Vocabulary(ids as Record<string, number>, size, maxId), invalid };
   }
 
   /**
@@ -92,8 +88,10 @@ export class Vocabulary {
     return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
   }
 
-  /** The token at `id` (built on first use). */
+  /** The token at `id`, the first in file order when several share it (the table is built on first use). */
   tokenAt(id: number): string | undefined {
+    // Ids above the highest one need no table: added tokens usually sit there (Llama 3: 256 of them).
+    if (!Number.isSafeInteger(id) || id < 0 || id > this.maxId) return undefined;
     this.reverse ??= this.buildReverse();
     return this.reverse[id];
   }
@@ -111,16 +109,16 @@ export class Vocabulary {
   }
 
   private buildReverse(): (string | undefined)[] {
-    const reverse = new Array<string | undefined>(this.maxId + 1);
+    // Sized for ids 0..n-1; a hostile id far above that (5e9) stays a sparse entry, not a huge array.
+    const reverse = new Array<string | undefined>(Math.min(this.maxId + 1, this.size));
     if (this.ids instanceof Map) {
       for (const [token, id] of this.ids) reverse[id] ??= token;
       return reverse;
     }
-    const ids = this.ids as Readonly<Record<string, unknown>>;
-    for (const token in ids) {
-      const id = ids[token];
-      if (typeof id === 'number' && reverse[id] === undefined && Object.hasOwn(ids, token))
-        reverse[id] = token;
+    const ids = this.ids as Readonly<Record<string, number>>;
+    for (const token of Object.keys(ids)) {
+      const id = this.idOf(token);
+      if (id !== undefined && reverse[id] === undefined) reverse[id] = token;
     }
     return reverse;
   }

@@ -22,6 +22,12 @@ const hostname = z
   .max(253)
   .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'a host name');
 const port = z.number().int().min(1).max(65535);
+const listen = z.union([
+  port,
+  z
+    .string()
+    .regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|localhost):\d{1,5}$/, 'a port, or address:port'),
+]);
 const gitops = z.strictObject({
   repository: z
     .string()
@@ -53,6 +59,11 @@ export const deploySchema = z.strictObject({
         .optional(),
       service: template.optional(),
       port,
+      preview_header: z
+        .string()
+        .max(64)
+        .regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name (letters, digits, -)')
+        .optional(),
       gitops,
     })
     .optional(),
@@ -69,15 +80,18 @@ export const deploySchema = z.strictObject({
   nginx: z
     .strictObject({
       path: pathTemplate,
-      listen: z
-        .union([port, z.string().regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|localhost):\d{1,5}$/)])
-        .optional(),
+      listen: listen.optional(),
+      preview_listen: listen.optional(),
       upstream: z.union([
         template,
         z
           .record(z.string().min(1).max(256), z.string().min(1).max(512))
           .refine((r) => Object.keys(r).length > 0, 'at least one version'),
       ]),
+    })
+    .refine((n) => n.preview_listen === undefined || String(n.preview_listen) !== String(n.listen ?? 8080), {
+      message: 'preview_listen must differ from listen: the preview has a server of its own',
+      path: ['preview_listen'],
     })
     .optional(),
 });
@@ -101,6 +115,7 @@ export function readDeploySection(deploy: z.infer<typeof deploySchema> | undefin
             pathPrefix: gateway.path_prefix ?? '/',
             service: gateway.service ?? '{model}-{version}',
             port: gateway.port,
+            ...(gateway.preview_header ? { previewHeader: gateway.preview_header.toLowerCase() } : {}),
             gitops: gitopsOf(gateway.gitops),
           },
         }
@@ -118,7 +133,14 @@ export function readDeploySection(deploy: z.infer<typeof deploySchema> | undefin
         }
       : {}),
     ...(nginx
-      ? { nginx: { path: nginx.path, listen: String(nginx.listen ?? 8080), upstream: nginx.upstream } }
+      ? {
+          nginx: {
+            path: nginx.path,
+            listen: String(nginx.listen ?? 8080),
+            upstream: nginx.upstream,
+            ...(nginx.preview_listen !== undefined ? { previewListen: String(nginx.preview_listen) } : {}),
+          },
+        }
       : {}),
   };
 }

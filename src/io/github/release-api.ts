@@ -1,3 +1,4 @@
+import { CommandError } from '../../core/repository.js';
 import {
   trustedRequester,
   type RequestTrust,
@@ -105,7 +106,10 @@ export function githubReleaseApi(
         transient_environment: false,
       });
       if (!('id' in created.data))
-        throw new Error(`GitHub did not create the deployment: ${created.data.message ?? 'no reason given'}`);
+        throw new CommandError(
+          `GitHub did not create the deployment: ${created.data.message ?? 'no reason given'}`,
+          'Re-run: every step of a release finds its own earlier work.',
+        );
       return { id: created.data.id, url: created.data.url };
     },
     async pullRequestFor(commit) {

@@ -109,13 +109,18 @@ export async function queryRange(config: PrometheusConfig, query: string, window
   return { values: answer.series[0]?.values ?? [] };
 }
 
-/** Every canary metric of a model over one window, for the canary version and (with a direction) the baseline. */
+/**
+ * Every canary metric of a model over one window, for the canary version and (with a direction) the baseline.
+ * `baselineWindow` reads the baseline over another window than the canary's (blue-green: blue's series over
+ * the same length just before the switch); without it both sides share `window`.
+ */
 export async function collectMetrics(
   config: PrometheusConfig,
   metrics: readonly CanaryMetric[],
   model: string,
   versions: { canary: string; baseline?: string },
   window: Window,
+  baselineWindow: Window = window,
 ): Promise<MetricData[]> {
   return Promise.all(
     metrics.map(async (metric): Promise<MetricData> => {
@@ -128,7 +133,7 @@ export async function collectMetrics(
       const baseline = await queryRange(
         config,
         fillQuery(metric.query, { model, version: versions.baseline }),
-        window,
+        baselineWindow,
       );
       return { metric: metric.name, canary, baseline };
     }),

@@ -52,7 +52,7 @@ describe('ChatOps replies', () => {
       "| `/guard extend <duration> [model]`, `/guard stop\\|resume [model]`: lengthen the production guard's bake (e.g. `6h`), stop watching, or resume a guard the app restarted paused | write access or more |",
     );
     expect(help).toContain(
-      '| `/canary status [model]`, `/guard status [model]`: where the canary or the production guard stands | read access or more |',
+      '| `/canary status [model]`, `/guard status [model]`, `/ab status [model]`: where the rollout, the production guard or the A/B test stands | read access or more |',
     );
   });
 });

@@ -269,3 +269,138 @@ describe('KServe InferenceService', () => {
     });
   });
 });
+
+describe('blue-green: the preview beside production, then the switch', () => {
+  const preview = { ...payload, weight: 0, strategy: 'blue_green' as const, role: 'preview' as const };
+  const active = {
+    ...payload,
+    weight: 100,
+    strategy: 'blue_green' as const,
+    role: 'active' as const,
+    scale_down_delay: 1800,
+  };
+  const withHeader = {
+    ...settings,
+    gatewayApi: { ...settings.gatewayApi!, previewHeader: 'x-modelgate-preview' },
+  };
+
+  it('plans the preview with no user traffic, and the switch keeping the version it replaced', () => {
+    expect(planRouting(preview, '1.0.0')).toEqual({
+      ok: true,
+      plan: {
+        model: 'gpt2',
+        version: '1.1.0',
+        backends: [{ version: '1.0.0', weight: 100 }],
+        preview: { version: '1.1.0' },
+        summary: 'gpt2 1.0.0 answers 100%; 1.1.0 is deployed beside it as a preview (no user traffic)',
+      },
+    });
+    expect(planRouting(active, '1.0.0')).toEqual({
+      ok: true,
+      plan: {
+        model: 'gpt2',
+        version: '1.1.0',
+        backends: [{ version: '1.1.0', weight: 100 }],
+        standby: { version: '1.0.0', seconds: 1800 },
+        summary: 'gpt2 1.1.0 answers 100% of requests; 1.0.0 stays in place with no traffic for 1800 s',
+      },
+    });
+    // The switch back is blue's own switch: green is kept in turn.
+    expect(planRouting({ ...active, version: '1.0.0', scale_down_delay: 0 }, '1.1.0')).toMatchObject({
+      ok: true,
+      plan: { backends: [{ version: '1.0.0', weight: 100 }], standby: { version: '1.1.0', seconds: 0 } },
+    });
+    // The first version ever: nothing to protect, it answers (as Argo Rollouts promotes a first blue-green at once).
+    expect(planRouting(preview, undefined)).toMatchObject({
+      ok: true,
+      plan: {
+        backends: [{ version: '1.1.0', weight: 100 }],
+        summary:
+          'gpt2 1.1.0 answers 100% of requests (asked 0% as a preview: no other version is live in production, so it answers every request)',
+      },
+    });
+    // A payload that slipped past the contract is still not routed.
+    expect(planRouting({ ...preview, weight: 10 }, '1.0.0')).toMatchObject({
+      ok: false,
+      reason: 'gpt2 1.1.0 is a blue-green preview at 10%: a preview takes 0%, the switch 100%',
+    });
+  });
+
+  it('Gateway API: the preview is a weight-0 backendRef, reachable by header when configured; valid against the CRD', () => {
+    const plain = planDeploy(
+      facts({ payload: preview, deployment: { ...deployment, environment: 'preview' } }),
+    );
+    if (plain.kind !== 'apply') throw new Error(JSON.stringify(plain));
+    const route = plain.rendered.objects[0] as any;
+    expect(route.spec.rules).toEqual([
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/v1' } }],
+        backendRefs: [
+          { name: 'gpt2-1-0-0', port: 8000, weight: 100 },
+          { name: 'gpt2-1-1-0', port: 8000, weight: 0 },
+        ],
+      },
+    ]);
+    expect(httpRoute(route)).toEqual([]);
+
+    const header = planDeploy(facts({ payload: preview, settings: withHeader }));
+    if (header.kind !== 'apply') throw new Error(JSON.stringify(header));
+    const routed = parse(header.rendered.content);
+    expect(routed.spec.rules[0]).toEqual({
+      matches: [
+        {
+          path: { type: 'PathPrefix', value: '/v1' },
+          headers: [{ type: 'Exact', name: 'x-modelgate-preview', value: '1.1.0' }],
+        },
+      ],
+      backendRefs: [{ name: 'gpt2-1-1-0', port: 8000, weight: 1 }],
+    });
+    expect(routed.spec.rules[1]).toEqual(route.spec.rules[0]);
+    expect(httpRoute(routed)).toEqual([]);
+  });
+
+  it('Gateway API: the switch sends everything to green and keeps blue at weight 0, annotated for clean-up', () => {
+    const plan = planDeploy(
+      facts({
+        payload: active,
+        settings: withHeader,
+        deployment: { ...deployment, environment: 'production' },
+      }),
+    );
+    if (plan.kind !== 'apply') throw new Error(JSON.stringify(plan));
+    const route = parse(plan.rendered.content);
+    expect(route.spec.rules).toEqual([
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/v1' } }],
+        backendRefs: [
+          { name: 'gpt2-1-1-0', port: 8000, weight: 100 },
+          { name: 'gpt2-1-0-0', port: 8000, weight: 0 },
+        ],
+      },
+    ]);
+    expect(route.metadata.annotations).toMatchObject({
+      'modelgate.dev/standby-version': '1.0.0',
+      'modelgate.dev/scale-down-delay-seconds': '1800',
+    });
+    expect(httpRoute(route)).toEqual([]);
+  });
+
+  it('KServe: the preview is canaryTrafficPercent 0 with tag routing (its latest- URL); the switch promotes', () => {
+    const shown = planDeploy(facts({ target: 'kserve', payload: preview }));
+    if (shown.kind !== 'apply') throw new Error(JSON.stringify(shown));
+    const service = parse(shown.rendered.content);
+    expect(service.metadata.annotations['serving.kserve.io/enable-tag-routing']).toBe('true');
+    expect(service.spec.predictor).toEqual({
+      canaryTrafficPercent: 0,
+      model: { modelFormat: { name: 'huggingface' }, storageUri: 's3://models/gpt2/1.1.0' },
+    });
+    expect(inferenceService(service)).toEqual([]);
+
+    const switched = planDeploy(facts({ target: 'kserve', payload: active }));
+    if (switched.kind !== 'apply') throw new Error(JSON.stringify(switched));
+    const promoted = switched.rendered.objects[0] as any;
+    expect(promoted.spec.predictor.canaryTrafficPercent).toBeUndefined();
+    expect(promoted.metadata.annotations['serving.kserve.io/enable-tag-routing']).toBeUndefined();
+    expect(inferenceService(promoted)).toEqual([]);
+  });
+});

@@ -52,4 +52,53 @@ describe('reading recorded results', () => {
     ]);
     expect(data.findings[0]!.line).toBeGreaterThan(0);
   });
+
+  it('a results file that is not a JSON object is an error naming the file, what it is and the fix', async () => {
+    const { registry, load } = await modelWithResults([{ path: 'evals/results.json' }]);
+    registry.write('models/gpt2/evals/results.json', '[0.71, 0.69]');
+    const data = await load();
+    expect(data.metrics.size).toBe(0);
+    expect(data.findings).toEqual([
+      expect.objectContaining({
+        rule: 'ARTIFACT-INVALID',
+        severity: 'error',
+        message: 'models/gpt2/evals/results.json is not a results file: must be a JSON object, not a list',
+        fix: 'Pass a results file of lm-evaluation-harness (its "results" object), of modelgate\'s runner, or a {"metric": value} object.',
+      }),
+    ]);
+  });
+
+  it('a results file nested too deeply to parse is an error finding, not a crash', async () => {
+    const { registry, load } = await modelWithResults([{ path: 'evals/results.json' }]);
+    const depth = 200_000;
+    // NaN makes the reader parse with a reviver, which recurses.
+    registry.write(
+      'models/gpt2/evals/results.json',
+      `{"results": {"arc_easy": {"acc,none": NaN}}, "x": ${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    );
+    const data = await load();
+    expect(data.findings).toEqual([
+      expect.objectContaining({
+        rule: 'ARTIFACT-INVALID',
+        message: 'models/gpt2/evals/results.json is not a results file: nested too deeply to read',
+      }),
+    ]);
+  });
+
+  it('a task version that is an object ({"toString": 1}) is no version, not a reason to refuse the file', async () => {
+    // String() of such an object throws a TypeError, which the old catch-all reported as "not a results file".
+    const { registry, load } = await modelWithResults([{ path: 'evals/results.json' }]);
+    registry.write(
+      'models/gpt2/evals/results.json',
+      harnessResults((json) => {
+        json.versions.arc_easy = { toString: 1, valueOf: 1 };
+        json.tokenizer_eos_token = ['<|endoftext|>', { toString: 1, valueOf: 1 }];
+      }),
+    );
+    const data = await load();
+    expect(data.findings).toEqual([]);
+    const acc = data.metrics.get('arc_easy/acc');
+    expect(acc?.value).toBeTypeOf('number');
+    expect(acc?.taskVersion).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachHarnessSamples, parsePythonJson, readResultsFile } from '../../../src/core/eval/results.js';
+import { MalformedFileError } from '../../../src/core/user-file-error.js';
 import { harnessResults, harnessSamples } from '../../helpers/lm-eval.js';
 
 describe('lm-evaluation-harness results', () => {
@@ -70,7 +71,13 @@ describe('lm-evaluation-harness results', () => {
     expect(readResultsFile({ 'smoke/accuracy': 0.93, note: 'x' }, 'm.json').metrics).toEqual([
       { name: 'smoke/accuracy', value: 0.93, source: 'm.json' },
     ]);
-    expect(() => readResultsFile([1, 2], 'm.json')).toThrow('m.json must be a JSON object');
+    expect(() => readResultsFile([1, 2], 'm.json')).toThrow(
+      new MalformedFileError(
+        'm.json',
+        'must be a JSON object, not a list',
+        'Pass a results file of lm-evaluation-harness (its "results" object), of modelgate\'s runner, or a {"metric": value} object.',
+      ),
+    );
   });
 
   // Changed: NaN and ±Infinity read back as themselves (they used to become null), so a report can name them.

@@ -204,7 +204,7 @@ async function deploy(step: { weight: number; mirror?: number; environment?: str
       weight: step.weight,
       manifest: 'models/gpt2/model.yaml',
       trigger: releaseCommit,
-      ...(step.mirror ? { mirror: step.mirror } : {}),
+      ...(step.mirror ? { strategy: 'shadow', mirror: step.mirror } : {}),
     },
     description: `Deploy gpt2 1.1.0 to ${environment} at ${step.weight}%`,
     production_environment: environment === 'production',

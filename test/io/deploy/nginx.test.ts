@@ -99,6 +99,61 @@ describe('the nginx target', () => {
   });
 });
 
+describe('the nginx target: blue-green', () => {
+  const withPreview: NginxSettings = { ...settings, previewListen: '127.0.0.1:18081' };
+  const blueGreen = (payload: Parameters<typeof planRouting>[0], target: NginxSettings) => {
+    const routing = planRouting(payload, '1.0.0');
+    if (!routing.ok) throw new Error(routing.reason);
+    const rendered = renderNginx(routing.plan, target, { id: 1000, trigger: TRIGGER });
+    if (!rendered.ok) throw new Error(rendered.reason);
+    return rendered.rendered.content;
+  };
+  const preview = { model: 'gpt2', version: '1.1.0', weight: 0, role: 'preview' as const };
+
+  it('a preview: production still goes to blue; with preview_listen a server of its own goes to green only', () => {
+    const content = blueGreen(preview, withPreview);
+    expect(content).toContain('upstream modelgate_gpt2__1_1_0 {\n    server 127.0.0.1:18002;');
+    expect(content).not.toContain('split_clients');
+    expect(content).toContain(
+      [
+        'server {',
+        '    listen 127.0.0.1:18080;',
+        '    location / {',
+        '        proxy_pass http://modelgate_gpt2__1_0_0;',
+      ].join('\n'),
+    );
+    expect(content).toContain(
+      [
+        'server {',
+        '    listen 127.0.0.1:18081;',
+        '    location / {',
+        '        proxy_pass http://modelgate_gpt2__1_1_0;',
+      ].join('\n'),
+    );
+    expect(nginxTest(content)).toMatchObject({ status: 0 });
+    // Without preview_listen, green's upstream is defined and no server reaches it.
+    const plain = blueGreen(preview, settings);
+    expect(plain).not.toContain('18081');
+    expect(plain.match(/proxy_pass http:\/\/modelgate_gpt2__1_1_0/g)).toBeNull();
+    expect(nginxTest(plain)).toMatchObject({ status: 0 });
+  });
+
+  it('the switch: every request to green, blue keeps its upstream and the file says how long', () => {
+    const content = blueGreen(
+      { model: 'gpt2', version: '1.1.0', weight: 100, role: 'active', scale_down_delay: 1800 },
+      withPreview,
+    );
+    expect(content).toContain(
+      '# 1.0.0 keeps its upstream with no traffic: keep its server up 1800 s after this deployment is live (scale_down_delay).',
+    );
+    expect(content).toContain('upstream modelgate_gpt2__1_0_0 {');
+    expect(content).toContain('        proxy_pass http://modelgate_gpt2__1_1_0;');
+    expect(content).not.toContain('proxy_pass http://modelgate_gpt2__1_0_0');
+    expect(content).not.toContain('18081');
+    expect(nginxTest(content)).toMatchObject({ status: 0 });
+  });
+});
+
 describe('writing the nginx file', () => {
   it('writes under the root, reports an unchanged file, and runs the reload command only as given', async () => {
     const root = mkdtempSync(join(work, 'root-'));

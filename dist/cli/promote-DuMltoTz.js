@@ -1,0 +1,41 @@
+import { C as CommandError } from './command-BFTcRIcy.js';
+import { A as checkPromotion, B as enforcedStages } from './settings-B-4f_y7z.js';
+import { p as planStageAssignment } from './stage-assignment-BHprZ0PA.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DNWae1xT.js';
+import 'node:fs/promises';
+import 'node:path';
+import 'node:child_process';
+import 'node:crypto';
+import 'process';
+import 'buffer';
+import 'node:fs';
+import './state-_JgsS3n-.js';
+import './index-BATQQce2.js';
+
+/** `modelgate promote`: a stage-assignment tag on a released version, in the local clone. */
+async function runPromote(args, out) {
+    const [name = '', version = '', stage = ''] = args.positionals;
+    const context = await openRegistry(args, true, out);
+    const model = modelOf(context, name);
+    const check = checkPromotion(model, version.replace(/^v/, ''), stage, enforcedStages(context.settings));
+    if (!check.ok && !(check.forceable && args.values.force))
+        throw new CommandError(check.reason, check.fix);
+    const target = model.versions.find((v) => v.version === version.replace(/^v/, ''));
+    const { tag, message } = planStageAssignment({
+        action: 'assign',
+        model: name,
+        version: target.version,
+        stage,
+        commit: target.commit,
+        lastNumber: model.lastNumber,
+    });
+    if (args.values['dry-run']) {
+        out.stdout(`would create ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version})\n`);
+        return 0;
+    }
+    await createTagOrExplain(context, tag, target.commit, message);
+    out.stdout(`created ${tag} on ${target.commit.slice(0, 12)} (${name} ${target.version} -> ${stage})\npush it with: git push origin ${tag}\n`);
+    return 0;
+}
+
+export { runPromote };

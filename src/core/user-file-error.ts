@@ -1,0 +1,70 @@
+import { CommandError } from './repository.js';
+
+/**
+ * A file a user wrote or recorded (a results file, recorded canary or guard
+ * metrics) does not hold what modelgate needs. It is the user's to fix, so it
+ * becomes a message naming the file, what is wrong and the fix; readers throw
+ * it for nothing else, so any other exception from a reader stays a bug and is
+ * reported as one. Uncaught, it is a CommandError: the command could not run
+ * (exit 2), never a stack trace.
+ */
+export class MalformedFileError extends CommandError {
+  constructor(
+    /** The file as the user named it. */
+    readonly file: string,
+    /** What is wrong, and where in the file. */
+    readonly problem: string,
+    fix?: string,
+  ) {
+    super(`${file}: ${problem}`, fix);
+    this.name = 'MalformedFileError';
+  }
+}
+
+/**
+ * An error the file system raised about a file the user named (ENOENT, EACCES,
+ * EISDIR, ELOOP…): the file cannot be read, which is the user's to fix. Node's
+ * own `ERR_*` codes (a wrong argument) are bugs and do not count.
+ */
+export function isFileSystemError(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
+}
+
+/**
+ * Parses a user's JSON file with `parse` (JSON.parse, or a reader of Python's
+ * JSON); a syntax error becomes a MalformedFileError naming the file. Only the
+ * parse is covered, so a SyntaxError from anywhere else stays a bug.
+ */
+export function parseJsonFile(
+  text: string,
+  file: string,
+  parse: (text: string) => unknown = JSON.parse,
+): unknown {
+  try {
+    return parse(text);
+  } catch (error) {
+    // A reviver recurses: JSON nested thousands deep overflows the stack (RangeError), the file's doing too.
+    if (!(error instanceof SyntaxError || error instanceof RangeError)) throw error;
+    throw new MalformedFileError(
+      file,
+      error instanceof RangeError ? 'nested too deeply to read' : `not valid JSON (${error.message})`,
+      'Write the file as JSON (a tool that writes JSON, or `python -m json.tool FILE` to find the error).',
+    );
+  }
+}
+
+/**
+ * What is wrong with a user's file, when `error` says the file is unusable (a
+ * MalformedFileError or a file-system error); undefined for any other error,
+ * which is a bug in modelgate: the caller rethrows it.
+ */
+export function userFileProblem(error: unknown): { problem: string; fix?: string } | undefined {
+  if (error instanceof MalformedFileError) return { problem: error.problem, fix: error.fix };
+  if (isFileSystemError(error))
+    return {
+      problem: `cannot be read (${error.message})`,
+      fix: 'Check the path: it must name a file you can read.',
+    };
+  return undefined;
+}

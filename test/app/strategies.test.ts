@@ -1,0 +1,305 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueComment, liveCanary } from '../helpers/canary-app.js';
+import type { FakeGitHub } from '../helpers/fake-github.js';
+import {
+  LITELLM_SPEND_LOGS,
+  logLiteLlmCall,
+  startPostgres,
+  type RunningPostgres,
+} from '../helpers/postgres.js';
+import {
+  feedbackSeries,
+  requestSeries,
+  startPrometheus,
+  T0,
+  type RunningPrometheus,
+} from '../helpers/prometheus.js';
+
+// The app runs each strategy end to end against the fake GitHub and a real
+// Prometheus: the release's first deployment goes live, the app judges on
+// its schedule, deploys what the strategy asks for next, reports on the pull
+// request and decides. Data: gpt2 1.2.0 in production; 1.3.0 with fewer
+// errors and better liked; 1.4.0 with 2.5 times the errors and less liked.
+
+let prometheus: RunningPrometheus;
+let postgres: RunningPostgres;
+beforeAll(async () => {
+  const requests = requestSeries('gpt2', { '1.2.0': 0.01, '1.3.0': 0.006, '1.4.0': 0.025 }).replace(
+    '# EOF\n',
+    '',
+  );
+  [prometheus, postgres] = await Promise.all([
+    startPrometheus(requests + feedbackSeries('gpt2', { '1.2.0': 9, '1.3.0': 12, '1.4.0': 6 })),
+    startPostgres(),
+  ]);
+  await logShadowTraffic(postgres.url);
+}, 60_000);
+afterAll(async () => Promise.all([prometheus?.stop(), postgres?.stop()]));
+
+/**
+ * LiteLLM's request log for the first 30 minutes the app watches (from T0 +
+ * 10 min): every 5 s a request answered by production 1.2.0 and mirrored to
+ * both candidates, 1.3.0 answering alike and 1.4.0 declining one in five.
+ */
+async function logShadowTraffic(url: string) {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  await db.query(LITELLM_SPEND_LOGS);
+  for (let i = 0; i < 360; i++) {
+    const at = (seconds: number) => new Date((T0 + 600 + i * 5 + seconds) * 1000).toISOString();
+    const answer = `Step ${i}: restart the service, then check the logs for errors ${i % 7}.`;
+    const call = { model: 'gpt2', xRequestId: `r${i}` };
+    await logLiteLlmCall(db, { ...call, id: `a${i}`, version: '1.2.0', at: at(0), answer });
+    await logLiteLlmCall(db, { ...call, id: `b${i}`, version: '1.3.0', at: at(1), answer });
+    await logLiteLlmCall(db, {
+      ...call,
+      id: `c${i}`,
+      version: '1.4.0',
+      at: at(1),
+      answer: i % 5 === 0 ? "I'm sorry, but I can't help with that." : answer,
+    });
+  }
+  await db.end();
+}
+
+const AB = {
+  strategy: 'ab',
+  ab: {
+    split: 50,
+    metric: {
+      name: 'thumbs_up_rate',
+      successes:
+        'sum(increase(llm_feedback_total{model="{{model}}",version="{{version}}",vote="up"}[{{interval}}]))',
+      trials: 'sum(increase(llm_feedback_total{model="{{model}}",version="{{version}}"}[{{interval}}]))',
+      higher_is_better: true,
+    },
+    interval: '10m',
+    min_duration: '30m',
+    min_samples: 1000,
+    horizon: '2h',
+  },
+};
+
+const BLUE_GREEN = {
+  strategy: 'blue_green',
+  blue_green: {
+    pre_switch: { duration: '5m' },
+    post_switch: { duration: '10m', interval: '5m' },
+    scale_down_delay: '10m',
+  },
+};
+
+const replies = (github: FakeGitHub) =>
+  github.comments.filter((c) => c.body.startsWith('<!-- modelgate:reply -->')).map((c) => c.body);
+const report = (github: FakeGitHub) =>
+  github.comments.find((c) => c.body.startsWith('<!-- modelgate:canary:gpt2 -->'))!.body;
+
+describe('A/B test', () => {
+  const abRelease = (version: string, ab: Record<string, unknown> = {}) =>
+    liveCanary(
+      version,
+      prometheus.url,
+      { rollout: { ...AB, ab: { ...AB.ab, ...ab } } },
+      { first: { payload: { weight: 50, strategy: 'ab' } } },
+    );
+
+  it('holds the split, proposes "promote B" once the sequential test decides, and promotes on /ab conclude', async () => {
+    const live = await abRelease('1.3.0');
+    const { github, deliver, tick, state, registry, v2 } = live;
+    github.roles.set('alice', 'write');
+    await deliver({ id: 2 });
+    expect(state()).toMatchObject({ strategy: 'ab', weight: 50, status: 'running', ab: { looks: 0 } });
+    expect(await tick(10)).toBe(1);
+    expect(await tick(10)).toBe(1);
+    expect(state().ab?.proposal).toBeUndefined(); // not before min_duration, however clear the data
+    expect(await tick(10)).toBe(1);
+    expect(state()).toMatchObject({
+      status: 'running',
+      ab: { looks: 3, proposal: { outcome: 'promote_b' } },
+    });
+    expect(await tick(60)).toBe(0); // a proposal waits for a person: nothing more is judged
+    expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(1);
+    expect(report(github)).toContain('/ab conclude');
+
+    const payload = issueComment('/ab conclude');
+    await live.probot().receive({ id: `c-${payload.comment.id}`, name: 'issue_comment', payload } as any);
+    expect(replies(github).at(-1)).toContain(
+      'concluded the A/B test of **gpt2**: B (1.3.0) is promoted to production',
+    );
+    expect(state()).toMatchObject({
+      status: 'promoted',
+      ab: { confirmedBy: { by: payload.comment.user.login } },
+    });
+    expect(registry.git('rev-list', '-n', '1', 'gpt2#production#2')).toBe(v2);
+    expect(github.deployments.at(-1)).toMatchObject({
+      environment: 'production',
+      payload: { version: '1.3.0', weight: 100 },
+    });
+    expect(github.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(github.violations).toEqual([]);
+  });
+
+  it('/ab conclude before a conclusion changes nothing and says what is missing', async () => {
+    const live = await abRelease('1.3.0');
+    live.github.roles.set('alice', 'write');
+    await live.deliver({ id: 2 });
+    await live.tick(10);
+    const writes = live.github.writes().length;
+    const payload = issueComment('/ab conclude');
+    await live.probot().receive({ id: `c-${payload.comment.id}`, name: 'issue_comment', payload } as any);
+    expect(replies(live.github).at(-1)).toMatch(
+      /nothing was done: the A\/B test has not reached a conclusion yet/,
+    );
+    // The reply and the 👀 claim are the only writes.
+    expect(live.github.writes().length - writes).toBe(2);
+    expect(live.state().status).toBe('running');
+  });
+
+  it('with auto_conclude, a worse B is taken out of traffic by itself: failure status and the revert pull request', async () => {
+    const { github, deliver, tick, state } = await abRelease('1.4.0', { auto_conclude: true });
+    await deliver({ id: 2 });
+    for (let i = 0; i < 3; i++) await tick(10);
+    expect(state()).toMatchObject({ status: 'failed', ab: { proposal: { outcome: 'keep_a' } } });
+    expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
+    expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
+    expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+  });
+});
+
+describe('blue-green', () => {
+  const blueGreenRelease = (version: string) =>
+    liveCanary(
+      version,
+      prometheus.url,
+      { rollout: BLUE_GREEN },
+      { first: { environment: 'preview', payload: { weight: 0, strategy: 'blue_green', role: 'preview' } } },
+    );
+
+  it('judges the preview, switches production at once, watches it against blue, then tags the promotion', async () => {
+    const { github, deliver, tick, state, registry, v2 } = await blueGreenRelease('1.3.0');
+    await deliver({ id: 2 });
+    expect(state()).toMatchObject({
+      strategy: 'blue_green',
+      environment: 'preview',
+      blueGreen: { phase: 'preview' },
+    });
+    expect(await tick(0)).toBe(1); // the preview went live: its suites (none here) are judged at once
+    expect(await tick(5)).toBe(1); // the health window passed: the switch
+    const production = github.deployments.filter((d) => d.environment === 'production');
+    expect(production.at(-1)).toMatchObject({
+      ref: 'gpt2@v1.3.0',
+      payload: {
+        version: '1.3.0',
+        weight: 100,
+        strategy: 'blue_green',
+        role: 'active',
+        scale_down_delay: 600,
+      },
+    });
+    const switchId = production.at(-1)!.id;
+    expect(state()).toMatchObject({ awaiting: switchId, blueGreen: { phase: 'switching' } });
+
+    await deliver({ id: switchId });
+    expect(state()).toMatchObject({ environment: 'production', deploymentId: switchId, weight: 100 });
+    expect(await tick(5)).toBe(1);
+    expect(await tick(5)).toBe(1);
+    expect(state()).toMatchObject({ status: 'promoted', blueGreen: { phase: 'done' } });
+    expect(registry.git('rev-list', '-n', '1', 'gpt2#production#2')).toBe(v2);
+    // The switch was the production deployment: promotion adds only the tag.
+    expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(2);
+    expect(github.checkRuns[0]).toMatchObject({ conclusion: 'success' });
+    expect(github.violations).toEqual([]);
+  });
+
+  it('a green worse than blue after the switch switches straight back and opens the revert pull request', async () => {
+    const { github, deliver, tick, state } = await blueGreenRelease('1.4.0');
+    await deliver({ id: 2 });
+    await tick(0);
+    await tick(5); // 1.4.0 keeps below the threshold alone: the preview passes
+    const switchId = github.deployments.at(-1)!.id;
+    await deliver({ id: switchId });
+    await tick(5);
+    await tick(5);
+    expect(state()).toMatchObject({ status: 'failed', blueGreen: { phase: 'switched-back' } });
+    expect(github.deployments.at(-1)).toMatchObject({
+      environment: 'production',
+      ref: 'gpt2@v1.2.0',
+      payload: { version: '1.2.0', weight: 100, strategy: 'blue_green', role: 'active' },
+    });
+    expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
+    expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+  });
+});
+
+describe('shadow', () => {
+  const SHADOW = {
+    strategy: 'shadow',
+    shadow: {
+      mirror: 10,
+      duration: '20m',
+      interval: '10m',
+      then: 'canary',
+      outputs: { source: 'postgres', sample: 500, min_pairs: 100 },
+    },
+  };
+  const shadowRelease = async (version: string) => {
+    const live = await liveCanary(
+      version,
+      prometheus.url,
+      { rollout: SHADOW },
+      {
+        first: { payload: { weight: 0, mirror: 10, strategy: 'shadow' } },
+        settings: 'shadow:\n  outputs:\n    preset: litellm\n',
+      },
+    );
+    live.app().config.shadowDatabaseUrl = postgres.url;
+    return live;
+  };
+
+  it("compares the shadow's answers with production's from the request log, then hands over to the canary's steps", async () => {
+    const { github, deliver, tick, state } = await shadowRelease('1.3.0');
+    await deliver({ id: 2 });
+    expect(state()).toMatchObject({ strategy: 'shadow', weight: 0, shadow: { phase: 'shadow' } });
+    expect(await tick(10)).toBe(1);
+    expect(state().shadow).toMatchObject({ judged: 1 });
+    expect(await tick(10)).toBe(1);
+    // Passed: the canary's first step, without a mirror.
+    const step = github.deployments.at(-1)!;
+    expect(step).toMatchObject({ environment: 'canary', payload: { version: '1.3.0', weight: 10 } });
+    expect(step.payload).not.toHaveProperty('mirror');
+    expect(state()).toMatchObject({ status: 'running', awaiting: step.id, shadow: { phase: 'canary' } });
+    expect(report(github)).toMatch(/Shadow: gpt2 1\.3\.0/);
+
+    await deliver({ id: step.id });
+    expect(state()).toMatchObject({ weight: 10, deploymentId: step.id });
+    expect(await tick(5)).toBe(1); // the canary's own interval (5m) judges it now
+    expect(state().intervals.at(-1)).toMatchObject({ verdict: 'pass' });
+    expect(github.violations).toEqual([]);
+  });
+
+  it('a shadow that declines where production answers fails at once: failure status, revert pull request, no traffic ever', async () => {
+    const { github, deliver, tick, state } = await shadowRelease('1.4.0');
+    await deliver({ id: 2 });
+    expect(await tick(10)).toBe(1);
+    expect(state()).toMatchObject({ status: 'failed', shadow: { outcome: { verdict: 'fail' } } });
+    // Its errors failed the serving metrics, and its answers the refusal check: the report shows both.
+    expect(report(github)).toMatch(/\| refusals \(shadow − production\) \| 120 \| 20% \|.*\| ❌ fail \|/);
+    expect(report(github)).toMatch(/\| error_rate \| 0\.025 \(n=21\) \| 0\.01 \(n=21\) \|.*❌ fail/);
+    expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
+    expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
+    expect(
+      github.deployments.filter((d) => (d.payload as { weight?: number }).weight! > 0 && d.id !== 1),
+    ).toEqual([]);
+  });
+
+  it('without the database URL the answers are an error each interval, and the shadow never passes', async () => {
+    const live = await shadowRelease('1.3.0');
+    live.app().config.shadowDatabaseUrl = undefined;
+    await live.deliver({ id: 2 });
+    await live.tick(10);
+    await live.tick(10);
+    expect(live.state().status).toBe('failed');
+    expect(report(live.github)).toContain('MODELGATE_SHADOW_DATABASE_URL');
+  });
+});
