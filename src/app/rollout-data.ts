@@ -103,7 +103,7 @@ async function shadowOutputs(
   const { octokit, repo, config } = sources;
   if (!state.baselineVersion)
     return { error: 'no version is live in production to compare the answers with' };
-  const settings = await settingsOrDefaults(octokit, repo, state.sha);
+  const settings = await settingsOrDefaults(octokit, repo);
   let pairs: OutputPair[];
   if (outputs.source === 'postgres') {
     const databaseUrl = config.shadowDatabaseUrl;
@@ -224,7 +224,7 @@ async function previewSuites(
   const none = { suites: [], gates: [], gatesFrom: "the release's manifest" };
   if (!planner.suites.length) return none;
   const { octokit, repo, config } = sources;
-  const settings = await settingsOrDefaults(octokit, repo, state.sha);
+  const settings = await settingsOrDefaults(octokit, repo);
   const endpoint = versionEndpoint(settings.endpoints, state, 'preview');
   if (!endpoint)
     return {

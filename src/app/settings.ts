@@ -9,11 +9,16 @@ import { parseSettings, SETTINGS_FILE, type Settings } from '../io/settings.js';
 export async function loadSettingsAt(
   octokit: Octokit,
   repo: { owner: string; repo: string },
-  ref: string,
+  ref: string | undefined,
 ): Promise<{ settings: Settings } | { problem: string }> {
   let text: string | undefined;
   try {
-    const { data } = await octokit.rest.repos.getContent({ ...repo, path: SETTINGS_FILE, ref });
+    // No ref: GitHub answers from the repository's default branch.
+    const { data } = await octokit.rest.repos.getContent({
+      ...repo,
+      path: SETTINGS_FILE,
+      ...(ref ? { ref } : {}),
+    });
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
       return { problem: `${SETTINGS_FILE} is not a file` };
     text = Buffer.from(data.content, 'base64').toString('utf8');
@@ -28,11 +33,14 @@ export async function loadSettingsAt(
   }
 }
 
-/** The settings for the canary: a broken file means defaults here (the pull-request check reports it). */
+/**
+ * The settings for a rollout, from `ref` or (by default) the default branch:
+ * a broken file means defaults here (the pull-request check reports it).
+ */
 export async function settingsOrDefaults(
   octokit: Octokit,
   repo: { owner: string; repo: string },
-  ref: string,
+  ref?: string,
 ): Promise<Settings> {
   const loaded = await loadSettingsAt(octokit, repo, ref).catch(() => ({ problem: 'unreadable' }));
   return 'settings' in loaded ? loaded.settings : parseSettings(undefined);

@@ -4,7 +4,9 @@ import { startAbRecord } from '../core/ab/state.js';
 import { startBlueGreenRecord } from '../core/blue-green/state.js';
 import { newShadowRecord } from '../core/shadow/state.js';
 import { plannerOf } from '../core/rollout/planner.js';
-import { readDeploymentPayload, type DeploymentPayload } from '../core/release/plan.js';
+import { parseDeploymentPayload, type DeploymentPayload } from '../core/release/plan.js';
+import { releaseTag } from '../core/registry/tag-names.js';
+import { githubDeployerApi } from '../io/deploy/deployer-api.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { readManifestAt } from './manifest.js';
 import { asOctokit } from './octokit.js';
@@ -34,9 +36,13 @@ export interface LiveDeployment {
   productionStage: string;
 }
 
-/** The production environment and stage of a repository's settings, for a deployment's environment. */
-async function productionOf(octokit: Octokit, repo: Repo, sha: string, environment: string) {
-  const settings = await settingsOrDefaults(octokit, repo, sha);
+/**
+ * The production environment and stage of the repository's settings on the
+ * default branch (never a deployment's commit: anyone with deployments: write
+ * can deploy a branch), for a deployment's environment.
+ */
+async function productionOf(octokit: Octokit, repo: Repo, environment: string) {
+  const settings = await settingsOrDefaults(octokit, repo);
   const stage = settings.stages.at(-1)!;
   return { stage, environment: settings.environments[stage] ?? lastStageEnvironment(environment, stage) };
 }
@@ -87,9 +93,16 @@ async function canaryStep(
   repo: Repo,
   deployment: { id: number; sha: string; ref: string; environment: string; payload: unknown },
 ): Promise<Omit<LiveDeployment, 'pr'> | undefined> {
-  const payload = readDeploymentPayload(deployment.payload);
-  if (!payload) return undefined;
-  const production = await productionOf(octokit, repo, deployment.sha, deployment.environment);
+  // Only payloads that keep the contract: its version goes into URLs, names and the sealed state.
+  const parsed = parseDeploymentPayload(deployment.payload);
+  if (!parsed.ok) return undefined;
+  const payload = parsed.payload;
+  // Only a release: the ref is the version's tag, and the tag is on the deployed commit. A deployment of a
+  // branch (anyone with deployments: write can make one) is never analysed, so nothing on a branch steers it.
+  if (deployment.ref !== releaseTag(payload.model, payload.version)) return undefined;
+  const tag = await githubDeployerApi(octokit, repo).releaseTag(deployment.ref);
+  if (!tag.exists || tag.commit !== deployment.sha) return undefined;
+  const production = await productionOf(octokit, repo, deployment.environment);
   // Production deployments are promotions, except a blue-green switch: green went live, its analysis goes on.
   if (deployment.environment === production.environment && payload.role !== 'active') return undefined;
   return {
@@ -175,12 +188,13 @@ async function analyseLiveDeployment(
       info(`${payload.model} ${payload.version} is not analysed: ${planner.problem}`);
       return false;
     }
-    const previous = await octokit.rest.repos.listDeployments({
-      ...repo,
-      environment: live.productionEnvironment,
-      per_page: 1,
-    });
-    const baseline = readDeploymentPayload(previous.data[0]?.payload)?.version;
+    // The baseline is what serves production now, found as the deployer finds it: the newest production
+    // deployment of the model that keeps the contract and is reported live. Unknown is no baseline.
+    const serving = await githubDeployerApi(octokit, repo).liveVersion(
+      live.productionEnvironment,
+      payload.model,
+    );
+    const baseline = typeof serving === 'string' ? serving : undefined;
     const check = await octokit.rest.checks.create({
       ...repo,
       name: `modelgate canary: ${payload.model}`,

@@ -64,6 +64,11 @@ export function versionEndpoint(
 ): { baseUrl: string; model: string } | undefined {
   const url = kind === 'preview' ? (settings.previewUrl ?? settings.url) : settings.url;
   if (!url) return undefined;
-  // Versions are SemVer and model names [dir:]name: nothing in them can change the URL's host.
-  return { baseUrl: expandTemplate(url, values), model: expandTemplate(settings.model, values) };
+  // In a URL, {model} and {version} keep letters, digits, `.`, `_` and `-`; anything else (a folder's
+  // `/`, GTO's `:`, build metadata's `+`, or an `@` from a payload that slipped past the contract)
+  // becomes `-`, so no value can move the request to another host, port or path.
+  const safe = { model: urlPart(values.model), version: urlPart(values.version) };
+  return { baseUrl: expandTemplate(url, safe), model: expandTemplate(settings.model, values) };
 }
+
+const urlPart = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '-');

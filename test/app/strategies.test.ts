@@ -303,3 +303,112 @@ describe('shadow', () => {
     expect(report(live.github)).toContain('MODELGATE_SHADOW_DATABASE_URL');
   });
 });
+
+describe('what a deployment may not steer', () => {
+  it('a deployment of a branch, or of a release tag on another commit, is never analysed', async () => {
+    const { github, deliver, registry, v2 } = await liveCanary('1.3.0', prometheus.url);
+    // Anyone with deployments: write can deploy the head of an open pull request's branch.
+    registry.git('checkout', '-q', '-b', 'feature/x');
+    registry.write('.github/modelgate.yml', 'endpoints:\n  url: https://attacker.example/v1\n');
+    const head = registry.commit('point the endpoints elsewhere (#43)');
+    registry.git('checkout', '-q', 'main');
+    github.pulls.set(head, [{ number: 43, title: 'x', merged_at: null, user: { login: 'mallory' } }]);
+    const payload = {
+      model: 'gpt2',
+      version: '1.3.0',
+      weight: 10,
+      manifest: 'models/gpt2/model.yaml',
+      trigger: v2,
+    };
+    const base = { environment: 'canary', description: '', production_environment: false, payload };
+    github.deployments.push({ ...base, id: 8, ref: 'feature/x', sha: head });
+    github.deployments.push({ ...base, id: 9, ref: 'gpt2@v1.3.0', sha: head });
+    await deliver({ id: 8 });
+    await deliver({ id: 9 });
+    expect(github.comments).toEqual([]);
+    expect(github.checkRuns).toEqual([]);
+  });
+
+  it('a payload that breaks the contract (a version that is no version) is never analysed', async () => {
+    const { github, deliver } = await liveCanary(
+      '1.3.0',
+      prometheus.url,
+      {},
+      {
+        first: { payload: { version: '1.3.0@evil.example/x?' } },
+      },
+    );
+    await deliver({ id: 2 });
+    expect(github.comments).toEqual([]);
+    expect(github.checkRuns).toEqual([]);
+  });
+
+  it('the baseline is the version production serves: a newer production deployment that failed is not it', async () => {
+    const { github, deliver, state, v1 } = await liveCanary('1.3.0', prometheus.url);
+    github.deployments.push({
+      id: 5,
+      ref: 'gpt2@v1.2.0',
+      sha: v1,
+      environment: 'production',
+      payload: {
+        model: 'gpt2',
+        version: '1.1.9',
+        weight: 100,
+        manifest: 'models/gpt2/model.yaml',
+        trigger: v1,
+      },
+      description: '',
+      production_environment: true,
+    });
+    github.reportDeployed(5, 'failure');
+    await deliver({ id: 2 });
+    expect(state().baselineVersion).toBe('1.2.0');
+  });
+
+  it("a shadow's request-log query comes from the default branch, not from the release commit", async () => {
+    const live = await liveCanary(
+      '1.3.0',
+      prometheus.url,
+      {
+        rollout: {
+          strategy: 'shadow',
+          shadow: { duration: '20m', interval: '10m', outputs: { source: 'postgres', min_pairs: 100 } },
+        },
+      },
+      {
+        first: { payload: { weight: 0, mirror: 10, strategy: 'shadow' } },
+        settings: 'shadow:\n  outputs:\n    preset: litellm\n',
+      },
+    );
+    live.app().config.shadowDatabaseUrl = postgres.url;
+    // The default branch moves on without the shadow settings; the release commit still has them.
+    live.registry.write('.github/modelgate.yml', 'stages: [canary, production]\n');
+    live.registry.commit('drop the shadow settings');
+    await live.deliver({ id: 2 });
+    await live.tick(10);
+    expect(report(live.github)).toContain('has no shadow.outputs query or preset');
+  });
+
+  it('/canary abort after a blue-green switch deploys blue to production again: green never keeps the traffic', async () => {
+    const live = await liveCanary(
+      '1.3.0',
+      prometheus.url,
+      { rollout: BLUE_GREEN },
+      { first: { environment: 'preview', payload: { weight: 0, strategy: 'blue_green', role: 'preview' } } },
+    );
+    live.github.roles.set('alice', 'write');
+    await live.deliver({ id: 2 });
+    await live.tick(0);
+    await live.tick(5);
+    const switchId = live.github.deployments.at(-1)!.id;
+    await live.deliver({ id: switchId });
+    const payload = issueComment('/canary abort');
+    await live.probot().receive({ id: `c-${payload.comment.id}`, name: 'issue_comment', payload } as any);
+    expect(live.github.deployments.at(-1)).toMatchObject({
+      environment: 'production',
+      ref: 'gpt2@v1.2.0',
+      payload: { version: '1.2.0', weight: 100, strategy: 'blue_green', role: 'active' },
+    });
+    expect(live.state()).toMatchObject({ status: 'aborted', blueGreen: { phase: 'switched-back' } });
+  });
+});

@@ -241,6 +241,7 @@ export async function liveCanary(
     description: '',
     production_environment: true,
   });
+  github.reportDeployed(1); // 1.2.0 serves production
   github.deployments.push({
     id: 2,
     ref: `gpt2@v${version}`,

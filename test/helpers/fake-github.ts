@@ -145,7 +145,7 @@ export class FakeGitHub {
     {
       number: number;
       title: string;
-      merged_at: string;
+      merged_at: string | null;
       user: { login: string; type?: FakeAccount['type'] };
       body?: string;
       head?: string;
@@ -458,8 +458,12 @@ export class FakeGitHub {
       }
       case 'GET /contents/{path}': {
         const path = params.slice(5).join('/');
-        const ref = url.searchParams.get('ref') ?? 'HEAD';
-        const written = this.fileOfApiCommit(this.refs.get(`refs/heads/${ref}`)?.object.sha ?? ref, path);
+        // No ref: the repository's default branch, as GitHub answers (its seeded head, else the clone's HEAD).
+        const ref =
+          url.searchParams.get('ref') ??
+          (this.refs.has(`refs/heads/${this.defaultBranch}`) ? this.defaultBranch : 'HEAD');
+        const commit = this.refs.get(`refs/heads/${ref}`)?.object.sha ?? ref;
+        const written = this.fileOfApiCommit(commit, path);
         if (written === null) return send(404, { message: 'Not Found' });
         if (written !== undefined) return send(200, this.contentJson(path, Buffer.from(written)));
         if (!this.localRepo) return send(404, { message: 'Not Found' });

@@ -9,6 +9,7 @@ import { startGuard } from '../guard-start.js';
 import { readManifestAt } from '../manifest.js';
 import { promoteCanary } from '../promote.js';
 import { applyCanaryStep } from '../apply-canary-step.js';
+import { switchBack } from '../deploy.js';
 import { planBlueGreenSwitch } from '../../core/blue-green/step.js';
 import { exclusively, type AppTrust } from '../trust.js';
 
@@ -51,7 +52,9 @@ function statusLine(state: CanaryState): string {
 /**
  * Stops a running canary: the deployer is told (failure status on the live
  * step and on a step it was asked to shift to), the check run is cancelled,
- * the report says who stopped it.
+ * the report says who stopped it. A blue-green rollout that has switched (or
+ * asked to) switches back: a failure status would leave green serving every
+ * request, so blue is deployed to production again.
  */
 export async function abortCanary(
   octokit: Octokit,
@@ -67,6 +70,16 @@ export async function abortCanary(
       description: `canary aborted by @${steer.by}`.slice(0, 140),
       log_url: steer.link,
     });
+  }
+  const phase = state.blueGreen?.phase;
+  if (state.strategy === 'blue_green' && (phase === 'switching' || phase === 'switched')) {
+    await switchBack(
+      octokit,
+      repo,
+      state,
+      `Switch back to ${state.baselineVersion ?? 'the previous version'}: aborted by @${steer.by}`,
+    );
+    state.blueGreen = { ...state.blueGreen!, phase: 'switched-back' };
   }
   await endCanary(octokit, repo, state, steer, 'aborted', `Aborted by @${steer.by}: ${steer.link}`);
 }

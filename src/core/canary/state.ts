@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import semver from 'semver';
 import { z } from 'zod';
 import { MODEL_NAME } from '../manifest/schema.js';
 import { seal, sealVerifies, type SealKey } from '../integrity/seal.js';
@@ -58,12 +59,17 @@ export interface CanaryState {
 const text = (max = 1024) => z.string().max(max);
 const id = z.number().int().positive();
 const interval = intervalResultSchema(1000);
+// Versions go into URLs, Service names and deployments: only a SemVer 2 version is one.
+const version = z
+  .string()
+  .max(256)
+  .refine((v) => semver.valid(v) === v, 'a SemVer 2 version');
 
 /** The shape of a state read back from a comment: checked before anything uses it. */
 const canaryStateSchema: z.ZodType<CanaryState> = z.strictObject({
   v: z.literal(1),
   model: z.string().max(256).regex(MODEL_NAME),
-  version: text(256),
+  version,
   ref: text(256),
   sha: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/),
   manifest: text(),
@@ -72,7 +78,7 @@ const canaryStateSchema: z.ZodType<CanaryState> = z.strictObject({
   environment: text(256),
   productionEnvironment: text(256),
   productionStage: text(256).optional(),
-  baselineVersion: text(256).optional(),
+  baselineVersion: version.optional(),
   deploymentId: id,
   weight: z.number().min(0).max(100),
   stepStartedAt: text(64),

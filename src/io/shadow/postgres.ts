@@ -86,7 +86,11 @@ export async function readPostgresPairs(
     }
     return { pairs, skipped };
   } catch (error) {
-    return { error: `the outputs query failed: ${redact((error as Error).message, databaseUrl)}` };
+    const code = (error as { code?: unknown }).code;
+    const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : '';
+    return {
+      error: `the outputs query failed${sqlState}: ${withoutValues(redact((error as Error).message, databaseUrl))}`,
+    };
   } finally {
     await client.end().catch(() => {});
   }
@@ -102,4 +106,14 @@ function redact(message: string, databaseUrl: string): string {
     // Not a URL (a libpq key=value string): nothing more to take out than the whole string.
   }
   return out.slice(0, 400);
+}
+
+/**
+ * The message with every quoted value taken out. The error lands in the
+ * public report: PostgreSQL quotes the offending value (`invalid input
+ * syntax for type integer: "…"`), which could be a row of any table the
+ * role can read.
+ */
+function withoutValues(message: string): string {
+  return message.replace(/"[^"]*"/g, '"…"').replace(/'[^']*'/g, "'…'");
 }

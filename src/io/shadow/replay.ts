@@ -42,23 +42,30 @@ export async function readReplayPrompts(
   return { prompts: samples, skipped: problems };
 }
 
-/** The prompts interval `index` replays: the file in turn, `cap` at a time, wrapping around. */
+/**
+ * The prompts interval `index` replays: the file in turn, `cap` at a time,
+ * each prompt once. A prompt is never sent again: at temperature 0 its
+ * answers would come back the same, and counting them again would narrow
+ * every confidence interval by repetition alone. Once the file is used up,
+ * later intervals replay nothing (and the shadow is judged on the distinct
+ * prompts it had).
+ */
 export function promptsForInterval(
   prompts: readonly DatasetSample[],
   index: number,
   cap: number,
 ): DatasetSample[] {
-  const take = Math.min(cap, prompts.length);
-  const start = (index * take) % prompts.length;
-  return Array.from({ length: take }, (_, i) => prompts[(start + i) % prompts.length]!);
+  const take = Math.max(0, Math.min(cap, prompts.length));
+  return prompts.slice(index * take, (index + 1) * take);
 }
 
 /**
  * Sends each prompt to both versions and pairs the answers by prompt id. A
- * prompt either version failed to answer (after the client's retries) is
- * left out and counted: a failing shadow shows in its serving metrics, and
- * a comparison needs two answers. Every answer failing is an error, never
- * an empty pass.
+ * prompt the shadow failed to answer (after the client's retries) while
+ * production answered is paired with an empty answer: a shadow that fails
+ * on the hard prompts must not be judged on the easy ones only. A prompt
+ * production failed is left out and counted (nothing to compare with).
+ * Every answer failing is an error, never an empty pass.
  */
 export async function replayPairs(
   prompts: readonly DatasetSample[],
@@ -89,18 +96,22 @@ export async function replayPairs(
     while (next < prompts.length) {
       const index = next++;
       const prompt = prompts[index]!;
-      try {
-        const [a, b] = await Promise.all([production(prompt.messages), shadow(prompt.messages)]);
-        results[index] = {
-          id: prompt.id,
-          production: a.text,
-          shadow: b.text,
-          prompt: prompt.messages.map((m) => `${m.role}: ${m.content}`).join('\n'),
-        };
-      } catch (error) {
+      const [a, b] = await Promise.allSettled([production(prompt.messages), shadow(prompt.messages)]);
+      if (a.status === 'rejected') {
         failed += 1;
-        lastError = (error as Error).message;
+        lastError = (a.reason as Error).message;
+        continue;
       }
+      if (b.status === 'rejected') {
+        failed += 1;
+        lastError = (b.reason as Error).message;
+      }
+      results[index] = {
+        id: prompt.id,
+        production: a.value.text,
+        shadow: b.status === 'fulfilled' ? b.value.text : '',
+        prompt: prompt.messages.map((m) => `${m.role}: ${m.content}`).join('\n'),
+      };
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, prompts.length));
@@ -108,7 +119,7 @@ export async function replayPairs(
   const pairs = results.filter((p): p is OutputPair => p !== undefined);
   if (!pairs.length && prompts.length)
     return {
-      error: `no prompt was answered by both versions (${failed} failed; latest: ${lastError.slice(0, 200)})`,
+      error: `production answered no prompt (${failed} failed; latest: ${lastError.slice(0, 200)})`,
     };
   return { pairs, failed };
 }

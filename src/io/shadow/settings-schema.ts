@@ -53,27 +53,32 @@ export const QUERY_PARAMETERS = [
  * the proxy stores prompts and responses (`store_prompts_in_spend_logs: true`),
  * each version is its own deployment with `model_info.id: <model>@<version>`
  * in the model group `<model>`, and the mirror keeps the request's
- * `x-request-id` header, which joins a request's two rows.
+ * `x-request-id` header, which joins a request's two rows. A mirrored
+ * request the shadow failed (a logged call whose status is not `success`)
+ * counts as an empty answer: a shadow that fails on the hard requests must
+ * not be judged on the easy ones only.
  */
 export const LITELLM_QUERY = `WITH answers AS (
   SELECT proxy_server_request #>> '{headers,x-request-id}' AS request_id,
          model_id,
          messages::text AS prompt,
          response #>> '{choices,0,message,content}' AS output,
+         status,
          "startTime"
   FROM "LiteLLM_SpendLogs"
   WHERE model_group = $1
     AND model_id IN ($1 || '@' || $2, $1 || '@' || $3)
     AND "startTime" >= $4::timestamptz - interval '5 minutes'
     AND "startTime" < $5::timestamptz
-    AND status = 'success'
 )
-SELECT p.request_id AS request_id, p.prompt AS prompt, p.output AS production, s.output AS shadow
+SELECT p.request_id AS request_id, p.prompt AS prompt, p.output AS production,
+       CASE WHEN s.status = 'success' THEN coalesce(s.output, '') ELSE '' END AS shadow
 FROM answers p
 JOIN answers s ON s.request_id = p.request_id AND s.model_id = $1 || '@' || $3
 WHERE p.model_id = $1 || '@' || $2
+  AND p.status = 'success'
   AND p."startTime" >= $4::timestamptz
-  AND p.request_id IS NOT NULL AND p.output IS NOT NULL AND s.output IS NOT NULL
+  AND p.request_id IS NOT NULL AND p.output IS NOT NULL
 ORDER BY md5(p.request_id)
 LIMIT $6::int`;
 

@@ -80,7 +80,9 @@ describe('the PostgreSQL output source', () => {
     expect(read).toMatchObject({ skipped: 0 });
     if (!('pairs' in read)) throw new Error(read.error);
     const byId = new Map(read.pairs.map((p) => [p.id, p]));
-    expect([...byId.keys()].sort()).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+    // r7, which the shadow failed, is an empty answer: a failing shadow is not judged on its successes only.
+    expect([...byId.keys()].sort()).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+    expect(byId.get('r7')).toMatchObject({ production: 'Answer 7', shadow: '' });
     expect(byId.get('r3')).toMatchObject({
       production: 'Answer 3 from production',
       shadow: 'Answer 3 from the shadow',
@@ -115,7 +117,7 @@ describe('the PostgreSQL output source', () => {
     const read = await readPostgresPairs(server.url, query, window);
     // PostgreSQL names the statement (a SELECT with a data-modifying WITH), not the DELETE inside it.
     expect(read).toEqual({
-      error: 'the outputs query failed: cannot execute SELECT in a read-only transaction',
+      error: 'the outputs query failed (SQLSTATE 25006): cannot execute SELECT in a read-only transaction',
     });
     const { rows } = await db.query('SELECT count(*)::int AS n FROM "LiteLLM_SpendLogs"');
     expect(rows[0].n).toBe(16);
@@ -134,7 +136,9 @@ describe('the PostgreSQL output source', () => {
     ).outputs!;
     const started = Date.now();
     const read = await readPostgresPairs(server.url, query, window);
-    expect(read).toEqual({ error: 'the outputs query failed: canceling statement due to statement timeout' });
+    expect(read).toEqual({
+      error: 'the outputs query failed (SQLSTATE 57014): canceling statement due to statement timeout',
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
@@ -154,8 +158,25 @@ describe('the PostgreSQL output source', () => {
     });
     const secretUrl = `postgresql://nobody:s3cret-pa55@127.0.0.1:${server.port}/missing`;
     const read = await readPostgresPairs(secretUrl, custom, window);
-    expect('error' in read && read.error).toMatch(/^the outputs query failed: /);
+    expect('error' in read && read.error).toMatch(/^the outputs query failed( \(SQLSTATE \w{5}\))?: /);
     expect(JSON.stringify(read)).not.toContain('s3cret-pa55');
+  });
+
+  it("never quotes a value from the database in its error: the report is public, the role's tables are not", async () => {
+    await db.query(`CREATE TABLE secrets (token text); INSERT INTO secrets VALUES ('tok-123-secret')`);
+    const leaking = readShadowSection(
+      shadowSettingsSchema.parse({
+        outputs: {
+          query: `SELECT CAST((SELECT token FROM secrets LIMIT 1) AS int) AS request_id, 'a' AS production, 'b' AS shadow
+                  WHERE $1::text IS NOT NULL AND $2::text IS NOT NULL AND $3::text IS NOT NULL
+                    AND $4::timestamptz IS NOT NULL AND $5::timestamptz IS NOT NULL LIMIT $6::int`,
+        },
+      }),
+    ).outputs!;
+    const read = await readPostgresPairs(server.url, leaking, window);
+    expect(read).toEqual({
+      error: 'the outputs query failed (SQLSTATE 22P02): invalid input syntax for type integer: "…"',
+    });
   });
 });
 

@@ -75,11 +75,13 @@ describe('the replay source', () => {
     expect(verdict.checks[0]).toMatchObject({ check: 'refusal_rate', verdict: 'fail', n: 80 });
   });
 
-  it('rotates through the file interval by interval, sample at a time', () => {
+  it('sends each prompt once, sample at a time: a replayed prompt is never counted twice', () => {
     const prompts = Array.from({ length: 5 }, (_, i) => ({ id: `p${i}`, messages: [], expected: undefined }));
     expect(promptsForInterval(prompts, 0, 2).map((p) => p.id)).toEqual(['p0', 'p1']);
     expect(promptsForInterval(prompts, 1, 2).map((p) => p.id)).toEqual(['p2', 'p3']);
-    expect(promptsForInterval(prompts, 2, 2).map((p) => p.id)).toEqual(['p4', 'p0']);
+    // Wrapping around would send p0 again: at temperature 0 the same answers, counted as new evidence.
+    expect(promptsForInterval(prompts, 2, 2).map((p) => p.id)).toEqual(['p4']);
+    expect(promptsForInterval(prompts, 3, 2)).toEqual([]);
   });
 
   it('reads the replay file only inside the repository', async () => {
@@ -92,7 +94,7 @@ describe('the replay source', () => {
     expect(read).toMatchObject({ error: expect.stringContaining('../../../outside.jsonl') });
   });
 
-  it('is an error, never an empty pass, when no prompt is answered by both versions', async () => {
+  it('a prompt the shadow fails is an empty answer, not a prompt left out', async () => {
     const broken = await FakeLlm.start({ answer: () => '', malformed: true });
     try {
       const replayed = await replayPairs(
@@ -100,8 +102,22 @@ describe('the replay source', () => {
         { production: { baseURL: production.url, model: 'p' }, shadow: { baseURL: broken.url, model: 's' } },
         { retries: 0 },
       );
+      expect(replayed).toMatchObject({ failed: 1, pairs: [{ id: 'q', shadow: '' }] });
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('is an error, never an empty pass, when production answers no prompt', async () => {
+    const broken = await FakeLlm.start({ answer: () => '', malformed: true });
+    try {
+      const replayed = await replayPairs(
+        [{ id: 'q', messages: [{ role: 'user', content: 'hi' }], expected: undefined }],
+        { production: { baseURL: broken.url, model: 'p' }, shadow: { baseURL: shadow.url, model: 's' } },
+        { retries: 0 },
+      );
       expect(replayed).toMatchObject({
-        error: expect.stringMatching(/^no prompt was answered by both versions \(1 failed/),
+        error: expect.stringMatching(/^production answered no prompt \(1 failed/),
       });
     } finally {
       await broken.close();

@@ -2,19 +2,19 @@ import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
 import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './statistics-CepA5YFf.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-BgNOT36n.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-Dz-Zi_KO.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DMnR3pE1.js';
 import './statistics-DNL-lRK3.js';
 import 'node:path';
-import './settings-B-4f_y7z.js';
+import './settings-C5kafvmi.js';
 import 'node:fs/promises';
 import 'node:child_process';
 import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-_QguJRvQ.js';
+import './parse-9QrWOLYh.js';
 import './run-ref-CuXzv_k1.js';
-import './user-file-CBFl4JJg.js';
+import './user-file-zgnkjr5w.js';
 
 /** Adjusted p-values, in the order given. NaN stays NaN and takes no part (it is not a test). */
 function adjustPValues(pValues, method) {

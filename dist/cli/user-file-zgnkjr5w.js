@@ -1,5 +1,5 @@
 import { readFile, open } from 'node:fs/promises';
-import { q as distExports } from './settings-B-4f_y7z.js';
+import { q as distExports } from './settings-C5kafvmi.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { p as parseJsonFile, u as userFileProblem } from './user-file-error-CDa2V0Zz.js';
 

@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { p as planStageAssignment } from './stage-assignment-BHprZ0PA.js';
-import { x as deprecationTag, y as deregistrationTag, z as numberedDeregistrationTag } from './settings-B-4f_y7z.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DNWae1xT.js';
+import { p as planStageAssignment } from './stage-assignment-EpTINS-R.js';
+import { x as deprecationTag, y as deregistrationTag, z as numberedDeregistrationTag } from './settings-C5kafvmi.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-C5T3jOS5.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';
@@ -9,8 +9,8 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-_JgsS3n-.js';
-import './index-BATQQce2.js';
+import './state-DI0DRmt0.js';
+import './index-BlnCBRP8.js';
 
 /** `modelgate deprecate`: a deprecation, deregistration or withdrawal tag in the local clone. */
 async function runDeprecate(args, out) {

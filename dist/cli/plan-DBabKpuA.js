@@ -1,6 +1,6 @@
-import { s as semver } from './index-BATQQce2.js';
-import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-BHprZ0PA.js';
-import { v as releaseTag, s as strictObject, n as number, a as _enum, c as string, N as NAME_MAX_LENGTH, E as GTO_FULLNAME_PATTERN } from './settings-B-4f_y7z.js';
+import { s as semver } from './index-BlnCBRP8.js';
+import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-EpTINS-R.js';
+import { v as releaseTag, s as strictObject, n as number, a as _enum, c as string, N as NAME_MAX_LENGTH, E as GTO_FULLNAME_PATTERN } from './settings-C5kafvmi.js';
 import { b as inertMarkdown, e as inertCode } from './escape-BgNOT36n.js';
 import { t as trainingMarkdown } from './report-CO1PG6gQ.js';
 

@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import { e as resolveArtifactPath, v as releaseTag, f as decodeUtf8, D as releasedVersions } from './settings-B-4f_y7z.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-Dmol093C.js';
-import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-_QguJRvQ.js';
+import { e as resolveArtifactPath, v as releaseTag, f as decodeUtf8, D as releasedVersions } from './settings-C5kafvmi.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-Dq7Sjhko.js';
+import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-9QrWOLYh.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
-import { s as semver } from './index-BATQQce2.js';
+import { s as semver } from './index-BlnCBRP8.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-BgNOT36n.js';
 import { a as trainingText } from './report-CO1PG6gQ.js';
 

@@ -1,4 +1,4 @@
-import { H as assignmentTag, I as unassignmentTag } from './settings-B-4f_y7z.js';
+import { H as assignmentTag, I as unassignmentTag } from './settings-C5kafvmi.js';
 
 /** The trailer that ties a tag to the push that made it. */
 const triggerLine = (trigger) => `Trigger: ${trigger}`;

@@ -1,10 +1,10 @@
 import { c as inertJson } from './escape-BgNOT36n.js';
-import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-B7jLEzeZ.js';
+import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-BrG1fRWP.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { o as openRegistry, a as modelsOf } from './registry-context-DNWae1xT.js';
-import './state-_JgsS3n-.js';
-import './index-BATQQce2.js';
-import './settings-B-4f_y7z.js';
+import { o as openRegistry, a as modelsOf } from './registry-context-C5T3jOS5.js';
+import './state-DI0DRmt0.js';
+import './index-BlnCBRP8.js';
+import './settings-C5kafvmi.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';

@@ -2,21 +2,21 @@ import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson }
 import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-BuFEKKYt.js';
 import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-Cwto7EOP.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-Dz-Zi_KO.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DMnR3pE1.js';
 import './user-file-error-CDa2V0Zz.js';
 import './statistics-CepA5YFf.js';
 import './statistics-DNL-lRK3.js';
 import 'node:path';
-import './settings-B-4f_y7z.js';
+import './settings-C5kafvmi.js';
 import 'node:fs/promises';
 import 'node:child_process';
 import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-_QguJRvQ.js';
+import './parse-9QrWOLYh.js';
 import './run-ref-CuXzv_k1.js';
-import './user-file-CBFl4JJg.js';
+import './user-file-zgnkjr5w.js';
 
 const DECISION = {
     wait: () => '⏳ keep watching',

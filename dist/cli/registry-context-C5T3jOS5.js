@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as readRegistry } from './state-_JgsS3n-.js';
-import { r as readSettings, G as GitRepository, J as GitError } from './settings-B-4f_y7z.js';
+import { r as readRegistry } from './state-DI0DRmt0.js';
+import { r as readSettings, G as GitRepository, J as GitError } from './settings-C5kafvmi.js';
 
 /** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
 async function openRegistry(args, withTags = true, out) {

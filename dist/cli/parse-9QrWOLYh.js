@@ -1,4 +1,4 @@
-import { s as strictObject, a as _enum, d as boolean, b as array, n as number, c as string, e as resolveArtifactPath, o as object, u as union, L as literal, M as tagNameProblem, v as releaseTag, h as record, V as VERSION_MAX_LENGTH, O as VERSION_TOO_LONG, P as VERSION_RULE, w as versionProblem, Q as NAME_RULES, N as NAME_MAX_LENGTH, R as NAME_TOO_LONG, q as distExports } from './settings-B-4f_y7z.js';
+import { s as strictObject, a as _enum, d as boolean, b as array, n as number, c as string, e as resolveArtifactPath, o as object, u as union, L as literal, M as tagNameProblem, v as releaseTag, h as record, V as VERSION_MAX_LENGTH, O as VERSION_TOO_LONG, P as VERSION_RULE, w as versionProblem, Q as NAME_RULES, N as NAME_MAX_LENGTH, R as NAME_TOO_LONG, q as distExports } from './settings-C5kafvmi.js';
 import { a as runRefProblem, R as RUN_REF_FORMS } from './run-ref-CuXzv_k1.js';
 
 /** Shorter intervals hold too few scrapes to judge; longer ones leave a bad canary serving for days. */

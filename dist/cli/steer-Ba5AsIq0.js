@@ -1,4 +1,4 @@
-import { s as strictObject, c as string } from './settings-B-4f_y7z.js';
+import { s as strictObject, c as string } from './settings-C5kafvmi.js';
 
 /** The hidden marker that finds a sticky comment again: `<!-- modelgate:KIND:MODEL -->` (DESIGN.md). */
 /** A GitHub login: letters, digits and dashes, `[bot]` for apps (nothing that can break a line or a mention). */

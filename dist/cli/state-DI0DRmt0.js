@@ -1,5 +1,5 @@
-import { s as semver } from './index-BATQQce2.js';
-import { K as readRegistryTag } from './settings-B-4f_y7z.js';
+import { s as semver } from './index-BlnCBRP8.js';
+import { K as readRegistryTag } from './settings-C5kafvmi.js';
 
 const PRIORITY = {
     deprecate: 2,

@@ -1,10 +1,10 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-_QguJRvQ.js';
-import { s as steerSchema } from './steer-BWNIooJM.js';
-import { u as union, n as number, _ as _null, s as strictObject, a as _enum, b as array, c as string } from './settings-B-4f_y7z.js';
+import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-9QrWOLYh.js';
+import { s as steerSchema } from './steer-Ba5AsIq0.js';
+import { u as union, n as number, _ as _null, s as strictObject, a as _enum, b as array, c as string } from './settings-C5kafvmi.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-BgNOT36n.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-Dz-Zi_KO.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DMnR3pE1.js';
 import './run-ref-CuXzv_k1.js';
 import 'node:fs/promises';
 import 'node:path';
@@ -13,7 +13,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './user-file-CBFl4JJg.js';
+import './user-file-zgnkjr5w.js';
 
 /** The defaults of `rollout.ab` (docs/ab.md), shared with the manifest schema. */
 const AB_DEFAULTS = ROLLOUT_DEFAULTS.ab;

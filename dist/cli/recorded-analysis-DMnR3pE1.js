@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { r as readSettings, G as GitRepository, f as decodeUtf8, q as distExports } from './settings-B-4f_y7z.js';
-import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-_QguJRvQ.js';
+import { r as readSettings, G as GitRepository, f as decodeUtf8, q as distExports } from './settings-C5kafvmi.js';
+import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-9QrWOLYh.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
-import { r as readUserJsonFile, a as readUserYamlFile } from './user-file-CBFl4JJg.js';
+import { r as readUserJsonFile, a as readUserYamlFile } from './user-file-zgnkjr5w.js';
 
 /** `analyze` is the one subcommand of `canary`, `guard`, `shadow`, `bluegreen` and `ab`. */
 function requireAnalyze(args, command, usage) {

@@ -1,10 +1,10 @@
-import './plan-l898XKQ8.js';
-import { k as kubernetesName, m as expandTemplate, p as checkRepoPath, q as distExports, v as releaseTag, w as versionProblem, F as FileSystemSource, f as decodeUtf8, C as ContainedRoot, g as ContainmentError } from './settings-B-4f_y7z.js';
+import './plan-DBabKpuA.js';
+import { k as kubernetesName, m as expandTemplate, p as checkRepoPath, q as distExports, v as releaseTag, w as versionProblem, F as FileSystemSource, f as decodeUtf8, C as ContainedRoot, g as ContainmentError } from './settings-C5kafvmi.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-DNWae1xT.js';
-import './index-BATQQce2.js';
-import './stage-assignment-BHprZ0PA.js';
+import { o as openRegistry, m as modelOf } from './registry-context-C5T3jOS5.js';
+import './index-BlnCBRP8.js';
+import './stage-assignment-EpTINS-R.js';
 import './escape-BgNOT36n.js';
 import './report-CO1PG6gQ.js';
 import './run-ref-CuXzv_k1.js';
@@ -14,7 +14,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-_JgsS3n-.js';
+import './state-DI0DRmt0.js';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {

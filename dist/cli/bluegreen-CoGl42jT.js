@@ -1,15 +1,15 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { s as steerSchema } from './steer-BWNIooJM.js';
-import { u as union, n as number, _ as _null, s as strictObject, a as _enum, b as array, t as tuple, c as string, r as readSettings, G as GitRepository } from './settings-B-4f_y7z.js';
+import { s as steerSchema } from './steer-Ba5AsIq0.js';
+import { u as union, n as number, _ as _null, s as strictObject, a as _enum, b as array, t as tuple, c as string, r as readSettings, G as GitRepository } from './settings-C5kafvmi.js';
 import { j as judgeInterval, a as judgeAnalysis } from './judge-Cwto7EOP.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-AveaS5CM.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-DpoX-_vr.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-BgNOT36n.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BdTQKqy1.js';
-import { l as loadModel } from './load-model-Dmol093C.js';
-import { r as readRegistry } from './state-_JgsS3n-.js';
+import { l as loadModel } from './load-model-Dq7Sjhko.js';
+import { r as readRegistry } from './state-DI0DRmt0.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
-import { r as readUserJsonFile } from './user-file-CBFl4JJg.js';
-import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-Dz-Zi_KO.js';
+import { r as readUserJsonFile } from './user-file-zgnkjr5w.js';
+import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-DMnR3pE1.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';
@@ -19,9 +19,9 @@ import 'buffer';
 import 'node:fs';
 import './statistics-CepA5YFf.js';
 import './statistics-DNL-lRK3.js';
-import './parse-_QguJRvQ.js';
+import './parse-9QrWOLYh.js';
 import './run-ref-CuXzv_k1.js';
-import './index-BATQQce2.js';
+import './index-BlnCBRP8.js';
 
 /** A whole number of seconds, minutes, hours or days (`30s`, `10m`, `1h`, `2d`). */
 const BLUE_GREEN_DURATION = /^(\d+)(s|m|h|d)$/;

@@ -1,4 +1,4 @@
-import { S as getDefaultExportFromCjs } from './settings-B-4f_y7z.js';
+import { S as getDefaultExportFromCjs } from './settings-C5kafvmi.js';
 
 var re = {exports: {}};
 

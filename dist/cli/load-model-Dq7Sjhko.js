@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { M as MANIFEST_MAX_BYTES, c as parseManifest, r as rolloutFileReferences } from './parse-_QguJRvQ.js';
-import { e as resolveArtifactPath, j as formatBytes, f as decodeUtf8 } from './settings-B-4f_y7z.js';
+import { M as MANIFEST_MAX_BYTES, c as parseManifest, r as rolloutFileReferences } from './parse-9QrWOLYh.js';
+import { e as resolveArtifactPath, j as formatBytes, f as decodeUtf8 } from './settings-C5kafvmi.js';
 
 /**
  * The values of config.json, generation_config.json and tokenizer_config.json

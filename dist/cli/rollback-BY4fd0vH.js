@@ -1,11 +1,11 @@
 import { c as inertJson } from './escape-BgNOT36n.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { f as decodeUtf8, C as ContainedRoot, g as ContainmentError } from './settings-B-4f_y7z.js';
-import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-_QguJRvQ.js';
-import { l as loadModel } from './load-model-Dmol093C.js';
-import { r as readRegistry } from './state-_JgsS3n-.js';
-import { s as semver } from './index-BATQQce2.js';
-import { o as openRegistry } from './registry-context-DNWae1xT.js';
+import { f as decodeUtf8, C as ContainedRoot, g as ContainmentError } from './settings-C5kafvmi.js';
+import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-9QrWOLYh.js';
+import { l as loadModel } from './load-model-Dq7Sjhko.js';
+import { r as readRegistry } from './state-DI0DRmt0.js';
+import { s as semver } from './index-BlnCBRP8.js';
+import { o as openRegistry } from './registry-context-C5T3jOS5.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';

@@ -1,15 +1,15 @@
 import { c as inertJson } from './escape-BgNOT36n.js';
-import { p as planRelease } from './plan-l898XKQ8.js';
-import { D as releasedVersions, v as releaseTag, e as resolveArtifactPath, f as decodeUtf8 } from './settings-B-4f_y7z.js';
+import { p as planRelease } from './plan-DBabKpuA.js';
+import { D as releasedVersions, v as releaseTag, e as resolveArtifactPath, f as decodeUtf8 } from './settings-C5kafvmi.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BdTQKqy1.js';
-import { l as loadModel } from './load-model-Dmol093C.js';
-import { r as readRegistry } from './state-_JgsS3n-.js';
+import { l as loadModel } from './load-model-Dq7Sjhko.js';
+import { r as readRegistry } from './state-DI0DRmt0.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-CXrb-wmB.js';
-import { p as planText } from './registry-B7jLEzeZ.js';
-import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-DNWae1xT.js';
-import './index-BATQQce2.js';
-import './stage-assignment-BHprZ0PA.js';
+import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-7ks_sySA.js';
+import { p as planText } from './registry-BrG1fRWP.js';
+import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-C5T3jOS5.js';
+import './index-BlnCBRP8.js';
+import './stage-assignment-EpTINS-R.js';
 import './report-CO1PG6gQ.js';
 import './run-ref-CuXzv_k1.js';
 import 'node:fs/promises';
@@ -20,7 +20,7 @@ import 'process';
 import 'buffer';
 import 'node:fs';
 import './user-file-error-CDa2V0Zz.js';
-import './parse-_QguJRvQ.js';
+import './parse-9QrWOLYh.js';
 
 /**
  * The model versions a push releases: every manifest the push changed whose

@@ -1,4 +1,4 @@
-import { l as latestVersion } from './state-_JgsS3n-.js';
+import { l as latestVersion } from './state-DI0DRmt0.js';
 import { i as inertText } from './escape-BgNOT36n.js';
 
 const when = (seconds) => new Date(seconds * 1000)

@@ -1,7 +1,7 @@
 import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-BdTQKqy1.js';
 import { z as zTest, s as samplesToSettle, a as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './statistics-DNL-lRK3.js';
-import { l as loadModel } from './load-model-Dmol093C.js';
-import { e as resolveArtifactPath, f as decodeUtf8, j as formatBytes } from './settings-B-4f_y7z.js';
+import { l as loadModel } from './load-model-Dq7Sjhko.js';
+import { e as resolveArtifactPath, f as decodeUtf8, j as formatBytes } from './settings-C5kafvmi.js';
 import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
 
 /** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */

@@ -3,14 +3,14 @@ import { D as DEFAULT_STEPS, r as readRecordedCanary } from './recorded-BuFEKKYt
 import { b as inertMarkdown, c as inertJson, i as inertText } from './escape-BgNOT36n.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { n as normalQuantile } from './statistics-DNL-lRK3.js';
-import { a as parseInterval, b as parseGuardDuration } from './parse-_QguJRvQ.js';
+import { a as parseInterval, b as parseGuardDuration } from './parse-9QrWOLYh.js';
 import { j as judgeInterval } from './judge-Cwto7EOP.js';
-import { u as union, n as number, _ as _null, a as _enum, l as looseObject, c as string, b as array, d as boolean, s as strictObject } from './settings-B-4f_y7z.js';
+import { u as union, n as number, _ as _null, a as _enum, l as looseObject, c as string, b as array, d as boolean, s as strictObject } from './settings-C5kafvmi.js';
 import { M as MalformedFileError, u as userFileProblem } from './user-file-error-CDa2V0Zz.js';
 import { open } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { r as readUserJsonFile } from './user-file-CBFl4JJg.js';
-import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-Dz-Zi_KO.js';
+import { r as readUserJsonFile } from './user-file-zgnkjr5w.js';
+import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-DMnR3pE1.js';
 import './run-ref-CuXzv_k1.js';
 import './statistics-CepA5YFf.js';
 import 'node:child_process';
