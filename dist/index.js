@@ -56715,6 +56715,7 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
                 version: released.version,
                 data: await loadEvalData(source, loaded.facts),
                 gates: loaded.facts.manifest.eval?.gates ?? [],
+                suites: suiteNamesOf(loaded.facts),
             };
     }
     if (base) {
@@ -56729,9 +56730,14 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
                 version: loaded.facts.manifest.version,
                 data: await loadEvalData(source, loaded.facts),
                 gates: loaded.facts.manifest.eval?.gates ?? [],
+                suites: suiteNamesOf(loaded.facts),
             };
     }
     return undefined;
+}
+/** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
+function suiteNamesOf(facts) {
+    return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
 }
 
 /** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
@@ -57485,15 +57491,30 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     };
     // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
     // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
-    const metrics = new Map([...candidate.metrics].filter(([name]) => runMetricOf(name) === undefined));
+    // Likewise a suite's metrics (`<suite>/…`) come only from its run in this check: the pull request writes its
+    // results files, and a number it commits under a suite's name is a claim, not a measurement.
+    const suites = suiteNames(facts, baseline);
+    const committed = new Map();
+    const metrics = new Map();
+    for (const [name, series] of candidate.metrics) {
+        if (runMetricOf(name) !== undefined)
+            continue;
+        if (suites.has(suiteOf(name)))
+            committed.set(name, series);
+        else
+            metrics.set(name, series);
+    }
     for (const series of measured)
         metrics.set(series.name, series);
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
     const gates = (evalBlock?.gates ?? []).map((gate, index) => {
-        const suite = gate.metric.split('/')[0] ?? '';
+        const suite = suiteOf(gate.metric);
         const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
+        const unmeasured = metrics.has(gate.metric)
+            ? undefined
+            : unmeasuredSuite(gate.metric, suites.get(suite), notRun.get(suite), committed.get(gate.metric));
         const result = judgeGate(gate, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, {
-            ...(metrics.has(gate.metric) ? {} : { notRun: notRun.get(suite) }),
+            ...(unmeasured ? { notRun: unmeasured.reason } : {}),
             ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
         });
         const finding = (rule, severity, message, fix) => findings.push({
@@ -57508,7 +57529,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         if (result.verdict === 'fail')
             finding('EVAL-GATE', 'error', `gate ${gate.metric}: ${result.reason}`, 'Improve the model, or change the gate with a reason in the pull request.');
         if (result.verdict === 'not-run')
-            finding('EVAL-GATE', 'error', `gate ${gate.metric} did not run: ${result.reason}`, notRunFix(result.reason));
+            finding('EVAL-GATE', 'error', `gate ${gate.metric} did not run: ${result.reason}`, notRunFix(unmeasured?.cause ?? result.reason, unmeasured?.committed !== undefined));
         if (result.invalidCandidate)
             findings.push({
                 rule: 'ARTIFACT-INVALID',
@@ -57538,6 +57559,49 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         findings,
     };
 }
+const DECLARED_HERE = 'a suite in eval.suites';
+/** The suite a metric name belongs to: the part before the first `/` (suite names have none). */
+function suiteOf(metric) {
+    return metric.split('/')[0] ?? '';
+}
+/**
+ * The declared suites whose metrics only the built-in runner may supply, and where each is declared:
+ * this version's `eval.suites`, else the baseline's (trusted), so dropping a suite from the manifest
+ * does not turn its name over to a committed file.
+ */
+function suiteNames(facts, baseline) {
+    const names = new Map();
+    for (const name of baseline?.suites ?? [])
+        names.set(name, `a suite of ${baseline.label}`);
+    for (const suite of facts.manifest.eval?.suites ?? [])
+        names.set(suite.name, DECLARED_HERE);
+    return names;
+}
+/**
+ * Why a gate has no measurement: its suite did not run, was dropped from this version's manifest, or
+ * does not measure that metric while a committed file holds it. Undefined when the gate is simply
+ * missing its metric (judgeGate fails it) or nothing says its source did not run.
+ */
+function unmeasuredSuite(metric, declared, notRun, committed) {
+    const suite = suiteOf(metric);
+    const cause = notRun ??
+        (declared === undefined
+            ? undefined
+            : declared !== DECLARED_HERE
+                ? `not run: ${suite} is ${declared} but not in this version's eval.suites, so nothing ran it`
+                : committed
+                    ? `not measured: the built-in runner measures ${suite}/accuracy, not ${metric}`
+                    : undefined);
+    if (cause === undefined)
+        return undefined;
+    if (declared === undefined || !committed)
+        return { reason: cause, cause };
+    return {
+        reason: `${cause}; ${committed.source} holds ${metric}, but ${suite} is ${declared}, and a suite's metrics count only from its run in this check`,
+        cause,
+        committed: committed.source,
+    };
+}
 function inconclusiveFix(reason) {
     if (reason.startsWith('nothing states'))
         return "Add higher_is_better to the gate; once released, the baseline manifest's gate decides it for later versions.";
@@ -57553,12 +57617,20 @@ function inconclusiveFix(reason) {
         return 'Record per-document samples (samples_<task>.jsonl) with matching document ids, or standard errors, for both versions.';
     return 'Evaluate on more documents (the reason says about how many), record per-document samples for a paired test, or widen the tolerance with a reason in the pull request.';
 }
-function notRunFix(reason) {
-    if (reason.includes('pattern'))
-        return 'Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).';
-    if (reason.includes('dataset') || reason.includes('schema'))
-        return 'Fix the file the reason names: it must exist in the repository and parse.';
-    return 'Run the check where the evaluation endpoint and its key are available.';
+function notRunFix(cause, committed) {
+    // A committed file under a suite's name is never the fix: say so next to whatever would be.
+    const instead = committed
+        ? " A committed results file cannot stand in for a suite's run; the runner's own file, kept under eval.results, is the next version's baseline."
+        : '';
+    if (cause.startsWith('not measured'))
+        return `Gate <suite>/accuracy, what a suite measures, or give the suite a name its results files do not use.${instead}`;
+    if (cause.includes("not in this version's eval.suites"))
+        return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
+    if (cause.includes('pattern'))
+        return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
+    if (cause.includes('dataset') || cause.includes('schema'))
+        return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
+    return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
 }
 
 var re = {exports: {}};
@@ -100718,7 +100790,7 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 run.notRun.set(suite.name, `not run: dataset ${suite.dataset} cannot be read`);
                 continue;
             }
-            const { samples, problems } = readDataset(dataset);
+            const { samples, problems } = readDataset(dataset.text);
             if (problems.length)
                 finding(index, 'warning', `${suite.dataset}: ${problems.length} line(s) skipped (${problems.slice(0, 3).join('; ')})`);
             const tools = {};
@@ -100730,7 +100802,7 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                     continue;
                 }
                 try {
-                    const validate = new ajvExports.Ajv({ strict: false }).compile(JSON.parse(schemaText));
+                    const validate = new ajvExports.Ajv({ strict: false }).compile(JSON.parse(schemaText.text));
                     tools.validateSchema = (value) => validate(value);
                 }
                 catch (error) {
@@ -100767,10 +100839,11 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 run.notRun.set(suite.name, `not run: ${patterns[0]}${more}`);
                 continue;
             }
+            const endpointModel = config.model ?? env.MODELGATE_EVAL_MODEL ?? facts.name;
             const complete = openAiCompletion({
                 baseURL: endpoint,
                 apiKey,
-                model: config.model ?? env.MODELGATE_EVAL_MODEL ?? facts.name,
+                model: endpointModel,
                 timeoutSeconds: config.timeoutSeconds ?? 60,
                 maxTokens: suite.max_tokens,
                 temperature: suite.temperature,
@@ -100791,7 +100864,18 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 finding(index, 'error', `${suite.name}: ${outcome.errors} of ${samples.length} requests failed and scored 0 (first: ${outcome.samples.find((s) => s.error)?.error})`);
             const name = `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`;
             const file = join(config.resultsDir, name);
-            const written = await writeResults(config, name, `${JSON.stringify({ format: 'modelgate-eval/v1', suite: suite.name, model: facts.name, version: facts.manifest.version, summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors }, samples: outcome.samples }, null, 2)}\n`);
+            const written = await writeResults(config, name, `${JSON.stringify({
+                format: 'modelgate-eval/v1',
+                suite: suite.name,
+                model: facts.name,
+                version: facts.manifest.version,
+                // What was asked and who answered, for a reader of the file: the endpoint's URL is left out
+                // (it may carry credentials), and none of this makes the file evidence for a later check.
+                dataset: { path: dataset.path, sha256: dataset.sha256 },
+                endpoint_model: endpointModel,
+                summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors },
+                samples: outcome.samples,
+            }, null, 2)}\n`);
             if (!written.ok)
                 finding(index, 'error', `${suite.name}: the results file ${written.path} was not written: it ${written.reason}`);
             run.measured.push({
@@ -100806,12 +100890,19 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
         return run;
     };
 }
+/** A repository file's path, text and sha256 (of its bytes); undefined when it cannot be read under the containment rule. */
 async function readRepoText(source, manifestFile, ref) {
     const resolved = resolveArtifactPath(manifestFile, ref);
     if (!resolved.ok)
         return undefined;
     const read = await source.read(resolved.path, MAX_DATASET_BYTES);
-    return read.ok ? decodeUtf8(read.value) : undefined;
+    if (!read.ok)
+        return undefined;
+    return {
+        path: resolved.path,
+        text: decodeUtf8(read.value),
+        sha256: createHash('sha256').update(read.value).digest('hex'),
+    };
 }
 /**
  * Writes a suite's results file under the containment rule: inside the

@@ -15,7 +15,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 /** Where fetched Node binaries are kept, one folder per version (override with MODELGATE_NODE_CACHE). */
-export const NODE_CACHE = process.env.MODELGATE_NODE_CACHE || join(homedir(), '.cache', 'modelgate-node');
+const NODE_CACHE = process.env.MODELGATE_NODE_CACHE || join(homedir(), '.cache', 'modelgate-node');
 
 /**
  * The exact Node.js version .node-version pins (CI's setup-node reads the same file).

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Everything the bundles in dist/ are made of: the sources, the dependency versions, the build's settings. */
-export const BUNDLE_INPUTS = [
+const BUNDLE_INPUTS = [
   'src',
   'package.json',
   'package-lock.json',

@@ -132,13 +132,13 @@ const APP_JWT_PATHS = new Set([
 ]);
 
 /** Whose budget a request spent: the app's for the JWT routes, else the client's. */
-export function spentBy(route: string, holder: BudgetHolder): BudgetHolder {
+function spentBy(route: string, holder: BudgetHolder): BudgetHolder {
   const path = route.slice(route.indexOf(' ') + 1);
   return APP_JWT_PATHS.has(path) || path.startsWith('/marketplace_listing/') ? 'app' : holder;
 }
 
 /** The rate-limit window the `x-ratelimit-*` headers describe, if they are all there and numeric. */
-export function rateReadingOf(header: (name: string) => string | undefined): RateReading | undefined {
+function rateReadingOf(header: (name: string) => string | undefined): RateReading | undefined {
   const remaining = Number(header('x-ratelimit-remaining') ?? Number.NaN);
   const limit = Number(header('x-ratelimit-limit') ?? Number.NaN);
   const reset = Number(header('x-ratelimit-reset') ?? Number.NaN);
@@ -147,7 +147,7 @@ export function rateReadingOf(header: (name: string) => string | undefined): Rat
 }
 
 /** The installation a client was built for (`auth.installationId`), or `app` for the app's own client. */
-export function holderOf(options: { auth?: unknown }): BudgetHolder {
+function holderOf(options: { auth?: unknown }): BudgetHolder {
   const id = (options.auth as { installationId?: unknown } | undefined)?.installationId;
   const number = typeof id === 'string' ? Number(id) : id;
   return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : 'app';
@@ -199,7 +199,7 @@ export function routeTableOf(octokit: PluggedOctokit): RouteTable {
 }
 
 /** A route table from `METHOD /path/{param}` strings. */
-export function routeTableFrom(routes: Iterable<string>): RouteTable {
+function routeTableFrom(routes: Iterable<string>): RouteTable {
   const table: RouteTable = new Map();
   for (const route of routes) {
     const [method, url] = route.split(' ');

@@ -4,7 +4,7 @@ import type { ArtifactSource, Read, ReadProblem, SourceStat } from '../core/sour
 import { statusOf, type Octokit } from '../io/github/octokit.js';
 
 /** GitHub's git blobs API serves files up to 100 MB; nothing larger is read through it. */
-export const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024;
+const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024;
 
 type Entry =
   | { kind: 'file'; path: string; size: number; sha: string; content?: Uint8Array }

@@ -19,7 +19,7 @@ export type GuardComment =
 
 const repository = (repo: Repo) => `${repo.owner}/${repo.repo}`;
 /** The guard's sticky comment marker (its own: the canary's report stays as it ended). */
-export const guardMarker = (model: string) => stickyMarker('guard', model);
+const guardMarker = (model: string) => stickyMarker('guard', model);
 /** The guard's check run on the release commit: only the app can write it, so it anchors the state saved last. */
 export const guardCheckName = (model: string) => `modelgate guard: ${model}`;
 

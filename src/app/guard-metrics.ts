@@ -9,7 +9,7 @@ import { queryRangeSeries, type PrometheusConfig } from '../io/metrics/prometheu
  * checked by the schema), then `{{model}}` and `{{version}}` are filled in
  * as for a canary.
  */
-export function guardQuery(metric: GuardMetric, model: string, version: string): string {
+function guardQuery(metric: GuardMetric, model: string, version: string): string {
   return fillQuery(metric.query.replace(/\{\{\s*by\s*\}\}/g, (metric.by ?? []).join(',')), {
     model,
     version,
@@ -17,7 +17,7 @@ export function guardQuery(metric: GuardMetric, model: string, version: string):
 }
 
 /** A range query whose series keep their labels (a guard metric is split into segments). */
-export async function queryLabelledRange(
+async function queryLabelledRange(
   config: PrometheusConfig,
   query: string,
   window: GuardWindow,

@@ -17,7 +17,7 @@ export const GUARD_ROLLBACK_TRIGGER = 'modelgate-guard:';
  * `/guard status` after a rollback shows the guard that did it). From
  * deployments as GitHub lists them, newest first.
  */
-export function guardedCommits(deployments: readonly Deployment[]): Map<string, string> {
+function guardedCommits(deployments: readonly Deployment[]): Map<string, string> {
   const guarded = new Map<string, string>();
   for (const deployment of deployments) {
     if (!deployment.production_environment) continue;

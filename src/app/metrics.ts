@@ -22,7 +22,7 @@ export type QueueState = (typeof QUEUE_STATES)[number];
 
 export const VERDICTS = ['pass', 'fail', 'inconclusive', 'error'] as const satisfies readonly Verdict[];
 /** The core's decisions (`wait` is a hold: the step keeps running). */
-export const DECISION_ACTIONS = [
+const DECISION_ACTIONS = [
   'wait',
   'advance',
   'promote',
@@ -30,17 +30,13 @@ export const DECISION_ACTIONS = [
   'switch',
 ] as const satisfies readonly CanaryDecision['action'][];
 /** What a judged guard window decided (the guard's own decisions, apart from the canary's). */
-export const GUARD_DECISIONS = ['watch', 'alert', 'rollback', 'end'] as const;
+const GUARD_DECISIONS = ['watch', 'alert', 'rollback', 'end'] as const;
 export type GuardDecisionAction = (typeof GUARD_DECISIONS)[number];
-export const WORK_PRIORITIES = ['urgent', 'routine'] as const satisfies readonly WorkPriority[];
-export const DEFERRAL_CODES = [
-  'reserve',
-  'exhausted',
-  'secondary_limit',
-] as const satisfies readonly DeferralCode[];
+const WORK_PRIORITIES = ['urgent', 'routine'] as const satisfies readonly WorkPriority[];
+const DEFERRAL_CODES = ['reserve', 'exhausted', 'secondary_limit'] as const satisfies readonly DeferralCode[];
 
 /** The label value that stands for everything past a label's bound. */
-export const OTHER = 'other';
+const OTHER = 'other';
 
 /** The count of live canaries in each status, and since when the longest-waiting one has been in it. */
 export type CanarySummary = Record<CanaryStatus, { count: number; oldestSince?: Date }>;

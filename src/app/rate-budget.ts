@@ -41,7 +41,7 @@ interface HolderState {
 }
 
 /** The reserve by default: a fifth of the limit, 1,000 of an installation's 5,000 requests an hour. */
-export const DEFAULT_RESERVE_SHARE = 0.2;
+const DEFAULT_RESERVE_SHARE = 0.2;
 
 /**
  * The GitHub rate-limit budget of each installation, as the responses report

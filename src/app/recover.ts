@@ -21,7 +21,7 @@ export interface RecoveryLimits {
   maxPages: number;
 }
 
-export const DEFAULT_RECOVERY_LIMITS: RecoveryLimits = { lookbackMs: 3 * 24 * 3_600_000, maxPages: 50 };
+const DEFAULT_RECOVERY_LIMITS: RecoveryLimits = { lookbackMs: 3 * 24 * 3_600_000, maxPages: 50 };
 
 /** What a recovery did, for the log and the tests. */
 export interface RecoveryReport {

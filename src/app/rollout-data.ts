@@ -60,19 +60,24 @@ export async function readRolloutData(
         metrics: await servingMetrics(prometheus, planner.policy.metrics ?? [], state, window),
       };
     case 'ab': {
-      const unreadable = (error: string) => ({ kind: 'ab' as const, data: { a: { error }, b: { error } } });
-      if (!prometheus) return unreadable(NO_PROMETHEUS);
-      if (!state.baselineVersion) return unreadable('no version is live in production to compare with');
-      return {
-        kind: 'ab',
-        data: await readAbCounts(
-          prometheus,
-          planner.policy.metric,
-          state.model,
-          { a: state.baselineVersion, b: state.version },
-          window,
-        ),
-      };
+      // B's serving health (canary.metrics, B against A), read only when the manifest has them.
+      const healthMetrics = planner.canary?.metrics ?? [];
+      const unreadable = (error: string) => ({ a: { error }, b: { error } });
+      const [counts, health] = await Promise.all([
+        !prometheus
+          ? unreadable(NO_PROMETHEUS)
+          : !state.baselineVersion
+            ? unreadable('no version is live in production to compare with')
+            : readAbCounts(
+                prometheus,
+                planner.policy.metric,
+                state.model,
+                { a: state.baselineVersion, b: state.version },
+                window,
+              ),
+        healthMetrics.length ? servingMetrics(prometheus, healthMetrics, state, window) : undefined,
+      ]);
+      return { kind: 'ab', data: { ...counts, ...(health ? { health } : {}) } };
     }
     case 'blue_green':
       return { kind: 'blue_green', data: await blueGreenData(state, planner, window, prometheus, sources) };

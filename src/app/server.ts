@@ -5,7 +5,7 @@ import { createNodeMiddleware, type ApplicationFunction, type Probot } from 'pro
 /** GitHub caps webhook payloads at 25 MB: a longer body is not a delivery from GitHub. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 /** Probot's (and @octokit/webhooks') webhook route. */
-export const WEBHOOK_PATH = '/api/github/webhooks';
+const WEBHOOK_PATH = '/api/github/webhooks';
 
 /** What the server runs: the app in its Probot, and the webhook route's secret, path and body cap. */
 export interface AppServerOptions {

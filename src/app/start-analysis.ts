@@ -18,7 +18,7 @@ import { exclusively, type AppTrust } from './trust.js';
 type Repo = { owner: string; repo: string };
 
 /** The last stage's environment in the naming of `environment`: production for canary, <model>/production for <model>/canary. */
-export function lastStageEnvironment(environment: string, stage: string): string {
+function lastStageEnvironment(environment: string, stage: string): string {
   const slash = environment.lastIndexOf('/');
   return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { BehaviourCache, TokenizerBehaviour } from '../core/tokenizer/behaviour.js';
 
 /** The largest cache entry read back: a measurement of the reference corpus is about 100 KiB. */
-export const CACHE_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
+const CACHE_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
 
 const KEY = /^[0-9a-f]{64}$/;
 
@@ -15,7 +15,7 @@ const KEY = /^[0-9a-f]{64}$/;
  * ~/.cache/…, else a per-user folder in the temporary directory. Always
  * outside the repository, so a pull request cannot plant an entry.
  */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CACHE_HOME;
   if (xdg && xdg.startsWith('/')) return join(xdg, 'modelgate', 'tokenizer-behaviour');
   const home = homedir();

@@ -30,7 +30,7 @@ const alias = z.string().superRefine((text, ctx) => {
  * The section's schema. Strict throughout: a misspelt key would otherwise
  * leave mirroring silently off (or on) against what the file seems to say.
  */
-export const trackingSection = z.strictObject({
+const trackingSection = z.strictObject({
   registry: z
     .strictObject({
       mirror: z.boolean(),

@@ -118,6 +118,24 @@ describe('the Action, command: check', () => {
     );
   });
 
+  it('a fork that commits its own number under a suite\'s name still gets "not run": a results file never stands in for a run', async () => {
+    const { registry, llm, check } = await pullRequest();
+    registry.write('models/gpt2/evals/smoke-results.json', '{"smoke/accuracy": 1}\n');
+    const manifest = parse(registry.read('models/gpt2/model.yaml')) as Record<string, any>;
+    manifest.eval.results.push({ path: 'evals/smoke-results.json' });
+    registry.write('models/gpt2/model.yaml', stringify(manifest));
+    const result = await check({ fork: true });
+    expect(result.status).toBe(1);
+    expect(llm.requests).toBe(0);
+    const smoke = JSON.parse(result.outputs['gates-json']!)[0].gates[1];
+    expect(smoke).toMatchObject({
+      metric: 'smoke/accuracy',
+      verdict: 'not-run',
+      reason:
+        "not run: no credentials (pull request from a fork); models/gpt2/evals/smoke-results.json holds smoke/accuracy, but smoke is a suite in eval.suites, and a suite's metrics count only from its run in this check",
+    });
+  });
+
   it('reports in the job summary when the comment cannot be written (read-only token)', async () => {
     const { github, check } = await pullRequest();
     github.fail('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 403);

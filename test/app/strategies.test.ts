@@ -165,6 +165,39 @@ describe('A/B test', () => {
     expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
     expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
   });
+
+  it("a B with 2.5 times A's errors is kept out at the first look by its serving health, though its product metric favours it", async () => {
+    // Read with lower is better, 1.4.0's fewer thumbs-up favour B; without its health the test
+    // would propose "promote B" after min_duration and wait for a person (auto_conclude false).
+    const { github, deliver, tick, state } = await abRelease('1.4.0', {
+      metric: { ...AB.ab.metric, higher_is_better: false },
+      auto_conclude: false,
+    });
+    await deliver({ id: 2 });
+    expect(await tick(10)).toBe(1);
+    expect(state()).toMatchObject({
+      status: 'failed',
+      ab: {
+        looks: 1,
+        proposal: { outcome: 'keep_a', basis: 'health' },
+        health: { tally: { failed: 1 } },
+      },
+    });
+    expect(state().ab!.proposal!.reason).toMatch(
+      /^B's serving health failed: 1 failed interval\(s\), more than failure_limit 0 \(interval ending .*: error_rate: canary is higher than the baseline/,
+    );
+    expect(await tick(30)).toBe(0); // ended: min_duration passes with nothing more judged
+    expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
+    expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
+    expect(github.checkRuns[0]).toMatchObject({
+      conclusion: 'failure',
+      title: "gpt2 1.4.0: A/B test kept A: B's serving health failed",
+    });
+    expect(report(github)).toMatch(/#### Serving health \(canary\.metrics, B against A\): ❌ fail/);
+    expect(report(github)).toMatch(/\| error_rate \| 0\.025 \(n=\d+\) \| 0\.01 \(n=\d+\) \|/);
+    expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  });
 });
 
 describe('blue-green', () => {

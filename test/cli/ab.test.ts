@@ -39,7 +39,11 @@ const analyze = (root: string, ...rest: string[]) =>
 describe('modelgate ab analyze', () => {
   it('judges the recorded example: B wins at the first look after min_duration, despite an interval whose query failed', async () => {
     const { code, stdout, stderr } = await analyze(registry().root, '--format', 'json');
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    // The example registry's support-bot has canary.metrics; the recording holds no health series.
+    expect({ code, stderr }).toEqual({
+      code: 0,
+      stderr: 'modelgate: serving health not recorded: judged on the product metric alone\n',
+    });
     const analysis = JSON.parse(stdout);
     expect(analysis).toMatchObject({ model: 'support-bot', outcome: 'promote_b', unread: 2 });
     expect(analysis.state.ab).toMatchObject({
@@ -70,7 +74,7 @@ describe('modelgate ab analyze', () => {
     );
     expect(code).toBe(1);
     expect(stderr).toBe(
-      'modelgate: the A/B test did not show B better: the recording ends before a conclusion: min_duration (30d) has not passed\n',
+      'modelgate: serving health not recorded: judged on the product metric alone\nmodelgate: the A/B test did not show B better: the recording ends before a conclusion: min_duration (30d) has not passed\n',
     );
   });
 

@@ -61,7 +61,10 @@ describe('--policy: judging a recording with other policy blocks than the manife
       '--policy',
       join(EXAMPLES, 'ab', 'policy.yaml'),
     );
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code, stderr }).toEqual({
+      code: 0,
+      stderr: 'modelgate: serving health not recorded: judged on the product metric alone\n',
+    });
   });
 
   it('refuses a key that is not a policy block: a policy file never renames the model or changes its artifacts', async () => {

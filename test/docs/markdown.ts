@@ -95,7 +95,7 @@ function markersAbove(lines: string[], fenceIndex: number): BlockMarkers {
 }
 
 /** The page's text with fenced blocks and inline code blanked out (headings and links live outside them). */
-export function proseOf(text: string): string {
+function proseOf(text: string): string {
   const lines = text.split('\n');
   let fence: string | undefined;
   return lines

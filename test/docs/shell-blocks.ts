@@ -61,7 +61,7 @@ export function shellChains(blocks: FencedBlock[]): ShellChain[] {
  * command, which runs without it so its own exit code is recorded; each
  * block's stdout, stderr and exit code go to their own files in `dir`.
  */
-export function chainScript(chain: ShellChain, dir: string): string {
+function chainScript(chain: ShellChain, dir: string): string {
   const parts = chain.map((example, index) => {
     const lines = example.block.body.split('\n');
     const commands = lines.map((line, i) => ({ line, i })).filter(({ line }) => !/^\s*(#.*)?$/.test(line));

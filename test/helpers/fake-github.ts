@@ -56,7 +56,7 @@ export const APP_BOT: FakeAccount = {
   app: { id: 1, slug: 'modelgate', name: 'modelgate' },
 };
 /** What a workflow's GITHUB_TOKEN acts as (the Action's tests pass `ghs_test`). */
-export const ACTIONS_BOT: FakeAccount = {
+const ACTIONS_BOT: FakeAccount = {
   login: 'github-actions[bot]',
   type: 'Bot',
   app: { id: 15368, slug: 'github-actions', name: 'GitHub Actions' },

@@ -35,7 +35,7 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/tracking/mlflow/', import.me
 const SCALARS = new Set(['string', 'int64', 'int32', 'double', 'float', 'bool']);
 
 /** Reads the RPC endpoints, messages (nested `Response` messages as `Outer.Response`) and enums of a proto2 file. */
-export function readProto(text: string): {
+function readProto(text: string): {
   endpoints: ProtoEndpoint[];
   messages: Map<string, ProtoMessage>;
   enums: Set<string>;

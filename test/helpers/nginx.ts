@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Debian's nginx (apt-get install nginx-light): the binary a VM runs. */
-export const NGINX = '/usr/sbin/nginx';
+const NGINX = '/usr/sbin/nginx';
 /** How long nginx may take to start, reload or drain before the test fails with its error log. */
 const NGINX_WAIT_MS = 10_000;
 /** The poll interval while waiting for nginx: a bound on the wait, not a sleep the test relies on. */

@@ -168,10 +168,6 @@ export function registryTemplate<T>(
 }
 
 /** Findings of one rule, for compact assertions. */
-export function rulesOf(report: ValidationReport): string[] {
-  return report.findings.map((f) => `${f.severity} ${f.rule}`);
-}
-
 export function findingsOf(report: ValidationReport, rule: string) {
   return report.findings.filter((f) => f.rule === rule);
 }

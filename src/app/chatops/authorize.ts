@@ -14,7 +14,7 @@ type Repo = { owner: string; repo: string };
  * permission API (never from the webhook's author_association, which is
  * informational). No such user, or none of the repository: `none`.
  */
-export async function levelOfUser(octokit: Octokit, repo: Repo, login: string): Promise<Level> {
+async function levelOfUser(octokit: Octokit, repo: Repo, login: string): Promise<Level> {
   try {
     const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
     return levelOf(data);

@@ -25,7 +25,7 @@ import type { AppTrust } from '../trust.js';
 type Repo = { owner: string; repo: string };
 
 /** Commands older than this when they reach the app are not acted on (see REDELIVERABLE in core/delivery). */
-export const MAX_COMMAND_AGE_MS = 3_600_000;
+const MAX_COMMAND_AGE_MS = 3_600_000;
 type Targeted = Extract<Command, { name: 'rollback' | 'promote' | 'canary' | 'guard' | 'ab' }>;
 /** The settings on the default branch: read, invalid, or not readable right now (GitHub failed). */
 type Loaded = { settings: Settings } | { problem: string } | { unreadable: string };

@@ -21,14 +21,14 @@ export interface SchedulerClock {
 }
 
 /** Node's clock; the timer does not keep the process alive on its own. */
-export const systemClock: SchedulerClock = {
+const systemClock: SchedulerClock = {
   now: () => Date.now(),
   setTimer: (fire, ms) => setTimeout(fire, ms).unref(),
   clearTimer: (timer) => clearTimeout(timer as NodeJS.Timeout),
 };
 
 /** setTimeout fires at once for a delay above 2^31-1 ms (about 24.8 days): longer waits are taken in steps. */
-export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 interface PendingJob {
   job: Job;

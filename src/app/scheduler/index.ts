@@ -4,9 +4,9 @@ import { EmbeddedScheduler } from './embedded.js';
 import type { Scheduler, SchedulerOptions } from './scheduler.js';
 
 export type { Deferral, Job, JobHandler, Scheduler, SchedulerLog, SchedulerOptions } from './scheduler.js';
-export { JobRejected, MAX_JOB_DATA_BYTES, MAX_JOB_KEY_LENGTH } from './scheduler.js';
-export { BullmqScheduler, redactRedisUrl, type BullmqSchedulerOptions } from './bullmq.js';
-export { EmbeddedScheduler, systemClock, type SchedulerClock } from './embedded.js';
+export { JobRejected } from './scheduler.js';
+export { BullmqScheduler, type BullmqSchedulerOptions } from './bullmq.js';
+export { EmbeddedScheduler, type SchedulerClock } from './embedded.js';
 
 /** What chooses and tunes the scheduler (from the app's environment). */
 export interface SchedulerConfig extends SchedulerOptions {

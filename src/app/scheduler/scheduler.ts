@@ -72,9 +72,9 @@ export interface SchedulerOptions {
 }
 
 /** The longest key a job may have: keys are built by the app, and a longer one is a bug. */
-export const MAX_JOB_KEY_LENGTH = 512;
+const MAX_JOB_KEY_LENGTH = 512;
 /** The most a job's `data` may weigh as JSON (UTF-8 bytes): jobs carry references, not documents. */
-export const MAX_JOB_DATA_BYTES = 64 * 1024;
+const MAX_JOB_DATA_BYTES = 64 * 1024;
 
 const JOB_KINDS: readonly Job['kind'][] = ['judge', 'guard', 'event', 'recover'];
 

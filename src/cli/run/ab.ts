@@ -21,7 +21,9 @@ export async function runAb(args: CommandArgs, out: Output): Promise<number> {
       `no manifest of ${name} with rollout.strategy ab under ${root}`,
       'Add a rollout block with strategy: ab and an ab.metric to the manifest (docs/ab.md).',
     );
-  const analysis = analyzeRecordedAb(policy, recorded, name, file);
+  const analysis = analyzeRecordedAb(policy, recorded, name, file, manifest?.canary);
+  if (analysis.health === 'not recorded')
+    out.stderr('modelgate: serving health not recorded: judged on the product metric alone\n');
   out.stdout(
     format === 'json'
       ? `${inertJson(analysis)}\n`

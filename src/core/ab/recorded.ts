@@ -1,4 +1,5 @@
 import type { CanaryDecision } from '../canary/decide.js';
+import type { CanaryPolicy, MetricData, Series } from '../canary/judge.js';
 import type { CanaryState } from '../canary/state.js';
 import { MalformedFileError } from '../user-file-error.js';
 import { resolveAbPolicy, type AbPolicy } from './policy.js';
@@ -26,6 +27,13 @@ export interface AbAnalysis {
   decision?: CanaryDecision;
   /** Intervals recorded after the conclusion: the app would not have read them. */
   unread: number;
+  /**
+   * B's serving health: `judged` (the manifest has canary.metrics and the
+   * recording holds health series), `not recorded` (it has canary.metrics,
+   * the recording none: judged on the product metric alone, as the report
+   * says), or `no canary.metrics`.
+   */
+  health: 'judged' | 'not recorded' | 'no canary.metrics';
   state: CanaryState;
 }
 
@@ -50,9 +58,15 @@ export function readRecordedAb(json: unknown, file: string): RecordedAb {
     const where = `intervals[${index}]`;
     if (!isObject(interval) || typeof interval.at !== 'string' || !Number.isFinite(Date.parse(interval.at)))
       throw malformed(file, `${where} needs "at", the time the interval ended (ISO 8601)`);
+    const health =
+      interval.health === undefined ? undefined : healthOf(interval.health, file, `${where}.health`);
     return {
       at: interval.at,
-      data: { a: arm(interval.a, file, `${where}.a`), b: arm(interval.b, file, `${where}.b`) },
+      data: {
+        a: arm(interval.a, file, `${where}.a`),
+        b: arm(interval.b, file, `${where}.b`),
+        ...(health ? { health } : {}),
+      },
     };
   });
   const text = (v: unknown, name: string) => {
@@ -82,20 +96,56 @@ function arm(value: unknown, file: string, where: string): AbArmReading {
   return { successes: value.successes, trials: value.trials };
 }
 
+/** `{ "<metric>": { "b": [values] | {error}, "a"?: [values] | {error} } }`: B as the canary, A as the baseline. */
+function healthOf(value: unknown, file: string, where: string): MetricData[] {
+  if (!isObject(value))
+    throw malformed(file, `${where} must be an object of metrics: {"error_rate": {"b": [...], "a": [...]}}`);
+  return Object.entries(value).map(([metric, sides]) => {
+    if (!isObject(sides) || sides.b === undefined)
+      throw malformed(
+        file,
+        `${where}.${metric} must be {"b": [values], "a": [values]} (B's series, then A's)`,
+      );
+    return {
+      metric,
+      canary: series(sides.b, file, `${where}.${metric}.b`),
+      ...(sides.a !== undefined ? { baseline: series(sides.a, file, `${where}.${metric}.a`) } : {}),
+    };
+  });
+}
+
+/** Values as numbers or Prometheus' strings ("NaN", "+Inf"), or why the query failed. */
+function series(value: unknown, file: string, where: string): Series {
+  if (isObject(value) && typeof value.error === 'string') return { error: value.error };
+  if (!Array.isArray(value)) throw malformed(file, `${where} must be a list of values or {"error": "..."}`);
+  return {
+    values: value.map((v) =>
+      typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^\+/, '')) : Number.NaN,
+    ),
+  };
+}
+
 /**
  * Judges a recording as the app would: from the split going live, one look
  * per interval at its due time, until the test concludes (and, without
  * auto_conclude, proposes: what `/ab conclude` would apply). Each
  * interval's `at` must be the end the app would have read, so a recording
  * made with another interval is refused rather than judged on the wrong clock.
+ * With the manifest's canary policy and health series in the recording, B's
+ * serving health is judged at every look as the app judges it (an interval
+ * without them counts as an error, as nothing read would in the app).
  */
 export function analyzeRecordedAb(
   policy: AbPolicy,
   recorded: RecordedAb,
   model: string,
   file: string,
+  canary?: CanaryPolicy,
 ): AbAnalysis {
   const resolved = resolveAbPolicy(policy);
+  const hasMetrics = Boolean(canary?.metrics?.length);
+  const recordsHealth = recorded.intervals.some((i) => i.data.health !== undefined);
+  const healthPolicy = hasMetrics && recordsHealth ? canary : undefined;
   const first = recorded.intervals[0];
   const startedMs = recorded.started
     ? Date.parse(recorded.started)
@@ -132,7 +182,7 @@ export function analyzeRecordedAb(
         file,
         `intervals[${index}] ends at ${interval.at}, but with interval ${resolved.text.interval} from ${new Date(startedMs).toISOString()} the app reads the interval ending ${window.due.toISOString()}: record one entry per interval, in order`,
       );
-    const step = planAbStep(state, policy, undefined, interval.data, window.due, { autoMerge: false });
+    const step = planAbStep(state, policy, healthPolicy, interval.data, window.due, { autoMerge: false });
     if (step.kind !== 'judged') break;
     ({ state, decision } = step);
     judged += 1;
@@ -148,6 +198,7 @@ export function analyzeRecordedAb(
         : `the recording ends before a conclusion: ${decision?.reason ?? 'not judged'}`),
     decision,
     unread: recorded.intervals.length - judged,
+    health: healthPolicy ? 'judged' : hasMetrics ? 'not recorded' : 'no canary.metrics',
     state,
   };
 }

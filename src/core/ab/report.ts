@@ -2,12 +2,22 @@ import type { CanaryState } from '../canary/state.js';
 import { inertMarkdown, inertText } from '../report/escape.js';
 import { formatDuration } from '../guard/duration.js';
 import { resolveAbPolicy, type AbPolicy, type ResolvedAbPolicy } from './policy.js';
-import type { AbOutcome, AbRecord, ArmIncrement } from './state.js';
+import type { IntervalResult, Verdict } from '../canary/judge.js';
+import type { AbHealth, AbOutcome, AbProposal, AbRecord, ArmIncrement } from './state.js';
 
 const OUTCOME: Record<AbOutcome, string> = {
   promote_b: '🚀 promote B',
   keep_a: '↩️ keep A (B is worse)',
   inconclusive: '⚠️ inconclusive: keep A',
+};
+const HEALTH_OUTCOME = "↩️ keep A (B's serving health failed)";
+const outcomeText = (proposal: AbProposal) =>
+  proposal.basis === 'health' ? HEALTH_OUTCOME : OUTCOME[proposal.outcome];
+const VERDICT: Record<Verdict, string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  inconclusive: '⚠️ inconclusive',
+  error: '⛔ error',
 };
 const STATUS: Record<CanaryState['status'], string> = {
   running: '🧪 running',
@@ -88,8 +98,9 @@ export function renderAbSection(state: CanaryState, policy: AbPolicy): string {
       `⛔ The interval ending ${md(lastObservation.at)} could not be used: ${md(lastObservation.error)}. It is not counted; no conclusion is drawn from it.`,
       '',
     );
+  if (ab.health) out.push(...healthSection(ab.health));
   if (ab.proposal) {
-    out.push(`**Decision: ${OUTCOME[ab.proposal.outcome]}** (${md(ab.proposal.reason)})`, '');
+    out.push(`**Decision: ${outcomeText(ab.proposal)}** (${md(ab.proposal.reason)})`, '');
     if (ab.confirmedBy)
       out.push(`Confirmed by @\u200b${md(ab.confirmedBy.by)}: ${md(ab.confirmedBy.link)}`, '');
     else if (!ab.concludedAt && state.status === 'running')
@@ -136,7 +147,57 @@ export function renderAbText(state: CanaryState, policy: AbPolicy): string {
     lines.push(
       `always-valid p: ${ab.evidence ? num(ab.evidence.p) : 'not counted yet'} (alpha ${num(p.alpha)}); smaller arm ${int(Math.min(ab.totals.a.trials, ab.totals.b.trials))} trials (min_samples ${p.minSamples}); ${ms(elapsedMs)} (min_duration ${t(p.text.minDuration)}, horizon ${t(p.text.horizon)}); ${ab.errors} of ${ab.looks} interval(s) not usable`,
     );
-    if (ab.proposal) lines.push(`decision: ${OUTCOME[ab.proposal.outcome]}: ${t(ab.proposal.reason)}`);
+    if (ab.health) {
+      const latest = ab.health.recent.at(-1);
+      lines.push(
+        `serving health (canary.metrics, B vs A): ${tallyText(ab.health)}${latest ? `; latest interval ending ${t(latest.at)}: ${latest.verdict}` : ''}`,
+      );
+      for (const m of latest?.measurements ?? [])
+        lines.push(
+          `  ${t(m.metric)}: ${m.verdict}: ${t(m.reason)}${m.canary ? `; B ${num(m.canary.median)} (n=${m.canary.n})` : ''}${m.baseline ? `, A ${num(m.baseline.median)} (n=${m.baseline.n})` : ''}`,
+        );
+    }
+    if (ab.proposal) lines.push(`decision: ${outcomeText(ab.proposal)}: ${t(ab.proposal.reason)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+const tallyText = ({ tally }: AbHealth) =>
+  `${tally.passed} passed, ${tally.failed} failed, ${tally.inconclusive} inconclusive, ${tally.errors} with errors${tally.consecutiveErrors ? ` (${tally.consecutiveErrors} in a row)` : ''}`;
+
+/** A threshold in the canary report's words. */
+function thresholdText(m: IntervalResult['measurements'][number]): string {
+  const { min, max } = m.threshold ?? {};
+  if (min !== undefined && max !== undefined) return `${num(min)} … ${num(max)}`;
+  if (min !== undefined) return `≥ ${num(min)}`;
+  if (max !== undefined) return `≤ ${num(max)}`;
+  return '—';
+}
+
+/**
+ * B's serving health: the intervals so far, counted the canary's way, and
+ * the latest one metric by metric (B's and A's medians, the threshold, the
+ * one-sided Mann–Whitney p in the metric's bad direction, the verdict).
+ */
+function healthSection(health: AbHealth): string[] {
+  const md = inertMarkdown;
+  const latest = health.recent.at(-1);
+  const out = [
+    `#### Serving health (canary.metrics, B against A)${latest ? `: ${VERDICT[latest.verdict]} in the interval ending ${md(latest.at)}` : ''}`,
+    '',
+    `Intervals so far: ${tallyText(health)}. A failed interval beyond \`failure_limit\`, or errors in a row beyond \`consecutive_error_limit\`, keeps A at once, whatever the product metric says.`,
+    '',
+  ];
+  if (!latest) return out;
+  if (latest.reason) out.push(md(latest.reason), '');
+  out.push(
+    '| metric | B | A | threshold | p (B worse) | verdict |',
+    '|---|---|---|---|---|---|',
+    ...latest.measurements.map(
+      (m) =>
+        `| ${md(m.metric)} | ${m.canary ? `${num(m.canary.median)} (n=${m.canary.n})` : '—'} | ${m.baseline ? `${num(m.baseline.median)} (n=${m.baseline.n})` : '—'} | ${thresholdText(m)} | ${m.test ? num(m.test.p) : '—'} | ${VERDICT[m.verdict]}: ${md(m.reason)} |`,
+    ),
+    '',
+  );
+  return out;
 }

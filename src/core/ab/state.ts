@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { intervalResultSchema } from '../canary/interval-schema.js';
+import type { IntervalResult } from '../canary/judge.js';
 import type { Steer } from '../canary/state.js';
 import { steerSchema } from '../canary/steer.js';
+import type { ServingTally } from '../shadow/state.js';
 import type { Look, SequentialEvidence } from './sequential.js';
 
 /** One arm's counts in one interval, as read from the metric's queries. */
@@ -21,6 +24,19 @@ export interface AbProposal {
   /** The end of the interval that reached it. */
   at: string;
   reason: string;
+  /** `health`: B's serving health ended the test (keep A at once, whatever the product metric said). */
+  basis?: 'health';
+}
+
+/**
+ * B's serving health over the test (the manifest's canary.metrics, B against
+ * A), kept only when the manifest has canary.metrics: the intervals counted
+ * the canary's way, and the latest few with their evidence for the report.
+ */
+export interface AbHealth {
+  tally: ServingTally;
+  /** The latest health intervals, oldest first (at most AB_RECENT_HEALTH). */
+  recent: IntervalResult[];
 }
 
 /**
@@ -43,6 +59,8 @@ export interface AbRecord {
   latest?: Look;
   /** The always-valid evidence over the looks that may conclude (after min_duration and min_samples). */
   evidence?: SequentialEvidence;
+  /** B's serving health, when the manifest has canary.metrics. */
+  health?: AbHealth;
   proposal?: AbProposal;
   /** Who confirmed the proposal with `/ab conclude`. */
   confirmedBy?: Steer;
@@ -52,6 +70,10 @@ export interface AbRecord {
 
 /** Observations kept in the state: two days of hourly intervals; older ones live on in the totals. */
 export const AB_RECENT_OBSERVATIONS = 48;
+/** Health intervals kept with their full evidence; older ones live on in the tally. */
+export const AB_RECENT_HEALTH = 3;
+/** Metrics per health interval a state may hold (a manifest lists a handful). */
+const MAX_HEALTH_METRICS = 100;
 
 /** Starts an A/B test's record when its split goes live. */
 export function startAbRecord(liveAt: Date): AbRecord {
@@ -81,6 +103,18 @@ const look = z.strictObject({
   upper: z.number().min(-1).max(1),
 });
 
+const tallyCount = z.number().int().nonnegative().max(10_000_000);
+const health = z.strictObject({
+  tally: z.strictObject({
+    passed: tallyCount,
+    failed: tallyCount,
+    inconclusive: tallyCount,
+    errors: tallyCount,
+    consecutiveErrors: tallyCount,
+  }),
+  recent: z.array(intervalResultSchema(MAX_HEALTH_METRICS)).max(AB_RECENT_HEALTH),
+});
+
 /** The shape an AbRecord read back from a comment must have: bounded, checked before use. */
 export const abRecordSchema: z.ZodType<AbRecord> = z.strictObject({
   startedAt: text(64),
@@ -97,11 +131,13 @@ export const abRecordSchema: z.ZodType<AbRecord> = z.strictObject({
     .max(AB_RECENT_OBSERVATIONS),
   latest: look.optional(),
   evidence: look.optional(),
+  health: health.optional(),
   proposal: z
     .strictObject({
       outcome: z.enum(['promote_b', 'keep_a', 'inconclusive']),
       at: text(64),
       reason: text(1024),
+      basis: z.literal('health').optional(),
     })
     .optional(),
   confirmedBy: steerSchema.optional(),

@@ -1,7 +1,8 @@
 import type { CanaryDecision } from '../canary/decide.js';
-import type { CanaryPolicy } from '../canary/judge.js';
+import type { CanaryPolicy, IntervalResult, MetricData } from '../canary/judge.js';
 import type { CanaryState, Steer } from '../canary/state.js';
 import type { CanaryEffect, CanaryStep, JudgmentWindow } from '../canary/step.js';
+import { judgeAbHealth } from './health.js';
 import { resolveAbPolicy, type AbPolicy, type ResolvedAbPolicy } from './policy.js';
 import { accumulate, mixingVariance, sequentialLook } from './sequential.js';
 import {
@@ -20,6 +21,12 @@ export type AbArmReading = ArmIncrement | { error: string };
 export interface AbData {
   a: AbArmReading;
   b: AbArmReading;
+  /**
+   * The manifest's canary.metrics over the same interval, B as `canary` and
+   * A as `baseline`. Read only when the manifest has canary.metrics; absent
+   * then means nothing was read (every metric an error).
+   */
+  health?: MetricData[];
 }
 
 /** GitHub caps a deployment status's description at 140 characters. */
@@ -62,13 +69,20 @@ export function nextAbJudgment(state: CanaryState, policy: AbPolicy): JudgmentWi
  * inconclusive. An interval whose counts are missing, erroring or
  * impossible is recorded as an error and never concludes. With
  * `auto_conclude` the conclusion applies itself; otherwise it is recorded
- * and waits for `/ab conclude` (see planAbConclusion). The canary policy is
- * not used: an A/B test is judged on its product metric alone. Pure.
+ * and waits for `/ab conclude` (see planAbConclusion).
+ *
+ * When the manifest has canary.metrics, every look also judges B's serving
+ * health (judgeAbHealth: the canary's judge and limits). A breach ends the
+ * test at once as keep A, whatever the product metric says and whatever
+ * `auto_conclude` is: B's deployment fails, the revert opens, the check
+ * fails. Health only vetoes: it never proposes "promote B", and health that
+ * could not be judged (no data, errors within the limit) blocks nothing.
+ * Pure.
  */
 export function planAbStep(
   state: CanaryState,
   policy: AbPolicy,
-  _canary: CanaryPolicy | undefined,
+  canary: CanaryPolicy | undefined,
   data: AbData,
   now: Date,
   options: { autoMerge: boolean },
@@ -85,6 +99,8 @@ export function planAbStep(
     looks: ab.looks + 1,
     recent: [...ab.recent, observation].slice(-AB_RECENT_OBSERVATIONS),
   };
+  const health = judgeAbHealth(ab.health, canary, data.health, at);
+  if (health) record.health = health.health;
   const started = Date.parse(ab.startedAt);
   const horizonReached = window.due.getTime() >= started + resolved.horizonMs;
   let proposal: AbProposal | undefined;
@@ -112,6 +128,14 @@ export function planAbStep(
       }
     }
   }
+  // Health is judged first: a B that hurts users leaves at once, even while its metric looks good.
+  if (health?.breach)
+    proposal = {
+      outcome: 'keep_a',
+      at,
+      reason: `B's serving health failed: ${health.breach}`.slice(0, 1024),
+      basis: 'health',
+    };
   if (!proposal && horizonReached) {
     proposal = {
       outcome: 'inconclusive',
@@ -124,12 +148,16 @@ export function planAbStep(
     return {
       kind: 'judged',
       state: next,
-      decision: { action: 'wait', reason: waitReason(observation, record, resolved, window.due) },
+      decision: {
+        action: 'wait',
+        reason: waitReason(observation, record, resolved, window.due) + healthNote(health?.interval, canary),
+      },
       effects: [{ kind: 'save-state' }],
     };
   }
   record.proposal = proposal;
-  if (resolved.autoConclude) return conclude(next, record, proposal, now, options);
+  if (resolved.autoConclude || proposal.basis === 'health')
+    return conclude(next, record, proposal, now, options);
   return {
     kind: 'judged',
     state: next,
@@ -211,8 +239,16 @@ function conclude(
       ],
     };
   }
-  const verdict = proposal.outcome === 'keep_a' ? 'B is worse' : 'B was not shown better';
-  const reason = `A/B test: ${verdict}${who}: ${proposal.reason}`;
+  const verdict =
+    proposal.basis === 'health'
+      ? "B's serving health failed"
+      : proposal.outcome === 'keep_a'
+        ? 'B is worse'
+        : 'B was not shown better';
+  const reason =
+    proposal.basis === 'health'
+      ? `A/B test: ${proposal.reason}${who}`
+      : `A/B test: ${verdict}${who}: ${proposal.reason}`;
   return {
     kind: 'judged',
     state: { ...state, ab: record, status: 'failed' },
@@ -227,7 +263,7 @@ function conclude(
       {
         kind: 'complete-check',
         conclusion: 'failure',
-        title: `${release}: ${proposal.outcome === 'keep_a' ? 'A/B test kept A' : 'A/B test inconclusive'}`,
+        title: `${release}: ${proposal.basis === 'health' ? "A/B test kept A: B's serving health failed" : proposal.outcome === 'keep_a' ? 'A/B test kept A' : 'A/B test inconclusive'}`,
         summary: `${proposal.reason}${who}`,
       },
       { kind: 'save-state' },
@@ -282,6 +318,13 @@ function waitReason(observation: AbObservation, ab: AbRecord, policy: ResolvedAb
   const elapsed = due.getTime() - Date.parse(ab.startedAt);
   if (elapsed < policy.minDurationMs) return `min_duration (${policy.text.minDuration}) has not passed`;
   return undecidedReason(ab, policy);
+}
+
+/** A health interval that did not pass, in a clause after the wait reason (within the limits, or it would have ended the test). */
+function healthNote(interval: IntervalResult | undefined, canary: CanaryPolicy | undefined): string {
+  if (!interval || interval.verdict === 'pass') return '';
+  const limits = `failure_limit ${canary?.failure_limit ?? 0}, consecutive_error_limit ${canary?.consecutive_error_limit ?? 4}`;
+  return `; B's serving health this interval: ${interval.verdict} (within ${limits})`;
 }
 
 const metricName = (policy: ResolvedAbPolicy) => policy.metric.name;

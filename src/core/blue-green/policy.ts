@@ -32,7 +32,7 @@ export interface ResolvedBlueGreenPolicy {
 }
 
 /** A whole number of seconds, minutes, hours or days (`30s`, `10m`, `1h`, `2d`). */
-export const BLUE_GREEN_DURATION = /^(\d+)(s|m|h|d)$/;
+const BLUE_GREEN_DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -48,7 +48,7 @@ export const BLUE_GREEN_DURATIONS = {
 } as const;
 
 /** `10m` -> 600000, or undefined when the text is not a duration. */
-export function parseBlueGreenDuration(text: string): number | undefined {
+function parseBlueGreenDuration(text: string): number | undefined {
   const match = BLUE_GREEN_DURATION.exec(text);
   if (!match) return undefined;
   const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];

@@ -25,7 +25,7 @@ const num = (v: number | undefined) =>
 const md = (text: string) => inertMarkdown(text);
 
 /** The headline of a blue-green rollout: where it stands, in one line of plain words. */
-export function blueGreenHeadline(state: CanaryState): string {
+function blueGreenHeadline(state: CanaryState): string {
   const record = state.blueGreen;
   if (!record) return 'no blue-green record';
   if (state.status === 'failed' && record.phase === 'preview')

@@ -1,6 +1,6 @@
 /** Shorter intervals hold too few scrapes to judge; longer ones leave a bad canary serving for days. */
-export const INTERVAL_MIN_MS = 10_000;
-export const INTERVAL_MAX_MS = 24 * 3_600_000;
+const INTERVAL_MIN_MS = 10_000;
+const INTERVAL_MAX_MS = 24 * 3_600_000;
 
 /** A whole number of seconds, minutes or hours. */
 export const INTERVAL_PATTERN = /^(\d+)(s|m|h)$/;

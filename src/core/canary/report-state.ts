@@ -4,7 +4,7 @@ import { judgeAnalysis, type AnalysisState, type CanaryPolicy } from './judge.js
 import type { CanaryState, Steer } from './state.js';
 
 /** The headline of the report: the judged analysis, or what a person or the last step made of it. */
-export function reportHeadline(state: CanaryState, analysis: AnalysisState): AnalysisState {
+function reportHeadline(state: CanaryState, analysis: AnalysisState): AnalysisState {
   const by = (steer: Steer | undefined) => (steer ? ` by @${steer.by}` : '');
   switch (state.status) {
     case 'promoted':

@@ -4,7 +4,7 @@ import { judgeAnalysis, judgeInterval, type CanaryPolicy, type MetricData } from
 import type { CanaryState } from './state.js';
 
 /** An interval's length when a manifest sets none (DESIGN.md's example). */
-export const DEFAULT_INTERVAL = '10m';
+const DEFAULT_INTERVAL = '10m';
 
 /** Fewer points than this in a query's range make a rate() unreliable; more cost Prometheus for nothing. */
 const POINTS_PER_INTERVAL = 20;
@@ -45,7 +45,7 @@ export function nextJudgment(state: CanaryState, policy: CanaryPolicy): Judgment
 /** How long the deployer may take to report a step live before the app says it waits too long. */
 export const DEPLOYER_PATIENCE_MS = 30 * 60_000;
 /** How often the app looks in on a paused canary (it only reads it: a person resumes it). */
-export const PAUSED_CHECK_MS = 24 * 3_600_000;
+const PAUSED_CHECK_MS = 24 * 3_600_000;
 
 /** A live canary's state as the schedule and the app's gauges know it. */
 export type LiveStatus = 'running' | 'awaiting_deployer' | 'paused';

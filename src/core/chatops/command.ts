@@ -49,7 +49,7 @@ export const USAGE = {
 } as const;
 
 /** Longer first lines are not read: a command is a handful of words. */
-export const MAX_COMMAND_LENGTH = 200;
+const MAX_COMMAND_LENGTH = 200;
 
 const COMMAND = /^\/([A-Za-z][\w-]*)(?:\s+(.*))?$/;
 

@@ -3,7 +3,7 @@ import { USAGE, type Command } from './command.js';
 import { COMMAND_KEYS, requirementOf, type ChatOpsSettings, type CommandKey } from './permission.js';
 
 /** Hidden first line of every reply: a reply never starts with `/`, so it is never read as a command. */
-export const REPLY_MARKER = '<!-- modelgate:reply -->';
+const REPLY_MARKER = '<!-- modelgate:reply -->';
 
 /**
  * Text a commenter wrote, made inert for a reply: no HTML, no markdown
@@ -33,7 +33,7 @@ const DOES: Record<CommandKey, string> = {
 };
 
 /** Who may use a command, as /help says it. */
-export function whoMay(settings: ChatOpsSettings, key: CommandKey): string {
+function whoMay(settings: ChatOpsSettings, key: CommandKey): string {
   const req = requirementOf(settings, key);
   const teams = req.teams.length ? `, in team ${req.teams.map((t) => `\`${t}\``).join(' or ')}` : '';
   return `${req.permission} access or more${teams}`;

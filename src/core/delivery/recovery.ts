@@ -29,7 +29,7 @@ export interface RecoveryPlan {
  * ago, while the app was down, may no longer be what its author wants, so
  * it is left for them to repeat.
  */
-export const REDELIVERABLE: ReadonlyMap<string, number> = new Map([
+const REDELIVERABLE: ReadonlyMap<string, number> = new Map([
   ['deployment_status', Number.POSITIVE_INFINITY],
   ['issue_comment', 3_600_000],
 ]);

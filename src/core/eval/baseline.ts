@@ -29,6 +29,7 @@ export async function resolveBaseline(
         version: released.version,
         data: await loadEvalData(source, loaded.facts),
         gates: loaded.facts.manifest.eval?.gates ?? [],
+        suites: suiteNamesOf(loaded.facts),
       };
   }
   if (base) {
@@ -42,7 +43,13 @@ export async function resolveBaseline(
         version: loaded.facts.manifest.version,
         data: await loadEvalData(source, loaded.facts),
         gates: loaded.facts.manifest.eval?.gates ?? [],
+        suites: suiteNamesOf(loaded.facts),
       };
   }
   return undefined;
+}
+
+/** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
+function suiteNamesOf(facts: ModelFacts): string[] {
+  return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
 }

@@ -14,6 +14,11 @@ export interface Baseline {
   data: EvalData;
   /** The gates of the baseline's manifest: trusted statements of each metric's direction. */
   gates?: readonly Gate[];
+  /**
+   * The suite names of the baseline's manifest (`eval.suites`): their metrics stay the built-in
+   * runner's even when a candidate drops the suite from its own manifest.
+   */
+  suites?: readonly string[];
 }
 
 /** Gates of one model: verdicts with evidence, and the findings they raise. */
@@ -51,21 +56,33 @@ export function gateModel({
   };
   // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
   // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
-  const metrics = new Map([...candidate.metrics].filter(([name]) => runMetricOf(name) === undefined));
+  // Likewise a suite's metrics (`<suite>/…`) come only from its run in this check: the pull request writes its
+  // results files, and a number it commits under a suite's name is a claim, not a measurement.
+  const suites = suiteNames(facts, baseline);
+  const committed = new Map<string, MetricSeries>();
+  const metrics = new Map<string, MetricSeries>();
+  for (const [name, series] of candidate.metrics) {
+    if (runMetricOf(name) !== undefined) continue;
+    if (suites.has(suiteOf(name))) committed.set(name, series);
+    else metrics.set(name, series);
+  }
   for (const series of measured) metrics.set(series.name, series);
   const findings: Finding[] = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
   const gates = (evalBlock?.gates ?? []).map((gate, index) => {
-    const suite = gate.metric.split('/')[0] ?? '';
+    const suite = suiteOf(gate.metric);
     const trusted = baseline?.gates?.find(
       (g) => g.metric === gate.metric && g.higher_is_better !== undefined,
     );
+    const unmeasured = metrics.has(gate.metric)
+      ? undefined
+      : unmeasuredSuite(gate.metric, suites.get(suite), notRun.get(suite), committed.get(gate.metric));
     const result = judgeGate(
       gate,
       metrics.get(gate.metric),
       baseline?.data.metrics.get(gate.metric),
       options,
       {
-        ...(metrics.has(gate.metric) ? {} : { notRun: notRun.get(suite) }),
+        ...(unmeasured ? { notRun: unmeasured.reason } : {}),
         ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
       },
     );
@@ -91,7 +108,7 @@ export function gateModel({
         'EVAL-GATE',
         'error',
         `gate ${gate.metric} did not run: ${result.reason}`,
-        notRunFix(result.reason),
+        notRunFix(unmeasured?.cause ?? result.reason, unmeasured?.committed !== undefined),
       );
     if (result.invalidCandidate)
       findings.push({
@@ -133,6 +150,62 @@ export function gateModel({
   };
 }
 
+const DECLARED_HERE = 'a suite in eval.suites';
+
+/** The suite a metric name belongs to: the part before the first `/` (suite names have none). */
+function suiteOf(metric: string): string {
+  return metric.split('/')[0] ?? '';
+}
+
+/**
+ * The declared suites whose metrics only the built-in runner may supply, and where each is declared:
+ * this version's `eval.suites`, else the baseline's (trusted), so dropping a suite from the manifest
+ * does not turn its name over to a committed file.
+ */
+function suiteNames(facts: ModelFacts, baseline: Baseline | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const name of baseline?.suites ?? []) names.set(name, `a suite of ${baseline!.label}`);
+  for (const suite of facts.manifest.eval?.suites ?? []) names.set(suite.name, DECLARED_HERE);
+  return names;
+}
+
+/** Why a gate has no measurement: the suite's own cause, and the committed file that did not stand in for it. */
+interface Unmeasured {
+  reason: string;
+  cause: string;
+  committed?: string;
+}
+
+/**
+ * Why a gate has no measurement: its suite did not run, was dropped from this version's manifest, or
+ * does not measure that metric while a committed file holds it. Undefined when the gate is simply
+ * missing its metric (judgeGate fails it) or nothing says its source did not run.
+ */
+function unmeasuredSuite(
+  metric: string,
+  declared: string | undefined,
+  notRun: string | undefined,
+  committed: MetricSeries | undefined,
+): Unmeasured | undefined {
+  const suite = suiteOf(metric);
+  const cause =
+    notRun ??
+    (declared === undefined
+      ? undefined
+      : declared !== DECLARED_HERE
+        ? `not run: ${suite} is ${declared} but not in this version's eval.suites, so nothing ran it`
+        : committed
+          ? `not measured: the built-in runner measures ${suite}/accuracy, not ${metric}`
+          : undefined);
+  if (cause === undefined) return undefined;
+  if (declared === undefined || !committed) return { reason: cause, cause };
+  return {
+    reason: `${cause}; ${committed.source} holds ${metric}, but ${suite} is ${declared}, and a suite's metrics count only from its run in this check`,
+    cause,
+    committed: committed.source,
+  };
+}
+
 function inconclusiveFix(reason: string): string {
   if (reason.startsWith('nothing states'))
     return "Add higher_is_better to the gate; once released, the baseline manifest's gate decides it for later versions.";
@@ -147,10 +220,18 @@ function inconclusiveFix(reason: string): string {
   return 'Evaluate on more documents (the reason says about how many), record per-document samples for a paired test, or widen the tolerance with a reason in the pull request.';
 }
 
-function notRunFix(reason: string): string {
-  if (reason.includes('pattern'))
-    return 'Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).';
-  if (reason.includes('dataset') || reason.includes('schema'))
-    return 'Fix the file the reason names: it must exist in the repository and parse.';
-  return 'Run the check where the evaluation endpoint and its key are available.';
+function notRunFix(cause: string, committed: boolean): string {
+  // A committed file under a suite's name is never the fix: say so next to whatever would be.
+  const instead = committed
+    ? " A committed results file cannot stand in for a suite's run; the runner's own file, kept under eval.results, is the next version's baseline."
+    : '';
+  if (cause.startsWith('not measured'))
+    return `Gate <suite>/accuracy, what a suite measures, or give the suite a name its results files do not use.${instead}`;
+  if (cause.includes("not in this version's eval.suites"))
+    return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
+  if (cause.includes('pattern'))
+    return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
+  if (cause.includes('dataset') || cause.includes('schema'))
+    return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
+  return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
 }

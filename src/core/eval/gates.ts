@@ -84,7 +84,7 @@ export const DEFAULT_GATE_OPTIONS: GateOptions = {
 };
 
 /** Pair per-document scores only when this share of the larger side's ids match. */
-export const PAIRED_SHARE = 0.9;
+const PAIRED_SHARE = 0.9;
 
 /** What the gate knows beyond the two series. */
 export interface GateContext {

@@ -114,7 +114,7 @@ export class PatternError extends Error {}
  * cannot stall the runner with `^(a+)+$`. `.` matches newlines, as the `s`
  * flag did before.
  */
-export function compilePattern(pattern: string, where: string): RE2JS {
+function compilePattern(pattern: string, where: string): RE2JS {
   try {
     return RE2JS.compile(pattern, RE2JS.DOTALL);
   } catch (error) {

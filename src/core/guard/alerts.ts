@@ -33,7 +33,7 @@ export interface AlertContext {
  * enough for Alertmanager to notify (group_wait, group_interval), then it
  * resolves on its own. Nothing re-sends it.
  */
-export const EVENT_ALERT_MS = 60 * 60_000;
+const EVENT_ALERT_MS = 60 * 60_000;
 
 /**
  * The alerts a guard's state implies at `now`. A breach fires from its

@@ -57,11 +57,11 @@ export interface GuardInterval {
 }
 
 /** How many segments of a metric the report and the state keep (the worst). */
-export const WORST_SEGMENTS = 5;
+const WORST_SEGMENTS = 5;
 /** The most segments one metric may have: more is a label with unbounded values (a user id), not a segment. */
-export const MAX_SEGMENTS = 200;
+const MAX_SEGMENTS = 200;
 
-export const GUARD_DEFAULTS = {
+const GUARD_DEFAULTS = {
   confidence: 0.95,
   minSamples: 6,
   correction: 'holm' as Correction,

@@ -4,9 +4,9 @@ import { judgeGuardInterval, type GuardInterval, type GuardMetricData } from './
 import type { GuardState } from './state.js';
 
 /** A judged window's length when the manifest sets none. */
-export const DEFAULT_GUARD_INTERVAL = '1h';
+const DEFAULT_GUARD_INTERVAL = '1h';
 /** How many earlier days the previous version is read over when the manifest sets none. */
-export const DEFAULT_BASELINE_DAYS = 7;
+const DEFAULT_BASELINE_DAYS = 7;
 /** Windows kept with all their evidence; older ones keep their verdict (the state must fit in a comment). */
 const DETAILED_WINDOWS = 3;
 const DAY_MS = 86_400_000;

@@ -9,7 +9,7 @@ export interface IgnoredItem {
 }
 
 /** A report keeps at most this many items: a flood of forged comments cannot grow it without end. */
-export const MAX_IGNORED_ITEMS = 50;
+const MAX_IGNORED_ITEMS = 50;
 
 const KEY = /<!-- ignored:([A-Za-z0-9:._-]+) -->/g;
 

@@ -5,7 +5,7 @@ import { resolveArtifactPath } from '../repo-path.js';
 import type { YamlPath } from './parse.js';
 
 /** How a new version reaches production (`rollout.strategy`); `canary` when the manifest names none. */
-export const ROLLOUT_STRATEGIES = ['canary', 'blue_green', 'shadow', 'ab'] as const;
+const ROLLOUT_STRATEGIES = ['canary', 'blue_green', 'shadow', 'ab'] as const;
 export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
 
 const MINUTE = 60_000;
@@ -42,7 +42,7 @@ export const ROLLOUT_DEFAULTS = {
 } as const;
 
 /** Any duration the rollout block accepts: a whole number of seconds, minutes, hours or days. */
-export const ROLLOUT_DURATION_PATTERN = /^(\d+)(s|m|h|d)$/;
+const ROLLOUT_DURATION_PATTERN = /^(\d+)(s|m|h|d)$/;
 
 /**
  * Milliseconds of any duration the rollout block accepts (`0s`, `30s`, `10m`,

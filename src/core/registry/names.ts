@@ -16,7 +16,7 @@ export const NAME_MAX_LENGTH = 100;
 /** semver's own limit (node-semver MAX_LENGTH): longer strings are not versions. */
 export const VERSION_MAX_LENGTH = 256;
 /** Git stores a tag as a file `refs/tags/<name>.lock` while writing it: 255 bytes per path component, minus `.lock`. */
-export const REF_COMPONENT_MAX_BYTES = 250;
+const REF_COMPONENT_MAX_BYTES = 250;
 
 /** Patterns for model names (GTO-compatible) and stage names, after the length (1 to NAME_MAX_LENGTH). */
 export const NAME_RULES: readonly NameRule[] = [

@@ -84,7 +84,7 @@ export interface DeploymentPayload {
 }
 
 /** The longest scale_down_delay a payload may ask for (30 days): a bound, so no payload keeps a version forever. */
-export const MAX_SCALE_DOWN_DELAY_SECONDS = 30 * 24 * 3600;
+const MAX_SCALE_DOWN_DELAY_SECONDS = 30 * 24 * 3600;
 
 /**
  * The rules between the strategy fields, each with the field it is reported
@@ -159,7 +159,7 @@ const CROSS_FIELD_RULES: readonly {
  * what a deployer may rely on. Strict, so a field this deployer does not know
  * (a strategy added later) is refused rather than silently ignored.
  */
-export const deploymentPayloadSchema = z
+const deploymentPayloadSchema = z
   .strictObject({
     model: z
       .string()
@@ -292,10 +292,10 @@ export interface ReleasePlan {
 }
 
 /** Traffic weight of the first canary step when a manifest sets none (DESIGN.md's example). */
-export const DEFAULT_FIRST_WEIGHT = 5;
+const DEFAULT_FIRST_WEIGHT = 5;
 
 /** The GitHub environment of a stage. */
-export function environmentFor(
+function environmentFor(
   model: string,
   stage: string,
   context: Pick<ReleaseContext, 'environments' | 'sharedRepository'>,
@@ -304,11 +304,11 @@ export function environmentFor(
 }
 
 /** The stage name of a blue-green preview: its environment is `preview`, `<model>/preview`, or as `environments:` maps it. */
-export const PREVIEW_STAGE = 'preview';
+const PREVIEW_STAGE = 'preview';
 /** `rollout.shadow.mirror` when the manifest sets none (docs/shadow.md). */
-export const DEFAULT_SHADOW_MIRROR = 10;
+const DEFAULT_SHADOW_MIRROR = 10;
 /** `rollout.ab.split` when the manifest sets none (docs/ab.md). */
-export const DEFAULT_AB_SPLIT = 50;
+const DEFAULT_AB_SPLIT = 50;
 
 /**
  * The part of the manifest's `rollout` block the first deployment needs

@@ -146,7 +146,7 @@ function iso(seconds: number): string {
 }
 
 /** A version as GTO prints it: SemVer with its `v`, a commit version as the commit. */
-export const gtoVersion = (version: string) => (/^[0-9a-f]{40}$/.test(version) ? version : `v${version}`);
+const gtoVersion = (version: string) => (/^[0-9a-f]{40}$/.test(version) ? version : `v${version}`);
 
 /**
  * The stages `gto show` makes columns of: the configured ones, else every
@@ -196,7 +196,7 @@ const GTO_EVENT: Record<RegistryEvent['action'], string> = {
 };
 
 /** A tag's date as Python prints GTO's timezone-aware timestamps ("2022-05-27 02:49:52+03:00"). */
-export function gtoTimestamp(seconds: number, offset = '+0000'): string {
+function gtoTimestamp(seconds: number, offset = '+0000'): string {
   const sign = offset.startsWith('-') ? -1 : 1;
   const minutes = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5)));
   const local = new Date((seconds + minutes * 60) * 1000).toISOString().slice(0, 19).replace('T', ' ');

@@ -35,7 +35,7 @@ export interface ListedComment {
  * enough for a person's account; with the type, `name[bot]` can only be the
  * app of that name (GitHub reserves the suffix for apps).
  */
-export function writtenBy(comment: ListedComment, author: CommentAuthor): boolean {
+function writtenBy(comment: ListedComment, author: CommentAuthor): boolean {
   return comment.user?.login === author.login && comment.user.type === author.type;
 }
 

@@ -11,7 +11,7 @@ import { specialTokens, tokenIds } from './special-tokens.js';
 import { vocabFits } from './vocab-fits.js';
 
 /** Every compatibility rule, in report order. Add a rule by adding a file and listing it here. */
-export const COMPATIBILITY_RULES: readonly Rule[] = [
+const COMPATIBILITY_RULES: readonly Rule[] = [
   configValues,
   vocabFits,
   embedShape,

@@ -7,7 +7,7 @@ import { finding, preview } from './rule.js';
 import { specialId, stopIds } from './tokens.js';
 
 /** Above this share of unknown ids on the corpus, a tokenizer with an unk token is reported. */
-export const UNK_RATE_LIMIT = 0.01;
+const UNK_RATE_LIMIT = 0.01;
 /** Examples a finding quotes. */
 const EXAMPLES = 3;
 
@@ -33,7 +33,7 @@ export function tokenizerBehaviourFindings(
 }
 
 /** `[27, 91, 68]` ("<", "|", "e"): ids and their pieces, capped. */
-export function showIds(ids: readonly number[], behaviour: TokenizerBehaviour, max = 12): string {
+function showIds(ids: readonly number[], behaviour: TokenizerBehaviour, max = 12): string {
   const shown = ids.slice(0, max);
   const more = ids.length > max ? `, … ${ids.length - max} more` : '';
   const pieces = shown.map((id) => JSON.stringify(behaviour.pieces[String(id)] ?? `#${id}`));

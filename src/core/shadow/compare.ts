@@ -23,8 +23,8 @@ export interface PairJudgeVotes {
 /** Similarity is kept in hundredths: 101 bins, 0.00 … 1.00. */
 export const SIMILARITY_BINS = 101;
 /** Length ratios are kept as log2 in sixteenths over [−4, 4] (a ×2^(1/16) ≈ 4.4 % grid), plus two overflow bins. */
-export const RATIO_STEPS_PER_OCTAVE = 16;
-export const RATIO_OCTAVES = 4;
+const RATIO_STEPS_PER_OCTAVE = 16;
+const RATIO_OCTAVES = 4;
 export const RATIO_BINS = 2 * RATIO_OCTAVES * RATIO_STEPS_PER_OCTAVE + 3;
 
 /**
@@ -68,7 +68,7 @@ export function emptyTally(): OutputTally {
 }
 
 /** Answers longer than this are compared on their first this-many characters (a runaway answer must not stall the app). */
-export const MAX_COMPARED_CHARS = 256 * 1024;
+const MAX_COMPARED_CHARS = 256 * 1024;
 
 /**
  * The text an answer is compared as: Unicode NFKC (full-width, ligatures and

@@ -89,7 +89,7 @@ export interface ResolvedShadowPolicy {
 }
 
 /** The limits a check uses when it is listed without them (`similarity: {}`). */
-export const CHECK_DEFAULTS = {
+const CHECK_DEFAULTS = {
   exact_agreement: { min: 0.5 },
   similarity: { min: 0.6 },
   json_validity: { max_drop: 0.02 },
@@ -103,7 +103,7 @@ export const CHECK_DEFAULTS = {
  * judge and no assumption that answers are deterministic (exact agreement
  * and the judge run only when listed).
  */
-export const DEFAULT_CHECKS: ResolvedChecks = {
+const DEFAULT_CHECKS: ResolvedChecks = {
   similarity: CHECK_DEFAULTS.similarity,
   json_validity: CHECK_DEFAULTS.json_validity,
   refusal_rate: CHECK_DEFAULTS.refusal_rate,
@@ -122,11 +122,11 @@ export const SHADOW_DEFAULTS = {
 } as const;
 
 /** The bounds the manifest schema enforces (spec: 10m–7d, 10s–24h). */
-export const SHADOW_DURATION_MIN_MS = 10 * 60_000;
-export const SHADOW_DURATION_MAX_MS = 7 * 86_400_000;
+const SHADOW_DURATION_MIN_MS = 10 * 60_000;
+const SHADOW_DURATION_MAX_MS = 7 * 86_400_000;
 
 /** `30s`, `10m`, `1h`, `2d` in milliseconds (the canary's and the guard's syntax together), or undefined. */
-export function parseShadowDuration(text: string): number | undefined {
+function parseShadowDuration(text: string): number | undefined {
   const seconds = /^(\d+)s$/.exec(text);
   if (seconds) return Number(seconds[1]) * 1000;
   return parseGuardDuration(text);

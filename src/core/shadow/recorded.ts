@@ -14,7 +14,7 @@ export interface RecordedPairs {
 }
 
 /** More lines than this is not a sample: refused rather than read. */
-export const MAX_PAIR_LINES = 1_000_000;
+const MAX_PAIR_LINES = 1_000_000;
 /** One answer longer than this (characters) is refused: no model answers a megabyte at once. */
 export const MAX_ANSWER_CHARS = 1024 * 1024;
 /** Named problems shown for a malformed file (the count says how many more). */
@@ -26,7 +26,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A malformed pairs file: every problem names its line (the first ten are shown, the rest counted). */
-export class PairsFileError extends MalformedFileError {
+class PairsFileError extends MalformedFileError {
   constructor(
     file: string,
     readonly problems: readonly string[],

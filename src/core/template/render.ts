@@ -176,7 +176,7 @@ function renderBounded(template: Template, items: Record<string, unknown>): stri
 }
 
 /** The conversation every template is rendered with, so renders are comparable across versions. */
-export const CANONICAL_CONVERSATION = [
+const CANONICAL_CONVERSATION = [
   { role: 'system', content: 'MODELGATE_SYSTEM' },
   { role: 'user', content: 'MODELGATE_USER_1' },
   { role: 'assistant', content: 'MODELGATE_ASSISTANT_1' },
@@ -283,7 +283,7 @@ export function endOfTurnText(rendered: Extract<Rendered, { ok: true }>): string
 }
 
 /** The text a render puts right after the assistant's reply, up to the next user message. */
-export function afterAssistantTurn(rendered: string): string | undefined {
+function afterAssistantTurn(rendered: string): string | undefined {
   const reply = rendered.indexOf('MODELGATE_ASSISTANT_1');
   const next = rendered.indexOf('MODELGATE_USER_2');
   if (reply < 0 || next < reply) return undefined;

@@ -68,7 +68,7 @@ function rememberRuntime(key: string, runtime: RuntimeTokenizer): void {
 }
 
 /** The encoding settings of a model: what tokenizer_config.json says about BOS and EOS. */
-export function encodingSettingsOf(facts: Pick<ModelFacts, 'tokenizer' | 'settings'>): EncodingSettings {
+function encodingSettingsOf(facts: Pick<ModelFacts, 'tokenizer' | 'settings'>): EncodingSettings {
   return {
     addBosToken: facts.settings.addBosToken,
     addEosToken: facts.settings.addEosToken,
@@ -132,7 +132,7 @@ export async function measureBehaviour(
 }
 
 /** Encodes and decodes every text with a built tokenizer. */
-export function measureWith(runtime: RuntimeTokenizer, texts: readonly string[]): TokenizerBehaviour {
+function measureWith(runtime: RuntimeTokenizer, texts: readonly string[]): TokenizerBehaviour {
   const plain = runtime.encode(PROBE);
   const framed = runtime.encode(PROBE, true);
   const start = indexOfRun(framed, plain);

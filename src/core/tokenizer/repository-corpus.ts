@@ -5,7 +5,7 @@ export interface RepositoryCorpus {
 }
 
 /** At most this many examples are encoded from a repository corpus: encoding cost stays bounded. */
-export const MAX_CORPUS_LINES = 10_000;
+const MAX_CORPUS_LINES = 10_000;
 
 /**
  * Parses a repository corpus: JSON lines (`.jsonl`: `{"text": "..."}` or a

@@ -38,7 +38,7 @@ export interface EncodingSettings {
  * in transformers 5; LlamaTokenizerFast and GemmaTokenizerFast did the same
  * before). Otherwise tokenizer.json's own stays.
  */
-export function effectivePostProcessor(tokenizerJson: Json, settings: EncodingSettings): unknown {
+function effectivePostProcessor(tokenizerJson: Json, settings: EncodingSettings): unknown {
   const own = tokenizerJson.post_processor ?? null;
   if (settings.addBosToken === undefined && settings.addEosToken === undefined) return own;
   const idOf = (token: string | undefined) =>
@@ -82,7 +82,7 @@ function addedOrVocabId(tokenizerJson: Json, token: string): number | undefined 
 }
 
 /** Whether a tokenizer.json promises that every text survives encode and decode (byte-level BPE or byte fallback). */
-export function isByteLevel(tokenizerJson: Json): boolean {
+function isByteLevel(tokenizerJson: Json): boolean {
   const mentionsByteLevel = (part: unknown): boolean => {
     if (!isObject(part)) return false;
     if (part.type === 'ByteLevel') return true;

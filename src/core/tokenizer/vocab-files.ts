@@ -2,7 +2,7 @@ import { TokenizerFormatError, type Tokenizer } from './model.js';
 import { checkVocabularySize, MAX_VOCABULARY, Vocabulary } from './vocabulary.js';
 
 /** BPE merges run about twice the vocabulary (Gemma 3: 514,906 for 262,144 tokens). */
-export const MAX_MERGES = 4 * MAX_VOCABULARY;
+const MAX_MERGES = 4 * MAX_VOCABULARY;
 
 /** Reads a GPT-2 style `vocab.json` (already parsed), with the text of `merges.txt` when there is one. */
 export function readVocabJson(

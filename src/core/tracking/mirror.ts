@@ -12,7 +12,7 @@ import { parseRunRef, TRACKER_NAME } from './run-ref.js';
  */
 
 /** The version tags modelgate writes on the registered model version. */
-export const MIRROR_TAGS = {
+const MIRROR_TAGS = {
   version: 'modelgate.version',
   stage: 'modelgate.stage',
   release: 'modelgate.release',

@@ -154,7 +154,7 @@ export function readMetricHistory(body: unknown): { points: MetricPoint[]; next?
  * MLflow does) the largest value. A final NaN or infinity is undefined, not
  * the last finite value before it: a diverged run has no final metric.
  */
-export function finalPoint(points: readonly MetricPoint[]): number | undefined {
+function finalPoint(points: readonly MetricPoint[]): number | undefined {
   let best: { step: number; time: number; value: number } | undefined;
   for (const p of points) {
     const value = typeof p.value === 'string' ? Number(p.value) : (p.value ?? Number.NaN);

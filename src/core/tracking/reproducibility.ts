@@ -99,7 +99,7 @@ export function reproducibilityFindings(facts: ModelFacts, run: TrainingRun): Fi
 }
 
 /** Two commits agree when one is a prefix of the other and the shorter has at least 7 hex digits. */
-export function sameCommit(a: string, b: string): boolean {
+function sameCommit(a: string, b: string): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   return /^[0-9a-f]{7,}$/.test(short) && long.startsWith(short);
 }

@@ -8,7 +8,7 @@ import type { TrackerRequest } from './mlflow.js';
  * fields W&B's own public client (wandb/apis/public/runs.py, RunFragment)
  * selects on `project(name, entityName) { run(name) }`.
  */
-export const WANDB_RUN_QUERY = `query Run($project: String!, $entity: String!, $name: String!) {
+const WANDB_RUN_QUERY = `query Run($project: String!, $entity: String!, $name: String!) {
   project(name: $project, entityName: $entity) {
     run(name: $name) {
       id

@@ -1,7 +1,7 @@
 import { describeJsonShapeProblem, findJsonShapeProblem } from '../model/json-shape.js';
 
 /** The safetensors format caps its JSON header at 100 MB; anything larger is not a safetensors file. */
-export const SAFETENSORS_MAX_HEADER = 100_000_000;
+const SAFETENSORS_MAX_HEADER = 100_000_000;
 
 /** A tensor as its header declares it. */
 export interface TensorInfo {
@@ -14,7 +14,7 @@ export interface TensorInfo {
  * (safetensors/src/tensor.rs, Dtype). A dtype outside this list is one no
  * safetensors reader loads.
  */
-export const DTYPE_BITS: Readonly<Record<string, number>> = {
+const DTYPE_BITS: Readonly<Record<string, number>> = {
   BOOL: 8,
   F4: 4,
   F6_E2M3: 6,

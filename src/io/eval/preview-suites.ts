@@ -47,9 +47,9 @@ export interface PreviewSuitesInput {
 }
 
 /** Largest dataset read: a preview check is a smoke test, not a benchmark. */
-export const MAX_PREVIEW_DATASET_BYTES = 16 * 1024 * 1024;
+const MAX_PREVIEW_DATASET_BYTES = 16 * 1024 * 1024;
 /** Most samples run per suite: more would hold the rollout for hours. */
-export const MAX_PREVIEW_SAMPLES = 5_000;
+const MAX_PREVIEW_SAMPLES = 5_000;
 const MAX_SCHEMA_BYTES = 1024 * 1024;
 
 /**

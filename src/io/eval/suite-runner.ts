@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { Ajv } from 'ajv';
@@ -74,7 +75,7 @@ export function suiteRunnerFromEnvironment(
         run.notRun.set(suite.name, `not run: dataset ${suite.dataset} cannot be read`);
         continue;
       }
-      const { samples, problems } = readDataset(dataset);
+      const { samples, problems } = readDataset(dataset.text);
       if (problems.length)
         finding(
           index,
@@ -90,7 +91,7 @@ export function suiteRunnerFromEnvironment(
           continue;
         }
         try {
-          const validate = new Ajv({ strict: false }).compile(JSON.parse(schemaText) as object);
+          const validate = new Ajv({ strict: false }).compile(JSON.parse(schemaText.text) as object);
           tools.validateSchema = (value) => validate(value);
         } catch (error) {
           const reason = `not run: schema ${options.schema} is not a usable JSON Schema (${(error as Error).message})`;
@@ -125,10 +126,11 @@ export function suiteRunnerFromEnvironment(
         run.notRun.set(suite.name, `not run: ${patterns[0]}${more}`);
         continue;
       }
+      const endpointModel = config.model ?? env.MODELGATE_EVAL_MODEL ?? facts.name;
       const complete = openAiCompletion({
         baseURL: endpoint,
         apiKey,
-        model: config.model ?? env.MODELGATE_EVAL_MODEL ?? facts.name,
+        model: endpointModel,
         timeoutSeconds: config.timeoutSeconds ?? 60,
         maxTokens: suite.max_tokens,
         temperature: suite.temperature,
@@ -162,7 +164,22 @@ export function suiteRunnerFromEnvironment(
       const written = await writeResults(
         config,
         name,
-        `${JSON.stringify({ format: 'modelgate-eval/v1', suite: suite.name, model: facts.name, version: facts.manifest.version, summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors }, samples: outcome.samples }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            format: 'modelgate-eval/v1',
+            suite: suite.name,
+            model: facts.name,
+            version: facts.manifest.version,
+            // What was asked and who answered, for a reader of the file: the endpoint's URL is left out
+            // (it may carry credentials), and none of this makes the file evidence for a later check.
+            dataset: { path: dataset.path, sha256: dataset.sha256 },
+            endpoint_model: endpointModel,
+            summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors },
+            samples: outcome.samples,
+          },
+          null,
+          2,
+        )}\n`,
       );
       if (!written.ok)
         finding(
@@ -183,15 +200,21 @@ export function suiteRunnerFromEnvironment(
   };
 }
 
+/** A repository file's path, text and sha256 (of its bytes); undefined when it cannot be read under the containment rule. */
 async function readRepoText(
   source: FileSystemSource,
   manifestFile: string,
   ref: string,
-): Promise<string | undefined> {
+): Promise<{ path: string; text: string; sha256: string } | undefined> {
   const resolved = resolveArtifactPath(manifestFile, ref);
   if (!resolved.ok) return undefined;
   const read = await source.read(resolved.path, MAX_DATASET_BYTES);
-  return read.ok ? decodeUtf8(read.value) : undefined;
+  if (!read.ok) return undefined;
+  return {
+    path: resolved.path,
+    text: decodeUtf8(read.value),
+    sha256: createHash('sha256').update(read.value).digest('hex'),
+  };
 }
 
 /**

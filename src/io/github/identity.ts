@@ -2,7 +2,7 @@ import type { CommentAuthor } from '../../core/report/sticky.js';
 import type { Octokit } from './octokit.js';
 
 /** The identity of the workflow's GITHUB_TOKEN: what its comments and pull requests show as author. */
-export const GITHUB_ACTIONS_BOT: CommentAuthor = { login: 'github-actions[bot]', type: 'Bot' };
+const GITHUB_ACTIONS_BOT: CommentAuthor = { login: 'github-actions[bot]', type: 'Bot' };
 
 const ACCOUNT_TYPES = new Set(['User', 'Bot', 'Organization']);
 

@@ -23,7 +23,7 @@ export interface RangeSeries {
 }
 
 /** The most series one range query may return: more is a query that forgot to aggregate. */
-export const MAX_RANGE_SERIES = 1000;
+const MAX_RANGE_SERIES = 1000;
 
 /**
  * Runs a range query (`/api/v1/query_range`) and returns every series with

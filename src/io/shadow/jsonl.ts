@@ -4,7 +4,7 @@ import { readPairsJsonl, type RecordedPairs } from '../../core/shadow/recorded.j
 import { MalformedFileError } from '../../core/user-file-error.js';
 
 /** The largest pairs file read (the file provider): a recorded sample, not a whole request log. */
-export const MAX_PAIRS_FILE_BYTES = 256 * 1024 * 1024;
+const MAX_PAIRS_FILE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Reads a JSONL file of shadow outputs (the file provider of `modelgate

@@ -27,7 +27,7 @@ function cut(text: string): string {
 }
 
 /** The two messages of one comparison, answer A shown first. */
-export function judgeMessages(
+function judgeMessages(
   prompt: string | undefined,
   a: string,
   b: string,

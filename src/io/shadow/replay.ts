@@ -7,7 +7,7 @@ import type { ArtifactSource } from '../../core/source.js';
 import { openAiCompletion } from '../eval/openai-endpoint.js';
 
 /** The largest replay file read: a sample of production prompts, not the log itself. */
-export const MAX_REPLAY_BYTES = 16 * 1024 * 1024;
+const MAX_REPLAY_BYTES = 16 * 1024 * 1024;
 
 /** One version's OpenAI-compatible endpoint: from the settings (`endpoints:`) and the environment, never a manifest. */
 export interface VersionEndpoint {

@@ -36,7 +36,7 @@ export interface JudgeEndpointSettings {
  * production's version, the shadow's version, the window's start and end
  * (timestamptz; start inclusive, end exclusive) and the sampling cap.
  */
-export const QUERY_PARAMETERS = [
+const QUERY_PARAMETERS = [
   'model',
   'production_version',
   'shadow_version',
@@ -58,7 +58,7 @@ export const QUERY_PARAMETERS = [
  * counts as an empty answer: a shadow that fails on the hard requests must
  * not be judged on the easy ones only.
  */
-export const LITELLM_QUERY = `WITH answers AS (
+const LITELLM_QUERY = `WITH answers AS (
   SELECT proxy_server_request #>> '{headers,x-request-id}' AS request_id,
          model_id,
          messages::text AS prompt,
@@ -95,7 +95,7 @@ function timeoutMs(text: string): number | undefined {
 }
 
 /** Why a custom query cannot be run as modelgate runs it, or undefined when it can. */
-export function queryProblem(sql: string): string | undefined {
+function queryProblem(sql: string): string | undefined {
   const used = new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   const beyond = [...used].filter((n) => n < 1 || n > QUERY_PARAMETERS.length);
   if (beyond.length)

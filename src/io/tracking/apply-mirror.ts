@@ -50,7 +50,7 @@ export async function mirrorStageAssignments(
 }
 
 /** Finds the run's registered version, plans what it lacks, and sets it: one line per step. */
-export async function applyRegistryMirror(
+async function applyRegistryMirror(
   target: MirrorTarget,
   env: TrackingEnvironment,
   options: MirrorOptions = {},

@@ -1,9 +1,9 @@
 import type { TrackerRequest } from '../../core/tracking/mlflow.js';
 
 /** Largest answer read from a tracker: a run with its params and metrics is kilobytes. */
-export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 /** How long one request may take. */
-export const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** A tracker's base URL and the header that authenticates to it (from the environment only). */
 export interface TrackerEndpoint {

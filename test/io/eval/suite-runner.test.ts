@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,6 +79,15 @@ describe('the built-in runner against a local OpenAI-compatible endpoint', () =>
       suite: 'smoke',
       summary: { accuracy: 0.5, n: 20, errors: 0 },
     });
+    // What was asked (the dataset's bytes) and which model name answered; never the endpoint's address.
+    expect(file.dataset).toEqual({
+      path: 'models/gpt2/evals/smoke.jsonl',
+      sha256: createHash('sha256')
+        .update(readFileSync(join(registry.root, 'models/gpt2/evals/smoke.jsonl')))
+        .digest('hex'),
+    });
+    expect(file.endpoint_model).toBe('gpt2');
+    expect(JSON.stringify(file)).not.toContain(llm.url);
     expect(file.samples[2]).toMatchObject({
       id: 'q2',
       score: 1,

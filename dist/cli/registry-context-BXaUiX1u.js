@@ -1,0 +1,57 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
+import { r as readRegistry } from './state-oekqLIzm.js';
+import { r as readSettings, G as GitRepository, K as GitError } from './settings-GlR5zjmE.js';
+
+/** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
+async function openRegistry(args, withTags = true, out) {
+    const root = resolve(stringOf(args, 'root') ?? '.');
+    const info = await stat(root).catch(() => undefined);
+    if (!info?.isDirectory())
+        throw new CommandError(`--root ${root} is not a directory`);
+    const settings = await readSettings(root);
+    const repo = new GitRepository(root);
+    const registry = withTags ? readRegistry(await repo.readTags()) : new Map();
+    if (out)
+        warnIgnoredTags(registry, out);
+    return { root, settings, repo, registry };
+}
+/** One warning line per tag the registry left out, so a hostile or mistyped tag is seen, not silently obeyed. */
+function warnIgnoredTags(registry, out) {
+    for (const model of registry.values())
+        for (const ignored of model.ignored)
+            out.stderr(`modelgate: warning: ignored the tag ${ignored.tag}: ${ignored.reason}\n`);
+}
+/**
+ * Creates a tag, turning git's refusal (a tag that exists already, a name git
+ * will not store) into a message instead of a stack trace.
+ */
+async function createTagOrExplain(context, tag, commit, message) {
+    try {
+        await context.repo.createTag(tag, commit, message);
+    }
+    catch (error) {
+        // Only git's refusal is the user's to fix; anything else is a bug, reported as one.
+        if (!(error instanceof GitError))
+            throw error;
+        const detail = error.stderr.trim().split('\n')[0];
+        throw new CommandError(`git could not create the tag ${tag}: ${detail}`, 'Fetch the tags (git fetch --tags) and run the command again.');
+    }
+}
+/** The registry of one model, or a CommandError that lists the known ones. */
+function modelOf(context, name) {
+    const model = context.registry.get(name);
+    if (model)
+        return model;
+    const known = [...context.registry.keys()].sort().join(', ') || 'none';
+    throw new CommandError(`no model named "${name}" is registered (registered: ${known})`);
+}
+/** The one model named, or every registered model by name. */
+function modelsOf(context, name) {
+    return name
+        ? [modelOf(context, name)]
+        : [...context.registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export { modelsOf as a, createTagOrExplain as c, modelOf as m, openRegistry as o, warnIgnoredTags as w };
