@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueComment, liveCanary } from '../helpers/canary-app.js';
+import { FakeLlm } from '../helpers/fake-llm.js';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 import {
   LITELLM_SPEND_LOGS,
@@ -443,5 +444,70 @@ describe('what a deployment may not steer', () => {
       payload: { version: '1.2.0', weight: 100, strategy: 'blue_green', role: 'active' },
     });
     expect(live.state()).toMatchObject({ status: 'aborted', blueGreen: { phase: 'switched-back' } });
+  });
+});
+
+describe('shadow by replay', () => {
+  it('sends recorded prompts to both versions once each, compares the answers and promotes', async () => {
+    const questions = Array.from({ length: 120 }, (_, i) => ({
+      id: `q${i}`,
+      prompt: `How do I rotate key ${i}?`,
+    }));
+    const asked = new Map<string, number>();
+    const llm = await FakeLlm.start({
+      answer: (question, { url }) => {
+        const version = /\/(\d+\.\d+\.\d+)\/v1\//.exec(url)?.[1] ?? '?';
+        asked.set(`${version} ${question}`, (asked.get(`${version} ${question}`) ?? 0) + 1);
+        return `To rotate it, open the console and choose "rotate" (${question.length} characters asked).`;
+      },
+    });
+    try {
+      const base = new URL(llm.url);
+      const live = await liveCanary(
+        '1.3.0',
+        prometheus.url,
+        {
+          rollout: {
+            strategy: 'shadow',
+            shadow: {
+              duration: '20m',
+              interval: '10m',
+              then: 'promote',
+              outputs: {
+                source: 'replay',
+                replay: 'prompts.jsonl',
+                sample: 60,
+                min_pairs: 100,
+                checks: {
+                  similarity: { min: 0.6 },
+                  refusal_rate: { max_increase: 0.05 },
+                  length_ratio: { min: 0.5, max: 2 },
+                },
+              },
+            },
+          },
+        },
+        {
+          first: { payload: { weight: 0, mirror: 10, strategy: 'shadow' } },
+          settings: `endpoints:\n  url: 'http://${base.host}/{version}/v1'\n`,
+          files: { 'models/gpt2/prompts.jsonl': questions.map((q) => JSON.stringify(q)).join('\n') + '\n' },
+        },
+      );
+      live.app().config.evalApiKey = 'sk-test-eval';
+      await live.deliver({ id: 2 });
+      expect(await live.tick(10)).toBe(1);
+      expect(await live.tick(10)).toBe(1);
+      expect(live.state()).toMatchObject({ status: 'promoted', shadow: { outcome: { verdict: 'pass' } } });
+      // 120 prompts, each sent once to each version; the key went with every request.
+      expect(asked.size).toBe(240);
+      expect([...asked.values()].every((n) => n === 1)).toBe(true);
+      expect(new Set(llm.authorizations)).toEqual(new Set(['Bearer sk-test-eval']));
+      expect(live.github.deployments.at(-1)).toMatchObject({
+        environment: 'production',
+        payload: { version: '1.3.0' },
+      });
+    } finally {
+      await llm.close();
+    }
   });
 });

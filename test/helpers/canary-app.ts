@@ -205,11 +205,14 @@ export async function liveCanary(
     first?: { environment?: string; payload?: Record<string, unknown> };
     /** .github/modelgate.yml of the repository (both releases). */
     settings?: string;
+    /** More files of both releases, by path. */
+    files?: Record<string, string>;
   } = {},
 ) {
   const registry = TempRegistry.create();
   addRealModel(registry, 'gpt2', { version: '1.2.0', manifest: { canary: CANARY, ...extra } });
   if (options.settings) registry.write('.github/modelgate.yml', options.settings);
+  for (const [path, content] of Object.entries(options.files ?? {})) registry.write(path, content);
   const v1 = registry.commit('gpt2 1.2.0');
   registry.tag('gpt2@v1.2.0', { commit: v1, date: 1_760_000_000 });
   registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });

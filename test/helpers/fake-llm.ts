@@ -2,8 +2,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeLlmBehaviour {
-  /** The reply to a conversation (the last user message is usually enough). */
-  answer: (lastUser: string) => string;
+  /** The reply to a conversation (the last user message is usually enough; `url` tells endpoints apart). */
+  answer: (lastUser: string, request: { url: string }) => string;
   delayMs?: number;
   /** Answer 429 (then 200) this many times per distinct prompt. */
   rateLimitTimes?: number;
@@ -87,7 +87,7 @@ export class FakeLlm {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [');
       return;
     }
-    const text = behaviour.answer(lastUser);
+    const text = behaviour.answer(lastUser, { url });
     const usage = {
       prompt_tokens: lastUser.length,
       completion_tokens: text.length,
