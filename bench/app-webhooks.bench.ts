@@ -33,7 +33,13 @@ it('webhook handling on loopback: deliveries per second and p99 latency', async 
     { number: 42, title: 'gpt2', merged_at: '2026-11-22T00:00:00Z', user: { login: 'alice' } },
   ]);
   // The canary deployment the deliveries are about, as GitHub has it (the app checks its state against it).
-  const canaryPayload = { model: 'gpt2', version: '1.0.0', weight: 10, manifest: 'models/gpt2/model.yaml' };
+  const canaryPayload = {
+    model: 'gpt2',
+    version: '1.0.0',
+    weight: 10,
+    manifest: 'models/gpt2/model.yaml',
+    trigger: commit,
+  };
   github.deployments.push({
     id: 2,
     ref: 'gpt2@v1.0.0',

@@ -6,11 +6,13 @@ const COMMENTS = 300;
 const CONCURRENCY = 8;
 
 /** The real issue_comment example as a new comment on pull request #42 of acme/models. */
-function comment(id: number, body: string, login: string) {
+function comment(id: number, body: string, login: string, at: Date) {
   const payload = webhookExample('issue_comment', 'created');
   Object.assign(payload.comment, {
     id,
     body,
+    // Written just now on the app's clock: a command older than an hour is not acted on.
+    created_at: at.toISOString(),
     html_url: `https://github.com/acme/models/pull/42#issuecomment-${id}`,
   });
   payload.comment.user.login = login;
@@ -41,7 +43,7 @@ it('ChatOps: a flood of refused commands costs four GitHub requests each; /canar
           await probot.receive({
             id: `b-${id}`,
             name: 'issue_comment',
-            payload: comment(id, body, login),
+            payload: comment(id, body, login, live.clock()),
           } as any);
         }
       }),

@@ -31,7 +31,7 @@ function replicaProgram(): string {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
-  for (const name of ['scheduler', 'bullmq']) {
+  for (const name of ['scheduler', 'retry', 'bullmq']) {
     const source = readFileSync(resolve(`src/app/scheduler/${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },

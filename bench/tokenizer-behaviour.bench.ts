@@ -28,15 +28,19 @@ it.each(['llama3', 'gemma3'] as RealTokenizer[])(
     const plain = await medianMs(3, () => run({ manifests }));
     const always = await medianMs(1, () => run({ manifests, tokenizerBehaviour: 'always' }));
 
-    // A base comparison: add_bos_token flipped, a version bump. Each run builds both tokenizers anew
-    // (tokenizer_config.json alternates, so no built tokenizer is reused across runs).
+    // A base comparison: add_bos_token flipped against the released value, a version bump. Each run
+    // builds both tokenizers anew (tokenizer_config.json differs every run, so no built tokenizer is
+    // reused across runs).
     const manifest = parse(registry.read(`${dir}/model.yaml`)) as { version: string };
     registry.writeManifest(`${dir}/model.yaml`, { ...manifest, version: '2.0.0' });
-    let flag = false;
+    const released = JSON.parse(registry.read(`${dir}/tokenizer_config.json`)) as { add_bos_token?: boolean };
+    let runs = 0;
     let last: Awaited<ReturnType<typeof run>> | undefined;
     const compared = await medianMs(1, async () => {
-      flag = !flag;
-      registry.editJson(`${dir}/tokenizer_config.json`, (json) => (json.add_bos_token = flag));
+      registry.editJson(`${dir}/tokenizer_config.json`, (json) => {
+        json.add_bos_token = !(released.add_bos_token ?? false);
+        json.modelgate_bench_run = ++runs;
+      });
       last = await run({ manifests, base });
     });
     report(

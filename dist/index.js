@@ -40910,7 +40910,7 @@ const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
 });
-function record(keyType, valueType, params) {
+function record$1(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
         return new ZodRecord({
@@ -53610,7 +53610,7 @@ const evalBlock = strictObject({
         .describe('the model revision recorded results must come from (model_sha / model_revision / revision= of lm-evaluation-harness)'),
     results: array(strictObject({
         path: relPath,
-        samples: record(string$1(), relPath)
+        samples: record$1(string$1(), relPath)
             .optional()
             .describe('task -> samples_<task>_*.jsonl, for paired comparisons'),
     }))
@@ -73506,7 +73506,7 @@ const deploySchema = strictObject({
         preview_listen: listen.optional(),
         upstream: union([
             template$1,
-            record(string$1().min(1).max(256), string$1().min(1).max(512))
+            record$1(string$1().min(1).max(256), string$1().min(1).max(512))
                 .refine((r) => Object.keys(r).length > 0, 'at least one version'),
         ]),
     })
@@ -73757,10 +73757,10 @@ const alias = string$1().superRefine((text, ctx) => {
 const trackingSection = strictObject({
     registry: strictObject({
         mirror: boolean(),
-        models: record(string$1().regex(MODEL_NAME, 'a model name as the manifests write it'), string$1()
+        models: record$1(string$1().regex(MODEL_NAME, 'a model name as the manifests write it'), string$1()
             .refine(isRegisteredModelName, 'an MLflow registered model name (no quotes, backslashes or control characters, at most 256 characters)'))
             .optional(),
-        aliases: record(stageName$1, alias)
+        aliases: record$1(stageName$1, alias)
             .refine((map) => new Set(Object.values(map)).size === Object.keys(map).length, 'two stages cannot share one alias (each would move it away from the other)')
             .optional(),
     })
@@ -74074,7 +74074,7 @@ const schema = strictObject({
         .min(1)
         .refine((s) => new Set(s).size === s.length, 'stages must be unique')
         .optional(),
-    environments: record(stageName, string$1().min(1).max(255)).optional(),
+    environments: record$1(stageName, string$1().min(1).max(255)).optional(),
     // Strict: a misspelt key in who-may-act must not silently fall back to a default.
     chatops: strictObject({
         permission: _enum$1(LEVELS).optional(),
@@ -74153,6 +74153,54 @@ function parseSettings(text) {
         tracking: parseTrackingSection(tracking),
         endpoints: readEndpointsSection(endpoints),
         shadow: readShadowSection(shadow),
+    };
+}
+
+/**
+ * Runs every sample through `complete` with at most `concurrency` requests in
+ * flight and scores each answer. A request that fails (after the client's own
+ * retries) scores 0 and keeps its error: a broken endpoint never looks good.
+ */
+async function runSuite(samples, complete, score, options) {
+    const results = new Array(samples.length);
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+        while (next < samples.length) {
+            const index = next++;
+            const sample = samples[index];
+            const start = options.now();
+            try {
+                const completion = await complete(sample.messages);
+                results[index] = {
+                    id: sample.id,
+                    score: await score(completion.text, sample),
+                    output: completion.text,
+                    latency_ms: Math.round(options.now() - start),
+                    ...(completion.promptTokens !== undefined ? { prompt_tokens: completion.promptTokens } : {}),
+                    ...(completion.completionTokens !== undefined
+                        ? { completion_tokens: completion.completionTokens }
+                        : {}),
+                };
+            }
+            catch (error) {
+                results[index] = {
+                    id: sample.id,
+                    score: 0,
+                    output: '',
+                    latency_ms: Math.round(options.now() - start),
+                    error: error.message ?? String(error),
+                };
+            }
+            options.progress?.(++done, samples.length);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, samples.length) }, worker));
+    const total = results.reduce((sum, r) => sum + r.score, 0);
+    return {
+        samples: results,
+        accuracy: samples.length ? total / samples.length : 0,
+        errors: results.filter((r) => r.error).length,
     };
 }
 
@@ -82246,54 +82294,6 @@ function requireAjv () {
 
 var ajvExports = /*@__PURE__*/ requireAjv();
 
-/**
- * Runs every sample through `complete` with at most `concurrency` requests in
- * flight and scores each answer. A request that fails (after the client's own
- * retries) scores 0 and keeps its error: a broken endpoint never looks good.
- */
-async function runSuite(samples, complete, score, options) {
-    const results = new Array(samples.length);
-    let next = 0;
-    let done = 0;
-    const worker = async () => {
-        while (next < samples.length) {
-            const index = next++;
-            const sample = samples[index];
-            const start = options.now();
-            try {
-                const completion = await complete(sample.messages);
-                results[index] = {
-                    id: sample.id,
-                    score: await score(completion.text, sample),
-                    output: completion.text,
-                    latency_ms: Math.round(options.now() - start),
-                    ...(completion.promptTokens !== undefined ? { prompt_tokens: completion.promptTokens } : {}),
-                    ...(completion.completionTokens !== undefined
-                        ? { completion_tokens: completion.completionTokens }
-                        : {}),
-                };
-            }
-            catch (error) {
-                results[index] = {
-                    id: sample.id,
-                    score: 0,
-                    output: '',
-                    latency_ms: Math.round(options.now() - start),
-                    error: error.message ?? String(error),
-                };
-            }
-            options.progress?.(++done, samples.length);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, samples.length) }, worker));
-    const total = results.reduce((sum, r) => sum + r.score, 0);
-    return {
-        samples: results,
-        accuracy: samples.length ? total / samples.length : 0,
-        errors: results.filter((r) => r.error).length,
-    };
-}
-
 /*!
 * re2js
 * RE2JS is the JavaScript port of RE2, a regular expression engine that provides linear time matching
@@ -89168,6 +89168,138 @@ function readDataset(text) {
         samples.push({ id, messages, expected: record.expected, metadata: record.metadata });
     });
     return { samples, problems };
+}
+
+/** The schema file a suite's scorer needs read, if any (json_schema's `schema`). */
+function suiteSchemaRef(suite) {
+    return typeof suite.scorer === 'object' ? suite.scorer.schema : undefined;
+}
+/**
+ * Decides, before any request, whether a suite can run: its dataset read and
+ * has a usable line (and at most `maxSamples`), its schema read and compiles,
+ * its scorer builds and every pattern it will meet compiles on RE2. Otherwise
+ * the verdict says why it did not run.
+ */
+function prepareSuite(setting, reads, options = {}) {
+    const { suite } = setting;
+    const findings = [];
+    const notRun = (reason) => ({
+        ready: false,
+        verdict: { notRun: `not run: ${reason}`, findings },
+    });
+    const stop = (reason, key) => {
+        findings.push(evalFinding(setting, 'error', `${suite.name}: ${reason}`, key));
+        return notRun(reason);
+    };
+    if (!reads.dataset.ok)
+        return notRun(`dataset ${suite.dataset} ${reads.dataset.problem}`);
+    const { samples, problems } = readDataset(reads.dataset.text);
+    if (problems.length)
+        findings.push(evalFinding(setting, 'warning', `${suite.dataset}: ${problems.length} line(s) skipped (${problems.slice(0, 3).join('; ')})`));
+    // No sample is no measurement: an accuracy of 0 over nothing must not reach a gate.
+    if (!samples.length)
+        return notRun(`dataset ${suite.dataset} has no usable line${problems[0] ? ` (${problems[0]})` : ''}`);
+    if (options.maxSamples !== undefined && samples.length > options.maxSamples)
+        return notRun(`dataset ${suite.dataset} has ${samples.length} samples, more than the ${options.maxSamples} a pre-switch suite runs; select a smaller suite in pre_switch.suites`);
+    const tools = {};
+    const schemaRef = suiteSchemaRef(suite);
+    if (schemaRef !== undefined) {
+        const schema = reads.schema ?? { ok: false, problem: 'was not read' };
+        if (!schema.ok)
+            return notRun(`schema ${schemaRef} ${schema.problem}`);
+        try {
+            const validate = new ajvExports.Ajv({ strict: false }).compile(JSON.parse(schema.text));
+            tools.validateSchema = (value) => validate(value);
+        }
+        catch (error) {
+            return stop(`schema ${schemaRef} is not a usable JSON Schema (${error.message})`, 'scorer');
+        }
+    }
+    if (options.judge)
+        tools.judge = options.judge;
+    let scorer;
+    try {
+        scorer = makeScorer(suite.scorer, tools);
+    }
+    catch (error) {
+        if (error instanceof PatternError)
+            return stop(error.message, 'scorer');
+        return notRun(error.message);
+    }
+    // A pattern that cannot compile fails every sample: say so once, before any request.
+    const patterns = scorerProblems(suite.scorer, samples);
+    if (patterns.length)
+        return stop(`${patterns[0]}${patterns.length > 1 ? ` (and ${patterns.length - 1} more)` : ''}`, 'dataset');
+    const { path, sha256 } = reads.dataset;
+    return { ready: true, samples, scorer, findings, dataset: { path, ...(sha256 ? { sha256 } : {}) } };
+}
+/**
+ * Decides what a suite's answers come to: not run when every request failed
+ * (a dead endpoint is not a model scoring 0), an error when some did (their
+ * zeros are in the accuracy, but the evidence is incomplete), else the
+ * measured `<suite>/accuracy` with per-sample scores for a paired comparison.
+ * With `record`, the results document to write.
+ */
+function concludeSuite(setting, ready, outcome, evidence) {
+    const { suite } = setting;
+    const n = ready.samples.length;
+    const findings = [...ready.findings];
+    if (outcome.errors >= n)
+        return {
+            notRun: `not run: every request to ${setting.answeredBy} failed (${outcome.samples[0]?.error ?? 'no answer'})`,
+            errors: outcome.errors,
+            findings,
+        };
+    if (outcome.errors)
+        findings.push(evalFinding(setting, 'error', `${suite.name}: ${outcome.errors} of ${n} requests failed and scored 0 (first: ${outcome.samples.find((s) => s.error)?.error})`));
+    const { record } = evidence;
+    return {
+        measured: {
+            name: `${suite.name}/accuracy`,
+            value: outcome.accuracy,
+            n,
+            higherIsBetter: true,
+            samples: new Map(outcome.samples.map((s) => [s.id, s.score])),
+            source: evidence.source,
+        },
+        errors: outcome.errors,
+        findings,
+        ...(record
+            ? {
+                resultsDocument: {
+                    format: 'modelgate-eval/v1',
+                    suite: suite.name,
+                    model: setting.model,
+                    version: record.version,
+                    // What was asked and who answered, for a reader of the file: the endpoint's URL is left out
+                    // (it may carry credentials), and none of this makes the file evidence for a later check.
+                    dataset: ready.dataset,
+                    endpoint_model: record.endpointModel,
+                    summary: { accuracy: outcome.accuracy, n, errors: outcome.errors },
+                    samples: outcome.samples,
+                },
+            }
+            : {}),
+    };
+}
+/** The results file's name: one per model, version and suite; a `/` in the model's name cannot make a folder. */
+function resultsFileName(model, version, suite) {
+    return `${model.replaceAll('/', '__')}-${version}-${suite}.json`;
+}
+/** The finding for a results file the containment rule refused to write. */
+function resultsNotWritten(setting, path, reason) {
+    return evalFinding(setting, 'error', `${setting.suite.name}: the results file ${path} was not written: it ${reason}`);
+}
+function evalFinding(setting, severity, message, key = 'dataset') {
+    return {
+        rule: 'EVAL-GATE',
+        severity,
+        model: setting.model,
+        file: setting.manifestFile,
+        line: setting.lineOf(['eval', 'suites', setting.index, key]),
+        message,
+        fix: 'Fix the dataset or the endpoint.',
+    };
 }
 
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
@@ -100775,68 +100907,33 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
     const source = new FileSystemSource(config.root);
     return async (facts) => {
         const run = { measured: [], notRun: new Map(), findings: [] };
-        const finding = (index, severity, message, key = 'dataset') => run.findings.push({
-            rule: 'EVAL-GATE',
-            severity,
-            model: facts.name,
-            file: facts.manifestFile,
-            line: facts.lineOf(['eval', 'suites', index, key]),
-            message,
-            fix: 'Fix the dataset or the endpoint.',
-        });
         for (const [index, suite] of (facts.manifest.eval?.suites ?? []).entries()) {
+            const setting = {
+                suite,
+                index,
+                model: facts.name,
+                manifestFile: facts.manifestFile,
+                lineOf: facts.lineOf,
+                answeredBy: 'the endpoint',
+            };
             const dataset = await readRepoText(source, facts.manifestFile, suite.dataset);
-            if (dataset === undefined) {
-                run.notRun.set(suite.name, `not run: dataset ${suite.dataset} cannot be read`);
-                continue;
-            }
-            const { samples, problems } = readDataset(dataset.text);
-            if (problems.length)
-                finding(index, 'warning', `${suite.dataset}: ${problems.length} line(s) skipped (${problems.slice(0, 3).join('; ')})`);
-            const tools = {};
-            const options = typeof suite.scorer === 'object' ? suite.scorer : undefined;
-            if (options?.schema) {
-                const schemaText = await readRepoText(source, facts.manifestFile, options.schema);
-                if (schemaText === undefined) {
-                    run.notRun.set(suite.name, `not run: schema ${options.schema} cannot be read`);
-                    continue;
-                }
-                try {
-                    const validate = new ajvExports.Ajv({ strict: false }).compile(JSON.parse(schemaText.text));
-                    tools.validateSchema = (value) => validate(value);
-                }
-                catch (error) {
-                    const reason = `not run: schema ${options.schema} is not a usable JSON Schema (${error.message})`;
-                    finding(index, 'error', `${suite.name}: ${reason.slice('not run: '.length)}`, 'scorer');
-                    run.notRun.set(suite.name, reason);
-                    continue;
-                }
-            }
+            const schemaRef = suiteSchemaRef(suite);
+            const schema = dataset.ok && schemaRef !== undefined
+                ? await readRepoText(source, facts.manifestFile, schemaRef)
+                : undefined;
+            let judge;
             if (env.MODELGATE_JUDGE_BASE_URL) {
-                const judge = openAiCompletion({
+                const completeJudge = openAiCompletion({
                     baseURL: env.MODELGATE_JUDGE_BASE_URL,
                     apiKey: env.MODELGATE_JUDGE_API_KEY ?? apiKey,
                     model: env.MODELGATE_JUDGE_MODEL ?? 'judge',
                     timeoutSeconds: config.timeoutSeconds ?? 60,
                 });
-                tools.judge = async (prompt) => (await judge([{ role: 'user', content: prompt }])).text;
+                judge = async (prompt) => (await completeJudge([{ role: 'user', content: prompt }])).text;
             }
-            let scorer;
-            try {
-                scorer = makeScorer(suite.scorer, tools);
-            }
-            catch (error) {
-                if (error instanceof PatternError)
-                    finding(index, 'error', `${suite.name}: ${error.message}`, 'scorer');
-                run.notRun.set(suite.name, `not run: ${error.message}`);
-                continue;
-            }
-            // A pattern that cannot compile fails every sample: say so once, before any request.
-            const patterns = scorerProblems(suite.scorer, samples);
-            if (patterns.length) {
-                const more = patterns.length > 1 ? ` (and ${patterns.length - 1} more)` : '';
-                finding(index, 'error', `${suite.name}: ${patterns[0]}${more}`, 'dataset');
-                run.notRun.set(suite.name, `not run: ${patterns[0]}${more}`);
+            const prepared = prepareSuite(setting, { dataset, ...(schema ? { schema } : {}) }, { judge });
+            if (!prepared.ready) {
+                record(run, suite.name, prepared.verdict);
                 continue;
             }
             const endpointModel = config.model ?? env.MODELGATE_EVAL_MODEL ?? facts.name;
@@ -100851,54 +100948,44 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 retries: config.retries,
             });
             const started = Date.now();
-            const outcome = await runSuite(samples, complete, scorer, {
+            const outcome = await runSuite(prepared.samples, complete, prepared.scorer, {
                 concurrency: config.concurrency ?? 8,
                 now: () => performance.now(),
                 progress: (done, total) => progress?.(`${facts.name} ${suite.name}: ${done}/${total} samples (${((Date.now() - started) / 1000).toFixed(0)} s)`),
             });
-            if (outcome.errors === samples.length && samples.length) {
-                run.notRun.set(suite.name, `not run: every request to the endpoint failed (${outcome.samples[0]?.error ?? 'no answer'})`);
-                continue;
-            }
-            if (outcome.errors)
-                finding(index, 'error', `${suite.name}: ${outcome.errors} of ${samples.length} requests failed and scored 0 (first: ${outcome.samples.find((s) => s.error)?.error})`);
-            const name = `${facts.name.replaceAll('/', '__')}-${facts.manifest.version}-${suite.name}.json`;
-            const file = join(config.resultsDir, name);
-            const written = await writeResults(config, name, `${JSON.stringify({
-                format: 'modelgate-eval/v1',
-                suite: suite.name,
-                model: facts.name,
-                version: facts.manifest.version,
-                // What was asked and who answered, for a reader of the file: the endpoint's URL is left out
-                // (it may carry credentials), and none of this makes the file evidence for a later check.
-                dataset: { path: dataset.path, sha256: dataset.sha256 },
-                endpoint_model: endpointModel,
-                summary: { accuracy: outcome.accuracy, n: samples.length, errors: outcome.errors },
-                samples: outcome.samples,
-            }, null, 2)}\n`);
-            if (!written.ok)
-                finding(index, 'error', `${suite.name}: the results file ${written.path} was not written: it ${written.reason}`);
-            run.measured.push({
-                name: `${suite.name}/accuracy`,
-                value: outcome.accuracy,
-                n: samples.length,
-                higherIsBetter: true,
-                samples: new Map(outcome.samples.map((s) => [s.id, s.score])),
-                source: file,
+            const name = resultsFileName(facts.name, facts.manifest.version, suite.name);
+            const verdict = concludeSuite(setting, prepared, outcome, {
+                source: join(config.resultsDir, name),
+                record: { version: facts.manifest.version, endpointModel },
             });
+            if (verdict.resultsDocument) {
+                const written = await writeResults(config, name, `${JSON.stringify(verdict.resultsDocument, null, 2)}\n`);
+                if (!written.ok)
+                    verdict.findings.push(resultsNotWritten(setting, written.path, written.reason));
+            }
+            record(run, suite.name, verdict);
         }
         return run;
     };
 }
-/** A repository file's path, text and sha256 (of its bytes); undefined when it cannot be read under the containment rule. */
+/** Adds a suite's verdict to the model's run: its findings in order, then its measurement or why it did not run. */
+function record(run, suite, verdict) {
+    run.findings.push(...verdict.findings);
+    if (verdict.notRun)
+        run.notRun.set(suite, verdict.notRun);
+    else if (verdict.measured)
+        run.measured.push(verdict.measured);
+}
+/** A repository file's path, text and sha256 (of its bytes), or why it cannot be read under the containment rule. */
 async function readRepoText(source, manifestFile, ref) {
     const resolved = resolveArtifactPath(manifestFile, ref);
     if (!resolved.ok)
-        return undefined;
+        return { ok: false, problem: resolved.reason };
     const read = await source.read(resolved.path, MAX_DATASET_BYTES);
     if (!read.ok)
-        return undefined;
+        return { ok: false, problem: `cannot be read: ${read.problem.detail}` };
     return {
+        ok: true,
         path: resolved.path,
         text: decodeUtf8(read.value),
         sha256: createHash('sha256').update(read.value).digest('hex'),
@@ -101103,7 +101190,7 @@ function wandbRunRequest(ref) {
     };
 }
 // config and summaryMetrics are JSONString scalars: JSON text inside the JSON answer.
-const jsonString = union([string$1(), record(string$1(), unknown()), _null$1()]).optional();
+const jsonString = union([string$1(), record$1(string$1(), unknown()), _null$1()]).optional();
 const answer = object({
     data: object({
         project: object({

@@ -97,11 +97,10 @@ async function canaryStep(
   const parsed = parseDeploymentPayload(deployment.payload);
   if (!parsed.ok) return undefined;
   const payload = parsed.payload;
-  // Only a release: the ref is the version's tag, and the tag is on the deployed commit. A deployment of a
-  // branch (anyone with deployments: write can make one) is never analysed, so nothing on a branch steers it.
+  // Only a release: the ref is the version's tag (and, before a new analysis starts, the tag is on the
+  // deployed commit). A deployment of a branch (anyone with deployments: write can make one) is never
+  // analysed, so nothing on a branch steers it.
   if (deployment.ref !== releaseTag(payload.model, payload.version)) return undefined;
-  const tag = await githubDeployerApi(octokit, repo).releaseTag(deployment.ref);
-  if (!tag.exists || tag.commit !== deployment.sha) return undefined;
   const production = await productionOf(octokit, repo, deployment.environment);
   // Production deployments are promotions, except a blue-green switch: green went live, its analysis goes on.
   if (deployment.environment === production.environment && payload.role !== 'active') return undefined;
@@ -181,6 +180,14 @@ async function analyseLiveDeployment(
   } else {
     if (existing && existing.version === payload.version) return false; // finished already
     if (live.environment === live.productionEnvironment) return false; // a switch no analysis asked for
+    // A new analysis only for a released commit: the version's tag must point at the deployed commit.
+    const tag = await githubDeployerApi(octokit, repo).releaseTag(live.ref);
+    if (!tag.exists || tag.commit !== live.sha) {
+      info(
+        `${payload.model} ${payload.version} is not analysed: ${live.ref} is not a release tag on ${live.sha}`,
+      );
+      return false;
+    }
     const strategy = payload.strategy;
     // The release's manifest must hold what its strategy judges with, and name the same strategy.
     const planner = plannerOf({ ...strategyRecord(strategy, now(), live.id) } as CanaryState, manifest);

@@ -1,10 +1,18 @@
-import { Ajv } from 'ajv';
 import { decodeUtf8 } from '../../core/bytes.js';
 import type { BlueGreenPolicy } from '../../core/blue-green/policy.js';
 import type { PreviewSuiteEvidence, PreviewSuiteRun } from '../../core/blue-green/suites.js';
 import { loadEvalData } from '../../core/eval/load-eval.js';
 import { runSuite } from '../../core/eval/runner.js';
-import { makeScorer, readDataset, scorerProblems, type ScorerTools } from '../../core/eval/scorers.js';
+import type { ScorerTools } from '../../core/eval/scorers.js';
+import {
+  concludeSuite,
+  prepareSuite,
+  previewSuiteRun,
+  suiteSchemaRef,
+  type SuiteFileRead,
+  type SuiteSetting,
+  type SuiteVerdict,
+} from '../../core/eval/suite-outcome.js';
 import { MANIFEST_MAX_BYTES, parseManifest, type ParsedManifest } from '../../core/manifest/parse.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import type { ModelFacts } from '../../core/model/facts.js';
@@ -81,7 +89,7 @@ export async function runPreviewSuites(input: PreviewSuitesInput): Promise<Previ
       });
       continue;
     }
-    suites.push(await runOne(input, manifest, input.release, suite));
+    suites.push(await runOne(input, { manifest, parsed: release.parsed! }, declared.indexOf(suite)));
   }
 
   // Whose eval block judges: production's when there is one.
@@ -121,61 +129,46 @@ export async function runPreviewSuites(input: PreviewSuitesInput): Promise<Previ
   };
 }
 
-type Suite = NonNullable<NonNullable<Manifest['eval']>['suites']>[number];
-
 async function runOne(
   input: PreviewSuitesInput,
-  manifest: Manifest,
-  at: ManifestAt,
-  suite: Suite,
+  release: { manifest: Manifest; parsed: ParsedManifest },
+  index: number,
 ): Promise<PreviewSuiteRun> {
+  const { manifest, parsed } = release;
+  const suite = manifest.eval!.suites![index]!;
   const name = suite.name;
-  const dataset = await readText(at, suite.dataset, MAX_PREVIEW_DATASET_BYTES);
-  if (!dataset.ok) return { name, notRun: `not run: dataset ${suite.dataset} ${dataset.problem}` };
-  const { samples, problems } = readDataset(dataset.text);
-  if (!samples.length)
-    return {
-      name,
-      notRun: `not run: dataset ${suite.dataset} has no usable line${problems[0] ? ` (${problems[0]})` : ''}`,
-    };
-  if (samples.length > MAX_PREVIEW_SAMPLES)
-    return {
-      name,
-      notRun: `not run: dataset ${suite.dataset} has ${samples.length} samples, more than the ${MAX_PREVIEW_SAMPLES} a pre-switch suite runs; select a smaller suite in pre_switch.suites`,
-    };
-  const tools: ScorerTools = {};
-  const options = typeof suite.scorer === 'object' ? suite.scorer : undefined;
-  if (options?.schema) {
-    const schema = await readText(at, options.schema, MAX_SCHEMA_BYTES);
-    if (!schema.ok) return { name, notRun: `not run: schema ${options.schema} ${schema.problem}` };
-    try {
-      const validate = new Ajv({ strict: false }).compile(JSON.parse(schema.text) as object);
-      tools.validateSchema = (value) => validate(value);
-    } catch (error) {
-      return {
-        name,
-        notRun: `not run: schema ${options.schema} is not a usable JSON Schema (${(error as Error).message})`,
-      };
-    }
-  }
+  const setting: SuiteSetting = {
+    suite,
+    index,
+    model: manifest.name,
+    manifestFile: input.release.manifestFile,
+    lineOf: parsed.lineOf,
+    answeredBy: 'the preview',
+  };
+  const dataset = await readText(input.release, suite.dataset, MAX_PREVIEW_DATASET_BYTES);
+  const schemaRef = suiteSchemaRef(suite);
+  const schema =
+    dataset.ok && schemaRef !== undefined
+      ? await readText(input.release, schemaRef, MAX_SCHEMA_BYTES)
+      : undefined;
+  let judge: ScorerTools['judge'];
   if (input.judge) {
-    const judge = openAiCompletion({
+    const completeJudge = openAiCompletion({
       baseURL: input.judge.baseURL,
       apiKey: input.judge.apiKey,
       model: input.judge.model ?? 'judge',
       timeoutSeconds: input.timeoutSeconds ?? 60,
       retries: input.retries ?? 2,
     });
-    tools.judge = async (prompt) => (await judge([{ role: 'user', content: prompt }])).text;
+    judge = async (prompt) => (await completeJudge([{ role: 'user', content: prompt }])).text;
   }
-  let scorer;
-  try {
-    scorer = makeScorer(suite.scorer, tools);
-  } catch (error) {
-    return { name, notRun: `not run: ${(error as Error).message}` };
-  }
-  const patterns = scorerProblems(suite.scorer, samples);
-  if (patterns.length) return { name, notRun: `not run: ${patterns[0]}` };
+  const prepared = prepareSuite(
+    setting,
+    { dataset, ...(schema ? { schema } : {}) },
+    { judge, maxSamples: MAX_PREVIEW_SAMPLES },
+  );
+  if (!prepared.ready) return reported(input, name, prepared.verdict);
+  const { samples } = prepared;
   const complete = openAiCompletion({
     baseURL: input.endpoint.baseURL,
     apiKey: input.endpoint.apiKey,
@@ -187,7 +180,7 @@ async function runOne(
   });
   input.progress?.(`${manifest.name} ${manifest.version} preview: suite ${name}, ${samples.length} samples`);
   const tenth = Math.max(1, Math.ceil(samples.length / 10));
-  const outcome = await runSuite(samples, complete, scorer, {
+  const outcome = await runSuite(samples, complete, prepared.scorer, {
     concurrency: input.concurrency ?? 8,
     now: () => performance.now(),
     progress: (done, total) => {
@@ -195,24 +188,14 @@ async function runOne(
         input.progress?.(`${manifest.name} preview ${name}: ${done}/${total}`);
     },
   });
-  if (outcome.errors === samples.length)
-    return {
-      name,
-      errors: outcome.errors,
-      notRun: `not run: every request to the preview failed (${outcome.samples[0]?.error ?? 'no answer'})`,
-    };
-  return {
-    name,
-    errors: outcome.errors,
-    measured: {
-      name: `${name}/accuracy`,
-      value: outcome.accuracy,
-      n: samples.length,
-      higherIsBetter: true,
-      samples: new Map(outcome.samples.map((s) => [s.id, s.score])),
-      source: 'the preview endpoint',
-    },
-  };
+  return reported(input, name, concludeSuite(setting, prepared, outcome, { source: 'the preview endpoint' }));
+}
+
+/** The suite as the planner judges it; warnings, which have no place in the sealed state, go to the app's log. */
+function reported(input: PreviewSuitesInput, name: string, verdict: SuiteVerdict): PreviewSuiteRun {
+  for (const finding of verdict.findings)
+    if (finding.severity !== 'error') input.progress?.(`preview suite ${name}: ${finding.message}`);
+  return previewSuiteRun(name, verdict);
 }
 
 async function readManifest(
@@ -227,16 +210,12 @@ async function readManifest(
   return { manifest: parsed.manifest, parsed };
 }
 
-async function readText(
-  at: ManifestAt,
-  ref: string,
-  maxBytes: number,
-): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
+async function readText(at: ManifestAt, ref: string, maxBytes: number): Promise<SuiteFileRead> {
   const path = resolveArtifactPath(at.manifestFile, ref);
   if (!path.ok) return { ok: false, problem: path.reason };
   const read = await at.source.read(path.path, maxBytes);
   return read.ok
-    ? { ok: true, text: decodeUtf8(read.value) }
+    ? { ok: true, path: path.path, text: decodeUtf8(read.value) }
     : { ok: false, problem: `cannot be read: ${read.problem.detail}` };
 }
 
