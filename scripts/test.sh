@@ -38,9 +38,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 status=0
-# Typecheck and lint run beside vitest (they are single-threaded and mostly wait on the disk).
+# Typecheck and lint run beside vitest at the lowest CPU priority: they take the cores only when the
+# tests leave them idle (waiting on git, servers and the bundled Action), instead of competing with them.
 checks=$(mktemp)
-( npm run --silent typecheck && npm run --silent lint ) >"$checks" 2>&1 &
+( nice -n 19 npm run --silent typecheck && nice -n 19 npm run --silent lint ) >"$checks" 2>&1 &
 checks_pid=$!
 
 results=$(mktemp)

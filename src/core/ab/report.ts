@@ -91,6 +91,8 @@ export function renderAbSection(state: CanaryState, policy: AbPolicy): string {
     `| time since the split went live | ${ms(elapsedMs)} | ≥ ${md(p.text.minDuration)}, horizon ${md(p.text.horizon)} |`,
     `| intervals | ${ab.looks} looked at, ${ab.errors} not usable | |`,
     '',
+    `_Looked at every interval, the test keeps its false-positive rate at or below alpha (${num(p.alpha)}): the p-value and the confidence sequence are always valid (a mixture sequential probability ratio test). In 1,000 simulated A/A tests looked at every interval it rejects fewer than alpha; a fixed-horizon z-test looked at as often rejects several times alpha (docs/ab.md)._`,
+    '',
   );
   const lastObservation = ab.recent.at(-1);
   if (lastObservation && 'error' in lastObservation)
