@@ -56338,6 +56338,7 @@ function readRunnerFile(json, file) {
     });
     const summary = isObject$1(json.summary) ? json.summary : {};
     const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
+    const dataset = runnerDataset(json.dataset);
     return {
         format: 'modelgate',
         file,
@@ -56351,11 +56352,19 @@ function readRunnerFile(json, file) {
                     // modelgate's own runner: accuracy, higher is better by construction.
                     higherIsBetter: true,
                     ...(duplicates.length ? {} : { samples }),
+                    ...(dataset ? { dataset } : {}),
                     source: file,
                 },
             ],
         ...(duplicates.length ? { duplicates } : {}),
     };
+}
+/** The dataset a runner file says it ran: a path, and a sha256 only when it is 64 hex digits. */
+function runnerDataset(value) {
+    if (!isObject$1(value) || typeof value.path !== 'string')
+        return undefined;
+    const sha256 = typeof value.sha256 === 'string' && /^[0-9a-f]{64}$/.test(value.sha256) ? value.sha256 : undefined;
+    return { path: value.path, ...(sha256 ? { sha256 } : {}) };
 }
 function mean(samples) {
     if (!samples.size)
@@ -56709,14 +56718,17 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
     if (released) {
         const source = repo.at(released.commit);
         const loaded = await loadModel(source, facts.manifestFile);
-        if (loaded.facts)
+        if (loaded.facts) {
+            const label = `${productionStage} ${released.version} (${production.tag})`;
             return {
-                label: `${productionStage} ${released.version} (${production.tag})`,
+                label,
                 version: released.version,
                 data: await loadEvalData(source, loaded.facts),
                 gates: loaded.facts.manifest.eval?.gates ?? [],
                 suites: suiteNamesOf(loaded.facts),
+                suiteFiles: suiteFilesOf(loaded.facts, label, source),
             };
+        }
     }
     if (base) {
         const source = repo.at(base);
@@ -56724,20 +56736,27 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
         if (stat.kind !== 'file')
             return undefined;
         const loaded = await loadModel(source, facts.manifestFile);
-        if (loaded.facts)
+        if (loaded.facts) {
+            const label = `the base ref ${base.slice(0, 12)}`;
             return {
-                label: `the base ref ${base.slice(0, 12)}`,
+                label,
                 version: loaded.facts.manifest.version,
                 data: await loadEvalData(source, loaded.facts),
                 gates: loaded.facts.manifest.eval?.gates ?? [],
                 suites: suiteNamesOf(loaded.facts),
+                suiteFiles: suiteFilesOf(loaded.facts, label, source),
             };
+        }
     }
     return undefined;
 }
 /** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
 function suiteNamesOf(facts) {
     return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
+}
+/** The baseline's suite definitions, read with its files at its commit (the same containment rule, at a ref). */
+function suiteFilesOf(facts, label, source) {
+    return { label, source, suites: facts.manifest.eval?.suites ?? [] };
 }
 
 /** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
@@ -57159,6 +57178,9 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
             reason: said(`task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`),
         };
     }
+    const otherDataset = datasetMismatch(candidate, baseline);
+    if (otherDataset)
+        return { ...base, verdict: 'inconclusive', reason: said(otherDataset) };
     const tolerances = [
         gate.max_drop,
         gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
@@ -57219,6 +57241,26 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
         settle,
         reason: said(`${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt$1(leastDrop)} and ${fmt$1(worstDrop)}; ${settleText(settle, comparison)}${note}`),
     };
+}
+/** A sha256 as messages show it: enough hex digits to tell two files apart. */
+const shortSha = (sha256) => sha256.slice(0, 12);
+/**
+ * Why a run of a suite cannot be compared with the baseline's result: the run records the sha256 of
+ * the dataset it ran, and the baseline's result records another one, or none. A drop between two
+ * datasets is a change of test, not of model; a pull request that edits the dataset could make it
+ * look like no drop at all.
+ */
+function datasetMismatch(candidate, baseline) {
+    const ran = candidate.dataset?.sha256;
+    if (ran === undefined)
+        return undefined;
+    const here = `this run's dataset ${candidate.dataset.path} (sha256 ${shortSha(ran)}…)`;
+    const there = baseline.dataset;
+    if (there?.sha256 === undefined)
+        return `not like-for-like: ${baseline.source} does not record the sha256 of the dataset it was measured on${there ? ` (${there.path})` : ''}, so it cannot be matched with ${here}`;
+    if (there.sha256 !== ran)
+        return `not like-for-like: ${baseline.source} was measured on ${there.path} (sha256 ${shortSha(there.sha256)}…), a different dataset from ${here}`;
+    return undefined;
 }
 /**
  * The comparison a gate judges: paired on per-document scores when most
@@ -57609,6 +57651,8 @@ function inconclusiveFix(reason) {
         return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
     if (reason.includes('task version'))
         return 'Run candidate and baseline on the same task versions.';
+    if (reason.includes('not like-for-like') && reason.includes('sha256'))
+        return "Compare with a results file of the built-in runner from a run of the same dataset: for a suite the baseline declares, the check runs the baseline's dataset, so the baseline's own run of it (kept under eval.results at the baseline) is the one to compare with.";
     if (reason.startsWith('only'))
         return 'Evaluate on more documents, or lower eval.min_samples.';
     if (reason.includes('stderr of'))
@@ -57628,9 +57672,86 @@ function notRunFix(cause, committed) {
         return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
     if (cause.includes('pattern'))
         return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
+    if (cause.includes(' cannot be read at '))
+        return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
     if (cause.includes('dataset') || cause.includes('schema'))
         return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
     return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
+}
+
+/** Fields of a suite definition besides its dataset that change what is measured. */
+const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
+/**
+ * Plans a model's suites against its baseline (the production release, else the base ref). With
+ * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
+ * version declares it, as nothing trusted declares any.
+ */
+async function planSuites(facts, worktree, baseline) {
+    const plan = { suites: [], findings: [] };
+    for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
+        const trusted = baseline?.suites.find((s) => s.name === own.name);
+        if (!baseline) {
+            plan.suites.push({ suite: own, index, files: worktree });
+            continue;
+        }
+        if (!trusted) {
+            plan.suites.push({ suite: own, index, files: worktree });
+            plan.findings.push(newSuite(facts, index, own, baseline.label));
+            continue;
+        }
+        plan.suites.push({ suite: trusted, index, files: baseline.source, from: baseline.label });
+        const changed = await changes(facts, own, trusted, worktree, baseline.source);
+        if (changed.length)
+            plan.findings.push(changedSuite(facts, index, own, baseline.label, changed));
+    }
+    return plan;
+}
+/** What this version changed in a suite the baseline declares: definition fields, and the dataset's bytes. */
+async function changes(facts, own, trusted, worktree, baselineFiles) {
+    const changed = DEFINITION.filter((key) => JSON.stringify(own[key]) !== JSON.stringify(trusted[key])).map((key) => `its ${key}`);
+    if (own.dataset !== trusted.dataset)
+        changed.unshift(`its dataset (${trusted.dataset} → ${own.dataset})`);
+    else {
+        const [here, there] = await Promise.all([
+            digest(worktree, facts.manifestFile, own.dataset),
+            digest(baselineFiles, facts.manifestFile, trusted.dataset),
+        ]);
+        if (here.sha256 !== there.sha256 || here.problem)
+            changed.unshift(`the contents of ${here.path ?? own.dataset} (${here.sha256 ? `sha256 ${here.sha256.slice(0, 12)}…` : here.problem} here, ${there.sha256 ? `sha256 ${there.sha256.slice(0, 12)}…` : there.problem} at the baseline)`);
+    }
+    return changed;
+}
+/** A dataset's repository path and sha256, or why it has none. */
+async function digest(source, manifestFile, ref) {
+    const resolved = resolveArtifactPath(manifestFile, ref);
+    if (!resolved.ok)
+        return { problem: resolved.reason };
+    const hashed = await source.sha256(resolved.path);
+    return hashed.ok
+        ? { path: resolved.path, sha256: hashed.value.sha256 }
+        : { path: resolved.path, problem: `unreadable: ${hashed.problem.detail}` };
+}
+function newSuite(facts, index, suite, baseline) {
+    return {
+        rule: 'EVAL-GATE',
+        severity: 'warning',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index, 'dataset']),
+        message: `suite ${suite.name} is new in this version (${baseline} does not declare it): it runs on ${suite.dataset} as this change wrote it, so its gates judge this version on a test of its own making; a drop gate on it compares only with a run of the same dataset`,
+        fix: 'Review the dataset and scorer in this pull request as part of the change. Once this version is released, they are what later versions are judged on.',
+    };
+}
+function changedSuite(facts, index, suite, baseline, changed) {
+    return {
+        rule: 'EVAL-GATE',
+        severity: 'info',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index]),
+        message: `suite ${suite.name} is measured as ${baseline} declares it: this change edits ${changed.join(', ')}, which the gates do not use before this version is released`,
+        fix: "A change is judged on the baseline's test, not on one it edits. To measure the new dataset now, declare it as a new suite (its gates judge thresholds); the edit becomes the baseline once released.",
+    };
 }
 
 var re = {exports: {}};
@@ -70313,7 +70434,10 @@ async function check(repo, options) {
                 data: runs,
             };
         }
-        const suites = await (options.runSuites ?? noEndpoint)(model);
+        // A suite the baseline declares runs on the baseline's dataset and scorer: the change is judged, not its test.
+        const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles);
+        const ran = await (options.runSuites ?? noEndpoint)(model, plan);
+        const suites = { ...ran, findings: [...plan.findings, ...ran.findings] };
         const judged = gateModel({
             facts: model,
             candidate,
@@ -89260,6 +89384,7 @@ function concludeSuite(setting, ready, outcome, evidence) {
             n,
             higherIsBetter: true,
             samples: new Map(outcome.samples.map((s) => [s.id, s.score])),
+            dataset: ready.dataset,
             source: evidence.source,
         },
         errors: outcome.errors,
@@ -100905,9 +101030,10 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
         return noEndpoint;
     const apiKey = env.MODELGATE_EVAL_API_KEY ?? env.OPENAI_API_KEY;
     const source = new FileSystemSource(config.root);
-    return async (facts) => {
+    return async (facts, given) => {
         const run = { measured: [], notRun: new Map(), findings: [] };
-        for (const [index, suite] of (facts.manifest.eval?.suites ?? []).entries()) {
+        const plan = given ?? (await planSuites(facts, source, undefined));
+        for (const { suite, index, files, from } of plan.suites) {
             const setting = {
                 suite,
                 index,
@@ -100916,10 +101042,11 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 lineOf: facts.lineOf,
                 answeredBy: 'the endpoint',
             };
-            const dataset = await readRepoText(source, facts.manifestFile, suite.dataset);
+            // The plan decided where the files are: the baseline's commit for a suite it declares.
+            const dataset = await readRepoText(files, facts.manifestFile, suite.dataset, from);
             const schemaRef = suiteSchemaRef(suite);
             const schema = dataset.ok && schemaRef !== undefined
-                ? await readRepoText(source, facts.manifestFile, schemaRef)
+                ? await readRepoText(files, facts.manifestFile, schemaRef, from)
                 : undefined;
             let judge;
             if (env.MODELGATE_JUDGE_BASE_URL) {
@@ -100976,14 +101103,17 @@ function record(run, suite, verdict) {
     else if (verdict.measured)
         run.measured.push(verdict.measured);
 }
-/** A repository file's path, text and sha256 (of its bytes), or why it cannot be read under the containment rule. */
-async function readRepoText(source, manifestFile, ref) {
+/**
+ * A repository file's path, text and sha256 (of its bytes), or why it cannot be read under the
+ * containment rule: in the working tree, or at the baseline's commit (`from` names it).
+ */
+async function readRepoText(source, manifestFile, ref, from) {
     const resolved = resolveArtifactPath(manifestFile, ref);
     if (!resolved.ok)
         return { ok: false, problem: resolved.reason };
     const read = await source.read(resolved.path, MAX_DATASET_BYTES);
     if (!read.ok)
-        return { ok: false, problem: `cannot be read: ${read.problem.detail}` };
+        return { ok: false, problem: `cannot be read${from ? ` at ${from}` : ''}: ${read.problem.detail}` };
     return {
         ok: true,
         path: resolved.path,
@@ -102820,8 +102950,8 @@ function githubDeployerApi(octokit, repo) {
         async newestDeployment(environment, model) {
             return (await modelgateDeployments(environment, model))[0]?.id;
         },
-        async liveVersion(environment, model) {
-            const deployments = await modelgateDeployments(environment, model);
+        async liveVersion(environment, model, options = {}) {
+            const deployments = (await modelgateDeployments(environment, model)).filter((d) => options.except === undefined || d.version !== options.except);
             for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
                 if (deployment.version === undefined)
                     continue;

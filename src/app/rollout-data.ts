@@ -66,15 +66,17 @@ export async function readRolloutData(
       const [counts, health] = await Promise.all([
         !prometheus
           ? unreadable(NO_PROMETHEUS)
-          : !state.baselineVersion
-            ? unreadable('no version is live in production to compare with')
-            : readAbCounts(
-                prometheus,
-                planner.policy.metric,
-                state.model,
-                { a: state.baselineVersion, b: state.version },
-                window,
-              ),
+          : state.ab?.proposal
+            ? unreadable('not read while a decision waits: only health is looked at') // the proposal stands
+            : !state.baselineVersion
+              ? unreadable('no version is live in production to compare with')
+              : readAbCounts(
+                  prometheus,
+                  planner.policy.metric,
+                  state.model,
+                  { a: state.baselineVersion, b: state.version },
+                  window,
+                ),
         healthMetrics.length ? servingMetrics(prometheus, healthMetrics, state, window) : undefined,
       ]);
       return { kind: 'ab', data: { ...counts, ...(health ? { health } : {}) } };

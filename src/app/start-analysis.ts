@@ -87,7 +87,7 @@ export async function startAnalysis(
   });
 }
 
-/** A modelgate deployment that is a canary step (not the promotion to production), with where production is. */
+/** A modelgate release deployment that may be a rollout step, with where production is. */
 async function canaryStep(
   octokit: Octokit,
   repo: Repo,
@@ -102,8 +102,6 @@ async function canaryStep(
   // analysed, so nothing on a branch steers it.
   if (deployment.ref !== releaseTag(payload.model, payload.version)) return undefined;
   const production = await productionOf(octokit, repo, deployment.environment);
-  // Production deployments are promotions, except a blue-green switch: green went live, its analysis goes on.
-  if (deployment.environment === production.environment && payload.role !== 'active') return undefined;
   return {
     id: deployment.id,
     sha: deployment.sha,
@@ -179,7 +177,14 @@ async function analyseLiveDeployment(
     };
   } else {
     if (existing && existing.version === payload.version) return false; // finished already
-    if (live.environment === live.productionEnvironment) return false; // a switch no analysis asked for
+    // In production, a deployment at 100 % is a promotion (or a rollback), and a switch no analysis asked
+    // for is nothing to start; a step below 100 % or a mirror is a rollout of its own (a repository whose
+    // only stage is production rolls out there).
+    if (
+      live.environment === live.productionEnvironment &&
+      (payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined))
+    )
+      return false;
     // A new analysis only for a released commit: the version's tag must point at the deployed commit.
     const tag = await githubDeployerApi(octokit, repo).releaseTag(live.ref);
     if (!tag.exists || tag.commit !== live.sha) {
@@ -200,6 +205,7 @@ async function analyseLiveDeployment(
     const serving = await githubDeployerApi(octokit, repo).liveVersion(
       live.productionEnvironment,
       payload.model,
+      { except: payload.version },
     );
     const baseline = typeof serving === 'string' ? serving : undefined;
     const check = await octokit.rest.checks.create({

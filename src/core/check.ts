@@ -2,6 +2,7 @@ import { countBySeverity, sortFindings, type Finding } from './findings.js';
 import { resolveBaseline } from './eval/baseline.js';
 import { gateModel, type ModelGates } from './eval/gate-model.js';
 import { loadEvalData } from './eval/load-eval.js';
+import { planSuites, type SuitePlan } from './eval/suite-plan.js';
 import type { MetricSeries, ResultsFile } from './eval/results.js';
 import type { ModelFacts } from './model/facts.js';
 import { readRegistry, type ModelRegistry } from './registry/state.js';
@@ -18,8 +19,12 @@ export interface SuiteRun {
   findings: Finding[];
 }
 
-/** Runs a model's `eval.suites` (an adapter: it talks to an endpoint). */
-export type SuiteRunner = (facts: ModelFacts) => Promise<SuiteRun>;
+/**
+ * Runs a model's `eval.suites` (an adapter: it talks to an endpoint) as `plan` says: which
+ * definition runs and where its files are read. Without a plan, every suite runs as the model
+ * declares it, on its own files.
+ */
+export type SuiteRunner = (facts: ModelFacts, plan?: SuitePlan) => Promise<SuiteRun>;
 
 export interface CheckOptions extends ValidateOptions {
   /** Stages in order: the last one is production, the baseline. */
@@ -89,7 +94,10 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
         data: runs,
       };
     }
-    const suites = await (options.runSuites ?? noEndpoint)(model);
+    // A suite the baseline declares runs on the baseline's dataset and scorer: the change is judged, not its test.
+    const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles);
+    const ran = await (options.runSuites ?? noEndpoint)(model, plan);
+    const suites = { ...ran, findings: [...plan.findings, ...ran.findings] };
     const judged = gateModel({
       facts: model,
       candidate,

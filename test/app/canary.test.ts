@@ -214,6 +214,26 @@ describe('the canary app', () => {
     }
   });
 
+  it('a repository whose only stage is production rolls out there: the steps are judged against the version it replaces, and promoted', async () => {
+    const { github, deliver, tick, state, registry, v2 } = await liveCanaryAt(
+      '1.3.0',
+      prometheus.url,
+      {},
+      { settings: 'stages: [production]\n', first: { environment: 'production' } },
+    );
+    await deliver({ id: 2 });
+    expect(state()).toMatchObject({ environment: 'production', weight: 10, baselineVersion: '1.2.0' });
+    expect(await tick(6)).toBe(1);
+    const step = github.deployments.at(-1)!;
+    expect(step).toMatchObject({ environment: 'production', payload: { version: '1.3.0', weight: 100 } });
+    await deliver({ id: step.id });
+    expect(await tick(6)).toBe(1);
+    expect(state()).toMatchObject({ status: 'promoted' });
+    expect(registry.git('rev-list', '-n', '1', 'gpt2#production#2')).toBe(v2);
+    // The last step was the production deployment at 100 %: promotion found it rather than deploying twice.
+    expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(3);
+  });
+
   it('with rollback.mode: auto_merge, enables auto-merge on the revert pull request', async () => {
     const { github, deliver, tick } = await liveCanary('1.4.0', { rollback: { mode: 'auto_merge' } });
     await deliver({ id: 2, weight: 10 });

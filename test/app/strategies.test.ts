@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueComment, liveCanary } from '../helpers/canary-app.js';
+import { CANARY, issueComment, liveCanary } from '../helpers/canary-app.js';
 import { FakeLlm } from '../helpers/fake-llm.js';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 import {
@@ -119,9 +119,26 @@ describe('A/B test', () => {
       status: 'running',
       ab: { looks: 3, proposal: { outcome: 'promote_b' } },
     });
-    expect(await tick(60)).toBe(0); // a proposal waits for a person: nothing more is judged
+    const proposal = state().ab!.proposal;
+    const deployments = github.deployments.length;
+    // A proposal waits for a person; B keeps its share, so its serving health is still looked at
+    // every interval (6 in an hour at 10m), and nothing else changes.
+    let looked = 0;
+    for (let i = 0; i < 6; i++) looked += await tick(10);
+    expect(looked).toBe(6);
+    expect(state()).toMatchObject({
+      status: 'running',
+      weight: 50,
+      ab: { looks: 3, waitingLooks: 6, proposal, health: { tally: { passed: 9, failed: 0 } } },
+    });
+    expect(github.deployments).toHaveLength(deployments);
+    expect(github.deploymentStatuses.filter((s) => s.state === 'failure')).toEqual([]);
+    expect(github.pullRequests).toEqual([]);
     expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(1);
     expect(report(github)).toContain('/ab conclude');
+    expect(report(github)).toContain(
+      "B's serving health is still looked at every 10m (6 looks since the proposal)",
+    );
 
     const payload = issueComment('/ab conclude');
     await live.probot().receive({ id: `c-${payload.comment.id}`, name: 'issue_comment', payload } as any);
@@ -196,6 +213,55 @@ describe('A/B test', () => {
     });
     expect(report(github)).toMatch(/#### Serving health \(canary\.metrics, B against A\): ❌ fail/);
     expect(report(github)).toMatch(/\| error_rate \| 0\.025 \(n=\d+\) \| 0\.01 \(n=\d+\) \|/);
+    expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('a "promote B" waiting for /ab conclude is overruled when B\'s serving health then fails: A is kept at once', async () => {
+    // 1.4.0's fewer thumbs-up favour it (lower is better); its 2.5x errors fail every health
+    // interval, tolerated up to failure_limit 3: the proposal comes at min_duration (the third
+    // look), and the fourth failure, while the proposal waits, is one too many.
+    const { github, deliver, tick, state } = await liveCanary(
+      '1.4.0',
+      prometheus.url,
+      {
+        canary: { ...CANARY, failure_limit: 3 },
+        rollout: { ...AB, ab: { ...AB.ab, metric: { ...AB.ab.metric, higher_is_better: false } } },
+      },
+      { first: { payload: { weight: 50, strategy: 'ab' } } },
+    );
+    await deliver({ id: 2 });
+    for (let i = 0; i < 3; i++) expect(await tick(10)).toBe(1);
+    const proposal = state().ab!.proposal;
+    expect(state()).toMatchObject({
+      status: 'running',
+      ab: { proposal: { outcome: 'promote_b' }, health: { tally: { failed: 3 } } },
+    });
+    expect(github.deploymentStatuses.filter((s) => s.state === 'failure')).toEqual([]);
+
+    expect(await tick(10)).toBe(1);
+    expect(state()).toMatchObject({
+      status: 'failed',
+      ab: {
+        looks: 3,
+        waitingLooks: 1,
+        overruled: proposal,
+        proposal: { outcome: 'keep_a', basis: 'health' },
+        health: { tally: { failed: 4 } },
+      },
+    });
+    expect(state().ab!.proposal!.reason).toMatch(
+      /^B's serving health failed while "promote B" waited for \/ab conclude: 4 failed interval\(s\), more than failure_limit 3 \(interval ending .*: error_rate: canary is higher than the baseline/,
+    );
+    expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
+    expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
+    expect(github.checkRuns[0]).toMatchObject({
+      conclusion: 'failure',
+      title: "gpt2 1.4.0: A/B test kept A: B's serving health failed",
+    });
+    expect(report(github)).toMatch(/It overruled the proposal "🚀 promote B" of /);
+    expect(await tick(10)).toBe(0); // ended: nothing more is looked at
+    expect(await tick(10)).toBe(0);
     expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(1);
     expect(github.violations).toEqual([]);
   });

@@ -48,8 +48,13 @@ async function steerAb(
   if (!policy)
     return `the manifest of **${model} ${state.version}** at ${state.ref} has no rollout.ab block, so nothing was done. The report: ${url}`;
   const proposal = state.ab?.proposal;
-  if (action === 'status')
-    return `**${model} ${state.version}** A/B test: ${state.status}${proposal ? `; it proposes **${proposal.outcome.replace('_', ' ')}** (${inert(proposal.reason, 300)}); \`/ab conclude\` applies it` : '; no conclusion yet'}. The report: ${url}`;
+  if (action === 'status') {
+    const waiting = state.status === 'running' && !state.ab?.concludedAt;
+    const overruled = state.ab?.overruled
+      ? `; B's serving health overruled the proposal **${state.ab.overruled.outcome.replace('_', ' ')}**`
+      : '';
+    return `**${model} ${state.version}** A/B test: ${state.status}${proposal ? `; ${waiting ? 'it proposes' : 'it concluded'} **${proposal.outcome.replace('_', ' ')}** (${inert(proposal.reason, 300)})${waiting ? '; `/ab conclude` applies it' : ''}` : '; no conclusion yet'}${overruled}. The report: ${url}`;
+  }
   const conclusion = planAbConclusion(state, policy, steer, new Date(steer.at), {
     autoMerge: manifest?.rollback?.mode === 'auto_merge',
   });

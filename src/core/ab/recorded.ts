@@ -25,7 +25,10 @@ export interface AbAnalysis {
   reason: string;
   /** The decision the last judged interval came to. */
   decision?: CanaryDecision;
-  /** Intervals recorded after the conclusion: the app would not have read them. */
+  /**
+   * Intervals recorded after the test ended (or, without health to watch,
+   * after the proposal): the app would not have read them.
+   */
   unread: number;
   /**
    * B's serving health: `judged` (the manifest has canary.metrics and the
@@ -133,7 +136,10 @@ function series(value: unknown, file: string, where: string): Series {
  * made with another interval is refused rather than judged on the wrong clock.
  * With the manifest's canary policy and health series in the recording, B's
  * serving health is judged at every look as the app judges it (an interval
- * without them counts as an error, as nothing read would in the app).
+ * without them counts as an error, as nothing read would in the app), and
+ * the intervals after a proposal are read as the app reads them while the
+ * proposal waits for `/ab conclude`: B's health only, so a breach there
+ * overrules the proposal (keep A).
  */
 export function analyzeRecordedAb(
   policy: AbPolicy,

@@ -103,13 +103,24 @@ export function renderAbSection(state: CanaryState, policy: AbPolicy): string {
   if (ab.health) out.push(...healthSection(ab.health));
   if (ab.proposal) {
     out.push(`**Decision: ${outcomeText(ab.proposal)}** (${md(ab.proposal.reason)})`, '');
+    if (ab.overruled)
+      out.push(
+        `It overruled the proposal "${outcomeText(ab.overruled)}" of ${md(ab.overruled.at)} (${md(ab.overruled.reason)}), which was waiting for \`/ab conclude\`.`,
+        '',
+      );
     if (ab.confirmedBy)
       out.push(`Confirmed by @\u200b${md(ab.confirmedBy.by)}: ${md(ab.confirmedBy.link)}`, '');
     else if (!ab.concludedAt && state.status === 'running')
       out.push(
-        ab.proposal.outcome === 'promote_b'
-          ? 'Comment `/ab conclude` to promote B. Until then the split keeps serving both versions.'
-          : 'Comment `/ab conclude` to keep A (B is taken out of traffic and the revert pull request opens), or `/promote` to ship B anyway. Until then the split keeps serving both versions.',
+        `${
+          ab.proposal.outcome === 'promote_b'
+            ? 'Comment `/ab conclude` to promote B.'
+            : 'Comment `/ab conclude` to keep A (B is taken out of traffic and the revert pull request opens), or `/promote` to ship B anyway.'
+        } ${
+          ab.health
+            ? `Until then the split keeps serving both versions, and B's serving health is still looked at every ${md(p.text.interval)} (${looksText(ab.waitingLooks)} since the proposal): a failure beyond the canary's limits keeps A at once.`
+            : 'Until then the split keeps serving both versions, unwatched: the manifest has no `canary.metrics`, so nothing is looked at until a person decides.'
+        }`,
         '',
       );
   } else if (state.status === 'running') {
@@ -160,9 +171,21 @@ export function renderAbText(state: CanaryState, policy: AbPolicy): string {
         );
     }
     if (ab.proposal) lines.push(`decision: ${outcomeText(ab.proposal)}: ${t(ab.proposal.reason)}`);
+    if (ab.overruled)
+      lines.push(
+        `overruled: ${outcomeText(ab.overruled)} of ${t(ab.overruled.at)}: ${t(ab.overruled.reason)}`,
+      );
+    if (ab.proposal && !ab.concludedAt && state.status === 'running')
+      lines.push(
+        ab.health
+          ? `waiting for /ab conclude: B's serving health is still looked at every ${t(p.text.interval)} (${looksText(ab.waitingLooks)} since the proposal)`
+          : 'waiting for /ab conclude: nothing is looked at meanwhile (no canary.metrics)',
+      );
   }
   return `${lines.join('\n')}\n`;
 }
+
+const looksText = (n = 0) => `${n} look${n === 1 ? '' : 's'}`;
 
 const tallyText = ({ tally }: AbHealth) =>
   `${tally.passed} passed, ${tally.failed} failed, ${tally.inconclusive} inconclusive, ${tally.errors} with errors${tally.consecutiveErrors ? ` (${tally.consecutiveErrors} in a row)` : ''}`;

@@ -62,6 +62,14 @@ export interface AbRecord {
   /** B's serving health, when the manifest has canary.metrics. */
   health?: AbHealth;
   proposal?: AbProposal;
+  /**
+   * Looks at B's serving health since the proposal, while it waits for
+   * `/ab conclude` (only when the test watches health): the next is due at
+   * proposal.at + interval × (waitingLooks + 1).
+   */
+  waitingLooks?: number;
+  /** The proposal B's serving health overruled while it waited (the proposal is then keep A on health). */
+  overruled?: AbProposal;
   /** Who confirmed the proposal with `/ab conclude`. */
   confirmedBy?: Steer;
   /** When the proposal was applied (by the policy or by a person). */
@@ -115,6 +123,13 @@ const health = z.strictObject({
   recent: z.array(intervalResultSchema(MAX_HEALTH_METRICS)).max(AB_RECENT_HEALTH),
 });
 
+const proposal = z.strictObject({
+  outcome: z.enum(['promote_b', 'keep_a', 'inconclusive']),
+  at: text(64),
+  reason: text(1024),
+  basis: z.literal('health').optional(),
+});
+
 /** The shape an AbRecord read back from a comment must have: bounded, checked before use. */
 export const abRecordSchema: z.ZodType<AbRecord> = z.strictObject({
   startedAt: text(64),
@@ -132,14 +147,9 @@ export const abRecordSchema: z.ZodType<AbRecord> = z.strictObject({
   latest: look.optional(),
   evidence: look.optional(),
   health: health.optional(),
-  proposal: z
-    .strictObject({
-      outcome: z.enum(['promote_b', 'keep_a', 'inconclusive']),
-      at: text(64),
-      reason: text(1024),
-      basis: z.literal('health').optional(),
-    })
-    .optional(),
+  proposal: proposal.optional(),
+  waitingLooks: z.number().int().nonnegative().max(10_000_000).optional(),
+  overruled: proposal.optional(),
   confirmedBy: steerSchema.optional(),
   concludedAt: text(64).optional(),
 });

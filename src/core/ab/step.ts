@@ -36,27 +36,43 @@ const MIN_QUERY_STEP_SECONDS = 15;
 
 /**
  * The next interval of a running A/B test, or undefined when there is
- * nothing to judge now: it has ended, is paused, waits for the deployer to
- * report the split live, or a conclusion waits for a person (`/ab conclude`).
- * Intervals are counted from `ab.startedAt`, so a late judgment never shifts
- * the ones after it; the last one ends at the horizon.
+ * nothing to judge now: it has ended, is paused, or waits for the deployer to
+ * report the split live. Intervals are counted from `ab.startedAt`, so a late
+ * judgment never shifts the ones after it; the last one ends at the horizon.
+ *
+ * While a proposal waits for a person (`/ab conclude`), B still serves its
+ * share, so the test keeps looking at B's serving health every interval,
+ * counted from the proposal and past the horizon, until the person decides.
+ * That needs the manifest's canary.metrics, which the state shows: a test
+ * that has judged B's health has `ab.health`. Without it nothing is due
+ * while the proposal waits.
  */
 export function nextAbJudgment(state: CanaryState, policy: AbPolicy): JudgmentWindow | undefined {
   const ab = state.ab;
   if (state.status !== 'running' || state.awaiting !== undefined || state.paused || !ab) return undefined;
-  if (ab.proposal) return undefined;
   const resolved = resolveAbPolicy(policy);
+  if (ab.proposal) {
+    if (!ab.health) return undefined;
+    const proposed = Date.parse(ab.proposal.at);
+    if (!Number.isFinite(proposed)) return undefined;
+    const start = proposed + resolved.intervalMs * (ab.waitingLooks ?? 0);
+    return judgmentWindow(start, start + resolved.intervalMs, resolved);
+  }
   const started = Date.parse(ab.startedAt);
   if (!Number.isFinite(started)) return undefined;
   const horizon = started + resolved.horizonMs;
   const start = Math.min(started + resolved.intervalMs * ab.looks, horizon);
   if (start >= horizon) return undefined;
-  const due = Math.min(start + resolved.intervalMs, horizon);
+  return judgmentWindow(start, Math.min(start + resolved.intervalMs, horizon), resolved);
+}
+
+/** A window [start, due] read at `due`, with the query step of the test's interval. */
+function judgmentWindow(start: number, due: number, policy: ResolvedAbPolicy): JudgmentWindow {
   return {
     due: new Date(due),
     start: new Date(start),
     end: new Date(due),
-    step: Math.max(MIN_QUERY_STEP_SECONDS, Math.round(resolved.intervalMs / 1000 / POINTS_PER_INTERVAL)),
+    step: Math.max(MIN_QUERY_STEP_SECONDS, Math.round(policy.intervalMs / 1000 / POINTS_PER_INTERVAL)),
   };
 }
 
@@ -77,7 +93,12 @@ export function nextAbJudgment(state: CanaryState, policy: AbPolicy): JudgmentWi
  * `auto_conclude` is: B's deployment fails, the revert opens, the check
  * fails. Health only vetoes: it never proposes "promote B", and health that
  * could not be judged (no data, errors within the limit) blocks nothing.
- * Pure.
+ *
+ * While a proposal waits for `/ab conclude`, a look judges B's serving
+ * health only (the product metric is no longer counted: the proposal
+ * stands): within the limits it changes nothing but the health record and
+ * `waitingLooks`; a breach ends the test at once as keep A, recording the
+ * proposal it overruled. Pure.
  */
 export function planAbStep(
   state: CanaryState,
@@ -93,6 +114,7 @@ export function planAbStep(
   if (now.getTime() < window.due.getTime()) return { kind: 'not-due', due: window.due };
   const resolved = resolveAbPolicy(policy);
   const at = window.due.toISOString();
+  if (ab.proposal) return planWaitingLook(state, ab, ab.proposal, canary, data, at, now, options);
   const observation = observe(data, at);
   const record: AbRecord = {
     ...ab,
@@ -161,9 +183,48 @@ export function planAbStep(
   return {
     kind: 'judged',
     state: next,
+    decision: { action: 'wait', reason: proposedText(proposal) },
+    effects: [{ kind: 'save-state' }],
+  };
+}
+
+const proposedText = (proposal: AbProposal) =>
+  `${OUTCOME_TEXT[proposal.outcome]} proposed (${proposal.reason}); a person confirms it with /ab conclude`;
+
+/**
+ * A look while a proposal waits for a person: B's serving health only. A
+ * breach overrules the proposal (keep A at once); otherwise the proposal
+ * stands. Nothing to look at (the canary policy has no metrics) plans nothing.
+ */
+function planWaitingLook(
+  state: CanaryState,
+  ab: AbRecord,
+  proposal: AbProposal,
+  canary: CanaryPolicy | undefined,
+  data: AbData,
+  at: string,
+  now: Date,
+  options: { autoMerge: boolean },
+): CanaryStep {
+  const health = judgeAbHealth(ab.health, canary, data.health, at);
+  if (!health) return { kind: 'not-due' };
+  const record: AbRecord = { ...ab, health: health.health, waitingLooks: (ab.waitingLooks ?? 0) + 1 };
+  const next: CanaryState = { ...state, ab: record };
+  if (health.breach) {
+    const why = `B's serving health failed while "${OUTCOME_TEXT[proposal.outcome]}" waited for /ab conclude: ${health.breach}`;
+    const overruling: AbProposal = { outcome: 'keep_a', at, reason: why.slice(0, 1024), basis: 'health' };
+    record.overruled = proposal;
+    record.proposal = overruling;
+    return conclude(next, record, overruling, now, options);
+  }
+  const { verdict } = health.interval;
+  const within = verdict === 'pass' ? '' : ` (${limitsText(canary)})`;
+  return {
+    kind: 'judged',
+    state: next,
     decision: {
       action: 'wait',
-      reason: `${OUTCOME_TEXT[proposal.outcome]} proposed (${proposal.reason}); a person confirms it with /ab conclude`,
+      reason: `${proposedText(proposal)}. B's serving health is watched until then: ${verdict} in the interval ending ${at}${within}`,
     },
     effects: [{ kind: 'save-state' }],
   };
@@ -323,9 +384,11 @@ function waitReason(observation: AbObservation, ab: AbRecord, policy: ResolvedAb
 /** A health interval that did not pass, in a clause after the wait reason (within the limits, or it would have ended the test). */
 function healthNote(interval: IntervalResult | undefined, canary: CanaryPolicy | undefined): string {
   if (!interval || interval.verdict === 'pass') return '';
-  const limits = `failure_limit ${canary?.failure_limit ?? 0}, consecutive_error_limit ${canary?.consecutive_error_limit ?? 4}`;
-  return `; B's serving health this interval: ${interval.verdict} (within ${limits})`;
+  return `; B's serving health this interval: ${interval.verdict} (${limitsText(canary)})`;
 }
+
+const limitsText = (canary: CanaryPolicy | undefined) =>
+  `within failure_limit ${canary?.failure_limit ?? 0}, consecutive_error_limit ${canary?.consecutive_error_limit ?? 4}`;
 
 const metricName = (policy: ResolvedAbPolicy) => policy.metric.name;
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));

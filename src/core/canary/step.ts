@@ -63,8 +63,8 @@ export interface CanaryWake {
  * planner judges (see nextRolloutJudgment). A running rollout is looked at
  * when that window is due; one waiting for the deployer after
  * DEPLOYER_PATIENCE_MS (to say it waits too long); a paused one, or one
- * whose decision waits for a person (an A/B proposal, a blue-green preview
- * ready to switch), daily. With `now`, a time already past moves one period
+ * whose decision waits for a person (an A/B proposal without `canary.metrics`
+ * to watch, a blue-green preview ready to switch), daily. With `now`, a time already past moves one period
  * past `now`.
  */
 export function nextWake(

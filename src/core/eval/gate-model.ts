@@ -1,6 +1,7 @@
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import type { EvalData } from './load-eval.js';
+import type { BaselineSuites } from './suite-plan.js';
 import { DEFAULT_GATE_OPTIONS, judgeGate, type Gate, type GateResult } from './gates.js';
 import { checkProvenance } from './provenance.js';
 import type { MetricSeries } from './results.js';
@@ -19,6 +20,8 @@ export interface Baseline {
    * runner's even when a candidate drops the suite from its own manifest.
    */
   suites?: readonly string[];
+  /** The baseline's manifest's suites and its files at its commit: a suite it declares runs on them. */
+  suiteFiles?: BaselineSuites;
 }
 
 /** Gates of one model: verdicts with evidence, and the findings they raise. */
@@ -212,6 +215,8 @@ function inconclusiveFix(reason: string): string {
   if (reason.startsWith('no baseline'))
     return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
   if (reason.includes('task version')) return 'Run candidate and baseline on the same task versions.';
+  if (reason.includes('not like-for-like') && reason.includes('sha256'))
+    return "Compare with a results file of the built-in runner from a run of the same dataset: for a suite the baseline declares, the check runs the baseline's dataset, so the baseline's own run of it (kept under eval.results at the baseline) is the one to compare with.";
   if (reason.startsWith('only')) return 'Evaluate on more documents, or lower eval.min_samples.';
   if (reason.includes('stderr of'))
     return 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.';
@@ -231,6 +236,8 @@ function notRunFix(cause: string, committed: boolean): string {
     return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
   if (cause.includes('pattern'))
     return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
+  if (cause.includes(' cannot be read at '))
+    return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
   if (cause.includes('dataset') || cause.includes('schema'))
     return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
   return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;

@@ -190,6 +190,8 @@ export function judgeGate(
       ),
     };
   }
+  const otherDataset = datasetMismatch(candidate, baseline);
+  if (otherDataset) return { ...base, verdict: 'inconclusive', reason: said(otherDataset) };
   const tolerances = [
     gate.max_drop,
     gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
@@ -257,6 +259,27 @@ export function judgeGate(
       `${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt(leastDrop)} and ${fmt(worstDrop)}; ${settleText(settle, comparison)}${note}`,
     ),
   };
+}
+
+/** A sha256 as messages show it: enough hex digits to tell two files apart. */
+const shortSha = (sha256: string) => sha256.slice(0, 12);
+
+/**
+ * Why a run of a suite cannot be compared with the baseline's result: the run records the sha256 of
+ * the dataset it ran, and the baseline's result records another one, or none. A drop between two
+ * datasets is a change of test, not of model; a pull request that edits the dataset could make it
+ * look like no drop at all.
+ */
+function datasetMismatch(candidate: MetricSeries, baseline: MetricSeries): string | undefined {
+  const ran = candidate.dataset?.sha256;
+  if (ran === undefined) return undefined;
+  const here = `this run's dataset ${candidate.dataset!.path} (sha256 ${shortSha(ran)}…)`;
+  const there = baseline.dataset;
+  if (there?.sha256 === undefined)
+    return `not like-for-like: ${baseline.source} does not record the sha256 of the dataset it was measured on${there ? ` (${there.path})` : ''}, so it cannot be matched with ${here}`;
+  if (there.sha256 !== ran)
+    return `not like-for-like: ${baseline.source} was measured on ${there.path} (sha256 ${shortSha(there.sha256)}…), a different dataset from ${here}`;
+  return undefined;
 }
 
 type Compared =

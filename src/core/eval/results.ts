@@ -39,6 +39,11 @@ export interface MetricSeries {
    * are scores of the metric only when it is the mean.
    */
   aggregation?: string;
+  /**
+   * The dataset a suite's accuracy was measured on (the built-in runner's run, or its results file):
+   * its path and the sha256 of its bytes. A drop is judged only between runs on the same bytes.
+   */
+  dataset?: { path: string; sha256?: string };
   /** The file it came from. */
   source: string;
 }
@@ -221,6 +226,7 @@ function readRunnerFile(json: Json, file: string): ResultsFile {
   });
   const summary = isObject(json.summary) ? json.summary : {};
   const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
+  const dataset = runnerDataset(json.dataset);
   return {
     format: 'modelgate',
     file,
@@ -235,11 +241,20 @@ function readRunnerFile(json: Json, file: string): ResultsFile {
               // modelgate's own runner: accuracy, higher is better by construction.
               higherIsBetter: true,
               ...(duplicates.length ? {} : { samples }),
+              ...(dataset ? { dataset } : {}),
               source: file,
             },
           ],
     ...(duplicates.length ? { duplicates } : {}),
   };
+}
+
+/** The dataset a runner file says it ran: a path, and a sha256 only when it is 64 hex digits. */
+function runnerDataset(value: unknown): MetricSeries['dataset'] {
+  if (!isObject(value) || typeof value.path !== 'string') return undefined;
+  const sha256 =
+    typeof value.sha256 === 'string' && /^[0-9a-f]{64}$/.test(value.sha256) ? value.sha256 : undefined;
+  return { path: value.path, ...(sha256 ? { sha256 } : {}) };
 }
 
 function mean(samples: Map<string, number>): number | undefined {

@@ -195,6 +195,7 @@ export function concludeSuite(
       n,
       higherIsBetter: true,
       samples: new Map(outcome.samples.map((s) => [s.id, s.score])),
+      dataset: ready.dataset,
       source: evidence.source,
     },
     errors: outcome.errors,

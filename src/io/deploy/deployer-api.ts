@@ -25,9 +25,14 @@ export interface DeployerApi {
    * The version live in `environment`: the newest deployment of the model
    * whose newest status is `success`; undefined when the model was never
    * deployed there (a first release); `unknown` when it was, but none of the
-   * newest ones is reported live (the split cannot be told).
+   * newest ones is reported live (the split cannot be told). `except`: a version whose deployments do
+   * not count (the one being rolled out, when production is also where it rolls out).
    */
-  liveVersion(environment: string, model: string): Promise<string | undefined | { unknown: string }>;
+  liveVersion(
+    environment: string,
+    model: string,
+    options?: { except?: string },
+  ): Promise<string | undefined | { unknown: string }>;
   latestStatus(deployment: number): Promise<{ state: string; description: string } | undefined>;
   postStatus(deployment: number, state: DeployerState, description: string, logUrl?: string): Promise<void>;
 }
@@ -106,8 +111,10 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
     async newestDeployment(environment, model) {
       return (await modelgateDeployments(environment, model))[0]?.id;
     },
-    async liveVersion(environment, model) {
-      const deployments = await modelgateDeployments(environment, model);
+    async liveVersion(environment, model, options = {}) {
+      const deployments = (await modelgateDeployments(environment, model)).filter(
+        (d) => options.except === undefined || d.version !== options.except,
+      );
       for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
         if (deployment.version === undefined) continue;
         const status = await latestStatus(deployment.id);

@@ -16,7 +16,9 @@ import {
   type SuiteSetting,
   type SuiteVerdict,
 } from '../../core/eval/suite-outcome.js';
+import { planSuites, type SuitePlan } from '../../core/eval/suite-plan.js';
 import type { ModelFacts } from '../../core/model/facts.js';
+import type { ArtifactSource } from '../../core/source.js';
 import { ContainedRoot, ContainmentError } from '../contained-path.js';
 import { FileSystemSource } from '../fs-source.js';
 import { openAiCompletion } from './openai-endpoint.js';
@@ -58,9 +60,10 @@ export function suiteRunnerFromEnvironment(
   if (!endpoint) return noEndpoint;
   const apiKey = env.MODELGATE_EVAL_API_KEY ?? env.OPENAI_API_KEY;
   const source = new FileSystemSource(config.root);
-  return async (facts: ModelFacts): Promise<SuiteRun> => {
+  return async (facts: ModelFacts, given?: SuitePlan): Promise<SuiteRun> => {
     const run: SuiteRun = { measured: [], notRun: new Map(), findings: [] };
-    for (const [index, suite] of (facts.manifest.eval?.suites ?? []).entries()) {
+    const plan = given ?? (await planSuites(facts, source, undefined));
+    for (const { suite, index, files, from } of plan.suites) {
       const setting: SuiteSetting = {
         suite,
         index,
@@ -69,11 +72,12 @@ export function suiteRunnerFromEnvironment(
         lineOf: facts.lineOf,
         answeredBy: 'the endpoint',
       };
-      const dataset = await readRepoText(source, facts.manifestFile, suite.dataset);
+      // The plan decided where the files are: the baseline's commit for a suite it declares.
+      const dataset = await readRepoText(files, facts.manifestFile, suite.dataset, from);
       const schemaRef = suiteSchemaRef(suite);
       const schema =
         dataset.ok && schemaRef !== undefined
-          ? await readRepoText(source, facts.manifestFile, schemaRef)
+          ? await readRepoText(files, facts.manifestFile, schemaRef, from)
           : undefined;
       let judge: ScorerTools['judge'];
       if (env.MODELGATE_JUDGE_BASE_URL) {
@@ -136,16 +140,21 @@ function record(run: SuiteRun, suite: string, verdict: SuiteVerdict): void {
   else if (verdict.measured) run.measured.push(verdict.measured);
 }
 
-/** A repository file's path, text and sha256 (of its bytes), or why it cannot be read under the containment rule. */
+/**
+ * A repository file's path, text and sha256 (of its bytes), or why it cannot be read under the
+ * containment rule: in the working tree, or at the baseline's commit (`from` names it).
+ */
 async function readRepoText(
-  source: FileSystemSource,
+  source: ArtifactSource,
   manifestFile: string,
   ref: string,
+  from?: string,
 ): Promise<{ ok: true; path: string; text: string; sha256: string } | { ok: false; problem: string }> {
   const resolved = resolveArtifactPath(manifestFile, ref);
   if (!resolved.ok) return { ok: false, problem: resolved.reason };
   const read = await source.read(resolved.path, MAX_DATASET_BYTES);
-  if (!read.ok) return { ok: false, problem: `cannot be read: ${read.problem.detail}` };
+  if (!read.ok)
+    return { ok: false, problem: `cannot be read${from ? ` at ${from}` : ''}: ${read.problem.detail}` };
   return {
     ok: true,
     path: resolved.path,

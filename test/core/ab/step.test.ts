@@ -98,7 +98,7 @@ describe('nextAbJudgment', () => {
     expect(nextAbJudgment(state, policy)).toBeUndefined();
   });
 
-  it('has nothing to judge before the split is live, while awaiting or paused, after the end, or while a decision waits for a person', () => {
+  it('has nothing to judge before the split is live, while awaiting or paused, after the end, or while a decision waits for a person with no health to watch (no canary.metrics)', () => {
     const { ab: _ab, ...notLive } = running();
     expect(nextAbJudgment(notLive, POLICY)).toBeUndefined();
     expect(nextAbJudgment({ ...running(), awaiting: 12 }, POLICY)).toBeUndefined();

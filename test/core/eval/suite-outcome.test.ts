@@ -217,6 +217,8 @@ describe('what a suite comes to once it was asked', () => {
         ['q1', 1],
         ['q2', 0],
       ]),
+      // The dataset it was measured on travels with the measurement: a drop gate compares only like with like.
+      dataset: { path: 'models/support-bot/evals/smoke.jsonl', sha256: 'ab'.repeat(32) },
       source: '.modelgate/results/acme__support-bot-1.3.0-smoke.json',
     });
     expect(verdict.resultsDocument).toEqual({

@@ -1,4 +1,4 @@
-import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-BdTQKqy1.js';
+import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-BRfum2rd.js';
 import { z as zTest, s as samplesToSettle, a as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-NS8ET1sx.js';
 import { l as loadModel } from './load-model-C9aBoLZP.js';
 import { f as resolveArtifactPath, g as decodeUtf8, k as formatBytes } from './settings-GlR5zjmE.js';
@@ -211,6 +211,9 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
             reason: said(`task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`),
         };
     }
+    const otherDataset = datasetMismatch(candidate, baseline);
+    if (otherDataset)
+        return { ...base, verdict: 'inconclusive', reason: said(otherDataset) };
     const tolerances = [
         gate.max_drop,
         gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
@@ -271,6 +274,26 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
         settle,
         reason: said(`${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt(leastDrop)} and ${fmt(worstDrop)}; ${settleText(settle, comparison)}${note}`),
     };
+}
+/** A sha256 as messages show it: enough hex digits to tell two files apart. */
+const shortSha = (sha256) => sha256.slice(0, 12);
+/**
+ * Why a run of a suite cannot be compared with the baseline's result: the run records the sha256 of
+ * the dataset it ran, and the baseline's result records another one, or none. A drop between two
+ * datasets is a change of test, not of model; a pull request that edits the dataset could make it
+ * look like no drop at all.
+ */
+function datasetMismatch(candidate, baseline) {
+    const ran = candidate.dataset?.sha256;
+    if (ran === undefined)
+        return undefined;
+    const here = `this run's dataset ${candidate.dataset.path} (sha256 ${shortSha(ran)}…)`;
+    const there = baseline.dataset;
+    if (there?.sha256 === undefined)
+        return `not like-for-like: ${baseline.source} does not record the sha256 of the dataset it was measured on${there ? ` (${there.path})` : ''}, so it cannot be matched with ${here}`;
+    if (there.sha256 !== ran)
+        return `not like-for-like: ${baseline.source} was measured on ${there.path} (sha256 ${shortSha(there.sha256)}…), a different dataset from ${here}`;
+    return undefined;
 }
 /**
  * The comparison a gate judges: paired on per-document scores when most
@@ -538,14 +561,17 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
     if (released) {
         const source = repo.at(released.commit);
         const loaded = await loadModel(source, facts.manifestFile);
-        if (loaded.facts)
+        if (loaded.facts) {
+            const label = `${productionStage} ${released.version} (${production.tag})`;
             return {
-                label: `${productionStage} ${released.version} (${production.tag})`,
+                label,
                 version: released.version,
                 data: await loadEvalData(source, loaded.facts),
                 gates: loaded.facts.manifest.eval?.gates ?? [],
                 suites: suiteNamesOf(loaded.facts),
+                suiteFiles: suiteFilesOf(loaded.facts, label, source),
             };
+        }
     }
     if (base) {
         const source = repo.at(base);
@@ -553,20 +579,27 @@ async function resolveBaseline(repo, facts, registry, productionStage, base) {
         if (stat.kind !== 'file')
             return undefined;
         const loaded = await loadModel(source, facts.manifestFile);
-        if (loaded.facts)
+        if (loaded.facts) {
+            const label = `the base ref ${base.slice(0, 12)}`;
             return {
-                label: `the base ref ${base.slice(0, 12)}`,
+                label,
                 version: loaded.facts.manifest.version,
                 data: await loadEvalData(source, loaded.facts),
                 gates: loaded.facts.manifest.eval?.gates ?? [],
                 suites: suiteNamesOf(loaded.facts),
+                suiteFiles: suiteFilesOf(loaded.facts, label, source),
             };
+        }
     }
     return undefined;
 }
 /** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
 function suiteNamesOf(facts) {
     return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
+}
+/** The baseline's suite definitions, read with its files at its commit (the same containment rule, at a ref). */
+function suiteFilesOf(facts, label, source) {
+    return { label, source, suites: facts.manifest.eval?.suites ?? [] };
 }
 
 export { DEFAULT_GATE_OPTIONS as D, judgeGate as j, loadEvalData as l, resolveBaseline as r };

@@ -1,26 +1,26 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-C7QGNsa8.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, l as loadEvalData, r as resolveBaseline } from './baseline-D9p5LtBS.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, l as loadEvalData, r as resolveBaseline } from './baseline-D2oYsy4T.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
+import { f as resolveArtifactPath, F as FileSystemSource, g as decodeUtf8, C as ContainedRoot, h as ContainmentError, o as object, c as string, a as array, u as union, n as number, i as record$1, j as unknown, _ as _null, r as readSettings, G as GitRepository } from './settings-GlR5zjmE.js';
 import { r as readRegistry } from './state-oekqLIzm.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
 import { l as loadModel } from './load-model-C9aBoLZP.js';
 import { c as compareRuns } from './report-CO1PG6gQ.js';
-import { p as parsePythonJson, r as readResultsFile } from './results-BdTQKqy1.js';
+import { p as parsePythonJson, r as readResultsFile } from './results-BRfum2rd.js';
 import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-Dub1OkzG.js';
-import { f as resolveArtifactPath, g as decodeUtf8, F as FileSystemSource, C as ContainedRoot, h as ContainmentError, o as object, c as string, a as array, u as union, n as number, i as record$1, j as unknown, _ as _null, r as readSettings, G as GitRepository } from './settings-GlR5zjmE.js';
 import { r as readUserJsonFile } from './user-file-NS8ET1sx.js';
 import './parse-BbndmvDY.js';
 import './index-BDZSFT08.js';
 import './escape-BgNOT36n.js';
 import './user-file-error-CDa2V0Zz.js';
-import 'node:fs';
-import 'node:os';
 import 'node:child_process';
 import 'process';
 import 'buffer';
+import 'node:fs';
+import 'node:os';
 
 /**
  * Results that do not belong to this model version are flagged: another
@@ -241,6 +241,8 @@ function inconclusiveFix(reason) {
         return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
     if (reason.includes('task version'))
         return 'Run candidate and baseline on the same task versions.';
+    if (reason.includes('not like-for-like') && reason.includes('sha256'))
+        return "Compare with a results file of the built-in runner from a run of the same dataset: for a suite the baseline declares, the check runs the baseline's dataset, so the baseline's own run of it (kept under eval.results at the baseline) is the one to compare with.";
     if (reason.startsWith('only'))
         return 'Evaluate on more documents, or lower eval.min_samples.';
     if (reason.includes('stderr of'))
@@ -260,9 +262,86 @@ function notRunFix(cause, committed) {
         return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
     if (cause.includes('pattern'))
         return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
+    if (cause.includes(' cannot be read at '))
+        return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
     if (cause.includes('dataset') || cause.includes('schema'))
         return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
     return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
+}
+
+/** Fields of a suite definition besides its dataset that change what is measured. */
+const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
+/**
+ * Plans a model's suites against its baseline (the production release, else the base ref). With
+ * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
+ * version declares it, as nothing trusted declares any.
+ */
+async function planSuites(facts, worktree, baseline) {
+    const plan = { suites: [], findings: [] };
+    for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
+        const trusted = baseline?.suites.find((s) => s.name === own.name);
+        if (!baseline) {
+            plan.suites.push({ suite: own, index, files: worktree });
+            continue;
+        }
+        if (!trusted) {
+            plan.suites.push({ suite: own, index, files: worktree });
+            plan.findings.push(newSuite(facts, index, own, baseline.label));
+            continue;
+        }
+        plan.suites.push({ suite: trusted, index, files: baseline.source, from: baseline.label });
+        const changed = await changes(facts, own, trusted, worktree, baseline.source);
+        if (changed.length)
+            plan.findings.push(changedSuite(facts, index, own, baseline.label, changed));
+    }
+    return plan;
+}
+/** What this version changed in a suite the baseline declares: definition fields, and the dataset's bytes. */
+async function changes(facts, own, trusted, worktree, baselineFiles) {
+    const changed = DEFINITION.filter((key) => JSON.stringify(own[key]) !== JSON.stringify(trusted[key])).map((key) => `its ${key}`);
+    if (own.dataset !== trusted.dataset)
+        changed.unshift(`its dataset (${trusted.dataset} → ${own.dataset})`);
+    else {
+        const [here, there] = await Promise.all([
+            digest(worktree, facts.manifestFile, own.dataset),
+            digest(baselineFiles, facts.manifestFile, trusted.dataset),
+        ]);
+        if (here.sha256 !== there.sha256 || here.problem)
+            changed.unshift(`the contents of ${here.path ?? own.dataset} (${here.sha256 ? `sha256 ${here.sha256.slice(0, 12)}…` : here.problem} here, ${there.sha256 ? `sha256 ${there.sha256.slice(0, 12)}…` : there.problem} at the baseline)`);
+    }
+    return changed;
+}
+/** A dataset's repository path and sha256, or why it has none. */
+async function digest(source, manifestFile, ref) {
+    const resolved = resolveArtifactPath(manifestFile, ref);
+    if (!resolved.ok)
+        return { problem: resolved.reason };
+    const hashed = await source.sha256(resolved.path);
+    return hashed.ok
+        ? { path: resolved.path, sha256: hashed.value.sha256 }
+        : { path: resolved.path, problem: `unreadable: ${hashed.problem.detail}` };
+}
+function newSuite(facts, index, suite, baseline) {
+    return {
+        rule: 'EVAL-GATE',
+        severity: 'warning',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index, 'dataset']),
+        message: `suite ${suite.name} is new in this version (${baseline} does not declare it): it runs on ${suite.dataset} as this change wrote it, so its gates judge this version on a test of its own making; a drop gate on it compares only with a run of the same dataset`,
+        fix: 'Review the dataset and scorer in this pull request as part of the change. Once this version is released, they are what later versions are judged on.',
+    };
+}
+function changedSuite(facts, index, suite, baseline, changed) {
+    return {
+        rule: 'EVAL-GATE',
+        severity: 'info',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index]),
+        message: `suite ${suite.name} is measured as ${baseline} declares it: this change edits ${changed.join(', ')}, which the gates do not use before this version is released`,
+        fix: "A change is judged on the baseline's test, not on one it edits. To measure the new dataset now, declare it as a new suite (its gates judge thresholds); the edit becomes the baseline once released.",
+    };
 }
 
 /**
@@ -517,7 +596,10 @@ async function check(repo, options) {
                 data: runs,
             };
         }
-        const suites = await (options.runSuites ?? noEndpoint)(model);
+        // A suite the baseline declares runs on the baseline's dataset and scorer: the change is judged, not its test.
+        const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles);
+        const ran = await (options.runSuites ?? noEndpoint)(model, plan);
+        const suites = { ...ran, findings: [...plan.findings, ...ran.findings] };
         const judged = gateModel({
             facts: model,
             candidate,
@@ -15661,6 +15743,7 @@ function concludeSuite(setting, ready, outcome, evidence) {
             n,
             higherIsBetter: true,
             samples: new Map(outcome.samples.map((s) => [s.id, s.score])),
+            dataset: ready.dataset,
             source: evidence.source,
         },
         errors: outcome.errors,
@@ -27306,9 +27389,10 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
         return noEndpoint;
     const apiKey = env.MODELGATE_EVAL_API_KEY ?? env.OPENAI_API_KEY;
     const source = new FileSystemSource(config.root);
-    return async (facts) => {
+    return async (facts, given) => {
         const run = { measured: [], notRun: new Map(), findings: [] };
-        for (const [index, suite] of (facts.manifest.eval?.suites ?? []).entries()) {
+        const plan = given ?? (await planSuites(facts, source, undefined));
+        for (const { suite, index, files, from } of plan.suites) {
             const setting = {
                 suite,
                 index,
@@ -27317,10 +27401,11 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 lineOf: facts.lineOf,
                 answeredBy: 'the endpoint',
             };
-            const dataset = await readRepoText(source, facts.manifestFile, suite.dataset);
+            // The plan decided where the files are: the baseline's commit for a suite it declares.
+            const dataset = await readRepoText(files, facts.manifestFile, suite.dataset, from);
             const schemaRef = suiteSchemaRef(suite);
             const schema = dataset.ok && schemaRef !== undefined
-                ? await readRepoText(source, facts.manifestFile, schemaRef)
+                ? await readRepoText(files, facts.manifestFile, schemaRef, from)
                 : undefined;
             let judge;
             if (env.MODELGATE_JUDGE_BASE_URL) {
@@ -27377,14 +27462,17 @@ function record(run, suite, verdict) {
     else if (verdict.measured)
         run.measured.push(verdict.measured);
 }
-/** A repository file's path, text and sha256 (of its bytes), or why it cannot be read under the containment rule. */
-async function readRepoText(source, manifestFile, ref) {
+/**
+ * A repository file's path, text and sha256 (of its bytes), or why it cannot be read under the
+ * containment rule: in the working tree, or at the baseline's commit (`from` names it).
+ */
+async function readRepoText(source, manifestFile, ref, from) {
     const resolved = resolveArtifactPath(manifestFile, ref);
     if (!resolved.ok)
         return { ok: false, problem: resolved.reason };
     const read = await source.read(resolved.path, MAX_DATASET_BYTES);
     if (!read.ok)
-        return { ok: false, problem: `cannot be read: ${read.problem.detail}` };
+        return { ok: false, problem: `cannot be read${from ? ` at ${from}` : ''}: ${read.problem.detail}` };
     return {
         ok: true,
         path: resolved.path,

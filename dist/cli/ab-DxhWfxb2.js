@@ -83,6 +83,12 @@ const health = strictObject({
     }),
     recent: array(intervalResultSchema(MAX_HEALTH_METRICS)).max(AB_RECENT_HEALTH),
 });
+const proposal = strictObject({
+    outcome: _enum(['promote_b', 'keep_a', 'inconclusive']),
+    at: text(64),
+    reason: text(1024),
+    basis: literal('health').optional(),
+});
 /** The shape an AbRecord read back from a comment must have: bounded, checked before use. */
 strictObject({
     startedAt: text(64),
@@ -97,13 +103,9 @@ strictObject({
     latest: look.optional(),
     evidence: look.optional(),
     health: health.optional(),
-    proposal: strictObject({
-        outcome: _enum(['promote_b', 'keep_a', 'inconclusive']),
-        at: text(64),
-        reason: text(1024),
-        basis: literal('health').optional(),
-    })
-        .optional(),
+    proposal: proposal.optional(),
+    waitingLooks: number().int().nonnegative().max(10_000_000).optional(),
+    overruled: proposal.optional(),
     confirmedBy: steerSchema.optional(),
     concludedAt: text(64).optional(),
 });
@@ -237,18 +239,31 @@ const POINTS_PER_INTERVAL = 20;
 const MIN_QUERY_STEP_SECONDS = 15;
 /**
  * The next interval of a running A/B test, or undefined when there is
- * nothing to judge now: it has ended, is paused, waits for the deployer to
- * report the split live, or a conclusion waits for a person (`/ab conclude`).
- * Intervals are counted from `ab.startedAt`, so a late judgment never shifts
- * the ones after it; the last one ends at the horizon.
+ * nothing to judge now: it has ended, is paused, or waits for the deployer to
+ * report the split live. Intervals are counted from `ab.startedAt`, so a late
+ * judgment never shifts the ones after it; the last one ends at the horizon.
+ *
+ * While a proposal waits for a person (`/ab conclude`), B still serves its
+ * share, so the test keeps looking at B's serving health every interval,
+ * counted from the proposal and past the horizon, until the person decides.
+ * That needs the manifest's canary.metrics, which the state shows: a test
+ * that has judged B's health has `ab.health`. Without it nothing is due
+ * while the proposal waits.
  */
 function nextAbJudgment(state, policy) {
     const ab = state.ab;
     if (state.status !== 'running' || state.awaiting !== undefined || state.paused || !ab)
         return undefined;
-    if (ab.proposal)
-        return undefined;
     const resolved = resolveAbPolicy(policy);
+    if (ab.proposal) {
+        if (!ab.health)
+            return undefined;
+        const proposed = Date.parse(ab.proposal.at);
+        if (!Number.isFinite(proposed))
+            return undefined;
+        const start = proposed + resolved.intervalMs * (ab.waitingLooks ?? 0);
+        return judgmentWindow(start, start + resolved.intervalMs, resolved);
+    }
     const started = Date.parse(ab.startedAt);
     if (!Number.isFinite(started))
         return undefined;
@@ -256,12 +271,15 @@ function nextAbJudgment(state, policy) {
     const start = Math.min(started + resolved.intervalMs * ab.looks, horizon);
     if (start >= horizon)
         return undefined;
-    const due = Math.min(start + resolved.intervalMs, horizon);
+    return judgmentWindow(start, Math.min(start + resolved.intervalMs, horizon), resolved);
+}
+/** A window [start, due] read at `due`, with the query step of the test's interval. */
+function judgmentWindow(start, due, policy) {
     return {
         due: new Date(due),
         start: new Date(start),
         end: new Date(due),
-        step: Math.max(MIN_QUERY_STEP_SECONDS, Math.round(resolved.intervalMs / 1000 / POINTS_PER_INTERVAL)),
+        step: Math.max(MIN_QUERY_STEP_SECONDS, Math.round(policy.intervalMs / 1000 / POINTS_PER_INTERVAL)),
     };
 }
 /**
@@ -281,7 +299,12 @@ function nextAbJudgment(state, policy) {
  * `auto_conclude` is: B's deployment fails, the revert opens, the check
  * fails. Health only vetoes: it never proposes "promote B", and health that
  * could not be judged (no data, errors within the limit) blocks nothing.
- * Pure.
+ *
+ * While a proposal waits for `/ab conclude`, a look judges B's serving
+ * health only (the product metric is no longer counted: the proposal
+ * stands): within the limits it changes nothing but the health record and
+ * `waitingLooks`; a breach ends the test at once as keep A, recording the
+ * proposal it overruled. Pure.
  */
 function planAbStep(state, policy, canary, data, now, options) {
     const window = nextAbJudgment(state, policy);
@@ -292,6 +315,8 @@ function planAbStep(state, policy, canary, data, now, options) {
         return { kind: 'not-due', due: window.due };
     const resolved = resolveAbPolicy(policy);
     const at = window.due.toISOString();
+    if (ab.proposal)
+        return planWaitingLook(state, ab, ab.proposal, canary, data, at, now, options);
     const observation = observe(data, at);
     const record = {
         ...ab,
@@ -361,9 +386,37 @@ function planAbStep(state, policy, canary, data, now, options) {
     return {
         kind: 'judged',
         state: next,
+        decision: { action: 'wait', reason: proposedText(proposal) },
+        effects: [{ kind: 'save-state' }],
+    };
+}
+const proposedText = (proposal) => `${OUTCOME_TEXT[proposal.outcome]} proposed (${proposal.reason}); a person confirms it with /ab conclude`;
+/**
+ * A look while a proposal waits for a person: B's serving health only. A
+ * breach overrules the proposal (keep A at once); otherwise the proposal
+ * stands. Nothing to look at (the canary policy has no metrics) plans nothing.
+ */
+function planWaitingLook(state, ab, proposal, canary, data, at, now, options) {
+    const health = judgeAbHealth(ab.health, canary, data.health, at);
+    if (!health)
+        return { kind: 'not-due' };
+    const record = { ...ab, health: health.health, waitingLooks: (ab.waitingLooks ?? 0) + 1 };
+    const next = { ...state, ab: record };
+    if (health.breach) {
+        const why = `B's serving health failed while "${OUTCOME_TEXT[proposal.outcome]}" waited for /ab conclude: ${health.breach}`;
+        const overruling = { outcome: 'keep_a', at, reason: why.slice(0, 1024), basis: 'health' };
+        record.overruled = proposal;
+        record.proposal = overruling;
+        return conclude(next, record, overruling, now, options);
+    }
+    const { verdict } = health.interval;
+    const within = verdict === 'pass' ? '' : ` (${limitsText(canary)})`;
+    return {
+        kind: 'judged',
+        state: next,
         decision: {
             action: 'wait',
-            reason: `${OUTCOME_TEXT[proposal.outcome]} proposed (${proposal.reason}); a person confirms it with /ab conclude`,
+            reason: `${proposedText(proposal)}. B's serving health is watched until then: ${verdict} in the interval ending ${at}${within}`,
         },
         effects: [{ kind: 'save-state' }],
     };
@@ -476,9 +529,9 @@ function waitReason(observation, ab, policy, due) {
 function healthNote(interval, canary) {
     if (!interval || interval.verdict === 'pass')
         return '';
-    const limits = `failure_limit ${canary?.failure_limit ?? 0}, consecutive_error_limit ${canary?.consecutive_error_limit ?? 4}`;
-    return `; B's serving health this interval: ${interval.verdict} (within ${limits})`;
+    return `; B's serving health this interval: ${interval.verdict} (${limitsText(canary)})`;
 }
+const limitsText = (canary) => `within failure_limit ${canary?.failure_limit ?? 0}, consecutive_error_limit ${canary?.consecutive_error_limit ?? 4}`;
 const metricName = (policy) => policy.metric.name;
 const fmt = (v) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
 const pct = (v) => Number((v * 100).toPrecision(3)).toString();
@@ -571,7 +624,10 @@ function series(value, file, where) {
  * made with another interval is refused rather than judged on the wrong clock.
  * With the manifest's canary policy and health series in the recording, B's
  * serving health is judged at every look as the app judges it (an interval
- * without them counts as an error, as nothing read would in the app).
+ * without them counts as an error, as nothing read would in the app), and
+ * the intervals after a proposal are read as the app reads them while the
+ * proposal waits for `/ab conclude`: B's health only, so a breach there
+ * overrules the proposal (keep A).
  */
 function analyzeRecordedAb(policy, recorded, model, file, canary) {
     const resolved = resolveAbPolicy(policy);
@@ -700,12 +756,16 @@ function renderAbSection(state, policy) {
         out.push(...healthSection(ab.health));
     if (ab.proposal) {
         out.push(`**Decision: ${outcomeText(ab.proposal)}** (${md(ab.proposal.reason)})`, '');
+        if (ab.overruled)
+            out.push(`It overruled the proposal "${outcomeText(ab.overruled)}" of ${md(ab.overruled.at)} (${md(ab.overruled.reason)}), which was waiting for \`/ab conclude\`.`, '');
         if (ab.confirmedBy)
             out.push(`Confirmed by @\u200b${md(ab.confirmedBy.by)}: ${md(ab.confirmedBy.link)}`, '');
         else if (!ab.concludedAt && state.status === 'running')
-            out.push(ab.proposal.outcome === 'promote_b'
-                ? 'Comment `/ab conclude` to promote B. Until then the split keeps serving both versions.'
-                : 'Comment `/ab conclude` to keep A (B is taken out of traffic and the revert pull request opens), or `/promote` to ship B anyway. Until then the split keeps serving both versions.', '');
+            out.push(`${ab.proposal.outcome === 'promote_b'
+                ? 'Comment `/ab conclude` to promote B.'
+                : 'Comment `/ab conclude` to keep A (B is taken out of traffic and the revert pull request opens), or `/promote` to ship B anyway.'} ${ab.health
+                ? `Until then the split keeps serving both versions, and B's serving health is still looked at every ${md(p.text.interval)} (${looksText(ab.waitingLooks)} since the proposal): a failure beyond the canary's limits keeps A at once.`
+                : 'Until then the split keeps serving both versions, unwatched: the manifest has no `canary.metrics`, so nothing is looked at until a person decides.'}`, '');
     }
     else if (state.status === 'running') {
         out.push(`No decision yet. The test is looked at every ${md(p.text.interval)}; the always-valid p-value stays valid however often it is looked at, so it concludes as soon as the evidence is there (after min_duration and min_samples), and as inconclusive at the horizon.`, '');
@@ -741,9 +801,16 @@ function renderAbText(state, policy) {
         }
         if (ab.proposal)
             lines.push(`decision: ${outcomeText(ab.proposal)}: ${t(ab.proposal.reason)}`);
+        if (ab.overruled)
+            lines.push(`overruled: ${outcomeText(ab.overruled)} of ${t(ab.overruled.at)}: ${t(ab.overruled.reason)}`);
+        if (ab.proposal && !ab.concludedAt && state.status === 'running')
+            lines.push(ab.health
+                ? `waiting for /ab conclude: B's serving health is still looked at every ${t(p.text.interval)} (${looksText(ab.waitingLooks)} since the proposal)`
+                : 'waiting for /ab conclude: nothing is looked at meanwhile (no canary.metrics)');
     }
     return `${lines.join('\n')}\n`;
 }
+const looksText = (n = 0) => `${n} look${n === 1 ? '' : 's'}`;
 const tallyText = ({ tally }) => `${tally.passed} passed, ${tally.failed} failed, ${tally.inconclusive} inconclusive, ${tally.errors} with errors${tally.consecutiveErrors ? ` (${tally.consecutiveErrors} in a row)` : ''}`;
 /** A threshold in the canary report's words. */
 function thresholdText(m) {

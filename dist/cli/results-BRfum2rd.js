@@ -399,6 +399,7 @@ function readRunnerFile(json, file) {
     });
     const summary = isObject(json.summary) ? json.summary : {};
     const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
+    const dataset = runnerDataset(json.dataset);
     return {
         format: 'modelgate',
         file,
@@ -412,11 +413,19 @@ function readRunnerFile(json, file) {
                     // modelgate's own runner: accuracy, higher is better by construction.
                     higherIsBetter: true,
                     ...(duplicates.length ? {} : { samples }),
+                    ...(dataset ? { dataset } : {}),
                     source: file,
                 },
             ],
         ...(duplicates.length ? { duplicates } : {}),
     };
+}
+/** The dataset a runner file says it ran: a path, and a sha256 only when it is 64 hex digits. */
+function runnerDataset(value) {
+    if (!isObject(value) || typeof value.path !== 'string')
+        return undefined;
+    const sha256 = typeof value.sha256 === 'string' && /^[0-9a-f]{64}$/.test(value.sha256) ? value.sha256 : undefined;
+    return { path: value.path, ...(sha256 ? { sha256 } : {}) };
 }
 function mean(samples) {
     if (!samples.size)

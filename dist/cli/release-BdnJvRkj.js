@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-BgNOT36n.js';
 import { p as planRelease } from './plan-CWA8GNq9.js';
 import { E as releasedVersions, w as releaseTag, f as resolveArtifactPath, g as decodeUtf8 } from './settings-GlR5zjmE.js';
-import { r as readResultsFile, p as parsePythonJson } from './results-BdTQKqy1.js';
+import { r as readResultsFile, p as parsePythonJson } from './results-BRfum2rd.js';
 import { l as loadModel } from './load-model-C9aBoLZP.js';
 import { r as readRegistry } from './state-oekqLIzm.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
