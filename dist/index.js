@@ -38,7 +38,7 @@ import require$$0$7 from 'buffer';
 import { createHash, randomBytes, hkdfSync, timingSafeEqual, createHmac } from 'node:crypto';
 import { lstat as lstat$1, readdir as readdir$1, realpath, readlink, open as open$2, rename as rename$1, rm as rm$1, mkdir as mkdir$1 } from 'node:fs/promises';
 import { constants as constants$8 } from 'node:fs';
-import { execFile, spawn } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -57523,6 +57523,27 @@ function snapshotOf(pretrained) {
     return match?.[1];
 }
 
+/** Deep equality of JSON values; object key order does not matter. */
+function jsonEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let i = 0; i < a.length; i++)
+            if (!jsonEqual(a[i], b[i]))
+                return false;
+        return true;
+    }
+    const keysA = Object.keys(a);
+    if (keysA.length !== Object.keys(b).length)
+        return false;
+    return keysA.every((key) => Object.hasOwn(b, key) &&
+        jsonEqual(a[key], b[key]));
+}
+
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
 function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), }) {
     const evalBlock = facts.manifest.eval;
@@ -57587,10 +57608,14 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             finding('EVAL-GATE', 'warning', `gate ${gate.metric}: ${result.overruled}`, "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.");
         if (result.verdict === 'inconclusive') {
             const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
-            finding(rule, evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
+            // A drop that could not be compared on the same dataset is never a warning the check passes with:
+            // the baseline it would be judged against is another test (or cannot be shown to be the same one).
+            const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
+            finding(rule, otherDataset || evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
         }
         return result;
     });
+    findings.push(...changedBaselineGates(facts, evalBlock?.gates ?? [], baseline));
     return {
         model: facts.name,
         version: facts.manifest.version,
@@ -57677,6 +57702,36 @@ function notRunFix(cause, committed) {
     if (cause.includes('dataset') || cause.includes('schema'))
         return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
     return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
+}
+/**
+ * The gates of the released version this change removes or changes, said in
+ * the report: the change's own gates judge it (a gate may need to change with
+ * a metric), but never silently. A loosened `min` or a larger `max_drop` is
+ * there for the reviewer to see, next to the verdict it produced.
+ */
+function changedBaselineGates(facts, own, baseline) {
+    if (!baseline?.gates?.length)
+        return [];
+    const findings = [];
+    const shown = (gate) => JSON.stringify(gate);
+    for (const released of baseline.gates) {
+        const now = own.filter((g) => g.metric === released.metric);
+        if (now.some((g) => jsonEqual(g, released)))
+            continue;
+        const index = own.findIndex((g) => g.metric === released.metric);
+        findings.push({
+            rule: 'EVAL-GATE',
+            severity: 'warning',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
+            message: now.length
+                ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by the changed gate`
+                : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is not judged on ${released.metric}`,
+            fix: 'Say in the pull request why the gate changes; a reviewer should see a looser gate before it judges the version.',
+        });
+    }
+    return findings;
 }
 
 /** Fields of a suite definition besides its dataset that change what is measured. */
@@ -65517,27 +65572,6 @@ function bumpCovers(declared, required, from) {
     return bumpRank(declared) >= bumpRank(required);
 }
 
-/** Deep equality of JSON values; object key order does not matter. */
-function jsonEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let i = 0; i < a.length; i++)
-            if (!jsonEqual(a[i], b[i]))
-                return false;
-        return true;
-    }
-    const keysA = Object.keys(a);
-    if (keysA.length !== Object.keys(b).length)
-        return false;
-    return keysA.every((key) => Object.hasOwn(b, key) &&
-        jsonEqual(a[key], b[key]));
-}
-
 const EXAMPLES$1 = 3;
 /** Ids shown on each side of the first difference. */
 const WINDOW = 4;
@@ -73185,6 +73219,131 @@ function streamBlob(cwd, oid, onChunk) {
         child.on('close', (code) => code === 0 || stopped ? resolve() : reject(new GitError(['cat-file', 'blob', oid], stderr)));
     });
 }
+/** How long an idle `git cat-file --batch` process is kept for the next read. */
+const BATCH_IDLE_MS = 50;
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+/**
+ * Reads blobs through one `git cat-file --batch` process instead of a process
+ * per blob: a model's files at a ref (config, tokenizer, template, …) cost one
+ * process start, not one each. Answers come in the order the requests were
+ * written; the process ends after a moment idle and is started again on the
+ * next read. Callers cap sizes before they read (the tree lists every blob's
+ * size).
+ */
+class GitBlobReader {
+    cwd;
+    session;
+    idle;
+    constructor(cwd) {
+        this.cwd = cwd;
+    }
+    read(oid) {
+        if (!OBJECT_ID.test(oid))
+            return Promise.reject(new GitError(['cat-file', '--batch'], `not an object id: ${oid}`));
+        clearTimeout(this.idle);
+        const session = this.session ?? this.start();
+        // While a read is owed the process keeps Node alive; idle, it never does.
+        if (!session.pending.length)
+            hold(session, true);
+        return new Promise((resolve, reject) => {
+            session.pending.push({ oid, resolve, reject });
+            session.child.stdin.write(`${oid}\n`);
+        });
+    }
+    /** Ends the process; a later read starts a new one. */
+    close() {
+        const session = this.session;
+        this.session = undefined;
+        session?.child.stdin.end();
+    }
+    start() {
+        const child = spawn('git', ['cat-file', '--batch'], {
+            cwd: this.cwd,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+        });
+        const session = { child, pending: [], buffer: Buffer.alloc(0) };
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d.toString()));
+        child.stdout.on('data', (chunk) => this.take(session, chunk));
+        // A process that fails or ends fails only the reads it owes; the next read starts another.
+        const fail = (message) => {
+            if (this.session === session)
+                this.session = undefined;
+            const error = new GitError(['cat-file', '--batch'], stderr.trim() || message);
+            for (const waiting of session.pending.splice(0))
+                waiting.reject(error);
+        };
+        child.on('error', (error) => fail(error.message));
+        child.on('close', (code) => fail(`git cat-file --batch exited with ${code}`));
+        child.stdin.on('error', () => undefined); // a write after the process died: the close above reports it
+        this.session = session;
+        return session;
+    }
+    /**
+     * Parses answers: `<oid> <type> <size>\n<bytes>\n`, or `<oid> missing\n`. A
+     * blob's bytes are copied once into a buffer of its size as they arrive
+     * (never re-joined chunk by chunk: a 30 MB tokenizer comes in hundreds).
+     */
+    take(session, chunk) {
+        let at = 0;
+        while (at < chunk.length) {
+            const head = session.pending[0];
+            if (!head)
+                break;
+            if (session.body) {
+                const body = session.body;
+                const wanted = body.bytes.length - body.filled;
+                if (wanted > 0) {
+                    const copied = chunk.copy(body.bytes, body.filled, at, at + wanted);
+                    body.filled += copied;
+                    at += copied;
+                    if (body.filled < body.bytes.length)
+                        break;
+                }
+                if (at >= chunk.length)
+                    break; // the blob's closing newline comes with the next chunk
+                at += 1; // its closing newline
+                session.body = undefined;
+                session.pending.shift();
+                if (body.type === 'blob')
+                    head.resolve(body.bytes);
+                else
+                    head.reject(new GitError(['cat-file', 'blob', head.oid], `${head.oid} is a ${body.type}, not a blob`));
+                continue;
+            }
+            const newline = chunk.indexOf(10, at);
+            if (newline < 0) {
+                session.buffer = Buffer.concat([session.buffer, chunk.subarray(at)]);
+                break;
+            }
+            const header = Buffer.concat([session.buffer, chunk.subarray(at, newline)]).toString('utf8');
+            session.buffer = Buffer.alloc(0);
+            at = newline + 1;
+            const [, type, size] = header.split(' ');
+            if (type === undefined || type === 'missing' || size === undefined) {
+                session.pending.shift();
+                head.reject(new GitError(['cat-file', 'blob', head.oid], `${head.oid} is missing`));
+                continue;
+            }
+            session.body = { bytes: Buffer.allocUnsafe(Number(size)), filled: 0, type };
+        }
+        if (!session.pending.length)
+            hold(session, false);
+        if (!session.pending.length && this.session === session) {
+            this.idle = setTimeout(() => this.close(), BATCH_IDLE_MS);
+            this.idle.unref();
+        }
+    }
+}
+/** Whether a batch process (and its pipes) keeps Node's event loop alive: only while it owes a read. */
+function hold(session, alive) {
+    const { child } = session;
+    for (const handle of [child, child.stdin, child.stdout, child.stderr])
+        if (alive)
+            handle.ref?.();
+        else
+            handle.unref?.();
+}
 
 /** How many symlinks a path may pass through before it is refused (as the kernel's ELOOP would). */
 const MAX_LINK_HOPS = 8;
@@ -73204,6 +73363,7 @@ class GitRefSource {
     prefix;
     tree;
     links = new Map();
+    blobs;
     constructor(cwd, ref, 
     /** The --root folder relative to the top of the repository ("" at the top), looked up on first use. */
     prefix) {
@@ -73244,7 +73404,8 @@ class GitRefSource {
                 },
             };
         }
-        return { ok: true, value: await git(this.cwd, ['cat-file', 'blob', entry.value.oid]) };
+        this.blobs ??= new GitBlobReader(this.cwd);
+        return { ok: true, value: await this.blobs.read(entry.value.oid) };
     }
     async readRange(path, offset, length) {
         const entry = await this.file(path);
@@ -102887,7 +103048,14 @@ function githubDeployerApi(octokit, repo) {
                 // A deployment of the model whose payload breaks the contract is never live, but it is there:
                 // production is then not "never deployed" (which would let a canary take every request).
                 const parsed = parseDeploymentPayload(d.payload);
-                found.push({ id: d.id, version: parsed.ok ? parsed.payload.version : undefined });
+                // Only a deployment that carries all the traffic makes a version live (liveVersion): a promotion, a
+                // rollback, a blue-green switch. A rollout's partial step (a repository whose only stage is
+                // production rolls out there) never does, so a version that failed at its second step is not
+                // "live" for the next one.
+                const whole = !parsed.ok ||
+                    parsed.payload.role === 'active' ||
+                    (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
+                found.push({ id: d.id, version: parsed.ok ? parsed.payload.version : undefined, whole });
             }
             if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK)
                 break;
@@ -102950,8 +103118,8 @@ function githubDeployerApi(octokit, repo) {
         async newestDeployment(environment, model) {
             return (await modelgateDeployments(environment, model))[0]?.id;
         },
-        async liveVersion(environment, model, options = {}) {
-            const deployments = (await modelgateDeployments(environment, model)).filter((d) => options.except === undefined || d.version !== options.except);
+        async liveVersion(environment, model) {
+            const deployments = (await modelgateDeployments(environment, model)).filter((d) => d.whole);
             for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
                 if (deployment.version === undefined)
                     continue;

@@ -205,7 +205,6 @@ async function analyseLiveDeployment(
     const serving = await githubDeployerApi(octokit, repo).liveVersion(
       live.productionEnvironment,
       payload.model,
-      { except: payload.version },
     );
     const baseline = typeof serving === 'string' ? serving : undefined;
     const check = await octokit.rest.checks.create({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { checkRepoPath, resolveLinkTarget } from '../core/repo-path.js';
 import type { ArtifactSource, Read, SourceStat } from '../core/source.js';
-import { git, streamBlob } from './git.js';
+import { git, GitBlobReader, streamBlob } from './git.js';
 
 interface TreeEntry {
   mode: string;
@@ -27,6 +27,7 @@ type Resolved = { kind: 'file'; path: string; entry: TreeEntry } | Exclude<Sourc
 export class GitRefSource implements ArtifactSource {
   private tree?: Promise<Map<string, TreeEntry>>;
   private readonly links = new Map<string, Promise<string>>();
+  private blobs?: GitBlobReader;
 
   constructor(
     private readonly cwd: string,
@@ -72,7 +73,8 @@ export class GitRefSource implements ArtifactSource {
         },
       };
     }
-    return { ok: true, value: await git(this.cwd, ['cat-file', 'blob', entry.value.oid]) };
+    this.blobs ??= new GitBlobReader(this.cwd);
+    return { ok: true, value: await this.blobs.read(entry.value.oid) };
   }
 
   async readRange(path: string, offset: number, length: number): Promise<Read<Uint8Array>> {

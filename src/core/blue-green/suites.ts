@@ -10,6 +10,10 @@ export interface PreviewSuiteRun {
   errors?: number;
   /** Why it could not run (dataset unreadable, every request failed, not in eval.suites…). */
   notRun?: string;
+  /** Whose definition and dataset ran, when production declares the suite ("production 1.2.0"). */
+  definedBy?: string;
+  /** Set when the suite is new in the release: it ran on the release's own dataset, a test the release wrote. */
+  note?: string;
 }
 
 /** What the pre-switch suites produced, gathered by an adapter (src/io/eval/preview-suites.ts). */
@@ -35,6 +39,8 @@ export interface PreviewSuiteEvidence {
 
 /** Gates and runs kept in the sealed state: the state must stay well under a comment's 64 KiB. */
 const MAX_KEPT = 100;
+/** The longest reason the sealed state keeps (its schema's bound). */
+const MAX_REASON = 4096;
 
 /**
  * Judges the suites run against the preview with the gates machinery
@@ -45,6 +51,15 @@ const MAX_KEPT = 100;
  * or suites that ran with no gate on them, are inconclusive: never a pass.
  */
 export function judgePreviewSuites(evidence: PreviewSuiteEvidence, at: string): SuiteJudgment {
+  const judged = judgeSuites(evidence, at);
+  // A suite new in the release was judged on a test the release wrote: the verdict says so.
+  const notes = evidence.suites.flatMap((run) => (run.note ? [run.note] : []));
+  if (!notes.length) return judged;
+  const reason = `${judged.reason}. Note: ${notes.join('; ')}`;
+  return { ...judged, reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason };
+}
+
+function judgeSuites(evidence: PreviewSuiteEvidence, at: string): SuiteJudgment {
   const options = {
     ...DEFAULT_GATE_OPTIONS,
     confidence: evidence.confidence ?? DEFAULT_GATE_OPTIONS.confidence,

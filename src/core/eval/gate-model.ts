@@ -6,6 +6,7 @@ import { DEFAULT_GATE_OPTIONS, judgeGate, type Gate, type GateResult } from './g
 import { checkProvenance } from './provenance.js';
 import type { MetricSeries } from './results.js';
 import { runMetricOf } from '../tracking/run-ref.js';
+import { jsonEqual } from '../json-equal.js';
 
 /** The version a candidate is compared with, and its results. */
 export interface Baseline {
@@ -133,15 +134,19 @@ export function gateModel({
       );
     if (result.verdict === 'inconclusive') {
       const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
+      // A drop that could not be compared on the same dataset is never a warning the check passes with:
+      // the baseline it would be judged against is another test (or cannot be shown to be the same one).
+      const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
       finding(
         rule,
-        evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning',
+        otherDataset || evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning',
         `gate ${gate.metric} is inconclusive: ${result.reason}`,
         inconclusiveFix(result.reason),
       );
     }
     return result;
   });
+  findings.push(...changedBaselineGates(facts, evalBlock?.gates ?? [], baseline));
   return {
     model: facts.name,
     version: facts.manifest.version,
@@ -241,4 +246,37 @@ function notRunFix(cause: string, committed: boolean): string {
   if (cause.includes('dataset') || cause.includes('schema'))
     return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
   return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
+}
+
+/**
+ * The gates of the released version this change removes or changes, said in
+ * the report: the change's own gates judge it (a gate may need to change with
+ * a metric), but never silently. A loosened `min` or a larger `max_drop` is
+ * there for the reviewer to see, next to the verdict it produced.
+ */
+function changedBaselineGates(
+  facts: ModelFacts,
+  own: readonly Gate[],
+  baseline: Baseline | undefined,
+): Finding[] {
+  if (!baseline?.gates?.length) return [];
+  const findings: Finding[] = [];
+  const shown = (gate: Gate) => JSON.stringify(gate);
+  for (const released of baseline.gates) {
+    const now = own.filter((g) => g.metric === released.metric);
+    if (now.some((g) => jsonEqual(g, released))) continue;
+    const index = own.findIndex((g) => g.metric === released.metric);
+    findings.push({
+      rule: 'EVAL-GATE',
+      severity: 'warning',
+      model: facts.name,
+      file: facts.manifestFile,
+      line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
+      message: now.length
+        ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by the changed gate`
+        : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is not judged on ${released.metric}`,
+      fix: 'Say in the pull request why the gate changes; a reviewer should see a looser gate before it judges the version.',
+    });
+  }
+  return findings;
 }

@@ -25,14 +25,10 @@ export interface DeployerApi {
    * The version live in `environment`: the newest deployment of the model
    * whose newest status is `success`; undefined when the model was never
    * deployed there (a first release); `unknown` when it was, but none of the
-   * newest ones is reported live (the split cannot be told). `except`: a version whose deployments do
-   * not count (the one being rolled out, when production is also where it rolls out).
+   * newest ones is reported live (the split cannot be told). Only deployments that carry all the
+   * traffic count (weight 100 without a mirror, or a blue-green `active`): never a rollout's step.
    */
-  liveVersion(
-    environment: string,
-    model: string,
-    options?: { except?: string },
-  ): Promise<string | undefined | { unknown: string }>;
+  liveVersion(environment: string, model: string): Promise<string | undefined | { unknown: string }>;
   latestStatus(deployment: number): Promise<{ state: string; description: string } | undefined>;
   postStatus(deployment: number, state: DeployerState, description: string, logUrl?: string): Promise<void>;
 }
@@ -43,7 +39,7 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
   // goes into rendered files and Service names, so it is never read loosely. Several pages: a shared
   // production environment holds other models' deployments too.
   const modelgateDeployments = async (environment: string, model: string) => {
-    const found: { id: number; version: string | undefined }[] = [];
+    const found: { id: number; version: string | undefined; whole: boolean }[] = [];
     let page = 0;
     for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
       ...repo,
@@ -55,7 +51,15 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
         // A deployment of the model whose payload breaks the contract is never live, but it is there:
         // production is then not "never deployed" (which would let a canary take every request).
         const parsed = parseDeploymentPayload(d.payload);
-        found.push({ id: d.id, version: parsed.ok ? parsed.payload.version : undefined });
+        // Only a deployment that carries all the traffic makes a version live (liveVersion): a promotion, a
+        // rollback, a blue-green switch. A rollout's partial step (a repository whose only stage is
+        // production rolls out there) never does, so a version that failed at its second step is not
+        // "live" for the next one.
+        const whole =
+          !parsed.ok ||
+          parsed.payload.role === 'active' ||
+          (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
+        found.push({ id: d.id, version: parsed.ok ? parsed.payload.version : undefined, whole });
       }
       if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK) break;
     }
@@ -111,10 +115,8 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
     async newestDeployment(environment, model) {
       return (await modelgateDeployments(environment, model))[0]?.id;
     },
-    async liveVersion(environment, model, options = {}) {
-      const deployments = (await modelgateDeployments(environment, model)).filter(
-        (d) => options.except === undefined || d.version !== options.except,
-      );
+    async liveVersion(environment, model) {
+      const deployments = (await modelgateDeployments(environment, model)).filter((d) => d.whole);
       for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
         if (deployment.version === undefined) continue;
         const status = await latestStatus(deployment.id);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeUtf8 } from '../../core/bytes.js';
 import type { BlueGreenPolicy } from '../../core/blue-green/policy.js';
 import type { PreviewSuiteEvidence, PreviewSuiteRun } from '../../core/blue-green/suites.js';
@@ -13,6 +14,7 @@ import {
   type SuiteSetting,
   type SuiteVerdict,
 } from '../../core/eval/suite-outcome.js';
+import { planSuites, type PlannedSuite } from '../../core/eval/suite-plan.js';
 import { MANIFEST_MAX_BYTES, parseManifest, type ParsedManifest } from '../../core/manifest/parse.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import type { ModelFacts } from '../../core/model/facts.js';
@@ -35,9 +37,12 @@ export interface ManifestAt {
 }
 
 export interface PreviewSuitesInput {
-  /** The release's manifest, at its tag: the suites and datasets to run. */
+  /** The release's manifest, at its tag: which suites it declares, and the datasets of those new in it. */
   release: ManifestAt;
-  /** Production's manifest at its release commit, when a version is in production: its gates and results judge. */
+  /**
+   * Production's manifest at its release commit, when a version is in production: its gates and
+   * results judge, and a suite it declares runs on its definition and dataset, read there.
+   */
   production?: ManifestAt & { label: string };
   policy: BlueGreenPolicy;
   /** The preview (green) endpoint. */
@@ -65,8 +70,12 @@ const MAX_SCHEMA_BYTES = 1024 * 1024;
  * runner and gathers what judges them: the gates and recorded results of
  * production's manifest when there is a production version (the candidate
  * never decides how it is judged), else the release's own gates with no
- * baseline. Every failure is a suite that did not run, which the planner
- * fails closed; nothing here throws for bad input.
+ * baseline. A suite production declares runs on production's definition
+ * (dataset, scorer, max_tokens, temperature, schema file), read at its
+ * release commit, as `modelgate check` plans it (planSuites); a suite new in
+ * the release runs on the release's dataset, and the evidence says so. Every
+ * failure is a suite that did not run, which the planner fails closed;
+ * nothing here throws for bad input.
  */
 export async function runPreviewSuites(input: PreviewSuitesInput): Promise<PreviewSuiteEvidence> {
   const release = await readManifest(input.release);
@@ -77,53 +86,87 @@ export async function runPreviewSuites(input: PreviewSuitesInput): Promise<Previ
       gatesFrom: "the release's manifest",
     };
   const manifest = release.manifest;
+  // Production's manifest first: it decides which definition runs, so nothing is sent without it.
+  let production:
+    { at: ManifestAt & { label: string }; manifest: Manifest; parsed: ParsedManifest } | undefined;
+  if (input.production) {
+    const read = await readManifest(input.production);
+    if (!read.manifest)
+      return {
+        suites: [{ name: '(production)', notRun: `not run: production's manifest ${read.problem}` }],
+        gates: [],
+        gatesFrom: `${input.production.label}'s manifest`,
+      };
+    production = { at: input.production, manifest: read.manifest, parsed: read.parsed! };
+  }
+
+  const facts = evalFacts(manifest, release.parsed!, input.release.manifestFile);
+  const plan = await planSuites(
+    facts,
+    input.release.source,
+    production
+      ? {
+          label: production.at.label,
+          source: production.at.source,
+          suites: production.manifest.eval?.suites ?? [],
+        }
+      : undefined,
+  );
+  // The plan's notes (a new suite, an edit not used yet) have no findings channel here: the app's log.
+  for (const finding of plan.findings) input.progress?.(`preview suites: ${finding.message}`);
+
   const declared = manifest.eval?.suites ?? [];
   const selected = input.policy.pre_switch?.suites ?? declared.map((s) => s.name);
   const suites: PreviewSuiteRun[] = [];
   for (const name of selected) {
-    const suite = declared.find((s) => s.name === name);
-    if (!suite) {
+    const planned = plan.suites.find((p) => declared[p.index]?.name === name);
+    if (!planned) {
       suites.push({
         name,
         notRun: `not run: ${name} is not one of eval.suites of ${input.release.manifestFile}`,
       });
       continue;
     }
-    suites.push(await runOne(input, { manifest, parsed: release.parsed! }, declared.indexOf(suite)));
+    const run = await runOne(input, { manifest, parsed: release.parsed! }, planned, production?.at);
+    const note =
+      production && !planned.from
+        ? `suite ${name} is new in the release (${production.at.label} does not declare it): it ran on the release's own ${planned.suite.dataset}`
+        : undefined;
+    suites.push({
+      ...run,
+      ...(planned.from ? { definedBy: planned.from } : {}),
+      ...(note ? { note } : {}),
+    });
   }
 
-  // Whose eval block judges: production's when there is one.
-  let judgedBy: Manifest = manifest;
-  let gatesFrom = "the release's manifest (no version in production)";
-  let baseline: PreviewSuiteEvidence['baseline'];
-  if (input.production) {
-    const production = await readManifest(input.production);
-    if (!production.manifest)
-      return {
-        suites: [
-          ...suites,
-          { name: '(production)', notRun: `not run: production's manifest ${production.problem}` },
-        ],
-        gates: [],
-        gatesFrom: `${input.production.label}'s manifest`,
-      };
-    judgedBy = production.manifest;
-    gatesFrom = `${input.production.label}'s manifest`;
-    const data = await loadEvalData(
-      input.production.source,
-      evalFacts(production.manifest, production.parsed!, input.production.manifestFile),
-    );
-    baseline = {
-      label: input.production.label,
-      metrics: data.metrics,
-      gates: production.manifest.eval?.gates ?? [],
+  if (!production)
+    return {
+      suites,
+      gates: manifest.eval?.gates ?? [],
+      gatesFrom: "the release's manifest (no version in production)",
+      ...judgeOptions(manifest),
     };
-  }
+  // Whose eval block judges: production's.
+  const data = await loadEvalData(
+    production.at.source,
+    evalFacts(production.manifest, production.parsed, production.at.manifestFile),
+  );
   return {
     suites,
-    gates: judgedBy.eval?.gates ?? [],
-    gatesFrom,
-    ...(baseline ? { baseline } : {}),
+    gates: production.manifest.eval?.gates ?? [],
+    gatesFrom: `${production.at.label}'s manifest`,
+    baseline: {
+      label: production.at.label,
+      metrics: data.metrics,
+      gates: production.manifest.eval?.gates ?? [],
+    },
+    ...judgeOptions(production.manifest),
+  };
+}
+
+/** `eval.confidence` and `eval.min_samples` of the manifest whose gates judge. */
+function judgeOptions(judgedBy: Manifest): Pick<PreviewSuiteEvidence, 'confidence' | 'minSamples'> {
+  return {
     ...(judgedBy.eval?.confidence !== undefined ? { confidence: judgedBy.eval.confidence } : {}),
     ...(judgedBy.eval?.min_samples !== undefined ? { minSamples: judgedBy.eval.min_samples } : {}),
   };
@@ -132,10 +175,11 @@ export async function runPreviewSuites(input: PreviewSuitesInput): Promise<Previ
 async function runOne(
   input: PreviewSuitesInput,
   release: { manifest: Manifest; parsed: ParsedManifest },
-  index: number,
+  planned: PlannedSuite,
+  production: (ManifestAt & { label: string }) | undefined,
 ): Promise<PreviewSuiteRun> {
   const { manifest, parsed } = release;
-  const suite = manifest.eval!.suites![index]!;
+  const { suite, index } = planned;
   const name = suite.name;
   const setting: SuiteSetting = {
     suite,
@@ -145,12 +189,13 @@ async function runOne(
     lineOf: parsed.lineOf,
     answeredBy: 'the preview',
   };
-  const dataset = await readText(input.release, suite.dataset, MAX_PREVIEW_DATASET_BYTES);
+  // The plan decided where the files are: production's commit for a suite it declares, relative
+  // to the manifest that declares it; the release's tag for a suite new in the release.
+  const files: ManifestAt & { label?: string } = planned.from && production ? production : input.release;
+  const dataset = await readText(files, suite.dataset, MAX_PREVIEW_DATASET_BYTES);
   const schemaRef = suiteSchemaRef(suite);
   const schema =
-    dataset.ok && schemaRef !== undefined
-      ? await readText(input.release, schemaRef, MAX_SCHEMA_BYTES)
-      : undefined;
+    dataset.ok && schemaRef !== undefined ? await readText(files, schemaRef, MAX_SCHEMA_BYTES) : undefined;
   let judge: ScorerTools['judge'];
   if (input.judge) {
     const completeJudge = openAiCompletion({
@@ -210,13 +255,30 @@ async function readManifest(
   return { manifest: parsed.manifest, parsed };
 }
 
-async function readText(at: ManifestAt, ref: string, maxBytes: number): Promise<SuiteFileRead> {
+/**
+ * A repository file's path, text and the sha256 of the bytes read (the measurement carries it, so a
+ * drop gate compares only runs of the same dataset), or why it cannot be read under the
+ * containment rule; `label` names production when the file is read at its commit.
+ */
+async function readText(
+  at: ManifestAt & { label?: string },
+  ref: string,
+  maxBytes: number,
+): Promise<SuiteFileRead> {
   const path = resolveArtifactPath(at.manifestFile, ref);
   if (!path.ok) return { ok: false, problem: path.reason };
   const read = await at.source.read(path.path, maxBytes);
-  return read.ok
-    ? { ok: true, path: path.path, text: decodeUtf8(read.value) }
-    : { ok: false, problem: `cannot be read: ${read.problem.detail}` };
+  if (!read.ok)
+    return {
+      ok: false,
+      problem: `cannot be read${at.label ? ` at ${at.label}` : ''}: ${read.problem.detail}`,
+    };
+  return {
+    ok: true,
+    path: path.path,
+    text: decodeUtf8(read.value),
+    sha256: createHash('sha256').update(read.value).digest('hex'),
+  };
 }
 
 /** What loadEvalData reads of a model: its name, manifest and lines; no artifact is loaded for a results read. */

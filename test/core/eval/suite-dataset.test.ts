@@ -235,10 +235,12 @@ describe('a drop gate compares only runs of the same dataset', () => {
     expect(result.gates[0].reason).toMatch(
       /^not like-for-like: models\/gpt2\/evals\/qa-1\.0\.0\.json was measured on models\/gpt2\/evals\/qa\.jsonl \(sha256 [0-9a-f]{12}…\), a different dataset from this run's dataset models\/gpt2\/evals\/qa\.jsonl \(sha256 [0-9a-f]{12}…\)$/,
     );
+    // Not a warning the check passes with: the comparison could not be made on the same test.
+    expect(result.code).toBe(1);
     expect(result.findings).toEqual([
       expect.objectContaining({
         rule: 'EVAL-GATE',
-        severity: 'warning',
+        severity: 'error',
         message: `gate qa/accuracy is inconclusive: ${result.gates[0].reason}`,
         fix: "Compare with a results file of the built-in runner from a run of the same dataset: for a suite the baseline declares, the check runs the baseline's dataset, so the baseline's own run of it (kept under eval.results at the baseline) is the one to compare with.",
       }),
@@ -250,7 +252,7 @@ describe('a drop gate compares only runs of the same dataset', () => {
     const file = JSON.parse(registry.read('models/gpt2/evals/qa-1.0.0.json'));
     delete file.dataset.sha256;
     registry.write('previous.json', JSON.stringify(file));
-    const { stdout } = await runCli(
+    const { stdout, code } = await runCli(
       'gate',
       '--root',
       registry.root,
@@ -265,8 +267,26 @@ describe('a drop gate compares only runs of the same dataset', () => {
     );
     const gate = JSON.parse(stdout).gates[0].gates[0];
     expect(gate.verdict).toBe('inconclusive');
+    expect(code).toBe(1); // an old runner file cannot stand in for a comparison that was not made
     expect(gate.reason).toMatch(
       /^not like-for-like: .*previous\.json does not record the sha256 of the dataset it was measured on \(models\/gpt2\/evals\/qa\.jsonl\), so it cannot be matched with this run's dataset/,
+    );
+  });
+});
+
+describe("a change to the released version's gates is said in the report", () => {
+  it('a loosened gate judges the change, and the report shows the gate before and after', async () => {
+    const { registry, evalBlock, base } = released(QUARTER, [{ metric: 'qa/accuracy', min: 0.9 }]);
+    setEval(registry, { ...evalBlock, gates: [{ metric: 'qa/accuracy', min: 0.1 }] }, '1.0.1');
+    registry.commit('gpt2 1.0.1: a gate it passes');
+    const loosened = await check(registry, base);
+    expect(loosened.gates[0]).toMatchObject({ verdict: 'pass' });
+    expect(loosened.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'EVAL-GATE',
+        severity: 'warning',
+        message: `gate qa/accuracy is changed from the base ref ${base.slice(0, 12)}'s {"metric":"qa/accuracy","min":0.9} to {"metric":"qa/accuracy","min":0.1}: this version is judged by the changed gate`,
+      }),
     );
   });
 });

@@ -275,3 +275,43 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     });
   });
 });
+
+describe('a repository whose only stage is production: rollout steps are never the live version', () => {
+  it("a canary's second step is split against the version it replaces, not against its own first step", async () => {
+    const { github, deploy, canary } = await released();
+    const step1 = { ...canary, id: 1000, environment: 'production', production_environment: false };
+    github.deployments.splice(github.deployments.indexOf(canary), 1, step1);
+    await deploy(step1);
+    const step2 = { ...step1, id: 1001, payload: { ...step1.payload, weight: 50 } };
+    github.deployments.push(step2);
+    expect(await deploy(step2)).toMatchObject({ summary: 'gpt2 1.1.0 answers 50%, 1.0.0 50%' });
+  });
+
+  it('a version that failed at its second step is not live for the next release', async () => {
+    const { github, deploy, canary, registry } = await released();
+    const step1 = { ...canary, id: 1000, environment: 'production', production_environment: true };
+    github.deployments.splice(github.deployments.indexOf(canary), 1, step1);
+    await deploy(step1);
+    const step2 = {
+      ...step1,
+      id: 1001,
+      production_environment: false,
+      payload: { ...step1.payload, weight: 50 },
+    };
+    github.deployments.push(step2);
+    await deploy(step2);
+    github.reportDeployed(1001, 'failure'); // the app fails the judged step
+    registry.write('models/gpt2/model.yaml', 'name: gpt2\nversion: 1.2.0\n');
+    const next = registry.commit('gpt2 1.2.0');
+    registry.tag('gpt2@v1.2.0', { commit: next, message: 'Release gpt2 1.2.0' });
+    const release = {
+      ...step1,
+      id: 1100,
+      ref: 'gpt2@v1.2.0',
+      sha: next,
+      payload: { ...step1.payload, version: '1.2.0', trigger: next },
+    };
+    github.deployments.push(release);
+    expect(await deploy(release)).toMatchObject({ summary: 'gpt2 1.2.0 answers 10%, 1.0.0 90%' });
+  });
+});

@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { B as checkPromotion, D as enforcedStages } from './settings-GlR5zjmE.js';
-import { p as planStageAssignment } from './stage-assignment-CyIx1BeX.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BXaUiX1u.js';
+import { B as checkPromotion, D as enforcedStages } from './settings-Dv94sC7L.js';
+import { p as planStageAssignment } from './stage-assignment-CO3PPHPQ.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-YeRlmSiv.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';
@@ -9,8 +9,8 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-oekqLIzm.js';
-import './index-BDZSFT08.js';
+import './state-CXYNe9wV.js';
+import './index-DWSCg_8K.js';
 
 /** `modelgate promote`: a stage-assignment tag on a released version, in the local clone. */
 async function runPromote(args, out) {

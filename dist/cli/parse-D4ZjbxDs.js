@@ -1,4 +1,4 @@
-import { s as strictObject, b as _enum, e as boolean, a as array, n as number, c as string, f as resolveArtifactPath, o as object, u as union, l as literal, M as tagNameProblem, w as releaseTag, i as record, V as VERSION_MAX_LENGTH, O as VERSION_TOO_LONG, P as VERSION_RULE, x as versionProblem, Q as NAME_RULES, N as NAME_MAX_LENGTH, R as NAME_TOO_LONG, v as distExports } from './settings-GlR5zjmE.js';
+import { s as strictObject, b as _enum, e as boolean, a as array, n as number, c as string, f as resolveArtifactPath, o as object, u as union, l as literal, M as tagNameProblem, w as releaseTag, i as record, V as VERSION_MAX_LENGTH, O as VERSION_TOO_LONG, P as VERSION_RULE, x as versionProblem, Q as NAME_RULES, N as NAME_MAX_LENGTH, R as NAME_TOO_LONG, v as distExports } from './settings-Dv94sC7L.js';
 import { a as runRefProblem, R as RUN_REF_FORMS } from './run-ref-CuXzv_k1.js';
 
 /** Shorter intervals hold too few scrapes to judge; longer ones leave a bad canary serving for days. */

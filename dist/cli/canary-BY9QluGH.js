@@ -1,19 +1,19 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-BgNOT36n.js';
 import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-BuFEKKYt.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-C1n-6cTL.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-Cd6ACBG0.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-eEc7q3uJ.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-bMquKLTH.js';
 import './user-file-error-CDa2V0Zz.js';
-import './user-file-NS8ET1sx.js';
+import './user-file-DyP13byU.js';
 import 'node:fs/promises';
-import './settings-GlR5zjmE.js';
+import './settings-Dv94sC7L.js';
 import 'node:path';
 import 'node:child_process';
 import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-BbndmvDY.js';
+import './parse-D4ZjbxDs.js';
 import './run-ref-CuXzv_k1.js';
 
 const DECISION = {

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { M as MANIFEST_MAX_BYTES, c as parseManifest, r as rolloutFileReferences } from './parse-BbndmvDY.js';
-import { f as resolveArtifactPath, k as formatBytes, g as decodeUtf8 } from './settings-GlR5zjmE.js';
+import { M as MANIFEST_MAX_BYTES, c as parseManifest, r as rolloutFileReferences } from './parse-D4ZjbxDs.js';
+import { f as resolveArtifactPath, k as formatBytes, g as decodeUtf8 } from './settings-Dv94sC7L.js';
 
 /**
  * The values of config.json, generation_config.json and tokenizer_config.json

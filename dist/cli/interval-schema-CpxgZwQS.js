@@ -1,4 +1,4 @@
-import { u as union, n as number, _ as _null, b as _enum, d as looseObject, c as string, a as array, e as boolean } from './settings-GlR5zjmE.js';
+import { u as union, n as number, _ as _null, b as _enum, d as looseObject, c as string, a as array, e as boolean } from './settings-Dv94sC7L.js';
 
 // JSON has no NaN or Infinity (it writes null): read null back as NaN, the value the judge had.
 const evidence = union([number(), _null()]).transform((v) => v ?? Number.NaN);

@@ -1,17 +1,17 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-eEc7q3uJ.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-bMquKLTH.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-BgNOT36n.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import './user-file-NS8ET1sx.js';
+import './user-file-DyP13byU.js';
 import 'node:fs/promises';
-import './settings-GlR5zjmE.js';
+import './settings-Dv94sC7L.js';
 import 'node:path';
 import 'node:child_process';
 import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-BbndmvDY.js';
+import './parse-D4ZjbxDs.js';
 import './run-ref-CuXzv_k1.js';
 
 /** Adjusted p-values, in the order given. NaN stays NaN and takes no part (it is not a test). */

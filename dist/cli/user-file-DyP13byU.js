@@ -1,5 +1,5 @@
 import { readFile, open } from 'node:fs/promises';
-import { v as distExports } from './settings-GlR5zjmE.js';
+import { v as distExports } from './settings-Dv94sC7L.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { p as parseJsonFile, u as userFileProblem } from './user-file-error-CDa2V0Zz.js';
 

@@ -1,5 +1,5 @@
-import { s as semver } from './index-BDZSFT08.js';
-import { L as readRegistryTag } from './settings-GlR5zjmE.js';
+import { s as semver } from './index-DWSCg_8K.js';
+import { L as readRegistryTag } from './settings-Dv94sC7L.js';
 
 const PRIORITY = {
     deprecate: 2,

@@ -1,4 +1,4 @@
-import { S as getDefaultExportFromCjs } from './settings-GlR5zjmE.js';
+import { S as getDefaultExportFromCjs } from './settings-Dv94sC7L.js';
 
 var re = {exports: {}};
 

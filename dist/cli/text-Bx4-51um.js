@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import { f as resolveArtifactPath, w as releaseTag, g as decodeUtf8, E as releasedVersions } from './settings-GlR5zjmE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-C9aBoLZP.js';
-import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-BbndmvDY.js';
+import { f as resolveArtifactPath, w as releaseTag, g as decodeUtf8, E as releasedVersions } from './settings-Dv94sC7L.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-DK0eGv3u.js';
+import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-D4ZjbxDs.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
-import { s as semver } from './index-BDZSFT08.js';
+import { s as semver } from './index-DWSCg_8K.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-BgNOT36n.js';
 import { a as trainingText } from './report-CO1PG6gQ.js';
 
@@ -83,6 +83,27 @@ function stopIds(facts) {
     if (facts.generation?.eos.length)
         return { ids: facts.generation.eos, file: facts.generation.file };
     return { ids: facts.config?.ids.eos ?? [], file: facts.config?.file };
+}
+
+/** Deep equality of JSON values; object key order does not matter. */
+function jsonEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let i = 0; i < a.length; i++)
+            if (!jsonEqual(a[i], b[i]))
+                return false;
+        return true;
+    }
+    const keysA = Object.keys(a);
+    if (keysA.length !== Object.keys(b).length)
+        return false;
+    return keysA.every((key) => Object.hasOwn(b, key) &&
+        jsonEqual(a[key], b[key]));
 }
 
 /** Repository paths of every file a manifest references (unresolvable references left out). */
@@ -4216,27 +4237,6 @@ function bumpCovers(declared, required, from) {
     if (required === 'major' && declared === 'minor' && semver.major(from) === 0)
         return true;
     return bumpRank(declared) >= bumpRank(required);
-}
-
-/** Deep equality of JSON values; object key order does not matter. */
-function jsonEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let i = 0; i < a.length; i++)
-            if (!jsonEqual(a[i], b[i]))
-                return false;
-        return true;
-    }
-    const keysA = Object.keys(a);
-    if (keysA.length !== Object.keys(b).length)
-        return false;
-    return keysA.every((key) => Object.hasOwn(b, key) &&
-        jsonEqual(a[key], b[key]));
 }
 
 const EXAMPLES$1 = 3;
@@ -8968,4 +8968,4 @@ function changeLines(change) {
     return lines;
 }
 
-export { sortFindings as a, toText as b, countBySeverity as c, selectChanged as d, checkCompatibility as e, contentDigests as f, checkVersion as g, validate as h, gatesMarkdown as i, specialToken as s, tokenId as t, validateModels as v };
+export { sortFindings as a, toText as b, countBySeverity as c, selectChanged as d, checkCompatibility as e, contentDigests as f, checkVersion as g, validate as h, gatesMarkdown as i, jsonEqual as j, specialToken as s, tokenId as t, validateModels as v };

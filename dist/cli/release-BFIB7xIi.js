@@ -1,15 +1,15 @@
 import { c as inertJson } from './escape-BgNOT36n.js';
-import { p as planRelease } from './plan-CWA8GNq9.js';
-import { E as releasedVersions, w as releaseTag, f as resolveArtifactPath, g as decodeUtf8 } from './settings-GlR5zjmE.js';
+import { p as planRelease } from './plan-DK7fmH_n.js';
+import { E as releasedVersions, w as releaseTag, f as resolveArtifactPath, g as decodeUtf8 } from './settings-Dv94sC7L.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BRfum2rd.js';
-import { l as loadModel } from './load-model-C9aBoLZP.js';
-import { r as readRegistry } from './state-oekqLIzm.js';
+import { l as loadModel } from './load-model-DK0eGv3u.js';
+import { r as readRegistry } from './state-CXYNe9wV.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-C7QGNsa8.js';
-import { p as planText } from './registry-BpMQtoKO.js';
-import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-BXaUiX1u.js';
-import './index-BDZSFT08.js';
-import './stage-assignment-CyIx1BeX.js';
+import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-Bx4-51um.js';
+import { p as planText } from './registry-CVre3zmW.js';
+import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-YeRlmSiv.js';
+import './index-DWSCg_8K.js';
+import './stage-assignment-CO3PPHPQ.js';
 import './report-CO1PG6gQ.js';
 import './run-ref-CuXzv_k1.js';
 import 'node:fs/promises';
@@ -20,7 +20,7 @@ import 'process';
 import 'buffer';
 import 'node:fs';
 import './user-file-error-CDa2V0Zz.js';
-import './parse-BbndmvDY.js';
+import './parse-D4ZjbxDs.js';
 
 /**
  * The model versions a push releases: every manifest the push changed whose

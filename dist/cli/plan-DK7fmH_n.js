@@ -1,6 +1,6 @@
-import { s as semver } from './index-BDZSFT08.js';
-import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-CyIx1BeX.js';
-import { w as releaseTag, s as strictObject, n as number, b as _enum, c as string, N as NAME_MAX_LENGTH, H as GTO_FULLNAME_PATTERN } from './settings-GlR5zjmE.js';
+import { s as semver } from './index-DWSCg_8K.js';
+import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-CO3PPHPQ.js';
+import { w as releaseTag, s as strictObject, n as number, b as _enum, c as string, N as NAME_MAX_LENGTH, H as GTO_FULLNAME_PATTERN } from './settings-Dv94sC7L.js';
 import { b as inertMarkdown, e as inertCode } from './escape-BgNOT36n.js';
 import { t as trainingMarkdown } from './report-CO1PG6gQ.js';
 

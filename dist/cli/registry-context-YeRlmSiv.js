@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as readRegistry } from './state-oekqLIzm.js';
-import { r as readSettings, G as GitRepository, K as GitError } from './settings-GlR5zjmE.js';
+import { r as readRegistry } from './state-CXYNe9wV.js';
+import { r as readSettings, G as GitRepository, K as GitError } from './settings-Dv94sC7L.js';
 
 /** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
 async function openRegistry(args, withTags = true, out) {

@@ -1,4 +1,4 @@
-import { s as strictObject, c as string } from './settings-GlR5zjmE.js';
+import { s as strictObject, c as string } from './settings-Dv94sC7L.js';
 
 /** The hidden marker that finds a sticky comment again: `<!-- modelgate:KIND:MODEL -->` (DESIGN.md). */
 /** A GitHub login: letters, digits and dashes, `[bot]` for apps (nothing that can break a line or a mention). */

@@ -1,10 +1,10 @@
 import { c as inertJson } from './escape-BgNOT36n.js';
-import { r as registryHistory, g as gtoHistoryJson, h as historyJson, a as historyText } from './registry-BpMQtoKO.js';
+import { r as registryHistory, g as gtoHistoryJson, h as historyJson, a as historyText } from './registry-CVre3zmW.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { o as openRegistry, a as modelsOf } from './registry-context-BXaUiX1u.js';
-import './state-oekqLIzm.js';
-import './index-BDZSFT08.js';
-import './settings-GlR5zjmE.js';
+import { o as openRegistry, a as modelsOf } from './registry-context-YeRlmSiv.js';
+import './state-CXYNe9wV.js';
+import './index-DWSCg_8K.js';
+import './settings-Dv94sC7L.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';

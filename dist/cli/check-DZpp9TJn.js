@@ -1,19 +1,19 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-C7QGNsa8.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, l as loadEvalData, r as resolveBaseline } from './baseline-D2oYsy4T.js';
+import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-Bx4-51um.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, l as loadEvalData, r as resolveBaseline } from './baseline-ByAztdmY.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
-import { f as resolveArtifactPath, F as FileSystemSource, g as decodeUtf8, C as ContainedRoot, h as ContainmentError, o as object, c as string, a as array, u as union, n as number, i as record$1, j as unknown, _ as _null, r as readSettings, G as GitRepository } from './settings-GlR5zjmE.js';
-import { r as readRegistry } from './state-oekqLIzm.js';
+import { f as resolveArtifactPath, F as FileSystemSource, g as decodeUtf8, C as ContainedRoot, h as ContainmentError, o as object, c as string, a as array, u as union, n as number, i as record$1, j as unknown, _ as _null, r as readSettings, G as GitRepository } from './settings-Dv94sC7L.js';
+import { r as readRegistry } from './state-CXYNe9wV.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
-import { l as loadModel } from './load-model-C9aBoLZP.js';
+import { l as loadModel } from './load-model-DK0eGv3u.js';
 import { c as compareRuns } from './report-CO1PG6gQ.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BRfum2rd.js';
-import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-Dub1OkzG.js';
-import { r as readUserJsonFile } from './user-file-NS8ET1sx.js';
-import './parse-BbndmvDY.js';
-import './index-BDZSFT08.js';
+import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-DrBrL0AT.js';
+import { r as readUserJsonFile } from './user-file-DyP13byU.js';
+import './parse-D4ZjbxDs.js';
+import './index-DWSCg_8K.js';
 import './escape-BgNOT36n.js';
 import './user-file-error-CDa2V0Zz.js';
 import 'node:child_process';
@@ -177,10 +177,14 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             finding('EVAL-GATE', 'warning', `gate ${gate.metric}: ${result.overruled}`, "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.");
         if (result.verdict === 'inconclusive') {
             const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
-            finding(rule, evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
+            // A drop that could not be compared on the same dataset is never a warning the check passes with:
+            // the baseline it would be judged against is another test (or cannot be shown to be the same one).
+            const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
+            finding(rule, otherDataset || evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
         }
         return result;
     });
+    findings.push(...changedBaselineGates(facts, evalBlock?.gates ?? [], baseline));
     return {
         model: facts.name,
         version: facts.manifest.version,
@@ -267,6 +271,36 @@ function notRunFix(cause, committed) {
     if (cause.includes('dataset') || cause.includes('schema'))
         return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
     return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
+}
+/**
+ * The gates of the released version this change removes or changes, said in
+ * the report: the change's own gates judge it (a gate may need to change with
+ * a metric), but never silently. A loosened `min` or a larger `max_drop` is
+ * there for the reviewer to see, next to the verdict it produced.
+ */
+function changedBaselineGates(facts, own, baseline) {
+    if (!baseline?.gates?.length)
+        return [];
+    const findings = [];
+    const shown = (gate) => JSON.stringify(gate);
+    for (const released of baseline.gates) {
+        const now = own.filter((g) => g.metric === released.metric);
+        if (now.some((g) => jsonEqual(g, released)))
+            continue;
+        const index = own.findIndex((g) => g.metric === released.metric);
+        findings.push({
+            rule: 'EVAL-GATE',
+            severity: 'warning',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
+            message: now.length
+                ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by the changed gate`
+                : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is not judged on ${released.metric}`,
+            fix: 'Say in the pull request why the gate changes; a reviewer should see a looser gate before it judges the version.',
+        });
+    }
+    return findings;
 }
 
 /** Fields of a suite definition besides its dataset that change what is measured. */

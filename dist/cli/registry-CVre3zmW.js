@@ -1,4 +1,4 @@
-import { l as latestVersion } from './state-oekqLIzm.js';
+import { l as latestVersion } from './state-CXYNe9wV.js';
 import { i as inertText } from './escape-BgNOT36n.js';
 
 const when = (seconds) => new Date(seconds * 1000)

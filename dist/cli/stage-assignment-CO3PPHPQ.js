@@ -1,4 +1,4 @@
-import { I as assignmentTag, J as unassignmentTag } from './settings-GlR5zjmE.js';
+import { I as assignmentTag, J as unassignmentTag } from './settings-Dv94sC7L.js';
 
 /** The trailer that ties a tag to the push that made it. */
 const triggerLine = (trigger) => `Trigger: ${trigger}`;

@@ -1,15 +1,15 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { s as steerSchema } from './steer-DMeMwAwy.js';
-import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a as array, t as tuple, c as string, r as readSettings, G as GitRepository } from './settings-GlR5zjmE.js';
-import { j as judgeInterval, a as judgeAnalysis } from './judge-C1n-6cTL.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-D2oYsy4T.js';
+import { s as steerSchema } from './steer-CSud4piN.js';
+import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a as array, t as tuple, c as string, r as readSettings, G as GitRepository } from './settings-Dv94sC7L.js';
+import { j as judgeInterval, a as judgeAnalysis } from './judge-Cd6ACBG0.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-ByAztdmY.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-BgNOT36n.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BRfum2rd.js';
-import { l as loadModel } from './load-model-C9aBoLZP.js';
-import { r as readRegistry } from './state-oekqLIzm.js';
+import { l as loadModel } from './load-model-DK0eGv3u.js';
+import { r as readRegistry } from './state-CXYNe9wV.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
-import { r as readUserJsonFile } from './user-file-NS8ET1sx.js';
-import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-eEc7q3uJ.js';
+import { r as readUserJsonFile } from './user-file-DyP13byU.js';
+import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-bMquKLTH.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';
@@ -17,9 +17,9 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-BbndmvDY.js';
+import './parse-D4ZjbxDs.js';
 import './run-ref-CuXzv_k1.js';
-import './index-BDZSFT08.js';
+import './index-DWSCg_8K.js';
 
 /** A whole number of seconds, minutes, hours or days (`30s`, `10m`, `1h`, `2d`). */
 const BLUE_GREEN_DURATION = /^(\d+)(s|m|h|d)$/;
@@ -188,6 +188,8 @@ function startBlueGreenRecord(previewDeploymentId) {
 
 /** Gates and runs kept in the sealed state: the state must stay well under a comment's 64 KiB. */
 const MAX_KEPT = 100;
+/** The longest reason the sealed state keeps (its schema's bound). */
+const MAX_REASON = 4096;
 /**
  * Judges the suites run against the preview with the gates machinery
  * (thresholds, and non-inferiority against production's results). Only gates
@@ -197,6 +199,15 @@ const MAX_KEPT = 100;
  * or suites that ran with no gate on them, are inconclusive: never a pass.
  */
 function judgePreviewSuites(evidence, at) {
+    const judged = judgeSuites(evidence, at);
+    // A suite new in the release was judged on a test the release wrote: the verdict says so.
+    const notes = evidence.suites.flatMap((run) => (run.note ? [run.note] : []));
+    if (!notes.length)
+        return judged;
+    const reason = `${judged.reason}. Note: ${notes.join('; ')}`;
+    return { ...judged, reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason };
+}
+function judgeSuites(evidence, at) {
     const options = {
         ...DEFAULT_GATE_OPTIONS,
         confidence: evidence.confidence ?? DEFAULT_GATE_OPTIONS.confidence,

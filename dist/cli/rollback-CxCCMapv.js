@@ -1,11 +1,11 @@
 import { c as inertJson } from './escape-BgNOT36n.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { g as decodeUtf8, C as ContainedRoot, h as ContainmentError } from './settings-GlR5zjmE.js';
-import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-BbndmvDY.js';
-import { l as loadModel } from './load-model-C9aBoLZP.js';
-import { r as readRegistry } from './state-oekqLIzm.js';
-import { s as semver } from './index-BDZSFT08.js';
-import { o as openRegistry } from './registry-context-BXaUiX1u.js';
+import { g as decodeUtf8, C as ContainedRoot, h as ContainmentError } from './settings-Dv94sC7L.js';
+import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-D4ZjbxDs.js';
+import { l as loadModel } from './load-model-DK0eGv3u.js';
+import { r as readRegistry } from './state-CXYNe9wV.js';
+import { s as semver } from './index-DWSCg_8K.js';
+import { o as openRegistry } from './registry-context-YeRlmSiv.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';

@@ -1,10 +1,10 @@
-import './plan-CWA8GNq9.js';
-import { m as kubernetesName, p as expandTemplate, q as checkRepoPath, v as distExports, w as releaseTag, x as versionProblem, F as FileSystemSource, g as decodeUtf8, C as ContainedRoot, h as ContainmentError } from './settings-GlR5zjmE.js';
+import './plan-DK7fmH_n.js';
+import { m as kubernetesName, p as expandTemplate, q as checkRepoPath, v as distExports, w as releaseTag, x as versionProblem, F as FileSystemSource, g as decodeUtf8, C as ContainedRoot, h as ContainmentError } from './settings-Dv94sC7L.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-BXaUiX1u.js';
-import './index-BDZSFT08.js';
-import './stage-assignment-CyIx1BeX.js';
+import { o as openRegistry, m as modelOf } from './registry-context-YeRlmSiv.js';
+import './index-DWSCg_8K.js';
+import './stage-assignment-CO3PPHPQ.js';
 import './escape-BgNOT36n.js';
 import './report-CO1PG6gQ.js';
 import './run-ref-CuXzv_k1.js';
@@ -14,7 +14,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './state-oekqLIzm.js';
+import './state-CXYNe9wV.js';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {
