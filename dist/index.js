@@ -70441,11 +70441,14 @@ async function check(repo, options) {
         if (tracked.section)
             training.push(tracked.section);
         findings.push(...tracked.findings);
-        if (!model.manifest.eval?.gates?.length)
+        let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1), base);
+        if (!model.manifest.eval?.gates?.length) {
+            // No gate judges this version: never silently when the baseline had some.
+            findings.push(...changedBaselineGates(model, [], baseline));
             continue;
+        }
         options.progress?.(`gates of ${model.name}`);
         const candidate = await loadEvalData(repo.worktree, model);
-        let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1), base);
         if (options.baselineResults?.length) {
             // Results given by hand win over the resolved baseline's, metric by metric.
             const given = baselineFrom(options.baselineResults);

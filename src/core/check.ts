@@ -1,6 +1,6 @@
 import { countBySeverity, sortFindings, type Finding } from './findings.js';
 import { resolveBaseline } from './eval/baseline.js';
-import { gateModel, type ModelGates } from './eval/gate-model.js';
+import { changedBaselineGates, gateModel, type ModelGates } from './eval/gate-model.js';
 import { loadEvalData } from './eval/load-eval.js';
 import { planSuites, type SuitePlan } from './eval/suite-plan.js';
 import type { MetricSeries, ResultsFile } from './eval/results.js';
@@ -72,10 +72,14 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
     const tracked = await checkTraining(model, readRun, production);
     if (tracked.section) training.push(tracked.section);
     findings.push(...tracked.findings);
-    if (!model.manifest.eval?.gates?.length) continue;
+    let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1)!, base);
+    if (!model.manifest.eval?.gates?.length) {
+      // No gate judges this version: never silently when the baseline had some.
+      findings.push(...changedBaselineGates(model, [], baseline));
+      continue;
+    }
     options.progress?.(`gates of ${model.name}`);
     const candidate = await loadEvalData(repo.worktree, model);
-    let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1)!, base);
     if (options.baselineResults?.length) {
       // Results given by hand win over the resolved baseline's, metric by metric.
       const given = baselineFrom(options.baselineResults);

@@ -254,7 +254,7 @@ function notRunFix(cause: string, committed: boolean): string {
  * a metric), but never silently. A loosened `min` or a larger `max_drop` is
  * there for the reviewer to see, next to the verdict it produced.
  */
-function changedBaselineGates(
+export function changedBaselineGates(
   facts: ModelFacts,
   own: readonly Gate[],
   baseline: Baseline | undefined,

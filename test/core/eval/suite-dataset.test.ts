@@ -275,6 +275,20 @@ describe('a drop gate compares only runs of the same dataset', () => {
 });
 
 describe("a change to the released version's gates is said in the report", () => {
+  it('a change that removes every gate is not judged on them, and the report says which gates went', async () => {
+    const { registry, evalBlock, base } = released(QUARTER, [{ metric: 'qa/accuracy', min: 0.9 }]);
+    setEval(registry, { ...evalBlock, gates: [] }, '1.0.1');
+    registry.commit('gpt2 1.0.1: no gate at all');
+    const { stdout } = await runCli('check', '--root', registry.root, '--base', base, '--format', 'json');
+    expect(JSON.parse(stdout).findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'EVAL-GATE',
+        severity: 'warning',
+        message: `gate qa/accuracy of the base ref ${base.slice(0, 12)} ({"metric":"qa/accuracy","min":0.9}) is removed: this version is not judged on qa/accuracy`,
+      }),
+    );
+  });
+
   it('a loosened gate judges the change, and the report shows the gate before and after', async () => {
     const { registry, evalBlock, base } = released(QUARTER, [{ metric: 'qa/accuracy', min: 0.9 }]);
     setEval(registry, { ...evalBlock, gates: [{ metric: 'qa/accuracy', min: 0.1 }] }, '1.0.1');

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-Bx4-51um.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, l as loadEvalData, r as resolveBaseline } from './baseline-ByAztdmY.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-ByAztdmY.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { f as resolveArtifactPath, F as FileSystemSource, g as decodeUtf8, C as ContainedRoot, h as ContainmentError, o as object, c as string, a as array, u as union, n as number, i as record$1, j as unknown, _ as _null, r as readSettings, G as GitRepository } from './settings-Dv94sC7L.js';
@@ -603,11 +603,14 @@ async function check(repo, options) {
         if (tracked.section)
             training.push(tracked.section);
         findings.push(...tracked.findings);
-        if (!model.manifest.eval?.gates?.length)
+        let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1), base);
+        if (!model.manifest.eval?.gates?.length) {
+            // No gate judges this version: never silently when the baseline had some.
+            findings.push(...changedBaselineGates(model, [], baseline));
             continue;
+        }
         options.progress?.(`gates of ${model.name}`);
         const candidate = await loadEvalData(repo.worktree, model);
-        let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1), base);
         if (options.baselineResults?.length) {
             // Results given by hand win over the resolved baseline's, metric by metric.
             const given = baselineFrom(options.baselineResults);
