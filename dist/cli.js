@@ -32,7 +32,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/ab-BSvE01EX.js')).runAb(args, out),
+    run: async (args, out) => (await import('./cli/ab-DIZ_zyeS.js')).runAb(args, out),
 };
 
 /** `modelgate bluegreen analyze`: its help and options; the work is in run/. */
@@ -69,7 +69,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/bluegreen-Bh37yYsH.js')).runBlueGreen(args, out),
+    run: async (args, out) => (await import('./cli/bluegreen-DK0UWpg6.js')).runBlueGreen(args, out),
 };
 
 /** `modelgate canary analyze`: its help and options; the work is in run/. */
@@ -100,7 +100,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/canary-BY9QluGH.js')).runCanary(args, out),
+    run: async (args, out) => (await import('./cli/canary-DLw6_L6m.js')).runCanary(args, out),
 };
 
 /** `modelgate shadow analyze`: its help and options; the work is in run/. */
@@ -139,7 +139,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/shadow-CX0-E-95.js')).runShadow(args, out),
+    run: async (args, out) => (await import('./cli/shadow-DAsE478P.js')).runShadow(args, out),
 };
 
 const EVAL_OPTIONS = {
@@ -181,7 +181,7 @@ report. Exit 1 when a finding is an error or a gate fails.
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CjAJek-w.js')).runCheck(args, out),
+    run: async (args, out) => (await import('./cli/check-BizSH-HZ.js')).runCheck(args, out),
 };
 /** `modelgate gate`: its help and options; the work is in run/. */
 const gate = {
@@ -201,7 +201,7 @@ and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CjAJek-w.js')).runGate(args, out),
+    run: async (args, out) => (await import('./cli/check-BizSH-HZ.js')).runGate(args, out),
 };
 
 /** `modelgate deploy`: its help and options; the work is in run/. */
@@ -277,7 +277,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/guard-CM4cxkCk.js')).runGuard(args, out),
+    run: async (args, out) => (await import('./cli/guard-C8okFgkH.js')).runGuard(args, out),
 };
 
 /** `modelgate history`: its help and options; the work is in run/. */
@@ -340,7 +340,7 @@ released version with other content, or is refused.`,
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/release-BFIB7xIi.js')).runRelease(args, out),
+    run: async (args, out) => (await import('./cli/release-BYbYVCnA.js')).runRelease(args, out),
 };
 
 /** `modelgate rollback`: its help and options; the work is in run/. */
@@ -357,7 +357,7 @@ version (no new version tag). --plan only lists the files. The Action's
 command: rollback opens that pull request itself.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/rollback-CxCCMapv.js')).runRollback(args, out),
+    run: async (args, out) => (await import('./cli/rollback-IdAVQ3IL.js')).runRollback(args, out),
 };
 
 /** `modelgate show`: its help and options; the work is in run/. */
@@ -390,7 +390,7 @@ Manifests are found with the globs in .github/modelgate.yml
 ${ALLOW_EMPTY_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...ALLOW_EMPTY_OPTION, base: { type: 'string' } },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/validate-ChPB8Orx.js')).runValidate(args, out),
+    run: async (args, out) => (await import('./cli/validate-lRLxCl6m.js')).runValidate(args, out),
 };
 
 const VERSION = "0.1.0";

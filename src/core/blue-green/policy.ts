@@ -1,3 +1,4 @@
+import { parseRolloutDuration } from '../manifest/rollout.js';
 /**
  * A blue-green rollout's policy: the manifest's `rollout.blue_green` block,
  * as merged at the release tag. Named after Argo Rollouts' blueGreen fields
@@ -31,9 +32,6 @@ export interface ResolvedBlueGreenPolicy {
   scaleDownDelayMs: number;
 }
 
-/** A whole number of seconds, minutes, hours or days (`30s`, `10m`, `1h`, `2d`). */
-const BLUE_GREEN_DURATION = /^(\d+)(s|m|h|d)$/;
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -46,14 +44,6 @@ export const BLUE_GREEN_DURATIONS = {
   // Blue kept warm longer than a month is a second production, not a rollback plan.
   scale_down_delay: { min: MINUTE, max: 30 * DAY, default: undefined },
 } as const;
-
-/** `10m` -> 600000, or undefined when the text is not a duration. */
-function parseBlueGreenDuration(text: string): number | undefined {
-  const match = BLUE_GREEN_DURATION.exec(text);
-  if (!match) return undefined;
-  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-  return Number.isSafeInteger(ms) ? ms : undefined;
-}
 
 /** 1800000 -> `30m`: the largest whole unit. */
 export function formatBlueGreenDuration(ms: number): string {
@@ -89,7 +79,7 @@ export function blueGreenPolicyProblems(block: BlueGreenPolicy = {}): BlueGreenP
   for (const [path, text] of Object.entries(texts) as [keyof typeof BLUE_GREEN_DURATIONS, string?][]) {
     if (text === undefined) continue;
     const bounds = BLUE_GREEN_DURATIONS[path];
-    const ms = parseBlueGreenDuration(text);
+    const ms = parseRolloutDuration(text);
     if (ms === undefined)
       problems.push({ path, message: `"${text}" is not a duration such as 30s, 10m, 1h or 2d` });
     else if (ms < bounds.min || ms > bounds.max)
@@ -98,14 +88,14 @@ export function blueGreenPolicyProblems(block: BlueGreenPolicy = {}): BlueGreenP
         message: `${text} is not between ${formatBlueGreenDuration(bounds.min)} and ${formatBlueGreenDuration(bounds.max)}`,
       });
   }
-  const post = parseBlueGreenDuration(
+  const post = parseRolloutDuration(
     block.post_switch?.duration ?? BLUE_GREEN_DURATIONS['post_switch.duration'].default,
   );
-  const interval = parseBlueGreenDuration(
+  const interval = parseRolloutDuration(
     block.post_switch?.interval ?? BLUE_GREEN_DURATIONS['post_switch.interval'].default,
   );
   const delay =
-    block.scale_down_delay === undefined ? undefined : parseBlueGreenDuration(block.scale_down_delay);
+    block.scale_down_delay === undefined ? undefined : parseRolloutDuration(block.scale_down_delay);
   if (post !== undefined && delay !== undefined && delay < post)
     problems.push({
       path: 'scale_down_delay',
@@ -139,7 +129,7 @@ export class BlueGreenPolicyError extends Error {
 export function resolveBlueGreenPolicy(block: BlueGreenPolicy = {}): ResolvedBlueGreenPolicy {
   const problems = blueGreenPolicyProblems(block);
   if (problems.length) throw new BlueGreenPolicyError(problems);
-  const ms = (text: string | undefined, fallback: string) => parseBlueGreenDuration(text ?? fallback)!;
+  const ms = (text: string | undefined, fallback: string) => parseRolloutDuration(text ?? fallback)!;
   const postDuration = ms(block.post_switch?.duration, BLUE_GREEN_DURATIONS['post_switch.duration'].default);
   return {
     preSwitch: {
@@ -152,6 +142,6 @@ export function resolveBlueGreenPolicy(block: BlueGreenPolicy = {}): ResolvedBlu
       intervalMs: ms(block.post_switch?.interval, BLUE_GREEN_DURATIONS['post_switch.interval'].default),
     },
     scaleDownDelayMs:
-      block.scale_down_delay === undefined ? postDuration : parseBlueGreenDuration(block.scale_down_delay)!,
+      block.scale_down_delay === undefined ? postDuration : parseRolloutDuration(block.scale_down_delay)!,
   };
 }

@@ -1,5 +1,5 @@
 import { parseInterval } from '../canary/interval.js';
-import { parseGuardDuration } from '../guard/duration.js';
+import { parseRolloutDuration } from '../manifest/rollout.js';
 
 /** One output check's limits as the manifest writes them (`rollout.shadow.outputs.checks`). */
 export interface ShadowOutputChecks {
@@ -125,13 +125,6 @@ export const SHADOW_DEFAULTS = {
 const SHADOW_DURATION_MIN_MS = 10 * 60_000;
 const SHADOW_DURATION_MAX_MS = 7 * 86_400_000;
 
-/** `30s`, `10m`, `1h`, `2d` in milliseconds (the canary's and the guard's syntax together), or undefined. */
-function parseShadowDuration(text: string): number | undefined {
-  const seconds = /^(\d+)s$/.exec(text);
-  if (seconds) return Number(seconds[1]) * 1000;
-  return parseGuardDuration(text);
-}
-
 /**
  * Fills the defaults of a `shadow` block. The manifest schema bounds every
  * field, so a duration that does not parse here never came from a valid
@@ -140,13 +133,13 @@ function parseShadowDuration(text: string): number | undefined {
 export function resolveShadowPolicy(block: ShadowPolicy): ResolvedShadowPolicy {
   const durationText = block.duration ?? SHADOW_DEFAULTS.duration;
   const intervalText = block.interval ?? SHADOW_DEFAULTS.interval;
-  const parsedDuration = parseShadowDuration(durationText);
+  const parsedDuration = parseRolloutDuration(durationText);
   const durationMs =
     parsedDuration !== undefined &&
     parsedDuration >= SHADOW_DURATION_MIN_MS &&
     parsedDuration <= SHADOW_DURATION_MAX_MS
       ? parsedDuration
-      : parseShadowDuration(SHADOW_DEFAULTS.duration)!;
+      : parseRolloutDuration(SHADOW_DEFAULTS.duration)!;
   const intervalMs = parseInterval(intervalText) ?? parseInterval(SHADOW_DEFAULTS.interval)!;
   return {
     mirror: block.mirror ?? SHADOW_DEFAULTS.mirror,

@@ -2,10 +2,10 @@ import { c as inertJson } from './escape-BgNOT36n.js';
 import { p as planRelease } from './plan-DK7fmH_n.js';
 import { E as releasedVersions, w as releaseTag, f as resolveArtifactPath, g as decodeUtf8 } from './settings-Dv94sC7L.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BRfum2rd.js';
-import { l as loadModel } from './load-model-DK0eGv3u.js';
+import { l as loadModel } from './load-model-CfzpaaiC.js';
 import { r as readRegistry } from './state-CXYNe9wV.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-Bx4-51um.js';
+import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-alCsejAv.js';
 import { p as planText } from './registry-CVre3zmW.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-YeRlmSiv.js';
 import './index-DWSCg_8K.js';
@@ -20,7 +20,7 @@ import 'process';
 import 'buffer';
 import 'node:fs';
 import './user-file-error-CDa2V0Zz.js';
-import './parse-D4ZjbxDs.js';
+import './parse-B7RCHwMD.js';
 
 /**
  * The model versions a push releases: every manifest the push changed whose

@@ -1,5 +1,5 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-bMquKLTH.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BDhAIwbx.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-BgNOT36n.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
 import './user-file-DyP13byU.js';
@@ -11,7 +11,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-D4ZjbxDs.js';
+import './parse-B7RCHwMD.js';
 import './run-ref-CuXzv_k1.js';
 
 /** Adjusted p-values, in the order given. NaN stays NaN and takes no part (it is not a test). */

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { M as MANIFEST_MAX_BYTES, c as parseManifest, r as rolloutFileReferences } from './parse-D4ZjbxDs.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-B7RCHwMD.js';
 import { f as resolveArtifactPath, k as formatBytes, g as decodeUtf8 } from './settings-Dv94sC7L.js';
 
 /**

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { f as resolveArtifactPath, w as releaseTag, g as decodeUtf8, E as releasedVersions } from './settings-Dv94sC7L.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-DK0eGv3u.js';
-import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-D4ZjbxDs.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-CfzpaaiC.js';
+import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-B7RCHwMD.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
 import { s as semver } from './index-DWSCg_8K.js';

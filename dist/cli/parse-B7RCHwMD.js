@@ -850,4 +850,4 @@ function firstLine(message) {
     return message.split('\n')[0] ?? message;
 }
 
-export { MANIFEST_MAX_BYTES as M, ROLLOUT_DEFAULTS as R, parseInterval as a, parseGuardDuration as b, parseManifest as c, formatDuration as f, parseRolloutDuration as p, rolloutFileReferences as r };
+export { MANIFEST_MAX_BYTES as M, ROLLOUT_DEFAULTS as R, parseInterval as a, parseManifest as b, formatDuration as f, parseRolloutDuration as p, rolloutFileReferences as r };

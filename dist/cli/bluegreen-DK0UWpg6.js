@@ -1,15 +1,17 @@
+import { p as parseRolloutDuration } from './parse-B7RCHwMD.js';
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
 import { s as steerSchema } from './steer-CSud4piN.js';
 import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a as array, t as tuple, c as string, r as readSettings, G as GitRepository } from './settings-Dv94sC7L.js';
-import { j as judgeInterval, a as judgeAnalysis } from './judge-Cd6ACBG0.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-ByAztdmY.js';
+import { j as judgeInterval, a as judgeAnalysis } from './judge-BMBfAeCI.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-DYMjJe1d.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-BgNOT36n.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BRfum2rd.js';
-import { l as loadModel } from './load-model-DK0eGv3u.js';
+import { l as loadModel } from './load-model-CfzpaaiC.js';
 import { r as readRegistry } from './state-CXYNe9wV.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
 import { r as readUserJsonFile } from './user-file-DyP13byU.js';
-import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-bMquKLTH.js';
+import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-BDhAIwbx.js';
+import './run-ref-CuXzv_k1.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'node:child_process';
@@ -17,13 +19,8 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-D4ZjbxDs.js';
-import './run-ref-CuXzv_k1.js';
 import './index-DWSCg_8K.js';
 
-/** A whole number of seconds, minutes, hours or days (`30s`, `10m`, `1h`, `2d`). */
-const BLUE_GREEN_DURATION = /^(\d+)(s|m|h|d)$/;
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -35,14 +32,6 @@ const BLUE_GREEN_DURATIONS = {
     // Blue kept warm longer than a month is a second production, not a rollback plan.
     scale_down_delay: { min: MINUTE, max: 30 * DAY, default: undefined },
 };
-/** `10m` -> 600000, or undefined when the text is not a duration. */
-function parseBlueGreenDuration(text) {
-    const match = BLUE_GREEN_DURATION.exec(text);
-    if (!match)
-        return undefined;
-    const ms = Number(match[1]) * UNIT_MS[match[2]];
-    return Number.isSafeInteger(ms) ? ms : undefined;
-}
 /** 1800000 -> `30m`: the largest whole unit. */
 function formatBlueGreenDuration(ms) {
     for (const [unit, size] of [
@@ -72,7 +61,7 @@ function blueGreenPolicyProblems(block = {}) {
         if (text === undefined)
             continue;
         const bounds = BLUE_GREEN_DURATIONS[path];
-        const ms = parseBlueGreenDuration(text);
+        const ms = parseRolloutDuration(text);
         if (ms === undefined)
             problems.push({ path, message: `"${text}" is not a duration such as 30s, 10m, 1h or 2d` });
         else if (ms < bounds.min || ms > bounds.max)
@@ -81,9 +70,9 @@ function blueGreenPolicyProblems(block = {}) {
                 message: `${text} is not between ${formatBlueGreenDuration(bounds.min)} and ${formatBlueGreenDuration(bounds.max)}`,
             });
     }
-    const post = parseBlueGreenDuration(block.post_switch?.duration ?? BLUE_GREEN_DURATIONS['post_switch.duration'].default);
-    const interval = parseBlueGreenDuration(block.post_switch?.interval ?? BLUE_GREEN_DURATIONS['post_switch.interval'].default);
-    const delay = block.scale_down_delay === undefined ? undefined : parseBlueGreenDuration(block.scale_down_delay);
+    const post = parseRolloutDuration(block.post_switch?.duration ?? BLUE_GREEN_DURATIONS['post_switch.duration'].default);
+    const interval = parseRolloutDuration(block.post_switch?.interval ?? BLUE_GREEN_DURATIONS['post_switch.interval'].default);
+    const delay = block.scale_down_delay === undefined ? undefined : parseRolloutDuration(block.scale_down_delay);
     if (post !== undefined && delay !== undefined && delay < post)
         problems.push({
             path: 'scale_down_delay',
@@ -118,7 +107,7 @@ function resolveBlueGreenPolicy(block = {}) {
     const problems = blueGreenPolicyProblems(block);
     if (problems.length)
         throw new BlueGreenPolicyError(problems);
-    const ms = (text, fallback) => parseBlueGreenDuration(text ?? fallback);
+    const ms = (text, fallback) => parseRolloutDuration(text ?? fallback);
     const postDuration = ms(block.post_switch?.duration, BLUE_GREEN_DURATIONS['post_switch.duration'].default);
     return {
         preSwitch: {
@@ -130,7 +119,7 @@ function resolveBlueGreenPolicy(block = {}) {
             durationMs: postDuration,
             intervalMs: ms(block.post_switch?.interval, BLUE_GREEN_DURATIONS['post_switch.interval'].default),
         },
-        scaleDownDelayMs: block.scale_down_delay === undefined ? postDuration : parseBlueGreenDuration(block.scale_down_delay),
+        scaleDownDelayMs: block.scale_down_delay === undefined ? postDuration : parseRolloutDuration(block.scale_down_delay),
     };
 }
 

@@ -1,12 +1,12 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-D4ZjbxDs.js';
+import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-B7RCHwMD.js';
 import { i as intervalResultSchema } from './interval-schema-CpxgZwQS.js';
 import { s as steerSchema } from './steer-CSud4piN.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './settings-Dv94sC7L.js';
-import { j as judgeInterval } from './judge-Cd6ACBG0.js';
+import { j as judgeInterval } from './judge-BMBfAeCI.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-BgNOT36n.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-bMquKLTH.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BDhAIwbx.js';
 import './run-ref-CuXzv_k1.js';
 import 'node:fs/promises';
 import 'node:path';

@@ -1,5 +1,5 @@
 import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-BgNOT36n.js';
-import { i as gatesMarkdown } from './text-Bx4-51um.js';
+import { i as gatesMarkdown } from './text-alCsejAv.js';
 import { t as trainingMarkdown } from './report-CO1PG6gQ.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { constants } from 'node:fs';

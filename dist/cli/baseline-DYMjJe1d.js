@@ -1,6 +1,6 @@
 import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-BRfum2rd.js';
 import { z as zTest, s as samplesToSettle, a as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-DyP13byU.js';
-import { l as loadModel } from './load-model-DK0eGv3u.js';
+import { l as loadModel } from './load-model-CfzpaaiC.js';
 import { f as resolveArtifactPath, g as decodeUtf8, k as formatBytes } from './settings-Dv94sC7L.js';
 import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
 

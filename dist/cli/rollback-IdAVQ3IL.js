@@ -1,8 +1,8 @@
 import { c as inertJson } from './escape-BgNOT36n.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { g as decodeUtf8, C as ContainedRoot, h as ContainmentError } from './settings-Dv94sC7L.js';
-import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-D4ZjbxDs.js';
-import { l as loadModel } from './load-model-DK0eGv3u.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-B7RCHwMD.js';
+import { l as loadModel } from './load-model-CfzpaaiC.js';
 import { r as readRegistry } from './state-CXYNe9wV.js';
 import { s as semver } from './index-DWSCg_8K.js';
 import { o as openRegistry } from './registry-context-YeRlmSiv.js';

@@ -3,14 +3,14 @@ import { D as DEFAULT_STEPS, r as readRecordedCanary } from './recorded-BuFEKKYt
 import { b as inertMarkdown, c as inertJson, i as inertText } from './escape-BgNOT36n.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { n as normalQuantile, r as readUserJsonFile } from './user-file-DyP13byU.js';
-import { a as parseInterval, b as parseGuardDuration } from './parse-D4ZjbxDs.js';
-import { j as judgeInterval } from './judge-Cd6ACBG0.js';
+import { p as parseRolloutDuration, a as parseInterval } from './parse-B7RCHwMD.js';
+import { j as judgeInterval } from './judge-BMBfAeCI.js';
 import { i as intervalResultSchema, v as verdictSchema } from './interval-schema-CpxgZwQS.js';
 import { n as number, s as strictObject, a as array, b as _enum, c as string } from './settings-Dv94sC7L.js';
 import { M as MalformedFileError, u as userFileProblem } from './user-file-error-CDa2V0Zz.js';
 import { open } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-bMquKLTH.js';
+import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-BDhAIwbx.js';
 import './run-ref-CuXzv_k1.js';
 import 'node:child_process';
 import 'node:crypto';
@@ -367,13 +367,6 @@ const SHADOW_DEFAULTS = {
 /** The bounds the manifest schema enforces (spec: 10m–7d, 10s–24h). */
 const SHADOW_DURATION_MIN_MS = 10 * 60_000;
 const SHADOW_DURATION_MAX_MS = 7 * 86_400_000;
-/** `30s`, `10m`, `1h`, `2d` in milliseconds (the canary's and the guard's syntax together), or undefined. */
-function parseShadowDuration(text) {
-    const seconds = /^(\d+)s$/.exec(text);
-    if (seconds)
-        return Number(seconds[1]) * 1000;
-    return parseGuardDuration(text);
-}
 /**
  * Fills the defaults of a `shadow` block. The manifest schema bounds every
  * field, so a duration that does not parse here never came from a valid
@@ -382,12 +375,12 @@ function parseShadowDuration(text) {
 function resolveShadowPolicy(block) {
     const durationText = block.duration ?? SHADOW_DEFAULTS.duration;
     const intervalText = block.interval ?? SHADOW_DEFAULTS.interval;
-    const parsedDuration = parseShadowDuration(durationText);
+    const parsedDuration = parseRolloutDuration(durationText);
     const durationMs = parsedDuration !== undefined &&
         parsedDuration >= SHADOW_DURATION_MIN_MS &&
         parsedDuration <= SHADOW_DURATION_MAX_MS
         ? parsedDuration
-        : parseShadowDuration(SHADOW_DEFAULTS.duration);
+        : parseRolloutDuration(SHADOW_DEFAULTS.duration);
     const intervalMs = parseInterval(intervalText) ?? parseInterval(SHADOW_DEFAULTS.interval);
     return {
         mirror: block.mirror ?? SHADOW_DEFAULTS.mirror,

@@ -1,8 +1,8 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-BgNOT36n.js';
 import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-BuFEKKYt.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-Cd6ACBG0.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-BMBfAeCI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-bMquKLTH.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BDhAIwbx.js';
 import './user-file-error-CDa2V0Zz.js';
 import './user-file-DyP13byU.js';
 import 'node:fs/promises';
@@ -13,7 +13,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:fs';
-import './parse-D4ZjbxDs.js';
+import './parse-B7RCHwMD.js';
 import './run-ref-CuXzv_k1.js';
 
 const DECISION = {

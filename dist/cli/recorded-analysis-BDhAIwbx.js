@@ -1,7 +1,7 @@
 import { b as normalCdf, r as readUserJsonFile, c as readUserYamlFile } from './user-file-DyP13byU.js';
 import { resolve } from 'node:path';
 import { r as readSettings, G as GitRepository, g as decodeUtf8, v as distExports } from './settings-Dv94sC7L.js';
-import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-D4ZjbxDs.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-B7RCHwMD.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */
