@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['bench/**/*.bench.ts'],
     globalSetup: ['test/setup/fixtures.ts'],
+    setupFiles: ['test/setup/cleanup.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',

@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/fixtures.ts'],
+    setupFiles: ['test/setup/cleanup.ts'],
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',
@@ -13,8 +14,9 @@ export default defineConfig({
     // fake GitHub and app); a full run without isolation took 115 s where isolated runs took 132 s.
     isolate: false,
     // Vitest's default (cores - 1) is one worker on a 2-core runner. Many tests wait on processes
-    // they start (git, the bundled Action, nginx, Prometheus, Redis), so twice the cores keeps them
-    // busy: on 2 cores, 4 workers ran the suite in 132 s where 3 took 146 s.
-    maxWorkers: 2 * availableParallelism(),
+    // they start (git, the bundled Action, nginx, Prometheus, Redis), so one worker more than the
+    // cores keeps them busy: on 2 cores, 3 workers ran the suite in 114 s where 4 took 126 s (each
+    // worker is a large process, and every process it starts copies its page tables).
+    maxWorkers: availableParallelism() + 1,
   },
 });

@@ -4,7 +4,8 @@ import { CommandError } from '../core/repository.js';
 import { readRegistry, type ModelRegistry } from '../core/registry/state.js';
 import { GitError } from '../io/git.js';
 import { GitRepository } from '../io/git-repository.js';
-import { readSettings, type Settings } from '../io/settings.js';
+import { settingsFileAbsent } from '../io/settings-file.js';
+import type { Settings } from '../io/settings.js';
 import { stringOf, type CommandArgs } from './command.js';
 import type { Output } from './output.js';
 
@@ -16,20 +17,48 @@ export interface RegistryContext {
   registry: Map<string, ModelRegistry>;
 }
 
+/** The registry folder and the registry its tags describe: what a command that only reads tags needs. */
+export type TagRegistryContext = Pick<RegistryContext, 'root' | 'registry'>;
+
+// The settings parser (YAML, the schema) is loaded when a command asks for it, so a
+// command that only reads tags never compiles it when there is no settings file.
+const loadSettings = async (root: string) => (await import('../io/settings.js')).readSettings(root);
+
 /** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
 export async function openRegistry(
   args: CommandArgs,
   withTags = true,
   out?: Pick<Output, 'stderr'>,
 ): Promise<RegistryContext> {
-  const root = resolve(stringOf(args, 'root') ?? '.');
-  const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new CommandError(`--root ${root} is not a directory`);
-  const settings = await readSettings(root);
+  const root = await registryRoot(args);
+  const settings = await loadSettings(root);
   const repo = new GitRepository(root);
   const registry = withTags ? readRegistry(await repo.readTags()) : new Map<string, ModelRegistry>();
   if (out) warnIgnoredTags(registry, out);
   return { root, settings, repo, registry };
+}
+
+/**
+ * Opens --root as {@link openRegistry} does, for a command that reads tags and
+ * no setting: the settings file is still checked when there is one (a broken
+ * file stops every command alike, exit 2), but an absent one costs no parser.
+ */
+export async function openTagRegistry(
+  args: CommandArgs,
+  out: Pick<Output, 'stderr'>,
+): Promise<TagRegistryContext> {
+  const root = await registryRoot(args);
+  if (!(await settingsFileAbsent(root))) await loadSettings(root);
+  const registry = readRegistry(await new GitRepository(root).readTags());
+  warnIgnoredTags(registry, out);
+  return { root, registry };
+}
+
+async function registryRoot(args: CommandArgs): Promise<string> {
+  const root = resolve(stringOf(args, 'root') ?? '.');
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new CommandError(`--root ${root} is not a directory`);
+  return root;
 }
 
 /** One warning line per tag the registry left out, so a hostile or mistyped tag is seen, not silently obeyed. */
@@ -66,7 +95,7 @@ export async function createTagOrExplain(
 }
 
 /** The registry of one model, or a CommandError that lists the known ones. */
-export function modelOf(context: RegistryContext, name: string): ModelRegistry {
+export function modelOf(context: TagRegistryContext, name: string): ModelRegistry {
   const model = context.registry.get(name);
   if (model) return model;
   const known = [...context.registry.keys()].sort().join(', ') || 'none';
@@ -74,7 +103,7 @@ export function modelOf(context: RegistryContext, name: string): ModelRegistry {
 }
 
 /** The one model named, or every registered model by name. */
-export function modelsOf(context: RegistryContext, name: string | undefined): ModelRegistry[] {
+export function modelsOf(context: TagRegistryContext, name: string | undefined): ModelRegistry[] {
   return name
     ? [modelOf(context, name)]
     : [...context.registry.values()].sort((a, b) => a.name.localeCompare(b.name));

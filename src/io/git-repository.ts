@@ -64,13 +64,26 @@ export class GitRepository implements Repository {
   }
 
   async mergeBase(ref: string): Promise<string> {
-    await this.showPrefix();
+    // One process answers both the folder's prefix and the ref's commit (a --base run's first questions).
     let commit: string;
     try {
-      commit = (
-        await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
-      ).trim();
+      // "<prefix>\n<commit>\n": the commit is the last line (a folder name may hold a newline).
+      const out = (
+        await this.git([
+          'rev-parse',
+          '--show-prefix',
+          '--verify',
+          '--quiet',
+          '--end-of-options',
+          `${ref}^{commit}`,
+        ])
+      ).replace(/\n$/, '');
+      const cut = out.lastIndexOf('\n');
+      if (cut < 0) throw new GitError(['rev-parse', '--show-prefix'], `unexpected output: ${out}`);
+      this.prefix ??= Promise.resolve(out.slice(0, cut));
+      commit = out.slice(cut + 1);
     } catch {
+      await this.showPrefix(); // outside a git repository, that is the error to report
       throw new CommandError(
         `the base ref "${ref}" does not exist in ${this.root}`,
         'Fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0), or pass a ref that exists.',
@@ -93,8 +106,12 @@ export class GitRepository implements Repository {
   }
 
   async readTags(): Promise<TagRecord[]> {
-    await this.showPrefix(); // a clear CommandError outside a git repository
-    return readTags(this.root);
+    try {
+      return await readTags(this.root);
+    } catch (error) {
+      if (error instanceof GitError) await this.showPrefix(); // a clear CommandError outside a git repository
+      throw error;
+    }
   }
 
   /** Creates an annotated tag in the local clone. */

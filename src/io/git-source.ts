@@ -13,12 +13,18 @@ interface TreeEntry {
 const MAX_LINK_HOPS = 8;
 /** A symlink's blob is its target path; longer than this it is not one. */
 const MAX_LINK_BYTES = 4096;
+/**
+ * Blobs up to this size are read whole through the one `git cat-file --batch`
+ * process; larger ones (weights, a tokenizer's shards) stream from a process
+ * of their own, so they are never held whole.
+ */
+const WHOLE_READ_MAX = 8 * 1024 * 1024;
 
 type Resolved = { kind: 'file'; path: string; entry: TreeEntry } | Exclude<SourceStat, { kind: 'file' }>;
 
 /**
  * The repository at a git ref as an ArtifactSource, read with git itself
- * (ls-tree once, then cat-file per blob): nothing is checked out. The same
+ * (ls-tree once, then one `cat-file --batch` for the blobs): nothing is checked out. The same
  * containment rule as the working tree: an in-repository symlinked file is
  * followed to its target (so `--base` compares what each artifact resolves
  * to), a symlinked folder on the way, a link out of the root or into `.git/`
@@ -73,14 +79,17 @@ export class GitRefSource implements ArtifactSource {
         },
       };
     }
-    this.blobs ??= new GitBlobReader(this.cwd);
-    return { ok: true, value: await this.blobs.read(entry.value.oid) };
+    return { ok: true, value: await this.reader().read(entry.value.oid) };
   }
 
   async readRange(path: string, offset: number, length: number): Promise<Read<Uint8Array>> {
     const entry = await this.file(path);
     if (!entry.ok) return entry;
     const end = Math.min(entry.value.size, offset + length);
+    if (entry.value.size <= WHOLE_READ_MAX) {
+      const bytes = await this.reader().read(entry.value.oid);
+      return { ok: true, value: bytes.subarray(offset, end) };
+    }
     const chunks: Buffer[] = [];
     let seen = 0;
     await streamBlob(this.cwd, entry.value.oid, (chunk) => {
@@ -95,7 +104,8 @@ export class GitRefSource implements ArtifactSource {
     const entry = await this.file(path);
     if (!entry.ok) return entry;
     const hash = createHash('sha256');
-    await streamBlob(this.cwd, entry.value.oid, (chunk) => void hash.update(chunk));
+    if (entry.value.size <= WHOLE_READ_MAX) hash.update(await this.reader().read(entry.value.oid));
+    else await streamBlob(this.cwd, entry.value.oid, (chunk) => void hash.update(chunk));
     return { ok: true, value: { sha256: hash.digest('hex'), size: entry.value.size } };
   }
 
@@ -155,10 +165,17 @@ export class GitRefSource implements ArtifactSource {
   private linkTarget(oid: string): Promise<string> {
     let target = this.links.get(oid);
     if (!target) {
-      target = git(this.cwd, ['cat-file', 'blob', oid]).then((b) => b.toString('utf8'));
+      target = this.reader()
+        .read(oid)
+        .then((b) => b.toString('utf8'));
       this.links.set(oid, target);
     }
     return target;
+  }
+
+  private reader(): GitBlobReader {
+    this.blobs ??= new GitBlobReader(this.cwd);
+    return this.blobs;
   }
 
   private isDirectory(entries: Map<string, TreeEntry>, path: string): boolean {

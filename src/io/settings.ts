@@ -5,6 +5,7 @@ import { nameProblem } from '../core/registry/names.js';
 import { checkGlob } from '../core/repo-path.js';
 import { CommandError } from '../core/repository.js';
 import { FileSystemSource } from './fs-source.js';
+import { SETTINGS_FILE } from './settings-file.js';
 import { DEFAULT_STAGES } from '../core/registry/stages.js';
 import { deploySchema, readDeploySection } from './deploy/settings-schema.js';
 import type { DeploySettings } from '../core/deploy/targets.js';
@@ -39,7 +40,7 @@ export interface Settings {
   shadow: ShadowSettings;
 }
 
-export const SETTINGS_FILE = '.github/modelgate.yml';
+export { SETTINGS_FILE };
 export const DEFAULT_MANIFESTS = ['models/**/model.yaml'];
 /** The settings file is a few lines; anything larger is refused before it is read. */
 export const SETTINGS_MAX_BYTES = 64 * 1024;

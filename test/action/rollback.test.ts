@@ -40,7 +40,7 @@ async function released() {
   } = releasedTwice();
   const github = await FakeGitHub.start();
   fakes.push(github);
-  github.seedBranch('main', v2, registry.git('rev-parse', `${v2}^{tree}`));
+  github.seedBranch('main', v2, registry.treeOf(v2));
   const rollback = (inputs: Record<string, string> = {}) =>
     runAction(
       registry.root,
@@ -62,7 +62,7 @@ describe('the Action, command: rollback', () => {
     expect(result.outputs['pull-request']).toBe('https://github.com/acme/models/pull/100');
 
     const [tree] = [...github.trees.values()];
-    expect(tree!.base_tree).toBe(registry.git('rev-parse', `${v2}^{tree}`));
+    expect(tree!.base_tree).toBe(registry.treeOf(v2));
     expect(tree!.tree).toEqual([
       { path: 'models/gpt2/chat_template.jinja', mode: '100644', type: 'blob', sha: null },
       {

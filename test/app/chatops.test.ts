@@ -406,7 +406,7 @@ describe('ChatOps: the commands', () => {
     );
     const commit = registry.commit('gpt2-chat');
     registry.tag('gpt2-chat@v1.3.0', { commit });
-    github.seedBranch('main', commit, registry.git('rev-parse', `${commit}^{tree}`));
+    github.seedBranch('main', commit, registry.treeOf(commit));
     github.pullFiles.set(42, ['models/gpt2/model.yaml', 'models/gpt2-chat/model.yaml']);
     const { replies } = await say('/canary abort');
     expect(replies[0]).toContain(

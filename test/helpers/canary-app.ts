@@ -225,7 +225,7 @@ export async function liveCanary(
     onTag: (name, commit, message) => registry.tag(name, { commit, message }),
   });
   github.localRepo = registry.root;
-  github.seedBranch('main', v2, registry.git('rev-parse', `${v2}^{tree}`));
+  github.seedBranch('main', v2, registry.treeOf(v2));
   github.pulls.set(v2, [
     { number: 42, title: `gpt2 ${version}`, merged_at: '2026-11-22T00:00:00Z', user: { login: 'alice' } },
   ]);

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LocalClone } from './local-clone.js';
 import { GitHubOpenApi } from './openapi.js';
 
 interface TagObject {
@@ -121,6 +121,8 @@ export class FakeGitHub {
   private statusCount = 0;
   /** A local clone this GitHub is the origin of: refs, trees and contents not made through the API come from it. */
   localRepo?: string;
+  /** The reader of {@link localRepo}, made again when a test points the fake at another clone. */
+  private clone?: LocalClone;
   readonly trees = new Map<
     string,
     {
@@ -441,11 +443,9 @@ export class FakeGitHub {
         );
       }
       case 'GET /git/trees/{tree_sha}': {
-        if (!this.localRepo) return send(404, { message: 'Not Found' });
-        const out = execFileSync('git', ['ls-tree', '-r', '--full-tree', params[6]!], {
-          cwd: this.localRepo,
-          encoding: 'utf8',
-        });
+        const clone = this.localClone();
+        if (!clone) return send(404, { message: 'Not Found' });
+        const out = clone.treeListing(params[6]!);
         const tree = out
           .split('\n')
           .filter(Boolean)
@@ -466,12 +466,10 @@ export class FakeGitHub {
         const written = this.fileOfApiCommit(commit, path);
         if (written === null) return send(404, { message: 'Not Found' });
         if (written !== undefined) return send(200, this.contentJson(path, Buffer.from(written)));
-        if (!this.localRepo) return send(404, { message: 'Not Found' });
+        const clone = this.localClone();
+        if (!clone) return send(404, { message: 'Not Found' });
         try {
-          const content = execFileSync('git', ['show', `${ref}:${path}`], {
-            cwd: this.localRepo,
-            stdio: ['ignore', 'pipe', 'ignore'],
-          });
+          const content = clone.show(ref, path);
           return send(200, {
             type: 'file',
             encoding: 'base64',
@@ -865,30 +863,20 @@ export class FakeGitHub {
     };
   }
 
-  private localRefNames(): string[] {
-    if (!this.localRepo) return [];
-    return execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/tags', 'refs/heads'], {
-      cwd: this.localRepo,
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean);
+  /** The reader of the local clone, if the fake has one. */
+  private localClone(): LocalClone | undefined {
+    if (!this.localRepo) return undefined;
+    if (this.clone?.root !== this.localRepo) this.clone = new LocalClone(this.localRepo);
+    return this.clone;
   }
 
+  private localRefNames(): string[] {
+    return this.localClone()?.refNames() ?? [];
+  }
+
+  /** A ref of the clone: an annotated tag's ref points at its tag object, as GitHub shows it; anything else at its commit. */
   private localRef(name: string): Ref | undefined {
-    if (!this.localRepo) return undefined;
-    try {
-      const git = (...args: string[]) =>
-        execFileSync('git', args, { cwd: this.localRepo, encoding: 'utf8' }).trim();
-      // An annotated tag's ref points at its tag object, as GitHub shows it; anything else at its commit.
-      const target = git('rev-parse', '--verify', '--quiet', name);
-      if (target && git('cat-file', '-t', target) === 'tag')
-        return { ref: name, object: { sha: target, type: 'tag' } };
-      const sha = git('rev-parse', '--verify', '--quiet', `${name}^{commit}`);
-      return sha ? { ref: name, object: { sha, type: 'commit' } } : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.localClone()?.ref(name);
   }
 
   /** The commit a ref of the clone points at (through an annotated tag). */
@@ -900,13 +888,9 @@ export class FakeGitHub {
 
   /** An annotated tag of the clone, as GET /git/tags/{tag_sha} answers it (the tagger date in UTC, as GitHub gives it). */
   private localTagObject(sha: string): TagObject | undefined {
-    if (!this.localRepo || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
-    let text: string;
-    try {
-      text = execFileSync('git', ['cat-file', 'tag', sha], { cwd: this.localRepo, encoding: 'utf8' });
-    } catch {
-      return undefined;
-    }
+    if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    const text = this.localClone()?.tagText(sha);
+    if (text === undefined) return undefined;
     const split = text.indexOf('\n\n');
     const headers = new Map(
       text

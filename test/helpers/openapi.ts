@@ -25,6 +25,9 @@ interface Route {
   operation: Operation;
 }
 
+/** Where the description's components live in the validator, for the body schemas' `$ref`s. */
+const COMPONENTS_ID = 'https://api.github.com/openapi/components';
+
 /**
  * GitHub's published REST description (@octokit/openapi), used to check
  * every request a fake GitHub receives: the path and method must be a
@@ -34,6 +37,7 @@ interface Route {
 export class GitHubOpenApi {
   private readonly routes: Route[] = [];
   private readonly validators = new Map<Operation, ValidateFunction | null>();
+  private componentsAdded = false;
   private readonly ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
 
   constructor(
@@ -94,9 +98,21 @@ export class GitHubOpenApi {
   private validator(operation: Operation): ValidateFunction | null {
     if (!this.validators.has(operation)) {
       const schema = operation.requestBody?.content?.['application/json']?.schema;
+      if (schema && !this.componentsAdded) {
+        // The components once, under their own id: each body schema refers to them there, so
+        // compiling one does not walk the whole description again.
+        this.ajv.addSchema({ $id: COMPONENTS_ID, components: this.spec.components });
+        this.componentsAdded = true;
+      }
       this.validators.set(
         operation,
-        schema ? this.ajv.compile({ ...schema, components: this.spec.components }) : null,
+        schema
+          ? this.ajv.compile(
+              JSON.parse(
+                JSON.stringify(schema).replaceAll('"#/components/', `"${COMPONENTS_ID}#/components/`),
+              ),
+            )
+          : null,
       );
     }
     return this.validators.get(operation)!;

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import {
-  appendFileSync,
   copyFileSync,
   cpSync,
   mkdirSync,
@@ -12,10 +11,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach } from 'vitest';
+import { inject } from 'vitest';
 import { stringify } from 'yaml';
 import { validate, type ValidationReport } from '../../src/core/validate.js';
 import { GitRepository } from '../../src/io/git-repository.js';
+import { LocalClone } from './local-clone.js';
 import { DEFAULT_MANIFESTS } from '../../src/io/settings.js';
 
 /** A real git repository in a temporary folder, removed after each test. */
@@ -26,17 +26,9 @@ export class TempRegistry {
   static create(lifetime: 'test' | 'file' = 'test'): TempRegistry {
     const root = mkdtempSync(join(tmpdir(), 'modelgate-test-'));
     (lifetime === 'test' ? created : templates).push(root);
-    const registry = new TempRegistry(root);
-    registry.git('init', '-q', '-b', 'main');
-    // What four `git config` calls would write, in one file write instead of four processes.
-    appendFileSync(
-      join(root, '.git', 'config'),
-      '[user]\n\temail = ml-team@example.com\n\tname = ML Team\n' +
-        '[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n' +
-        // Tests commit real tokenizers (up to 33 MB): storing objects uncompressed saves the suite's CPU.
-        '[core]\n\tlooseCompression = 0\n\tcompression = 0\n[gc]\n\tauto = 0\n',
-    );
-    return registry;
+    // A copy of the worker's freshly initialised .git: what `git init` would write, without its process.
+    cpSync(emptyGitDir(), join(root, '.git'), { recursive: true });
+    return new TempRegistry(root);
   }
 
   /**
@@ -114,14 +106,20 @@ export class TempRegistry {
 
   /**
    * Commits everything and returns the commit id: one process from the test
-   * (a shell running the three git commands), not three forks of a large one.
+   * (a shell running both git commands), not two forks of a large one; the id
+   * is read from the branch's ref file when the files settle it.
    */
   commit(message: string): string {
-    return execFileSync(
-      'sh',
-      ['-c', 'git add -A && git commit -q --allow-empty -m "$1" && git rev-parse HEAD', 'commit', message],
-      { cwd: this.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    ).trim();
+    execFileSync('sh', ['-c', 'git add -A && git commit -q --allow-empty -m "$1"', 'commit', message], {
+      cwd: this.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new LocalClone(this.root).resolve('HEAD') ?? this.git('rev-parse', 'HEAD');
+  }
+
+  /** The tree of `commit` (`git rev-parse <commit>^{tree}`), read from its object file without a git process. */
+  treeOf(commit: string): string {
+    return new LocalClone(this.root).treeOf(commit);
   }
 
   /** Creates an annotated tag (on HEAD unless `commit`), dated `date` (seconds) when given: git dates have one-second resolution. */
@@ -146,14 +144,31 @@ export class TempRegistry {
   }
 }
 
+/** The `.git` the test setup initialised once for the run (test/setup/fixtures.ts): copied, not `git init`-ed. */
+function emptyGitDir(): string {
+  return join(inject('gitTemplate'), '.git');
+}
+
 const created: string[] = [];
-afterEach(() => {
-  for (const root of created.splice(0)) rmSync(root, { recursive: true, force: true });
-});
 const templates: string[] = [];
-afterAll(() => {
-  for (const root of templates.splice(0)) rmSync(root, { recursive: true, force: true });
-});
+
+/** A new empty folder in the temporary folder, removed after the test (or, with `'file'`, after the test file). */
+export function temporaryFolder(prefix: string, lifetime: 'test' | 'file' = 'test'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  (lifetime === 'test' ? created : templates).push(dir);
+  return dir;
+}
+
+/**
+ * Removes the registries of the test that ended (`'test'`) or of the file
+ * that ended (`'file'`). Called from test/setup/cleanup.ts, which every test
+ * file runs: hooks registered here would attach only to the first file a
+ * worker loads, since modules are shared between files (isolate: false).
+ */
+export function removeRegistries(lifetime: 'test' | 'file'): void {
+  for (const root of (lifetime === 'test' ? created : templates).splice(0))
+    rmSync(root, { recursive: true, force: true });
+}
 
 /**
  * A registry built once per test file, on first use, by `build` (real

@@ -5,8 +5,19 @@
  * the suite: tests never silently skip real inputs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
 import {
   FIXTURE_CACHE,
   fixturePath,
@@ -41,7 +52,40 @@ function ensure(dir: string, expected: string[], fetch: (work: string) => void):
     if (!existsSync(file)) throw new Error(`fixture ${file} was not produced in ${dir}`);
 }
 
-export default function setup(): void {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A folder whose .git is what `git init -q -b main` writes, with the tests' git settings. */
+    gitTemplate: string;
+  }
+}
+
+/** What four `git config` calls would write, in one file write instead of four processes. */
+const TEST_GIT_CONFIG =
+  '[user]\n\temail = ml-team@example.com\n\tname = ML Team\n' +
+  '[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n' +
+  // Tests commit real tokenizers (up to 33 MB): storing objects uncompressed saves the suite's CPU.
+  '[core]\n\tlooseCompression = 0\n\tcompression = 0\n[gc]\n\tauto = 0\n';
+
+/**
+ * One `git init` for the whole run: each test registry copies this .git
+ * (test/helpers/registry.ts) instead of forking git from a large worker
+ * hundreds of times. An empty template leaves out the sample hooks.
+ */
+function gitTemplate(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'modelgate-git-template-'));
+  execFileSync('git', ['init', '-q', '-b', 'main', '--template=', dir], { stdio: 'ignore' });
+  appendFileSync(join(dir, '.git', 'config'), TEST_GIT_CONFIG);
+  return dir;
+}
+
+export default function setup(project: TestProject): () => void {
+  const template = gitTemplate();
+  project.provide('gitTemplate', template);
+  fetchFixtures();
+  return () => rmSync(template, { recursive: true, force: true });
+}
+
+function fetchFixtures(): void {
   mkdirSync(FIXTURE_CACHE, { recursive: true });
   for (const [name, spec] of Object.entries(TOKENIZER_PACKAGES) as [RealTokenizer, string][]) {
     const dir = join(FIXTURE_CACHE, name);

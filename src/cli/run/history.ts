@@ -2,12 +2,12 @@ import { inertJson } from '../../core/report/escape.js';
 import { gtoHistoryJson, historyJson, historyText, registryHistory } from '../../core/report/registry.js';
 import { formatOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
-import { modelsOf, openRegistry } from '../registry-context.js';
+import { modelsOf, openTagRegistry } from '../registry-context.js';
 
 /** `modelgate history`: the registry's events from the tags of the local clone. */
 export async function runHistory(args: CommandArgs, out: Output): Promise<number> {
   const format = formatOf(args, ['text', 'json', 'gto'] as const);
-  const context = await openRegistry(args, true, out);
+  const context = await openTagRegistry(args, out);
   const [name] = args.positionals;
   const chosen = modelsOf(context, name);
   // GTO's order among models of the same second is the registry's own.

@@ -1,5 +1,6 @@
-import semver from 'semver';
+import semverCompare from 'semver/functions/compare.js';
 import { readRegistryTag, type RegistryTag } from './tag-names.js';
+import { compareVersionKeys, versionKey, type VersionKey } from './version-order.js';
 
 /** A git tag as the registry needs it: name, the commit it points to, and who made it when (annotated tags). */
 export interface TagRecord {
@@ -100,10 +101,12 @@ const PASS: Record<RegistryTag['action'], number> = {
 
 /** Python's `sorted(key=...)`: stable, ascending. */
 const sortedBy = <T>(items: readonly T[], key: (item: T) => number) =>
-  [...items].sort((a, b) => key(a) - key(b));
+  items.length < 2 ? items.slice() : items.slice().sort((a, b) => key(a) - key(b));
 const byDate = <T extends { date: number }>(items: readonly T[]) => sortedBy(items, (e) => e.date);
 /** Python's `sorted(...)[::-1]`: GTO's "newest first", ties broken by reversing the input order. */
 const newestFirst = <T extends { date: number }>(items: readonly T[]) => byDate(items).reverse();
+// A stable sort keeps the input order among equal dates, so sorting parts before joining them
+// changes nothing in the order of the whole: the methods below join first and sort once.
 
 /** A (version, stage) pair: GTO's `VStage`. */
 class VersionStage {
@@ -114,7 +117,9 @@ class VersionStage {
 
   // Read only after readRegistry has filed every tag, so sorted once (10,000 tags: not 10,000 sorts).
   events(): RegistryEvent[] {
-    return (this.newest ??= newestFirst([...byDate(this.assignments), ...byDate(this.withdrawals)]));
+    return (this.newest ??= newestFirst(
+      this.withdrawals.length ? this.assignments.concat(this.withdrawals) : this.assignments,
+    ));
   }
   get active(): boolean {
     return this.events()[0]?.action === 'assign';
@@ -133,8 +138,8 @@ class VersionRecord {
   readonly registrations: RegistryEvent[] = [];
   readonly deregistrations: RegistryEvent[] = [];
   readonly stages = new Map<string, VersionStage>();
-  /** The version parsed, when it is a SemVer one ("v1.2.3"): parsed once, not at every comparison. */
-  readonly semver: semver.SemVer | null;
+  /** The version read for ordering, when it is a SemVer one ("v1.2.3"): read once, not at every comparison. */
+  readonly semver: VersionKey | null;
   private newest?: RegistryEvent[];
   private newestDirect?: RegistryEvent[];
   private newestIndirect?: RegistryEvent[];
@@ -143,18 +148,20 @@ class VersionRecord {
     readonly version: string,
     readonly commit: string,
   ) {
-    this.semver = version.startsWith('v') ? semver.parse(version.slice(1)) : null;
+    this.semver = version.startsWith('v') ? versionKey(version.slice(1)) : null;
   }
 
   direct(): RegistryEvent[] {
-    return [...byDate(this.registrations), ...byDate(this.deregistrations)];
+    return this.deregistrations.length ? this.registrations.concat(this.deregistrations) : this.registrations;
   }
   indirect(): RegistryEvent[] {
-    return [...this.stages.values()].flatMap((s) => s.events());
+    const events: RegistryEvent[] = [];
+    for (const stage of this.stages.values()) events.push(...stage.events());
+    return events;
   }
   // Read only after readRegistry has filed every tag, so sorted once.
   events(): RegistryEvent[] {
-    return (this.newest ??= newestFirst([...this.direct(), ...this.indirect()]));
+    return (this.newest ??= newestFirst(this.direct().concat(this.indirect())));
   }
   // Asked while tags are filed: counts, never the cached events.
   get discovered(): boolean {
@@ -188,10 +195,10 @@ class VersionRecord {
   }
 }
 
-const isSemver = (version: string) => version.startsWith('v') && semver.valid(version.slice(1)) !== null;
+const isSemver = (version: string) => version.startsWith('v') && versionKey(version.slice(1)) !== null;
 const plain = (version: string) => (isSemver(version) ? version.slice(1) : version);
 /** SemVer order of two versions, each parsed once. */
-const compareSemver = (a: VersionRecord, b: VersionRecord) => a.semver!.compare(b.semver!);
+const compareSemver = (a: VersionRecord, b: VersionRecord) => compareVersionKeys(a.semver!, b.semver!);
 
 /** One model as GTO's `Artifact` holds it. */
 class ModelRecord {
@@ -208,30 +215,36 @@ class ModelRecord {
       if (!v.discovered && (version === undefined || v.version === version)) found.push(v);
     return found;
   }
+  /** The first version `find` gives, or a new one: looked up without building the list. */
   findOrCreate(commit: string, version?: string): VersionRecord {
-    const found = this.find(commit, version)[0];
-    if (found) return found;
+    const atCommit = this.byCommit.get(commit);
+    if (atCommit)
+      for (const v of atCommit)
+        if (!v.discovered && (version === undefined || v.version === version)) return v;
     const created = new VersionRecord(version ?? commit, commit);
     this.versions.push(created);
-    const atCommit = this.byCommit.get(commit);
     if (atCommit) atCommit.push(created);
     else this.byCommit.set(commit, [created]);
     return created;
   }
-  events(): RegistryEvent[] {
-    return newestFirst([...byDate(this.deprecations), ...this.versions.flatMap((v) => v.events())]);
-  }
-  get active(): boolean {
-    const newest = this.events()[0];
-    return newest !== undefined && newest.action !== 'deprecate';
+  /** Every event of the model in the order GTO lists them before its history sorts them: not sorted yet. */
+  unsortedEvents(): RegistryEvent[] {
+    const events = this.deprecations.slice();
+    for (const v of this.versions) events.push(...v.events());
+    return events;
   }
   /**
    * GTO's `get_versions(include_non_explicit=...)`: active versions, highest
-   * SemVer first then commits (or the one registered last first).
+   * SemVer first then commits (or the one registered last first). `only`
+   * narrows the list before it is ordered (the same order as narrowing after).
    */
-  activeVersions(includeCommits: boolean, order: 'semver' | 'timestamp' = 'semver'): VersionRecord[] {
+  activeVersions(
+    includeCommits: boolean,
+    order: 'semver' | 'timestamp' = 'semver',
+    only: (v: VersionRecord) => boolean = () => true,
+  ): VersionRecord[] {
     const chosen = this.versions.filter(
-      (v) => v.active && ((v.registered && !v.discovered) || (includeCommits && !v.registered)),
+      (v) => only(v) && v.active && ((v.registered && !v.discovered) || (includeCommits && !v.registered)),
     );
     if (order === 'timestamp') return sortedBy(chosen, (v) => v.authoring.date).reverse();
     const semvers = chosen
@@ -343,9 +356,8 @@ export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegis
           break;
         }
         // GTO: a stage tag on a commit with no registered version makes a version named by the commit.
-        const owner = carried[0] ?? new VersionRecord(record.commit, record.commit);
-        event.version = owner.version;
-        const version = model.findOrCreate(record.commit, owner.version);
+        event.version = carried[0]?.version ?? record.commit;
+        const version = model.findOrCreate(record.commit, event.version);
         const stage = version.stages.get(event.stage) ?? new VersionStage(event.stage);
         version.stages.set(event.stage, stage);
         (event.action === 'assign' ? stage.assignments : stage.withdrawals).push(event);
@@ -401,17 +413,23 @@ function modelRegistry(model: ModelRecord): Omit<ModelRegistry, 'lastNumber' | '
   const versions = model.versions
     .filter((v) => v.registered)
     .sort((a, b) =>
-      a.semver && b.semver ? compareSemver(a, b) : semver.compare(plainOf(a.version), plainOf(b.version)),
+      a.semver && b.semver ? compareSemver(a, b) : semverCompare(plainOf(a.version), plainOf(b.version)),
     )
     .map(state);
   const commitVersions = model
-    .activeVersions(true)
-    .filter((v) => !v.registered)
+    .activeVersions(true, 'semver', (v) => !v.registered)
     .toReversed()
     .map(state);
-  const events = [...model.events()]
-    .sort((a, b) => a.date - b.date || a.priority - b.priority)
-    .map((e) => (e.version === undefined ? e : { ...e, version: plainOf(e.version) }));
+  const all = model.unsortedEvents();
+  // GTO's newest event (the last of the newest second): the model is active unless it is a deprecation.
+  let newestEvent: RegistryEvent | undefined;
+  for (const e of all) if (!newestEvent || e.date >= newestEvent.date) newestEvent = e;
+  const active = newestEvent !== undefined && newestEvent.action !== 'deprecate';
+  // GTO sorts newest first, then by time and kind, both stably: among events of one second and
+  // kind that is the reverse of the order listed, so one sort of the reversed list gives the same.
+  // The events are this model's own (read above for the last time): shown in place, not copied.
+  const events = all.reverse().sort((a, b) => a.date - b.date || a.priority - b.priority);
+  for (const e of events) if (e.version !== undefined) e.version = plainOf(e.version);
   const newest = newestFirst(model.deprecations)[0];
   return {
     name: model.name,
@@ -419,7 +437,7 @@ function modelRegistry(model: ModelRecord): Omit<ModelRegistry, 'lastNumber' | '
     commitVersions,
     stages,
     events,
-    ...(!model.active && newest
+    ...(!active && newest
       ? { deprecated: { date: newest.date, author: newest.author, tag: newest.tag } }
       : {}),
   };

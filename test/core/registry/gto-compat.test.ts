@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRegistry } from '../../../src/core/registry/state.js';
@@ -12,13 +11,14 @@ import {
 } from '../../../src/core/report/registry.js';
 import { readTags } from '../../../src/io/git-tags.js';
 import { runCli } from '../../helpers/cli.js';
+import { temporaryFolder } from '../../helpers/registry.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '../../fixtures/gto', name);
 const json = (name: string) => JSON.parse(readFileSync(fixture(name), 'utf8')) as unknown;
 
 /** A clone of iterative/example-gto-frozen with its GTO-written tags (see test/fixtures/gto/README.md). */
 function exampleGtoFrozen(): string {
-  const root = mkdtempSync(join(tmpdir(), 'modelgate-gto-'));
+  const root = temporaryFolder('modelgate-gto-', 'file');
   execFileSync('git', ['clone', '--quiet', fixture('example-gto-frozen.bundle'), root]);
   execFileSync('git', ['fetch', '--quiet', 'origin', 'refs/tags/*:refs/tags/*'], { cwd: root });
   return root;
@@ -86,7 +86,7 @@ interface GtoAnswers {
 /** The edge-case registry of test/fixtures/gto/edge-registry.tags.json, with fixed dates so its commits match GTO's run. */
 function edgeRegistry(): string {
   const spec = json('edge-registry.tags.json') as EdgeSpec;
-  const root = mkdtempSync(join(tmpdir(), 'modelgate-gto-edge-'));
+  const root = temporaryFolder('modelgate-gto-edge-', 'file');
   const who = { NAME: 'GTO Tester', EMAIL: 'gtotester@example.com' };
   const env = (date?: string) => ({
     ...process.env,

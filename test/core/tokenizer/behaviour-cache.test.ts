@@ -1,5 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   type TokenizerBehaviour,
 } from '../../../src/core/tokenizer/behaviour.js';
 import { TokenizerBehaviourCache } from '../../../src/io/tokenizer-cache.js';
+import { temporaryFolder } from '../../helpers/registry.js';
 
 const TEXTS = ['Hello world'];
 const KEY = behaviourKey('a'.repeat(64), {}, TEXTS);
@@ -20,7 +20,7 @@ const MEASURED: TokenizerBehaviour = {
   byteLevel: true,
 };
 
-const freshDir = () => join(mkdtempSync(join(tmpdir(), 'modelgate-cache-test-')), 'cache');
+const freshDir = () => join(temporaryFolder('modelgate-cache-test-'), 'cache');
 
 describe('the tokenizer behaviour cache', () => {
   it('gives back what was written, under its content key', async () => {

@@ -1,0 +1,36 @@
+import { u as union, n as number, _ as _null, b as _enum, d as looseObject, c as string, a as array, e as boolean } from './index-B3yeL5eE.js';
+
+// JSON has no NaN or Infinity (it writes null): read null back as NaN, the value the judge had.
+const evidence = union([number(), _null()]).transform((v) => v ?? Number.NaN);
+const text = (max) => string().max(max);
+/** A judgment's verdict, as it is kept in a sealed state. */
+const verdictSchema = _enum(['pass', 'fail', 'inconclusive', 'error']);
+const median = looseObject({ median: evidence, n: number().int().nonnegative() });
+// Loose where the judge may add evidence: a new field travels through instead of failing old states.
+const measurement = looseObject({
+    metric: text(1024),
+    verdict: verdictSchema,
+    reason: text(4096),
+    critical: boolean(),
+    canary: median.optional(),
+    baseline: median.optional(),
+    threshold: looseObject({ min: evidence.optional(), max: evidence.optional() }).optional(),
+    test: looseObject({ u: evidence, p: evidence, effect: evidence, method: _enum(['exact', 'normal']) })
+        .optional(),
+});
+/**
+ * The shape of one judged interval (IntervalResult) read back from a sealed
+ * state, with at most `maxMeasurements` measurements: every state that keeps
+ * intervals (a canary's, a shadow's serving metrics) checks them with this.
+ */
+function intervalResultSchema(maxMeasurements) {
+    return looseObject({
+        at: text(64),
+        verdict: verdictSchema,
+        score: evidence,
+        measurements: array(measurement).max(maxMeasurements),
+        reason: text(4096).optional(),
+    });
+}
+
+export { intervalResultSchema as i, verdictSchema as v };

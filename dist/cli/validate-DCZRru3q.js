@@ -1,0 +1,49 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-DdvcAzHH.js';
+import { h as validate, b as toText } from './text-D5r64vKF.js';
+import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
+import { G as GitRepository } from './settings-file-BIujPOIL.js';
+import { readSettings } from './settings-Dxl-x1KJ.js';
+import './escape-BgNOT36n.js';
+import './report-CO1PG6gQ.js';
+import './run-ref-CuXzv_k1.js';
+import 'node:crypto';
+import 'node:fs';
+import 'node:os';
+import './index-B3yeL5eE.js';
+import 'process';
+import 'buffer';
+import './load-model-B68cYgkU.js';
+import './parse-D_H6JS61.js';
+import './index-CTksYzXE.js';
+import './parse-er5mazF3.js';
+import 'node:child_process';
+import './stages-DV9KvIB2.js';
+import './names-B6IqsLxk.js';
+
+/** `modelgate validate`: every manifest, or those changed since --base, in one report. */
+async function runValidate(args, out) {
+    const format = formatOf(args, ['text', 'json', 'markdown']);
+    const root = resolve(stringOf(args, 'root') ?? '.');
+    if (!(await stat(root).catch(() => undefined))?.isDirectory())
+        throw new CommandError(`--root ${stringOf(args, 'root')} is not a directory`);
+    const base = stringOf(args, 'base');
+    if (base !== undefined && !base.trim())
+        throw new CommandError('--base needs a git ref');
+    const settings = await readSettings(root);
+    const report = await validate(new GitRepository(root), {
+        manifests: settings.manifests,
+        base,
+        allowEmpty: args.values['allow-empty'] === true,
+        root: stringOf(args, 'root') ?? root,
+        // Tokenizers encoded once per file digest, across runs (outside the repository).
+        behaviourCache: new TokenizerBehaviourCache(),
+        progress: out.progress,
+    });
+    const render = { text: toText, json: toJson, markdown: toMarkdown }[format];
+    out.stdout(render(report));
+    return report.summary.errors > 0 ? 1 : 0;
+}
+
+export { runValidate };
