@@ -58658,11 +58658,58 @@ const PASS = {
     assign: 2,
     unassign: 2,
 };
-/** Python's `sorted(key=...)`: stable, ascending. */
-const sortedBy = (items, key) => items.length < 2 ? items.slice() : items.slice().sort((a, b) => key(a) - key(b));
-const byDate = (items) => sortedBy(items, (e) => e.date);
+/**
+ * The event a readable registry tag records: built field by field (no spread), one
+ * shape per kind, as readRegistry files thousands of them. A version is kept with
+ * its `v` ("v1.2.3") until the registry is read out.
+ */
+function eventOf(parsed, record, tagger) {
+    const { name: tag, commit, date, message } = record;
+    const offset = record.offset || undefined;
+    const priority = PRIORITY[parsed.action];
+    const author = tagger.name;
+    const authorEmail = tagger.email;
+    switch (parsed.action) {
+        case 'register':
+        case 'deregister': {
+            const { action, name, number } = parsed;
+            const version = parsed.version.startsWith('v') ? parsed.version : `v${parsed.version}`;
+            // prettier-ignore
+            return { action, name, version, number, tag, commit, date, offset, author, authorEmail, message, priority };
+        }
+        case 'assign':
+        case 'unassign': {
+            const { action, name, stage, number } = parsed;
+            // prettier-ignore
+            return { action, name, stage, number, tag, commit, date, offset, author, authorEmail, message, priority, version: undefined };
+        }
+        case 'deprecate': {
+            const { action, name, number } = parsed;
+            return { action, name, number, tag, commit, date, offset, author, authorEmail, message, priority };
+        }
+    }
+}
+/** Python's `sorted(key=...)`: stable, ascending; each key is computed once, not at every comparison. */
+function sortedBy(items, key) {
+    if (items.length < 2)
+        return items.slice();
+    const keys = items.map(key);
+    const order = keys.map((_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
+    return order.map((i) => items[i]);
+}
+const byDate = (items) => items.length < 2 ? items.slice() : items.slice().sort((a, b) => a.date - b.date);
 /** Python's `sorted(...)[::-1]`: GTO's "newest first", ties broken by reversing the input order. */
-const newestFirst = (items) => byDate(items).reverse();
+function newestFirst(items) {
+    // Most lists here hold one or two events (a version's registration, a stage's assignment):
+    // ordered without a sort, the same order the sort gives.
+    if (items.length === 1)
+        return [items[0]];
+    if (items.length === 2) {
+        const [a, b] = items;
+        return a.date <= b.date ? [b, a] : [a, b];
+    }
+    return byDate(items).reverse();
+}
 // A stable sort keeps the input order among equal dates, so sorting parts before joining them
 // changes nothing in the order of the whole: the methods below join first and sort once.
 /** A (version, stage) pair: GTO's `VStage`. */
@@ -58695,9 +58742,11 @@ class VersionRecord {
     commit;
     registrations = [];
     deregistrations = [];
-    stages = new Map();
+    /** Each stage this version was assigned to or withdrawn from, in the order first seen. */
+    stages = [];
     /** The version read for ordering, when it is a SemVer one ("v1.2.3"): read once, not at every comparison. */
     semver;
+    stageIndex;
     newest;
     newestDirect;
     newestIndirect;
@@ -58713,8 +58762,9 @@ class VersionRecord {
     }
     indirect() {
         const events = [];
-        for (const stage of this.stages.values())
-            events.push(...stage.events());
+        for (const stage of this.stages)
+            for (const e of stage.events())
+                events.push(e);
         return events;
     }
     // Read only after readRegistry has filed every tag, so sorted once.
@@ -58745,9 +58795,24 @@ class VersionRecord {
         const addition = this.directNewestFirst().find((e) => e.action === 'register');
         return addition ?? this.indirectNewestFirst()[0];
     }
+    /** The record of `stage` on this version, created when first seen. */
+    stage(stage) {
+        // A version holds a handful of stages: a scan costs less than a Map per version. Past a
+        // few, a Map keeps a commit tagged with thousands of stages from costing a scan per tag.
+        let known = this.stageIndex ? this.stageIndex.get(stage) : this.stages.find((s) => s.stage === stage);
+        if (known)
+            return known;
+        known = new VersionStage(stage);
+        this.stages.push(known);
+        if (this.stageIndex)
+            this.stageIndex.set(stage, known);
+        else if (this.stages.length > 8)
+            this.stageIndex = new Map(this.stages.map((s) => [s.stage, s]));
+        return known;
+    }
     /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
     activeStages() {
-        return sortedBy([...this.stages.values()].filter((s) => s.active), (s) => s.activatedAt);
+        return sortedBy(this.stages.filter((s) => s.active), (s) => s.activatedAt);
     }
 }
 const isSemver = (version) => version.startsWith('v') && versionKey(version.slice(1)) !== null;
@@ -58871,50 +58936,36 @@ function readRegistry(tags) {
         else if (!record.tagger)
             ignore(name, record.name, 'a lightweight tag (GTO reads annotated tags only)');
         else
-            readable.push({ record, parsed: reading.tag });
+            readable.push(eventOf(reading.tag, record, record.tagger));
     }
     // GTO lists tags by name, then sorts each kind by date (stably): kind, then date, then name, in one sort.
-    const ordered = readable.sort((a, b) => PASS[a.parsed.action] - PASS[b.parsed.action] ||
-        a.record.date - b.record.date ||
-        (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0));
+    const ordered = readable.sort((a, b) => PASS[a.action] - PASS[b.action] || a.date - b.date || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
     const models = new Map();
-    for (const { record, parsed } of ordered) {
-        const model = models.get(parsed.name) ?? new ModelRecord(parsed.name);
-        models.set(parsed.name, model);
-        const event = {
-            ...parsed,
-            tag: record.name,
-            commit: record.commit,
-            date: record.date,
-            ...(record.offset ? { offset: record.offset } : {}),
-            author: record.tagger?.name,
-            authorEmail: record.tagger?.email,
-            message: record.message,
-            priority: PRIORITY[parsed.action],
-        };
+    for (const event of ordered) {
+        let model = models.get(event.name);
+        if (!model)
+            models.set(event.name, (model = new ModelRecord(event.name)));
         switch (event.action) {
             case 'deprecate':
                 model.deprecations.push(event);
                 break;
             case 'register':
             case 'deregister': {
-                event.version = event.version.startsWith('v') ? event.version : `v${event.version}`;
-                const version = model.findOrCreate(record.commit, event.version);
+                const version = model.findOrCreate(event.commit, event.version);
                 (event.action === 'register' ? version.registrations : version.deregistrations).push(event);
                 break;
             }
             case 'assign':
             case 'unassign': {
-                const carried = model.find(record.commit);
+                const carried = model.find(event.commit);
                 if (carried.length > 1) {
-                    ignore(model.name, record.name, `its commit carries several versions (${carried.map((v) => plain(v.version)).join(', ')}); GTO cannot tell which one it assigns`);
+                    ignore(model.name, event.tag, `its commit carries several versions (${carried.map((v) => plain(v.version)).join(', ')}); GTO cannot tell which one it assigns`);
                     break;
                 }
                 // GTO: a stage tag on a commit with no registered version makes a version named by the commit.
-                event.version = carried[0]?.version ?? record.commit;
-                const version = model.findOrCreate(record.commit, event.version);
-                const stage = version.stages.get(event.stage) ?? new VersionStage(event.stage);
-                version.stages.set(event.stage, stage);
+                event.version = carried[0]?.version ?? event.commit;
+                const version = model.findOrCreate(event.commit, event.version);
+                const stage = version.stage(event.stage);
                 (event.action === 'assign' ? stage.assignments : stage.withdrawals).push(event);
                 break;
             }
@@ -73635,6 +73686,10 @@ async function readTags(cwd) {
  */
 function parseTagRecords(out) {
     const tags = [];
+    // Taggers and offsets repeat from tag to tag: one object or string each, not one per tag,
+    // so the records that live until the registry is built hold less for the collector to copy.
+    const taggers = new Map();
+    const offsets = new Map();
     let end = -2;
     let at = 0;
     // The next field of the record that ends at `end`, or undefined past its last one.
@@ -73682,14 +73737,29 @@ function parseTagRecords(out) {
                 : !taggerName
                     ? 'an annotated tag without a tagger (GTO cannot read it)'
                     : undefined;
+        let tagger;
+        if (taggerName) {
+            const email = taggerEmail ?? '';
+            const key = `${taggerName}\0${email}`;
+            tagger = taggers.get(key);
+            if (!tagger)
+                taggers.set(key, (tagger = { name: taggerName, email }));
+        }
+        let sharedOffset;
+        if (offset) {
+            sharedOffset = offsets.get(offset);
+            if (sharedOffset === undefined)
+                offsets.set(offset, (sharedOffset = offset));
+        }
+        // One shape for every annotated tag (absent parts undefined), so reading them stays monomorphic.
         tags.push({
             name,
             commit: target,
-            tagger: taggerName ? { name: taggerName, email: taggerEmail ?? '' } : undefined,
+            tagger,
             date: Number(seconds) || 0,
-            ...(offset ? { offset } : {}),
+            offset: sharedOffset,
             message: message?.trimEnd(),
-            ...(problem ? { problem } : {}),
+            problem,
         });
     }
     return tags;

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { CommandError } from '../core/repository.js';
 import { readRegistry, type ModelRegistry } from '../core/registry/state.js';
 import { GitError } from '../io/git.js';
-import { GitRepository } from '../io/git-repository.js';
+import type { GitRepository } from '../io/git-repository.js';
+import { readTags } from '../io/git-tags.js';
 import { settingsFileAbsent } from '../io/settings-file.js';
 import type { Settings } from '../io/settings.js';
 import { stringOf, type CommandArgs } from './command.js';
@@ -23,6 +24,10 @@ export type TagRegistryContext = Pick<RegistryContext, 'root' | 'registry'>;
 // The settings parser (YAML, the schema) is loaded when a command asks for it, so a
 // command that only reads tags never compiles it when there is no settings file.
 const loadSettings = async (root: string) => (await import('../io/settings.js')).readSettings(root);
+// The repository's file and blob readers (globs, the containment rule's writers) likewise: `history`
+// reads tags alone, so it loads the tag reader and none of them.
+const openRepository = async (root: string) =>
+  new (await import('../io/git-repository.js')).GitRepository(root);
 
 /** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
 export async function openRegistry(
@@ -32,7 +37,7 @@ export async function openRegistry(
 ): Promise<RegistryContext> {
   const root = await registryRoot(args);
   const settings = await loadSettings(root);
-  const repo = new GitRepository(root);
+  const repo = await openRepository(root);
   const registry = withTags ? readRegistry(await repo.readTags()) : new Map<string, ModelRegistry>();
   if (out) warnIgnoredTags(registry, out);
   return { root, settings, repo, registry };
@@ -49,7 +54,12 @@ export async function openTagRegistry(
 ): Promise<TagRegistryContext> {
   const root = await registryRoot(args);
   if (!(await settingsFileAbsent(root))) await loadSettings(root);
-  const registry = readRegistry(await new GitRepository(root).readTags());
+  const tags = await readTags(root).catch(async (error: unknown) => {
+    // Outside a git repository the repository's own check says so plainly, as openRegistry's does.
+    if (error instanceof GitError) await (await openRepository(root)).topPrefix();
+    throw error;
+  });
+  const registry = readRegistry(tags);
   warnIgnoredTags(registry, out);
   return { root, registry };
 }

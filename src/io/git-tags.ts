@@ -35,6 +35,10 @@ export async function readTags(cwd: string): Promise<TagRecord[]> {
  */
 function parseTagRecords(out: string): TagRecord[] {
   const tags: TagRecord[] = [];
+  // Taggers and offsets repeat from tag to tag: one object or string each, not one per tag,
+  // so the records that live until the registry is built hold less for the collector to copy.
+  const taggers = new Map<string, { name: string; email: string }>();
+  const offsets = new Map<string, string>();
   let end = -2;
   let at = 0;
   // The next field of the record that ends at `end`, or undefined past its last one.
@@ -80,14 +84,27 @@ function parseTagRecords(out: string): TagRecord[] {
           : !taggerName
             ? 'an annotated tag without a tagger (GTO cannot read it)'
             : undefined;
+    let tagger: { name: string; email: string } | undefined;
+    if (taggerName) {
+      const email = taggerEmail ?? '';
+      const key = `${taggerName}\0${email}`;
+      tagger = taggers.get(key);
+      if (!tagger) taggers.set(key, (tagger = { name: taggerName, email }));
+    }
+    let sharedOffset: string | undefined;
+    if (offset) {
+      sharedOffset = offsets.get(offset);
+      if (sharedOffset === undefined) offsets.set(offset, (sharedOffset = offset));
+    }
+    // One shape for every annotated tag (absent parts undefined), so reading them stays monomorphic.
     tags.push({
       name,
       commit: target,
-      tagger: taggerName ? { name: taggerName, email: taggerEmail ?? '' } : undefined,
+      tagger,
       date: Number(seconds) || 0,
-      ...(offset ? { offset } : {}),
+      offset: sharedOffset,
       message: message?.trimEnd(),
-      ...(problem ? { problem } : {}),
+      problem,
     });
   }
   return tags;

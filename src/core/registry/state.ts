@@ -99,12 +99,62 @@ const PASS: Record<RegistryTag['action'], number> = {
   unassign: 2,
 };
 
-/** Python's `sorted(key=...)`: stable, ascending. */
-const sortedBy = <T>(items: readonly T[], key: (item: T) => number) =>
-  items.length < 2 ? items.slice() : items.slice().sort((a, b) => key(a) - key(b));
-const byDate = <T extends { date: number }>(items: readonly T[]) => sortedBy(items, (e) => e.date);
+/**
+ * The event a readable registry tag records: built field by field (no spread), one
+ * shape per kind, as readRegistry files thousands of them. A version is kept with
+ * its `v` ("v1.2.3") until the registry is read out.
+ */
+function eventOf(
+  parsed: RegistryTag,
+  record: TagRecord,
+  tagger: { name: string; email: string },
+): RegistryEvent {
+  const { name: tag, commit, date, message } = record;
+  const offset = record.offset || undefined;
+  const priority = PRIORITY[parsed.action];
+  const author = tagger.name;
+  const authorEmail = tagger.email;
+  switch (parsed.action) {
+    case 'register':
+    case 'deregister': {
+      const { action, name, number } = parsed;
+      const version = parsed.version.startsWith('v') ? parsed.version : `v${parsed.version}`;
+      // prettier-ignore
+      return { action, name, version, number, tag, commit, date, offset, author, authorEmail, message, priority };
+    }
+    case 'assign':
+    case 'unassign': {
+      const { action, name, stage, number } = parsed;
+      // prettier-ignore
+      return { action, name, stage, number, tag, commit, date, offset, author, authorEmail, message, priority, version: undefined };
+    }
+    case 'deprecate': {
+      const { action, name, number } = parsed;
+      return { action, name, number, tag, commit, date, offset, author, authorEmail, message, priority };
+    }
+  }
+}
+
+/** Python's `sorted(key=...)`: stable, ascending; each key is computed once, not at every comparison. */
+function sortedBy<T>(items: readonly T[], key: (item: T) => number): T[] {
+  if (items.length < 2) return items.slice();
+  const keys = items.map(key);
+  const order = keys.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+  return order.map((i) => items[i]!);
+}
+const byDate = <T extends { date: number }>(items: readonly T[]) =>
+  items.length < 2 ? items.slice() : items.slice().sort((a, b) => a.date - b.date);
 /** Python's `sorted(...)[::-1]`: GTO's "newest first", ties broken by reversing the input order. */
-const newestFirst = <T extends { date: number }>(items: readonly T[]) => byDate(items).reverse();
+function newestFirst<T extends { date: number }>(items: readonly T[]): T[] {
+  // Most lists here hold one or two events (a version's registration, a stage's assignment):
+  // ordered without a sort, the same order the sort gives.
+  if (items.length === 1) return [items[0]!];
+  if (items.length === 2) {
+    const [a, b] = items as [T, T];
+    return a.date <= b.date ? [b, a] : [a, b];
+  }
+  return byDate(items).reverse();
+}
 // A stable sort keeps the input order among equal dates, so sorting parts before joining them
 // changes nothing in the order of the whole: the methods below join first and sort once.
 
@@ -137,9 +187,11 @@ class VersionStage {
 class VersionRecord {
   readonly registrations: RegistryEvent[] = [];
   readonly deregistrations: RegistryEvent[] = [];
-  readonly stages = new Map<string, VersionStage>();
+  /** Each stage this version was assigned to or withdrawn from, in the order first seen. */
+  readonly stages: VersionStage[] = [];
   /** The version read for ordering, when it is a SemVer one ("v1.2.3"): read once, not at every comparison. */
   readonly semver: VersionKey | null;
+  private stageIndex?: Map<string, VersionStage>;
   private newest?: RegistryEvent[];
   private newestDirect?: RegistryEvent[];
   private newestIndirect?: RegistryEvent[];
@@ -156,7 +208,7 @@ class VersionRecord {
   }
   indirect(): RegistryEvent[] {
     const events: RegistryEvent[] = [];
-    for (const stage of this.stages.values()) events.push(...stage.events());
+    for (const stage of this.stages) for (const e of stage.events()) events.push(e);
     return events;
   }
   // Read only after readRegistry has filed every tag, so sorted once.
@@ -186,10 +238,22 @@ class VersionRecord {
     const addition = this.directNewestFirst().find((e) => e.action === 'register');
     return addition ?? this.indirectNewestFirst()[0]!;
   }
+  /** The record of `stage` on this version, created when first seen. */
+  stage(stage: string): VersionStage {
+    // A version holds a handful of stages: a scan costs less than a Map per version. Past a
+    // few, a Map keeps a commit tagged with thousands of stages from costing a scan per tag.
+    let known = this.stageIndex ? this.stageIndex.get(stage) : this.stages.find((s) => s.stage === stage);
+    if (known) return known;
+    known = new VersionStage(stage);
+    this.stages.push(known);
+    if (this.stageIndex) this.stageIndex.set(stage, known);
+    else if (this.stages.length > 8) this.stageIndex = new Map(this.stages.map((s) => [s.stage, s]));
+    return known;
+  }
   /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
   activeStages(): VersionStage[] {
     return sortedBy(
-      [...this.stages.values()].filter((s) => s.active),
+      this.stages.filter((s) => s.active),
       (s) => s.activatedAt,
     );
   }
@@ -297,7 +361,7 @@ export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegis
     if (list) list.push({ tag, reason });
     else ignored.set(name, [{ tag, reason }]);
   };
-  const readable: { record: TagRecord; parsed: RegistryTag }[] = [];
+  const readable: RegistryEvent[] = [];
   for (const record of tags) {
     const reading = readRegistryTag(record.name);
     if (reading.kind === 'foreign') continue;
@@ -308,58 +372,43 @@ export function readRegistry(tags: readonly TagRecord[]): Map<string, ModelRegis
     if (reading.kind === 'ignored') ignore(name, record.name, reading.reason);
     else if (record.problem) ignore(name, record.name, record.problem);
     else if (!record.tagger) ignore(name, record.name, 'a lightweight tag (GTO reads annotated tags only)');
-    else readable.push({ record, parsed: reading.tag });
+    else readable.push(eventOf(reading.tag, record, record.tagger));
   }
   // GTO lists tags by name, then sorts each kind by date (stably): kind, then date, then name, in one sort.
   const ordered = readable.sort(
     (a, b) =>
-      PASS[a.parsed.action] - PASS[b.parsed.action] ||
-      a.record.date - b.record.date ||
-      (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0),
+      PASS[a.action] - PASS[b.action] || a.date - b.date || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0),
   );
 
   const models = new Map<string, ModelRecord>();
-  for (const { record, parsed } of ordered) {
-    const model = models.get(parsed.name) ?? new ModelRecord(parsed.name);
-    models.set(parsed.name, model);
-    const event: RegistryEvent = {
-      ...parsed,
-      tag: record.name,
-      commit: record.commit,
-      date: record.date,
-      ...(record.offset ? { offset: record.offset } : {}),
-      author: record.tagger?.name,
-      authorEmail: record.tagger?.email,
-      message: record.message,
-      priority: PRIORITY[parsed.action],
-    };
+  for (const event of ordered) {
+    let model = models.get(event.name);
+    if (!model) models.set(event.name, (model = new ModelRecord(event.name)));
     switch (event.action) {
       case 'deprecate':
         model.deprecations.push(event);
         break;
       case 'register':
       case 'deregister': {
-        event.version = event.version.startsWith('v') ? event.version : `v${event.version}`;
-        const version = model.findOrCreate(record.commit, event.version);
+        const version = model.findOrCreate(event.commit, event.version);
         (event.action === 'register' ? version.registrations : version.deregistrations).push(event);
         break;
       }
       case 'assign':
       case 'unassign': {
-        const carried = model.find(record.commit);
+        const carried = model.find(event.commit);
         if (carried.length > 1) {
           ignore(
             model.name,
-            record.name,
+            event.tag,
             `its commit carries several versions (${carried.map((v) => plain(v.version)).join(', ')}); GTO cannot tell which one it assigns`,
           );
           break;
         }
         // GTO: a stage tag on a commit with no registered version makes a version named by the commit.
-        event.version = carried[0]?.version ?? record.commit;
-        const version = model.findOrCreate(record.commit, event.version);
-        const stage = version.stages.get(event.stage) ?? new VersionStage(event.stage);
-        version.stages.set(event.stage, stage);
+        event.version = carried[0]?.version ?? event.commit;
+        const version = model.findOrCreate(event.commit, event.version);
+        const stage = version.stage(event.stage);
         (event.action === 'assign' ? stage.assignments : stage.withdrawals).push(event);
         break;
       }

@@ -20,6 +20,8 @@ const UNSAFE_IN_LOG =
 /* eslint-enable no-control-regex */
 // The unsafe characters JSON.stringify leaves raw (it escapes those below U+0020).
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// What inertJson escapes besides `##[`, as a test: no global state.
+const UNSAFE_IN_JSON_FOUND = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 const SHORT: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -75,9 +77,10 @@ export function inertLog(): (chunk: string) => string {
  * escapes that parse back to the same value.
  */
 export function inertJson(value: unknown): string {
-  return (JSON.stringify(value, null, 2) ?? 'null')
-    .replace(UNSAFE_IN_JSON, unicodeEscape)
-    .replace(V1_COMMAND, V1_BROKEN);
+  const json = JSON.stringify(value, null, 2) ?? 'null';
+  // Most documents hold nothing to escape: two plain scans, and the document is returned as is.
+  if (!UNSAFE_IN_JSON_FOUND.test(json) && !json.includes('##[')) return json;
+  return json.replace(UNSAFE_IN_JSON, unicodeEscape).replace(V1_COMMAND, V1_BROKEN);
 }
 
 // Escape every pipe so a GFM table row never splits inside a cell. GFM pairs

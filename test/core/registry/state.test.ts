@@ -105,3 +105,30 @@ describe('promotion order', () => {
     });
   });
 });
+
+describe('a version with many stages', () => {
+  it('keeps each stage apart past the few a version usually holds, and hands none over twice', async () => {
+    const registry = TempRegistry.create();
+    registry.write('README.md', 'v1');
+    const commit = registry.commit('first');
+    tagLater(registry, '-a', 'wide@v1.0.0', '-m', 'register', commit);
+    // Twelve stages (past the eight a plain scan serves), each assigned twice; two withdrawn.
+    const stages = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    let counter = 0;
+    for (const round of [1, 2])
+      for (const stage of stages)
+        tagLater(registry, '-a', `wide#${stage}#${++counter}`, '-m', `${round}`, commit);
+    tagLater(registry, '-a', `wide#s3!#${++counter}`, '-m', 'withdraw', commit);
+    tagLater(registry, '-a', `wide#s10!#${++counter}`, '-m', 'withdraw', commit);
+    const wide = readRegistry(await readTags(registry.root)).get('wide')!;
+    const held = stages.filter((s) => s !== 's3' && s !== 's10');
+    // As `gto show` lists them: the stage assigned last first; activeStages the one activated first first.
+    expect(wide.versions.map((v) => [v.version, v.stages])).toEqual([['1.0.0', held.toReversed()]]);
+    expect(wide.versions[0]!.activeStages).toEqual(held);
+    // Each stage is held by its second assignment, the newest.
+    expect(wide.stages.map((s) => [s.stage, s.tag])).toEqual(
+      held.toReversed().map((s) => [s, `wide#${s}#${stages.indexOf(s) + 13}`]),
+    );
+    expect(wide.events).toHaveLength(1 + 24 + 2);
+  });
+});

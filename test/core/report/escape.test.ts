@@ -52,6 +52,27 @@ describe('everything a process writes to a log', () => {
     expectInert(written);
   });
 
+  it('a clean chunk passes through as it is, and still carries what it ends with into the next write', () => {
+    // Each first chunk below has nothing to escape (the fast path); the second completes a command.
+    const cases: [string[], string][] = [
+      [['{\n  "a": 1\n  :', ':error::x\n'], '{\n  "a": 1\n  :\\u003aerror::x\n'],
+      [['done\n  ', '::warning::y\n'], 'done\n  :\\u003awarning::y\n'],
+      [['ok\nthe ##', '[error]z\n'], 'ok\nthe ##\\u005berror]z\n'],
+      [['ok\nthe #', '#[error]z\n'], 'ok\nthe ##\\u005berror]z\n'],
+      [['ok\nplain text\n', 'more\n'], 'ok\nplain text\nmore\n'],
+    ];
+    for (const [chunks, expected] of cases) {
+      const log = inertLog();
+      expect(chunks.map((c) => log(c)).join('')).toBe(expected);
+    }
+  });
+
+  it('a chunk of a megabyte of clean JSON comes out the same string', () => {
+    const json = inertJson({ events: Array.from({ length: 20_000 }, (_, i) => ({ tag: `m@v1.0.${i}` })) });
+    expect(inertLog()(json)).toBe(json);
+    expect(inertLog()(`${json}\n::error::x`)).toBe(`${json}\n:\\u003aerror::x`);
+  });
+
   it('a line that merely contains :: is left as it is', () => {
     expect(inertLog()('gpt2 canary::1\nhttps://a.example/x::y\n')).toBe(
       'gpt2 canary::1\nhttps://a.example/x::y\n',
