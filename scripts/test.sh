@@ -45,16 +45,10 @@ checks_failed=${MODELGATE_CHECKS_FAILED:-0}
 [ "$checks_failed" = 0 ] || status=1
 
 results=$(mktemp)
-npx vitest run --reporter=default --reporter=json --outputFile="$results" || status=1
+npx vitest run --reporter=default --reporter=json --outputFile="$results"
+vitest_status=$?
+[ "$vitest_status" = 0 ] || status=1
 
-node -e '
-  const fs = require("node:fs");
-  let r = {};
-  try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch {}
-  const passed = r.numPassedTests ?? 0;
-  // A failed check before the tests (build, typecheck, lint) counts as one failure: CI reads only this line.
-  const failed = (r.numFailedTests ?? 0) + (r.numTotalTestSuites === undefined ? 1 : 0) + Number(process.argv[2]);
-  console.log(`${passed} passed, ${failed} failed`);
-' "$results" "$checks_failed"
+node scripts/test-summary.js "$results" "$vitest_status" "$checks_failed"
 rm -f "$results"
 exit $status

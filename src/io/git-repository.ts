@@ -125,8 +125,9 @@ export class GitRepository implements Repository {
   }
 
   private showPrefix(): Promise<string> {
+    // Only git's line end goes: a folder name may start or end with a space.
     this.prefix ??= this.git(['rev-parse', '--show-prefix'])
-      .then((p) => p.trim())
+      .then((p) => p.replace(/\n$/, ''))
       .catch((error: unknown) => {
         const detail = error instanceof GitError ? error.stderr.trim() : String(error);
         throw new CommandError(

@@ -114,10 +114,12 @@ export class LocalClone {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
     } catch (error) {
-      if (key !== undefined && !given) this.files.set(key, null);
+      if (key !== undefined && !given && this.resolve(ref) === target) this.files.set(key, null);
       throw error;
     }
-    if (key !== undefined) this.files.set(key, content);
+    // Kept only when the ref still names the same object: a process (the bundled Action) may
+    // have moved it while git read the file.
+    if (key !== undefined && (given || this.resolve(ref) === target)) this.files.set(key, content);
     return content;
   }
 
@@ -292,7 +294,8 @@ export class LocalClone {
   private hasOwnGitDir(): boolean {
     if (process.env.GIT_DIR || process.env.GIT_OBJECT_DIRECTORY) return false;
     try {
-      return statSync(this.gitDir).isDirectory();
+      // A reftable repository (git >= 2.45, init.defaultRefFormat) keeps no ref files: ask git.
+      return statSync(this.gitDir).isDirectory() && !existsSync(join(this.gitDir, 'reftable'));
     } catch {
       return false;
     }

@@ -381,8 +381,9 @@ class GitRepository {
         return this.showPrefix();
     }
     showPrefix() {
+        // Only git's line end goes: a folder name may start or end with a space.
         this.prefix ??= this.git(['rev-parse', '--show-prefix'])
-            .then((p) => p.trim())
+            .then((p) => p.replace(/\n$/, ''))
             .catch((error) => {
             const detail = error instanceof GitError ? error.stderr.trim() : String(error);
             throw new CommandError(`${this.root} is not inside a git repository (${detail})`, 'Run in a git clone, or drop --base.');

@@ -1,4 +1,4 @@
-import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-CcaUC0yg.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-DwtpTg3I.js';
 
 const DEFAULT_JUDGE_OPTIONS = {
     confidence: 0.95,
