@@ -132,7 +132,7 @@ export class GitRepository implements Repository {
         const detail = error instanceof GitError ? error.stderr.trim() : String(error);
         throw new CommandError(
           `${this.root} is not inside a git repository (${detail})`,
-          'Run in a git clone, or drop --base.',
+          'Run it in a git clone of the registry (git clone, or git init and a first commit).',
         );
       });
     return this.prefix;

@@ -176,5 +176,8 @@ describe('modelgate promote and deprecate', () => {
     const { code, stderr } = await runCli('show', '--root', registry.root);
     expect(code).toBe(2);
     expect(stderr).toContain('is not inside a git repository');
+    // The fix names what to do here; `show` has no --base to drop.
+    expect(stderr).toContain('Run it in a git clone of the registry');
+    expect(stderr).not.toContain('--base');
   });
 });

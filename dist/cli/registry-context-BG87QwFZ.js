@@ -9,7 +9,7 @@ import { s as settingsFileAbsent, h as readTags, i as GitError } from './setting
 const loadSettings = async (root) => (await import('./settings-DzjbL1CA.js')).readSettings(root);
 // The repository's file and blob readers (globs, the containment rule's writers) likewise: `history`
 // reads tags alone, so it loads the tag reader and none of them.
-const openRepository = async (root) => new (await import('./git-repository-9o4VdpPb.js')).GitRepository(root);
+const openRepository = async (root) => new (await import('./git-repository-rLERuq7S.js')).GitRepository(root);
 /** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
 async function openRegistry(args, withTags = true, out) {
     const root = await registryRoot(args);

@@ -11,7 +11,7 @@ import { l as loadModel } from './load-model-DGaWJ8Go.js';
 import { c as compareRuns } from './report-u9Ra8Wz9.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BRfum2rd.js';
 import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-Cqt-ZpWd.js';
-import { GitRepository } from './git-repository-9o4VdpPb.js';
+import { GitRepository } from './git-repository-rLERuq7S.js';
 import { readSettings } from './settings-DzjbL1CA.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
 import { r as readUserJsonFile } from './user-file-DcHlzY5n.js';

@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { c as checkPromotion, e as enforcedStages } from './stages-4RAMBvtc.js';
 import { p as planStageAssignment } from './stage-assignment-XXrAhO-e.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DtGlyKep.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BG87QwFZ.js';
 import './settings-file-TiOps9vn.js';
 import 'node:child_process';
 import 'node:crypto';

@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-9jcej4j3.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { a as openTagRegistry, b as modelsOf } from './registry-context-DtGlyKep.js';
+import { a as openTagRegistry, b as modelsOf } from './registry-context-BG87QwFZ.js';
 import './state-Co3mC2nr.js';
 import './settings-file-TiOps9vn.js';
 import 'node:child_process';

@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-9jcej4j3.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { o as openRegistry, b as modelsOf } from './registry-context-DtGlyKep.js';
+import { o as openRegistry, b as modelsOf } from './registry-context-BG87QwFZ.js';
 import './state-Co3mC2nr.js';
 import './settings-file-TiOps9vn.js';
 import 'node:child_process';

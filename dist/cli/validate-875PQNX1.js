@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-Cqt-ZpWd.js';
 import { h as validate, b as toText } from './text-DPHe-Da2.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
-import { GitRepository } from './git-repository-9o4VdpPb.js';
+import { GitRepository } from './git-repository-rLERuq7S.js';
 import { readSettings } from './settings-DzjbL1CA.js';
 import './escape-C_Mv5luI.js';
 import './report-u9Ra8Wz9.js';

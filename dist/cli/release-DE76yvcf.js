@@ -8,7 +8,7 @@ import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-DPHe-Da2.js';
 import { p as planText } from './registry-9jcej4j3.js';
-import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-DtGlyKep.js';
+import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-BG87QwFZ.js';
 import './index-C2GLWQd-.js';
 import './parse-er5mazF3.js';
 import './stage-assignment-XXrAhO-e.js';

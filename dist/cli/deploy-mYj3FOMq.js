@@ -4,7 +4,7 @@ import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-DtGlyKep.js';
+import { o as openRegistry, m as modelOf } from './registry-context-BG87QwFZ.js';
 import './index-C2GLWQd-.js';
 import './parse-er5mazF3.js';
 import './stage-assignment-XXrAhO-e.js';

@@ -6,7 +6,7 @@ import { l as loadModel } from './load-model-DGaWJ8Go.js';
 import { r as readRegistry } from './state-Co3mC2nr.js';
 import { s as semver } from './index-C2GLWQd-.js';
 import { C as ContainedRoot, a as ContainmentError } from './settings-file-TiOps9vn.js';
-import { o as openRegistry } from './registry-context-DtGlyKep.js';
+import { o as openRegistry } from './registry-context-BG87QwFZ.js';
 import 'process';
 import 'buffer';
 import './run-ref-CuXzv_k1.js';

@@ -386,7 +386,7 @@ class GitRepository {
             .then((p) => p.replace(/\n$/, ''))
             .catch((error) => {
             const detail = error instanceof GitError ? error.stderr.trim() : String(error);
-            throw new CommandError(`${this.root} is not inside a git repository (${detail})`, 'Run in a git clone, or drop --base.');
+            throw new CommandError(`${this.root} is not inside a git repository (${detail})`, 'Run it in a git clone of the registry (git clone, or git init and a first commit).');
         });
         return this.prefix;
     }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { f as decodeUtf8, i as distExports } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CUc9ifzc.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
-import { GitRepository } from './git-repository-9o4VdpPb.js';
+import { GitRepository } from './git-repository-rLERuq7S.js';
 import { readSettings } from './settings-DzjbL1CA.js';
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */

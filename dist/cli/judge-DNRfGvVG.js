@@ -1,4 +1,4 @@
-import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-DwtpTg3I.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-B6rBjWgw.js';
 
 const DEFAULT_JUDGE_OPTIONS = {
     confidence: 0.95,

@@ -1,5 +1,5 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DwtpTg3I.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-B6rBjWgw.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
 import './user-file-DcHlzY5n.js';
@@ -14,7 +14,7 @@ import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import './run-ref-CuXzv_k1.js';
-import './git-repository-9o4VdpPb.js';
+import './git-repository-rLERuq7S.js';
 import './settings-DzjbL1CA.js';
 import './stages-4RAMBvtc.js';
 import './names-B6IqsLxk.js';

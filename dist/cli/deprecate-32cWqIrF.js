@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { p as planStageAssignment } from './stage-assignment-XXrAhO-e.js';
 import { d as deprecationTag, e as deregistrationTag, n as numberedDeregistrationTag } from './settings-file-TiOps9vn.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DtGlyKep.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BG87QwFZ.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
