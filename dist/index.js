@@ -53254,20 +53254,8 @@ function versionProblem(version) {
     if (!VERSION_RULE.pattern.test(version))
         return VERSION_RULE.message;
     // node-semver refuses numbers it cannot hold exactly (then every comparison throws).
-    // The pattern matched: the version starts "major.minor.patch" (read with indexOf: a history checks thousands).
-    const minorAt = version.indexOf('.') + 1;
-    const patchAt = version.indexOf('.', minorAt) + 1;
-    let patchEnd = patchAt;
-    while (patchEnd < version.length &&
-        version.charCodeAt(patchEnd) >= 48 &&
-        version.charCodeAt(patchEnd) <= 57)
-        patchEnd++;
-    const parts = [
-        version.slice(0, minorAt - 1),
-        version.slice(minorAt, patchAt - 1),
-        version.slice(patchAt, patchEnd),
-    ];
-    if (!parts.every((part) => Number.isSafeInteger(Number(part))))
+    const [major = '', minor = '', patch = ''] = version.split(/[-+]/, 1)[0].split('.');
+    if (![major, minor, patch].every((part) => Number.isSafeInteger(Number(part))))
         return `major, minor and patch must each be at most ${Number.MAX_SAFE_INTEGER}`;
     return undefined;
 }
@@ -58743,10 +58731,9 @@ class VersionRecord {
     registrations = [];
     deregistrations = [];
     /** Each stage this version was assigned to or withdrawn from, in the order first seen. */
-    stages = [];
+    stages = new Map();
     /** The version read for ordering, when it is a SemVer one ("v1.2.3"): read once, not at every comparison. */
     semver;
-    stageIndex;
     newest;
     newestDirect;
     newestIndirect;
@@ -58762,7 +58749,7 @@ class VersionRecord {
     }
     indirect() {
         const events = [];
-        for (const stage of this.stages)
+        for (const stage of this.stages.values())
             for (const e of stage.events())
                 events.push(e);
         return events;
@@ -58797,22 +58784,14 @@ class VersionRecord {
     }
     /** The record of `stage` on this version, created when first seen. */
     stage(stage) {
-        // A version holds a handful of stages: a scan costs less than a Map per version. Past a
-        // few, a Map keeps a commit tagged with thousands of stages from costing a scan per tag.
-        let known = this.stageIndex ? this.stageIndex.get(stage) : this.stages.find((s) => s.stage === stage);
-        if (known)
-            return known;
-        known = new VersionStage(stage);
-        this.stages.push(known);
-        if (this.stageIndex)
-            this.stageIndex.set(stage, known);
-        else if (this.stages.length > 8)
-            this.stageIndex = new Map(this.stages.map((s) => [s.stage, s]));
+        let known = this.stages.get(stage);
+        if (!known)
+            this.stages.set(stage, (known = new VersionStage(stage)));
         return known;
     }
     /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
     activeStages() {
-        return sortedBy(this.stages.filter((s) => s.active), (s) => s.activatedAt);
+        return sortedBy([...this.stages.values()].filter((s) => s.active), (s) => s.activatedAt);
     }
 }
 const isSemver = (version) => version.startsWith('v') && versionKey(version.slice(1)) !== null;
@@ -73316,6 +73295,17 @@ function git(cwd, args) {
 async function gitText(cwd, args) {
     return (await git(cwd, args)).toString('utf8');
 }
+/**
+ * The folder `root` relative to the top of its git repository ("" at the top,
+ * "examples/registry/" below it), or a CommandError that says `root` is not
+ * in one. Only git's line end is cut: a folder name may start or end with a space.
+ */
+function repositoryPrefix(root) {
+    return gitText(root, ['rev-parse', '--show-prefix']).then((prefix) => prefix.replace(/\n$/, ''), (error) => {
+        const detail = error instanceof GitError ? error.stderr.trim() : String(error);
+        throw new CommandError(`${root} is not inside a git repository (${detail})`, 'Run it in a git clone of the registry (git clone, or git init and a first commit).');
+    });
+}
 /** Streams a blob's bytes to `onChunk`; `onChunk` returns false to stop early. */
 function streamBlob(cwd, oid, onChunk) {
     return new Promise((resolve, reject) => {
@@ -73677,7 +73667,16 @@ const FIELDS = [
  * tagger) carries the `problem`, so the registry reports it instead of guessing.
  */
 async function readTags(cwd) {
-    return parseTagRecords(await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']));
+    let out;
+    try {
+        out = await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']);
+    }
+    catch (error) {
+        if (error instanceof GitError)
+            await repositoryPrefix(cwd); // outside a repository, that is the error
+        throw error;
+    }
+    return parseTagRecords(out);
 }
 /**
  * The records `for-each-ref` printed with FIELDS: a record ends with NUL and
@@ -73871,15 +73870,8 @@ class GitRepository {
     async resolveCommit(ref) {
         return resolveCommit(this.root, ref);
     }
-    async readTags() {
-        try {
-            return await readTags(this.root);
-        }
-        catch (error) {
-            if (error instanceof GitError)
-                await this.showPrefix(); // a clear CommandError outside a git repository
-            throw error;
-        }
+    readTags() {
+        return readTags(this.root);
     }
     /** Creates an annotated tag in the local clone. */
     async createTag(name, commit, message) {
@@ -73890,13 +73882,7 @@ class GitRepository {
         return this.showPrefix();
     }
     showPrefix() {
-        // Only git's line end goes: a folder name may start or end with a space.
-        this.prefix ??= this.git(['rev-parse', '--show-prefix'])
-            .then((p) => p.replace(/\n$/, ''))
-            .catch((error) => {
-            const detail = error instanceof GitError ? error.stderr.trim() : String(error);
-            throw new CommandError(`${this.root} is not inside a git repository (${detail})`, 'Run it in a git clone of the registry (git clone, or git init and a first commit).');
-        });
+        this.prefix ??= repositoryPrefix(this.root);
         return this.prefix;
     }
     git(args) {

@@ -54,12 +54,7 @@ export async function openTagRegistry(
 ): Promise<TagRegistryContext> {
   const root = await registryRoot(args);
   if (!(await settingsFileAbsent(root))) await loadSettings(root);
-  const tags = await readTags(root).catch(async (error: unknown) => {
-    // Outside a git repository the repository's own check says so plainly, as openRegistry's does.
-    if (error instanceof GitError) await (await openRepository(root)).topPrefix();
-    throw error;
-  });
-  const registry = readRegistry(tags);
+  const registry = readRegistry(await readTags(root));
   warnIgnoredTags(registry, out);
   return { root, registry };
 }

@@ -1,7 +1,7 @@
 import { CommandError, type Repository } from '../core/repository.js';
 import { findFiles, manifestGlobs } from './find-files.js';
 import { FileSystemSource } from './fs-source.js';
-import { GitError, gitText } from './git.js';
+import { GitError, gitText, repositoryPrefix } from './git.js';
 import { GitRefSource } from './git-source.js';
 import { createTag, readTags, resolveCommit } from './git-tags.js';
 import type { TagRecord } from '../core/registry/state.js';
@@ -105,13 +105,8 @@ export class GitRepository implements Repository {
     return resolveCommit(this.root, ref);
   }
 
-  async readTags(): Promise<TagRecord[]> {
-    try {
-      return await readTags(this.root);
-    } catch (error) {
-      if (error instanceof GitError) await this.showPrefix(); // a clear CommandError outside a git repository
-      throw error;
-    }
+  readTags(): Promise<TagRecord[]> {
+    return readTags(this.root);
   }
 
   /** Creates an annotated tag in the local clone. */
@@ -125,16 +120,7 @@ export class GitRepository implements Repository {
   }
 
   private showPrefix(): Promise<string> {
-    // Only git's line end goes: a folder name may start or end with a space.
-    this.prefix ??= this.git(['rev-parse', '--show-prefix'])
-      .then((p) => p.replace(/\n$/, ''))
-      .catch((error: unknown) => {
-        const detail = error instanceof GitError ? error.stderr.trim() : String(error);
-        throw new CommandError(
-          `${this.root} is not inside a git repository (${detail})`,
-          'Run it in a git clone of the registry (git clone, or git init and a first commit).',
-        );
-      });
+    this.prefix ??= repositoryPrefix(this.root);
     return this.prefix;
   }
 

@@ -1,5 +1,5 @@
 import type { TagRecord } from '../core/registry/state.js';
-import { git, gitText } from './git.js';
+import { git, GitError, gitText, repositoryPrefix } from './git.js';
 
 // One for-each-ref call reads every tag with its target and tagger: thousands of tags in milliseconds.
 const FIELDS = [
@@ -23,9 +23,14 @@ const FIELDS = [
  * tagger) carries the `problem`, so the registry reports it instead of guessing.
  */
 export async function readTags(cwd: string): Promise<TagRecord[]> {
-  return parseTagRecords(
-    await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']),
-  );
+  let out: string;
+  try {
+    out = await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']);
+  } catch (error) {
+    if (error instanceof GitError) await repositoryPrefix(cwd); // outside a repository, that is the error
+    throw error;
+  }
+  return parseTagRecords(out);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { CommandError } from '../core/repository.js';
 
 /** A git command that failed; `stderr` holds git's own words. */
 export class GitError extends Error {
@@ -34,6 +35,24 @@ export function git(cwd: string, args: readonly string[]): Promise<Buffer> {
 /** Runs git and returns stdout as text. */
 export async function gitText(cwd: string, args: readonly string[]): Promise<string> {
   return (await git(cwd, args)).toString('utf8');
+}
+
+/**
+ * The folder `root` relative to the top of its git repository ("" at the top,
+ * "examples/registry/" below it), or a CommandError that says `root` is not
+ * in one. Only git's line end is cut: a folder name may start or end with a space.
+ */
+export function repositoryPrefix(root: string): Promise<string> {
+  return gitText(root, ['rev-parse', '--show-prefix']).then(
+    (prefix) => prefix.replace(/\n$/, ''),
+    (error: unknown) => {
+      const detail = error instanceof GitError ? error.stderr.trim() : String(error);
+      throw new CommandError(
+        `${root} is not inside a git repository (${detail})`,
+        'Run it in a git clone of the registry (git clone, or git init and a first commit).',
+      );
+    },
+  );
 }
 
 /** Streams a blob's bytes to `onChunk`; `onChunk` returns false to stop early. */

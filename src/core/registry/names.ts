@@ -49,22 +49,8 @@ export function versionProblem(version: string): string | undefined {
   if (version.length > VERSION_MAX_LENGTH) return VERSION_TOO_LONG;
   if (!VERSION_RULE.pattern.test(version)) return VERSION_RULE.message;
   // node-semver refuses numbers it cannot hold exactly (then every comparison throws).
-  // The pattern matched: the version starts "major.minor.patch" (read with indexOf: a history checks thousands).
-  const minorAt = version.indexOf('.') + 1;
-  const patchAt = version.indexOf('.', minorAt) + 1;
-  let patchEnd = patchAt;
-  while (
-    patchEnd < version.length &&
-    version.charCodeAt(patchEnd) >= 48 &&
-    version.charCodeAt(patchEnd) <= 57
-  )
-    patchEnd++;
-  const parts = [
-    version.slice(0, minorAt - 1),
-    version.slice(minorAt, patchAt - 1),
-    version.slice(patchAt, patchEnd),
-  ];
-  if (!parts.every((part) => Number.isSafeInteger(Number(part))))
+  const [major = '', minor = '', patch = ''] = version.split(/[-+]/, 1)[0]!.split('.');
+  if (![major, minor, patch].every((part) => Number.isSafeInteger(Number(part))))
     return `major, minor and patch must each be at most ${Number.MAX_SAFE_INTEGER}`;
   return undefined;
 }

@@ -188,10 +188,9 @@ class VersionRecord {
   readonly registrations: RegistryEvent[] = [];
   readonly deregistrations: RegistryEvent[] = [];
   /** Each stage this version was assigned to or withdrawn from, in the order first seen. */
-  readonly stages: VersionStage[] = [];
+  private readonly stages = new Map<string, VersionStage>();
   /** The version read for ordering, when it is a SemVer one ("v1.2.3"): read once, not at every comparison. */
   readonly semver: VersionKey | null;
-  private stageIndex?: Map<string, VersionStage>;
   private newest?: RegistryEvent[];
   private newestDirect?: RegistryEvent[];
   private newestIndirect?: RegistryEvent[];
@@ -208,7 +207,7 @@ class VersionRecord {
   }
   indirect(): RegistryEvent[] {
     const events: RegistryEvent[] = [];
-    for (const stage of this.stages) for (const e of stage.events()) events.push(e);
+    for (const stage of this.stages.values()) for (const e of stage.events()) events.push(e);
     return events;
   }
   // Read only after readRegistry has filed every tag, so sorted once.
@@ -240,20 +239,14 @@ class VersionRecord {
   }
   /** The record of `stage` on this version, created when first seen. */
   stage(stage: string): VersionStage {
-    // A version holds a handful of stages: a scan costs less than a Map per version. Past a
-    // few, a Map keeps a commit tagged with thousands of stages from costing a scan per tag.
-    let known = this.stageIndex ? this.stageIndex.get(stage) : this.stages.find((s) => s.stage === stage);
-    if (known) return known;
-    known = new VersionStage(stage);
-    this.stages.push(known);
-    if (this.stageIndex) this.stageIndex.set(stage, known);
-    else if (this.stages.length > 8) this.stageIndex = new Map(this.stages.map((s) => [s.stage, s]));
+    let known = this.stages.get(stage);
+    if (!known) this.stages.set(stage, (known = new VersionStage(stage)));
     return known;
   }
   /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
   activeStages(): VersionStage[] {
     return sortedBy(
-      this.stages.filter((s) => s.active),
+      [...this.stages.values()].filter((s) => s.active),
       (s) => s.activatedAt,
     );
   }

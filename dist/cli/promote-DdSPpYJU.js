@@ -1,14 +1,14 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { c as checkPromotion, e as enforcedStages } from './stages-4RAMBvtc.js';
-import { p as planStageAssignment } from './stage-assignment-XXrAhO-e.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BG87QwFZ.js';
-import './settings-file-TiOps9vn.js';
+import { c as checkPromotion, e as enforcedStages } from './stages-Dv_qBpPL.js';
+import { p as planStageAssignment } from './stage-assignment-Bj8cnwUn.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BzQUfmTP.js';
+import './settings-file-BdNxT69y.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:path';
-import './state-Co3mC2nr.js';
+import './state-BH7fmfw2.js';
 import './parse-er5mazF3.js';
 
 /** `modelgate promote`: a stage-assignment tag on a released version, in the local clone. */

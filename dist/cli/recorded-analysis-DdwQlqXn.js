@@ -1,10 +1,10 @@
 import { b as normalCdf, r as readUserJsonFile, c as readUserYamlFile } from './user-file-DcHlzY5n.js';
 import { resolve } from 'node:path';
 import { f as decodeUtf8, i as distExports } from './index-B3yeL5eE.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CUc9ifzc.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-DQ5PASkW.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
-import { GitRepository } from './git-repository-rLERuq7S.js';
-import { readSettings } from './settings-DzjbL1CA.js';
+import { GitRepository } from './git-repository-6DKqqIvF.js';
+import { readSettings } from './settings-chLcQGT3.js';
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */
 const EXACT_LIMIT = 400;

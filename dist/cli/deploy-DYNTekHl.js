@@ -1,13 +1,13 @@
-import './plan-DpEkdtfF.js';
-import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-TiOps9vn.js';
+import './plan-BRwVhjPA.js';
+import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BdNxT69y.js';
 import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-BG87QwFZ.js';
-import './index-C2GLWQd-.js';
+import { o as openRegistry, m as modelOf } from './registry-context-BzQUfmTP.js';
+import './index-BqLG0Ld2.js';
 import './parse-er5mazF3.js';
-import './stage-assignment-XXrAhO-e.js';
+import './stage-assignment-Bj8cnwUn.js';
 import './escape-C_Mv5luI.js';
 import './report-u9Ra8Wz9.js';
 import './run-ref-CuXzv_k1.js';
@@ -17,7 +17,7 @@ import 'node:fs/promises';
 import 'node:path';
 import 'process';
 import 'buffer';
-import './state-Co3mC2nr.js';
+import './state-BH7fmfw2.js';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {

@@ -1,12 +1,12 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CUc9ifzc.js';
-import { l as loadModel } from './load-model-DGaWJ8Go.js';
-import { r as readRegistry } from './state-Co3mC2nr.js';
-import { s as semver } from './index-C2GLWQd-.js';
-import { C as ContainedRoot, a as ContainmentError } from './settings-file-TiOps9vn.js';
-import { o as openRegistry } from './registry-context-BG87QwFZ.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-DQ5PASkW.js';
+import { l as loadModel } from './load-model-E2nxR_nl.js';
+import { r as readRegistry } from './state-BH7fmfw2.js';
+import { s as semver } from './index-BqLG0Ld2.js';
+import { C as ContainedRoot, a as ContainmentError } from './settings-file-BdNxT69y.js';
+import { o as openRegistry } from './registry-context-BzQUfmTP.js';
 import 'process';
 import 'buffer';
 import './run-ref-CuXzv_k1.js';

@@ -1,4 +1,5 @@
 import { spawn, execFile } from 'node:child_process';
+import { C as CommandError } from './command-BFTcRIcy.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { constants as constants$1 } from 'node:fs';
 import { realpath, lstat, readlink, open, rename, rm, mkdir } from 'node:fs/promises';
@@ -2671,20 +2672,8 @@ function versionProblem(version) {
     if (!VERSION_RULE.pattern.test(version))
         return VERSION_RULE.message;
     // node-semver refuses numbers it cannot hold exactly (then every comparison throws).
-    // The pattern matched: the version starts "major.minor.patch" (read with indexOf: a history checks thousands).
-    const minorAt = version.indexOf('.') + 1;
-    const patchAt = version.indexOf('.', minorAt) + 1;
-    let patchEnd = patchAt;
-    while (patchEnd < version.length &&
-        version.charCodeAt(patchEnd) >= 48 &&
-        version.charCodeAt(patchEnd) <= 57)
-        patchEnd++;
-    const parts = [
-        version.slice(0, minorAt - 1),
-        version.slice(minorAt, patchAt - 1),
-        version.slice(patchAt, patchEnd),
-    ];
-    if (!parts.every((part) => Number.isSafeInteger(Number(part))))
+    const [major = '', minor = '', patch = ''] = version.split(/[-+]/, 1)[0].split('.');
+    if (![major, minor, patch].every((part) => Number.isSafeInteger(Number(part))))
         return `major, minor and patch must each be at most ${Number.MAX_SAFE_INTEGER}`;
     return undefined;
 }
@@ -3154,6 +3143,17 @@ function git(cwd, args) {
 async function gitText(cwd, args) {
     return (await git(cwd, args)).toString('utf8');
 }
+/**
+ * The folder `root` relative to the top of its git repository ("" at the top,
+ * "examples/registry/" below it), or a CommandError that says `root` is not
+ * in one. Only git's line end is cut: a folder name may start or end with a space.
+ */
+function repositoryPrefix(root) {
+    return gitText(root, ['rev-parse', '--show-prefix']).then((prefix) => prefix.replace(/\n$/, ''), (error) => {
+        const detail = error instanceof GitError ? error.stderr.trim() : String(error);
+        throw new CommandError(`${root} is not inside a git repository (${detail})`, 'Run it in a git clone of the registry (git clone, or git init and a first commit).');
+    });
+}
 /** Streams a blob's bytes to `onChunk`; `onChunk` returns false to stop early. */
 function streamBlob(cwd, oid, onChunk) {
     return new Promise((resolve, reject) => {
@@ -3320,7 +3320,16 @@ const FIELDS = [
  * tagger) carries the `problem`, so the registry reports it instead of guessing.
  */
 async function readTags(cwd) {
-    return parseTagRecords(await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']));
+    let out;
+    try {
+        out = await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']);
+    }
+    catch (error) {
+        if (error instanceof GitError)
+            await repositoryPrefix(cwd); // outside a repository, that is the error
+        throw error;
+    }
+    return parseTagRecords(out);
 }
 /**
  * The records `for-each-ref` printed with FIELDS: a record ends with NUL and
@@ -3433,4 +3442,4 @@ async function settingsFileAbsent(root) {
     return (await new FileSystemSource(root).stat(SETTINGS_FILE)).kind === 'missing';
 }
 
-export { streamBlob as A, resolveLinkTarget as B, ContainedRoot as C, GitBlobReader as D, git as E, FileSystemSource as F, GTO_FULLNAME_PATTERN as G, resolveCommit as H, createTag as I, gitText as J, MODEL_NAME as M, NAME_MAX_LENGTH as N, SETTINGS_FILE as S, VERSION_MAX_LENGTH as V, ContainmentError as a, releaseTag as b, checkRepoPath as c, deprecationTag as d, deregistrationTag as e, releasedVersions as f, assignmentTag as g, readTags as h, GitError as i, getDefaultExportFromCjs as j, readRegistryTag as k, VERSION_TOO_LONG as l, VERSION_RULE as m, numberedDeregistrationTag as n, NAME_RULES as o, NAME_TOO_LONG as p, nameProblem as q, resolveArtifactPath as r, settingsFileAbsent as s, tagNameProblem as t, unassignmentTag as u, versionProblem as v, checkGlob as w, GTO_NAME_PATTERN as x, compileGlobs as y, isGitDir as z };
+export { streamBlob as A, resolveLinkTarget as B, ContainedRoot as C, GitBlobReader as D, git as E, FileSystemSource as F, GTO_FULLNAME_PATTERN as G, resolveCommit as H, createTag as I, repositoryPrefix as J, gitText as K, MODEL_NAME as M, NAME_MAX_LENGTH as N, SETTINGS_FILE as S, VERSION_MAX_LENGTH as V, ContainmentError as a, releaseTag as b, checkRepoPath as c, deprecationTag as d, deregistrationTag as e, releasedVersions as f, assignmentTag as g, readTags as h, GitError as i, getDefaultExportFromCjs as j, readRegistryTag as k, VERSION_TOO_LONG as l, VERSION_RULE as m, numberedDeregistrationTag as n, NAME_RULES as o, NAME_TOO_LONG as p, nameProblem as q, resolveArtifactPath as r, settingsFileAbsent as s, tagNameProblem as t, unassignmentTag as u, versionProblem as v, checkGlob as w, GTO_NAME_PATTERN as x, compileGlobs as y, isGitDir as z };

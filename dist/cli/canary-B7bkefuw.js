@@ -1,8 +1,8 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-C_Mv5luI.js';
 import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-BuFEKKYt.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-DNRfGvVG.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-1uSrTxO6.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-B6rBjWgw.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DdwQlqXn.js';
 import './user-file-error-CDa2V0Zz.js';
 import './user-file-DcHlzY5n.js';
 import 'node:fs/promises';
@@ -10,15 +10,15 @@ import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
 import 'node:path';
-import './parse-CUc9ifzc.js';
-import './settings-file-TiOps9vn.js';
+import './parse-DQ5PASkW.js';
+import './settings-file-BdNxT69y.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import './run-ref-CuXzv_k1.js';
-import './git-repository-rLERuq7S.js';
-import './settings-DzjbL1CA.js';
-import './stages-4RAMBvtc.js';
+import './git-repository-6DKqqIvF.js';
+import './settings-chLcQGT3.js';
+import './stages-Dv_qBpPL.js';
 import './names-B6IqsLxk.js';
 
 const DECISION = {

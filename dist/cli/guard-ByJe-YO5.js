@@ -1,5 +1,5 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-B6rBjWgw.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DdwQlqXn.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
 import './user-file-DcHlzY5n.js';
@@ -8,15 +8,15 @@ import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
 import 'node:path';
-import './parse-CUc9ifzc.js';
-import './settings-file-TiOps9vn.js';
+import './parse-DQ5PASkW.js';
+import './settings-file-BdNxT69y.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import './run-ref-CuXzv_k1.js';
-import './git-repository-rLERuq7S.js';
-import './settings-DzjbL1CA.js';
-import './stages-4RAMBvtc.js';
+import './git-repository-6DKqqIvF.js';
+import './settings-chLcQGT3.js';
+import './stages-Dv_qBpPL.js';
 import './names-B6IqsLxk.js';
 
 /** Adjusted p-values, in the order given. NaN stays NaN and takes no part (it is not a test). */

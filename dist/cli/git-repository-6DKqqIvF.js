@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { y as compileGlobs, z as isGitDir, A as streamBlob, c as checkRepoPath, B as resolveLinkTarget, D as GitBlobReader, E as git, F as FileSystemSource, i as GitError, H as resolveCommit, h as readTags, I as createTag, J as gitText } from './settings-file-TiOps9vn.js';
+import { y as compileGlobs, z as isGitDir, A as streamBlob, c as checkRepoPath, B as resolveLinkTarget, D as GitBlobReader, E as git, F as FileSystemSource, i as GitError, H as resolveCommit, h as readTags, I as createTag, J as repositoryPrefix, K as gitText } from './settings-file-BdNxT69y.js';
 import { createHash } from 'node:crypto';
 import 'node:child_process';
 import 'node:fs';
@@ -362,15 +362,8 @@ class GitRepository {
     async resolveCommit(ref) {
         return resolveCommit(this.root, ref);
     }
-    async readTags() {
-        try {
-            return await readTags(this.root);
-        }
-        catch (error) {
-            if (error instanceof GitError)
-                await this.showPrefix(); // a clear CommandError outside a git repository
-            throw error;
-        }
+    readTags() {
+        return readTags(this.root);
     }
     /** Creates an annotated tag in the local clone. */
     async createTag(name, commit, message) {
@@ -381,13 +374,7 @@ class GitRepository {
         return this.showPrefix();
     }
     showPrefix() {
-        // Only git's line end goes: a folder name may start or end with a space.
-        this.prefix ??= this.git(['rev-parse', '--show-prefix'])
-            .then((p) => p.replace(/\n$/, ''))
-            .catch((error) => {
-            const detail = error instanceof GitError ? error.stderr.trim() : String(error);
-            throw new CommandError(`${this.root} is not inside a git repository (${detail})`, 'Run it in a git clone of the registry (git clone, or git init and a first commit).');
-        });
+        this.prefix ??= repositoryPrefix(this.root);
         return this.prefix;
     }
     git(args) {

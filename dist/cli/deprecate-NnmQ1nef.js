@@ -1,13 +1,13 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { p as planStageAssignment } from './stage-assignment-XXrAhO-e.js';
-import { d as deprecationTag, e as deregistrationTag, n as numberedDeregistrationTag } from './settings-file-TiOps9vn.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BG87QwFZ.js';
+import { p as planStageAssignment } from './stage-assignment-Bj8cnwUn.js';
+import { d as deprecationTag, e as deregistrationTag, n as numberedDeregistrationTag } from './settings-file-BdNxT69y.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BzQUfmTP.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:path';
-import './state-Co3mC2nr.js';
+import './state-BH7fmfw2.js';
 import './parse-er5mazF3.js';
 
 /** `modelgate deprecate`: a deprecation, deregistration or withdrawal tag in the local clone. */

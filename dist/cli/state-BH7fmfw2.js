@@ -1,4 +1,4 @@
-import { j as getDefaultExportFromCjs, k as readRegistryTag } from './settings-file-TiOps9vn.js';
+import { j as getDefaultExportFromCjs, k as readRegistryTag } from './settings-file-BdNxT69y.js';
 import { r as requireCompare, a as requireParse } from './parse-er5mazF3.js';
 
 var compareExports = requireCompare();
@@ -134,10 +134,9 @@ class VersionRecord {
     registrations = [];
     deregistrations = [];
     /** Each stage this version was assigned to or withdrawn from, in the order first seen. */
-    stages = [];
+    stages = new Map();
     /** The version read for ordering, when it is a SemVer one ("v1.2.3"): read once, not at every comparison. */
     semver;
-    stageIndex;
     newest;
     newestDirect;
     newestIndirect;
@@ -153,7 +152,7 @@ class VersionRecord {
     }
     indirect() {
         const events = [];
-        for (const stage of this.stages)
+        for (const stage of this.stages.values())
             for (const e of stage.events())
                 events.push(e);
         return events;
@@ -188,22 +187,14 @@ class VersionRecord {
     }
     /** The record of `stage` on this version, created when first seen. */
     stage(stage) {
-        // A version holds a handful of stages: a scan costs less than a Map per version. Past a
-        // few, a Map keeps a commit tagged with thousands of stages from costing a scan per tag.
-        let known = this.stageIndex ? this.stageIndex.get(stage) : this.stages.find((s) => s.stage === stage);
-        if (known)
-            return known;
-        known = new VersionStage(stage);
-        this.stages.push(known);
-        if (this.stageIndex)
-            this.stageIndex.set(stage, known);
-        else if (this.stages.length > 8)
-            this.stageIndex = new Map(this.stages.map((s) => [s.stage, s]));
+        let known = this.stages.get(stage);
+        if (!known)
+            this.stages.set(stage, (known = new VersionStage(stage)));
         return known;
     }
     /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
     activeStages() {
-        return sortedBy(this.stages.filter((s) => s.active), (s) => s.activatedAt);
+        return sortedBy([...this.stages.values()].filter((s) => s.active), (s) => s.activatedAt);
     }
 }
 const isSemver = (version) => version.startsWith('v') && versionKey(version.slice(1)) !== null;

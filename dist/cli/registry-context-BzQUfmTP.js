@@ -1,15 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
-import { r as readRegistry } from './state-Co3mC2nr.js';
-import { s as settingsFileAbsent, h as readTags, i as GitError } from './settings-file-TiOps9vn.js';
+import { r as readRegistry } from './state-BH7fmfw2.js';
+import { s as settingsFileAbsent, h as readTags, i as GitError } from './settings-file-BdNxT69y.js';
 
 // The settings parser (YAML, the schema) is loaded when a command asks for it, so a
 // command that only reads tags never compiles it when there is no settings file.
-const loadSettings = async (root) => (await import('./settings-DzjbL1CA.js')).readSettings(root);
+const loadSettings = async (root) => (await import('./settings-chLcQGT3.js')).readSettings(root);
 // The repository's file and blob readers (globs, the containment rule's writers) likewise: `history`
 // reads tags alone, so it loads the tag reader and none of them.
-const openRepository = async (root) => new (await import('./git-repository-rLERuq7S.js')).GitRepository(root);
+const openRepository = async (root) => new (await import('./git-repository-6DKqqIvF.js')).GitRepository(root);
 /** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
 async function openRegistry(args, withTags = true, out) {
     const root = await registryRoot(args);
@@ -29,13 +29,7 @@ async function openTagRegistry(args, out) {
     const root = await registryRoot(args);
     if (!(await settingsFileAbsent(root)))
         await loadSettings(root);
-    const tags = await readTags(root).catch(async (error) => {
-        // Outside a git repository the repository's own check says so plainly, as openRegistry's does.
-        if (error instanceof GitError)
-            await (await openRepository(root)).topPrefix();
-        throw error;
-    });
-    const registry = readRegistry(tags);
+    const registry = readRegistry(await readTags(root));
     warnIgnoredTags(registry, out);
     return { root, registry };
 }
