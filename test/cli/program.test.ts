@@ -115,6 +115,23 @@ describe('the bundled CLI (bin/modelgate.js, dist/cli.js and its chunks)', () =>
     expect(run('--help')).toMatchObject({ status: 0, stdout: (await runCli('--help')).stdout, stderr: '' });
   });
 
+  // The machine's own Node when it is older than package.json's engines allow (Debian's Node 20
+  // on CI's fresh machines): the bin must say what it needs, not fail on an API it lacks.
+  const olderNode = ['/usr/bin/node', '/usr/local/bin/node'].find((node) => {
+    const probe = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    return probe.status === 0 && Number(probe.stdout.split('.')[0]) < 24;
+  });
+
+  it.runIf(olderNode)('on a Node older than 24, says which Node it needs (exit 2), not a stack trace', () => {
+    const older = spawnSync(olderNode!, [bin, 'validate', '--root', ROOT], { encoding: 'utf8' });
+    expect(older.status).toBe(2);
+    expect(older.stdout).toBe('');
+    expect(older.stderr).toMatch(
+      /^modelgate: needs Node\.js 24 or later, and this is Node\.js \d+\.\d+\.\d+\n  fix: /,
+    );
+    expect(older.stderr).not.toMatch(/ at |Error/);
+  });
+
   it('loads under 64 KiB for --help: every command is a chunk of its own, loaded when it runs', () => {
     assertFreshBundle(ROOT);
     // dist/cli.js and the chunks it imports statically: what Node compiles before main() runs.
