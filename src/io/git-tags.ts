@@ -1,14 +1,17 @@
 import type { TagRecord } from '../core/registry/state.js';
+import { CommandError } from '../core/repository.js';
 import { git, GitError, gitText, repositoryPrefix } from './git.js';
 
 // One for-each-ref call reads every tag with its target and tagger: thousands of tags in milliseconds.
+// A tag object's target is its `object` header, never `%(*objectname)`: git 2.44 made the `*` fields
+// peel every level, so a tag of a tag would read as a tag of the commit below it, and a missing
+// target makes for-each-ref die. The target's real type comes from cat-file (objectTypes).
 const FIELDS = [
   '%(refname:strip=2)',
   '%(objecttype)',
   '%(objectname)',
   '%(tag)',
-  '%(*objecttype)',
-  '%(*objectname)',
+  '%(object)',
   '%(taggername)',
   '%(taggeremail:trim)',
   '%(taggerdate:raw)',
@@ -27,19 +30,54 @@ export async function readTags(cwd: string): Promise<TagRecord[]> {
   try {
     out = await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']);
   } catch (error) {
-    if (error instanceof GitError) await repositoryPrefix(cwd); // outside a repository, that is the error
-    throw error;
+    if (!(error instanceof GitError)) throw error;
+    await repositoryPrefix(cwd); // outside a repository, that is the error
+    // Inside one, git could not read a tag object: one that lies about its target's type, say.
+    throw new CommandError(
+      `git cannot read the tags of ${cwd}: ${error.stderr.trim()}`,
+      'A tag object there is malformed: find it with `git fsck`, then delete it (`git tag -d NAME`) or fetch a good copy (`git fetch --tags --force`).',
+    );
   }
-  return parseTagRecords(out);
+  const { tags, annotated } = parseTagRecords(out);
+  // What each annotated tag really points at: GTO reads a release only from a tag of a commit.
+  const types = await objectTypes(cwd, new Set(annotated.map((index) => tags[index]!.commit)));
+  for (const index of annotated) {
+    const tag = tags[index]!;
+    const type = types.get(tag.commit) ?? 'missing';
+    if (type !== 'commit')
+      tags[index] = {
+        ...tag,
+        problem: `it tags a ${type === 'missing' ? 'missing object' : type}, not a commit`,
+      };
+  }
+  return tags;
+}
+
+/** The type of each object ("commit", "tree", "blob", "tag", or "missing"), in one cat-file call. */
+async function objectTypes(cwd: string, objects: ReadonlySet<string>): Promise<Map<string, string>> {
+  const types = new Map<string, string>();
+  if (!objects.size) return types;
+  const out = await gitText(
+    cwd,
+    ['cat-file', '--batch-check=%(objectname) %(objecttype)'],
+    `${[...objects].join('\n')}\n`,
+  );
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) types.set(line.slice(0, space), line.slice(space + 1));
+  }
+  return types;
 }
 
 /**
  * The records `for-each-ref` printed with FIELDS: a record ends with NUL and
  * a newline, its fields are separated by NUL (a field that is missing reads
  * as undefined). Read with indexOf, so 10,000 tags cost no array per record.
+ * `annotated` lists the tags whose target readTags must still check.
  */
-function parseTagRecords(out: string): TagRecord[] {
+function parseTagRecords(out: string): { tags: TagRecord[]; annotated: number[] } {
   const tags: TagRecord[] = [];
+  const annotated: number[] = [];
   // Taggers and offsets repeat from tag to tag: one object or string each, not one per tag,
   // so the records that live until the registry is built hold less for the collector to copy.
   const taggers = new Map<string, { name: string; email: string }>();
@@ -64,7 +102,6 @@ function parseTagRecords(out: string): TagRecord[] {
     const type = field();
     const object = field() ?? '';
     const innerName = field();
-    const targetType = field();
     const target = field() ?? '';
     const taggerName = field();
     const taggerEmail = field();
@@ -82,13 +119,11 @@ function parseTagRecords(out: string): TagRecord[] {
     const offset =
       space < 0 ? undefined : taggerDate.slice(space + 1, afterOffset < 0 ? undefined : afterOffset);
     const problem =
-      targetType !== 'commit'
-        ? `it tags a ${targetType || 'missing object'}, not a commit`
-        : innerName !== name
-          ? `the tag object is named ${JSON.stringify(innerName)}, not ${JSON.stringify(name)} (GTO would read it as the other name)`
-          : !taggerName
-            ? 'an annotated tag without a tagger (GTO cannot read it)'
-            : undefined;
+      innerName !== name
+        ? `the tag object is named ${JSON.stringify(innerName)}, not ${JSON.stringify(name)} (GTO would read it as the other name)`
+        : !taggerName
+          ? 'an annotated tag without a tagger (GTO cannot read it)'
+          : undefined;
     let tagger: { name: string; email: string } | undefined;
     if (taggerName) {
       const email = taggerEmail ?? '';
@@ -102,6 +137,7 @@ function parseTagRecords(out: string): TagRecord[] {
       if (sharedOffset === undefined) offsets.set(offset, (sharedOffset = offset));
     }
     // One shape for every annotated tag (absent parts undefined), so reading them stays monomorphic.
+    annotated.push(tags.length);
     tags.push({
       name,
       commit: target,
@@ -112,7 +148,7 @@ function parseTagRecords(out: string): TagRecord[] {
       problem,
     });
   }
-  return tags;
+  return { tags, annotated };
 }
 
 /** Creates an annotated tag on `commit`. Tag names come from the registry's formats, which never start with "-". */

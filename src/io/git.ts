@@ -14,10 +14,10 @@ export class GitError extends Error {
 
 const MAX_OUTPUT = 1024 * 1024 * 1024;
 
-/** Runs git in `cwd` (never through a shell) and returns stdout as bytes. */
-export function git(cwd: string, args: readonly string[]): Promise<Buffer> {
+/** Runs git in `cwd` (never through a shell), with `input` on its stdin, and returns stdout as bytes. */
+export function git(cwd: string, args: readonly string[], input?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       args,
       {
@@ -29,12 +29,15 @@ export function git(cwd: string, args: readonly string[]): Promise<Buffer> {
       (error, stdout, stderr) =>
         error ? reject(new GitError(args, stderr.toString() || error.message)) : resolve(stdout),
     );
+    if (input === undefined) return;
+    child.stdin?.on('error', () => {}); // git exiting early is reported by its exit status, above
+    child.stdin?.end(input);
   });
 }
 
-/** Runs git and returns stdout as text. */
-export async function gitText(cwd: string, args: readonly string[]): Promise<string> {
-  return (await git(cwd, args)).toString('utf8');
+/** Runs git (with `input` on its stdin) and returns stdout as text. */
+export async function gitText(cwd: string, args: readonly string[], input?: string): Promise<string> {
+  return (await git(cwd, args, input)).toString('utf8');
 }
 
 /**

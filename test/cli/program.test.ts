@@ -127,7 +127,7 @@ describe('the bundled CLI (bin/modelgate.js, dist/cli.js and its chunks)', () =>
     expect(older.status).toBe(2);
     expect(older.stdout).toBe('');
     expect(older.stderr).toMatch(
-      /^modelgate: needs Node\.js 24 or later, and this is Node\.js \d+\.\d+\.\d+\n  fix: /,
+      /^modelgate: needs Node\.js 24 or later, and this is Node\.js \d+\.\d+\.\d+\n {2}fix: /,
     );
     expect(older.stderr).not.toMatch(/ at |Error/);
   });

@@ -1,5 +1,5 @@
-import { spawn, execFile } from 'node:child_process';
 import { C as CommandError } from './command-BFTcRIcy.js';
+import { spawn, execFile } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { constants as constants$1 } from 'node:fs';
 import { realpath, lstat, readlink, open, rename, rm, mkdir } from 'node:fs/promises';
@@ -3128,20 +3128,24 @@ class GitError extends Error {
     }
 }
 const MAX_OUTPUT = 1024 * 1024 * 1024;
-/** Runs git in `cwd` (never through a shell) and returns stdout as bytes. */
-function git(cwd, args) {
+/** Runs git in `cwd` (never through a shell), with `input` on its stdin, and returns stdout as bytes. */
+function git(cwd, args, input) {
     return new Promise((resolve, reject) => {
-        execFile('git', args, {
+        const child = execFile('git', args, {
             cwd,
             encoding: 'buffer',
             maxBuffer: MAX_OUTPUT,
             env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
         }, (error, stdout, stderr) => error ? reject(new GitError(args, stderr.toString() || error.message)) : resolve(stdout));
+        if (input === undefined)
+            return;
+        child.stdin?.on('error', () => { }); // git exiting early is reported by its exit status, above
+        child.stdin?.end(input);
     });
 }
-/** Runs git and returns stdout as text. */
-async function gitText(cwd, args) {
-    return (await git(cwd, args)).toString('utf8');
+/** Runs git (with `input` on its stdin) and returns stdout as text. */
+async function gitText(cwd, args, input) {
+    return (await git(cwd, args, input)).toString('utf8');
 }
 /**
  * The folder `root` relative to the top of its git repository ("" at the top,
@@ -3300,13 +3304,15 @@ function hold(session, alive) {
 }
 
 // One for-each-ref call reads every tag with its target and tagger: thousands of tags in milliseconds.
+// A tag object's target is its `object` header, never `%(*objectname)`: git 2.44 made the `*` fields
+// peel every level, so a tag of a tag would read as a tag of the commit below it, and a missing
+// target makes for-each-ref die. The target's real type comes from cat-file (objectTypes).
 const FIELDS = [
     '%(refname:strip=2)',
     '%(objecttype)',
     '%(objectname)',
     '%(tag)',
-    '%(*objecttype)',
-    '%(*objectname)',
+    '%(object)',
     '%(taggername)',
     '%(taggeremail:trim)',
     '%(taggerdate:raw)',
@@ -3325,19 +3331,48 @@ async function readTags(cwd) {
         out = await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']);
     }
     catch (error) {
-        if (error instanceof GitError)
-            await repositoryPrefix(cwd); // outside a repository, that is the error
-        throw error;
+        if (!(error instanceof GitError))
+            throw error;
+        await repositoryPrefix(cwd); // outside a repository, that is the error
+        // Inside one, git could not read a tag object: one that lies about its target's type, say.
+        throw new CommandError(`git cannot read the tags of ${cwd}: ${error.stderr.trim()}`, 'A tag object there is malformed: find it with `git fsck`, then delete it (`git tag -d NAME`) or fetch a good copy (`git fetch --tags --force`).');
     }
-    return parseTagRecords(out);
+    const { tags, annotated } = parseTagRecords(out);
+    // What each annotated tag really points at: GTO reads a release only from a tag of a commit.
+    const types = await objectTypes(cwd, new Set(annotated.map((index) => tags[index].commit)));
+    for (const index of annotated) {
+        const tag = tags[index];
+        const type = types.get(tag.commit) ?? 'missing';
+        if (type !== 'commit')
+            tags[index] = {
+                ...tag,
+                problem: `it tags a ${type === 'missing' ? 'missing object' : type}, not a commit`,
+            };
+    }
+    return tags;
+}
+/** The type of each object ("commit", "tree", "blob", "tag", or "missing"), in one cat-file call. */
+async function objectTypes(cwd, objects) {
+    const types = new Map();
+    if (!objects.size)
+        return types;
+    const out = await gitText(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${[...objects].join('\n')}\n`);
+    for (const line of out.split('\n')) {
+        const space = line.indexOf(' ');
+        if (space > 0)
+            types.set(line.slice(0, space), line.slice(space + 1));
+    }
+    return types;
 }
 /**
  * The records `for-each-ref` printed with FIELDS: a record ends with NUL and
  * a newline, its fields are separated by NUL (a field that is missing reads
  * as undefined). Read with indexOf, so 10,000 tags cost no array per record.
+ * `annotated` lists the tags whose target readTags must still check.
  */
 function parseTagRecords(out) {
     const tags = [];
+    const annotated = [];
     // Taggers and offsets repeat from tag to tag: one object or string each, not one per tag,
     // so the records that live until the registry is built hold less for the collector to copy.
     const taggers = new Map();
@@ -3365,7 +3400,6 @@ function parseTagRecords(out) {
         const type = field();
         const object = field() ?? '';
         const innerName = field();
-        const targetType = field();
         const target = field() ?? '';
         const taggerName = field();
         const taggerEmail = field();
@@ -3382,13 +3416,11 @@ function parseTagRecords(out) {
         const seconds = space < 0 ? taggerDate : taggerDate.slice(0, space);
         const afterOffset = space < 0 ? -1 : taggerDate.indexOf(' ', space + 1);
         const offset = space < 0 ? undefined : taggerDate.slice(space + 1, afterOffset < 0 ? undefined : afterOffset);
-        const problem = targetType !== 'commit'
-            ? `it tags a ${targetType || 'missing object'}, not a commit`
-            : innerName !== name
-                ? `the tag object is named ${JSON.stringify(innerName)}, not ${JSON.stringify(name)} (GTO would read it as the other name)`
-                : !taggerName
-                    ? 'an annotated tag without a tagger (GTO cannot read it)'
-                    : undefined;
+        const problem = innerName !== name
+            ? `the tag object is named ${JSON.stringify(innerName)}, not ${JSON.stringify(name)} (GTO would read it as the other name)`
+            : !taggerName
+                ? 'an annotated tag without a tagger (GTO cannot read it)'
+                : undefined;
         let tagger;
         if (taggerName) {
             const email = taggerEmail ?? '';
@@ -3404,6 +3436,7 @@ function parseTagRecords(out) {
                 offsets.set(offset, (sharedOffset = offset));
         }
         // One shape for every annotated tag (absent parts undefined), so reading them stays monomorphic.
+        annotated.push(tags.length);
         tags.push({
             name,
             commit: target,
@@ -3414,7 +3447,7 @@ function parseTagRecords(out) {
             problem,
         });
     }
-    return tags;
+    return { tags, annotated };
 }
 /** Creates an annotated tag on `commit`. Tag names come from the registry's formats, which never start with "-". */
 async function createTag(cwd, name, commit, message) {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-DQ5PASkW.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-DEGDA_l9.js';
 import { h as formatBytes, f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { r as resolveArtifactPath } from './settings-file-BdNxT69y.js';
+import { r as resolveArtifactPath } from './settings-file-DURV0KpV.js';
 
 /**
  * The values of config.json, generation_config.json and tokenizer_config.json

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-D8PkLEKq.js';
-import { h as validate, b as toText } from './text-FqZi9Wqi.js';
+import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-fizGLoY5.js';
+import { h as validate, b as toText } from './text-y1JAI8oB.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
-import { GitRepository } from './git-repository-6DKqqIvF.js';
-import { readSettings } from './settings-chLcQGT3.js';
+import { GitRepository } from './git-repository-CmZZl3Fz.js';
+import { readSettings } from './settings-BTZQ6X3R.js';
 import './escape-C_Mv5luI.js';
 import './report-u9Ra8Wz9.js';
 import './run-ref-CuXzv_k1.js';
@@ -14,13 +14,13 @@ import 'node:os';
 import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
-import './load-model-E2nxR_nl.js';
-import './parse-DQ5PASkW.js';
-import './settings-file-BdNxT69y.js';
+import './load-model-YdOl4IJZ.js';
+import './parse-DEGDA_l9.js';
+import './settings-file-DURV0KpV.js';
 import 'node:child_process';
-import './index-BqLG0Ld2.js';
+import './index-BfkzIihw.js';
 import './parse-er5mazF3.js';
-import './stages-Dv_qBpPL.js';
+import './stages-D_ZbDcLL.js';
 import './names-B6IqsLxk.js';
 
 /** `modelgate validate`: every manifest, or those changed since --base, in one report. */

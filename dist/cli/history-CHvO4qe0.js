@@ -1,9 +1,9 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
-import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-DOT7RyPN.js';
+import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-B59-7CIo.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { a as openTagRegistry, b as modelsOf } from './registry-context-BzQUfmTP.js';
-import './state-BH7fmfw2.js';
-import './settings-file-BdNxT69y.js';
+import { a as openTagRegistry, b as modelsOf } from './registry-context-BRvi2SzJ.js';
+import './state-PldiGW-e.js';
+import './settings-file-DURV0KpV.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';

@@ -1,14 +1,14 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { c as checkPromotion, e as enforcedStages } from './stages-Dv_qBpPL.js';
-import { p as planStageAssignment } from './stage-assignment-Bj8cnwUn.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BzQUfmTP.js';
-import './settings-file-BdNxT69y.js';
+import { c as checkPromotion, e as enforcedStages } from './stages-D_ZbDcLL.js';
+import { p as planStageAssignment } from './stage-assignment-CkwIud5U.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BRvi2SzJ.js';
+import './settings-file-DURV0KpV.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:path';
-import './state-BH7fmfw2.js';
+import './state-PldiGW-e.js';
 import './parse-er5mazF3.js';
 
 /** `modelgate promote`: a stage-assignment tag on a released version, in the local clone. */

@@ -1,8 +1,8 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-C_Mv5luI.js';
 import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-BuFEKKYt.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-1uSrTxO6.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-At8uF4dC.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DdwQlqXn.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CSFfaqAR.js';
 import './user-file-error-CDa2V0Zz.js';
 import './user-file-DcHlzY5n.js';
 import 'node:fs/promises';
@@ -10,15 +10,15 @@ import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
 import 'node:path';
-import './parse-DQ5PASkW.js';
-import './settings-file-BdNxT69y.js';
+import './parse-DEGDA_l9.js';
+import './settings-file-DURV0KpV.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import './run-ref-CuXzv_k1.js';
-import './git-repository-6DKqqIvF.js';
-import './settings-chLcQGT3.js';
-import './stages-Dv_qBpPL.js';
+import './git-repository-CmZZl3Fz.js';
+import './settings-BTZQ6X3R.js';
+import './stages-D_ZbDcLL.js';
 import './names-B6IqsLxk.js';
 
 const DECISION = {

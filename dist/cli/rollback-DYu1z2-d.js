@@ -1,12 +1,12 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-DQ5PASkW.js';
-import { l as loadModel } from './load-model-E2nxR_nl.js';
-import { r as readRegistry } from './state-BH7fmfw2.js';
-import { s as semver } from './index-BqLG0Ld2.js';
-import { C as ContainedRoot, a as ContainmentError } from './settings-file-BdNxT69y.js';
-import { o as openRegistry } from './registry-context-BzQUfmTP.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-DEGDA_l9.js';
+import { l as loadModel } from './load-model-YdOl4IJZ.js';
+import { r as readRegistry } from './state-PldiGW-e.js';
+import { s as semver } from './index-BfkzIihw.js';
+import { C as ContainedRoot, a as ContainmentError } from './settings-file-DURV0KpV.js';
+import { o as openRegistry } from './registry-context-BRvi2SzJ.js';
 import 'process';
 import 'buffer';
 import './run-ref-CuXzv_k1.js';
