@@ -5,7 +5,9 @@ import { resolveArtifactPath } from '../repo-path.js';
 import type { ArtifactSource, ReadProblem, SourceStat } from '../source.js';
 import { TokenizerFormatError } from '../tokenizer/model.js';
 import type { ModelFacts } from './facts.js';
-import { describeJsonShapeProblem, findJsonShapeProblem, type JsonPath } from './json-shape.js';
+import { TOKENIZER_JSON_DEFERRED } from '../tokenizer/tokenizer-json.js';
+import { describeJsonShapeProblem, type JsonPath } from './json-shape.js';
+import { parseJson } from './json-text.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -77,6 +79,11 @@ const VOCABULARY_PATHS: Partial<Record<ReadKind, readonly JsonPath[]>> = {
   tokenizer_json: [['model', 'vocab'], ['added_tokens'], []], // [] is a vocab.json
   tokenizer_config: [['added_tokens_decoder']],
   added_tokens: [[]],
+};
+
+/** Values of a JSON artifact read as JsonText, for its reader to read its own way (see parseJson). */
+const DEFERRED_PATHS: Partial<Record<ReadKind, readonly JsonPath[]>> = {
+  tokenizer_json: TOKENIZER_JSON_DEFERRED,
 };
 
 /** Where a finding about an artifact is anchored: an artifacts key ("config") or a manifest path. */
@@ -170,36 +177,32 @@ export class ArtifactReader {
   }
 
   /**
-   * Reads and parses a JSON artifact. Its shape is measured before JSON.parse
-   * builds anything (JSON_SHAPE_LIMITS, and MAX_VOCABULARY for the kind's
-   * vocabularies), so a hostile file costs one pass over its bytes.
+   * Reads and parses a JSON artifact. Its syntax and shape are checked before
+   * anything is built (parseJson: JSON_SHAPE_LIMITS, and MAX_VOCABULARY for
+   * the kind's vocabularies), so a hostile file costs one pass over its bytes.
    */
   async readJsonAt(key: ManifestKey, path: string, kind: ReadKind): Promise<JsonRead | undefined> {
     const bytes = await this.readBytes(key, path, kind);
     if (!bytes) return undefined;
-    const problem = findJsonShapeProblem(bytes, VOCABULARY_PATHS[kind]);
-    if (problem) {
+    const parsed = parseJson(bytes, { vocabularies: VOCABULARY_PATHS[kind], deferred: DEFERRED_PATHS[kind] });
+    if (parsed.ok) return { file: path, value: parsed.value };
+    if ('problem' in parsed)
       this.add(
         'ARTIFACT-INVALID',
         key,
-        `${path} is too large to judge: ${describeJsonShapeProblem(problem)}`,
+        `${path} is too large to judge: ${describeJsonShapeProblem(parsed.problem)}`,
         'Check that the manifest references the right file: no real model file is shaped like this.',
         path,
       );
-      return undefined;
-    }
-    try {
-      return { file: path, value: JSON.parse(decodeUtf8(bytes)) };
-    } catch (error) {
+    else
       this.add(
         'ARTIFACT-INVALID',
         key,
-        `${path} is not valid JSON: ${(error as Error).message}`,
+        `${path} is not valid JSON: ${parsed.syntax}`,
         'Fix or regenerate the file.',
         path,
       );
-      return undefined;
-    }
+    return undefined;
   }
 
   /** Runs a format reader on parsed JSON; its complaints become ARTIFACT-INVALID. */

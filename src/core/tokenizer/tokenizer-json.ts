@@ -1,3 +1,4 @@
+import { JsonText } from '../model/json-text.js';
 import { TokenizerFormatError, type AddedToken, type Tokenizer } from './model.js';
 import { checkVocabularySize, Vocabulary } from './vocabulary.js';
 
@@ -5,7 +6,17 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Reads a Hugging Face `tokenizer.json` (already JSON-parsed). */
+/**
+ * Where tokenizer.json keeps its two large values. parseJson leaves them as
+ * JsonText: an object vocabulary is indexed over its bytes, and the merges are
+ * parsed only when a base version's are compared with them.
+ */
+export const TOKENIZER_JSON_DEFERRED = [
+  ['model', 'vocab'],
+  ['model', 'merges'],
+] as const;
+
+/** Reads a Hugging Face `tokenizer.json` (parsed by JSON.parse, or by parseJson with TOKENIZER_JSON_DEFERRED). */
 export function readTokenizerJson(json: unknown, file: string): Tokenizer {
   if (!isObject(json) || !isObject(json.model)) {
     throw new TokenizerFormatError(file, `${file} has no "model" object; it is not a tokenizer.json`);
@@ -15,6 +26,10 @@ export function readTokenizerJson(json: unknown, file: string): Tokenizer {
   const vocab = readModelVocab(model, modelType, file);
   const added = readAddedTokens(json.added_tokens, file);
   const { vocab: _vocab, ...modelOptions } = model;
+  // The merges are part of the pipeline a base version is compared with: parsed if that happens.
+  const merges = modelOptions.merges;
+  if (merges instanceof JsonText)
+    Object.defineProperty(modelOptions, 'merges', { enumerable: true, get: () => merges.value() });
   return {
     format: 'tokenizer.json',
     file,
@@ -34,17 +49,24 @@ export function readTokenizerJson(json: unknown, file: string): Tokenizer {
 // Old files omit model.type; the fields tell which model it is.
 function inferModelType(model: Json): string {
   if ('merges' in model) return 'BPE';
-  if (Array.isArray(model.vocab)) return 'Unigram';
+  if (Array.isArray(model.vocab) || (model.vocab instanceof JsonText && model.vocab.type === 'array'))
+    return 'Unigram';
   if ('continuing_subword_prefix' in model || 'max_input_chars_per_word' in model) return 'WordPiece';
   return 'WordLevel';
 }
 
 function readModelVocab(model: Json, modelType: string, file: string): Vocabulary {
+  const text = model.vocab instanceof JsonText ? model.vocab : undefined;
+  if (text && modelType !== 'Unigram' && text.type === 'object') {
+    const { vocabulary, invalid } = Vocabulary.fromJsonText(text, file);
+    return checkedIds(vocabulary, invalid, file);
+  }
+  const vocab = text ? text.value() : model.vocab;
   if (modelType === 'Unigram') {
-    if (!Array.isArray(model.vocab))
+    if (!Array.isArray(vocab))
       throw new TokenizerFormatError(file, `${file}: Unigram model.vocab must be a list`);
-    checkVocabularySize(model.vocab.length, file);
-    const pieces = model.vocab.map((entry: unknown, index: number) => {
+    checkVocabularySize(vocab.length, file);
+    const pieces = vocab.map((entry: unknown, index: number) => {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
         throw new TokenizerFormatError(file, `${file}: model.vocab[${index}] must be [piece, score]`);
       }
@@ -52,9 +74,13 @@ function readModelVocab(model: Json, modelType: string, file: string): Vocabular
     });
     return Vocabulary.fromList(pieces, file);
   }
-  if (!isObject(model.vocab))
+  if (!isObject(vocab))
     throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
-  const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab, file);
+  const { vocabulary, invalid } = Vocabulary.fromObject(vocab, file);
+  return checkedIds(vocabulary, invalid, file);
+}
+
+function checkedIds(vocabulary: Vocabulary, invalid: string[], file: string): Vocabulary {
   if (invalid.length) {
     throw new TokenizerFormatError(
       file,

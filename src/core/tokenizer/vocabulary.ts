@@ -1,4 +1,6 @@
+import type { JsonText } from '../model/json-text.js';
 import { TokenizerFormatError } from './model.js';
+import { TokenTable } from './token-table.js';
 
 /**
  * The most vocabulary entries modelgate reads from one file: 2^20, four times
@@ -27,7 +29,7 @@ export class Vocabulary {
   private reverse?: (string | undefined)[];
 
   private constructor(
-    private readonly ids: Readonly<Record<string, number>> | ReadonlyMap<string, number>,
+    private readonly ids: Readonly<Record<string, number>> | ReadonlyMap<string, number> | TokenTable,
     /** Number of entries. */
     readonly size: number,
     /** Highest id, -1 for an empty vocabulary. */
@@ -64,6 +66,18 @@ export class Vocabulary {
   }
 
   /**
+   * From a `{token: id}` object left unparsed in the file (parseJson's
+   * deferred values): indexed over its bytes (TokenTable), or parsed and read
+   * as fromObject does when the table cannot be exact.
+   */
+  static fromJsonText(text: JsonText, file: string): { vocabulary: Vocabulary; invalid: string[] } {
+    const table = TokenTable.index(text);
+    if (!table) return Vocabulary.fromObject(text.value() as Record<string, unknown>, file);
+    checkVocabularySize(table.keys, file);
+    return { vocabulary: new Vocabulary(table, table.size, table.maxId), invalid: table.invalid() };
+  }
+
+  /**
    * From a list where the index is the id (vocab.txt, Unigram, SentencePiece)
    * read from `file`. The first occurrence of a duplicate wins; throws
    * TokenizerFormatError beyond MAX_VOCABULARY entries.
@@ -81,7 +95,7 @@ export class Vocabulary {
 
   /** The id of `token`, if the vocabulary has it. */
   idOf(token: string): number | undefined {
-    if (this.ids instanceof Map) return this.ids.get(token);
+    if (this.ids instanceof Map || this.ids instanceof TokenTable) return this.ids.get(token);
     const ids = this.ids as Readonly<Record<string, number>>;
     if (!Object.hasOwn(ids, token)) return undefined;
     const id = ids[token];
@@ -98,7 +112,7 @@ export class Vocabulary {
 
   /** Every `[token, id]` pair. */
   *entries(): IterableIterator<[string, number]> {
-    if (this.ids instanceof Map) {
+    if (this.ids instanceof Map || this.ids instanceof TokenTable) {
       yield* this.ids.entries();
       return;
     }
@@ -111,8 +125,8 @@ export class Vocabulary {
   private buildReverse(): (string | undefined)[] {
     // Sized for ids 0..n-1; a hostile id far above that (5e9) stays a sparse entry, not a huge array.
     const reverse = new Array<string | undefined>(Math.min(this.maxId + 1, this.size));
-    if (this.ids instanceof Map) {
-      for (const [token, id] of this.ids) reverse[id] ??= token;
+    if (this.ids instanceof Map || this.ids instanceof TokenTable) {
+      for (const [token, id] of this.ids.entries()) reverse[id] ??= token;
       return reverse;
     }
     const ids = this.ids as Readonly<Record<string, number>>;

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-DEGDA_l9.js';
-import { h as formatBytes, f as decodeUtf8 } from './index-B3yeL5eE.js';
+import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
+import { isUtf8 } from 'node:buffer';
 import { r as resolveArtifactPath } from './settings-file-DURV0KpV.js';
 
 /**
@@ -76,7 +77,7 @@ const EXPECTED = {
     model_type: 'a string naming the architecture (for example "llama")',
 };
 
-const isObject$2 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject$3 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** The keys each size goes by (older architectures: GPT-2's n_embd and n_positions, T5's d_model, MPT's max_seq_len). */
 const SIZE_KEYS = {
     vocab_size: ['vocab_size'],
@@ -92,9 +93,9 @@ const SIZE_KEYS = {
 };
 /** Reads config.json (already parsed). Throws only when it is not a JSON object. */
 function readModelConfig(json, file) {
-    if (!isObject$2(json))
+    if (!isObject$3(json))
         throw new Error(`${file} must be a JSON object`);
-    const text = isObject$2(json.text_config) ? json.text_config : json;
+    const text = isObject$3(json.text_config) ? json.text_config : json;
     const problems = [];
     const problem = (field, key, value, why) => problems.push({ file, field, key, shown: show(value), why });
     // The first key present wins, text_config before the top level, as transformers reads a nested config.
@@ -139,9 +140,9 @@ function readModelConfig(json, file) {
     };
 }
 function ropeFactor(json, text, problem) {
-    const [scaling, key] = isObject$2(text.rope_scaling)
+    const [scaling, key] = isObject$3(text.rope_scaling)
         ? [text.rope_scaling, text === json ? 'rope_scaling' : 'text_config.rope_scaling']
-        : isObject$2(json.rope_scaling)
+        : isObject$3(json.rope_scaling)
             ? [json.rope_scaling, 'rope_scaling']
             : [undefined, ''];
     const factor = scaling?.factor;
@@ -155,7 +156,7 @@ function ropeFactor(json, text, problem) {
 }
 /** Reads generation_config.json (already parsed). Throws only when it is not a JSON object. */
 function readGenerationConfig(json, file) {
-    if (!isObject$2(json))
+    if (!isObject$3(json))
         throw new Error(`${file} must be a JSON object`);
     const problems = [];
     const ids = readTokenIds(json, json, '', (field, key, value, why) => problems.push({ file, field, key, shown: show(value), why }));
@@ -994,6 +995,284 @@ class TokenizerFormatError extends Error {
     }
 }
 
+// A probe sequence this long means keys crafted to collide: the caller builds a Map instead,
+// whose hashing V8 seeds per process, so a hostile file costs a bounded number of probes here.
+const MAX_PROBES = 256;
+const LONE_SURROGATE = /\p{Surrogate}/u;
+/**
+ * A `{token: id}` JSON object indexed where it lies in the file's bytes: an
+ * open-addressing hash table over each key's UTF-8 bytes, with no string or
+ * object per entry. Llama 3's 128,000 tokens index in about a quarter of what
+ * JSON.parse takes to build them as an object. Keys that use escapes ("\"",
+ * "\u00e9") are decoded and indexed by their UTF-8 bytes like the others, so
+ * a token is found however the file spells it. As in JSON.parse, a repeated
+ * key keeps its first position and takes its last value.
+ */
+class TokenTable {
+    bytes;
+    count = 0;
+    valid = 0;
+    highest = -1;
+    keyStart;
+    keyEnd;
+    hashes;
+    // NaN where the value is not a non-negative integer id.
+    ids;
+    // The UTF-8 bytes of keys written with escapes, by entry.
+    escaped = new Map();
+    // Entry + 1 per slot, 0 for free; at most half full, so probe sequences stay short.
+    slots;
+    constructor(bytes, members) {
+        this.bytes = bytes;
+        this.keyStart = new Int32Array(members);
+        this.keyEnd = new Int32Array(members);
+        this.hashes = new Int32Array(members);
+        this.ids = new Float64Array(members);
+        this.slots = new Int32Array(2 ** Math.ceil(Math.log2(2 * members + 2)));
+    }
+    /**
+     * Indexes the object `text` (already checked by scanJson, which counted its
+     * members). Undefined when the table cannot answer exactly as JSON.parse
+     * would (bytes that are not UTF-8, an escaped lone surrogate) or when keys
+     * collide suspiciously: the caller then parses the object instead.
+     */
+    static index(text) {
+        const bytes = text.utf8;
+        if (text.type !== 'object' || text.members === undefined || !isUtf8(bytes))
+            return undefined;
+        const table = new TokenTable(bytes, text.members);
+        return table.read() ? table : undefined;
+    }
+    /** Distinct keys. */
+    get keys() {
+        return this.count;
+    }
+    /** Entries whose value is an id (a non-negative safe integer). */
+    get size() {
+        return this.valid;
+    }
+    /** The highest id, -1 when there is none. */
+    get maxId() {
+        return this.highest;
+    }
+    /** The keys whose value is not an id, in file order. */
+    invalid() {
+        const invalid = [];
+        if (this.valid === this.count)
+            return invalid;
+        for (let entry = 0; entry < this.count; entry++)
+            if (Number.isNaN(this.ids[entry]))
+                invalid.push(this.token(entry));
+        return invalid;
+    }
+    /** The id of `token`, if the object has it with an id. */
+    get(token) {
+        if (LONE_SURROGATE.test(token))
+            return undefined; // no key decodes to one (index refuses them)
+        const key = Buffer.from(token, 'utf8');
+        const hash = finish(fnv(key, 0, key.length));
+        const mask = this.slots.length - 1;
+        for (let slot = hash & mask, probes = 0; probes <= MAX_PROBES; slot = (slot + 1) & mask, probes++) {
+            const at = this.slots[slot];
+            if (at === 0)
+                return undefined;
+            if (this.hashes[at - 1] === hash && this.sameKey(at - 1, key, 0, key.length)) {
+                const id = this.ids[at - 1];
+                return Number.isNaN(id) ? undefined : id;
+            }
+        }
+        return undefined;
+    }
+    /** Every `[token, id]` pair with an id, in file order. */
+    *entries() {
+        for (let entry = 0; entry < this.count; entry++) {
+            const id = this.ids[entry];
+            if (!Number.isNaN(id))
+                yield [this.token(entry), id];
+        }
+    }
+    // One pass over the members: key, colon, value. The object is valid JSON, so the reads need no
+    // checks. One loop with its state in locals: it runs once per file, mostly before V8 optimises it.
+    read() {
+        const { bytes, keyStart, keyEnd, hashes, ids, slots } = this;
+        const mask = slots.length - 1;
+        let count = 0;
+        let size = 0;
+        let maxId = -1;
+        let repeated = false;
+        let i = 1; // after "{"
+        for (;;) {
+            let c = bytes[i];
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x2c)
+                c = bytes[++i];
+            if (c !== 0x22)
+                break; // "}": the end
+            // The key, hashed as it goes, unless an escape means its bytes are not its text.
+            const start = i + 1;
+            let hash = FNV_OFFSET;
+            let escapes = false;
+            for (i = start, c = bytes[i]; c !== 0x22; c = bytes[++i]) {
+                if (c === 0x5c) {
+                    escapes = true;
+                    i += 1;
+                }
+                else
+                    hash = Math.imul(hash ^ c, FNV_PRIME);
+            }
+            const end = i;
+            for (c = bytes[++i]; c !== 0x3a; c = bytes[++i])
+                ;
+            for (c = bytes[++i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = bytes[++i])
+                ;
+            const valueStart = i;
+            let id = 0;
+            for (; c !== undefined && c >= 0x30 && c <= 0x39 && i - valueStart < 15; c = bytes[++i])
+                id = id * 10 + (c - 0x30);
+            if (i === valueStart ||
+                !(c === 0x2c || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) {
+                i = skipValue(bytes, valueStart);
+                id = idOf(bytes, valueStart, i);
+            }
+            let key;
+            if (escapes) {
+                const decoded = JSON.parse(Buffer.from(bytes.subarray(start - 1, end + 1)).toString('utf8'));
+                if (LONE_SURROGATE.test(decoded))
+                    return false;
+                key = Buffer.from(decoded, 'utf8');
+                hash = finish(fnv(key, 0, key.length));
+            }
+            else
+                hash = finish(hash);
+            // Insert, or update a repeated key: its last value wins, its first position stays.
+            let slot = hash & mask;
+            let probes = 0;
+            for (let at = slots[slot]; at !== 0; at = slots[slot]) {
+                if (hashes[at - 1] === hash &&
+                    this.sameKey(at - 1, key ?? bytes, key ? 0 : start, key ? key.length : end))
+                    break;
+                if (++probes > MAX_PROBES)
+                    return false;
+                slot = (slot + 1) & mask;
+            }
+            const existing = slots[slot];
+            if (existing !== 0) {
+                ids[existing - 1] = id;
+                repeated = true;
+                continue;
+            }
+            if (!Number.isNaN(id)) {
+                size += 1;
+                if (id > maxId)
+                    maxId = id;
+            }
+            keyStart[count] = start;
+            keyEnd[count] = end;
+            hashes[count] = hash;
+            ids[count] = id;
+            if (key)
+                this.escaped.set(count, key);
+            count += 1;
+            slots[slot] = count;
+        }
+        this.count = count;
+        this.valid = size;
+        this.highest = maxId;
+        // A repeated key may have replaced an id: count again (rare, so not worth doing as it goes).
+        if (repeated) {
+            this.valid = 0;
+            this.highest = -1;
+            for (const id of ids.subarray(0, count))
+                if (!Number.isNaN(id)) {
+                    this.valid += 1;
+                    this.highest = Math.max(this.highest, id);
+                }
+        }
+        return true;
+    }
+    // Is the key of `entry` the bytes [start, end) of `other`? Compared in place: no view per entry.
+    sameKey(entry, other, start, end) {
+        const escaped = this.escaped.get(entry);
+        const own = escaped ?? this.bytes;
+        const ownStart = escaped ? 0 : this.keyStart[entry];
+        const length = escaped ? escaped.length : this.keyEnd[entry] - ownStart;
+        if (length !== end - start)
+            return false;
+        for (let k = 0; k < length; k++)
+            if (own[ownStart + k] !== other[start + k])
+                return false;
+        return true;
+    }
+    token(entry) {
+        const key = this.escaped.get(entry) ?? this.bytes.subarray(this.keyStart[entry], this.keyEnd[entry]);
+        return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('utf8');
+    }
+}
+// FNV-1a over the key's bytes, then a final mix so that the low bits the table uses depend on every byte.
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+function fnv(bytes, start, end) {
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++)
+        hash = Math.imul(hash ^ bytes[i], FNV_PRIME);
+    return hash;
+}
+function finish(hash) {
+    let h = hash ^ (hash >>> 16);
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
+}
+// The end of the (valid) value at `at`: a number or word runs to a delimiter; strings and containers are matched.
+function skipValue(bytes, at) {
+    let depth = 0;
+    let i = at;
+    for (;;) {
+        const c = bytes[i];
+        if (c === undefined)
+            return i;
+        if (c === 0x22) {
+            for (i += 1; bytes[i] !== 0x22; i += bytes[i] === 0x5c ? 2 : 1)
+                ;
+            i += 1;
+            if (depth === 0)
+                return i;
+            continue;
+        }
+        if (c === 0x7b || c === 0x5b)
+            depth += 1;
+        else if (c === 0x7d || c === 0x5d) {
+            if (depth === 0)
+                return i; // the end of the enclosing object
+            depth -= 1;
+            if (depth === 0)
+                return i + 1;
+        }
+        else if (depth === 0 && (c === 0x2c || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09))
+            return i;
+        i += 1;
+    }
+}
+// The id a value holds: a number that is a non-negative safe integer (as JSON.parse reads it: "7.0" and
+// "7e0" are 7), else NaN.
+function idOf(bytes, start, end) {
+    let id = 0;
+    let i = start;
+    for (; i < end && i - start < 15; i++) {
+        const c = bytes[i];
+        if (c < 0x30 || c > 0x39)
+            break;
+        id = id * 10 + (c - 0x30);
+    }
+    if (i === end && i > start)
+        return id; // plain digits: the common case
+    const first = bytes[start];
+    if (first !== 0x2d && (first < 0x30 || first > 0x39))
+        return NaN; // a string, object, list or word
+    const value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'));
+    return Number.isSafeInteger(value) && value >= 0 ? value : NaN;
+}
+
 /**
  * The most vocabulary entries modelgate reads from one file: 2^20, four times
  * the largest published vocabularies (Gemma 3: 262,144; BLOOM, mT5, XLM-R and
@@ -1053,6 +1332,18 @@ class Vocabulary {
         return { vocabulary: new Vocabulary(ids, size, maxId), invalid };
     }
     /**
+     * From a `{token: id}` object left unparsed in the file (parseJson's
+     * deferred values): indexed over its bytes (TokenTable), or parsed and read
+     * as fromObject does when the table cannot be exact.
+     */
+    static fromJsonText(text, file) {
+        const table = TokenTable.index(text);
+        if (!table)
+            return Vocabulary.fromObject(text.value(), file);
+        checkVocabularySize(table.keys, file);
+        return { vocabulary: new Vocabulary(table, table.size, table.maxId), invalid: table.invalid() };
+    }
+    /**
      * From a list where the index is the id (vocab.txt, Unigram, SentencePiece)
      * read from `file`. The first occurrence of a duplicate wins; throws
      * TokenizerFormatError beyond MAX_VOCABULARY entries.
@@ -1070,7 +1361,7 @@ class Vocabulary {
     }
     /** The id of `token`, if the vocabulary has it. */
     idOf(token) {
-        if (this.ids instanceof Map)
+        if (this.ids instanceof Map || this.ids instanceof TokenTable)
             return this.ids.get(token);
         const ids = this.ids;
         if (!Object.hasOwn(ids, token))
@@ -1088,7 +1379,7 @@ class Vocabulary {
     }
     /** Every `[token, id]` pair. */
     *entries() {
-        if (this.ids instanceof Map) {
+        if (this.ids instanceof Map || this.ids instanceof TokenTable) {
             yield* this.ids.entries();
             return;
         }
@@ -1101,8 +1392,8 @@ class Vocabulary {
     buildReverse() {
         // Sized for ids 0..n-1; a hostile id far above that (5e9) stays a sparse entry, not a huge array.
         const reverse = new Array(Math.min(this.maxId + 1, this.size));
-        if (this.ids instanceof Map) {
-            for (const [token, id] of this.ids)
+        if (this.ids instanceof Map || this.ids instanceof TokenTable) {
+            for (const [token, id] of this.ids.entries())
                 reverse[id] ??= token;
             return reverse;
         }
@@ -1215,7 +1506,7 @@ function readTrainerSpec(bytes) {
 }
 
 const SPECIAL_ROLES = ['bos', 'eos', 'unk', 'pad', 'sep', 'cls', 'mask'];
-const isObject$1 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject$2 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 // transformers writes int(1e30) when a tokenizer sets no limit.
 const UNSET_MAX_LENGTH = 1e20;
 /** A token value in tokenizer_config.json / special_tokens_map.json: "text", {content: "text"} or null. */
@@ -1224,7 +1515,7 @@ function tokenContent(value) {
         return null;
     if (typeof value === 'string')
         return value;
-    if (isObject$1(value) && typeof value.content === 'string')
+    if (isObject$2(value) && typeof value.content === 'string')
         return value.content;
     return undefined;
 }
@@ -1240,10 +1531,10 @@ function readSpecialTokens(json, source) {
 }
 /** Reads tokenizer_config.json (already parsed). */
 function readTokenizerConfig(json, file) {
-    if (!isObject$1(json))
+    if (!isObject$2(json))
         throw new Error(`${file} must be a JSON object`);
     const added = [];
-    if (isObject$1(json.added_tokens_decoder)) {
+    if (isObject$2(json.added_tokens_decoder)) {
         checkVocabularySize(Object.keys(json.added_tokens_decoder).length, file, 'added_tokens_decoder');
         for (const [key, value] of Object.entries(json.added_tokens_decoder)) {
             const id = Number(key);
@@ -1251,7 +1542,7 @@ function readTokenizerConfig(json, file) {
             if (!Number.isSafeInteger(id) || id < 0 || typeof content !== 'string') {
                 throw new Error(`${file}: added_tokens_decoder["${key}"] needs an integer id and a "content" string`);
             }
-            added.push({ id, content, special: isObject$1(value) && value.special === true, source: file });
+            added.push({ id, content, special: isObject$2(value) && value.special === true, source: file });
         }
     }
     const problems = [];
@@ -1289,7 +1580,7 @@ function defaultTemplate(value) {
     if (typeof value === 'string')
         return value;
     if (Array.isArray(value)) {
-        const named = value.filter(isObject$1);
+        const named = value.filter(isObject$2);
         const chosen = named.find((t) => t.name === 'default') ?? named[0];
         return typeof chosen?.template === 'string' ? chosen.template : undefined;
     }
@@ -1297,7 +1588,7 @@ function defaultTemplate(value) {
 }
 /** Reads added_tokens.json: `{ "<token>": id }`. */
 function readAddedTokensJson(json, file) {
-    if (!isObject$1(json))
+    if (!isObject$2(json))
         throw new Error(`${file} must be a JSON object of token -> id`);
     checkVocabularySize(Object.keys(json).length, file, 'added tokens');
     return Object.entries(json).map(([content, id]) => {
@@ -1348,8 +1639,480 @@ function jsonExample(line, file, number) {
     throw new Error(`${file}:${number} has no "text" string: each line of a .jsonl corpus is {"text": "..."} or a JSON string`);
 }
 
+/**
+ * How much JSON.parse may be asked to build from one artifact. JSON.parse is
+ * quick on long strings and lists but slows down sharply on objects with
+ * millions of keys (ten million vocabulary entries do not finish in minutes),
+ * and deep nesting breaks the recursive walks that follow (JSON.stringify,
+ * deep equality). The vocabulary is the largest object a model file has, so
+ * objects get the vocabulary cap; lists get four times as much, because BPE
+ * merges run about twice the vocabulary (Gemma 3: 262,144 tokens, 514,906
+ * merges). Real files nest fewer than ten levels.
+ */
+const JSON_SHAPE_LIMITS = {
+    objectMembers: MAX_VOCABULARY,
+    listItems: 4 * MAX_VOCABULARY,
+    values: 8 * MAX_VOCABULARY,
+    depth: 128,
+};
+// Paths in messages name this many levels, then "…".
+const PATH_DEPTH = 4;
+const ROOT = '(root)';
+class SyntaxStop {
+    at;
+    constructor(at) {
+        this.at = at;
+    }
+}
+class ShapeStop {
+    problem;
+    constructor(problem) {
+        this.problem = problem;
+    }
+}
+/**
+ * Checks a JSON text in one pass over its bytes, without building any value:
+ * its syntax (RFC 8259, exactly what JSON.parse accepts after UTF-8 decoding,
+ * which turns invalid bytes inside strings into U+FFFD), and the limits of
+ * JSON_SHAPE_LIMITS, stopping at the first limit passed, so a hostile file
+ * costs at most the bytes up to that point. The containers at `vocabularies`
+ * are held to MAX_VOCABULARY and reported as vocabularies. The byte ranges
+ * of the values at `deferred` paths are returned, so a caller can parse the
+ * rest of the document and read those values its own way (a vocabulary of
+ * 128,000 tokens is cheaper to index than to build as an object).
+ */
+function scanJson(bytes, vocabularies = [], deferred = []) {
+    const scanner = new JsonScanner(bytes, vocabularies, deferred);
+    const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    try {
+        scanner.document(start);
+        return { start, deferred: scanner.spans };
+    }
+    catch (stop) {
+        if (stop instanceof SyntaxStop)
+            return { start, syntaxErrorAt: stop.at, deferred: scanner.spans };
+        if (stop instanceof ShapeStop)
+            return { start, problem: stop.problem, deferred: scanner.spans };
+        throw stop;
+    }
+}
+/**
+ * The first limit of JSON_SHAPE_LIMITS a JSON text exceeds (see scanJson).
+ * Malformed JSON is measured up to its first syntax error; JSON.parse reports
+ * that error afterwards.
+ */
+function findJsonShapeProblem(bytes, vocabularies = []) {
+    return scanJson(bytes, vocabularies).problem;
+}
+/** One sentence for a finding: what is too big, how big, and the limit. */
+function describeJsonShapeProblem(problem) {
+    const limits = JSON_SHAPE_LIMITS;
+    switch (problem.limit) {
+        case 'depth':
+            return `it nests more than ${limits.depth} levels deep; modelgate reads JSON nested at most ${limits.depth} levels (real files use fewer than ten)`;
+        case 'values':
+            return `it holds more than ${limits.values} values; modelgate reads at most ${limits.values} from one file`;
+        case 'vocabulary': {
+            const where = problem.path === ROOT ? '' : ` (${problem.path})`;
+            return `the vocabulary${where} has more than ${MAX_VOCABULARY} entries; modelgate reads at most ${MAX_VOCABULARY} (the largest real vocabularies have about 262,000 tokens)`;
+        }
+        case 'objectMembers':
+            return `${problem.path === ROOT ? 'the top-level object' : problem.path} has more than ${limits.objectMembers} entries; modelgate reads at most ${limits.objectMembers} in one JSON object`;
+        case 'listItems':
+            return `${problem.path === ROOT ? 'the top-level list' : problem.path} has more than ${limits.listItems} items; modelgate reads at most ${limits.listItems} in one JSON list`;
+    }
+}
+const isDigit = (c) => c !== undefined && c >= 0x30 && c <= 0x39;
+const isHex = (c) => c !== undefined && ((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66));
+/**
+ * The scan's state: where it is, and for each open container whether it is an
+ * object and where its current key is (decoded only to match a path or name
+ * one in a message). Containers recurse; the depth limit bounds the stack.
+ */
+class JsonScanner {
+    bytes;
+    vocabularies;
+    deferred;
+    at = 0;
+    values = 0;
+    spans = [];
+    isObject = new Uint8Array(JSON_SHAPE_LIMITS.depth);
+    keyStart = new Int32Array(JSON_SHAPE_LIMITS.depth);
+    keyEnd = new Int32Array(JSON_SHAPE_LIMITS.depth);
+    watchedLengths;
+    // 1 at the path lengths of deferred paths: the only values worth matching against them.
+    deferredLength = new Uint8Array(JSON_SHAPE_LIMITS.depth + 1);
+    // The members or items of the container read last.
+    members = 0;
+    constructor(bytes, vocabularies, deferred) {
+        this.bytes = bytes;
+        this.vocabularies = vocabularies;
+        this.deferred = deferred;
+        this.watchedLengths = new Set(vocabularies.map((path) => path.length));
+        for (const path of deferred)
+            if (path.length <= JSON_SHAPE_LIMITS.depth)
+                this.deferredLength[path.length] = 1;
+    }
+    document(start) {
+        this.at = start;
+        this.whitespace();
+        this.value(0);
+        this.whitespace();
+        if (this.at !== this.bytes.length)
+            throw new SyntaxStop(this.at);
+    }
+    /** A value whose path has `length` levels (the containers 0..length-1 hold it). */
+    value(length) {
+        this.whitespace();
+        const start = this.at;
+        const c = this.bytes[start];
+        if (c === 0x22)
+            this.string();
+        else if (c === 0x7b)
+            this.object(length);
+        else if (c === 0x5b)
+            this.list(length);
+        else if (c === 0x74)
+            this.word('true');
+        else if (c === 0x66)
+            this.word('false');
+        else if (c === 0x6e)
+            this.word('null');
+        else
+            this.number();
+        if (this.deferredLength[length] === 1) {
+            const path = this.deferred.findIndex((p) => p.length === length && this.isAt(p));
+            const members = c === 0x7b || c === 0x5b ? this.members : undefined;
+            if (path >= 0)
+                this.spans.push({ path, start, end: this.at, members });
+        }
+    }
+    object(level) {
+        const limit = this.open(level, 1);
+        const bytes = this.bytes;
+        this.at += 1;
+        this.whitespace();
+        this.members = 0;
+        if (bytes[this.at] === 0x7d) {
+            this.at += 1;
+            return;
+        }
+        let commas = 0;
+        for (;;) {
+            this.whitespace();
+            if (bytes[this.at] !== 0x22)
+                throw new SyntaxStop(this.at);
+            this.keyStart[level] = this.at + 1;
+            this.string();
+            this.keyEnd[level] = this.at - 1;
+            this.whitespace();
+            if (bytes[this.at] !== 0x3a)
+                throw new SyntaxStop(this.at);
+            this.at += 1;
+            this.value(level + 1);
+            this.whitespace();
+            const next = bytes[this.at];
+            this.at += 1;
+            if (next === 0x7d)
+                break;
+            if (next !== 0x2c)
+                throw new SyntaxStop(this.at - 1);
+            commas = this.comma(level, commas, limit);
+        }
+        this.values += 1;
+        this.members = commas + 1;
+    }
+    list(level) {
+        const limit = this.open(level, 0);
+        const bytes = this.bytes;
+        this.at += 1;
+        this.whitespace();
+        this.members = 0;
+        if (bytes[this.at] === 0x5d) {
+            this.at += 1;
+            return;
+        }
+        let commas = 0;
+        for (;;) {
+            // A list item is never at a deferred path (paths are keys): a string, the usual item, goes straight.
+            this.whitespace();
+            if (bytes[this.at] === 0x22)
+                this.string();
+            else
+                this.value(level + 1);
+            this.whitespace();
+            const next = bytes[this.at];
+            this.at += 1;
+            if (next === 0x5d)
+                break;
+            if (next !== 0x2c)
+                throw new SyntaxStop(this.at - 1);
+            commas = this.comma(level, commas, limit);
+        }
+        this.values += 1;
+        this.members = commas + 1;
+    }
+    /** Opens the container at `level`; returns how many entries it may hold. */
+    open(level, isObject) {
+        if (level >= JSON_SHAPE_LIMITS.depth)
+            throw new ShapeStop({ limit: 'depth', depth: level + 1 });
+        this.isObject[level] = isObject;
+        if (this.watchedLengths.has(level) && this.vocabularies.some((p) => p.length === level && this.isAt(p)))
+            return -MAX_VOCABULARY; // negative: a vocabulary, named as one in the problem
+        return isObject ? JSON_SHAPE_LIMITS.objectMembers : JSON_SHAPE_LIMITS.listItems;
+    }
+    // n commas separate n + 1 entries.
+    comma(level, commas, limit) {
+        const count = commas + 1;
+        this.values += 1;
+        if (count >= Math.abs(limit)) {
+            const path = this.pathTo(level);
+            const entries = Math.abs(limit) + 1;
+            if (limit < 0)
+                throw new ShapeStop({ limit: 'vocabulary', path, entries });
+            throw new ShapeStop({ limit: this.isObject[level] ? 'objectMembers' : 'listItems', path, entries });
+        }
+        if (this.values > JSON_SHAPE_LIMITS.values)
+            throw new ShapeStop({ limit: 'values', values: this.values });
+        return count;
+    }
+    string() {
+        const bytes = this.bytes;
+        const length = bytes.length;
+        let i = this.at + 1;
+        for (;;) {
+            if (i >= length)
+                throw new SyntaxStop(length);
+            const c = bytes[i];
+            i += 1;
+            if (c === 0x22)
+                break;
+            if (c === 0x5c) {
+                const escape = bytes[i];
+                i += 1;
+                if (escape === 0x75) {
+                    for (let k = 0; k < 4; k++, i++)
+                        if (!isHex(bytes[i]))
+                            throw new SyntaxStop(i);
+                }
+                else if (escape !== 0x22 && // "
+                    escape !== 0x5c && // \
+                    escape !== 0x2f && // /
+                    escape !== 0x62 && // b
+                    escape !== 0x66 && // f
+                    escape !== 0x6e && // n
+                    escape !== 0x72 && // r
+                    escape !== 0x74 // t
+                )
+                    throw new SyntaxStop(i - 1);
+            }
+            else if (c < 0x20)
+                throw new SyntaxStop(i - 1);
+        }
+        this.at = i;
+    }
+    number() {
+        const bytes = this.bytes;
+        let i = this.at;
+        if (bytes[i] === 0x2d)
+            i += 1;
+        if (bytes[i] === 0x30)
+            i += 1;
+        else if (isDigit(bytes[i]) && bytes[i] !== 0x30)
+            while (isDigit(bytes[i]))
+                i += 1;
+        else
+            throw new SyntaxStop(i);
+        if (bytes[i] === 0x2e) {
+            i += 1;
+            if (!isDigit(bytes[i]))
+                throw new SyntaxStop(i);
+            while (isDigit(bytes[i]))
+                i += 1;
+        }
+        if (bytes[i] === 0x65 || bytes[i] === 0x45) {
+            i += 1;
+            if (bytes[i] === 0x2b || bytes[i] === 0x2d)
+                i += 1;
+            if (!isDigit(bytes[i]))
+                throw new SyntaxStop(i);
+            while (isDigit(bytes[i]))
+                i += 1;
+        }
+        this.at = i;
+    }
+    word(word) {
+        for (let k = 0; k < word.length; k++)
+            if (this.bytes[this.at + k] !== word.charCodeAt(k))
+                throw new SyntaxStop(this.at + k);
+        this.at += word.length;
+    }
+    whitespace() {
+        const bytes = this.bytes;
+        let i = this.at;
+        for (;;) {
+            const c = bytes[i];
+            if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)
+                break;
+            i += 1;
+        }
+        this.at = i;
+    }
+    // Is the value being read reached through exactly the keys of `path` (every level an object)?
+    isAt(path) {
+        for (let level = path.length - 1; level >= 0; level--)
+            if (this.isObject[level] !== 1 || this.key(level) !== path[level])
+                return false;
+        return true;
+    }
+    key(level) {
+        const raw = this.text(this.keyStart[level], this.keyEnd[level]);
+        // A key with escapes ("mod\u0065l") means what JSON.parse makes of it.
+        return raw.includes('\\') ? JSON.parse(`"${raw}"`) : raw;
+    }
+    pathTo(level) {
+        if (level === 0)
+            return ROOT;
+        const parts = [];
+        for (let k = 0; k < Math.min(level, PATH_DEPTH); k++) {
+            if (!this.isObject[k]) {
+                parts.push('[]');
+                continue;
+            }
+            const start = this.keyStart[k];
+            const end = this.keyEnd[k];
+            const text = this.text(start, Math.min(end, start + 60));
+            parts.push(end - start > 60 ? `${text}…` : text);
+        }
+        if (level > PATH_DEPTH)
+            parts.push('…');
+        return parts.join('.');
+    }
+    text(start, end) {
+        return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('utf8');
+    }
+}
+
+/**
+ * A JSON value that was checked (syntax and size) but not built: its UTF-8
+ * text in the file's bytes. Its reader decides how to read it (a vocabulary
+ * is indexed over the bytes); `value()` builds it as JSON.parse would.
+ */
+class JsonText {
+    bytes;
+    start;
+    end;
+    members;
+    parsed;
+    constructor(bytes, 
+    /** Where the value starts and ends in `bytes`. */
+    start, end, 
+    /** How many members or items the object or list has (repeated keys count each time). */
+    members) {
+        this.bytes = bytes;
+        this.start = start;
+        this.end = end;
+        this.members = members;
+    }
+    /** The JSON type of the value, from its first byte. */
+    get type() {
+        switch (this.bytes[this.start]) {
+            case 0x7b:
+                return 'object';
+            case 0x5b:
+                return 'array';
+            case 0x22:
+                return 'string';
+            case 0x74:
+            case 0x66:
+                return 'boolean';
+            case 0x6e:
+                return 'null';
+            default:
+                return 'number';
+        }
+    }
+    /** The value's UTF-8 text (a view, not a copy). */
+    get utf8() {
+        return this.bytes.subarray(this.start, this.end);
+    }
+    /** The value as JSON.parse builds it, parsed on first use. */
+    value() {
+        this.parsed ??= { value: JSON.parse(decodeUtf8(this.utf8)) };
+        return this.parsed.value;
+    }
+}
+/**
+ * Parses a JSON file's bytes as JSON.parse does, after one pass that checks
+ * its syntax and size (scanJson): too large a file is refused before anything
+ * is built, and a malformed one gets JSON.parse's own message. The values at
+ * `deferred` paths are JsonText: the rest of the document is parsed with a
+ * placeholder in their place, so a 9 MB tokenizer.json costs JSON.parse of its
+ * small parts only. Where a key repeats, the last one wins, as in JSON.parse.
+ */
+function parseJson(bytes, options = {}) {
+    const deferred = options.deferred ?? [];
+    const scan = scanJson(bytes, options.vocabularies, deferred);
+    if (scan.problem)
+        return { ok: false, problem: scan.problem };
+    if (scan.syntaxErrorAt !== undefined)
+        return { ok: false, syntax: syntaxMessage(bytes, scan.syntaxErrorAt) };
+    if (!scan.deferred.length)
+        return { ok: true, value: JSON.parse(decodeUtf8(bytes)) };
+    // Each deferred value becomes the string "<n>" (its index in scan.deferred): every value at a
+    // deferred path is replaced, so what JSON.parse leaves at such a path is always a placeholder.
+    let text = '';
+    let at = scan.start;
+    scan.deferred.forEach((span, index) => {
+        text += `${decodeUtf8(bytes.subarray(at, span.start))}"${index}"`;
+        at = span.end;
+    });
+    text += decodeUtf8(bytes.subarray(at));
+    const value = JSON.parse(text);
+    for (const path of deferred) {
+        const parent = valueAt(value, path.slice(0, -1));
+        const key = path[path.length - 1];
+        if (!isObject$1(parent) || !Object.hasOwn(parent, key))
+            continue;
+        const span = scan.deferred[Number(parent[key])];
+        if (typeof parent[key] !== 'string' || !span)
+            throw new Error(`parseJson: no placeholder at ${path.join('.')}`);
+        parent[key] = new JsonText(bytes, span.start, span.end, span.members);
+    }
+    return { ok: true, value };
+}
+const isObject$1 = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+function valueAt(value, path) {
+    let at = value;
+    for (const key of path) {
+        if (!isObject$1(at) || !Object.hasOwn(at, key))
+            return undefined;
+        at = at[key];
+    }
+    return at;
+}
+// JSON.parse's own message names the error the way users know it; the scan only found where.
+function syntaxMessage(bytes, at) {
+    try {
+        JSON.parse(decodeUtf8(bytes));
+    }
+    catch (error) {
+        return error.message;
+    }
+    return `unexpected byte at offset ${at}`;
+}
+
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** Reads a Hugging Face `tokenizer.json` (already JSON-parsed). */
+/**
+ * Where tokenizer.json keeps its two large values. parseJson leaves them as
+ * JsonText: an object vocabulary is indexed over its bytes, and the merges are
+ * parsed only when a base version's are compared with them.
+ */
+const TOKENIZER_JSON_DEFERRED = [
+    ['model', 'vocab'],
+    ['model', 'merges'],
+];
+/** Reads a Hugging Face `tokenizer.json` (parsed by JSON.parse, or by parseJson with TOKENIZER_JSON_DEFERRED). */
 function readTokenizerJson(json, file) {
     if (!isObject(json) || !isObject(json.model)) {
         throw new TokenizerFormatError(file, `${file} has no "model" object; it is not a tokenizer.json`);
@@ -1359,6 +2122,10 @@ function readTokenizerJson(json, file) {
     const vocab = readModelVocab(model, modelType, file);
     const added = readAddedTokens(json.added_tokens, file);
     const { vocab: _vocab, ...modelOptions } = model;
+    // The merges are part of the pipeline a base version is compared with: parsed if that happens.
+    const merges = modelOptions.merges;
+    if (merges instanceof JsonText)
+        Object.defineProperty(modelOptions, 'merges', { enumerable: true, get: () => merges.value() });
     return {
         format: 'tokenizer.json',
         file,
@@ -1378,18 +2145,24 @@ function readTokenizerJson(json, file) {
 function inferModelType(model) {
     if ('merges' in model)
         return 'BPE';
-    if (Array.isArray(model.vocab))
+    if (Array.isArray(model.vocab) || (model.vocab instanceof JsonText && model.vocab.type === 'array'))
         return 'Unigram';
     if ('continuing_subword_prefix' in model || 'max_input_chars_per_word' in model)
         return 'WordPiece';
     return 'WordLevel';
 }
 function readModelVocab(model, modelType, file) {
+    const text = model.vocab instanceof JsonText ? model.vocab : undefined;
+    if (text && modelType !== 'Unigram' && text.type === 'object') {
+        const { vocabulary, invalid } = Vocabulary.fromJsonText(text, file);
+        return checkedIds(vocabulary, invalid, file);
+    }
+    const vocab = text ? text.value() : model.vocab;
     if (modelType === 'Unigram') {
-        if (!Array.isArray(model.vocab))
+        if (!Array.isArray(vocab))
             throw new TokenizerFormatError(file, `${file}: Unigram model.vocab must be a list`);
-        checkVocabularySize(model.vocab.length, file);
-        const pieces = model.vocab.map((entry, index) => {
+        checkVocabularySize(vocab.length, file);
+        const pieces = vocab.map((entry, index) => {
             if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
                 throw new TokenizerFormatError(file, `${file}: model.vocab[${index}] must be [piece, score]`);
             }
@@ -1397,9 +2170,12 @@ function readModelVocab(model, modelType, file) {
         });
         return Vocabulary.fromList(pieces, file);
     }
-    if (!isObject(model.vocab))
+    if (!isObject(vocab))
         throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
-    const { vocabulary, invalid } = Vocabulary.fromObject(model.vocab, file);
+    const { vocabulary, invalid } = Vocabulary.fromObject(vocab, file);
+    return checkedIds(vocabulary, invalid, file);
+}
+function checkedIds(vocabulary, invalid, file) {
     if (invalid.length) {
         throw new TokenizerFormatError(file, `${file}: model.vocab has ${invalid.length} entries whose id is not a non-negative integer (first: ${JSON.stringify(invalid[0])})`);
     }
@@ -1525,171 +2301,6 @@ function countLines(text) {
     return lines;
 }
 
-/**
- * How much JSON.parse may be asked to build from one artifact. JSON.parse is
- * quick on long strings and lists but slows down sharply on objects with
- * millions of keys (ten million vocabulary entries do not finish in minutes),
- * and deep nesting breaks the recursive walks that follow (JSON.stringify,
- * deep equality). The vocabulary is the largest object a model file has, so
- * objects get the vocabulary cap; lists get four times as much, because BPE
- * merges run about twice the vocabulary (Gemma 3: 262,144 tokens, 514,906
- * merges). Real files nest fewer than ten levels.
- */
-const JSON_SHAPE_LIMITS = {
-    objectMembers: MAX_VOCABULARY,
-    listItems: 4 * MAX_VOCABULARY,
-    values: 8 * MAX_VOCABULARY,
-    depth: 128,
-};
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-// Paths in messages name this many levels, then "…".
-const PATH_DEPTH = 4;
-const ROOT = '(root)';
-/**
- * Finds the first limit of JSON_SHAPE_LIMITS a JSON text exceeds, in one pass
- * over its bytes that allocates nothing per entry and stops at the first limit
- * passed, so a hostile file costs at most the bytes up to that point. The
- * containers at `vocabularies` are held to MAX_VOCABULARY and reported as
- * vocabularies. Malformed JSON is measured as far as it goes; JSON.parse
- * reports the syntax error afterwards.
- */
-function findJsonShapeProblem(bytes, vocabularies = []) {
-    const maxDepth = JSON_SHAPE_LIMITS.depth;
-    const isObject = new Uint8Array(maxDepth);
-    const isVocabulary = new Uint8Array(maxDepth);
-    // Int32 is enough: measuring stops at the first count past its limit, far below 2^31.
-    const limit = new Int32Array(maxDepth);
-    const commas = new Int32Array(maxDepth);
-    const nonEmpty = new Uint8Array(maxDepth);
-    const expectKey = new Uint8Array(maxDepth);
-    // Where the current key of each object level is; decoded only to name a path.
-    const keyStart = new Float64Array(maxDepth);
-    const keyEnd = new Float64Array(maxDepth);
-    const levels = { isObject, keyStart, keyEnd };
-    const watchedDepths = new Set(vocabularies.map((path) => path.length));
-    let values = 0;
-    let top = -1;
-    const length = bytes.length;
-    for (let i = 0; i < length; i++) {
-        const c = bytes[i];
-        if (c <= 0x20 || c === 0x3a)
-            continue; // whitespace and ':'
-        if (c === QUOTE) {
-            // Most strings are short tokens: a plain loop beats a native search here.
-            let end = i + 1;
-            while (end < length) {
-                const d = bytes[end];
-                if (d === QUOTE)
-                    break;
-                end += d === BACKSLASH ? 2 : 1;
-            }
-            if (top >= 0) {
-                nonEmpty[top] = 1;
-                if (expectKey[top]) {
-                    expectKey[top] = 0;
-                    keyStart[top] = i + 1;
-                    keyEnd[top] = Math.min(end, length);
-                }
-            }
-            i = end;
-        }
-        else if (c === 0x2c) {
-            // ,
-            if (top < 0)
-                continue;
-            expectKey[top] = isObject[top]; // only objects have keys
-            commas[top] += 1;
-            values += 1;
-            // n commas separate n + 1 entries.
-            if (commas[top] >= limit[top])
-                return containerProblem(bytes, top, levels, isVocabulary, limit);
-            if (values > JSON_SHAPE_LIMITS.values)
-                return { limit: 'values', values };
-        }
-        else if (c === 0x7b || c === 0x5b) {
-            // { or [
-            if (top >= 0)
-                nonEmpty[top] = 1;
-            top += 1;
-            if (top >= maxDepth)
-                return { limit: 'depth', depth: top + 1 };
-            isObject[top] = c === 0x7b ? 1 : 0;
-            commas[top] = 0;
-            nonEmpty[top] = 0;
-            expectKey[top] = isObject[top];
-            // No closure here: one that captures `bytes` would slow every read of it in this loop.
-            const watched = watchedDepths.has(top) && isWatched(bytes, top, vocabularies, levels);
-            isVocabulary[top] = watched ? 1 : 0;
-            limit[top] = watched
-                ? MAX_VOCABULARY
-                : isObject[top]
-                    ? JSON_SHAPE_LIMITS.objectMembers
-                    : JSON_SHAPE_LIMITS.listItems;
-        }
-        else if (c === 0x7d || c === 0x5d) {
-            // } or ]
-            if (top < 0)
-                continue;
-            if (nonEmpty[top])
-                values += 1;
-            top -= 1;
-        }
-        else if (top >= 0) {
-            nonEmpty[top] = 1;
-        }
-    }
-    return undefined;
-}
-/** One sentence for a finding: what is too big, how big, and the limit. */
-function describeJsonShapeProblem(problem) {
-    const limits = JSON_SHAPE_LIMITS;
-    switch (problem.limit) {
-        case 'depth':
-            return `it nests more than ${limits.depth} levels deep; modelgate reads JSON nested at most ${limits.depth} levels (real files use fewer than ten)`;
-        case 'values':
-            return `it holds more than ${limits.values} values; modelgate reads at most ${limits.values} from one file`;
-        case 'vocabulary': {
-            const where = problem.path === ROOT ? '' : ` (${problem.path})`;
-            return `the vocabulary${where} has more than ${MAX_VOCABULARY} entries; modelgate reads at most ${MAX_VOCABULARY} (the largest real vocabularies have about 262,000 tokens)`;
-        }
-        case 'objectMembers':
-            return `${problem.path === ROOT ? 'the top-level object' : problem.path} has more than ${limits.objectMembers} entries; modelgate reads at most ${limits.objectMembers} in one JSON object`;
-        case 'listItems':
-            return `${problem.path === ROOT ? 'the top-level list' : problem.path} has more than ${limits.listItems} items; modelgate reads at most ${limits.listItems} in one JSON list`;
-    }
-}
-function containerProblem(bytes, top, levels, isVocabulary, limit) {
-    const path = pathTo(bytes, top, levels);
-    const entries = limit[top] + 1;
-    if (isVocabulary[top])
-        return { limit: 'vocabulary', path, entries };
-    return { limit: levels.isObject[top] ? 'objectMembers' : 'listItems', path, entries };
-}
-// Is the container just opened at level `top` reached through exactly the keys of one of the watched paths?
-function isWatched(bytes, top, paths, levels) {
-    return paths.some((path) => path.length === top &&
-        path.every((key, level) => levels.isObject[level] === 1 && keyText(bytes, level, levels, Infinity) === key));
-}
-function pathTo(bytes, top, levels) {
-    if (top === 0)
-        return ROOT;
-    const parts = [];
-    for (let level = 0; level < Math.min(top, PATH_DEPTH); level++) {
-        parts.push(levels.isObject[level] ? keyText(bytes, level, levels, 60) : '[]');
-    }
-    if (top > PATH_DEPTH)
-        parts.push('…');
-    return parts.join('.');
-}
-function keyText(bytes, level, levels, max) {
-    const start = levels.keyStart[level];
-    const length = levels.keyEnd[level] - start;
-    const shown = Math.min(length, max);
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, shown).toString('utf8');
-    return shown < length ? `${text}…` : text;
-}
-
 const KiB = 1024;
 const MiB = 1024 * KiB;
 /**
@@ -1747,6 +2358,10 @@ const VOCABULARY_PATHS = {
     tokenizer_json: [['model', 'vocab'], ['added_tokens'], []], // [] is a vocab.json
     tokenizer_config: [['added_tokens_decoder']],
     added_tokens: [[]],
+};
+/** Values of a JSON artifact read as JsonText, for its reader to read its own way (see parseJson). */
+const DEFERRED_PATHS = {
+    tokenizer_json: TOKENIZER_JSON_DEFERRED,
 };
 /**
  * Reads one model's artifacts from a source. Every problem becomes a finding
@@ -1810,26 +2425,22 @@ class ArtifactReader {
         return path === undefined ? undefined : this.readJsonAt(key, path, key);
     }
     /**
-     * Reads and parses a JSON artifact. Its shape is measured before JSON.parse
-     * builds anything (JSON_SHAPE_LIMITS, and MAX_VOCABULARY for the kind's
-     * vocabularies), so a hostile file costs one pass over its bytes.
+     * Reads and parses a JSON artifact. Its syntax and shape are checked before
+     * anything is built (parseJson: JSON_SHAPE_LIMITS, and MAX_VOCABULARY for
+     * the kind's vocabularies), so a hostile file costs one pass over its bytes.
      */
     async readJsonAt(key, path, kind) {
         const bytes = await this.readBytes(key, path, kind);
         if (!bytes)
             return undefined;
-        const problem = findJsonShapeProblem(bytes, VOCABULARY_PATHS[kind]);
-        if (problem) {
-            this.add('ARTIFACT-INVALID', key, `${path} is too large to judge: ${describeJsonShapeProblem(problem)}`, 'Check that the manifest references the right file: no real model file is shaped like this.', path);
-            return undefined;
-        }
-        try {
-            return { file: path, value: JSON.parse(decodeUtf8(bytes)) };
-        }
-        catch (error) {
-            this.add('ARTIFACT-INVALID', key, `${path} is not valid JSON: ${error.message}`, 'Fix or regenerate the file.', path);
-            return undefined;
-        }
+        const parsed = parseJson(bytes, { vocabularies: VOCABULARY_PATHS[kind], deferred: DEFERRED_PATHS[kind] });
+        if (parsed.ok)
+            return { file: path, value: parsed.value };
+        if ('problem' in parsed)
+            this.add('ARTIFACT-INVALID', key, `${path} is too large to judge: ${describeJsonShapeProblem(parsed.problem)}`, 'Check that the manifest references the right file: no real model file is shaped like this.', path);
+        else
+            this.add('ARTIFACT-INVALID', key, `${path} is not valid JSON: ${parsed.syntax}`, 'Fix or regenerate the file.', path);
+        return undefined;
     }
     /** Runs a format reader on parsed JSON; its complaints become ARTIFACT-INVALID. */
     parse(key, read, apply) {
