@@ -54593,9 +54593,12 @@ class TokenizerFormatError extends Error {
     }
 }
 
-// A probe sequence this long means keys crafted to collide: the caller builds a Map instead,
-// whose hashing V8 seeds per process, so a hostile file costs a bounded number of probes here.
+// A probe sequence this long means keys crafted to collide: the caller parses the object instead,
+// with V8's own hashing, seeded per process. So do more probes in all than PROBES_PER_SLOT per slot,
+// or more bytes compared between keys of equal hash than the object has (FNV-1a is not seeded: equal
+// hashes can be made offline, and keys that share a long prefix make each comparison long).
 const MAX_PROBES = 256;
+const PROBES_PER_SLOT = 8;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 /**
  * A `{token: id}` JSON object indexed where it lies in the file's bytes: an
@@ -54611,6 +54614,8 @@ class TokenTable {
     count = 0;
     valid = 0;
     highest = -1;
+    // The entries in JSON.parse's key order when it differs from the file's (see read), else undefined.
+    order;
     keyStart;
     keyEnd;
     hashes;
@@ -54653,14 +54658,16 @@ class TokenTable {
     get maxId() {
         return this.highest;
     }
-    /** The keys whose value is not an id, in file order. */
+    /** The keys whose value is not an id, in JSON.parse's key order. */
     invalid() {
         const invalid = [];
         if (this.valid === this.count)
             return invalid;
-        for (let entry = 0; entry < this.count; entry++)
+        for (let k = 0; k < this.count; k++) {
+            const entry = this.order ? this.order[k] : k;
             if (Number.isNaN(this.ids[entry]))
                 invalid.push(this.token(entry));
+        }
         return invalid;
     }
     /** The id of `token`, if the object has it with an id. */
@@ -54681,9 +54688,14 @@ class TokenTable {
         }
         return undefined;
     }
-    /** Every `[token, id]` pair with an id, in file order. */
+    /**
+     * Every `[token, id]` pair with an id, in the order JSON.parse's object
+     * gives its keys: tokens that are array indices ("0" to "4294967294")
+     * first, in ascending order, then the others in file order.
+     */
     *entries() {
-        for (let entry = 0; entry < this.count; entry++) {
+        for (let k = 0; k < this.count; k++) {
+            const entry = this.order ? this.order[k] : k;
             const id = this.ids[entry];
             if (!Number.isNaN(id))
                 yield [this.token(entry), id];
@@ -54698,6 +54710,10 @@ class TokenTable {
         let size = 0;
         let maxId = -1;
         let repeated = false;
+        let probeBudget = PROBES_PER_SLOT * slots.length;
+        let compareBudget = bytes.length;
+        // Entries whose key is an array index, with its value: JSON.parse's object lists them first.
+        const indexKeys = [];
         let i = 1; // after "{"
         for (;;) {
             let c = bytes[i];
@@ -54745,10 +54761,14 @@ class TokenTable {
             let slot = hash & mask;
             let probes = 0;
             for (let at = slots[slot]; at !== 0; at = slots[slot]) {
-                if (hashes[at - 1] === hash &&
-                    this.sameKey(at - 1, key ?? bytes, key ? 0 : start, key ? key.length : end))
-                    break;
-                if (++probes > MAX_PROBES)
+                if (hashes[at - 1] === hash) {
+                    compareBudget -= key ? key.length : end - start;
+                    if (compareBudget < 0)
+                        return false;
+                    if (this.sameKey(at - 1, key ?? bytes, key ? 0 : start, key ? key.length : end))
+                        break;
+                }
+                if (++probes > MAX_PROBES || --probeBudget < 0)
                     return false;
                 slot = (slot + 1) & mask;
             }
@@ -54763,6 +54783,9 @@ class TokenTable {
                 if (id > maxId)
                     maxId = id;
             }
+            const index = arrayIndex(key ?? bytes, key ? 0 : start, key ? key.length : end);
+            if (index >= 0)
+                indexKeys.push([count, index]);
             keyStart[count] = start;
             keyEnd[count] = end;
             hashes[count] = hash;
@@ -54775,15 +54798,31 @@ class TokenTable {
         this.count = count;
         this.valid = size;
         this.highest = maxId;
-        // A repeated key may have replaced an id: count again (rare, so not worth doing as it goes).
-        if (repeated) {
+        if (indexKeys.length) {
+            indexKeys.sort((a, b) => a[1] - b[1]);
+            const order = new Int32Array(count);
+            const first = new Set(indexKeys.map(([entry]) => entry));
+            let k = 0;
+            for (const [entry] of indexKeys)
+                order[k++] = entry;
+            for (let entry = 0; entry < count; entry++)
+                if (!first.has(entry))
+                    order[k++] = entry;
+            this.order = order;
+        }
+        // A repeated key may have replaced an id, and the highest id is the first met in JSON.parse's
+        // order (0 and -0 tie): count again then (rare, so not worth doing as it goes).
+        if (repeated || this.order) {
             this.valid = 0;
             this.highest = -1;
-            for (const id of ids.subarray(0, count))
-                if (!Number.isNaN(id)) {
-                    this.valid += 1;
-                    this.highest = Math.max(this.highest, id);
-                }
+            for (let k = 0; k < count; k++) {
+                const id = ids[this.order ? this.order[k] : k];
+                if (Number.isNaN(id))
+                    continue;
+                this.valid += 1;
+                if (id > this.highest)
+                    this.highest = id;
+            }
         }
         return true;
     }
@@ -54804,6 +54843,20 @@ class TokenTable {
         const key = this.escaped.get(entry) ?? this.bytes.subarray(this.keyStart[entry], this.keyEnd[entry]);
         return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('utf8');
     }
+}
+// The array index a key's UTF-8 bytes spell ("0", "17", up to "4294967294", no leading zero), else -1.
+function arrayIndex(bytes, start, end) {
+    const length = end - start;
+    if (length < 1 || length > 10 || (length > 1 && bytes[start] === 0x30))
+        return -1;
+    let value = 0;
+    for (let i = start; i < end; i++) {
+        const c = bytes[i];
+        if (c < 0x30 || c > 0x39)
+            return -1;
+        value = value * 10 + (c - 0x30);
+    }
+    return value <= 4_294_967_294 ? value : -1;
 }
 // FNV-1a over the key's bytes, then a final mix so that the low bits the table uses depend on every byte.
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -54967,7 +55020,11 @@ class Vocabulary {
         const id = ids[token];
         return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
     }
-    /** The token at `id`, the first in file order when several share it (the table is built on first use). */
+    /**
+     * The token at `id`; when several share it, the first in the order
+     * JSON.parse gives an object's keys (array-index tokens such as "17" first,
+     * then file order). The table is built on first use.
+     */
     tokenAt(id) {
         // Ids above the highest one need no table: added tokens usually sit there (Llama 3: 256 of them).
         if (!Number.isSafeInteger(id) || id < 0 || id > this.maxId)
@@ -55245,13 +55302,17 @@ function jsonExample(line, file, number) {
  * deep equality). The vocabulary is the largest object a model file has, so
  * objects get the vocabulary cap; lists get four times as much, because BPE
  * merges run about twice the vocabulary (Gemma 3: 262,144 tokens, 514,906
- * merges). Real files nest fewer than ten levels.
+ * merges). Real files nest fewer than ten levels. Keys are held to 16,000
+ * bytes: V8 hashes a string of more than 16,383 characters by its length
+ * alone, so an object of long keys of one length takes JSON.parse quadratic
+ * time (4,000 keys of 17,000 characters: 17 s). Real keys are under 1 KiB.
  */
 const JSON_SHAPE_LIMITS = {
     objectMembers: MAX_VOCABULARY,
     listItems: 4 * MAX_VOCABULARY,
     values: 8 * MAX_VOCABULARY,
     depth: 128,
+    keyBytes: 16_000,
 };
 // Paths in messages name this many levels, then "…".
 const PATH_DEPTH = 4;
@@ -55318,6 +55379,8 @@ function describeJsonShapeProblem(problem) {
             return `${problem.path === ROOT ? 'the top-level object' : problem.path} has more than ${limits.objectMembers} entries; modelgate reads at most ${limits.objectMembers} in one JSON object`;
         case 'listItems':
             return `${problem.path === ROOT ? 'the top-level list' : problem.path} has more than ${limits.listItems} items; modelgate reads at most ${limits.listItems} in one JSON list`;
+        case 'keyBytes':
+            return `${problem.path === ROOT ? 'the top-level object' : problem.path} has a key of ${problem.bytes} bytes; modelgate reads keys of at most ${limits.keyBytes} bytes (real keys are under 1 KiB)`;
     }
 }
 const isDigit = (c) => c !== undefined && c >= 0x30 && c <= 0x39;
@@ -55403,6 +55466,9 @@ class JsonScanner {
             this.keyStart[level] = this.at + 1;
             this.string();
             this.keyEnd[level] = this.at - 1;
+            const keyBytes = this.keyEnd[level] - this.keyStart[level];
+            if (keyBytes > JSON_SHAPE_LIMITS.keyBytes)
+                throw new ShapeStop({ limit: 'keyBytes', path: this.pathTo(level), bytes: keyBytes });
             this.whitespace();
             if (bytes[this.at] !== 0x3a)
                 throw new SyntaxStop(this.at);
@@ -74270,6 +74336,7 @@ const FIELDS = [
     '%(objectname)',
     '%(tag)',
     '%(object)',
+    '%(type)',
     '%(taggername)',
     '%(taggeremail:trim)',
     '%(taggerdate:raw)',
@@ -74296,15 +74363,19 @@ async function readTags(cwd) {
     }
     const { tags, annotated } = parseTagRecords(out);
     // What each annotated tag really points at: GTO reads a release only from a tag of a commit.
-    const types = await objectTypes(cwd, new Set(annotated.map((index) => tags[index].commit)));
-    for (const index of annotated) {
+    // Both must say commit: the real type (from cat-file) and the tag object's own header, which is
+    // what GTO's git library believes.
+    const types = await objectTypes(cwd, new Set(annotated.map(({ index }) => tags[index].commit)));
+    for (const { index, claimedType } of annotated) {
         const tag = tags[index];
         const type = types.get(tag.commit) ?? 'missing';
-        if (type !== 'commit')
-            tags[index] = {
-                ...tag,
-                problem: `it tags a ${type === 'missing' ? 'missing object' : type}, not a commit`,
-            };
+        const problem = type !== 'commit'
+            ? `it tags a ${type === 'missing' ? 'missing object' : type}, not a commit`
+            : claimedType !== 'commit'
+                ? `its tag object says it tags a ${claimedType || 'nothing'}, but it tags a commit (GTO cannot read it)`
+                : undefined;
+        if (problem)
+            tags[index] = { ...tag, problem };
     }
     return tags;
 }
@@ -74358,6 +74429,7 @@ function parseTagRecords(out) {
         const object = field() ?? '';
         const innerName = field();
         const target = field() ?? '';
+        const claimedType = field();
         const taggerName = field();
         const taggerEmail = field();
         const taggerDate = field() ?? '';
@@ -74393,7 +74465,7 @@ function parseTagRecords(out) {
                 offsets.set(offset, (sharedOffset = offset));
         }
         // One shape for every annotated tag (absent parts undefined), so reading them stays monomorphic.
-        annotated.push(tags.length);
+        annotated.push({ index: tags.length, claimedType: claimedType ?? '' });
         tags.push({
             name,
             commit: target,

@@ -12,6 +12,7 @@ const FIELDS = [
   '%(objectname)',
   '%(tag)',
   '%(object)',
+  '%(type)',
   '%(taggername)',
   '%(taggeremail:trim)',
   '%(taggerdate:raw)',
@@ -40,15 +41,19 @@ export async function readTags(cwd: string): Promise<TagRecord[]> {
   }
   const { tags, annotated } = parseTagRecords(out);
   // What each annotated tag really points at: GTO reads a release only from a tag of a commit.
-  const types = await objectTypes(cwd, new Set(annotated.map((index) => tags[index]!.commit)));
-  for (const index of annotated) {
+  // Both must say commit: the real type (from cat-file) and the tag object's own header, which is
+  // what GTO's git library believes.
+  const types = await objectTypes(cwd, new Set(annotated.map(({ index }) => tags[index]!.commit)));
+  for (const { index, claimedType } of annotated) {
     const tag = tags[index]!;
     const type = types.get(tag.commit) ?? 'missing';
-    if (type !== 'commit')
-      tags[index] = {
-        ...tag,
-        problem: `it tags a ${type === 'missing' ? 'missing object' : type}, not a commit`,
-      };
+    const problem =
+      type !== 'commit'
+        ? `it tags a ${type === 'missing' ? 'missing object' : type}, not a commit`
+        : claimedType !== 'commit'
+          ? `its tag object says it tags a ${claimedType || 'nothing'}, but it tags a commit (GTO cannot read it)`
+          : undefined;
+    if (problem) tags[index] = { ...tag, problem };
   }
   return tags;
 }
@@ -69,15 +74,21 @@ async function objectTypes(cwd: string, objects: ReadonlySet<string>): Promise<M
   return types;
 }
 
+/** An annotated tag's place in the records, and the type its tag object claims for its target. */
+interface AnnotatedTag {
+  index: number;
+  claimedType: string;
+}
+
 /**
  * The records `for-each-ref` printed with FIELDS: a record ends with NUL and
  * a newline, its fields are separated by NUL (a field that is missing reads
  * as undefined). Read with indexOf, so 10,000 tags cost no array per record.
  * `annotated` lists the tags whose target readTags must still check.
  */
-function parseTagRecords(out: string): { tags: TagRecord[]; annotated: number[] } {
+function parseTagRecords(out: string): { tags: TagRecord[]; annotated: AnnotatedTag[] } {
   const tags: TagRecord[] = [];
-  const annotated: number[] = [];
+  const annotated: AnnotatedTag[] = [];
   // Taggers and offsets repeat from tag to tag: one object or string each, not one per tag,
   // so the records that live until the registry is built hold less for the collector to copy.
   const taggers = new Map<string, { name: string; email: string }>();
@@ -103,6 +114,7 @@ function parseTagRecords(out: string): { tags: TagRecord[]; annotated: number[] 
     const object = field() ?? '';
     const innerName = field();
     const target = field() ?? '';
+    const claimedType = field();
     const taggerName = field();
     const taggerEmail = field();
     const taggerDate = field() ?? '';
@@ -137,7 +149,7 @@ function parseTagRecords(out: string): { tags: TagRecord[]; annotated: number[] 
       if (sharedOffset === undefined) offsets.set(offset, (sharedOffset = offset));
     }
     // One shape for every annotated tag (absent parts undefined), so reading them stays monomorphic.
-    annotated.push(tags.length);
+    annotated.push({ index: tags.length, claimedType: claimedType ?? '' });
     tags.push({
       name,
       commit: target,

@@ -354,3 +354,39 @@ describe('a tag object whose type header lies about its target', () => {
     expect(show.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });
+
+describe('a tag object whose type header says blob, tag or tree over a commit', () => {
+  it.each(['blob', 'tag', 'tree'])(
+    'is not a release: readTags marks it and show ignores it (header says %s)',
+    async (claimed) => {
+      const repo = TempRegistry.create('file');
+      repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
+      repo.tag('support-bot@v1.0.0', { commit: repo.commit('support-bot 1.0.0'), date: DATE });
+      repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.1.0\n');
+      const commit = repo.commit('support-bot 1.1.0');
+      // GTO's git library builds the target from the header's type, so it cannot read this as a
+      // release of the commit. git lists it (update-ref checks only a header that says commit)
+      // when no other tag names the commit first; else git refuses the listing (the test above).
+      const lying = storeTag(
+        repo,
+        tagObject({ object: commit, type: claimed, tag: 'support-bot@v1.1.0', tagger: at(DATE + 1) }, 'x\n'),
+        'literally',
+      );
+      pointTags(repo, { 'support-bot@v1.1.0': lying });
+      const problem = `its tag object says it tags a ${claimed}, but it tags a commit (GTO cannot read it)`;
+      expect((await readTags(repo.root)).map((t) => [t.name, t.problem])).toEqual([
+        ['support-bot@v1.0.0', undefined],
+        ['support-bot@v1.1.0', problem],
+      ]);
+      expect(await runCli('show', '--root', repo.root)).toEqual({
+        code: 0,
+        stdout: 'support-bot  latest 1.0.0\n',
+        stderr: `modelgate: warning: ignored the tag support-bot@v1.1.0: ${problem}\n`,
+      });
+    },
+  );
+});
+
+function at(seconds: number): string {
+  return `${TAGGER} ${seconds} +0000`;
+}

@@ -8,20 +8,25 @@ import { MAX_VOCABULARY } from '../tokenizer/vocabulary.js';
  * deep equality). The vocabulary is the largest object a model file has, so
  * objects get the vocabulary cap; lists get four times as much, because BPE
  * merges run about twice the vocabulary (Gemma 3: 262,144 tokens, 514,906
- * merges). Real files nest fewer than ten levels.
+ * merges). Real files nest fewer than ten levels. Keys are held to 16,000
+ * bytes: V8 hashes a string of more than 16,383 characters by its length
+ * alone, so an object of long keys of one length takes JSON.parse quadratic
+ * time (4,000 keys of 17,000 characters: 17 s). Real keys are under 1 KiB.
  */
 export const JSON_SHAPE_LIMITS = {
   objectMembers: MAX_VOCABULARY,
   listItems: 4 * MAX_VOCABULARY,
   values: 8 * MAX_VOCABULARY,
   depth: 128,
+  keyBytes: 16_000,
 } as const;
 
 /** The first limit a JSON document exceeds. Counts are "at least": measuring stops there. */
 export type JsonShapeProblem =
   | { limit: 'depth'; depth: number }
   | { limit: 'vocabulary' | 'objectMembers' | 'listItems'; path: string; entries: number }
-  | { limit: 'values'; values: number };
+  | { limit: 'values'; values: number }
+  | { limit: 'keyBytes'; path: string; bytes: number };
 
 /** A key path from the root, such as ["model", "vocab"]; [] is the document itself. */
 export type JsonPath = readonly string[];
@@ -114,6 +119,8 @@ export function describeJsonShapeProblem(problem: JsonShapeProblem): string {
       return `${problem.path === ROOT ? 'the top-level object' : problem.path} has more than ${limits.objectMembers} entries; modelgate reads at most ${limits.objectMembers} in one JSON object`;
     case 'listItems':
       return `${problem.path === ROOT ? 'the top-level list' : problem.path} has more than ${limits.listItems} items; modelgate reads at most ${limits.listItems} in one JSON list`;
+    case 'keyBytes':
+      return `${problem.path === ROOT ? 'the top-level object' : problem.path} has a key of ${problem.bytes} bytes; modelgate reads keys of at most ${limits.keyBytes} bytes (real keys are under 1 KiB)`;
   }
 }
 
@@ -193,6 +200,9 @@ class JsonScanner {
       this.keyStart[level] = this.at + 1;
       this.string();
       this.keyEnd[level] = this.at - 1;
+      const keyBytes = this.keyEnd[level]! - this.keyStart[level]!;
+      if (keyBytes > JSON_SHAPE_LIMITS.keyBytes)
+        throw new ShapeStop({ limit: 'keyBytes', path: this.pathTo(level), bytes: keyBytes });
       this.whitespace();
       if (bytes[this.at] !== 0x3a) throw new SyntaxStop(this.at);
       this.at += 1;

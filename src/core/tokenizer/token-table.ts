@@ -1,9 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import type { JsonText } from '../model/json-text.js';
 
-// A probe sequence this long means keys crafted to collide: the caller builds a Map instead,
-// whose hashing V8 seeds per process, so a hostile file costs a bounded number of probes here.
+// A probe sequence this long means keys crafted to collide: the caller parses the object instead,
+// with V8's own hashing, seeded per process. So do more probes in all than PROBES_PER_SLOT per slot,
+// or more bytes compared between keys of equal hash than the object has (FNV-1a is not seeded: equal
+// hashes can be made offline, and keys that share a long prefix make each comparison long).
 const MAX_PROBES = 256;
+const PROBES_PER_SLOT = 8;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
@@ -19,6 +22,8 @@ export class TokenTable {
   private count = 0;
   private valid = 0;
   private highest = -1;
+  // The entries in JSON.parse's key order when it differs from the file's (see read), else undefined.
+  private order?: Int32Array;
   private readonly keyStart: Int32Array;
   private readonly keyEnd: Int32Array;
   private readonly hashes: Int32Array;
@@ -68,12 +73,14 @@ export class TokenTable {
     return this.highest;
   }
 
-  /** The keys whose value is not an id, in file order. */
+  /** The keys whose value is not an id, in JSON.parse's key order. */
   invalid(): string[] {
     const invalid: string[] = [];
     if (this.valid === this.count) return invalid;
-    for (let entry = 0; entry < this.count; entry++)
+    for (let k = 0; k < this.count; k++) {
+      const entry = this.order ? this.order[k]! : k;
       if (Number.isNaN(this.ids[entry])) invalid.push(this.token(entry));
+    }
     return invalid;
   }
 
@@ -94,9 +101,14 @@ export class TokenTable {
     return undefined;
   }
 
-  /** Every `[token, id]` pair with an id, in file order. */
+  /**
+   * Every `[token, id]` pair with an id, in the order JSON.parse's object
+   * gives its keys: tokens that are array indices ("0" to "4294967294")
+   * first, in ascending order, then the others in file order.
+   */
   *entries(): IterableIterator<[string, number]> {
-    for (let entry = 0; entry < this.count; entry++) {
+    for (let k = 0; k < this.count; k++) {
+      const entry = this.order ? this.order[k]! : k;
       const id = this.ids[entry]!;
       if (!Number.isNaN(id)) yield [this.token(entry), id];
     }
@@ -111,6 +123,10 @@ export class TokenTable {
     let size = 0;
     let maxId = -1;
     let repeated = false;
+    let probeBudget = PROBES_PER_SLOT * slots.length;
+    let compareBudget = bytes.length;
+    // Entries whose key is an array index, with its value: JSON.parse's object lists them first.
+    const indexKeys: [entry: number, index: number][] = [];
     let i = 1; // after "{"
     for (;;) {
       let c = bytes[i];
@@ -153,12 +169,12 @@ export class TokenTable {
       let slot = hash & mask;
       let probes = 0;
       for (let at = slots[slot]!; at !== 0; at = slots[slot]!) {
-        if (
-          hashes[at - 1] === hash &&
-          this.sameKey(at - 1, key ?? bytes, key ? 0 : start, key ? key.length : end)
-        )
-          break;
-        if (++probes > MAX_PROBES) return false;
+        if (hashes[at - 1] === hash) {
+          compareBudget -= key ? key.length : end - start;
+          if (compareBudget < 0) return false;
+          if (this.sameKey(at - 1, key ?? bytes, key ? 0 : start, key ? key.length : end)) break;
+        }
+        if (++probes > MAX_PROBES || --probeBudget < 0) return false;
         slot = (slot + 1) & mask;
       }
       const existing = slots[slot]!;
@@ -171,6 +187,8 @@ export class TokenTable {
         size += 1;
         if (id > maxId) maxId = id;
       }
+      const index = arrayIndex(key ?? bytes, key ? 0 : start, key ? key.length : end);
+      if (index >= 0) indexKeys.push([count, index]);
       keyStart[count] = start;
       keyEnd[count] = end;
       hashes[count] = hash;
@@ -182,15 +200,26 @@ export class TokenTable {
     this.count = count;
     this.valid = size;
     this.highest = maxId;
-    // A repeated key may have replaced an id: count again (rare, so not worth doing as it goes).
-    if (repeated) {
+    if (indexKeys.length) {
+      indexKeys.sort((a, b) => a[1] - b[1]);
+      const order = new Int32Array(count);
+      const first = new Set(indexKeys.map(([entry]) => entry));
+      let k = 0;
+      for (const [entry] of indexKeys) order[k++] = entry;
+      for (let entry = 0; entry < count; entry++) if (!first.has(entry)) order[k++] = entry;
+      this.order = order;
+    }
+    // A repeated key may have replaced an id, and the highest id is the first met in JSON.parse's
+    // order (0 and -0 tie): count again then (rare, so not worth doing as it goes).
+    if (repeated || this.order) {
       this.valid = 0;
       this.highest = -1;
-      for (const id of ids.subarray(0, count))
-        if (!Number.isNaN(id)) {
-          this.valid += 1;
-          this.highest = Math.max(this.highest, id);
-        }
+      for (let k = 0; k < count; k++) {
+        const id = ids[this.order ? this.order[k]! : k]!;
+        if (Number.isNaN(id)) continue;
+        this.valid += 1;
+        if (id > this.highest) this.highest = id;
+      }
     }
     return true;
   }
@@ -210,6 +239,19 @@ export class TokenTable {
     const key = this.escaped.get(entry) ?? this.bytes.subarray(this.keyStart[entry], this.keyEnd[entry]);
     return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('utf8');
   }
+}
+
+// The array index a key's UTF-8 bytes spell ("0", "17", up to "4294967294", no leading zero), else -1.
+function arrayIndex(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length < 1 || length > 10 || (length > 1 && bytes[start] === 0x30)) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c < 0x30 || c > 0x39) return -1;
+    value = value * 10 + (c - 0x30);
+  }
+  return value <= 4_294_967_294 ? value : -1;
 }
 
 // FNV-1a over the key's bytes, then a final mix so that the low bits the table uses depend on every byte.

@@ -102,7 +102,11 @@ export class Vocabulary {
     return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
   }
 
-  /** The token at `id`, the first in file order when several share it (the table is built on first use). */
+  /**
+   * The token at `id`; when several share it, the first in the order
+   * JSON.parse gives an object's keys (array-index tokens such as "17" first,
+   * then file order). The table is built on first use.
+   */
   tokenAt(id: number): string | undefined {
     // Ids above the highest one need no table: added tokens usually sit there (Llama 3: 256 of them).
     if (!Number.isSafeInteger(id) || id < 0 || id > this.maxId) return undefined;

@@ -68,6 +68,16 @@ describe('measuring JSON before JSON.parse builds it', () => {
     expect(findJsonShapeProblem(json, [['model', 'vocab'], ['added_tokens'], []])).toBeUndefined();
   });
 
+  it('refuses a key of more than 16,000 bytes (V8 hashes longer strings by length alone), naming its object', () => {
+    const key = (bytes: number) => `"${'k'.repeat(bytes)}"`;
+    expect(findJsonShapeProblem(bytes(`{"model": {${key(16_000)}: 1}}`))).toBeUndefined();
+    const problem = findJsonShapeProblem(bytes(`{"model": {"a": 0, ${key(16_001)}: 1}}`));
+    expect(problem).toEqual({ limit: 'keyBytes', path: 'model', bytes: 16_001 });
+    expect(describeJsonShapeProblem(problem!)).toBe(
+      'model has a key of 16001 bytes; modelgate reads keys of at most 16000 bytes (real keys are under 1 KiB)',
+    );
+  });
+
   it('calls a watched top-level object (a vocab.json) the vocabulary', () => {
     const members = Array.from({ length: 1_048_577 }, (_, i) => `"${i.toString(36)}":${i}`).join(',');
     const problem = findJsonShapeProblem(bytes(`{${members}}`), [[]]);

@@ -1,13 +1,13 @@
-import './plan-DqBFERau.js';
-import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-DURV0KpV.js';
+import './plan-CD1GOvcc.js';
+import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BcPYBJeo.js';
 import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-BRvi2SzJ.js';
-import './index-BfkzIihw.js';
+import { o as openRegistry, m as modelOf } from './registry-context-DMdohIsY.js';
+import './index-BtewhMvR.js';
 import './parse-er5mazF3.js';
-import './stage-assignment-CkwIud5U.js';
+import './stage-assignment-CNZh7Qhm.js';
 import './escape-C_Mv5luI.js';
 import './report-u9Ra8Wz9.js';
 import './run-ref-CuXzv_k1.js';
@@ -17,7 +17,7 @@ import 'node:fs/promises';
 import 'node:path';
 import 'process';
 import 'buffer';
-import './state-PldiGW-e.js';
+import './state-CedpFRdA.js';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {

@@ -1,13 +1,13 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { p as planStageAssignment } from './stage-assignment-CkwIud5U.js';
-import { d as deprecationTag, e as deregistrationTag, n as numberedDeregistrationTag } from './settings-file-DURV0KpV.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BRvi2SzJ.js';
+import { p as planStageAssignment } from './stage-assignment-CNZh7Qhm.js';
+import { d as deprecationTag, e as deregistrationTag, n as numberedDeregistrationTag } from './settings-file-BcPYBJeo.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DMdohIsY.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:path';
-import './state-PldiGW-e.js';
+import './state-CedpFRdA.js';
 import './parse-er5mazF3.js';
 
 /** `modelgate deprecate`: a deprecation, deregistration or withdrawal tag in the local clone. */

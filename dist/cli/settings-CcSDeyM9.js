@@ -1,7 +1,7 @@
 import { s as strictObject, u as union, r as record, c as string, a as array, n as number, o as object, e as boolean, l as literal, f as decodeUtf8, i as distExports, g as unknown, b as _enum, p as partialRecord } from './index-B3yeL5eE.js';
-import { c as checkRepoPath, S as SETTINGS_FILE, M as MODEL_NAME, q as nameProblem, F as FileSystemSource, w as checkGlob } from './settings-file-DURV0KpV.js';
+import { c as checkRepoPath, S as SETTINGS_FILE, M as MODEL_NAME, q as nameProblem, F as FileSystemSource, w as checkGlob } from './settings-file-BcPYBJeo.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { D as DEFAULT_STAGES } from './stages-D_ZbDcLL.js';
+import { D as DEFAULT_STAGES } from './stages-uinmu2x3.js';
 import { t as templateProblem, e as expandTemplate } from './names-B6IqsLxk.js';
 import 'node:crypto';
 import 'node:fs';

@@ -1,8 +1,8 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-C_Mv5luI.js';
 import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-BuFEKKYt.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-At8uF4dC.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-D4-ECT7b.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CSFfaqAR.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-zR7weL9h.js';
 import './user-file-error-CDa2V0Zz.js';
 import './user-file-DcHlzY5n.js';
 import 'node:fs/promises';
@@ -10,15 +10,15 @@ import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
 import 'node:path';
-import './parse-DEGDA_l9.js';
-import './settings-file-DURV0KpV.js';
+import './parse-C9yzVOdv.js';
+import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import './run-ref-CuXzv_k1.js';
-import './git-repository-CmZZl3Fz.js';
-import './settings-BTZQ6X3R.js';
-import './stages-D_ZbDcLL.js';
+import './git-repository-iWbH7tif.js';
+import './settings-CcSDeyM9.js';
+import './stages-uinmu2x3.js';
 import './names-B6IqsLxk.js';
 
 const DECISION = {

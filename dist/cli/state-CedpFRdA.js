@@ -1,4 +1,4 @@
-import { j as getDefaultExportFromCjs, k as readRegistryTag } from './settings-file-DURV0KpV.js';
+import { j as getDefaultExportFromCjs, k as readRegistryTag } from './settings-file-BcPYBJeo.js';
 import { r as requireCompare, a as requireParse } from './parse-er5mazF3.js';
 
 var compareExports = requireCompare();

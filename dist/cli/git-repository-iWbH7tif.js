@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { y as compileGlobs, z as isGitDir, A as streamBlob, c as checkRepoPath, B as resolveLinkTarget, D as GitBlobReader, E as git, F as FileSystemSource, i as GitError, H as resolveCommit, h as readTags, I as createTag, J as repositoryPrefix, K as gitText } from './settings-file-DURV0KpV.js';
+import { y as compileGlobs, z as isGitDir, A as streamBlob, c as checkRepoPath, B as resolveLinkTarget, D as GitBlobReader, E as git, F as FileSystemSource, i as GitError, H as resolveCommit, h as readTags, I as createTag, J as repositoryPrefix, K as gitText } from './settings-file-BcPYBJeo.js';
 import { createHash } from 'node:crypto';
 import 'node:child_process';
 import 'node:fs';

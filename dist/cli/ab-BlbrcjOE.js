@@ -1,13 +1,13 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-DEGDA_l9.js';
+import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-C9yzVOdv.js';
 import { i as intervalResultSchema } from './interval-schema-BCags4vf.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './index-B3yeL5eE.js';
-import { j as judgeInterval } from './judge-At8uF4dC.js';
+import { j as judgeInterval } from './judge-D4-ECT7b.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CSFfaqAR.js';
-import './settings-file-DURV0KpV.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-zR7weL9h.js';
+import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
@@ -17,9 +17,9 @@ import './run-ref-CuXzv_k1.js';
 import 'process';
 import 'buffer';
 import './user-file-DcHlzY5n.js';
-import './git-repository-CmZZl3Fz.js';
-import './settings-BTZQ6X3R.js';
-import './stages-D_ZbDcLL.js';
+import './git-repository-iWbH7tif.js';
+import './settings-CcSDeyM9.js';
+import './stages-uinmu2x3.js';
 import './names-B6IqsLxk.js';
 
 /** The defaults of `rollout.ab` (docs/ab.md), shared with the manifest schema. */

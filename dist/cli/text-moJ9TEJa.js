@@ -1,11 +1,11 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-Ds6s6Vnd.js';
-import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-DEGDA_l9.js';
-import { r as resolveArtifactPath, b as releaseTag, f as releasedVersions } from './settings-file-DURV0KpV.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-Ba6cayYT.js';
+import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-C9yzVOdv.js';
+import { r as resolveArtifactPath, b as releaseTag, f as releasedVersions } from './settings-file-BcPYBJeo.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
-import { s as semver } from './index-BfkzIihw.js';
+import { s as semver } from './index-BtewhMvR.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
 import { a as trainingText } from './report-u9Ra8Wz9.js';
 

@@ -1,5 +1,5 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CSFfaqAR.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-zR7weL9h.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
 import './user-file-DcHlzY5n.js';
@@ -8,15 +8,15 @@ import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
 import 'node:path';
-import './parse-DEGDA_l9.js';
-import './settings-file-DURV0KpV.js';
+import './parse-C9yzVOdv.js';
+import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import './run-ref-CuXzv_k1.js';
-import './git-repository-CmZZl3Fz.js';
-import './settings-BTZQ6X3R.js';
-import './stages-D_ZbDcLL.js';
+import './git-repository-iWbH7tif.js';
+import './settings-CcSDeyM9.js';
+import './stages-uinmu2x3.js';
 import './names-B6IqsLxk.js';
 
 /** Adjusted p-values, in the order given. NaN stays NaN and takes no part (it is not a test). */

@@ -1,9 +1,9 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
-import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-B59-7CIo.js';
+import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-BT3gNQVD.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { a as openTagRegistry, b as modelsOf } from './registry-context-BRvi2SzJ.js';
-import './state-PldiGW-e.js';
-import './settings-file-DURV0KpV.js';
+import { a as openTagRegistry, b as modelsOf } from './registry-context-DMdohIsY.js';
+import './state-CedpFRdA.js';
+import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';

@@ -1,4 +1,4 @@
-import { x as GTO_NAME_PATTERN } from './settings-file-DURV0KpV.js';
+import { x as GTO_NAME_PATTERN } from './settings-file-BcPYBJeo.js';
 
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
 const DEFAULT_STAGES = ['canary', 'production'];

@@ -1,10 +1,10 @@
 import { b as normalCdf, r as readUserJsonFile, c as readUserYamlFile } from './user-file-DcHlzY5n.js';
 import { resolve } from 'node:path';
 import { f as decodeUtf8, i as distExports } from './index-B3yeL5eE.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-DEGDA_l9.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-C9yzVOdv.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
-import { GitRepository } from './git-repository-CmZZl3Fz.js';
-import { readSettings } from './settings-BTZQ6X3R.js';
+import { GitRepository } from './git-repository-iWbH7tif.js';
+import { readSettings } from './settings-CcSDeyM9.js';
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */
 const EXACT_LIMIT = 400;

@@ -1,4 +1,4 @@
-import { g as assignmentTag, u as unassignmentTag } from './settings-file-DURV0KpV.js';
+import { g as assignmentTag, u as unassignmentTag } from './settings-file-BcPYBJeo.js';
 
 /** The trailer that ties a tag to the push that made it. */
 const triggerLine = (trigger) => `Trigger: ${trigger}`;

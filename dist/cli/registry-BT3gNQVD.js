@@ -1,4 +1,4 @@
-import { l as latestVersion } from './state-PldiGW-e.js';
+import { l as latestVersion } from './state-CedpFRdA.js';
 import { i as inertText } from './escape-C_Mv5luI.js';
 
 const when = (seconds) => new Date(seconds * 1000)

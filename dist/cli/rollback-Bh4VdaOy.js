@@ -1,12 +1,12 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-DEGDA_l9.js';
-import { l as loadModel } from './load-model-Ds6s6Vnd.js';
-import { r as readRegistry } from './state-PldiGW-e.js';
-import { s as semver } from './index-BfkzIihw.js';
-import { C as ContainedRoot, a as ContainmentError } from './settings-file-DURV0KpV.js';
-import { o as openRegistry } from './registry-context-BRvi2SzJ.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-C9yzVOdv.js';
+import { l as loadModel } from './load-model-Ba6cayYT.js';
+import { r as readRegistry } from './state-CedpFRdA.js';
+import { s as semver } from './index-BtewhMvR.js';
+import { C as ContainedRoot, a as ContainmentError } from './settings-file-BcPYBJeo.js';
+import { o as openRegistry } from './registry-context-DMdohIsY.js';
 import 'process';
 import 'buffer';
 import './run-ref-CuXzv_k1.js';

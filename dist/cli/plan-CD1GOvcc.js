@@ -1,6 +1,6 @@
-import { s as semver } from './index-BfkzIihw.js';
-import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-CkwIud5U.js';
-import { b as releaseTag, N as NAME_MAX_LENGTH, G as GTO_FULLNAME_PATTERN } from './settings-file-DURV0KpV.js';
+import { s as semver } from './index-BtewhMvR.js';
+import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-CNZh7Qhm.js';
+import { b as releaseTag, N as NAME_MAX_LENGTH, G as GTO_FULLNAME_PATTERN } from './settings-file-BcPYBJeo.js';
 import { b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
 import { t as trainingMarkdown } from './report-u9Ra8Wz9.js';
 import { s as strictObject, n as number, b as _enum, c as string } from './index-B3yeL5eE.js';

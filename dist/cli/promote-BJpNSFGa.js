@@ -1,14 +1,14 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { c as checkPromotion, e as enforcedStages } from './stages-D_ZbDcLL.js';
-import { p as planStageAssignment } from './stage-assignment-CkwIud5U.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-BRvi2SzJ.js';
-import './settings-file-DURV0KpV.js';
+import { c as checkPromotion, e as enforcedStages } from './stages-uinmu2x3.js';
+import { p as planStageAssignment } from './stage-assignment-CNZh7Qhm.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DMdohIsY.js';
+import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:fs/promises';
 import 'node:path';
-import './state-PldiGW-e.js';
+import './state-CedpFRdA.js';
 import './parse-er5mazF3.js';
 
 /** `modelgate promote`: a stage-assignment tag on a released version, in the local clone. */

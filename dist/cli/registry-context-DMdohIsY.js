@@ -1,15 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
-import { r as readRegistry } from './state-PldiGW-e.js';
-import { s as settingsFileAbsent, h as readTags, i as GitError } from './settings-file-DURV0KpV.js';
+import { r as readRegistry } from './state-CedpFRdA.js';
+import { s as settingsFileAbsent, h as readTags, i as GitError } from './settings-file-BcPYBJeo.js';
 
 // The settings parser (YAML, the schema) is loaded when a command asks for it, so a
 // command that only reads tags never compiles it when there is no settings file.
-const loadSettings = async (root) => (await import('./settings-BTZQ6X3R.js')).readSettings(root);
+const loadSettings = async (root) => (await import('./settings-CcSDeyM9.js')).readSettings(root);
 // The repository's file and blob readers (globs, the containment rule's writers) likewise: `history`
 // reads tags alone, so it loads the tag reader and none of them.
-const openRepository = async (root) => new (await import('./git-repository-CmZZl3Fz.js')).GitRepository(root);
+const openRepository = async (root) => new (await import('./git-repository-iWbH7tif.js')).GitRepository(root);
 /** Opens --root (default: the current directory) as a registry; tags it cannot use are warned about on `out`. */
 async function openRegistry(args, withTags = true, out) {
     const root = await registryRoot(args);

@@ -3313,6 +3313,7 @@ const FIELDS = [
     '%(objectname)',
     '%(tag)',
     '%(object)',
+    '%(type)',
     '%(taggername)',
     '%(taggeremail:trim)',
     '%(taggerdate:raw)',
@@ -3339,15 +3340,19 @@ async function readTags(cwd) {
     }
     const { tags, annotated } = parseTagRecords(out);
     // What each annotated tag really points at: GTO reads a release only from a tag of a commit.
-    const types = await objectTypes(cwd, new Set(annotated.map((index) => tags[index].commit)));
-    for (const index of annotated) {
+    // Both must say commit: the real type (from cat-file) and the tag object's own header, which is
+    // what GTO's git library believes.
+    const types = await objectTypes(cwd, new Set(annotated.map(({ index }) => tags[index].commit)));
+    for (const { index, claimedType } of annotated) {
         const tag = tags[index];
         const type = types.get(tag.commit) ?? 'missing';
-        if (type !== 'commit')
-            tags[index] = {
-                ...tag,
-                problem: `it tags a ${type === 'missing' ? 'missing object' : type}, not a commit`,
-            };
+        const problem = type !== 'commit'
+            ? `it tags a ${type === 'missing' ? 'missing object' : type}, not a commit`
+            : claimedType !== 'commit'
+                ? `its tag object says it tags a ${claimedType || 'nothing'}, but it tags a commit (GTO cannot read it)`
+                : undefined;
+        if (problem)
+            tags[index] = { ...tag, problem };
     }
     return tags;
 }
@@ -3401,6 +3406,7 @@ function parseTagRecords(out) {
         const object = field() ?? '';
         const innerName = field();
         const target = field() ?? '';
+        const claimedType = field();
         const taggerName = field();
         const taggerEmail = field();
         const taggerDate = field() ?? '';
@@ -3436,7 +3442,7 @@ function parseTagRecords(out) {
                 offsets.set(offset, (sharedOffset = offset));
         }
         // One shape for every annotated tag (absent parts undefined), so reading them stays monomorphic.
-        annotated.push(tags.length);
+        annotated.push({ index: tags.length, claimedType: claimedType ?? '' });
         tags.push({
             name,
             commit: target,

@@ -1,4 +1,4 @@
-import { j as getDefaultExportFromCjs } from './settings-file-DURV0KpV.js';
+import { j as getDefaultExportFromCjs } from './settings-file-BcPYBJeo.js';
 import { a as requireParse, b as requireSemver$1, r as requireCompare, c as requireRe, d as requireConstants, e as requireParseOptions, f as requireDebug, g as requireIdentifiers } from './parse-er5mazF3.js';
 
 var valid_1;

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-Bz8Fusb6.js';
-import { h as validate, b as toText } from './text-BBAX-NUx.js';
+import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-Dl2dxdju.js';
+import { h as validate, b as toText } from './text-moJ9TEJa.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
-import { GitRepository } from './git-repository-CmZZl3Fz.js';
-import { readSettings } from './settings-BTZQ6X3R.js';
+import { GitRepository } from './git-repository-iWbH7tif.js';
+import { readSettings } from './settings-CcSDeyM9.js';
 import './escape-C_Mv5luI.js';
 import './report-u9Ra8Wz9.js';
 import './run-ref-CuXzv_k1.js';
@@ -14,14 +14,14 @@ import 'node:os';
 import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
-import './load-model-Ds6s6Vnd.js';
-import './parse-DEGDA_l9.js';
-import './settings-file-DURV0KpV.js';
+import './load-model-Ba6cayYT.js';
+import './parse-C9yzVOdv.js';
+import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:buffer';
-import './index-BfkzIihw.js';
+import './index-BtewhMvR.js';
 import './parse-er5mazF3.js';
-import './stages-D_ZbDcLL.js';
+import './stages-uinmu2x3.js';
 import './names-B6IqsLxk.js';
 
 /** `modelgate validate`: every manifest, or those changed since --base, in one report. */
