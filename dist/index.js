@@ -54614,8 +54614,8 @@ class TokenTable {
     count = 0;
     valid = 0;
     highest = -1;
-    // The entries in JSON.parse's key order when it differs from the file's (see read), else undefined.
-    order;
+    // The entries in JSON.parse's key order when it differs from the file's, null when it does not.
+    keyOrder;
     keyStart;
     keyEnd;
     hashes;
@@ -54663,8 +54663,9 @@ class TokenTable {
         const invalid = [];
         if (this.valid === this.count)
             return invalid;
+        const order = this.order();
         for (let k = 0; k < this.count; k++) {
-            const entry = this.order ? this.order[k] : k;
+            const entry = order ? order[k] : k;
             if (Number.isNaN(this.ids[entry]))
                 invalid.push(this.token(entry));
         }
@@ -54694,8 +54695,9 @@ class TokenTable {
      * first, in ascending order, then the others in file order.
      */
     *entries() {
+        const order = this.order();
         for (let k = 0; k < this.count; k++) {
-            const entry = this.order ? this.order[k] : k;
+            const entry = order ? order[k] : k;
             const id = this.ids[entry];
             if (!Number.isNaN(id))
                 yield [this.token(entry), id];
@@ -54710,10 +54712,9 @@ class TokenTable {
         let size = 0;
         let maxId = -1;
         let repeated = false;
+        let negativeZero = false;
         let probeBudget = PROBES_PER_SLOT * slots.length;
         let compareBudget = bytes.length;
-        // Entries whose key is an array index, with its value: JSON.parse's object lists them first.
-        const indexKeys = [];
         let i = 1; // after "{"
         for (;;) {
             let c = bytes[i];
@@ -54746,6 +54747,8 @@ class TokenTable {
                 !(c === 0x2c || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) {
                 i = skipValue(bytes, valueStart);
                 id = idOf(bytes, valueStart, i);
+                if (Object.is(id, -0))
+                    negativeZero = true; // only "-0" spells it: the digits above never do
             }
             let key;
             if (escapes) {
@@ -54783,9 +54786,6 @@ class TokenTable {
                 if (id > maxId)
                     maxId = id;
             }
-            const index = arrayIndex(key ?? bytes, key ? 0 : start, key ? key.length : end);
-            if (index >= 0)
-                indexKeys.push([count, index]);
             keyStart[count] = start;
             keyEnd[count] = end;
             hashes[count] = hash;
@@ -54798,25 +54798,14 @@ class TokenTable {
         this.count = count;
         this.valid = size;
         this.highest = maxId;
-        if (indexKeys.length) {
-            indexKeys.sort((a, b) => a[1] - b[1]);
-            const order = new Int32Array(count);
-            const first = new Set(indexKeys.map(([entry]) => entry));
-            let k = 0;
-            for (const [entry] of indexKeys)
-                order[k++] = entry;
-            for (let entry = 0; entry < count; entry++)
-                if (!first.has(entry))
-                    order[k++] = entry;
-            this.order = order;
-        }
-        // A repeated key may have replaced an id, and the highest id is the first met in JSON.parse's
-        // order (0 and -0 tie): count again then (rare, so not worth doing as it goes).
-        if (repeated || this.order) {
+        // A repeated key may have replaced an id, and of 0 and -0 the highest is the first met in
+        // JSON.parse's order: count again then (rare, so not worth doing as it goes).
+        if (repeated || negativeZero) {
+            const order = this.order();
             this.valid = 0;
             this.highest = -1;
             for (let k = 0; k < count; k++) {
-                const id = ids[this.order ? this.order[k] : k];
+                const id = ids[order ? order[k] : k];
                 if (Number.isNaN(id))
                     continue;
                 this.valid += 1;
@@ -54825,6 +54814,37 @@ class TokenTable {
             }
         }
         return true;
+    }
+    /**
+     * The entries in the order JSON.parse's object lists its keys: array
+     * indices ("0" to "4294967294") first, ascending, then file order. Null when
+     * no key is an array index. Worked out on the first question that needs it
+     * (plain validation asks none).
+     */
+    order() {
+        if (this.keyOrder !== undefined)
+            return this.keyOrder;
+        const indexKeys = [];
+        for (let entry = 0; entry < this.count; entry++) {
+            const escaped = this.escaped.get(entry);
+            const index = escaped
+                ? arrayIndex(escaped, 0, escaped.length)
+                : arrayIndex(this.bytes, this.keyStart[entry], this.keyEnd[entry]);
+            if (index >= 0)
+                indexKeys.push([entry, index]);
+        }
+        if (!indexKeys.length)
+            return (this.keyOrder = null);
+        indexKeys.sort((a, b) => a[1] - b[1]);
+        const order = new Int32Array(this.count);
+        const first = new Set(indexKeys.map(([entry]) => entry));
+        let k = 0;
+        for (const [entry] of indexKeys)
+            order[k++] = entry;
+        for (let entry = 0; entry < this.count; entry++)
+            if (!first.has(entry))
+                order[k++] = entry;
+        return (this.keyOrder = order);
     }
     // Is the key of `entry` the bytes [start, end) of `other`? Compared in place: no view per entry.
     sameKey(entry, other, start, end) {
