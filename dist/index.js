@@ -56938,10 +56938,13 @@ const finite = (v) => typeof v === 'number' && Number.isFinite(v);
  * and -Infinity, so a report can say "Infinity" instead of "missing"; every
  * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
- * input, an unterminated string included.
+ * input, an unterminated string included. A key longer than 16,000
+ * characters is a SyntaxError (see MAX_KEY_CHARACTERS).
  */
 function parsePythonJson(text) {
-    if (!text.includes('NaN') && !text.includes('Infinity'))
+    const words = text.includes('NaN') || text.includes('Infinity');
+    // Shorter than the longest key allowed: no key can be too long, and plain JSON needs no pass.
+    if (!words && text.length <= MAX_KEY_CHARACTERS)
         return JSON.parse(text);
     const parts = [];
     let copied = 0;
@@ -56951,6 +56954,7 @@ function parsePythonJson(text) {
     while (i < length) {
         const c = text.charCodeAt(i);
         if (c === QUOTE) {
+            const start = i;
             i += 1;
             while (i < length) {
                 const d = text.charCodeAt(i);
@@ -56962,6 +56966,8 @@ function parsePythonJson(text) {
                     i += 1;
             }
             i += 1;
+            if (i - start - 2 > MAX_KEY_CHARACTERS && isKeyEnd(text, i))
+                throw new SyntaxError(`a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_KEY_CHARACTERS}`);
             continue;
         }
         // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
@@ -56979,6 +56985,8 @@ function parsePythonJson(text) {
         }
         i += 1;
     }
+    if (!words)
+        return JSON.parse(text);
     parts.push(text.slice(copied));
     const joined = parts.join('');
     // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
@@ -56988,7 +56996,17 @@ function parsePythonJson(text) {
 }
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
+// V8 hashes a string of more than 16,383 characters by its length alone: JSON.parse of many such
+// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s). Real keys are short.
+const MAX_KEY_CHARACTERS = JSON_SHAPE_LIMITS.keyBytes;
 const QUOTE = 34;
+// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
+function isKeyEnd(text, at) {
+    let i = at;
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i))
+        ;
+    return text.charCodeAt(i) === 0x3a;
+}
 const BACKSLASH = 92;
 const isWordChar = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 /** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */

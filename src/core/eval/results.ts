@@ -1,5 +1,6 @@
 import { readHarnessResults } from './lm-eval-results.js';
 import { MEAN_OF_DOCUMENTS, NOT_PER_DOCUMENT_SCORES } from './lm-eval-metrics.js';
+import { JSON_SHAPE_LIMITS } from '../model/json-shape.js';
 import { MalformedFileError } from '../user-file-error.js';
 
 /** One metric of one evaluation run, with what is needed to compare it. */
@@ -124,10 +125,13 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
  * and -Infinity, so a report can say "Infinity" instead of "missing"; every
  * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
- * input, an unterminated string included.
+ * input, an unterminated string included. A key longer than 16,000
+ * characters is a SyntaxError (see MAX_KEY_CHARACTERS).
  */
 export function parsePythonJson(text: string): unknown {
-  if (!text.includes('NaN') && !text.includes('Infinity')) return JSON.parse(text);
+  const words = text.includes('NaN') || text.includes('Infinity');
+  // Shorter than the longest key allowed: no key can be too long, and plain JSON needs no pass.
+  if (!words && text.length <= MAX_KEY_CHARACTERS) return JSON.parse(text);
   const parts: string[] = [];
   let copied = 0;
   let nan = false;
@@ -136,6 +140,7 @@ export function parsePythonJson(text: string): unknown {
   while (i < length) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
+      const start = i;
       i += 1;
       while (i < length) {
         const d = text.charCodeAt(i);
@@ -144,6 +149,10 @@ export function parsePythonJson(text: string): unknown {
         else i += 1;
       }
       i += 1;
+      if (i - start - 2 > MAX_KEY_CHARACTERS && isKeyEnd(text, i))
+        throw new SyntaxError(
+          `a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_KEY_CHARACTERS}`,
+        );
       continue;
     }
     // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
@@ -166,6 +175,7 @@ export function parsePythonJson(text: string): unknown {
     }
     i += 1;
   }
+  if (!words) return JSON.parse(text);
   parts.push(text.slice(copied));
   const joined = parts.join('');
   // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
@@ -177,7 +187,21 @@ export function parsePythonJson(text: string): unknown {
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 
+// V8 hashes a string of more than 16,383 characters by its length alone: JSON.parse of many such
+// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s). Real keys are short.
+const MAX_KEY_CHARACTERS = JSON_SHAPE_LIMITS.keyBytes;
 const QUOTE = 34;
+
+// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
+function isKeyEnd(text: string, at: number): boolean {
+  let i = at;
+  for (
+    let c = text.charCodeAt(i);
+    c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+    c = text.charCodeAt(++i)
+  );
+  return text.charCodeAt(i) === 0x3a;
+}
 const BACKSLASH = 92;
 const isWordChar = (c: number) =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;

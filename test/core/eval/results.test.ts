@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachHarnessSamples, parsePythonJson, readResultsFile } from '../../../src/core/eval/results.js';
+import { parseJsonFile } from '../../../src/core/user-file-error.js';
 import { MalformedFileError } from '../../../src/core/user-file-error.js';
 import { harnessResults, harnessSamples } from '../../helpers/lm-eval.js';
 
@@ -87,6 +88,39 @@ describe('lm-evaluation-harness results', () => {
       b: 'NaN and Infinity',
       c: -Infinity,
     });
+  });
+
+  // V8 hashes a string of more than 16,383 characters by its length alone: JSON.parse of 4,000 such
+  // keys of one length takes 17 s. A results file is the pull request's to write, so it is refused.
+  it.each([
+    ['plain JSON', ''],
+    ['Python JSON', ', "nan": NaN'],
+  ])(
+    'refuses a key of more than 16,000 characters in %s, naming its length; 16,000 is read',
+    (_kind, tail) => {
+      const key = (length: number) => JSON.stringify('k'.repeat(length));
+      expect(parsePythonJson(`{${key(16_000)}: 1, "v": "${'x'.repeat(20_000)}"${tail}}`)).toMatchObject({
+        v: 'x'.repeat(20_000),
+      });
+      expect(() => parsePythonJson(`{"a": 1, ${key(16_001)} \n : 1${tail}}`)).toThrow(
+        new SyntaxError('a key is 16001 characters long; modelgate reads keys of at most 16000'),
+      );
+      // A long string value is not a key.
+      expect(parsePythonJson(`["${'x'.repeat(16_001)}", 1${tail ? ', NaN' : ''}]`)).toHaveLength(
+        tail ? 3 : 2,
+      );
+    },
+  );
+
+  it("a results file with a key too long is the file's problem, named as such (MalformedFileError)", () => {
+    const text = `{"results": {${JSON.stringify('t'.repeat(17_000))}: {"acc": 1}}}`;
+    expect(() => parseJsonFile(text, 'evals/results.json', parsePythonJson)).toThrow(
+      expect.objectContaining({
+        name: 'MalformedFileError',
+        message:
+          'evals/results.json: not valid JSON (a key is 17000 characters long; modelgate reads keys of at most 16000)',
+      }),
+    );
   });
 
   it('a NaN metric is kept aside as NaN, not read as a value and not silently dropped', () => {

@@ -3037,4 +3037,4 @@ async function checkReferencedFiles(reader) {
     await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }
 
-export { ARCHITECTURE_FIELDS as A, EXPECTED as E, READ_LIMITS as R, SPECIAL_ROLES as S, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, stableJson as s };
+export { ARCHITECTURE_FIELDS as A, EXPECTED as E, JSON_SHAPE_LIMITS as J, READ_LIMITS as R, SPECIAL_ROLES as S, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, stableJson as s };

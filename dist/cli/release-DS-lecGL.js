@@ -1,12 +1,12 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { p as planRelease } from './plan-CD1GOvcc.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { r as readResultsFile, p as parsePythonJson } from './results-BRfum2rd.js';
-import { l as loadModel } from './load-model-SscQfNsR.js';
+import { r as readResultsFile, p as parsePythonJson } from './results-BDK8ajyl.js';
+import { l as loadModel } from './load-model-DEjKKf1l.js';
 import { r as readRegistry } from './state-CedpFRdA.js';
 import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-BcPYBJeo.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-D7lgNI9C.js';
+import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-BcxFjmf-.js';
 import { p as planText } from './registry-BT3gNQVD.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-DMdohIsY.js';
 import './index-BtewhMvR.js';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-B-iNiPq4.js';
-import { h as validate, b as toText } from './text-D7lgNI9C.js';
+import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-4CqYhPth.js';
+import { h as validate, b as toText } from './text-BcxFjmf-.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-iWbH7tif.js';
 import { readSettings } from './settings-CcSDeyM9.js';
@@ -14,7 +14,7 @@ import 'node:os';
 import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
-import './load-model-SscQfNsR.js';
+import './load-model-DEjKKf1l.js';
 import './parse-C9yzVOdv.js';
 import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
