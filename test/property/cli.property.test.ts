@@ -142,7 +142,7 @@ describe('the CLI on generated input (fast-check)', () => {
           documentedCanary(interval, steps);
         expect(code).toBe(valid ? 0 : 1);
       }),
-      { seed: SEED, numRuns: 100 },
+      { seed: SEED, numRuns: 60 },
     );
   });
 
@@ -157,7 +157,7 @@ describe('the CLI on generated input (fast-check)', () => {
           semverReads(version) && semver.gte(version, '1.0.0') && gitCanTag(registry.root, `m@v${version}`);
         expect(code).toBe(valid ? 0 : 1);
       }),
-      { seed: SEED, numRuns: 30 }, // every run asks git for the base: fewer, to stay in budget
+      { seed: SEED, numRuns: 20 }, // every run asks git for the base: fewer, to stay in budget
     );
   });
 
@@ -179,7 +179,7 @@ describe('the CLI on generated input (fast-check)', () => {
         const read = parse(text) as Record<string, unknown>;
         expect(read).toMatchObject({ apiVersion: 'modelgate.dev/v1', kind: 'Model' });
       }),
-      { seed: SEED, numRuns: 100 },
+      { seed: SEED, numRuns: 60 },
     );
   });
 
@@ -220,7 +220,7 @@ describe('the CLI on generated input (fast-check)', () => {
         const passes = typeof acc === 'number' && Number.isFinite(acc) && acc >= 0.5;
         expect(code).toBe(passes ? 0 : 1);
       }),
-      { seed: SEED, numRuns: 100 },
+      { seed: SEED, numRuns: 60 },
     );
   });
 
@@ -262,7 +262,7 @@ describe('the CLI on generated input (fast-check)', () => {
         if (withdraw.code === 0) expect(withdraw.stdout).toMatch(/^would create m#canary!#[1-9]\d* on /);
         for (const tag of created) registry.git('tag', '-d', '--end-of-options', tag);
       }),
-      { seed: SEED, numRuns: 25 }, // each run writes and removes real tags
+      { seed: SEED, numRuns: 15 }, // each run writes and removes real tags (and reads them: two git calls)
     );
   });
 });
