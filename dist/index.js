@@ -53215,6 +53215,53 @@ function requireDist () {
 var distExports = requireDist();
 
 /**
+ * yaml's parseDocument with repeated keys refused, found in linear time. The
+ * library's own check (uniqueKeys) compares each new key with every earlier
+ * key of its mapping: a 1 MiB model.yaml of 88,000 keys took 78 s. Here the
+ * keys of each mapping go into one Set. In a document with no other error,
+ * the repeat nearest the start becomes its error, "Map keys must be unique",
+ * at the repeated key, as the library reports it (a document with other
+ * errors keeps those). Keys are equal as the library compares them: the same
+ * scalar value (1 and 1.0 are one key, 1 and "1" are two).
+ */
+function parseYamlDocument(text, options = {}) {
+    const doc = distExports.parseDocument(text, { ...options, uniqueKeys: false });
+    if (doc.errors.length)
+        return doc;
+    // The repeat nearest the start of the text: the one the library meets first.
+    let first;
+    distExports.visit(doc, {
+        Map(_key, map) {
+            if (!distExports.isMap(map))
+                return;
+            const seen = new Set();
+            for (const pair of map.items) {
+                if (!distExports.isScalar(pair.key) || Number.isNaN(pair.key.value))
+                    continue;
+                if (!seen.has(pair.key.value)) {
+                    seen.add(pair.key.value);
+                    continue;
+                }
+                const [start = 0, end = start] = pair.key.range ?? [];
+                if (!first || start < first.start)
+                    first = { start, end };
+                return;
+            }
+        },
+    });
+    if (!first)
+        return doc;
+    const repeated = new distExports.YAMLParseError([first.start, first.end], 'DUPLICATE_KEY', 'Map keys must be unique');
+    const at = options.lineCounter?.linePos(first.start);
+    if (at) {
+        repeated.linePos = [at];
+        repeated.message += ` at line ${at.line}, column ${at.col}`;
+    }
+    doc.errors.push(repeated);
+    return doc;
+}
+
+/**
  * What a model name, a stage, a version and a tag counter may be: one set of
  * rules shared by the manifest schema, the tag parser and every command that
  * writes a tag, so whatever validates can also be released, promoted and
@@ -53714,7 +53761,7 @@ const MAX_ALIAS_COUNT = 100;
  */
 function parseManifest(text, file) {
     const lineCounter = new distExports.LineCounter();
-    const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
+    const doc = parseYamlDocument(text, { lineCounter, prettyErrors: true, strict: true });
     const lineOfOffset = (offset) => lineCounter.linePos(offset).line;
     const lineOf = (path) => lineOfPath(doc, path, lineOfOffset);
     const fail = (message, line, fix) => ({
@@ -54599,6 +54646,12 @@ class TokenizerFormatError extends Error {
 // hashes can be made offline, and keys that share a long prefix make each comparison long).
 const MAX_PROBES = 256;
 const PROBES_PER_SLOT = 8;
+// More keys of one full hash than this is a crafted file: each get() of the last would compare it
+// with all the others. A real vocabulary of 2^20 keys has about 128 pairs of equal 32-bit hashes, no
+// triples to speak of.
+const MAX_EQUAL_HASHES = 4;
+// Entries are fewer than 2^21 (MAX_VOCABULARY, held by scanJson's member count).
+const ENTRY_BITS = 2 ** 21;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 /**
  * A `{token: id}` JSON object indexed where it lies in the file's bytes: an
@@ -54763,8 +54816,11 @@ class TokenTable {
             // Insert, or update a repeated key: its last value wins, its first position stays.
             let slot = hash & mask;
             let probes = 0;
+            let equalHashes = 0;
             for (let at = slots[slot]; at !== 0; at = slots[slot]) {
                 if (hashes[at - 1] === hash) {
+                    if (++equalHashes > MAX_EQUAL_HASHES)
+                        return false;
                     compareBudget -= key ? key.length : end - start;
                     if (compareBudget < 0)
                         return false;
@@ -54824,25 +54880,29 @@ class TokenTable {
     order() {
         if (this.keyOrder !== undefined)
             return this.keyOrder;
-        const indexKeys = [];
+        // Each array-index key as one number, index * 2^21 + entry (below 2^53: exact), so one numeric
+        // sort of a typed array orders them, with no array or comparator call per key.
+        const packed = new Float64Array(this.count);
+        const isIndex = new Uint8Array(this.count);
+        let found = 0;
         for (let entry = 0; entry < this.count; entry++) {
             const escaped = this.escaped.get(entry);
             const index = escaped
                 ? arrayIndex(escaped, 0, escaped.length)
                 : arrayIndex(this.bytes, this.keyStart[entry], this.keyEnd[entry]);
-            if (index >= 0)
-                indexKeys.push([entry, index]);
+            if (index < 0)
+                continue;
+            packed[found++] = index * ENTRY_BITS + entry;
+            isIndex[entry] = 1;
         }
-        if (!indexKeys.length)
+        if (!found)
             return (this.keyOrder = null);
-        indexKeys.sort((a, b) => a[1] - b[1]);
         const order = new Int32Array(this.count);
-        const first = new Set(indexKeys.map(([entry]) => entry));
         let k = 0;
-        for (const [entry] of indexKeys)
-            order[k++] = entry;
+        for (const key of packed.subarray(0, found).sort())
+            order[k++] = key % ENTRY_BITS;
         for (let entry = 0; entry < this.count; entry++)
-            if (!first.has(entry))
+            if (!isIndex[entry])
                 order[k++] = entry;
         return (this.keyOrder = order);
     }
@@ -54951,6 +55011,18 @@ function idOf(bytes, start, end) {
  * so a hostile ten-million-entry vocabulary costs a count, not minutes.
  */
 const MAX_VOCABULARY = 1_048_576;
+/**
+ * The longest token modelgate reads, in characters. V8 hashes a string of
+ * more than 16,383 characters by its length alone, so a Map of thousands of
+ * such tokens of one length is quadratic (7,500 Unigram pieces of 17,000
+ * characters: validate took 128 s). Real tokens are a few dozen characters.
+ */
+const MAX_TOKEN_CHARACTERS = 16_000;
+/** Refuses a token longer than MAX_TOKEN_CHARACTERS: `where` names it ("piece 12", "added_tokens[3]"). */
+function checkTokenLength(token, file, where) {
+    if (token.length > MAX_TOKEN_CHARACTERS)
+        throw new TokenizerFormatError(file, `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_TOKEN_CHARACTERS} (real tokens are a few dozen)`);
+}
 /** Refuses a vocabulary (or added-token list) of more than MAX_VOCABULARY entries. */
 function checkVocabularySize(entries, file, what = 'vocabulary') {
     if (entries > MAX_VOCABULARY) {
@@ -55021,6 +55093,7 @@ class Vocabulary {
      */
     static fromList(tokens, file) {
         checkVocabularySize(tokens.length, file);
+        tokens.forEach((token, id) => checkTokenLength(token, file, `token ${id}`));
         const map = new Map();
         tokens.forEach((token, id) => {
             if (!map.has(token))
@@ -55878,6 +55951,7 @@ function readAddedTokens(list, file) {
             entry.id < 0) {
             throw new TokenizerFormatError(file, `${file}: added_tokens[${index}] needs an integer "id" and a string "content"`);
         }
+        checkTokenLength(entry.content, file, `added_tokens[${index}]`);
         return { id: entry.id, content: entry.content, special: entry.special === true, source: file };
     });
 }
@@ -75035,7 +75109,7 @@ function trackingSettingsOf(text) {
         return parseTrackingSection(undefined);
     if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
         throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`, 'The settings file holds a few lines of configuration; shorten it.');
-    const doc = distExports.parseDocument(text, { uniqueKeys: true });
+    const doc = parseYamlDocument(text);
     const yamlError = doc.errors[0];
     if (yamlError)
         throw new CommandError(`${SETTINGS_FILE} is not valid YAML: ${yamlError.message.split('\n')[0]}`, 'Fix the YAML syntax.');
@@ -75361,7 +75435,7 @@ function parseSettings(text) {
         };
     if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
         throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`, 'The settings file holds a few lines of configuration; shorten it.');
-    const doc = distExports.parseDocument(text, { uniqueKeys: true });
+    const doc = parseYamlDocument(text);
     const yamlError = doc.errors[0];
     if (yamlError) {
         throw new CommandError(`${SETTINGS_FILE} is not valid YAML: ${yamlError.message.split('\n')[0]}`, 'Fix the YAML syntax.');

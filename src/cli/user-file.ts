@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { parseYamlDocument } from '../core/yaml-document.js';
 import { CommandError } from '../core/repository.js';
 import { parseJsonFile, userFileProblem } from '../core/user-file-error.js';
 
@@ -61,7 +61,7 @@ export async function readUserYamlFile(
     if (!found) throw error;
     throw new CommandError(`${path} cannot be read: ${found.problem}`, fix);
   }
-  const document = parseDocument(text, { uniqueKeys: true });
+  const document = parseYamlDocument(text);
   if (document.errors[0])
     throw new CommandError(`${path} is not valid YAML: ${document.errors[0].message.split('\n')[0]}`, fix);
   const value: unknown = document.toJS({ maxAliasCount: 100 });

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { parseYamlDocument } from '../core/yaml-document.js';
 import { z } from 'zod';
 import { decodeUtf8 } from '../core/bytes.js';
 import { nameProblem } from '../core/registry/names.js';
@@ -130,7 +130,7 @@ export function parseSettings(text: string | undefined): Settings {
       `${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`,
       'The settings file holds a few lines of configuration; shorten it.',
     );
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const doc = parseYamlDocument(text);
   const yamlError = doc.errors[0];
   if (yamlError) {
     throw new CommandError(

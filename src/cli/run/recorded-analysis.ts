@@ -7,7 +7,7 @@ import { GitRepository } from '../../io/git-repository.js';
 import { readSettings } from '../../io/settings.js';
 import { stringOf, type CommandArgs } from '../command.js';
 import { readUserJsonFile, readUserYamlFile } from '../user-file.js';
-import { parseDocument } from 'yaml';
+import { parseYamlDocument } from '../../core/yaml-document.js';
 
 /** What an `analyze` command starts from: the recorded file, the model, its manifest. */
 export interface RecordedAnalysis<T> {
@@ -91,7 +91,7 @@ async function withPolicy(found: { path: string; text: string }, policyFile: str
   const policy = await readUserYamlFile(policyFile, POLICY_MAX_BYTES, fix);
   const extra = Object.keys(policy).filter((key) => !(POLICY_KEYS as readonly string[]).includes(key));
   if (extra.length) throw new CommandError(`--policy ${policyFile}: ${extra[0]} is not a policy block`, fix);
-  const document = parseDocument(found.text);
+  const document = parseYamlDocument(found.text);
   for (const key of POLICY_KEYS) if (key in policy) document.set(key, policy[key]);
   const parsed = parseManifest(document.toString(), `${found.path} with --policy ${policyFile}`);
   if (!parsed.manifest)

@@ -1,4 +1,5 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, type Document } from 'yaml';
+import { parseYamlDocument } from '../yaml-document.js';
 import type { Finding } from '../findings.js';
 import { manifestSchema, type Manifest } from './schema.js';
 
@@ -26,7 +27,7 @@ export interface ParsedManifest {
  */
 export function parseManifest(text: string, file: string): ParsedManifest {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
+  const doc = parseYamlDocument(text, { lineCounter, prettyErrors: true, strict: true });
   const lineOfOffset = (offset: number) => lineCounter.linePos(offset).line;
   const lineOf = (path: YamlPath) => lineOfPath(doc, path, lineOfOffset);
   const fail = (message: string, line?: number, fix?: string): ParsedManifest => ({

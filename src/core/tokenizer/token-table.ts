@@ -7,6 +7,12 @@ import type { JsonText } from '../model/json-text.js';
 // hashes can be made offline, and keys that share a long prefix make each comparison long).
 const MAX_PROBES = 256;
 const PROBES_PER_SLOT = 8;
+// More keys of one full hash than this is a crafted file: each get() of the last would compare it
+// with all the others. A real vocabulary of 2^20 keys has about 128 pairs of equal 32-bit hashes, no
+// triples to speak of.
+const MAX_EQUAL_HASHES = 4;
+// Entries are fewer than 2^21 (MAX_VOCABULARY, held by scanJson's member count).
+const ENTRY_BITS = 2 ** 21;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
@@ -170,8 +176,10 @@ export class TokenTable {
       // Insert, or update a repeated key: its last value wins, its first position stays.
       let slot = hash & mask;
       let probes = 0;
+      let equalHashes = 0;
       for (let at = slots[slot]!; at !== 0; at = slots[slot]!) {
         if (hashes[at - 1] === hash) {
+          if (++equalHashes > MAX_EQUAL_HASHES) return false;
           compareBudget -= key ? key.length : end - start;
           if (compareBudget < 0) return false;
           if (this.sameKey(at - 1, key ?? bytes, key ? 0 : start, key ? key.length : end)) break;
@@ -224,21 +232,25 @@ export class TokenTable {
    */
   private order(): Int32Array | null {
     if (this.keyOrder !== undefined) return this.keyOrder;
-    const indexKeys: [entry: number, index: number][] = [];
+    // Each array-index key as one number, index * 2^21 + entry (below 2^53: exact), so one numeric
+    // sort of a typed array orders them, with no array or comparator call per key.
+    const packed = new Float64Array(this.count);
+    const isIndex = new Uint8Array(this.count);
+    let found = 0;
     for (let entry = 0; entry < this.count; entry++) {
       const escaped = this.escaped.get(entry);
       const index = escaped
         ? arrayIndex(escaped, 0, escaped.length)
         : arrayIndex(this.bytes, this.keyStart[entry]!, this.keyEnd[entry]!);
-      if (index >= 0) indexKeys.push([entry, index]);
+      if (index < 0) continue;
+      packed[found++] = index * ENTRY_BITS + entry;
+      isIndex[entry] = 1;
     }
-    if (!indexKeys.length) return (this.keyOrder = null);
-    indexKeys.sort((a, b) => a[1] - b[1]);
+    if (!found) return (this.keyOrder = null);
     const order = new Int32Array(this.count);
-    const first = new Set(indexKeys.map(([entry]) => entry));
     let k = 0;
-    for (const [entry] of indexKeys) order[k++] = entry;
-    for (let entry = 0; entry < this.count; entry++) if (!first.has(entry)) order[k++] = entry;
+    for (const key of packed.subarray(0, found).sort()) order[k++] = key % ENTRY_BITS;
+    for (let entry = 0; entry < this.count; entry++) if (!isIndex[entry]) order[k++] = entry;
     return (this.keyOrder = order);
   }
 

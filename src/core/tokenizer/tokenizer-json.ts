@@ -1,6 +1,6 @@
 import { JsonText } from '../model/json-text.js';
 import { TokenizerFormatError, type AddedToken, type Tokenizer } from './model.js';
-import { checkVocabularySize, Vocabulary } from './vocabulary.js';
+import { checkTokenLength, checkVocabularySize, Vocabulary } from './vocabulary.js';
 
 type Json = Record<string, unknown>;
 
@@ -106,6 +106,7 @@ function readAddedTokens(list: unknown, file: string): AddedToken[] {
         `${file}: added_tokens[${index}] needs an integer "id" and a string "content"`,
       );
     }
+    checkTokenLength(entry.content, file, `added_tokens[${index}]`);
     return { id: entry.id as number, content: entry.content, special: entry.special === true, source: file };
   });
 }

@@ -10,6 +10,23 @@ import { TokenTable } from './token-table.js';
  */
 export const MAX_VOCABULARY = 1_048_576;
 
+/**
+ * The longest token modelgate reads, in characters. V8 hashes a string of
+ * more than 16,383 characters by its length alone, so a Map of thousands of
+ * such tokens of one length is quadratic (7,500 Unigram pieces of 17,000
+ * characters: validate took 128 s). Real tokens are a few dozen characters.
+ */
+const MAX_TOKEN_CHARACTERS = 16_000;
+
+/** Refuses a token longer than MAX_TOKEN_CHARACTERS: `where` names it ("piece 12", "added_tokens[3]"). */
+export function checkTokenLength(token: string, file: string, where: string): void {
+  if (token.length > MAX_TOKEN_CHARACTERS)
+    throw new TokenizerFormatError(
+      file,
+      `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_TOKEN_CHARACTERS} (real tokens are a few dozen)`,
+    );
+}
+
 /** Refuses a vocabulary (or added-token list) of more than MAX_VOCABULARY entries. */
 export function checkVocabularySize(entries: number, file: string, what = 'vocabulary'): void {
   if (entries > MAX_VOCABULARY) {
@@ -84,6 +101,7 @@ export class Vocabulary {
    */
   static fromList(tokens: readonly string[], file: string): Vocabulary {
     checkVocabularySize(tokens.length, file);
+    tokens.forEach((token, id) => checkTokenLength(token, file, `token ${id}`));
     const map = new Map<string, number>();
     tokens.forEach((token, id) => {
       if (!map.has(token)) map.set(token, id);

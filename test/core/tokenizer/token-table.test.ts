@@ -27,6 +27,52 @@ function bothWays(text: string) {
   };
 }
 
+/** The JsonText parseJson leaves for the vocabulary object `text`. */
+function deferredVocab(text: string): JsonText {
+  const parsed = parseJson(Buffer.from(`{"model": {"vocab": ${text}}}`), {
+    deferred: TOKENIZER_JSON_DEFERRED,
+  });
+  return (parsed as { value: { model: { vocab: JsonText } } }).value.model.vocab;
+}
+
+/**
+ * 2^stages keys of one FNV-1a hash, each `prefix` and then one of two colliding 5-byte blocks per
+ * stage. FNV-1a's state is its 32-bit output, so a pair that collides from one state (found by the
+ * birthday bound, about 2^16 tries) chains into the next: the hash is not seeded, and this is cheap.
+ */
+function collidingKeys(prefix: string, stages: number): string[] {
+  const step = (state: number, text: string) => {
+    let hash = state;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+    return hash;
+  };
+  const next = random(99);
+  const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const block = () => Array.from({ length: 5 }, () => ALPHABET[next(ALPHABET.length)]).join('');
+  let state = step(0x811c9dc5 | 0, prefix);
+  const pairs: [string, string][] = [];
+  while (pairs.length < stages) {
+    const seen = new Map<number, string>();
+    for (;;) {
+      const candidate = block();
+      const hash = step(state, candidate);
+      const other = seen.get(hash);
+      if (other !== undefined && other !== candidate) {
+        pairs.push([other, candidate]);
+        state = hash;
+        break;
+      }
+      seen.set(hash, candidate);
+    }
+  }
+  const keys = Array.from(
+    { length: 2 ** stages },
+    (_, k) => prefix + pairs.map(([a, b], s) => ((k >> s) & 1 ? b : a)).join(''),
+  );
+  expect(new Set(keys.map((key) => step(0x811c9dc5 | 0, key))).size).toBe(1);
+  return keys;
+}
+
 function random(seed: number) {
   let state = seed >>> 0;
   return (n: number) => {
@@ -132,48 +178,23 @@ describe('a vocabulary indexed over the bytes answers as the parsed object does'
   });
 
   it('parses a vocabulary whose keys were made to collide in its hash, instead of comparing them for minutes', () => {
-    // FNV-1a's state is its 32-bit output: a pair of 5-byte blocks that collide from one state, found
-    // by the birthday bound (about 2^16 tries), chains into 2^stages keys of one hash. Sharing a long
-    // prefix, each comparison between them is long: without a budget, a 116 MiB file of such groups
-    // took 16 s to index, against 0.4 s for JSON.parse.
-    const step = (state: number, text: string) => {
-      let hash = state;
-      for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-      return hash;
-    };
-    const next = random(99);
-    const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-    const block = () => Array.from({ length: 5 }, () => ALPHABET[next(ALPHABET.length)]).join('');
-    const prefix = 'p'.repeat(2000);
-    let state = step(0x811c9dc5 | 0, prefix);
-    const stages: [string, string][] = [];
-    for (let stage = 0; stage < 3; stage++) {
-      const seen = new Map<number, string>();
-      for (;;) {
-        const candidate = block();
-        const hash = step(state, candidate);
-        const other = seen.get(hash);
-        if (other !== undefined && other !== candidate) {
-          stages.push([other, candidate]);
-          state = hash;
-          break;
-        }
-        seen.set(hash, candidate);
-      }
-    }
-    const keys = Array.from(
-      { length: 8 },
-      (_, k) => prefix + stages.map(([a, b], s) => ((k >> s) & 1 ? b : a)).join(''),
-    );
-    expect(new Set(keys.map((key) => step(0x811c9dc5 | 0, key))).size).toBe(1); // one hash for all eight
+    // Without a budget, a 116 MiB file of such groups (long shared prefixes) took 16 s to index,
+    // against 0.4 s for JSON.parse.
+    const keys = collidingKeys('p'.repeat(2000), 3);
     const text = `{${keys.map((key, id) => `${JSON.stringify(key)}: ${id}`).join(', ')}}`;
-    const bytes = Buffer.from(`{"model": {"vocab": ${text}}}`);
-    const parsed = parseJson(bytes, { deferred: TOKENIZER_JSON_DEFERRED });
-    const deferred = (parsed as { value: { model: { vocab: JsonText } } }).value.model.vocab;
-    expect(TokenTable.index(deferred)).toBeUndefined();
+    expect(TokenTable.index(deferredVocab(text))).toBeUndefined();
     const { indexed, parsed: expected } = bothWays(text);
     expect([...indexed.vocabulary.entries()]).toEqual([...expected.vocabulary.entries()]);
     expect(indexed.vocabulary.idOf(keys[5]!)).toBe(5);
+  });
+
+  it('parses a vocabulary with more than 4 short keys of one hash, which would make every lookup of them slow', () => {
+    // Short keys and plenty of ordinary ones pay any comparison budget; each idOf of the last of 128
+    // such keys compared it with the 127 others (ADDED-ID asks once per added token: 12.6 s vs 2.5 s).
+    const keys = [...collidingKeys('q', 3), ...Array.from({ length: 2000 }, (_, i) => `plain${i}`)];
+    const text = `{${keys.map((key, id) => `${JSON.stringify(key)}: ${id}`).join(', ')}}`;
+    expect(TokenTable.index(deferredVocab(text))).toBeUndefined();
+    expect(bothWays(text).indexed.vocabulary.idOf(keys[7]!)).toBe(7);
   });
 
   it('reads bytes that are not UTF-8 as the decoder does (U+FFFD), by parsing that vocabulary instead', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { TokenizerFormatError } from '../../../src/core/tokenizer/model.js';
 import { readTokenizerJson } from '../../../src/core/tokenizer/tokenizer-json.js';
 import { Vocabulary } from '../../../src/core/tokenizer/vocabulary.js';
 import { fixturePath } from '../../setup/fixture-packages.js';
@@ -60,5 +61,30 @@ describe('Vocabulary from a {token: id} object', () => {
     expect(vocabulary.maxId).toBe(5_000_000_000);
     expect(vocabulary.tokenAt(5_000_000_000)).toBe('far');
     expect(vocabulary.tokenAt(1)).toBeUndefined();
+  });
+});
+
+// V8 hashes a string of more than 16,383 characters by its length alone: a Map of thousands of
+// such tokens is quadratic (7,500 Unigram pieces of 17,000 characters: validate took 128 s).
+describe('tokens longer than 16,000 characters', () => {
+  it('are refused in a list vocabulary (Unigram, vocab.txt, SentencePiece), naming the token', () => {
+    expect(Vocabulary.fromList(['a', 'b'.repeat(16_000)], 'tokenizer.model').size).toBe(2);
+    expect(() => Vocabulary.fromList(['a', 'b'.repeat(16_001)], 'tokenizer.model')).toThrow(
+      new TokenizerFormatError(
+        'tokenizer.model',
+        'tokenizer.model: token 1 is 16001 characters long; modelgate reads tokens of at most 16000 (real tokens are a few dozen)',
+      ),
+    );
+  });
+
+  it("are refused in tokenizer.json's added_tokens", () => {
+    const json = (content: string) => ({
+      model: { type: 'WordLevel', vocab: { a: 0 } },
+      added_tokens: [{ id: 1, content, special: true }],
+    });
+    expect(readTokenizerJson(json('x'.repeat(16_000)), 't.json').added).toHaveLength(1);
+    expect(() => readTokenizerJson(json('x'.repeat(16_001)), 't.json')).toThrow(
+      /^t\.json: added_tokens\[0\] is 16001 characters long; modelgate reads tokens of at most 16000/,
+    );
   });
 });

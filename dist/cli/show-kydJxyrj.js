@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-BT3gNQVD.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { o as openRegistry, b as modelsOf } from './registry-context-DMdohIsY.js';
+import { o as openRegistry, b as modelsOf } from './registry-context-DEgVtqv7.js';
 import './state-CedpFRdA.js';
 import './settings-file-BcPYBJeo.js';
 import 'node:child_process';

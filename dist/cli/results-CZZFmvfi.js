@@ -1,4 +1,4 @@
-import { J as JSON_SHAPE_LIMITS } from './load-model-DEjKKf1l.js';
+import { J as JSON_SHAPE_LIMITS } from './load-model-CMz-bgUQ.js';
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
 
 /**

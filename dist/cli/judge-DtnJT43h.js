@@ -1,4 +1,4 @@
-import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-zR7weL9h.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-Cm9z7fNe.js';
 
 const DEFAULT_JUDGE_OPTIONS = {
     confidence: 0.95,

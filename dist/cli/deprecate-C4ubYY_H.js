@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { p as planStageAssignment } from './stage-assignment-CNZh7Qhm.js';
 import { d as deprecationTag, e as deregistrationTag, n as numberedDeregistrationTag } from './settings-file-BcPYBJeo.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DMdohIsY.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DEgVtqv7.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';

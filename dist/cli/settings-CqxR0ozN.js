@@ -1,4 +1,5 @@
-import { s as strictObject, u as union, r as record, c as string, a as array, n as number, o as object, e as boolean, l as literal, f as decodeUtf8, i as distExports, g as unknown, b as _enum, p as partialRecord } from './index-B3yeL5eE.js';
+import { p as parseYamlDocument } from './yaml-document-Bn4nnvS8.js';
+import { s as strictObject, u as union, r as record, c as string, a as array, n as number, o as object, e as boolean, l as literal, f as decodeUtf8, g as unknown, b as _enum, p as partialRecord } from './index-B3yeL5eE.js';
 import { c as checkRepoPath, S as SETTINGS_FILE, M as MODEL_NAME, q as nameProblem, F as FileSystemSource, w as checkGlob } from './settings-file-BcPYBJeo.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { D as DEFAULT_STAGES } from './stages-uinmu2x3.js';
@@ -529,7 +530,7 @@ function parseSettings(text) {
         };
     if (Buffer.byteLength(text) > SETTINGS_MAX_BYTES)
         throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`, 'The settings file holds a few lines of configuration; shorten it.');
-    const doc = distExports.parseDocument(text, { uniqueKeys: true });
+    const doc = parseYamlDocument(text);
     const yamlError = doc.errors[0];
     if (yamlError) {
         throw new CommandError(`${SETTINGS_FILE} is not valid YAML: ${yamlError.message.split('\n')[0]}`, 'Fix the YAML syntax.');

@@ -1,14 +1,15 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-C9yzVOdv.js';
-import { l as loadModel } from './load-model-DEjKKf1l.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-fS2l8DyL.js';
+import { l as loadModel } from './load-model-CMz-bgUQ.js';
 import { r as readRegistry } from './state-CedpFRdA.js';
 import { s as semver } from './index-BtewhMvR.js';
 import { C as ContainedRoot, a as ContainmentError } from './settings-file-BcPYBJeo.js';
-import { o as openRegistry } from './registry-context-DMdohIsY.js';
+import { o as openRegistry } from './registry-context-DEgVtqv7.js';
 import 'process';
 import 'buffer';
+import './yaml-document-Bn4nnvS8.js';
 import './run-ref-CuXzv_k1.js';
 import 'node:path';
 import 'node:buffer';

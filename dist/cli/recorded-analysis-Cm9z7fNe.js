@@ -1,10 +1,11 @@
-import { b as normalCdf, r as readUserJsonFile, c as readUserYamlFile } from './user-file-DcHlzY5n.js';
+import { b as normalCdf, r as readUserJsonFile, c as readUserYamlFile } from './user-file-D8N6xPaC.js';
 import { resolve } from 'node:path';
-import { f as decodeUtf8, i as distExports } from './index-B3yeL5eE.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-C9yzVOdv.js';
+import { f as decodeUtf8 } from './index-B3yeL5eE.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-fS2l8DyL.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-iWbH7tif.js';
-import { readSettings } from './settings-CcSDeyM9.js';
+import { readSettings } from './settings-CqxR0ozN.js';
+import { p as parseYamlDocument } from './yaml-document-Bn4nnvS8.js';
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */
 const EXACT_LIMIT = 400;
@@ -180,7 +181,7 @@ async function withPolicy(found, policyFile) {
     const extra = Object.keys(policy).filter((key) => !POLICY_KEYS.includes(key));
     if (extra.length)
         throw new CommandError(`--policy ${policyFile}: ${extra[0]} is not a policy block`, fix);
-    const document = distExports.parseDocument(found.text);
+    const document = parseYamlDocument(found.text);
     for (const key of POLICY_KEYS)
         if (key in policy)
             document.set(key, policy[key]);

@@ -1,21 +1,22 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-zR7weL9h.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-Cm9z7fNe.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import './user-file-DcHlzY5n.js';
+import './user-file-D8N6xPaC.js';
 import 'node:fs/promises';
+import './yaml-document-Bn4nnvS8.js';
 import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
 import 'node:path';
-import './parse-C9yzVOdv.js';
+import './parse-fS2l8DyL.js';
 import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import './run-ref-CuXzv_k1.js';
 import './git-repository-iWbH7tif.js';
-import './settings-CcSDeyM9.js';
+import './settings-CqxR0ozN.js';
 import './stages-uinmu2x3.js';
 import './names-B6IqsLxk.js';
 

@@ -1,5 +1,5 @@
 import { readFile, open } from 'node:fs/promises';
-import { i as distExports } from './index-B3yeL5eE.js';
+import { p as parseYamlDocument } from './yaml-document-Bn4nnvS8.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { p as parseJsonFile, u as userFileProblem } from './user-file-error-CDa2V0Zz.js';
 
@@ -262,7 +262,7 @@ async function readUserYamlFile(path, maxBytes, fix) {
             throw error;
         throw new CommandError(`${path} cannot be read: ${found.problem}`, fix);
     }
-    const document = distExports.parseDocument(text, { uniqueKeys: true });
+    const document = parseYamlDocument(text);
     if (document.errors[0])
         throw new CommandError(`${path} is not valid YAML: ${document.errors[0].message.split('\n')[0]}`, fix);
     const value = document.toJS({ maxAliasCount: 100 });

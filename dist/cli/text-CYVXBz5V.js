@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-DEjKKf1l.js';
-import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-C9yzVOdv.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-CMz-bgUQ.js';
+import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-fS2l8DyL.js';
 import { r as resolveArtifactPath, b as releaseTag, f as releasedVersions } from './settings-file-BcPYBJeo.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';

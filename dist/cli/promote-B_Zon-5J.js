@@ -1,7 +1,7 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { c as checkPromotion, e as enforcedStages } from './stages-uinmu2x3.js';
 import { p as planStageAssignment } from './stage-assignment-CNZh7Qhm.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DMdohIsY.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DEgVtqv7.js';
 import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:crypto';

@@ -1,4 +1,5 @@
 import { s as strictObject, b as _enum, e as boolean, a as array, n as number, c as string, o as object, u as union, l as literal, r as record, i as distExports } from './index-B3yeL5eE.js';
+import { p as parseYamlDocument } from './yaml-document-Bn4nnvS8.js';
 import { r as resolveArtifactPath, t as tagNameProblem, b as releaseTag, V as VERSION_MAX_LENGTH, l as VERSION_TOO_LONG, m as VERSION_RULE, v as versionProblem, o as NAME_RULES, N as NAME_MAX_LENGTH, p as NAME_TOO_LONG } from './settings-file-BcPYBJeo.js';
 import { a as runRefProblem, R as RUN_REF_FORMS } from './run-ref-CuXzv_k1.js';
 
@@ -768,7 +769,7 @@ const MAX_ALIAS_COUNT = 100;
  */
 function parseManifest(text, file) {
     const lineCounter = new distExports.LineCounter();
-    const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
+    const doc = parseYamlDocument(text, { lineCounter, prettyErrors: true, strict: true });
     const lineOfOffset = (offset) => lineCounter.linePos(offset).line;
     const lineOf = (path) => lineOfPath(doc, path, lineOfOffset);
     const fail = (message, line, fix) => ({

@@ -4,7 +4,7 @@ import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-DMdohIsY.js';
+import { o as openRegistry, m as modelOf } from './registry-context-DEgVtqv7.js';
 import './index-BtewhMvR.js';
 import './parse-er5mazF3.js';
 import './stage-assignment-CNZh7Qhm.js';

@@ -1,12 +1,13 @@
 import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-C9yzVOdv.js';
+import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-fS2l8DyL.js';
 import { i as intervalResultSchema } from './interval-schema-BCags4vf.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './index-B3yeL5eE.js';
-import { j as judgeInterval } from './judge-D4-ECT7b.js';
+import { j as judgeInterval } from './judge-DtnJT43h.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-zR7weL9h.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-Cm9z7fNe.js';
+import './yaml-document-Bn4nnvS8.js';
 import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
 import 'node:crypto';
@@ -16,9 +17,9 @@ import 'node:path';
 import './run-ref-CuXzv_k1.js';
 import 'process';
 import 'buffer';
-import './user-file-DcHlzY5n.js';
+import './user-file-D8N6xPaC.js';
 import './git-repository-iWbH7tif.js';
-import './settings-CcSDeyM9.js';
+import './settings-CqxR0ozN.js';
 import './stages-uinmu2x3.js';
 import './names-B6IqsLxk.js';
 

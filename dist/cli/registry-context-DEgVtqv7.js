@@ -6,7 +6,7 @@ import { s as settingsFileAbsent, h as readTags, i as GitError } from './setting
 
 // The settings parser (YAML, the schema) is loaded when a command asks for it, so a
 // command that only reads tags never compiles it when there is no settings file.
-const loadSettings = async (root) => (await import('./settings-CcSDeyM9.js')).readSettings(root);
+const loadSettings = async (root) => (await import('./settings-CqxR0ozN.js')).readSettings(root);
 // The repository's file and blob readers (globs, the containment rule's writers) likewise: `history`
 // reads tags alone, so it loads the tag reader and none of them.
 const openRepository = async (root) => new (await import('./git-repository-iWbH7tif.js')).GitRepository(root);

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-C9yzVOdv.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-fS2l8DyL.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
 import { isUtf8 } from 'node:buffer';
 import { r as resolveArtifactPath } from './settings-file-BcPYBJeo.js';
@@ -1001,6 +1001,12 @@ class TokenizerFormatError extends Error {
 // hashes can be made offline, and keys that share a long prefix make each comparison long).
 const MAX_PROBES = 256;
 const PROBES_PER_SLOT = 8;
+// More keys of one full hash than this is a crafted file: each get() of the last would compare it
+// with all the others. A real vocabulary of 2^20 keys has about 128 pairs of equal 32-bit hashes, no
+// triples to speak of.
+const MAX_EQUAL_HASHES = 4;
+// Entries are fewer than 2^21 (MAX_VOCABULARY, held by scanJson's member count).
+const ENTRY_BITS = 2 ** 21;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 /**
  * A `{token: id}` JSON object indexed where it lies in the file's bytes: an
@@ -1165,8 +1171,11 @@ class TokenTable {
             // Insert, or update a repeated key: its last value wins, its first position stays.
             let slot = hash & mask;
             let probes = 0;
+            let equalHashes = 0;
             for (let at = slots[slot]; at !== 0; at = slots[slot]) {
                 if (hashes[at - 1] === hash) {
+                    if (++equalHashes > MAX_EQUAL_HASHES)
+                        return false;
                     compareBudget -= key ? key.length : end - start;
                     if (compareBudget < 0)
                         return false;
@@ -1226,25 +1235,29 @@ class TokenTable {
     order() {
         if (this.keyOrder !== undefined)
             return this.keyOrder;
-        const indexKeys = [];
+        // Each array-index key as one number, index * 2^21 + entry (below 2^53: exact), so one numeric
+        // sort of a typed array orders them, with no array or comparator call per key.
+        const packed = new Float64Array(this.count);
+        const isIndex = new Uint8Array(this.count);
+        let found = 0;
         for (let entry = 0; entry < this.count; entry++) {
             const escaped = this.escaped.get(entry);
             const index = escaped
                 ? arrayIndex(escaped, 0, escaped.length)
                 : arrayIndex(this.bytes, this.keyStart[entry], this.keyEnd[entry]);
-            if (index >= 0)
-                indexKeys.push([entry, index]);
+            if (index < 0)
+                continue;
+            packed[found++] = index * ENTRY_BITS + entry;
+            isIndex[entry] = 1;
         }
-        if (!indexKeys.length)
+        if (!found)
             return (this.keyOrder = null);
-        indexKeys.sort((a, b) => a[1] - b[1]);
         const order = new Int32Array(this.count);
-        const first = new Set(indexKeys.map(([entry]) => entry));
         let k = 0;
-        for (const [entry] of indexKeys)
-            order[k++] = entry;
+        for (const key of packed.subarray(0, found).sort())
+            order[k++] = key % ENTRY_BITS;
         for (let entry = 0; entry < this.count; entry++)
-            if (!first.has(entry))
+            if (!isIndex[entry])
                 order[k++] = entry;
         return (this.keyOrder = order);
     }
@@ -1353,6 +1366,18 @@ function idOf(bytes, start, end) {
  * so a hostile ten-million-entry vocabulary costs a count, not minutes.
  */
 const MAX_VOCABULARY = 1_048_576;
+/**
+ * The longest token modelgate reads, in characters. V8 hashes a string of
+ * more than 16,383 characters by its length alone, so a Map of thousands of
+ * such tokens of one length is quadratic (7,500 Unigram pieces of 17,000
+ * characters: validate took 128 s). Real tokens are a few dozen characters.
+ */
+const MAX_TOKEN_CHARACTERS = 16_000;
+/** Refuses a token longer than MAX_TOKEN_CHARACTERS: `where` names it ("piece 12", "added_tokens[3]"). */
+function checkTokenLength(token, file, where) {
+    if (token.length > MAX_TOKEN_CHARACTERS)
+        throw new TokenizerFormatError(file, `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_TOKEN_CHARACTERS} (real tokens are a few dozen)`);
+}
 /** Refuses a vocabulary (or added-token list) of more than MAX_VOCABULARY entries. */
 function checkVocabularySize(entries, file, what = 'vocabulary') {
     if (entries > MAX_VOCABULARY) {
@@ -1423,6 +1448,7 @@ class Vocabulary {
      */
     static fromList(tokens, file) {
         checkVocabularySize(tokens.length, file);
+        tokens.forEach((token, id) => checkTokenLength(token, file, `token ${id}`));
         const map = new Map();
         tokens.forEach((token, id) => {
             if (!map.has(token))
@@ -2280,6 +2306,7 @@ function readAddedTokens(list, file) {
             entry.id < 0) {
             throw new TokenizerFormatError(file, `${file}: added_tokens[${index}] needs an integer "id" and a string "content"`);
         }
+        checkTokenLength(entry.content, file, `added_tokens[${index}]`);
         return { id: entry.id, content: entry.content, special: entry.special === true, source: file };
     });
 }

@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-BT3gNQVD.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { a as openTagRegistry, b as modelsOf } from './registry-context-DMdohIsY.js';
+import { a as openTagRegistry, b as modelsOf } from './registry-context-DEgVtqv7.js';
 import './state-CedpFRdA.js';
 import './settings-file-BcPYBJeo.js';
 import 'node:child_process';
