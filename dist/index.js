@@ -57071,7 +57071,8 @@ function parsePythonJson(text) {
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 // V8 hashes a string of more than 16,383 characters by its length alone: JSON.parse of many such
-// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s). Real keys are short.
+// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s), and so is a Map of such
+// sample ids. Real keys and ids are short.
 const MAX_KEY_CHARACTERS = JSON_SHAPE_LIMITS.keyBytes;
 const QUOTE = 34;
 // Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
@@ -57115,6 +57116,8 @@ function readRunnerFile(json, file) {
     list.forEach((sample, index) => {
         if (!isObject$1(sample) || typeof sample.id !== 'string' || !finite(sample.score))
             return;
+        if (sample.id.length > MAX_KEY_CHARACTERS)
+            return; // as a Map key it would cost quadratic time
         const first = firstIndex.get(sample.id);
         if (first !== undefined) {
             if (duplicates.length < KEPT_PROBLEMS)
@@ -57234,6 +57237,10 @@ function readSamplesJsonl(text, file) {
             return;
         }
         const id = String(record.id);
+        if (id.length > MAX_KEY_CHARACTERS) {
+            bad(number); // as a Map key it would cost quadratic time
+            return;
+        }
         const first = firstLine.get(id);
         if (first !== undefined) {
             duplicate({ id, at: `line ${number}`, first: `line ${first}` });
@@ -57313,6 +57320,10 @@ function attachHarnessSamples(metrics, task, jsonl) {
             return;
         const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
         const id = String(sample.doc_id);
+        if (id.length + filter.length > MAX_KEY_CHARACTERS) {
+            bad(number); // as a Map key it would cost quadratic time
+            return;
+        }
         // The harness logs a document once per filter; the key is both.
         const key = `${filter}\u0000${id}`;
         const first = firstLine.get(key);

@@ -188,7 +188,8 @@ const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 
 // V8 hashes a string of more than 16,383 characters by its length alone: JSON.parse of many such
-// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s). Real keys are short.
+// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s), and so is a Map of such
+// sample ids. Real keys and ids are short.
 const MAX_KEY_CHARACTERS = JSON_SHAPE_LIMITS.keyBytes;
 const QUOTE = 34;
 
@@ -239,6 +240,7 @@ function readRunnerFile(json: Json, file: string): ResultsFile {
   const list = Array.isArray(json.samples) ? json.samples : [];
   list.forEach((sample: unknown, index) => {
     if (!isObject(sample) || typeof sample.id !== 'string' || !finite(sample.score)) return;
+    if (sample.id.length > MAX_KEY_CHARACTERS) return; // as a Map key it would cost quadratic time
     const first = firstIndex.get(sample.id);
     if (first !== undefined) {
       if (duplicates.length < KEPT_PROBLEMS)
@@ -360,6 +362,10 @@ export function readSamplesJsonl(text: string, file: string): ResultsFile & Line
       return;
     }
     const id = String(record.id);
+    if (id.length > MAX_KEY_CHARACTERS) {
+      bad(number); // as a Map key it would cost quadratic time
+      return;
+    }
     const first = firstLine.get(id);
     if (first !== undefined) {
       duplicate({ id, at: `line ${number}`, first: `line ${first}` });
@@ -446,6 +452,10 @@ export function attachHarnessSamples(
     if (!isObject(sample) || sample.doc_id === undefined) return;
     const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
     const id = String(sample.doc_id);
+    if (id.length + filter.length > MAX_KEY_CHARACTERS) {
+      bad(number); // as a Map key it would cost quadratic time
+      return;
+    }
     // The harness logs a document once per filter; the key is both.
     const key = `${filter}\u0000${id}`;
     const first = firstLine.get(key);

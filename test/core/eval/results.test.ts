@@ -218,6 +218,45 @@ describe('document ids are scored once', () => {
   });
 });
 
+// V8 hashes a string of more than 16,383 characters by its length alone: a Map of thousands of such
+// sample ids is quadratic (2,000 ids of 17,000 characters: 12 s). An id that long is never real.
+describe('sample ids longer than 16,000 characters', () => {
+  const long = 'i'.repeat(16_001);
+
+  it('make a samples JSONL line unreadable, counted with the others', async () => {
+    const { readSamplesJsonl } = await import('../../../src/core/eval/results.js');
+    const file = readSamplesJsonl(
+      `{"id": "a", "correct": 1}\n{"id": "${long}", "correct": 1}\n{"id": "${'j'.repeat(16_000)}", "correct": 0}\n`,
+      's.jsonl',
+    );
+    expect(file.badLines).toEqual([2]);
+    expect(file.metrics.map((m) => [m.name, m.n])).toEqual([['correct', 2]]);
+  });
+
+  it('make a harness sample line unreadable', () => {
+    const metrics = readResultsFile(parsePythonJson(harnessResults()), 'r.json').metrics;
+    const lines = harnessSamples('arc_easy', [1, 0]).replace('"doc_id":1', `"doc_id":"${long}"`);
+    expect(lines).toContain(long);
+    expect(attachHarnessSamples(metrics, 'arc_easy', lines).badLines).toEqual([2]);
+  });
+
+  it('leave a runner file sample out', () => {
+    const file = readResultsFile(
+      {
+        format: 'modelgate-eval/v1',
+        suite: 'smoke',
+        summary: { accuracy: 0.5 },
+        samples: [
+          { id: 'a', score: 1 },
+          { id: long, score: 0 },
+        ],
+      },
+      'smoke.json',
+    );
+    expect([...file.metrics[0]!.samples!.keys()]).toEqual(['a']);
+  });
+});
+
 describe('bounded work on hostile results files', () => {
   it('parses a 1 MB unterminated string of escaped quotes in linear time (it took minutes)', () => {
     const size = 1024 * 1024;

@@ -1,4 +1,4 @@
-import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-CZZFmvfi.js';
+import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-CLSZ0u1z.js';
 import { z as zTest, s as samplesToSettle, a as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-D8N6xPaC.js';
 import { l as loadModel } from './load-model-CMz-bgUQ.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';

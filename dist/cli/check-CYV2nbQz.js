@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-CYVXBz5V.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-DhDVQPI7.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-B-sjS-Ho.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BcPYBJeo.js';
@@ -9,7 +9,7 @@ import { r as readRegistry } from './state-CedpFRdA.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
 import { l as loadModel } from './load-model-CMz-bgUQ.js';
 import { c as compareRuns } from './report-u9Ra8Wz9.js';
-import { p as parsePythonJson, r as readResultsFile } from './results-CZZFmvfi.js';
+import { p as parsePythonJson, r as readResultsFile } from './results-CLSZ0u1z.js';
 import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-DzoLNYgf.js';
 import { GitRepository } from './git-repository-iWbH7tif.js';
 import { readSettings } from './settings-CqxR0ozN.js';
