@@ -32,7 +32,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/ab-rDteAsHl.js')).runAb(args, out),
+    run: async (args, out) => (await import('./cli/ab-va4FCNqG.js')).runAb(args, out),
 };
 
 /** `modelgate bluegreen analyze`: its help and options; the work is in run/. */
@@ -69,7 +69,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/bluegreen-D3WkKwHB.js')).runBlueGreen(args, out),
+    run: async (args, out) => (await import('./cli/bluegreen-CGQ1CW_8.js')).runBlueGreen(args, out),
 };
 
 /** `modelgate canary analyze`: its help and options; the work is in run/. */
@@ -100,7 +100,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/canary-DSnuFtfD.js')).runCanary(args, out),
+    run: async (args, out) => (await import('./cli/canary-CI1Wn4MD.js')).runCanary(args, out),
 };
 
 /** `modelgate shadow analyze`: its help and options; the work is in run/. */
@@ -139,7 +139,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/shadow-BMgWY9Ob.js')).runShadow(args, out),
+    run: async (args, out) => (await import('./cli/shadow-DmC6v5Wf.js')).runShadow(args, out),
 };
 
 const EVAL_OPTIONS = {
@@ -181,7 +181,7 @@ report. Exit 1 when a finding is an error or a gate fails.
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CYV2nbQz.js')).runCheck(args, out),
+    run: async (args, out) => (await import('./cli/check-CrI-vLen.js')).runCheck(args, out),
 };
 /** `modelgate gate`: its help and options; the work is in run/. */
 const gate = {
@@ -201,7 +201,7 @@ and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CYV2nbQz.js')).runGate(args, out),
+    run: async (args, out) => (await import('./cli/check-CrI-vLen.js')).runGate(args, out),
 };
 
 /** `modelgate deploy`: its help and options; the work is in run/. */
@@ -277,7 +277,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/guard-BjxtLkXI.js')).runGuard(args, out),
+    run: async (args, out) => (await import('./cli/guard-Bo8zaYCZ.js')).runGuard(args, out),
 };
 
 /** `modelgate history`: its help and options; the work is in run/. */
@@ -340,7 +340,7 @@ released version with other content, or is refused.`,
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/release-Dignhw8z.js')).runRelease(args, out),
+    run: async (args, out) => (await import('./cli/release-C4kkUykb.js')).runRelease(args, out),
 };
 
 /** `modelgate rollback`: its help and options; the work is in run/. */

@@ -29184,7 +29184,7 @@ function parseJsonFile(text, file, parse = JSON.parse) {
         return parse(text);
     }
     catch (error) {
-        // A reviver recurses: JSON nested thousands deep overflows the stack (RangeError), the file's doing too.
+        // A parser that recurses (a reviver) overflows the stack on JSON nested thousands deep: the file's doing too.
         if (!(error instanceof SyntaxError || error instanceof RangeError))
             throw error;
         throw new MalformedFileError(file, error instanceof RangeError ? 'nested too deeply to read' : `not valid JSON (${error.message})`, 'Write the file as JSON (a tool that writes JSON, or `python -m json.tool FILE` to find the error).');
@@ -57064,9 +57064,31 @@ function parsePythonJson(text) {
     parts.push(text.slice(copied));
     const joined = parts.join('');
     // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
-    return nan
-        ? JSON.parse(joined, (_key, value) => (value === NAN_MARKER ? Number.NaN : value))
-        : JSON.parse(joined);
+    return nan ? restoreNaN(JSON.parse(joined)) : JSON.parse(joined);
+}
+/**
+ * Puts NaN back where the marker stands, in place. One walk with its own
+ * stack: a reviver costs a call per value (12x JSON.parse on a file dense
+ * with NaN) and recurses, where readers take any depth.
+ */
+function restoreNaN(value) {
+    if (value === NAN_MARKER)
+        return Number.NaN;
+    const stack = [value];
+    while (stack.length) {
+        const container = stack.pop();
+        if (typeof container !== 'object' || container === null)
+            continue;
+        const slots = container;
+        for (const key of Array.isArray(container) ? container.keys() : Object.keys(container)) {
+            const item = slots[key];
+            if (item === NAN_MARKER)
+                slots[key] = Number.NaN;
+            else if (typeof item === 'object' && item !== null)
+                stack.push(item);
+        }
+    }
+    return value;
 }
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);

@@ -44,7 +44,7 @@ export function parseJsonFile(
   try {
     return parse(text);
   } catch (error) {
-    // A reviver recurses: JSON nested thousands deep overflows the stack (RangeError), the file's doing too.
+    // A parser that recurses (a reviver) overflows the stack on JSON nested thousands deep: the file's doing too.
     if (!(error instanceof SyntaxError || error instanceof RangeError)) throw error;
     throw new MalformedFileError(
       file,

@@ -41,10 +41,19 @@ describe('a malformed user file', () => {
     expect((error as MalformedFileError).fix).toContain('python -m json.tool');
   });
 
-  it("is what JSON nested too deeply for Python-JSON's reviver becomes (a hostile results file), not a crash", async () => {
+  it('is not what Python JSON nested 200,000 deep becomes: it reads as plain JSON does (no reviver recursion)', async () => {
     const depth = 200_000;
     const text = `{"a": NaN, "b": ${'['.repeat(depth)}1${']'.repeat(depth)}}`;
-    const error = await thrown(() => parseJsonFile(text, 'results.json', parsePythonJson));
+    const value = parseJsonFile(text, 'results.json', parsePythonJson) as { a: number; b: unknown[] };
+    expect(value.a).toBeNaN();
+    expect(Array.isArray(value.b)).toBe(true);
+  });
+
+  it('is what a parser that overflows the stack becomes: "nested too deeply to read"', async () => {
+    const deep = (text: string) => JSON.parse(text, (_key, value: unknown) => value); // a reviver recurses
+    const error = await thrown(() =>
+      parseJsonFile(`${'['.repeat(200_000)}${']'.repeat(200_000)}`, 'r.json', deep),
+    );
     expect(error).toBeInstanceOf(MalformedFileError);
     expect((error as MalformedFileError).problem).toBe('nested too deeply to read');
   });

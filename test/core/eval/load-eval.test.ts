@@ -68,21 +68,16 @@ describe('reading recorded results', () => {
     ]);
   });
 
-  it('a results file nested too deeply to parse is an error finding, not a crash', async () => {
+  it('a results file nested 200,000 deep with NaN in it is read as one without NaN is, not a crash', async () => {
     const { registry, load } = await modelWithResults([{ path: 'evals/results.json' }]);
     const depth = 200_000;
-    // NaN makes the reader parse with a reviver, which recurses.
+    // NaN used to make the reader parse with a reviver, which recursed and overflowed the stack.
     registry.write(
       'models/gpt2/evals/results.json',
       `{"results": {"arc_easy": {"acc,none": NaN}}, "x": ${'['.repeat(depth)}${']'.repeat(depth)}}`,
     );
     const data = await load();
-    expect(data.findings).toEqual([
-      expect.objectContaining({
-        rule: 'ARTIFACT-INVALID',
-        message: 'models/gpt2/evals/results.json is not a results file: nested too deeply to read',
-      }),
-    ]);
+    expect(data.findings.filter((f) => f.rule === 'ARTIFACT-INVALID')).toEqual([]);
   });
 
   it('a task version that is an object ({"toString": 1}) is no version, not a reason to refuse the file', async () => {

@@ -1,5 +1,5 @@
 import { J as JSON_SHAPE_LIMITS } from './load-model-CMz-bgUQ.js';
-import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
+import { M as MalformedFileError } from './user-file-error-oAINQHT-.js';
 
 /**
  * What lm-evaluation-harness itself says about its metrics, for results files
@@ -356,9 +356,31 @@ function parsePythonJson(text) {
     parts.push(text.slice(copied));
     const joined = parts.join('');
     // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
-    return nan
-        ? JSON.parse(joined, (_key, value) => (value === NAN_MARKER ? Number.NaN : value))
-        : JSON.parse(joined);
+    return nan ? restoreNaN(JSON.parse(joined)) : JSON.parse(joined);
+}
+/**
+ * Puts NaN back where the marker stands, in place. One walk with its own
+ * stack: a reviver costs a call per value (12x JSON.parse on a file dense
+ * with NaN) and recurses, where readers take any depth.
+ */
+function restoreNaN(value) {
+    if (value === NAN_MARKER)
+        return Number.NaN;
+    const stack = [value];
+    while (stack.length) {
+        const container = stack.pop();
+        if (typeof container !== 'object' || container === null)
+            continue;
+        const slots = container;
+        for (const key of Array.isArray(container) ? container.keys() : Object.keys(container)) {
+            const item = slots[key];
+            if (item === NAN_MARKER)
+                slots[key] = Number.NaN;
+            else if (typeof item === 'object' && item !== null)
+                stack.push(item);
+        }
+    }
+    return value;
 }
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);

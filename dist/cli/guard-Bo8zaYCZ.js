@@ -1,8 +1,8 @@
-import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-Cm9z7fNe.js';
+import { M as MalformedFileError } from './user-file-error-oAINQHT-.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CPmzqogQ.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import './user-file-D8N6xPaC.js';
+import './user-file-BYp6D0kS.js';
 import 'node:fs/promises';
 import './yaml-document-Bn4nnvS8.js';
 import './index-B3yeL5eE.js';

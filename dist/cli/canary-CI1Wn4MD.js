@@ -1,10 +1,10 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-C_Mv5luI.js';
-import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-BuFEKKYt.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-DtnJT43h.js';
+import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-B0fgobdj.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-CiWWFalo.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-Cm9z7fNe.js';
-import './user-file-error-CDa2V0Zz.js';
-import './user-file-D8N6xPaC.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CPmzqogQ.js';
+import './user-file-error-oAINQHT-.js';
+import './user-file-BYp6D0kS.js';
 import 'node:fs/promises';
 import './yaml-document-Bn4nnvS8.js';
 import './index-B3yeL5eE.js';

@@ -1,4 +1,4 @@
-import { M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
+import { M as MalformedFileError } from './user-file-error-oAINQHT-.js';
 
 /** Traffic steps when a manifest sets none (DESIGN.md's example). */
 const DEFAULT_STEPS = [5, 25, 50, 100];

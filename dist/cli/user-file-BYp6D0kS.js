@@ -1,7 +1,7 @@
 import { readFile, open } from 'node:fs/promises';
 import { p as parseYamlDocument } from './yaml-document-Bn4nnvS8.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { p as parseJsonFile, u as userFileProblem } from './user-file-error-CDa2V0Zz.js';
+import { p as parseJsonFile, u as userFileProblem } from './user-file-error-oAINQHT-.js';
 
 /**
  * The statistics behind evaluation gates: normal distribution, McNemar's

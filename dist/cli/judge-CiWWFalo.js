@@ -1,4 +1,4 @@
-import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-Cm9z7fNe.js';
+import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-CPmzqogQ.js';
 
 const DEFAULT_JUDGE_OPTIONS = {
     confidence: 0.95,

@@ -1,4 +1,4 @@
-import { b as normalCdf, r as readUserJsonFile, c as readUserYamlFile } from './user-file-D8N6xPaC.js';
+import { b as normalCdf, r as readUserJsonFile, c as readUserYamlFile } from './user-file-BYp6D0kS.js';
 import { resolve } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-fS2l8DyL.js';

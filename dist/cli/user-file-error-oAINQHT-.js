@@ -41,7 +41,7 @@ function parseJsonFile(text, file, parse = JSON.parse) {
         return parse(text);
     }
     catch (error) {
-        // A reviver recurses: JSON nested thousands deep overflows the stack (RangeError), the file's doing too.
+        // A parser that recurses (a reviver) overflows the stack on JSON nested thousands deep: the file's doing too.
         if (!(error instanceof SyntaxError || error instanceof RangeError))
             throw error;
         throw new MalformedFileError(file, error instanceof RangeError ? 'nested too deeply to read' : `not valid JSON (${error.message})`, 'Write the file as JSON (a tool that writes JSON, or `python -m json.tool FILE` to find the error).');

@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { p as planRelease } from './plan-CD1GOvcc.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { r as readResultsFile, p as parsePythonJson } from './results-CLSZ0u1z.js';
+import { r as readResultsFile, p as parsePythonJson } from './results-zQMJKqjw.js';
 import { l as loadModel } from './load-model-CMz-bgUQ.js';
 import { r as readRegistry } from './state-CedpFRdA.js';
 import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-BcPYBJeo.js';
@@ -16,7 +16,7 @@ import './report-u9Ra8Wz9.js';
 import './run-ref-CuXzv_k1.js';
 import 'process';
 import 'buffer';
-import './user-file-error-CDa2V0Zz.js';
+import './user-file-error-oAINQHT-.js';
 import 'node:path';
 import './parse-fS2l8DyL.js';
 import './yaml-document-Bn4nnvS8.js';

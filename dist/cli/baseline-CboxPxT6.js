@@ -1,9 +1,9 @@
-import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-CLSZ0u1z.js';
-import { z as zTest, s as samplesToSettle, a as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-D8N6xPaC.js';
+import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-zQMJKqjw.js';
+import { z as zTest, s as samplesToSettle, a as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-BYp6D0kS.js';
 import { l as loadModel } from './load-model-CMz-bgUQ.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
 import { r as resolveArtifactPath } from './settings-file-BcPYBJeo.js';
-import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-CDa2V0Zz.js';
+import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-oAINQHT-.js';
 
 /** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
 function metricKey(name) {
