@@ -130,12 +130,16 @@ function parseTagRecords(out: string): { tags: TagRecord[]; annotated: Annotated
     const afterOffset = space < 0 ? -1 : taggerDate.indexOf(' ', space + 1);
     const offset =
       space < 0 ? undefined : taggerDate.slice(space + 1, afterOffset < 0 ? undefined : afterOffset);
+    // git prints "0" for a date it cannot read and 2^64 - 5 for "-5"; nothing real is tagged in 1970.
+    const date = /^\d{1,15}$/.test(seconds) ? Number(seconds) : 0;
     const problem =
       innerName !== name
         ? `the tag object is named ${JSON.stringify(innerName)}, not ${JSON.stringify(name)} (GTO would read it as the other name)`
         : !taggerName
           ? 'an annotated tag without a tagger (GTO cannot read it)'
-          : undefined;
+          : date <= 0
+            ? `its tagger line has no date GTO can read (git reads ${JSON.stringify(taggerDate)})`
+            : undefined;
     let tagger: { name: string; email: string } | undefined;
     if (taggerName) {
       const email = taggerEmail ?? '';
@@ -154,7 +158,7 @@ function parseTagRecords(out: string): { tags: TagRecord[]; annotated: Annotated
       name,
       commit: target,
       tagger,
-      date: Number(seconds) || 0,
+      date,
       offset: sharedOffset,
       message: message?.trimEnd(),
       problem,

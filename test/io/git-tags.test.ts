@@ -390,3 +390,29 @@ describe('a tag object whose type header says blob, tag or tree over a commit', 
 function at(seconds: number): string {
   return `${TAGGER} ${seconds} +0000`;
 }
+
+describe('an annotated tag whose tagger line has no date GTO can read', () => {
+  it.each([
+    ['no date', 'tagger Ana Lima <ana@example.com>', ''],
+    ['a word for a date', 'tagger Ana Lima <ana@example.com> notadate +0000', '0 +0000'],
+    ['a negative date', 'tagger Ana Lima <ana@example.com> -5 +0000', '18446744073709551611 +0000'],
+    ['a date past 2^64', 'tagger Ana Lima <ana@example.com> 99999999999999999999 +0000', ''],
+  ])('is not a release (%s): readTags marks it and history leaves it out', async (_case, line, gitReads) => {
+    const repo = TempRegistry.create('file');
+    repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
+    const commit = repo.commit('support-bot 1.0.0');
+    repo.tag('support-bot@v1.0.0', { commit, date: DATE });
+    // mktag refuses such a tagger line; a literal store keeps it, and git reads it as it can.
+    const text = `object ${commit}\ntype commit\ntag support-bot@v1.1.0\n${line}\n\nno date\n`;
+    pointTags(repo, { 'support-bot@v1.1.0': storeTag(repo, text, 'literally') });
+    const problem = `its tagger line has no date GTO can read (git reads ${JSON.stringify(gitReads)})`;
+    expect((await readTags(repo.root)).map((t) => [t.name, t.problem])).toEqual([
+      ['support-bot@v1.0.0', undefined],
+      ['support-bot@v1.1.0', problem],
+    ]);
+    const history = await runCli('history', '--root', repo.root, '--format', 'json');
+    expect(history.code).toBe(0);
+    expect(history.stderr).toBe(`modelgate: warning: ignored the tag support-bot@v1.1.0: ${problem}\n`);
+    expect(history.stdout).not.toContain('support-bot@v1.1.0');
+  });
+});
