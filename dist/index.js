@@ -74497,14 +74497,13 @@ const FIELDS = [
 async function readTags(cwd) {
     let out;
     try {
-        out = await gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, 'refs/tags']);
+        out = await listTags(cwd, ['refs/tags']);
     }
     catch (error) {
         if (!(error instanceof GitError))
             throw error;
         await repositoryPrefix(cwd); // outside a repository, that is the error
-        // Inside one, git could not read a tag object: one that lies about its target's type, say.
-        throw new CommandError(`git cannot read the tags of ${cwd}: ${error.stderr.trim()}`, 'A tag object there is malformed: find it with `git fsck`, then delete it (`git tag -d NAME`) or fetch a good copy (`git fetch --tags --force`).');
+        out = await listTagsApart(cwd);
     }
     const { tags, annotated } = parseTagRecords(out);
     // What each annotated tag really points at: GTO reads a release only from a tag of a commit.
@@ -74523,6 +74522,58 @@ async function readTags(cwd) {
             tags[index] = { ...tag, problem };
     }
     return tags;
+}
+/** for-each-ref's records (FIELDS) of the refs `patterns` name. */
+function listTags(cwd, patterns) {
+    return gitText(cwd, ['for-each-ref', '--format', `${FIELDS.join('%00')}%00`, ...patterns]);
+}
+// Refs named on one for-each-ref command line, so that none grows past the system's limit.
+const REFS_PER_CALL = 500;
+/**
+ * The tags, read in parts because git could not list them at once: a tag
+ * object that lies about its target's type makes for-each-ref fail when
+ * another ref showed git the real type first. Each part that fails is split
+ * in two, down to single tags, so such a tag is read alone (and refused by
+ * readTags' checks) and every other tag is read: one bad tag costs about
+ * 2 log2(n) calls. A tag git cannot read even alone is a CommandError.
+ */
+async function listTagsApart(cwd) {
+    let names;
+    try {
+        names = (await gitText(cwd, ['for-each-ref', '--format', '%(refname)', 'refs/tags'])).split('\n');
+    }
+    catch (error) {
+        if (!(error instanceof GitError))
+            throw error;
+        throw new CommandError(`git cannot list the tags of ${cwd}: ${error.stderr.trim()}`, 'The repository is damaged: check it with `git fsck`, or clone it again.');
+    }
+    const outs = [];
+    // Ref names are never a pattern's prefix of another (git refuses a/b beside a): each names one ref.
+    const read = async (refs) => {
+        try {
+            outs.push(await listTags(cwd, refs));
+        }
+        catch (error) {
+            if (!(error instanceof GitError))
+                throw error;
+            if (refs.length > 1) {
+                const half = Math.ceil(refs.length / 2);
+                await read(refs.slice(0, half));
+                await read(refs.slice(half));
+                return;
+            }
+            // A tag git cannot read even alone is damaged, not merely odd: what it holds is unknown (a
+            // released version, maybe), so nothing is judged without it.
+            const [first = ''] = error.stderr.trim().split('\n');
+            const reason = first.replace(/^(error|fatal): /, '') || 'no message';
+            const name = refs[0].replace(/^refs\/tags\//, '');
+            throw new CommandError(`git cannot read the tag ${name} in ${cwd}: ${reason}`, `Check the repository with \`git fsck\`, then fetch a good copy of the tag (\`git fetch origin --force tag ${name}\`) or delete it (\`git tag -d ${name}\`).`);
+        }
+    };
+    const refs = names.filter(Boolean);
+    for (let start = 0; start < refs.length; start += REFS_PER_CALL)
+        await read(refs.slice(start, start + REFS_PER_CALL));
+    return outs.join('');
 }
 /** The type of each object ("commit", "tree", "blob", "tag", or "missing"), in one cat-file call. */
 async function objectTypes(cwd, objects) {

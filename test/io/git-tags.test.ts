@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TagRecord } from '../../src/core/registry/state.js';
@@ -330,8 +330,9 @@ describe('a tag object whose type header lies about its target', () => {
     ]);
   });
 
-  it("is refused with git's own words and a fix when git itself cannot read it, not an internal error", async () => {
-    // An honest tag of the same tree, read first, makes git see the lie and fail the whole listing.
+  it('is read apart when git cannot list it beside an honest tag of the same object: both are reported', async () => {
+    // An honest tag of the same tree, read first, makes git see the lie and fail the whole listing;
+    // readTags then lists the tags in parts, and each is read (or refused) on its own.
     const honest = storeTag(
       repo,
       tagObject(
@@ -340,17 +341,15 @@ describe('a tag object whose type header lies about its target', () => {
       ),
     );
     pointTags(repo, { 'support-bot@v1.1.0': honest });
-    await expect(readTags(repo.root)).rejects.toThrow(
-      expect.objectContaining({
-        name: 'CommandError',
-        message: expect.stringMatching(/^git cannot read the tags of .+: .*is a tree, not a commit/s),
-      }),
+    expect(() => repo.git('for-each-ref', '--format=%(tag) %(type)', 'refs/tags')).toThrow(
+      /is a tree, not a commit/,
     );
+    expect((await readTags(repo.root)).map((t) => [t.name, t.problem])).toEqual([
+      ['support-bot@v1.1.0', 'it tags a tree, not a commit'],
+      ['support-bot@v1.8.0', 'it tags a tree, not a commit'],
+    ]);
     const show = await runCli('show', '--root', repo.root);
-    expect(show.code).toBe(2);
-    expect(show.stderr).toMatch(
-      /^modelgate: git cannot read the tags of .+\n {2}fix: A tag object there is malformed/s,
-    );
+    expect(show).toMatchObject({ code: 0, stdout: 'support-bot  latest —\n' }); // nothing released
     expect(show.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });
@@ -390,6 +389,56 @@ describe('a tag object whose type header says blob, tag or tree over a commit', 
 function at(seconds: number): string {
   return `${TAGGER} ${seconds} +0000`;
 }
+
+describe('a lying tag beside a release of the same commit', () => {
+  it('leaves the release readable: the tags are listed apart, and only the lying one is skipped', async () => {
+    const repo = TempRegistry.create('file');
+    repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
+    const commit = repo.commit('support-bot 1.0.0');
+    repo.tag('support-bot@v1.0.0', { commit, date: DATE });
+    // "type blob" over the released commit: listed after the release, it makes git fail the whole
+    // listing ("is a commit, not a blob"), which used to stop every command that reads tags.
+    const lying = storeTag(
+      repo,
+      tagObject({ object: commit, type: 'blob', tag: 'support-bot@v1.1.0', tagger: at(DATE + 1) }, 'x\n'),
+      'literally',
+    );
+    pointTags(repo, { 'support-bot@v1.1.0': lying });
+    expect(() => repo.git('for-each-ref', '--format=%(tag) %(type)', 'refs/tags')).toThrow(
+      /is a commit, not a blob/,
+    );
+    const problem = 'its tag object says it tags a blob, but it tags a commit (GTO cannot read it)';
+    expect(await runCli('show', '--root', repo.root)).toEqual({
+      code: 0,
+      stdout: 'support-bot  latest 1.0.0\n',
+      stderr: `modelgate: warning: ignored the tag support-bot@v1.1.0: ${problem}\n`,
+    });
+  });
+});
+
+describe('a tag object that is damaged on disk', () => {
+  it('stops every command that reads tags, naming the tag and the fix: what it holds is unknown', async () => {
+    const repo = TempRegistry.create('file');
+    repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
+    const commit = repo.commit('support-bot 1.0.0');
+    repo.tag('support-bot@v1.0.0', { commit, date: DATE });
+    const bad = storeTag(
+      repo,
+      tagObject({ object: commit, type: 'commit', tag: 'support-bot@v1.1.0', tagger: at(DATE + 1) }, 'x\n'),
+    );
+    pointTags(repo, { 'support-bot@v1.1.0': bad });
+    // The loose object's bytes are no longer zlib: git cannot read it, alone or with the others.
+    const file = join(repo.root, '.git', 'objects', bad.slice(0, 2), bad.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, 'garbage');
+    const show = await runCli('show', '--root', repo.root);
+    expect(show.code).toBe(2);
+    expect(show.stdout).toBe('');
+    expect(show.stderr).toMatch(
+      /^modelgate: git cannot read the tag support-bot@v1\.1\.0 in \S+: inflate: data stream error \(incorrect header check\)\n {2}fix: Check the repository with `git fsck`, then fetch a good copy of the tag \(`git fetch origin --force tag support-bot@v1\.1\.0`\) or delete it \(`git tag -d support-bot@v1\.1\.0`\)\.\n$/,
+    );
+  });
+});
 
 describe('an annotated tag whose tagger line has no date GTO can read', () => {
   it.each([

@@ -1,0 +1,52 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-DE8Sn6hN.js';
+import { h as validate, b as toText } from './text-CGMTrHi6.js';
+import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
+import { GitRepository } from './git-repository-gTPE6hZQ.js';
+import { readSettings } from './settings-CWQ9BQQC.js';
+import './escape-C_Mv5luI.js';
+import './report-u9Ra8Wz9.js';
+import './run-ref-CuXzv_k1.js';
+import 'node:crypto';
+import 'node:fs';
+import 'node:os';
+import './index-B3yeL5eE.js';
+import 'process';
+import 'buffer';
+import './load-model-BTe1MsyT.js';
+import './parse-6eHfOCit.js';
+import './yaml-document-Bn4nnvS8.js';
+import './settings-file-x3IcwGeg.js';
+import 'node:child_process';
+import 'node:buffer';
+import './index-DLbC1ij_.js';
+import './parse-er5mazF3.js';
+import './stages-ZjQWHoDH.js';
+import './names-B6IqsLxk.js';
+
+/** `modelgate validate`: every manifest, or those changed since --base, in one report. */
+async function runValidate(args, out) {
+    const format = formatOf(args, ['text', 'json', 'markdown']);
+    const root = resolve(stringOf(args, 'root') ?? '.');
+    if (!(await stat(root).catch(() => undefined))?.isDirectory())
+        throw new CommandError(`--root ${stringOf(args, 'root')} is not a directory`);
+    const base = stringOf(args, 'base');
+    if (base !== undefined && !base.trim())
+        throw new CommandError('--base needs a git ref');
+    const settings = await readSettings(root);
+    const report = await validate(new GitRepository(root), {
+        manifests: settings.manifests,
+        base,
+        allowEmpty: args.values['allow-empty'] === true,
+        root: stringOf(args, 'root') ?? root,
+        // Tokenizers encoded once per file digest, across runs (outside the repository).
+        behaviourCache: new TokenizerBehaviourCache(),
+        progress: out.progress,
+    });
+    const render = { text: toText, json: toJson, markdown: toMarkdown }[format];
+    out.stdout(render(report));
+    return report.summary.errors > 0 ? 1 : 0;
+}
+
+export { runValidate };
