@@ -54640,6 +54640,16 @@ class TokenizerFormatError extends Error {
     }
 }
 
+/**
+ * The longest string from a user's file that modelgate uses as a key (of an
+ * object JSON.parse builds, a Map, a Set). V8 hashes a string of more than
+ * 16,383 characters by its length alone, so thousands of such keys of one
+ * length make every insert compare with all the others: quadratic time
+ * (4,000 JSON keys of 17,000 characters: 17 s to parse; 7,500 tokenizer
+ * pieces: 128 s to validate). Real keys, tokens and ids are far shorter.
+ */
+const MAX_HASHED_CHARACTERS = 16_000;
+
 // A probe sequence this long means keys crafted to collide: the caller parses the object instead,
 // with V8's own hashing, seeded per process. So do more probes in all than PROBES_PER_SLOT per slot,
 // or more bytes compared between keys of equal hash than the object has (FNV-1a is not seeded: equal
@@ -55011,17 +55021,10 @@ function idOf(bytes, start, end) {
  * so a hostile ten-million-entry vocabulary costs a count, not minutes.
  */
 const MAX_VOCABULARY = 1_048_576;
-/**
- * The longest token modelgate reads, in characters. V8 hashes a string of
- * more than 16,383 characters by its length alone, so a Map of thousands of
- * such tokens of one length is quadratic (7,500 Unigram pieces of 17,000
- * characters: validate took 128 s). Real tokens are a few dozen characters.
- */
-const MAX_TOKEN_CHARACTERS = 16_000;
-/** Refuses a token longer than MAX_TOKEN_CHARACTERS: `where` names it ("piece 12", "added_tokens[3]"). */
+/** Refuses a token longer than MAX_HASHED_CHARACTERS (a Map key): `where` names it ("token 12", "added_tokens[3]"). */
 function checkTokenLength(token, file, where) {
-    if (token.length > MAX_TOKEN_CHARACTERS)
-        throw new TokenizerFormatError(file, `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_TOKEN_CHARACTERS} (real tokens are a few dozen)`);
+    if (token.length > MAX_HASHED_CHARACTERS)
+        throw new TokenizerFormatError(file, `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_HASHED_CHARACTERS} (real tokens are a few dozen)`);
 }
 /** Refuses a vocabulary (or added-token list) of more than MAX_VOCABULARY entries. */
 function checkVocabularySize(entries, file, what = 'vocabulary') {
@@ -55395,17 +55398,16 @@ function jsonExample(line, file, number) {
  * deep equality). The vocabulary is the largest object a model file has, so
  * objects get the vocabulary cap; lists get four times as much, because BPE
  * merges run about twice the vocabulary (Gemma 3: 262,144 tokens, 514,906
- * merges). Real files nest fewer than ten levels. Keys are held to 16,000
- * bytes: V8 hashes a string of more than 16,383 characters by its length
- * alone, so an object of long keys of one length takes JSON.parse quadratic
- * time (4,000 keys of 17,000 characters: 17 s). Real keys are under 1 KiB.
+ * merges). Real files nest fewer than ten levels. Keys are held to
+ * MAX_HASHED_CHARACTERS bytes (at least as many as characters), as long keys
+ * take JSON.parse quadratic time.
  */
 const JSON_SHAPE_LIMITS = {
     objectMembers: MAX_VOCABULARY,
     listItems: 4 * MAX_VOCABULARY,
     values: 8 * MAX_VOCABULARY,
     depth: 128,
-    keyBytes: 16_000,
+    keyBytes: MAX_HASHED_CHARACTERS,
 };
 // Paths in messages name this many levels, then "…".
 const PATH_DEPTH = 4;
@@ -57013,12 +57015,12 @@ const finite = (v) => typeof v === 'number' && Number.isFinite(v);
  * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
  * input, an unterminated string included. A key longer than 16,000
- * characters is a SyntaxError (see MAX_KEY_CHARACTERS).
+ * characters is a SyntaxError (see MAX_HASHED_CHARACTERS).
  */
 function parsePythonJson(text) {
     const words = text.includes('NaN') || text.includes('Infinity');
     // Shorter than the longest key allowed: no key can be too long, and plain JSON needs no pass.
-    if (!words && text.length <= MAX_KEY_CHARACTERS)
+    if (!words && text.length <= MAX_HASHED_CHARACTERS)
         return JSON.parse(text);
     const parts = [];
     let copied = 0;
@@ -57040,8 +57042,8 @@ function parsePythonJson(text) {
                     i += 1;
             }
             i += 1;
-            if (i - start - 2 > MAX_KEY_CHARACTERS && isKeyEnd(text, i))
-                throw new SyntaxError(`a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_KEY_CHARACTERS}`);
+            if (i - start - 2 > MAX_HASHED_CHARACTERS && isKeyEnd(text, i))
+                throw new SyntaxError(`a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`);
             continue;
         }
         // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
@@ -57092,10 +57094,6 @@ function restoreNaN(value) {
 }
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
-// V8 hashes a string of more than 16,383 characters by its length alone: JSON.parse of many such
-// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s), and so is a Map of such
-// sample ids. Real keys and ids are short.
-const MAX_KEY_CHARACTERS = JSON_SHAPE_LIMITS.keyBytes;
 const QUOTE = 34;
 // Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
 function isKeyEnd(text, at) {
@@ -57138,7 +57136,7 @@ function readRunnerFile(json, file) {
     list.forEach((sample, index) => {
         if (!isObject$1(sample) || typeof sample.id !== 'string' || !finite(sample.score))
             return;
-        if (sample.id.length > MAX_KEY_CHARACTERS)
+        if (sample.id.length > MAX_HASHED_CHARACTERS)
             return; // as a Map key it would cost quadratic time
         const first = firstIndex.get(sample.id);
         if (first !== undefined) {
@@ -57259,7 +57257,7 @@ function readSamplesJsonl(text, file) {
             return;
         }
         const id = String(record.id);
-        if (id.length > MAX_KEY_CHARACTERS) {
+        if (id.length > MAX_HASHED_CHARACTERS) {
             bad(number); // as a Map key it would cost quadratic time
             return;
         }
@@ -57342,7 +57340,7 @@ function attachHarnessSamples(metrics, task, jsonl) {
             return;
         const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
         const id = String(sample.doc_id);
-        if (id.length + filter.length > MAX_KEY_CHARACTERS) {
+        if (id.length + filter.length > MAX_HASHED_CHARACTERS) {
             bad(number); // as a Map key it would cost quadratic time
             return;
         }

@@ -5,14 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseYamlDocument } from '../../src/core/yaml-document.js';
 import { parseManifest } from '../../src/core/manifest/parse.js';
-
-function random(seed: number) {
-  let state = seed >>> 0;
-  return (n: number) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return Math.floor((state / 4294967296) * n);
-  };
-}
+import { seededRandom } from '../helpers/seeded-random.js';
 
 // Keys the library tells apart or not: 1 and 1.0 are one key, 1 and "1" two, null and ~ one.
 const KEYS = [
@@ -51,7 +44,7 @@ function yamlText(pick: (n: number) => number, depth: number, indent: string): s
 
 describe('parseYamlDocument: repeated keys', () => {
   it('refuses exactly what yaml with uniqueKeys refuses, at its first repeated key, on 3,000 generated documents', () => {
-    const pick = random(42);
+    const pick = seededRandom(42).int;
     let repeats = 0;
     for (let n = 0; n < 3_000; n++) {
       const text = `${yamlText(pick, 0, '')}\n`;

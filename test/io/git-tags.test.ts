@@ -39,6 +39,15 @@ function pointTags(repo: TempRegistry, refs: Record<string, string>): void {
   });
 }
 
+/** A registry whose one commit is released as support-bot 1.0.0 (a normal annotated tag). */
+function releasedRegistry(): { repo: TempRegistry; commit: string } {
+  const repo = TempRegistry.create('file');
+  repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
+  const commit = repo.commit('support-bot 1.0.0');
+  repo.tag('support-bot@v1.0.0', { commit, date: DATE });
+  return { repo, commit };
+}
+
 /** `git tag -a`, as a person or the release workflow makes one, with its tagger and date fixed. */
 function annotatedTag(repo: TempRegistry, name: string, target: string, message: string, date: string) {
   execFileSync('git', ['tag', '-a', '-m', message, name, target], {
@@ -285,10 +294,7 @@ describe('show does not take a nested tag (a tag of a tag) for a release', () =>
   let repo: TempRegistry;
 
   beforeAll(() => {
-    repo = TempRegistry.create('file');
-    repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
-    const commit = repo.commit('support-bot 1.0.0');
-    repo.tag('support-bot@v1.0.0', { commit, date: DATE });
+    ({ repo } = releasedRegistry());
     // Tagging the tag, not its commit: 1.1.0 was never released from this commit. Since git 2.44,
     // for-each-ref's %(*…) fields peel every level, so they alone cannot tell this tag from a good one.
     annotatedTag(repo, 'support-bot@v1.1.0', 'support-bot@v1.0.0', 'nested', `${DATE + 1} +0000`);
@@ -392,10 +398,7 @@ function at(seconds: number): string {
 
 describe('a lying tag beside a release of the same commit', () => {
   it('leaves the release readable: the tags are listed apart, and only the lying one is skipped', async () => {
-    const repo = TempRegistry.create('file');
-    repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
-    const commit = repo.commit('support-bot 1.0.0');
-    repo.tag('support-bot@v1.0.0', { commit, date: DATE });
+    const { repo, commit } = releasedRegistry();
     // "type blob" over the released commit: listed after the release, it makes git fail the whole
     // listing ("is a commit, not a blob"), which used to stop every command that reads tags.
     const lying = storeTag(
@@ -418,10 +421,7 @@ describe('a lying tag beside a release of the same commit', () => {
 
 describe('a tag object that is damaged on disk', () => {
   it('stops every command that reads tags, naming the tag and the fix: what it holds is unknown', async () => {
-    const repo = TempRegistry.create('file');
-    repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
-    const commit = repo.commit('support-bot 1.0.0');
-    repo.tag('support-bot@v1.0.0', { commit, date: DATE });
+    const { repo, commit } = releasedRegistry();
     const bad = storeTag(
       repo,
       tagObject({ object: commit, type: 'commit', tag: 'support-bot@v1.1.0', tagger: at(DATE + 1) }, 'x\n'),
@@ -447,10 +447,7 @@ describe('an annotated tag whose tagger line has no date GTO can read', () => {
     ['a negative date', 'tagger Ana Lima <ana@example.com> -5 +0000', '18446744073709551611 +0000'],
     ['a date past 2^64', 'tagger Ana Lima <ana@example.com> 99999999999999999999 +0000', ''],
   ])('is not a release (%s): readTags marks it and history leaves it out', async (_case, line, gitReads) => {
-    const repo = TempRegistry.create('file');
-    repo.write('models/support-bot/model.yaml', 'name: support-bot\nversion: 1.0.0\n');
-    const commit = repo.commit('support-bot 1.0.0');
-    repo.tag('support-bot@v1.0.0', { commit, date: DATE });
+    const { repo, commit } = releasedRegistry();
     // mktag refuses such a tagger line; a literal store keeps it, and git reads it as it can.
     const text = `object ${commit}\ntype commit\ntag support-bot@v1.1.0\n${line}\n\nno date\n`;
     pointTags(repo, { 'support-bot@v1.1.0': storeTag(repo, text, 'literally') });

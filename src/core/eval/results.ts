@@ -1,6 +1,6 @@
 import { readHarnessResults } from './lm-eval-results.js';
 import { MEAN_OF_DOCUMENTS, NOT_PER_DOCUMENT_SCORES } from './lm-eval-metrics.js';
-import { JSON_SHAPE_LIMITS } from '../model/json-shape.js';
+import { MAX_HASHED_CHARACTERS } from '../hashed-string.js';
 import { MalformedFileError } from '../user-file-error.js';
 
 /** One metric of one evaluation run, with what is needed to compare it. */
@@ -126,12 +126,12 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
  * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
  * input, an unterminated string included. A key longer than 16,000
- * characters is a SyntaxError (see MAX_KEY_CHARACTERS).
+ * characters is a SyntaxError (see MAX_HASHED_CHARACTERS).
  */
 export function parsePythonJson(text: string): unknown {
   const words = text.includes('NaN') || text.includes('Infinity');
   // Shorter than the longest key allowed: no key can be too long, and plain JSON needs no pass.
-  if (!words && text.length <= MAX_KEY_CHARACTERS) return JSON.parse(text);
+  if (!words && text.length <= MAX_HASHED_CHARACTERS) return JSON.parse(text);
   const parts: string[] = [];
   let copied = 0;
   let nan = false;
@@ -149,9 +149,9 @@ export function parsePythonJson(text: string): unknown {
         else i += 1;
       }
       i += 1;
-      if (i - start - 2 > MAX_KEY_CHARACTERS && isKeyEnd(text, i))
+      if (i - start - 2 > MAX_HASHED_CHARACTERS && isKeyEnd(text, i))
         throw new SyntaxError(
-          `a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_KEY_CHARACTERS}`,
+          `a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`,
         );
       continue;
     }
@@ -206,10 +206,6 @@ function restoreNaN(value: unknown): unknown {
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 
-// V8 hashes a string of more than 16,383 characters by its length alone: JSON.parse of many such
-// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s), and so is a Map of such
-// sample ids. Real keys and ids are short.
-const MAX_KEY_CHARACTERS = JSON_SHAPE_LIMITS.keyBytes;
 const QUOTE = 34;
 
 // Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
@@ -259,7 +255,7 @@ function readRunnerFile(json: Json, file: string): ResultsFile {
   const list = Array.isArray(json.samples) ? json.samples : [];
   list.forEach((sample: unknown, index) => {
     if (!isObject(sample) || typeof sample.id !== 'string' || !finite(sample.score)) return;
-    if (sample.id.length > MAX_KEY_CHARACTERS) return; // as a Map key it would cost quadratic time
+    if (sample.id.length > MAX_HASHED_CHARACTERS) return; // as a Map key it would cost quadratic time
     const first = firstIndex.get(sample.id);
     if (first !== undefined) {
       if (duplicates.length < KEPT_PROBLEMS)
@@ -381,7 +377,7 @@ export function readSamplesJsonl(text: string, file: string): ResultsFile & Line
       return;
     }
     const id = String(record.id);
-    if (id.length > MAX_KEY_CHARACTERS) {
+    if (id.length > MAX_HASHED_CHARACTERS) {
       bad(number); // as a Map key it would cost quadratic time
       return;
     }
@@ -471,7 +467,7 @@ export function attachHarnessSamples(
     if (!isObject(sample) || sample.doc_id === undefined) return;
     const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
     const id = String(sample.doc_id);
-    if (id.length + filter.length > MAX_KEY_CHARACTERS) {
+    if (id.length + filter.length > MAX_HASHED_CHARACTERS) {
       bad(number); // as a Map key it would cost quadratic time
       return;
     }

@@ -1,3 +1,4 @@
+import { MAX_HASHED_CHARACTERS } from '../hashed-string.js';
 import { MAX_VOCABULARY } from '../tokenizer/vocabulary.js';
 
 /**
@@ -8,17 +9,16 @@ import { MAX_VOCABULARY } from '../tokenizer/vocabulary.js';
  * deep equality). The vocabulary is the largest object a model file has, so
  * objects get the vocabulary cap; lists get four times as much, because BPE
  * merges run about twice the vocabulary (Gemma 3: 262,144 tokens, 514,906
- * merges). Real files nest fewer than ten levels. Keys are held to 16,000
- * bytes: V8 hashes a string of more than 16,383 characters by its length
- * alone, so an object of long keys of one length takes JSON.parse quadratic
- * time (4,000 keys of 17,000 characters: 17 s). Real keys are under 1 KiB.
+ * merges). Real files nest fewer than ten levels. Keys are held to
+ * MAX_HASHED_CHARACTERS bytes (at least as many as characters), as long keys
+ * take JSON.parse quadratic time.
  */
 export const JSON_SHAPE_LIMITS = {
   objectMembers: MAX_VOCABULARY,
   listItems: 4 * MAX_VOCABULARY,
   values: 8 * MAX_VOCABULARY,
   depth: 128,
-  keyBytes: 16_000,
+  keyBytes: MAX_HASHED_CHARACTERS,
 } as const;
 
 /** The first limit a JSON document exceeds. Counts are "at least": measuring stops there. */

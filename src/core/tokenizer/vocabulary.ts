@@ -1,3 +1,4 @@
+import { MAX_HASHED_CHARACTERS } from '../hashed-string.js';
 import type { JsonText } from '../model/json-text.js';
 import { TokenizerFormatError } from './model.js';
 import { TokenTable } from './token-table.js';
@@ -10,20 +11,12 @@ import { TokenTable } from './token-table.js';
  */
 export const MAX_VOCABULARY = 1_048_576;
 
-/**
- * The longest token modelgate reads, in characters. V8 hashes a string of
- * more than 16,383 characters by its length alone, so a Map of thousands of
- * such tokens of one length is quadratic (7,500 Unigram pieces of 17,000
- * characters: validate took 128 s). Real tokens are a few dozen characters.
- */
-const MAX_TOKEN_CHARACTERS = 16_000;
-
-/** Refuses a token longer than MAX_TOKEN_CHARACTERS: `where` names it ("piece 12", "added_tokens[3]"). */
+/** Refuses a token longer than MAX_HASHED_CHARACTERS (a Map key): `where` names it ("token 12", "added_tokens[3]"). */
 export function checkTokenLength(token: string, file: string, where: string): void {
-  if (token.length > MAX_TOKEN_CHARACTERS)
+  if (token.length > MAX_HASHED_CHARACTERS)
     throw new TokenizerFormatError(
       file,
-      `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_TOKEN_CHARACTERS} (real tokens are a few dozen)`,
+      `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_HASHED_CHARACTERS} (real tokens are a few dozen)`,
     );
 }
 

@@ -8,23 +8,9 @@ import { scanJson } from '../../../src/core/model/json-shape.js';
 import { JsonText, parseJson } from '../../../src/core/model/json-text.js';
 import { TOKENIZER_JSON_DEFERRED } from '../../../src/core/tokenizer/tokenizer-json.js';
 import { fixturePath, type RealTokenizer } from '../../setup/fixture-packages.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
-
-type Random = ReturnType<typeof random>;
+type Random = ReturnType<typeof seededRandom>;
 
 const SPACE = ['', ' ', '\n', '\t', '\r\n', '  '];
 const CHARS = ['a', 'Ġ', 'é', '中', '😀', '"', '\\', '/', '\n', '\u0000', '\u2028', ' ', 'model', 'vocab'];
@@ -115,7 +101,7 @@ function built(value: unknown): unknown {
 
 describe('scanJson accepts exactly what JSON.parse accepts', () => {
   it('agrees with JSON.parse on 20,000 generated texts and as many broken copies of them', () => {
-    const r = random(18);
+    const r = seededRandom(18);
     const disagreements: string[] = [];
     for (let n = 0; n < 20_000; n++) {
       const text = Buffer.from(`${r.pick(SPACE)}${jsonText(r, 0)}${r.pick(SPACE)}`);
@@ -165,7 +151,7 @@ describe('parseJson with deferred paths', () => {
   ];
 
   it('builds the same value as JSON.parse on 20,000 generated documents, deferred values included', () => {
-    const r = random(2026);
+    const r = seededRandom(2026);
     let deferredSeen = 0;
     for (let n = 0; n < 20_000; n++) {
       const text = Buffer.from(jsonText(r, 0));

@@ -14,6 +14,7 @@ import { Vocabulary } from '../../../src/core/tokenizer/vocabulary.js';
 import { fixturePath, type RealTokenizer } from '../../setup/fixture-packages.js';
 import { addRealModel } from '../../helpers/models.js';
 import { findingsOf, TempRegistry } from '../../helpers/registry.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 /** The object's vocabulary as the index reads it from bytes, and as fromObject reads JSON.parse's object. */
 function bothWays(text: string) {
@@ -46,7 +47,7 @@ function collidingKeys(prefix: string, stages: number): string[] {
     for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
     return hash;
   };
-  const next = random(99);
+  const next = seededRandom(99).int;
   const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const block = () => Array.from({ length: 5 }, () => ALPHABET[next(ALPHABET.length)]).join('');
   let state = step(0x811c9dc5 | 0, prefix);
@@ -71,14 +72,6 @@ function collidingKeys(prefix: string, stages: number): string[] {
   );
   expect(new Set(keys.map((key) => step(0x811c9dc5 | 0, key))).size).toBe(1);
   return keys;
-}
-
-function random(seed: number) {
-  let state = seed >>> 0;
-  return (n: number) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return Math.floor((state / 4294967296) * n);
-  };
 }
 
 const TOKENS = [
@@ -133,7 +126,7 @@ const IDS = [
 
 describe('a vocabulary indexed over the bytes answers as the parsed object does', () => {
   it('on 3,000 generated vocabularies with escapes, repeated keys and invalid ids', () => {
-    const pick = random(7);
+    const pick = seededRandom(7).int;
     const differing: string[] = [];
     for (let n = 0; n < 3_000; n++) {
       const members = Array.from({ length: pick(8) }, () => {

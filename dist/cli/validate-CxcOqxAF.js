@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-DE8Sn6hN.js';
-import { h as validate, b as toText } from './text-CGMTrHi6.js';
+import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-DOdpkPY_.js';
+import { h as validate, b as toText } from './text-BKdMy3rr.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-gTPE6hZQ.js';
 import { readSettings } from './settings-CWQ9BQQC.js';
@@ -14,7 +14,7 @@ import 'node:os';
 import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
-import './load-model-BTe1MsyT.js';
+import './load-model-CPI5ybvP.js';
 import './parse-6eHfOCit.js';
 import './yaml-document-Bn4nnvS8.js';
 import './settings-file-x3IcwGeg.js';

@@ -1,12 +1,12 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { p as planRelease } from './plan-D1pUueml.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { r as readResultsFile, p as parsePythonJson } from './results-CFgojVDH.js';
-import { l as loadModel } from './load-model-BTe1MsyT.js';
+import { r as readResultsFile, p as parsePythonJson } from './results-pBd3h7gL.js';
+import { l as loadModel } from './load-model-CPI5ybvP.js';
 import { r as readRegistry } from './state-DD5P9nfz.js';
 import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-x3IcwGeg.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-CGMTrHi6.js';
+import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-BKdMy3rr.js';
 import { p as planText } from './registry-DqRJDAIy.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-Cc_P0h_t.js';
 import './index-DLbC1ij_.js';

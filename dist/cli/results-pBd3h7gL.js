@@ -1,4 +1,4 @@
-import { J as JSON_SHAPE_LIMITS } from './load-model-BTe1MsyT.js';
+import { M as MAX_HASHED_CHARACTERS } from './load-model-CPI5ybvP.js';
 import { M as MalformedFileError } from './user-file-error-oAINQHT-.js';
 
 /**
@@ -305,12 +305,12 @@ const finite = (v) => typeof v === 'number' && Number.isFinite(v);
  * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
  * input, an unterminated string included. A key longer than 16,000
- * characters is a SyntaxError (see MAX_KEY_CHARACTERS).
+ * characters is a SyntaxError (see MAX_HASHED_CHARACTERS).
  */
 function parsePythonJson(text) {
     const words = text.includes('NaN') || text.includes('Infinity');
     // Shorter than the longest key allowed: no key can be too long, and plain JSON needs no pass.
-    if (!words && text.length <= MAX_KEY_CHARACTERS)
+    if (!words && text.length <= MAX_HASHED_CHARACTERS)
         return JSON.parse(text);
     const parts = [];
     let copied = 0;
@@ -332,8 +332,8 @@ function parsePythonJson(text) {
                     i += 1;
             }
             i += 1;
-            if (i - start - 2 > MAX_KEY_CHARACTERS && isKeyEnd(text, i))
-                throw new SyntaxError(`a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_KEY_CHARACTERS}`);
+            if (i - start - 2 > MAX_HASHED_CHARACTERS && isKeyEnd(text, i))
+                throw new SyntaxError(`a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`);
             continue;
         }
         // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
@@ -384,10 +384,6 @@ function restoreNaN(value) {
 }
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
-// V8 hashes a string of more than 16,383 characters by its length alone: JSON.parse of many such
-// keys of one length is quadratic (4,000 keys of 17,000 characters: 17 s), and so is a Map of such
-// sample ids. Real keys and ids are short.
-const MAX_KEY_CHARACTERS = JSON_SHAPE_LIMITS.keyBytes;
 const QUOTE = 34;
 // Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
 function isKeyEnd(text, at) {
@@ -430,7 +426,7 @@ function readRunnerFile(json, file) {
     list.forEach((sample, index) => {
         if (!isObject(sample) || typeof sample.id !== 'string' || !finite(sample.score))
             return;
-        if (sample.id.length > MAX_KEY_CHARACTERS)
+        if (sample.id.length > MAX_HASHED_CHARACTERS)
             return; // as a Map key it would cost quadratic time
         const first = firstIndex.get(sample.id);
         if (first !== undefined) {
@@ -551,7 +547,7 @@ function readSamplesJsonl(text, file) {
             return;
         }
         const id = String(record.id);
-        if (id.length > MAX_KEY_CHARACTERS) {
+        if (id.length > MAX_HASHED_CHARACTERS) {
             bad(number); // as a Map key it would cost quadratic time
             return;
         }
@@ -634,7 +630,7 @@ function attachHarnessSamples(metrics, task, jsonl) {
             return;
         const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
         const id = String(sample.doc_id);
-        if (id.length + filter.length > MAX_KEY_CHARACTERS) {
+        if (id.length + filter.length > MAX_HASHED_CHARACTERS) {
             bad(number); // as a Map key it would cost quadratic time
             return;
         }

@@ -995,6 +995,16 @@ class TokenizerFormatError extends Error {
     }
 }
 
+/**
+ * The longest string from a user's file that modelgate uses as a key (of an
+ * object JSON.parse builds, a Map, a Set). V8 hashes a string of more than
+ * 16,383 characters by its length alone, so thousands of such keys of one
+ * length make every insert compare with all the others: quadratic time
+ * (4,000 JSON keys of 17,000 characters: 17 s to parse; 7,500 tokenizer
+ * pieces: 128 s to validate). Real keys, tokens and ids are far shorter.
+ */
+const MAX_HASHED_CHARACTERS = 16_000;
+
 // A probe sequence this long means keys crafted to collide: the caller parses the object instead,
 // with V8's own hashing, seeded per process. So do more probes in all than PROBES_PER_SLOT per slot,
 // or more bytes compared between keys of equal hash than the object has (FNV-1a is not seeded: equal
@@ -1366,17 +1376,10 @@ function idOf(bytes, start, end) {
  * so a hostile ten-million-entry vocabulary costs a count, not minutes.
  */
 const MAX_VOCABULARY = 1_048_576;
-/**
- * The longest token modelgate reads, in characters. V8 hashes a string of
- * more than 16,383 characters by its length alone, so a Map of thousands of
- * such tokens of one length is quadratic (7,500 Unigram pieces of 17,000
- * characters: validate took 128 s). Real tokens are a few dozen characters.
- */
-const MAX_TOKEN_CHARACTERS = 16_000;
-/** Refuses a token longer than MAX_TOKEN_CHARACTERS: `where` names it ("piece 12", "added_tokens[3]"). */
+/** Refuses a token longer than MAX_HASHED_CHARACTERS (a Map key): `where` names it ("token 12", "added_tokens[3]"). */
 function checkTokenLength(token, file, where) {
-    if (token.length > MAX_TOKEN_CHARACTERS)
-        throw new TokenizerFormatError(file, `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_TOKEN_CHARACTERS} (real tokens are a few dozen)`);
+    if (token.length > MAX_HASHED_CHARACTERS)
+        throw new TokenizerFormatError(file, `${file}: ${where} is ${token.length} characters long; modelgate reads tokens of at most ${MAX_HASHED_CHARACTERS} (real tokens are a few dozen)`);
 }
 /** Refuses a vocabulary (or added-token list) of more than MAX_VOCABULARY entries. */
 function checkVocabularySize(entries, file, what = 'vocabulary') {
@@ -1750,17 +1753,16 @@ function jsonExample(line, file, number) {
  * deep equality). The vocabulary is the largest object a model file has, so
  * objects get the vocabulary cap; lists get four times as much, because BPE
  * merges run about twice the vocabulary (Gemma 3: 262,144 tokens, 514,906
- * merges). Real files nest fewer than ten levels. Keys are held to 16,000
- * bytes: V8 hashes a string of more than 16,383 characters by its length
- * alone, so an object of long keys of one length takes JSON.parse quadratic
- * time (4,000 keys of 17,000 characters: 17 s). Real keys are under 1 KiB.
+ * merges). Real files nest fewer than ten levels. Keys are held to
+ * MAX_HASHED_CHARACTERS bytes (at least as many as characters), as long keys
+ * take JSON.parse quadratic time.
  */
 const JSON_SHAPE_LIMITS = {
     objectMembers: MAX_VOCABULARY,
     listItems: 4 * MAX_VOCABULARY,
     values: 8 * MAX_VOCABULARY,
     depth: 128,
-    keyBytes: 16_000,
+    keyBytes: MAX_HASHED_CHARACTERS,
 };
 // Paths in messages name this many levels, then "…".
 const PATH_DEPTH = 4;
@@ -3064,4 +3066,4 @@ async function checkReferencedFiles(reader) {
     await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }
 
-export { ARCHITECTURE_FIELDS as A, EXPECTED as E, JSON_SHAPE_LIMITS as J, READ_LIMITS as R, SPECIAL_ROLES as S, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, stableJson as s };
+export { ARCHITECTURE_FIELDS as A, EXPECTED as E, MAX_HASHED_CHARACTERS as M, READ_LIMITS as R, SPECIAL_ROLES as S, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, stableJson as s };

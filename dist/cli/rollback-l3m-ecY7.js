@@ -2,7 +2,7 @@ import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-6eHfOCit.js';
-import { l as loadModel } from './load-model-BTe1MsyT.js';
+import { l as loadModel } from './load-model-CPI5ybvP.js';
 import { r as readRegistry } from './state-DD5P9nfz.js';
 import { s as semver } from './index-DLbC1ij_.js';
 import { C as ContainedRoot, a as ContainmentError } from './settings-file-x3IcwGeg.js';
