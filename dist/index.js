@@ -54649,6 +54649,53 @@ class TokenizerFormatError extends Error {
  * pieces: 128 s to validate). Real keys, tokens and ids are far shorter.
  */
 const MAX_HASHED_CHARACTERS = 16_000;
+/**
+ * The length of the first object key of a JSON text longer than
+ * MAX_HASHED_CHARACTERS, or undefined. Counted as written (an escape as its
+ * characters), never fewer than JSON.parse would build. JSON.parse keeps the
+ * keys it builds in one table for the whole process, so such keys cost
+ * quadratic time even one to a line of a JSON lines file: 4,000 lines of one
+ * key each take 24 s. Linear time; a text no longer than the limit is
+ * answered at once. For a text that is not JSON the answer is a guess, and
+ * JSON.parse refuses the text anyway.
+ */
+function longJsonKey(text) {
+    if (text.length <= MAX_HASHED_CHARACTERS)
+        return undefined;
+    // Outside strings JSON has no quote: each quote found after a string's end opens the next one.
+    for (let open = text.indexOf('"'); open >= 0;) {
+        let close = text.indexOf('"', open + 1);
+        while (close >= 0 && isEscaped(text, close))
+            close = text.indexOf('"', close + 1);
+        if (close < 0)
+            return undefined;
+        const length = close - open - 1;
+        if (length > MAX_HASHED_CHARACTERS && isKeyEnd(text, close + 1))
+            return length;
+        open = text.indexOf('"', close + 1);
+    }
+    return undefined;
+}
+/** The sentence for a key longJsonKey found. */
+const longKeyProblem = (length) => `a key is ${length} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`;
+/** The sentence for an id (of a sample, a request) longer than MAX_HASHED_CHARACTERS. */
+const longIdProblem = (length) => `"id" is ${length} characters long; modelgate reads ids of at most ${MAX_HASHED_CHARACTERS}`;
+// Is the quote at `at` escaped: an odd run of backslashes before it? Each run is counted once,
+// by the quote that follows it, so the scan stays linear.
+function isEscaped(text, at) {
+    let run = 0;
+    while (text.charCodeAt(at - 1 - run) === BACKSLASH$1)
+        run += 1;
+    return run % 2 === 1;
+}
+// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
+function isKeyEnd(text, at) {
+    let i = at;
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i))
+        ;
+    return text.charCodeAt(i) === 0x3a;
+}
+const BACKSLASH$1 = 92;
 
 // A probe sequence this long means keys crafted to collide: the caller parses the object instead,
 // with V8's own hashing, seeded per process. So do more probes in all than PROBES_PER_SLOT per slot,
@@ -55375,6 +55422,9 @@ function readRepositoryCorpus(text, file) {
     return { file, lines };
 }
 function jsonExample(line, file, number) {
+    const longKey = longJsonKey(line);
+    if (longKey !== undefined)
+        throw new Error(`${file}:${number}: ${longKeyProblem(longKey)}`);
     let value;
     try {
         value = JSON.parse(line);
@@ -57015,12 +57065,13 @@ const finite = (v) => typeof v === 'number' && Number.isFinite(v);
  * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
  * input, an unterminated string included. A key longer than 16,000
- * characters is a SyntaxError (see MAX_HASHED_CHARACTERS).
+ * characters is a SyntaxError (see longJsonKey).
  */
 function parsePythonJson(text) {
-    const words = text.includes('NaN') || text.includes('Infinity');
-    // Shorter than the longest key allowed: no key can be too long, and plain JSON needs no pass.
-    if (!words && text.length <= MAX_HASHED_CHARACTERS)
+    const longKey = longJsonKey(text);
+    if (longKey !== undefined)
+        throw new SyntaxError(longKeyProblem(longKey));
+    if (!text.includes('NaN') && !text.includes('Infinity'))
         return JSON.parse(text);
     const parts = [];
     let copied = 0;
@@ -57030,7 +57081,6 @@ function parsePythonJson(text) {
     while (i < length) {
         const c = text.charCodeAt(i);
         if (c === QUOTE) {
-            const start = i;
             i += 1;
             while (i < length) {
                 const d = text.charCodeAt(i);
@@ -57042,8 +57092,6 @@ function parsePythonJson(text) {
                     i += 1;
             }
             i += 1;
-            if (i - start - 2 > MAX_HASHED_CHARACTERS && isKeyEnd(text, i))
-                throw new SyntaxError(`a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`);
             continue;
         }
         // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
@@ -57061,8 +57109,6 @@ function parsePythonJson(text) {
         }
         i += 1;
     }
-    if (!words)
-        return JSON.parse(text);
     parts.push(text.slice(copied));
     const joined = parts.join('');
     // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
@@ -57095,13 +57141,6 @@ function restoreNaN(value) {
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 const QUOTE = 34;
-// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
-function isKeyEnd(text, at) {
-    let i = at;
-    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i))
-        ;
-    return text.charCodeAt(i) === 0x3a;
-}
 const BACKSLASH = 92;
 const isWordChar = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 /** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */
@@ -90521,6 +90560,8 @@ function judgePrompt(rubric, sample, output) {
 }
 function parseJson(text) {
     const trimmed = text.trim().replace(/^```(?:json)?\s*|\s*```$/g, '');
+    if (longJsonKey(trimmed) !== undefined)
+        return undefined;
     try {
         return JSON.parse(trimmed);
     }
@@ -90536,6 +90577,11 @@ function readDataset(text) {
     text.split('\n').forEach((line, index) => {
         if (!line.trim())
             return;
+        const longKey = longJsonKey(line);
+        if (longKey !== undefined) {
+            problems.push(`line ${index + 1}: ${longKeyProblem(longKey)}`);
+            return;
+        }
         let value;
         try {
             value = JSON.parse(line);
@@ -90554,6 +90600,10 @@ function readDataset(text) {
                 : [];
         if (id === undefined || !messages.length) {
             problems.push(`line ${index + 1} needs an "id" and "messages" or "prompt"`);
+            return;
+        }
+        if (id.length > MAX_HASHED_CHARACTERS) {
+            problems.push(`line ${index + 1}: ${longIdProblem(id.length)}`);
             return;
         }
         if (seen.has(id)) {

@@ -7,3 +7,56 @@
  * pieces: 128 s to validate). Real keys, tokens and ids are far shorter.
  */
 export const MAX_HASHED_CHARACTERS = 16_000;
+
+/**
+ * The length of the first object key of a JSON text longer than
+ * MAX_HASHED_CHARACTERS, or undefined. Counted as written (an escape as its
+ * characters), never fewer than JSON.parse would build. JSON.parse keeps the
+ * keys it builds in one table for the whole process, so such keys cost
+ * quadratic time even one to a line of a JSON lines file: 4,000 lines of one
+ * key each take 24 s. Linear time; a text no longer than the limit is
+ * answered at once. For a text that is not JSON the answer is a guess, and
+ * JSON.parse refuses the text anyway.
+ */
+export function longJsonKey(text: string): number | undefined {
+  if (text.length <= MAX_HASHED_CHARACTERS) return undefined;
+  // Outside strings JSON has no quote: each quote found after a string's end opens the next one.
+  for (let open = text.indexOf('"'); open >= 0;) {
+    let close = text.indexOf('"', open + 1);
+    while (close >= 0 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
+    if (close < 0) return undefined;
+    const length = close - open - 1;
+    if (length > MAX_HASHED_CHARACTERS && isKeyEnd(text, close + 1)) return length;
+    open = text.indexOf('"', close + 1);
+  }
+  return undefined;
+}
+
+/** The sentence for a key longJsonKey found. */
+export const longKeyProblem = (length: number) =>
+  `a key is ${length} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`;
+
+/** The sentence for an id (of a sample, a request) longer than MAX_HASHED_CHARACTERS. */
+export const longIdProblem = (length: number) =>
+  `"id" is ${length} characters long; modelgate reads ids of at most ${MAX_HASHED_CHARACTERS}`;
+
+// Is the quote at `at` escaped: an odd run of backslashes before it? Each run is counted once,
+// by the quote that follows it, so the scan stays linear.
+function isEscaped(text: string, at: number): boolean {
+  let run = 0;
+  while (text.charCodeAt(at - 1 - run) === BACKSLASH) run += 1;
+  return run % 2 === 1;
+}
+
+// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
+function isKeyEnd(text: string, at: number): boolean {
+  let i = at;
+  for (
+    let c = text.charCodeAt(i);
+    c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+    c = text.charCodeAt(++i)
+  );
+  return text.charCodeAt(i) === 0x3a;
+}
+
+const BACKSLASH = 92;

@@ -1,6 +1,6 @@
 import { readHarnessResults } from './lm-eval-results.js';
 import { MEAN_OF_DOCUMENTS, NOT_PER_DOCUMENT_SCORES } from './lm-eval-metrics.js';
-import { MAX_HASHED_CHARACTERS } from '../hashed-string.js';
+import { longJsonKey, longKeyProblem, MAX_HASHED_CHARACTERS } from '../hashed-string.js';
 import { MalformedFileError } from '../user-file-error.js';
 
 /** One metric of one evaluation run, with what is needed to compare it. */
@@ -126,12 +126,12 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
  * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
  * input, an unterminated string included. A key longer than 16,000
- * characters is a SyntaxError (see MAX_HASHED_CHARACTERS).
+ * characters is a SyntaxError (see longJsonKey).
  */
 export function parsePythonJson(text: string): unknown {
-  const words = text.includes('NaN') || text.includes('Infinity');
-  // Shorter than the longest key allowed: no key can be too long, and plain JSON needs no pass.
-  if (!words && text.length <= MAX_HASHED_CHARACTERS) return JSON.parse(text);
+  const longKey = longJsonKey(text);
+  if (longKey !== undefined) throw new SyntaxError(longKeyProblem(longKey));
+  if (!text.includes('NaN') && !text.includes('Infinity')) return JSON.parse(text);
   const parts: string[] = [];
   let copied = 0;
   let nan = false;
@@ -140,7 +140,6 @@ export function parsePythonJson(text: string): unknown {
   while (i < length) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      const start = i;
       i += 1;
       while (i < length) {
         const d = text.charCodeAt(i);
@@ -149,10 +148,6 @@ export function parsePythonJson(text: string): unknown {
         else i += 1;
       }
       i += 1;
-      if (i - start - 2 > MAX_HASHED_CHARACTERS && isKeyEnd(text, i))
-        throw new SyntaxError(
-          `a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`,
-        );
       continue;
     }
     // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
@@ -175,7 +170,6 @@ export function parsePythonJson(text: string): unknown {
     }
     i += 1;
   }
-  if (!words) return JSON.parse(text);
   parts.push(text.slice(copied));
   const joined = parts.join('');
   // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
@@ -208,16 +202,6 @@ const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 
 const QUOTE = 34;
 
-// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
-function isKeyEnd(text: string, at: number): boolean {
-  let i = at;
-  for (
-    let c = text.charCodeAt(i);
-    c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-    c = text.charCodeAt(++i)
-  );
-  return text.charCodeAt(i) === 0x3a;
-}
 const BACKSLASH = 92;
 const isWordChar = (c: number) =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;

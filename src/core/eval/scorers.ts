@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { longIdProblem, longJsonKey, longKeyProblem, MAX_HASHED_CHARACTERS } from '../hashed-string.js';
 import type { Manifest } from '../manifest/schema.js';
 
 type Suite = NonNullable<NonNullable<Manifest['eval']>['suites']>[number];
@@ -164,6 +165,7 @@ function judgePrompt(rubric: string, sample: DatasetSample, output: string): str
 
 function parseJson(text: string): unknown {
   const trimmed = text.trim().replace(/^```(?:json)?\s*|\s*```$/g, '');
+  if (longJsonKey(trimmed) !== undefined) return undefined;
   try {
     return JSON.parse(trimmed);
   } catch {
@@ -178,6 +180,11 @@ export function readDataset(text: string): { samples: DatasetSample[]; problems:
   const seen = new Set<string>();
   text.split('\n').forEach((line, index) => {
     if (!line.trim()) return;
+    const longKey = longJsonKey(line);
+    if (longKey !== undefined) {
+      problems.push(`line ${index + 1}: ${longKeyProblem(longKey)}`);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -205,6 +212,10 @@ export function readDataset(text: string): { samples: DatasetSample[]; problems:
         : [];
     if (id === undefined || !messages.length) {
       problems.push(`line ${index + 1} needs an "id" and "messages" or "prompt"`);
+      return;
+    }
+    if (id.length > MAX_HASHED_CHARACTERS) {
+      problems.push(`line ${index + 1}: ${longIdProblem(id.length)}`);
       return;
     }
     if (seen.has(id)) {

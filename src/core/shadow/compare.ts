@@ -1,3 +1,4 @@
+import { longJsonKey } from '../hashed-string.js';
 import type { PairedCounts } from './confidence.js';
 
 /** One request's two answers: production's (what the user got) and the shadow's, joined by request id. */
@@ -123,7 +124,8 @@ export function isJsonAnswer(text: string): boolean {
   let body = text.slice(0, MAX_COMPARED_CHARS).trim();
   const fenced = /^```[a-zA-Z0-9_-]*\n([\s\S]*?)\n?```$/.exec(body);
   if (fenced) body = fenced[1]!.trim();
-  if (!/^[[{]/.test(body)) return false;
+  // A key too long to hash (longJsonKey) is no answer a request asked for: not JSON, and never built.
+  if (!/^[[{]/.test(body) || longJsonKey(body) !== undefined) return false;
   try {
     const value: unknown = JSON.parse(body);
     return typeof value === 'object' && value !== null;

@@ -1,3 +1,4 @@
+import { longIdProblem, longJsonKey, longKeyProblem, MAX_HASHED_CHARACTERS } from '../hashed-string.js';
 import { MalformedFileError } from '../user-file-error.js';
 import type { JudgeVote, OutputPair } from './compare.js';
 
@@ -59,6 +60,11 @@ export function readPairsJsonl(text: string, file: string): RecordedPairs {
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (!raw.trim()) return;
+    const longKey = longJsonKey(raw);
+    if (longKey !== undefined) {
+      problems.push(`line ${line}: ${longKeyProblem(longKey)}`);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -76,6 +82,10 @@ export function readPairsJsonl(text: string, file: string): RecordedPairs {
       return;
     }
     const key = String(id);
+    if (key.length > MAX_HASHED_CHARACTERS) {
+      problems.push(`line ${line}: ${longIdProblem(key.length)}`);
+      return;
+    }
     const at = readTime(value.at);
     if (at === null) {
       problems.push(`line ${line}: "at" must be an ISO time such as 2026-11-22T10:00:00Z`);

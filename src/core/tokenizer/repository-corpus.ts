@@ -1,3 +1,5 @@
+import { longJsonKey, longKeyProblem } from '../hashed-string.js';
+
 /** A corpus file from the repository (`artifacts.tokenizer_corpus`), as lines to encode. */
 export interface RepositoryCorpus {
   file: string;
@@ -31,6 +33,8 @@ export function readRepositoryCorpus(text: string, file: string): RepositoryCorp
 }
 
 function jsonExample(line: string, file: string, number: number): string {
+  const longKey = longJsonKey(line);
+  if (longKey !== undefined) throw new Error(`${file}:${number}: ${longKeyProblem(longKey)}`);
   let value: unknown;
   try {
     value = JSON.parse(line);

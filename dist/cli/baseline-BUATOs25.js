@@ -1,6 +1,6 @@
-import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-pBd3h7gL.js';
+import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-CNf0SW5X.js';
 import { z as zTest, s as samplesToSettle, a as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-BYp6D0kS.js';
-import { l as loadModel } from './load-model-CPI5ybvP.js';
+import { l as loadModel } from './load-model-SZoxjWRa.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
 import { r as resolveArtifactPath } from './settings-file-x3IcwGeg.js';
 import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-oAINQHT-.js';

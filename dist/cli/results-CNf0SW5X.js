@@ -1,4 +1,4 @@
-import { M as MAX_HASHED_CHARACTERS } from './load-model-CPI5ybvP.js';
+import { l as longJsonKey, b as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './hashed-string-BvNvQAaH.js';
 import { M as MalformedFileError } from './user-file-error-oAINQHT-.js';
 
 /**
@@ -305,12 +305,13 @@ const finite = (v) => typeof v === 'number' && Number.isFinite(v);
  * reader keeps them out of comparisons (only finite values are judged).
  * One pass over the text, strings copied as they are: linear time on any
  * input, an unterminated string included. A key longer than 16,000
- * characters is a SyntaxError (see MAX_HASHED_CHARACTERS).
+ * characters is a SyntaxError (see longJsonKey).
  */
 function parsePythonJson(text) {
-    const words = text.includes('NaN') || text.includes('Infinity');
-    // Shorter than the longest key allowed: no key can be too long, and plain JSON needs no pass.
-    if (!words && text.length <= MAX_HASHED_CHARACTERS)
+    const longKey = longJsonKey(text);
+    if (longKey !== undefined)
+        throw new SyntaxError(longKeyProblem(longKey));
+    if (!text.includes('NaN') && !text.includes('Infinity'))
         return JSON.parse(text);
     const parts = [];
     let copied = 0;
@@ -320,7 +321,6 @@ function parsePythonJson(text) {
     while (i < length) {
         const c = text.charCodeAt(i);
         if (c === QUOTE) {
-            const start = i;
             i += 1;
             while (i < length) {
                 const d = text.charCodeAt(i);
@@ -332,8 +332,6 @@ function parsePythonJson(text) {
                     i += 1;
             }
             i += 1;
-            if (i - start - 2 > MAX_HASHED_CHARACTERS && isKeyEnd(text, i))
-                throw new SyntaxError(`a key is ${i - start - 2} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`);
             continue;
         }
         // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
@@ -351,8 +349,6 @@ function parsePythonJson(text) {
         }
         i += 1;
     }
-    if (!words)
-        return JSON.parse(text);
     parts.push(text.slice(copied));
     const joined = parts.join('');
     // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
@@ -385,13 +381,6 @@ function restoreNaN(value) {
 const NAN_MARKER = '\u0000modelgate:NaN';
 const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
 const QUOTE = 34;
-// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
-function isKeyEnd(text, at) {
-    let i = at;
-    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i))
-        ;
-    return text.charCodeAt(i) === 0x3a;
-}
 const BACKSLASH = 92;
 const isWordChar = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 /** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */

@@ -3,6 +3,7 @@ import { D as DEFAULT_STEPS, r as readRecordedCanary } from './recorded-B0fgobdj
 import { b as inertMarkdown, c as inertJson, i as inertText } from './escape-C_Mv5luI.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { n as normalQuantile, r as readUserJsonFile } from './user-file-BYp6D0kS.js';
+import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { p as parseRolloutDuration, a as parseInterval } from './parse-6eHfOCit.js';
 import { j as judgeInterval } from './judge-rEx3FATA.js';
 import { i as intervalResultSchema, v as verdictSchema } from './interval-schema-BCags4vf.js';
@@ -183,7 +184,8 @@ function isJsonAnswer(text) {
     const fenced = /^```[a-zA-Z0-9_-]*\n([\s\S]*?)\n?```$/.exec(body);
     if (fenced)
         body = fenced[1].trim();
-    if (!/^[[{]/.test(body))
+    // A key too long to hash (longJsonKey) is no answer a request asked for: not JSON, and never built.
+    if (!/^[[{]/.test(body) || longJsonKey(body) !== undefined)
         return false;
     try {
         const value = JSON.parse(body);
@@ -981,6 +983,11 @@ function readPairsJsonl(text, file) {
         const line = index + 1;
         if (!raw.trim())
             return;
+        const longKey = longJsonKey(raw);
+        if (longKey !== undefined) {
+            problems.push(`line ${line}: ${longKeyProblem(longKey)}`);
+            return;
+        }
         let value;
         try {
             value = JSON.parse(raw);
@@ -999,6 +1006,10 @@ function readPairsJsonl(text, file) {
             return;
         }
         const key = String(id);
+        if (key.length > MAX_HASHED_CHARACTERS) {
+            problems.push(`line ${line}: ${longIdProblem(key.length)}`);
+            return;
+        }
         const at = readTime(value.at);
         if (at === null) {
             problems.push(`line ${line}: "at" must be an ISO time such as 2026-11-22T10:00:00Z`);

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-6eHfOCit.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
+import { M as MAX_HASHED_CHARACTERS, l as longJsonKey, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { isUtf8 } from 'node:buffer';
 import { r as resolveArtifactPath } from './settings-file-x3IcwGeg.js';
 
@@ -995,16 +996,6 @@ class TokenizerFormatError extends Error {
     }
 }
 
-/**
- * The longest string from a user's file that modelgate uses as a key (of an
- * object JSON.parse builds, a Map, a Set). V8 hashes a string of more than
- * 16,383 characters by its length alone, so thousands of such keys of one
- * length make every insert compare with all the others: quadratic time
- * (4,000 JSON keys of 17,000 characters: 17 s to parse; 7,500 tokenizer
- * pieces: 128 s to validate). Real keys, tokens and ids are far shorter.
- */
-const MAX_HASHED_CHARACTERS = 16_000;
-
 // A probe sequence this long means keys crafted to collide: the caller parses the object instead,
 // with V8's own hashing, seeded per process. So do more probes in all than PROBES_PER_SLOT per slot,
 // or more bytes compared between keys of equal hash than the object has (FNV-1a is not seeded: equal
@@ -1730,6 +1721,9 @@ function readRepositoryCorpus(text, file) {
     return { file, lines };
 }
 function jsonExample(line, file, number) {
+    const longKey = longJsonKey(line);
+    if (longKey !== undefined)
+        throw new Error(`${file}:${number}: ${longKeyProblem(longKey)}`);
     let value;
     try {
         value = JSON.parse(line);
@@ -3066,4 +3060,4 @@ async function checkReferencedFiles(reader) {
     await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }
 
-export { ARCHITECTURE_FIELDS as A, EXPECTED as E, MAX_HASHED_CHARACTERS as M, READ_LIMITS as R, SPECIAL_ROLES as S, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, stableJson as s };
+export { ARCHITECTURE_FIELDS as A, EXPECTED as E, READ_LIMITS as R, SPECIAL_ROLES as S, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, stableJson as s };

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-CPI5ybvP.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-SZoxjWRa.js';
 import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-6eHfOCit.js';
 import { r as resolveArtifactPath, b as releaseTag, f as releasedVersions } from './settings-file-x3IcwGeg.js';
 import { C as CommandError } from './command-BFTcRIcy.js';

@@ -1,5 +1,5 @@
 import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { i as gatesMarkdown } from './text-BKdMy3rr.js';
+import { i as gatesMarkdown } from './text-DmCEbkPW.js';
 import { t as trainingMarkdown } from './report-u9Ra8Wz9.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { constants } from 'node:fs';

@@ -1,19 +1,20 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-BKdMy3rr.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-OsZCi5lK.js';
+import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-DmCEbkPW.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-BUATOs25.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-x3IcwGeg.js';
 import { r as readRegistry } from './state-DD5P9nfz.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
-import { l as loadModel } from './load-model-CPI5ybvP.js';
+import { l as loadModel } from './load-model-SZoxjWRa.js';
 import { c as compareRuns } from './report-u9Ra8Wz9.js';
-import { p as parsePythonJson, r as readResultsFile } from './results-pBd3h7gL.js';
-import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-DOdpkPY_.js';
+import { p as parsePythonJson, r as readResultsFile } from './results-CNf0SW5X.js';
+import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-DCiO8GoU.js';
 import { GitRepository } from './git-repository-gTPE6hZQ.js';
 import { readSettings } from './settings-CWQ9BQQC.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
+import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { r as readUserJsonFile } from './user-file-BYp6D0kS.js';
 import './parse-6eHfOCit.js';
 import './yaml-document-Bn4nnvS8.js';
@@ -15653,6 +15654,8 @@ function judgePrompt(rubric, sample, output) {
 }
 function parseJson(text) {
     const trimmed = text.trim().replace(/^```(?:json)?\s*|\s*```$/g, '');
+    if (longJsonKey(trimmed) !== undefined)
+        return undefined;
     try {
         return JSON.parse(trimmed);
     }
@@ -15668,6 +15671,11 @@ function readDataset(text) {
     text.split('\n').forEach((line, index) => {
         if (!line.trim())
             return;
+        const longKey = longJsonKey(line);
+        if (longKey !== undefined) {
+            problems.push(`line ${index + 1}: ${longKeyProblem(longKey)}`);
+            return;
+        }
         let value;
         try {
             value = JSON.parse(line);
@@ -15686,6 +15694,10 @@ function readDataset(text) {
                 : [];
         if (id === undefined || !messages.length) {
             problems.push(`line ${index + 1} needs an "id" and "messages" or "prompt"`);
+            return;
+        }
+        if (id.length > MAX_HASHED_CHARACTERS) {
+            problems.push(`line ${index + 1}: ${longIdProblem(id.length)}`);
             return;
         }
         if (seen.has(id)) {
