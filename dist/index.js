@@ -71016,19 +71016,25 @@ async function validate$1(repo, options) {
 }
 /** validate(), with the parsed facts of every model it validated (for the gates that follow). */
 async function validateModels(repo, options) {
-    const manifests = await repo.findManifests(options.manifests);
+    const found = await repo.findManifests(options.manifests);
+    const manifests = options.baseManifests
+        ? [...new Set([...found, ...(await repo.findManifests(options.baseManifests))])].sort()
+        : found;
     const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
     if (!manifests.length && !options.allowEmpty)
         throw noManifests(options);
-    const selected = base
-        ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
-        : manifests;
+    const baseManifests = base
+        ? new Set(await repo.findManifestsAt(base, options.baseManifests ?? options.manifests))
+        : new Set();
+    const changed = base
+        ? new Set(await selectChanged(repo.worktree, manifests, await repo.changedSince(base)))
+        : undefined;
+    // With a base: what the change touches, and what it brings into the registry (a glob of its own may find
+    // a manifest that was there, unchecked, all along).
+    const selected = changed ? manifests.filter((m) => changed.has(m) || !baseManifests.has(m)) : manifests;
     const tags = base ? await repo.readTags() : undefined;
     const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map();
-    const baseManifests = base
-        ? new Set(await repo.findManifestsAt(base, options.manifests))
-        : new Set();
-    const findings = [];
+    const findings = [...(options.settingsFindings ?? [])];
     const models = [];
     const changes = [];
     const validated = [];
@@ -71097,7 +71103,9 @@ async function validateModels(repo, options) {
 }
 /** No evidence, no pass: the message names where modelgate looked and how to look elsewhere. */
 function noManifests(options) {
-    const globs = options.manifests.map((g) => `"${g}"`).join(', ');
+    const globs = [...new Set([...options.manifests, ...(options.baseManifests ?? [])])]
+        .map((g) => `"${g}"`)
+        .join(', ');
     return new CommandError(`no manifest matched ${globs} under ${options.root ?? 'the registry root'}: nothing was checked`, 'Point --root (Action input root) at the registry, set manifests in .github/modelgate.yml, or pass --allow-empty (Action input allow-empty: true) while the registry has no model yet.');
 }
 async function withDigests(repo, base, loaded) {
@@ -75589,6 +75597,80 @@ function parseSettings(text) {
         endpoints: readEndpointsSection(endpoints),
         shadow: readShadowSection(shadow),
     };
+}
+
+/**
+ * Reads the judging settings for a run on the registry at `root`. The
+ * working tree's settings file is always parsed, so a broken one fails the
+ * run as it always did. Without a base that file decides. With a base, the
+ * change is untrusted input and never decides how it is judged: the stages
+ * (hence the baseline) come from the settings at the base's merge base with
+ * HEAD, the commit validate and check compare with, and the manifests checked
+ * are those the base's globs find plus those the change's own find. A base
+ * whose settings cannot be read or parsed is a CommandError (exit 2), never a
+ * silent fall back to the defaults. An absent file at the base means defaults.
+ */
+async function readJudgingSettings(repo, root, base) {
+    const own = await readSettings(root);
+    if (base === undefined)
+        return { manifests: own.manifests, stages: own.stages, settingsFindings: [] };
+    const commit = await repo.mergeBase(base);
+    const where = `${SETTINGS_FILE} at the base ${commit === base ? commit.slice(0, 12) : `${base} (merge base ${commit.slice(0, 12)})`}`;
+    const atBase = await readSettingsAt(repo, commit, where, base);
+    const changed = [
+        ...(differs(own.stages, atBase.stages)
+            ? [
+                `stages [${atBase.stages.join(', ')}] (the baseline is the version in ${atBase.stages.at(-1)}), not this change's [${own.stages.join(', ')}]`,
+            ]
+            : []),
+        ...(differs(own.manifests, atBase.manifests)
+            ? [
+                `manifests: every model the base's globs [${atBase.manifests.join(', ')}] find is checked, and every model this change's [${own.manifests.join(', ')}] find`,
+            ]
+            : []),
+    ];
+    return {
+        manifests: own.manifests,
+        baseManifests: atBase.manifests,
+        stages: atBase.stages,
+        settingsFindings: changed.length
+            ? [
+                {
+                    rule: 'SETTINGS-BASE',
+                    severity: 'warning',
+                    model: SETTINGS_FILE,
+                    file: SETTINGS_FILE,
+                    message: `this change edits ${SETTINGS_FILE}; it was judged with ${where} instead: ${changed.join('; ')}. The change's settings take effect once it is merged.`,
+                    fix: 'Nothing to do when the edit is intended: a change never decides how it is judged itself, so its settings apply to the changes after it.',
+                },
+            ]
+            : [],
+    };
+}
+/** The settings file at a commit, through the repository's reader: the same cap and parser as the working tree's. */
+async function readSettingsAt(repo, commit, where, base) {
+    const fix = `With a base, the settings there decide how a change is judged, so a change cannot repair them for itself: fix ${SETTINGS_FILE} on ${base} first (a regular file of at most ${SETTINGS_MAX_BYTES / 1024} KiB that parses; check it with modelgate validate, without --base).`;
+    const read = await repo.at(commit).read(SETTINGS_FILE, SETTINGS_MAX_BYTES);
+    if (!read.ok) {
+        if (read.problem.kind === 'missing')
+            return parseSettings(undefined);
+        throw new CommandError(`${where} cannot be read: ${read.problem.detail}`, fix);
+    }
+    try {
+        return parseSettings(decodeUtf8(read.value));
+    }
+    catch (error) {
+        if (!(error instanceof CommandError))
+            throw error;
+        // parseSettings names the file; here it also names the commit it was read at.
+        const message = error.message.startsWith(SETTINGS_FILE)
+            ? `${where}${error.message.slice(SETTINGS_FILE.length)}`
+            : `${where}: ${error.message}`;
+        throw new CommandError(message, error.fix ? `${fix} ${error.fix}` : fix);
+    }
+}
+function differs(a, b) {
+    return a.length !== b.length || a.some((item, i) => item !== b[i]);
 }
 
 /**
@@ -102998,7 +103080,9 @@ function annotate(findings, root) {
  */
 async function runCheck(inputs) {
     const root = resolve$1(inputs.root);
-    const settings = await readSettings(root);
+    const repo = new GitRepository(root);
+    // With a base (a pull request), the base's settings judge it: the change's own never decide how.
+    const judging = await readJudgingSettings(repo, root, inputs.base);
     const pull = context.payload.pull_request;
     const fromFork = pull !== undefined && pull.head?.repo?.full_name !== pull.base?.repo?.full_name;
     const endpoint = inputs.evalEndpoint || process.env.MODELGATE_EVAL_BASE_URL;
@@ -103010,12 +103094,11 @@ async function runCheck(inputs) {
         ...(fromFork ? { refuse: 'not run: no credentials (pull request from a fork)' } : {}),
         ...(!fromFork && !endpoint ? { refuse: 'not run: no credentials (eval-endpoint is not set)' } : {}),
     }, debug, { ...process.env, ...(inputs.evalApiKey ? { MODELGATE_EVAL_API_KEY: inputs.evalApiKey } : {}) });
-    const report = await check(new GitRepository(root), {
-        manifests: settings.manifests,
+    const report = await check(repo, {
+        ...judging,
         allowEmpty: inputs.allowEmpty,
         root: inputs.root,
         base: inputs.base,
-        stages: settings.stages,
         runSuites,
         // A fork's run has no secrets: its training run is "not run", never read with someone else's key.
         readRun: runReaderFromEnvironment(process.env, fromFork ? { refuse: 'no credentials (pull request from a fork)' } : {}),
@@ -105327,11 +105410,13 @@ async function runRollback(inputs) {
 /** `command: validate`: job summary, annotations, outputs; fails the step on error findings only. */
 async function runValidate(inputs) {
     const root = resolve$1(inputs.root);
-    const settings = await readSettings(root);
+    const repo = new GitRepository(root);
+    // With a base (a pull request), the base's settings judge it: the change's own never decide how.
+    const judging = await readJudgingSettings(repo, root, inputs.base);
     if (inputs.base)
         info(`Comparing with ${inputs.base}`);
-    const report = await validate$1(new GitRepository(root), {
-        manifests: settings.manifests,
+    const report = await validate$1(repo, {
+        ...judging,
         base: inputs.base,
         allowEmpty: inputs.allowEmpty,
         root,

@@ -8,7 +8,7 @@ import { upsertStickyComment } from '../io/github/comments.js';
 import { tokenIdentity } from '../io/github/identity.js';
 import { createOctokit, statusOf } from '../io/github/octokit.js';
 import { GitRepository } from '../io/git-repository.js';
-import { readSettings } from '../io/settings.js';
+import { readJudgingSettings } from '../io/judging-settings.js';
 import { suiteRunnerFromEnvironment } from '../io/eval/suite-runner.js';
 import { runReaderFromEnvironment } from '../io/tracking/run-reader.js';
 import { annotate } from './annotate.js';
@@ -28,7 +28,9 @@ interface PullRequestPayload {
  */
 export async function runCheck(inputs: ActionInputs): Promise<void> {
   const root = resolve(inputs.root);
-  const settings = await readSettings(root);
+  const repo = new GitRepository(root);
+  // With a base (a pull request), the base's settings judge it: the change's own never decide how.
+  const judging = await readJudgingSettings(repo, root, inputs.base);
   const pull = context.payload.pull_request as PullRequestPayload | undefined;
   const fromFork = pull !== undefined && pull.head?.repo?.full_name !== pull.base?.repo?.full_name;
   const endpoint = inputs.evalEndpoint || process.env.MODELGATE_EVAL_BASE_URL;
@@ -44,12 +46,11 @@ export async function runCheck(inputs: ActionInputs): Promise<void> {
     core.debug,
     { ...process.env, ...(inputs.evalApiKey ? { MODELGATE_EVAL_API_KEY: inputs.evalApiKey } : {}) },
   );
-  const report = await check(new GitRepository(root), {
-    manifests: settings.manifests,
+  const report = await check(repo, {
+    ...judging,
     allowEmpty: inputs.allowEmpty,
     root: inputs.root,
     base: inputs.base,
-    stages: settings.stages,
     runSuites,
     // A fork's run has no secrets: its training run is "not run", never read with someone else's key.
     readRun: runReaderFromEnvironment(

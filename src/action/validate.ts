@@ -3,17 +3,19 @@ import { resolve } from 'node:path';
 import { toMarkdown } from '../core/report/markdown.js';
 import { validate } from '../core/validate.js';
 import { GitRepository } from '../io/git-repository.js';
-import { readSettings } from '../io/settings.js';
+import { readJudgingSettings } from '../io/judging-settings.js';
 import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
 
 /** `command: validate`: job summary, annotations, outputs; fails the step on error findings only. */
 export async function runValidate(inputs: ActionInputs): Promise<void> {
   const root = resolve(inputs.root);
-  const settings = await readSettings(root);
+  const repo = new GitRepository(root);
+  // With a base (a pull request), the base's settings judge it: the change's own never decide how.
+  const judging = await readJudgingSettings(repo, root, inputs.base);
   if (inputs.base) core.info(`Comparing with ${inputs.base}`);
-  const report = await validate(new GitRepository(root), {
-    manifests: settings.manifests,
+  const report = await validate(repo, {
+    ...judging,
     base: inputs.base,
     allowEmpty: inputs.allowEmpty,
     root,

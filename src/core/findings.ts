@@ -29,6 +29,7 @@ export const RULES = {
   'UNK-RATE': 'the corpus encodes with few unknown tokens (none for a byte-level tokenizer)',
   'SEMVER-BUMP': 'the version bump covers what changed',
   'VERSION-EXISTS': 'a released version is never reused with different content',
+  'SETTINGS-BASE': "with a base, the change is judged with the base's stages and manifest globs, not its own",
   'EVAL-MODEL': 'recorded results come from the model revision the manifest pins',
   'EVAL-TOKENIZER': "recorded results were produced with this model's tokenizer",
   'EVAL-LIMIT': 'recorded results cover every document of their tasks',

@@ -19,7 +19,17 @@ import { rememberBehaviour, type BehaviourCache } from './tokenizer/behaviour.js
 export interface ValidateOptions {
   /** Manifest globs (from .github/modelgate.yml). */
   manifests: readonly string[];
-  /** Compare with this git ref: only changed models are validated, and version bumps are checked. */
+  /**
+   * With a base: the manifest globs of the settings at the base. Every manifest
+   * either set of globs finds is checked (a union of files, since globs may
+   * hold negations), so a change's own globs can add models, never hide one;
+   * a manifest the base's globs did not find at the base is new to the
+   * registry and validated even when its files did not change.
+   */
+  baseManifests?: readonly string[];
+  /** Findings about the settings themselves (src/io/judging-settings.ts), reported with the rest. */
+  settingsFindings?: readonly Finding[];
+  /** Compare with this git ref: only changed models (and those new to the registry) are validated, and version bumps are checked. */
   base?: string;
   /**
    * A registry with no manifest at all passes only when this is set: without
@@ -69,19 +79,25 @@ export async function validateModels(
   repo: Repository,
   options: ValidateOptions,
 ): Promise<{ report: ValidationReport; facts: ModelFacts[]; base?: string; tags?: TagRecord[] }> {
-  const manifests = await repo.findManifests(options.manifests);
+  const found = await repo.findManifests(options.manifests);
+  const manifests = options.baseManifests
+    ? [...new Set([...found, ...(await repo.findManifests(options.baseManifests))])].sort()
+    : found;
   const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
   if (!manifests.length && !options.allowEmpty) throw noManifests(options);
-  const selected = base
-    ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
-    : manifests;
+  const baseManifests = base
+    ? new Set(await repo.findManifestsAt(base, options.baseManifests ?? options.manifests))
+    : new Set<string>();
+  const changed = base
+    ? new Set(await selectChanged(repo.worktree, manifests, await repo.changedSince(base)))
+    : undefined;
+  // With a base: what the change touches, and what it brings into the registry (a glob of its own may find
+  // a manifest that was there, unchecked, all along).
+  const selected = changed ? manifests.filter((m) => changed.has(m) || !baseManifests.has(m)) : manifests;
   const tags = base ? await repo.readTags() : undefined;
   const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map<string, Set<string>>();
-  const baseManifests = base
-    ? new Set(await repo.findManifestsAt(base, options.manifests))
-    : new Set<string>();
 
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...(options.settingsFindings ?? [])];
   const models: ValidationReport['models'] = [];
   const changes: ModelChange[] = [];
   const validated: ModelFacts[] = [];
@@ -155,7 +171,9 @@ export async function validateModels(
 
 /** No evidence, no pass: the message names where modelgate looked and how to look elsewhere. */
 function noManifests(options: ValidateOptions): CommandError {
-  const globs = options.manifests.map((g) => `"${g}"`).join(', ');
+  const globs = [...new Set([...options.manifests, ...(options.baseManifests ?? [])])]
+    .map((g) => `"${g}"`)
+    .join(', ');
   return new CommandError(
     `no manifest matched ${globs} under ${options.root ?? 'the registry root'}: nothing was checked`,
     'Point --root (Action input root) at the registry, set manifests in .github/modelgate.yml, or pass --allow-empty (Action input allow-empty: true) while the registry has no model yet.',

@@ -7,7 +7,7 @@ import { toMarkdown } from '../../core/report/markdown.js';
 import { toText } from '../../core/report/text.js';
 import { CommandError } from '../../core/repository.js';
 import { GitRepository } from '../../io/git-repository.js';
-import { readSettings } from '../../io/settings.js';
+import { readJudgingSettings } from '../../io/judging-settings.js';
 import { suiteRunnerFromEnvironment } from '../../io/eval/suite-runner.js';
 import { runReaderFromEnvironment } from '../../io/tracking/run-reader.js';
 import { formatOf, listOf, stringOf, type CommandArgs } from '../command.js';
@@ -19,7 +19,11 @@ async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
   const root = resolve(stringOf(args, 'root') ?? '.');
   if (!(await stat(root).catch(() => undefined))?.isDirectory())
     throw new CommandError(`--root ${stringOf(args, 'root') ?? root} is not a directory`);
-  const settings = await readSettings(root);
+  const base = stringOf(args, 'base');
+  if (base !== undefined && !base.trim()) throw new CommandError('--base needs a git ref');
+  const repo = new GitRepository(root);
+  // With --base, the base's settings judge the change: its own never decide how.
+  const judging = await readJudgingSettings(repo, root, base);
   const baselineResults = await Promise.all(listOf(args, 'baseline-results').map(readResults));
   const runSuites = suiteRunnerFromEnvironment(
     {
@@ -34,12 +38,11 @@ async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
     },
     out.progress,
   );
-  return check(new GitRepository(root), {
-    manifests: settings.manifests,
-    base: stringOf(args, 'base'),
+  return check(repo, {
+    ...judging,
+    base,
     allowEmpty: args.values['allow-empty'] === true,
     root: stringOf(args, 'root') ?? root,
-    stages: settings.stages,
     baselineResults,
     runSuites,
     // MLflow / W&B credentials from the shell's environment only.
@@ -87,10 +90,13 @@ export async function runCheck(args: CommandArgs, out: Output): Promise<number> 
 export async function runGate(args: CommandArgs, out: Output): Promise<number> {
   const format = formatOf(args, ['text', 'json', 'markdown'] as const);
   const full = await runChecks(args, out);
-  // The findings of the gates' evidence (results and samples files, suites), and manifests that do not
-  // parse: their gates never ran, a failure of the gate, not something to leave out.
+  // The findings of the gates' evidence (results and samples files, suites), manifests that do not
+  // parse (their gates never ran, a failure of the gate, not something to leave out), and the note that
+  // the base's settings, not the change's, chose the baseline.
   const evidence = new Set(full.gates.flatMap((g) => g.findings));
-  const findings = full.findings.filter((f) => evidence.has(f) || f.rule === 'MANIFEST-SCHEMA');
+  const findings = full.findings.filter(
+    (f) => evidence.has(f) || f.rule === 'MANIFEST-SCHEMA' || f.rule === 'SETTINGS-BASE',
+  );
   const errors = findings.filter((f) => f.severity === 'error').length;
   const report = {
     ...full,

@@ -6,7 +6,7 @@ import { toText } from '../../core/report/text.js';
 import { CommandError } from '../../core/repository.js';
 import { validate } from '../../core/validate.js';
 import { GitRepository } from '../../io/git-repository.js';
-import { readSettings } from '../../io/settings.js';
+import { readJudgingSettings } from '../../io/judging-settings.js';
 import { TokenizerBehaviourCache } from '../../io/tokenizer-cache.js';
 import { formatOf, stringOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
@@ -19,9 +19,11 @@ export async function runValidate(args: CommandArgs, out: Output): Promise<numbe
     throw new CommandError(`--root ${stringOf(args, 'root')} is not a directory`);
   const base = stringOf(args, 'base');
   if (base !== undefined && !base.trim()) throw new CommandError('--base needs a git ref');
-  const settings = await readSettings(root);
-  const report = await validate(new GitRepository(root), {
-    manifests: settings.manifests,
+  const repo = new GitRepository(root);
+  // With --base, the base's settings judge the change: its own never decide how.
+  const judging = await readJudgingSettings(repo, root, base);
+  const report = await validate(repo, {
+    ...judging,
     base,
     allowEmpty: args.values['allow-empty'] === true,
     root: stringOf(args, 'root') ?? root,

@@ -8734,19 +8734,25 @@ async function validate(repo, options) {
 }
 /** validate(), with the parsed facts of every model it validated (for the gates that follow). */
 async function validateModels(repo, options) {
-    const manifests = await repo.findManifests(options.manifests);
+    const found = await repo.findManifests(options.manifests);
+    const manifests = options.baseManifests
+        ? [...new Set([...found, ...(await repo.findManifests(options.baseManifests))])].sort()
+        : found;
     const base = options.base === undefined ? undefined : await repo.mergeBase(options.base);
     if (!manifests.length && !options.allowEmpty)
         throw noManifests(options);
-    const selected = base
-        ? await selectChanged(repo.worktree, manifests, await repo.changedSince(base))
-        : manifests;
+    const baseManifests = base
+        ? new Set(await repo.findManifestsAt(base, options.baseManifests ?? options.manifests))
+        : new Set();
+    const changed = base
+        ? new Set(await selectChanged(repo.worktree, manifests, await repo.changedSince(base)))
+        : undefined;
+    // With a base: what the change touches, and what it brings into the registry (a glob of its own may find
+    // a manifest that was there, unchecked, all along).
+    const selected = changed ? manifests.filter((m) => changed.has(m) || !baseManifests.has(m)) : manifests;
     const tags = base ? await repo.readTags() : undefined;
     const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map();
-    const baseManifests = base
-        ? new Set(await repo.findManifestsAt(base, options.manifests))
-        : new Set();
-    const findings = [];
+    const findings = [...(options.settingsFindings ?? [])];
     const models = [];
     const changes = [];
     const validated = [];
@@ -8815,7 +8821,9 @@ async function validateModels(repo, options) {
 }
 /** No evidence, no pass: the message names where modelgate looked and how to look elsewhere. */
 function noManifests(options) {
-    const globs = options.manifests.map((g) => `"${g}"`).join(', ');
+    const globs = [...new Set([...options.manifests, ...(options.baseManifests ?? [])])]
+        .map((g) => `"${g}"`)
+        .join(', ');
     return new CommandError(`no manifest matched ${globs} under ${options.root ?? 'the registry root'}: nothing was checked`, 'Point --root (Action input root) at the registry, set manifests in .github/modelgate.yml, or pass --allow-empty (Action input allow-empty: true) while the registry has no model yet.');
 }
 async function withDigests(repo, base, loaded) {

@@ -6,7 +6,7 @@ import { l as loadModel } from './load-model-SZoxjWRa.js';
 import { r as readRegistry } from './state-DD5P9nfz.js';
 import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-x3IcwGeg.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-DmCEbkPW.js';
+import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-DCJMPAHT.js';
 import { p as planText } from './registry-DqRJDAIy.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-Cc_P0h_t.js';
 import './index-DLbC1ij_.js';

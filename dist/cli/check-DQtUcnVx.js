@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-DmCEbkPW.js';
+import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-DCJMPAHT.js';
 import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-BUATOs25.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
@@ -10,9 +10,8 @@ import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './
 import { l as loadModel } from './load-model-SZoxjWRa.js';
 import { c as compareRuns } from './report-u9Ra8Wz9.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-CNf0SW5X.js';
-import { T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-DCiO8GoU.js';
+import { r as readJudgingSettings, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-cache-qnQoRCn-.js';
 import { GitRepository } from './git-repository-gTPE6hZQ.js';
-import { readSettings } from './settings-CWQ9BQQC.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
 import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { r as readUserJsonFile } from './user-file-BYp6D0kS.js';
@@ -25,9 +24,10 @@ import './user-file-error-oAINQHT-.js';
 import 'node:child_process';
 import 'node:fs';
 import 'node:buffer';
-import 'node:os';
+import './settings-CWQ9BQQC.js';
 import './stages-ZjQWHoDH.js';
 import './names-B6IqsLxk.js';
+import 'node:os';
 import 'process';
 import 'buffer';
 
@@ -28060,7 +28060,12 @@ async function runChecks(args, out) {
     const root = resolve$1(stringOf(args, 'root') ?? '.');
     if (!(await stat(root).catch(() => undefined))?.isDirectory())
         throw new CommandError(`--root ${stringOf(args, 'root') ?? root} is not a directory`);
-    const settings = await readSettings(root);
+    const base = stringOf(args, 'base');
+    if (base !== undefined && !base.trim())
+        throw new CommandError('--base needs a git ref');
+    const repo = new GitRepository(root);
+    // With --base, the base's settings judge the change: its own never decide how.
+    const judging = await readJudgingSettings(repo, root, base);
     const baselineResults = await Promise.all(listOf(args, 'baseline-results').map(readResults));
     const runSuites = suiteRunnerFromEnvironment({
         endpoint: stringOf(args, 'endpoint'),
@@ -28072,12 +28077,11 @@ async function runChecks(args, out) {
         resultsDir: resolve$1(root, stringOf(args, 'results-dir') ?? '.modelgate/results'),
         root,
     }, out.progress);
-    return check(new GitRepository(root), {
-        manifests: settings.manifests,
-        base: stringOf(args, 'base'),
+    return check(repo, {
+        ...judging,
+        base,
         allowEmpty: args.values['allow-empty'] === true,
         root: stringOf(args, 'root') ?? root,
-        stages: settings.stages,
         baselineResults,
         runSuites,
         // MLflow / W&B credentials from the shell's environment only.
@@ -28122,10 +28126,11 @@ async function runCheck(args, out) {
 async function runGate(args, out) {
     const format = formatOf(args, ['text', 'json', 'markdown']);
     const full = await runChecks(args, out);
-    // The findings of the gates' evidence (results and samples files, suites), and manifests that do not
-    // parse: their gates never ran, a failure of the gate, not something to leave out.
+    // The findings of the gates' evidence (results and samples files, suites), manifests that do not
+    // parse (their gates never ran, a failure of the gate, not something to leave out), and the note that
+    // the base's settings, not the change's, chose the baseline.
     const evidence = new Set(full.gates.flatMap((g) => g.findings));
-    const findings = full.findings.filter((f) => evidence.has(f) || f.rule === 'MANIFEST-SCHEMA');
+    const findings = full.findings.filter((f) => evidence.has(f) || f.rule === 'MANIFEST-SCHEMA' || f.rule === 'SETTINGS-BASE');
     const errors = findings.filter((f) => f.severity === 'error').length;
     const report = {
         ...full,

@@ -1,30 +1,30 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-DCiO8GoU.js';
-import { h as validate, b as toText } from './text-DmCEbkPW.js';
+import { r as readJudgingSettings, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-qnQoRCn-.js';
+import { h as validate, b as toText } from './text-DCJMPAHT.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-gTPE6hZQ.js';
-import { readSettings } from './settings-CWQ9BQQC.js';
 import './escape-C_Mv5luI.js';
 import './report-u9Ra8Wz9.js';
 import './run-ref-CuXzv_k1.js';
-import 'node:crypto';
-import 'node:fs';
-import 'node:os';
 import './index-B3yeL5eE.js';
 import 'process';
 import 'buffer';
-import './load-model-SZoxjWRa.js';
-import './parse-6eHfOCit.js';
+import './settings-CWQ9BQQC.js';
 import './yaml-document-Bn4nnvS8.js';
 import './settings-file-x3IcwGeg.js';
 import 'node:child_process';
+import 'node:crypto';
+import 'node:fs';
+import './stages-ZjQWHoDH.js';
+import './names-B6IqsLxk.js';
+import 'node:os';
+import './load-model-SZoxjWRa.js';
+import './parse-6eHfOCit.js';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';
 import './index-DLbC1ij_.js';
 import './parse-er5mazF3.js';
-import './stages-ZjQWHoDH.js';
-import './names-B6IqsLxk.js';
 
 /** `modelgate validate`: every manifest, or those changed since --base, in one report. */
 async function runValidate(args, out) {
@@ -35,9 +35,11 @@ async function runValidate(args, out) {
     const base = stringOf(args, 'base');
     if (base !== undefined && !base.trim())
         throw new CommandError('--base needs a git ref');
-    const settings = await readSettings(root);
-    const report = await validate(new GitRepository(root), {
-        manifests: settings.manifests,
+    const repo = new GitRepository(root);
+    // With --base, the base's settings judge the change: its own never decide how.
+    const judging = await readJudgingSettings(repo, root, base);
+    const report = await validate(repo, {
+        ...judging,
         base,
         allowEmpty: args.values['allow-empty'] === true,
         root: stringOf(args, 'root') ?? root,

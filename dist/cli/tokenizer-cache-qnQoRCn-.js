@@ -1,6 +1,10 @@
 import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { i as gatesMarkdown } from './text-DmCEbkPW.js';
+import { i as gatesMarkdown } from './text-DCJMPAHT.js';
 import { t as trainingMarkdown } from './report-u9Ra8Wz9.js';
+import { f as decodeUtf8 } from './index-B3yeL5eE.js';
+import { C as CommandError } from './command-BFTcRIcy.js';
+import { readSettings, SETTINGS_MAX_BYTES, parseSettings } from './settings-CWQ9BQQC.js';
+import { S as SETTINGS_FILE } from './settings-file-x3IcwGeg.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rename, rm, mkdir, lstat } from 'node:fs/promises';
@@ -56,6 +60,80 @@ function toMarkdown(report, title = 'modelgate validate') {
 function findingRow(f) {
     const where = inertCode(`${f.file}${f.line ? `:${f.line}` : ''}`);
     return `| ${ICON[f.severity]} | ${f.rule} | ${inertMarkdown(f.model)} | ${where} | ${inertMarkdown(f.message)} | ${inertMarkdown(f.fix ?? '')} |`;
+}
+
+/**
+ * Reads the judging settings for a run on the registry at `root`. The
+ * working tree's settings file is always parsed, so a broken one fails the
+ * run as it always did. Without a base that file decides. With a base, the
+ * change is untrusted input and never decides how it is judged: the stages
+ * (hence the baseline) come from the settings at the base's merge base with
+ * HEAD, the commit validate and check compare with, and the manifests checked
+ * are those the base's globs find plus those the change's own find. A base
+ * whose settings cannot be read or parsed is a CommandError (exit 2), never a
+ * silent fall back to the defaults. An absent file at the base means defaults.
+ */
+async function readJudgingSettings(repo, root, base) {
+    const own = await readSettings(root);
+    if (base === undefined)
+        return { manifests: own.manifests, stages: own.stages, settingsFindings: [] };
+    const commit = await repo.mergeBase(base);
+    const where = `${SETTINGS_FILE} at the base ${commit === base ? commit.slice(0, 12) : `${base} (merge base ${commit.slice(0, 12)})`}`;
+    const atBase = await readSettingsAt(repo, commit, where, base);
+    const changed = [
+        ...(differs(own.stages, atBase.stages)
+            ? [
+                `stages [${atBase.stages.join(', ')}] (the baseline is the version in ${atBase.stages.at(-1)}), not this change's [${own.stages.join(', ')}]`,
+            ]
+            : []),
+        ...(differs(own.manifests, atBase.manifests)
+            ? [
+                `manifests: every model the base's globs [${atBase.manifests.join(', ')}] find is checked, and every model this change's [${own.manifests.join(', ')}] find`,
+            ]
+            : []),
+    ];
+    return {
+        manifests: own.manifests,
+        baseManifests: atBase.manifests,
+        stages: atBase.stages,
+        settingsFindings: changed.length
+            ? [
+                {
+                    rule: 'SETTINGS-BASE',
+                    severity: 'warning',
+                    model: SETTINGS_FILE,
+                    file: SETTINGS_FILE,
+                    message: `this change edits ${SETTINGS_FILE}; it was judged with ${where} instead: ${changed.join('; ')}. The change's settings take effect once it is merged.`,
+                    fix: 'Nothing to do when the edit is intended: a change never decides how it is judged itself, so its settings apply to the changes after it.',
+                },
+            ]
+            : [],
+    };
+}
+/** The settings file at a commit, through the repository's reader: the same cap and parser as the working tree's. */
+async function readSettingsAt(repo, commit, where, base) {
+    const fix = `With a base, the settings there decide how a change is judged, so a change cannot repair them for itself: fix ${SETTINGS_FILE} on ${base} first (a regular file of at most ${SETTINGS_MAX_BYTES / 1024} KiB that parses; check it with modelgate validate, without --base).`;
+    const read = await repo.at(commit).read(SETTINGS_FILE, SETTINGS_MAX_BYTES);
+    if (!read.ok) {
+        if (read.problem.kind === 'missing')
+            return parseSettings(undefined);
+        throw new CommandError(`${where} cannot be read: ${read.problem.detail}`, fix);
+    }
+    try {
+        return parseSettings(decodeUtf8(read.value));
+    }
+    catch (error) {
+        if (!(error instanceof CommandError))
+            throw error;
+        // parseSettings names the file; here it also names the commit it was read at.
+        const message = error.message.startsWith(SETTINGS_FILE)
+            ? `${where}${error.message.slice(SETTINGS_FILE.length)}`
+            : `${where}: ${error.message}`;
+        throw new CommandError(message, error.fix ? `${fix} ${error.fix}` : fix);
+    }
+}
+function differs(a, b) {
+    return a.length !== b.length || a.some((item, i) => item !== b[i]);
 }
 
 /** The largest cache entry read back: a measurement of the reference corpus is about 100 KiB. */
@@ -156,4 +234,4 @@ function sha256(text) {
     return createHash('sha256').update(text).digest('hex');
 }
 
-export { TokenizerBehaviourCache as T, toMarkdown as a, toJson as t };
+export { TokenizerBehaviourCache as T, toMarkdown as a, readJudgingSettings as r, toJson as t };
