@@ -175,6 +175,11 @@ function rolloutReport(state: CanaryState, manifest: RolloutManifest | undefined
   const canary = canaryMarkdown(canaryReportOf(state, manifest?.canary ?? {}));
   const section = strategySection(state, manifest);
   const parts = section ? [section, ...(state.intervals.length ? [canary] : [])] : [canary];
+  // A rollout the app ended because its deployment is gone (the A/B section says who ended it already).
+  if (state.status === 'failed' && state.endedBy && state.strategy !== 'ab')
+    parts.push(
+      `Ended by @\u200b${inertMarkdown(state.endedBy.by)}: ${inertMarkdown(state.endedBy.link)}. Nothing more is judged or deployed.`,
+    );
   if (state.revertUrl) parts.push(`Revert pull request: ${state.revertUrl}`);
   return parts.join('\n\n');
 }

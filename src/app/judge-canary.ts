@@ -1,17 +1,23 @@
 import type { CanaryDecision } from '../core/canary/decide.js';
 import { DEPLOYER_PATIENCE_MS, nextWake } from '../core/canary/step.js';
 import type { Verdict } from '../core/canary/judge.js';
+import { livenessOf, planRolloutLost } from '../core/rollout/liveness.js';
 import { nextRolloutJudgment, plannerOf, planRolloutStep } from '../core/rollout/planner.js';
+import { inertText } from '../core/report/escape.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { applyCanaryStep } from './apply-canary-step.js';
 import { latestDeployments } from './canaries.js';
 import { readCanaryComment } from './canary-comment.js';
-import { readManifestAt } from './manifest.js';
+import { newestDeploymentStatus } from './deployment-liveness.js';
+import { readReleaseManifest } from './manifest.js';
 import { readRolloutData, type RolloutConfig } from './rollout-data.js';
 import { restartAnalysis } from './start-analysis.js';
 import type { AppTrust, CanaryTarget } from './trust.js';
 
 type Repo = { owner: string; repo: string };
+
+/** How soon a judgment looks again when the deployer is (re)applying the rollout's deployment. */
+const SETTLING_RECHECK_MS = 5 * 60_000;
 
 /** What a judgment job did: judged an interval, or not (not due, nothing running), and when the next one is due. */
 export interface Judgment {
@@ -47,8 +53,10 @@ export async function judgeCanary(
   }
   const state = comment?.state;
   if (!state || state.status !== 'running') return { judged: false };
-  const manifest = await readManifestAt(octokit, repo, state.manifest, state.ref);
-  const planner = plannerOf(state, manifest);
+  // The release's own manifest (a state written before this was checked at the start may name another file).
+  const release = await readReleaseManifest(octokit, repo, state);
+  const manifest = 'manifest' in release ? release.manifest : undefined;
+  const planner = 'problem' in release ? release : plannerOf(state, manifest);
   if ('problem' in planner) {
     trust.warn(
       `${repo.owner}/${repo.repo}: ${state.model} ${state.version} is not judged: ${planner.problem}`,
@@ -65,6 +73,32 @@ export async function judgeCanary(
       );
     await trust.schedule?.(repo, canary, wake);
     return { judged: false, ...(wake ? { next: wake.at } : {}) };
+  }
+
+  // Judged only while its deployment is live: a state started from a late success, or a step the deployer
+  // failed (or a newer deployment replaced) since, is never judged, let alone moved to the next step.
+  // (No judgment is due while a step is awaited, so the current deployment is the only one to ask about.)
+  const liveness = livenessOf(
+    state.deploymentId,
+    await newestDeploymentStatus(octokit, repo, state.deploymentId),
+  );
+  if (liveness.kind === 'gone') {
+    const lost = planRolloutLost(state, liveness.reason, { by: trust.self.login, at: now });
+    trust.warn(
+      `${repo.owner}/${repo.repo}: ${state.model} ${state.version} ended as failed: ${inertText(liveness.reason)}`,
+    );
+    await applyCanaryStep(octokit, repo, lost.state, lost.effects, { manifest, report: comment.url, trust });
+    return { judged: false };
+  }
+  if (liveness.kind === 'settling') {
+    // The deployer is applying it again: its traffic is not known, so look again soon, not judge.
+    const wake = {
+      at: new Date(now.getTime() + SETTLING_RECHECK_MS),
+      status: 'awaiting_deployer' as const,
+      since: window.due,
+    };
+    await trust.schedule?.(repo, canary, wake);
+    return { judged: false, next: wake.at };
   }
 
   const data = await readRolloutData(state, planner, window, { config, octokit, repo });

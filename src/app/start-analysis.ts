@@ -6,9 +6,12 @@ import { newShadowRecord } from '../core/shadow/state.js';
 import { plannerOf } from '../core/rollout/planner.js';
 import { parseDeploymentPayload, type DeploymentPayload } from '../core/release/plan.js';
 import { releaseTag } from '../core/registry/tag-names.js';
+import { inertText } from '../core/report/escape.js';
 import { githubDeployerApi } from '../io/deploy/deployer-api.js';
+import type { Manifest } from '../core/manifest/schema.js';
 import type { Octokit } from '../io/github/octokit.js';
-import { readManifestAt } from './manifest.js';
+import { newestDeploymentStatus } from './deployment-liveness.js';
+import { readReleaseManifest } from './manifest.js';
 import { asOctokit } from './octokit.js';
 import { settingsOrDefaults } from './settings.js';
 import { pullRequestOf, type Deployment } from './canaries.js';
@@ -51,7 +54,11 @@ async function productionOf(octokit: Octokit, repo: Repo, environment: string) {
  * deployment_status: when the deployer reports a modelgate canary deployment
  * live, the analysis starts (or, for the next step's deployment, resumes).
  * The state goes into the sticky comment of the pull request that introduced
- * the version; a duplicate delivery finds it there and does nothing.
+ * the version; a duplicate delivery finds it there and does nothing. The
+ * delivery's status is only what it carried: GitHub does not order
+ * deliveries (and redelivers old ones), so nothing starts or moves on unless
+ * the deployment's newest status at GitHub is success too. A success
+ * delivered after the deployer failed the deployment changes nothing.
  * `appTrust` is asked only when there is a state to read.
  */
 export async function startAnalysis(
@@ -65,6 +72,13 @@ export async function startAnalysis(
   const repo = context.repo();
   const step = await canaryStep(octokit, repo, deployment);
   if (!step) return; // not modelgate's, or the promotion itself
+  const newest = await newestDeploymentStatus(octokit, repo, deployment.id);
+  if (newest?.state !== 'success') {
+    context.log.info(
+      `deployment ${deployment.id} of ${step.payload.model} ${step.payload.version} is ${newest?.state ?? 'without a status'} now: its success delivery is out of date and starts nothing`,
+    );
+    return;
+  }
   const pr = await pullRequestOf(octokit, repo, deployment.sha);
   if (pr === undefined) {
     context.log.info(
@@ -134,12 +148,8 @@ export async function restartAnalysis(
 ): Promise<boolean> {
   const step = await canaryStep(octokit, repo, deployment);
   if (!step) return false;
-  const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
-    ...repo,
-    deployment_id: deployment.id,
-    per_page: 1,
-  });
-  if (statuses[0]?.state !== 'success') return false; // not live yet: its deployment_status starts it
+  const newest = await newestDeploymentStatus(octokit, repo, deployment.id);
+  if (newest?.state !== 'success') return false; // not live (yet): its deployment_status starts it
   const pause = { by: trust.self.login, at: now().toISOString(), link: report };
   return analyseLiveDeployment(octokit, repo, { ...step, pr }, undefined, now, trust, trust.warn, pause);
 }
@@ -162,10 +172,27 @@ async function analyseLiveDeployment(
   const { payload } = live;
   const existing = comment && 'state' in comment ? comment.state : undefined;
   if (existing?.deploymentId === live.id) return false; // the same delivery again
-  const manifest = await readManifestAt(octokit, repo, payload.manifest, live.ref);
+  const refused = (why: string) => {
+    info(`${payload.model} ${payload.version} is not analysed: ${why}`);
+    return false;
+  };
+  // The file that judges the rollout (and that its revert restores) is the release's own manifest.
+  const releaseManifest = async () => {
+    const release = await readReleaseManifest(octokit, repo, { ...payload, ref: live.ref });
+    if ('problem' in release) info(`${payload.model} ${payload.version} is not analysed: ${release.problem}`);
+    return 'manifest' in release ? release.manifest : undefined;
+  };
   let state: CanaryState;
+  let manifest: Manifest | undefined;
   if (existing && existing.version === payload.version && existing.status === 'running') {
     if (existing.awaiting !== live.id) return false; // a deployment this analysis did not ask for
+    // The step the analysis asked for names the manifest it started with (deploy.ts copies it).
+    if (payload.manifest !== existing.manifest)
+      return refused(
+        `deployment ${live.id} names the manifest ${inertText(payload.manifest)}, but the analysis judges by ${inertText(existing.manifest)}`,
+      );
+    manifest = await releaseManifest();
+    if (!manifest) return false;
     state = {
       ...existing,
       // A blue-green switch moves the rollout from its preview environment into production.
@@ -185,21 +212,16 @@ async function analyseLiveDeployment(
       (payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined))
     )
       return false;
+    manifest = await releaseManifest();
+    if (!manifest) return false;
     // A new analysis only for a released commit: the version's tag must point at the deployed commit.
     const tag = await githubDeployerApi(octokit, repo).releaseTag(live.ref);
-    if (!tag.exists || tag.commit !== live.sha) {
-      info(
-        `${payload.model} ${payload.version} is not analysed: ${live.ref} is not a release tag on ${live.sha}`,
-      );
-      return false;
-    }
+    if (!tag.exists || tag.commit !== live.sha)
+      return refused(`${live.ref} is not a release tag on ${live.sha}`);
     const strategy = payload.strategy;
     // The release's manifest must hold what its strategy judges with, and name the same strategy.
     const planner = plannerOf({ ...strategyRecord(strategy, now(), live.id) } as CanaryState, manifest);
-    if ('problem' in planner) {
-      info(`${payload.model} ${payload.version} is not analysed: ${planner.problem}`);
-      return false;
-    }
+    if ('problem' in planner) return refused(planner.problem);
     // The baseline is what serves production now, found as the deployer finds it: the newest production
     // deployment of the model that keeps the contract and is reported live. Unknown is no baseline.
     const serving = await githubDeployerApi(octokit, repo).liveVersion(

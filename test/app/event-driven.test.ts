@@ -53,8 +53,10 @@ describe('work follows events, never a scan', () => {
     before = github.requests.length;
     expect(await tick(2)).toBe(1);
     const judgment = requestsSince(github, before);
-    // Read the report and what it names (comment, deployment, check runs, manifest), then act and save.
-    expect(judgment.filter((r) => r.startsWith('GET')).length).toBeLessThanOrEqual(7);
+    // Read the report and what it names (comment, deployment, check runs, manifest), and whether the
+    // deployment is still live (its newest status), then act and save.
+    expect(judgment.filter((r) => r.startsWith('GET')).length).toBeLessThanOrEqual(8);
+    expect(judgment).toContain('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses');
     expect(judgment.filter((r) => !r.startsWith('GET'))).toEqual([
       'POST /repos/{owner}/{repo}/deployments',
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
