@@ -1,3 +1,4 @@
+import type { WeightMemo } from './model/weight-memo.js';
 /**
  * What the core needs to read a model's files: the working tree, or the
  * repository at a git ref. Adapters in src/io implement it; tests fill it
@@ -14,6 +15,8 @@ export interface ArtifactSource {
    * readable. A change to the target is a change to every path that leads there.
    */
   resolve(path: string): Promise<string | undefined>;
+  /** What this source hashed and parsed of weights files, kept for its run (see WeightMemo). */
+  readonly weightMemo?: WeightMemo;
   /** The whole file, when it is at most `maxBytes` long. */
   read(path: string, maxBytes: number): Promise<Read<Uint8Array>>;
   /** `length` bytes from `offset` (fewer at the end of the file). */

@@ -33,8 +33,10 @@ export function isFileSystemError(error: unknown): error is Error & { code: stri
 
 /**
  * Parses a user's JSON file with `parse` (JSON.parse, or a reader of Python's
- * JSON); a syntax error becomes a MalformedFileError naming the file. Only the
- * parse is covered, so a SyntaxError from anywhere else stays a bug.
+ * JSON); a syntax error becomes a MalformedFileError naming the file, saying
+ * where, never what is there (a file that is not JSON may be anything: a
+ * secret a symlink led to, a binary). Only the parse is covered, so a
+ * SyntaxError from anywhere else stays a bug.
  */
 export function parseJsonFile(
   text: string,
@@ -48,7 +50,9 @@ export function parseJsonFile(
     if (!(error instanceof SyntaxError || error instanceof RangeError)) throw error;
     throw new MalformedFileError(
       file,
-      error instanceof RangeError ? 'nested too deeply to read' : `not valid JSON (${error.message})`,
+      error instanceof RangeError
+        ? 'nested too deeply to read'
+        : `not valid JSON (${jsonSyntaxProblem(error.message)})`,
       'Write the file as JSON (a tool that writes JSON, or `python -m json.tool FILE` to find the error).',
     );
   }
@@ -67,4 +71,21 @@ export function userFileProblem(error: unknown): { problem: string; fix?: string
       fix: 'Check the path: it must name a file you can read.',
     };
   return undefined;
+}
+
+/**
+ * V8's description of a JSON syntax error without the file's text: its
+ * "Unexpected token 'x', "…" is not valid JSON" quotes the file, the others
+ * are fixed wording with a position. modelgate's own parser messages (a key
+ * too long) quote nothing and are kept.
+ */
+function jsonSyntaxProblem(message: string): string {
+  if (message.startsWith('Unexpected token')) return 'a character that cannot start or continue a JSON value';
+  if (message === 'Unexpected end of JSON input') return 'it ends before the JSON value does';
+  const positioned = /^(.*) in JSON at position (\d+)(?: \(line (\d+) column (\d+)\))?$/.exec(message);
+  if (positioned) {
+    const [, what = '', position, line, column] = positioned;
+    return `${what} at ${line ? `line ${line}, column ${column}` : `position ${position}`}`;
+  }
+  return message.includes('"') || message.includes("'") ? 'the parser refused it' : message;
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { WeightMemo } from '../core/model/weight-memo.js';
 import type { ArtifactSource, Read, SourceStat } from '../core/source.js';
 import { ContainedRoot, type ContainedFile, type Located } from './contained-path.js';
 
@@ -12,6 +14,8 @@ const HASH_CHUNK = 4 * 1024 * 1024;
 export class FileSystemSource implements ArtifactSource {
   readonly label = 'the working tree';
   readonly contained: ContainedRoot;
+  /** Weights hashed and headers parsed once per file for this source's life (one run), however often they are named. */
+  readonly weightMemo = new WeightMemo((path) => this.fileIdentity(path));
 
   constructor(readonly root: string) {
     this.contained = new ContainedRoot(root);
@@ -25,6 +29,19 @@ export class FileSystemSource implements ArtifactSource {
   async resolve(path: string): Promise<string | undefined> {
     const located = await this.contained.locate(path);
     return located.kind === 'file' ? located.resolved : undefined;
+  }
+
+  /**
+   * The file `path` leads to, as the memo keys it: its resolved path and the
+   * inode, size and times that change when the file is rewritten (a file
+   * restored between two loads is read again).
+   */
+  private async fileIdentity(path: string): Promise<string | undefined> {
+    const located = await this.contained.locate(path);
+    if (located.kind !== 'file') return undefined;
+    const info = await stat(located.real, { bigint: true }).catch(() => undefined);
+    if (!info) return undefined;
+    return [located.resolved, info.dev, info.ino, info.size, info.mtimeNs, info.ctimeNs].join('\0');
   }
 
   async read(path: string, maxBytes: number): Promise<Read<Uint8Array>> {

@@ -19,7 +19,9 @@ export class GitRepository implements Repository {
   at(ref: string): GitRefSource {
     let source = this.refs.get(ref);
     if (!source) {
-      source = new GitRefSource(this.root, ref, () => this.showPrefix());
+      // Blob ids mean the same at every ref: the refs of one repository share what hashing a blob found.
+      const sharing = this.refs.values().next().value?.weightMemo;
+      source = new GitRefSource(this.root, ref, () => this.showPrefix(), sharing);
       this.refs.set(ref, source);
     }
     return source;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { WeightMemo } from '../core/model/weight-memo.js';
 import { checkRepoPath, resolveLinkTarget } from '../core/repo-path.js';
 import type { ArtifactSource, Read, SourceStat } from '../core/source.js';
 import { git, GitBlobReader, streamBlob } from './git.js';
@@ -34,13 +35,26 @@ export class GitRefSource implements ArtifactSource {
   private tree?: Promise<Map<string, TreeEntry>>;
   private readonly links = new Map<string, Promise<string>>();
   private blobs?: GitBlobReader;
+  /**
+   * Weights hashed and headers parsed once per blob: at a ref a file's
+   * content is its blob id, so every path, link or model that leads to one
+   * blob shares one pass over it (across refs too, given the memo of another ref's source).
+   */
+  readonly weightMemo: WeightMemo;
 
   constructor(
     private readonly cwd: string,
     private readonly ref: string,
     /** The --root folder relative to the top of the repository ("" at the top), looked up on first use. */
     private readonly prefix: () => Promise<string>,
-  ) {}
+    /** Another ref's memo of the same repository: a blob hashed for the base is not hashed again for a tag. */
+    sharing?: WeightMemo,
+  ) {
+    this.weightMemo = new WeightMemo(async (path) => {
+      const resolved = await this.follow(path);
+      return resolved.kind === 'file' ? `blob:${resolved.entry.oid}` : undefined;
+    }, sharing);
+  }
 
   get label(): string {
     return this.ref;

@@ -120,7 +120,9 @@ describe('--policy: judging a recording with other policy blocks than the manife
       broken,
     );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(new RegExp(`^modelgate: ${broken} is not valid YAML`));
+    expect(bad.stderr).toMatch(
+      new RegExp(`^modelgate: --policy ${broken} cannot be used: not valid YAML \\(`),
+    );
     const missing = await runCli(
       'canary',
       'analyze',
@@ -132,6 +134,8 @@ describe('--policy: judging a recording with other policy blocks than the manife
       '/nonexistent/policy.yaml',
     );
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^modelgate: \/nonexistent\/policy\.yaml cannot be read/);
+    expect(missing.stderr).toMatch(
+      /^modelgate: --policy \/nonexistent\/policy\.yaml cannot be used: cannot be read \(ENOENT/,
+    );
   });
 });

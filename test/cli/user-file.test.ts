@@ -50,7 +50,7 @@ describe('a file the user passes on the command line', () => {
     );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      `modelgate: --baseline-results ${registry.root}/nowhere.json cannot be used: cannot be read (ENOENT: no such file or directory, open '${registry.root}/nowhere.json')\n` +
+      `modelgate: --baseline-results ${registry.root}/nowhere.json cannot be used: it does not exist\n` +
         '  fix: Check the path: it must name a file you can read.\n',
     );
   });

@@ -18,7 +18,7 @@ import { GitRepository } from '../../io/git-repository.js';
 import { readSettings } from '../../io/settings.js';
 import { formatOf, listOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
-import { readUserJsonFile } from '../user-file.js';
+import { readUserJsonFile, RESULTS_MAX_BYTES } from '../user-file.js';
 import { findModelManifest, readRecordedAnalysis, requireAnalyze } from './recorded-analysis.js';
 
 /** `modelgate bluegreen analyze`: the app's blue-green planner replayed on a recording. */
@@ -50,6 +50,8 @@ export async function runBlueGreen(args: CommandArgs, out: Output): Promise<numb
       readUserJsonFile<ResultsFile>({
         path,
         label: `--suites ${path}`,
+        root,
+        maxBytes: RESULTS_MAX_BYTES,
         read: readResultsFile,
         parse: parsePythonJson,
         fix: "Pass the results file modelgate's runner wrote for a suite run against the preview (format modelgate-eval/v1).",

@@ -12,7 +12,7 @@ import { suiteRunnerFromEnvironment } from '../../io/eval/suite-runner.js';
 import { runReaderFromEnvironment } from '../../io/tracking/run-reader.js';
 import { formatOf, listOf, stringOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
-import { readUserJsonFile } from '../user-file.js';
+import { readUserJsonFile, RESULTS_MAX_BYTES } from '../user-file.js';
 import { TokenizerBehaviourCache } from '../../io/tokenizer-cache.js';
 
 async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
@@ -24,7 +24,9 @@ async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
   const repo = new GitRepository(root);
   // With --base, the base's settings judge the change: its own never decide how.
   const judging = await readJudgingSettings(repo, root, base);
-  const baselineResults = await Promise.all(listOf(args, 'baseline-results').map(readResults));
+  const baselineResults = await Promise.all(
+    listOf(args, 'baseline-results').map((path) => readResults(path, root)),
+  );
   const runSuites = suiteRunnerFromEnvironment(
     {
       endpoint: stringOf(args, 'endpoint'),
@@ -59,10 +61,12 @@ function render(report: CheckReport, format: 'text' | 'json' | 'markdown', title
 }
 
 /** A `--baseline-results` file: a results file the user must fix is exit 2; a bug in its reader is reported as one. */
-function readResults(path: string): Promise<ResultsFile> {
+function readResults(path: string, root: string): Promise<ResultsFile> {
   return readUserJsonFile({
     path,
     label: `--baseline-results ${path}`,
+    root,
+    maxBytes: RESULTS_MAX_BYTES,
     read: readResultsFile,
     parse: parsePythonJson,
     fix: 'Pass a results file of lm-evaluation-harness, of modelgate\'s runner, or a {"metric": value} JSON object.',

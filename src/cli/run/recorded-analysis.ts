@@ -6,7 +6,7 @@ import { CommandError } from '../../core/repository.js';
 import { GitRepository } from '../../io/git-repository.js';
 import { readSettings } from '../../io/settings.js';
 import { stringOf, type CommandArgs } from '../command.js';
-import { readUserJsonFile, readUserYamlFile } from '../user-file.js';
+import { readUserJsonFile, readUserYamlFile, RECORDING_MAX_BYTES } from '../user-file.js';
 import { parseYamlDocument } from '../../core/yaml-document.js';
 
 /** What an `analyze` command starts from: the recorded file, the model, its manifest. */
@@ -38,11 +38,18 @@ export async function readRecordedAnalysis<T extends { model?: string }>(
   const fix = `Record the ${command.records} as described in modelgate ${command.name} --help.`;
   const file = stringOf(args, command.option);
   if (!file) throw new CommandError(`--${command.option} FILE is required`, fix);
+  const root = resolve(stringOf(args, 'root') ?? '.');
   // Only a file the reader refuses is the user's problem; a bug in the reader is reported as one.
-  const recorded = await readUserJsonFile({ path: file, label: `--${command.option} ${file}`, read, fix });
+  const recorded = await readUserJsonFile({
+    path: file,
+    label: `--${command.option} ${file}`,
+    root,
+    maxBytes: RECORDING_MAX_BYTES,
+    read,
+    fix,
+  });
   const name = stringOf(args, 'model') ?? recorded.model;
   if (!name) throw new CommandError('which model? Pass --model NAME or put "model" in the file');
-  const root = resolve(stringOf(args, 'root') ?? '.');
   const found = await findModelManifest(args, name);
   return { file, recorded, name, root, manifest: found?.manifest };
 }
@@ -82,13 +89,23 @@ export async function findModelManifest(
   }
   const policyFile = stringOf(args, 'policy');
   if (!found || !policyFile) return found;
-  return { manifest: await withPolicy(found, policyFile), path: found.path };
+  return { manifest: await withPolicy(found, policyFile, root), path: found.path };
 }
 
 /** The manifest with the blocks of a `--policy` file in place of its own, validated as a whole. */
-async function withPolicy(found: { path: string; text: string }, policyFile: string): Promise<Manifest> {
+async function withPolicy(
+  found: { path: string; text: string },
+  policyFile: string,
+  root: string,
+): Promise<Manifest> {
   const fix = `Put only ${POLICY_KEYS.join(', ')} blocks in ${policyFile}, as in a manifest (docs/manifest.md).`;
-  const policy = await readUserYamlFile(policyFile, POLICY_MAX_BYTES, fix);
+  const policy = await readUserYamlFile({
+    path: policyFile,
+    label: `--policy ${policyFile}`,
+    root,
+    maxBytes: POLICY_MAX_BYTES,
+    fix,
+  });
   const extra = Object.keys(policy).filter((key) => !(POLICY_KEYS as readonly string[]).includes(key));
   if (extra.length) throw new CommandError(`--policy ${policyFile}: ${extra[0]} is not a policy block`, fix);
   const document = parseYamlDocument(found.text);

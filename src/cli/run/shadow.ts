@@ -7,15 +7,14 @@ import { inertJson, inertText } from '../../core/report/escape.js';
 import { CommandError } from '../../core/repository.js';
 import { judgeOutputs, type OutputsVerdict } from '../../core/shadow/checks.js';
 import { resolveShadowPolicy, shadowIntervalCount, type ShadowPolicy } from '../../core/shadow/policy.js';
-import type { RecordedPair } from '../../core/shadow/recorded.js';
+import { readPairsJsonl, type RecordedPair, type RecordedPairs } from '../../core/shadow/recorded.js';
+import { MalformedFileError } from '../../core/user-file-error.js';
 import { renderShadowSection } from '../../core/shadow/report.js';
 import { newShadowRecord, type ShadowRecord } from '../../core/shadow/state.js';
 import { nextShadowJudgment, planShadowStep } from '../../core/shadow/step.js';
-import { userFileProblem } from '../../core/user-file-error.js';
-import { readPairsFile } from '../../io/shadow/jsonl.js';
 import { formatOf, stringOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
-import { readUserJsonFile } from '../user-file.js';
+import { PAIRS_MAX_BYTES, readUserFile, readUserJsonFile, RECORDING_MAX_BYTES } from '../user-file.js';
 import { findModelManifest, requireAnalyze } from './recorded-analysis.js';
 
 /** Where a recording with no time in it starts: any fixed time will do, intervals are relative. */
@@ -43,12 +42,15 @@ export async function runShadow(args: CommandArgs, out: Output): Promise<number>
       '--pairs FILE is required',
       'Record the answers as described in modelgate shadow --help.',
     );
-  const recorded = await readPairs(pairsFile);
+  const root = stringOf(args, 'root') ?? '.';
+  const recorded = await readPairs(pairsFile, root);
   const metricsFile = stringOf(args, 'metrics');
   const metrics = metricsFile
     ? await readUserJsonFile<RecordedCanary>({
         path: metricsFile,
         label: `--metrics ${metricsFile}`,
+        root,
+        maxBytes: RECORDING_MAX_BYTES,
         read: readRecordedCanary,
         fix: 'Record the serving metrics as described in modelgate canary --help.',
       })
@@ -153,13 +155,27 @@ export async function runShadow(args: CommandArgs, out: Output): Promise<number>
   return passed ? 0 : 1;
 }
 
-async function readPairs(file: string) {
+/** The `--pairs` JSONL file: read under the same rule as every file named on the command line, every malformed line named. */
+async function readPairs(file: string, root: string): Promise<RecordedPairs> {
+  const label = `--pairs ${file}`;
+  const bytes = await readUserFile({
+    path: file,
+    label,
+    root,
+    maxBytes: PAIRS_MAX_BYTES,
+    fix: 'Sample the outputs first (outputs.sample pairs per interval are all the analysis reads).',
+  });
+  let text: string;
   try {
-    return await readPairsFile(file);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CommandError(`${label} cannot be used: not UTF-8 text`, 'Write the file as UTF-8 JSON lines.');
+  }
+  try {
+    return readPairsJsonl(text, file);
   } catch (error) {
-    const found = userFileProblem(error);
-    if (!found) throw error;
-    throw new CommandError(`--pairs ${file} cannot be used: ${found.problem}`, found.fix);
+    if (!(error instanceof MalformedFileError)) throw error;
+    throw new CommandError(`${label} cannot be used: ${error.problem}`, error.fix);
   }
 }
 

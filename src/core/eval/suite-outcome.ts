@@ -13,6 +13,7 @@ import {
   type DatasetSample,
   type Scorer,
   type ScorerTools,
+  schemaRegExpEngine,
 } from './scorers.js';
 
 /**
@@ -127,7 +128,9 @@ export function prepareSuite(
     const schema = reads.schema ?? { ok: false, problem: 'was not read' };
     if (!schema.ok) return notRun(`schema ${schemaRef} ${schema.problem}`);
     try {
-      const validate = new Ajv({ strict: false }).compile(JSON.parse(schema.text) as object);
+      const validate = new Ajv({ strict: false, code: { regExp: schemaRegExpEngine } }).compile(
+        JSON.parse(schema.text) as object,
+      );
       tools.validateSchema = (value) => validate(value);
     } catch (error) {
       return stop(`schema ${schemaRef} is not a usable JSON Schema (${(error as Error).message})`, 'scorer');

@@ -42,6 +42,14 @@ const modelName = NAME_RULES.reduce(
   z.string().min(1).max(NAME_MAX_LENGTH, { abort: true, message: NAME_TOO_LONG }),
 );
 
+/**
+ * The most `weights` entries a manifest may list: every entry names a file to
+ * hash, and real models have a few hundred shards at most (Llama 3.1 405B has
+ * 191, DeepSeek V3 163), so a list longer than this is not a model.
+ */
+export const MAX_WEIGHT_ENTRIES = 4096;
+const WEIGHTS_TOO_MANY = `lists more than ${MAX_WEIGHT_ENTRIES} weights files; a model has a few hundred at most (Llama 3.1 405B has 191 shards): list each file once`;
+
 const weight = z.strictObject({
   uri: z.string().min(1).describe('Where the weights live (s3://, gs://, hf://, https://).'),
   sha256: z.string().regex(SHA256, 'must be 64 lowercase hex characters'),
@@ -66,7 +74,11 @@ const artifacts = z.strictObject({
       'Extra tokenizer corpus: text (one example per line) or JSON lines ({"text": ...}), encoded on top of the reference corpus',
     ),
   weights_index: relPath.optional().describe('model.safetensors.index.json'),
-  weights: z.array(weight).default([]),
+  weights: z
+    .array(weight)
+    .max(MAX_WEIGHT_ENTRIES, { abort: true, message: WEIGHTS_TOO_MANY })
+    .default([])
+    .describe(`The weights files, at most ${MAX_WEIGHT_ENTRIES}.`),
 });
 
 const gate = z

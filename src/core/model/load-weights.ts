@@ -1,26 +1,46 @@
 import type { YamlPath } from '../manifest/parse.js';
 import { resolveArtifactPath } from '../repo-path.js';
+import type { ArtifactSource } from '../source.js';
 import { LFS_POINTER_MAX_BYTES, parseLfsPointer } from '../weights/lfs-pointer.js';
 import {
   parseSafetensorsHeader,
   parseSafetensorsIndex,
   safetensorsHeaderLength,
-  type TensorInfo,
 } from '../weights/safetensors.js';
 import { describeStat, type ArtifactReader, type ManifestKey } from './artifact-reader.js';
 import type { TensorLocation, WeightFile } from './facts.js';
+import { weightMemoOf, type HeaderRead, type WeightInspection, type WeightMemo } from './weight-memo.js';
+
+/** What one model's weights have already contributed: each distinct file adds its tensors and its complaint once. */
+interface WeightsLoad {
+  reader: ArtifactReader;
+  memo: WeightMemo;
+  tensors: Map<string, TensorLocation>;
+  /** Identities whose header this model has already used (tensors added, or the problem reported). */
+  headersUsed: Set<string>;
+  progress?: (message: string) => void;
+}
 
 /**
  * Checks the weights in the repository (files or Git LFS pointers) against
  * their manifest digests, checks the shards of a safetensors index, and
- * collects the tensor headers that can be read into `facts.tensors`.
+ * collects the tensor headers that can be read into `facts.tensors`. Each
+ * distinct file is hashed and its header parsed once (WeightMemo), however
+ * many entries, shards or spellings name it; each entry's digest is still
+ * checked against what that entry declares.
  */
 export async function loadWeights(
   reader: ArtifactReader,
   progress?: (message: string) => void,
 ): Promise<void> {
   const { facts } = reader;
-  const tensors = new Map<string, TensorLocation>();
+  const load: WeightsLoad = {
+    reader,
+    memo: weightMemoOf(reader.source),
+    tensors: new Map(),
+    headersUsed: new Set(),
+    progress,
+  };
   let anyHeader = false;
   const { weights, weights_index: indexRef } = facts.manifest.artifacts;
   for (const [index, weight] of weights.entries()) {
@@ -28,28 +48,68 @@ export async function loadWeights(
     const key = ['artifacts', 'weights', index, 'path'] as const;
     const path = await reader.locate(key, weight.path);
     if (path === undefined) continue;
-    const file = await inspectWeightFile(reader, key, path, progress);
-    if (!file) continue;
+    const identity = await identityOf(load.memo, path);
+    const inspection = await load.memo.inspection(identity, () =>
+      inspectWeightFile(reader.source, path, progress),
+    );
+    if (inspection.kind === 'unreadable') {
+      reader.unreadable(key, path, inspection.problem);
+      continue;
+    }
+    const file: WeightFile =
+      inspection.kind === 'file'
+        ? { kind: 'file', path, sha256: inspection.sha256, size: inspection.size }
+        : { kind: 'lfs-pointer', path, pointer: inspection.pointer };
     facts.weightFiles.set(index, file);
     checkDigest(reader, key, file, weight.sha256, weight.size);
     if (file.kind === 'file' && path.endsWith('.safetensors')) {
-      const header = await readHeader(reader, key, path, path);
-      if (header) {
-        anyHeader = true;
-        for (const [name, info] of header) tensors.set(name, { ...info, file: path });
-      }
+      const header = await useHeader(load, key, identity, path, path);
+      anyHeader = anyHeader || header !== undefined;
     }
   }
-  if (indexRef) anyHeader = (await loadShards(reader, indexRef, tensors)) || anyHeader;
-  if (anyHeader) facts.tensors = tensors;
+  if (indexRef) anyHeader = (await loadShards(load, indexRef)) || anyHeader;
+  if (anyHeader) facts.tensors = load.tensors;
+}
+
+/** The memo's identity of a located file; a file gone since it was located is keyed by its path (its read fails). */
+async function identityOf(memo: WeightMemo, path: string): Promise<string> {
+  return (await memo.identify(path)) ?? `unresolved:${path}`;
+}
+
+/**
+ * The header of a located safetensors file, through the memo. The first use
+ * in this model adds its tensors (or reports why it cannot be read); a later
+ * use of the same file (another entry, a shard spelled differently) only
+ * returns it.
+ */
+async function useHeader(
+  load: WeightsLoad,
+  key: ManifestKey,
+  identity: string,
+  path: string,
+  label: string,
+): Promise<ReadonlyMap<string, unknown> | undefined> {
+  const header = await load.memo.header(identity, () => readHeader(load.reader.source, path));
+  const first = !load.headersUsed.has(identity);
+  load.headersUsed.add(identity);
+  if (!header.ok) {
+    if (first)
+      load.reader.add(
+        'ARTIFACT-INVALID',
+        key,
+        `${label} is not a readable safetensors file: ${header.reason}`,
+        'Re-export the weights with safetensors (save_file or save_pretrained), which writes a header that matches the data.',
+        path,
+      );
+    return undefined;
+  }
+  if (first) for (const [name, info] of header.tensors) load.tensors.set(name, { ...info, file: path });
+  return header.tensors;
 }
 
 /** Reads the index, checks every shard, and adds the tensors of the shards whose header is readable. */
-async function loadShards(
-  reader: ArtifactReader,
-  indexRef: string,
-  tensors: Map<string, TensorLocation>,
-): Promise<boolean> {
+async function loadShards(load: WeightsLoad, indexRef: string): Promise<boolean> {
+  const { reader } = load;
   const json = await reader.readJson('weights_index', indexRef);
   if (!json) return false;
   let weightMap: Map<string, string>;
@@ -92,9 +152,10 @@ async function loadShards(
     }
     const head = await reader.source.readRange(resolved.path, 0, LFS_POINTER_MAX_BYTES + 1);
     if (head.ok && parseLfsPointer(head.value)) continue; // an LFS pointer: the shard exists, its header is not here
-    const header = await readHeader(
-      reader,
+    const header = await useHeader(
+      load,
       'weights_index',
+      await identityOf(load.memo, resolved.path),
       resolved.path,
       `${resolved.path} (a shard ${json.file} lists)`,
     );
@@ -110,26 +171,24 @@ async function loadShards(
         resolved.path,
       );
     }
-    for (const [name, info] of header) tensors.set(name, { ...info, file: resolved.path });
   }
   return anyHeader;
 }
 
 /** An LFS pointer is recognised from its first bytes; anything else is streamed through sha256. */
 async function inspectWeightFile(
-  reader: ArtifactReader,
-  key: YamlPath,
+  source: ArtifactSource,
   path: string,
   progress?: (message: string) => void,
-): Promise<WeightFile | undefined> {
-  const head = await reader.source.readRange(path, 0, LFS_POINTER_MAX_BYTES + 1);
-  if (!head.ok) return reader.unreadable(key, path, head.problem);
+): Promise<WeightInspection> {
+  const head = await source.readRange(path, 0, LFS_POINTER_MAX_BYTES + 1);
+  if (!head.ok) return { kind: 'unreadable', problem: head.problem };
   const pointer = parseLfsPointer(head.value);
-  if (pointer) return { kind: 'lfs-pointer', path, pointer };
+  if (pointer) return { kind: 'lfs-pointer', pointer };
   progress?.(`sha256 ${path}`);
-  const digest = await reader.source.sha256(path);
-  if (!digest.ok) return reader.unreadable(key, path, digest.problem);
-  return { kind: 'file', path, ...digest.value };
+  const digest = await source.sha256(path);
+  if (!digest.ok) return { kind: 'unreadable', problem: digest.problem };
+  return { kind: 'file', ...digest.value };
 }
 
 function checkDigest(
@@ -166,34 +225,23 @@ function checkDigest(
 /**
  * Reads a safetensors header: 8 bytes of length, then that much JSON, never
  * the tensor data. A header that does not describe the file (offsets past its
- * end, overlapping tensors, sizes that disagree with dtype x shape) is
- * ARTIFACT-INVALID naming the tensor, for a weights file and a shard alike.
+ * end, overlapping tensors, sizes that disagree with dtype x shape) comes back
+ * with the reason, reported as ARTIFACT-INVALID naming the tensor, for a
+ * weights file and a shard alike.
  */
-async function readHeader(
-  reader: ArtifactReader,
-  key: ManifestKey,
-  path: string,
-  label: string,
-): Promise<Map<string, TensorInfo> | undefined> {
-  const stat = await reader.source.stat(path);
-  if (stat.kind !== 'file') return undefined;
+async function readHeader(source: ArtifactSource, path: string): Promise<HeaderRead> {
+  const stat = await source.stat(path);
+  if (stat.kind !== 'file') return { ok: false, reason: `it ${describeStat(stat)}` };
   try {
-    const first = await reader.source.readRange(path, 0, 8);
+    const first = await source.readRange(path, 0, 8);
     if (!first.ok) throw new Error(first.problem.detail);
     const length = safetensorsHeaderLength(first.value, stat.size);
-    const header = await reader.source.readRange(path, 8, length);
+    const header = await source.readRange(path, 8, length);
     if (!header.ok) throw new Error(header.problem.detail);
-    return parseSafetensorsHeader(header.value, stat.size - 8 - length);
+    return { ok: true, tensors: parseSafetensorsHeader(header.value, stat.size - 8 - length) };
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    reader.add(
-      'ARTIFACT-INVALID',
-      key,
-      `${label} is not a readable safetensors file: ${error.message}`,
-      'Re-export the weights with safetensors (save_file or save_pretrained), which writes a header that matches the data.',
-      path,
-    );
-    return undefined;
+    return { ok: false, reason: error.message };
   }
 }
 

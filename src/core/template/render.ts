@@ -43,6 +43,14 @@ export const TEMPLATE_LIMITS = {
    * joins or serialises a large list again and again stops too.
    */
   totalChars: 64 * 1024 * 1024,
+  /**
+   * The sum of the squares of the source's whitespace runs. Before it parses,
+   * @huggingface/jinja tries a regular expression at every position of a run,
+   * so a run costs its square: 100,000 spaces took 12 s, 1 MiB of them more
+   * than 15 minutes. 2^26 is a run of 8,192 (about 0.1 s); real templates'
+   * runs are a few dozen characters.
+   */
+  whitespaceCost: 2 ** 26,
 } as const;
 
 /** A render stopped by one of TEMPLATE_LIMITS: the template's fault, reported as such. */
@@ -220,6 +228,13 @@ export function renderCanonical(source: string, special: SpecialStrings): Render
       limit: true,
       error: `is ${source.length} characters long, more than the ${TEMPLATE_LIMITS.sourceChars} modelgate renders`,
     };
+  const whitespace = whitespaceCost(source);
+  if (whitespace > TEMPLATE_LIMITS.whitespaceCost)
+    return {
+      ok: false,
+      limit: true,
+      error: `has runs of whitespace too long to parse (the squares of their lengths add up to ${whitespace}, more than ${TEMPLATE_LIMITS.whitespaceCost}; a run of 8,192 is the most modelgate parses)`,
+    };
   let template: Template;
   try {
     template = new Template(source);
@@ -288,4 +303,11 @@ function afterAssistantTurn(rendered: string): string | undefined {
   const next = rendered.indexOf('MODELGATE_USER_2');
   if (reply < 0 || next < reply) return undefined;
   return rendered.slice(reply + 'MODELGATE_ASSISTANT_1'.length, next);
+}
+
+// The sum of the squares of the whitespace runs (\s, as the parser's expression reads it). Linear.
+function whitespaceCost(source: string): number {
+  let cost = 0;
+  for (const run of source.matchAll(/\s+/g)) cost += run[0].length ** 2;
+  return cost;
 }

@@ -156,6 +156,33 @@ describe('what a suite comes to before any request', () => {
     expect(await prepared.scorer('{"reply": 4}', sample)).toBe(0);
   });
 
+  // A schema new in a pull request is the pull request's, and a dataset prompt can make the model echo
+  // any string: on JavaScript's RegExp, ^(a+)+$ took 3 min 20 s on one answer of 33 characters.
+  it("a schema's patterns run on RE2: a catastrophic pattern is linear, one RE2 cannot run stops the suite", async () => {
+    const prepared = prepareSuite(setting(1), {
+      dataset: read(smoke),
+      schema: read(
+        '{"type": "object", "properties": {"answer": {"type": "string", "pattern": "^(a+)+$"}}, "patternProperties": {"^(b+)+$": {"type": "number"}}}',
+      ),
+    });
+    if (!prepared.ready) throw new Error(prepared.verdict.notRun);
+    const sample = prepared.samples[0]!;
+    const hostile = `${'a'.repeat(100_000)}!`;
+    expect(await prepared.scorer(JSON.stringify({ answer: hostile }), sample)).toBe(0);
+    expect(await prepared.scorer(JSON.stringify({ answer: 'aaa' }), sample)).toBe(1);
+    expect(await prepared.scorer(JSON.stringify({ [`${'b'.repeat(10_000)}!`]: 'x' }), sample)).toBe(1);
+    expect(await prepared.scorer(JSON.stringify({ bbb: 'x' }), sample)).toBe(0);
+
+    const lookaround = prepareSuite(setting(1), {
+      dataset: read(smoke),
+      schema: read('{"type": "string", "pattern": "a(?=b)"}'),
+    });
+    expect(lookaround.ready).toBe(false);
+    expect(lookaround.ready ? '' : lookaround.verdict.notRun).toMatch(
+      /^not run: schema evals\/answer\.schema\.json is not a usable JSON Schema \(.+\)$/,
+    );
+  });
+
   it('patterns RE2 cannot run stop the suite once, counting the others', () => {
     const dataset = [
       line({ id: 'a', prompt: 'Capital of France?', expected: '(Paris)\\1' }),

@@ -59,6 +59,28 @@ describe('chat templates render within limits', () => {
     expect(!rendered.ok && rendered.error).toContain(`more than the ${TEMPLATE_LIMITS.sourceChars}`);
   });
 
+  // The parser tries an expression at every position of a whitespace run: 1 MiB of spaces took more than
+  // 15 minutes, within the size limit. Refused before parsing, in linear time.
+  it.each([
+    ['one run of 300,000 spaces', `${' '.repeat(300_000)}x`, 300_000 ** 2],
+    // and the four single spaces inside the two expressions
+    ['8,193 newlines and tabs', `{{ 1 }}${'\n\t'.repeat(4_096)} {{ 2 }}`, 8_193 ** 2 + 4],
+    ['two runs of 6,000', `a${' '.repeat(6_000)}b${'\u00a0'.repeat(6_000)}c`, 2 * 6_000 ** 2],
+  ])('refuses %s before parsing it', (_what, source, cost) => {
+    expect(renderCanonical(source, {})).toEqual({
+      ok: false,
+      limit: true,
+      error: `has runs of whitespace too long to parse (the squares of their lengths add up to ${cost}, more than ${TEMPLATE_LIMITS.whitespaceCost}; a run of 8,192 is the most modelgate parses)`,
+    });
+  });
+
+  it('parses a run of 8,192 spaces', () => {
+    expect(renderCanonical(`a${' '.repeat(8_192)}b`, {})).toMatchObject({
+      ok: true,
+      text: `a${' '.repeat(8_192)}b`,
+    });
+  });
+
   it.each(['llama3', 'qwen2_5', 'gemma3', 'deepseek_v3', 'mistral_nemo'] as const)(
     'renders the real %s template as before',
     (model) => {

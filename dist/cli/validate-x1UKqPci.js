@@ -1,0 +1,55 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { r as readJudgingSettings, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-L7ubVk1q.js';
+import { h as validate, b as toText } from './text-DgM6Isoa.js';
+import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
+import { GitRepository } from './git-repository-D7OAQqWk.js';
+import './escape-C_Mv5luI.js';
+import './report-u9Ra8Wz9.js';
+import './run-ref-CuXzv_k1.js';
+import './index-B3yeL5eE.js';
+import 'process';
+import 'buffer';
+import './settings-DAvP-m1j.js';
+import './yaml-document-Bn4nnvS8.js';
+import './settings-file-BogBtnzp.js';
+import 'node:child_process';
+import 'node:crypto';
+import 'node:fs';
+import './stages-ibOhgP2L.js';
+import './names-B6IqsLxk.js';
+import 'node:os';
+import './load-model-wgEFWodP.js';
+import './parse-m1vMtDzm.js';
+import './hashed-string-BvNvQAaH.js';
+import 'node:buffer';
+import './index-DFzplKgI.js';
+import './parse-er5mazF3.js';
+
+/** `modelgate validate`: every manifest, or those changed since --base, in one report. */
+async function runValidate(args, out) {
+    const format = formatOf(args, ['text', 'json', 'markdown']);
+    const root = resolve(stringOf(args, 'root') ?? '.');
+    if (!(await stat(root).catch(() => undefined))?.isDirectory())
+        throw new CommandError(`--root ${stringOf(args, 'root')} is not a directory`);
+    const base = stringOf(args, 'base');
+    if (base !== undefined && !base.trim())
+        throw new CommandError('--base needs a git ref');
+    const repo = new GitRepository(root);
+    // With --base, the base's settings judge the change: its own never decide how.
+    const judging = await readJudgingSettings(repo, root, base);
+    const report = await validate(repo, {
+        ...judging,
+        base,
+        allowEmpty: args.values['allow-empty'] === true,
+        root: stringOf(args, 'root') ?? root,
+        // Tokenizers encoded once per file digest, across runs (outside the repository).
+        behaviourCache: new TokenizerBehaviourCache(),
+        progress: out.progress,
+    });
+    const render = { text: toText, json: toJson, markdown: toMarkdown }[format];
+    out.stdout(render(report));
+    return report.summary.errors > 0 ? 1 : 0;
+}
+
+export { runValidate };
