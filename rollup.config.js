@@ -6,7 +6,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { DIGEST_FILE, sourceDigest } from './scripts/source-digest.js';
 
 const ROOT = import.meta.dirname;
@@ -36,6 +36,33 @@ const emptyChunkFolder = {
   renderStart: () => rmSync(join(ROOT, 'dist', CLI_CHUNKS), { recursive: true, force: true }),
 };
 
+// Tokenizers run in a worker thread (src/io/tokenizer-sandbox.ts), whose module is its own bundle,
+// dist/tokenizer-worker.js. The sandbox names it relative to itself, as tsc's build/ lays it out; in
+// a bundle the sandbox sits in dist/index.js or in a chunk under dist/cli/, so each chunk that holds
+// the expression gets the path from its own folder. A build that cannot find the expression fails:
+// a bundle that could not start the thread would leave every tokenizer unchecked.
+const WORKER_FILE = 'tokenizer-worker.js';
+const WORKER_URL = /new URL\((['"])\.\/tokenizer-worker\.js\1, import\.meta\.url\)/;
+const SANDBOX_MODULE = join(ROOT, 'build', 'io', 'tokenizer-sandbox.js');
+const locateTokenizerWorker = {
+  name: 'locate-tokenizer-worker',
+  transform(code, id) {
+    if (id === SANDBOX_MODULE && !WORKER_URL.test(code))
+      this.error(`${id} no longer names ./${WORKER_FILE} as new URL('./${WORKER_FILE}', import.meta.url)`);
+    return null;
+  },
+  renderChunk(code, chunk) {
+    if (!chunk.moduleIds.includes(SANDBOX_MODULE)) return null;
+    const path = posix.relative(posix.dirname(chunk.fileName), WORKER_FILE);
+    const url = `new URL(${JSON.stringify(path.startsWith('.') ? path : `./${path}`)}, import.meta.url)`;
+    let found = false;
+    const rewritten = code.replace(new RegExp(WORKER_URL.source, 'g'), () => ((found = true), url));
+    if (!found)
+      this.error(`the chunk ${chunk.fileName} holds the tokenizer sandbox but not its worker's URL`);
+    return { code: rewritten, map: null };
+  },
+};
+
 const plugins = [nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }), commonjs(), json()];
 
 const onwarn = (warning, warn) => {
@@ -48,7 +75,14 @@ export default [
   {
     input: 'build/action/index.js',
     output: { file: 'dist/index.js', format: 'es', inlineDynamicImports: true },
-    plugins: [...plugins, recordSources],
+    plugins: [...plugins, locateTokenizerWorker, recordSources],
+    onwarn,
+  },
+  {
+    // The thread tokenizers run in: one file beside dist/index.js and dist/cli.js, found by both.
+    input: 'build/io/tokenizer-worker.js',
+    output: { file: `dist/${WORKER_FILE}`, format: 'es', inlineDynamicImports: true },
+    plugins,
     onwarn,
   },
   {
@@ -61,7 +95,7 @@ export default [
       entryFileNames: 'cli.js',
       chunkFileNames: `${CLI_CHUNKS}/[name]-[hash].js`,
     },
-    plugins: [...plugins, embedVersion, emptyChunkFolder, recordSources],
+    plugins: [...plugins, embedVersion, emptyChunkFolder, locateTokenizerWorker, recordSources],
     onwarn,
   },
 ];

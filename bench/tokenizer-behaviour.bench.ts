@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { validate } from '../src/core/validate.js';
 import { GitRepository } from '../src/io/git-repository.js';
 import { DEFAULT_MANIFESTS } from '../src/io/settings.js';
+import { sharedTokenizerSandbox } from '../src/io/tokenizer-sandbox.js';
 import { addRealModel } from '../test/helpers/models.js';
 import { TempRegistry } from '../test/helpers/registry.js';
 import type { RealTokenizer } from '../test/setup/fixture-packages.js';
@@ -21,7 +22,8 @@ it.each(['llama3', 'gemma3'] as RealTokenizer[])(
     const dir = addRealModel(registry, name);
     const base = registry.commit('released');
     const repo = new GitRepository(registry.root);
-    const run = (options: Parameters<typeof validate>[1]) => validate(repo, options);
+    const run = (options: Omit<Parameters<typeof validate>[1], 'tokenizerRunner'>) =>
+      validate(repo, { ...options, tokenizerRunner: sharedTokenizerSandbox() });
     const manifests = DEFAULT_MANIFESTS;
 
     // Plain validate: the default mode against 'always', the mode that builds the tokenizer.

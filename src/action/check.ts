@@ -10,6 +10,7 @@ import { createOctokit, statusOf } from '../io/github/octokit.js';
 import { GitRepository } from '../io/git-repository.js';
 import { readJudgingSettings } from '../io/judging-settings.js';
 import { suiteRunnerFromEnvironment } from '../io/eval/suite-runner.js';
+import { sharedTokenizerSandbox } from '../io/tokenizer-sandbox.js';
 import { runReaderFromEnvironment } from '../io/tracking/run-reader.js';
 import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
@@ -57,6 +58,7 @@ export async function runCheck(inputs: ActionInputs): Promise<void> {
       process.env,
       fromFork ? { refuse: 'no credentials (pull request from a fork)' } : {},
     ),
+    tokenizerRunner: sharedTokenizerSandbox(),
     progress: core.debug,
   });
   annotate(report.findings, root);

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { toMarkdown } from '../core/report/markdown.js';
 import { validate } from '../core/validate.js';
+import { sharedTokenizerSandbox } from '../io/tokenizer-sandbox.js';
 import { GitRepository } from '../io/git-repository.js';
 import { readJudgingSettings } from '../io/judging-settings.js';
 import { annotate } from './annotate.js';
@@ -19,6 +20,7 @@ export async function runValidate(inputs: ActionInputs): Promise<void> {
     base: inputs.base,
     allowEmpty: inputs.allowEmpty,
     root,
+    tokenizerRunner: sharedTokenizerSandbox(),
     progress: core.debug,
   });
   annotate(report.findings, root);

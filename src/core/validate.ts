@@ -14,7 +14,7 @@ import { checkVersion, type ModelChange } from './semver/version-check.js';
 import { releaseTag, releasedVersions } from './registry/tag-names.js';
 import { bumpRank, type Bump } from './semver/bump.js';
 import { checkTokenizerBehaviour, type TokenizerBehaviourMode } from './tokenizer/check-behaviour.js';
-import { rememberBehaviour, type BehaviourCache } from './tokenizer/behaviour.js';
+import { rememberBehaviour, type BehaviourCache, type TokenizerRunner } from './tokenizer/behaviour.js';
 
 export interface ValidateOptions {
   /** Manifest globs (from .github/modelgate.yml). */
@@ -49,6 +49,11 @@ export interface ValidateOptions {
   tokenizerBehaviour?: TokenizerBehaviourMode;
   /** Keeps measured tokenizer behaviour between runs (src/io/tokenizer-cache.ts); optional. */
   behaviourCache?: BehaviourCache;
+  /**
+   * Where tokenizers run when behaviour is measured: bounded in time and memory
+   * (src/io/tokenizer-sandbox.ts), since a tokenizer.json can be made to run for ever.
+   */
+  tokenizerRunner: TokenizerRunner;
 }
 
 /** The outcome of `modelgate validate`: the JSON contract of DESIGN.md section 3. */
@@ -114,6 +119,7 @@ export async function validateModels(
     const tokenizerCheck = {
       mode: options.tokenizerBehaviour ?? 'changed',
       cache: behaviourCache,
+      runner: options.tokenizerRunner,
       progress: options.progress,
     } as const;
     if (!base) {

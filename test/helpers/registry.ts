@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { inject } from 'vitest';
 import { stringify } from 'yaml';
 import { validate, type ValidationReport } from '../../src/core/validate.js';
+import { sharedTokenizerSandbox } from '../../src/io/tokenizer-sandbox.js';
 import { GitRepository } from '../../src/io/git-repository.js';
 import { LocalClone } from './local-clone.js';
 import { DEFAULT_MANIFESTS } from '../../src/io/settings.js';
@@ -140,6 +141,7 @@ export class TempRegistry {
     return validate(new GitRepository(this.root), {
       manifests: options.manifests ?? DEFAULT_MANIFESTS,
       base: options.base,
+      tokenizerRunner: sharedTokenizerSandbox(),
     });
   }
 }

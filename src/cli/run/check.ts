@@ -14,6 +14,7 @@ import { formatOf, listOf, stringOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
 import { readUserJsonFile, RESULTS_MAX_BYTES } from '../user-file.js';
 import { TokenizerBehaviourCache } from '../../io/tokenizer-cache.js';
+import { sharedTokenizerSandbox } from '../../io/tokenizer-sandbox.js';
 
 async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
   const root = resolve(stringOf(args, 'root') ?? '.');
@@ -51,6 +52,8 @@ async function runChecks(args: CommandArgs, out: Output): Promise<CheckReport> {
     readRun: runReaderFromEnvironment(process.env),
     // Tokenizers encoded once per file digest, across runs (outside the repository).
     behaviourCache: new TokenizerBehaviourCache(),
+    // Tokenizers run in a worker thread with a time budget and a heap limit.
+    tokenizerRunner: sharedTokenizerSandbox(),
     progress: out.progress,
   });
 }

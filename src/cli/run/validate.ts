@@ -8,6 +8,7 @@ import { validate } from '../../core/validate.js';
 import { GitRepository } from '../../io/git-repository.js';
 import { readJudgingSettings } from '../../io/judging-settings.js';
 import { TokenizerBehaviourCache } from '../../io/tokenizer-cache.js';
+import { sharedTokenizerSandbox } from '../../io/tokenizer-sandbox.js';
 import { formatOf, stringOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
 
@@ -29,6 +30,8 @@ export async function runValidate(args: CommandArgs, out: Output): Promise<numbe
     root: stringOf(args, 'root') ?? root,
     // Tokenizers encoded once per file digest, across runs (outside the repository).
     behaviourCache: new TokenizerBehaviourCache(),
+    // Tokenizers run in a worker thread with a time budget and a heap limit.
+    tokenizerRunner: sharedTokenizerSandbox(),
     progress: out.progress,
   });
   const render = { text: toText, json: toJson, markdown: toMarkdown }[format];

@@ -5,12 +5,8 @@ import { READ_LIMITS } from '../model/artifact-reader.js';
 import { findJsonShapeProblem, describeJsonShapeProblem } from '../model/json-shape.js';
 import { specialToken } from '../rules/tokens.js';
 import type { ArtifactSource } from '../source.js';
-import {
-  buildRuntimeTokenizer,
-  RuntimeBuildError,
-  type EncodingSettings,
-  type RuntimeTokenizer,
-} from './runtime.js';
+import type { MeasureRequest } from './measure.js';
+import type { EncodingSettings } from './runtime.js';
 
 /**
  * What a tokenizer did with a list of texts: plain data, so it can be cached
@@ -39,33 +35,36 @@ export interface BehaviourCache {
   write(key: string, value: TokenizerBehaviour): Promise<void>;
 }
 
-/** The measurement could not be made: why, for a finding. */
-export type Measured = { ok: true; behaviour: TokenizerBehaviour } | { ok: false; problem: string };
+/**
+ * The measurement could not be made: why, for a finding, and (when the
+ * cause is known) what the model's authors can do about it.
+ */
+export type Measured =
+  { ok: true; behaviour: TokenizerBehaviour } | { ok: false; problem: string; fix?: string };
+
+/** The text of a tokenizer.json, or why it cannot be encoded with. */
+export type TokenizerText = { ok: true; text: string } | { ok: false; problem: string };
+
+/**
+ * Runs measurements (src/core/tokenizer/measure.ts) where they can be stopped:
+ * a tokenizer.json is untrusted code in all but name (its regular expressions
+ * run on a backtracking engine, its WordPiece model is cubic in a word's
+ * length), so the runner bounds time and memory and answers { ok: false }
+ * when a measurement runs out of either. It calls `read` for the file's text
+ * only when it does not hold the tokenizer built under the request's key.
+ * Implemented in src/io/tokenizer-sandbox.ts.
+ */
+export interface TokenizerRunner {
+  measure(request: MeasureRequest, read: () => Promise<TokenizerText>): Promise<Measured>;
+}
 
 /**
  * Bumped whenever what a measurement means changes (this module, the corpus
  * handling, or the tokenizers library version), so old cache entries are
- * never read as new ones.
+ * never read as new ones. /2: tokenizers modelgate now refuses to run (a
+ * WordPiece word limit above 1000) must not be answered from an older entry.
  */
-const MEASUREMENT_VERSION = 'modelgate-tokenizer-behaviour/1 @huggingface/tokenizers@0.2.0';
-
-/** A text used to find the ids a post-processor adds around any text. */
-const PROBE = 'a';
-
-/**
- * The last tokenizers built, by file digest and settings: a base comparison
- * that changed only the template, and a process that validates again (the
- * app, the tests), build each tokenizer once. Two at most: a large one holds
- * hundreds of MiB.
- */
-const recentRuntimes = new Map<string, RuntimeTokenizer>();
-const RECENT_RUNTIMES = 2;
-
-function rememberRuntime(key: string, runtime: RuntimeTokenizer): void {
-  recentRuntimes.delete(key);
-  recentRuntimes.set(key, runtime);
-  while (recentRuntimes.size > RECENT_RUNTIMES) recentRuntimes.delete(recentRuntimes.keys().next().value!);
-}
+const MEASUREMENT_VERSION = 'modelgate-tokenizer-behaviour/2 @huggingface/tokenizers@0.2.0';
 
 /** The encoding settings of a model: what tokenizer_config.json says about BOS and EOS. */
 function encodingSettingsOf(facts: Pick<ModelFacts, 'tokenizer' | 'settings'>): EncodingSettings {
@@ -78,15 +77,17 @@ function encodingSettingsOf(facts: Pick<ModelFacts, 'tokenizer' | 'settings'>): 
 }
 
 /**
- * Encodes `texts` with the model's tokenizer.json, or takes the result from
- * the cache when the same file, settings and texts were measured before.
- * The file is read through `source` (the containment rule and size caps of
- * every artifact read) and the tokenizer is built in memory only on a miss.
+ * Encodes `texts` with the model's tokenizer.json through `runner`, or takes
+ * the result from the cache when the same file, settings and texts were
+ * measured before. The file is read through `source` (the containment rule
+ * and size caps of every artifact read). Only a measurement that finished is
+ * cached: one the runner stopped is tried again next run, never passed.
  */
 export async function measureBehaviour(
   source: ArtifactSource,
   facts: Pick<ModelFacts, 'tokenizer' | 'settings'>,
   texts: readonly string[],
+  runner: TokenizerRunner,
   cache?: BehaviourCache,
 ): Promise<Measured> {
   const tokenizer = facts.tokenizer;
@@ -100,69 +101,25 @@ export async function measureBehaviour(
     const cached = readBehaviour(await cache.read(key).catch(() => undefined), texts.length);
     if (cached) return { ok: true, behaviour: cached };
   }
-  const runtimeKey = JSON.stringify([digest.value.sha256, settings]);
-  const built = recentRuntimes.get(runtimeKey);
-  if (built) {
-    const behaviour = measureWith(built, texts);
-    if (cache) await cache.write(key, behaviour).catch(() => undefined);
-    return { ok: true, behaviour };
-  }
-  const limit = READ_LIMITS.tokenizer_json;
-  const read = await source.read(tokenizer.file, limit.bytes);
-  if (!read.ok) return { ok: false, problem: `${tokenizer.file} cannot be read: ${read.problem.detail}` };
+  const request = {
+    file: tokenizer.file,
+    runtimeKey: JSON.stringify([digest.value.sha256, settings]),
+    settings,
+    texts,
+  };
+  const measured = await runner.measure(request, () => readTokenizerText(source, tokenizer.file));
+  if (measured.ok && cache) await cache.write(key, measured.behaviour).catch(() => undefined);
+  return measured;
+}
+
+/** The file's text, read under the size caps of every artifact read, and its tables checked before anything builds it. */
+async function readTokenizerText(source: ArtifactSource, file: string): Promise<TokenizerText> {
+  const read = await source.read(file, READ_LIMITS.tokenizer_json.bytes);
+  if (!read.ok) return { ok: false, problem: `${file} cannot be read: ${read.problem.detail}` };
   const shape = findJsonShapeProblem(read.value, [['model', 'vocab'], ['added_tokens']]);
   if (shape)
-    return {
-      ok: false,
-      problem: `${tokenizer.file} is too large to encode with: ${describeJsonShapeProblem(shape)}`,
-    };
-  let behaviour: TokenizerBehaviour;
-  try {
-    const json: unknown = JSON.parse(decodeUtf8(read.value));
-    const runtime = buildRuntimeTokenizer(json, settings);
-    rememberRuntime(runtimeKey, runtime);
-    behaviour = measureWith(runtime, texts);
-  } catch (error) {
-    if (!(error instanceof RuntimeBuildError || error instanceof SyntaxError || error instanceof Error))
-      throw error;
-    return { ok: false, problem: `${tokenizer.file} cannot be run as a tokenizer: ${error.message}` };
-  }
-  if (cache) await cache.write(key, behaviour).catch(() => undefined);
-  return { ok: true, behaviour };
-}
-
-/** Encodes and decodes every text with a built tokenizer. */
-function measureWith(runtime: RuntimeTokenizer, texts: readonly string[]): TokenizerBehaviour {
-  const plain = runtime.encode(PROBE);
-  const framed = runtime.encode(PROBE, true);
-  const start = indexOfRun(framed, plain);
-  const frame =
-    start < 0
-      ? { prefix: [], suffix: [] }
-      : { prefix: framed.slice(0, start), suffix: framed.slice(start + plain.length) };
-  const ids = texts.map((text) => runtime.encode(text));
-  const decoded = ids.map((list, i) => {
-    const back = runtime.decode(list);
-    return back === texts[i] ? null : back;
-  });
-  const seen = new Set<number>([...frame.prefix, ...frame.suffix, ...ids.flat()]);
-  const pieceList = runtime.pieces([...seen]);
-  const pieces: Record<string, string> = {};
-  [...seen].forEach((id, i) => (pieces[String(id)] = pieceList[i]!));
-  return {
-    frame,
-    ids,
-    decoded,
-    pieces,
-    byteLevel: runtime.byteLevel,
-    ...(runtime.unkId === undefined ? {} : { unkId: runtime.unkId }),
-  };
-}
-
-function indexOfRun(haystack: readonly number[], needle: readonly number[]): number {
-  for (let i = 0; i + needle.length <= haystack.length; i++)
-    if (needle.every((id, j) => haystack[i + j] === id)) return i;
-  return -1;
+    return { ok: false, problem: `${file} is too large to encode with: ${describeJsonShapeProblem(shape)}` };
+  return { ok: true, text: decodeUtf8(read.value) };
 }
 
 /** The cache key: sha256 over the measurement version, the tokenizer file's digest, the settings and the texts. */

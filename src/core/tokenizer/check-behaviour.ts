@@ -7,7 +7,7 @@ import type { BehaviourComparison } from '../semver/behaviour-change.js';
 import type { ContentDigests } from '../semver/required-bump.js';
 import type { ArtifactSource } from '../source.js';
 import { behaviourPlan, chatSample, corpusFor, doubtfulMarkers } from './behaviour-plan.js';
-import { measureBehaviour, type BehaviourCache } from './behaviour.js';
+import { measureBehaviour, type BehaviourCache, type Measured, type TokenizerRunner } from './behaviour.js';
 
 /** When validation encodes a model's tokenizer: see ValidateOptions.tokenizerBehaviour. */
 export type TokenizerBehaviourMode = 'changed' | 'always';
@@ -25,6 +25,8 @@ export interface TokenizerCheckInputs {
   /** The base version, 'new' when the model did not exist at the base, absent without a base. */
   base?: VersionAt | 'new';
   cache: BehaviourCache;
+  /** Where tokenizers run, bounded in time and memory (src/io/tokenizer-sandbox.ts). */
+  runner: TokenizerRunner;
   progress?: (message: string) => void;
 }
 
@@ -47,7 +49,7 @@ const BEHAVIOUR_KEYS = [...TOKENIZER_KEYS, 'chat_template', 'tokenizer_corpus'] 
 export async function checkTokenizerBehaviour(
   inputs: TokenizerCheckInputs,
 ): Promise<{ findings: Finding[]; comparison?: BehaviourComparison }> {
-  const { head, base, cache } = inputs;
+  const { head, base, cache, runner } = inputs;
   const facts = head.facts;
   if (facts.tokenizer?.format !== 'tokenizer.json') return { findings: [] };
   const changed = base === 'new' || (base !== undefined && behaviourChanged(head, base));
@@ -59,10 +61,10 @@ export async function checkTokenizerBehaviour(
   const corpus = wantCorpus ? corpusFor(facts, baseVersion?.facts) : [];
   const plan = behaviourPlan(facts, corpus);
   inputs.progress?.(`encoding ${plan.texts.length} texts with the tokenizer of ${facts.name}`);
-  const measured = await measureBehaviour(head.source, facts, plan.texts, cache);
+  const measured = await measureBehaviour(head.source, facts, plan.texts, runner, cache);
   if (!measured.ok)
     return {
-      findings: [unmeasured(facts, measured.problem)],
+      findings: [unmeasured(facts, measured)],
       ...comparisonFailure(facts, baseVersion, changed, measured.problem),
     };
   const findings = tokenizerBehaviourFindings(facts, plan, measured.behaviour);
@@ -71,7 +73,13 @@ export async function checkTokenizerBehaviour(
 
   const basePlan = behaviourPlan(baseVersion.facts, corpus);
   inputs.progress?.(`encoding ${basePlan.texts.length} texts with the base tokenizer of ${facts.name}`);
-  const baseMeasured = await measureBehaviour(baseVersion.source, baseVersion.facts, basePlan.texts, cache);
+  const baseMeasured = await measureBehaviour(
+    baseVersion.source,
+    baseVersion.facts,
+    basePlan.texts,
+    runner,
+    cache,
+  );
   if (!baseMeasured.ok)
     return { findings, ...comparisonFailure(facts, baseVersion, changed, baseMeasured.problem) };
   const file = changedTokenizerFile(head, baseVersion);
@@ -124,14 +132,16 @@ function comparisonFailure(
 }
 
 /** Behaviour that was wanted and could not be measured is said, never passed over. */
-function unmeasured(facts: ModelFacts, problem: string): Finding {
+function unmeasured(facts: ModelFacts, failure: Extract<Measured, { ok: false }>): Finding {
   const file = facts.tokenizer!.file;
   return finding(facts, {
     rule: 'ARTIFACT-INVALID',
     severity: 'warning',
     at: artifactKey(facts, file),
     artifact: file,
-    message: `the behaviour of ${file} was not checked (corpus and chat template encoding): ${problem}`,
-    fix: 'Check that the tokenizer loads with the tokenizers library (Tokenizer.from_file); modelgate runs tokenizer.json with @huggingface/tokenizers.',
+    message: `the behaviour of ${file} was not checked (corpus and chat template encoding): ${failure.problem}`,
+    fix:
+      failure.fix ??
+      'Check that the tokenizer loads with the tokenizers library (Tokenizer.from_file); modelgate runs tokenizer.json with @huggingface/tokenizers.',
   });
 }

@@ -104,9 +104,24 @@ function unknownId(tokenizerJson: Json): number | undefined {
   return typeof model.unk_token === 'string' ? addedOrVocabId(tokenizerJson, model.unk_token) : undefined;
 }
 
+/**
+ * The longest word a WordPiece model may try to split. The library's WordPiece
+ * costs time cubic in the word's length, and longer words become the unknown
+ * token anyway; BERT and its kin use 100 (some 200).
+ */
+const MAX_WORDPIECE_WORD_CHARS = 1000;
+
 /** A tokenizer.json the library cannot run; becomes a finding, never a crash. */
 export class RuntimeBuildError extends Error {
   override name = 'RuntimeBuildError';
+
+  /** What the model's authors can do, when modelgate knows better than "check that it loads". */
+  readonly fix: string | undefined;
+
+  constructor(message: string, fix?: string) {
+    super(message);
+    this.fix = fix;
+  }
 }
 
 /**
@@ -117,6 +132,16 @@ export class RuntimeBuildError extends Error {
 export function buildRuntimeTokenizer(tokenizerJson: unknown, settings: EncodingSettings): RuntimeTokenizer {
   if (!isObject(tokenizerJson) || !isObject(tokenizerJson.model))
     throw new RuntimeBuildError('it has no "model" object');
+  const wordLimit = tokenizerJson.model.max_input_chars_per_word;
+  if (
+    tokenizerJson.model.type === 'WordPiece' &&
+    typeof wordLimit === 'number' &&
+    wordLimit > MAX_WORDPIECE_WORD_CHARS
+  )
+    throw new RuntimeBuildError(
+      `its WordPiece model sets max_input_chars_per_word to ${wordLimit}, above the ${MAX_WORDPIECE_WORD_CHARS} modelgate runs (WordPiece takes time cubic in a word's length; published tokenizers use 100 or 200)`,
+      `Set model.max_input_chars_per_word in tokenizer.json to at most ${MAX_WORDPIECE_WORD_CHARS} (BERT uses 100); words longer than it become the unknown token.`,
+    );
   const effective: Json = {
     decoder: null,
     normalizer: null,

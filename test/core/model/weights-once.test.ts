@@ -8,6 +8,7 @@ import { validate } from '../../../src/core/validate.js';
 import { FileSystemSource } from '../../../src/io/fs-source.js';
 import { GitRefSource } from '../../../src/io/git-source.js';
 import { GitRepository } from '../../../src/io/git-repository.js';
+import { sharedTokenizerSandbox } from '../../../src/io/tokenizer-sandbox.js';
 import { stringify } from 'yaml';
 import { addTinyModel, manifestWith } from '../../helpers/models.js';
 import { findingsOf, TempRegistry } from '../../helpers/registry.js';
@@ -190,7 +191,10 @@ describe('each weights file is hashed and its header parsed once per run', () =>
     }
     const repo = new CountingRepository(registry.root);
 
-    const report = await validate(repo, { manifests: ['models/*/model.yaml'] });
+    const report = await validate(repo, {
+      manifests: ['models/*/model.yaml'],
+      tokenizerRunner: sharedTokenizerSandbox(),
+    });
 
     expect(report.models.map((m) => m.name)).toEqual(['m', 'n', 'o']);
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
@@ -231,7 +235,11 @@ describe('each weights file is hashed and its header parsed once per run', () =>
     registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
     const repo = new CountingRepository(registry.root);
 
-    await validate(repo, { manifests: ['models/*/model.yaml'], base: 'HEAD' });
+    await validate(repo, {
+      manifests: ['models/*/model.yaml'],
+      base: 'HEAD',
+      tokenizerRunner: sharedTokenizerSandbox(),
+    });
 
     // config.json and tokenizer.json are hashed for the version's content digests (small, capped files).
     const weights = (reads: Reads) => reads.hashed.filter((p) => p.endsWith('.safetensors'));

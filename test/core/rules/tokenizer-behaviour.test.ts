@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { validate, type ValidateOptions } from '../../../src/core/validate.js';
 import { GitRepository } from '../../../src/io/git-repository.js';
 import { DEFAULT_MANIFESTS } from '../../../src/io/settings.js';
+import { sharedTokenizerSandbox } from '../../../src/io/tokenizer-sandbox.js';
 import { addRealModel } from '../../helpers/models.js';
 import { findingsOf, TempRegistry } from '../../helpers/registry.js';
 import type { RealTokenizer } from '../../setup/fixture-packages.js';
@@ -12,7 +13,11 @@ import type { RealTokenizer } from '../../setup/fixture-packages.js';
 type Json = Record<string, any>;
 
 function run(registry: TempRegistry, options: Partial<ValidateOptions> = {}) {
-  return validate(new GitRepository(registry.root), { manifests: DEFAULT_MANIFESTS, ...options });
+  return validate(new GitRepository(registry.root), {
+    manifests: DEFAULT_MANIFESTS,
+    tokenizerRunner: sharedTokenizerSandbox(),
+    ...options,
+  });
 }
 
 /** A registry with the model released at 1.0.0 and committed: the base of a change. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validate } from '../../../src/core/validate.js';
 import { GitRepository } from '../../../src/io/git-repository.js';
 import { DEFAULT_MANIFESTS } from '../../../src/io/settings.js';
+import { sharedTokenizerSandbox } from '../../../src/io/tokenizer-sandbox.js';
 import { addRealModel } from '../../helpers/models.js';
 import { TempRegistry } from '../../helpers/registry.js';
 import { TOKENIZER_PACKAGES, type RealTokenizer } from '../../setup/fixture-packages.js';
@@ -30,6 +31,7 @@ describe('real tokenizers with their real templates, encoded on the reference co
     const report = await validate(new GitRepository(registry.root), {
       manifests: DEFAULT_MANIFESTS,
       tokenizerBehaviour: 'always',
+      tokenizerRunner: sharedTokenizerSandbox(),
     });
     expect(report.models).toHaveLength(1);
     expect(

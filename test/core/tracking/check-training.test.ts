@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { check } from '../../../src/core/check.js';
 import { toMarkdown } from '../../../src/core/report/markdown.js';
 import { GitRepository } from '../../../src/io/git-repository.js';
+import { sharedTokenizerSandbox } from '../../../src/io/tokenizer-sandbox.js';
 import { runReaderFromEnvironment } from '../../../src/io/tracking/run-reader.js';
 import { startFakeMlflow, type FakeMlflow } from '../../helpers/fake-mlflow.js';
 import { startFakeWandb, type FakeWandb } from '../../helpers/fake-wandb.js';
@@ -75,6 +76,7 @@ const run = (registry: TempRegistry, env: Record<string, string>) =>
     manifests: ['models/**/model.yaml'],
     stages: ['staging', 'production'],
     readRun: runReaderFromEnvironment(env),
+    tokenizerRunner: sharedTokenizerSandbox(),
   });
 
 describe('check reads the MLflow run a manifest names', () => {
@@ -225,6 +227,7 @@ describe('check reads the MLflow run a manifest names', () => {
           return fetch(...args);
         },
       }),
+      tokenizerRunner: sharedTokenizerSandbox(),
     });
     expect(sent).toBe(0);
     expect(report.gates[0]!.gates[0]!.verdict).toBe('not-run');

@@ -1,5 +1,5 @@
 import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { i as gatesMarkdown } from './text-DgM6Isoa.js';
+import { i as gatesMarkdown } from './text-BMuLqghH.js';
 import { t as trainingMarkdown } from './report-u9Ra8Wz9.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
@@ -10,6 +10,7 @@ import { constants } from 'node:fs';
 import { open, rename, rm, mkdir, lstat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /** The `--format json` document (DESIGN.md section 3): one JSON object, stable key order, inert on a terminal. */
 function toJson(report) {
@@ -234,4 +235,147 @@ function sha256(text) {
     return createHash('sha256').update(text).digest('hex');
 }
 
-export { TokenizerBehaviourCache as T, toMarkdown as a, readJudgingSettings as r, toJson as t };
+/** How long one measurement (building the tokenizer included) may take: Llama 3's cold build and corpus take about 1 s. */
+const DEFAULT_BUDGET_MS = 60_000;
+/** The thread's heap: the largest published tokenizers (Gemma 3, 262k tokens) build in well under half of it. */
+const DEFAULT_HEAP_MB = 2048;
+/**
+ * Where the worker's module is. tsc puts it beside this module (build/io/); the bundles have it at
+ * dist/tokenizer-worker.js, and rollup.config.js rewrites this expression in whichever chunk holds
+ * it so it points there; the sources (vitest) run src/io/tokenizer-worker.ts.
+ */
+const WORKER_MODULE = new URL("../tokenizer-worker.js", import.meta.url);
+/**
+ * Runs tokenizers in a worker thread with a heap limit and a wall-clock
+ * budget per measurement: a tokenizer.json whose regular expressions
+ * backtrack, or whose WordPiece words are long, is stopped (the thread is
+ * terminated) and its measurement answered { ok: false }, which the core
+ * reports as unchecked behaviour and, with a base, a major change. The
+ * thread starts on the first measurement (a run that measures nothing pays
+ * nothing), keeps the tokenizers it built for the next, and never holds the
+ * process open while idle.
+ */
+class TokenizerSandbox {
+    budgetMs;
+    heapMb;
+    worker;
+    lastId = 0;
+    queue = Promise.resolve();
+    constructor(options = {}) {
+        this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+        this.heapMb = options.heapMb ?? DEFAULT_HEAP_MB;
+    }
+    /** Measures one request after those already queued: the thread encodes one at a time, each with its own budget. */
+    measure(request, read) {
+        const run = this.queue.then(() => this.run(request, read));
+        this.queue = run.catch(() => undefined);
+        return run;
+    }
+    /** Stops the thread (a later measurement starts a new one). */
+    async close() {
+        const worker = this.worker;
+        this.worker = undefined;
+        await worker?.terminate();
+    }
+    run(request, read) {
+        const worker = (this.worker ??= startWorker(this.heapMb));
+        const id = ++this.lastId;
+        return new Promise((resolve, reject) => {
+            let settled = false;
+            const finish = (healthy) => {
+                settled = true;
+                clearTimeout(timer);
+                worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+                if (healthy)
+                    worker.unref();
+                else if (this.worker === worker) {
+                    this.worker = undefined;
+                    void worker.terminate();
+                }
+            };
+            const settle = (measured, healthy) => {
+                if (settled)
+                    return;
+                finish(healthy);
+                resolve(measured);
+            };
+            // The thread asks for the file's text only when it holds no tokenizer built from it.
+            const sendText = async () => {
+                const text = await read();
+                if (settled)
+                    return;
+                if (!text.ok)
+                    settle({ ok: false, problem: text.problem }, true);
+                else
+                    worker.postMessage({ id, request: { ...request, tokenizerJson: text.text } });
+            };
+            const onMessage = (reply) => {
+                if (reply.id !== id)
+                    return;
+                if (reply.measured !== undefined)
+                    return settle(reply.measured, true);
+                sendText().catch((error) => {
+                    if (settled)
+                        return;
+                    finish(false);
+                    reject(error instanceof Error ? error : new Error(String(error)));
+                });
+            };
+            const onError = (error) => settle(threadFailure(request, error, this.heapMb), false);
+            const onExit = (code) => settle({ ok: false, problem: `the thread encoding ${request.file} stopped (exit code ${code})` }, false);
+            const timer = setTimeout(() => settle(overBudget(request, this.budgetMs), false), this.budgetMs);
+            worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+            worker.ref();
+            worker.postMessage({ id, request });
+        });
+    }
+}
+function startWorker(heapMb) {
+    const options = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
+    if (!import.meta.url.endsWith('.ts'))
+        return new Worker(WORKER_MODULE, options);
+    // Running from the TypeScript sources (vitest): Node strips the types itself, but the sources import
+    // each other as './x.js', so the thread first maps a relative .js that does not exist to its .ts.
+    const source = new URL('./tokenizer-worker.ts', import.meta.url).href;
+    const bootstrap = `
+    require('node:module').registerHooks({
+      resolve(specifier, context, next) {
+        try { return next(specifier, context); } catch (error) {
+          if (!/^\\.\\.?\\//.test(specifier) || !specifier.endsWith('.js')) throw error;
+          return next(specifier.slice(0, -3) + '.ts', context);
+        }
+      },
+    });
+    import(${JSON.stringify(source)});`;
+    return new Worker(bootstrap, { ...options, eval: true });
+}
+function overBudget(request, budgetMs) {
+    return {
+        ok: false,
+        problem: `encoding ${request.texts.length} texts with ${request.file} took longer than ${formatSeconds(budgetMs)} and was stopped`,
+        fix: 'A regular expression in tokenizer.json that backtracks (nested quantifiers such as "(a+)+") or a WordPiece model with long words can take unbounded time on some text: use the published pattern of the tokenizer you derive from, and find the slow line by encoding the corpus with the tokenizers library.',
+    };
+}
+function threadFailure(request, error, heapMb) {
+    const code = error.code;
+    if (code === 'ERR_WORKER_OUT_OF_MEMORY')
+        return {
+            ok: false,
+            problem: `encoding with ${request.file} needed more than the ${heapMb} MiB of memory modelgate gives a tokenizer`,
+        };
+    return { ok: false, problem: `the thread encoding ${request.file} failed: ${error.message}` };
+}
+function formatSeconds(ms) {
+    return `${Number((ms / 1000).toFixed(1))} s`;
+}
+let shared;
+/**
+ * The process's sandbox, with the default limits: every validation in one
+ * process (a CLI run, the Action, a test run) shares its thread, so a
+ * tokenizer built once is not built again.
+ */
+function sharedTokenizerSandbox() {
+    return (shared ??= new TokenizerSandbox());
+}
+
+export { TokenizerBehaviourCache as T, toMarkdown as a, readJudgingSettings as r, sharedTokenizerSandbox as s, toJson as t };

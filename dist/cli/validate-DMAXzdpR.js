@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-cache-L7ubVk1q.js';
-import { h as validate, b as toText } from './text-DgM6Isoa.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-BMNy0I8t.js';
+import { h as validate, b as toText } from './text-BMuLqghH.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';
@@ -19,6 +19,7 @@ import 'node:fs';
 import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
 import 'node:os';
+import 'node:worker_threads';
 import './load-model-wgEFWodP.js';
 import './parse-m1vMtDzm.js';
 import './hashed-string-BvNvQAaH.js';
@@ -45,6 +46,8 @@ async function runValidate(args, out) {
         root: stringOf(args, 'root') ?? root,
         // Tokenizers encoded once per file digest, across runs (outside the repository).
         behaviourCache: new TokenizerBehaviourCache(),
+        // Tokenizers run in a worker thread with a time budget and a heap limit.
+        tokenizerRunner: sharedTokenizerSandbox(),
         progress: out.progress,
     });
     const render = { text: toText, json: toJson, markdown: toMarkdown }[format];
