@@ -51,11 +51,13 @@ export async function runRollback(inputs: ActionInputs): Promise<void> {
     });
   }
   const changes = plan.changes.map((c) => ({ ...c, path: `${prefix}${c.path}` }));
+  const kept = plan.kept.map((k) => ({ ...k, path: `${prefix}${k.path}` }));
   const runUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
   const key = stateKey();
   const text = planRevertPullRequest({
     ...plan,
     changes,
+    kept,
     requestedBy: context.actor,
     link: runUrl,
     // Sealed when the workflow has the key, so the release believes it even after a hand edit of the body.

@@ -66,7 +66,7 @@ export async function applyGuardStep(
         if ('url' in pull) state.revertUrl = pull.url;
         else
           context.trust.warn(
-            `${repo.owner}/${repo.repo}: no revert pull request for ${state.model}: ${pull.problem}`,
+            `${repo.owner}/${repo.repo}: no revert pull request for ${state.model}: ${pull.problem}${pull.fix ? `. ${pull.fix}` : ''}`,
           );
         break;
       }

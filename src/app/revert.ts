@@ -1,12 +1,16 @@
 import { referencedPaths } from '../core/manifest/references.js';
 import type { CanaryState } from '../core/canary/state.js';
-import { rollbackChanges, type FileChange } from '../core/rollback/plan.js';
+import { compileGlobs } from '../core/repo-path.js';
+import { rollbackChanges, type FileChange, type SharedFile } from '../core/rollback/plan.js';
+import { otherModelsFiles, type FoundManifest } from '../core/rollback/shared-files.js';
 import { planRevertPullRequest, type RequestSeal } from '../core/rollback/revert-pr.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { githubReleaseApi } from '../io/github/release-api.js';
 import { openRevertPullRequest, type ReleasedBlob } from '../io/github/revert.js';
+import { SETTINGS_FILE } from '../io/settings.js';
 import { readManifestAt } from './manifest.js';
+import { loadSettingsAt } from './settings.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -28,18 +32,39 @@ export interface RollbackRequest {
   requestSeal?: RequestSeal;
 }
 
+/** More manifests than this on the default branch: a rollback is refused rather than read with unbounded requests. */
+export const MAX_OTHER_MANIFESTS = 500;
+/** Manifests read at once (one contents request each). */
+const MANIFEST_READS_AT_ONCE = 8;
+
+/** Where a rollback's files are read: the model, its manifest, the release tag, the default branch's head and the settings' manifest globs. */
+export interface RollbackSource {
+  model: string;
+  /** The manifest's path (the same at both commits). */
+  manifest: string;
+  tag: string;
+  head: string;
+  /** The default branch's `manifests:` globs: how the other models, whose files a rollback leaves alone, are found. */
+  globs: readonly string[];
+}
+
+/** Why a rollback pull request is not opened: the problem, and what to do about it when the user can. */
+export type RollbackProblem = { problem: string; fix?: string };
+
 /**
  * The files a rollback to `tag` changes at `head`, from both trees and both
- * manifests, all read through the API. The release's own blobs are returned
- * so the new tree can point at them.
+ * manifests, all read through the API, leaving alone the files the other
+ * models' manifests at `head` use (each read once, at most
+ * MAX_OTHER_MANIFESTS). A tree GitHub lists only in part refuses the rollback:
+ * an unseen file could be another model's. The release's own blobs are
+ * returned so the new tree can point at them.
  */
 export async function rollbackFiles(
   octokit: Octokit,
   repo: Repo,
-  manifest: string,
-  tag: string,
-  head: string,
-): Promise<RollbackFiles | { problem: string }> {
+  source: RollbackSource,
+): Promise<RollbackFiles | RollbackProblem> {
+  const { model, manifest, tag, head } = source;
   const targetCommit = await githubReleaseApi(octokit, repo).tagCommit(tag);
   if (!targetCommit) return { problem: `the release tag ${tag} does not exist` };
   const [thenTree, nowTree, thenManifest, nowManifest] = await Promise.all([
@@ -48,18 +73,65 @@ export async function rollbackFiles(
     readManifestAt(octokit, repo, manifest, tag),
     readManifestAt(octokit, repo, manifest, head),
   ]);
+  for (const [listed, at] of [
+    [thenTree, tag],
+    [nowTree, 'the default branch'],
+  ] as const)
+    if (listed.truncated)
+      return {
+        problem: `GitHub listed the files of ${at} only in part (its tree is truncated), so the files other models use cannot all be seen`,
+        fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
+      };
   if (!thenManifest) return { problem: `${tag} has no valid manifest at ${manifest}` };
   const files = (m: typeof thenManifest | undefined) =>
     m ? [manifest, ...referencedPaths(m, manifest)] : [manifest];
   const pick = (paths: string[], entries: Map<string, ReleasedBlob>) =>
     new Map(paths.flatMap((p) => (entries.has(p) ? [[p, entries.get(p)!.sha] as const] : [])));
-  return {
-    changes: rollbackChanges(pick(files(nowManifest), nowTree), pick(files(thenManifest), thenTree)),
-    blobs: thenTree,
-  };
+  const now = pick(files(nowManifest), nowTree.blobs);
+  const then = pick(files(thenManifest), thenTree.blobs);
+  const same = now.size === then.size && [...then].every(([path, sha]) => now.get(path) === sha);
+  // Nothing to change: the other manifests need not be read.
+  if (same) return { changes: [], kept: [], blobs: thenTree.blobs };
+  const others = await otherManifests(octokit, repo, source, [...nowTree.blobs.keys()]);
+  if ('problem' in others) return others;
+  const planned = rollbackChanges(model, now, then, otherModelsFiles(others, manifest, model));
+  if (!planned.ok) return { problem: planned.reason, fix: planned.fix };
+  return { changes: planned.changes, kept: planned.kept, blobs: thenTree.blobs };
 }
 
-type RollbackFiles = { changes: FileChange[]; blobs: Map<string, ReleasedBlob> };
+type RollbackFiles = { changes: FileChange[]; kept: SharedFile[]; blobs: Map<string, ReleasedBlob> };
+
+/** The manifests the globs find in the default branch's tree, besides the rolled-back one: one request each, within the cap. */
+async function otherManifests(
+  octokit: Octokit,
+  repo: Repo,
+  source: RollbackSource,
+  paths: readonly string[],
+): Promise<FoundManifest[] | RollbackProblem> {
+  const globs = compileGlobs(source.globs);
+  if (!globs.ok)
+    return {
+      problem: `the manifest glob ${globs.pattern} in ${SETTINGS_FILE} ${globs.reason}, so the files other models use cannot be found`,
+      fix: `Fix ${SETTINGS_FILE} on the default branch.`,
+    };
+  const found = paths.filter((p) => p !== source.manifest && globs.match(p)).sort();
+  if (found.length > MAX_OTHER_MANIFESTS)
+    return {
+      problem: `the default branch has ${found.length} other manifests, more than the ${MAX_OTHER_MANIFESTS} the app reads to find the files they use`,
+      fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
+    };
+  const read: FoundManifest[] = [];
+  for (let i = 0; i < found.length; i += MANIFEST_READS_AT_ONCE)
+    read.push(
+      ...(await Promise.all(
+        found.slice(i, i + MANIFEST_READS_AT_ONCE).map(async (file) => ({
+          file,
+          manifest: await readManifestAt(octokit, repo, file, source.head),
+        })),
+      )),
+    );
+  return read;
+}
 
 /**
  * Opens (or finds) the pull request that restores `to` on the default branch,
@@ -71,7 +143,7 @@ export async function openRollback(
   repo: Repo,
   request: RollbackRequest,
   files?: RollbackFiles,
-): Promise<{ url: string; number: number; created: boolean } | { problem: string }> {
+): Promise<{ url: string; number: number; created: boolean } | RollbackProblem> {
   const tag = releaseTag(request.model, request.to);
   if (!files) {
     const { data: repository } = await octokit.rest.repos.get(repo);
@@ -79,11 +151,24 @@ export async function openRollback(
       ...repo,
       ref: `heads/${repository.default_branch}`,
     });
-    const found = await rollbackFiles(octokit, repo, request.manifest, tag, head.object.sha);
+    // The manifest globs as the default branch's head has them: which files are other models'.
+    const settings = await loadSettingsAt(octokit, repo, head.object.sha);
+    if ('problem' in settings)
+      return {
+        problem: `${SETTINGS_FILE} on the default branch cannot be used (${settings.problem}), so the files other models use cannot be found`,
+        fix: `Fix ${SETTINGS_FILE} on the default branch.`,
+      };
+    const found = await rollbackFiles(octokit, repo, {
+      model: request.model,
+      manifest: request.manifest,
+      tag,
+      head: head.object.sha,
+      globs: settings.settings.manifests,
+    });
     if ('problem' in found) return found;
     files = found;
   }
-  const plan = planRevertPullRequest({ ...request, tag, changes: files.changes });
+  const plan = planRevertPullRequest({ ...request, tag, changes: files.changes, kept: files.kept });
   const pull = await openRevertPullRequest(
     octokit,
     repo,
@@ -108,7 +193,7 @@ export async function revertFailedCanary(
   state: CanaryState,
   evidence: string,
   autoMerge = false,
-): Promise<{ url: string } | { problem: string }> {
+): Promise<{ url: string } | RollbackProblem> {
   if (!state.baselineVersion)
     return { problem: `no earlier release of ${state.model} is in production to roll back to` };
   return openRollback(octokit, repo, {
@@ -123,16 +208,21 @@ export async function revertFailedCanary(
   });
 }
 
-async function tree(octokit: Octokit, repo: Repo, commit: string): Promise<Map<string, ReleasedBlob>> {
+/** A commit's files as GitHub lists them, and whether the listing is only part of them. */
+async function tree(
+  octokit: Octokit,
+  repo: Repo,
+  commit: string,
+): Promise<{ blobs: Map<string, ReleasedBlob>; truncated: boolean }> {
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: commit, recursive: 'true' });
-  const entries = new Map<string, ReleasedBlob>();
+  const blobs = new Map<string, ReleasedBlob>();
   for (const entry of data.tree) {
     if (entry.type === 'blob' && entry.path && entry.sha)
-      entries.set(entry.path, {
+      blobs.set(entry.path, {
         path: entry.path,
         sha: entry.sha,
         mode: entry.mode === '100755' ? '100755' : '100644',
       });
   }
-  return entries;
+  return { blobs, truncated: data.truncated };
 }

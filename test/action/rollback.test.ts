@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runAction } from '../helpers/action.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { addRealModel } from '../helpers/models.js';
+import { addRealModel, manifestWith } from '../helpers/models.js';
 import { registryTemplate } from '../helpers/registry.js';
 
 const fakes: FakeGitHub[] = [];
@@ -113,5 +113,46 @@ describe('the Action, command: rollback', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('::error::gpt2 0.5.0 is not a released version (released: 1.0.0, 1.1.0)');
     expect(github.requests).toEqual([]);
+  });
+
+  describe('a file another model uses', () => {
+    /** ticket-router, committed on main after 1.1.0, borrows one of gpt2's files. */
+    async function shared(artifacts: Record<string, string>) {
+      const run = await released();
+      run.registry.writeManifest(
+        'models/ticket-router/model.yaml',
+        manifestWith('ticket-router', {
+          config: 'config.json',
+          tokenizer: '../gpt2/tokenizer.json',
+          ...artifacts,
+        }),
+      );
+      const head = run.registry.commit('ticket-router borrows files of gpt2');
+      run.github.seedBranch('main', head, run.registry.treeOf(head));
+      return { ...run, head };
+    }
+
+    it('that the release did not have is kept: no null entry for it, and the body says why', async () => {
+      const { github, rollback } = await shared({ chat_template: '../gpt2/chat_template.jinja' });
+      const result = await rollback();
+      expect(result.status).toBe(0);
+      const [tree] = [...github.trees.values()];
+      expect(tree!.tree.map((e) => e.path)).toEqual(['models/gpt2/config.json', 'models/gpt2/model.yaml']);
+      expect(github.pullRequests[0]!.body).toContain(
+        '| `models/gpt2/chat_template.jinja` | kept: used by ticket-router |',
+      );
+      expect(github.violations).toEqual([]);
+    });
+
+    it('whose content the rollback would change refuses it, naming the file, the model and the fix; nothing is written', async () => {
+      const { github, rollback } = await shared({ config: '../gpt2/config.json' });
+      const result = await rollback();
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain(
+        "::error::rolling gpt2 back would change models/gpt2/config.json (used by ticket-router): another model's artifact would change without a new version of it",
+      );
+      expect(result.stdout).toContain('Give each model its own copy of the file');
+      expect(github.requests).toEqual([]);
+    });
   });
 });

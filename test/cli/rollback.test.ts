@@ -57,6 +57,7 @@ describe('modelgate rollback', () => {
         { path: 'models/gpt2/config.json', action: 'restore' },
         { path: 'models/gpt2/model.yaml', action: 'restore' },
       ],
+      kept: [],
     });
     expect(registry.git('status', '--porcelain')).toBe('');
   });

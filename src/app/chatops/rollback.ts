@@ -4,7 +4,7 @@ import { rollbackTarget } from '../../core/rollback/plan.js';
 import type { Octokit } from '../../io/github/octokit.js';
 import type { Settings } from '../../io/settings.js';
 import { findCanary } from '../canaries.js';
-import { openRollback, rollbackFiles } from '../revert.js';
+import { openRollback, rollbackFiles, type RollbackProblem } from '../revert.js';
 import { abortCanary, saveCanary } from './canary.js';
 import { findManifest, modelRegistry, type BranchView, type TagRef } from './registry.js';
 import { exclusively, type AppTrust } from '../trust.js';
@@ -44,8 +44,14 @@ export async function rollbackCommand(
   const target = rollbackTarget(registry, found.manifest.version, settings.stages, request.to);
   if (!target.ok) return `nothing was done: ${inert(target.reason, 300)}. ${target.fix}`;
   const to = target.version.version;
-  const files = await rollbackFiles(octokit, repo, found.path, target.version.tag, head);
-  if ('problem' in files) return `nothing was done: ${inert(files.problem, 300)}.`;
+  const files = await rollbackFiles(octokit, repo, {
+    model,
+    manifest: found.path,
+    tag: target.version.tag,
+    head,
+    globs: settings.manifests,
+  });
+  if ('problem' in files) return nothingDone(files);
   if (!files.changes.length)
     return `nothing to roll back: the files of **${model}** on ${inert(defaultBranch)} already match \`${target.version.tag}\`.`;
   const table = [
@@ -54,6 +60,10 @@ export async function rollbackCommand(
     ...files.changes.map(
       (c) =>
         `| \`${c.path.replaceAll('`', '')}\` | ${c.action === 'restore' ? `restored from \`${target.version.tag}\`` : 'removed'} |`,
+    ),
+    ...files.kept.map(
+      (k) =>
+        `| \`${k.path.replaceAll('`', '')}\` | kept: used by ${k.usedBy.map((m) => inert(m, 200)).join(', ')} |`,
     ),
   ].join('\n');
   const what = `**${model}** from ${found.manifest.version} to **${to}** (${inert(target.reason, 200)})`;
@@ -86,7 +96,7 @@ export async function rollbackCommand(
     },
     files,
   );
-  if ('problem' in pull) return `nothing was done: ${inert(pull.problem, 300)}.`;
+  if ('problem' in pull) return nothingDone(pull);
   if (running) {
     running.revertUrl = pull.url;
     await exclusively(trust, repo, model, () => saveCanary(octokit, repo, running, trust));
@@ -95,4 +105,9 @@ export async function rollbackCommand(
   return pull.created
     ? `opened ${pull.url} to roll back ${what}.${aborted}\n\n${table}`
     : `a rollback of **${model}** to ${to} is already open: ${pull.url}.${aborted}`;
+}
+
+/** The reply to a rollback that was refused: the problem and its fix (a shared file's message names files and models, so it may be long). */
+function nothingDone(refused: RollbackProblem): string {
+  return `nothing was done: ${inert(refused.problem, 1000)}.${refused.fix ? ` ${inert(refused.fix, 300)}` : ''}`;
 }

@@ -30,8 +30,9 @@ export async function runRollback(args: CommandArgs, out: Output): Promise<numbe
   const lines = [
     `${name}: ${plan.from} -> ${plan.to} (${plan.reason}, tag ${plan.tag})`,
     ...plan.changes.map((c) => `  ${c.action === 'restore' ? 'restore' : 'remove '} ${c.path}`),
+    ...plan.kept.map((k) => `  keep    ${k.path} (kept: used by ${k.usedBy.join(', ')})`),
   ];
-  if (!plan.changes.length) lines.push('  nothing differs');
+  if (!plan.changes.length && !plan.kept.length) lines.push('  nothing differs');
   lines.push(
     args.values.plan
       ? `would change ${plan.changes.length} file(s); run without --plan to restore them`

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { ModelFacts } from '../model/facts.js';
 import type { ArtifactSource } from '../source.js';
+import type { OtherModelsFiles } from './shared-files.js';
 import type { ModelRegistry, VersionState } from '../registry/state.js';
 
 export type RollbackTarget =
@@ -65,18 +66,70 @@ export interface FileChange {
   action: 'restore' | 'remove';
 }
 
+/** A file another model uses: left in place when the rollback would remove it, a conflict when it would change it. */
+export interface SharedFile {
+  path: string;
+  /** The other models that reference it, sorted. */
+  usedBy: readonly string[];
+}
+
+/**
+ * What rolling a model back does to the repository's files, or why it must
+ * not be done: it never removes or rewrites a file another model uses.
+ */
+export type RollbackChanges =
+  | { ok: true; changes: FileChange[]; kept: SharedFile[] }
+  | { ok: false; reason: string; fix: string; conflicts: SharedFile[] };
+
 /**
  * The files that differ between the model now and at the target release:
- * `now` and `then` map repository paths to content digests.
+ * `now` and `then` map repository paths to content digests. A file another
+ * model uses is left in place when the release did not have it (`kept`), and
+ * refuses the whole rollback when its content would change: restoring it would
+ * change that model's artifact without a new version of it, and a partial
+ * revert is not the release. When a manifest cannot be read its files are
+ * unknown, so any change is refused.
  */
 export function rollbackChanges(
+  model: string,
   now: ReadonlyMap<string, string>,
   then: ReadonlyMap<string, string>,
-): FileChange[] {
+  others: OtherModelsFiles,
+): RollbackChanges {
+  const differing: FileChange[] = [];
+  for (const [path, digest] of then)
+    if (now.get(path) !== digest) differing.push({ path, action: 'restore' });
+  for (const path of now.keys()) if (!then.has(path)) differing.push({ path, action: 'remove' });
+  differing.sort((a, b) => a.path.localeCompare(b.path));
   const changes: FileChange[] = [];
-  for (const [path, digest] of then) if (now.get(path) !== digest) changes.push({ path, action: 'restore' });
-  for (const path of now.keys()) if (!then.has(path)) changes.push({ path, action: 'remove' });
-  return changes.sort((a, b) => a.path.localeCompare(b.path));
+  const kept: SharedFile[] = [];
+  const conflicts: SharedFile[] = [];
+  for (const change of differing) {
+    const usedBy = others.usedBy.get(change.path);
+    if (!usedBy?.length) changes.push(change);
+    else if (change.action === 'remove') kept.push({ path: change.path, usedBy });
+    else conflicts.push({ path: change.path, usedBy });
+  }
+  if (conflicts.length)
+    return {
+      ok: false,
+      conflicts,
+      reason: `rolling ${model} back would change ${conflicts.map(sharedFileText).join(', ')}: another model's artifact would change without a new version of it`,
+      fix: `Give each model its own copy of the file (copy it into the model's folder and point its manifest at the copy), release that, then roll back again; or roll back by hand.`,
+    };
+  if (others.unreadable.length && changes.length)
+    return {
+      ok: false,
+      conflicts: [],
+      reason: `cannot tell which files ${others.unreadable.join(', ')} ${others.unreadable.length === 1 ? 'uses' : 'use'}: not a valid manifest, so the rollback could change another model's files`,
+      fix: 'Fix the manifest (modelgate validate names the problem), then roll back again; or roll back by hand.',
+    };
+  return { ok: true, changes, kept };
+}
+
+/** A shared file as messages name it: `path (used by a, b)`. */
+function sharedFileText(file: SharedFile): string {
+  return `${file.path} (used by ${file.usedBy.join(', ')})`;
 }
 
 /** sha256 of every repository file of a model version: the manifest itself (version included), its artifacts and weights files. */

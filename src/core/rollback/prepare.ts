@@ -3,7 +3,8 @@ import { MANIFEST_MAX_BYTES, parseManifest } from '../manifest/parse.js';
 import { loadModel } from '../model/load-model.js';
 import { readRegistry } from '../registry/state.js';
 import { CommandError, type Repository } from '../repository.js';
-import { fileDigests, rollbackChanges, rollbackTarget, type FileChange } from './plan.js';
+import { fileDigests, rollbackChanges, rollbackTarget, type FileChange, type SharedFile } from './plan.js';
+import { otherModelsFiles, type FoundManifest } from './shared-files.js';
 
 /** A rollback worked out against the working tree: what it restores and from where. */
 export interface PreparedRollback {
@@ -15,12 +16,15 @@ export interface PreparedRollback {
   commit: string;
   reason: string;
   changes: FileChange[];
+  /** Files the target release does not have but another model uses: left in place. */
+  kept: SharedFile[];
 }
 
 /**
  * Finds the model's manifest, the release to go back to (`to`, or the last
- * good one) and the files that differ from it. Problems a user can fix are
- * CommandErrors.
+ * good one) and the files that differ from it, leaving alone the files the
+ * working tree's other manifests use. Problems a user can fix are
+ * CommandErrors, a file another model uses that would change among them.
  */
 export async function prepareRollback(
   repo: Repository,
@@ -32,7 +36,8 @@ export async function prepareRollback(
     const known = [...registry.keys()].sort().join(', ') || 'none';
     throw new CommandError(`no model named "${options.model}" is registered (registered: ${known})`);
   }
-  const manifestFile = await findManifest(repo, options.manifests, options.model);
+  const manifests = await readManifests(repo, options.manifests);
+  const manifestFile = findManifest(manifests, options.model);
   const now = await loadModel(repo.worktree, manifestFile);
   if (!now.facts)
     throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
@@ -45,6 +50,13 @@ export async function prepareRollback(
       `${target.version.tag} has no valid manifest at ${manifestFile}`,
       'Roll back by hand: the manifest moved since that release.',
     );
+  const planned = rollbackChanges(
+    options.model,
+    await fileDigests(repo.worktree, now.facts),
+    await fileDigests(then, thenLoaded.facts),
+    otherModelsFiles(manifests, manifestFile, options.model),
+  );
+  if (!planned.ok) throw new CommandError(planned.reason, planned.fix);
   return {
     model: options.model,
     manifestFile,
@@ -53,18 +65,27 @@ export async function prepareRollback(
     tag: target.version.tag,
     commit: target.version.commit,
     reason: target.reason,
-    changes: rollbackChanges(
-      await fileDigests(repo.worktree, now.facts),
-      await fileDigests(then, thenLoaded.facts),
-    ),
+    changes: planned.changes,
+    kept: planned.kept,
   };
 }
 
-async function findManifest(repo: Repository, manifests: readonly string[], name: string): Promise<string> {
-  for (const file of await repo.findManifests(manifests)) {
+/** Every manifest the settings' globs find in the working tree, parsed once. */
+async function readManifests(repo: Repository, globs: readonly string[]): Promise<FoundManifest[]> {
+  const found: FoundManifest[] = [];
+  for (const file of await repo.findManifests(globs)) {
     const read = await repo.worktree.read(file, MANIFEST_MAX_BYTES);
-    if (read.ok && parseManifest(decodeUtf8(read.value), file).manifest?.name === name) return file;
+    found.push({
+      file,
+      manifest: read.ok ? parseManifest(decodeUtf8(read.value), file).manifest : undefined,
+    });
   }
+  return found;
+}
+
+function findManifest(manifests: readonly FoundManifest[], name: string): string {
+  const found = manifests.find((m) => m.manifest?.name === name);
+  if (found) return found.file;
   throw new CommandError(
     `no manifest of ${name} in the working tree`,
     'A model that was removed is restored with git, not rollback.',

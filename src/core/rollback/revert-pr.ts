@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { seal, sealVerifies, type SealKey } from '../integrity/seal.js';
 import { inertCode, inertMarkdown } from '../report/escape.js';
 import { LOGIN, stickyMarker, type CommentAuthor } from '../report/sticky.js';
-import type { FileChange } from './plan.js';
+import type { FileChange, SharedFile } from './plan.js';
 
 /** Everything a rollback pull request says, planned before anything is written. */
 export interface RevertPullRequest {
@@ -19,6 +19,8 @@ export interface RevertContext {
   tag: string;
   reason: string;
   changes: readonly FileChange[];
+  /** Files the release did not have that other models use: left in place, and said so. */
+  kept?: readonly SharedFile[];
   /** Who asked (a user login, or the workflow actor). */
   requestedBy?: string;
   /** Where the request came from (a workflow run, a comment, a failed analysis). */
@@ -39,6 +41,9 @@ export function planRevertPullRequest(context: RevertContext): RevertPullRequest
     (c) =>
       `| ${inertCode(c.path)} | ${c.action === 'restore' ? `restored from ${inertCode(tag)}` : `removed (not in ${inertCode(tag)})`} |`,
   );
+  const kept = (context.kept ?? []).map(
+    (k) => `| ${inertCode(k.path)} | kept: used by ${k.usedBy.map((m) => inertMarkdown(m)).join(', ')} |`,
+  );
   const body = [
     stickyMarker('rollback', model),
     ...(context.requestedBy
@@ -52,11 +57,12 @@ export function planRevertPullRequest(context: RevertContext): RevertPullRequest
       : []),
     `Rolls **${inertMarkdown(model)}** back from ${inertMarkdown(from)} to **${inertMarkdown(to)}** (${inertMarkdown(context.reason)}).`,
     '',
-    `Every file below is restored exactly as the release tag ${inertCode(tag)} has it. When this merges, modelgate's release assigns ${inertMarkdown(to)} to the first stage again and deploys it; no new version is tagged.`,
+    `Every file below is restored exactly as the release tag ${inertCode(tag)} has it${kept.length ? ', except the files marked kept: the release did not have them, and another model uses them' : ''}. When this merges, modelgate's release assigns ${inertMarkdown(to)} to the first stage again and deploys it; no new version is tagged.`,
     '',
     '| file | change |',
     '|---|---|',
     ...files,
+    ...kept,
     '',
     [
       context.requestedBy ? `Requested by @${inertMarkdown(context.requestedBy)}` : '',

@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-wgEFWodP.js';
-import { r as rolloutFileReferences, M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
-import { r as resolveArtifactPath, b as releaseTag, f as releasedVersions } from './settings-file-BogBtnzp.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
+import { r as referencedPaths } from './references-B30FlyX1.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
+import { b as releaseTag, f as releasedVersions } from './settings-file-BogBtnzp.js';
 import { s as semver } from './index-DFzplKgI.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
 import { a as trainingText } from './report-u9Ra8Wz9.js';
@@ -105,23 +106,6 @@ function jsonEqual(a, b) {
         return false;
     return keysA.every((key) => Object.hasOwn(b, key) &&
         jsonEqual(a[key], b[key]));
-}
-
-/** Repository paths of every file a manifest references (unresolvable references left out). */
-function referencedPaths(manifest, manifestFile) {
-    const { weights, ...files } = manifest.artifacts;
-    const refs = [
-        ...Object.values(files),
-        ...weights.map((w) => w.path),
-        ...(manifest.eval?.results ?? []).flatMap((r) => [r.path, ...Object.values(r.samples ?? {})]),
-        ...(manifest.eval?.suites ?? []).map((s) => (typeof s.scorer === 'object' ? s.scorer.schema : undefined)),
-        ...(manifest.eval?.suites ?? []).map((s) => s.dataset),
-        ...rolloutFileReferences(manifest.rollout).map(([, ref]) => ref),
-    ].filter((ref) => typeof ref === 'string');
-    return refs.flatMap((ref) => {
-        const resolved = resolveArtifactPath(manifestFile, ref);
-        return resolved.ok ? [resolved.path] : [];
-    });
 }
 
 /** Anchors a report on the manifest line of the artifact or key it is about. */

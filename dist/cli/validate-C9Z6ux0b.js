@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-BMNy0I8t.js';
-import { h as validate, b as toText } from './text-BMuLqghH.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-B7MdO0V3.js';
+import { h as validate, b as toText } from './text-DOpCo60s.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';
@@ -24,6 +24,7 @@ import './load-model-wgEFWodP.js';
 import './parse-m1vMtDzm.js';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';
+import './references-B30FlyX1.js';
 import './index-DFzplKgI.js';
 import './parse-er5mazF3.js';
 

@@ -5,6 +5,7 @@ import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js
 import { l as loadModel } from './load-model-wgEFWodP.js';
 import { r as readRegistry } from './state-CHS3r1dh.js';
 import { s as semver } from './index-DFzplKgI.js';
+import { r as referencedPaths } from './references-B30FlyX1.js';
 import { C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { o as openRegistry } from './registry-context-CMZwZUaW.js';
 import 'process';
@@ -68,17 +69,53 @@ function rollbackTarget(model, current, stages, requested) {
 }
 /**
  * The files that differ between the model now and at the target release:
- * `now` and `then` map repository paths to content digests.
+ * `now` and `then` map repository paths to content digests. A file another
+ * model uses is left in place when the release did not have it (`kept`), and
+ * refuses the whole rollback when its content would change: restoring it would
+ * change that model's artifact without a new version of it, and a partial
+ * revert is not the release. When a manifest cannot be read its files are
+ * unknown, so any change is refused.
  */
-function rollbackChanges(now, then) {
-    const changes = [];
+function rollbackChanges(model, now, then, others) {
+    const differing = [];
     for (const [path, digest] of then)
         if (now.get(path) !== digest)
-            changes.push({ path, action: 'restore' });
+            differing.push({ path, action: 'restore' });
     for (const path of now.keys())
         if (!then.has(path))
-            changes.push({ path, action: 'remove' });
-    return changes.sort((a, b) => a.path.localeCompare(b.path));
+            differing.push({ path, action: 'remove' });
+    differing.sort((a, b) => a.path.localeCompare(b.path));
+    const changes = [];
+    const kept = [];
+    const conflicts = [];
+    for (const change of differing) {
+        const usedBy = others.usedBy.get(change.path);
+        if (!usedBy?.length)
+            changes.push(change);
+        else if (change.action === 'remove')
+            kept.push({ path: change.path, usedBy });
+        else
+            conflicts.push({ path: change.path, usedBy });
+    }
+    if (conflicts.length)
+        return {
+            ok: false,
+            conflicts,
+            reason: `rolling ${model} back would change ${conflicts.map(sharedFileText).join(', ')}: another model's artifact would change without a new version of it`,
+            fix: `Give each model its own copy of the file (copy it into the model's folder and point its manifest at the copy), release that, then roll back again; or roll back by hand.`,
+        };
+    if (others.unreadable.length && changes.length)
+        return {
+            ok: false,
+            conflicts: [],
+            reason: `cannot tell which files ${others.unreadable.join(', ')} ${others.unreadable.length === 1 ? 'uses' : 'use'}: not a valid manifest, so the rollback could change another model's files`,
+            fix: 'Fix the manifest (modelgate validate names the problem), then roll back again; or roll back by hand.',
+        };
+    return { ok: true, changes, kept };
+}
+/** A shared file as messages name it: `path (used by a, b)`. */
+function sharedFileText(file) {
+    return `${file.path} (used by ${file.usedBy.join(', ')})`;
 }
 /** sha256 of every repository file of a model version: the manifest itself (version included), its artifacts and weights files. */
 async function fileDigests(source, facts) {
@@ -97,9 +134,39 @@ async function fileDigests(source, facts) {
 }
 
 /**
+ * The files every manifest but the rolled-back model's own (`manifestFile`)
+ * references. A model is named by its manifest's `name`; a second manifest
+ * with the rolled-back model's name is named by its file too, so the message
+ * says which one.
+ */
+function otherModelsFiles(manifests, manifestFile, model) {
+    const usedBy = new Map();
+    const unreadable = [];
+    for (const { file, manifest } of manifests) {
+        if (file === manifestFile)
+            continue;
+        if (!manifest) {
+            unreadable.push(file);
+            continue;
+        }
+        const user = manifest.name === model ? `${manifest.name} (${file})` : manifest.name;
+        for (const path of new Set([file, ...referencedPaths(manifest, file)])) {
+            const users = usedBy.get(path) ?? [];
+            if (!users.includes(user))
+                users.push(user);
+            usedBy.set(path, users);
+        }
+    }
+    for (const users of usedBy.values())
+        users.sort();
+    return { usedBy, unreadable: unreadable.sort() };
+}
+
+/**
  * Finds the model's manifest, the release to go back to (`to`, or the last
- * good one) and the files that differ from it. Problems a user can fix are
- * CommandErrors.
+ * good one) and the files that differ from it, leaving alone the files the
+ * working tree's other manifests use. Problems a user can fix are
+ * CommandErrors, a file another model uses that would change among them.
  */
 async function prepareRollback(repo, options) {
     const registry = readRegistry(await repo.readTags());
@@ -108,7 +175,8 @@ async function prepareRollback(repo, options) {
         const known = [...registry.keys()].sort().join(', ') || 'none';
         throw new CommandError(`no model named "${options.model}" is registered (registered: ${known})`);
     }
-    const manifestFile = await findManifest(repo, options.manifests, options.model);
+    const manifests = await readManifests(repo, options.manifests);
+    const manifestFile = findManifest(manifests, options.model);
     const now = await loadModel(repo.worktree, manifestFile);
     if (!now.facts)
         throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
@@ -119,6 +187,9 @@ async function prepareRollback(repo, options) {
     const thenLoaded = await loadModel(then, manifestFile);
     if (!thenLoaded.facts)
         throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
+    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts), otherModelsFiles(manifests, manifestFile, options.model));
+    if (!planned.ok)
+        throw new CommandError(planned.reason, planned.fix);
     return {
         model: options.model,
         manifestFile,
@@ -127,15 +198,26 @@ async function prepareRollback(repo, options) {
         tag: target.version.tag,
         commit: target.version.commit,
         reason: target.reason,
-        changes: rollbackChanges(await fileDigests(repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts)),
+        changes: planned.changes,
+        kept: planned.kept,
     };
 }
-async function findManifest(repo, manifests, name) {
-    for (const file of await repo.findManifests(manifests)) {
+/** Every manifest the settings' globs find in the working tree, parsed once. */
+async function readManifests(repo, globs) {
+    const found = [];
+    for (const file of await repo.findManifests(globs)) {
         const read = await repo.worktree.read(file, MANIFEST_MAX_BYTES);
-        if (read.ok && parseManifest(decodeUtf8(read.value), file).manifest?.name === name)
-            return file;
+        found.push({
+            file,
+            manifest: read.ok ? parseManifest(decodeUtf8(read.value), file).manifest : undefined,
+        });
     }
+    return found;
+}
+function findManifest(manifests, name) {
+    const found = manifests.find((m) => m.manifest?.name === name);
+    if (found)
+        return found.file;
     throw new CommandError(`no manifest of ${name} in the working tree`, 'A model that was removed is restored with git, not rollback.');
 }
 
@@ -161,8 +243,9 @@ async function runRollback(args, out) {
     const lines = [
         `${name}: ${plan.from} -> ${plan.to} (${plan.reason}, tag ${plan.tag})`,
         ...plan.changes.map((c) => `  ${c.action === 'restore' ? 'restore' : 'remove '} ${c.path}`),
+        ...plan.kept.map((k) => `  keep    ${k.path} (kept: used by ${k.usedBy.join(', ')})`),
     ];
-    if (!plan.changes.length)
+    if (!plan.changes.length && !plan.kept.length)
         lines.push('  nothing differs');
     lines.push(args.values.plan
         ? `would change ${plan.changes.length} file(s); run without --plan to restore them`
