@@ -43,6 +43,9 @@ export function pinnedNode(root, cache = NODE_CACHE) {
   const binary = join(cache, version, 'bin', 'node');
   if (existsSync(binary)) return binary;
   const spec = `node-${process.platform}-${process.arch}@${version}`;
+  console.error(
+    `modelgate: this is Node ${process.versions.node}; fetching Node ${version} (${spec}) from the npm registry, once`,
+  );
   mkdirSync(cache, { recursive: true });
   // Fetched into a scratch folder and renamed into place, so a concurrent or interrupted fetch never leaves half a binary.
   const work = mkdtempSync(join(cache, '.fetch-'));
