@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { branchView } from '../../src/app/chatops/registry.js';
 import { MAX_OTHER_MANIFESTS, rollbackFiles } from '../../src/app/revert.js';
 import { createOctokit } from '../../src/io/github/octokit.js';
 import { issueComment, liveCanary } from '../helpers/canary-app.js';
@@ -139,5 +140,25 @@ describe('the app never removes or rewrites a file another model uses', () => {
         'GitHub listed the files of gpt2@v1.2.0 only in part (its tree is truncated), so the files other models use cannot all be seen',
       fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
     });
+  });
+});
+
+describe('the default branch as ChatOps reads it', () => {
+  it('a tree GitHub lists only in part (truncated) decides nothing: a manifest it left out is a model the command cannot see', async () => {
+    const { github } = await chatops({});
+    const octokit = createOctokit('ghs_installation', () => {}, {
+      GITHUB_API_URL: github.url,
+      MODELGATE_TEST_FAST_GITHUB: '1',
+    });
+    // As above: the fake's answer is marked as GitHub marks a listing over its limits.
+    octokit.hook.after('request', (response, options) => {
+      if (String(options.url).includes('/git/trees/'))
+        (response.data as { truncated: boolean }).truncated = true;
+    });
+    await expect(
+      branchView(octokit, { owner: 'acme', repo: 'models' }, 'main', ['models/**/model.yaml']),
+    ).rejects.toThrow(
+      "GitHub listed the files of main only in part (its tree is truncated), so the models' manifests cannot all be found; run the command from a checkout (modelgate) instead",
+    );
   });
 });

@@ -91,6 +91,12 @@ export async function branchView(
   const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
   const head = ref.object.sha;
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: head, recursive: 'true' });
+  // GitHub lists a tree over its limits (100,000 entries, 7 MB) only in part: a manifest it left out
+  // would be a model the command cannot see, so nothing is decided from such a listing.
+  if (data.truncated)
+    throw new Error(
+      `GitHub listed the files of ${branch} only in part (its tree is truncated), so the models' manifests cannot all be found; run the command from a checkout (modelgate) instead`,
+    );
   // The settings were checked when read; an unusable glob matches nothing rather than everything.
   const compiled = compileGlobs(globs);
   const match = (path: string) => compiled.ok && compiled.match(path);
