@@ -138,7 +138,7 @@ describe('a tokenizer.json that takes too long is stopped, and its behaviour is 
   // (a+)+$ on thirty a's and a b backtracks 2^30 times: 19.5 s in-process in the review, where nothing stopped it.
   const REDOS_LINE = `${'a'.repeat(30)}b`;
 
-  it('the review\'s Split "(a+)+$" on a corpus line of 30 a\'s then b: stopped at the budget, a warning that names the budget and the fix', async () => {
+  it('the review\'s Split "(a+)+$" on a corpus line of 30 a\'s then b: stopped at the budget, an error that names the budget and the fix', async () => {
     const registry = TempRegistry.create();
     evilModel(registry, '1.0.0', LLAMA_CONFIG, splittingTokenizer('(a+)+$'), REDOS_LINE);
     registry.commit('evil 1.0.0');
@@ -148,8 +148,11 @@ describe('a tokenizer.json that takes too long is stopped, and its behaviour is 
     expect(performance.now() - started).toBeLessThan(10_000);
     const [finding, ...rest] = unchecked(report);
     expect(rest).toEqual([]);
-    // Placed on the manifest's line that names the tokenizer.
-    expect(finding).toMatchObject({ severity: 'warning', model: 'evil', file: 'models/evil/model.yaml' });
+    // Placed on the manifest's line that names the tokenizer. An error: the rules the measurement carries
+    // (CHAT-STOP, SPECIAL-RESOLVES, DOUBLE-BOS, ROUND-TRIP) did not run, so a change that adds the slow line
+    // to its own corpus must not pass with their errors unseen (a second review: it was a warning).
+    expect(finding).toMatchObject({ severity: 'error', model: 'evil', file: 'models/evil/model.yaml' });
+    expect(report.summary.errors).toBeGreaterThan(0);
     expect(finding!.message).toMatch(
       /^the behaviour of models\/evil\/tokenizer\.json was not checked \(corpus and chat template encoding\): encoding \d+ texts with models\/evil\/tokenizer\.json took longer than 1 s and was stopped$/,
     );
@@ -193,13 +196,14 @@ describe('a tokenizer.json that takes too long is stopped, and its behaviour is 
 });
 
 describe('WordPiece words: max_input_chars_per_word above 1000 is refused before anything runs', () => {
-  it("the review's max_input_chars_per_word of 1,000,000,000: a warning that names the value, the limit and the fix", async () => {
+  it("the review's max_input_chars_per_word of 1,000,000,000: an error that names the value, the limit and the fix", async () => {
     const registry = TempRegistry.create();
     // A short line: the refusal does not depend on the corpus (2,000 a's took the library 69 s).
     evilModel(registry, '1.0.0', BERT_CONFIG, wordPieceTokenizer(1_000_000_000), 'a'.repeat(20));
     registry.commit('evil 1.0.0');
     const [finding, ...rest] = unchecked(await run(registry));
     expect(rest).toEqual([]);
+    expect(finding!.severity).toBe('error');
     expect(finding!.message).toBe(
       "the behaviour of models/evil/tokenizer.json was not checked (corpus and chat template encoding): models/evil/tokenizer.json cannot be run as a tokenizer: its WordPiece model sets max_input_chars_per_word to 1000000000, above the 1000 modelgate runs (WordPiece takes time cubic in a word's length; published tokenizers use 100 or 200)",
     );

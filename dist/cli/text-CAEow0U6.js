@@ -5461,12 +5461,18 @@ function comparisonFailure(facts, base, changed, problem) {
         return {};
     return { comparison: { file: facts.tokenizer?.file ?? facts.manifestFile, unmeasured: problem } };
 }
-/** Behaviour that was wanted and could not be measured is said, never passed over. */
+/**
+ * Behaviour that was wanted and could not be measured is an error: the rules
+ * it carries (CHAT-STOP, SPECIAL-RESOLVES, DOUBLE-BOS, ROUND-TRIP, UNK-RATE)
+ * did not run, so a tokenizer that cannot be run on its corpus and template
+ * (one that backtracks on a line the same change adds, or that the library
+ * refuses) would otherwise pass with its errors unseen.
+ */
 function unmeasured(facts, failure) {
     const file = facts.tokenizer.file;
     return finding(facts, {
         rule: 'ARTIFACT-INVALID',
-        severity: 'warning',
+        severity: 'error',
         at: artifactKey(facts, file),
         artifact: file,
         message: `the behaviour of ${file} was not checked (corpus and chat template encoding): ${failure.problem}`,

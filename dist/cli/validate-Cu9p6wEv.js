@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-B7MdO0V3.js';
-import { h as validate, b as toText } from './text-DOpCo60s.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-7Sx0ZwW_.js';
+import { h as validate, b as toText } from './text-CAEow0U6.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';

@@ -6,7 +6,7 @@ import { l as loadModel } from './load-model-wgEFWodP.js';
 import { r as readRegistry } from './state-CHS3r1dh.js';
 import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-BogBtnzp.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-DOpCo60s.js';
+import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-CAEow0U6.js';
 import { p as planText } from './registry-CR7K-BKk.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-CMZwZUaW.js';
 import './index-DFzplKgI.js';
