@@ -2,7 +2,14 @@ import { referencedPaths } from '../core/manifest/references.js';
 import type { CanaryState } from '../core/canary/state.js';
 import { compileGlobs } from '../core/repo-path.js';
 import { rollbackChanges, type FileChange, type SharedFile } from '../core/rollback/plan.js';
-import { otherModelsFiles, type FoundManifest } from '../core/rollback/shared-files.js';
+import {
+  otherModelsFiles,
+  pathsOtherModelsUse,
+  weightsIndexFile,
+  WEIGHTS_INDEX_MAX_BYTES,
+  type FoundManifest,
+} from '../core/rollback/shared-files.js';
+import { followTreeLinks } from '../core/rollback/tree-links.js';
 import { planRevertPullRequest, type RequestSeal } from '../core/rollback/revert-pr.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import type { Octokit } from '../io/github/octokit.js';
@@ -55,7 +62,9 @@ export type RollbackProblem = { problem: string; fix?: string };
  * The files a rollback to `tag` changes at `head`, from both trees and both
  * manifests, all read through the API, leaving alone the files the other
  * models' manifests at `head` use (each read once, at most
- * MAX_OTHER_MANIFESTS). A tree GitHub lists only in part refuses the rollback:
+ * MAX_OTHER_MANIFESTS), the shards their weights indexes list (one blob
+ * request per index) and the files their symlinks lead to (one blob request
+ * per link, at most MAX_LINK_READS). A tree GitHub lists only in part refuses the rollback:
  * an unseen file could be another model's. The release's own blobs are
  * returned so the new tree can point at them.
  */
@@ -92,9 +101,23 @@ export async function rollbackFiles(
   const same = now.size === then.size && [...then].every(([path, sha]) => now.get(path) === sha);
   // Nothing to change: the other manifests need not be read.
   if (same) return { changes: [], kept: [], blobs: thenTree.blobs };
-  const others = await otherManifests(octokit, repo, source, [...nowTree.blobs.keys()]);
-  if ('problem' in others) return others;
-  const planned = rollbackChanges(model, now, then, otherModelsFiles(others, manifest, model));
+  const found = await otherManifests(octokit, repo, source, [...nowTree.blobs.keys()]);
+  if ('problem' in found) return found;
+  // What the other models use is what their paths lead to, through links and index shards too.
+  const atHead = headFiles(octokit, repo, nowTree);
+  let others: FoundManifest[];
+  let real: Map<string, string>;
+  try {
+    others = await withWeightsIndexes(atHead, found);
+    real = await atHead.realPaths(pathsOtherModelsUse(others, manifest));
+  } catch (error) {
+    if (!(error instanceof LinkBudgetSpent)) throw error;
+    return {
+      problem: `the files other models use pass through more than ${MAX_LINK_READS} symlinks on the default branch, more than the app reads`,
+      fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
+    };
+  }
+  const planned = rollbackChanges(model, now, then, otherModelsFiles(others, manifest, model, real));
   if (!planned.ok) return { problem: planned.reason, fix: planned.fix };
   return { changes: planned.changes, kept: planned.kept, blobs: thenTree.blobs };
 }
@@ -128,6 +151,85 @@ async function otherManifests(
           file,
           manifest: await readManifestAt(octokit, repo, file, source.head),
         })),
+      )),
+    );
+  return read;
+}
+
+/** More symlinks than this on the way to the files other models use: a rollback is refused rather than read with unbounded requests. */
+const MAX_LINK_READS = 500;
+
+/** The default branch's files as a rollback reads them beyond the listing: link targets and weights indexes, one blob request each. */
+interface HeadFiles {
+  /** The file `path` leads to through the tree's symlinks (see followTreeLinks), or undefined. */
+  resolve(path: string): Promise<string | undefined>;
+  /** A file's bytes, up to `maxBytes`, or why not. */
+  read(
+    path: string,
+    maxBytes: number,
+  ): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; problem: string }>;
+  /** Each path to the file its symlinks lead to, where that is another path. */
+  realPaths(paths: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** More links to read than MAX_LINK_READS: thrown by HeadFiles, returned by rollbackFiles as a refusal. */
+class LinkBudgetSpent extends Error {}
+
+function headFiles(octokit: Octokit, repo: Repo, listed: ListedTree): HeadFiles {
+  const targets = new Map<string, Promise<string>>();
+  const links = new Set(listed.links.keys());
+  const blob = async (sha: string) => {
+    const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
+    return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+  };
+  const target = (link: string) => {
+    let read = targets.get(link);
+    if (!read) {
+      if (targets.size >= MAX_LINK_READS) throw new LinkBudgetSpent();
+      read = blob(listed.links.get(link)!).then((bytes) => bytes.toString('utf8'));
+      targets.set(link, read);
+    }
+    return read;
+  };
+  const resolve = (path: string) => followTreeLinks(path, links, target);
+  return {
+    resolve,
+    async read(path, maxBytes) {
+      const real = await resolve(path);
+      const entry = real === undefined ? undefined : listed.blobs.get(real);
+      if (!entry) return { ok: false, problem: 'it is not a file on the default branch' };
+      const size = listed.sizes.get(entry.path);
+      const tooLarge = { ok: false as const, problem: `it is larger than the ${maxBytes} bytes read` };
+      if (size !== undefined && size > maxBytes) return tooLarge;
+      const bytes = await blob(entry.sha);
+      return bytes.length > maxBytes ? tooLarge : { ok: true, bytes };
+    },
+    async realPaths(paths) {
+      const real = new Map<string, string>();
+      for (let i = 0; i < paths.length; i += MANIFEST_READS_AT_ONCE)
+        await Promise.all(
+          paths.slice(i, i + MANIFEST_READS_AT_ONCE).map(async (path) => {
+            const resolved = await resolve(path);
+            if (resolved !== undefined && resolved !== path) real.set(path, resolved);
+          }),
+        );
+      return real;
+    },
+  };
+}
+
+/** The other manifests with the weights index each names, read at the default branch's head: one request per index. */
+async function withWeightsIndexes(head: HeadFiles, manifests: FoundManifest[]): Promise<FoundManifest[]> {
+  const read: FoundManifest[] = [];
+  for (let i = 0; i < manifests.length; i += MANIFEST_READS_AT_ONCE)
+    read.push(
+      ...(await Promise.all(
+        manifests.slice(i, i + MANIFEST_READS_AT_ONCE).map(async (found) => {
+          const index = weightsIndexFile(found);
+          return index === undefined
+            ? found
+            : { ...found, weightsIndex: await head.read(index, WEIGHTS_INDEX_MAX_BYTES) };
+        }),
       )),
     );
   return read;
@@ -208,21 +310,32 @@ export async function revertFailedCanary(
   });
 }
 
-/** A commit's files as GitHub lists them, and whether the listing is only part of them. */
-async function tree(
-  octokit: Octokit,
-  repo: Repo,
-  commit: string,
-): Promise<{ blobs: Map<string, ReleasedBlob>; truncated: boolean }> {
+/** A commit's files as GitHub lists them: blobs (links among them), the symlinks' blob ids, sizes where given, and whether the listing is only part of them. */
+interface ListedTree {
+  blobs: Map<string, ReleasedBlob>;
+  /** Symlinks (mode 120000): path -> the blob holding the target. */
+  links: Map<string, string>;
+  sizes: Map<string, number>;
+  truncated: boolean;
+}
+
+async function tree(octokit: Octokit, repo: Repo, commit: string): Promise<ListedTree> {
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: commit, recursive: 'true' });
-  const blobs = new Map<string, ReleasedBlob>();
+  const listed: ListedTree = {
+    blobs: new Map(),
+    links: new Map(),
+    sizes: new Map(),
+    truncated: data.truncated,
+  };
   for (const entry of data.tree) {
-    if (entry.type === 'blob' && entry.path && entry.sha)
-      blobs.set(entry.path, {
-        path: entry.path,
-        sha: entry.sha,
-        mode: entry.mode === '100755' ? '100755' : '100644',
-      });
+    if (entry.type !== 'blob' || !entry.path || !entry.sha) continue;
+    listed.blobs.set(entry.path, {
+      path: entry.path,
+      sha: entry.sha,
+      mode: entry.mode === '100755' ? '100755' : '100644',
+    });
+    if (entry.mode === '120000') listed.links.set(entry.path, entry.sha);
+    if (typeof entry.size === 'number') listed.sizes.set(entry.path, entry.size);
   }
-  return { blobs, truncated: data.truncated };
+  return listed;
 }

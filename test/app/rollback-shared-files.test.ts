@@ -143,6 +143,44 @@ describe('the app never removes or rewrites a file another model uses', () => {
   });
 });
 
+describe('the app finds a file another model uses through its symlinks', () => {
+  it("ticket-router's generation_config.json is a committed link to gpt2's, which the revert would rewrite: refused, naming the file and the model", async () => {
+    const { github, registry } = await chatops({
+      [TICKET_ROUTER]: ticketRouter({ config: 'config.json', generation_config: 'generation_config.json' }),
+      'models/ticket-router/config.json': '{"model_type": "gpt2"}\n',
+    });
+    registry.symlink('models/ticket-router/generation_config.json', '../gpt2/generation_config.json');
+    const head = registry.commit('ticket-router reads the generation_config of gpt2 through a link');
+    github.seedBranch('main', head, registry.treeOf(head));
+    const octokit = createOctokit('ghs_installation', () => {}, {
+      GITHUB_API_URL: github.url,
+      MODELGATE_TEST_FAST_GITHUB: '1',
+    });
+    const found = await rollbackFiles(
+      octokit,
+      { owner: 'acme', repo: 'models' },
+      {
+        model: 'gpt2',
+        manifest: 'models/gpt2/model.yaml',
+        tag: 'gpt2@v1.2.0',
+        head,
+        globs: ['models/**/model.yaml'],
+      },
+    );
+    expect(found).toEqual({
+      problem:
+        "rolling gpt2 back would change models/gpt2/generation_config.json (used by ticket-router): another model's artifact would change without a new version of it",
+      fix: "Give each model its own copy of the file (copy it into the model's folder and point its manifest at the copy), release that, then roll back again; or roll back by hand.",
+    });
+    // One blob read: the link's target, nothing else.
+    const blobs = github.requests.filter((r) => r.operation === '/repos/{owner}/{repo}/git/blobs/{file_sha}');
+    expect(blobs.map((r) => r.path)).toEqual([
+      `/repos/acme/models/git/blobs/${registry.git('rev-parse', `${head}:models/ticket-router/generation_config.json`)}`,
+    ]);
+    expect(github.violations).toEqual([]);
+  });
+});
+
 describe('the default branch as ChatOps reads it', () => {
   it('a tree GitHub lists only in part (truncated) decides nothing: a manifest it left out is a model the command cannot see', async () => {
     const { github } = await chatops({});

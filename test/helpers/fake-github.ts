@@ -456,6 +456,18 @@ export class FakeGitHub {
           });
         return send(200, { sha: params[6], url: '', truncated: false, tree });
       }
+      case 'GET /git/blobs/{file_sha}': {
+        const content = this.localClone()?.blob(params[6]!);
+        if (!content) return send(404, { message: 'Not Found' });
+        return send(200, {
+          sha: params[6],
+          node_id: 'BLOB',
+          url: '',
+          size: content.length,
+          content: content.toString('base64'),
+          encoding: 'base64',
+        });
+      }
       case 'GET /contents/{path}': {
         const path = params.slice(5).join('/');
         // No ref: the repository's default branch, as GitHub answers (its seeded head, else the clone's HEAD).

@@ -123,6 +123,19 @@ export class LocalClone {
     return content;
   }
 
+  /** A blob's bytes (`git cat-file blob <sha>`), or undefined when the clone has no such blob. */
+  blob(sha: string): Buffer | undefined {
+    if (!OBJECT_ID.test(sha)) return undefined;
+    try {
+      return execFileSync('git', ['cat-file', 'blob', sha], {
+        cwd: this.root,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The tree of commit `id` (`git rev-parse <id>^{tree}`), from its loose object when there is one. */
   treeOf(id: string): string {
     const commit = this.looseObject(id);

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import type { ModelFacts } from '../model/facts.js';
 import type { ArtifactSource } from '../source.js';
-import type { OtherModelsFiles } from './shared-files.js';
+import type { OtherModelsFiles, UnreadableManifest } from './shared-files.js';
 import type { ModelRegistry, VersionState } from '../registry/state.js';
 
 export type RollbackTarget =
@@ -121,10 +121,18 @@ export function rollbackChanges(
     return {
       ok: false,
       conflicts: [],
-      reason: `cannot tell which files ${others.unreadable.join(', ')} ${others.unreadable.length === 1 ? 'uses' : 'use'}: not a valid manifest, so the rollback could change another model's files`,
+      reason: `cannot tell which files ${unreadableText(others.unreadable)}, so the rollback could change another model's files`,
       fix: 'Fix the manifest (modelgate validate names the problem), then roll back again; or roll back by hand.',
     };
   return { ok: true, changes, kept };
+}
+
+/** Manifests whose files are unknown as messages name them: `m uses: why`, or `m1 (why), m2 (why) use`. */
+function unreadableText(unreadable: readonly UnreadableManifest[]): string {
+  const [only] = unreadable;
+  return unreadable.length === 1 && only
+    ? `${only.file} uses: ${only.problem}`
+    : `${unreadable.map((u) => `${u.file} (${u.problem})`).join(', ')} use`;
 }
 
 /** A shared file as messages name it: `path (used by a, b)`. */

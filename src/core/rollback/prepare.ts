@@ -4,7 +4,14 @@ import { loadModel } from '../model/load-model.js';
 import { readRegistry } from '../registry/state.js';
 import { CommandError, type Repository } from '../repository.js';
 import { fileDigests, rollbackChanges, rollbackTarget, type FileChange, type SharedFile } from './plan.js';
-import { otherModelsFiles, type FoundManifest } from './shared-files.js';
+import type { ArtifactSource } from '../source.js';
+import {
+  otherModelsFiles,
+  pathsOtherModelsUse,
+  weightsIndexFile,
+  WEIGHTS_INDEX_MAX_BYTES,
+  type FoundManifest,
+} from './shared-files.js';
 
 /** A rollback worked out against the working tree: what it restores and from where. */
 export interface PreparedRollback {
@@ -23,7 +30,8 @@ export interface PreparedRollback {
 /**
  * Finds the model's manifest, the release to go back to (`to`, or the last
  * good one) and the files that differ from it, leaving alone the files the
- * working tree's other manifests use. Problems a user can fix are
+ * working tree's other manifests use (through symlinks and index shards
+ * too). Problems a user can fix are
  * CommandErrors, a file another model uses that would change among them.
  */
 export async function prepareRollback(
@@ -50,11 +58,17 @@ export async function prepareRollback(
       `${target.version.tag} has no valid manifest at ${manifestFile}`,
       'Roll back by hand: the manifest moved since that release.',
     );
+  const others = await withWeightsIndexes(repo.worktree, manifests, manifestFile);
   const planned = rollbackChanges(
     options.model,
     await fileDigests(repo.worktree, now.facts),
     await fileDigests(then, thenLoaded.facts),
-    otherModelsFiles(manifests, manifestFile, options.model),
+    otherModelsFiles(
+      others,
+      manifestFile,
+      options.model,
+      await realPaths(repo.worktree, pathsOtherModelsUse(others, manifestFile)),
+    ),
   );
   if (!planned.ok) throw new CommandError(planned.reason, planned.fix);
   return {
@@ -81,6 +95,38 @@ async function readManifests(repo: Repository, globs: readonly string[]): Promis
     });
   }
   return found;
+}
+
+/** The other manifests with the weights index each names, read from the same source. */
+async function withWeightsIndexes(
+  source: ArtifactSource,
+  manifests: readonly FoundManifest[],
+  manifestFile: string,
+): Promise<FoundManifest[]> {
+  const found: FoundManifest[] = [];
+  for (const manifest of manifests) {
+    const index = manifest.file === manifestFile ? undefined : weightsIndexFile(manifest);
+    if (index === undefined) {
+      found.push(manifest);
+      continue;
+    }
+    const read = await source.read(index, WEIGHTS_INDEX_MAX_BYTES);
+    found.push({
+      ...manifest,
+      weightsIndex: read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail },
+    });
+  }
+  return found;
+}
+
+/** Each path to the file its in-repository symlinks lead to, where that is another path (the source's containment rule). */
+async function realPaths(source: ArtifactSource, paths: readonly string[]): Promise<Map<string, string>> {
+  const real = new Map<string, string>();
+  for (const path of paths) {
+    const resolved = await source.resolve(path);
+    if (resolved !== undefined && resolved !== path) real.set(path, resolved);
+  }
+  return real;
 }
 
 function findManifest(manifests: readonly FoundManifest[], name: string): string {

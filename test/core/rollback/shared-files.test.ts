@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../../src/core/manifest/parse.js';
 import { rollbackChanges } from '../../../src/core/rollback/plan.js';
-import { otherModelsFiles, type FoundManifest } from '../../../src/core/rollback/shared-files.js';
+import {
+  otherModelsFiles,
+  pathsOtherModelsUse,
+  weightsIndexFile,
+  type FoundManifest,
+} from '../../../src/core/rollback/shared-files.js';
 
 /** A manifest as the repository holds it, parsed by modelgate's own parser. */
 function found(file: string, yaml: string): FoundManifest {
@@ -93,7 +98,9 @@ describe('rollbackChanges: files other models use', () => {
       SUPPORT_BOT.file,
       'support-bot',
     );
-    expect(broken.unreadable).toEqual(['models/ticket-router/model.yaml']);
+    expect(broken.unreadable).toEqual([
+      { file: 'models/ticket-router/model.yaml', problem: 'not a valid manifest' },
+    ]);
     const same = digests({ 'models/support-bot/model.yaml': 'm' });
     expect(rollbackChanges('support-bot', same, same, broken)).toEqual({ ok: true, changes: [], kept: [] });
     expect(
@@ -107,5 +114,106 @@ describe('rollbackChanges: files other models use', () => {
     expect(users.get('models/support-bot/tokenizer.json')).toEqual([
       'support-bot (models/ticket-router/model.yaml)',
     ]);
+  });
+});
+
+/** ticket-router naming its shards only in its safetensors index; `index` is what the adapter read there. */
+function withIndex(index: FoundManifest['weightsIndex']): FoundManifest {
+  const found = parseManifest(
+    `apiVersion: modelgate.dev/v1
+kind: Model
+name: ticket-router
+version: 2.0.0
+artifacts:
+  config: config.json
+  tokenizer: tokenizer.json
+  weights_index: model.safetensors.index.json
+  weights:
+    - uri: s3://models/ticket-router/2.0.0/model-00001-of-00002.safetensors
+      sha256: ${'a'.repeat(64)}
+`,
+    TICKET_ROUTER.file,
+  );
+  return { file: TICKET_ROUTER.file, manifest: found.manifest, ...(index ? { weightsIndex: index } : {}) };
+}
+
+const utf8 = (text: string) => ({ ok: true as const, bytes: new TextEncoder().encode(text) });
+
+describe('otherModelsFiles: files another model uses that its manifest does not write', () => {
+  it('the file a path leads to through a symlink is used too, next to the path as written', () => {
+    const others = otherModelsFiles(
+      [SUPPORT_BOT, TICKET_ROUTER],
+      SUPPORT_BOT.file,
+      'support-bot',
+      new Map([['models/ticket-router/config.json', 'models/support-bot/config.json']]),
+    );
+    expect(others.usedBy.get('models/ticket-router/config.json')).toEqual(['ticket-router']);
+    expect(others.usedBy.get('models/support-bot/config.json')).toEqual(['ticket-router']);
+    const now = digests({ 'models/support-bot/model.yaml': 'm2', 'models/support-bot/config.json': 'c2' });
+    const then = digests({ 'models/support-bot/model.yaml': 'm1', 'models/support-bot/config.json': 'c1' });
+    expect(rollbackChanges('support-bot', now, then, others)).toMatchObject({
+      ok: false,
+      conflicts: [{ path: 'models/support-bot/config.json', usedBy: ['ticket-router'] }],
+    });
+  });
+
+  it('the shards its weights index lists, resolved next to the index, each once; the adapter is told which paths to resolve', () => {
+    const index = withIndex(
+      utf8(
+        JSON.stringify({
+          metadata: { total_size: 16 },
+          weight_map: {
+            'wte.weight': 'model-00001-of-00002.safetensors',
+            'wpe.weight': 'model-00001-of-00002.safetensors',
+            'lm_head.weight': 'model-00002-of-00002.safetensors',
+            'h.0.weight': '../../../outside.safetensors',
+          },
+        }),
+      ),
+    );
+    expect(weightsIndexFile(index)).toBe('models/ticket-router/model.safetensors.index.json');
+    expect(pathsOtherModelsUse([SUPPORT_BOT, index], SUPPORT_BOT.file)).toEqual([
+      'models/ticket-router/config.json',
+      'models/ticket-router/model-00001-of-00002.safetensors',
+      'models/ticket-router/model-00002-of-00002.safetensors',
+      'models/ticket-router/model.safetensors.index.json',
+      'models/ticket-router/model.yaml',
+      'models/ticket-router/tokenizer.json',
+    ]);
+    const others = otherModelsFiles([SUPPORT_BOT, index], SUPPORT_BOT.file, 'support-bot');
+    expect(others.usedBy.get('models/ticket-router/model-00002-of-00002.safetensors')).toEqual([
+      'ticket-router',
+    ]);
+    expect(others.unreadable).toEqual([]);
+  });
+
+  it('an index that was not read, cannot be read or is not a safetensors index: that manifest is unreadable, and a change is refused naming why', () => {
+    const file = 'models/ticket-router/model.safetensors.index.json';
+    const cases: [FoundManifest['weightsIndex'], string][] = [
+      [undefined, `its weights_index ${file} was not read`],
+      [
+        { ok: false, problem: 'it is not a file on the default branch' },
+        `its weights_index ${file} cannot be read (it is not a file on the default branch)`,
+      ],
+      [utf8('{"weight_map": '), `its weights_index ${file} cannot be parsed (Unexpected end of JSON input)`],
+      [
+        utf8('{"metadata": {}}'),
+        `its weights_index ${file} is not a safetensors index (it has no "weight_map" object)`,
+      ],
+    ];
+    for (const [read, problem] of cases) {
+      const others = otherModelsFiles([SUPPORT_BOT, withIndex(read)], SUPPORT_BOT.file, 'support-bot');
+      expect(others.unreadable).toEqual([{ file: TICKET_ROUTER.file, problem }]);
+      const planned = rollbackChanges(
+        'support-bot',
+        digests({ 'models/support-bot/model.yaml': 'm2' }),
+        digests({ 'models/support-bot/model.yaml': 'm1' }),
+        others,
+      );
+      expect(planned).toMatchObject({
+        ok: false,
+        reason: `cannot tell which files ${TICKET_ROUTER.file} uses: ${problem}, so the rollback could change another model's files`,
+      });
+    }
   });
 });

@@ -2,11 +2,11 @@ import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
-import { l as loadModel } from './load-model-wgEFWodP.js';
+import { R as READ_LIMITS, p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, l as loadModel } from './load-model-DYtoc5BB.js';
 import { r as readRegistry } from './state-CHS3r1dh.js';
 import { s as semver } from './index-DFzplKgI.js';
 import { r as referencedPaths } from './references-B30FlyX1.js';
-import { C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
+import { r as resolveArtifactPath, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { o as openRegistry } from './registry-context-CMZwZUaW.js';
 import 'process';
 import 'buffer';
@@ -108,10 +108,17 @@ function rollbackChanges(model, now, then, others) {
         return {
             ok: false,
             conflicts: [],
-            reason: `cannot tell which files ${others.unreadable.join(', ')} ${others.unreadable.length === 1 ? 'uses' : 'use'}: not a valid manifest, so the rollback could change another model's files`,
+            reason: `cannot tell which files ${unreadableText(others.unreadable)}, so the rollback could change another model's files`,
             fix: 'Fix the manifest (modelgate validate names the problem), then roll back again; or roll back by hand.',
         };
     return { ok: true, changes, kept };
+}
+/** Manifests whose files are unknown as messages name them: `m uses: why`, or `m1 (why), m2 (why) use`. */
+function unreadableText(unreadable) {
+    const [only] = unreadable;
+    return unreadable.length === 1 && only
+        ? `${only.file} uses: ${only.problem}`
+        : `${unreadable.map((u) => `${u.file} (${u.problem})`).join(', ')} use`;
 }
 /** A shared file as messages name it: `path (used by a, b)`. */
 function sharedFileText(file) {
@@ -133,24 +140,95 @@ async function fileDigests(source, facts) {
     return digests;
 }
 
+/** An index read to find the shards another model uses is read up to the validator's own limit. */
+const WEIGHTS_INDEX_MAX_BYTES = READ_LIMITS.weights_index.bytes;
+/** The repository path of the `weights_index` a manifest names, for the adapter to read; undefined when it names none. */
+function weightsIndexFile(found) {
+    const ref = found.manifest?.artifacts.weights_index;
+    if (ref === undefined)
+        return undefined;
+    const resolved = resolveArtifactPath(found.file, ref);
+    return resolved.ok ? resolved.path : undefined;
+}
+/**
+ * The files one manifest uses, as it writes them: itself, what it references,
+ * and the shards its weights index lists (a model may name its shards only
+ * there); or why they cannot be known.
+ */
+function filesOf(found) {
+    const { file, manifest } = found;
+    if (!manifest)
+        return { problem: 'not a valid manifest' };
+    const paths = [file, ...referencedPaths(manifest, file)];
+    const index = weightsIndexFile(found);
+    if (index === undefined)
+        return { paths };
+    const read = found.weightsIndex;
+    if (!read)
+        return { problem: `its weights_index ${index} was not read` };
+    if (!read.ok)
+        return { problem: `its weights_index ${index} cannot be read (${read.problem})` };
+    const parsed = parseJson(read.bytes);
+    if (!parsed.ok)
+        return {
+            problem: `its weights_index ${index} cannot be parsed (${'syntax' in parsed ? parsed.syntax : describeJsonShapeProblem(parsed.problem)})`,
+        };
+    let shards;
+    try {
+        shards = new Set(parseSafetensorsIndex(parsed.value).values());
+    }
+    catch (error) {
+        return { problem: `its weights_index ${index} is not a safetensors index (${error.message})` };
+    }
+    for (const shard of shards) {
+        // Shards are named relative to the index, as the validator resolves them; one that leaves the root is no file.
+        const resolved = resolveArtifactPath(index, shard);
+        if (resolved.ok)
+            paths.push(resolved.path);
+    }
+    return { paths };
+}
+/**
+ * Every path the manifests but `manifestFile` use, as they write them: the
+ * paths the adapter resolves through symlinks for otherModelsFiles.
+ */
+function pathsOtherModelsUse(manifests, manifestFile) {
+    const paths = new Set();
+    for (const found of manifests) {
+        if (found.file === manifestFile)
+            continue;
+        const files = filesOf(found);
+        if ('paths' in files)
+            for (const path of files.paths)
+                paths.add(path);
+    }
+    return [...paths].sort();
+}
 /**
  * The files every manifest but the rolled-back model's own (`manifestFile`)
- * references. A model is named by its manifest's `name`; a second manifest
- * with the rolled-back model's name is named by its file too, so the message
- * says which one.
+ * uses: what it references, the shards of its weights index, and the file
+ * each of those leads to (`realPaths`: a path as written -> the file its
+ * symlinks lead to, as the source resolves it), since a change to that file
+ * changes the model as much as a change to the path it writes. A model is
+ * named by its manifest's `name`; a second manifest with the rolled-back
+ * model's name is named by its file too, so the message says which one.
  */
-function otherModelsFiles(manifests, manifestFile, model) {
+function otherModelsFiles(manifests, manifestFile, model, realPaths = new Map()) {
     const usedBy = new Map();
     const unreadable = [];
-    for (const { file, manifest } of manifests) {
+    for (const found of manifests) {
+        const { file, manifest } = found;
         if (file === manifestFile)
             continue;
-        if (!manifest) {
-            unreadable.push(file);
+        const files = filesOf(found);
+        if ('problem' in files) {
+            unreadable.push({ file, problem: files.problem });
             continue;
         }
         const user = manifest.name === model ? `${manifest.name} (${file})` : manifest.name;
-        for (const path of new Set([file, ...referencedPaths(manifest, file)])) {
+        const written = files.paths;
+        const real = written.flatMap((path) => realPaths.get(path) ?? []);
+        for (const path of new Set([...written, ...real])) {
             const users = usedBy.get(path) ?? [];
             if (!users.includes(user))
                 users.push(user);
@@ -159,13 +237,14 @@ function otherModelsFiles(manifests, manifestFile, model) {
     }
     for (const users of usedBy.values())
         users.sort();
-    return { usedBy, unreadable: unreadable.sort() };
+    return { usedBy, unreadable: unreadable.sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
 /**
  * Finds the model's manifest, the release to go back to (`to`, or the last
  * good one) and the files that differ from it, leaving alone the files the
- * working tree's other manifests use. Problems a user can fix are
+ * working tree's other manifests use (through symlinks and index shards
+ * too). Problems a user can fix are
  * CommandErrors, a file another model uses that would change among them.
  */
 async function prepareRollback(repo, options) {
@@ -187,7 +266,8 @@ async function prepareRollback(repo, options) {
     const thenLoaded = await loadModel(then, manifestFile);
     if (!thenLoaded.facts)
         throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
-    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts), otherModelsFiles(manifests, manifestFile, options.model));
+    const others = await withWeightsIndexes(repo.worktree, manifests, manifestFile);
+    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts), otherModelsFiles(others, manifestFile, options.model, await realPaths(repo.worktree, pathsOtherModelsUse(others, manifestFile))));
     if (!planned.ok)
         throw new CommandError(planned.reason, planned.fix);
     return {
@@ -213,6 +293,33 @@ async function readManifests(repo, globs) {
         });
     }
     return found;
+}
+/** The other manifests with the weights index each names, read from the same source. */
+async function withWeightsIndexes(source, manifests, manifestFile) {
+    const found = [];
+    for (const manifest of manifests) {
+        const index = manifest.file === manifestFile ? undefined : weightsIndexFile(manifest);
+        if (index === undefined) {
+            found.push(manifest);
+            continue;
+        }
+        const read = await source.read(index, WEIGHTS_INDEX_MAX_BYTES);
+        found.push({
+            ...manifest,
+            weightsIndex: read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail },
+        });
+    }
+    return found;
+}
+/** Each path to the file its in-repository symlinks lead to, where that is another path (the source's containment rule). */
+async function realPaths(source, paths) {
+    const real = new Map();
+    for (const path of paths) {
+        const resolved = await source.resolve(path);
+        if (resolved !== undefined && resolved !== path)
+            real.set(path, resolved);
+    }
+    return real;
 }
 function findManifest(manifests, name) {
     const found = manifests.find((m) => m.manifest?.name === name);

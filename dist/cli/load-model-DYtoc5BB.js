@@ -3092,4 +3092,4 @@ async function checkReferencedFiles(reader) {
     await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }
 
-export { ARCHITECTURE_FIELDS as A, EXPECTED as E, READ_LIMITS as R, SPECIAL_ROLES as S, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, stableJson as s };
+export { ARCHITECTURE_FIELDS as A, EXPECTED as E, READ_LIMITS as R, SPECIAL_ROLES as S, parseSafetensorsIndex as a, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, parseJson as p, stableJson as s };

@@ -1,6 +1,6 @@
 import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-BkNxfSbQ.js';
 import { z as zTest, s as samplesToSettle, c as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-7VOD5Lp5.js';
-import { l as loadModel } from './load-model-wgEFWodP.js';
+import { l as loadModel } from './load-model-DYtoc5BB.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
 import { r as resolveArtifactPath } from './settings-file-BogBtnzp.js';
 import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
