@@ -332,7 +332,8 @@ async function tree(octokit: Octokit, repo: Repo, commit: string): Promise<Liste
     listed.blobs.set(entry.path, {
       path: entry.path,
       sha: entry.sha,
-      mode: entry.mode === '100755' ? '100755' : '100644',
+      // A link stays a link: written as 100644, its blob (the target's path) would become the file's content.
+      mode: entry.mode === '100755' || entry.mode === '120000' ? entry.mode : '100644',
     });
     if (entry.mode === '120000') listed.links.set(entry.path, entry.sha);
     if (typeof entry.size === 'number') listed.sizes.set(entry.path, entry.size);

@@ -200,3 +200,49 @@ describe('the default branch as ChatOps reads it', () => {
     );
   });
 });
+
+describe('a revert restores the release as it was', () => {
+  it('a file the release had as a symlink is restored as a symlink, not as a file holding the link text', async () => {
+    const { github, registry } = await chatops({});
+    // gpt2 1.3.1: its generation_config.json a link to a file beside it; then main makes it a plain file again.
+    registry.write('models/gpt2/generation_config.base.json', '{"max_new_tokens": 64}\n');
+    registry.symlink('models/gpt2/generation_config.json', 'generation_config.base.json');
+    registry.write(
+      'models/gpt2/model.yaml',
+      registry.read('models/gpt2/model.yaml').replace(/^version: .*$/m, 'version: 1.3.1'),
+    );
+    registry.commit('gpt2 1.3.1');
+    registry.tag('gpt2@v1.3.1');
+    registry.remove('models/gpt2/generation_config.json');
+    registry.write('models/gpt2/generation_config.json', '{"max_new_tokens": 32}\n');
+    registry.write(
+      'models/gpt2/model.yaml',
+      registry.read('models/gpt2/model.yaml').replace(/^version: .*$/m, 'version: 1.3.2'),
+    );
+    const head = registry.commit('gpt2 1.3.2');
+    github.seedBranch('main', head, registry.treeOf(head));
+    const octokit = createOctokit('ghs_installation', () => {}, {
+      GITHUB_API_URL: github.url,
+      MODELGATE_TEST_FAST_GITHUB: '1',
+    });
+    const found = await rollbackFiles(
+      octokit,
+      { owner: 'acme', repo: 'models' },
+      {
+        model: 'gpt2',
+        manifest: 'models/gpt2/model.yaml',
+        tag: 'gpt2@v1.3.1',
+        head,
+        globs: ['models/**/model.yaml'],
+      },
+    );
+    if ('problem' in found) throw new Error(found.problem);
+    expect(found.changes).toContainEqual({ path: 'models/gpt2/generation_config.json', action: 'restore' });
+    expect(found.blobs.get('models/gpt2/generation_config.json')).toEqual({
+      path: 'models/gpt2/generation_config.json',
+      sha: registry.git('rev-parse', 'gpt2@v1.3.1:models/gpt2/generation_config.json'),
+      mode: '120000',
+    });
+    expect(github.violations).toEqual([]);
+  });
+});

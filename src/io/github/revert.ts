@@ -6,7 +6,8 @@ import { statusOf, type Octokit } from './octokit.js';
 export interface ReleasedBlob {
   path: string;
   sha: string;
-  mode: '100644' | '100755';
+  /** 120000: a symlink, restored as one (its blob is the link's target path). */
+  mode: '100644' | '100755' | '120000';
 }
 
 /**
