@@ -29,6 +29,13 @@ async function chatops(files: Record<string, string>) {
   return { ...live, say };
 }
 
+/** The app's client for the installation, on the fake GitHub. */
+const installationOctokit = (github: FakeGitHub) =>
+  createOctokit('ghs_installation', () => {}, {
+    GITHUB_API_URL: github.url,
+    MODELGATE_TEST_FAST_GITHUB: '1',
+  });
+
 const replies = (github: FakeGitHub) =>
   github.comments.filter((c) => c.body.startsWith('<!-- modelgate:reply -->')).map((c) => c.body);
 
@@ -114,10 +121,7 @@ describe('the app never removes or rewrites a file another model uses', () => {
 
   it("a tree GitHub lists only in part (truncated) refuses the rollback: an unseen file could be another model's", async () => {
     const { github, v2 } = await chatops({});
-    const octokit = createOctokit('ghs_installation', () => {}, {
-      GITHUB_API_URL: github.url,
-      MODELGATE_TEST_FAST_GITHUB: '1',
-    });
+    const octokit = installationOctokit(github);
     // GitHub marks a recursive listing over its limits (100,000 entries, 7 MB) `truncated: true`;
     // the fake cannot hold such a tree, so its answer is marked as GitHub marks it.
     octokit.hook.after('request', (response, options) => {
@@ -152,10 +156,7 @@ describe('the app finds a file another model uses through its symlinks', () => {
     registry.symlink('models/ticket-router/generation_config.json', '../gpt2/generation_config.json');
     const head = registry.commit('ticket-router reads the generation_config of gpt2 through a link');
     github.seedBranch('main', head, registry.treeOf(head));
-    const octokit = createOctokit('ghs_installation', () => {}, {
-      GITHUB_API_URL: github.url,
-      MODELGATE_TEST_FAST_GITHUB: '1',
-    });
+    const octokit = installationOctokit(github);
     const found = await rollbackFiles(
       octokit,
       { owner: 'acme', repo: 'models' },
@@ -184,10 +185,7 @@ describe('the app finds a file another model uses through its symlinks', () => {
 describe('the default branch as ChatOps reads it', () => {
   it('a tree GitHub lists only in part (truncated) decides nothing: a manifest it left out is a model the command cannot see', async () => {
     const { github } = await chatops({});
-    const octokit = createOctokit('ghs_installation', () => {}, {
-      GITHUB_API_URL: github.url,
-      MODELGATE_TEST_FAST_GITHUB: '1',
-    });
+    const octokit = installationOctokit(github);
     // As above: the fake's answer is marked as GitHub marks a listing over its limits.
     octokit.hook.after('request', (response, options) => {
       if (String(options.url).includes('/git/trees/'))
@@ -221,10 +219,7 @@ describe('a revert restores the release as it was', () => {
     );
     const head = registry.commit('gpt2 1.3.2');
     github.seedBranch('main', head, registry.treeOf(head));
-    const octokit = createOctokit('ghs_installation', () => {}, {
-      GITHUB_API_URL: github.url,
-      MODELGATE_TEST_FAST_GITHUB: '1',
-    });
+    const octokit = installationOctokit(github);
     const found = await rollbackFiles(
       octokit,
       { owner: 'acme', repo: 'models' },
