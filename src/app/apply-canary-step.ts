@@ -80,11 +80,15 @@ export async function applyCanaryStep(
       case 'open-revert': {
         const revert = await revertFailedCanary(octokit, repo, state, context.report, effect.autoMerge);
         if ('url' in revert) state.revertUrl = revert.url;
-        // Refused (a file another model uses would change, an unreadable tree): said, never silently dropped.
-        else
+        else {
+          // Refused (a file another model uses would change, an unreadable tree): said in the report and
+          // the log, never silently dropped.
+          const why = `${revert.problem}${'fix' in revert && revert.fix ? `. ${revert.fix}` : ''}`;
+          state.revertProblem = why.slice(0, 2048);
           context.trust.warn(
-            `${repo.owner}/${repo.repo}: no revert pull request for ${state.model} ${state.version}: ${revert.problem}${'fix' in revert && revert.fix ? ` ${revert.fix}` : ''}`,
+            `${repo.owner}/${repo.repo}: no revert pull request for ${state.model} ${state.version}: ${why}`,
           );
+        }
         const at = new Date(state.intervals.at(-1)?.at ?? state.stepStartedAt);
         await context.trust.alerts?.([
           canaryFailedAlert(state, alertContext(repo, state.pr, context.report), at),

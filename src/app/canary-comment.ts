@@ -181,5 +181,7 @@ function rolloutReport(state: CanaryState, manifest: RolloutManifest | undefined
       `Ended by @\u200b${inertMarkdown(state.endedBy.by)}: ${inertMarkdown(state.endedBy.link)}. Nothing more is judged or deployed.`,
     );
   if (state.revertUrl) parts.push(`Revert pull request: ${state.revertUrl}`);
+  else if (state.revertProblem)
+    parts.push(`No revert pull request was opened: ${inertMarkdown(state.revertProblem)}`);
   return parts.join('\n\n');
 }

@@ -225,3 +225,41 @@ describe('a deployment_status delivery is believed only when it is still the new
     expect(github.violations).toEqual([]);
   });
 });
+
+describe('a failed canary whose revert would change a file another model uses', () => {
+  it('opens no revert pull request, and the report says why', async () => {
+    // ticket-router reads gpt2's generation_config.json, which 1.4.0 changed: restoring it would change
+    // ticket-router's artifact without a new version of it.
+    const ticketRouter = `apiVersion: modelgate.dev/v1
+kind: Model
+name: ticket-router
+version: 2.0.0
+artifacts:
+  config: config.json
+  tokenizer: tokenizer.json
+  generation_config: ../gpt2/generation_config.json
+  weights: []
+`;
+    const live = await liveCanary(
+      '1.4.0',
+      prometheus.url,
+      {},
+      {
+        files: { 'models/ticket-router/model.yaml': ticketRouter },
+      },
+    );
+    await live.deliver({ id: 2, weight: 10 });
+    expect(await live.tick(6)).toBe(1);
+    expect(live.state()).toMatchObject({
+      status: 'failed',
+      revertProblem:
+        "rolling gpt2 back would change models/gpt2/generation_config.json (used by ticket-router): another model's artifact would change without a new version of it. Give each model its own copy of the file (copy it into the model's folder and point its manifest at the copy), release that, then roll back again; or roll back by hand.",
+    });
+    expect(live.state()).not.toHaveProperty('revertUrl');
+    expect(live.github.pullRequests).toEqual([]);
+    expect(report(live.github)).toContain(
+      'No revert pull request was opened: rolling gpt2 back would change models/gpt2/generation_config.json',
+    );
+    expect(live.github.violations).toEqual([]);
+  });
+});

@@ -42,6 +42,8 @@ export interface CanaryState {
   status: 'running' | 'promoted' | 'failed' | 'aborted';
   checkRunId?: number;
   revertUrl?: string;
+  /** Why no revert pull request was opened when one was due (a file another model uses would change, …). */
+  revertProblem?: string;
   /** Set by `/canary pause`: no interval is judged until `/canary resume`. */
   paused?: Steer;
   /** Who ended the canary by hand (`/promote`, `/canary abort`, `/rollback`). */
@@ -87,6 +89,7 @@ const canaryStateSchema: z.ZodType<CanaryState> = z.strictObject({
   status: z.enum(['running', 'promoted', 'failed', 'aborted']),
   checkRunId: id.optional(),
   revertUrl: text().optional(),
+  revertProblem: text(2048).optional(),
   paused: steerSchema.optional(),
   endedBy: steerSchema.optional(),
   strategy: z.enum(['blue_green', 'shadow', 'ab']).optional(),
