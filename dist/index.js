@@ -102329,13 +102329,19 @@ function unreadableText(unreadable) {
 function sharedFileText(file) {
     return `${file.path} (used by ${file.usedBy.join(', ')})`;
 }
-/** sha256 of every repository file of a model version: the manifest itself (version included), its artifacts and weights files. */
-async function fileDigests(source, facts) {
+/**
+ * sha256 of every repository file of a model version: the manifest itself
+ * (version included), its artifacts and weights files, and the shards its
+ * weights index lists (`shards`, from weightsIndexShards at that version: a
+ * model may name its weights only there).
+ */
+async function fileDigests(source, facts, shards = []) {
     const digests = new Map();
     const paths = new Set([
         facts.manifestFile,
         ...facts.files,
         ...[...facts.weightFiles.values()].map((w) => w.path),
+        ...shards,
     ]);
     for (const path of [...paths].sort()) {
         const digest = await source.sha256(path);
@@ -102364,10 +102370,21 @@ function filesOf(found) {
     const { file, manifest } = found;
     if (!manifest)
         return { problem: 'not a valid manifest' };
-    const paths = [file, ...referencedPaths(manifest, file)];
+    const shards = weightsIndexShards(found);
+    if ('problem' in shards)
+        return shards;
+    return { paths: [file, ...referencedPaths(manifest, file), ...shards.paths] };
+}
+/**
+ * The repository paths of the shards a manifest's weights index lists,
+ * resolved next to the index as the validator resolves them (none when it
+ * names no index); or why they cannot be known: the index was not read, cannot
+ * be read or parsed, or is not a safetensors index.
+ */
+function weightsIndexShards(found) {
     const index = weightsIndexFile(found);
     if (index === undefined)
-        return { paths };
+        return { paths: [] };
     const read = found.weightsIndex;
     if (!read)
         return { problem: `its weights_index ${index} was not read` };
@@ -102385,6 +102402,7 @@ function filesOf(found) {
     catch (error) {
         return { problem: `its weights_index ${index} is not a safetensors index (${error.message})` };
     }
+    const paths = [];
     for (const shard of shards) {
         // Shards are named relative to the index, as the validator resolves them; one that leaves the root is no file.
         const resolved = resolveArtifactPath(index, shard);
@@ -102472,7 +102490,7 @@ async function prepareRollback(repo, options) {
     if (!thenLoaded.facts)
         throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
     const others = await withWeightsIndexes(repo.worktree, manifests, manifestFile);
-    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts), await fileDigests(then, thenLoaded.facts), otherModelsFiles(others, manifestFile, options.model, await realPaths(repo.worktree, pathsOtherModelsUse(others, manifestFile))));
+    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts, await ownShards(repo.worktree, now.facts, 'the working tree')), await fileDigests(then, thenLoaded.facts, await ownShards(then, thenLoaded.facts, target.version.tag)), otherModelsFiles(others, manifestFile, options.model, await realPaths(repo.worktree, pathsOtherModelsUse(others, manifestFile))));
     if (!planned.ok)
         throw new CommandError(planned.reason, planned.fix);
     return {
@@ -102502,19 +102520,33 @@ async function readManifests(repo, globs) {
 /** The other manifests with the weights index each names, read from the same source. */
 async function withWeightsIndexes(source, manifests, manifestFile) {
     const found = [];
-    for (const manifest of manifests) {
-        const index = manifest.file === manifestFile ? undefined : weightsIndexFile(manifest);
-        if (index === undefined) {
-            found.push(manifest);
-            continue;
-        }
-        const read = await source.read(index, WEIGHTS_INDEX_MAX_BYTES);
-        found.push({
-            ...manifest,
-            weightsIndex: read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail },
-        });
-    }
+    for (const manifest of manifests)
+        found.push(manifest.file === manifestFile ? manifest : await withWeightsIndex(source, manifest));
     return found;
+}
+/** A manifest with the weights index it names (if any), read from `source`. */
+async function withWeightsIndex(source, manifest) {
+    const index = weightsIndexFile(manifest);
+    if (index === undefined)
+        return manifest;
+    const read = await source.read(index, WEIGHTS_INDEX_MAX_BYTES);
+    return {
+        ...manifest,
+        weightsIndex: read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail },
+    };
+}
+/**
+ * The shards the model's own weights index lists at one version (`where`:
+ * the working tree or the release's tag), so a rollback restores the
+ * release's shards and removes the newer ones like any other file. When they
+ * cannot be known the rollback is refused: restoring the index without its
+ * shards would not be the release.
+ */
+async function ownShards(source, facts, where) {
+    const shards = weightsIndexShards(await withWeightsIndex(source, { file: facts.manifestFile, manifest: facts.manifest }));
+    if ('paths' in shards)
+        return shards.paths;
+    throw new CommandError(`cannot tell which shards ${facts.manifestFile} has in ${where}: ${shards.problem}`, 'Fix the weights index (modelgate validate names the problem), then roll back again; or roll back by hand.');
 }
 /** Each path to the file its in-repository symlinks lead to, where that is another path (the source's containment rule). */
 async function realPaths(source, paths) {

@@ -6,6 +6,7 @@ import {
   otherModelsFiles,
   pathsOtherModelsUse,
   weightsIndexFile,
+  weightsIndexShards,
   WEIGHTS_INDEX_MAX_BYTES,
   type FoundManifest,
 } from '../core/rollback/shared-files.js';
@@ -60,7 +61,8 @@ export type RollbackProblem = { problem: string; fix?: string };
 
 /**
  * The files a rollback to `tag` changes at `head`, from both trees and both
- * manifests, all read through the API, leaving alone the files the other
+ * manifests (with the shards the model's own weights index lists at each, one
+ * blob request per index), all read through the API, leaving alone the files the other
  * models' manifests at `head` use (each read once, at most
  * MAX_OTHER_MANIFESTS), the shards their weights indexes list (one blob
  * request per index) and the files their symlinks lead to (one blob request
@@ -92,19 +94,34 @@ export async function rollbackFiles(
         fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
       };
   if (!thenManifest) return { problem: `${tag} has no valid manifest at ${manifest}` };
-  const files = (m: typeof thenManifest | undefined) =>
-    m ? [manifest, ...referencedPaths(m, manifest)] : [manifest];
+  const atHead = headFiles(octokit, repo, nowTree);
+  const atTag = headFiles(octokit, repo, thenTree, tag);
+  // The model's own files include the shards its weights index lists at each commit: restoring the index without them is not the release.
+  let shards: [OwnShards, OwnShards];
+  try {
+    shards = await Promise.all([
+      ownShards(atHead, manifest, nowManifest, 'the default branch'),
+      ownShards(atTag, manifest, thenManifest, tag),
+    ]);
+  } catch (error) {
+    if (!(error instanceof LinkBudgetSpent)) throw error;
+    return linkBudgetSpent();
+  }
+  const [nowShards, thenShards] = shards;
+  if ('problem' in nowShards) return nowShards;
+  if ('problem' in thenShards) return thenShards;
+  const files = (m: typeof thenManifest | undefined, own: readonly string[]) =>
+    m ? [manifest, ...referencedPaths(m, manifest), ...own] : [manifest];
   const pick = (paths: string[], entries: Map<string, ReleasedBlob>) =>
     new Map(paths.flatMap((p) => (entries.has(p) ? [[p, entries.get(p)!.sha] as const] : [])));
-  const now = pick(files(nowManifest), nowTree.blobs);
-  const then = pick(files(thenManifest), thenTree.blobs);
+  const now = pick(files(nowManifest, nowShards.paths), nowTree.blobs);
+  const then = pick(files(thenManifest, thenShards.paths), thenTree.blobs);
   const same = now.size === then.size && [...then].every(([path, sha]) => now.get(path) === sha);
   // Nothing to change: the other manifests need not be read.
   if (same) return { changes: [], kept: [], blobs: thenTree.blobs };
   const found = await otherManifests(octokit, repo, source, [...nowTree.blobs.keys()]);
   if ('problem' in found) return found;
   // What the other models use is what their paths lead to, through links and index shards too.
-  const atHead = headFiles(octokit, repo, nowTree);
   let others: FoundManifest[];
   let real: Map<string, string>;
   try {
@@ -112,14 +129,42 @@ export async function rollbackFiles(
     real = await atHead.realPaths(pathsOtherModelsUse(others, manifest));
   } catch (error) {
     if (!(error instanceof LinkBudgetSpent)) throw error;
-    return {
-      problem: `the files other models use pass through more than ${MAX_LINK_READS} symlinks on the default branch, more than the app reads`,
-      fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
-    };
+    return linkBudgetSpent();
   }
   const planned = rollbackChanges(model, now, then, otherModelsFiles(others, manifest, model, real));
   if (!planned.ok) return { problem: planned.reason, fix: planned.fix };
   return { changes: planned.changes, kept: planned.kept, blobs: thenTree.blobs };
+}
+
+/** More symlinks to follow than the app reads: refused. */
+const linkBudgetSpent = (): RollbackProblem => ({
+  problem: `the files the rollback reads pass through more than ${MAX_LINK_READS} symlinks, more than the app reads`,
+  fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
+});
+
+type OwnShards = { paths: string[] } | RollbackProblem;
+
+/**
+ * The shards the rolled-back model's own weights index lists at one commit
+ * (`at`: the default branch or the release tag), one blob request for the
+ * index; none when the manifest is not valid there or names no index, a
+ * problem when the index cannot be read or parsed.
+ */
+async function ownShards(
+  files: HeadFiles,
+  file: string,
+  manifest: FoundManifest['manifest'],
+  at: string,
+): Promise<OwnShards> {
+  const found: FoundManifest = { file, manifest };
+  const index = weightsIndexFile(found);
+  if (index !== undefined) found.weightsIndex = await files.read(index, WEIGHTS_INDEX_MAX_BYTES);
+  const shards = weightsIndexShards(found);
+  if ('paths' in shards) return shards;
+  return {
+    problem: `cannot tell which shards ${file} has at ${at}: ${shards.problem}`,
+    fix: 'Fix the weights index (modelgate validate names the problem), then roll back again; or roll back by hand.',
+  };
 }
 
 type RollbackFiles = { changes: FileChange[]; kept: SharedFile[]; blobs: Map<string, ReleasedBlob> };
@@ -159,7 +204,7 @@ async function otherManifests(
 /** More symlinks than this on the way to the files other models use: a rollback is refused rather than read with unbounded requests. */
 const MAX_LINK_READS = 500;
 
-/** The default branch's files as a rollback reads them beyond the listing: link targets and weights indexes, one blob request each. */
+/** A commit's files (the default branch's, or the release tag's for the model's own index) as a rollback reads them beyond the listing: link targets and weights indexes, one blob request each. */
 interface HeadFiles {
   /** The file `path` leads to through the tree's symlinks (see followTreeLinks), or undefined. */
   resolve(path: string): Promise<string | undefined>;
@@ -175,7 +220,7 @@ interface HeadFiles {
 /** More links to read than MAX_LINK_READS: thrown by HeadFiles, returned by rollbackFiles as a refusal. */
 class LinkBudgetSpent extends Error {}
 
-function headFiles(octokit: Octokit, repo: Repo, listed: ListedTree): HeadFiles {
+function headFiles(octokit: Octokit, repo: Repo, listed: ListedTree, at = 'the default branch'): HeadFiles {
   const targets = new Map<string, Promise<string>>();
   const links = new Set(listed.links.keys());
   const blob = async (sha: string) => {
@@ -197,7 +242,7 @@ function headFiles(octokit: Octokit, repo: Repo, listed: ListedTree): HeadFiles 
     async read(path, maxBytes) {
       const real = await resolve(path);
       const entry = real === undefined ? undefined : listed.blobs.get(real);
-      if (!entry) return { ok: false, problem: 'it is not a file on the default branch' };
+      if (!entry) return { ok: false, problem: `it is not a file on ${at}` };
       const size = listed.sizes.get(entry.path);
       const tooLarge = { ok: false as const, problem: `it is larger than the ${maxBytes} bytes read` };
       if (size !== undefined && size > maxBytes) return tooLarge;

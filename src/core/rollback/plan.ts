@@ -140,13 +140,23 @@ function sharedFileText(file: SharedFile): string {
   return `${file.path} (used by ${file.usedBy.join(', ')})`;
 }
 
-/** sha256 of every repository file of a model version: the manifest itself (version included), its artifacts and weights files. */
-export async function fileDigests(source: ArtifactSource, facts: ModelFacts): Promise<Map<string, string>> {
+/**
+ * sha256 of every repository file of a model version: the manifest itself
+ * (version included), its artifacts and weights files, and the shards its
+ * weights index lists (`shards`, from weightsIndexShards at that version: a
+ * model may name its weights only there).
+ */
+export async function fileDigests(
+  source: ArtifactSource,
+  facts: ModelFacts,
+  shards: readonly string[] = [],
+): Promise<Map<string, string>> {
   const digests = new Map<string, string>();
   const paths = new Set([
     facts.manifestFile,
     ...facts.files,
     ...[...facts.weightFiles.values()].map((w) => w.path),
+    ...shards,
   ]);
   for (const path of [...paths].sort()) {
     const digest = await source.sha256(path);

@@ -1,5 +1,6 @@
 import { decodeUtf8 } from '../bytes.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from '../manifest/parse.js';
+import type { ModelFacts } from '../model/facts.js';
 import { loadModel } from '../model/load-model.js';
 import { readRegistry } from '../registry/state.js';
 import { CommandError, type Repository } from '../repository.js';
@@ -9,6 +10,7 @@ import {
   otherModelsFiles,
   pathsOtherModelsUse,
   weightsIndexFile,
+  weightsIndexShards,
   WEIGHTS_INDEX_MAX_BYTES,
   type FoundManifest,
 } from './shared-files.js';
@@ -61,8 +63,12 @@ export async function prepareRollback(
   const others = await withWeightsIndexes(repo.worktree, manifests, manifestFile);
   const planned = rollbackChanges(
     options.model,
-    await fileDigests(repo.worktree, now.facts),
-    await fileDigests(then, thenLoaded.facts),
+    await fileDigests(
+      repo.worktree,
+      now.facts,
+      await ownShards(repo.worktree, now.facts, 'the working tree'),
+    ),
+    await fileDigests(then, thenLoaded.facts, await ownShards(then, thenLoaded.facts, target.version.tag)),
     otherModelsFiles(
       others,
       manifestFile,
@@ -104,19 +110,38 @@ async function withWeightsIndexes(
   manifestFile: string,
 ): Promise<FoundManifest[]> {
   const found: FoundManifest[] = [];
-  for (const manifest of manifests) {
-    const index = manifest.file === manifestFile ? undefined : weightsIndexFile(manifest);
-    if (index === undefined) {
-      found.push(manifest);
-      continue;
-    }
-    const read = await source.read(index, WEIGHTS_INDEX_MAX_BYTES);
-    found.push({
-      ...manifest,
-      weightsIndex: read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail },
-    });
-  }
+  for (const manifest of manifests)
+    found.push(manifest.file === manifestFile ? manifest : await withWeightsIndex(source, manifest));
   return found;
+}
+
+/** A manifest with the weights index it names (if any), read from `source`. */
+async function withWeightsIndex(source: ArtifactSource, manifest: FoundManifest): Promise<FoundManifest> {
+  const index = weightsIndexFile(manifest);
+  if (index === undefined) return manifest;
+  const read = await source.read(index, WEIGHTS_INDEX_MAX_BYTES);
+  return {
+    ...manifest,
+    weightsIndex: read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail },
+  };
+}
+
+/**
+ * The shards the model's own weights index lists at one version (`where`:
+ * the working tree or the release's tag), so a rollback restores the
+ * release's shards and removes the newer ones like any other file. When they
+ * cannot be known the rollback is refused: restoring the index without its
+ * shards would not be the release.
+ */
+async function ownShards(source: ArtifactSource, facts: ModelFacts, where: string): Promise<string[]> {
+  const shards = weightsIndexShards(
+    await withWeightsIndex(source, { file: facts.manifestFile, manifest: facts.manifest }),
+  );
+  if ('paths' in shards) return shards.paths;
+  throw new CommandError(
+    `cannot tell which shards ${facts.manifestFile} has in ${where}: ${shards.problem}`,
+    'Fix the weights index (modelgate validate names the problem), then roll back again; or roll back by hand.',
+  );
 }
 
 /** Each path to the file its in-repository symlinks lead to, where that is another path (the source's containment rule). */

@@ -52,9 +52,20 @@ export function weightsIndexFile(found: FoundManifest): string | undefined {
 function filesOf(found: FoundManifest): { paths: string[] } | { problem: string } {
   const { file, manifest } = found;
   if (!manifest) return { problem: 'not a valid manifest' };
-  const paths = [file, ...referencedPaths(manifest, file)];
+  const shards = weightsIndexShards(found);
+  if ('problem' in shards) return shards;
+  return { paths: [file, ...referencedPaths(manifest, file), ...shards.paths] };
+}
+
+/**
+ * The repository paths of the shards a manifest's weights index lists,
+ * resolved next to the index as the validator resolves them (none when it
+ * names no index); or why they cannot be known: the index was not read, cannot
+ * be read or parsed, or is not a safetensors index.
+ */
+export function weightsIndexShards(found: FoundManifest): { paths: string[] } | { problem: string } {
   const index = weightsIndexFile(found);
-  if (index === undefined) return { paths };
+  if (index === undefined) return { paths: [] };
   const read = found.weightsIndex;
   if (!read) return { problem: `its weights_index ${index} was not read` };
   if (!read.ok) return { problem: `its weights_index ${index} cannot be read (${read.problem})` };
@@ -69,6 +80,7 @@ function filesOf(found: FoundManifest): { paths: string[] } | { problem: string 
   } catch (error) {
     return { problem: `its weights_index ${index} is not a safetensors index (${(error as Error).message})` };
   }
+  const paths: string[] = [];
   for (const shard of shards) {
     // Shards are named relative to the index, as the validator resolves them; one that leaves the root is no file.
     const resolved = resolveArtifactPath(index, shard);
