@@ -357,7 +357,7 @@ version (no new version tag). --plan only lists the files. The Action's
 command: rollback opens that pull request itself.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/rollback-CPxahyvo.js')).runRollback(args, out),
+    run: async (args, out) => (await import('./cli/rollback-BgRu7kII.js')).runRollback(args, out),
 };
 
 /** `modelgate show`: its help and options; the work is in run/. */

@@ -102463,6 +102463,54 @@ function otherModelsFiles(manifests, manifestFile, model, realPaths = new Map())
     return { usedBy, unreadable: unreadable.sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
+// Reads in flight at once: an API reader sends one request each.
+const READS_AT_ONCE = 8;
+async function inBatches(items, each) {
+    const done = [];
+    for (let i = 0; i < items.length; i += READS_AT_ONCE)
+        done.push(...(await Promise.all(items.slice(i, i + READS_AT_ONCE).map(each))));
+    return done;
+}
+/** A manifest with the weights index it names (if any), read with `reader`. */
+async function withWeightsIndex(reader, found) {
+    const index = weightsIndexFile(found);
+    return index === undefined
+        ? found
+        : { ...found, weightsIndex: await reader.read(index, WEIGHTS_INDEX_MAX_BYTES) };
+}
+/** The manifests with the weights index each names (`except` the rolled-back one, left as it is): one read per index. */
+function withWeightsIndexes(reader, manifests, except) {
+    return inBatches(manifests, (found) => found.file === except ? Promise.resolve(found) : withWeightsIndex(reader, found));
+}
+/** Each path to the file its in-repository symlinks lead to, where that is another path. */
+async function realPaths(reader, paths) {
+    const resolved = await inBatches(paths, (path) => reader.resolve(path));
+    const real = new Map();
+    paths.forEach((path, i) => {
+        const to = resolved[i];
+        if (to !== undefined && to !== path)
+            real.set(path, to);
+    });
+    return real;
+}
+/**
+ * The shards the rolled-back model's own weights index lists at one commit
+ * (`where`: "in the working tree", "at gpt2@v1.2.0"), so a rollback restores
+ * the release's shards and removes the newer ones like any other file; none
+ * when the manifest is not valid there or names no index. When they cannot be
+ * known the rollback is refused: restoring the index without its shards would
+ * not be the release.
+ */
+async function ownShards(reader, file, manifest, where) {
+    const shards = weightsIndexShards(await withWeightsIndex(reader, { file, manifest }));
+    if ('paths' in shards)
+        return shards;
+    return {
+        problem: `cannot tell which shards ${file} has ${where}: ${shards.problem}`,
+        fix: 'Fix the weights index (modelgate validate names the problem), then roll back again; or roll back by hand.',
+    };
+}
+
 /**
  * Finds the model's manifest, the release to go back to (`to`, or the last
  * good one) and the files that differ from it, leaving alone the files the
@@ -102489,8 +102537,9 @@ async function prepareRollback(repo, options) {
     const thenLoaded = await loadModel(then, manifestFile);
     if (!thenLoaded.facts)
         throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
-    const others = await withWeightsIndexes(repo.worktree, manifests, manifestFile);
-    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts, await ownShards(repo.worktree, now.facts, 'the working tree')), await fileDigests(then, thenLoaded.facts, await ownShards(then, thenLoaded.facts, target.version.tag)), otherModelsFiles(others, manifestFile, options.model, await realPaths(repo.worktree, pathsOtherModelsUse(others, manifestFile))));
+    const worktree = readerOf(repo.worktree);
+    const others = await withWeightsIndexes(worktree, manifests, manifestFile);
+    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts, await shardsOf(repo.worktree, now.facts, 'the working tree')), await fileDigests(then, thenLoaded.facts, await shardsOf(then, thenLoaded.facts, target.version.tag)), otherModelsFiles(others, manifestFile, options.model, await realPaths(worktree, pathsOtherModelsUse(others, manifestFile))));
     if (!planned.ok)
         throw new CommandError(planned.reason, planned.fix);
     return {
@@ -102517,46 +102566,22 @@ async function readManifests(repo, globs) {
     }
     return found;
 }
-/** The other manifests with the weights index each names, read from the same source. */
-async function withWeightsIndexes(source, manifests, manifestFile) {
-    const found = [];
-    for (const manifest of manifests)
-        found.push(manifest.file === manifestFile ? manifest : await withWeightsIndex(source, manifest));
-    return found;
-}
-/** A manifest with the weights index it names (if any), read from `source`. */
-async function withWeightsIndex(source, manifest) {
-    const index = weightsIndexFile(manifest);
-    if (index === undefined)
-        return manifest;
-    const read = await source.read(index, WEIGHTS_INDEX_MAX_BYTES);
+/** A working tree or git ref as the rollback reader (src/core/rollback/rollback-reader.ts). */
+function readerOf(source) {
     return {
-        ...manifest,
-        weightsIndex: read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail },
+        async read(path, maxBytes) {
+            const read = await source.read(path, maxBytes);
+            return read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail };
+        },
+        resolve: (path) => source.resolve(path),
     };
 }
-/**
- * The shards the model's own weights index lists at one version (`where`:
- * the working tree or the release's tag), so a rollback restores the
- * release's shards and removes the newer ones like any other file. When they
- * cannot be known the rollback is refused: restoring the index without its
- * shards would not be the release.
- */
-async function ownShards(source, facts, where) {
-    const shards = weightsIndexShards(await withWeightsIndex(source, { file: facts.manifestFile, manifest: facts.manifest }));
+/** The shards the model's own index lists at one version; a CommandError when they cannot be known. */
+async function shardsOf(source, facts, where) {
+    const shards = await ownShards(readerOf(source), facts.manifestFile, facts.manifest, `in ${where}`);
     if ('paths' in shards)
         return shards.paths;
-    throw new CommandError(`cannot tell which shards ${facts.manifestFile} has in ${where}: ${shards.problem}`, 'Fix the weights index (modelgate validate names the problem), then roll back again; or roll back by hand.');
-}
-/** Each path to the file its in-repository symlinks lead to, where that is another path (the source's containment rule). */
-async function realPaths(source, paths) {
-    const real = new Map();
-    for (const path of paths) {
-        const resolved = await source.resolve(path);
-        if (resolved !== undefined && resolved !== path)
-            real.set(path, resolved);
-    }
-    return real;
+    throw new CommandError(shards.problem, shards.fix);
 }
 function findManifest(manifests, name) {
     const found = manifests.find((m) => m.manifest?.name === name);

@@ -3,13 +3,12 @@ import type { CanaryState } from '../core/canary/state.js';
 import { compileGlobs } from '../core/repo-path.js';
 import { rollbackChanges, type FileChange, type SharedFile } from '../core/rollback/plan.js';
 import {
-  otherModelsFiles,
-  pathsOtherModelsUse,
-  weightsIndexFile,
-  weightsIndexShards,
-  WEIGHTS_INDEX_MAX_BYTES,
-  type FoundManifest,
-} from '../core/rollback/shared-files.js';
+  ownShards,
+  realPaths,
+  withWeightsIndexes,
+  type RollbackReader,
+} from '../core/rollback/rollback-reader.js';
+import { otherModelsFiles, pathsOtherModelsUse, type FoundManifest } from '../core/rollback/shared-files.js';
 import { followTreeLinks } from '../core/rollback/tree-links.js';
 import { planRevertPullRequest, type RequestSeal } from '../core/rollback/revert-pr.js';
 import { releaseTag } from '../core/registry/tag-names.js';
@@ -97,11 +96,11 @@ export async function rollbackFiles(
   const atHead = headFiles(octokit, repo, nowTree);
   const atTag = headFiles(octokit, repo, thenTree, tag);
   // The model's own files include the shards its weights index lists at each commit: restoring the index without them is not the release.
-  let shards: [OwnShards, OwnShards];
+  let shards;
   try {
     shards = await Promise.all([
-      ownShards(atHead, manifest, nowManifest, 'the default branch'),
-      ownShards(atTag, manifest, thenManifest, tag),
+      ownShards(atHead, manifest, nowManifest, 'at the default branch'),
+      ownShards(atTag, manifest, thenManifest, `at ${tag}`),
     ]);
   } catch (error) {
     if (!(error instanceof LinkBudgetSpent)) throw error;
@@ -126,7 +125,7 @@ export async function rollbackFiles(
   let real: Map<string, string>;
   try {
     others = await withWeightsIndexes(atHead, found);
-    real = await atHead.realPaths(pathsOtherModelsUse(others, manifest));
+    real = await realPaths(atHead, pathsOtherModelsUse(others, manifest));
   } catch (error) {
     if (!(error instanceof LinkBudgetSpent)) throw error;
     return linkBudgetSpent();
@@ -141,31 +140,6 @@ const linkBudgetSpent = (): RollbackProblem => ({
   problem: `the files the rollback reads pass through more than ${MAX_LINK_READS} symlinks, more than the app reads`,
   fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
 });
-
-type OwnShards = { paths: string[] } | RollbackProblem;
-
-/**
- * The shards the rolled-back model's own weights index lists at one commit
- * (`at`: the default branch or the release tag), one blob request for the
- * index; none when the manifest is not valid there or names no index, a
- * problem when the index cannot be read or parsed.
- */
-async function ownShards(
-  files: HeadFiles,
-  file: string,
-  manifest: FoundManifest['manifest'],
-  at: string,
-): Promise<OwnShards> {
-  const found: FoundManifest = { file, manifest };
-  const index = weightsIndexFile(found);
-  if (index !== undefined) found.weightsIndex = await files.read(index, WEIGHTS_INDEX_MAX_BYTES);
-  const shards = weightsIndexShards(found);
-  if ('paths' in shards) return shards;
-  return {
-    problem: `cannot tell which shards ${file} has at ${at}: ${shards.problem}`,
-    fix: 'Fix the weights index (modelgate validate names the problem), then roll back again; or roll back by hand.',
-  };
-}
 
 type RollbackFiles = { changes: FileChange[]; kept: SharedFile[]; blobs: Map<string, ReleasedBlob> };
 
@@ -204,23 +178,16 @@ async function otherManifests(
 /** More symlinks than this on the way to the files other models use: a rollback is refused rather than read with unbounded requests. */
 const MAX_LINK_READS = 500;
 
-/** A commit's files (the default branch's, or the release tag's for the model's own index) as a rollback reads them beyond the listing: link targets and weights indexes, one blob request each. */
-interface HeadFiles {
-  /** The file `path` leads to through the tree's symlinks (see followTreeLinks), or undefined. */
-  resolve(path: string): Promise<string | undefined>;
-  /** A file's bytes, up to `maxBytes`, or why not. */
-  read(
-    path: string,
-    maxBytes: number,
-  ): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; problem: string }>;
-  /** Each path to the file its symlinks lead to, where that is another path. */
-  realPaths(paths: readonly string[]): Promise<Map<string, string>>;
-}
-
-/** More links to read than MAX_LINK_READS: thrown by HeadFiles, returned by rollbackFiles as a refusal. */
+/** More links to read than MAX_LINK_READS: thrown by headFiles' reader, returned by rollbackFiles as a refusal. */
 class LinkBudgetSpent extends Error {}
 
-function headFiles(octokit: Octokit, repo: Repo, listed: ListedTree, at = 'the default branch'): HeadFiles {
+/** A commit's files as a rollback reads them beyond the listing (link targets, weights indexes): one blob request each. */
+function headFiles(
+  octokit: Octokit,
+  repo: Repo,
+  listed: ListedTree,
+  at = 'the default branch',
+): RollbackReader {
   const targets = new Map<string, Promise<string>>();
   const links = new Set(listed.links.keys());
   const blob = async (sha: string) => {
@@ -249,35 +216,7 @@ function headFiles(octokit: Octokit, repo: Repo, listed: ListedTree, at = 'the d
       const bytes = await blob(entry.sha);
       return bytes.length > maxBytes ? tooLarge : { ok: true, bytes };
     },
-    async realPaths(paths) {
-      const real = new Map<string, string>();
-      for (let i = 0; i < paths.length; i += MANIFEST_READS_AT_ONCE)
-        await Promise.all(
-          paths.slice(i, i + MANIFEST_READS_AT_ONCE).map(async (path) => {
-            const resolved = await resolve(path);
-            if (resolved !== undefined && resolved !== path) real.set(path, resolved);
-          }),
-        );
-      return real;
-    },
   };
-}
-
-/** The other manifests with the weights index each names, read at the default branch's head: one request per index. */
-async function withWeightsIndexes(head: HeadFiles, manifests: FoundManifest[]): Promise<FoundManifest[]> {
-  const read: FoundManifest[] = [];
-  for (let i = 0; i < manifests.length; i += MANIFEST_READS_AT_ONCE)
-    read.push(
-      ...(await Promise.all(
-        manifests.slice(i, i + MANIFEST_READS_AT_ONCE).map(async (found) => {
-          const index = weightsIndexFile(found);
-          return index === undefined
-            ? found
-            : { ...found, weightsIndex: await head.read(index, WEIGHTS_INDEX_MAX_BYTES) };
-        }),
-      )),
-    );
-  return read;
 }
 
 /**

@@ -6,14 +6,8 @@ import { readRegistry } from '../registry/state.js';
 import { CommandError, type Repository } from '../repository.js';
 import { fileDigests, rollbackChanges, rollbackTarget, type FileChange, type SharedFile } from './plan.js';
 import type { ArtifactSource } from '../source.js';
-import {
-  otherModelsFiles,
-  pathsOtherModelsUse,
-  weightsIndexFile,
-  weightsIndexShards,
-  WEIGHTS_INDEX_MAX_BYTES,
-  type FoundManifest,
-} from './shared-files.js';
+import { ownShards, realPaths, withWeightsIndexes, type RollbackReader } from './rollback-reader.js';
+import { otherModelsFiles, pathsOtherModelsUse, type FoundManifest } from './shared-files.js';
 
 /** A rollback worked out against the working tree: what it restores and from where. */
 export interface PreparedRollback {
@@ -60,20 +54,17 @@ export async function prepareRollback(
       `${target.version.tag} has no valid manifest at ${manifestFile}`,
       'Roll back by hand: the manifest moved since that release.',
     );
-  const others = await withWeightsIndexes(repo.worktree, manifests, manifestFile);
+  const worktree = readerOf(repo.worktree);
+  const others = await withWeightsIndexes(worktree, manifests, manifestFile);
   const planned = rollbackChanges(
     options.model,
-    await fileDigests(
-      repo.worktree,
-      now.facts,
-      await ownShards(repo.worktree, now.facts, 'the working tree'),
-    ),
-    await fileDigests(then, thenLoaded.facts, await ownShards(then, thenLoaded.facts, target.version.tag)),
+    await fileDigests(repo.worktree, now.facts, await shardsOf(repo.worktree, now.facts, 'the working tree')),
+    await fileDigests(then, thenLoaded.facts, await shardsOf(then, thenLoaded.facts, target.version.tag)),
     otherModelsFiles(
       others,
       manifestFile,
       options.model,
-      await realPaths(repo.worktree, pathsOtherModelsUse(others, manifestFile)),
+      await realPaths(worktree, pathsOtherModelsUse(others, manifestFile)),
     ),
   );
   if (!planned.ok) throw new CommandError(planned.reason, planned.fix);
@@ -103,55 +94,22 @@ async function readManifests(repo: Repository, globs: readonly string[]): Promis
   return found;
 }
 
-/** The other manifests with the weights index each names, read from the same source. */
-async function withWeightsIndexes(
-  source: ArtifactSource,
-  manifests: readonly FoundManifest[],
-  manifestFile: string,
-): Promise<FoundManifest[]> {
-  const found: FoundManifest[] = [];
-  for (const manifest of manifests)
-    found.push(manifest.file === manifestFile ? manifest : await withWeightsIndex(source, manifest));
-  return found;
-}
-
-/** A manifest with the weights index it names (if any), read from `source`. */
-async function withWeightsIndex(source: ArtifactSource, manifest: FoundManifest): Promise<FoundManifest> {
-  const index = weightsIndexFile(manifest);
-  if (index === undefined) return manifest;
-  const read = await source.read(index, WEIGHTS_INDEX_MAX_BYTES);
+/** A working tree or git ref as the rollback reader (src/core/rollback/rollback-reader.ts). */
+function readerOf(source: ArtifactSource): RollbackReader {
   return {
-    ...manifest,
-    weightsIndex: read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail },
+    async read(path, maxBytes) {
+      const read = await source.read(path, maxBytes);
+      return read.ok ? { ok: true, bytes: read.value } : { ok: false, problem: read.problem.detail };
+    },
+    resolve: (path) => source.resolve(path),
   };
 }
 
-/**
- * The shards the model's own weights index lists at one version (`where`:
- * the working tree or the release's tag), so a rollback restores the
- * release's shards and removes the newer ones like any other file. When they
- * cannot be known the rollback is refused: restoring the index without its
- * shards would not be the release.
- */
-async function ownShards(source: ArtifactSource, facts: ModelFacts, where: string): Promise<string[]> {
-  const shards = weightsIndexShards(
-    await withWeightsIndex(source, { file: facts.manifestFile, manifest: facts.manifest }),
-  );
+/** The shards the model's own index lists at one version; a CommandError when they cannot be known. */
+async function shardsOf(source: ArtifactSource, facts: ModelFacts, where: string): Promise<string[]> {
+  const shards = await ownShards(readerOf(source), facts.manifestFile, facts.manifest, `in ${where}`);
   if ('paths' in shards) return shards.paths;
-  throw new CommandError(
-    `cannot tell which shards ${facts.manifestFile} has in ${where}: ${shards.problem}`,
-    'Fix the weights index (modelgate validate names the problem), then roll back again; or roll back by hand.',
-  );
-}
-
-/** Each path to the file its in-repository symlinks lead to, where that is another path (the source's containment rule). */
-async function realPaths(source: ArtifactSource, paths: readonly string[]): Promise<Map<string, string>> {
-  const real = new Map<string, string>();
-  for (const path of paths) {
-    const resolved = await source.resolve(path);
-    if (resolved !== undefined && resolved !== path) real.set(path, resolved);
-  }
-  return real;
+  throw new CommandError(shards.problem, shards.fix);
 }
 
 function findManifest(manifests: readonly FoundManifest[], name: string): string {
