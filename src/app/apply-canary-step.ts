@@ -8,7 +8,7 @@ import { deployStep, switchBack, type StrategyFields } from './deploy.js';
 import { canaryFailedAlert } from '../core/guard/alerts.js';
 import { alertContext } from './guard-apply.js';
 import { startGuard } from './guard-start.js';
-import type { AppTrust } from './trust.js';
+import { guardExclusively, type AppTrust } from './trust.js';
 import { promoteCanary } from './promote.js';
 import { revertFailedCanary } from './revert.js';
 
@@ -60,15 +60,18 @@ export async function applyCanaryStep(
       case 'switch-back':
         await switchBack(octokit, repo, state, effect.description);
         break;
-      case 'promote': {
-        const { deploymentId } = await promoteCanary(octokit, repo, state, undefined, context.trust.warn, {
-          live: effect.live === true,
+      case 'promote':
+        // Under the guard's hold: a judgment of the release it replaces never interleaves with the promotion
+        // (it would roll production back below the version just promoted). Lock order: canary, then guard.
+        await guardExclusively(context.trust, repo, state.model, async () => {
+          const { deploymentId } = await promoteCanary(octokit, repo, state, undefined, context.trust.warn, {
+            live: effect.live === true,
+          });
+          // The production guard (when the manifest has one) takes over from the promotion: the end of the last interval.
+          const promotedAt = new Date(state.intervals.at(-1)?.at ?? state.stepStartedAt);
+          await startGuard(octokit, repo, state, { deploymentId, promotedAt }, context.trust);
         });
-        // The production guard (when the manifest has one) takes over from the promotion: the end of the last interval.
-        const promotedAt = new Date(state.intervals.at(-1)?.at ?? state.stepStartedAt);
-        await startGuard(octokit, repo, state, { deploymentId, promotedAt }, context.trust);
         break;
-      }
       case 'fail-deployment':
         await octokit.rest.repos.createDeploymentStatus({
           ...repo,

@@ -16,7 +16,7 @@ import { openRollback } from './revert.js';
 type Repo = { owner: string; repo: string };
 
 /** The trigger of the guard's rollback deployment: how a second attempt finds the first one's. */
-const rollbackTrigger = (state: GuardState) => `${GUARD_ROLLBACK_TRIGGER}${state.sha}`;
+export const rollbackTrigger = (state: GuardState) => `${GUARD_ROLLBACK_TRIGGER}${state.sha}`;
 
 /**
  * Carries out a planned guard step, effect by effect. Each effect finds its

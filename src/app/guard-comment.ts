@@ -28,7 +28,9 @@ export const guardCheckName = (model: string) => `modelgate guard: ${model}`;
  * a canary's: the app's own comment, a MAC that verifies for this repository
  * and pull request, the shape of a guard state, the production deployment it
  * names agreeing with GitHub, and the check run holding this state's digest
- * (an older sealed state put back from the edit history does not count).
+ * being the app's newest guard check run of the model on that commit (an
+ * older sealed state put back from the edit history does not count, nor one
+ * from before the guard restarted).
  * What fails is logged and said once on the pull request, and not acted on.
  */
 export async function readGuardComment(
@@ -49,7 +51,7 @@ export async function readGuardComment(
     const problem =
       'problem' in decoded
         ? decoded.problem
-        : await disagreement(octokit, repo, decoded.state, decoded.anchor, model);
+        : await disagreement(octokit, repo, decoded.state, decoded.anchor, model, trust);
     if (problem || 'problem' in decoded) {
       read = { untrusted: problem ?? 'unreadable', url: own.html_url };
       ignored.push({
@@ -71,6 +73,7 @@ async function disagreement(
   state: GuardState,
   anchor: string,
   model: string,
+  trust: AppTrust,
 ): Promise<string | undefined> {
   if (state.model !== model) return `it holds the guard state of ${state.model}, not of ${model}`;
   const deployment = await octokit.rest.repos
@@ -90,16 +93,43 @@ async function disagreement(
   )
     return `deployment ${state.deploymentId} is not the production deployment of ${state.model} ${state.version} at ${state.sha.slice(0, 12)}`;
   if (!state.checkRunId) return 'it names no check run';
-  const run = await octokit.rest.checks.get({ ...repo, check_run_id: state.checkRunId }).catch((error) => {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  });
-  if (!run) return `its check run ${state.checkRunId} does not exist`;
-  if (run.data.head_sha !== state.sha || run.data.name !== guardCheckName(model))
-    return `its check run ${state.checkRunId} is not the guard's on this commit`;
-  if (run.data.external_id !== anchor)
+  // One list answers both questions: is this the state saved last in its check run, and is that check run
+  // still the guard's newest on the commit (a restart starts a new one; states anchored in older ones are history).
+  const runs = await guardCheckRuns(octokit, repo, state.sha, model, trust);
+  const run = runs.find((r) => r.id === state.checkRunId);
+  if (!run) return `its check run ${state.checkRunId} is not a check run of modelgate's guard on this commit`;
+  if (run.external_id !== anchor)
     return 'it is not the state modelgate saved last (an earlier state put back by hand)';
+  const newest = runs[0]!;
+  if (newest.id !== run.id)
+    return `its check run ${run.id} was superseded by a newer guard (check run ${newest.id})`;
   return undefined;
+}
+
+/**
+ * The app's own guard check runs of a model on a commit, newest first (from
+ * GitHub's first page of 100: a guard restarts far less often).
+ */
+export async function guardCheckRuns(
+  octokit: Octokit,
+  repo: Repo,
+  sha: string,
+  model: string,
+  trust: AppTrust,
+): Promise<{ id: number; external_id: string | null; status: string }[]> {
+  const { data } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: sha,
+    check_name: guardCheckName(model),
+    filter: 'all',
+    per_page: 100,
+  });
+  return data.check_runs
+    .filter(
+      (r) =>
+        `${r.app?.slug}[bot]` === trust.self.login && r.head_sha === sha && r.name === guardCheckName(model),
+    )
+    .sort((a, b) => b.id - a.id);
 }
 
 /**

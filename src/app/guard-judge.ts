@@ -1,11 +1,16 @@
 import type { GuardMetricData } from '../core/guard/judge.js';
+import type { GuardState } from '../core/guard/state.js';
+import { planGuardSteer } from '../core/guard/steer.js';
+import type { GuardPolicy } from '../core/manifest/guard.js';
+import { readDeploymentPayload } from '../core/release/plan.js';
 import { nextGuardJudgment, nextGuardWake, planGuardStep, type GuardDecision } from '../core/guard/step.js';
 import type { Octokit } from '../io/github/octokit.js';
 import type { AppConfig } from './config.js';
-import { applyGuardStep } from './guard-apply.js';
+import { applyGuardStep, rollbackTrigger } from './guard-apply.js';
 import { readGuardComment } from './guard-comment.js';
 import { collectGuardMetrics } from './guard-metrics.js';
-import { restartGuard } from './guard-start.js';
+import { newestProductionDeployment, restartGuard } from './guard-start.js';
+import { guardTargets } from './guards.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 import { readManifestAt } from './manifest.js';
 
@@ -70,6 +75,13 @@ export async function judgeGuard(
         metric: m.name,
         current: { error: 'PROMETHEUS_URL is not set for the app' },
       }));
+  // Production may have moved on while the window was read (a newer promotion, `modelgate promote`): a guard
+  // acts only while production's newest deployment of the model is its release (or its own rollback).
+  const superseded = await supersededBy(octokit, repo, state);
+  if (superseded) {
+    await endSuperseded(octokit, repo, state, superseded, { policy, report: url, trust, now });
+    return { judged: false };
+  }
   const step = planGuardStep(state, policy, data, now, {
     autoMerge: manifest?.rollback?.mode === 'auto_merge',
   });
@@ -86,4 +98,46 @@ export async function judgeGuard(
     decision: step.decision.action,
     next: nextGuardWake(saved, policy),
   };
+}
+
+/**
+ * What production serves instead of the guarded release, when it no longer
+ * serves it: undefined while the model's newest production deployment is the
+ * release (same commit and version) or this guard's own rollback.
+ */
+async function supersededBy(octokit: Octokit, repo: Repo, state: GuardState): Promise<string | undefined> {
+  const newest = await newestProductionDeployment(octokit, repo, state.productionEnvironment, state.model);
+  if (!newest)
+    return `no deployment of ${state.model} is among the ${state.productionEnvironment} environment's newest`;
+  const payload = readDeploymentPayload(newest.payload);
+  if (payload?.trigger === rollbackTrigger(state)) return undefined;
+  if (newest.id === state.deploymentId || (newest.sha === state.sha && payload?.version === state.version))
+    return undefined;
+  return `production's newest deployment of ${state.model} is ${payload?.version ?? 'another version'} (deployment ${newest.id})`;
+}
+
+/**
+ * Ends a guard whose release production no longer serves, as a stop the app
+ * made (its check run cancelled, a firing breach alert resolved), and hands
+ * the model's guard schedule, which the ended guard drops, to the guard of
+ * the release production serves now.
+ */
+async function endSuperseded(
+  octokit: Octokit,
+  repo: Repo,
+  state: GuardState,
+  why: string,
+  context: { policy: GuardPolicy; report: string; trust: AppTrust; now: Date },
+): Promise<void> {
+  const { trust, now } = context;
+  const steer = {
+    by: trust.self.login,
+    at: now.toISOString(),
+    link: `superseded: ${why}; nothing is judged or rolled back any more`,
+  };
+  const planned = planGuardSteer(state, { action: 'stop' }, steer, now);
+  if ('refused' in planned) return;
+  await applyGuardStep(octokit, repo, planned.state, planned.effects, context);
+  const [current] = await guardTargets(octokit, repo, state.model);
+  if (current && current.pr !== state.pr) await trust.scheduleGuard?.(repo, current, now);
 }

@@ -7,7 +7,7 @@ import { planGuardSteer } from '../core/guard/steer.js';
 import { pullRequestOf } from './canaries.js';
 import { readCanaryComment } from './canary-comment.js';
 import { applyGuardStep } from './guard-apply.js';
-import { guardCheckName, readGuardComment, writeGuardState } from './guard-comment.js';
+import { guardCheckName, guardCheckRuns, readGuardComment, writeGuardState } from './guard-comment.js';
 import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 import { readManifestAt } from './manifest.js';
@@ -117,7 +117,39 @@ export async function startGuard(
     ...(options.paused ? { paused: options.paused } : {}),
   };
   await writeGuardState(octokit, repo, state, policy, trust);
+  await endOlderGuardChecks(octokit, repo, state, trust, options.paused);
   return state;
+}
+
+/**
+ * Completes the app's older guard check runs of this release that still say
+ * in_progress (a restart leaves the one of the state it could not believe):
+ * the new check run is the guard now, and states anchored in the old ones
+ * are never believed again, so none stays "watching" for ever.
+ */
+async function endOlderGuardChecks(
+  octokit: Octokit,
+  repo: Repo,
+  state: GuardState,
+  trust: AppTrust,
+  paused: Steer | undefined,
+): Promise<void> {
+  const runs = await guardCheckRuns(octokit, repo, state.sha, state.model, trust);
+  const why = paused
+    ? `its saved state could not be believed (${paused.link}), so the guard restarted paused from GitHub`
+    : 'the guard started again';
+  for (const run of runs)
+    if (run.id !== state.checkRunId && run.status !== 'completed')
+      await octokit.rest.checks.update({
+        ...repo,
+        check_run_id: run.id,
+        status: 'completed',
+        conclusion: 'cancelled',
+        output: {
+          title: `${state.model} ${state.version}: production guard superseded`,
+          summary: `Superseded by check run ${state.checkRunId}: ${why}. This check run no longer watches production; the newer one does.`,
+        },
+      });
 }
 
 /**
@@ -144,12 +176,7 @@ export async function restartGuard(
   const canary = await readCanaryComment(octokit, repo, guard.pr, guard.model, trust);
   if (!canary || !('state' in canary) || canary.state.status !== 'promoted') return undefined;
   const promoted = canary.state;
-  const { data: deployments } = await octokit.rest.repos.listDeployments({
-    ...repo,
-    environment: promoted.productionEnvironment,
-    per_page: 20,
-  });
-  const newest = deployments.find((d) => readDeploymentPayload(d.payload)?.model === guard.model);
+  const newest = await newestProductionDeployment(octokit, repo, promoted.productionEnvironment, guard.model);
   const payload = readDeploymentPayload(newest?.payload);
   if (
     !newest ||
@@ -165,4 +192,25 @@ export async function restartGuard(
   return startGuard(octokit, repo, promoted, { deploymentId: newest.id, promotedAt }, trust, {
     paused: { by: trust.self.login, at: now.toISOString(), link: report },
   });
+}
+
+/** How many of an environment's newest deployments are searched for a model's newest. */
+const PRODUCTION_PAGE = 100;
+
+/**
+ * The newest deployment of a model in its production environment (among the
+ * environment's 100 newest, as GitHub lists them), or undefined.
+ */
+export async function newestProductionDeployment(
+  octokit: Octokit,
+  repo: Repo,
+  environment: string,
+  model: string,
+): Promise<{ id: number; sha: string; payload: unknown } | undefined> {
+  const { data } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: PRODUCTION_PAGE,
+  });
+  return data.find((d) => readDeploymentPayload(d.payload)?.model === model);
 }

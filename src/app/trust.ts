@@ -39,7 +39,11 @@ export interface AppTrust {
    * state the app saves.
    */
   scheduleGuard?: (repo: Repo, guard: GuardTarget, at: Date | undefined) => Promise<void>;
-  /** The same hold as `exclusive`, on the model's production guard (its own job key). */
+  /**
+   * The same hold as `exclusive`, on the model's production guard (its own job key). A promotion
+   * takes it inside the canary's hold (lock order: canary, then guard); guard work never takes the
+   * canary's key, so the two cannot wait on each other.
+   */
   exclusiveGuard?: <T>(repo: Repo, model: string, fn: () => Promise<T>) => Promise<T>;
   /** Where alerts go (Alertmanager, or nowhere when none is configured). */
   alerts?: AlertSink;

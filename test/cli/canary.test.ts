@@ -119,7 +119,7 @@ describe('modelgate canary analyze', () => {
       json.intervals = json.intervals.slice(0, 2);
       for (const interval of json.intervals)
         for (const sides of Object.values(interval.metrics) as Record<string, unknown>[]) {
-          sides.canary = ['NaN', 'NaN', '+Inf'];
+          sides.canary = ['NaN', 'NaN', 'NaN'];
         }
     });
     const analyze = (format: string) =>

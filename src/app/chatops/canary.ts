@@ -11,7 +11,7 @@ import { promoteCanary } from '../promote.js';
 import { applyCanaryStep } from '../apply-canary-step.js';
 import { switchBack } from '../deploy.js';
 import { planBlueGreenSwitch } from '../../core/blue-green/step.js';
-import { exclusively, type AppTrust } from '../trust.js';
+import { exclusively, guardExclusively, type AppTrust } from '../trust.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -187,15 +187,20 @@ async function promoteNow(
   const { state, url } = found;
   if (state.status !== 'running') return `nothing to promote: ${statusLine(state)} ${url}`;
   if (state.strategy === 'blue_green') return switchBlueGreen(octokit, repo, state, url, steer, trust);
-  const { tag, deploymentId } = await promoteCanary(octokit, repo, state, steer);
-  // The production guard (when the manifest has one) bakes from the moment the person promoted.
-  const guard = await startGuard(
-    octokit,
-    repo,
-    state,
-    { deploymentId, promotedAt: new Date(steer.at) },
-    trust,
-  );
+  // Under the guard's hold as well (lock order: canary, then guard): a judgment of the release this one
+  // replaces never interleaves with the promotion, so it cannot roll production back below it.
+  const { tag, deploymentId, guard } = await guardExclusively(trust, repo, model, async () => {
+    const promoted = await promoteCanary(octokit, repo, state, steer);
+    // The production guard (when the manifest has one) bakes from the moment the person promoted.
+    const started = await startGuard(
+      octokit,
+      repo,
+      state,
+      { deploymentId: promoted.deploymentId, promotedAt: new Date(steer.at) },
+      trust,
+    );
+    return { ...promoted, guard: started };
+  });
   await endCanary(
     octokit,
     repo,

@@ -286,7 +286,7 @@ export class BullmqScheduler implements Scheduler {
     const deadline = Date.now() + 2 * lockMs;
     while ((await this.redis.eval(HOLD_KEY, 1, hold, holder, lockMs)) !== 1) {
       if (Date.now() > deadline)
-        throw new Error(`the canary is busy (${key} has been held for ${(2 * lockMs) / 1000} s): try again`);
+        throw new Error(`${key} is busy (held for ${(2 * lockMs) / 1000} s): try again`);
       await new Promise((resolve) => setTimeout(resolve, retryMs));
     }
     const renew = setInterval(() => {

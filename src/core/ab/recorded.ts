@@ -1,6 +1,7 @@
 import type { CanaryDecision } from '../canary/decide.js';
 import type { CanaryPolicy, MetricData, Series } from '../canary/judge.js';
 import type { CanaryState } from '../canary/state.js';
+import { readingOf } from '../canary/statistics.js';
 import { MalformedFileError } from '../user-file-error.js';
 import { resolveAbPolicy, type AbPolicy } from './policy.js';
 import { startAbRecord, type AbOutcome } from './state.js';
@@ -123,7 +124,7 @@ function series(value: unknown, file: string, where: string): Series {
   if (!Array.isArray(value)) throw malformed(file, `${where} must be a list of values or {"error": "..."}`);
   return {
     values: value.map((v) =>
-      typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^\+/, '')) : Number.NaN,
+      typeof v === 'number' ? v : typeof v === 'string' ? (readingOf(v) ?? Number.NaN) : Number.NaN,
     ),
   };
 }

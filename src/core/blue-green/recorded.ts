@@ -1,5 +1,6 @@
 import type { CanaryPolicy, MetricData, Series } from '../canary/judge.js';
 import type { CanaryState } from '../canary/state.js';
+import { readingOf } from '../canary/statistics.js';
 import type { CanaryDecision } from '../canary/decide.js';
 import { MalformedFileError } from '../user-file-error.js';
 import type { BlueGreenPolicy } from './policy.js';
@@ -81,7 +82,7 @@ function series(value: unknown, file: string, where: string): Series {
   if (!Array.isArray(value)) throw bad(file, `${where} must be a list of values or {"error": "..."}`);
   return {
     values: value.map((v) =>
-      typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^\+/, '')) : NaN,
+      typeof v === 'number' ? v : typeof v === 'string' ? (readingOf(v) ?? NaN) : NaN,
     ),
   };
 }

@@ -1,5 +1,12 @@
 import type { Manifest } from '../manifest/schema.js';
-import { hodgesLehmannSorted, mannWhitneySorted } from './statistics.js';
+import {
+  countedSorted,
+  finitePart,
+  formatReading,
+  hodgesLehmannSorted,
+  mannWhitneySorted,
+  sortedMedian,
+} from './statistics.js';
 
 export type CanaryPolicy = NonNullable<Manifest['canary']>;
 export type CanaryMetric = NonNullable<CanaryPolicy['metrics']>[number];
@@ -56,8 +63,6 @@ export const DEFAULT_JUDGE_OPTIONS: JudgeOptions = {
   passScore: 95,
   marginalScore: 75,
 };
-
-const fmt = (v: number) => Number(v.toPrecision(4)).toString();
 
 /**
  * Judges one interval: each metric against its thresholds and, when there is
@@ -127,34 +132,41 @@ function judgeMetric(
           ? `canary query failed: ${data.canary.error}`
           : 'no data returned for the metric',
     };
-  const canary = finiteSorted(data.canary.values);
+  const canary = countedSorted(data.canary.values);
   if (!canary.length)
     return { ...base, verdict: onNoData, reason: `no canary data (on_no_data: ${onNoData})` };
-  const canaryMedian = median(canary);
+  const canaryMedian = sortedMedian(canary);
   // The baseline is part of the evidence even when a threshold already decides.
   const baselineValues =
-    data.baseline && !('error' in data.baseline) ? finiteSorted(data.baseline.values) : undefined;
+    data.baseline && !('error' in data.baseline) ? countedSorted(data.baseline.values) : undefined;
   const evidence = {
     ...base,
     canary: { median: canaryMedian, n: canary.length },
     ...(baselineValues?.length
-      ? { baseline: { median: median(baselineValues), n: baselineValues.length } }
+      ? { baseline: { median: sortedMedian(baselineValues), n: baselineValues.length } }
       : {}),
   };
+  // As many -Inf as +Inf readings around the middle: no median, so no threshold can hold.
+  if ((metric.min !== undefined || metric.max !== undefined) && Number.isNaN(canaryMedian))
+    return {
+      ...evidence,
+      verdict: 'fail',
+      reason: 'the canary has no median (its two middle readings are -Inf and +Inf)',
+    };
   if (metric.min !== undefined && canaryMedian < metric.min)
     return {
       ...evidence,
       verdict: 'fail',
-      reason: `canary median ${fmt(canaryMedian)} is below ${metric.min}`,
+      reason: `canary median ${formatReading(canaryMedian)} is below ${metric.min}`,
     };
   if (metric.max !== undefined && canaryMedian > metric.max)
     return {
       ...evidence,
       verdict: 'fail',
-      reason: `canary median ${fmt(canaryMedian)} is above ${metric.max}`,
+      reason: `canary median ${formatReading(canaryMedian)} is above ${metric.max}`,
     };
   const hasThreshold = metric.min !== undefined || metric.max !== undefined;
-  const within = hasThreshold ? `canary median ${fmt(canaryMedian)} within the threshold` : '';
+  const within = hasThreshold ? `canary median ${formatReading(canaryMedian)} within the threshold` : '';
 
   if (!metric.direction || !data.baseline) {
     return hasThreshold
@@ -171,7 +183,7 @@ function judgeMetric(
       : { ...evidence, verdict: 'inconclusive', reason };
   }
   const u = mannWhitneySorted(canary, baseline);
-  const effect = hodgesLehmannSorted(canary, baseline);
+  const effect = hodgesLehmannSorted(finitePart(canary), finitePart(baseline));
   const p =
     metric.direction === 'increase'
       ? u.pGreater
@@ -187,7 +199,7 @@ function judgeMetric(
       ...evidence,
       test,
       verdict: 'fail',
-      reason: `canary is ${worse} than the baseline (shift ${fmt(effect)}, p = ${p.toPrecision(2)})`,
+      reason: `canary is ${worse} than the baseline (shift ${formatReading(effect)}, p = ${p.toPrecision(2)})`,
     };
   return {
     ...evidence,
@@ -195,19 +207,6 @@ function judgeMetric(
     verdict: 'pass',
     reason: `${within ? `${within}; ` : ''}not ${worse} than the baseline (p = ${p.toPrecision(2)})`,
   };
-}
-
-/** The finite values, sorted (NaN and ±Inf are what Prometheus returns for 0/0 and x/0: no data, not data). */
-function finiteSorted(values: readonly number[]): Float64Array {
-  const out = new Float64Array(values.length);
-  let n = 0;
-  for (const v of values) if (Number.isFinite(v)) out[n++] = v;
-  return out.subarray(0, n).sort();
-}
-
-function median(sorted: Float64Array): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Where a canary analysis stands after its intervals so far. */

@@ -1,5 +1,6 @@
 import { MalformedFileError } from '../user-file-error.js';
 import type { MetricData, Series } from './judge.js';
+import { readingOf } from './statistics.js';
 
 /** One interval of recorded metric series. */
 export interface RecordedInterval {
@@ -91,9 +92,19 @@ function series(value: unknown, file: string, where: string): Series {
   if (isObject(value) && typeof value.error === 'string') return { error: value.error };
   if (!Array.isArray(value))
     throw new MalformedFileError(file, `${where} must be a list of values or {"error": "..."}`, FIX);
-  return {
-    values: value.map((v) =>
-      typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^\+/, '')) : NaN,
-    ),
-  };
+  return { values: value.map((v, i) => reading(v, file, `${where}[${i}]`)) };
+}
+
+/** A recorded reading: a number, null (no reading) or Prometheus' text ("+Inf", "-Inf", "NaN", a decimal). */
+function reading(value: unknown, file: string, where: string): number {
+  if (typeof value === 'number') return value;
+  if (value === null) return Number.NaN;
+  const read = typeof value === 'string' ? readingOf(value) : undefined;
+  if (read === undefined)
+    throw new MalformedFileError(
+      file,
+      `${where} must be a number, null or a string such as "+Inf" or "NaN", not ${JSON.stringify(value)?.slice(0, 60)}`,
+      FIX,
+    );
+  return read;
 }

@@ -1,4 +1,11 @@
-import { hodgesLehmannSorted, mannWhitneySorted } from '../canary/statistics.js';
+import {
+  countedSorted,
+  finitePart,
+  formatReading,
+  hodgesLehmannSorted,
+  mannWhitneySorted,
+  sortedMedian,
+} from '../canary/statistics.js';
 import type { GuardMetric, GuardPolicy } from '../manifest/guard.js';
 import { adjustPValues, type Correction } from './multiple-comparisons.js';
 
@@ -67,7 +74,6 @@ const GUARD_DEFAULTS = {
   correction: 'holm' as Correction,
 };
 
-const fmt = (v: number) => Number(v.toPrecision(4)).toString();
 const keyOf = (segment: Segment) =>
   JSON.stringify(Object.entries(segment).sort(([a], [b]) => (a < b ? -1 : 1)));
 /** `language=de, tenant=acme`, or `all traffic` for a metric that is not split. */
@@ -134,10 +140,10 @@ function judgeGuardMetric(
   const alpha = 1 - (policy.confidence ?? GUARD_DEFAULTS.confidence);
   const results: (SegmentResult & { p?: number; thin?: boolean })[] = [];
   for (const { segment, values } of current.values()) {
-    const evidence = { segment, current: { median: median(values), n: values.length } };
+    const evidence = { segment, current: { median: sortedMedian(values), n: values.length } };
     const previous = baseline?.get(keyOf(segment));
     const withBaseline = previous?.length
-      ? { ...evidence, baseline: { median: median(previous), n: previous.length } }
+      ? { ...evidence, baseline: { median: sortedMedian(previous), n: previous.length } }
       : evidence;
     if (values.length < minSamples) {
       results.push({
@@ -149,12 +155,29 @@ function judgeGuardMetric(
       continue;
     }
     const m = evidence.current.median;
+    // As many -Inf as +Inf readings around the middle: no median, so no threshold can hold.
+    if ((metric.min !== undefined || metric.max !== undefined) && Number.isNaN(m)) {
+      results.push({
+        ...withBaseline,
+        verdict: 'fail',
+        reason: 'no median (its two middle readings are -Inf and +Inf)',
+      });
+      continue;
+    }
     if (metric.max !== undefined && m > metric.max) {
-      results.push({ ...withBaseline, verdict: 'fail', reason: `median ${fmt(m)} is above ${metric.max}` });
+      results.push({
+        ...withBaseline,
+        verdict: 'fail',
+        reason: `median ${formatReading(m)} is above ${metric.max}`,
+      });
       continue;
     }
     if (metric.min !== undefined && m < metric.min) {
-      results.push({ ...withBaseline, verdict: 'fail', reason: `median ${fmt(m)} is below ${metric.min}` });
+      results.push({
+        ...withBaseline,
+        verdict: 'fail',
+        reason: `median ${formatReading(m)} is below ${metric.min}`,
+      });
       continue;
     }
     const hasThreshold = metric.min !== undefined || metric.max !== undefined;
@@ -167,7 +190,7 @@ function judgeGuardMetric(
           ? {
               ...withBaseline,
               verdict: 'pass',
-              reason: `median ${fmt(m)} within the threshold${why ? `; ${why}` : ''}`,
+              reason: `median ${formatReading(m)} within the threshold${why ? `; ${why}` : ''}`,
             }
           : { ...withBaseline, verdict: 'inconclusive', reason: why, thin: true },
       );
@@ -185,7 +208,11 @@ function judgeGuardMetric(
       verdict: 'pass',
       reason: '',
       p,
-      test: { p, adjusted: Number.NaN, effect: hodgesLehmannSorted(values, previous) },
+      test: {
+        p,
+        adjusted: Number.NaN,
+        effect: hodgesLehmannSorted(finitePart(values), finitePart(previous)),
+      },
     });
   }
   // The comparisons of this metric's segments are one family: adjust them together.
@@ -199,7 +226,7 @@ function judgeGuardMetric(
   compared.forEach((r, i) => {
     const q = adjusted[i]!;
     r.test = { ...r.test!, adjusted: q };
-    const shift = `shift ${fmt(r.test.effect)}, p = ${r.test.p.toPrecision(2)}, adjusted ${q.toPrecision(2)}`;
+    const shift = `shift ${formatReading(r.test.effect)}, p = ${r.test.p.toPrecision(2)}, adjusted ${q.toPrecision(2)}`;
     if (q < alpha) {
       r.verdict = 'fail';
       r.reason = `${worse} than the previous version (${shift})`;
@@ -277,20 +304,6 @@ function segmentsOf(
       problem: `${grouped.size} segments by ${by.join(', ')}, more than ${MAX_SEGMENTS}: split by a label with fewer values`,
     };
   return new Map(
-    [...grouped].map(([key, { segment, values }]) => [key, { segment, values: finiteSorted(values) }]),
+    [...grouped].map(([key, { segment, values }]) => [key, { segment, values: countedSorted(values) }]),
   );
-}
-
-/** The finite values, sorted (NaN and ±Inf are Prometheus' 0/0 and x/0: no data, not data). */
-function finiteSorted(values: readonly number[]): Float64Array {
-  const out = new Float64Array(values.length);
-  let n = 0;
-  for (const v of values) if (Number.isFinite(v)) out[n++] = v;
-  return out.subarray(0, n).sort();
-}
-
-function median(sorted: Float64Array): number {
-  if (!sorted.length) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

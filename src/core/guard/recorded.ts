@@ -1,3 +1,4 @@
+import { readingOf } from '../canary/statistics.js';
 import type { GuardPolicy } from '../manifest/guard.js';
 import { MalformedFileError } from '../user-file-error.js';
 import {
@@ -101,8 +102,13 @@ function side(value: unknown, file: string, where: string): SegmentedSeries {
 function numbers(values: unknown[], file: string, where: string): number[] {
   return values.map((v, i) => {
     if (typeof v === 'number') return v;
-    if (typeof v === 'string') return Number(v.replace(/^\+/, ''));
-    throw new MalformedFileError(file, `${where}[${i}] must be a number or a string such as "NaN"`, FIX);
+    const read = typeof v === 'string' ? readingOf(v) : undefined;
+    if (read !== undefined) return read;
+    throw new MalformedFileError(
+      file,
+      `${where}[${i}] must be a number or a string such as "+Inf" or "NaN", not ${JSON.stringify(v)?.slice(0, 60)}`,
+      FIX,
+    );
   });
 }
 

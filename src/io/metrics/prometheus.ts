@@ -1,5 +1,6 @@
 import type { CanaryMetric, MetricData, Series } from '../../core/canary/judge.js';
 import { fillQuery } from '../../core/canary/query.js';
+import { readingOf } from '../../core/canary/statistics.js';
 
 export interface PrometheusConfig {
   /** e.g. http://prometheus:9090 (from the app's environment, never from a repository). */
@@ -89,8 +90,8 @@ export async function queryRangeSeries(
   return {
     series: result.map((r) => ({
       labels: { ...(r.metric ?? {}) },
-      // Prometheus sends values as strings: "NaN", "+Inf" and "-Inf" included. Number() reads them all.
-      values: (r.values ?? []).map(([, value]) => Number(value)),
+      // Prometheus sends values as strings, "NaN", "+Inf" and "-Inf" included; Number("+Inf") is NaN.
+      values: (r.values ?? []).map(([, value]) => readingOf(value) ?? Number.NaN),
     })),
   };
 }

@@ -47,12 +47,20 @@ describe('judging one interval', () => {
     expect(worse.measurements[0]!.reason).toMatch(/^canary is higher than the baseline \(shift 150, p = /);
   });
 
-  it('treats NaN and +Inf as no data, and applies on_no_data', () => {
-    const data = [
+  it('treats NaN (0/0) as no data and applies on_no_data; +Inf (x/0) is a reading, the worst one', () => {
+    const silent = [
+      { metric: 'error_rate', canary: { values: [NaN, NaN] }, baseline: { values: around(0.01) } },
+    ];
+    expect(judgeInterval([ERROR_RATE], silent, {}, 't').measurements[0]!.verdict).toBe('inconclusive');
+    expect(judgeInterval([ERROR_RATE], silent, { on_no_data: 'fail' }, 't').verdict).toBe('fail');
+    const infinite = [
       { metric: 'error_rate', canary: { values: [NaN, Infinity] }, baseline: { values: around(0.01) } },
     ];
-    expect(judgeInterval([ERROR_RATE], data, {}, 't').measurements[0]!.verdict).toBe('inconclusive');
-    expect(judgeInterval([ERROR_RATE], data, { on_no_data: 'fail' }, 't').verdict).toBe('fail');
+    expect(judgeInterval([ERROR_RATE], infinite, { on_no_data: 'pass' }, 't').measurements[0]).toMatchObject({
+      verdict: 'fail',
+      reason: 'canary median +Inf is above 0.05',
+      canary: { median: Infinity, n: 1 },
+    });
   });
 
   it('never passes an interval in which no metric had data, whatever on_no_data says', () => {

@@ -70,6 +70,14 @@ describe('canary metrics from a real Prometheus', () => {
     expect(judgeInterval([ERROR_RATE], data, { on_no_data: 'fail' }, 't').verdict).toBe('fail');
   });
 
+  it('reads x/0 as +Inf and -x/0 as -Inf: the worst readings, not no data', async () => {
+    const traffic = 'sum(rate(llm_requests_total{model="support-bot",version="1.2.0"}[1m]))';
+    const positive = await queryRange({ url: prometheus.url }, `${traffic} / 0`, window);
+    expect((positive as { values: number[] }).values).toEqual(Array(21).fill(Infinity));
+    const negative = await queryRange({ url: prometheus.url }, `-${traffic} / 0`, window);
+    expect((negative as { values: number[] }).values).toEqual(Array(21).fill(-Infinity));
+  });
+
   it("an unknown version is an empty result; a PromQL error and an ungrouped query are errors in Prometheus' words", async () => {
     expect(await queryRange({ url: prometheus.url }, 'llm_requests_total{version="9.9.9"}', window)).toEqual({
       values: [],

@@ -1,5 +1,5 @@
+import { s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart, c as countedSorted, r as readingOf, a as requireAnalyze, b as readRecordedAnalysis } from './recorded-analysis-K5YcIuWr.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
-import { m as mannWhitneySorted, h as hodgesLehmannSorted, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DLr08Y8m.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
 import './user-file-7VOD5Lp5.js';
@@ -58,7 +58,6 @@ const GUARD_DEFAULTS = {
     minSamples: 6,
     correction: 'holm',
 };
-const fmt = (v) => Number(v.toPrecision(4)).toString();
 const keyOf = (segment) => JSON.stringify(Object.entries(segment).sort(([a], [b]) => (a < b ? -1 : 1)));
 /** `language=de, tenant=acme`, or `all traffic` for a metric that is not split. */
 function segmentName(segment) {
@@ -114,10 +113,10 @@ function judgeGuardMetric(metric, data, policy) {
     const alpha = 1 - (policy.confidence ?? GUARD_DEFAULTS.confidence);
     const results = [];
     for (const { segment, values } of current.values()) {
-        const evidence = { segment, current: { median: median(values), n: values.length } };
+        const evidence = { segment, current: { median: sortedMedian(values), n: values.length } };
         const previous = baseline?.get(keyOf(segment));
         const withBaseline = previous?.length
-            ? { ...evidence, baseline: { median: median(previous), n: previous.length } }
+            ? { ...evidence, baseline: { median: sortedMedian(previous), n: previous.length } }
             : evidence;
         if (values.length < minSamples) {
             results.push({
@@ -129,12 +128,29 @@ function judgeGuardMetric(metric, data, policy) {
             continue;
         }
         const m = evidence.current.median;
+        // As many -Inf as +Inf readings around the middle: no median, so no threshold can hold.
+        if ((metric.min !== undefined || metric.max !== undefined) && Number.isNaN(m)) {
+            results.push({
+                ...withBaseline,
+                verdict: 'fail',
+                reason: 'no median (its two middle readings are -Inf and +Inf)',
+            });
+            continue;
+        }
         if (metric.max !== undefined && m > metric.max) {
-            results.push({ ...withBaseline, verdict: 'fail', reason: `median ${fmt(m)} is above ${metric.max}` });
+            results.push({
+                ...withBaseline,
+                verdict: 'fail',
+                reason: `median ${formatReading(m)} is above ${metric.max}`,
+            });
             continue;
         }
         if (metric.min !== undefined && m < metric.min) {
-            results.push({ ...withBaseline, verdict: 'fail', reason: `median ${fmt(m)} is below ${metric.min}` });
+            results.push({
+                ...withBaseline,
+                verdict: 'fail',
+                reason: `median ${formatReading(m)} is below ${metric.min}`,
+            });
             continue;
         }
         const hasThreshold = metric.min !== undefined || metric.max !== undefined;
@@ -146,7 +162,7 @@ function judgeGuardMetric(metric, data, policy) {
                 ? {
                     ...withBaseline,
                     verdict: 'pass',
-                    reason: `median ${fmt(m)} within the threshold${why ? `; ${why}` : ''}`,
+                    reason: `median ${formatReading(m)} within the threshold${why ? `; ${why}` : ''}`,
                 }
                 : { ...withBaseline, verdict: 'inconclusive', reason: why, thin: true });
             continue;
@@ -162,7 +178,11 @@ function judgeGuardMetric(metric, data, policy) {
             verdict: 'pass',
             reason: '',
             p,
-            test: { p, adjusted: Number.NaN, effect: hodgesLehmannSorted(values, previous) },
+            test: {
+                p,
+                adjusted: Number.NaN,
+                effect: hodgesLehmannSorted(finitePart(values), finitePart(previous)),
+            },
         });
     }
     // The comparisons of this metric's segments are one family: adjust them together.
@@ -172,7 +192,7 @@ function judgeGuardMetric(metric, data, policy) {
     compared.forEach((r, i) => {
         const q = adjusted[i];
         r.test = { ...r.test, adjusted: q };
-        const shift = `shift ${fmt(r.test.effect)}, p = ${r.test.p.toPrecision(2)}, adjusted ${q.toPrecision(2)}`;
+        const shift = `shift ${formatReading(r.test.effect)}, p = ${r.test.p.toPrecision(2)}, adjusted ${q.toPrecision(2)}`;
         if (q < alpha) {
             r.verdict = 'fail';
             r.reason = `${worse} than the previous version (${shift})`;
@@ -245,22 +265,7 @@ function segmentsOf(metric, series) {
         return {
             problem: `${grouped.size} segments by ${by.join(', ')}, more than ${MAX_SEGMENTS}: split by a label with fewer values`,
         };
-    return new Map([...grouped].map(([key, { segment, values }]) => [key, { segment, values: finiteSorted(values) }]));
-}
-/** The finite values, sorted (NaN and ±Inf are Prometheus' 0/0 and x/0: no data, not data). */
-function finiteSorted(values) {
-    const out = new Float64Array(values.length);
-    let n = 0;
-    for (const v of values)
-        if (Number.isFinite(v))
-            out[n++] = v;
-    return out.subarray(0, n).sort();
-}
-function median(sorted) {
-    if (!sorted.length)
-        return Number.NaN;
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    return new Map([...grouped].map(([key, { segment, values }]) => [key, { segment, values: countedSorted(values) }]));
 }
 
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -329,9 +334,10 @@ function numbers(values, file, where) {
     return values.map((v, i) => {
         if (typeof v === 'number')
             return v;
-        if (typeof v === 'string')
-            return Number(v.replace(/^\+/, ''));
-        throw new MalformedFileError(file, `${where}[${i}] must be a number or a string such as "NaN"`, FIX);
+        const read = typeof v === 'string' ? readingOf(v) : undefined;
+        if (read !== undefined)
+            return read;
+        throw new MalformedFileError(file, `${where}[${i}] must be a number or a string such as "+Inf" or "NaN", not ${JSON.stringify(v)?.slice(0, 60)}`, FIX);
     });
 }
 /**

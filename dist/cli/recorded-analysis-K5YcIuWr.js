@@ -118,6 +118,72 @@ function hodgesLehmannSorted(x, y) {
     };
     return pairs % 2 ? kth((pairs + 1) / 2) : (kth(pairs / 2) + kth(pairs / 2 + 1)) / 2;
 }
+/**
+ * A reading as Prometheus writes it (`"+Inf"`, `"-Inf"`, `"NaN"` or a
+ * decimal) as a number; undefined for text that is no reading. `Number()`
+ * alone reads `"+Inf"` as NaN, which would turn the worst reading (a
+ * histogram quantile above its largest bucket) into "no data".
+ */
+function readingOf(text) {
+    const trimmed = text.trim();
+    if (/^[+]?inf(inity)?$/i.test(trimmed))
+        return Number.POSITIVE_INFINITY;
+    if (/^-inf(inity)?$/i.test(trimmed))
+        return Number.NEGATIVE_INFINITY;
+    if (/^nan$/i.test(trimmed))
+        return Number.NaN;
+    const value = trimmed === '' ? Number.NaN : Number(trimmed);
+    return Number.isNaN(value) ? undefined : value;
+}
+/**
+ * The readings that count as measurements, sorted ascending. NaN (Prometheus'
+ * 0/0) is no reading and is dropped; ±Inf stays: `x/0` errors over no
+ * successes, or a quantile past the last histogram bucket, is the worst (or
+ * best) reading there is, not a missing one. The one helper both the canary
+ * and the guard judge use.
+ */
+function countedSorted(values) {
+    const out = new Float64Array(values.length);
+    let n = 0;
+    for (const v of values)
+        if (!Number.isNaN(v))
+            out[n++] = v;
+    return out.subarray(0, n).sort();
+}
+/**
+ * The median of sorted readings: NaN for none, and NaN when the two middle
+ * readings are -Inf and +Inf (there is no middle: a judge treats it as
+ * outside every threshold).
+ */
+function sortedMedian(sorted) {
+    if (!sorted.length)
+        return Number.NaN;
+    const mid = sorted.length >> 1;
+    if (sorted.length % 2)
+        return sorted[mid];
+    const low = sorted[mid - 1];
+    const high = sorted[mid];
+    // Equal infinities are their own median; -Inf and +Inf average to NaN.
+    return low === high ? low : (low + high) / 2;
+}
+/** The finite part of sorted readings: what a shift (Hodges–Lehmann) is estimated on, since Inf − Inf is NaN. */
+function finitePart(sorted) {
+    let from = 0;
+    let to = sorted.length;
+    while (from < to && sorted[from] === Number.NEGATIVE_INFINITY)
+        from += 1;
+    while (to > from && sorted[to - 1] === Number.POSITIVE_INFINITY)
+        to -= 1;
+    return sorted.subarray(from, to);
+}
+/** A reading for a report or a reason: four significant digits, `+Inf`/`-Inf` as Prometheus writes them. */
+function formatReading(value) {
+    if (value === Number.POSITIVE_INFINITY)
+        return '+Inf';
+    if (value === Number.NEGATIVE_INFINITY)
+        return '-Inf';
+    return Number(value.toPrecision(4)).toString();
+}
 
 /** `analyze` is the one subcommand of `canary`, `guard`, `shadow`, `bluegreen` and `ab`. */
 function requireAnalyze(args, command, usage) {
@@ -204,4 +270,4 @@ async function withPolicy(found, policyFile, root) {
     return parsed.manifest;
 }
 
-export { readRecordedAnalysis as a, findModelManifest as f, hodgesLehmannSorted as h, mannWhitneySorted as m, requireAnalyze as r };
+export { requireAnalyze as a, readRecordedAnalysis as b, countedSorted as c, formatReading as d, finitePart as e, findModelManifest as f, hodgesLehmannSorted as h, mannWhitneySorted as m, readingOf as r, sortedMedian as s };

@@ -1,4 +1,5 @@
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
+import { r as readingOf } from './recorded-analysis-K5YcIuWr.js';
 
 /** Traffic steps when a manifest sets none (DESIGN.md's example). */
 const DEFAULT_STEPS = [5, 25, 50, 100];
@@ -69,9 +70,18 @@ function series(value, file, where) {
         return { error: value.error };
     if (!Array.isArray(value))
         throw new MalformedFileError(file, `${where} must be a list of values or {"error": "..."}`, FIX);
-    return {
-        values: value.map((v) => typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^\+/, '')) : NaN),
-    };
+    return { values: value.map((v, i) => reading(v, file, `${where}[${i}]`)) };
+}
+/** A recorded reading: a number, null (no reading) or Prometheus' text ("+Inf", "-Inf", "NaN", a decimal). */
+function reading(value, file, where) {
+    if (typeof value === 'number')
+        return value;
+    if (value === null)
+        return Number.NaN;
+    const read = typeof value === 'string' ? readingOf(value) : undefined;
+    if (read === undefined)
+        throw new MalformedFileError(file, `${where} must be a number, null or a string such as "+Inf" or "NaN", not ${JSON.stringify(value)?.slice(0, 60)}`, FIX);
+    return read;
 }
 
 export { DEFAULT_STEPS as D, decideCanary as d, readRecordedCanary as r };

@@ -1,27 +1,27 @@
+import { r as readingOf, a as requireAnalyze, b as readRecordedAnalysis } from './recorded-analysis-K5YcIuWr.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-m1vMtDzm.js';
 import { i as intervalResultSchema } from './interval-schema-BCags4vf.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './index-B3yeL5eE.js';
-import { j as judgeInterval } from './judge-Br52rIgc.js';
+import { j as judgeInterval } from './judge-BY8Dq9k-.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-DLr08Y8m.js';
+import './user-file-7VOD5Lp5.js';
+import 'node:fs';
+import 'node:fs/promises';
+import 'node:path';
 import './yaml-document-Bn4nnvS8.js';
 import './settings-file-BogBtnzp.js';
 import 'node:child_process';
 import 'node:crypto';
-import 'node:fs/promises';
-import 'node:fs';
-import 'node:path';
-import './run-ref-CuXzv_k1.js';
-import 'process';
-import 'buffer';
-import './user-file-7VOD5Lp5.js';
 import './git-repository-D7OAQqWk.js';
 import './settings-DAvP-m1j.js';
 import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
+import './run-ref-CuXzv_k1.js';
+import 'process';
+import 'buffer';
 
 /** The defaults of `rollout.ab` (docs/ab.md), shared with the manifest schema. */
 const AB_DEFAULTS = ROLLOUT_DEFAULTS.ab;
@@ -619,7 +619,7 @@ function series(value, file, where) {
     if (!Array.isArray(value))
         throw malformed(file, `${where} must be a list of values or {"error": "..."}`);
     return {
-        values: value.map((v) => typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^\+/, '')) : Number.NaN),
+        values: value.map((v) => typeof v === 'number' ? v : typeof v === 'string' ? (readingOf(v) ?? Number.NaN) : Number.NaN),
     };
 }
 /**

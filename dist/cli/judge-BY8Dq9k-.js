@@ -1,4 +1,4 @@
-import { m as mannWhitneySorted, h as hodgesLehmannSorted } from './recorded-analysis-DLr08Y8m.js';
+import { c as countedSorted, s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart } from './recorded-analysis-K5YcIuWr.js';
 
 const DEFAULT_JUDGE_OPTIONS = {
     confidence: 0.95,
@@ -6,7 +6,6 @@ const DEFAULT_JUDGE_OPTIONS = {
     passScore: 95,
     marginalScore: 75,
 };
-const fmt = (v) => Number(v.toPrecision(4)).toString();
 /**
  * Judges one interval: each metric against its thresholds and, when there is
  * a baseline, against it with a Mann–Whitney U test in the metric's bad
@@ -61,33 +60,40 @@ function judgeMetric(metric, data, onNoData, options) {
                 ? `canary query failed: ${data.canary.error}`
                 : 'no data returned for the metric',
         };
-    const canary = finiteSorted(data.canary.values);
+    const canary = countedSorted(data.canary.values);
     if (!canary.length)
         return { ...base, verdict: onNoData, reason: `no canary data (on_no_data: ${onNoData})` };
-    const canaryMedian = median(canary);
+    const canaryMedian = sortedMedian(canary);
     // The baseline is part of the evidence even when a threshold already decides.
-    const baselineValues = data.baseline && !('error' in data.baseline) ? finiteSorted(data.baseline.values) : undefined;
+    const baselineValues = data.baseline && !('error' in data.baseline) ? countedSorted(data.baseline.values) : undefined;
     const evidence = {
         ...base,
         canary: { median: canaryMedian, n: canary.length },
         ...(baselineValues?.length
-            ? { baseline: { median: median(baselineValues), n: baselineValues.length } }
+            ? { baseline: { median: sortedMedian(baselineValues), n: baselineValues.length } }
             : {}),
     };
+    // As many -Inf as +Inf readings around the middle: no median, so no threshold can hold.
+    if ((metric.min !== undefined || metric.max !== undefined) && Number.isNaN(canaryMedian))
+        return {
+            ...evidence,
+            verdict: 'fail',
+            reason: 'the canary has no median (its two middle readings are -Inf and +Inf)',
+        };
     if (metric.min !== undefined && canaryMedian < metric.min)
         return {
             ...evidence,
             verdict: 'fail',
-            reason: `canary median ${fmt(canaryMedian)} is below ${metric.min}`,
+            reason: `canary median ${formatReading(canaryMedian)} is below ${metric.min}`,
         };
     if (metric.max !== undefined && canaryMedian > metric.max)
         return {
             ...evidence,
             verdict: 'fail',
-            reason: `canary median ${fmt(canaryMedian)} is above ${metric.max}`,
+            reason: `canary median ${formatReading(canaryMedian)} is above ${metric.max}`,
         };
     const hasThreshold = metric.min !== undefined || metric.max !== undefined;
-    const within = hasThreshold ? `canary median ${fmt(canaryMedian)} within the threshold` : '';
+    const within = hasThreshold ? `canary median ${formatReading(canaryMedian)} within the threshold` : '';
     if (!metric.direction || !data.baseline) {
         return hasThreshold
             ? { ...evidence, verdict: 'pass', reason: within }
@@ -103,7 +109,7 @@ function judgeMetric(metric, data, onNoData, options) {
             : { ...evidence, verdict: 'inconclusive', reason };
     }
     const u = mannWhitneySorted(canary, baseline);
-    const effect = hodgesLehmannSorted(canary, baseline);
+    const effect = hodgesLehmannSorted(finitePart(canary), finitePart(baseline));
     const p = metric.direction === 'increase'
         ? u.pGreater
         : metric.direction === 'decrease'
@@ -117,7 +123,7 @@ function judgeMetric(metric, data, onNoData, options) {
             ...evidence,
             test,
             verdict: 'fail',
-            reason: `canary is ${worse} than the baseline (shift ${fmt(effect)}, p = ${p.toPrecision(2)})`,
+            reason: `canary is ${worse} than the baseline (shift ${formatReading(effect)}, p = ${p.toPrecision(2)})`,
         };
     return {
         ...evidence,
@@ -125,19 +131,6 @@ function judgeMetric(metric, data, onNoData, options) {
         verdict: 'pass',
         reason: `${within ? `${within}; ` : ''}not ${worse} than the baseline (p = ${p.toPrecision(2)})`,
     };
-}
-/** The finite values, sorted (NaN and ±Inf are what Prometheus returns for 0/0 and x/0: no data, not data). */
-function finiteSorted(values) {
-    const out = new Float64Array(values.length);
-    let n = 0;
-    for (const v of values)
-        if (Number.isFinite(v))
-            out[n++] = v;
-    return out.subarray(0, n).sort();
-}
-function median(sorted) {
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 /**
  * Applies the limits across intervals (Argo Rollouts' semantics): the
