@@ -35,7 +35,7 @@ import 'timers';
 import { posix, join, relative, sep as sep$1, resolve as resolve$1 } from 'node:path';
 import require$$0$6 from 'process';
 import require$$0$7 from 'buffer';
-import { createHash, randomBytes, hkdfSync, timingSafeEqual, createHmac } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual, hkdfSync, createHmac } from 'node:crypto';
 import { lstat as lstat$1, readdir as readdir$1, realpath, readlink, open as open$2, rename as rename$1, rm as rm$1, mkdir as mkdir$1, stat as stat$1 } from 'node:fs/promises';
 import { constants as constants$8 } from 'node:fs';
 import { spawn, execFile } from 'node:child_process';
@@ -53379,7 +53379,7 @@ function readRegistryTag(tag) {
             return {
                 kind: 'ignored',
                 name,
-                reason: `counter ${clip(digits)} is larger than ${Number.MAX_SAFE_INTEGER - 1}, the largest modelgate can count on from`,
+                reason: `counter ${clip$1(digits)} is larger than ${Number.MAX_SAFE_INTEGER - 1}, the largest modelgate can count on from`,
             };
     }
     const numbered = number === undefined ? {} : { number };
@@ -53397,7 +53397,7 @@ function readRegistryTag(tag) {
     if (version !== undefined) {
         const problem = versionProblem(version);
         if (problem)
-            return ignored(`version "${clip(version)}": ${problem}`);
+            return ignored(`version "${clip$1(version)}": ${problem}`);
         return {
             kind: 'registry',
             tag: { action: cancel ? 'deregister' : 'register', name, version, ...numbered },
@@ -53413,7 +53413,7 @@ function parseRegistryTag(tag) {
     return reading.kind === 'registry' ? reading.tag : undefined;
 }
 /** A short, printable excerpt of the part of a tag that was refused. */
-const clip = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[^\x20-\x7e…]/g, '?');
+const clip$1 = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[^\x20-\x7e…]/g, '?');
 /** `name@v1.2.3` (GTO's simple registration, which `gto register` writes too). */
 function releaseTag(name, version) {
     return `${nameInTag(name)}@v${version}`;
@@ -100231,59 +100231,187 @@ function planStageAssignment(request) {
 }
 
 /**
+ * The longest GitHub Release body modelgate writes, in characters as GitHub
+ * counts them (Unicode code points, {@link characterCount}). GitHub refuses a
+ * body over 125,000 characters; the margin covers a body GitHub stores with
+ * CRLF line ends or a limit that shrinks again (it was 25,000 until 2021).
+ */
+const RELEASE_NOTES_MAX = 100_000;
+/** Free text from the manifest, the pull request or a finding is cut here: one value never crowds out the rest. */
+const TEXT_MAX = 1_000;
+/** A training section longer than this (a tracker's long parameter values) is replaced by a line saying so. */
+const TRAINING_MAX = 20_000;
+/** Unicode code points, as GitHub counts a body's characters (an emoji is 1, not its 2 UTF-16 units). */
+function characterCount(text) {
+    let count = 0;
+    for (const _ of text)
+        count += 1;
+    return count;
+}
+/**
  * The GitHub Release body: provenance, what changed and why, compatibility,
  * evaluation, the training run (read and compared with production's when
- * `training` is given, else the manifest's reference), artifacts.
+ * `training` is given, else the manifest's reference), artifacts. At most
+ * {@link RELEASE_NOTES_MAX} characters, whatever the manifest holds (up to
+ * 4,096 weights): each table keeps its first rows, as many as fit, and says
+ * how many more the tag holds.
  */
 function releaseNotes(candidate, context, training) {
-    const { facts, change, findings } = candidate;
-    const { name, manifest } = facts;
+    const blocks = notesBlocks(candidate, context, training);
+    const fits = (rows) => notesLength(blocks, rows) <= RELEASE_NOTES_MAX;
+    if (fits(Infinity))
+        return renderNotes(blocks, Infinity);
+    if (!fits(0))
+        return pointerNotes(candidate, context);
+    // The largest row limit that fits, by bisection on lengths counted once per row; `fitting` always fits.
+    let fitting = 0;
+    let over = Math.max(...blocks.map((b) => (b.kind === 'lines' ? 0 : b.list.rows.length)));
+    while (over - fitting > 1) {
+        const rows = Math.floor((fitting + over) / 2);
+        if (fits(rows))
+            fitting = rows;
+        else
+            over = rows;
+    }
+    return renderNotes(blocks, fitting);
+}
+function rowList(rows, what, where) {
+    const prefix = [0];
+    for (const row of rows)
+        prefix.push(prefix.at(-1) + characterCount(row));
+    return { rows, prefix, note: (more) => `… and ${more} more ${what} (${where}).` };
+}
+/** The notes with at most `rows` rows of each list. */
+function renderNotes(blocks, rows) {
     const out = [];
-    const pr = context.pullRequest;
-    out.push(`**${inertMarkdown(name)} ${inertMarkdown(manifest.version)}**${manifest.description ? `: ${inertMarkdown(manifest.description)}` : ''}`, '', pr
-        ? `Merged in [#${pr.number} ${inertMarkdown(pr.title)}](${pr.url})${context.actor ? ` by @${inertMarkdown(context.actor)}` : ''}.`
-        : `Released from ${context.trigger.slice(0, 12)}.`, '');
-    out.push('### What changed', '');
+    for (const block of blocks) {
+        if (block.kind === 'lines')
+            out.push(...block.lines);
+        else if (block.kind === 'rows')
+            out.push(...block.list.rows.slice(0, rows));
+        else if (block.list.rows.length > rows)
+            out.push(block.list.note(block.list.rows.length - rows), '');
+    }
+    return out.join('\n');
+}
+/** characterCount(renderNotes(blocks, rows)), from the lengths counted once. */
+function notesLength(blocks, rows) {
+    let characters = 0;
+    let lines = 0;
+    for (const block of blocks) {
+        if (block.kind === 'lines') {
+            lines += block.lines.length;
+            for (const line of block.lines)
+                characters += characterCount(line);
+        }
+        else if (block.kind === 'rows') {
+            const shown = Math.min(rows, block.list.rows.length);
+            lines += shown;
+            characters += block.list.prefix[shown];
+        }
+        else if (block.list.rows.length > rows) {
+            lines += 2;
+            characters += characterCount(block.list.note(block.list.rows.length - rows));
+        }
+    }
+    return characters + Math.max(0, lines - 1);
+}
+/** Every part of the notes, each row escaped once. */
+function notesBlocks(candidate, context, training) {
+    const { facts, change, findings } = candidate;
+    const { manifest } = facts;
+    const blocks = [];
+    const lines = (...text) => blocks.push({ kind: 'lines', lines: text });
+    const list = (rows) => {
+        blocks.push({ kind: 'rows', list: rows });
+        return rows;
+    };
+    const more = (rows) => blocks.push({ kind: 'more', list: rows });
+    lines(...heading(candidate, context), '### What changed', '');
     if (!change || change.status === 'new')
-        out.push('First release of this model.', '');
+        lines('First release of this model.', '');
     else {
-        out.push(`${change.from} → ${change.to}: a **${change.declared}** release; the change requires **${change.required}**.`, '');
+        lines(`${change.from} → ${change.to}: a **${change.declared}** release; the change requires **${change.required}**.`, '');
         if (change.reasons.length) {
-            out.push('| bump | file | reason |', '|---|---|---|');
-            for (const r of change.reasons)
-                out.push(`| ${r.bump} | ${inertCode(r.file)} | ${inertMarkdown(r.reason)} |`);
-            out.push('');
+            lines('| bump | file | reason |', '|---|---|---|');
+            const reasons = list(rowList(change.reasons.map((r) => `| ${r.bump} | ${inertCode(clip(r.file))} | ${inertMarkdown(clip(r.reason))} |`), 'reasons', 'the pull request’s check lists them all'));
+            lines('');
+            more(reasons);
         }
     }
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.filter((f) => f.severity === 'warning');
-    out.push('### Compatibility', '', errors
+    lines('### Compatibility', '', errors
         ? `❌ ${errors} error(s)`
         : `✅ tokenizer, config and weights checks pass${warnings.length ? `, ${warnings.length} warning(s):` : '.'}`, '');
-    for (const w of warnings)
-        out.push(`- ${w.rule}: ${inertMarkdown(w.message)}`);
-    if (warnings.length)
-        out.push('');
+    if (warnings.length) {
+        const listed = list(rowList(warnings.map((w) => `- ${w.rule}: ${inertMarkdown(clip(w.message))}`), 'warnings', '`modelgate validate` at the tag lists them all'));
+        lines('');
+        more(listed);
+    }
     if (candidate.metrics.length) {
-        out.push('### Evaluation', '', '| metric | value | stderr |', '|---|---|---|');
-        for (const m of candidate.metrics)
-            out.push(`| ${inertMarkdown(m.name)} | ${m.value} | ${m.stderr ?? '—'} |`);
-        out.push('');
+        lines('### Evaluation', '', '| metric | value | stderr |', '|---|---|---|');
+        const metrics = list(rowList(candidate.metrics.map((m) => `| ${inertMarkdown(clip(m.name))} | ${m.value} | ${m.stderr ?? '—'} |`), 'metrics', 'see the results files at the tag'));
+        lines('');
+        more(metrics);
     }
     if (training)
-        out.push(trainingMarkdown([training], '### Training'));
+        lines(trainingSection(training));
     else if (manifest.training?.run !== undefined)
-        out.push('### Training', '', `Run ${inertCode(manifest.training.run)} (not read at release).`, '');
-    out.push('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
-    for (const w of manifest.artifacts.weights)
-        out.push(`| ${inertCode(w.uri)} | \`${w.sha256}\` | ${w.size ?? '—'} |`);
-    out.push(`| ${inertCode(facts.manifestFile)} | \`${candidate.manifestDigest}\` | |`);
-    for (const [path, digest] of candidate.digests) {
-        if (path !== facts.manifestFile)
-            out.push(`| ${inertCode(path)} | \`${digest}\` | |`);
-    }
-    out.push('');
-    return out.join('\n');
+        lines('### Training', '', `Run ${inertCode(clip(manifest.training.run))} (not read at release).`, '');
+    lines('### Artifacts', '', '| artifact | sha256 | size |', '|---|---|---|');
+    const weights = list(rowList(manifest.artifacts.weights.map((w) => `| ${inertCode(clip(w.uri))} | \`${w.sha256}\` | ${w.size ?? '—'} |`), 'weights', 'see the manifest at the tag'));
+    // The manifest's own row always: its digest pins every other line of the table.
+    lines(`| ${inertCode(clip(facts.manifestFile))} | \`${candidate.manifestDigest}\` | |`);
+    const files = list(rowList([...candidate.digests]
+        .filter(([path]) => path !== facts.manifestFile)
+        .map(([path, digest]) => `| ${inertCode(clip(path))} | \`${digest}\` | |`), 'files', 'see the files at the tag'));
+    lines('');
+    more(weights);
+    more(files);
+    return blocks;
+}
+/** The title line and where the release came from. */
+function heading(candidate, context) {
+    const { name, manifest } = candidate.facts;
+    const pr = context.pullRequest;
+    return [
+        `**${inertMarkdown(name)} ${inertMarkdown(manifest.version)}**${manifest.description ? `: ${inertMarkdown(clip(manifest.description))}` : ''}`,
+        '',
+        pr
+            ? `Merged in [#${pr.number} ${inertMarkdown(clip(pr.title))}](${pr.url})${context.actor ? ` by @${inertMarkdown(clip(context.actor))}` : ''}.`
+            : `Released from ${context.trigger.slice(0, 12)}.`,
+        '',
+    ];
+}
+/** The training section, or one line when a tracker's values make it longer than the notes can hold. */
+function trainingSection(training) {
+    const section = trainingMarkdown([training], '### Training');
+    if (characterCount(section) <= TRAINING_MAX)
+        return section;
+    return [
+        '### Training',
+        '',
+        `Run ${inertCode(clip(training.ref))}: its comparison is too long for the notes (${characterCount(section)} characters); the release check's summary has it.`,
+        '',
+    ].join('\n');
+}
+/** Notes that only point at the tag, for a release whose fixed parts alone would not fit. */
+function pointerNotes(candidate, context) {
+    const { name, manifest } = candidate.facts;
+    return [
+        `**${inertMarkdown(name)} ${inertMarkdown(manifest.version)}**`,
+        '',
+        `Released from ${context.trigger.slice(0, 12)}. The notes are too long for a GitHub Release: the tag's message and the manifest at the tag (sha256 \`${candidate.manifestDigest}\`) hold its provenance and artifacts.`,
+        '',
+    ].join('\n');
+}
+/** At most TEXT_MAX code points of `text` (never half a surrogate pair), with an ellipsis when cut. */
+function clip(text) {
+    if (text.length <= TEXT_MAX)
+        return text;
+    const points = Array.from(text);
+    return points.length <= TEXT_MAX ? text : `${points.slice(0, TEXT_MAX).join('')}…`;
 }
 
 /** The longest scale_down_delay a payload may ask for (30 days): a bound, so no payload keeps a version forever. */
@@ -101701,12 +101829,62 @@ function explicitSealKey(value) {
 }
 
 /**
+ * GitHub refuses a release body longer than this, with 422 "body is too long
+ * (maximum is 125000 characters)". GitHub does not document the limit; this is
+ * its answer since August 2021 (it was 25,000 before).
+ */
+const GITHUB_RELEASE_BODY_MAX = 125_000;
+/** GitHub refuses a deployment status description longer than this (documented); deployments are held to the same. */
+const GITHUB_DEPLOYMENT_DESCRIPTION_MAX = 140;
+/**
+ * Every step of a release plan that GitHub would refuse for its size, or
+ * that breaks the Deployment payload contract, in words naming the model,
+ * the step, the limit and the fix; empty when the whole plan fits. Checked
+ * before the first write, so a plan with one such step writes nothing: a
+ * refusal half-way would push the version tag and leave the release unable to
+ * finish on any re-run. GitHub documents no limit on a tag's message; its
+ * lines are modelgate's own and bounded by the manifest path and the names.
+ */
+function releasePlanProblems(plan) {
+    const problems = [];
+    for (const step of plan.steps) {
+        if (step.done)
+            continue;
+        if (step.kind === 'github-release') {
+            const length = characterCount(step.body);
+            if (length > GITHUB_RELEASE_BODY_MAX)
+                problems.push(`${step.model}: the notes of GitHub Release ${step.title} are ${length} characters; GitHub refuses more than ${GITHUB_RELEASE_BODY_MAX} (a bug in modelgate, which caps them: please report it)`);
+        }
+        if (step.kind === 'deployment') {
+            const length = characterCount(step.description);
+            if (length > GITHUB_DEPLOYMENT_DESCRIPTION_MAX)
+                problems.push(`${step.model}: the description of the deployment to ${step.environment} is ${length} characters; GitHub refuses more than ${GITHUB_DEPLOYMENT_DESCRIPTION_MAX} (a shorter model name, stage or version fits)`);
+            const payload = parseDeploymentPayload(step.payload);
+            if (!payload.ok)
+                problems.push(`${step.model}: the deployment payload to ${step.environment} breaks its contract (schema/deployment-payload.schema.json): ${payload.problem}`);
+        }
+    }
+    return problems;
+}
+/** Stops, before anything is written, a plan with a step GitHub would refuse ({@link releasePlanProblems}). */
+function assertPlanFits(plan) {
+    const problems = releasePlanProblems(plan);
+    if (problems.length)
+        throw new CommandError(`nothing was released: ${problems.join('; ')}`, 'Nothing was written to GitHub; fix the plan and push again.');
+}
+
+/**
  * Carries out a release plan on GitHub, in order. Each step is checked
  * against GitHub right before it is taken, so a re-run after a failure
  * finishes the job and never creates anything twice. A tag that exists on
  * another commit stops the release: that is a conflict, not something to paper over.
+ * A plan with a step GitHub would refuse for its size writes nothing
+ * ({@link assertPlanFits}); a GitHub Release that GitHub still refuses
+ * stops the release before its stage tag and deployment, so a red run never
+ * started a rollout, and says that a re-run cannot get past it.
  */
 async function applyRelease(plan, api, log) {
+    assertPlanFits(plan);
     const applied = [];
     for (const step of plan.steps) {
         if (step.done) {
@@ -101736,12 +101914,14 @@ async function applyRelease(plan, api, log) {
                     applied.push({ step, outcome: 'existed' });
                     break;
                 }
-                const url = await api.createRelease({
-                    tag: step.tag,
-                    name: step.title,
-                    body: step.body,
-                    prerelease: step.prerelease,
-                });
+                const url = await api
+                    .createRelease({ tag: step.tag, name: step.title, body: step.body, prerelease: step.prerelease })
+                    .catch((error) => refusedRelease(error, step.tag));
+                if (url === undefined) {
+                    // Another run created it between the check and the request: it is there, as wanted.
+                    applied.push({ step, outcome: 'existed' });
+                    break;
+                }
                 log(`created release ${step.title}: ${url}`);
                 applied.push({ step, outcome: 'created', url });
                 break;
@@ -101755,6 +101935,26 @@ async function applyRelease(plan, api, log) {
         }
     }
     return applied;
+}
+/**
+ * GitHub's 422 to a new GitHub Release: undefined when the release already
+ * exists (another run made it), else a CommandError that says what GitHub
+ * refused and that a re-run would be refused the same way. A 422 answers what
+ * was sent, so the "re-run resumes" advice of other failures would be untrue.
+ */
+function refusedRelease(error, tag) {
+    if (statusOf(error) !== 422)
+        throw error;
+    const errors = error.response?.data?.errors;
+    const reasons = Array.isArray(errors)
+        ? errors.map((e) => e.code === 'already_exists'
+            ? 'already_exists'
+            : String(e.message ?? `${String(e.field)} ${String(e.code)}`))
+        : [];
+    if (reasons.length && reasons.every((r) => r === 'already_exists'))
+        return undefined;
+    const said = reasons.length ? reasons.join('; ') : String(error.message);
+    throw new CommandError(`GitHub refused the GitHub Release of ${tag} (422: ${said}); the tag ${tag} exists, its stage tag and deployment were not created`, 'A re-run sends the same release and is refused the same way: fix what GitHub names, then re-run, and the release resumes at the GitHub Release.');
 }
 
 /**
@@ -101900,6 +102100,25 @@ function githubReleaseApi(octokit, repo, requestTrust) {
             const annotated = await octokit.rest.git.getTag({ ...repo, tag_sha: object.sha });
             return annotated.data.object.sha;
         },
+        async defaultBranch() {
+            return (await octokit.rest.repos.get(repo)).data.default_branch;
+        },
+        async onBranch(commit, branch) {
+            // base...head = commit...branch: "ahead" means the branch has moved on from the commit, which it
+            // contains; "behind" or "diverged" mean the commit holds work the branch does not.
+            const compared = await octokit.rest.repos
+                .compareCommitsWithBasehead({ ...repo, basehead: `${commit}...${branch}`, per_page: 1 })
+                .catch((error) => {
+                // 404: GitHub does not have the commit; 422: the two share no history. Neither is on the branch.
+                if (statusOf(error) === 404 || statusOf(error) === 422)
+                    return undefined;
+                throw error;
+            });
+            if (!compared)
+                return false;
+            const { status, behind_by } = compared.data;
+            return (status === 'identical' || status === 'ahead') && behind_by === 0;
+        },
         async createTag(tag, commit, message) {
             const created = await octokit.rest.git.createTag({
                 ...repo,
@@ -101970,6 +102189,38 @@ function githubReleaseApi(octokit, repo, requestTrust) {
             };
         },
     };
+}
+
+/** The events a release runs on; any other (pull_request, workflow_run, schedule, a tag push) is refused. */
+const RELEASE_EVENTS = new Set(['push', 'workflow_dispatch']);
+/**
+ * The commit a workflow run may release, or a CommandError saying which rule
+ * it broke and how to fix the workflow. A release tags and deploys, so only
+ * reviewed history may reach it: a push to the default branch, or a manual
+ * run (workflow_dispatch, to finish a release whose run cannot be re-run) on
+ * the default branch. Anyone with write access can push an unreviewed branch
+ * or dispatch a workflow on one, so the event and the ref are checked here, and
+ * the commit's place on the default branch is asked of GitHub before any write
+ * ({@link ReleaseApi.onBranch}).
+ */
+function releaseTrigger(event, defaultBranch) {
+    const fix = `Run command: release on push with branches: [${defaultBranch}] (or workflow_dispatch on ${defaultBranch} to finish a release).`;
+    if (!RELEASE_EVENTS.has(event.eventName))
+        throw new CommandError(`release refused: it runs on a push to the default branch ${defaultBranch} (or a manual run there), not on ${event.eventName || 'an unnamed'} events`, fix);
+    const expected = `refs/heads/${defaultBranch}`;
+    if (event.ref !== expected)
+        throw new CommandError(`release refused: the run is for ${event.ref || 'no ref'}, not for the default branch ${expected}; only reviewed commits on the default branch are tagged and deployed`, fix);
+    const pushed = event.eventName === 'push' ? event.payload.after : undefined;
+    const commit = pushed ?? event.sha;
+    if (!commit || /^0+$/.test(commit))
+        throw new CommandError('release refused: the run names no commit (GITHUB_SHA is empty)', fix);
+    const before = event.eventName === 'push' ? event.payload.before : undefined;
+    return { commit, branch: defaultBranch, ...(before ? { before } : {}) };
+}
+/** The default branch as the event's payload names it, when it does (push and workflow_dispatch payloads do). */
+function payloadDefaultBranch(event) {
+    const branch = event.payload.repository?.['default_branch'];
+    return typeof branch === 'string' && branch ? branch : undefined;
 }
 
 const MARK = { set: '✅', 'in-place': '☑️', failed: '⚠️' };
@@ -102086,26 +102337,30 @@ function fixFor(answer) {
 }
 
 /**
- * `command: release`, on a push to the default branch: tags every new
- * version on the pushed commit, publishes its GitHub Release, assigns it to
- * the first stage and creates the Deployment the deployer acts on; with
+ * `command: release`, on a push to the default branch (or a manual run
+ * there; any other run is refused before it reads or writes anything,
+ * {@link releaseTrigger}): tags every new version on the pushed commit,
+ * publishes its GitHub Release, assigns it to the first stage and creates
+ * the Deployment the deployer acts on; with
  * `tracking.registry.mirror`, the MLflow Model Registry then shows the
  * assignment too. Re-running the same workflow run creates nothing twice and
  * finishes what a failed run left.
  */
-async function runRelease(inputs) {
+async function runRelease(inputs, event = context) {
     const root = resolve$1(inputs.root);
+    // Before anything is read or written: which commit this run may release at all.
+    let octokit;
+    const github = () => (octokit ??= createOctokit(requireToken(inputs), warning));
+    const defaultBranch = payloadDefaultBranch(event) ?? (await githubReleaseApi(github(), event.repo).defaultBranch());
+    const trigger = releaseTrigger(event, defaultBranch);
     const settings = await readSettings(root);
     // Read before anything is pushed: a broken tracking section fails the step before any tag, not the mirror after them.
     const tracking = await readTrackingSettings(root);
     const repo = new GitRepository(root);
-    const push = context.payload;
-    const after = push.after ?? context.sha;
-    if (!after)
-        throw new CommandError('no pushed commit: run the release on push events (or set GITHUB_SHA)');
+    const after = trigger.commit;
     const found = await findReleaseCandidates(repo, {
         manifests: settings.manifests,
-        before: push.before,
+        ...(trigger.before ? { before: trigger.before } : {}),
         after,
         progress: debug,
     });
@@ -102128,21 +102383,22 @@ async function runRelease(inputs) {
         setOutput(OUTPUTS.released, '[]');
         return;
     }
-    if (!inputs.token)
-        throw new CommandError('input "github-token" is empty', 'Pass a token with contents: write and deployments: write.');
-    const octokit = createOctokit(inputs.token, warning);
     const key = stateKey();
-    const api = githubReleaseApi(octokit, context.repo, {
-        self: await tokenIdentity(octokit, warning),
+    const api = githubReleaseApi(github(), event.repo, {
+        self: await tokenIdentity(github(), warning),
         ...(key ? { key } : {}),
-        repository: `${context.repo.owner}/${context.repo.repo}`,
+        repository: `${event.repo.owner}/${event.repo.repo}`,
     });
+    // The ref said the default branch; GitHub says whether the commit is really on it (a run started
+    // for the branch may name any commit), before the first write.
+    if (!(await api.onBranch(found.after, trigger.branch)))
+        throw new CommandError(`release refused: ${found.after.slice(0, 12)} is not on the default branch ${trigger.branch}; only reviewed commits on it are tagged and deployed`, `Merge the change into ${trigger.branch} through a pull request; its push releases it.`);
     const merged = await api.pullRequestFor(found.after);
     if (merged?.ignoredRequest)
         warning(`pull request #${merged.number}: ${merged.ignoredRequest}. The release does not record who asked for it.`);
     const releaseContext = {
         trigger: found.after,
-        actor: push.pusher?.name ?? context.actor,
+        actor: event.payload.pusher?.name ?? event.actor,
         pullRequest: merged,
         stages: settings.stages,
         environments: settings.environments,
@@ -102170,6 +102426,8 @@ async function runRelease(inputs) {
     }
     const plan = planRelease(candidates, releaseContext, remote);
     const mirrors = releaseMirrors(plan, found.candidates);
+    // A step GitHub would refuse fails the dry run too, the way the real run would fail before its first write.
+    assertPlanFits(plan);
     if (inputs.dryRun) {
         const wouldMirror = mirrors.flatMap((m) => {
             const target = mirrorTarget(m, tracking.registry);
@@ -102210,6 +102468,12 @@ async function runRelease(inputs) {
     });
     setOutput(OUTPUTS.releasedJson, JSON.stringify(released));
     setOutput(OUTPUTS.released, JSON.stringify(released));
+}
+/** The github-token input, needed from the first call to GitHub on. */
+function requireToken(inputs) {
+    if (!inputs.token)
+        throw new CommandError('input "github-token" is empty', 'Pass a token with contents: write and deployments: write.');
+    return inputs.token;
 }
 /**
  * MODELGATE_STATE_KEY from the step's environment: the key the app seals its
@@ -102788,7 +103052,9 @@ function describeFailure(error) {
             ? ' (check that github-token has contents: write and deployments: write)'
             : status === 429
                 ? ' (rate limited; re-run later: the release resumes where it stopped)'
-                : ' (re-run the workflow: the release resumes where it stopped)';
+                : status >= 500
+                    ? ' (re-run the workflow: the release resumes where it stopped)'
+                    : ' (GitHub refused the request as sent, and a re-run sends the same: fix what GitHub names, then re-run)';
         return `GitHub API answered ${status}: ${message}${hint}`;
     }
     return `modelgate: internal error (please report it): ${error?.stack ?? message}`;

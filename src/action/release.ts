@@ -9,8 +9,10 @@ import { releaseTag } from '../core/registry/tag-names.js';
 import { explicitSealKey, type SealKey } from '../core/integrity/seal.js';
 import { applyRelease } from '../io/github/apply-release.js';
 import { tokenIdentity } from '../io/github/identity.js';
-import { createOctokit } from '../io/github/octokit.js';
+import { createOctokit, type Octokit } from '../io/github/octokit.js';
 import { githubReleaseApi } from '../io/github/release-api.js';
+import { assertPlanFits } from '../io/github/release-limits.js';
+import { payloadDefaultBranch, releaseTrigger, type WorkflowEvent } from '../io/github/release-trigger.js';
 import { GitRepository } from '../io/git-repository.js';
 import { readSettings } from '../io/settings.js';
 import { inertText } from '../core/report/escape.js';
@@ -25,26 +27,32 @@ import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
 
 /**
- * `command: release`, on a push to the default branch: tags every new
- * version on the pushed commit, publishes its GitHub Release, assigns it to
- * the first stage and creates the Deployment the deployer acts on; with
+ * `command: release`, on a push to the default branch (or a manual run
+ * there; any other run is refused before it reads or writes anything,
+ * {@link releaseTrigger}): tags every new version on the pushed commit,
+ * publishes its GitHub Release, assigns it to the first stage and creates
+ * the Deployment the deployer acts on; with
  * `tracking.registry.mirror`, the MLflow Model Registry then shows the
  * assignment too. Re-running the same workflow run creates nothing twice and
  * finishes what a failed run left.
  */
-export async function runRelease(inputs: ActionInputs): Promise<void> {
+export async function runRelease(inputs: ActionInputs, event: WorkflowEvent = context): Promise<void> {
   const root = resolve(inputs.root);
+  // Before anything is read or written: which commit this run may release at all.
+  let octokit: Octokit | undefined;
+  const github = () => (octokit ??= createOctokit(requireToken(inputs), core.warning));
+  const defaultBranch =
+    payloadDefaultBranch(event) ?? (await githubReleaseApi(github(), event.repo).defaultBranch());
+  const trigger = releaseTrigger(event, defaultBranch);
   const settings = await readSettings(root);
   // Read before anything is pushed: a broken tracking section fails the step before any tag, not the mirror after them.
   const tracking = await readTrackingSettings(root);
   const repo = new GitRepository(root);
-  const push = context.payload as { before?: string; after?: string; pusher?: { name?: string } };
-  const after = push.after ?? context.sha;
-  if (!after) throw new CommandError('no pushed commit: run the release on push events (or set GITHUB_SHA)');
+  const after = trigger.commit;
 
   const found = await findReleaseCandidates(repo, {
     manifests: settings.manifests,
-    before: push.before,
+    ...(trigger.before ? { before: trigger.before } : {}),
     after,
     progress: core.debug,
   });
@@ -69,19 +77,19 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
     core.setOutput(OUTPUTS.released, '[]');
     return;
   }
-  if (!inputs.token)
-    throw new CommandError(
-      'input "github-token" is empty',
-      'Pass a token with contents: write and deployments: write.',
-    );
-
-  const octokit = createOctokit(inputs.token, core.warning);
   const key = stateKey();
-  const api = githubReleaseApi(octokit, context.repo, {
-    self: await tokenIdentity(octokit, core.warning),
+  const api = githubReleaseApi(github(), event.repo, {
+    self: await tokenIdentity(github(), core.warning),
     ...(key ? { key } : {}),
-    repository: `${context.repo.owner}/${context.repo.repo}`,
+    repository: `${event.repo.owner}/${event.repo.repo}`,
   });
+  // The ref said the default branch; GitHub says whether the commit is really on it (a run started
+  // for the branch may name any commit), before the first write.
+  if (!(await api.onBranch(found.after, trigger.branch)))
+    throw new CommandError(
+      `release refused: ${found.after.slice(0, 12)} is not on the default branch ${trigger.branch}; only reviewed commits on it are tagged and deployed`,
+      `Merge the change into ${trigger.branch} through a pull request; its push releases it.`,
+    );
   const merged = await api.pullRequestFor(found.after);
   if (merged?.ignoredRequest)
     core.warning(
@@ -89,7 +97,7 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
     );
   const releaseContext = {
     trigger: found.after,
-    actor: push.pusher?.name ?? context.actor,
+    actor: event.payload.pusher?.name ?? event.actor,
     pullRequest: merged,
     stages: settings.stages,
     environments: settings.environments,
@@ -123,6 +131,8 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
   }
   const plan = planRelease(candidates, releaseContext, remote);
   const mirrors = releaseMirrors(plan, found.candidates);
+  // A step GitHub would refuse fails the dry run too, the way the real run would fail before its first write.
+  assertPlanFits(plan);
 
   if (inputs.dryRun) {
     const wouldMirror = mirrors.flatMap((m) => {
@@ -161,6 +171,16 @@ export async function runRelease(inputs: ActionInputs): Promise<void> {
     });
   core.setOutput(OUTPUTS.releasedJson, JSON.stringify(released));
   core.setOutput(OUTPUTS.released, JSON.stringify(released));
+}
+
+/** The github-token input, needed from the first call to GitHub on. */
+function requireToken(inputs: ActionInputs): string {
+  if (!inputs.token)
+    throw new CommandError(
+      'input "github-token" is empty',
+      'Pass a token with contents: write and deployments: write.',
+    );
+  return inputs.token;
 }
 
 /**

@@ -39,7 +39,9 @@ export function describeFailure(error: unknown): string {
         ? ' (check that github-token has contents: write and deployments: write)'
         : status === 429
           ? ' (rate limited; re-run later: the release resumes where it stopped)'
-          : ' (re-run the workflow: the release resumes where it stopped)';
+          : status >= 500
+            ? ' (re-run the workflow: the release resumes where it stopped)'
+            : ' (GitHub refused the request as sent, and a re-run sends the same: fix what GitHub names, then re-run)';
     return `GitHub API answered ${status}: ${message}${hint}`;
   }
   return `modelgate: internal error (please report it): ${(error as Error | undefined)?.stack ?? message}`;

@@ -43,6 +43,20 @@ describe("the Action's failed-step message", () => {
     );
   });
 
+  it('says a re-run resumes only when GitHub failed (5xx), not when it refused what was sent (4xx)', () => {
+    const request = {
+      method: 'POST' as const,
+      url: 'https://api.github.com/repos/acme/models/releases',
+      headers: {},
+    };
+    expect(describeFailure(new RequestError('Server Error', 502, { request }))).toBe(
+      'GitHub API answered 502: Server Error (re-run the workflow: the release resumes where it stopped)',
+    );
+    expect(describeFailure(new RequestError('Validation Failed', 422, { request }))).toBe(
+      'GitHub API answered 422: Validation Failed (GitHub refused the request as sent, and a re-run sends the same: fix what GitHub names, then re-run)',
+    );
+  });
+
   it('is "internal error (please report it)" with the stack for a bug, never dressed as a problem with the repository', async () => {
     const bug = await thrown(() => (undefined as unknown as { findings: unknown[] }).findings.length);
     const message = describeFailure(bug);

@@ -14,6 +14,12 @@ const fakes: FakeGitHub[] = [];
 afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.close();
 });
+
+/** What a push to main carries besides before/after: a release runs only there (release-branch.test.ts). */
+const PUSH_TO_MAIN = {
+  ref: 'refs/heads/main',
+  repository: { full_name: 'acme/models', default_branch: 'main' },
+};
 let mlflow: FakeMlflow;
 beforeAll(async () => {
   mlflow = await startFakeMlflow({ token: TOKEN });
@@ -76,6 +82,7 @@ async function releaseOf(copy: ReturnType<typeof mirrored>) {
   const github = await FakeGitHub.start({
     onTag: (name, commit, message) => registry.tag(name, { commit, message }),
   });
+  github.localRepo = registry.root; // GitHub is the clone's origin: it knows main's history (the release checks it)
   fakes.push(github);
   const release = (
     env: Record<string, string> = { MLFLOW_TRACKING_URI: mlflow.url, MLFLOW_TRACKING_TOKEN: TOKEN },
@@ -86,8 +93,8 @@ async function releaseOf(copy: ReturnType<typeof mirrored>) {
       { command: 'release', 'github-token': 'ghs_test', ...inputs },
       {
         eventName: 'push',
-        event: { before, after, pusher: { name: 'bob' } },
-        env: { GITHUB_API_URL: github.url, GITHUB_SHA: after, ...env },
+        event: { ...PUSH_TO_MAIN, before, after, pusher: { name: 'bob' } },
+        env: { GITHUB_API_URL: github.url, GITHUB_SHA: after, GITHUB_REF: PUSH_TO_MAIN.ref, ...env },
       },
     );
   return { github, release };

@@ -12,6 +12,12 @@ afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.close();
 });
 
+/** What a push to main carries besides before/after: a release runs only there (release-branch.test.ts). */
+const PUSH_TO_MAIN = {
+  ref: 'refs/heads/main',
+  repository: { full_name: 'acme/models', default_branch: 'main' },
+};
+
 function setVersion(
   registry: TempRegistry,
   version: string,
@@ -48,6 +54,7 @@ async function mergedRelease() {
   const github = await FakeGitHub.start({
     onTag: (name, commit, message) => registry.tag(name, { commit, message }),
   });
+  github.localRepo = registry.root; // GitHub is the clone's origin: it knows main's history (the release checks it)
   fakes.push(github);
   github.pulls.set(after, [
     {
@@ -63,8 +70,8 @@ async function mergedRelease() {
       { command: 'release', 'github-token': 'ghs_test', ...inputs },
       {
         eventName: 'push',
-        event: { before, after, pusher: { name: 'bob' } },
-        env: { GITHUB_API_URL: github.url, GITHUB_SHA: after },
+        event: { ...PUSH_TO_MAIN, before, after, pusher: { name: 'bob' } },
+        env: { GITHUB_API_URL: github.url, GITHUB_SHA: after, GITHUB_REF: PUSH_TO_MAIN.ref },
       },
     );
   /** Releases 1.1.0, tags 1.0.0 on the commit before, and reverts the merge: the push a rollback makes. */
@@ -80,8 +87,8 @@ async function mergedRelease() {
         { command: 'release', 'github-token': 'ghs_test' },
         {
           eventName: 'push',
-          event: { before: after, after: revert },
-          env: { GITHUB_API_URL: github.url, ...env },
+          event: { ...PUSH_TO_MAIN, before: after, after: revert },
+          env: { GITHUB_API_URL: github.url, GITHUB_REF: PUSH_TO_MAIN.ref, ...env },
         },
       );
     return { v1, revert, releaseRevert };
@@ -157,7 +164,10 @@ describe('the Action, command: release', () => {
     github.fail('POST', '/repos/{owner}/{repo}/releases', 422);
     const failed = await release();
     expect(failed.status).toBe(1);
-    expect(failed.stdout).toContain('::error::GitHub API answered 422');
+    // A 422 answers what was sent, so the message no longer promises that a re-run gets past it (release-notes-size.test.ts).
+    expect(failed.stdout).toContain(
+      '::error::GitHub refused the GitHub Release of gpt2@v1.1.0 (422: fake failure 422',
+    );
     expect(github.writes()).toEqual(RELEASE_WRITES.slice(0, 3));
 
     const rerun = await release();
@@ -244,8 +254,8 @@ describe('the Action, command: release', () => {
       { command: 'release', 'github-token': 'ghs_test' },
       {
         eventName: 'push',
-        event: { before: after, after: broken },
-        env: { GITHUB_API_URL: github.url },
+        event: { ...PUSH_TO_MAIN, before: after, after: broken },
+        env: { GITHUB_API_URL: github.url, GITHUB_REF: PUSH_TO_MAIN.ref },
       },
     );
     expect(result.status).toBe(1);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,6 +73,11 @@ export interface FakeComment {
 }
 
 let openapi: GitHubOpenApi | undefined;
+/**
+ * GitHub refuses a release body longer than this many characters (code points) with 422 "body is
+ * too long (maximum is 125000 characters)": undocumented, but GitHub's answer since August 2021.
+ */
+const RELEASE_BODY_MAX = 125_000;
 const sha = () => randomBytes(20).toString('hex');
 let accountIds = 100;
 const idOf = new Map<string, number>();
@@ -620,6 +626,19 @@ export class FakeGitHub {
         return release ? send(200, this.releaseJson(release)) : send(404, { message: 'Not Found' });
       }
       case 'POST /releases': {
+        if (typeof body.body === 'string' && [...body.body].length > RELEASE_BODY_MAX)
+          return send(422, {
+            message: 'Validation Failed',
+            errors: [
+              {
+                resource: 'Release',
+                code: 'custom',
+                field: 'body',
+                message: `body is too long (maximum is ${RELEASE_BODY_MAX} characters)`,
+              },
+            ],
+            documentation_url: 'https://docs.github.com/rest/releases/releases#create-a-release',
+          });
         if (this.releases.has(body.tag_name))
           return send(422, {
             message: 'Validation Failed',
@@ -668,6 +687,29 @@ export class FakeGitHub {
           default_branch: this.defaultBranch,
           private: true,
           owner: { login: this.owner },
+        });
+      }
+      // The description names the operation both ways; the longer literal wins the match.
+      case 'GET /compare/{basehead}':
+      case 'GET /compare/{base}...{head}': {
+        const compared = this.compare(params.slice(5).join('/'));
+        if (!compared) return send(404, { message: 'Not Found' });
+        const perPage = Number(url.searchParams.get('per_page') ?? 250);
+        return send(200, {
+          url: `${base}/compare/${compared.base}...${compared.head}`,
+          html_url: '',
+          permalink_url: '',
+          diff_url: '',
+          patch_url: '',
+          base_commit: { sha: compared.base },
+          merge_base_commit: { sha: compared.mergeBase },
+          status: compared.status,
+          ahead_by: compared.ahead.length,
+          behind_by: compared.behindBy,
+          total_commits: compared.ahead.length,
+          // Oldest first, as GitHub lists them; the changed files are not faked.
+          commits: compared.ahead.slice(0, perPage).map((sha) => ({ sha })),
+          files: [],
         });
       }
       case 'GET /git/commits/{commit_sha}': {
@@ -957,6 +999,45 @@ export class FakeGitHub {
       download_url: null,
       _links: { self: '', git: null, html: null },
     };
+  }
+
+  /**
+   * GitHub's compare of `BASE...HEAD` (branch names or commit ids), from the
+   * local clone's history: `ahead` when the head holds commits the base has
+   * not and none the other way, `behind` the reverse, `diverged` both,
+   * `identical` neither. Undefined (GitHub's 404) when a side is unknown or
+   * the two share no history.
+   */
+  private compare(
+    basehead: string,
+  ):
+    | { base: string; head: string; mergeBase: string; status: string; ahead: string[]; behindBy: number }
+    | undefined {
+    const [baseName = '', headName = '', ...rest] = basehead.split('...');
+    if (!this.localRepo || rest.length) return undefined;
+    const commitOf = (name: string) =>
+      /^[0-9a-f]{40}$/.test(name)
+        ? name
+        : (this.refs.get(`refs/heads/${name}`) ?? this.localRef(`refs/heads/${name}`))?.object.sha;
+    const base = commitOf(baseName);
+    const head = commitOf(headName);
+    if (!base || !head) return undefined;
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: this.localRepo,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    try {
+      const mergeBase = git('merge-base', base, head);
+      const ahead = git('rev-list', '--reverse', `${base}..${head}`).split('\n').filter(Boolean);
+      const behindBy = Number(git('rev-list', '--count', `${head}..${base}`));
+      const status =
+        ahead.length && behindBy ? 'diverged' : ahead.length ? 'ahead' : behindBy ? 'behind' : 'identical';
+      return { base, head, mergeBase, status, ahead, behindBy };
+    } catch {
+      return undefined; // an unknown commit, or no common ancestor
+    }
   }
 
   /** Makes `branch` point at `commit`, whose tree is `tree` (as a push of the clone would). */

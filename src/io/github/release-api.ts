@@ -10,6 +10,14 @@ import { statusOf, type Octokit } from './octokit.js';
 export interface ReleaseApi {
   /** The commit a tag points to, or undefined when there is no such tag. */
   tagCommit(tag: string): Promise<string | undefined>;
+  /** The repository's default branch, as GitHub has it now. */
+  defaultBranch(): Promise<string>;
+  /**
+   * Whether `commit` is on `branch`: the branch's head is the commit or one
+   * of its descendants (GitHub's compare says `identical` or `ahead`). A commit
+   * GitHub does not know, or one the branch's history diverged from, is not.
+   */
+  onBranch(commit: string, branch: string): Promise<boolean>;
   /** Creates an annotated tag object and its ref. */
   createTag(tag: string, commit: string, message: string): Promise<void>;
   releaseExists(tag: string): Promise<boolean>;
@@ -63,6 +71,23 @@ export function githubReleaseApi(
       if (object.type !== 'tag') return object.sha;
       const annotated = await octokit.rest.git.getTag({ ...repo, tag_sha: object.sha });
       return annotated.data.object.sha;
+    },
+    async defaultBranch() {
+      return (await octokit.rest.repos.get(repo)).data.default_branch;
+    },
+    async onBranch(commit, branch) {
+      // base...head = commit...branch: "ahead" means the branch has moved on from the commit, which it
+      // contains; "behind" or "diverged" mean the commit holds work the branch does not.
+      const compared = await octokit.rest.repos
+        .compareCommitsWithBasehead({ ...repo, basehead: `${commit}...${branch}`, per_page: 1 })
+        .catch((error: unknown) => {
+          // 404: GitHub does not have the commit; 422: the two share no history. Neither is on the branch.
+          if (statusOf(error) === 404 || statusOf(error) === 422) return undefined;
+          throw error;
+        });
+      if (!compared) return false;
+      const { status, behind_by } = compared.data;
+      return (status === 'identical' || status === 'ahead') && behind_by === 0;
     },
     async createTag(tag, commit, message) {
       const created = await octokit.rest.git.createTag({
