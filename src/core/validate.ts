@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { countBySeverity, sortFindings, type Finding } from './findings.js';
-import type { LoadedModel, ModelFacts } from './model/facts.js';
+import type { ModelFacts } from './model/facts.js';
 import { decodeUtf8 } from './bytes.js';
 import { loadModel } from './model/load-model.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
@@ -11,7 +11,10 @@ import type { ArtifactSource } from './source.js';
 import { checkCompatibility } from './rules/index.js';
 import { contentDigests } from './semver/content.js';
 import { checkVersion, type ModelChange } from './semver/version-check.js';
-import { releaseTag, releasedVersions } from './registry/tag-names.js';
+import { releasedVersions } from './registry/tag-names.js';
+import { ModelManifests } from './semver/model-manifests.js';
+import { checkUniqueName } from './semver/unique-name.js';
+import { findBaseline, releasedContent } from './semver/version-baseline.js';
 import { bumpRank, type Bump } from './semver/bump.js';
 import { checkTokenizerBehaviour, type TokenizerBehaviourMode } from './tokenizer/check-behaviour.js';
 import { rememberBehaviour, type BehaviourCache, type TokenizerRunner } from './tokenizer/behaviour.js';
@@ -93,14 +96,21 @@ export async function validateModels(
   const baseManifests = base
     ? new Set(await repo.findManifestsAt(base, options.baseManifests ?? options.manifests))
     : new Set<string>();
-  const changed = base
-    ? new Set(await selectChanged(repo.worktree, manifests, await repo.changedSince(base)))
+  const changedFiles = base ? new Set(await repo.changedSince(base)) : undefined;
+  const changed = changedFiles
+    ? new Set(await selectChanged(repo.worktree, manifests, [...changedFiles]))
     : undefined;
   // With a base: what the change touches, and what it brings into the registry (a glob of its own may find
   // a manifest that was there, unchecked, all along).
   const selected = changed ? manifests.filter((m) => changed.has(m) || !baseManifests.has(m)) : manifests;
   const tags = base ? await repo.readTags() : undefined;
   const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map<string, Set<string>>();
+  // Models are looked up by name, at the base and at their tags: a moved manifest keeps its history.
+  const byName = new ModelManifests(repo, {
+    globs: options.baseManifests ?? options.manifests,
+    tags,
+    worktree: manifests,
+  });
 
   const findings: Finding[] = [...(options.settingsFindings ?? [])];
   const models: ValidationReport['models'] = [];
@@ -123,19 +133,31 @@ export async function validateModels(
       progress: options.progress,
     } as const;
     if (!base) {
+      findings.push(...checkUniqueName(facts, await byName.sameName({ facts, checked: selected })));
       findings.push(
         ...(await checkTokenizerBehaviour({ ...tokenizerCheck, head: { facts, source: repo.worktree } }))
           .findings,
       );
       continue;
     }
-    const baseLoaded = baseManifests.has(file) ? await loadModel(repo.at(base), file) : undefined;
+    const found = await findBaseline(byName, {
+      head: facts,
+      base,
+      released: released.get(facts.name) ?? new Set(),
+    });
+    findings.push(...found.findings);
+    const sameName = await byName.sameName({
+      facts,
+      checked: selected,
+      base: { ref: base, file: found.baseFile, changed: changedFiles! },
+    });
+    findings.push(...checkUniqueName(facts, sameName));
+    const baseVersion = found.baseline;
     const headDigests = await contentDigests(repo.worktree, facts);
-    const baseVersion = baseLoaded?.facts && (await withDigests(repo, base, baseLoaded));
     const behaviour = await checkTokenizerBehaviour({
       ...tokenizerCheck,
       head: { facts, source: repo.worktree, digests: headDigests },
-      base: baseVersion ? { ...baseVersion, source: repo.at(base) } : 'new',
+      base: baseVersion ?? 'new',
     });
     findings.push(...behaviour.findings);
     const version = await checkVersion({
@@ -144,11 +166,8 @@ export async function validateModels(
       base: baseVersion,
       behaviour: behaviour.comparison,
       released: released.get(facts.name) ?? new Set(),
-      releasedDigests: async (v) => {
-        const tag = releaseTag(facts.name, v);
-        const atTag = await loadModel(repo.at(tag), file);
-        return atTag.facts ? contentDigests(repo.at(tag), atTag.facts) : undefined;
-      },
+      releasedContent: (v) =>
+        releasedContent(byName, facts, v, baseVersion ? [baseVersion.facts.manifestFile] : []),
     });
     findings.push(...version.findings);
     if (version.change.status !== 'unchanged') changes.push(version.change);
@@ -184,11 +203,6 @@ function noManifests(options: ValidateOptions): CommandError {
     `no manifest matched ${globs} under ${options.root ?? 'the registry root'}: nothing was checked`,
     'Point --root (Action input root) at the registry, set manifests in .github/modelgate.yml, or pass --allow-empty (Action input allow-empty: true) while the registry has no model yet.',
   );
-}
-
-async function withDigests(repo: Repository, base: string, loaded: LoadedModel) {
-  const facts = loaded.facts!;
-  return { facts, digests: await contentDigests(repo.at(base), facts) };
 }
 
 /**

@@ -4,11 +4,14 @@ import type { Finding } from '../findings.js';
 import { loadModel } from '../model/load-model.js';
 import type { ModelFacts } from '../model/facts.js';
 import { readRegistry, type ModelRegistry } from '../registry/state.js';
-import { releasedVersions, releaseTag } from '../registry/tag-names.js';
+import { releasedVersions } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
 import { CommandError } from '../repository.js';
 import { checkCompatibility } from '../rules/index.js';
 import { contentDigests } from '../semver/content.js';
+import { ModelManifests } from '../semver/model-manifests.js';
+import { checkUniqueName } from '../semver/unique-name.js';
+import { findBaseline, releasedContent } from '../semver/version-baseline.js';
 import { checkVersion } from '../semver/version-check.js';
 import type { ArtifactSource } from '../source.js';
 import { resolveArtifactPath } from '../repo-path.js';
@@ -75,13 +78,13 @@ export async function findReleaseCandidates(
   }
   const source = repo.at(after);
   const manifests = await repo.findManifestsAt(after, search.manifests);
-  const selected = before
-    ? await selectChanged(source, manifests, await repo.changedBetween(before, after))
-    : manifests;
-  const beforeManifests = new Set(before ? await repo.findManifestsAt(before, search.manifests) : []);
-  const registry = readRegistry(await repo.readTags());
+  const changedFiles = new Set(before ? await repo.changedBetween(before, after) : []);
+  const selected = before ? await selectChanged(source, manifests, [...changedFiles]) : manifests;
+  const tags = await repo.readTags();
+  const registry = readRegistry(tags);
   const released = releasedVersions([...registry.values()].flatMap((m) => m.versions.map((v) => v.tag)));
-
+  // Models are looked up by name, before the push and at their tags: a moved manifest keeps its history.
+  const byName = new ModelManifests(repo, { globs: search.manifests, tags });
   const candidates: ReleaseCandidate[] = [];
   const problems: Finding[] = [];
   const refused: RefusedCandidate[] = [];
@@ -92,21 +95,32 @@ export async function findReleaseCandidates(
     const compatibility = facts ? [...loaded.findings, ...checkCompatibility(facts)] : loaded.findings;
     problems.push(...compatibility.filter((f) => f.severity === 'error'));
     if (!facts) continue;
-    const baseLoaded =
-      before && beforeManifests.has(file) ? await loadModel(repo.at(before), file) : undefined;
+    const found = before
+      ? await findBaseline(byName, {
+          head: facts,
+          base: before,
+          released: released.get(facts.name) ?? new Set(),
+        })
+      : { findings: [] };
+    const unique = checkUniqueName(
+      facts,
+      await byName.sameName({
+        head: after,
+        facts,
+        checked: selected,
+        ...(before ? { base: { ref: before, file: found.baseFile, changed: changedFiles } } : {}),
+      }),
+    );
+    problems.push(...unique, ...found.findings);
+    if (unique.length || found.findings.length) continue;
     const digests = await contentDigests(source, facts);
     const check = await checkVersion({
       head: facts,
       headDigests: digests,
-      base: baseLoaded?.facts && {
-        facts: baseLoaded.facts,
-        digests: await contentDigests(repo.at(before!), baseLoaded.facts),
-      },
+      base: found.baseline,
       released: released.get(facts.name) ?? new Set(),
-      releasedDigests: async (v) => {
-        const tagged = await loadModel(repo.at(releaseTag(facts.name, v)), file);
-        return tagged.facts ? contentDigests(repo.at(releaseTag(facts.name, v)), tagged.facts) : undefined;
-      },
+      releasedContent: (v) =>
+        releasedContent(byName, facts, v, found.baseline ? [found.baseline.facts.manifestFile] : []),
     });
     problems.push(...check.findings.filter((f) => f.severity === 'error'));
     if (check.change.status === 'unchanged' || check.findings.length) continue;

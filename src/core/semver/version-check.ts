@@ -24,11 +24,14 @@ export interface VersionInputs {
   base?: { facts: ModelFacts; digests: ContentDigests };
   /** Versions of this model that have a release tag. */
   released: ReadonlySet<string>;
-  /** Digests of the model as released under `version`, when that tag exists. */
-  releasedDigests(version: string): Promise<ContentDigests | undefined>;
+  /** The model as released under `version` (a version in `released`), found by name at its tag. */
+  releasedContent(version: string): Promise<ReleasedContent>;
   /** Both tokenizers measured on the same corpus, when the change touched the tokenizer or template. */
   behaviour?: BehaviourComparison;
 }
+
+/** A release's content digests, or why they cannot be read (which is never taken as "the same"). */
+export type ReleasedContent = { digests: ContentDigests } | { problem: string };
 
 /** SEMVER-BUMP and VERSION-EXISTS for one model, with the change summary the reports show. */
 export async function checkVersion(
@@ -49,17 +52,29 @@ export async function checkVersion(
 
   let restoresRelease = false;
   if (released.has(to)) {
-    const tagged = await inputs.releasedDigests(to);
-    const differs = tagged ? changedPaths(tagged, headDigests) : [];
-    if (differs.length) {
+    const tagged = await inputs.releasedContent(to);
+    const tag = releaseTag(head.name, to);
+    if ('problem' in tagged) {
+      // Nothing to compare with is not "no difference": the version is taken, and may be taken by other content.
       findings.push(
         at(
-          `${head.name} ${to} is already released (tag ${releaseTag(head.name, to)}) with different content: ${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''}`,
-          'Bump the version; released versions are immutable.',
+          `${head.name} ${to} is already released (tag ${tag}), and this change cannot be compared with that release: ${tagged.problem}`,
+          `Bump the version (released versions are immutable), or make the manifest at ${tag} readable under the manifest globs.`,
           'VERSION-EXISTS',
         ),
       );
-    } else restoresRelease = tagged !== undefined;
+    } else {
+      const differs = changedPaths(tagged.digests, headDigests);
+      if (differs.length)
+        findings.push(
+          at(
+            `${head.name} ${to} is already released (tag ${tag}) with different content: ${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''}`,
+            'Bump the version; released versions are immutable.',
+            'VERSION-EXISTS',
+          ),
+        );
+      else restoresRelease = true;
+    }
   }
 
   if (!base) {

@@ -1,15 +1,15 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
-import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-CR7K-BKk.js';
+import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-Bo-q2Mov.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { o as openRegistry, b as modelsOf } from './registry-context-CMZwZUaW.js';
-import './state-CHS3r1dh.js';
+import { o as openRegistry, b as modelsOf } from './registry-context-uPq5kej9.js';
+import './state-DhCnxuFR.js';
+import './parse-BQB2GE0J.js';
 import './settings-file-BogBtnzp.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
 import 'node:path';
-import './parse-er5mazF3.js';
 
 /** `modelgate show`: the registered models and what each stage holds. */
 async function runShow(args, out) {

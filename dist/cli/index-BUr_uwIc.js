@@ -1,5 +1,5 @@
 import { j as getDefaultExportFromCjs } from './settings-file-BogBtnzp.js';
-import { a as requireParse, b as requireSemver$1, r as requireCompare, c as requireRe, d as requireConstants, e as requireParseOptions, f as requireDebug, g as requireIdentifiers } from './parse-er5mazF3.js';
+import { r as requireParse, a as requireSemver$1, b as requireCompare, c as requireRe, d as requireConstants, e as requireParseOptions, f as requireDebug, g as requireIdentifiers } from './parse-BQB2GE0J.js';
 
 var valid_1;
 var hasRequiredValid$1;

@@ -8,7 +8,7 @@ import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from 
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
 import { l as loadModel } from './load-model-DYtoc5BB.js';
-import { r as readRegistry } from './state-CHS3r1dh.js';
+import { r as readRegistry } from './state-DhCnxuFR.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import { readSettings } from './settings-DAvP-m1j.js';
@@ -25,7 +25,7 @@ import 'process';
 import 'buffer';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';
-import './parse-er5mazF3.js';
+import './parse-BQB2GE0J.js';
 import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
 

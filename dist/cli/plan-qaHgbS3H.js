@@ -1,4 +1,4 @@
-import { s as semver } from './index-DFzplKgI.js';
+import { s as semver } from './index-BUr_uwIc.js';
 import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-CkrtnTSp.js';
 import { b as releaseTag, N as NAME_MAX_LENGTH, G as GTO_FULLNAME_PATTERN } from './settings-file-BogBtnzp.js';
 import { e as inertCode, b as inertMarkdown } from './escape-C_Mv5luI.js';

@@ -1,15 +1,15 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { c as checkPromotion, e as enforcedStages } from './stages-ibOhgP2L.js';
 import { p as planStageAssignment } from './stage-assignment-CkrtnTSp.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-CMZwZUaW.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-uPq5kej9.js';
 import './settings-file-BogBtnzp.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
 import 'node:path';
-import './state-CHS3r1dh.js';
-import './parse-er5mazF3.js';
+import './state-DhCnxuFR.js';
+import './parse-BQB2GE0J.js';
 
 /** `modelgate promote`: a stage-assignment tag on a released version, in the local clone. */
 async function runPromote(args, out) {

@@ -1,8 +1,5 @@
+import { r as requireParse, s as semverCompare } from './parse-BQB2GE0J.js';
 import { j as getDefaultExportFromCjs, k as readRegistryTag } from './settings-file-BogBtnzp.js';
-import { r as requireCompare, a as requireParse } from './parse-er5mazF3.js';
-
-var compareExports = requireCompare();
-var semverCompare = /*@__PURE__*/getDefaultExportFromCjs(compareExports);
 
 var parseExports = requireParse();
 var semverParse = /*@__PURE__*/getDefaultExportFromCjs(parseExports);

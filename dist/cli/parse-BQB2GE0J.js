@@ -1,3 +1,5 @@
+import { j as getDefaultExportFromCjs } from './settings-file-BogBtnzp.js';
+
 var debug_1;
 var hasRequiredDebug;
 
@@ -761,6 +763,9 @@ function requireCompare () {
 	return compare_1;
 }
 
+var compareExports = requireCompare();
+var semverCompare = /*@__PURE__*/getDefaultExportFromCjs(compareExports);
+
 var parse_1;
 var hasRequiredParse;
 
@@ -787,4 +792,4 @@ function requireParse () {
 	return parse_1;
 }
 
-export { requireParse as a, requireSemver as b, requireRe as c, requireConstants as d, requireParseOptions as e, requireDebug as f, requireIdentifiers as g, requireCompare as r };
+export { requireSemver as a, requireCompare as b, requireRe as c, requireConstants as d, requireParseOptions as e, requireDebug as f, requireIdentifiers as g, requireParse as r, semverCompare as s };

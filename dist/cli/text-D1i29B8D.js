@@ -1,12 +1,13 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-DYtoc5BB.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, l as loadModel, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem } from './load-model-DYtoc5BB.js';
+import { b as parseManifest, M as MANIFEST_MAX_BYTES } from './parse-m1vMtDzm.js';
 import { r as referencedPaths } from './references-B30FlyX1.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
 import { b as releaseTag, f as releasedVersions } from './settings-file-BogBtnzp.js';
-import { s as semver } from './index-DFzplKgI.js';
+import { s as semver } from './index-BUr_uwIc.js';
+import { s as semverCompare } from './parse-BQB2GE0J.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
 import { a as trainingText } from './report-u9Ra8Wz9.js';
 
@@ -4571,13 +4572,19 @@ async function checkVersion(inputs) {
     const findings = [];
     let restoresRelease = false;
     if (released.has(to)) {
-        const tagged = await inputs.releasedDigests(to);
-        const differs = tagged ? changedPaths(tagged, headDigests) : [];
-        if (differs.length) {
-            findings.push(at(`${head.name} ${to} is already released (tag ${releaseTag(head.name, to)}) with different content: ${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''}`, 'Bump the version; released versions are immutable.', 'VERSION-EXISTS'));
+        const tagged = await inputs.releasedContent(to);
+        const tag = releaseTag(head.name, to);
+        if ('problem' in tagged) {
+            // Nothing to compare with is not "no difference": the version is taken, and may be taken by other content.
+            findings.push(at(`${head.name} ${to} is already released (tag ${tag}), and this change cannot be compared with that release: ${tagged.problem}`, `Bump the version (released versions are immutable), or make the manifest at ${tag} readable under the manifest globs.`, 'VERSION-EXISTS'));
         }
-        else
-            restoresRelease = tagged !== undefined;
+        else {
+            const differs = changedPaths(tagged.digests, headDigests);
+            if (differs.length)
+                findings.push(at(`${head.name} ${to} is already released (tag ${tag}) with different content: ${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''}`, 'Bump the version; released versions are immutable.', 'VERSION-EXISTS'));
+            else
+                restoresRelease = true;
+        }
     }
     if (!base) {
         return {
@@ -4633,6 +4640,287 @@ function suggest(from, bump) {
     if (bump === 'minor')
         return `${major}.${minor + 1}.0`;
     return `${major}.${minor}.${patch + 1}`;
+}
+
+/** Texts up to this size are kept as words; larger ones (rare) are parsed at once. */
+const WORDS_MAX_CHARS = 64 * 1024;
+const NOT_A_NAME_CHARACTER = /[^a-z0-9_/-]+/;
+/**
+ * The manifests of one tree (the working tree, or the repository at a ref)
+ * by the name they declare. A model is its name, not its folder: a manifest
+ * moved to another folder is still that model, and its base and its releases
+ * are found wherever they were. Likely paths are read alone (the fast path);
+ * the whole tree is read once, and only when they do not answer.
+ */
+class ManifestNames {
+    source;
+    manifests;
+    names = new Map();
+    scan;
+    constructor(source, manifests) {
+        this.source = source;
+        this.manifests = manifests;
+    }
+    /**
+     * Every manifest of the tree that declares `name`, and those that may
+     * (they mention it) but cannot be parsed to say.
+     */
+    async declaring(name) {
+        const { mentions, settled } = await this.scanTree();
+        const files = [];
+        const unreadable = [];
+        for (const file of [...new Set([...(mentions.get(name) ?? []), ...settled])].sort()) {
+            const declared = await this.nameOf(file);
+            if ('problem' in declared)
+                unreadable.push(file);
+            else if (declared.name === name)
+                files.push(file);
+        }
+        return { files, unreadable };
+    }
+    /** Which of `files` (manifests of this tree) declare `name`: each read and parsed once per run. */
+    async declaringAmong(name, files) {
+        const declaring = [];
+        for (const file of files) {
+            const declared = await this.nameOf(file);
+            if ('name' in declared && declared.name === name)
+                declaring.push(file);
+        }
+        return declaring;
+    }
+    /**
+     * The manifest that declares `name`: the first of `likely` that does (read
+     * alone), else the tree's one manifest that does.
+     */
+    async find(name, likely) {
+        for (const file of new Set(likely)) {
+            const declared = await this.nameOf(file);
+            if ('name' in declared && declared.name === name)
+                return this.load(name, file);
+        }
+        const { files, unreadable } = await this.declaring(name);
+        if (files.length > 1)
+            return {
+                kind: 'unknown',
+                reason: `${files.join(', ')} at ${this.source.label} all declare name "${name}"`,
+            };
+        if (files[0] !== undefined)
+            return this.load(name, files[0]);
+        if (unreadable.length)
+            return {
+                kind: 'unknown',
+                reason: `${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', …' : ''} at ${this.source.label} cannot be read, so whether it declares "${name}" cannot be told`,
+            };
+        return { kind: 'absent' };
+    }
+    async load(name, file) {
+        const loaded = await loadModel(this.source, file);
+        if (loaded.facts?.name === name)
+            return { kind: 'found', file, facts: loaded.facts, source: this.source };
+        const why = loaded.findings.find((f) => f.severity === 'error')?.message ?? 'it does not load';
+        return { kind: 'unknown', reason: `${file} at ${this.source.label} declares "${name}" but ${why}` };
+    }
+    scanTree() {
+        this.scan ??= (async () => {
+            const mentions = new Map();
+            const settled = [];
+            for (const file of await this.manifests()) {
+                const text = this.names.has(file) ? undefined : await this.text(file);
+                if (typeof text !== 'string' || text.includes('\\') || text.length > WORDS_MAX_CHARS) {
+                    if (typeof text === 'string')
+                        void this.nameOf(file, text);
+                    else if (text)
+                        this.names.set(file, Promise.resolve(text));
+                    settled.push(file);
+                    continue;
+                }
+                for (const word of new Set(text.split(NOT_A_NAME_CHARACTER))) {
+                    const holders = mentions.get(word);
+                    if (holders)
+                        holders.push(file);
+                    else
+                        mentions.set(word, [file]);
+                }
+            }
+            return { mentions, settled };
+        })();
+        return this.scan;
+    }
+    nameOf(file, known) {
+        let declared = this.names.get(file);
+        if (!declared) {
+            declared = (async () => {
+                const text = known ?? (await this.text(file));
+                if (typeof text !== 'string')
+                    return text;
+                // rawName is read before the schema: a manifest of a schema it fails still says whose it is.
+                const name = parseManifest(text, file).rawName;
+                return name === undefined ? { problem: 'no readable name' } : { name };
+            })();
+            this.names.set(file, declared);
+        }
+        return declared;
+    }
+    async text(file) {
+        const read = await this.source.read(file, MANIFEST_MAX_BYTES);
+        return read.ok ? decodeUtf8(read.value) : { problem: read.problem.detail };
+    }
+}
+/**
+ * The one place validate and release look a model up by name: in the
+ * working tree, at a base commit, and at each of its release tags. Trees are
+ * read lazily and once per run.
+ */
+class ModelManifests {
+    repo;
+    options;
+    trees = new Map();
+    messages;
+    constructor(repo, options) {
+        this.repo = repo;
+        this.options = options;
+        this.messages = new Map((options.tags ?? []).map((t) => [t.name, t.message]));
+    }
+    /** The manifests of the working tree (`ref` undefined) or of the repository at `ref`. */
+    at(ref) {
+        const key = ref ?? '';
+        let tree = this.trees.get(key);
+        if (!tree) {
+            const { globs, worktree } = this.options;
+            tree =
+                ref === undefined
+                    ? new ManifestNames(this.repo.worktree, async () => worktree ?? this.repo.findManifests(globs))
+                    : new ManifestNames(this.repo.at(ref), () => this.repo.findManifestsAt(ref, globs));
+            this.trees.set(key, tree);
+        }
+        return tree;
+    }
+    /**
+     * The other manifests of the tree `head` (undefined: the working tree)
+     * that declare `facts.name`. Without a base, every manifest is looked at.
+     * With one, only what the change can have made: the manifests it checks
+     * (changed or new, `checked`) and, when the model's base is not its own
+     * path (moved, new, renamed), the base's manifests of that name that the
+     * change left as they were (not in `changed`). A duplicate the base
+     * already held and the change does not touch is left to a run without a
+     * base, which reads every manifest.
+     */
+    async sameName(input) {
+        const { head, facts, checked, base } = input;
+        const tree = this.at(head);
+        const others = base
+            ? await tree.declaringAmong(facts.name, checked)
+            : (await tree.declaring(facts.name)).files;
+        if (base && base.file !== facts.manifestFile) {
+            const atBase = await this.at(base.ref).declaring(facts.name);
+            others.push(...atBase.files.filter((f) => !base.changed.has(f)));
+        }
+        return [...new Set(others)].filter((f) => f !== facts.manifestFile).sort();
+    }
+    /**
+     * The manifest of release `version` of `name`, at its tag: the file the
+     * tag's `Manifest:` line names (written by `modelgate release`), then the
+     * `likely` paths, then whichever manifest at the tag declares the name.
+     * The `Manifest:` line is only where to look first: the file must declare
+     * the name, like any other.
+     */
+    release(name, version, likely) {
+        const tag = releaseTag(name, version);
+        const recorded = manifestLine(this.messages.get(tag));
+        return this.at(tag).find(name, [...(recorded ? [recorded] : []), ...likely]);
+    }
+}
+/** The path of a release tag's `Manifest: <path> sha256:<hex>` line (src/core/release/plan.ts writes it). */
+function manifestLine(message) {
+    return message?.match(/^Manifest: (.+) sha256:[0-9a-f]*$/m)?.[1];
+}
+
+/**
+ * One manifest per model name in a tree. Releases, tags, bases and
+ * deployments all know a model by its name: with two manifests declaring it,
+ * which one is "the model" would depend on the order files are read, and a
+ * copy left behind could carry the version check while the other is changed.
+ * `declaring`: the manifests of the tree found to declare the same name
+ * (see ModelManifests.sameName).
+ */
+function checkUniqueName(head, declaring) {
+    const others = [...new Set(declaring)].filter((f) => f !== head.manifestFile);
+    if (!others.length)
+        return [];
+    return [
+        {
+            rule: 'MANIFEST-SCHEMA',
+            severity: 'error',
+            model: head.name,
+            file: head.manifestFile,
+            line: head.lineOf(['name']),
+            message: `name "${head.name}" is declared by ${others.length + 1} manifests: ${[head.manifestFile, ...others].sort().join(', ')}; a model has one manifest`,
+            fix: 'Give each model its own name; to move a model to another folder, move its manifest (git mv) instead of copying it.',
+        },
+    ];
+}
+
+/**
+ * What the version check compares `head` with, found by the model's name
+ * (never by its path, so moving a manifest to another folder changes
+ * nothing about how it is judged):
+ * - the manifest at the base commit that declares the name;
+ * - when none does but the model has releases (a model brought back), its
+ *   newest release, at its tag;
+ * - nothing (a new model) only when neither exists.
+ * When the base cannot say (a manifest there cannot be read, or several
+ * declare the name) or the release cannot be read, the finding says so: the
+ * change is not passed as new.
+ */
+async function findBaseline(manifests, input) {
+    const { head, base, released } = input;
+    const problem = (message, fix) => ({
+        findings: [
+            {
+                rule: 'SEMVER-BUMP',
+                severity: 'error',
+                model: head.name,
+                file: head.manifestFile,
+                line: head.lineOf(['name']),
+                message,
+                fix,
+            },
+        ],
+    });
+    const atBase = await manifests.at(base).find(head.name, [head.manifestFile]);
+    if (atBase.kind === 'found')
+        return { baseline: await baselineOf(atBase), findings: [], baseFile: atBase.file };
+    if (atBase.kind === 'unknown')
+        return problem(`cannot compare ${head.name} with the base: ${atBase.reason}`, `Make the base hold exactly one readable manifest declaring name ${head.name}, or compare with another --base.`);
+    const newest = [...released].sort(semverCompare).at(-1);
+    if (newest === undefined)
+        return { findings: [] };
+    const atRelease = await manifests.release(head.name, newest, [head.manifestFile]);
+    if (atRelease.kind === 'found')
+        return { baseline: await baselineOf(atRelease), findings: [] };
+    return problem(`${head.name} has releases (newest ${newest}, tag ${releaseTag(head.name, newest)}) but no manifest at the base declares name ${head.name}, and that release cannot be compared with: ${atRelease.kind === 'unknown' ? atRelease.reason : `no manifest at ${releaseTag(head.name, newest)} declares name ${head.name}`}`, `Keep ${head.name}'s manifest in the base until this change is merged (move it with git mv in the same change), or give the model another name.`);
+}
+/**
+ * The content of release `version` of `head`'s model, found by name at its
+ * tag, or why it cannot be read (then nothing says the change left it as
+ * it was).
+ */
+async function releasedContent(manifests, head, version, likely) {
+    const found = await manifests.release(head.name, version, [head.manifestFile, ...likely]);
+    if (found.kind === 'found')
+        return { digests: (await baselineOf(found)).digests };
+    return {
+        problem: found.kind === 'unknown'
+            ? found.reason
+            : `no manifest at ${releaseTag(head.name, version)} declares name ${head.name}`,
+    };
+}
+async function baselineOf(found) {
+    return {
+        facts: found.facts,
+        source: found.source,
+        digests: await contentDigests(found.source, found.facts),
+    };
 }
 
 /** Above this share of unknown ids on the corpus, a tokenizer with an unk token is reported. */
@@ -5497,14 +5785,21 @@ async function validateModels(repo, options) {
     const baseManifests = base
         ? new Set(await repo.findManifestsAt(base, options.baseManifests ?? options.manifests))
         : new Set();
-    const changed = base
-        ? new Set(await selectChanged(repo.worktree, manifests, await repo.changedSince(base)))
+    const changedFiles = base ? new Set(await repo.changedSince(base)) : undefined;
+    const changed = changedFiles
+        ? new Set(await selectChanged(repo.worktree, manifests, [...changedFiles]))
         : undefined;
     // With a base: what the change touches, and what it brings into the registry (a glob of its own may find
     // a manifest that was there, unchecked, all along).
     const selected = changed ? manifests.filter((m) => changed.has(m) || !baseManifests.has(m)) : manifests;
     const tags = base ? await repo.readTags() : undefined;
     const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map();
+    // Models are looked up by name, at the base and at their tags: a moved manifest keeps its history.
+    const byName = new ModelManifests(repo, {
+        globs: options.baseManifests ?? options.manifests,
+        tags,
+        worktree: manifests,
+    });
     const findings = [...(options.settingsFindings ?? [])];
     const models = [];
     const changes = [];
@@ -5527,17 +5822,29 @@ async function validateModels(repo, options) {
             progress: options.progress,
         };
         if (!base) {
+            findings.push(...checkUniqueName(facts, await byName.sameName({ facts, checked: selected })));
             findings.push(...(await checkTokenizerBehaviour({ ...tokenizerCheck, head: { facts, source: repo.worktree } }))
                 .findings);
             continue;
         }
-        const baseLoaded = baseManifests.has(file) ? await loadModel(repo.at(base), file) : undefined;
+        const found = await findBaseline(byName, {
+            head: facts,
+            base,
+            released: released.get(facts.name) ?? new Set(),
+        });
+        findings.push(...found.findings);
+        const sameName = await byName.sameName({
+            facts,
+            checked: selected,
+            base: { ref: base, file: found.baseFile, changed: changedFiles },
+        });
+        findings.push(...checkUniqueName(facts, sameName));
+        const baseVersion = found.baseline;
         const headDigests = await contentDigests(repo.worktree, facts);
-        const baseVersion = baseLoaded?.facts && (await withDigests(repo, base, baseLoaded));
         const behaviour = await checkTokenizerBehaviour({
             ...tokenizerCheck,
             head: { facts, source: repo.worktree, digests: headDigests },
-            base: baseVersion ? { ...baseVersion, source: repo.at(base) } : 'new',
+            base: baseVersion ?? 'new',
         });
         findings.push(...behaviour.findings);
         const version = await checkVersion({
@@ -5546,11 +5853,7 @@ async function validateModels(repo, options) {
             base: baseVersion,
             behaviour: behaviour.comparison,
             released: released.get(facts.name) ?? new Set(),
-            releasedDigests: async (v) => {
-                const tag = releaseTag(facts.name, v);
-                const atTag = await loadModel(repo.at(tag), file);
-                return atTag.facts ? contentDigests(repo.at(tag), atTag.facts) : undefined;
-            },
+            releasedContent: (v) => releasedContent(byName, facts, v, baseVersion ? [baseVersion.facts.manifestFile] : []),
         });
         findings.push(...version.findings);
         if (version.change.status !== 'unchanged')
@@ -5579,10 +5882,6 @@ function noManifests(options) {
         .map((g) => `"${g}"`)
         .join(', ');
     return new CommandError(`no manifest matched ${globs} under ${options.root ?? 'the registry root'}: nothing was checked`, 'Point --root (Action input root) at the registry, set manifests in .github/modelgate.yml, or pass --allow-empty (Action input allow-empty: true) while the registry has no model yet.');
-}
-async function withDigests(repo, base, loaded) {
-    const facts = loaded.facts;
-    return { facts, digests: await contentDigests(repo.at(base), facts) };
 }
 /**
  * The manifests a change touches: the manifest itself, a file in its folder,
@@ -5731,4 +6030,4 @@ function changeLines(change) {
     return lines;
 }
 
-export { sortFindings as a, toText as b, countBySeverity as c, selectChanged as d, checkCompatibility as e, contentDigests as f, checkVersion as g, validate as h, gatesMarkdown as i, jsonEqual as j, specialToken as s, tokenId as t, validateModels as v };
+export { ModelManifests as M, sortFindings as a, toText as b, countBySeverity as c, selectChanged as d, checkCompatibility as e, findBaseline as f, checkUniqueName as g, contentDigests as h, checkVersion as i, jsonEqual as j, validate as k, gatesMarkdown as l, releasedContent as r, specialToken as s, tokenId as t, validateModels as v };

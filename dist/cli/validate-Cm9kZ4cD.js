@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-CVFgrSBJ.js';
-import { h as validate, b as toText } from './text-DfrEjsfW.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-Cm7V_Yen.js';
+import { k as validate, b as toText } from './text-D1i29B8D.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';
@@ -25,8 +25,8 @@ import './parse-m1vMtDzm.js';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';
 import './references-B30FlyX1.js';
-import './index-DFzplKgI.js';
-import './parse-er5mazF3.js';
+import './index-BUr_uwIc.js';
+import './parse-BQB2GE0J.js';
 
 /** `modelgate validate`: every manifest, or those changed since --base, in one report. */
 async function runValidate(args, out) {

@@ -1,16 +1,16 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
-import { p as planRelease } from './plan-Cuv8epsU.js';
+import { p as planRelease } from './plan-qaHgbS3H.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BkNxfSbQ.js';
 import { l as loadModel } from './load-model-DYtoc5BB.js';
-import { r as readRegistry } from './state-CHS3r1dh.js';
-import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-BogBtnzp.js';
+import { r as readRegistry } from './state-DhCnxuFR.js';
+import { f as releasedVersions, r as resolveArtifactPath } from './settings-file-BogBtnzp.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as contentDigests, g as checkVersion, b as toText } from './text-DfrEjsfW.js';
-import { p as planText } from './registry-CR7K-BKk.js';
-import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-CMZwZUaW.js';
-import './index-DFzplKgI.js';
-import './parse-er5mazF3.js';
+import { d as selectChanged, M as ModelManifests, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-D1i29B8D.js';
+import { p as planText } from './registry-Bo-q2Mov.js';
+import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-uPq5kej9.js';
+import './index-BUr_uwIc.js';
+import './parse-BQB2GE0J.js';
 import './stage-assignment-CkrtnTSp.js';
 import './report-u9Ra8Wz9.js';
 import './run-ref-CuXzv_k1.js';
@@ -43,12 +43,13 @@ async function findReleaseCandidates(repo, search) {
     }
     const source = repo.at(after);
     const manifests = await repo.findManifestsAt(after, search.manifests);
-    const selected = before
-        ? await selectChanged(source, manifests, await repo.changedBetween(before, after))
-        : manifests;
-    const beforeManifests = new Set(before ? await repo.findManifestsAt(before, search.manifests) : []);
-    const registry = readRegistry(await repo.readTags());
+    const changedFiles = new Set(before ? await repo.changedBetween(before, after) : []);
+    const selected = before ? await selectChanged(source, manifests, [...changedFiles]) : manifests;
+    const tags = await repo.readTags();
+    const registry = readRegistry(tags);
     const released = releasedVersions([...registry.values()].flatMap((m) => m.versions.map((v) => v.tag)));
+    // Models are looked up by name, before the push and at their tags: a moved manifest keeps its history.
+    const byName = new ModelManifests(repo, { globs: search.manifests, tags });
     const candidates = [];
     const problems = [];
     const refused = [];
@@ -60,20 +61,29 @@ async function findReleaseCandidates(repo, search) {
         problems.push(...compatibility.filter((f) => f.severity === 'error'));
         if (!facts)
             continue;
-        const baseLoaded = before && beforeManifests.has(file) ? await loadModel(repo.at(before), file) : undefined;
+        const found = before
+            ? await findBaseline(byName, {
+                head: facts,
+                base: before,
+                released: released.get(facts.name) ?? new Set(),
+            })
+            : { findings: [] };
+        const unique = checkUniqueName(facts, await byName.sameName({
+            head: after,
+            facts,
+            checked: selected,
+            ...(before ? { base: { ref: before, file: found.baseFile, changed: changedFiles } } : {}),
+        }));
+        problems.push(...unique, ...found.findings);
+        if (unique.length || found.findings.length)
+            continue;
         const digests = await contentDigests(source, facts);
         const check = await checkVersion({
             head: facts,
             headDigests: digests,
-            base: baseLoaded?.facts && {
-                facts: baseLoaded.facts,
-                digests: await contentDigests(repo.at(before), baseLoaded.facts),
-            },
+            base: found.baseline,
             released: released.get(facts.name) ?? new Set(),
-            releasedDigests: async (v) => {
-                const tagged = await loadModel(repo.at(releaseTag(facts.name, v)), file);
-                return tagged.facts ? contentDigests(repo.at(releaseTag(facts.name, v)), tagged.facts) : undefined;
-            },
+            releasedContent: (v) => releasedContent(byName, facts, v, found.baseline ? [found.baseline.facts.manifestFile] : []),
         });
         problems.push(...check.findings.filter((f) => f.severity === 'error'));
         if (check.change.status === 'unchanged' || check.findings.length)

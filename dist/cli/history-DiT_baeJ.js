@@ -1,15 +1,15 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
-import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-CR7K-BKk.js';
+import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-Bo-q2Mov.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { a as openTagRegistry, b as modelsOf } from './registry-context-CMZwZUaW.js';
-import './state-CHS3r1dh.js';
+import { a as openTagRegistry, b as modelsOf } from './registry-context-uPq5kej9.js';
+import './state-DhCnxuFR.js';
+import './parse-BQB2GE0J.js';
 import './settings-file-BogBtnzp.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
 import 'node:path';
-import './parse-er5mazF3.js';
 
 /** `modelgate history`: the registry's events from the tags of the local clone. */
 async function runHistory(args, out) {

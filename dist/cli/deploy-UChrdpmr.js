@@ -1,12 +1,12 @@
-import './plan-Cuv8epsU.js';
+import './plan-qaHgbS3H.js';
 import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-CMZwZUaW.js';
-import './index-DFzplKgI.js';
-import './parse-er5mazF3.js';
+import { o as openRegistry, m as modelOf } from './registry-context-uPq5kej9.js';
+import './index-BUr_uwIc.js';
+import './parse-BQB2GE0J.js';
 import './stage-assignment-CkrtnTSp.js';
 import './escape-C_Mv5luI.js';
 import './report-u9Ra8Wz9.js';
@@ -17,7 +17,7 @@ import 'node:fs';
 import 'node:path';
 import 'process';
 import 'buffer';
-import './state-CHS3r1dh.js';
+import './state-DhCnxuFR.js';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
-import { r as readRegistry } from './state-CHS3r1dh.js';
+import { r as readRegistry } from './state-DhCnxuFR.js';
 import { s as settingsFileAbsent, h as readTags, i as GitError } from './settings-file-BogBtnzp.js';
 
 // The settings parser (YAML, the schema) is loaded when a command asks for it, so a

@@ -1,4 +1,4 @@
-import { l as latestVersion } from './state-CHS3r1dh.js';
+import { l as latestVersion } from './state-DhCnxuFR.js';
 import { i as inertText } from './escape-C_Mv5luI.js';
 
 const when = (seconds) => new Date(seconds * 1000)

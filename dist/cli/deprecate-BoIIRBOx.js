@@ -1,14 +1,14 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { p as planStageAssignment } from './stage-assignment-CkrtnTSp.js';
 import { d as deprecationTag, e as deregistrationTag, n as numberedDeregistrationTag } from './settings-file-BogBtnzp.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-CMZwZUaW.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-uPq5kej9.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
 import 'node:path';
-import './state-CHS3r1dh.js';
-import './parse-er5mazF3.js';
+import './state-DhCnxuFR.js';
+import './parse-BQB2GE0J.js';
 
 /** `modelgate deprecate`: a deprecation, deregistration or withdrawal tag in the local clone. */
 async function runDeprecate(args, out) {
