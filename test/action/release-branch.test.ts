@@ -4,10 +4,7 @@
 // also runs on workflow_dispatch (or on push with no branches filter) tagged and deployed an unreviewed
 // branch (security review, finding F2). Run in process through src/action/release.ts (the bundle is
 // rebuilt by the lead), with real git repositories and the fake GitHub checked against GitHub's OpenAPI.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { OUTPUTS, type ActionInputs } from '../../src/action/inputs.js';
 import { runRelease } from '../../src/action/release.js';
@@ -15,6 +12,7 @@ import { describeFailure } from '../../src/action/run.js';
 import { FAST_FAKE_GITHUB } from '../../src/io/github/octokit.js';
 import type { WorkflowEvent } from '../../src/io/github/release-trigger.js';
 import * as core from '@actions/core';
+import { inProcessStep } from '../helpers/action-step.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { addRealModel } from '../helpers/models.js';
 import { registryTemplate, type TempRegistry } from '../helpers/registry.js';
@@ -23,9 +21,6 @@ const fakes: FakeGitHub[] = [];
 afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.close();
 });
-// @actions/core remembers the first GITHUB_STEP_SUMMARY it writes to for the life of the process: one per worker.
-const SUMMARY = join(tmpdir(), `modelgate-release-branch-summary-${process.pid}`);
-afterAll(() => rmSync(SUMMARY, { force: true }));
 
 function setVersion(registry: TempRegistry, version: string, sha: string) {
   const manifest = parse(registry.read('models/gpt2/model.yaml')) as Record<string, any>;
@@ -76,24 +71,8 @@ async function releaseStep(
   event: WorkflowEvent,
   inputs: Partial<ActionInputs> = {},
 ) {
-  const dir = mkdtempSync(join(tmpdir(), 'modelgate-step-'));
-  const env: Record<string, string> = {
-    GITHUB_API_URL: github.url,
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: SUMMARY,
-    [FAST_FAKE_GITHUB]: '1',
-  };
-  writeFileSync(env.GITHUB_OUTPUT!, '');
-  writeFileSync(SUMMARY, '');
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  let stdout = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    await runRelease(
+  return inProcessStep({ GITHUB_API_URL: github.url, [FAST_FAKE_GITHUB]: '1' }, () =>
+    runRelease(
       {
         command: 'release',
         root: registry.root,
@@ -111,19 +90,8 @@ async function releaseStep(
         ...inputs,
       },
       event,
-    ).catch((error: unknown) => core.setFailed(describeFailure(error)));
-    const outputs: Record<string, string> = {};
-    for (const match of readFileSync(env.GITHUB_OUTPUT!, 'utf8').matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
-      outputs[match[1]!] = match[3]!;
-    return { status: process.exitCode ?? 0, stdout, outputs };
-  } finally {
-    write.mockRestore();
-    process.exitCode = undefined; // core.setFailed sets it: the step's result, not the test worker's
-    for (const [name, value] of Object.entries(saved))
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    rmSync(dir, { recursive: true, force: true });
-  }
+    ).catch((error: unknown) => core.setFailed(describeFailure(error))),
+  );
 }
 
 const FIX =

@@ -5,11 +5,8 @@
 // never reached its stage tag or deployment (security review, finding F3). Run in process through
 // src/action/release.ts (the bundle is rebuilt by the lead), with real git repositories and the fake
 // GitHub, which refuses long bodies as GitHub does and checks every request against its OpenAPI.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as core from '@actions/core';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { OUTPUTS } from '../../src/action/inputs.js';
 import { runRelease } from '../../src/action/release.js';
@@ -21,6 +18,7 @@ import { GitRepository } from '../../src/io/git-repository.js';
 import { FAST_FAKE_GITHUB } from '../../src/io/github/octokit.js';
 import { GITHUB_RELEASE_BODY_MAX } from '../../src/io/github/release-limits.js';
 import { DEFAULT_MANIFESTS } from '../../src/io/settings.js';
+import { inProcessStep } from '../helpers/action-step.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { addRealModel } from '../helpers/models.js';
 import { registryTemplate, type TempRegistry } from '../helpers/registry.js';
@@ -30,9 +28,6 @@ const fakes: FakeGitHub[] = [];
 afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.close();
 });
-// @actions/core remembers the first GITHUB_STEP_SUMMARY it writes to for the life of the process: one per worker.
-const SUMMARY = join(tmpdir(), `modelgate-release-notes-summary-${process.pid}`);
-afterAll(() => rmSync(SUMMARY, { force: true }));
 
 /** `count` shards as Hugging Face names them (model-00001-of-01000.safetensors), each 4 GiB. */
 function shards(version: string, count: number, prefix = `s3://models/gpt2/${version}`) {
@@ -94,24 +89,8 @@ async function releaseStep(
   push: { before: string; after: string },
   dryRun = false,
 ) {
-  const dir = mkdtempSync(join(tmpdir(), 'modelgate-step-'));
-  const env: Record<string, string> = {
-    GITHUB_API_URL: github.url,
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: SUMMARY,
-    [FAST_FAKE_GITHUB]: '1',
-  };
-  writeFileSync(env.GITHUB_OUTPUT!, '');
-  writeFileSync(SUMMARY, '');
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  let stdout = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    await runRelease(
+  return inProcessStep({ GITHUB_API_URL: github.url, [FAST_FAKE_GITHUB]: '1' }, () =>
+    runRelease(
       {
         command: 'release',
         root: registry.root,
@@ -140,19 +119,8 @@ async function releaseStep(
         actor: 'bob',
         repo: { owner: 'acme', repo: 'models' },
       },
-    ).catch((error: unknown) => core.setFailed(describeFailure(error)));
-    const outputs: Record<string, string> = {};
-    for (const match of readFileSync(env.GITHUB_OUTPUT!, 'utf8').matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
-      outputs[match[1]!] = match[3]!;
-    return { status: process.exitCode ?? 0, stdout, outputs, summary: readFileSync(SUMMARY, 'utf8') };
-  } finally {
-    write.mockRestore();
-    process.exitCode = undefined; // core.setFailed sets it: the step's result, not the test worker's
-    for (const [name, value] of Object.entries(saved))
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    rmSync(dir, { recursive: true, force: true });
-  }
+    ).catch((error: unknown) => core.setFailed(describeFailure(error))),
+  );
 }
 
 describe('a release of a 1,000-shard model (within the 4,096 weights a manifest may list)', () => {

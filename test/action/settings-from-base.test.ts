@@ -2,11 +2,9 @@
 // the change come from the base, never from the change. Run in process through src/action/run.ts (the
 // bundle is rebuilt by the lead; test/action/run.test.ts covers dist/), with INPUT_* variables, the
 // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files a runner provides, and real git repositories.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/action/run.js';
+import { inProcessStep } from '../helpers/action-step.js';
 import type { TempRegistry } from '../helpers/registry.js';
 import { ROUTER, stagedRegistryTemplate, writeRouterVersion } from '../helpers/staged-registry.js';
 
@@ -22,51 +20,17 @@ interface Finding {
   message: string;
 }
 
-// @actions/core remembers the first GITHUB_STEP_SUMMARY it writes to for the life of the process: one per worker.
-const SUMMARY = join(tmpdir(), `modelgate-step-summary-${process.pid}`);
-afterAll(() => rmSync(SUMMARY, { force: true }));
-
-/** One Action step on the registry's working tree: its exit code, workflow commands, outputs and summary. */
+/** One Action step on the registry's working tree: its exit code, workflow commands, outputs, findings and summary. */
 async function step(registry: TempRegistry, inputs: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'modelgate-step-'));
   const env: Record<string, string> = {
     GITHUB_WORKSPACE: registry.root,
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: SUMMARY,
     INPUT_ROOT: registry.root,
     ...Object.fromEntries(
       Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
     ),
   };
-  writeFileSync(env.GITHUB_OUTPUT!, '');
-  writeFileSync(env.GITHUB_STEP_SUMMARY!, '');
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  let stdout = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    await run();
-    const outputs: Record<string, string> = {};
-    for (const match of readFileSync(env.GITHUB_OUTPUT!, 'utf8').matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
-      outputs[match[1]!] = match[3]!;
-    return {
-      status: process.exitCode ?? 0,
-      stdout,
-      outputs,
-      findings: JSON.parse(outputs['findings-json'] ?? '[]') as Finding[],
-      summary: readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8'),
-    };
-  } finally {
-    write.mockRestore();
-    process.exitCode = undefined; // core.setFailed sets it: the step's result, not the test worker's
-    for (const [name, value] of Object.entries(saved))
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const result = await inProcessStep(env, run);
+  return { ...result, findings: JSON.parse(result.outputs['findings-json'] ?? '[]') as Finding[] };
 }
 
 /** The pull request: ticket-router 1.3.0 at 51 % (production 1.1.0 holds 90 %), with its own settings. */

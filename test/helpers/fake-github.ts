@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LocalClone } from './local-clone.js';
 import { GitHubOpenApi } from './openapi.js';
+import { runOk } from './small-fork.js';
 
 interface TagObject {
   sha: string;
@@ -1022,12 +1022,7 @@ export class FakeGitHub {
     const base = commitOf(baseName);
     const head = commitOf(headName);
     if (!base || !head) return undefined;
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd: this.localRepo,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
+    const git = (...args: string[]) => runOk('git', args, { cwd: this.localRepo }).toString('utf8').trim();
     try {
       const mergeBase = git('merge-base', base, head);
       const ahead = git('rev-list', '--reverse', `${base}..${head}`).split('\n').filter(Boolean);

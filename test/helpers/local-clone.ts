@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, inflateSync } from 'node:zlib';
+import { runOk } from './small-fork.js';
 
 /** A ref as GitHub's git/refs API shows it: an annotated tag's ref names its tag object, any other its commit. */
 export interface CloneRef {
@@ -109,10 +109,7 @@ export class LocalClone {
     if (cached) return cached;
     let content: Buffer;
     try {
-      content = execFileSync('git', ['show', `${ref}:${path}`], {
-        cwd: this.root,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      content = runOk('git', ['show', `${ref}:${path}`], { cwd: this.root });
     } catch (error) {
       if (key !== undefined && !given && this.resolve(ref) === target) this.files.set(key, null);
       throw error;
@@ -127,10 +124,7 @@ export class LocalClone {
   blob(sha: string): Buffer | undefined {
     if (!OBJECT_ID.test(sha)) return undefined;
     try {
-      return execFileSync('git', ['cat-file', 'blob', sha], {
-        cwd: this.root,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      return runOk('git', ['cat-file', 'blob', sha], { cwd: this.root });
     } catch {
       return undefined;
     }
@@ -327,7 +321,7 @@ export class LocalClone {
   }
 
   private git(args: string[]): string {
-    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8' });
+    return runOk('git', args, { cwd: this.root }).toString('utf8');
   }
 }
 

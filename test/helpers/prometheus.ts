@@ -1,8 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runOk } from './small-fork.js';
 
 /** A real Prometheus (Debian's package) on 127.0.0.1, its storage backfilled from OpenMetrics text with promtool. */
 export interface RunningPrometheus {
@@ -28,9 +29,7 @@ export async function startPrometheus(openMetrics: string): Promise<RunningProme
   const data = join(dir, 'data');
   writeFileSync(join(dir, 'series.om'), openMetrics);
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
-  execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'series.om'), data], {
-    stdio: 'pipe',
-  });
+  runOk('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'series.om'), data]);
   const port = await freePort();
   const child: ChildProcess = spawn(
     'prometheus',

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   cpSync,
@@ -16,6 +15,7 @@ import { stringify } from 'yaml';
 import { validate, type ValidationReport } from '../../src/core/validate.js';
 import { sharedTokenizerSandbox } from '../../src/io/tokenizer-sandbox.js';
 import { GitRepository } from '../../src/io/git-repository.js';
+import { runOk } from './small-fork.js';
 import { LocalClone } from './local-clone.js';
 import { DEFAULT_MANIFESTS } from '../../src/io/settings.js';
 
@@ -98,23 +98,16 @@ export class TempRegistry {
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', args, {
-      cwd: this.root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
+    return runOk('git', args, { cwd: this.root }).toString('utf8').trim();
   }
 
   /**
-   * Commits everything and returns the commit id: one process from the test
-   * (a shell running both git commands), not two forks of a large one; the id
-   * is read from the branch's ref file when the files settle it.
+   * Commits everything and returns the commit id, read from the branch's ref
+   * file when the files settle it (no git process for that).
    */
   commit(message: string): string {
-    execFileSync('sh', ['-c', 'git add -A && git commit -q --allow-empty -m "$1"', 'commit', message], {
-      cwd: this.root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    runOk('git', ['add', '-A'], { cwd: this.root });
+    runOk('git', ['commit', '-q', '--allow-empty', '-m', message], { cwd: this.root });
     return new LocalClone(this.root).resolve('HEAD') ?? this.git('rev-parse', 'HEAD');
   }
 
@@ -125,14 +118,14 @@ export class TempRegistry {
 
   /** Creates an annotated tag (on HEAD unless `commit`), dated `date` (seconds) when given: git dates have one-second resolution. */
   tag(name: string, options: { message?: string; commit?: string; date?: number } = {}): this {
-    const env =
-      options.date === undefined
-        ? process.env
-        : { ...process.env, GIT_COMMITTER_DATE: `${options.date} +0000` };
-    execFileSync(
+    const env = options.date === undefined ? {} : { GIT_COMMITTER_DATE: `${options.date} +0000` };
+    runOk(
       'git',
       ['tag', '-a', name, '-m', options.message ?? name, ...(options.commit ? [options.commit] : [])],
-      { cwd: this.root, env, stdio: 'ignore' },
+      {
+        cwd: this.root,
+        env,
+      },
     );
     return this;
   }

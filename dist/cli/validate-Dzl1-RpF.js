@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-Cm7V_Yen.js';
-import { k as validate, b as toText } from './text-D1i29B8D.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-Af6LmxTj.js';
+import { k as validate, b as toText } from './text-Bf67Ykiu.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';

@@ -6,7 +6,7 @@ import { l as loadModel } from './load-model-DYtoc5BB.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { f as releasedVersions, r as resolveArtifactPath } from './settings-file-BogBtnzp.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, M as ModelManifests, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-D1i29B8D.js';
+import { d as selectChanged, M as ModelManifests, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-Bf67Ykiu.js';
 import { p as planText } from './registry-Bo-q2Mov.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-uPq5kej9.js';
 import './index-BUr_uwIc.js';
