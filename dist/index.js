@@ -67058,6 +67058,21 @@ function suggest(from, bump) {
     return `${major}.${minor}.${patch + 1}`;
 }
 
+/**
+ * The `Manifest: <path> sha256:<hex>` line of a release tag's message: where
+ * the release found the model's manifest, and that file's digest. Written by
+ * the release plan; read back to find a model's manifest at its tag (the CLI,
+ * the Action and the app), as where to look first, never as proof: the file
+ * there must still declare the model.
+ */
+function manifestLineOf(manifestFile, sha256) {
+    return `Manifest: ${manifestFile} sha256:${sha256}`;
+}
+/** The path a tag message's `Manifest:` line names, if it has one. */
+function manifestLine(message) {
+    return message?.match(/^Manifest: (.+) sha256:[0-9a-f]*$/m)?.[1];
+}
+
 /** Texts up to this size are kept as words; larger ones (rare) are parsed at once. */
 const WORDS_MAX_CHARS = 64 * 1024;
 const NOT_A_NAME_CHARACTER = /[^a-z0-9_/-]+/;
@@ -67245,10 +67260,6 @@ class ModelManifests {
         const recorded = manifestLine(this.messages.get(tag));
         return this.at(tag).find(name, [...(recorded ? [recorded] : []), ...likely]);
     }
-}
-/** The path of a release tag's `Manifest: <path> sha256:<hex>` line (src/core/release/plan.ts writes it). */
-function manifestLine(message) {
-    return message?.match(/^Manifest: (.+) sha256:[0-9a-f]*$/m)?.[1];
 }
 
 /**
@@ -101029,7 +101040,7 @@ function planRelease(candidates, context, remote) {
 }
 /** The provenance lines of a release's tags, before Requested-by and Trigger. */
 function provenance$1(candidate, context) {
-    const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
+    const lines = [manifestLineOf(candidate.facts.manifestFile, candidate.manifestDigest)];
     if (candidate.kind === 'restore')
         lines.push(`Restores: ${releaseTag(candidate.facts.name, candidate.facts.manifest.version)}`);
     if (context.actor)
@@ -103098,7 +103109,8 @@ async function ownShards(reader, file, manifest, where) {
  * CommandErrors, a file another model uses that would change among them.
  */
 async function prepareRollback(repo, options) {
-    const registry = readRegistry(await repo.readTags());
+    const tags = await repo.readTags();
+    const registry = readRegistry(tags);
     const model = registry.get(options.model);
     if (!model) {
         const known = [...registry.keys()].sort().join(', ') || 'none';
@@ -103112,21 +103124,28 @@ async function prepareRollback(repo, options) {
     const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
     if (!target.ok)
         throw new CommandError(target.reason, target.fix);
-    const then = repo.at(target.version.tag);
-    const thenLoaded = await loadModel(then, manifestFile);
-    if (!thenLoaded.facts)
-        throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
+    // Found by the model's name at the tag (its Manifest: line first), never by today's path: the model
+    // may have moved since, and that path may hold another model's manifest at the tag.
+    const { tag, version } = target.version;
+    const release = await new ModelManifests(repo, { globs: options.manifests, tags }).release(options.model, version, [manifestFile]);
+    if (release.kind !== 'found' || release.facts.manifest.version !== version)
+        throw new CommandError(`${tag} has no valid manifest of ${options.model} ${version}: ${release.kind === 'unknown'
+            ? release.reason
+            : release.kind === 'absent'
+                ? 'no manifest at the tag declares the model'
+                : `${release.file} declares version ${release.facts.manifest.version}`}`, `Roll back by hand (git checkout ${tag} -- <the model's folder>), then run modelgate validate.`);
+    const { source: then, facts: thenFacts } = release;
     const worktree = readerOf(repo.worktree);
     const others = await withWeightsIndexes(worktree, manifests, manifestFile);
-    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts, await shardsOf(repo.worktree, now.facts, 'the working tree')), await fileDigests(then, thenLoaded.facts, await shardsOf(then, thenLoaded.facts, target.version.tag)), otherModelsFiles(others, manifestFile, options.model, await realPaths(worktree, pathsOtherModelsUse(others, manifestFile))));
+    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts, await shardsOf(repo.worktree, now.facts, 'the working tree')), await fileDigests(then, thenFacts, await shardsOf(then, thenFacts, tag)), otherModelsFiles(others, manifestFile, options.model, await realPaths(worktree, pathsOtherModelsUse(others, manifestFile))));
     if (!planned.ok)
         throw new CommandError(planned.reason, planned.fix);
     return {
         model: options.model,
         manifestFile,
         from: now.facts.manifest.version,
-        to: target.version.version,
-        tag: target.version.tag,
+        to: version,
+        tag,
         commit: target.version.commit,
         reason: target.reason,
         changes: planned.changes,

@@ -3,6 +3,7 @@ import { readDeploymentPayload, type DeploymentPayload } from '../core/release/p
 import { releaseTag } from '../core/registry/tag-names.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { githubReleaseApi } from '../io/github/release-api.js';
+import { findReleaseManifest } from './manifest.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -87,10 +88,21 @@ export async function switchBack(
     });
     return;
   }
+  const ref = releaseTag(state.model, state.baselineVersion);
+  // The payload names blue's own manifest at its tag (the deployment contract): the model may have moved
+  // since, and green's path may hold another model there. Not found, blue still goes back (it is the safe
+  // side) under the path the rollout knows, as before; the deployers modelgate ships route by model and version.
+  const found = await findReleaseManifest(octokit, repo, {
+    model: state.model,
+    tag: ref,
+    version: state.baselineVersion,
+    likely: [state.manifest],
+  });
   const blue = {
     ...state,
     version: state.baselineVersion,
-    ref: releaseTag(state.model, state.baselineVersion),
+    ref,
+    manifest: 'path' in found ? found.path : state.manifest,
   };
   await deployStep(octokit, repo, blue, {
     environment: state.productionEnvironment,

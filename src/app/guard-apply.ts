@@ -11,6 +11,7 @@ import { writeGuardState } from './guard-comment.js';
 import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
 import type { AppTrust } from './trust.js';
 import { assignStage } from './promote.js';
+import { findReleaseManifest } from './manifest.js';
 import { openRollback } from './revert.js';
 
 type Repo = { owner: string; repo: string };
@@ -122,11 +123,20 @@ async function deployPrevious(
     return p?.version === effect.version && p.trigger === trigger;
   });
   if (own) return own.id;
+  // The payload names the earlier release's own manifest at its tag (the deployment contract): the
+  // model may have moved since. Not found, production still goes back (the safe side) under the
+  // path the guard knows; the deployers modelgate ships route by model and version.
+  const found = await findReleaseManifest(octokit, repo, {
+    model: state.model,
+    tag: ref,
+    version: effect.version,
+    likely: [state.manifest],
+  });
   const payload: DeploymentPayload = {
     model: state.model,
     version: effect.version,
     weight: 100,
-    manifest: state.manifest,
+    manifest: 'path' in found ? found.path : state.manifest,
     trigger,
   };
   const created = await githubReleaseApi(octokit, repo).createDeployment({

@@ -13,10 +13,10 @@ import { followTreeLinks } from '../core/rollback/tree-links.js';
 import { planRevertPullRequest, type RequestSeal } from '../core/rollback/revert-pr.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import type { Octokit } from '../io/github/octokit.js';
-import { githubReleaseApi } from '../io/github/release-api.js';
 import { openRevertPullRequest, type ReleasedBlob } from '../io/github/revert.js';
 import { SETTINGS_FILE } from '../io/settings.js';
-import { readManifestAt } from './manifest.js';
+import { inertText } from '../core/report/escape.js';
+import { findReleaseManifest, readManifestAt } from './manifest.js';
 import { loadSettingsAt } from './settings.js';
 
 type Repo = { owner: string; repo: string };
@@ -24,7 +24,7 @@ type Repo = { owner: string; repo: string };
 /** What a rollback pull request restores, and who asked for it. */
 export interface RollbackRequest {
   model: string;
-  /** The manifest's path (the same at both commits). */
+  /** The manifest's path on the default branch (the release restored is found by the model's name). */
   manifest: string;
   from: string;
   to: string;
@@ -47,9 +47,11 @@ const MANIFEST_READS_AT_ONCE = 8;
 /** Where a rollback's files are read: the model, its manifest, the release tag, the default branch's head and the settings' manifest globs. */
 export interface RollbackSource {
   model: string;
-  /** The manifest's path (the same at both commits). */
+  /** The manifest's path on the default branch (at the tag the model is found by name: it may have moved since). */
   manifest: string;
   tag: string;
+  /** The version the tag releases, when it is the release tag `<model>@v<version>`: the manifest there must declare it. */
+  version?: string;
   head: string;
   /** The default branch's `manifests:` globs: how the other models, whose files a rollback leaves alone, are found. */
   globs: readonly string[];
@@ -75,12 +77,24 @@ export async function rollbackFiles(
   source: RollbackSource,
 ): Promise<RollbackFiles | RollbackProblem> {
   const { model, manifest, tag, head } = source;
-  const targetCommit = await githubReleaseApi(octokit, repo).tagCommit(tag);
-  if (!targetCommit) return { problem: `the release tag ${tag} does not exist` };
-  const [thenTree, nowTree, thenManifest, nowManifest] = await Promise.all([
-    tree(octokit, repo, targetCommit),
+  // The release is restored as it was, at its own paths: the model may have moved since, and the path it
+  // has now may hold another model at the tag (whose files would be "restored" in its place).
+  const release = await findReleaseManifest(octokit, repo, {
+    model,
+    tag,
+    ...(source.version !== undefined ? { version: source.version } : {}),
+    likely: [manifest],
+  });
+  if ('problem' in release)
+    return {
+      problem: release.problem,
+      fix: `Roll back by hand: restore the files of ${tag} in a pull request (git checkout ${tag} -- <the model's folder then>), removing the model's files of now.`,
+    };
+  const thenFile = release.path;
+  const thenManifest = release.manifest;
+  const [thenTree, nowTree, nowManifest] = await Promise.all([
+    tree(octokit, repo, release.commit),
     tree(octokit, repo, head),
-    readManifestAt(octokit, repo, manifest, tag),
     readManifestAt(octokit, repo, manifest, head),
   ]);
   for (const [listed, at] of [
@@ -92,7 +106,13 @@ export async function rollbackFiles(
         problem: `GitHub listed the files of ${at} only in part (its tree is truncated), so the files other models use cannot all be seen`,
         fix: 'Roll back by hand (modelgate rollback in a checkout, or command: rollback in a workflow).',
       };
-  if (!thenManifest) return { problem: `${tag} has no valid manifest at ${manifest}` };
+  // What stands at the path now must be the model: another model's files would be taken for its own (and
+  // removed), and with nothing there the model's files of now, wherever they moved, would be left beside the release's.
+  if (nowManifest?.name !== model)
+    return {
+      problem: `${inertText(manifest)} on the default branch ${nowManifest ? `is the manifest of ${inertText(nowManifest.name)}, not of ${model}` : `holds no valid manifest (of ${model} or any model)`}`,
+      fix: `Roll back with /rollback ${model}, which finds the model's manifest on the default branch by its name.`,
+    };
   const atHead = headFiles(octokit, repo, nowTree);
   const atTag = headFiles(octokit, repo, thenTree, tag);
   // The model's own files include the shards its weights index lists at each commit: restoring the index without them is not the release.
@@ -100,7 +120,7 @@ export async function rollbackFiles(
   try {
     shards = await Promise.all([
       ownShards(atHead, manifest, nowManifest, 'at the default branch'),
-      ownShards(atTag, manifest, thenManifest, `at ${tag}`),
+      ownShards(atTag, thenFile, thenManifest, `at ${tag}`),
     ]);
   } catch (error) {
     if (!(error instanceof LinkBudgetSpent)) throw error;
@@ -109,12 +129,16 @@ export async function rollbackFiles(
   const [nowShards, thenShards] = shards;
   if ('problem' in nowShards) return nowShards;
   if ('problem' in thenShards) return thenShards;
-  const files = (m: typeof thenManifest | undefined, own: readonly string[]) =>
-    m ? [manifest, ...referencedPaths(m, manifest), ...own] : [manifest];
+  const files = (file: string, m: typeof thenManifest, own: readonly string[]) => [
+    file,
+    ...referencedPaths(m, file),
+    ...own,
+  ];
   const pick = (paths: string[], entries: Map<string, ReleasedBlob>) =>
     new Map(paths.flatMap((p) => (entries.has(p) ? [[p, entries.get(p)!.sha] as const] : [])));
-  const now = pick(files(nowManifest, nowShards.paths), nowTree.blobs);
-  const then = pick(files(thenManifest, thenShards.paths), thenTree.blobs);
+  // Each release's files at its own paths: a moved model's old files are restored, its new ones removed.
+  const now = pick(files(manifest, nowManifest, nowShards.paths), nowTree.blobs);
+  const then = pick(files(thenFile, thenManifest, thenShards.paths), thenTree.blobs);
   const same = now.size === then.size && [...then].every(([path, sha]) => now.get(path) === sha);
   // Nothing to change: the other manifests need not be read.
   if (same) return { changes: [], kept: [], blobs: thenTree.blobs };
@@ -248,6 +272,7 @@ export async function openRollback(
       model: request.model,
       manifest: request.manifest,
       tag,
+      version: request.to,
       head: head.object.sha,
       globs: settings.settings.manifests,
     });

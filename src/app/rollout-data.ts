@@ -7,12 +7,13 @@ import { readAbCounts } from '../io/metrics/ab-counts.js';
 import { collectMetrics, type PrometheusConfig } from '../io/metrics/prometheus.js';
 import type { AppConfig } from './config.js';
 import { GitHubContentsSource } from './github-source.js';
+import { findReleaseManifest } from './manifest.js';
 import { settingsOrDefaults } from './settings.js';
 import { nextBlueGreenJudgment, type BlueGreenData } from '../core/blue-green/step.js';
 import type { PreviewSuiteEvidence } from '../core/blue-green/suites.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import { versionEndpoint } from '../io/endpoint-settings.js';
-import { runPreviewSuites } from '../io/eval/preview-suites.js';
+import { runPreviewSuites, type ManifestAt } from '../io/eval/preview-suites.js';
 import { resolveShadowPolicy } from '../core/shadow/policy.js';
 import type { OutputPair } from '../core/shadow/compare.js';
 import type { ShadowData } from '../core/shadow/step.js';
@@ -250,16 +251,33 @@ async function previewSuites(
         ...(config.judge.model ? { model: config.judge.model } : {}),
       }
     : undefined;
+  // Production's manifest wherever the model was when production was released: the release's path may
+  // hold nothing at production's tag (the model moved since), or another model's gates.
+  let production: ManifestAt | undefined;
+  if (state.baselineVersion) {
+    const found = await findReleaseManifest(octokit, repo, {
+      model: state.model,
+      tag: releaseTag(state.model, state.baselineVersion),
+      version: state.baselineVersion,
+      likely: [state.manifest],
+    });
+    if ('problem' in found)
+      return {
+        ...none,
+        suites: [
+          {
+            name: '(production)',
+            notRun: `not run: production's manifest cannot be found: ${found.problem}. production's gates judge the preview, so nothing passes without them (a release tag made by modelgate release names its manifest in a Manifest: line)`,
+          },
+        ],
+        gatesFrom: `production ${state.baselineVersion}'s manifest`,
+      };
+    production = { source: found.source, manifestFile: found.path };
+  }
   return runPreviewSuites({
     release: { source: new GitHubContentsSource(octokit, repo, state.ref), manifestFile: state.manifest },
-    ...(state.baselineVersion
-      ? {
-          production: {
-            source: new GitHubContentsSource(octokit, repo, releaseTag(state.model, state.baselineVersion)),
-            manifestFile: state.manifest,
-            label: `production ${state.baselineVersion}`,
-          },
-        }
+    ...(production && state.baselineVersion
+      ? { production: { ...production, label: `production ${state.baselineVersion}` } }
       : {}),
     policy: planner.policy,
     endpoint: { baseURL: endpoint.baseUrl, model: endpoint.model, ...(apiKey ? { apiKey } : {}) },

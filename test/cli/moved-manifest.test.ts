@@ -138,3 +138,74 @@ describe('a model moved to another folder is judged against its base and its rel
     );
   });
 });
+
+describe('a rollback to a release made before the model moved', () => {
+  /** m 1.0.0 released from models/m, then 1.0.1 released from models/m-v2; `other`: models/m held model "other" at 1.0.0. */
+  function movedAndReleased(other: boolean) {
+    const { registry } = released();
+    if (other) {
+      // At m 1.0.0, models/m-v2 held another model: today's path of m names it at the tag.
+      writeM(registry, 'models/m-v2', '0.3.0', 6, 'c');
+      registry.write(
+        'models/m-v2/model.yaml',
+        registry.read('models/m-v2/model.yaml').replace('name: m\n', 'name: other\n'),
+      );
+      registry.commit('other 0.3.0');
+      registry.git('tag', '-d', 'm@v1.0.0');
+      registry.tag('m@v1.0.0');
+      registry.remove('models/m-v2');
+    }
+    registry.remove('models/m');
+    writeM(registry, 'models/m-v2', '1.0.1', 12, 'b');
+    const head = registry.commit('move m to models/m-v2 as 1.0.1');
+    registry.tag('m@v1.0.1', { commit: head });
+    return { registry, head };
+  }
+
+  it("plans the restore of that release's files at their paths and the removal of the newer ones", async () => {
+    const { registry } = movedAndReleased(false);
+    const { code, stdout } = await runCli(
+      'rollback',
+      'm',
+      '--to',
+      '1.0.0',
+      '--plan',
+      '--root',
+      registry.root,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    // Before: refused, "m@v1.0.0 has no valid manifest at models/m-v2/model.yaml".
+    const { changes } = JSON.parse(stdout) as { changes: { path: string; action: string }[] };
+    expect(changes.filter((c) => c.path.startsWith('models/m/')).map((c) => c.action)).toEqual(
+      Array(5).fill('restore'),
+    );
+    expect(changes.filter((c) => c.path.startsWith('models/m-v2/')).map((c) => c.action)).toEqual(
+      Array(5).fill('remove'),
+    );
+  });
+
+  it("never restores the model that held today's path at that tag", async () => {
+    const { registry } = movedAndReleased(true);
+    const { code, stdout } = await runCli(
+      'rollback',
+      'm',
+      '--to',
+      '1.0.0',
+      '--plan',
+      '--root',
+      registry.root,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    // Before: the plan restored "other" 0.3.0's files (6 layers) in models/m-v2 as m 1.0.0.
+    const { changes } = JSON.parse(stdout) as { changes: { path: string; action: string }[] };
+    expect(changes).toContainEqual({ path: 'models/m/config.json', action: 'restore' });
+    expect(changes).toContainEqual({ path: 'models/m-v2/config.json', action: 'remove' });
+    expect(changes.filter((c) => c.action === 'restore').every((c) => c.path.startsWith('models/m/'))).toBe(
+      true,
+    );
+  });
+});

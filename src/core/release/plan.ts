@@ -11,6 +11,7 @@ import { GTO_FULLNAME_PATTERN, releaseTag } from '../registry/tag-names.js';
 import { NAME_MAX_LENGTH } from '../registry/names.js';
 import { releaseNotes } from './notes.js';
 import type { TrainingSection } from '../tracking/training-check.js';
+import { manifestLineOf } from './manifest-line.js';
 
 /** A model version that a merge releases (a new version) or restores (a rollback to a released one). */
 export interface ReleaseCandidate {
@@ -518,7 +519,7 @@ export function planRelease(
 
 /** The provenance lines of a release's tags, before Requested-by and Trigger. */
 function provenance(candidate: ReleaseCandidate, context: ReleaseContext): string[] {
-  const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
+  const lines = [manifestLineOf(candidate.facts.manifestFile, candidate.manifestDigest)];
   if (candidate.kind === 'restore')
     lines.push(`Restores: ${releaseTag(candidate.facts.name, candidate.facts.manifest.version)}`);
   if (context.actor) lines.push(`Merged-by: ${context.actor}`);

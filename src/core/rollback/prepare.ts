@@ -3,6 +3,7 @@ import { MANIFEST_MAX_BYTES, parseManifest } from '../manifest/parse.js';
 import type { ModelFacts } from '../model/facts.js';
 import { loadModel } from '../model/load-model.js';
 import { readRegistry } from '../registry/state.js';
+import { ModelManifests } from '../semver/model-manifests.js';
 import { CommandError, type Repository } from '../repository.js';
 import { fileDigests, rollbackChanges, rollbackTarget, type FileChange, type SharedFile } from './plan.js';
 import type { ArtifactSource } from '../source.js';
@@ -34,7 +35,8 @@ export async function prepareRollback(
   repo: Repository,
   options: { manifests: readonly string[]; stages: readonly string[]; model: string; to?: string },
 ): Promise<PreparedRollback> {
-  const registry = readRegistry(await repo.readTags());
+  const tags = await repo.readTags();
+  const registry = readRegistry(tags);
   const model = registry.get(options.model);
   if (!model) {
     const known = [...registry.keys()].sort().join(', ') || 'none';
@@ -47,19 +49,32 @@ export async function prepareRollback(
     throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
   const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
   if (!target.ok) throw new CommandError(target.reason, target.fix);
-  const then = repo.at(target.version.tag);
-  const thenLoaded = await loadModel(then, manifestFile);
-  if (!thenLoaded.facts)
+  // Found by the model's name at the tag (its Manifest: line first), never by today's path: the model
+  // may have moved since, and that path may hold another model's manifest at the tag.
+  const { tag, version } = target.version;
+  const release = await new ModelManifests(repo, { globs: options.manifests, tags }).release(
+    options.model,
+    version,
+    [manifestFile],
+  );
+  if (release.kind !== 'found' || release.facts.manifest.version !== version)
     throw new CommandError(
-      `${target.version.tag} has no valid manifest at ${manifestFile}`,
-      'Roll back by hand: the manifest moved since that release.',
+      `${tag} has no valid manifest of ${options.model} ${version}: ${
+        release.kind === 'unknown'
+          ? release.reason
+          : release.kind === 'absent'
+            ? 'no manifest at the tag declares the model'
+            : `${release.file} declares version ${release.facts.manifest.version}`
+      }`,
+      `Roll back by hand (git checkout ${tag} -- <the model's folder>), then run modelgate validate.`,
     );
+  const { source: then, facts: thenFacts } = release;
   const worktree = readerOf(repo.worktree);
   const others = await withWeightsIndexes(worktree, manifests, manifestFile);
   const planned = rollbackChanges(
     options.model,
     await fileDigests(repo.worktree, now.facts, await shardsOf(repo.worktree, now.facts, 'the working tree')),
-    await fileDigests(then, thenLoaded.facts, await shardsOf(then, thenLoaded.facts, target.version.tag)),
+    await fileDigests(then, thenFacts, await shardsOf(then, thenFacts, tag)),
     otherModelsFiles(
       others,
       manifestFile,
@@ -72,8 +87,8 @@ export async function prepareRollback(
     model: options.model,
     manifestFile,
     from: now.facts.manifest.version,
-    to: target.version.version,
-    tag: target.version.tag,
+    to: version,
+    tag,
     commit: target.version.commit,
     reason: target.reason,
     changes: planned.changes,

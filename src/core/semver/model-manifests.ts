@@ -6,6 +6,7 @@ import type { TagRecord } from '../registry/state.js';
 import { releaseTag } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
 import type { ArtifactSource } from '../source.js';
+import { manifestLine } from '../release/manifest-line.js';
 
 /**
  * A model's manifest in one tree, looked up by the `name` it declares:
@@ -234,9 +235,4 @@ export class ModelManifests {
     const recorded = manifestLine(this.messages.get(tag));
     return this.at(tag).find(name, [...(recorded ? [recorded] : []), ...likely]);
   }
-}
-
-/** The path of a release tag's `Manifest: <path> sha256:<hex>` line (src/core/release/plan.ts writes it). */
-function manifestLine(message: string | undefined): string | undefined {
-  return message?.match(/^Manifest: (.+) sha256:[0-9a-f]*$/m)?.[1];
 }

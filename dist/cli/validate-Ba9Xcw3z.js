@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-Af6LmxTj.js';
-import { k as validate, b as toText } from './text-Bf67Ykiu.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-NyaO-Prm.js';
+import { k as validate, b as toText } from './text-BzVV2MeQ.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';
@@ -24,8 +24,8 @@ import './load-model-DYtoc5BB.js';
 import './parse-m1vMtDzm.js';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';
-import './references-B30FlyX1.js';
-import './index-BUr_uwIc.js';
+import './model-manifests-CIT3h8XM.js';
+import './manifest-line-C2RsJ0-9.js';
 import './parse-BQB2GE0J.js';
 
 /** `modelgate validate`: every manifest, or those changed since --base, in one report. */

@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-Bf67Ykiu.js';
+import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-BzVV2MeQ.js';
 import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-CEcyg3Yx.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
@@ -10,15 +10,15 @@ import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './
 import { l as loadModel } from './load-model-DYtoc5BB.js';
 import { c as compareRuns } from './report-u9Ra8Wz9.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-Af6LmxTj.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-NyaO-Prm.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
 import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { r as readUserJsonFile, R as RESULTS_MAX_BYTES } from './user-file-7VOD5Lp5.js';
 import './parse-m1vMtDzm.js';
 import './yaml-document-Bn4nnvS8.js';
-import './references-B30FlyX1.js';
-import './index-BUr_uwIc.js';
+import './model-manifests-CIT3h8XM.js';
+import './manifest-line-C2RsJ0-9.js';
 import './parse-BQB2GE0J.js';
 import './escape-C_Mv5luI.js';
 import './user-file-error-DMsF1t5K.js';

@@ -1,4 +1,4 @@
-import { s as semver } from './index-BUr_uwIc.js';
+import { s as semver, m as manifestLineOf } from './manifest-line-C2RsJ0-9.js';
 import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-CkrtnTSp.js';
 import { b as releaseTag, N as NAME_MAX_LENGTH, G as GTO_FULLNAME_PATTERN } from './settings-file-BogBtnzp.js';
 import { e as inertCode, b as inertMarkdown } from './escape-C_Mv5luI.js';
@@ -477,7 +477,7 @@ function planRelease(candidates, context, remote) {
 }
 /** The provenance lines of a release's tags, before Requested-by and Trigger. */
 function provenance(candidate, context) {
-    const lines = [`Manifest: ${candidate.facts.manifestFile} sha256:${candidate.manifestDigest}`];
+    const lines = [manifestLineOf(candidate.facts.manifestFile, candidate.manifestDigest)];
     if (candidate.kind === 'restore')
         lines.push(`Restores: ${releaseTag(candidate.facts.name, candidate.facts.manifest.version)}`);
     if (context.actor)

@@ -4,8 +4,8 @@ import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
 import { p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, R as READ_LIMITS, l as loadModel } from './load-model-DYtoc5BB.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
-import { s as semver } from './index-BUr_uwIc.js';
-import { r as referencedPaths } from './references-B30FlyX1.js';
+import { r as referencedPaths, M as ModelManifests } from './model-manifests-CIT3h8XM.js';
+import { s as semver } from './manifest-line-C2RsJ0-9.js';
 import { r as resolveArtifactPath, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { o as openRegistry } from './registry-context-uPq5kej9.js';
 import 'process';
@@ -314,7 +314,8 @@ async function ownShards(reader, file, manifest, where) {
  * CommandErrors, a file another model uses that would change among them.
  */
 async function prepareRollback(repo, options) {
-    const registry = readRegistry(await repo.readTags());
+    const tags = await repo.readTags();
+    const registry = readRegistry(tags);
     const model = registry.get(options.model);
     if (!model) {
         const known = [...registry.keys()].sort().join(', ') || 'none';
@@ -328,21 +329,28 @@ async function prepareRollback(repo, options) {
     const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
     if (!target.ok)
         throw new CommandError(target.reason, target.fix);
-    const then = repo.at(target.version.tag);
-    const thenLoaded = await loadModel(then, manifestFile);
-    if (!thenLoaded.facts)
-        throw new CommandError(`${target.version.tag} has no valid manifest at ${manifestFile}`, 'Roll back by hand: the manifest moved since that release.');
+    // Found by the model's name at the tag (its Manifest: line first), never by today's path: the model
+    // may have moved since, and that path may hold another model's manifest at the tag.
+    const { tag, version } = target.version;
+    const release = await new ModelManifests(repo, { globs: options.manifests, tags }).release(options.model, version, [manifestFile]);
+    if (release.kind !== 'found' || release.facts.manifest.version !== version)
+        throw new CommandError(`${tag} has no valid manifest of ${options.model} ${version}: ${release.kind === 'unknown'
+            ? release.reason
+            : release.kind === 'absent'
+                ? 'no manifest at the tag declares the model'
+                : `${release.file} declares version ${release.facts.manifest.version}`}`, `Roll back by hand (git checkout ${tag} -- <the model's folder>), then run modelgate validate.`);
+    const { source: then, facts: thenFacts } = release;
     const worktree = readerOf(repo.worktree);
     const others = await withWeightsIndexes(worktree, manifests, manifestFile);
-    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts, await shardsOf(repo.worktree, now.facts, 'the working tree')), await fileDigests(then, thenLoaded.facts, await shardsOf(then, thenLoaded.facts, target.version.tag)), otherModelsFiles(others, manifestFile, options.model, await realPaths(worktree, pathsOtherModelsUse(others, manifestFile))));
+    const planned = rollbackChanges(options.model, await fileDigests(repo.worktree, now.facts, await shardsOf(repo.worktree, now.facts, 'the working tree')), await fileDigests(then, thenFacts, await shardsOf(then, thenFacts, tag)), otherModelsFiles(others, manifestFile, options.model, await realPaths(worktree, pathsOtherModelsUse(others, manifestFile))));
     if (!planned.ok)
         throw new CommandError(planned.reason, planned.fix);
     return {
         model: options.model,
         manifestFile,
         from: now.facts.manifest.version,
-        to: target.version.version,
-        tag: target.version.tag,
+        to: version,
+        tag,
         commit: target.version.commit,
         reason: target.reason,
         changes: planned.changes,

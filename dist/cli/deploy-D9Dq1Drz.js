@@ -1,11 +1,11 @@
-import './plan-qaHgbS3H.js';
+import './plan-9Uzt2RB2.js';
 import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
 import { o as openRegistry, m as modelOf } from './registry-context-uPq5kej9.js';
-import './index-BUr_uwIc.js';
+import './manifest-line-C2RsJ0-9.js';
 import './parse-BQB2GE0J.js';
 import './stage-assignment-CkrtnTSp.js';
 import './escape-C_Mv5luI.js';
