@@ -68356,6 +68356,22 @@ async function productionTraining(repo, facts, registry, productionStage) {
 const noTracking = (reason) => async () => ({ ok: false, kind: 'unconfigured', reason });
 /** The tag a run carries to say which model it trained. */
 const MODEL_TAG = 'modelgate.model';
+/**
+ * A map from a tracker's keys, which the tracker's user chose: an object
+ * without a prototype, so that "constructor" or "__proto__" is a key like any
+ * other, never Object.prototype's member (a gate on `wandb/constructor` read a
+ * function, and the check crashed).
+ */
+function trackerRecord(entries = []) {
+    const record = Object.create(null);
+    for (const [key, value] of entries)
+        record[key] = value;
+    return record;
+}
+/** The run's final value of metric `key`, when it logged one. */
+function runMetric(run, key) {
+    return Object.hasOwn(run.metrics, key) ? run.metrics[key] : undefined;
+}
 
 /** Rows beyond this are summarised: a run can log thousands of params. */
 const MAX_ROWS = 50;
@@ -68382,8 +68398,8 @@ function compareRuns(candidate, production) {
         ...new Set([...Object.keys(candidate.metrics), ...Object.keys(production?.metrics ?? {})]),
     ].sort();
     const metrics = metricKeys.map((key) => {
-        const a = candidate.metrics[key];
-        const b = production?.metrics[key];
+        const a = runMetric(candidate, key);
+        const b = production && runMetric(production, key);
         return {
             key,
             ...(a !== undefined ? { candidate: a } : {}),
@@ -68521,7 +68537,7 @@ async function checkTraining(facts, readRun, production) {
     for (const g of gated) {
         if (g.tracker !== ref.tracker)
             continue;
-        const value = run.metrics[g.key];
+        const value = runMetric(run, g.key);
         if (value !== undefined)
             result.measured.push({ name: g.name, value, source: run.link });
     }
@@ -68539,7 +68555,7 @@ async function checkTraining(facts, readRun, production) {
                 productionRun = readProduction.run;
                 section.production.run = { id: productionRun.id, link: productionRun.link };
                 for (const g of gated) {
-                    const value = g.tracker === ref.tracker ? productionRun.metrics[g.key] : undefined;
+                    const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
                     if (value !== undefined)
                         result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
                 }
@@ -100000,7 +100016,7 @@ function readMlflowRun(ref, serverUrl, body, histories = new Map()) {
     if (id !== ref.runId)
         throw new Error(`runs/get answered run ${id}, not ${ref.runId}`);
     const tags = Object.fromEntries((data?.tags ?? []).map((t) => [t.key, t.value ?? '']));
-    const metrics = {};
+    const metrics = trackerRecord();
     for (const m of data?.metrics ?? []) {
         const value = numberOf(m.value);
         if (value !== undefined)
@@ -100034,7 +100050,7 @@ function readMlflowRun(ref, serverUrl, body, histories = new Map()) {
         ...(info.run_name ? { name: info.run_name } : {}),
         state: info.lifecycle_stage === 'deleted' ? 'killed' : (STATES$1[status] ?? 'unknown'),
         stateText: info.lifecycle_stage === 'deleted' ? `${status} (deleted)` : status,
-        params: Object.fromEntries((data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
+        params: trackerRecord((data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
         metrics,
         datasets,
         ...(tags['mlflow.source.git.commit'] ? { sourceCommit: tags['mlflow.source.git.commit'] } : {}),
@@ -100149,7 +100165,7 @@ function readWandbRun(ref, appUrl, body) {
         return undefined;
     const config = objectOf(run.config, 'config');
     const summary = objectOf(run.summaryMetrics, 'summaryMetrics');
-    const params = {};
+    const params = trackerRecord();
     for (const [key, entry] of Object.entries(config)) {
         if (key === '_wandb' || key === 'wandb_version')
             continue;
@@ -100157,7 +100173,7 @@ function readWandbRun(ref, appUrl, body) {
         const value = entry && typeof entry === 'object' && 'value' in entry ? entry.value : entry;
         params[key] = typeof value === 'string' ? value : JSON.stringify(value);
     }
-    const metrics = {};
+    const metrics = trackerRecord();
     for (const [key, value] of Object.entries(summary))
         if (typeof value === 'number' && Number.isFinite(value) && !key.startsWith('_'))
             metrics[key] = value;

@@ -1,4 +1,4 @@
-import type { TrainingRun } from './run.js';
+import { runMetric, type TrainingRun } from './run.js';
 
 /** One param of the candidate's run next to the production version's. */
 export interface ParamRow {
@@ -48,8 +48,8 @@ export function compareRuns(candidate: TrainingRun, production?: TrainingRun): R
     ...new Set([...Object.keys(candidate.metrics), ...Object.keys(production?.metrics ?? {})]),
   ].sort();
   const metrics = metricKeys.map((key) => {
-    const a = candidate.metrics[key];
-    const b = production?.metrics[key];
+    const a = runMetric(candidate, key);
+    const b = production && runMetric(production, key);
     return {
       key,
       ...(a !== undefined ? { candidate: a } : {}),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunRef } from './run-ref.js';
-import { MODEL_TAG, type RunDataset, type RunState, type TrainingRun } from './run.js';
+import { MODEL_TAG, trackerRecord, type RunDataset, type RunState, type TrainingRun } from './run.js';
 
 /**
  * MLflow's REST API 2.0, planned as values: the requests modelgate sends,
@@ -99,7 +99,7 @@ export function readMlflowRun(
   const id = info.run_id ?? info.run_uuid ?? ref.runId;
   if (id !== ref.runId) throw new Error(`runs/get answered run ${id}, not ${ref.runId}`);
   const tags = Object.fromEntries((data?.tags ?? []).map((t) => [t.key, t.value ?? '']));
-  const metrics: Record<string, number> = {};
+  const metrics = trackerRecord<number>();
   for (const m of data?.metrics ?? []) {
     const value = numberOf(m.value);
     if (value !== undefined) metrics[m.key] = value;
@@ -130,7 +130,7 @@ export function readMlflowRun(
     ...(info.run_name ? { name: info.run_name } : {}),
     state: info.lifecycle_stage === 'deleted' ? 'killed' : (STATES[status] ?? 'unknown'),
     stateText: info.lifecycle_stage === 'deleted' ? `${status} (deleted)` : status,
-    params: Object.fromEntries((data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
+    params: trackerRecord((data?.params ?? []).map((p) => [p.key, p.value ?? ''] as const)),
     metrics,
     datasets,
     ...(tags['mlflow.source.git.commit'] ? { sourceCommit: tags['mlflow.source.git.commit'] } : {}),

@@ -21,8 +21,9 @@ export interface TrainingRun {
   state: RunState;
   /** The tracker's own word for the state (`FINISHED`, `crashed`). */
   stateText: string;
+  /** Parameters by name: an object without a prototype (a key such as "constructor" is only ever a run's own). */
   params: Record<string, string>;
-  /** Final value of each metric (the last step). */
+  /** Final value of each metric (the last step), in an object without a prototype, as `params`. */
   metrics: Record<string, number>;
   datasets: RunDataset[];
   /** The git commit of the training code, when the tracker recorded one. */
@@ -51,3 +52,20 @@ export const noTracking =
 
 /** The tag a run carries to say which model it trained. */
 export const MODEL_TAG = 'modelgate.model';
+
+/**
+ * A map from a tracker's keys, which the tracker's user chose: an object
+ * without a prototype, so that "constructor" or "__proto__" is a key like any
+ * other, never Object.prototype's member (a gate on `wandb/constructor` read a
+ * function, and the check crashed).
+ */
+export function trackerRecord<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) record[key] = value;
+  return record;
+}
+
+/** The run's final value of metric `key`, when it logged one. */
+export function runMetric(run: Pick<TrainingRun, 'metrics'>, key: string): number | undefined {
+  return Object.hasOwn(run.metrics, key) ? run.metrics[key] : undefined;
+}

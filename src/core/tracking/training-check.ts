@@ -4,7 +4,7 @@ import type { ModelFacts } from '../model/facts.js';
 import { compareRuns, type RunComparison } from './compare.js';
 import { reproducibilityFindings } from './reproducibility.js';
 import { parseRunRef, runMetricOf, TRACKER_NAME, type RunRef, type Tracker } from './run-ref.js';
-import type { RunReader, TrainingRun } from './run.js';
+import { runMetric, type RunReader, type TrainingRun } from './run.js';
 
 /** The training section of one model in the check comment and the release notes. */
 export interface TrainingSection {
@@ -122,7 +122,7 @@ export async function checkTraining(
   result.findings.push(...reproducibilityFindings(facts, run));
   for (const g of gated) {
     if (g.tracker !== ref.tracker) continue;
-    const value = run.metrics[g.key];
+    const value = runMetric(run, g.key);
     if (value !== undefined) result.measured.push({ name: g.name, value, source: run.link });
   }
   let productionRun: TrainingRun | undefined;
@@ -139,7 +139,7 @@ export async function checkTraining(
         productionRun = readProduction.run;
         section.production.run = { id: productionRun.id, link: productionRun.link };
         for (const g of gated) {
-          const value = g.tracker === ref.tracker ? productionRun.metrics[g.key] : undefined;
+          const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
           if (value !== undefined)
             result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
         }

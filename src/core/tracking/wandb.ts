@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunRef } from './run-ref.js';
-import { MODEL_TAG, type RunState, type TrainingRun } from './run.js';
+import { MODEL_TAG, trackerRecord, type RunState, type TrainingRun } from './run.js';
 import type { TrackerRequest } from './mlflow.js';
 
 /**
@@ -85,14 +85,14 @@ export function readWandbRun(
   if (!run) return undefined;
   const config = objectOf(run.config, 'config');
   const summary = objectOf(run.summaryMetrics, 'summaryMetrics');
-  const params: Record<string, string> = {};
+  const params = trackerRecord<string>();
   for (const [key, entry] of Object.entries(config)) {
     if (key === '_wandb' || key === 'wandb_version') continue;
     // The client writes each config value as {value, desc}.
     const value = entry && typeof entry === 'object' && 'value' in entry ? entry.value : entry;
     params[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
-  const metrics: Record<string, number> = {};
+  const metrics = trackerRecord<number>();
   for (const [key, value] of Object.entries(summary))
     if (typeof value === 'number' && Number.isFinite(value) && !key.startsWith('_')) metrics[key] = value;
   const tags = run.tags ?? [];

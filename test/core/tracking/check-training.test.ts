@@ -166,6 +166,31 @@ describe('check reads the MLflow run a manifest names', () => {
     expect(report.summary.errors).toBe(1);
   });
 
+  it('a metric named after an Object member is only ever what the run logged: constructor is read, __proto__ is missing', async () => {
+    const logged = mlflowRun();
+    logged.data.metrics.push({ key: 'constructor', value: 0.3, timestamp: 1718003500000, step: 3000 });
+    mlflow.runs.set(RUN, logged);
+    mlflow.histories.set(`${RUN}/constructor`, [
+      { key: 'constructor', value: 0.3, timestamp: 1718003500000, step: 3000 },
+    ]);
+    const report = await run(
+      registryWith({ run: `runs:/${RUN}` }, [
+        { metric: 'mlflow/constructor', max: 0.5 },
+        { metric: 'mlflow/__proto__', max: 0.5 },
+        { metric: 'mlflow/toString', max: 0.5 },
+      ]),
+      env(),
+    );
+    // Before: __proto__ and toString were "measured" as Object.prototype and a function, and the check
+    // threw (v.toPrecision is not a function).
+    expect(mlflow.violations).toEqual([]);
+    expect(report.gates[0]!.gates.map((g) => [g.metric, g.verdict, g.candidate])).toEqual([
+      ['mlflow/constructor', 'pass', 0.3],
+      ['mlflow/__proto__', 'fail', undefined],
+      ['mlflow/toString', 'fail', undefined],
+    ]);
+  });
+
   it('without credentials, run-metric gates are "not run", which fails', async () => {
     const report = await run(
       registryWith({ run: `runs:/${RUN}` }, [{ metric: 'mlflow/val_loss', max: 0.5 }]),

@@ -9,7 +9,7 @@ import { b as releaseTag, f as releasedVersions } from './settings-file-BogBtnzp
 import { s as semver } from './manifest-line-C2RsJ0-9.js';
 import { s as semverCompare } from './parse-BQB2GE0J.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { a as trainingText } from './report-u9Ra8Wz9.js';
+import { b as trainingText } from './report-CjelaDHn.js';
 
 /**
  * The rule catalogue (docs/rules.md). Every finding names exactly one

@@ -1,6 +1,27 @@
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
 import { T as TRACKER_NAME } from './run-ref-CuXzv_k1.js';
 
+/** Tracking that cannot run here says so: everything that needs it is "not run". */
+const noTracking = (reason) => async () => ({ ok: false, kind: 'unconfigured', reason });
+/** The tag a run carries to say which model it trained. */
+const MODEL_TAG = 'modelgate.model';
+/**
+ * A map from a tracker's keys, which the tracker's user chose: an object
+ * without a prototype, so that "constructor" or "__proto__" is a key like any
+ * other, never Object.prototype's member (a gate on `wandb/constructor` read a
+ * function, and the check crashed).
+ */
+function trackerRecord(entries = []) {
+    const record = Object.create(null);
+    for (const [key, value] of entries)
+        record[key] = value;
+    return record;
+}
+/** The run's final value of metric `key`, when it logged one. */
+function runMetric(run, key) {
+    return Object.hasOwn(run.metrics, key) ? run.metrics[key] : undefined;
+}
+
 /** Rows beyond this are summarised: a run can log thousands of params. */
 const MAX_ROWS = 50;
 /** Compares a run with the production version's run (or lists its own metrics when there is none). */
@@ -26,8 +47,8 @@ function compareRuns(candidate, production) {
         ...new Set([...Object.keys(candidate.metrics), ...Object.keys(production?.metrics ?? {})]),
     ].sort();
     const metrics = metricKeys.map((key) => {
-        const a = candidate.metrics[key];
-        const b = production?.metrics[key];
+        const a = runMetric(candidate, key);
+        const b = production && runMetric(production, key);
         return {
             key,
             ...(a !== undefined ? { candidate: a } : {}),
@@ -124,4 +145,4 @@ function trainingText(sections) {
     return lines;
 }
 
-export { trainingText as a, compareRuns as c, trainingMarkdown as t };
+export { MODEL_TAG as M, trainingMarkdown as a, trainingText as b, compareRuns as c, noTracking as n, runMetric as r, trackerRecord as t };

@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-BzVV2MeQ.js';
+import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-ClSG0Pxp.js';
 import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-CEcyg3Yx.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
@@ -8,9 +8,9 @@ import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a 
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
 import { l as loadModel } from './load-model-DYtoc5BB.js';
-import { c as compareRuns } from './report-u9Ra8Wz9.js';
+import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-NyaO-Prm.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-Oiu83OUa.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
 import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
@@ -405,11 +405,6 @@ async function productionTraining(repo, facts, registry, productionStage) {
     return { version: released.version, ...(ref !== undefined ? { ref } : {}) };
 }
 
-/** Tracking that cannot run here says so: everything that needs it is "not run". */
-const noTracking = (reason) => async () => ({ ok: false, kind: 'unconfigured', reason });
-/** The tag a run carries to say which model it trained. */
-const MODEL_TAG = 'modelgate.model';
-
 /**
  * What the run says against what the manifest says: the run finished, it
  * trained this model, from the commit and the dataset the manifest names.
@@ -538,7 +533,7 @@ async function checkTraining(facts, readRun, production) {
     for (const g of gated) {
         if (g.tracker !== ref.tracker)
             continue;
-        const value = run.metrics[g.key];
+        const value = runMetric(run, g.key);
         if (value !== undefined)
             result.measured.push({ name: g.name, value, source: run.link });
     }
@@ -556,7 +551,7 @@ async function checkTraining(facts, readRun, production) {
                 productionRun = readProduction.run;
                 section.production.run = { id: productionRun.id, link: productionRun.link };
                 for (const g of gated) {
-                    const value = g.tracker === ref.tracker ? productionRun.metrics[g.key] : undefined;
+                    const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
                     if (value !== undefined)
                         result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
                 }
@@ -27643,7 +27638,7 @@ function readMlflowRun(ref, serverUrl, body, histories = new Map()) {
     if (id !== ref.runId)
         throw new Error(`runs/get answered run ${id}, not ${ref.runId}`);
     const tags = Object.fromEntries((data?.tags ?? []).map((t) => [t.key, t.value ?? '']));
-    const metrics = {};
+    const metrics = trackerRecord();
     for (const m of data?.metrics ?? []) {
         const value = numberOf(m.value);
         if (value !== undefined)
@@ -27677,7 +27672,7 @@ function readMlflowRun(ref, serverUrl, body, histories = new Map()) {
         ...(info.run_name ? { name: info.run_name } : {}),
         state: info.lifecycle_stage === 'deleted' ? 'killed' : (STATES$1[status] ?? 'unknown'),
         stateText: info.lifecycle_stage === 'deleted' ? `${status} (deleted)` : status,
-        params: Object.fromEntries((data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
+        params: trackerRecord((data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
         metrics,
         datasets,
         ...(tags['mlflow.source.git.commit'] ? { sourceCommit: tags['mlflow.source.git.commit'] } : {}),
@@ -27792,7 +27787,7 @@ function readWandbRun(ref, appUrl, body) {
         return undefined;
     const config = objectOf(run.config, 'config');
     const summary = objectOf(run.summaryMetrics, 'summaryMetrics');
-    const params = {};
+    const params = trackerRecord();
     for (const [key, entry] of Object.entries(config)) {
         if (key === '_wandb' || key === 'wandb_version')
             continue;
@@ -27800,7 +27795,7 @@ function readWandbRun(ref, appUrl, body) {
         const value = entry && typeof entry === 'object' && 'value' in entry ? entry.value : entry;
         params[key] = typeof value === 'string' ? value : JSON.stringify(value);
     }
-    const metrics = {};
+    const metrics = trackerRecord();
     for (const [key, value] of Object.entries(summary))
         if (typeof value === 'number' && Number.isFinite(value) && !key.startsWith('_'))
             metrics[key] = value;

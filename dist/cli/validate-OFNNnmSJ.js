@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-NyaO-Prm.js';
-import { k as validate, b as toText } from './text-BzVV2MeQ.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-Oiu83OUa.js';
+import { k as validate, b as toText } from './text-ClSG0Pxp.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';
-import './report-u9Ra8Wz9.js';
+import './report-CjelaDHn.js';
 import './run-ref-CuXzv_k1.js';
 import './index-B3yeL5eE.js';
 import 'process';

@@ -1,6 +1,6 @@
 import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { l as gatesMarkdown } from './text-BzVV2MeQ.js';
-import { t as trainingMarkdown } from './report-u9Ra8Wz9.js';
+import { l as gatesMarkdown } from './text-ClSG0Pxp.js';
+import { a as trainingMarkdown } from './report-CjelaDHn.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { readSettings, SETTINGS_MAX_BYTES, parseSettings } from './settings-DAvP-m1j.js';

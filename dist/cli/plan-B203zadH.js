@@ -2,7 +2,7 @@ import { s as semver, m as manifestLineOf } from './manifest-line-C2RsJ0-9.js';
 import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-CkrtnTSp.js';
 import { b as releaseTag, N as NAME_MAX_LENGTH, G as GTO_FULLNAME_PATTERN } from './settings-file-BogBtnzp.js';
 import { e as inertCode, b as inertMarkdown } from './escape-C_Mv5luI.js';
-import { t as trainingMarkdown } from './report-u9Ra8Wz9.js';
+import { a as trainingMarkdown } from './report-CjelaDHn.js';
 import { s as strictObject, n as number, b as _enum, c as string } from './index-B3yeL5eE.js';
 
 /**

@@ -1,4 +1,4 @@
-import './plan-9Uzt2RB2.js';
+import './plan-B203zadH.js';
 import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
@@ -9,7 +9,7 @@ import './manifest-line-C2RsJ0-9.js';
 import './parse-BQB2GE0J.js';
 import './stage-assignment-CkrtnTSp.js';
 import './escape-C_Mv5luI.js';
-import './report-u9Ra8Wz9.js';
+import './report-CjelaDHn.js';
 import './run-ref-CuXzv_k1.js';
 import 'node:crypto';
 import 'node:fs/promises';
