@@ -227,7 +227,7 @@ that cannot be deployed is exit 1 with the reason.`,
         reload: { type: 'string' },
     },
     positionals: { min: 2, max: 2 },
-    run: async (args, out) => (await import('./cli/deploy-DaK4QRap.js')).runDeploy(args, out),
+    run: async (args, out) => (await import('./cli/deploy-DBOnYRO8.js')).runDeploy(args, out),
 };
 
 /** `modelgate deprecate`: its help and options; the work is in run/. */
@@ -340,7 +340,7 @@ released version with other content, or is refused.`,
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/release-B-3OHYtp.js')).runRelease(args, out),
+    run: async (args, out) => (await import('./cli/release-CZrOYNFo.js')).runRelease(args, out),
 };
 
 /** `modelgate rollback`: its help and options; the work is in run/. */

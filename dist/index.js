@@ -100746,6 +100746,21 @@ function clip(text) {
     return points.length <= TEXT_MAX ? text : `${points.slice(0, TEXT_MAX).join('')}…`;
 }
 
+/** GitHub keeps a deployment's description, and a deployment status's, to 140 characters. */
+const DEPLOYMENT_DESCRIPTION_MAX = 140;
+/**
+ * `text` as a deployment (or deployment status) description GitHub accepts:
+ * cut to 140 characters, counted in code points as GitHub counts them, and
+ * ending in "…" when cut. A long model name or version must not stop a
+ * release, and a cut never splits a character.
+ */
+function deploymentDescription(text) {
+    const characters = [...text];
+    if (characters.length <= DEPLOYMENT_DESCRIPTION_MAX)
+        return text;
+    return `${characters.slice(0, DEPLOYMENT_DESCRIPTION_MAX - 1).join('')}…`;
+}
+
 /** The longest scale_down_delay a payload may ask for (30 days): a bound, so no payload keeps a version forever. */
 const MAX_SCALE_DOWN_DELAY_SECONDS = 30 * 24 * 3600;
 /**
@@ -100919,7 +100934,7 @@ function planFirstDeployment(facts, kind, context) {
                 strategy: 'shadow',
                 mirror,
                 production,
-                description: `${what}Shadow ${name} ${manifest.version} in ${firstStage}, mirroring ${mirror}% of requests (answers none)`,
+                description: deploymentDescription(`${what}Shadow ${name} ${manifest.version} in ${firstStage}, mirroring ${mirror}% of requests (answers none)`),
             };
         }
         case 'ab': {
@@ -100930,7 +100945,7 @@ function planFirstDeployment(facts, kind, context) {
                 weight: split,
                 strategy: 'ab',
                 production,
-                description: `${what}A/B test ${name} ${manifest.version} in ${firstStage} at ${split}% (B)`,
+                description: deploymentDescription(`${what}A/B test ${name} ${manifest.version} in ${firstStage} at ${split}% (B)`),
             };
         }
         case 'blue_green':
@@ -100942,7 +100957,7 @@ function planFirstDeployment(facts, kind, context) {
                 role: 'preview',
                 // A preview answers no user: never the production environment, whatever the stages.
                 production: false,
-                description: `${what}Preview ${name} ${manifest.version} beside production (no traffic)`,
+                description: deploymentDescription(`${what}Preview ${name} ${manifest.version} beside production (no traffic)`),
             };
         default: {
             const weight = manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT;
@@ -100951,7 +100966,7 @@ function planFirstDeployment(facts, kind, context) {
                 environment: where,
                 weight,
                 production,
-                description: `${kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${manifest.version} to ${firstStage} at ${weight}%`,
+                description: deploymentDescription(`${kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${manifest.version} to ${firstStage} at ${weight}%`),
             };
         }
     }
@@ -102176,8 +102191,6 @@ function explicitSealKey(value) {
  * its answer since August 2021 (it was 25,000 before).
  */
 const GITHUB_RELEASE_BODY_MAX = 125_000;
-/** GitHub refuses a deployment status description longer than this (documented); deployments are held to the same. */
-const GITHUB_DEPLOYMENT_DESCRIPTION_MAX = 140;
 /**
  * Every step of a release plan that GitHub would refuse for its size, or
  * that breaks the Deployment payload contract, in words naming the model,
@@ -102199,8 +102212,8 @@ function releasePlanProblems(plan) {
         }
         if (step.kind === 'deployment') {
             const length = characterCount(step.description);
-            if (length > GITHUB_DEPLOYMENT_DESCRIPTION_MAX)
-                problems.push(`${step.model}: the description of the deployment to ${step.environment} is ${length} characters; GitHub refuses more than ${GITHUB_DEPLOYMENT_DESCRIPTION_MAX} (a shorter model name, stage or version fits)`);
+            if (length > DEPLOYMENT_DESCRIPTION_MAX)
+                problems.push(`${step.model}: the description of the deployment to ${step.environment} is ${length} characters; GitHub refuses more than ${DEPLOYMENT_DESCRIPTION_MAX} (a shorter model name, stage or version fits)`);
             const payload = parseDeploymentPayload(step.payload);
             if (!payload.ok)
                 problems.push(`${step.model}: the deployment payload to ${step.environment} breaks its contract (schema/deployment-payload.schema.json): ${payload.problem}`);

@@ -11,6 +11,7 @@ import { startGuard } from './guard-start.js';
 import { guardExclusively, type AppTrust } from './trust.js';
 import { promoteCanary } from './promote.js';
 import { revertFailedCanary } from './revert.js';
+import { deploymentDescription } from '../core/release/deployment-description.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -77,7 +78,7 @@ export async function applyCanaryStep(
           ...repo,
           deployment_id: effect.deploymentId,
           state: 'failure',
-          description: effect.description,
+          description: deploymentDescription(effect.description),
         });
         break;
       case 'open-revert': {

@@ -4,6 +4,7 @@ import { releaseTag } from '../core/registry/tag-names.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { githubReleaseApi } from '../io/github/release-api.js';
 import { findReleaseManifest } from './manifest.js';
+import { deploymentDescription } from '../core/release/deployment-description.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -61,7 +62,7 @@ export async function deployStep(
     ref: state.ref,
     environment: step.environment,
     payload,
-    description: step.description.slice(0, 140),
+    description: deploymentDescription(step.description),
     production: step.production,
   });
   return created.id;
@@ -84,7 +85,7 @@ export async function switchBack(
       ...repo,
       deployment_id: state.deploymentId,
       state: 'failure',
-      description: description.slice(0, 140),
+      description: deploymentDescription(description),
     });
     return;
   }

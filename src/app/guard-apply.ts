@@ -13,6 +13,7 @@ import type { AppTrust } from './trust.js';
 import { assignStage } from './promote.js';
 import { findReleaseManifest } from './manifest.js';
 import { openRollback } from './revert.js';
+import { deploymentDescription } from '../core/release/deployment-description.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -143,7 +144,7 @@ async function deployPrevious(
     ref,
     environment: effect.environment,
     payload,
-    description: effect.description.slice(0, 140),
+    description: deploymentDescription(effect.description),
     production: true,
   });
   return created.id;

@@ -20,7 +20,7 @@ import { GITHUB_RELEASE_BODY_MAX } from '../../src/io/github/release-limits.js';
 import { DEFAULT_MANIFESTS } from '../../src/io/settings.js';
 import { inProcessStep } from '../helpers/action-step.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { addRealModel } from '../helpers/models.js';
+import { addRealModel, manifestWith } from '../helpers/models.js';
 import { registryTemplate, type TempRegistry } from '../helpers/registry.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -189,23 +189,47 @@ const longVersion = registryTemplate((registry) => {
   return { before, after };
 });
 
+/** A model whose manifest path is longer than the deployment payload's 1,024 characters (six folders of 180). */
+const DEEP = `models/${Array.from({ length: 6 }, (_, i) => String(i).repeat(180)).join('/')}`;
+const deepManifest = registryTemplate((registry) => {
+  const before = registry.commit('an empty registry');
+  registry.write(`${DEEP}/config.json`, { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+  registry.write(`${DEEP}/tokenizer.json`, { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
+  registry.writeManifest(
+    `${DEEP}/model.yaml`,
+    manifestWith('deep', { config: 'config.json', tokenizer: 'tokenizer.json' }),
+  );
+  const after = registry.commit('deep 1.0.0');
+  return { before, after };
+});
+
 describe('a release plan with a step GitHub would refuse', () => {
-  it('writes nothing: no version tag is pushed ahead of a step that cannot succeed', async () => {
+  it('a description past 140 characters is cut ("…"), not a reason to stop the release', async () => {
     const { registry, github, before, after } = await origin(longVersion);
+    const run = await releaseStep(registry, github, { before, after });
+    // Before: "nothing was released: gpt2: the description of the deployment to canary is 1xx characters".
+    expect(run.status).toBe(0);
+    const [deployment] = github.deployments;
+    expect([...deployment!.description!]).toHaveLength(140);
+    expect(deployment!.description).toMatch(/^Deploy gpt2 1\.1\.0-candidate\..*…$/);
+  });
+
+  it('writes nothing: no version tag is pushed ahead of a step that cannot succeed', async () => {
+    const { registry, github, before, after } = await origin(deepManifest);
     const run = await releaseStep(registry, github, { before, after });
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(
-      /::error::nothing was released: gpt2: the description of the deployment to canary is 1\d\d characters; GitHub refuses more than 140 \(a shorter model name, stage or version fits\) \(Nothing was written to GitHub; fix the plan and push again\.\)/,
+      /::error::nothing was released: deep: the deployment payload to canary breaks its contract \(schema\/deployment-payload\.schema\.json\): .*manifest.*\(Nothing was written to GitHub; fix the plan and push again\.\)/,
     );
     expect(github.writes()).toEqual([]);
-    expect(registry.git('tag', '--list')).toBe('gpt2@v1.0.0');
+    expect(registry.git('tag', '--list')).toBe('');
   });
 
   it('fails the dry run the same way, so the plan is known bad before the merge', async () => {
-    const { registry, github, before, after } = await origin(longVersion);
+    const { registry, github, before, after } = await origin(deepManifest);
     const run = await releaseStep(registry, github, { before, after }, true);
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('GitHub refuses more than 140');
+    expect(run.stdout).toContain('the deployment payload to canary breaks its contract');
     expect(github.writes()).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { applyCanaryStep } from '../apply-canary-step.js';
 import { switchBack } from '../deploy.js';
 import { planBlueGreenSwitch } from '../../core/blue-green/step.js';
 import { exclusively, guardExclusively, type AppTrust } from '../trust.js';
+import { deploymentDescription } from '../../core/release/deployment-description.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -67,7 +68,7 @@ export async function abortCanary(
       ...repo,
       deployment_id: id,
       state: 'failure',
-      description: `canary aborted by @${steer.by}`.slice(0, 140),
+      description: deploymentDescription(`canary aborted by @${steer.by}`),
       log_url: steer.link,
     });
   }

@@ -12,6 +12,7 @@ import { NAME_MAX_LENGTH } from '../registry/names.js';
 import { releaseNotes } from './notes.js';
 import type { TrainingSection } from '../tracking/training-check.js';
 import { manifestLineOf } from './manifest-line.js';
+import { deploymentDescription } from './deployment-description.js';
 
 /** A model version that a merge releases (a new version) or restores (a rollback to a released one). */
 export interface ReleaseCandidate {
@@ -368,7 +369,9 @@ export function planFirstDeployment(
         strategy: 'shadow',
         mirror,
         production,
-        description: `${what}Shadow ${name} ${manifest.version} in ${firstStage}, mirroring ${mirror}% of requests (answers none)`,
+        description: deploymentDescription(
+          `${what}Shadow ${name} ${manifest.version} in ${firstStage}, mirroring ${mirror}% of requests (answers none)`,
+        ),
       };
     }
     case 'ab': {
@@ -379,7 +382,9 @@ export function planFirstDeployment(
         weight: split,
         strategy: 'ab',
         production,
-        description: `${what}A/B test ${name} ${manifest.version} in ${firstStage} at ${split}% (B)`,
+        description: deploymentDescription(
+          `${what}A/B test ${name} ${manifest.version} in ${firstStage} at ${split}% (B)`,
+        ),
       };
     }
     case 'blue_green':
@@ -391,7 +396,9 @@ export function planFirstDeployment(
         role: 'preview',
         // A preview answers no user: never the production environment, whatever the stages.
         production: false,
-        description: `${what}Preview ${name} ${manifest.version} beside production (no traffic)`,
+        description: deploymentDescription(
+          `${what}Preview ${name} ${manifest.version} beside production (no traffic)`,
+        ),
       };
     default: {
       const weight = manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT;
@@ -400,7 +407,9 @@ export function planFirstDeployment(
         environment: where,
         weight,
         production,
-        description: `${kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${manifest.version} to ${firstStage} at ${weight}%`,
+        description: deploymentDescription(
+          `${kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${manifest.version} to ${firstStage} at ${weight}%`,
+        ),
       };
     }
   }

@@ -1,6 +1,7 @@
 import { characterCount } from '../../core/release/notes.js';
 import { parseDeploymentPayload, type ReleasePlan } from '../../core/release/plan.js';
 import { CommandError } from '../../core/repository.js';
+import { DEPLOYMENT_DESCRIPTION_MAX } from '../../core/release/deployment-description.js';
 
 /**
  * GitHub refuses a release body longer than this, with 422 "body is too long
@@ -8,9 +9,6 @@ import { CommandError } from '../../core/repository.js';
  * its answer since August 2021 (it was 25,000 before).
  */
 export const GITHUB_RELEASE_BODY_MAX = 125_000;
-
-/** GitHub refuses a deployment status description longer than this (documented); deployments are held to the same. */
-const GITHUB_DEPLOYMENT_DESCRIPTION_MAX = 140;
 
 /**
  * Every step of a release plan that GitHub would refuse for its size, or
@@ -34,9 +32,9 @@ function releasePlanProblems(plan: ReleasePlan): string[] {
     }
     if (step.kind === 'deployment') {
       const length = characterCount(step.description);
-      if (length > GITHUB_DEPLOYMENT_DESCRIPTION_MAX)
+      if (length > DEPLOYMENT_DESCRIPTION_MAX)
         problems.push(
-          `${step.model}: the description of the deployment to ${step.environment} is ${length} characters; GitHub refuses more than ${GITHUB_DEPLOYMENT_DESCRIPTION_MAX} (a shorter model name, stage or version fits)`,
+          `${step.model}: the description of the deployment to ${step.environment} is ${length} characters; GitHub refuses more than ${DEPLOYMENT_DESCRIPTION_MAX} (a shorter model name, stage or version fits)`,
         );
       const payload = parseDeploymentPayload(step.payload);
       if (!payload.ok)

@@ -189,6 +189,21 @@ function clip(text) {
     return points.length <= TEXT_MAX ? text : `${points.slice(0, TEXT_MAX).join('')}…`;
 }
 
+/** GitHub keeps a deployment's description, and a deployment status's, to 140 characters. */
+const DEPLOYMENT_DESCRIPTION_MAX = 140;
+/**
+ * `text` as a deployment (or deployment status) description GitHub accepts:
+ * cut to 140 characters, counted in code points as GitHub counts them, and
+ * ending in "…" when cut. A long model name or version must not stop a
+ * release, and a cut never splits a character.
+ */
+function deploymentDescription(text) {
+    const characters = [...text];
+    if (characters.length <= DEPLOYMENT_DESCRIPTION_MAX)
+        return text;
+    return `${characters.slice(0, DEPLOYMENT_DESCRIPTION_MAX - 1).join('')}…`;
+}
+
 /** The longest scale_down_delay a payload may ask for (30 days): a bound, so no payload keeps a version forever. */
 const MAX_SCALE_DOWN_DELAY_SECONDS = 30 * 24 * 3600;
 /**
@@ -339,7 +354,7 @@ function planFirstDeployment(facts, kind, context) {
                 strategy: 'shadow',
                 mirror,
                 production,
-                description: `${what}Shadow ${name} ${manifest.version} in ${firstStage}, mirroring ${mirror}% of requests (answers none)`,
+                description: deploymentDescription(`${what}Shadow ${name} ${manifest.version} in ${firstStage}, mirroring ${mirror}% of requests (answers none)`),
             };
         }
         case 'ab': {
@@ -350,7 +365,7 @@ function planFirstDeployment(facts, kind, context) {
                 weight: split,
                 strategy: 'ab',
                 production,
-                description: `${what}A/B test ${name} ${manifest.version} in ${firstStage} at ${split}% (B)`,
+                description: deploymentDescription(`${what}A/B test ${name} ${manifest.version} in ${firstStage} at ${split}% (B)`),
             };
         }
         case 'blue_green':
@@ -362,7 +377,7 @@ function planFirstDeployment(facts, kind, context) {
                 role: 'preview',
                 // A preview answers no user: never the production environment, whatever the stages.
                 production: false,
-                description: `${what}Preview ${name} ${manifest.version} beside production (no traffic)`,
+                description: deploymentDescription(`${what}Preview ${name} ${manifest.version} beside production (no traffic)`),
             };
         default: {
             const weight = manifest.canary?.steps?.[0] ?? DEFAULT_FIRST_WEIGHT;
@@ -371,7 +386,7 @@ function planFirstDeployment(facts, kind, context) {
                 environment: where,
                 weight,
                 production,
-                description: `${kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${manifest.version} to ${firstStage} at ${weight}%`,
+                description: deploymentDescription(`${kind === 'restore' ? 'Restore' : 'Deploy'} ${name} ${manifest.version} to ${firstStage} at ${weight}%`),
             };
         }
     }

@@ -1,5 +1,5 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
-import { p as planRelease } from './plan-B203zadH.js';
+import { p as planRelease } from './plan-DkCwSEWh.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BkNxfSbQ.js';
 import { l as loadModel } from './load-model-DYtoc5BB.js';

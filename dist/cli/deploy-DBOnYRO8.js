@@ -1,4 +1,4 @@
-import './plan-B203zadH.js';
+import './plan-DkCwSEWh.js';
 import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
