@@ -102459,10 +102459,20 @@ function githubReleaseApi(octokit, repo, requestTrust) {
             return (await octokit.rest.repos.get(repo)).data.default_branch;
         },
         async onBranch(commit, branch) {
-            // base...head = commit...branch: "ahead" means the branch has moved on from the commit, which it
-            // contains; "behind" or "diverged" mean the commit holds work the branch does not.
+            // The branch's head by its full ref: a bare name in compare could resolve to a tag of that name.
+            const head = await octokit.rest.git
+                .getRef({ ...repo, ref: `heads/${branch}` })
+                .catch((error) => {
+                if (statusOf(error) === 404)
+                    return undefined;
+                throw error;
+            });
+            if (!head)
+                return false;
+            // base...head = commit...branch head: "ahead" means the branch has moved on from the commit, which
+            // it contains; "behind" or "diverged" mean the commit holds work the branch does not.
             const compared = await octokit.rest.repos
-                .compareCommitsWithBasehead({ ...repo, basehead: `${commit}...${branch}`, per_page: 1 })
+                .compareCommitsWithBasehead({ ...repo, basehead: `${commit}...${head.data.object.sha}`, per_page: 1 })
                 .catch((error) => {
                 // 404: GitHub does not have the commit; 422: the two share no history. Neither is on the branch.
                 if (statusOf(error) === 404 || statusOf(error) === 422)

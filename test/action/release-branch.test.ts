@@ -187,9 +187,13 @@ describe('command: release refuses any commit that is not reviewed history of th
     expect(run.stdout).toContain(
       `::error::release refused: ${feature.slice(0, 12)} is not on the default branch main; only reviewed commits on it are tagged and deployed (Merge the change into main through a pull request; its push releases it.)`,
     );
-    expect(github.requests.filter((r) => r.path.includes('/compare/')).map((r) => r.path)).toEqual([
-      `/repos/acme/models/compare/${feature}...main`,
-    ]);
+    // Compared with main's head by its full ref: a tag named main could not stand in for the branch.
+    expect(github.requests.filter((r) => /\/compare\/|\/git\/ref\//.test(r.path)).map((r) => r.path)).toEqual(
+      [
+        '/repos/acme/models/git/ref/heads%2Fmain',
+        `/repos/acme/models/compare/${feature}...${registry.git('rev-parse', 'main')}`,
+      ],
+    );
     expect(github.writes()).toEqual([]);
     expect(registry.git('tag', '--list')).toBe('gpt2@v1.0.0');
     expect(github.violations).toEqual([]);

@@ -187,9 +187,13 @@ async function promoteNow(
   if ('untrusted' in found) return untrustedReply(model, found.untrusted, found.url);
   const { state, url } = found;
   if (state.status !== 'running') return `nothing to promote: ${statusLine(state)} ${url}`;
-  if (state.strategy === 'blue_green') return switchBlueGreen(octokit, repo, state, url, steer, trust);
   // Under the guard's hold as well (lock order: canary, then guard): a judgment of the release this one
-  // replaces never interleaves with the promotion, so it cannot roll production back below it.
+  // replaces never interleaves with the promotion (or a blue-green switch), so it cannot roll
+  // production back below it.
+  if (state.strategy === 'blue_green')
+    return guardExclusively(trust, repo, model, () =>
+      switchBlueGreen(octokit, repo, state, url, steer, trust),
+    );
   const { tag, deploymentId, guard } = await guardExclusively(trust, repo, model, async () => {
     const promoted = await promoteCanary(octokit, repo, state, steer);
     // The production guard (when the manifest has one) bakes from the moment the person promoted.
