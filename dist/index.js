@@ -33,9 +33,9 @@ import require$$5$3 from 'string_decoder';
 import 'child_process';
 import 'timers';
 import { posix, join, relative, sep as sep$1, resolve as resolve$1 } from 'node:path';
+import { createHash, randomBytes, timingSafeEqual, hkdfSync, createHmac } from 'node:crypto';
 import require$$0$6 from 'process';
 import require$$0$7 from 'buffer';
-import { createHash, randomBytes, timingSafeEqual, hkdfSync, createHmac } from 'node:crypto';
 import { lstat as lstat$1, readdir as readdir$1, realpath, readlink, open as open$2, rename as rename$1, rm as rm$1, mkdir as mkdir$1, stat as stat$1 } from 'node:fs/promises';
 import { constants as constants$8 } from 'node:fs';
 import { spawn, execFile } from 'node:child_process';
@@ -34647,6 +34647,6152 @@ function countBySeverity(findings) {
     return counts;
 }
 
+/** Decodes UTF-8 (a BOM is dropped; invalid bytes become U+FFFD and fail the parse that follows). */
+function decodeUtf8(bytes) {
+    // Buffer's decoder is markedly faster than TextDecoder on multi-megabyte tokenizer files.
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+/** 1536 -> "1.5 KiB". */
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+var utils$1 = {};
+
+var constants$1;
+var hasRequiredConstants$1;
+
+function requireConstants$1 () {
+	if (hasRequiredConstants$1) return constants$1;
+	hasRequiredConstants$1 = 1;
+
+	const WIN_SLASH = '\\\\/';
+	const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+
+	const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+
+	/**
+	 * Posix glob regex
+	 */
+
+	const DOT_LITERAL = '\\.';
+	const PLUS_LITERAL = '\\+';
+	const QMARK_LITERAL = '\\?';
+	const SLASH_LITERAL = '\\/';
+	const ONE_CHAR = '(?=.)';
+	const QMARK = '[^/]';
+	const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+	const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+	const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+	const NO_DOT = `(?!${DOT_LITERAL})`;
+	const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+	const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+	const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+	const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+	const STAR = `${QMARK}*?`;
+	const SEP = '/';
+
+	const POSIX_CHARS = {
+	  DOT_LITERAL,
+	  PLUS_LITERAL,
+	  QMARK_LITERAL,
+	  SLASH_LITERAL,
+	  ONE_CHAR,
+	  QMARK,
+	  END_ANCHOR,
+	  DOTS_SLASH,
+	  NO_DOT,
+	  NO_DOTS,
+	  NO_DOT_SLASH,
+	  NO_DOTS_SLASH,
+	  QMARK_NO_DOT,
+	  STAR,
+	  START_ANCHOR,
+	  SEP
+	};
+
+	/**
+	 * Windows glob regex
+	 */
+
+	const WINDOWS_CHARS = {
+	  ...POSIX_CHARS,
+
+	  SLASH_LITERAL: `[${WIN_SLASH}]`,
+	  QMARK: WIN_NO_SLASH,
+	  STAR: `${WIN_NO_SLASH}*?`,
+	  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+	  NO_DOT: `(?!${DOT_LITERAL})`,
+	  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+	  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+	  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+	  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+	  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+	  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+	  SEP: '\\'
+	};
+
+	/**
+	 * POSIX Bracket Regex
+	 */
+
+	const POSIX_REGEX_SOURCE = {
+	  __proto__: null,
+	  alnum: 'a-zA-Z0-9',
+	  alpha: 'a-zA-Z',
+	  ascii: '\\x00-\\x7F',
+	  blank: ' \\t',
+	  cntrl: '\\x00-\\x1F\\x7F',
+	  digit: '0-9',
+	  graph: '\\x21-\\x7E',
+	  lower: 'a-z',
+	  print: '\\x20-\\x7E ',
+	  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
+	  space: ' \\t\\r\\n\\v\\f',
+	  upper: 'A-Z',
+	  word: 'A-Za-z0-9_',
+	  xdigit: 'A-Fa-f0-9'
+	};
+
+	constants$1 = {
+	  DEFAULT_MAX_EXTGLOB_RECURSION,
+	  MAX_LENGTH: 1024 * 64,
+	  POSIX_REGEX_SOURCE,
+
+	  // regular expressions
+	  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+	  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+	  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+	  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+	  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+	  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+
+	  // Replace globs with equivalent patterns to reduce parsing time.
+	  REPLACEMENTS: {
+	    __proto__: null,
+	    '***': '*',
+	    '**/**': '**',
+	    '**/**/**': '**'
+	  },
+
+	  // Digits
+	  CHAR_0: 48, /* 0 */
+	  CHAR_9: 57, /* 9 */
+
+	  // Alphabet chars.
+	  CHAR_UPPERCASE_A: 65, /* A */
+	  CHAR_LOWERCASE_A: 97, /* a */
+	  CHAR_UPPERCASE_Z: 90, /* Z */
+	  CHAR_LOWERCASE_Z: 122, /* z */
+
+	  CHAR_LEFT_PARENTHESES: 40, /* ( */
+	  CHAR_RIGHT_PARENTHESES: 41, /* ) */
+
+	  CHAR_ASTERISK: 42, /* * */
+
+	  // Non-alphabetic chars.
+	  CHAR_AMPERSAND: 38, /* & */
+	  CHAR_AT: 64, /* @ */
+	  CHAR_BACKWARD_SLASH: 92, /* \ */
+	  CHAR_CARRIAGE_RETURN: 13, /* \r */
+	  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
+	  CHAR_COLON: 58, /* : */
+	  CHAR_COMMA: 44, /* , */
+	  CHAR_DOT: 46, /* . */
+	  CHAR_DOUBLE_QUOTE: 34, /* " */
+	  CHAR_EQUAL: 61, /* = */
+	  CHAR_EXCLAMATION_MARK: 33, /* ! */
+	  CHAR_FORM_FEED: 12, /* \f */
+	  CHAR_FORWARD_SLASH: 47, /* / */
+	  CHAR_GRAVE_ACCENT: 96, /* ` */
+	  CHAR_HASH: 35, /* # */
+	  CHAR_HYPHEN_MINUS: 45, /* - */
+	  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
+	  CHAR_LEFT_CURLY_BRACE: 123, /* { */
+	  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
+	  CHAR_LINE_FEED: 10, /* \n */
+	  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
+	  CHAR_PERCENT: 37, /* % */
+	  CHAR_PLUS: 43, /* + */
+	  CHAR_QUESTION_MARK: 63, /* ? */
+	  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
+	  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
+	  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
+	  CHAR_SEMICOLON: 59, /* ; */
+	  CHAR_SINGLE_QUOTE: 39, /* ' */
+	  CHAR_SPACE: 32, /*   */
+	  CHAR_TAB: 9, /* \t */
+	  CHAR_UNDERSCORE: 95, /* _ */
+	  CHAR_VERTICAL_LINE: 124, /* | */
+	  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
+
+	  /**
+	   * Create EXTGLOB_CHARS
+	   */
+
+	  extglobChars(chars) {
+	    return {
+	      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
+	      '?': { type: 'qmark', open: '(?:', close: ')?' },
+	      '+': { type: 'plus', open: '(?:', close: ')+' },
+	      '*': { type: 'star', open: '(?:', close: ')*' },
+	      '@': { type: 'at', open: '(?:', close: ')' }
+	    };
+	  },
+
+	  /**
+	   * Create GLOB_CHARS
+	   */
+
+	  globChars(win32) {
+	    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+	  }
+	};
+	return constants$1;
+}
+
+/*global navigator*/
+
+var hasRequiredUtils$1;
+
+function requireUtils$1 () {
+	if (hasRequiredUtils$1) return utils$1;
+	hasRequiredUtils$1 = 1;
+	(function (exports) {
+
+		const {
+		  REGEX_BACKSLASH,
+		  REGEX_REMOVE_BACKSLASH,
+		  REGEX_SPECIAL_CHARS,
+		  REGEX_SPECIAL_CHARS_GLOBAL
+		} = /*@__PURE__*/ requireConstants$1();
+
+		exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
+		exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
+		exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
+		exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
+		exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
+
+		exports.isWindows = () => {
+		  if (typeof navigator !== 'undefined' && navigator.platform) {
+		    const platform = navigator.platform.toLowerCase();
+		    return platform === 'win32' || platform === 'windows';
+		  }
+
+		  if (typeof process !== 'undefined' && process.platform) {
+		    return process.platform === 'win32';
+		  }
+
+		  return false;
+		};
+
+		exports.removeBackslashes = str => {
+		  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
+		    return match === '\\' ? '' : match;
+		  });
+		};
+
+		exports.escapeLast = (input, char, lastIdx) => {
+		  const idx = input.lastIndexOf(char, lastIdx);
+		  if (idx === -1) return input;
+		  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
+		  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+		};
+
+		exports.removePrefix = (input, state = {}) => {
+		  let output = input;
+		  if (output.startsWith('./')) {
+		    output = output.slice(2);
+		    state.prefix = './';
+		  }
+		  return output;
+		};
+
+		exports.wrapOutput = (input, state = {}, options = {}) => {
+		  const prepend = options.contains ? '' : '^';
+		  const append = options.contains ? '' : '$';
+
+		  let output = `${prepend}(?:${input})${append}`;
+		  if (state.negated === true) {
+		    output = `(?:^(?!${output}).*$)`;
+		  }
+		  return output;
+		};
+
+		exports.basename = (path, { windows } = {}) => {
+		  const segs = path.split(windows ? /[\\/]/ : '/');
+		  const last = segs[segs.length - 1];
+
+		  if (last === '') {
+		    return segs[segs.length - 2];
+		  }
+
+		  return last;
+		}; 
+	} (utils$1));
+	return utils$1;
+}
+
+var scan_1;
+var hasRequiredScan;
+
+function requireScan () {
+	if (hasRequiredScan) return scan_1;
+	hasRequiredScan = 1;
+
+	const utils = /*@__PURE__*/ requireUtils$1();
+	const {
+	  CHAR_ASTERISK,             /* * */
+	  CHAR_AT,                   /* @ */
+	  CHAR_BACKWARD_SLASH,       /* \ */
+	  CHAR_COMMA,                /* , */
+	  CHAR_DOT,                  /* . */
+	  CHAR_EXCLAMATION_MARK,     /* ! */
+	  CHAR_FORWARD_SLASH,        /* / */
+	  CHAR_LEFT_CURLY_BRACE,     /* { */
+	  CHAR_LEFT_PARENTHESES,     /* ( */
+	  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
+	  CHAR_PLUS,                 /* + */
+	  CHAR_QUESTION_MARK,        /* ? */
+	  CHAR_RIGHT_CURLY_BRACE,    /* } */
+	  CHAR_RIGHT_PARENTHESES,    /* ) */
+	  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
+	} = /*@__PURE__*/ requireConstants$1();
+
+	const isPathSeparator = code => {
+	  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+	};
+
+	const depth = token => {
+	  if (token.isPrefix !== true) {
+	    token.depth = token.isGlobstar ? Infinity : 1;
+	  }
+	};
+
+	/**
+	 * Quickly scans a glob pattern and returns an object with a handful of
+	 * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
+	 * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
+	 * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
+	 *
+	 * ```js
+	 * const pm = require('picomatch');
+	 * console.log(pm.scan('foo/bar/*.js'));
+	 * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
+	 * ```
+	 * @param {String} `str`
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with tokens and regex source string.
+	 * @api public
+	 */
+
+	const scan = (input, options) => {
+	  const opts = options || {};
+
+	  const length = input.length - 1;
+	  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+	  const slashes = [];
+	  const tokens = [];
+	  const parts = [];
+
+	  let str = input;
+	  let index = -1;
+	  let start = 0;
+	  let lastIndex = 0;
+	  let isBrace = false;
+	  let isBracket = false;
+	  let isGlob = false;
+	  let isExtglob = false;
+	  let isGlobstar = false;
+	  let braceEscaped = false;
+	  let backslashes = false;
+	  let negated = false;
+	  let negatedExtglob = false;
+	  let finished = false;
+	  let braces = 0;
+	  let prev;
+	  let code;
+	  let token = { value: '', depth: 0, isGlob: false };
+
+	  const eos = () => index >= length;
+	  const peek = () => str.charCodeAt(index + 1);
+	  const advance = () => {
+	    prev = code;
+	    return str.charCodeAt(++index);
+	  };
+
+	  while (index < length) {
+	    code = advance();
+	    let next;
+
+	    if (code === CHAR_BACKWARD_SLASH) {
+	      backslashes = token.backslashes = true;
+	      code = advance();
+
+	      if (code === CHAR_LEFT_CURLY_BRACE) {
+	        braceEscaped = true;
+	      }
+	      continue;
+	    }
+
+	    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+	      braces++;
+
+	      while (eos() !== true && (code = advance())) {
+	        if (code === CHAR_BACKWARD_SLASH) {
+	          backslashes = token.backslashes = true;
+	          advance();
+	          continue;
+	        }
+
+	        if (code === CHAR_LEFT_CURLY_BRACE) {
+	          braces++;
+	          continue;
+	        }
+
+	        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+	          isBrace = token.isBrace = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+
+	          if (scanToEnd === true) {
+	            continue;
+	          }
+
+	          break;
+	        }
+
+	        if (braceEscaped !== true && code === CHAR_COMMA) {
+	          isBrace = token.isBrace = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+
+	          if (scanToEnd === true) {
+	            continue;
+	          }
+
+	          break;
+	        }
+
+	        if (code === CHAR_RIGHT_CURLY_BRACE) {
+	          braces--;
+
+	          if (braces === 0) {
+	            braceEscaped = false;
+	            isBrace = token.isBrace = true;
+	            finished = true;
+	            break;
+	          }
+	        }
+	      }
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+
+	    if (code === CHAR_FORWARD_SLASH) {
+	      slashes.push(index);
+	      tokens.push(token);
+	      token = { value: '', depth: 0, isGlob: false };
+
+	      if (finished === true) continue;
+	      if (prev === CHAR_DOT && index === (start + 1)) {
+	        start += 2;
+	        continue;
+	      }
+
+	      lastIndex = index + 1;
+	      continue;
+	    }
+
+	    if (opts.noext !== true) {
+	      const isExtglobChar = code === CHAR_PLUS
+	        || code === CHAR_AT
+	        || code === CHAR_ASTERISK
+	        || code === CHAR_QUESTION_MARK
+	        || code === CHAR_EXCLAMATION_MARK;
+
+	      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+	        isGlob = token.isGlob = true;
+	        isExtglob = token.isExtglob = true;
+	        finished = true;
+	        if (code === CHAR_EXCLAMATION_MARK && index === start) {
+	          negatedExtglob = true;
+	        }
+
+	        if (scanToEnd === true) {
+	          let parens = 0;
+
+	          while (eos() !== true && (code = advance())) {
+	            if (code === CHAR_BACKWARD_SLASH) {
+	              backslashes = token.backslashes = true;
+	              advance();
+	              continue;
+	            }
+
+	            if (code === CHAR_LEFT_PARENTHESES) {
+	              parens++;
+	              continue;
+	            }
+
+	            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+	              finished = true;
+	              break;
+	            }
+	          }
+	          continue;
+	        }
+	        break;
+	      }
+	    }
+
+	    if (code === CHAR_ASTERISK) {
+	      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+	      isGlob = token.isGlob = true;
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (code === CHAR_QUESTION_MARK) {
+	      isGlob = token.isGlob = true;
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (code === CHAR_LEFT_SQUARE_BRACKET) {
+	      while (eos() !== true && (next = advance())) {
+	        if (next === CHAR_BACKWARD_SLASH) {
+	          backslashes = token.backslashes = true;
+	          advance();
+	          continue;
+	        }
+
+	        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+	          isBracket = token.isBracket = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+	          break;
+	        }
+	      }
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+
+	    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+	      negated = token.negated = true;
+	      start++;
+	      continue;
+	    }
+
+	    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+	      isGlob = token.isGlob = true;
+
+	      if (scanToEnd === true) {
+	        let parens = 1;
+
+	        while (eos() !== true && (code = advance())) {
+	          if (code === CHAR_BACKWARD_SLASH) {
+	            backslashes = token.backslashes = true;
+	            advance();
+	            continue;
+	          }
+
+	          if (code === CHAR_LEFT_PARENTHESES) {
+	            parens++;
+	            continue;
+	          }
+
+	          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+	            finished = true;
+	            break;
+	          }
+	        }
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (isGlob === true) {
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+	  }
+
+	  if (opts.noext === true) {
+	    isExtglob = false;
+	    isGlob = false;
+	  }
+
+	  let base = str;
+	  let prefix = '';
+	  let glob = '';
+
+	  if (start > 0) {
+	    prefix = str.slice(0, start);
+	    str = str.slice(start);
+	    lastIndex -= start;
+	  }
+
+	  if (base && isGlob === true && lastIndex > 0) {
+	    base = str.slice(0, lastIndex);
+	    glob = str.slice(lastIndex);
+	  } else if (isGlob === true) {
+	    base = '';
+	    glob = str;
+	  } else {
+	    base = str;
+	  }
+
+	  if (base && base !== '' && base !== '/' && base !== str) {
+	    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+	      base = base.slice(0, -1);
+	    }
+	  }
+
+	  if (opts.unescape === true) {
+	    if (glob) glob = utils.removeBackslashes(glob);
+
+	    if (base && backslashes === true) {
+	      base = utils.removeBackslashes(base);
+	    }
+	  }
+
+	  const state = {
+	    prefix,
+	    input,
+	    start,
+	    base,
+	    glob,
+	    isBrace,
+	    isBracket,
+	    isGlob,
+	    isExtglob,
+	    isGlobstar,
+	    negated,
+	    negatedExtglob
+	  };
+
+	  if (opts.tokens === true) {
+	    state.maxDepth = 0;
+	    if (!isPathSeparator(code)) {
+	      tokens.push(token);
+	    }
+	    state.tokens = tokens;
+	  }
+
+	  if (opts.parts === true || opts.tokens === true) {
+	    let prevIndex;
+
+	    for (let idx = 0; idx < slashes.length; idx++) {
+	      const n = prevIndex !== undefined ? prevIndex + 1 : start;
+	      const i = slashes[idx];
+	      const value = input.slice(n, i);
+	      if (opts.tokens) {
+	        if (idx === 0 && start !== 0) {
+	          tokens[idx].isPrefix = true;
+	          tokens[idx].value = prefix;
+	        } else {
+	          tokens[idx].value = value;
+	        }
+	        depth(tokens[idx]);
+	        state.maxDepth += tokens[idx].depth;
+	      }
+	      if (i >= start) {
+	        parts.push(value);
+	        prevIndex = i;
+	      }
+	    }
+
+	    const n = prevIndex !== undefined ? prevIndex + 1 : start;
+	    const value = input.slice(n);
+	    parts.push(value);
+
+	    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+	      tokens[tokens.length - 1].value = value;
+	      depth(tokens[tokens.length - 1]);
+	      state.maxDepth += tokens[tokens.length - 1].depth;
+	    }
+
+	    state.slashes = slashes;
+	    state.parts = parts;
+	  }
+
+	  return state;
+	};
+
+	scan_1 = scan;
+	return scan_1;
+}
+
+var parse_1$1;
+var hasRequiredParse$1;
+
+function requireParse$1 () {
+	if (hasRequiredParse$1) return parse_1$1;
+	hasRequiredParse$1 = 1;
+
+	const constants = /*@__PURE__*/ requireConstants$1();
+	const utils = /*@__PURE__*/ requireUtils$1();
+
+	/**
+	 * Constants
+	 */
+
+	const {
+	  MAX_LENGTH,
+	  POSIX_REGEX_SOURCE,
+	  REGEX_NON_SPECIAL_CHARS,
+	  REGEX_SPECIAL_CHARS_BACKREF,
+	  REPLACEMENTS
+	} = constants;
+
+	/**
+	 * Helpers
+	 */
+
+	const expandRange = (args, options) => {
+	  if (typeof options.expandRange === 'function') {
+	    return options.expandRange(...args, options);
+	  }
+
+	  args.sort();
+	  const value = `[${args.join('-')}]`;
+
+	  try {
+	    /* eslint-disable-next-line no-new */
+	    new RegExp(value);
+	  } catch (ex) {
+	    return args.map(v => utils.escapeRegex(v)).join('..');
+	  }
+
+	  return value;
+	};
+
+	/**
+	 * Create the message for a syntax error
+	 */
+
+	const syntaxError = (type, char) => {
+	  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+	};
+
+	const splitTopLevel = input => {
+	  const parts = [];
+	  let bracket = 0;
+	  let paren = 0;
+	  let quote = 0;
+	  let value = '';
+	  let escaped = false;
+
+	  for (const ch of input) {
+	    if (escaped === true) {
+	      value += ch;
+	      escaped = false;
+	      continue;
+	    }
+
+	    if (ch === '\\') {
+	      value += ch;
+	      escaped = true;
+	      continue;
+	    }
+
+	    if (ch === '"') {
+	      quote = quote === 1 ? 0 : 1;
+	      value += ch;
+	      continue;
+	    }
+
+	    if (quote === 0) {
+	      if (ch === '[') {
+	        bracket++;
+	      } else if (ch === ']' && bracket > 0) {
+	        bracket--;
+	      } else if (bracket === 0) {
+	        if (ch === '(') {
+	          paren++;
+	        } else if (ch === ')' && paren > 0) {
+	          paren--;
+	        } else if (ch === '|' && paren === 0) {
+	          parts.push(value);
+	          value = '';
+	          continue;
+	        }
+	      }
+	    }
+
+	    value += ch;
+	  }
+
+	  parts.push(value);
+	  return parts;
+	};
+
+	const isPlainBranch = branch => {
+	  let escaped = false;
+
+	  for (const ch of branch) {
+	    if (escaped === true) {
+	      escaped = false;
+	      continue;
+	    }
+
+	    if (ch === '\\') {
+	      escaped = true;
+	      continue;
+	    }
+
+	    if (/[?*+@!()[\]{}]/.test(ch)) {
+	      return false;
+	    }
+	  }
+
+	  return true;
+	};
+
+	const normalizeSimpleBranch = branch => {
+	  let value = branch.trim();
+	  let changed = true;
+
+	  while (changed === true) {
+	    changed = false;
+
+	    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+	      value = value.slice(2, -1);
+	      changed = true;
+	    }
+	  }
+
+	  if (!isPlainBranch(value)) {
+	    return;
+	  }
+
+	  return value.replace(/\\(.)/g, '$1');
+	};
+
+	const hasRepeatedCharPrefixOverlap = branches => {
+	  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+
+	  for (let i = 0; i < values.length; i++) {
+	    for (let j = i + 1; j < values.length; j++) {
+	      const a = values[i];
+	      const b = values[j];
+	      const char = a[0];
+
+	      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+	        continue;
+	      }
+
+	      if (a === b || a.startsWith(b) || b.startsWith(a)) {
+	        return true;
+	      }
+	    }
+	  }
+
+	  return false;
+	};
+
+	const parseRepeatedExtglob = (pattern, requireEnd = true) => {
+	  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
+	    return;
+	  }
+
+	  let bracket = 0;
+	  let paren = 0;
+	  let quote = 0;
+	  let escaped = false;
+
+	  for (let i = 1; i < pattern.length; i++) {
+	    const ch = pattern[i];
+
+	    if (escaped === true) {
+	      escaped = false;
+	      continue;
+	    }
+
+	    if (ch === '\\') {
+	      escaped = true;
+	      continue;
+	    }
+
+	    if (ch === '"') {
+	      quote = quote === 1 ? 0 : 1;
+	      continue;
+	    }
+
+	    if (quote === 1) {
+	      continue;
+	    }
+
+	    if (ch === '[') {
+	      bracket++;
+	      continue;
+	    }
+
+	    if (ch === ']' && bracket > 0) {
+	      bracket--;
+	      continue;
+	    }
+
+	    if (bracket > 0) {
+	      continue;
+	    }
+
+	    if (ch === '(') {
+	      paren++;
+	      continue;
+	    }
+
+	    if (ch === ')') {
+	      paren--;
+
+	      if (paren === 0) {
+	        if (requireEnd === true && i !== pattern.length - 1) {
+	          return;
+	        }
+
+	        return {
+	          type: pattern[0],
+	          body: pattern.slice(2, i),
+	          end: i
+	        };
+	      }
+	    }
+	  }
+	};
+
+	const buildCharClassStar = chars => {
+	  const source = chars.length === 1
+	    ? utils.escapeRegex(chars[0])
+	    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
+
+	  return `${source}*`;
+	};
+
+	const getStarExtglobSequenceChars = pattern => {
+	  let index = 0;
+	  const chars = [];
+
+	  while (index < pattern.length) {
+	    const match = parseRepeatedExtglob(pattern.slice(index), false);
+
+	    if (!match || match.type !== '*') {
+	      return;
+	    }
+
+	    const branches = splitTopLevel(match.body).map(branch => branch.trim());
+	    if (branches.length !== 1) {
+	      return;
+	    }
+
+	    const branch = normalizeSimpleBranch(branches[0]);
+	    if (!branch || branch.length !== 1) {
+	      return;
+	    }
+
+	    chars.push(branch);
+	    index += match.end + 1;
+	  }
+
+	  if (chars.length < 1) {
+	    return;
+	  }
+
+	  return chars;
+	};
+
+	const repeatedExtglobRecursion = pattern => {
+	  let depth = 0;
+	  let value = pattern.trim();
+	  let match = parseRepeatedExtglob(value);
+
+	  while (match) {
+	    depth++;
+	    value = match.body.trim();
+	    match = parseRepeatedExtglob(value);
+	  }
+
+	  return depth;
+	};
+
+	const analyzeRepeatedExtglob = (body, options) => {
+	  if (options.maxExtglobRecursion === false) {
+	    return { risky: false };
+	  }
+
+	  const max =
+	    typeof options.maxExtglobRecursion === 'number'
+	      ? options.maxExtglobRecursion
+	      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+
+	  const branches = splitTopLevel(body).map(branch => branch.trim());
+
+	  if (branches.length > 1) {
+	    if (
+	      branches.some(branch => branch === '') ||
+	      branches.some(branch => /^[*?]+$/.test(branch)) ||
+	      hasRepeatedCharPrefixOverlap(branches)
+	    ) {
+	      return { risky: true };
+	    }
+	  }
+
+	  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
+	  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
+	  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
+	  // characters we can emit one flat, ReDoS-safe character class that preserves the
+	  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
+	  // every branch but the first.
+	  const safeChars = [];
+	  let sawStarSequence = false;
+	  let combinable = true;
+
+	  for (const branch of branches) {
+	    const chars = getStarExtglobSequenceChars(branch);
+	    if (chars) {
+	      sawStarSequence = true;
+	      safeChars.push(...chars);
+	      continue;
+	    }
+
+	    const literal = normalizeSimpleBranch(branch);
+	    if (literal && literal.length === 1) {
+	      safeChars.push(literal);
+	      continue;
+	    }
+
+	    combinable = false;
+
+	    if (repeatedExtglobRecursion(branch) > max) {
+	      return { risky: true };
+	    }
+	  }
+
+	  if (sawStarSequence) {
+	    return combinable
+	      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
+	      : { risky: true };
+	  }
+
+	  return { risky: false };
+	};
+
+	/**
+	 * Parse the given input string.
+	 * @param {String} input
+	 * @param {Object} options
+	 * @return {Object}
+	 */
+
+	const parse = (input, options) => {
+	  if (typeof input !== 'string') {
+	    throw new TypeError('Expected a string');
+	  }
+
+	  input = REPLACEMENTS[input] || input;
+
+	  const opts = { ...options };
+	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+
+	  let len = input.length;
+	  if (len > max) {
+	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+	  }
+
+	  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
+	  const tokens = [bos];
+
+	  const capture = opts.capture ? '' : '?:';
+
+	  // create constants based on platform, for windows or posix
+	  const PLATFORM_CHARS = constants.globChars(opts.windows);
+	  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+
+	  const {
+	    DOT_LITERAL,
+	    PLUS_LITERAL,
+	    SLASH_LITERAL,
+	    ONE_CHAR,
+	    DOTS_SLASH,
+	    NO_DOT,
+	    NO_DOT_SLASH,
+	    NO_DOTS_SLASH,
+	    QMARK,
+	    QMARK_NO_DOT,
+	    STAR,
+	    START_ANCHOR
+	  } = PLATFORM_CHARS;
+
+	  const globstar = opts => {
+	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+	  };
+
+	  const nodot = opts.dot ? '' : NO_DOT;
+	  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+	  let star = opts.bash === true ? globstar(opts) : STAR;
+
+	  if (opts.capture) {
+	    star = `(${star})`;
+	  }
+
+	  // minimatch options support
+	  if (typeof opts.noext === 'boolean') {
+	    opts.noextglob = opts.noext;
+	  }
+
+	  const state = {
+	    input,
+	    index: -1,
+	    start: 0,
+	    dot: opts.dot === true,
+	    consumed: '',
+	    output: '',
+	    prefix: '',
+	    backtrack: false,
+	    negated: false,
+	    brackets: 0,
+	    braces: 0,
+	    parens: 0,
+	    quotes: 0,
+	    globstar: false,
+	    tokens
+	  };
+
+	  input = utils.removePrefix(input, state);
+	  len = input.length;
+
+	  const extglobs = [];
+	  const braces = [];
+	  const stack = [];
+	  let prev = bos;
+	  let value;
+
+	  /**
+	   * Tokenizing helpers
+	   */
+
+	  const eos = () => state.index === len - 1;
+	  const peek = state.peek = (n = 1) => input[state.index + n];
+	  const advance = state.advance = () => input[++state.index] || '';
+	  const remaining = () => input.slice(state.index + 1);
+	  const consume = (value = '', num = 0) => {
+	    state.consumed += value;
+	    state.index += num;
+	  };
+
+	  const append = token => {
+	    state.output += token.output != null ? token.output : token.value;
+	    consume(token.value);
+	  };
+
+	  const negate = () => {
+	    let count = 1;
+
+	    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
+	      advance();
+	      state.start++;
+	      count++;
+	    }
+
+	    if (count % 2 === 0) {
+	      return false;
+	    }
+
+	    state.negated = true;
+	    state.start++;
+	    return true;
+	  };
+
+	  const increment = type => {
+	    state[type]++;
+	    stack.push(type);
+	  };
+
+	  const decrement = type => {
+	    state[type]--;
+	    stack.pop();
+	  };
+
+	  /**
+	   * Push tokens onto the tokens array. This helper speeds up
+	   * tokenizing by 1) helping us avoid backtracking as much as possible,
+	   * and 2) helping us avoid creating extra tokens when consecutive
+	   * characters are plain text. This improves performance and simplifies
+	   * lookbehinds.
+	   */
+
+	  const push = tok => {
+	    if (prev.type === 'globstar') {
+	      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
+	      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
+
+	      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
+	        state.output = state.output.slice(0, -prev.output.length);
+	        prev.type = 'star';
+	        prev.value = '*';
+	        prev.output = star;
+	        state.output += prev.output;
+	      }
+	    }
+
+	    if (extglobs.length && tok.type !== 'paren') {
+	      extglobs[extglobs.length - 1].inner += tok.value;
+	    }
+
+	    if (tok.value || tok.output) append(tok);
+	    if (prev && prev.type === 'text' && tok.type === 'text') {
+	      prev.output = (prev.output || prev.value) + tok.value;
+	      prev.value += tok.value;
+	      return;
+	    }
+
+	    tok.prev = prev;
+	    tokens.push(tok);
+	    prev = tok;
+	  };
+
+	  const extglobOpen = (type, value) => {
+	    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
+
+	    token.prev = prev;
+	    token.parens = state.parens;
+	    token.output = state.output;
+	    token.startIndex = state.index;
+	    token.tokensIndex = tokens.length;
+	    const output = (opts.capture ? '(' : '') + token.open;
+
+	    increment('parens');
+	    push({ type, value, output: state.output ? '' : ONE_CHAR });
+	    push({ type: 'paren', extglob: true, value: advance(), output });
+	    extglobs.push(token);
+	  };
+
+	  const extglobClose = token => {
+	    const literal = input.slice(token.startIndex, state.index + 1);
+	    const body = input.slice(token.startIndex + 2, state.index);
+	    const analysis = analyzeRepeatedExtglob(body, opts);
+
+	    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
+	      const safeOutput = analysis.safeOutput
+	        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
+	        : undefined;
+	      const open = tokens[token.tokensIndex];
+
+	      open.type = 'text';
+	      open.value = literal;
+	      open.output = safeOutput || utils.escapeRegex(literal);
+
+	      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+	        tokens[i].value = '';
+	        tokens[i].output = '';
+	        delete tokens[i].suffix;
+	      }
+
+	      state.output = token.output + open.output;
+	      state.backtrack = true;
+
+	      push({ type: 'paren', extglob: true, value, output: '' });
+	      decrement('parens');
+	      return;
+	    }
+
+	    let output = token.close + (opts.capture ? ')' : '');
+	    let rest;
+
+	    if (token.type === 'negate') {
+	      let extglobStar = star;
+
+	      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
+	        extglobStar = globstar(opts);
+	      }
+
+	      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+	        output = token.close = `)$))${extglobStar}`;
+	      }
+
+	      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+	        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
+	        // In this case, we need to parse the string and use it in the output of the original pattern.
+	        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
+	        //
+	        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
+	        const expression = parse(rest, { ...options, fastpaths: false }).output;
+
+	        output = token.close = `)${expression})${extglobStar})`;
+	      }
+
+	      if (token.prev.type === 'bos') {
+	        state.negatedExtglob = true;
+	      }
+	    }
+
+	    push({ type: 'paren', extglob: true, value, output });
+	    decrement('parens');
+	  };
+
+	  /**
+	   * Fast paths
+	   */
+
+	  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+	    let backslashes = false;
+
+	    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+	      if (first === '\\') {
+	        backslashes = true;
+	        return m;
+	      }
+
+	      if (first === '?') {
+	        if (esc) {
+	          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
+	        }
+	        if (index === 0) {
+	          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
+	        }
+	        return QMARK.repeat(chars.length);
+	      }
+
+	      if (first === '.') {
+	        return DOT_LITERAL.repeat(chars.length);
+	      }
+
+	      if (first === '*') {
+	        if (esc) {
+	          return esc + first + (rest ? star : '');
+	        }
+	        return star;
+	      }
+	      return esc ? m : `\\${m}`;
+	    });
+
+	    if (backslashes === true) {
+	      if (opts.unescape === true) {
+	        output = output.replace(/\\/g, '');
+	      } else {
+	        output = output.replace(/\\+/g, m => {
+	          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
+	        });
+	      }
+	    }
+
+	    if (output === input && opts.contains === true) {
+	      state.output = input;
+	      return state;
+	    }
+
+	    state.output = utils.wrapOutput(output, state, options);
+	    return state;
+	  }
+
+	  /**
+	   * Tokenize input until we reach end-of-string
+	   */
+
+	  while (!eos()) {
+	    value = advance();
+
+	    if (value === '\u0000') {
+	      continue;
+	    }
+
+	    /**
+	     * Escaped characters
+	     */
+
+	    if (value === '\\') {
+	      const next = peek();
+
+	      if (next === '/' && opts.bash !== true) {
+	        continue;
+	      }
+
+	      if (next === '.' || next === ';') {
+	        continue;
+	      }
+
+	      if (!next) {
+	        value += '\\';
+	        push({ type: 'text', value });
+	        continue;
+	      }
+
+	      // collapse slashes to reduce potential for exploits
+	      const match = /^\\+/.exec(remaining());
+	      let slashes = 0;
+
+	      if (match && match[0].length > 2) {
+	        slashes = match[0].length;
+	        state.index += slashes;
+	        if (slashes % 2 !== 0) {
+	          value += '\\';
+	        }
+	      }
+
+	      if (opts.unescape === true) {
+	        value = advance();
+	      } else {
+	        value += advance();
+	      }
+
+	      if (state.brackets === 0) {
+	        push({ type: 'text', value });
+	        continue;
+	      }
+	    }
+
+	    /**
+	     * If we're inside a regex character class, continue
+	     * until we reach the closing bracket.
+	     */
+
+	    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
+	      if (opts.posix !== false && value === ':') {
+	        const inner = prev.value.slice(1);
+	        if (inner.includes('[')) {
+	          prev.posix = true;
+
+	          if (inner.includes(':')) {
+	            const idx = prev.value.lastIndexOf('[');
+	            const pre = prev.value.slice(0, idx);
+	            const rest = prev.value.slice(idx + 2);
+	            const posix = POSIX_REGEX_SOURCE[rest];
+	            if (posix) {
+	              prev.value = pre + posix;
+	              state.backtrack = true;
+	              advance();
+
+	              if (!bos.output && tokens.indexOf(prev) === 1) {
+	                bos.output = ONE_CHAR;
+	              }
+	              continue;
+	            }
+	          }
+	        }
+	      }
+
+	      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
+	        value = `\\${value}`;
+	      }
+
+	      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
+	        value = `\\${value}`;
+	      }
+
+	      if (opts.posix === true && value === '!' && prev.value === '[') {
+	        value = '^';
+	      }
+
+	      prev.value += value;
+	      append({ value });
+	      continue;
+	    }
+
+	    /**
+	     * If we're inside a quoted string, continue
+	     * until we reach the closing double quote.
+	     */
+
+	    if (state.quotes === 1 && value !== '"') {
+	      value = utils.escapeRegex(value);
+	      prev.value += value;
+	      append({ value });
+	      continue;
+	    }
+
+	    /**
+	     * Double quotes
+	     */
+
+	    if (value === '"') {
+	      state.quotes = state.quotes === 1 ? 0 : 1;
+	      if (opts.keepQuotes === true) {
+	        push({ type: 'text', value });
+	      }
+	      continue;
+	    }
+
+	    /**
+	     * Parentheses
+	     */
+
+	    if (value === '(') {
+	      increment('parens');
+	      push({ type: 'paren', value });
+	      continue;
+	    }
+
+	    if (value === ')') {
+	      if (state.parens === 0 && opts.strictBrackets === true) {
+	        throw new SyntaxError(syntaxError('opening', '('));
+	      }
+
+	      const extglob = extglobs[extglobs.length - 1];
+	      if (extglob && state.parens === extglob.parens + 1) {
+	        extglobClose(extglobs.pop());
+	        continue;
+	      }
+
+	      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
+	      decrement('parens');
+	      continue;
+	    }
+
+	    /**
+	     * Square brackets
+	     */
+
+	    if (value === '[') {
+	      if (opts.nobracket === true || !remaining().includes(']')) {
+	        if (opts.nobracket !== true && opts.strictBrackets === true) {
+	          throw new SyntaxError(syntaxError('closing', ']'));
+	        }
+
+	        value = `\\${value}`;
+	      } else {
+	        increment('brackets');
+	      }
+
+	      push({ type: 'bracket', value });
+	      continue;
+	    }
+
+	    if (value === ']') {
+	      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
+	        push({ type: 'text', value, output: `\\${value}` });
+	        continue;
+	      }
+
+	      if (state.brackets === 0) {
+	        if (opts.strictBrackets === true) {
+	          throw new SyntaxError(syntaxError('opening', '['));
+	        }
+
+	        push({ type: 'text', value, output: `\\${value}` });
+	        continue;
+	      }
+
+	      decrement('brackets');
+
+	      const prevValue = prev.value.slice(1);
+	      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
+	        value = `/${value}`;
+	      }
+
+	      prev.value += value;
+	      append({ value });
+
+	      // when literal brackets are explicitly disabled
+	      // assume we should match with a regex character class
+	      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+	        continue;
+	      }
+
+	      const escaped = utils.escapeRegex(prev.value);
+	      state.output = state.output.slice(0, -prev.value.length);
+
+	      // when literal brackets are explicitly enabled
+	      // assume we should escape the brackets to match literal characters
+	      if (opts.literalBrackets === true) {
+	        state.output += escaped;
+	        prev.value = escaped;
+	        continue;
+	      }
+
+	      // when the user specifies nothing, try to match both
+	      prev.value = `(${capture}${escaped}|${prev.value})`;
+	      state.output += prev.value;
+	      continue;
+	    }
+
+	    /**
+	     * Braces
+	     */
+
+	    if (value === '{' && opts.nobrace !== true) {
+	      increment('braces');
+
+	      const open = {
+	        type: 'brace',
+	        value,
+	        output: '(',
+	        outputIndex: state.output.length,
+	        tokensIndex: state.tokens.length
+	      };
+
+	      braces.push(open);
+	      push(open);
+	      continue;
+	    }
+
+	    if (value === '}') {
+	      const brace = braces[braces.length - 1];
+
+	      if (opts.nobrace === true || !brace) {
+	        push({ type: 'text', value, output: value });
+	        continue;
+	      }
+
+	      let output = ')';
+
+	      if (brace.dots === true) {
+	        const arr = tokens.slice();
+	        const range = [];
+
+	        for (let i = arr.length - 1; i >= 0; i--) {
+	          tokens.pop();
+	          if (arr[i].type === 'brace') {
+	            break;
+	          }
+	          if (arr[i].type !== 'dots') {
+	            range.unshift(arr[i].value);
+	          }
+	        }
+
+	        output = expandRange(range, opts);
+	        state.backtrack = true;
+	      }
+
+	      if (brace.comma !== true && brace.dots !== true) {
+	        const out = state.output.slice(0, brace.outputIndex);
+	        const toks = state.tokens.slice(brace.tokensIndex);
+	        brace.value = brace.output = '\\{';
+	        value = output = '\\}';
+	        state.output = out;
+	        for (const t of toks) {
+	          state.output += (t.output || t.value);
+	        }
+	      }
+
+	      push({ type: 'brace', value, output });
+	      decrement('braces');
+	      braces.pop();
+	      continue;
+	    }
+
+	    /**
+	     * Pipes
+	     */
+
+	    if (value === '|') {
+	      if (extglobs.length > 0) {
+	        extglobs[extglobs.length - 1].conditions++;
+	      }
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Commas
+	     */
+
+	    if (value === ',') {
+	      let output = value;
+
+	      const brace = braces[braces.length - 1];
+	      if (brace && stack[stack.length - 1] === 'braces') {
+	        brace.comma = true;
+	        output = '|';
+	      }
+
+	      push({ type: 'comma', value, output });
+	      continue;
+	    }
+
+	    /**
+	     * Slashes
+	     */
+
+	    if (value === '/') {
+	      // if the beginning of the glob is "./", advance the start
+	      // to the current index, and don't add the "./" characters
+	      // to the state. This greatly simplifies lookbehinds when
+	      // checking for BOS characters like "!" and "." (not "./")
+	      if (prev.type === 'dot' && state.index === state.start + 1) {
+	        state.start = state.index + 1;
+	        state.consumed = '';
+	        state.output = '';
+	        tokens.pop();
+	        prev = bos; // reset "prev" to the first token
+	        continue;
+	      }
+
+	      push({ type: 'slash', value, output: SLASH_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Dots
+	     */
+
+	    if (value === '.') {
+	      if (state.braces > 0 && prev.type === 'dot') {
+	        if (prev.value === '.') prev.output = DOT_LITERAL;
+	        const brace = braces[braces.length - 1];
+	        prev.type = 'dots';
+	        prev.output += value;
+	        prev.value += value;
+	        brace.dots = true;
+	        continue;
+	      }
+
+	      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
+	        push({ type: 'text', value, output: DOT_LITERAL });
+	        continue;
+	      }
+
+	      push({ type: 'dot', value, output: DOT_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Question marks
+	     */
+
+	    if (value === '?') {
+	      const isGroup = prev && prev.value === '(';
+	      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        extglobOpen('qmark', value);
+	        continue;
+	      }
+
+	      if (prev && prev.type === 'paren') {
+	        const next = peek();
+	        let output = value;
+
+	        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
+	          output = `\\${value}`;
+	        }
+
+	        push({ type: 'text', value, output });
+	        continue;
+	      }
+
+	      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
+	        push({ type: 'qmark', value, output: QMARK_NO_DOT });
+	        continue;
+	      }
+
+	      push({ type: 'qmark', value, output: QMARK });
+	      continue;
+	    }
+
+	    /**
+	     * Exclamation
+	     */
+
+	    if (value === '!') {
+	      if (opts.noextglob !== true && peek() === '(') {
+	        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
+	          extglobOpen('negate', value);
+	          continue;
+	        }
+	      }
+
+	      if (opts.nonegate !== true && state.index === 0) {
+	        negate();
+	        continue;
+	      }
+	    }
+
+	    /**
+	     * Plus
+	     */
+
+	    if (value === '+') {
+	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        extglobOpen('plus', value);
+	        continue;
+	      }
+
+	      if ((prev && prev.value === '(') || opts.regex === false) {
+	        push({ type: 'plus', value, output: PLUS_LITERAL });
+	        continue;
+	      }
+
+	      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
+	        push({ type: 'plus', value });
+	        continue;
+	      }
+
+	      push({ type: 'plus', value: PLUS_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Plain text
+	     */
+
+	    if (value === '@') {
+	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        push({ type: 'at', extglob: true, value, output: '' });
+	        continue;
+	      }
+
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Plain text
+	     */
+
+	    if (value !== '*') {
+	      if (value === '$' || value === '^') {
+	        value = `\\${value}`;
+	      }
+
+	      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+	      if (match) {
+	        value += match[0];
+	        state.index += match[0].length;
+	      }
+
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Stars
+	     */
+
+	    if (prev && (prev.type === 'globstar' || prev.star === true)) {
+	      prev.type = 'star';
+	      prev.star = true;
+	      prev.value += value;
+	      prev.output = star;
+	      state.backtrack = true;
+	      state.globstar = true;
+	      consume(value);
+	      continue;
+	    }
+
+	    let rest = remaining();
+	    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+	      extglobOpen('star', value);
+	      continue;
+	    }
+
+	    if (prev.type === 'star') {
+	      if (opts.noglobstar === true) {
+	        consume(value);
+	        continue;
+	      }
+
+	      const prior = prev.prev;
+	      const before = prior.prev;
+	      const isStart = prior.type === 'slash' || prior.type === 'bos';
+	      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
+
+	      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
+	        push({ type: 'star', value, output: '' });
+	        continue;
+	      }
+
+	      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
+	      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
+	      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
+	        push({ type: 'star', value, output: '' });
+	        continue;
+	      }
+
+	      // strip consecutive `/**/`
+	      while (rest.slice(0, 3) === '/**') {
+	        const after = input[state.index + 4];
+	        if (after && after !== '/') {
+	          break;
+	        }
+	        rest = rest.slice(3);
+	        consume('/**', 3);
+	      }
+
+	      // A globstar followed only by balanced closing parens is at the logical end of patterns like
+	      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
+	      // parent path, except in negated extglobs where that would change the exclusion semantics.
+	      const isEnd = eos() || (
+	        state.parens > 0
+	        && rest === ')'.repeat(state.parens)
+	        && !extglobs.some(extglob => extglob.type === 'negate')
+	      );
+
+	      if (prior.type === 'bos' && eos()) {
+	        prev.type = 'globstar';
+	        prev.value += value;
+	        prev.output = globstar(opts);
+	        state.output = prev.output;
+	        state.globstar = true;
+	        consume(value);
+	        continue;
+	      }
+
+	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
+	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+	        prior.output = `(?:${prior.output}`;
+
+	        prev.type = 'globstar';
+	        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
+	        prev.value += value;
+	        state.globstar = true;
+	        state.output += prior.output + prev.output;
+	        consume(value);
+	        continue;
+	      }
+
+	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
+	        const end = rest[1] !== void 0 ? '|$' : '';
+
+	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+	        prior.output = `(?:${prior.output}`;
+
+	        prev.type = 'globstar';
+	        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+	        prev.value += value;
+
+	        state.output += prior.output + prev.output;
+	        state.globstar = true;
+
+	        consume(value + advance());
+
+	        push({ type: 'slash', value: '/', output: '' });
+	        continue;
+	      }
+
+	      if (prior.type === 'bos' && rest[0] === '/') {
+	        prev.type = 'globstar';
+	        prev.value += value;
+	        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+	        state.output = prev.output;
+	        state.globstar = true;
+	        consume(value + advance());
+	        push({ type: 'slash', value: '/', output: '' });
+	        continue;
+	      }
+
+	      // remove single star from output
+	      state.output = state.output.slice(0, -prev.output.length);
+
+	      // reset previous token to globstar
+	      prev.type = 'globstar';
+	      prev.output = globstar(opts);
+	      prev.value += value;
+
+	      // reset output with globstar
+	      state.output += prev.output;
+	      state.globstar = true;
+	      consume(value);
+	      continue;
+	    }
+
+	    const token = { type: 'star', value, output: star };
+
+	    if (opts.bash === true) {
+	      token.output = '.*?';
+	      if (prev.type === 'bos' || prev.type === 'slash') {
+	        token.output = nodot + token.output;
+	      }
+	      push(token);
+	      continue;
+	    }
+
+	    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
+	      token.output = value;
+	      push(token);
+	      continue;
+	    }
+
+	    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
+	      if (prev.type === 'dot') {
+	        state.output += NO_DOT_SLASH;
+	        prev.output += NO_DOT_SLASH;
+
+	      } else if (opts.dot === true) {
+	        state.output += NO_DOTS_SLASH;
+	        prev.output += NO_DOTS_SLASH;
+
+	      } else {
+	        state.output += nodot;
+	        prev.output += nodot;
+	      }
+
+	      if (peek() !== '*') {
+	        state.output += ONE_CHAR;
+	        prev.output += ONE_CHAR;
+	      }
+	    }
+
+	    push(token);
+	  }
+
+	  while (state.brackets > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
+	    state.output = utils.escapeLast(state.output, '[');
+	    decrement('brackets');
+	  }
+
+	  while (state.parens > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
+	    state.output = utils.escapeLast(state.output, '(');
+	    decrement('parens');
+	  }
+
+	  while (state.braces > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
+	    state.output = utils.escapeLast(state.output, '{');
+	    decrement('braces');
+	  }
+
+	  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
+	    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
+	  }
+
+	  // rebuild the output if we had to backtrack at any point
+	  if (state.backtrack === true) {
+	    state.output = '';
+
+	    for (const token of state.tokens) {
+	      state.output += token.output != null ? token.output : token.value;
+
+	      if (token.suffix) {
+	        state.output += token.suffix;
+	      }
+	    }
+	  }
+
+	  return state;
+	};
+
+	/**
+	 * Fast paths for creating regular expressions for common glob patterns.
+	 * This can significantly speed up processing and has very little downside
+	 * impact when none of the fast paths match.
+	 */
+
+	parse.fastpaths = (input, options) => {
+	  const opts = { ...options };
+	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+	  const len = input.length;
+	  if (len > max) {
+	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+	  }
+
+	  input = REPLACEMENTS[input] || input;
+
+	  // create constants based on platform, for windows or posix
+	  const {
+	    DOT_LITERAL,
+	    SLASH_LITERAL,
+	    ONE_CHAR,
+	    DOTS_SLASH,
+	    NO_DOT,
+	    NO_DOTS,
+	    NO_DOTS_SLASH,
+	    STAR,
+	    START_ANCHOR
+	  } = constants.globChars(opts.windows);
+
+	  const nodot = opts.dot ? NO_DOTS : NO_DOT;
+	  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+	  const capture = opts.capture ? '' : '?:';
+	  const state = { negated: false, prefix: '' };
+	  let star = opts.bash === true ? '.*?' : STAR;
+
+	  if (opts.capture) {
+	    star = `(${star})`;
+	  }
+
+	  const globstar = opts => {
+	    if (opts.noglobstar === true) return star;
+	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+	  };
+
+	  const create = str => {
+	    switch (str) {
+	      case '*':
+	        return `${nodot}${ONE_CHAR}${star}`;
+
+	      case '.*':
+	        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '*.*':
+	        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '*/*':
+	        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+
+	      case '**':
+	        return nodot + globstar(opts);
+
+	      case '**/*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+
+	      case '**/*.*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '**/.*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      default: {
+	        const match = /^(.*?)\.(\w+)$/.exec(str);
+	        if (!match) return;
+
+	        const source = create(match[1]);
+	        if (!source) return;
+
+	        return source + DOT_LITERAL + match[2];
+	      }
+	    }
+	  };
+
+	  const output = utils.removePrefix(input, state);
+	  let source = create(output);
+
+	  if (source && opts.strictSlashes !== true) {
+	    source += `${SLASH_LITERAL}?`;
+	  }
+
+	  return source;
+	};
+
+	parse_1$1 = parse;
+	return parse_1$1;
+}
+
+var picomatch_1$1;
+var hasRequiredPicomatch$1;
+
+function requirePicomatch$1 () {
+	if (hasRequiredPicomatch$1) return picomatch_1$1;
+	hasRequiredPicomatch$1 = 1;
+
+	const scan = /*@__PURE__*/ requireScan();
+	const parse = /*@__PURE__*/ requireParse$1();
+	const utils = /*@__PURE__*/ requireUtils$1();
+	const constants = /*@__PURE__*/ requireConstants$1();
+	const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
+
+	/**
+	 * Creates a matcher function from one or more glob patterns. The
+	 * returned function takes a string to match as its first argument,
+	 * and returns true if the string is a match. The returned matcher
+	 * function also takes a boolean as the second argument that, when true,
+	 * returns an object with additional information.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch(glob[, options]);
+	 *
+	 * const isMatch = picomatch('*.!(*a)');
+	 * console.log(isMatch('a.a')); //=> false
+	 * console.log(isMatch('a.b')); //=> true
+	 *
+	 * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
+	 * const picomatch = require('picomatch/posix');
+	 * // the same API, defaulting to posix paths
+	 * const isMatch = picomatch('a/*');
+	 * console.log(isMatch('a\\b')); //=> false
+	 * console.log(isMatch('a/b')); //=> true
+	 *
+	 * // you can still configure the matcher function to accept windows paths
+	 * const isMatch = picomatch('a/*', { options: windows });
+	 * console.log(isMatch('a\\b')); //=> true
+	 * console.log(isMatch('a/b')); //=> true
+	 * ```
+	 * @name picomatch
+	 * @param {String|Array} `globs` One or more glob patterns.
+	 * @param {Object=} `options`
+	 * @return {Function=} Returns a matcher function.
+	 * @api public
+	 */
+
+	const picomatch = (glob, options, returnState = false) => {
+	  if (Array.isArray(glob)) {
+	    const fns = glob.map(input => picomatch(input, options, returnState));
+	    const arrayMatcher = str => {
+	      for (const isMatch of fns) {
+	        const state = isMatch(str);
+	        if (state) return state;
+	      }
+	      return false;
+	    };
+	    return arrayMatcher;
+	  }
+
+	  const isState = isObject(glob) && glob.tokens && glob.input;
+
+	  if (glob === '' || (typeof glob !== 'string' && !isState)) {
+	    throw new TypeError('Expected pattern to be a non-empty string');
+	  }
+
+	  const opts = options || {};
+	  const posix = opts.windows;
+	  const regex = isState
+	    ? picomatch.compileRe(glob, options)
+	    : picomatch.makeRe(glob, options, false, true);
+
+	  const state = regex.state;
+	  delete regex.state;
+
+	  let isIgnored = () => false;
+	  if (opts.ignore) {
+	    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+	    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+	  }
+
+	  const matcher = (input, returnObject = false) => {
+	    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+	    const result = { glob, state, regex, posix, input, output, match, isMatch };
+
+	    if (typeof opts.onResult === 'function') {
+	      opts.onResult(result);
+	    }
+
+	    if (isMatch === false) {
+	      result.isMatch = false;
+	      return returnObject ? result : false;
+	    }
+
+	    if (isIgnored(input)) {
+	      if (typeof opts.onIgnore === 'function') {
+	        opts.onIgnore(result);
+	      }
+	      result.isMatch = false;
+	      return returnObject ? result : false;
+	    }
+
+	    if (typeof opts.onMatch === 'function') {
+	      opts.onMatch(result);
+	    }
+	    return returnObject ? result : true;
+	  };
+
+	  if (returnState) {
+	    matcher.state = state;
+	  }
+
+	  return matcher;
+	};
+
+	/**
+	 * Test `input` with the given `regex`. This is used by the main
+	 * `picomatch()` function to test the input string.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.test(input, regex[, options]);
+	 *
+	 * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
+	 * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
+	 * ```
+	 * @param {String} `input` String to test.
+	 * @param {RegExp} `regex`
+	 * @return {Object} Returns an object with matching info.
+	 * @api public
+	 */
+
+	picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+	  if (typeof input !== 'string') {
+	    throw new TypeError('Expected input to be a string');
+	  }
+
+	  if (input === '') {
+	    return { isMatch: false, output: '' };
+	  }
+
+	  const opts = options || {};
+	  const format = opts.format || (posix ? utils.toPosixSlashes : null);
+	  let match = input === glob;
+	  let output = (match && format) ? format(input) : input;
+
+	  if (match === false) {
+	    output = format ? format(input) : input;
+	    match = output === glob;
+	  }
+
+	  if (match === false || opts.capture === true) {
+	    if (opts.matchBase === true || opts.basename === true) {
+	      match = picomatch.matchBase(input, regex, options, posix);
+	    } else {
+	      match = regex.exec(output);
+	    }
+	  }
+
+	  return { isMatch: Boolean(match), match, output };
+	};
+
+	/**
+	 * Match the basename of a filepath.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.matchBase(input, glob[, options]);
+	 * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
+	 * ```
+	 * @param {String} `input` String to test.
+	 * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
+	 * @return {Boolean}
+	 * @api public
+	 */
+
+	picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
+	  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+	  return regex.test(utils.basename(input, { windows: posix }));
+	};
+
+	/**
+	 * Returns true if **any** of the given glob `patterns` match the specified `string`.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.isMatch(string, patterns[, options]);
+	 *
+	 * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
+	 * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
+	 * ```
+	 * @param {String|Array} str The string to test.
+	 * @param {String|Array} patterns One or more glob patterns to use for matching.
+	 * @param {Object} [options] See available [options](#options).
+	 * @return {Boolean} Returns true if any patterns match `str`
+	 * @api public
+	 */
+
+	picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+
+	/**
+	 * Parse a glob pattern to create the source string for a regular
+	 * expression.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * const result = picomatch.parse(pattern[, options]);
+	 * ```
+	 * @param {String} `pattern`
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
+	 * @api public
+	 */
+
+	picomatch.parse = (pattern, options) => {
+	  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
+	  return parse(pattern, { ...options, fastpaths: false });
+	};
+
+	/**
+	 * Scan a glob pattern to separate the pattern into segments.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.scan(input[, options]);
+	 *
+	 * const result = picomatch.scan('!./foo/*.js');
+	 * console.log(result);
+	 * { prefix: '!./',
+	 *   input: '!./foo/*.js',
+	 *   start: 3,
+	 *   base: 'foo',
+	 *   glob: '*.js',
+	 *   isBrace: false,
+	 *   isBracket: false,
+	 *   isGlob: true,
+	 *   isExtglob: false,
+	 *   isGlobstar: false,
+	 *   negated: true }
+	 * ```
+	 * @param {String} `input` Glob pattern to scan.
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with
+	 * @api public
+	 */
+
+	picomatch.scan = (input, options) => scan(input, options);
+
+	/**
+	 * Compile a regular expression from the `state` object returned by the
+	 * [parse()](#parse) method.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * const state = picomatch.parse('*.js');
+	 * // picomatch.compileRe(state[, options]);
+	 *
+	 * console.log(picomatch.compileRe(state));
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {Object} `state`
+	 * @param {Object} `options`
+	 * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
+	 * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
+	 * @return {RegExp}
+	 * @api public
+	 */
+
+	picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+	  if (returnOutput === true) {
+	    return state.output;
+	  }
+
+	  const opts = options || {};
+	  const prepend = opts.contains ? '' : '^';
+	  const append = opts.contains ? '' : '$';
+
+	  let source = `${prepend}(?:${state.output})${append}`;
+	  if (state && state.negated === true) {
+	    source = `^(?!${source}).*$`;
+	  }
+
+	  const regex = picomatch.toRegex(source, options);
+	  if (returnState === true) {
+	    regex.state = state;
+	  }
+
+	  return regex;
+	};
+
+	/**
+	 * Create a regular expression from a parsed glob pattern.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.makeRe(state[, options]);
+	 *
+	 * const result = picomatch.makeRe('*.js');
+	 * console.log(result);
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {String} `state` The object returned from the `.parse` method.
+	 * @param {Object} `options`
+	 * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
+	 * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
+	 * @return {RegExp} Returns a regex created from the given pattern.
+	 * @api public
+	 */
+
+	picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+	  if (!input || typeof input !== 'string') {
+	    throw new TypeError('Expected a non-empty string');
+	  }
+
+	  let parsed = { negated: false, fastpaths: true };
+
+	  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
+	    parsed.output = parse.fastpaths(input, options);
+	  }
+
+	  if (!parsed.output) {
+	    parsed = parse(input, options);
+	  }
+
+	  return picomatch.compileRe(parsed, options, returnOutput, returnState);
+	};
+
+	/**
+	 * Create a regular expression from the given regex source string.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.toRegex(source[, options]);
+	 *
+	 * const { output } = picomatch.parse('*.js');
+	 * console.log(picomatch.toRegex(output));
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {String} `source` Regular expression source string.
+	 * @param {Object} `options`
+	 * @return {RegExp}
+	 * @api public
+	 */
+
+	picomatch.toRegex = (source, options) => {
+	  try {
+	    const opts = options || {};
+	    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
+	  } catch (err) {
+	    if (options && options.debug === true) throw err;
+	    return /$^/;
+	  }
+	};
+
+	/**
+	 * Picomatch constants.
+	 * @return {Object}
+	 */
+
+	picomatch.constants = constants;
+
+	/**
+	 * Expose "picomatch"
+	 */
+
+	picomatch_1$1 = picomatch;
+	return picomatch_1$1;
+}
+
+var picomatch_1;
+var hasRequiredPicomatch;
+
+function requirePicomatch () {
+	if (hasRequiredPicomatch) return picomatch_1;
+	hasRequiredPicomatch = 1;
+
+	const pico = /*@__PURE__*/ requirePicomatch$1();
+	const utils = /*@__PURE__*/ requireUtils$1();
+
+	function picomatch(glob, options, returnState = false) {
+	  // default to os.platform()
+	  if (options && (options.windows === null || options.windows === undefined)) {
+	    // don't mutate the original options object
+	    options = { ...options, windows: utils.isWindows() };
+	  }
+
+	  return pico(glob, options, returnState);
+	}
+
+	Object.assign(picomatch, pico);
+	picomatch_1 = picomatch;
+	return picomatch_1;
+}
+
+var picomatchExports = /*@__PURE__*/ requirePicomatch();
+var picomatch = /*@__PURE__*/getDefaultExportFromCjs(picomatchExports);
+
+/**
+ * The syntactic half of modelgate's one containment rule (the other half,
+ * what the disk or the git tree makes of the path, is the reader's): a
+ * repository-relative POSIX path that stays inside the root and never names
+ * git's own metadata. `.git/` holds credentials (actions/checkout writes the
+ * token into .git/config), so no artifact, manifest, setting or write may
+ * reach it, in any letter case (git itself treats `.GIT` as `.git` on
+ * case-insensitive file systems).
+ */
+function checkRepoPath(path) {
+    if (path.includes('\0'))
+        return { ok: false, reason: 'contains a NUL byte' };
+    if (posix.isAbsolute(path) || /^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('\\')) {
+        return { ok: false, reason: 'is an absolute path; paths are relative to the repository' };
+    }
+    const normal = posix.normalize(path.replaceAll('\\', '/'));
+    if (normal === '..' || normal.startsWith('../')) {
+        return { ok: false, reason: 'points outside the repository' };
+    }
+    if (normal.split('/').some(isGitDir)) {
+        return {
+            ok: false,
+            reason: "is inside .git/, git's own metadata, which modelgate never reads or writes",
+        };
+    }
+    return { ok: true, path: normal === '.' ? '' : normal.replace(/\/$/, '') };
+}
+/**
+ * A path segment that names git's metadata folder on some file system, as
+ * git itself refuses them (is_ntfs_dotgit, is_hfs_dotgit): any letter case;
+ * on NTFS trailing dots and spaces, an alternate data stream (`.git::$DATA`)
+ * and the 8.3 short name `GIT~1`; on HFS+ the code points it ignores.
+ */
+function isGitDir(segment) {
+    const visible = segment.replace(/[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g, '');
+    const ntfs = visible.split(':')[0].replace(/[. ]+$/, '');
+    return /^\.git$/i.test(ntfs) || /^git~\d+$/i.test(ntfs);
+}
+/**
+ * Resolves `ref`, written relative to the folder of `manifestFile`, to a
+ * repository-relative POSIX path under the rule of checkRepoPath.
+ */
+function resolveArtifactPath(manifestFile, ref) {
+    if (ref.includes('\0'))
+        return { ok: false, reason: 'contains a NUL byte' };
+    if (posix.isAbsolute(ref) || /^[a-zA-Z]:[\\/]/.test(ref) || ref.startsWith('\\')) {
+        return { ok: false, reason: 'is an absolute path; artifact paths are relative to the manifest folder' };
+    }
+    return checkRepoPath(posix.join(posix.dirname(manifestFile), ref.replaceAll('\\', '/')));
+}
+/**
+ * Where a symlink found at `link` (repository-relative) leads, when its
+ * target text is `target`: the repository-relative path, or why it leaves.
+ */
+function resolveLinkTarget(link, target) {
+    if (posix.isAbsolute(target))
+        return { ok: false, reason: `is a symlink to ${target}, outside the repository` };
+    const resolved = checkRepoPath(posix.join(posix.dirname(link), target));
+    return resolved.ok
+        ? resolved
+        : { ok: false, reason: `is a symlink to ${target}, which ${resolved.reason}` };
+}
+/**
+ * Checks a manifest glob from settings or an option: relative, inside the
+ * root, never into .git/. A glob cannot name what a path may not.
+ */
+function checkGlob(pattern) {
+    if (!pattern.trim())
+        return { ok: false, reason: 'is empty' };
+    if (pattern.includes('\0'))
+        return { ok: false, reason: 'contains a NUL byte' };
+    if (pattern.startsWith('/') || pattern.startsWith('\\') || /^[a-zA-Z]:/.test(pattern))
+        return { ok: false, reason: 'is absolute; globs are relative to the registry root' };
+    const segments = pattern.replaceAll('\\', '/').split('/');
+    if (segments.includes('..'))
+        return { ok: false, reason: 'climbs out of the registry root with ..' };
+    if (segments.some(isGitDir))
+        return { ok: false, reason: 'reaches into .git/' };
+    return { ok: true };
+}
+/**
+ * Compiles manifest globs (`!glob` excludes) after checking each with
+ * checkGlob; the first unusable glob is returned with its reason.
+ */
+function compileGlobs(patterns) {
+    for (const pattern of patterns) {
+        const checked = checkGlob(pattern.replace(/^!/, ''));
+        if (!checked.ok)
+            return { ok: false, pattern, reason: checked.reason };
+    }
+    const included = patterns.filter((p) => !p.startsWith('!'));
+    const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    const isIncluded = included.length ? picomatch(included, { dot: false }) : () => false;
+    const isExcluded = excluded.length ? picomatch(excluded, { dot: false }) : () => false;
+    const baseOf = (pattern) => {
+        const scan = picomatch.scan(pattern);
+        return (scan.isGlob ? scan.base : posix.dirname(scan.base)).replace(/^\.$/, '').replace(/\/$/, '');
+    };
+    const bases = [...new Set(included.map(baseOf))].sort();
+    return {
+        ok: true,
+        match: (path) => isIncluded(path) && !isExcluded(path),
+        startFolders: bases.filter((b) => !bases.some((other) => other !== b && (other === '' || b.startsWith(`${other}/`)))),
+    };
+}
+
+/**
+ * What lm-evaluation-harness itself says about its metrics, for results files
+ * that do not say it (v0.3 and v0.4.0/0.4.1 files have no `higher_is_better`;
+ * none records how a metric is aggregated). Sources, read at
+ * EleutherAI/lm-evaluation-harness 4e7e0d47 and v0.3.0:
+ * `lm_eval/api/metrics.py` (register_metric: higher_is_better, aggregation),
+ * `lm_eval/api/task.py` (process_results: what a per-document value is), the
+ * tasks' own `metric_list` entries, and v0.3's `Task.higher_is_better()`.
+ */
+/**
+ * Keys of a task's results that are not metrics (`_TaskMetrics` in
+ * lm_eval/result_schema.py: `name`, `alias`, `sample_len`, `sample_count`;
+ * v0.4.0–0.4.9 also kept a document count under `samples` on some paths).
+ */
+const NON_METRIC_KEYS = new Set([
+    'name',
+    'alias',
+    'sample_len',
+    'sample_count',
+    'samples',
+]);
+/**
+ * Metrics whose reported value is a placeholder, not a measurement: `bypass`
+ * aggregates to 999 for tasks that only log their outputs.
+ */
+const PLACEHOLDER_METRICS = new Set(['bypass']);
+/**
+ * The harness's direction for the metrics it defines. Registered metrics
+ * (api/metrics.py) plus the metrics v0.3's tasks declared; none of them
+ * disagrees anywhere in the harness, except `ter`: the registry says
+ * `higher_is_better=True`, but TER is an error rate, v0.3's translation
+ * tasks said False and every task that reports it overrides it to `false`,
+ * so the harness's files say false.
+ * `score`, `accuracy`-like names of single tasks and anything custom are
+ * deliberately absent: tasks disagree on them (`score` is true in 37 tasks,
+ * false in one), so only a statement can decide.
+ */
+const HARNESS_DIRECTIONS = new Map([
+    ...[
+        // registered in lm_eval/api/metrics.py
+        'acc',
+        'acc_norm',
+        'acc_mutual_info',
+        'acc_bytes',
+        'acc_all',
+        'exact_match',
+        'likelihood',
+        'mcc',
+        'f1',
+        'bleu',
+        'chrf',
+        // declared by v0.3 tasks (Task.higher_is_better)
+        'em',
+        'exact',
+        'best_exact',
+        'best_f1',
+        'HasAns_exact',
+        'HasAns_f1',
+        'NoAns_exact',
+        'NoAns_f1',
+        'f1_abstractive',
+        'f1_yesno',
+        'mc1',
+        'mc2',
+        'mrr',
+        ...['bleu', 'bleurt', 'rouge1', 'rouge2', 'rougeL'].flatMap((m) => [`${m}_max`, `${m}_acc`, `${m}_diff`]),
+        // modelgate's own runner
+        'accuracy',
+    ].map((m) => [m, true]),
+    ...['perplexity', 'ppl', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'brier_score', 'ter'].map((m) => [m, false]),
+]);
+/**
+ * Why the per-document values the harness logs under a metric's name are not
+ * that metric's per-document scores, for the metrics where they are not
+ * (api/task.py process_results and the metric's aggregation in api/metrics.py).
+ * A paired test on them would compare something else than the metric.
+ */
+const NOT_PER_DOCUMENT_SCORES = new Map([
+    [
+        'perplexity',
+        'its per-document values are log-likelihoods (loglikelihood tasks), which the harness aggregates as exp(-mean)',
+    ],
+    ['ppl', 'its per-document values are log-likelihoods, which the harness aggregates as exp(-mean)'],
+    ...['word_perplexity', 'byte_perplexity', 'bits_per_byte'].map((m) => [
+        m,
+        'its per-document values are [log-likelihood, length] pairs (loglikelihood_rolling tasks), aggregated over the whole corpus',
+    ]),
+    ...['f1', 'mcc', 'bleu', 'chrf', 'ter', 'brier_score'].map((m) => [m, 'it is computed over the whole corpus from per-document (gold, prediction) pairs']),
+]);
+/**
+ * Metrics the harness aggregates as the mean of per-document scores, so the
+ * per-document values are that metric's scores (api/metrics.py: aggregation
+ * "mean"; v0.3 tasks: `mean`). Others count only when the task's own config
+ * in the results file says `aggregation: mean`.
+ */
+const MEAN_OF_DOCUMENTS = new Set([
+    'acc',
+    'acc_norm',
+    'acc_mutual_info',
+    'acc_bytes',
+    'exact_match',
+    'likelihood',
+    'em',
+    'mc1',
+    'mc2',
+]);
+
+const isObject$6 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const finite$1 = (v) => typeof v === 'number' && Number.isFinite(v);
+/** A document count: a whole number, at least 0. */
+const count = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+/** How a value the harness wrote reads back: `Infinity`, `-Infinity`, `NaN`, `null`. */
+const written = (v) => v === null ? 'null' : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+/**
+ * A stated stderr, kept as stated (NaN, ±Infinity included: standard-error.ts
+ * judges it); null (Python's None) reads as NaN; "N/A", the harness's way of
+ * saying it has none, and any other string is none.
+ */
+function statedStderr(values, key) {
+    if (!Object.hasOwn(values, key))
+        return undefined;
+    const raw = values[key];
+    if (typeof raw === 'number')
+        return raw;
+    return raw === null ? Number.NaN : undefined;
+}
+/**
+ * The metric and filter of a results key: `acc,none` (v0.4 on), or the bare
+ * `acc` of v0.2/v0.3 files, whose stderr is `acc_stderr` instead of
+ * `acc_stderr,none`.
+ */
+function splitKey(key) {
+    const comma = key.indexOf(',');
+    return comma < 0 ? { metric: key } : { metric: key.slice(0, comma), filter: key.slice(comma + 1) };
+}
+/**
+ * `model_args` as the harness records it: a `key=value,key=value` string
+ * (every version; split as the harness's simple_parse_args_string does) or,
+ * from v0.4.2 on, the dict a caller passed to simple_evaluate.
+ */
+function parseModelArgs(raw) {
+    if (typeof raw === 'string') {
+        const args = {};
+        for (const part of raw.split(',')) {
+            const equals = part.indexOf('=');
+            if (equals <= 0)
+                continue;
+            const key = part.slice(0, equals).trim();
+            if (key && !Object.hasOwn(args, key))
+                args[key] = part.slice(equals + 1).trim();
+        }
+        return args;
+    }
+    if (!isObject$6(raw))
+        return undefined;
+    const args = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+            args[key] = String(value);
+    }
+    return args;
+}
+/** `aggregation` of each metric in the task's own config (`configs[task].metric_list`), when it is a name. */
+function aggregations(config) {
+    const found = new Map();
+    const list = isObject$6(config) ? config.metric_list : undefined;
+    if (!Array.isArray(list))
+        return found;
+    for (const entry of list) {
+        if (isObject$6(entry) && typeof entry.metric === 'string' && typeof entry.aggregation === 'string')
+            found.set(entry.metric, entry.aggregation);
+    }
+    return found;
+}
+/**
+ * Reads an lm-evaluation-harness results file, any version from v0.2's test
+ * data (`{"results": {task: {"acc": …, "acc_stderr": …}}, "versions"}`)
+ * through the current `EvalResults` schema (lm_eval/result_schema.py).
+ * Only metric keys become series: the fixed keys (`name`, `alias`,
+ * `sample_len`, `sample_count`, `samples`) and `_stderr` keys never do.
+ * A metric the harness wrote as NaN, ±Infinity or null is kept aside as
+ * written, never dropped silently and never judged as a number.
+ */
+function readHarnessResults(json, file) {
+    // Groups (mmlu) aggregate their subtasks; v0.4.0–0.4.3 list some only under "groups".
+    const results = { ...(isObject$6(json.groups) ? json.groups : {}), ...json.results };
+    const versions = isObject$6(json.versions) ? json.versions : {};
+    const higher = isObject$6(json.higher_is_better) ? json.higher_is_better : {};
+    const nSamples = isObject$6(json['n-samples']) ? json['n-samples'] : {};
+    const subtasks = isObject$6(json.group_subtasks) ? json.group_subtasks : {};
+    const groups = isObject$6(json.groups) ? json.groups : {};
+    const configs = isObject$6(json.configs) ? json.configs : {};
+    const metrics = [];
+    const nonFinite = [];
+    const limited = [];
+    const uncounted = [];
+    for (const [task, values] of Object.entries(results)) {
+        if (!isObject$6(values))
+            continue;
+        const group = Object.hasOwn(groups, task) ||
+            (Array.isArray(subtasks[task]) && subtasks[task].length > 0);
+        const counts = nSamples[task];
+        const effective = isObject$6(counts) ? count(counts.effective) : undefined;
+        const original = isObject$6(counts) ? count(counts.original) : undefined;
+        if (original !== undefined && effective !== undefined && effective < original)
+            limited.push({ task, effective, original });
+        // Groups have no n-samples of their own: their subtasks are counted.
+        if (!group && effective === undefined)
+            uncounted.push(task);
+        // The current schema counts documents per metric for groups and per task otherwise.
+        const perMetric = isObject$6(values.sample_count) ? values.sample_count : {};
+        const taskCount = effective ?? count(values.sample_len);
+        const taskHigher = isObject$6(higher[task]) ? higher[task] : {};
+        const taskAggregations = aggregations(configs[task]);
+        for (const [key, value] of Object.entries(values)) {
+            if (NON_METRIC_KEYS.has(key))
+                continue;
+            const { metric, filter } = splitKey(key);
+            if (metric.endsWith('_stderr') || PLACEHOLDER_METRICS.has(metric))
+                continue;
+            if (typeof value !== 'number' && value !== null)
+                continue;
+            const name = `${task}/${metric}${filter === undefined || filter === 'none' ? '' : `,${filter}`}`;
+            if (!finite$1(value)) {
+                nonFinite.push({ name, written: written(value), source: file });
+                continue;
+            }
+            const stderr = statedStderr(values, filter === undefined ? `${metric}_stderr` : `${metric}_stderr,${filter}`);
+            const n = count(perMetric[key]) ?? taskCount;
+            const stated = taskHigher[metric];
+            const aggregation = taskAggregations.get(metric);
+            metrics.push({
+                name,
+                value,
+                ...(stderr !== undefined ? { stderr } : {}),
+                ...(n !== undefined ? { n } : {}),
+                ...(typeof stated === 'boolean' ? { higherIsBetter: stated } : {}),
+                ...(group ? { group } : {}),
+                // Only a name or a number is a version: String() of {"toString": 1} would throw.
+                ...(typeof versions[task] === 'string' || finite$1(versions[task])
+                    ? { taskVersion: String(versions[task]) }
+                    : {}),
+                ...(aggregation !== undefined ? { aggregation } : {}),
+                source: file,
+            });
+        }
+    }
+    return {
+        format: 'lm-eval',
+        file,
+        metrics,
+        ...(nonFinite.length ? { nonFinite } : {}),
+        provenance: readProvenance(json, limited, uncounted),
+    };
+}
+function readProvenance(json, limited, uncounted) {
+    const config = isObject$6(json.config) ? json.config : {};
+    const token = (value) => {
+        if (!Array.isArray(value))
+            return undefined;
+        const [content, id] = value;
+        // The harness writes the id as a number or its string; Number() of anything else could throw.
+        const numeric = typeof id === 'number' || typeof id === 'string' ? Number(id) : Number.NaN;
+        return {
+            content: typeof content === 'string' ? content : null,
+            id: id !== null && id !== 'None' && Number.isInteger(numeric) ? numeric : null,
+        };
+    };
+    const tokenizer = {};
+    for (const role of ['bos', 'eos', 'pad']) {
+        const parsed = token(json[`tokenizer_${role}_token`]);
+        if (parsed)
+            tokenizer[role] = parsed;
+    }
+    const text = (v) => (typeof v === 'string' && v ? v : undefined);
+    const modelArgs = parseModelArgs(config.model_args);
+    // `--limit 0.1` is a share of each task, `--limit 100` a count; 0 or less is no limit (the harness ignores it).
+    const limit = finite$1(config.limit) && config.limit > 0 ? config.limit : undefined;
+    return {
+        modelSha: text(config.model_sha),
+        modelRevision: text(config.model_revision),
+        ...(modelArgs ? { modelArgs } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        tokenizer,
+        chatTemplateSha: text(json.chat_template_sha),
+        limited,
+        uncounted,
+    };
+}
+
+/**
+ * The longest string from a user's file that modelgate uses as a key (of an
+ * object JSON.parse builds, a Map, a Set). V8 hashes a string of more than
+ * 16,383 characters by its length alone, so thousands of such keys of one
+ * length make every insert compare with all the others: quadratic time
+ * (4,000 JSON keys of 17,000 characters: 17 s to parse; 7,500 tokenizer
+ * pieces: 128 s to validate). Real keys, tokens and ids are far shorter.
+ */
+const MAX_HASHED_CHARACTERS = 16_000;
+/**
+ * The length of the first object key of a JSON text longer than
+ * MAX_HASHED_CHARACTERS, or undefined. Counted as written (an escape as its
+ * characters), never fewer than JSON.parse would build. JSON.parse keeps the
+ * keys it builds in one table for the whole process, so such keys cost
+ * quadratic time even one to a line of a JSON lines file: 4,000 lines of one
+ * key each take 24 s. Linear time; a text no longer than the limit is
+ * answered at once. For a text that is not JSON the answer is a guess, and
+ * JSON.parse refuses the text anyway.
+ */
+function longJsonKey(text) {
+    if (text.length <= MAX_HASHED_CHARACTERS)
+        return undefined;
+    // Outside strings JSON has no quote: each quote found after a string's end opens the next one.
+    for (let open = text.indexOf('"'); open >= 0;) {
+        let close = text.indexOf('"', open + 1);
+        while (close >= 0 && isEscaped(text, close))
+            close = text.indexOf('"', close + 1);
+        if (close < 0)
+            return undefined;
+        const length = close - open - 1;
+        if (length > MAX_HASHED_CHARACTERS && isKeyEnd(text, close + 1))
+            return length;
+        open = text.indexOf('"', close + 1);
+    }
+    return undefined;
+}
+/** The sentence for a key longJsonKey found. */
+const longKeyProblem = (length) => `a key is ${length} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`;
+/** The sentence for an id (of a sample, a request) longer than MAX_HASHED_CHARACTERS. */
+const longIdProblem = (length) => `"id" is ${length} characters long; modelgate reads ids of at most ${MAX_HASHED_CHARACTERS}`;
+// Is the quote at `at` escaped: an odd run of backslashes before it? Each run is counted once,
+// by the quote that follows it, so the scan stays linear.
+function isEscaped(text, at) {
+    let run = 0;
+    while (text.charCodeAt(at - 1 - run) === BACKSLASH$1)
+        run += 1;
+    return run % 2 === 1;
+}
+// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
+function isKeyEnd(text, at) {
+    let i = at;
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i))
+        ;
+    return text.charCodeAt(i) === 0x3a;
+}
+const BACKSLASH$1 = 92;
+
+/** Lines of a samples file read at most: bounds memory (a map entry per document) on a hostile file. */
+const MAX_SAMPLE_LINES = 1_000_000;
+/** Unreadable lines and repeated ids kept for messages (the counts are exact). */
+const KEPT_PROBLEMS = 20;
+const isObject$5 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const finite = (v) => typeof v === 'number' && Number.isFinite(v);
+/**
+ * Parses JSON as Python writes it: lm-evaluation-harness emits bare NaN and
+ * Infinity (a perplexity that overflowed, an undefined stderr), which
+ * JSON.parse refuses. They read back as the numbers they are, NaN, Infinity
+ * and -Infinity, so a report can say "Infinity" instead of "missing"; every
+ * reader keeps them out of comparisons (only finite values are judged).
+ * One pass over the text, strings copied as they are: linear time on any
+ * input, an unterminated string included. A key longer than 16,000
+ * characters is a SyntaxError (see longJsonKey).
+ */
+function parsePythonJson(text) {
+    const longKey = longJsonKey(text);
+    if (longKey !== undefined)
+        throw new SyntaxError(longKeyProblem(longKey));
+    if (!text.includes('NaN') && !text.includes('Infinity'))
+        return JSON.parse(text);
+    const parts = [];
+    let copied = 0;
+    let nan = false;
+    let i = 0;
+    const length = text.length;
+    while (i < length) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE) {
+            i += 1;
+            while (i < length) {
+                const d = text.charCodeAt(i);
+                if (d === BACKSLASH)
+                    i += 2;
+                else if (d === QUOTE)
+                    break;
+                else
+                    i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
+        const word = c === 78 ? 'NaN' : c === 73 ? 'Infinity' : c === 45 ? '-Infinity' : undefined;
+        if (word &&
+            text.startsWith(word, i) &&
+            !isWordChar(text.charCodeAt(i + word.length)) &&
+            (c === 45 || !isWordChar(text.charCodeAt(i - 1)))) {
+            // 1e999 is JSON for a number that overflows to Infinity; NaN has no JSON spelling, so a marker stands in.
+            parts.push(text.slice(copied, i), word === 'NaN' ? NAN_MARKER_JSON : word === 'Infinity' ? '1e999' : '-1e999');
+            nan ||= word === 'NaN';
+            i += word.length;
+            copied = i;
+            continue;
+        }
+        i += 1;
+    }
+    parts.push(text.slice(copied));
+    const joined = parts.join('');
+    // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
+    return nan ? restoreNaN(JSON.parse(joined)) : JSON.parse(joined);
+}
+/**
+ * Puts NaN back where the marker stands, in place. One walk with its own
+ * stack: a reviver costs a call per value (12x JSON.parse on a file dense
+ * with NaN) and recurses, where readers take any depth.
+ */
+function restoreNaN(value) {
+    if (value === NAN_MARKER)
+        return Number.NaN;
+    const stack = [value];
+    while (stack.length) {
+        const container = stack.pop();
+        if (typeof container !== 'object' || container === null)
+            continue;
+        const slots = container;
+        for (const key of Array.isArray(container) ? container.keys() : Object.keys(container)) {
+            const item = slots[key];
+            if (item === NAN_MARKER)
+                slots[key] = Number.NaN;
+            else if (typeof item === 'object' && item !== null)
+                stack.push(item);
+        }
+    }
+    return value;
+}
+const NAN_MARKER = '\u0000modelgate:NaN';
+const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
+const QUOTE = 34;
+const BACKSLASH = 92;
+const isWordChar = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+/** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */
+function readResultsFile(json, file) {
+    if (!isObject$5(json))
+        throw new MalformedFileError(file, `must be a JSON object, not ${Array.isArray(json) ? 'a list' : json === null ? 'null' : `a ${typeof json}`}`, 'Pass a results file of lm-evaluation-harness (its "results" object), of modelgate\'s runner, or a {"metric": value} object.');
+    if (json.format === 'modelgate-eval/v1')
+        return readRunnerFile(json, file);
+    if (isObject$5(json.results))
+        return readHarnessResults(json, file);
+    // A plain object states no direction: the gate takes it from the trusted side.
+    const metrics = [];
+    const nonFinite = [];
+    for (const [name, value] of Object.entries(json)) {
+        if (finite(value))
+            metrics.push({ name, value, source: file });
+        else if (typeof value === 'number')
+            nonFinite.push({
+                name,
+                written: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity',
+                source: file,
+            });
+    }
+    return { format: 'json', file, metrics, ...(nonFinite.length ? { nonFinite } : {}) };
+}
+function readRunnerFile(json, file) {
+    const suite = typeof json.suite === 'string' ? json.suite : 'suite';
+    const samples = new Map();
+    const firstIndex = new Map();
+    const duplicates = [];
+    const list = Array.isArray(json.samples) ? json.samples : [];
+    list.forEach((sample, index) => {
+        if (!isObject$5(sample) || typeof sample.id !== 'string' || !finite(sample.score))
+            return;
+        if (sample.id.length > MAX_HASHED_CHARACTERS)
+            return; // as a Map key it would cost quadratic time
+        const first = firstIndex.get(sample.id);
+        if (first !== undefined) {
+            if (duplicates.length < KEPT_PROBLEMS)
+                duplicates.push({ id: sample.id, at: `samples[${index}]`, first: `samples[${first}]` });
+            return;
+        }
+        firstIndex.set(sample.id, index);
+        samples.set(sample.id, sample.score);
+    });
+    const summary = isObject$5(json.summary) ? json.summary : {};
+    const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
+    const dataset = runnerDataset(json.dataset);
+    return {
+        format: 'modelgate',
+        file,
+        metrics: value === undefined
+            ? []
+            : [
+                {
+                    name: `${suite}/accuracy`,
+                    value,
+                    n: samples.size,
+                    // modelgate's own runner: accuracy, higher is better by construction.
+                    higherIsBetter: true,
+                    ...(duplicates.length ? {} : { samples }),
+                    ...(dataset ? { dataset } : {}),
+                    source: file,
+                },
+            ],
+        ...(duplicates.length ? { duplicates } : {}),
+    };
+}
+/** The dataset a runner file says it ran: a path, and a sha256 only when it is 64 hex digits. */
+function runnerDataset(value) {
+    if (!isObject$5(value) || typeof value.path !== 'string')
+        return undefined;
+    const sha256 = typeof value.sha256 === 'string' && /^[0-9a-f]{64}$/.test(value.sha256) ? value.sha256 : undefined;
+    return { path: value.path, ...(sha256 ? { sha256 } : {}) };
+}
+function mean(samples) {
+    if (!samples.size)
+        return undefined;
+    let sum = 0;
+    for (const v of samples.values())
+        sum += v;
+    return sum / samples.size;
+}
+/**
+ * Calls `each` with every non-blank line and its 1-based number, at most
+ * MAX_SAMPLE_LINES of them; returns false when the text has more.
+ * No split: a hostile file never becomes one array of millions of strings.
+ */
+function eachLine(text, each) {
+    // Count first (indexOf is cheap): a file over the cap is refused before any line is parsed.
+    let lines = 0;
+    for (let at = text.indexOf('\n'); at >= 0 && lines <= MAX_SAMPLE_LINES; at = text.indexOf('\n', at + 1))
+        lines += 1;
+    if (lines > MAX_SAMPLE_LINES || (lines === MAX_SAMPLE_LINES && !text.endsWith('\n')))
+        return false;
+    let start = 0;
+    let number = 0;
+    while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end < 0)
+            end = text.length;
+        number += 1;
+        const line = text.slice(start, end);
+        if (line.trim())
+            each(line, number);
+        start = end + 1;
+    }
+    return true;
+}
+/** Empty problems, and the functions that count an unreadable line and a repeated id. */
+function lineProblems() {
+    const problems = {
+        badLines: [],
+        badLineCount: 0,
+        duplicates: [],
+        duplicateCount: 0,
+        tooLong: false,
+    };
+    const bad = (line) => {
+        problems.badLineCount += 1;
+        if (problems.badLines.length < KEPT_PROBLEMS)
+            problems.badLines.push(line);
+    };
+    const duplicate = (found) => {
+        problems.duplicateCount += 1;
+        if (problems.duplicates.length < KEPT_PROBLEMS)
+            problems.duplicates.push(found);
+    };
+    return { problems, bad, duplicate };
+}
+/**
+ * Reads a plain per-sample JSONL file: one `{"id": ..., "<metric>": score, ...}`
+ * per line. Each numeric key becomes a metric whose value is the mean, with
+ * its per-sample scores for paired tests. An id on two lines is a duplicate
+ * (reported; the file's metrics then carry no samples), a file longer than
+ * MAX_SAMPLE_LINES yields no metrics.
+ */
+function readSamplesJsonl(text, file) {
+    const byMetric = new Map();
+    const firstLine = new Map();
+    const { problems, bad, duplicate } = lineProblems();
+    const complete = eachLine(text, (line, number) => {
+        let record;
+        try {
+            record = parsePythonJson(line);
+        }
+        catch {
+            bad(number);
+            return;
+        }
+        if (!isObject$5(record) || (typeof record.id !== 'string' && typeof record.id !== 'number')) {
+            bad(number);
+            return;
+        }
+        const id = String(record.id);
+        if (id.length > MAX_HASHED_CHARACTERS) {
+            bad(number); // as a Map key it would cost quadratic time
+            return;
+        }
+        const first = firstLine.get(id);
+        if (first !== undefined) {
+            duplicate({ id, at: `line ${number}`, first: `line ${first}` });
+            return;
+        }
+        firstLine.set(id, number);
+        for (const [key, value] of Object.entries(record)) {
+            const score = typeof value === 'boolean' ? Number(value) : value;
+            if (key === 'id' || !finite(score))
+                continue;
+            const samples = byMetric.get(key) ?? new Map();
+            samples.set(id, score);
+            byMetric.set(key, samples);
+        }
+    });
+    problems.tooLong = !complete;
+    const duplicated = problems.duplicates.length > 0;
+    const metrics = (complete ? [...byMetric] : []).map(([name, samples]) => ({
+        name,
+        value: mean(samples),
+        n: samples.size,
+        ...(duplicated ? {} : { samples }),
+        source: file,
+    }));
+    return { format: 'json', file, metrics, ...problems };
+}
+/**
+ * Whether the values the harness logs per document under a series' metric
+ * are that metric's per-document scores (so their mean is the metric and a
+ * paired test compares the metric): a reason when they are not.
+ * What the harness logs for its own non-mean metrics decides first (a
+ * loglikelihood task's `perplexity` is a log-likelihood, whatever the
+ * config says), then the task's config in the results file (`aggregation:
+ * mean` or not), then the harness's mean-aggregated metrics; a metric none
+ * of them knows is not paired.
+ */
+function perDocumentScores(series) {
+    const key = series.name.slice(series.name.lastIndexOf('/') + 1).split(',')[0] ?? '';
+    const known = NOT_PER_DOCUMENT_SCORES.get(key);
+    if (known)
+        return known;
+    if (series.aggregation !== undefined)
+        return series.aggregation === 'mean'
+            ? undefined
+            : `the task aggregates it with ${/^\w+$/.test(series.aggregation) ? JSON.stringify(series.aggregation) : 'a function of its own'}, not the mean of per-document scores`;
+    if (MEAN_OF_DOCUMENTS.has(key))
+        return undefined;
+    return 'neither the results file (configs.<task>.metric_list) nor the harness says it is the mean of per-document scores';
+}
+/**
+ * Attaches lm-evaluation-harness per-document scores (`samples_<task>_*.jsonl`:
+ * `doc_id`, `filter`, one key per metric) to the task's series. Only fields
+ * that are per-document scores of their metric count (perDocumentScores):
+ * a loglikelihood task logs the log-likelihood under `perplexity`, which is
+ * not a perplexity. A document logged twice for the same filter is a
+ * duplicate: reported, and the task's series get no samples from this file
+ * (never last-wins). A document whose score is NaN or ±Infinity leaves its
+ * series without samples, so no document silently drops out of a pairing.
+ */
+function attachHarnessSamples(metrics, task, jsonl) {
+    const byName = new Map(metrics.map((m) => [m.name, m]));
+    const found = new Map();
+    const refused = new Map();
+    const spoiled = new Set();
+    const firstLine = new Map();
+    const { problems, bad, duplicate } = lineProblems();
+    const complete = eachLine(jsonl, (line, number) => {
+        let sample;
+        try {
+            sample = parsePythonJson(line);
+        }
+        catch {
+            bad(number);
+            return;
+        }
+        if (!isObject$5(sample) || sample.doc_id === undefined)
+            return;
+        const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
+        const id = String(sample.doc_id);
+        if (id.length + filter.length > MAX_HASHED_CHARACTERS) {
+            bad(number); // as a Map key it would cost quadratic time
+            return;
+        }
+        // The harness logs a document once per filter; the key is both.
+        const key = `${filter}\u0000${id}`;
+        const first = firstLine.get(key);
+        if (first !== undefined) {
+            duplicate({ id, at: `line ${number}`, first: `line ${first}` });
+            return;
+        }
+        firstLine.set(key, number);
+        for (const [metric, value] of Object.entries(sample)) {
+            const series = byName.get(`${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`);
+            if (!series || refused.has(series.name))
+                continue;
+            const reason = perDocumentScores(series);
+            if (reason) {
+                refused.set(series.name, reason);
+                continue;
+            }
+            const score = typeof value === 'boolean' ? Number(value) : value;
+            if (typeof score !== 'number')
+                continue;
+            if (!Number.isFinite(score)) {
+                spoiled.add(series);
+                continue;
+            }
+            const samples = found.get(series) ?? new Map();
+            samples.set(id, score);
+            found.set(series, samples);
+        }
+    });
+    if (complete && !problems.duplicates.length) {
+        for (const [series, samples] of found)
+            if (!spoiled.has(series))
+                series.samples = samples;
+    }
+    problems.tooLong = !complete;
+    const notScores = [...refused].map(([metric, reason]) => ({ metric, reason }));
+    for (const series of spoiled)
+        notScores.push({ metric: series.name, reason: 'some documents score NaN or Infinity' });
+    return { ...problems, notScores };
+}
+
+/** Largest results file read (lm-evaluation-harness results are a few MiB at most). */
+const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
+/** Largest per-document samples file read (the harness logs every prompt: these grow). */
+const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
+/** Reads every `eval.results` file (and its per-document samples) of a model from `source`. */
+async function loadEvalData(source, facts) {
+    const results = [];
+    const findings = [];
+    const problem = (severity, path, message, artifact) => findings.push({
+        rule: 'ARTIFACT-INVALID',
+        severity,
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(path),
+        message,
+        artifact,
+        fix: 'Regenerate the file with the tool that produced it.',
+    });
+    const read = async (ref, path, maxBytes) => {
+        const text = await readText(source, facts.manifestFile, ref, maxBytes);
+        if (typeof text === 'string') {
+            problem('error', path, text);
+            return undefined;
+        }
+        return text;
+    };
+    // Lines that are not JSON, ids scored twice, files too long: each said once, naming file and line.
+    const lineFindings = (file, path, found, expected) => {
+        if (found.badLineCount)
+            problem('warning', path, `${file}: ${found.badLineCount} line(s) are not ${expected} and were skipped (first: line ${found.badLines[0]})`, file);
+        const duplicate = found.duplicates[0];
+        if (duplicate)
+            problem('error', path, `${file}: document id ${JSON.stringify(duplicate.id)} on ${duplicate.at} was already scored on ${duplicate.first}${found.duplicateCount > 1 ? ` (${found.duplicateCount - 1} more repeated id(s))` : ''}; every document must be scored once, so this file's per-document scores are not used`, file);
+        if (found.tooLong)
+            problem('error', path, `${file} has more than ${MAX_SAMPLE_LINES.toLocaleString('en-US')} lines, the most modelgate reads from a samples file; none of it is used`, file);
+    };
+    const gated = new Set((facts.manifest.eval?.gates ?? []).map((gate) => gate.metric));
+    for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
+        const at = ['eval', 'results', index, 'path'];
+        const jsonl = entry.path.endsWith('.jsonl');
+        const text = await read(entry.path, at, jsonl ? MAX_SAMPLES_BYTES : MAX_RESULTS_BYTES);
+        if (text === undefined)
+            continue;
+        let parsed;
+        if (jsonl) {
+            const samples = readSamplesJsonl(text.text, text.path);
+            lineFindings(text.path, at, samples, '{"id", metric: score} JSON');
+            parsed = { format: samples.format, file: samples.file, metrics: samples.metrics };
+        }
+        else {
+            try {
+                parsed = readResultsFile(parseJsonFile(text.text, text.path, parsePythonJson), text.path);
+            }
+            catch (error) {
+                // Only a file the reader refuses is the change's problem; a bug in the reader is not a finding.
+                if (!(error instanceof MalformedFileError))
+                    throw error;
+                findings.push({
+                    rule: 'ARTIFACT-INVALID',
+                    severity: 'error',
+                    model: facts.name,
+                    file: facts.manifestFile,
+                    line: facts.lineOf(at),
+                    message: `${text.path} is not a results file: ${error.problem}`,
+                    artifact: text.path,
+                    fix: error.fix ?? 'Regenerate the file with the tool that produced it.',
+                });
+                continue;
+            }
+            const duplicate = parsed.duplicates?.[0];
+            if (duplicate)
+                problem('error', at, `${text.path}: document id ${JSON.stringify(duplicate.id)} in ${duplicate.at} was already scored in ${duplicate.first}; every document must be scored once, so this file's per-document scores are not used`, text.path);
+        }
+        for (const [task, samplesPath] of Object.entries(entry.samples ?? {})) {
+            const samplesAt = ['eval', 'results', index, 'samples', task];
+            const samples = await read(samplesPath, samplesAt, MAX_SAMPLES_BYTES);
+            if (samples === undefined)
+                continue;
+            const attached = attachHarnessSamples(parsed.metrics, task, samples.text);
+            lineFindings(samples.path, samplesAt, attached, 'JSON');
+            for (const { metric, reason } of attached.notScores)
+                if (gated.has(metric))
+                    findings.push({
+                        rule: 'EVAL-GATE',
+                        severity: 'info',
+                        model: facts.name,
+                        file: facts.manifestFile,
+                        line: facts.lineOf(samplesAt),
+                        message: `${samples.path}: the per-document values of ${metric} are not its scores (${reason}); the gate compares its aggregate and stderr instead`,
+                        artifact: samples.path,
+                    });
+        }
+        // A gated metric the file holds as NaN or ±Infinity is said as such, not left to read as missing.
+        for (const { name, written } of parsed.nonFinite ?? [])
+            if (gated.has(name))
+                findings.push({
+                    rule: 'EVAL-GATE',
+                    severity: 'error',
+                    model: facts.name,
+                    file: facts.manifestFile,
+                    line: facts.lineOf(at),
+                    message: `${text.path}: ${name} is ${written}${written === 'null' ? '' : ' as the harness wrote it'}, not a finite number, so no gate can judge it`,
+                    artifact: text.path,
+                    fix: 'Fix the evaluation so the metric has a finite value (an Infinity perplexity or error is a model or task failure), or gate another metric.',
+                });
+        results.push({ ...parsed, entry: index });
+    }
+    const metrics = new Map();
+    const nonFinite = new Map();
+    for (const file of results) {
+        for (const series of file.metrics) {
+            metrics.set(series.name, series);
+            nonFinite.delete(series.name);
+        }
+        for (const value of file.nonFinite ?? []) {
+            nonFinite.set(value.name, value);
+            metrics.delete(value.name);
+        }
+    }
+    return { results, metrics, nonFinite, findings };
+}
+/**
+ * The file's text; a message when it exists but cannot be used (too large,
+ * unreadable); undefined when it is missing or outside the repository, which
+ * validate reports (ARTIFACT-MISSING).
+ */
+async function readText(source, manifestFile, ref, maxBytes) {
+    const resolved = resolveArtifactPath(manifestFile, ref);
+    if (!resolved.ok)
+        return undefined;
+    const read = await source.read(resolved.path, maxBytes);
+    if (read.ok)
+        return { path: resolved.path, text: decodeUtf8(read.value) };
+    if (read.problem.kind === 'too-large')
+        return `${resolved.path} is larger than ${formatBytes(maxBytes)}, the most modelgate reads from an evaluation file; it was not read`;
+    if (read.problem.kind === 'io')
+        return `${resolved.path} cannot be read: ${read.problem.detail}`;
+    return undefined;
+}
+
+/**
+ * The version a candidate must not be worse than: the version the last stage
+ * (production) holds, read at its release tag; without releases, the model
+ * as it is at the base ref. Both are found by the name the candidate
+ * declares, never by its path: a change that moves the model's folder is
+ * still judged against its baseline's results, datasets and gates.
+ * A baseline that cannot be read (several manifests declare the name, or
+ * the one that does does not load) is returned with `unreadable`, never as
+ * none: "no baseline" would judge the change on its own files.
+ */
+async function resolveBaseline(manifests, facts, registry, productionStage, base) {
+    const model = registry.get(facts.name);
+    const production = model?.stages.find((s) => s.stage === productionStage);
+    const released = production && model?.versions.find((v) => v.version === production.version);
+    if (released) {
+        const label = `${productionStage} ${released.version} (${production.tag})`;
+        const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+        // A production version whose tag holds no manifest of this name (tagged by another tool) is no
+        // baseline to judge by; the base ref may still be one.
+        if (found.kind !== 'absent')
+            return baselineOf$1(found, label, released.version);
+    }
+    if (base) {
+        const found = await manifests.at(base).find(facts.name, [facts.manifestFile]);
+        if (found.kind !== 'absent')
+            return baselineOf$1(found, `the base ref ${base.slice(0, 12)}`);
+    }
+    return undefined;
+}
+/** A found manifest as the baseline, with its results, gates, suites and judging settings; or why it cannot be read. */
+async function baselineOf$1(found, label, version) {
+    if (found.kind === 'unknown')
+        return {
+            label,
+            ...(version ? { version } : {}),
+            data: { results: [], metrics: new Map(), findings: [] },
+            unreadable: found.reason,
+        };
+    const { facts, source, file } = found;
+    const block = facts.manifest.eval;
+    return {
+        label,
+        version: version ?? facts.manifest.version,
+        data: await loadEvalData(source, facts),
+        gates: block?.gates ?? [],
+        suites: suiteNamesOf(facts),
+        suiteFiles: suiteFilesOf(facts, label, source, file),
+        judging: {
+            ...(block?.confidence !== undefined ? { confidence: block.confidence } : {}),
+            ...(block?.min_samples !== undefined ? { min_samples: block.min_samples } : {}),
+            ...(block?.on_inconclusive !== undefined ? { on_inconclusive: block.on_inconclusive } : {}),
+        },
+    };
+}
+/** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
+function suiteNamesOf(facts) {
+    return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
+}
+/**
+ * The baseline's suite definitions, read with its files at its commit (the same containment rule, at
+ * a ref), relative to where its manifest is there.
+ */
+function suiteFilesOf(facts, label, source, manifestFile) {
+    return { label, source, manifestFile, suites: facts.manifest.eval?.suites ?? [] };
+}
+
+/** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
+function metricKey(name) {
+    const afterTask = name.slice(name.lastIndexOf('/') + 1);
+    return afterTask.split(',')[0] ?? afterTask;
+}
+const word = (higher) => (higher ? 'higher is better' : 'lower is better');
+/**
+ * Which way is "worse" for a metric. The trusted side decides, in this order:
+ * the gate in the baseline's manifest, the baseline's results file, the
+ * harness's registered default. Only when none of them says anything may
+ * the candidate's gate decide; otherwise higher is better. The candidate's
+ * results file never decides (a pull request could flip a drop into a gain):
+ * when it, or the candidate's gate, disagrees with the direction used, the
+ * disagreement is returned so the gate can say so.
+ */
+function metricDirection(statements) {
+    const key = metricKey(statements.metric);
+    const trusted = [
+        [statements.baselineGate, "the gate in the baseline's manifest"],
+        [statements.baseline?.higherIsBetter, `the baseline's results (${statements.baseline?.source})`],
+        [HARNESS_DIRECTIONS.get(key), `lm-evaluation-harness's default for ${key}`],
+    ];
+    let higherIsBetter = statements.candidateGate ?? true;
+    let source = 'the gate';
+    if (statements.candidateGate === undefined && trusted.every(([stated]) => stated === undefined)) {
+        // The candidate's own results may not decide how they are judged, so they cannot fill the gap.
+        const claimed = statements.candidate?.higherIsBetter;
+        const claim = claimed === undefined
+            ? ''
+            : ` (the candidate's results say ${word(claimed)}, but they cannot decide how they are judged)`;
+        return {
+            higherIsBetter,
+            source: 'nothing',
+            unstated: `nothing states whether higher or lower is better for ${statements.metric}: not the baseline's gate or results, and lm-evaluation-harness has no default for ${key}${claim}; add higher_is_better to the gate`,
+        };
+    }
+    for (const [stated, who] of trusted) {
+        if (stated === undefined)
+            continue;
+        higherIsBetter = stated;
+        source = who;
+        break;
+    }
+    const claims = [
+        [statements.candidateGate, 'the gate says'],
+        [statements.candidate?.higherIsBetter, `the candidate's results (${statements.candidate?.source}) say`],
+    ];
+    const disagreeing = claims.filter(([stated]) => stated !== undefined && stated !== higherIsBetter);
+    return {
+        higherIsBetter,
+        source,
+        ...(disagreeing.length
+            ? {
+                overruled: `${disagreeing.map(([, who]) => who).join(' and ')} ${word(!higherIsBetter)}, but ${source} says ${word(higherIsBetter)}: judged as ${word(higherIsBetter)}`,
+            }
+            : {}),
+    };
+}
+
+/** Metrics scored 0 or 1 per document (lm-evaluation-harness, the runner): the value and n fix the stderr. */
+const ZERO_ONE = new Set(['acc', 'acc_norm', 'acc_mutual_info', 'exact_match', 'accuracy']);
+/** Metrics scored between 0 and 1 per document: the value and n cap the stderr. */
+const UNIT_INTERVAL = new Set([...ZERO_ONE, 'acc_all', 'mc1', 'mc2']);
+/** Slack for rounding and the harness's bootstrap noise above the exact cap. */
+const CEILING_SLACK = 1.05;
+/**
+ * A 0/1 task's stderr is sqrt(p(1-p)/(n-1)) exactly; a pooled group's is
+ * smaller. Below half of it (a quarter of the variance) is not a rounding.
+ */
+const FLOOR_SHARE = 0.5;
+/** Larger than this many times the value (or 1) is no standard error of a mean. */
+const HUGE = 1e3;
+const fmt$2 = (v) => Number(v.toPrecision(3)).toString();
+/**
+ * Why a stated standard error cannot be used, or undefined when it can.
+ * A standard error is a finite number ≥ 0; for a score between 0 and 1 per
+ * document at most sqrt(v(1-v)/(n-1)) (a variable in [0, 1] with mean v has
+ * variance at most v(1-v)), at most 0.5 when n is unknown; for 0/1 scores of
+ * one task at least half of that; and never astronomically larger than the
+ * value. `who` names the side: "the candidate", "the baseline".
+ */
+function stderrProblem(series, who) {
+    const se = series.stderr;
+    if (se === undefined)
+        return undefined;
+    const what = `${who}'s stderr of ${series.name}`;
+    if (Number.isNaN(se))
+        return `${what} is not a number (NaN, Infinity or null in the file)`;
+    if (!Number.isFinite(se))
+        return `${what} is ${se}, not a finite number`;
+    if (se < 0)
+        return `${what} is ${fmt$2(se)}; a standard error is never negative`;
+    const value = series.value;
+    if (se > HUGE * Math.max(1, Math.abs(value)))
+        return `${what} is ${fmt$2(se)}, implausibly large for a value of ${fmt$2(value)}`;
+    const key = metricKey(series.name);
+    if (!UNIT_INTERVAL.has(key) || value < 0 || value > 1)
+        return undefined;
+    const n = series.n;
+    if (n === undefined || n < 2) {
+        return se > 0.5
+            ? `${what} is ${fmt$2(se)}, more than any score between 0 and 1 can have (at most 0.5)`
+            : undefined;
+    }
+    const exact = Math.sqrt((value * (1 - value)) / (n - 1));
+    if (se > exact * CEILING_SLACK + 1e-9)
+        return `${what} is ${fmt$2(se)}, more than scores between 0 and 1 averaging ${fmt$2(value)} over ${n} documents can have (at most ${fmt$2(exact)})`;
+    if (ZERO_ONE.has(key) && !series.group && se < exact * FLOOR_SHARE)
+        return `${what} is ${fmt$2(se)}, less than 0/1 scores averaging ${fmt$2(value)} over ${n} documents have (${fmt$2(exact)})`;
+    return undefined;
+}
+
+/**
+ * The statistics behind evaluation gates: normal distribution, McNemar's
+ * exact test for paired binary scores, a paired bootstrap for continuous
+ * scores, and the z-test for aggregates with standard errors. Each gives
+ * the change with its two-sided interval and its one-sided bounds (what
+ * non-inferiority checks), and `samplesToSettle` estimates the samples an
+ * undecided comparison needs. Pure and deterministic (the bootstrap takes a seed).
+ */
+/** Complementary error function (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
+function erfc(x) {
+    const z = Math.abs(x);
+    const t = 1 / (1 + 0.5 * z);
+    const r = t *
+        Math.exp(-z * z -
+            1.26551223 +
+            t *
+                (1.00002368 +
+                    t *
+                        (0.37409196 +
+                            t *
+                                (0.09678418 +
+                                    t *
+                                        (-0.18628806 +
+                                            t *
+                                                (0.27886807 +
+                                                    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    return x >= 0 ? r : 2 - r;
+}
+/** Standard normal CDF Φ(x). */
+function normalCdf(x) {
+    return 0.5 * erfc(-x / Math.SQRT2);
+}
+/** Standard normal quantile Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). */
+function normalQuantile(p) {
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
+    const a = [
+        -39.69683028665376, 2.209460984245205e2, -275.9285104469687, 1.38357751867269e2, -30.66479806614716,
+        2.506628277459239,
+    ];
+    const b = [
+        -54.47609879822406, 1.615858368580409e2, -155.6989798598866, 6.680131188771972e1,
+        -13.28068155288572,
+    ];
+    const c = [
+        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+        2.938163982698783,
+    ];
+    const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    const low = 0.02425;
+    const poly = (coef, x) => coef.reduce((acc, k) => acc * x + k, 0);
+    if (p < low) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        return poly(c, q) / (poly(d, q) * q + 1);
+    }
+    if (p > 1 - low) {
+        const q = Math.sqrt(-2 * Math.log(1 - p));
+        return -poly(c, q) / (poly(d, q) * q + 1);
+    }
+    const q = p - 0.5;
+    const r = q * q;
+    return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+/**
+ * Aggregates with standard errors (independent samples): z = delta / sqrt(se_c² + se_b²).
+ * `sign` is +1 when higher is better, -1 when lower is better.
+ */
+function zTest(candidate, seCandidate, baseline, seBaseline, confidence, sign, n = 0) {
+    const delta = candidate - baseline;
+    const se = Math.sqrt(seCandidate ** 2 + seBaseline ** 2);
+    const z = se > 0 ? delta / se : delta === 0 ? 0 : Math.sign(delta) * Infinity;
+    const half = normalQuantile(0.5 + confidence / 2) * se;
+    const oneSided = normalQuantile(confidence) * se;
+    return {
+        method: 'stderr',
+        delta,
+        ci: [delta - half, delta + half],
+        bounds: { lower: delta - oneSided, upper: delta + oneSided },
+        se,
+        pWorse: normalCdf(sign * z),
+        n,
+        statistic: z,
+    };
+}
+/** ln Γ(x) (Lanczos, g = 7, n = 9). */
+function logGamma(x) {
+    const g = [
+        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.6150291621406,
+        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    ];
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const y = x - 1;
+    let sum = g[0];
+    for (let i = 1; i < 9; i++)
+        sum += g[i] / (y + i);
+    const t = y + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+/** P(X ≥ k) for X ~ Binomial(n, 1/2), summed in log space so n may be large. */
+function binomialUpperTail(k, n) {
+    if (k <= 0)
+        return 1;
+    if (k > n)
+        return 0;
+    const logNFact = logGamma(n + 1);
+    const logHalfN = n * Math.log(0.5);
+    let total = 0;
+    for (let i = k; i <= n; i++) {
+        const term = Math.exp(logNFact - logGamma(i + 1) - logGamma(n - i + 1) + logHalfN);
+        total += term;
+        if (term < total * 1e-17 && i > n / 2)
+            break;
+    }
+    return Math.min(1, total);
+}
+/**
+ * McNemar's exact test on paired binary scores. `worse` counts pairs the
+ * baseline got right and the candidate wrong, `better` the reverse; under no
+ * difference `worse` ~ Binomial(worse + better, 1/2). The interval is the Wald
+ * interval of the paired difference of proportions.
+ */
+function mcnemar(worse, better, n, confidence) {
+    const delta = (better - worse) / n;
+    const discordant = worse + better;
+    const se = Math.sqrt(Math.max(0, discordant - (better - worse) ** 2 / n)) / n;
+    const half = normalQuantile(0.5 + confidence / 2) * se;
+    const oneSided = normalQuantile(confidence) * se;
+    return {
+        method: 'mcnemar',
+        delta,
+        ci: [delta - half, delta + half],
+        bounds: { lower: delta - oneSided, upper: delta + oneSided },
+        se,
+        pWorse: discordant === 0 ? 1 : binomialUpperTail(worse, discordant),
+        n,
+        statistic: discordant === 0 ? 0 : (worse - better) ** 2 / discordant,
+    };
+}
+/**
+ * Paired bootstrap of the mean difference (candidate - baseline per sample):
+ * resample the pairs with replacement `resamples` times. The interval is the
+ * percentile interval; the one-sided p-value of "worse" is the share of
+ * resampled means on the "not worse" side, shifted so ties count half.
+ */
+function pairedBootstrap(diffs, resamples, confidence, sign, seed = 0x5eed) {
+    const n = diffs.length;
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+        sum += diffs[i];
+    const delta = sum / n;
+    const means = new Float64Array(resamples);
+    // mulberry32 inlined: 10^8 draws for 100,000 samples x 1,000 resamples, so the call matters.
+    let state = seed >>> 0;
+    for (let r = 0; r < resamples; r++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) {
+            state = (state + 0x6d2b79f5) >>> 0;
+            let t = state;
+            t = Math.imul(t ^ (t >>> 15), t | 1);
+            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+            s += diffs[((((t ^ (t >>> 14)) >>> 0) * n) / 4294967296) | 0];
+        }
+        means[r] = s / n;
+    }
+    means.sort();
+    const at = (q) => means[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))];
+    const alpha = 1 - confidence;
+    // Shift the bootstrap distribution to the null (mean 0) and count how often it is as extreme as observed.
+    let extreme = 0;
+    for (let r = 0; r < resamples; r++) {
+        const shifted = means[r] - delta;
+        if (sign * shifted <= sign * delta)
+            extreme += 1;
+    }
+    let spread = 0;
+    for (let r = 0; r < resamples; r++)
+        spread += (means[r] - delta) ** 2;
+    return {
+        method: 'bootstrap',
+        delta,
+        ci: [at(alpha / 2), at(1 - alpha / 2)],
+        bounds: { lower: at(alpha), upper: at(1 - alpha) },
+        se: Math.sqrt(spread / Math.max(1, resamples - 1)),
+        pWorse: (extreme + 1) / (resamples + 1),
+        n,
+        statistic: delta,
+    };
+}
+/**
+ * How many samples would settle a non-inferiority question, if the observed
+ * difference and spread were the truth: the n at which the one-sided bound
+ * lands on the right side of the tolerance with probability `power`
+ * (n = ((z_confidence + z_power) · sd / gap)², sd = se · √n now).
+ * `gap` is the distance between the observed change and the tolerance's
+ * edge; at a gap of 0 no number of samples settles it (undefined).
+ */
+function samplesToSettle(gap, se, n, confidence, power = 0.8) {
+    if (!(n > 0) || !(se > 0) || !(Math.abs(gap) > 0) || !Number.isFinite(gap))
+        return undefined;
+    const z = normalQuantile(confidence) + normalQuantile(power);
+    const needed = ((z * se * Math.sqrt(n)) / Math.abs(gap)) ** 2;
+    return Number.isFinite(needed) ? Math.ceil(needed) : undefined;
+}
+/**
+ * The standard error of the difference at which the same question would be
+ * settled, when the sample count is unknown: gap / (z_confidence + z_power).
+ */
+function stderrToSettle(gap, confidence, power = 0.8) {
+    return Math.abs(gap) / (normalQuantile(confidence) + normalQuantile(power));
+}
+
+const DEFAULT_GATE_OPTIONS = {
+    confidence: 0.95,
+    minSamples: 30,
+    resamples: 1000,
+    seed: 0x5eed,
+    power: 0.8,
+};
+/** Pair per-document scores only when this share of the larger side's ids match. */
+const PAIRED_SHARE = 0.9;
+const fmt$1 = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(4)).toString());
+const signed$1 = (v) => `${v >= 0 ? '+' : ''}${fmt$1(v)}`;
+const percent$1 = (confidence) => `${Number((confidence * 100).toPrecision(4))} %`;
+/**
+ * Judges one gate. Thresholds (min, max) apply to the candidate's value.
+ * A drop against the baseline (max_drop, max_drop_pct) is a non-inferiority
+ * question: the gate passes only when the one-sided bound of the change at
+ * `confidence` shows the drop is at most the tolerance, fails when the other
+ * one-sided bound shows it is more, and is inconclusive in between, with an
+ * estimate of the samples that would decide it. The change comes from
+ * McNemar on paired 0/1 scores, a paired bootstrap on paired continuous
+ * ones, or the two aggregates' standard errors. Which way is worse comes
+ * from the trusted side (direction.ts); a stated stderr must be plausible
+ * (standard-error.ts). Nothing here passes for want of evidence.
+ */
+function judgeGate(gate, candidate, baseline, options, context = {}) {
+    const metric = gate.metric;
+    if (context.notRun)
+        return { metric, verdict: 'not-run', reason: context.notRun };
+    if (!candidate)
+        return { metric, verdict: 'fail', reason: `${metric} is not in the candidate's results` };
+    const value = candidate.value;
+    if (gate.min !== undefined && value < gate.min)
+        return {
+            metric,
+            verdict: 'fail',
+            candidate: value,
+            reason: `${fmt$1(value)} is below the minimum ${gate.min}`,
+        };
+    if (gate.max !== undefined && value > gate.max)
+        return {
+            metric,
+            verdict: 'fail',
+            candidate: value,
+            reason: `${fmt$1(value)} is above the maximum ${gate.max}`,
+        };
+    const limits = [
+        gate.min !== undefined ? `≥ ${gate.min}` : '',
+        gate.max !== undefined ? `≤ ${gate.max}` : '',
+    ]
+        .filter(Boolean)
+        .join(', ');
+    if (gate.max_drop === undefined && gate.max_drop_pct === undefined)
+        return { metric, verdict: 'pass', candidate: value, reason: `${fmt$1(value)} ${limits}` };
+    if (!baseline)
+        return {
+            metric,
+            verdict: 'inconclusive',
+            candidate: value,
+            reason: 'no baseline result to compare with',
+        };
+    const direction = metricDirection({
+        metric,
+        baselineGate: context.baselineGate,
+        candidateGate: gate.higher_is_better,
+        baseline,
+        candidate,
+    });
+    // A guess could pass a regression: with no direction stated anywhere trusted, the gate cannot judge.
+    if (direction.unstated)
+        return {
+            metric,
+            verdict: 'inconclusive',
+            candidate: value,
+            baseline: baseline.value,
+            reason: direction.unstated,
+        };
+    const base = {
+        metric,
+        candidate: value,
+        baseline: baseline.value,
+        higherIsBetter: direction.higherIsBetter,
+        direction: direction.source,
+        ...(direction.overruled ? { overruled: direction.overruled } : {}),
+    };
+    // The reason ends with the direction when the candidate's side stated another one.
+    const said = (reason) => (direction.overruled ? `${reason}; ${direction.overruled}` : reason);
+    if (candidate.taskVersion !== undefined &&
+        baseline.taskVersion !== undefined &&
+        candidate.taskVersion !== baseline.taskVersion) {
+        return {
+            ...base,
+            verdict: 'inconclusive',
+            reason: said(`task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`),
+        };
+    }
+    const otherDataset = datasetMismatch(candidate, baseline);
+    if (otherDataset)
+        return { ...base, verdict: 'inconclusive', reason: said(otherDataset) };
+    const tolerances = [
+        gate.max_drop,
+        gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
+    ].filter((t) => t !== undefined);
+    const tolerance = Math.min(...tolerances);
+    const compared = compare(candidate, baseline, direction.higherIsBetter, options);
+    const note = compared.note ? `; ${compared.note}` : '';
+    if ('cannot' in compared)
+        return {
+            ...base,
+            tolerance,
+            verdict: 'inconclusive',
+            reason: said(`cannot compare: ${compared.cannot}${note}`),
+            ...(compared.candidateFault
+                ? {
+                    invalidCandidate: {
+                        file: candidate.source,
+                        problem: compared.cannot,
+                        ...(compared.candidateFault === 'missing' ? { missing: true } : {}),
+                    },
+                }
+                : {}),
+        };
+    const comparison = compared.comparison;
+    if (comparison.n > 0 && comparison.n < options.minSamples) {
+        const unit = comparison.method === 'stderr' ? 'documents per version' : 'paired samples';
+        return {
+            ...base,
+            tolerance,
+            comparison,
+            verdict: 'inconclusive',
+            reason: said(`only ${comparison.n} ${unit} (at least ${options.minSamples} needed)${note}`),
+        };
+    }
+    const sign = direction.higherIsBetter ? 1 : -1;
+    const drop = -sign * comparison.delta;
+    // The change in the "better" direction, at its worst and best plausible values.
+    const worstDrop = direction.higherIsBetter ? -comparison.bounds.lower : comparison.bounds.upper;
+    const leastDrop = direction.higherIsBetter ? -comparison.bounds.upper : comparison.bounds.lower;
+    const at = `at ${percent$1(options.confidence)} confidence`;
+    const evidence = { ...base, tolerance, comparison };
+    if (worstDrop <= tolerance) {
+        const observed = drop > 0 ? `dropped ${fmt$1(drop)}, within ${fmt$1(tolerance)}` : `no drop (${signed$1(comparison.delta)})`;
+        const shown = worstDrop > 0
+            ? `${at} the drop is at most ${fmt$1(worstDrop)}`
+            : worstDrop === 0
+                ? `${at} it is no worse than the baseline`
+                : `${at} it is better by at least ${fmt$1(-worstDrop)}`;
+        return { ...evidence, verdict: 'pass', reason: said(`${observed}: ${shown}${note}`) };
+    }
+    if (leastDrop > tolerance)
+        return {
+            ...evidence,
+            verdict: 'fail',
+            reason: said(`dropped ${fmt$1(drop)}, more than the allowed ${fmt$1(tolerance)}: ${at} the drop is at least ${fmt$1(leastDrop)}${note}`),
+        };
+    const settle = settleEstimate(comparison, drop, tolerance, options);
+    const observed = drop > 0
+        ? `dropped ${fmt$1(drop)} (allowed ${fmt$1(tolerance)})`
+        : `no drop (${signed$1(comparison.delta)}, allowed ${fmt$1(tolerance)})`;
+    return {
+        ...evidence,
+        verdict: 'inconclusive',
+        settle,
+        reason: said(`${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt$1(leastDrop)} and ${fmt$1(worstDrop)}; ${settleText(settle, comparison)}${note}`),
+    };
+}
+/** A sha256 as messages show it: enough hex digits to tell two files apart. */
+const shortSha = (sha256) => sha256.slice(0, 12);
+/**
+ * Why a run of a suite cannot be compared with the baseline's result: the run records the sha256 of
+ * the dataset it ran, and the baseline's result records another one, or none. A drop between two
+ * datasets is a change of test, not of model; a pull request that edits the dataset could make it
+ * look like no drop at all.
+ */
+function datasetMismatch(candidate, baseline) {
+    const ran = candidate.dataset?.sha256;
+    if (ran === undefined)
+        return undefined;
+    const here = `this run's dataset ${candidate.dataset.path} (sha256 ${shortSha(ran)}…)`;
+    const there = baseline.dataset;
+    if (there?.sha256 === undefined)
+        return `not like-for-like: ${baseline.source} does not record the sha256 of the dataset it was measured on${there ? ` (${there.path})` : ''}, so it cannot be matched with ${here}`;
+    if (there.sha256 !== ran)
+        return `not like-for-like: ${baseline.source} was measured on ${there.path} (sha256 ${shortSha(there.sha256)}…), a different dataset from ${here}`;
+    return undefined;
+}
+/**
+ * The comparison a gate judges: paired on per-document scores when most
+ * ids match, else the two aggregates. A side's aggregate comes from its
+ * per-document scores when it has them, else from its stated value and a
+ * plausible stderr; without either there is nothing to compare.
+ */
+function compare(candidate, baseline, higherIsBetter, options) {
+    const sign = higherIsBetter ? 1 : -1;
+    const judged = (comparison, ids) => ({
+        ...comparison,
+        bound: higherIsBetter ? comparison.bounds.lower : comparison.bounds.upper,
+        confidence: options.confidence,
+        ...(ids ? { ids } : {}),
+    });
+    let note;
+    let ids;
+    if (candidate.samples?.size && baseline.samples?.size) {
+        const pairs = [];
+        for (const [id, score] of candidate.samples) {
+            const other = baseline.samples.get(id);
+            if (other !== undefined)
+                pairs.push([score, other]);
+        }
+        ids = { matched: pairs.length, candidate: candidate.samples.size, baseline: baseline.samples.size };
+        const larger = Math.max(ids.candidate, ids.baseline);
+        if (pairs.length > 0 && pairs.length >= PAIRED_SHARE * larger) {
+            const partly = pairs.length < larger
+                ? `paired on the ${pairs.length} of ${larger} documents whose ids match`
+                : undefined;
+            return { comparison: judged(paired(pairs, sign, options), ids), ...(partly ? { note: partly } : {}) };
+        }
+        note = `only ${ids.matched} of the candidate's ${ids.candidate} and the baseline's ${ids.baseline} document ids match, too few to pair: compared the aggregates`;
+    }
+    const c = aggregate(candidate, 'the candidate');
+    const b = aggregate(baseline, 'the baseline');
+    if ('problem' in c) {
+        // Evidence the candidate's file lacks while the baseline's has it is the file's fault, not a lack of
+        // data: a pull request must not turn a failing drop into a warning by deleting its own stderr. When
+        // the baseline has none either, no candidate file could have settled it: inconclusive, as before.
+        const fault = c.invalid ? 'implausible' : 'problem' in b ? false : 'missing';
+        return { cannot: c.problem, candidateFault: fault, ...(note ? { note } : {}) };
+    }
+    if ('problem' in b)
+        return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
+    const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
+    return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
+}
+/** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
+function paired(pairs, sign, options) {
+    const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));
+    if (binary) {
+        let lower = 0;
+        let higher = 0;
+        for (const [c, b] of pairs) {
+            if (c < b)
+                lower += 1;
+            else if (c > b)
+                higher += 1;
+        }
+        // McNemar counts the pairs that moved the wrong way for the metric's direction.
+        return sign === 1
+            ? mcnemar(lower, higher, pairs.length, options.confidence)
+            : flip(mcnemar(higher, lower, pairs.length, options.confidence));
+    }
+    const diffs = Float64Array.from(pairs, ([c, b]) => c - b);
+    return pairedBootstrap(diffs, options.resamples, options.confidence, sign, options.seed);
+}
+/** A side's mean and its standard error: from its per-document scores, else as stated (when plausible). */
+function aggregate(series, who) {
+    const samples = series.samples;
+    if (samples?.size) {
+        let sum = 0;
+        for (const v of samples.values())
+            sum += v;
+        const mean = sum / samples.size;
+        let squares = 0;
+        for (const v of samples.values())
+            squares += (v - mean) ** 2;
+        const n = samples.size;
+        return { value: mean, se: n > 1 ? Math.sqrt(squares / (n - 1) / n) : 0, n };
+    }
+    if (series.stderr === undefined)
+        return { problem: `${who} has neither per-document scores nor a standard error for ${series.name}` };
+    const problem = stderrProblem(series, who);
+    if (problem)
+        return { problem, invalid: true };
+    return { value: series.value, se: series.stderr, ...(series.n !== undefined ? { n: series.n } : {}) };
+}
+// McNemar above was run with the roles swapped (lower is better): put delta back as candidate - baseline.
+function flip(comparison) {
+    return {
+        ...comparison,
+        delta: -comparison.delta,
+        ci: [-comparison.ci[1], -comparison.ci[0]],
+        bounds: { lower: -comparison.bounds.upper, upper: -comparison.bounds.lower },
+    };
+}
+function settleEstimate(comparison, drop, tolerance, options) {
+    // The distance between the observed change and the edge of the tolerance.
+    const gap = tolerance - drop;
+    if (comparison.n > 0) {
+        const samples = samplesToSettle(gap, comparison.se, comparison.n, options.confidence, options.power);
+        if (samples === undefined)
+            return { unsettleable: true };
+        return { samples, more: Math.max(1, samples - comparison.n), paired: comparison.method !== 'stderr' };
+    }
+    if (gap === 0)
+        return { unsettleable: true };
+    return { stderr: stderrToSettle(gap, options.confidence, options.power), now: comparison.se };
+}
+function settleText(settle, comparison) {
+    if ('unsettleable' in settle)
+        return 'the observed change sits on the tolerance, so more samples would not settle it';
+    if ('stderr' in settle)
+        return `a standard error of the difference below ${fmt$1(settle.stderr)} (now ${fmt$1(settle.now)}) would settle it; record the document counts or per-document scores to know how many samples that takes`;
+    const what = settle.paired ? 'paired documents' : 'documents per version';
+    return `about ${settle.more.toLocaleString('en-US')} more ${what} (${settle.samples.toLocaleString('en-US')} in all, now ${comparison.n.toLocaleString('en-US')}) would settle it if the observed difference holds`;
+}
+
+/** Every added token from every file, with the files that declare it. */
+function allAddedTokens(facts) {
+    return [...(facts.tokenizer?.added ?? []), ...facts.settings.added];
+}
+
+/** Looks a token string up in the vocabulary, then in every added-token list (the first file that lists it wins). */
+function tokenId(facts, content) {
+    const id = facts.tokenizer?.vocab.idOf(content);
+    if (id !== undefined)
+        return id;
+    return addedIndex(facts).get(content);
+}
+const addedIndexes = new WeakMap();
+// Built once per model: a linear search per lookup is quadratic when a whole vocabulary is compared (SemVer checks).
+function addedIndex(facts) {
+    const count = (facts.tokenizer?.added.length ?? 0) + facts.settings.added.length;
+    const cached = addedIndexes.get(facts.settings);
+    if (cached && cached.tokenizer === facts.tokenizer && cached.count === count)
+        return cached.ids;
+    const ids = new Map();
+    for (const token of allAddedTokens(facts))
+        if (!ids.has(token.content))
+            ids.set(token.content, token.id);
+    addedIndexes.set(facts.settings, { tokenizer: facts.tokenizer, count, ids });
+    return ids;
+}
+/** The special token for a role: tokenizer_config.json first, then special_tokens_map.json, then a SentencePiece model's own. */
+function specialToken(facts, role) {
+    const declared = facts.settings.special.find((s) => s.role === role);
+    if (declared)
+        return declared;
+    const builtin = facts.tokenizer?.builtinSpecial?.[role];
+    return builtin !== undefined && facts.tokenizer
+        ? { role, content: builtin, source: facts.tokenizer.file }
+        : undefined;
+}
+/** The id of a role's special token, when it is named and resolves. */
+function specialId(facts, role) {
+    const token = specialToken(facts, role);
+    return token?.content ? tokenId(facts, token.content) : undefined;
+}
+/** Highest id the tokenizer can produce: base vocabulary and every added token (-1 when there is none). */
+function highestTokenId(facts) {
+    let max = facts.tokenizer?.vocab.maxId ?? -1;
+    for (const t of allAddedTokens(facts))
+        if (t.id > max)
+            max = t.id;
+    return max;
+}
+/** Ids generation stops on: generation_config.json's eos ids when it has any (that is what generate() uses), else config.json's. */
+function stopIds(facts) {
+    if (facts.generation?.eos.length)
+        return { ids: facts.generation.eos, file: facts.generation.file };
+    return { ids: facts.config?.ids.eos ?? [], file: facts.config?.file };
+}
+
+/**
+ * Results that do not belong to this model version are flagged: another
+ * model revision (EVAL-MODEL), another tokenizer (EVAL-TOKENIZER), or a run
+ * limited to part of its tasks (EVAL-LIMIT).
+ */
+function checkProvenance(facts, results) {
+    const findings = [];
+    const at = (index, rule, severity, message, fix, artifact) => findings.push({
+        rule,
+        severity,
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'results', index, 'path']),
+        message,
+        fix,
+        artifact,
+    });
+    const pinned = facts.manifest.eval?.revision;
+    results.forEach((result) => {
+        const provenance = result.provenance;
+        if (!provenance)
+            return;
+        const index = result.entry ?? 0;
+        if (pinned) {
+            const args = provenance.modelArgs ?? {};
+            const recorded = [
+                provenance.modelSha,
+                provenance.modelRevision,
+                args.revision,
+                snapshotOf(args.pretrained),
+            ]
+                // "main" is a branch, not a revision: it names no particular weights.
+                .filter((v) => v !== undefined && v !== '' && v !== 'main');
+            if (!recorded.some((r) => sameRevision(r, pinned))) {
+                const model = args.pretrained ? `${args.pretrained} at ` : '';
+                at(index, 'EVAL-MODEL', 'error', `${result.file} was produced from ${model}${recorded.join(' / ') || 'an unrecorded revision'}, not the pinned revision ${pinned}`, 'Re-run the evaluation on this model version (model_args revision=…), or fix eval.revision.', result.file);
+            }
+        }
+        if (facts.tokenizer) {
+            for (const role of ['bos', 'eos', 'pad']) {
+                const logged = provenance.tokenizer[role];
+                if (!logged || logged.content === null)
+                    continue;
+                const ours = specialToken(facts, role)?.content ?? null;
+                if (role === 'pad' && ours === null)
+                    continue; // the harness sets a pad token when the tokenizer has none
+                const ourId = ours === null ? undefined : tokenId(facts, ours);
+                const idDiffers = logged.id !== null && ourId !== undefined && logged.id !== ourId;
+                if (ours !== logged.content || idDiffers) {
+                    at(index, 'EVAL-TOKENIZER', 'error', `${result.file} was produced with ${role}_token ${JSON.stringify(logged.content)} (id ${logged.id}), but this model's is ${JSON.stringify(ours)} (id ${ourId ?? 'none'})`, "Re-run the evaluation with this model version's tokenizer.", result.file);
+                }
+            }
+        }
+        const template = facts.chatTemplates[0];
+        if (provenance.chatTemplateSha &&
+            template &&
+            createHash('sha256').update(template.text).digest('hex') !== provenance.chatTemplateSha) {
+            at(index, 'EVAL-TOKENIZER', 'error', `${result.file} was produced with another chat template (sha256 ${provenance.chatTemplateSha.slice(0, 12)}…) than ${template.file}`, "Re-run the evaluation with this model version's chat template.", result.file);
+        }
+        for (const limited of provenance.limited) {
+            at(index, 'EVAL-LIMIT', 'warning', `${result.file}: ${limited.task} ran on ${limited.effective} of ${limited.original} documents (--limit): not comparable with a full run`, 'Re-run without --limit.', result.file);
+        }
+        // Files before n-samples (v0.3, v0.4.0–0.4.2) record only config.limit: a limit with no counts may have cut any task.
+        if (provenance.limit !== undefined && provenance.uncounted.length) {
+            const tasks = provenance.uncounted;
+            at(index, 'EVAL-LIMIT', 'warning', `${result.file} ran with --limit ${provenance.limit} (config.limit) and does not record how many documents ${tasks.length === 1 ? tasks[0] : `${tasks.length} tasks (${tasks.slice(0, 3).join(', ')}${tasks.length > 3 ? ', …' : ''})`} had: it may cover only part of them, not comparable with a full run`, 'Re-run without --limit.', result.file);
+        }
+    });
+    return findings;
+}
+/** Hex of a git or Hugging Face commit: the only kind of revision a prefix may stand for. */
+const COMMIT = /^[0-9a-f]{7,64}$/i;
+/**
+ * Whether a recorded revision is the pinned one: the same name, or a
+ * commit and an abbreviation of it (at least 7 hex digits). `v1` does not
+ * pin `v1.3.0`.
+ */
+function sameRevision(recorded, pinned) {
+    if (recorded === pinned)
+        return true;
+    if (!COMMIT.test(recorded) || !COMMIT.test(pinned))
+        return false;
+    const [a, b] = [recorded.toLowerCase(), pinned.toLowerCase()];
+    return a.startsWith(b) || b.startsWith(a);
+}
+/** The commit of a `pretrained` path into the Hugging Face cache (`…/snapshots/<commit>`), which pins the weights. */
+function snapshotOf(pretrained) {
+    const match = /(?:^|[\\/])snapshots[\\/]([0-9a-f]{40})[\\/]?$/i.exec(pretrained ?? '');
+    return match?.[1];
+}
+
+/** MLflow run ids are uuid4 hex; W&B run ids are short base-36. Neither needs more than this. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** W&B entity and project names. */
+const WANDB_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** A host, an optional port and an optional path: no credentials (`user@`), no query, no spaces. */
+const SERVER = /^[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~%/-]*)?$/;
+/** The forms `training.run` accepts, for messages. */
+const RUN_REF_FORMS = 'mlflow://<tracking-server>/#/experiments/<experiment>/runs/<run-id>, runs:/<run-id> (the server from MLFLOW_TRACKING_URI) or wandb://<entity>/<project>/runs/<run-id>';
+/**
+ * Parses a run reference. Undefined: the text does not claim to be one
+ * (free text from before run references existed); a string: it claims a
+ * tracker's scheme but is malformed, and says why.
+ */
+function parseRunRef(text) {
+    if (text.startsWith('runs:/'))
+        return mlflowRunId(text, text.slice('runs:/'.length).split('/')[0] ?? '');
+    if (text.startsWith('mlflow://')) {
+        const rest = text.slice('mlflow://'.length);
+        // The short form `mlflow://runs/<id>` (earlier manifests) names a run on the environment's server.
+        if (rest.startsWith('runs/'))
+            return mlflowRunId(text, rest.slice('runs/'.length));
+        const hash = rest.indexOf('/#/');
+        if (hash < 0)
+            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
+        const server = rest.slice(0, hash).replace(/\/+$/, '');
+        const route = /^experiments\/([0-9A-Za-z_-]{1,64})\/runs\/([^/?#]+)\/?$/.exec(rest.slice(hash + 3));
+        if (!SERVER.test(server))
+            return `"${text}": "${server}" is not a tracking server (host[:port][/path])`;
+        if (!route)
+            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
+        const parsed = mlflowRunId(text, route[2]);
+        return typeof parsed === 'string' ? parsed : { ...parsed, server, experimentId: route[1] };
+    }
+    if (text.startsWith('wandb://')) {
+        const parts = text.slice('wandb://'.length).replace(/\/+$/, '').split('/');
+        const [entity, project, runs, runId] = parts;
+        if (parts.length !== 4 || runs !== 'runs' || !entity || !project || !runId)
+            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
+        if (!WANDB_NAME.test(entity) || !WANDB_NAME.test(project))
+            return `"${text}": entity and project are letters, digits, ".", "-" and "_"`;
+        if (!RUN_ID.test(runId))
+            return `"${text}": "${runId}" is not a run id (letters, digits, "-" and "_")`;
+        return { tracker: 'wandb', entity, project, runId, text };
+    }
+    return undefined;
+}
+function mlflowRunId(text, runId) {
+    if (!RUN_ID.test(runId))
+        return `"${text}": "${runId}" is not a run id (letters, digits, "-" and "_")`;
+    return { tracker: 'mlflow', runId, text };
+}
+/** The schema check: a text that claims a tracker's scheme must parse. */
+function runRefProblem(text) {
+    const parsed = parseRunRef(text);
+    return typeof parsed === 'string' ? parsed : undefined;
+}
+/** The tracker a gate's metric reads from (`mlflow/val_loss`, `wandb/eval/accuracy`), and the run's own key. */
+function runMetricOf(metric) {
+    const slash = metric.indexOf('/');
+    const prefix = metric.slice(0, slash);
+    const key = metric.slice(slash + 1);
+    if (slash < 0 || !key || (prefix !== 'mlflow' && prefix !== 'wandb'))
+        return undefined;
+    return { tracker: prefix, key };
+}
+/** Display names. */
+const TRACKER_NAME = { mlflow: 'MLflow', wandb: 'W&B' };
+
+/** Deep equality of JSON values; object key order does not matter. */
+function jsonEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let i = 0; i < a.length; i++)
+            if (!jsonEqual(a[i], b[i]))
+                return false;
+        return true;
+    }
+    const keysA = Object.keys(a);
+    if (keysA.length !== Object.keys(b).length)
+        return false;
+    return keysA.every((key) => Object.hasOwn(b, key) &&
+        jsonEqual(a[key], b[key]));
+}
+
+/** The settings keys that decide how gates judge, in the order the report lists their changes. */
+const JUDGING_KEYS = ['on_inconclusive', 'confidence', 'min_samples'];
+/**
+ * How a change is judged when its baseline is a manifest: `confidence` and `min_samples` are the
+ * baseline's (a change that raises either could turn a clear failure into an inconclusive warning;
+ * its values count once it is released), and an inconclusive gate fails when either side says so.
+ * Without a baseline manifest, nothing trusted states any, so the change's own settings apply.
+ */
+function judgingOf(own, baseline) {
+    const from = baseline ?? own;
+    return {
+        confidence: from?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
+        minSamples: from?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
+        onInconclusive: own?.on_inconclusive === 'fail' || baseline?.on_inconclusive === 'fail'
+            ? 'fail'
+            : 'warn',
+    };
+}
+/** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
+function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), }) {
+    const evalBlock = facts.manifest.eval;
+    const judging = judgingOf(evalBlock, baseline?.judging);
+    const options = { ...DEFAULT_GATE_OPTIONS, confidence: judging.confidence, minSamples: judging.minSamples };
+    // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
+    // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
+    // Likewise a suite's metrics (`<suite>/…`) come only from its run in this check: the pull request writes its
+    // results files, and a number it commits under a suite's name is a claim, not a measurement.
+    const suites = suiteNames(facts, baseline);
+    const committed = new Map();
+    const metrics = new Map();
+    for (const [name, series] of candidate.metrics) {
+        if (runMetricOf(name) !== undefined)
+            continue;
+        if (suites.has(suiteOf(name)))
+            committed.set(name, series);
+        else
+            metrics.set(name, series);
+    }
+    for (const series of measured)
+        metrics.set(series.name, series);
+    const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
+    const gates = (evalBlock?.gates ?? []).map((gate, index) => {
+        const suite = suiteOf(gate.metric);
+        const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
+        const unmeasured = metrics.has(gate.metric)
+            ? undefined
+            : unmeasuredSuite(gate.metric, suites.get(suite), notRun.get(suite), committed.get(gate.metric));
+        const result = judgeGate(gate, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, {
+            ...(unmeasured ? { notRun: unmeasured.reason } : {}),
+            ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
+        });
+        const finding = (rule, severity, message, fix) => findings.push({
+            rule,
+            severity,
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(['eval', 'gates', index]),
+            message,
+            fix,
+        });
+        if (result.verdict === 'fail')
+            finding('EVAL-GATE', 'error', `gate ${gate.metric}: ${result.reason}`, 'Improve the model, or change the gate with a reason in the pull request.');
+        if (result.verdict === 'not-run')
+            finding('EVAL-GATE', 'error', `gate ${gate.metric} did not run: ${result.reason}`, notRunFix(unmeasured?.cause ?? result.reason, unmeasured?.committed !== undefined));
+        if (result.invalidCandidate)
+            findings.push({
+                rule: 'ARTIFACT-INVALID',
+                severity: 'error',
+                model: facts.name,
+                file: facts.manifestFile,
+                line: facts.lineOf(['eval', 'gates', index]),
+                message: `${result.invalidCandidate.file}: ${result.invalidCandidate.problem}, so gate ${gate.metric} cannot compare`,
+                artifact: result.invalidCandidate.file,
+                fix: result.invalidCandidate.missing
+                    ? `The baseline's results carry the evidence a drop is judged on; this version's must too: keep the standard error the harness writes next to the value (lm-evaluation-harness: "<metric>_stderr,<filter>"), or record per-document scores (--log_samples) under eval.results[].samples.`
+                    : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+            });
+        if (result.overruled)
+            finding('EVAL-GATE', 'warning', `gate ${gate.metric}: ${result.overruled}`, "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.");
+        if (result.verdict === 'inconclusive') {
+            const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
+            // A drop that could not be compared on the same dataset is never a warning the check passes with:
+            // the baseline it would be judged against is another test (or cannot be shown to be the same one).
+            const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
+            finding(rule, otherDataset || judging.onInconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
+        }
+        return result;
+    });
+    findings.push(...changedBaselineGates(facts, evalBlock?.gates ?? [], baseline));
+    return {
+        model: facts.name,
+        version: facts.manifest.version,
+        ...(baseline
+            ? { baseline: { label: baseline.label, ...(baseline.version ? { version: baseline.version } : {}) } }
+            : {}),
+        gates,
+        findings,
+    };
+}
+const DECLARED_HERE = 'a suite in eval.suites';
+/** The suite a metric name belongs to: the part before the first `/` (suite names have none). */
+function suiteOf(metric) {
+    return metric.split('/')[0] ?? '';
+}
+/**
+ * The declared suites whose metrics only the built-in runner may supply, and where each is declared:
+ * this version's `eval.suites`, else the baseline's (trusted), so dropping a suite from the manifest
+ * does not turn its name over to a committed file.
+ */
+function suiteNames(facts, baseline) {
+    const names = new Map();
+    for (const name of baseline?.suites ?? [])
+        names.set(name, `a suite of ${baseline.label}`);
+    for (const suite of facts.manifest.eval?.suites ?? [])
+        names.set(suite.name, DECLARED_HERE);
+    return names;
+}
+/**
+ * Why a gate has no measurement: its suite did not run, was dropped from this version's manifest, or
+ * does not measure that metric while a committed file holds it. Undefined when the gate is simply
+ * missing its metric (judgeGate fails it) or nothing says its source did not run.
+ */
+function unmeasuredSuite(metric, declared, notRun, committed) {
+    const suite = suiteOf(metric);
+    const cause = notRun ??
+        (declared === undefined
+            ? undefined
+            : declared !== DECLARED_HERE
+                ? `not run: ${suite} is ${declared} but not in this version's eval.suites, so nothing ran it`
+                : committed
+                    ? `not measured: the built-in runner measures ${suite}/accuracy, not ${metric}`
+                    : undefined);
+    if (cause === undefined)
+        return undefined;
+    if (declared === undefined || !committed)
+        return { reason: cause, cause };
+    return {
+        reason: `${cause}; ${committed.source} holds ${metric}, but ${suite} is ${declared}, and a suite's metrics count only from its run in this check`,
+        cause,
+        committed: committed.source,
+    };
+}
+function inconclusiveFix(reason) {
+    if (reason.startsWith('nothing states'))
+        return "Add higher_is_better to the gate; once released, the baseline manifest's gate decides it for later versions.";
+    if (reason.startsWith('no baseline'))
+        return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
+    if (reason.includes('task version'))
+        return 'Run candidate and baseline on the same task versions.';
+    if (reason.includes('not like-for-like') && reason.includes('sha256'))
+        return "Compare with a results file of the built-in runner from a run of the same dataset: for a suite the baseline declares, the check runs the baseline's dataset, so the baseline's own run of it (kept under eval.results at the baseline) is the one to compare with.";
+    if (reason.startsWith('only'))
+        return 'Evaluate on more documents, or lower eval.min_samples.';
+    if (reason.includes('stderr of'))
+        return 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.';
+    if (reason.startsWith('cannot compare'))
+        return 'Record per-document samples (samples_<task>.jsonl) with matching document ids, or standard errors, for both versions.';
+    return 'Evaluate on more documents (the reason says about how many), record per-document samples for a paired test, or widen the tolerance with a reason in the pull request.';
+}
+function notRunFix(cause, committed) {
+    // A committed file under a suite's name is never the fix: say so next to whatever would be.
+    const instead = committed
+        ? " A committed results file cannot stand in for a suite's run; the runner's own file, kept under eval.results, is the next version's baseline."
+        : '';
+    if (cause.startsWith('not measured'))
+        return `Gate <suite>/accuracy, what a suite measures, or give the suite a name its results files do not use.${instead}`;
+    if (cause.includes("not in this version's eval.suites"))
+        return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
+    if (cause.includes('pattern'))
+        return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
+    if (cause.includes(' cannot be read at '))
+        return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
+    if (cause.includes('dataset') || cause.includes('schema'))
+        return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
+    return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
+}
+/**
+ * The gates of the released version this change removes or changes, said in
+ * the report: the change's own gates judge it (a gate may need to change with
+ * a metric), but never silently. A loosened `min` or a larger `max_drop` is
+ * there for the reviewer to see, next to the verdict it produced. So is a
+ * change to how gates judge (`on_inconclusive`, `confidence`,
+ * `min_samples`), with the value this version is judged by. A baseline
+ * whose manifest cannot be read is an error: what it would judge by is
+ * unknown.
+ */
+function changedBaselineGates(facts, own, baseline) {
+    if (baseline?.unreadable !== undefined)
+        return [
+            {
+                rule: 'EVAL-GATE',
+                severity: 'error',
+                model: facts.name,
+                file: facts.manifestFile,
+                line: facts.lineOf(['name']),
+                message: `cannot judge ${facts.name} against its baseline, ${baseline.label}: ${baseline.unreadable}`,
+                fix: `Make ${baseline.label} hold exactly one readable manifest declaring name ${facts.name}, or compare with another --base.`,
+            },
+        ];
+    const findings = [...changedJudging(facts, baseline)];
+    if (!baseline?.gates?.length)
+        return findings;
+    const shown = (gate) => JSON.stringify(gate);
+    for (const released of baseline.gates) {
+        const now = own.filter((g) => g.metric === released.metric);
+        if (now.some((g) => jsonEqual(g, released)))
+            continue;
+        const index = own.findIndex((g) => g.metric === released.metric);
+        findings.push({
+            rule: 'EVAL-GATE',
+            severity: 'warning',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
+            message: now.length
+                ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by the changed gate`
+                : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is not judged on ${released.metric}`,
+            fix: 'Say in the pull request why the gate changes; a reviewer should see a looser gate before it judges the version.',
+        });
+    }
+    return findings;
+}
+/** Changes to the baseline manifest's judging settings, each with the value this version is judged by. */
+function changedJudging(facts, baseline) {
+    const released = baseline?.judging;
+    if (!baseline || !released)
+        return [];
+    const own = facts.manifest.eval;
+    const applied = judgingOf(own, released);
+    const defaults = {
+        on_inconclusive: 'warn',
+        confidence: DEFAULT_GATE_OPTIONS.confidence,
+        min_samples: DEFAULT_GATE_OPTIONS.minSamples,
+    };
+    const judgedBy = {
+        on_inconclusive: applied.onInconclusive,
+        confidence: applied.confidence,
+        min_samples: applied.minSamples,
+    };
+    const findings = [];
+    for (const key of JUDGING_KEYS) {
+        // Compared as they take effect: an unset value is the default.
+        const before = released[key] ?? defaults[key];
+        const after = own?.[key] ?? defaults[key];
+        if (before === after)
+            continue;
+        const ownApplies = after === judgedBy[key];
+        findings.push({
+            rule: 'EVAL-GATE',
+            severity: ownApplies ? 'info' : 'warning',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(own?.[key] !== undefined ? ['eval', key] : ['eval']),
+            message: `eval.${key} is changed from ${baseline.label}'s ${before} to ${after}: this version is judged with ${judgedBy[key]}${ownApplies ? '' : `, the baseline's; the change applies once this version is the baseline`}`,
+            fix: "How a version is judged comes from its baseline's manifest; a change may make an inconclusive gate fail, nothing more, before it is released. Say in the pull request why the setting changes.",
+        });
+    }
+    return findings;
+}
+
+/** Fields of a suite definition besides its dataset that change what is measured. */
+const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
+/**
+ * Plans a model's suites against its baseline (the production release, else the base ref). With
+ * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
+ * version declares it, as nothing trusted declares any.
+ */
+async function planSuites(facts, worktree, baseline) {
+    const plan = { suites: [], findings: [] };
+    for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
+        const trusted = baseline?.suites.find((s) => s.name === own.name);
+        const mine = { suite: own, index, files: worktree, manifestFile: facts.manifestFile };
+        if (!baseline) {
+            plan.suites.push(mine);
+            continue;
+        }
+        if (!trusted) {
+            plan.suites.push(mine);
+            plan.findings.push(newSuite(facts, index, own, baseline.label));
+            continue;
+        }
+        plan.suites.push({
+            suite: trusted,
+            index,
+            files: baseline.source,
+            manifestFile: baseline.manifestFile,
+            from: baseline.label,
+        });
+        const changed = await changes(facts, own, trusted, worktree, baseline);
+        if (changed.length)
+            plan.findings.push(changedSuite(facts, index, own, baseline.label, changed));
+    }
+    return plan;
+}
+/** What this version changed in a suite the baseline declares: definition fields, and the dataset's bytes. */
+async function changes(facts, own, trusted, worktree, baseline) {
+    const changed = DEFINITION.filter((key) => JSON.stringify(own[key]) !== JSON.stringify(trusted[key])).map((key) => `its ${key}`);
+    if (own.dataset !== trusted.dataset)
+        changed.unshift(`its dataset (${trusted.dataset} → ${own.dataset})`);
+    else {
+        const [here, there] = await Promise.all([
+            digest(worktree, facts.manifestFile, own.dataset),
+            digest(baseline.source, baseline.manifestFile, trusted.dataset),
+        ]);
+        if (here.sha256 !== there.sha256 || here.problem)
+            changed.unshift(`the contents of ${here.path ?? own.dataset} (${here.sha256 ? `sha256 ${here.sha256.slice(0, 12)}…` : here.problem} here, ${there.sha256 ? `sha256 ${there.sha256.slice(0, 12)}…` : there.problem} at the baseline)`);
+    }
+    return changed;
+}
+/** A dataset's repository path and sha256, or why it has none. */
+async function digest(source, manifestFile, ref) {
+    const resolved = resolveArtifactPath(manifestFile, ref);
+    if (!resolved.ok)
+        return { problem: resolved.reason };
+    const hashed = await source.sha256(resolved.path);
+    return hashed.ok
+        ? { path: resolved.path, sha256: hashed.value.sha256 }
+        : { path: resolved.path, problem: `unreadable: ${hashed.problem.detail}` };
+}
+function newSuite(facts, index, suite, baseline) {
+    return {
+        rule: 'EVAL-GATE',
+        severity: 'warning',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index, 'dataset']),
+        message: `suite ${suite.name} is new in this version (${baseline} does not declare it): it runs on ${suite.dataset} as this change wrote it, so its gates judge this version on a test of its own making; a drop gate on it compares only with a run of the same dataset`,
+        fix: 'Review the dataset and scorer in this pull request as part of the change. Once this version is released, they are what later versions are judged on.',
+    };
+}
+function changedSuite(facts, index, suite, baseline, changed) {
+    return {
+        rule: 'EVAL-GATE',
+        severity: 'info',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index]),
+        message: `suite ${suite.name} is measured as ${baseline} declares it: this change edits ${changed.join(', ')}, which the gates do not use before this version is released`,
+        fix: "A change is judged on the baseline's test, not on one it edits. To measure the new dataset now, declare it as a new suite (its gates judge thresholds); the edit becomes the baseline once released.",
+    };
+}
+
+var debug_1;
+var hasRequiredDebug;
+
+function requireDebug () {
+	if (hasRequiredDebug) return debug_1;
+	hasRequiredDebug = 1;
+
+	const debug = (
+	  typeof process === 'object' &&
+	  process.env &&
+	  process.env.NODE_DEBUG &&
+	  /\bsemver\b/i.test(process.env.NODE_DEBUG)
+	) ? (...args) => console.error('SEMVER', ...args)
+	  : () => {};
+
+	debug_1 = debug;
+	return debug_1;
+}
+
+var constants;
+var hasRequiredConstants;
+
+function requireConstants () {
+	if (hasRequiredConstants) return constants;
+	hasRequiredConstants = 1;
+
+	// Note: this is the semver.org version of the spec that it implements
+	// Not necessarily the package version of this code.
+	const SEMVER_SPEC_VERSION = '2.0.0';
+
+	const MAX_LENGTH = 256;
+	const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER ||
+	/* istanbul ignore next */ 9007199254740991;
+
+	// Max safe segment length for coercion.
+	const MAX_SAFE_COMPONENT_LENGTH = 16;
+
+	// Max safe length for a build identifier. The max length minus 6 characters for
+	// the shortest version with a build 0.0.0+BUILD.
+	const MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+
+	// ECMAScript whitespace and line terminators matched by \s.
+	const WHITESPACE_CHARACTERS = [
+	  '\t',
+	  '\n',
+	  '\v',
+	  '\f',
+	  '\r',
+	  ' ',
+	  '\u00a0',
+	  '\u1680',
+	  '\u2000',
+	  '\u2001',
+	  '\u2002',
+	  '\u2003',
+	  '\u2004',
+	  '\u2005',
+	  '\u2006',
+	  '\u2007',
+	  '\u2008',
+	  '\u2009',
+	  '\u200a',
+	  '\u2028',
+	  '\u2029',
+	  '\u202f',
+	  '\u205f',
+	  '\u3000',
+	  '\ufeff',
+	];
+
+	const RELEASE_TYPES = [
+	  'major',
+	  'premajor',
+	  'minor',
+	  'preminor',
+	  'patch',
+	  'prepatch',
+	  'prerelease',
+	];
+
+	constants = {
+	  MAX_LENGTH,
+	  MAX_SAFE_COMPONENT_LENGTH,
+	  MAX_SAFE_BUILD_LENGTH,
+	  MAX_SAFE_INTEGER,
+	  WHITESPACE_CHARACTERS,
+	  RELEASE_TYPES,
+	  SEMVER_SPEC_VERSION,
+	  FLAG_INCLUDE_PRERELEASE: 0b001,
+	  FLAG_LOOSE: 0b010,
+	};
+	return constants;
+}
+
+var re = {exports: {}};
+
+var hasRequiredRe;
+
+function requireRe () {
+	if (hasRequiredRe) return re.exports;
+	hasRequiredRe = 1;
+	(function (module, exports) {
+
+		const {
+		  MAX_SAFE_COMPONENT_LENGTH,
+		  MAX_SAFE_BUILD_LENGTH,
+		  MAX_LENGTH,
+		} = requireConstants();
+		const debug = requireDebug();
+		exports = module.exports = {};
+
+		// The actual regexps go on exports.re
+		const re = exports.re = [];
+		const safeRe = exports.safeRe = [];
+		const src = exports.src = [];
+		const safeSrc = exports.safeSrc = [];
+		const t = exports.t = {};
+		let R = 0;
+
+		const LETTERDASHNUMBER = '[a-zA-Z0-9-]';
+
+		// Replace some greedy regex tokens to prevent regex dos issues. These regex are
+		// used internally via the safeRe object since all inputs in this library get
+		// normalized first to trim and collapse all extra whitespace. The original
+		// regexes are exported for userland consumption and lower level usage. A
+		// future breaking change could export the safer regex only with a note that
+		// all input should have extra whitespace removed.
+		const safeRegexReplacements = [
+		  ['\\s', 1],
+		  ['\\d', MAX_LENGTH],
+		  [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH],
+		];
+
+		const makeSafeRegex = (value) => {
+		  for (const [token, max] of safeRegexReplacements) {
+		    value = value
+		      .split(`${token}*`).join(`${token}{0,${max}}`)
+		      .split(`${token}+`).join(`${token}{1,${max}}`);
+		  }
+		  return value
+		};
+
+		const createToken = (name, value, isGlobal) => {
+		  const safe = makeSafeRegex(value);
+		  const index = R++;
+		  debug(name, index, value);
+		  t[name] = index;
+		  src[index] = value;
+		  safeSrc[index] = safe;
+		  re[index] = new RegExp(value, isGlobal ? 'g' : undefined);
+		  safeRe[index] = new RegExp(safe, isGlobal ? 'g' : undefined);
+		};
+
+		// The following Regular Expressions can be used for tokenizing,
+		// validating, and parsing SemVer version strings.
+
+		// ## Numeric Identifier
+		// A single `0`, or a non-zero digit followed by zero or more digits.
+
+		createToken('NUMERICIDENTIFIER', '0|[1-9]\\d*');
+		createToken('NUMERICIDENTIFIERLOOSE', '\\d+');
+
+		// ## Non-numeric Identifier
+		// Zero or more digits, followed by a letter or hyphen, and then zero or
+		// more letters, digits, or hyphens.
+
+		createToken('NONNUMERICIDENTIFIER', `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+
+		// ## Main Version
+		// Three dot-separated numeric identifiers.
+
+		createToken('MAINVERSION', `(${src[t.NUMERICIDENTIFIER]})\\.` +
+		                   `(${src[t.NUMERICIDENTIFIER]})\\.` +
+		                   `(${src[t.NUMERICIDENTIFIER]})`);
+
+		createToken('MAINVERSIONLOOSE', `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+		                        `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+		                        `(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+
+		// ## Pre-release Version Identifier
+		// A numeric identifier, or a non-numeric identifier.
+		// Non-numeric identifiers include numeric identifiers but can be longer.
+		// Therefore non-numeric identifiers must go first.
+
+		createToken('PRERELEASEIDENTIFIER', `(?:${src[t.NONNUMERICIDENTIFIER]
+		}|${src[t.NUMERICIDENTIFIER]})`);
+
+		createToken('PRERELEASEIDENTIFIERLOOSE', `(?:${src[t.NONNUMERICIDENTIFIER]
+		}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+
+		// ## Pre-release Version
+		// Hyphen, followed by one or more dot-separated pre-release version
+		// identifiers.
+
+		createToken('PRERELEASE', `(?:-(${src[t.PRERELEASEIDENTIFIER]
+		}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+
+		createToken('PRERELEASELOOSE', `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]
+		}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+
+		// ## Build Metadata Identifier
+		// Any combination of digits, letters, or hyphens.
+
+		createToken('BUILDIDENTIFIER', `${LETTERDASHNUMBER}+`);
+
+		// ## Build Metadata
+		// Plus sign, followed by one or more period-separated build metadata
+		// identifiers.
+
+		createToken('BUILD', `(?:\\+(${src[t.BUILDIDENTIFIER]
+		}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+
+		// ## Full Version String
+		// A main version, followed optionally by a pre-release version and
+		// build metadata.
+
+		// Note that the only major, minor, patch, and pre-release sections of
+		// the version string are capturing groups.  The build metadata is not a
+		// capturing group, because it should not ever be used in version
+		// comparison.
+
+		createToken('FULLPLAIN', `v?${src[t.MAINVERSION]
+		}${src[t.PRERELEASE]}?${
+		  src[t.BUILD]}?`);
+
+		createToken('FULL', `^${src[t.FULLPLAIN]}$`);
+
+		// like full, but allows v1.2.3 and =1.2.3, which people do sometimes.
+		// also, 1.0.0alpha1 (prerelease without the hyphen) which is pretty
+		// common in the npm registry.
+		createToken('LOOSEPLAIN', `[v=\\s]*${src[t.MAINVERSIONLOOSE]
+		}${src[t.PRERELEASELOOSE]}?${
+		  src[t.BUILD]}?`);
+
+		createToken('LOOSE', `^${src[t.LOOSEPLAIN]}$`);
+
+		createToken('GTLT', '((?:<|>)?=?)');
+
+		// Something like "2.*" or "1.2.x".
+		// Note that "x.x" is a valid xRange identifier, meaning "any version"
+		// Only the first item is strictly required.
+		createToken('XRANGEIDENTIFIERLOOSE', `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+		createToken('XRANGEIDENTIFIER', `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+
+		createToken('XRANGEPLAIN', `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})` +
+		                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+		                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+		                   `(?:${src[t.PRERELEASE]})?${
+		                     src[t.BUILD]}?` +
+		                   `)?)?`);
+
+		createToken('XRANGEPLAINLOOSE', `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+		                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+		                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+		                        `(?:${src[t.PRERELEASELOOSE]})?${
+		                          src[t.BUILD]}?` +
+		                        `)?)?`);
+
+		createToken('XRANGE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+		createToken('XRANGELOOSE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+
+		// Coercion.
+		// Extract anything that could conceivably be a part of a valid semver
+		createToken('COERCEPLAIN', `${'(^|[^\\d])' +
+		              '(\\d{1,'}${MAX_SAFE_COMPONENT_LENGTH}})` +
+		              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?` +
+		              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+		createToken('COERCE', `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+		createToken('COERCEFULL', src[t.COERCEPLAIN] +
+		              `(?:${src[t.PRERELEASE]})?` +
+		              `(?:${src[t.BUILD]})?` +
+		              `(?:$|[^\\d])`);
+		createToken('COERCERTL', src[t.COERCE], true);
+		createToken('COERCERTLFULL', src[t.COERCEFULL], true);
+
+		// Tilde ranges.
+		// Meaning is "reasonably at or greater than"
+		createToken('LONETILDE', '(?:~>?)');
+
+		createToken('TILDETRIM', `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+		exports.tildeTrimReplace = '$1~';
+
+		createToken('TILDE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+		createToken('TILDELOOSE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+
+		// Caret ranges.
+		// Meaning is "at least and backwards compatible with"
+		createToken('LONECARET', '(?:\\^)');
+
+		createToken('CARETTRIM', `(\\s*)${src[t.LONECARET]}\\s+`, true);
+		exports.caretTrimReplace = '$1^';
+
+		createToken('CARET', `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+		createToken('CARETLOOSE', `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+
+		// A simple gt/lt/eq thing, or just "" to indicate "any version"
+		createToken('COMPARATORLOOSE', `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+		createToken('COMPARATOR', `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+
+		// An expression to strip any whitespace between the gtlt and the thing
+		// it modifies, so that `> 1.2.3` ==> `>1.2.3`
+		createToken('COMPARATORTRIM', `(\\s*)${src[t.GTLT]
+		}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+		exports.comparatorTrimReplace = '$1$2$3';
+
+		// Something like `1.2.3 - 1.2.4`
+		// Note that these all use the loose form, because they'll be
+		// checked against either the strict or loose comparator form
+		// later.
+		createToken('HYPHENRANGE', `^\\s*(${src[t.XRANGEPLAIN]})` +
+		                   `\\s+-\\s+` +
+		                   `(${src[t.XRANGEPLAIN]})` +
+		                   `\\s*$`);
+
+		createToken('HYPHENRANGELOOSE', `^\\s*(${src[t.XRANGEPLAINLOOSE]})` +
+		                        `\\s+-\\s+` +
+		                        `(${src[t.XRANGEPLAINLOOSE]})` +
+		                        `\\s*$`);
+
+		// Star ranges basically just allow anything at all.
+		createToken('STAR', '(<|>)?=?\\s*\\*');
+		// >=0.0.0 is like a star
+		createToken('GTE0', '^\\s*>=\\s*0\\.0\\.0\\s*$');
+		createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$'); 
+	} (re, re.exports));
+	return re.exports;
+}
+
+var parseOptions_1;
+var hasRequiredParseOptions;
+
+function requireParseOptions () {
+	if (hasRequiredParseOptions) return parseOptions_1;
+	hasRequiredParseOptions = 1;
+
+	// parse out just the options we care about
+	const looseOption = Object.freeze({ loose: true });
+	const emptyOpts = Object.freeze({ });
+	const parseOptions = options => {
+	  if (!options) {
+	    return emptyOpts
+	  }
+
+	  if (typeof options !== 'object') {
+	    return looseOption
+	  }
+
+	  return options
+	};
+	parseOptions_1 = parseOptions;
+	return parseOptions_1;
+}
+
+var identifiers;
+var hasRequiredIdentifiers;
+
+function requireIdentifiers () {
+	if (hasRequiredIdentifiers) return identifiers;
+	hasRequiredIdentifiers = 1;
+
+	const numeric = /^[0-9]+$/;
+	const compareIdentifiers = (a, b) => {
+	  if (typeof a === 'number' && typeof b === 'number') {
+	    return a === b ? 0 : a < b ? -1 : 1
+	  }
+
+	  const anum = numeric.test(a);
+	  const bnum = numeric.test(b);
+
+	  if (anum && bnum) {
+	    a = +a;
+	    b = +b;
+	  }
+
+	  return a === b ? 0
+	    : (anum && !bnum) ? -1
+	    : (bnum && !anum) ? 1
+	    : a < b ? -1
+	    : 1
+	};
+
+	const rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+
+	identifiers = {
+	  compareIdentifiers,
+	  rcompareIdentifiers,
+	};
+	return identifiers;
+}
+
+var semver$3;
+var hasRequiredSemver$1;
+
+function requireSemver$1 () {
+	if (hasRequiredSemver$1) return semver$3;
+	hasRequiredSemver$1 = 1;
+
+	const debug = requireDebug();
+	const { MAX_LENGTH, MAX_SAFE_INTEGER } = requireConstants();
+	const { safeRe: re, t } = requireRe();
+
+	const parseOptions = requireParseOptions();
+	const { compareIdentifiers } = requireIdentifiers();
+
+	const isPrereleaseIdentifier = (prerelease, identifier) => {
+	  const identifiers = identifier.split('.');
+	  if (identifiers.length > prerelease.length) {
+	    return false
+	  }
+
+	  for (let i = 0; i < identifiers.length; i++) {
+	    if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+	      return false
+	    }
+	  }
+
+	  return true
+	};
+
+	class SemVer {
+	  constructor (version, options) {
+	    options = parseOptions(options);
+
+	    if (version instanceof SemVer) {
+	      if (version.loose === !!options.loose &&
+	        version.includePrerelease === !!options.includePrerelease) {
+	        return version
+	      } else {
+	        version = version.version;
+	      }
+	    } else if (typeof version !== 'string') {
+	      throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`)
+	    }
+
+	    if (version.length > MAX_LENGTH) {
+	      throw new TypeError(
+	        `version is longer than ${MAX_LENGTH} characters`
+	      )
+	    }
+
+	    debug('SemVer', version, options);
+	    this.options = options;
+	    this.loose = !!options.loose;
+	    // this isn't actually relevant for versions, but keep it so that we
+	    // don't run into trouble passing this.options around.
+	    this.includePrerelease = !!options.includePrerelease;
+
+	    const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+
+	    if (!m) {
+	      throw new TypeError(`Invalid Version: ${version}`)
+	    }
+
+	    this.raw = version;
+
+	    // these are actually numbers
+	    this.major = +m[1];
+	    this.minor = +m[2];
+	    this.patch = +m[3];
+
+	    if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+	      throw new TypeError('Invalid major version')
+	    }
+
+	    if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+	      throw new TypeError('Invalid minor version')
+	    }
+
+	    if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+	      throw new TypeError('Invalid patch version')
+	    }
+
+	    // numberify any prerelease numeric ids
+	    if (!m[4]) {
+	      this.prerelease = [];
+	    } else {
+	      this.prerelease = m[4].split('.').map((id) => {
+	        if (/^[0-9]+$/.test(id)) {
+	          const num = +id;
+	          if (num >= 0 && num < MAX_SAFE_INTEGER) {
+	            return num
+	          }
+	        }
+	        return id
+	      });
+	    }
+
+	    this.build = m[5] ? m[5].split('.') : [];
+	    this.format();
+	  }
+
+	  format () {
+	    this.version = `${this.major}.${this.minor}.${this.patch}`;
+	    if (this.prerelease.length) {
+	      this.version += `-${this.prerelease.join('.')}`;
+	    }
+	    return this.version
+	  }
+
+	  toString () {
+	    return this.version
+	  }
+
+	  compare (other) {
+	    debug('SemVer.compare', this.version, this.options, other);
+	    if (!(other instanceof SemVer)) {
+	      if (typeof other === 'string' && other === this.version) {
+	        return 0
+	      }
+	      other = new SemVer(other, this.options);
+	    }
+
+	    if (other.version === this.version) {
+	      return 0
+	    }
+
+	    return this.compareMain(other) || this.comparePre(other)
+	  }
+
+	  compareMain (other) {
+	    if (!(other instanceof SemVer)) {
+	      other = new SemVer(other, this.options);
+	    }
+
+	    if (this.major < other.major) {
+	      return -1
+	    }
+	    if (this.major > other.major) {
+	      return 1
+	    }
+	    if (this.minor < other.minor) {
+	      return -1
+	    }
+	    if (this.minor > other.minor) {
+	      return 1
+	    }
+	    if (this.patch < other.patch) {
+	      return -1
+	    }
+	    if (this.patch > other.patch) {
+	      return 1
+	    }
+	    return 0
+	  }
+
+	  comparePre (other) {
+	    if (!(other instanceof SemVer)) {
+	      other = new SemVer(other, this.options);
+	    }
+
+	    // NOT having a prerelease is > having one
+	    if (this.prerelease.length && !other.prerelease.length) {
+	      return -1
+	    } else if (!this.prerelease.length && other.prerelease.length) {
+	      return 1
+	    } else if (!this.prerelease.length && !other.prerelease.length) {
+	      return 0
+	    }
+
+	    let i = 0;
+	    do {
+	      const a = this.prerelease[i];
+	      const b = other.prerelease[i];
+	      debug('prerelease compare', i, a, b);
+	      if (a === undefined && b === undefined) {
+	        return 0
+	      } else if (b === undefined) {
+	        return 1
+	      } else if (a === undefined) {
+	        return -1
+	      } else if (a === b) {
+	        continue
+	      } else {
+	        return compareIdentifiers(a, b)
+	      }
+	    } while (++i)
+	  }
+
+	  compareBuild (other) {
+	    if (!(other instanceof SemVer)) {
+	      other = new SemVer(other, this.options);
+	    }
+
+	    let i = 0;
+	    do {
+	      const a = this.build[i];
+	      const b = other.build[i];
+	      debug('build compare', i, a, b);
+	      if (a === undefined && b === undefined) {
+	        return 0
+	      } else if (b === undefined) {
+	        return 1
+	      } else if (a === undefined) {
+	        return -1
+	      } else if (a === b) {
+	        continue
+	      } else {
+	        return compareIdentifiers(a, b)
+	      }
+	    } while (++i)
+	  }
+
+	  // preminor will bump the version up to the next minor release, and immediately
+	  // down to pre-release. premajor and prepatch work the same way.
+	  inc (release, identifier, identifierBase) {
+	    if (release.startsWith('pre')) {
+	      if (!identifier && identifierBase === false) {
+	        throw new Error('invalid increment argument: identifier is empty')
+	      }
+	      // Avoid an invalid semver results
+	      if (identifier) {
+	        const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+	        if (!match || match[1] !== identifier) {
+	          throw new Error(`invalid identifier: ${identifier}`)
+	        }
+	      }
+	    }
+
+	    switch (release) {
+	      case 'premajor':
+	        this.prerelease.length = 0;
+	        this.patch = 0;
+	        this.minor = 0;
+	        this.major++;
+	        this.inc('pre', identifier, identifierBase);
+	        break
+	      case 'preminor':
+	        this.prerelease.length = 0;
+	        this.patch = 0;
+	        this.minor++;
+	        this.inc('pre', identifier, identifierBase);
+	        break
+	      case 'prepatch':
+	        // If this is already a prerelease, it will bump to the next version
+	        // drop any prereleases that might already exist, since they are not
+	        // relevant at this point.
+	        this.prerelease.length = 0;
+	        this.inc('patch', identifier, identifierBase);
+	        this.inc('pre', identifier, identifierBase);
+	        break
+	      // If the input is a non-prerelease version, this acts the same as
+	      // prepatch.
+	      case 'prerelease':
+	        if (this.prerelease.length === 0) {
+	          this.inc('patch', identifier, identifierBase);
+	        }
+	        this.inc('pre', identifier, identifierBase);
+	        break
+	      case 'release':
+	        if (this.prerelease.length === 0) {
+	          throw new Error(`version ${this.raw} is not a prerelease`)
+	        }
+	        this.prerelease.length = 0;
+	        break
+
+	      case 'major':
+	        // If this is a pre-major version, bump up to the same major version.
+	        // Otherwise increment major.
+	        // 1.0.0-5 bumps to 1.0.0
+	        // 1.1.0 bumps to 2.0.0
+	        if (
+	          this.minor !== 0 ||
+	          this.patch !== 0 ||
+	          this.prerelease.length === 0
+	        ) {
+	          this.major++;
+	        }
+	        this.minor = 0;
+	        this.patch = 0;
+	        this.prerelease = [];
+	        break
+	      case 'minor':
+	        // If this is a pre-minor version, bump up to the same minor version.
+	        // Otherwise increment minor.
+	        // 1.2.0-5 bumps to 1.2.0
+	        // 1.2.1 bumps to 1.3.0
+	        if (this.patch !== 0 || this.prerelease.length === 0) {
+	          this.minor++;
+	        }
+	        this.patch = 0;
+	        this.prerelease = [];
+	        break
+	      case 'patch':
+	        // If this is not a pre-release version, it will increment the patch.
+	        // If it is a pre-release it will bump up to the same patch version.
+	        // 1.2.0-5 patches to 1.2.0
+	        // 1.2.0 patches to 1.2.1
+	        if (this.prerelease.length === 0) {
+	          this.patch++;
+	        }
+	        this.prerelease = [];
+	        break
+	      // This probably shouldn't be used publicly.
+	      // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+	      case 'pre': {
+	        const base = Number(identifierBase) ? 1 : 0;
+
+	        if (this.prerelease.length === 0) {
+	          this.prerelease = [base];
+	        } else {
+	          let i = this.prerelease.length;
+	          while (--i >= 0) {
+	            if (typeof this.prerelease[i] === 'number') {
+	              this.prerelease[i]++;
+	              i = -2;
+	            }
+	          }
+	          if (i === -1) {
+	            // didn't increment anything
+	            if (identifier === this.prerelease.join('.') && identifierBase === false) {
+	              throw new Error('invalid increment argument: identifier already exists')
+	            }
+	            this.prerelease.push(base);
+	          }
+	        }
+	        if (identifier) {
+	          // 1.2.0-beta.1 bumps to 1.2.0-beta.2,
+	          // 1.2.0-beta.fooblz or 1.2.0-beta bumps to 1.2.0-beta.0
+	          let prerelease = [identifier, base];
+	          if (identifierBase === false) {
+	            prerelease = [identifier];
+	          }
+	          if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+	            const prereleaseBase = this.prerelease[identifier.split('.').length];
+	            if (isNaN(prereleaseBase)) {
+	              this.prerelease = prerelease;
+	            }
+	          } else {
+	            this.prerelease = prerelease;
+	          }
+	        }
+	        break
+	      }
+	      default:
+	        throw new Error(`invalid increment argument: ${release}`)
+	    }
+	    this.raw = this.format();
+	    if (this.build.length) {
+	      this.raw += `+${this.build.join('.')}`;
+	    }
+	    return this
+	  }
+	}
+
+	semver$3 = SemVer;
+	return semver$3;
+}
+
+var compare_1;
+var hasRequiredCompare;
+
+function requireCompare () {
+	if (hasRequiredCompare) return compare_1;
+	hasRequiredCompare = 1;
+
+	const SemVer = requireSemver$1();
+	const compare = (a, b, loose) =>
+	  new SemVer(a, loose).compare(new SemVer(b, loose));
+
+	compare_1 = compare;
+	return compare_1;
+}
+
+var compareExports = requireCompare();
+var semverCompare = /*@__PURE__*/getDefaultExportFromCjs(compareExports);
+
+/**
+ * What a model name, a stage, a version and a tag counter may be: one set of
+ * rules shared by the manifest schema, the tag parser and every command that
+ * writes a tag, so whatever validates can also be released, promoted and
+ * deprecated, and whatever modelgate writes it reads back.
+ */
+/** Longest model or stage name: leaves room for `#stage#N` in one git ref component. */
+const NAME_MAX_LENGTH = 100;
+/** semver's own limit (node-semver MAX_LENGTH): longer strings are not versions. */
+const VERSION_MAX_LENGTH = 256;
+/** Git stores a tag as a file `refs/tags/<name>.lock` while writing it: 255 bytes per path component, minus `.lock`. */
+const REF_COMPONENT_MAX_BYTES = 250;
+/** Patterns for model names (GTO-compatible) and stage names, after the length (1 to NAME_MAX_LENGTH). */
+const NAME_RULES = [
+    {
+        pattern: /^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/,
+        message: 'lowercase letters, digits, -, _ and /, starting and ending with a letter or digit',
+    },
+    // git refuses an empty path component in a tag name ("a//b@v1.0.0").
+    // Written without lookahead, so every JSON Schema validator reads it.
+    { pattern: /^[^/]*(\/[^/]+)*$/, message: 'no "//": git refuses tag names with an empty path segment' },
+];
+/** Every name rule in one expression, for callers that only need yes or no. */
+const MODEL_NAME = new RegExp(`^(?=.{1,${NAME_MAX_LENGTH}}$)(?!.*//)[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$`);
+// SemVer 2.0.0, from semver.org's recommended expression.
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+/** The version pattern (the JSON Schema carries it); `versionProblem` adds the length and numeric limits. */
+const VERSION_RULE = {
+    pattern: SEMVER,
+    message: 'must be a SemVer 2 version such as 1.2.0',
+};
+const VERSION_TOO_LONG = `at most ${VERSION_MAX_LENGTH} characters (semver's limit)`;
+const NAME_TOO_LONG = `at most ${NAME_MAX_LENGTH} characters`;
+/** Why `version` is not a version modelgate can compare and tag, or undefined when it is. */
+function versionProblem(version) {
+    if (version.length > VERSION_MAX_LENGTH)
+        return VERSION_TOO_LONG;
+    if (!VERSION_RULE.pattern.test(version))
+        return VERSION_RULE.message;
+    // node-semver refuses numbers it cannot hold exactly (then every comparison throws).
+    const [major = '', minor = '', patch = ''] = version.split(/[-+]/, 1)[0].split('.');
+    if (![major, minor, patch].every((part) => Number.isSafeInteger(Number(part))))
+        return `major, minor and patch must each be at most ${Number.MAX_SAFE_INTEGER}`;
+    return undefined;
+}
+/** Why `name` is not a model (or stage) name, or undefined when it is. */
+function nameProblem(name) {
+    if (name.length > NAME_MAX_LENGTH)
+        return NAME_TOO_LONG;
+    return NAME_RULES.find((rule) => !rule.pattern.test(name))?.message;
+}
+/**
+ * A tag counter (`#N`) as GTO reads it: decimal digits, leading zeros allowed
+ * (`#007` is 7, `#0` is 0), whose successor is still exact, so the next tag is
+ * always `N + 1` written out in digits (never `1e+24`). Undefined for anything else.
+ */
+function tagCounter(text) {
+    if (!/^[0-9]+$/.test(text))
+        return undefined;
+    const value = Number(text);
+    return Number.isSafeInteger(value + 1) ? value : undefined;
+}
+/** Why git would refuse to create a tag of this name (a path component too long), or undefined. */
+function tagNameProblem(tag) {
+    const encoder = new TextEncoder();
+    const longest = Math.max(...tag.split('/').map((part) => encoder.encode(part).length));
+    return longest > REF_COMPONENT_MAX_BYTES
+        ? `the tag ${tag.length > 60 ? `${tag.slice(0, 60)}…` : tag} has a part of ${longest} bytes; git allows ${REF_COMPONENT_MAX_BYTES}`
+        : undefined;
+}
+
+/** The name a folder-qualified model has in a tag: GTO writes `dir:name` as `dir=name`. */
+const nameInTag = (name) => name.replaceAll(':', '=');
+// Written from GTO's expressions; a JS class needs "-" escaped where Python reads it as a literal.
+const GTO_NAME = '[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?';
+const GTO_DIRNAME = '[a-zA-Z0-9\\-_./]+';
+const GTO_SEMVER = '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-(?:(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+(?:[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?';
+/** GTO's `fullname_re`: a model name as GTO's commands take it, `dir:name` for a model in a folder. */
+const GTO_FULLNAME_PATTERN = new RegExp(`^(?:${GTO_DIRNAME}:)?${GTO_NAME}$`);
+const TAG = new RegExp(`^(?<artifact>(?:${GTO_DIRNAME}=)?${GTO_NAME})` +
+    `(?:(?:#(?<stage>${GTO_NAME})|@v(?<version>${GTO_SEMVER}))(?<cancel>!?)|@(?:(?<deprecated>deprecated)|(?<created>created)))` +
+    `(?:#(?<counter>[0-9]+))?$`);
+/** Reads a tag name with GTO's grammar; out-of-range versions and counters are ignored with a reason. */
+function readRegistryTag(tag) {
+    const match = TAG.exec(tag);
+    if (!match?.groups)
+        return { kind: 'foreign' };
+    const { artifact = '', stage, version, cancel, deprecated, counter: digits } = match.groups;
+    const name = artifact.replace('=', ':');
+    let number;
+    if (digits !== undefined) {
+        number = tagCounter(digits);
+        if (number === undefined)
+            return {
+                kind: 'ignored',
+                name,
+                reason: `counter ${clip$1(digits)} is larger than ${Number.MAX_SAFE_INTEGER - 1}, the largest modelgate can count on from`,
+            };
+    }
+    const numbered = number === undefined ? {} : { number };
+    const ignored = (reason) => ({ kind: 'ignored', name, reason, ...numbered });
+    if (name.length > NAME_MAX_LENGTH)
+        return ignored(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+    // git stores such a ref only when it came from elsewhere; it cannot be written back, so it is not read either.
+    if (name.includes('//') || stage?.includes('//'))
+        return ignored('a name with "//" (git refuses it)');
+    if (stage !== undefined)
+        return {
+            kind: 'registry',
+            tag: { action: cancel ? 'unassign' : 'assign', name, stage, ...numbered },
+        };
+    if (version !== undefined) {
+        const problem = versionProblem(version);
+        if (problem)
+            return ignored(`version "${clip$1(version)}": ${problem}`);
+        return {
+            kind: 'registry',
+            tag: { action: cancel ? 'deregister' : 'register', name, version, ...numbered },
+        };
+    }
+    if (deprecated)
+        return { kind: 'registry', tag: { action: 'deprecate', name, ...numbered } };
+    return ignored('GTO reserves name@created but does not read it (its registry fails on it)');
+}
+/** Reads a tag name; tags in any other format, or out of range, are not the registry's and give undefined. */
+function parseRegistryTag(tag) {
+    const reading = readRegistryTag(tag);
+    return reading.kind === 'registry' ? reading.tag : undefined;
+}
+/** A short, printable excerpt of the part of a tag that was refused. */
+const clip$1 = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[^\x20-\x7e…]/g, '?');
+/** `name@v1.2.3` (GTO's simple registration, which `gto register` writes too). */
+function releaseTag(name, version) {
+    return `${nameInTag(name)}@v${version}`;
+}
+/** `name#stage#N` */
+function assignmentTag(name, stage, number) {
+    return `${nameInTag(name)}#${stage}#${number}`;
+}
+/** Released versions per model name (registered, deregistration aside: a released version stays taken). */
+function releasedVersions(tags) {
+    const released = new Map();
+    for (const tag of tags) {
+        const parsed = parseRegistryTag(tag);
+        if (parsed?.action !== 'register')
+            continue;
+        const versions = released.get(parsed.name) ?? new Set();
+        versions.add(parsed.version);
+        released.set(parsed.name, versions);
+    }
+    return released;
+}
+
+var parse_1;
+var hasRequiredParse;
+
+function requireParse () {
+	if (hasRequiredParse) return parse_1;
+	hasRequiredParse = 1;
+
+	const SemVer = requireSemver$1();
+	const parse = (version, options, throwErrors = false) => {
+	  if (version instanceof SemVer) {
+	    return version
+	  }
+	  try {
+	    return new SemVer(version, options)
+	  } catch (er) {
+	    if (!throwErrors) {
+	      return null
+	    }
+	    throw er
+	  }
+	};
+
+	parse_1 = parse;
+	return parse_1;
+}
+
+var parseExports = requireParse();
+var semverParse = /*@__PURE__*/getDefaultExportFromCjs(parseExports);
+
+// No leading zeros, as SemVer 2 (and node-semver) require; the numbers are checked for size below.
+const PLAIN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+/** The version read for ordering, or null where node-semver's `parse` gives null (not a version it can compare). */
+function versionKey(text) {
+    const match = PLAIN.exec(text);
+    if (match) {
+        const major = Number(match[1]);
+        const minor = Number(match[2]);
+        const patch = Number(match[3]);
+        // node-semver refuses a part above Number.MAX_SAFE_INTEGER: left to it, so it refuses here too.
+        if (Number.isSafeInteger(major) && Number.isSafeInteger(minor) && Number.isSafeInteger(patch))
+            return { major, minor, patch, text, plain: true };
+    }
+    const parsed = semverParse(text);
+    return parsed && { major: parsed.major, minor: parsed.minor, patch: parsed.patch, text, plain: false };
+}
+/** node-semver's `compare` of two keys: main parts as numbers, then (when either has more) node-semver itself. */
+function compareVersionKeys(a, b) {
+    if (a.major !== b.major)
+        return a.major < b.major ? -1 : 1;
+    if (a.minor !== b.minor)
+        return a.minor < b.minor ? -1 : 1;
+    if (a.patch !== b.patch)
+        return a.patch < b.patch ? -1 : 1;
+    return a.plain && b.plain ? 0 : semverCompare(a.text, b.text);
+}
+
+const PRIORITY = {
+    deprecate: 2,
+    register: 3,
+    deregister: 4,
+    assign: 5,
+    unassign: 6,
+};
+// GTO reads tags kind by kind (`GitRegistry.get_state`): deprecations, then versions, then stages.
+const PASS = {
+    deprecate: 0,
+    register: 1,
+    deregister: 1,
+    assign: 2,
+    unassign: 2,
+};
+/**
+ * The event a readable registry tag records: built field by field (no spread), one
+ * shape per kind, as readRegistry files thousands of them. A version is kept with
+ * its `v` ("v1.2.3") until the registry is read out.
+ */
+function eventOf(parsed, record, tagger) {
+    const { name: tag, commit, date, message } = record;
+    const offset = record.offset || undefined;
+    const priority = PRIORITY[parsed.action];
+    const author = tagger.name;
+    const authorEmail = tagger.email;
+    switch (parsed.action) {
+        case 'register':
+        case 'deregister': {
+            const { action, name, number } = parsed;
+            const version = parsed.version.startsWith('v') ? parsed.version : `v${parsed.version}`;
+            // prettier-ignore
+            return { action, name, version, number, tag, commit, date, offset, author, authorEmail, message, priority };
+        }
+        case 'assign':
+        case 'unassign': {
+            const { action, name, stage, number } = parsed;
+            // prettier-ignore
+            return { action, name, stage, number, tag, commit, date, offset, author, authorEmail, message, priority, version: undefined };
+        }
+        case 'deprecate': {
+            const { action, name, number } = parsed;
+            return { action, name, number, tag, commit, date, offset, author, authorEmail, message, priority };
+        }
+    }
+}
+/** Python's `sorted(key=...)`: stable, ascending; each key is computed once, not at every comparison. */
+function sortedBy(items, key) {
+    if (items.length < 2)
+        return items.slice();
+    const keys = items.map(key);
+    const order = keys.map((_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
+    return order.map((i) => items[i]);
+}
+const byDate = (items) => items.length < 2 ? items.slice() : items.slice().sort((a, b) => a.date - b.date);
+/** Python's `sorted(...)[::-1]`: GTO's "newest first", ties broken by reversing the input order. */
+function newestFirst(items) {
+    // Most lists here hold one or two events (a version's registration, a stage's assignment):
+    // ordered without a sort, the same order the sort gives.
+    if (items.length === 1)
+        return [items[0]];
+    if (items.length === 2) {
+        const [a, b] = items;
+        return a.date <= b.date ? [b, a] : [a, b];
+    }
+    return byDate(items).reverse();
+}
+// A stable sort keeps the input order among equal dates, so sorting parts before joining them
+// changes nothing in the order of the whole: the methods below join first and sort once.
+/** A (version, stage) pair: GTO's `VStage`. */
+class VersionStage {
+    stage;
+    assignments = [];
+    withdrawals = [];
+    newest;
+    constructor(stage) {
+        this.stage = stage;
+    }
+    // Read only after readRegistry has filed every tag, so sorted once (10,000 tags: not 10,000 sorts).
+    events() {
+        return (this.newest ??= newestFirst(this.withdrawals.length ? this.assignments.concat(this.withdrawals) : this.assignments));
+    }
+    get active() {
+        return this.events()[0]?.action === 'assign';
+    }
+    get activatedAt() {
+        return this.events()[0].date;
+    }
+    /** The newest assignment: GTO's authoring event of a stage. */
+    get authoring() {
+        return this.events().find((e) => e.action === 'assign') ?? this.events()[0];
+    }
+}
+/** One version of a model at one commit: GTO's `Version`. */
+class VersionRecord {
+    version;
+    commit;
+    registrations = [];
+    deregistrations = [];
+    /** Each stage this version was assigned to or withdrawn from, in the order first seen. */
+    stages = new Map();
+    /** The version read for ordering, when it is a SemVer one ("v1.2.3"): read once, not at every comparison. */
+    semver;
+    newest;
+    newestDirect;
+    newestIndirect;
+    constructor(
+    /** "v1.2.3", or the commit for a version known only from a stage tag. */
+    version, commit) {
+        this.version = version;
+        this.commit = commit;
+        this.semver = version.startsWith('v') ? versionKey(version.slice(1)) : null;
+    }
+    direct() {
+        return this.deregistrations.length ? this.registrations.concat(this.deregistrations) : this.registrations;
+    }
+    indirect() {
+        const events = [];
+        for (const stage of this.stages.values())
+            for (const e of stage.events())
+                events.push(e);
+        return events;
+    }
+    // Read only after readRegistry has filed every tag, so sorted once.
+    events() {
+        return (this.newest ??= newestFirst(this.direct().concat(this.indirect())));
+    }
+    // Asked while tags are filed: counts, never the cached events.
+    get discovered() {
+        return this.registrations.length === 0 && this.deregistrations.length === 0;
+    }
+    get registered() {
+        return this.registrations.length > 0;
+    }
+    // Asked only after every tag is filed (stage holders, states), so each is sorted once, not per question.
+    directNewestFirst() {
+        return (this.newestDirect ??= newestFirst(this.direct()));
+    }
+    indirectNewestFirst() {
+        return (this.newestIndirect ??= newestFirst(this.indirect()));
+    }
+    get active() {
+        const direct = this.directNewestFirst();
+        if (direct.length)
+            return direct[0].action === 'register';
+        return this.indirectNewestFirst().length > 0;
+    }
+    get authoring() {
+        const addition = this.directNewestFirst().find((e) => e.action === 'register');
+        return addition ?? this.indirectNewestFirst()[0];
+    }
+    /** The record of `stage` on this version, created when first seen. */
+    stage(stage) {
+        let known = this.stages.get(stage);
+        if (!known)
+            this.stages.set(stage, (known = new VersionStage(stage)));
+        return known;
+    }
+    /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
+    activeStages() {
+        return sortedBy([...this.stages.values()].filter((s) => s.active), (s) => s.activatedAt);
+    }
+}
+const isSemver = (version) => version.startsWith('v') && versionKey(version.slice(1)) !== null;
+const plain = (version) => (isSemver(version) ? version.slice(1) : version);
+/** SemVer order of two versions, each parsed once. */
+const compareSemver = (a, b) => compareVersionKeys(a.semver, b.semver);
+/** One model as GTO's `Artifact` holds it. */
+class ModelRecord {
+    name;
+    deprecations = [];
+    versions = [];
+    /** The versions at each commit, in creation order: a lookup per tag, not a scan of every version. */
+    byCommit = new Map();
+    constructor(name) {
+        this.name = name;
+    }
+    /** GTO's `find_version`: versions with events of their own, by name and commit. */
+    find(commit, version) {
+        const found = [];
+        for (const v of this.byCommit.get(commit) ?? [])
+            if (!v.discovered && (version === undefined || v.version === version))
+                found.push(v);
+        return found;
+    }
+    /** The first version `find` gives, or a new one: looked up without building the list. */
+    findOrCreate(commit, version) {
+        const atCommit = this.byCommit.get(commit);
+        if (atCommit)
+            for (const v of atCommit)
+                if (!v.discovered && (version === undefined || v.version === version))
+                    return v;
+        const created = new VersionRecord(version ?? commit, commit);
+        this.versions.push(created);
+        if (atCommit)
+            atCommit.push(created);
+        else
+            this.byCommit.set(commit, [created]);
+        return created;
+    }
+    /** Every event of the model in the order GTO lists them before its history sorts them: not sorted yet. */
+    unsortedEvents() {
+        const events = this.deprecations.slice();
+        for (const v of this.versions)
+            events.push(...v.events());
+        return events;
+    }
+    /**
+     * GTO's `get_versions(include_non_explicit=...)`: active versions, highest
+     * SemVer first then commits (or the one registered last first). `only`
+     * narrows the list before it is ordered (the same order as narrowing after).
+     */
+    activeVersions(includeCommits, order = 'semver', only = () => true) {
+        const chosen = this.versions.filter((v) => only(v) && v.active && ((v.registered && !v.discovered) || (includeCommits && !v.registered)));
+        if (order === 'timestamp')
+            return sortedBy(chosen, (v) => v.authoring.date).reverse();
+        const semvers = chosen
+            .filter((v) => v.semver !== null)
+            .sort(compareSemver)
+            .reverse();
+        const commits = chosen
+            .filter((v) => v.semver === null)
+            .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
+            .reverse();
+        return [...semvers, ...commits];
+    }
+    /**
+     * GTO's `get_vstages(sort=timestamp)`, the default of `gto show`: for each
+     * stage, the active assignments of active versions, the one made last first,
+     * each version once, at most `perStage` of them (-1: all).
+     */
+    stageHolders(perStage = 1) {
+        const pairs = this.activeVersions(true, 'timestamp').flatMap((v) => v.activeStages().map((s) => ({ version: v.version, stage: s, date: s.authoring.date })));
+        const holders = new Map();
+        for (const pair of newestFirst(pairs)) {
+            const list = holders.get(pair.stage.stage) ?? [];
+            holders.set(pair.stage.stage, list);
+            if (perStage > -1 && list.length >= perStage)
+                continue;
+            if (!list.some((h) => h.version === pair.version))
+                list.push(pair);
+        }
+        return new Map([...holders].map(([stage, list]) => [stage, list.map((h) => h.stage)]));
+    }
+}
+/**
+ * Builds every model's registry from its tags, as GTO does
+ * (iterative/gto `gto/tag.py` and `gto/base.py`): annotated tags only, read
+ * kind by kind (deprecations, versions, then stages, each oldest first), so a
+ * stage tag names the version registered on its commit whenever that tag was
+ * made. Each version keeps its own stage status; a stage is held by the
+ * newest active assignment among active versions, so withdrawing or
+ * deregistering its holder hands the stage back to the one before. Tags not
+ * in GTO's format are ignored; tags in a model's name that cannot be used (a
+ * lightweight tag, a number out of range, a stage tag on a commit that
+ * carries two versions) are ignored too and listed in its `ignored`.
+ */
+function readRegistry(tags) {
+    const ignored = new Map();
+    const counters = new Map();
+    const ignore = (name, tag, reason) => {
+        const list = ignored.get(name);
+        if (list)
+            list.push({ tag, reason });
+        else
+            ignored.set(name, [{ tag, reason }]);
+    };
+    const readable = [];
+    for (const record of tags) {
+        const reading = readRegistryTag(record.name);
+        if (reading.kind === 'foreign')
+            continue;
+        const number = reading.kind === 'registry' ? reading.tag.number : reading.number;
+        const name = reading.kind === 'registry' ? reading.tag.name : reading.name;
+        // GTO counts every tag in the model's name, lightweight ones too (`name_tag`).
+        if (number !== undefined)
+            counters.set(name, Math.max(counters.get(name) ?? 0, number));
+        if (reading.kind === 'ignored')
+            ignore(name, record.name, reading.reason);
+        else if (record.problem)
+            ignore(name, record.name, record.problem);
+        else if (!record.tagger)
+            ignore(name, record.name, 'a lightweight tag (GTO reads annotated tags only)');
+        else
+            readable.push(eventOf(reading.tag, record, record.tagger));
+    }
+    // GTO lists tags by name, then sorts each kind by date (stably): kind, then date, then name, in one sort.
+    const ordered = readable.sort((a, b) => PASS[a.action] - PASS[b.action] || a.date - b.date || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+    const models = new Map();
+    for (const event of ordered) {
+        let model = models.get(event.name);
+        if (!model)
+            models.set(event.name, (model = new ModelRecord(event.name)));
+        switch (event.action) {
+            case 'deprecate':
+                model.deprecations.push(event);
+                break;
+            case 'register':
+            case 'deregister': {
+                const version = model.findOrCreate(event.commit, event.version);
+                (event.action === 'register' ? version.registrations : version.deregistrations).push(event);
+                break;
+            }
+            case 'assign':
+            case 'unassign': {
+                const carried = model.find(event.commit);
+                if (carried.length > 1) {
+                    ignore(model.name, event.tag, `its commit carries several versions (${carried.map((v) => plain(v.version)).join(', ')}); GTO cannot tell which one it assigns`);
+                    break;
+                }
+                // GTO: a stage tag on a commit with no registered version makes a version named by the commit.
+                event.version = carried[0]?.version ?? event.commit;
+                const version = model.findOrCreate(event.commit, event.version);
+                const stage = version.stage(event.stage);
+                (event.action === 'assign' ? stage.assignments : stage.withdrawals).push(event);
+                break;
+            }
+        }
+    }
+    const result = new Map();
+    const names = [...models.keys(), ...[...ignored.keys(), ...counters.keys()].filter((n) => !models.has(n))];
+    for (const name of names) {
+        const model = models.get(name) ?? new ModelRecord(name);
+        result.set(name, {
+            ...modelRegistry(model),
+            lastNumber: counters.get(name) ?? 0,
+            ignored: ignored.get(name) ?? [],
+        });
+    }
+    return result;
+}
+function modelRegistry(model) {
+    // Every event names a version: each distinct one is parsed once, not once per event.
+    const plainVersions = new Map();
+    const plainOf = (version) => {
+        let shown = plainVersions.get(version);
+        if (shown === undefined)
+            plainVersions.set(version, (shown = plain(version)));
+        return shown;
+    };
+    const holders = model.stageHolders(1);
+    const stages = [...holders].flatMap(([stage, [holder]]) => {
+        if (!holder)
+            return [];
+        const tag = holder.authoring;
+        return [{ stage, version: plainOf(tag.version ?? ''), tag: tag.tag, date: tag.date, author: tag.author }];
+    });
+    const held = (version) => stages.filter((s) => s.version === plainOf(version.version)).map((s) => s.stage);
+    const state = (v) => {
+        const authoring = v.authoring;
+        return {
+            version: plainOf(v.version),
+            tag: authoring.tag,
+            commit: v.commit,
+            date: authoring.date,
+            author: authoring.author,
+            deregistered: !v.active,
+            stages: v.active ? held(v) : [],
+            activeStages: v.active ? v.activeStages().map((s) => s.stage) : [],
+        };
+    };
+    // Lowest SemVer first, equal ones (build metadata aside) in the order registered:
+    // the reverse of GTO's highest-first order, so `.at(-1)` of the active ones is GTO's latest.
+    const versions = model.versions
+        .filter((v) => v.registered)
+        .sort((a, b) => a.semver && b.semver ? compareSemver(a, b) : semverCompare(plainOf(a.version), plainOf(b.version)))
+        .map(state);
+    const commitVersions = model
+        .activeVersions(true, 'semver', (v) => !v.registered)
+        .toReversed()
+        .map(state);
+    const all = model.unsortedEvents();
+    // GTO's newest event (the last of the newest second): the model is active unless it is a deprecation.
+    let newestEvent;
+    for (const e of all)
+        if (!newestEvent || e.date >= newestEvent.date)
+            newestEvent = e;
+    const active = newestEvent !== undefined && newestEvent.action !== 'deprecate';
+    // GTO sorts newest first, then by time and kind, both stably: among events of one second and
+    // kind that is the reverse of the order listed, so one sort of the reversed list gives the same.
+    // The events are this model's own (read above for the last time): shown in place, not copied.
+    const events = all.reverse().sort((a, b) => a.date - b.date || a.priority - b.priority);
+    for (const e of events)
+        if (e.version !== undefined)
+            e.version = plainOf(e.version);
+    const newest = newestFirst(model.deprecations)[0];
+    return {
+        name: model.name,
+        versions,
+        commitVersions,
+        stages,
+        events,
+        ...(!active && newest
+            ? { deprecated: { date: newest.date, author: newest.author, tag: newest.tag } }
+            : {}),
+    };
+}
+
 function getEnumValues(entries) {
     const numericValues = Object.values(entries).filter((v) => typeof v === "number");
     const values = Object.entries(entries)
@@ -34790,7 +40936,7 @@ function slugify(input) {
         .replace(/^-+|-+$/g, "");
 }
 const captureStackTrace = ("captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => { });
-function isObject$6(data) {
+function isObject$4(data) {
     return typeof data === "object" && data !== null && !Array.isArray(data);
 }
 const allowsEval = /* @__PURE__*/ cached(() => {
@@ -34812,7 +40958,7 @@ const allowsEval = /* @__PURE__*/ cached(() => {
     }
 });
 function isPlainObject(o) {
-    if (isObject$6(o) === false)
+    if (isObject$4(o) === false)
         return false;
     // modified constructor
     const ctor = o.constructor;
@@ -34822,7 +40968,7 @@ function isPlainObject(o) {
         return true;
     // modified prototype
     const prot = ctor.prototype;
-    if (isObject$6(prot) === false)
+    if (isObject$4(prot) === false)
         return false;
     // ctor doesn't have static `isPrototypeOf`
     if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
@@ -37054,7 +43200,7 @@ const $ZodObject = /*@__PURE__*/ $constructor("$ZodObject", (inst, def) => {
         }
         return propValues;
     });
-    const isObject = isObject$6;
+    const isObject = isObject$4;
     const catchall = def.catchall;
     let value;
     const memo = globalConfig.memoizer;
@@ -37208,7 +43354,7 @@ const $ZodObjectJIT = /*@__PURE__*/ $constructor("$ZodObjectJIT", (inst, def) =>
         return doc.compile();
     };
     let fastpass;
-    const isObject = isObject$6;
+    const isObject = isObject$4;
     const jit = !globalConfig.jitless;
     const allowsEval$1 = allowsEval;
     const fastEnabled = jit && allowsEval$1.value; // && !def.catchall;
@@ -41279,2629 +47425,6 @@ function formatDuration(ms) {
     return `${Math.round(ms / UNIT_MS.m)}m`;
 }
 
-var utils$1 = {};
-
-var constants$1;
-var hasRequiredConstants$1;
-
-function requireConstants$1 () {
-	if (hasRequiredConstants$1) return constants$1;
-	hasRequiredConstants$1 = 1;
-
-	const WIN_SLASH = '\\\\/';
-	const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-
-	const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-
-	/**
-	 * Posix glob regex
-	 */
-
-	const DOT_LITERAL = '\\.';
-	const PLUS_LITERAL = '\\+';
-	const QMARK_LITERAL = '\\?';
-	const SLASH_LITERAL = '\\/';
-	const ONE_CHAR = '(?=.)';
-	const QMARK = '[^/]';
-	const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-	const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-	const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-	const NO_DOT = `(?!${DOT_LITERAL})`;
-	const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-	const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-	const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-	const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-	const STAR = `${QMARK}*?`;
-	const SEP = '/';
-
-	const POSIX_CHARS = {
-	  DOT_LITERAL,
-	  PLUS_LITERAL,
-	  QMARK_LITERAL,
-	  SLASH_LITERAL,
-	  ONE_CHAR,
-	  QMARK,
-	  END_ANCHOR,
-	  DOTS_SLASH,
-	  NO_DOT,
-	  NO_DOTS,
-	  NO_DOT_SLASH,
-	  NO_DOTS_SLASH,
-	  QMARK_NO_DOT,
-	  STAR,
-	  START_ANCHOR,
-	  SEP
-	};
-
-	/**
-	 * Windows glob regex
-	 */
-
-	const WINDOWS_CHARS = {
-	  ...POSIX_CHARS,
-
-	  SLASH_LITERAL: `[${WIN_SLASH}]`,
-	  QMARK: WIN_NO_SLASH,
-	  STAR: `${WIN_NO_SLASH}*?`,
-	  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-	  NO_DOT: `(?!${DOT_LITERAL})`,
-	  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-	  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-	  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-	  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-	  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-	  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-	  SEP: '\\'
-	};
-
-	/**
-	 * POSIX Bracket Regex
-	 */
-
-	const POSIX_REGEX_SOURCE = {
-	  __proto__: null,
-	  alnum: 'a-zA-Z0-9',
-	  alpha: 'a-zA-Z',
-	  ascii: '\\x00-\\x7F',
-	  blank: ' \\t',
-	  cntrl: '\\x00-\\x1F\\x7F',
-	  digit: '0-9',
-	  graph: '\\x21-\\x7E',
-	  lower: 'a-z',
-	  print: '\\x20-\\x7E ',
-	  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
-	  space: ' \\t\\r\\n\\v\\f',
-	  upper: 'A-Z',
-	  word: 'A-Za-z0-9_',
-	  xdigit: 'A-Fa-f0-9'
-	};
-
-	constants$1 = {
-	  DEFAULT_MAX_EXTGLOB_RECURSION,
-	  MAX_LENGTH: 1024 * 64,
-	  POSIX_REGEX_SOURCE,
-
-	  // regular expressions
-	  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-	  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-	  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-	  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-	  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-	  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-
-	  // Replace globs with equivalent patterns to reduce parsing time.
-	  REPLACEMENTS: {
-	    __proto__: null,
-	    '***': '*',
-	    '**/**': '**',
-	    '**/**/**': '**'
-	  },
-
-	  // Digits
-	  CHAR_0: 48, /* 0 */
-	  CHAR_9: 57, /* 9 */
-
-	  // Alphabet chars.
-	  CHAR_UPPERCASE_A: 65, /* A */
-	  CHAR_LOWERCASE_A: 97, /* a */
-	  CHAR_UPPERCASE_Z: 90, /* Z */
-	  CHAR_LOWERCASE_Z: 122, /* z */
-
-	  CHAR_LEFT_PARENTHESES: 40, /* ( */
-	  CHAR_RIGHT_PARENTHESES: 41, /* ) */
-
-	  CHAR_ASTERISK: 42, /* * */
-
-	  // Non-alphabetic chars.
-	  CHAR_AMPERSAND: 38, /* & */
-	  CHAR_AT: 64, /* @ */
-	  CHAR_BACKWARD_SLASH: 92, /* \ */
-	  CHAR_CARRIAGE_RETURN: 13, /* \r */
-	  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
-	  CHAR_COLON: 58, /* : */
-	  CHAR_COMMA: 44, /* , */
-	  CHAR_DOT: 46, /* . */
-	  CHAR_DOUBLE_QUOTE: 34, /* " */
-	  CHAR_EQUAL: 61, /* = */
-	  CHAR_EXCLAMATION_MARK: 33, /* ! */
-	  CHAR_FORM_FEED: 12, /* \f */
-	  CHAR_FORWARD_SLASH: 47, /* / */
-	  CHAR_GRAVE_ACCENT: 96, /* ` */
-	  CHAR_HASH: 35, /* # */
-	  CHAR_HYPHEN_MINUS: 45, /* - */
-	  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
-	  CHAR_LEFT_CURLY_BRACE: 123, /* { */
-	  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
-	  CHAR_LINE_FEED: 10, /* \n */
-	  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
-	  CHAR_PERCENT: 37, /* % */
-	  CHAR_PLUS: 43, /* + */
-	  CHAR_QUESTION_MARK: 63, /* ? */
-	  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
-	  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
-	  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
-	  CHAR_SEMICOLON: 59, /* ; */
-	  CHAR_SINGLE_QUOTE: 39, /* ' */
-	  CHAR_SPACE: 32, /*   */
-	  CHAR_TAB: 9, /* \t */
-	  CHAR_UNDERSCORE: 95, /* _ */
-	  CHAR_VERTICAL_LINE: 124, /* | */
-	  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
-
-	  /**
-	   * Create EXTGLOB_CHARS
-	   */
-
-	  extglobChars(chars) {
-	    return {
-	      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
-	      '?': { type: 'qmark', open: '(?:', close: ')?' },
-	      '+': { type: 'plus', open: '(?:', close: ')+' },
-	      '*': { type: 'star', open: '(?:', close: ')*' },
-	      '@': { type: 'at', open: '(?:', close: ')' }
-	    };
-	  },
-
-	  /**
-	   * Create GLOB_CHARS
-	   */
-
-	  globChars(win32) {
-	    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-	  }
-	};
-	return constants$1;
-}
-
-/*global navigator*/
-
-var hasRequiredUtils$1;
-
-function requireUtils$1 () {
-	if (hasRequiredUtils$1) return utils$1;
-	hasRequiredUtils$1 = 1;
-	(function (exports) {
-
-		const {
-		  REGEX_BACKSLASH,
-		  REGEX_REMOVE_BACKSLASH,
-		  REGEX_SPECIAL_CHARS,
-		  REGEX_SPECIAL_CHARS_GLOBAL
-		} = /*@__PURE__*/ requireConstants$1();
-
-		exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
-		exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
-		exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
-		exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
-		exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
-
-		exports.isWindows = () => {
-		  if (typeof navigator !== 'undefined' && navigator.platform) {
-		    const platform = navigator.platform.toLowerCase();
-		    return platform === 'win32' || platform === 'windows';
-		  }
-
-		  if (typeof process !== 'undefined' && process.platform) {
-		    return process.platform === 'win32';
-		  }
-
-		  return false;
-		};
-
-		exports.removeBackslashes = str => {
-		  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
-		    return match === '\\' ? '' : match;
-		  });
-		};
-
-		exports.escapeLast = (input, char, lastIdx) => {
-		  const idx = input.lastIndexOf(char, lastIdx);
-		  if (idx === -1) return input;
-		  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
-		  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-		};
-
-		exports.removePrefix = (input, state = {}) => {
-		  let output = input;
-		  if (output.startsWith('./')) {
-		    output = output.slice(2);
-		    state.prefix = './';
-		  }
-		  return output;
-		};
-
-		exports.wrapOutput = (input, state = {}, options = {}) => {
-		  const prepend = options.contains ? '' : '^';
-		  const append = options.contains ? '' : '$';
-
-		  let output = `${prepend}(?:${input})${append}`;
-		  if (state.negated === true) {
-		    output = `(?:^(?!${output}).*$)`;
-		  }
-		  return output;
-		};
-
-		exports.basename = (path, { windows } = {}) => {
-		  const segs = path.split(windows ? /[\\/]/ : '/');
-		  const last = segs[segs.length - 1];
-
-		  if (last === '') {
-		    return segs[segs.length - 2];
-		  }
-
-		  return last;
-		}; 
-	} (utils$1));
-	return utils$1;
-}
-
-var scan_1;
-var hasRequiredScan;
-
-function requireScan () {
-	if (hasRequiredScan) return scan_1;
-	hasRequiredScan = 1;
-
-	const utils = /*@__PURE__*/ requireUtils$1();
-	const {
-	  CHAR_ASTERISK,             /* * */
-	  CHAR_AT,                   /* @ */
-	  CHAR_BACKWARD_SLASH,       /* \ */
-	  CHAR_COMMA,                /* , */
-	  CHAR_DOT,                  /* . */
-	  CHAR_EXCLAMATION_MARK,     /* ! */
-	  CHAR_FORWARD_SLASH,        /* / */
-	  CHAR_LEFT_CURLY_BRACE,     /* { */
-	  CHAR_LEFT_PARENTHESES,     /* ( */
-	  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
-	  CHAR_PLUS,                 /* + */
-	  CHAR_QUESTION_MARK,        /* ? */
-	  CHAR_RIGHT_CURLY_BRACE,    /* } */
-	  CHAR_RIGHT_PARENTHESES,    /* ) */
-	  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-	} = /*@__PURE__*/ requireConstants$1();
-
-	const isPathSeparator = code => {
-	  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-	};
-
-	const depth = token => {
-	  if (token.isPrefix !== true) {
-	    token.depth = token.isGlobstar ? Infinity : 1;
-	  }
-	};
-
-	/**
-	 * Quickly scans a glob pattern and returns an object with a handful of
-	 * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
-	 * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
-	 * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
-	 *
-	 * ```js
-	 * const pm = require('picomatch');
-	 * console.log(pm.scan('foo/bar/*.js'));
-	 * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
-	 * ```
-	 * @param {String} `str`
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with tokens and regex source string.
-	 * @api public
-	 */
-
-	const scan = (input, options) => {
-	  const opts = options || {};
-
-	  const length = input.length - 1;
-	  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-	  const slashes = [];
-	  const tokens = [];
-	  const parts = [];
-
-	  let str = input;
-	  let index = -1;
-	  let start = 0;
-	  let lastIndex = 0;
-	  let isBrace = false;
-	  let isBracket = false;
-	  let isGlob = false;
-	  let isExtglob = false;
-	  let isGlobstar = false;
-	  let braceEscaped = false;
-	  let backslashes = false;
-	  let negated = false;
-	  let negatedExtglob = false;
-	  let finished = false;
-	  let braces = 0;
-	  let prev;
-	  let code;
-	  let token = { value: '', depth: 0, isGlob: false };
-
-	  const eos = () => index >= length;
-	  const peek = () => str.charCodeAt(index + 1);
-	  const advance = () => {
-	    prev = code;
-	    return str.charCodeAt(++index);
-	  };
-
-	  while (index < length) {
-	    code = advance();
-	    let next;
-
-	    if (code === CHAR_BACKWARD_SLASH) {
-	      backslashes = token.backslashes = true;
-	      code = advance();
-
-	      if (code === CHAR_LEFT_CURLY_BRACE) {
-	        braceEscaped = true;
-	      }
-	      continue;
-	    }
-
-	    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-	      braces++;
-
-	      while (eos() !== true && (code = advance())) {
-	        if (code === CHAR_BACKWARD_SLASH) {
-	          backslashes = token.backslashes = true;
-	          advance();
-	          continue;
-	        }
-
-	        if (code === CHAR_LEFT_CURLY_BRACE) {
-	          braces++;
-	          continue;
-	        }
-
-	        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-	          isBrace = token.isBrace = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-
-	          if (scanToEnd === true) {
-	            continue;
-	          }
-
-	          break;
-	        }
-
-	        if (braceEscaped !== true && code === CHAR_COMMA) {
-	          isBrace = token.isBrace = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-
-	          if (scanToEnd === true) {
-	            continue;
-	          }
-
-	          break;
-	        }
-
-	        if (code === CHAR_RIGHT_CURLY_BRACE) {
-	          braces--;
-
-	          if (braces === 0) {
-	            braceEscaped = false;
-	            isBrace = token.isBrace = true;
-	            finished = true;
-	            break;
-	          }
-	        }
-	      }
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-
-	    if (code === CHAR_FORWARD_SLASH) {
-	      slashes.push(index);
-	      tokens.push(token);
-	      token = { value: '', depth: 0, isGlob: false };
-
-	      if (finished === true) continue;
-	      if (prev === CHAR_DOT && index === (start + 1)) {
-	        start += 2;
-	        continue;
-	      }
-
-	      lastIndex = index + 1;
-	      continue;
-	    }
-
-	    if (opts.noext !== true) {
-	      const isExtglobChar = code === CHAR_PLUS
-	        || code === CHAR_AT
-	        || code === CHAR_ASTERISK
-	        || code === CHAR_QUESTION_MARK
-	        || code === CHAR_EXCLAMATION_MARK;
-
-	      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-	        isGlob = token.isGlob = true;
-	        isExtglob = token.isExtglob = true;
-	        finished = true;
-	        if (code === CHAR_EXCLAMATION_MARK && index === start) {
-	          negatedExtglob = true;
-	        }
-
-	        if (scanToEnd === true) {
-	          let parens = 0;
-
-	          while (eos() !== true && (code = advance())) {
-	            if (code === CHAR_BACKWARD_SLASH) {
-	              backslashes = token.backslashes = true;
-	              advance();
-	              continue;
-	            }
-
-	            if (code === CHAR_LEFT_PARENTHESES) {
-	              parens++;
-	              continue;
-	            }
-
-	            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-	              finished = true;
-	              break;
-	            }
-	          }
-	          continue;
-	        }
-	        break;
-	      }
-	    }
-
-	    if (code === CHAR_ASTERISK) {
-	      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-	      isGlob = token.isGlob = true;
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (code === CHAR_QUESTION_MARK) {
-	      isGlob = token.isGlob = true;
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (code === CHAR_LEFT_SQUARE_BRACKET) {
-	      while (eos() !== true && (next = advance())) {
-	        if (next === CHAR_BACKWARD_SLASH) {
-	          backslashes = token.backslashes = true;
-	          advance();
-	          continue;
-	        }
-
-	        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-	          isBracket = token.isBracket = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-	          break;
-	        }
-	      }
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-
-	    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-	      negated = token.negated = true;
-	      start++;
-	      continue;
-	    }
-
-	    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-	      isGlob = token.isGlob = true;
-
-	      if (scanToEnd === true) {
-	        let parens = 1;
-
-	        while (eos() !== true && (code = advance())) {
-	          if (code === CHAR_BACKWARD_SLASH) {
-	            backslashes = token.backslashes = true;
-	            advance();
-	            continue;
-	          }
-
-	          if (code === CHAR_LEFT_PARENTHESES) {
-	            parens++;
-	            continue;
-	          }
-
-	          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-	            finished = true;
-	            break;
-	          }
-	        }
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (isGlob === true) {
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-	  }
-
-	  if (opts.noext === true) {
-	    isExtglob = false;
-	    isGlob = false;
-	  }
-
-	  let base = str;
-	  let prefix = '';
-	  let glob = '';
-
-	  if (start > 0) {
-	    prefix = str.slice(0, start);
-	    str = str.slice(start);
-	    lastIndex -= start;
-	  }
-
-	  if (base && isGlob === true && lastIndex > 0) {
-	    base = str.slice(0, lastIndex);
-	    glob = str.slice(lastIndex);
-	  } else if (isGlob === true) {
-	    base = '';
-	    glob = str;
-	  } else {
-	    base = str;
-	  }
-
-	  if (base && base !== '' && base !== '/' && base !== str) {
-	    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-	      base = base.slice(0, -1);
-	    }
-	  }
-
-	  if (opts.unescape === true) {
-	    if (glob) glob = utils.removeBackslashes(glob);
-
-	    if (base && backslashes === true) {
-	      base = utils.removeBackslashes(base);
-	    }
-	  }
-
-	  const state = {
-	    prefix,
-	    input,
-	    start,
-	    base,
-	    glob,
-	    isBrace,
-	    isBracket,
-	    isGlob,
-	    isExtglob,
-	    isGlobstar,
-	    negated,
-	    negatedExtglob
-	  };
-
-	  if (opts.tokens === true) {
-	    state.maxDepth = 0;
-	    if (!isPathSeparator(code)) {
-	      tokens.push(token);
-	    }
-	    state.tokens = tokens;
-	  }
-
-	  if (opts.parts === true || opts.tokens === true) {
-	    let prevIndex;
-
-	    for (let idx = 0; idx < slashes.length; idx++) {
-	      const n = prevIndex !== undefined ? prevIndex + 1 : start;
-	      const i = slashes[idx];
-	      const value = input.slice(n, i);
-	      if (opts.tokens) {
-	        if (idx === 0 && start !== 0) {
-	          tokens[idx].isPrefix = true;
-	          tokens[idx].value = prefix;
-	        } else {
-	          tokens[idx].value = value;
-	        }
-	        depth(tokens[idx]);
-	        state.maxDepth += tokens[idx].depth;
-	      }
-	      if (i >= start) {
-	        parts.push(value);
-	        prevIndex = i;
-	      }
-	    }
-
-	    const n = prevIndex !== undefined ? prevIndex + 1 : start;
-	    const value = input.slice(n);
-	    parts.push(value);
-
-	    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-	      tokens[tokens.length - 1].value = value;
-	      depth(tokens[tokens.length - 1]);
-	      state.maxDepth += tokens[tokens.length - 1].depth;
-	    }
-
-	    state.slashes = slashes;
-	    state.parts = parts;
-	  }
-
-	  return state;
-	};
-
-	scan_1 = scan;
-	return scan_1;
-}
-
-var parse_1$1;
-var hasRequiredParse$1;
-
-function requireParse$1 () {
-	if (hasRequiredParse$1) return parse_1$1;
-	hasRequiredParse$1 = 1;
-
-	const constants = /*@__PURE__*/ requireConstants$1();
-	const utils = /*@__PURE__*/ requireUtils$1();
-
-	/**
-	 * Constants
-	 */
-
-	const {
-	  MAX_LENGTH,
-	  POSIX_REGEX_SOURCE,
-	  REGEX_NON_SPECIAL_CHARS,
-	  REGEX_SPECIAL_CHARS_BACKREF,
-	  REPLACEMENTS
-	} = constants;
-
-	/**
-	 * Helpers
-	 */
-
-	const expandRange = (args, options) => {
-	  if (typeof options.expandRange === 'function') {
-	    return options.expandRange(...args, options);
-	  }
-
-	  args.sort();
-	  const value = `[${args.join('-')}]`;
-
-	  try {
-	    /* eslint-disable-next-line no-new */
-	    new RegExp(value);
-	  } catch (ex) {
-	    return args.map(v => utils.escapeRegex(v)).join('..');
-	  }
-
-	  return value;
-	};
-
-	/**
-	 * Create the message for a syntax error
-	 */
-
-	const syntaxError = (type, char) => {
-	  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-	};
-
-	const splitTopLevel = input => {
-	  const parts = [];
-	  let bracket = 0;
-	  let paren = 0;
-	  let quote = 0;
-	  let value = '';
-	  let escaped = false;
-
-	  for (const ch of input) {
-	    if (escaped === true) {
-	      value += ch;
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      value += ch;
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (ch === '"') {
-	      quote = quote === 1 ? 0 : 1;
-	      value += ch;
-	      continue;
-	    }
-
-	    if (quote === 0) {
-	      if (ch === '[') {
-	        bracket++;
-	      } else if (ch === ']' && bracket > 0) {
-	        bracket--;
-	      } else if (bracket === 0) {
-	        if (ch === '(') {
-	          paren++;
-	        } else if (ch === ')' && paren > 0) {
-	          paren--;
-	        } else if (ch === '|' && paren === 0) {
-	          parts.push(value);
-	          value = '';
-	          continue;
-	        }
-	      }
-	    }
-
-	    value += ch;
-	  }
-
-	  parts.push(value);
-	  return parts;
-	};
-
-	const isPlainBranch = branch => {
-	  let escaped = false;
-
-	  for (const ch of branch) {
-	    if (escaped === true) {
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (/[?*+@!()[\]{}]/.test(ch)) {
-	      return false;
-	    }
-	  }
-
-	  return true;
-	};
-
-	const normalizeSimpleBranch = branch => {
-	  let value = branch.trim();
-	  let changed = true;
-
-	  while (changed === true) {
-	    changed = false;
-
-	    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-	      value = value.slice(2, -1);
-	      changed = true;
-	    }
-	  }
-
-	  if (!isPlainBranch(value)) {
-	    return;
-	  }
-
-	  return value.replace(/\\(.)/g, '$1');
-	};
-
-	const hasRepeatedCharPrefixOverlap = branches => {
-	  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-
-	  for (let i = 0; i < values.length; i++) {
-	    for (let j = i + 1; j < values.length; j++) {
-	      const a = values[i];
-	      const b = values[j];
-	      const char = a[0];
-
-	      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-	        continue;
-	      }
-
-	      if (a === b || a.startsWith(b) || b.startsWith(a)) {
-	        return true;
-	      }
-	    }
-	  }
-
-	  return false;
-	};
-
-	const parseRepeatedExtglob = (pattern, requireEnd = true) => {
-	  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
-	    return;
-	  }
-
-	  let bracket = 0;
-	  let paren = 0;
-	  let quote = 0;
-	  let escaped = false;
-
-	  for (let i = 1; i < pattern.length; i++) {
-	    const ch = pattern[i];
-
-	    if (escaped === true) {
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (ch === '"') {
-	      quote = quote === 1 ? 0 : 1;
-	      continue;
-	    }
-
-	    if (quote === 1) {
-	      continue;
-	    }
-
-	    if (ch === '[') {
-	      bracket++;
-	      continue;
-	    }
-
-	    if (ch === ']' && bracket > 0) {
-	      bracket--;
-	      continue;
-	    }
-
-	    if (bracket > 0) {
-	      continue;
-	    }
-
-	    if (ch === '(') {
-	      paren++;
-	      continue;
-	    }
-
-	    if (ch === ')') {
-	      paren--;
-
-	      if (paren === 0) {
-	        if (requireEnd === true && i !== pattern.length - 1) {
-	          return;
-	        }
-
-	        return {
-	          type: pattern[0],
-	          body: pattern.slice(2, i),
-	          end: i
-	        };
-	      }
-	    }
-	  }
-	};
-
-	const buildCharClassStar = chars => {
-	  const source = chars.length === 1
-	    ? utils.escapeRegex(chars[0])
-	    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
-
-	  return `${source}*`;
-	};
-
-	const getStarExtglobSequenceChars = pattern => {
-	  let index = 0;
-	  const chars = [];
-
-	  while (index < pattern.length) {
-	    const match = parseRepeatedExtglob(pattern.slice(index), false);
-
-	    if (!match || match.type !== '*') {
-	      return;
-	    }
-
-	    const branches = splitTopLevel(match.body).map(branch => branch.trim());
-	    if (branches.length !== 1) {
-	      return;
-	    }
-
-	    const branch = normalizeSimpleBranch(branches[0]);
-	    if (!branch || branch.length !== 1) {
-	      return;
-	    }
-
-	    chars.push(branch);
-	    index += match.end + 1;
-	  }
-
-	  if (chars.length < 1) {
-	    return;
-	  }
-
-	  return chars;
-	};
-
-	const repeatedExtglobRecursion = pattern => {
-	  let depth = 0;
-	  let value = pattern.trim();
-	  let match = parseRepeatedExtglob(value);
-
-	  while (match) {
-	    depth++;
-	    value = match.body.trim();
-	    match = parseRepeatedExtglob(value);
-	  }
-
-	  return depth;
-	};
-
-	const analyzeRepeatedExtglob = (body, options) => {
-	  if (options.maxExtglobRecursion === false) {
-	    return { risky: false };
-	  }
-
-	  const max =
-	    typeof options.maxExtglobRecursion === 'number'
-	      ? options.maxExtglobRecursion
-	      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-
-	  const branches = splitTopLevel(body).map(branch => branch.trim());
-
-	  if (branches.length > 1) {
-	    if (
-	      branches.some(branch => branch === '') ||
-	      branches.some(branch => /^[*?]+$/.test(branch)) ||
-	      hasRepeatedCharPrefixOverlap(branches)
-	    ) {
-	      return { risky: true };
-	    }
-	  }
-
-	  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
-	  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
-	  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
-	  // characters we can emit one flat, ReDoS-safe character class that preserves the
-	  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
-	  // every branch but the first.
-	  const safeChars = [];
-	  let sawStarSequence = false;
-	  let combinable = true;
-
-	  for (const branch of branches) {
-	    const chars = getStarExtglobSequenceChars(branch);
-	    if (chars) {
-	      sawStarSequence = true;
-	      safeChars.push(...chars);
-	      continue;
-	    }
-
-	    const literal = normalizeSimpleBranch(branch);
-	    if (literal && literal.length === 1) {
-	      safeChars.push(literal);
-	      continue;
-	    }
-
-	    combinable = false;
-
-	    if (repeatedExtglobRecursion(branch) > max) {
-	      return { risky: true };
-	    }
-	  }
-
-	  if (sawStarSequence) {
-	    return combinable
-	      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
-	      : { risky: true };
-	  }
-
-	  return { risky: false };
-	};
-
-	/**
-	 * Parse the given input string.
-	 * @param {String} input
-	 * @param {Object} options
-	 * @return {Object}
-	 */
-
-	const parse = (input, options) => {
-	  if (typeof input !== 'string') {
-	    throw new TypeError('Expected a string');
-	  }
-
-	  input = REPLACEMENTS[input] || input;
-
-	  const opts = { ...options };
-	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-
-	  let len = input.length;
-	  if (len > max) {
-	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-	  }
-
-	  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
-	  const tokens = [bos];
-
-	  const capture = opts.capture ? '' : '?:';
-
-	  // create constants based on platform, for windows or posix
-	  const PLATFORM_CHARS = constants.globChars(opts.windows);
-	  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-
-	  const {
-	    DOT_LITERAL,
-	    PLUS_LITERAL,
-	    SLASH_LITERAL,
-	    ONE_CHAR,
-	    DOTS_SLASH,
-	    NO_DOT,
-	    NO_DOT_SLASH,
-	    NO_DOTS_SLASH,
-	    QMARK,
-	    QMARK_NO_DOT,
-	    STAR,
-	    START_ANCHOR
-	  } = PLATFORM_CHARS;
-
-	  const globstar = opts => {
-	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-	  };
-
-	  const nodot = opts.dot ? '' : NO_DOT;
-	  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-	  let star = opts.bash === true ? globstar(opts) : STAR;
-
-	  if (opts.capture) {
-	    star = `(${star})`;
-	  }
-
-	  // minimatch options support
-	  if (typeof opts.noext === 'boolean') {
-	    opts.noextglob = opts.noext;
-	  }
-
-	  const state = {
-	    input,
-	    index: -1,
-	    start: 0,
-	    dot: opts.dot === true,
-	    consumed: '',
-	    output: '',
-	    prefix: '',
-	    backtrack: false,
-	    negated: false,
-	    brackets: 0,
-	    braces: 0,
-	    parens: 0,
-	    quotes: 0,
-	    globstar: false,
-	    tokens
-	  };
-
-	  input = utils.removePrefix(input, state);
-	  len = input.length;
-
-	  const extglobs = [];
-	  const braces = [];
-	  const stack = [];
-	  let prev = bos;
-	  let value;
-
-	  /**
-	   * Tokenizing helpers
-	   */
-
-	  const eos = () => state.index === len - 1;
-	  const peek = state.peek = (n = 1) => input[state.index + n];
-	  const advance = state.advance = () => input[++state.index] || '';
-	  const remaining = () => input.slice(state.index + 1);
-	  const consume = (value = '', num = 0) => {
-	    state.consumed += value;
-	    state.index += num;
-	  };
-
-	  const append = token => {
-	    state.output += token.output != null ? token.output : token.value;
-	    consume(token.value);
-	  };
-
-	  const negate = () => {
-	    let count = 1;
-
-	    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
-	      advance();
-	      state.start++;
-	      count++;
-	    }
-
-	    if (count % 2 === 0) {
-	      return false;
-	    }
-
-	    state.negated = true;
-	    state.start++;
-	    return true;
-	  };
-
-	  const increment = type => {
-	    state[type]++;
-	    stack.push(type);
-	  };
-
-	  const decrement = type => {
-	    state[type]--;
-	    stack.pop();
-	  };
-
-	  /**
-	   * Push tokens onto the tokens array. This helper speeds up
-	   * tokenizing by 1) helping us avoid backtracking as much as possible,
-	   * and 2) helping us avoid creating extra tokens when consecutive
-	   * characters are plain text. This improves performance and simplifies
-	   * lookbehinds.
-	   */
-
-	  const push = tok => {
-	    if (prev.type === 'globstar') {
-	      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
-	      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
-
-	      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
-	        state.output = state.output.slice(0, -prev.output.length);
-	        prev.type = 'star';
-	        prev.value = '*';
-	        prev.output = star;
-	        state.output += prev.output;
-	      }
-	    }
-
-	    if (extglobs.length && tok.type !== 'paren') {
-	      extglobs[extglobs.length - 1].inner += tok.value;
-	    }
-
-	    if (tok.value || tok.output) append(tok);
-	    if (prev && prev.type === 'text' && tok.type === 'text') {
-	      prev.output = (prev.output || prev.value) + tok.value;
-	      prev.value += tok.value;
-	      return;
-	    }
-
-	    tok.prev = prev;
-	    tokens.push(tok);
-	    prev = tok;
-	  };
-
-	  const extglobOpen = (type, value) => {
-	    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
-
-	    token.prev = prev;
-	    token.parens = state.parens;
-	    token.output = state.output;
-	    token.startIndex = state.index;
-	    token.tokensIndex = tokens.length;
-	    const output = (opts.capture ? '(' : '') + token.open;
-
-	    increment('parens');
-	    push({ type, value, output: state.output ? '' : ONE_CHAR });
-	    push({ type: 'paren', extglob: true, value: advance(), output });
-	    extglobs.push(token);
-	  };
-
-	  const extglobClose = token => {
-	    const literal = input.slice(token.startIndex, state.index + 1);
-	    const body = input.slice(token.startIndex + 2, state.index);
-	    const analysis = analyzeRepeatedExtglob(body, opts);
-
-	    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
-	      const safeOutput = analysis.safeOutput
-	        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
-	        : undefined;
-	      const open = tokens[token.tokensIndex];
-
-	      open.type = 'text';
-	      open.value = literal;
-	      open.output = safeOutput || utils.escapeRegex(literal);
-
-	      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-	        tokens[i].value = '';
-	        tokens[i].output = '';
-	        delete tokens[i].suffix;
-	      }
-
-	      state.output = token.output + open.output;
-	      state.backtrack = true;
-
-	      push({ type: 'paren', extglob: true, value, output: '' });
-	      decrement('parens');
-	      return;
-	    }
-
-	    let output = token.close + (opts.capture ? ')' : '');
-	    let rest;
-
-	    if (token.type === 'negate') {
-	      let extglobStar = star;
-
-	      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
-	        extglobStar = globstar(opts);
-	      }
-
-	      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-	        output = token.close = `)$))${extglobStar}`;
-	      }
-
-	      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-	        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
-	        // In this case, we need to parse the string and use it in the output of the original pattern.
-	        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
-	        //
-	        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
-	        const expression = parse(rest, { ...options, fastpaths: false }).output;
-
-	        output = token.close = `)${expression})${extglobStar})`;
-	      }
-
-	      if (token.prev.type === 'bos') {
-	        state.negatedExtglob = true;
-	      }
-	    }
-
-	    push({ type: 'paren', extglob: true, value, output });
-	    decrement('parens');
-	  };
-
-	  /**
-	   * Fast paths
-	   */
-
-	  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-	    let backslashes = false;
-
-	    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-	      if (first === '\\') {
-	        backslashes = true;
-	        return m;
-	      }
-
-	      if (first === '?') {
-	        if (esc) {
-	          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
-	        }
-	        if (index === 0) {
-	          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
-	        }
-	        return QMARK.repeat(chars.length);
-	      }
-
-	      if (first === '.') {
-	        return DOT_LITERAL.repeat(chars.length);
-	      }
-
-	      if (first === '*') {
-	        if (esc) {
-	          return esc + first + (rest ? star : '');
-	        }
-	        return star;
-	      }
-	      return esc ? m : `\\${m}`;
-	    });
-
-	    if (backslashes === true) {
-	      if (opts.unescape === true) {
-	        output = output.replace(/\\/g, '');
-	      } else {
-	        output = output.replace(/\\+/g, m => {
-	          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
-	        });
-	      }
-	    }
-
-	    if (output === input && opts.contains === true) {
-	      state.output = input;
-	      return state;
-	    }
-
-	    state.output = utils.wrapOutput(output, state, options);
-	    return state;
-	  }
-
-	  /**
-	   * Tokenize input until we reach end-of-string
-	   */
-
-	  while (!eos()) {
-	    value = advance();
-
-	    if (value === '\u0000') {
-	      continue;
-	    }
-
-	    /**
-	     * Escaped characters
-	     */
-
-	    if (value === '\\') {
-	      const next = peek();
-
-	      if (next === '/' && opts.bash !== true) {
-	        continue;
-	      }
-
-	      if (next === '.' || next === ';') {
-	        continue;
-	      }
-
-	      if (!next) {
-	        value += '\\';
-	        push({ type: 'text', value });
-	        continue;
-	      }
-
-	      // collapse slashes to reduce potential for exploits
-	      const match = /^\\+/.exec(remaining());
-	      let slashes = 0;
-
-	      if (match && match[0].length > 2) {
-	        slashes = match[0].length;
-	        state.index += slashes;
-	        if (slashes % 2 !== 0) {
-	          value += '\\';
-	        }
-	      }
-
-	      if (opts.unescape === true) {
-	        value = advance();
-	      } else {
-	        value += advance();
-	      }
-
-	      if (state.brackets === 0) {
-	        push({ type: 'text', value });
-	        continue;
-	      }
-	    }
-
-	    /**
-	     * If we're inside a regex character class, continue
-	     * until we reach the closing bracket.
-	     */
-
-	    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
-	      if (opts.posix !== false && value === ':') {
-	        const inner = prev.value.slice(1);
-	        if (inner.includes('[')) {
-	          prev.posix = true;
-
-	          if (inner.includes(':')) {
-	            const idx = prev.value.lastIndexOf('[');
-	            const pre = prev.value.slice(0, idx);
-	            const rest = prev.value.slice(idx + 2);
-	            const posix = POSIX_REGEX_SOURCE[rest];
-	            if (posix) {
-	              prev.value = pre + posix;
-	              state.backtrack = true;
-	              advance();
-
-	              if (!bos.output && tokens.indexOf(prev) === 1) {
-	                bos.output = ONE_CHAR;
-	              }
-	              continue;
-	            }
-	          }
-	        }
-	      }
-
-	      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
-	        value = `\\${value}`;
-	      }
-
-	      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
-	        value = `\\${value}`;
-	      }
-
-	      if (opts.posix === true && value === '!' && prev.value === '[') {
-	        value = '^';
-	      }
-
-	      prev.value += value;
-	      append({ value });
-	      continue;
-	    }
-
-	    /**
-	     * If we're inside a quoted string, continue
-	     * until we reach the closing double quote.
-	     */
-
-	    if (state.quotes === 1 && value !== '"') {
-	      value = utils.escapeRegex(value);
-	      prev.value += value;
-	      append({ value });
-	      continue;
-	    }
-
-	    /**
-	     * Double quotes
-	     */
-
-	    if (value === '"') {
-	      state.quotes = state.quotes === 1 ? 0 : 1;
-	      if (opts.keepQuotes === true) {
-	        push({ type: 'text', value });
-	      }
-	      continue;
-	    }
-
-	    /**
-	     * Parentheses
-	     */
-
-	    if (value === '(') {
-	      increment('parens');
-	      push({ type: 'paren', value });
-	      continue;
-	    }
-
-	    if (value === ')') {
-	      if (state.parens === 0 && opts.strictBrackets === true) {
-	        throw new SyntaxError(syntaxError('opening', '('));
-	      }
-
-	      const extglob = extglobs[extglobs.length - 1];
-	      if (extglob && state.parens === extglob.parens + 1) {
-	        extglobClose(extglobs.pop());
-	        continue;
-	      }
-
-	      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
-	      decrement('parens');
-	      continue;
-	    }
-
-	    /**
-	     * Square brackets
-	     */
-
-	    if (value === '[') {
-	      if (opts.nobracket === true || !remaining().includes(']')) {
-	        if (opts.nobracket !== true && opts.strictBrackets === true) {
-	          throw new SyntaxError(syntaxError('closing', ']'));
-	        }
-
-	        value = `\\${value}`;
-	      } else {
-	        increment('brackets');
-	      }
-
-	      push({ type: 'bracket', value });
-	      continue;
-	    }
-
-	    if (value === ']') {
-	      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
-	        push({ type: 'text', value, output: `\\${value}` });
-	        continue;
-	      }
-
-	      if (state.brackets === 0) {
-	        if (opts.strictBrackets === true) {
-	          throw new SyntaxError(syntaxError('opening', '['));
-	        }
-
-	        push({ type: 'text', value, output: `\\${value}` });
-	        continue;
-	      }
-
-	      decrement('brackets');
-
-	      const prevValue = prev.value.slice(1);
-	      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
-	        value = `/${value}`;
-	      }
-
-	      prev.value += value;
-	      append({ value });
-
-	      // when literal brackets are explicitly disabled
-	      // assume we should match with a regex character class
-	      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-	        continue;
-	      }
-
-	      const escaped = utils.escapeRegex(prev.value);
-	      state.output = state.output.slice(0, -prev.value.length);
-
-	      // when literal brackets are explicitly enabled
-	      // assume we should escape the brackets to match literal characters
-	      if (opts.literalBrackets === true) {
-	        state.output += escaped;
-	        prev.value = escaped;
-	        continue;
-	      }
-
-	      // when the user specifies nothing, try to match both
-	      prev.value = `(${capture}${escaped}|${prev.value})`;
-	      state.output += prev.value;
-	      continue;
-	    }
-
-	    /**
-	     * Braces
-	     */
-
-	    if (value === '{' && opts.nobrace !== true) {
-	      increment('braces');
-
-	      const open = {
-	        type: 'brace',
-	        value,
-	        output: '(',
-	        outputIndex: state.output.length,
-	        tokensIndex: state.tokens.length
-	      };
-
-	      braces.push(open);
-	      push(open);
-	      continue;
-	    }
-
-	    if (value === '}') {
-	      const brace = braces[braces.length - 1];
-
-	      if (opts.nobrace === true || !brace) {
-	        push({ type: 'text', value, output: value });
-	        continue;
-	      }
-
-	      let output = ')';
-
-	      if (brace.dots === true) {
-	        const arr = tokens.slice();
-	        const range = [];
-
-	        for (let i = arr.length - 1; i >= 0; i--) {
-	          tokens.pop();
-	          if (arr[i].type === 'brace') {
-	            break;
-	          }
-	          if (arr[i].type !== 'dots') {
-	            range.unshift(arr[i].value);
-	          }
-	        }
-
-	        output = expandRange(range, opts);
-	        state.backtrack = true;
-	      }
-
-	      if (brace.comma !== true && brace.dots !== true) {
-	        const out = state.output.slice(0, brace.outputIndex);
-	        const toks = state.tokens.slice(brace.tokensIndex);
-	        brace.value = brace.output = '\\{';
-	        value = output = '\\}';
-	        state.output = out;
-	        for (const t of toks) {
-	          state.output += (t.output || t.value);
-	        }
-	      }
-
-	      push({ type: 'brace', value, output });
-	      decrement('braces');
-	      braces.pop();
-	      continue;
-	    }
-
-	    /**
-	     * Pipes
-	     */
-
-	    if (value === '|') {
-	      if (extglobs.length > 0) {
-	        extglobs[extglobs.length - 1].conditions++;
-	      }
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Commas
-	     */
-
-	    if (value === ',') {
-	      let output = value;
-
-	      const brace = braces[braces.length - 1];
-	      if (brace && stack[stack.length - 1] === 'braces') {
-	        brace.comma = true;
-	        output = '|';
-	      }
-
-	      push({ type: 'comma', value, output });
-	      continue;
-	    }
-
-	    /**
-	     * Slashes
-	     */
-
-	    if (value === '/') {
-	      // if the beginning of the glob is "./", advance the start
-	      // to the current index, and don't add the "./" characters
-	      // to the state. This greatly simplifies lookbehinds when
-	      // checking for BOS characters like "!" and "." (not "./")
-	      if (prev.type === 'dot' && state.index === state.start + 1) {
-	        state.start = state.index + 1;
-	        state.consumed = '';
-	        state.output = '';
-	        tokens.pop();
-	        prev = bos; // reset "prev" to the first token
-	        continue;
-	      }
-
-	      push({ type: 'slash', value, output: SLASH_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Dots
-	     */
-
-	    if (value === '.') {
-	      if (state.braces > 0 && prev.type === 'dot') {
-	        if (prev.value === '.') prev.output = DOT_LITERAL;
-	        const brace = braces[braces.length - 1];
-	        prev.type = 'dots';
-	        prev.output += value;
-	        prev.value += value;
-	        brace.dots = true;
-	        continue;
-	      }
-
-	      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
-	        push({ type: 'text', value, output: DOT_LITERAL });
-	        continue;
-	      }
-
-	      push({ type: 'dot', value, output: DOT_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Question marks
-	     */
-
-	    if (value === '?') {
-	      const isGroup = prev && prev.value === '(';
-	      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        extglobOpen('qmark', value);
-	        continue;
-	      }
-
-	      if (prev && prev.type === 'paren') {
-	        const next = peek();
-	        let output = value;
-
-	        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
-	          output = `\\${value}`;
-	        }
-
-	        push({ type: 'text', value, output });
-	        continue;
-	      }
-
-	      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
-	        push({ type: 'qmark', value, output: QMARK_NO_DOT });
-	        continue;
-	      }
-
-	      push({ type: 'qmark', value, output: QMARK });
-	      continue;
-	    }
-
-	    /**
-	     * Exclamation
-	     */
-
-	    if (value === '!') {
-	      if (opts.noextglob !== true && peek() === '(') {
-	        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
-	          extglobOpen('negate', value);
-	          continue;
-	        }
-	      }
-
-	      if (opts.nonegate !== true && state.index === 0) {
-	        negate();
-	        continue;
-	      }
-	    }
-
-	    /**
-	     * Plus
-	     */
-
-	    if (value === '+') {
-	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        extglobOpen('plus', value);
-	        continue;
-	      }
-
-	      if ((prev && prev.value === '(') || opts.regex === false) {
-	        push({ type: 'plus', value, output: PLUS_LITERAL });
-	        continue;
-	      }
-
-	      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
-	        push({ type: 'plus', value });
-	        continue;
-	      }
-
-	      push({ type: 'plus', value: PLUS_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Plain text
-	     */
-
-	    if (value === '@') {
-	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        push({ type: 'at', extglob: true, value, output: '' });
-	        continue;
-	      }
-
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Plain text
-	     */
-
-	    if (value !== '*') {
-	      if (value === '$' || value === '^') {
-	        value = `\\${value}`;
-	      }
-
-	      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-	      if (match) {
-	        value += match[0];
-	        state.index += match[0].length;
-	      }
-
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Stars
-	     */
-
-	    if (prev && (prev.type === 'globstar' || prev.star === true)) {
-	      prev.type = 'star';
-	      prev.star = true;
-	      prev.value += value;
-	      prev.output = star;
-	      state.backtrack = true;
-	      state.globstar = true;
-	      consume(value);
-	      continue;
-	    }
-
-	    let rest = remaining();
-	    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-	      extglobOpen('star', value);
-	      continue;
-	    }
-
-	    if (prev.type === 'star') {
-	      if (opts.noglobstar === true) {
-	        consume(value);
-	        continue;
-	      }
-
-	      const prior = prev.prev;
-	      const before = prior.prev;
-	      const isStart = prior.type === 'slash' || prior.type === 'bos';
-	      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
-
-	      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
-	        push({ type: 'star', value, output: '' });
-	        continue;
-	      }
-
-	      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
-	      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
-	      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
-	        push({ type: 'star', value, output: '' });
-	        continue;
-	      }
-
-	      // strip consecutive `/**/`
-	      while (rest.slice(0, 3) === '/**') {
-	        const after = input[state.index + 4];
-	        if (after && after !== '/') {
-	          break;
-	        }
-	        rest = rest.slice(3);
-	        consume('/**', 3);
-	      }
-
-	      // A globstar followed only by balanced closing parens is at the logical end of patterns like
-	      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
-	      // parent path, except in negated extglobs where that would change the exclusion semantics.
-	      const isEnd = eos() || (
-	        state.parens > 0
-	        && rest === ')'.repeat(state.parens)
-	        && !extglobs.some(extglob => extglob.type === 'negate')
-	      );
-
-	      if (prior.type === 'bos' && eos()) {
-	        prev.type = 'globstar';
-	        prev.value += value;
-	        prev.output = globstar(opts);
-	        state.output = prev.output;
-	        state.globstar = true;
-	        consume(value);
-	        continue;
-	      }
-
-	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
-	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-	        prior.output = `(?:${prior.output}`;
-
-	        prev.type = 'globstar';
-	        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
-	        prev.value += value;
-	        state.globstar = true;
-	        state.output += prior.output + prev.output;
-	        consume(value);
-	        continue;
-	      }
-
-	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
-	        const end = rest[1] !== void 0 ? '|$' : '';
-
-	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-	        prior.output = `(?:${prior.output}`;
-
-	        prev.type = 'globstar';
-	        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-	        prev.value += value;
-
-	        state.output += prior.output + prev.output;
-	        state.globstar = true;
-
-	        consume(value + advance());
-
-	        push({ type: 'slash', value: '/', output: '' });
-	        continue;
-	      }
-
-	      if (prior.type === 'bos' && rest[0] === '/') {
-	        prev.type = 'globstar';
-	        prev.value += value;
-	        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-	        state.output = prev.output;
-	        state.globstar = true;
-	        consume(value + advance());
-	        push({ type: 'slash', value: '/', output: '' });
-	        continue;
-	      }
-
-	      // remove single star from output
-	      state.output = state.output.slice(0, -prev.output.length);
-
-	      // reset previous token to globstar
-	      prev.type = 'globstar';
-	      prev.output = globstar(opts);
-	      prev.value += value;
-
-	      // reset output with globstar
-	      state.output += prev.output;
-	      state.globstar = true;
-	      consume(value);
-	      continue;
-	    }
-
-	    const token = { type: 'star', value, output: star };
-
-	    if (opts.bash === true) {
-	      token.output = '.*?';
-	      if (prev.type === 'bos' || prev.type === 'slash') {
-	        token.output = nodot + token.output;
-	      }
-	      push(token);
-	      continue;
-	    }
-
-	    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
-	      token.output = value;
-	      push(token);
-	      continue;
-	    }
-
-	    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
-	      if (prev.type === 'dot') {
-	        state.output += NO_DOT_SLASH;
-	        prev.output += NO_DOT_SLASH;
-
-	      } else if (opts.dot === true) {
-	        state.output += NO_DOTS_SLASH;
-	        prev.output += NO_DOTS_SLASH;
-
-	      } else {
-	        state.output += nodot;
-	        prev.output += nodot;
-	      }
-
-	      if (peek() !== '*') {
-	        state.output += ONE_CHAR;
-	        prev.output += ONE_CHAR;
-	      }
-	    }
-
-	    push(token);
-	  }
-
-	  while (state.brackets > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
-	    state.output = utils.escapeLast(state.output, '[');
-	    decrement('brackets');
-	  }
-
-	  while (state.parens > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
-	    state.output = utils.escapeLast(state.output, '(');
-	    decrement('parens');
-	  }
-
-	  while (state.braces > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
-	    state.output = utils.escapeLast(state.output, '{');
-	    decrement('braces');
-	  }
-
-	  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
-	    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
-	  }
-
-	  // rebuild the output if we had to backtrack at any point
-	  if (state.backtrack === true) {
-	    state.output = '';
-
-	    for (const token of state.tokens) {
-	      state.output += token.output != null ? token.output : token.value;
-
-	      if (token.suffix) {
-	        state.output += token.suffix;
-	      }
-	    }
-	  }
-
-	  return state;
-	};
-
-	/**
-	 * Fast paths for creating regular expressions for common glob patterns.
-	 * This can significantly speed up processing and has very little downside
-	 * impact when none of the fast paths match.
-	 */
-
-	parse.fastpaths = (input, options) => {
-	  const opts = { ...options };
-	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-	  const len = input.length;
-	  if (len > max) {
-	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-	  }
-
-	  input = REPLACEMENTS[input] || input;
-
-	  // create constants based on platform, for windows or posix
-	  const {
-	    DOT_LITERAL,
-	    SLASH_LITERAL,
-	    ONE_CHAR,
-	    DOTS_SLASH,
-	    NO_DOT,
-	    NO_DOTS,
-	    NO_DOTS_SLASH,
-	    STAR,
-	    START_ANCHOR
-	  } = constants.globChars(opts.windows);
-
-	  const nodot = opts.dot ? NO_DOTS : NO_DOT;
-	  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-	  const capture = opts.capture ? '' : '?:';
-	  const state = { negated: false, prefix: '' };
-	  let star = opts.bash === true ? '.*?' : STAR;
-
-	  if (opts.capture) {
-	    star = `(${star})`;
-	  }
-
-	  const globstar = opts => {
-	    if (opts.noglobstar === true) return star;
-	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-	  };
-
-	  const create = str => {
-	    switch (str) {
-	      case '*':
-	        return `${nodot}${ONE_CHAR}${star}`;
-
-	      case '.*':
-	        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '*.*':
-	        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '*/*':
-	        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-
-	      case '**':
-	        return nodot + globstar(opts);
-
-	      case '**/*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-
-	      case '**/*.*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '**/.*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      default: {
-	        const match = /^(.*?)\.(\w+)$/.exec(str);
-	        if (!match) return;
-
-	        const source = create(match[1]);
-	        if (!source) return;
-
-	        return source + DOT_LITERAL + match[2];
-	      }
-	    }
-	  };
-
-	  const output = utils.removePrefix(input, state);
-	  let source = create(output);
-
-	  if (source && opts.strictSlashes !== true) {
-	    source += `${SLASH_LITERAL}?`;
-	  }
-
-	  return source;
-	};
-
-	parse_1$1 = parse;
-	return parse_1$1;
-}
-
-var picomatch_1$1;
-var hasRequiredPicomatch$1;
-
-function requirePicomatch$1 () {
-	if (hasRequiredPicomatch$1) return picomatch_1$1;
-	hasRequiredPicomatch$1 = 1;
-
-	const scan = /*@__PURE__*/ requireScan();
-	const parse = /*@__PURE__*/ requireParse$1();
-	const utils = /*@__PURE__*/ requireUtils$1();
-	const constants = /*@__PURE__*/ requireConstants$1();
-	const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
-
-	/**
-	 * Creates a matcher function from one or more glob patterns. The
-	 * returned function takes a string to match as its first argument,
-	 * and returns true if the string is a match. The returned matcher
-	 * function also takes a boolean as the second argument that, when true,
-	 * returns an object with additional information.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch(glob[, options]);
-	 *
-	 * const isMatch = picomatch('*.!(*a)');
-	 * console.log(isMatch('a.a')); //=> false
-	 * console.log(isMatch('a.b')); //=> true
-	 *
-	 * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
-	 * const picomatch = require('picomatch/posix');
-	 * // the same API, defaulting to posix paths
-	 * const isMatch = picomatch('a/*');
-	 * console.log(isMatch('a\\b')); //=> false
-	 * console.log(isMatch('a/b')); //=> true
-	 *
-	 * // you can still configure the matcher function to accept windows paths
-	 * const isMatch = picomatch('a/*', { options: windows });
-	 * console.log(isMatch('a\\b')); //=> true
-	 * console.log(isMatch('a/b')); //=> true
-	 * ```
-	 * @name picomatch
-	 * @param {String|Array} `globs` One or more glob patterns.
-	 * @param {Object=} `options`
-	 * @return {Function=} Returns a matcher function.
-	 * @api public
-	 */
-
-	const picomatch = (glob, options, returnState = false) => {
-	  if (Array.isArray(glob)) {
-	    const fns = glob.map(input => picomatch(input, options, returnState));
-	    const arrayMatcher = str => {
-	      for (const isMatch of fns) {
-	        const state = isMatch(str);
-	        if (state) return state;
-	      }
-	      return false;
-	    };
-	    return arrayMatcher;
-	  }
-
-	  const isState = isObject(glob) && glob.tokens && glob.input;
-
-	  if (glob === '' || (typeof glob !== 'string' && !isState)) {
-	    throw new TypeError('Expected pattern to be a non-empty string');
-	  }
-
-	  const opts = options || {};
-	  const posix = opts.windows;
-	  const regex = isState
-	    ? picomatch.compileRe(glob, options)
-	    : picomatch.makeRe(glob, options, false, true);
-
-	  const state = regex.state;
-	  delete regex.state;
-
-	  let isIgnored = () => false;
-	  if (opts.ignore) {
-	    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-	    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
-	  }
-
-	  const matcher = (input, returnObject = false) => {
-	    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
-	    const result = { glob, state, regex, posix, input, output, match, isMatch };
-
-	    if (typeof opts.onResult === 'function') {
-	      opts.onResult(result);
-	    }
-
-	    if (isMatch === false) {
-	      result.isMatch = false;
-	      return returnObject ? result : false;
-	    }
-
-	    if (isIgnored(input)) {
-	      if (typeof opts.onIgnore === 'function') {
-	        opts.onIgnore(result);
-	      }
-	      result.isMatch = false;
-	      return returnObject ? result : false;
-	    }
-
-	    if (typeof opts.onMatch === 'function') {
-	      opts.onMatch(result);
-	    }
-	    return returnObject ? result : true;
-	  };
-
-	  if (returnState) {
-	    matcher.state = state;
-	  }
-
-	  return matcher;
-	};
-
-	/**
-	 * Test `input` with the given `regex`. This is used by the main
-	 * `picomatch()` function to test the input string.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.test(input, regex[, options]);
-	 *
-	 * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
-	 * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
-	 * ```
-	 * @param {String} `input` String to test.
-	 * @param {RegExp} `regex`
-	 * @return {Object} Returns an object with matching info.
-	 * @api public
-	 */
-
-	picomatch.test = (input, regex, options, { glob, posix } = {}) => {
-	  if (typeof input !== 'string') {
-	    throw new TypeError('Expected input to be a string');
-	  }
-
-	  if (input === '') {
-	    return { isMatch: false, output: '' };
-	  }
-
-	  const opts = options || {};
-	  const format = opts.format || (posix ? utils.toPosixSlashes : null);
-	  let match = input === glob;
-	  let output = (match && format) ? format(input) : input;
-
-	  if (match === false) {
-	    output = format ? format(input) : input;
-	    match = output === glob;
-	  }
-
-	  if (match === false || opts.capture === true) {
-	    if (opts.matchBase === true || opts.basename === true) {
-	      match = picomatch.matchBase(input, regex, options, posix);
-	    } else {
-	      match = regex.exec(output);
-	    }
-	  }
-
-	  return { isMatch: Boolean(match), match, output };
-	};
-
-	/**
-	 * Match the basename of a filepath.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.matchBase(input, glob[, options]);
-	 * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
-	 * ```
-	 * @param {String} `input` String to test.
-	 * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
-	 * @return {Boolean}
-	 * @api public
-	 */
-
-	picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
-	  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-	  return regex.test(utils.basename(input, { windows: posix }));
-	};
-
-	/**
-	 * Returns true if **any** of the given glob `patterns` match the specified `string`.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.isMatch(string, patterns[, options]);
-	 *
-	 * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
-	 * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
-	 * ```
-	 * @param {String|Array} str The string to test.
-	 * @param {String|Array} patterns One or more glob patterns to use for matching.
-	 * @param {Object} [options] See available [options](#options).
-	 * @return {Boolean} Returns true if any patterns match `str`
-	 * @api public
-	 */
-
-	picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-
-	/**
-	 * Parse a glob pattern to create the source string for a regular
-	 * expression.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * const result = picomatch.parse(pattern[, options]);
-	 * ```
-	 * @param {String} `pattern`
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
-	 * @api public
-	 */
-
-	picomatch.parse = (pattern, options) => {
-	  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
-	  return parse(pattern, { ...options, fastpaths: false });
-	};
-
-	/**
-	 * Scan a glob pattern to separate the pattern into segments.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.scan(input[, options]);
-	 *
-	 * const result = picomatch.scan('!./foo/*.js');
-	 * console.log(result);
-	 * { prefix: '!./',
-	 *   input: '!./foo/*.js',
-	 *   start: 3,
-	 *   base: 'foo',
-	 *   glob: '*.js',
-	 *   isBrace: false,
-	 *   isBracket: false,
-	 *   isGlob: true,
-	 *   isExtglob: false,
-	 *   isGlobstar: false,
-	 *   negated: true }
-	 * ```
-	 * @param {String} `input` Glob pattern to scan.
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with
-	 * @api public
-	 */
-
-	picomatch.scan = (input, options) => scan(input, options);
-
-	/**
-	 * Compile a regular expression from the `state` object returned by the
-	 * [parse()](#parse) method.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * const state = picomatch.parse('*.js');
-	 * // picomatch.compileRe(state[, options]);
-	 *
-	 * console.log(picomatch.compileRe(state));
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {Object} `state`
-	 * @param {Object} `options`
-	 * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
-	 * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
-	 * @return {RegExp}
-	 * @api public
-	 */
-
-	picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
-	  if (returnOutput === true) {
-	    return state.output;
-	  }
-
-	  const opts = options || {};
-	  const prepend = opts.contains ? '' : '^';
-	  const append = opts.contains ? '' : '$';
-
-	  let source = `${prepend}(?:${state.output})${append}`;
-	  if (state && state.negated === true) {
-	    source = `^(?!${source}).*$`;
-	  }
-
-	  const regex = picomatch.toRegex(source, options);
-	  if (returnState === true) {
-	    regex.state = state;
-	  }
-
-	  return regex;
-	};
-
-	/**
-	 * Create a regular expression from a parsed glob pattern.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.makeRe(state[, options]);
-	 *
-	 * const result = picomatch.makeRe('*.js');
-	 * console.log(result);
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {String} `state` The object returned from the `.parse` method.
-	 * @param {Object} `options`
-	 * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
-	 * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
-	 * @return {RegExp} Returns a regex created from the given pattern.
-	 * @api public
-	 */
-
-	picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-	  if (!input || typeof input !== 'string') {
-	    throw new TypeError('Expected a non-empty string');
-	  }
-
-	  let parsed = { negated: false, fastpaths: true };
-
-	  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
-	    parsed.output = parse.fastpaths(input, options);
-	  }
-
-	  if (!parsed.output) {
-	    parsed = parse(input, options);
-	  }
-
-	  return picomatch.compileRe(parsed, options, returnOutput, returnState);
-	};
-
-	/**
-	 * Create a regular expression from the given regex source string.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.toRegex(source[, options]);
-	 *
-	 * const { output } = picomatch.parse('*.js');
-	 * console.log(picomatch.toRegex(output));
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {String} `source` Regular expression source string.
-	 * @param {Object} `options`
-	 * @return {RegExp}
-	 * @api public
-	 */
-
-	picomatch.toRegex = (source, options) => {
-	  try {
-	    const opts = options || {};
-	    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
-	  } catch (err) {
-	    if (options && options.debug === true) throw err;
-	    return /$^/;
-	  }
-	};
-
-	/**
-	 * Picomatch constants.
-	 * @return {Object}
-	 */
-
-	picomatch.constants = constants;
-
-	/**
-	 * Expose "picomatch"
-	 */
-
-	picomatch_1$1 = picomatch;
-	return picomatch_1$1;
-}
-
-var picomatch_1;
-var hasRequiredPicomatch;
-
-function requirePicomatch () {
-	if (hasRequiredPicomatch) return picomatch_1;
-	hasRequiredPicomatch = 1;
-
-	const pico = /*@__PURE__*/ requirePicomatch$1();
-	const utils = /*@__PURE__*/ requireUtils$1();
-
-	function picomatch(glob, options, returnState = false) {
-	  // default to os.platform()
-	  if (options && (options.windows === null || options.windows === undefined)) {
-	    // don't mutate the original options object
-	    options = { ...options, windows: utils.isWindows() };
-	  }
-
-	  return pico(glob, options, returnState);
-	}
-
-	Object.assign(picomatch, pico);
-	picomatch_1 = picomatch;
-	return picomatch_1;
-}
-
-var picomatchExports = /*@__PURE__*/ requirePicomatch();
-var picomatch = /*@__PURE__*/getDefaultExportFromCjs(picomatchExports);
-
-/**
- * The syntactic half of modelgate's one containment rule (the other half,
- * what the disk or the git tree makes of the path, is the reader's): a
- * repository-relative POSIX path that stays inside the root and never names
- * git's own metadata. `.git/` holds credentials (actions/checkout writes the
- * token into .git/config), so no artifact, manifest, setting or write may
- * reach it, in any letter case (git itself treats `.GIT` as `.git` on
- * case-insensitive file systems).
- */
-function checkRepoPath(path) {
-    if (path.includes('\0'))
-        return { ok: false, reason: 'contains a NUL byte' };
-    if (posix.isAbsolute(path) || /^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('\\')) {
-        return { ok: false, reason: 'is an absolute path; paths are relative to the repository' };
-    }
-    const normal = posix.normalize(path.replaceAll('\\', '/'));
-    if (normal === '..' || normal.startsWith('../')) {
-        return { ok: false, reason: 'points outside the repository' };
-    }
-    if (normal.split('/').some(isGitDir)) {
-        return {
-            ok: false,
-            reason: "is inside .git/, git's own metadata, which modelgate never reads or writes",
-        };
-    }
-    return { ok: true, path: normal === '.' ? '' : normal.replace(/\/$/, '') };
-}
-/**
- * A path segment that names git's metadata folder on some file system, as
- * git itself refuses them (is_ntfs_dotgit, is_hfs_dotgit): any letter case;
- * on NTFS trailing dots and spaces, an alternate data stream (`.git::$DATA`)
- * and the 8.3 short name `GIT~1`; on HFS+ the code points it ignores.
- */
-function isGitDir(segment) {
-    const visible = segment.replace(/[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g, '');
-    const ntfs = visible.split(':')[0].replace(/[. ]+$/, '');
-    return /^\.git$/i.test(ntfs) || /^git~\d+$/i.test(ntfs);
-}
-/**
- * Resolves `ref`, written relative to the folder of `manifestFile`, to a
- * repository-relative POSIX path under the rule of checkRepoPath.
- */
-function resolveArtifactPath(manifestFile, ref) {
-    if (ref.includes('\0'))
-        return { ok: false, reason: 'contains a NUL byte' };
-    if (posix.isAbsolute(ref) || /^[a-zA-Z]:[\\/]/.test(ref) || ref.startsWith('\\')) {
-        return { ok: false, reason: 'is an absolute path; artifact paths are relative to the manifest folder' };
-    }
-    return checkRepoPath(posix.join(posix.dirname(manifestFile), ref.replaceAll('\\', '/')));
-}
-/**
- * Where a symlink found at `link` (repository-relative) leads, when its
- * target text is `target`: the repository-relative path, or why it leaves.
- */
-function resolveLinkTarget(link, target) {
-    if (posix.isAbsolute(target))
-        return { ok: false, reason: `is a symlink to ${target}, outside the repository` };
-    const resolved = checkRepoPath(posix.join(posix.dirname(link), target));
-    return resolved.ok
-        ? resolved
-        : { ok: false, reason: `is a symlink to ${target}, which ${resolved.reason}` };
-}
-/**
- * Checks a manifest glob from settings or an option: relative, inside the
- * root, never into .git/. A glob cannot name what a path may not.
- */
-function checkGlob(pattern) {
-    if (!pattern.trim())
-        return { ok: false, reason: 'is empty' };
-    if (pattern.includes('\0'))
-        return { ok: false, reason: 'contains a NUL byte' };
-    if (pattern.startsWith('/') || pattern.startsWith('\\') || /^[a-zA-Z]:/.test(pattern))
-        return { ok: false, reason: 'is absolute; globs are relative to the registry root' };
-    const segments = pattern.replaceAll('\\', '/').split('/');
-    if (segments.includes('..'))
-        return { ok: false, reason: 'climbs out of the registry root with ..' };
-    if (segments.some(isGitDir))
-        return { ok: false, reason: 'reaches into .git/' };
-    return { ok: true };
-}
-/**
- * Compiles manifest globs (`!glob` excludes) after checking each with
- * checkGlob; the first unusable glob is returned with its reason.
- */
-function compileGlobs(patterns) {
-    for (const pattern of patterns) {
-        const checked = checkGlob(pattern.replace(/^!/, ''));
-        if (!checked.ok)
-            return { ok: false, pattern, reason: checked.reason };
-    }
-    const included = patterns.filter((p) => !p.startsWith('!'));
-    const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-    const isIncluded = included.length ? picomatch(included, { dot: false }) : () => false;
-    const isExcluded = excluded.length ? picomatch(excluded, { dot: false }) : () => false;
-    const baseOf = (pattern) => {
-        const scan = picomatch.scan(pattern);
-        return (scan.isGlob ? scan.base : posix.dirname(scan.base)).replace(/^\.$/, '').replace(/\/$/, '');
-    };
-    const bases = [...new Set(included.map(baseOf))].sort();
-    return {
-        ok: true,
-        match: (path) => isIncluded(path) && !isExcluded(path),
-        startFolders: bases.filter((b) => !bases.some((other) => other !== b && (other === '' || b.startsWith(`${other}/`)))),
-    };
-}
-
 /** How a new version reaches production (`rollout.strategy`); `canary` when the manifest names none. */
 const ROLLOUT_STRATEGIES = ['canary', 'blue_green', 'shadow', 'ab'];
 const MINUTE = 60_000;
@@ -43989,7 +47512,7 @@ function formatBound(ms) {
     return `${ms / 1000}s`;
 }
 /** A whole percentage of requests within [min, max]. */
-const percent$1 = (min, max) => number().int().min(min).max(max);
+const percent = (min, max) => number().int().min(min).max(max);
 /** A share (0 to 1) an output check compares with. */
 const share = number().min(0).max(1);
 const replayPath = string$1()
@@ -44082,7 +47605,7 @@ const shadowOutputs = strictObject({
 })
     .describe("compare the shadow's answers with production's, request by request");
 const shadowBlock = strictObject({
-    mirror: percent$1(1, 100)
+    mirror: percent(1, 100)
         .optional()
         .describe('percent of production requests copied to the shadow: 1 to 100 (default 10)'),
     duration: longWindow('the shadow runs at least this long', WINDOWS.shadowDuration, '10m to 7d (default 1h)').optional(),
@@ -44128,7 +47651,7 @@ const abMetric = strictObject({
         : 'a mapping with name, successes, trials and higher_is_better',
 });
 const abBlock = strictObject({
-    split: percent$1(1, 99)
+    split: percent(1, 99)
         .optional()
         .describe('percent of requests to the new version (B): 1 to 99 (default 50)'),
     metric: abMetric.describe('the product metric compared: successes out of trials per arm'),
@@ -44311,24 +47834,6 @@ function described(field) {
     return field.text ?? `the default ${field.default}`;
 }
 
-/** Decodes UTF-8 (a BOM is dropped; invalid bytes become U+FFFD and fail the parse that follows). */
-function decodeUtf8(bytes) {
-    // Buffer's decoder is markedly faster than TextDecoder on multi-megabyte tokenizer files.
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-/** 1536 -> "1.5 KiB". */
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit += 1;
-    }
-    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 /**
  * The values of config.json, generation_config.json and tokenizer_config.json
  * that rules compute with. Each is either usable (a plain integer, a boolean)
@@ -44402,7 +47907,7 @@ const EXPECTED = {
     model_type: 'a string naming the architecture (for example "llama")',
 };
 
-const isObject$5 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject$3 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** The keys each size goes by (older architectures: GPT-2's n_embd and n_positions, T5's d_model, MPT's max_seq_len). */
 const SIZE_KEYS = {
     vocab_size: ['vocab_size'],
@@ -44418,9 +47923,9 @@ const SIZE_KEYS = {
 };
 /** Reads config.json (already parsed). Throws only when it is not a JSON object. */
 function readModelConfig(json, file) {
-    if (!isObject$5(json))
+    if (!isObject$3(json))
         throw new Error(`${file} must be a JSON object`);
-    const text = isObject$5(json.text_config) ? json.text_config : json;
+    const text = isObject$3(json.text_config) ? json.text_config : json;
     const problems = [];
     const problem = (field, key, value, why) => problems.push({ file, field, key, shown: show(value), why });
     // The first key present wins, text_config before the top level, as transformers reads a nested config.
@@ -44465,9 +47970,9 @@ function readModelConfig(json, file) {
     };
 }
 function ropeFactor(json, text, problem) {
-    const [scaling, key] = isObject$5(text.rope_scaling)
+    const [scaling, key] = isObject$3(text.rope_scaling)
         ? [text.rope_scaling, text === json ? 'rope_scaling' : 'text_config.rope_scaling']
-        : isObject$5(json.rope_scaling)
+        : isObject$3(json.rope_scaling)
             ? [json.rope_scaling, 'rope_scaling']
             : [undefined, ''];
     const factor = scaling?.factor;
@@ -44481,7 +47986,7 @@ function ropeFactor(json, text, problem) {
 }
 /** Reads generation_config.json (already parsed). Throws only when it is not a JSON object. */
 function readGenerationConfig(json, file) {
-    if (!isObject$5(json))
+    if (!isObject$3(json))
         throw new Error(`${file} must be a JSON object`);
     const problems = [];
     const ids = readTokenIds(json, json, '', (field, key, value, why) => problems.push({ file, field, key, shown: show(value), why }));
@@ -53283,227 +56788,6 @@ function parseYamlDocument(text, options = {}) {
     return doc;
 }
 
-/**
- * What a model name, a stage, a version and a tag counter may be: one set of
- * rules shared by the manifest schema, the tag parser and every command that
- * writes a tag, so whatever validates can also be released, promoted and
- * deprecated, and whatever modelgate writes it reads back.
- */
-/** Longest model or stage name: leaves room for `#stage#N` in one git ref component. */
-const NAME_MAX_LENGTH = 100;
-/** semver's own limit (node-semver MAX_LENGTH): longer strings are not versions. */
-const VERSION_MAX_LENGTH = 256;
-/** Git stores a tag as a file `refs/tags/<name>.lock` while writing it: 255 bytes per path component, minus `.lock`. */
-const REF_COMPONENT_MAX_BYTES = 250;
-/** Patterns for model names (GTO-compatible) and stage names, after the length (1 to NAME_MAX_LENGTH). */
-const NAME_RULES = [
-    {
-        pattern: /^[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$/,
-        message: 'lowercase letters, digits, -, _ and /, starting and ending with a letter or digit',
-    },
-    // git refuses an empty path component in a tag name ("a//b@v1.0.0").
-    // Written without lookahead, so every JSON Schema validator reads it.
-    { pattern: /^[^/]*(\/[^/]+)*$/, message: 'no "//": git refuses tag names with an empty path segment' },
-];
-/** Every name rule in one expression, for callers that only need yes or no. */
-const MODEL_NAME = new RegExp(`^(?=.{1,${NAME_MAX_LENGTH}}$)(?!.*//)[a-z0-9]([a-z0-9-_/]*[a-z0-9])?$`);
-// SemVer 2.0.0, from semver.org's recommended expression.
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-/** The version pattern (the JSON Schema carries it); `versionProblem` adds the length and numeric limits. */
-const VERSION_RULE = {
-    pattern: SEMVER,
-    message: 'must be a SemVer 2 version such as 1.2.0',
-};
-const VERSION_TOO_LONG = `at most ${VERSION_MAX_LENGTH} characters (semver's limit)`;
-const NAME_TOO_LONG = `at most ${NAME_MAX_LENGTH} characters`;
-/** Why `version` is not a version modelgate can compare and tag, or undefined when it is. */
-function versionProblem(version) {
-    if (version.length > VERSION_MAX_LENGTH)
-        return VERSION_TOO_LONG;
-    if (!VERSION_RULE.pattern.test(version))
-        return VERSION_RULE.message;
-    // node-semver refuses numbers it cannot hold exactly (then every comparison throws).
-    const [major = '', minor = '', patch = ''] = version.split(/[-+]/, 1)[0].split('.');
-    if (![major, minor, patch].every((part) => Number.isSafeInteger(Number(part))))
-        return `major, minor and patch must each be at most ${Number.MAX_SAFE_INTEGER}`;
-    return undefined;
-}
-/** Why `name` is not a model (or stage) name, or undefined when it is. */
-function nameProblem(name) {
-    if (name.length > NAME_MAX_LENGTH)
-        return NAME_TOO_LONG;
-    return NAME_RULES.find((rule) => !rule.pattern.test(name))?.message;
-}
-/**
- * A tag counter (`#N`) as GTO reads it: decimal digits, leading zeros allowed
- * (`#007` is 7, `#0` is 0), whose successor is still exact, so the next tag is
- * always `N + 1` written out in digits (never `1e+24`). Undefined for anything else.
- */
-function tagCounter(text) {
-    if (!/^[0-9]+$/.test(text))
-        return undefined;
-    const value = Number(text);
-    return Number.isSafeInteger(value + 1) ? value : undefined;
-}
-/** Why git would refuse to create a tag of this name (a path component too long), or undefined. */
-function tagNameProblem(tag) {
-    const encoder = new TextEncoder();
-    const longest = Math.max(...tag.split('/').map((part) => encoder.encode(part).length));
-    return longest > REF_COMPONENT_MAX_BYTES
-        ? `the tag ${tag.length > 60 ? `${tag.slice(0, 60)}…` : tag} has a part of ${longest} bytes; git allows ${REF_COMPONENT_MAX_BYTES}`
-        : undefined;
-}
-
-/** The name a folder-qualified model has in a tag: GTO writes `dir:name` as `dir=name`. */
-const nameInTag = (name) => name.replaceAll(':', '=');
-// Written from GTO's expressions; a JS class needs "-" escaped where Python reads it as a literal.
-const GTO_NAME = '[a-zA-Z0-9](?:[a-zA-Z0-9\\-/_]*[a-zA-Z0-9])?';
-const GTO_DIRNAME = '[a-zA-Z0-9\\-_./]+';
-const GTO_SEMVER = '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-(?:(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+(?:[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?';
-/** GTO's `fullname_re`: a model name as GTO's commands take it, `dir:name` for a model in a folder. */
-const GTO_FULLNAME_PATTERN = new RegExp(`^(?:${GTO_DIRNAME}:)?${GTO_NAME}$`);
-const TAG = new RegExp(`^(?<artifact>(?:${GTO_DIRNAME}=)?${GTO_NAME})` +
-    `(?:(?:#(?<stage>${GTO_NAME})|@v(?<version>${GTO_SEMVER}))(?<cancel>!?)|@(?:(?<deprecated>deprecated)|(?<created>created)))` +
-    `(?:#(?<counter>[0-9]+))?$`);
-/** Reads a tag name with GTO's grammar; out-of-range versions and counters are ignored with a reason. */
-function readRegistryTag(tag) {
-    const match = TAG.exec(tag);
-    if (!match?.groups)
-        return { kind: 'foreign' };
-    const { artifact = '', stage, version, cancel, deprecated, counter: digits } = match.groups;
-    const name = artifact.replace('=', ':');
-    let number;
-    if (digits !== undefined) {
-        number = tagCounter(digits);
-        if (number === undefined)
-            return {
-                kind: 'ignored',
-                name,
-                reason: `counter ${clip$1(digits)} is larger than ${Number.MAX_SAFE_INTEGER - 1}, the largest modelgate can count on from`,
-            };
-    }
-    const numbered = number === undefined ? {} : { number };
-    const ignored = (reason) => ({ kind: 'ignored', name, reason, ...numbered });
-    if (name.length > NAME_MAX_LENGTH)
-        return ignored(`the name is longer than ${NAME_MAX_LENGTH} characters`);
-    // git stores such a ref only when it came from elsewhere; it cannot be written back, so it is not read either.
-    if (name.includes('//') || stage?.includes('//'))
-        return ignored('a name with "//" (git refuses it)');
-    if (stage !== undefined)
-        return {
-            kind: 'registry',
-            tag: { action: cancel ? 'unassign' : 'assign', name, stage, ...numbered },
-        };
-    if (version !== undefined) {
-        const problem = versionProblem(version);
-        if (problem)
-            return ignored(`version "${clip$1(version)}": ${problem}`);
-        return {
-            kind: 'registry',
-            tag: { action: cancel ? 'deregister' : 'register', name, version, ...numbered },
-        };
-    }
-    if (deprecated)
-        return { kind: 'registry', tag: { action: 'deprecate', name, ...numbered } };
-    return ignored('GTO reserves name@created but does not read it (its registry fails on it)');
-}
-/** Reads a tag name; tags in any other format, or out of range, are not the registry's and give undefined. */
-function parseRegistryTag(tag) {
-    const reading = readRegistryTag(tag);
-    return reading.kind === 'registry' ? reading.tag : undefined;
-}
-/** A short, printable excerpt of the part of a tag that was refused. */
-const clip$1 = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[^\x20-\x7e…]/g, '?');
-/** `name@v1.2.3` (GTO's simple registration, which `gto register` writes too). */
-function releaseTag(name, version) {
-    return `${nameInTag(name)}@v${version}`;
-}
-/** `name#stage#N` */
-function assignmentTag(name, stage, number) {
-    return `${nameInTag(name)}#${stage}#${number}`;
-}
-/** Released versions per model name (registered, deregistration aside: a released version stays taken). */
-function releasedVersions(tags) {
-    const released = new Map();
-    for (const tag of tags) {
-        const parsed = parseRegistryTag(tag);
-        if (parsed?.action !== 'register')
-            continue;
-        const versions = released.get(parsed.name) ?? new Set();
-        versions.add(parsed.version);
-        released.set(parsed.name, versions);
-    }
-    return released;
-}
-
-/** MLflow run ids are uuid4 hex; W&B run ids are short base-36. Neither needs more than this. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** W&B entity and project names. */
-const WANDB_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-/** A host, an optional port and an optional path: no credentials (`user@`), no query, no spaces. */
-const SERVER = /^[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~%/-]*)?$/;
-/** The forms `training.run` accepts, for messages. */
-const RUN_REF_FORMS = 'mlflow://<tracking-server>/#/experiments/<experiment>/runs/<run-id>, runs:/<run-id> (the server from MLFLOW_TRACKING_URI) or wandb://<entity>/<project>/runs/<run-id>';
-/**
- * Parses a run reference. Undefined: the text does not claim to be one
- * (free text from before run references existed); a string: it claims a
- * tracker's scheme but is malformed, and says why.
- */
-function parseRunRef(text) {
-    if (text.startsWith('runs:/'))
-        return mlflowRunId(text, text.slice('runs:/'.length).split('/')[0] ?? '');
-    if (text.startsWith('mlflow://')) {
-        const rest = text.slice('mlflow://'.length);
-        // The short form `mlflow://runs/<id>` (earlier manifests) names a run on the environment's server.
-        if (rest.startsWith('runs/'))
-            return mlflowRunId(text, rest.slice('runs/'.length));
-        const hash = rest.indexOf('/#/');
-        if (hash < 0)
-            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
-        const server = rest.slice(0, hash).replace(/\/+$/, '');
-        const route = /^experiments\/([0-9A-Za-z_-]{1,64})\/runs\/([^/?#]+)\/?$/.exec(rest.slice(hash + 3));
-        if (!SERVER.test(server))
-            return `"${text}": "${server}" is not a tracking server (host[:port][/path])`;
-        if (!route)
-            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
-        const parsed = mlflowRunId(text, route[2]);
-        return typeof parsed === 'string' ? parsed : { ...parsed, server, experimentId: route[1] };
-    }
-    if (text.startsWith('wandb://')) {
-        const parts = text.slice('wandb://'.length).replace(/\/+$/, '').split('/');
-        const [entity, project, runs, runId] = parts;
-        if (parts.length !== 4 || runs !== 'runs' || !entity || !project || !runId)
-            return `"${text}" is not a run reference: expected ${RUN_REF_FORMS}`;
-        if (!WANDB_NAME.test(entity) || !WANDB_NAME.test(project))
-            return `"${text}": entity and project are letters, digits, ".", "-" and "_"`;
-        if (!RUN_ID.test(runId))
-            return `"${text}": "${runId}" is not a run id (letters, digits, "-" and "_")`;
-        return { tracker: 'wandb', entity, project, runId, text };
-    }
-    return undefined;
-}
-function mlflowRunId(text, runId) {
-    if (!RUN_ID.test(runId))
-        return `"${text}": "${runId}" is not a run id (letters, digits, "-" and "_")`;
-    return { tracker: 'mlflow', runId, text };
-}
-/** The schema check: a text that claims a tracker's scheme must parse. */
-function runRefProblem(text) {
-    const parsed = parseRunRef(text);
-    return typeof parsed === 'string' ? parsed : undefined;
-}
-/** The tracker a gate's metric reads from (`mlflow/val_loss`, `wandb/eval/accuracy`), and the run's own key. */
-function runMetricOf(metric) {
-    const slash = metric.indexOf('/');
-    const prefix = metric.slice(0, slash);
-    const key = metric.slice(slash + 1);
-    if (slash < 0 || !key || (prefix !== 'mlflow' && prefix !== 'wandb'))
-        return undefined;
-    return { tracker: prefix, key };
-}
-/** Display names. */
-const TRACKER_NAME = { mlflow: 'MLflow', wandb: 'W&B' };
-
 // Earlier manifests wrote any key with a string or number (`training: {dataset, run, commit}`): still valid.
 const scalar = union([string$1(), number()]);
 /**
@@ -53607,7 +56891,7 @@ const relPath = string$1()
     .describe('Path relative to the manifest folder; must stay inside the repository.');
 // names.ts's version rule: the length first and alone (a megabyte never meets the
 // pattern), then the pattern, then semver's numeric limit.
-const semver$3 = string$1()
+const semver$2 = string$1()
     .max(VERSION_MAX_LENGTH, { abort: true, message: VERSION_TOO_LONG })
     .regex(VERSION_RULE.pattern, VERSION_RULE.message)
     .superRefine((version, context) => {
@@ -53754,9 +57038,9 @@ const manifestSchema = strictObject({
     apiVersion: literal('modelgate.dev/v1'),
     kind: literal('Model'),
     name: modelName,
-    version: semver$3,
+    version: semver$2,
     description: string$1().optional(),
-    lineage: strictObject({ base: string$1().optional(), parent: semver$3.optional() }).optional(),
+    lineage: strictObject({ base: string$1().optional(), parent: semver$2.optional() }).optional(),
     artifacts,
     training: trainingBlock.optional(),
     eval: evalBlock.optional(),
@@ -54672,63 +57956,6 @@ class TokenizerFormatError extends Error {
     }
 }
 
-/**
- * The longest string from a user's file that modelgate uses as a key (of an
- * object JSON.parse builds, a Map, a Set). V8 hashes a string of more than
- * 16,383 characters by its length alone, so thousands of such keys of one
- * length make every insert compare with all the others: quadratic time
- * (4,000 JSON keys of 17,000 characters: 17 s to parse; 7,500 tokenizer
- * pieces: 128 s to validate). Real keys, tokens and ids are far shorter.
- */
-const MAX_HASHED_CHARACTERS = 16_000;
-/**
- * The length of the first object key of a JSON text longer than
- * MAX_HASHED_CHARACTERS, or undefined. Counted as written (an escape as its
- * characters), never fewer than JSON.parse would build. JSON.parse keeps the
- * keys it builds in one table for the whole process, so such keys cost
- * quadratic time even one to a line of a JSON lines file: 4,000 lines of one
- * key each take 24 s. Linear time; a text no longer than the limit is
- * answered at once. For a text that is not JSON the answer is a guess, and
- * JSON.parse refuses the text anyway.
- */
-function longJsonKey(text) {
-    if (text.length <= MAX_HASHED_CHARACTERS)
-        return undefined;
-    // Outside strings JSON has no quote: each quote found after a string's end opens the next one.
-    for (let open = text.indexOf('"'); open >= 0;) {
-        let close = text.indexOf('"', open + 1);
-        while (close >= 0 && isEscaped(text, close))
-            close = text.indexOf('"', close + 1);
-        if (close < 0)
-            return undefined;
-        const length = close - open - 1;
-        if (length > MAX_HASHED_CHARACTERS && isKeyEnd(text, close + 1))
-            return length;
-        open = text.indexOf('"', close + 1);
-    }
-    return undefined;
-}
-/** The sentence for a key longJsonKey found. */
-const longKeyProblem = (length) => `a key is ${length} characters long; modelgate reads keys of at most ${MAX_HASHED_CHARACTERS}`;
-/** The sentence for an id (of a sample, a request) longer than MAX_HASHED_CHARACTERS. */
-const longIdProblem = (length) => `"id" is ${length} characters long; modelgate reads ids of at most ${MAX_HASHED_CHARACTERS}`;
-// Is the quote at `at` escaped: an odd run of backslashes before it? Each run is counted once,
-// by the quote that follows it, so the scan stays linear.
-function isEscaped(text, at) {
-    let run = 0;
-    while (text.charCodeAt(at - 1 - run) === BACKSLASH$1)
-        run += 1;
-    return run % 2 === 1;
-}
-// Does a ":" follow (after JSON whitespace) the string that ended before `at`? Then it was a key.
-function isKeyEnd(text, at) {
-    let i = at;
-    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i))
-        ;
-    return text.charCodeAt(i) === 0x3a;
-}
-const BACKSLASH$1 = 92;
-
 // A probe sequence this long means keys crafted to collide: the caller parses the object instead,
 // with V8's own hashing, seeded per process. So do more probes in all than PROBES_PER_SLOT per slot,
 // or more bytes compared between keys of equal hash than the object has (FNV-1a is not seeded: equal
@@ -55336,7 +58563,7 @@ function readTrainerSpec(bytes) {
 }
 
 const SPECIAL_ROLES = ['bos', 'eos', 'unk', 'pad', 'sep', 'cls', 'mask'];
-const isObject$4 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject$2 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 // transformers writes int(1e30) when a tokenizer sets no limit.
 const UNSET_MAX_LENGTH = 1e20;
 /** A token value in tokenizer_config.json / special_tokens_map.json: "text", {content: "text"} or null. */
@@ -55345,7 +58572,7 @@ function tokenContent(value) {
         return null;
     if (typeof value === 'string')
         return value;
-    if (isObject$4(value) && typeof value.content === 'string')
+    if (isObject$2(value) && typeof value.content === 'string')
         return value.content;
     return undefined;
 }
@@ -55361,10 +58588,10 @@ function readSpecialTokens(json, source) {
 }
 /** Reads tokenizer_config.json (already parsed). */
 function readTokenizerConfig(json, file) {
-    if (!isObject$4(json))
+    if (!isObject$2(json))
         throw new Error(`${file} must be a JSON object`);
     const added = [];
-    if (isObject$4(json.added_tokens_decoder)) {
+    if (isObject$2(json.added_tokens_decoder)) {
         checkVocabularySize(Object.keys(json.added_tokens_decoder).length, file, 'added_tokens_decoder');
         for (const [key, value] of Object.entries(json.added_tokens_decoder)) {
             const id = Number(key);
@@ -55372,7 +58599,7 @@ function readTokenizerConfig(json, file) {
             if (!Number.isSafeInteger(id) || id < 0 || typeof content !== 'string') {
                 throw new Error(`${file}: added_tokens_decoder["${key}"] needs an integer id and a "content" string`);
             }
-            added.push({ id, content, special: isObject$4(value) && value.special === true, source: file });
+            added.push({ id, content, special: isObject$2(value) && value.special === true, source: file });
         }
     }
     const problems = [];
@@ -55410,7 +58637,7 @@ function defaultTemplate(value) {
     if (typeof value === 'string')
         return value;
     if (Array.isArray(value)) {
-        const named = value.filter(isObject$4);
+        const named = value.filter(isObject$2);
         const chosen = named.find((t) => t.name === 'default') ?? named[0];
         return typeof chosen?.template === 'string' ? chosen.template : undefined;
     }
@@ -55418,7 +58645,7 @@ function defaultTemplate(value) {
 }
 /** Reads added_tokens.json: `{ "<token>": id }`. */
 function readAddedTokensJson(json, file) {
-    if (!isObject$4(json))
+    if (!isObject$2(json))
         throw new Error(`${file} must be a JSON object of token -> id`);
     checkVocabularySize(Object.keys(json).length, file, 'added tokens');
     return Object.entries(json).map(([content, id]) => {
@@ -55913,7 +59140,7 @@ function parseJson$1(bytes, options = {}) {
     for (const path of deferred) {
         const parent = valueAt(value, path.slice(0, -1));
         const key = path[path.length - 1];
-        if (!isObject$3(parent) || !Object.hasOwn(parent, key))
+        if (!isObject$1(parent) || !Object.hasOwn(parent, key))
             continue;
         const span = scan.deferred[Number(parent[key])];
         if (typeof parent[key] !== 'string' || !span)
@@ -55922,11 +59149,11 @@ function parseJson$1(bytes, options = {}) {
     }
     return { ok: true, value };
 }
-const isObject$3 = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject$1 = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 function valueAt(value, path) {
     let at = value;
     for (const key of path) {
-        if (!isObject$3(at) || !Object.hasOwn(at, key))
+        if (!isObject$1(at) || !Object.hasOwn(at, key))
             return undefined;
         at = at[key];
     }
@@ -55943,7 +59170,7 @@ function syntaxMessage(bytes, at) {
     return `unexpected byte at offset ${at}`;
 }
 
-const isObject$2 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /**
  * Where tokenizer.json keeps its two large values. parseJson leaves them as
  * JsonText: an object vocabulary is indexed over its bytes, and the merges are
@@ -55955,7 +59182,7 @@ const TOKENIZER_JSON_DEFERRED = [
 ];
 /** Reads a Hugging Face `tokenizer.json` (parsed by JSON.parse, or by parseJson with TOKENIZER_JSON_DEFERRED). */
 function readTokenizerJson(json, file) {
-    if (!isObject$2(json) || !isObject$2(json.model)) {
+    if (!isObject(json) || !isObject(json.model)) {
         throw new TokenizerFormatError(file, `${file} has no "model" object; it is not a tokenizer.json`);
     }
     const model = json.model;
@@ -56011,7 +59238,7 @@ function readModelVocab(model, modelType, file) {
         });
         return Vocabulary.fromList(pieces, file);
     }
-    if (!isObject$2(vocab))
+    if (!isObject(vocab))
         throw new TokenizerFormatError(file, `${file}: model.vocab must be an object of token -> id`);
     const { vocabulary, invalid } = Vocabulary.fromObject(vocab, file);
     return checkedIds(vocabulary, invalid, file);
@@ -56029,7 +59256,7 @@ function readAddedTokens(list, file) {
         throw new TokenizerFormatError(file, `${file}: added_tokens must be a list`);
     checkVocabularySize(list.length, file, 'added_tokens list');
     return list.map((entry, index) => {
-        if (!isObject$2(entry) ||
+        if (!isObject(entry) ||
             typeof entry.content !== 'string' ||
             !Number.isSafeInteger(entry.id) ||
             entry.id < 0) {
@@ -56041,12 +59268,12 @@ function readAddedTokens(list, file) {
 }
 /** The special token a post-processor puts before a single sequence. */
 function prependedToken(processor) {
-    if (!isObject$2(processor))
+    if (!isObject(processor))
         return undefined;
     switch (processor.type) {
         case 'TemplateProcessing': {
             const first = Array.isArray(processor.single) ? processor.single[0] : undefined;
-            const special = isObject$2(first) && isObject$2(first.SpecialToken) ? first.SpecialToken : undefined;
+            const special = isObject(first) && isObject(first.SpecialToken) ? first.SpecialToken : undefined;
             return typeof special?.id === 'string' ? special.id : undefined;
         }
         case 'BertProcessing':
@@ -56064,7 +59291,7 @@ function prependedToken(processor) {
 }
 /** JSON with sorted keys, so that reordering a file's keys is not a change. */
 function stableJson(value) {
-    return JSON.stringify(value, (_key, v) => isObject$2(v)
+    return JSON.stringify(value, (_key, v) => isObject(v)
         ? Object.fromEntries(Object.keys(v)
             .sort()
             .map((k) => [k, v[k]]))
@@ -56871,3132 +60098,6 @@ async function checkReferencedFiles(reader) {
         ...rolloutFileReferences(reader.facts.manifest.rollout),
     ];
     await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
-}
-
-/**
- * What lm-evaluation-harness itself says about its metrics, for results files
- * that do not say it (v0.3 and v0.4.0/0.4.1 files have no `higher_is_better`;
- * none records how a metric is aggregated). Sources, read at
- * EleutherAI/lm-evaluation-harness 4e7e0d47 and v0.3.0:
- * `lm_eval/api/metrics.py` (register_metric: higher_is_better, aggregation),
- * `lm_eval/api/task.py` (process_results: what a per-document value is), the
- * tasks' own `metric_list` entries, and v0.3's `Task.higher_is_better()`.
- */
-/**
- * Keys of a task's results that are not metrics (`_TaskMetrics` in
- * lm_eval/result_schema.py: `name`, `alias`, `sample_len`, `sample_count`;
- * v0.4.0–0.4.9 also kept a document count under `samples` on some paths).
- */
-const NON_METRIC_KEYS = new Set([
-    'name',
-    'alias',
-    'sample_len',
-    'sample_count',
-    'samples',
-]);
-/**
- * Metrics whose reported value is a placeholder, not a measurement: `bypass`
- * aggregates to 999 for tasks that only log their outputs.
- */
-const PLACEHOLDER_METRICS = new Set(['bypass']);
-/**
- * The harness's direction for the metrics it defines. Registered metrics
- * (api/metrics.py) plus the metrics v0.3's tasks declared; none of them
- * disagrees anywhere in the harness, except `ter`: the registry says
- * `higher_is_better=True`, but TER is an error rate, v0.3's translation
- * tasks said False and every task that reports it overrides it to `false`,
- * so the harness's files say false.
- * `score`, `accuracy`-like names of single tasks and anything custom are
- * deliberately absent: tasks disagree on them (`score` is true in 37 tasks,
- * false in one), so only a statement can decide.
- */
-const HARNESS_DIRECTIONS = new Map([
-    ...[
-        // registered in lm_eval/api/metrics.py
-        'acc',
-        'acc_norm',
-        'acc_mutual_info',
-        'acc_bytes',
-        'acc_all',
-        'exact_match',
-        'likelihood',
-        'mcc',
-        'f1',
-        'bleu',
-        'chrf',
-        // declared by v0.3 tasks (Task.higher_is_better)
-        'em',
-        'exact',
-        'best_exact',
-        'best_f1',
-        'HasAns_exact',
-        'HasAns_f1',
-        'NoAns_exact',
-        'NoAns_f1',
-        'f1_abstractive',
-        'f1_yesno',
-        'mc1',
-        'mc2',
-        'mrr',
-        ...['bleu', 'bleurt', 'rouge1', 'rouge2', 'rougeL'].flatMap((m) => [`${m}_max`, `${m}_acc`, `${m}_diff`]),
-        // modelgate's own runner
-        'accuracy',
-    ].map((m) => [m, true]),
-    ...['perplexity', 'ppl', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'brier_score', 'ter'].map((m) => [m, false]),
-]);
-/**
- * Why the per-document values the harness logs under a metric's name are not
- * that metric's per-document scores, for the metrics where they are not
- * (api/task.py process_results and the metric's aggregation in api/metrics.py).
- * A paired test on them would compare something else than the metric.
- */
-const NOT_PER_DOCUMENT_SCORES = new Map([
-    [
-        'perplexity',
-        'its per-document values are log-likelihoods (loglikelihood tasks), which the harness aggregates as exp(-mean)',
-    ],
-    ['ppl', 'its per-document values are log-likelihoods, which the harness aggregates as exp(-mean)'],
-    ...['word_perplexity', 'byte_perplexity', 'bits_per_byte'].map((m) => [
-        m,
-        'its per-document values are [log-likelihood, length] pairs (loglikelihood_rolling tasks), aggregated over the whole corpus',
-    ]),
-    ...['f1', 'mcc', 'bleu', 'chrf', 'ter', 'brier_score'].map((m) => [m, 'it is computed over the whole corpus from per-document (gold, prediction) pairs']),
-]);
-/**
- * Metrics the harness aggregates as the mean of per-document scores, so the
- * per-document values are that metric's scores (api/metrics.py: aggregation
- * "mean"; v0.3 tasks: `mean`). Others count only when the task's own config
- * in the results file says `aggregation: mean`.
- */
-const MEAN_OF_DOCUMENTS = new Set([
-    'acc',
-    'acc_norm',
-    'acc_mutual_info',
-    'acc_bytes',
-    'exact_match',
-    'likelihood',
-    'em',
-    'mc1',
-    'mc2',
-]);
-
-const isObject$1 = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const finite$1 = (v) => typeof v === 'number' && Number.isFinite(v);
-/** A document count: a whole number, at least 0. */
-const count = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
-/** How a value the harness wrote reads back: `Infinity`, `-Infinity`, `NaN`, `null`. */
-const written = (v) => v === null ? 'null' : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-/**
- * A stated stderr, kept as stated (NaN, ±Infinity included: standard-error.ts
- * judges it); null (Python's None) reads as NaN; "N/A", the harness's way of
- * saying it has none, and any other string is none.
- */
-function statedStderr(values, key) {
-    if (!Object.hasOwn(values, key))
-        return undefined;
-    const raw = values[key];
-    if (typeof raw === 'number')
-        return raw;
-    return raw === null ? Number.NaN : undefined;
-}
-/**
- * The metric and filter of a results key: `acc,none` (v0.4 on), or the bare
- * `acc` of v0.2/v0.3 files, whose stderr is `acc_stderr` instead of
- * `acc_stderr,none`.
- */
-function splitKey(key) {
-    const comma = key.indexOf(',');
-    return comma < 0 ? { metric: key } : { metric: key.slice(0, comma), filter: key.slice(comma + 1) };
-}
-/**
- * `model_args` as the harness records it: a `key=value,key=value` string
- * (every version; split as the harness's simple_parse_args_string does) or,
- * from v0.4.2 on, the dict a caller passed to simple_evaluate.
- */
-function parseModelArgs(raw) {
-    if (typeof raw === 'string') {
-        const args = {};
-        for (const part of raw.split(',')) {
-            const equals = part.indexOf('=');
-            if (equals <= 0)
-                continue;
-            const key = part.slice(0, equals).trim();
-            if (key && !Object.hasOwn(args, key))
-                args[key] = part.slice(equals + 1).trim();
-        }
-        return args;
-    }
-    if (!isObject$1(raw))
-        return undefined;
-    const args = {};
-    for (const [key, value] of Object.entries(raw)) {
-        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-            args[key] = String(value);
-    }
-    return args;
-}
-/** `aggregation` of each metric in the task's own config (`configs[task].metric_list`), when it is a name. */
-function aggregations(config) {
-    const found = new Map();
-    const list = isObject$1(config) ? config.metric_list : undefined;
-    if (!Array.isArray(list))
-        return found;
-    for (const entry of list) {
-        if (isObject$1(entry) && typeof entry.metric === 'string' && typeof entry.aggregation === 'string')
-            found.set(entry.metric, entry.aggregation);
-    }
-    return found;
-}
-/**
- * Reads an lm-evaluation-harness results file, any version from v0.2's test
- * data (`{"results": {task: {"acc": …, "acc_stderr": …}}, "versions"}`)
- * through the current `EvalResults` schema (lm_eval/result_schema.py).
- * Only metric keys become series: the fixed keys (`name`, `alias`,
- * `sample_len`, `sample_count`, `samples`) and `_stderr` keys never do.
- * A metric the harness wrote as NaN, ±Infinity or null is kept aside as
- * written, never dropped silently and never judged as a number.
- */
-function readHarnessResults(json, file) {
-    // Groups (mmlu) aggregate their subtasks; v0.4.0–0.4.3 list some only under "groups".
-    const results = { ...(isObject$1(json.groups) ? json.groups : {}), ...json.results };
-    const versions = isObject$1(json.versions) ? json.versions : {};
-    const higher = isObject$1(json.higher_is_better) ? json.higher_is_better : {};
-    const nSamples = isObject$1(json['n-samples']) ? json['n-samples'] : {};
-    const subtasks = isObject$1(json.group_subtasks) ? json.group_subtasks : {};
-    const groups = isObject$1(json.groups) ? json.groups : {};
-    const configs = isObject$1(json.configs) ? json.configs : {};
-    const metrics = [];
-    const nonFinite = [];
-    const limited = [];
-    const uncounted = [];
-    for (const [task, values] of Object.entries(results)) {
-        if (!isObject$1(values))
-            continue;
-        const group = Object.hasOwn(groups, task) ||
-            (Array.isArray(subtasks[task]) && subtasks[task].length > 0);
-        const counts = nSamples[task];
-        const effective = isObject$1(counts) ? count(counts.effective) : undefined;
-        const original = isObject$1(counts) ? count(counts.original) : undefined;
-        if (original !== undefined && effective !== undefined && effective < original)
-            limited.push({ task, effective, original });
-        // Groups have no n-samples of their own: their subtasks are counted.
-        if (!group && effective === undefined)
-            uncounted.push(task);
-        // The current schema counts documents per metric for groups and per task otherwise.
-        const perMetric = isObject$1(values.sample_count) ? values.sample_count : {};
-        const taskCount = effective ?? count(values.sample_len);
-        const taskHigher = isObject$1(higher[task]) ? higher[task] : {};
-        const taskAggregations = aggregations(configs[task]);
-        for (const [key, value] of Object.entries(values)) {
-            if (NON_METRIC_KEYS.has(key))
-                continue;
-            const { metric, filter } = splitKey(key);
-            if (metric.endsWith('_stderr') || PLACEHOLDER_METRICS.has(metric))
-                continue;
-            if (typeof value !== 'number' && value !== null)
-                continue;
-            const name = `${task}/${metric}${filter === undefined || filter === 'none' ? '' : `,${filter}`}`;
-            if (!finite$1(value)) {
-                nonFinite.push({ name, written: written(value), source: file });
-                continue;
-            }
-            const stderr = statedStderr(values, filter === undefined ? `${metric}_stderr` : `${metric}_stderr,${filter}`);
-            const n = count(perMetric[key]) ?? taskCount;
-            const stated = taskHigher[metric];
-            const aggregation = taskAggregations.get(metric);
-            metrics.push({
-                name,
-                value,
-                ...(stderr !== undefined ? { stderr } : {}),
-                ...(n !== undefined ? { n } : {}),
-                ...(typeof stated === 'boolean' ? { higherIsBetter: stated } : {}),
-                ...(group ? { group } : {}),
-                // Only a name or a number is a version: String() of {"toString": 1} would throw.
-                ...(typeof versions[task] === 'string' || finite$1(versions[task])
-                    ? { taskVersion: String(versions[task]) }
-                    : {}),
-                ...(aggregation !== undefined ? { aggregation } : {}),
-                source: file,
-            });
-        }
-    }
-    return {
-        format: 'lm-eval',
-        file,
-        metrics,
-        ...(nonFinite.length ? { nonFinite } : {}),
-        provenance: readProvenance(json, limited, uncounted),
-    };
-}
-function readProvenance(json, limited, uncounted) {
-    const config = isObject$1(json.config) ? json.config : {};
-    const token = (value) => {
-        if (!Array.isArray(value))
-            return undefined;
-        const [content, id] = value;
-        // The harness writes the id as a number or its string; Number() of anything else could throw.
-        const numeric = typeof id === 'number' || typeof id === 'string' ? Number(id) : Number.NaN;
-        return {
-            content: typeof content === 'string' ? content : null,
-            id: id !== null && id !== 'None' && Number.isInteger(numeric) ? numeric : null,
-        };
-    };
-    const tokenizer = {};
-    for (const role of ['bos', 'eos', 'pad']) {
-        const parsed = token(json[`tokenizer_${role}_token`]);
-        if (parsed)
-            tokenizer[role] = parsed;
-    }
-    const text = (v) => (typeof v === 'string' && v ? v : undefined);
-    const modelArgs = parseModelArgs(config.model_args);
-    // `--limit 0.1` is a share of each task, `--limit 100` a count; 0 or less is no limit (the harness ignores it).
-    const limit = finite$1(config.limit) && config.limit > 0 ? config.limit : undefined;
-    return {
-        modelSha: text(config.model_sha),
-        modelRevision: text(config.model_revision),
-        ...(modelArgs ? { modelArgs } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-        tokenizer,
-        chatTemplateSha: text(json.chat_template_sha),
-        limited,
-        uncounted,
-    };
-}
-
-/** Lines of a samples file read at most: bounds memory (a map entry per document) on a hostile file. */
-const MAX_SAMPLE_LINES = 1_000_000;
-/** Unreadable lines and repeated ids kept for messages (the counts are exact). */
-const KEPT_PROBLEMS = 20;
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const finite = (v) => typeof v === 'number' && Number.isFinite(v);
-/**
- * Parses JSON as Python writes it: lm-evaluation-harness emits bare NaN and
- * Infinity (a perplexity that overflowed, an undefined stderr), which
- * JSON.parse refuses. They read back as the numbers they are, NaN, Infinity
- * and -Infinity, so a report can say "Infinity" instead of "missing"; every
- * reader keeps them out of comparisons (only finite values are judged).
- * One pass over the text, strings copied as they are: linear time on any
- * input, an unterminated string included. A key longer than 16,000
- * characters is a SyntaxError (see longJsonKey).
- */
-function parsePythonJson(text) {
-    const longKey = longJsonKey(text);
-    if (longKey !== undefined)
-        throw new SyntaxError(longKeyProblem(longKey));
-    if (!text.includes('NaN') && !text.includes('Infinity'))
-        return JSON.parse(text);
-    const parts = [];
-    let copied = 0;
-    let nan = false;
-    let i = 0;
-    const length = text.length;
-    while (i < length) {
-        const c = text.charCodeAt(i);
-        if (c === QUOTE) {
-            i += 1;
-            while (i < length) {
-                const d = text.charCodeAt(i);
-                if (d === BACKSLASH)
-                    i += 2;
-                else if (d === QUOTE)
-                    break;
-                else
-                    i += 1;
-            }
-            i += 1;
-            continue;
-        }
-        // A bare word: not inside a longer name on either side ("-Infinity" starts with its sign).
-        const word = c === 78 ? 'NaN' : c === 73 ? 'Infinity' : c === 45 ? '-Infinity' : undefined;
-        if (word &&
-            text.startsWith(word, i) &&
-            !isWordChar(text.charCodeAt(i + word.length)) &&
-            (c === 45 || !isWordChar(text.charCodeAt(i - 1)))) {
-            // 1e999 is JSON for a number that overflows to Infinity; NaN has no JSON spelling, so a marker stands in.
-            parts.push(text.slice(copied, i), word === 'NaN' ? NAN_MARKER_JSON : word === 'Infinity' ? '1e999' : '-1e999');
-            nan ||= word === 'NaN';
-            i += word.length;
-            copied = i;
-            continue;
-        }
-        i += 1;
-    }
-    parts.push(text.slice(copied));
-    const joined = parts.join('');
-    // A string that spells the marker reads as NaN too: a value that is never judged, so nothing passes by it.
-    return nan ? restoreNaN(JSON.parse(joined)) : JSON.parse(joined);
-}
-/**
- * Puts NaN back where the marker stands, in place. One walk with its own
- * stack: a reviver costs a call per value (12x JSON.parse on a file dense
- * with NaN) and recurses, where readers take any depth.
- */
-function restoreNaN(value) {
-    if (value === NAN_MARKER)
-        return Number.NaN;
-    const stack = [value];
-    while (stack.length) {
-        const container = stack.pop();
-        if (typeof container !== 'object' || container === null)
-            continue;
-        const slots = container;
-        for (const key of Array.isArray(container) ? container.keys() : Object.keys(container)) {
-            const item = slots[key];
-            if (item === NAN_MARKER)
-                slots[key] = Number.NaN;
-            else if (typeof item === 'object' && item !== null)
-                stack.push(item);
-        }
-    }
-    return value;
-}
-const NAN_MARKER = '\u0000modelgate:NaN';
-const NAN_MARKER_JSON = JSON.stringify(NAN_MARKER);
-const QUOTE = 34;
-const BACKSLASH = 92;
-const isWordChar = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-/** Reads a results file: lm-evaluation-harness results, a modelgate runner file, or a plain `{ "metric": value }` object. */
-function readResultsFile(json, file) {
-    if (!isObject(json))
-        throw new MalformedFileError(file, `must be a JSON object, not ${Array.isArray(json) ? 'a list' : json === null ? 'null' : `a ${typeof json}`}`, 'Pass a results file of lm-evaluation-harness (its "results" object), of modelgate\'s runner, or a {"metric": value} object.');
-    if (json.format === 'modelgate-eval/v1')
-        return readRunnerFile(json, file);
-    if (isObject(json.results))
-        return readHarnessResults(json, file);
-    // A plain object states no direction: the gate takes it from the trusted side.
-    const metrics = [];
-    const nonFinite = [];
-    for (const [name, value] of Object.entries(json)) {
-        if (finite(value))
-            metrics.push({ name, value, source: file });
-        else if (typeof value === 'number')
-            nonFinite.push({
-                name,
-                written: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity',
-                source: file,
-            });
-    }
-    return { format: 'json', file, metrics, ...(nonFinite.length ? { nonFinite } : {}) };
-}
-function readRunnerFile(json, file) {
-    const suite = typeof json.suite === 'string' ? json.suite : 'suite';
-    const samples = new Map();
-    const firstIndex = new Map();
-    const duplicates = [];
-    const list = Array.isArray(json.samples) ? json.samples : [];
-    list.forEach((sample, index) => {
-        if (!isObject(sample) || typeof sample.id !== 'string' || !finite(sample.score))
-            return;
-        if (sample.id.length > MAX_HASHED_CHARACTERS)
-            return; // as a Map key it would cost quadratic time
-        const first = firstIndex.get(sample.id);
-        if (first !== undefined) {
-            if (duplicates.length < KEPT_PROBLEMS)
-                duplicates.push({ id: sample.id, at: `samples[${index}]`, first: `samples[${first}]` });
-            return;
-        }
-        firstIndex.set(sample.id, index);
-        samples.set(sample.id, sample.score);
-    });
-    const summary = isObject(json.summary) ? json.summary : {};
-    const value = finite(summary.accuracy) ? summary.accuracy : mean(samples);
-    const dataset = runnerDataset(json.dataset);
-    return {
-        format: 'modelgate',
-        file,
-        metrics: value === undefined
-            ? []
-            : [
-                {
-                    name: `${suite}/accuracy`,
-                    value,
-                    n: samples.size,
-                    // modelgate's own runner: accuracy, higher is better by construction.
-                    higherIsBetter: true,
-                    ...(duplicates.length ? {} : { samples }),
-                    ...(dataset ? { dataset } : {}),
-                    source: file,
-                },
-            ],
-        ...(duplicates.length ? { duplicates } : {}),
-    };
-}
-/** The dataset a runner file says it ran: a path, and a sha256 only when it is 64 hex digits. */
-function runnerDataset(value) {
-    if (!isObject(value) || typeof value.path !== 'string')
-        return undefined;
-    const sha256 = typeof value.sha256 === 'string' && /^[0-9a-f]{64}$/.test(value.sha256) ? value.sha256 : undefined;
-    return { path: value.path, ...(sha256 ? { sha256 } : {}) };
-}
-function mean(samples) {
-    if (!samples.size)
-        return undefined;
-    let sum = 0;
-    for (const v of samples.values())
-        sum += v;
-    return sum / samples.size;
-}
-/**
- * Calls `each` with every non-blank line and its 1-based number, at most
- * MAX_SAMPLE_LINES of them; returns false when the text has more.
- * No split: a hostile file never becomes one array of millions of strings.
- */
-function eachLine(text, each) {
-    // Count first (indexOf is cheap): a file over the cap is refused before any line is parsed.
-    let lines = 0;
-    for (let at = text.indexOf('\n'); at >= 0 && lines <= MAX_SAMPLE_LINES; at = text.indexOf('\n', at + 1))
-        lines += 1;
-    if (lines > MAX_SAMPLE_LINES || (lines === MAX_SAMPLE_LINES && !text.endsWith('\n')))
-        return false;
-    let start = 0;
-    let number = 0;
-    while (start < text.length) {
-        let end = text.indexOf('\n', start);
-        if (end < 0)
-            end = text.length;
-        number += 1;
-        const line = text.slice(start, end);
-        if (line.trim())
-            each(line, number);
-        start = end + 1;
-    }
-    return true;
-}
-/** Empty problems, and the functions that count an unreadable line and a repeated id. */
-function lineProblems() {
-    const problems = {
-        badLines: [],
-        badLineCount: 0,
-        duplicates: [],
-        duplicateCount: 0,
-        tooLong: false,
-    };
-    const bad = (line) => {
-        problems.badLineCount += 1;
-        if (problems.badLines.length < KEPT_PROBLEMS)
-            problems.badLines.push(line);
-    };
-    const duplicate = (found) => {
-        problems.duplicateCount += 1;
-        if (problems.duplicates.length < KEPT_PROBLEMS)
-            problems.duplicates.push(found);
-    };
-    return { problems, bad, duplicate };
-}
-/**
- * Reads a plain per-sample JSONL file: one `{"id": ..., "<metric>": score, ...}`
- * per line. Each numeric key becomes a metric whose value is the mean, with
- * its per-sample scores for paired tests. An id on two lines is a duplicate
- * (reported; the file's metrics then carry no samples), a file longer than
- * MAX_SAMPLE_LINES yields no metrics.
- */
-function readSamplesJsonl(text, file) {
-    const byMetric = new Map();
-    const firstLine = new Map();
-    const { problems, bad, duplicate } = lineProblems();
-    const complete = eachLine(text, (line, number) => {
-        let record;
-        try {
-            record = parsePythonJson(line);
-        }
-        catch {
-            bad(number);
-            return;
-        }
-        if (!isObject(record) || (typeof record.id !== 'string' && typeof record.id !== 'number')) {
-            bad(number);
-            return;
-        }
-        const id = String(record.id);
-        if (id.length > MAX_HASHED_CHARACTERS) {
-            bad(number); // as a Map key it would cost quadratic time
-            return;
-        }
-        const first = firstLine.get(id);
-        if (first !== undefined) {
-            duplicate({ id, at: `line ${number}`, first: `line ${first}` });
-            return;
-        }
-        firstLine.set(id, number);
-        for (const [key, value] of Object.entries(record)) {
-            const score = typeof value === 'boolean' ? Number(value) : value;
-            if (key === 'id' || !finite(score))
-                continue;
-            const samples = byMetric.get(key) ?? new Map();
-            samples.set(id, score);
-            byMetric.set(key, samples);
-        }
-    });
-    problems.tooLong = !complete;
-    const duplicated = problems.duplicates.length > 0;
-    const metrics = (complete ? [...byMetric] : []).map(([name, samples]) => ({
-        name,
-        value: mean(samples),
-        n: samples.size,
-        ...(duplicated ? {} : { samples }),
-        source: file,
-    }));
-    return { format: 'json', file, metrics, ...problems };
-}
-/**
- * Whether the values the harness logs per document under a series' metric
- * are that metric's per-document scores (so their mean is the metric and a
- * paired test compares the metric): a reason when they are not.
- * What the harness logs for its own non-mean metrics decides first (a
- * loglikelihood task's `perplexity` is a log-likelihood, whatever the
- * config says), then the task's config in the results file (`aggregation:
- * mean` or not), then the harness's mean-aggregated metrics; a metric none
- * of them knows is not paired.
- */
-function perDocumentScores(series) {
-    const key = series.name.slice(series.name.lastIndexOf('/') + 1).split(',')[0] ?? '';
-    const known = NOT_PER_DOCUMENT_SCORES.get(key);
-    if (known)
-        return known;
-    if (series.aggregation !== undefined)
-        return series.aggregation === 'mean'
-            ? undefined
-            : `the task aggregates it with ${/^\w+$/.test(series.aggregation) ? JSON.stringify(series.aggregation) : 'a function of its own'}, not the mean of per-document scores`;
-    if (MEAN_OF_DOCUMENTS.has(key))
-        return undefined;
-    return 'neither the results file (configs.<task>.metric_list) nor the harness says it is the mean of per-document scores';
-}
-/**
- * Attaches lm-evaluation-harness per-document scores (`samples_<task>_*.jsonl`:
- * `doc_id`, `filter`, one key per metric) to the task's series. Only fields
- * that are per-document scores of their metric count (perDocumentScores):
- * a loglikelihood task logs the log-likelihood under `perplexity`, which is
- * not a perplexity. A document logged twice for the same filter is a
- * duplicate: reported, and the task's series get no samples from this file
- * (never last-wins). A document whose score is NaN or ±Infinity leaves its
- * series without samples, so no document silently drops out of a pairing.
- */
-function attachHarnessSamples(metrics, task, jsonl) {
-    const byName = new Map(metrics.map((m) => [m.name, m]));
-    const found = new Map();
-    const refused = new Map();
-    const spoiled = new Set();
-    const firstLine = new Map();
-    const { problems, bad, duplicate } = lineProblems();
-    const complete = eachLine(jsonl, (line, number) => {
-        let sample;
-        try {
-            sample = parsePythonJson(line);
-        }
-        catch {
-            bad(number);
-            return;
-        }
-        if (!isObject(sample) || sample.doc_id === undefined)
-            return;
-        const filter = typeof sample.filter === 'string' ? sample.filter : 'none';
-        const id = String(sample.doc_id);
-        if (id.length + filter.length > MAX_HASHED_CHARACTERS) {
-            bad(number); // as a Map key it would cost quadratic time
-            return;
-        }
-        // The harness logs a document once per filter; the key is both.
-        const key = `${filter}\u0000${id}`;
-        const first = firstLine.get(key);
-        if (first !== undefined) {
-            duplicate({ id, at: `line ${number}`, first: `line ${first}` });
-            return;
-        }
-        firstLine.set(key, number);
-        for (const [metric, value] of Object.entries(sample)) {
-            const series = byName.get(`${task}/${metric}${filter === 'none' ? '' : `,${filter}`}`);
-            if (!series || refused.has(series.name))
-                continue;
-            const reason = perDocumentScores(series);
-            if (reason) {
-                refused.set(series.name, reason);
-                continue;
-            }
-            const score = typeof value === 'boolean' ? Number(value) : value;
-            if (typeof score !== 'number')
-                continue;
-            if (!Number.isFinite(score)) {
-                spoiled.add(series);
-                continue;
-            }
-            const samples = found.get(series) ?? new Map();
-            samples.set(id, score);
-            found.set(series, samples);
-        }
-    });
-    if (complete && !problems.duplicates.length) {
-        for (const [series, samples] of found)
-            if (!spoiled.has(series))
-                series.samples = samples;
-    }
-    problems.tooLong = !complete;
-    const notScores = [...refused].map(([metric, reason]) => ({ metric, reason }));
-    for (const series of spoiled)
-        notScores.push({ metric: series.name, reason: 'some documents score NaN or Infinity' });
-    return { ...problems, notScores };
-}
-
-/** Largest results file read (lm-evaluation-harness results are a few MiB at most). */
-const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
-/** Largest per-document samples file read (the harness logs every prompt: these grow). */
-const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
-/** Reads every `eval.results` file (and its per-document samples) of a model from `source`. */
-async function loadEvalData(source, facts) {
-    const results = [];
-    const findings = [];
-    const problem = (severity, path, message, artifact) => findings.push({
-        rule: 'ARTIFACT-INVALID',
-        severity,
-        model: facts.name,
-        file: facts.manifestFile,
-        line: facts.lineOf(path),
-        message,
-        artifact,
-        fix: 'Regenerate the file with the tool that produced it.',
-    });
-    const read = async (ref, path, maxBytes) => {
-        const text = await readText(source, facts.manifestFile, ref, maxBytes);
-        if (typeof text === 'string') {
-            problem('error', path, text);
-            return undefined;
-        }
-        return text;
-    };
-    // Lines that are not JSON, ids scored twice, files too long: each said once, naming file and line.
-    const lineFindings = (file, path, found, expected) => {
-        if (found.badLineCount)
-            problem('warning', path, `${file}: ${found.badLineCount} line(s) are not ${expected} and were skipped (first: line ${found.badLines[0]})`, file);
-        const duplicate = found.duplicates[0];
-        if (duplicate)
-            problem('error', path, `${file}: document id ${JSON.stringify(duplicate.id)} on ${duplicate.at} was already scored on ${duplicate.first}${found.duplicateCount > 1 ? ` (${found.duplicateCount - 1} more repeated id(s))` : ''}; every document must be scored once, so this file's per-document scores are not used`, file);
-        if (found.tooLong)
-            problem('error', path, `${file} has more than ${MAX_SAMPLE_LINES.toLocaleString('en-US')} lines, the most modelgate reads from a samples file; none of it is used`, file);
-    };
-    const gated = new Set((facts.manifest.eval?.gates ?? []).map((gate) => gate.metric));
-    for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
-        const at = ['eval', 'results', index, 'path'];
-        const jsonl = entry.path.endsWith('.jsonl');
-        const text = await read(entry.path, at, jsonl ? MAX_SAMPLES_BYTES : MAX_RESULTS_BYTES);
-        if (text === undefined)
-            continue;
-        let parsed;
-        if (jsonl) {
-            const samples = readSamplesJsonl(text.text, text.path);
-            lineFindings(text.path, at, samples, '{"id", metric: score} JSON');
-            parsed = { format: samples.format, file: samples.file, metrics: samples.metrics };
-        }
-        else {
-            try {
-                parsed = readResultsFile(parseJsonFile(text.text, text.path, parsePythonJson), text.path);
-            }
-            catch (error) {
-                // Only a file the reader refuses is the change's problem; a bug in the reader is not a finding.
-                if (!(error instanceof MalformedFileError))
-                    throw error;
-                findings.push({
-                    rule: 'ARTIFACT-INVALID',
-                    severity: 'error',
-                    model: facts.name,
-                    file: facts.manifestFile,
-                    line: facts.lineOf(at),
-                    message: `${text.path} is not a results file: ${error.problem}`,
-                    artifact: text.path,
-                    fix: error.fix ?? 'Regenerate the file with the tool that produced it.',
-                });
-                continue;
-            }
-            const duplicate = parsed.duplicates?.[0];
-            if (duplicate)
-                problem('error', at, `${text.path}: document id ${JSON.stringify(duplicate.id)} in ${duplicate.at} was already scored in ${duplicate.first}; every document must be scored once, so this file's per-document scores are not used`, text.path);
-        }
-        for (const [task, samplesPath] of Object.entries(entry.samples ?? {})) {
-            const samplesAt = ['eval', 'results', index, 'samples', task];
-            const samples = await read(samplesPath, samplesAt, MAX_SAMPLES_BYTES);
-            if (samples === undefined)
-                continue;
-            const attached = attachHarnessSamples(parsed.metrics, task, samples.text);
-            lineFindings(samples.path, samplesAt, attached, 'JSON');
-            for (const { metric, reason } of attached.notScores)
-                if (gated.has(metric))
-                    findings.push({
-                        rule: 'EVAL-GATE',
-                        severity: 'info',
-                        model: facts.name,
-                        file: facts.manifestFile,
-                        line: facts.lineOf(samplesAt),
-                        message: `${samples.path}: the per-document values of ${metric} are not its scores (${reason}); the gate compares its aggregate and stderr instead`,
-                        artifact: samples.path,
-                    });
-        }
-        // A gated metric the file holds as NaN or ±Infinity is said as such, not left to read as missing.
-        for (const { name, written } of parsed.nonFinite ?? [])
-            if (gated.has(name))
-                findings.push({
-                    rule: 'EVAL-GATE',
-                    severity: 'error',
-                    model: facts.name,
-                    file: facts.manifestFile,
-                    line: facts.lineOf(at),
-                    message: `${text.path}: ${name} is ${written}${written === 'null' ? '' : ' as the harness wrote it'}, not a finite number, so no gate can judge it`,
-                    artifact: text.path,
-                    fix: 'Fix the evaluation so the metric has a finite value (an Infinity perplexity or error is a model or task failure), or gate another metric.',
-                });
-        results.push({ ...parsed, entry: index });
-    }
-    const metrics = new Map();
-    const nonFinite = new Map();
-    for (const file of results) {
-        for (const series of file.metrics) {
-            metrics.set(series.name, series);
-            nonFinite.delete(series.name);
-        }
-        for (const value of file.nonFinite ?? []) {
-            nonFinite.set(value.name, value);
-            metrics.delete(value.name);
-        }
-    }
-    return { results, metrics, nonFinite, findings };
-}
-/**
- * The file's text; a message when it exists but cannot be used (too large,
- * unreadable); undefined when it is missing or outside the repository, which
- * validate reports (ARTIFACT-MISSING).
- */
-async function readText(source, manifestFile, ref, maxBytes) {
-    const resolved = resolveArtifactPath(manifestFile, ref);
-    if (!resolved.ok)
-        return undefined;
-    const read = await source.read(resolved.path, maxBytes);
-    if (read.ok)
-        return { path: resolved.path, text: decodeUtf8(read.value) };
-    if (read.problem.kind === 'too-large')
-        return `${resolved.path} is larger than ${formatBytes(maxBytes)}, the most modelgate reads from an evaluation file; it was not read`;
-    if (read.problem.kind === 'io')
-        return `${resolved.path} cannot be read: ${read.problem.detail}`;
-    return undefined;
-}
-
-/**
- * The version a candidate must not be worse than: the version the last stage
- * (production) holds, read at its release commit; without releases, the
- * model as it is at the base ref.
- */
-async function resolveBaseline(repo, facts, registry, productionStage, base) {
-    const model = registry.get(facts.name);
-    const production = model?.stages.find((s) => s.stage === productionStage);
-    const released = production && model?.versions.find((v) => v.version === production.version);
-    if (released) {
-        const source = repo.at(released.commit);
-        const loaded = await loadModel(source, facts.manifestFile);
-        if (loaded.facts) {
-            const label = `${productionStage} ${released.version} (${production.tag})`;
-            return {
-                label,
-                version: released.version,
-                data: await loadEvalData(source, loaded.facts),
-                gates: loaded.facts.manifest.eval?.gates ?? [],
-                suites: suiteNamesOf(loaded.facts),
-                suiteFiles: suiteFilesOf(loaded.facts, label, source),
-            };
-        }
-    }
-    if (base) {
-        const source = repo.at(base);
-        const stat = await source.stat(facts.manifestFile);
-        if (stat.kind !== 'file')
-            return undefined;
-        const loaded = await loadModel(source, facts.manifestFile);
-        if (loaded.facts) {
-            const label = `the base ref ${base.slice(0, 12)}`;
-            return {
-                label,
-                version: loaded.facts.manifest.version,
-                data: await loadEvalData(source, loaded.facts),
-                gates: loaded.facts.manifest.eval?.gates ?? [],
-                suites: suiteNamesOf(loaded.facts),
-                suiteFiles: suiteFilesOf(loaded.facts, label, source),
-            };
-        }
-    }
-    return undefined;
-}
-/** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
-function suiteNamesOf(facts) {
-    return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
-}
-/** The baseline's suite definitions, read with its files at its commit (the same containment rule, at a ref). */
-function suiteFilesOf(facts, label, source) {
-    return { label, source, suites: facts.manifest.eval?.suites ?? [] };
-}
-
-/** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
-function metricKey(name) {
-    const afterTask = name.slice(name.lastIndexOf('/') + 1);
-    return afterTask.split(',')[0] ?? afterTask;
-}
-const word = (higher) => (higher ? 'higher is better' : 'lower is better');
-/**
- * Which way is "worse" for a metric. The trusted side decides, in this order:
- * the gate in the baseline's manifest, the baseline's results file, the
- * harness's registered default. Only when none of them says anything may
- * the candidate's gate decide; otherwise higher is better. The candidate's
- * results file never decides (a pull request could flip a drop into a gain):
- * when it, or the candidate's gate, disagrees with the direction used, the
- * disagreement is returned so the gate can say so.
- */
-function metricDirection(statements) {
-    const key = metricKey(statements.metric);
-    const trusted = [
-        [statements.baselineGate, "the gate in the baseline's manifest"],
-        [statements.baseline?.higherIsBetter, `the baseline's results (${statements.baseline?.source})`],
-        [HARNESS_DIRECTIONS.get(key), `lm-evaluation-harness's default for ${key}`],
-    ];
-    let higherIsBetter = statements.candidateGate ?? true;
-    let source = 'the gate';
-    if (statements.candidateGate === undefined && trusted.every(([stated]) => stated === undefined)) {
-        // The candidate's own results may not decide how they are judged, so they cannot fill the gap.
-        const claimed = statements.candidate?.higherIsBetter;
-        const claim = claimed === undefined
-            ? ''
-            : ` (the candidate's results say ${word(claimed)}, but they cannot decide how they are judged)`;
-        return {
-            higherIsBetter,
-            source: 'nothing',
-            unstated: `nothing states whether higher or lower is better for ${statements.metric}: not the baseline's gate or results, and lm-evaluation-harness has no default for ${key}${claim}; add higher_is_better to the gate`,
-        };
-    }
-    for (const [stated, who] of trusted) {
-        if (stated === undefined)
-            continue;
-        higherIsBetter = stated;
-        source = who;
-        break;
-    }
-    const claims = [
-        [statements.candidateGate, 'the gate says'],
-        [statements.candidate?.higherIsBetter, `the candidate's results (${statements.candidate?.source}) say`],
-    ];
-    const disagreeing = claims.filter(([stated]) => stated !== undefined && stated !== higherIsBetter);
-    return {
-        higherIsBetter,
-        source,
-        ...(disagreeing.length
-            ? {
-                overruled: `${disagreeing.map(([, who]) => who).join(' and ')} ${word(!higherIsBetter)}, but ${source} says ${word(higherIsBetter)}: judged as ${word(higherIsBetter)}`,
-            }
-            : {}),
-    };
-}
-
-/** Metrics scored 0 or 1 per document (lm-evaluation-harness, the runner): the value and n fix the stderr. */
-const ZERO_ONE = new Set(['acc', 'acc_norm', 'acc_mutual_info', 'exact_match', 'accuracy']);
-/** Metrics scored between 0 and 1 per document: the value and n cap the stderr. */
-const UNIT_INTERVAL = new Set([...ZERO_ONE, 'acc_all', 'mc1', 'mc2']);
-/** Slack for rounding and the harness's bootstrap noise above the exact cap. */
-const CEILING_SLACK = 1.05;
-/**
- * A 0/1 task's stderr is sqrt(p(1-p)/(n-1)) exactly; a pooled group's is
- * smaller. Below half of it (a quarter of the variance) is not a rounding.
- */
-const FLOOR_SHARE = 0.5;
-/** Larger than this many times the value (or 1) is no standard error of a mean. */
-const HUGE = 1e3;
-const fmt$2 = (v) => Number(v.toPrecision(3)).toString();
-/**
- * Why a stated standard error cannot be used, or undefined when it can.
- * A standard error is a finite number ≥ 0; for a score between 0 and 1 per
- * document at most sqrt(v(1-v)/(n-1)) (a variable in [0, 1] with mean v has
- * variance at most v(1-v)), at most 0.5 when n is unknown; for 0/1 scores of
- * one task at least half of that; and never astronomically larger than the
- * value. `who` names the side: "the candidate", "the baseline".
- */
-function stderrProblem(series, who) {
-    const se = series.stderr;
-    if (se === undefined)
-        return undefined;
-    const what = `${who}'s stderr of ${series.name}`;
-    if (Number.isNaN(se))
-        return `${what} is not a number (NaN, Infinity or null in the file)`;
-    if (!Number.isFinite(se))
-        return `${what} is ${se}, not a finite number`;
-    if (se < 0)
-        return `${what} is ${fmt$2(se)}; a standard error is never negative`;
-    const value = series.value;
-    if (se > HUGE * Math.max(1, Math.abs(value)))
-        return `${what} is ${fmt$2(se)}, implausibly large for a value of ${fmt$2(value)}`;
-    const key = metricKey(series.name);
-    if (!UNIT_INTERVAL.has(key) || value < 0 || value > 1)
-        return undefined;
-    const n = series.n;
-    if (n === undefined || n < 2) {
-        return se > 0.5
-            ? `${what} is ${fmt$2(se)}, more than any score between 0 and 1 can have (at most 0.5)`
-            : undefined;
-    }
-    const exact = Math.sqrt((value * (1 - value)) / (n - 1));
-    if (se > exact * CEILING_SLACK + 1e-9)
-        return `${what} is ${fmt$2(se)}, more than scores between 0 and 1 averaging ${fmt$2(value)} over ${n} documents can have (at most ${fmt$2(exact)})`;
-    if (ZERO_ONE.has(key) && !series.group && se < exact * FLOOR_SHARE)
-        return `${what} is ${fmt$2(se)}, less than 0/1 scores averaging ${fmt$2(value)} over ${n} documents have (${fmt$2(exact)})`;
-    return undefined;
-}
-
-/**
- * The statistics behind evaluation gates: normal distribution, McNemar's
- * exact test for paired binary scores, a paired bootstrap for continuous
- * scores, and the z-test for aggregates with standard errors. Each gives
- * the change with its two-sided interval and its one-sided bounds (what
- * non-inferiority checks), and `samplesToSettle` estimates the samples an
- * undecided comparison needs. Pure and deterministic (the bootstrap takes a seed).
- */
-/** Complementary error function (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
-function erfc(x) {
-    const z = Math.abs(x);
-    const t = 1 / (1 + 0.5 * z);
-    const r = t *
-        Math.exp(-z * z -
-            1.26551223 +
-            t *
-                (1.00002368 +
-                    t *
-                        (0.37409196 +
-                            t *
-                                (0.09678418 +
-                                    t *
-                                        (-0.18628806 +
-                                            t *
-                                                (0.27886807 +
-                                                    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-    return x >= 0 ? r : 2 - r;
-}
-/** Standard normal CDF Φ(x). */
-function normalCdf(x) {
-    return 0.5 * erfc(-x / Math.SQRT2);
-}
-/** Standard normal quantile Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). */
-function normalQuantile(p) {
-    if (!(p > 0 && p < 1))
-        throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
-    const a = [
-        -39.69683028665376, 2.209460984245205e2, -275.9285104469687, 1.38357751867269e2, -30.66479806614716,
-        2.506628277459239,
-    ];
-    const b = [
-        -54.47609879822406, 1.615858368580409e2, -155.6989798598866, 6.680131188771972e1,
-        -13.28068155288572,
-    ];
-    const c = [
-        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-        2.938163982698783,
-    ];
-    const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-    const low = 0.02425;
-    const poly = (coef, x) => coef.reduce((acc, k) => acc * x + k, 0);
-    if (p < low) {
-        const q = Math.sqrt(-2 * Math.log(p));
-        return poly(c, q) / (poly(d, q) * q + 1);
-    }
-    if (p > 1 - low) {
-        const q = Math.sqrt(-2 * Math.log(1 - p));
-        return -poly(c, q) / (poly(d, q) * q + 1);
-    }
-    const q = p - 0.5;
-    const r = q * q;
-    return (poly(a, r) * q) / (poly(b, r) * r + 1);
-}
-/**
- * Aggregates with standard errors (independent samples): z = delta / sqrt(se_c² + se_b²).
- * `sign` is +1 when higher is better, -1 when lower is better.
- */
-function zTest(candidate, seCandidate, baseline, seBaseline, confidence, sign, n = 0) {
-    const delta = candidate - baseline;
-    const se = Math.sqrt(seCandidate ** 2 + seBaseline ** 2);
-    const z = se > 0 ? delta / se : delta === 0 ? 0 : Math.sign(delta) * Infinity;
-    const half = normalQuantile(0.5 + confidence / 2) * se;
-    const oneSided = normalQuantile(confidence) * se;
-    return {
-        method: 'stderr',
-        delta,
-        ci: [delta - half, delta + half],
-        bounds: { lower: delta - oneSided, upper: delta + oneSided },
-        se,
-        pWorse: normalCdf(sign * z),
-        n,
-        statistic: z,
-    };
-}
-/** ln Γ(x) (Lanczos, g = 7, n = 9). */
-function logGamma(x) {
-    const g = [
-        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.6150291621406,
-        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-    ];
-    if (x < 0.5)
-        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-    const y = x - 1;
-    let sum = g[0];
-    for (let i = 1; i < 9; i++)
-        sum += g[i] / (y + i);
-    const t = y + 7.5;
-    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-/** P(X ≥ k) for X ~ Binomial(n, 1/2), summed in log space so n may be large. */
-function binomialUpperTail(k, n) {
-    if (k <= 0)
-        return 1;
-    if (k > n)
-        return 0;
-    const logNFact = logGamma(n + 1);
-    const logHalfN = n * Math.log(0.5);
-    let total = 0;
-    for (let i = k; i <= n; i++) {
-        const term = Math.exp(logNFact - logGamma(i + 1) - logGamma(n - i + 1) + logHalfN);
-        total += term;
-        if (term < total * 1e-17 && i > n / 2)
-            break;
-    }
-    return Math.min(1, total);
-}
-/**
- * McNemar's exact test on paired binary scores. `worse` counts pairs the
- * baseline got right and the candidate wrong, `better` the reverse; under no
- * difference `worse` ~ Binomial(worse + better, 1/2). The interval is the Wald
- * interval of the paired difference of proportions.
- */
-function mcnemar(worse, better, n, confidence) {
-    const delta = (better - worse) / n;
-    const discordant = worse + better;
-    const se = Math.sqrt(Math.max(0, discordant - (better - worse) ** 2 / n)) / n;
-    const half = normalQuantile(0.5 + confidence / 2) * se;
-    const oneSided = normalQuantile(confidence) * se;
-    return {
-        method: 'mcnemar',
-        delta,
-        ci: [delta - half, delta + half],
-        bounds: { lower: delta - oneSided, upper: delta + oneSided },
-        se,
-        pWorse: discordant === 0 ? 1 : binomialUpperTail(worse, discordant),
-        n,
-        statistic: discordant === 0 ? 0 : (worse - better) ** 2 / discordant,
-    };
-}
-/**
- * Paired bootstrap of the mean difference (candidate - baseline per sample):
- * resample the pairs with replacement `resamples` times. The interval is the
- * percentile interval; the one-sided p-value of "worse" is the share of
- * resampled means on the "not worse" side, shifted so ties count half.
- */
-function pairedBootstrap(diffs, resamples, confidence, sign, seed = 0x5eed) {
-    const n = diffs.length;
-    let sum = 0;
-    for (let i = 0; i < n; i++)
-        sum += diffs[i];
-    const delta = sum / n;
-    const means = new Float64Array(resamples);
-    // mulberry32 inlined: 10^8 draws for 100,000 samples x 1,000 resamples, so the call matters.
-    let state = seed >>> 0;
-    for (let r = 0; r < resamples; r++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) {
-            state = (state + 0x6d2b79f5) >>> 0;
-            let t = state;
-            t = Math.imul(t ^ (t >>> 15), t | 1);
-            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-            s += diffs[((((t ^ (t >>> 14)) >>> 0) * n) / 4294967296) | 0];
-        }
-        means[r] = s / n;
-    }
-    means.sort();
-    const at = (q) => means[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))];
-    const alpha = 1 - confidence;
-    // Shift the bootstrap distribution to the null (mean 0) and count how often it is as extreme as observed.
-    let extreme = 0;
-    for (let r = 0; r < resamples; r++) {
-        const shifted = means[r] - delta;
-        if (sign * shifted <= sign * delta)
-            extreme += 1;
-    }
-    let spread = 0;
-    for (let r = 0; r < resamples; r++)
-        spread += (means[r] - delta) ** 2;
-    return {
-        method: 'bootstrap',
-        delta,
-        ci: [at(alpha / 2), at(1 - alpha / 2)],
-        bounds: { lower: at(alpha), upper: at(1 - alpha) },
-        se: Math.sqrt(spread / Math.max(1, resamples - 1)),
-        pWorse: (extreme + 1) / (resamples + 1),
-        n,
-        statistic: delta,
-    };
-}
-/**
- * How many samples would settle a non-inferiority question, if the observed
- * difference and spread were the truth: the n at which the one-sided bound
- * lands on the right side of the tolerance with probability `power`
- * (n = ((z_confidence + z_power) · sd / gap)², sd = se · √n now).
- * `gap` is the distance between the observed change and the tolerance's
- * edge; at a gap of 0 no number of samples settles it (undefined).
- */
-function samplesToSettle(gap, se, n, confidence, power = 0.8) {
-    if (!(n > 0) || !(se > 0) || !(Math.abs(gap) > 0) || !Number.isFinite(gap))
-        return undefined;
-    const z = normalQuantile(confidence) + normalQuantile(power);
-    const needed = ((z * se * Math.sqrt(n)) / Math.abs(gap)) ** 2;
-    return Number.isFinite(needed) ? Math.ceil(needed) : undefined;
-}
-/**
- * The standard error of the difference at which the same question would be
- * settled, when the sample count is unknown: gap / (z_confidence + z_power).
- */
-function stderrToSettle(gap, confidence, power = 0.8) {
-    return Math.abs(gap) / (normalQuantile(confidence) + normalQuantile(power));
-}
-
-const DEFAULT_GATE_OPTIONS = {
-    confidence: 0.95,
-    minSamples: 30,
-    resamples: 1000,
-    seed: 0x5eed,
-    power: 0.8,
-};
-/** Pair per-document scores only when this share of the larger side's ids match. */
-const PAIRED_SHARE = 0.9;
-const fmt$1 = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(4)).toString());
-const signed$1 = (v) => `${v >= 0 ? '+' : ''}${fmt$1(v)}`;
-const percent = (confidence) => `${Number((confidence * 100).toPrecision(4))} %`;
-/**
- * Judges one gate. Thresholds (min, max) apply to the candidate's value.
- * A drop against the baseline (max_drop, max_drop_pct) is a non-inferiority
- * question: the gate passes only when the one-sided bound of the change at
- * `confidence` shows the drop is at most the tolerance, fails when the other
- * one-sided bound shows it is more, and is inconclusive in between, with an
- * estimate of the samples that would decide it. The change comes from
- * McNemar on paired 0/1 scores, a paired bootstrap on paired continuous
- * ones, or the two aggregates' standard errors. Which way is worse comes
- * from the trusted side (direction.ts); a stated stderr must be plausible
- * (standard-error.ts). Nothing here passes for want of evidence.
- */
-function judgeGate(gate, candidate, baseline, options, context = {}) {
-    const metric = gate.metric;
-    if (context.notRun)
-        return { metric, verdict: 'not-run', reason: context.notRun };
-    if (!candidate)
-        return { metric, verdict: 'fail', reason: `${metric} is not in the candidate's results` };
-    const value = candidate.value;
-    if (gate.min !== undefined && value < gate.min)
-        return {
-            metric,
-            verdict: 'fail',
-            candidate: value,
-            reason: `${fmt$1(value)} is below the minimum ${gate.min}`,
-        };
-    if (gate.max !== undefined && value > gate.max)
-        return {
-            metric,
-            verdict: 'fail',
-            candidate: value,
-            reason: `${fmt$1(value)} is above the maximum ${gate.max}`,
-        };
-    const limits = [
-        gate.min !== undefined ? `≥ ${gate.min}` : '',
-        gate.max !== undefined ? `≤ ${gate.max}` : '',
-    ]
-        .filter(Boolean)
-        .join(', ');
-    if (gate.max_drop === undefined && gate.max_drop_pct === undefined)
-        return { metric, verdict: 'pass', candidate: value, reason: `${fmt$1(value)} ${limits}` };
-    if (!baseline)
-        return {
-            metric,
-            verdict: 'inconclusive',
-            candidate: value,
-            reason: 'no baseline result to compare with',
-        };
-    const direction = metricDirection({
-        metric,
-        baselineGate: context.baselineGate,
-        candidateGate: gate.higher_is_better,
-        baseline,
-        candidate,
-    });
-    // A guess could pass a regression: with no direction stated anywhere trusted, the gate cannot judge.
-    if (direction.unstated)
-        return {
-            metric,
-            verdict: 'inconclusive',
-            candidate: value,
-            baseline: baseline.value,
-            reason: direction.unstated,
-        };
-    const base = {
-        metric,
-        candidate: value,
-        baseline: baseline.value,
-        higherIsBetter: direction.higherIsBetter,
-        direction: direction.source,
-        ...(direction.overruled ? { overruled: direction.overruled } : {}),
-    };
-    // The reason ends with the direction when the candidate's side stated another one.
-    const said = (reason) => (direction.overruled ? `${reason}; ${direction.overruled}` : reason);
-    if (candidate.taskVersion !== undefined &&
-        baseline.taskVersion !== undefined &&
-        candidate.taskVersion !== baseline.taskVersion) {
-        return {
-            ...base,
-            verdict: 'inconclusive',
-            reason: said(`task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`),
-        };
-    }
-    const otherDataset = datasetMismatch(candidate, baseline);
-    if (otherDataset)
-        return { ...base, verdict: 'inconclusive', reason: said(otherDataset) };
-    const tolerances = [
-        gate.max_drop,
-        gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
-    ].filter((t) => t !== undefined);
-    const tolerance = Math.min(...tolerances);
-    const compared = compare(candidate, baseline, direction.higherIsBetter, options);
-    const note = compared.note ? `; ${compared.note}` : '';
-    if ('cannot' in compared)
-        return {
-            ...base,
-            tolerance,
-            verdict: 'inconclusive',
-            reason: said(`cannot compare: ${compared.cannot}${note}`),
-            ...(compared.candidateFault
-                ? { invalidCandidate: { file: candidate.source, problem: compared.cannot } }
-                : {}),
-        };
-    const comparison = compared.comparison;
-    if (comparison.n > 0 && comparison.n < options.minSamples) {
-        const unit = comparison.method === 'stderr' ? 'documents per version' : 'paired samples';
-        return {
-            ...base,
-            tolerance,
-            comparison,
-            verdict: 'inconclusive',
-            reason: said(`only ${comparison.n} ${unit} (at least ${options.minSamples} needed)${note}`),
-        };
-    }
-    const sign = direction.higherIsBetter ? 1 : -1;
-    const drop = -sign * comparison.delta;
-    // The change in the "better" direction, at its worst and best plausible values.
-    const worstDrop = direction.higherIsBetter ? -comparison.bounds.lower : comparison.bounds.upper;
-    const leastDrop = direction.higherIsBetter ? -comparison.bounds.upper : comparison.bounds.lower;
-    const at = `at ${percent(options.confidence)} confidence`;
-    const evidence = { ...base, tolerance, comparison };
-    if (worstDrop <= tolerance) {
-        const observed = drop > 0 ? `dropped ${fmt$1(drop)}, within ${fmt$1(tolerance)}` : `no drop (${signed$1(comparison.delta)})`;
-        const shown = worstDrop > 0
-            ? `${at} the drop is at most ${fmt$1(worstDrop)}`
-            : worstDrop === 0
-                ? `${at} it is no worse than the baseline`
-                : `${at} it is better by at least ${fmt$1(-worstDrop)}`;
-        return { ...evidence, verdict: 'pass', reason: said(`${observed}: ${shown}${note}`) };
-    }
-    if (leastDrop > tolerance)
-        return {
-            ...evidence,
-            verdict: 'fail',
-            reason: said(`dropped ${fmt$1(drop)}, more than the allowed ${fmt$1(tolerance)}: ${at} the drop is at least ${fmt$1(leastDrop)}${note}`),
-        };
-    const settle = settleEstimate(comparison, drop, tolerance, options);
-    const observed = drop > 0
-        ? `dropped ${fmt$1(drop)} (allowed ${fmt$1(tolerance)})`
-        : `no drop (${signed$1(comparison.delta)}, allowed ${fmt$1(tolerance)})`;
-    return {
-        ...evidence,
-        verdict: 'inconclusive',
-        settle,
-        reason: said(`${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt$1(leastDrop)} and ${fmt$1(worstDrop)}; ${settleText(settle, comparison)}${note}`),
-    };
-}
-/** A sha256 as messages show it: enough hex digits to tell two files apart. */
-const shortSha = (sha256) => sha256.slice(0, 12);
-/**
- * Why a run of a suite cannot be compared with the baseline's result: the run records the sha256 of
- * the dataset it ran, and the baseline's result records another one, or none. A drop between two
- * datasets is a change of test, not of model; a pull request that edits the dataset could make it
- * look like no drop at all.
- */
-function datasetMismatch(candidate, baseline) {
-    const ran = candidate.dataset?.sha256;
-    if (ran === undefined)
-        return undefined;
-    const here = `this run's dataset ${candidate.dataset.path} (sha256 ${shortSha(ran)}…)`;
-    const there = baseline.dataset;
-    if (there?.sha256 === undefined)
-        return `not like-for-like: ${baseline.source} does not record the sha256 of the dataset it was measured on${there ? ` (${there.path})` : ''}, so it cannot be matched with ${here}`;
-    if (there.sha256 !== ran)
-        return `not like-for-like: ${baseline.source} was measured on ${there.path} (sha256 ${shortSha(there.sha256)}…), a different dataset from ${here}`;
-    return undefined;
-}
-/**
- * The comparison a gate judges: paired on per-document scores when most
- * ids match, else the two aggregates. A side's aggregate comes from its
- * per-document scores when it has them, else from its stated value and a
- * plausible stderr; without either there is nothing to compare.
- */
-function compare(candidate, baseline, higherIsBetter, options) {
-    const sign = higherIsBetter ? 1 : -1;
-    const judged = (comparison, ids) => ({
-        ...comparison,
-        bound: higherIsBetter ? comparison.bounds.lower : comparison.bounds.upper,
-        confidence: options.confidence,
-        ...(ids ? { ids } : {}),
-    });
-    let note;
-    let ids;
-    if (candidate.samples?.size && baseline.samples?.size) {
-        const pairs = [];
-        for (const [id, score] of candidate.samples) {
-            const other = baseline.samples.get(id);
-            if (other !== undefined)
-                pairs.push([score, other]);
-        }
-        ids = { matched: pairs.length, candidate: candidate.samples.size, baseline: baseline.samples.size };
-        const larger = Math.max(ids.candidate, ids.baseline);
-        if (pairs.length > 0 && pairs.length >= PAIRED_SHARE * larger) {
-            const partly = pairs.length < larger
-                ? `paired on the ${pairs.length} of ${larger} documents whose ids match`
-                : undefined;
-            return { comparison: judged(paired(pairs, sign, options), ids), ...(partly ? { note: partly } : {}) };
-        }
-        note = `only ${ids.matched} of the candidate's ${ids.candidate} and the baseline's ${ids.baseline} document ids match, too few to pair: compared the aggregates`;
-    }
-    const c = aggregate(candidate, 'the candidate');
-    if ('problem' in c)
-        return { cannot: c.problem, candidateFault: c.invalid === true, ...(note ? { note } : {}) };
-    const b = aggregate(baseline, 'the baseline');
-    if ('problem' in b)
-        return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
-    const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
-    return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
-}
-/** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
-function paired(pairs, sign, options) {
-    const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));
-    if (binary) {
-        let lower = 0;
-        let higher = 0;
-        for (const [c, b] of pairs) {
-            if (c < b)
-                lower += 1;
-            else if (c > b)
-                higher += 1;
-        }
-        // McNemar counts the pairs that moved the wrong way for the metric's direction.
-        return sign === 1
-            ? mcnemar(lower, higher, pairs.length, options.confidence)
-            : flip(mcnemar(higher, lower, pairs.length, options.confidence));
-    }
-    const diffs = Float64Array.from(pairs, ([c, b]) => c - b);
-    return pairedBootstrap(diffs, options.resamples, options.confidence, sign, options.seed);
-}
-/** A side's mean and its standard error: from its per-document scores, else as stated (when plausible). */
-function aggregate(series, who) {
-    const samples = series.samples;
-    if (samples?.size) {
-        let sum = 0;
-        for (const v of samples.values())
-            sum += v;
-        const mean = sum / samples.size;
-        let squares = 0;
-        for (const v of samples.values())
-            squares += (v - mean) ** 2;
-        const n = samples.size;
-        return { value: mean, se: n > 1 ? Math.sqrt(squares / (n - 1) / n) : 0, n };
-    }
-    if (series.stderr === undefined)
-        return { problem: `${who} has neither per-document scores nor a standard error for ${series.name}` };
-    const problem = stderrProblem(series, who);
-    if (problem)
-        return { problem, invalid: true };
-    return { value: series.value, se: series.stderr, ...(series.n !== undefined ? { n: series.n } : {}) };
-}
-// McNemar above was run with the roles swapped (lower is better): put delta back as candidate - baseline.
-function flip(comparison) {
-    return {
-        ...comparison,
-        delta: -comparison.delta,
-        ci: [-comparison.ci[1], -comparison.ci[0]],
-        bounds: { lower: -comparison.bounds.upper, upper: -comparison.bounds.lower },
-    };
-}
-function settleEstimate(comparison, drop, tolerance, options) {
-    // The distance between the observed change and the edge of the tolerance.
-    const gap = tolerance - drop;
-    if (comparison.n > 0) {
-        const samples = samplesToSettle(gap, comparison.se, comparison.n, options.confidence, options.power);
-        if (samples === undefined)
-            return { unsettleable: true };
-        return { samples, more: Math.max(1, samples - comparison.n), paired: comparison.method !== 'stderr' };
-    }
-    if (gap === 0)
-        return { unsettleable: true };
-    return { stderr: stderrToSettle(gap, options.confidence, options.power), now: comparison.se };
-}
-function settleText(settle, comparison) {
-    if ('unsettleable' in settle)
-        return 'the observed change sits on the tolerance, so more samples would not settle it';
-    if ('stderr' in settle)
-        return `a standard error of the difference below ${fmt$1(settle.stderr)} (now ${fmt$1(settle.now)}) would settle it; record the document counts or per-document scores to know how many samples that takes`;
-    const what = settle.paired ? 'paired documents' : 'documents per version';
-    return `about ${settle.more.toLocaleString('en-US')} more ${what} (${settle.samples.toLocaleString('en-US')} in all, now ${comparison.n.toLocaleString('en-US')}) would settle it if the observed difference holds`;
-}
-
-/** Every added token from every file, with the files that declare it. */
-function allAddedTokens(facts) {
-    return [...(facts.tokenizer?.added ?? []), ...facts.settings.added];
-}
-
-/** Looks a token string up in the vocabulary, then in every added-token list (the first file that lists it wins). */
-function tokenId(facts, content) {
-    const id = facts.tokenizer?.vocab.idOf(content);
-    if (id !== undefined)
-        return id;
-    return addedIndex(facts).get(content);
-}
-const addedIndexes = new WeakMap();
-// Built once per model: a linear search per lookup is quadratic when a whole vocabulary is compared (SemVer checks).
-function addedIndex(facts) {
-    const count = (facts.tokenizer?.added.length ?? 0) + facts.settings.added.length;
-    const cached = addedIndexes.get(facts.settings);
-    if (cached && cached.tokenizer === facts.tokenizer && cached.count === count)
-        return cached.ids;
-    const ids = new Map();
-    for (const token of allAddedTokens(facts))
-        if (!ids.has(token.content))
-            ids.set(token.content, token.id);
-    addedIndexes.set(facts.settings, { tokenizer: facts.tokenizer, count, ids });
-    return ids;
-}
-/** The special token for a role: tokenizer_config.json first, then special_tokens_map.json, then a SentencePiece model's own. */
-function specialToken(facts, role) {
-    const declared = facts.settings.special.find((s) => s.role === role);
-    if (declared)
-        return declared;
-    const builtin = facts.tokenizer?.builtinSpecial?.[role];
-    return builtin !== undefined && facts.tokenizer
-        ? { role, content: builtin, source: facts.tokenizer.file }
-        : undefined;
-}
-/** The id of a role's special token, when it is named and resolves. */
-function specialId(facts, role) {
-    const token = specialToken(facts, role);
-    return token?.content ? tokenId(facts, token.content) : undefined;
-}
-/** Highest id the tokenizer can produce: base vocabulary and every added token (-1 when there is none). */
-function highestTokenId(facts) {
-    let max = facts.tokenizer?.vocab.maxId ?? -1;
-    for (const t of allAddedTokens(facts))
-        if (t.id > max)
-            max = t.id;
-    return max;
-}
-/** Ids generation stops on: generation_config.json's eos ids when it has any (that is what generate() uses), else config.json's. */
-function stopIds(facts) {
-    if (facts.generation?.eos.length)
-        return { ids: facts.generation.eos, file: facts.generation.file };
-    return { ids: facts.config?.ids.eos ?? [], file: facts.config?.file };
-}
-
-/**
- * Results that do not belong to this model version are flagged: another
- * model revision (EVAL-MODEL), another tokenizer (EVAL-TOKENIZER), or a run
- * limited to part of its tasks (EVAL-LIMIT).
- */
-function checkProvenance(facts, results) {
-    const findings = [];
-    const at = (index, rule, severity, message, fix, artifact) => findings.push({
-        rule,
-        severity,
-        model: facts.name,
-        file: facts.manifestFile,
-        line: facts.lineOf(['eval', 'results', index, 'path']),
-        message,
-        fix,
-        artifact,
-    });
-    const pinned = facts.manifest.eval?.revision;
-    results.forEach((result) => {
-        const provenance = result.provenance;
-        if (!provenance)
-            return;
-        const index = result.entry ?? 0;
-        if (pinned) {
-            const args = provenance.modelArgs ?? {};
-            const recorded = [
-                provenance.modelSha,
-                provenance.modelRevision,
-                args.revision,
-                snapshotOf(args.pretrained),
-            ]
-                // "main" is a branch, not a revision: it names no particular weights.
-                .filter((v) => v !== undefined && v !== '' && v !== 'main');
-            if (!recorded.some((r) => sameRevision(r, pinned))) {
-                const model = args.pretrained ? `${args.pretrained} at ` : '';
-                at(index, 'EVAL-MODEL', 'error', `${result.file} was produced from ${model}${recorded.join(' / ') || 'an unrecorded revision'}, not the pinned revision ${pinned}`, 'Re-run the evaluation on this model version (model_args revision=…), or fix eval.revision.', result.file);
-            }
-        }
-        if (facts.tokenizer) {
-            for (const role of ['bos', 'eos', 'pad']) {
-                const logged = provenance.tokenizer[role];
-                if (!logged || logged.content === null)
-                    continue;
-                const ours = specialToken(facts, role)?.content ?? null;
-                if (role === 'pad' && ours === null)
-                    continue; // the harness sets a pad token when the tokenizer has none
-                const ourId = ours === null ? undefined : tokenId(facts, ours);
-                const idDiffers = logged.id !== null && ourId !== undefined && logged.id !== ourId;
-                if (ours !== logged.content || idDiffers) {
-                    at(index, 'EVAL-TOKENIZER', 'error', `${result.file} was produced with ${role}_token ${JSON.stringify(logged.content)} (id ${logged.id}), but this model's is ${JSON.stringify(ours)} (id ${ourId ?? 'none'})`, "Re-run the evaluation with this model version's tokenizer.", result.file);
-                }
-            }
-        }
-        const template = facts.chatTemplates[0];
-        if (provenance.chatTemplateSha &&
-            template &&
-            createHash('sha256').update(template.text).digest('hex') !== provenance.chatTemplateSha) {
-            at(index, 'EVAL-TOKENIZER', 'error', `${result.file} was produced with another chat template (sha256 ${provenance.chatTemplateSha.slice(0, 12)}…) than ${template.file}`, "Re-run the evaluation with this model version's chat template.", result.file);
-        }
-        for (const limited of provenance.limited) {
-            at(index, 'EVAL-LIMIT', 'warning', `${result.file}: ${limited.task} ran on ${limited.effective} of ${limited.original} documents (--limit): not comparable with a full run`, 'Re-run without --limit.', result.file);
-        }
-        // Files before n-samples (v0.3, v0.4.0–0.4.2) record only config.limit: a limit with no counts may have cut any task.
-        if (provenance.limit !== undefined && provenance.uncounted.length) {
-            const tasks = provenance.uncounted;
-            at(index, 'EVAL-LIMIT', 'warning', `${result.file} ran with --limit ${provenance.limit} (config.limit) and does not record how many documents ${tasks.length === 1 ? tasks[0] : `${tasks.length} tasks (${tasks.slice(0, 3).join(', ')}${tasks.length > 3 ? ', …' : ''})`} had: it may cover only part of them, not comparable with a full run`, 'Re-run without --limit.', result.file);
-        }
-    });
-    return findings;
-}
-/** Hex of a git or Hugging Face commit: the only kind of revision a prefix may stand for. */
-const COMMIT = /^[0-9a-f]{7,64}$/i;
-/**
- * Whether a recorded revision is the pinned one: the same name, or a
- * commit and an abbreviation of it (at least 7 hex digits). `v1` does not
- * pin `v1.3.0`.
- */
-function sameRevision(recorded, pinned) {
-    if (recorded === pinned)
-        return true;
-    if (!COMMIT.test(recorded) || !COMMIT.test(pinned))
-        return false;
-    const [a, b] = [recorded.toLowerCase(), pinned.toLowerCase()];
-    return a.startsWith(b) || b.startsWith(a);
-}
-/** The commit of a `pretrained` path into the Hugging Face cache (`…/snapshots/<commit>`), which pins the weights. */
-function snapshotOf(pretrained) {
-    const match = /(?:^|[\\/])snapshots[\\/]([0-9a-f]{40})[\\/]?$/i.exec(pretrained ?? '');
-    return match?.[1];
-}
-
-/** Deep equality of JSON values; object key order does not matter. */
-function jsonEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let i = 0; i < a.length; i++)
-            if (!jsonEqual(a[i], b[i]))
-                return false;
-        return true;
-    }
-    const keysA = Object.keys(a);
-    if (keysA.length !== Object.keys(b).length)
-        return false;
-    return keysA.every((key) => Object.hasOwn(b, key) &&
-        jsonEqual(a[key], b[key]));
-}
-
-/** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
-function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), }) {
-    const evalBlock = facts.manifest.eval;
-    const options = {
-        ...DEFAULT_GATE_OPTIONS,
-        confidence: evalBlock?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
-        minSamples: evalBlock?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
-    };
-    // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
-    // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
-    // Likewise a suite's metrics (`<suite>/…`) come only from its run in this check: the pull request writes its
-    // results files, and a number it commits under a suite's name is a claim, not a measurement.
-    const suites = suiteNames(facts, baseline);
-    const committed = new Map();
-    const metrics = new Map();
-    for (const [name, series] of candidate.metrics) {
-        if (runMetricOf(name) !== undefined)
-            continue;
-        if (suites.has(suiteOf(name)))
-            committed.set(name, series);
-        else
-            metrics.set(name, series);
-    }
-    for (const series of measured)
-        metrics.set(series.name, series);
-    const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
-    const gates = (evalBlock?.gates ?? []).map((gate, index) => {
-        const suite = suiteOf(gate.metric);
-        const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
-        const unmeasured = metrics.has(gate.metric)
-            ? undefined
-            : unmeasuredSuite(gate.metric, suites.get(suite), notRun.get(suite), committed.get(gate.metric));
-        const result = judgeGate(gate, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, {
-            ...(unmeasured ? { notRun: unmeasured.reason } : {}),
-            ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
-        });
-        const finding = (rule, severity, message, fix) => findings.push({
-            rule,
-            severity,
-            model: facts.name,
-            file: facts.manifestFile,
-            line: facts.lineOf(['eval', 'gates', index]),
-            message,
-            fix,
-        });
-        if (result.verdict === 'fail')
-            finding('EVAL-GATE', 'error', `gate ${gate.metric}: ${result.reason}`, 'Improve the model, or change the gate with a reason in the pull request.');
-        if (result.verdict === 'not-run')
-            finding('EVAL-GATE', 'error', `gate ${gate.metric} did not run: ${result.reason}`, notRunFix(unmeasured?.cause ?? result.reason, unmeasured?.committed !== undefined));
-        if (result.invalidCandidate)
-            findings.push({
-                rule: 'ARTIFACT-INVALID',
-                severity: 'error',
-                model: facts.name,
-                file: facts.manifestFile,
-                line: facts.lineOf(['eval', 'gates', index]),
-                message: `${result.invalidCandidate.file}: ${result.invalidCandidate.problem}, so gate ${gate.metric} cannot compare`,
-                artifact: result.invalidCandidate.file,
-                fix: 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
-            });
-        if (result.overruled)
-            finding('EVAL-GATE', 'warning', `gate ${gate.metric}: ${result.overruled}`, "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.");
-        if (result.verdict === 'inconclusive') {
-            const rule = result.reason.includes('task version') ? 'EVAL-VERSION' : 'EVAL-GATE';
-            // A drop that could not be compared on the same dataset is never a warning the check passes with:
-            // the baseline it would be judged against is another test (or cannot be shown to be the same one).
-            const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
-            finding(rule, otherDataset || evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
-        }
-        return result;
-    });
-    findings.push(...changedBaselineGates(facts, evalBlock?.gates ?? [], baseline));
-    return {
-        model: facts.name,
-        version: facts.manifest.version,
-        ...(baseline
-            ? { baseline: { label: baseline.label, ...(baseline.version ? { version: baseline.version } : {}) } }
-            : {}),
-        gates,
-        findings,
-    };
-}
-const DECLARED_HERE = 'a suite in eval.suites';
-/** The suite a metric name belongs to: the part before the first `/` (suite names have none). */
-function suiteOf(metric) {
-    return metric.split('/')[0] ?? '';
-}
-/**
- * The declared suites whose metrics only the built-in runner may supply, and where each is declared:
- * this version's `eval.suites`, else the baseline's (trusted), so dropping a suite from the manifest
- * does not turn its name over to a committed file.
- */
-function suiteNames(facts, baseline) {
-    const names = new Map();
-    for (const name of baseline?.suites ?? [])
-        names.set(name, `a suite of ${baseline.label}`);
-    for (const suite of facts.manifest.eval?.suites ?? [])
-        names.set(suite.name, DECLARED_HERE);
-    return names;
-}
-/**
- * Why a gate has no measurement: its suite did not run, was dropped from this version's manifest, or
- * does not measure that metric while a committed file holds it. Undefined when the gate is simply
- * missing its metric (judgeGate fails it) or nothing says its source did not run.
- */
-function unmeasuredSuite(metric, declared, notRun, committed) {
-    const suite = suiteOf(metric);
-    const cause = notRun ??
-        (declared === undefined
-            ? undefined
-            : declared !== DECLARED_HERE
-                ? `not run: ${suite} is ${declared} but not in this version's eval.suites, so nothing ran it`
-                : committed
-                    ? `not measured: the built-in runner measures ${suite}/accuracy, not ${metric}`
-                    : undefined);
-    if (cause === undefined)
-        return undefined;
-    if (declared === undefined || !committed)
-        return { reason: cause, cause };
-    return {
-        reason: `${cause}; ${committed.source} holds ${metric}, but ${suite} is ${declared}, and a suite's metrics count only from its run in this check`,
-        cause,
-        committed: committed.source,
-    };
-}
-function inconclusiveFix(reason) {
-    if (reason.startsWith('nothing states'))
-        return "Add higher_is_better to the gate; once released, the baseline manifest's gate decides it for later versions.";
-    if (reason.startsWith('no baseline'))
-        return 'Compare with a version in production (released with modelgate), a --base ref, or --baseline-results.';
-    if (reason.includes('task version'))
-        return 'Run candidate and baseline on the same task versions.';
-    if (reason.includes('not like-for-like') && reason.includes('sha256'))
-        return "Compare with a results file of the built-in runner from a run of the same dataset: for a suite the baseline declares, the check runs the baseline's dataset, so the baseline's own run of it (kept under eval.results at the baseline) is the one to compare with.";
-    if (reason.startsWith('only'))
-        return 'Evaluate on more documents, or lower eval.min_samples.';
-    if (reason.includes('stderr of'))
-        return 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.';
-    if (reason.startsWith('cannot compare'))
-        return 'Record per-document samples (samples_<task>.jsonl) with matching document ids, or standard errors, for both versions.';
-    return 'Evaluate on more documents (the reason says about how many), record per-document samples for a paired test, or widen the tolerance with a reason in the pull request.';
-}
-function notRunFix(cause, committed) {
-    // A committed file under a suite's name is never the fix: say so next to whatever would be.
-    const instead = committed
-        ? " A committed results file cannot stand in for a suite's run; the runner's own file, kept under eval.results, is the next version's baseline."
-        : '';
-    if (cause.startsWith('not measured'))
-        return `Gate <suite>/accuracy, what a suite measures, or give the suite a name its results files do not use.${instead}`;
-    if (cause.includes("not in this version's eval.suites"))
-        return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
-    if (cause.includes('pattern'))
-        return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
-    if (cause.includes(' cannot be read at '))
-        return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
-    if (cause.includes('dataset') || cause.includes('schema'))
-        return `Fix the file the reason names: it must exist in the repository and parse.${instead}`;
-    return `Run the check where the evaluation endpoint and its key are available (--endpoint or MODELGATE_EVAL_BASE_URL; the Action's eval-endpoint).${instead}`;
-}
-/**
- * The gates of the released version this change removes or changes, said in
- * the report: the change's own gates judge it (a gate may need to change with
- * a metric), but never silently. A loosened `min` or a larger `max_drop` is
- * there for the reviewer to see, next to the verdict it produced.
- */
-function changedBaselineGates(facts, own, baseline) {
-    if (!baseline?.gates?.length)
-        return [];
-    const findings = [];
-    const shown = (gate) => JSON.stringify(gate);
-    for (const released of baseline.gates) {
-        const now = own.filter((g) => g.metric === released.metric);
-        if (now.some((g) => jsonEqual(g, released)))
-            continue;
-        const index = own.findIndex((g) => g.metric === released.metric);
-        findings.push({
-            rule: 'EVAL-GATE',
-            severity: 'warning',
-            model: facts.name,
-            file: facts.manifestFile,
-            line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
-            message: now.length
-                ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by the changed gate`
-                : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is not judged on ${released.metric}`,
-            fix: 'Say in the pull request why the gate changes; a reviewer should see a looser gate before it judges the version.',
-        });
-    }
-    return findings;
-}
-
-/** Fields of a suite definition besides its dataset that change what is measured. */
-const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
-/**
- * Plans a model's suites against its baseline (the production release, else the base ref). With
- * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
- * version declares it, as nothing trusted declares any.
- */
-async function planSuites(facts, worktree, baseline) {
-    const plan = { suites: [], findings: [] };
-    for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
-        const trusted = baseline?.suites.find((s) => s.name === own.name);
-        if (!baseline) {
-            plan.suites.push({ suite: own, index, files: worktree });
-            continue;
-        }
-        if (!trusted) {
-            plan.suites.push({ suite: own, index, files: worktree });
-            plan.findings.push(newSuite(facts, index, own, baseline.label));
-            continue;
-        }
-        plan.suites.push({ suite: trusted, index, files: baseline.source, from: baseline.label });
-        const changed = await changes(facts, own, trusted, worktree, baseline.source);
-        if (changed.length)
-            plan.findings.push(changedSuite(facts, index, own, baseline.label, changed));
-    }
-    return plan;
-}
-/** What this version changed in a suite the baseline declares: definition fields, and the dataset's bytes. */
-async function changes(facts, own, trusted, worktree, baselineFiles) {
-    const changed = DEFINITION.filter((key) => JSON.stringify(own[key]) !== JSON.stringify(trusted[key])).map((key) => `its ${key}`);
-    if (own.dataset !== trusted.dataset)
-        changed.unshift(`its dataset (${trusted.dataset} → ${own.dataset})`);
-    else {
-        const [here, there] = await Promise.all([
-            digest(worktree, facts.manifestFile, own.dataset),
-            digest(baselineFiles, facts.manifestFile, trusted.dataset),
-        ]);
-        if (here.sha256 !== there.sha256 || here.problem)
-            changed.unshift(`the contents of ${here.path ?? own.dataset} (${here.sha256 ? `sha256 ${here.sha256.slice(0, 12)}…` : here.problem} here, ${there.sha256 ? `sha256 ${there.sha256.slice(0, 12)}…` : there.problem} at the baseline)`);
-    }
-    return changed;
-}
-/** A dataset's repository path and sha256, or why it has none. */
-async function digest(source, manifestFile, ref) {
-    const resolved = resolveArtifactPath(manifestFile, ref);
-    if (!resolved.ok)
-        return { problem: resolved.reason };
-    const hashed = await source.sha256(resolved.path);
-    return hashed.ok
-        ? { path: resolved.path, sha256: hashed.value.sha256 }
-        : { path: resolved.path, problem: `unreadable: ${hashed.problem.detail}` };
-}
-function newSuite(facts, index, suite, baseline) {
-    return {
-        rule: 'EVAL-GATE',
-        severity: 'warning',
-        model: facts.name,
-        file: facts.manifestFile,
-        line: facts.lineOf(['eval', 'suites', index, 'dataset']),
-        message: `suite ${suite.name} is new in this version (${baseline} does not declare it): it runs on ${suite.dataset} as this change wrote it, so its gates judge this version on a test of its own making; a drop gate on it compares only with a run of the same dataset`,
-        fix: 'Review the dataset and scorer in this pull request as part of the change. Once this version is released, they are what later versions are judged on.',
-    };
-}
-function changedSuite(facts, index, suite, baseline, changed) {
-    return {
-        rule: 'EVAL-GATE',
-        severity: 'info',
-        model: facts.name,
-        file: facts.manifestFile,
-        line: facts.lineOf(['eval', 'suites', index]),
-        message: `suite ${suite.name} is measured as ${baseline} declares it: this change edits ${changed.join(', ')}, which the gates do not use before this version is released`,
-        fix: "A change is judged on the baseline's test, not on one it edits. To measure the new dataset now, declare it as a new suite (its gates judge thresholds); the edit becomes the baseline once released.",
-    };
-}
-
-var debug_1;
-var hasRequiredDebug;
-
-function requireDebug () {
-	if (hasRequiredDebug) return debug_1;
-	hasRequiredDebug = 1;
-
-	const debug = (
-	  typeof process === 'object' &&
-	  process.env &&
-	  process.env.NODE_DEBUG &&
-	  /\bsemver\b/i.test(process.env.NODE_DEBUG)
-	) ? (...args) => console.error('SEMVER', ...args)
-	  : () => {};
-
-	debug_1 = debug;
-	return debug_1;
-}
-
-var constants;
-var hasRequiredConstants;
-
-function requireConstants () {
-	if (hasRequiredConstants) return constants;
-	hasRequiredConstants = 1;
-
-	// Note: this is the semver.org version of the spec that it implements
-	// Not necessarily the package version of this code.
-	const SEMVER_SPEC_VERSION = '2.0.0';
-
-	const MAX_LENGTH = 256;
-	const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER ||
-	/* istanbul ignore next */ 9007199254740991;
-
-	// Max safe segment length for coercion.
-	const MAX_SAFE_COMPONENT_LENGTH = 16;
-
-	// Max safe length for a build identifier. The max length minus 6 characters for
-	// the shortest version with a build 0.0.0+BUILD.
-	const MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-
-	// ECMAScript whitespace and line terminators matched by \s.
-	const WHITESPACE_CHARACTERS = [
-	  '\t',
-	  '\n',
-	  '\v',
-	  '\f',
-	  '\r',
-	  ' ',
-	  '\u00a0',
-	  '\u1680',
-	  '\u2000',
-	  '\u2001',
-	  '\u2002',
-	  '\u2003',
-	  '\u2004',
-	  '\u2005',
-	  '\u2006',
-	  '\u2007',
-	  '\u2008',
-	  '\u2009',
-	  '\u200a',
-	  '\u2028',
-	  '\u2029',
-	  '\u202f',
-	  '\u205f',
-	  '\u3000',
-	  '\ufeff',
-	];
-
-	const RELEASE_TYPES = [
-	  'major',
-	  'premajor',
-	  'minor',
-	  'preminor',
-	  'patch',
-	  'prepatch',
-	  'prerelease',
-	];
-
-	constants = {
-	  MAX_LENGTH,
-	  MAX_SAFE_COMPONENT_LENGTH,
-	  MAX_SAFE_BUILD_LENGTH,
-	  MAX_SAFE_INTEGER,
-	  WHITESPACE_CHARACTERS,
-	  RELEASE_TYPES,
-	  SEMVER_SPEC_VERSION,
-	  FLAG_INCLUDE_PRERELEASE: 0b001,
-	  FLAG_LOOSE: 0b010,
-	};
-	return constants;
-}
-
-var re = {exports: {}};
-
-var hasRequiredRe;
-
-function requireRe () {
-	if (hasRequiredRe) return re.exports;
-	hasRequiredRe = 1;
-	(function (module, exports) {
-
-		const {
-		  MAX_SAFE_COMPONENT_LENGTH,
-		  MAX_SAFE_BUILD_LENGTH,
-		  MAX_LENGTH,
-		} = requireConstants();
-		const debug = requireDebug();
-		exports = module.exports = {};
-
-		// The actual regexps go on exports.re
-		const re = exports.re = [];
-		const safeRe = exports.safeRe = [];
-		const src = exports.src = [];
-		const safeSrc = exports.safeSrc = [];
-		const t = exports.t = {};
-		let R = 0;
-
-		const LETTERDASHNUMBER = '[a-zA-Z0-9-]';
-
-		// Replace some greedy regex tokens to prevent regex dos issues. These regex are
-		// used internally via the safeRe object since all inputs in this library get
-		// normalized first to trim and collapse all extra whitespace. The original
-		// regexes are exported for userland consumption and lower level usage. A
-		// future breaking change could export the safer regex only with a note that
-		// all input should have extra whitespace removed.
-		const safeRegexReplacements = [
-		  ['\\s', 1],
-		  ['\\d', MAX_LENGTH],
-		  [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH],
-		];
-
-		const makeSafeRegex = (value) => {
-		  for (const [token, max] of safeRegexReplacements) {
-		    value = value
-		      .split(`${token}*`).join(`${token}{0,${max}}`)
-		      .split(`${token}+`).join(`${token}{1,${max}}`);
-		  }
-		  return value
-		};
-
-		const createToken = (name, value, isGlobal) => {
-		  const safe = makeSafeRegex(value);
-		  const index = R++;
-		  debug(name, index, value);
-		  t[name] = index;
-		  src[index] = value;
-		  safeSrc[index] = safe;
-		  re[index] = new RegExp(value, isGlobal ? 'g' : undefined);
-		  safeRe[index] = new RegExp(safe, isGlobal ? 'g' : undefined);
-		};
-
-		// The following Regular Expressions can be used for tokenizing,
-		// validating, and parsing SemVer version strings.
-
-		// ## Numeric Identifier
-		// A single `0`, or a non-zero digit followed by zero or more digits.
-
-		createToken('NUMERICIDENTIFIER', '0|[1-9]\\d*');
-		createToken('NUMERICIDENTIFIERLOOSE', '\\d+');
-
-		// ## Non-numeric Identifier
-		// Zero or more digits, followed by a letter or hyphen, and then zero or
-		// more letters, digits, or hyphens.
-
-		createToken('NONNUMERICIDENTIFIER', `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-
-		// ## Main Version
-		// Three dot-separated numeric identifiers.
-
-		createToken('MAINVERSION', `(${src[t.NUMERICIDENTIFIER]})\\.` +
-		                   `(${src[t.NUMERICIDENTIFIER]})\\.` +
-		                   `(${src[t.NUMERICIDENTIFIER]})`);
-
-		createToken('MAINVERSIONLOOSE', `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
-		                        `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
-		                        `(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-
-		// ## Pre-release Version Identifier
-		// A numeric identifier, or a non-numeric identifier.
-		// Non-numeric identifiers include numeric identifiers but can be longer.
-		// Therefore non-numeric identifiers must go first.
-
-		createToken('PRERELEASEIDENTIFIER', `(?:${src[t.NONNUMERICIDENTIFIER]
-		}|${src[t.NUMERICIDENTIFIER]})`);
-
-		createToken('PRERELEASEIDENTIFIERLOOSE', `(?:${src[t.NONNUMERICIDENTIFIER]
-		}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-
-		// ## Pre-release Version
-		// Hyphen, followed by one or more dot-separated pre-release version
-		// identifiers.
-
-		createToken('PRERELEASE', `(?:-(${src[t.PRERELEASEIDENTIFIER]
-		}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-
-		createToken('PRERELEASELOOSE', `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]
-		}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
-
-		// ## Build Metadata Identifier
-		// Any combination of digits, letters, or hyphens.
-
-		createToken('BUILDIDENTIFIER', `${LETTERDASHNUMBER}+`);
-
-		// ## Build Metadata
-		// Plus sign, followed by one or more period-separated build metadata
-		// identifiers.
-
-		createToken('BUILD', `(?:\\+(${src[t.BUILDIDENTIFIER]
-		}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-
-		// ## Full Version String
-		// A main version, followed optionally by a pre-release version and
-		// build metadata.
-
-		// Note that the only major, minor, patch, and pre-release sections of
-		// the version string are capturing groups.  The build metadata is not a
-		// capturing group, because it should not ever be used in version
-		// comparison.
-
-		createToken('FULLPLAIN', `v?${src[t.MAINVERSION]
-		}${src[t.PRERELEASE]}?${
-		  src[t.BUILD]}?`);
-
-		createToken('FULL', `^${src[t.FULLPLAIN]}$`);
-
-		// like full, but allows v1.2.3 and =1.2.3, which people do sometimes.
-		// also, 1.0.0alpha1 (prerelease without the hyphen) which is pretty
-		// common in the npm registry.
-		createToken('LOOSEPLAIN', `[v=\\s]*${src[t.MAINVERSIONLOOSE]
-		}${src[t.PRERELEASELOOSE]}?${
-		  src[t.BUILD]}?`);
-
-		createToken('LOOSE', `^${src[t.LOOSEPLAIN]}$`);
-
-		createToken('GTLT', '((?:<|>)?=?)');
-
-		// Something like "2.*" or "1.2.x".
-		// Note that "x.x" is a valid xRange identifier, meaning "any version"
-		// Only the first item is strictly required.
-		createToken('XRANGEIDENTIFIERLOOSE', `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-		createToken('XRANGEIDENTIFIER', `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-
-		createToken('XRANGEPLAIN', `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})` +
-		                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
-		                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
-		                   `(?:${src[t.PRERELEASE]})?${
-		                     src[t.BUILD]}?` +
-		                   `)?)?`);
-
-		createToken('XRANGEPLAINLOOSE', `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})` +
-		                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
-		                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
-		                        `(?:${src[t.PRERELEASELOOSE]})?${
-		                          src[t.BUILD]}?` +
-		                        `)?)?`);
-
-		createToken('XRANGE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-		createToken('XRANGELOOSE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
-
-		// Coercion.
-		// Extract anything that could conceivably be a part of a valid semver
-		createToken('COERCEPLAIN', `${'(^|[^\\d])' +
-		              '(\\d{1,'}${MAX_SAFE_COMPONENT_LENGTH}})` +
-		              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?` +
-		              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-		createToken('COERCE', `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-		createToken('COERCEFULL', src[t.COERCEPLAIN] +
-		              `(?:${src[t.PRERELEASE]})?` +
-		              `(?:${src[t.BUILD]})?` +
-		              `(?:$|[^\\d])`);
-		createToken('COERCERTL', src[t.COERCE], true);
-		createToken('COERCERTLFULL', src[t.COERCEFULL], true);
-
-		// Tilde ranges.
-		// Meaning is "reasonably at or greater than"
-		createToken('LONETILDE', '(?:~>?)');
-
-		createToken('TILDETRIM', `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-		exports.tildeTrimReplace = '$1~';
-
-		createToken('TILDE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-		createToken('TILDELOOSE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
-
-		// Caret ranges.
-		// Meaning is "at least and backwards compatible with"
-		createToken('LONECARET', '(?:\\^)');
-
-		createToken('CARETTRIM', `(\\s*)${src[t.LONECARET]}\\s+`, true);
-		exports.caretTrimReplace = '$1^';
-
-		createToken('CARET', `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-		createToken('CARETLOOSE', `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-
-		// A simple gt/lt/eq thing, or just "" to indicate "any version"
-		createToken('COMPARATORLOOSE', `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-		createToken('COMPARATOR', `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-
-		// An expression to strip any whitespace between the gtlt and the thing
-		// it modifies, so that `> 1.2.3` ==> `>1.2.3`
-		createToken('COMPARATORTRIM', `(\\s*)${src[t.GTLT]
-		}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-		exports.comparatorTrimReplace = '$1$2$3';
-
-		// Something like `1.2.3 - 1.2.4`
-		// Note that these all use the loose form, because they'll be
-		// checked against either the strict or loose comparator form
-		// later.
-		createToken('HYPHENRANGE', `^\\s*(${src[t.XRANGEPLAIN]})` +
-		                   `\\s+-\\s+` +
-		                   `(${src[t.XRANGEPLAIN]})` +
-		                   `\\s*$`);
-
-		createToken('HYPHENRANGELOOSE', `^\\s*(${src[t.XRANGEPLAINLOOSE]})` +
-		                        `\\s+-\\s+` +
-		                        `(${src[t.XRANGEPLAINLOOSE]})` +
-		                        `\\s*$`);
-
-		// Star ranges basically just allow anything at all.
-		createToken('STAR', '(<|>)?=?\\s*\\*');
-		// >=0.0.0 is like a star
-		createToken('GTE0', '^\\s*>=\\s*0\\.0\\.0\\s*$');
-		createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$'); 
-	} (re, re.exports));
-	return re.exports;
-}
-
-var parseOptions_1;
-var hasRequiredParseOptions;
-
-function requireParseOptions () {
-	if (hasRequiredParseOptions) return parseOptions_1;
-	hasRequiredParseOptions = 1;
-
-	// parse out just the options we care about
-	const looseOption = Object.freeze({ loose: true });
-	const emptyOpts = Object.freeze({ });
-	const parseOptions = options => {
-	  if (!options) {
-	    return emptyOpts
-	  }
-
-	  if (typeof options !== 'object') {
-	    return looseOption
-	  }
-
-	  return options
-	};
-	parseOptions_1 = parseOptions;
-	return parseOptions_1;
-}
-
-var identifiers;
-var hasRequiredIdentifiers;
-
-function requireIdentifiers () {
-	if (hasRequiredIdentifiers) return identifiers;
-	hasRequiredIdentifiers = 1;
-
-	const numeric = /^[0-9]+$/;
-	const compareIdentifiers = (a, b) => {
-	  if (typeof a === 'number' && typeof b === 'number') {
-	    return a === b ? 0 : a < b ? -1 : 1
-	  }
-
-	  const anum = numeric.test(a);
-	  const bnum = numeric.test(b);
-
-	  if (anum && bnum) {
-	    a = +a;
-	    b = +b;
-	  }
-
-	  return a === b ? 0
-	    : (anum && !bnum) ? -1
-	    : (bnum && !anum) ? 1
-	    : a < b ? -1
-	    : 1
-	};
-
-	const rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
-
-	identifiers = {
-	  compareIdentifiers,
-	  rcompareIdentifiers,
-	};
-	return identifiers;
-}
-
-var semver$2;
-var hasRequiredSemver$1;
-
-function requireSemver$1 () {
-	if (hasRequiredSemver$1) return semver$2;
-	hasRequiredSemver$1 = 1;
-
-	const debug = requireDebug();
-	const { MAX_LENGTH, MAX_SAFE_INTEGER } = requireConstants();
-	const { safeRe: re, t } = requireRe();
-
-	const parseOptions = requireParseOptions();
-	const { compareIdentifiers } = requireIdentifiers();
-
-	const isPrereleaseIdentifier = (prerelease, identifier) => {
-	  const identifiers = identifier.split('.');
-	  if (identifiers.length > prerelease.length) {
-	    return false
-	  }
-
-	  for (let i = 0; i < identifiers.length; i++) {
-	    if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
-	      return false
-	    }
-	  }
-
-	  return true
-	};
-
-	class SemVer {
-	  constructor (version, options) {
-	    options = parseOptions(options);
-
-	    if (version instanceof SemVer) {
-	      if (version.loose === !!options.loose &&
-	        version.includePrerelease === !!options.includePrerelease) {
-	        return version
-	      } else {
-	        version = version.version;
-	      }
-	    } else if (typeof version !== 'string') {
-	      throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`)
-	    }
-
-	    if (version.length > MAX_LENGTH) {
-	      throw new TypeError(
-	        `version is longer than ${MAX_LENGTH} characters`
-	      )
-	    }
-
-	    debug('SemVer', version, options);
-	    this.options = options;
-	    this.loose = !!options.loose;
-	    // this isn't actually relevant for versions, but keep it so that we
-	    // don't run into trouble passing this.options around.
-	    this.includePrerelease = !!options.includePrerelease;
-
-	    const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
-
-	    if (!m) {
-	      throw new TypeError(`Invalid Version: ${version}`)
-	    }
-
-	    this.raw = version;
-
-	    // these are actually numbers
-	    this.major = +m[1];
-	    this.minor = +m[2];
-	    this.patch = +m[3];
-
-	    if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-	      throw new TypeError('Invalid major version')
-	    }
-
-	    if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-	      throw new TypeError('Invalid minor version')
-	    }
-
-	    if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-	      throw new TypeError('Invalid patch version')
-	    }
-
-	    // numberify any prerelease numeric ids
-	    if (!m[4]) {
-	      this.prerelease = [];
-	    } else {
-	      this.prerelease = m[4].split('.').map((id) => {
-	        if (/^[0-9]+$/.test(id)) {
-	          const num = +id;
-	          if (num >= 0 && num < MAX_SAFE_INTEGER) {
-	            return num
-	          }
-	        }
-	        return id
-	      });
-	    }
-
-	    this.build = m[5] ? m[5].split('.') : [];
-	    this.format();
-	  }
-
-	  format () {
-	    this.version = `${this.major}.${this.minor}.${this.patch}`;
-	    if (this.prerelease.length) {
-	      this.version += `-${this.prerelease.join('.')}`;
-	    }
-	    return this.version
-	  }
-
-	  toString () {
-	    return this.version
-	  }
-
-	  compare (other) {
-	    debug('SemVer.compare', this.version, this.options, other);
-	    if (!(other instanceof SemVer)) {
-	      if (typeof other === 'string' && other === this.version) {
-	        return 0
-	      }
-	      other = new SemVer(other, this.options);
-	    }
-
-	    if (other.version === this.version) {
-	      return 0
-	    }
-
-	    return this.compareMain(other) || this.comparePre(other)
-	  }
-
-	  compareMain (other) {
-	    if (!(other instanceof SemVer)) {
-	      other = new SemVer(other, this.options);
-	    }
-
-	    if (this.major < other.major) {
-	      return -1
-	    }
-	    if (this.major > other.major) {
-	      return 1
-	    }
-	    if (this.minor < other.minor) {
-	      return -1
-	    }
-	    if (this.minor > other.minor) {
-	      return 1
-	    }
-	    if (this.patch < other.patch) {
-	      return -1
-	    }
-	    if (this.patch > other.patch) {
-	      return 1
-	    }
-	    return 0
-	  }
-
-	  comparePre (other) {
-	    if (!(other instanceof SemVer)) {
-	      other = new SemVer(other, this.options);
-	    }
-
-	    // NOT having a prerelease is > having one
-	    if (this.prerelease.length && !other.prerelease.length) {
-	      return -1
-	    } else if (!this.prerelease.length && other.prerelease.length) {
-	      return 1
-	    } else if (!this.prerelease.length && !other.prerelease.length) {
-	      return 0
-	    }
-
-	    let i = 0;
-	    do {
-	      const a = this.prerelease[i];
-	      const b = other.prerelease[i];
-	      debug('prerelease compare', i, a, b);
-	      if (a === undefined && b === undefined) {
-	        return 0
-	      } else if (b === undefined) {
-	        return 1
-	      } else if (a === undefined) {
-	        return -1
-	      } else if (a === b) {
-	        continue
-	      } else {
-	        return compareIdentifiers(a, b)
-	      }
-	    } while (++i)
-	  }
-
-	  compareBuild (other) {
-	    if (!(other instanceof SemVer)) {
-	      other = new SemVer(other, this.options);
-	    }
-
-	    let i = 0;
-	    do {
-	      const a = this.build[i];
-	      const b = other.build[i];
-	      debug('build compare', i, a, b);
-	      if (a === undefined && b === undefined) {
-	        return 0
-	      } else if (b === undefined) {
-	        return 1
-	      } else if (a === undefined) {
-	        return -1
-	      } else if (a === b) {
-	        continue
-	      } else {
-	        return compareIdentifiers(a, b)
-	      }
-	    } while (++i)
-	  }
-
-	  // preminor will bump the version up to the next minor release, and immediately
-	  // down to pre-release. premajor and prepatch work the same way.
-	  inc (release, identifier, identifierBase) {
-	    if (release.startsWith('pre')) {
-	      if (!identifier && identifierBase === false) {
-	        throw new Error('invalid increment argument: identifier is empty')
-	      }
-	      // Avoid an invalid semver results
-	      if (identifier) {
-	        const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-	        if (!match || match[1] !== identifier) {
-	          throw new Error(`invalid identifier: ${identifier}`)
-	        }
-	      }
-	    }
-
-	    switch (release) {
-	      case 'premajor':
-	        this.prerelease.length = 0;
-	        this.patch = 0;
-	        this.minor = 0;
-	        this.major++;
-	        this.inc('pre', identifier, identifierBase);
-	        break
-	      case 'preminor':
-	        this.prerelease.length = 0;
-	        this.patch = 0;
-	        this.minor++;
-	        this.inc('pre', identifier, identifierBase);
-	        break
-	      case 'prepatch':
-	        // If this is already a prerelease, it will bump to the next version
-	        // drop any prereleases that might already exist, since they are not
-	        // relevant at this point.
-	        this.prerelease.length = 0;
-	        this.inc('patch', identifier, identifierBase);
-	        this.inc('pre', identifier, identifierBase);
-	        break
-	      // If the input is a non-prerelease version, this acts the same as
-	      // prepatch.
-	      case 'prerelease':
-	        if (this.prerelease.length === 0) {
-	          this.inc('patch', identifier, identifierBase);
-	        }
-	        this.inc('pre', identifier, identifierBase);
-	        break
-	      case 'release':
-	        if (this.prerelease.length === 0) {
-	          throw new Error(`version ${this.raw} is not a prerelease`)
-	        }
-	        this.prerelease.length = 0;
-	        break
-
-	      case 'major':
-	        // If this is a pre-major version, bump up to the same major version.
-	        // Otherwise increment major.
-	        // 1.0.0-5 bumps to 1.0.0
-	        // 1.1.0 bumps to 2.0.0
-	        if (
-	          this.minor !== 0 ||
-	          this.patch !== 0 ||
-	          this.prerelease.length === 0
-	        ) {
-	          this.major++;
-	        }
-	        this.minor = 0;
-	        this.patch = 0;
-	        this.prerelease = [];
-	        break
-	      case 'minor':
-	        // If this is a pre-minor version, bump up to the same minor version.
-	        // Otherwise increment minor.
-	        // 1.2.0-5 bumps to 1.2.0
-	        // 1.2.1 bumps to 1.3.0
-	        if (this.patch !== 0 || this.prerelease.length === 0) {
-	          this.minor++;
-	        }
-	        this.patch = 0;
-	        this.prerelease = [];
-	        break
-	      case 'patch':
-	        // If this is not a pre-release version, it will increment the patch.
-	        // If it is a pre-release it will bump up to the same patch version.
-	        // 1.2.0-5 patches to 1.2.0
-	        // 1.2.0 patches to 1.2.1
-	        if (this.prerelease.length === 0) {
-	          this.patch++;
-	        }
-	        this.prerelease = [];
-	        break
-	      // This probably shouldn't be used publicly.
-	      // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-	      case 'pre': {
-	        const base = Number(identifierBase) ? 1 : 0;
-
-	        if (this.prerelease.length === 0) {
-	          this.prerelease = [base];
-	        } else {
-	          let i = this.prerelease.length;
-	          while (--i >= 0) {
-	            if (typeof this.prerelease[i] === 'number') {
-	              this.prerelease[i]++;
-	              i = -2;
-	            }
-	          }
-	          if (i === -1) {
-	            // didn't increment anything
-	            if (identifier === this.prerelease.join('.') && identifierBase === false) {
-	              throw new Error('invalid increment argument: identifier already exists')
-	            }
-	            this.prerelease.push(base);
-	          }
-	        }
-	        if (identifier) {
-	          // 1.2.0-beta.1 bumps to 1.2.0-beta.2,
-	          // 1.2.0-beta.fooblz or 1.2.0-beta bumps to 1.2.0-beta.0
-	          let prerelease = [identifier, base];
-	          if (identifierBase === false) {
-	            prerelease = [identifier];
-	          }
-	          if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-	            const prereleaseBase = this.prerelease[identifier.split('.').length];
-	            if (isNaN(prereleaseBase)) {
-	              this.prerelease = prerelease;
-	            }
-	          } else {
-	            this.prerelease = prerelease;
-	          }
-	        }
-	        break
-	      }
-	      default:
-	        throw new Error(`invalid increment argument: ${release}`)
-	    }
-	    this.raw = this.format();
-	    if (this.build.length) {
-	      this.raw += `+${this.build.join('.')}`;
-	    }
-	    return this
-	  }
-	}
-
-	semver$2 = SemVer;
-	return semver$2;
-}
-
-var compare_1;
-var hasRequiredCompare;
-
-function requireCompare () {
-	if (hasRequiredCompare) return compare_1;
-	hasRequiredCompare = 1;
-
-	const SemVer = requireSemver$1();
-	const compare = (a, b, loose) =>
-	  new SemVer(a, loose).compare(new SemVer(b, loose));
-
-	compare_1 = compare;
-	return compare_1;
-}
-
-var compareExports = requireCompare();
-var semverCompare = /*@__PURE__*/getDefaultExportFromCjs(compareExports);
-
-var parse_1;
-var hasRequiredParse;
-
-function requireParse () {
-	if (hasRequiredParse) return parse_1;
-	hasRequiredParse = 1;
-
-	const SemVer = requireSemver$1();
-	const parse = (version, options, throwErrors = false) => {
-	  if (version instanceof SemVer) {
-	    return version
-	  }
-	  try {
-	    return new SemVer(version, options)
-	  } catch (er) {
-	    if (!throwErrors) {
-	      return null
-	    }
-	    throw er
-	  }
-	};
-
-	parse_1 = parse;
-	return parse_1;
-}
-
-var parseExports = requireParse();
-var semverParse = /*@__PURE__*/getDefaultExportFromCjs(parseExports);
-
-// No leading zeros, as SemVer 2 (and node-semver) require; the numbers are checked for size below.
-const PLAIN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
-/** The version read for ordering, or null where node-semver's `parse` gives null (not a version it can compare). */
-function versionKey(text) {
-    const match = PLAIN.exec(text);
-    if (match) {
-        const major = Number(match[1]);
-        const minor = Number(match[2]);
-        const patch = Number(match[3]);
-        // node-semver refuses a part above Number.MAX_SAFE_INTEGER: left to it, so it refuses here too.
-        if (Number.isSafeInteger(major) && Number.isSafeInteger(minor) && Number.isSafeInteger(patch))
-            return { major, minor, patch, text, plain: true };
-    }
-    const parsed = semverParse(text);
-    return parsed && { major: parsed.major, minor: parsed.minor, patch: parsed.patch, text, plain: false };
-}
-/** node-semver's `compare` of two keys: main parts as numbers, then (when either has more) node-semver itself. */
-function compareVersionKeys(a, b) {
-    if (a.major !== b.major)
-        return a.major < b.major ? -1 : 1;
-    if (a.minor !== b.minor)
-        return a.minor < b.minor ? -1 : 1;
-    if (a.patch !== b.patch)
-        return a.patch < b.patch ? -1 : 1;
-    return a.plain && b.plain ? 0 : semverCompare(a.text, b.text);
-}
-
-const PRIORITY = {
-    deprecate: 2,
-    register: 3,
-    deregister: 4,
-    assign: 5,
-    unassign: 6,
-};
-// GTO reads tags kind by kind (`GitRegistry.get_state`): deprecations, then versions, then stages.
-const PASS = {
-    deprecate: 0,
-    register: 1,
-    deregister: 1,
-    assign: 2,
-    unassign: 2,
-};
-/**
- * The event a readable registry tag records: built field by field (no spread), one
- * shape per kind, as readRegistry files thousands of them. A version is kept with
- * its `v` ("v1.2.3") until the registry is read out.
- */
-function eventOf(parsed, record, tagger) {
-    const { name: tag, commit, date, message } = record;
-    const offset = record.offset || undefined;
-    const priority = PRIORITY[parsed.action];
-    const author = tagger.name;
-    const authorEmail = tagger.email;
-    switch (parsed.action) {
-        case 'register':
-        case 'deregister': {
-            const { action, name, number } = parsed;
-            const version = parsed.version.startsWith('v') ? parsed.version : `v${parsed.version}`;
-            // prettier-ignore
-            return { action, name, version, number, tag, commit, date, offset, author, authorEmail, message, priority };
-        }
-        case 'assign':
-        case 'unassign': {
-            const { action, name, stage, number } = parsed;
-            // prettier-ignore
-            return { action, name, stage, number, tag, commit, date, offset, author, authorEmail, message, priority, version: undefined };
-        }
-        case 'deprecate': {
-            const { action, name, number } = parsed;
-            return { action, name, number, tag, commit, date, offset, author, authorEmail, message, priority };
-        }
-    }
-}
-/** Python's `sorted(key=...)`: stable, ascending; each key is computed once, not at every comparison. */
-function sortedBy(items, key) {
-    if (items.length < 2)
-        return items.slice();
-    const keys = items.map(key);
-    const order = keys.map((_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
-    return order.map((i) => items[i]);
-}
-const byDate = (items) => items.length < 2 ? items.slice() : items.slice().sort((a, b) => a.date - b.date);
-/** Python's `sorted(...)[::-1]`: GTO's "newest first", ties broken by reversing the input order. */
-function newestFirst(items) {
-    // Most lists here hold one or two events (a version's registration, a stage's assignment):
-    // ordered without a sort, the same order the sort gives.
-    if (items.length === 1)
-        return [items[0]];
-    if (items.length === 2) {
-        const [a, b] = items;
-        return a.date <= b.date ? [b, a] : [a, b];
-    }
-    return byDate(items).reverse();
-}
-// A stable sort keeps the input order among equal dates, so sorting parts before joining them
-// changes nothing in the order of the whole: the methods below join first and sort once.
-/** A (version, stage) pair: GTO's `VStage`. */
-class VersionStage {
-    stage;
-    assignments = [];
-    withdrawals = [];
-    newest;
-    constructor(stage) {
-        this.stage = stage;
-    }
-    // Read only after readRegistry has filed every tag, so sorted once (10,000 tags: not 10,000 sorts).
-    events() {
-        return (this.newest ??= newestFirst(this.withdrawals.length ? this.assignments.concat(this.withdrawals) : this.assignments));
-    }
-    get active() {
-        return this.events()[0]?.action === 'assign';
-    }
-    get activatedAt() {
-        return this.events()[0].date;
-    }
-    /** The newest assignment: GTO's authoring event of a stage. */
-    get authoring() {
-        return this.events().find((e) => e.action === 'assign') ?? this.events()[0];
-    }
-}
-/** One version of a model at one commit: GTO's `Version`. */
-class VersionRecord {
-    version;
-    commit;
-    registrations = [];
-    deregistrations = [];
-    /** Each stage this version was assigned to or withdrawn from, in the order first seen. */
-    stages = new Map();
-    /** The version read for ordering, when it is a SemVer one ("v1.2.3"): read once, not at every comparison. */
-    semver;
-    newest;
-    newestDirect;
-    newestIndirect;
-    constructor(
-    /** "v1.2.3", or the commit for a version known only from a stage tag. */
-    version, commit) {
-        this.version = version;
-        this.commit = commit;
-        this.semver = version.startsWith('v') ? versionKey(version.slice(1)) : null;
-    }
-    direct() {
-        return this.deregistrations.length ? this.registrations.concat(this.deregistrations) : this.registrations;
-    }
-    indirect() {
-        const events = [];
-        for (const stage of this.stages.values())
-            for (const e of stage.events())
-                events.push(e);
-        return events;
-    }
-    // Read only after readRegistry has filed every tag, so sorted once.
-    events() {
-        return (this.newest ??= newestFirst(this.direct().concat(this.indirect())));
-    }
-    // Asked while tags are filed: counts, never the cached events.
-    get discovered() {
-        return this.registrations.length === 0 && this.deregistrations.length === 0;
-    }
-    get registered() {
-        return this.registrations.length > 0;
-    }
-    // Asked only after every tag is filed (stage holders, states), so each is sorted once, not per question.
-    directNewestFirst() {
-        return (this.newestDirect ??= newestFirst(this.direct()));
-    }
-    indirectNewestFirst() {
-        return (this.newestIndirect ??= newestFirst(this.indirect()));
-    }
-    get active() {
-        const direct = this.directNewestFirst();
-        if (direct.length)
-            return direct[0].action === 'register';
-        return this.indirectNewestFirst().length > 0;
-    }
-    get authoring() {
-        const addition = this.directNewestFirst().find((e) => e.action === 'register');
-        return addition ?? this.indirectNewestFirst()[0];
-    }
-    /** The record of `stage` on this version, created when first seen. */
-    stage(stage) {
-        let known = this.stages.get(stage);
-        if (!known)
-            this.stages.set(stage, (known = new VersionStage(stage)));
-        return known;
-    }
-    /** GTO's `get_vstages(ascending=True)`: active stages, the one activated first first. */
-    activeStages() {
-        return sortedBy([...this.stages.values()].filter((s) => s.active), (s) => s.activatedAt);
-    }
-}
-const isSemver = (version) => version.startsWith('v') && versionKey(version.slice(1)) !== null;
-const plain = (version) => (isSemver(version) ? version.slice(1) : version);
-/** SemVer order of two versions, each parsed once. */
-const compareSemver = (a, b) => compareVersionKeys(a.semver, b.semver);
-/** One model as GTO's `Artifact` holds it. */
-class ModelRecord {
-    name;
-    deprecations = [];
-    versions = [];
-    /** The versions at each commit, in creation order: a lookup per tag, not a scan of every version. */
-    byCommit = new Map();
-    constructor(name) {
-        this.name = name;
-    }
-    /** GTO's `find_version`: versions with events of their own, by name and commit. */
-    find(commit, version) {
-        const found = [];
-        for (const v of this.byCommit.get(commit) ?? [])
-            if (!v.discovered && (version === undefined || v.version === version))
-                found.push(v);
-        return found;
-    }
-    /** The first version `find` gives, or a new one: looked up without building the list. */
-    findOrCreate(commit, version) {
-        const atCommit = this.byCommit.get(commit);
-        if (atCommit)
-            for (const v of atCommit)
-                if (!v.discovered && (version === undefined || v.version === version))
-                    return v;
-        const created = new VersionRecord(version ?? commit, commit);
-        this.versions.push(created);
-        if (atCommit)
-            atCommit.push(created);
-        else
-            this.byCommit.set(commit, [created]);
-        return created;
-    }
-    /** Every event of the model in the order GTO lists them before its history sorts them: not sorted yet. */
-    unsortedEvents() {
-        const events = this.deprecations.slice();
-        for (const v of this.versions)
-            events.push(...v.events());
-        return events;
-    }
-    /**
-     * GTO's `get_versions(include_non_explicit=...)`: active versions, highest
-     * SemVer first then commits (or the one registered last first). `only`
-     * narrows the list before it is ordered (the same order as narrowing after).
-     */
-    activeVersions(includeCommits, order = 'semver', only = () => true) {
-        const chosen = this.versions.filter((v) => only(v) && v.active && ((v.registered && !v.discovered) || (includeCommits && !v.registered)));
-        if (order === 'timestamp')
-            return sortedBy(chosen, (v) => v.authoring.date).reverse();
-        const semvers = chosen
-            .filter((v) => v.semver !== null)
-            .sort(compareSemver)
-            .reverse();
-        const commits = chosen
-            .filter((v) => v.semver === null)
-            .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
-            .reverse();
-        return [...semvers, ...commits];
-    }
-    /**
-     * GTO's `get_vstages(sort=timestamp)`, the default of `gto show`: for each
-     * stage, the active assignments of active versions, the one made last first,
-     * each version once, at most `perStage` of them (-1: all).
-     */
-    stageHolders(perStage = 1) {
-        const pairs = this.activeVersions(true, 'timestamp').flatMap((v) => v.activeStages().map((s) => ({ version: v.version, stage: s, date: s.authoring.date })));
-        const holders = new Map();
-        for (const pair of newestFirst(pairs)) {
-            const list = holders.get(pair.stage.stage) ?? [];
-            holders.set(pair.stage.stage, list);
-            if (perStage > -1 && list.length >= perStage)
-                continue;
-            if (!list.some((h) => h.version === pair.version))
-                list.push(pair);
-        }
-        return new Map([...holders].map(([stage, list]) => [stage, list.map((h) => h.stage)]));
-    }
-}
-/**
- * Builds every model's registry from its tags, as GTO does
- * (iterative/gto `gto/tag.py` and `gto/base.py`): annotated tags only, read
- * kind by kind (deprecations, versions, then stages, each oldest first), so a
- * stage tag names the version registered on its commit whenever that tag was
- * made. Each version keeps its own stage status; a stage is held by the
- * newest active assignment among active versions, so withdrawing or
- * deregistering its holder hands the stage back to the one before. Tags not
- * in GTO's format are ignored; tags in a model's name that cannot be used (a
- * lightweight tag, a number out of range, a stage tag on a commit that
- * carries two versions) are ignored too and listed in its `ignored`.
- */
-function readRegistry(tags) {
-    const ignored = new Map();
-    const counters = new Map();
-    const ignore = (name, tag, reason) => {
-        const list = ignored.get(name);
-        if (list)
-            list.push({ tag, reason });
-        else
-            ignored.set(name, [{ tag, reason }]);
-    };
-    const readable = [];
-    for (const record of tags) {
-        const reading = readRegistryTag(record.name);
-        if (reading.kind === 'foreign')
-            continue;
-        const number = reading.kind === 'registry' ? reading.tag.number : reading.number;
-        const name = reading.kind === 'registry' ? reading.tag.name : reading.name;
-        // GTO counts every tag in the model's name, lightweight ones too (`name_tag`).
-        if (number !== undefined)
-            counters.set(name, Math.max(counters.get(name) ?? 0, number));
-        if (reading.kind === 'ignored')
-            ignore(name, record.name, reading.reason);
-        else if (record.problem)
-            ignore(name, record.name, record.problem);
-        else if (!record.tagger)
-            ignore(name, record.name, 'a lightweight tag (GTO reads annotated tags only)');
-        else
-            readable.push(eventOf(reading.tag, record, record.tagger));
-    }
-    // GTO lists tags by name, then sorts each kind by date (stably): kind, then date, then name, in one sort.
-    const ordered = readable.sort((a, b) => PASS[a.action] - PASS[b.action] || a.date - b.date || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-    const models = new Map();
-    for (const event of ordered) {
-        let model = models.get(event.name);
-        if (!model)
-            models.set(event.name, (model = new ModelRecord(event.name)));
-        switch (event.action) {
-            case 'deprecate':
-                model.deprecations.push(event);
-                break;
-            case 'register':
-            case 'deregister': {
-                const version = model.findOrCreate(event.commit, event.version);
-                (event.action === 'register' ? version.registrations : version.deregistrations).push(event);
-                break;
-            }
-            case 'assign':
-            case 'unassign': {
-                const carried = model.find(event.commit);
-                if (carried.length > 1) {
-                    ignore(model.name, event.tag, `its commit carries several versions (${carried.map((v) => plain(v.version)).join(', ')}); GTO cannot tell which one it assigns`);
-                    break;
-                }
-                // GTO: a stage tag on a commit with no registered version makes a version named by the commit.
-                event.version = carried[0]?.version ?? event.commit;
-                const version = model.findOrCreate(event.commit, event.version);
-                const stage = version.stage(event.stage);
-                (event.action === 'assign' ? stage.assignments : stage.withdrawals).push(event);
-                break;
-            }
-        }
-    }
-    const result = new Map();
-    const names = [...models.keys(), ...[...ignored.keys(), ...counters.keys()].filter((n) => !models.has(n))];
-    for (const name of names) {
-        const model = models.get(name) ?? new ModelRecord(name);
-        result.set(name, {
-            ...modelRegistry(model),
-            lastNumber: counters.get(name) ?? 0,
-            ignored: ignored.get(name) ?? [],
-        });
-    }
-    return result;
-}
-function modelRegistry(model) {
-    // Every event names a version: each distinct one is parsed once, not once per event.
-    const plainVersions = new Map();
-    const plainOf = (version) => {
-        let shown = plainVersions.get(version);
-        if (shown === undefined)
-            plainVersions.set(version, (shown = plain(version)));
-        return shown;
-    };
-    const holders = model.stageHolders(1);
-    const stages = [...holders].flatMap(([stage, [holder]]) => {
-        if (!holder)
-            return [];
-        const tag = holder.authoring;
-        return [{ stage, version: plainOf(tag.version ?? ''), tag: tag.tag, date: tag.date, author: tag.author }];
-    });
-    const held = (version) => stages.filter((s) => s.version === plainOf(version.version)).map((s) => s.stage);
-    const state = (v) => {
-        const authoring = v.authoring;
-        return {
-            version: plainOf(v.version),
-            tag: authoring.tag,
-            commit: v.commit,
-            date: authoring.date,
-            author: authoring.author,
-            deregistered: !v.active,
-            stages: v.active ? held(v) : [],
-            activeStages: v.active ? v.activeStages().map((s) => s.stage) : [],
-        };
-    };
-    // Lowest SemVer first, equal ones (build metadata aside) in the order registered:
-    // the reverse of GTO's highest-first order, so `.at(-1)` of the active ones is GTO's latest.
-    const versions = model.versions
-        .filter((v) => v.registered)
-        .sort((a, b) => a.semver && b.semver ? compareSemver(a, b) : semverCompare(plainOf(a.version), plainOf(b.version)))
-        .map(state);
-    const commitVersions = model
-        .activeVersions(true, 'semver', (v) => !v.registered)
-        .toReversed()
-        .map(state);
-    const all = model.unsortedEvents();
-    // GTO's newest event (the last of the newest second): the model is active unless it is a deprecation.
-    let newestEvent;
-    for (const e of all)
-        if (!newestEvent || e.date >= newestEvent.date)
-            newestEvent = e;
-    const active = newestEvent !== undefined && newestEvent.action !== 'deprecate';
-    // GTO sorts newest first, then by time and kind, both stably: among events of one second and
-    // kind that is the reverse of the order listed, so one sort of the reversed list gives the same.
-    // The events are this model's own (read above for the last time): shown in place, not copied.
-    const events = all.reverse().sort((a, b) => a.date - b.date || a.priority - b.priority);
-    for (const e of events)
-        if (e.version !== undefined)
-            e.version = plainOf(e.version);
-    const newest = newestFirst(model.deprecations)[0];
-    return {
-        name: model.name,
-        versions,
-        commitVersions,
-        stages,
-        events,
-        ...(!active && newest
-            ? { deprecated: { date: newest.date, author: newest.author, tag: newest.tag } }
-            : {}),
-    };
 }
 
 /** Repository paths of every file a manifest references (unresolvable references left out). */
@@ -68338,17 +68439,19 @@ async function selectChanged(source, manifests, changed) {
 
 /**
  * The training reference of the version in the production stage, read from
- * its manifest at its release commit (trusted: the baseline's side), or
- * undefined when no version is in production.
+ * its manifest at its release tag (trusted: the baseline's side), found by
+ * the model's name wherever that version kept it, or undefined when no
+ * version is in production. A manifest that cannot be found or read there
+ * gives no reference (the eval baseline, looked up the same way, says why).
  */
-async function productionTraining(repo, facts, registry, productionStage) {
+async function productionTraining(manifests, facts, registry, productionStage) {
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
     const released = production && model?.versions.find((v) => v.version === production.version);
     if (!released)
         return undefined;
-    const loaded = await loadModel(repo.at(released.commit), facts.manifestFile);
-    const ref = loaded.facts?.manifest.training?.run;
+    const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+    const ref = found.kind === 'found' ? found.facts.manifest.training?.run : undefined;
     return { version: released.version, ...(ref !== undefined ? { ref } : {}) };
 }
 
@@ -68605,15 +68708,20 @@ async function check(repo, options) {
     const findings = [...report.findings];
     const training = [];
     const readRun = options.readRun ?? noTracking('no experiment tracker is configured');
+    // A model's baseline is found by the name it declares, with the globs it is judged by: a moved folder keeps it.
+    const byName = new ModelManifests(repo, {
+        globs: options.baseManifests ?? options.manifests,
+        ...(tags ? { tags } : {}),
+    });
     for (const model of facts) {
         const production = model.manifest.training?.run
-            ? await productionTraining(repo, model, registry, options.stages.at(-1))
+            ? await productionTraining(byName, model, registry, options.stages.at(-1))
             : undefined;
         const tracked = await checkTraining(model, readRun, production);
         if (tracked.section)
             training.push(tracked.section);
         findings.push(...tracked.findings);
-        let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1), base);
+        let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1), base);
         if (!model.manifest.eval?.gates?.length) {
             // No gate judges this version: never silently when the baseline had some.
             findings.push(...changedBaselineGates(model, [], baseline));
@@ -99693,7 +99801,7 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
     return async (facts, given) => {
         const run = { measured: [], notRun: new Map(), findings: [] };
         const plan = given ?? (await planSuites(facts, source, undefined));
-        for (const { suite, index, files, from } of plan.suites) {
+        for (const { suite, index, files, manifestFile, from } of plan.suites) {
             const setting = {
                 suite,
                 index,
@@ -99702,11 +99810,12 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 lineOf: facts.lineOf,
                 answeredBy: 'the endpoint',
             };
-            // The plan decided where the files are: the baseline's commit for a suite it declares.
-            const dataset = await readRepoText(files, facts.manifestFile, suite.dataset, from);
+            // The plan decided where the files are: the baseline's commit for a suite it declares, relative
+            // to the baseline's own manifest (a change that moved the model does not move its test).
+            const dataset = await readRepoText(files, manifestFile, suite.dataset, from);
             const schemaRef = suiteSchemaRef(suite);
             const schema = dataset.ok && schemaRef !== undefined
-                ? await readRepoText(files, facts.manifestFile, schemaRef, from)
+                ? await readRepoText(files, manifestFile, schemaRef, from)
                 : undefined;
             let judge;
             if (env.MODELGATE_JUDGE_BASE_URL) {
@@ -102784,7 +102893,7 @@ async function runRelease(inputs, event = context) {
     for (const candidate of found.candidates) {
         let training;
         if (candidate.kind === 'new' && candidate.facts.manifest.training?.run !== undefined) {
-            const production = await productionTraining(repo, candidate.facts, found.registry, settings.stages.at(-1));
+            const production = await productionTraining(new ModelManifests(repo, { globs: settings.manifests }), candidate.facts, found.registry, settings.stages.at(-1));
             training = (await checkTraining(candidate.facts, readRun, production)).section;
         }
         candidates.push({ ...candidate, ...(training ? { training } : {}) });

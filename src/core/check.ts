@@ -8,6 +8,7 @@ import type { ModelFacts } from './model/facts.js';
 import { readRegistry, type ModelRegistry } from './registry/state.js';
 import { CommandError, type Repository } from './repository.js';
 import { validateModels, type ValidateOptions, type ValidationReport } from './validate.js';
+import { ModelManifests } from './semver/model-manifests.js';
 import { productionTraining } from './tracking/production.js';
 import { noTracking, type RunReader } from './tracking/run.js';
 import { checkTraining, type TrainingSection } from './tracking/training-check.js';
@@ -65,14 +66,19 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
   const findings: Finding[] = [...report.findings];
   const training: TrainingSection[] = [];
   const readRun = options.readRun ?? noTracking('no experiment tracker is configured');
+  // A model's baseline is found by the name it declares, with the globs it is judged by: a moved folder keeps it.
+  const byName = new ModelManifests(repo, {
+    globs: options.baseManifests ?? options.manifests,
+    ...(tags ? { tags } : {}),
+  });
   for (const model of facts) {
     const production = model.manifest.training?.run
-      ? await productionTraining(repo, model, registry, options.stages.at(-1)!)
+      ? await productionTraining(byName, model, registry, options.stages.at(-1)!)
       : undefined;
     const tracked = await checkTraining(model, readRun, production);
     if (tracked.section) training.push(tracked.section);
     findings.push(...tracked.findings);
-    let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1)!, base);
+    let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1)!, base);
     if (!model.manifest.eval?.gates?.length) {
       // No gate judges this version: never silently when the baseline had some.
       findings.push(...changedBaselineGates(model, [], baseline));

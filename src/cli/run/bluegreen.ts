@@ -3,6 +3,7 @@ import { readRecordedBlueGreen, replayBlueGreen } from '../../core/blue-green/re
 import { renderBlueGreenSection, renderBlueGreenText } from '../../core/blue-green/report.js';
 import type { PreviewSuiteEvidence } from '../../core/blue-green/suites.js';
 import { resolveBaseline } from '../../core/eval/baseline.js';
+import type { JudgingSettings } from '../../core/eval/gate-model.js';
 import {
   parsePythonJson,
   readResultsFile,
@@ -11,9 +12,10 @@ import {
 } from '../../core/eval/results.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { loadModel } from '../../core/model/load-model.js';
-import { readRegistry, type ModelRegistry } from '../../core/registry/state.js';
+import { readRegistry, type ModelRegistry, type TagRecord } from '../../core/registry/state.js';
 import { inertJson, inertText } from '../../core/report/escape.js';
 import { CommandError } from '../../core/repository.js';
+import { ModelManifests } from '../../core/semver/model-manifests.js';
 import { GitRepository } from '../../io/git-repository.js';
 import { readSettings } from '../../io/settings.js';
 import { formatOf, listOf, type CommandArgs } from '../command.js';
@@ -58,7 +60,14 @@ export async function runBlueGreen(args: CommandArgs, out: Output): Promise<numb
       }),
     ),
   );
-  const suites = await suiteEvidence(repo, found, policy, results, settings.stages.at(-1) ?? 'production');
+  const suites = await suiteEvidence(
+    repo,
+    found,
+    policy,
+    results,
+    settings.stages.at(-1) ?? 'production',
+    settings.manifests,
+  );
   const replay = replayBlueGreen(recorded, name, policy, found.manifest.canary, suites);
   const { state } = replay;
   if (format === 'json')
@@ -87,8 +96,9 @@ function blueGreenBlockOf(manifest: Manifest): BlueGreenPolicy {
 
 /**
  * What the app would have judged the pre-switch suites with: each selected
- * suite's recorded accuracy (from --suites), the gates of the version in
- * production (else the working tree's) and production's recorded results.
+ * suite's recorded accuracy (from --suites), the gates and judging settings
+ * of the version in production (found by the model's name at its tag, else
+ * the working tree's) and production's recorded results.
  */
 async function suiteEvidence(
   repo: GitRepository,
@@ -96,6 +106,7 @@ async function suiteEvidence(
   policy: BlueGreenPolicy,
   results: readonly ResultsFile[],
   productionStage: string,
+  manifestGlobs: readonly string[],
 ): Promise<PreviewSuiteEvidence> {
   const measured = new Map<string, MetricSeries>();
   for (const file of results) for (const series of file.metrics) measured.set(series.name, series);
@@ -107,17 +118,25 @@ async function suiteEvidence(
       : { name, notRun: `not run: no --suites results file holds ${name}/accuracy` };
   });
   if (!suites.length) return { suites: [], gates: [], gatesFrom: "the release's manifest" };
+  let tags: TagRecord[] = [];
   let registry: Map<string, ModelRegistry>;
   try {
-    registry = readRegistry(await repo.readTags());
+    tags = await repo.readTags();
+    registry = readRegistry(tags);
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
     registry = new Map();
   }
   const loaded = await loadModel(repo.worktree, found.path);
+  const manifests = new ModelManifests(repo, { globs: manifestGlobs, tags });
   const baseline = loaded.facts
-    ? await resolveBaseline(repo, loaded.facts, registry, productionStage)
+    ? await resolveBaseline(manifests, loaded.facts, registry, productionStage)
     : undefined;
+  if (baseline?.unreadable !== undefined)
+    throw new CommandError(
+      `cannot judge the pre-switch suites of ${found.manifest.name} against ${baseline.label}: ${inertText(baseline.unreadable)}`,
+      `Make ${baseline.label} hold exactly one readable manifest declaring name ${found.manifest.name}.`,
+    );
   const gatesOf = baseline?.gates ? baseline : undefined;
   const evalBlock = found.manifest.eval;
   return {
@@ -129,7 +148,17 @@ async function suiteEvidence(
     ...(baseline
       ? { baseline: { label: baseline.label, metrics: baseline.data.metrics, gates: baseline.gates ?? [] } }
       : {}),
-    ...(evalBlock?.confidence !== undefined ? { confidence: evalBlock.confidence } : {}),
-    ...(evalBlock?.min_samples !== undefined ? { minSamples: evalBlock.min_samples } : {}),
+    // The judging settings of the manifest whose gates judge: production's when it is the baseline.
+    ...judgingOptions(baseline?.judging ?? evalBlock),
+  };
+}
+
+/** `eval.confidence` and `eval.min_samples` of the manifest whose gates judge, as the preview evidence takes them. */
+function judgingOptions(
+  judging: JudgingSettings | undefined,
+): Pick<PreviewSuiteEvidence, 'confidence' | 'minSamples'> {
+  return {
+    ...(judging?.confidence !== undefined ? { confidence: judging.confidence } : {}),
+    ...(judging?.min_samples !== undefined ? { minSamples: judging.min_samples } : {}),
   };
 }

@@ -1,7 +1,6 @@
-import { loadModel } from '../model/load-model.js';
 import type { ModelFacts } from '../model/facts.js';
 import type { ModelRegistry } from '../registry/state.js';
-import type { Repository } from '../repository.js';
+import type { ManifestLookup, ModelManifests } from '../semver/model-manifests.js';
 import type { ArtifactSource } from '../source.js';
 import type { Baseline } from './gate-model.js';
 import type { BaselineSuites } from './suite-plan.js';
@@ -9,11 +8,16 @@ import { loadEvalData } from './load-eval.js';
 
 /**
  * The version a candidate must not be worse than: the version the last stage
- * (production) holds, read at its release commit; without releases, the
- * model as it is at the base ref.
+ * (production) holds, read at its release tag; without releases, the model
+ * as it is at the base ref. Both are found by the name the candidate
+ * declares, never by its path: a change that moves the model's folder is
+ * still judged against its baseline's results, datasets and gates.
+ * A baseline that cannot be read (several manifests declare the name, or
+ * the one that does does not load) is returned with `unreadable`, never as
+ * none: "no baseline" would judge the change on its own files.
  */
 export async function resolveBaseline(
-  repo: Repository,
+  manifests: ModelManifests,
   facts: ModelFacts,
   registry: ReadonlyMap<string, ModelRegistry>,
   productionStage: string,
@@ -23,38 +27,47 @@ export async function resolveBaseline(
   const production = model?.stages.find((s) => s.stage === productionStage);
   const released = production && model?.versions.find((v) => v.version === production.version);
   if (released) {
-    const source = repo.at(released.commit);
-    const loaded = await loadModel(source, facts.manifestFile);
-    if (loaded.facts) {
-      const label = `${productionStage} ${released.version} (${production!.tag})`;
-      return {
-        label,
-        version: released.version,
-        data: await loadEvalData(source, loaded.facts),
-        gates: loaded.facts.manifest.eval?.gates ?? [],
-        suites: suiteNamesOf(loaded.facts),
-        suiteFiles: suiteFilesOf(loaded.facts, label, source),
-      };
-    }
+    const label = `${productionStage} ${released.version} (${production!.tag})`;
+    const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+    // A production version whose tag holds no manifest of this name (tagged by another tool) is no
+    // baseline to judge by; the base ref may still be one.
+    if (found.kind !== 'absent') return baselineOf(found, label, released.version);
   }
   if (base) {
-    const source = repo.at(base);
-    const stat = await source.stat(facts.manifestFile);
-    if (stat.kind !== 'file') return undefined;
-    const loaded = await loadModel(source, facts.manifestFile);
-    if (loaded.facts) {
-      const label = `the base ref ${base.slice(0, 12)}`;
-      return {
-        label,
-        version: loaded.facts.manifest.version,
-        data: await loadEvalData(source, loaded.facts),
-        gates: loaded.facts.manifest.eval?.gates ?? [],
-        suites: suiteNamesOf(loaded.facts),
-        suiteFiles: suiteFilesOf(loaded.facts, label, source),
-      };
-    }
+    const found = await manifests.at(base).find(facts.name, [facts.manifestFile]);
+    if (found.kind !== 'absent') return baselineOf(found, `the base ref ${base.slice(0, 12)}`);
   }
   return undefined;
+}
+
+/** A found manifest as the baseline, with its results, gates, suites and judging settings; or why it cannot be read. */
+async function baselineOf(
+  found: Exclude<ManifestLookup, { kind: 'absent' }>,
+  label: string,
+  version?: string,
+): Promise<Baseline> {
+  if (found.kind === 'unknown')
+    return {
+      label,
+      ...(version ? { version } : {}),
+      data: { results: [], metrics: new Map(), findings: [] },
+      unreadable: found.reason,
+    };
+  const { facts, source, file } = found;
+  const block = facts.manifest.eval;
+  return {
+    label,
+    version: version ?? facts.manifest.version,
+    data: await loadEvalData(source, facts),
+    gates: block?.gates ?? [],
+    suites: suiteNamesOf(facts),
+    suiteFiles: suiteFilesOf(facts, label, source, file),
+    judging: {
+      ...(block?.confidence !== undefined ? { confidence: block.confidence } : {}),
+      ...(block?.min_samples !== undefined ? { min_samples: block.min_samples } : {}),
+      ...(block?.on_inconclusive !== undefined ? { on_inconclusive: block.on_inconclusive } : {}),
+    },
+  };
 }
 
 /** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
@@ -62,7 +75,15 @@ function suiteNamesOf(facts: ModelFacts): string[] {
   return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
 }
 
-/** The baseline's suite definitions, read with its files at its commit (the same containment rule, at a ref). */
-function suiteFilesOf(facts: ModelFacts, label: string, source: ArtifactSource): BaselineSuites {
-  return { label, source, suites: facts.manifest.eval?.suites ?? [] };
+/**
+ * The baseline's suite definitions, read with its files at its commit (the same containment rule, at
+ * a ref), relative to where its manifest is there.
+ */
+function suiteFilesOf(
+  facts: ModelFacts,
+  label: string,
+  source: ArtifactSource,
+  manifestFile: string,
+): BaselineSuites {
+  return { label, source, manifestFile, suites: facts.manifest.eval?.suites ?? [] };
 }

@@ -23,6 +23,43 @@ export interface Baseline {
   suites?: readonly string[];
   /** The baseline's manifest's suites and its files at its commit: a suite it declares runs on them. */
   suiteFiles?: BaselineSuites;
+  /**
+   * How the baseline's manifest judges (`eval.confidence`, `min_samples`, `on_inconclusive`), set when
+   * the baseline is a manifest: the change's own settings never loosen them.
+   */
+  judging?: JudgingSettings;
+  /**
+   * Why the baseline's manifest cannot be read (several manifests declare the name, or the one that
+   * does cannot be loaded): the change is not judged as though it had none.
+   */
+  unreadable?: string;
+}
+
+/** The settings of an `eval` block that decide how its gates judge, as the manifest writes them. */
+export type JudgingSettings = Pick<
+  NonNullable<ModelFacts['manifest']['eval']>,
+  'confidence' | 'min_samples' | 'on_inconclusive'
+>;
+
+/** The settings keys that decide how gates judge, in the order the report lists their changes. */
+const JUDGING_KEYS = ['on_inconclusive', 'confidence', 'min_samples'] as const;
+
+/**
+ * How a change is judged when its baseline is a manifest: `confidence` and `min_samples` are the
+ * baseline's (a change that raises either could turn a clear failure into an inconclusive warning;
+ * its values count once it is released), and an inconclusive gate fails when either side says so.
+ * Without a baseline manifest, nothing trusted states any, so the change's own settings apply.
+ */
+function judgingOf(own: JudgingSettings | undefined, baseline: JudgingSettings | undefined) {
+  const from = baseline ?? own;
+  return {
+    confidence: from?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
+    minSamples: from?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
+    onInconclusive:
+      own?.on_inconclusive === 'fail' || baseline?.on_inconclusive === 'fail'
+        ? ('fail' as const)
+        : ('warn' as const),
+  };
 }
 
 /** Gates of one model: verdicts with evidence, and the findings they raise. */
@@ -53,11 +90,8 @@ export function gateModel({
   notRun = new Map(),
 }: GateInputs): ModelGates {
   const evalBlock = facts.manifest.eval;
-  const options = {
-    ...DEFAULT_GATE_OPTIONS,
-    confidence: evalBlock?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
-    minSamples: evalBlock?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
-  };
+  const judging = judgingOf(evalBlock, baseline?.judging);
+  const options = { ...DEFAULT_GATE_OPTIONS, confidence: judging.confidence, minSamples: judging.minSamples };
   // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
   // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
   // Likewise a suite's metrics (`<suite>/…`) come only from its run in this check: the pull request writes its
@@ -123,7 +157,9 @@ export function gateModel({
         line: facts.lineOf(['eval', 'gates', index]),
         message: `${result.invalidCandidate.file}: ${result.invalidCandidate.problem}, so gate ${gate.metric} cannot compare`,
         artifact: result.invalidCandidate.file,
-        fix: 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+        fix: result.invalidCandidate.missing
+          ? `The baseline's results carry the evidence a drop is judged on; this version's must too: keep the standard error the harness writes next to the value (lm-evaluation-harness: "<metric>_stderr,<filter>"), or record per-document scores (--log_samples) under eval.results[].samples.`
+          : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
       });
     if (result.overruled)
       finding(
@@ -139,7 +175,7 @@ export function gateModel({
       const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
       finding(
         rule,
-        otherDataset || evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning',
+        otherDataset || judging.onInconclusive === 'fail' ? 'error' : 'warning',
         `gate ${gate.metric} is inconclusive: ${result.reason}`,
         inconclusiveFix(result.reason),
       );
@@ -252,15 +288,31 @@ function notRunFix(cause: string, committed: boolean): string {
  * The gates of the released version this change removes or changes, said in
  * the report: the change's own gates judge it (a gate may need to change with
  * a metric), but never silently. A loosened `min` or a larger `max_drop` is
- * there for the reviewer to see, next to the verdict it produced.
+ * there for the reviewer to see, next to the verdict it produced. So is a
+ * change to how gates judge (`on_inconclusive`, `confidence`,
+ * `min_samples`), with the value this version is judged by. A baseline
+ * whose manifest cannot be read is an error: what it would judge by is
+ * unknown.
  */
 export function changedBaselineGates(
   facts: ModelFacts,
   own: readonly Gate[],
   baseline: Baseline | undefined,
 ): Finding[] {
-  if (!baseline?.gates?.length) return [];
-  const findings: Finding[] = [];
+  if (baseline?.unreadable !== undefined)
+    return [
+      {
+        rule: 'EVAL-GATE',
+        severity: 'error',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['name']),
+        message: `cannot judge ${facts.name} against its baseline, ${baseline.label}: ${baseline.unreadable}`,
+        fix: `Make ${baseline.label} hold exactly one readable manifest declaring name ${facts.name}, or compare with another --base.`,
+      },
+    ];
+  const findings: Finding[] = [...changedJudging(facts, baseline)];
+  if (!baseline?.gates?.length) return findings;
   const shown = (gate: Gate) => JSON.stringify(gate);
   for (const released of baseline.gates) {
     const now = own.filter((g) => g.metric === released.metric);
@@ -276,6 +328,42 @@ export function changedBaselineGates(
         ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by the changed gate`
         : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is not judged on ${released.metric}`,
       fix: 'Say in the pull request why the gate changes; a reviewer should see a looser gate before it judges the version.',
+    });
+  }
+  return findings;
+}
+
+/** Changes to the baseline manifest's judging settings, each with the value this version is judged by. */
+function changedJudging(facts: ModelFacts, baseline: Baseline | undefined): Finding[] {
+  const released = baseline?.judging;
+  if (!baseline || !released) return [];
+  const own = facts.manifest.eval;
+  const applied = judgingOf(own, released);
+  const defaults = {
+    on_inconclusive: 'warn',
+    confidence: DEFAULT_GATE_OPTIONS.confidence,
+    min_samples: DEFAULT_GATE_OPTIONS.minSamples,
+  } as const;
+  const judgedBy = {
+    on_inconclusive: applied.onInconclusive,
+    confidence: applied.confidence,
+    min_samples: applied.minSamples,
+  };
+  const findings: Finding[] = [];
+  for (const key of JUDGING_KEYS) {
+    // Compared as they take effect: an unset value is the default.
+    const before = released[key] ?? defaults[key];
+    const after = own?.[key] ?? defaults[key];
+    if (before === after) continue;
+    const ownApplies = after === judgedBy[key];
+    findings.push({
+      rule: 'EVAL-GATE',
+      severity: ownApplies ? 'info' : 'warning',
+      model: facts.name,
+      file: facts.manifestFile,
+      line: facts.lineOf(own?.[key] !== undefined ? ['eval', key] : ['eval']),
+      message: `eval.${key} is changed from ${baseline.label}'s ${before} to ${after}: this version is judged with ${judgedBy[key]}${ownApplies ? '' : `, the baseline's; the change applies once this version is the baseline`}`,
+      fix: "How a version is judged comes from its baseline's manifest; a change may make an inconclusive gate fail, nothing more, before it is released. Say in the pull request why the setting changes.",
     });
   }
   return findings;

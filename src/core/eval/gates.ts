@@ -60,10 +60,12 @@ export interface GateResult {
   settle?: Settle;
   /**
    * The candidate's own results cannot serve as evidence (an impossible
-   * stderr): the file the pull request brought is wrong, which is an error
-   * whatever `on_inconclusive` says.
+   * stderr, or none and no per-document scores while the baseline has
+   * them): the file the pull request brought is wrong, which is an error
+   * whatever `on_inconclusive` says. `missing` when the evidence is absent
+   * rather than implausible.
    */
-  invalidCandidate?: { file: string; problem: string };
+  invalidCandidate?: { file: string; problem: string; missing?: true };
 }
 
 export interface GateOptions {
@@ -206,7 +208,13 @@ export function judgeGate(
       verdict: 'inconclusive',
       reason: said(`cannot compare: ${compared.cannot}${note}`),
       ...(compared.candidateFault
-        ? { invalidCandidate: { file: candidate.source, problem: compared.cannot } }
+        ? {
+            invalidCandidate: {
+              file: candidate.source,
+              problem: compared.cannot,
+              ...(compared.candidateFault === 'missing' ? { missing: true as const } : {}),
+            },
+          }
         : {}),
     };
   const comparison = compared.comparison;
@@ -282,8 +290,12 @@ function datasetMismatch(candidate: MetricSeries, baseline: MetricSeries): strin
   return undefined;
 }
 
+/** Why the candidate's side is to blame for a comparison that cannot be made: its evidence is implausible, or missing. */
+type CandidateFault = false | 'implausible' | 'missing';
+
 type Compared =
-  { comparison: GateComparison; note?: string } | { cannot: string; candidateFault: boolean; note?: string };
+  | { comparison: GateComparison; note?: string }
+  | { cannot: string; candidateFault: CandidateFault; note?: string };
 
 /**
  * The comparison a gate judges: paired on per-document scores when most
@@ -324,9 +336,14 @@ function compare(
     note = `only ${ids.matched} of the candidate's ${ids.candidate} and the baseline's ${ids.baseline} document ids match, too few to pair: compared the aggregates`;
   }
   const c = aggregate(candidate, 'the candidate');
-  if ('problem' in c)
-    return { cannot: c.problem, candidateFault: c.invalid === true, ...(note ? { note } : {}) };
   const b = aggregate(baseline, 'the baseline');
+  if ('problem' in c) {
+    // Evidence the candidate's file lacks while the baseline's has it is the file's fault, not a lack of
+    // data: a pull request must not turn a failing drop into a warning by deleting its own stderr. When
+    // the baseline has none either, no candidate file could have settled it: inconclusive, as before.
+    const fault: CandidateFault = c.invalid ? 'implausible' : 'problem' in b ? false : 'missing';
+    return { cannot: c.problem, candidateFault: fault, ...(note ? { note } : {}) };
+  }
   if ('problem' in b) return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
   const comparison = zTest(
     c.value,

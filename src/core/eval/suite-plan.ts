@@ -19,6 +19,11 @@ export interface PlannedSuite {
   index: number;
   /** Where its dataset and schema are read: the baseline's commit, or the working tree. */
   files: ArtifactSource;
+  /**
+   * The manifest its paths are relative to: the baseline's own (wherever that version kept it) for a
+   * suite the baseline declares, else this version's.
+   */
+  manifestFile: string;
   /** The baseline the definition and files come from ("production 1.2.0 (gpt2#production#2)"). */
   from?: string;
 }
@@ -29,10 +34,12 @@ export interface SuitePlan {
   findings: Finding[];
 }
 
-/** The baseline's manifest as far as suites go: its `eval.suites`, and its files at its commit. */
+/** The baseline's manifest as far as suites go: its `eval.suites`, its path, and its files at its commit. */
 export interface BaselineSuites {
   label: string;
   source: ArtifactSource;
+  /** Where the baseline's manifest is at its commit: its suites' paths are relative to it, not to a moved copy. */
+  manifestFile: string;
   suites: readonly EvalSuite[];
 }
 
@@ -52,17 +59,24 @@ export async function planSuites(
   const plan: SuitePlan = { suites: [], findings: [] };
   for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
     const trusted = baseline?.suites.find((s) => s.name === own.name);
+    const mine = { suite: own, index, files: worktree, manifestFile: facts.manifestFile };
     if (!baseline) {
-      plan.suites.push({ suite: own, index, files: worktree });
+      plan.suites.push(mine);
       continue;
     }
     if (!trusted) {
-      plan.suites.push({ suite: own, index, files: worktree });
+      plan.suites.push(mine);
       plan.findings.push(newSuite(facts, index, own, baseline.label));
       continue;
     }
-    plan.suites.push({ suite: trusted, index, files: baseline.source, from: baseline.label });
-    const changed = await changes(facts, own, trusted, worktree, baseline.source);
+    plan.suites.push({
+      suite: trusted,
+      index,
+      files: baseline.source,
+      manifestFile: baseline.manifestFile,
+      from: baseline.label,
+    });
+    const changed = await changes(facts, own, trusted, worktree, baseline);
     if (changed.length) plan.findings.push(changedSuite(facts, index, own, baseline.label, changed));
   }
   return plan;
@@ -74,7 +88,7 @@ async function changes(
   own: EvalSuite,
   trusted: EvalSuite,
   worktree: ArtifactSource,
-  baselineFiles: ArtifactSource,
+  baseline: BaselineSuites,
 ): Promise<string[]> {
   const changed = DEFINITION.filter((key) => JSON.stringify(own[key]) !== JSON.stringify(trusted[key])).map(
     (key) => `its ${key}`,
@@ -83,7 +97,7 @@ async function changes(
   else {
     const [here, there] = await Promise.all([
       digest(worktree, facts.manifestFile, own.dataset),
-      digest(baselineFiles, facts.manifestFile, trusted.dataset),
+      digest(baseline.source, baseline.manifestFile, trusted.dataset),
     ]);
     if (here.sha256 !== there.sha256 || here.problem)
       changed.unshift(

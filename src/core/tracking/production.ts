@@ -1,16 +1,17 @@
-import { loadModel } from '../model/load-model.js';
 import type { ModelFacts } from '../model/facts.js';
 import type { ModelRegistry } from '../registry/state.js';
-import type { Repository } from '../repository.js';
+import type { ModelManifests } from '../semver/model-manifests.js';
 import type { ProductionTraining } from './training-check.js';
 
 /**
  * The training reference of the version in the production stage, read from
- * its manifest at its release commit (trusted: the baseline's side), or
- * undefined when no version is in production.
+ * its manifest at its release tag (trusted: the baseline's side), found by
+ * the model's name wherever that version kept it, or undefined when no
+ * version is in production. A manifest that cannot be found or read there
+ * gives no reference (the eval baseline, looked up the same way, says why).
  */
 export async function productionTraining(
-  repo: Repository,
+  manifests: ModelManifests,
   facts: ModelFacts,
   registry: ReadonlyMap<string, ModelRegistry>,
   productionStage: string,
@@ -19,7 +20,7 @@ export async function productionTraining(
   const production = model?.stages.find((s) => s.stage === productionStage);
   const released = production && model?.versions.find((v) => v.version === production.version);
   if (!released) return undefined;
-  const loaded = await loadModel(repo.at(released.commit), facts.manifestFile);
-  const ref = loaded.facts?.manifest.training?.run;
+  const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+  const ref = found.kind === 'found' ? found.facts.manifest.training?.run : undefined;
   return { version: released.version, ...(ref !== undefined ? { ref } : {}) };
 }

@@ -108,6 +108,7 @@ export async function runPreviewSuites(input: PreviewSuitesInput): Promise<Previ
       ? {
           label: production.at.label,
           source: production.at.source,
+          manifestFile: production.at.manifestFile,
           suites: production.manifest.eval?.suites ?? [],
         }
       : undefined,

@@ -63,7 +63,7 @@ export function suiteRunnerFromEnvironment(
   return async (facts: ModelFacts, given?: SuitePlan): Promise<SuiteRun> => {
     const run: SuiteRun = { measured: [], notRun: new Map(), findings: [] };
     const plan = given ?? (await planSuites(facts, source, undefined));
-    for (const { suite, index, files, from } of plan.suites) {
+    for (const { suite, index, files, manifestFile, from } of plan.suites) {
       const setting: SuiteSetting = {
         suite,
         index,
@@ -72,12 +72,13 @@ export function suiteRunnerFromEnvironment(
         lineOf: facts.lineOf,
         answeredBy: 'the endpoint',
       };
-      // The plan decided where the files are: the baseline's commit for a suite it declares.
-      const dataset = await readRepoText(files, facts.manifestFile, suite.dataset, from);
+      // The plan decided where the files are: the baseline's commit for a suite it declares, relative
+      // to the baseline's own manifest (a change that moved the model does not move its test).
+      const dataset = await readRepoText(files, manifestFile, suite.dataset, from);
       const schemaRef = suiteSchemaRef(suite);
       const schema =
         dataset.ok && schemaRef !== undefined
-          ? await readRepoText(files, facts.manifestFile, schemaRef, from)
+          ? await readRepoText(files, manifestFile, schemaRef, from)
           : undefined;
       let judge: ScorerTools['judge'];
       if (env.MODELGATE_JUDGE_BASE_URL) {

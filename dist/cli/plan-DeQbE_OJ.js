@@ -1,8 +1,9 @@
-import { s as semver, m as manifestLineOf } from './manifest-line-C2RsJ0-9.js';
+import { s as semver } from './index-BUr_uwIc.js';
 import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from './stage-assignment-CkrtnTSp.js';
 import { b as releaseTag, N as NAME_MAX_LENGTH, G as GTO_FULLNAME_PATTERN } from './settings-file-BogBtnzp.js';
 import { e as inertCode, b as inertMarkdown } from './escape-C_Mv5luI.js';
 import { a as trainingMarkdown } from './report-CjelaDHn.js';
+import { m as manifestLineOf } from './manifest-line-FW9-w0vL.js';
 import { s as strictObject, n as number, b as _enum, c as string } from './index-B3yeL5eE.js';
 
 /**

@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, l as loadModel } from './load-model-DYtoc5BB.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-LXs7dOls.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
-import { M as ModelManifests, r as referencedPaths } from './model-manifests-CIT3h8XM.js';
+import { r as referencedPaths } from './references-B30FlyX1.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
 import { b as releaseTag, f as releasedVersions } from './settings-file-BogBtnzp.js';
-import { s as semver } from './manifest-line-C2RsJ0-9.js';
+import { s as semver } from './index-BUr_uwIc.js';
 import { s as semverCompare } from './parse-BQB2GE0J.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
 import { b as trainingText } from './report-CjelaDHn.js';

@@ -4,10 +4,10 @@ import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a as array, t as tuple, c as string } from './index-B3yeL5eE.js';
 import { j as judgeInterval, a as judgeAnalysis } from './judge-BY8Dq9k-.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-CEcyg3Yx.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-Vo164Jqh.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { l as loadModel } from './load-model-DYtoc5BB.js';
+import { l as loadModel, M as ModelManifests } from './model-manifests-LXs7dOls.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
@@ -25,6 +25,7 @@ import 'process';
 import 'buffer';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';
+import './manifest-line-FW9-w0vL.js';
 import './parse-BQB2GE0J.js';
 import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
@@ -854,7 +855,7 @@ async function runBlueGreen(args, out) {
         parse: parsePythonJson,
         fix: "Pass the results file modelgate's runner wrote for a suite run against the preview (format modelgate-eval/v1).",
     })));
-    const suites = await suiteEvidence(repo, found, policy, results, settings.stages.at(-1) ?? 'production');
+    const suites = await suiteEvidence(repo, found, policy, results, settings.stages.at(-1) ?? 'production', settings.manifests);
     const replay = replayBlueGreen(recorded, name, policy, found.manifest.canary, suites);
     const { state } = replay;
     if (format === 'json')
@@ -880,10 +881,11 @@ function blueGreenBlockOf(manifest) {
 }
 /**
  * What the app would have judged the pre-switch suites with: each selected
- * suite's recorded accuracy (from --suites), the gates of the version in
- * production (else the working tree's) and production's recorded results.
+ * suite's recorded accuracy (from --suites), the gates and judging settings
+ * of the version in production (found by the model's name at its tag, else
+ * the working tree's) and production's recorded results.
  */
-async function suiteEvidence(repo, found, policy, results, productionStage) {
+async function suiteEvidence(repo, found, policy, results, productionStage, manifestGlobs) {
     const measured = new Map();
     for (const file of results)
         for (const series of file.metrics)
@@ -897,9 +899,11 @@ async function suiteEvidence(repo, found, policy, results, productionStage) {
     });
     if (!suites.length)
         return { suites: [], gates: [], gatesFrom: "the release's manifest" };
+    let tags = [];
     let registry;
     try {
-        registry = readRegistry(await repo.readTags());
+        tags = await repo.readTags();
+        registry = readRegistry(tags);
     }
     catch (error) {
         if (!(error instanceof CommandError))
@@ -907,9 +911,12 @@ async function suiteEvidence(repo, found, policy, results, productionStage) {
         registry = new Map();
     }
     const loaded = await loadModel(repo.worktree, found.path);
+    const manifests = new ModelManifests(repo, { globs: manifestGlobs, tags });
     const baseline = loaded.facts
-        ? await resolveBaseline(repo, loaded.facts, registry, productionStage)
+        ? await resolveBaseline(manifests, loaded.facts, registry, productionStage)
         : undefined;
+    if (baseline?.unreadable !== undefined)
+        throw new CommandError(`cannot judge the pre-switch suites of ${found.manifest.name} against ${baseline.label}: ${inertText(baseline.unreadable)}`, `Make ${baseline.label} hold exactly one readable manifest declaring name ${found.manifest.name}.`);
     const gatesOf = baseline?.gates ? baseline : undefined;
     const evalBlock = found.manifest.eval;
     return {
@@ -921,8 +928,15 @@ async function suiteEvidence(repo, found, policy, results, productionStage) {
         ...(baseline
             ? { baseline: { label: baseline.label, metrics: baseline.data.metrics, gates: baseline.gates ?? [] } }
             : {}),
-        ...(evalBlock?.confidence !== undefined ? { confidence: evalBlock.confidence } : {}),
-        ...(evalBlock?.min_samples !== undefined ? { minSamples: evalBlock.min_samples } : {}),
+        // The judging settings of the manifest whose gates judge: production's when it is the baseline.
+        ...judgingOptions(baseline?.judging ?? evalBlock),
+    };
+}
+/** `eval.confidence` and `eval.min_samples` of the manifest whose gates judge, as the preview evidence takes them. */
+function judgingOptions(judging) {
+    return {
+        ...(judging?.confidence !== undefined ? { confidence: judging.confidence } : {}),
+        ...(judging?.min_samples !== undefined ? { minSamples: judging.min_samples } : {}),
     };
 }
 

@@ -1,32 +1,33 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
-import { p as planRelease } from './plan-DkCwSEWh.js';
+import { p as planRelease } from './plan-DeQbE_OJ.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BkNxfSbQ.js';
-import { l as loadModel } from './load-model-DYtoc5BB.js';
+import { M as ModelManifests, l as loadModel } from './model-manifests-LXs7dOls.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { f as releasedVersions, r as resolveArtifactPath } from './settings-file-BogBtnzp.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-ClSG0Pxp.js';
-import { M as ModelManifests } from './model-manifests-CIT3h8XM.js';
+import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-mlrSR1Hw.js';
 import { p as planText } from './registry-Bo-q2Mov.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-uPq5kej9.js';
-import './manifest-line-C2RsJ0-9.js';
+import './index-BUr_uwIc.js';
 import './parse-BQB2GE0J.js';
 import './stage-assignment-CkrtnTSp.js';
 import './report-CjelaDHn.js';
 import './run-ref-CuXzv_k1.js';
+import './manifest-line-FW9-w0vL.js';
 import 'process';
 import 'buffer';
 import './hashed-string-BvNvQAaH.js';
 import './user-file-error-DMsF1t5K.js';
-import 'node:path';
 import './parse-m1vMtDzm.js';
 import './yaml-document-Bn4nnvS8.js';
+import 'node:path';
 import 'node:buffer';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
+import './references-B30FlyX1.js';
 
 /**
  * The model versions a push releases: every manifest the push changed whose

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-Oiu83OUa.js';
-import { k as validate, b as toText } from './text-ClSG0Pxp.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-DStpd9Sx.js';
+import { k as validate, b as toText } from './text-mlrSR1Hw.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';
@@ -20,12 +20,13 @@ import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
 import 'node:os';
 import 'node:worker_threads';
-import './load-model-DYtoc5BB.js';
+import './model-manifests-LXs7dOls.js';
 import './parse-m1vMtDzm.js';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';
-import './model-manifests-CIT3h8XM.js';
-import './manifest-line-C2RsJ0-9.js';
+import './manifest-line-FW9-w0vL.js';
+import './references-B30FlyX1.js';
+import './index-BUr_uwIc.js';
 import './parse-BQB2GE0J.js';
 
 /** `modelgate validate`: every manifest, or those changed since --base, in one report. */

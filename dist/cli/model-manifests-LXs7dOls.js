@@ -1,9 +1,10 @@
-import { posix } from 'node:path';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-m1vMtDzm.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
+import { M as MANIFEST_MAX_BYTES, b as parseManifest, r as rolloutFileReferences } from './parse-m1vMtDzm.js';
+import { posix } from 'node:path';
 import { M as MAX_HASHED_CHARACTERS, l as longJsonKey, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { isUtf8 } from 'node:buffer';
-import { r as resolveArtifactPath, w as weightMemoOf } from './settings-file-BogBtnzp.js';
+import { r as resolveArtifactPath, w as weightMemoOf, b as releaseTag } from './settings-file-BogBtnzp.js';
+import { a as manifestLine } from './manifest-line-FW9-w0vL.js';
 
 /**
  * The values of config.json, generation_config.json and tokenizer_config.json
@@ -3092,4 +3093,193 @@ async function checkReferencedFiles(reader) {
     await Promise.all(refs.map(([key, ref]) => reader.locate(key, ref)));
 }
 
-export { ARCHITECTURE_FIELDS as A, EXPECTED as E, READ_LIMITS as R, SPECIAL_ROLES as S, parseSafetensorsIndex as a, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, parseJson as p, stableJson as s };
+/** Texts up to this size are kept as words; larger ones (rare) are parsed at once. */
+const WORDS_MAX_CHARS = 64 * 1024;
+const NOT_A_NAME_CHARACTER = /[^a-z0-9_/-]+/;
+/**
+ * The manifests of one tree (the working tree, or the repository at a ref)
+ * by the name they declare. A model is its name, not its folder: a manifest
+ * moved to another folder is still that model, and its base and its releases
+ * are found wherever they were. Likely paths are read alone (the fast path);
+ * the whole tree is read once, and only when they do not answer.
+ */
+class ManifestNames {
+    source;
+    manifests;
+    names = new Map();
+    scan;
+    constructor(source, manifests) {
+        this.source = source;
+        this.manifests = manifests;
+    }
+    /**
+     * Every manifest of the tree that declares `name`, and those that may
+     * (they mention it) but cannot be parsed to say.
+     */
+    async declaring(name) {
+        const { mentions, settled } = await this.scanTree();
+        const files = [];
+        const unreadable = [];
+        for (const file of [...new Set([...(mentions.get(name) ?? []), ...settled])].sort()) {
+            const declared = await this.nameOf(file);
+            if ('problem' in declared)
+                unreadable.push(file);
+            else if (declared.name === name)
+                files.push(file);
+        }
+        return { files, unreadable };
+    }
+    /** Which of `files` (manifests of this tree) declare `name`: each read and parsed once per run. */
+    async declaringAmong(name, files) {
+        const declaring = [];
+        for (const file of files) {
+            const declared = await this.nameOf(file);
+            if ('name' in declared && declared.name === name)
+                declaring.push(file);
+        }
+        return declaring;
+    }
+    /**
+     * The manifest that declares `name`: the first of `likely` that does (read
+     * alone), else the tree's one manifest that does.
+     */
+    async find(name, likely) {
+        for (const file of new Set(likely)) {
+            const declared = await this.nameOf(file);
+            if ('name' in declared && declared.name === name)
+                return this.load(name, file);
+        }
+        const { files, unreadable } = await this.declaring(name);
+        if (files.length > 1)
+            return {
+                kind: 'unknown',
+                reason: `${files.join(', ')} at ${this.source.label} all declare name "${name}"`,
+            };
+        if (files[0] !== undefined)
+            return this.load(name, files[0]);
+        if (unreadable.length)
+            return {
+                kind: 'unknown',
+                reason: `${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', …' : ''} at ${this.source.label} cannot be read, so whether it declares "${name}" cannot be told`,
+            };
+        return { kind: 'absent' };
+    }
+    async load(name, file) {
+        const loaded = await loadModel(this.source, file);
+        if (loaded.facts?.name === name)
+            return { kind: 'found', file, facts: loaded.facts, source: this.source };
+        const why = loaded.findings.find((f) => f.severity === 'error')?.message ?? 'it does not load';
+        return { kind: 'unknown', reason: `${file} at ${this.source.label} declares "${name}" but ${why}` };
+    }
+    scanTree() {
+        this.scan ??= (async () => {
+            const mentions = new Map();
+            const settled = [];
+            for (const file of await this.manifests()) {
+                const text = this.names.has(file) ? undefined : await this.text(file);
+                if (typeof text !== 'string' || text.includes('\\') || text.length > WORDS_MAX_CHARS) {
+                    if (typeof text === 'string')
+                        void this.nameOf(file, text);
+                    else if (text)
+                        this.names.set(file, Promise.resolve(text));
+                    settled.push(file);
+                    continue;
+                }
+                for (const word of new Set(text.split(NOT_A_NAME_CHARACTER))) {
+                    const holders = mentions.get(word);
+                    if (holders)
+                        holders.push(file);
+                    else
+                        mentions.set(word, [file]);
+                }
+            }
+            return { mentions, settled };
+        })();
+        return this.scan;
+    }
+    nameOf(file, known) {
+        let declared = this.names.get(file);
+        if (!declared) {
+            declared = (async () => {
+                const text = known ?? (await this.text(file));
+                if (typeof text !== 'string')
+                    return text;
+                // rawName is read before the schema: a manifest of a schema it fails still says whose it is.
+                const name = parseManifest(text, file).rawName;
+                return name === undefined ? { problem: 'no readable name' } : { name };
+            })();
+            this.names.set(file, declared);
+        }
+        return declared;
+    }
+    async text(file) {
+        const read = await this.source.read(file, MANIFEST_MAX_BYTES);
+        return read.ok ? decodeUtf8(read.value) : { problem: read.problem.detail };
+    }
+}
+/**
+ * The one place validate and release look a model up by name: in the
+ * working tree, at a base commit, and at each of its release tags. Trees are
+ * read lazily and once per run.
+ */
+class ModelManifests {
+    repo;
+    options;
+    trees = new Map();
+    messages;
+    constructor(repo, options) {
+        this.repo = repo;
+        this.options = options;
+        this.messages = new Map((options.tags ?? []).map((t) => [t.name, t.message]));
+    }
+    /** The manifests of the working tree (`ref` undefined) or of the repository at `ref`. */
+    at(ref) {
+        const key = ref ?? '';
+        let tree = this.trees.get(key);
+        if (!tree) {
+            const { globs, worktree } = this.options;
+            tree =
+                ref === undefined
+                    ? new ManifestNames(this.repo.worktree, async () => worktree ?? this.repo.findManifests(globs))
+                    : new ManifestNames(this.repo.at(ref), () => this.repo.findManifestsAt(ref, globs));
+            this.trees.set(key, tree);
+        }
+        return tree;
+    }
+    /**
+     * The other manifests of the tree `head` (undefined: the working tree)
+     * that declare `facts.name`. Without a base, every manifest is looked at.
+     * With one, only what the change can have made: the manifests it checks
+     * (changed or new, `checked`) and, when the model's base is not its own
+     * path (moved, new, renamed), the base's manifests of that name that the
+     * change left as they were (not in `changed`). A duplicate the base
+     * already held and the change does not touch is left to a run without a
+     * base, which reads every manifest.
+     */
+    async sameName(input) {
+        const { head, facts, checked, base } = input;
+        const tree = this.at(head);
+        const others = base
+            ? await tree.declaringAmong(facts.name, checked)
+            : (await tree.declaring(facts.name)).files;
+        if (base && base.file !== facts.manifestFile) {
+            const atBase = await this.at(base.ref).declaring(facts.name);
+            others.push(...atBase.files.filter((f) => !base.changed.has(f)));
+        }
+        return [...new Set(others)].filter((f) => f !== facts.manifestFile).sort();
+    }
+    /**
+     * The manifest of release `version` of `name`, at its tag: the file the
+     * tag's `Manifest:` line names (written by `modelgate release`), then the
+     * `likely` paths, then whichever manifest at the tag declares the name.
+     * The `Manifest:` line is only where to look first: the file must declare
+     * the name, like any other.
+     */
+    release(name, version, likely) {
+        const tag = releaseTag(name, version);
+        const recorded = manifestLine(this.messages.get(tag));
+        return this.at(tag).find(name, [...(recorded ? [recorded] : []), ...likely]);
+    }
+}
+
+export { ARCHITECTURE_FIELDS as A, EXPECTED as E, ModelManifests as M, READ_LIMITS as R, SPECIAL_ROLES as S, parseSafetensorsIndex as a, describeJsonShapeProblem as d, findJsonShapeProblem as f, loadModel as l, parseJson as p, stableJson as s };

@@ -1,6 +1,5 @@
 import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-BkNxfSbQ.js';
 import { z as zTest, s as samplesToSettle, c as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-7VOD5Lp5.js';
-import { l as loadModel } from './load-model-DYtoc5BB.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
 import { r as resolveArtifactPath } from './settings-file-BogBtnzp.js';
 import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
@@ -229,7 +228,13 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
             verdict: 'inconclusive',
             reason: said(`cannot compare: ${compared.cannot}${note}`),
             ...(compared.candidateFault
-                ? { invalidCandidate: { file: candidate.source, problem: compared.cannot } }
+                ? {
+                    invalidCandidate: {
+                        file: candidate.source,
+                        problem: compared.cannot,
+                        ...(compared.candidateFault === 'missing' ? { missing: true } : {}),
+                    },
+                }
                 : {}),
         };
     const comparison = compared.comparison;
@@ -330,9 +335,14 @@ function compare(candidate, baseline, higherIsBetter, options) {
         note = `only ${ids.matched} of the candidate's ${ids.candidate} and the baseline's ${ids.baseline} document ids match, too few to pair: compared the aggregates`;
     }
     const c = aggregate(candidate, 'the candidate');
-    if ('problem' in c)
-        return { cannot: c.problem, candidateFault: c.invalid === true, ...(note ? { note } : {}) };
     const b = aggregate(baseline, 'the baseline');
+    if ('problem' in c) {
+        // Evidence the candidate's file lacks while the baseline's has it is the file's fault, not a lack of
+        // data: a pull request must not turn a failing drop into a warning by deleting its own stderr. When
+        // the baseline has none either, no candidate file could have settled it: inconclusive, as before.
+        const fault = c.invalid ? 'implausible' : 'problem' in b ? false : 'missing';
+        return { cannot: c.problem, candidateFault: fault, ...(note ? { note } : {}) };
+    }
     if ('problem' in b)
         return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
     const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
@@ -552,55 +562,68 @@ async function readText(source, manifestFile, ref, maxBytes) {
 
 /**
  * The version a candidate must not be worse than: the version the last stage
- * (production) holds, read at its release commit; without releases, the
- * model as it is at the base ref.
+ * (production) holds, read at its release tag; without releases, the model
+ * as it is at the base ref. Both are found by the name the candidate
+ * declares, never by its path: a change that moves the model's folder is
+ * still judged against its baseline's results, datasets and gates.
+ * A baseline that cannot be read (several manifests declare the name, or
+ * the one that does does not load) is returned with `unreadable`, never as
+ * none: "no baseline" would judge the change on its own files.
  */
-async function resolveBaseline(repo, facts, registry, productionStage, base) {
+async function resolveBaseline(manifests, facts, registry, productionStage, base) {
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
     const released = production && model?.versions.find((v) => v.version === production.version);
     if (released) {
-        const source = repo.at(released.commit);
-        const loaded = await loadModel(source, facts.manifestFile);
-        if (loaded.facts) {
-            const label = `${productionStage} ${released.version} (${production.tag})`;
-            return {
-                label,
-                version: released.version,
-                data: await loadEvalData(source, loaded.facts),
-                gates: loaded.facts.manifest.eval?.gates ?? [],
-                suites: suiteNamesOf(loaded.facts),
-                suiteFiles: suiteFilesOf(loaded.facts, label, source),
-            };
-        }
+        const label = `${productionStage} ${released.version} (${production.tag})`;
+        const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+        // A production version whose tag holds no manifest of this name (tagged by another tool) is no
+        // baseline to judge by; the base ref may still be one.
+        if (found.kind !== 'absent')
+            return baselineOf(found, label, released.version);
     }
     if (base) {
-        const source = repo.at(base);
-        const stat = await source.stat(facts.manifestFile);
-        if (stat.kind !== 'file')
-            return undefined;
-        const loaded = await loadModel(source, facts.manifestFile);
-        if (loaded.facts) {
-            const label = `the base ref ${base.slice(0, 12)}`;
-            return {
-                label,
-                version: loaded.facts.manifest.version,
-                data: await loadEvalData(source, loaded.facts),
-                gates: loaded.facts.manifest.eval?.gates ?? [],
-                suites: suiteNamesOf(loaded.facts),
-                suiteFiles: suiteFilesOf(loaded.facts, label, source),
-            };
-        }
+        const found = await manifests.at(base).find(facts.name, [facts.manifestFile]);
+        if (found.kind !== 'absent')
+            return baselineOf(found, `the base ref ${base.slice(0, 12)}`);
     }
     return undefined;
+}
+/** A found manifest as the baseline, with its results, gates, suites and judging settings; or why it cannot be read. */
+async function baselineOf(found, label, version) {
+    if (found.kind === 'unknown')
+        return {
+            label,
+            ...(version ? { version } : {}),
+            data: { results: [], metrics: new Map(), findings: [] },
+            unreadable: found.reason,
+        };
+    const { facts, source, file } = found;
+    const block = facts.manifest.eval;
+    return {
+        label,
+        version: version ?? facts.manifest.version,
+        data: await loadEvalData(source, facts),
+        gates: block?.gates ?? [],
+        suites: suiteNamesOf(facts),
+        suiteFiles: suiteFilesOf(facts, label, source, file),
+        judging: {
+            ...(block?.confidence !== undefined ? { confidence: block.confidence } : {}),
+            ...(block?.min_samples !== undefined ? { min_samples: block.min_samples } : {}),
+            ...(block?.on_inconclusive !== undefined ? { on_inconclusive: block.on_inconclusive } : {}),
+        },
+    };
 }
 /** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
 function suiteNamesOf(facts) {
     return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
 }
-/** The baseline's suite definitions, read with its files at its commit (the same containment rule, at a ref). */
-function suiteFilesOf(facts, label, source) {
-    return { label, source, suites: facts.manifest.eval?.suites ?? [] };
+/**
+ * The baseline's suite definitions, read with its files at its commit (the same containment rule, at
+ * a ref), relative to where its manifest is there.
+ */
+function suiteFilesOf(facts, label, source, manifestFile) {
+    return { label, source, manifestFile, suites: facts.manifest.eval?.suites ?? [] };
 }
 
 export { DEFAULT_GATE_OPTIONS as D, judgeGate as j, loadEvalData as l, resolveBaseline as r };

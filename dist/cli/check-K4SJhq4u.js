@@ -1,30 +1,31 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-ClSG0Pxp.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-CEcyg3Yx.js';
+import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-mlrSR1Hw.js';
+import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-Vo164Jqh.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
-import { l as loadModel } from './load-model-DYtoc5BB.js';
+import { M as ModelManifests } from './model-manifests-LXs7dOls.js';
 import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-Oiu83OUa.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-DStpd9Sx.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
 import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { r as readUserJsonFile, R as RESULTS_MAX_BYTES } from './user-file-7VOD5Lp5.js';
 import './parse-m1vMtDzm.js';
 import './yaml-document-Bn4nnvS8.js';
-import './model-manifests-CIT3h8XM.js';
-import './manifest-line-C2RsJ0-9.js';
+import './references-B30FlyX1.js';
+import './index-BUr_uwIc.js';
 import './parse-BQB2GE0J.js';
 import './escape-C_Mv5luI.js';
 import './user-file-error-DMsF1t5K.js';
 import 'node:child_process';
 import 'node:fs';
 import 'node:buffer';
+import './manifest-line-FW9-w0vL.js';
 import './settings-DAvP-m1j.js';
 import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
@@ -124,14 +125,29 @@ function snapshotOf(pretrained) {
     return match?.[1];
 }
 
+/** The settings keys that decide how gates judge, in the order the report lists their changes. */
+const JUDGING_KEYS = ['on_inconclusive', 'confidence', 'min_samples'];
+/**
+ * How a change is judged when its baseline is a manifest: `confidence` and `min_samples` are the
+ * baseline's (a change that raises either could turn a clear failure into an inconclusive warning;
+ * its values count once it is released), and an inconclusive gate fails when either side says so.
+ * Without a baseline manifest, nothing trusted states any, so the change's own settings apply.
+ */
+function judgingOf(own, baseline) {
+    const from = baseline ?? own;
+    return {
+        confidence: from?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
+        minSamples: from?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
+        onInconclusive: own?.on_inconclusive === 'fail' || baseline?.on_inconclusive === 'fail'
+            ? 'fail'
+            : 'warn',
+    };
+}
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
 function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), }) {
     const evalBlock = facts.manifest.eval;
-    const options = {
-        ...DEFAULT_GATE_OPTIONS,
-        confidence: evalBlock?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
-        minSamples: evalBlock?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
-    };
+    const judging = judgingOf(evalBlock, baseline?.judging);
+    const options = { ...DEFAULT_GATE_OPTIONS, confidence: judging.confidence, minSamples: judging.minSamples };
     // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
     // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
     // Likewise a suite's metrics (`<suite>/…`) come only from its run in this check: the pull request writes its
@@ -182,7 +198,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
                 line: facts.lineOf(['eval', 'gates', index]),
                 message: `${result.invalidCandidate.file}: ${result.invalidCandidate.problem}, so gate ${gate.metric} cannot compare`,
                 artifact: result.invalidCandidate.file,
-                fix: 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+                fix: result.invalidCandidate.missing
+                    ? `The baseline's results carry the evidence a drop is judged on; this version's must too: keep the standard error the harness writes next to the value (lm-evaluation-harness: "<metric>_stderr,<filter>"), or record per-document scores (--log_samples) under eval.results[].samples.`
+                    : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
             });
         if (result.overruled)
             finding('EVAL-GATE', 'warning', `gate ${gate.metric}: ${result.overruled}`, "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.");
@@ -191,7 +209,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             // A drop that could not be compared on the same dataset is never a warning the check passes with:
             // the baseline it would be judged against is another test (or cannot be shown to be the same one).
             const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
-            finding(rule, otherDataset || evalBlock?.on_inconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
+            finding(rule, otherDataset || judging.onInconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
         }
         return result;
     });
@@ -287,12 +305,28 @@ function notRunFix(cause, committed) {
  * The gates of the released version this change removes or changes, said in
  * the report: the change's own gates judge it (a gate may need to change with
  * a metric), but never silently. A loosened `min` or a larger `max_drop` is
- * there for the reviewer to see, next to the verdict it produced.
+ * there for the reviewer to see, next to the verdict it produced. So is a
+ * change to how gates judge (`on_inconclusive`, `confidence`,
+ * `min_samples`), with the value this version is judged by. A baseline
+ * whose manifest cannot be read is an error: what it would judge by is
+ * unknown.
  */
 function changedBaselineGates(facts, own, baseline) {
+    if (baseline?.unreadable !== undefined)
+        return [
+            {
+                rule: 'EVAL-GATE',
+                severity: 'error',
+                model: facts.name,
+                file: facts.manifestFile,
+                line: facts.lineOf(['name']),
+                message: `cannot judge ${facts.name} against its baseline, ${baseline.label}: ${baseline.unreadable}`,
+                fix: `Make ${baseline.label} hold exactly one readable manifest declaring name ${facts.name}, or compare with another --base.`,
+            },
+        ];
+    const findings = [...changedJudging(facts, baseline)];
     if (!baseline?.gates?.length)
-        return [];
-    const findings = [];
+        return findings;
     const shown = (gate) => JSON.stringify(gate);
     for (const released of baseline.gates) {
         const now = own.filter((g) => g.metric === released.metric);
@@ -313,6 +347,43 @@ function changedBaselineGates(facts, own, baseline) {
     }
     return findings;
 }
+/** Changes to the baseline manifest's judging settings, each with the value this version is judged by. */
+function changedJudging(facts, baseline) {
+    const released = baseline?.judging;
+    if (!baseline || !released)
+        return [];
+    const own = facts.manifest.eval;
+    const applied = judgingOf(own, released);
+    const defaults = {
+        on_inconclusive: 'warn',
+        confidence: DEFAULT_GATE_OPTIONS.confidence,
+        min_samples: DEFAULT_GATE_OPTIONS.minSamples,
+    };
+    const judgedBy = {
+        on_inconclusive: applied.onInconclusive,
+        confidence: applied.confidence,
+        min_samples: applied.minSamples,
+    };
+    const findings = [];
+    for (const key of JUDGING_KEYS) {
+        // Compared as they take effect: an unset value is the default.
+        const before = released[key] ?? defaults[key];
+        const after = own?.[key] ?? defaults[key];
+        if (before === after)
+            continue;
+        const ownApplies = after === judgedBy[key];
+        findings.push({
+            rule: 'EVAL-GATE',
+            severity: ownApplies ? 'info' : 'warning',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(own?.[key] !== undefined ? ['eval', key] : ['eval']),
+            message: `eval.${key} is changed from ${baseline.label}'s ${before} to ${after}: this version is judged with ${judgedBy[key]}${ownApplies ? '' : `, the baseline's; the change applies once this version is the baseline`}`,
+            fix: "How a version is judged comes from its baseline's manifest; a change may make an inconclusive gate fail, nothing more, before it is released. Say in the pull request why the setting changes.",
+        });
+    }
+    return findings;
+}
 
 /** Fields of a suite definition besides its dataset that change what is measured. */
 const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
@@ -325,31 +396,38 @@ async function planSuites(facts, worktree, baseline) {
     const plan = { suites: [], findings: [] };
     for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
         const trusted = baseline?.suites.find((s) => s.name === own.name);
+        const mine = { suite: own, index, files: worktree, manifestFile: facts.manifestFile };
         if (!baseline) {
-            plan.suites.push({ suite: own, index, files: worktree });
+            plan.suites.push(mine);
             continue;
         }
         if (!trusted) {
-            plan.suites.push({ suite: own, index, files: worktree });
+            plan.suites.push(mine);
             plan.findings.push(newSuite(facts, index, own, baseline.label));
             continue;
         }
-        plan.suites.push({ suite: trusted, index, files: baseline.source, from: baseline.label });
-        const changed = await changes(facts, own, trusted, worktree, baseline.source);
+        plan.suites.push({
+            suite: trusted,
+            index,
+            files: baseline.source,
+            manifestFile: baseline.manifestFile,
+            from: baseline.label,
+        });
+        const changed = await changes(facts, own, trusted, worktree, baseline);
         if (changed.length)
             plan.findings.push(changedSuite(facts, index, own, baseline.label, changed));
     }
     return plan;
 }
 /** What this version changed in a suite the baseline declares: definition fields, and the dataset's bytes. */
-async function changes(facts, own, trusted, worktree, baselineFiles) {
+async function changes(facts, own, trusted, worktree, baseline) {
     const changed = DEFINITION.filter((key) => JSON.stringify(own[key]) !== JSON.stringify(trusted[key])).map((key) => `its ${key}`);
     if (own.dataset !== trusted.dataset)
         changed.unshift(`its dataset (${trusted.dataset} → ${own.dataset})`);
     else {
         const [here, there] = await Promise.all([
             digest(worktree, facts.manifestFile, own.dataset),
-            digest(baselineFiles, facts.manifestFile, trusted.dataset),
+            digest(baseline.source, baseline.manifestFile, trusted.dataset),
         ]);
         if (here.sha256 !== there.sha256 || here.problem)
             changed.unshift(`the contents of ${here.path ?? own.dataset} (${here.sha256 ? `sha256 ${here.sha256.slice(0, 12)}…` : here.problem} here, ${there.sha256 ? `sha256 ${there.sha256.slice(0, 12)}…` : there.problem} at the baseline)`);
@@ -391,17 +469,19 @@ function changedSuite(facts, index, suite, baseline, changed) {
 
 /**
  * The training reference of the version in the production stage, read from
- * its manifest at its release commit (trusted: the baseline's side), or
- * undefined when no version is in production.
+ * its manifest at its release tag (trusted: the baseline's side), found by
+ * the model's name wherever that version kept it, or undefined when no
+ * version is in production. A manifest that cannot be found or read there
+ * gives no reference (the eval baseline, looked up the same way, says why).
  */
-async function productionTraining(repo, facts, registry, productionStage) {
+async function productionTraining(manifests, facts, registry, productionStage) {
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
     const released = production && model?.versions.find((v) => v.version === production.version);
     if (!released)
         return undefined;
-    const loaded = await loadModel(repo.at(released.commit), facts.manifestFile);
-    const ref = loaded.facts?.manifest.training?.run;
+    const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+    const ref = found.kind === 'found' ? found.facts.manifest.training?.run : undefined;
     return { version: released.version, ...(ref !== undefined ? { ref } : {}) };
 }
 
@@ -601,15 +681,20 @@ async function check(repo, options) {
     const findings = [...report.findings];
     const training = [];
     const readRun = options.readRun ?? noTracking('no experiment tracker is configured');
+    // A model's baseline is found by the name it declares, with the globs it is judged by: a moved folder keeps it.
+    const byName = new ModelManifests(repo, {
+        globs: options.baseManifests ?? options.manifests,
+        ...(tags ? { tags } : {}),
+    });
     for (const model of facts) {
         const production = model.manifest.training?.run
-            ? await productionTraining(repo, model, registry, options.stages.at(-1))
+            ? await productionTraining(byName, model, registry, options.stages.at(-1))
             : undefined;
         const tracked = await checkTraining(model, readRun, production);
         if (tracked.section)
             training.push(tracked.section);
         findings.push(...tracked.findings);
-        let baseline = await resolveBaseline(repo, model, registry, options.stages.at(-1), base);
+        let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1), base);
         if (!model.manifest.eval?.gates?.length) {
             // No gate judges this version: never silently when the baseline had some.
             findings.push(...changedBaselineGates(model, [], baseline));
@@ -27458,7 +27543,7 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
     return async (facts, given) => {
         const run = { measured: [], notRun: new Map(), findings: [] };
         const plan = given ?? (await planSuites(facts, source, undefined));
-        for (const { suite, index, files, from } of plan.suites) {
+        for (const { suite, index, files, manifestFile, from } of plan.suites) {
             const setting = {
                 suite,
                 index,
@@ -27467,11 +27552,12 @@ function suiteRunnerFromEnvironment(config, progress, env = process.env) {
                 lineOf: facts.lineOf,
                 answeredBy: 'the endpoint',
             };
-            // The plan decided where the files are: the baseline's commit for a suite it declares.
-            const dataset = await readRepoText(files, facts.manifestFile, suite.dataset, from);
+            // The plan decided where the files are: the baseline's commit for a suite it declares, relative
+            // to the baseline's own manifest (a change that moved the model does not move its test).
+            const dataset = await readRepoText(files, manifestFile, suite.dataset, from);
             const schemaRef = suiteSchemaRef(suite);
             const schema = dataset.ok && schemaRef !== undefined
-                ? await readRepoText(files, facts.manifestFile, schemaRef, from)
+                ? await readRepoText(files, manifestFile, schemaRef, from)
                 : undefined;
             let judge;
             if (env.MODELGATE_JUDGE_BASE_URL) {
