@@ -123,6 +123,7 @@ export async function validateModels(
     findings.push(...loaded.findings);
     const facts = loaded.facts;
     if (!facts) continue;
+    byName.remember(file, facts.name);
     models.push({ name: facts.name, version: facts.manifest.version, path: file });
     validated.push(facts);
     findings.push(...checkCompatibility(facts));
@@ -133,7 +134,6 @@ export async function validateModels(
       progress: options.progress,
     } as const;
     if (!base) {
-      findings.push(...checkUniqueName(facts, await byName.sameName({ facts, checked: selected })));
       findings.push(
         ...(await checkTokenizerBehaviour({ ...tokenizerCheck, head: { facts, source: repo.worktree } }))
           .findings,
@@ -172,6 +172,11 @@ export async function validateModels(
     findings.push(...version.findings);
     if (version.change.status !== 'unchanged') changes.push(version.change);
   }
+  // Without a base every manifest is checked: one name must not be declared twice. After the loop, when
+  // every manifest validate loaded is known by name, the tree is read only for those it could not load.
+  if (!base)
+    for (const facts of validated)
+      findings.push(...checkUniqueName(facts, await byName.sameName({ facts, checked: selected })));
 
   const counts = countBySeverity(findings);
   const report: ValidationReport = {

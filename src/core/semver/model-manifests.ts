@@ -72,6 +72,11 @@ class ManifestNames {
     return { files, unreadable };
   }
 
+  /** Records that `file` declares `name` (its caller parsed it already): it is not read again to say. */
+  remember(file: string, name: string): void {
+    if (!this.names.has(file)) this.names.set(file, Promise.resolve({ name }));
+  }
+
   /** Which of `files` (manifests of this tree) declare `name`: each read and parsed once per run. */
   async declaringAmong(name: string, files: readonly string[]): Promise<string[]> {
     const declaring: string[] = [];
@@ -117,19 +122,32 @@ class ManifestNames {
     this.scan ??= (async () => {
       const mentions = new Map<string, string[]>();
       const settled: string[] = [];
+      const mention = (word: string, file: string) => {
+        const holders = mentions.get(word);
+        if (holders) holders.push(file);
+        else mentions.set(word, [file]);
+      };
+      // A manifest whose name is known (read already, or parsed here: an escape, a large text) is
+      // listed under that name; one that cannot say is settled: it may declare any name. Listing
+      // every read manifest as settled made each lookup walk the whole tree: quadratic in models.
+      const byName = async (file: string, declared: Promise<DeclaredName>) => {
+        const known = await declared;
+        if ('name' in known) mention(known.name, file);
+        else settled.push(file);
+      };
       for (const file of await this.manifests()) {
-        const text = this.names.has(file) ? undefined : await this.text(file);
-        if (typeof text !== 'string' || text.includes('\\') || text.length > WORDS_MAX_CHARS) {
-          if (typeof text === 'string') void this.nameOf(file, text);
-          else if (text) this.names.set(file, Promise.resolve(text));
-          settled.push(file);
+        const named = this.names.get(file);
+        if (named) {
+          await byName(file, named);
           continue;
         }
-        for (const word of new Set(text.split(NOT_A_NAME_CHARACTER))) {
-          const holders = mentions.get(word);
-          if (holders) holders.push(file);
-          else mentions.set(word, [file]);
-        }
+        const text = await this.text(file);
+        if (typeof text !== 'string') {
+          this.names.set(file, Promise.resolve(text));
+          settled.push(file);
+        } else if (text.includes('\\') || text.length > WORDS_MAX_CHARS)
+          await byName(file, this.nameOf(file, text));
+        else for (const word of new Set(text.split(NOT_A_NAME_CHARACTER))) mention(word, file);
       }
       return { mentions, settled };
     })();
@@ -178,6 +196,11 @@ export class ModelManifests {
     },
   ) {
     this.messages = new Map((options.tags ?? []).map((t) => [t.name, t.message]));
+  }
+
+  /** Records that the working tree's `file` declares `name`, as validate loaded it: not parsed twice. */
+  remember(file: string, name: string): void {
+    this.at().remember(file, name);
   }
 
   /** The manifests of the working tree (`ref` undefined) or of the repository at `ref`. */

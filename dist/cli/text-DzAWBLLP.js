@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-LXs7dOls.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-DXgCmebF.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
 import { r as referencedPaths } from './references-B30FlyX1.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
@@ -5626,6 +5626,7 @@ async function validateModels(repo, options) {
         const facts = loaded.facts;
         if (!facts)
             continue;
+        byName.remember(file, facts.name);
         models.push({ name: facts.name, version: facts.manifest.version, path: file });
         validated.push(facts);
         findings.push(...checkCompatibility(facts));
@@ -5636,7 +5637,6 @@ async function validateModels(repo, options) {
             progress: options.progress,
         };
         if (!base) {
-            findings.push(...checkUniqueName(facts, await byName.sameName({ facts, checked: selected })));
             findings.push(...(await checkTokenizerBehaviour({ ...tokenizerCheck, head: { facts, source: repo.worktree } }))
                 .findings);
             continue;
@@ -5673,6 +5673,11 @@ async function validateModels(repo, options) {
         if (version.change.status !== 'unchanged')
             changes.push(version.change);
     }
+    // Without a base every manifest is checked: one name must not be declared twice. After the loop, when
+    // every manifest validate loaded is known by name, the tree is read only for those it could not load.
+    if (!base)
+        for (const facts of validated)
+            findings.push(...checkUniqueName(facts, await byName.sameName({ facts, checked: selected })));
     const counts = countBySeverity(findings);
     const report = {
         models,

@@ -7,7 +7,7 @@ import { j as judgeInterval, a as judgeAnalysis } from './judge-BY8Dq9k-.js';
 import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-Vo164Jqh.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { l as loadModel, M as ModelManifests } from './model-manifests-LXs7dOls.js';
+import { l as loadModel, M as ModelManifests } from './model-manifests-DXgCmebF.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
