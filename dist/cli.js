@@ -32,7 +32,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/ab-Bvh0neb2.js')).runAb(args, out),
+    run: async (args, out) => (await import('./cli/ab-jVRrY5sw.js')).runAb(args, out),
 };
 
 /** `modelgate bluegreen analyze`: its help and options; the work is in run/. */
@@ -69,7 +69,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/bluegreen-D2Gh4vi0.js')).runBlueGreen(args, out),
+    run: async (args, out) => (await import('./cli/bluegreen-BnSt_yEm.js')).runBlueGreen(args, out),
 };
 
 /** `modelgate canary analyze`: its help and options; the work is in run/. */
@@ -100,7 +100,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/canary-CPQ8qrx9.js')).runCanary(args, out),
+    run: async (args, out) => (await import('./cli/canary-DuZlWaXX.js')).runCanary(args, out),
 };
 
 /** `modelgate shadow analyze`: its help and options; the work is in run/. */
@@ -139,7 +139,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/shadow-CtiYa6Bi.js')).runShadow(args, out),
+    run: async (args, out) => (await import('./cli/shadow-BdglG13b.js')).runShadow(args, out),
 };
 
 const EVAL_OPTIONS = {
@@ -277,7 +277,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/guard-CpuFZZPq.js')).runGuard(args, out),
+    run: async (args, out) => (await import('./cli/guard-Dxw4twhc.js')).runGuard(args, out),
 };
 
 /** `modelgate history`: its help and options; the work is in run/. */

@@ -1,7 +1,7 @@
 import type { CanaryDecision } from '../canary/decide.js';
 import type { CanaryPolicy, MetricData, Series } from '../canary/judge.js';
 import type { CanaryState } from '../canary/state.js';
-import { readingOf } from '../canary/statistics.js';
+import { recordedSeries } from '../canary/recorded.js';
 import { MalformedFileError } from '../user-file-error.js';
 import { resolveAbPolicy, type AbPolicy } from './policy.js';
 import { startAbRecord, type AbOutcome } from './state.js';
@@ -118,16 +118,9 @@ function healthOf(value: unknown, file: string, where: string): MetricData[] {
   });
 }
 
-/** Values as numbers or Prometheus' strings ("NaN", "+Inf"), or why the query failed. */
-function series(value: unknown, file: string, where: string): Series {
-  if (isObject(value) && typeof value.error === 'string') return { error: value.error };
-  if (!Array.isArray(value)) throw malformed(file, `${where} must be a list of values or {"error": "..."}`);
-  return {
-    values: value.map((v) =>
-      typeof v === 'number' ? v : typeof v === 'string' ? (readingOf(v) ?? Number.NaN) : Number.NaN,
-    ),
-  };
-}
+/** Values as numbers, null or Prometheus' strings ("NaN", "+Inf"), or why the query failed. */
+const series = (value: unknown, file: string, where: string): Series =>
+  recordedSeries(value, file, where, FIX);
 
 /**
  * Judges a recording as the app would: from the split going live, one look

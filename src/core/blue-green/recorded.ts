@@ -1,6 +1,6 @@
 import type { CanaryPolicy, MetricData, Series } from '../canary/judge.js';
 import type { CanaryState } from '../canary/state.js';
-import { readingOf } from '../canary/statistics.js';
+import { recordedSeries } from '../canary/recorded.js';
 import type { CanaryDecision } from '../canary/decide.js';
 import { MalformedFileError } from '../user-file-error.js';
 import type { BlueGreenPolicy } from './policy.js';
@@ -77,15 +77,8 @@ export function readRecordedBlueGreen(json: unknown, file: string): RecordedBlue
 const bad = (file: string, problem: string) =>
   new MalformedFileError(file, problem, 'Record the rollout as described in modelgate bluegreen --help.');
 
-function series(value: unknown, file: string, where: string): Series {
-  if (isObject(value) && typeof value.error === 'string') return { error: value.error };
-  if (!Array.isArray(value)) throw bad(file, `${where} must be a list of values or {"error": "..."}`);
-  return {
-    values: value.map((v) =>
-      typeof v === 'number' ? v : typeof v === 'string' ? (readingOf(v) ?? NaN) : NaN,
-    ),
-  };
-}
+const series = (value: unknown, file: string, where: string): Series =>
+  recordedSeries(value, file, where, 'Record the rollout as described in modelgate bluegreen --help.');
 
 /** Where a replayed rollout ended, and the decisions on the way. */
 export interface BlueGreenReplay {

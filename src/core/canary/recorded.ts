@@ -43,9 +43,15 @@ export function readRecordedCanary(json: unknown, file: string): RecordedCanary 
         throw new MalformedFileError(file, `intervals[${index}].metrics.${metric} must be an object`, FIX);
       return {
         metric,
-        canary: series(sides.canary, file, `intervals[${index}].metrics.${metric}.canary`),
+        canary: recordedSeries(sides.canary, file, `intervals[${index}].metrics.${metric}.canary`),
         ...(sides.baseline !== undefined
-          ? { baseline: series(sides.baseline, file, `intervals[${index}].metrics.${metric}.baseline`) }
+          ? {
+              baseline: recordedSeries(
+                sides.baseline,
+                file,
+                `intervals[${index}].metrics.${metric}.baseline`,
+              ),
+            }
           : {}),
       };
     });
@@ -88,15 +94,20 @@ function bounded(
   return value;
 }
 
-function series(value: unknown, file: string, where: string): Series {
+/**
+ * A recorded series (every recorded rollout file: canary, blue-green, A/B
+ * health): a list of readings or `{"error": "why the query failed"}`.
+ * Anything else is a MalformedFileError naming the place, with `fix`.
+ */
+export function recordedSeries(value: unknown, file: string, where: string, fix = FIX): Series {
   if (isObject(value) && typeof value.error === 'string') return { error: value.error };
   if (!Array.isArray(value))
-    throw new MalformedFileError(file, `${where} must be a list of values or {"error": "..."}`, FIX);
-  return { values: value.map((v, i) => reading(v, file, `${where}[${i}]`)) };
+    throw new MalformedFileError(file, `${where} must be a list of values or {"error": "..."}`, fix);
+  return { values: value.map((v, i) => reading(v, file, `${where}[${i}]`, fix)) };
 }
 
 /** A recorded reading: a number, null (no reading) or Prometheus' text ("+Inf", "-Inf", "NaN", a decimal). */
-function reading(value: unknown, file: string, where: string): number {
+function reading(value: unknown, file: string, where: string, fix: string): number {
   if (typeof value === 'number') return value;
   if (value === null) return Number.NaN;
   const read = typeof value === 'string' ? readingOf(value) : undefined;
@@ -104,7 +115,7 @@ function reading(value: unknown, file: string, where: string): number {
     throw new MalformedFileError(
       file,
       `${where} must be a number, null or a string such as "+Inf" or "NaN", not ${JSON.stringify(value)?.slice(0, 60)}`,
-      FIX,
+      fix,
     );
   return read;
 }

@@ -260,5 +260,35 @@ describe('+Inf is the worst reading, not missing data', () => {
     expect(ab.intervals[0]!.data.health).toEqual([
       { metric: 'seconds_per_token', canary: { values: [Infinity, 1.5] }, baseline: { values: [-Infinity] } },
     ]);
+    // One reader for every recorded file: text that is not a reading is refused, not read as no data.
+    expect(() =>
+      readRecordedBlueGreen(
+        { green: '1.1.0', previewLiveAt: AT, preview: { seconds_per_token: ['fast'] }, postSwitch: [] },
+        'bluegreen.json',
+      ),
+    ).toThrow(
+      new MalformedFileError(
+        'bluegreen.json',
+        'preview.seconds_per_token[0] must be a number, null or a string such as "+Inf" or "NaN", not "fast"',
+        'Record the rollout as described in modelgate bluegreen --help.',
+      ),
+    );
+    expect(() =>
+      readRecordedAb(
+        {
+          intervals: [
+            {
+              at: AT,
+              a: { successes: 1, trials: 2 },
+              b: { successes: 1, trials: 2 },
+              health: { seconds_per_token: { b: ['slow'] } },
+            },
+          ],
+        },
+        'ab.json',
+      ),
+    ).toThrow(
+      /intervals\[0\]\.health\.seconds_per_token\.b\[0\] must be a number, null or a string such as "\+Inf" or "NaN", not "slow"/,
+    );
   });
 });

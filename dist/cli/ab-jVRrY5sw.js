@@ -1,27 +1,27 @@
-import { r as readingOf, a as requireAnalyze, b as readRecordedAnalysis } from './recorded-analysis-K5YcIuWr.js';
+import { j as judgeInterval, r as recordedSeries } from './judge-DrQaRnsa.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-m1vMtDzm.js';
 import { i as intervalResultSchema } from './interval-schema-BCags4vf.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './index-B3yeL5eE.js';
-import { j as judgeInterval } from './judge-BY8Dq9k-.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import './user-file-7VOD5Lp5.js';
-import 'node:fs';
-import 'node:fs/promises';
-import 'node:path';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CeDtdEbZ.js';
 import './yaml-document-Bn4nnvS8.js';
 import './settings-file-BogBtnzp.js';
 import 'node:child_process';
 import 'node:crypto';
+import 'node:fs/promises';
+import 'node:fs';
+import 'node:path';
+import './run-ref-CuXzv_k1.js';
+import 'process';
+import 'buffer';
+import './user-file-7VOD5Lp5.js';
 import './git-repository-D7OAQqWk.js';
 import './settings-DAvP-m1j.js';
 import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
-import './run-ref-CuXzv_k1.js';
-import 'process';
-import 'buffer';
 
 /** The defaults of `rollout.ab` (docs/ab.md), shared with the manifest schema. */
 const AB_DEFAULTS = ROLLOUT_DEFAULTS.ab;
@@ -612,16 +612,8 @@ function healthOf(value, file, where) {
         };
     });
 }
-/** Values as numbers or Prometheus' strings ("NaN", "+Inf"), or why the query failed. */
-function series(value, file, where) {
-    if (isObject(value) && typeof value.error === 'string')
-        return { error: value.error };
-    if (!Array.isArray(value))
-        throw malformed(file, `${where} must be a list of values or {"error": "..."}`);
-    return {
-        values: value.map((v) => typeof v === 'number' ? v : typeof v === 'string' ? (readingOf(v) ?? Number.NaN) : Number.NaN),
-    };
-}
+/** Values as numbers, null or Prometheus' strings ("NaN", "+Inf"), or why the query failed. */
+const series = (value, file, where) => recordedSeries(value, file, where, FIX);
 /**
  * Judges a recording as the app would: from the split going live, one look
  * per interval at its due time, until the test concludes (and, without

@@ -1,9 +1,8 @@
 import { p as parseRolloutDuration } from './parse-m1vMtDzm.js';
-import { r as readingOf, a as requireAnalyze, b as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-K5YcIuWr.js';
+import { j as judgeInterval, a as judgeAnalysis, r as recordedSeries } from './judge-DrQaRnsa.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a as array, t as tuple, c as string } from './index-B3yeL5eE.js';
-import { j as judgeInterval, a as judgeAnalysis } from './judge-BY8Dq9k-.js';
 import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-Vo164Jqh.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
@@ -13,6 +12,7 @@ import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIc
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import { readSettings } from './settings-DAvP-m1j.js';
 import { r as readUserJsonFile, R as RESULTS_MAX_BYTES } from './user-file-7VOD5Lp5.js';
+import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-CeDtdEbZ.js';
 import './yaml-document-Bn4nnvS8.js';
 import './settings-file-BogBtnzp.js';
 import 'node:child_process';
@@ -590,15 +590,7 @@ function readRecordedBlueGreen(json, file) {
     };
 }
 const bad = (file, problem) => new MalformedFileError(file, problem, 'Record the rollout as described in modelgate bluegreen --help.');
-function series(value, file, where) {
-    if (isObject(value) && typeof value.error === 'string')
-        return { error: value.error };
-    if (!Array.isArray(value))
-        throw bad(file, `${where} must be a list of values or {"error": "..."}`);
-    return {
-        values: value.map((v) => typeof v === 'number' ? v : typeof v === 'string' ? (readingOf(v) ?? NaN) : NaN),
-    };
-}
+const series = (value, file, where) => recordedSeries(value, file, where, 'Record the rollout as described in modelgate bluegreen --help.');
 /**
  * Replays a recording through the app's planner, judgment by judgment, with
  * the deployer reporting each deployment live as recorded: the same

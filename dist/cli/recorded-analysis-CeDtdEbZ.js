@@ -270,4 +270,4 @@ async function withPolicy(found, policyFile, root) {
     return parsed.manifest;
 }
 
-export { requireAnalyze as a, readRecordedAnalysis as b, countedSorted as c, formatReading as d, finitePart as e, findModelManifest as f, hodgesLehmannSorted as h, mannWhitneySorted as m, readingOf as r, sortedMedian as s };
+export { readRecordedAnalysis as a, readingOf as b, countedSorted as c, formatReading as d, finitePart as e, findModelManifest as f, hodgesLehmannSorted as h, mannWhitneySorted as m, requireAnalyze as r, sortedMedian as s };

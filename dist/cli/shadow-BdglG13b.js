@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
-import { D as DEFAULT_STEPS, r as readRecordedCanary } from './recorded-CZt26elq.js';
+import { j as judgeInterval, b as readRecordedCanary } from './judge-DrQaRnsa.js';
 import { b as inertMarkdown, c as inertJson, i as inertText } from './escape-C_Mv5luI.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { n as normalQuantile, r as readUserJsonFile, a as readUserFile, b as RECORDING_MAX_BYTES, P as PAIRS_MAX_BYTES } from './user-file-7VOD5Lp5.js';
 import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { p as parseRolloutDuration, a as parseInterval } from './parse-m1vMtDzm.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
-import { j as judgeInterval } from './judge-BY8Dq9k-.js';
+import { D as DEFAULT_STEPS } from './decide-vyG8TmoH.js';
 import { i as intervalResultSchema, v as verdictSchema } from './interval-schema-BCags4vf.js';
 import { n as number, s as strictObject, a as array, b as _enum, c as string } from './index-B3yeL5eE.js';
-import { a as requireAnalyze, f as findModelManifest } from './recorded-analysis-K5YcIuWr.js';
+import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-CeDtdEbZ.js';
 import 'node:fs';
 import 'node:fs/promises';
 import './yaml-document-Bn4nnvS8.js';

@@ -1,8 +1,8 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-C_Mv5luI.js';
-import { D as DEFAULT_STEPS, d as decideCanary, r as readRecordedCanary } from './recorded-CZt26elq.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS } from './judge-BY8Dq9k-.js';
+import { D as DEFAULT_STEPS, d as decideCanary } from './decide-vyG8TmoH.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS, b as readRecordedCanary } from './judge-DrQaRnsa.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { a as requireAnalyze, b as readRecordedAnalysis } from './recorded-analysis-K5YcIuWr.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CeDtdEbZ.js';
 import './user-file-error-DMsF1t5K.js';
 import './user-file-7VOD5Lp5.js';
 import 'node:fs';

@@ -1,4 +1,4 @@
-import { s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart, c as countedSorted, r as readingOf, a as requireAnalyze, b as readRecordedAnalysis } from './recorded-analysis-K5YcIuWr.js';
+import { s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart, c as countedSorted, b as readingOf, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-CeDtdEbZ.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
