@@ -12,6 +12,7 @@ import { guardExclusively, type AppTrust } from './trust.js';
 import { promoteCanary } from './promote.js';
 import { revertFailedCanary } from './revert.js';
 import { deploymentDescription } from '../core/release/deployment-description.js';
+import { assertLeaseHeld } from './scheduler/lease.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -31,6 +32,8 @@ export async function applyCanaryStep(
 ): Promise<CanaryState> {
   const state: CanaryState = { ...planned };
   for (const effect of effects) {
+    // A replica that lost the rollout's hold while it judged writes nothing: another may be acting on it.
+    assertLeaseHeld();
     switch (effect.kind) {
       case 'deploy-step': {
         const strategy: StrategyFields =

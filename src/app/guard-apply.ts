@@ -14,6 +14,7 @@ import { assignStage } from './promote.js';
 import { findReleaseManifest } from './manifest.js';
 import { openRollback } from './revert.js';
 import { deploymentDescription } from '../core/release/deployment-description.js';
+import { assertLeaseHeld } from './scheduler/lease.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -36,6 +37,7 @@ export async function applyGuardStep(
 ): Promise<GuardState> {
   const state: GuardState = { ...planned };
   for (const effect of effects) {
+    assertLeaseHeld();
     switch (effect.kind) {
       case 'deploy-previous':
         state.rollbackDeploymentId = await deployPrevious(octokit, repo, state, effect);

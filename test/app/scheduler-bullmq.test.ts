@@ -8,6 +8,7 @@ import {
   type BullmqSchedulerOptions,
   type Job,
 } from '../../src/app/scheduler/index.js';
+import { assertLeaseHeld } from '../../src/app/scheduler/lease.js';
 import { startRedis, type RunningRedis } from '../helpers/redis.js';
 import { gate, judgeJob, recordingLog, schedulerContract, type LoggedLine } from './scheduler-contract.js';
 
@@ -67,6 +68,53 @@ schedulerContract('BullMQ on Redis', () => {
 });
 
 describe('BullMQ replicas on one Redis', () => {
+  it('a job whose hold another replica took (it stalled past the lock) writes nothing more, and says so', async () => {
+    const logs: LoggedLine[] = [];
+    const scheduler = new BullmqScheduler({
+      ...testOptions('lease-lost'),
+      url: redis.url,
+      log: recordingLog(logs),
+    });
+    const midJob = gate();
+    const resume = gate();
+    const outcome: string[] = [];
+    scheduler.start(async () => {
+      assertLeaseHeld();
+      midJob.open();
+      await resume.opened; // a replica stalled (a long GC pause, a frozen VM) while it judged
+      try {
+        assertLeaseHeld(); // what every planned effect checks before it writes
+        outcome.push('wrote');
+      } catch (error) {
+        outcome.push(String((error as Error).message));
+      }
+    });
+    const key = 'judge:9:acme/models:bot';
+    await scheduler.schedule(judgeJob(key), new Date());
+    await midJob.opened;
+    // Another replica holds the key now (as it would once this one's hold expired).
+    const client = new Redis(redis.url);
+    const [hold] = await client.keys(
+      `*lease-lost:modelgate:running:${Buffer.from(key).toString('base64url')}`,
+    );
+    expect(hold).toBeDefined();
+    await client.set(hold!, 'another-replica', 'PX', 60_000);
+    await sleep(400); // past one renewal (every 300 ms)
+    resume.open();
+    await eventually(() => expect(outcome).toHaveLength(1));
+    expect(outcome).toEqual([
+      `lost the hold on ${key} (600 ms without a renewal): another replica may be acting on it, so this one writes nothing more`,
+    ]);
+    expect(logs).toContainEqual({
+      level: 'error',
+      message: `lost the hold on ${key}: it writes nothing more`,
+      fields: { key },
+    });
+    expect(await client.get(hold!)).toBe('another-replica');
+    await client.quit();
+    await scheduler.close();
+  });
+
   it('3 replicas, 200 jobs scheduled through each: every job runs exactly once, and every replica takes a share', async () => {
     const logs: LoggedLine[] = [];
     const options = {

@@ -1,6 +1,7 @@
 import { DelayedError, Queue, Worker, type Job as BullJob } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { withLease, type Lease } from './lease.js';
 import { retriesForever } from './retry.js';
 import {
   consoleSchedulerLog,
@@ -231,14 +232,15 @@ export class BullmqScheduler implements Scheduler {
       await bullJob.moveToDelayed(Date.now() + (this.options.keyBusyRetryMs ?? 1000), token);
       throw new DelayedError();
     }
-    const renew = setInterval(() => {
-      this.redis
-        .eval(HOLD_KEY, 1, hold, jobId, lockMs)
-        .catch((error: unknown) => this.connectionError(error));
-    }, lockMs / 2);
+    let lease: Lease | undefined;
+    const renew = setInterval(() => this.renew(hold, jobId, lockMs, () => lease), lockMs / 2);
     let result: unknown;
     let failure: { error: unknown } | undefined;
-    const run = (async () => handler(job))();
+    const run = withLease(
+      job.key,
+      async () => handler(job),
+      (taken) => (lease = taken),
+    );
     this.running.set(jobId, { key: job.key, run });
     try {
       result = await run;
@@ -289,19 +291,29 @@ export class BullmqScheduler implements Scheduler {
         throw new Error(`${key} is busy (held for ${(2 * lockMs) / 1000} s): try again`);
       await new Promise((resolve) => setTimeout(resolve, retryMs));
     }
-    const renew = setInterval(() => {
-      this.redis
-        .eval(HOLD_KEY, 1, hold, holder, lockMs)
-        .catch((error: unknown) => this.connectionError(error));
-    }, lockMs / 2);
+    let lease: Lease | undefined;
+    const renew = setInterval(() => this.renew(hold, holder, lockMs, () => lease), lockMs / 2);
     try {
-      return await fn();
+      return await withLease(key, fn, (taken) => (lease = taken));
     } finally {
       clearInterval(renew);
       await this.redis
         .eval(RELEASE_KEY, 1, hold, holder)
         .catch((error: unknown) => this.connectionError(error));
     }
+  }
+
+  /** Renews a hold; one another holder took (this replica stalled past it) marks the work's lease lost. */
+  private renew(hold: string, holder: string, lockMs: number, lease: () => Lease | undefined): void {
+    this.redis.eval(HOLD_KEY, 1, hold, holder, lockMs).then(
+      (renewed) => {
+        const running = lease();
+        if (renewed === 1 || !running || running.lost) return;
+        running.lost = `${lockMs} ms without a renewal`;
+        this.log.error({ key: running.key }, `lost the hold on ${running.key}: it writes nothing more`);
+      },
+      (error: unknown) => this.connectionError(error),
+    );
   }
 
   private async isCurrent(key: string, jobId: string): Promise<boolean> {
