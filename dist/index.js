@@ -38655,6 +38655,7 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
                         file: candidate.source,
                         problem: compared.cannot,
                         ...(compared.candidateFault === 'missing' ? { missing: true } : {}),
+                        ...(compared.candidateFault === 'partial' ? { partial: true } : {}),
                     },
                 }
                 : {}),
@@ -38749,6 +38750,13 @@ function compare(candidate, baseline, higherIsBetter, options) {
         ids = { matched: pairs.length, candidate: candidate.samples.size, baseline: baseline.samples.size };
         const larger = Math.max(ids.candidate, ids.baseline);
         if (pairs.length > 0 && pairs.length >= PAIRED_SHARE * larger) {
+            // Every document the baseline was measured on must be scored: leaving out the ones it got wrong
+            // (within the share that still pairs) turned a failing drop into a pass.
+            if (pairs.length < ids.baseline)
+                return {
+                    cannot: `the candidate's per-document scores leave out ${ids.baseline - pairs.length} of the ${ids.baseline} documents the baseline was measured on`,
+                    candidateFault: 'partial',
+                };
             const partly = pairs.length < larger
                 ? `paired on the ${pairs.length} of ${larger} documents whose ids match`
                 : undefined;
@@ -38767,6 +38775,14 @@ function compare(candidate, baseline, higherIsBetter, options) {
     }
     if ('problem' in b)
         return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
+    // Fewer documents than the baseline's (lm_eval --limit, an edited n-samples, deleted lines) is the
+    // candidate's fault: a drop measured on 10 documents was "inconclusive", a warning the check passed.
+    if (c.n !== undefined && b.n !== undefined && c.n < b.n)
+        return {
+            cannot: `the candidate's ${candidate.name} covers ${c.n} documents, the baseline's ${b.n}`,
+            candidateFault: 'partial',
+            ...(note ? { note } : {}),
+        };
     const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
     return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
 }
@@ -39153,7 +39169,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
                 artifact: result.invalidCandidate.file,
                 fix: result.invalidCandidate.missing
                     ? `The baseline's results carry the evidence a drop is judged on; this version's must too: keep the standard error the harness writes next to the value (lm-evaluation-harness: "<metric>_stderr,<filter>"), or record per-document scores (--log_samples) under eval.results[].samples.`
-                    : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+                    : result.invalidCandidate.partial
+                        ? 'Run the whole task, as the baseline was (no --limit), and keep every document: a drop is judged on the documents the baseline was measured on.'
+                        : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
             });
         if (result.overruled)
             finding('EVAL-GATE', 'warning', `gate ${gate.metric}: ${result.overruled}`, "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.");
@@ -39162,7 +39180,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             // A drop that could not be compared on the same dataset is never a warning the check passes with:
             // the baseline it would be judged against is another test (or cannot be shown to be the same one).
             const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
-            finding(rule, otherDataset || judging.onInconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
+            // Another task version is another test, too: the candidate's own file says which it ran.
+            const notLikeForLike = otherDataset || rule === 'EVAL-VERSION';
+            finding(rule, notLikeForLike || judging.onInconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
         }
         return result;
     });

@@ -159,7 +159,9 @@ export function gateModel({
         artifact: result.invalidCandidate.file,
         fix: result.invalidCandidate.missing
           ? `The baseline's results carry the evidence a drop is judged on; this version's must too: keep the standard error the harness writes next to the value (lm-evaluation-harness: "<metric>_stderr,<filter>"), or record per-document scores (--log_samples) under eval.results[].samples.`
-          : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+          : result.invalidCandidate.partial
+            ? 'Run the whole task, as the baseline was (no --limit), and keep every document: a drop is judged on the documents the baseline was measured on.'
+            : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
       });
     if (result.overruled)
       finding(
@@ -173,9 +175,11 @@ export function gateModel({
       // A drop that could not be compared on the same dataset is never a warning the check passes with:
       // the baseline it would be judged against is another test (or cannot be shown to be the same one).
       const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
+      // Another task version is another test, too: the candidate's own file says which it ran.
+      const notLikeForLike = otherDataset || rule === 'EVAL-VERSION';
       finding(
         rule,
-        otherDataset || judging.onInconclusive === 'fail' ? 'error' : 'warning',
+        notLikeForLike || judging.onInconclusive === 'fail' ? 'error' : 'warning',
         `gate ${gate.metric} is inconclusive: ${result.reason}`,
         inconclusiveFix(result.reason),
       );

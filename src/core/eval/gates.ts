@@ -65,7 +65,8 @@ export interface GateResult {
    * whatever `on_inconclusive` says. `missing` when the evidence is absent
    * rather than implausible.
    */
-  invalidCandidate?: { file: string; problem: string; missing?: true };
+  /** The candidate's evidence is at fault: implausible, `missing` (no stderr, no samples) or `partial` (fewer documents than the baseline's). */
+  invalidCandidate?: { file: string; problem: string; missing?: true; partial?: true };
 }
 
 export interface GateOptions {
@@ -213,6 +214,7 @@ export function judgeGate(
               file: candidate.source,
               problem: compared.cannot,
               ...(compared.candidateFault === 'missing' ? { missing: true as const } : {}),
+              ...(compared.candidateFault === 'partial' ? { partial: true as const } : {}),
             },
           }
         : {}),
@@ -291,7 +293,7 @@ function datasetMismatch(candidate: MetricSeries, baseline: MetricSeries): strin
 }
 
 /** Why the candidate's side is to blame for a comparison that cannot be made: its evidence is implausible, or missing. */
-type CandidateFault = false | 'implausible' | 'missing';
+type CandidateFault = false | 'implausible' | 'missing' | 'partial';
 
 type Compared =
   | { comparison: GateComparison; note?: string }
@@ -327,6 +329,13 @@ function compare(
     ids = { matched: pairs.length, candidate: candidate.samples.size, baseline: baseline.samples.size };
     const larger = Math.max(ids.candidate, ids.baseline);
     if (pairs.length > 0 && pairs.length >= PAIRED_SHARE * larger) {
+      // Every document the baseline was measured on must be scored: leaving out the ones it got wrong
+      // (within the share that still pairs) turned a failing drop into a pass.
+      if (pairs.length < ids.baseline)
+        return {
+          cannot: `the candidate's per-document scores leave out ${ids.baseline - pairs.length} of the ${ids.baseline} documents the baseline was measured on`,
+          candidateFault: 'partial',
+        };
       const partly =
         pairs.length < larger
           ? `paired on the ${pairs.length} of ${larger} documents whose ids match`
@@ -345,6 +354,14 @@ function compare(
     return { cannot: c.problem, candidateFault: fault, ...(note ? { note } : {}) };
   }
   if ('problem' in b) return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
+  // Fewer documents than the baseline's (lm_eval --limit, an edited n-samples, deleted lines) is the
+  // candidate's fault: a drop measured on 10 documents was "inconclusive", a warning the check passed.
+  if (c.n !== undefined && b.n !== undefined && c.n < b.n)
+    return {
+      cannot: `the candidate's ${candidate.name} covers ${c.n} documents, the baseline's ${b.n}`,
+      candidateFault: 'partial',
+      ...(note ? { note } : {}),
+    };
   const comparison = zTest(
     c.value,
     c.se,

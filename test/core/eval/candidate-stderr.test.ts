@@ -20,12 +20,16 @@ const DOCUMENTS = 5153;
  * The lambada run; with `acc`, that accuracy and the stderr the harness computes for it
  * (sqrt(p(1-p)/(n-1))); `stderr: false` deletes the stderr, as the pull request in the review did.
  */
-function lambada(edit: { acc?: number; stderr?: false } = {}): string {
+function lambada(edit: { acc?: number; stderr?: false; documents?: number; version?: number } = {}): string {
   const json = JSON.parse(harnessFixture(LAMBADA));
   const task = json.results.lambada_openai;
+  // `documents`: a run of that many (lm_eval --limit N writes them as n-samples' effective count).
+  const documents = edit.documents ?? DOCUMENTS;
+  if (edit.documents !== undefined) json['n-samples'].lambada_openai.effective = documents;
+  if (edit.version !== undefined) json.versions.lambada_openai = edit.version;
   if (edit.acc !== undefined) {
     task['acc,none'] = edit.acc;
-    task['acc_stderr,none'] = Math.sqrt((edit.acc * (1 - edit.acc)) / (DOCUMENTS - 1));
+    task['acc_stderr,none'] = documents > 1 ? Math.sqrt((edit.acc * (1 - edit.acc)) / (documents - 1)) : 0;
   }
   if (edit.stderr === false) delete task['acc_stderr,none'];
   return `${JSON.stringify(json, null, 2)}\n`;
@@ -212,6 +216,29 @@ describe('modelgate check: a pull request cannot turn a failing drop into a warn
     ]);
     expect(findings.filter((f) => f[1] === 'error').map((f) => f[2])).toEqual([
       expect.stringMatching(/^gate lambada_openai\/acc is inconclusive: dropped 0\.006762 \(allowed 0\.01\)/),
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("a run of 10 documents (lm_eval --limit 10), or an n-samples edited to 1, is the candidate's fault: exit 1", async () => {
+    for (const documents of [10, 1]) {
+      const { code, gate, findings } = await pullRequest(releasedPlain, lambada({ acc: 0.2, documents }));
+      // Before: "inconclusive: only 10 documents per version (at least 30 needed)", a warning: exit 0.
+      expect(gate.verdict).toBe('inconclusive');
+      expect(findings).toContainEqual([
+        'ARTIFACT-INVALID',
+        'error',
+        `${RESULTS}: the candidate's lambada_openai/acc covers ${documents} documents, the baseline's ${DOCUMENTS}, so gate lambada_openai/acc cannot compare`,
+      ]);
+      expect(code).toBe(1);
+    }
+  });
+
+  it('another task version in its own results file is an EVAL-VERSION error, not a warning', async () => {
+    const { code, gate, report } = await pullRequest(releasedPlain, lambada({ acc: 0.3, version: 9 }));
+    expect(gate.reason).toBe("task version 9 vs the baseline's 1: not like-for-like");
+    expect(report.findings.filter((f) => f.rule === 'EVAL-VERSION').map((f) => f.severity)).toEqual([
+      'error',
     ]);
     expect(code).toBe(1);
   });

@@ -250,9 +250,9 @@ describe('paired comparisons need matching document ids', () => {
     );
   });
 
-  it('pairs on the matching ids when nearly all match, and says how many', () => {
+  it('pairs on every document the baseline was measured on, and says how many more the candidate has', () => {
     const baseline = ids('doc-', 400);
-    const candidate = [...baseline.slice(0, 380), ...ids('new-', 20)];
+    const candidate = [...baseline, ...ids('new-', 20)];
     const result = judgeGate(
       { metric: 'correct', max_drop: 0.02, higher_is_better: true },
       perDocument('evals/samples.jsonl', candidate, () => 1),
@@ -261,10 +261,28 @@ describe('paired comparisons need matching document ids', () => {
     );
     expect(result).toMatchObject({
       verdict: 'pass',
-      comparison: { method: 'mcnemar', n: 380, ids: { matched: 380, candidate: 400, baseline: 400 } },
+      comparison: { method: 'mcnemar', n: 400, ids: { matched: 400, candidate: 420, baseline: 400 } },
     });
     expect(result.reason).toBe(
-      'no drop (+0): at 95 % confidence it is no worse than the baseline; paired on the 380 of 400 documents whose ids match',
+      'no drop (+0): at 95 % confidence it is no worse than the baseline; paired on the 400 of 420 documents whose ids match',
     );
+  });
+
+  it('a candidate that leaves out documents the baseline was measured on is at fault, even within the share that pairs', () => {
+    // The cherry-pick: 90 of 1,000 documents regressed, and the candidate's file drops those 90 lines.
+    const baseline = ids('doc-', 1000);
+    const result = judgeGate(
+      { metric: 'correct', max_drop: 0.02, higher_is_better: true },
+      perDocument('evals/samples.jsonl', baseline.slice(90), () => 1),
+      perDocument('baseline/samples.jsonl', baseline, () => 1),
+      DEFAULT_GATE_OPTIONS,
+    );
+    // Before: pass, "no drop (+0) … paired on the 910 of 1000 documents whose ids match".
+    expect(result).toMatchObject({
+      verdict: 'inconclusive',
+      reason:
+        "cannot compare: the candidate's per-document scores leave out 90 of the 1000 documents the baseline was measured on",
+      invalidCandidate: { file: 'evals/samples.jsonl', partial: true },
+    });
   });
 });

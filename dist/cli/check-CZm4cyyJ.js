@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-DzAWBLLP.js';
-import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-Vo164Jqh.js';
+import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-Cfnksocv.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
@@ -200,7 +200,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
                 artifact: result.invalidCandidate.file,
                 fix: result.invalidCandidate.missing
                     ? `The baseline's results carry the evidence a drop is judged on; this version's must too: keep the standard error the harness writes next to the value (lm-evaluation-harness: "<metric>_stderr,<filter>"), or record per-document scores (--log_samples) under eval.results[].samples.`
-                    : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+                    : result.invalidCandidate.partial
+                        ? 'Run the whole task, as the baseline was (no --limit), and keep every document: a drop is judged on the documents the baseline was measured on.'
+                        : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
             });
         if (result.overruled)
             finding('EVAL-GATE', 'warning', `gate ${gate.metric}: ${result.overruled}`, "A metric's direction comes from the baseline's side (its manifest's gate, its results, the harness's defaults); the gate's higher_is_better decides only when none of them states one.");
@@ -209,7 +211,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             // A drop that could not be compared on the same dataset is never a warning the check passes with:
             // the baseline it would be judged against is another test (or cannot be shown to be the same one).
             const otherDataset = result.reason.startsWith('not like-for-like') && result.reason.includes('sha256');
-            finding(rule, otherDataset || judging.onInconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
+            // Another task version is another test, too: the candidate's own file says which it ran.
+            const notLikeForLike = otherDataset || rule === 'EVAL-VERSION';
+            finding(rule, notLikeForLike || judging.onInconclusive === 'fail' ? 'error' : 'warning', `gate ${gate.metric} is inconclusive: ${result.reason}`, inconclusiveFix(result.reason));
         }
         return result;
     });

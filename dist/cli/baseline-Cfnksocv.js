@@ -233,6 +233,7 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
                         file: candidate.source,
                         problem: compared.cannot,
                         ...(compared.candidateFault === 'missing' ? { missing: true } : {}),
+                        ...(compared.candidateFault === 'partial' ? { partial: true } : {}),
                     },
                 }
                 : {}),
@@ -327,6 +328,13 @@ function compare(candidate, baseline, higherIsBetter, options) {
         ids = { matched: pairs.length, candidate: candidate.samples.size, baseline: baseline.samples.size };
         const larger = Math.max(ids.candidate, ids.baseline);
         if (pairs.length > 0 && pairs.length >= PAIRED_SHARE * larger) {
+            // Every document the baseline was measured on must be scored: leaving out the ones it got wrong
+            // (within the share that still pairs) turned a failing drop into a pass.
+            if (pairs.length < ids.baseline)
+                return {
+                    cannot: `the candidate's per-document scores leave out ${ids.baseline - pairs.length} of the ${ids.baseline} documents the baseline was measured on`,
+                    candidateFault: 'partial',
+                };
             const partly = pairs.length < larger
                 ? `paired on the ${pairs.length} of ${larger} documents whose ids match`
                 : undefined;
@@ -345,6 +353,14 @@ function compare(candidate, baseline, higherIsBetter, options) {
     }
     if ('problem' in b)
         return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
+    // Fewer documents than the baseline's (lm_eval --limit, an edited n-samples, deleted lines) is the
+    // candidate's fault: a drop measured on 10 documents was "inconclusive", a warning the check passed.
+    if (c.n !== undefined && b.n !== undefined && c.n < b.n)
+        return {
+            cannot: `the candidate's ${candidate.name} covers ${c.n} documents, the baseline's ${b.n}`,
+            candidateFault: 'partial',
+            ...(note ? { note } : {}),
+        };
     const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
     return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
 }
