@@ -253,9 +253,17 @@ export class ModelManifests {
    * The `Manifest:` line is only where to look first: the file must declare
    * the name, like any other.
    */
-  release(name: string, version: string, likely: readonly string[]): Promise<ManifestLookup> {
+  async release(name: string, version: string, likely: readonly string[]): Promise<ManifestLookup> {
     const tag = releaseTag(name, version);
     const recorded = manifestLine(this.messages.get(tag));
-    return this.at(tag).find(name, [...(recorded ? [recorded] : []), ...likely]);
+    const found = await this.at(tag).find(name, [...(recorded ? [recorded] : []), ...likely]);
+    // The release's manifest says its version: one that says another (a tag put on the wrong commit
+    // by hand, a copy of the manifest elsewhere) is not that release, and nothing is compared with it.
+    if (found.kind === 'found' && found.facts.manifest.version !== version)
+      return {
+        kind: 'unknown',
+        reason: `${found.file} at ${tag} declares ${name} ${found.facts.manifest.version}, not ${version}`,
+      };
+    return found;
   }
 }

@@ -152,6 +152,25 @@ describe('nothing to compare with is not a pass', () => {
     ]);
   });
 
+  it('a release tag on a commit whose manifest declares another version is not that release: VERSION-EXISTS', async () => {
+    const registry = TempRegistry.create();
+    writeModel(registry, 'models/m', { version: '2.0.0', layers: 24 });
+    const tagged = registry.commit('m 2.0.0');
+    // Put on the wrong commit by hand: m@v1.0.0 names a commit whose manifest says 2.0.0.
+    registry.tag('m@v1.0.0', { commit: tagged });
+    registry.write(
+      'models/m/model.yaml',
+      registry.read('models/m/model.yaml').replace('version: 2.0.0', 'version: 1.0.0'),
+    );
+
+    const report = await registry.validate({ base: tagged });
+
+    // Before: 1.0.0 was compared with the 2.0.0 manifest at the tag and read as a restore of "1.0.0".
+    expect(errors(report)).toContainEqual(
+      'VERSION-EXISTS: m 1.0.0 is already released (tag m@v1.0.0), and this change cannot be compared with that release: models/m/model.yaml at m@v1.0.0 declares m 2.0.0, not 1.0.0',
+    );
+  });
+
   it('a model brought back after its manifest was removed is compared with its newest release', async () => {
     const { registry } = releasedM();
     registry.remove('models/m');
