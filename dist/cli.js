@@ -69,7 +69,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/bluegreen-B4r5jqSN.js')).runBlueGreen(args, out),
+    run: async (args, out) => (await import('./cli/bluegreen-DGQcFVA7.js')).runBlueGreen(args, out),
 };
 
 /** `modelgate canary analyze`: its help and options; the work is in run/. */
@@ -181,7 +181,7 @@ report. Exit 1 when a finding is an error or a gate fails.
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CWAB25hV.js')).runCheck(args, out),
+    run: async (args, out) => (await import('./cli/check-BJZN2Cli.js')).runCheck(args, out),
 };
 /** `modelgate gate`: its help and options; the work is in run/. */
 const gate = {
@@ -201,7 +201,7 @@ and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-CWAB25hV.js')).runGate(args, out),
+    run: async (args, out) => (await import('./cli/check-BJZN2Cli.js')).runGate(args, out),
 };
 
 /** `modelgate deploy`: its help and options; the work is in run/. */
@@ -340,7 +340,7 @@ released version with other content, or is refused.`,
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/release-CvpCJ_QE.js')).runRelease(args, out),
+    run: async (args, out) => (await import('./cli/release-DWIr6A8y.js')).runRelease(args, out),
 };
 
 /** `modelgate rollback`: its help and options; the work is in run/. */
@@ -357,7 +357,7 @@ version (no new version tag). --plan only lists the files. The Action's
 command: rollback opens that pull request itself.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/rollback-BCULw4B5.js')).runRollback(args, out),
+    run: async (args, out) => (await import('./cli/rollback-21TBYoLv.js')).runRollback(args, out),
 };
 
 /** `modelgate show`: its help and options; the work is in run/. */
@@ -390,7 +390,7 @@ Manifests are found with the globs in .github/modelgate.yml
 ${ALLOW_EMPTY_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...ALLOW_EMPTY_OPTION, base: { type: 'string' } },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/validate-DZwJJTyI.js')).runValidate(args, out),
+    run: async (args, out) => (await import('./cli/validate-CZ1qMNKi.js')).runValidate(args, out),
 };
 
 const VERSION = "0.1.0";

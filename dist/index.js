@@ -67209,6 +67209,7 @@ class ManifestNames {
     manifests;
     names = new Map();
     scan;
+    listing;
     constructor(source, manifests) {
         this.source = source;
         this.manifests = manifests;
@@ -67249,8 +67250,14 @@ class ManifestNames {
      * The manifest that declares `name`: the first of `likely` that does (read
      * alone), else the tree's one manifest that does.
      */
-    async find(name, likely) {
-        for (const file of new Set(likely)) {
+    async find(name, likely, recorded) {
+        const listed = new Set(await this.list());
+        for (const file of new Set([...(recorded ? [recorded] : []), ...likely])) {
+            // A likely path counts only when it is one of the tree's manifests (its globs): a copy elsewhere
+            // (an example under docs/ that declares the name) is not the model. The release's own
+            // Manifest: line is trusted wherever it points: the globs may have changed since.
+            if (file !== recorded && !listed.has(file))
+                continue;
             const declared = await this.nameOf(file);
             if ('name' in declared && declared.name === name)
                 return this.load(name, file);
@@ -67277,6 +67284,11 @@ class ManifestNames {
         const why = loaded.findings.find((f) => f.severity === 'error')?.message ?? 'it does not load';
         return { kind: 'unknown', reason: `${file} at ${this.source.label} declares "${name}" but ${why}` };
     }
+    /** The tree's manifests (its globs), listed once. */
+    list() {
+        this.listing ??= this.manifests();
+        return this.listing;
+    }
     scanTree() {
         this.scan ??= (async () => {
             const mentions = new Map();
@@ -67298,7 +67310,7 @@ class ManifestNames {
                 else
                     settled.push(file);
             };
-            for (const file of await this.manifests()) {
+            for (const file of await this.list()) {
                 const named = this.names.get(file);
                 if (named) {
                     await byName(file, named);
@@ -67404,7 +67416,7 @@ class ModelManifests {
     async release(name, version, likely) {
         const tag = releaseTag(name, version);
         const recorded = manifestLine(this.messages.get(tag));
-        const found = await this.at(tag).find(name, [...(recorded ? [recorded] : []), ...likely]);
+        const found = await this.at(tag).find(name, likely, recorded);
         // The release's manifest says its version: one that says another (a tag put on the wrong commit
         // by hand, a copy of the manifest elsewhere) is not that release, and nothing is compared with it.
         if (found.kind === 'found' && found.facts.manifest.version !== version)

@@ -50,6 +50,7 @@ const NOT_A_NAME_CHARACTER = /[^a-z0-9_/-]+/;
 class ManifestNames {
   private readonly names = new Map<string, Promise<DeclaredName>>();
   private scan?: Promise<TreeScan>;
+  private listing?: Promise<readonly string[]>;
 
   constructor(
     readonly source: ArtifactSource,
@@ -91,8 +92,13 @@ class ManifestNames {
    * The manifest that declares `name`: the first of `likely` that does (read
    * alone), else the tree's one manifest that does.
    */
-  async find(name: string, likely: readonly string[]): Promise<ManifestLookup> {
-    for (const file of new Set(likely)) {
+  async find(name: string, likely: readonly string[], recorded?: string): Promise<ManifestLookup> {
+    const listed = new Set(await this.list());
+    for (const file of new Set([...(recorded ? [recorded] : []), ...likely])) {
+      // A likely path counts only when it is one of the tree's manifests (its globs): a copy elsewhere
+      // (an example under docs/ that declares the name) is not the model. The release's own
+      // Manifest: line is trusted wherever it points: the globs may have changed since.
+      if (file !== recorded && !listed.has(file)) continue;
       const declared = await this.nameOf(file);
       if ('name' in declared && declared.name === name) return this.load(name, file);
     }
@@ -118,6 +124,12 @@ class ManifestNames {
     return { kind: 'unknown', reason: `${file} at ${this.source.label} declares "${name}" but ${why}` };
   }
 
+  /** The tree's manifests (its globs), listed once. */
+  private list(): Promise<readonly string[]> {
+    this.listing ??= this.manifests();
+    return this.listing;
+  }
+
   private scanTree(): Promise<TreeScan> {
     this.scan ??= (async () => {
       const mentions = new Map<string, string[]>();
@@ -135,7 +147,7 @@ class ManifestNames {
         if ('name' in known) mention(known.name, file);
         else settled.push(file);
       };
-      for (const file of await this.manifests()) {
+      for (const file of await this.list()) {
         const named = this.names.get(file);
         if (named) {
           await byName(file, named);
@@ -256,7 +268,7 @@ export class ModelManifests {
   async release(name: string, version: string, likely: readonly string[]): Promise<ManifestLookup> {
     const tag = releaseTag(name, version);
     const recorded = manifestLine(this.messages.get(tag));
-    const found = await this.at(tag).find(name, [...(recorded ? [recorded] : []), ...likely]);
+    const found = await this.at(tag).find(name, likely, recorded);
     // The release's manifest says its version: one that says another (a tag put on the wrong commit
     // by hand, a copy of the manifest elsewhere) is not that release, and nothing is compared with it.
     if (found.kind === 'found' && found.facts.manifest.version !== version)

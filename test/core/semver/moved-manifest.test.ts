@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findReleaseCandidates } from '../../../src/core/release/candidates.js';
+import { validate } from '../../../src/core/validate.js';
 import { GitRepository } from '../../../src/io/git-repository.js';
+import { sharedTokenizerSandbox } from '../../../src/io/tokenizer-sandbox.js';
 import { DEFAULT_MANIFESTS } from '../../../src/io/settings.js';
 import { findingsOf, registryTemplate, TempRegistry } from '../../helpers/registry.js';
 import { fixturePath } from '../../setup/fixture-packages.js';
@@ -169,6 +171,27 @@ describe('nothing to compare with is not a pass', () => {
     expect(errors(report)).toContainEqual(
       'VERSION-EXISTS: m 1.0.0 is already released (tag m@v1.0.0), and this change cannot be compared with that release: models/m/model.yaml at m@v1.0.0 declares m 2.0.0, not 1.0.0',
     );
+  });
+
+  it("a copy of the manifest outside the base's globs (a docs example) is never the baseline, even at the path the change moved to", async () => {
+    const registry = TempRegistry.create();
+    writeModel(registry, 'models/m', { version: '1.0.0' });
+    writeModel(registry, 'docs/examples/m', { version: '1.0.0', layers: 24 }); // an example, not a manifest
+    const base = registry.commit('m 1.0.0, and an example of it in the docs');
+    registry.remove('models/m');
+    writeModel(registry, 'docs/examples/m', { version: '1.0.1', layers: 24 });
+
+    const report = await validate(new GitRepository(registry.root), {
+      // The change's own settings add the docs folder; the base's judge it.
+      manifests: [...DEFAULT_MANIFESTS, 'docs/examples/*/model.yaml'],
+      baseManifests: DEFAULT_MANIFESTS,
+      base,
+      tokenizerRunner: sharedTokenizerSandbox(),
+    });
+
+    // Before: compared with the example at docs/examples/m (24 layers too): a patch, no error.
+    expect(report.changes).toMatchObject([{ model: 'm', from: '1.0.0', to: '1.0.1', required: 'major' }]);
+    expect(findingsOf(report, 'SEMVER-BUMP')).toHaveLength(1);
   });
 
   it('a model brought back after its manifest was removed is compared with its newest release', async () => {

@@ -2,7 +2,7 @@ import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
-import { p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, R as READ_LIMITS, l as loadModel, M as ModelManifests } from './model-manifests-CKuf8yyY.js';
+import { p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, R as READ_LIMITS, l as loadModel, M as ModelManifests } from './model-manifests-CdwDQmKE.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { s as semver } from './index-BUr_uwIc.js';
 import { r as referencedPaths } from './references-B30FlyX1.js';

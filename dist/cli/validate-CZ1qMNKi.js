@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-C0Q6_EX4.js';
-import { k as validate, b as toText } from './text-CmlG5Fkd.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-fq0UBIbM.js';
+import { k as validate, b as toText } from './text-CpLdgwfa.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';
@@ -20,7 +20,7 @@ import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
 import 'node:os';
 import 'node:worker_threads';
-import './model-manifests-CKuf8yyY.js';
+import './model-manifests-CdwDQmKE.js';
 import './parse-m1vMtDzm.js';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-CKuf8yyY.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-CdwDQmKE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-m1vMtDzm.js';
 import { r as referencedPaths } from './references-B30FlyX1.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
