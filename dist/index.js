@@ -68472,7 +68472,7 @@ async function validateModels(repo, options) {
             ...(base ? { base } : {}),
         },
     };
-    return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}) };
+    return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}), byName };
 }
 /** No evidence, no pass: the message names where modelgate looked and how to look elsewhere. */
 function noManifests(options) {
@@ -68771,18 +68771,15 @@ const noEndpoint = async (facts) => ({
  * production version, else the base ref.
  */
 async function check(repo, options) {
-    const { report, facts, base, tags } = await validateModels(repo, options);
+    const { report, facts, base, tags, byName } = await validateModels(repo, options);
     // validate read the tags already when it had a base; read them once otherwise.
     const registry = tags ? readRegistry(tags) : await readRegistryIfAny(repo);
     const gates = [];
     const findings = [...report.findings];
     const training = [];
     const readRun = options.readRun ?? noTracking('no experiment tracker is configured');
-    // A model's baseline is found by the name it declares, with the globs it is judged by: a moved folder keeps it.
-    const byName = new ModelManifests(repo, {
-        globs: options.baseManifests ?? options.manifests,
-        ...(tags ? { tags } : {}),
-    });
+    // A model's baseline is found by the name it declares (validate's lookup, with the trees it read
+    // already and the globs it is judged by): a moved folder keeps it.
     for (const model of facts) {
         const production = model.manifest.training?.run
             ? await productionTraining(byName, model, registry, options.stages.at(-1))
@@ -102268,7 +102265,7 @@ async function findReleaseCandidates(repo, search) {
             metrics: await recordedMetrics(source, facts),
         });
     }
-    return { candidates, problems, refused, registry, after };
+    return { candidates, problems, refused, registry, after, byName };
 }
 async function recordedMetrics(source, facts) {
     const metrics = [];
@@ -102963,7 +102960,7 @@ async function runRelease(inputs, event = context) {
     for (const candidate of found.candidates) {
         let training;
         if (candidate.kind === 'new' && candidate.facts.manifest.training?.run !== undefined) {
-            const production = await productionTraining(new ModelManifests(repo, { globs: settings.manifests }), candidate.facts, found.registry, settings.stages.at(-1));
+            const production = await productionTraining(found.byName, candidate.facts, found.registry, settings.stages.at(-1));
             training = (await checkTraining(candidate.facts, readRun, production)).section;
         }
         candidates.push({ ...candidate, ...(training ? { training } : {}) });

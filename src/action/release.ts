@@ -25,7 +25,6 @@ import { mirrorStageAssignments } from '../io/tracking/apply-mirror.js';
 import { runReaderFromEnvironment } from '../io/tracking/run-reader.js';
 import { annotate } from './annotate.js';
 import { OUTPUTS, type ActionInputs } from './inputs.js';
-import { ModelManifests } from '../core/semver/model-manifests.js';
 
 /**
  * `command: release`, on a push to the default branch (or a manual run
@@ -121,7 +120,7 @@ export async function runRelease(inputs: ActionInputs, event: WorkflowEvent = co
     let training: TrainingSection | undefined;
     if (candidate.kind === 'new' && candidate.facts.manifest.training?.run !== undefined) {
       const production = await productionTraining(
-        new ModelManifests(repo, { globs: settings.manifests }),
+        found.byName,
         candidate.facts,
         found.registry,
         settings.stages.at(-1)!,

@@ -8,7 +8,6 @@ import type { ModelFacts } from './model/facts.js';
 import { readRegistry, type ModelRegistry } from './registry/state.js';
 import { CommandError, type Repository } from './repository.js';
 import { validateModels, type ValidateOptions, type ValidationReport } from './validate.js';
-import { ModelManifests } from './semver/model-manifests.js';
 import { productionTraining } from './tracking/production.js';
 import { noTracking, type RunReader } from './tracking/run.js';
 import { checkTraining, type TrainingSection } from './tracking/training-check.js';
@@ -59,18 +58,15 @@ export const noEndpoint: SuiteRunner = async (facts) => ({
  * production version, else the base ref.
  */
 export async function check(repo: Repository, options: CheckOptions): Promise<CheckReport> {
-  const { report, facts, base, tags } = await validateModels(repo, options);
+  const { report, facts, base, tags, byName } = await validateModels(repo, options);
   // validate read the tags already when it had a base; read them once otherwise.
   const registry = tags ? readRegistry(tags) : await readRegistryIfAny(repo);
   const gates: ModelGates[] = [];
   const findings: Finding[] = [...report.findings];
   const training: TrainingSection[] = [];
   const readRun = options.readRun ?? noTracking('no experiment tracker is configured');
-  // A model's baseline is found by the name it declares, with the globs it is judged by: a moved folder keeps it.
-  const byName = new ModelManifests(repo, {
-    globs: options.baseManifests ?? options.manifests,
-    ...(tags ? { tags } : {}),
-  });
+  // A model's baseline is found by the name it declares (validate's lookup, with the trees it read
+  // already and the globs it is judged by): a moved folder keeps it.
   for (const model of facts) {
     const production = model.manifest.training?.run
       ? await productionTraining(byName, model, registry, options.stages.at(-1)!)

@@ -86,7 +86,14 @@ export async function validate(repo: Repository, options: ValidateOptions): Prom
 export async function validateModels(
   repo: Repository,
   options: ValidateOptions,
-): Promise<{ report: ValidationReport; facts: ModelFacts[]; base?: string; tags?: TagRecord[] }> {
+): Promise<{
+  report: ValidationReport;
+  facts: ModelFacts[];
+  base?: string;
+  tags?: TagRecord[];
+  /** The lookup by name validate used, with the trees it read: check finds baselines with it. */
+  byName: ModelManifests;
+}> {
   const found = await repo.findManifests(options.manifests);
   const manifests = options.baseManifests
     ? [...new Set([...found, ...(await repo.findManifests(options.baseManifests))])].sort()
@@ -196,7 +203,7 @@ export async function validateModels(
       ...(base ? { base } : {}),
     },
   };
-  return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}) };
+  return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}), byName };
 }
 
 /** No evidence, no pass: the message names where modelgate looked and how to look elsewhere. */

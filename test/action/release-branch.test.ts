@@ -12,7 +12,7 @@ import { describeFailure } from '../../src/action/run.js';
 import { FAST_FAKE_GITHUB } from '../../src/io/github/octokit.js';
 import type { WorkflowEvent } from '../../src/io/github/release-trigger.js';
 import * as core from '@actions/core';
-import { inProcessStep } from '../helpers/action-step.js';
+import { inProcessStep, releaseInputs } from '../helpers/action-step.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { addRealModel } from '../helpers/models.js';
 import { registryTemplate, type TempRegistry } from '../helpers/registry.js';
@@ -72,25 +72,9 @@ async function releaseStep(
   inputs: Partial<ActionInputs> = {},
 ) {
   return inProcessStep({ GITHUB_API_URL: github.url, [FAST_FAKE_GITHUB]: '1' }, () =>
-    runRelease(
-      {
-        command: 'release',
-        root: registry.root,
-        allowEmpty: false,
-        token: 'ghs_test',
-        dryRun: false,
-        evalEndpoint: '',
-        evalApiKey: '',
-        evalModel: '',
-        model: '',
-        to: '',
-        target: '',
-        reloadCommand: '',
-        gitopsToken: '',
-        ...inputs,
-      },
-      event,
-    ).catch((error: unknown) => core.setFailed(describeFailure(error))),
+    runRelease(releaseInputs(registry.root, inputs), event).catch((error: unknown) =>
+      core.setFailed(describeFailure(error)),
+    ),
   );
 }
 

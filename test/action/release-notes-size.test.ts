@@ -18,7 +18,7 @@ import { GitRepository } from '../../src/io/git-repository.js';
 import { FAST_FAKE_GITHUB } from '../../src/io/github/octokit.js';
 import { GITHUB_RELEASE_BODY_MAX } from '../../src/io/github/release-limits.js';
 import { DEFAULT_MANIFESTS } from '../../src/io/settings.js';
-import { inProcessStep } from '../helpers/action-step.js';
+import { inProcessStep, releaseInputs } from '../helpers/action-step.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { addRealModel, manifestWith } from '../helpers/models.js';
 import { registryTemplate, type TempRegistry } from '../helpers/registry.js';
@@ -90,36 +90,19 @@ async function releaseStep(
   dryRun = false,
 ) {
   return inProcessStep({ GITHUB_API_URL: github.url, [FAST_FAKE_GITHUB]: '1' }, () =>
-    runRelease(
-      {
-        command: 'release',
-        root: registry.root,
-        allowEmpty: false,
-        token: 'ghs_test',
-        dryRun,
-        evalEndpoint: '',
-        evalApiKey: '',
-        evalModel: '',
-        model: '',
-        to: '',
-        target: '',
-        reloadCommand: '',
-        gitopsToken: '',
-      },
-      {
-        eventName: 'push',
+    runRelease(releaseInputs(registry.root, { dryRun }), {
+      eventName: 'push',
+      ref: 'refs/heads/main',
+      sha: push.after,
+      payload: {
+        ...push,
         ref: 'refs/heads/main',
-        sha: push.after,
-        payload: {
-          ...push,
-          ref: 'refs/heads/main',
-          pusher: { name: 'bob' },
-          repository: { full_name: 'acme/models', default_branch: 'main' },
-        },
-        actor: 'bob',
-        repo: { owner: 'acme', repo: 'models' },
+        pusher: { name: 'bob' },
+        repository: { full_name: 'acme/models', default_branch: 'main' },
       },
-    ).catch((error: unknown) => core.setFailed(describeFailure(error))),
+      actor: 'bob',
+      repo: { owner: 'acme', repo: 'models' },
+    }).catch((error: unknown) => core.setFailed(describeFailure(error))),
   );
 }
 

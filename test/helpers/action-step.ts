@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
+import type { ActionInputs } from '../../src/action/inputs.js';
 
 /** What one Action step left: its exit code, the workflow commands it printed, its outputs and job summary. */
 export interface StepResult {
@@ -60,4 +61,24 @@ export async function inProcessStep(
       else process.env[name] = value;
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `command: release`'s inputs as a runner gives them to a step that sets only `github-token`, for `root`. */
+export function releaseInputs(root: string, overrides: Partial<ActionInputs> = {}): ActionInputs {
+  return {
+    command: 'release',
+    root,
+    allowEmpty: false,
+    token: 'ghs_test',
+    dryRun: false,
+    evalEndpoint: '',
+    evalApiKey: '',
+    evalModel: '',
+    model: '',
+    to: '',
+    target: '',
+    reloadCommand: '',
+    gitopsToken: '',
+    ...overrides,
+  };
 }

@@ -51,6 +51,8 @@ export interface CandidateResult {
   refused: RefusedCandidate[];
   registry: Map<string, ModelRegistry>;
   after: string;
+  /** The lookup by name the candidates were found with (the tags' Manifest: lines included). */
+  byName: ModelManifests;
 }
 
 /**
@@ -154,7 +156,7 @@ export async function findReleaseCandidates(
       metrics: await recordedMetrics(source, facts),
     });
   }
-  return { candidates, problems, refused, registry, after };
+  return { candidates, problems, refused, registry, after, byName };
 }
 
 async function recordedMetrics(source: ArtifactSource, facts: ModelFacts): Promise<MetricSeries[]> {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-fq0UBIbM.js';
-import { k as validate, b as toText } from './text-CpLdgwfa.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-C9luAeaO.js';
+import { k as validate, b as toText } from './text-Bf1tDQnR.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import './escape-C_Mv5luI.js';

@@ -6,7 +6,7 @@ import { M as ModelManifests, l as loadModel } from './model-manifests-CdwDQmKE.
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { f as releasedVersions, r as resolveArtifactPath } from './settings-file-BogBtnzp.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-CpLdgwfa.js';
+import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-Bf1tDQnR.js';
 import { p as planText } from './registry-Bo-q2Mov.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-uPq5kej9.js';
 import './index-BUr_uwIc.js';
@@ -119,7 +119,7 @@ async function findReleaseCandidates(repo, search) {
             metrics: await recordedMetrics(source, facts),
         });
     }
-    return { candidates, problems, refused, registry, after };
+    return { candidates, problems, refused, registry, after, byName };
 }
 async function recordedMetrics(source, facts) {
     const metrics = [];

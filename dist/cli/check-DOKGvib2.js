@@ -1,22 +1,24 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-CpLdgwfa.js';
+import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-Bf1tDQnR.js';
 import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-Cfnksocv.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
-import { M as ModelManifests } from './model-manifests-CdwDQmKE.js';
 import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-fq0UBIbM.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-C9luAeaO.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
 import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { r as readUserJsonFile, R as RESULTS_MAX_BYTES } from './user-file-7VOD5Lp5.js';
+import './model-manifests-CdwDQmKE.js';
 import './parse-m1vMtDzm.js';
 import './yaml-document-Bn4nnvS8.js';
+import 'node:buffer';
+import './manifest-line-FW9-w0vL.js';
 import './references-B30FlyX1.js';
 import './index-BUr_uwIc.js';
 import './parse-BQB2GE0J.js';
@@ -24,8 +26,6 @@ import './escape-C_Mv5luI.js';
 import './user-file-error-DMsF1t5K.js';
 import 'node:child_process';
 import 'node:fs';
-import 'node:buffer';
-import './manifest-line-FW9-w0vL.js';
 import './settings-DAvP-m1j.js';
 import './stages-ibOhgP2L.js';
 import './names-B6IqsLxk.js';
@@ -678,18 +678,15 @@ const noEndpoint = async (facts) => ({
  * production version, else the base ref.
  */
 async function check(repo, options) {
-    const { report, facts, base, tags } = await validateModels(repo, options);
+    const { report, facts, base, tags, byName } = await validateModels(repo, options);
     // validate read the tags already when it had a base; read them once otherwise.
     const registry = tags ? readRegistry(tags) : await readRegistryIfAny(repo);
     const gates = [];
     const findings = [...report.findings];
     const training = [];
     const readRun = options.readRun ?? noTracking('no experiment tracker is configured');
-    // A model's baseline is found by the name it declares, with the globs it is judged by: a moved folder keeps it.
-    const byName = new ModelManifests(repo, {
-        globs: options.baseManifests ?? options.manifests,
-        ...(tags ? { tags } : {}),
-    });
+    // A model's baseline is found by the name it declares (validate's lookup, with the trees it read
+    // already and the globs it is judged by): a moved folder keeps it.
     for (const model of facts) {
         const production = model.manifest.training?.run
             ? await productionTraining(byName, model, registry, options.stages.at(-1))

@@ -5693,7 +5693,7 @@ async function validateModels(repo, options) {
             ...(base ? { base } : {}),
         },
     };
-    return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}) };
+    return { report, facts: validated, ...(base ? { base } : {}), ...(tags ? { tags } : {}), byName };
 }
 /** No evidence, no pass: the message names where modelgate looked and how to look elsewhere. */
 function noManifests(options) {
