@@ -5,7 +5,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/fixtures.ts'],
-    setupFiles: ['test/setup/cleanup.ts'],
+    // git-relay: the code under test's git runs from a small relay process per worker, not by
+    // forking the worker (test/helpers/git-relay.ts); cleanup: temporary registries go after each test.
+    setupFiles: ['test/setup/git-relay.ts', 'test/setup/cleanup.ts'],
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -64,7 +64,9 @@ const TEST_GIT_CONFIG =
   '[user]\n\temail = ml-team@example.com\n\tname = ML Team\n' +
   '[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n' +
   // Tests commit real tokenizers (up to 33 MB): storing objects uncompressed saves the suite's CPU.
-  '[core]\n\tlooseCompression = 0\n\tcompression = 0\n[gc]\n\tauto = 0\n';
+  '[core]\n\tlooseCompression = 0\n\tcompression = 0\n[gc]\n\tauto = 0\n' +
+  // No `git maintenance run --auto` process after every commit (gc.auto = 0 alone still starts it).
+  '[maintenance]\n\tauto = false\n';
 
 /**
  * One `git init` for the whole run: each test registry copies this .git
