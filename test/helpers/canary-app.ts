@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { parse, stringify } from 'yaml';
@@ -194,6 +194,45 @@ export function deploymentStatus(deployment: {
   return example;
 }
 
+interface LiveRegistry {
+  registry: TempRegistry;
+  /** The commits of 1.2.0 and of `version`. */
+  v1: string;
+  v2: string;
+}
+
+// liveCanary's registries, built once per test file for each set of arguments: a copy of the
+// folder costs far less than the two commits and three tags that build it (about 150 calls a run).
+const liveTemplates = new Map<string, LiveRegistry>();
+
+/** A fresh copy of the registry liveCanary serves: gpt2 1.2.0 tagged and released, `version` tagged. */
+function liveRegistry(
+  version: string,
+  extra: Record<string, unknown>,
+  options: { settings?: string; files?: Record<string, string> },
+): LiveRegistry {
+  const key = JSON.stringify([version, extra, options.settings, options.files]);
+  let template = liveTemplates.get(key);
+  // Templates are removed after each file (test/setup/cleanup.ts); the next file builds its own.
+  if (!template || !existsSync(template.registry.root)) {
+    const registry = TempRegistry.create('file');
+    addRealModel(registry, 'gpt2', { version: '1.2.0', manifest: { canary: CANARY, ...extra } });
+    if (options.settings) registry.write('.github/modelgate.yml', options.settings);
+    for (const [path, content] of Object.entries(options.files ?? {})) registry.write(path, content);
+    const v1 = registry.commit('gpt2 1.2.0');
+    registry.tag('gpt2@v1.2.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
+    const manifest = parse(registry.read('models/gpt2/model.yaml')) as Record<string, any>;
+    registry.editJson('models/gpt2/generation_config.json', (c) => (c.temperature = 0.7));
+    registry.write('models/gpt2/model.yaml', stringify({ ...manifest, version }));
+    const v2 = registry.commit(`gpt2 ${version} (#42)`);
+    registry.tag(`gpt2@v${version}`, { commit: v2, date: 1_760_000_100 });
+    template = { registry, v1, v2 };
+    liveTemplates.set(key, template);
+  }
+  return { ...template, registry: template.registry.duplicate() };
+}
+
 /** gpt2 1.2.0 in production, `version` released from pull request #42 and live at 10 % on canary. */
 export async function liveCanary(
   version: string,
@@ -209,18 +248,7 @@ export async function liveCanary(
     files?: Record<string, string>;
   } = {},
 ) {
-  const registry = TempRegistry.create();
-  addRealModel(registry, 'gpt2', { version: '1.2.0', manifest: { canary: CANARY, ...extra } });
-  if (options.settings) registry.write('.github/modelgate.yml', options.settings);
-  for (const [path, content] of Object.entries(options.files ?? {})) registry.write(path, content);
-  const v1 = registry.commit('gpt2 1.2.0');
-  registry.tag('gpt2@v1.2.0', { commit: v1, date: 1_760_000_000 });
-  registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
-  const manifest = parse(registry.read('models/gpt2/model.yaml')) as Record<string, any>;
-  registry.editJson('models/gpt2/generation_config.json', (c) => (c.temperature = 0.7));
-  registry.write('models/gpt2/model.yaml', stringify({ ...manifest, version }));
-  const v2 = registry.commit(`gpt2 ${version} (#42)`);
-  registry.tag(`gpt2@v${version}`, { commit: v2, date: 1_760_000_100 });
+  const { registry, v1, v2 } = liveRegistry(version, extra, options);
   const github = await FakeGitHub.start({
     onTag: (name, commit, message) => registry.tag(name, { commit, message }),
   });
