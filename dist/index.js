@@ -68508,7 +68508,7 @@ async function selectChanged(source, manifests, changed) {
 }
 
 /**
- * The training reference of the version in the production stage, read from
+ * The training reference (and the weights' digests) of the version in the production stage, read from
  * its manifest at its release tag (trusted: the baseline's side), found by
  * the model's name wherever that version kept it, or undefined when no
  * version is in production. A manifest that cannot be found or read there
@@ -68521,8 +68521,15 @@ async function productionTraining(manifests, facts, registry, productionStage) {
     if (!released)
         return undefined;
     const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
-    const ref = found.kind === 'found' ? found.facts.manifest.training?.run : undefined;
-    return { version: released.version, ...(ref !== undefined ? { ref } : {}) };
+    if (found.kind !== 'found')
+        return { version: released.version };
+    const { manifest } = found.facts;
+    const ref = manifest.training?.run;
+    return {
+        version: released.version,
+        ...(ref !== undefined ? { ref } : {}),
+        weights: manifest.artifacts.weights.map((w) => w.sha256),
+    };
 }
 
 /** Tracking that cannot run here says so: everything that needs it is "not run". */
@@ -68724,7 +68731,26 @@ async function checkTraining(facts, readRun, production) {
             section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
         else {
             const readProduction = await readRun(productionRef, keys);
-            if (readProduction.ok) {
+            const itself = readProduction.ok && sameRunOtherWeights(run, readProduction.run, facts, production);
+            if (itself) {
+                // The candidate names the run that trained production: its metrics are not this version's, and
+                // compared with production's they are compared with themselves. Nothing is judged on them.
+                section.production.unread = itself;
+                result.measured = [];
+                for (const g of gated)
+                    if (g.tracker === ref.tracker)
+                        result.notRun.set(g.tracker, `not run: ${itself}`);
+                result.findings.push({
+                    rule: 'TRAINING-RUN',
+                    severity: keys.length ? 'error' : 'warning',
+                    model: facts.name,
+                    file: facts.manifestFile,
+                    line: at,
+                    message: `training.run names ${itself}${keys.length ? '; its run-metric gates do not run' : ''}`,
+                    fix: 'Point training.run at the run that trained these weights.',
+                });
+            }
+            else if (readProduction.ok) {
                 productionRun = readProduction.run;
                 section.production.run = { id: productionRun.id, link: productionRun.link };
                 for (const g of gated) {
@@ -68745,6 +68771,20 @@ async function checkTraining(facts, readRun, production) {
         };
     section.comparison = compareRuns(run, productionRun);
     return result;
+}
+/**
+ * Why the candidate's run cannot be this version's: it is the production
+ * version's own run, while the weights differ. Undefined when the runs differ,
+ * or the weights are the same (a metadata-only release keeps its run).
+ */
+function sameRunOtherWeights(run, productionRun, facts, production) {
+    if (run.tracker !== productionRun.tracker || run.id !== productionRun.id)
+        return undefined;
+    const digests = (weights) => [...weights].sort().join(' ');
+    const ours = facts.manifest.artifacts.weights.map((w) => w.sha256);
+    if (production.weights && digests(ours) === digests(production.weights))
+        return undefined;
+    return `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[run.tracker]} run ${run.id}), which trained other weights`;
 }
 function pick(run) {
     return {

@@ -4,7 +4,7 @@ import type { ModelManifests } from '../semver/model-manifests.js';
 import type { ProductionTraining } from './training-check.js';
 
 /**
- * The training reference of the version in the production stage, read from
+ * The training reference (and the weights' digests) of the version in the production stage, read from
  * its manifest at its release tag (trusted: the baseline's side), found by
  * the model's name wherever that version kept it, or undefined when no
  * version is in production. A manifest that cannot be found or read there
@@ -21,6 +21,12 @@ export async function productionTraining(
   const released = production && model?.versions.find((v) => v.version === production.version);
   if (!released) return undefined;
   const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
-  const ref = found.kind === 'found' ? found.facts.manifest.training?.run : undefined;
-  return { version: released.version, ...(ref !== undefined ? { ref } : {}) };
+  if (found.kind !== 'found') return { version: released.version };
+  const { manifest } = found.facts;
+  const ref = manifest.training?.run;
+  return {
+    version: released.version,
+    ...(ref !== undefined ? { ref } : {}),
+    weights: manifest.artifacts.weights.map((w) => w.sha256),
+  };
 }

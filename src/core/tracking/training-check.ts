@@ -27,6 +27,8 @@ export interface TrainingSection {
 export interface ProductionTraining {
   version: string;
   ref?: string;
+  /** The sha256 of each weights file its manifest lists (absent: its manifest was not read). */
+  weights?: readonly string[];
 }
 
 /** What reading a model's training run adds to the check. */
@@ -135,7 +137,24 @@ export async function checkTraining(
       section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
     else {
       const readProduction = await readRun(productionRef, keys);
-      if (readProduction.ok) {
+      const itself = readProduction.ok && sameRunOtherWeights(run, readProduction.run, facts, production);
+      if (itself) {
+        // The candidate names the run that trained production: its metrics are not this version's, and
+        // compared with production's they are compared with themselves. Nothing is judged on them.
+        section.production.unread = itself;
+        result.measured = [];
+        for (const g of gated)
+          if (g.tracker === ref.tracker) result.notRun.set(g.tracker, `not run: ${itself}`);
+        result.findings.push({
+          rule: 'TRAINING-RUN',
+          severity: keys.length ? 'error' : 'warning',
+          model: facts.name,
+          file: facts.manifestFile,
+          line: at,
+          message: `training.run names ${itself}${keys.length ? '; its run-metric gates do not run' : ''}`,
+          fix: 'Point training.run at the run that trained these weights.',
+        });
+      } else if (readProduction.ok) {
         productionRun = readProduction.run;
         section.production.run = { id: productionRun.id, link: productionRun.link };
         for (const g of gated) {
@@ -153,6 +172,24 @@ export async function checkTraining(
     };
   section.comparison = compareRuns(run, productionRun);
   return result;
+}
+
+/**
+ * Why the candidate's run cannot be this version's: it is the production
+ * version's own run, while the weights differ. Undefined when the runs differ,
+ * or the weights are the same (a metadata-only release keeps its run).
+ */
+function sameRunOtherWeights(
+  run: TrainingRun,
+  productionRun: TrainingRun,
+  facts: ModelFacts,
+  production: ProductionTraining,
+): string | undefined {
+  if (run.tracker !== productionRun.tracker || run.id !== productionRun.id) return undefined;
+  const digests = (weights: readonly string[]) => [...weights].sort().join(' ');
+  const ours = facts.manifest.artifacts.weights.map((w) => w.sha256);
+  if (production.weights && digests(ours) === digests(production.weights)) return undefined;
+  return `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[run.tracker]} run ${run.id}), which trained other weights`;
 }
 
 function pick(run: TrainingRun): TrainingSection['run'] {

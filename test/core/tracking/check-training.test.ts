@@ -132,6 +132,59 @@ describe('check reads the MLflow run a manifest names', () => {
     expect(markdown).toContain('| `val_loss` | 0.41 |');
   });
 
+  it("a pull request that names production's own run for new weights is not judged on it: its run-metric gates do not run", async () => {
+    mlflow.runs.set(RUN, mlflowRun());
+    mlflow.histories.set(`${RUN}/val_loss`, [
+      { key: 'val_loss', value: 0.41, timestamp: 1718003500000, step: 3000 },
+    ]);
+    const gates = [{ metric: 'mlflow/val_loss', max: 0.5 }];
+    const weights = (digit: string) => [{ uri: 's3://models/m/model.safetensors', sha256: digit.repeat(64) }];
+    const release = (version: string, weightsDigit: string) => {
+      const registry = TempRegistry.create();
+      const manifest = (v: string, digit: string) =>
+        manifestWith(
+          'm',
+          { config: 'config.json', tokenizer: 'tokenizer.json', weights: weights(digit) },
+          { version: v, training: { run: `runs:/${RUN}` }, eval: { gates } },
+        );
+      registry.write('models/m/tokenizer.json', {
+        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
+      });
+      registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+      registry.writeManifest('models/m/model.yaml', manifest('1.0.0', 'a'));
+      registry.commit('m 1.0.0');
+      registry.tag('m@v1.0.0', { date: 1_760_000_000 });
+      registry.tag('m#production#1', { date: 1_760_000_001 });
+      registry.writeManifest('models/m/model.yaml', manifest(version, weightsDigit));
+      registry.commit(`m ${version}`);
+      return registry;
+    };
+
+    // New weights, production's run: production's val_loss would pass the gate for them.
+    const retrained = await run(release('1.1.0', 'b'), env());
+    expect(retrained.gates[0]!.gates[0]).toMatchObject({ metric: 'mlflow/val_loss', verdict: 'not-run' });
+    expect(retrained.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        message: `training.run names the run of m 1.0.0 in production (MLflow run ${RUN}), which trained other weights; its run-metric gates do not run`,
+        fix: 'Point training.run at the run that trained these weights.',
+      }),
+    ]);
+    expect(retrained.training[0]!.production).toMatchObject({
+      version: '1.0.0',
+      unread: expect.stringContaining(RUN),
+    });
+
+    // The same weights (a metadata-only release) keep their run, and are judged on it as before.
+    const patched = await run(release('1.0.1', 'a'), env());
+    expect(patched.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual([]);
+    expect(patched.gates[0]!.gates[0]).toMatchObject({
+      metric: 'mlflow/val_loss',
+      verdict: 'pass',
+      candidate: 0.41,
+    });
+  });
+
   it('says when the run trained other code or data, is still running, or trained another model', async () => {
     mlflow.runs.set(RUN, mlflowRun({ status: 'RUNNING', commit: 'ffffeeee0000', model: 'other-bot' }));
     const registry = registryWith({ run: `runs:/${RUN}`, commit: '4be1d2a', dataset_digest: 'aaaa1111' }, []);
