@@ -68507,31 +68507,6 @@ async function selectChanged(source, manifests, changed) {
     return manifests.filter((m) => selected.has(m));
 }
 
-/**
- * The training reference (and the weights' digests) of the version in the production stage, read from
- * its manifest at its release tag (trusted: the baseline's side), found by
- * the model's name wherever that version kept it, or undefined when no
- * version is in production. A manifest that cannot be found or read there
- * gives no reference (the eval baseline, looked up the same way, says why).
- */
-async function productionTraining(manifests, facts, registry, productionStage) {
-    const model = registry.get(facts.name);
-    const production = model?.stages.find((s) => s.stage === productionStage);
-    const released = production && model?.versions.find((v) => v.version === production.version);
-    if (!released)
-        return undefined;
-    const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
-    if (found.kind !== 'found')
-        return { version: released.version };
-    const { manifest } = found.facts;
-    const ref = manifest.training?.run;
-    return {
-        version: released.version,
-        ...(ref !== undefined ? { ref } : {}),
-        weights: manifest.artifacts.weights.map((w) => w.sha256),
-    };
-}
-
 /** Tracking that cannot run here says so: everything that needs it is "not run". */
 const noTracking = (reason) => async () => ({ ok: false, kind: 'unconfigured', reason });
 /** The tag a run carries to say which model it trained. */
@@ -68730,27 +68705,29 @@ async function checkTraining(facts, readRun, production) {
         else if (productionRef.tracker !== ref.tracker)
             section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
         else {
-            const readProduction = await readRun(productionRef, keys);
-            const itself = readProduction.ok && sameRunOtherWeights(run, readProduction.run, facts, production);
+            const itself = sameRun(ref, productionRef) ? otherWeights(facts, production) : undefined;
+            const readProduction = itself ? undefined : await readRun(productionRef, keys);
             if (itself) {
-                // The candidate names the run that trained production: its metrics are not this version's, and
-                // compared with production's they are compared with themselves. Nothing is judged on them.
-                section.production.unread = itself;
+                // The candidate names the run that trained production: its metrics are not this version's
+                // evidence, and they would pass its gates for weights they never measured. Decided from the
+                // references, so a production reference this environment cannot read still counts.
+                const named = `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${itself}`;
+                section.production.unread = named;
                 result.measured = [];
                 for (const g of gated)
                     if (g.tracker === ref.tracker)
-                        result.notRun.set(g.tracker, `not run: ${itself}`);
+                        result.notRun.set(g.tracker, `not run: ${named}`);
                 result.findings.push({
                     rule: 'TRAINING-RUN',
                     severity: keys.length ? 'error' : 'warning',
                     model: facts.name,
                     file: facts.manifestFile,
                     line: at,
-                    message: `training.run names ${itself}${keys.length ? '; its run-metric gates do not run' : ''}`,
-                    fix: 'Point training.run at the run that trained these weights.',
+                    message: `training.run names ${named}${keys.length ? '; its run-metric gates do not run' : ''}`,
+                    fix: 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).',
                 });
             }
-            else if (readProduction.ok) {
+            else if (readProduction?.ok) {
                 productionRun = readProduction.run;
                 section.production.run = { id: productionRun.id, link: productionRun.link };
                 for (const g of gated) {
@@ -68759,7 +68736,7 @@ async function checkTraining(facts, readRun, production) {
                         result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
                 }
             }
-            else
+            else if (readProduction)
                 section.production.unread = readProduction.reason;
         }
     }
@@ -68772,19 +68749,36 @@ async function checkTraining(facts, readRun, production) {
     section.comparison = compareRuns(run, productionRun);
     return result;
 }
+/** Whether two references name one run: MLflow by its run id (on whatever server spelling), W&B by entity, project and run. */
+function sameRun(a, b) {
+    const same = (x, y) => x.toLowerCase() === y.toLowerCase();
+    if (a.tracker === 'mlflow' || b.tracker === 'mlflow')
+        return a.tracker === b.tracker && same(a.runId, b.runId);
+    return same(a.entity, b.entity) && same(a.project, b.project) && same(a.runId, b.runId);
+}
 /**
- * Why the candidate's run cannot be this version's: it is the production
- * version's own run, while the weights differ. Undefined when the runs differ,
- * or the weights are the same (a metadata-only release keeps its run).
+ * The sha256 of each weights file a manifest lists, or undefined when the
+ * list cannot show what the weights are: none listed, or shards behind a
+ * weights_index (a changed shard the list does not name would go unseen).
  */
-function sameRunOtherWeights(run, productionRun, facts, production) {
-    if (run.tracker !== productionRun.tracker || run.id !== productionRun.id)
+function listedWeights(manifest) {
+    const { weights, weights_index } = manifest.artifacts;
+    if (!weights.length || weights_index !== undefined)
         return undefined;
-    const digests = (weights) => [...weights].sort().join(' ');
-    const ours = facts.manifest.artifacts.weights.map((w) => w.sha256);
-    if (production.weights && digests(ours) === digests(production.weights))
-        return undefined;
-    return `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[run.tracker]} run ${run.id}), which trained other weights`;
+    return new Set(weights.map((w) => w.sha256));
+}
+/**
+ * Why production's run is not this version's evidence, or undefined when
+ * both manifests show the same weights (a metadata-only release keeps its
+ * run). Weights that cannot be shown the same count as other weights.
+ */
+function otherWeights(facts, production) {
+    const ours = listedWeights(facts.manifest);
+    const theirs = production.weights;
+    if (!ours || !theirs)
+        return 'and the manifests do not show that these are the weights it trained';
+    const same = ours.size === theirs.size && [...ours].every((digest) => theirs.has(digest));
+    return same ? undefined : 'which trained other weights';
 }
 function pick(run) {
     return {
@@ -68796,6 +68790,32 @@ function pick(run) {
         stateText: run.stateText,
         ...(run.sourceCommit ? { sourceCommit: run.sourceCommit } : {}),
         datasets: run.datasets,
+    };
+}
+
+/**
+ * The training reference (and the weights' digests) of the version in the production stage, read from
+ * its manifest at its release tag (trusted: the baseline's side), found by
+ * the model's name wherever that version kept it, or undefined when no
+ * version is in production. A manifest that cannot be found or read there
+ * gives no reference (the eval baseline, looked up the same way, says why).
+ */
+async function productionTraining(manifests, facts, registry, productionStage) {
+    const model = registry.get(facts.name);
+    const production = model?.stages.find((s) => s.stage === productionStage);
+    const released = production && model?.versions.find((v) => v.version === production.version);
+    if (!released)
+        return undefined;
+    const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+    if (found.kind !== 'found')
+        return { version: released.version };
+    const { manifest } = found.facts;
+    const ref = manifest.training?.run;
+    const weights = listedWeights(manifest);
+    return {
+        version: released.version,
+        ...(ref !== undefined ? { ref } : {}),
+        ...(weights ? { weights } : {}),
     };
 }
 

@@ -1,7 +1,7 @@
 import type { ModelFacts } from '../model/facts.js';
 import type { ModelRegistry } from '../registry/state.js';
 import type { ModelManifests } from '../semver/model-manifests.js';
-import type { ProductionTraining } from './training-check.js';
+import { listedWeights, type ProductionTraining } from './training-check.js';
 
 /**
  * The training reference (and the weights' digests) of the version in the production stage, read from
@@ -24,9 +24,10 @@ export async function productionTraining(
   if (found.kind !== 'found') return { version: released.version };
   const { manifest } = found.facts;
   const ref = manifest.training?.run;
+  const weights = listedWeights(manifest);
   return {
     version: released.version,
     ...(ref !== undefined ? { ref } : {}),
-    weights: manifest.artifacts.weights.map((w) => w.sha256),
+    ...(weights ? { weights } : {}),
   };
 }

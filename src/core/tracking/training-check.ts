@@ -1,5 +1,6 @@
 import type { Finding } from '../findings.js';
 import type { MetricSeries } from '../eval/results.js';
+import type { Manifest } from '../manifest/schema.js';
 import type { ModelFacts } from '../model/facts.js';
 import { compareRuns, type RunComparison } from './compare.js';
 import { reproducibilityFindings } from './reproducibility.js';
@@ -27,8 +28,8 @@ export interface TrainingSection {
 export interface ProductionTraining {
   version: string;
   ref?: string;
-  /** The sha256 of each weights file its manifest lists (absent: its manifest was not read). */
-  weights?: readonly string[];
+  /** The weights its manifest lists (listedWeights); absent when they cannot be shown. */
+  weights?: ReadonlySet<string>;
 }
 
 /** What reading a model's training run adds to the check. */
@@ -136,25 +137,27 @@ export async function checkTraining(
     else if (productionRef.tracker !== ref.tracker)
       section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
     else {
-      const readProduction = await readRun(productionRef, keys);
-      const itself = readProduction.ok && sameRunOtherWeights(run, readProduction.run, facts, production);
+      const itself = sameRun(ref, productionRef) ? otherWeights(facts, production) : undefined;
+      const readProduction = itself ? undefined : await readRun(productionRef, keys);
       if (itself) {
-        // The candidate names the run that trained production: its metrics are not this version's, and
-        // compared with production's they are compared with themselves. Nothing is judged on them.
-        section.production.unread = itself;
+        // The candidate names the run that trained production: its metrics are not this version's
+        // evidence, and they would pass its gates for weights they never measured. Decided from the
+        // references, so a production reference this environment cannot read still counts.
+        const named = `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${itself}`;
+        section.production.unread = named;
         result.measured = [];
         for (const g of gated)
-          if (g.tracker === ref.tracker) result.notRun.set(g.tracker, `not run: ${itself}`);
+          if (g.tracker === ref.tracker) result.notRun.set(g.tracker, `not run: ${named}`);
         result.findings.push({
           rule: 'TRAINING-RUN',
           severity: keys.length ? 'error' : 'warning',
           model: facts.name,
           file: facts.manifestFile,
           line: at,
-          message: `training.run names ${itself}${keys.length ? '; its run-metric gates do not run' : ''}`,
-          fix: 'Point training.run at the run that trained these weights.',
+          message: `training.run names ${named}${keys.length ? '; its run-metric gates do not run' : ''}`,
+          fix: 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).',
         });
-      } else if (readProduction.ok) {
+      } else if (readProduction?.ok) {
         productionRun = readProduction.run;
         section.production.run = { id: productionRun.id, link: productionRun.link };
         for (const g of gated) {
@@ -162,7 +165,7 @@ export async function checkTraining(
           if (value !== undefined)
             result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
         }
-      } else section.production.unread = readProduction.reason;
+      } else if (readProduction) section.production.unread = readProduction.reason;
     }
   } else if (production)
     section.production = {
@@ -174,22 +177,36 @@ export async function checkTraining(
   return result;
 }
 
+/** Whether two references name one run: MLflow by its run id (on whatever server spelling), W&B by entity, project and run. */
+export function sameRun(a: RunRef, b: RunRef): boolean {
+  const same = (x: string, y: string) => x.toLowerCase() === y.toLowerCase();
+  if (a.tracker === 'mlflow' || b.tracker === 'mlflow')
+    return a.tracker === b.tracker && same(a.runId, b.runId);
+  return same(a.entity, b.entity) && same(a.project, b.project) && same(a.runId, b.runId);
+}
+
 /**
- * Why the candidate's run cannot be this version's: it is the production
- * version's own run, while the weights differ. Undefined when the runs differ,
- * or the weights are the same (a metadata-only release keeps its run).
+ * The sha256 of each weights file a manifest lists, or undefined when the
+ * list cannot show what the weights are: none listed, or shards behind a
+ * weights_index (a changed shard the list does not name would go unseen).
  */
-function sameRunOtherWeights(
-  run: TrainingRun,
-  productionRun: TrainingRun,
-  facts: ModelFacts,
-  production: ProductionTraining,
-): string | undefined {
-  if (run.tracker !== productionRun.tracker || run.id !== productionRun.id) return undefined;
-  const digests = (weights: readonly string[]) => [...weights].sort().join(' ');
-  const ours = facts.manifest.artifacts.weights.map((w) => w.sha256);
-  if (production.weights && digests(ours) === digests(production.weights)) return undefined;
-  return `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[run.tracker]} run ${run.id}), which trained other weights`;
+export function listedWeights(manifest: Manifest): ReadonlySet<string> | undefined {
+  const { weights, weights_index } = manifest.artifacts;
+  if (!weights.length || weights_index !== undefined) return undefined;
+  return new Set(weights.map((w) => w.sha256));
+}
+
+/**
+ * Why production's run is not this version's evidence, or undefined when
+ * both manifests show the same weights (a metadata-only release keeps its
+ * run). Weights that cannot be shown the same count as other weights.
+ */
+function otherWeights(facts: ModelFacts, production: ProductionTraining): string | undefined {
+  const ours = listedWeights(facts.manifest);
+  const theirs = production.weights;
+  if (!ours || !theirs) return 'and the manifests do not show that these are the weights it trained';
+  const same = ours.size === theirs.size && [...ours].every((digest) => theirs.has(digest));
+  return same ? undefined : 'which trained other weights';
 }
 
 function pick(run: TrainingRun): TrainingSection['run'] {

@@ -132,56 +132,105 @@ describe('check reads the MLflow run a manifest names', () => {
     expect(markdown).toContain('| `val_loss` | 0.41 |');
   });
 
-  it("a pull request that names production's own run for new weights is not judged on it: its run-metric gates do not run", async () => {
-    mlflow.runs.set(RUN, mlflowRun());
-    mlflow.histories.set(`${RUN}/val_loss`, [
-      { key: 'val_loss', value: 0.41, timestamp: 1718003500000, step: 3000 },
-    ]);
+  describe("a pull request that names production's own run", () => {
     const gates = [{ metric: 'mlflow/val_loss', max: 0.5 }];
-    const weights = (digit: string) => [{ uri: 's3://models/m/model.safetensors', sha256: digit.repeat(64) }];
-    const release = (version: string, weightsDigit: string) => {
+    const listed = (...digits: string[]) =>
+      digits.map((digit, i) => ({ uri: `s3://models/m/${i}.safetensors`, sha256: digit.repeat(64) }));
+    /** m 1.0.0 in production, trained by `productionRun`; then `version`, naming `candidateRun`. */
+    const release = (
+      version: string,
+      weights: { production: object; candidate: object },
+      runs: { production: string; candidate: string } = {
+        production: `runs:/${RUN}`,
+        candidate: `runs:/${RUN}`,
+      },
+    ) => {
       const registry = TempRegistry.create();
-      const manifest = (v: string, digit: string) =>
+      const manifest = (v: string, artifacts: object, training: string) =>
         manifestWith(
           'm',
-          { config: 'config.json', tokenizer: 'tokenizer.json', weights: weights(digit) },
-          { version: v, training: { run: `runs:/${RUN}` }, eval: { gates } },
+          { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts },
+          { version: v, training: { run: training }, eval: { gates } },
         );
       registry.write('models/m/tokenizer.json', {
         model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
       });
       registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
-      registry.writeManifest('models/m/model.yaml', manifest('1.0.0', 'a'));
+      registry.writeManifest('models/m/model.yaml', manifest('1.0.0', weights.production, runs.production));
       registry.commit('m 1.0.0');
       registry.tag('m@v1.0.0', { date: 1_760_000_000 });
       registry.tag('m#production#1', { date: 1_760_000_001 });
-      registry.writeManifest('models/m/model.yaml', manifest(version, weightsDigit));
+      registry.writeManifest('models/m/model.yaml', manifest(version, weights.candidate, runs.candidate));
       registry.commit(`m ${version}`);
       return registry;
     };
-
-    // New weights, production's run: production's val_loss would pass the gate for them.
-    const retrained = await run(release('1.1.0', 'b'), env());
-    expect(retrained.gates[0]!.gates[0]).toMatchObject({ metric: 'mlflow/val_loss', verdict: 'not-run' });
-    expect(retrained.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual([
+    beforeEach(() => {
+      mlflow.runs.set(RUN, mlflowRun());
+      mlflow.histories.set(`${RUN}/val_loss`, [
+        { key: 'val_loss', value: 0.41, timestamp: 1718003500000, step: 3000 },
+      ]);
+    });
+    const refused = (why: string) => [
       expect.objectContaining({
         severity: 'error',
-        message: `training.run names the run of m 1.0.0 in production (MLflow run ${RUN}), which trained other weights; its run-metric gates do not run`,
-        fix: 'Point training.run at the run that trained these weights.',
+        message: `training.run names the run of m 1.0.0 in production (MLflow run ${RUN}), ${why}; its run-metric gates do not run`,
       }),
-    ]);
-    expect(retrained.training[0]!.production).toMatchObject({
-      version: '1.0.0',
-      unread: expect.stringContaining(RUN),
+    ];
+    const OTHER = 'which trained other weights';
+    const UNSHOWN = 'and the manifests do not show that these are the weights it trained';
+
+    it('for new weights is not judged on it: its run-metric gates do not run', async () => {
+      // Production's val_loss would pass the gate for weights it never measured.
+      const report = await run(
+        release('1.1.0', { production: { weights: listed('a') }, candidate: { weights: listed('b') } }),
+        env(),
+      );
+      expect(report.gates[0]!.gates[0]).toMatchObject({ metric: 'mlflow/val_loss', verdict: 'not-run' });
+      expect(report.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual(refused(OTHER));
+      expect(report.findings.find((f) => f.rule === 'TRAINING-RUN')!.fix).toMatch(
+        /^Point training.run at the run that trained these weights/,
+      );
+      expect(report.training[0]!.production).toMatchObject({
+        version: '1.0.0',
+        unread: expect.stringContaining(RUN),
+      });
     });
 
-    // The same weights (a metadata-only release) keep their run, and are judged on it as before.
-    const patched = await run(release('1.0.1', 'a'), env());
-    expect(patched.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual([]);
-    expect(patched.gates[0]!.gates[0]).toMatchObject({
-      metric: 'mlflow/val_loss',
-      verdict: 'pass',
-      candidate: 0.41,
+    it('is caught by its id, however production spells its server (a reference this environment cannot read)', async () => {
+      const spelled = `mlflow://mlflow.old-name.example:443/#/experiments/12/runs/${RUN}`;
+      const report = await run(
+        release(
+          '1.1.0',
+          { production: { weights: listed('a') }, candidate: { weights: listed('b') } },
+          { production: spelled, candidate: `runs:/${RUN}` },
+        ),
+        env(),
+      );
+      expect(report.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual(refused(OTHER));
+    });
+
+    it('cannot keep it where the weights cannot be shown the same: none listed, or shards behind a weights_index', async () => {
+      const none = await run(release('1.0.1', { production: {}, candidate: {} }), env());
+      expect(none.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual(refused(UNSHOWN));
+      const indexed = { weights_index: 'model.safetensors.index.json', weights: listed('a') };
+      const sharded = await run(release('1.0.1', { production: indexed, candidate: indexed }), env());
+      expect(sharded.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual(refused(UNSHOWN));
+    });
+
+    it('keeps it for the same weights (a metadata-only release), listed in any order, once or twice', async () => {
+      const patched = await run(
+        release('1.0.1', {
+          production: { weights: listed('a', 'c') },
+          candidate: { weights: listed('c', 'a', 'a') },
+        }),
+        env(),
+      );
+      expect(patched.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual([]);
+      expect(patched.gates[0]!.gates[0]).toMatchObject({
+        metric: 'mlflow/val_loss',
+        verdict: 'pass',
+        candidate: 0.41,
+      });
     });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../../src/core/manifest/parse.js';
-import { parseRunRef } from '../../../src/core/tracking/run-ref.js';
+import { parseRunRef, type RunRef } from '../../../src/core/tracking/run-ref.js';
+import { sameRun } from '../../../src/core/tracking/training-check.js';
 
 describe('training.run references', () => {
   it.each([
@@ -41,5 +42,21 @@ describe('training.run references', () => {
     const bad = parseManifest(manifest('{ run: "wandb://acme/runs/x" }'), 'm.yaml').findings;
     expect(bad.map((f) => f.rule)).toEqual(['MANIFEST-SCHEMA']);
     expect(bad[0]!.message).toContain('wandb://acme/runs/x');
+  });
+});
+
+describe('sameRun', () => {
+  const ref = (text: string) => parseRunRef(text) as RunRef;
+  it('names one MLflow run by its id on any server spelling, and one W&B run by entity, project and id', () => {
+    const id = '8c1e5d0f2a3b4c5d6e7f8091a2b3c4d5';
+    expect(sameRun(ref(`runs:/${id}`), ref(`mlflow://mlflow.example:443/#/experiments/1/runs/${id}`))).toBe(
+      true,
+    );
+    expect(sameRun(ref(`runs:/${id}`), ref(`runs:/${id.toUpperCase()}`))).toBe(true);
+    expect(sameRun(ref(`runs:/${id}`), ref('runs:/0000'))).toBe(false);
+    expect(sameRun(ref('wandb://acme/sft-v1/runs/final'), ref('wandb://Acme/SFT-v1/runs/final'))).toBe(true);
+    // W&B run ids are unique within a project only: another project's "final" is another run.
+    expect(sameRun(ref('wandb://acme/sft-v1/runs/final'), ref('wandb://acme/sft-v2/runs/final'))).toBe(false);
+    expect(sameRun(ref(`runs:/${id}`), ref(`wandb://acme/sft-v1/runs/${id}`))).toBe(false);
   });
 });
