@@ -20,11 +20,20 @@ process.on('message', (request: Request) => {
   switch (request[0]) {
     case 'spawn': {
       const [, id, file, args, options] = request;
-      const child = spawn(file, args, {
-        cwd: options.cwd,
-        env: options.env,
-        stdio: [options.stdin, 'pipe', 'pipe'],
-      });
+      let child: ChildProcess;
+      try {
+        child = spawn(file, args, {
+          cwd: options.cwd,
+          env: options.env,
+          stdio: [options.stdin, 'pipe', 'pipe'],
+        });
+      } catch (error) {
+        // A call Node refuses outright (the worker sends none it knows of): that call fails, the relay stays.
+        const { message, code } = error as NodeJS.ErrnoException;
+        send(['error', id, { message, code }]);
+        send(['close', id, null, null]);
+        break;
+      }
       children.set(id, child);
       child.on('spawn', () => send(['spawn', id, child.pid]));
       child.on('error', (error: NodeJS.ErrnoException & { spawnargs?: string[] }) =>

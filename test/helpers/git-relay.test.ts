@@ -113,6 +113,31 @@ describe("the code under test's git, run by the worker's relay", () => {
     });
   });
 
+  it('throws in the caller, as Node does, for a call Node refuses outright, and the relay keeps running', async () => {
+    const registry = TempRegistry.create();
+    const refusal = (execFile: typeof childProcess.execFile, args: string[]) => {
+      try {
+        execFile('git', args, { cwd: registry.root }, () => undefined);
+        return undefined;
+      } catch (error) {
+        return { name: (error as Error).name, code: (error as NodeJS.ErrnoException).code };
+      }
+    };
+    const tooLong = Array.from({ length: 600 }, (_, i) => `refs/tags/${String(i).padStart(4096, 'x')}`);
+    for (const args of [
+      ['rev-parse', 'a\0b'],
+      ['for-each-ref', ...tooLong],
+    ]) {
+      const own = refusal(unrelayed.execFile, args);
+      expect(own).toBeDefined();
+      expect(refusal(childProcess.execFile, args)).toEqual(own);
+    }
+    const child = childProcess.spawn('git', ['cat-file', '--batch'], { cwd: registry.root });
+    expect(parentOf(await started(child))).not.toBe(process.pid);
+    child.kill();
+    await closed(child);
+  });
+
   it("leaves every other command, and git with other options, to Node's own spawn", async () => {
     const parent = async (file: string, args: string[], options: childProcess.SpawnOptions) => {
       const child = childProcess.spawn(file, args, options);

@@ -190,14 +190,30 @@ class Relay {
 let relay: Relay | undefined;
 const theRelay = () => (relay ??= new Relay(() => (relay = undefined)));
 
-/** Whether a call to run `file` is one the relay runs: git, with options src/io/git.ts uses. */
+/**
+ * Whether a call to run `file` is one the relay runs: git, with options
+ * src/io/git.ts uses, and nothing Node's own function would refuse in the
+ * caller (a NUL byte, arguments past the kernel's limit): those go to Node,
+ * so they throw where they would without the relay.
+ */
 function relayable(file: unknown, args: unknown, options: unknown): options is RelayOptions | undefined {
   if (file !== 'git' || !Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) return false;
+  if (!plainWords(args)) return false;
   if (options === undefined) return true;
   if (typeof options !== 'object' || options === null) return false;
-  const { stdio, encoding } = options as RelayOptions;
+  const { stdio, encoding, cwd, env } = options as RelayOptions;
   if (!Object.keys(options).every((key) => OPTIONS.has(key))) return false;
   if (encoding !== undefined && encoding !== 'buffer' && encoding !== 'utf8') return false;
+  if (cwd !== undefined && (typeof cwd !== 'string' || !plainWords([cwd]))) return false;
+  if (
+    env !== undefined &&
+    !plainWords(
+      Object.entries(env)
+        .flat()
+        .filter((word) => word !== undefined),
+    )
+  )
+    return false;
   return (
     stdio === undefined ||
     stdio === 'pipe' ||
@@ -207,6 +223,19 @@ function relayable(file: unknown, args: unknown, options: unknown): options is R
       stdio[1] === 'pipe' &&
       stdio[2] === 'pipe')
   );
+}
+
+// Well under the kernel's limit on a command line with its environment (ARG_MAX, 2 MiB here).
+const MAX_RELAYED_BYTES = 1024 * 1024;
+
+/** Strings with no NUL byte, together well under the kernel's limit. */
+function plainWords(words: readonly unknown[]): boolean {
+  let bytes = 0;
+  for (const word of words) {
+    if (typeof word !== 'string' || word.includes('\0')) return false;
+    bytes += Buffer.byteLength(word) + 1;
+  }
+  return bytes < MAX_RELAYED_BYTES;
 }
 
 type ExecFileCallback = (
