@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { inject } from 'vitest';
 import { stringify } from 'yaml';
 import { validate, type ValidationReport } from '../../src/core/validate.js';
+import { rememberBehaviour } from '../../src/core/tokenizer/behaviour.js';
 import { sharedTokenizerSandbox } from '../../src/io/tokenizer-sandbox.js';
 import { GitRepository } from '../../src/io/git-repository.js';
 import { runOk } from './small-fork.js';
@@ -135,9 +136,19 @@ export class TempRegistry {
       manifests: options.manifests ?? DEFAULT_MANIFESTS,
       base: options.base,
       tokenizerRunner: sharedTokenizerSandbox(),
+      behaviourCache: measuredInThisWorker,
     });
   }
 }
+
+/**
+ * Tokenizer behaviour measured by this worker's earlier tests, as the CLI's
+ * disk cache keeps it between runs: the key is the tokenizer's bytes and the
+ * corpus, so a copy of the same tokenizer.json (most tests use gpt2 or Llama
+ * 3) is measured once per worker, not once per test. A measurement that
+ * failed is not kept (rememberBehaviour writes successes only).
+ */
+const measuredInThisWorker = rememberBehaviour();
 
 /** The `.git` the test setup initialised once for the run (test/setup/fixtures.ts): copied, not `git init`-ed. */
 function emptyGitDir(): string {
