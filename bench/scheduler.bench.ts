@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -31,12 +31,13 @@ function replicaProgram(): string {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
-  for (const name of ['scheduler', 'retry', 'bullmq']) {
-    const source = readFileSync(resolve(`src/app/scheduler/${name}.ts`), 'utf8');
+  // Every module of the scheduler's folder (bullmq.ts imports its siblings: a list by hand missed lease.ts).
+  for (const file of readdirSync(resolve('src/app/scheduler')).filter((name) => name.endsWith('.ts'))) {
+    const source = readFileSync(resolve('src/app/scheduler', file), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     });
-    writeFileSync(join(dir, `${name}.js`), outputText);
+    writeFileSync(join(dir, file.replace(/\.ts$/, '.js')), outputText);
   }
   writeFileSync(
     join(dir, 'replica.js'),
@@ -98,6 +99,16 @@ it('3 replicas on one Redis, 1,000 jobs, one replica killed mid-run: every job c
         child.kill('SIGKILL');
       }
     });
+    // A replica that cannot start (a module it cannot load) fails the bench at once, with why.
+    child.on('exit', (code, signal) => {
+      if (!events.some((e) => e.replica === replica && e.type === 'ready'))
+        events.push({
+          type: 'error',
+          key: `replica ${replica} exited (${code ?? signal}) before it was ready`,
+          at: Date.now(),
+          replica,
+        });
+    });
     children.push(child);
     cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
   }
@@ -108,7 +119,11 @@ it('3 replicas on one Redis, 1,000 jobs, one replica killed mid-run: every job c
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
-  await wait(() => events.filter((e) => e.type === 'ready').length === REPLICAS, 'the replicas to start');
+  await wait(() => {
+    const failed = events.find((e) => e.type === 'error' && e.key.startsWith('replica '));
+    if (failed) throw new Error(failed.key);
+    return events.filter((e) => e.type === 'ready').length === REPLICAS;
+  }, 'the replicas to start');
 
   // The app schedules through any replica; here a producer that runs nothing itself.
   const producer = new BullmqScheduler({ url: redis.url, queueName: queue });
