@@ -18,7 +18,7 @@ import { readSettings } from '../io/settings.js';
 import { inertText } from '../core/report/escape.js';
 import { releaseMirrors, mirrorTarget } from '../core/tracking/mirror.js';
 import { mirrorMarkdown, mirrorText, mirrorWarnings } from '../core/tracking/mirror-report.js';
-import { productionTraining, releasedTraining } from '../core/tracking/production.js';
+import { productionTraining } from '../core/tracking/production.js';
 import { checkTraining, type TrainingSection } from '../core/tracking/training-check.js';
 import { readTrackingSettings } from '../io/tracking-settings.js';
 import { mirrorStageAssignments } from '../io/tracking/apply-mirror.js';
@@ -119,10 +119,13 @@ export async function runRelease(inputs: ActionInputs, event: WorkflowEvent = co
   for (const candidate of found.candidates) {
     let training: TrainingSection | undefined;
     if (candidate.kind === 'new' && candidate.facts.manifest.training?.run !== undefined) {
-      const stage = settings.stages.at(-1)!;
-      const production = await productionTraining(found.byName, candidate.facts, found.registry, stage);
-      const releases = await releasedTraining(found.byName, candidate.facts, found.registry, stage);
-      training = (await checkTraining(candidate.facts, readRun, production, releases)).section;
+      const production = await productionTraining(
+        found.byName,
+        candidate.facts,
+        found.registry,
+        settings.stages.at(-1)!,
+      );
+      training = (await checkTraining(candidate.facts, readRun, production)).section;
     }
     candidates.push({ ...candidate, ...(training ? { training } : {}) });
   }

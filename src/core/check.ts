@@ -8,7 +8,7 @@ import type { ModelFacts } from './model/facts.js';
 import { readRegistry, type ModelRegistry } from './registry/state.js';
 import { CommandError, type Repository } from './repository.js';
 import { validateModels, type ValidateOptions, type ValidationReport } from './validate.js';
-import { productionTraining, releasedTraining } from './tracking/production.js';
+import { productionTraining } from './tracking/production.js';
 import { noTracking, type RunReader } from './tracking/run.js';
 import { checkTraining, type TrainingSection } from './tracking/training-check.js';
 
@@ -68,12 +68,10 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
   // A model's baseline is found by the name it declares (validate's lookup, with the trees it read
   // already and the globs it is judged by): a moved folder keeps it.
   for (const model of facts) {
-    const linked = model.manifest.training?.run !== undefined;
-    const production = linked
+    const production = model.manifest.training?.run
       ? await productionTraining(byName, model, registry, options.stages.at(-1)!)
       : undefined;
-    const releases = linked ? await releasedTraining(byName, model, registry, options.stages.at(-1)!) : [];
-    const tracked = await checkTraining(model, readRun, production, releases);
+    const tracked = await checkTraining(model, readRun, production);
     if (tracked.section) training.push(tracked.section);
     findings.push(...tracked.findings);
     let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1)!, base);

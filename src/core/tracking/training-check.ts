@@ -24,16 +24,13 @@ export interface TrainingSection {
   comparison?: RunComparison;
 }
 
-/** A released version's training reference and weights, read from its manifest at its release tag. */
-export interface ReleasedTraining {
+/** The production version's training reference, when there is a production version. */
+export interface ProductionTraining {
   version: string;
   ref?: string;
   /** The weights its manifest lists (listedWeights); absent when they cannot be shown. */
   weights?: ReadonlySet<string>;
 }
-
-/** The production version's training reference, when there is a production version. */
-export type ProductionTraining = ReleasedTraining;
 
 /** What reading a model's training run adds to the check. */
 export interface TrainingCheck {
@@ -56,7 +53,6 @@ export async function checkTraining(
   facts: ModelFacts,
   readRun: RunReader,
   production?: ProductionTraining,
-  releases: readonly ReleasedTraining[] = [],
 ): Promise<TrainingCheck> {
   const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
     const metric = runMetricOf(g.metric);
@@ -132,27 +128,6 @@ export async function checkTraining(
     const value = runMetric(run, g.key);
     if (value !== undefined) result.measured.push({ name: g.name, value, source: run.link });
   }
-  const claimed = claimedRun(ref, facts, production, releases);
-  if (claimed) {
-    // The run of another release: its metrics are not this version's evidence, and they would pass
-    // its gates for weights they never measured. Decided from the references, so a release whose
-    // reference this environment cannot read still counts.
-    result.measured = [];
-    for (const g of gated) if (g.tracker === ref.tracker) result.notRun.set(g.tracker, `not run: ${claimed}`);
-    result.findings.push({
-      rule: 'TRAINING-RUN',
-      severity: keys.length ? 'error' : 'warning',
-      model: facts.name,
-      file: facts.manifestFile,
-      line: at,
-      message: `training.run names ${claimed}${keys.length ? '; its run-metric gates do not run' : ''}`,
-      fix: 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).',
-    });
-    if (production)
-      section.production = { version: production.version, ref: production.ref ?? '', unread: claimed };
-    section.comparison = compareRuns(run);
-    return result;
-  }
   let productionRun: TrainingRun | undefined;
   if (production?.ref !== undefined) {
     const productionRef = parseRunRef(production.ref);
@@ -162,8 +137,27 @@ export async function checkTraining(
     else if (productionRef.tracker !== ref.tracker)
       section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
     else {
-      const readProduction = await readRun(productionRef, keys);
-      if (readProduction.ok) {
+      const itself = sameRun(ref, productionRef) ? otherWeights(facts, production) : undefined;
+      const readProduction = itself ? undefined : await readRun(productionRef, keys);
+      if (itself) {
+        // The candidate names the run that trained production: its metrics are not this version's
+        // evidence, and they would pass its gates for weights they never measured. Decided from the
+        // references, so a production reference this environment cannot read still counts.
+        const named = `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${itself}`;
+        section.production.unread = named;
+        result.measured = [];
+        for (const g of gated)
+          if (g.tracker === ref.tracker) result.notRun.set(g.tracker, `not run: ${named}`);
+        result.findings.push({
+          rule: 'TRAINING-RUN',
+          severity: keys.length ? 'error' : 'warning',
+          model: facts.name,
+          file: facts.manifestFile,
+          line: at,
+          message: `training.run names ${named}${keys.length ? '; its run-metric gates do not run' : ''}`,
+          fix: 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).',
+        });
+      } else if (readProduction?.ok) {
         productionRun = readProduction.run;
         section.production.run = { id: productionRun.id, link: productionRun.link };
         for (const g of gated) {
@@ -171,7 +165,7 @@ export async function checkTraining(
           if (value !== undefined)
             result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
         }
-      } else section.production.unread = readProduction.reason;
+      } else if (readProduction) section.production.unread = readProduction.reason;
     }
   } else if (production)
     section.production = {
@@ -203,36 +197,13 @@ export function listedWeights(manifest: Manifest): ReadonlySet<string> | undefin
 }
 
 /**
- * The release whose run the candidate names for other weights, said as
- * "the run of m 1.0.0 in production (MLflow run …), which trained other
- * weights", or undefined. Production first, then the other releases.
- */
-function claimedRun(
-  ref: RunRef,
-  facts: ModelFacts,
-  production: ProductionTraining | undefined,
-  releases: readonly ReleasedTraining[],
-): string | undefined {
-  for (const release of production ? [production, ...releases] : releases) {
-    if (release.ref === undefined || release.version === facts.manifest.version) continue;
-    const theirs = parseRunRef(release.ref);
-    if (theirs === undefined || typeof theirs === 'string' || !sameRun(ref, theirs)) continue;
-    const why = otherWeights(facts, release);
-    if (!why) continue;
-    const where = release === production ? ' in production' : '';
-    return `the run of ${facts.name} ${release.version}${where} (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${why}`;
-  }
-  return undefined;
-}
-
-/**
- * Why a release's run is not this version's evidence, or undefined when
+ * Why production's run is not this version's evidence, or undefined when
  * both manifests show the same weights (a metadata-only release keeps its
  * run). Weights that cannot be shown the same count as other weights.
  */
-function otherWeights(facts: ModelFacts, release: ReleasedTraining): string | undefined {
+function otherWeights(facts: ModelFacts, production: ProductionTraining): string | undefined {
   const ours = listedWeights(facts.manifest);
-  const theirs = release.weights;
+  const theirs = production.weights;
   if (!ours || !theirs) return 'and the manifests do not show that these are the weights it trained';
   const same = ours.size === theirs.size && [...ours].every((digest) => theirs.has(digest));
   return same ? undefined : 'which trained other weights';

@@ -217,38 +217,6 @@ describe('check reads the MLflow run a manifest names', () => {
       expect(sharded.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual(refused(UNSHOWN));
     });
 
-    it('names the run of an earlier release, not in production, for new weights: also refused', async () => {
-      // 1.0.0 (run RUN, weights a) is in production's past: 1.1.0 (another run, weights b) serves now.
-      const registry = release(
-        '1.1.0',
-        { production: { weights: listed('a') }, candidate: { weights: listed('b') } },
-        {
-          production: `runs:/${RUN}`,
-          candidate: 'runs:/0123456789abcdef0123456789abcdef',
-        },
-      );
-      registry.tag('m@v1.1.0', { date: 1_760_000_100 });
-      registry.tag('m#production#2', { date: 1_760_000_101 });
-      mlflow.runs.set('0123456789abcdef0123456789abcdef', mlflowRun());
-      registry.writeManifest(
-        'models/m/model.yaml',
-        manifestWith(
-          'm',
-          { config: 'config.json', tokenizer: 'tokenizer.json', weights: listed('c') },
-          { version: '1.2.0', training: { run: `runs:/${RUN}` }, eval: { gates } },
-        ),
-      );
-      registry.commit('m 1.2.0');
-      const report = await run(registry, env());
-      expect(report.gates[0]!.gates[0]).toMatchObject({ metric: 'mlflow/val_loss', verdict: 'not-run' });
-      expect(report.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual([
-        expect.objectContaining({
-          severity: 'error',
-          message: `training.run names the run of m 1.0.0 (MLflow run ${RUN}), ${OTHER}; its run-metric gates do not run`,
-        }),
-      ]);
-    });
-
     it('keeps it for the same weights (a metadata-only release), listed in any order, once or twice', async () => {
       const patched = await run(
         release('1.0.1', {

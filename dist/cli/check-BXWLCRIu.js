@@ -527,7 +527,7 @@ function sameCommit(a, b) {
  * judges reproducibility, and turns the run's final metrics into the series
  * its gates name. What cannot be read is a finding and "not run", never a pass.
  */
-async function checkTraining(facts, readRun, production, releases = []) {
+async function checkTraining(facts, readRun, production) {
     const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
         const metric = runMetricOf(g.metric);
         return metric ? [{ ...metric, name: g.metric }] : [];
@@ -603,29 +603,6 @@ async function checkTraining(facts, readRun, production, releases = []) {
         if (value !== undefined)
             result.measured.push({ name: g.name, value, source: run.link });
     }
-    const claimed = claimedRun(ref, facts, production, releases);
-    if (claimed) {
-        // The run of another release: its metrics are not this version's evidence, and they would pass
-        // its gates for weights they never measured. Decided from the references, so a release whose
-        // reference this environment cannot read still counts.
-        result.measured = [];
-        for (const g of gated)
-            if (g.tracker === ref.tracker)
-                result.notRun.set(g.tracker, `not run: ${claimed}`);
-        result.findings.push({
-            rule: 'TRAINING-RUN',
-            severity: keys.length ? 'error' : 'warning',
-            model: facts.name,
-            file: facts.manifestFile,
-            line: at,
-            message: `training.run names ${claimed}${keys.length ? '; its run-metric gates do not run' : ''}`,
-            fix: 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).',
-        });
-        if (production)
-            section.production = { version: production.version, ref: production.ref ?? '', unread: claimed };
-        section.comparison = compareRuns(run);
-        return result;
-    }
     let productionRun;
     if (production?.ref !== undefined) {
         const productionRef = parseRunRef(production.ref);
@@ -635,8 +612,29 @@ async function checkTraining(facts, readRun, production, releases = []) {
         else if (productionRef.tracker !== ref.tracker)
             section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
         else {
-            const readProduction = await readRun(productionRef, keys);
-            if (readProduction.ok) {
+            const itself = sameRun(ref, productionRef) ? otherWeights(facts, production) : undefined;
+            const readProduction = itself ? undefined : await readRun(productionRef, keys);
+            if (itself) {
+                // The candidate names the run that trained production: its metrics are not this version's
+                // evidence, and they would pass its gates for weights they never measured. Decided from the
+                // references, so a production reference this environment cannot read still counts.
+                const named = `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${itself}`;
+                section.production.unread = named;
+                result.measured = [];
+                for (const g of gated)
+                    if (g.tracker === ref.tracker)
+                        result.notRun.set(g.tracker, `not run: ${named}`);
+                result.findings.push({
+                    rule: 'TRAINING-RUN',
+                    severity: keys.length ? 'error' : 'warning',
+                    model: facts.name,
+                    file: facts.manifestFile,
+                    line: at,
+                    message: `training.run names ${named}${keys.length ? '; its run-metric gates do not run' : ''}`,
+                    fix: 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).',
+                });
+            }
+            else if (readProduction?.ok) {
                 productionRun = readProduction.run;
                 section.production.run = { id: productionRun.id, link: productionRun.link };
                 for (const g of gated) {
@@ -645,7 +643,7 @@ async function checkTraining(facts, readRun, production, releases = []) {
                         result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
                 }
             }
-            else
+            else if (readProduction)
                 section.production.unread = readProduction.reason;
         }
     }
@@ -677,33 +675,13 @@ function listedWeights(manifest) {
     return new Set(weights.map((w) => w.sha256));
 }
 /**
- * The release whose run the candidate names for other weights, said as
- * "the run of m 1.0.0 in production (MLflow run …), which trained other
- * weights", or undefined. Production first, then the other releases.
- */
-function claimedRun(ref, facts, production, releases) {
-    for (const release of production ? [production, ...releases] : releases) {
-        if (release.ref === undefined || release.version === facts.manifest.version)
-            continue;
-        const theirs = parseRunRef(release.ref);
-        if (theirs === undefined || typeof theirs === 'string' || !sameRun(ref, theirs))
-            continue;
-        const why = otherWeights(facts, release);
-        if (!why)
-            continue;
-        const where = release === production ? ' in production' : '';
-        return `the run of ${facts.name} ${release.version}${where} (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${why}`;
-    }
-    return undefined;
-}
-/**
- * Why a release's run is not this version's evidence, or undefined when
+ * Why production's run is not this version's evidence, or undefined when
  * both manifests show the same weights (a metadata-only release keeps its
  * run). Weights that cannot be shown the same count as other weights.
  */
-function otherWeights(facts, release) {
+function otherWeights(facts, production) {
     const ours = listedWeights(facts.manifest);
-    const theirs = release.weights;
+    const theirs = production.weights;
     if (!ours || !theirs)
         return 'and the manifests do not show that these are the weights it trained';
     const same = ours.size === theirs.size && [...ours].every((digest) => theirs.has(digest));
@@ -735,32 +713,17 @@ async function productionTraining(manifests, facts, registry, productionStage) {
     const released = production && model?.versions.find((v) => v.version === production.version);
     if (!released)
         return undefined;
-    return trainingAt(manifests, facts, released.version);
-}
-/**
- * The training references of the model's other releases (not production's,
- * not the candidate's own version), the RELEASES_COMPARED newest in SemVer
- * order, each read from its manifest at its release tag: a run that trained
- * one of them is not evidence for other weights.
- */
-async function releasedTraining(manifests, facts, registry, productionStage) {
-    const model = registry.get(facts.name);
-    const production = model?.stages.find((s) => s.stage === productionStage)?.version;
-    const others = (model?.versions ?? []).filter((v) => v.version !== production && v.version !== facts.manifest.version);
-    const read = [];
-    for (const { version } of others.slice(-100).reverse())
-        read.push(await trainingAt(manifests, facts, version));
-    return read;
-}
-/** One release's training reference and listed weights, from its manifest at its tag. */
-async function trainingAt(manifests, facts, version) {
-    const found = await manifests.release(facts.name, version, [facts.manifestFile]);
+    const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
     if (found.kind !== 'found')
-        return { version };
+        return { version: released.version };
     const { manifest } = found.facts;
     const ref = manifest.training?.run;
     const weights = listedWeights(manifest);
-    return { version, ...(ref !== undefined ? { ref } : {}), ...(weights ? { weights } : {}) };
+    return {
+        version: released.version,
+        ...(ref !== undefined ? { ref } : {}),
+        ...(weights ? { weights } : {}),
+    };
 }
 
 /** Suites that cannot run here say so: a gate on them is "not run", never a pass. */
@@ -785,12 +748,10 @@ async function check(repo, options) {
     // A model's baseline is found by the name it declares (validate's lookup, with the trees it read
     // already and the globs it is judged by): a moved folder keeps it.
     for (const model of facts) {
-        const linked = model.manifest.training?.run !== undefined;
-        const production = linked
+        const production = model.manifest.training?.run
             ? await productionTraining(byName, model, registry, options.stages.at(-1))
             : undefined;
-        const releases = linked ? await releasedTraining(byName, model, registry, options.stages.at(-1)) : [];
-        const tracked = await checkTraining(model, readRun, production, releases);
+        const tracked = await checkTraining(model, readRun, production);
         if (tracked.section)
             training.push(tracked.section);
         findings.push(...tracked.findings);
