@@ -68696,6 +68696,27 @@ async function checkTraining(facts, readRun, production) {
         if (value !== undefined)
             result.measured.push({ name: g.name, value, source: run.link });
     }
+    if (production?.unread !== undefined) {
+        // Whether the candidate names production's own run is not known: its run-metric gates do not
+        // run on a run that may have trained other weights (as an unreadable eval baseline is an error).
+        const why = `the manifest of ${facts.name} ${production.version} in production cannot be read at its tag (${production.unread})`;
+        section.production = { version: production.version, ref: '', unread: why };
+        result.measured = [];
+        for (const g of gated)
+            if (g.tracker === ref.tracker)
+                result.notRun.set(g.tracker, `not run: ${why}`);
+        result.findings.push({
+            rule: 'TRAINING-RUN',
+            severity: keys.length ? 'error' : 'warning',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: at,
+            message: `${why}, so whether training.run is the run that trained production's weights is not known${keys.length ? '; its run-metric gates do not run' : ''}`,
+            fix: "Repair the release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.",
+        });
+        section.comparison = compareRuns(run);
+        return result;
+    }
     let productionRun;
     if (production?.ref !== undefined) {
         const productionRef = parseRunRef(production.ref);
@@ -68798,7 +68819,8 @@ function pick(run) {
  * its manifest at its release tag (trusted: the baseline's side), found by
  * the model's name wherever that version kept it, or undefined when no
  * version is in production. A manifest that cannot be found or read there
- * gives no reference (the eval baseline, looked up the same way, says why).
+ * is `unread`, with why: whether the candidate names production's run is
+ * then not known.
  */
 async function productionTraining(manifests, facts, registry, productionStage) {
     const model = registry.get(facts.name);
@@ -68806,9 +68828,21 @@ async function productionTraining(manifests, facts, registry, productionStage) {
     const released = production && model?.versions.find((v) => v.version === production.version);
     if (!released)
         return undefined;
-    const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
-    if (found.kind !== 'found')
-        return { version: released.version };
+    let found;
+    try {
+        found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+    }
+    catch (error) {
+        // A release git cannot read at its tag (registered only as `name@vX#N`, a damaged tag).
+        return {
+            version: released.version,
+            unread: `its release tag cannot be read (${error.message})`,
+        };
+    }
+    if (found.kind === 'absent')
+        return { version: released.version, unread: 'no manifest at its tag declares it' };
+    if (found.kind === 'unknown')
+        return { version: released.version, unread: found.reason };
     const { manifest } = found.facts;
     const ref = manifest.training?.run;
     const weights = listedWeights(manifest);
@@ -103020,8 +103054,15 @@ async function runRelease(inputs, event = context) {
     for (const candidate of found.candidates) {
         let training;
         if (candidate.kind === 'new' && candidate.facts.manifest.training?.run !== undefined) {
-            const production = await productionTraining(found.byName, candidate.facts, found.registry, settings.stages.at(-1));
-            training = (await checkTraining(candidate.facts, readRun, production)).section;
+            try {
+                const stage = settings.stages.at(-1);
+                const production = await productionTraining(found.byName, candidate.facts, found.registry, stage);
+                training = (await checkTraining(candidate.facts, readRun, production)).section;
+            }
+            catch (error) {
+                // The notes' training section never blocks the release: its tags and deployment go ahead without it.
+                warning(`the training run of ${inertText(candidate.facts.name)} was not read for the release notes: ${inertText(error.message)}`);
+            }
         }
         candidates.push({ ...candidate, ...(training ? { training } : {}) });
     }

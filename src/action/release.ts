@@ -119,13 +119,16 @@ export async function runRelease(inputs: ActionInputs, event: WorkflowEvent = co
   for (const candidate of found.candidates) {
     let training: TrainingSection | undefined;
     if (candidate.kind === 'new' && candidate.facts.manifest.training?.run !== undefined) {
-      const production = await productionTraining(
-        found.byName,
-        candidate.facts,
-        found.registry,
-        settings.stages.at(-1)!,
-      );
-      training = (await checkTraining(candidate.facts, readRun, production)).section;
+      try {
+        const stage = settings.stages.at(-1)!;
+        const production = await productionTraining(found.byName, candidate.facts, found.registry, stage);
+        training = (await checkTraining(candidate.facts, readRun, production)).section;
+      } catch (error) {
+        // The notes' training section never blocks the release: its tags and deployment go ahead without it.
+        core.warning(
+          `the training run of ${inertText(candidate.facts.name)} was not read for the release notes: ${inertText((error as Error).message)}`,
+        );
+      }
     }
     candidates.push({ ...candidate, ...(training ? { training } : {}) });
   }

@@ -8,7 +8,8 @@ import { listedWeights, type ProductionTraining } from './training-check.js';
  * its manifest at its release tag (trusted: the baseline's side), found by
  * the model's name wherever that version kept it, or undefined when no
  * version is in production. A manifest that cannot be found or read there
- * gives no reference (the eval baseline, looked up the same way, says why).
+ * is `unread`, with why: whether the candidate names production's run is
+ * then not known.
  */
 export async function productionTraining(
   manifests: ModelManifests,
@@ -20,8 +21,19 @@ export async function productionTraining(
   const production = model?.stages.find((s) => s.stage === productionStage);
   const released = production && model?.versions.find((v) => v.version === production.version);
   if (!released) return undefined;
-  const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
-  if (found.kind !== 'found') return { version: released.version };
+  let found;
+  try {
+    found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+  } catch (error) {
+    // A release git cannot read at its tag (registered only as `name@vX#N`, a damaged tag).
+    return {
+      version: released.version,
+      unread: `its release tag cannot be read (${(error as Error).message})`,
+    };
+  }
+  if (found.kind === 'absent')
+    return { version: released.version, unread: 'no manifest at its tag declares it' };
+  if (found.kind === 'unknown') return { version: released.version, unread: found.reason };
   const { manifest } = found.facts;
   const ref = manifest.training?.run;
   const weights = listedWeights(manifest);

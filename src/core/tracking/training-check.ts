@@ -30,6 +30,8 @@ export interface ProductionTraining {
   ref?: string;
   /** The weights its manifest lists (listedWeights); absent when they cannot be shown. */
   weights?: ReadonlySet<string>;
+  /** Why its manifest could not be read at its tag (then it has no ref or weights). */
+  unread?: string;
 }
 
 /** What reading a model's training run adds to the check. */
@@ -127,6 +129,25 @@ export async function checkTraining(
     if (g.tracker !== ref.tracker) continue;
     const value = runMetric(run, g.key);
     if (value !== undefined) result.measured.push({ name: g.name, value, source: run.link });
+  }
+  if (production?.unread !== undefined) {
+    // Whether the candidate names production's own run is not known: its run-metric gates do not
+    // run on a run that may have trained other weights (as an unreadable eval baseline is an error).
+    const why = `the manifest of ${facts.name} ${production.version} in production cannot be read at its tag (${production.unread})`;
+    section.production = { version: production.version, ref: '', unread: why };
+    result.measured = [];
+    for (const g of gated) if (g.tracker === ref.tracker) result.notRun.set(g.tracker, `not run: ${why}`);
+    result.findings.push({
+      rule: 'TRAINING-RUN',
+      severity: keys.length ? 'error' : 'warning',
+      model: facts.name,
+      file: facts.manifestFile,
+      line: at,
+      message: `${why}, so whether training.run is the run that trained production's weights is not known${keys.length ? '; its run-metric gates do not run' : ''}`,
+      fix: "Repair the release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.",
+    });
+    section.comparison = compareRuns(run);
+    return result;
   }
   let productionRun: TrainingRun | undefined;
   if (production?.ref !== undefined) {

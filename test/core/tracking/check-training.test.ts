@@ -217,6 +217,39 @@ describe('check reads the MLflow run a manifest names', () => {
       expect(sharded.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual(refused(UNSHOWN));
     });
 
+    it("cannot be told from production's run when production's manifest cannot be read at its tag: its gates do not run", async () => {
+      const registry = TempRegistry.create();
+      registry.write('models/m/tokenizer.json', {
+        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
+      });
+      registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+      const artifacts = { config: 'config.json', tokenizer: 'tokenizer.json' };
+      // 1.0.0 as an older modelgate wrote it: a key today's schema refuses.
+      registry.writeManifest('models/m/model.yaml', { ...manifestWith('m', artifacts), notes: 'old' });
+      registry.commit('m 1.0.0');
+      registry.tag('m@v1.0.0', { date: 1_760_000_000 });
+      registry.tag('m#production#1', { date: 1_760_000_001 });
+      registry.writeManifest(
+        'models/m/model.yaml',
+        manifestWith(
+          'm',
+          { ...artifacts, weights: listed('b') },
+          { version: '1.1.0', training: { run: `runs:/${RUN}` }, eval: { gates } },
+        ),
+      );
+      registry.commit('m 1.1.0');
+      const report = await run(registry, env());
+      expect(report.gates[0]!.gates[0]).toMatchObject({ metric: 'mlflow/val_loss', verdict: 'not-run' });
+      expect(report.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          message: expect.stringMatching(
+            /^the manifest of m 1\.0\.0 in production cannot be read at its tag \(.+\), so whether training\.run is the run that trained production's weights is not known; its run-metric gates do not run$/,
+          ),
+        }),
+      ]);
+    });
+
     it('keeps it for the same weights (a metadata-only release), listed in any order, once or twice', async () => {
       const patched = await run(
         release('1.0.1', {
