@@ -68696,11 +68696,8 @@ async function checkTraining(facts, readRun, production) {
         if (value !== undefined)
             result.measured.push({ name: g.name, value, source: run.link });
     }
-    if (production?.unread !== undefined) {
-        // Whether the candidate names production's own run is not known: its run-metric gates do not
-        // run on a run that may have trained other weights (as an unreadable eval baseline is an error).
-        const why = `the manifest of ${facts.name} ${production.version} in production cannot be read at its tag (${production.unread})`;
-        section.production = { version: production.version, ref: '', unread: why };
+    /** The run read is not known to be this version's evidence (`why`): its run-metric gates do not run. */
+    const notEvidence = (why, message, fix) => {
         result.measured = [];
         for (const g of gated)
             if (g.tracker === ref.tracker)
@@ -68711,9 +68708,16 @@ async function checkTraining(facts, readRun, production) {
             model: facts.name,
             file: facts.manifestFile,
             line: at,
-            message: `${why}, so whether training.run is the run that trained production's weights is not known${keys.length ? '; its run-metric gates do not run' : ''}`,
-            fix: "Repair the release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.",
+            message: `${message}${keys.length ? '; its run-metric gates do not run' : ''}`,
+            fix,
         });
+    };
+    if (production?.unread !== undefined) {
+        // Whether the candidate names production's own run is not known: its run-metric gates do not
+        // run on a run that may have trained other weights (as an unreadable eval baseline is an error).
+        const why = `the manifest of ${facts.name} ${production.version} in production cannot be read at its tag (${production.unread})`;
+        section.production = { version: production.version, ref: '', unread: why };
+        notEvidence(why, `${why}, so whether training.run is the run that trained production's weights is not known`, "Repair the release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.");
         section.comparison = compareRuns(run);
         return result;
     }
@@ -68734,19 +68738,7 @@ async function checkTraining(facts, readRun, production) {
                 // references, so a production reference this environment cannot read still counts.
                 const named = `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${itself}`;
                 section.production.unread = named;
-                result.measured = [];
-                for (const g of gated)
-                    if (g.tracker === ref.tracker)
-                        result.notRun.set(g.tracker, `not run: ${named}`);
-                result.findings.push({
-                    rule: 'TRAINING-RUN',
-                    severity: keys.length ? 'error' : 'warning',
-                    model: facts.name,
-                    file: facts.manifestFile,
-                    line: at,
-                    message: `training.run names ${named}${keys.length ? '; its run-metric gates do not run' : ''}`,
-                    fix: 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).',
-                });
+                notEvidence(named, `training.run names ${named}`, 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).');
             }
             else if (readProduction?.ok) {
                 productionRun = readProduction.run;
