@@ -38641,6 +38641,21 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
         gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
     ].filter((t) => t !== undefined);
     const tolerance = Math.min(...tolerances);
+    if (candidate.runMetric && baseline.runMetric) {
+        // Two training runs' final values: a tracker records one number, with no standard error or
+        // per-document scores to test, so the drop is the difference of the values as recorded.
+        const drop = (direction.higherIsBetter ? 1 : -1) * (baseline.value - value);
+        const from = `the baseline run's ${fmt$1(baseline.value)}`;
+        if (drop > tolerance)
+            return {
+                ...base,
+                tolerance,
+                verdict: 'fail',
+                reason: said(`dropped ${fmt$1(drop)} from ${from}, more than the allowed ${fmt$1(tolerance)}`),
+            };
+        const observed = drop > 0 ? `dropped ${fmt$1(drop)} from ${from}, within ${fmt$1(tolerance)}` : `no drop from ${from}`;
+        return { ...base, tolerance, verdict: 'pass', reason: said(observed) };
+    }
     const compared = compare(candidate, baseline, direction.higherIsBetter, options);
     const note = compared.note ? `; ${compared.note}` : '';
     if ('cannot' in compared)
@@ -68694,7 +68709,7 @@ async function checkTraining(facts, readRun, production) {
             continue;
         const value = runMetric(run, g.key);
         if (value !== undefined)
-            result.measured.push({ name: g.name, value, source: run.link });
+            result.measured.push({ name: g.name, value, runMetric: true, source: run.link });
     }
     /** The run read is not known to be this version's evidence (`why`): its run-metric gates do not run. */
     const notEvidence = (why, message, fix) => {
@@ -68746,7 +68761,12 @@ async function checkTraining(facts, readRun, production) {
                 for (const g of gated) {
                     const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
                     if (value !== undefined)
-                        result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
+                        result.productionMetrics.push({
+                            name: g.name,
+                            value,
+                            runMetric: true,
+                            source: productionRun.link,
+                        });
                 }
             }
             else if (readProduction)

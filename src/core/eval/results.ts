@@ -45,6 +45,13 @@ export interface MetricSeries {
    * its path and the sha256 of its bytes. A drop is judged only between runs on the same bytes.
    */
   dataset?: { path: string; sha256?: string };
+  /**
+   * A training run's final value, read from its tracker (tracking/): one
+   * recorded number with no standard error or per-document scores. A drop
+   * between two such values is the difference of the values. Set only by
+   * the run reader, never from a results file.
+   */
+  runMetric?: true;
   /** The file it came from. */
   source: string;
 }

@@ -128,7 +128,7 @@ export async function checkTraining(
   for (const g of gated) {
     if (g.tracker !== ref.tracker) continue;
     const value = runMetric(run, g.key);
-    if (value !== undefined) result.measured.push({ name: g.name, value, source: run.link });
+    if (value !== undefined) result.measured.push({ name: g.name, value, runMetric: true, source: run.link });
   }
   /** The run read is not known to be this version's evidence (`why`): its run-metric gates do not run. */
   const notEvidence = (why: string, message: string, fix: string) => {
@@ -185,7 +185,12 @@ export async function checkTraining(
         for (const g of gated) {
           const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
           if (value !== undefined)
-            result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
+            result.productionMetrics.push({
+              name: g.name,
+              value,
+              runMetric: true,
+              source: productionRun.link,
+            });
         }
       } else if (readProduction) section.production.unread = readProduction.reason;
     }

@@ -132,6 +132,58 @@ describe('check reads the MLflow run a manifest names', () => {
     expect(markdown).toContain('| `val_loss` | 0.41 |');
   });
 
+  it("a max_drop gate on a run metric compares the run's final value with production's run", async () => {
+    const PRODUCTION_RUN = 'feedfacefeedfacefeedfacefeedface';
+    const history = (value: number) => [{ key: 'val_loss', value, timestamp: 1718003500000, step: 3000 }];
+    mlflow.runs.set(PRODUCTION_RUN, {
+      ...mlflowRun(),
+      info: { ...mlflowRun().info, run_id: PRODUCTION_RUN, run_uuid: PRODUCTION_RUN },
+    });
+    mlflow.histories.set(`${PRODUCTION_RUN}/val_loss`, history(0.41));
+    mlflow.runs.set(RUN, mlflowRun());
+    const gates = [{ metric: 'mlflow/val_loss', max_drop: 0.05, higher_is_better: false }];
+    const judged = async (candidateLoss: number) => {
+      mlflow.histories.set(`${RUN}/val_loss`, history(candidateLoss));
+      const registry = TempRegistry.create();
+      const manifest = (version: string, run: string, digit: string) =>
+        manifestWith(
+          'm',
+          {
+            config: 'config.json',
+            tokenizer: 'tokenizer.json',
+            weights: [{ uri: 's3://models/m/model.safetensors', sha256: digit.repeat(64) }],
+          },
+          { version, training: { run: `runs:/${run}` }, eval: { gates } },
+        );
+      registry.write('models/m/tokenizer.json', {
+        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
+      });
+      registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+      registry.writeManifest('models/m/model.yaml', manifest('1.0.0', PRODUCTION_RUN, 'a'));
+      registry.commit('m 1.0.0');
+      registry.tag('m@v1.0.0', { date: 1_760_000_000 });
+      registry.tag('m#production#1', { date: 1_760_000_001 });
+      registry.writeManifest('models/m/model.yaml', manifest('1.1.0', RUN, 'b'));
+      registry.commit('m 1.1.0');
+      return (await run(registry, env())).gates[0]!.gates[0];
+    };
+    // Lower is better: val_loss rising by 0.04 is a drop within 0.05, by 0.09 one beyond it.
+    expect(await judged(0.45)).toMatchObject({
+      verdict: 'pass',
+      candidate: 0.45,
+      baseline: 0.41,
+      reason: "dropped 0.04 from the baseline run's 0.41, within 0.05",
+    });
+    expect(await judged(0.5)).toMatchObject({
+      verdict: 'fail',
+      reason: "dropped 0.09 from the baseline run's 0.41, more than the allowed 0.05",
+    });
+    expect(await judged(0.3)).toMatchObject({
+      verdict: 'pass',
+      reason: "no drop from the baseline run's 0.41",
+    });
+  });
+
   describe("a pull request that names production's own run", () => {
     const gates = [{ metric: 'mlflow/val_loss', max: 0.5 }];
     const listed = (...digits: string[]) =>

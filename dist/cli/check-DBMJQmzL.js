@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-Bf1tDQnR.js';
-import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-Cfnksocv.js';
+import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-3QE5QGxZ.js';
 import { createHash } from 'node:crypto';
 import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
@@ -601,7 +601,7 @@ async function checkTraining(facts, readRun, production) {
             continue;
         const value = runMetric(run, g.key);
         if (value !== undefined)
-            result.measured.push({ name: g.name, value, source: run.link });
+            result.measured.push({ name: g.name, value, runMetric: true, source: run.link });
     }
     /** The run read is not known to be this version's evidence (`why`): its run-metric gates do not run. */
     const notEvidence = (why, message, fix) => {
@@ -653,7 +653,12 @@ async function checkTraining(facts, readRun, production) {
                 for (const g of gated) {
                     const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
                     if (value !== undefined)
-                        result.productionMetrics.push({ name: g.name, value, source: productionRun.link });
+                        result.productionMetrics.push({
+                            name: g.name,
+                            value,
+                            runMetric: true,
+                            source: productionRun.link,
+                        });
                 }
             }
             else if (readProduction)

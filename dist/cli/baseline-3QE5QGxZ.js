@@ -219,6 +219,21 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
         gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
     ].filter((t) => t !== undefined);
     const tolerance = Math.min(...tolerances);
+    if (candidate.runMetric && baseline.runMetric) {
+        // Two training runs' final values: a tracker records one number, with no standard error or
+        // per-document scores to test, so the drop is the difference of the values as recorded.
+        const drop = (direction.higherIsBetter ? 1 : -1) * (baseline.value - value);
+        const from = `the baseline run's ${fmt(baseline.value)}`;
+        if (drop > tolerance)
+            return {
+                ...base,
+                tolerance,
+                verdict: 'fail',
+                reason: said(`dropped ${fmt(drop)} from ${from}, more than the allowed ${fmt(tolerance)}`),
+            };
+        const observed = drop > 0 ? `dropped ${fmt(drop)} from ${from}, within ${fmt(tolerance)}` : `no drop from ${from}`;
+        return { ...base, tolerance, verdict: 'pass', reason: said(observed) };
+    }
     const compared = compare(candidate, baseline, direction.higherIsBetter, options);
     const note = compared.note ? `; ${compared.note}` : '';
     if ('cannot' in compared)
