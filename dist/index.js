@@ -39283,6 +39283,8 @@ function notRunFix(cause, committed) {
         return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
     if (cause.includes('pattern'))
         return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
+    if (cause.includes(' in production cannot be read at its tag'))
+        return "Repair the production release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.";
     if (cause.includes(' cannot be read at '))
         return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
     if (cause.includes('dataset') || cause.includes('schema'))
@@ -68851,8 +68853,10 @@ async function productionTraining(manifests, facts, registry, productionStage) {
             unread: `its release tag cannot be read (${error.message})`,
         };
     }
+    // A tag with no manifest of the model (released by another tool before modelgate) names no run, as
+    // it gives no eval baseline: only a manifest that is there and cannot be read is unknown.
     if (found.kind === 'absent')
-        return { version: released.version, unread: 'no manifest at its tag declares it' };
+        return { version: released.version };
     if (found.kind === 'unknown')
         return { version: released.version, unread: found.reason };
     const { manifest } = found.facts;

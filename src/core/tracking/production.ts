@@ -31,8 +31,9 @@ export async function productionTraining(
       unread: `its release tag cannot be read (${(error as Error).message})`,
     };
   }
-  if (found.kind === 'absent')
-    return { version: released.version, unread: 'no manifest at its tag declares it' };
+  // A tag with no manifest of the model (released by another tool before modelgate) names no run, as
+  // it gives no eval baseline: only a manifest that is there and cannot be read is unknown.
+  if (found.kind === 'absent') return { version: released.version };
   if (found.kind === 'unknown') return { version: released.version, unread: found.reason };
   const { manifest } = found.facts;
   const ref = manifest.training?.run;

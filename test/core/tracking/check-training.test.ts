@@ -300,6 +300,44 @@ describe('check reads the MLflow run a manifest names', () => {
           ),
         }),
       ]);
+      const gateFinding = report.findings.find(
+        (f) => f.rule === 'EVAL-GATE' && f.message.includes('mlflow/val_loss'),
+      );
+      expect(gateFinding!.fix).toBe(
+        "Repair the production release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.",
+      );
+    });
+
+    it('is judged as before when production was released by another tool, with no manifest at its tag', async () => {
+      const registry = TempRegistry.create();
+      registry.write('README.md', 'm 1.0.0, registered with GTO before modelgate\n');
+      registry.commit('m 1.0.0');
+      registry.tag('m@v1.0.0', { date: 1_760_000_000 });
+      registry.tag('m#production#1', { date: 1_760_000_001 });
+      registry.write('models/m/tokenizer.json', {
+        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
+      });
+      registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+      registry.writeManifest(
+        'models/m/model.yaml',
+        manifestWith(
+          'm',
+          { config: 'config.json', tokenizer: 'tokenizer.json', weights: listed('b') },
+          { version: '1.1.0', training: { run: `runs:/${RUN}` }, eval: { gates } },
+        ),
+      );
+      registry.commit('m 1.1.0, its first manifest');
+      const report = await run(registry, env());
+      expect(report.findings.filter((f) => f.rule === 'TRAINING-RUN')).toEqual([]);
+      expect(report.gates[0]!.gates[0]).toMatchObject({
+        metric: 'mlflow/val_loss',
+        verdict: 'pass',
+        candidate: 0.41,
+      });
+      expect(report.training[0]!.production).toMatchObject({
+        version: '1.0.0',
+        unread: 'its manifest names no training run',
+      });
     });
 
     it('keeps it for the same weights (a metadata-only release), listed in any order, once or twice', async () => {
