@@ -84,7 +84,14 @@ export default function setup(project: TestProject): () => void {
   const template = gitTemplate();
   project.provide('gitTemplate', template);
   fetchFixtures();
-  return () => rmSync(template, { recursive: true, force: true });
+  // modelgate's caches (tokenizer behaviour, the CLI's compile cache) in a folder of this run, not the
+  // user's ~/.cache/modelgate: the workers and the processes they start inherit it.
+  const caches = mkdtempSync(join(tmpdir(), 'modelgate-test-caches-'));
+  process.env.XDG_CACHE_HOME = caches;
+  return () => {
+    rmSync(template, { recursive: true, force: true });
+    rmSync(caches, { recursive: true, force: true });
+  };
 }
 
 function fetchFixtures(): void {
