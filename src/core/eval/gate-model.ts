@@ -6,6 +6,7 @@ import { DEFAULT_GATE_OPTIONS, judgeGate, type Gate, type GateResult } from './g
 import { checkProvenance } from './provenance.js';
 import type { MetricSeries } from './results.js';
 import { runMetricOf } from '../tracking/run-ref.js';
+import { UNREAD_PRODUCTION_FIX } from '../tracking/training-check.js';
 import { jsonEqual } from '../json-equal.js';
 
 /** The version a candidate is compared with, and its results. */
@@ -281,8 +282,7 @@ function notRunFix(cause: string, committed: boolean): string {
     return `Keep the suite in eval.suites so the check runs it, or gate a metric that is not under its name.${instead}`;
   if (cause.includes('pattern'))
     return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
-  if (cause.includes(' in production cannot be read at its tag'))
-    return "Repair the production release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.";
+  if (cause.includes(' in production cannot be read at its tag')) return UNREAD_PRODUCTION_FIX;
   if (cause.includes(' cannot be read at '))
     return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
   if (cause.includes('dataset') || cause.includes('schema'))

@@ -34,6 +34,10 @@ export interface ProductionTraining {
   unread?: string;
 }
 
+/** What to do when production's manifest cannot be read at its tag: the TRAINING-RUN finding's and its gates' fix. */
+export const UNREAD_PRODUCTION_FIX =
+  "Repair the production release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.";
+
 /** What reading a model's training run adds to the check. */
 export interface TrainingCheck {
   section?: TrainingSection;
@@ -152,7 +156,7 @@ export async function checkTraining(
     notEvidence(
       why,
       `${why}, so whether training.run is the run that trained production's weights is not known`,
-      "Repair the release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.",
+      UNREAD_PRODUCTION_FIX,
     );
     section.comparison = compareRuns(run);
     return result;
@@ -167,7 +171,6 @@ export async function checkTraining(
       section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
     else {
       const itself = sameRun(ref, productionRef) ? otherWeights(facts, production) : undefined;
-      const readProduction = itself ? undefined : await readRun(productionRef, keys);
       if (itself) {
         // The candidate names the run that trained production: its metrics are not this version's
         // evidence, and they would pass its gates for weights they never measured. Decided from the
@@ -179,20 +182,23 @@ export async function checkTraining(
           `training.run names ${named}`,
           'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).',
         );
-      } else if (readProduction?.ok) {
-        productionRun = readProduction.run;
-        section.production.run = { id: productionRun.id, link: productionRun.link };
-        for (const g of gated) {
-          const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
-          if (value !== undefined)
-            result.productionMetrics.push({
-              name: g.name,
-              value,
-              runMetric: true,
-              source: productionRun.link,
-            });
-        }
-      } else if (readProduction) section.production.unread = readProduction.reason;
+      } else {
+        const readProduction = await readRun(productionRef, keys);
+        if (readProduction.ok) {
+          productionRun = readProduction.run;
+          section.production.run = { id: productionRun.id, link: productionRun.link };
+          for (const g of gated) {
+            const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
+            if (value !== undefined)
+              result.productionMetrics.push({
+                name: g.name,
+                value,
+                runMetric: true,
+                source: productionRun.link,
+              });
+          }
+        } else section.production.unread = readProduction.reason;
+      }
     }
   } else if (production)
     section.production = {

@@ -60,10 +60,15 @@ function mlflowRun(overrides: { status?: string; commit?: string; model?: string
   };
 }
 
-function registryWith(training: Record<string, unknown>, gates: object[]): TempRegistry {
-  const registry = TempRegistry.create();
+/** models/m's two-token tokenizer and config; each test writes its own manifest. */
+function tinyModelFiles(registry: TempRegistry): void {
   registry.write('models/m/tokenizer.json', { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
   registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+}
+
+function registryWith(training: Record<string, unknown>, gates: object[]): TempRegistry {
+  const registry = TempRegistry.create();
+  tinyModelFiles(registry);
   registry.writeManifest(
     'models/m/model.yaml',
     manifestWith('m', { config: 'config.json', tokenizer: 'tokenizer.json' }, { training, eval: { gates } }),
@@ -155,10 +160,7 @@ describe('check reads the MLflow run a manifest names', () => {
           },
           { version, training: { run: `runs:/${run}` }, eval: { gates } },
         );
-      registry.write('models/m/tokenizer.json', {
-        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
-      });
-      registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+      tinyModelFiles(registry);
       registry.writeManifest('models/m/model.yaml', manifest('1.0.0', PRODUCTION_RUN, 'a'));
       registry.commit('m 1.0.0');
       registry.tag('m@v1.0.0', { date: 1_760_000_000 });
@@ -204,10 +206,7 @@ describe('check reads the MLflow run a manifest names', () => {
           { config: 'config.json', tokenizer: 'tokenizer.json', ...artifacts },
           { version: v, training: { run: training }, eval: { gates } },
         );
-      registry.write('models/m/tokenizer.json', {
-        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
-      });
-      registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+      tinyModelFiles(registry);
       registry.writeManifest('models/m/model.yaml', manifest('1.0.0', weights.production, runs.production));
       registry.commit('m 1.0.0');
       registry.tag('m@v1.0.0', { date: 1_760_000_000 });
@@ -271,10 +270,7 @@ describe('check reads the MLflow run a manifest names', () => {
 
     it("cannot be told from production's run when production's manifest cannot be read at its tag: its gates do not run", async () => {
       const registry = TempRegistry.create();
-      registry.write('models/m/tokenizer.json', {
-        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
-      });
-      registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+      tinyModelFiles(registry);
       const artifacts = { config: 'config.json', tokenizer: 'tokenizer.json' };
       // 1.0.0 as an older modelgate wrote it: a key today's schema refuses.
       registry.writeManifest('models/m/model.yaml', { ...manifestWith('m', artifacts), notes: 'old' });
@@ -314,10 +310,7 @@ describe('check reads the MLflow run a manifest names', () => {
       registry.commit('m 1.0.0');
       registry.tag('m@v1.0.0', { date: 1_760_000_000 });
       registry.tag('m#production#1', { date: 1_760_000_001 });
-      registry.write('models/m/tokenizer.json', {
-        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } },
-      });
-      registry.write('models/m/config.json', { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
+      tinyModelFiles(registry);
       registry.writeManifest(
         'models/m/model.yaml',
         manifestWith(

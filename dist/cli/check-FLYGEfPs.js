@@ -3,11 +3,11 @@ import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-Bf1tDQnR.js';
 import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-3QE5QGxZ.js';
 import { createHash } from 'node:crypto';
-import { r as runMetricOf, T as TRACKER_NAME, p as parseRunRef } from './run-ref-CuXzv_k1.js';
+import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
+import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-BogBtnzp.js';
 import { r as readRegistry } from './state-DhCnxuFR.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
-import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
 import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-C9luAeaO.js';
 import { GitRepository } from './git-repository-D7OAQqWk.js';
@@ -123,6 +123,257 @@ function sameRevision(recorded, pinned) {
 function snapshotOf(pretrained) {
     const match = /(?:^|[\\/])snapshots[\\/]([0-9a-f]{40})[\\/]?$/i.exec(pretrained ?? '');
     return match?.[1];
+}
+
+/**
+ * What the run says against what the manifest says: the run finished, it
+ * trained this model, from the commit and the dataset the manifest names.
+ * A statement the run does not record is not a disagreement, but a manifest
+ * that pins a commit or a digest the run cannot confirm is said (warning).
+ */
+function reproducibilityFindings(facts, run) {
+    const training = facts.manifest.training ?? {};
+    const findings = [];
+    const at = (key, rule, severity, message, fix) => findings.push({
+        rule,
+        severity,
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['training', key]),
+        message,
+        fix,
+    });
+    const tracker = TRACKER_NAME[run.tracker];
+    if (run.state === 'running' || run.state === 'scheduled')
+        at('run', 'TRAINING-STATUS', 'error', `${tracker} run ${run.id} is still ${run.stateText}: its metrics are not final`, 'Wait for the run to finish, then re-run the check.');
+    else if (run.state !== 'finished')
+        at('run', 'TRAINING-STATUS', 'error', `${tracker} run ${run.id} ended ${run.stateText}, not finished: this version did not come from a completed training`, 'Point training.run at the run that finished and produced these weights.');
+    if (run.model !== undefined && run.model !== facts.name)
+        at('run', 'TRAINING-MODEL', 'error', `${tracker} run ${run.id} is tagged ${MODEL_TAG}=${run.model}: it trained another model, not ${facts.name}`, `Point training.run at a run of ${facts.name}, or correct the run's ${MODEL_TAG} tag.`);
+    const commit = training.commit === undefined ? undefined : String(training.commit).toLowerCase();
+    if (commit !== undefined) {
+        const source = run.sourceCommit?.toLowerCase();
+        if (source === undefined)
+            at('commit', 'TRAINING-COMMIT', 'warning', `${tracker} run ${run.id} records no source commit, so training.commit ${commit} cannot be confirmed`, run.tracker === 'mlflow'
+                ? 'Start the run from a git checkout (MLflow records mlflow.source.git.commit), or remove training.commit.'
+                : 'Start the run from a git checkout (W&B records the commit), or remove training.commit.');
+        else if (!sameCommit(commit, source))
+            at('commit', 'TRAINING-COMMIT', 'error', `training.commit is ${commit}, but ${tracker} run ${run.id} ran the code at ${source}`, 'Set training.commit to the commit the run trained from, or point training.run at the run that trained this commit.');
+    }
+    const digest = training.dataset_digest;
+    if (digest !== undefined) {
+        const recorded = run.datasets.filter((d) => d.digest !== undefined);
+        if (!recorded.length)
+            at('dataset_digest', 'TRAINING-DATASET', 'warning', `${tracker} run ${run.id} records no dataset digest, so training.dataset_digest ${digest} cannot be confirmed`, 'Log the dataset as a run input (mlflow.log_input), or remove training.dataset_digest.');
+        else if (!recorded.some((d) => d.digest === digest))
+            at('dataset_digest', 'TRAINING-DATASET', 'error', `training.dataset_digest is ${digest}, but ${tracker} run ${run.id} trained on ${recorded.map((d) => `${d.name} (digest ${d.digest})`).join(', ')}`, 'Set training.dataset_digest to the digest of the dataset the run used, or point training.run at the run that used this dataset.');
+    }
+    return findings;
+}
+/** Two commits agree when one is a prefix of the other and the shorter has at least 7 hex digits. */
+function sameCommit(a, b) {
+    const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+    return /^[0-9a-f]{7,}$/.test(short) && long.startsWith(short);
+}
+
+/** What to do when production's manifest cannot be read at its tag: the TRAINING-RUN finding's and its gates' fix. */
+const UNREAD_PRODUCTION_FIX = "Repair the production release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.";
+/**
+ * Reads a model's training run (and the production version's, to compare),
+ * judges reproducibility, and turns the run's final metrics into the series
+ * its gates name. What cannot be read is a finding and "not run", never a pass.
+ */
+async function checkTraining(facts, readRun, production) {
+    const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
+        const metric = runMetricOf(g.metric);
+        return metric ? [{ ...metric, name: g.metric }] : [];
+    });
+    const result = { findings: [], measured: [], productionMetrics: [], notRun: new Map() };
+    const text = facts.manifest.training?.run;
+    const notLinked = (reason) => {
+        for (const g of gated)
+            result.notRun.set(g.tracker, `not run: ${reason}`);
+    };
+    const at = facts.lineOf(['training', 'run']);
+    if (text === undefined) {
+        if (gated.length)
+            notLinked('the manifest has no training.run to read run metrics from');
+        return result;
+    }
+    const ref = parseRunRef(text);
+    if (ref === undefined || typeof ref === 'string') {
+        // A malformed tracker reference is a schema error already; free text is said here once.
+        if (ref === undefined)
+            result.findings.push({
+                rule: 'TRAINING-RUN',
+                severity: gated.length ? 'error' : 'info',
+                model: facts.name,
+                file: facts.manifestFile,
+                line: at,
+                message: `training.run "${text}" is not a run reference modelgate can read, so the run is not linked or checked`,
+                fix: 'Write it as mlflow://<server>/#/experiments/<e>/runs/<id>, runs:/<id> or wandb://<entity>/<project>/runs/<id>.',
+            });
+        notLinked(`training.run is not a run reference modelgate can read`);
+        return result;
+    }
+    for (const g of gated)
+        if (g.tracker !== ref.tracker)
+            result.notRun.set(g.tracker, `not run: the training run is a ${TRACKER_NAME[ref.tracker]} run, not ${TRACKER_NAME[g.tracker]}`);
+    const keys = gated.filter((g) => g.tracker === ref.tracker).map((g) => g.key);
+    const read = await readRun(ref, keys);
+    const section = {
+        model: facts.name,
+        version: facts.manifest.version,
+        ref: text,
+        tracker: ref.tracker,
+    };
+    result.section = section;
+    if (!read.ok) {
+        section.unread = read.reason;
+        result.findings.push({
+            rule: 'TRAINING-RUN',
+            // Nothing configured here (a fork, a laptop) is a note; a configured tracker that fails is a warning; a
+            // run that does not exist or an answer that is not a run is an error. Gates on it fail either way.
+            severity: read.kind === 'unconfigured' ? 'info' : read.kind === 'unreachable' ? 'warning' : 'error',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: at,
+            message: `${TRACKER_NAME[ref.tracker]} run ${ref.runId} was not read: ${read.reason}; its reproducibility is not checked${keys.length ? ' and its gates do not run' : ''}`,
+            fix: read.kind === 'unreachable' || read.kind === 'unconfigured'
+                ? ref.tracker === 'mlflow'
+                    ? 'Run the check where MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_TOKEN) reach the tracking server.'
+                    : 'Run the check where WANDB_API_KEY is set and the W&B API is reachable.'
+                : 'Point training.run at a run that exists on the tracker.',
+        });
+        if (keys.length)
+            result.notRun.set(ref.tracker, `not run: ${read.reason}`);
+        return result;
+    }
+    const run = read.run;
+    section.run = pick(run);
+    result.findings.push(...reproducibilityFindings(facts, run));
+    for (const g of gated) {
+        if (g.tracker !== ref.tracker)
+            continue;
+        const value = runMetric(run, g.key);
+        if (value !== undefined)
+            result.measured.push({ name: g.name, value, runMetric: true, source: run.link });
+    }
+    /** The run read is not known to be this version's evidence (`why`): its run-metric gates do not run. */
+    const notEvidence = (why, message, fix) => {
+        result.measured = [];
+        for (const g of gated)
+            if (g.tracker === ref.tracker)
+                result.notRun.set(g.tracker, `not run: ${why}`);
+        result.findings.push({
+            rule: 'TRAINING-RUN',
+            severity: keys.length ? 'error' : 'warning',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: at,
+            message: `${message}${keys.length ? '; its run-metric gates do not run' : ''}`,
+            fix,
+        });
+    };
+    if (production?.unread !== undefined) {
+        // Whether the candidate names production's own run is not known: its run-metric gates do not
+        // run on a run that may have trained other weights (as an unreadable eval baseline is an error).
+        const why = `the manifest of ${facts.name} ${production.version} in production cannot be read at its tag (${production.unread})`;
+        section.production = { version: production.version, ref: '', unread: why };
+        notEvidence(why, `${why}, so whether training.run is the run that trained production's weights is not known`, UNREAD_PRODUCTION_FIX);
+        section.comparison = compareRuns(run);
+        return result;
+    }
+    let productionRun;
+    if (production?.ref !== undefined) {
+        const productionRef = parseRunRef(production.ref);
+        section.production = { version: production.version, ref: production.ref };
+        if (productionRef === undefined || typeof productionRef === 'string')
+            section.production.unread = 'its training.run is not a run reference';
+        else if (productionRef.tracker !== ref.tracker)
+            section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
+        else {
+            const itself = sameRun(ref, productionRef) ? otherWeights(facts, production) : undefined;
+            if (itself) {
+                // The candidate names the run that trained production: its metrics are not this version's
+                // evidence, and they would pass its gates for weights they never measured. Decided from the
+                // references, so a production reference this environment cannot read still counts.
+                const named = `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${itself}`;
+                section.production.unread = named;
+                notEvidence(named, `training.run names ${named}`, 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).');
+            }
+            else {
+                const readProduction = await readRun(productionRef, keys);
+                if (readProduction.ok) {
+                    productionRun = readProduction.run;
+                    section.production.run = { id: productionRun.id, link: productionRun.link };
+                    for (const g of gated) {
+                        const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
+                        if (value !== undefined)
+                            result.productionMetrics.push({
+                                name: g.name,
+                                value,
+                                runMetric: true,
+                                source: productionRun.link,
+                            });
+                    }
+                }
+                else
+                    section.production.unread = readProduction.reason;
+            }
+        }
+    }
+    else if (production)
+        section.production = {
+            version: production.version,
+            ref: '',
+            unread: 'its manifest names no training run',
+        };
+    section.comparison = compareRuns(run, productionRun);
+    return result;
+}
+/** Whether two references name one run: MLflow by its run id (on whatever server spelling), W&B by entity, project and run. */
+function sameRun(a, b) {
+    const same = (x, y) => x.toLowerCase() === y.toLowerCase();
+    if (a.tracker === 'mlflow' || b.tracker === 'mlflow')
+        return a.tracker === b.tracker && same(a.runId, b.runId);
+    return same(a.entity, b.entity) && same(a.project, b.project) && same(a.runId, b.runId);
+}
+/**
+ * The sha256 of each weights file a manifest lists, or undefined when the
+ * list cannot show what the weights are: none listed, or shards behind a
+ * weights_index (a changed shard the list does not name would go unseen).
+ */
+function listedWeights(manifest) {
+    const { weights, weights_index } = manifest.artifacts;
+    if (!weights.length || weights_index !== undefined)
+        return undefined;
+    return new Set(weights.map((w) => w.sha256));
+}
+/**
+ * Why production's run is not this version's evidence, or undefined when
+ * both manifests show the same weights (a metadata-only release keeps its
+ * run). Weights that cannot be shown the same count as other weights.
+ */
+function otherWeights(facts, production) {
+    const ours = listedWeights(facts.manifest);
+    const theirs = production.weights;
+    if (!ours || !theirs)
+        return 'and the manifests do not show that these are the weights it trained';
+    const same = ours.size === theirs.size && [...ours].every((digest) => theirs.has(digest));
+    return same ? undefined : 'which trained other weights';
+}
+function pick(run) {
+    return {
+        tracker: run.tracker,
+        id: run.id,
+        link: run.link,
+        ...(run.name ? { name: run.name } : {}),
+        state: run.state,
+        stateText: run.stateText,
+        ...(run.sourceCommit ? { sourceCommit: run.sourceCommit } : {}),
+        datasets: run.datasets,
+    };
 }
 
 /** The settings keys that decide how gates judge, in the order the report lists their changes. */
@@ -300,7 +551,7 @@ function notRunFix(cause, committed) {
     if (cause.includes('pattern'))
         return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
     if (cause.includes(' in production cannot be read at its tag'))
-        return "Repair the production release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.";
+        return UNREAD_PRODUCTION_FIX;
     if (cause.includes(' cannot be read at '))
         return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
     if (cause.includes('dataset') || cause.includes('schema'))
@@ -470,253 +721,6 @@ function changedSuite(facts, index, suite, baseline, changed) {
         line: facts.lineOf(['eval', 'suites', index]),
         message: `suite ${suite.name} is measured as ${baseline} declares it: this change edits ${changed.join(', ')}, which the gates do not use before this version is released`,
         fix: "A change is judged on the baseline's test, not on one it edits. To measure the new dataset now, declare it as a new suite (its gates judge thresholds); the edit becomes the baseline once released.",
-    };
-}
-
-/**
- * What the run says against what the manifest says: the run finished, it
- * trained this model, from the commit and the dataset the manifest names.
- * A statement the run does not record is not a disagreement, but a manifest
- * that pins a commit or a digest the run cannot confirm is said (warning).
- */
-function reproducibilityFindings(facts, run) {
-    const training = facts.manifest.training ?? {};
-    const findings = [];
-    const at = (key, rule, severity, message, fix) => findings.push({
-        rule,
-        severity,
-        model: facts.name,
-        file: facts.manifestFile,
-        line: facts.lineOf(['training', key]),
-        message,
-        fix,
-    });
-    const tracker = TRACKER_NAME[run.tracker];
-    if (run.state === 'running' || run.state === 'scheduled')
-        at('run', 'TRAINING-STATUS', 'error', `${tracker} run ${run.id} is still ${run.stateText}: its metrics are not final`, 'Wait for the run to finish, then re-run the check.');
-    else if (run.state !== 'finished')
-        at('run', 'TRAINING-STATUS', 'error', `${tracker} run ${run.id} ended ${run.stateText}, not finished: this version did not come from a completed training`, 'Point training.run at the run that finished and produced these weights.');
-    if (run.model !== undefined && run.model !== facts.name)
-        at('run', 'TRAINING-MODEL', 'error', `${tracker} run ${run.id} is tagged ${MODEL_TAG}=${run.model}: it trained another model, not ${facts.name}`, `Point training.run at a run of ${facts.name}, or correct the run's ${MODEL_TAG} tag.`);
-    const commit = training.commit === undefined ? undefined : String(training.commit).toLowerCase();
-    if (commit !== undefined) {
-        const source = run.sourceCommit?.toLowerCase();
-        if (source === undefined)
-            at('commit', 'TRAINING-COMMIT', 'warning', `${tracker} run ${run.id} records no source commit, so training.commit ${commit} cannot be confirmed`, run.tracker === 'mlflow'
-                ? 'Start the run from a git checkout (MLflow records mlflow.source.git.commit), or remove training.commit.'
-                : 'Start the run from a git checkout (W&B records the commit), or remove training.commit.');
-        else if (!sameCommit(commit, source))
-            at('commit', 'TRAINING-COMMIT', 'error', `training.commit is ${commit}, but ${tracker} run ${run.id} ran the code at ${source}`, 'Set training.commit to the commit the run trained from, or point training.run at the run that trained this commit.');
-    }
-    const digest = training.dataset_digest;
-    if (digest !== undefined) {
-        const recorded = run.datasets.filter((d) => d.digest !== undefined);
-        if (!recorded.length)
-            at('dataset_digest', 'TRAINING-DATASET', 'warning', `${tracker} run ${run.id} records no dataset digest, so training.dataset_digest ${digest} cannot be confirmed`, 'Log the dataset as a run input (mlflow.log_input), or remove training.dataset_digest.');
-        else if (!recorded.some((d) => d.digest === digest))
-            at('dataset_digest', 'TRAINING-DATASET', 'error', `training.dataset_digest is ${digest}, but ${tracker} run ${run.id} trained on ${recorded.map((d) => `${d.name} (digest ${d.digest})`).join(', ')}`, 'Set training.dataset_digest to the digest of the dataset the run used, or point training.run at the run that used this dataset.');
-    }
-    return findings;
-}
-/** Two commits agree when one is a prefix of the other and the shorter has at least 7 hex digits. */
-function sameCommit(a, b) {
-    const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-    return /^[0-9a-f]{7,}$/.test(short) && long.startsWith(short);
-}
-
-/**
- * Reads a model's training run (and the production version's, to compare),
- * judges reproducibility, and turns the run's final metrics into the series
- * its gates name. What cannot be read is a finding and "not run", never a pass.
- */
-async function checkTraining(facts, readRun, production) {
-    const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
-        const metric = runMetricOf(g.metric);
-        return metric ? [{ ...metric, name: g.metric }] : [];
-    });
-    const result = { findings: [], measured: [], productionMetrics: [], notRun: new Map() };
-    const text = facts.manifest.training?.run;
-    const notLinked = (reason) => {
-        for (const g of gated)
-            result.notRun.set(g.tracker, `not run: ${reason}`);
-    };
-    const at = facts.lineOf(['training', 'run']);
-    if (text === undefined) {
-        if (gated.length)
-            notLinked('the manifest has no training.run to read run metrics from');
-        return result;
-    }
-    const ref = parseRunRef(text);
-    if (ref === undefined || typeof ref === 'string') {
-        // A malformed tracker reference is a schema error already; free text is said here once.
-        if (ref === undefined)
-            result.findings.push({
-                rule: 'TRAINING-RUN',
-                severity: gated.length ? 'error' : 'info',
-                model: facts.name,
-                file: facts.manifestFile,
-                line: at,
-                message: `training.run "${text}" is not a run reference modelgate can read, so the run is not linked or checked`,
-                fix: 'Write it as mlflow://<server>/#/experiments/<e>/runs/<id>, runs:/<id> or wandb://<entity>/<project>/runs/<id>.',
-            });
-        notLinked(`training.run is not a run reference modelgate can read`);
-        return result;
-    }
-    for (const g of gated)
-        if (g.tracker !== ref.tracker)
-            result.notRun.set(g.tracker, `not run: the training run is a ${TRACKER_NAME[ref.tracker]} run, not ${TRACKER_NAME[g.tracker]}`);
-    const keys = gated.filter((g) => g.tracker === ref.tracker).map((g) => g.key);
-    const read = await readRun(ref, keys);
-    const section = {
-        model: facts.name,
-        version: facts.manifest.version,
-        ref: text,
-        tracker: ref.tracker,
-    };
-    result.section = section;
-    if (!read.ok) {
-        section.unread = read.reason;
-        result.findings.push({
-            rule: 'TRAINING-RUN',
-            // Nothing configured here (a fork, a laptop) is a note; a configured tracker that fails is a warning; a
-            // run that does not exist or an answer that is not a run is an error. Gates on it fail either way.
-            severity: read.kind === 'unconfigured' ? 'info' : read.kind === 'unreachable' ? 'warning' : 'error',
-            model: facts.name,
-            file: facts.manifestFile,
-            line: at,
-            message: `${TRACKER_NAME[ref.tracker]} run ${ref.runId} was not read: ${read.reason}; its reproducibility is not checked${keys.length ? ' and its gates do not run' : ''}`,
-            fix: read.kind === 'unreachable' || read.kind === 'unconfigured'
-                ? ref.tracker === 'mlflow'
-                    ? 'Run the check where MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_TOKEN) reach the tracking server.'
-                    : 'Run the check where WANDB_API_KEY is set and the W&B API is reachable.'
-                : 'Point training.run at a run that exists on the tracker.',
-        });
-        if (keys.length)
-            result.notRun.set(ref.tracker, `not run: ${read.reason}`);
-        return result;
-    }
-    const run = read.run;
-    section.run = pick(run);
-    result.findings.push(...reproducibilityFindings(facts, run));
-    for (const g of gated) {
-        if (g.tracker !== ref.tracker)
-            continue;
-        const value = runMetric(run, g.key);
-        if (value !== undefined)
-            result.measured.push({ name: g.name, value, runMetric: true, source: run.link });
-    }
-    /** The run read is not known to be this version's evidence (`why`): its run-metric gates do not run. */
-    const notEvidence = (why, message, fix) => {
-        result.measured = [];
-        for (const g of gated)
-            if (g.tracker === ref.tracker)
-                result.notRun.set(g.tracker, `not run: ${why}`);
-        result.findings.push({
-            rule: 'TRAINING-RUN',
-            severity: keys.length ? 'error' : 'warning',
-            model: facts.name,
-            file: facts.manifestFile,
-            line: at,
-            message: `${message}${keys.length ? '; its run-metric gates do not run' : ''}`,
-            fix,
-        });
-    };
-    if (production?.unread !== undefined) {
-        // Whether the candidate names production's own run is not known: its run-metric gates do not
-        // run on a run that may have trained other weights (as an unreadable eval baseline is an error).
-        const why = `the manifest of ${facts.name} ${production.version} in production cannot be read at its tag (${production.unread})`;
-        section.production = { version: production.version, ref: '', unread: why };
-        notEvidence(why, `${why}, so whether training.run is the run that trained production's weights is not known`, "Repair the release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.");
-        section.comparison = compareRuns(run);
-        return result;
-    }
-    let productionRun;
-    if (production?.ref !== undefined) {
-        const productionRef = parseRunRef(production.ref);
-        section.production = { version: production.version, ref: production.ref };
-        if (productionRef === undefined || typeof productionRef === 'string')
-            section.production.unread = 'its training.run is not a run reference';
-        else if (productionRef.tracker !== ref.tracker)
-            section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
-        else {
-            const itself = sameRun(ref, productionRef) ? otherWeights(facts, production) : undefined;
-            const readProduction = itself ? undefined : await readRun(productionRef, keys);
-            if (itself) {
-                // The candidate names the run that trained production: its metrics are not this version's
-                // evidence, and they would pass its gates for weights they never measured. Decided from the
-                // references, so a production reference this environment cannot read still counts.
-                const named = `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${itself}`;
-                section.production.unread = named;
-                notEvidence(named, `training.run names ${named}`, 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).');
-            }
-            else if (readProduction?.ok) {
-                productionRun = readProduction.run;
-                section.production.run = { id: productionRun.id, link: productionRun.link };
-                for (const g of gated) {
-                    const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
-                    if (value !== undefined)
-                        result.productionMetrics.push({
-                            name: g.name,
-                            value,
-                            runMetric: true,
-                            source: productionRun.link,
-                        });
-                }
-            }
-            else if (readProduction)
-                section.production.unread = readProduction.reason;
-        }
-    }
-    else if (production)
-        section.production = {
-            version: production.version,
-            ref: '',
-            unread: 'its manifest names no training run',
-        };
-    section.comparison = compareRuns(run, productionRun);
-    return result;
-}
-/** Whether two references name one run: MLflow by its run id (on whatever server spelling), W&B by entity, project and run. */
-function sameRun(a, b) {
-    const same = (x, y) => x.toLowerCase() === y.toLowerCase();
-    if (a.tracker === 'mlflow' || b.tracker === 'mlflow')
-        return a.tracker === b.tracker && same(a.runId, b.runId);
-    return same(a.entity, b.entity) && same(a.project, b.project) && same(a.runId, b.runId);
-}
-/**
- * The sha256 of each weights file a manifest lists, or undefined when the
- * list cannot show what the weights are: none listed, or shards behind a
- * weights_index (a changed shard the list does not name would go unseen).
- */
-function listedWeights(manifest) {
-    const { weights, weights_index } = manifest.artifacts;
-    if (!weights.length || weights_index !== undefined)
-        return undefined;
-    return new Set(weights.map((w) => w.sha256));
-}
-/**
- * Why production's run is not this version's evidence, or undefined when
- * both manifests show the same weights (a metadata-only release keeps its
- * run). Weights that cannot be shown the same count as other weights.
- */
-function otherWeights(facts, production) {
-    const ours = listedWeights(facts.manifest);
-    const theirs = production.weights;
-    if (!ours || !theirs)
-        return 'and the manifests do not show that these are the weights it trained';
-    const same = ours.size === theirs.size && [...ours].every((digest) => theirs.has(digest));
-    return same ? undefined : 'which trained other weights';
-}
-function pick(run) {
-    return {
-        tracker: run.tracker,
-        id: run.id,
-        link: run.link,
-        ...(run.name ? { name: run.name } : {}),
-        state: run.state,
-        stateText: run.stateText,
-        ...(run.sourceCommit ? { sourceCommit: run.sourceCommit } : {}),
-        datasets: run.datasets,
     };
 }
 
