@@ -67435,7 +67435,7 @@ async function checkVersion(inputs) {
     let restoresRelease = false;
     if (released.has(to)) {
         const tagged = await inputs.releasedContent(to);
-        const tag = releaseTag(head.name, to);
+        const { tag } = tagged;
         if ('problem' in tagged) {
             // Nothing to compare with is not "no difference": the version is taken, and may be taken by other content.
             findings.push(at(`${head.name} ${to} is already released (tag ${tag}), and this change cannot be compared with that release: ${tagged.problem}`, `Bump the version (released versions are immutable), or make the manifest at ${tag} readable under the manifest globs.`, 'VERSION-EXISTS'));
@@ -67502,6 +67502,68 @@ function suggest(from, bump) {
     if (bump === 'minor')
         return `${major}.${minor + 1}.0`;
     return `${major}.${minor}.${patch + 1}`;
+}
+
+/**
+ * The tag each released version is read at, keyed by its simple tag name
+ * (`releaseTag(name, version)`, which may not exist). GTO registers a version
+ * as `name@v1.2.3` or as `name@v1.2.3#N` (`gto register --simple false`, or a
+ * version registered again after a deregistration), so the simple name is
+ * only one of its spellings. Of the tags that register a version, the newest
+ * annotated tag GTO can read wins, as GTO's own state names it; then a
+ * lightweight one (git reads it, GTO does not); a version whose every
+ * registration tag is unusable (it tags a tree, a missing object, it lies
+ * about its name) maps to the problem, so it is reported, never read.
+ */
+function registrationTags(tags) {
+    const byVersion = new Map();
+    for (const record of tags) {
+        const parsed = parseRegistryTag(record.name);
+        if (parsed?.action !== 'register')
+            continue;
+        const key = releaseTag(parsed.name, parsed.version);
+        const list = byVersion.get(key);
+        if (list)
+            list.push(record);
+        else
+            byVersion.set(key, [record]);
+    }
+    const chosen = new Map();
+    for (const [key, records] of byVersion) {
+        const annotated = records
+            .filter((r) => r.tagger && !r.problem)
+            .sort((a, b) => a.date - b.date || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const lightweight = records.filter((r) => !r.tagger && !r.problem);
+        const read = annotated.at(-1) ?? lightweight.find((r) => r.name === key) ?? lightweight[0];
+        // Otherwise every one of them has a problem: the first says why.
+        const { name, problem } = read ?? records[0];
+        chosen.set(key, read
+            ? { tag: name }
+            : { tag: name, problem: `its registration tag ${name} cannot be read: ${problem}` });
+    }
+    return chosen;
+}
+/**
+ * Why version `version` of `name`, registered by `registeredBy`, cannot be
+ * deployed, or undefined when it can. A GitHub Deployment names a release by
+ * its simple tag (`name@v1.2.3`), and the deployer checks that tag: a version
+ * GTO registered only with a numbered tag has none, and a simple tag left
+ * from an earlier registration points at other content.
+ */
+function undeployableRegistration(input) {
+    const { name, version, registeredBy, simpleTagExists } = input;
+    const simple = releaseTag(name, version);
+    if (registeredBy === simple)
+        return undefined;
+    return simpleTagExists
+        ? {
+            reason: `${name} ${version} was registered again as ${registeredBy}, and its simple tag ${simple}, which deployments name, is the earlier registration`,
+            fix: `Release this content as a new version: ${simple} cannot be moved (released versions are immutable).`,
+        }
+        : {
+            reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
+            fix: `Create the simple tag on the same commit and push it: git tag -a ${simple} -m "Registering ${name} ${version}" '${registeredBy}^{commit}' && git push origin ${simple}`,
+        };
 }
 
 /**
@@ -67686,10 +67748,12 @@ class ModelManifests {
     options;
     trees = new Map();
     messages;
+    registrations;
     constructor(repo, options) {
         this.repo = repo;
         this.options = options;
         this.messages = new Map((options.tags ?? []).map((t) => [t.name, t.message]));
+        this.registrations = registrationTags(options.tags ?? []);
     }
     /** Records that the working tree's `file` declares `name`, as validate loaded it: not parsed twice. */
     remember(file, name) {
@@ -67731,15 +67795,25 @@ class ModelManifests {
         }
         return [...new Set(others)].filter((f) => f !== facts.manifestFile).sort();
     }
+    /** The tag release `version` of `name` is read at: `name@v1.2.3`, or the numbered tag GTO registered it with. */
+    tagOf(name, version) {
+        return this.registrations.get(releaseTag(name, version))?.tag ?? releaseTag(name, version);
+    }
     /**
-     * The manifest of release `version` of `name`, at its tag: the file the
-     * tag's `Manifest:` line names (written by `modelgate release`), then the
-     * `likely` paths, then whichever manifest at the tag declares the name.
-     * The `Manifest:` line is only where to look first: the file must declare
-     * the name, like any other.
+     * The manifest of release `version` of `name`, at the tag that registers
+     * it (`registrationTags`: `name@v1.2.3`, or GTO's numbered `name@v1.2.3#N`):
+     * the file the tag's `Manifest:` line names (written by `modelgate release`),
+     * then the `likely` paths, then whichever manifest at the tag declares the
+     * name. The `Manifest:` line is only where to look first: the file must
+     * declare the name, like any other. A version whose registration tags
+     * cannot be read is unknown, never read at a tag that is not there.
      */
     async release(name, version, likely) {
-        const tag = releaseTag(name, version);
+        const { tag, problem } = this.registrations.get(releaseTag(name, version)) ?? {
+            tag: releaseTag(name, version),
+        };
+        if (problem !== undefined)
+            return { kind: 'unknown', reason: problem };
         const recorded = manifestLine(this.messages.get(tag));
         const found = await this.at(tag).find(name, likely, recorded);
         // The release's manifest says its version: one that says another (a tag put on the wrong commit
@@ -67816,7 +67890,7 @@ async function findBaseline(manifests, input) {
     const atRelease = await manifests.release(head.name, newest, [head.manifestFile]);
     if (atRelease.kind === 'found')
         return { baseline: await baselineOf(atRelease), findings: [] };
-    return problem(`${head.name} has releases (newest ${newest}, tag ${releaseTag(head.name, newest)}) but no manifest at the base declares name ${head.name}, and that release cannot be compared with: ${atRelease.kind === 'unknown' ? atRelease.reason : `no manifest at ${releaseTag(head.name, newest)} declares name ${head.name}`}`, `Keep ${head.name}'s manifest in the base until this change is merged (move it with git mv in the same change), or give the model another name.`);
+    return problem(`${head.name} has releases (newest ${newest}, tag ${manifests.tagOf(head.name, newest)}) but no manifest at the base declares name ${head.name}, and that release cannot be compared with: ${atRelease.kind === 'unknown' ? atRelease.reason : `no manifest at ${manifests.tagOf(head.name, newest)} declares name ${head.name}`}`, `Keep ${head.name}'s manifest in the base until this change is merged (move it with git mv in the same change), or give the model another name.`);
 }
 /**
  * The content of release `version` of `head`'s model, found by name at its
@@ -67825,12 +67899,12 @@ async function findBaseline(manifests, input) {
  */
 async function releasedContent(manifests, head, version, likely) {
     const found = await manifests.release(head.name, version, [head.manifestFile, ...likely]);
+    const tag = manifests.tagOf(head.name, version);
     if (found.kind === 'found')
-        return { digests: (await baselineOf(found)).digests };
+        return { tag, digests: (await baselineOf(found)).digests };
     return {
-        problem: found.kind === 'unknown'
-            ? found.reason
-            : `no manifest at ${releaseTag(head.name, version)} declares name ${head.name}`,
+        tag,
+        problem: found.kind === 'unknown' ? found.reason : `no manifest at ${tag} declares name ${head.name}`,
     };
 }
 async function baselineOf(found) {
@@ -102365,6 +102439,17 @@ async function findReleaseCandidates(repo, search) {
                 reason: `${facts.name} is deprecated (tag ${model.deprecated.tag}), so ${version} is not released`,
                 fix: 'Release it anyway with --force, or leave the deprecated model unchanged.',
             });
+            continue;
+        }
+        const undeployable = registered &&
+            undeployableRegistration({
+                name: facts.name,
+                version,
+                registeredBy: byName.tagOf(facts.name, version),
+                simpleTagExists: tags.some((t) => t.name === releaseTag(facts.name, version)),
+            });
+        if (undeployable) {
+            refused.push({ model: facts.name, version, file, ...undeployable });
             continue;
         }
         const manifestDigest = await source.sha256(file);

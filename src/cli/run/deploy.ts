@@ -1,4 +1,6 @@
 import { chooseTarget, planDeploy } from '../../core/deploy/plan.js';
+import { undeployableRegistration } from '../../core/registry/registration-tags.js';
+import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
 import { runReloadCommand, writeNginxConfig } from '../../io/deploy/nginx-file.js';
 import { stringOf, type CommandArgs } from '../command.js';
@@ -24,6 +26,13 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
       `${name} ${asked} is not released (no annotated tag ${name}@v${asked.replace(/^v/, '')})`,
       'Release it first (command: release, or modelgate release), then deploy.',
     );
+  const undeployable = undeployableRegistration({
+    name,
+    version: version.version,
+    registeredBy: version.tag,
+    simpleTagExists: model.events.some((e) => e.tag === releaseTag(name, version.version)),
+  });
+  if (undeployable) throw new CommandError(undeployable.reason, undeployable.fix);
   const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
   if (!target.ok) throw new CommandError(target.reason, target.fix);
   const mirror = percentOf(stringOf(args, 'mirror'), 'mirror');

@@ -4,7 +4,8 @@ import type { Finding } from '../findings.js';
 import { loadModel } from '../model/load-model.js';
 import type { ModelFacts } from '../model/facts.js';
 import { readRegistry, type ModelRegistry } from '../registry/state.js';
-import { releasedVersions } from '../registry/tag-names.js';
+import { undeployableRegistration } from '../registry/registration-tags.js';
+import { releasedVersions, releaseTag } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
 import { CommandError } from '../repository.js';
 import { checkCompatibility } from '../rules/index.js';
@@ -142,6 +143,18 @@ export async function findReleaseCandidates(
         reason: `${facts.name} is deprecated (tag ${model.deprecated.tag}), so ${version} is not released`,
         fix: 'Release it anyway with --force, or leave the deprecated model unchanged.',
       });
+      continue;
+    }
+    const undeployable =
+      registered &&
+      undeployableRegistration({
+        name: facts.name,
+        version,
+        registeredBy: byName.tagOf(facts.name, version),
+        simpleTagExists: tags.some((t) => t.name === releaseTag(facts.name, version)),
+      });
+    if (undeployable) {
+      refused.push({ model: facts.name, version, file, ...undeployable });
       continue;
     }
     const manifestDigest = await source.sha256(file);

@@ -3,6 +3,7 @@ import { MANIFEST_MAX_BYTES, parseManifest } from '../manifest/parse.js';
 import type { ModelFacts } from '../model/facts.js';
 import { loadModel } from '../model/load-model.js';
 import type { TagRecord } from '../registry/state.js';
+import { registrationTags, type RegistrationTag } from '../registry/registration-tags.js';
 import { releaseTag } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
 import type { ArtifactSource } from '../source.js';
@@ -195,19 +196,21 @@ class ManifestNames {
 export class ModelManifests {
   private readonly trees = new Map<string, ManifestNames>();
   private readonly messages: Map<string, string | undefined>;
+  private readonly registrations: Map<string, RegistrationTag>;
 
   constructor(
     private readonly repo: Repository,
     private readonly options: {
       /** The manifest globs at a ref, for reading its whole tree when the likely paths do not answer. */
       globs: readonly string[];
-      /** The tags, for the `Manifest:` line of a release tag. */
+      /** The tags: where each release is registered, and the `Manifest:` line of its tag. */
       tags?: readonly TagRecord[];
       /** The working tree's manifests, when the caller has found them already. */
       worktree?: readonly string[];
     },
   ) {
     this.messages = new Map((options.tags ?? []).map((t) => [t.name, t.message]));
+    this.registrations = registrationTags(options.tags ?? []);
   }
 
   /** Records that the working tree's `file` declares `name`, as validate loaded it: not parsed twice. */
@@ -258,15 +261,25 @@ export class ModelManifests {
     return [...new Set(others)].filter((f) => f !== facts.manifestFile).sort();
   }
 
+  /** The tag release `version` of `name` is read at: `name@v1.2.3`, or the numbered tag GTO registered it with. */
+  tagOf(name: string, version: string): string {
+    return this.registrations.get(releaseTag(name, version))?.tag ?? releaseTag(name, version);
+  }
+
   /**
-   * The manifest of release `version` of `name`, at its tag: the file the
-   * tag's `Manifest:` line names (written by `modelgate release`), then the
-   * `likely` paths, then whichever manifest at the tag declares the name.
-   * The `Manifest:` line is only where to look first: the file must declare
-   * the name, like any other.
+   * The manifest of release `version` of `name`, at the tag that registers
+   * it (`registrationTags`: `name@v1.2.3`, or GTO's numbered `name@v1.2.3#N`):
+   * the file the tag's `Manifest:` line names (written by `modelgate release`),
+   * then the `likely` paths, then whichever manifest at the tag declares the
+   * name. The `Manifest:` line is only where to look first: the file must
+   * declare the name, like any other. A version whose registration tags
+   * cannot be read is unknown, never read at a tag that is not there.
    */
   async release(name: string, version: string, likely: readonly string[]): Promise<ManifestLookup> {
-    const tag = releaseTag(name, version);
+    const { tag, problem } = this.registrations.get(releaseTag(name, version)) ?? {
+      tag: releaseTag(name, version),
+    };
+    if (problem !== undefined) return { kind: 'unknown', reason: problem };
     const recorded = manifestLine(this.messages.get(tag));
     const found = await this.at(tag).find(name, likely, recorded);
     // The release's manifest says its version: one that says another (a tag put on the wrong commit

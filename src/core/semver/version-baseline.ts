@@ -1,7 +1,6 @@
 import semverCompare from 'semver/functions/compare.js';
 import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
-import { releaseTag } from '../registry/tag-names.js';
 import type { ArtifactSource } from '../source.js';
 import { contentDigests } from './content.js';
 import type { ModelManifests } from './model-manifests.js';
@@ -58,7 +57,7 @@ export async function findBaseline(
   const atRelease = await manifests.release(head.name, newest, [head.manifestFile]);
   if (atRelease.kind === 'found') return { baseline: await baselineOf(atRelease), findings: [] };
   return problem(
-    `${head.name} has releases (newest ${newest}, tag ${releaseTag(head.name, newest)}) but no manifest at the base declares name ${head.name}, and that release cannot be compared with: ${atRelease.kind === 'unknown' ? atRelease.reason : `no manifest at ${releaseTag(head.name, newest)} declares name ${head.name}`}`,
+    `${head.name} has releases (newest ${newest}, tag ${manifests.tagOf(head.name, newest)}) but no manifest at the base declares name ${head.name}, and that release cannot be compared with: ${atRelease.kind === 'unknown' ? atRelease.reason : `no manifest at ${manifests.tagOf(head.name, newest)} declares name ${head.name}`}`,
     `Keep ${head.name}'s manifest in the base until this change is merged (move it with git mv in the same change), or give the model another name.`,
   );
 }
@@ -75,12 +74,11 @@ export async function releasedContent(
   likely: readonly string[],
 ): Promise<ReleasedContent> {
   const found = await manifests.release(head.name, version, [head.manifestFile, ...likely]);
-  if (found.kind === 'found') return { digests: (await baselineOf(found)).digests };
+  const tag = manifests.tagOf(head.name, version);
+  if (found.kind === 'found') return { tag, digests: (await baselineOf(found)).digests };
   return {
-    problem:
-      found.kind === 'unknown'
-        ? found.reason
-        : `no manifest at ${releaseTag(head.name, version)} declares name ${head.name}`,
+    tag,
+    problem: found.kind === 'unknown' ? found.reason : `no manifest at ${tag} declares name ${head.name}`,
   };
 }
 

@@ -30,8 +30,8 @@ export interface VersionInputs {
   behaviour?: BehaviourComparison;
 }
 
-/** A release's content digests, or why they cannot be read (which is never taken as "the same"). */
-export type ReleasedContent = { digests: ContentDigests } | { problem: string };
+/** A release's content digests, or why they cannot be read (which is never taken as "the same"), and its registration tag. */
+export type ReleasedContent = ({ digests: ContentDigests } | { problem: string }) & { tag: string };
 
 /** SEMVER-BUMP and VERSION-EXISTS for one model, with the change summary the reports show. */
 export async function checkVersion(
@@ -53,7 +53,7 @@ export async function checkVersion(
   let restoresRelease = false;
   if (released.has(to)) {
     const tagged = await inputs.releasedContent(to);
-    const tag = releaseTag(head.name, to);
+    const { tag } = tagged;
     if ('problem' in tagged) {
       // Nothing to compare with is not "no difference": the version is taken, and may be taken by other content.
       findings.push(

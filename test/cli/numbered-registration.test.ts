@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { runCli } from '../helpers/cli.js';
+import { harnessResults, harnessSamples, scores } from '../helpers/lm-eval.js';
+import { addRealModel } from '../helpers/models.js';
+import { TempRegistry } from '../helpers/registry.js';
+
+// GTO registers a version as name@v1.2.3 or, with `gto register --simple false` or when a version is
+// registered again after a deregistration, as name@v1.2.3#N. Either is the release: modelgate reads
+// it where GTO says it was registered, never at a simple tag that is not there (or no longer counts).
+
+const MANIFEST = 'models/gpt2/model.yaml';
+const EVAL = {
+  results: [{ path: 'evals/results.json', samples: { arc_easy: 'evals/samples_arc_easy.jsonl' } }],
+  gates: [{ metric: 'arc_easy/acc', max_drop: 0.02 }],
+};
+
+/** gpt2 at `version`, with `right` of 400 arc_easy documents scored right. */
+function writeVersion(registry: TempRegistry, version: string, right: number) {
+  registry.write('models/gpt2/evals/samples_arc_easy.jsonl', harnessSamples('arc_easy', scores(400, right)));
+  const manifest = parse(registry.read(MANIFEST)) as Record<string, any>;
+  registry.write(MANIFEST, stringify({ ...manifest, version, eval: EVAL }));
+}
+
+function registry1() {
+  const registry = TempRegistry.create();
+  addRealModel(registry, 'gpt2');
+  registry.write('models/gpt2/evals/results.json', harnessResults());
+  writeVersion(registry, '1.0.0', 320);
+  return { registry, v1: registry.commit('gpt2 1.0.0') };
+}
+
+async function checkJson(registry: TempRegistry, base: string) {
+  const run = await runCli('check', '--root', registry.root, '--base', base, '--format', 'json');
+  return { code: run.code, stderr: run.stderr, report: run.stdout ? JSON.parse(run.stdout) : undefined };
+}
+
+describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
+  it('is the production baseline of check, read at that tag', async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2#production#2', { commit: v1, date: 1_760_000_001 });
+    writeVersion(registry, '1.1.0', 250);
+    const base = registry.commit('gpt2 1.1.0: worse');
+    registry.write('models/gpt2/README.md', 'docs');
+    writeVersion(registry, '1.1.1', 250);
+
+    const { code, stderr, report } = await checkJson(registry, base);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(report.gates[0].baseline).toEqual({
+      label: 'production 1.0.0 (gpt2#production#2)',
+      version: '1.0.0',
+    });
+    expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'fail', comparison: { delta: -0.175 } });
+  });
+
+  it('is compared with when a change keeps its version: other content is VERSION-EXISTS, naming the tag', async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
+    writeVersion(registry, '1.0.0', 300);
+    const { code, report } = await checkJson(registry, v1);
+    expect(code).toBe(1);
+    const finding = report.findings.find((f: { rule: string }) => f.rule === 'VERSION-EXISTS');
+    expect(finding.message).toMatch(
+      /^gpt2 1\.0\.0 is already released \(tag gpt2@v1\.0\.0#1\) with different content: models\/gpt2\/evals\/samples_arc_easy\.jsonl/,
+    );
+  });
+
+  it('is restored exactly by modelgate rollback, read at its numbered tag', async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2#production#2', { commit: v1, date: 1_760_000_001 });
+    writeVersion(registry, '1.1.0', 360);
+    registry.commit('gpt2 1.1.0');
+    const { code, stdout, stderr } = await runCli('rollback', 'gpt2', '--root', registry.root);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('tag gpt2@v1.0.0#1');
+    expect(registry.read('models/gpt2/evals/samples_arc_easy.jsonl')).toBe(
+      harnessSamples('arc_easy', scores(400, 320)),
+    );
+  });
+
+  it('registered again at another commit is read where it was registered last, not at its old simple tag', async () => {
+    const { registry, v1 } = registry1(); // 320 of 400 at the first registration
+    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2@v1.0.0!#2', { commit: v1, date: 1_760_000_001 });
+    writeVersion(registry, '1.0.0', 360);
+    const again = registry.commit('gpt2 1.0.0 rebuilt');
+    registry.tag('gpt2@v1.0.0#3', { commit: again, date: 1_760_000_002 });
+    registry.tag('gpt2#production#4', { commit: again, date: 1_760_000_003 });
+    writeVersion(registry, '1.1.0', 340);
+    const base = registry.commit('gpt2 1.1.0');
+    registry.write('models/gpt2/README.md', 'docs');
+    writeVersion(registry, '1.1.1', 340);
+
+    const { report } = await checkJson(registry, base);
+    // 340 against the 360 of the version production runs: a drop of 0.05. Read at the old simple
+    // tag (320), the same change would pass as a gain.
+    expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'fail', comparison: { delta: -0.05 } });
+  });
+
+  it('whose only registration tag cannot be read is never passed as compared', async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0#1', { commit: registry.treeOf(v1), date: 1_760_000_000 });
+    writeVersion(registry, '1.0.0', 300);
+    const { code, report } = await checkJson(registry, v1);
+    expect(code).toBe(1);
+    const finding = report.findings.find((f: { rule: string }) => f.rule === 'VERSION-EXISTS');
+    expect(finding.message).toBe(
+      'gpt2 1.0.0 is already released (tag gpt2@v1.0.0#1), and this change cannot be compared with that release: its registration tag gpt2@v1.0.0#1 cannot be read: it tags a tree, not a commit',
+    );
+  });
+
+  it('a merge that restores it is refused with the command that makes it deployable; then it is released', async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2#canary#2', { commit: v1, date: 1_760_000_001 });
+    writeVersion(registry, '1.1.0', 360);
+    const v2 = registry.commit('gpt2 1.1.0');
+    registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.git('revert', '--no-edit', 'HEAD');
+    const tags = registry.git('tag', '--list');
+
+    const refused = await runCli('release', '--root', registry.root, '--base', v2);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "refused gpt2 1.0.0 (models/gpt2/model.yaml): gpt2 1.0.0 is registered as gpt2@v1.0.0#1 (GTO's numbered registration), and deployments name a release by its simple tag gpt2@v1.0.0, which does not exist\n" +
+        `    fix: Create the simple tag on the same commit and push it: git tag -a gpt2@v1.0.0 -m "Registering gpt2 1.0.0" 'gpt2@v1.0.0#1^{commit}' && git push origin gpt2@v1.0.0\n`,
+    );
+    expect(registry.git('tag', '--list')).toBe(tags);
+
+    // The fix, as it says (without the push: this registry has no remote).
+    registry.git('tag', '-a', 'gpt2@v1.0.0', '-m', 'Registering gpt2 1.0.0', 'gpt2@v1.0.0#1^{commit}');
+    const released = await runCli('release', '--root', registry.root, '--base', v2);
+    expect(released.stderr).toBe('');
+    expect(released.code).toBe(0);
+    expect(released.stdout).toContain(
+      `+ done     tag gpt2#canary#3 (gpt2 1.0.0 -> canary) on ${v1.slice(0, 12)}`,
+    );
+  });
+
+  it('is refused by modelgate deploy with the same fix, not rendered under a tag the deployer refuses', async () => {
+    const { registry, v1 } = registry1();
+    registry.write(
+      '.github/modelgate.yml',
+      stringify({
+        deploy: {
+          gateway_api: {
+            namespace: 'llm',
+            parents: [{ name: 'gw' }],
+            port: 8000,
+            gitops: { repository: 'acme/gitops', branch: 'main', path: 'routes/{model}.yaml' },
+          },
+        },
+      }),
+    );
+    registry.commit('deploy settings');
+    registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
+    const { code, stdout, stderr } = await runCli('deploy', 'gpt2', '1.0.0', '--root', registry.root);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      "modelgate: gpt2 1.0.0 is registered as gpt2@v1.0.0#1 (GTO's numbered registration), and deployments name a release by its simple tag gpt2@v1.0.0, which does not exist\n" +
+        `  fix: Create the simple tag on the same commit and push it: git tag -a gpt2@v1.0.0 -m "Registering gpt2 1.0.0" 'gpt2@v1.0.0#1^{commit}' && git push origin gpt2@v1.0.0\n`,
+    );
+    expect(code).toBe(2);
+  });
+});

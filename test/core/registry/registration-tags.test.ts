@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { registrationTags, undeployableRegistration } from '../../../src/core/registry/registration-tags.js';
+import type { TagRecord } from '../../../src/core/registry/state.js';
+
+const tagger = { name: 'ML Team', email: 'ml@example.com' };
+const annotated = (name: string, date: number, commit = 'c1'): TagRecord => ({ name, commit, tagger, date });
+const lightweight = (name: string, commit = 'c1'): TagRecord => ({ name, commit, date: 0 });
+
+describe('registrationTags: where each released version is read', () => {
+  it('reads a version at the annotated tag that registered it last, numbered or simple', () => {
+    const tags = registrationTags([
+      annotated('m@v1.0.0', 100, 'old'),
+      annotated('m@v1.0.0!#2', 200, 'old'),
+      annotated('m@v1.0.0#3', 300, 'new'),
+      annotated('m@v2.0.0#4', 400),
+      annotated('m#prod#5', 500),
+      annotated('other@v1.0.0', 100),
+      annotated('dir=m@v1.0.0#6', 600),
+    ]);
+    expect(Object.fromEntries(tags)).toEqual({
+      'm@v1.0.0': { tag: 'm@v1.0.0#3' },
+      'm@v2.0.0': { tag: 'm@v2.0.0#4' },
+      'other@v1.0.0': { tag: 'other@v1.0.0' },
+      'dir=m@v1.0.0': { tag: 'dir=m@v1.0.0#6' },
+    });
+  });
+
+  it('orders registrations of one second by name, as GTO lists them', () => {
+    const tags = registrationTags([annotated('m@v1.0.0#2', 100), annotated('m@v1.0.0', 100)]);
+    expect(tags.get('m@v1.0.0')).toEqual({ tag: 'm@v1.0.0#2' });
+  });
+
+  it('falls back to a lightweight tag (the simple one first), and never reads a tag with a problem', () => {
+    const tags = registrationTags([
+      lightweight('a@v1.0.0#1'),
+      lightweight('a@v1.0.0'),
+      { ...annotated('b@v1.0.0#1', 100), problem: 'it tags a tree, not a commit' },
+      lightweight('b@v1.0.0#2'),
+      { ...annotated('c@v1.0.0#1', 100), problem: 'it tags a tree, not a commit' },
+      { ...annotated('c@v1.0.0#2', 200), problem: 'an annotated tag without a tagger (GTO cannot read it)' },
+    ]);
+    expect(tags.get('a@v1.0.0')).toEqual({ tag: 'a@v1.0.0' });
+    expect(tags.get('b@v1.0.0')).toEqual({ tag: 'b@v1.0.0#2' });
+    expect(tags.get('c@v1.0.0')).toEqual({
+      tag: 'c@v1.0.0#1',
+      problem: 'its registration tag c@v1.0.0#1 cannot be read: it tags a tree, not a commit',
+    });
+  });
+});
+
+describe('undeployableRegistration: a Deployment names the simple tag', () => {
+  it('passes a version registered by its simple tag', () => {
+    expect(
+      undeployableRegistration({
+        name: 'm',
+        version: '1.0.0',
+        registeredBy: 'm@v1.0.0',
+        simpleTagExists: true,
+      }),
+    ).toBeUndefined();
+  });
+
+  it('asks for the simple tag when only a numbered one registers the version', () => {
+    expect(
+      undeployableRegistration({
+        name: 'm',
+        version: '1.0.0',
+        registeredBy: 'm@v1.0.0#4',
+        simpleTagExists: false,
+      })?.fix,
+    ).toBe(
+      `Create the simple tag on the same commit and push it: git tag -a m@v1.0.0 -m "Registering m 1.0.0" 'm@v1.0.0#4^{commit}' && git push origin m@v1.0.0`,
+    );
+  });
+
+  it('refuses a version registered again while its simple tag holds the earlier registration', () => {
+    expect(
+      undeployableRegistration({
+        name: 'm',
+        version: '1.0.0',
+        registeredBy: 'm@v1.0.0#3',
+        simpleTagExists: true,
+      }),
+    ).toEqual({
+      reason:
+        'm 1.0.0 was registered again as m@v1.0.0#3, and its simple tag m@v1.0.0, which deployments name, is the earlier registration',
+      fix: 'Release this content as a new version: m@v1.0.0 cannot be moved (released versions are immutable).',
+    });
+  });
+});
