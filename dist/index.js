@@ -38161,10 +38161,12 @@ async function readText(source, manifestFile, ref, maxBytes) {
 async function resolveBaseline(manifests, facts, registry, productionStage, base) {
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
-    const released = production && model?.versions.find((v) => v.version === production.version);
+    // The registration that holds the stage: a version registered on two commits is read where it runs.
+    const released = production &&
+        model?.versions.find((v) => v.version === production.version && v.stages.includes(productionStage));
     if (released) {
         const label = `${productionStage} ${released.version} (${production.tag})`;
-        const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+        const found = await manifests.release(facts.name, released.version, [facts.manifestFile], released.tag);
         // A production version whose tag holds no manifest of this name (tagged by another tool) is no
         // baseline to judge by; the base ref may still be one.
         if (found.kind !== 'absent')
@@ -67505,37 +67507,62 @@ function suggest(from, bump) {
 }
 
 /**
+ * The registration of `version` that counts, as GTO's state has it: a version
+ * registered on two commits (tags made by hand: GTO itself refuses) is the one
+ * still registered, the newest of them; a version deregistered everywhere is
+ * its newest registration. Undefined when the model never registered it.
+ */
+function currentRegistration(model, version, except) {
+    let chosen;
+    for (const v of model?.versions ?? []) {
+        if (v.version !== version || except?.(v))
+            continue;
+        const better = !chosen ||
+            (chosen.deregistered && !v.deregistered) ||
+            (chosen.deregistered === v.deregistered && v.date >= chosen.date);
+        if (better)
+            chosen = v;
+    }
+    return chosen;
+}
+/**
  * The tag each released version is read at, keyed by its simple tag name
  * (`releaseTag(name, version)`, which may not exist). GTO registers a version
  * as `name@v1.2.3` or as `name@v1.2.3#N` (`gto register --simple false`, or a
  * version registered again after a deregistration), so the simple name is
- * only one of its spellings. Of the tags that register a version, the newest
- * annotated tag GTO can read wins, as GTO's own state names it; then a
- * lightweight one (git reads it, GTO does not); a version whose every
+ * only one of its spellings. A version GTO's state knows is read at its
+ * current registration (`currentRegistration`: its authoring tag, the
+ * newest registration of that commit). Otherwise, a lightweight tag (git
+ * reads it, GTO does not), the simple one first; a version whose every
  * registration tag is unusable (it tags a tree, a missing object, it lies
  * about its name) maps to the problem, so it is reported, never read.
  */
-function registrationTags(tags) {
-    const byVersion = new Map();
+function registrationTags(tags, registry = readRegistry(tags)) {
+    const chosen = new Map();
+    for (const model of registry.values())
+        for (const { version } of model.versions) {
+            const key = releaseTag(model.name, version);
+            if (!chosen.has(key))
+                chosen.set(key, { tag: currentRegistration(model, version).tag });
+        }
+    const unread = new Map();
     for (const record of tags) {
         const parsed = parseRegistryTag(record.name);
         if (parsed?.action !== 'register')
             continue;
         const key = releaseTag(parsed.name, parsed.version);
-        const list = byVersion.get(key);
+        if (chosen.has(key))
+            continue;
+        const list = unread.get(key);
         if (list)
             list.push(record);
         else
-            byVersion.set(key, [record]);
+            unread.set(key, [record]);
     }
-    const chosen = new Map();
-    for (const [key, records] of byVersion) {
-        const annotated = records
-            .filter((r) => r.tagger && !r.problem)
-            .sort((a, b) => a.date - b.date || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const [key, records] of unread) {
+        // None of them is a registration GTO reads: lightweight ones, or tags with a problem.
         const lightweight = records.filter((r) => !r.tagger && !r.problem);
-        const read = annotated.at(-1) ?? lightweight.find((r) => r.name === key) ?? lightweight[0];
-        // Otherwise every one of them has a problem: the first says why.
+        const read = lightweight.find((r) => r.name === key) ?? lightweight[0];
         const { name, problem } = read ?? records[0];
         chosen.set(key, read
             ? { tag: name }
@@ -67543,26 +67570,47 @@ function registrationTags(tags) {
     }
     return chosen;
 }
+/** A tag record as a {@link SimpleTag}: only an annotated tag GTO reads registers a commit. */
+function simpleTagOf(record) {
+    if (!record)
+        return undefined;
+    if (record.problem)
+        return { problem: record.problem };
+    if (!record.tagger)
+        return { problem: 'a lightweight tag (GTO reads annotated tags only)' };
+    return { commit: record.commit };
+}
 /**
- * Why version `version` of `name`, registered by `registeredBy`, cannot be
- * deployed, or undefined when it can. A GitHub Deployment names a release by
- * its simple tag (`name@v1.2.3`), and the deployer checks that tag: a version
- * GTO registered only with a numbered tag has none, and a simple tag left
- * from an earlier registration points at other content.
+ * Why version `version` of `name`, registered by `registeredBy` on `commit`,
+ * cannot be deployed, or undefined when it can. A GitHub Deployment names a
+ * release by its simple tag (`name@v1.2.3`), and the deployer checks that it
+ * is an annotated tag of the deployed commit: a version GTO registered only
+ * with a numbered tag has none, a lightweight or unreadable simple tag is no
+ * release, and a simple tag on another commit (an earlier registration)
+ * points at other content.
  */
 function undeployableRegistration(input) {
-    const { name, version, registeredBy, simpleTagExists } = input;
+    const { name, version, registeredBy, commit, simpleTag } = input;
     const simple = releaseTag(name, version);
     if (registeredBy === simple)
         return undefined;
-    return simpleTagExists
-        ? {
-            reason: `${name} ${version} was registered again as ${registeredBy}, and its simple tag ${simple}, which deployments name, is the earlier registration`,
+    if (simpleTag && 'commit' in simpleTag) {
+        if (simpleTag.commit === commit)
+            return undefined;
+        return {
+            reason: `${name} ${version} was registered again as ${registeredBy}, and its simple tag ${simple}, which deployments name, is the earlier registration on ${simpleTag.commit.slice(0, 12)}`,
             fix: `Release this content as a new version: ${simple} cannot be moved (released versions are immutable).`,
+        };
+    }
+    const create = `git tag -a -m "Registering ${name} ${version}" ${simple} '${registeredBy}^{commit}'`;
+    return simpleTag
+        ? {
+            reason: `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
+            fix: `Replace it with an annotated tag on the same commit and push it: ${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
         }
         : {
             reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
-            fix: `Create the simple tag on the same commit and push it: git tag -a ${simple} -m "Registering ${name} ${version}" '${registeredBy}^{commit}' && git push origin ${simple}`,
+            fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
         };
 }
 
@@ -67748,12 +67796,11 @@ class ModelManifests {
     options;
     trees = new Map();
     messages;
-    registrations;
+    registrationsRead;
     constructor(repo, options) {
         this.repo = repo;
         this.options = options;
         this.messages = new Map((options.tags ?? []).map((t) => [t.name, t.message]));
-        this.registrations = registrationTags(options.tags ?? []);
     }
     /** Records that the working tree's `file` declares `name`, as validate loaded it: not parsed twice. */
     remember(file, name) {
@@ -67795,6 +67842,11 @@ class ModelManifests {
         }
         return [...new Set(others)].filter((f) => f !== facts.manifestFile).sort();
     }
+    // Built on the first release looked up: validate without releases to compare with never reads the registry.
+    get registrations() {
+        this.registrationsRead ??= registrationTags(this.options.tags ?? [], this.options.registry);
+        return this.registrationsRead;
+    }
     /** The tag release `version` of `name` is read at: `name@v1.2.3`, or the numbered tag GTO registered it with. */
     tagOf(name, version) {
         return this.registrations.get(releaseTag(name, version))?.tag ?? releaseTag(name, version);
@@ -67806,12 +67858,14 @@ class ModelManifests {
      * then the `likely` paths, then whichever manifest at the tag declares the
      * name. The `Manifest:` line is only where to look first: the file must
      * declare the name, like any other. A version whose registration tags
-     * cannot be read is unknown, never read at a tag that is not there.
+     * cannot be read is unknown, never read at a tag that is not there. A
+     * caller holding the registration it means (a stage's version, a rollback
+     * target) names its tag as `registeredBy`.
      */
-    async release(name, version, likely) {
-        const { tag, problem } = this.registrations.get(releaseTag(name, version)) ?? {
-            tag: releaseTag(name, version),
-        };
+    async release(name, version, likely, registeredBy) {
+        const { tag, problem } = registeredBy
+            ? { tag: registeredBy }
+            : (this.registrations.get(releaseTag(name, version)) ?? { tag: releaseTag(name, version) });
         if (problem !== undefined)
             return { kind: 'unknown', reason: problem };
         const recorded = manifestLine(this.messages.get(tag));
@@ -68917,15 +68971,17 @@ async function selectChanged(source, manifests, changed) {
 async function productionTraining(manifests, facts, registry, productionStage) {
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
-    const released = production && model?.versions.find((v) => v.version === production.version);
+    // The registration that holds the stage: a version registered on two commits is read where it runs.
+    const released = production &&
+        model?.versions.find((v) => v.version === production.version && v.stages.includes(productionStage));
     if (!released)
         return undefined;
     let found;
     try {
-        found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+        found = await manifests.release(facts.name, released.version, [facts.manifestFile], released.tag);
     }
     catch (error) {
-        // A release git cannot read at its tag (registered only as `name@vX#N`, a damaged tag).
+        // A release git cannot read at its tag (a damaged tag or object).
         return {
             version: released.version,
             unread: `its release tag cannot be read (${error.message})`,
@@ -101364,7 +101420,9 @@ function planRelease(candidates, context, remote) {
                 tag,
                 commit: candidate.commit,
                 message: `Release ${name} ${version}\n\n${trailer}`,
-                done: registry?.versions.some((v) => v.version === version) ?? false,
+                // Done only when this very tag registers it: a version GTO registered as `name@v1.2.3#N` on
+                // this commit still needs its simple tag, which the release and its Deployment name.
+                done: registry?.events.some((e) => e.action === 'register' && e.tag === tag) ?? false,
             });
             steps.push({
                 kind: 'github-release',
@@ -102428,7 +102486,7 @@ async function findReleaseCandidates(repo, search) {
         // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
         // and re-assigning every released version on each run is what must never happen.
         // Registered on this very commit: a re-run of this release, which finishes what the last run left.
-        const registered = model?.versions.find((v) => v.version === version && v.commit !== after);
+        const registered = currentRegistration(model, version, (v) => v.commit === after);
         if (registered && !before)
             continue;
         if (model?.deprecated && !search.force) {
@@ -102445,8 +102503,9 @@ async function findReleaseCandidates(repo, search) {
             undeployableRegistration({
                 name: facts.name,
                 version,
-                registeredBy: byName.tagOf(facts.name, version),
-                simpleTagExists: tags.some((t) => t.name === releaseTag(facts.name, version)),
+                registeredBy: registered.tag,
+                commit: registered.commit,
+                simpleTag: simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version))),
             });
         if (undeployable) {
             refused.push({ model: facts.name, version, file, ...undeployable });
@@ -103548,7 +103607,7 @@ async function prepareRollback(repo, options) {
     // Found by the model's name at the tag (its Manifest: line first), never by today's path: the model
     // may have moved since, and that path may hold another model's manifest at the tag.
     const { tag, version } = target.version;
-    const release = await new ModelManifests(repo, { globs: options.manifests, tags }).release(options.model, version, [manifestFile]);
+    const release = await new ModelManifests(repo, { globs: options.manifests, tags }).release(options.model, version, [manifestFile], tag);
     if (release.kind !== 'found' || release.facts.manifest.version !== version)
         throw new CommandError(`${tag} has no valid manifest of ${options.model} ${version}: ${release.kind === 'unknown'
             ? release.reason

@@ -349,6 +349,19 @@ describe('ChatOps: the commands', () => {
     expect(state().status).toBe('running');
   });
 
+  it("/rollback to a version GTO registered with a numbered tag checks that the tag's manifest is of that version", async () => {
+    const { github, say, registry, v1 } = await chatops();
+    github.roles.set('alice', 'write');
+    // A copy of 1.2.0's commit, registered by hand as 1.1.0: its manifest says 1.2.0.
+    const copy = registry.git('commit-tree', registry.treeOf(v1), '-p', v1, '-m', 'copy of 1.2.0');
+    registry.tag('gpt2@v1.1.0#7', { commit: copy, date: 1_760_000_050 });
+    const { replies } = await say('/rollback gpt2 to 1.1.0 --plan');
+    expect(replies[0]).toContain('nothing was done');
+    expect(replies[0]).toContain('has no manifest of gpt2 1.1.0 where the app looks');
+    expect(replies[0]).toContain('is the manifest of gpt2 1.2.0');
+    expect(replies[0]).not.toContain('restored from');
+  });
+
   it('/rollback --plan lists the files and changes nothing', async () => {
     const { github, say } = await chatops();
     github.roles.set('alice', 'write');

@@ -10,6 +10,14 @@ import { TempRegistry } from '../helpers/registry.js';
 // it where GTO says it was registered, never at a simple tag that is not there (or no longer counts).
 
 const MANIFEST = 'models/gpt2/model.yaml';
+const GATEWAY = {
+  gateway_api: {
+    namespace: 'llm',
+    parents: [{ name: 'gw' }],
+    port: 8000,
+    gitops: { repository: 'acme/gitops', branch: 'main', path: 'routes/{model}.yaml' },
+  },
+};
 const EVAL = {
   results: [{ path: 'evals/results.json', samples: { arc_easy: 'evals/samples_arc_easy.jsonl' } }],
   gates: [{ metric: 'arc_easy/acc', max_drop: 0.02 }],
@@ -127,12 +135,12 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       "refused gpt2 1.0.0 (models/gpt2/model.yaml): gpt2 1.0.0 is registered as gpt2@v1.0.0#1 (GTO's numbered registration), and deployments name a release by its simple tag gpt2@v1.0.0, which does not exist\n" +
-        `    fix: Create the simple tag on the same commit and push it: git tag -a gpt2@v1.0.0 -m "Registering gpt2 1.0.0" 'gpt2@v1.0.0#1^{commit}' && git push origin gpt2@v1.0.0\n`,
+        `    fix: Create the simple tag on the same commit and push it: git tag -a -m "Registering gpt2 1.0.0" gpt2@v1.0.0 'gpt2@v1.0.0#1^{commit}' && git push origin gpt2@v1.0.0\n`,
     );
     expect(registry.git('tag', '--list')).toBe(tags);
 
     // The fix, as it says (without the push: this registry has no remote).
-    registry.git('tag', '-a', 'gpt2@v1.0.0', '-m', 'Registering gpt2 1.0.0', 'gpt2@v1.0.0#1^{commit}');
+    registry.git('tag', '-a', '-m', 'Registering gpt2 1.0.0', 'gpt2@v1.0.0', 'gpt2@v1.0.0#1^{commit}');
     const released = await runCli('release', '--root', registry.root, '--base', v2);
     expect(released.stderr).toBe('');
     expect(released.code).toBe(0);
@@ -143,27 +151,75 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
 
   it('is refused by modelgate deploy with the same fix, not rendered under a tag the deployer refuses', async () => {
     const { registry, v1 } = registry1();
-    registry.write(
-      '.github/modelgate.yml',
-      stringify({
-        deploy: {
-          gateway_api: {
-            namespace: 'llm',
-            parents: [{ name: 'gw' }],
-            port: 8000,
-            gitops: { repository: 'acme/gitops', branch: 'main', path: 'routes/{model}.yaml' },
-          },
-        },
-      }),
-    );
+    registry.write('.github/modelgate.yml', stringify({ deploy: GATEWAY }));
     registry.commit('deploy settings');
     registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
     const { code, stdout, stderr } = await runCli('deploy', 'gpt2', '1.0.0', '--root', registry.root);
     expect(stdout).toBe('');
     expect(stderr).toBe(
       "modelgate: gpt2 1.0.0 is registered as gpt2@v1.0.0#1 (GTO's numbered registration), and deployments name a release by its simple tag gpt2@v1.0.0, which does not exist\n" +
-        `  fix: Create the simple tag on the same commit and push it: git tag -a gpt2@v1.0.0 -m "Registering gpt2 1.0.0" 'gpt2@v1.0.0#1^{commit}' && git push origin gpt2@v1.0.0\n`,
+        `  fix: Create the simple tag on the same commit and push it: git tag -a -m "Registering gpt2 1.0.0" gpt2@v1.0.0 'gpt2@v1.0.0#1^{commit}' && git push origin gpt2@v1.0.0\n`,
     );
     expect(code).toBe(2);
+  });
+
+  it("registered again on the same commit (GTO's own way) is restored and deployed under its simple tag", async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2@v1.0.0!#2', { commit: v1, date: 1_760_000_001 });
+    registry.tag('gpt2@v1.0.0#3', { commit: v1, date: 1_760_000_002 });
+    registry.tag('gpt2#canary#4', { commit: v1, date: 1_760_000_003 });
+    writeVersion(registry, '1.1.0', 360);
+    const v2 = registry.commit('gpt2 1.1.0');
+    registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.git('revert', '--no-edit', 'HEAD');
+
+    const released = await runCli('release', '--root', registry.root, '--base', v2);
+    expect(released.stderr).toBe('');
+    expect(released.code).toBe(0);
+    expect(released.stdout).toContain(
+      `+ done     tag gpt2#canary#5 (gpt2 1.0.0 -> canary) on ${v1.slice(0, 12)}`,
+    );
+    registry.write('.github/modelgate.yml', stringify({ deploy: GATEWAY }));
+    const deployed = await runCli('deploy', 'gpt2', '1.0.0', '--root', registry.root);
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toContain('kind: HTTPRoute');
+  });
+
+  it('registered by GTO as name@v1.1.0#N on the merge commit gets its simple tag from the release', async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    writeVersion(registry, '1.1.0', 360);
+    const merge = registry.commit('gpt2 1.1.0');
+    registry.tag('gpt2@v1.1.0#2', { commit: merge, date: 1_760_000_100 });
+
+    const released = await runCli('release', '--root', registry.root, '--base', v1);
+    expect(released.code).toBe(0);
+    // The release and its Deployment name the simple tag: it must exist, on the merge commit.
+    expect(registry.git('rev-parse', 'gpt2@v1.1.0^{commit}')).toBe(merge);
+  });
+
+  it('a registration withdrawn again (deregistered) is never read: the version is read where it is still registered', async () => {
+    const { registry, v1 } = registry1(); // 320 of 400 right
+    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
+    writeVersion(registry, '1.0.0', 250);
+    const mistake = registry.commit('gpt2 1.0.0, registered by mistake');
+    registry.tag('gpt2@v1.0.0#2', { commit: mistake, date: 1_760_000_002 });
+    registry.tag('gpt2@v1.0.0!#3', { commit: mistake, date: 1_760_000_003 });
+    writeVersion(registry, '1.1.0', 250);
+    const base = registry.commit('gpt2 1.1.0: worse than production');
+    registry.write('models/gpt2/README.md', 'docs');
+    writeVersion(registry, '1.1.1', 250);
+
+    const { report } = await checkJson(registry, base);
+    expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'fail', comparison: { delta: -0.175 } });
+
+    registry.commit('gpt2 1.1.1');
+    const rolledBack = await runCli('rollback', 'gpt2', '--to', '1.0.0', '--root', registry.root);
+    expect(rolledBack.code).toBe(0);
+    expect(registry.read('models/gpt2/evals/samples_arc_easy.jsonl')).toBe(
+      harnessSamples('arc_easy', scores(400, 320)),
+    );
   });
 });

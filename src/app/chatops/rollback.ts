@@ -1,6 +1,6 @@
 import type { Steer } from '../../core/canary/state.js';
 import { inert } from '../../core/chatops/reply.js';
-import { releaseTag } from '../../core/registry/tag-names.js';
+import { parseRegistryTag } from '../../core/registry/tag-names.js';
 import { rollbackTarget } from '../../core/rollback/plan.js';
 import type { Octokit } from '../../io/github/octokit.js';
 import type { Settings } from '../../io/settings.js';
@@ -49,8 +49,9 @@ export async function rollbackCommand(
     model,
     manifest: found.path,
     tag: target.version.tag,
-    // A release tag's manifest must be of its version too (a version GTO knows only from a stage tag is a commit).
-    ...(target.version.tag === releaseTag(model, to) ? { version: to } : {}),
+    // A release tag's manifest must be of its version too, numbered (`name@v1.2.3#N`) or not; a version
+    // GTO knows only from a stage tag is a commit.
+    ...(parseRegistryTag(target.version.tag)?.action === 'register' ? { version: to } : {}),
     head,
     globs: settings.manifests,
   });

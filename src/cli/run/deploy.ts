@@ -1,5 +1,10 @@
 import { chooseTarget, planDeploy } from '../../core/deploy/plan.js';
-import { undeployableRegistration } from '../../core/registry/registration-tags.js';
+import {
+  currentRegistration,
+  undeployableRegistration,
+  type SimpleTag,
+} from '../../core/registry/registration-tags.js';
+import type { ModelRegistry } from '../../core/registry/state.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
 import { runReloadCommand, writeNginxConfig } from '../../io/deploy/nginx-file.js';
@@ -20,17 +25,20 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
   const [name = '', asked = ''] = args.positionals;
   const context = await openRegistry(args, true, out);
   const model = modelOf(context, name);
-  const version = model.versions.find((v) => v.version === asked.replace(/^v/, '') && !v.deregistered);
+  const current = currentRegistration(model, asked.replace(/^v/, ''));
+  const version = current?.deregistered ? undefined : current;
   if (!version)
     throw new CommandError(
       `${name} ${asked} is not released (no annotated tag ${name}@v${asked.replace(/^v/, '')})`,
       'Release it first (command: release, or modelgate release), then deploy.',
     );
+  const simple = releaseTag(name, version.version);
   const undeployable = undeployableRegistration({
     name,
     version: version.version,
     registeredBy: version.tag,
-    simpleTagExists: model.events.some((e) => e.tag === releaseTag(name, version.version)),
+    commit: version.commit,
+    simpleTag: simpleTagIn(model, simple),
   });
   if (undeployable) throw new CommandError(undeployable.reason, undeployable.fix);
   const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
@@ -47,7 +55,7 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
   const lastStage = context.settings.stages.at(-1)!;
   const live = stringOf(args, 'live') ?? model.stages.find((s) => s.stage === lastStage)?.version;
   const plan = planDeploy({
-    deployment: { id: 0, sha: version.commit, ref: version.tag, environment: lastStage, payload: {} },
+    deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
     payload,
     tag: { exists: true, annotated: true, commit: version.commit },
     newest: undefined,
@@ -81,4 +89,12 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
     }
   }
   return 0;
+}
+
+/** The version's simple tag as the registry read it: a registration GTO reads, or a tag it ignored and why. */
+function simpleTagIn(model: ModelRegistry, simple: string): SimpleTag {
+  const registration = model.events.find((e) => e.tag === simple && e.action === 'register');
+  if (registration) return { commit: registration.commit };
+  const ignored = model.ignored.find((i) => i.tag === simple);
+  return ignored && { problem: ignored.reason };
 }

@@ -25,10 +25,13 @@ export async function resolveBaseline(
 ): Promise<Baseline | undefined> {
   const model = registry.get(facts.name);
   const production = model?.stages.find((s) => s.stage === productionStage);
-  const released = production && model?.versions.find((v) => v.version === production.version);
+  // The registration that holds the stage: a version registered on two commits is read where it runs.
+  const released =
+    production &&
+    model?.versions.find((v) => v.version === production.version && v.stages.includes(productionStage));
   if (released) {
     const label = `${productionStage} ${released.version} (${production!.tag})`;
-    const found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+    const found = await manifests.release(facts.name, released.version, [facts.manifestFile], released.tag);
     // A production version whose tag holds no manifest of this name (tagged by another tool) is no
     // baseline to judge by; the base ref may still be one.
     if (found.kind !== 'absent') return baselineOf(found, label, released.version);

@@ -1,4 +1,4 @@
-import type { TagRecord } from './state.js';
+import { readRegistry, type ModelRegistry, type TagRecord, type VersionState } from './state.js';
 import { parseRegistryTag, releaseTag } from './tag-names.js';
 
 /** Where a released version is read: the tag that registers it, and why it cannot be read when it cannot. */
@@ -8,34 +8,64 @@ export interface RegistrationTag {
 }
 
 /**
+ * The registration of `version` that counts, as GTO's state has it: a version
+ * registered on two commits (tags made by hand: GTO itself refuses) is the one
+ * still registered, the newest of them; a version deregistered everywhere is
+ * its newest registration. Undefined when the model never registered it.
+ */
+export function currentRegistration(
+  model: ModelRegistry | undefined,
+  version: string,
+  except?: (v: VersionState) => boolean,
+): VersionState | undefined {
+  let chosen: VersionState | undefined;
+  for (const v of model?.versions ?? []) {
+    if (v.version !== version || except?.(v)) continue;
+    const better =
+      !chosen ||
+      (chosen.deregistered && !v.deregistered) ||
+      (chosen.deregistered === v.deregistered && v.date >= chosen.date);
+    if (better) chosen = v;
+  }
+  return chosen;
+}
+
+/**
  * The tag each released version is read at, keyed by its simple tag name
  * (`releaseTag(name, version)`, which may not exist). GTO registers a version
  * as `name@v1.2.3` or as `name@v1.2.3#N` (`gto register --simple false`, or a
  * version registered again after a deregistration), so the simple name is
- * only one of its spellings. Of the tags that register a version, the newest
- * annotated tag GTO can read wins, as GTO's own state names it; then a
- * lightweight one (git reads it, GTO does not); a version whose every
+ * only one of its spellings. A version GTO's state knows is read at its
+ * current registration (`currentRegistration`: its authoring tag, the
+ * newest registration of that commit). Otherwise, a lightweight tag (git
+ * reads it, GTO does not), the simple one first; a version whose every
  * registration tag is unusable (it tags a tree, a missing object, it lies
  * about its name) maps to the problem, so it is reported, never read.
  */
-export function registrationTags(tags: readonly TagRecord[]): Map<string, RegistrationTag> {
-  const byVersion = new Map<string, TagRecord[]>();
+export function registrationTags(
+  tags: readonly TagRecord[],
+  registry: ReadonlyMap<string, ModelRegistry> = readRegistry(tags),
+): Map<string, RegistrationTag> {
+  const chosen = new Map<string, RegistrationTag>();
+  for (const model of registry.values())
+    for (const { version } of model.versions) {
+      const key = releaseTag(model.name, version);
+      if (!chosen.has(key)) chosen.set(key, { tag: currentRegistration(model, version)!.tag });
+    }
+  const unread = new Map<string, TagRecord[]>();
   for (const record of tags) {
     const parsed = parseRegistryTag(record.name);
     if (parsed?.action !== 'register') continue;
     const key = releaseTag(parsed.name, parsed.version);
-    const list = byVersion.get(key);
+    if (chosen.has(key)) continue;
+    const list = unread.get(key);
     if (list) list.push(record);
-    else byVersion.set(key, [record]);
+    else unread.set(key, [record]);
   }
-  const chosen = new Map<string, RegistrationTag>();
-  for (const [key, records] of byVersion) {
-    const annotated = records
-      .filter((r) => r.tagger && !r.problem)
-      .sort((a, b) => a.date - b.date || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const [key, records] of unread) {
+    // None of them is a registration GTO reads: lightweight ones, or tags with a problem.
     const lightweight = records.filter((r) => !r.tagger && !r.problem);
-    const read = annotated.at(-1) ?? lightweight.find((r) => r.name === key) ?? lightweight[0];
-    // Otherwise every one of them has a problem: the first says why.
+    const read = lightweight.find((r) => r.name === key) ?? lightweight[0];
     const { name, problem } = read ?? records[0]!;
     chosen.set(
       key,
@@ -47,29 +77,51 @@ export function registrationTags(tags: readonly TagRecord[]): Map<string, Regist
   return chosen;
 }
 
+/** The simple tag of a version as a Deployment needs it: the commit it registers, or why it registers nothing. */
+export type SimpleTag = { commit: string } | { problem: string } | undefined;
+
+/** A tag record as a {@link SimpleTag}: only an annotated tag GTO reads registers a commit. */
+export function simpleTagOf(record: TagRecord | undefined): SimpleTag {
+  if (!record) return undefined;
+  if (record.problem) return { problem: record.problem };
+  if (!record.tagger) return { problem: 'a lightweight tag (GTO reads annotated tags only)' };
+  return { commit: record.commit };
+}
+
 /**
- * Why version `version` of `name`, registered by `registeredBy`, cannot be
- * deployed, or undefined when it can. A GitHub Deployment names a release by
- * its simple tag (`name@v1.2.3`), and the deployer checks that tag: a version
- * GTO registered only with a numbered tag has none, and a simple tag left
- * from an earlier registration points at other content.
+ * Why version `version` of `name`, registered by `registeredBy` on `commit`,
+ * cannot be deployed, or undefined when it can. A GitHub Deployment names a
+ * release by its simple tag (`name@v1.2.3`), and the deployer checks that it
+ * is an annotated tag of the deployed commit: a version GTO registered only
+ * with a numbered tag has none, a lightweight or unreadable simple tag is no
+ * release, and a simple tag on another commit (an earlier registration)
+ * points at other content.
  */
 export function undeployableRegistration(input: {
   name: string;
   version: string;
   registeredBy: string;
-  simpleTagExists: boolean;
+  commit: string;
+  simpleTag: SimpleTag;
 }): { reason: string; fix: string } | undefined {
-  const { name, version, registeredBy, simpleTagExists } = input;
+  const { name, version, registeredBy, commit, simpleTag } = input;
   const simple = releaseTag(name, version);
   if (registeredBy === simple) return undefined;
-  return simpleTagExists
+  if (simpleTag && 'commit' in simpleTag) {
+    if (simpleTag.commit === commit) return undefined;
+    return {
+      reason: `${name} ${version} was registered again as ${registeredBy}, and its simple tag ${simple}, which deployments name, is the earlier registration on ${simpleTag.commit.slice(0, 12)}`,
+      fix: `Release this content as a new version: ${simple} cannot be moved (released versions are immutable).`,
+    };
+  }
+  const create = `git tag -a -m "Registering ${name} ${version}" ${simple} '${registeredBy}^{commit}'`;
+  return simpleTag
     ? {
-        reason: `${name} ${version} was registered again as ${registeredBy}, and its simple tag ${simple}, which deployments name, is the earlier registration`,
-        fix: `Release this content as a new version: ${simple} cannot be moved (released versions are immutable).`,
+        reason: `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
+        fix: `Replace it with an annotated tag on the same commit and push it: ${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
       }
     : {
         reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
-        fix: `Create the simple tag on the same commit and push it: git tag -a ${simple} -m "Registering ${name} ${version}" '${registeredBy}^{commit}' && git push origin ${simple}`,
+        fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
       };
 }

@@ -4,7 +4,7 @@ import type { Finding } from '../findings.js';
 import { loadModel } from '../model/load-model.js';
 import type { ModelFacts } from '../model/facts.js';
 import { readRegistry, type ModelRegistry } from '../registry/state.js';
-import { undeployableRegistration } from '../registry/registration-tags.js';
+import { currentRegistration, simpleTagOf, undeployableRegistration } from '../registry/registration-tags.js';
 import { releasedVersions, releaseTag } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
 import { CommandError } from '../repository.js';
@@ -133,7 +133,7 @@ export async function findReleaseCandidates(
     // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
     // and re-assigning every released version on each run is what must never happen.
     // Registered on this very commit: a re-run of this release, which finishes what the last run left.
-    const registered = model?.versions.find((v) => v.version === version && v.commit !== after);
+    const registered = currentRegistration(model, version, (v) => v.commit === after);
     if (registered && !before) continue;
     if (model?.deprecated && !search.force) {
       refused.push({
@@ -150,8 +150,9 @@ export async function findReleaseCandidates(
       undeployableRegistration({
         name: facts.name,
         version,
-        registeredBy: byName.tagOf(facts.name, version),
-        simpleTagExists: tags.some((t) => t.name === releaseTag(facts.name, version)),
+        registeredBy: registered.tag,
+        commit: registered.commit,
+        simpleTag: simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version))),
       });
     if (undeployable) {
       refused.push({ model: facts.name, version, file, ...undeployable });

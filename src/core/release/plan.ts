@@ -449,7 +449,9 @@ export function planRelease(
         tag,
         commit: candidate.commit,
         message: `Release ${name} ${version}\n\n${trailer}`,
-        done: registry?.versions.some((v) => v.version === version) ?? false,
+        // Done only when this very tag registers it: a version GTO registered as `name@v1.2.3#N` on
+        // this commit still needs its simple tag, which the release and its Deployment name.
+        done: registry?.events.some((e) => e.action === 'register' && e.tag === tag) ?? false,
       });
       steps.push({
         kind: 'github-release',

@@ -56,6 +56,7 @@ export async function prepareRollback(
     options.model,
     version,
     [manifestFile],
+    tag,
   );
   if (release.kind !== 'found' || release.facts.manifest.version !== version)
     throw new CommandError(

@@ -2,7 +2,7 @@ import { decodeUtf8 } from '../bytes.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from '../manifest/parse.js';
 import type { ModelFacts } from '../model/facts.js';
 import { loadModel } from '../model/load-model.js';
-import type { TagRecord } from '../registry/state.js';
+import type { ModelRegistry, TagRecord } from '../registry/state.js';
 import { registrationTags, type RegistrationTag } from '../registry/registration-tags.js';
 import { releaseTag } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
@@ -196,7 +196,7 @@ class ManifestNames {
 export class ModelManifests {
   private readonly trees = new Map<string, ManifestNames>();
   private readonly messages: Map<string, string | undefined>;
-  private readonly registrations: Map<string, RegistrationTag>;
+  private registrationsRead?: Map<string, RegistrationTag>;
 
   constructor(
     private readonly repo: Repository,
@@ -205,12 +205,13 @@ export class ModelManifests {
       globs: readonly string[];
       /** The tags: where each release is registered, and the `Manifest:` line of its tag. */
       tags?: readonly TagRecord[];
+      /** The registry those tags describe, when the caller has read it already. */
+      registry?: ReadonlyMap<string, ModelRegistry>;
       /** The working tree's manifests, when the caller has found them already. */
       worktree?: readonly string[];
     },
   ) {
     this.messages = new Map((options.tags ?? []).map((t) => [t.name, t.message]));
-    this.registrations = registrationTags(options.tags ?? []);
   }
 
   /** Records that the working tree's `file` declares `name`, as validate loaded it: not parsed twice. */
@@ -261,6 +262,12 @@ export class ModelManifests {
     return [...new Set(others)].filter((f) => f !== facts.manifestFile).sort();
   }
 
+  // Built on the first release looked up: validate without releases to compare with never reads the registry.
+  private get registrations(): Map<string, RegistrationTag> {
+    this.registrationsRead ??= registrationTags(this.options.tags ?? [], this.options.registry);
+    return this.registrationsRead;
+  }
+
   /** The tag release `version` of `name` is read at: `name@v1.2.3`, or the numbered tag GTO registered it with. */
   tagOf(name: string, version: string): string {
     return this.registrations.get(releaseTag(name, version))?.tag ?? releaseTag(name, version);
@@ -273,12 +280,19 @@ export class ModelManifests {
    * then the `likely` paths, then whichever manifest at the tag declares the
    * name. The `Manifest:` line is only where to look first: the file must
    * declare the name, like any other. A version whose registration tags
-   * cannot be read is unknown, never read at a tag that is not there.
+   * cannot be read is unknown, never read at a tag that is not there. A
+   * caller holding the registration it means (a stage's version, a rollback
+   * target) names its tag as `registeredBy`.
    */
-  async release(name: string, version: string, likely: readonly string[]): Promise<ManifestLookup> {
-    const { tag, problem } = this.registrations.get(releaseTag(name, version)) ?? {
-      tag: releaseTag(name, version),
-    };
+  async release(
+    name: string,
+    version: string,
+    likely: readonly string[],
+    registeredBy?: string,
+  ): Promise<ManifestLookup> {
+    const { tag, problem } = registeredBy
+      ? { tag: registeredBy }
+      : (this.registrations.get(releaseTag(name, version)) ?? { tag: releaseTag(name, version) });
     if (problem !== undefined) return { kind: 'unknown', reason: problem };
     const recorded = manifestLine(this.messages.get(tag));
     const found = await this.at(tag).find(name, likely, recorded);

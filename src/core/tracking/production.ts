@@ -19,13 +19,16 @@ export async function productionTraining(
 ): Promise<ProductionTraining | undefined> {
   const model = registry.get(facts.name);
   const production = model?.stages.find((s) => s.stage === productionStage);
-  const released = production && model?.versions.find((v) => v.version === production.version);
+  // The registration that holds the stage: a version registered on two commits is read where it runs.
+  const released =
+    production &&
+    model?.versions.find((v) => v.version === production.version && v.stages.includes(productionStage));
   if (!released) return undefined;
   let found;
   try {
-    found = await manifests.release(facts.name, released.version, [facts.manifestFile]);
+    found = await manifests.release(facts.name, released.version, [facts.manifestFile], released.tag);
   } catch (error) {
-    // A release git cannot read at its tag (registered only as `name@vX#N`, a damaged tag).
+    // A release git cannot read at its tag (a damaged tag or object).
     return {
       version: released.version,
       unread: `its release tag cannot be read (${(error as Error).message})`,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { registrationTags, undeployableRegistration } from '../../../src/core/registry/registration-tags.js';
+import {
+  registrationTags,
+  simpleTagOf,
+  undeployableRegistration,
+} from '../../../src/core/registry/registration-tags.js';
 import type { TagRecord } from '../../../src/core/registry/state.js';
 
 const tagger = { name: 'ML Team', email: 'ml@example.com' };
@@ -7,7 +11,7 @@ const annotated = (name: string, date: number, commit = 'c1'): TagRecord => ({ n
 const lightweight = (name: string, commit = 'c1'): TagRecord => ({ name, commit, date: 0 });
 
 describe('registrationTags: where each released version is read', () => {
-  it('reads a version at the annotated tag that registered it last, numbered or simple', () => {
+  it("reads a version at its current registration in GTO's state, numbered or simple", () => {
     const tags = registrationTags([
       annotated('m@v1.0.0', 100, 'old'),
       annotated('m@v1.0.0!#2', 200, 'old'),
@@ -25,7 +29,7 @@ describe('registrationTags: where each released version is read', () => {
     });
   });
 
-  it('orders registrations of one second by name, as GTO lists them', () => {
+  it('orders registrations of one commit in one second by name, as GTO lists them', () => {
     const tags = registrationTags([annotated('m@v1.0.0#2', 100), annotated('m@v1.0.0', 100)]);
     expect(tags.get('m@v1.0.0')).toEqual({ tag: 'm@v1.0.0#2' });
   });
@@ -48,42 +52,48 @@ describe('registrationTags: where each released version is read', () => {
   });
 });
 
-describe('undeployableRegistration: a Deployment names the simple tag', () => {
-  it('passes a version registered by its simple tag', () => {
+describe('undeployableRegistration: a Deployment names the simple tag, an annotated tag of the deployed commit', () => {
+  const base = { name: 'm', version: '1.0.0', commit: 'c'.repeat(40) };
+
+  it('passes a version registered by its simple tag, or registered again on the commit its simple tag holds', () => {
     expect(
-      undeployableRegistration({
-        name: 'm',
-        version: '1.0.0',
-        registeredBy: 'm@v1.0.0',
-        simpleTagExists: true,
-      }),
+      undeployableRegistration({ ...base, registeredBy: 'm@v1.0.0', simpleTag: { commit: base.commit } }),
+    ).toBeUndefined();
+    expect(
+      undeployableRegistration({ ...base, registeredBy: 'm@v1.0.0#3', simpleTag: { commit: base.commit } }),
     ).toBeUndefined();
   });
 
   it('asks for the simple tag when only a numbered one registers the version', () => {
-    expect(
-      undeployableRegistration({
-        name: 'm',
-        version: '1.0.0',
-        registeredBy: 'm@v1.0.0#4',
-        simpleTagExists: false,
-      })?.fix,
-    ).toBe(
-      `Create the simple tag on the same commit and push it: git tag -a m@v1.0.0 -m "Registering m 1.0.0" 'm@v1.0.0#4^{commit}' && git push origin m@v1.0.0`,
+    expect(undeployableRegistration({ ...base, registeredBy: 'm@v1.0.0#4', simpleTag: undefined })?.fix).toBe(
+      `Create the simple tag on the same commit and push it: git tag -a -m "Registering m 1.0.0" m@v1.0.0 'm@v1.0.0#4^{commit}' && git push origin m@v1.0.0`,
     );
   });
 
-  it('refuses a version registered again while its simple tag holds the earlier registration', () => {
+  it('asks to replace a simple tag that is no release (lightweight, unreadable)', () => {
     expect(
       undeployableRegistration({
-        name: 'm',
-        version: '1.0.0',
-        registeredBy: 'm@v1.0.0#3',
-        simpleTagExists: true,
+        ...base,
+        registeredBy: 'm@v1.0.0#4',
+        simpleTag: simpleTagOf({ name: 'm@v1.0.0', commit: base.commit, date: 0 }),
       }),
     ).toEqual({
       reason:
-        'm 1.0.0 was registered again as m@v1.0.0#3, and its simple tag m@v1.0.0, which deployments name, is the earlier registration',
+        'm 1.0.0 is registered as m@v1.0.0#4, and its simple tag m@v1.0.0, which deployments name, is not a release: a lightweight tag (GTO reads annotated tags only)',
+      fix: `Replace it with an annotated tag on the same commit and push it: git tag -a -f -m "Registering m 1.0.0" m@v1.0.0 'm@v1.0.0#4^{commit}' && git push --force origin m@v1.0.0`,
+    });
+  });
+
+  it('refuses a version registered again elsewhere while its simple tag holds the earlier registration', () => {
+    expect(
+      undeployableRegistration({
+        ...base,
+        registeredBy: 'm@v1.0.0#3',
+        simpleTag: { commit: 'a'.repeat(40) },
+      }),
+    ).toEqual({
+      reason:
+        'm 1.0.0 was registered again as m@v1.0.0#3, and its simple tag m@v1.0.0, which deployments name, is the earlier registration on aaaaaaaaaaaa',
       fix: 'Release this content as a new version: m@v1.0.0 cannot be moved (released versions are immutable).',
     });
   });
