@@ -38,6 +38,18 @@ function registry1() {
   return { registry, v1: registry.commit('gpt2 1.0.0') };
 }
 
+/**
+ * `check` of a change to 1.1.1 (`right` of 400) whose base already holds 1.1.0 with the same results: so
+ * its gates compare with the version in production, not with the base.
+ */
+async function checkNext(registry: TempRegistry, right: number) {
+  writeVersion(registry, '1.1.0', right);
+  const base = registry.commit('gpt2 1.1.0');
+  registry.write('models/gpt2/README.md', 'docs');
+  writeVersion(registry, '1.1.1', right);
+  return checkJson(registry, base);
+}
+
 async function checkJson(registry: TempRegistry, base: string) {
   const run = await runCli('check', '--root', registry.root, '--base', base, '--format', 'json');
   return { code: run.code, stderr: run.stderr, report: run.stdout ? JSON.parse(run.stdout) : undefined };
@@ -48,12 +60,7 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
     const { registry, v1 } = registry1();
     registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
     registry.tag('gpt2#production#2', { commit: v1, date: 1_760_000_001 });
-    writeVersion(registry, '1.1.0', 250);
-    const base = registry.commit('gpt2 1.1.0: worse');
-    registry.write('models/gpt2/README.md', 'docs');
-    writeVersion(registry, '1.1.1', 250);
-
-    const { code, stderr, report } = await checkJson(registry, base);
+    const { code, stderr, report } = await checkNext(registry, 250);
     expect(stderr).toBe('');
     expect(code).toBe(1);
     expect(report.gates[0].baseline).toEqual({
@@ -98,12 +105,7 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
     const again = registry.commit('gpt2 1.0.0 rebuilt');
     registry.tag('gpt2@v1.0.0#3', { commit: again, date: 1_760_000_002 });
     registry.tag('gpt2#production#4', { commit: again, date: 1_760_000_003 });
-    writeVersion(registry, '1.1.0', 340);
-    const base = registry.commit('gpt2 1.1.0');
-    registry.write('models/gpt2/README.md', 'docs');
-    writeVersion(registry, '1.1.1', 340);
-
-    const { report } = await checkJson(registry, base);
+    const { report } = await checkNext(registry, 340);
     // 340 against the 360 of the version production runs: a drop of 0.05. Read at the old simple
     // tag (320), the same change would pass as a gain.
     expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'fail', comparison: { delta: -0.05 } });
@@ -207,12 +209,7 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
     const mistake = registry.commit('gpt2 1.0.0, registered by mistake');
     registry.tag('gpt2@v1.0.0#2', { commit: mistake, date: 1_760_000_002 });
     registry.tag('gpt2@v1.0.0!#3', { commit: mistake, date: 1_760_000_003 });
-    writeVersion(registry, '1.1.0', 250);
-    const base = registry.commit('gpt2 1.1.0: worse than production');
-    registry.write('models/gpt2/README.md', 'docs');
-    writeVersion(registry, '1.1.1', 250);
-
-    const { report } = await checkJson(registry, base);
+    const { report } = await checkNext(registry, 250);
     expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'fail', comparison: { delta: -0.175 } });
 
     registry.commit('gpt2 1.1.1');
