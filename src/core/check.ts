@@ -75,8 +75,12 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
     if (tracked.section) training.push(tracked.section);
     findings.push(...tracked.findings);
     let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1)!, base);
-    if (!model.manifest.eval?.gates?.length) {
-      // No gate judges this version: never silently when the baseline had some.
+    // The baseline's gates judge this version too (gateModel): only with none on either side is nothing judged,
+    // and a baseline that cannot be read is said (changedBaselineGates), never taken for one without gates.
+    if (
+      !model.manifest.eval?.gates?.length &&
+      (!baseline?.gates?.length || baseline.unreadable !== undefined)
+    ) {
       findings.push(...changedBaselineGates(model, [], baseline));
       continue;
     }

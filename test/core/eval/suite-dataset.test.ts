@@ -274,33 +274,51 @@ describe('a drop gate compares only runs of the same dataset', () => {
   });
 });
 
-describe("a change to the released version's gates is said in the report", () => {
-  it('a change that removes every gate is not judged on them, and the report says which gates went', async () => {
+describe("a change to the released version's gates takes effect once it is released", () => {
+  it('a change that removes every gate is still judged by the released ones, and the report says which gates went', async () => {
     const { registry, evalBlock, base } = released(QUARTER, [{ metric: 'qa/accuracy', min: 0.9 }]);
     setEval(registry, { ...evalBlock, gates: [] }, '1.0.1');
     registry.commit('gpt2 1.0.1: no gate at all');
-    const { stdout } = await runCli('check', '--root', registry.root, '--base', base, '--format', 'json');
-    expect(JSON.parse(stdout).findings).toContainEqual(
+    const { code, gates, findings } = await check(registry, base);
+    expect(code).toBe(1);
+    expect(gates).toEqual([expect.objectContaining({ metric: 'qa/accuracy', verdict: 'fail' })]);
+    expect(findings).toContainEqual(
       expect.objectContaining({
         rule: 'EVAL-GATE',
         severity: 'warning',
-        message: `gate qa/accuracy of the base ref ${base.slice(0, 12)} ({"metric":"qa/accuracy","min":0.9}) is removed: this version is not judged on qa/accuracy`,
+        message: `gate qa/accuracy of the base ref ${base.slice(0, 12)} ({"metric":"qa/accuracy","min":0.9}) is removed: this version is still judged by it; the removal applies once this version is the baseline`,
       }),
     );
   });
 
-  it('a loosened gate judges the change, and the report shows the gate before and after', async () => {
+  it('a loosened gate does not judge the change alone: the released gate judges it too', async () => {
     const { registry, evalBlock, base } = released(QUARTER, [{ metric: 'qa/accuracy', min: 0.9 }]);
     setEval(registry, { ...evalBlock, gates: [{ metric: 'qa/accuracy', min: 0.1 }] }, '1.0.1');
     registry.commit('gpt2 1.0.1: a gate it passes');
     const loosened = await check(registry, base);
-    expect(loosened.gates[0]).toMatchObject({ verdict: 'pass' });
+    expect(loosened.code).toBe(1);
+    expect(loosened.gates.map((g: { reason: string; verdict: string }) => [g.verdict, g.reason])).toEqual([
+      ['pass', expect.stringMatching(/≥ 0\.1$/)],
+      ['fail', expect.stringMatching(/minimum 0\.9$/)],
+    ]);
     expect(loosened.findings).toContainEqual(
       expect.objectContaining({
         rule: 'EVAL-GATE',
         severity: 'warning',
-        message: `gate qa/accuracy is changed from the base ref ${base.slice(0, 12)}'s {"metric":"qa/accuracy","min":0.9} to {"metric":"qa/accuracy","min":0.1}: this version is judged by the changed gate`,
+        message: `gate qa/accuracy is changed from the base ref ${base.slice(0, 12)}'s {"metric":"qa/accuracy","min":0.9} to {"metric":"qa/accuracy","min":0.1}: this version is judged by both; the change applies once this version is the baseline`,
       }),
     );
+  });
+
+  it("a gate change released on its own, with evidence that passes the released gate, is the next version's baseline", async () => {
+    const { registry, evalBlock, base } = released(EASY, [{ metric: 'qa/accuracy', min: 0.9 }]);
+    setEval(registry, { ...evalBlock, gates: [{ metric: 'qa/accuracy', min: 0.1 }] }, '1.0.1');
+    const loosened = registry.commit('gpt2 1.0.1: the gate alone');
+    expect((await check(registry, base)).code).toBe(0);
+    registry.write('models/gpt2/evals/qa.jsonl', `${QUARTER}\n`);
+    setEval(registry, { ...evalBlock, gates: [{ metric: 'qa/accuracy', min: 0.1 }] }, '1.0.2');
+    registry.commit('gpt2 1.0.2: harder questions');
+    const next = await check(registry, loosened);
+    expect(next.gates).toEqual([expect.objectContaining({ verdict: 'pass' })]);
   });
 });

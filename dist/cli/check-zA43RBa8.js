@@ -416,7 +416,16 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     for (const series of measured)
         metrics.set(series.name, series);
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
-    const gates = (evalBlock?.gates ?? []).map((gate, index) => {
+    // The baseline's gates judge too: a change adds or tightens gates at once, and the gates it loosens or
+    // removes take effect once it is the baseline, as its `confidence` and `min_samples` do.
+    const own = evalBlock?.gates ?? [];
+    const judged = [
+        ...own.map((gate, index) => ({ gate, at: ['eval', 'gates', index] })),
+        ...(baseline?.gates ?? [])
+            .filter((released) => !own.some((g) => jsonEqual(g, released)))
+            .map((gate) => ({ gate, at: ['eval'] })),
+    ];
+    const gates = judged.map(({ gate, at }) => {
         const suite = suiteOf(gate.metric);
         const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
         const unmeasured = metrics.has(gate.metric)
@@ -431,7 +440,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             severity,
             model: facts.name,
             file: facts.manifestFile,
-            line: facts.lineOf(['eval', 'gates', index]),
+            line: facts.lineOf(at),
             message,
             fix,
         });
@@ -445,7 +454,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
                 severity: 'error',
                 model: facts.name,
                 file: facts.manifestFile,
-                line: facts.lineOf(['eval', 'gates', index]),
+                line: facts.lineOf(at),
                 message: `${result.invalidCandidate.file}: ${result.invalidCandidate.problem}, so gate ${gate.metric} cannot compare`,
                 artifact: result.invalidCandidate.file,
                 fix: result.invalidCandidate.missing
@@ -467,7 +476,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         }
         return result;
     });
-    findings.push(...changedBaselineGates(facts, evalBlock?.gates ?? [], baseline));
+    findings.push(...changedBaselineGates(facts, own, baseline));
     return {
         model: facts.name,
         version: facts.manifest.version,
@@ -559,13 +568,12 @@ function notRunFix(cause, committed) {
 }
 /**
  * The gates of the released version this change removes or changes, said in
- * the report: the change's own gates judge it (a gate may need to change with
- * a metric), but never silently. A loosened `min` or a larger `max_drop` is
- * there for the reviewer to see, next to the verdict it produced. So is a
- * change to how gates judge (`on_inconclusive`, `confidence`,
- * `min_samples`), with the value this version is judged by. A baseline
- * whose manifest cannot be read is an error: what it would judge by is
- * unknown.
+ * the report: the released gate still judges this version (next to the
+ * change's own), so a loosened `min`, a larger `max_drop` or a removed gate
+ * takes effect only once this version is the baseline. So does a change to
+ * how gates judge (`on_inconclusive`, `confidence`, `min_samples`), said with
+ * the value this version is judged by. A baseline whose manifest cannot be
+ * read is an error: what it would judge by is unknown.
  */
 function changedBaselineGates(facts, own, baseline) {
     if (baseline?.unreadable !== undefined)
@@ -596,9 +604,9 @@ function changedBaselineGates(facts, own, baseline) {
             file: facts.manifestFile,
             line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
             message: now.length
-                ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by the changed gate`
-                : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is not judged on ${released.metric}`,
-            fix: 'Say in the pull request why the gate changes; a reviewer should see a looser gate before it judges the version.',
+                ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by both; the change applies once this version is the baseline`
+                : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is still judged by it; the removal applies once this version is the baseline`,
+            fix: 'A version is never judged by gates it loosens. To loosen or remove a gate, release that change on its own first (a version whose evidence still passes the released gates), then the change it makes room for.',
         });
     }
     return findings;
@@ -796,8 +804,10 @@ async function check(repo, options) {
             training.push(tracked.section);
         findings.push(...tracked.findings);
         let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1), base);
-        if (!model.manifest.eval?.gates?.length) {
-            // No gate judges this version: never silently when the baseline had some.
+        // The baseline's gates judge this version too (gateModel): only with none on either side is nothing judged,
+        // and a baseline that cannot be read is said (changedBaselineGates), never taken for one without gates.
+        if (!model.manifest.eval?.gates?.length &&
+            (!baseline?.gates?.length || baseline.unreadable !== undefined)) {
             findings.push(...changedBaselineGates(model, [], baseline));
             continue;
         }
