@@ -41147,10 +41147,6 @@ function modelRegistry(model) {
             : {}),
     };
 }
-/** The newest registered, not deregistered version (GTO's `latest`). */
-function latestVersion(model) {
-    return model.versions.filter((v) => !v.deregistered).at(-1);
-}
 
 function getEnumValues(entries) {
     const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -102444,14 +102440,14 @@ async function findReleaseCandidates(repo, search) {
     const after = await repo.resolveCommit(search.after);
     if (!after)
         throw new CommandError(`the commit "${search.after}" does not exist here`, 'Check out the pushed commit with its history (fetch-depth: 0).');
-    const pushedFrom = search.before && !/^0+$/.test(search.before) ? await repo.resolveCommit(search.before) : undefined;
-    if (search.before && !/^0+$/.test(search.before) && !pushedFrom) {
+    const before = search.before && !/^0+$/.test(search.before) ? await repo.resolveCommit(search.before) : undefined;
+    if (search.before && !/^0+$/.test(search.before) && !before) {
         throw new CommandError(`the commit before the push, "${search.before}", does not exist here`, 'Check out with fetch-depth: 0 so the previous commit is available.');
     }
     const source = repo.at(after);
     const manifests = await repo.findManifestsAt(after, search.manifests);
-    const changedFiles = new Set(pushedFrom ? await repo.changedBetween(pushedFrom, after) : []);
-    const selected = pushedFrom ? await selectChanged(source, manifests, [...changedFiles]) : manifests;
+    const changedFiles = new Set(before ? await repo.changedBetween(before, after) : []);
+    const selected = before ? await selectChanged(source, manifests, [...changedFiles]) : manifests;
     const tags = await repo.readTags();
     const registry = readRegistry(tags);
     const released = releasedVersions([...registry.values()].flatMap((m) => m.versions.map((v) => v.tag)));
@@ -102460,15 +102456,7 @@ async function findReleaseCandidates(repo, search) {
     const candidates = [];
     const problems = [];
     const refused = [];
-    // What an earlier push left unreleased: GitHub keeps one pending run per concurrency group and
-    // cancels it when a newer push queues, so that push's versions would never be released otherwise.
-    const behind = pushedFrom
-        ? await unreleasedVersions(source, manifests.filter((m) => !selected.includes(m)), registry)
-        : new Map();
-    for (const file of [...selected, ...behind.keys()]) {
-        // A version left behind is compared with its model's newest release, as its own push would have
-        // been with what that push started from: a bump it lacks is still refused.
-        const before = behind.get(file) ?? pushedFrom;
+    for (const file of selected) {
         search.progress?.(`reading ${file} at ${after.slice(0, 12)}`);
         const loaded = await loadModel(source, file);
         const facts = loaded.facts;
@@ -102487,9 +102475,7 @@ async function findReleaseCandidates(repo, search) {
             head: after,
             facts,
             checked: selected,
-            ...(before && !behind.has(file)
-                ? { base: { ref: before, file: found.baseFile, changed: changedFiles } }
-                : {}),
+            ...(before ? { base: { ref: before, file: found.baseFile, changed: changedFiles } } : {}),
         }));
         problems.push(...unique, ...found.findings);
         if (unique.length || found.findings.length)
@@ -102566,32 +102552,6 @@ async function recordedMetrics(source, facts) {
         }
     }
     return metrics;
-}
-/**
- * The manifests among `files` (unchanged by the push) of released models
- * whose version no tag registers, each with the commit of its model's newest
- * release: versions an earlier push brought whose release run never ran. A
- * model never released (a registry adopting modelgate, or a new model whose
- * first run was cancelled) or deprecated is left alone: a push that changes
- * it, or a manual run, releases it. So is a manifest that cannot be parsed:
- * the push that changes it reports it.
- */
-async function unreleasedVersions(source, files, registry) {
-    const behind = new Map();
-    for (const file of files) {
-        const read = await source.read(file, MANIFEST_MAX_BYTES);
-        if (!read.ok)
-            continue;
-        const { manifest } = parseManifest(decodeUtf8(read.value), file);
-        if (!manifest)
-            continue;
-        const model = registry.get(manifest.name);
-        const newest = model && !model.deprecated ? latestVersion(model) : undefined;
-        if (!newest || model.versions.some((v) => v.version === manifest.version))
-            continue;
-        behind.set(file, newest.commit);
-    }
-    return behind;
 }
 
 const GITHUB_ONLY = new Set(['github-release', 'deployment']);

@@ -91,45 +91,6 @@ describe('modelgate release (local)', () => {
     expect(registry.git('tag', '--list')).toBe('gpt2@v1.0.0');
   });
 
-  it('releases a version an earlier push left unreleased (its run cancelled), compared with the newest release', async () => {
-    const registry = TempRegistry.create();
-    addRealModel(registry, 'gpt2');
-    const v1 = registry.commit('gpt2 1.0.0');
-    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    bump(registry, 'models/gpt2/model.yaml', '1.1.0', (m) => (m.description = 'better'));
-    const cancelled = registry.commit('gpt2 1.1.0: its release run was cancelled');
-    registry.write('README.md', 'docs');
-    const after = registry.commit('docs');
-
-    const { code, stdout } = await runCli('release', '--root', registry.root, '--base', cancelled);
-    expect(code).toBe(0);
-    expect(stdout).toContain(`+ done     tag gpt2@v1.1.0 on ${after.slice(0, 12)}`);
-    expect(stdout).toContain(`+ done     tag gpt2#canary#1 (gpt2 1.1.0 -> canary) on ${after.slice(0, 12)}`);
-  });
-
-  it('refuses a version left unreleased whose bump its newest release does not allow, releasing nothing', async () => {
-    const registry = TempRegistry.create();
-    addRealModel(registry, 'gpt2');
-    const v1 = registry.commit('gpt2 1.0.0');
-    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    // New weights need a minor bump: its own push's release refused it, the next push must too.
-    bump(
-      registry,
-      'models/gpt2/model.yaml',
-      '1.0.1',
-      (m) => (m.artifacts.weights = [{ uri: 's3://m/gpt2.safetensors', sha256: 'b'.repeat(64) }]),
-    );
-    const refused = registry.commit('gpt2 1.0.1: new weights as a patch');
-    registry.write('README.md', 'docs');
-    registry.commit('docs');
-
-    const { code, stderr } = await runCli('release', '--root', registry.root, '--base', refused);
-    expect(code).toBe(1);
-    expect(stderr).toContain('nothing was released');
-    expect(stderr).toContain('SEMVER-BUMP');
-    expect(registry.git('tag', '--list')).toBe('gpt2@v1.0.0');
-  });
-
   it('says so when no version changed', async () => {
     const registry = TempRegistry.create();
     addRealModel(registry, 'gpt2');

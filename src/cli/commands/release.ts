@@ -12,9 +12,7 @@ assignment <model>#<stage>#N per new version; a restored (rolled back)
 version gets only the assignment. Without --dry-run the tags are created in
 the local clone; GitHub Releases and Deployments are the Action's part
 (command: release). Steps that already exist are skipped, so running it twice
-creates nothing twice. With --base, a version of a released model that an
-earlier push left unreleased (no tag registers it) is released too, compared
-with that model's newest release.
+creates nothing twice.
 
 Without --base there is no base commit: every manifest at --head is read and
 only versions that have no release tag yet are released. A version already

@@ -3,8 +3,7 @@ import { parsePythonJson, readResultsFile, type MetricSeries } from '../eval/res
 import type { Finding } from '../findings.js';
 import { loadModel } from '../model/load-model.js';
 import type { ModelFacts } from '../model/facts.js';
-import { latestVersion, readRegistry, type ModelRegistry } from '../registry/state.js';
-import { MANIFEST_MAX_BYTES, parseManifest } from '../manifest/parse.js';
+import { readRegistry, type ModelRegistry } from '../registry/state.js';
 import { currentRegistration, simpleTagOf, undeployableRegistration } from '../registry/registration-tags.js';
 import { releasedVersions, releaseTag } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
@@ -26,9 +25,7 @@ export interface CandidateSearch {
    * The commit before the push. Without it (a first push, a manual run) every
    * manifest at `after` is read and only versions with no release tag yet are
    * released: an already released version is never assigned again, since
-   * nothing says this push restored it. With it, the versions the push
-   * changed are released, and so are versions of released models that an
-   * earlier push left unreleased (its run cancelled).
+   * nothing says this push restored it.
    */
   before?: string;
   /** The pushed commit. */
@@ -74,9 +71,9 @@ export async function findReleaseCandidates(
       `the commit "${search.after}" does not exist here`,
       'Check out the pushed commit with its history (fetch-depth: 0).',
     );
-  const pushedFrom =
+  const before =
     search.before && !/^0+$/.test(search.before) ? await repo.resolveCommit(search.before) : undefined;
-  if (search.before && !/^0+$/.test(search.before) && !pushedFrom) {
+  if (search.before && !/^0+$/.test(search.before) && !before) {
     throw new CommandError(
       `the commit before the push, "${search.before}", does not exist here`,
       'Check out with fetch-depth: 0 so the previous commit is available.',
@@ -84,8 +81,8 @@ export async function findReleaseCandidates(
   }
   const source = repo.at(after);
   const manifests = await repo.findManifestsAt(after, search.manifests);
-  const changedFiles = new Set(pushedFrom ? await repo.changedBetween(pushedFrom, after) : []);
-  const selected = pushedFrom ? await selectChanged(source, manifests, [...changedFiles]) : manifests;
+  const changedFiles = new Set(before ? await repo.changedBetween(before, after) : []);
+  const selected = before ? await selectChanged(source, manifests, [...changedFiles]) : manifests;
   const tags = await repo.readTags();
   const registry = readRegistry(tags);
   const released = releasedVersions([...registry.values()].flatMap((m) => m.versions.map((v) => v.tag)));
@@ -94,19 +91,7 @@ export async function findReleaseCandidates(
   const candidates: ReleaseCandidate[] = [];
   const problems: Finding[] = [];
   const refused: RefusedCandidate[] = [];
-  // What an earlier push left unreleased: GitHub keeps one pending run per concurrency group and
-  // cancels it when a newer push queues, so that push's versions would never be released otherwise.
-  const behind = pushedFrom
-    ? await unreleasedVersions(
-        source,
-        manifests.filter((m) => !selected.includes(m)),
-        registry,
-      )
-    : new Map<string, string>();
-  for (const file of [...selected, ...behind.keys()]) {
-    // A version left behind is compared with its model's newest release, as its own push would have
-    // been with what that push started from: a bump it lacks is still refused.
-    const before = behind.get(file) ?? pushedFrom;
+  for (const file of selected) {
     search.progress?.(`reading ${file} at ${after.slice(0, 12)}`);
     const loaded = await loadModel(source, file);
     const facts = loaded.facts;
@@ -126,9 +111,7 @@ export async function findReleaseCandidates(
         head: after,
         facts,
         checked: selected,
-        ...(before && !behind.has(file)
-          ? { base: { ref: before, file: found.baseFile, changed: changedFiles } }
-          : {}),
+        ...(before ? { base: { ref: before, file: found.baseFile, changed: changedFiles } } : {}),
       }),
     );
     problems.push(...unique, ...found.findings);
@@ -204,32 +187,4 @@ async function recordedMetrics(source: ArtifactSource, facts: ModelFacts): Promi
     }
   }
   return metrics;
-}
-
-/**
- * The manifests among `files` (unchanged by the push) of released models
- * whose version no tag registers, each with the commit of its model's newest
- * release: versions an earlier push brought whose release run never ran. A
- * model never released (a registry adopting modelgate, or a new model whose
- * first run was cancelled) or deprecated is left alone: a push that changes
- * it, or a manual run, releases it. So is a manifest that cannot be parsed:
- * the push that changes it reports it.
- */
-async function unreleasedVersions(
-  source: ArtifactSource,
-  files: readonly string[],
-  registry: ReadonlyMap<string, ModelRegistry>,
-): Promise<Map<string, string>> {
-  const behind = new Map<string, string>();
-  for (const file of files) {
-    const read = await source.read(file, MANIFEST_MAX_BYTES);
-    if (!read.ok) continue;
-    const { manifest } = parseManifest(decodeUtf8(read.value), file);
-    if (!manifest) continue;
-    const model = registry.get(manifest.name);
-    const newest = model && !model.deprecated ? latestVersion(model) : undefined;
-    if (!newest || model!.versions.some((v) => v.version === manifest.version)) continue;
-    behind.set(file, newest.commit);
-  }
-  return behind;
 }

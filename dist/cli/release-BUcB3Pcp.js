@@ -3,8 +3,7 @@ import { p as planRelease } from './plan-DhHvvRw1.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BkNxfSbQ.js';
 import { M as ModelManifests, l as loadModel } from './model-manifests-JJwyY9De.js';
-import { r as readRegistry, l as latestVersion } from './state-C-Te7VF2.js';
-import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-DhiCE7mi.js';
+import { r as readRegistry } from './state-C-Te7VF2.js';
 import { c as currentRegistration, u as undeployableRegistration, s as simpleTagOf } from './manifest-line-CSUPV_Pr.js';
 import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-jcZEVXEu.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
@@ -19,9 +18,10 @@ import 'process';
 import 'buffer';
 import './hashed-string-BvNvQAaH.js';
 import './user-file-error-DMsF1t5K.js';
+import './parse-DhiCE7mi.js';
+import './yaml-document-Bn4nnvS8.js';
 import 'node:path';
 import 'node:buffer';
-import './yaml-document-Bn4nnvS8.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
@@ -37,14 +37,14 @@ async function findReleaseCandidates(repo, search) {
     const after = await repo.resolveCommit(search.after);
     if (!after)
         throw new CommandError(`the commit "${search.after}" does not exist here`, 'Check out the pushed commit with its history (fetch-depth: 0).');
-    const pushedFrom = search.before && !/^0+$/.test(search.before) ? await repo.resolveCommit(search.before) : undefined;
-    if (search.before && !/^0+$/.test(search.before) && !pushedFrom) {
+    const before = search.before && !/^0+$/.test(search.before) ? await repo.resolveCommit(search.before) : undefined;
+    if (search.before && !/^0+$/.test(search.before) && !before) {
         throw new CommandError(`the commit before the push, "${search.before}", does not exist here`, 'Check out with fetch-depth: 0 so the previous commit is available.');
     }
     const source = repo.at(after);
     const manifests = await repo.findManifestsAt(after, search.manifests);
-    const changedFiles = new Set(pushedFrom ? await repo.changedBetween(pushedFrom, after) : []);
-    const selected = pushedFrom ? await selectChanged(source, manifests, [...changedFiles]) : manifests;
+    const changedFiles = new Set(before ? await repo.changedBetween(before, after) : []);
+    const selected = before ? await selectChanged(source, manifests, [...changedFiles]) : manifests;
     const tags = await repo.readTags();
     const registry = readRegistry(tags);
     const released = releasedVersions([...registry.values()].flatMap((m) => m.versions.map((v) => v.tag)));
@@ -53,15 +53,7 @@ async function findReleaseCandidates(repo, search) {
     const candidates = [];
     const problems = [];
     const refused = [];
-    // What an earlier push left unreleased: GitHub keeps one pending run per concurrency group and
-    // cancels it when a newer push queues, so that push's versions would never be released otherwise.
-    const behind = pushedFrom
-        ? await unreleasedVersions(source, manifests.filter((m) => !selected.includes(m)), registry)
-        : new Map();
-    for (const file of [...selected, ...behind.keys()]) {
-        // A version left behind is compared with its model's newest release, as its own push would have
-        // been with what that push started from: a bump it lacks is still refused.
-        const before = behind.get(file) ?? pushedFrom;
+    for (const file of selected) {
         search.progress?.(`reading ${file} at ${after.slice(0, 12)}`);
         const loaded = await loadModel(source, file);
         const facts = loaded.facts;
@@ -80,9 +72,7 @@ async function findReleaseCandidates(repo, search) {
             head: after,
             facts,
             checked: selected,
-            ...(before && !behind.has(file)
-                ? { base: { ref: before, file: found.baseFile, changed: changedFiles } }
-                : {}),
+            ...(before ? { base: { ref: before, file: found.baseFile, changed: changedFiles } } : {}),
         }));
         problems.push(...unique, ...found.findings);
         if (unique.length || found.findings.length)
@@ -159,32 +149,6 @@ async function recordedMetrics(source, facts) {
         }
     }
     return metrics;
-}
-/**
- * The manifests among `files` (unchanged by the push) of released models
- * whose version no tag registers, each with the commit of its model's newest
- * release: versions an earlier push brought whose release run never ran. A
- * model never released (a registry adopting modelgate, or a new model whose
- * first run was cancelled) or deprecated is left alone: a push that changes
- * it, or a manual run, releases it. So is a manifest that cannot be parsed:
- * the push that changes it reports it.
- */
-async function unreleasedVersions(source, files, registry) {
-    const behind = new Map();
-    for (const file of files) {
-        const read = await source.read(file, MANIFEST_MAX_BYTES);
-        if (!read.ok)
-            continue;
-        const { manifest } = parseManifest(decodeUtf8(read.value), file);
-        if (!manifest)
-            continue;
-        const model = registry.get(manifest.name);
-        const newest = model && !model.deprecated ? latestVersion(model) : undefined;
-        if (!newest || model.versions.some((v) => v.version === manifest.version))
-            continue;
-        behind.set(file, newest.commit);
-    }
-    return behind;
 }
 
 /** `modelgate release`: tags the versions a merge introduces, in the local clone. */
