@@ -67621,6 +67621,18 @@ function undeployableRegistration(input) {
             fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
         };
 }
+/**
+ * Why a new version cannot be released while its simple tag exists but
+ * registers nothing (a lightweight tag, one git or GTO cannot read): the
+ * release would have to create that tag.
+ */
+function unusableSimpleTag(name, version, problem) {
+    const simple = releaseTag(name, version);
+    return {
+        reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
+        fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
+    };
+}
 
 /**
  * The `Manifest: <path> sha256:<hex>` line of a release tag's message: where
@@ -102509,14 +102521,18 @@ async function findReleaseCandidates(repo, search) {
             });
             continue;
         }
-        const undeployable = registered &&
-            undeployableRegistration({
+        const simpleTag = simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version)));
+        const undeployable = registered
+            ? undeployableRegistration({
                 name: facts.name,
                 version,
                 registeredBy: registered.tag,
                 commit: registered.commit,
-                simpleTag: simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version))),
-            });
+                simpleTag,
+            })
+            : simpleTag && 'problem' in simpleTag
+                ? unusableSimpleTag(facts.name, version, simpleTag.problem)
+                : undefined;
         if (undeployable) {
             refused.push({ model: facts.name, version, file, ...undeployable });
             continue;

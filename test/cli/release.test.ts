@@ -91,6 +91,23 @@ describe('modelgate release (local)', () => {
     expect(registry.git('tag', '--list')).toBe('gpt2@v1.0.0');
   });
 
+  it('refuses a new version whose tag name a lightweight tag holds, before creating anything', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    const before = registry.commit('gpt2 1.0.0');
+    registry.git('tag', 'gpt2@v1.1.0'); // by hand, lightweight: no release
+    bump(registry, 'models/gpt2/model.yaml', '1.1.0', (m) => (m.description = 'better'));
+    registry.commit('gpt2 1.1.0');
+
+    const { code, stderr } = await runCli('release', '--root', registry.root, '--base', before);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'refused gpt2 1.1.0 (models/gpt2/model.yaml): gpt2 1.1.0 cannot be tagged: the tag gpt2@v1.1.0 exists and is not a release: a lightweight tag (GTO reads annotated tags only)\n' +
+        '    fix: Delete it here and on the remote, then release again: git tag -d gpt2@v1.1.0 && git push origin :refs/tags/gpt2@v1.1.0\n',
+    );
+    expect(registry.git('tag', '--list')).toBe('gpt2@v1.1.0');
+  });
+
   it('says so when no version changed', async () => {
     const registry = TempRegistry.create();
     addRealModel(registry, 'gpt2');

@@ -125,3 +125,20 @@ export function undeployableRegistration(input: {
         fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
       };
 }
+
+/**
+ * Why a new version cannot be released while its simple tag exists but
+ * registers nothing (a lightweight tag, one git or GTO cannot read): the
+ * release would have to create that tag.
+ */
+export function unusableSimpleTag(
+  name: string,
+  version: string,
+  problem: string,
+): { reason: string; fix: string } {
+  const simple = releaseTag(name, version);
+  return {
+    reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
+    fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
+  };
+}

@@ -4,7 +4,12 @@ import type { Finding } from '../findings.js';
 import { loadModel } from '../model/load-model.js';
 import type { ModelFacts } from '../model/facts.js';
 import { readRegistry, type ModelRegistry } from '../registry/state.js';
-import { currentRegistration, simpleTagOf, undeployableRegistration } from '../registry/registration-tags.js';
+import {
+  currentRegistration,
+  simpleTagOf,
+  undeployableRegistration,
+  unusableSimpleTag,
+} from '../registry/registration-tags.js';
 import { releasedVersions, releaseTag } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
 import { CommandError } from '../repository.js';
@@ -145,15 +150,18 @@ export async function findReleaseCandidates(
       });
       continue;
     }
-    const undeployable =
-      registered &&
-      undeployableRegistration({
-        name: facts.name,
-        version,
-        registeredBy: registered.tag,
-        commit: registered.commit,
-        simpleTag: simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version))),
-      });
+    const simpleTag = simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version)));
+    const undeployable = registered
+      ? undeployableRegistration({
+          name: facts.name,
+          version,
+          registeredBy: registered.tag,
+          commit: registered.commit,
+          simpleTag,
+        })
+      : simpleTag && 'problem' in simpleTag
+        ? unusableSimpleTag(facts.name, version, simpleTag.problem)
+        : undefined;
     if (undeployable) {
       refused.push({ model: facts.name, version, file, ...undeployable });
       continue;

@@ -108,6 +108,18 @@ function undeployableRegistration(input) {
             fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
         };
 }
+/**
+ * Why a new version cannot be released while its simple tag exists but
+ * registers nothing (a lightweight tag, one git or GTO cannot read): the
+ * release would have to create that tag.
+ */
+function unusableSimpleTag(name, version, problem) {
+    const simple = releaseTag(name, version);
+    return {
+        reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
+        fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
+    };
+}
 
 /**
  * The `Manifest: <path> sha256:<hex>` line of a release tag's message: where
@@ -124,4 +136,4 @@ function manifestLine(message) {
     return message?.match(/^Manifest: (.+) sha256:[0-9a-f]*$/m)?.[1];
 }
 
-export { manifestLine as a, currentRegistration as c, manifestLineOf as m, registrationTags as r, simpleTagOf as s, undeployableRegistration as u };
+export { unusableSimpleTag as a, manifestLine as b, currentRegistration as c, manifestLineOf as m, registrationTags as r, simpleTagOf as s, undeployableRegistration as u };

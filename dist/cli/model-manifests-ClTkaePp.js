@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { M as MAX_HASHED_CHARACTERS, l as longJsonKey, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { isUtf8 } from 'node:buffer';
 import { r as resolveArtifactPath, w as weightMemoOf, b as releaseTag } from './settings-file-jcZEVXEu.js';
-import { r as registrationTags, a as manifestLine } from './manifest-line-CSUPV_Pr.js';
+import { r as registrationTags, b as manifestLine } from './manifest-line-BLtCtoZl.js';
 
 /**
  * The values of config.json, generation_config.json and tokenizer_config.json

@@ -1,13 +1,13 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
-import { p as planRelease } from './plan-DhHvvRw1.js';
+import { p as planRelease } from './plan-c7bZqkPZ.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BkNxfSbQ.js';
-import { M as ModelManifests, l as loadModel } from './model-manifests-JJwyY9De.js';
+import { M as ModelManifests, l as loadModel } from './model-manifests-ClTkaePp.js';
 import { r as readRegistry } from './state-C-Te7VF2.js';
-import { c as currentRegistration, u as undeployableRegistration, s as simpleTagOf } from './manifest-line-CSUPV_Pr.js';
+import { c as currentRegistration, s as simpleTagOf, u as undeployableRegistration, a as unusableSimpleTag } from './manifest-line-BLtCtoZl.js';
 import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-jcZEVXEu.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-CNvbWJpr.js';
+import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-B00-J-2f.js';
 import { p as planText } from './registry-quBeP06C.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-BWUGg5_O.js';
 import './index-DbdiYlmr.js';
@@ -106,14 +106,18 @@ async function findReleaseCandidates(repo, search) {
             });
             continue;
         }
-        const undeployable = registered &&
-            undeployableRegistration({
+        const simpleTag = simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version)));
+        const undeployable = registered
+            ? undeployableRegistration({
                 name: facts.name,
                 version,
                 registeredBy: registered.tag,
                 commit: registered.commit,
-                simpleTag: simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version))),
-            });
+                simpleTag,
+            })
+            : simpleTag && 'problem' in simpleTag
+                ? unusableSimpleTag(facts.name, version, simpleTag.problem)
+                : undefined;
         if (undeployable) {
             refused.push({ model: facts.name, version, file, ...undeployable });
             continue;

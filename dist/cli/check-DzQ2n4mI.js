@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-CNvbWJpr.js';
+import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-B00-J-2f.js';
 import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-CzVk5ypT.js';
 import { createHash } from 'node:crypto';
 import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
@@ -9,16 +9,16 @@ import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a 
 import { r as readRegistry } from './state-C-Te7VF2.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-B_9hhd-h.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-Cve4aTbR.js';
 import { GitRepository } from './git-repository-BHaVN7jt.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
 import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { r as readUserJsonFile, R as RESULTS_MAX_BYTES } from './user-file-DbFb6kwf.js';
-import './model-manifests-JJwyY9De.js';
+import './model-manifests-ClTkaePp.js';
 import './parse-DhiCE7mi.js';
 import './yaml-document-Bn4nnvS8.js';
 import 'node:buffer';
-import './manifest-line-CSUPV_Pr.js';
+import './manifest-line-BLtCtoZl.js';
 import './references-BWMnuWHI.js';
 import './index-DbdiYlmr.js';
 import './escape-C_Mv5luI.js';

@@ -6,7 +6,7 @@ import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a a
 import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-CzVk5ypT.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { l as loadModel, M as ModelManifests } from './model-manifests-JJwyY9De.js';
+import { l as loadModel, M as ModelManifests } from './model-manifests-ClTkaePp.js';
 import { r as readRegistry } from './state-C-Te7VF2.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-BHaVN7jt.js';
@@ -25,7 +25,7 @@ import 'process';
 import 'buffer';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';
-import './manifest-line-CSUPV_Pr.js';
+import './manifest-line-BLtCtoZl.js';
 import './stages-CBeikR3Y.js';
 import './names-B6IqsLxk.js';
 

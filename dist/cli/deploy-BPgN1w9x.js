@@ -1,8 +1,8 @@
-import './plan-DhHvvRw1.js';
+import './plan-c7bZqkPZ.js';
 import { c as checkRepoPath, b as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-jcZEVXEu.js';
 import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
-import { c as currentRegistration, u as undeployableRegistration } from './manifest-line-CSUPV_Pr.js';
+import { c as currentRegistration, u as undeployableRegistration } from './manifest-line-BLtCtoZl.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
 import { o as openRegistry, m as modelOf } from './registry-context-BWUGg5_O.js';

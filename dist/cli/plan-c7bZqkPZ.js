@@ -3,7 +3,7 @@ import { r as requestedByLine, t as triggerLine, p as planStageAssignment } from
 import { b as releaseTag, N as NAME_MAX_LENGTH, G as GTO_FULLNAME_PATTERN } from './settings-file-jcZEVXEu.js';
 import { e as inertCode, b as inertMarkdown } from './escape-C_Mv5luI.js';
 import { a as trainingMarkdown } from './report-CjelaDHn.js';
-import { m as manifestLineOf } from './manifest-line-CSUPV_Pr.js';
+import { m as manifestLineOf } from './manifest-line-BLtCtoZl.js';
 import { s as strictObject, n as number, b as _enum, c as string } from './index-B3yeL5eE.js';
 
 /**
