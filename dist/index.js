@@ -34647,6 +34647,27 @@ function countBySeverity(findings) {
     return counts;
 }
 
+/** Deep equality of JSON values; object key order does not matter. */
+function jsonEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let i = 0; i < a.length; i++)
+            if (!jsonEqual(a[i], b[i]))
+                return false;
+        return true;
+    }
+    const keysA = Object.keys(a);
+    if (keysA.length !== Object.keys(b).length)
+        return false;
+    return keysA.every((key) => Object.hasOwn(b, key) &&
+        jsonEqual(a[key], b[key]));
+}
+
 /** Decodes UTF-8 (a BOM is dropped; invalid bytes become U+FFFD and fail the parse that follows). */
 function decodeUtf8(bytes) {
     // Buffer's decoder is markedly faster than TextDecoder on multi-megabyte tokenizer files.
@@ -38159,6 +38180,26 @@ async function readText(source, manifestFile, ref, maxBytes) {
  * none: "no baseline" would judge the change on its own files.
  */
 async function resolveBaseline(manifests, facts, registry, productionStage, base) {
+    const atBase = () => manifests.at(base).find(facts.name, [facts.manifestFile]);
+    // The base ref's gates judge too when production is the baseline: a gate tightened in a version
+    // merged (and released) since production's is reviewed, and a change must not undo it unseen.
+    const withBaseGates = async (baseline) => {
+        if (!base || baseline.unreadable !== undefined)
+            return baseline;
+        const found = await atBase();
+        if (found.kind === 'absent')
+            return baseline;
+        if (found.kind === 'unknown')
+            return {
+                ...baseline,
+                unreadable: `its manifest at the base ref ${base.slice(0, 12)}: ${found.reason}`,
+            };
+        const gates = [...(baseline.gates ?? [])];
+        for (const gate of found.facts.manifest.eval?.gates ?? [])
+            if (!gates.some((g) => jsonEqual(g, gate)))
+                gates.push(gate);
+        return { ...baseline, gates };
+    };
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
     // The registration that holds the stage: a version registered on two commits is read where it runs.
@@ -38170,10 +38211,10 @@ async function resolveBaseline(manifests, facts, registry, productionStage, base
         // A production version whose tag holds no manifest of this name (tagged by another tool) is no
         // baseline to judge by; the base ref may still be one.
         if (found.kind !== 'absent')
-            return baselineOf$1(found, label, released.version);
+            return withBaseGates(await baselineOf$1(found, label, released.version));
     }
     if (base) {
-        const found = await manifests.at(base).find(facts.name, [facts.manifestFile]);
+        const found = await atBase();
         if (found.kind !== 'absent')
             return baselineOf$1(found, `the base ref ${base.slice(0, 12)}`);
     }
@@ -39205,11 +39246,16 @@ const UNREAD_PRODUCTION_FIX = "Repair the production release's tag (it must poin
  * judges reproducibility, and turns the run's final metrics into the series
  * its gates name. What cannot be read is a finding and "not run", never a pass.
  */
-async function checkTraining(facts, readRun, production) {
-    const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
-        const metric = runMetricOf(g.metric);
-        return metric ? [{ ...metric, name: g.metric }] : [];
-    });
+async function checkTraining(facts, readRun, production, 
+/** The gates that judge the version: its own and the baseline's it does not keep (gateModel). */
+gates = facts.manifest.eval?.gates ?? []) {
+    // One read per run metric, however many gates name it.
+    const gated = [
+        ...new Map(gates.flatMap((g) => {
+            const metric = runMetricOf(g.metric);
+            return metric ? [[g.metric, { ...metric, name: g.metric }]] : [];
+        })).values(),
+    ];
     const result = { findings: [], measured: [], productionMetrics: [], notRun: new Map() };
     const text = facts.manifest.training?.run;
     const notLinked = (reason) => {
@@ -39398,27 +39444,6 @@ function pick$1(run) {
     };
 }
 
-/** Deep equality of JSON values; object key order does not matter. */
-function jsonEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let i = 0; i < a.length; i++)
-            if (!jsonEqual(a[i], b[i]))
-                return false;
-        return true;
-    }
-    const keysA = Object.keys(a);
-    if (keysA.length !== Object.keys(b).length)
-        return false;
-    return keysA.every((key) => Object.hasOwn(b, key) &&
-        jsonEqual(a[key], b[key]));
-}
-
 /** The settings keys that decide how gates judge, in the order the report lists their changes. */
 const JUDGING_KEYS = ['on_inconclusive', 'confidence', 'min_samples'];
 /**
@@ -39436,6 +39461,31 @@ function judgingOf(own, baseline) {
             ? 'fail'
             : 'warn',
     };
+}
+/**
+ * The gates that judge a version: its own, then each of the baseline's it
+ * does not keep as it was. A change adds or tightens gates at once; the gates
+ * it loosens or removes take effect once it is the baseline, as its
+ * `confidence` and `min_samples` do. A baseline gate that states no direction
+ * takes the one the change's gate on its metric states, which counts, as for
+ * the change's own gate, only when nothing on the baseline's side states one.
+ * With a baseline that cannot be read, only the version's own gates (and an
+ * error: changedBaselineGates).
+ */
+function judgedGates(facts, baseline) {
+    const own = facts.manifest.eval?.gates ?? [];
+    if (baseline?.unreadable !== undefined)
+        return [...own];
+    const kept = (baseline?.gates ?? []).filter((released) => !own.some((g) => jsonEqual(g, released)));
+    return [
+        ...own,
+        ...kept.map((released) => {
+            const stated = own.find((g) => g.metric === released.metric && g.higher_is_better !== undefined);
+            return released.higher_is_better === undefined && stated
+                ? { ...released, higher_is_better: stated.higher_is_better }
+                : released;
+        }),
+    ];
 }
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
 function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), }) {
@@ -39460,15 +39510,11 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     for (const series of measured)
         metrics.set(series.name, series);
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
-    // The baseline's gates judge too: a change adds or tightens gates at once, and the gates it loosens or
-    // removes take effect once it is the baseline, as its `confidence` and `min_samples` do.
     const own = evalBlock?.gates ?? [];
-    const judged = [
-        ...own.map((gate, index) => ({ gate, at: ['eval', 'gates', index] })),
-        ...(baseline?.gates ?? [])
-            .filter((released) => !own.some((g) => jsonEqual(g, released)))
-            .map((gate) => ({ gate, at: ['eval'] })),
-    ];
+    const judged = judgedGates(facts, baseline).map((gate, index) => ({
+        gate,
+        at: index < own.length ? ['eval', 'gates', index] : ['eval'],
+    }));
     const gates = judged.map(({ gate, at }) => {
         const suite = suiteOf(gate.metric);
         const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
@@ -69045,19 +69091,24 @@ async function check(repo, options) {
     // A model's baseline is found by the name it declares (validate's lookup, with the trees it read
     // already and the globs it is judged by): a moved folder keeps it.
     for (const model of facts) {
+        let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1), base);
         const production = model.manifest.training?.run
             ? await productionTraining(byName, model, registry, options.stages.at(-1))
             : undefined;
-        const tracked = await checkTraining(model, readRun, production);
+        // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
+        const tracked = await checkTraining(model, readRun, production, judgedGates(model, baseline));
         if (tracked.section)
             training.push(tracked.section);
         findings.push(...tracked.findings);
-        let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1), base);
         // The baseline's gates judge this version too (gateModel): only with none on either side is nothing judged,
         // and a baseline that cannot be read is said (changedBaselineGates), never taken for one without gates.
+        // `gate` reports what its models' gates say, so the finding travels as one.
         if (!model.manifest.eval?.gates?.length &&
             (!baseline?.gates?.length || baseline.unreadable !== undefined)) {
-            findings.push(...changedBaselineGates(model, [], baseline));
+            const said = changedBaselineGates(model, [], baseline);
+            if (said.length)
+                gates.push({ model: model.name, version: model.manifest.version, gates: [], findings: said });
+            findings.push(...said);
             continue;
         }
         options.progress?.(`gates of ${model.name}`);

@@ -1,6 +1,6 @@
 import { countBySeverity, sortFindings, type Finding } from './findings.js';
 import { resolveBaseline } from './eval/baseline.js';
-import { changedBaselineGates, gateModel, type ModelGates } from './eval/gate-model.js';
+import { changedBaselineGates, gateModel, judgedGates, type ModelGates } from './eval/gate-model.js';
 import { loadEvalData } from './eval/load-eval.js';
 import { planSuites, type SuitePlan } from './eval/suite-plan.js';
 import type { MetricSeries, ResultsFile } from './eval/results.js';
@@ -68,20 +68,25 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
   // A model's baseline is found by the name it declares (validate's lookup, with the trees it read
   // already and the globs it is judged by): a moved folder keeps it.
   for (const model of facts) {
+    let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1)!, base);
     const production = model.manifest.training?.run
       ? await productionTraining(byName, model, registry, options.stages.at(-1)!)
       : undefined;
-    const tracked = await checkTraining(model, readRun, production);
+    // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
+    const tracked = await checkTraining(model, readRun, production, judgedGates(model, baseline));
     if (tracked.section) training.push(tracked.section);
     findings.push(...tracked.findings);
-    let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1)!, base);
     // The baseline's gates judge this version too (gateModel): only with none on either side is nothing judged,
     // and a baseline that cannot be read is said (changedBaselineGates), never taken for one without gates.
+    // `gate` reports what its models' gates say, so the finding travels as one.
     if (
       !model.manifest.eval?.gates?.length &&
       (!baseline?.gates?.length || baseline.unreadable !== undefined)
     ) {
-      findings.push(...changedBaselineGates(model, [], baseline));
+      const said = changedBaselineGates(model, [], baseline);
+      if (said.length)
+        gates.push({ model: model.name, version: model.manifest.version, gates: [], findings: said });
+      findings.push(...said);
       continue;
     }
     options.progress?.(`gates of ${model.name}`);

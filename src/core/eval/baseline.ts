@@ -4,6 +4,7 @@ import type { ManifestLookup, ModelManifests } from '../semver/model-manifests.j
 import type { ArtifactSource } from '../source.js';
 import type { Baseline } from './gate-model.js';
 import type { BaselineSuites } from './suite-plan.js';
+import { jsonEqual } from '../json-equal.js';
 import { loadEvalData } from './load-eval.js';
 
 /**
@@ -23,6 +24,23 @@ export async function resolveBaseline(
   productionStage: string,
   base?: string,
 ): Promise<Baseline | undefined> {
+  const atBase = () => manifests.at(base!).find(facts.name, [facts.manifestFile]);
+  // The base ref's gates judge too when production is the baseline: a gate tightened in a version
+  // merged (and released) since production's is reviewed, and a change must not undo it unseen.
+  const withBaseGates = async (baseline: Baseline): Promise<Baseline> => {
+    if (!base || baseline.unreadable !== undefined) return baseline;
+    const found = await atBase();
+    if (found.kind === 'absent') return baseline;
+    if (found.kind === 'unknown')
+      return {
+        ...baseline,
+        unreadable: `its manifest at the base ref ${base.slice(0, 12)}: ${found.reason}`,
+      };
+    const gates = [...(baseline.gates ?? [])];
+    for (const gate of found.facts.manifest.eval?.gates ?? [])
+      if (!gates.some((g) => jsonEqual(g, gate))) gates.push(gate);
+    return { ...baseline, gates };
+  };
   const model = registry.get(facts.name);
   const production = model?.stages.find((s) => s.stage === productionStage);
   // The registration that holds the stage: a version registered on two commits is read where it runs.
@@ -34,10 +52,10 @@ export async function resolveBaseline(
     const found = await manifests.release(facts.name, released.version, [facts.manifestFile], released.tag);
     // A production version whose tag holds no manifest of this name (tagged by another tool) is no
     // baseline to judge by; the base ref may still be one.
-    if (found.kind !== 'absent') return baselineOf(found, label, released.version);
+    if (found.kind !== 'absent') return withBaseGates(await baselineOf(found, label, released.version));
   }
   if (base) {
-    const found = await manifests.at(base).find(facts.name, [facts.manifestFile]);
+    const found = await atBase();
     if (found.kind !== 'absent') return baselineOf(found, `the base ref ${base.slice(0, 12)}`);
   }
   return undefined;

@@ -82,6 +82,31 @@ export interface GateInputs {
   notRun?: ReadonlyMap<string, string>;
 }
 
+/**
+ * The gates that judge a version: its own, then each of the baseline's it
+ * does not keep as it was. A change adds or tightens gates at once; the gates
+ * it loosens or removes take effect once it is the baseline, as its
+ * `confidence` and `min_samples` do. A baseline gate that states no direction
+ * takes the one the change's gate on its metric states, which counts, as for
+ * the change's own gate, only when nothing on the baseline's side states one.
+ * With a baseline that cannot be read, only the version's own gates (and an
+ * error: changedBaselineGates).
+ */
+export function judgedGates(facts: ModelFacts, baseline: Baseline | undefined): Gate[] {
+  const own = facts.manifest.eval?.gates ?? [];
+  if (baseline?.unreadable !== undefined) return [...own];
+  const kept = (baseline?.gates ?? []).filter((released) => !own.some((g) => jsonEqual(g, released)));
+  return [
+    ...own,
+    ...kept.map((released) => {
+      const stated = own.find((g) => g.metric === released.metric && g.higher_is_better !== undefined);
+      return released.higher_is_better === undefined && stated
+        ? { ...released, higher_is_better: stated.higher_is_better }
+        : released;
+    }),
+  ];
+}
+
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
 export function gateModel({
   facts,
@@ -107,15 +132,11 @@ export function gateModel({
   }
   for (const series of measured) metrics.set(series.name, series);
   const findings: Finding[] = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
-  // The baseline's gates judge too: a change adds or tightens gates at once, and the gates it loosens or
-  // removes take effect once it is the baseline, as its `confidence` and `min_samples` do.
   const own = evalBlock?.gates ?? [];
-  const judged = [
-    ...own.map((gate, index) => ({ gate, at: ['eval', 'gates', index] })),
-    ...(baseline?.gates ?? [])
-      .filter((released) => !own.some((g) => jsonEqual(g, released)))
-      .map((gate) => ({ gate, at: ['eval'] })),
-  ];
+  const judged = judgedGates(facts, baseline).map((gate, index) => ({
+    gate,
+    at: index < own.length ? ['eval', 'gates', index] : ['eval'],
+  }));
   const gates = judged.map(({ gate, at }) => {
     const suite = suiteOf(gate.metric);
     const trusted = baseline?.gates?.find(

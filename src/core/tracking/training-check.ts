@@ -1,4 +1,5 @@
 import type { Finding } from '../findings.js';
+import type { Gate } from '../eval/gates.js';
 import type { MetricSeries } from '../eval/results.js';
 import type { Manifest } from '../manifest/schema.js';
 import type { ModelFacts } from '../model/facts.js';
@@ -59,11 +60,18 @@ export async function checkTraining(
   facts: ModelFacts,
   readRun: RunReader,
   production?: ProductionTraining,
+  /** The gates that judge the version: its own and the baseline's it does not keep (gateModel). */
+  gates: readonly Gate[] = facts.manifest.eval?.gates ?? [],
 ): Promise<TrainingCheck> {
-  const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
-    const metric = runMetricOf(g.metric);
-    return metric ? [{ ...metric, name: g.metric }] : [];
-  });
+  // One read per run metric, however many gates name it.
+  const gated = [
+    ...new Map(
+      gates.flatMap((g) => {
+        const metric = runMetricOf(g.metric);
+        return metric ? [[g.metric, { ...metric, name: g.metric }] as const] : [];
+      }),
+    ).values(),
+  ];
   const result: TrainingCheck = { findings: [], measured: [], productionMetrics: [], notRun: new Map() };
   const text = facts.manifest.training?.run;
   const notLinked = (reason: string) => {

@@ -137,6 +137,34 @@ describe('check reads the MLflow run a manifest names', () => {
     expect(markdown).toContain('| `val_loss` | 0.41 |');
   });
 
+  it('a released run-metric gate a version removes still judges it, on the run it names', async () => {
+    mlflow.runs.set(RUN, mlflowRun());
+    mlflow.histories.set(`${RUN}/val_loss`, [
+      { key: 'val_loss', value: 0.41, timestamp: 1718003500000, step: 3000 },
+    ]);
+    const training = { run: `runs:/${RUN}`, commit: '4be1d2a', dataset_digest: DIGEST };
+    const registry = registryWith(training, [{ metric: 'mlflow/val_loss', max: 0.5 }]);
+    const base = registry.commit('m 1.0.0');
+    registry.writeManifest(
+      'models/m/model.yaml',
+      manifestWith(
+        'm',
+        { config: 'config.json', tokenizer: 'tokenizer.json' },
+        { version: '1.0.1', training, eval: { gates: [] } },
+      ),
+    );
+    const report = await check(new GitRepository(registry.root), {
+      manifests: ['models/**/model.yaml'],
+      stages: ['staging', 'production'],
+      base,
+      readRun: runReaderFromEnvironment(env()),
+      tokenizerRunner: sharedTokenizerSandbox(),
+    });
+    expect(report.gates[0]!.gates).toEqual([
+      expect.objectContaining({ metric: 'mlflow/val_loss', verdict: 'pass', candidate: 0.41 }),
+    ]);
+  });
+
   it("a max_drop gate on a run metric compares the run's final value with production's run", async () => {
     const PRODUCTION_RUN = 'feedfacefeedfacefeedfacefeedface';
     const history = (value: number) => [{ key: 'val_loss', value, timestamp: 1718003500000, step: 3000 }];

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-Cve4aTbR.js';
-import { k as validate, b as toText } from './text-B00-J-2f.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-C7-Bn9A6.js';
+import { j as validate, b as toText } from './text-CtajEkX_.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-BHaVN7jt.js';
 import './escape-C_Mv5luI.js';
@@ -28,6 +28,7 @@ import './manifest-line-BLtCtoZl.js';
 import './state-C-Te7VF2.js';
 import './references-BWMnuWHI.js';
 import './index-DbdiYlmr.js';
+import './json-equal-DyaeKnIb.js';
 
 /** `modelgate validate`: every manifest, or those changed since --base, in one report. */
 async function runValidate(args, out) {

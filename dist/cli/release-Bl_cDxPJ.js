@@ -7,7 +7,7 @@ import { r as readRegistry } from './state-C-Te7VF2.js';
 import { c as currentRegistration, s as simpleTagOf, u as undeployableRegistration, a as unusableSimpleTag } from './manifest-line-BLtCtoZl.js';
 import { f as releasedVersions, b as releaseTag, r as resolveArtifactPath } from './settings-file-jcZEVXEu.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-B00-J-2f.js';
+import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-CtajEkX_.js';
 import { p as planText } from './registry-quBeP06C.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-BWUGg5_O.js';
 import './index-DbdiYlmr.js';
@@ -27,6 +27,7 @@ import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
 import './references-BWMnuWHI.js';
+import './json-equal-DyaeKnIb.js';
 
 /**
  * The model versions a push releases: every manifest the push changed whose

@@ -1,5 +1,6 @@
 import { H as HARNESS_DIRECTIONS, a as readSamplesJsonl, r as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES } from './results-BkNxfSbQ.js';
 import { z as zTest, s as samplesToSettle, c as stderrToSettle, m as mcnemar, p as pairedBootstrap } from './user-file-DbFb6kwf.js';
+import { j as jsonEqual } from './json-equal-DyaeKnIb.js';
 import { f as decodeUtf8, h as formatBytes } from './index-B3yeL5eE.js';
 import { r as resolveArtifactPath } from './settings-file-jcZEVXEu.js';
 import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
@@ -602,6 +603,26 @@ async function readText(source, manifestFile, ref, maxBytes) {
  * none: "no baseline" would judge the change on its own files.
  */
 async function resolveBaseline(manifests, facts, registry, productionStage, base) {
+    const atBase = () => manifests.at(base).find(facts.name, [facts.manifestFile]);
+    // The base ref's gates judge too when production is the baseline: a gate tightened in a version
+    // merged (and released) since production's is reviewed, and a change must not undo it unseen.
+    const withBaseGates = async (baseline) => {
+        if (!base || baseline.unreadable !== undefined)
+            return baseline;
+        const found = await atBase();
+        if (found.kind === 'absent')
+            return baseline;
+        if (found.kind === 'unknown')
+            return {
+                ...baseline,
+                unreadable: `its manifest at the base ref ${base.slice(0, 12)}: ${found.reason}`,
+            };
+        const gates = [...(baseline.gates ?? [])];
+        for (const gate of found.facts.manifest.eval?.gates ?? [])
+            if (!gates.some((g) => jsonEqual(g, gate)))
+                gates.push(gate);
+        return { ...baseline, gates };
+    };
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
     // The registration that holds the stage: a version registered on two commits is read where it runs.
@@ -613,10 +634,10 @@ async function resolveBaseline(manifests, facts, registry, productionStage, base
         // A production version whose tag holds no manifest of this name (tagged by another tool) is no
         // baseline to judge by; the base ref may still be one.
         if (found.kind !== 'absent')
-            return baselineOf(found, label, released.version);
+            return withBaseGates(await baselineOf(found, label, released.version));
     }
     if (base) {
-        const found = await manifests.at(base).find(facts.name, [facts.manifestFile]);
+        const found = await atBase();
         if (found.kind !== 'absent')
             return baselineOf(found, `the base ref ${base.slice(0, 12)}`);
     }

@@ -1,5 +1,5 @@
 import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { l as gatesMarkdown } from './text-B00-J-2f.js';
+import { k as gatesMarkdown } from './text-CtajEkX_.js';
 import { a as trainingMarkdown } from './report-CjelaDHn.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { C as CommandError } from './command-BFTcRIcy.js';

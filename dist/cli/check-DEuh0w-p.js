@@ -1,15 +1,16 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, j as jsonEqual, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-B00-J-2f.js';
-import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-CzVk5ypT.js';
+import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-CtajEkX_.js';
+import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-gyqqzlZl.js';
 import { createHash } from 'node:crypto';
 import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
+import { j as jsonEqual } from './json-equal-DyaeKnIb.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-jcZEVXEu.js';
 import { r as readRegistry } from './state-C-Te7VF2.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-Cve4aTbR.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-C7-Bn9A6.js';
 import { GitRepository } from './git-repository-BHaVN7jt.js';
 import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './index-B3yeL5eE.js';
 import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
@@ -182,11 +183,16 @@ const UNREAD_PRODUCTION_FIX = "Repair the production release's tag (it must poin
  * judges reproducibility, and turns the run's final metrics into the series
  * its gates name. What cannot be read is a finding and "not run", never a pass.
  */
-async function checkTraining(facts, readRun, production) {
-    const gated = (facts.manifest.eval?.gates ?? []).flatMap((g) => {
-        const metric = runMetricOf(g.metric);
-        return metric ? [{ ...metric, name: g.metric }] : [];
-    });
+async function checkTraining(facts, readRun, production, 
+/** The gates that judge the version: its own and the baseline's it does not keep (gateModel). */
+gates = facts.manifest.eval?.gates ?? []) {
+    // One read per run metric, however many gates name it.
+    const gated = [
+        ...new Map(gates.flatMap((g) => {
+            const metric = runMetricOf(g.metric);
+            return metric ? [[g.metric, { ...metric, name: g.metric }]] : [];
+        })).values(),
+    ];
     const result = { findings: [], measured: [], productionMetrics: [], notRun: new Map() };
     const text = facts.manifest.training?.run;
     const notLinked = (reason) => {
@@ -393,6 +399,31 @@ function judgingOf(own, baseline) {
             : 'warn',
     };
 }
+/**
+ * The gates that judge a version: its own, then each of the baseline's it
+ * does not keep as it was. A change adds or tightens gates at once; the gates
+ * it loosens or removes take effect once it is the baseline, as its
+ * `confidence` and `min_samples` do. A baseline gate that states no direction
+ * takes the one the change's gate on its metric states, which counts, as for
+ * the change's own gate, only when nothing on the baseline's side states one.
+ * With a baseline that cannot be read, only the version's own gates (and an
+ * error: changedBaselineGates).
+ */
+function judgedGates(facts, baseline) {
+    const own = facts.manifest.eval?.gates ?? [];
+    if (baseline?.unreadable !== undefined)
+        return [...own];
+    const kept = (baseline?.gates ?? []).filter((released) => !own.some((g) => jsonEqual(g, released)));
+    return [
+        ...own,
+        ...kept.map((released) => {
+            const stated = own.find((g) => g.metric === released.metric && g.higher_is_better !== undefined);
+            return released.higher_is_better === undefined && stated
+                ? { ...released, higher_is_better: stated.higher_is_better }
+                : released;
+        }),
+    ];
+}
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
 function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), }) {
     const evalBlock = facts.manifest.eval;
@@ -416,15 +447,11 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     for (const series of measured)
         metrics.set(series.name, series);
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
-    // The baseline's gates judge too: a change adds or tightens gates at once, and the gates it loosens or
-    // removes take effect once it is the baseline, as its `confidence` and `min_samples` do.
     const own = evalBlock?.gates ?? [];
-    const judged = [
-        ...own.map((gate, index) => ({ gate, at: ['eval', 'gates', index] })),
-        ...(baseline?.gates ?? [])
-            .filter((released) => !own.some((g) => jsonEqual(g, released)))
-            .map((gate) => ({ gate, at: ['eval'] })),
-    ];
+    const judged = judgedGates(facts, baseline).map((gate, index) => ({
+        gate,
+        at: index < own.length ? ['eval', 'gates', index] : ['eval'],
+    }));
     const gates = judged.map(({ gate, at }) => {
         const suite = suiteOf(gate.metric);
         const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
@@ -796,19 +823,24 @@ async function check(repo, options) {
     // A model's baseline is found by the name it declares (validate's lookup, with the trees it read
     // already and the globs it is judged by): a moved folder keeps it.
     for (const model of facts) {
+        let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1), base);
         const production = model.manifest.training?.run
             ? await productionTraining(byName, model, registry, options.stages.at(-1))
             : undefined;
-        const tracked = await checkTraining(model, readRun, production);
+        // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
+        const tracked = await checkTraining(model, readRun, production, judgedGates(model, baseline));
         if (tracked.section)
             training.push(tracked.section);
         findings.push(...tracked.findings);
-        let baseline = await resolveBaseline(byName, model, registry, options.stages.at(-1), base);
         // The baseline's gates judge this version too (gateModel): only with none on either side is nothing judged,
         // and a baseline that cannot be read is said (changedBaselineGates), never taken for one without gates.
+        // `gate` reports what its models' gates say, so the finding travels as one.
         if (!model.manifest.eval?.gates?.length &&
             (!baseline?.gates?.length || baseline.unreadable !== undefined)) {
-            findings.push(...changedBaselineGates(model, [], baseline));
+            const said = changedBaselineGates(model, [], baseline);
+            if (said.length)
+                gates.push({ model: model.name, version: model.manifest.version, gates: [], findings: said });
+            findings.push(...said);
             continue;
         }
         options.progress?.(`gates of ${model.name}`);

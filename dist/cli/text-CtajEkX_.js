@@ -7,6 +7,7 @@ import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
 import { b as releaseTag, f as releasedVersions } from './settings-file-jcZEVXEu.js';
 import { s as semver } from './index-DbdiYlmr.js';
+import { j as jsonEqual } from './json-equal-DyaeKnIb.js';
 import { s as semverCompare } from './state-C-Te7VF2.js';
 import { i as inertText, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
 import { b as trainingText } from './report-CjelaDHn.js';
@@ -86,27 +87,6 @@ function stopIds(facts) {
     if (facts.generation?.eos.length)
         return { ids: facts.generation.eos, file: facts.generation.file };
     return { ids: facts.config?.ids.eos ?? [], file: facts.config?.file };
-}
-
-/** Deep equality of JSON values; object key order does not matter. */
-function jsonEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let i = 0; i < a.length; i++)
-            if (!jsonEqual(a[i], b[i]))
-                return false;
-        return true;
-    }
-    const keysA = Object.keys(a);
-    if (keysA.length !== Object.keys(b).length)
-        return false;
-    return keysA.every((key) => Object.hasOwn(b, key) &&
-        jsonEqual(a[key], b[key]));
 }
 
 /** Anchors a report on the manifest line of the artifact or key it is about. */
@@ -5849,4 +5829,4 @@ function changeLines(change) {
     return lines;
 }
 
-export { sortFindings as a, toText as b, countBySeverity as c, selectChanged as d, checkCompatibility as e, findBaseline as f, checkUniqueName as g, contentDigests as h, checkVersion as i, jsonEqual as j, validate as k, gatesMarkdown as l, releasedContent as r, specialToken as s, tokenId as t, validateModels as v };
+export { sortFindings as a, toText as b, countBySeverity as c, selectChanged as d, checkCompatibility as e, findBaseline as f, checkUniqueName as g, contentDigests as h, checkVersion as i, validate as j, gatesMarkdown as k, releasedContent as r, specialToken as s, tokenId as t, validateModels as v };
