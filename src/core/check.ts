@@ -73,17 +73,17 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
       ? await productionTraining(byName, model, registry, options.stages.at(-1)!)
       : undefined;
     // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
-    const tracked = await checkTraining(model, readRun, production, judgedGates(model, baseline));
+    // A rollback (the version restores a release exactly) is judged by the gates it was released with.
+    const restored = report.changes.some((c) => c.model === model.name && c.status === 'restored');
+    const judging = judgedGates(model, baseline, restored).map(({ gate }) => gate);
+    const tracked = await checkTraining(model, readRun, production, judging);
     if (tracked.section) training.push(tracked.section);
     findings.push(...tracked.findings);
     // The baseline's gates judge this version too (gateModel): only with none on either side is nothing judged,
     // and a baseline that cannot be read is said (changedBaselineGates), never taken for one without gates.
     // `gate` reports what its models' gates say, so the finding travels as one.
-    if (
-      !model.manifest.eval?.gates?.length &&
-      (!baseline?.gates?.length || baseline.unreadable !== undefined)
-    ) {
-      const said = changedBaselineGates(model, [], baseline);
+    if (!judging.length) {
+      const said = changedBaselineGates(model, [], baseline, restored);
       if (said.length)
         gates.push({ model: model.name, version: model.manifest.version, gates: [], findings: said });
       findings.push(...said);
@@ -119,6 +119,7 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
       baseline,
       measured: [...suites.measured, ...tracked.measured],
       notRun: new Map([...suites.notRun, ...tracked.notRun]),
+      restored,
     });
     // The gate's own evidence findings (results, samples, suites) travel with it: `gate` reports exactly these.
     gates.push({ ...judged, findings: [...suites.findings, ...judged.findings] });

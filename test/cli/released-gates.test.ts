@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgedGates } from '../../src/core/eval/gate-model.js';
-import type { ModelFacts } from '../../src/core/model/facts.js';
 import { runCli } from '../helpers/cli.js';
+import { harnessResults } from '../helpers/lm-eval.js';
 import { manifestWith } from '../helpers/models.js';
 import { TempRegistry } from '../helpers/registry.js';
 
@@ -26,6 +25,21 @@ function writeModel(
       { config: 'config.json', tokenizer: 'tokenizer.json' },
       { version, eval: { results: [{ path: 'evals/metrics.json' }], gates } },
     ),
+  );
+}
+
+/** models/m at `version`, with lm-evaluation-harness results whose arc_easy `score` (no default direction) is `score`. */
+function writeHarnessModel(registry: TempRegistry, version: string, score: number, gates: object[]) {
+  writeModel(registry, version, 0, gates);
+  registry.write(
+    'models/m/evals/metrics.json',
+    harnessResults((j) => {
+      // The recorded run is gpt2's: its logged tokens are not this tiny model's.
+      for (const key of Object.keys(j))
+        if (key.startsWith('tokenizer_') || key.startsWith('chat_template')) delete j[key];
+      j.results.arc_easy['score,none'] = score;
+      j.results.arc_easy['score_stderr,none'] = 0.004;
+    }),
   );
 }
 
@@ -80,23 +94,44 @@ describe('the gates that judge a change', () => {
     }
   });
 
-  it("give a released gate that states no direction the one the change's gate on its metric states", () => {
-    const facts = {
-      manifest: { eval: { gates: [{ metric: 'score', max_drop: 0.1, higher_is_better: true }] } },
-    } as unknown as ModelFacts;
-    const released = { metric: 'score', max_drop: 0.05 };
-    expect(judgedGates(facts, { label: 'production 1.0.0', data: emptyData(), gates: [released] })).toEqual([
-      { metric: 'score', max_drop: 0.1, higher_is_better: true },
-      { metric: 'score', max_drop: 0.05, higher_is_better: true },
-    ]);
-    // A direction the released gate states is its own, whatever the change writes.
-    const stated = { metric: 'score', max_drop: 0.05, higher_is_better: false };
-    expect(judgedGates(facts, { label: 'production 1.0.0', data: emptyData(), gates: [stated] })[1]).toEqual(
-      stated,
-    );
+  it('leave a rollback to its own gates: a version restored exactly is not held to gates a later version brought', async () => {
+    const registry = TempRegistry.create();
+    writeModel(registry, '1.0.0', 0.75, [{ metric: 'score', min: 0.7 }]);
+    const v1 = registry.commit('m 1.0.0');
+    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    writeModel(registry, '1.1.0', 0.95, [{ metric: 'score', min: 0.9 }]);
+    const v2 = registry.commit('m 1.1.0: a stricter gate; its canary failed');
+    registry.tag('m@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.git('revert', '--no-edit', 'HEAD');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v2);
+    expect(report.changes).toEqual([expect.objectContaining({ model: 'm', status: 'restored' })]);
+    expect(report.gates[0].gates).toEqual([expect.objectContaining({ metric: 'score', verdict: 'pass' })]);
+    expect(code).toBe(0);
+  });
+
+  it('judge a released drop gate that states no direction both ways: the change cannot lend it one', async () => {
+    const registry = TempRegistry.create();
+    const released = { metric: 'arc_easy/score', max_drop: 0.01 };
+    writeHarnessModel(registry, '1.0.0', 0.9, [released]);
+    const v1 = registry.commit('m 1.0.0');
+    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    // 0.9 -> 0.5, and a gate saying lower is better: its own gate passes, the released one does not.
+    writeHarnessModel(registry, '1.1.0', 0.5, [{ ...released, higher_is_better: false }]);
+    registry.commit('m 1.1.0: score 0.5, and lower is better, it says');
+    const worse = await json('check', '--root', registry.root, '--base', v1);
+    expect(worse.code).toBe(1);
+    expect(worse.report.gates[0].gates.map((g: { verdict: string }) => g.verdict)).toEqual(['pass', 'fail']);
+    expect(worse.report.gates[0].gates[1].reason).toContain('(judged both ways: nothing on the baseline');
+
+    // The way out: a release that states the direction with the same evidence (within the tolerance both ways).
+    writeHarnessModel(registry, '1.0.1', 0.9, [{ ...released, higher_is_better: true }]);
+    registry.commit('m 1.0.1: the direction stated');
+    const stated = await json('check', '--root', registry.root, '--base', v1);
+    expect(stated.report.gates[0].gates.map((g: { verdict: string }) => g.verdict)).toEqual(['pass', 'pass']);
+    expect(stated.report.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
+    expect(stated.code).toBe(0);
   });
 });
-
-function emptyData() {
-  return { results: [], metrics: new Map(), findings: [] };
-}

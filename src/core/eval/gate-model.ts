@@ -2,7 +2,7 @@ import type { Finding } from '../findings.js';
 import type { ModelFacts } from '../model/facts.js';
 import type { EvalData } from './load-eval.js';
 import type { BaselineSuites } from './suite-plan.js';
-import { DEFAULT_GATE_OPTIONS, judgeGate, type Gate, type GateResult } from './gates.js';
+import { DEFAULT_GATE_OPTIONS, judgeGate, type Gate, type GateResult, type GateVerdict } from './gates.js';
 import { checkProvenance } from './provenance.js';
 import type { MetricSeries } from './results.js';
 import { runMetricOf } from '../tracking/run-ref.js';
@@ -80,31 +80,54 @@ export interface GateInputs {
   measured?: readonly MetricSeries[];
   /** Suites that could not run, and why ("not run: no credentials"). */
   notRun?: ReadonlyMap<string, string>;
+  /** The version restores a release exactly (validate's `restored`): judged by the gates it was released with. */
+  restored?: boolean;
 }
 
 /**
  * The gates that judge a version: its own, then each of the baseline's it
  * does not keep as it was. A change adds or tightens gates at once; the gates
  * it loosens or removes take effect once it is the baseline, as its
- * `confidence` and `min_samples` do. A baseline gate that states no direction
- * takes the one the change's gate on its metric states, which counts, as for
- * the change's own gate, only when nothing on the baseline's side states one.
- * With a baseline that cannot be read, only the version's own gates (and an
- * error: changedBaselineGates).
+ * `confidence` and `min_samples` do. A version that restores a release
+ * exactly (`restored`: its content is that release's, checked by its digests)
+ * is judged by the gates it was released with, its own: a rollback is never
+ * held to gates a later version brought. With a baseline that cannot be read,
+ * only the version's own gates (and an error: changedBaselineGates).
  */
-export function judgedGates(facts: ModelFacts, baseline: Baseline | undefined): Gate[] {
-  const own = facts.manifest.eval?.gates ?? [];
-  if (baseline?.unreadable !== undefined) return [...own];
-  const kept = (baseline?.gates ?? []).filter((released) => !own.some((g) => jsonEqual(g, released)));
-  return [
-    ...own,
-    ...kept.map((released) => {
-      const stated = own.find((g) => g.metric === released.metric && g.higher_is_better !== undefined);
-      return released.higher_is_better === undefined && stated
-        ? { ...released, higher_is_better: stated.higher_is_better }
-        : released;
-    }),
-  ];
+export function judgedGates(
+  facts: ModelFacts,
+  baseline: Baseline | undefined,
+  restored = false,
+): { gate: Gate; released: boolean }[] {
+  const own = (facts.manifest.eval?.gates ?? []).map((gate) => ({ gate, released: false }));
+  if (restored || baseline?.unreadable !== undefined) return own;
+  const kept = (baseline?.gates ?? []).filter(
+    (released) => !own.some(({ gate }) => jsonEqual(gate, released)),
+  );
+  return [...own, ...kept.map((gate) => ({ gate, released: true }))];
+}
+
+/** Verdicts from the worst to the best: a gate judged twice keeps the worse. */
+const WORST_FIRST: readonly GateVerdict[] = ['fail', 'not-run', 'inconclusive', 'pass'];
+
+/**
+ * A released gate judged as the baseline wrote it. One that states no direction,
+ * where nothing on the baseline's side states one either, is judged both ways and
+ * keeps the worse verdict: the change must be within its tolerance whichever way
+ * is better. The change's own gate never lends it a direction, which would let a
+ * pull request turn a drop into a gain. A release that states `higher_is_better`
+ * (with the same evidence, so within tolerance both ways) makes it one-way.
+ */
+function judgeReleasedGate(judge: (gate: Gate) => GateResult, gate: Gate): GateResult {
+  const result = judge(gate);
+  if (result.higherIsBetter !== undefined || gate.higher_is_better !== undefined) return result;
+  const ways = [judge({ ...gate, higher_is_better: true }), judge({ ...gate, higher_is_better: false })];
+  if (ways.some((r) => r.higherIsBetter === undefined)) return result;
+  const [worse] = ways.sort((a, b) => WORST_FIRST.indexOf(a.verdict) - WORST_FIRST.indexOf(b.verdict));
+  return {
+    ...worse!,
+    reason: `${worse!.reason} (judged both ways: nothing on the baseline's side states whether higher or lower is better)`,
+  };
 }
 
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
@@ -114,6 +137,7 @@ export function gateModel({
   baseline,
   measured = [],
   notRun = new Map(),
+  restored = false,
 }: GateInputs): ModelGates {
   const evalBlock = facts.manifest.eval;
   const judging = judgingOf(evalBlock, baseline?.judging);
@@ -132,12 +156,12 @@ export function gateModel({
   }
   for (const series of measured) metrics.set(series.name, series);
   const findings: Finding[] = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
-  const own = evalBlock?.gates ?? [];
-  const judged = judgedGates(facts, baseline).map((gate, index) => ({
+  const judged = judgedGates(facts, baseline, restored).map(({ gate, released }, index) => ({
     gate,
-    at: index < own.length ? ['eval', 'gates', index] : ['eval'],
+    released,
+    at: released ? ['eval'] : ['eval', 'gates', index],
   }));
-  const gates = judged.map(({ gate, at }) => {
+  const gates = judged.map(({ gate, released, at }) => {
     const suite = suiteOf(gate.metric);
     const trusted = baseline?.gates?.find(
       (g) => g.metric === gate.metric && g.higher_is_better !== undefined,
@@ -145,16 +169,12 @@ export function gateModel({
     const unmeasured = metrics.has(gate.metric)
       ? undefined
       : unmeasuredSuite(gate.metric, suites.get(suite), notRun.get(suite), committed.get(gate.metric));
-    const result = judgeGate(
-      gate,
-      metrics.get(gate.metric),
-      baseline?.data.metrics.get(gate.metric),
-      options,
-      {
+    const judge = (judged: Gate) =>
+      judgeGate(judged, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, {
         ...(unmeasured ? { notRun: unmeasured.reason } : {}),
         ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
-      },
-    );
+      });
+    const result = released ? judgeReleasedGate(judge, gate) : judge(gate);
     const finding = (rule: Finding['rule'], severity: Finding['severity'], message: string, fix: string) =>
       findings.push({
         rule,
@@ -217,7 +237,7 @@ export function gateModel({
     }
     return result;
   });
-  findings.push(...changedBaselineGates(facts, own, baseline));
+  findings.push(...changedBaselineGates(facts, evalBlock?.gates ?? [], baseline, restored));
   return {
     model: facts.name,
     version: facts.manifest.version,
@@ -333,6 +353,7 @@ export function changedBaselineGates(
   facts: ModelFacts,
   own: readonly Gate[],
   baseline: Baseline | undefined,
+  restored = false,
 ): Finding[] {
   if (baseline?.unreadable !== undefined)
     return [
@@ -347,7 +368,8 @@ export function changedBaselineGates(
       },
     ];
   const findings: Finding[] = [...changedJudging(facts, baseline)];
-  if (!baseline?.gates?.length) return findings;
+  // A restored release keeps the gates it was released with: nothing of the baseline's is changed by it.
+  if (restored || !baseline?.gates?.length) return findings;
   const shown = (gate: Gate) => JSON.stringify(gate);
   for (const released of baseline.gates) {
     const now = own.filter((g) => g.metric === released.metric);

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-CtajEkX_.js';
-import { j as judgeGate, D as DEFAULT_GATE_OPTIONS, r as resolveBaseline, l as loadEvalData } from './baseline-gyqqzlZl.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-gyqqzlZl.js';
 import { createHash } from 'node:crypto';
 import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
@@ -403,29 +403,44 @@ function judgingOf(own, baseline) {
  * The gates that judge a version: its own, then each of the baseline's it
  * does not keep as it was. A change adds or tightens gates at once; the gates
  * it loosens or removes take effect once it is the baseline, as its
- * `confidence` and `min_samples` do. A baseline gate that states no direction
- * takes the one the change's gate on its metric states, which counts, as for
- * the change's own gate, only when nothing on the baseline's side states one.
- * With a baseline that cannot be read, only the version's own gates (and an
- * error: changedBaselineGates).
+ * `confidence` and `min_samples` do. A version that restores a release
+ * exactly (`restored`: its content is that release's, checked by its digests)
+ * is judged by the gates it was released with, its own: a rollback is never
+ * held to gates a later version brought. With a baseline that cannot be read,
+ * only the version's own gates (and an error: changedBaselineGates).
  */
-function judgedGates(facts, baseline) {
-    const own = facts.manifest.eval?.gates ?? [];
-    if (baseline?.unreadable !== undefined)
-        return [...own];
-    const kept = (baseline?.gates ?? []).filter((released) => !own.some((g) => jsonEqual(g, released)));
-    return [
-        ...own,
-        ...kept.map((released) => {
-            const stated = own.find((g) => g.metric === released.metric && g.higher_is_better !== undefined);
-            return released.higher_is_better === undefined && stated
-                ? { ...released, higher_is_better: stated.higher_is_better }
-                : released;
-        }),
-    ];
+function judgedGates(facts, baseline, restored = false) {
+    const own = (facts.manifest.eval?.gates ?? []).map((gate) => ({ gate, released: false }));
+    if (restored || baseline?.unreadable !== undefined)
+        return own;
+    const kept = (baseline?.gates ?? []).filter((released) => !own.some(({ gate }) => jsonEqual(gate, released)));
+    return [...own, ...kept.map((gate) => ({ gate, released: true }))];
+}
+/** Verdicts from the worst to the best: a gate judged twice keeps the worse. */
+const WORST_FIRST = ['fail', 'not-run', 'inconclusive', 'pass'];
+/**
+ * A released gate judged as the baseline wrote it. One that states no direction,
+ * where nothing on the baseline's side states one either, is judged both ways and
+ * keeps the worse verdict: the change must be within its tolerance whichever way
+ * is better. The change's own gate never lends it a direction, which would let a
+ * pull request turn a drop into a gain. A release that states `higher_is_better`
+ * (with the same evidence, so within tolerance both ways) makes it one-way.
+ */
+function judgeReleasedGate(judge, gate) {
+    const result = judge(gate);
+    if (result.higherIsBetter !== undefined || gate.higher_is_better !== undefined)
+        return result;
+    const ways = [judge({ ...gate, higher_is_better: true }), judge({ ...gate, higher_is_better: false })];
+    if (ways.some((r) => r.higherIsBetter === undefined))
+        return result;
+    const [worse] = ways.sort((a, b) => WORST_FIRST.indexOf(a.verdict) - WORST_FIRST.indexOf(b.verdict));
+    return {
+        ...worse,
+        reason: `${worse.reason} (judged both ways: nothing on the baseline's side states whether higher or lower is better)`,
+    };
 }
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
-function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), }) {
+function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), restored = false, }) {
     const evalBlock = facts.manifest.eval;
     const judging = judgingOf(evalBlock, baseline?.judging);
     const options = { ...DEFAULT_GATE_OPTIONS, confidence: judging.confidence, minSamples: judging.minSamples };
@@ -447,21 +462,22 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     for (const series of measured)
         metrics.set(series.name, series);
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
-    const own = evalBlock?.gates ?? [];
-    const judged = judgedGates(facts, baseline).map((gate, index) => ({
+    const judged = judgedGates(facts, baseline, restored).map(({ gate, released }, index) => ({
         gate,
-        at: index < own.length ? ['eval', 'gates', index] : ['eval'],
+        released,
+        at: released ? ['eval'] : ['eval', 'gates', index],
     }));
-    const gates = judged.map(({ gate, at }) => {
+    const gates = judged.map(({ gate, released, at }) => {
         const suite = suiteOf(gate.metric);
         const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
         const unmeasured = metrics.has(gate.metric)
             ? undefined
             : unmeasuredSuite(gate.metric, suites.get(suite), notRun.get(suite), committed.get(gate.metric));
-        const result = judgeGate(gate, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, {
+        const judge = (judged) => judgeGate(judged, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, {
             ...(unmeasured ? { notRun: unmeasured.reason } : {}),
             ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
         });
+        const result = released ? judgeReleasedGate(judge, gate) : judge(gate);
         const finding = (rule, severity, message, fix) => findings.push({
             rule,
             severity,
@@ -503,7 +519,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         }
         return result;
     });
-    findings.push(...changedBaselineGates(facts, own, baseline));
+    findings.push(...changedBaselineGates(facts, evalBlock?.gates ?? [], baseline, restored));
     return {
         model: facts.name,
         version: facts.manifest.version,
@@ -602,7 +618,7 @@ function notRunFix(cause, committed) {
  * the value this version is judged by. A baseline whose manifest cannot be
  * read is an error: what it would judge by is unknown.
  */
-function changedBaselineGates(facts, own, baseline) {
+function changedBaselineGates(facts, own, baseline, restored = false) {
     if (baseline?.unreadable !== undefined)
         return [
             {
@@ -616,7 +632,8 @@ function changedBaselineGates(facts, own, baseline) {
             },
         ];
     const findings = [...changedJudging(facts, baseline)];
-    if (!baseline?.gates?.length)
+    // A restored release keeps the gates it was released with: nothing of the baseline's is changed by it.
+    if (restored || !baseline?.gates?.length)
         return findings;
     const shown = (gate) => JSON.stringify(gate);
     for (const released of baseline.gates) {
@@ -828,16 +845,18 @@ async function check(repo, options) {
             ? await productionTraining(byName, model, registry, options.stages.at(-1))
             : undefined;
         // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
-        const tracked = await checkTraining(model, readRun, production, judgedGates(model, baseline));
+        // A rollback (the version restores a release exactly) is judged by the gates it was released with.
+        const restored = report.changes.some((c) => c.model === model.name && c.status === 'restored');
+        const judging = judgedGates(model, baseline, restored).map(({ gate }) => gate);
+        const tracked = await checkTraining(model, readRun, production, judging);
         if (tracked.section)
             training.push(tracked.section);
         findings.push(...tracked.findings);
         // The baseline's gates judge this version too (gateModel): only with none on either side is nothing judged,
         // and a baseline that cannot be read is said (changedBaselineGates), never taken for one without gates.
         // `gate` reports what its models' gates say, so the finding travels as one.
-        if (!model.manifest.eval?.gates?.length &&
-            (!baseline?.gates?.length || baseline.unreadable !== undefined)) {
-            const said = changedBaselineGates(model, [], baseline);
+        if (!judging.length) {
+            const said = changedBaselineGates(model, [], baseline, restored);
             if (said.length)
                 gates.push({ model: model.name, version: model.manifest.version, gates: [], findings: said });
             findings.push(...said);
@@ -877,6 +896,7 @@ async function check(repo, options) {
             baseline,
             measured: [...suites.measured, ...tracked.measured],
             notRun: new Map([...suites.notRun, ...tracked.notRun]),
+            restored,
         });
         // The gate's own evidence findings (results, samples, suites) travel with it: `gate` reports exactly these.
         gates.push({ ...judged, findings: [...suites.findings, ...judged.findings] });
