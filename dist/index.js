@@ -38195,10 +38195,13 @@ async function resolveBaseline(manifests, facts, registry, productionStage, base
                 unreadable: `its manifest at the base ref ${base.slice(0, 12)}: ${found.reason}`,
             };
         const gates = [...(baseline.gates ?? [])];
+        const gateFrom = new Map();
         for (const gate of found.facts.manifest.eval?.gates ?? [])
-            if (!gates.some((g) => jsonEqual(g, gate)))
+            if (!gates.some((g) => jsonEqual(g, gate))) {
                 gates.push(gate);
-        return { ...baseline, gates };
+                gateFrom.set(gate, `the base ref ${base.slice(0, 12)}`);
+            }
+        return { ...baseline, gates, gateFrom };
     };
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
@@ -39532,7 +39535,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     }));
     const gates = judged.map(({ gate, released, at }) => {
         const suite = suiteOf(gate.metric);
-        const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
+        const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined && !baseline.gateFrom?.has(g));
         const unmeasured = metrics.has(gate.metric)
             ? undefined
             : unmeasuredSuite(gate.metric, suites.get(suite), notRun.get(suite), committed.get(gate.metric));
@@ -39700,6 +39703,7 @@ function changedBaselineGates(facts, own, baseline, restored = false) {
         return findings;
     const shown = (gate) => JSON.stringify(gate);
     for (const released of baseline.gates) {
+        const label = baseline.gateFrom?.get(released) ?? baseline.label;
         const now = own.filter((g) => g.metric === released.metric);
         if (now.some((g) => jsonEqual(g, released)))
             continue;
@@ -39711,8 +39715,8 @@ function changedBaselineGates(facts, own, baseline, restored = false) {
             file: facts.manifestFile,
             line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
             message: now.length
-                ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by both; the change applies once this version is the baseline`
-                : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is still judged by it; the removal applies once this version is the baseline`,
+                ? `gate ${released.metric} is changed from ${label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by both; the change applies once this version is the baseline`
+                : `gate ${released.metric} of ${label} (${shown(released)}) is removed: this version is still judged by it; the removal applies once this version is the baseline`,
             fix: 'A version is never judged by gates it loosens. To loosen or remove a gate, release that change on its own first (a version whose evidence still passes the released gates), then the change it makes room for.',
         });
     }

@@ -28,8 +28,17 @@ function writeModel(
   );
 }
 
-/** models/m at `version`, with lm-evaluation-harness results whose arc_easy `score` (no default direction) is `score`. */
-function writeHarnessModel(registry: TempRegistry, version: string, score: number, gates: object[]) {
+/**
+ * models/m at `version`, with lm-evaluation-harness results whose arc_easy `score` (no default
+ * direction) is `score`, and `acc` (higher is better, the results file says) is `acc`.
+ */
+function writeHarnessModel(
+  registry: TempRegistry,
+  version: string,
+  score: number,
+  gates: object[],
+  acc = 0.81,
+) {
   writeModel(registry, version, 0, gates);
   registry.write(
     'models/m/evals/metrics.json',
@@ -38,6 +47,7 @@ function writeHarnessModel(registry: TempRegistry, version: string, score: numbe
       for (const key of Object.keys(j))
         if (key.startsWith('tokenizer_') || key.startsWith('chat_template')) delete j[key];
       j.results.arc_easy['score,none'] = score;
+      j.results.arc_easy['acc,none'] = acc;
       j.results.arc_easy['score_stderr,none'] = 0.004;
     }),
   );
@@ -70,6 +80,13 @@ describe('the gates that judge a change', () => {
       ['pass', '0.6 ≥ 0.5'],
       ['fail', '0.6 is below the minimum 0.9'],
     ]);
+    // Said as the base ref's gate, which it is: production's is the one the change wrote back.
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'EVAL-GATE',
+        message: `gate score is changed from the base ref ${v2.slice(0, 12)}'s {"metric":"score","min":0.9} to {"metric":"score","min":0.5}: this version is judged by both; the change applies once this version is the baseline`,
+      }),
+    );
   });
 
   it('report a baseline that cannot be read under `gate` as under `check`, for a version with no gate of its own', async () => {
@@ -133,5 +150,26 @@ describe('the gates that judge a change', () => {
     expect(stated.report.gates[0].gates.map((g: { verdict: string }) => g.verdict)).toEqual(['pass', 'pass']);
     expect(stated.report.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
     expect(stated.code).toBe(0);
+  });
+
+  it("take a metric's direction from production's side, never from a gate the base ref adds", async () => {
+    const registry = TempRegistry.create();
+    writeHarnessModel(registry, '1.0.0', 0.9, [], 0.81);
+    const v1 = registry.commit('m 1.0.0: its results say higher acc is better');
+    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    const lower = [{ metric: 'arc_easy/acc', max_drop: 0.01, higher_is_better: false }];
+    writeHarnessModel(registry, '1.1.0', 0.9, lower, 0.81);
+    const v2 = registry.commit('m 1.1.0: a gate that says lower acc is better');
+    writeHarnessModel(registry, '1.2.0', 0.9, lower, 0.5);
+    registry.commit('m 1.2.0: acc 0.81 -> 0.5');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v2);
+    expect(report.gates[0].gates[0]).toMatchObject({
+      metric: 'arc_easy/acc',
+      verdict: 'fail',
+      higherIsBetter: true,
+    });
+    expect(code).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import type { ModelRegistry } from '../registry/state.js';
 import type { ManifestLookup, ModelManifests } from '../semver/model-manifests.js';
 import type { ArtifactSource } from '../source.js';
 import type { Baseline } from './gate-model.js';
+import type { Gate } from './gates.js';
 import type { BaselineSuites } from './suite-plan.js';
 import { jsonEqual } from '../json-equal.js';
 import { loadEvalData } from './load-eval.js';
@@ -37,9 +38,13 @@ export async function resolveBaseline(
         unreadable: `its manifest at the base ref ${base.slice(0, 12)}: ${found.reason}`,
       };
     const gates = [...(baseline.gates ?? [])];
+    const gateFrom = new Map<Gate, string>();
     for (const gate of found.facts.manifest.eval?.gates ?? [])
-      if (!gates.some((g) => jsonEqual(g, gate))) gates.push(gate);
-    return { ...baseline, gates };
+      if (!gates.some((g) => jsonEqual(g, gate))) {
+        gates.push(gate);
+        gateFrom.set(gate, `the base ref ${base.slice(0, 12)}`);
+      }
+    return { ...baseline, gates, gateFrom };
   };
   const model = registry.get(facts.name);
   const production = model?.stages.find((s) => s.stage === productionStage);

@@ -15,8 +15,14 @@ export interface Baseline {
   label: string;
   version?: string;
   data: EvalData;
-  /** The gates of the baseline's manifest: trusted statements of each metric's direction. */
+  /** The gates of the baseline's manifest (trusted statements of each metric's direction), then any `gateFrom` names. */
   gates?: readonly Gate[];
+  /**
+   * Who stated each gate of `gates` that is not the baseline manifest's own: with production as the
+   * baseline, the base ref's (`the base ref 4be1d2a`). They judge, and are reported under that name,
+   * but state no direction: only the baseline's own side does.
+   */
+  gateFrom?: ReadonlyMap<Gate, string>;
   /**
    * The suite names of the baseline's manifest (`eval.suites`): their metrics stay the built-in
    * runner's even when a candidate drops the suite from its own manifest.
@@ -164,7 +170,7 @@ export function gateModel({
   const gates = judged.map(({ gate, released, at }) => {
     const suite = suiteOf(gate.metric);
     const trusted = baseline?.gates?.find(
-      (g) => g.metric === gate.metric && g.higher_is_better !== undefined,
+      (g) => g.metric === gate.metric && g.higher_is_better !== undefined && !baseline.gateFrom?.has(g),
     );
     const unmeasured = metrics.has(gate.metric)
       ? undefined
@@ -372,6 +378,7 @@ export function changedBaselineGates(
   if (restored || !baseline?.gates?.length) return findings;
   const shown = (gate: Gate) => JSON.stringify(gate);
   for (const released of baseline.gates) {
+    const label = baseline.gateFrom?.get(released) ?? baseline.label;
     const now = own.filter((g) => g.metric === released.metric);
     if (now.some((g) => jsonEqual(g, released))) continue;
     const index = own.findIndex((g) => g.metric === released.metric);
@@ -382,8 +389,8 @@ export function changedBaselineGates(
       file: facts.manifestFile,
       line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
       message: now.length
-        ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by both; the change applies once this version is the baseline`
-        : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is still judged by it; the removal applies once this version is the baseline`,
+        ? `gate ${released.metric} is changed from ${label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by both; the change applies once this version is the baseline`
+        : `gate ${released.metric} of ${label} (${shown(released)}) is removed: this version is still judged by it; the removal applies once this version is the baseline`,
       fix: 'A version is never judged by gates it loosens. To loosen or remove a gate, release that change on its own first (a version whose evidence still passes the released gates), then the change it makes room for.',
     });
   }

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-CtajEkX_.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-gyqqzlZl.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-Bw6xlQDD.js';
 import { createHash } from 'node:crypto';
 import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
@@ -469,7 +469,7 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     }));
     const gates = judged.map(({ gate, released, at }) => {
         const suite = suiteOf(gate.metric);
-        const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined);
+        const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined && !baseline.gateFrom?.has(g));
         const unmeasured = metrics.has(gate.metric)
             ? undefined
             : unmeasuredSuite(gate.metric, suites.get(suite), notRun.get(suite), committed.get(gate.metric));
@@ -637,6 +637,7 @@ function changedBaselineGates(facts, own, baseline, restored = false) {
         return findings;
     const shown = (gate) => JSON.stringify(gate);
     for (const released of baseline.gates) {
+        const label = baseline.gateFrom?.get(released) ?? baseline.label;
         const now = own.filter((g) => g.metric === released.metric);
         if (now.some((g) => jsonEqual(g, released)))
             continue;
@@ -648,8 +649,8 @@ function changedBaselineGates(facts, own, baseline, restored = false) {
             file: facts.manifestFile,
             line: facts.lineOf(index >= 0 ? ['eval', 'gates', index] : ['eval']),
             message: now.length
-                ? `gate ${released.metric} is changed from ${baseline.label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by both; the change applies once this version is the baseline`
-                : `gate ${released.metric} of ${baseline.label} (${shown(released)}) is removed: this version is still judged by it; the removal applies once this version is the baseline`,
+                ? `gate ${released.metric} is changed from ${label}'s ${shown(released)} to ${now.map(shown).join(', ')}: this version is judged by both; the change applies once this version is the baseline`
+                : `gate ${released.metric} of ${label} (${shown(released)}) is removed: this version is still judged by it; the removal applies once this version is the baseline`,
             fix: 'A version is never judged by gates it loosens. To loosen or remove a gate, release that change on its own first (a version whose evidence still passes the released gates), then the change it makes room for.',
         });
     }

@@ -618,10 +618,13 @@ async function resolveBaseline(manifests, facts, registry, productionStage, base
                 unreadable: `its manifest at the base ref ${base.slice(0, 12)}: ${found.reason}`,
             };
         const gates = [...(baseline.gates ?? [])];
+        const gateFrom = new Map();
         for (const gate of found.facts.manifest.eval?.gates ?? [])
-            if (!gates.some((g) => jsonEqual(g, gate)))
+            if (!gates.some((g) => jsonEqual(g, gate))) {
                 gates.push(gate);
-        return { ...baseline, gates };
+                gateFrom.set(gate, `the base ref ${base.slice(0, 12)}`);
+            }
+        return { ...baseline, gates, gateFrom };
     };
     const model = registry.get(facts.name);
     const production = model?.stages.find((s) => s.stage === productionStage);
