@@ -39496,7 +39496,14 @@ function judgeReleasedGate(judge, gate) {
     const result = judge(gate);
     if (result.higherIsBetter !== undefined || gate.higher_is_better !== undefined)
         return result;
-    const ways = [judge({ ...gate, higher_is_better: true }), judge({ ...gate, higher_is_better: false })];
+    // Each way is forced through the gate's own field, which no one wrote: what the candidate's results
+    // say against it is no overruling, and the direction is neither way's.
+    const way = (higherIsBetter) => {
+        const { overruled, ...judged } = judge({ ...gate, higher_is_better: higherIsBetter });
+        const reason = overruled ? judged.reason.replace(`; ${overruled}`, '') : judged.reason;
+        return { ...judged, reason, direction: 'judged both ways' };
+    };
+    const ways = [way(true), way(false)];
     if (ways.some((r) => r.higherIsBetter === undefined))
         return result;
     const [worse] = ways.sort((a, b) => WORST_FIRST.indexOf(a.verdict) - WORST_FIRST.indexOf(b.verdict));
@@ -39505,6 +39512,8 @@ function judgeReleasedGate(judge, gate) {
         reason: `${worse.reason} (judged both ways: nothing on the baseline's side states whether higher or lower is better)`,
     };
 }
+/** A gate without its `higher_is_better`: a gate the base ref adds judges, but states no direction. */
+const withoutDirection = ({ higher_is_better: _, ...gate }) => gate;
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
 function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), restored = false, }) {
     const evalBlock = facts.manifest.eval;
@@ -39543,7 +39552,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             ...(unmeasured ? { notRun: unmeasured.reason } : {}),
             ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
         });
-        const result = released ? judgeReleasedGate(judge, gate) : judge(gate);
+        const result = released
+            ? judgeReleasedGate(judge, baseline?.gateFrom?.has(gate) ? withoutDirection(gate) : gate)
+            : judge(gate);
         const finding = (rule, severity, message, fix) => findings.push({
             rule,
             severity,
@@ -39758,88 +39769,6 @@ function changedJudging(facts, baseline) {
         });
     }
     return findings;
-}
-
-/** Fields of a suite definition besides its dataset that change what is measured. */
-const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
-/**
- * Plans a model's suites against its baseline (the production release, else the base ref). With
- * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
- * version declares it, as nothing trusted declares any.
- */
-async function planSuites(facts, worktree, baseline) {
-    const plan = { suites: [], findings: [] };
-    for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
-        const trusted = baseline?.suites.find((s) => s.name === own.name);
-        const mine = { suite: own, index, files: worktree, manifestFile: facts.manifestFile };
-        if (!baseline) {
-            plan.suites.push(mine);
-            continue;
-        }
-        if (!trusted) {
-            plan.suites.push(mine);
-            plan.findings.push(newSuite(facts, index, own, baseline.label));
-            continue;
-        }
-        plan.suites.push({
-            suite: trusted,
-            index,
-            files: baseline.source,
-            manifestFile: baseline.manifestFile,
-            from: baseline.label,
-        });
-        const changed = await changes(facts, own, trusted, worktree, baseline);
-        if (changed.length)
-            plan.findings.push(changedSuite(facts, index, own, baseline.label, changed));
-    }
-    return plan;
-}
-/** What this version changed in a suite the baseline declares: definition fields, and the dataset's bytes. */
-async function changes(facts, own, trusted, worktree, baseline) {
-    const changed = DEFINITION.filter((key) => JSON.stringify(own[key]) !== JSON.stringify(trusted[key])).map((key) => `its ${key}`);
-    if (own.dataset !== trusted.dataset)
-        changed.unshift(`its dataset (${trusted.dataset} → ${own.dataset})`);
-    else {
-        const [here, there] = await Promise.all([
-            digest(worktree, facts.manifestFile, own.dataset),
-            digest(baseline.source, baseline.manifestFile, trusted.dataset),
-        ]);
-        if (here.sha256 !== there.sha256 || here.problem)
-            changed.unshift(`the contents of ${here.path ?? own.dataset} (${here.sha256 ? `sha256 ${here.sha256.slice(0, 12)}…` : here.problem} here, ${there.sha256 ? `sha256 ${there.sha256.slice(0, 12)}…` : there.problem} at the baseline)`);
-    }
-    return changed;
-}
-/** A dataset's repository path and sha256, or why it has none. */
-async function digest(source, manifestFile, ref) {
-    const resolved = resolveArtifactPath(manifestFile, ref);
-    if (!resolved.ok)
-        return { problem: resolved.reason };
-    const hashed = await source.sha256(resolved.path);
-    return hashed.ok
-        ? { path: resolved.path, sha256: hashed.value.sha256 }
-        : { path: resolved.path, problem: `unreadable: ${hashed.problem.detail}` };
-}
-function newSuite(facts, index, suite, baseline) {
-    return {
-        rule: 'EVAL-GATE',
-        severity: 'warning',
-        model: facts.name,
-        file: facts.manifestFile,
-        line: facts.lineOf(['eval', 'suites', index, 'dataset']),
-        message: `suite ${suite.name} is new in this version (${baseline} does not declare it): it runs on ${suite.dataset} as this change wrote it, so its gates judge this version on a test of its own making; a drop gate on it compares only with a run of the same dataset`,
-        fix: 'Review the dataset and scorer in this pull request as part of the change. Once this version is released, they are what later versions are judged on.',
-    };
-}
-function changedSuite(facts, index, suite, baseline, changed) {
-    return {
-        rule: 'EVAL-GATE',
-        severity: 'info',
-        model: facts.name,
-        file: facts.manifestFile,
-        line: facts.lineOf(['eval', 'suites', index]),
-        message: `suite ${suite.name} is measured as ${baseline} declares it: this change edits ${changed.join(', ')}, which the gates do not use before this version is released`,
-        fix: "A change is judged on the baseline's test, not on one it edits. To measure the new dataset now, declare it as a new suite (its gates judge thresholds); the edit becomes the baseline once released.",
-    };
 }
 
 var debug_1;
@@ -41212,6 +41141,208 @@ function modelRegistry(model) {
         ...(!active && newest
             ? { deprecated: { date: newest.date, author: newest.author, tag: newest.tag } }
             : {}),
+    };
+}
+
+/**
+ * The registration of `version` that counts, as GTO's state has it: a version
+ * registered on two commits (tags made by hand: GTO itself refuses) is the one
+ * still registered, the newest of them; a version deregistered everywhere is
+ * its newest registration. Undefined when the model never registered it.
+ */
+function currentRegistration(model, version, except) {
+    let chosen;
+    for (const v of model?.versions ?? []) {
+        if (v.version !== version || except?.(v))
+            continue;
+        const better = !chosen ||
+            (chosen.deregistered && !v.deregistered) ||
+            (chosen.deregistered === v.deregistered && v.date >= chosen.date);
+        if (better)
+            chosen = v;
+    }
+    return chosen;
+}
+/**
+ * The tag each released version is read at, keyed by its simple tag name
+ * (`releaseTag(name, version)`, which may not exist). GTO registers a version
+ * as `name@v1.2.3` or as `name@v1.2.3#N` (`gto register --simple false`, or a
+ * version registered again after a deregistration), so the simple name is
+ * only one of its spellings. A version GTO's state knows is read at its
+ * current registration (`currentRegistration`: its authoring tag, the
+ * newest registration of that commit). Otherwise, a lightweight tag (git
+ * reads it, GTO does not), the simple one first; a version whose every
+ * registration tag is unusable (it tags a tree, a missing object, it lies
+ * about its name) maps to the problem, so it is reported, never read.
+ */
+function registrationTags(tags, registry = readRegistry(tags)) {
+    const chosen = new Map();
+    for (const model of registry.values())
+        for (const { version } of model.versions) {
+            const key = releaseTag(model.name, version);
+            if (!chosen.has(key))
+                chosen.set(key, { tag: currentRegistration(model, version).tag });
+        }
+    const unread = new Map();
+    for (const record of tags) {
+        const parsed = parseRegistryTag(record.name);
+        if (parsed?.action !== 'register')
+            continue;
+        const key = releaseTag(parsed.name, parsed.version);
+        if (chosen.has(key))
+            continue;
+        const list = unread.get(key);
+        if (list)
+            list.push(record);
+        else
+            unread.set(key, [record]);
+    }
+    for (const [key, records] of unread) {
+        // None of them is a registration GTO reads: lightweight ones, or tags with a problem.
+        const lightweight = records.filter((r) => !r.tagger && !r.problem);
+        const read = lightweight.find((r) => r.name === key) ?? lightweight[0];
+        const { name, problem } = read ?? records[0];
+        chosen.set(key, read
+            ? { tag: name }
+            : { tag: name, problem: `its registration tag ${name} cannot be read: ${problem}` });
+    }
+    return chosen;
+}
+/** A tag record as a {@link SimpleTag}: only an annotated tag GTO reads registers a commit. */
+function simpleTagOf(record) {
+    if (!record)
+        return undefined;
+    if (record.problem)
+        return { problem: record.problem };
+    if (!record.tagger)
+        return { problem: 'a lightweight tag (GTO reads annotated tags only)' };
+    return { commit: record.commit };
+}
+/**
+ * Why version `version` of `name`, registered by `registeredBy` on `commit`,
+ * cannot be deployed, or undefined when it can. A GitHub Deployment names a
+ * release by its simple tag (`name@v1.2.3`), and the deployer checks that it
+ * is an annotated tag of the deployed commit: a version GTO registered only
+ * with a numbered tag has none, a lightweight or unreadable simple tag is no
+ * release, and a simple tag on another commit (an earlier registration)
+ * points at other content.
+ */
+function undeployableRegistration(input) {
+    const { name, version, registeredBy, commit, simpleTag } = input;
+    const simple = releaseTag(name, version);
+    if (registeredBy === simple)
+        return undefined;
+    if (simpleTag && 'commit' in simpleTag) {
+        if (simpleTag.commit === commit)
+            return undefined;
+        return {
+            reason: `${name} ${version} was registered again as ${registeredBy}, and its simple tag ${simple}, which deployments name, is the earlier registration on ${simpleTag.commit.slice(0, 12)}`,
+            fix: `Release this content as a new version: ${simple} cannot be moved (released versions are immutable).`,
+        };
+    }
+    const create = `git tag -a -m "Registering ${name} ${version}" ${simple} '${registeredBy}^{commit}'`;
+    return simpleTag
+        ? {
+            reason: `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
+            fix: `Replace it with an annotated tag on the same commit and push it: ${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
+        }
+        : {
+            reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
+            fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
+        };
+}
+/**
+ * Why a new version cannot be released while its simple tag exists but
+ * registers nothing (a lightweight tag, one git or GTO cannot read): the
+ * release would have to create that tag.
+ */
+function unusableSimpleTag(name, version, problem) {
+    const simple = releaseTag(name, version);
+    return {
+        reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
+        fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
+    };
+}
+
+/** Fields of a suite definition besides its dataset that change what is measured. */
+const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
+/**
+ * Plans a model's suites against its baseline (the production release, else the base ref). With
+ * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
+ * version declares it, as nothing trusted declares any.
+ */
+async function planSuites(facts, worktree, baseline) {
+    const plan = { suites: [], findings: [] };
+    for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
+        const trusted = baseline?.suites.find((s) => s.name === own.name);
+        const mine = { suite: own, index, files: worktree, manifestFile: facts.manifestFile };
+        if (!baseline) {
+            plan.suites.push(mine);
+            continue;
+        }
+        if (!trusted) {
+            plan.suites.push(mine);
+            plan.findings.push(newSuite(facts, index, own, baseline.label));
+            continue;
+        }
+        plan.suites.push({
+            suite: trusted,
+            index,
+            files: baseline.source,
+            manifestFile: baseline.manifestFile,
+            from: baseline.label,
+        });
+        const changed = await changes(facts, own, trusted, worktree, baseline);
+        if (changed.length)
+            plan.findings.push(changedSuite(facts, index, own, baseline.label, changed));
+    }
+    return plan;
+}
+/** What this version changed in a suite the baseline declares: definition fields, and the dataset's bytes. */
+async function changes(facts, own, trusted, worktree, baseline) {
+    const changed = DEFINITION.filter((key) => JSON.stringify(own[key]) !== JSON.stringify(trusted[key])).map((key) => `its ${key}`);
+    if (own.dataset !== trusted.dataset)
+        changed.unshift(`its dataset (${trusted.dataset} → ${own.dataset})`);
+    else {
+        const [here, there] = await Promise.all([
+            digest(worktree, facts.manifestFile, own.dataset),
+            digest(baseline.source, baseline.manifestFile, trusted.dataset),
+        ]);
+        if (here.sha256 !== there.sha256 || here.problem)
+            changed.unshift(`the contents of ${here.path ?? own.dataset} (${here.sha256 ? `sha256 ${here.sha256.slice(0, 12)}…` : here.problem} here, ${there.sha256 ? `sha256 ${there.sha256.slice(0, 12)}…` : there.problem} at the baseline)`);
+    }
+    return changed;
+}
+/** A dataset's repository path and sha256, or why it has none. */
+async function digest(source, manifestFile, ref) {
+    const resolved = resolveArtifactPath(manifestFile, ref);
+    if (!resolved.ok)
+        return { problem: resolved.reason };
+    const hashed = await source.sha256(resolved.path);
+    return hashed.ok
+        ? { path: resolved.path, sha256: hashed.value.sha256 }
+        : { path: resolved.path, problem: `unreadable: ${hashed.problem.detail}` };
+}
+function newSuite(facts, index, suite, baseline) {
+    return {
+        rule: 'EVAL-GATE',
+        severity: 'warning',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index, 'dataset']),
+        message: `suite ${suite.name} is new in this version (${baseline} does not declare it): it runs on ${suite.dataset} as this change wrote it, so its gates judge this version on a test of its own making; a drop gate on it compares only with a run of the same dataset`,
+        fix: 'Review the dataset and scorer in this pull request as part of the change. Once this version is released, they are what later versions are judged on.',
+    };
+}
+function changedSuite(facts, index, suite, baseline, changed) {
+    return {
+        rule: 'EVAL-GATE',
+        severity: 'info',
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(['eval', 'suites', index]),
+        message: `suite ${suite.name} is measured as ${baseline} declares it: this change edits ${changed.join(', ')}, which the gates do not use before this version is released`,
+        fix: "A change is judged on the baseline's test, not on one it edits. To measure the new dataset now, declare it as a new suite (its gates judge thresholds); the edit becomes the baseline once released.",
     };
 }
 
@@ -67582,126 +67713,6 @@ function suggest(from, bump) {
 }
 
 /**
- * The registration of `version` that counts, as GTO's state has it: a version
- * registered on two commits (tags made by hand: GTO itself refuses) is the one
- * still registered, the newest of them; a version deregistered everywhere is
- * its newest registration. Undefined when the model never registered it.
- */
-function currentRegistration(model, version, except) {
-    let chosen;
-    for (const v of model?.versions ?? []) {
-        if (v.version !== version || except?.(v))
-            continue;
-        const better = !chosen ||
-            (chosen.deregistered && !v.deregistered) ||
-            (chosen.deregistered === v.deregistered && v.date >= chosen.date);
-        if (better)
-            chosen = v;
-    }
-    return chosen;
-}
-/**
- * The tag each released version is read at, keyed by its simple tag name
- * (`releaseTag(name, version)`, which may not exist). GTO registers a version
- * as `name@v1.2.3` or as `name@v1.2.3#N` (`gto register --simple false`, or a
- * version registered again after a deregistration), so the simple name is
- * only one of its spellings. A version GTO's state knows is read at its
- * current registration (`currentRegistration`: its authoring tag, the
- * newest registration of that commit). Otherwise, a lightweight tag (git
- * reads it, GTO does not), the simple one first; a version whose every
- * registration tag is unusable (it tags a tree, a missing object, it lies
- * about its name) maps to the problem, so it is reported, never read.
- */
-function registrationTags(tags, registry = readRegistry(tags)) {
-    const chosen = new Map();
-    for (const model of registry.values())
-        for (const { version } of model.versions) {
-            const key = releaseTag(model.name, version);
-            if (!chosen.has(key))
-                chosen.set(key, { tag: currentRegistration(model, version).tag });
-        }
-    const unread = new Map();
-    for (const record of tags) {
-        const parsed = parseRegistryTag(record.name);
-        if (parsed?.action !== 'register')
-            continue;
-        const key = releaseTag(parsed.name, parsed.version);
-        if (chosen.has(key))
-            continue;
-        const list = unread.get(key);
-        if (list)
-            list.push(record);
-        else
-            unread.set(key, [record]);
-    }
-    for (const [key, records] of unread) {
-        // None of them is a registration GTO reads: lightweight ones, or tags with a problem.
-        const lightweight = records.filter((r) => !r.tagger && !r.problem);
-        const read = lightweight.find((r) => r.name === key) ?? lightweight[0];
-        const { name, problem } = read ?? records[0];
-        chosen.set(key, read
-            ? { tag: name }
-            : { tag: name, problem: `its registration tag ${name} cannot be read: ${problem}` });
-    }
-    return chosen;
-}
-/** A tag record as a {@link SimpleTag}: only an annotated tag GTO reads registers a commit. */
-function simpleTagOf(record) {
-    if (!record)
-        return undefined;
-    if (record.problem)
-        return { problem: record.problem };
-    if (!record.tagger)
-        return { problem: 'a lightweight tag (GTO reads annotated tags only)' };
-    return { commit: record.commit };
-}
-/**
- * Why version `version` of `name`, registered by `registeredBy` on `commit`,
- * cannot be deployed, or undefined when it can. A GitHub Deployment names a
- * release by its simple tag (`name@v1.2.3`), and the deployer checks that it
- * is an annotated tag of the deployed commit: a version GTO registered only
- * with a numbered tag has none, a lightweight or unreadable simple tag is no
- * release, and a simple tag on another commit (an earlier registration)
- * points at other content.
- */
-function undeployableRegistration(input) {
-    const { name, version, registeredBy, commit, simpleTag } = input;
-    const simple = releaseTag(name, version);
-    if (registeredBy === simple)
-        return undefined;
-    if (simpleTag && 'commit' in simpleTag) {
-        if (simpleTag.commit === commit)
-            return undefined;
-        return {
-            reason: `${name} ${version} was registered again as ${registeredBy}, and its simple tag ${simple}, which deployments name, is the earlier registration on ${simpleTag.commit.slice(0, 12)}`,
-            fix: `Release this content as a new version: ${simple} cannot be moved (released versions are immutable).`,
-        };
-    }
-    const create = `git tag -a -m "Registering ${name} ${version}" ${simple} '${registeredBy}^{commit}'`;
-    return simpleTag
-        ? {
-            reason: `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
-            fix: `Replace it with an annotated tag on the same commit and push it: ${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
-        }
-        : {
-            reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
-            fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
-        };
-}
-/**
- * Why a new version cannot be released while its simple tag exists but
- * registers nothing (a lightweight tag, one git or GTO cannot read): the
- * release would have to create that tag.
- */
-function unusableSimpleTag(name, version, problem) {
-    const simple = releaseTag(name, version);
-    return {
-        reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
-        fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
-    };
-}
-
-/**
  * The `Manifest: <path> sha256:<hex>` line of a release tag's message: where
  * the release found the model's manifest, and that file's digest. Written by
  * the release plan; read back to find a model's manifest at its tag (the CLI,
@@ -69118,7 +69129,10 @@ async function check(repo, options) {
             : undefined;
         // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
         // A rollback (the version restores a release exactly) is judged by the gates it was released with.
-        const restored = report.changes.some((c) => c.model === model.name && c.status === 'restored');
+        // A deregistered release is no release to roll back to (rollback and promote refuse it too).
+        const registration = currentRegistration(registry.get(model.name), model.manifest.version);
+        const restored = registration?.deregistered === false &&
+            report.changes.some((c) => c.model === model.name && c.status === 'restored');
         const judging = judgedGates(model, baseline, restored).map(({ gate }) => gate);
         const tracked = await checkTraining(model, readRun, production, judging);
         if (tracked.section)

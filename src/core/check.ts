@@ -1,6 +1,7 @@
 import { countBySeverity, sortFindings, type Finding } from './findings.js';
 import { resolveBaseline } from './eval/baseline.js';
 import { changedBaselineGates, gateModel, judgedGates, type ModelGates } from './eval/gate-model.js';
+import { currentRegistration } from './registry/registration-tags.js';
 import { loadEvalData } from './eval/load-eval.js';
 import { planSuites, type SuitePlan } from './eval/suite-plan.js';
 import type { MetricSeries, ResultsFile } from './eval/results.js';
@@ -74,7 +75,11 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
       : undefined;
     // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
     // A rollback (the version restores a release exactly) is judged by the gates it was released with.
-    const restored = report.changes.some((c) => c.model === model.name && c.status === 'restored');
+    // A deregistered release is no release to roll back to (rollback and promote refuse it too).
+    const registration = currentRegistration(registry.get(model.name), model.manifest.version);
+    const restored =
+      registration?.deregistered === false &&
+      report.changes.some((c) => c.model === model.name && c.status === 'restored');
     const judging = judgedGates(model, baseline, restored).map(({ gate }) => gate);
     const tracked = await checkTraining(model, readRun, production, judging);
     if (tracked.section) training.push(tracked.section);

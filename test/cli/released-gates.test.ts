@@ -38,6 +38,7 @@ function writeHarnessModel(
   score: number,
   gates: object[],
   acc = 0.81,
+  scoreHigherIsBetter?: boolean,
 ) {
   writeModel(registry, version, 0, gates);
   registry.write(
@@ -48,6 +49,7 @@ function writeHarnessModel(
         if (key.startsWith('tokenizer_') || key.startsWith('chat_template')) delete j[key];
       j.results.arc_easy['score,none'] = score;
       j.results.arc_easy['acc,none'] = acc;
+      if (scoreHigherIsBetter !== undefined) j.higher_is_better.arc_easy.score = scoreHigherIsBetter;
       j.results.arc_easy['score_stderr,none'] = 0.004;
     }),
   );
@@ -170,6 +172,62 @@ describe('the gates that judge a change', () => {
       verdict: 'fail',
       higherIsBetter: true,
     });
+    expect(code).toBe(1);
+  });
+
+  it('hold a restore of a deregistered release to the gates of production: it is no rollback', async () => {
+    const registry = TempRegistry.create();
+    writeModel(registry, '1.0.0', 0.6, [{ metric: 'score', min: 0.5 }]);
+    const v1 = registry.commit('m 1.0.0');
+    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    writeModel(registry, '1.1.0', 0.95, [{ metric: 'score', min: 0.9 }]);
+    const v2 = registry.commit('m 1.1.0');
+    registry.tag('m@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.tag('m#production#2', { commit: v2, date: 1_760_000_101 });
+    registry.tag('m@v1.0.0!#3', { commit: v1, date: 1_760_000_200 });
+    registry.git('revert', '--no-edit', 'HEAD');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v2);
+    expect(report.gates[0].gates.map((g: { verdict: string }) => g.verdict)).toEqual(['pass', 'fail']);
+    expect(code).toBe(1);
+  });
+
+  it('say nothing overruled when a released gate is judged both ways: no one stated either direction', async () => {
+    const registry = TempRegistry.create();
+    writeHarnessModel(registry, '1.0.0', 0.9, [{ metric: 'arc_easy/score', max_drop: 0.01 }]);
+    const v1 = registry.commit('m 1.0.0');
+    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    writeHarnessModel(registry, '1.0.1', 0.9, [], 0.81, false);
+    registry.commit('m 1.0.1: no gate, and results that say lower is better');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v1);
+    expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'pass', direction: 'judged both ways' });
+    expect(report.gates[0].gates[0].reason).not.toContain('the gate says');
+    expect(report.findings.map((f: { message: string }) => f.message).join('\n')).not.toContain(
+      'the gate says',
+    );
+    expect(code).toBe(0);
+  });
+
+  it("judge a base ref's gate both ways whatever direction it writes: it states none", async () => {
+    const registry = TempRegistry.create();
+    writeHarnessModel(registry, '1.0.0', 0.9, []);
+    const v1 = registry.commit('m 1.0.0');
+    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    writeHarnessModel(registry, '1.1.0', 0.9, [
+      { metric: 'arc_easy/score', max_drop: 0.01, higher_is_better: false },
+    ]);
+    const v2 = registry.commit('m 1.1.0: a gate that says lower is better');
+    writeHarnessModel(registry, '1.2.0', 0.5, []);
+    registry.commit('m 1.2.0: score 0.9 -> 0.5, the gate removed');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v2);
+    expect(report.gates[0].gates).toEqual([
+      expect.objectContaining({ verdict: 'fail', direction: 'judged both ways' }),
+    ]);
     expect(code).toBe(1);
   });
 });

@@ -127,7 +127,14 @@ const WORST_FIRST: readonly GateVerdict[] = ['fail', 'not-run', 'inconclusive', 
 function judgeReleasedGate(judge: (gate: Gate) => GateResult, gate: Gate): GateResult {
   const result = judge(gate);
   if (result.higherIsBetter !== undefined || gate.higher_is_better !== undefined) return result;
-  const ways = [judge({ ...gate, higher_is_better: true }), judge({ ...gate, higher_is_better: false })];
+  // Each way is forced through the gate's own field, which no one wrote: what the candidate's results
+  // say against it is no overruling, and the direction is neither way's.
+  const way = (higherIsBetter: boolean): GateResult => {
+    const { overruled, ...judged } = judge({ ...gate, higher_is_better: higherIsBetter });
+    const reason = overruled ? judged.reason.replace(`; ${overruled}`, '') : judged.reason;
+    return { ...judged, reason, direction: 'judged both ways' };
+  };
+  const ways = [way(true), way(false)];
   if (ways.some((r) => r.higherIsBetter === undefined)) return result;
   const [worse] = ways.sort((a, b) => WORST_FIRST.indexOf(a.verdict) - WORST_FIRST.indexOf(b.verdict));
   return {
@@ -135,6 +142,9 @@ function judgeReleasedGate(judge: (gate: Gate) => GateResult, gate: Gate): GateR
     reason: `${worse!.reason} (judged both ways: nothing on the baseline's side states whether higher or lower is better)`,
   };
 }
+
+/** A gate without its `higher_is_better`: a gate the base ref adds judges, but states no direction. */
+const withoutDirection = ({ higher_is_better: _, ...gate }: Gate): Gate => gate;
 
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
 export function gateModel({
@@ -180,7 +190,9 @@ export function gateModel({
         ...(unmeasured ? { notRun: unmeasured.reason } : {}),
         ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
       });
-    const result = released ? judgeReleasedGate(judge, gate) : judge(gate);
+    const result = released
+      ? judgeReleasedGate(judge, baseline?.gateFrom?.has(gate) ? withoutDirection(gate) : gate)
+      : judge(gate);
     const finding = (rule: Finding['rule'], severity: Finding['severity'], message: string, fix: string) =>
       findings.push({
         rule,

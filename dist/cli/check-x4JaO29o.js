@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
 import { j as jsonEqual } from './json-equal-DyaeKnIb.js';
+import { c as currentRegistration } from './manifest-line-BLtCtoZl.js';
 import { r as resolveArtifactPath, F as FileSystemSource, C as ContainedRoot, a as ContainmentError } from './settings-file-jcZEVXEu.js';
 import { r as readRegistry } from './state-C-Te7VF2.js';
 import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
@@ -19,7 +20,6 @@ import './model-manifests-ClTkaePp.js';
 import './parse-DhiCE7mi.js';
 import './yaml-document-Bn4nnvS8.js';
 import 'node:buffer';
-import './manifest-line-BLtCtoZl.js';
 import './references-BWMnuWHI.js';
 import './index-DbdiYlmr.js';
 import './escape-C_Mv5luI.js';
@@ -430,7 +430,14 @@ function judgeReleasedGate(judge, gate) {
     const result = judge(gate);
     if (result.higherIsBetter !== undefined || gate.higher_is_better !== undefined)
         return result;
-    const ways = [judge({ ...gate, higher_is_better: true }), judge({ ...gate, higher_is_better: false })];
+    // Each way is forced through the gate's own field, which no one wrote: what the candidate's results
+    // say against it is no overruling, and the direction is neither way's.
+    const way = (higherIsBetter) => {
+        const { overruled, ...judged } = judge({ ...gate, higher_is_better: higherIsBetter });
+        const reason = overruled ? judged.reason.replace(`; ${overruled}`, '') : judged.reason;
+        return { ...judged, reason, direction: 'judged both ways' };
+    };
+    const ways = [way(true), way(false)];
     if (ways.some((r) => r.higherIsBetter === undefined))
         return result;
     const [worse] = ways.sort((a, b) => WORST_FIRST.indexOf(a.verdict) - WORST_FIRST.indexOf(b.verdict));
@@ -439,6 +446,8 @@ function judgeReleasedGate(judge, gate) {
         reason: `${worse.reason} (judged both ways: nothing on the baseline's side states whether higher or lower is better)`,
     };
 }
+/** A gate without its `higher_is_better`: a gate the base ref adds judges, but states no direction. */
+const withoutDirection = ({ higher_is_better: _, ...gate }) => gate;
 /** Judges every gate of a model's manifest and turns the outcome into findings (EVAL-GATE, EVAL-VERSION, provenance). */
 function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map(), restored = false, }) {
     const evalBlock = facts.manifest.eval;
@@ -477,7 +486,9 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
             ...(unmeasured ? { notRun: unmeasured.reason } : {}),
             ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
         });
-        const result = released ? judgeReleasedGate(judge, gate) : judge(gate);
+        const result = released
+            ? judgeReleasedGate(judge, baseline?.gateFrom?.has(gate) ? withoutDirection(gate) : gate)
+            : judge(gate);
         const finding = (rule, severity, message, fix) => findings.push({
             rule,
             severity,
@@ -847,7 +858,10 @@ async function check(repo, options) {
             : undefined;
         // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
         // A rollback (the version restores a release exactly) is judged by the gates it was released with.
-        const restored = report.changes.some((c) => c.model === model.name && c.status === 'restored');
+        // A deregistered release is no release to roll back to (rollback and promote refuse it too).
+        const registration = currentRegistration(registry.get(model.name), model.manifest.version);
+        const restored = registration?.deregistered === false &&
+            report.changes.some((c) => c.model === model.name && c.status === 'restored');
         const judging = judgedGates(model, baseline, restored).map(({ gate }) => gate);
         const tracked = await checkTraining(model, readRun, production, judging);
         if (tracked.section)
