@@ -55,6 +55,14 @@ function writeHarnessModel(
   );
 }
 
+/** Commits m 1.0.0, released and assigned to production. */
+function inProduction(registry: TempRegistry, message: string): string {
+  const v1 = registry.commit(message);
+  registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
+  registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+  return v1;
+}
+
 const json = async (...argv: string[]) => {
   const run = await runCli(...argv, '--format', 'json');
   return { code: run.code, report: JSON.parse(run.stdout) };
@@ -64,9 +72,7 @@ describe('the gates that judge a change', () => {
   it("include the base ref's when production is the baseline: a gate tightened since production is not undone", async () => {
     const registry = TempRegistry.create();
     writeModel(registry, '1.0.0', 0.95, [{ metric: 'score', min: 0.5 }]);
-    const v1 = registry.commit('m 1.0.0');
-    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    inProduction(registry, 'm 1.0.0');
     writeModel(registry, '1.1.0', 0.95, [{ metric: 'score', min: 0.9 }]);
     const v2 = registry.commit('m 1.1.0: a stricter gate, released, not yet in production');
     registry.tag('m@v1.1.0', { commit: v2, date: 1_760_000_100 });
@@ -116,9 +122,7 @@ describe('the gates that judge a change', () => {
   it('leave a rollback to its own gates: a version restored exactly is not held to gates a later version brought', async () => {
     const registry = TempRegistry.create();
     writeModel(registry, '1.0.0', 0.75, [{ metric: 'score', min: 0.7 }]);
-    const v1 = registry.commit('m 1.0.0');
-    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    inProduction(registry, 'm 1.0.0');
     writeModel(registry, '1.1.0', 0.95, [{ metric: 'score', min: 0.9 }]);
     const v2 = registry.commit('m 1.1.0: a stricter gate; its canary failed');
     registry.tag('m@v1.1.0', { commit: v2, date: 1_760_000_100 });
@@ -134,9 +138,7 @@ describe('the gates that judge a change', () => {
     const registry = TempRegistry.create();
     const released = { metric: 'arc_easy/score', max_drop: 0.01 };
     writeHarnessModel(registry, '1.0.0', 0.9, [released]);
-    const v1 = registry.commit('m 1.0.0');
-    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    const v1 = inProduction(registry, 'm 1.0.0');
     // 0.9 -> 0.5, and a gate saying lower is better: its own gate passes, the released one does not.
     writeHarnessModel(registry, '1.1.0', 0.5, [{ ...released, higher_is_better: false }]);
     registry.commit('m 1.1.0: score 0.5, and lower is better, it says');
@@ -157,9 +159,7 @@ describe('the gates that judge a change', () => {
   it("take a metric's direction from production's side, never from a gate the base ref adds", async () => {
     const registry = TempRegistry.create();
     writeHarnessModel(registry, '1.0.0', 0.9, [], 0.81);
-    const v1 = registry.commit('m 1.0.0: its results say higher acc is better');
-    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    inProduction(registry, 'm 1.0.0: its results say higher acc is better');
     const lower = [{ metric: 'arc_easy/acc', max_drop: 0.01, higher_is_better: false }];
     writeHarnessModel(registry, '1.1.0', 0.9, lower, 0.81);
     const v2 = registry.commit('m 1.1.0: a gate that says lower acc is better');
@@ -178,9 +178,7 @@ describe('the gates that judge a change', () => {
   it('hold a restore of a deregistered release to the gates of production: it is no rollback', async () => {
     const registry = TempRegistry.create();
     writeModel(registry, '1.0.0', 0.6, [{ metric: 'score', min: 0.5 }]);
-    const v1 = registry.commit('m 1.0.0');
-    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    const v1 = inProduction(registry, 'm 1.0.0');
     writeModel(registry, '1.1.0', 0.95, [{ metric: 'score', min: 0.9 }]);
     const v2 = registry.commit('m 1.1.0');
     registry.tag('m@v1.1.0', { commit: v2, date: 1_760_000_100 });
@@ -196,9 +194,7 @@ describe('the gates that judge a change', () => {
   it('say nothing overruled when a released gate is judged both ways: no one stated either direction', async () => {
     const registry = TempRegistry.create();
     writeHarnessModel(registry, '1.0.0', 0.9, [{ metric: 'arc_easy/score', max_drop: 0.01 }]);
-    const v1 = registry.commit('m 1.0.0');
-    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    const v1 = inProduction(registry, 'm 1.0.0');
     writeHarnessModel(registry, '1.0.1', 0.9, [], 0.81, false);
     registry.commit('m 1.0.1: no gate, and results that say lower is better');
 
@@ -214,9 +210,7 @@ describe('the gates that judge a change', () => {
   it("judge a base ref's gate both ways whatever direction it writes: it states none", async () => {
     const registry = TempRegistry.create();
     writeHarnessModel(registry, '1.0.0', 0.9, []);
-    const v1 = registry.commit('m 1.0.0');
-    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('m#production#1', { commit: v1, date: 1_760_000_001 });
+    inProduction(registry, 'm 1.0.0');
     writeHarnessModel(registry, '1.1.0', 0.9, [
       { metric: 'arc_easy/score', max_drop: 0.01, higher_is_better: false },
     ]);
