@@ -41164,6 +41164,18 @@ function currentRegistration(model, version, except) {
     return chosen;
 }
 /**
+ * The versions of `model` that GTO holds withdrawn: their current registration
+ * is deregistered. Their content is no release (rollback, promote and deploy
+ * refuse them), so restoring it restores nothing.
+ */
+function withdrawnVersions(model) {
+    const withdrawn = new Set();
+    for (const { version } of model?.versions ?? [])
+        if (currentRegistration(model, version)?.deregistered)
+            withdrawn.add(version);
+    return withdrawn;
+}
+/**
  * The tag each released version is read at, keyed by its simple tag name
  * (`releaseTag(name, version)`, which may not exist). GTO registers a version
  * as `name@v1.2.3` or as `name@v1.2.3#N` (`gto register --simple false`, or a
@@ -41208,8 +41220,10 @@ function registrationTags(tags, registry = readRegistry(tags)) {
     }
     return chosen;
 }
-/** A tag record as a {@link SimpleTag}: only an annotated tag GTO reads registers a commit. */
-function simpleTagOf(record) {
+/** The simple tag of `name`'s `version` among `tags`: only an annotated tag GTO reads registers a commit. */
+function simpleTagOf(tags, name, version) {
+    const simple = releaseTag(name, version);
+    const record = tags.find((t) => t.name === simple);
     if (!record)
         return undefined;
     if (record.problem)
@@ -67656,6 +67670,14 @@ async function checkVersion(inputs) {
                 restoresRelease = true;
         }
     }
+    // Moving to a withdrawn version's content is no rollback: the release would assign, and deploy, what GTO
+    // holds deregistered (rollback, promote and deploy refuse it). A model left at it changes nothing.
+    const restoresWithdrawn = restoresRelease && base !== undefined && base.facts.manifest.version !== to && inputs.withdrawn?.has(to);
+    if (restoresWithdrawn) {
+        restoresRelease = false;
+        const from = base.facts.manifest.version;
+        findings.push(at(`${head.name} ${from} -> ${to} restores ${to}, a release that was deregistered: a withdrawn version is no rollback, and nothing may deploy it`, `Release this content as a new version above ${from} (${suggest(from, 'patch')} or later), or register ${to} again first (gto register) if withdrawing it was a mistake.`));
+    }
     if (!base) {
         return {
             change: {
@@ -67686,6 +67708,8 @@ async function checkVersion(inputs) {
     if (declared === 'backwards') {
         if (restoresRelease)
             return { change: { ...change, status: 'restored' }, findings };
+        if (restoresWithdrawn)
+            return { change, findings };
         findings.push(at(`${head.name} went back from ${from} to ${to}${released.has(to) ? ', and the content differs from that release' : `, which was never released (no tag ${releaseTag(head.name, to)})`}`, 'Versions only go up; to roll back, restore the released version exactly (modelgate rollback --plan shows how).'));
         return { change, findings };
     }
@@ -68938,6 +68962,7 @@ async function validateModels(repo, options) {
     const selected = changed ? manifests.filter((m) => changed.has(m) || !baseManifests.has(m)) : manifests;
     const tags = base ? await repo.readTags() : undefined;
     const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map();
+    const registry = tags ? readRegistry(tags) : undefined;
     // Models are looked up by name, at the base and at their tags: a moved manifest keeps its history.
     const byName = new ModelManifests(repo, {
         globs: options.baseManifests ?? options.manifests,
@@ -68997,6 +69022,7 @@ async function validateModels(repo, options) {
             base: baseVersion,
             behaviour: behaviour.comparison,
             released: released.get(facts.name) ?? new Set(),
+            withdrawn: withdrawnVersions(registry?.get(facts.name)),
             releasedContent: (v) => releasedContent(byName, facts, v, baseVersion ? [baseVersion.facts.manifestFile] : []),
         });
         findings.push(...version.findings);
@@ -102587,6 +102613,7 @@ async function findReleaseCandidates(repo, search) {
             headDigests: digests,
             base: found.baseline,
             released: released.get(facts.name) ?? new Set(),
+            withdrawn: withdrawnVersions(registry.get(facts.name)),
             releasedContent: (v) => releasedContent(byName, facts, v, found.baseline ? [found.baseline.facts.manifestFile] : []),
         });
         problems.push(...check.findings.filter((f) => f.severity === 'error'));
@@ -102610,7 +102637,7 @@ async function findReleaseCandidates(repo, search) {
             });
             continue;
         }
-        const simpleTag = simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version)));
+        const simpleTag = simpleTagOf(tags, facts.name, version);
         const undeployable = registered
             ? undeployableRegistration({
                 name: facts.name,
@@ -103414,11 +103441,33 @@ function stateKey() {
 /**
  * Which released version a rollback restores: the one asked for, or the last
  * good release before the current version: the newest earlier version that
- * reached the last stage (production), else the newest earlier version.
- * Deregistered versions are never targets.
+ * reached the last stage (production), else the newest earlier version. Each
+ * version is its current registration (`currentRegistration`, what release and
+ * deploy read), and it reached production only if that registration's commit
+ * was assigned there. Deregistered versions are never targets, and a target a
+ * deployment could not name (`undeployableRegistration`, from the version's
+ * simple tag) is refused with its fix: the revert would merge, and its release
+ * would then refuse it.
  */
-function rollbackTarget(model, current, stages, requested) {
-    const usable = model.versions.filter((v) => !v.deregistered);
+function rollbackTarget(model, current, stages, requested, simpleTag) {
+    const chosen = pickTarget(model, current, stages, requested);
+    if (!chosen.ok)
+        return chosen;
+    const { version, tag, commit } = chosen.version;
+    const undeployable = undeployableRegistration({
+        name: model.name,
+        version,
+        registeredBy: tag,
+        commit,
+        simpleTag: simpleTag(version),
+    });
+    return undeployable
+        ? { ok: false, reason: `cannot roll back to ${version}: ${undeployable.reason}`, fix: undeployable.fix }
+        : chosen;
+}
+function pickTarget(model, current, stages, requested) {
+    const registrations = [...new Set(model.versions.map((v) => v.version))].map((version) => currentRegistration(model, version));
+    const usable = registrations.filter((v) => !v.deregistered);
     if (requested !== undefined) {
         const wanted = requested.replace(/^v/, '');
         const found = usable.find((v) => v.version === wanted);
@@ -103436,7 +103485,7 @@ function rollbackTarget(model, current, stages, requested) {
     }
     const earlier = usable.filter((v) => semver.valid(current) && semver.lt(v.version, current));
     const production = stages.at(-1);
-    const wasInProduction = (v) => model.events.some((e) => e.action === 'assign' && e.stage === production && e.version === v.version);
+    const wasInProduction = (v) => model.events.some((e) => e.action === 'assign' && e.stage === production && e.version === v.version && e.commit === v.commit);
     const good = [...earlier].reverse().find(wasInProduction);
     if (good)
         return {
@@ -103716,7 +103765,7 @@ async function prepareRollback(repo, options) {
     const now = await loadModel(repo.worktree, manifestFile);
     if (!now.facts)
         throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
-    const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
+    const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to, (version) => simpleTagOf(tags, options.model, version));
     if (!target.ok)
         throw new CommandError(target.reason, target.fix);
     // Found by the model's name at the tag (its Manifest: line first), never by today's path: the model

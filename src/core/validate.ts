@@ -5,7 +5,8 @@ import { decodeUtf8 } from './bytes.js';
 import { loadModel } from './model/load-model.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
 import { referencedPaths } from './manifest/references.js';
-import type { TagRecord } from './registry/state.js';
+import { readRegistry, type TagRecord } from './registry/state.js';
+import { withdrawnVersions } from './registry/registration-tags.js';
 import { CommandError, type Repository } from './repository.js';
 import type { ArtifactSource } from './source.js';
 import { checkCompatibility } from './rules/index.js';
@@ -112,6 +113,7 @@ export async function validateModels(
   const selected = changed ? manifests.filter((m) => changed.has(m) || !baseManifests.has(m)) : manifests;
   const tags = base ? await repo.readTags() : undefined;
   const released = tags ? releasedVersions(tags.map((t) => t.name)) : new Map<string, Set<string>>();
+  const registry = tags ? readRegistry(tags) : undefined;
   // Models are looked up by name, at the base and at their tags: a moved manifest keeps its history.
   const byName = new ModelManifests(repo, {
     globs: options.baseManifests ?? options.manifests,
@@ -173,6 +175,7 @@ export async function validateModels(
       base: baseVersion,
       behaviour: behaviour.comparison,
       released: released.get(facts.name) ?? new Set(),
+      withdrawn: withdrawnVersions(registry?.get(facts.name)),
       releasedContent: (v) =>
         releasedContent(byName, facts, v, baseVersion ? [baseVersion.facts.manifestFile] : []),
     });

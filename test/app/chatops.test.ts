@@ -355,6 +355,13 @@ describe('ChatOps: the commands', () => {
     // A copy of 1.2.0's commit, registered by hand as 1.1.0: its manifest says 1.2.0.
     const copy = registry.git('commit-tree', registry.treeOf(v1), '-p', v1, '-m', 'copy of 1.2.0');
     registry.tag('gpt2@v1.1.0#7', { commit: copy, date: 1_760_000_050 });
+    // No simple tag: a deployment could not name the release, so the revert is refused before anything is read.
+    const unnamed = (await say('/rollback gpt2 to 1.1.0 --plan')).replies[0];
+    expect(unnamed).toContain(
+      'nothing was done: cannot roll back to 1.1.0: gpt2 1.1.0 is registered as gpt2@\u200bv1.1.0\\#7',
+    );
+    expect(unnamed).toContain('which does not exist. Create the simple tag on the same commit');
+    registry.tag('gpt2@v1.1.0', { commit: copy, date: 1_760_000_040 });
     const { replies } = await say('/rollback gpt2 to 1.1.0 --plan');
     expect(replies[0]).toContain('nothing was done');
     expect(replies[0]).toContain('has no manifest of gpt2 1.1.0 where the app looks');

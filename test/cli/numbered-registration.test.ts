@@ -82,19 +82,32 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
     );
   });
 
-  it('is restored exactly by modelgate rollback, read at its numbered tag', async () => {
+  it('is rolled back to only once its simple tag, which deployments name, exists; then restored exactly', async () => {
     const { registry, v1 } = registry1();
     registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
     registry.tag('gpt2#production#2', { commit: v1, date: 1_760_000_001 });
     writeVersion(registry, '1.1.0', 360);
     registry.commit('gpt2 1.1.0');
+    const samples = 'models/gpt2/evals/samples_arc_easy.jsonl';
+    // Restored without it, the revert would merge and its release refuse to deploy it.
+    const refused = await runCli('rollback', 'gpt2', '--root', registry.root);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(
+      "cannot roll back to 1.0.0: gpt2 1.0.0 is registered as gpt2@v1.0.0#1 (GTO's numbered registration), and deployments name a release by its simple tag gpt2@v1.0.0, which does not exist",
+    );
+    expect(refused.stderr).toContain(
+      `git tag -a -m "Registering gpt2 1.0.0" gpt2@v1.0.0 'gpt2@v1.0.0#1^{commit}'`,
+    );
+    expect(registry.read(samples)).toBe(harnessSamples('arc_easy', scores(400, 360)));
+
+    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_100 });
     const { code, stdout, stderr } = await runCli('rollback', 'gpt2', '--root', registry.root);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain('tag gpt2@v1.0.0#1');
-    expect(registry.read('models/gpt2/evals/samples_arc_easy.jsonl')).toBe(
-      harnessSamples('arc_easy', scores(400, 320)),
+    expect(stdout).toContain(
+      'gpt2: 1.1.0 -> 1.0.0 (the last release before 1.1.0 that reached production, tag gpt2@v1.0.0)',
     );
+    expect(registry.read(samples)).toBe(harnessSamples('arc_easy', scores(400, 320)));
   });
 
   it('registered again at another commit is read where it was registered last, not at its old simple tag', async () => {
@@ -218,5 +231,115 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
     expect(registry.read('models/gpt2/evals/samples_arc_easy.jsonl')).toBe(
       harnessSamples('arc_easy', scores(400, 320)),
     );
+  });
+});
+
+/**
+ * gpt2 0.9.0 and 1.0.0 (on `first`) reached production; 1.0.0 was then deregistered and registered
+ * again on other content (`again`, never deployed); 1.1.0 is checked out.
+ */
+function registeredAgain() {
+  const registry = TempRegistry.create();
+  addRealModel(registry, 'gpt2');
+  registry.write('models/gpt2/evals/results.json', harnessResults());
+  writeVersion(registry, '0.9.0', 300);
+  const older = registry.commit('gpt2 0.9.0');
+  registry.tag('gpt2@v0.9.0', { commit: older, date: 1_760_000_000 });
+  registry.tag('gpt2#canary#1', { commit: older, date: 1_760_000_001 });
+  registry.tag('gpt2#production#2', { commit: older, date: 1_760_000_002 });
+  writeVersion(registry, '1.0.0', 320);
+  const first = registry.commit('gpt2 1.0.0');
+  registry.tag('gpt2@v1.0.0', { commit: first, date: 1_760_000_010 });
+  registry.tag('gpt2#canary#3', { commit: first, date: 1_760_000_011 });
+  registry.tag('gpt2#production#4', { commit: first, date: 1_760_000_012 });
+  registry.tag('gpt2@v1.0.0!#5', { commit: first, date: 1_760_000_013 });
+  writeVersion(registry, '1.0.0', 200);
+  const again = registry.commit('gpt2 1.0.0, other content');
+  registry.tag('gpt2@v1.0.0#6', { commit: again, date: 1_760_000_014 });
+  writeVersion(registry, '1.1.0', 360);
+  const current = registry.commit('gpt2 1.1.0');
+  registry.tag('gpt2@v1.1.0', { commit: current, date: 1_760_000_020 });
+  return { registry, older, first, again, current };
+}
+
+describe('a version registered again on other content (a deregistration between)', () => {
+  it('is rolled back to as that content: the production the earlier registration reached does not count for it', async () => {
+    const { registry } = registeredAgain();
+    const planned = await runCli('rollback', 'gpt2', '--plan', '--root', registry.root);
+    expect(planned.stderr).toBe('');
+    expect(planned.stdout).toContain(
+      'gpt2: 1.1.0 -> 0.9.0 (the last release before 1.1.0 that reached production, tag gpt2@v0.9.0)',
+    );
+  });
+
+  it('is refused as a rollback target by name, with the reason the release would refuse it', async () => {
+    const { registry, first } = registeredAgain();
+    const asked = await runCli('rollback', 'gpt2', '--to', '1.0.0', '--root', registry.root);
+    expect(asked.code).not.toBe(0);
+    expect(asked.stderr).toBe(
+      `modelgate: cannot roll back to 1.0.0: gpt2 1.0.0 was registered again as gpt2@v1.0.0#6, and its simple tag gpt2@v1.0.0, which deployments name, is the earlier registration on ${first.slice(0, 12)}\n` +
+        '  fix: Release this content as a new version: gpt2@v1.0.0 cannot be moved (released versions are immutable).\n',
+    );
+    expect(registry.read('models/gpt2/evals/samples_arc_easy.jsonl')).toBe(
+      harnessSamples('arc_easy', scores(400, 360)),
+    );
+  });
+
+  it('is promoted and deregistered as its current registration, on its own commit', async () => {
+    const { registry, again } = registeredAgain();
+    const canary = await runCli('promote', 'gpt2', '1.0.0', 'canary', '--dry-run', '--root', registry.root);
+    expect(canary.stderr).toBe('');
+    expect(canary.stdout).toBe(`would create gpt2#canary#7 on ${again.slice(0, 12)} (gpt2 1.0.0)\n`);
+    // Its canary was the earlier content's: this content never was in canary.
+    registry.write('.github/modelgate.yml', stringify({ stages: ['canary', 'production'] }));
+    const production = await runCli(
+      'promote',
+      'gpt2',
+      '1.0.0',
+      'production',
+      '--dry-run',
+      '--root',
+      registry.root,
+    );
+    expect(production.stderr).toContain('gpt2 1.0.0 was never in canary, which comes before production');
+    const deregistered = await runCli('deprecate', 'gpt2', '1.0.0', '--dry-run', '--root', registry.root);
+    expect(deregistered.stderr).toBe('');
+    expect(deregistered.stdout).toContain(again.slice(0, 12));
+  });
+});
+
+describe('a version deregistered after it was released', () => {
+  it('is no rollback: a change restoring its content fails validate, and the release refuses it (nothing deploys it)', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    registry.write('models/gpt2/evals/results.json', harnessResults());
+    writeVersion(registry, '1.0.0', 320);
+    const v1 = registry.commit('gpt2 1.0.0');
+    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
+    writeVersion(registry, '1.1.0', 360);
+    const v2 = registry.commit('gpt2 1.1.0');
+    registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.tag('gpt2#production#2', { commit: v2, date: 1_760_000_101 });
+    registry.tag('gpt2@v1.0.0!#3', { commit: v1, date: 1_760_000_102 });
+    registry.git('checkout', v1, '--', 'models/gpt2');
+    registry.commit('gpt2 back to 1.0.0 by hand');
+
+    const validated = await runCli('validate', '--root', registry.root, '--base', v2);
+    expect(validated.code).toBe(1);
+    expect(validated.stdout).toContain(
+      'gpt2 1.1.0 -> 1.0.0 restores 1.0.0, a release that was deregistered: a withdrawn version is no rollback, and nothing may deploy it',
+    );
+    expect(validated.stdout).toContain(
+      'fix: Release this content as a new version above 1.1.0 (1.1.1 or later)',
+    );
+    expect(validated.stdout).not.toContain('the content differs');
+
+    const tags = registry.git('tag', '--list');
+    const released = await runCli('release', '--root', registry.root, '--base', v2);
+    expect(released.code).not.toBe(0);
+    expect(released.stdout + released.stderr).toContain('a release that was deregistered');
+    expect(released.stdout).not.toContain('deployment');
+    expect(registry.git('tag', '--list')).toBe(tags);
   });
 });

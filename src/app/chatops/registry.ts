@@ -30,14 +30,15 @@ export function registeredModels(refs: readonly TagRef[]): string[] {
 /**
  * One model's registry from its tags, read through the API: annotated tags
  * are peeled to their commit (and give their tagger date); lightweight ones
- * count as undated, which GTO's numbered stage tags order anyway.
+ * count as undated, which GTO's numbered stage tags order anyway. With the
+ * tag records it was read from (a rollback checks the target's simple tag).
  */
 export async function modelRegistry(
   octokit: Octokit,
   repo: Repo,
   refs: readonly TagRef[],
   model: string,
-): Promise<ModelRegistry | undefined> {
+): Promise<{ registry: ModelRegistry; tags: TagRecord[] } | undefined> {
   const own = refs.filter((r) => parseRegistryTag(r.name)?.name === model);
   const records = await Promise.all(
     own.map(async (ref): Promise<TagRecord> => {
@@ -61,7 +62,8 @@ export async function modelRegistry(
       };
     }),
   );
-  return readRegistry(records).get(model);
+  const registry = readRegistry(records).get(model);
+  return registry && { registry, tags: records };
 }
 
 /** The UTC offset of an ISO 8601 date as git writes it ("+0300"); GitHub's API gives "Z" (UTC). */

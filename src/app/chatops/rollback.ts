@@ -1,5 +1,6 @@
 import type { Steer } from '../../core/canary/state.js';
 import { inert } from '../../core/chatops/reply.js';
+import { simpleTagOf } from '../../core/registry/registration-tags.js';
 import { parseRegistryTag } from '../../core/registry/tag-names.js';
 import { rollbackTarget } from '../../core/rollback/plan.js';
 import type { Octokit } from '../../io/github/octokit.js';
@@ -40,10 +41,16 @@ export async function rollbackCommand(
   const found = await findManifest(view, model);
   if (!found)
     return `there is no manifest of **${model}** on ${inert(defaultBranch)}: a removed model is restored with git, not a rollback.`;
-  const registry = await modelRegistry(octokit, repo, request.refs, model);
-  if (!registry) return `**${model}** has no released version.`;
-  const target = rollbackTarget(registry, found.manifest.version, settings.stages, request.to);
-  if (!target.ok) return `nothing was done: ${inert(target.reason, 300)}. ${target.fix}`;
+  const read = await modelRegistry(octokit, repo, request.refs, model);
+  if (!read) return `**${model}** has no released version.`;
+  const target = rollbackTarget(
+    read.registry,
+    found.manifest.version,
+    settings.stages,
+    request.to,
+    (version) => simpleTagOf(read.tags, model, version),
+  );
+  if (!target.ok) return nothingDone({ problem: target.reason, fix: target.fix });
   const to = target.version.version;
   const files = await rollbackFiles(octokit, repo, {
     model,

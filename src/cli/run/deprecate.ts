@@ -1,4 +1,5 @@
 import { CommandError } from '../../core/repository.js';
+import { currentRegistration } from '../../core/registry/registration-tags.js';
 import { planStageAssignment } from '../../core/registry/stage-assignment.js';
 import {
   deprecationTag,
@@ -15,7 +16,7 @@ export async function runDeprecate(args: CommandArgs, out: Output): Promise<numb
   const context = await openRegistry(args, true, out);
   const model = modelOf(context, name);
   const version = rawVersion?.replace(/^v/, '');
-  const target = version === undefined ? undefined : model.versions.find((v) => v.version === version);
+  const target = version === undefined ? undefined : currentRegistration(model, version);
   if (version !== undefined && !target) throw new CommandError(`${name} ${version} is not registered`);
 
   let tag: string;

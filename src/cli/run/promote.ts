@@ -1,4 +1,5 @@
 import { CommandError } from '../../core/repository.js';
+import { currentRegistration } from '../../core/registry/registration-tags.js';
 import { checkPromotion, enforcedStages } from '../../core/registry/stages.js';
 import { planStageAssignment } from '../../core/registry/stage-assignment.js';
 import type { CommandArgs } from '../command.js';
@@ -12,7 +13,7 @@ export async function runPromote(args: CommandArgs, out: Output): Promise<number
   const model = modelOf(context, name);
   const check = checkPromotion(model, version.replace(/^v/, ''), stage, enforcedStages(context.settings));
   if (!check.ok && !(check.forceable && args.values.force)) throw new CommandError(check.reason, check.fix);
-  const target = model.versions.find((v) => v.version === version.replace(/^v/, ''))!;
+  const target = currentRegistration(model, version.replace(/^v/, ''))!;
   const { tag, message } = planStageAssignment({
     action: 'assign',
     model: name,

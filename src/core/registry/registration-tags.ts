@@ -31,6 +31,18 @@ export function currentRegistration(
 }
 
 /**
+ * The versions of `model` that GTO holds withdrawn: their current registration
+ * is deregistered. Their content is no release (rollback, promote and deploy
+ * refuse them), so restoring it restores nothing.
+ */
+export function withdrawnVersions(model: ModelRegistry | undefined): Set<string> {
+  const withdrawn = new Set<string>();
+  for (const { version } of model?.versions ?? [])
+    if (currentRegistration(model, version)?.deregistered) withdrawn.add(version);
+  return withdrawn;
+}
+
+/**
  * The tag each released version is read at, keyed by its simple tag name
  * (`releaseTag(name, version)`, which may not exist). GTO registers a version
  * as `name@v1.2.3` or as `name@v1.2.3#N` (`gto register --simple false`, or a
@@ -80,8 +92,10 @@ export function registrationTags(
 /** The simple tag of a version as a Deployment needs it: the commit it registers, or why it registers nothing. */
 export type SimpleTag = { commit: string } | { problem: string } | undefined;
 
-/** A tag record as a {@link SimpleTag}: only an annotated tag GTO reads registers a commit. */
-export function simpleTagOf(record: TagRecord | undefined): SimpleTag {
+/** The simple tag of `name`'s `version` among `tags`: only an annotated tag GTO reads registers a commit. */
+export function simpleTagOf(tags: readonly TagRecord[], name: string, version: string): SimpleTag {
+  const simple = releaseTag(name, version);
+  const record = tags.find((t) => t.name === simple);
   if (!record) return undefined;
   if (record.problem) return { problem: record.problem };
   if (!record.tagger) return { problem: 'a lightweight tag (GTO reads annotated tags only)' };

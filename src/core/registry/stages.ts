@@ -1,4 +1,5 @@
 import { GTO_NAME_PATTERN } from './tag-names.js';
+import { currentRegistration } from './registration-tags.js';
 import type { ModelRegistry } from './state.js';
 
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
@@ -10,9 +11,11 @@ export type PromotionCheck = { ok: true } | { ok: false; reason: string; fix: st
 /**
  * With configured stages, a version may enter a stage only after it was
  * assigned to the stage before it (canary before production); the first
- * stage is open to any registered, not deregistered version. With no stages
- * configured (`stages` undefined), any stage GTO can name is accepted, as
- * `gto assign` accepts it.
+ * stage is open to any registered, not deregistered version. A version is
+ * its current registration (`currentRegistration`: a version registered again
+ * on other content is that content), and it was in the stage before only if
+ * that registration's commit was. With no stages configured (`stages`
+ * undefined), any stage GTO can name is accepted, as `gto assign` accepts it.
  */
 export function checkPromotion(
   model: ModelRegistry,
@@ -42,9 +45,9 @@ export function checkPromotion(
       forceable: false,
     };
   }
-  const state = model.versions.find((v) => v.version === version);
+  const state = currentRegistration(model, version);
   if (!state) {
-    const known = model.versions.map((v) => v.version).join(', ') || 'none';
+    const known = [...new Set(model.versions.map((v) => v.version))].join(', ') || 'none';
     return {
       ok: false,
       reason: `${model.name} ${version} is not registered (registered: ${known})`,
@@ -70,7 +73,10 @@ export function checkPromotion(
   const previous = stages?.[index - 1];
   if (
     previous &&
-    !model.events.some((e) => e.action === 'assign' && e.stage === previous && e.version === version)
+    !model.events.some(
+      (e) =>
+        e.action === 'assign' && e.stage === previous && e.version === version && e.commit === state.commit,
+    )
   ) {
     return {
       ok: false,

@@ -9,8 +9,9 @@ import {
   simpleTagOf,
   undeployableRegistration,
   unusableSimpleTag,
+  withdrawnVersions,
 } from '../registry/registration-tags.js';
-import { releasedVersions, releaseTag } from '../registry/tag-names.js';
+import { releasedVersions } from '../registry/tag-names.js';
 import type { Repository } from '../repository.js';
 import { CommandError } from '../repository.js';
 import { checkCompatibility } from '../rules/index.js';
@@ -127,6 +128,7 @@ export async function findReleaseCandidates(
       headDigests: digests,
       base: found.baseline,
       released: released.get(facts.name) ?? new Set(),
+      withdrawn: withdrawnVersions(registry.get(facts.name)),
       releasedContent: (v) =>
         releasedContent(byName, facts, v, found.baseline ? [found.baseline.facts.manifestFile] : []),
     });
@@ -150,7 +152,7 @@ export async function findReleaseCandidates(
       });
       continue;
     }
-    const simpleTag = simpleTagOf(tags.find((t) => t.name === releaseTag(facts.name, version)));
+    const simpleTag = simpleTagOf(tags, facts.name, version);
     const undeployable = registered
       ? undeployableRegistration({
           name: facts.name,

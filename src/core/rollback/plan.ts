@@ -3,6 +3,11 @@ import type { ModelFacts } from '../model/facts.js';
 import type { ArtifactSource } from '../source.js';
 import type { OtherModelsFiles, UnreadableManifest } from './shared-files.js';
 import type { ModelRegistry, VersionState } from '../registry/state.js';
+import {
+  currentRegistration,
+  undeployableRegistration,
+  type SimpleTag,
+} from '../registry/registration-tags.js';
 
 export type RollbackTarget =
   { ok: true; version: VersionState; reason: string } | { ok: false; reason: string; fix: string };
@@ -10,16 +15,46 @@ export type RollbackTarget =
 /**
  * Which released version a rollback restores: the one asked for, or the last
  * good release before the current version: the newest earlier version that
- * reached the last stage (production), else the newest earlier version.
- * Deregistered versions are never targets.
+ * reached the last stage (production), else the newest earlier version. Each
+ * version is its current registration (`currentRegistration`, what release and
+ * deploy read), and it reached production only if that registration's commit
+ * was assigned there. Deregistered versions are never targets, and a target a
+ * deployment could not name (`undeployableRegistration`, from the version's
+ * simple tag) is refused with its fix: the revert would merge, and its release
+ * would then refuse it.
  */
 export function rollbackTarget(
   model: ModelRegistry,
   current: string,
   stages: readonly string[],
-  requested?: string,
+  requested: string | undefined,
+  simpleTag: (version: string) => SimpleTag,
 ): RollbackTarget {
-  const usable = model.versions.filter((v) => !v.deregistered);
+  const chosen = pickTarget(model, current, stages, requested);
+  if (!chosen.ok) return chosen;
+  const { version, tag, commit } = chosen.version;
+  const undeployable = undeployableRegistration({
+    name: model.name,
+    version,
+    registeredBy: tag,
+    commit,
+    simpleTag: simpleTag(version),
+  });
+  return undeployable
+    ? { ok: false, reason: `cannot roll back to ${version}: ${undeployable.reason}`, fix: undeployable.fix }
+    : chosen;
+}
+
+function pickTarget(
+  model: ModelRegistry,
+  current: string,
+  stages: readonly string[],
+  requested: string | undefined,
+): RollbackTarget {
+  const registrations = [...new Set(model.versions.map((v) => v.version))].map((version) =>
+    currentRegistration(model, version)!,
+  );
+  const usable = registrations.filter((v) => !v.deregistered);
   if (requested !== undefined) {
     const wanted = requested.replace(/^v/, '');
     const found = usable.find((v) => v.version === wanted);
@@ -38,7 +73,10 @@ export function rollbackTarget(
   const earlier = usable.filter((v) => semver.valid(current) && semver.lt(v.version, current));
   const production = stages.at(-1);
   const wasInProduction = (v: VersionState) =>
-    model.events.some((e) => e.action === 'assign' && e.stage === production && e.version === v.version);
+    model.events.some(
+      (e) =>
+        e.action === 'assign' && e.stage === production && e.version === v.version && e.commit === v.commit,
+    );
   const good = [...earlier].reverse().find(wasInProduction);
   if (good)
     return {

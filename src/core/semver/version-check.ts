@@ -24,6 +24,8 @@ export interface VersionInputs {
   base?: { facts: ModelFacts; digests: ContentDigests };
   /** Versions of this model that have a release tag. */
   released: ReadonlySet<string>;
+  /** Released versions GTO holds withdrawn (deregistered): content that restores one restores no release. */
+  withdrawn?: ReadonlySet<string>;
   /** The model as released under `version` (a version in `released`), found by name at its tag. */
   releasedContent(version: string): Promise<ReleasedContent>;
   /** Both tokenizers measured on the same corpus, when the change touched the tokenizer or template. */
@@ -76,6 +78,20 @@ export async function checkVersion(
       else restoresRelease = true;
     }
   }
+  // Moving to a withdrawn version's content is no rollback: the release would assign, and deploy, what GTO
+  // holds deregistered (rollback, promote and deploy refuse it). A model left at it changes nothing.
+  const restoresWithdrawn =
+    restoresRelease && base !== undefined && base.facts.manifest.version !== to && inputs.withdrawn?.has(to);
+  if (restoresWithdrawn) {
+    restoresRelease = false;
+    const from = base.facts.manifest.version;
+    findings.push(
+      at(
+        `${head.name} ${from} -> ${to} restores ${to}, a release that was deregistered: a withdrawn version is no rollback, and nothing may deploy it`,
+        `Release this content as a new version above ${from} (${suggest(from, 'patch')} or later), or register ${to} again first (gto register) if withdrawing it was a mistake.`,
+      ),
+    );
+  }
 
   if (!base) {
     return {
@@ -112,6 +128,7 @@ export async function checkVersion(
 
   if (declared === 'backwards') {
     if (restoresRelease) return { change: { ...change, status: 'restored' }, findings };
+    if (restoresWithdrawn) return { change, findings };
     findings.push(
       at(
         `${head.name} went back from ${from} to ${to}${released.has(to) ? ', and the content differs from that release' : `, which was never released (no tag ${releaseTag(head.name, to)})`}`,

@@ -75,7 +75,7 @@ describe('undeployableRegistration: a Deployment names the simple tag, an annota
       undeployableRegistration({
         ...base,
         registeredBy: 'm@v1.0.0#4',
-        simpleTag: simpleTagOf({ name: 'm@v1.0.0', commit: base.commit, date: 0 }),
+        simpleTag: simpleTagOf([{ name: 'm@v1.0.0', commit: base.commit, date: 0 }], 'm', '1.0.0'),
       }),
     ).toEqual({
       reason:

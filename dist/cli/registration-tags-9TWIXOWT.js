@@ -1,0 +1,137 @@
+import { d as releaseTag, O as parseRegistryTag, r as readRegistry } from './state-E_hMRmoU.js';
+
+/**
+ * The registration of `version` that counts, as GTO's state has it: a version
+ * registered on two commits (tags made by hand: GTO itself refuses) is the one
+ * still registered, the newest of them; a version deregistered everywhere is
+ * its newest registration. Undefined when the model never registered it.
+ */
+function currentRegistration(model, version, except) {
+    let chosen;
+    for (const v of model?.versions ?? []) {
+        if (v.version !== version || except?.(v))
+            continue;
+        const better = !chosen ||
+            (chosen.deregistered && !v.deregistered) ||
+            (chosen.deregistered === v.deregistered && v.date >= chosen.date);
+        if (better)
+            chosen = v;
+    }
+    return chosen;
+}
+/**
+ * The versions of `model` that GTO holds withdrawn: their current registration
+ * is deregistered. Their content is no release (rollback, promote and deploy
+ * refuse them), so restoring it restores nothing.
+ */
+function withdrawnVersions(model) {
+    const withdrawn = new Set();
+    for (const { version } of model?.versions ?? [])
+        if (currentRegistration(model, version)?.deregistered)
+            withdrawn.add(version);
+    return withdrawn;
+}
+/**
+ * The tag each released version is read at, keyed by its simple tag name
+ * (`releaseTag(name, version)`, which may not exist). GTO registers a version
+ * as `name@v1.2.3` or as `name@v1.2.3#N` (`gto register --simple false`, or a
+ * version registered again after a deregistration), so the simple name is
+ * only one of its spellings. A version GTO's state knows is read at its
+ * current registration (`currentRegistration`: its authoring tag, the
+ * newest registration of that commit). Otherwise, a lightweight tag (git
+ * reads it, GTO does not), the simple one first; a version whose every
+ * registration tag is unusable (it tags a tree, a missing object, it lies
+ * about its name) maps to the problem, so it is reported, never read.
+ */
+function registrationTags(tags, registry = readRegistry(tags)) {
+    const chosen = new Map();
+    for (const model of registry.values())
+        for (const { version } of model.versions) {
+            const key = releaseTag(model.name, version);
+            if (!chosen.has(key))
+                chosen.set(key, { tag: currentRegistration(model, version).tag });
+        }
+    const unread = new Map();
+    for (const record of tags) {
+        const parsed = parseRegistryTag(record.name);
+        if (parsed?.action !== 'register')
+            continue;
+        const key = releaseTag(parsed.name, parsed.version);
+        if (chosen.has(key))
+            continue;
+        const list = unread.get(key);
+        if (list)
+            list.push(record);
+        else
+            unread.set(key, [record]);
+    }
+    for (const [key, records] of unread) {
+        // None of them is a registration GTO reads: lightweight ones, or tags with a problem.
+        const lightweight = records.filter((r) => !r.tagger && !r.problem);
+        const read = lightweight.find((r) => r.name === key) ?? lightweight[0];
+        const { name, problem } = read ?? records[0];
+        chosen.set(key, read
+            ? { tag: name }
+            : { tag: name, problem: `its registration tag ${name} cannot be read: ${problem}` });
+    }
+    return chosen;
+}
+/** The simple tag of `name`'s `version` among `tags`: only an annotated tag GTO reads registers a commit. */
+function simpleTagOf(tags, name, version) {
+    const simple = releaseTag(name, version);
+    const record = tags.find((t) => t.name === simple);
+    if (!record)
+        return undefined;
+    if (record.problem)
+        return { problem: record.problem };
+    if (!record.tagger)
+        return { problem: 'a lightweight tag (GTO reads annotated tags only)' };
+    return { commit: record.commit };
+}
+/**
+ * Why version `version` of `name`, registered by `registeredBy` on `commit`,
+ * cannot be deployed, or undefined when it can. A GitHub Deployment names a
+ * release by its simple tag (`name@v1.2.3`), and the deployer checks that it
+ * is an annotated tag of the deployed commit: a version GTO registered only
+ * with a numbered tag has none, a lightweight or unreadable simple tag is no
+ * release, and a simple tag on another commit (an earlier registration)
+ * points at other content.
+ */
+function undeployableRegistration(input) {
+    const { name, version, registeredBy, commit, simpleTag } = input;
+    const simple = releaseTag(name, version);
+    if (registeredBy === simple)
+        return undefined;
+    if (simpleTag && 'commit' in simpleTag) {
+        if (simpleTag.commit === commit)
+            return undefined;
+        return {
+            reason: `${name} ${version} was registered again as ${registeredBy}, and its simple tag ${simple}, which deployments name, is the earlier registration on ${simpleTag.commit.slice(0, 12)}`,
+            fix: `Release this content as a new version: ${simple} cannot be moved (released versions are immutable).`,
+        };
+    }
+    const create = `git tag -a -m "Registering ${name} ${version}" ${simple} '${registeredBy}^{commit}'`;
+    return simpleTag
+        ? {
+            reason: `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
+            fix: `Replace it with an annotated tag on the same commit and push it: ${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
+        }
+        : {
+            reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
+            fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
+        };
+}
+/**
+ * Why a new version cannot be released while its simple tag exists but
+ * registers nothing (a lightweight tag, one git or GTO cannot read): the
+ * release would have to create that tag.
+ */
+function unusableSimpleTag(name, version, problem) {
+    const simple = releaseTag(name, version);
+    return {
+        reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
+        fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
+    };
+}
+
+export { unusableSimpleTag as a, currentRegistration as c, registrationTags as r, simpleTagOf as s, undeployableRegistration as u, withdrawnVersions as w };
