@@ -41220,17 +41220,20 @@ function registrationTags(tags, registry = readRegistry(tags)) {
     }
     return chosen;
 }
-/** The simple tag of `name`'s `version` among `tags`: only an annotated tag GTO reads registers a commit. */
-function simpleTagOf(tags, name, version) {
-    const simple = releaseTag(name, version);
-    const record = tags.find((t) => t.name === simple);
-    if (!record)
+/**
+ * The simple tag of `version` as the model's registry read it: a registration
+ * (an annotated tag GTO reads) registers its commit; a tag the registry
+ * ignored (lightweight, unreadable) registers nothing, for its reason.
+ */
+function simpleTagOf(model, version) {
+    if (!model)
         return undefined;
-    if (record.problem)
-        return { problem: record.problem };
-    if (!record.tagger)
-        return { problem: 'a lightweight tag (GTO reads annotated tags only)' };
-    return { commit: record.commit };
+    const simple = releaseTag(model.name, version);
+    const registration = model.events.find((e) => e.tag === simple && e.action === 'register');
+    if (registration)
+        return { commit: registration.commit };
+    const ignored = model.ignored.find((i) => i.tag === simple);
+    return ignored && { problem: ignored.reason };
 }
 /**
  * Why version `version` of `name`, registered by `registeredBy` on `commit`,
@@ -41256,14 +41259,23 @@ function undeployableRegistration(input) {
     }
     const create = `git tag -a -m "Registering ${name} ${version}" ${simple} '${registeredBy}^{commit}'`;
     return simpleTag
-        ? {
-            reason: `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
-            fix: `Replace it with an annotated tag on the same commit and push it: ${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
-        }
-        : {
-            reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
-            fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
-        };
+        ? withCommand(`${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`, 'Replace it with an annotated tag on the same commit and push it', `${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`)
+        : withCommand(`${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`, 'Create the simple tag on the same commit and push it', `${create} && git push origin ${simple}`);
+}
+const withCommand = (reason, what, command) => ({
+    reason,
+    fix: `${what}: ${command}`,
+    command,
+});
+/** Why `registration` of one of `model`'s versions cannot be deployed (undeployableRegistration), read from the model's own tags. */
+function deployRefusal(model, registration) {
+    return undeployableRegistration({
+        name: model.name,
+        version: registration.version,
+        registeredBy: registration.tag,
+        commit: registration.commit,
+        simpleTag: simpleTagOf(model, registration.version),
+    });
 }
 /**
  * Why a new version cannot be released while its simple tag exists but
@@ -41272,10 +41284,7 @@ function undeployableRegistration(input) {
  */
 function unusableSimpleTag(name, version, problem) {
     const simple = releaseTag(name, version);
-    return {
-        reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
-        fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
-    };
+    return withCommand(`${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`, 'Delete it here and on the remote, then release again', `git tag -d ${simple} && git push origin :refs/tags/${simple}`);
 }
 
 /** Fields of a suite definition besides its dataset that change what is measured. */
@@ -67673,11 +67682,8 @@ async function checkVersion(inputs) {
     // Moving to a withdrawn version's content is no rollback: the release would assign, and deploy, what GTO
     // holds deregistered (rollback, promote and deploy refuse it). A model left at it changes nothing.
     const restoresWithdrawn = restoresRelease && base !== undefined && base.facts.manifest.version !== to && inputs.withdrawn?.has(to);
-    if (restoresWithdrawn) {
+    if (restoresWithdrawn)
         restoresRelease = false;
-        const from = base.facts.manifest.version;
-        findings.push(at(`${head.name} ${from} -> ${to} restores ${to}, a release that was deregistered: a withdrawn version is no rollback, and nothing may deploy it`, `Release this content as a new version above ${from} (${suggest(from, 'patch')} or later), or register ${to} again first (gto register) if withdrawing it was a mistake.`));
-    }
     if (!base) {
         return {
             change: {
@@ -67705,6 +67711,8 @@ async function checkVersion(inputs) {
         required: required.bump,
         reasons: required.reasons,
     };
+    if (restoresWithdrawn)
+        findings.push(at(`${head.name} ${from} -> ${to}: ${to} is a release GTO holds deregistered, so its content is no rollback and nothing may assign or deploy it`, `Release this content as a new version (${suggest(from, required.bump === 'none' ? 'patch' : required.bump)} or later, above every release), or register ${to} again first (gto register) if deregistering it was a mistake.`));
     if (declared === 'backwards') {
         if (restoresRelease)
             return { change: { ...change, status: 'restored' }, findings };
@@ -69026,6 +69034,8 @@ async function validateModels(repo, options) {
             releasedContent: (v) => releasedContent(byName, facts, v, baseVersion ? [baseVersion.facts.manifestFile] : []),
         });
         findings.push(...version.findings);
+        if (version.change.status === 'restored')
+            findings.push(...refusedRestore(facts, registry?.get(facts.name)));
         if (version.change.status !== 'unchanged')
             changes.push(version.change);
     }
@@ -69082,6 +69092,29 @@ async function selectChanged(source, manifests, changed) {
         }
     }
     return manifests.filter((m) => selected.has(m));
+}
+/**
+ * A rollback the release of its merge would refuse: the restored version's
+ * registration has no simple tag a deployment could name (see
+ * undeployableRegistration). Failed here, before the merge, with the fix.
+ */
+function refusedRestore(facts, model) {
+    const version = facts.manifest.version;
+    const registration = model && currentRegistration(model, version);
+    const refusal = registration && deployRefusal(model, registration);
+    if (!refusal)
+        return [];
+    return [
+        {
+            rule: 'SEMVER-BUMP',
+            severity: 'error',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(['version']),
+            message: `${facts.name} restores ${version}, which no deployment could name: ${refusal.reason}`,
+            fix: refusal.fix,
+        },
+    ];
 }
 
 /**
@@ -102621,6 +102654,11 @@ async function findReleaseCandidates(repo, search) {
             continue;
         const model = registry.get(facts.name);
         const version = facts.manifest.version;
+        // A withdrawn version is never assigned or deployed. With a base, a change to one failed checkVersion
+        // above; without one (a first push, a manual run, a re-run after the deregistration) it is a released
+        // version, and those are never assigned again, even where this very commit registered it.
+        if (withdrawnVersions(model).has(version))
+            continue;
         // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
         // and re-assigning every released version on each run is what must never happen.
         // Registered on this very commit: a re-run of this release, which finishes what the last run left.
@@ -102637,20 +102675,14 @@ async function findReleaseCandidates(repo, search) {
             });
             continue;
         }
-        const simpleTag = simpleTagOf(tags, facts.name, version);
+        const simpleTag = simpleTagOf(model, version);
         const undeployable = registered
-            ? undeployableRegistration({
-                name: facts.name,
-                version,
-                registeredBy: registered.tag,
-                commit: registered.commit,
-                simpleTag,
-            })
+            ? deployRefusal(model, registered)
             : simpleTag && 'problem' in simpleTag
                 ? unusableSimpleTag(facts.name, version, simpleTag.problem)
                 : undefined;
         if (undeployable) {
-            refused.push({ model: facts.name, version, file, ...undeployable });
+            refused.push({ model: facts.name, version, file, reason: undeployable.reason, fix: undeployable.fix });
             continue;
         }
         const manifestDigest = await source.sha256(file);
@@ -103449,21 +103481,21 @@ function stateKey() {
  * simple tag) is refused with its fix: the revert would merge, and its release
  * would then refuse it.
  */
-function rollbackTarget(model, current, stages, requested, simpleTag) {
+function rollbackTarget(model, current, stages, requested) {
     const chosen = pickTarget(model, current, stages, requested);
     if (!chosen.ok)
         return chosen;
-    const { version, tag, commit } = chosen.version;
-    const undeployable = undeployableRegistration({
-        name: model.name,
-        version,
-        registeredBy: tag,
-        commit,
-        simpleTag: simpleTag(version),
-    });
-    return undeployable
-        ? { ok: false, reason: `cannot roll back to ${version}: ${undeployable.reason}`, fix: undeployable.fix }
-        : chosen;
+    const { version } = chosen.version;
+    const undeployable = deployRefusal(model, chosen.version);
+    if (!undeployable)
+        return chosen;
+    // Chosen for the user, it may not be the only way back: another version can be named.
+    const instead = requested === undefined ? ` (${chosen.reason}; or name another version to roll back to)` : '';
+    return {
+        ok: false,
+        ...undeployable,
+        reason: `cannot roll back to ${version}${instead}: ${undeployable.reason}`,
+    };
 }
 function pickTarget(model, current, stages, requested) {
     const registrations = [...new Set(model.versions.map((v) => v.version))].map((version) => currentRegistration(model, version));
@@ -103765,7 +103797,7 @@ async function prepareRollback(repo, options) {
     const now = await loadModel(repo.worktree, manifestFile);
     if (!now.facts)
         throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
-    const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to, (version) => simpleTagOf(tags, options.model, version));
+    const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
     if (!target.ok)
         throw new CommandError(target.reason, target.fix);
     // Found by the model's name at the tag (its Manifest: line first), never by today's path: the model

@@ -58,7 +58,8 @@ export interface RollbackSource {
 }
 
 /** Why a rollback pull request is not opened: the problem, and what to do about it when the user can. */
-export type RollbackProblem = { problem: string; fix?: string };
+/** Why a rollback was refused, and the fix (ending with `command`, a shell command, when one does it). */
+export type RollbackProblem = { problem: string; fix?: string; command?: string | undefined };
 
 /**
  * The files a rollback to `tag` changes at `head`, from both trees and both

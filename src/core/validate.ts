@@ -5,8 +5,8 @@ import { decodeUtf8 } from './bytes.js';
 import { loadModel } from './model/load-model.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
 import { referencedPaths } from './manifest/references.js';
-import { readRegistry, type TagRecord } from './registry/state.js';
-import { withdrawnVersions } from './registry/registration-tags.js';
+import { readRegistry, type ModelRegistry, type TagRecord } from './registry/state.js';
+import { currentRegistration, deployRefusal, withdrawnVersions } from './registry/registration-tags.js';
 import { CommandError, type Repository } from './repository.js';
 import type { ArtifactSource } from './source.js';
 import { checkCompatibility } from './rules/index.js';
@@ -180,6 +180,8 @@ export async function validateModels(
         releasedContent(byName, facts, v, baseVersion ? [baseVersion.facts.manifestFile] : []),
     });
     findings.push(...version.findings);
+    if (version.change.status === 'restored')
+      findings.push(...refusedRestore(facts, registry?.get(facts.name)));
     if (version.change.status !== 'unchanged') changes.push(version.change);
   }
   // Without a base every manifest is checked: one name must not be declared twice. After the loop, when
@@ -246,4 +248,27 @@ export async function selectChanged(
     }
   }
   return manifests.filter((m) => selected.has(m));
+}
+
+/**
+ * A rollback the release of its merge would refuse: the restored version's
+ * registration has no simple tag a deployment could name (see
+ * undeployableRegistration). Failed here, before the merge, with the fix.
+ */
+function refusedRestore(facts: ModelFacts, model: ModelRegistry | undefined): Finding[] {
+  const version = facts.manifest.version;
+  const registration = model && currentRegistration(model, version);
+  const refusal = registration && deployRefusal(model, registration);
+  if (!refusal) return [];
+  return [
+    {
+      rule: 'SEMVER-BUMP',
+      severity: 'error',
+      model: facts.name,
+      file: facts.manifestFile,
+      line: facts.lineOf(['version']),
+      message: `${facts.name} restores ${version}, which no deployment could name: ${refusal.reason}`,
+      fix: refusal.fix,
+    },
+  ];
 }

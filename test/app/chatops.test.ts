@@ -360,7 +360,10 @@ describe('ChatOps: the commands', () => {
     expect(unnamed).toContain(
       'nothing was done: cannot roll back to 1.1.0: gpt2 1.1.0 is registered as gpt2@\u200bv1.1.0\\#7',
     );
-    expect(unnamed).toContain('which does not exist. Create the simple tag on the same commit');
+    // The command as code, to be copied as it is.
+    expect(unnamed).toContain(
+      'which does not exist. Create the simple tag on the same commit and push it: `git tag -a -m "Registering gpt2 1.1.0" gpt2@v1.1.0 \'gpt2@v1.1.0#7^{commit}\' && git push origin gpt2@v1.1.0`',
+    );
     registry.tag('gpt2@v1.1.0', { commit: copy, date: 1_760_000_040 });
     const { replies } = await say('/rollback gpt2 to 1.1.0 --plan');
     expect(replies[0]).toContain('nothing was done');

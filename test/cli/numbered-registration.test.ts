@@ -93,7 +93,7 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
     const refused = await runCli('rollback', 'gpt2', '--root', registry.root);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain(
-      "cannot roll back to 1.0.0: gpt2 1.0.0 is registered as gpt2@v1.0.0#1 (GTO's numbered registration), and deployments name a release by its simple tag gpt2@v1.0.0, which does not exist",
+      "cannot roll back to 1.0.0 (the last release before 1.1.0 that reached production; or name another version to roll back to): gpt2 1.0.0 is registered as gpt2@v1.0.0#1 (GTO's numbered registration), and deployments name a release by its simple tag gpt2@v1.0.0, which does not exist",
     );
     expect(refused.stderr).toContain(
       `git tag -a -m "Registering gpt2 1.0.0" gpt2@v1.0.0 'gpt2@v1.0.0#1^{commit}'`,
@@ -108,6 +108,27 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
       'gpt2: 1.1.0 -> 1.0.0 (the last release before 1.1.0 that reached production, tag gpt2@v1.0.0)',
     );
     expect(registry.read(samples)).toBe(harnessSamples('arc_easy', scores(400, 320)));
+  });
+
+  it('restored by hand fails validate --base with the fix, not the release after the merge', async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
+    writeVersion(registry, '1.1.0', 360);
+    const v2 = registry.commit('gpt2 1.1.0');
+    registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.git('checkout', v1, '--', 'models/gpt2');
+    const validated = await runCli('validate', '--root', registry.root, '--base', v2);
+    expect(validated.code).toBe(1);
+    expect(validated.stdout).toContain(
+      "error SEMVER-BUMP      gpt2 restores 1.0.0, which no deployment could name: gpt2 1.0.0 is registered as gpt2@v1.0.0#1 (GTO's numbered registration), and deployments name a release by its simple tag gpt2@v1.0.0, which does not exist",
+    );
+    expect(validated.stdout).toContain(
+      `fix: Create the simple tag on the same commit and push it: git tag -a`,
+    );
+    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_200 });
+    const fixed = await runCli('validate', '--root', registry.root, '--base', v2);
+    expect(fixed.stdout).toContain('restores a released version');
+    expect(fixed.code).toBe(0);
   });
 
   it('registered again at another commit is read where it was registered last, not at its old simple tag', async () => {
@@ -328,18 +349,40 @@ describe('a version deregistered after it was released', () => {
     const validated = await runCli('validate', '--root', registry.root, '--base', v2);
     expect(validated.code).toBe(1);
     expect(validated.stdout).toContain(
-      'gpt2 1.1.0 -> 1.0.0 restores 1.0.0, a release that was deregistered: a withdrawn version is no rollback, and nothing may deploy it',
+      'error SEMVER-BUMP      gpt2 1.1.0 -> 1.0.0: 1.0.0 is a release GTO holds deregistered, so its content is no rollback and nothing may assign or deploy it',
     );
     expect(validated.stdout).toContain(
-      'fix: Release this content as a new version above 1.1.0 (1.1.1 or later)',
+      'fix: Release this content as a new version (1.1.1 or later, above every release)',
     );
     expect(validated.stdout).not.toContain('the content differs');
 
     const tags = registry.git('tag', '--list');
     const released = await runCli('release', '--root', registry.root, '--base', v2);
     expect(released.code).not.toBe(0);
-    expect(released.stdout + released.stderr).toContain('a release that was deregistered');
+    expect(released.stdout + released.stderr).toContain('1.0.0 is a release GTO holds deregistered');
     expect(released.stdout).not.toContain('deployment');
+    expect(registry.git('tag', '--list')).toBe(tags);
+  });
+
+  it('is never assigned again by a release without a base, even at the commit that registered it', async () => {
+    const registry = TempRegistry.create();
+    addRealModel(registry, 'gpt2');
+    registry.write('models/gpt2/evals/results.json', harnessResults());
+    writeVersion(registry, '1.0.0', 320);
+    const v1 = registry.commit('gpt2 1.0.0');
+    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
+    writeVersion(registry, '1.1.0', 360);
+    const v2 = registry.commit('gpt2 1.1.0');
+    registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.tag('gpt2#production#2', { commit: v2, date: 1_760_000_101 });
+    registry.tag('gpt2@v1.1.0!#3', { commit: v2, date: 1_760_000_102 });
+    // A manual run (no base) at the commit that registered 1.1.0, after it was deregistered.
+    const tags = registry.git('tag', '--list');
+    const released = await runCli('release', '--root', registry.root);
+    expect(released.stderr).toBe('');
+    expect(released.code).toBe(0);
+    expect(released.stdout).not.toContain('canary');
     expect(registry.git('tag', '--list')).toBe(tags);
   });
 });

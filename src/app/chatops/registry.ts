@@ -30,15 +30,14 @@ export function registeredModels(refs: readonly TagRef[]): string[] {
 /**
  * One model's registry from its tags, read through the API: annotated tags
  * are peeled to their commit (and give their tagger date); lightweight ones
- * count as undated, which GTO's numbered stage tags order anyway. With the
- * tag records it was read from (a rollback checks the target's simple tag).
+ * count as undated, which GTO's numbered stage tags order anyway.
  */
 export async function modelRegistry(
   octokit: Octokit,
   repo: Repo,
   refs: readonly TagRef[],
   model: string,
-): Promise<{ registry: ModelRegistry; tags: TagRecord[] } | undefined> {
+): Promise<ModelRegistry | undefined> {
   const own = refs.filter((r) => parseRegistryTag(r.name)?.name === model);
   const records = await Promise.all(
     own.map(async (ref): Promise<TagRecord> => {
@@ -62,8 +61,7 @@ export async function modelRegistry(
       };
     }),
   );
-  const registry = readRegistry(records).get(model);
-  return registry && { registry, tags: records };
+  return readRegistry(records).get(model);
 }
 
 /** The UTC offset of an ISO 8601 date as git writes it ("+0300"); GitHub's API gives "Z" (UTC). */

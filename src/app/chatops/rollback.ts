@@ -1,6 +1,6 @@
 import type { Steer } from '../../core/canary/state.js';
 import { inert } from '../../core/chatops/reply.js';
-import { simpleTagOf } from '../../core/registry/registration-tags.js';
+import { inertCode } from '../../core/report/escape.js';
 import { parseRegistryTag } from '../../core/registry/tag-names.js';
 import { rollbackTarget } from '../../core/rollback/plan.js';
 import type { Octokit } from '../../io/github/octokit.js';
@@ -41,16 +41,10 @@ export async function rollbackCommand(
   const found = await findManifest(view, model);
   if (!found)
     return `there is no manifest of **${model}** on ${inert(defaultBranch)}: a removed model is restored with git, not a rollback.`;
-  const read = await modelRegistry(octokit, repo, request.refs, model);
-  if (!read) return `**${model}** has no released version.`;
-  const target = rollbackTarget(
-    read.registry,
-    found.manifest.version,
-    settings.stages,
-    request.to,
-    (version) => simpleTagOf(read.tags, model, version),
-  );
-  if (!target.ok) return nothingDone({ problem: target.reason, fix: target.fix });
+  const registry = await modelRegistry(octokit, repo, request.refs, model);
+  if (!registry) return `**${model}** has no released version.`;
+  const target = rollbackTarget(registry, found.manifest.version, settings.stages, request.to);
+  if (!target.ok) return nothingDone({ problem: target.reason, fix: target.fix, command: target.command });
   const to = target.version.version;
   const files = await rollbackFiles(octokit, repo, {
     model,
@@ -120,5 +114,9 @@ export async function rollbackCommand(
 
 /** The reply to a rollback that was refused: the problem and its fix (a shared file's message names files and models, so it may be long). */
 function nothingDone(refused: RollbackProblem): string {
-  return `nothing was done: ${inert(refused.problem, 1000)}.${refused.fix ? ` ${inert(refused.fix, 300)}` : ''}`;
+  const { fix, command } = refused;
+  // A command is shown whole, as code, to be copied as it is (inert text breaks every @ and #).
+  const words = command && fix?.endsWith(command) ? fix.slice(0, -command.length) : fix;
+  const how = words ? ` ${inert(words, 300)}${words === fix ? '' : inertCode(command!)}` : '';
+  return `nothing was done: ${inert(refused.problem, 1000)}.${how}`;
 }

@@ -1,10 +1,5 @@
 import { chooseTarget, planDeploy } from '../../core/deploy/plan.js';
-import {
-  currentRegistration,
-  undeployableRegistration,
-  type SimpleTag,
-} from '../../core/registry/registration-tags.js';
-import type { ModelRegistry } from '../../core/registry/state.js';
+import { currentRegistration, deployRefusal } from '../../core/registry/registration-tags.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
 import { runReloadCommand, writeNginxConfig } from '../../io/deploy/nginx-file.js';
@@ -33,13 +28,7 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
       'Release it first (command: release, or modelgate release), then deploy.',
     );
   const simple = releaseTag(name, version.version);
-  const undeployable = undeployableRegistration({
-    name,
-    version: version.version,
-    registeredBy: version.tag,
-    commit: version.commit,
-    simpleTag: simpleTagIn(model, simple),
-  });
+  const undeployable = deployRefusal(model, version);
   if (undeployable) throw new CommandError(undeployable.reason, undeployable.fix);
   const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
   if (!target.ok) throw new CommandError(target.reason, target.fix);
@@ -89,12 +78,4 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
     }
   }
   return 0;
-}
-
-/** The version's simple tag as the registry read it: a registration GTO reads, or a tag it ignored and why. */
-function simpleTagIn(model: ModelRegistry, simple: string): SimpleTag {
-  const registration = model.events.find((e) => e.tag === simple && e.action === 'register');
-  if (registration) return { commit: registration.commit };
-  const ignored = model.ignored.find((i) => i.tag === simple);
-  return ignored && { problem: ignored.reason };
 }

@@ -92,14 +92,18 @@ export function registrationTags(
 /** The simple tag of a version as a Deployment needs it: the commit it registers, or why it registers nothing. */
 export type SimpleTag = { commit: string } | { problem: string } | undefined;
 
-/** The simple tag of `name`'s `version` among `tags`: only an annotated tag GTO reads registers a commit. */
-export function simpleTagOf(tags: readonly TagRecord[], name: string, version: string): SimpleTag {
-  const simple = releaseTag(name, version);
-  const record = tags.find((t) => t.name === simple);
-  if (!record) return undefined;
-  if (record.problem) return { problem: record.problem };
-  if (!record.tagger) return { problem: 'a lightweight tag (GTO reads annotated tags only)' };
-  return { commit: record.commit };
+/**
+ * The simple tag of `version` as the model's registry read it: a registration
+ * (an annotated tag GTO reads) registers its commit; a tag the registry
+ * ignored (lightweight, unreadable) registers nothing, for its reason.
+ */
+export function simpleTagOf(model: ModelRegistry | undefined, version: string): SimpleTag {
+  if (!model) return undefined;
+  const simple = releaseTag(model.name, version);
+  const registration = model.events.find((e) => e.tag === simple && e.action === 'register');
+  if (registration) return { commit: registration.commit };
+  const ignored = model.ignored.find((i) => i.tag === simple);
+  return ignored && { problem: ignored.reason };
 }
 
 /**
@@ -117,7 +121,7 @@ export function undeployableRegistration(input: {
   registeredBy: string;
   commit: string;
   simpleTag: SimpleTag;
-}): { reason: string; fix: string } | undefined {
+}): Refusal | undefined {
   const { name, version, registeredBy, commit, simpleTag } = input;
   const simple = releaseTag(name, version);
   if (registeredBy === simple) return undefined;
@@ -130,14 +134,41 @@ export function undeployableRegistration(input: {
   }
   const create = `git tag -a -m "Registering ${name} ${version}" ${simple} '${registeredBy}^{commit}'`;
   return simpleTag
-    ? {
-        reason: `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
-        fix: `Replace it with an annotated tag on the same commit and push it: ${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
-      }
-    : {
-        reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
-        fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
-      };
+    ? withCommand(
+        `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
+        'Replace it with an annotated tag on the same commit and push it',
+        `${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
+      )
+    : withCommand(
+        `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
+        'Create the simple tag on the same commit and push it',
+        `${create} && git push origin ${simple}`,
+      );
+}
+
+/** Why something is refused, and what to do: `fix` in words, ending with `command` when one does it. */
+export interface Refusal {
+  reason: string;
+  fix: string;
+  /** The shell command `fix` ends with, for a reply that shows it as code. */
+  command?: string;
+}
+
+const withCommand = (reason: string, what: string, command: string): Refusal => ({
+  reason,
+  fix: `${what}: ${command}`,
+  command,
+});
+
+/** Why `registration` of one of `model`'s versions cannot be deployed (undeployableRegistration), read from the model's own tags. */
+export function deployRefusal(model: ModelRegistry, registration: VersionState): Refusal | undefined {
+  return undeployableRegistration({
+    name: model.name,
+    version: registration.version,
+    registeredBy: registration.tag,
+    commit: registration.commit,
+    simpleTag: simpleTagOf(model, registration.version),
+  });
 }
 
 /**
@@ -145,14 +176,11 @@ export function undeployableRegistration(input: {
  * registers nothing (a lightweight tag, one git or GTO cannot read): the
  * release would have to create that tag.
  */
-export function unusableSimpleTag(
-  name: string,
-  version: string,
-  problem: string,
-): { reason: string; fix: string } {
+export function unusableSimpleTag(name: string, version: string, problem: string): Refusal {
   const simple = releaseTag(name, version);
-  return {
-    reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
-    fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
-  };
+  return withCommand(
+    `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
+    'Delete it here and on the remote, then release again',
+    `git tag -d ${simple} && git push origin :refs/tags/${simple}`,
+  );
 }

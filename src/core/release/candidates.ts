@@ -7,7 +7,7 @@ import { readRegistry, type ModelRegistry } from '../registry/state.js';
 import {
   currentRegistration,
   simpleTagOf,
-  undeployableRegistration,
+  deployRefusal,
   unusableSimpleTag,
   withdrawnVersions,
 } from '../registry/registration-tags.js';
@@ -137,6 +137,10 @@ export async function findReleaseCandidates(
 
     const model = registry.get(facts.name);
     const version = facts.manifest.version;
+    // A withdrawn version is never assigned or deployed. With a base, a change to one failed checkVersion
+    // above; without one (a first push, a manual run, a re-run after the deregistration) it is a released
+    // version, and those are never assigned again, even where this very commit registered it.
+    if (withdrawnVersions(model).has(version)) continue;
     // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
     // and re-assigning every released version on each run is what must never happen.
     // Registered on this very commit: a re-run of this release, which finishes what the last run left.
@@ -152,20 +156,14 @@ export async function findReleaseCandidates(
       });
       continue;
     }
-    const simpleTag = simpleTagOf(tags, facts.name, version);
+    const simpleTag = simpleTagOf(model, version);
     const undeployable = registered
-      ? undeployableRegistration({
-          name: facts.name,
-          version,
-          registeredBy: registered.tag,
-          commit: registered.commit,
-          simpleTag,
-        })
+      ? deployRefusal(model!, registered)
       : simpleTag && 'problem' in simpleTag
         ? unusableSimpleTag(facts.name, version, simpleTag.problem)
         : undefined;
     if (undeployable) {
-      refused.push({ model: facts.name, version, file, ...undeployable });
+      refused.push({ model: facts.name, version, file, reason: undeployable.reason, fix: undeployable.fix });
       continue;
     }
     const manifestDigest = await source.sha256(file);

@@ -3,14 +3,9 @@ import type { ModelFacts } from '../model/facts.js';
 import type { ArtifactSource } from '../source.js';
 import type { OtherModelsFiles, UnreadableManifest } from './shared-files.js';
 import type { ModelRegistry, VersionState } from '../registry/state.js';
-import {
-  currentRegistration,
-  undeployableRegistration,
-  type SimpleTag,
-} from '../registry/registration-tags.js';
+import { currentRegistration, deployRefusal, type Refusal } from '../registry/registration-tags.js';
 
-export type RollbackTarget =
-  { ok: true; version: VersionState; reason: string } | { ok: false; reason: string; fix: string };
+export type RollbackTarget = { ok: true; version: VersionState; reason: string } | ({ ok: false } & Refusal);
 
 /**
  * Which released version a rollback restores: the one asked for, or the last
@@ -27,22 +22,21 @@ export function rollbackTarget(
   model: ModelRegistry,
   current: string,
   stages: readonly string[],
-  requested: string | undefined,
-  simpleTag: (version: string) => SimpleTag,
+  requested?: string,
 ): RollbackTarget {
   const chosen = pickTarget(model, current, stages, requested);
   if (!chosen.ok) return chosen;
-  const { version, tag, commit } = chosen.version;
-  const undeployable = undeployableRegistration({
-    name: model.name,
-    version,
-    registeredBy: tag,
-    commit,
-    simpleTag: simpleTag(version),
-  });
-  return undeployable
-    ? { ok: false, reason: `cannot roll back to ${version}: ${undeployable.reason}`, fix: undeployable.fix }
-    : chosen;
+  const { version } = chosen.version;
+  const undeployable = deployRefusal(model, chosen.version);
+  if (!undeployable) return chosen;
+  // Chosen for the user, it may not be the only way back: another version can be named.
+  const instead =
+    requested === undefined ? ` (${chosen.reason}; or name another version to roll back to)` : '';
+  return {
+    ok: false,
+    ...undeployable,
+    reason: `cannot roll back to ${version}${instead}: ${undeployable.reason}`,
+  };
 }
 
 function pickTarget(

@@ -3,7 +3,6 @@ import { MANIFEST_MAX_BYTES, parseManifest } from '../manifest/parse.js';
 import type { ModelFacts } from '../model/facts.js';
 import { loadModel } from '../model/load-model.js';
 import { readRegistry } from '../registry/state.js';
-import { simpleTagOf } from '../registry/registration-tags.js';
 import { ModelManifests } from '../semver/model-manifests.js';
 import { CommandError, type Repository } from '../repository.js';
 import { fileDigests, rollbackChanges, rollbackTarget, type FileChange, type SharedFile } from './plan.js';
@@ -48,9 +47,7 @@ export async function prepareRollback(
   const now = await loadModel(repo.worktree, manifestFile);
   if (!now.facts)
     throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
-  const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to, (version) =>
-    simpleTagOf(tags, options.model, version),
-  );
+  const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
   if (!target.ok) throw new CommandError(target.reason, target.fix);
   // Found by the model's name at the tag (its Manifest: line first), never by today's path: the model
   // may have moved since, and that path may hold another model's manifest at the tag.

@@ -82,16 +82,7 @@ export async function checkVersion(
   // holds deregistered (rollback, promote and deploy refuse it). A model left at it changes nothing.
   const restoresWithdrawn =
     restoresRelease && base !== undefined && base.facts.manifest.version !== to && inputs.withdrawn?.has(to);
-  if (restoresWithdrawn) {
-    restoresRelease = false;
-    const from = base.facts.manifest.version;
-    findings.push(
-      at(
-        `${head.name} ${from} -> ${to} restores ${to}, a release that was deregistered: a withdrawn version is no rollback, and nothing may deploy it`,
-        `Release this content as a new version above ${from} (${suggest(from, 'patch')} or later), or register ${to} again first (gto register) if withdrawing it was a mistake.`,
-      ),
-    );
-  }
+  if (restoresWithdrawn) restoresRelease = false;
 
   if (!base) {
     return {
@@ -125,6 +116,13 @@ export async function checkVersion(
     required: required.bump,
     reasons: required.reasons,
   };
+  if (restoresWithdrawn)
+    findings.push(
+      at(
+        `${head.name} ${from} -> ${to}: ${to} is a release GTO holds deregistered, so its content is no rollback and nothing may assign or deploy it`,
+        `Release this content as a new version (${suggest(from, required.bump === 'none' ? 'patch' : required.bump)} or later, above every release), or register ${to} again first (gto register) if deregistering it was a mistake.`,
+      ),
+    );
 
   if (declared === 'backwards') {
     if (restoresRelease) return { change: { ...change, status: 'restored' }, findings };

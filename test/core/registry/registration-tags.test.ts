@@ -4,7 +4,7 @@ import {
   simpleTagOf,
   undeployableRegistration,
 } from '../../../src/core/registry/registration-tags.js';
-import type { TagRecord } from '../../../src/core/registry/state.js';
+import { readRegistry, type TagRecord } from '../../../src/core/registry/state.js';
 
 const tagger = { name: 'ML Team', email: 'ml@example.com' };
 const annotated = (name: string, date: number, commit = 'c1'): TagRecord => ({ name, commit, tagger, date });
@@ -75,12 +75,16 @@ describe('undeployableRegistration: a Deployment names the simple tag, an annota
       undeployableRegistration({
         ...base,
         registeredBy: 'm@v1.0.0#4',
-        simpleTag: simpleTagOf([{ name: 'm@v1.0.0', commit: base.commit, date: 0 }], 'm', '1.0.0'),
+        simpleTag: simpleTagOf(
+          readRegistry([{ name: 'm@v1.0.0', commit: base.commit, date: 0 }]).get('m'),
+          '1.0.0',
+        ),
       }),
     ).toEqual({
       reason:
         'm 1.0.0 is registered as m@v1.0.0#4, and its simple tag m@v1.0.0, which deployments name, is not a release: a lightweight tag (GTO reads annotated tags only)',
       fix: `Replace it with an annotated tag on the same commit and push it: git tag -a -f -m "Registering m 1.0.0" m@v1.0.0 'm@v1.0.0#4^{commit}' && git push --force origin m@v1.0.0`,
+      command: `git tag -a -f -m "Registering m 1.0.0" m@v1.0.0 'm@v1.0.0#4^{commit}' && git push --force origin m@v1.0.0`,
     });
   });
 

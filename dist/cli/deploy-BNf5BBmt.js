@@ -2,10 +2,10 @@ import './plan-DZcw2fdr.js';
 import { c as checkRepoPath, d as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, b as ContainmentError } from './state-E_hMRmoU.js';
 import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
-import { c as currentRegistration, u as undeployableRegistration } from './registration-tags-9TWIXOWT.js';
+import { c as currentRegistration, d as deployRefusal } from './registration-tags-CGNqUSLL.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-DChU9eio.js';
+import { o as openRegistry, m as modelOf } from './registry-context-CRReSnfk.js';
 import './index-DmlwNB6V.js';
 import './stage-assignment-DUzhEG69.js';
 import './escape-C_Mv5luI.js';
@@ -535,13 +535,7 @@ async function runDeploy(args, out) {
     if (!version)
         throw new CommandError(`${name} ${asked} is not released (no annotated tag ${name}@v${asked.replace(/^v/, '')})`, 'Release it first (command: release, or modelgate release), then deploy.');
     const simple = releaseTag(name, version.version);
-    const undeployable = undeployableRegistration({
-        name,
-        version: version.version,
-        registeredBy: version.tag,
-        commit: version.commit,
-        simpleTag: simpleTagIn(model, simple),
-    });
+    const undeployable = deployRefusal(model, version);
     if (undeployable)
         throw new CommandError(undeployable.reason, undeployable.fix);
     const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
@@ -591,14 +585,6 @@ async function runDeploy(args, out) {
         }
     }
     return 0;
-}
-/** The version's simple tag as the registry read it: a registration GTO reads, or a tag it ignored and why. */
-function simpleTagIn(model, simple) {
-    const registration = model.events.find((e) => e.tag === simple && e.action === 'register');
-    if (registration)
-        return { commit: registration.commit };
-    const ignored = model.ignored.find((i) => i.tag === simple);
-    return ignored && { problem: ignored.reason };
 }
 
 export { runDeploy };

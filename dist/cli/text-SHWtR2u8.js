@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-CyIQWjjt.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-zhhHulRK.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CHShVpUI.js';
 import { r as referencedPaths } from './references-CTKWQqvc.js';
 import { d as releaseTag, k as semverCompare, g as releasedVersions, r as readRegistry } from './state-E_hMRmoU.js';
-import { w as withdrawnVersions } from './registration-tags-9TWIXOWT.js';
+import { w as withdrawnVersions, c as currentRegistration, d as deployRefusal } from './registration-tags-CGNqUSLL.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
 import { s as semver } from './index-DmlwNB6V.js';
@@ -4576,11 +4576,8 @@ async function checkVersion(inputs) {
     // Moving to a withdrawn version's content is no rollback: the release would assign, and deploy, what GTO
     // holds deregistered (rollback, promote and deploy refuse it). A model left at it changes nothing.
     const restoresWithdrawn = restoresRelease && base !== undefined && base.facts.manifest.version !== to && inputs.withdrawn?.has(to);
-    if (restoresWithdrawn) {
+    if (restoresWithdrawn)
         restoresRelease = false;
-        const from = base.facts.manifest.version;
-        findings.push(at(`${head.name} ${from} -> ${to} restores ${to}, a release that was deregistered: a withdrawn version is no rollback, and nothing may deploy it`, `Release this content as a new version above ${from} (${suggest(from, 'patch')} or later), or register ${to} again first (gto register) if withdrawing it was a mistake.`));
-    }
     if (!base) {
         return {
             change: {
@@ -4608,6 +4605,8 @@ async function checkVersion(inputs) {
         required: required.bump,
         reasons: required.reasons,
     };
+    if (restoresWithdrawn)
+        findings.push(at(`${head.name} ${from} -> ${to}: ${to} is a release GTO holds deregistered, so its content is no rollback and nothing may assign or deploy it`, `Release this content as a new version (${suggest(from, required.bump === 'none' ? 'patch' : required.bump)} or later, above every release), or register ${to} again first (gto register) if deregistering it was a mistake.`));
     if (declared === 'backwards') {
         if (restoresRelease)
             return { change: { ...change, status: 'restored' }, findings };
@@ -5662,6 +5661,8 @@ async function validateModels(repo, options) {
             releasedContent: (v) => releasedContent(byName, facts, v, baseVersion ? [baseVersion.facts.manifestFile] : []),
         });
         findings.push(...version.findings);
+        if (version.change.status === 'restored')
+            findings.push(...refusedRestore(facts, registry?.get(facts.name)));
         if (version.change.status !== 'unchanged')
             changes.push(version.change);
     }
@@ -5718,6 +5719,29 @@ async function selectChanged(source, manifests, changed) {
         }
     }
     return manifests.filter((m) => selected.has(m));
+}
+/**
+ * A rollback the release of its merge would refuse: the restored version's
+ * registration has no simple tag a deployment could name (see
+ * undeployableRegistration). Failed here, before the merge, with the fix.
+ */
+function refusedRestore(facts, model) {
+    const version = facts.manifest.version;
+    const registration = model && currentRegistration(model, version);
+    const refusal = registration && deployRefusal(model, registration);
+    if (!refusal)
+        return [];
+    return [
+        {
+            rule: 'SEMVER-BUMP',
+            severity: 'error',
+            model: facts.name,
+            file: facts.manifestFile,
+            line: facts.lineOf(['version']),
+            message: `${facts.name} restores ${version}, which no deployment could name: ${refusal.reason}`,
+            fix: refusal.fix,
+        },
+    ];
 }
 
 const ICON = {

@@ -2,12 +2,12 @@ import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CHShVpUI.js';
-import { p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, R as READ_LIMITS, l as loadModel, M as ModelManifests } from './model-manifests-CyIQWjjt.js';
+import { p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, R as READ_LIMITS, l as loadModel, M as ModelManifests } from './model-manifests-zhhHulRK.js';
 import { a as resolveArtifactPath, r as readRegistry, C as ContainedRoot, b as ContainmentError } from './state-E_hMRmoU.js';
-import { u as undeployableRegistration, c as currentRegistration, s as simpleTagOf } from './registration-tags-9TWIXOWT.js';
 import { s as semver } from './index-DmlwNB6V.js';
+import { d as deployRefusal, c as currentRegistration } from './registration-tags-CGNqUSLL.js';
 import { r as referencedPaths } from './references-CTKWQqvc.js';
-import { o as openRegistry } from './registry-context-DChU9eio.js';
+import { o as openRegistry } from './registry-context-CRReSnfk.js';
 import 'process';
 import 'buffer';
 import './yaml-document-Bn4nnvS8.js';
@@ -32,21 +32,21 @@ import 'node:fs';
  * simple tag) is refused with its fix: the revert would merge, and its release
  * would then refuse it.
  */
-function rollbackTarget(model, current, stages, requested, simpleTag) {
+function rollbackTarget(model, current, stages, requested) {
     const chosen = pickTarget(model, current, stages, requested);
     if (!chosen.ok)
         return chosen;
-    const { version, tag, commit } = chosen.version;
-    const undeployable = undeployableRegistration({
-        name: model.name,
-        version,
-        registeredBy: tag,
-        commit,
-        simpleTag: simpleTag(version),
-    });
-    return undeployable
-        ? { ok: false, reason: `cannot roll back to ${version}: ${undeployable.reason}`, fix: undeployable.fix }
-        : chosen;
+    const { version } = chosen.version;
+    const undeployable = deployRefusal(model, chosen.version);
+    if (!undeployable)
+        return chosen;
+    // Chosen for the user, it may not be the only way back: another version can be named.
+    const instead = requested === undefined ? ` (${chosen.reason}; or name another version to roll back to)` : '';
+    return {
+        ok: false,
+        ...undeployable,
+        reason: `cannot roll back to ${version}${instead}: ${undeployable.reason}`,
+    };
 }
 function pickTarget(model, current, stages, requested) {
     const registrations = [...new Set(model.versions.map((v) => v.version))].map((version) => currentRegistration(model, version));
@@ -348,7 +348,7 @@ async function prepareRollback(repo, options) {
     const now = await loadModel(repo.worktree, manifestFile);
     if (!now.facts)
         throw new CommandError(`${manifestFile} is not a valid manifest; fix it first (modelgate validate)`);
-    const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to, (version) => simpleTagOf(tags, options.model, version));
+    const target = rollbackTarget(model, now.facts.manifest.version, options.stages, options.to);
     if (!target.ok)
         throw new CommandError(target.reason, target.fix);
     // Found by the model's name at the tag (its Manifest: line first), never by today's path: the model

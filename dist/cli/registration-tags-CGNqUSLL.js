@@ -76,17 +76,20 @@ function registrationTags(tags, registry = readRegistry(tags)) {
     }
     return chosen;
 }
-/** The simple tag of `name`'s `version` among `tags`: only an annotated tag GTO reads registers a commit. */
-function simpleTagOf(tags, name, version) {
-    const simple = releaseTag(name, version);
-    const record = tags.find((t) => t.name === simple);
-    if (!record)
+/**
+ * The simple tag of `version` as the model's registry read it: a registration
+ * (an annotated tag GTO reads) registers its commit; a tag the registry
+ * ignored (lightweight, unreadable) registers nothing, for its reason.
+ */
+function simpleTagOf(model, version) {
+    if (!model)
         return undefined;
-    if (record.problem)
-        return { problem: record.problem };
-    if (!record.tagger)
-        return { problem: 'a lightweight tag (GTO reads annotated tags only)' };
-    return { commit: record.commit };
+    const simple = releaseTag(model.name, version);
+    const registration = model.events.find((e) => e.tag === simple && e.action === 'register');
+    if (registration)
+        return { commit: registration.commit };
+    const ignored = model.ignored.find((i) => i.tag === simple);
+    return ignored && { problem: ignored.reason };
 }
 /**
  * Why version `version` of `name`, registered by `registeredBy` on `commit`,
@@ -112,14 +115,23 @@ function undeployableRegistration(input) {
     }
     const create = `git tag -a -m "Registering ${name} ${version}" ${simple} '${registeredBy}^{commit}'`;
     return simpleTag
-        ? {
-            reason: `${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`,
-            fix: `Replace it with an annotated tag on the same commit and push it: ${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`,
-        }
-        : {
-            reason: `${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`,
-            fix: `Create the simple tag on the same commit and push it: ${create} && git push origin ${simple}`,
-        };
+        ? withCommand(`${name} ${version} is registered as ${registeredBy}, and its simple tag ${simple}, which deployments name, is not a release: ${simpleTag.problem}`, 'Replace it with an annotated tag on the same commit and push it', `${create.replace('git tag -a', 'git tag -a -f')} && git push --force origin ${simple}`)
+        : withCommand(`${name} ${version} is registered as ${registeredBy} (GTO's numbered registration), and deployments name a release by its simple tag ${simple}, which does not exist`, 'Create the simple tag on the same commit and push it', `${create} && git push origin ${simple}`);
+}
+const withCommand = (reason, what, command) => ({
+    reason,
+    fix: `${what}: ${command}`,
+    command,
+});
+/** Why `registration` of one of `model`'s versions cannot be deployed (undeployableRegistration), read from the model's own tags. */
+function deployRefusal(model, registration) {
+    return undeployableRegistration({
+        name: model.name,
+        version: registration.version,
+        registeredBy: registration.tag,
+        commit: registration.commit,
+        simpleTag: simpleTagOf(model, registration.version),
+    });
 }
 /**
  * Why a new version cannot be released while its simple tag exists but
@@ -128,10 +140,7 @@ function undeployableRegistration(input) {
  */
 function unusableSimpleTag(name, version, problem) {
     const simple = releaseTag(name, version);
-    return {
-        reason: `${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`,
-        fix: `Delete it here and on the remote, then release again: git tag -d ${simple} && git push origin :refs/tags/${simple}`,
-    };
+    return withCommand(`${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`, 'Delete it here and on the remote, then release again', `git tag -d ${simple} && git push origin :refs/tags/${simple}`);
 }
 
-export { unusableSimpleTag as a, currentRegistration as c, registrationTags as r, simpleTagOf as s, undeployableRegistration as u, withdrawnVersions as w };
+export { currentRegistration as c, deployRefusal as d, registrationTags as r, simpleTagOf as s, unusableSimpleTag as u, withdrawnVersions as w };

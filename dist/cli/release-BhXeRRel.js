@@ -2,13 +2,13 @@ import { c as inertJson } from './escape-C_Mv5luI.js';
 import { p as planRelease } from './plan-DZcw2fdr.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BkNxfSbQ.js';
-import { M as ModelManifests, l as loadModel } from './model-manifests-CyIQWjjt.js';
+import { M as ModelManifests, l as loadModel } from './model-manifests-zhhHulRK.js';
 import { r as readRegistry, g as releasedVersions, a as resolveArtifactPath } from './state-E_hMRmoU.js';
-import { w as withdrawnVersions, c as currentRegistration, s as simpleTagOf, u as undeployableRegistration, a as unusableSimpleTag } from './registration-tags-9TWIXOWT.js';
+import { w as withdrawnVersions, c as currentRegistration, s as simpleTagOf, d as deployRefusal, u as unusableSimpleTag } from './registration-tags-CGNqUSLL.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-wiwP7ZG8.js';
+import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-SHWtR2u8.js';
 import { p as planText } from './registry-BaDSxonA.js';
-import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-DChU9eio.js';
+import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-CRReSnfk.js';
 import './index-DmlwNB6V.js';
 import './stage-assignment-DUzhEG69.js';
 import './report-CjelaDHn.js';
@@ -92,6 +92,11 @@ async function findReleaseCandidates(repo, search) {
             continue;
         const model = registry.get(facts.name);
         const version = facts.manifest.version;
+        // A withdrawn version is never assigned or deployed. With a base, a change to one failed checkVersion
+        // above; without one (a first push, a manual run, a re-run after the deregistration) it is a released
+        // version, and those are never assigned again, even where this very commit registered it.
+        if (withdrawnVersions(model).has(version))
+            continue;
         // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
         // and re-assigning every released version on each run is what must never happen.
         // Registered on this very commit: a re-run of this release, which finishes what the last run left.
@@ -108,20 +113,14 @@ async function findReleaseCandidates(repo, search) {
             });
             continue;
         }
-        const simpleTag = simpleTagOf(tags, facts.name, version);
+        const simpleTag = simpleTagOf(model, version);
         const undeployable = registered
-            ? undeployableRegistration({
-                name: facts.name,
-                version,
-                registeredBy: registered.tag,
-                commit: registered.commit,
-                simpleTag,
-            })
+            ? deployRefusal(model, registered)
             : simpleTag && 'problem' in simpleTag
                 ? unusableSimpleTag(facts.name, version, simpleTag.problem)
                 : undefined;
         if (undeployable) {
-            refused.push({ model: facts.name, version, file, ...undeployable });
+            refused.push({ model: facts.name, version, file, reason: undeployable.reason, fix: undeployable.fix });
             continue;
         }
         const manifestDigest = await source.sha256(file);

@@ -1,8 +1,8 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { c as currentRegistration } from './registration-tags-9TWIXOWT.js';
+import { c as currentRegistration } from './registration-tags-CGNqUSLL.js';
 import { p as planStageAssignment } from './stage-assignment-DUzhEG69.js';
 import { e as deprecationTag, f as deregistrationTag, n as numberedDeregistrationTag } from './state-E_hMRmoU.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DChU9eio.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-CRReSnfk.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
