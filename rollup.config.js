@@ -1,7 +1,8 @@
 // Bundles the compiled sources (build/) into the committed entry points:
-// dist/index.js for the Action (action.yml), one file, and dist/cli.js for the
-// CLI with one chunk per command under dist/cli/, so both run from a fresh
-// clone with nothing but Node.
+// dist/index.js for the Action (action.yml) with one chunk per command under
+// dist/action/, and dist/cli.js for the CLI with one chunk per command under
+// dist/cli/, so both run from a fresh clone with nothing but Node, and each
+// run loads only its command's code.
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -28,13 +29,14 @@ const embedVersion = {
   },
 };
 
-// The CLI's chunks are named for their content; the folder is emptied first so a chunk a
-// previous build made and this one no longer needs cannot linger in dist/ (and in the package).
+// Chunks are named for their content; their folder is emptied first so a chunk a previous
+// build made and this one no longer needs cannot linger in dist/ (and in the package).
 const CLI_CHUNKS = 'cli';
-const emptyChunkFolder = {
+const ACTION_CHUNKS = 'action';
+const emptyChunkFolder = (folder) => ({
   name: 'empty-chunk-folder',
-  renderStart: () => rmSync(join(ROOT, 'dist', CLI_CHUNKS), { recursive: true, force: true }),
-};
+  renderStart: () => rmSync(join(ROOT, 'dist', folder), { recursive: true, force: true }),
+});
 
 // Tokenizers run in a worker thread (src/io/tokenizer-sandbox.ts), whose module is its own bundle,
 // dist/tokenizer-worker.js. The sandbox names it relative to itself, as tsc's build/ lays it out; in
@@ -73,9 +75,19 @@ const onwarn = (warning, warn) => {
 
 export default [
   {
+    // Each command's module is a dynamic import (src/action/run.ts): a release never loads the
+    // tokenizer or evaluation code, and a validate never loads Octokit.
     input: 'build/action/index.js',
-    output: { file: 'dist/index.js', format: 'es', inlineDynamicImports: true },
-    plugins: [...plugins, locateTokenizerWorker, recordSources],
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: 'index.js',
+      chunkFileNames: `${ACTION_CHUNKS}/[name]-[hash].js`,
+    },
+    plugins: [...plugins, emptyChunkFolder(ACTION_CHUNKS), locateTokenizerWorker, recordSources],
+    // @actions/core imports its OIDC client (and through it an HTTP client and undici, 1.2 MB) for
+    // getIDToken, which modelgate never calls: kept only where something uses it.
+    treeshake: { moduleSideEffects: (id) => !id.endsWith('/@actions/core/lib/oidc-utils.js') },
     onwarn,
   },
   {
@@ -95,7 +107,7 @@ export default [
       entryFileNames: 'cli.js',
       chunkFileNames: `${CLI_CHUNKS}/[name]-[hash].js`,
     },
-    plugins: [...plugins, embedVersion, emptyChunkFolder, locateTokenizerWorker, recordSources],
+    plugins: [...plugins, embedVersion, emptyChunkFolder(CLI_CHUNKS), locateTokenizerWorker, recordSources],
     onwarn,
   },
 ];

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { context } from '@actions/github';
+import { eventPayload } from './event-payload.js';
 import { CommandError } from '../core/repository.js';
 
 export const COMMANDS = ['validate', 'check', 'release', 'rollback', 'deploy'] as const;
@@ -98,6 +98,6 @@ function booleanInput(name: string): boolean {
 }
 
 function pullRequestBase(): string | undefined {
-  const pullRequest = context.payload.pull_request as { base?: { sha?: unknown } } | undefined;
+  const pullRequest = eventPayload().pull_request as { base?: { sha?: unknown } } | undefined;
   return typeof pullRequest?.base?.sha === 'string' ? pullRequest.base.sha : undefined;
 }

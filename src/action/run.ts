@@ -2,21 +2,20 @@ import * as core from '@actions/core';
 import { CommandError } from '../core/repository.js';
 import { isFileSystemError } from '../core/user-file-error.js';
 import { readInputs } from './inputs.js';
-import { runCheck } from './check.js';
-import { runDeploy } from './deploy.js';
-import { runRelease } from './release.js';
-import { runRollback } from './rollback.js';
-import { runValidate } from './validate.js';
 
-/** The Action: read inputs, run the command, and turn any failure into one clear failed step. */
+/**
+ * The Action: read inputs, run the command, and turn any failure into one
+ * clear failed step. Each command's module is loaded when it runs (a chunk of
+ * its own in dist/action/), so a step pays only for its command's code.
+ */
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
-    if (inputs.command === 'release') await runRelease(inputs);
-    else if (inputs.command === 'check') await runCheck(inputs);
-    else if (inputs.command === 'rollback') await runRollback(inputs);
-    else if (inputs.command === 'deploy') await runDeploy(inputs);
-    else await runValidate(inputs);
+    if (inputs.command === 'release') await (await import('./release.js')).runRelease(inputs);
+    else if (inputs.command === 'check') await (await import('./check.js')).runCheck(inputs);
+    else if (inputs.command === 'rollback') await (await import('./rollback.js')).runRollback(inputs);
+    else if (inputs.command === 'deploy') await (await import('./deploy.js')).runDeploy(inputs);
+    else await (await import('./validate.js')).runValidate(inputs);
   } catch (error) {
     core.setFailed(describeFailure(error));
   }
