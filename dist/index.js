@@ -20,15 +20,15 @@ async function run() {
     try {
         const inputs = readInputs();
         if (inputs.command === 'release')
-            await (await import('./action/release-D57FllZZ.js').then(function (n) { return n.r; })).runRelease(inputs);
+            await (await import('./action/release-joooBW5x.js').then(function (n) { return n.r; })).runRelease(inputs);
         else if (inputs.command === 'check')
-            await (await import('./action/check-BbXlZv5J.js')).runCheck(inputs);
+            await (await import('./action/check-lxClqfXn.js')).runCheck(inputs);
         else if (inputs.command === 'rollback')
-            await (await import('./action/rollback-D6F2mSnB.js')).runRollback(inputs);
+            await (await import('./action/rollback-EE_erszH.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')
             await (await import('./action/deploy-DvRQbU1q.js')).runDeploy(inputs);
         else
-            await (await import('./action/validate-C5h6m5pV.js')).runValidate(inputs);
+            await (await import('./action/validate-xANWHmuF.js')).runValidate(inputs);
     }
     catch (error) {
         setFailed(describeFailure(error));

@@ -183,7 +183,11 @@ export class ArtifactReader {
    */
   async readJsonAt(key: ManifestKey, path: string, kind: ReadKind): Promise<JsonRead | undefined> {
     const bytes = await this.readBytes(key, path, kind);
-    if (!bytes) return undefined;
+    return bytes && this.parseJsonBytes(key, path, kind, bytes);
+  }
+
+  /** Parses the bytes of a JSON artifact read with readBytes, as readJsonAt does. */
+  parseJsonBytes(key: ManifestKey, path: string, kind: ReadKind, bytes: Uint8Array): JsonRead | undefined {
     const parsed = parseJson(bytes, { vocabularies: VOCABULARY_PATHS[kind], deferred: DEFERRED_PATHS[kind] });
     if (parsed.ok) return { file: path, value: parsed.value };
     if ('problem' in parsed)

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-yTUpNxqc.js';
-import { j as validate, b as toText } from './text-SHWtR2u8.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, a as toMarkdown, t as toJson } from './tokenizer-sandbox-BO4dW5Al.js';
+import { j as validate, b as toText } from './text-M0HZzEiV.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-Egt7Y2yr.js';
 import './escape-C_Mv5luI.js';
@@ -21,7 +21,7 @@ import './registration-tags-CGNqUSLL.js';
 import './names-B6IqsLxk.js';
 import 'node:os';
 import 'node:worker_threads';
-import './model-manifests-zhhHulRK.js';
+import './model-manifests-BoCerccI.js';
 import './parse-CHShVpUI.js';
 import './hashed-string-BvNvQAaH.js';
 import 'node:buffer';

@@ -1,5 +1,5 @@
 import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { k as gatesMarkdown } from './text-SHWtR2u8.js';
+import { k as gatesMarkdown } from './text-M0HZzEiV.js';
 import { a as trainingMarkdown } from './report-CjelaDHn.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { C as CommandError } from './command-BFTcRIcy.js';

@@ -6,7 +6,7 @@ import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a a
 import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-wPFJXHXl.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { l as loadModel, M as ModelManifests } from './model-manifests-zhhHulRK.js';
+import { l as loadModel, M as ModelManifests } from './model-manifests-BoCerccI.js';
 import { r as readRegistry } from './state-E_hMRmoU.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-Egt7Y2yr.js';
