@@ -224,4 +224,62 @@ describe('the gates that judge a change', () => {
     ]);
     expect(code).toBe(1);
   });
+
+  it('judge a released gate the change keeps word for word as released: its copy lends it no direction', async () => {
+    const registry = TempRegistry.create();
+    const released = { metric: 'arc_easy/score', max_drop: 0.01 };
+    writeHarnessModel(registry, '1.0.0', 0.9, [released]);
+    const v1 = inProduction(registry, 'm 1.0.0');
+    writeHarnessModel(registry, '1.1.0', 0.5, [released]);
+    registry.commit('m 1.1.0: score 0.9 -> 0.5, the gate kept as it was');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v1);
+    expect(report.gates[0].gates).toEqual([
+      expect.objectContaining({ verdict: 'fail', direction: 'judged both ways' }),
+    ]);
+    // Reported at the change's own gate, which is the released one.
+    expect(report.findings.find((f: { rule: string }) => f.rule === 'EVAL-GATE')).toMatchObject({
+      line: expect.any(Number),
+    });
+    expect(code).toBe(1);
+  });
+
+  it("judge a base ref's gate the change copies word for word both ways: the copy states no direction either", async () => {
+    const registry = TempRegistry.create();
+    writeHarnessModel(registry, '1.0.0', 0.9, []);
+    inProduction(registry, 'm 1.0.0');
+    const lower = [{ metric: 'arc_easy/score', max_drop: 0.01, higher_is_better: false }];
+    writeHarnessModel(registry, '1.1.0', 0.9, lower);
+    const v2 = registry.commit('m 1.1.0: a gate that says lower is better');
+    writeHarnessModel(registry, '1.2.0', 0.5, lower);
+    registry.commit('m 1.2.0: score 0.9 -> 0.5, the gate kept');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v2);
+    expect(report.gates[0].gates).toEqual([
+      expect.objectContaining({ verdict: 'fail', direction: 'judged both ways' }),
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('never compare a drop with results of the baseline that cannot be read: the gate is not run, an error', async () => {
+    const registry = TempRegistry.create();
+    const drop = [{ metric: 'score', max_drop: 0.01, higher_is_better: true }];
+    writeModel(registry, '1.0.0', 0.9, drop);
+    // Production's results as a checkout without Git LFS has them: a pointer, not the file.
+    registry.write(
+      'models/m/evals/metrics.json',
+      'version https://git-lfs.github.com/spec/v1\noid sha256:' + 'a'.repeat(64) + '\nsize 42\n',
+    );
+    const v1 = inProduction(registry, 'm 1.0.0');
+    writeModel(registry, '1.1.0', 0.5, drop);
+    registry.commit('m 1.1.0: score 0.5');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v1);
+    expect(report.gates[0].gates).toEqual([expect.objectContaining({ metric: 'score', verdict: 'not-run' })]);
+    expect(report.gates[0].gates[0].reason).toContain("'s results cannot be read: ");
+    const error = report.findings.find((f: { rule: string; severity: string }) => f.rule === 'EVAL-GATE');
+    expect(error).toMatchObject({ severity: 'error' });
+    expect(error.fix).toContain('lfs: true');
+    expect(code).toBe(1);
+  });
 });

@@ -95,6 +95,8 @@ export interface GateContext {
   notRun?: string;
   /** `higher_is_better` of the same gate in the baseline's manifest. */
   baselineGate?: boolean;
+  /** Why the baseline's results cannot be read: a drop with nothing to compare with is then not run, never a warning. */
+  baselineUnread?: string;
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(4)).toString());
@@ -147,6 +149,8 @@ export function judgeGate(
   if (gate.max_drop === undefined && gate.max_drop_pct === undefined)
     return { metric, verdict: 'pass', candidate: value, reason: `${fmt(value)} ${limits}` };
 
+  if (!baseline && context.baselineUnread)
+    return { metric, verdict: 'not-run', candidate: value, reason: context.baselineUnread };
   if (!baseline)
     return {
       metric,

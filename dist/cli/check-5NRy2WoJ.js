@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-M0HZzEiV.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-wPFJXHXl.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-B8YXd9_k.js';
 import { createHash } from 'node:crypto';
 import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
@@ -407,14 +407,20 @@ function judgingOf(own, baseline) {
  * exactly (`restored`: its content is that release's, checked by its digests)
  * is judged by the gates it was released with, its own: a rollback is never
  * held to gates a later version brought. With a baseline that cannot be read,
- * only the version's own gates (and an error: changedBaselineGates).
+ * only the version's own gates (and an error: changedBaselineGates). A gate
+ * the change keeps exactly as released is still the released one (`released`:
+ * the baseline's gate it judges as, for its direction and who stated it): a
+ * copy in the pull request lends it nothing the release did not state.
  */
 function judgedGates(facts, baseline, restored = false) {
-    const own = (facts.manifest.eval?.gates ?? []).map((gate) => ({ gate, released: false }));
-    if (restored || baseline?.unreadable !== undefined)
-        return own;
-    const kept = (baseline?.gates ?? []).filter((released) => !own.some(({ gate }) => jsonEqual(gate, released)));
-    return [...own, ...kept.map((gate) => ({ gate, released: true }))];
+    const releasedGates = restored || baseline?.unreadable !== undefined ? [] : (baseline?.gates ?? []);
+    const ownGates = facts.manifest.eval?.gates ?? [];
+    const own = ownGates.map((gate, index) => {
+        const released = releasedGates.find((r) => jsonEqual(gate, r));
+        return released ? { gate, released, index } : { gate, index };
+    });
+    const kept = releasedGates.filter((released) => !ownGates.some((gate) => jsonEqual(gate, released)));
+    return [...own, ...kept.map((gate) => ({ gate, released: gate }))];
 }
 /** Verdicts from the worst to the best: a gate judged twice keeps the worse. */
 const WORST_FIRST = ['fail', 'not-run', 'inconclusive', 'pass'];
@@ -471,11 +477,15 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
     for (const series of measured)
         metrics.set(series.name, series);
     const findings = [...candidate.findings, ...checkProvenance(facts, candidate.results)];
-    const judged = judgedGates(facts, baseline, restored).map(({ gate, released }, index) => ({
+    const judged = judgedGates(facts, baseline, restored).map(({ gate, released, index }) => ({
         gate,
         released,
-        at: released ? ['eval'] : ['eval', 'gates', index],
+        at: index === undefined ? ['eval'] : ['eval', 'gates', index],
     }));
+    // A baseline results file that cannot be read (a Git LFS pointer, a broken file at the tag) holds the
+    // values a drop is judged against: the gates that need them are not run, never inconclusive warnings.
+    const unread = baseline?.data.findings.find((f) => f.severity === 'error');
+    const baselineUnread = unread && `${baseline.label}'s results cannot be read: ${unread.message}`;
     const gates = judged.map(({ gate, released, at }) => {
         const suite = suiteOf(gate.metric);
         const trusted = baseline?.gates?.find((g) => g.metric === gate.metric && g.higher_is_better !== undefined && !baseline.gateFrom?.has(g));
@@ -485,9 +495,10 @@ function gateModel({ facts, candidate, baseline, measured = [], notRun = new Map
         const judge = (judged) => judgeGate(judged, metrics.get(gate.metric), baseline?.data.metrics.get(gate.metric), options, {
             ...(unmeasured ? { notRun: unmeasured.reason } : {}),
             ...(trusted ? { baselineGate: trusted.higher_is_better } : {}),
+            ...(baselineUnread ? { baselineUnread } : {}),
         });
         const result = released
-            ? judgeReleasedGate(judge, baseline?.gateFrom?.has(gate) ? withoutDirection(gate) : gate)
+            ? judgeReleasedGate(judge, baseline?.gateFrom?.has(released) ? withoutDirection(released) : released)
             : judge(gate);
         const finding = (rule, severity, message, fix) => findings.push({
             rule,
@@ -614,6 +625,8 @@ function notRunFix(cause, committed) {
         return `Rewrite the pattern without backreferences or lookaround (RE2 syntax: https://github.com/google/re2/wiki/Syntax).${instead}`;
     if (cause.includes(' in production cannot be read at its tag'))
         return UNREAD_PRODUCTION_FIX;
+    if (cause.includes("'s results cannot be read: "))
+        return `The baseline's results are read at its commit: make them readable there (fetch Git LFS files: actions/checkout with lfs: true), or compare with results you trust (--baseline-results).${instead}`;
     if (cause.includes(' cannot be read at '))
         return `The baseline declares this suite, so its files are read at the baseline's commit, and the change's own copy cannot stand in: compare with a baseline that has them (--base), or remove the suite's gates with a reason in the pull request.${instead}`;
     if (cause.includes('dataset') || cause.includes('schema'))

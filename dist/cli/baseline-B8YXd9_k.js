@@ -170,6 +170,8 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
         .join(', ');
     if (gate.max_drop === undefined && gate.max_drop_pct === undefined)
         return { metric, verdict: 'pass', candidate: value, reason: `${fmt(value)} ${limits}` };
+    if (!baseline && context.baselineUnread)
+        return { metric, verdict: 'not-run', candidate: value, reason: context.baselineUnread };
     if (!baseline)
         return {
             metric,
