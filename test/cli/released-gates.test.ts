@@ -14,6 +14,7 @@ function writeModel(
   score: number,
   gates: object[],
   dir = 'models/m',
+  evalSettings: object = {},
 ) {
   registry.write(`${dir}/tokenizer.json`, { model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 } } });
   registry.write(`${dir}/config.json`, { model_type: 'llama', vocab_size: 2, hidden_size: 4 });
@@ -23,7 +24,7 @@ function writeModel(
     manifestWith(
       'm',
       { config: 'config.json', tokenizer: 'tokenizer.json' },
-      { version, eval: { results: [{ path: 'evals/metrics.json' }], gates } },
+      { version, eval: { results: [{ path: 'evals/metrics.json' }], gates, ...evalSettings } },
     ),
   );
 }
@@ -39,8 +40,9 @@ function writeHarnessModel(
   gates: object[],
   acc = 0.81,
   scoreHigherIsBetter?: boolean,
+  evalSettings: object = {},
 ) {
-  writeModel(registry, version, 0, gates);
+  writeModel(registry, version, 0, gates, 'models/m', evalSettings);
   registry.write(
     'models/m/evals/metrics.json',
     harnessResults((j) => {
@@ -280,6 +282,25 @@ describe('the gates that judge a change', () => {
     const error = report.findings.find((f: { rule: string; severity: string }) => f.rule === 'EVAL-GATE');
     expect(error).toMatchObject({ severity: 'error' });
     expect(error.fix).toContain('lfs: true');
+    expect(code).toBe(1);
+  });
+
+  it("keep the base ref's on_inconclusive: fail when production is the baseline: a change cannot undo it unseen", async () => {
+    const registry = TempRegistry.create();
+    const drop = [{ metric: 'arc_easy/score', max_drop: 0.02, higher_is_better: true }];
+    writeHarnessModel(registry, '1.0.0', 0.9, drop);
+    inProduction(registry, 'm 1.0.0');
+    writeHarnessModel(registry, '1.1.0', 0.9, drop, 0.81, undefined, { on_inconclusive: 'fail' });
+    const v2 = registry.commit('m 1.1.0: inconclusive gates fail');
+    // 0.9 -> 0.875 with a stderr of 0.004 each: more than 0.02 likely, not shown: inconclusive.
+    writeHarnessModel(registry, '1.2.0', 0.875, drop, 0.81, undefined, { on_inconclusive: 'warn' });
+    registry.commit('m 1.2.0: and back to warn');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v2);
+    expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'inconclusive' });
+    expect(report.findings.map((f: { message: string }) => f.message)).toContain(
+      `eval.on_inconclusive is changed from the base ref ${v2.slice(0, 12)}'s fail to warn: this version is judged with fail, the base ref's; the change applies once this version is the baseline`,
+    );
     expect(code).toBe(1);
   });
 });

@@ -37,14 +37,21 @@ export async function resolveBaseline(
         ...baseline,
         unreadable: `its manifest at the base ref ${base.slice(0, 12)}: ${found.reason}`,
       };
+    const label = `the base ref ${base.slice(0, 12)}`;
     const gates = [...(baseline.gates ?? [])];
     const gateFrom = new Map<Gate, string>();
     for (const gate of found.facts.manifest.eval?.gates ?? [])
       if (!gates.some((g) => jsonEqual(g, gate))) {
         gates.push(gate);
-        gateFrom.set(gate, `the base ref ${base.slice(0, 12)}`);
+        gateFrom.set(gate, label);
       }
-    return { ...baseline, gates, gateFrom };
+    const onInconclusive = found.facts.manifest.eval?.on_inconclusive;
+    return {
+      ...baseline,
+      gates,
+      gateFrom,
+      ...(onInconclusive ? { baseJudging: { label, onInconclusive } } : {}),
+    };
   };
   const model = registry.get(facts.name);
   const production = model?.stages.find((s) => s.stage === productionStage);

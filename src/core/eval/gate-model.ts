@@ -36,6 +36,11 @@ export interface Baseline {
    */
   judging?: JudgingSettings;
   /**
+   * With production as the baseline, the base ref's `on_inconclusive` when it states one: a version
+   * merged since that made inconclusive gates fail is reviewed, and a change must not undo it unseen.
+   */
+  baseJudging?: { label: string; onInconclusive: 'fail' | 'warn' };
+  /**
    * Why the baseline's manifest cannot be read (several manifests declare the name, or the one that
    * does cannot be loaded): the change is not judged as though it had none.
    */
@@ -57,13 +62,15 @@ const JUDGING_KEYS = ['on_inconclusive', 'confidence', 'min_samples'] as const;
  * its values count once it is released), and an inconclusive gate fails when either side says so.
  * Without a baseline manifest, nothing trusted states any, so the change's own settings apply.
  */
-function judgingOf(own: JudgingSettings | undefined, baseline: JudgingSettings | undefined) {
-  const from = baseline ?? own;
+function judgingOf(own: JudgingSettings | undefined, baseline: Baseline | undefined) {
+  const from = baseline?.judging ?? own;
   return {
     confidence: from?.confidence ?? DEFAULT_GATE_OPTIONS.confidence,
     minSamples: from?.min_samples ?? DEFAULT_GATE_OPTIONS.minSamples,
     onInconclusive:
-      own?.on_inconclusive === 'fail' || baseline?.on_inconclusive === 'fail'
+      own?.on_inconclusive === 'fail' ||
+      baseline?.judging?.on_inconclusive === 'fail' ||
+      baseline?.baseJudging?.onInconclusive === 'fail'
         ? ('fail' as const)
         : ('warn' as const),
   };
@@ -169,7 +176,7 @@ export function gateModel({
   restored = false,
 }: GateInputs): ModelGates {
   const evalBlock = facts.manifest.eval;
-  const judging = judgingOf(evalBlock, baseline?.judging);
+  const judging = judgingOf(evalBlock, baseline);
   const options = { ...DEFAULT_GATE_OPTIONS, confidence: judging.confidence, minSamples: judging.minSamples };
   // A training run's metrics come from its tracker only: a number under `mlflow/…` or `wandb/…` in a
   // results file the pull request commits is not the run's, and must not stand in when the run cannot be read.
@@ -434,7 +441,7 @@ function changedJudging(facts: ModelFacts, baseline: Baseline | undefined): Find
   const released = baseline?.judging;
   if (!baseline || !released) return [];
   const own = facts.manifest.eval;
-  const applied = judgingOf(own, released);
+  const applied = judgingOf(own, baseline);
   const defaults = {
     on_inconclusive: 'warn',
     confidence: DEFAULT_GATE_OPTIONS.confidence,
@@ -459,8 +466,28 @@ function changedJudging(facts: ModelFacts, baseline: Baseline | undefined): Find
       file: facts.manifestFile,
       line: facts.lineOf(own?.[key] !== undefined ? ['eval', key] : ['eval']),
       message: `eval.${key} is changed from ${baseline.label}'s ${before} to ${after}: this version is judged with ${judgedBy[key]}${ownApplies ? '' : `, the baseline's; the change applies once this version is the baseline`}`,
-      fix: "How a version is judged comes from its baseline's manifest; a change may make an inconclusive gate fail, nothing more, before it is released. Say in the pull request why the setting changes.",
+      fix: JUDGING_FIX,
     });
   }
+  // The base ref's on_inconclusive, where it differs from the baseline's: undoing it is a loosening too.
+  const base = baseline.baseJudging;
+  const after = own?.on_inconclusive ?? defaults.on_inconclusive;
+  if (
+    base &&
+    base.onInconclusive !== (released.on_inconclusive ?? defaults.on_inconclusive) &&
+    base.onInconclusive !== after
+  )
+    findings.push({
+      rule: 'EVAL-GATE',
+      severity: after === applied.onInconclusive ? 'info' : 'warning',
+      model: facts.name,
+      file: facts.manifestFile,
+      line: facts.lineOf(own?.on_inconclusive !== undefined ? ['eval', 'on_inconclusive'] : ['eval']),
+      message: `eval.on_inconclusive is changed from ${base.label}'s ${base.onInconclusive} to ${after}: this version is judged with ${applied.onInconclusive}${after === applied.onInconclusive ? '' : `, the base ref's; the change applies once this version is the baseline`}`,
+      fix: JUDGING_FIX,
+    });
   return findings;
 }
+
+const JUDGING_FIX =
+  "How a version is judged comes from its baseline's manifest; a change may make an inconclusive gate fail, nothing more, before it is released. Say in the pull request why the setting changes.";
