@@ -303,4 +303,65 @@ describe('the gates that judge a change', () => {
     );
     expect(code).toBe(1);
   });
+
+  it('refuse a candidate that leaves out the document count the baseline states: its stderr could not be checked', async () => {
+    const registry = TempRegistry.create();
+    const drop = [{ metric: 'arc_easy/acc', max_drop: 0.02 }];
+    writeHarnessModel(registry, '1.0.0', 0.9, drop, 0.81);
+    const v1 = inProduction(registry, 'm 1.0.0');
+    // acc 0.81 -> 0.5, widened by a stderr of 0.4, which only a count of documents shows is impossible.
+    writeModel(registry, '1.1.0', 0, drop);
+    registry.write(
+      'models/m/evals/metrics.json',
+      harnessResults((j) => {
+        for (const key of Object.keys(j))
+          if (key.startsWith('tokenizer_') || key.startsWith('chat_template')) delete j[key];
+        j.results.arc_easy['acc,none'] = 0.5;
+        j.results.arc_easy['acc_stderr,none'] = 0.4;
+        delete j['n-samples'].arc_easy;
+      }),
+    );
+    registry.commit('m 1.1.0: acc 0.5, and no document count');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v1);
+    const invalid = report.findings.find((f: { rule: string }) => f.rule === 'ARTIFACT-INVALID');
+    expect(invalid.message).toContain(
+      "the candidate's results do not say how many documents arc_easy/acc covers (the baseline's: 2376)",
+    );
+    expect(code).toBe(1);
+  });
+
+  it("refuse a stated stderr of a continuous score many times the baseline's on as many documents", async () => {
+    const registry = TempRegistry.create();
+    const drop = [{ metric: 'arc_easy/score', max_drop: 0.01, higher_is_better: true }];
+    writeHarnessModel(registry, '1.0.0', 0.9, drop);
+    const v1 = inProduction(registry, 'm 1.0.0');
+    writeHarnessModel(registry, '1.1.0', 0.5, drop);
+    registry.write(
+      'models/m/evals/metrics.json',
+      registry
+        .read('models/m/evals/metrics.json')
+        .replace('"score_stderr,none": 0.004', '"score_stderr,none": 0.4'),
+    );
+    registry.commit('m 1.1.0: score 0.5, stderr 0.4');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v1);
+    const invalid = report.findings.find((f: { rule: string }) => f.rule === 'ARTIFACT-INVALID');
+    expect(invalid.message).toContain(
+      "the candidate's stderr of arc_easy/score is 0.4, 100 times the baseline's 0.004 on as many documents",
+    );
+    expect(code).toBe(1);
+
+    // An honest stderr near the baseline's judges the drop itself: a failure, not a refusal of the file.
+    registry.write(
+      'models/m/evals/metrics.json',
+      registry
+        .read('models/m/evals/metrics.json')
+        .replace('"score_stderr,none": 0.4', '"score_stderr,none": 0.005'),
+    );
+    registry.commit('m 1.1.0: honest stderr');
+    const honest = await json('check', '--root', registry.root, '--base', v1);
+    expect(honest.report.findings.filter((f: { rule: string }) => f.rule === 'ARTIFACT-INVALID')).toEqual([]);
+    expect(honest.report.gates[0].gates[0]).toMatchObject({ verdict: 'fail' });
+  });
 });

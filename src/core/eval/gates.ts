@@ -1,7 +1,7 @@
 import type { Manifest } from '../manifest/schema.js';
 import { metricDirection } from './direction.js';
 import type { MetricSeries } from './results.js';
-import { stderrProblem } from './standard-error.js';
+import { stderrIsBounded, stderrProblem } from './standard-error.js';
 import {
   mcnemar,
   pairedBootstrap,
@@ -382,6 +382,24 @@ function compare(
       candidateFault: 'partial',
       ...(note ? { note } : {}),
     };
+  // A count the baseline's results state and the candidate's leave out (a deleted n-samples entry) would
+  // leave its stderr unchecked against it: the file lacks evidence the baseline has.
+  if (c.n === undefined && b.n !== undefined)
+    return {
+      cannot: `the candidate's results do not say how many documents ${candidate.name} covers (the baseline's: ${b.n})`,
+      candidateFault: 'partial',
+      ...(note ? { note } : {}),
+    };
+  // A stated standard error nothing bounds (a continuous score, a count unknown), many times the
+  // baseline's on as many documents, is no measurement of the same task but a way to widen the
+  // interval until a drop reads as inconclusive.
+  const unbounded = !candidate.samples?.size && !baseline.samples?.size && !stderrIsBounded(candidate);
+  if (unbounded && b.se > 0 && c.se > MAX_STDERR_RATIO * b.se && (c.n ?? b.n ?? 0) >= (b.n ?? 0))
+    return {
+      cannot: `the candidate's stderr of ${candidate.name} is ${fmt(c.se)}, ${Math.round(c.se / b.se)} times the baseline's ${fmt(b.se)} on as many documents`,
+      candidateFault: 'implausible',
+      ...(note ? { note } : {}),
+    };
   const comparison = zTest(
     c.value,
     c.se,
@@ -393,6 +411,12 @@ function compare(
   );
   return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
 }
+
+/**
+ * How many times the baseline's standard error a candidate's may be on as many documents: 16 times
+ * the variance per document, far beyond two models' scores on one task.
+ */
+const MAX_STDERR_RATIO = 4;
 
 /** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
 function paired(pairs: [number, number][], sign: 1 | -1, options: GateOptions): Comparison {

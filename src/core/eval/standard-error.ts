@@ -51,3 +51,13 @@ export function stderrProblem(series: MetricSeries, who: string): string | undef
     return `${what} is ${fmt(se)}, less than 0/1 scores averaging ${fmt(value)} over ${n} documents have (${fmt(exact)})`;
   return undefined;
 }
+
+/**
+ * Whether stderrProblem holds a stated standard error to what the value and
+ * the document count allow (a score between 0 and 1 per document, n known):
+ * any other is checked only for being a number, not astronomically large.
+ */
+export function stderrIsBounded(series: MetricSeries): boolean {
+  const value = series.value;
+  return UNIT_INTERVAL.has(metricKey(series.name)) && value >= 0 && value <= 1 && (series.n ?? 0) >= 2;
+}

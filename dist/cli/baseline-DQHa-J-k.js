@@ -116,6 +116,15 @@ function stderrProblem(series, who) {
         return `${what} is ${fmt$1(se)}, less than 0/1 scores averaging ${fmt$1(value)} over ${n} documents have (${fmt$1(exact)})`;
     return undefined;
 }
+/**
+ * Whether stderrProblem holds a stated standard error to what the value and
+ * the document count allow (a score between 0 and 1 per document, n known):
+ * any other is checked only for being a number, not astronomically large.
+ */
+function stderrIsBounded(series) {
+    const value = series.value;
+    return UNIT_INTERVAL.has(metricKey(series.name)) && value >= 0 && value <= 1 && (series.n ?? 0) >= 2;
+}
 
 const DEFAULT_GATE_OPTIONS = {
     confidence: 0.95,
@@ -379,9 +388,32 @@ function compare(candidate, baseline, higherIsBetter, options) {
             candidateFault: 'partial',
             ...(note ? { note } : {}),
         };
+    // A count the baseline's results state and the candidate's leave out (a deleted n-samples entry) would
+    // leave its stderr unchecked against it: the file lacks evidence the baseline has.
+    if (c.n === undefined && b.n !== undefined)
+        return {
+            cannot: `the candidate's results do not say how many documents ${candidate.name} covers (the baseline's: ${b.n})`,
+            candidateFault: 'partial',
+            ...(note ? { note } : {}),
+        };
+    // A stated standard error nothing bounds (a continuous score, a count unknown), many times the
+    // baseline's on as many documents, is no measurement of the same task but a way to widen the
+    // interval until a drop reads as inconclusive.
+    const unbounded = !candidate.samples?.size && !baseline.samples?.size && !stderrIsBounded(candidate);
+    if (unbounded && b.se > 0 && c.se > MAX_STDERR_RATIO * b.se && (c.n ?? b.n ?? 0) >= (b.n ?? 0))
+        return {
+            cannot: `the candidate's stderr of ${candidate.name} is ${fmt(c.se)}, ${Math.round(c.se / b.se)} times the baseline's ${fmt(b.se)} on as many documents`,
+            candidateFault: 'implausible',
+            ...(note ? { note } : {}),
+        };
     const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
     return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
 }
+/**
+ * How many times the baseline's standard error a candidate's may be on as many documents: 16 times
+ * the variance per document, far beyond two models' scores on one task.
+ */
+const MAX_STDERR_RATIO = 4;
 /** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
 function paired(pairs, sign, options) {
     const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));
