@@ -115,7 +115,7 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
       };
     }
     // A suite the baseline declares runs on the baseline's dataset and scorer: the change is judged, not its test.
-    const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles);
+    const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles, baseline?.baseSuiteFiles);
     const ran = await (options.runSuites ?? noEndpoint)(model, plan);
     const suites = { ...ran, findings: [...plan.findings, ...ran.findings] };
     const judged = gateModel({

@@ -50,6 +50,7 @@ export async function resolveBaseline(
       ...baseline,
       gates,
       gateFrom,
+      baseSuiteFiles: suiteFilesOf(found.facts, label, found.source, found.file),
       ...(onInconclusive ? { baseJudging: { label, onInconclusive } } : {}),
     };
   };

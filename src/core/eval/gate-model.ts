@@ -31,6 +31,11 @@ export interface Baseline {
   /** The baseline's manifest's suites and its files at its commit: a suite it declares runs on them. */
   suiteFiles?: BaselineSuites;
   /**
+   * With production as the baseline, the base ref's suites and files: a suite a version merged since
+   * declares runs as it declares it (when production's does not), and its metrics are the runner's.
+   */
+  baseSuiteFiles?: BaselineSuites;
+  /**
    * How the baseline's manifest judges (`eval.confidence`, `min_samples`, `on_inconclusive`), set when
    * the baseline is a manifest: the change's own settings never loosen them.
    */
@@ -306,6 +311,8 @@ function suiteOf(metric: string): string {
  */
 function suiteNames(facts: ModelFacts, baseline: Baseline | undefined): Map<string, string> {
   const names = new Map<string, string>();
+  for (const suite of baseline?.baseSuiteFiles?.suites ?? [])
+    names.set(suite.name, `a suite of ${baseline!.baseSuiteFiles!.label}`);
   for (const name of baseline?.suites ?? []) names.set(name, `a suite of ${baseline!.label}`);
   for (const suite of facts.manifest.eval?.suites ?? []) names.set(suite.name, DECLARED_HERE);
   return names;

@@ -49,15 +49,19 @@ const DEFINITION = ['scorer', 'max_tokens', 'temperature'] as const;
 /**
  * Plans a model's suites against its baseline (the production release, else the base ref). With
  * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
- * version declares it, as nothing trusted declares any.
+ * version declares it, as nothing trusted declares any. `base`: with production as the baseline,
+ * the base ref's suites, trusted for a suite production does not declare.
  */
 export async function planSuites(
   facts: ModelFacts,
   worktree: ArtifactSource,
-  baseline: BaselineSuites | undefined,
+  production: BaselineSuites | undefined,
+  base?: BaselineSuites,
 ): Promise<SuitePlan> {
   const plan: SuitePlan = { suites: [], findings: [] };
   for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
+    const declaring = [production, base].find((side) => side?.suites.some((s) => s.name === own.name));
+    const baseline = declaring ?? production;
     const trusted = baseline?.suites.find((s) => s.name === own.name);
     const mine = { suite: own, index, files: worktree, manifestFile: facts.manifestFile };
     if (!baseline) {

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
 import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-M0HZzEiV.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-DQHa-J-k.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-QHuBRooN.js';
 import { createHash } from 'node:crypto';
 import { T as TRACKER_NAME, r as runMetricOf, p as parseRunRef } from './run-ref-CuXzv_k1.js';
 import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CjelaDHn.js';
@@ -566,6 +566,8 @@ function suiteOf(metric) {
  */
 function suiteNames(facts, baseline) {
     const names = new Map();
+    for (const suite of baseline?.baseSuiteFiles?.suites ?? [])
+        names.set(suite.name, `a suite of ${baseline.baseSuiteFiles.label}`);
     for (const name of baseline?.suites ?? [])
         names.set(name, `a suite of ${baseline.label}`);
     for (const suite of facts.manifest.eval?.suites ?? [])
@@ -741,11 +743,14 @@ const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
 /**
  * Plans a model's suites against its baseline (the production release, else the base ref). With
  * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
- * version declares it, as nothing trusted declares any.
+ * version declares it, as nothing trusted declares any. `base`: with production as the baseline,
+ * the base ref's suites, trusted for a suite production does not declare.
  */
-async function planSuites(facts, worktree, baseline) {
+async function planSuites(facts, worktree, production, base) {
     const plan = { suites: [], findings: [] };
     for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
+        const declaring = [production, base].find((side) => side?.suites.some((s) => s.name === own.name));
+        const baseline = declaring ?? production;
         const trusted = baseline?.suites.find((s) => s.name === own.name);
         const mine = { suite: own, index, files: worktree, manifestFile: facts.manifestFile };
         if (!baseline) {
@@ -933,7 +938,7 @@ async function check(repo, options) {
             };
         }
         // A suite the baseline declares runs on the baseline's dataset and scorer: the change is judged, not its test.
-        const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles);
+        const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles, baseline?.baseSuiteFiles);
         const ran = await (options.runSuites ?? noEndpoint)(model, plan);
         const suites = { ...ran, findings: [...plan.findings, ...ran.findings] };
         const judged = gateModel({

@@ -223,6 +223,7 @@ async function resolveBaseline(manifests, facts, registry, productionStage, base
             ...baseline,
             gates,
             gateFrom,
+            baseSuiteFiles: suiteFilesOf(found.facts, label, found.source, found.file),
             ...(onInconclusive ? { baseJudging: { label, onInconclusive } } : {}),
         };
     };
@@ -1252,6 +1253,8 @@ function suiteOf(metric) {
  */
 function suiteNames(facts, baseline) {
     const names = new Map();
+    for (const suite of baseline?.baseSuiteFiles?.suites ?? [])
+        names.set(suite.name, `a suite of ${baseline.baseSuiteFiles.label}`);
     for (const name of baseline?.suites ?? [])
         names.set(name, `a suite of ${baseline.label}`);
     for (const suite of facts.manifest.eval?.suites ?? [])
@@ -1427,11 +1430,14 @@ const DEFINITION = ['scorer', 'max_tokens', 'temperature'];
 /**
  * Plans a model's suites against its baseline (the production release, else the base ref). With
  * no baseline manifest (a first release, or only `--baseline-results`), every suite runs as this
- * version declares it, as nothing trusted declares any.
+ * version declares it, as nothing trusted declares any. `base`: with production as the baseline,
+ * the base ref's suites, trusted for a suite production does not declare.
  */
-async function planSuites(facts, worktree, baseline) {
+async function planSuites(facts, worktree, production, base) {
     const plan = { suites: [], findings: [] };
     for (const [index, own] of (facts.manifest.eval?.suites ?? []).entries()) {
+        const declaring = [production, base].find((side) => side?.suites.some((s) => s.name === own.name));
+        const baseline = declaring ?? production;
         const trusted = baseline?.suites.find((s) => s.name === own.name);
         const mine = { suite: own, index, files: worktree, manifestFile: facts.manifestFile };
         if (!baseline) {
@@ -1576,7 +1582,7 @@ async function check(repo, options) {
             };
         }
         // A suite the baseline declares runs on the baseline's dataset and scorer: the change is judged, not its test.
-        const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles);
+        const plan = await planSuites(model, repo.worktree, baseline?.suiteFiles, baseline?.baseSuiteFiles);
         const ran = await (options.runSuites ?? noEndpoint)(model, plan);
         const suites = { ...ran, findings: [...plan.findings, ...ran.findings] };
         const judged = gateModel({

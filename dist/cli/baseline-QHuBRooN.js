@@ -664,6 +664,7 @@ async function resolveBaseline(manifests, facts, registry, productionStage, base
             ...baseline,
             gates,
             gateFrom,
+            baseSuiteFiles: suiteFilesOf(found.facts, label, found.source, found.file),
             ...(onInconclusive ? { baseJudging: { label, onInconclusive } } : {}),
         };
     };
