@@ -22,7 +22,7 @@ async function run() {
         if (inputs.command === 'release')
             await (await import('./action/release-joooBW5x.js').then(function (n) { return n.r; })).runRelease(inputs);
         else if (inputs.command === 'check')
-            await (await import('./action/check-8oyQ2Xaj.js')).runCheck(inputs);
+            await (await import('./action/check-dpZyeAua.js')).runCheck(inputs);
         else if (inputs.command === 'rollback')
             await (await import('./action/rollback-EE_erszH.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')

@@ -364,4 +364,26 @@ describe('the gates that judge a change', () => {
     expect(honest.report.findings.filter((f: { rule: string }) => f.rule === 'ARTIFACT-INVALID')).toEqual([]);
     expect(honest.report.gates[0].gates[0]).toMatchObject({ verdict: 'fail' });
   });
+
+  it('let a rollback pass its drop gates although production is better: no drop is judged against the version it replaces', async () => {
+    const registry = TempRegistry.create();
+    const drop = [{ metric: 'arc_easy/acc', max_drop: 0.02 }];
+    writeHarnessModel(registry, '1.0.0', 0.9, drop, 0.8);
+    inProduction(registry, 'm 1.0.0');
+    writeHarnessModel(registry, '1.1.0', 0.9, drop, 0.9);
+    const v2 = registry.commit('m 1.1.0: acc 0.9, and a bug');
+    registry.tag('m@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.tag('m#production#2', { commit: v2, date: 1_760_000_101 });
+    registry.git('revert', '--no-edit', 'HEAD');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v2);
+    expect(report.changes).toEqual([expect.objectContaining({ status: 'restored' })]);
+    expect(report.gates[0].gates).toEqual([
+      expect.objectContaining({ metric: 'arc_easy/acc', verdict: 'pass' }),
+    ]);
+    expect(report.gates[0].gates[0].reason).toContain(
+      'no drop is judged against the version a rollback replaces',
+    );
+    expect(code).toBe(0);
+  });
 });

@@ -168,6 +168,24 @@ function judgeReleasedGate(judge: (gate: Gate) => GateResult, gate: Gate): GateR
   };
 }
 
+const hasDrop = (gate: Gate) => gate.max_drop !== undefined || gate.max_drop_pct !== undefined;
+
+/**
+ * A drop gate of a version that restores a release exactly (a rollback): its
+ * thresholds judge its values, but no drop against the version it replaces
+ * does. That version is the one being rolled back, better on some metric or
+ * not; the restored content passed its drop gates when it was released, and a
+ * rollback that could never pass them would have no way forward.
+ */
+function judgeRestoredDrop(judge: (gate: Gate) => GateResult, gate: Gate): GateResult {
+  const { max_drop: _, max_drop_pct: __, ...thresholds } = gate;
+  const result = judge(thresholds);
+  if (result.verdict !== 'pass') return result;
+  const note =
+    'no drop is judged against the version a rollback replaces: this version restores a release exactly';
+  return { ...result, reason: result.reason.trim() ? `${result.reason.trim()}; ${note}` : note };
+}
+
 /** A gate without its `higher_is_better`: a gate the base ref adds judges, but states no direction. */
 const withoutDirection = ({ higher_is_better: _, ...gate }: Gate): Gate => gate;
 
@@ -222,7 +240,9 @@ export function gateModel({
       });
     const result = released
       ? judgeReleasedGate(judge, baseline?.gateFrom?.has(released) ? withoutDirection(released) : released)
-      : judge(gate);
+      : restored && hasDrop(gate)
+        ? judgeRestoredDrop(judge, gate)
+        : judge(gate);
     const finding = (rule: Finding['rule'], severity: Finding['severity'], message: string, fix: string) =>
       findings.push({
         rule,
