@@ -1,7 +1,7 @@
 import { countBySeverity, sortFindings, type Finding } from './findings.js';
 import { resolveBaseline } from './eval/baseline.js';
 import { changedBaselineGates, gateModel, judgedGates, type ModelGates } from './eval/gate-model.js';
-import { currentRegistration } from './registry/registration-tags.js';
+import { currentRegistration, wasAssigned } from './registry/registration-tags.js';
 import { loadEvalData } from './eval/load-eval.js';
 import { planSuites, type SuitePlan } from './eval/suite-plan.js';
 import type { MetricSeries, ResultsFile } from './eval/results.js';
@@ -76,10 +76,14 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
     // The run is read for every gate that judges this version: its own, and the baseline's it changed or removed.
     // A rollback (the version restores a release exactly) is judged by the gates it was released with.
     // A deregistered release is no release to roll back to (rollback and promote refuse it too).
-    const registration = currentRegistration(registry.get(model.name), model.manifest.version);
+    const registered = registry.get(model.name);
+    const registration = currentRegistration(registered, model.manifest.version);
     const restored =
       registration?.deregistered === false &&
       report.changes.some((c) => c.model === model.name && c.status === 'restored');
+    // A rollback proper: the restored content ran in production. Only then is no drop judged against the
+    // version it replaces; restoring a release that never ran there is held to production's values.
+    const rollsBack = restored && wasAssigned(registered!, registration, options.stages.at(-1));
     const judging = judgedGates(model, baseline, restored).map(({ gate }) => gate);
     const tracked = await checkTraining(model, readRun, production, judging);
     if (tracked.section) training.push(tracked.section);
@@ -125,6 +129,7 @@ export async function check(repo: Repository, options: CheckOptions): Promise<Ch
       measured: [...suites.measured, ...tracked.measured],
       notRun: new Map([...suites.notRun, ...tracked.notRun]),
       restored,
+      rollsBack,
     });
     // The gate's own evidence findings (results, samples, suites) travel with it: `gate` reports exactly these.
     gates.push({ ...judged, findings: [...suites.findings, ...judged.findings] });

@@ -309,7 +309,8 @@ describe('the gates that judge a change', () => {
     const drop = [{ metric: 'arc_easy/acc', max_drop: 0.02 }];
     writeHarnessModel(registry, '1.0.0', 0.9, drop, 0.81);
     const v1 = inProduction(registry, 'm 1.0.0');
-    // acc 0.81 -> 0.5, widened by a stderr of 0.4, which only a count of documents shows is impossible.
+    // acc 0.81 -> 0.5 with a stderr of 0.03: within 4 times the baseline's, but only a count of documents
+    // shows what it may be.
     writeModel(registry, '1.1.0', 0, drop);
     registry.write(
       'models/m/evals/metrics.json',
@@ -317,7 +318,7 @@ describe('the gates that judge a change', () => {
         for (const key of Object.keys(j))
           if (key.startsWith('tokenizer_') || key.startsWith('chat_template')) delete j[key];
         j.results.arc_easy['acc,none'] = 0.5;
-        j.results.arc_easy['acc_stderr,none'] = 0.4;
+        j.results.arc_easy['acc_stderr,none'] = 0.03;
         delete j['n-samples'].arc_easy;
       }),
     );
@@ -325,6 +326,7 @@ describe('the gates that judge a change', () => {
 
     const { code, report } = await json('check', '--root', registry.root, '--base', v1);
     const invalid = report.findings.find((f: { rule: string }) => f.rule === 'ARTIFACT-INVALID');
+    expect(invalid.fix).toContain('n-samples');
     expect(invalid.message).toContain(
       "the candidate's results do not say how many documents arc_easy/acc covers (the baseline's: 2376)",
     );
@@ -348,7 +350,7 @@ describe('the gates that judge a change', () => {
     const { code, report } = await json('check', '--root', registry.root, '--base', v1);
     const invalid = report.findings.find((f: { rule: string }) => f.rule === 'ARTIFACT-INVALID');
     expect(invalid.message).toContain(
-      "the candidate's stderr of arc_easy/score is 0.4, 100 times the baseline's 0.004 on as many documents",
+      "the candidate's stderr of arc_easy/score is 0.4, 100.0 times the baseline's 0.004 on as many documents, with a worse value (at most 4 times)",
     );
     expect(code).toBe(1);
 
@@ -385,5 +387,25 @@ describe('the gates that judge a change', () => {
       'no drop is judged against the version a rollback replaces',
     );
     expect(code).toBe(0);
+  });
+
+  it('hold a restore of a release that never ran in production to the drop against production', async () => {
+    const registry = TempRegistry.create();
+    const drop = [{ metric: 'arc_easy/acc', max_drop: 0.02 }];
+    writeHarnessModel(registry, '1.0.0', 0.9, drop, 0.5);
+    const v1 = registry.commit('m 1.0.0: acc 0.5, released, never in production');
+    registry.tag('m@v1.0.0', { commit: v1, date: 1_760_000_000 });
+    writeHarnessModel(registry, '1.1.0', 0.9, drop, 0.81);
+    const v2 = registry.commit('m 1.1.0');
+    registry.tag('m@v1.1.0', { commit: v2, date: 1_760_000_100 });
+    registry.tag('m#production#1', { commit: v2, date: 1_760_000_101 });
+    registry.git('checkout', v1, '--', 'models/m');
+    registry.commit('m back to 1.0.0');
+
+    const { code, report } = await json('check', '--root', registry.root, '--base', v2);
+    expect(report.changes).toEqual([expect.objectContaining({ status: 'restored' })]);
+    expect(report.gates[0].gates[0]).toMatchObject({ verdict: 'fail' });
+    expect(report.gates[0].gates[0].reason).not.toContain('no drop is judged');
+    expect(code).toBe(1);
   });
 });

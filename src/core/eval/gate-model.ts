@@ -100,6 +100,8 @@ export interface GateInputs {
   notRun?: ReadonlyMap<string, string>;
   /** The version restores a release exactly (validate's `restored`): judged by the gates it was released with. */
   restored?: boolean;
+  /** It restores a release that ran in production (a rollback): its drop gates judge no drop against the version it replaces. */
+  rollsBack?: boolean;
 }
 
 /**
@@ -168,14 +170,28 @@ function judgeReleasedGate(judge: (gate: Gate) => GateResult, gate: Gate): GateR
   };
 }
 
+/** What to do about results of the candidate that cannot serve as evidence, by what is wrong with them. */
+function candidateFix(invalid: NonNullable<GateResult['invalidCandidate']>): string {
+  if (invalid.missing)
+    return `The baseline's results carry the evidence a drop is judged on; this version's must too: keep the standard error the harness writes next to the value (lm-evaluation-harness: "<metric>_stderr,<filter>"), or record per-document scores (--log_samples) under eval.results[].samples.`;
+  if (invalid.partial)
+    return 'Run the whole task, as the baseline was (no --limit), and keep every document: a drop is judged on the documents the baseline was measured on.';
+  if (invalid.uncounted)
+    return 'Keep the document count the harness writes (lm-evaluation-harness 0.4.3 and later: "n-samples"), or record per-document scores (--log_samples) under eval.results[].samples: the baseline states its count, so the stderr is checked against it.';
+  if (invalid.inflated)
+    return "Keep the stderr the harness computed, or record per-document scores (--log_samples): on the same documents, a worse score's standard error is not many times the baseline's. If the task really became that noisy, say so in the pull request and release the change to the gate first.";
+  return 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.';
+}
+
 const hasDrop = (gate: Gate) => gate.max_drop !== undefined || gate.max_drop_pct !== undefined;
 
 /**
- * A drop gate of a version that restores a release exactly (a rollback): its
- * thresholds judge its values, but no drop against the version it replaces
- * does. That version is the one being rolled back, better on some metric or
- * not; the restored content passed its drop gates when it was released, and a
- * rollback that could never pass them would have no way forward.
+ * A drop gate of a version that restores exactly a release that ran in
+ * production (a rollback): its thresholds judge its values, but no drop
+ * against the version it replaces does. That version is the one being rolled
+ * back, better on some metric or not; the restored content ran in production,
+ * and a rollback that could never pass would have no way forward. A release
+ * that never ran there is held to production's values like any change.
  */
 function judgeRestoredDrop(judge: (gate: Gate) => GateResult, gate: Gate): GateResult {
   const { max_drop: _, max_drop_pct: __, ...thresholds } = gate;
@@ -197,6 +213,7 @@ export function gateModel({
   measured = [],
   notRun = new Map(),
   restored = false,
+  rollsBack = false,
 }: GateInputs): ModelGates {
   const evalBlock = facts.manifest.eval;
   const judging = judgingOf(evalBlock, baseline);
@@ -240,7 +257,7 @@ export function gateModel({
       });
     const result = released
       ? judgeReleasedGate(judge, baseline?.gateFrom?.has(released) ? withoutDirection(released) : released)
-      : restored && hasDrop(gate)
+      : rollsBack && hasDrop(gate)
         ? judgeRestoredDrop(judge, gate)
         : judge(gate);
     const finding = (rule: Finding['rule'], severity: Finding['severity'], message: string, fix: string) =>
@@ -276,11 +293,7 @@ export function gateModel({
         line: facts.lineOf(at),
         message: `${result.invalidCandidate.file}: ${result.invalidCandidate.problem}, so gate ${gate.metric} cannot compare`,
         artifact: result.invalidCandidate.file,
-        fix: result.invalidCandidate.missing
-          ? `The baseline's results carry the evidence a drop is judged on; this version's must too: keep the standard error the harness writes next to the value (lm-evaluation-harness: "<metric>_stderr,<filter>"), or record per-document scores (--log_samples) under eval.results[].samples.`
-          : result.invalidCandidate.partial
-            ? 'Run the whole task, as the baseline was (no --limit), and keep every document: a drop is judged on the documents the baseline was measured on.'
-            : 'Regenerate the results with the harness: a standard error is a finite number ≥ 0 that fits the value and the document count.',
+        fix: candidateFix(result.invalidCandidate),
       });
     if (result.overruled)
       finding(

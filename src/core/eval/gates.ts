@@ -1,7 +1,7 @@
 import type { Manifest } from '../manifest/schema.js';
 import { metricDirection } from './direction.js';
 import type { MetricSeries } from './results.js';
-import { stderrIsBounded, stderrProblem } from './standard-error.js';
+import { samplesProblem, stderrIsBounded, stderrProblem } from './standard-error.js';
 import {
   mcnemar,
   pairedBootstrap,
@@ -66,7 +66,16 @@ export interface GateResult {
    * rather than implausible.
    */
   /** The candidate's evidence is at fault: implausible, `missing` (no stderr, no samples) or `partial` (fewer documents than the baseline's). */
-  invalidCandidate?: { file: string; problem: string; missing?: true; partial?: true };
+  invalidCandidate?: {
+    file: string;
+    problem: string;
+    missing?: true;
+    partial?: true;
+    /** The baseline states how many documents it covers, the candidate does not. */
+    uncounted?: true;
+    /** A stderr many times the baseline's, with a worse value. */
+    inflated?: true;
+  };
 }
 
 export interface GateOptions {
@@ -235,6 +244,8 @@ export function judgeGate(
               problem: compared.cannot,
               ...(compared.candidateFault === 'missing' ? { missing: true as const } : {}),
               ...(compared.candidateFault === 'partial' ? { partial: true as const } : {}),
+              ...(compared.candidateFault === 'uncounted' ? { uncounted: true as const } : {}),
+              ...(compared.candidateFault === 'inflated' ? { inflated: true as const } : {}),
             },
           }
         : {}),
@@ -313,7 +324,7 @@ function datasetMismatch(candidate: MetricSeries, baseline: MetricSeries): strin
 }
 
 /** Why the candidate's side is to blame for a comparison that cannot be made: its evidence is implausible, or missing. */
-type CandidateFault = false | 'implausible' | 'missing' | 'partial';
+type CandidateFault = false | 'implausible' | 'missing' | 'partial' | 'uncounted' | 'inflated';
 
 type Compared =
   | { comparison: GateComparison; note?: string }
@@ -338,6 +349,13 @@ function compare(
     confidence: options.confidence,
     ...(ids ? { ids } : {}),
   });
+  // Evidence the candidate's file cannot hold: per-document scores outside what the metric scores, or a
+  // spread many times the baseline's while it is worse (either widens the interval until a drop reads
+  // as inconclusive).
+  const impossible = samplesProblem(candidate, 'the candidate');
+  if (impossible) return { cannot: impossible, candidateFault: 'implausible' };
+  const widened = inflatedStderr(candidate, baseline, sign);
+  if (widened) return { cannot: widened, candidateFault: 'inflated' };
   let note: string | undefined;
   let ids: GateComparison['ids'];
   if (candidate.samples?.size && baseline.samples?.size) {
@@ -387,17 +405,7 @@ function compare(
   if (c.n === undefined && b.n !== undefined)
     return {
       cannot: `the candidate's results do not say how many documents ${candidate.name} covers (the baseline's: ${b.n})`,
-      candidateFault: 'partial',
-      ...(note ? { note } : {}),
-    };
-  // A stated standard error nothing bounds (a continuous score, a count unknown), many times the
-  // baseline's on as many documents, is no measurement of the same task but a way to widen the
-  // interval until a drop reads as inconclusive.
-  const unbounded = !candidate.samples?.size && !baseline.samples?.size && !stderrIsBounded(candidate);
-  if (unbounded && b.se > 0 && c.se > MAX_STDERR_RATIO * b.se && (c.n ?? b.n ?? 0) >= (b.n ?? 0))
-    return {
-      cannot: `the candidate's stderr of ${candidate.name} is ${fmt(c.se)}, ${Math.round(c.se / b.se)} times the baseline's ${fmt(b.se)} on as many documents`,
-      candidateFault: 'implausible',
+      candidateFault: 'uncounted',
       ...(note ? { note } : {}),
     };
   const comparison = zTest(
@@ -413,10 +421,28 @@ function compare(
 }
 
 /**
- * How many times the baseline's standard error a candidate's may be on as many documents: 16 times
- * the variance per document, far beyond two models' scores on one task.
+ * How many times the baseline's standard error a candidate's may be on as many documents while its
+ * value is worse: 16 times the variance per document, far beyond two models' scores on one task.
  */
 const MAX_STDERR_RATIO = 4;
+
+/**
+ * Why the candidate's standard error (stated, or from its per-document
+ * scores) is no measurement of the task: many times the baseline's on as many
+ * documents while its value is worse. A score bounded per document (0 to 1,
+ * with a count or checked per-document scores) is held to its bound instead
+ * (standard-error.ts), and a better value cannot hide a drop.
+ */
+function inflatedStderr(candidate: MetricSeries, baseline: MetricSeries, sign: 1 | -1): string | undefined {
+  if (stderrIsBounded(candidate)) return undefined;
+  const c = aggregate(candidate, 'the candidate');
+  const b = aggregate(baseline, 'the baseline');
+  if ('problem' in c || 'problem' in b || b.se <= 0) return undefined;
+  const worse = sign * (c.value - b.value) < 0;
+  const asMany = c.n === undefined || b.n === undefined || c.n >= b.n;
+  if (!worse || !asMany || c.se <= MAX_STDERR_RATIO * b.se) return undefined;
+  return `the candidate's stderr of ${candidate.name} is ${fmt(c.se)}, ${(c.se / b.se).toFixed(1)} times the baseline's ${fmt(b.se)} on as many documents, with a worse value (at most ${MAX_STDERR_RATIO} times)`;
+}
 
 /** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
 function paired(pairs: [number, number][], sign: 1 | -1, options: GateOptions): Comparison {

@@ -53,11 +53,31 @@ export function stderrProblem(series: MetricSeries, who: string): string | undef
 }
 
 /**
- * Whether stderrProblem holds a stated standard error to what the value and
- * the document count allow (a score between 0 and 1 per document, n known):
- * any other is checked only for being a number, not astronomically large.
+ * Whether the spread of a score is held to a bound: a score between 0 and 1
+ * per document, from per-document scores (checked by samplesProblem) or from a
+ * stated stderr with a document count (checked by stderrProblem). Any other
+ * stderr is checked only for being a number, not astronomically large.
  */
 export function stderrIsBounded(series: MetricSeries): boolean {
+  if (!UNIT_INTERVAL.has(metricKey(series.name))) return false;
+  if (series.samples?.size) return true;
   const value = series.value;
-  return UNIT_INTERVAL.has(metricKey(series.name)) && value >= 0 && value <= 1 && (series.n ?? 0) >= 2;
+  return value >= 0 && value <= 1 && (series.n ?? 0) >= 2;
+}
+
+/**
+ * Why per-document scores cannot be the metric's: a 0/1 metric scored other
+ * than 0 or 1, a score between 0 and 1 outside it. Undefined for any other
+ * metric, whose per-document scores nothing bounds.
+ */
+export function samplesProblem(series: MetricSeries, who: string): string | undefined {
+  const key = metricKey(series.name);
+  if (!series.samples?.size || !UNIT_INTERVAL.has(key)) return undefined;
+  const zeroOne = ZERO_ONE.has(key);
+  for (const [id, score] of series.samples) {
+    const fits = zeroOne ? score === 0 || score === 1 : score >= 0 && score <= 1;
+    if (!fits)
+      return `${who}'s per-document score of ${series.name} for document ${JSON.stringify(id)} is ${fmt(score)}, where ${zeroOne ? 'each document scores 0 or 1' : 'each document scores between 0 and 1'}`;
+  }
+  return undefined;
 }

@@ -160,6 +160,21 @@ const withCommand = (reason: string, what: string, command: string): Refusal => 
   command,
 });
 
+/** Whether `registration`'s content was assigned to `stage` (its commit, not merely its version string). */
+export function wasAssigned(
+  model: ModelRegistry,
+  registration: VersionState,
+  stage: string | undefined,
+): boolean {
+  return model.events.some(
+    (e) =>
+      e.action === 'assign' &&
+      e.stage === stage &&
+      e.version === registration.version &&
+      e.commit === registration.commit,
+  );
+}
+
 /** Why `registration` of one of `model`'s versions cannot be deployed (undeployableRegistration), read from the model's own tags. */
 export function deployRefusal(model: ModelRegistry, registration: VersionState): Refusal | undefined {
   return undeployableRegistration({

@@ -3,7 +3,12 @@ import type { ModelFacts } from '../model/facts.js';
 import type { ArtifactSource } from '../source.js';
 import type { OtherModelsFiles, UnreadableManifest } from './shared-files.js';
 import type { ModelRegistry, VersionState } from '../registry/state.js';
-import { currentRegistration, deployRefusal, type Refusal } from '../registry/registration-tags.js';
+import {
+  currentRegistration,
+  deployRefusal,
+  wasAssigned,
+  type Refusal,
+} from '../registry/registration-tags.js';
 
 export type RollbackTarget = { ok: true; version: VersionState; reason: string } | ({ ok: false } & Refusal);
 
@@ -66,12 +71,7 @@ function pickTarget(
   }
   const earlier = usable.filter((v) => semver.valid(current) && semver.lt(v.version, current));
   const production = stages.at(-1);
-  const wasInProduction = (v: VersionState) =>
-    model.events.some(
-      (e) =>
-        e.action === 'assign' && e.stage === production && e.version === v.version && e.commit === v.commit,
-    );
-  const good = [...earlier].reverse().find(wasInProduction);
+  const good = [...earlier].reverse().find((v) => wasAssigned(model, v, production));
   if (good)
     return {
       ok: true,

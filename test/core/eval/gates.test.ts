@@ -119,11 +119,53 @@ describe('judging a gate', () => {
     const cand = base.map((v) => v - 0.05);
     const result = judgeGate(
       { metric: 'judge/score', max_drop: 0.01 },
-      series(0.5, { samples: paired(cand) }),
-      series(0.55, { samples: paired(base) }),
+      series(0.5, { name: 'judge/score', samples: paired(cand) }),
+      series(0.55, { name: 'judge/score', samples: paired(base) }),
       DEFAULT_GATE_OPTIONS,
     );
     expect(result).toMatchObject({ verdict: 'fail', comparison: { method: 'bootstrap', n: 300 } });
     expect(result.comparison!.delta).toBeCloseTo(-0.05, 10);
+  });
+
+  it('refuses per-document scores a 0/1 metric cannot have: they widen the interval until a drop is inconclusive', () => {
+    const base = Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? 0 : 1)); // 0.8
+    const cand = base.map((_, i) => (i % 2 ? 20.5 : -19.5)); // mean 0.5, spread 20
+    const result = judgeGate(
+      { metric: 'arc_easy/acc', max_drop: 0.02 },
+      series(0.5, { samples: new Map(cand.map((v, i) => [`c${i}`, v])) }),
+      series(0.8, { samples: new Map(base.map((v, i) => [`b${i}`, v])) }),
+      DEFAULT_GATE_OPTIONS,
+    );
+    expect(result.invalidCandidate?.problem).toBe(
+      `the candidate's per-document score of arc_easy/acc for document "c0" is -19.5, where each document scores 0 or 1`,
+    );
+  });
+
+  it("refuses a worse score whose per-document spread is many times the baseline's on as many documents", () => {
+    const base = Array.from({ length: 400 }, (_, i) => 0.9 + (i % 2 ? 0.01 : -0.01));
+    const cand = base.map((_, i) => 0.5 + (i % 2 ? 20 : -20));
+    const result = judgeGate(
+      { metric: 'judge/score', max_drop: 0.01 },
+      series(0.5, { name: 'judge/score', samples: new Map(cand.map((v, i) => [`c${i}`, v])) }),
+      series(0.9, { name: 'judge/score', samples: new Map(base.map((v, i) => [`b${i}`, v])) }),
+      DEFAULT_GATE_OPTIONS,
+    );
+    expect(result.invalidCandidate).toMatchObject({ inflated: true });
+    expect(result.invalidCandidate!.problem).toMatch(
+      /^the candidate's stderr of judge\/score is 1\.001, 2000\.0 times the baseline's 0\.0005006 on as many documents, with a worse value/,
+    );
+  });
+
+  it("leaves a better score's honestly wider spread alone: it hides no drop", () => {
+    // A rare success becoming common: 0.01 -> 0.25, each stderr as the harness computes it (4.3 times as wide).
+    const se = (p: number) => Math.sqrt((p * (1 - p)) / 2375);
+    const result = judgeGate(
+      { metric: 'arc_easy/score', max_drop: 0.01 },
+      series(0.25, { name: 'arc_easy/score', stderr: se(0.25), n: 2376 }),
+      series(0.01, { name: 'arc_easy/score', stderr: se(0.01), n: 2376 }),
+      DEFAULT_GATE_OPTIONS,
+    );
+    expect(result.invalidCandidate).toBeUndefined();
+    expect(result.verdict).toBe('pass');
   });
 });

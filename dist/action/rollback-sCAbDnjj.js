@@ -2,8 +2,8 @@ import { C as CommandError, i as info, b as setOutput, O as OUTPUTS, a as summar
 import { s as statusOf, c as context, a as createOctokit } from './octokit-rJgwJHpg.js';
 import { resolve } from 'node:path';
 import { s as semver, r as resolveArtifactPath, d as decodeUtf8, c as readSettings } from './settings-C0_p0Qc9.js';
-import { g as deployRefusal, c as currentRegistration, h as referencedPaths, p as parseJson, i as describeJsonShapeProblem, k as parseSafetensorsIndex, R as READ_LIMITS, r as readRegistry, m as loadModel, n as ModelManifests, o as MANIFEST_MAX_BYTES, q as parseManifest, G as GitRepository } from './annotate-BoCLhG1X.js';
-import { s as stateKey, p as planRevertPullRequest } from './release-joooBW5x.js';
+import { g as deployRefusal, c as currentRegistration, w as wasAssigned, h as referencedPaths, p as parseJson, i as describeJsonShapeProblem, k as parseSafetensorsIndex, R as READ_LIMITS, r as readRegistry, m as loadModel, n as ModelManifests, o as MANIFEST_MAX_BYTES, q as parseManifest, G as GitRepository } from './annotate-DxFwB2s7.js';
+import { s as stateKey, p as planRevertPullRequest } from './release-DY4oOiIv.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -42,7 +42,7 @@ import 'buffer';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:child_process';
-import './run-reader-C2w2BJC1.js';
+import './run-reader-Xk63yV-O.js';
 import './user-file-error-Ce2abkG1.js';
 import './plan-DRvMdUUY.js';
 
@@ -93,8 +93,7 @@ function pickTarget(model, current, stages, requested) {
     }
     const earlier = usable.filter((v) => semver.valid(current) && semver.lt(v.version, current));
     const production = stages.at(-1);
-    const wasInProduction = (v) => model.events.some((e) => e.action === 'assign' && e.stage === production && e.version === v.version && e.commit === v.commit);
-    const good = [...earlier].reverse().find(wasInProduction);
+    const good = [...earlier].reverse().find((v) => wasAssigned(model, v, production));
     if (good)
         return {
             ok: true,

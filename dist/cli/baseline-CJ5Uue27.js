@@ -117,13 +117,35 @@ function stderrProblem(series, who) {
     return undefined;
 }
 /**
- * Whether stderrProblem holds a stated standard error to what the value and
- * the document count allow (a score between 0 and 1 per document, n known):
- * any other is checked only for being a number, not astronomically large.
+ * Whether the spread of a score is held to a bound: a score between 0 and 1
+ * per document, from per-document scores (checked by samplesProblem) or from a
+ * stated stderr with a document count (checked by stderrProblem). Any other
+ * stderr is checked only for being a number, not astronomically large.
  */
 function stderrIsBounded(series) {
+    if (!UNIT_INTERVAL.has(metricKey(series.name)))
+        return false;
+    if (series.samples?.size)
+        return true;
     const value = series.value;
-    return UNIT_INTERVAL.has(metricKey(series.name)) && value >= 0 && value <= 1 && (series.n ?? 0) >= 2;
+    return value >= 0 && value <= 1 && (series.n ?? 0) >= 2;
+}
+/**
+ * Why per-document scores cannot be the metric's: a 0/1 metric scored other
+ * than 0 or 1, a score between 0 and 1 outside it. Undefined for any other
+ * metric, whose per-document scores nothing bounds.
+ */
+function samplesProblem(series, who) {
+    const key = metricKey(series.name);
+    if (!series.samples?.size || !UNIT_INTERVAL.has(key))
+        return undefined;
+    const zeroOne = ZERO_ONE.has(key);
+    for (const [id, score] of series.samples) {
+        const fits = zeroOne ? score === 0 || score === 1 : score >= 0 && score <= 1;
+        if (!fits)
+            return `${who}'s per-document score of ${series.name} for document ${JSON.stringify(id)} is ${fmt$1(score)}, where ${zeroOne ? 'each document scores 0 or 1' : 'each document scores between 0 and 1'}`;
+    }
+    return undefined;
 }
 
 const DEFAULT_GATE_OPTIONS = {
@@ -261,6 +283,8 @@ function judgeGate(gate, candidate, baseline, options, context = {}) {
                         problem: compared.cannot,
                         ...(compared.candidateFault === 'missing' ? { missing: true } : {}),
                         ...(compared.candidateFault === 'partial' ? { partial: true } : {}),
+                        ...(compared.candidateFault === 'uncounted' ? { uncounted: true } : {}),
+                        ...(compared.candidateFault === 'inflated' ? { inflated: true } : {}),
                     },
                 }
                 : {}),
@@ -343,6 +367,15 @@ function compare(candidate, baseline, higherIsBetter, options) {
         confidence: options.confidence,
         ...(ids ? { ids } : {}),
     });
+    // Evidence the candidate's file cannot hold: per-document scores outside what the metric scores, or a
+    // spread many times the baseline's while it is worse (either widens the interval until a drop reads
+    // as inconclusive).
+    const impossible = samplesProblem(candidate, 'the candidate');
+    if (impossible)
+        return { cannot: impossible, candidateFault: 'implausible' };
+    const widened = inflatedStderr(candidate, baseline, sign);
+    if (widened)
+        return { cannot: widened, candidateFault: 'inflated' };
     let note;
     let ids;
     if (candidate.samples?.size && baseline.samples?.size) {
@@ -393,27 +426,37 @@ function compare(candidate, baseline, higherIsBetter, options) {
     if (c.n === undefined && b.n !== undefined)
         return {
             cannot: `the candidate's results do not say how many documents ${candidate.name} covers (the baseline's: ${b.n})`,
-            candidateFault: 'partial',
-            ...(note ? { note } : {}),
-        };
-    // A stated standard error nothing bounds (a continuous score, a count unknown), many times the
-    // baseline's on as many documents, is no measurement of the same task but a way to widen the
-    // interval until a drop reads as inconclusive.
-    const unbounded = !candidate.samples?.size && !baseline.samples?.size && !stderrIsBounded(candidate);
-    if (unbounded && b.se > 0 && c.se > MAX_STDERR_RATIO * b.se && (c.n ?? b.n ?? 0) >= (b.n ?? 0))
-        return {
-            cannot: `the candidate's stderr of ${candidate.name} is ${fmt(c.se)}, ${Math.round(c.se / b.se)} times the baseline's ${fmt(b.se)} on as many documents`,
-            candidateFault: 'implausible',
+            candidateFault: 'uncounted',
             ...(note ? { note } : {}),
         };
     const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
     return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
 }
 /**
- * How many times the baseline's standard error a candidate's may be on as many documents: 16 times
- * the variance per document, far beyond two models' scores on one task.
+ * How many times the baseline's standard error a candidate's may be on as many documents while its
+ * value is worse: 16 times the variance per document, far beyond two models' scores on one task.
  */
 const MAX_STDERR_RATIO = 4;
+/**
+ * Why the candidate's standard error (stated, or from its per-document
+ * scores) is no measurement of the task: many times the baseline's on as many
+ * documents while its value is worse. A score bounded per document (0 to 1,
+ * with a count or checked per-document scores) is held to its bound instead
+ * (standard-error.ts), and a better value cannot hide a drop.
+ */
+function inflatedStderr(candidate, baseline, sign) {
+    if (stderrIsBounded(candidate))
+        return undefined;
+    const c = aggregate(candidate, 'the candidate');
+    const b = aggregate(baseline, 'the baseline');
+    if ('problem' in c || 'problem' in b || b.se <= 0)
+        return undefined;
+    const worse = sign * (c.value - b.value) < 0;
+    const asMany = c.n === undefined || b.n === undefined || c.n >= b.n;
+    if (!worse || !asMany || c.se <= MAX_STDERR_RATIO * b.se)
+        return undefined;
+    return `the candidate's stderr of ${candidate.name} is ${fmt(c.se)}, ${(c.se / b.se).toFixed(1)} times the baseline's ${fmt(b.se)} on as many documents, with a worse value (at most ${MAX_STDERR_RATIO} times)`;
+}
 /** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
 function paired(pairs, sign, options) {
     const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));

@@ -2,12 +2,12 @@ import { c as inertJson } from './escape-C_Mv5luI.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CHShVpUI.js';
-import { p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, R as READ_LIMITS, l as loadModel, M as ModelManifests } from './model-manifests-BoCerccI.js';
+import { p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, R as READ_LIMITS, l as loadModel, M as ModelManifests } from './model-manifests-CFNTIKkI.js';
 import { a as resolveArtifactPath, r as readRegistry, C as ContainedRoot, b as ContainmentError } from './state-E_hMRmoU.js';
 import { s as semver } from './index-DmlwNB6V.js';
-import { d as deployRefusal, c as currentRegistration } from './registration-tags-CGNqUSLL.js';
+import { d as deployRefusal, c as currentRegistration, w as wasAssigned } from './registration-tags-DQK6TuVk.js';
 import { r as referencedPaths } from './references-CTKWQqvc.js';
-import { o as openRegistry } from './registry-context-CRReSnfk.js';
+import { o as openRegistry } from './registry-context-DGhje11t.js';
 import 'process';
 import 'buffer';
 import './yaml-document-Bn4nnvS8.js';
@@ -68,8 +68,7 @@ function pickTarget(model, current, stages, requested) {
     }
     const earlier = usable.filter((v) => semver.valid(current) && semver.lt(v.version, current));
     const production = stages.at(-1);
-    const wasInProduction = (v) => model.events.some((e) => e.action === 'assign' && e.stage === production && e.version === v.version && e.commit === v.commit);
-    const good = [...earlier].reverse().find(wasInProduction);
+    const good = [...earlier].reverse().find((v) => wasAssigned(model, v, production));
     if (good)
         return {
             ok: true,

@@ -123,6 +123,13 @@ const withCommand = (reason, what, command) => ({
     fix: `${what}: ${command}`,
     command,
 });
+/** Whether `registration`'s content was assigned to `stage` (its commit, not merely its version string). */
+function wasAssigned(model, registration, stage) {
+    return model.events.some((e) => e.action === 'assign' &&
+        e.stage === stage &&
+        e.version === registration.version &&
+        e.commit === registration.commit);
+}
 /** Why `registration` of one of `model`'s versions cannot be deployed (undeployableRegistration), read from the model's own tags. */
 function deployRefusal(model, registration) {
     return undeployableRegistration({
@@ -143,4 +150,4 @@ function unusableSimpleTag(name, version, problem) {
     return withCommand(`${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`, 'Delete it here and on the remote, then release again', `git tag -d ${simple} && git push origin :refs/tags/${simple}`);
 }
 
-export { currentRegistration as c, deployRefusal as d, registrationTags as r, simpleTagOf as s, unusableSimpleTag as u, withdrawnVersions as w };
+export { withdrawnVersions as a, currentRegistration as c, deployRefusal as d, registrationTags as r, simpleTagOf as s, unusableSimpleTag as u, wasAssigned as w };

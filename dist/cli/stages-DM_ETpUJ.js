@@ -1,5 +1,5 @@
 import { L as GTO_NAME_PATTERN } from './state-E_hMRmoU.js';
-import { c as currentRegistration } from './registration-tags-CGNqUSLL.js';
+import { c as currentRegistration } from './registration-tags-DQK6TuVk.js';
 
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
 const DEFAULT_STAGES = ['canary', 'production'];

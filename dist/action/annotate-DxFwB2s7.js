@@ -4578,6 +4578,13 @@ const withCommand = (reason, what, command) => ({
     fix: `${what}: ${command}`,
     command,
 });
+/** Whether `registration`'s content was assigned to `stage` (its commit, not merely its version string). */
+function wasAssigned(model, registration, stage) {
+    return model.events.some((e) => e.action === 'assign' &&
+        e.stage === stage &&
+        e.version === registration.version &&
+        e.commit === registration.commit);
+}
 /** Why `registration` of one of `model`'s versions cannot be deployed (undeployableRegistration), read from the model's own tags. */
 function deployRefusal(model, registration) {
     return undeployableRegistration({
@@ -11446,4 +11453,4 @@ function annotate(findings, root) {
     }
 }
 
-export { checkVersion as A, withdrawnVersions as B, simpleTagOf as C, unusableSimpleTag as D, releasedContent as E, validate as F, GitRepository as G, MAX_HASHED_CHARACTERS as M, READ_LIMITS as R, countBySeverity as a, sortFindings as b, currentRegistration as c, longIdProblem as d, longKeyProblem as e, annotate as f, deployRefusal as g, referencedPaths as h, describeJsonShapeProblem as i, jsonEqual as j, parseSafetensorsIndex as k, longJsonKey as l, loadModel as m, ModelManifests as n, MANIFEST_MAX_BYTES as o, parseJson as p, parseManifest as q, readRegistry as r, specialToken as s, tokenId as t, selectChanged as u, validateModels as v, checkCompatibility as w, findBaseline as x, checkUniqueName as y, contentDigests as z };
+export { contentDigests as A, checkVersion as B, withdrawnVersions as C, simpleTagOf as D, unusableSimpleTag as E, releasedContent as F, GitRepository as G, validate as H, MAX_HASHED_CHARACTERS as M, READ_LIMITS as R, countBySeverity as a, sortFindings as b, currentRegistration as c, longIdProblem as d, longKeyProblem as e, annotate as f, deployRefusal as g, referencedPaths as h, describeJsonShapeProblem as i, jsonEqual as j, parseSafetensorsIndex as k, longJsonKey as l, loadModel as m, ModelManifests as n, MANIFEST_MAX_BYTES as o, parseJson as p, parseManifest as q, readRegistry as r, specialToken as s, tokenId as t, selectChanged as u, validateModels as v, wasAssigned as w, checkCompatibility as x, findBaseline as y, checkUniqueName as z };
