@@ -283,6 +283,12 @@ describe('the gates that judge a change', () => {
     expect(error).toMatchObject({ severity: 'error' });
     expect(error.fix).toContain('lfs: true');
     expect(code).toBe(1);
+
+    // A gate that compares with nothing (min, max) still judges: the baseline's results are not its evidence.
+    writeModel(registry, '1.1.0', 0.95, [{ metric: 'score', min: 0.9 }]);
+    registry.commit('m 1.1.0: a min gate only');
+    const bounded = await json('check', '--root', registry.root, '--base', v1);
+    expect(bounded.report.gates[0].gates.map((g: { verdict: string }) => g.verdict)).toContain('pass');
   });
 
   it("keep the base ref's on_inconclusive: fail when production is the baseline: a change cannot undo it unseen", async () => {
