@@ -329,19 +329,25 @@ describe('a version registered again on other content (a deregistration between)
   });
 });
 
+/** gpt2 1.0.0 (v1) and 1.1.0 (v2), each released and in production in turn; 1.1.0 checked out. */
+function bothInProduction() {
+  const registry = TempRegistry.create();
+  addRealModel(registry, 'gpt2');
+  registry.write('models/gpt2/evals/results.json', harnessResults());
+  writeVersion(registry, '1.0.0', 320);
+  const v1 = registry.commit('gpt2 1.0.0');
+  registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
+  registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
+  writeVersion(registry, '1.1.0', 360);
+  const v2 = registry.commit('gpt2 1.1.0');
+  registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
+  registry.tag('gpt2#production#2', { commit: v2, date: 1_760_000_101 });
+  return { registry, v1, v2 };
+}
+
 describe('a version deregistered after it was released', () => {
   it('is no rollback: a change restoring its content fails validate, and the release refuses it (nothing deploys it)', async () => {
-    const registry = TempRegistry.create();
-    addRealModel(registry, 'gpt2');
-    registry.write('models/gpt2/evals/results.json', harnessResults());
-    writeVersion(registry, '1.0.0', 320);
-    const v1 = registry.commit('gpt2 1.0.0');
-    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
-    writeVersion(registry, '1.1.0', 360);
-    const v2 = registry.commit('gpt2 1.1.0');
-    registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
-    registry.tag('gpt2#production#2', { commit: v2, date: 1_760_000_101 });
+    const { registry, v1, v2 } = bothInProduction();
     registry.tag('gpt2@v1.0.0!#3', { commit: v1, date: 1_760_000_102 });
     registry.git('checkout', v1, '--', 'models/gpt2');
     registry.commit('gpt2 back to 1.0.0 by hand');
@@ -365,17 +371,7 @@ describe('a version deregistered after it was released', () => {
   });
 
   it('is never assigned again by a release without a base, even at the commit that registered it', async () => {
-    const registry = TempRegistry.create();
-    addRealModel(registry, 'gpt2');
-    registry.write('models/gpt2/evals/results.json', harnessResults());
-    writeVersion(registry, '1.0.0', 320);
-    const v1 = registry.commit('gpt2 1.0.0');
-    registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
-    registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
-    writeVersion(registry, '1.1.0', 360);
-    const v2 = registry.commit('gpt2 1.1.0');
-    registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
-    registry.tag('gpt2#production#2', { commit: v2, date: 1_760_000_101 });
+    const { registry, v2 } = bothInProduction();
     registry.tag('gpt2@v1.1.0!#3', { commit: v2, date: 1_760_000_102 });
     // A manual run (no base) at the commit that registered 1.1.0, after it was deregistered.
     const tags = registry.git('tag', '--list');
