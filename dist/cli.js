@@ -308,7 +308,7 @@ a stage only after the one before it, unless --force. Push the tag yourself:
 git push origin <tag>.`,
     options: { ...ROOT_OPTION, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     positionals: { min: 3, max: 3 },
-    run: async (args, out) => (await import('./cli/promote-C7oyc5fm.js')).runPromote(args, out),
+    run: async (args, out) => (await import('./cli/promote-CcqEKJ9H.js')).runPromote(args, out),
 };
 
 /** `modelgate release`: its help and options; the work is in run/. */

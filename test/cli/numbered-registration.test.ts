@@ -185,6 +185,20 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
     );
   });
 
+  it('is promoted only once its simple tag exists: a stage no deployment could serve is refused with the fix', async () => {
+    const { registry, v1 } = registry1();
+    registry.tag('gpt2@v1.0.0#1', { commit: v1, date: 1_760_000_000 });
+    const refused = await runCli('promote', 'gpt2', '1.0.0', 'canary', '--root', registry.root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('cannot promote gpt2 1.0.0: gpt2 1.0.0 is registered as gpt2@v1.0.0#1');
+    expect(refused.stderr).toContain(`fix: Create the simple tag on the same commit and push it: git tag -a`);
+    expect(registry.git('tag', '--list', 'gpt2#*')).toBe('');
+    registry.git('tag', '-a', '-m', 'Registering gpt2 1.0.0', 'gpt2@v1.0.0', 'gpt2@v1.0.0#1^{commit}');
+    const promoted = await runCli('promote', 'gpt2', '1.0.0', 'canary', '--root', registry.root);
+    expect(promoted.stderr).toBe('');
+    expect(promoted.stdout).toContain(`created gpt2#canary#2 on ${v1.slice(0, 12)}`);
+  });
+
   it('is refused by modelgate deploy with the same fix, not rendered under a tag the deployer refuses', async () => {
     const { registry, v1 } = registry1();
     registry.write('.github/modelgate.yml', stringify({ deploy: GATEWAY }));
@@ -306,11 +320,13 @@ describe('a version registered again on other content (a deregistration between)
     );
   });
 
-  it('is promoted and deregistered as its current registration, on its own commit', async () => {
-    const { registry, again } = registeredAgain();
+  it('is deregistered as its current registration, on its own commit, and never promoted: no deployment could name it', async () => {
+    const { registry, again, first } = registeredAgain();
     const canary = await runCli('promote', 'gpt2', '1.0.0', 'canary', '--dry-run', '--root', registry.root);
-    expect(canary.stderr).toBe('');
-    expect(canary.stdout).toBe(`would create gpt2#canary#7 on ${again.slice(0, 12)} (gpt2 1.0.0)\n`);
+    expect(canary.stdout).toBe('');
+    expect(canary.stderr).toContain(
+      `cannot promote gpt2 1.0.0: gpt2 1.0.0 was registered again as gpt2@v1.0.0#6, and its simple tag gpt2@v1.0.0, which deployments name, is the earlier registration on ${first.slice(0, 12)}`,
+    );
     // Its canary was the earlier content's: this content never was in canary.
     registry.write('.github/modelgate.yml', stringify({ stages: ['canary', 'production'] }));
     const production = await runCli(

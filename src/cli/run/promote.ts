@@ -1,5 +1,5 @@
 import { CommandError } from '../../core/repository.js';
-import { currentRegistration } from '../../core/registry/registration-tags.js';
+import { currentRegistration, deployRefusal } from '../../core/registry/registration-tags.js';
 import { checkPromotion, enforcedStages } from '../../core/registry/stages.js';
 import { planStageAssignment } from '../../core/registry/stage-assignment.js';
 import type { CommandArgs } from '../command.js';
@@ -14,6 +14,14 @@ export async function runPromote(args: CommandArgs, out: Output): Promise<number
   const check = checkPromotion(model, version.replace(/^v/, ''), stage, enforcedStages(context.settings));
   if (!check.ok && !(check.forceable && args.values.force)) throw new CommandError(check.reason, check.fix);
   const target = currentRegistration(model, version.replace(/^v/, ''))!;
+  // A stage a deployment could not serve (no simple tag on the version's commit) would say one thing and
+  // the traffic another: refused as the release and rollback refuse it, with the same fix.
+  const undeployable = deployRefusal(model, target);
+  if (undeployable)
+    throw new CommandError(
+      `cannot promote ${name} ${target.version}: ${undeployable.reason}`,
+      undeployable.fix,
+    );
   const { tag, message } = planStageAssignment({
     action: 'assign',
     model: name,

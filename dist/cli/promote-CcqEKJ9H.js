@@ -1,5 +1,5 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { c as currentRegistration } from './registration-tags-DQK6TuVk.js';
+import { c as currentRegistration, d as deployRefusal } from './registration-tags-DQK6TuVk.js';
 import { c as checkPromotion, e as enforcedStages } from './stages-DM_ETpUJ.js';
 import { p as planStageAssignment } from './stage-assignment-DUzhEG69.js';
 import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DGhje11t.js';
@@ -19,6 +19,11 @@ async function runPromote(args, out) {
     if (!check.ok && !(check.forceable && args.values.force))
         throw new CommandError(check.reason, check.fix);
     const target = currentRegistration(model, version.replace(/^v/, ''));
+    // A stage a deployment could not serve (no simple tag on the version's commit) would say one thing and
+    // the traffic another: refused as the release and rollback refuse it, with the same fix.
+    const undeployable = deployRefusal(model, target);
+    if (undeployable)
+        throw new CommandError(`cannot promote ${name} ${target.version}: ${undeployable.reason}`, undeployable.fix);
     const { tag, message } = planStageAssignment({
         action: 'assign',
         model: name,
