@@ -30,10 +30,16 @@ function writeVersion(registry: TempRegistry, version: string, right: number) {
   registry.write(MANIFEST, stringify({ ...manifest, version, eval: EVAL }));
 }
 
-function registry1() {
+/** A registry with gpt2's real files and harness results, nothing committed yet. */
+function gpt2Registry(): TempRegistry {
   const registry = TempRegistry.create();
   addRealModel(registry, 'gpt2');
   registry.write('models/gpt2/evals/results.json', harnessResults());
+  return registry;
+}
+
+function registry1() {
+  const registry = gpt2Registry();
   writeVersion(registry, '1.0.0', 320);
   return { registry, v1: registry.commit('gpt2 1.0.0') };
 }
@@ -270,30 +276,43 @@ describe('a version GTO registered with a numbered tag (name@v1.0.0#1)', () => {
 });
 
 /**
+ * Commits gpt2 at `version` (`right` of 400), tags it `gpt2@v<version>` at `date` and assigns it to
+ * each of `stages` (`[stage, N]`), a second apart. Returns the commit.
+ */
+function release(
+  registry: TempRegistry,
+  version: string,
+  right: number,
+  date: number,
+  stages: [string, number][] = [],
+): string {
+  writeVersion(registry, version, right);
+  const commit = registry.commit(`gpt2 ${version}`);
+  registry.tag(`gpt2@v${version}`, { commit, date });
+  for (const [i, [stage, n]] of stages.entries())
+    registry.tag(`gpt2#${stage}#${n}`, { commit, date: date + i + 1 });
+  return commit;
+}
+
+/**
  * gpt2 0.9.0 and 1.0.0 (on `first`) reached production; 1.0.0 was then deregistered and registered
  * again on other content (`again`, never deployed); 1.1.0 is checked out.
  */
 function registeredAgain() {
-  const registry = TempRegistry.create();
-  addRealModel(registry, 'gpt2');
-  registry.write('models/gpt2/evals/results.json', harnessResults());
-  writeVersion(registry, '0.9.0', 300);
-  const older = registry.commit('gpt2 0.9.0');
-  registry.tag('gpt2@v0.9.0', { commit: older, date: 1_760_000_000 });
-  registry.tag('gpt2#canary#1', { commit: older, date: 1_760_000_001 });
-  registry.tag('gpt2#production#2', { commit: older, date: 1_760_000_002 });
-  writeVersion(registry, '1.0.0', 320);
-  const first = registry.commit('gpt2 1.0.0');
-  registry.tag('gpt2@v1.0.0', { commit: first, date: 1_760_000_010 });
-  registry.tag('gpt2#canary#3', { commit: first, date: 1_760_000_011 });
-  registry.tag('gpt2#production#4', { commit: first, date: 1_760_000_012 });
+  const registry = gpt2Registry();
+  const older = release(registry, '0.9.0', 300, 1_760_000_000, [
+    ['canary', 1],
+    ['production', 2],
+  ]);
+  const first = release(registry, '1.0.0', 320, 1_760_000_010, [
+    ['canary', 3],
+    ['production', 4],
+  ]);
   registry.tag('gpt2@v1.0.0!#5', { commit: first, date: 1_760_000_013 });
   writeVersion(registry, '1.0.0', 200);
   const again = registry.commit('gpt2 1.0.0, other content');
   registry.tag('gpt2@v1.0.0#6', { commit: again, date: 1_760_000_014 });
-  writeVersion(registry, '1.1.0', 360);
-  const current = registry.commit('gpt2 1.1.0');
-  registry.tag('gpt2@v1.1.0', { commit: current, date: 1_760_000_020 });
+  const current = release(registry, '1.1.0', 360, 1_760_000_020);
   return { registry, older, first, again, current };
 }
 
@@ -347,17 +366,9 @@ describe('a version registered again on other content (a deregistration between)
 
 /** gpt2 1.0.0 (v1) and 1.1.0 (v2), each released and in production in turn; 1.1.0 checked out. */
 function bothInProduction() {
-  const registry = TempRegistry.create();
-  addRealModel(registry, 'gpt2');
-  registry.write('models/gpt2/evals/results.json', harnessResults());
-  writeVersion(registry, '1.0.0', 320);
-  const v1 = registry.commit('gpt2 1.0.0');
-  registry.tag('gpt2@v1.0.0', { commit: v1, date: 1_760_000_000 });
-  registry.tag('gpt2#production#1', { commit: v1, date: 1_760_000_001 });
-  writeVersion(registry, '1.1.0', 360);
-  const v2 = registry.commit('gpt2 1.1.0');
-  registry.tag('gpt2@v1.1.0', { commit: v2, date: 1_760_000_100 });
-  registry.tag('gpt2#production#2', { commit: v2, date: 1_760_000_101 });
+  const registry = gpt2Registry();
+  const v1 = release(registry, '1.0.0', 320, 1_760_000_000, [['production', 1]]);
+  const v2 = release(registry, '1.1.0', 360, 1_760_000_100, [['production', 2]]);
   return { registry, v1, v2 };
 }
 
