@@ -64,7 +64,8 @@ const JUDGING_KEYS = ['on_inconclusive', 'confidence', 'min_samples'] as const;
 /**
  * How a change is judged when its baseline is a manifest: `confidence` and `min_samples` are the
  * baseline's (a change that raises either could turn a clear failure into an inconclusive warning;
- * its values count once it is released), and an inconclusive gate fails when either side says so.
+ * its values count once it is released), and an inconclusive gate fails when either side says so (or
+ * the base ref, when production is the baseline: `baseJudging`).
  * Without a baseline manifest, nothing trusted states any, so the change's own settings apply.
  */
 function judgingOf(own: JudgingSettings | undefined, baseline: Baseline | undefined) {
@@ -198,7 +199,7 @@ function judgeRestoredDrop(judge: (gate: Gate) => GateResult, gate: Gate): GateR
   const result = judge(thresholds);
   if (result.verdict !== 'pass') return result;
   const note =
-    'no drop is judged against the version a rollback replaces: this version restores a release exactly';
+    'no drop is judged against the version a rollback replaces: this version restores exactly a release that ran in production';
   return { ...result, reason: result.reason.trim() ? `${result.reason.trim()}; ${note}` : note };
 }
 

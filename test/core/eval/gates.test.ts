@@ -168,4 +168,16 @@ describe('judging a gate', () => {
     expect(result.invalidCandidate).toBeUndefined();
     expect(result.verdict).toBe('pass');
   });
+
+  it("takes a suite's accuracy scored with partial credit (llm_judge) as scores between 0 and 1", () => {
+    const base = Array.from({ length: 200 }, (_, i) => (i % 4) / 4 + 0.2); // 0.2 .. 0.95
+    const result = judgeGate(
+      { metric: 'qa/accuracy', max_drop: 0.05 },
+      series(0.575, { name: 'qa/accuracy', samples: paired(base) }),
+      series(0.575, { name: 'qa/accuracy', samples: paired(base) }),
+      DEFAULT_GATE_OPTIONS,
+    );
+    expect(result.invalidCandidate).toBeUndefined();
+    expect(result.verdict).toBe('pass');
+  });
 });

@@ -131,6 +131,11 @@ function stderrIsBounded(series) {
     return value >= 0 && value <= 1 && (series.n ?? 0) >= 2;
 }
 /**
+ * lm-evaluation-harness's metrics that score each document 0 or 1. The runner's
+ * `accuracy` is not among them: an `llm_judge` scorer gives partial credit.
+ */
+const ZERO_ONE_PER_DOCUMENT = new Set(['acc', 'acc_norm', 'acc_mutual_info', 'exact_match']);
+/**
  * Why per-document scores cannot be the metric's: a 0/1 metric scored other
  * than 0 or 1, a score between 0 and 1 outside it. Undefined for any other
  * metric, whose per-document scores nothing bounds.
@@ -139,7 +144,7 @@ function samplesProblem(series, who) {
     const key = metricKey(series.name);
     if (!series.samples?.size || !UNIT_INTERVAL.has(key))
         return undefined;
-    const zeroOne = ZERO_ONE.has(key);
+    const zeroOne = ZERO_ONE_PER_DOCUMENT.has(key);
     for (const [id, score] of series.samples) {
         const fits = zeroOne ? score === 0 || score === 1 : score >= 0 && score <= 1;
         if (!fits)
