@@ -69,7 +69,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/bluegreen-hHViKmRB.js')).runBlueGreen(args, out),
+    run: async (args, out) => (await import('./cli/bluegreen-wcwo_jpA.js')).runBlueGreen(args, out),
 };
 
 /** `modelgate canary analyze`: its help and options; the work is in run/. */
@@ -181,7 +181,7 @@ report. Exit 1 when a finding is an error or a gate fails.
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-Do2LnaDf.js')).runCheck(args, out),
+    run: async (args, out) => (await import('./cli/check-DXWY0W-N.js')).runCheck(args, out),
 };
 /** `modelgate gate`: its help and options; the work is in run/. */
 const gate = {
@@ -201,7 +201,7 @@ and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-Do2LnaDf.js')).runGate(args, out),
+    run: async (args, out) => (await import('./cli/check-DXWY0W-N.js')).runGate(args, out),
 };
 
 /** `modelgate deploy`: its help and options; the work is in run/. */

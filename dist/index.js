@@ -22,7 +22,7 @@ async function run() {
         if (inputs.command === 'release')
             await (await import('./action/release-DY4oOiIv.js').then(function (n) { return n.r; })).runRelease(inputs);
         else if (inputs.command === 'check')
-            await (await import('./action/check-CLUqEzKH.js')).runCheck(inputs);
+            await (await import('./action/check-Dzhyxj22.js')).runCheck(inputs);
         else if (inputs.command === 'rollback')
             await (await import('./action/rollback-sCAbDnjj.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')

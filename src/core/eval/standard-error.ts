@@ -66,24 +66,17 @@ export function stderrIsBounded(series: MetricSeries): boolean {
 }
 
 /**
- * lm-evaluation-harness's metrics that score each document 0 or 1. The runner's
- * `accuracy` is not among them: an `llm_judge` scorer gives partial credit.
- */
-const ZERO_ONE_PER_DOCUMENT = new Set(['acc', 'acc_norm', 'acc_mutual_info', 'exact_match']);
-
-/**
- * Why per-document scores cannot be the metric's: a 0/1 metric scored other
- * than 0 or 1, a score between 0 and 1 outside it. Undefined for any other
- * metric, whose per-document scores nothing bounds.
+ * Why per-document scores cannot be the metric's: a score between 0 and 1 per
+ * document (`acc`, `exact_match`, the runner's `accuracy`) outside that range.
+ * Within it, their spread is bounded as a 0/1 metric's is (a mean v has at most
+ * the variance v(1-v)), so partial credit is fine: truthfulqa_mc2's `acc` and an
+ * `llm_judge` scorer's `accuracy` give it. Undefined for any other metric,
+ * whose per-document scores nothing bounds.
  */
 export function samplesProblem(series: MetricSeries, who: string): string | undefined {
-  const key = metricKey(series.name);
-  if (!series.samples?.size || !UNIT_INTERVAL.has(key)) return undefined;
-  const zeroOne = ZERO_ONE_PER_DOCUMENT.has(key);
-  for (const [id, score] of series.samples) {
-    const fits = zeroOne ? score === 0 || score === 1 : score >= 0 && score <= 1;
-    if (!fits)
-      return `${who}'s per-document score of ${series.name} for document ${JSON.stringify(id)} is ${fmt(score)}, where ${zeroOne ? 'each document scores 0 or 1' : 'each document scores between 0 and 1'}`;
-  }
+  if (!series.samples?.size || !UNIT_INTERVAL.has(metricKey(series.name))) return undefined;
+  for (const [id, score] of series.samples)
+    if (!(score >= 0 && score <= 1))
+      return `${who}'s per-document score of ${series.name} for document ${JSON.stringify(id)} is ${fmt(score)}, where each document scores between 0 and 1`;
   return undefined;
 }

@@ -127,7 +127,7 @@ describe('judging a gate', () => {
     expect(result.comparison!.delta).toBeCloseTo(-0.05, 10);
   });
 
-  it('refuses per-document scores a 0/1 metric cannot have: they widen the interval until a drop is inconclusive', () => {
+  it('refuses per-document scores outside 0 to 1 for a metric scored between them: they widen the interval until a drop is inconclusive', () => {
     const base = Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? 0 : 1)); // 0.8
     const cand = base.map((_, i) => (i % 2 ? 20.5 : -19.5)); // mean 0.5, spread 20
     const result = judgeGate(
@@ -137,7 +137,7 @@ describe('judging a gate', () => {
       DEFAULT_GATE_OPTIONS,
     );
     expect(result.invalidCandidate?.problem).toBe(
-      `the candidate's per-document score of arc_easy/acc for document "c0" is -19.5, where each document scores 0 or 1`,
+      `the candidate's per-document score of arc_easy/acc for document "c0" is -19.5, where each document scores between 0 and 1`,
     );
   });
 
@@ -175,6 +175,18 @@ describe('judging a gate', () => {
       { metric: 'qa/accuracy', max_drop: 0.05 },
       series(0.575, { name: 'qa/accuracy', samples: paired(base) }),
       series(0.575, { name: 'qa/accuracy', samples: paired(base) }),
+      DEFAULT_GATE_OPTIONS,
+    );
+    expect(result.invalidCandidate).toBeUndefined();
+    expect(result.verdict).toBe('pass');
+  });
+
+  it("takes truthfulqa_mc2's acc, a probability per document, as scores between 0 and 1", () => {
+    const base = Array.from({ length: 200 }, (_, i) => 0.3 + (i % 5) / 10); // 0.3 .. 0.7
+    const result = judgeGate(
+      { metric: 'truthfulqa_mc2/acc', max_drop: 0.05 },
+      series(0.5, { name: 'truthfulqa_mc2/acc', samples: paired(base) }),
+      series(0.5, { name: 'truthfulqa_mc2/acc', samples: paired(base) }),
       DEFAULT_GATE_OPTIONS,
     );
     expect(result.invalidCandidate).toBeUndefined();

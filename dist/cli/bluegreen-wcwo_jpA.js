@@ -3,7 +3,7 @@ import { j as judgeInterval, a as judgeAnalysis, r as recordedSeries } from './j
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a as array, t as tuple, c as string } from './index-B3yeL5eE.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-C0kJU7HL.js';
+import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline } from './baseline-BhNUHcgK.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
 import { l as loadModel, M as ModelManifests } from './model-manifests-CFNTIKkI.js';
