@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -28,7 +28,8 @@ describe("the Action's bundle (dist/index.js and its chunks)", () => {
     const entry = loadedWith(join(ROOT, 'dist', 'index.js'));
     // About 35 KB today; the whole bundle was 3.8 MB, all of it compiled and run by every step.
     expect(bytes(entry), named(entry).join(', ')).toBeLessThan(100_000);
-    for (const command of ['validate', 'check', 'release', 'rollback', 'deploy']) commandChunk(command);
+    for (const command of ['validate', 'check', 'release', 'rollback', 'deploy'])
+      expect(existsSync(commandChunk(command)), `the ${command} chunk is there`).toBe(true);
   });
 
   it('never loads Octokit and its HTTP stack for validate, which calls no GitHub API', () => {
