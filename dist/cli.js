@@ -32,7 +32,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/ab-Ci2TN2qX.js')).runAb(args, out),
+    run: async (args, out) => (await import('./cli/ab-DWrM753C.js')).runAb(args, out),
 };
 
 /** `modelgate bluegreen analyze`: its help and options; the work is in run/. */
@@ -69,7 +69,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/bluegreen-wcwo_jpA.js')).runBlueGreen(args, out),
+    run: async (args, out) => (await import('./cli/bluegreen-CSI3QSL0.js')).runBlueGreen(args, out),
 };
 
 /** `modelgate canary analyze`: its help and options; the work is in run/. */
@@ -100,7 +100,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/canary-Csu9vBxD.js')).runCanary(args, out),
+    run: async (args, out) => (await import('./cli/canary-BaUYG2fd.js')).runCanary(args, out),
 };
 
 /** `modelgate shadow analyze`: its help and options; the work is in run/. */
@@ -139,7 +139,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/shadow-BTaB34U2.js')).runShadow(args, out),
+    run: async (args, out) => (await import('./cli/shadow--CEi5VPB.js')).runShadow(args, out),
 };
 
 const EVAL_OPTIONS = {
@@ -181,7 +181,7 @@ report. Exit 1 when a finding is an error or a gate fails.
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-DXWY0W-N.js')).runCheck(args, out),
+    run: async (args, out) => (await import('./cli/check-Cmg5YqJa.js')).runCheck(args, out),
 };
 /** `modelgate gate`: its help and options; the work is in run/. */
 const gate = {
@@ -201,7 +201,7 @@ and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-DXWY0W-N.js')).runGate(args, out),
+    run: async (args, out) => (await import('./cli/check-Cmg5YqJa.js')).runGate(args, out),
 };
 
 /** `modelgate deploy`: its help and options; the work is in run/. */
@@ -227,7 +227,7 @@ that cannot be deployed is exit 1 with the reason.`,
         reload: { type: 'string' },
     },
     positionals: { min: 2, max: 2 },
-    run: async (args, out) => (await import('./cli/deploy-uy3yrOKS.js')).runDeploy(args, out),
+    run: async (args, out) => (await import('./cli/deploy-C65NYUgP.js')).runDeploy(args, out),
 };
 
 /** `modelgate deprecate`: its help and options; the work is in run/. */
@@ -242,7 +242,7 @@ const deprecate = {
 Tags are never deleted: the registry keeps its audit trail.`,
     options: { ...ROOT_OPTION, 'dry-run': { type: 'boolean' } },
     positionals: { min: 1, max: 3 },
-    run: async (args, out) => (await import('./cli/deprecate-DRJM09_j.js')).runDeprecate(args, out),
+    run: async (args, out) => (await import('./cli/deprecate-b2kdDdcl.js')).runDeprecate(args, out),
 };
 
 /** `modelgate guard analyze`: its help and options; the work is in run/guard.ts. */
@@ -277,7 +277,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/guard-32OHhu1u.js')).runGuard(args, out),
+    run: async (args, out) => (await import('./cli/guard-_4ecQ1DH.js')).runGuard(args, out),
 };
 
 /** `modelgate history`: its help and options; the work is in run/. */
@@ -293,7 +293,7 @@ deregistration, assignment, withdrawal). --newest-first reverses the list
 newest first.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'newest-first': { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
-    run: async (args, out) => (await import('./cli/history-cWwsuXYR.js')).runHistory(args, out),
+    run: async (args, out) => (await import('./cli/history-BkAgzQho.js')).runHistory(args, out),
 };
 
 /** `modelgate promote`: its help and options; the work is in run/. */
@@ -308,7 +308,7 @@ a stage only after the one before it, unless --force. Push the tag yourself:
 git push origin <tag>.`,
     options: { ...ROOT_OPTION, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     positionals: { min: 3, max: 3 },
-    run: async (args, out) => (await import('./cli/promote-CcqEKJ9H.js')).runPromote(args, out),
+    run: async (args, out) => (await import('./cli/promote-B3HErl9a.js')).runPromote(args, out),
 };
 
 /** `modelgate release`: its help and options; the work is in run/. */
@@ -340,7 +340,7 @@ released version with other content, or is refused.`,
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/release-DrM--wGI.js')).runRelease(args, out),
+    run: async (args, out) => (await import('./cli/release-b_AyT508.js')).runRelease(args, out),
 };
 
 /** `modelgate rollback`: its help and options; the work is in run/. */
@@ -357,7 +357,7 @@ version (no new version tag). --plan only lists the files. The Action's
 command: rollback opens that pull request itself.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/rollback-Cobe9Z8H.js')).runRollback(args, out),
+    run: async (args, out) => (await import('./cli/rollback-Dyx7Kyns.js')).runRollback(args, out),
 };
 
 /** `modelgate show`: its help and options; the work is in run/. */
@@ -373,7 +373,7 @@ a model, every version. --format gto prints what \`gto show --json\` prints
 of the other formats too.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'hide-deprecated': { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
-    run: async (args, out) => (await import('./cli/show-DCR8RGBz.js')).runShow(args, out),
+    run: async (args, out) => (await import('./cli/show-5iVwCslp.js')).runShow(args, out),
 };
 
 /** `modelgate validate`: its help and options; the work is in run/. */
@@ -390,7 +390,7 @@ Manifests are found with the globs in .github/modelgate.yml
 ${ALLOW_EMPTY_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...ALLOW_EMPTY_OPTION, base: { type: 'string' } },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/validate-BAUSHkMN.js')).runValidate(args, out),
+    run: async (args, out) => (await import('./cli/validate-DLq81tXe.js')).runValidate(args, out),
 };
 
 const VERSION = "0.1.0";

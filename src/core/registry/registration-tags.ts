@@ -19,16 +19,23 @@ export function currentRegistration(
   except?: (v: VersionState) => boolean,
 ): VersionState | undefined {
   let chosen: VersionState | undefined;
-  for (const v of model?.versions ?? []) {
-    if (v.version !== version || except?.(v)) continue;
-    const better =
-      !chosen ||
-      (chosen.deregistered && !v.deregistered) ||
-      (chosen.deregistered === v.deregistered && v.date >= chosen.date);
-    if (better) chosen = v;
-  }
+  for (const v of model?.versions ?? [])
+    if (v.version === version && !except?.(v) && counts(v, chosen)) chosen = v;
   return chosen;
 }
+
+/** Every version's current registration (see currentRegistration), in one pass, in the model's order. */
+export function currentRegistrations(model: ModelRegistry | undefined): Map<string, VersionState> {
+  const chosen = new Map<string, VersionState>();
+  for (const v of model?.versions ?? []) if (counts(v, chosen.get(v.version))) chosen.set(v.version, v);
+  return chosen;
+}
+
+/** Whether registration `v` counts over `chosen`: still registered first, then the newest. */
+const counts = (v: VersionState, chosen: VersionState | undefined) =>
+  !chosen ||
+  (chosen.deregistered && !v.deregistered) ||
+  (chosen.deregistered === v.deregistered && v.date >= chosen.date);
 
 /**
  * The versions of `model` that GTO holds withdrawn: their current registration
@@ -37,8 +44,8 @@ export function currentRegistration(
  */
 export function withdrawnVersions(model: ModelRegistry | undefined): Set<string> {
   const withdrawn = new Set<string>();
-  for (const { version } of model?.versions ?? [])
-    if (currentRegistration(model, version)?.deregistered) withdrawn.add(version);
+  for (const [version, registration] of currentRegistrations(model))
+    if (registration.deregistered) withdrawn.add(version);
   return withdrawn;
 }
 
@@ -60,10 +67,8 @@ export function registrationTags(
 ): Map<string, RegistrationTag> {
   const chosen = new Map<string, RegistrationTag>();
   for (const model of registry.values())
-    for (const { version } of model.versions) {
-      const key = releaseTag(model.name, version);
-      if (!chosen.has(key)) chosen.set(key, { tag: currentRegistration(model, version)!.tag });
-    }
+    for (const [version, registration] of currentRegistrations(model))
+      chosen.set(releaseTag(model.name, version), { tag: registration.tag });
   const unread = new Map<string, TagRecord[]>();
   for (const record of tags) {
     const parsed = parseRegistryTag(record.name);

@@ -1,5 +1,5 @@
 import { GTO_NAME_PATTERN } from './tag-names.js';
-import { currentRegistration } from './registration-tags.js';
+import { currentRegistration, wasAssigned } from './registration-tags.js';
 import type { ModelRegistry } from './state.js';
 
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
@@ -71,13 +71,7 @@ export function checkPromotion(
     };
   }
   const previous = stages?.[index - 1];
-  if (
-    previous &&
-    !model.events.some(
-      (e) =>
-        e.action === 'assign' && e.stage === previous && e.version === version && e.commit === state.commit,
-    )
-  ) {
+  if (previous && !wasAssigned(model, state, previous)) {
     return {
       ok: false,
       reason: `${model.name} ${version} was never in ${previous}, which comes before ${stage}`,

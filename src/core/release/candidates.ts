@@ -123,24 +123,25 @@ export async function findReleaseCandidates(
     problems.push(...unique, ...found.findings);
     if (unique.length || found.findings.length) continue;
     const digests = await contentDigests(source, facts);
+    const model = registry.get(facts.name);
+    const withdrawn = withdrawnVersions(model);
     const check = await checkVersion({
       head: facts,
       headDigests: digests,
       base: found.baseline,
       released: released.get(facts.name) ?? new Set(),
-      withdrawn: withdrawnVersions(registry.get(facts.name)),
+      withdrawn,
       releasedContent: (v) =>
         releasedContent(byName, facts, v, found.baseline ? [found.baseline.facts.manifestFile] : []),
     });
     problems.push(...check.findings.filter((f) => f.severity === 'error'));
     if (check.change.status === 'unchanged' || check.findings.length) continue;
 
-    const model = registry.get(facts.name);
     const version = facts.manifest.version;
     // A withdrawn version is never assigned or deployed. With a base, a change to one failed checkVersion
     // above; without one (a first push, a manual run, a re-run after the deregistration) it is a released
     // version, and those are never assigned again, even where this very commit registered it.
-    if (withdrawnVersions(model).has(version)) continue;
+    if (withdrawn.has(version)) continue;
     // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
     // and re-assigning every released version on each run is what must never happen.
     // Registered on this very commit: a re-run of this release, which finishes what the last run left.

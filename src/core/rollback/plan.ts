@@ -4,7 +4,7 @@ import type { ArtifactSource } from '../source.js';
 import type { OtherModelsFiles, UnreadableManifest } from './shared-files.js';
 import type { ModelRegistry, VersionState } from '../registry/state.js';
 import {
-  currentRegistration,
+  currentRegistrations,
   deployRefusal,
   wasAssigned,
   type Refusal,
@@ -50,10 +50,7 @@ function pickTarget(
   stages: readonly string[],
   requested: string | undefined,
 ): RollbackTarget {
-  const registrations = [...new Set(model.versions.map((v) => v.version))].map((version) =>
-    currentRegistration(model, version)!,
-  );
-  const usable = registrations.filter((v) => !v.deregistered);
+  const usable = [...currentRegistrations(model).values()].filter((v) => !v.deregistered);
   if (requested !== undefined) {
     const wanted = requested.replace(/^v/, '');
     const found = usable.find((v) => v.version === wanted);

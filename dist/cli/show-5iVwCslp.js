@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { b as gtoShowJson, c as gtoStages, s as showJson, d as showText } from './registry-BaDSxonA.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { o as openRegistry, b as modelsOf } from './registry-context-DGhje11t.js';
+import { o as openRegistry, b as modelsOf } from './registry-context-B1kujGEe.js';
 import './state-E_hMRmoU.js';
 import 'node:child_process';
 import 'node:crypto';

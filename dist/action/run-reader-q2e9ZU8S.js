@@ -1,4 +1,4 @@
-import { l as longJsonKey, e as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './annotate-DxFwB2s7.js';
+import { l as longJsonKey, e as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './annotate-B_Tvyvto.js';
 import { M as MalformedFileError } from './user-file-error-Ce2abkG1.js';
 import { T as TRACKER_NAME, M as MODEL_TAG, a as runMetricOf, w as parseRunRef, x as runMetric, y as compareRuns, z as trackerRecord, o as object, j as string, A as array, B as union, D as number, E as record, u as unknown, _ as _null } from './settings-C0_p0Qc9.js';
 

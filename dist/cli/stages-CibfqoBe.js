@@ -1,5 +1,5 @@
 import { L as GTO_NAME_PATTERN } from './state-E_hMRmoU.js';
-import { c as currentRegistration } from './registration-tags-DQK6TuVk.js';
+import { c as currentRegistration, w as wasAssigned } from './registration-tags-DOZHTtHO.js';
 
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
 const DEFAULT_STAGES = ['canary', 'production'];
@@ -60,8 +60,7 @@ function checkPromotion(model, version, stage, stages) {
         };
     }
     const previous = stages?.[index - 1];
-    if (previous &&
-        !model.events.some((e) => e.action === 'assign' && e.stage === previous && e.version === version && e.commit === state.commit)) {
+    if (previous && !wasAssigned(model, state, previous)) {
         return {
             ok: false,
             reason: `${model.name} ${version} was never in ${previous}, which comes before ${stage}`,

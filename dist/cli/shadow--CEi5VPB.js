@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { j as judgeInterval, b as readRecordedCanary } from './judge-DvbnLON0.js';
+import { j as judgeInterval, b as readRecordedCanary } from './judge-CNi40Dxd.js';
 import { b as inertMarkdown, c as inertJson, i as inertText } from './escape-C_Mv5luI.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { n as normalQuantile, r as readUserJsonFile, a as readUserFile, b as RECORDING_MAX_BYTES, P as PAIRS_MAX_BYTES } from './user-file-LeBoWxyU.js';
@@ -9,7 +9,7 @@ import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { D as DEFAULT_STEPS } from './decide-vyG8TmoH.js';
 import { i as intervalResultSchema, v as verdictSchema } from './interval-schema-BCags4vf.js';
 import { n as number, s as strictObject, a as array, b as _enum, c as string } from './index-B3yeL5eE.js';
-import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-BCcfVBsh.js';
+import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-BX7AUCvI.js';
 import 'node:fs';
 import 'node:fs/promises';
 import './yaml-document-Bn4nnvS8.js';
@@ -20,9 +20,9 @@ import './run-ref-CuXzv_k1.js';
 import 'process';
 import 'buffer';
 import './git-repository-Egt7Y2yr.js';
-import './settings-DUPdaxf0.js';
-import './stages-DM_ETpUJ.js';
-import './registration-tags-DQK6TuVk.js';
+import './settings-CQLqtPQo.js';
+import './stages-CibfqoBe.js';
+import './registration-tags-DOZHTtHO.js';
 import './names-B6IqsLxk.js';
 
 const zOf = (confidence) => normalQuantile(1 - (1 - confidence) / 2);

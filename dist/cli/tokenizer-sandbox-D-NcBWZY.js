@@ -1,9 +1,9 @@
 import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { k as gatesMarkdown } from './text-BN9QGy_8.js';
+import { k as gatesMarkdown } from './text-D-gv0seM.js';
 import { a as trainingMarkdown } from './report-CjelaDHn.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { readSettings, SETTINGS_MAX_BYTES, parseSettings } from './settings-DUPdaxf0.js';
+import { readSettings, SETTINGS_MAX_BYTES, parseSettings } from './settings-CQLqtPQo.js';
 import { S as SETTINGS_FILE } from './state-E_hMRmoU.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { constants } from 'node:fs';

@@ -1,8 +1,8 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { c as currentRegistration, d as deployRefusal } from './registration-tags-DQK6TuVk.js';
-import { c as checkPromotion, e as enforcedStages } from './stages-DM_ETpUJ.js';
+import { c as currentRegistration, d as deployRefusal } from './registration-tags-DOZHTtHO.js';
+import { c as checkPromotion, e as enforcedStages } from './stages-CibfqoBe.js';
 import { p as planStageAssignment } from './stage-assignment-DUzhEG69.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DGhje11t.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-B1kujGEe.js';
 import './state-E_hMRmoU.js';
 import 'node:child_process';
 import 'node:crypto';

@@ -2,13 +2,13 @@ import { c as inertJson } from './escape-C_Mv5luI.js';
 import { p as planRelease } from './plan-DZcw2fdr.js';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { r as readResultsFile, p as parsePythonJson } from './results-BkNxfSbQ.js';
-import { M as ModelManifests, l as loadModel } from './model-manifests-CFNTIKkI.js';
+import { M as ModelManifests, l as loadModel } from './model-manifests-CdBma8O6.js';
 import { r as readRegistry, g as releasedVersions, a as resolveArtifactPath } from './state-E_hMRmoU.js';
-import { a as withdrawnVersions, c as currentRegistration, s as simpleTagOf, d as deployRefusal, u as unusableSimpleTag } from './registration-tags-DQK6TuVk.js';
+import { a as withdrawnVersions, c as currentRegistration, s as simpleTagOf, d as deployRefusal, u as unusableSimpleTag } from './registration-tags-DOZHTtHO.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-BN9QGy_8.js';
+import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-D-gv0seM.js';
 import { p as planText } from './registry-BaDSxonA.js';
-import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-DGhje11t.js';
+import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-B1kujGEe.js';
 import './index-DmlwNB6V.js';
 import './stage-assignment-DUzhEG69.js';
 import './report-CjelaDHn.js';
@@ -79,23 +79,24 @@ async function findReleaseCandidates(repo, search) {
         if (unique.length || found.findings.length)
             continue;
         const digests = await contentDigests(source, facts);
+        const model = registry.get(facts.name);
+        const withdrawn = withdrawnVersions(model);
         const check = await checkVersion({
             head: facts,
             headDigests: digests,
             base: found.baseline,
             released: released.get(facts.name) ?? new Set(),
-            withdrawn: withdrawnVersions(registry.get(facts.name)),
+            withdrawn,
             releasedContent: (v) => releasedContent(byName, facts, v, found.baseline ? [found.baseline.facts.manifestFile] : []),
         });
         problems.push(...check.findings.filter((f) => f.severity === 'error'));
         if (check.change.status === 'unchanged' || check.findings.length)
             continue;
-        const model = registry.get(facts.name);
         const version = facts.manifest.version;
         // A withdrawn version is never assigned or deployed. With a base, a change to one failed checkVersion
         // above; without one (a first push, a manual run, a re-run after the deregistration) it is a released
         // version, and those are never assigned again, even where this very commit registered it.
-        if (withdrawnVersions(model).has(version))
+        if (withdrawn.has(version))
             continue;
         // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
         // and re-assigning every released version on each run is what must never happen.

@@ -1,8 +1,8 @@
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { c as currentRegistration } from './registration-tags-DQK6TuVk.js';
+import { c as currentRegistration } from './registration-tags-DOZHTtHO.js';
 import { p as planStageAssignment } from './stage-assignment-DUzhEG69.js';
 import { e as deprecationTag, f as deregistrationTag, n as numberedDeregistrationTag } from './state-E_hMRmoU.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DGhje11t.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-B1kujGEe.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';

@@ -4463,17 +4463,23 @@ function modelRegistry(model) {
  */
 function currentRegistration(model, version, except) {
     let chosen;
-    for (const v of model?.versions ?? []) {
-        if (v.version !== version || except?.(v))
-            continue;
-        const better = !chosen ||
-            (chosen.deregistered && !v.deregistered) ||
-            (chosen.deregistered === v.deregistered && v.date >= chosen.date);
-        if (better)
+    for (const v of model?.versions ?? [])
+        if (v.version === version && !except?.(v) && counts(v, chosen))
             chosen = v;
-    }
     return chosen;
 }
+/** Every version's current registration (see currentRegistration), in one pass, in the model's order. */
+function currentRegistrations(model) {
+    const chosen = new Map();
+    for (const v of model?.versions ?? [])
+        if (counts(v, chosen.get(v.version)))
+            chosen.set(v.version, v);
+    return chosen;
+}
+/** Whether registration `v` counts over `chosen`: still registered first, then the newest. */
+const counts = (v, chosen) => !chosen ||
+    (chosen.deregistered && !v.deregistered) ||
+    (chosen.deregistered === v.deregistered && v.date >= chosen.date);
 /**
  * The versions of `model` that GTO holds withdrawn: their current registration
  * is deregistered. Their content is no release (rollback, promote and deploy
@@ -4481,8 +4487,8 @@ function currentRegistration(model, version, except) {
  */
 function withdrawnVersions(model) {
     const withdrawn = new Set();
-    for (const { version } of model?.versions ?? [])
-        if (currentRegistration(model, version)?.deregistered)
+    for (const [version, registration] of currentRegistrations(model))
+        if (registration.deregistered)
             withdrawn.add(version);
     return withdrawn;
 }
@@ -4501,11 +4507,8 @@ function withdrawnVersions(model) {
 function registrationTags(tags, registry = readRegistry(tags)) {
     const chosen = new Map();
     for (const model of registry.values())
-        for (const { version } of model.versions) {
-            const key = releaseTag(model.name, version);
-            if (!chosen.has(key))
-                chosen.set(key, { tag: currentRegistration(model, version).tag });
-        }
+        for (const [version, registration] of currentRegistrations(model))
+            chosen.set(releaseTag(model.name, version), { tag: registration.tag });
     const unread = new Map();
     for (const record of tags) {
         const parsed = parseRegistryTag(record.name);
@@ -11453,4 +11456,4 @@ function annotate(findings, root) {
     }
 }
 
-export { contentDigests as A, checkVersion as B, withdrawnVersions as C, simpleTagOf as D, unusableSimpleTag as E, releasedContent as F, GitRepository as G, validate as H, MAX_HASHED_CHARACTERS as M, READ_LIMITS as R, countBySeverity as a, sortFindings as b, currentRegistration as c, longIdProblem as d, longKeyProblem as e, annotate as f, deployRefusal as g, referencedPaths as h, describeJsonShapeProblem as i, jsonEqual as j, parseSafetensorsIndex as k, longJsonKey as l, loadModel as m, ModelManifests as n, MANIFEST_MAX_BYTES as o, parseJson as p, parseManifest as q, readRegistry as r, specialToken as s, tokenId as t, selectChanged as u, validateModels as v, wasAssigned as w, checkCompatibility as x, findBaseline as y, checkUniqueName as z };
+export { checkUniqueName as A, contentDigests as B, withdrawnVersions as C, checkVersion as D, simpleTagOf as E, unusableSimpleTag as F, GitRepository as G, releasedContent as H, validate as I, MAX_HASHED_CHARACTERS as M, READ_LIMITS as R, countBySeverity as a, sortFindings as b, currentRegistration as c, longIdProblem as d, longKeyProblem as e, annotate as f, deployRefusal as g, currentRegistrations as h, referencedPaths as i, jsonEqual as j, describeJsonShapeProblem as k, longJsonKey as l, parseSafetensorsIndex as m, loadModel as n, ModelManifests as o, parseJson as p, MANIFEST_MAX_BYTES as q, readRegistry as r, specialToken as s, tokenId as t, parseManifest as u, validateModels as v, wasAssigned as w, selectChanged as x, checkCompatibility as y, findBaseline as z };

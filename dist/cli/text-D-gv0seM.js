@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-CFNTIKkI.js';
+import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-CdBma8O6.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CHShVpUI.js';
 import { r as referencedPaths } from './references-CTKWQqvc.js';
 import { d as releaseTag, k as semverCompare, g as releasedVersions, r as readRegistry } from './state-E_hMRmoU.js';
-import { a as withdrawnVersions, c as currentRegistration, d as deployRefusal } from './registration-tags-DQK6TuVk.js';
+import { a as withdrawnVersions, c as currentRegistration, d as deployRefusal } from './registration-tags-DOZHTtHO.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { createHash } from 'node:crypto';
 import { s as semver } from './index-DmlwNB6V.js';

@@ -1,8 +1,8 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-C_Mv5luI.js';
 import { D as DEFAULT_STEPS, d as decideCanary } from './decide-vyG8TmoH.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS, b as readRecordedCanary } from './judge-DvbnLON0.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS, b as readRecordedCanary } from './judge-CNi40Dxd.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BCcfVBsh.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BX7AUCvI.js';
 import './user-file-error-DMsF1t5K.js';
 import './user-file-LeBoWxyU.js';
 import 'node:fs';
@@ -18,9 +18,9 @@ import 'node:crypto';
 import './parse-CHShVpUI.js';
 import './run-ref-CuXzv_k1.js';
 import './git-repository-Egt7Y2yr.js';
-import './settings-DUPdaxf0.js';
-import './stages-DM_ETpUJ.js';
-import './registration-tags-DQK6TuVk.js';
+import './settings-CQLqtPQo.js';
+import './stages-CibfqoBe.js';
+import './registration-tags-DOZHTtHO.js';
 import './names-B6IqsLxk.js';
 
 const DECISION = {

@@ -2,7 +2,7 @@ import { p as parseYamlDocument } from './yaml-document-Bn4nnvS8.js';
 import { s as strictObject, u as union, r as record, c as string, a as array, n as number, o as object, e as boolean, l as literal, f as decodeUtf8, g as unknown, b as _enum, p as partialRecord } from './index-B3yeL5eE.js';
 import { c as checkRepoPath, S as SETTINGS_FILE, M as MODEL_NAME, J as nameProblem, F as FileSystemSource, K as checkGlob } from './state-E_hMRmoU.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { D as DEFAULT_STAGES } from './stages-DM_ETpUJ.js';
+import { D as DEFAULT_STAGES } from './stages-CibfqoBe.js';
 import { t as templateProblem, e as expandTemplate } from './names-B6IqsLxk.js';
 import 'node:crypto';
 import 'node:fs/promises';
@@ -11,7 +11,7 @@ import 'node:path';
 import 'process';
 import 'buffer';
 import 'node:child_process';
-import './registration-tags-DQK6TuVk.js';
+import './registration-tags-DOZHTtHO.js';
 
 const template$1 = string()
     .min(1)

@@ -1,4 +1,4 @@
-import { j as judgeInterval, r as recordedSeries } from './judge-DvbnLON0.js';
+import { j as judgeInterval, r as recordedSeries } from './judge-CNi40Dxd.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-CHShVpUI.js';
 import { i as intervalResultSchema } from './interval-schema-BCags4vf.js';
@@ -6,7 +6,7 @@ import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './index-B3yeL5eE.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BCcfVBsh.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BX7AUCvI.js';
 import './yaml-document-Bn4nnvS8.js';
 import './state-E_hMRmoU.js';
 import 'node:child_process';
@@ -19,9 +19,9 @@ import 'process';
 import 'buffer';
 import './user-file-LeBoWxyU.js';
 import './git-repository-Egt7Y2yr.js';
-import './settings-DUPdaxf0.js';
-import './stages-DM_ETpUJ.js';
-import './registration-tags-DQK6TuVk.js';
+import './settings-CQLqtPQo.js';
+import './stages-CibfqoBe.js';
+import './registration-tags-DOZHTtHO.js';
 import './names-B6IqsLxk.js';
 
 /** The defaults of `rollout.ab` (docs/ab.md), shared with the manifest schema. */

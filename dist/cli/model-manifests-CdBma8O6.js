@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { M as MAX_HASHED_CHARACTERS, l as longJsonKey, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
 import { isUtf8 } from 'node:buffer';
 import { a as resolveArtifactPath, w as weightMemoOf, d as releaseTag } from './state-E_hMRmoU.js';
-import { r as registrationTags } from './registration-tags-DQK6TuVk.js';
+import { r as registrationTags } from './registration-tags-DOZHTtHO.js';
 import { a as manifestLine } from './manifest-line-FW9-w0vL.js';
 
 /**

@@ -1,7 +1,7 @@
 import { i as info, a as summary, b as setOutput, O as OUTPUTS, s as setFailed, d as debug } from './inputs-DSZox23F.js';
 import { resolve } from 'node:path';
 import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-D_1L_y-L.js';
-import { H as validate, f as annotate, G as GitRepository } from './annotate-DxFwB2s7.js';
+import { I as validate, f as annotate, G as GitRepository } from './annotate-B_Tvyvto.js';
 import 'os';
 import 'crypto';
 import 'fs';

@@ -2,8 +2,8 @@ import { C as CommandError, w as warning, e as error, s as setFailed, i as info,
 import { s as statusOf, c as context, a as createOctokit } from './octokit-rJgwJHpg.js';
 import { resolve } from 'node:path';
 import { e as releasedVersions, r as resolveArtifactPath, d as decodeUtf8, i as inertText, g as inertCode, h as inertMarkdown, o as object, u as unknown, j as string, m as mirrorTarget, k as modelVersionSearchRequest, l as readModelVersionPage, p as planRegistryMirror, c as readSettings, q as readTrackingSettings, t as releaseTag, v as releaseMirrors } from './settings-C0_p0Qc9.js';
-import { a as readResultsFile, p as parsePythonJson, g as stickyMarker, L as LOGIN, m as mlflowEndpoint, h as sendTrackerRequest, T as TrackerUnreachable, i as hostOf, j as trackerErrorMessage, t as tokenIdentity, e as runReaderFromEnvironment, c as productionTraining, d as checkTraining } from './run-reader-Xk63yV-O.js';
-import { u as selectChanged, r as readRegistry, n as ModelManifests, m as loadModel, x as checkCompatibility, y as findBaseline, z as checkUniqueName, A as contentDigests, B as checkVersion, C as withdrawnVersions, c as currentRegistration, D as simpleTagOf, g as deployRefusal, E as unusableSimpleTag, F as releasedContent, f as annotate, G as GitRepository } from './annotate-DxFwB2s7.js';
+import { a as readResultsFile, p as parsePythonJson, g as stickyMarker, L as LOGIN, m as mlflowEndpoint, h as sendTrackerRequest, T as TrackerUnreachable, i as hostOf, j as trackerErrorMessage, t as tokenIdentity, e as runReaderFromEnvironment, c as productionTraining, d as checkTraining } from './run-reader-q2e9ZU8S.js';
+import { x as selectChanged, r as readRegistry, o as ModelManifests, n as loadModel, y as checkCompatibility, z as findBaseline, A as checkUniqueName, B as contentDigests, C as withdrawnVersions, D as checkVersion, c as currentRegistration, E as simpleTagOf, g as deployRefusal, F as unusableSimpleTag, H as releasedContent, f as annotate, G as GitRepository } from './annotate-B_Tvyvto.js';
 import { c as characterCount, D as DEPLOYMENT_DESCRIPTION_MAX, p as parseDeploymentPayload, a as planFirstDeployment, b as planRelease } from './plan-DRvMdUUY.js';
 import { hkdfSync, timingSafeEqual, createHmac } from 'node:crypto';
 
@@ -57,23 +57,24 @@ async function findReleaseCandidates(repo, search) {
         if (unique.length || found.findings.length)
             continue;
         const digests = await contentDigests(source, facts);
+        const model = registry.get(facts.name);
+        const withdrawn = withdrawnVersions(model);
         const check = await checkVersion({
             head: facts,
             headDigests: digests,
             base: found.baseline,
             released: released.get(facts.name) ?? new Set(),
-            withdrawn: withdrawnVersions(registry.get(facts.name)),
+            withdrawn,
             releasedContent: (v) => releasedContent(byName, facts, v, found.baseline ? [found.baseline.facts.manifestFile] : []),
         });
         problems.push(...check.findings.filter((f) => f.severity === 'error'));
         if (check.change.status === 'unchanged' || check.findings.length)
             continue;
-        const model = registry.get(facts.name);
         const version = facts.manifest.version;
         // A withdrawn version is never assigned or deployed. With a base, a change to one failed checkVersion
         // above; without one (a first push, a manual run, a re-run after the deregistration) it is a released
         // version, and those are never assigned again, even where this very commit registered it.
-        if (withdrawnVersions(model).has(version))
+        if (withdrawn.has(version))
             continue;
         // Registered on another commit: with a base, this merge restores it; without one, nothing says so,
         // and re-assigning every released version on each run is what must never happen.

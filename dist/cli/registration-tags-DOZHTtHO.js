@@ -8,17 +8,23 @@ import { d as releaseTag, O as parseRegistryTag, r as readRegistry } from './sta
  */
 function currentRegistration(model, version, except) {
     let chosen;
-    for (const v of model?.versions ?? []) {
-        if (v.version !== version || except?.(v))
-            continue;
-        const better = !chosen ||
-            (chosen.deregistered && !v.deregistered) ||
-            (chosen.deregistered === v.deregistered && v.date >= chosen.date);
-        if (better)
+    for (const v of model?.versions ?? [])
+        if (v.version === version && !except?.(v) && counts(v, chosen))
             chosen = v;
-    }
     return chosen;
 }
+/** Every version's current registration (see currentRegistration), in one pass, in the model's order. */
+function currentRegistrations(model) {
+    const chosen = new Map();
+    for (const v of model?.versions ?? [])
+        if (counts(v, chosen.get(v.version)))
+            chosen.set(v.version, v);
+    return chosen;
+}
+/** Whether registration `v` counts over `chosen`: still registered first, then the newest. */
+const counts = (v, chosen) => !chosen ||
+    (chosen.deregistered && !v.deregistered) ||
+    (chosen.deregistered === v.deregistered && v.date >= chosen.date);
 /**
  * The versions of `model` that GTO holds withdrawn: their current registration
  * is deregistered. Their content is no release (rollback, promote and deploy
@@ -26,8 +32,8 @@ function currentRegistration(model, version, except) {
  */
 function withdrawnVersions(model) {
     const withdrawn = new Set();
-    for (const { version } of model?.versions ?? [])
-        if (currentRegistration(model, version)?.deregistered)
+    for (const [version, registration] of currentRegistrations(model))
+        if (registration.deregistered)
             withdrawn.add(version);
     return withdrawn;
 }
@@ -46,11 +52,8 @@ function withdrawnVersions(model) {
 function registrationTags(tags, registry = readRegistry(tags)) {
     const chosen = new Map();
     for (const model of registry.values())
-        for (const { version } of model.versions) {
-            const key = releaseTag(model.name, version);
-            if (!chosen.has(key))
-                chosen.set(key, { tag: currentRegistration(model, version).tag });
-        }
+        for (const [version, registration] of currentRegistrations(model))
+            chosen.set(releaseTag(model.name, version), { tag: registration.tag });
     const unread = new Map();
     for (const record of tags) {
         const parsed = parseRegistryTag(record.name);
@@ -150,4 +153,4 @@ function unusableSimpleTag(name, version, problem) {
     return withCommand(`${name} ${version} cannot be tagged: the tag ${simple} exists and is not a release: ${problem}`, 'Delete it here and on the remote, then release again', `git tag -d ${simple} && git push origin :refs/tags/${simple}`);
 }
 
-export { withdrawnVersions as a, currentRegistration as c, deployRefusal as d, registrationTags as r, simpleTagOf as s, unusableSimpleTag as u, wasAssigned as w };
+export { withdrawnVersions as a, currentRegistrations as b, currentRegistration as c, deployRefusal as d, registrationTags as r, simpleTagOf as s, unusableSimpleTag as u, wasAssigned as w };

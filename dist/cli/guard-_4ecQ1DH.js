@@ -1,4 +1,4 @@
-import { s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart, c as countedSorted, b as readingOf, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BCcfVBsh.js';
+import { s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart, c as countedSorted, b as readingOf, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-BX7AUCvI.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
@@ -16,9 +16,9 @@ import 'node:crypto';
 import './parse-CHShVpUI.js';
 import './run-ref-CuXzv_k1.js';
 import './git-repository-Egt7Y2yr.js';
-import './settings-DUPdaxf0.js';
-import './stages-DM_ETpUJ.js';
-import './registration-tags-DQK6TuVk.js';
+import './settings-CQLqtPQo.js';
+import './stages-CibfqoBe.js';
+import './registration-tags-DOZHTtHO.js';
 import './names-B6IqsLxk.js';
 
 /** Adjusted p-values, in the order given. NaN stays NaN and takes no part (it is not a test). */

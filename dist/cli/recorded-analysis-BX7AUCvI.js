@@ -4,7 +4,7 @@ import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CHShVpUI.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-Egt7Y2yr.js';
-import { readSettings } from './settings-DUPdaxf0.js';
+import { readSettings } from './settings-CQLqtPQo.js';
 import { p as parseYamlDocument } from './yaml-document-Bn4nnvS8.js';
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */

@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-BaDSxonA.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { a as openTagRegistry, b as modelsOf } from './registry-context-DGhje11t.js';
+import { a as openTagRegistry, b as modelsOf } from './registry-context-B1kujGEe.js';
 import './state-E_hMRmoU.js';
 import 'node:child_process';
 import 'node:crypto';
