@@ -129,6 +129,28 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(github.violations).toEqual([]);
   }, 60_000);
 
+  it('a breach rolls nothing back to a previous version deregistered since: it alerts, and the report says why', async () => {
+    const { github, tick, guard, guarded, registry, v1 } = await promoted('1.4.0');
+    // 1.2.0, which the promotion replaced, is withdrawn mid-bake (GTO's deregistration tag).
+    registry.git('tag', '-a', '-m', 'Deregistering gpt2 1.2.0', 'gpt2@v1.2.0!#90', v1);
+    const deployments = github.deployments.length;
+    for (let hour = 0; hour < 7; hour++) await tick(60);
+    expect(guarded()).toContain('alert');
+    expect(guarded()).not.toContain('rollback');
+    expect(guard()).toMatchObject({
+      status: 'breached',
+      notRolledBack: expect.stringContaining('gpt2 1.2.0 was deregistered (gpt2@v1.2.0 is withdrawn)'),
+    });
+    expect(github.deployments).toHaveLength(deployments);
+    expect(registry.git('tag', '--list', 'gpt2#production#*').split('\n')).toHaveLength(2);
+    expect(github.pullRequests).toEqual([]);
+    expect(guardComment(github).body).toContain('Not rolled back: gpt2 1.2.0 was deregistered');
+    expect(posted.at(-1)!.find((a) => a.labels.alertname === 'ModelgateGuardBreach')!.labels.severity).toBe(
+      'critical',
+    );
+    expect(github.violations).toEqual([]);
+  }, 60_000);
+
   it('a version that degrades everywhere breaches overall; with on_breach: alert it alerts until the bake ends and rolls nothing back', async () => {
     const { github, tick, guard, guarded } = await promoted('1.5.0', { ...GUARD, on_breach: 'alert' });
     for (let hour = 0; hour < 7; hour++) await tick(60);

@@ -39,6 +39,8 @@ export interface GuardState {
   checkRunId?: number;
   revertUrl?: string;
   rollbackDeploymentId?: number;
+  /** Why a breach rolled nothing back although `on_breach` says rollback: the previous version cannot be put back. */
+  notRolledBack?: string;
   /** Who steered the guard by hand (`/guard extend`, `/guard stop`, `/guard resume`). */
   steeredBy?: Steer;
   /**
@@ -102,6 +104,7 @@ const guardStateSchema: z.ZodType<GuardState> = z.strictObject({
   checkRunId: id.optional(),
   revertUrl: text().optional(),
   rollbackDeploymentId: id.optional(),
+  notRolledBack: text(4096).optional(),
   steeredBy: steer.optional(),
   paused: steer.optional(),
 });

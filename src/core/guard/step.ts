@@ -1,6 +1,7 @@
 import type { GuardPolicy } from '../manifest/guard.js';
 import { parseGuardDuration } from './duration.js';
 import { judgeGuardInterval, type GuardInterval, type GuardMetricData } from './judge.js';
+import type { Refusal } from '../registry/registration-tags.js';
 import type { GuardState } from './state.js';
 
 /** A judged window's length when the manifest sets none. */
@@ -124,8 +125,9 @@ export type GuardStep =
  * counts it, and decides. A breach (failed windows past `failure_limit`)
  * with `on_breach: rollback` and a previous version plans the rollback
  * once: the previous version's production deployment, its stage tag and the
- * revert pull request, and the guard ends `rolled_back`. With `alert` (or
- * nothing to roll back to) it fires the breach alert and keeps watching.
+ * revert pull request, and the guard ends `rolled_back`. With `alert`, with
+ * nothing to roll back to, or with a previous version that cannot be put back
+ * (`previousRefusal`: withdrawn since, say) it fires the breach alert and keeps watching.
  * When the bake ends the guard ends: `passed` when a window passed and none
  * breached, `breached` after an alert-only breach, `unverified` when no
  * window could be judged (no evidence is not a pass). Pure; not due plans nothing.
@@ -135,7 +137,11 @@ export function planGuardStep(
   policy: GuardPolicy,
   data: readonly GuardMetricData[],
   now: Date,
-  options: { autoMerge: boolean },
+  options: {
+    autoMerge: boolean;
+    /** Why the previous version cannot be put back (restoreRefusal), when the app found it cannot. */
+    previousRefusal?: Refusal;
+  },
 ): GuardStep {
   const next = nextGuardJudgment(state, policy);
   if (!next) return { kind: 'not-due' };
@@ -157,8 +163,12 @@ export function planGuardStep(
   let decision: GuardDecision;
   const newBreach = saved.failures > limit && !state.breachedAt;
   const bakeOver = next.due.getTime() >= Date.parse(state.bakeEndsAt);
-  const rollback = (policy.on_breach ?? 'rollback') === 'rollback' && state.previousVersion !== undefined;
+  const rollingBack = (policy.on_breach ?? 'rollback') === 'rollback';
+  const refusal = rollingBack ? options.previousRefusal : undefined;
+  const rollback = rollingBack && state.previousVersion !== undefined && !refusal;
   if (newBreach) saved.breachedAt = now.toISOString();
+  // Said in the report: a breach that rolls nothing back must say why, and what a person does instead.
+  if (newBreach && refusal) saved.notRolledBack = `${refusal.reason}. ${refusal.fix}`;
   if (newBreach && (rollback || !bakeOver)) {
     const reason = `${saved.failures} failed window(s), more than failure_limit ${limit}: ${failedReason(interval)}`;
     if (rollback && state.previousVersion) {
@@ -187,10 +197,11 @@ export function planGuardStep(
         },
       );
     } else {
-      const why =
-        (policy.on_breach ?? 'rollback') === 'rollback'
-          ? `${reason}. No earlier version was in production, so there is nothing to roll back to: alerting only`
-          : reason;
+      const why = !rollingBack
+        ? reason
+        : refusal
+          ? `${reason}. The previous version ${state.previousVersion} cannot be put back: ${refusal.reason}: alerting only`
+          : `${reason}. No earlier version was in production, so there is nothing to roll back to: alerting only`;
       decision = { action: 'alert', reason: why };
     }
   } else if (bakeOver) {

@@ -192,6 +192,32 @@ export function deployRefusal(model: ModelRegistry, registration: VersionState):
 }
 
 /**
+ * Why `version` of `name` cannot be put back into production by a deployment
+ * nobody reviews (the production guard's rollback), or undefined when it can:
+ * its tags register it no more (GTO holds it withdrawn, or they are gone), or
+ * no deployment could name it (deployRefusal). `model` is the model's
+ * registry, read from at least that version's registration tags.
+ */
+export function restoreRefusal(
+  model: ModelRegistry | undefined,
+  name: string,
+  version: string,
+): Refusal | undefined {
+  const registration = currentRegistration(model, version);
+  if (!registration || !model)
+    return {
+      reason: `${name} ${version} has no registration tag any more`,
+      fix: `Roll back to a released version by hand: modelgate rollback ${name} --to VERSION.`,
+    };
+  if (registration.deregistered)
+    return {
+      reason: `${name} ${version} was deregistered (${registration.tag} is withdrawn), so it is no release to put back`,
+      fix: `Roll back to a released version by hand (modelgate rollback ${name} --to VERSION), or register ${version} again if its withdrawal was a mistake.`,
+    };
+  return deployRefusal(model, registration);
+}
+
+/**
  * Why a new version cannot be released while its simple tag exists but
  * registers nothing (a lightweight tag, one git or GTO cannot read): the
  * release would have to create that tag.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   registrationTags,
+  restoreRefusal,
   simpleTagOf,
   undeployableRegistration,
 } from '../../../src/core/registry/registration-tags.js';
@@ -100,5 +101,38 @@ describe('undeployableRegistration: a Deployment names the simple tag, an annota
         'm 1.0.0 was registered again as m@v1.0.0#3, and its simple tag m@v1.0.0, which deployments name, is the earlier registration on aaaaaaaaaaaa',
       fix: 'Release this content as a new version: m@v1.0.0 cannot be moved (released versions are immutable).',
     });
+  });
+});
+
+describe("restoreRefusal: whether a version can be put back into production unreviewed (the guard's rollback)", () => {
+  const refusal = (tags: TagRecord[], version = '1.0.0') =>
+    restoreRefusal(readRegistry(tags).get('m'), 'm', version);
+
+  it('puts back a version its simple tag registers, or that was registered again on the same commit', () => {
+    expect(refusal([annotated('m@v1.0.0', 100)])).toBeUndefined();
+    expect(
+      refusal([annotated('m@v1.0.0', 100), annotated('m@v1.0.0!#2', 200), annotated('m@v1.0.0#3', 300)]),
+    ).toBeUndefined();
+  });
+
+  it('refuses a version deregistered since, naming the withdrawal and what to do instead', () => {
+    expect(refusal([annotated('m@v1.0.0', 100), annotated('m@v1.0.0!#2', 200)])).toEqual({
+      reason: 'm 1.0.0 was deregistered (m@v1.0.0 is withdrawn), so it is no release to put back',
+      fix: 'Roll back to a released version by hand (modelgate rollback m --to VERSION), or register 1.0.0 again if its withdrawal was a mistake.',
+    });
+  });
+
+  it('refuses a version registered again on other content (its simple tag names the earlier one), or no longer tagged at all', () => {
+    expect(
+      refusal([
+        annotated('m@v1.0.0', 100, 'old'),
+        annotated('m@v1.0.0!#2', 200, 'old'),
+        annotated('m@v1.0.0#3', 300, 'new'),
+      ])?.reason,
+    ).toMatch(
+      /registered again as m@v1\.0\.0#3, and its simple tag m@v1\.0\.0, which deployments name, is the earlier registration/,
+    );
+    expect(refusal([])?.reason).toBe('m 1.0.0 has no registration tag any more');
+    expect(refusal([annotated('m@v2.0.0', 100)])?.reason).toBe('m 1.0.0 has no registration tag any more');
   });
 });
