@@ -13,9 +13,7 @@ import { newestProductionDeployment, restartGuard } from './guard-start.js';
 import { guardTargets } from './guards.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 import { readManifestAt } from './manifest.js';
-import { modelRegistry } from './chatops/registry.js';
-import { restoreRefusal, type Refusal } from '../core/registry/registration-tags.js';
-import { parseRegistryTag, releaseTag } from '../core/registry/tag-names.js';
+import { restoreRefusalAt } from './chatops/registry.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -90,7 +88,7 @@ export async function judgeGuard(
   // A rollback deploys the previous version again, unreviewed: planned only if its tags still
   // register it, in a form a deployment can name (read when a rollback is due, not every window).
   if (step.kind === 'judged' && step.decision.action === 'rollback' && state.previousVersion) {
-    const previousRefusal = await previousVersionRefusal(octokit, repo, state.model, state.previousVersion);
+    const previousRefusal = await restoreRefusalAt(octokit, repo, state.model, state.previousVersion);
     if (previousRefusal) step = planGuardStep(state, policy, data, now, { autoMerge, previousRefusal });
   }
   if (step.kind === 'not-due') return { judged: false };
@@ -106,30 +104,6 @@ export async function judgeGuard(
     decision: step.decision.action,
     next: nextGuardWake(saved, policy),
   };
-}
-
-/**
- * Why `version` cannot be put back into production (restoreRefusal), read
- * from the version's own registration tags at GitHub: the registrations and
- * deregistrations named `<model>@v<version>…`, peeled for their dates.
- */
-async function previousVersionRefusal(
-  octokit: Octokit,
-  repo: Repo,
-  model: string,
-  version: string,
-): Promise<Refusal | undefined> {
-  const { data } = await octokit.rest.git.listMatchingRefs({
-    ...repo,
-    ref: `tags/${releaseTag(model, version)}`,
-  });
-  const own = data
-    .map((r) => ({ name: r.ref.replace(/^refs\/tags\//, ''), object: r.object }))
-    .filter((r) => {
-      const tag = parseRegistryTag(r.name);
-      return (tag?.action === 'register' || tag?.action === 'deregister') && tag.version === version;
-    });
-  return restoreRefusal(await modelRegistry(octokit, repo, own, model), model, version);
 }
 
 /**

@@ -18,6 +18,7 @@ import { SETTINGS_FILE } from '../io/settings.js';
 import { inertText } from '../core/report/escape.js';
 import { findReleaseManifest, readManifestAt } from './manifest.js';
 import { loadSettingsAt } from './settings.js';
+import { restoreRefusalAt } from './chatops/registry.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -308,6 +309,13 @@ export async function revertFailedCanary(
 ): Promise<{ url: string } | RollbackProblem> {
   if (!state.baselineVersion)
     return { problem: `no earlier release of ${state.model} is in production to roll back to` };
+  // Its validate would fail a restore of content GTO holds withdrawn: a pull request that cannot merge is not opened.
+  const refusal = await restoreRefusalAt(octokit, repo, state.model, state.baselineVersion);
+  if (refusal)
+    return {
+      problem: `production's ${state.baselineVersion} cannot be restored: ${refusal.reason}`,
+      fix: refusal.fix,
+    };
   return openRollback(octokit, repo, {
     model: state.model,
     manifest: state.manifest,

@@ -119,6 +119,25 @@ describe('the canary app', () => {
     expect(github.violations).toEqual([]);
   });
 
+  it('a bad canary whose baseline was deregistered meanwhile opens no revert pull request that could never pass: the report says why', async () => {
+    const { github, deliver, tick, state, registry, v1 } = await liveCanary('1.4.0');
+    registry.git('tag', '-a', '-m', 'Deregistering gpt2 1.2.0', 'gpt2@v1.2.0!#90', v1);
+    await deliver({ id: 2, weight: 10 });
+    expect(await tick(6)).toBe(1);
+    expect(state()).toMatchObject({
+      status: 'failed',
+      revertProblem: expect.stringContaining(
+        "production's 1.2.0 cannot be restored: gpt2 1.2.0 was deregistered (gpt2@v1.2.0 is withdrawn)",
+      ),
+    });
+    expect(state().revertUrl).toBeUndefined();
+    expect(github.pullRequests).toEqual([]);
+    // Traffic still goes back to the baseline: the canary's deployment fails, as for any bad canary.
+    expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
+    expect(github.comments[0]!.body).toContain('gpt2 1.2.0 was deregistered');
+    expect(github.violations).toEqual([]);
+  });
+
   it('resumes after a restart between ticks: the state is in GitHub, not in the process', async () => {
     const { github, deliver, tick, restart, state } = await liveCanary('1.3.0');
     await deliver({ id: 2, weight: 10 });

@@ -1,7 +1,8 @@
 import { compileGlobs } from '../../core/repo-path.js';
 import type { Manifest } from '../../core/manifest/schema.js';
 import { readRegistry, type ModelRegistry, type TagRecord } from '../../core/registry/state.js';
-import { parseRegistryTag } from '../../core/registry/tag-names.js';
+import { restoreRefusal, type Refusal } from '../../core/registry/registration-tags.js';
+import { parseRegistryTag, releaseTag } from '../../core/registry/tag-names.js';
 import type { Octokit } from '../../io/github/octokit.js';
 import { readManifestAt } from '../manifest.js';
 
@@ -62,6 +63,30 @@ export async function modelRegistry(
     }),
   );
   return readRegistry(records).get(model);
+}
+
+/**
+ * Why `version` cannot be put back into production (restoreRefusal), read
+ * from the version's own registration tags at GitHub: the registrations and
+ * deregistrations named `<model>@v<version>…`, peeled for their dates.
+ */
+export async function restoreRefusalAt(
+  octokit: Octokit,
+  repo: Repo,
+  model: string,
+  version: string,
+): Promise<Refusal | undefined> {
+  const { data } = await octokit.rest.git.listMatchingRefs({
+    ...repo,
+    ref: `tags/${releaseTag(model, version)}`,
+  });
+  const own = data
+    .map((r) => ({ name: r.ref.replace(/^refs\/tags\//, ''), object: r.object }))
+    .filter((r) => {
+      const tag = parseRegistryTag(r.name);
+      return (tag?.action === 'register' || tag?.action === 'deregister') && tag.version === version;
+    });
+  return restoreRefusal(await modelRegistry(octokit, repo, own, model), model, version);
 }
 
 /** The UTC offset of an ISO 8601 date as git writes it ("+0300"); GitHub's API gives "Z" (UTC). */
