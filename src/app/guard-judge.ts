@@ -78,7 +78,8 @@ export async function judgeGuard(
       }));
   // Production may have moved on while the window was read (a newer promotion, `modelgate promote`): a guard
   // acts only while production's newest deployment of the model is its release (or its own rollback).
-  const superseded = await supersededBy(octokit, repo, state);
+  const newest = await newestProductionDeployment(octokit, repo, state.productionEnvironment, state.model);
+  const superseded = supersededBy(state, newest);
   if (superseded) {
     await endSuperseded(octokit, repo, state, superseded, { policy, report: url, trust, now });
     return { judged: false };
@@ -87,7 +88,15 @@ export async function judgeGuard(
   let step = planGuardStep(state, policy, data, now, { autoMerge });
   // A rollback deploys the previous version again, unreviewed: planned only if its tags still
   // register it, in a form a deployment can name (read when a rollback is due, not every window).
-  if (step.kind === 'judged' && step.decision.action === 'rollback' && state.previousVersion) {
+  // One an earlier attempt began (its deployment is production's newest) is finished whatever the
+  // tags say now: production already went back, and the stage tag and the revert must follow it.
+  const rollbackBegun = readDeploymentPayload(newest?.payload)?.trigger === rollbackTrigger(state);
+  if (
+    step.kind === 'judged' &&
+    step.decision.action === 'rollback' &&
+    state.previousVersion &&
+    !rollbackBegun
+  ) {
     const previousRefusal = await restoreRefusalAt(octokit, repo, state.model, state.previousVersion);
     if (previousRefusal) step = planGuardStep(state, policy, data, now, { autoMerge, previousRefusal });
   }
@@ -111,8 +120,10 @@ export async function judgeGuard(
  * serves it: undefined while the model's newest production deployment is the
  * release (same commit and version) or this guard's own rollback.
  */
-async function supersededBy(octokit: Octokit, repo: Repo, state: GuardState): Promise<string | undefined> {
-  const newest = await newestProductionDeployment(octokit, repo, state.productionEnvironment, state.model);
+function supersededBy(
+  state: GuardState,
+  newest: Awaited<ReturnType<typeof newestProductionDeployment>>,
+): string | undefined {
   if (!newest)
     return `no deployment of ${state.model} is among the ${state.productionEnvironment} environment's newest`;
   const payload = readDeploymentPayload(newest.payload);

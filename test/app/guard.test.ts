@@ -139,16 +139,39 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(guarded()).not.toContain('rollback');
     expect(guard()).toMatchObject({
       status: 'breached',
-      notRolledBack: expect.stringContaining('gpt2 1.2.0 was deregistered (gpt2@v1.2.0 is withdrawn)'),
+      notRolledBack: {
+        reason: 'gpt2 1.2.0 was deregistered (gpt2@v1.2.0 is withdrawn), so it is no release to put back',
+      },
     });
     expect(github.deployments).toHaveLength(deployments);
     expect(registry.git('tag', '--list', 'gpt2#production#*').split('\n')).toHaveLength(2);
     expect(github.pullRequests).toEqual([]);
     expect(guardComment(github).body).toContain('Not rolled back: gpt2 1.2.0 was deregistered');
-    expect(posted.at(-1)!.find((a) => a.labels.alertname === 'ModelgateGuardBreach')!.labels.severity).toBe(
-      'critical',
-    );
+    const breach = posted.at(-1)!.find((a) => a.labels.alertname === 'ModelgateGuardBreach')!;
+    expect(breach.labels.severity).toBe('critical');
+    expect(breach.annotations.description).toContain('Not rolled back: gpt2 1.2.0 was deregistered');
     expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('a rollback that died half-way is finished by the retry, even if the previous version was deregistered in between', async () => {
+    const { github, tick, guard, guarded, registry, v1 } = await promoted('1.4.0');
+    const deployments = github.deployments.length;
+    // The rollback's deployment is made, then its stage tag fails: the step dies before saving.
+    github.fail('POST', '/repos/{owner}/{repo}/git/tags', 500, 1);
+    github.fail('POST', '/repos/{owner}/{repo}/git/refs', 500, 1);
+    for (let hour = 0; hour < 8 && github.deployments.length === deployments; hour++) await tick(60);
+    expect(github.deployments.at(-1)).toMatchObject({ ref: 'gpt2@v1.2.0', payload: { version: '1.2.0' } });
+    expect(guard().status).toBe('watching');
+    registry.git('tag', '-a', '-m', 'Deregistering gpt2 1.2.0', 'gpt2@v1.2.0!#90', v1);
+    for (let hour = 0; hour < 3; hour++) await tick(60);
+    // Production already went back: the stage tag and the revert follow it, and the guard ends rolled back.
+    expect(guarded().at(-1)).toBe('rollback');
+    expect(guard()).toMatchObject({ status: 'rolled_back' });
+    expect(guard().notRolledBack).toBeUndefined();
+    expect(github.deployments).toHaveLength(deployments + 1);
+    // Numbered past the deregistration's counter, as GTO numbers every tag of the model.
+    expect(registry.git('rev-list', '-n', '1', 'gpt2#production#91')).toBe(v1);
+    expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
   }, 60_000);
 
   it('a version that degrades everywhere breaches overall; with on_breach: alert it alerts until the bake ends and rolls nothing back', async () => {

@@ -65,10 +65,16 @@ export function guardAlerts(
         ...links,
         // Segment labels come from Prometheus: shown as text, never as a line of their own in a chat message.
         description: inertText(
-          state.intervals
-            .at(-1)
-            ?.measurements.find((m) => m.verdict === 'fail')
-            ?.reason.slice(0, 1000) ?? '',
+          [
+            state.intervals
+              .at(-1)
+              ?.measurements.find((m) => m.verdict === 'fail')
+              ?.reason.slice(0, 1000),
+            // Who is paged must know a rollback is theirs to do.
+            state.notRolledBack && `Not rolled back: ${state.notRolledBack.reason.slice(0, 1000)}`,
+          ]
+            .filter(Boolean)
+            .join('. '),
         ),
       },
       startsAt: state.breachedAt,

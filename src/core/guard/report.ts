@@ -35,7 +35,8 @@ export function guardMarkdown(state: GuardState, links: { revertUrl?: string } =
     '',
   ];
   if (state.breachedAt) out.push(`Breached at ${md(state.breachedAt)}.`, '');
-  if (state.notRolledBack) out.push(`Not rolled back: ${md(state.notRolledBack)}`, '');
+  if (state.notRolledBack)
+    out.push(`Not rolled back: ${md(state.notRolledBack.reason)}. ${md(state.notRolledBack.fix)}`, '');
   if (state.paused && state.status === 'watching')
     out.push(
       `⏸️ Paused: the saved state could not be believed, so the guard restarted from GitHub's deployments and judges nothing until a person comments \`/guard resume\` (every window since the promotion is then judged again). ${md(state.paused.link)}`,

@@ -40,7 +40,7 @@ export interface GuardState {
   revertUrl?: string;
   rollbackDeploymentId?: number;
   /** Why a breach rolled nothing back although `on_breach` says rollback: the previous version cannot be put back. */
-  notRolledBack?: string;
+  notRolledBack?: { reason: string; fix: string };
   /** Who steered the guard by hand (`/guard extend`, `/guard stop`, `/guard resume`). */
   steeredBy?: Steer;
   /**
@@ -51,6 +51,8 @@ export interface GuardState {
 }
 
 const text = (max = 1024) => z.string().max(max);
+/** The longest reason or fix of a refusal the state keeps (planGuardStep shortens longer ones). */
+export const REFUSAL_TEXT = 2048;
 const id = z.number().int().positive();
 // JSON writes NaN as null: read it back as NaN.
 const evidence = z.union([z.number(), z.null()]).transform((v) => v ?? Number.NaN);
@@ -104,7 +106,7 @@ const guardStateSchema: z.ZodType<GuardState> = z.strictObject({
   checkRunId: id.optional(),
   revertUrl: text().optional(),
   rollbackDeploymentId: id.optional(),
-  notRolledBack: text(4096).optional(),
+  notRolledBack: z.strictObject({ reason: text(REFUSAL_TEXT), fix: text(REFUSAL_TEXT) }).optional(),
   steeredBy: steer.optional(),
   paused: steer.optional(),
 });

@@ -2,7 +2,7 @@ import type { GuardPolicy } from '../manifest/guard.js';
 import { parseGuardDuration } from './duration.js';
 import { judgeGuardInterval, type GuardInterval, type GuardMetricData } from './judge.js';
 import type { Refusal } from '../registry/registration-tags.js';
-import type { GuardState } from './state.js';
+import { REFUSAL_TEXT, type GuardState } from './state.js';
 
 /** A judged window's length when the manifest sets none. */
 const DEFAULT_GUARD_INTERVAL = '1h';
@@ -168,7 +168,7 @@ export function planGuardStep(
   const rollback = rollingBack && state.previousVersion !== undefined && !refusal;
   if (newBreach) saved.breachedAt = now.toISOString();
   // Said in the report: a breach that rolls nothing back must say why, and what a person does instead.
-  if (newBreach && refusal) saved.notRolledBack = `${refusal.reason}. ${refusal.fix}`;
+  if (newBreach && refusal) saved.notRolledBack = shortened(refusal);
   if (newBreach && (rollback || !bakeOver)) {
     const reason = `${saved.failures} failed window(s), more than failure_limit ${limit}: ${failedReason(interval)}`;
     if (rollback && state.previousVersion) {
@@ -217,11 +217,17 @@ export function planGuardStep(
       : errors
         ? `${errors} of ${saved.intervals.length} window(s) could not be judged`
         : 'its last window did not pass';
+    // Why a breach rolled nothing back: the policy said so, there was nothing to go back to, or it could not be put back.
+    const unrolled = saved.notRolledBack
+      ? `nothing was rolled back: ${saved.notRolledBack.reason}`
+      : rollingBack
+        ? 'nothing was rolled back: no earlier version was in production'
+        : 'on_breach: alert';
     const reason =
       saved.status === 'passed'
         ? `the bake ended: ${saved.intervals.length} window(s), none breached`
         : saved.status === 'breached'
-          ? `the bake ended after a breach (on_breach: alert): ${saved.failures} failed window(s)`
+          ? `the bake ended after a breach (${unrolled}): ${saved.failures} failed window(s)`
           : `the bake ended and ${unverified}: production was not verified`;
     decision = { action: 'end', reason };
     effects.push({
@@ -260,4 +266,10 @@ export function extendBake(state: GuardState, byMs: number, maxMs: number): Guar
   if (end - Date.parse(state.startedAt) > maxMs)
     return { problem: 'a bake lasts at most 30 days from the promotion' };
   return { ...state, bakeEndsAt: new Date(end).toISOString() };
+}
+
+// A refusal's texts name tags, which a repository can make long: kept within what the saved state may hold.
+function shortened({ reason, fix }: Refusal): { reason: string; fix: string } {
+  const cut = (text: string) => (text.length > REFUSAL_TEXT ? `${text.slice(0, REFUSAL_TEXT - 1)}…` : text);
+  return { reason: cut(reason), fix: cut(fix) };
 }

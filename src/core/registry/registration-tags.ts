@@ -203,18 +203,18 @@ export function restoreRefusal(
   name: string,
   version: string,
 ): Refusal | undefined {
+  const byHand = `Roll back to a released version by hand (modelgate rollback ${name} --to VERSION)`;
   const registration = currentRegistration(model, version);
   if (!registration || !model)
-    return {
-      reason: `${name} ${version} has no registration tag any more`,
-      fix: `Roll back to a released version by hand: modelgate rollback ${name} --to VERSION.`,
-    };
+    return { reason: `no annotated tag registers ${name} ${version}`, fix: `${byHand}.` };
   if (registration.deregistered)
     return {
       reason: `${name} ${version} was deregistered (${registration.tag} is withdrawn), so it is no release to put back`,
-      fix: `Roll back to a released version by hand (modelgate rollback ${name} --to VERSION), or register ${version} again if its withdrawal was a mistake.`,
+      fix: `${byHand}, or register ${version} again if its withdrawal was a mistake.`,
     };
-  return deployRefusal(model, registration);
+  // Its own fix would make the version deployable later; what production needs now is another way back.
+  const undeployable = deployRefusal(model, registration);
+  return undeployable && { reason: undeployable.reason, fix: `${byHand}.` };
 }
 
 /**

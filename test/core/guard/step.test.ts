@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GuardMetricData } from '../../../src/core/guard/judge.js';
-import type { GuardState } from '../../../src/core/guard/state.js';
+import { REFUSAL_TEXT, type GuardState } from '../../../src/core/guard/state.js';
+import { guardAlerts } from '../../../src/core/guard/alerts.js';
 import { guardMarkdown } from '../../../src/core/guard/report.js';
 import { planGuardStep } from '../../../src/core/guard/step.js';
 import type { GuardPolicy } from '../../../src/core/manifest/guard.js';
@@ -107,10 +108,7 @@ describe('a breach', () => {
       ),
     });
     expect(first!.effects.map((e) => e.kind)).not.toContain('deploy-previous');
-    expect(first!.state).toMatchObject({
-      status: 'watching',
-      notRolledBack: `${withdrawn.reason}. ${withdrawn.fix}`,
-    });
+    expect(first!.state).toMatchObject({ status: 'watching', notRolledBack: withdrawn });
     expect(guardMarkdown(first!.state)).toContain('Not rolled back: support-bot 1.2.0 was deregistered');
     // Breached once: later failing windows keep watching, and say nothing new.
     expect(second!.decision.action).toBe('watch');
@@ -120,11 +118,31 @@ describe('a breach', () => {
   it('a breach in the last window of the bake ends it breached, with the same reason', () => {
     const lastWindow = { ...withPrevious, bakeEndsAt: new Date(PROMOTED + HOUR).toISOString() };
     const [step] = judge([failing], { autoMerge: false, previousRefusal: withdrawn }, lastWindow);
-    expect(step!.state).toMatchObject({
-      status: 'breached',
-      notRolledBack: expect.stringContaining('deregistered'),
-    });
+    expect(step!.state).toMatchObject({ status: 'breached', notRolledBack: withdrawn });
     expect(step!.effects.map((e) => e.kind)).toEqual(['complete-check', 'send-alerts', 'save-state']);
+    expect(step!.effects[0]).toMatchObject({
+      summary: expect.stringContaining(
+        'the bake ended after a breach (nothing was rolled back: support-bot 1.2.0 was deregistered',
+      ),
+    });
+  });
+
+  it('keeps a refusal within what the saved state holds, and tells who is paged that the rollback is theirs', () => {
+    const long = { reason: `support-bot 1.2.0 ${'x'.repeat(10_000)}`, fix: withdrawn.fix };
+    const [step] = judge([failing], { autoMerge: false, previousRefusal: long }, withPrevious);
+    const kept = step!.state.notRolledBack!;
+    expect(kept.reason).toHaveLength(REFUSAL_TEXT);
+    expect(kept.reason.endsWith('x…')).toBe(true);
+    expect(kept.fix).toBe(withdrawn.fix);
+    const context = {
+      repository: 'acme/models',
+      pullRequestUrl: 'https://x/pull/42',
+      reportUrl: 'https://x/r',
+    };
+    const [breach] = guardAlerts(step!.state, context, new Date(PROMOTED + HOUR));
+    expect(breach!.annotations.description).toMatch(
+      /judged\)\. Not rolled back: support-bot 1\.2\.0 x{900,}$/,
+    );
   });
 
   it('with on_breach: alert the previous version is not at issue: nothing is said about it', () => {

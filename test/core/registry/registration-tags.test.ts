@@ -107,6 +107,7 @@ describe('undeployableRegistration: a Deployment names the simple tag, an annota
 describe("restoreRefusal: whether a version can be put back into production unreviewed (the guard's rollback)", () => {
   const refusal = (tags: TagRecord[], version = '1.0.0') =>
     restoreRefusal(readRegistry(tags).get('m'), 'm', version);
+  const byHand = 'Roll back to a released version by hand (modelgate rollback m --to VERSION)';
 
   it('puts back a version its simple tag registers, or that was registered again on the same commit', () => {
     expect(refusal([annotated('m@v1.0.0', 100)])).toBeUndefined();
@@ -118,21 +119,30 @@ describe("restoreRefusal: whether a version can be put back into production unre
   it('refuses a version deregistered since, naming the withdrawal and what to do instead', () => {
     expect(refusal([annotated('m@v1.0.0', 100), annotated('m@v1.0.0!#2', 200)])).toEqual({
       reason: 'm 1.0.0 was deregistered (m@v1.0.0 is withdrawn), so it is no release to put back',
-      fix: 'Roll back to a released version by hand (modelgate rollback m --to VERSION), or register 1.0.0 again if its withdrawal was a mistake.',
+      fix: `${byHand}, or register 1.0.0 again if its withdrawal was a mistake.`,
     });
   });
 
-  it('refuses a version registered again on other content (its simple tag names the earlier one), or no longer tagged at all', () => {
+  it('refuses a version no deployment could name, or that no annotated tag registers, with the way back by hand', () => {
     expect(
       refusal([
         annotated('m@v1.0.0', 100, 'old'),
         annotated('m@v1.0.0!#2', 200, 'old'),
         annotated('m@v1.0.0#3', 300, 'new'),
-      ])?.reason,
-    ).toMatch(
-      /registered again as m@v1\.0\.0#3, and its simple tag m@v1\.0\.0, which deployments name, is the earlier registration/,
-    );
-    expect(refusal([])?.reason).toBe('m 1.0.0 has no registration tag any more');
-    expect(refusal([annotated('m@v2.0.0', 100)])?.reason).toBe('m 1.0.0 has no registration tag any more');
+      ]),
+    ).toEqual({
+      reason: expect.stringMatching(
+        /registered again as m@v1\.0\.0#3, and its simple tag m@v1\.0\.0, which deployments name, is the earlier registration/,
+      ),
+      fix: `${byHand}.`,
+    });
+    expect(refusal([annotated('m@v1.0.0#4', 100)])).toEqual({
+      reason: expect.stringContaining("GTO's numbered registration"),
+      fix: `${byHand}.`,
+    });
+    const none = { reason: 'no annotated tag registers m 1.0.0', fix: `${byHand}.` };
+    expect(refusal([])).toEqual(none);
+    expect(refusal([annotated('m@v2.0.0', 100)])).toEqual(none);
+    expect(refusal([lightweight('m@v1.0.0')])).toEqual(none);
   });
 });
