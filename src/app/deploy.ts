@@ -69,10 +69,11 @@ export async function deployStep(
 }
 
 /**
- * Blue-green's switch back: a production deployment of the version green
- * replaced (the baseline) at 100 %, unless it exists. With no baseline (a
- * first release: nothing to switch back to), green's own deployment is
- * marked failed instead, so the deployer takes it out of traffic.
+ * All traffic back to the version the rollout replaced (the baseline): a
+ * production deployment of it at 100 %, unless it exists. Blue-green's switch
+ * back (role `active`), and a failed canary, shadow or B taken out of
+ * traffic. With no baseline (a first release: nothing to switch back to),
+ * the rollout's own deployment is marked failed instead.
  */
 export async function switchBack(
   octokit: Octokit,
@@ -110,6 +111,6 @@ export async function switchBack(
     weight: 100,
     description,
     production: true,
-    strategy: { strategy: 'blue_green', role: 'active' },
+    ...(state.strategy === 'blue_green' ? { strategy: { strategy: 'blue_green', role: 'active' } } : {}),
   });
 }

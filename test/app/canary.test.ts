@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Probot } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeCanary } from '../../src/app/judge-canary.js';
+import { parseDeploymentPayload } from '../../src/core/release/plan.js';
 import type { Octokit } from '../../src/io/github/octokit.js';
 import {
   appTrust,
@@ -90,6 +91,15 @@ describe('the canary app', () => {
     expect(await tick(6)).toBe(1);
     expect(state()).toMatchObject({ status: 'failed', revertUrl: 'https://github.com/acme/models/pull/100' });
     expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
+    // Out of traffic: a failure status moves nothing (the deployer acts on deployments), so 1.2.0, which
+    // it replaced, is deployed to production at 100 %, in the deployer's contract.
+    const back = github.deployments.at(-1)!;
+    expect(back).toMatchObject({
+      environment: 'production',
+      ref: 'gpt2@v1.2.0',
+      payload: { model: 'gpt2', version: '1.2.0', weight: 100 },
+    });
+    expect(parseDeploymentPayload(back.payload)).toMatchObject({ ok: true });
     expect(github.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(github.pullRequests).toEqual([
       expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0', head: 'modelgate/rollback-gpt2-1.2.0' }),
@@ -116,6 +126,7 @@ describe('the canary app', () => {
     );
     expect(await tick(6)).toBe(0); // finished: nothing more, and never a second pull request
     expect(github.pullRequests).toHaveLength(1);
+    expect(github.deployments.at(-1)).toBe(back);
     expect(github.violations).toEqual([]);
   });
 

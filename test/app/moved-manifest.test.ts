@@ -293,6 +293,7 @@ describe('a blue-green switch back to a release made before the model moved', ()
     const { github, octokit, v2 } = await movedModel({ retired: true, recordManifest: true });
     const green = {
       v: 1 as const,
+      strategy: 'blue_green' as const,
       model: 'gpt2',
       version: '1.3.0',
       ref: 'gpt2@v1.3.0',

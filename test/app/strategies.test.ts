@@ -91,6 +91,11 @@ const BLUE_GREEN = {
   },
 };
 
+/** The production deployments made after the first (the release's own): ref and weight. */
+const takenOut = (github: FakeGitHub) =>
+  github.deployments
+    .filter((d) => d.environment === 'production' && d.id !== 1)
+    .map((d) => [d.ref, (d.payload as { weight: number }).weight]);
 const replies = (github: FakeGitHub) =>
   github.comments.filter((c) => c.body.startsWith('<!-- modelgate:reply -->')).map((c) => c.body);
 const report = (github: FakeGitHub) =>
@@ -213,7 +218,7 @@ describe('A/B test', () => {
     });
     expect(report(github)).toMatch(/#### Serving health \(canary\.metrics, B against A\): ❌ fail/);
     expect(report(github)).toMatch(/\| error_rate \| 0\.025 \(n=\d+\) \| 0\.01 \(n=\d+\) \|/);
-    expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(1);
+    expect(takenOut(github)).toEqual([['gpt2@v1.2.0', 100]]);
     expect(github.violations).toEqual([]);
   });
 
@@ -262,7 +267,7 @@ describe('A/B test', () => {
     expect(report(github)).toMatch(/It overruled the proposal "🚀 promote B" of /);
     expect(await tick(10)).toBe(0); // ended: nothing more is looked at
     expect(await tick(10)).toBe(0);
-    expect(github.deployments.filter((d) => d.environment === 'production')).toHaveLength(1);
+    expect(takenOut(github)).toEqual([['gpt2@v1.2.0', 100]]);
     expect(github.violations).toEqual([]);
   });
 });
@@ -389,8 +394,13 @@ describe('shadow', () => {
     expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
     expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
     expect(
-      github.deployments.filter((d) => (d.payload as { weight?: number }).weight! > 0 && d.id !== 1),
+      github.deployments.filter((d) => {
+        const payload = d.payload as { version: string; weight: number };
+        return payload.version === '1.4.0' && payload.weight > 0;
+      }),
     ).toEqual([]);
+    // Its mirror stops: production's 1.2.0 at 100 %, as the only deployment since.
+    expect(takenOut(github)).toEqual([['gpt2@v1.2.0', 100]]);
   });
 
   it('without the database URL the answers are an error each interval, and the shadow never passes', async () => {

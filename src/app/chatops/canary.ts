@@ -53,16 +53,17 @@ function statusLine(state: CanaryState): string {
 /**
  * Stops a running canary: the deployer is told (failure status on the live
  * step and on a step it was asked to shift to), the check run is cancelled,
- * the report says who stopped it. A blue-green rollout that has switched (or
- * asked to) switches back: a failure status would leave green serving every
- * request, so blue is deployed to production again.
+ * the report says who stopped it. A failure status moves no traffic, so the
+ * version the rollout replaced is deployed to production again at 100 %: for
+ * a canary, shadow or A/B test, and for a blue-green rollout that has switched
+ * (or asked to). Returns that version, if one was deployed.
  */
 export async function abortCanary(
   octokit: Octokit,
   repo: Repo,
   state: CanaryState,
   steer: Steer,
-): Promise<void> {
+): Promise<string | undefined> {
   for (const id of [state.deploymentId, ...(state.awaiting ? [state.awaiting] : [])]) {
     await octokit.rest.repos.createDeploymentStatus({
       ...repo,
@@ -73,16 +74,19 @@ export async function abortCanary(
     });
   }
   const phase = state.blueGreen?.phase;
-  if (state.strategy === 'blue_green' && (phase === 'switching' || phase === 'switched')) {
+  const switched = phase === 'switching' || phase === 'switched';
+  const back = state.strategy === 'blue_green' ? switched : state.baselineVersion !== undefined;
+  if (back)
     await switchBack(
       octokit,
       repo,
       state,
-      `Switch back to ${state.baselineVersion ?? 'the previous version'}: aborted by @${steer.by}`,
+      `Switch all traffic back to ${state.baselineVersion ?? 'the previous version'}: ${state.model} ${state.version} aborted by @${steer.by}`,
     );
+  if (back && state.strategy === 'blue_green')
     state.blueGreen = { ...state.blueGreen!, phase: 'switched-back' };
-  }
   await endCanary(octokit, repo, state, steer, 'aborted', `Aborted by @${steer.by}: ${steer.link}`);
+  return back ? state.baselineVersion : undefined;
 }
 
 /** Ends a canary by hand: the state says who, the check run how. */
@@ -151,10 +155,17 @@ async function steerCanary(
       state.stepStartedAt = steer.at; // the next interval is judged on traffic after the pause
       await saveCanary(octokit, repo, state, trust);
       return `resumed the canary of ${describe(state)}: the next interval ends one interval from now. ${report}`;
-    case 'abort':
-      await abortCanary(octokit, repo, state, steer);
+    case 'abort': {
+      const back = await abortCanary(octokit, repo, state, steer);
       await saveCanary(octokit, repo, state, trust);
-      return `aborted the canary of ${describe(state)}: the deployer was told (failure status on the canary deployment) and the check run is cancelled. \`/rollback ${model}\` restores the files of the last good release. ${report}`;
+      // A blue-green rollout goes back only once it switched: before, green had no user traffic.
+      const traffic = back
+        ? `${back} is deployed to production at 100 % again`
+        : state.strategy === 'blue_green' && !state.blueGreen?.phase.startsWith('switch')
+          ? 'green had no user traffic'
+          : 'with no earlier version to go back to, it keeps answering until taken down by hand';
+      return `aborted the canary of ${describe(state)}: its deployment is marked failed, ${traffic}, and the check run is cancelled. \`/rollback ${model}\` restores the files of the last good release. ${report}`;
+    }
   }
 }
 

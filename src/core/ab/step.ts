@@ -1,7 +1,7 @@
 import type { CanaryDecision } from '../canary/decide.js';
 import type { CanaryPolicy, IntervalResult, MetricData } from '../canary/judge.js';
 import type { CanaryState, Steer } from '../canary/state.js';
-import type { CanaryEffect, CanaryStep, JudgmentWindow } from '../canary/step.js';
+import { outOfTraffic, type CanaryEffect, type CanaryStep, type JudgmentWindow } from '../canary/step.js';
 import { judgeAbHealth } from './health.js';
 import { resolveAbPolicy, type AbPolicy, type ResolvedAbPolicy } from './policy.js';
 import { accumulate, mixingVariance, sequentialLook } from './sequential.js';
@@ -29,8 +29,6 @@ export interface AbData {
   health?: MetricData[];
 }
 
-/** GitHub caps a deployment status's description at 140 characters. */
-const DESCRIPTION_LIMIT = 140;
 const POINTS_PER_INTERVAL = 20;
 const MIN_QUERY_STEP_SECONDS = 15;
 
@@ -315,11 +313,7 @@ function conclude(
     state: { ...state, ab: record, status: 'failed' },
     decision: { action: 'rollback', reason },
     effects: [
-      {
-        kind: 'fail-deployment',
-        deploymentId: state.deploymentId,
-        description: `A/B test: ${verdict}, A kept`.slice(0, DESCRIPTION_LIMIT),
-      },
+      ...outOfTraffic(state, `A/B test: ${verdict}, A kept`),
       { kind: 'open-revert', autoMerge: options.autoMerge },
       {
         kind: 'complete-check',

@@ -125,11 +125,14 @@ export type CanaryEffect =
    * the previous version kept warm `scaleDownDelaySeconds`; its id becomes `awaiting`.
    */
   | { kind: 'switch'; description: string; scaleDownDelaySeconds: number }
-  /** Blue-green's switch back: a production deployment of the baseline version at 100 %. */
+  /**
+   * All traffic back to the baseline: a production deployment of the baseline version at 100 %
+   * (blue-green's switch back; a failed canary, shadow or B taken out of traffic).
+   */
   | { kind: 'switch-back'; description: string }
   /** The stage tag and the production deployment (`live`: the production deployment exists already, as after a switch). */
   | { kind: 'promote'; live?: boolean }
-  /** Mark the current step's deployment failed, so the deployer takes the candidate out of traffic. */
+  /** Mark the current step's deployment failed (a status: it moves no traffic, `switch-back` does). */
   | { kind: 'fail-deployment'; deploymentId: number; description: string }
   /** Open the pull request that restores the baseline release; its address becomes the state's `revertUrl`. */
   | { kind: 'open-revert'; autoMerge: boolean }
@@ -199,11 +202,7 @@ export function planCanaryStep(
     case 'rollback':
       next.status = 'failed';
       effects.push(
-        {
-          kind: 'fail-deployment',
-          deploymentId: state.deploymentId,
-          description: `canary failed: ${decision.reason}`.slice(0, DESCRIPTION_LIMIT),
-        },
+        ...outOfTraffic(state, `canary failed: ${decision.reason}`),
         { kind: 'open-revert', autoMerge: options.autoMerge },
         {
           kind: 'complete-check',
@@ -218,4 +217,23 @@ export function planCanaryStep(
   }
   effects.push({ kind: 'save-state' });
   return { kind: 'judged', state: next, decision, effects };
+}
+
+/**
+ * Takes a failed candidate out of traffic: its deployment marked failed, and,
+ * when a version served before it, a production deployment of that version
+ * at 100 % (`switch-back`). The deployer acts on deployments, not on
+ * statuses: without the second, a failed canary would keep its share until
+ * the next deployment of the model. A first release has nothing to go back
+ * to: it keeps answering, and the report says it failed.
+ */
+export function outOfTraffic(state: CanaryState, why: string): CanaryEffect[] {
+  const failed: CanaryEffect = {
+    kind: 'fail-deployment',
+    deploymentId: state.deploymentId,
+    description: why.slice(0, DESCRIPTION_LIMIT),
+  };
+  if (!state.baselineVersion) return [failed];
+  const back = `Take ${state.model} ${state.version} out of traffic: ${state.baselineVersion} answers every request again (${why})`;
+  return [failed, { kind: 'switch-back', description: back.slice(0, DESCRIPTION_LIMIT) }];
 }

@@ -2,7 +2,7 @@ import type { CanaryDecision } from '../canary/decide.js';
 import { DEFAULT_STEPS } from '../canary/decide.js';
 import { judgeInterval, type CanaryPolicy, type IntervalResult, type MetricData } from '../canary/judge.js';
 import type { CanaryState } from '../canary/state.js';
-import type { CanaryEffect, CanaryStep, JudgmentWindow } from '../canary/step.js';
+import { outOfTraffic, type CanaryEffect, type CanaryStep, type JudgmentWindow } from '../canary/step.js';
 import { judgeOutputs, type OutputsVerdict } from './checks.js';
 import { addTallies, emptyTally, tallyPairs, type OutputPair } from './compare.js';
 import {
@@ -225,11 +225,7 @@ export function planShadowStep(
       outcome.verdict === 'inconclusive' ? `inconclusive, so not a pass: ${outcome.reason}` : outcome.reason;
     decision = { action: 'rollback', reason };
     effects.push(
-      {
-        kind: 'fail-deployment',
-        deploymentId: state.deploymentId,
-        description: `shadow failed: ${reason}`.slice(0, DESCRIPTION_LIMIT),
-      },
+      ...outOfTraffic(state, `shadow failed: ${reason}`),
       { kind: 'open-revert', autoMerge: options.autoMerge },
       { kind: 'complete-check', conclusion: 'failure', title: `${release}: shadow failed`, summary: reason },
     );

@@ -236,6 +236,11 @@ describe('planAbStep', () => {
     expect(state.ab!.proposal!.outcome).toBe('keep_a');
     expect(steps.at(-1)!.effects).toEqual([
       { kind: 'fail-deployment', deploymentId: 11, description: 'A/B test: B is worse, A kept' },
+      {
+        kind: 'switch-back',
+        description:
+          'Take support-bot 1.3.0 out of traffic: 1.2.0 answers every request again (A/B test: B is worse, A kept)',
+      },
       { kind: 'open-revert', autoMerge: false },
       {
         kind: 'complete-check',
@@ -275,6 +280,7 @@ describe('planAbStep', () => {
     );
     expect(steps.at(-1)!.effects.map((e) => e.kind)).toEqual([
       'fail-deployment',
+      'switch-back',
       'open-revert',
       'complete-check',
       'save-state',
@@ -331,7 +337,7 @@ describe('planAbConclusion (/ab conclude)', () => {
     expect(concluded.state.status).toBe('failed');
     expect(concluded.state.ab).toMatchObject({ confirmedBy: ADA, concludedAt: at(9).toISOString() });
     expect(concluded.decision.reason).toMatch(/^A\/B test: B is worse \(confirmed by @ada\): /);
-    expect(concluded.effects[1]).toEqual({ kind: 'open-revert', autoMerge: true });
+    expect(concluded.effects[2]).toEqual({ kind: 'open-revert', autoMerge: true });
   });
 });
 

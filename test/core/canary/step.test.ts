@@ -117,6 +117,25 @@ describe('one judgment of a canary, planned', () => {
     expect(failure?.kind === 'fail-deployment' && failure.description.length).toBeLessThanOrEqual(140);
   });
 
+  it('a failed canary that replaced a version is taken out of traffic: that version answers every request again', () => {
+    const replacing = { ...running, baselineVersion: '1.2.0' };
+    const step = planCanaryStep(replacing, policy, broken, at(5), { autoMerge: false });
+    if (step.kind !== 'judged') throw new Error('not judged');
+    // A failure status moves no traffic (the deployer acts on deployments): a production deployment of 1.2.0 does.
+    expect(step.effects.map((e) => e.kind)).toEqual([
+      'fail-deployment',
+      'switch-back',
+      'open-revert',
+      'complete-check',
+      'save-state',
+    ]);
+    const back = step.effects[1];
+    expect(back?.kind === 'switch-back' && back.description).toMatch(
+      /^Take gpt2 1\.3\.0 out of traffic: 1\.2\.0 answers every request again \(canary failed: /,
+    );
+    expect(back?.kind === 'switch-back' && back.description.length).toBeLessThanOrEqual(140);
+  });
+
   it('metrics that could not be read are an error, never a pass: the step waits', () => {
     const step = planCanaryStep(
       running,

@@ -33,4 +33,26 @@ function intervalResultSchema(maxMeasurements) {
     });
 }
 
-export { intervalResultSchema as i, verdictSchema as v };
+/** GitHub caps a deployment status's description at 140 characters. */
+const DESCRIPTION_LIMIT = 140;
+/**
+ * Takes a failed candidate out of traffic: its deployment marked failed, and,
+ * when a version served before it, a production deployment of that version
+ * at 100 % (`switch-back`). The deployer acts on deployments, not on
+ * statuses: without the second, a failed canary would keep its share until
+ * the next deployment of the model. A first release has nothing to go back
+ * to: it keeps answering, and the report says it failed.
+ */
+function outOfTraffic(state, why) {
+    const failed = {
+        kind: 'fail-deployment',
+        deploymentId: state.deploymentId,
+        description: why.slice(0, DESCRIPTION_LIMIT),
+    };
+    if (!state.baselineVersion)
+        return [failed];
+    const back = `Take ${state.model} ${state.version} out of traffic: ${state.baselineVersion} answers every request again (${why})`;
+    return [failed, { kind: 'switch-back', description: back.slice(0, DESCRIPTION_LIMIT) }];
+}
+
+export { intervalResultSchema as i, outOfTraffic as o, verdictSchema as v };

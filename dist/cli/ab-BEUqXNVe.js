@@ -1,7 +1,7 @@
 import { j as judgeInterval, r as recordedSeries } from './judge-CNi40Dxd.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-CHShVpUI.js';
-import { i as intervalResultSchema } from './interval-schema-BCags4vf.js';
+import { i as intervalResultSchema, o as outOfTraffic } from './step-D1T75Wk8.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './index-B3yeL5eE.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-C_Mv5luI.js';
@@ -240,8 +240,6 @@ function accumulate(previous, look) {
     };
 }
 
-/** GitHub caps a deployment status's description at 140 characters. */
-const DESCRIPTION_LIMIT = 140;
 const POINTS_PER_INTERVAL = 20;
 const MIN_QUERY_STEP_SECONDS = 15;
 /**
@@ -468,11 +466,7 @@ function conclude(state, record, proposal, now, options) {
         state: { ...state, ab: record, status: 'failed' },
         decision: { action: 'rollback', reason },
         effects: [
-            {
-                kind: 'fail-deployment',
-                deploymentId: state.deploymentId,
-                description: `A/B test: ${verdict}, A kept`.slice(0, DESCRIPTION_LIMIT),
-            },
+            ...outOfTraffic(state, `A/B test: ${verdict}, A kept`),
             { kind: 'open-revert', autoMerge: options.autoMerge },
             {
                 kind: 'complete-check',

@@ -7,7 +7,7 @@ import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as 
 import { p as parseRolloutDuration, a as parseInterval } from './parse-CHShVpUI.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { D as DEFAULT_STEPS } from './decide-vyG8TmoH.js';
-import { i as intervalResultSchema, v as verdictSchema } from './interval-schema-BCags4vf.js';
+import { i as intervalResultSchema, v as verdictSchema, o as outOfTraffic } from './step-D1T75Wk8.js';
 import { n as number, s as strictObject, a as array, b as _enum, c as string } from './index-B3yeL5eE.js';
 import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-BX7AUCvI.js';
 import 'node:fs';
@@ -966,11 +966,7 @@ function planShadowStep(state, policy, canary, data, now, options) {
         next.status = 'failed';
         const reason = outcome.verdict === 'inconclusive' ? `inconclusive, so not a pass: ${outcome.reason}` : outcome.reason;
         decision = { action: 'rollback', reason };
-        effects.push({
-            kind: 'fail-deployment',
-            deploymentId: state.deploymentId,
-            description: `shadow failed: ${reason}`.slice(0, DESCRIPTION_LIMIT),
-        }, { kind: 'open-revert', autoMerge: options.autoMerge }, { kind: 'complete-check', conclusion: 'failure', title: `${release}: shadow failed`, summary: reason });
+        effects.push(...outOfTraffic(state, `shadow failed: ${reason}`), { kind: 'open-revert', autoMerge: options.autoMerge }, { kind: 'complete-check', conclusion: 'failure', title: `${release}: shadow failed`, summary: reason });
     }
     effects.push({ kind: 'save-state' });
     return { kind: 'judged', state: next, decision, effects };
