@@ -657,12 +657,18 @@ export class FakeGitHub {
       case 'GET /deployments': {
         const environment = url.searchParams.get('environment');
         const ref = url.searchParams.get('ref');
+        // Newest first, in pages of per_page (GitHub's default 30), the next page named by the Link header.
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const number = Number(url.searchParams.get('page') ?? 1);
+        const listed = [...this.deployments]
+          .reverse()
+          .filter((d) => (!environment || d.environment === environment) && (!ref || d.ref === ref));
+        const next = new URL(url);
+        next.searchParams.set('page', String(number + 1));
         return send(
           200,
-          [...this.deployments]
-            .reverse() // newest first, as GitHub lists them
-            .filter((d) => (!environment || d.environment === environment) && (!ref || d.ref === ref))
-            .map((d) => this.deploymentJson(d)),
+          listed.slice((number - 1) * perPage, number * perPage).map((d) => this.deploymentJson(d)),
+          number * perPage < listed.length ? { link: `<${next.href}>; rel="next"` } : {},
         );
       }
       case 'POST /deployments': {

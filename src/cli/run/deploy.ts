@@ -47,7 +47,7 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
     deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
     payload,
     tag: { exists: true, annotated: true, commit: version.commit },
-    newest: undefined,
+    newest: 0, // the deployment the command makes up is the newest: nothing else routes from here
     live,
     target: target.target,
     settings: context.settings.deploy,

@@ -107,7 +107,11 @@ export interface DeployFacts {
   deployment: DeploymentRecord;
   payload: DeploymentPayload;
   tag: ReleaseTagFacts;
-  /** The newest modelgate deployment of this model in the deployment's environment. */
+  /**
+   * The newest modelgate deployment of this model in any environment (they all route the
+   * model's traffic), or undefined when the deployer could not find one among the repository's
+   * newest: the deployment is then too old to know that nothing replaced it.
+   */
   newest: number | undefined;
   /** The version live in production: the newest production deployment of the model reported `success`. */
   live: string | undefined;
@@ -117,7 +121,7 @@ export interface DeployFacts {
 
 export type DeployPlan =
   | { kind: 'refused'; refusal: Refusal }
-  /** A newer deployment of the model replaced this one in its environment: applying it would move traffic back. */
+  /** A newer deployment of the model (in any environment) replaced this one: applying it would move traffic back. */
   | { kind: 'superseded'; by: number; description: string }
   | { kind: 'apply'; target: TargetKind; routing: RoutingPlan; rendered: RenderedRouting };
 
@@ -149,7 +153,12 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
     return refuse(
       `${wanted} points at ${tag.commit.slice(0, 12)} but deployment ${deployment.id} deploys ${deployment.sha.slice(0, 12)}`,
     );
-  if (facts.newest !== undefined && facts.newest !== deployment.id)
+  if (facts.newest === undefined)
+    return refuse(
+      `deployment ${deployment.id} of ${payload.model} is not among the repository's newest deployments, so whether a newer one replaced it cannot be told`,
+      `Deploy ${payload.model} ${payload.version} again: a new deployment (command: release, or the app's rollout) is the newest.`,
+    );
+  if (facts.newest !== deployment.id)
     return {
       kind: 'superseded',
       by: facts.newest,

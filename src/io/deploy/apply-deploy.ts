@@ -87,7 +87,7 @@ export async function deployOnce(
       deployment,
       payload,
       tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
-      newest: await api.newestDeployment(deployment.environment, payload.model),
+      newest: await api.newestDeployment(payload.model),
       live: typeof live === 'object' ? undefined : live,
       target: target.target,
       settings: settings.deploy,

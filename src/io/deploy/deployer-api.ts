@@ -11,7 +11,7 @@ export type DeployerState = 'in_progress' | 'success' | 'failure' | 'inactive';
 
 /** How far back the deployer looks for the version live in production. */
 const LIVE_LOOKBACK = 10;
-/** Pages of 100 deployments read at most to find a model's in a shared environment. */
+/** Pages of 100 deployments read at most to find a model's in a shared environment (or in the repository). */
 const DEPLOYMENT_PAGES = 3;
 
 /** The GitHub calls the deployer needs, and nothing else: a narrow surface over the REST API. */
@@ -19,8 +19,12 @@ export interface DeployerApi {
   /** `.github/modelgate.yml` on the default branch: trusted, unlike anything a pull request changed. */
   settings(): Promise<Settings>;
   releaseTag(tag: string): Promise<ReleaseTagFacts>;
-  /** The newest modelgate deployment of `model` in `environment`. */
-  newestDeployment(environment: string, model: string): Promise<number | undefined>;
+  /**
+   * The newest modelgate deployment of `model` in any environment: a canary step, a promotion, a
+   * switch back and a rollback all route the same model's traffic, so a deployment is superseded by
+   * a newer one wherever it is. Undefined when none is among the repository's newest.
+   */
+  newestDeployment(model: string): Promise<number | undefined>;
   /**
    * The version live in `environment`: the newest deployment of the model
    * whose newest status is `success`; undefined when the model was never
@@ -38,12 +42,12 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
   // Only payloads that keep the contract count: a version string from anyone with deployments: write
   // goes into rendered files and Service names, so it is never read loosely. Several pages: a shared
   // production environment holds other models' deployments too.
-  const modelgateDeployments = async (environment: string, model: string) => {
+  const modelgateDeployments = async (environment: string | undefined, model: string) => {
     const found: { id: number; version: string | undefined; whole: boolean }[] = [];
     let page = 0;
     for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
       ...repo,
-      environment,
+      ...(environment === undefined ? {} : { environment }),
       per_page: 100,
     })) {
       for (const d of data) {
@@ -112,8 +116,8 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
         commit: annotated.object.type === 'commit' ? annotated.object.sha : `a ${annotated.object.type}`,
       };
     },
-    async newestDeployment(environment, model) {
-      return (await modelgateDeployments(environment, model))[0]?.id;
+    async newestDeployment(model) {
+      return (await modelgateDeployments(undefined, model))[0]?.id;
     },
     async liveVersion(environment, model) {
       const deployments = (await modelgateDeployments(environment, model)).filter((d) => d.whole);

@@ -166,6 +166,16 @@ describe('deploying only released versions', () => {
     });
   });
 
+  it('refuses a deployment the deployer could not find among the newest: it may have been replaced', () => {
+    expect(planDeploy(facts({ newest: undefined }))).toMatchObject({
+      kind: 'refused',
+      refusal: {
+        reason:
+          "deployment 1000 of gpt2 is not among the repository's newest deployments, so whether a newer one replaced it cannot be told",
+      },
+    });
+  });
+
   it('chooses the only configured target, or the one named, and refuses guesses', () => {
     expect(chooseTarget({ nginx: settings.nginx! }, undefined)).toEqual({ ok: true, target: 'nginx' });
     expect(chooseTarget(settings, 'kserve')).toEqual({ ok: true, target: 'kserve' });

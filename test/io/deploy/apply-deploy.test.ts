@@ -95,8 +95,9 @@ async function released(settings: object = SETTINGS) {
 describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
   it('a newer production deployment whose payload breaks the contract is never taken as live: its text reaches no file', async () => {
     const { github, gitops, deploy } = await released();
-    // Anyone with deployments: write can make one, and report it a success.
-    github.deployments.push({
+    // Anyone with deployments: write can make one, and report it a success: here before the canary
+    // (made after the canary, it would supersede it).
+    github.deployments.splice(-1, 0, {
       id: 950,
       ref: 'main',
       sha: 'c'.repeat(40),
@@ -212,6 +213,40 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
         description: 'superseded by deployment 1001 of gpt2: traffic not changed',
       },
     ]);
+  });
+
+  it('a re-run of a failed canary after the app switched production back moves no traffic: a newer deployment in any environment supersedes it', async () => {
+    const { github, gitops, canary, deploy } = await released();
+    expect(await deploy()).toMatchObject({ kind: 'applied', summary: 'gpt2 1.1.0 answers 10%, 1.0.0 90%' });
+    // The canary failed: the app marked it failed and deployed 1.0.0 to production at 100 %.
+    github.reportDeployed(canary.id, 'failure');
+    const back = github.deployments.find((d) => d.environment === 'production')!;
+    github.deployments.push({ ...back, id: 1001, payload: { ...(back.payload as object), weight: 100 } });
+    const head = gitops.refs.get('refs/heads/main')!.object.sha;
+    // Someone re-runs the canary's job (or it was queued behind a busy runner).
+    expect(await deploy()).toEqual({ kind: 'superseded', by: 1001 });
+    expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(head);
+    expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'inactive' });
+  });
+
+  it("refuses a deployment too old to be among the repository's newest: nothing says it was not replaced", async () => {
+    const { github, deploy } = await released();
+    // 300 newer deployments of another model push it out of the pages the deployer reads.
+    for (let i = 0; i < 300; i++)
+      github.deployments.push({
+        id: 2000 + i,
+        ref: 'main',
+        sha: 'd'.repeat(40),
+        environment: 'preview',
+        payload: { model: 'docs-site' },
+        description: '',
+        production_environment: false,
+      });
+    expect(await deploy()).toMatchObject({
+      kind: 'refused',
+      reason:
+        "deployment 1000 of gpt2 is not among the repository's newest deployments, so whether a newer one replaced it cannot be told",
+    });
   });
 
   it('refuses, with a failure status, a version whose tag is missing or does not point at the deployment', async () => {
