@@ -32,7 +32,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/ab-BEUqXNVe.js')).runAb(args, out),
+    run: async (args, out) => (await import('./cli/ab-FeCjY7Ki.js')).runAb(args, out),
 };
 
 /** `modelgate bluegreen analyze`: its help and options; the work is in run/. */
@@ -139,7 +139,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/shadow-BY3rVgta.js')).runShadow(args, out),
+    run: async (args, out) => (await import('./cli/shadow-fXewh9y_.js')).runShadow(args, out),
 };
 
 const EVAL_OPTIONS = {

@@ -62,7 +62,7 @@ export async function applyCanaryStep(
         });
         break;
       case 'switch-back':
-        await switchBack(octokit, repo, state, effect.description);
+        await switchBack(octokit, repo, state, effect.description, context.trust);
         break;
       case 'promote':
         // Under the guard's hold: a judgment of the release it replaces never interleaves with the promotion

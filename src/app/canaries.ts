@@ -18,6 +18,16 @@ export async function latestDeployments(octokit: Octokit, repo: Repo): Promise<M
   return latest;
 }
 
+/**
+ * The release commit a deployment belongs to: its payload's trigger when that
+ * is a commit, else the commit it deploys. They differ for a switch back,
+ * which deploys the baseline's commit for the rollout of the candidate's.
+ */
+export function rolloutCommitOf(deployment: Deployment): string {
+  const trigger = readDeploymentPayload(deployment.payload)?.trigger;
+  return trigger && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(trigger) ? trigger : deployment.sha;
+}
+
 /** The pull request a release commit came from (the merged one, if several). */
 export async function pullRequestOf(octokit: Octokit, repo: Repo, sha: string): Promise<number | undefined> {
   const pulls = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha });
@@ -25,7 +35,8 @@ export async function pullRequestOf(octokit: Octokit, repo: Repo, sha: string): 
 }
 
 /**
- * The canary of a model's newest deployment: the app's report comment and the
+ * The canary of a model's newest deployment (of the rollout it belongs to: a
+ * switch back is its failed rollout's): the app's report comment and the
  * state it believes there, if any. A report it cannot believe gets a judgment
  * scheduled at once, which restarts the analysis (paused) from GitHub's
  * deployments, as a scheduled judgment that meets it would.
@@ -39,7 +50,7 @@ export async function findCanary(
 ): Promise<CanaryComment> {
   const deployment = (await latestDeployments(octokit, repo)).get(model);
   if (!deployment) return undefined;
-  const pr = await pullRequestOf(octokit, repo, deployment.sha);
+  const pr = await pullRequestOf(octokit, repo, rolloutCommitOf(deployment));
   if (pr === undefined) return undefined;
   const comment = await readCanaryComment(octokit, repo, pr, model, trust);
   if (comment && 'untrusted' in comment)

@@ -178,7 +178,7 @@ function rolloutReport(state: CanaryState, manifest: RolloutManifest | undefined
   // A rollout the app ended because its deployment is gone (the A/B section says who ended it already).
   if (state.status === 'failed' && state.endedBy && state.strategy !== 'ab')
     parts.push(
-      `Ended by @\u200b${inertMarkdown(state.endedBy.by)}: ${inertMarkdown(state.endedBy.link)}. Nothing more is judged or deployed.`,
+      `Ended by @\u200b${inertMarkdown(state.endedBy.by)}: ${inertMarkdown(state.endedBy.link)}. Nothing more is judged.`,
     );
   if (state.revertUrl) parts.push(`Revert pull request: ${state.revertUrl}`);
   else if (state.revertProblem)

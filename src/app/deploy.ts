@@ -5,6 +5,7 @@ import type { Octokit } from '../io/github/octokit.js';
 import { githubReleaseApi } from '../io/github/release-api.js';
 import { findReleaseManifest } from './manifest.js';
 import { deploymentDescription } from '../core/release/deployment-description.js';
+import { guardExclusively, type AppTrust } from './trust.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -72,10 +73,58 @@ export async function deployStep(
  * All traffic back to the version the rollout replaced (the baseline): a
  * production deployment of it at 100 %, unless it exists. Blue-green's switch
  * back (role `active`), and a failed canary, shadow or B taken out of
- * traffic. With no baseline (a first release: nothing to switch back to),
- * the rollout's own deployment is marked failed instead.
+ * traffic. Only while the rollout's own deployment is the model's newest, in
+ * any environment: a newer one (the production guard's rollback, a deployment
+ * by hand) routes the model already, and the baseline would undo it. Under
+ * the guard's hold, as a promotion, so no guard judgment interleaves. With no
+ * baseline (a first release: nothing to switch back to), the rollout's own
+ * deployment is marked failed instead. Returns why nothing was switched back,
+ * when it was not.
  */
 export async function switchBack(
+  octokit: Octokit,
+  repo: Repo,
+  state: CanaryState,
+  description: string,
+  trust: AppTrust,
+): Promise<string | undefined> {
+  return guardExclusively(trust, repo, state.model, async () => {
+    const newest = await newestDeploymentOf(octokit, repo, state.model);
+    const ours =
+      !newest ||
+      newest.id === state.deploymentId ||
+      newest.id === state.awaiting ||
+      (newest.payload.trigger === state.trigger && newest.payload.version === state.baselineVersion);
+    if (!ours) {
+      const why = `${state.model} ${state.version} was not switched back: deployment ${newest.id} (${newest.payload.version}) is newer and routes the model already`;
+      trust.warn(`${repo.owner}/${repo.repo}: ${why}`);
+      return why;
+    }
+    await switchBackNow(octokit, repo, state, description);
+    return undefined;
+  });
+}
+
+/** Pages of 100 deployments read at most to find a model's newest. */
+const NEWEST_PAGES = 3;
+
+/** The model's newest modelgate deployment in any environment, among the repository's newest. */
+async function newestDeploymentOf(octokit: Octokit, repo: Repo, model: string) {
+  let page = 0;
+  for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+    ...repo,
+    per_page: 100,
+  })) {
+    for (const deployment of data) {
+      const payload = readDeploymentPayload(deployment.payload);
+      if (payload?.model === model) return { id: deployment.id, payload };
+    }
+    if (++page >= NEWEST_PAGES) break;
+  }
+  return undefined;
+}
+
+async function switchBackNow(
   octokit: Octokit,
   repo: Repo,
   state: CanaryState,

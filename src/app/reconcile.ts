@@ -1,5 +1,5 @@
 import type { Octokit } from '../io/github/octokit.js';
-import { latestDeployments, pullRequestOf } from './canaries.js';
+import { latestDeployments, pullRequestOf, rolloutCommitOf } from './canaries.js';
 import { guardTargets } from './guards.js';
 import type { AppTrust } from './trust.js';
 
@@ -25,7 +25,7 @@ export async function reconcileRepository(
 ): Promise<number> {
   let scheduled = 0;
   for (const [model, deployment] of await latestDeployments(octokit, repo)) {
-    const pr = await pullRequestOf(octokit, repo, deployment.sha);
+    const pr = await pullRequestOf(octokit, repo, rolloutCommitOf(deployment));
     if (pr === undefined) continue;
     await trust.schedule?.(repo, { pr, model }, { at: now, status: 'running', since: now });
     scheduled += 1;

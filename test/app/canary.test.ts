@@ -8,6 +8,7 @@ import type { Octokit } from '../../src/io/github/octokit.js';
 import {
   appTrust,
   deploymentStatus,
+  issueComment,
   liveCanary as liveCanaryAt,
   loadApp,
   privateKey,
@@ -86,7 +87,7 @@ describe('the canary app', () => {
   });
 
   it('a bad canary fails: failure status, one revert pull request restoring the baseline release, check run failure', async () => {
-    const { github, deliver, tick, state, registry } = await liveCanary('1.4.0');
+    const { github, deliver, tick, state, registry, probot } = await liveCanary('1.4.0');
     await deliver({ id: 2, weight: 10 });
     expect(await tick(6)).toBe(1);
     expect(state()).toMatchObject({ status: 'failed', revertUrl: 'https://github.com/acme/models/pull/100' });
@@ -127,7 +128,52 @@ describe('the canary app', () => {
     expect(await tick(6)).toBe(0); // finished: nothing more, and never a second pull request
     expect(github.pullRequests).toHaveLength(1);
     expect(github.deployments.at(-1)).toBe(back);
+    // The switch back is the model's newest deployment, made for this rollout: /canary status finds it there.
+    github.roles.set('alice', 'read');
+    const status = issueComment('/canary status gpt2', { login: 'alice' });
+    await probot().receive({ id: 'status', name: 'issue_comment', payload: status } as any);
+    expect(github.comments.at(-1)!.body).toMatch(/\*\*gpt2 1\.4\.0\*\* canary: failed/);
     expect(github.violations).toEqual([]);
+  });
+
+  it('a switch back that fails once is made by the retry, with the revert: the canary is not left at its share', async () => {
+    const { github, deliver, tick, state } = await liveCanary('1.4.0');
+    await deliver({ id: 2, weight: 10 });
+    github.fail('POST', '/repos/{owner}/{repo}/deployments', 502, 1);
+    await tick(6).catch(() => 0); // the judgment dies creating the switch back
+    expect(state()).toMatchObject({ status: 'running' });
+    expect(github.deploymentStatuses).toEqual([]); // not yet marked failed: the retry finds it live
+    await tick(1);
+    expect(state()).toMatchObject({ status: 'failed', revertUrl: 'https://github.com/acme/models/pull/100' });
+    expect(github.deployments.at(-1)).toMatchObject({ environment: 'production', ref: 'gpt2@v1.2.0' });
+    expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
+  });
+
+  it('a failed canary is not switched back over a newer deployment of the model (the guard rolled back meanwhile)', async () => {
+    const { github, deliver, tick, state, warnings, v1 } = await liveCanary('1.4.0');
+    await deliver({ id: 2, weight: 10 });
+    // 1.2.0's production guard rolls production back while the canary runs: a newer deployment routes gpt2.
+    github.deployments.push({
+      id: 3,
+      ref: 'gpt2@v1.2.0',
+      sha: v1,
+      environment: 'production',
+      payload: {
+        model: 'gpt2',
+        version: '1.2.0',
+        weight: 100,
+        manifest: 'models/gpt2/model.yaml',
+        trigger: 'modelgate-guard:x',
+      },
+      description: '',
+      production_environment: true,
+    });
+    expect(await tick(6)).toBe(1);
+    expect(state()).toMatchObject({ status: 'failed' });
+    expect(github.deployments.map((d) => d.id)).toEqual([1, 2, 3]); // 1.2.0 is not deployed over the rollback
+    expect(warnings).toContain(
+      'acme/models: gpt2 1.4.0 was not switched back: deployment 3 (1.2.0) is newer and routes the model already',
+    );
   });
 
   it('a bad canary whose baseline was deregistered meanwhile opens no revert pull request that could never pass: the report says why', async () => {

@@ -157,7 +157,12 @@ describe('a deployment_status delivery is believed only when it is still the new
       const reported = { deployment: 2, state: status, at: 1_000, description: 'crash loop' };
       github.deployerStatuses.push(reported);
       expect(await tick(6)).toBe(0);
-      expect(github.deployments.map((d) => d.id)).toEqual([1, 2]); // no next step
+      // No next step; 1.2.0, which it replaced, answers every request again (its deployment is the model's newest).
+      expect(github.deployments.map((d) => [d.id, d.environment, d.ref])).toEqual([
+        [1, 'production', 'gpt2@v1.2.0'],
+        [2, 'canary', 'gpt2@v1.3.0'],
+        [1002, 'production', 'gpt2@v1.2.0'],
+      ]);
       expect(state()).toMatchObject({
         status: 'failed',
         intervals: [],
@@ -169,12 +174,12 @@ describe('a deployment_status delivery is believed only when it is still the new
         title: 'gpt2 1.3.0: rollout ended, its deployment is gone',
       });
       expect(report(github)).toContain(
-        `Ended by @\u200bmodelgate\\[bot\\]: ${reason}. Nothing more is judged or deployed.`,
+        `Ended by @\u200bmodelgate\\[bot\\]: ${reason}. Nothing more is judged.`,
       );
       expect(github.pullRequests).toEqual([]); // nothing was judged against 1.3.0: a person decides
       expect(warnings).toContain(`acme/models: gpt2 1.3.0 ended as failed: ${reason}`);
       expect(await tick(60)).toBe(0);
-      expect(github.deployments.map((d) => d.id)).toEqual([1, 2]);
+      expect(github.deployments.map((d) => d.id)).toEqual([1, 2, 1002]);
       expect(github.violations).toEqual([]);
     },
   );

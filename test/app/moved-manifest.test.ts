@@ -311,7 +311,8 @@ describe('a blue-green switch back to a release made before the model moved', ()
       status: 'failed' as const,
       checkRunId: 7000,
     };
-    await switchBack(octokit, REPO, green, 'green is worse than blue: switched back');
+    const trust = { warn: () => {} } as unknown as AppTrust;
+    await switchBack(octokit, REPO, green, 'green is worse than blue: switched back', trust);
     // Before: it named models/gpt2-chat/model.yaml, which at gpt2@v1.2.0 is gpt2-chat 0.3.0's manifest.
     expect(github.deployments.at(-1)).toMatchObject({
       ref: 'gpt2@v1.2.0',

@@ -207,14 +207,17 @@ describe("the app's own report, edited by hand, cannot steer it", () => {
     ]);
 
     handEdit(github, running); // sealed by the app, but no longer its last word: "running, 10 %"
-    // A finished canary is never judged again, and /promote finds no canary: the model's newest deployment
-    // is production's 1.2.0 again.
+    // A finished canary is never judged again; a command that reads it (through the switch back, the
+    // model's newest deployment, made for this rollout) finds the state refused.
     const promote = issueComment('/promote gpt2', { login: 'alice' });
     await probot().receive({ id: 'promote', name: 'issue_comment', payload: promote } as any);
-    expect(github.comments.at(-1)!.body).toContain('no canary of **gpt2** is running');
+    expect(github.comments.at(-1)!.body).toContain('holds no state modelgate can trust');
     expect(await tick(6)).toBe(0);
     expect(github.deployments.filter((d) => d.environment === 'canary')).toHaveLength(1); // no step taken
     expect(production(github)).toHaveLength(2); // and not promoted (the second is the abort's 1.2.0)
+    expect(notices(github)[0]!.body).toContain(
+      'was not acted on: it is not the state modelgate saved last (an earlier state put back by hand).',
+    );
     expect(github.violations).toEqual([]);
   });
 

@@ -56,14 +56,31 @@ function statusLine(state: CanaryState): string {
  * the report says who stopped it. A failure status moves no traffic, so the
  * version the rollout replaced is deployed to production again at 100 %: for
  * a canary, shadow or A/B test, and for a blue-green rollout that has switched
- * (or asked to). Returns that version, if one was deployed.
+ * (or asked to). Returns what became of the traffic, for the reply.
  */
 export async function abortCanary(
   octokit: Octokit,
   repo: Repo,
   state: CanaryState,
   steer: Steer,
-): Promise<string | undefined> {
+  trust: AppTrust,
+): Promise<string> {
+  // The switch back first: a command that fails after it and is asked again finds the canary still
+  // running, where failure statuses would leave it for gone with its traffic in place.
+  const phase = state.blueGreen?.phase;
+  const switched = phase === 'switching' || phase === 'switched';
+  const back = state.strategy === 'blue_green' ? switched : state.baselineVersion !== undefined;
+  const notBack =
+    back &&
+    (await switchBack(
+      octokit,
+      repo,
+      state,
+      `Switch all traffic back to ${state.baselineVersion ?? 'the previous version'}: ${state.model} ${state.version} aborted by @${steer.by}`,
+      trust,
+    ));
+  if (back && state.strategy === 'blue_green')
+    state.blueGreen = { ...state.blueGreen!, phase: 'switched-back' };
   for (const id of [state.deploymentId, ...(state.awaiting ? [state.awaiting] : [])]) {
     await octokit.rest.repos.createDeploymentStatus({
       ...repo,
@@ -73,20 +90,13 @@ export async function abortCanary(
       log_url: steer.link,
     });
   }
-  const phase = state.blueGreen?.phase;
-  const switched = phase === 'switching' || phase === 'switched';
-  const back = state.strategy === 'blue_green' ? switched : state.baselineVersion !== undefined;
-  if (back)
-    await switchBack(
-      octokit,
-      repo,
-      state,
-      `Switch all traffic back to ${state.baselineVersion ?? 'the previous version'}: ${state.model} ${state.version} aborted by @${steer.by}`,
-    );
-  if (back && state.strategy === 'blue_green')
-    state.blueGreen = { ...state.blueGreen!, phase: 'switched-back' };
   await endCanary(octokit, repo, state, steer, 'aborted', `Aborted by @${steer.by}: ${steer.link}`);
-  return back ? state.baselineVersion : undefined;
+  if (notBack) return notBack;
+  if (back && state.baselineVersion)
+    return `${state.baselineVersion} is deployed to production at 100 % again`;
+  return state.strategy === 'blue_green'
+    ? 'green had no user traffic'
+    : 'with no earlier version to go back to, it keeps answering until taken down by hand';
 }
 
 /** Ends a canary by hand: the state says who, the check run how. */
@@ -156,14 +166,8 @@ async function steerCanary(
       await saveCanary(octokit, repo, state, trust);
       return `resumed the canary of ${describe(state)}: the next interval ends one interval from now. ${report}`;
     case 'abort': {
-      const back = await abortCanary(octokit, repo, state, steer);
+      const traffic = await abortCanary(octokit, repo, state, steer, trust);
       await saveCanary(octokit, repo, state, trust);
-      // A blue-green rollout goes back only once it switched: before, green had no user traffic.
-      const traffic = back
-        ? `${back} is deployed to production at 100 % again`
-        : state.strategy === 'blue_green' && !state.blueGreen?.phase.startsWith('switch')
-          ? 'green had no user traffic'
-          : 'with no earlier version to go back to, it keeps answering until taken down by hand';
       return `aborted the canary of ${describe(state)}: its deployment is marked failed, ${traffic}, and the check run is cancelled. \`/rollback ${model}\` restores the files of the last good release. ${report}`;
     }
   }

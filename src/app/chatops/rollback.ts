@@ -80,7 +80,7 @@ export async function rollbackCommand(
     const canary = await findCanary(octokit, repo, model, trust, new Date(steer.at));
     const live = canary && 'state' in canary && canary.state.status === 'running' ? canary.state : undefined;
     if (live) {
-      await abortCanary(octokit, repo, live, steer);
+      await abortCanary(octokit, repo, live, steer, trust);
       await saveCanary(octokit, repo, live, trust); // saved before the pull request: a failure there must not undo the abort
     }
     return live;

@@ -220,12 +220,15 @@ export function planCanaryStep(
 }
 
 /**
- * Takes a failed candidate out of traffic: its deployment marked failed, and,
- * when a version served before it, a production deployment of that version
- * at 100 % (`switch-back`). The deployer acts on deployments, not on
- * statuses: without the second, a failed canary would keep its share until
- * the next deployment of the model. A first release has nothing to go back
- * to: it keeps answering, and the report says it failed.
+ * Takes a failed candidate out of traffic: when a version served before it,
+ * a production deployment of that version at 100 % (`switch-back`), then its
+ * own deployment marked failed. The deployer acts on deployments, not on
+ * statuses: without the first, a failed canary would keep its share until
+ * the next deployment of the model. The switch back comes first: a retry
+ * after it failed finds the rollout's deployment still live and plans it
+ * again, where a deployment already marked failed reads as gone. A first
+ * release has nothing to go back to: it keeps answering, and the report says
+ * it failed.
  */
 export function outOfTraffic(state: CanaryState, why: string): CanaryEffect[] {
   const failed: CanaryEffect = {
@@ -234,6 +237,11 @@ export function outOfTraffic(state: CanaryState, why: string): CanaryEffect[] {
     description: why.slice(0, DESCRIPTION_LIMIT),
   };
   if (!state.baselineVersion) return [failed];
+  return [switchBackOf(state, why), failed];
+}
+
+/** The switch back of a canary, shadow or A/B rollout to the version it replaced (outOfTraffic). */
+export function switchBackOf(state: CanaryState, why: string): CanaryEffect {
   const back = `Take ${state.model} ${state.version} out of traffic: ${state.baselineVersion} answers every request again (${why})`;
-  return [failed, { kind: 'switch-back', description: back.slice(0, DESCRIPTION_LIMIT) }];
+  return { kind: 'switch-back', description: back.slice(0, DESCRIPTION_LIMIT) };
 }

@@ -1,4 +1,4 @@
-import type { CanaryEffect } from '../canary/step.js';
+import { switchBackOf, type CanaryEffect } from '../canary/step.js';
 import type { CanaryState } from '../canary/state.js';
 import { inertMarkdown } from '../report/escape.js';
 
@@ -43,7 +43,10 @@ export function livenessOf(id: number, status: NewestStatus | undefined): Livene
  * is judged or deployed (a late judgment would otherwise ask the deployer for
  * the next step of a version it has taken out). The check run fails with the
  * reason; the report says who ended it and why. A blue-green rollout that
- * switched production to the new version switches back, as an abort does.
+ * switched production to the new version switches back, as an abort does,
+ * and a canary, shadow or A/B rollout that replaced a version is taken out of
+ * traffic (the app switches back only while the rollout's deployment is the
+ * model's newest: one a newer deployment replaced has no share left).
  * No revert pull request: the analysis judged nothing against the version;
  * a person decides (`/rollback`). Pure: the state passed in is not changed.
  */
@@ -67,13 +70,14 @@ export function planRolloutLost(
       description: `Switch all traffic back from ${release}: its deployment is gone`,
     });
     next.blueGreen = { ...state.blueGreen!, phase: 'switched-back' };
-  }
+  } else if (state.strategy !== 'blue_green' && state.baselineVersion)
+    effects.push(switchBackOf(state, `its deployment is gone: ${reason}`));
   effects.push(
     {
       kind: 'complete-check',
       conclusion: 'failure',
       title: `${release}: rollout ended, its deployment is gone`,
-      summary: `${inertMarkdown(reason)}. Nothing more is judged or deployed; no revert pull request is opened (/rollback opens one).`,
+      summary: `${inertMarkdown(reason)}. Nothing more is judged${state.baselineVersion ? `, and ${inertMarkdown(state.baselineVersion)} answers every request again unless a newer deployment routes the model` : ''}; no revert pull request is opened (/rollback opens one).`,
     },
     { kind: 'save-state' },
   );

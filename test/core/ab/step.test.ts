@@ -235,12 +235,12 @@ describe('planAbStep', () => {
     expect(state.status).toBe('failed');
     expect(state.ab!.proposal!.outcome).toBe('keep_a');
     expect(steps.at(-1)!.effects).toEqual([
-      { kind: 'fail-deployment', deploymentId: 11, description: 'A/B test: B is worse, A kept' },
       {
         kind: 'switch-back',
         description:
           'Take support-bot 1.3.0 out of traffic: 1.2.0 answers every request again (A/B test: B is worse, A kept)',
       },
+      { kind: 'fail-deployment', deploymentId: 11, description: 'A/B test: B is worse, A kept' },
       { kind: 'open-revert', autoMerge: false },
       {
         kind: 'complete-check',
@@ -279,8 +279,8 @@ describe('planAbStep', () => {
       /^the horizon \(2d\) was reached without a conclusion: always-valid p = .*, not below alpha 0\.05$/,
     );
     expect(steps.at(-1)!.effects.map((e) => e.kind)).toEqual([
-      'fail-deployment',
       'switch-back',
+      'fail-deployment',
       'open-revert',
       'complete-check',
       'save-state',

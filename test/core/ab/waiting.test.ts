@@ -181,14 +181,14 @@ describe('while a proposal waits for /ab conclude', () => {
     expect(last.decision.reason).toMatch(/^A\/B test: B's serving health failed while "promote B" waited/);
     expect(last.effects).toEqual([
       {
-        kind: 'fail-deployment',
-        deploymentId: 11,
-        description: "A/B test: B's serving health failed, A kept",
-      },
-      {
         kind: 'switch-back',
         description:
           "Take support-bot 1.3.0 out of traffic: 1.2.0 answers every request again (A/B test: B's serving health failed, A kept)",
+      },
+      {
+        kind: 'fail-deployment',
+        deploymentId: 11,
+        description: "A/B test: B's serving health failed, A kept",
       },
       { kind: 'open-revert', autoMerge: false },
       {

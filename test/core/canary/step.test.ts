@@ -123,13 +123,13 @@ describe('one judgment of a canary, planned', () => {
     if (step.kind !== 'judged') throw new Error('not judged');
     // A failure status moves no traffic (the deployer acts on deployments): a production deployment of 1.2.0 does.
     expect(step.effects.map((e) => e.kind)).toEqual([
-      'fail-deployment',
       'switch-back',
+      'fail-deployment',
       'open-revert',
       'complete-check',
       'save-state',
     ]);
-    const back = step.effects[1];
+    const back = step.effects[0];
     expect(back?.kind === 'switch-back' && back.description).toMatch(
       /^Take gpt2 1\.3\.0 out of traffic: 1\.2\.0 answers every request again \(canary failed: /,
     );

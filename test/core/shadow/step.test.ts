@@ -185,14 +185,14 @@ describe('planShadowStep', () => {
     });
     expect(last.effects).toEqual([
       {
-        kind: 'fail-deployment',
-        deploymentId: 41,
-        description: 'shadow failed: serving metrics: 2 failed interval(s), more than failure_limit 1',
-      },
-      {
         kind: 'switch-back',
         description:
           'Take support-bot 1.3.0 out of traffic: 1.2.0 answers every request again (shadow failed: serving metrics: 2 failed interval(s), more than fa',
+      },
+      {
+        kind: 'fail-deployment',
+        deploymentId: 41,
+        description: 'shadow failed: serving metrics: 2 failed interval(s), more than failure_limit 1',
       },
       { kind: 'open-revert', autoMerge: false },
       {

@@ -1,7 +1,7 @@
 import { j as judgeInterval, r as recordedSeries } from './judge-CNi40Dxd.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-CHShVpUI.js';
-import { i as intervalResultSchema, o as outOfTraffic } from './step-D1T75Wk8.js';
+import { i as intervalResultSchema, o as outOfTraffic } from './step-vcCypMQh.js';
 import { s as steerSchema } from './steer-rznLwr1a.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './index-B3yeL5eE.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-C_Mv5luI.js';

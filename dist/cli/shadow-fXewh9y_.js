@@ -7,7 +7,7 @@ import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as 
 import { p as parseRolloutDuration, a as parseInterval } from './parse-CHShVpUI.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { D as DEFAULT_STEPS } from './decide-vyG8TmoH.js';
-import { i as intervalResultSchema, v as verdictSchema, o as outOfTraffic } from './step-D1T75Wk8.js';
+import { i as intervalResultSchema, v as verdictSchema, o as outOfTraffic } from './step-vcCypMQh.js';
 import { n as number, s as strictObject, a as array, b as _enum, c as string } from './index-B3yeL5eE.js';
 import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-BX7AUCvI.js';
 import 'node:fs';
