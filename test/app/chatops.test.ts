@@ -403,7 +403,7 @@ describe('ChatOps: the commands', () => {
       'promoted to production by @\u200balice with /promote',
     );
     expect((await say('/promote')).replies[0]).toContain(
-      'nothing to promote: **gpt2 1.3.0** canary: promoted by @alice',
+      'nothing to promote: **gpt2 1.3.0** canary: promoted by @\u200balice',
     );
   });
 
@@ -412,8 +412,10 @@ describe('ChatOps: the commands', () => {
     github.roles.set('alice', 'write');
     expect((await say('/canary pause gpt2')).replies[0]).toContain('paused the canary of **gpt2 1.3.0**');
     expect(await tick(30)).toBe(0);
-    expect((await say('/canary pause')).replies[0]).toContain('already paused by @alice');
-    expect((await say('/canary status')).replies[0]).toContain('running at 10% of traffic, paused by @alice');
+    expect((await say('/canary pause')).replies[0]).toContain('already paused by @\u200balice');
+    expect((await say('/canary status')).replies[0]).toContain(
+      'running at 10% of traffic, paused by @\u200balice',
+    );
     expect((await say('/canary resume')).replies[0]).toContain('resumed the canary of **gpt2 1.3.0**');
     expect(state().paused).toBeUndefined();
     expect(await tick(1)).toBe(0); // a fresh interval: not due yet

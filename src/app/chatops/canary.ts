@@ -41,11 +41,11 @@ function statusLine(state: CanaryState): string {
   const last = state.intervals.at(-1);
   const where =
     state.status === 'running'
-      ? `running at ${state.weight}% of traffic${state.paused ? `, paused by @${state.paused.by}` : ''}${state.awaiting ? ', waiting for the deployer to shift to the next step' : ''}`
+      ? `running at ${state.weight}% of traffic${state.paused ? `, paused by @\u200b${state.paused.by}` : ''}${state.awaiting ? ', waiting for the deployer to shift to the next step' : ''}`
       : state.status === 'promoted'
-        ? `promoted${state.endedBy ? ` by @${state.endedBy.by}` : ''}`
+        ? `promoted${state.endedBy ? ` by @\u200b${state.endedBy.by}` : ''}`
         : state.status === 'aborted'
-          ? `aborted${state.endedBy ? ` by @${state.endedBy.by}` : ''}`
+          ? `aborted${state.endedBy ? ` by @\u200b${state.endedBy.by}` : ''}`
           : 'failed';
   return `${describe(state)} canary: ${where}; ${judged} interval${judged === 1 ? '' : 's'} judged${last ? `, the last ${last.verdict}` : ''}${state.baselineVersion ? `; baseline ${state.baselineVersion}` : ''}.`;
 }
@@ -155,7 +155,7 @@ async function steerCanary(
   if (state.status !== 'running') return `nothing to ${action}: ${statusLine(state)} ${report}`;
   switch (action) {
     case 'pause':
-      if (state.paused) return `already paused by @${state.paused.by}. ${report}`;
+      if (state.paused) return `already paused by @\u200b${state.paused.by}. ${report}`;
       state.paused = steer;
       await saveCanary(octokit, repo, state, trust);
       return `paused the canary of ${describe(state)}: traffic stays at ${state.weight}% and no interval is judged until \`/canary resume\`. ${report}`;

@@ -25,7 +25,7 @@ function statusLine(state: GuardState): string {
       : state.status === 'rolled_back'
         ? `rolled back to ${state.previousVersion ?? 'the previous version'}${state.revertUrl ? ` (${state.revertUrl})` : ''}`
         : state.status === 'stopped'
-          ? `stopped${state.steeredBy ? ` by @${state.steeredBy.by}` : ''}`
+          ? `stopped${state.steeredBy ? ` by @\u200b${state.steeredBy.by}` : ''}`
           : state.status === 'passed'
             ? 'the bake passed'
             : state.status === 'breached'

@@ -119,15 +119,20 @@ export function inertMarkdown(text: string): string {
 
 /**
  * A commenter's words quoted back: {@link inertMarkdown} with every markdown
- * character escaped, also parentheses and underscores inside words, and cut to
- * `max` characters so a reply never carries a whole paste.
+ * character escaped, also parentheses and underscores inside words, bare URLs
+ * and www. names unlinked, and cut to `max` characters so a reply never
+ * carries a whole paste.
  */
 export function inertQuote(text: string, max = 80): string {
   const chars = Array.from(text);
   const short = chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
-  return inertMarkdown(short)
-    .replace(/[()]/g, '\\$&')
-    .replace(/(?<=[\p{L}\p{N}])_/gu, '\\_');
+  return (
+    inertMarkdown(short)
+      .replace(/[()]/g, '\\$&')
+      .replace(/(?<=[\p{L}\p{N}])_/gu, '\\_')
+      // GitHub links a bare URL or www. name by itself: a zero-width space keeps the text and drops the link.
+      .replace(/(?<=\p{L})(?=:\/\/)|(?<=\bwww)(?=\.)/giu, '\u200b')
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ReleaseTagFacts } from '../../core/deploy/plan.js';
 import { parseDeploymentPayload, readDeploymentPayload } from '../../core/release/plan.js';
+import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
 import { statusOf, type Octokit } from '../github/octokit.js';
 import { parseSettings, SETTINGS_FILE, SETTINGS_MAX_BYTES, type Settings } from '../settings.js';
@@ -43,8 +44,10 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
   // goes into rendered files and Service names, so it is never read loosely. Several pages: a shared
   // production environment holds other models' deployments too.
   const modelgateDeployments = async (environment: string | undefined, model: string) => {
-    const found: { id: number; version: string | undefined; whole: boolean }[] = [];
+    const found: { id: number; ref: string; sha: string; version: string | undefined; whole: boolean }[] = [];
     let page = 0;
+    // Whether the listing was read to its end: a model not found in a cut listing may be further back.
+    let complete = true;
     for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
       ...repo,
       ...(environment === undefined ? {} : { environment }),
@@ -63,11 +66,20 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
           !parsed.ok ||
           parsed.payload.role === 'active' ||
           (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
-        found.push({ id: d.id, version: parsed.ok ? parsed.payload.version : undefined, whole });
+        found.push({
+          id: d.id,
+          ref: d.ref,
+          sha: d.sha,
+          version: parsed.ok ? parsed.payload.version : undefined,
+          whole,
+        });
       }
-      if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK) break;
+      if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK) {
+        complete = data.length < 100;
+        break;
+      }
     }
-    return found;
+    return { found, complete };
   };
   const latestStatus = async (deployment: number) => {
     const { data } = await octokit.rest.repos.listDeploymentStatuses({
@@ -76,6 +88,25 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
       per_page: 1,
     });
     return data[0] && { state: data[0].state, description: data[0].description ?? '' };
+  };
+  const releaseTagFacts = async (tag: string): Promise<ReleaseTagFacts> => {
+    let ref;
+    try {
+      ref = (await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` })).data;
+    } catch (error) {
+      if (statusOf(error) === 404) return { exists: false };
+      throw error;
+    }
+    // GET /git/ref/tags/x also answers for a ref that only starts with x: take exact names only.
+    if (ref.ref !== `refs/tags/${tag}`) return { exists: false };
+    if (ref.object.type !== 'tag') return { exists: true, annotated: false, commit: ref.object.sha };
+    const { data: annotated } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
+    // A tag of a tag is not a release (GTO cannot read it either): report it as pointing at no commit.
+    return {
+      exists: true,
+      annotated: true,
+      commit: annotated.object.type === 'commit' ? annotated.object.sha : `a ${annotated.object.type}`,
+    };
   };
   return {
     async settings() {
@@ -97,38 +128,31 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
       }
       return parseSettings(text);
     },
-    async releaseTag(tag) {
-      let ref;
-      try {
-        ref = (await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` })).data;
-      } catch (error) {
-        if (statusOf(error) === 404) return { exists: false };
-        throw error;
-      }
-      // GET /git/ref/tags/x also answers for a ref that only starts with x: take exact names only.
-      if (ref.ref !== `refs/tags/${tag}`) return { exists: false };
-      if (ref.object.type !== 'tag') return { exists: true, annotated: false, commit: ref.object.sha };
-      const { data: annotated } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
-      // A tag of a tag is not a release (GTO cannot read it either): report it as pointing at no commit.
-      return {
-        exists: true,
-        annotated: true,
-        commit: annotated.object.type === 'commit' ? annotated.object.sha : `a ${annotated.object.type}`,
-      };
-    },
+    releaseTag: (tag) => releaseTagFacts(tag),
     async newestDeployment(model) {
-      return (await modelgateDeployments(undefined, model))[0]?.id;
+      return (await modelgateDeployments(undefined, model)).found[0]?.id;
     },
     async liveVersion(environment, model) {
-      const deployments = (await modelgateDeployments(environment, model)).filter((d) => d.whole);
+      const { found, complete } = await modelgateDeployments(environment, model);
+      const deployments = found.filter((d) => d.whole);
       for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
-        if (deployment.version === undefined) continue;
+        const { version } = deployment;
+        if (version === undefined) continue;
         const status = await latestStatus(deployment.id);
-        if (status?.state === 'success') return deployment.version;
+        if (status?.state !== 'success') continue;
+        // Live only as a release: anyone with deployments: write can make a deployment and report it a
+        // success, and its version would name the Service the rest of the traffic goes to.
+        const tag = releaseTag(model, version);
+        const facts = deployment.ref === tag ? await releaseTagFacts(tag) : undefined;
+        if (facts?.exists && facts.annotated && facts.commit === deployment.sha) return version;
       }
-      if (!deployments.length) return undefined;
+      if (!found.length && complete) return undefined;
+      if (!found.length)
+        return {
+          unknown: `no deployment of ${model} is among the ${DEPLOYMENT_PAGES * 100} newest in ${environment}, so whether it was ever deployed there cannot be told`,
+        };
       return {
-        unknown: `none of the ${Math.min(deployments.length, LIVE_LOOKBACK)} newest ${environment} deployments of ${model} reports success`,
+        unknown: `none of the ${Math.min(deployments.length, LIVE_LOOKBACK)} newest ${environment} deployments of ${model} reports success as a release`,
       };
     },
     latestStatus,

@@ -12,7 +12,7 @@ describe('ChatOps replies', () => {
     );
     expect(text).not.toMatch(/<script|\]\(|@org|(^|[^\\])[`*[]/);
     expect(text).toBe(
-      '&lt;script&gt;x&lt;/script&gt; \\!\\[i\\]\\(http://e/x.png\\) \\[l\\]\\(http://e\\) \\*\\*b\\*\\* \\`c\\` @\u200borg/team \\#1 \\~s\\~ \\| \\\\',
+      '&lt;script&gt;x&lt;/script&gt; \\!\\[i\\]\\(http\u200b://e/x.png\\) \\[l\\]\\(http\u200b://e\\) \\*\\*b\\*\\* \\`c\\` @\u200borg/team \\#1 \\~s\\~ \\| \\\\',
     );
     expect(inert('a'.repeat(500))).toHaveLength(81);
   });

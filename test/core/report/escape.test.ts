@@ -125,6 +125,18 @@ describe('markdown', () => {
     expect(inertQuote('no_such__model')).toBe('no\\_such\\_\\_model');
   });
 
+  it("a quoted comment links nowhere: GitHub's bare URLs, www. names and e-mail addresses are broken up", () => {
+    const quoted = inertQuote(
+      '/x https://evil.example/login www.evil.example HTTP://x.y me@evil.example',
+      200,
+    );
+    expect(quoted).toBe(
+      '/x https\u200b://evil.example/login www\u200b.evil.example HTTP\u200b://x.y me@\u200bevil.example',
+    );
+    // What GitHub links (its autolink extension): a scheme's "://", a leading "www.", an address's "@domain".
+    expect(quoted).not.toMatch(/[a-z]:\/\/|\bwww\.|@[a-z]/i);
+  });
+
   it('a Mermaid label cannot close its quotes, its line or its block', () => {
     expect(inertMermaid('a"b<c>\n```\nd')).toBe("a'b#lt;c#gt;\\n```\\nd");
   });

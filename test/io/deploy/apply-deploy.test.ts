@@ -32,6 +32,9 @@ const SETTINGS = {
 async function released(settings: object = SETTINGS) {
   const registry = TempRegistry.create();
   registry.write('.github/modelgate.yml', stringify(settings));
+  registry.write('models/gpt2/model.yaml', 'name: gpt2\nversion: 1.0.0\n');
+  const live = registry.commit('Merge pull request #41: gpt2 1.0.0');
+  registry.tag('gpt2@v1.0.0', { commit: live, message: 'Release gpt2 1.0.0' });
   registry.write('models/gpt2/model.yaml', 'name: gpt2\nversion: 1.1.0\n');
   const commit = registry.commit('Merge pull request #42: gpt2 1.1.0');
   registry.tag('gpt2@v1.1.0', { commit, message: 'Release gpt2 1.1.0' });
@@ -43,14 +46,14 @@ async function released(settings: object = SETTINGS) {
   const production = {
     id: 900,
     ref: 'gpt2@v1.0.0',
-    sha: 'd'.repeat(40),
+    sha: live,
     environment: 'production',
     payload: {
       model: 'gpt2',
       version: '1.0.0',
       weight: 100,
       manifest: 'models/gpt2/model.yaml',
-      trigger: 'd'.repeat(40),
+      trigger: live,
     },
     description: '',
     production_environment: true,
@@ -129,13 +132,55 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     expect(refused).toMatchObject({
       kind: 'refused',
       reason:
-        'the version of gpt2 live in production cannot be told: none of the 1 newest production deployments of gpt2 reports success',
+        'the version of gpt2 live in production cannot be told: none of the 1 newest production deployments of gpt2 reports success as a release',
     });
     expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
     expect([...gitops.commits.values()].filter((c) => c.message.startsWith('Deploy'))).toEqual([]);
     const promotion = { ...canary, id: 1001, payload: { ...canary.payload, weight: 100 } };
     github.deployments.push(promotion);
     expect(await deploy(promotion)).toMatchObject({ kind: 'applied' });
+  });
+
+  it('a production deployment of a version never released, reported a success by hand, is not live: the split goes to the release', async () => {
+    const { github, deploy } = await released();
+    // Anyone with deployments: write: 6.6.6 was never released, and its ref is a branch.
+    github.deployments.splice(-1, 0, {
+      id: 950,
+      ref: 'main',
+      sha: 'c'.repeat(40),
+      environment: 'production',
+      payload: {
+        model: 'gpt2',
+        version: '6.6.6',
+        weight: 100,
+        manifest: 'models/gpt2/model.yaml',
+        trigger: 'c'.repeat(40),
+      },
+      description: '',
+      production_environment: true,
+    });
+    github.reportDeployed(950, 'success');
+    expect(await deploy()).toMatchObject({ kind: 'applied', summary: 'gpt2 1.1.0 answers 10%, 1.0.0 90%' });
+  });
+
+  it('a production whose deployments of the model are further back than the deployer reads is unknown, not "never deployed"', async () => {
+    const { github, deploy } = await released();
+    // 300 newer production deployments of other models: gpt2's 1.0.0 is past the pages the deployer reads.
+    const others = Array.from({ length: 300 }, (_, i) => ({
+      id: 2000 + i,
+      ref: 'main',
+      sha: 'd'.repeat(40),
+      environment: 'production',
+      payload: { model: `other-${i}`, version: '1.0.0', weight: 100, manifest: 'x' },
+      description: '',
+      production_environment: true,
+    }));
+    github.deployments.splice(1, 0, ...others); // after 1.0.0, before the canary
+    expect(await deploy()).toMatchObject({
+      kind: 'refused',
+      reason:
+        'the version of gpt2 live in production cannot be told: no deployment of gpt2 is among the 300 newest in production, so whether it was ever deployed there cannot be told',
+    });
   });
 
   it('commits the HTTPRoute to the GitOps repository and reports in_progress, then success, with the run', async () => {

@@ -74,14 +74,14 @@ beforeAll(async () => {
   github.deployments.push({
     id: 900,
     ref: 'gpt2@v1.0.0',
-    sha: 'd'.repeat(40),
+    sha: releaseCommit,
     environment: 'production',
     payload: {
       model: 'gpt2',
       version: '1.0.0',
       weight: 100,
       manifest: 'models/gpt2/model.yaml',
-      trigger: 'd'.repeat(40),
+      trigger: releaseCommit,
     },
     description: '',
     production_environment: true,

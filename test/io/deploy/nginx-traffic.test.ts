@@ -138,6 +138,9 @@ beforeAll(async () => {
       },
     }),
   );
+  registry.write('models/gpt2/model.yaml', 'name: gpt2\nversion: 1.0.0\n');
+  const live = registry.commit('Merge pull request #41: gpt2 1.0.0');
+  registry.tag('gpt2@v1.0.0', { commit: live, message: 'Release gpt2 1.0.0' });
   registry.write('models/gpt2/model.yaml', 'name: gpt2\nversion: 1.1.0\n');
   releaseCommit = registry.commit('Merge pull request #42: gpt2 1.1.0');
   registry.tag('gpt2@v1.1.0', { commit: releaseCommit, message: 'Release gpt2 1.1.0' });
@@ -149,14 +152,14 @@ beforeAll(async () => {
   github.deployments.push({
     id: 900,
     ref: 'gpt2@v1.0.0',
-    sha: 'd'.repeat(40),
+    sha: live,
     environment: 'production',
     payload: {
       model: 'gpt2',
       version: '1.0.0',
       weight: 100,
       manifest: 'models/gpt2/model.yaml',
-      trigger: 'd'.repeat(40),
+      trigger: live,
     },
     description: '',
     production_environment: true,
