@@ -7,9 +7,43 @@ type Repo = { owner: string; repo: string };
 /** A deployment as GitHub lists it. */
 export type Deployment = Awaited<ReturnType<Octokit['rest']['repos']['listDeployments']>>['data'][number];
 
-/** The newest modelgate deployment of each model (from the repository's 50 newest deployments). */
-export async function latestDeployments(octokit: Octokit, repo: Repo): Promise<Map<string, Deployment>> {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({ ...repo, per_page: 50 });
+/** Pages of 100 deployments the app reads at most: the repository's 300 newest. */
+const DEPLOYMENT_PAGES = 3;
+
+/**
+ * The repository's newest deployments, newest first: pages of 100 (at most
+ * DEPLOYMENT_PAGES), read until `enough` holds. Other tools' deployments
+ * (previews of a docs site, say) share the list, so one page may hold none
+ * of a model's.
+ */
+export async function newestDeployments(
+  octokit: Octokit,
+  repo: Repo,
+  enough: (deployment: Deployment) => boolean = () => false,
+): Promise<Deployment[]> {
+  const seen: Deployment[] = [];
+  let page = 0;
+  for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+    ...repo,
+    per_page: 100,
+  })) {
+    seen.push(...data);
+    if (++page >= DEPLOYMENT_PAGES || data.some(enough)) break;
+  }
+  return seen;
+}
+
+/** The newest modelgate deployment of each model (of `model` alone, when given), among the repository's newest. */
+export async function latestDeployments(
+  octokit: Octokit,
+  repo: Repo,
+  model?: string,
+): Promise<Map<string, Deployment>> {
+  const deployments = await newestDeployments(
+    octokit,
+    repo,
+    model === undefined ? undefined : (d) => readDeploymentPayload(d.payload)?.model === model,
+  );
   const latest = new Map<string, Deployment>();
   for (const deployment of deployments) {
     const payload = readDeploymentPayload(deployment.payload);
@@ -48,7 +82,7 @@ export async function findCanary(
   trust: AppTrust,
   now: Date,
 ): Promise<CanaryComment> {
-  const deployment = (await latestDeployments(octokit, repo)).get(model);
+  const deployment = (await latestDeployments(octokit, repo, model)).get(model);
   if (!deployment) return undefined;
   const pr = await pullRequestOf(octokit, repo, rolloutCommitOf(deployment));
   if (pr === undefined) return undefined;

@@ -1,6 +1,6 @@
 import { readDeploymentPayload } from '../core/release/plan.js';
 import type { Octokit } from '../io/github/octokit.js';
-import { pullRequestOf, type Deployment } from './canaries.js';
+import { newestDeployments, pullRequestOf, type Deployment } from './canaries.js';
 import { readGuardComment, type GuardComment } from './guard-comment.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 
@@ -31,9 +31,15 @@ function guardedCommits(deployments: readonly Deployment[]): Map<string, string>
   return guarded;
 }
 
-/** The production guards of a repository's models (from its 50 newest deployments): the pull requests their states live on. */
+/** The production guards of a repository's models (from its newest deployments): the pull requests their states live on. */
 export async function guardTargets(octokit: Octokit, repo: Repo, only?: string): Promise<GuardTarget[]> {
-  const { data } = await octokit.rest.repos.listDeployments({ ...repo, per_page: 50 });
+  const data = await newestDeployments(
+    octokit,
+    repo,
+    only === undefined
+      ? undefined
+      : (d) => d.production_environment === true && readDeploymentPayload(d.payload)?.model === only,
+  );
   const targets: GuardTarget[] = [];
   for (const [model, sha] of guardedCommits(data)) {
     if (only !== undefined && model !== only) continue;

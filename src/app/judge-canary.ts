@@ -46,7 +46,7 @@ export async function judgeCanary(
 ): Promise<Judgment> {
   const comment = await readCanaryComment(octokit, repo, canary.pr, canary.model, trust);
   if (comment && 'untrusted' in comment) {
-    const deployment = (await latestDeployments(octokit, repo)).get(canary.model);
+    const deployment = (await latestDeployments(octokit, repo, canary.model)).get(canary.model);
     if (deployment)
       await restartAnalysis(octokit, repo, deployment, canary.pr, () => now, trust, comment.url);
     return { judged: false };

@@ -270,6 +270,24 @@ describe('ChatOps: feedback, exactly once, and hostile input', () => {
 });
 
 describe('ChatOps: the commands', () => {
+  it("finds the model's canary behind a page of other tools' deployments (docs previews share the list)", async () => {
+    const { github, say, state } = await chatops();
+    for (let i = 0; i < 120; i++)
+      github.deployments.push({
+        id: 5000 + i,
+        ref: 'main',
+        sha: 'f'.repeat(40),
+        environment: `docs-preview-${i}`,
+        payload: {},
+        description: '',
+        production_environment: false,
+      });
+    github.roles.set('alice', 'write');
+    const { replies } = await say('/canary abort');
+    expect(replies[0]).toContain('aborted the canary of **gpt2 1.3.0**');
+    expect(state()).toMatchObject({ status: 'aborted' });
+  });
+
   it('/rollback aborts the running canary first, then opens the revert pull request with who asked and where', async () => {
     const { github, say, state, registry } = await chatops();
     github.roles.set('alice', 'write');
