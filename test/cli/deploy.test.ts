@@ -93,6 +93,33 @@ describe('modelgate deploy', () => {
     expect(r.read('reloads')).toBe('reloaded\n');
   });
 
+  it('takes the nginx file back when the reload fails: exit 1, and the file holds what nginx runs', async () => {
+    const r = registry();
+    const deploy = (weight: string, reload: string) =>
+      runDeploy(
+        'gpt2',
+        '1.1.0',
+        '--weight',
+        weight,
+        '--target',
+        'nginx',
+        '--write',
+        '--reload',
+        reload,
+        '--root',
+        r.root,
+      );
+    expect(await deploy('5', 'true')).toMatchObject({ code: 0 });
+    const live = r.read('nginx/gpt2.conf');
+    const failed = await deploy('50', 'echo "nginx: [emerg] unknown directive" >&2; exit 1');
+    expect(failed).toMatchObject({
+      code: 1,
+      stderr:
+        'gpt2 1.1.0 answers 50%, 1.0.0 50% (nginx: nginx/gpt2.conf)\nmodelgate: the reload command failed (exit 1: nginx: [emerg] unknown directive); nginx/gpt2.conf holds what it held before\n',
+    });
+    expect(r.read('nginx/gpt2.conf')).toBe(live);
+  });
+
   it('refuses a version that is not released, and a lightweight tag, with exit 2', async () => {
     const r = registry();
     await expect(runDeploy('gpt2', '1.2.0', '--target', 'nginx', '--root', r.root)).rejects.toThrow(

@@ -9,14 +9,18 @@ const NGINX_FILE_MAX_BYTES = 1024 * 1024;
 /** How long the workflow's reload command may take. */
 const RELOAD_TIMEOUT_MS = 60_000;
 
+/** A write of the nginx file, and how to take it back: the content it replaced, or none when it made the file. */
+export type NginxWrite = { changed: false } | { changed: true; previous: string | undefined };
+
 /**
  * Writes the nginx configuration under the workspace root through the
  * containment rule (no `..`, no `.git/`, never through a symlinked folder,
- * atomically). Returns whether the file changed.
+ * atomically). Says whether the file changed, and what it held before.
  */
-export async function writeNginxConfig(root: string, path: string, content: string): Promise<boolean> {
+export async function writeNginxConfig(root: string, path: string, content: string): Promise<NginxWrite> {
   const read = await new FileSystemSource(root).read(path, NGINX_FILE_MAX_BYTES);
-  if (read.ok && decodeUtf8(read.value) === content) return false;
+  const previous = read.ok ? decodeUtf8(read.value) : undefined;
+  if (previous === content) return { changed: false };
   if (!read.ok && read.problem.kind !== 'missing')
     throw new CommandError(
       `deploy.nginx.path ${path} cannot be written: ${read.problem.detail}`,
@@ -32,7 +36,19 @@ export async function writeNginxConfig(root: string, path: string, content: stri
       );
     throw error;
   }
-  return true;
+  return { changed: true, previous };
+}
+
+/**
+ * Takes a write back after the reload failed: the file holds what nginx
+ * runs again (the content it replaced, or no file), so the next reload of
+ * anything, or a restart, does not put the refused routing live.
+ */
+export async function undoNginxWrite(root: string, path: string, write: NginxWrite): Promise<void> {
+  if (!write.changed) return;
+  const contained = new ContainedRoot(root);
+  if (write.previous === undefined) await contained.remove(path);
+  else await contained.write(path, write.previous);
 }
 
 /**

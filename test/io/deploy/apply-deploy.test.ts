@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { deployOnce, type DeployOptions } from '../../../src/io/deploy/apply-deploy.js';
@@ -393,5 +395,37 @@ describe('a repository whose only stage is production: rollout steps are never t
     };
     github.deployments.push(release);
     expect(await deploy(release)).toMatchObject({ summary: 'gpt2 1.2.0 answers 10%, 1.0.0 90%' });
+  });
+});
+
+describe('deploying to nginx: a reload that fails', () => {
+  const NGINX = {
+    deploy: {
+      nginx: {
+        path: 'deploy/nginx/{model}.conf',
+        listen: 8080,
+        upstream: { '1.0.0': '127.0.0.1:8000', '1.1.0': '127.0.0.1:8001' },
+      },
+    },
+  };
+
+  it('leaves the file as it was, so no later reload puts the refused routing live', async () => {
+    const { registry, github, canary, deploy } = await released(NGINX);
+    const file = join(registry.root, 'deploy/nginx/gpt2.conf');
+    // The first deployment makes the file: a failed reload removes it again.
+    await expect(deploy({}, { reloadCommand: 'echo "nginx: [emerg] bad" >&2; exit 1' })).rejects.toThrow(
+      'the reload command failed (exit 1: nginx: [emerg] bad); deploy/nginx/gpt2.conf holds what it held before',
+    );
+    expect(existsSync(file)).toBe(false);
+    expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
+    // Applied once, the file holds the 10 % split; a 50 % step whose reload fails leaves it at 10 %.
+    expect(await deploy({}, { reloadCommand: 'true' })).toMatchObject({ kind: 'applied' });
+    const applied = readFileSync(file, 'utf8');
+    const step = { ...canary, id: 1001, payload: { ...canary.payload, weight: 50 } };
+    github.deployments.push(step);
+    await expect(deploy(step, { reloadCommand: 'exit 2' })).rejects.toThrow(
+      'the reload command failed (exit 2)',
+    );
+    expect(readFileSync(file, 'utf8')).toBe(applied);
   });
 });

@@ -158,9 +158,9 @@ describe('writing the nginx file', () => {
   it('writes under the root, reports an unchanged file, and runs the reload command only as given', async () => {
     const root = mkdtempSync(join(work, 'root-'));
     const { path, content } = render(25, '1.0.0');
-    expect(await writeNginxConfig(root, path, content)).toBe(true);
+    expect(await writeNginxConfig(root, path, content)).toEqual({ changed: true, previous: undefined });
     expect(readFileSync(join(root, path), 'utf8')).toBe(content);
-    expect(await writeNginxConfig(root, path, content)).toBe(false);
+    expect(await writeNginxConfig(root, path, content)).toEqual({ changed: false });
     expect(await runReloadCommand(root, 'echo reloaded > reloaded.txt')).toEqual({ ok: true });
     expect(readFileSync(join(root, 'reloaded.txt'), 'utf8')).toBe('reloaded\n');
     expect(await runReloadCommand(root, 'echo "nginx: [emerg] bad" >&2; exit 1')).toEqual({

@@ -1,46 +1,23 @@
-import { C as CommandError, b as setOutput, O as OUTPUTS, i as info, a as summary, n as notice, s as setFailed, w as warning } from './inputs-DSZox23F.js';
-import { s as statusOf, a as createOctokit, c as context } from './octokit-rJgwJHpg.js';
-import { resolve } from 'node:path';
-import { G as kubernetesName, H as expandTemplate, I as checkRepoPath, J as distExports, t as releaseTag, K as versionProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, b as ContainmentError, S as SETTINGS_FILE, L as SETTINGS_MAX_BYTES, N as parseSettings, i as inertText } from './settings-C0_p0Qc9.js';
-import { r as readDeploymentPayload, p as parseDeploymentPayload } from './plan-DRvMdUUY.js';
+import './plan-DZcw2fdr.js';
+import { c as checkRepoPath, d as releaseTag, v as versionProblem, F as FileSystemSource, C as ContainedRoot, b as ContainmentError } from './state-E_hMRmoU.js';
+import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
+import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
+import { c as currentRegistration, d as deployRefusal } from './registration-tags-DOZHTtHO.js';
+import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import 'os';
-import 'crypto';
-import 'fs';
-import 'path';
-import 'string_decoder';
-import 'events';
-import 'child_process';
-import 'assert';
-import 'timers';
-import 'node:fs';
-import 'http';
-import 'https';
-import 'net';
-import 'tls';
-import 'util';
-import 'node:assert';
-import 'node:net';
-import 'node:http';
-import 'node:stream';
-import 'node:buffer';
-import 'node:util';
-import 'node:querystring';
-import 'node:events';
-import 'node:diagnostics_channel';
-import 'node:tls';
-import 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import 'node:worker_threads';
-import 'node:url';
-import 'node:async_hooks';
-import 'node:console';
-import 'node:dns';
-import 'process';
-import 'buffer';
+import { o as openRegistry, m as modelOf } from './registry-context-B1kujGEe.js';
+import './index-DmlwNB6V.js';
+import './stage-assignment-DUzhEG69.js';
+import './escape-C_Mv5luI.js';
+import './report-CjelaDHn.js';
+import './run-ref-CuXzv_k1.js';
+import './manifest-line-FW9-w0vL.js';
 import 'node:crypto';
 import 'node:fs/promises';
+import 'node:fs';
+import 'node:path';
+import 'process';
+import 'buffer';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {
@@ -423,38 +400,6 @@ function planRouting(payload, live) {
  */
 const TARGETS = ['gateway-api', 'kserve', 'nginx'];
 
-/**
- * Reads a deployment's payload: someone else's deployment (no model and
- * version: not modelgate's to act on or report), one that claims to be
- * modelgate's but breaks the contract (refused with the field named), or
- * modelgate's.
- */
-function readDeployment(deployment) {
-    if (!readDeploymentPayload(deployment.payload))
-        return {
-            kind: 'foreign',
-            reason: `deployment ${deployment.id} has no modelgate payload ({model, version, weight, manifest, trigger})`,
-        };
-    const parsed = parseDeploymentPayload(deployment.payload);
-    if (!parsed.ok)
-        return {
-            kind: 'refused',
-            refusal: {
-                reason: `deployment ${deployment.id}'s payload breaks modelgate's contract: ${parsed.problem}`,
-                fix: 'Deployments are created by modelgate (command: release and the canary app); see schema/deployment-payload.schema.json.',
-            },
-        };
-    return { kind: 'modelgate', payload: parsed.payload };
-}
-/** The production environment for a deployment's environment: settings first, else the naming of command: release. */
-function productionEnvironmentOf(environment, settings) {
-    const stage = settings.stages.at(-1);
-    const configured = settings.environments[stage];
-    if (configured)
-        return configured;
-    const slash = environment.lastIndexOf('/');
-    return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
-}
 /** Which configured target a deployment goes to: the one asked for, or the only one configured. */
 function chooseTarget(settings, asked) {
     const configured = TARGETS.filter((t) => settingsOf(settings, t) !== undefined);
@@ -529,73 +474,6 @@ function planDeploy(facts) {
         return refuse(rendered.reason, rendered.fix);
     return { kind: 'apply', target: facts.target, routing: routing.plan, rendered: rendered.rendered };
 }
-/** A deployment status description: GitHub keeps 140 characters. */
-function statusDescription(text) {
-    return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
-}
-
-/** Attempts when another push moves the branch between reading it and moving it. */
-const ATTEMPTS = 3;
-/**
- * Commits one file to a branch through the Git Data API (a tree on the
- * branch's head with the file inline, a commit, a fast-forward of the
- * branch), so Argo CD or Flux applies it; no cluster credentials. When the
- * branch already has exactly this content nothing is committed: a re-run
- * changes nothing. A push that lands in between is not overwritten: the
- * commit is rebuilt on the new head.
- */
-async function commitGitOpsFile(octokit, write) {
-    const repo = { owner: write.owner, repo: write.repo };
-    const branch = write.branch ?? (await octokit.rest.repos.get(repo)).data.default_branch;
-    for (let attempt = 1;; attempt += 1) {
-        let head;
-        try {
-            head = (await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha;
-        }
-        catch (error) {
-            if (statusOf(error) !== 404)
-                throw error;
-            throw new CommandError(`the GitOps branch ${branch} does not exist in ${repo.owner}/${repo.repo} (or the token cannot read it)`, 'Create the branch, or fix deploy.<target>.gitops in .github/modelgate.yml; a token for another repository goes in the input "gitops-token".');
-        }
-        if ((await contentAt(octokit, repo, write.path, head)) === write.content)
-            return { commit: head, changed: false, branch };
-        const { data: headCommit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: head });
-        const { data: tree } = await octokit.rest.git.createTree({
-            ...repo,
-            base_tree: headCommit.tree.sha,
-            tree: [{ path: write.path, mode: '100644', type: 'blob', content: write.content }],
-        });
-        const { data: commit } = await octokit.rest.git.createCommit({
-            ...repo,
-            message: write.message,
-            tree: tree.sha,
-            parents: [head],
-        });
-        try {
-            await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha: commit.sha, force: false });
-            return { commit: commit.sha, changed: true, branch };
-        }
-        catch (error) {
-            // 422: not a fast-forward any more (someone pushed); read the new head and build again.
-            if (statusOf(error) !== 422 || attempt >= ATTEMPTS)
-                throw error;
-        }
-    }
-}
-/** The text of `path` at `ref`, or undefined when there is no such file. */
-async function contentAt(octokit, repo, path, ref) {
-    try {
-        const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-            return undefined;
-        return Buffer.from(data.content, 'base64').toString('utf8');
-    }
-    catch (error) {
-        if (statusOf(error) === 404)
-            return undefined;
-        throw error;
-    }
-}
 
 /** A generated nginx file is a few KiB; a larger one at the path is not modelgate's. */
 const NGINX_FILE_MAX_BYTES = 1024 * 1024;
@@ -604,12 +482,13 @@ const RELOAD_TIMEOUT_MS = 60_000;
 /**
  * Writes the nginx configuration under the workspace root through the
  * containment rule (no `..`, no `.git/`, never through a symlinked folder,
- * atomically). Returns whether the file changed.
+ * atomically). Says whether the file changed, and what it held before.
  */
 async function writeNginxConfig(root, path, content) {
     const read = await new FileSystemSource(root).read(path, NGINX_FILE_MAX_BYTES);
-    if (read.ok && decodeUtf8(read.value) === content)
-        return false;
+    const previous = read.ok ? decodeUtf8(read.value) : undefined;
+    if (previous === content)
+        return { changed: false };
     if (!read.ok && read.problem.kind !== 'missing')
         throw new CommandError(`deploy.nginx.path ${path} cannot be written: ${read.problem.detail}`, 'Point deploy.nginx.path at a regular file inside the workspace.');
     try {
@@ -620,7 +499,21 @@ async function writeNginxConfig(root, path, content) {
             throw new CommandError(error.message, 'Point deploy.nginx.path at a regular file inside the workspace.');
         throw error;
     }
-    return true;
+    return { changed: true, previous };
+}
+/**
+ * Takes a write back after the reload failed: the file holds what nginx
+ * runs again (the content it replaced, or no file), so the next reload of
+ * anything, or a restart, does not put the refused routing live.
+ */
+async function undoNginxWrite(root, path, write) {
+    if (!write.changed)
+        return;
+    const contained = new ContainedRoot(root);
+    if (write.previous === undefined)
+        await contained.remove(path);
+    else
+        await contained.write(path, write.previous);
 }
 /**
  * Runs the reload command the workflow gave (input "reload-command", e.g.
@@ -641,318 +534,75 @@ function runReloadCommand(root, command) {
     });
 }
 
-/**
- * Deploys one GitHub Deployment: reads and checks it, plans its routing for
- * the target, writes it (a GitOps commit, or the nginx file and the reload),
- * and reports `in_progress`, then `success` (live at the payload's weight)
- * or `failure`, each with the run's log_url. A re-run of a deployment that
- * is live and unchanged writes and reports nothing.
- */
-async function deployOnce(deployment, options) {
-    const { api, log } = options;
-    const reading = readDeployment(deployment);
-    if (reading.kind === 'foreign')
-        return { kind: 'foreign', reason: reading.reason };
-    const fail = async (reason, fix) => {
-        if (!options.dryRun)
-            await api.postStatus(deployment.id, 'failure', statusDescription(reason), options.logUrl);
-        return { kind: 'refused', reason, fix };
-    };
-    if (reading.kind === 'refused')
-        return fail(reading.refusal.reason, reading.refusal.fix);
-    const { payload } = reading;
-    let plan;
-    try {
-        const settings = await api.settings();
-        const target = chooseTarget(settings.deploy, options.target);
-        if (!target.ok)
-            return fail(target.reason, target.fix);
-        const production = productionEnvironmentOf(deployment.environment, settings);
-        const live = await api.liveVersion(production, payload.model);
-        // A split against a version nobody can name would send the rest of the traffic nowhere known:
-        // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
-        if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
-            return fail(`the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`, `Report a success status on the ${production} deployment that serves traffic, or deploy at weight 100.`);
-        plan = planDeploy({
-            deployment,
-            payload,
-            tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
-            newest: await api.newestDeployment(payload.model),
-            live: typeof live === 'object' ? undefined : live,
-            target: target.target,
-            settings: settings.deploy,
-        });
-    }
-    catch (error) {
-        if (error instanceof CommandError)
-            return fail(error.message, error.fix ?? '');
-        throw error;
-    }
-    if (plan.kind === 'refused')
-        return fail(plan.refusal.reason, plan.refusal.fix);
-    if (plan.kind === 'superseded') {
-        if (!options.dryRun)
-            await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
-        return { kind: 'superseded', by: plan.by };
-    }
-    const { rendered, routing } = plan;
-    const done = {
-        target: plan.target,
-        path: rendered.path,
-        summary: routing.summary,
-        content: rendered.content,
-    };
-    if (options.dryRun)
-        return { kind: 'dry-run', ...done };
-    const before = await api.latestStatus(deployment.id);
-    const live = before?.state === 'success';
-    if (!live)
-        await api.postStatus(deployment.id, 'in_progress', statusDescription(`applying: ${routing.summary}`), options.logUrl);
-    try {
-        let changed;
-        let commit;
-        if (plan.target === 'nginx') {
-            changed = await writeNginxConfig(options.root, rendered.path, rendered.content);
-            log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
-            if ((changed || !live) && options.reloadCommand) {
-                const reload = await runReloadCommand(options.root, options.reloadCommand);
-                if (!reload.ok)
-                    throw new CommandError(`the reload command failed (${reload.detail})`, 'Fix the input "reload-command" or the nginx server; re-run the job.');
-            }
-        }
-        else {
-            const [owner, repo] = (rendered.gitops?.repository ?? `${options.repo.owner}/${options.repo.repo}`).split('/');
-            const result = await commitGitOpsFile(options.gitops, {
-                owner,
-                repo,
-                ...(rendered.gitops?.branch ? { branch: rendered.gitops.branch } : {}),
-                path: rendered.path,
-                content: rendered.content,
-                message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
-            });
-            ({ changed, commit } = result);
-            log(`${changed ? 'committed' : 'unchanged:'} ${rendered.path} on ${owner}/${repo}@${result.branch} (${result.commit.slice(0, 12)})`);
-        }
-        if (live && !changed)
-            return { kind: 'unchanged', ...done, ...(commit ? { commit } : {}) };
-        await api.postStatus(deployment.id, 'success', statusDescription(routing.summary), options.logUrl);
-        return { kind: 'applied', ...done, ...(commit ? { commit } : {}) };
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        await api.postStatus(deployment.id, 'failure', statusDescription(`not applied: ${reason}`), options.logUrl);
-        throw error;
-    }
+/** A percent option, 0 to 100. */
+function percentOf(value, name, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (!/^\d{1,3}$/.test(value) || Number(value) > 100)
+        throw new CommandError(`--${name} must be a whole percent from 0 to 100, not "${value}"`);
+    return Number(value);
 }
-
-/** How far back the deployer looks for the version live in production. */
-const LIVE_LOOKBACK = 10;
-/** Pages of 100 deployments read at most to find a model's in a shared environment (or in the repository). */
-const DEPLOYMENT_PAGES = 3;
-/** DeployerApi over the GitHub REST API for the registry's repository. */
-function githubDeployerApi(octokit, repo) {
-    // Only payloads that keep the contract count: a version string from anyone with deployments: write
-    // goes into rendered files and Service names, so it is never read loosely. Several pages: a shared
-    // production environment holds other models' deployments too.
-    const modelgateDeployments = async (environment, model) => {
-        const found = [];
-        let page = 0;
-        // Whether the listing was read to its end: a model not found in a cut listing may be further back.
-        let complete = true;
-        for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
-            ...repo,
-            ...(environment === undefined ? {} : { environment }),
-            per_page: 100,
-        })) {
-            for (const d of data) {
-                if (readDeploymentPayload(d.payload)?.model !== model)
-                    continue;
-                // A deployment of the model whose payload breaks the contract is never live, but it is there:
-                // production is then not "never deployed" (which would let a canary take every request).
-                const parsed = parseDeploymentPayload(d.payload);
-                // Only a deployment that carries all the traffic makes a version live (liveVersion): a promotion, a
-                // rollback, a blue-green switch. A rollout's partial step (a repository whose only stage is
-                // production rolls out there) never does, so a version that failed at its second step is not
-                // "live" for the next one.
-                const whole = !parsed.ok ||
-                    parsed.payload.role === 'active' ||
-                    (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
-                found.push({
-                    id: d.id,
-                    ref: d.ref,
-                    sha: d.sha,
-                    version: parsed.ok ? parsed.payload.version : undefined,
-                    whole,
-                });
-            }
-            if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK) {
-                complete = data.length < 100;
-                break;
-            }
-        }
-        return { found, complete };
+/** `modelgate deploy`: renders (and for nginx writes) the routing of a released version. */
+async function runDeploy(args, out) {
+    const [name = '', asked = ''] = args.positionals;
+    const context = await openRegistry(args, true, out);
+    const model = modelOf(context, name);
+    const current = currentRegistration(model, asked.replace(/^v/, ''));
+    const version = current?.deregistered ? undefined : current;
+    if (!version)
+        throw new CommandError(`${name} ${asked} is not released (no annotated tag ${name}@v${asked.replace(/^v/, '')})`, 'Release it first (command: release, or modelgate release), then deploy.');
+    const simple = releaseTag(name, version.version);
+    const undeployable = deployRefusal(model, version);
+    if (undeployable)
+        throw new CommandError(undeployable.reason, undeployable.fix);
+    const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
+    if (!target.ok)
+        throw new CommandError(target.reason, target.fix);
+    const mirror = percentOf(stringOf(args, 'mirror'), 'mirror');
+    const payload = {
+        model: name,
+        version: version.version,
+        weight: percentOf(stringOf(args, 'weight'), 'weight', 100),
+        manifest: '',
+        trigger: version.commit,
+        ...(mirror ? { mirror } : {}),
     };
-    const latestStatus = async (deployment) => {
-        const { data } = await octokit.rest.repos.listDeploymentStatuses({
-            ...repo,
-            deployment_id: deployment,
-            per_page: 1,
-        });
-        return data[0] && { state: data[0].state, description: data[0].description ?? '' };
-    };
-    const releaseTagFacts = async (tag) => {
-        let ref;
-        try {
-            ref = (await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` })).data;
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                return { exists: false };
-            throw error;
-        }
-        // GET /git/ref/tags/x also answers for a ref that only starts with x: take exact names only.
-        if (ref.ref !== `refs/tags/${tag}`)
-            return { exists: false };
-        if (ref.object.type !== 'tag')
-            return { exists: true, annotated: false, commit: ref.object.sha };
-        const { data: annotated } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
-        // A tag of a tag is not a release (GTO cannot read it either): report it as pointing at no commit.
-        return {
-            exists: true,
-            annotated: true,
-            commit: annotated.object.type === 'commit' ? annotated.object.sha : `a ${annotated.object.type}`,
-        };
-    };
-    return {
-        async settings() {
-            const { data: repository } = await octokit.rest.repos.get(repo);
-            let text;
-            try {
-                const { data } = await octokit.rest.repos.getContent({
-                    ...repo,
-                    path: SETTINGS_FILE,
-                    ref: repository.default_branch,
-                });
-                if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-                    throw new CommandError(`${SETTINGS_FILE} on ${repository.default_branch} is not a file`);
-                if (data.size > SETTINGS_MAX_BYTES)
-                    throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`);
-                text = Buffer.from(data.content, 'base64').toString('utf8');
-            }
-            catch (error) {
-                if (statusOf(error) !== 404)
-                    throw error;
-            }
-            return parseSettings(text);
-        },
-        releaseTag: (tag) => releaseTagFacts(tag),
-        async newestDeployment(model) {
-            return (await modelgateDeployments(undefined, model)).found[0]?.id;
-        },
-        async liveVersion(environment, model) {
-            const { found, complete } = await modelgateDeployments(environment, model);
-            const deployments = found.filter((d) => d.whole);
-            for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
-                const { version } = deployment;
-                if (version === undefined)
-                    continue;
-                const status = await latestStatus(deployment.id);
-                if (status?.state !== 'success')
-                    continue;
-                // Live only as a release: anyone with deployments: write can make a deployment and report it a
-                // success, and its version would name the Service the rest of the traffic goes to.
-                const tag = releaseTag(model, version);
-                const facts = deployment.ref === tag ? await releaseTagFacts(tag) : undefined;
-                if (facts?.exists && facts.annotated && facts.commit === deployment.sha)
-                    return version;
-            }
-            if (!found.length && complete)
-                return undefined;
-            if (!found.length)
-                return {
-                    unknown: `no deployment of ${model} is among the ${DEPLOYMENT_PAGES * 100} newest in ${environment}, so whether it was ever deployed there cannot be told`,
-                };
-            return {
-                unknown: `none of the ${Math.min(deployments.length, LIVE_LOOKBACK)} newest ${environment} deployments of ${model} reports success as a release`,
-            };
-        },
-        latestStatus,
-        async postStatus(deployment, state, description, logUrl) {
-            await octokit.rest.repos.createDeploymentStatus({
-                ...repo,
-                deployment_id: deployment,
-                state,
-                description,
-                ...(logUrl ? { log_url: logUrl } : {}),
-                // A newer success marks the earlier ones of the environment inactive, as GitHub shows them.
-                auto_inactive: true,
-            });
-        },
-    };
-}
-
-/**
- * `command: deploy`, in a workflow `on: deployment`: turns a modelgate
- * Deployment into traffic on the configured target and reports the
- * deployment's statuses with a link to this run. What is deployed comes
- * from GitHub (the event, the release tag, the default branch's settings)
- * and from the workflow, never from a pull request.
- */
-async function runDeploy(inputs) {
-    const deployment = deploymentOfEvent();
-    if (!inputs.token)
-        throw new CommandError('input "github-token" is empty', 'Pass a token with deployments: write and contents: read.');
-    const octokit = createOctokit(inputs.token, warning);
-    const outcome = await deployOnce(deployment, {
-        api: githubDeployerApi(octokit, context.repo),
-        repo: context.repo,
-        gitops: inputs.gitopsToken ? createOctokit(inputs.gitopsToken, warning) : octokit,
-        root: resolve(inputs.root),
-        ...(inputs.target ? { target: inputs.target } : {}),
-        ...(inputs.reloadCommand ? { reloadCommand: inputs.reloadCommand } : {}),
-        logUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
-        dryRun: inputs.dryRun,
-        log: (line) => info(inertText(line)),
+    const lastStage = context.settings.stages.at(-1);
+    const live = stringOf(args, 'live') ?? model.stages.find((s) => s.stage === lastStage)?.version;
+    const plan = planDeploy({
+        deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
+        payload,
+        tag: { exists: true, annotated: true, commit: version.commit },
+        newest: 0, // the deployment the command makes up is the newest: nothing else routes from here
+        live,
+        target: target.target,
+        settings: context.settings.deploy,
     });
-    const record = { deployment: deployment.id, state: outcome.kind };
-    switch (outcome.kind) {
-        case 'foreign':
-            setOutput(OUTPUTS.deployed, JSON.stringify(record));
-            setFailed(`${outcome.reason}: not modelgate's to deploy, nothing changed and no status reported (run this step only for modelgate deployments: if: github.event.deployment.payload.model)`);
-            return;
-        case 'refused':
-            setOutput(OUTPUTS.deployed, JSON.stringify(record));
-            setFailed(`${inertText(outcome.reason)}${outcome.fix ? ` (${outcome.fix})` : ''}`);
-            return;
-        case 'superseded':
-            setOutput(OUTPUTS.deployed, JSON.stringify({ ...record, supersededBy: outcome.by }));
-            notice(`deployment ${deployment.id} was superseded by deployment ${outcome.by}: traffic not changed`);
-            return;
-        default: {
-            const { content, ...rest } = outcome;
-            setOutput(OUTPUTS.deployed, JSON.stringify({ ...record, ...rest, state: outcome.kind }));
-            info(inertText(outcome.summary));
-            const heading = outcome.kind === 'dry-run' ? 'modelgate deploy (dry run)' : 'modelgate deploy';
-            await summary
-                .addHeading(heading, 2)
-                .addRaw(`${inertText(outcome.summary)} (${outcome.target}, ${inertText(outcome.path)})`, true)
-                .addCodeBlock(content)
-                .write();
+    if (plan.kind === 'refused') {
+        out.stderr(`modelgate: ${plan.refusal.reason}\n  fix: ${plan.refusal.fix}\n`);
+        return 1;
+    }
+    if (plan.kind !== 'apply')
+        return 1;
+    out.stderr(`${plan.routing.summary} (${plan.target}: ${plan.rendered.path})\n`);
+    if (!args.values.write) {
+        out.stdout(plan.rendered.content);
+        return 0;
+    }
+    if (plan.target !== 'nginx')
+        throw new CommandError('--write writes nginx files only', 'Kubernetes targets are committed to their GitOps repository by the Action (command: deploy); print and commit the file yourself.');
+    const write = await writeNginxConfig(context.root, plan.rendered.path, plan.rendered.content);
+    out.stdout(`${write.changed ? 'wrote' : 'unchanged:'} ${plan.rendered.path}\n`);
+    const reload = stringOf(args, 'reload');
+    if (reload && write.changed) {
+        const result = await runReloadCommand(context.root, reload);
+        if (!result.ok) {
+            await undoNginxWrite(context.root, plan.rendered.path, write);
+            out.stderr(`modelgate: the reload command failed (${result.detail}); ${plan.rendered.path} holds what it held before\n`);
+            return 1;
         }
     }
-}
-/** The deployment of a `deployment` event (GitHub wrote the event file; the runner trusts it, and so do we). */
-function deploymentOfEvent() {
-    const deployment = context.payload.deployment;
-    if (context.eventName !== 'deployment' || !deployment)
-        throw new CommandError(`command: deploy runs on deployment events, not "${context.eventName}"`, 'Run it in a workflow "on: deployment".');
-    const { id, sha, ref, environment, payload } = deployment;
-    if (typeof id !== 'number' ||
-        typeof sha !== 'string' ||
-        typeof ref !== 'string' ||
-        typeof environment !== 'string')
-        throw new CommandError('the deployment event has no id, sha, ref or environment');
-    return { id, sha, ref, environment, payload };
+    return 0;
 }
 
 export { runDeploy };
