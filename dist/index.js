@@ -26,7 +26,7 @@ async function run() {
         else if (inputs.command === 'rollback')
             await (await import('./action/rollback-a7I4zQaV.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')
-            await (await import('./action/deploy-CxbLgPRw.js')).runDeploy(inputs);
+            await (await import('./action/deploy-CBdBCXW9.js')).runDeploy(inputs);
         else
             await (await import('./action/validate-BbUvRxwm.js')).runValidate(inputs);
     }

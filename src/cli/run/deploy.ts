@@ -47,7 +47,8 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
     deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
     payload,
     tag: { exists: true, annotated: true, commit: version.commit },
-    newest: 0, // the deployment the command makes up is the newest: nothing else routes from here
+    newer: [], // the deployment the command makes up is the newest: nothing else routes from here
+    production: lastStage,
     live,
     target: target.target,
     settings: context.settings.deploy,

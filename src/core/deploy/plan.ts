@@ -108,21 +108,37 @@ export interface DeployFacts {
   payload: DeploymentPayload;
   tag: ReleaseTagFacts;
   /**
-   * The newest modelgate deployment of this model in any environment (they all route the
-   * model's traffic), or undefined when the deployer could not find one among the repository's
-   * newest: the deployment is then too old to know that nothing replaced it.
+   * The model's modelgate deployments newer than this one, in any environment, or undefined
+   * when the deployer's listing did not reach this one (it is then too old to know what
+   * replaced it).
    */
-  newest: number | undefined;
+  newer: readonly NewerDeployment[] | undefined;
+  /** The production environment of the deployment's environment (productionEnvironmentOf). */
+  production: string;
+  /** The deployment's own newest status, if any (`success`: it is live already). */
+  reported?: string;
   /** The version live in production: the newest production deployment of the model reported `success`. */
   live: string | undefined;
   target: TargetKind;
   settings: DeploySettings;
 }
 
+/** A deployment of the same model made after the one being deployed. */
+export interface NewerDeployment {
+  id: number;
+  environment: string;
+  /** It carries all the traffic: weight 100 without a mirror, or a blue-green `active` (or breaks the contract). */
+  whole: boolean;
+}
+
 export type DeployPlan =
   | { kind: 'refused'; refusal: Refusal }
-  /** A newer deployment of the model (in any environment) replaced this one: applying it would move traffic back. */
-  | { kind: 'superseded'; by: number; description: string }
+  /**
+   * A newer deployment replaced this one: applying it would move traffic back. `inactive` when
+   * the newer one is of the same environment (as GitHub marks replaced deployments); one of
+   * another environment may leave this one live in its own, so it gets no status.
+   */
+  | { kind: 'superseded'; by: number; description: string; inactive: boolean }
   | { kind: 'apply'; target: TargetKind; routing: RoutingPlan; rendered: RenderedRouting };
 
 /**
@@ -153,16 +169,18 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
     return refuse(
       `${wanted} points at ${tag.commit.slice(0, 12)} but deployment ${deployment.id} deploys ${deployment.sha.slice(0, 12)}`,
     );
-  if (facts.newest === undefined)
+  if (facts.newer === undefined)
     return refuse(
       `deployment ${deployment.id} of ${payload.model} is not among the repository's newest deployments, so whether a newer one replaced it cannot be told`,
       `Deploy ${payload.model} ${payload.version} again: a new deployment (command: release, or the app's rollout) is the newest.`,
     );
-  if (facts.newest !== deployment.id)
+  const replacing = replacedBy(deployment, facts.newer, facts.production, facts.reported === 'success');
+  if (replacing)
     return {
       kind: 'superseded',
-      by: facts.newest,
-      description: `superseded by deployment ${facts.newest} of ${payload.model}: traffic not changed`,
+      by: replacing.id,
+      description: `superseded by deployment ${replacing.id} of ${payload.model}: traffic not changed`,
+      inactive: replacing.environment === deployment.environment,
     };
   // The live version names a Service and goes into the rendered file: only a plain version, never text.
   if (facts.live !== undefined && versionProblem(facts.live))
@@ -186,4 +204,28 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
 /** A deployment status description: GitHub keeps 140 characters. */
 export function statusDescription(text: string): string {
   return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
+/**
+ * The newer deployment that replaced `deployment`, if one did: a newer one
+ * of its own environment, or a newer one that sets all of production's
+ * traffic (a promotion, a switch back, the guard's rollback), which makes
+ * every older step of a rollout, anywhere, stale. A newer rollout step in
+ * another environment splits against production, so a production deployment
+ * made before it that is not live yet (the guard's rollback, say) still
+ * applies; one that is live (a re-run of the promotion) would take the
+ * step's share back, so it stands down.
+ */
+function replacedBy(
+  deployment: DeploymentRecord,
+  newer: readonly NewerDeployment[],
+  production: string,
+  live: boolean,
+): NewerDeployment | undefined {
+  return newer.find(
+    (n) =>
+      n.environment === deployment.environment ||
+      (n.environment === production && n.whole) ||
+      (live && deployment.environment === production),
+  );
 }

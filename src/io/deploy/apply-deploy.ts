@@ -81,13 +81,15 @@ export async function deployOnce(
     if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
       return fail(
         `the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`,
-        `Report a success status on the ${production} deployment that serves traffic, or deploy at weight 100.`,
+        `Deploy the release that serves ${production} there again at weight 100, or deploy this version at weight 100.`,
       );
     plan = planDeploy({
       deployment,
       payload,
       tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
-      newest: await api.newestDeployment(payload.model),
+      newer: await api.newerDeployments(payload.model, deployment.id),
+      reported: (await api.latestStatus(deployment.id))?.state,
+      production,
       live: typeof live === 'object' ? undefined : live,
       target: target.target,
       settings: settings.deploy,
@@ -98,7 +100,8 @@ export async function deployOnce(
   }
   if (plan.kind === 'refused') return fail(plan.refusal.reason, plan.refusal.fix);
   if (plan.kind === 'superseded') {
-    if (!options.dryRun) await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
+    if (!options.dryRun && plan.inactive)
+      await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
     return { kind: 'superseded', by: plan.by };
   }
   const { rendered, routing } = plan;

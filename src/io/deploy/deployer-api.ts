@@ -1,4 +1,4 @@
-import type { ReleaseTagFacts } from '../../core/deploy/plan.js';
+import type { NewerDeployment, ReleaseTagFacts } from '../../core/deploy/plan.js';
 import { parseDeploymentPayload, readDeploymentPayload } from '../../core/release/plan.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
@@ -21,17 +21,18 @@ export interface DeployerApi {
   settings(): Promise<Settings>;
   releaseTag(tag: string): Promise<ReleaseTagFacts>;
   /**
-   * The newest modelgate deployment of `model` in any environment: a canary step, a promotion, a
-   * switch back and a rollback all route the same model's traffic, so a deployment is superseded by
-   * a newer one wherever it is. Undefined when none is among the repository's newest.
+   * The model's modelgate deployments newer than deployment `id`, in any environment, newest
+   * first; undefined when the listing (the repository's newest) did not reach `id`.
    */
-  newestDeployment(model: string): Promise<number | undefined>;
+  newerDeployments(model: string, id: number): Promise<NewerDeployment[] | undefined>;
   /**
    * The version live in `environment`: the newest deployment of the model
-   * whose newest status is `success`; undefined when the model was never
-   * deployed there (a first release); `unknown` when it was, but none of the
-   * newest ones is reported live (the split cannot be told). Only deployments that carry all the
-   * traffic count (weight 100 without a mirror, or a blue-green `active`): never a rollout's step.
+   * whose newest status is `success` and that is a release (its ref the
+   * version's release tag, annotated, on its commit); undefined when the model
+   * never had one there (a first release); `unknown` when it had, but none of
+   * the newest is live, or when the listing ended before the model's (the
+   * split cannot be told). Only deployments that carry all the traffic count
+   * (weight 100 without a mirror, or a blue-green `active`): never a rollout's step.
    */
   liveVersion(environment: string, model: string): Promise<string | undefined | { unknown: string }>;
   latestStatus(deployment: number): Promise<{ state: string; description: string } | undefined>;
@@ -40,46 +41,24 @@ export interface DeployerApi {
 
 /** DeployerApi over the GitHub REST API for the registry's repository. */
 export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
-  // Only payloads that keep the contract count: a version string from anyone with deployments: write
-  // goes into rendered files and Service names, so it is never read loosely. Several pages: a shared
-  // production environment holds other models' deployments too.
-  const modelgateDeployments = async (environment: string | undefined, model: string) => {
-    const found: { id: number; ref: string; sha: string; version: string | undefined; whole: boolean }[] = [];
+  // The repository's deployments (of `environment`, when given), newest first: pages of 100, at
+  // most DEPLOYMENT_PAGES, until `enough` holds. `cut` when pages were left unread.
+  const listed = async (
+    environment: string | undefined,
+    enough: (seen: readonly ListedDeployment[]) => boolean,
+  ) => {
+    const seen: ListedDeployment[] = [];
     let page = 0;
-    // Whether the listing was read to its end: a model not found in a cut listing may be further back.
-    let complete = true;
-    for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+    for await (const { data, headers } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
       ...repo,
       ...(environment === undefined ? {} : { environment }),
       per_page: 100,
     })) {
-      for (const d of data) {
-        if (readDeploymentPayload(d.payload)?.model !== model) continue;
-        // A deployment of the model whose payload breaks the contract is never live, but it is there:
-        // production is then not "never deployed" (which would let a canary take every request).
-        const parsed = parseDeploymentPayload(d.payload);
-        // Only a deployment that carries all the traffic makes a version live (liveVersion): a promotion, a
-        // rollback, a blue-green switch. A rollout's partial step (a repository whose only stage is
-        // production rolls out there) never does, so a version that failed at its second step is not
-        // "live" for the next one.
-        const whole =
-          !parsed.ok ||
-          parsed.payload.role === 'active' ||
-          (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
-        found.push({
-          id: d.id,
-          ref: d.ref,
-          sha: d.sha,
-          version: parsed.ok ? parsed.payload.version : undefined,
-          whole,
-        });
-      }
-      if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK) {
-        complete = data.length < 100;
-        break;
-      }
+      seen.push(...data.map(listedDeployment));
+      if (enough(seen)) return { seen, cut: false };
+      if (++page >= DEPLOYMENT_PAGES) return { seen, cut: /rel="next"/.test(headers.link ?? '') };
     }
-    return { found, complete };
+    return { seen, cut: false };
   };
   const latestStatus = async (deployment: number) => {
     const { data } = await octokit.rest.repos.listDeploymentStatuses({
@@ -129,13 +108,18 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
       return parseSettings(text);
     },
     releaseTag: (tag) => releaseTagFacts(tag),
-    async newestDeployment(model) {
-      return (await modelgateDeployments(undefined, model)).found[0]?.id;
+    async newerDeployments(model, id) {
+      const { seen, cut } = await listed(undefined, (all) => all.some((d) => d.id <= id));
+      if (cut && !seen.some((d) => d.id <= id)) return undefined;
+      return seen
+        .filter((d) => d.id > id && d.model === model)
+        .map(({ id: newer, environment, whole }) => ({ id: newer, environment, whole }));
     },
     async liveVersion(environment, model) {
-      const { found, complete } = await modelgateDeployments(environment, model);
-      const deployments = found.filter((d) => d.whole);
-      for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
+      const wholeOf = (all: readonly ListedDeployment[]) => all.filter((d) => d.model === model && d.whole);
+      const { seen, cut } = await listed(environment, (all) => wholeOf(all).length >= LIVE_LOOKBACK);
+      const deployments = wholeOf(seen).slice(0, LIVE_LOOKBACK);
+      for (const deployment of deployments) {
         const { version } = deployment;
         if (version === undefined) continue;
         const status = await latestStatus(deployment.id);
@@ -146,13 +130,13 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
         const facts = deployment.ref === tag ? await releaseTagFacts(tag) : undefined;
         if (facts?.exists && facts.annotated && facts.commit === deployment.sha) return version;
       }
-      if (!found.length && complete) return undefined;
-      if (!found.length)
+      if (!deployments.length && !cut) return undefined;
+      if (!deployments.length)
         return {
-          unknown: `no deployment of ${model} is among the ${DEPLOYMENT_PAGES * 100} newest in ${environment}, so whether it was ever deployed there cannot be told`,
+          unknown: `no deployment of ${model} that takes all its traffic is among the ${DEPLOYMENT_PAGES * 100} newest in ${environment}, so whether one serves it cannot be told`,
         };
       return {
-        unknown: `none of the ${Math.min(deployments.length, LIVE_LOOKBACK)} newest ${environment} deployments of ${model} reports success as a release`,
+        unknown: `none of the ${deployments.length} newest ${environment} deployments of ${model} that take all its traffic is a release reported live`,
       };
     },
     latestStatus,
@@ -167,5 +151,49 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
         auto_inactive: true,
       });
     },
+  };
+}
+
+/** A deployment as the deployer reads it from a listing. */
+interface ListedDeployment {
+  id: number;
+  ref: string;
+  sha: string;
+  environment: string;
+  /** The model of a modelgate payload, else undefined (anyone else's deployment). */
+  model: string | undefined;
+  /** The version of a payload that keeps the contract, else undefined. */
+  version: string | undefined;
+  /**
+   * It carries all the model's traffic: a promotion, a rollback, a blue-green switch (weight 100
+   * without a mirror, or `active`). One whose payload breaks the contract counts too: it is never
+   * live, but production is then not "never deployed" (which would let a canary take every request).
+   */
+  whole: boolean;
+}
+
+// Only payloads that keep the contract give a version: a version string from anyone with
+// deployments: write goes into rendered files and Service names, so it is never read loosely.
+function listedDeployment(d: {
+  id: number;
+  ref: string;
+  sha: string;
+  environment?: string;
+  payload: unknown;
+}): ListedDeployment {
+  const model = readDeploymentPayload(d.payload)?.model;
+  const parsed = parseDeploymentPayload(d.payload);
+  const whole =
+    !parsed.ok ||
+    parsed.payload.role === 'active' ||
+    (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
+  return {
+    id: d.id,
+    ref: d.ref,
+    sha: d.sha,
+    environment: d.environment ?? '',
+    model,
+    version: parsed.ok ? parsed.payload.version : undefined,
+    whole,
   };
 }

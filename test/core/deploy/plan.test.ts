@@ -41,7 +41,8 @@ const facts = (over: Partial<DeployFacts> = {}): DeployFacts => ({
   deployment,
   payload,
   tag: { exists: true, annotated: true, commit: SHA },
-  newest: 1000,
+  newer: [],
+  production: 'production',
   live: '1.0.0',
   target: 'gateway-api',
   settings,
@@ -158,16 +159,68 @@ describe('deploying only released versions', () => {
     expect(planDeploy(facts(over))).toMatchObject({ kind: 'refused', refusal: { reason } });
   });
 
-  it('stands down when a newer deployment of the model replaced it (a re-run must not move traffic back)', () => {
-    expect(planDeploy(facts({ newest: 1003 }))).toEqual({
+  it('stands down when a newer deployment of its environment replaced it (a re-run must not move traffic back)', () => {
+    expect(planDeploy(facts({ newer: [{ id: 1003, environment: 'canary', whole: false }] }))).toEqual({
       kind: 'superseded',
       by: 1003,
       description: 'superseded by deployment 1003 of gpt2: traffic not changed',
+      inactive: true,
     });
   });
 
+  it("a newer deployment of all production's traffic makes an older step anywhere stale; it is no status of the step's environment", () => {
+    // The app switched production back after the canary failed: re-running the canary's job moves nothing.
+    const switchedBack = [{ id: 1004, environment: 'production', whole: true }];
+    expect(planDeploy(facts({ newer: switchedBack }))).toMatchObject({
+      kind: 'superseded',
+      by: 1004,
+      inactive: false,
+    });
+  });
+
+  it('a re-run of the live promotion stands down while a newer step splits against it, and says nothing', () => {
+    const promotion = {
+      ...deployment,
+      id: 900,
+      environment: 'production',
+      payload: { ...payload, version: '1.0.0', weight: 100 },
+      ref: 'gpt2@v1.0.0',
+    };
+    const rerun = {
+      deployment: promotion,
+      payload: promotion.payload,
+      newer: [{ id: 1000, environment: 'canary', whole: false }],
+    };
+    expect(planDeploy(facts({ ...rerun, reported: 'success' }))).toMatchObject({
+      kind: 'superseded',
+      by: 1000,
+      inactive: false,
+    });
+    // Not live yet (the guard's rollback, whose job runs late): it applies.
+    expect(planDeploy(facts({ ...rerun, reported: 'in_progress' }))).toMatchObject({ kind: 'apply' });
+  });
+
+  it('a newer rollout step in another environment replaces nothing: a production deployment made before it still applies', () => {
+    // The guard's rollback, whose job runs after the next canary step was created.
+    const rollback = {
+      ...deployment,
+      id: 1001,
+      environment: 'production',
+      payload: { ...payload, version: '1.0.0', weight: 100 },
+      ref: 'gpt2@v1.0.0',
+    };
+    const plan = planDeploy(
+      facts({
+        deployment: rollback,
+        payload: rollback.payload,
+        newer: [{ id: 1002, environment: 'canary', whole: false }],
+      }),
+    );
+    expect(plan).toMatchObject({ kind: 'apply' });
+  });
+
   it('refuses a deployment the deployer could not find among the newest: it may have been replaced', () => {
-    expect(planDeploy(facts({ newest: undefined }))).toMatchObject({
+    expect(planDeploy(facts({ newer: undefined }))).toMatchObject({
       kind: 'refused',
       refusal: {
         reason:

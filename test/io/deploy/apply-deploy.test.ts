@@ -134,7 +134,7 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     expect(refused).toMatchObject({
       kind: 'refused',
       reason:
-        'the version of gpt2 live in production cannot be told: none of the 1 newest production deployments of gpt2 reports success as a release',
+        'the version of gpt2 live in production cannot be told: none of the 1 newest production deployments of gpt2 that take all its traffic is a release reported live',
     });
     expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
     expect([...gitops.commits.values()].filter((c) => c.message.startsWith('Deploy'))).toEqual([]);
@@ -143,27 +143,43 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     expect(await deploy(promotion)).toMatchObject({ kind: 'applied' });
   });
 
-  it('a production deployment of a version never released, reported a success by hand, is not live: the split goes to the release', async () => {
-    const { github, deploy } = await released();
-    // Anyone with deployments: write: 6.6.6 was never released, and its ref is a branch.
-    github.deployments.splice(-1, 0, {
-      id: 950,
-      ref: 'main',
-      sha: 'c'.repeat(40),
-      environment: 'production',
-      payload: {
-        model: 'gpt2',
-        version: '6.6.6',
-        weight: 100,
-        manifest: 'models/gpt2/model.yaml',
-        trigger: 'c'.repeat(40),
-      },
-      description: '',
-      production_environment: true,
-    });
-    github.reportDeployed(950, 'success');
-    expect(await deploy()).toMatchObject({ kind: 'applied', summary: 'gpt2 1.1.0 answers 10%, 1.0.0 90%' });
-  });
+  it.each([
+    ['its ref is a branch', 'main', () => 'c'.repeat(40)],
+    [
+      'its tag is lightweight',
+      'gpt2@v6.6.6',
+      (r: TempRegistry) => (r.git('tag', 'gpt2@v6.6.6'), r.git('rev-parse', 'HEAD')),
+    ],
+    [
+      'its tag points at another commit',
+      'gpt2@v6.6.6',
+      (r: TempRegistry) => (r.tag('gpt2@v6.6.6', { message: 'Release gpt2 6.6.6' }), 'c'.repeat(40)),
+    ],
+  ])(
+    'a production deployment reported a success by hand is not live when %s: the split goes to the release',
+    async (_why, ref, tagged) => {
+      const { registry, github, deploy } = await released();
+      const sha = tagged(registry);
+      // Anyone with deployments: write can make one, with a payload that keeps the contract.
+      github.deployments.splice(-1, 0, {
+        id: 950,
+        ref,
+        sha,
+        environment: 'production',
+        payload: {
+          model: 'gpt2',
+          version: '6.6.6',
+          weight: 100,
+          manifest: 'models/gpt2/model.yaml',
+          trigger: sha,
+        },
+        description: '',
+        production_environment: true,
+      });
+      github.reportDeployed(950, 'success');
+      expect(await deploy()).toMatchObject({ kind: 'applied', summary: 'gpt2 1.1.0 answers 10%, 1.0.0 90%' });
+    },
+  );
 
   it('a production whose deployments of the model are further back than the deployer reads is unknown, not "never deployed"', async () => {
     const { github, deploy } = await released();
@@ -181,7 +197,7 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     expect(await deploy()).toMatchObject({
       kind: 'refused',
       reason:
-        'the version of gpt2 live in production cannot be told: no deployment of gpt2 is among the 300 newest in production, so whether it was ever deployed there cannot be told',
+        'the version of gpt2 live in production cannot be told: no deployment of gpt2 that takes all its traffic is among the 300 newest in production, so whether one serves it cannot be told',
     });
   });
 
@@ -270,10 +286,34 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     const back = github.deployments.find((d) => d.environment === 'production')!;
     github.deployments.push({ ...back, id: 1001, payload: { ...(back.payload as object), weight: 100 } });
     const head = gitops.refs.get('refs/heads/main')!.object.sha;
+    const statuses = github.deploymentStatuses.length;
     // Someone re-runs the canary's job (or it was queued behind a busy runner).
     expect(await deploy()).toEqual({ kind: 'superseded', by: 1001 });
     expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(head);
-    expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'inactive' });
+    // No status: a deployment replaced from another environment may still be live in its own.
+    expect(github.deploymentStatuses).toHaveLength(statuses);
+  });
+
+  it('the first release of a repository whose only stage is production takes every request: no earlier deployment takes all traffic', async () => {
+    const { github, deploy } = await released();
+    github.deployments.splice(0, 1); // no 1.0.0: nothing was ever deployed
+    github.deployments[0]!.environment = 'production'; // the release's first step is in production
+    const outcome = await deploy({ environment: 'production' });
+    expect(outcome).toMatchObject({
+      kind: 'applied',
+      summary: expect.stringContaining('1.1.0 answers 100%'),
+    });
+  });
+
+  it("a re-run of the live promotion's job, while a canary step splits against it, stands down with no status", async () => {
+    const { github, gitops, deploy } = await released();
+    expect(await deploy()).toMatchObject({ kind: 'applied' });
+    const head = gitops.refs.get('refs/heads/main')!.object.sha;
+    const statuses = github.deploymentStatuses.length;
+    const promotion = github.deployments.find((d) => d.id === 900)!;
+    expect(await deploy(promotion as Parameters<typeof deploy>[0])).toEqual({ kind: 'superseded', by: 1000 });
+    expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(head); // the 10 % split stays
+    expect(github.deploymentStatuses).toHaveLength(statuses); // 1.0.0 is still live in production
   });
 
   it("refuses a deployment too old to be among the repository's newest: nothing says it was not replaced", async () => {

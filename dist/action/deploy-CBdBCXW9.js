@@ -505,13 +505,15 @@ function planDeploy(facts) {
         return refuse(`${wanted} is a lightweight tag: releases are annotated tags (who and when), so it is not a release`);
     if (tag.commit !== deployment.sha)
         return refuse(`${wanted} points at ${tag.commit.slice(0, 12)} but deployment ${deployment.id} deploys ${deployment.sha.slice(0, 12)}`);
-    if (facts.newest === undefined)
+    if (facts.newer === undefined)
         return refuse(`deployment ${deployment.id} of ${payload.model} is not among the repository's newest deployments, so whether a newer one replaced it cannot be told`, `Deploy ${payload.model} ${payload.version} again: a new deployment (command: release, or the app's rollout) is the newest.`);
-    if (facts.newest !== deployment.id)
+    const replacing = replacedBy(deployment, facts.newer, facts.production, facts.reported === 'success');
+    if (replacing)
         return {
             kind: 'superseded',
-            by: facts.newest,
-            description: `superseded by deployment ${facts.newest} of ${payload.model}: traffic not changed`,
+            by: replacing.id,
+            description: `superseded by deployment ${replacing.id} of ${payload.model}: traffic not changed`,
+            inactive: replacing.environment === deployment.environment,
         };
     // The live version names a Service and goes into the rendered file: only a plain version, never text.
     if (facts.live !== undefined && versionProblem(facts.live))
@@ -532,6 +534,21 @@ function planDeploy(facts) {
 /** A deployment status description: GitHub keeps 140 characters. */
 function statusDescription(text) {
     return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+/**
+ * The newer deployment that replaced `deployment`, if one did: a newer one
+ * of its own environment, or a newer one that sets all of production's
+ * traffic (a promotion, a switch back, the guard's rollback), which makes
+ * every older step of a rollout, anywhere, stale. A newer rollout step in
+ * another environment splits against production, so a production deployment
+ * made before it that is not live yet (the guard's rollback, say) still
+ * applies; one that is live (a re-run of the promotion) would take the
+ * step's share back, so it stands down.
+ */
+function replacedBy(deployment, newer, production, live) {
+    return newer.find((n) => n.environment === deployment.environment ||
+        (n.environment === production && n.whole) ||
+        (live && deployment.environment === production));
 }
 
 /** Attempts when another push moves the branch between reading it and moving it. */
@@ -687,12 +704,14 @@ async function deployOnce(deployment, options) {
         // A split against a version nobody can name would send the rest of the traffic nowhere known:
         // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
         if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
-            return fail(`the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`, `Report a success status on the ${production} deployment that serves traffic, or deploy at weight 100.`);
+            return fail(`the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`, `Deploy the release that serves ${production} there again at weight 100, or deploy this version at weight 100.`);
         plan = planDeploy({
             deployment,
             payload,
             tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
-            newest: await api.newestDeployment(payload.model),
+            newer: await api.newerDeployments(payload.model, deployment.id),
+            reported: (await api.latestStatus(deployment.id))?.state,
+            production,
             live: typeof live === 'object' ? undefined : live,
             target: target.target,
             settings: settings.deploy,
@@ -706,7 +725,7 @@ async function deployOnce(deployment, options) {
     if (plan.kind === 'refused')
         return fail(plan.refusal.reason, plan.refusal.fix);
     if (plan.kind === 'superseded') {
-        if (!options.dryRun)
+        if (!options.dryRun && plan.inactive)
             await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
         return { kind: 'superseded', by: plan.by };
     }
@@ -769,46 +788,23 @@ const LIVE_LOOKBACK = 10;
 const DEPLOYMENT_PAGES = 3;
 /** DeployerApi over the GitHub REST API for the registry's repository. */
 function githubDeployerApi(octokit, repo) {
-    // Only payloads that keep the contract count: a version string from anyone with deployments: write
-    // goes into rendered files and Service names, so it is never read loosely. Several pages: a shared
-    // production environment holds other models' deployments too.
-    const modelgateDeployments = async (environment, model) => {
-        const found = [];
+    // The repository's deployments (of `environment`, when given), newest first: pages of 100, at
+    // most DEPLOYMENT_PAGES, until `enough` holds. `cut` when pages were left unread.
+    const listed = async (environment, enough) => {
+        const seen = [];
         let page = 0;
-        // Whether the listing was read to its end: a model not found in a cut listing may be further back.
-        let complete = true;
-        for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+        for await (const { data, headers } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
             ...repo,
             ...(environment === undefined ? {} : { environment }),
             per_page: 100,
         })) {
-            for (const d of data) {
-                if (readDeploymentPayload(d.payload)?.model !== model)
-                    continue;
-                // A deployment of the model whose payload breaks the contract is never live, but it is there:
-                // production is then not "never deployed" (which would let a canary take every request).
-                const parsed = parseDeploymentPayload(d.payload);
-                // Only a deployment that carries all the traffic makes a version live (liveVersion): a promotion, a
-                // rollback, a blue-green switch. A rollout's partial step (a repository whose only stage is
-                // production rolls out there) never does, so a version that failed at its second step is not
-                // "live" for the next one.
-                const whole = !parsed.ok ||
-                    parsed.payload.role === 'active' ||
-                    (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
-                found.push({
-                    id: d.id,
-                    ref: d.ref,
-                    sha: d.sha,
-                    version: parsed.ok ? parsed.payload.version : undefined,
-                    whole,
-                });
-            }
-            if (++page >= DEPLOYMENT_PAGES || found.length >= LIVE_LOOKBACK) {
-                complete = data.length < 100;
-                break;
-            }
+            seen.push(...data.map(listedDeployment));
+            if (enough(seen))
+                return { seen, cut: false };
+            if (++page >= DEPLOYMENT_PAGES)
+                return { seen, cut: /rel="next"/.test(headers.link ?? '') };
         }
-        return { found, complete };
+        return { seen, cut: false };
     };
     const latestStatus = async (deployment) => {
         const { data } = await octokit.rest.repos.listDeploymentStatuses({
@@ -864,13 +860,19 @@ function githubDeployerApi(octokit, repo) {
             return parseSettings(text);
         },
         releaseTag: (tag) => releaseTagFacts(tag),
-        async newestDeployment(model) {
-            return (await modelgateDeployments(undefined, model)).found[0]?.id;
+        async newerDeployments(model, id) {
+            const { seen, cut } = await listed(undefined, (all) => all.some((d) => d.id <= id));
+            if (cut && !seen.some((d) => d.id <= id))
+                return undefined;
+            return seen
+                .filter((d) => d.id > id && d.model === model)
+                .map(({ id: newer, environment, whole }) => ({ id: newer, environment, whole }));
         },
         async liveVersion(environment, model) {
-            const { found, complete } = await modelgateDeployments(environment, model);
-            const deployments = found.filter((d) => d.whole);
-            for (const deployment of deployments.slice(0, LIVE_LOOKBACK)) {
+            const wholeOf = (all) => all.filter((d) => d.model === model && d.whole);
+            const { seen, cut } = await listed(environment, (all) => wholeOf(all).length >= LIVE_LOOKBACK);
+            const deployments = wholeOf(seen).slice(0, LIVE_LOOKBACK);
+            for (const deployment of deployments) {
                 const { version } = deployment;
                 if (version === undefined)
                     continue;
@@ -884,14 +886,14 @@ function githubDeployerApi(octokit, repo) {
                 if (facts?.exists && facts.annotated && facts.commit === deployment.sha)
                     return version;
             }
-            if (!found.length && complete)
+            if (!deployments.length && !cut)
                 return undefined;
-            if (!found.length)
+            if (!deployments.length)
                 return {
-                    unknown: `no deployment of ${model} is among the ${DEPLOYMENT_PAGES * 100} newest in ${environment}, so whether it was ever deployed there cannot be told`,
+                    unknown: `no deployment of ${model} that takes all its traffic is among the ${DEPLOYMENT_PAGES * 100} newest in ${environment}, so whether one serves it cannot be told`,
                 };
             return {
-                unknown: `none of the ${Math.min(deployments.length, LIVE_LOOKBACK)} newest ${environment} deployments of ${model} reports success as a release`,
+                unknown: `none of the ${deployments.length} newest ${environment} deployments of ${model} that take all its traffic is a release reported live`,
             };
         },
         latestStatus,
@@ -906,6 +908,24 @@ function githubDeployerApi(octokit, repo) {
                 auto_inactive: true,
             });
         },
+    };
+}
+// Only payloads that keep the contract give a version: a version string from anyone with
+// deployments: write goes into rendered files and Service names, so it is never read loosely.
+function listedDeployment(d) {
+    const model = readDeploymentPayload(d.payload)?.model;
+    const parsed = parseDeploymentPayload(d.payload);
+    const whole = !parsed.ok ||
+        parsed.payload.role === 'active' ||
+        (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
+    return {
+        id: d.id,
+        ref: d.ref,
+        sha: d.sha,
+        environment: d.environment ?? '',
+        model,
+        version: parsed.ok ? parsed.payload.version : undefined,
+        whole,
     };
 }
 

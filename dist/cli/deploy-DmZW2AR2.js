@@ -450,13 +450,15 @@ function planDeploy(facts) {
         return refuse(`${wanted} is a lightweight tag: releases are annotated tags (who and when), so it is not a release`);
     if (tag.commit !== deployment.sha)
         return refuse(`${wanted} points at ${tag.commit.slice(0, 12)} but deployment ${deployment.id} deploys ${deployment.sha.slice(0, 12)}`);
-    if (facts.newest === undefined)
+    if (facts.newer === undefined)
         return refuse(`deployment ${deployment.id} of ${payload.model} is not among the repository's newest deployments, so whether a newer one replaced it cannot be told`, `Deploy ${payload.model} ${payload.version} again: a new deployment (command: release, or the app's rollout) is the newest.`);
-    if (facts.newest !== deployment.id)
+    const replacing = replacedBy(deployment, facts.newer, facts.production, facts.reported === 'success');
+    if (replacing)
         return {
             kind: 'superseded',
-            by: facts.newest,
-            description: `superseded by deployment ${facts.newest} of ${payload.model}: traffic not changed`,
+            by: replacing.id,
+            description: `superseded by deployment ${replacing.id} of ${payload.model}: traffic not changed`,
+            inactive: replacing.environment === deployment.environment,
         };
     // The live version names a Service and goes into the rendered file: only a plain version, never text.
     if (facts.live !== undefined && versionProblem(facts.live))
@@ -473,6 +475,21 @@ function planDeploy(facts) {
     if (!rendered.ok)
         return refuse(rendered.reason, rendered.fix);
     return { kind: 'apply', target: facts.target, routing: routing.plan, rendered: rendered.rendered };
+}
+/**
+ * The newer deployment that replaced `deployment`, if one did: a newer one
+ * of its own environment, or a newer one that sets all of production's
+ * traffic (a promotion, a switch back, the guard's rollback), which makes
+ * every older step of a rollout, anywhere, stale. A newer rollout step in
+ * another environment splits against production, so a production deployment
+ * made before it that is not live yet (the guard's rollback, say) still
+ * applies; one that is live (a re-run of the promotion) would take the
+ * step's share back, so it stands down.
+ */
+function replacedBy(deployment, newer, production, live) {
+    return newer.find((n) => n.environment === deployment.environment ||
+        (n.environment === production && n.whole) ||
+        (live && deployment.environment === production));
 }
 
 /** A generated nginx file is a few KiB; a larger one at the path is not modelgate's. */
@@ -573,7 +590,8 @@ async function runDeploy(args, out) {
         deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
         payload,
         tag: { exists: true, annotated: true, commit: version.commit },
-        newest: 0, // the deployment the command makes up is the newest: nothing else routes from here
+        newer: [], // the deployment the command makes up is the newest: nothing else routes from here
+        production: lastStage,
         live,
         target: target.target,
         settings: context.settings.deploy,
