@@ -20,15 +20,15 @@ async function run() {
     try {
         const inputs = readInputs();
         if (inputs.command === 'release')
-            await (await import('./action/release-6zsz1bYw.js').then(function (n) { return n.r; })).runRelease(inputs);
+            await (await import('./action/release-D180r6dA.js').then(function (n) { return n.r; })).runRelease(inputs);
         else if (inputs.command === 'check')
-            await (await import('./action/check-DUV8RC0R.js')).runCheck(inputs);
+            await (await import('./action/check-BxBVUGfM.js')).runCheck(inputs);
         else if (inputs.command === 'rollback')
-            await (await import('./action/rollback-a7I4zQaV.js')).runRollback(inputs);
+            await (await import('./action/rollback-CcfVnnx-.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')
-            await (await import('./action/deploy-CBdBCXW9.js')).runDeploy(inputs);
+            await (await import('./action/deploy-CuiN5JnW.js')).runDeploy(inputs);
         else
-            await (await import('./action/validate-BbUvRxwm.js')).runValidate(inputs);
+            await (await import('./action/validate-Cvpvk2ZI.js')).runValidate(inputs);
     }
     catch (error) {
         setFailed(describeFailure(error));

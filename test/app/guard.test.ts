@@ -140,7 +140,7 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(guard()).toMatchObject({
       status: 'breached',
       notRolledBack: {
-        reason: 'gpt2 1.2.0 was deregistered (gpt2@v1.2.0 is withdrawn), so it is no release to put back',
+        reason: 'gpt2 1.2.0 was deregistered (gpt2@v1.2.0 is withdrawn), so it is no release',
       },
     });
     expect(github.deployments).toHaveLength(deployments);

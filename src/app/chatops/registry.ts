@@ -1,16 +1,14 @@
 import { compileGlobs } from '../../core/repo-path.js';
 import type { Manifest } from '../../core/manifest/schema.js';
-import { readRegistry, type ModelRegistry, type TagRecord } from '../../core/registry/state.js';
+import { readRegistry, type ModelRegistry } from '../../core/registry/state.js';
 import { restoreRefusal, type Refusal } from '../../core/registry/registration-tags.js';
-import { parseRegistryTag, releaseTag } from '../../core/registry/tag-names.js';
+import { parseRegistryTag } from '../../core/registry/tag-names.js';
 import type { Octokit } from '../../io/github/octokit.js';
+import { tagRecordsOf, versionTagRecords, type TagRef } from '../../io/github/registry-tags.js';
 import { readManifestAt } from '../manifest.js';
 
 type Repo = { owner: string; repo: string };
-export interface TagRef {
-  name: string;
-  object: { sha: string; type: string };
-}
+export type { TagRef };
 
 /** Every tag of the repository, as refs (GitHub answers matching-refs in one response; nothing peeled yet). */
 export async function tagRefs(octokit: Octokit, repo: Repo): Promise<TagRef[]> {
@@ -28,11 +26,7 @@ export function registeredModels(refs: readonly TagRef[]): string[] {
   return [...names].sort();
 }
 
-/**
- * One model's registry from its tags, read through the API: annotated tags
- * are peeled to their commit (and give their tagger date); lightweight ones
- * count as undated, which GTO's numbered stage tags order anyway.
- */
+/** One model's registry from its tags, read through the API (tagRecordsOf). */
 export async function modelRegistry(
   octokit: Octokit,
   repo: Repo,
@@ -40,59 +34,18 @@ export async function modelRegistry(
   model: string,
 ): Promise<ModelRegistry | undefined> {
   const own = refs.filter((r) => parseRegistryTag(r.name)?.name === model);
-  const records = await Promise.all(
-    own.map(async (ref): Promise<TagRecord> => {
-      if (ref.object.type !== 'tag') return { name: ref.name, commit: ref.object.sha, date: 0 };
-      const { data } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
-      // GTO reads the name stored in the tag object, and only tags of commits: the rest is reported, not read.
-      const problem =
-        data.object.type !== 'commit'
-          ? `it tags a ${data.object.type}, not a commit`
-          : data.tag !== ref.name
-            ? `the tag object is named ${data.tag}`
-            : undefined;
-      return {
-        name: ref.name,
-        commit: data.object.sha,
-        date: Math.floor(Date.parse(data.tagger.date) / 1000) || 0,
-        offset: utcOffset(data.tagger.date),
-        tagger: { name: data.tagger.name, email: data.tagger.email },
-        message: data.message,
-        ...(problem ? { problem } : {}),
-      };
-    }),
-  );
-  return readRegistry(records).get(model);
+  return readRegistry(await tagRecordsOf(octokit, repo, own)).get(model);
 }
 
-/**
- * Why `version` cannot be put back into production (restoreRefusal), read
- * from the version's own registration tags at GitHub: the registrations and
- * deregistrations named `<model>@v<version>…`, peeled for their dates.
- */
+/** Why `version` cannot be put back into production (restoreRefusal), read from its registration tags at GitHub. */
 export async function restoreRefusalAt(
   octokit: Octokit,
   repo: Repo,
   model: string,
   version: string,
 ): Promise<Refusal | undefined> {
-  const { data } = await octokit.rest.git.listMatchingRefs({
-    ...repo,
-    ref: `tags/${releaseTag(model, version)}`,
-  });
-  const own = data
-    .map((r) => ({ name: r.ref.replace(/^refs\/tags\//, ''), object: r.object }))
-    .filter((r) => {
-      const tag = parseRegistryTag(r.name);
-      return (tag?.action === 'register' || tag?.action === 'deregister') && tag.version === version;
-    });
-  return restoreRefusal(await modelRegistry(octokit, repo, own, model), model, version);
-}
-
-/** The UTC offset of an ISO 8601 date as git writes it ("+0300"); GitHub's API gives "Z" (UTC). */
-function utcOffset(date: string): string {
-  const zone = /([+-])(\d{2}):?(\d{2})$/.exec(date);
-  return zone ? `${zone[1]}${zone[2]}${zone[3]}` : '+0000';
+  const records = await versionTagRecords(octokit, repo, model, version);
+  return restoreRefusal(readRegistry(records).get(model), model, version);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { parseDeploymentPayload, readDeploymentPayload, type DeploymentPayload } from '../release/plan.js';
 import { versionProblem } from '../registry/names.js';
+import { registrationProblem } from '../registry/registration-tags.js';
+import { readRegistry, type TagRecord } from '../registry/state.js';
 import { releaseTag } from '../registry/tag-names.js';
 import { renderHttpRoute } from './http-route.js';
 import { renderInferenceService } from './inference-service.js';
@@ -117,6 +119,11 @@ export interface DeployFacts {
   production: string;
   /** The deployment's own newest status, if any (`success`: it is live already). */
   reported?: string;
+  /**
+   * The tags that register and deregister the version (versionTagRecords), so that what GTO holds
+   * withdrawn is never put in traffic; undefined when the caller checked the registry itself (the CLI).
+   */
+  registration?: readonly TagRecord[];
   /** The version live in production: the newest production deployment of the model reported `success`. */
   live: string | undefined;
   target: TargetKind;
@@ -168,6 +175,14 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
   if (tag.commit !== deployment.sha)
     return refuse(
       `${wanted} points at ${tag.commit.slice(0, 12)} but deployment ${deployment.id} deploys ${deployment.sha.slice(0, 12)}`,
+    );
+  const withdrawn =
+    facts.registration &&
+    registrationProblem(readRegistry(facts.registration).get(payload.model), payload.model, payload.version);
+  if (withdrawn)
+    return refuse(
+      withdrawn.reason,
+      `Deploy a released version${withdrawn.withdrawn ? `, or register ${payload.version} again if its withdrawal was a mistake` : ''}.`,
     );
   if (facts.newer === undefined)
     return refuse(

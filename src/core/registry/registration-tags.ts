@@ -203,18 +203,40 @@ export function restoreRefusal(
   name: string,
   version: string,
 ): Refusal | undefined {
+  const problem = registrationProblem(model, name, version);
+  if (!problem) return undefined;
   const byHand = `Roll back to a released version by hand (modelgate rollback ${name} --to VERSION)`;
+  // A withdrawal may be undone; what production needs now is another way back, either way.
+  return {
+    reason: problem.reason,
+    fix: problem.withdrawn
+      ? `${byHand}, or register ${version} again if its withdrawal was a mistake.`
+      : `${byHand}.`,
+  };
+}
+
+/**
+ * Why `version` of `name` is no release a deployment may put in traffic now,
+ * or undefined when it is one: no annotated tag registers it, GTO holds it
+ * withdrawn (deregistered), or no deployment could name it (deployRefusal).
+ * `model` is the model's registry, read from at least the version's
+ * registration tags.
+ */
+export function registrationProblem(
+  model: ModelRegistry | undefined,
+  name: string,
+  version: string,
+): { reason: string; withdrawn: boolean } | undefined {
   const registration = currentRegistration(model, version);
   if (!registration || !model)
-    return { reason: `no annotated tag registers ${name} ${version}`, fix: `${byHand}.` };
+    return { reason: `no annotated tag registers ${name} ${version}`, withdrawn: false };
   if (registration.deregistered)
     return {
-      reason: `${name} ${version} was deregistered (${registration.tag} is withdrawn), so it is no release to put back`,
-      fix: `${byHand}, or register ${version} again if its withdrawal was a mistake.`,
+      reason: `${name} ${version} was deregistered (${registration.tag} is withdrawn), so it is no release`,
+      withdrawn: true,
     };
-  // Its own fix would make the version deployable later; what production needs now is another way back.
   const undeployable = deployRefusal(model, registration);
-  return undeployable && { reason: undeployable.reason, fix: `${byHand}.` };
+  return undeployable && { reason: undeployable.reason, withdrawn: false };
 }
 
 /**

@@ -89,6 +89,7 @@ export async function deployOnce(
       tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
       newer: await api.newerDeployments(payload.model, deployment.id),
       reported: (await api.latestStatus(deployment.id))?.state,
+      registration: await api.registration(payload.model, payload.version),
       production,
       live: typeof live === 'object' ? undefined : live,
       target: target.target,

@@ -2,7 +2,9 @@ import type { NewerDeployment, ReleaseTagFacts } from '../../core/deploy/plan.js
 import { parseDeploymentPayload, readDeploymentPayload } from '../../core/release/plan.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
+import type { TagRecord } from '../../core/registry/state.js';
 import { statusOf, type Octokit } from '../github/octokit.js';
+import { versionTagRecords } from '../github/registry-tags.js';
 import { parseSettings, SETTINGS_FILE, SETTINGS_MAX_BYTES, type Settings } from '../settings.js';
 
 type Repo = { owner: string; repo: string };
@@ -20,6 +22,8 @@ export interface DeployerApi {
   /** `.github/modelgate.yml` on the default branch: trusted, unlike anything a pull request changed. */
   settings(): Promise<Settings>;
   releaseTag(tag: string): Promise<ReleaseTagFacts>;
+  /** The tags that register and deregister `version` of `model` (versionTagRecords). */
+  registration(model: string, version: string): Promise<TagRecord[]>;
   /**
    * The model's modelgate deployments newer than deployment `id`, in any environment, newest
    * first; undefined when the listing (the repository's newest) did not reach `id`.
@@ -108,6 +112,7 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
       return parseSettings(text);
     },
     releaseTag: (tag) => releaseTagFacts(tag),
+    registration: (model, version) => versionTagRecords(octokit, repo, model, version),
     async newerDeployments(model, id) {
       const { seen, cut } = await listed(undefined, (all) => all.some((d) => d.id <= id));
       if (cut && !seen.some((d) => d.id <= id)) return undefined;

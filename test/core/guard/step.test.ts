@@ -78,8 +78,7 @@ describe('the end of a bake', () => {
 describe('a breach', () => {
   const withPrevious: GuardState = { ...start, previousVersion: '1.2.0' };
   const withdrawn = {
-    reason:
-      'support-bot 1.2.0 was deregistered (support-bot@v1.2.0 is withdrawn), so it is no release to put back',
+    reason: 'support-bot 1.2.0 was deregistered (support-bot@v1.2.0 is withdrawn), so it is no release',
     fix: 'Roll back to a released version by hand (modelgate rollback support-bot --to VERSION).',
   };
 

@@ -118,7 +118,7 @@ describe("restoreRefusal: whether a version can be put back into production unre
 
   it('refuses a version deregistered since, naming the withdrawal and what to do instead', () => {
     expect(refusal([annotated('m@v1.0.0', 100), annotated('m@v1.0.0!#2', 200)])).toEqual({
-      reason: 'm 1.0.0 was deregistered (m@v1.0.0 is withdrawn), so it is no release to put back',
+      reason: 'm 1.0.0 was deregistered (m@v1.0.0 is withdrawn), so it is no release',
       fix: `${byHand}, or register 1.0.0 again if its withdrawal was a mistake.`,
     });
   });

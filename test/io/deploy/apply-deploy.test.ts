@@ -356,6 +356,28 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     expect(github.deploymentStatuses[0]).toMatchObject({ log_url: LOG_URL });
   });
 
+  it('refuses a version GTO holds withdrawn, or whose registration is now other content: nothing deploys what is no release', async () => {
+    const { registry, github, deploy, commit } = await released();
+    registry.tag('gpt2@v1.1.0!#5', { commit, message: 'Deregistering gpt2 1.1.0' });
+    expect(await deploy()).toMatchObject({
+      kind: 'refused',
+      reason: 'gpt2 1.1.0 was deregistered (gpt2@v1.1.0 is withdrawn), so it is no release',
+      fix: 'Deploy a released version, or register 1.1.0 again if its withdrawal was a mistake.',
+    });
+    expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
+    // Registered again, on other content: the simple tag the deployment names is the withdrawn one.
+    registry.tag('gpt2@v1.1.0#6', {
+      commit: registry.commit('gpt2 1.1.0 again'),
+      message: 'Registering gpt2 1.1.0',
+    });
+    expect(await deploy()).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringContaining(
+        'was registered again as gpt2@v1.1.0#6, and its simple tag gpt2@v1.1.0',
+      ),
+    });
+  });
+
   it('refuses a lightweight tag: not a release', async () => {
     const { registry, commit, deploy } = await released();
     registry.git('tag', '-d', 'gpt2@v1.1.0');
