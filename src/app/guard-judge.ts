@@ -47,7 +47,16 @@ export async function judgeGuard(
     if (!restarted) await trust.scheduleGuard?.(repo, guard, undefined);
     return { judged: false };
   }
-  if (!comment || 'untrusted' in comment || comment.state.status !== 'watching') {
+  // No report at all: deleted by someone, or never written. A guard its check run says is still watching
+  // is restarted paused, never dropped in silence: production would be left unwatched.
+  if (!comment) {
+    const deleted = `the production guard's report on pull request #${guard.pr} is gone (deleted)`;
+    const restarted = await restartGuard(octokit, repo, guard, now, trust, deleted, { whileWatching: true });
+    if (restarted) trust.warn(`${repo.owner}/${repo.repo}: ${deleted}: restarted paused`);
+    else await trust.scheduleGuard?.(repo, guard, undefined);
+    return { judged: false };
+  }
+  if ('untrusted' in comment || comment.state.status !== 'watching') {
     await trust.scheduleGuard?.(repo, guard, undefined);
     return { judged: false };
   }

@@ -172,10 +172,17 @@ export async function restartGuard(
   now: Date,
   trust: AppTrust,
   report: string,
+  options: { whileWatching?: boolean } = {},
 ): Promise<GuardState | undefined> {
   const canary = await readCanaryComment(octokit, repo, guard.pr, guard.model, trust);
   if (!canary || !('state' in canary) || canary.state.status !== 'promoted') return undefined;
   const promoted = canary.state;
+  // Only a guard that was watching: its newest check run on the release is still in progress (an ended
+  // guard completed it), so a report deleted after the bake restarts nothing.
+  if (options.whileWatching) {
+    const [run] = await guardCheckRuns(octokit, repo, promoted.sha, guard.model, trust);
+    if (run?.status !== 'in_progress') return undefined;
+  }
   const newest = await newestProductionDeployment(octokit, repo, promoted.productionEnvironment, guard.model);
   const payload = readDeploymentPayload(newest?.payload);
   if (

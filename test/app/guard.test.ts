@@ -48,7 +48,7 @@ const guardComment = (github: FakeGitHub) =>
 
 describe('the production guard after promotion (real Prometheus)', () => {
   it('a healthy bake is judged every hour against the same hours of the two days before, and ends quietly', async () => {
-    const { github, tick, guard, guarded, registry } = await promoted('1.3.0');
+    const { github, tick, guard, guarded, registry, restart } = await promoted('1.3.0');
     expect(guard()).toMatchObject({
       status: 'watching',
       version: '1.3.0',
@@ -80,6 +80,10 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(posted).toEqual([]); // nothing breached: nothing to alert
     expect(await tick(60)).toBe(0);
     expect(guarded()).toHaveLength(6); // ended: never judged again
+    // Its report deleted after the bake: a restart's reconciliation starts no guard again (its check run completed).
+    github.comments.splice(github.comments.indexOf(guardComment(github)), 1);
+    await restart();
+    expect(github.comments.filter((c) => c.body.startsWith('<!-- modelgate:guard:gpt2 -->'))).toEqual([]);
     expect(github.violations).toEqual([]);
   }, 60_000);
 
@@ -172,6 +176,25 @@ describe('the production guard after promotion (real Prometheus)', () => {
     // Numbered past the deregistration's counter, as GTO numbers every tag of the model.
     expect(registry.git('rev-list', '-n', '1', 'gpt2#production#91')).toBe(v1);
     expect(github.pullRequests).toEqual([expect.objectContaining({ title: 'Roll back gpt2 to 1.2.0' })]);
+  }, 60_000);
+
+  it('a deleted guard report is no way to stop the guard: it restarts paused and says so', async () => {
+    const { github, tick, guard, guarded, warnings } = await promoted('1.3.0');
+    await tick(60);
+    github.comments.splice(github.comments.indexOf(guardComment(github)), 1);
+    await tick(60);
+    expect(guard()).toMatchObject({
+      status: 'watching',
+      paused: { link: "the production guard's report on pull request #42 is gone (deleted)" },
+    });
+    expect(guardComment(github).body).toContain('Paused');
+    expect(warnings).toContain(
+      "acme/models: the production guard's report on pull request #42 is gone (deleted): restarted paused",
+    );
+    const judged = guarded().length;
+    await tick(60);
+    expect(guarded()).toHaveLength(judged); // paused: nothing is judged until /guard resume
+    expect(github.violations).toEqual([]);
   }, 60_000);
 
   it('a version that degrades everywhere breaches overall; with on_breach: alert it alerts until the bake ends and rolls nothing back', async () => {
