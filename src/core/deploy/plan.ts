@@ -189,13 +189,18 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
       `deployment ${deployment.id} of ${payload.model} is not among the repository's newest deployments, so whether a newer one replaced it cannot be told`,
       `Deploy ${payload.model} ${payload.version} again: a new deployment (command: release, or the app's rollout) is the newest.`,
     );
-  const replacing = replacedBy(deployment, facts.newer, facts.production, facts.reported === 'success');
+  const replacing = replacedBy(
+    { environment: deployment.environment, whole: takesAllTraffic(payload) },
+    facts.newer,
+    facts.production,
+    facts.reported === 'success',
+  );
   if (replacing)
     return {
       kind: 'superseded',
-      by: replacing.id,
-      description: `superseded by deployment ${replacing.id} of ${payload.model}: traffic not changed`,
-      inactive: replacing.environment === deployment.environment,
+      by: replacing.by.id,
+      description: `superseded by deployment ${replacing.by.id} of ${payload.model}: traffic not changed`,
+      inactive: replacing.inactive,
     };
   // The live version names a Service and goes into the rendered file: only a plain version, never text.
   if (facts.live !== undefined && versionProblem(facts.live))
@@ -221,26 +226,38 @@ export function statusDescription(text: string): string {
   return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }
 
+/** Whether a payload sets all of the model's traffic: weight 100 without a mirror, or a blue-green `active`. */
+const takesAllTraffic = (payload: DeploymentPayload) =>
+  payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined);
+
 /**
- * The newer deployment that replaced `deployment`, if one did: a newer one
- * of its own environment, or a newer one that sets all of production's
- * traffic (a promotion, a switch back, the guard's rollback), which makes
- * every older step of a rollout, anywhere, stale. A newer rollout step in
- * another environment splits against production, so a production deployment
- * made before it that is not live yet (the guard's rollback, say) still
- * applies; one that is live (a re-run of the promotion) would take the
- * step's share back, so it stands down.
+ * The newer deployment that replaced `deployment`, if one did, and whether
+ * to report it `inactive`. Decided by what each one does, since a repository
+ * whose only stage is production rolls out in production itself:
+ *
+ * - a deployment of all of production's traffic (a promotion, a switch
+ *   back, the guard's rollback) is replaced by a newer one of all
+ *   production's traffic (`inactive`); by a newer rollout step only once it
+ *   is live, and then with no status (a re-run would take the step's share
+ *   back, but it still serves production). One not applied yet, the guard's
+ *   rollback whose job ran late, still applies;
+ * - a rollout step (a share, a mirror, a preview) is replaced by a newer
+ *   deployment of its own environment (`inactive`), or by a newer one of all
+ *   production's traffic, anywhere (the step is stale: re-running a failed
+ *   canary's job after the switch back moves nothing).
  */
 function replacedBy(
-  deployment: DeploymentRecord,
+  deployment: { environment: string; whole: boolean },
   newer: readonly NewerDeployment[],
   production: string,
   live: boolean,
-): NewerDeployment | undefined {
-  return newer.find(
-    (n) =>
-      n.environment === deployment.environment ||
-      (n.environment === production && n.whole) ||
-      (live && deployment.environment === production),
-  );
+): { by: NewerDeployment; inactive: boolean } | undefined {
+  const sets = (n: NewerDeployment) => n.environment === production && n.whole;
+  if (deployment.environment === production && deployment.whole) {
+    const by = newer.find(sets);
+    if (by) return { by, inactive: true };
+    return live && newer[0] ? { by: newer[0], inactive: false } : undefined;
+  }
+  const by = newer.find((n) => n.environment === deployment.environment || sets(n));
+  return by && { by, inactive: by.environment === deployment.environment };
 }

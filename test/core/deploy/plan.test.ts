@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chooseTarget, planDeploy, readDeployment, type DeployFacts } from '../../../src/core/deploy/plan.js';
+import {
+  chooseTarget,
+  planDeploy,
+  readDeployment,
+  type DeployFacts,
+  type NewerDeployment,
+} from '../../../src/core/deploy/plan.js';
 import { planRouting } from '../../../src/core/deploy/routing.js';
 import type { DeploySettings } from '../../../src/core/deploy/targets.js';
 import { deploymentPayloadJsonSchema, parseDeploymentPayload } from '../../../src/core/release/plan.js';
@@ -198,6 +204,35 @@ describe('deploying only released versions', () => {
     });
     // Not live yet (the guard's rollback, whose job runs late): it applies.
     expect(planDeploy(facts({ ...rerun, reported: 'in_progress' }))).toMatchObject({ kind: 'apply' });
+  });
+
+  it('with production as the only stage, steps and deployments of all traffic share it: each is judged by what it does', () => {
+    const at = (id: number, weight: number, version = '1.0.0') => ({
+      ...deployment,
+      id,
+      environment: 'production',
+      ref: `gpt2@v${version}`,
+      payload: { ...payload, version, weight },
+    });
+    const plan = (d: ReturnType<typeof at>, newer: NewerDeployment[], reported?: string) =>
+      planDeploy(facts({ deployment: d, payload: d.payload, newer, reported }));
+    const step = { id: 1002, environment: 'production', whole: false };
+    const promotion = { id: 1003, environment: 'production', whole: true };
+    // The guard's rollback (or a promotion) whose job runs after the next release's first step: it applies.
+    expect(plan(at(1001, 100), [step], 'in_progress')).toMatchObject({ kind: 'apply' });
+    // A re-run of the live promotion while a step splits against it: stands down, still live (no status).
+    expect(plan(at(900, 100), [step], 'success')).toMatchObject({
+      kind: 'superseded',
+      by: 1002,
+      inactive: false,
+    });
+    // A newer deployment of all traffic replaces one (reported inactive), and an older step too.
+    expect(plan(at(900, 100), [promotion, step], 'success')).toMatchObject({ by: 1003, inactive: true });
+    expect(plan(at(1000, 10, '1.1.0'), [step])).toMatchObject({
+      kind: 'superseded',
+      by: 1002,
+      inactive: true,
+    });
   });
 
   it('a newer rollout step in another environment replaces nothing: a production deployment made before it still applies', () => {
