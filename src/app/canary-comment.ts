@@ -185,3 +185,38 @@ function rolloutReport(state: CanaryState, manifest: RolloutManifest | undefined
     parts.push(`No revert pull request was opened: ${inertMarkdown(state.revertProblem)}`);
   return parts.join('\n\n');
 }
+
+/** The check run that mirrors a model's rollout on its release commit. */
+export const canaryCheckName = (model: string) => `modelgate canary: ${model}`;
+
+/**
+ * Whether the app's newest rollout check run of `model` on `sha` is still in
+ * progress: a rollout was running there. With its report gone, the report
+ * was deleted, which is no way to stop a rollout (`/canary abort` is).
+ */
+export async function rolloutStillRunning(
+  octokit: Octokit,
+  repo: Repo,
+  sha: string,
+  model: string,
+  trust: AppTrust,
+): Promise<boolean> {
+  const { data } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: sha,
+    check_name: canaryCheckName(model),
+    filter: 'all',
+    per_page: 100,
+  });
+  const [newest] = data.check_runs
+    .filter((r) => `${r.app?.slug}[bot]` === trust.self.login && r.head_sha === sha)
+    .sort((a, b) => b.id - a.id);
+  return newest?.status === 'in_progress';
+}
+
+/** The pause of a rollout restarted because its report is gone: said in the new report. */
+export const reportGone = (pr: number, trust: AppTrust, at: Date) => ({
+  by: trust.self.login,
+  at: at.toISOString(),
+  link: `the rollout's report on pull request #${pr} is gone (deleted)`,
+});

@@ -6,8 +6,8 @@ import { nextRolloutJudgment, plannerOf, planRolloutStep } from '../core/rollout
 import { inertText } from '../core/report/escape.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { applyCanaryStep } from './apply-canary-step.js';
-import { latestDeployments } from './canaries.js';
-import { readCanaryComment } from './canary-comment.js';
+import { latestDeployments, pullRequestOf, rolloutCommitOf } from './canaries.js';
+import { readCanaryComment, reportGone, rolloutStillRunning } from './canary-comment.js';
 import { newestDeploymentStatus } from './deployment-liveness.js';
 import { readReleaseManifest } from './manifest.js';
 import { readRolloutData, type RolloutConfig } from './rollout-data.js';
@@ -51,8 +51,25 @@ export async function judgeCanary(
       await restartAnalysis(octokit, repo, deployment, canary.pr, () => now, trust, comment.url);
     return { judged: false };
   }
-  const state = comment?.state;
-  if (!state || state.status !== 'running') return { judged: false };
+  // No report at all: deleted, or never written. A rollout whose check run still runs restarts paused,
+  // never dropped in silence (the candidate would keep its share with nobody judging it).
+  if (!comment) {
+    const deployment = (await latestDeployments(octokit, repo, canary.model)).get(canary.model);
+    const sha = deployment && rolloutCommitOf(deployment);
+    if (
+      deployment &&
+      sha &&
+      (await rolloutStillRunning(octokit, repo, sha, canary.model, trust)) &&
+      (await pullRequestOf(octokit, repo, sha)) === canary.pr
+    ) {
+      const gone = reportGone(canary.pr, trust, now);
+      if (await restartAnalysis(octokit, repo, deployment, canary.pr, () => now, trust, gone.link))
+        trust.warn(`${repo.owner}/${repo.repo}: ${gone.link}: restarted paused`);
+    }
+    return { judged: false };
+  }
+  const state = comment.state;
+  if (state.status !== 'running') return { judged: false };
   // The release's own manifest (a state written before this was checked at the start may name another file).
   const release = await readReleaseManifest(octokit, repo, state);
   const manifest = 'manifest' in release ? release.manifest : undefined;

@@ -15,7 +15,14 @@ import { readReleaseManifest } from './manifest.js';
 import { asOctokit } from './octokit.js';
 import { settingsOrDefaults } from './settings.js';
 import { pullRequestOf, type Deployment } from './canaries.js';
-import { readCanaryComment, writeCanaryState, type CanaryComment } from './canary-comment.js';
+import {
+  canaryCheckName,
+  readCanaryComment,
+  reportGone,
+  rolloutStillRunning,
+  writeCanaryState,
+  type CanaryComment,
+} from './canary-comment.js';
 import { exclusively, type AppTrust } from './trust.js';
 
 type Repo = { owner: string; repo: string };
@@ -93,10 +100,15 @@ export async function startAnalysis(
     const info = context.log.info.bind(context.log);
     // Its own report, not believed: what it knew (a pause, failed intervals) is lost, so a person decides.
     // (Only strangers' comments with the marker: there was nothing of the app's to lose.)
+    // No report at all while the rollout's check run runs: deleted, which stops nothing; a pause with it.
+    const gone =
+      !comment && (await rolloutStillRunning(octokit, repo, deployment.sha, step.payload.model, trust));
     const pause =
       comment && 'untrusted' in comment && comment.url
         ? { by: trust.self.login, at: now().toISOString(), link: comment.url }
-        : undefined;
+        : gone
+          ? reportGone(pr, trust, now())
+          : undefined;
     await analyseLiveDeployment(octokit, repo, { ...step, pr }, comment, now, trust, info, pause);
   });
 }
@@ -231,7 +243,7 @@ async function analyseLiveDeployment(
     const baseline = typeof serving === 'string' ? serving : undefined;
     const check = await octokit.rest.checks.create({
       ...repo,
-      name: `modelgate canary: ${payload.model}`,
+      name: canaryCheckName(payload.model),
       head_sha: live.sha,
       status: 'in_progress',
       output: {

@@ -195,6 +195,30 @@ describe('the canary app', () => {
     expect(github.violations).toEqual([]);
   });
 
+  it('a deleted report stops nothing: the judgment restarts the rollout paused, and a new success delivery cannot start it afresh', async () => {
+    const { github, deliver, tick, state, warnings } = await liveCanary('1.3.0');
+    await deliver({ id: 2, weight: 10 });
+    const report = () =>
+      github.comments.findIndex((c) => c.body.startsWith('<!-- modelgate:canary:gpt2 -->'));
+    github.comments.splice(report(), 1);
+    expect(await tick(6)).toBe(0);
+    expect(state()).toMatchObject({
+      status: 'running',
+      paused: { link: "the rollout's report on pull request #42 is gone (deleted)" },
+    });
+    expect(warnings).toContain(
+      "acme/models: the rollout's report on pull request #42 is gone (deleted): restarted paused",
+    );
+    expect(await tick(6)).toBe(0); // paused: nothing is judged until /canary resume
+    // Deleted again, then the deployer's success delivered again: the analysis starts paused, not afresh.
+    github.comments.splice(report(), 1);
+    await deliver({ id: 2, weight: 10 });
+    expect(state()).toMatchObject({
+      paused: { link: "the rollout's report on pull request #42 is gone (deleted)" },
+    });
+    expect(github.violations).toEqual([]);
+  });
+
   it('resumes after a restart between ticks: the state is in GitHub, not in the process', async () => {
     const { github, deliver, tick, restart, state } = await liveCanary('1.3.0');
     await deliver({ id: 2, weight: 10 });
