@@ -3,9 +3,8 @@ import type { GuardState } from '../../../src/core/guard/state.js';
 import { planGuardSteer } from '../../../src/core/guard/steer.js';
 import { nextGuardJudgment } from '../../../src/core/guard/step.js';
 import { guardMarkdown } from '../../../src/core/guard/report.js';
+import { HOUR, PROMOTED, watchingGuard } from '../../helpers/guard-state.js';
 
-const PROMOTED = Date.parse('2026-03-02T10:00:00Z');
-const HOUR = 3_600_000;
 const now = new Date(PROMOTED + 3 * HOUR);
 const steer = {
   by: 'alice',
@@ -13,30 +12,7 @@ const steer = {
   link: 'https://github.com/acme/models/pull/42#issuecomment-9',
 };
 
-function watching(over: Partial<GuardState> = {}): GuardState {
-  return {
-    v: 1,
-    model: 'support-bot',
-    version: '1.3.0',
-    previousVersion: '1.2.0',
-    ref: 'support-bot@v1.3.0',
-    sha: 'a'.repeat(40),
-    manifest: 'models/support-bot/model.yaml',
-    trigger: 'a'.repeat(40),
-    pr: 42,
-    productionEnvironment: 'production',
-    productionStage: 'production',
-    deploymentId: 3,
-    startedAt: new Date(PROMOTED).toISOString(),
-    bakeEndsAt: new Date(PROMOTED + 24 * HOUR).toISOString(),
-    intervals: [],
-    failures: 0,
-    consecutiveErrors: 0,
-    status: 'watching',
-    checkRunId: 7,
-    ...over,
-  };
-}
+const watching = (over: Partial<GuardState> = {}) => watchingGuard(24, { previousVersion: '1.2.0', ...over });
 
 describe('a person steering the production guard', () => {
   it('/guard extend moves the end of the bake and records who asked; nothing else happens', () => {

@@ -5,34 +5,14 @@ import { guardAlerts } from '../../../src/core/guard/alerts.js';
 import { guardMarkdown } from '../../../src/core/guard/report.js';
 import { planGuardStep } from '../../../src/core/guard/step.js';
 import type { GuardPolicy } from '../../../src/core/manifest/guard.js';
+import { HOUR, PROMOTED, watchingGuard } from '../../helpers/guard-state.js';
 
-const PROMOTED = Date.parse('2026-03-02T10:00:00Z');
-const HOUR = 3_600_000;
 const policy = {
   bake: '3h',
   interval: '1h',
   metrics: [{ name: 'error_rate', query: 'q', max: 0.02 }],
 } as GuardPolicy;
-const start: GuardState = {
-  v: 1,
-  model: 'support-bot',
-  version: '1.3.0',
-  ref: 'support-bot@v1.3.0',
-  sha: 'a'.repeat(40),
-  manifest: 'models/support-bot/model.yaml',
-  trigger: 'a'.repeat(40),
-  pr: 42,
-  productionEnvironment: 'production',
-  productionStage: 'production',
-  deploymentId: 3,
-  startedAt: new Date(PROMOTED).toISOString(),
-  bakeEndsAt: new Date(PROMOTED + 3 * HOUR).toISOString(),
-  intervals: [],
-  failures: 0,
-  consecutiveErrors: 0,
-  status: 'watching',
-  checkRunId: 7,
-};
+const start = watchingGuard(3);
 const healthy: GuardMetricData[] = [
   { metric: 'error_rate', current: { series: [{ labels: {}, values: Array(12).fill(0.01) }] } },
 ];
