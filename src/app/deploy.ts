@@ -95,8 +95,20 @@ export async function switchBack(
       newest.id === state.deploymentId ||
       newest.id === state.awaiting ||
       (newest.payload.trigger === state.trigger && newest.payload.version === state.baselineVersion);
-    if (!ours) {
-      const why = `${state.model} ${state.version} was not switched back: deployment ${newest.id} (${newest.payload.version}) is newer and routes the model already`;
+    // Production's own newest deployment of all its traffic: a version other than the baseline, not the
+    // rollout's own, means production moved on since the rollout began (the guard's rollback of the
+    // baseline, say): going back to the baseline would undo it.
+    const production = await newestProductionDeployment(
+      octokit,
+      repo,
+      state.productionEnvironment,
+      state.model,
+    );
+    const live = readDeploymentPayload(production?.payload);
+    const movedOn = live && live.trigger !== state.trigger && live.version !== state.baselineVersion;
+    if (!ours || movedOn) {
+      const [id, version] = !ours ? [newest.id, newest.payload.version] : [production!.id, live!.version];
+      const why = `${state.model} ${state.version} was not switched back: deployment ${id} (${version}) routes the model already`;
       trust.warn(`${repo.owner}/${repo.repo}: ${why}`);
       return why;
     }
@@ -161,5 +173,35 @@ async function switchBackNow(
     description,
     production: true,
     ...(state.strategy === 'blue_green' ? { strategy: { strategy: 'blue_green', role: 'active' } } : {}),
+  });
+}
+
+/** How many of an environment's newest deployments are searched for a model's newest. */
+const PRODUCTION_PAGE = 100;
+
+/**
+ * The newest deployment of a model's production traffic, all of it (a
+ * promotion, a rollback, a switch back: weight 100 without a mirror, or a
+ * blue-green `active`), among the production environment's 100 newest, or
+ * undefined. A rollout step in production (a repository whose only stage is
+ * production) splits against it and replaces nothing.
+ */
+export async function newestProductionDeployment(
+  octokit: Octokit,
+  repo: Repo,
+  environment: string,
+  model: string,
+): Promise<{ id: number; sha: string; payload: unknown } | undefined> {
+  const { data } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: PRODUCTION_PAGE,
+  });
+  return data.find((d) => {
+    const payload = readDeploymentPayload(d.payload);
+    return (
+      payload?.model === model &&
+      (payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined))
+    );
   });
 }

@@ -9,7 +9,8 @@ import type { AppConfig } from './config.js';
 import { applyGuardStep, rollbackTrigger } from './guard-apply.js';
 import { readGuardComment } from './guard-comment.js';
 import { collectGuardMetrics } from './guard-metrics.js';
-import { newestProductionDeployment, restartGuard } from './guard-start.js';
+import { newestProductionDeployment } from './deploy.js';
+import { restartGuard } from './guard-start.js';
 import { guardTargets } from './guards.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 import { readManifestAt } from './manifest.js';
@@ -49,7 +50,8 @@ export async function judgeGuard(
   }
   // No report at all: deleted by someone, or never written. A guard its check run says is still watching
   // is restarted paused, never dropped in silence: production would be left unwatched.
-  if (!comment) {
+  // Strangers' marker comments beside it are no report of the app's either.
+  if (!comment || ('untrusted' in comment && !comment.url)) {
     const deleted = `the production guard's report on pull request #${guard.pr} is gone (deleted)`;
     const restarted = await restartGuard(octokit, repo, guard, now, trust, deleted, { whileWatching: true });
     if (restarted) trust.warn(`${repo.owner}/${repo.repo}: ${deleted}: restarted paused`);

@@ -11,6 +11,7 @@ import { guardCheckName, guardCheckRuns, readGuardComment, writeGuardState } fro
 import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 import { readManifestAt } from './manifest.js';
+import { newestProductionDeployment } from './deploy.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -199,25 +200,4 @@ export async function restartGuard(
   return startGuard(octokit, repo, promoted, { deploymentId: newest.id, promotedAt }, trust, {
     paused: { by: trust.self.login, at: now.toISOString(), link: report },
   });
-}
-
-/** How many of an environment's newest deployments are searched for a model's newest. */
-const PRODUCTION_PAGE = 100;
-
-/**
- * The newest deployment of a model in its production environment (among the
- * environment's 100 newest, as GitHub lists them), or undefined.
- */
-export async function newestProductionDeployment(
-  octokit: Octokit,
-  repo: Repo,
-  environment: string,
-  model: string,
-): Promise<{ id: number; sha: string; payload: unknown } | undefined> {
-  const { data } = await octokit.rest.repos.listDeployments({
-    ...repo,
-    environment,
-    per_page: PRODUCTION_PAGE,
-  });
-  return data.find((d) => readDeploymentPayload(d.payload)?.model === model);
 }

@@ -172,7 +172,7 @@ describe('the canary app', () => {
     expect(state()).toMatchObject({ status: 'failed' });
     expect(github.deployments.map((d) => d.id)).toEqual([1, 2, 3]); // 1.2.0 is not deployed over the rollback
     expect(warnings).toContain(
-      'acme/models: gpt2 1.4.0 was not switched back: deployment 3 (1.2.0) is newer and routes the model already',
+      'acme/models: gpt2 1.4.0 was not switched back: deployment 3 (1.2.0) routes the model already',
     );
   });
 
@@ -193,6 +193,34 @@ describe('the canary app', () => {
     expect(github.deploymentStatuses).toEqual([expect.objectContaining({ deployment: 2, state: 'failure' })]);
     expect(github.comments[0]!.body).toContain('gpt2 1.2.0 was deregistered');
     expect(github.violations).toEqual([]);
+  });
+
+  it("a failed canary is not switched back when production moved on since it began: the guard's rollback is not undone", async () => {
+    const { github, deliver, tick, state, warnings, v1 } = await liveCanary('1.4.0');
+    // 1.2.0's guard rolled production back to 1.1.0 before the canary's step was made: the step is the
+    // model's newest deployment, but production's newest is the rollback.
+    github.deployments.splice(1, 0, {
+      id: 3,
+      ref: 'gpt2@v1.1.0',
+      sha: v1,
+      environment: 'production',
+      payload: {
+        model: 'gpt2',
+        version: '1.1.0',
+        weight: 100,
+        manifest: 'models/gpt2/model.yaml',
+        trigger: `modelgate-guard:${v1}`,
+      },
+      description: '',
+      production_environment: true,
+    });
+    await deliver({ id: 2, weight: 10 });
+    expect(await tick(6)).toBe(1);
+    expect(state()).toMatchObject({ status: 'failed' });
+    expect(github.deployments.filter((d) => d.environment === 'production').map((d) => d.id)).toEqual([1, 3]);
+    expect(warnings).toContain(
+      'acme/models: gpt2 1.4.0 was not switched back: deployment 3 (1.1.0) routes the model already',
+    );
   });
 
   it('a deleted report stops nothing: the judgment restarts the rollout paused, and a new success delivery cannot start it afresh', async () => {

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedAlert } from '../../src/core/guard/alerts.js';
-import { APP_BOT, type FakeGitHub } from '../helpers/fake-github.js';
+import { APP_BOT, person, type FakeGitHub } from '../helpers/fake-github.js';
 import { appTrust } from '../helpers/canary-app.js';
 import { startGuard } from '../../src/app/guard-start.js';
 import { parseDeploymentPayload } from '../../src/core/release/plan.js';
@@ -195,6 +195,40 @@ describe('the production guard after promotion (real Prometheus)', () => {
     await tick(60);
     expect(guarded()).toHaveLength(judged); // paused: nothing is judged until /guard resume
     expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it("a deleted guard report beside a stranger's comment with its marker restarts paused too", async () => {
+    const { github, tick, guard } = await promoted('1.3.0');
+    await tick(60);
+    github.comments.splice(github.comments.indexOf(guardComment(github)), 1);
+    github.postComment(42, '<!-- modelgate:guard:gpt2 -->\nall good, nothing to watch', person('mallory'));
+    await tick(60);
+    expect(guard()).toMatchObject({
+      status: 'watching',
+      paused: { link: expect.stringContaining('is gone') },
+    });
+  }, 60_000);
+
+  it("a rollout step in production (the next release, where production is the only stage) does not end the guard: only a deployment of all production's traffic does", async () => {
+    const { github, tick, guard, v2 } = await promoted('1.3.0');
+    github.deployments.push({
+      id: 5000,
+      ref: 'gpt2@v1.3.0',
+      sha: v2,
+      environment: 'production',
+      payload: {
+        model: 'gpt2',
+        version: '1.4.0',
+        weight: 10,
+        manifest: 'models/gpt2/model.yaml',
+        trigger: v2,
+      },
+      description: '',
+      production_environment: true,
+    });
+    await tick(60);
+    expect(guard()).toMatchObject({ status: 'watching' });
+    expect(guard().intervals.length).toBeGreaterThan(0);
   }, 60_000);
 
   it('a version that degrades everywhere breaches overall; with on_breach: alert it alerts until the bake ends and rolls nothing back', async () => {

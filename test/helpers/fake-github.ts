@@ -120,6 +120,8 @@ export class FakeGitHub {
     state: string;
     description?: string;
     log_url?: string;
+    /** Posted without auto_inactive: false, so GitHub would mark earlier deployments of the environment inactive. */
+    autoInactive?: true;
     at?: number;
   }[] = [];
   /** Statuses the deployer reported (`reportDeployed`): GitHub lists them with the others. */
@@ -575,6 +577,8 @@ export class FakeGitHub {
           state: body.state,
           description: body.description,
           ...(body.log_url ? { log_url: body.log_url } : {}),
+          // GitHub's default is true: earlier deployments of the environment, any model's, turn inactive.
+          ...(body.auto_inactive === false ? {} : { autoInactive: true }),
           at: ++this.statusCount,
         });
         return send(201, {

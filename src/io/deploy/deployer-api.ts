@@ -152,8 +152,9 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
         state,
         description,
         ...(logUrl ? { log_url: logUrl } : {}),
-        // A newer success marks the earlier ones of the environment inactive, as GitHub shows them.
-        auto_inactive: true,
+        // Never GitHub's own: it marks every earlier deployment of the environment inactive, other
+        // models' too when models share one, which ends their rollouts. The deployer says which it replaced.
+        auto_inactive: false,
       });
     },
   };

@@ -251,6 +251,13 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     ]);
   });
 
+  it("never asks GitHub to mark earlier deployments inactive: with models sharing an environment, that ends other models' rollouts", async () => {
+    const { github, deploy } = await released();
+    await deploy();
+    expect(github.deploymentStatuses.length).toBeGreaterThan(0);
+    expect(github.deploymentStatuses.filter((s) => 'autoInactive' in s)).toEqual([]);
+  });
+
   it('changes and reports nothing on a re-run of a live deployment', async () => {
     const { github, deploy } = await released();
     await deploy();
