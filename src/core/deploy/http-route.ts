@@ -1,7 +1,15 @@
 import { stringify } from 'yaml';
 import { checkRepoPath } from '../repo-path.js';
 import { expandTemplate, kubernetesName } from './names.js';
-import { badName, badPath, fileHeader, gitopsOf, provenance, type RenderDecision } from './rendered.js';
+import {
+  badName,
+  badPath,
+  fileHeader,
+  gitopsOf,
+  provenance,
+  sameName,
+  type RenderDecision,
+} from './rendered.js';
 import type { RoutingPlan } from './routing.js';
 import type { GatewayApiSettings } from './targets.js';
 import type { DeploymentRef } from './rendered.js';
@@ -35,6 +43,8 @@ export function renderHttpRoute(
     if (!service) return badName('deploy.gateway_api.service', settings.service, `${plan.model} ${version}`);
     services.set(version, service);
   }
+  const clash = sameName(plan.model, services, 'Service');
+  if (clash) return clash;
   const path = checkRepoPath(expandTemplate(settings.gitops.path, values));
   if (!path.ok || !path.path) return badPath('deploy.gateway_api.gitops.path', settings.gitops.path, path);
   const backendRef = (version: string) => ({ name: services.get(version)!, port: settings.port });

@@ -1,6 +1,6 @@
 import { checkRepoPath } from '../repo-path.js';
 import { expandTemplate } from './names.js';
-import { badPath, fileHeader, type DeploymentRef, type RenderDecision } from './rendered.js';
+import { badPath, fileHeader, sameName, type DeploymentRef, type RenderDecision } from './rendered.js';
 import type { RoutingPlan } from './routing.js';
 import type { NginxSettings } from './targets.js';
 
@@ -42,6 +42,8 @@ export function renderNginx(
       ...(plan.standby ? [plan.standby.version] : []),
     ]),
   ];
+  const clash = sameName(plan.model, new Map(versions.map((v) => [v, upstream(v)])), 'nginx upstream');
+  if (clash) return clash;
   const lines = [`# ${fileHeader(plan.summary, deployment.id)}`, `# trigger ${deployment.trigger}`];
   if (plan.standby)
     lines.push(

@@ -57,6 +57,30 @@ export function badName(
   };
 }
 
+/**
+ * Two versions the routing names that become one name in the rendered file
+ * (`1.2.0-rc.1` and `1.2.0-rc-1` are both `1-2-0-rc-1`): the traffic of one
+ * would go to the other. A refusal naming both, else undefined.
+ */
+export function sameName(
+  model: string,
+  names: ReadonlyMap<string, string>,
+  what: string,
+): { ok: false; reason: string; fix: string } | undefined {
+  const seen = new Map<string, string>();
+  for (const [version, name] of names) {
+    const other = seen.get(name);
+    if (other !== undefined)
+      return {
+        ok: false,
+        reason: `${model} ${other} and ${version} both become the ${what} ${name}: the traffic of one would reach the other`,
+        fix: `Release one of them under a version that differs in more than punctuation.`,
+      };
+    seen.set(name, version);
+  }
+  return undefined;
+}
+
 /** A path template that leaves the repository, as a refusal naming the setting. */
 export function badPath(
   setting: string,

@@ -264,6 +264,32 @@ describe('deploying only released versions', () => {
     });
   });
 
+  it('refuses two versions that become one Service or upstream name: the traffic of one would reach the other', () => {
+    const rc = { ...payload, version: '1.2.0-rc.1' };
+    const clash = (target: 'gateway-api' | 'nginx') =>
+      planDeploy(
+        facts({
+          deployment: { ...deployment, ref: 'gpt2@v1.2.0-rc.1' },
+          payload: rc,
+          live: '1.2.0-rc-1',
+          target,
+        }),
+      );
+    expect(clash('gateway-api')).toMatchObject({
+      kind: 'refused',
+      refusal: {
+        reason:
+          'gpt2 1.2.0-rc-1 and 1.2.0-rc.1 both become the Service gpt2-1-2-0-rc-1: the traffic of one would reach the other',
+      },
+    });
+    expect(clash('nginx')).toMatchObject({
+      kind: 'refused',
+      refusal: {
+        reason: expect.stringContaining('both become the nginx upstream modelgate_gpt2__1_2_0_rc_1'),
+      },
+    });
+  });
+
   it('chooses the only configured target, or the one named, and refuses guesses', () => {
     expect(chooseTarget({ nginx: settings.nginx! }, undefined)).toEqual({ ok: true, target: 'nginx' });
     expect(chooseTarget(settings, 'kserve')).toEqual({ ok: true, target: 'kserve' });

@@ -1,23 +1,46 @@
-import './plan-DZcw2fdr.js';
-import { c as checkRepoPath, d as releaseTag, r as readRegistry, v as versionProblem, F as FileSystemSource, C as ContainedRoot, b as ContainmentError } from './state-E_hMRmoU.js';
-import { r as registrationProblem, c as currentRegistration, d as deployRefusal } from './registration-tags-FwfaxdfR.js';
-import { i as distExports, f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { k as kubernetesName, e as expandTemplate } from './names-B6IqsLxk.js';
-import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
+import { C as CommandError, b as setOutput, O as OUTPUTS, i as info, a as summary, n as notice, s as setFailed, w as warning } from './inputs-DSZox23F.js';
+import { s as statusOf, a as createOctokit, c as context } from './octokit-_UjYeqT9.js';
+import { resolve } from 'node:path';
+import { P as kubernetesName, Q as expandTemplate, R as checkRepoPath, S as distExports, D as releaseTag, U as registrationProblem, b as readRegistry, V as versionProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, e as ContainmentError, W as parseRegistryTag, X as SETTINGS_FILE, Y as SETTINGS_MAX_BYTES, Z as parseSettings, m as inertText } from './settings-DSDBmwZ-.js';
+import { r as readDeploymentPayload, p as parseDeploymentPayload } from './plan-voF1S3qi.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-B92cwTvD.js';
-import './index-DmlwNB6V.js';
-import './stage-assignment-DUzhEG69.js';
-import './escape-C_Mv5luI.js';
-import './report-CjelaDHn.js';
-import './run-ref-CuXzv_k1.js';
-import './manifest-line-FW9-w0vL.js';
-import 'node:crypto';
-import 'node:fs/promises';
+import 'os';
+import 'crypto';
+import 'fs';
+import 'path';
+import 'string_decoder';
+import 'events';
+import 'child_process';
+import 'assert';
+import 'timers';
 import 'node:fs';
-import 'node:path';
+import 'http';
+import 'https';
+import 'net';
+import 'tls';
+import 'util';
+import 'node:assert';
+import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:buffer';
+import 'node:util';
+import 'node:querystring';
+import 'node:events';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
+import 'node:worker_threads';
+import 'node:url';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
 import 'process';
 import 'buffer';
+import 'node:crypto';
+import 'node:fs/promises';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {
@@ -48,6 +71,25 @@ function badName(setting, template, of) {
         reason: `${setting} "${template}" gives no Kubernetes name for ${of} (a letter first, then letters, digits or -, at most 63)`,
         fix: `Change ${setting} in .github/modelgate.yml on the default branch.`,
     };
+}
+/**
+ * Two versions the routing names that become one name in the rendered file
+ * (`1.2.0-rc.1` and `1.2.0-rc-1` are both `1-2-0-rc-1`): the traffic of one
+ * would go to the other. A refusal naming both, else undefined.
+ */
+function sameName(model, names, what) {
+    const seen = new Map();
+    for (const [version, name] of names) {
+        const other = seen.get(name);
+        if (other !== undefined)
+            return {
+                ok: false,
+                reason: `${model} ${other} and ${version} both become the ${what} ${name}: the traffic of one would reach the other`,
+                fix: `Release one of them under a version that differs in more than punctuation.`,
+            };
+        seen.set(name, version);
+    }
+    return undefined;
 }
 /** A path template that leaves the repository, as a refusal naming the setting. */
 function badPath(setting, template, path) {
@@ -85,6 +127,9 @@ function renderHttpRoute(plan, settings, deployment) {
             return badName('deploy.gateway_api.service', settings.service, `${plan.model} ${version}`);
         services.set(version, service);
     }
+    const clash = sameName(plan.model, services, 'Service');
+    if (clash)
+        return clash;
     const path = checkRepoPath(expandTemplate(settings.gitops.path, values));
     if (!path.ok || !path.path)
         return badPath('deploy.gateway_api.gitops.path', settings.gitops.path, path);
@@ -260,6 +305,9 @@ function renderNginx(plan, settings, deployment) {
             ...(plan.standby ? [plan.standby.version] : []),
         ]),
     ];
+    const clash = sameName(plan.model, new Map(versions.map((v) => [v, upstream(v)])), 'nginx upstream');
+    if (clash)
+        return clash;
     const lines = [`# ${fileHeader(plan.summary, deployment.id)}`, `# trigger ${deployment.trigger}`];
     if (plan.standby)
         lines.push(`# ${plan.standby.version} keeps its upstream with no traffic: keep its server up ${plan.standby.seconds} s after this deployment is live (scale_down_delay).`);
@@ -400,6 +448,38 @@ function planRouting(payload, live) {
  */
 const TARGETS = ['gateway-api', 'kserve', 'nginx'];
 
+/**
+ * Reads a deployment's payload: someone else's deployment (no model and
+ * version: not modelgate's to act on or report), one that claims to be
+ * modelgate's but breaks the contract (refused with the field named), or
+ * modelgate's.
+ */
+function readDeployment(deployment) {
+    if (!readDeploymentPayload(deployment.payload))
+        return {
+            kind: 'foreign',
+            reason: `deployment ${deployment.id} has no modelgate payload ({model, version, weight, manifest, trigger})`,
+        };
+    const parsed = parseDeploymentPayload(deployment.payload);
+    if (!parsed.ok)
+        return {
+            kind: 'refused',
+            refusal: {
+                reason: `deployment ${deployment.id}'s payload breaks modelgate's contract: ${parsed.problem}`,
+                fix: 'Deployments are created by modelgate (command: release and the canary app); see schema/deployment-payload.schema.json.',
+            },
+        };
+    return { kind: 'modelgate', payload: parsed.payload };
+}
+/** The production environment for a deployment's environment: settings first, else the naming of command: release. */
+function productionEnvironmentOf(environment, settings) {
+    const stage = settings.stages.at(-1);
+    const configured = settings.environments[stage];
+    if (configured)
+        return configured;
+    const slash = environment.lastIndexOf('/');
+    return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
+}
 /** Which configured target a deployment goes to: the one asked for, or the only one configured. */
 function chooseTarget(settings, asked) {
     const configured = TARGETS.filter((t) => settingsOf(settings, t) !== undefined);
@@ -480,6 +560,10 @@ function planDeploy(facts) {
         return refuse(rendered.reason, rendered.fix);
     return { kind: 'apply', target: facts.target, routing: routing.plan, rendered: rendered.rendered };
 }
+/** A deployment status description: GitHub keeps 140 characters. */
+function statusDescription(text) {
+    return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
 /** Whether a payload sets all of the model's traffic: weight 100 without a mirror, or a blue-green `active`. */
 const takesAllTraffic = (payload) => payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined);
 /**
@@ -508,6 +592,69 @@ function replacedBy(deployment, newer, production, live) {
     }
     const by = newer.find((n) => n.environment === deployment.environment || sets(n));
     return by && { by, inactive: by.environment === deployment.environment };
+}
+
+/** Attempts when another push moves the branch between reading it and moving it. */
+const ATTEMPTS = 3;
+/**
+ * Commits one file to a branch through the Git Data API (a tree on the
+ * branch's head with the file inline, a commit, a fast-forward of the
+ * branch), so Argo CD or Flux applies it; no cluster credentials. When the
+ * branch already has exactly this content nothing is committed: a re-run
+ * changes nothing. A push that lands in between is not overwritten: the
+ * commit is rebuilt on the new head.
+ */
+async function commitGitOpsFile(octokit, write) {
+    const repo = { owner: write.owner, repo: write.repo };
+    const branch = write.branch ?? (await octokit.rest.repos.get(repo)).data.default_branch;
+    for (let attempt = 1;; attempt += 1) {
+        let head;
+        try {
+            head = (await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha;
+        }
+        catch (error) {
+            if (statusOf(error) !== 404)
+                throw error;
+            throw new CommandError(`the GitOps branch ${branch} does not exist in ${repo.owner}/${repo.repo} (or the token cannot read it)`, 'Create the branch, or fix deploy.<target>.gitops in .github/modelgate.yml; a token for another repository goes in the input "gitops-token".');
+        }
+        if ((await contentAt(octokit, repo, write.path, head)) === write.content)
+            return { commit: head, changed: false, branch };
+        const { data: headCommit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: head });
+        const { data: tree } = await octokit.rest.git.createTree({
+            ...repo,
+            base_tree: headCommit.tree.sha,
+            tree: [{ path: write.path, mode: '100644', type: 'blob', content: write.content }],
+        });
+        const { data: commit } = await octokit.rest.git.createCommit({
+            ...repo,
+            message: write.message,
+            tree: tree.sha,
+            parents: [head],
+        });
+        try {
+            await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha: commit.sha, force: false });
+            return { commit: commit.sha, changed: true, branch };
+        }
+        catch (error) {
+            // 422: not a fast-forward any more (someone pushed); read the new head and build again.
+            if (statusOf(error) !== 422 || attempt >= ATTEMPTS)
+                throw error;
+        }
+    }
+}
+/** The text of `path` at `ref`, or undefined when there is no such file. */
+async function contentAt(octokit, repo, path, ref) {
+    try {
+        const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+            return undefined;
+        return Buffer.from(data.content, 'base64').toString('utf8');
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return undefined;
+        throw error;
+    }
 }
 
 /** A generated nginx file is a few KiB; a larger one at the path is not modelgate's. */
@@ -569,76 +716,380 @@ function runReloadCommand(root, command) {
     });
 }
 
-/** A percent option, 0 to 100. */
-function percentOf(value, name, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (!/^\d{1,3}$/.test(value) || Number(value) > 100)
-        throw new CommandError(`--${name} must be a whole percent from 0 to 100, not "${value}"`);
-    return Number(value);
-}
-/** `modelgate deploy`: renders (and for nginx writes) the routing of a released version. */
-async function runDeploy(args, out) {
-    const [name = '', asked = ''] = args.positionals;
-    const context = await openRegistry(args, true, out);
-    const model = modelOf(context, name);
-    const current = currentRegistration(model, asked.replace(/^v/, ''));
-    const version = current?.deregistered ? undefined : current;
-    if (!version)
-        throw new CommandError(`${name} ${asked} is not released (no annotated tag ${name}@v${asked.replace(/^v/, '')})`, 'Release it first (command: release, or modelgate release), then deploy.');
-    const simple = releaseTag(name, version.version);
-    const undeployable = deployRefusal(model, version);
-    if (undeployable)
-        throw new CommandError(undeployable.reason, undeployable.fix);
-    const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
-    if (!target.ok)
-        throw new CommandError(target.reason, target.fix);
-    const mirror = percentOf(stringOf(args, 'mirror'), 'mirror');
-    const payload = {
-        model: name,
-        version: version.version,
-        weight: percentOf(stringOf(args, 'weight'), 'weight', 100),
-        manifest: '',
-        trigger: version.commit,
-        ...(mirror ? { mirror } : {}),
+/**
+ * Deploys one GitHub Deployment: reads and checks it, plans its routing for
+ * the target, writes it (a GitOps commit, or the nginx file and the reload),
+ * and reports `in_progress`, then `success` (live at the payload's weight)
+ * or `failure`, each with the run's log_url. A re-run of a deployment that
+ * is live and unchanged writes and reports nothing.
+ */
+async function deployOnce(deployment, options) {
+    const { api, log } = options;
+    const reading = readDeployment(deployment);
+    if (reading.kind === 'foreign')
+        return { kind: 'foreign', reason: reading.reason };
+    const fail = async (reason, fix) => {
+        if (!options.dryRun)
+            await api.postStatus(deployment.id, 'failure', statusDescription(reason), options.logUrl);
+        return { kind: 'refused', reason, fix };
     };
-    const lastStage = context.settings.stages.at(-1);
-    const live = stringOf(args, 'live') ?? model.stages.find((s) => s.stage === lastStage)?.version;
-    const plan = planDeploy({
-        deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
-        payload,
-        tag: { exists: true, annotated: true, commit: version.commit },
-        newer: [], // the deployment the command makes up is the newest: nothing else routes from here
-        production: lastStage,
-        live,
-        target: target.target,
-        settings: context.settings.deploy,
+    if (reading.kind === 'refused')
+        return fail(reading.refusal.reason, reading.refusal.fix);
+    const { payload } = reading;
+    let plan;
+    try {
+        const settings = await api.settings();
+        const target = chooseTarget(settings.deploy, options.target);
+        if (!target.ok)
+            return fail(target.reason, target.fix);
+        const production = productionEnvironmentOf(deployment.environment, settings);
+        const live = await api.liveVersion(production, payload.model);
+        // A split against a version nobody can name would send the rest of the traffic nowhere known:
+        // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
+        if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
+            return fail(`the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`, `Deploy the release that serves ${production} there again at weight 100, or deploy this version at weight 100.`);
+        plan = planDeploy({
+            deployment,
+            payload,
+            tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
+            newer: await api.newerDeployments(payload.model, deployment.id),
+            reported: (await api.latestStatus(deployment.id))?.state,
+            registration: await api.registration(payload.model, payload.version),
+            production,
+            live: typeof live === 'object' ? undefined : live,
+            target: target.target,
+            settings: settings.deploy,
+        });
+    }
+    catch (error) {
+        if (error instanceof CommandError)
+            return fail(error.message, error.fix ?? '');
+        throw error;
+    }
+    if (plan.kind === 'refused')
+        return fail(plan.refusal.reason, plan.refusal.fix);
+    if (plan.kind === 'superseded') {
+        if (!options.dryRun && plan.inactive)
+            await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
+        return { kind: 'superseded', by: plan.by };
+    }
+    const { rendered, routing } = plan;
+    const done = {
+        target: plan.target,
+        path: rendered.path,
+        summary: routing.summary,
+        content: rendered.content,
+    };
+    if (options.dryRun)
+        return { kind: 'dry-run', ...done };
+    const before = await api.latestStatus(deployment.id);
+    const live = before?.state === 'success';
+    if (!live)
+        await api.postStatus(deployment.id, 'in_progress', statusDescription(`applying: ${routing.summary}`), options.logUrl);
+    try {
+        let changed;
+        let commit;
+        if (plan.target === 'nginx') {
+            const write = await writeNginxConfig(options.root, rendered.path, rendered.content);
+            changed = write.changed;
+            log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
+            if ((changed || !live) && options.reloadCommand) {
+                const reload = await runReloadCommand(options.root, options.reloadCommand);
+                if (!reload.ok) {
+                    await undoNginxWrite(options.root, rendered.path, write);
+                    throw new CommandError(`the reload command failed (${reload.detail}); ${rendered.path} holds what it held before`, 'Fix the input "reload-command" or the nginx server; re-run the job.');
+                }
+            }
+        }
+        else {
+            const [owner, repo] = (rendered.gitops?.repository ?? `${options.repo.owner}/${options.repo.repo}`).split('/');
+            const result = await commitGitOpsFile(options.gitops, {
+                owner,
+                repo,
+                ...(rendered.gitops?.branch ? { branch: rendered.gitops.branch } : {}),
+                path: rendered.path,
+                content: rendered.content,
+                message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
+            });
+            ({ changed, commit } = result);
+            log(`${changed ? 'committed' : 'unchanged:'} ${rendered.path} on ${owner}/${repo}@${result.branch} (${result.commit.slice(0, 12)})`);
+        }
+        if (live && !changed)
+            return { kind: 'unchanged', ...done, ...(commit ? { commit } : {}) };
+        await api.postStatus(deployment.id, 'success', statusDescription(routing.summary), options.logUrl);
+        return { kind: 'applied', ...done, ...(commit ? { commit } : {}) };
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        await api.postStatus(deployment.id, 'failure', statusDescription(`not applied: ${reason}`), options.logUrl);
+        throw error;
+    }
+}
+
+/**
+ * Registry tags read through the API: annotated tags are peeled to their
+ * commit (and give their tagger date); lightweight ones count as undated,
+ * which GTO's numbered tags order anyway. A tag GTO would not read (a tag of
+ * something else than a commit, or one whose object names another tag)
+ * carries its problem, so the registry reports it instead of reading it.
+ */
+function tagRecordsOf(octokit, repo, refs) {
+    return Promise.all(refs.map(async (ref) => {
+        if (ref.object.type !== 'tag')
+            return { name: ref.name, commit: ref.object.sha, date: 0 };
+        const { data } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
+        const problem = data.object.type !== 'commit'
+            ? `it tags a ${data.object.type}, not a commit`
+            : data.tag !== ref.name
+                ? `the tag object is named ${data.tag}`
+                : undefined;
+        return {
+            name: ref.name,
+            commit: data.object.sha,
+            date: Math.floor(Date.parse(data.tagger.date) / 1000) || 0,
+            offset: utcOffset(data.tagger.date),
+            tagger: { name: data.tagger.name, email: data.tagger.email },
+            message: data.message,
+            ...(problem ? { problem } : {}),
+        };
+    }));
+}
+/**
+ * The tags that register and deregister `version` of `model` (`<model>@v<version>`,
+ * `…#N`, `…!`, `…!#N`): what decides whether the version is a release now.
+ * Reading only these gives the version the registration a read of all the
+ * model's tags gives it (registrations are read before stage tags).
+ */
+async function versionTagRecords(octokit, repo, model, version) {
+    const { data } = await octokit.rest.git.listMatchingRefs({
+        ...repo,
+        ref: `tags/${releaseTag(model, version)}`,
     });
-    if (plan.kind === 'refused') {
-        out.stderr(`modelgate: ${plan.refusal.reason}\n  fix: ${plan.refusal.fix}\n`);
-        return 1;
-    }
-    if (plan.kind !== 'apply')
-        return 1;
-    out.stderr(`${plan.routing.summary} (${plan.target}: ${plan.rendered.path})\n`);
-    if (!args.values.write) {
-        out.stdout(plan.rendered.content);
-        return 0;
-    }
-    if (plan.target !== 'nginx')
-        throw new CommandError('--write writes nginx files only', 'Kubernetes targets are committed to their GitOps repository by the Action (command: deploy); print and commit the file yourself.');
-    const write = await writeNginxConfig(context.root, plan.rendered.path, plan.rendered.content);
-    out.stdout(`${write.changed ? 'wrote' : 'unchanged:'} ${plan.rendered.path}\n`);
-    const reload = stringOf(args, 'reload');
-    if (reload && write.changed) {
-        const result = await runReloadCommand(context.root, reload);
-        if (!result.ok) {
-            await undoNginxWrite(context.root, plan.rendered.path, write);
-            out.stderr(`modelgate: the reload command failed (${result.detail}); ${plan.rendered.path} holds what it held before\n`);
-            return 1;
+    const own = data
+        .map((r) => ({ name: r.ref.replace(/^refs\/tags\//, ''), object: r.object }))
+        .filter((r) => {
+        const tag = parseRegistryTag(r.name);
+        return (tag?.action === 'register' || tag?.action === 'deregister') && tag.version === version;
+    });
+    return tagRecordsOf(octokit, repo, own);
+}
+/** The UTC offset of an ISO 8601 date as git writes it ("+0300"); GitHub's API gives "Z" (UTC). */
+function utcOffset(date) {
+    const zone = /([+-])(\d{2}):?(\d{2})$/.exec(date);
+    return zone ? `${zone[1]}${zone[2]}${zone[3]}` : '+0000';
+}
+
+/** How far back the deployer looks for the version live in production. */
+const LIVE_LOOKBACK = 10;
+/** Pages of 100 deployments read at most to find a model's in a shared environment (or in the repository). */
+const DEPLOYMENT_PAGES = 3;
+/** DeployerApi over the GitHub REST API for the registry's repository. */
+function githubDeployerApi(octokit, repo) {
+    // The repository's deployments (of `environment`, when given), newest first: pages of 100, at
+    // most DEPLOYMENT_PAGES, until `enough` holds. `cut` when pages were left unread.
+    const listed = async (environment, enough) => {
+        const seen = [];
+        let page = 0;
+        for await (const { data, headers } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+            ...repo,
+            ...(environment === undefined ? {} : { environment }),
+            per_page: 100,
+        })) {
+            seen.push(...data.map(listedDeployment));
+            if (enough(seen))
+                return { seen, cut: false };
+            if (++page >= DEPLOYMENT_PAGES)
+                return { seen, cut: /rel="next"/.test(headers.link ?? '') };
+        }
+        return { seen, cut: false };
+    };
+    const latestStatus = async (deployment) => {
+        const { data } = await octokit.rest.repos.listDeploymentStatuses({
+            ...repo,
+            deployment_id: deployment,
+            per_page: 1,
+        });
+        return data[0] && { state: data[0].state, description: data[0].description ?? '' };
+    };
+    const releaseTagFacts = async (tag) => {
+        let ref;
+        try {
+            ref = (await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` })).data;
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                return { exists: false };
+            throw error;
+        }
+        // GET /git/ref/tags/x also answers for a ref that only starts with x: take exact names only.
+        if (ref.ref !== `refs/tags/${tag}`)
+            return { exists: false };
+        if (ref.object.type !== 'tag')
+            return { exists: true, annotated: false, commit: ref.object.sha };
+        const { data: annotated } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
+        // A tag of a tag is not a release (GTO cannot read it either): report it as pointing at no commit.
+        return {
+            exists: true,
+            annotated: true,
+            commit: annotated.object.type === 'commit' ? annotated.object.sha : `a ${annotated.object.type}`,
+        };
+    };
+    return {
+        async settings() {
+            const { data: repository } = await octokit.rest.repos.get(repo);
+            let text;
+            try {
+                const { data } = await octokit.rest.repos.getContent({
+                    ...repo,
+                    path: SETTINGS_FILE,
+                    ref: repository.default_branch,
+                });
+                if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+                    throw new CommandError(`${SETTINGS_FILE} on ${repository.default_branch} is not a file`);
+                if (data.size > SETTINGS_MAX_BYTES)
+                    throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`);
+                text = Buffer.from(data.content, 'base64').toString('utf8');
+            }
+            catch (error) {
+                if (statusOf(error) !== 404)
+                    throw error;
+            }
+            return parseSettings(text);
+        },
+        releaseTag: (tag) => releaseTagFacts(tag),
+        registration: (model, version) => versionTagRecords(octokit, repo, model, version),
+        async newerDeployments(model, id) {
+            const { seen, cut } = await listed(undefined, (all) => all.some((d) => d.id <= id));
+            if (cut && !seen.some((d) => d.id <= id))
+                return undefined;
+            return seen
+                .filter((d) => d.id > id && d.model === model)
+                .map(({ id: newer, environment, whole }) => ({ id: newer, environment, whole }));
+        },
+        async liveVersion(environment, model) {
+            const wholeOf = (all) => all.filter((d) => d.model === model && d.whole);
+            const { seen, cut } = await listed(environment, (all) => wholeOf(all).length >= LIVE_LOOKBACK);
+            const deployments = wholeOf(seen).slice(0, LIVE_LOOKBACK);
+            for (const deployment of deployments) {
+                const { version } = deployment;
+                if (version === undefined)
+                    continue;
+                const status = await latestStatus(deployment.id);
+                if (status?.state !== 'success')
+                    continue;
+                // Live only as a release: anyone with deployments: write can make a deployment and report it a
+                // success, and its version would name the Service the rest of the traffic goes to.
+                const tag = releaseTag(model, version);
+                const facts = deployment.ref === tag ? await releaseTagFacts(tag) : undefined;
+                if (facts?.exists && facts.annotated && facts.commit === deployment.sha)
+                    return version;
+            }
+            if (!deployments.length && !cut)
+                return undefined;
+            if (!deployments.length)
+                return {
+                    unknown: `no deployment of ${model} that takes all its traffic is among the ${DEPLOYMENT_PAGES * 100} newest in ${environment}, so whether one serves it cannot be told`,
+                };
+            return {
+                unknown: `none of the ${deployments.length} newest ${environment} deployments of ${model} that take all its traffic is a release reported live`,
+            };
+        },
+        latestStatus,
+        async postStatus(deployment, state, description, logUrl) {
+            await octokit.rest.repos.createDeploymentStatus({
+                ...repo,
+                deployment_id: deployment,
+                state,
+                description,
+                ...(logUrl ? { log_url: logUrl } : {}),
+                // Never GitHub's own: it marks every earlier deployment of the environment inactive, other
+                // models' too when models share one, which ends their rollouts. The deployer says which it replaced.
+                auto_inactive: false,
+            });
+        },
+    };
+}
+// Only payloads that keep the contract give a version: a version string from anyone with
+// deployments: write goes into rendered files and Service names, so it is never read loosely.
+function listedDeployment(d) {
+    const model = readDeploymentPayload(d.payload)?.model;
+    const parsed = parseDeploymentPayload(d.payload);
+    const whole = !parsed.ok ||
+        parsed.payload.role === 'active' ||
+        (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
+    return {
+        id: d.id,
+        ref: d.ref,
+        sha: d.sha,
+        environment: d.environment ?? '',
+        model,
+        version: parsed.ok ? parsed.payload.version : undefined,
+        whole,
+    };
+}
+
+/**
+ * `command: deploy`, in a workflow `on: deployment`: turns a modelgate
+ * Deployment into traffic on the configured target and reports the
+ * deployment's statuses with a link to this run. What is deployed comes
+ * from GitHub (the event, the release tag, the default branch's settings)
+ * and from the workflow, never from a pull request.
+ */
+async function runDeploy(inputs) {
+    const deployment = deploymentOfEvent();
+    if (!inputs.token)
+        throw new CommandError('input "github-token" is empty', 'Pass a token with deployments: write and contents: read.');
+    const octokit = createOctokit(inputs.token, warning);
+    const outcome = await deployOnce(deployment, {
+        api: githubDeployerApi(octokit, context.repo),
+        repo: context.repo,
+        gitops: inputs.gitopsToken ? createOctokit(inputs.gitopsToken, warning) : octokit,
+        root: resolve(inputs.root),
+        ...(inputs.target ? { target: inputs.target } : {}),
+        ...(inputs.reloadCommand ? { reloadCommand: inputs.reloadCommand } : {}),
+        logUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
+        dryRun: inputs.dryRun,
+        log: (line) => info(inertText(line)),
+    });
+    const record = { deployment: deployment.id, state: outcome.kind };
+    switch (outcome.kind) {
+        case 'foreign':
+            setOutput(OUTPUTS.deployed, JSON.stringify(record));
+            setFailed(`${outcome.reason}: not modelgate's to deploy, nothing changed and no status reported (run this step only for modelgate deployments: if: github.event.deployment.payload.model)`);
+            return;
+        case 'refused':
+            setOutput(OUTPUTS.deployed, JSON.stringify(record));
+            setFailed(`${inertText(outcome.reason)}${outcome.fix ? ` (${outcome.fix})` : ''}`);
+            return;
+        case 'superseded':
+            setOutput(OUTPUTS.deployed, JSON.stringify({ ...record, supersededBy: outcome.by }));
+            notice(`deployment ${deployment.id} was superseded by deployment ${outcome.by}: traffic not changed`);
+            return;
+        default: {
+            const { content, ...rest } = outcome;
+            setOutput(OUTPUTS.deployed, JSON.stringify({ ...record, ...rest, state: outcome.kind }));
+            info(inertText(outcome.summary));
+            const heading = outcome.kind === 'dry-run' ? 'modelgate deploy (dry run)' : 'modelgate deploy';
+            await summary
+                .addHeading(heading, 2)
+                .addRaw(`${inertText(outcome.summary)} (${outcome.target}, ${inertText(outcome.path)})`, true)
+                .addCodeBlock(content)
+                .write();
         }
     }
-    return 0;
+}
+/** The deployment of a `deployment` event (GitHub wrote the event file; the runner trusts it, and so do we). */
+function deploymentOfEvent() {
+    const deployment = context.payload.deployment;
+    if (context.eventName !== 'deployment' || !deployment)
+        throw new CommandError(`command: deploy runs on deployment events, not "${context.eventName}"`, 'Run it in a workflow "on: deployment".');
+    const { id, sha, ref, environment, payload } = deployment;
+    if (typeof id !== 'number' ||
+        typeof sha !== 'string' ||
+        typeof ref !== 'string' ||
+        typeof environment !== 'string')
+        throw new CommandError('the deployment event has no id, sha, ref or environment');
+    return { id, sha, ref, environment, payload };
 }
 
 export { runDeploy };
