@@ -26,7 +26,8 @@ export interface DeployerApi {
   registration(model: string, version: string): Promise<TagRecord[]>;
   /**
    * The model's modelgate deployments newer than deployment `id`, in any environment, newest
-   * first; undefined when the listing (the repository's newest) did not reach `id`.
+   * first, that can route traffic (their payload keeps the contract, and the deployer did not
+   * refuse them); undefined when the listing (the repository's newest) did not reach `id`.
    */
   newerDeployments(model: string, id: number): Promise<NewerDeployment[] | undefined>;
   /**
@@ -116,8 +117,14 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
     async newerDeployments(model, id) {
       const { seen, cut } = await listed(undefined, (all) => all.some((d) => d.id <= id));
       if (cut && !seen.some((d) => d.id <= id)) return undefined;
-      return seen
-        .filter((d) => d.id > id && d.model === model)
+      // Only deployments that can route: one whose payload breaks the contract, or that the deployer
+      // refused (failure, error), replaces nothing (it could stand a pending guard rollback down).
+      const newer = seen.filter((d) => d.id > id && d.model === model && d.version !== undefined);
+      const routing = await Promise.all(
+        newer.map(async (d) => !['failure', 'error'].includes((await latestStatus(d.id))?.state ?? '')),
+      );
+      return newer
+        .filter((_, i) => routing[i])
         .map(({ id: newer, environment, whole }) => ({ id: newer, environment, whole }));
     },
     async liveVersion(environment, model) {

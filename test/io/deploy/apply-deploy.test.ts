@@ -258,6 +258,43 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
     expect(github.deploymentStatuses.filter((s) => 'autoInactive' in s)).toEqual([]);
   });
 
+  it.each([
+    ['one the deployer refused', { version: '6.6.6', weight: 100, trigger: 'c'.repeat(40) }, 'failure'],
+    ['one whose payload breaks the contract (no trigger)', { version: '6.6.6', weight: 100 }, undefined],
+  ])(
+    'a deployment that routes nothing replaces nothing: %s leaves a pending rollback to apply',
+    async (_why, junk, status) => {
+      const { github, deploy, canary } = await released();
+      const rollback = {
+        ...canary,
+        id: 1001,
+        ref: 'gpt2@v1.0.0',
+        sha: github.deployments.find((d) => d.id === 900)!.sha,
+        environment: 'production',
+        payload: {
+          ...canary.payload,
+          version: '1.0.0',
+          weight: 100,
+          trigger: `modelgate-guard:${'a'.repeat(40)}`,
+        },
+      };
+      github.deployments.push(rollback, {
+        id: 1002,
+        ref: 'main',
+        sha: 'c'.repeat(40),
+        environment: 'production',
+        payload: { model: 'gpt2', manifest: 'models/gpt2/model.yaml', ...junk },
+        description: '',
+        production_environment: true,
+      } as typeof canary);
+      if (status) github.reportDeployed(1002, status);
+      expect(await deploy(rollback)).toMatchObject({
+        kind: 'applied',
+        summary: expect.stringContaining('1.0.0 answers 100%'),
+      });
+    },
+  );
+
   it('changes and reports nothing on a re-run of a live deployment', async () => {
     const { github, deploy } = await released();
     await deploy();
