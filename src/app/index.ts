@@ -13,7 +13,7 @@ import { queuedEvent, sealEvent } from './queued-event.js';
 import { recoverMissedWork, type RecoveryLimits } from './recover.js';
 import { createScheduler } from './scheduler/index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
-import { startAnalysis } from './start-analysis.js';
+import { isUnappliedRollback, startAnalysis } from './start-analysis.js';
 import { alertSink } from './guard-alerts.js';
 import type { AppTrust } from './trust.js';
 import {
@@ -62,10 +62,15 @@ export interface AppOptions extends Partial<ApplicationFunctionOptions> {
 /** Jobs name an installation; the recovery works for the app as a whole (its jobs are not budgeted per installation). */
 const RECOVERY_INSTALLATION = 1;
 
-/** Whether a deployment_status is worth work: a modelgate deployment the deployer reports live. */
+/**
+ * Whether a deployment_status is worth work: a modelgate deployment the
+ * deployer reports live, or the production guard's rollback it did not apply.
+ */
 function analysable(context: Context<'deployment_status'>): boolean {
   const { deployment, deployment_status: status } = context.payload;
-  return status.state === 'success' && readDeploymentPayload(deployment.payload) !== undefined;
+  const payload = readDeploymentPayload(deployment.payload);
+  if (!payload) return false;
+  return status.state === 'success' || isUnappliedRollback(status.state, payload.trigger);
 }
 
 /**

@@ -4,7 +4,12 @@ import { startAbRecord } from '../core/ab/state.js';
 import { startBlueGreenRecord } from '../core/blue-green/state.js';
 import { newShadowRecord } from '../core/shadow/state.js';
 import { plannerOf } from '../core/rollout/planner.js';
-import { parseDeploymentPayload, type DeploymentPayload } from '../core/release/plan.js';
+import {
+  parseDeploymentPayload,
+  readDeploymentPayload,
+  type DeploymentPayload,
+} from '../core/release/plan.js';
+import { rollbackNotAppliedAlert } from '../core/guard/alerts.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import { inertText } from '../core/report/escape.js';
 import { githubDeployerApi } from '../io/deploy/deployer-api.js';
@@ -24,6 +29,7 @@ import {
   type CanaryComment,
 } from './canary-comment.js';
 import { exclusively, type AppTrust } from './trust.js';
+import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -74,6 +80,8 @@ export async function startAnalysis(
   appTrust: () => Promise<AppTrust>,
 ): Promise<void> {
   const { deployment, deployment_status: status } = context.payload;
+  if (isUnappliedRollback(status.state, readDeploymentPayload(deployment.payload)?.trigger))
+    return unappliedRollback(context, now, appTrust);
   if (status.state !== 'success') return;
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
@@ -294,4 +302,39 @@ function strategyRecord(
     case 'blue_green':
       return { strategy, blueGreen: startBlueGreenRecord(deploymentId) };
   }
+}
+
+/** A status of the production guard's rollback saying the deployer did not apply it. */
+export const isUnappliedRollback = (state: string, trigger: string | undefined) =>
+  (state === 'failure' || state === 'error') && trigger?.startsWith(GUARD_ROLLBACK_TRIGGER) === true;
+
+/**
+ * The guard ended "rolled back" when it made its rollback deployment; the
+ * deployer reporting that deployment failed means production may still serve
+ * the version that breached. Said where a person sees it: a critical alert
+ * and the log. (The deployer's own failure status names why.)
+ */
+async function unappliedRollback(
+  context: Context<'deployment_status'>,
+  now: () => Date,
+  appTrust: () => Promise<AppTrust>,
+): Promise<void> {
+  const { deployment, deployment_status: status, repository } = context.payload;
+  const payload = readDeploymentPayload(deployment.payload)!;
+  const repo = context.repo();
+  const released = payload.trigger!.slice(GUARD_ROLLBACK_TRIGGER.length);
+  const pr = await pullRequestOf(asOctokit(context.octokit), repo, released);
+  const trust = await appTrust();
+  const reason = `the deployer reported ${status.state}${status.description ? `: ${status.description}` : ''}`;
+  trust.warn(
+    `${repo.owner}/${repo.repo}: the production guard's rollback of ${payload.model} to ${payload.version} (deployment ${deployment.id}) was not applied: ${reason}`,
+  );
+  const pull = pr === undefined ? repository.html_url : `${repository.html_url}/pull/${pr}`;
+  await trust.alerts?.([
+    rollbackNotAppliedAlert(
+      { model: payload.model, version: payload.version, deploymentId: deployment.id, reason },
+      { repository: repository.full_name, pullRequestUrl: pull, reportUrl: status.log_url ?? pull },
+      now(),
+    ),
+  ]);
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedAlert } from '../../src/core/guard/alerts.js';
 import { APP_BOT, person, type FakeGitHub } from '../helpers/fake-github.js';
-import { appTrust } from '../helpers/canary-app.js';
+import { appTrust, deploymentStatus } from '../helpers/canary-app.js';
 import { startGuard } from '../../src/app/guard-start.js';
 import { parseDeploymentPayload } from '../../src/core/release/plan.js';
 import type { Octokit } from '../../src/io/github/octokit.js';
@@ -131,6 +131,29 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(github.writes()).toHaveLength(writes);
     expect(github.pullRequests).toHaveLength(1);
     expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('a rollback the deployer does not apply is said at once: a critical alert and the log', async () => {
+    const { github, tick, guarded, probot, warnings } = await promoted('1.4.0');
+    for (let hour = 0; hour < 7 && !guarded().includes('rollback'); hour++) await tick(60);
+    const rollback = github.deployments.at(-1)!;
+    expect(rollback).toMatchObject({ environment: 'production', ref: 'gpt2@v1.2.0' });
+    // The deployer refuses it (its target is down, say) and reports failure.
+    github.reportDeployed(rollback.id, 'failure');
+    const event = deploymentStatus(rollback as Parameters<typeof deploymentStatus>[0]);
+    event.deployment_status.state = 'failure';
+    event.deployment_status.description = 'not applied: the GitOps branch main does not exist';
+    await probot().receive({ id: 'rollback-failed', name: 'deployment_status', payload: event } as any);
+    const alert = posted.at(-1)!.find((a) => a.labels.alertname === 'ModelgateRollbackNotApplied')!;
+    expect(alert).toMatchObject({
+      labels: { model: 'gpt2', version: '1.2.0', severity: 'critical' },
+      annotations: {
+        summary: `the production guard's rollback of gpt2 to 1.2.0 was not applied (deployment ${rollback.id})`,
+        pull_request: 'https://github.com/acme/models/pull/42',
+        description: 'the deployer reported failure: not applied: the GitOps branch main does not exist',
+      },
+    });
+    expect(warnings.some((w) => w.includes(`(deployment ${rollback.id}) was not applied`))).toBe(true);
   }, 60_000);
 
   it('a breach rolls nothing back to a previous version deregistered since: it alerts, and the report says why', async () => {

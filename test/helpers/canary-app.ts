@@ -190,6 +190,7 @@ export function deploymentStatus(deployment: {
   example.repository.name = 'models';
   example.repository.owner.login = 'acme';
   example.repository.full_name = 'acme/models';
+  example.repository.html_url = 'https://github.com/acme/models';
   example.installation = { id: 1, node_id: 'I' };
   return example;
 }

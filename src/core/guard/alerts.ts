@@ -9,7 +9,11 @@ import type { GuardState } from './state.js';
  */
 export interface PlannedAlert {
   labels: {
-    alertname: 'ModelgateGuardBreach' | 'ModelgateModelRolledBack' | 'ModelgateCanaryFailed';
+    alertname:
+      | 'ModelgateGuardBreach'
+      | 'ModelgateModelRolledBack'
+      | 'ModelgateRollbackNotApplied'
+      | 'ModelgateCanaryFailed';
     model: string;
     version: string;
     severity: 'critical' | 'warning';
@@ -121,6 +125,37 @@ export function canaryFailedAlert(state: CanaryState, context: AlertContext, now
     endsAt: new Date(
       Math.max(Date.parse(failedAt) || now.getTime(), now.getTime()) + EVENT_ALERT_MS,
     ).toISOString(),
+    generatorURL: context.reportUrl,
+  };
+}
+
+/**
+ * The production guard's rollback that the deployer did not apply (it
+ * reported failure or error): the guard has ended "rolled back", yet
+ * production may still serve the version that breached. An event alert,
+ * critical: a person puts production right by hand.
+ */
+export function rollbackNotAppliedAlert(
+  rollback: { model: string; version: string; deploymentId: number; reason: string },
+  context: AlertContext,
+  now: Date,
+): PlannedAlert {
+  return {
+    labels: {
+      alertname: 'ModelgateRollbackNotApplied',
+      model: rollback.model,
+      version: rollback.version,
+      severity: 'critical',
+      repository: context.repository,
+    },
+    annotations: {
+      summary: `the production guard's rollback of ${rollback.model} to ${rollback.version} was not applied (deployment ${rollback.deploymentId})`,
+      pull_request: context.pullRequestUrl,
+      report: context.reportUrl,
+      description: inertText(rollback.reason.slice(0, 1000)),
+    },
+    startsAt: now.toISOString(),
+    endsAt: new Date(now.getTime() + EVENT_ALERT_MS).toISOString(),
     generatorURL: context.reportUrl,
   };
 }
