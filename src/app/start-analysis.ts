@@ -31,6 +31,8 @@ import {
 import { exclusively, type AppTrust } from './trust.js';
 import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
 
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
 type Repo = { owner: string; repo: string };
 
 /** The last stage's environment in the naming of `environment`: production for canary, <model>/production for <model>/canary. */
@@ -305,8 +307,10 @@ function strategyRecord(
 }
 
 /** A status of the production guard's rollback saying the deployer did not apply it. */
-export const isUnappliedRollback = (state: string, trigger: string | undefined) =>
-  (state === 'failure' || state === 'error') && trigger?.startsWith(GUARD_ROLLBACK_TRIGGER) === true;
+export const isUnappliedRollback = (state: string, trigger: unknown) =>
+  (state === 'failure' || state === 'error') &&
+  typeof trigger === 'string' &&
+  trigger.startsWith(GUARD_ROLLBACK_TRIGGER);
 
 /**
  * The guard ended "rolled back" when it made its rollback deployment; the
@@ -320,12 +324,23 @@ async function unappliedRollback(
   appTrust: () => Promise<AppTrust>,
 ): Promise<void> {
   const { deployment, deployment_status: status, repository } = context.payload;
-  const payload = readDeploymentPayload(deployment.payload)!;
+  // Only what the guard makes: a payload that keeps the contract, a rollback of a release commit, the
+  // version's release tag. Anyone with deployments: write can make the rest, and it pages nobody.
+  const parsed = parseDeploymentPayload(deployment.payload);
+  if (!parsed.ok) return;
+  const payload = parsed.payload;
+  const released = payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length);
+  if (!COMMIT.test(released) || deployment.ref !== releaseTag(payload.model, payload.version)) return;
+  const octokit = asOctokit(context.octokit);
   const repo = context.repo();
-  const released = payload.trigger!.slice(GUARD_ROLLBACK_TRIGGER.length);
-  const pr = await pullRequestOf(asOctokit(context.octokit), repo, released);
+  // A late or redelivered failure of a rollback applied since (a re-run) pages nobody.
+  const newest = await newestDeploymentStatus(octokit, repo, deployment.id);
+  if (newest?.state !== 'failure' && newest?.state !== 'error') return;
+  // Without the pull request (GitHub failing to answer) the alert still goes, pointing at the repository.
+  const pr = await pullRequestOf(octokit, repo, released).catch(() => undefined);
   const trust = await appTrust();
-  const reason = `the deployer reported ${status.state}${status.description ? `: ${status.description}` : ''}`;
+  const said = newest.description || status.description;
+  const reason = `the deployer reported ${newest.state}${said ? `: ${said}` : ''}`;
   trust.warn(
     `${repo.owner}/${repo.repo}: the production guard's rollback of ${payload.model} to ${payload.version} (deployment ${deployment.id}) was not applied: ${reason}`,
   );

@@ -154,6 +154,24 @@ describe('the production guard after promotion (real Prometheus)', () => {
       },
     });
     expect(warnings.some((w) => w.includes(`(deployment ${rollback.id}) was not applied`))).toBe(true);
+    // Applied by a re-run since: the same failure delivered again (late, or by recovery) pages nobody.
+    github.reportDeployed(rollback.id, 'success');
+    const pages = posted.length;
+    await probot().receive({ id: 'rollback-failed-again', name: 'deployment_status', payload: event } as any);
+    expect(posted).toHaveLength(pages);
+    // A deployment anyone made with the guard's trigger, on a branch, reported failed: no page either.
+    const forged = {
+      ...rollback,
+      id: 7777,
+      ref: 'main',
+      payload: { ...(rollback.payload as object), model: 'payments <b>team</b>' },
+    };
+    github.deployments.push(forged);
+    github.reportDeployed(7777, 'error');
+    const spam = deploymentStatus(forged as Parameters<typeof deploymentStatus>[0]);
+    spam.deployment_status.state = 'error';
+    await probot().receive({ id: 'forged', name: 'deployment_status', payload: spam } as any);
+    expect(posted).toHaveLength(pages);
   }, 60_000);
 
   it('a breach rolls nothing back to a previous version deregistered since: it alerts, and the report says why', async () => {

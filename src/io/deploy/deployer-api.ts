@@ -26,8 +26,8 @@ export interface DeployerApi {
   registration(model: string, version: string): Promise<TagRecord[]>;
   /**
    * The model's modelgate deployments newer than deployment `id`, in any environment, newest
-   * first, that can route traffic (their payload keeps the contract, and the deployer did not
-   * refuse them); undefined when the listing (the repository's newest) did not reach `id`.
+   * first, that can route traffic (their payload keeps the contract and their ref is their
+   * version's release tag); undefined when the listing (the repository's newest) did not reach `id`.
    */
   newerDeployments(model: string, id: number): Promise<NewerDeployment[] | undefined>;
   /**
@@ -117,14 +117,17 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
     async newerDeployments(model, id) {
       const { seen, cut } = await listed(undefined, (all) => all.some((d) => d.id <= id));
       if (cut && !seen.some((d) => d.id <= id)) return undefined;
-      // Only deployments that can route: one whose payload breaks the contract, or that the deployer
-      // refused (failure, error), replaces nothing (it could stand a pending guard rollback down).
-      const newer = seen.filter((d) => d.id > id && d.model === model && d.version !== undefined);
-      const routing = await Promise.all(
-        newer.map(async (d) => !['failure', 'error'].includes((await latestStatus(d.id))?.state ?? '')),
-      );
-      return newer
-        .filter((_, i) => routing[i])
+      // Only deployments that can route: one whose payload breaks the contract, or whose ref is not its
+      // version's release tag, is refused by every deployer run and replaces nothing (it could stand a
+      // pending guard rollback down). A failure status is no such sign: a run that failed is re-run.
+      return seen
+        .filter(
+          (d) =>
+            d.id > id &&
+            d.model === model &&
+            d.version !== undefined &&
+            d.ref === releaseTag(model, d.version),
+        )
         .map(({ id: newer, environment, whole }) => ({ id: newer, environment, whole }));
     },
     async liveVersion(environment, model) {

@@ -259,7 +259,11 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
   });
 
   it.each([
-    ['one the deployer refused', { version: '6.6.6', weight: 100, trigger: 'c'.repeat(40) }, 'failure'],
+    [
+      'one whose ref is no release tag',
+      { version: '6.6.6', weight: 100, trigger: 'c'.repeat(40) },
+      'failure',
+    ],
     ['one whose payload breaks the contract (no trigger)', { version: '6.6.6', weight: 100 }, undefined],
   ])(
     'a deployment that routes nothing replaces nothing: %s leaves a pending rollback to apply',
@@ -294,6 +298,32 @@ describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
       });
     },
   );
+
+  it('a newer release whose run failed still replaces an older one: a failed run is re-run, and the older one would undo it', async () => {
+    const { github, deploy, canary } = await released();
+    const live = github.deployments.find((d) => d.id === 900)!;
+    const promotion = {
+      ...canary,
+      id: 1001,
+      environment: 'production',
+      payload: { ...canary.payload, weight: 100 },
+    };
+    const rollback = {
+      ...promotion,
+      id: 1200,
+      ref: 'gpt2@v1.0.0',
+      sha: live.sha,
+      payload: {
+        ...canary.payload,
+        version: '1.0.0',
+        weight: 100,
+        trigger: `modelgate-guard:${'a'.repeat(40)}`,
+      },
+    };
+    github.deployments.push(promotion, rollback);
+    github.reportDeployed(1200, 'failure'); // a GitOps push conflict, say: its job is re-run
+    expect(await deploy(promotion)).toEqual({ kind: 'superseded', by: 1200 });
+  });
 
   it('changes and reports nothing on a re-run of a live deployment', async () => {
     const { github, deploy } = await released();

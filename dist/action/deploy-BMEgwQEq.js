@@ -962,12 +962,14 @@ function githubDeployerApi(octokit, repo) {
             const { seen, cut } = await listed(undefined, (all) => all.some((d) => d.id <= id));
             if (cut && !seen.some((d) => d.id <= id))
                 return undefined;
-            // Only deployments that can route: one whose payload breaks the contract, or that the deployer
-            // refused (failure, error), replaces nothing (it could stand a pending guard rollback down).
-            const newer = seen.filter((d) => d.id > id && d.model === model && d.version !== undefined);
-            const routing = await Promise.all(newer.map(async (d) => !['failure', 'error'].includes((await latestStatus(d.id))?.state ?? '')));
-            return newer
-                .filter((_, i) => routing[i])
+            // Only deployments that can route: one whose payload breaks the contract, or whose ref is not its
+            // version's release tag, is refused by every deployer run and replaces nothing (it could stand a
+            // pending guard rollback down). A failure status is no such sign: a run that failed is re-run.
+            return seen
+                .filter((d) => d.id > id &&
+                d.model === model &&
+                d.version !== undefined &&
+                d.ref === releaseTag(model, d.version))
                 .map(({ id: newer, environment, whole }) => ({ id: newer, environment, whole }));
         },
         async liveVersion(environment, model) {
