@@ -1,4 +1,4 @@
-import { readDeploymentPayload } from '../core/release/plan.js';
+import { COMMIT_ID, readDeploymentPayload } from '../core/release/plan.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { readCanaryComment, type CanaryComment } from './canary-comment.js';
 import type { AppTrust } from './trust.js';
@@ -59,7 +59,7 @@ export async function latestDeployments(
  */
 export function rolloutCommitOf(deployment: Deployment): string {
   const trigger = readDeploymentPayload(deployment.payload)?.trigger;
-  return trigger && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(trigger) ? trigger : deployment.sha;
+  return trigger && COMMIT_ID.test(trigger) ? trigger : deployment.sha;
 }
 
 /** The pull request a release commit came from (the merged one, if several). */

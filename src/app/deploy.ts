@@ -6,6 +6,8 @@ import { githubReleaseApi } from '../io/github/release-api.js';
 import { findReleaseManifest } from './manifest.js';
 import { deploymentDescription } from '../core/release/deployment-description.js';
 import { guardExclusively, type AppTrust } from './trust.js';
+import { latestDeployments } from './canaries.js';
+import { takesAllTraffic } from '../core/deploy/plan.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -117,23 +119,10 @@ export async function switchBack(
   });
 }
 
-/** Pages of 100 deployments read at most to find a model's newest. */
-const NEWEST_PAGES = 3;
-
 /** The model's newest modelgate deployment in any environment, among the repository's newest. */
 async function newestDeploymentOf(octokit: Octokit, repo: Repo, model: string) {
-  let page = 0;
-  for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
-    ...repo,
-    per_page: 100,
-  })) {
-    for (const deployment of data) {
-      const payload = readDeploymentPayload(deployment.payload);
-      if (payload?.model === model) return { id: deployment.id, payload };
-    }
-    if (++page >= NEWEST_PAGES) break;
-  }
-  return undefined;
+  const deployment = (await latestDeployments(octokit, repo, model)).get(model);
+  return deployment && { id: deployment.id, payload: readDeploymentPayload(deployment.payload)! };
 }
 
 async function switchBackNow(
@@ -199,9 +188,6 @@ export async function newestProductionDeployment(
   });
   return data.find((d) => {
     const payload = readDeploymentPayload(d.payload);
-    return (
-      payload?.model === model &&
-      (payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined))
-    );
+    return payload?.model === model && takesAllTraffic(payload);
   });
 }

@@ -1,11 +1,10 @@
-import { readDeploymentPayload } from '../core/release/plan.js';
+import { COMMIT_ID, readDeploymentPayload } from '../core/release/plan.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { newestDeployments, pullRequestOf, type Deployment } from './canaries.js';
 import { readGuardComment, type GuardComment } from './guard-comment.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 
 type Repo = { owner: string; repo: string };
-const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** The trigger of a guard's rollback deployment: `modelgate-guard:<the rolled-back release commit>`. */
 export const GUARD_ROLLBACK_TRIGGER = 'modelgate-guard:';
@@ -26,7 +25,7 @@ function guardedCommits(deployments: readonly Deployment[]): Map<string, string>
     const rolledBack = payload.trigger?.startsWith(GUARD_ROLLBACK_TRIGGER)
       ? payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length)
       : undefined;
-    guarded.set(payload.model, rolledBack && COMMIT.test(rolledBack) ? rolledBack : deployment.sha);
+    guarded.set(payload.model, rolledBack && COMMIT_ID.test(rolledBack) ? rolledBack : deployment.sha);
   }
   return guarded;
 }

@@ -5,10 +5,12 @@ import { startBlueGreenRecord } from '../core/blue-green/state.js';
 import { newShadowRecord } from '../core/shadow/state.js';
 import { plannerOf } from '../core/rollout/planner.js';
 import {
+  COMMIT_ID,
   parseDeploymentPayload,
   readDeploymentPayload,
   type DeploymentPayload,
 } from '../core/release/plan.js';
+import { takesAllTraffic } from '../core/deploy/plan.js';
 import { rollbackNotAppliedAlert } from '../core/guard/alerts.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import { inertText } from '../core/report/escape.js';
@@ -30,8 +32,6 @@ import {
 } from './canary-comment.js';
 import { exclusively, type AppTrust } from './trust.js';
 import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
-
-const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 type Repo = { owner: string; repo: string };
 
@@ -229,11 +229,7 @@ async function analyseLiveDeployment(
     // In production, a deployment at 100 % is a promotion (or a rollback), and a switch no analysis asked
     // for is nothing to start; a step below 100 % or a mirror is a rollout of its own (a repository whose
     // only stage is production rolls out there).
-    if (
-      live.environment === live.productionEnvironment &&
-      (payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined))
-    )
-      return false;
+    if (live.environment === live.productionEnvironment && takesAllTraffic(payload)) return false;
     manifest = await releaseManifest();
     if (!manifest) return false;
     // A new analysis only for a released commit: the version's tag must point at the deployed commit.
@@ -330,7 +326,7 @@ async function unappliedRollback(
   if (!parsed.ok) return;
   const payload = parsed.payload;
   const released = payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length);
-  if (!COMMIT.test(released) || deployment.ref !== releaseTag(payload.model, payload.version)) return;
+  if (!COMMIT_ID.test(released) || deployment.ref !== releaseTag(payload.model, payload.version)) return;
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
   // A late or redelivered failure of a rollback applied since (a re-run) pages nobody.

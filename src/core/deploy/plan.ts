@@ -227,7 +227,7 @@ export function statusDescription(text: string): string {
 }
 
 /** Whether a payload sets all of the model's traffic: weight 100 without a mirror, or a blue-green `active`. */
-const takesAllTraffic = (payload: DeploymentPayload) =>
+export const takesAllTraffic = (payload: Pick<DeploymentPayload, 'role' | 'weight' | 'mirror'>) =>
   payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined);
 
 /**

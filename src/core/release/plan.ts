@@ -548,6 +548,9 @@ function samePayload(found: unknown, wanted: DeploymentPayload): boolean {
   );
 }
 
+/** A git commit id: SHA-1 (40 hex digits) or SHA-256 (64). */
+export const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
 /**
  * A deployment payload written by modelgate (GitHub returns it as an object,
  * or as a JSON string for older deployments), or undefined for anyone else's.

@@ -1,4 +1,4 @@
-import type { NewerDeployment, ReleaseTagFacts } from '../../core/deploy/plan.js';
+import { takesAllTraffic, type NewerDeployment, type ReleaseTagFacts } from '../../core/deploy/plan.js';
 import { parseDeploymentPayload, readDeploymentPayload } from '../../core/release/plan.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
@@ -199,10 +199,7 @@ function listedDeployment(d: {
 }): ListedDeployment {
   const model = readDeploymentPayload(d.payload)?.model;
   const parsed = parseDeploymentPayload(d.payload);
-  const whole =
-    !parsed.ok ||
-    parsed.payload.role === 'active' ||
-    (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
+  const whole = !parsed.ok || takesAllTraffic(parsed.payload);
   return {
     id: d.id,
     ref: d.ref,

@@ -1020,9 +1020,7 @@ function githubDeployerApi(octokit, repo) {
 function listedDeployment(d) {
     const model = readDeploymentPayload(d.payload)?.model;
     const parsed = parseDeploymentPayload(d.payload);
-    const whole = !parsed.ok ||
-        parsed.payload.role === 'active' ||
-        (parsed.payload.weight === 100 && parsed.payload.mirror === undefined);
+    const whole = !parsed.ok || takesAllTraffic(parsed.payload);
     return {
         id: d.id,
         ref: d.ref,
