@@ -104,9 +104,17 @@ export function guardAlerts(
   return alerts;
 }
 
-/** The alert of a failed canary (an event: it fires once and resolves after EVENT_ALERT_MS). */
+/**
+ * The alert of a failed canary (an event: it fires once and resolves after
+ * EVENT_ALERT_MS). A first release has no version to go back to: the deployer
+ * sent it every request, and it keeps them (outOfTraffic), so the alert says
+ * that, not the share a canary with a baseline would have had.
+ */
 export function canaryFailedAlert(state: CanaryState, context: AlertContext, now: Date): PlannedAlert {
   const failedAt = state.intervals.at(-1)?.at ?? now.toISOString();
+  const summary = state.baselineVersion
+    ? `the canary of ${state.model} ${state.version} failed at ${state.weight}% of traffic; its traffic goes back to ${state.baselineVersion}`
+    : `the canary of ${state.model} ${state.version} failed; it is the model's first release, so it still answers every request (no version to go back to)`;
   return {
     labels: {
       alertname: 'ModelgateCanaryFailed',
@@ -116,7 +124,7 @@ export function canaryFailedAlert(state: CanaryState, context: AlertContext, now
       repository: context.repository,
     },
     annotations: {
-      summary: `the canary of ${state.model} ${state.version} failed at ${state.weight}% of traffic`,
+      summary,
       pull_request: context.pullRequestUrl,
       report: context.reportUrl,
       ...(state.revertUrl ? { description: `Revert pull request: ${state.revertUrl}` } : {}),
