@@ -770,6 +770,9 @@ export class FakeGitHub {
         const name = `refs/${params.slice(6).join('/')}`;
         const ref = this.refs.get(name);
         if (!ref) return send(422, { message: 'Reference does not exist' });
+        // As GitHub: without force, only a fast-forward (the new commit descends from the ref's).
+        if (body.force !== true && !this.descends(body.sha, ref.object.sha))
+          return send(422, { message: 'Update is not a fast forward' });
         ref.object = { sha: body.sha, type: 'commit' };
         return send(200, { ...ref, node_id: 'REF', url: '' });
       }
@@ -1043,6 +1046,19 @@ export class FakeGitHub {
     } catch {
       return undefined; // an unknown commit, or no common ancestor
     }
+  }
+
+  /** Whether `commit` is `ancestor` or descends from it, through the commits made on this fake. */
+  private descends(commit: string, ancestor: string): boolean {
+    const seen = new Set<string>();
+    const queue = [commit];
+    for (let sha = queue.pop(); sha !== undefined; sha = queue.pop()) {
+      if (sha === ancestor) return true;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      queue.push(...(this.commits.get(sha)?.parents ?? []));
+    }
+    return false;
   }
 
   /** Makes `branch` point at `commit`, whose tree is `tree` (as a push of the clone would). */

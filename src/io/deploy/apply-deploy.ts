@@ -32,6 +32,10 @@ export interface DeployOptions {
   log: (line: string) => void;
 }
 
+type ApplyPlan = Extract<DeployPlan, { kind: 'apply' }>;
+/** A plan that writes nothing: refused, or replaced by a newer deployment. */
+type StopPlan = Exclude<DeployPlan, { kind: 'apply' }>;
+
 /** What one run did with a deployment. */
 export type DeployOutcome =
   | { kind: 'foreign'; reason: string }
@@ -69,32 +73,46 @@ export async function deployOnce(
   if (reading.kind === 'refused') return fail(reading.refusal.reason, reading.refusal.fix);
   const { payload } = reading;
 
+  // The facts that cannot change while the job runs are read once; those that can (a newer
+  // deployment, the version live in production, this deployment's status) are read again for the
+  // plan that is written, right before the write: another deployer job of the model may run at
+  // the same time (GitHub runs deployment workflows in parallel), and a plan made before its
+  // deployment existed would undo it.
+  let planNow: () => Promise<DeployPlan>;
   let plan: DeployPlan;
   try {
     const settings = await api.settings();
     const target = chooseTarget(settings.deploy, options.target);
     if (!target.ok) return fail(target.reason, target.fix);
     const production = productionEnvironmentOf(deployment.environment, settings);
-    const live = await api.liveVersion(production, payload.model);
-    // A split against a version nobody can name would send the rest of the traffic nowhere known:
-    // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
-    if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
-      return fail(
-        `the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`,
-        `Deploy the release that serves ${production} there again at weight 100, or deploy this version at weight 100.`,
-      );
-    plan = planDeploy({
-      deployment,
-      payload,
-      tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
-      newer: await api.newerDeployments(payload.model, deployment.id),
-      reported: (await api.latestStatus(deployment.id))?.state,
-      registration: await api.registration(payload.model, payload.version),
-      production,
-      live: typeof live === 'object' ? undefined : live,
-      target: target.target,
-      settings: settings.deploy,
-    });
+    const tag = await api.releaseTag(releaseTag(payload.model, payload.version));
+    const registration = await api.registration(payload.model, payload.version);
+    planNow = async () => {
+      const live = await api.liveVersion(production, payload.model);
+      // A split against a version nobody can name would send the rest of the traffic nowhere known:
+      // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
+      if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
+        return {
+          kind: 'refused',
+          refusal: {
+            reason: `the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`,
+            fix: `Deploy the release that serves ${production} there again at weight 100, or deploy this version at weight 100.`,
+          },
+        };
+      return planDeploy({
+        deployment,
+        payload,
+        tag,
+        newer: await api.newerDeployments(payload.model, deployment.id),
+        reported: (await api.latestStatus(deployment.id))?.state,
+        registration,
+        production,
+        live: typeof live === 'object' ? undefined : live,
+        target: target.target,
+        settings: settings.deploy,
+      });
+    };
+    plan = await planNow();
   } catch (error) {
     if (error instanceof CommandError) return fail(error.message, error.fix ?? '');
     throw error;
@@ -105,14 +123,13 @@ export async function deployOnce(
       await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
     return { kind: 'superseded', by: plan.by };
   }
-  const { rendered, routing } = plan;
-  const done = {
-    target: plan.target,
-    path: rendered.path,
-    summary: routing.summary,
-    content: rendered.content,
-  };
-  if (options.dryRun) return { kind: 'dry-run', ...done };
+  const outcome = (applied: ApplyPlan) => ({
+    target: applied.target,
+    path: applied.rendered.path,
+    summary: applied.routing.summary,
+    content: applied.rendered.content,
+  });
+  if (options.dryRun) return { kind: 'dry-run', ...outcome(plan) };
 
   const before = await api.latestStatus(deployment.id);
   const live = before?.state === 'success';
@@ -120,13 +137,26 @@ export async function deployOnce(
     await api.postStatus(
       deployment.id,
       'in_progress',
-      statusDescription(`applying: ${routing.summary}`),
+      statusDescription(`applying: ${plan.routing.summary}`),
       options.logUrl,
     );
+  // The plan written is the one made last, right before the write (nginx) or on the head the
+  // commit is built on (GitOps: a push in between makes the commit try again, with a new plan).
+  let applied: ApplyPlan = plan;
+  let stop: StopPlan | undefined;
+  const replan = async (): Promise<ApplyPlan | undefined> => {
+    const now = await planNow();
+    if (now.kind === 'apply') return (applied = now);
+    stop = now;
+    return undefined;
+  };
   try {
     let changed: boolean;
     let commit: string | undefined;
     if (plan.target === 'nginx') {
+      const now = await replan();
+      if (!now) return await stoodDown(stop!);
+      const { rendered } = now;
       const write = await writeNginxConfig(options.root, rendered.path, rendered.content);
       changed = write.changed;
       log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
@@ -141,6 +171,7 @@ export async function deployOnce(
         }
       }
     } else {
+      const { rendered } = plan;
       const [owner, repo] = (
         rendered.gitops?.repository ?? `${options.repo.owner}/${options.repo.repo}`
       ).split('/') as [string, string];
@@ -149,16 +180,25 @@ export async function deployOnce(
         repo,
         ...(rendered.gitops?.branch ? { branch: rendered.gitops.branch } : {}),
         path: rendered.path,
-        content: rendered.content,
-        message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
+        file: async () => {
+          const now = await replan();
+          return (
+            now && {
+              content: now.rendered.content,
+              message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${now.routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
+            }
+          );
+        },
       });
+      if (!result) return await stoodDown(stop!);
       ({ changed, commit } = result);
       log(
         `${changed ? 'committed' : 'unchanged:'} ${rendered.path} on ${owner}/${repo}@${result.branch} (${result.commit.slice(0, 12)})`,
       );
     }
+    const done = outcome(applied);
     if (live && !changed) return { kind: 'unchanged', ...done, ...(commit ? { commit } : {}) };
-    await api.postStatus(deployment.id, 'success', statusDescription(routing.summary), options.logUrl);
+    await api.postStatus(deployment.id, 'success', statusDescription(done.summary), options.logUrl);
     return { kind: 'applied', ...done, ...(commit ? { commit } : {}) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -169,5 +209,18 @@ export async function deployOnce(
       options.logUrl,
     );
     throw error;
+  }
+
+  /**
+   * The plan made right before the write no longer applies: a newer deployment replaced this one,
+   * or a check now refuses it. Nothing is written; the status says why (a deployment that was not
+   * live is `inactive` when replaced, whichever environment replaced it: it never took traffic).
+   */
+  async function stoodDown(now: StopPlan): Promise<DeployOutcome> {
+    if (now.kind === 'refused') return fail(now.refusal.reason, now.refusal.fix);
+    log(`not written: ${now.description}`);
+    if (!live || now.inactive)
+      await api.postStatus(deployment.id, 'inactive', now.description, options.logUrl);
+    return { kind: 'superseded', by: now.by };
   }
 }

@@ -94,7 +94,7 @@ async function released(settings: object = SETTINGS) {
   };
   const deploy = (over: Partial<typeof canary> = {}, more: Partial<DeployOptions> = {}) =>
     deployOnce({ ...canary, ...over }, { ...options, ...more });
-  return { registry, github, gitops, commit, canary, deploy, log };
+  return { registry, github, gitops, commit, canary, deploy, log, octokit, options };
 }
 
 describe('deploying a modelgate Deployment (GitOps, Gateway API)', () => {
@@ -563,5 +563,117 @@ describe('deploying to nginx: a reload that fails', () => {
       'the reload command failed (exit 2)',
     );
     expect(readFileSync(file, 'utf8')).toBe(applied);
+  });
+});
+
+describe('two deployer jobs of one model at the same time (GitHub runs deployment workflows in parallel)', () => {
+  /** The production deployment of 1.0.0 at 100 % that takes the canary out of traffic (the app's switch back). */
+  const switchBack = (github: FakeGitHub) => {
+    const production = github.deployments.find((d) => d.id === 900)!;
+    return { ...production, sha: production.sha!, id: 1001, description: 'Switch gpt2 back to 1.0.0' };
+  };
+  /** An API whose first listing of newer deployments is followed by `meanwhile`, before the job goes on. */
+  const thenMeanwhile = (api: DeployOptions['api'], meanwhile: () => Promise<unknown>) => {
+    let first = true;
+    return {
+      ...api,
+      newerDeployments: async (model: string, id: number) => {
+        const newer = await api.newerDeployments(model, id);
+        if (first) {
+          first = false;
+          await meanwhile();
+        }
+        return newer;
+      },
+    };
+  };
+  const httpRoute = (gitops: FakeGitHub) =>
+    gitops.fileOfApiCommit(gitops.refs.get('refs/heads/main')!.object.sha, 'apps/gpt2/httproute.yaml');
+
+  it("a job that planned before a newer deployment existed does not commit over the newer one's file", async () => {
+    const { github, gitops, canary, deploy, options } = await released();
+    const back = switchBack(github);
+    // The canary's job has read the deployments when the switch back is made and its job runs first.
+    const outcome = await deploy(
+      {},
+      {
+        api: thenMeanwhile(options.api, async () => {
+          github.deployments.push(back);
+          expect(await deployOnce(back, options)).toMatchObject({ kind: 'applied' });
+        }),
+      },
+    );
+    expect(outcome).toEqual({ kind: 'superseded', by: 1001 });
+    const file = httpRoute(gitops);
+    expect(file).not.toContain('1-1-0');
+    expect(file).toContain('weight: 100');
+    // The canary never took traffic: in_progress, then inactive, and no success.
+    expect(github.deploymentStatuses.filter((s) => s.deployment === canary.id).map((s) => s.state)).toEqual([
+      'in_progress',
+      'inactive',
+    ]);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('a push that lands between reading the branch and moving it makes the job plan again, on the new head', async () => {
+    const { github, gitops, canary, deploy, octokit, options } = await released();
+    const back = switchBack(github);
+    // A client of its own for the canary's job, so the switch back's job runs while it commits.
+    const racing = createOctokit('ghs_test', () => {}, {
+      GITHUB_API_URL: github.url,
+      [FAST_FAKE_GITHUB]: '1',
+    });
+    let first = true;
+    racing.hook.before('request', async (request) => {
+      if (!first || request.method !== 'PATCH' || !String(request.url).includes('/git/refs/')) return;
+      first = false;
+      github.deployments.push(back);
+      expect(await deployOnce(back, { ...options, gitops: octokit })).toMatchObject({ kind: 'applied' });
+    });
+    const outcome = await deploy({}, { gitops: racing });
+    expect(outcome).toEqual({ kind: 'superseded', by: 1001 });
+    expect(httpRoute(gitops)).not.toContain('1-1-0');
+    expect(github.deploymentStatuses.filter((s) => s.deployment === canary.id).at(-1)).toMatchObject({
+      state: 'inactive',
+    });
+    // Its commit was refused as no fast-forward, and none of its commits is on the branch.
+    const onBranch = gitops.refs.get('refs/heads/main')!.object.sha;
+    expect(gitops.commits.get(onBranch)!.message).toContain('Deploy gpt2 1.0.0 at 100%');
+  });
+
+  it('nginx: the plan is made again right before the file is written', async () => {
+    const NGINX = {
+      deploy: {
+        nginx: {
+          path: 'deploy/nginx/{model}.conf',
+          listen: 8080,
+          upstream: { '1.0.0': '127.0.0.1:8000', '1.1.0': '127.0.0.1:8001' },
+        },
+      },
+    };
+    const { registry, github, deploy, options } = await released(NGINX);
+    const back = switchBack(github);
+    const outcome = await deploy(
+      {},
+      {
+        api: thenMeanwhile(options.api, async () => {
+          github.deployments.push(back);
+          expect(await deployOnce(back, options)).toMatchObject({ kind: 'applied' });
+        }),
+      },
+    );
+    expect(outcome).toEqual({ kind: 'superseded', by: 1001 });
+    const file = readFileSync(join(registry.root, 'deploy/nginx/gpt2.conf'), 'utf8');
+    expect(file).not.toContain('127.0.0.1:8001');
+    expect(file).toContain('127.0.0.1:8000');
+  });
+
+  it('a branch that keeps moving fails the job with the way out, not a raw API error', async () => {
+    const { github, deploy } = await released();
+    github.fail('PATCH', '/repos/{owner}/{repo}/git/refs/{ref}', 422, 5);
+    await expect(deploy()).rejects.toThrow(
+      'the GitOps branch main of acme/gitops moved 5 times while this deployment was being committed',
+    );
+    expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
   });
 });

@@ -594,15 +594,16 @@ function replacedBy(deployment, newer, production, live) {
     return by && { by, inactive: by.environment === deployment.environment };
 }
 
-/** Attempts when another push moves the branch between reading it and moving it. */
-const ATTEMPTS = 3;
+/** Attempts when another push moves the branch between reading it and moving it (other models' deployers too). */
+const ATTEMPTS = 5;
 /**
  * Commits one file to a branch through the Git Data API (a tree on the
  * branch's head with the file inline, a commit, a fast-forward of the
  * branch), so Argo CD or Flux applies it; no cluster credentials. When the
  * branch already has exactly this content nothing is committed: a re-run
  * changes nothing. A push that lands in between is not overwritten: the
- * commit is rebuilt on the new head.
+ * fast-forward fails, and the file is asked for again and committed on the
+ * new head. Undefined when `file` gave nothing to write.
  */
 async function commitGitOpsFile(octokit, write) {
     const repo = { owner: write.owner, repo: write.repo };
@@ -617,17 +618,20 @@ async function commitGitOpsFile(octokit, write) {
                 throw error;
             throw new CommandError(`the GitOps branch ${branch} does not exist in ${repo.owner}/${repo.repo} (or the token cannot read it)`, 'Create the branch, or fix deploy.<target>.gitops in .github/modelgate.yml; a token for another repository goes in the input "gitops-token".');
         }
-        if ((await contentAt(octokit, repo, write.path, head)) === write.content)
+        const file = await write.file();
+        if (!file)
+            return undefined;
+        if ((await contentAt(octokit, repo, write.path, head)) === file.content)
             return { commit: head, changed: false, branch };
         const { data: headCommit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: head });
         const { data: tree } = await octokit.rest.git.createTree({
             ...repo,
             base_tree: headCommit.tree.sha,
-            tree: [{ path: write.path, mode: '100644', type: 'blob', content: write.content }],
+            tree: [{ path: write.path, mode: '100644', type: 'blob', content: file.content }],
         });
         const { data: commit } = await octokit.rest.git.createCommit({
             ...repo,
-            message: write.message,
+            message: file.message,
             tree: tree.sha,
             parents: [head],
         });
@@ -637,8 +641,10 @@ async function commitGitOpsFile(octokit, write) {
         }
         catch (error) {
             // 422: not a fast-forward any more (someone pushed); read the new head and build again.
-            if (statusOf(error) !== 422 || attempt >= ATTEMPTS)
+            if (statusOf(error) !== 422)
                 throw error;
+            if (attempt >= ATTEMPTS)
+                throw new CommandError(`the GitOps branch ${branch} of ${repo.owner}/${repo.repo} moved ${ATTEMPTS} times while this deployment was being committed`, 'Re-run the job: other deployments were being committed to the branch at the same time.');
         }
     }
 }
@@ -736,6 +742,12 @@ async function deployOnce(deployment, options) {
     if (reading.kind === 'refused')
         return fail(reading.refusal.reason, reading.refusal.fix);
     const { payload } = reading;
+    // The facts that cannot change while the job runs are read once; those that can (a newer
+    // deployment, the version live in production, this deployment's status) are read again for the
+    // plan that is written, right before the write: another deployer job of the model may run at
+    // the same time (GitHub runs deployment workflows in parallel), and a plan made before its
+    // deployment existed would undo it.
+    let planNow;
     let plan;
     try {
         const settings = await api.settings();
@@ -743,23 +755,34 @@ async function deployOnce(deployment, options) {
         if (!target.ok)
             return fail(target.reason, target.fix);
         const production = productionEnvironmentOf(deployment.environment, settings);
-        const live = await api.liveVersion(production, payload.model);
-        // A split against a version nobody can name would send the rest of the traffic nowhere known:
-        // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
-        if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
-            return fail(`the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`, `Deploy the release that serves ${production} there again at weight 100, or deploy this version at weight 100.`);
-        plan = planDeploy({
-            deployment,
-            payload,
-            tag: await api.releaseTag(releaseTag(payload.model, payload.version)),
-            newer: await api.newerDeployments(payload.model, deployment.id),
-            reported: (await api.latestStatus(deployment.id))?.state,
-            registration: await api.registration(payload.model, payload.version),
-            production,
-            live: typeof live === 'object' ? undefined : live,
-            target: target.target,
-            settings: settings.deploy,
-        });
+        const tag = await api.releaseTag(releaseTag(payload.model, payload.version));
+        const registration = await api.registration(payload.model, payload.version);
+        planNow = async () => {
+            const live = await api.liveVersion(production, payload.model);
+            // A split against a version nobody can name would send the rest of the traffic nowhere known:
+            // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
+            if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
+                return {
+                    kind: 'refused',
+                    refusal: {
+                        reason: `the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`,
+                        fix: `Deploy the release that serves ${production} there again at weight 100, or deploy this version at weight 100.`,
+                    },
+                };
+            return planDeploy({
+                deployment,
+                payload,
+                tag,
+                newer: await api.newerDeployments(payload.model, deployment.id),
+                reported: (await api.latestStatus(deployment.id))?.state,
+                registration,
+                production,
+                live: typeof live === 'object' ? undefined : live,
+                target: target.target,
+                settings: settings.deploy,
+            });
+        };
+        plan = await planNow();
     }
     catch (error) {
         if (error instanceof CommandError)
@@ -773,23 +796,37 @@ async function deployOnce(deployment, options) {
             await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
         return { kind: 'superseded', by: plan.by };
     }
-    const { rendered, routing } = plan;
-    const done = {
-        target: plan.target,
-        path: rendered.path,
-        summary: routing.summary,
-        content: rendered.content,
-    };
+    const outcome = (applied) => ({
+        target: applied.target,
+        path: applied.rendered.path,
+        summary: applied.routing.summary,
+        content: applied.rendered.content,
+    });
     if (options.dryRun)
-        return { kind: 'dry-run', ...done };
+        return { kind: 'dry-run', ...outcome(plan) };
     const before = await api.latestStatus(deployment.id);
     const live = before?.state === 'success';
     if (!live)
-        await api.postStatus(deployment.id, 'in_progress', statusDescription(`applying: ${routing.summary}`), options.logUrl);
+        await api.postStatus(deployment.id, 'in_progress', statusDescription(`applying: ${plan.routing.summary}`), options.logUrl);
+    // The plan written is the one made last, right before the write (nginx) or on the head the
+    // commit is built on (GitOps: a push in between makes the commit try again, with a new plan).
+    let applied = plan;
+    let stop;
+    const replan = async () => {
+        const now = await planNow();
+        if (now.kind === 'apply')
+            return (applied = now);
+        stop = now;
+        return undefined;
+    };
     try {
         let changed;
         let commit;
         if (plan.target === 'nginx') {
+            const now = await replan();
+            if (!now)
+                return await stoodDown(stop);
+            const { rendered } = now;
             const write = await writeNginxConfig(options.root, rendered.path, rendered.content);
             changed = write.changed;
             log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
@@ -802,27 +839,49 @@ async function deployOnce(deployment, options) {
             }
         }
         else {
+            const { rendered } = plan;
             const [owner, repo] = (rendered.gitops?.repository ?? `${options.repo.owner}/${options.repo.repo}`).split('/');
             const result = await commitGitOpsFile(options.gitops, {
                 owner,
                 repo,
                 ...(rendered.gitops?.branch ? { branch: rendered.gitops.branch } : {}),
                 path: rendered.path,
-                content: rendered.content,
-                message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
+                file: async () => {
+                    const now = await replan();
+                    return (now && {
+                        content: now.rendered.content,
+                        message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${now.routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
+                    });
+                },
             });
+            if (!result)
+                return await stoodDown(stop);
             ({ changed, commit } = result);
             log(`${changed ? 'committed' : 'unchanged:'} ${rendered.path} on ${owner}/${repo}@${result.branch} (${result.commit.slice(0, 12)})`);
         }
+        const done = outcome(applied);
         if (live && !changed)
             return { kind: 'unchanged', ...done, ...(commit ? { commit } : {}) };
-        await api.postStatus(deployment.id, 'success', statusDescription(routing.summary), options.logUrl);
+        await api.postStatus(deployment.id, 'success', statusDescription(done.summary), options.logUrl);
         return { kind: 'applied', ...done, ...(commit ? { commit } : {}) };
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         await api.postStatus(deployment.id, 'failure', statusDescription(`not applied: ${reason}`), options.logUrl);
         throw error;
+    }
+    /**
+     * The plan made right before the write no longer applies: a newer deployment replaced this one,
+     * or a check now refuses it. Nothing is written; the status says why (a deployment that was not
+     * live is `inactive` when replaced, whichever environment replaced it: it never took traffic).
+     */
+    async function stoodDown(now) {
+        if (now.kind === 'refused')
+            return fail(now.refusal.reason, now.refusal.fix);
+        log(`not written: ${now.description}`);
+        if (!live || now.inactive)
+            await api.postStatus(deployment.id, 'inactive', now.description, options.logUrl);
+        return { kind: 'superseded', by: now.by };
     }
 }
 
