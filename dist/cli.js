@@ -227,7 +227,7 @@ that cannot be deployed is exit 1 with the reason.`,
         reload: { type: 'string' },
     },
     positionals: { min: 2, max: 2 },
-    run: async (args, out) => (await import('./cli/deploy-WIqQHi_H.js')).runDeploy(args, out),
+    run: async (args, out) => (await import('./cli/deploy-Dw7ZEZeg.js')).runDeploy(args, out),
 };
 
 /** `modelgate deprecate`: its help and options; the work is in run/. */

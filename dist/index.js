@@ -26,7 +26,7 @@ async function run() {
         else if (inputs.command === 'rollback')
             await (await import('./action/rollback-CcfVnnx-.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')
-            await (await import('./action/deploy-Bp4otvGp.js')).runDeploy(inputs);
+            await (await import('./action/deploy-N0Nj9BgB.js')).runDeploy(inputs);
         else
             await (await import('./action/validate-Cvpvk2ZI.js')).runValidate(inputs);
     }

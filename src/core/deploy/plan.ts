@@ -142,8 +142,10 @@ export type DeployPlan =
   | { kind: 'refused'; refusal: Refusal }
   /**
    * A newer deployment replaced this one: applying it would move traffic back. `inactive` when
-   * the newer one is of the same environment (as GitHub marks replaced deployments); one of
-   * another environment may leave this one live in its own, so it gets no status.
+   * the newer one is of the same environment (as GitHub marks replaced deployments) and this one
+   * is not live: a live one stays `success` until the newer one is (the live version is the
+   * newest reported `success`: marked `inactive` first, an older release would read as live). One
+   * of another environment may leave this one live in its own, so it gets no status.
    */
   | { kind: 'superseded'; by: number; description: string; inactive: boolean }
   | { kind: 'apply'; target: TargetKind; routing: RoutingPlan; rendered: RenderedRouting };
@@ -200,7 +202,7 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
       kind: 'superseded',
       by: replacing.by.id,
       description: `superseded by deployment ${replacing.by.id} of ${payload.model}: traffic not changed`,
-      inactive: replacing.inactive,
+      inactive: replacing.inactive && facts.reported !== 'success',
     };
   // The live version names a Service and goes into the rendered file: only a plain version, never text.
   if (facts.live !== undefined && versionProblem(facts.live))
@@ -237,7 +239,7 @@ export const takesAllTraffic = (payload: Pick<DeploymentPayload, 'role' | 'weigh
  *
  * - a deployment of all of production's traffic (a promotion, a switch
  *   back, the guard's rollback) is replaced by a newer one of all
- *   production's traffic (`inactive`); by a newer rollout step only once it
+ *   production's traffic (`inactive`, unless it is live); by a newer rollout step only once it
  *   is live, and then with no status (a re-run would take the step's share
  *   back, but it still serves production). One not applied yet, the guard's
  *   rollback whose job ran late, still applies;

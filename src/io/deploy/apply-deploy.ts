@@ -73,8 +73,8 @@ export async function deployOnce(
   if (reading.kind === 'refused') return fail(reading.refusal.reason, reading.refusal.fix);
   const { payload } = reading;
 
-  // The facts that cannot change while the job runs are read once; those that can (a newer
-  // deployment, the version live in production, this deployment's status) are read again for the
+  // The facts about this deployment's own release are read once; those that other jobs change (a
+  // newer deployment, the version live in production, this deployment's status) are read again for the
   // plan that is written, right before the write: another deployer job of the model may run at
   // the same time (GitHub runs deployment workflows in parallel), and a plan made before its
   // deployment existed would undo it.
@@ -213,14 +213,14 @@ export async function deployOnce(
 
   /**
    * The plan made right before the write no longer applies: a newer deployment replaced this one,
-   * or a check now refuses it. Nothing is written; the status says why (a deployment that was not
-   * live is `inactive` when replaced, whichever environment replaced it: it never took traffic).
+   * or a check now refuses it. Nothing is written. A deployment that was not live, reported
+   * `in_progress` above, is `inactive`, whichever environment replaced it: it never took traffic.
+   * A live one keeps its `success` until the newer one is live (as planDeploy reports it).
    */
   async function stoodDown(now: StopPlan): Promise<DeployOutcome> {
     if (now.kind === 'refused') return fail(now.refusal.reason, now.refusal.fix);
     log(`not written: ${now.description}`);
-    if (!live || now.inactive)
-      await api.postStatus(deployment.id, 'inactive', now.description, options.logUrl);
+    if (!live) await api.postStatus(deployment.id, 'inactive', now.description, options.logUrl);
     return { kind: 'superseded', by: now.by };
   }
 }

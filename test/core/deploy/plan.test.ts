@@ -226,8 +226,10 @@ describe('deploying only released versions', () => {
       by: 1002,
       inactive: false,
     });
-    // A newer deployment of all traffic replaces one (reported inactive), and an older step too.
-    expect(plan(at(900, 100), [promotion, step], 'success')).toMatchObject({ by: 1003, inactive: true });
+    // A newer deployment of all traffic replaces one (reported inactive), and an older step too. A live
+    // one keeps its success until the newer one is live: marked inactive, an older release would read as live.
+    expect(plan(at(901, 100), [promotion, step])).toMatchObject({ by: 1003, inactive: true });
+    expect(plan(at(900, 100), [promotion, step], 'success')).toMatchObject({ by: 1003, inactive: false });
     expect(plan(at(1000, 10, '1.1.0'), [step])).toMatchObject({
       kind: 'superseded',
       by: 1002,

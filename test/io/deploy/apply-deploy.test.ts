@@ -668,6 +668,57 @@ describe('two deployer jobs of one model at the same time (GitHub runs deploymen
     expect(file).toContain('127.0.0.1:8000');
   });
 
+  it('a re-run of the live production deployment after a newer one was made keeps its success: an older release would read as live', async () => {
+    const { registry, github, deploy, options } = await released();
+    // 0.9.0 served production before 1.0.0: still reported a success (nothing marks it otherwise).
+    registry.tag('gpt2@v0.9.0', {
+      commit: github.deployments.find((d) => d.id === 900)!.sha!,
+      message: 'Release gpt2 0.9.0',
+    });
+    const production = github.deployments.find((d) => d.id === 900)!;
+    github.deployments.unshift({
+      ...production,
+      id: 800,
+      ref: 'gpt2@v0.9.0',
+      payload: { ...(production.payload as object), version: '0.9.0' },
+    });
+    github.reportDeployed(800, 'success');
+    // 1.1.0's promotion is made; its job has not run yet when 1.0.0's job is re-run.
+    github.deployments.push({
+      ...production,
+      id: 1001,
+      ref: 'gpt2@v1.1.0',
+      sha: github.deployments.find((d) => d.id === 1000)!.sha,
+      payload: { ...(production.payload as object), version: '1.1.0' },
+    });
+    const statuses = github.deploymentStatuses.length;
+    expect(await deploy(production as Parameters<typeof deploy>[0])).toEqual({
+      kind: 'superseded',
+      by: 1001,
+    });
+    expect(github.deploymentStatuses).toHaveLength(statuses);
+    // 1.0.0 still serves production until 1.1.0's job reports it live: a canary's rest goes to 1.0.0, not 0.9.0.
+    expect(await options.api.liveVersion('production', 'gpt2')).toBe('1.0.0');
+  });
+
+  it('a plan made again that now refuses the deployment reports failure, and writes nothing', async () => {
+    const { github, gitops, canary, deploy, options } = await released();
+    const head = gitops.refs.get('refs/heads/main')!.object.sha;
+    const outcome = await deploy(
+      {},
+      {
+        // Meanwhile production's deployment is reported failed by hand: the split's other version cannot be told.
+        api: thenMeanwhile(options.api, async () => github.reportDeployed(900, 'failure')),
+      },
+    );
+    expect(outcome).toMatchObject({ kind: 'refused', reason: expect.stringContaining('cannot be told') });
+    expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(head);
+    expect(github.deploymentStatuses.filter((s) => s.deployment === canary.id).map((s) => s.state)).toEqual([
+      'in_progress',
+      'failure',
+    ]);
+  });
+
   it('a branch that keeps moving fails the job with the way out, not a raw API error', async () => {
     const { github, deploy } = await released();
     github.fail('PATCH', '/repos/{owner}/{repo}/git/refs/{ref}', 422, 5);

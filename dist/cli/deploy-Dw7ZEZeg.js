@@ -487,7 +487,7 @@ function planDeploy(facts) {
             kind: 'superseded',
             by: replacing.by.id,
             description: `superseded by deployment ${replacing.by.id} of ${payload.model}: traffic not changed`,
-            inactive: replacing.inactive,
+            inactive: replacing.inactive && facts.reported !== 'success',
         };
     // The live version names a Service and goes into the rendered file: only a plain version, never text.
     if (facts.live !== undefined && versionProblem(facts.live))
@@ -514,7 +514,7 @@ const takesAllTraffic = (payload) => payload.role === 'active' || (payload.weigh
  *
  * - a deployment of all of production's traffic (a promotion, a switch
  *   back, the guard's rollback) is replaced by a newer one of all
- *   production's traffic (`inactive`); by a newer rollout step only once it
+ *   production's traffic (`inactive`, unless it is live); by a newer rollout step only once it
  *   is live, and then with no status (a re-run would take the step's share
  *   back, but it still serves production). One not applied yet, the guard's
  *   rollback whose job ran late, still applies;

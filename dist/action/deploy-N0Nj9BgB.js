@@ -542,7 +542,7 @@ function planDeploy(facts) {
             kind: 'superseded',
             by: replacing.by.id,
             description: `superseded by deployment ${replacing.by.id} of ${payload.model}: traffic not changed`,
-            inactive: replacing.inactive,
+            inactive: replacing.inactive && facts.reported !== 'success',
         };
     // The live version names a Service and goes into the rendered file: only a plain version, never text.
     if (facts.live !== undefined && versionProblem(facts.live))
@@ -573,7 +573,7 @@ const takesAllTraffic = (payload) => payload.role === 'active' || (payload.weigh
  *
  * - a deployment of all of production's traffic (a promotion, a switch
  *   back, the guard's rollback) is replaced by a newer one of all
- *   production's traffic (`inactive`); by a newer rollout step only once it
+ *   production's traffic (`inactive`, unless it is live); by a newer rollout step only once it
  *   is live, and then with no status (a re-run would take the step's share
  *   back, but it still serves production). One not applied yet, the guard's
  *   rollback whose job ran late, still applies;
@@ -742,8 +742,8 @@ async function deployOnce(deployment, options) {
     if (reading.kind === 'refused')
         return fail(reading.refusal.reason, reading.refusal.fix);
     const { payload } = reading;
-    // The facts that cannot change while the job runs are read once; those that can (a newer
-    // deployment, the version live in production, this deployment's status) are read again for the
+    // The facts about this deployment's own release are read once; those that other jobs change (a
+    // newer deployment, the version live in production, this deployment's status) are read again for the
     // plan that is written, right before the write: another deployer job of the model may run at
     // the same time (GitHub runs deployment workflows in parallel), and a plan made before its
     // deployment existed would undo it.
@@ -872,14 +872,15 @@ async function deployOnce(deployment, options) {
     }
     /**
      * The plan made right before the write no longer applies: a newer deployment replaced this one,
-     * or a check now refuses it. Nothing is written; the status says why (a deployment that was not
-     * live is `inactive` when replaced, whichever environment replaced it: it never took traffic).
+     * or a check now refuses it. Nothing is written. A deployment that was not live, reported
+     * `in_progress` above, is `inactive`, whichever environment replaced it: it never took traffic.
+     * A live one keeps its `success` until the newer one is live (as planDeploy reports it).
      */
     async function stoodDown(now) {
         if (now.kind === 'refused')
             return fail(now.refusal.reason, now.refusal.fix);
         log(`not written: ${now.description}`);
-        if (!live || now.inactive)
+        if (!live)
             await api.postStatus(deployment.id, 'inactive', now.description, options.logUrl);
         return { kind: 'superseded', by: now.by };
     }
