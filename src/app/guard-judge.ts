@@ -15,6 +15,10 @@ import { guardTargets } from './guards.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 import { readManifestAt } from './manifest.js';
 import { restoreRefusalAt } from './chatops/registry.js';
+import { rollbackNotAppliedAlert } from '../core/guard/alerts.js';
+import { planRollbackCheck, rollbackCheckDue } from '../core/guard/rollback-check.js';
+import { newestDeploymentStatus } from './deployment-liveness.js';
+import { alertContext } from './guard-apply.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -58,6 +62,8 @@ export async function judgeGuard(
     else await trust.scheduleGuard?.(repo, guard, undefined);
     return { judged: false };
   }
+  if (!('untrusted' in comment) && rollbackCheckDue(comment.state))
+    return checkRollback(octokit, repo, guard, comment, now, trust);
   if ('untrusted' in comment || comment.state.status !== 'watching') {
     await trust.scheduleGuard?.(repo, guard, undefined);
     return { judged: false };
@@ -168,4 +174,66 @@ async function endSuperseded(
   await applyGuardStep(octokit, repo, planned.state, planned.effects, context);
   const [current] = await guardTargets(octokit, repo, state.model);
   if (current && current.pr !== state.pr) await trust.scheduleGuard?.(repo, current, now);
+}
+
+/**
+ * The look at a guard's rollback once the deployer has had its time: the
+ * rollback deployment live ends it; one that is not (no status at all, a
+ * run cancelled or never started, still queued, failed) fires the critical
+ * `ModelgateRollbackNotApplied` alert and is logged. The report says which.
+ */
+async function checkRollback(
+  octokit: Octokit,
+  repo: Repo,
+  guard: GuardTarget,
+  comment: { state: GuardState; url: string },
+  now: Date,
+  trust: AppTrust,
+): Promise<GuardJudgmentResult> {
+  const { state, url } = comment;
+  const policy = (await readManifestAt(octokit, repo, state.manifest, state.ref))?.guard;
+  if (!policy) {
+    await trust.scheduleGuard?.(repo, guard, undefined);
+    return { judged: false };
+  }
+  const due = rollbackCheckDue(state);
+  if (due && now < due) {
+    await trust.scheduleGuard?.(repo, guard, due);
+    return { judged: false, next: due };
+  }
+  const id = state.rollbackDeploymentId;
+  const newest = await newestProductionDeployment(octokit, repo, state.productionEnvironment, state.model);
+  const check = planRollbackCheck(
+    state,
+    {
+      newest: id !== undefined && newest?.id === id,
+      ...(id === undefined ? {} : { status: await newestDeploymentStatus(octokit, repo, id) }),
+    },
+    now,
+  );
+  if (check.kind === 'not-due') return { judged: false };
+  if (check.notApplied && state.previousVersion) {
+    trust.warn(
+      `${repo.owner}/${repo.repo}: the production guard's rollback of ${state.model} to ${state.previousVersion} was not applied: ${check.notApplied}`,
+    );
+    await trust.alerts?.([
+      rollbackNotAppliedAlert(
+        {
+          model: state.model,
+          version: state.previousVersion,
+          deploymentId: id ?? 0,
+          reason: check.notApplied,
+        },
+        alertContext(repo, state.pr, url),
+        now,
+      ),
+    ]);
+  }
+  await applyGuardStep(octokit, repo, check.state, [{ kind: 'save-state' }], {
+    policy,
+    report: url,
+    trust,
+    now,
+  });
+  return { judged: false };
 }

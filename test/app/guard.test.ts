@@ -89,7 +89,7 @@ describe('the production guard after promotion (real Prometheus)', () => {
 
   it('a version that degrades in one language only is rolled back exactly once, with that segment as the evidence', async () => {
     const { github, tick, guard, guarded, registry, v1 } = await promoted('1.4.0');
-    for (let hour = 0; hour < 7; hour++) await tick(60);
+    for (let hour = 0; hour < 7 && !guarded().includes('rollback'); hour++) await tick(60);
     expect(guarded().at(-1)).toBe('rollback');
     const state = guard();
     expect(state).toMatchObject({
@@ -125,11 +125,53 @@ describe('the production guard after promotion (real Prometheus)', () => {
       endsAt: state.endedAt,
       annotations: { pull_request: 'https://github.com/acme/models/pull/42' },
     });
+    // The deployer applies the rollback; the guard looks once more, 30 minutes on, and says so.
+    expect(comment.body).toContain('Waiting for the deployer to report the rollback deployment live');
+    const rollback = github.deployments.at(-1)!;
+    github.reportDeployed(rollback.id, 'success');
+    await tick(60);
+    expect(guard()).toMatchObject({
+      rollbackOutcome: `the deployer reported deployment ${rollback.id} live`,
+    });
+    expect(guard().rollbackDue).toBeUndefined();
+    expect(guardComment(github).body).toContain(
+      `Rollback: the deployer reported deployment ${rollback.id} live.`,
+    );
+    expect(posted.flat().map((a) => a.labels.alertname)).not.toContain('ModelgateRollbackNotApplied');
     // Once: later ticks and a duplicate job do nothing more.
     const writes = github.writes().length;
     for (let hour = 0; hour < 3; hour++) await tick(60);
     expect(github.writes()).toHaveLength(writes);
     expect(github.pullRequests).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('a rollback whose deployer run never reports (cancelled, never started) fires the critical alert once its time is up', async () => {
+    const { github, tick, guard, guarded, warnings, restart } = await promoted('1.4.0');
+    for (let hour = 0; hour < 7 && !guarded().includes('rollback'); hour++) await tick(60);
+    const rollback = github.deployments.at(-1)!;
+    expect(rollback).toMatchObject({ environment: 'production', ref: 'gpt2@v1.2.0' });
+    expect(guard().rollbackDue).toBeDefined();
+    // Nothing reports on the rollback deployment: no status at all. The app restarts meanwhile (its
+    // schedule is rebuilt from GitHub): the look is not lost.
+    await tick(20);
+    expect(posted.flat().map((a) => a.labels.alertname)).not.toContain('ModelgateRollbackNotApplied');
+    await restart();
+    expect(posted.flat().map((a) => a.labels.alertname)).not.toContain('ModelgateRollbackNotApplied');
+    await tick(20);
+    const alert = posted.flat().find((a) => a.labels.alertname === 'ModelgateRollbackNotApplied')!;
+    const why = `the deployer reported nothing for deployment ${rollback.id} within 30 minutes (its run was cancelled, never started, or waits for a runner)`;
+    expect(alert).toMatchObject({
+      labels: { model: 'gpt2', version: '1.2.0', severity: 'critical' },
+      annotations: { pull_request: 'https://github.com/acme/models/pull/42', description: why },
+    });
+    expect(warnings.some((w) => w.includes(`was not applied: ${why}`))).toBe(true);
+    expect(guard()).toMatchObject({ status: 'rolled_back', rollbackOutcome: `not applied: ${why}` });
+    expect(guardComment(github).body).toContain('Rollback: not applied: the deployer reported nothing');
+    // Said once: later ticks page nobody again.
+    const pages = posted.length;
+    for (let hour = 0; hour < 2; hour++) await tick(60);
+    expect(posted).toHaveLength(pages);
     expect(github.violations).toEqual([]);
   }, 60_000);
 

@@ -139,7 +139,8 @@ export function canaryFailedAlert(state: CanaryState, context: AlertContext, now
 
 /**
  * The production guard's rollback that the deployer did not apply (it
- * reported failure or error): the guard has ended "rolled back", yet
+ * reported failure or error, or had not reported it live when the guard
+ * looked, ROLLBACK_APPLY_MS on): the guard has ended "rolled back", yet
  * production may still serve the version that breached. An event alert,
  * critical: a person puts production right by hand.
  */

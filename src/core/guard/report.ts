@@ -35,6 +35,12 @@ export function guardMarkdown(state: GuardState, links: { revertUrl?: string } =
     '',
   ];
   if (state.breachedAt) out.push(`Breached at ${md(state.breachedAt)}.`, '');
+  if (state.status === 'rolled_back' && state.rollbackDue)
+    out.push(
+      `Waiting for the deployer to report the rollback deployment live, until ${md(state.rollbackDue)}: if it has not by then, the critical \`ModelgateRollbackNotApplied\` alert fires.`,
+      '',
+    );
+  if (state.rollbackOutcome) out.push(`Rollback: ${md(state.rollbackOutcome)}.`, '');
   if (state.notRolledBack)
     out.push(`Not rolled back: ${md(state.notRolledBack.reason)}. ${md(state.notRolledBack.fix)}`, '');
   if (state.paused && state.status === 'watching')

@@ -39,6 +39,13 @@ export interface GuardState {
   checkRunId?: number;
   revertUrl?: string;
   rollbackDeploymentId?: number;
+  /**
+   * After a rollback, while the app waits for the deployer to report the
+   * rollback deployment live: when it looks (planRollbackCheck).
+   */
+  rollbackDue?: string;
+  /** What that look found: the rollback live, not applied (and why), or production moved on. */
+  rollbackOutcome?: string;
   /** Why a breach rolled nothing back although `on_breach` says rollback: the previous version cannot be put back. */
   notRolledBack?: { reason: string; fix: string };
   /** Who steered the guard by hand (`/guard extend`, `/guard stop`, `/guard resume`). */
@@ -106,6 +113,8 @@ const guardStateSchema: z.ZodType<GuardState> = z.strictObject({
   checkRunId: id.optional(),
   revertUrl: text().optional(),
   rollbackDeploymentId: id.optional(),
+  rollbackDue: text(64).optional(),
+  rollbackOutcome: text(REFUSAL_TEXT).optional(),
   notRolledBack: z.strictObject({ reason: text(REFUSAL_TEXT), fix: text(REFUSAL_TEXT) }).optional(),
   steeredBy: steer.optional(),
   paused: steer.optional(),

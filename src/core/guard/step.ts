@@ -3,6 +3,7 @@ import { parseGuardDuration } from './duration.js';
 import { judgeGuardInterval, type GuardInterval, type GuardMetricData } from './judge.js';
 import type { Refusal } from '../registry/registration-tags.js';
 import { REFUSAL_TEXT, type GuardState } from './state.js';
+import { ROLLBACK_APPLY_MS, rollbackCheckDue } from './rollback-check.js';
 
 /** A judged window's length when the manifest sets none. */
 const DEFAULT_GUARD_INTERVAL = '1h';
@@ -67,15 +68,19 @@ export function nextGuardJudgment(
   return { due: new Date(due), window, comparable };
 }
 
-/** When the app looks at a guard next, or undefined once it has ended. A time already past moves to `now`. */
+/**
+ * When the app looks at a guard next: its next window, or, after a rollback,
+ * the look at whether the deployer applied it; undefined once it has ended.
+ * A time already past moves to `now`.
+ */
 export function nextGuardWake(
   state: GuardState,
   policy: Pick<GuardPolicy, 'interval' | 'baseline_days'>,
   now?: Date,
 ): Date | undefined {
-  const next = nextGuardJudgment(state, policy);
-  if (!next) return undefined;
-  return now && next.due < now ? now : next.due;
+  const due = rollbackCheckDue(state) ?? nextGuardJudgment(state, policy)?.due;
+  if (!due) return undefined;
+  return now && due < now ? now : due;
 }
 
 /** What one guard judgment comes to. */
@@ -125,7 +130,8 @@ export type GuardStep =
  * counts it, and decides. A breach (failed windows past `failure_limit`)
  * with `on_breach: rollback` and a previous version plans the rollback
  * once: the previous version's production deployment, its stage tag and the
- * revert pull request, and the guard ends `rolled_back`. With `alert`, with
+ * revert pull request, and the guard ends `rolled_back`, to look once more
+ * whether the deployer applied it (planRollbackCheck). With `alert`, with
  * nothing to roll back to, or with a previous version that cannot be put back
  * (`previousRefusal`: withdrawn since, say) it fires the breach alert and keeps watching.
  * When the bake ends the guard ends: `passed` when a window passed and none
@@ -173,7 +179,11 @@ export function planGuardStep(
     const reason = `${saved.failures} failed window(s), more than failure_limit ${limit}: ${failedReason(interval)}`;
     if (rollback && state.previousVersion) {
       decision = { action: 'rollback', reason };
-      Object.assign(saved, { status: 'rolled_back', endedAt: now.toISOString() });
+      Object.assign(saved, {
+        status: 'rolled_back',
+        endedAt: now.toISOString(),
+        rollbackDue: new Date(now.getTime() + ROLLBACK_APPLY_MS).toISOString(),
+      });
       const back = `guard of ${release} breached`;
       effects.push(
         {
