@@ -89,8 +89,18 @@ export function sealEvent(event: QueuedEvent, key: SealKey): SealedEvent {
   return { event: text, mac: seal(key, scopeOf(event.id), text) };
 }
 
-/** The event a queued job carries, when its MAC verifies; otherwise why it is refused. */
-export function openEvent(data: Record<string, unknown>, key: SealKey): QueuedEvent | { refused: string } {
+/**
+ * The event a queued job carries, when its MAC verifies and it belongs to the
+ * installation the job runs as; otherwise why it is refused. The job's
+ * installation id sits outside the seal (the scheduler keeps it), so it must
+ * match the one sealed in the event: a sealed event moved to another
+ * installation's job would run with that installation's token.
+ */
+export function openEvent(
+  data: Record<string, unknown>,
+  key: SealKey,
+  installationId: number,
+): QueuedEvent | { refused: string } {
   if (typeof data.event !== 'string' || typeof data.mac !== 'string')
     return { refused: 'it carries no sealed event' };
   let event: unknown;
@@ -104,5 +114,10 @@ export function openEvent(data: Record<string, unknown>, key: SealKey): QueuedEv
     return { refused: 'its event names no delivery the app handles' };
   if (!sealVerifies(key, scopeOf(id), data.event, data.mac))
     return { refused: 'its MAC does not verify (not queued by modelgate)' };
+  const sealedFor = object(object(payload).installation).id;
+  if (sealedFor !== installationId)
+    return {
+      refused: `it was queued for installation ${String(sealedFor)}, but the job runs as installation ${installationId}`,
+    };
   return { id, name, payload: object(payload) };
 }

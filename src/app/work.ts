@@ -230,7 +230,7 @@ export function appWork(options: {
     if (job.kind === 'judge') return judge(job);
     if (job.kind === 'guard') return guard(job);
     // Only events modelgate queued itself run: anyone who can write to Redis can add a job, not seal one.
-    const event = openEvent(job.data, options.stateKey);
+    const event = openEvent(job.data, options.stateKey, job.installationId);
     if ('refused' in event) {
       app.log.warn(`queued job ${job.key} was not run: ${event.refused}`);
       return;

@@ -20,14 +20,14 @@ describe('a webhook event in the queue', () => {
 
   it('runs only when modelgate queued it: its MAC verifies under the state key', () => {
     const event = command('/promote');
-    expect(openEvent({ ...sealEvent(event, STATE_KEY) }, STATE_KEY)).toEqual(event);
+    expect(openEvent({ ...sealEvent(event, STATE_KEY) }, STATE_KEY, 1)).toEqual(event);
   });
 
   it('a job someone with access to Redis wrote or changed is refused, with the reason', () => {
     const sealed = sealEvent(command('/canary status', 'mallory'), STATE_KEY);
     // The commenter changed to a maintainer, the MAC kept.
     const asMaintainer = { ...sealed, event: sealed.event.replace('"mallory"', '"maintainer"') };
-    expect(openEvent(asMaintainer, STATE_KEY)).toEqual({
+    expect(openEvent(asMaintainer, STATE_KEY, 1)).toEqual({
       refused: 'its MAC does not verify (not queued by modelgate)',
     });
     // Sealed with another key, or with none.
@@ -35,17 +35,23 @@ describe('a webhook event in the queue', () => {
       command('/promote', 'maintainer'),
       sealKeyFrom('a key the attacker chose, long enough'),
     );
-    expect(openEvent({ ...forged }, STATE_KEY)).toEqual({
+    expect(openEvent({ ...forged }, STATE_KEY, 1)).toEqual({
       refused: 'its MAC does not verify (not queued by modelgate)',
     });
-    expect(openEvent({ event: sealed.event }, STATE_KEY)).toEqual({ refused: 'it carries no sealed event' });
+    expect(openEvent({ event: sealed.event }, STATE_KEY, 1)).toEqual({
+      refused: 'it carries no sealed event',
+    });
     // A sealed event replayed under another delivery id.
     const replayed = { ...sealed, event: sealed.event.replace('"delivery-1"', '"delivery-2"') };
-    expect(openEvent(replayed, STATE_KEY)).toEqual({
+    expect(openEvent(replayed, STATE_KEY, 1)).toEqual({
       refused: 'its MAC does not verify (not queued by modelgate)',
     });
-    expect(openEvent({ event: '{', mac: sealed.mac }, STATE_KEY)).toEqual({
+    expect(openEvent({ event: '{', mac: sealed.mac }, STATE_KEY, 1)).toEqual({
       refused: 'its event is not JSON',
+    });
+    // A sealed event moved to a job of another installation: it would run with that installation's token.
+    expect(openEvent({ ...sealed }, STATE_KEY, 2)).toEqual({
+      refused: 'it was queued for installation 1, but the job runs as installation 2',
     });
   });
 });
