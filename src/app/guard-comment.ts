@@ -141,7 +141,7 @@ export async function writeGuardState(
   octokit: Octokit,
   repo: Repo,
   state: GuardState,
-  policy: GuardPolicy,
+  policy: Pick<GuardPolicy, 'interval' | 'baseline_days'>,
   trust: AppTrust,
 ): Promise<string> {
   const { line, anchor } = encodeGuardState(state, trust.key, { repository: repository(repo), pr: state.pr });

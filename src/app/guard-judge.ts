@@ -15,10 +15,8 @@ import { guardTargets } from './guards.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 import { readManifestAt } from './manifest.js';
 import { restoreRefusalAt } from './chatops/registry.js';
-import { rollbackNotAppliedAlert } from '../core/guard/alerts.js';
-import { planRollbackCheck, rollbackCheckDue } from '../core/guard/rollback-check.js';
-import { newestDeploymentStatus } from './deployment-liveness.js';
-import { alertContext } from './guard-apply.js';
+import { rollbackCheckDue } from '../core/guard/rollback-check.js';
+import { checkRollback, lookWithoutReport } from './guard-rollback-look.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -49,7 +47,9 @@ export async function judgeGuard(
   // Its own report, not believed: restarted paused from GitHub (only strangers' comments: nothing of the app's to restart).
   if (comment && 'untrusted' in comment && comment.url) {
     const restarted = await restartGuard(octokit, repo, guard, now, trust, comment.url);
-    if (!restarted) await trust.scheduleGuard?.(repo, guard, undefined);
+    // A guard that rolled back restarts nothing, but its rollback is still looked at, from GitHub alone.
+    if (!restarted && !(await lookWithoutReport(octokit, repo, guard, now, trust)))
+      await trust.scheduleGuard?.(repo, guard, undefined);
     return { judged: false };
   }
   // No report at all: deleted by someone, or never written. A guard its check run says is still watching
@@ -59,7 +59,8 @@ export async function judgeGuard(
     const deleted = `the production guard's report on pull request #${guard.pr} is gone (deleted)`;
     const restarted = await restartGuard(octokit, repo, guard, now, trust, deleted, { whileWatching: true });
     if (restarted) trust.warn(`${repo.owner}/${repo.repo}: ${deleted}: restarted paused`);
-    else await trust.scheduleGuard?.(repo, guard, undefined);
+    else if (!(await lookWithoutReport(octokit, repo, guard, now, trust)))
+      await trust.scheduleGuard?.(repo, guard, undefined);
     return { judged: false };
   }
   if (!('untrusted' in comment) && rollbackCheckDue(comment.state))
@@ -174,66 +175,4 @@ async function endSuperseded(
   await applyGuardStep(octokit, repo, planned.state, planned.effects, context);
   const [current] = await guardTargets(octokit, repo, state.model);
   if (current && current.pr !== state.pr) await trust.scheduleGuard?.(repo, current, now);
-}
-
-/**
- * The look at a guard's rollback once the deployer has had its time: the
- * rollback deployment live ends it; one that is not (no status at all, a
- * run cancelled or never started, still queued, failed) fires the critical
- * `ModelgateRollbackNotApplied` alert and is logged. The report says which.
- */
-async function checkRollback(
-  octokit: Octokit,
-  repo: Repo,
-  guard: GuardTarget,
-  comment: { state: GuardState; url: string },
-  now: Date,
-  trust: AppTrust,
-): Promise<GuardJudgmentResult> {
-  const { state, url } = comment;
-  const policy = (await readManifestAt(octokit, repo, state.manifest, state.ref))?.guard;
-  if (!policy) {
-    await trust.scheduleGuard?.(repo, guard, undefined);
-    return { judged: false };
-  }
-  const due = rollbackCheckDue(state);
-  if (due && now < due) {
-    await trust.scheduleGuard?.(repo, guard, due);
-    return { judged: false, next: due };
-  }
-  const id = state.rollbackDeploymentId;
-  const newest = await newestProductionDeployment(octokit, repo, state.productionEnvironment, state.model);
-  const check = planRollbackCheck(
-    state,
-    {
-      newest: id !== undefined && newest?.id === id,
-      ...(id === undefined ? {} : { status: await newestDeploymentStatus(octokit, repo, id) }),
-    },
-    now,
-  );
-  if (check.kind === 'not-due') return { judged: false };
-  if (check.notApplied && state.previousVersion) {
-    trust.warn(
-      `${repo.owner}/${repo.repo}: the production guard's rollback of ${state.model} to ${state.previousVersion} was not applied: ${check.notApplied}`,
-    );
-    await trust.alerts?.([
-      rollbackNotAppliedAlert(
-        {
-          model: state.model,
-          version: state.previousVersion,
-          deploymentId: id ?? 0,
-          reason: check.notApplied,
-        },
-        alertContext(repo, state.pr, url),
-        now,
-      ),
-    ]);
-  }
-  await applyGuardStep(octokit, repo, check.state, [{ kind: 'save-state' }], {
-    policy,
-    report: url,
-    trust,
-    now,
-  });
-  return { judged: false };
 }

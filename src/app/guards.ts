@@ -1,3 +1,4 @@
+import { takesAllTraffic } from '../core/deploy/plan.js';
 import { COMMIT_ID, readDeploymentPayload } from '../core/release/plan.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { newestDeployments, pullRequestOf, type Deployment } from './canaries.js';
@@ -11,7 +12,7 @@ export const GUARD_ROLLBACK_TRIGGER = 'modelgate-guard:';
 
 /**
  * The release commit whose production guard is the model's guard now, for
- * each model: the one its newest production deployment serves, or, when that
+ * each model: the one its newest production deployment of all its traffic serves, or, when that
  * deployment is a guard's own rollback, the release it rolled back (so
  * `/guard status` after a rollback shows the guard that did it). From
  * deployments as GitHub lists them, newest first.
@@ -21,7 +22,9 @@ function guardedCommits(deployments: readonly Deployment[]): Map<string, string>
   for (const deployment of deployments) {
     if (!deployment.production_environment) continue;
     const payload = readDeploymentPayload(deployment.payload);
-    if (!payload || guarded.has(payload.model)) continue;
+    // A rollout step in production (where production is the only stage) splits against the release
+    // whose guard watches it: only a deployment of all the traffic hands the guard over.
+    if (!payload || guarded.has(payload.model) || !takesAllTraffic(payload)) continue;
     const rolledBack = payload.trigger?.startsWith(GUARD_ROLLBACK_TRIGGER)
       ? payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length)
       : undefined;

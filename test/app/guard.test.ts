@@ -175,6 +175,77 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(github.violations).toEqual([]);
   }, 60_000);
 
+  describe('the look at a rollback is not lost', () => {
+    /** gpt2 1.4.0 promoted and rolled back by its guard; the rollback deployment, which nothing reports on. */
+    const rolledBack = async () => {
+      const app = await promoted('1.4.0');
+      for (let hour = 0; hour < 7 && !app.guarded().includes('rollback'); hour++) await app.tick(60);
+      const rollback = app.github.deployments.at(-1)!;
+      expect(rollback).toMatchObject({ environment: 'production', ref: 'gpt2@v1.2.0' });
+      return { ...app, rollback };
+    };
+    const notApplied = () =>
+      posted.flat().filter((a) => a.labels.alertname === 'ModelgateRollbackNotApplied');
+
+    it("when the release's manifest can no longer be read (its tag deleted after the breach)", async () => {
+      const { github, tick, guard, rollback } = await rolledBack();
+      github.fail('GET', '/repos/{owner}/{repo}/contents/{path}', 404, 10);
+      await tick(40);
+      expect(notApplied()).toHaveLength(1);
+      expect(notApplied()[0]!.annotations.summary).toContain(`(deployment ${rollback.id})`);
+      expect(guard().rollbackDue).toBeUndefined();
+    }, 60_000);
+
+    it('when its report cannot be believed any more: looked at from GitHub alone', async () => {
+      const { github, tick, rollback } = await rolledBack();
+      const comment = guardComment(github);
+      comment.body = comment.body.replace(
+        /(modelgate-guard-state:[A-Za-z0-9_-]+\.)[A-Za-z0-9_-]{4}/,
+        '$1AAAA',
+      );
+      await tick(20);
+      expect(notApplied()).toHaveLength(0);
+      await tick(20);
+      expect(notApplied()).toHaveLength(1);
+      expect(notApplied()[0]).toMatchObject({
+        labels: { model: 'gpt2', version: '1.2.0' },
+        annotations: {
+          description: expect.stringContaining(`the deployer reported nothing for deployment ${rollback.id}`),
+          pull_request: 'https://github.com/acme/models/pull/42',
+        },
+      });
+    }, 60_000);
+
+    it('when its report was deleted: looked at from GitHub alone, once', async () => {
+      const { github, tick, rollback, guarded } = await rolledBack();
+      github.comments.splice(github.comments.indexOf(guardComment(github)), 1);
+      await tick(40);
+      expect(notApplied()).toHaveLength(1);
+      expect(notApplied()[0]!.annotations.summary).toContain(`(deployment ${rollback.id})`);
+      // Its job ended with that look: nothing more is judged or looked at.
+      const decisions = guarded().length;
+      await tick(60);
+      expect(notApplied()).toHaveLength(1);
+      expect(guarded()).toHaveLength(decisions);
+    }, 60_000);
+
+    it('when GitHub does not answer at that moment: asked again five minutes later', async () => {
+      const { github, tick, guard, warnings } = await rolledBack();
+      // Every attempt of this look (Octokit's retries included) fails; the next one is answered.
+      github.fail('GET', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 502, 100);
+      await tick(40);
+      github.clearFailures();
+      expect(notApplied()).toHaveLength(0);
+      expect(
+        warnings.some((w) => w.includes("could not look at the production guard's rollback of gpt2")),
+      ).toBe(true);
+      expect(guard().rollbackDue).toBeDefined();
+      await tick(5);
+      expect(notApplied()).toHaveLength(1);
+      expect(guard().rollbackDue).toBeUndefined();
+    }, 60_000);
+  });
+
   it('a rollback the deployer does not apply is said at once: a critical alert and the log', async () => {
     const { github, tick, guarded, probot, warnings } = await promoted('1.4.0');
     for (let hour = 0; hour < 7 && !guarded().includes('rollback'); hour++) await tick(60);
@@ -293,7 +364,7 @@ describe('the production guard after promotion (real Prometheus)', () => {
   }, 60_000);
 
   it("a rollout step in production (the next release, where production is the only stage) does not end the guard: only a deployment of all production's traffic does", async () => {
-    const { github, tick, guard, v2 } = await promoted('1.3.0');
+    const { github, tick, guard, v2, restart } = await promoted('1.3.0');
     github.deployments.push({
       id: 5000,
       ref: 'gpt2@v1.3.0',
@@ -312,6 +383,19 @@ describe('the production guard after promotion (real Prometheus)', () => {
     await tick(60);
     expect(guard()).toMatchObject({ status: 'watching' });
     expect(guard().intervals.length).toBeGreaterThan(0);
+    // The next release's step, on a commit of its own, is the newest production deployment: after a
+    // restart the schedule is rebuilt from GitHub, and the guard is still the one production's
+    // traffic (all of it but the step's share) answers to.
+    github.deployments.push({
+      ...github.deployments.at(-1)!,
+      id: 5001,
+      sha: 'c'.repeat(40),
+      payload: { ...(github.deployments.at(-1)!.payload as object), weight: 25, trigger: 'c'.repeat(40) },
+    });
+    const judged = guard().intervals.length;
+    await restart();
+    await tick(60);
+    expect(guard().intervals.length).toBeGreaterThan(judged);
   }, 60_000);
 
   it('a version that degrades everywhere breaches overall; with on_breach: alert it alerts until the bake ends and rolls nothing back', async () => {

@@ -293,6 +293,7 @@ export async function liveCanary(
   const warnings: string[] = [];
   let probot = testProbot(github.url, warnings);
   let clock = new Date((T0 + 600) * 1000);
+  github.clock = () => clock;
   let loaded = await loadApp(probot, () => clock, prometheusUrl, options);
   /**
    * The deployer reports a deployment live: GitHub records the status and

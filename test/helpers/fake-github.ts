@@ -31,6 +31,8 @@ export interface FakeDeployment {
   payload: unknown;
   description: string;
   production_environment: boolean;
+  /** When it was made (the fake's clock); a fixed date when a test pushed it itself. */
+  created_at?: string;
 }
 
 interface Failure {
@@ -192,6 +194,8 @@ export class FakeGitHub {
   repositoryId = 1;
   /** How many repositories the installation holds: this one, then idle ones (`idle-N`, no content). */
   installedRepositories = 1;
+  /** The time GitHub stamps on what it makes (deployments): the wall clock, or a test's own. */
+  clock: () => Date = () => new Date();
   /** Other repositories on this GitHub, by `owner/name` ({@link addRepository}). */
   private readonly repositories = new Map<string, FakeGitHub>();
   private server!: Server;
@@ -244,6 +248,11 @@ export class FakeGitHub {
     message?: string,
   ): void {
     this.failures.push({ method, template, status, remaining: times, headers, message });
+  }
+
+  /** GitHub answers again: the failures {@link fail} set up and not yet spent are dropped. */
+  clearFailures(): void {
+    this.failures.length = 0;
   }
 
   /** Records a webhook delivery in the app's delivery log, as GitHub does for every attempt. */
@@ -684,6 +693,9 @@ export class FakeGitHub {
           payload: body.payload ?? {},
           description: body.description ?? '',
           production_environment: body.production_environment ?? false,
+          created_at: this.clock()
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z'),
         };
         this.deployments.push(deployment);
         return send(201, this.deploymentJson(deployment));
@@ -1207,8 +1219,8 @@ export class FakeGitHub {
       sha: d.sha ?? '0'.repeat(40),
       task: 'deploy',
       creator: null,
-      created_at: '2026-11-22T00:00:00Z',
-      updated_at: '2026-11-22T00:00:00Z',
+      created_at: d.created_at ?? '2026-11-22T00:00:00Z',
+      updated_at: d.created_at ?? '2026-11-22T00:00:00Z',
       statuses_url: '',
       repository_url: '',
       node_id: 'DEP',

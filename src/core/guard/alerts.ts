@@ -145,7 +145,7 @@ export function canaryFailedAlert(state: CanaryState, context: AlertContext, now
  * critical: a person puts production right by hand.
  */
 export function rollbackNotAppliedAlert(
-  rollback: { model: string; version: string; deploymentId: number; reason: string },
+  rollback: { model: string; version: string; deploymentId: number | undefined; reason: string },
   context: AlertContext,
   now: Date,
 ): PlannedAlert {
@@ -158,7 +158,7 @@ export function rollbackNotAppliedAlert(
       repository: context.repository,
     },
     annotations: {
-      summary: `the production guard's rollback of ${rollback.model} to ${rollback.version} was not applied (deployment ${rollback.deploymentId})`,
+      summary: `the production guard's rollback of ${rollback.model} to ${rollback.version} was not applied${rollback.deploymentId === undefined ? '' : ` (deployment ${rollback.deploymentId})`}`,
       pull_request: context.pullRequestUrl,
       report: context.reportUrl,
       description: inertText(rollback.reason.slice(0, 1000)),

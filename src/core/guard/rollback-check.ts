@@ -12,11 +12,45 @@ export const ROLLBACK_APPLY_MS = 30 * 60_000;
 export interface RollbackObserved {
   /** The rollback deployment's newest status (undefined: none at all). */
   status?: { state: string; description: string };
-  /** Whether it is still production's newest deployment of all the model's traffic. */
-  newest: boolean;
+  /**
+   * Production's newest deployment of all the model's traffic, when it is
+   * not the rollback any more, and whether the deployer reported it live.
+   */
+  replacedBy?: { id: number; live: boolean };
 }
 
-/** The look at a rollback: the state to save (the look done), and the alert's reason when it was not applied. */
+/** What a look at a rollback deployment comes to: what the report says, and the alert's reason when it was not applied. */
+export interface RollbackVerdict {
+  outcome: string;
+  notApplied?: string;
+}
+
+/**
+ * Judges a rollback deployment (`deployment`, as the texts name it) once
+ * its time is up: live (`success`) is the end of it; a newer deployment of
+ * all production's traffic that is live is someone else's doing, said and
+ * not alerted; anything else (no status, still queued or in progress,
+ * failure, error, or replaced by one that is not live either) means
+ * production may still serve the version that breached. Pure.
+ */
+export function rollbackVerdict(deployment: string, observed: RollbackObserved): RollbackVerdict {
+  const minutes = Math.round(ROLLBACK_APPLY_MS / 60_000);
+  const { status, replacedBy } = observed;
+  if (status?.state === 'success') return { outcome: `the deployer reported ${deployment} live` };
+  if (replacedBy?.live)
+    return {
+      outcome: `production moved on before the deployer reported ${deployment} live: deployment ${replacedBy.id} serves it`,
+    };
+  const said = !status
+    ? `the deployer reported nothing for ${deployment} within ${minutes} minutes (its run was cancelled, never started, or waits for a runner)`
+    : `the deployer reported ${deployment} ${status.state} after ${minutes} minutes${status.description ? `: ${status.description}` : ''}`;
+  const why = replacedBy
+    ? `${said}; production's newest deployment, ${replacedBy.id}, is not reported live either`
+    : said;
+  return { outcome: `not applied: ${why}`.slice(0, 2048), notApplied: why.slice(0, 2048) };
+}
+
+/** The look at a rolled-back guard's deployment: the state to save (the look done), and the alert's reason. */
 export type RollbackCheck =
   { kind: 'not-due'; due?: Date } | { kind: 'checked'; state: GuardState; notApplied?: string };
 
@@ -28,39 +62,24 @@ export function rollbackCheckDue(state: GuardState): Date | undefined {
 }
 
 /**
- * Plans the one look at a guard's rollback, `ROLLBACK_APPLY_MS` after it:
- * live (`success`) is the end of it; production moved on since (a newer
- * deployment of all its traffic) is someone else's doing, said and not
- * alerted; anything else (no status, still queued or in progress, failure,
- * error) means production may still serve the version that breached, and
- * the critical alert fires. Pure.
+ * Plans the one look at a guard's rollback, `ROLLBACK_APPLY_MS` after it
+ * (rollbackVerdict): the state keeps what it found, and the look is done. Pure.
  */
 export function planRollbackCheck(state: GuardState, observed: RollbackObserved, now: Date): RollbackCheck {
   const due = rollbackCheckDue(state);
   if (!due) return { kind: 'not-due' };
   if (now < due) return { kind: 'not-due', due };
   const { rollbackDue: _done, ...rest } = state;
-  const minutes = Math.round(ROLLBACK_APPLY_MS / 60_000);
-  const deployment =
+  const verdict =
     state.rollbackDeploymentId === undefined
-      ? 'the rollback deployment'
-      : `deployment ${state.rollbackDeploymentId}`;
-  const said = (outcome: string, notApplied?: string): RollbackCheck => ({
+      ? {
+          outcome: 'not applied: no rollback deployment was recorded',
+          notApplied: 'no rollback deployment was recorded',
+        }
+      : rollbackVerdict(`deployment ${state.rollbackDeploymentId}`, observed);
+  return {
     kind: 'checked',
-    state: { ...rest, rollbackOutcome: outcome.slice(0, 2048) },
-    ...(notApplied ? { notApplied: notApplied.slice(0, 2048) } : {}),
-  });
-  if (state.rollbackDeploymentId === undefined) {
-    const why = 'no rollback deployment was recorded';
-    return said(`not applied: ${why}`, why);
-  }
-  if (observed.status?.state === 'success') return said(`the deployer reported ${deployment} live`);
-  if (!observed.newest)
-    return said(
-      `production moved on before the deployer reported ${deployment} live: a newer deployment replaced it`,
-    );
-  const why = !observed.status
-    ? `the deployer reported nothing for ${deployment} within ${minutes} minutes (its run was cancelled, never started, or waits for a runner)`
-    : `the deployer reported ${deployment} ${observed.status.state} after ${minutes} minutes${observed.status.description ? `: ${observed.status.description}` : ''}`;
-  return said(`not applied: ${why}`, why);
+    state: { ...rest, rollbackOutcome: verdict.outcome },
+    ...(verdict.notApplied ? { notApplied: verdict.notApplied } : {}),
+  };
 }

@@ -49,7 +49,7 @@ describe("the look at the guard's rollback, once the deployer has had its time",
     // Looked at, the guard has ended: nothing wakes it again, and the report says what was found.
     const looked = planRollbackCheck(
       { ...step.state, rollbackDeploymentId: 77 },
-      { status: { state: 'success', description: '' }, newest: true },
+      { status: { state: 'success', description: '' } },
       due,
     );
     if (looked.kind !== 'checked') throw new Error('expected the look');
@@ -59,19 +59,15 @@ describe("the look at the guard's rollback, once the deployer has had its time",
   });
 
   it('not before it is due', () => {
-    expect(planRollbackCheck(rolledBack(), { newest: true }, at(DUE - 1))).toEqual({
+    expect(planRollbackCheck(rolledBack(), {}, at(DUE - 1))).toEqual({
       kind: 'not-due',
       due: at(DUE),
     });
-    expect(planRollbackCheck(watchingGuard(24), { newest: true }, at(DUE))).toEqual({ kind: 'not-due' });
+    expect(planRollbackCheck(watchingGuard(24), {}, at(DUE))).toEqual({ kind: 'not-due' });
   });
 
   it('live: said in the report, no alert, the look done', () => {
-    const check = planRollbackCheck(
-      rolledBack(),
-      { status: { state: 'success', description: '' }, newest: true },
-      at(DUE),
-    );
+    const check = planRollbackCheck(rolledBack(), { status: { state: 'success', description: '' } }, at(DUE));
     expect(check).toEqual({
       kind: 'checked',
       state: expect.objectContaining({ rollbackOutcome: 'the deployer reported deployment 77 live' }),
@@ -80,7 +76,7 @@ describe("the look at the guard's rollback, once the deployer has had its time",
   });
 
   it('no status at all (a run cancelled, never started, waiting for a runner): the alert, with why', () => {
-    const check = planRollbackCheck(rolledBack(), { newest: true }, at(DUE));
+    const check = planRollbackCheck(rolledBack(), {}, at(DUE));
     expect(check).toMatchObject({
       kind: 'checked',
       notApplied:
@@ -96,24 +92,37 @@ describe("the look at the guard's rollback, once the deployer has had its time",
     ['error', ''],
     ['inactive', 'superseded'],
   ])('%s after the deadline: not applied, alerted', (state, description) => {
-    const check = planRollbackCheck(rolledBack(), { status: { state, description }, newest: true }, at(DUE));
+    const check = planRollbackCheck(rolledBack(), { status: { state, description } }, at(DUE));
     expect(check).toMatchObject({
       kind: 'checked',
       notApplied: `the deployer reported deployment 77 ${state} after 30 minutes${description ? `: ${description}` : ''}`,
     });
   });
 
-  it('production moved on since (a newer deployment of all its traffic): said, not alerted', () => {
+  it('production moved on since, to a deployment reported live: said, not alerted', () => {
     const check = planRollbackCheck(
       rolledBack(),
-      { status: { state: 'in_progress', description: '' }, newest: false },
+      { status: { state: 'inactive', description: '' }, replacedBy: { id: 80, live: true } },
       at(DUE),
     );
     expect(check).toMatchObject({
       kind: 'checked',
-      state: { rollbackOutcome: expect.stringContaining('production moved on') },
+      state: {
+        rollbackOutcome:
+          'production moved on before the deployer reported deployment 77 live: deployment 80 serves it',
+      },
     });
     expect(check).not.toHaveProperty('notApplied');
+  });
+
+  it('replaced by a deployment that is not live either: the version that breached may still serve, alerted', () => {
+    const check = planRollbackCheck(rolledBack(), { replacedBy: { id: 80, live: false } }, at(DUE));
+    expect(check).toMatchObject({
+      kind: 'checked',
+      notApplied: expect.stringMatching(
+        /^the deployer reported nothing for deployment 77 within 30 minutes .*; production's newest deployment, 80, is not reported live either$/,
+      ),
+    });
   });
 
   it('a rolled-back guard from before the look existed, or one looked at, has nothing due', () => {
