@@ -2,7 +2,7 @@ import { chooseTarget, planDeploy } from '../../core/deploy/plan.js';
 import { currentRegistration, deployRefusal } from '../../core/registry/registration-tags.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
-import { runReloadCommand, undoNginxWrite, writeNginxConfig } from '../../io/deploy/nginx-file.js';
+import { applyNginxFile, NginxNotApplied } from '../../io/deploy/nginx-file.js';
 import { stringOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
 import { modelOf, openRegistry } from '../registry-context.js';
@@ -68,18 +68,13 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
       '--write writes nginx files only',
       'Kubernetes targets are committed to their GitOps repository by the Action (command: deploy); print and commit the file yourself.',
     );
-  const write = await writeNginxConfig(context.root, plan.rendered.path, plan.rendered.content);
-  out.stdout(`${write.changed ? 'wrote' : 'unchanged:'} ${plan.rendered.path}\n`);
-  const reload = stringOf(args, 'reload');
-  if (reload && write.changed) {
-    const result = await runReloadCommand(context.root, reload);
-    if (!result.ok) {
-      await undoNginxWrite(context.root, plan.rendered.path, write);
-      out.stderr(
-        `modelgate: the reload command failed (${result.detail}); ${plan.rendered.path} holds what it held before\n`,
-      );
-      return 1;
-    }
+  try {
+    const write = await applyNginxFile(context.root, plan.rendered, stringOf(args, 'reload'), false);
+    out.stdout(`${write.changed ? 'wrote' : 'unchanged:'} ${plan.rendered.path}\n`);
+  } catch (error) {
+    if (!(error instanceof NginxNotApplied)) throw error;
+    out.stderr(`modelgate: ${error.message}\n  fix: ${error.fix}\n`);
+    return 1;
   }
   return 0;
 }

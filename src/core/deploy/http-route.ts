@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { checkRepoPath } from '../repo-path.js';
-import { expandTemplate, kubernetesName } from './names.js';
+import { expandTemplate, hostNameOf, kubernetesName } from './names.js';
 import {
   badName,
   badPath,
@@ -47,6 +47,12 @@ export function renderHttpRoute(
   if (clash) return clash;
   const path = checkRepoPath(expandTemplate(settings.gitops.path, values));
   if (!path.ok || !path.path) return badPath('deploy.gateway_api.gitops.path', settings.gitops.path, path);
+  const hostnames: string[] = [];
+  for (const template of settings.hostnames) {
+    const host = hostNameOf(template, plan.model, 'deploy.gateway_api.hostnames');
+    if (!host.ok) return host;
+    hostnames.push(host.host);
+  }
   const backendRef = (version: string) => ({ name: services.get(version)!, port: settings.port });
   const route = {
     apiVersion: 'gateway.networking.k8s.io/v1',
@@ -71,7 +77,7 @@ export function renderHttpRoute(
         ...(p.namespace ? { namespace: p.namespace } : {}),
         ...(p.section ? { sectionName: p.section } : {}),
       })),
-      ...(settings.hostnames.length ? { hostnames: settings.hostnames } : {}),
+      ...(hostnames.length ? { hostnames } : {}),
       rules: [
         // More header matches win over fewer (Gateway API's precedence): this rule takes only preview requests.
         ...(plan.preview && settings.previewHeader

@@ -28,3 +28,34 @@ export function kubernetesName(text: string): string | undefined {
     .replace(/^-+|-+$/g, '');
   return /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name) ? name : undefined;
 }
+
+/** A DNS host name, with an optional leading `*.` (Gateway API's and nginx's wildcard). */
+export const HOST_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * A host name from a template (`{model}.llm.example.com`), so each model's
+ * route answers its own host. The model's name goes in as it is, never
+ * rewritten (two models made one host would share one route): one that is
+ * no DNS label (a folder's `/`, a `_`) cannot be part of a host name.
+ */
+export function hostNameOf(
+  template: string,
+  model: string,
+  setting: string,
+): { ok: true; host: string } | { ok: false; reason: string; fix: string } {
+  if (template.includes('{model}') && !DNS_LABEL.test(model))
+    return {
+      ok: false,
+      reason: `${setting} "${template}" puts the model's name in a host name, and ${model} is not one (a-z, 0-9 and - only)`,
+      fix: `Give ${setting} a host name without {model} for this repository, or name the model with letters, digits and - only.`,
+    };
+  const host = template.replaceAll('{model}', model);
+  if (host.length > 253 || !HOST_NAME.test(host))
+    return {
+      ok: false,
+      reason: `${setting} "${template}" gives "${host}" for ${model}, which is not a host name`,
+      fix: `Make ${setting} a host name such as {model}.llm.example.com.`,
+    };
+  return { ok: true, host };
+}

@@ -1,6 +1,13 @@
 import { checkRepoPath } from '../repo-path.js';
-import { expandTemplate } from './names.js';
-import { badPath, fileHeader, sameName, type DeploymentRef, type RenderDecision } from './rendered.js';
+import { expandTemplate, hostNameOf } from './names.js';
+import {
+  badPath,
+  fileHeader,
+  sameName,
+  type DeploymentRef,
+  type NginxServer,
+  type RenderDecision,
+} from './rendered.js';
 import type { RoutingPlan } from './routing.js';
 import type { NginxSettings } from './targets.js';
 
@@ -44,6 +51,13 @@ export function renderNginx(
   ];
   const clash = sameName(plan.model, new Map(versions.map((v) => [v, upstream(v)])), 'nginx upstream');
   if (clash) return clash;
+  let name = '';
+  if (settings.serverName !== undefined) {
+    const host = hostNameOf(settings.serverName, plan.model, 'deploy.nginx.server_name');
+    if (!host.ok) return host;
+    name = host.host;
+  }
+  const serverName = name ? [`    server_name ${name};`] : [];
   const lines = [`# ${fileHeader(plan.summary, deployment.id)}`, `# trigger ${deployment.trigger}`];
   if (plan.standby)
     lines.push(
@@ -102,6 +116,7 @@ export function renderNginx(
   lines.push(
     'server {',
     `    listen ${settings.listen};`,
+    ...serverName,
     '    location / {',
     `        proxy_pass http://${target};`,
   );
@@ -124,6 +139,7 @@ export function renderNginx(
     lines.push(
       'server {',
       `    listen ${settings.previewListen};`,
+      ...serverName,
       '    location / {',
       `        proxy_pass http://${upstream(plan.preview.version)};`,
       ...proxy.map((p) => `        ${p}`),
@@ -131,5 +147,35 @@ export function renderNginx(
       '}',
     );
   lines.push('');
-  return { ok: true, rendered: { content: lines.join('\n'), path: path.path, objects: [] } };
+  const servers = [
+    { listen: settings.listen, name },
+    ...(plan.preview && settings.previewListen ? [{ listen: settings.previewListen, name }] : []),
+  ];
+  return { ok: true, rendered: { content: lines.join('\n'), path: path.path, objects: [], servers } };
+}
+
+/**
+ * nginx's warning that it ignored one of `servers` (`conflicting server name
+ * "" on 0.0.0.0:8080, ignored`, printed by `nginx -t`): another server
+ * answers the same address and host name, and nginx gives every request to
+ * the one it read first, so one model's requests reach another's versions.
+ * Undefined when the output holds no such warning about these servers.
+ */
+export function ignoredServerWarning(output: string, servers: readonly NginxServer[]): string | undefined {
+  for (const line of output.split('\n')) {
+    const warned = /conflicting server name "([^"]*)" on (\S+), ignored/.exec(line);
+    if (!warned) continue;
+    const [, name = '', address = ''] = warned;
+    if (servers.some((s) => s.name === name.toLowerCase() && sameAddress(s.listen, address)))
+      return warned[0];
+  }
+  return undefined;
+}
+
+/** Whether nginx's `address` ("0.0.0.0:8080") is what `listen` ("8080", "127.0.0.1:8080") opens. */
+function sameAddress(listen: string, address: string): boolean {
+  const colon = listen.lastIndexOf(':');
+  const port = colon < 0 ? listen : listen.slice(colon + 1);
+  const host = colon < 0 ? '0.0.0.0' : listen.slice(0, colon).replace(/^localhost$/, '127.0.0.1');
+  return address === `${host}:${port}`;
 }

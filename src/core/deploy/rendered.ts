@@ -14,6 +14,14 @@ export interface RenderedRouting {
   gitops?: { repository?: string; branch?: string };
   /** The object(s) rendered, for validation against their CRDs (Kubernetes targets). */
   objects: Record<string, unknown>[];
+  /** nginx: the servers the file defines, each a `listen` and the host name it answers ("" for any). */
+  servers?: NginxServer[];
+}
+
+/** An nginx server a rendered file defines. */
+export interface NginxServer {
+  listen: string;
+  name: string;
 }
 
 export type RenderDecision =

@@ -24,6 +24,7 @@ export interface GatewayApiSettings {
   namespace: string;
   /** The Gateway(s) the route attaches to. */
   parents: { name: string; namespace?: string; section?: string }[];
+  /** The host names the route answers (templates: `{model}.llm.example.com` gives each model its own). */
   hostnames: string[];
   /** Path prefix the route matches (default `/`). */
   pathPrefix: string;
@@ -57,6 +58,12 @@ export interface NginxSettings {
   path: string;
   /** What the generated server listens on: a port, or address:port. */
   listen: string;
+  /**
+   * The host name the server answers (template, `{model}.llm.internal`):
+   * several models on one `listen` each need their own, or nginx gives every
+   * request to one of them.
+   */
+  serverName?: string;
   /** The address of a version's server: a template (`{model}-{version}.internal:8000`) or one per version. */
   upstream: string | Readonly<Record<string, string>>;
   /**

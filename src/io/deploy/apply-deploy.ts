@@ -12,7 +12,7 @@ import { CommandError } from '../../core/repository.js';
 import type { Octokit } from '../github/octokit.js';
 import type { DeployerApi } from './deployer-api.js';
 import { commitGitOpsFile } from './gitops-commit.js';
-import { runReloadCommand, undoNginxWrite, writeNginxConfig } from './nginx-file.js';
+import { applyNginxFile } from './nginx-file.js';
 
 /** What the deployer may use besides the deployment: all of it from the workflow, none from the repository. */
 export interface DeployOptions {
@@ -157,19 +157,8 @@ export async function deployOnce(
       const now = await replan();
       if (!now) return await stoodDown(stop!);
       const { rendered } = now;
-      const write = await writeNginxConfig(options.root, rendered.path, rendered.content);
-      changed = write.changed;
+      changed = (await applyNginxFile(options.root, rendered, options.reloadCommand, !live)).changed;
       log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
-      if ((changed || !live) && options.reloadCommand) {
-        const reload = await runReloadCommand(options.root, options.reloadCommand);
-        if (!reload.ok) {
-          await undoNginxWrite(options.root, rendered.path, write);
-          throw new CommandError(
-            `the reload command failed (${reload.detail}); ${rendered.path} holds what it held before`,
-            'Fix the input "reload-command" or the nginx server; re-run the job.',
-          );
-        }
-      }
     } else {
       const { rendered } = plan;
       const [owner, repo] = (

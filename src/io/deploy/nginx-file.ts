@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { ignoredServerWarning } from '../../core/deploy/nginx.js';
+import type { RenderedRouting } from '../../core/deploy/rendered.js';
 import { CommandError } from '../../core/repository.js';
 import { decodeUtf8 } from '../../core/bytes.js';
 import { ContainedRoot, ContainmentError } from '../contained-path.js';
@@ -44,7 +46,7 @@ export async function writeNginxConfig(root: string, path: string, content: stri
  * runs again (the content it replaced, or no file), so the next reload of
  * anything, or a restart, does not put the refused routing live.
  */
-export async function undoNginxWrite(root: string, path: string, write: NginxWrite): Promise<void> {
+async function undoNginxWrite(root: string, path: string, write: NginxWrite): Promise<void> {
   if (!write.changed) return;
   const contained = new ContainedRoot(root);
   if (write.previous === undefined) await contained.remove(path);
@@ -59,14 +61,14 @@ export async function undoNginxWrite(root: string, path: string, write: NginxWri
 export function runReloadCommand(
   root: string,
   command: string,
-): Promise<{ ok: true } | { ok: false; detail: string }> {
+): Promise<{ ok: true; output: string } | { ok: false; detail: string }> {
   return new Promise((resolve) => {
     execFile(
       'sh',
       ['-c', command],
       { cwd: root, timeout: RELOAD_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
-      (error, _stdout, stderr) => {
-        if (!error) return resolve({ ok: true });
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, output: `${String(stderr)}\n${String(stdout)}` });
         const last = String(stderr).trim().split('\n').slice(-3).join(' | ');
         const how = error.killed
           ? `timed out after ${RELOAD_TIMEOUT_MS / 1000} s`
@@ -75,4 +77,44 @@ export function runReloadCommand(
       },
     );
   });
+}
+
+/** The nginx file was not applied: the reload failed, or nginx ignored its server. The file holds what it held. */
+export class NginxNotApplied extends CommandError {}
+
+/**
+ * Writes the nginx file and runs the workflow's reload command (when given,
+ * and when the file changed or `reloadUnchanged`). A reload that fails, or
+ * after which nginx says it ignored one of the file's servers (another
+ * server answers the same address and host name, so nginx gives its requests
+ * to the one it read first: another model's versions), puts the file back to
+ * what it held, reloads that, and throws NginxNotApplied: nothing refused
+ * stays on disk or live. nginx says so in `nginx -t`, which the reload
+ * command runs first.
+ */
+export async function applyNginxFile(
+  root: string,
+  rendered: RenderedRouting,
+  reload: string | undefined,
+  reloadUnchanged: boolean,
+): Promise<NginxWrite> {
+  const { path } = rendered;
+  const write = await writeNginxConfig(root, path, rendered.content);
+  if (!reload || (!write.changed && !reloadUnchanged)) return write;
+  const result = await runReloadCommand(root, reload);
+  if (!result.ok) {
+    await undoNginxWrite(root, path, write);
+    throw new NginxNotApplied(
+      `the reload command failed (${result.detail}); ${path} holds what it held before`,
+      'Fix the input "reload-command" or the nginx server; re-run the job.',
+    );
+  }
+  const ignored = ignoredServerWarning(result.output, rendered.servers ?? []);
+  if (!ignored) return write;
+  await undoNginxWrite(root, path, write);
+  const again = await runReloadCommand(root, reload);
+  throw new NginxNotApplied(
+    `nginx ignored a server of ${path} (${ignored}): another server answers the same address and host name, and nginx gives all their requests to the one it read first; ${path} holds what it held before${again.ok ? '' : `, but reloading that failed too (${again.detail})`}`,
+    'Give each model a host name of its own (deploy.nginx.server_name, such as {model}.llm.internal), or a listen of its own.',
+  );
 }

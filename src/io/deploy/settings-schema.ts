@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { templateProblem } from '../../core/deploy/names.js';
+import { HOST_NAME, templateProblem } from '../../core/deploy/names.js';
 import type { DeploySettings, GitOpsSettings } from '../../core/deploy/targets.js';
 import { checkRepoPath } from '../../core/repo-path.js';
 
@@ -17,10 +17,14 @@ const pathTemplate = template.superRefine((text, ctx) => {
 });
 // Kubernetes names and namespaces that are not templates: RFC 1123 labels.
 const label = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Kubernetes name (a-z, 0-9, -)');
+// A host name, or a template of one: `{model}` (the model's name) may stand for a label.
 const hostname = z
   .string()
   .max(253)
-  .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'a host name');
+  .refine(
+    (text) => !text.includes('{version}') && HOST_NAME.test(text.replaceAll('{model}', 'm')),
+    'a host name, or a template of one such as {model}.llm.example.com',
+  );
 const port = z.number().int().min(1).max(65535);
 const listen = z.union([
   port,
@@ -81,6 +85,7 @@ export const deploySchema = z.strictObject({
     .strictObject({
       path: pathTemplate,
       listen: listen.optional(),
+      server_name: hostname.optional(),
       preview_listen: listen.optional(),
       upstream: z.union([
         template,
@@ -137,6 +142,7 @@ export function readDeploySection(deploy: z.infer<typeof deploySchema> | undefin
           nginx: {
             path: nginx.path,
             listen: String(nginx.listen ?? 8080),
+            ...(nginx.server_name !== undefined ? { serverName: nginx.server_name } : {}),
             upstream: nginx.upstream,
             ...(nginx.preview_listen !== undefined ? { previewListen: String(nginx.preview_listen) } : {}),
           },

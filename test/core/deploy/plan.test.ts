@@ -350,6 +350,35 @@ describe('Gateway API HTTPRoute', () => {
     );
   });
 
+  it("answers each model's own host name with {model} in hostnames; a model name no host can carry is refused", () => {
+    const own = {
+      ...settings,
+      gatewayApi: { ...settings.gatewayApi!, hostnames: ['{model}.llm.example.com'] },
+    };
+    const plan = planDeploy(facts({ settings: own }));
+    if (plan.kind !== 'apply') throw new Error(JSON.stringify(plan));
+    const route = plan.rendered.objects[0] as any;
+    expect(route.spec.hostnames).toEqual(['gpt2.llm.example.com']);
+    expect(httpRoute(route)).toEqual([]);
+    // A model in a folder (GTO's dir:name) holds a ":": rewritten, two models could share one host.
+    const inFolder = { ...payload, model: 'team:gpt2' };
+    expect(
+      planDeploy(
+        facts({
+          settings: own,
+          deployment: { ...deployment, ref: 'team=gpt2@v1.1.0', payload: inFolder },
+          payload: inFolder,
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'refused',
+      refusal: {
+        reason:
+          'deploy.gateway_api.hostnames "{model}.llm.example.com" puts the model\'s name in a host name, and team:gpt2 is not one (a-z, 0-9 and - only)',
+      },
+    });
+  });
+
   it('refuses a Service template that gives no Kubernetes name', () => {
     const bad = { ...settings, gatewayApi: { ...settings.gatewayApi!, service: '{version}' } };
     expect(planDeploy(facts({ settings: bad }))).toMatchObject({

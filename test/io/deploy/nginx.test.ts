@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planRouting } from '../../../src/core/deploy/routing.js';
-import { renderNginx } from '../../../src/core/deploy/nginx.js';
+import { ignoredServerWarning, renderNginx } from '../../../src/core/deploy/nginx.js';
 import type { NginxSettings } from '../../../src/core/deploy/targets.js';
 import { runReloadCommand, writeNginxConfig } from '../../../src/io/deploy/nginx-file.js';
 
@@ -77,6 +77,53 @@ describe('the nginx target', () => {
     expect(rendered.content).toContain('    10% 1;');
     expect(rendered.content).toContain('internal;');
     expect(nginxTest(rendered.content)).toMatchObject({ status: 0 });
+  });
+
+  it('answers its own host name with server_name, in the preview server too; nginx -t accepts it', () => {
+    const routing = planRouting({ model: 'gpt2', version: '1.1.0', weight: 25 }, '1.0.0');
+    if (!routing.ok) throw new Error(routing.reason);
+    const named = renderNginx(
+      routing.plan,
+      { ...settings, serverName: '{model}.llm.internal' },
+      { id: 1, trigger: TRIGGER },
+    );
+    if (!named.ok) throw new Error(named.reason);
+    expect(named.rendered.content).toContain(
+      '    listen 127.0.0.1:18080;\n    server_name gpt2.llm.internal;\n',
+    );
+    expect(named.rendered.servers).toEqual([{ listen: '127.0.0.1:18080', name: 'gpt2.llm.internal' }]);
+    expect(nginxTest(named.rendered.content).status).toBe(0);
+    // A model in a folder holds a ":": no host name can carry it.
+    expect(render(25, '1.0.0').servers).toEqual([{ listen: '127.0.0.1:18080', name: '' }]);
+    const folder = planRouting({ model: 'dir:gpt2', version: '1.1.0', weight: 25 }, '1.0.0');
+    if (!folder.ok) throw new Error(folder.reason);
+    expect(
+      renderNginx(
+        folder.plan,
+        { ...settings, serverName: '{model}.llm.internal' },
+        { id: 1, trigger: TRIGGER },
+      ),
+    ).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('dir:gpt2 is not one (a-z, 0-9 and - only)'),
+    });
+  });
+
+  it("reads nginx's warning that it ignored one of the file's servers, and only about those", () => {
+    const warning = 'nginx: [warn] conflicting server name "" on 0.0.0.0:8080, ignored';
+    expect(
+      ignoredServerWarning(`${warning}\nnginx: configuration file test is successful`, [
+        { listen: '8080', name: '' },
+      ]),
+    ).toBe('conflicting server name "" on 0.0.0.0:8080, ignored');
+    expect(ignoredServerWarning(warning, [{ listen: '8080', name: 'gpt2.llm.internal' }])).toBeUndefined();
+    expect(ignoredServerWarning(warning, [{ listen: '127.0.0.1:8080', name: '' }])).toBeUndefined();
+    expect(
+      ignoredServerWarning(warning.replace('0.0.0.0', '127.0.0.1'), [{ listen: 'localhost:8080', name: '' }]),
+    ).toBeDefined();
+    expect(
+      ignoredServerWarning('nginx: configuration file test is successful', [{ listen: '8080', name: '' }]),
+    ).toBeUndefined();
   });
 
   it('refuses an upstream address that is not host:port, and a version with no address', () => {
@@ -161,7 +208,10 @@ describe('writing the nginx file', () => {
     expect(await writeNginxConfig(root, path, content)).toEqual({ changed: true, previous: undefined });
     expect(readFileSync(join(root, path), 'utf8')).toBe(content);
     expect(await writeNginxConfig(root, path, content)).toEqual({ changed: false });
-    expect(await runReloadCommand(root, 'echo reloaded > reloaded.txt')).toEqual({ ok: true });
+    expect(await runReloadCommand(root, 'echo reloaded > reloaded.txt; echo said >&2')).toEqual({
+      ok: true,
+      output: 'said\n\n',
+    });
     expect(readFileSync(join(root, 'reloaded.txt'), 'utf8')).toBe('reloaded\n');
     expect(await runReloadCommand(root, 'echo "nginx: [emerg] bad" >&2; exit 1')).toEqual({
       ok: false,
