@@ -1,3 +1,4 @@
+import { takesAllTraffic } from '../core/deploy/plan.js';
 import { rollbackNotAppliedAlert, type AlertContext } from '../core/guard/alerts.js';
 import {
   planRollbackCheck,
@@ -7,9 +8,9 @@ import {
   type RollbackObserved,
 } from '../core/guard/rollback-check.js';
 import type { GuardState } from '../core/guard/state.js';
-import { takesAllTraffic } from '../core/deploy/plan.js';
-import { COMMIT_ID, readDeploymentPayload } from '../core/release/plan.js';
-import type { Octokit } from '../io/github/octokit.js';
+import { releaseTag } from '../core/registry/tag-names.js';
+import { COMMIT_ID, parseDeploymentPayload, readDeploymentPayload } from '../core/release/plan.js';
+import { statusOf, type Octokit } from '../io/github/octokit.js';
 import { newestDeployments, pullRequestOf } from './canaries.js';
 import { newestProductionDeployment } from './deploy.js';
 import { newestDeploymentStatus } from './deployment-liveness.js';
@@ -17,12 +18,43 @@ import { alertContext } from './guard-apply.js';
 import { writeGuardState } from './guard-comment.js';
 import type { GuardJudgmentResult } from './guard-judge.js';
 import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
+import { assertLeaseHeld } from './scheduler/lease.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 
 type Repo = { owner: string; repo: string };
 
 /** When a look GitHub failed to answer is tried again. */
 const LOOK_AGAIN_MS = 5 * 60_000;
+/** How long past its time a look GitHub keeps failing to answer is tried before the alert goes anyway. */
+const GIVE_UP_MS = 60 * 60_000;
+
+/** A failure of GitHub's that may pass (a server error, a rate limit); anything else is no reason to wait. */
+const mayPass = (error: unknown) => {
+  const status = statusOf(error);
+  return status !== undefined && (status >= 500 || status === 429);
+};
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Reads what a look needs, or says to wait: `later` while a failure that
+ * may pass (a server error, a rate limit) is younger than GIVE_UP_MS past
+ * `due`. Past that, or for any other failure (a refusal that will not pass,
+ * a bug), the look is made on what could not be read (`unanswered`), which
+ * alerts: a look that cannot be made is no reason to believe the rollback.
+ */
+async function readOrWait<T>(
+  read: () => Promise<T>,
+  due: Date,
+  now: Date,
+): Promise<T | { unanswered: string } | { later: unknown }> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!mayPass(error)) return { unanswered: `the look failed (${messageOf(error)})` };
+    if (now.getTime() - due.getTime() < GIVE_UP_MS) return { later: error };
+    return { unanswered: `GitHub did not answer for an hour (${messageOf(error)})` };
+  }
+}
 
 /**
  * The look at a guard's rollback once the deployer has had its time
@@ -30,7 +62,7 @@ const LOOK_AGAIN_MS = 5 * 60_000;
  * fires the critical `ModelgateRollbackNotApplied` alert and is logged. The
  * report says which. Needs no guard policy, so a release whose manifest can
  * no longer be read is still looked at; a GitHub that fails to answer is
- * asked again a few minutes later, not given up on.
+ * asked again a few minutes later, for an hour, then the alert goes.
  */
 export async function checkRollback(
   octokit: Octokit,
@@ -42,19 +74,21 @@ export async function checkRollback(
 ): Promise<GuardJudgmentResult> {
   const { state, url } = comment;
   const due = rollbackCheckDue(state);
-  if (due && now < due) {
+  if (!due) return { judged: false };
+  if (now < due) {
     await trust.scheduleGuard?.(repo, guard, due);
     return { judged: false, next: due };
   }
   const id = state.rollbackDeploymentId;
-  let observed: RollbackObserved;
-  try {
-    observed = id === undefined ? {} : await observe(octokit, repo, state, id);
-  } catch (error) {
-    return lookAgain(repo, guard, state.model, error, now, trust);
-  }
+  const observed = await readOrWait(
+    async (): Promise<RollbackObserved> => (id === undefined ? {} : observe(octokit, repo, state, id)),
+    due,
+    now,
+  );
+  if ('later' in observed) return lookAgain(repo, guard, observed.later, now, trust);
   const check = planRollbackCheck(state, observed, now);
   if (check.kind === 'not-due') return { judged: false };
+  assertLeaseHeld();
   if (check.notApplied && state.previousVersion)
     await sayNotApplied(
       repo,
@@ -64,18 +98,29 @@ export async function checkRollback(
       now,
     );
   // A rolled-back guard has no window left: the next wake is none, whatever its policy.
+  assertLeaseHeld();
   await writeGuardState(octokit, repo, check.state, {}, trust);
   return { judged: false };
 }
 
-/** The rollback deployment's newest status, and production's newest deployment of all the model's traffic when that is another. */
+/**
+ * The rollback deployment's newest status (gone when GitHub knows it no
+ * more), and production's newest deployment of all the model's traffic when
+ * that is a newer one.
+ */
 async function observe(
   octokit: Octokit,
   repo: Repo,
   state: GuardState,
   id: number,
 ): Promise<RollbackObserved> {
-  const status = await newestDeploymentStatus(octokit, repo, id);
+  let status: Awaited<ReturnType<typeof newestDeploymentStatus>>;
+  try {
+    status = await newestDeploymentStatus(octokit, repo, id);
+  } catch (error) {
+    if (statusOf(error) === 404) return { gone: true };
+    throw error;
+  }
   const newest = await newestProductionDeployment(octokit, repo, state.productionEnvironment, state.model);
   const replaced = newest && newest.id > id ? newest : undefined;
   return {
@@ -91,13 +136,16 @@ async function observe(
   };
 }
 
+/** A rollback the guard of `guard` made, as GitHub lists it, and when it is looked at. */
+type FoundRollback =
+  { none: true } | { due: Date } | ({ rollback: { id: number; version: string } } & RollbackObserved);
+
 /**
  * The look at a rollback whose guard's report cannot be read (deleted, or
  * not believed), from GitHub alone: production's newest deployment of all
- * the model's traffic, when this pull request's guard made it (its trigger
- * names a release commit of this pull request), looked at ROLLBACK_APPLY_MS
- * after it was made. Nothing can be saved, so each look while it is not
- * live alerts again. Returns whether there was such a rollback.
+ * the model's traffic, when this pull request's guard made it, looked at
+ * ROLLBACK_APPLY_MS after it was made. Nothing can be saved, so each look
+ * while it is not live alerts again. Returns whether there was such a rollback.
  */
 export async function lookWithoutReport(
   octokit: Octokit,
@@ -106,35 +154,26 @@ export async function lookWithoutReport(
   now: Date,
   trust: AppTrust,
 ): Promise<boolean> {
-  const ours = (d: { production_environment?: boolean; payload: unknown }) => {
-    const payload = readDeploymentPayload(d.payload);
-    return d.production_environment === true && payload?.model === guard.model && takesAllTraffic(payload);
-  };
-  let observed: RollbackObserved;
-  let rollback: { id: number; version: string };
+  // Whether there is a rollback at all is what this reads: a failure that will not pass is thrown
+  // (the job fails loudly), never an alert about a rollback that may not exist.
+  let found: FoundRollback;
   try {
-    const newest = (await newestDeployments(octokit, repo, ours)).find(ours);
-    const payload = readDeploymentPayload(newest?.payload);
-    const released = payload?.trigger?.startsWith(GUARD_ROLLBACK_TRIGGER)
-      ? payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length)
-      : undefined;
-    if (!newest || !payload || !released || !COMMIT_ID.test(released)) return false;
-    if ((await pullRequestOf(octokit, repo, released)) !== guard.pr) return false;
-    const due = new Date(Date.parse(newest.created_at) + ROLLBACK_APPLY_MS);
-    if (now < due) {
-      await trust.scheduleGuard?.(repo, guard, due);
-      return true;
-    }
-    rollback = { id: newest.id, version: payload.version };
-    const status = await newestDeploymentStatus(octokit, repo, newest.id);
-    observed = status ? { status } : {};
+    found = await findRollback(octokit, repo, guard, now);
   } catch (error) {
-    await lookAgain(repo, guard, guard.model, error, now, trust);
+    if (!mayPass(error)) throw error;
+    await lookAgain(repo, guard, error, now, trust);
     return true;
   }
-  const verdict = rollbackVerdict(`deployment ${rollback.id}`, observed);
+  if ('none' in found) return false;
+  if ('due' in found) {
+    await trust.scheduleGuard?.(repo, guard, found.due);
+    return true;
+  }
+  const { rollback } = found;
+  const verdict = rollbackVerdict(`deployment ${rollback.id}`, found);
   if (verdict.notApplied) {
     const pull = `https://github.com/${repo.owner}/${repo.repo}/pull/${guard.pr}`;
+    assertLeaseHeld();
     await sayNotApplied(
       repo,
       trust,
@@ -152,18 +191,49 @@ export async function lookWithoutReport(
   return true;
 }
 
+/**
+ * Production's newest deployment of all the model's traffic, when the
+ * guard made it: a payload that keeps the contract, the version's release
+ * tag, and `modelgate-guard:<a release commit of this pull request>`.
+ * Anyone with deployments: write can make the rest, and it pages nobody.
+ */
+async function findRollback(
+  octokit: Octokit,
+  repo: Repo,
+  guard: GuardTarget,
+  now: Date,
+): Promise<FoundRollback> {
+  const ours = (d: { production_environment?: boolean; payload: unknown }) => {
+    const payload = readDeploymentPayload(d.payload);
+    return d.production_environment === true && payload?.model === guard.model && takesAllTraffic(payload);
+  };
+  const newest = (await newestDeployments(octokit, repo, ours)).find(ours);
+  const parsed = parseDeploymentPayload(newest?.payload);
+  if (!newest || !parsed.ok) return { none: true };
+  const { payload } = parsed;
+  const released = payload.trigger.startsWith(GUARD_ROLLBACK_TRIGGER)
+    ? payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length)
+    : '';
+  if (!COMMIT_ID.test(released) || newest.ref !== releaseTag(payload.model, payload.version))
+    return { none: true };
+  if ((await pullRequestOf(octokit, repo, released)) !== guard.pr) return { none: true };
+  const due = new Date(Date.parse(newest.created_at) + ROLLBACK_APPLY_MS);
+  if (now < due) return { due };
+  const status = await newestDeploymentStatus(octokit, repo, newest.id);
+  return { rollback: { id: newest.id, version: payload.version }, ...(status ? { status } : {}) };
+}
+
 /** GitHub did not answer the look: logged, and asked again LOOK_AGAIN_MS later. */
 async function lookAgain(
   repo: Repo,
   guard: GuardTarget,
-  model: string,
   error: unknown,
   now: Date,
   trust: AppTrust,
 ): Promise<GuardJudgmentResult> {
   const again = new Date(now.getTime() + LOOK_AGAIN_MS);
   trust.warn(
-    `${repo.owner}/${repo.repo}: could not look at the production guard's rollback of ${model} (${error instanceof Error ? error.message : String(error)}): looking again at ${again.toISOString()}`,
+    `${repo.owner}/${repo.repo}: could not look at the production guard's rollback of ${guard.model} (${messageOf(error)}): looking again at ${again.toISOString()}`,
   );
   await trust.scheduleGuard?.(repo, guard, again);
   return { judged: false, next: again };

@@ -40,7 +40,10 @@ export async function guardTargets(octokit: Octokit, repo: Repo, only?: string):
     repo,
     only === undefined
       ? undefined
-      : (d) => d.production_environment === true && readDeploymentPayload(d.payload)?.model === only,
+      : (d) => {
+          const payload = readDeploymentPayload(d.payload);
+          return d.production_environment === true && payload?.model === only && takesAllTraffic(payload);
+        },
   );
   const targets: GuardTarget[] = [];
   for (const [model, sha] of guardedCommits(data)) {

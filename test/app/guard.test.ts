@@ -229,6 +229,41 @@ describe('the production guard after promotion (real Prometheus)', () => {
       expect(guarded()).toHaveLength(decisions);
     }, 60_000);
 
+    it('a rollback deployment GitHub knows no more (deleted) is not applied: alerted', async () => {
+      const { github, tick, guard, rollback } = await rolledBack();
+      github.fail('GET', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 404, 100);
+      await tick(40);
+      github.clearFailures();
+      expect(notApplied()).toHaveLength(1);
+      expect(guard().rollbackOutcome).toBe(
+        `not applied: deployment ${rollback.id} is gone (deleted) before the deployer reported it live`,
+      );
+    }, 60_000);
+
+    it('a GitHub that keeps failing for an hour past the look: the alert goes anyway, saying the look could not be made', async () => {
+      const { github, tick, guard } = await rolledBack();
+      github.fail('GET', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 502, 100_000);
+      await tick(40);
+      for (let i = 0; i < 9; i++) await tick(5); // 55 minutes past the look: still asked again
+      expect(notApplied()).toHaveLength(0);
+      await tick(10);
+      github.clearFailures();
+      expect(notApplied()).toHaveLength(1);
+      expect(notApplied()[0]!.annotations.description).toMatch(
+        /^whether the deployer applied deployment \d+ cannot be told: GitHub did not answer for an hour/,
+      );
+      expect(guard().rollbackOutcome).toMatch(/^not checked: GitHub did not answer for an hour/);
+    }, 60_000);
+
+    it("a deployment anyone made with the guard's trigger, on a branch, pages nobody when the report is gone", async () => {
+      const { github, tick, rollback } = await rolledBack();
+      github.reportDeployed(rollback.id, 'success');
+      github.comments.splice(github.comments.indexOf(guardComment(github)), 1);
+      github.deployments.push({ ...rollback, id: 7777, ref: 'main' });
+      await tick(40);
+      expect(notApplied()).toHaveLength(0);
+    }, 60_000);
+
     it('when GitHub does not answer at that moment: asked again five minutes later', async () => {
       const { github, tick, guard, warnings } = await rolledBack();
       // Every attempt of this look (Octokit's retries included) fails; the next one is answered.

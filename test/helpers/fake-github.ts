@@ -31,7 +31,7 @@ export interface FakeDeployment {
   payload: unknown;
   description: string;
   production_environment: boolean;
-  /** When it was made (the fake's clock); a fixed date when a test pushed it itself. */
+  /** When it was made: the fake's clock when it made it; when a test pushed it itself, the clock when listed. */
   created_at?: string;
 }
 
@@ -196,6 +196,12 @@ export class FakeGitHub {
   installedRepositories = 1;
   /** The time GitHub stamps on what it makes (deployments): the wall clock, or a test's own. */
   clock: () => Date = () => new Date();
+  /** `clock` as GitHub writes a time (seconds, Z). */
+  private stamp(): string {
+    return this.clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  }
   /** Other repositories on this GitHub, by `owner/name` ({@link addRepository}). */
   private readonly repositories = new Map<string, FakeGitHub>();
   private server!: Server;
@@ -693,9 +699,7 @@ export class FakeGitHub {
           payload: body.payload ?? {},
           description: body.description ?? '',
           production_environment: body.production_environment ?? false,
-          created_at: this.clock()
-            .toISOString()
-            .replace(/\.\d{3}Z$/, 'Z'),
+          created_at: this.stamp(),
         };
         this.deployments.push(deployment);
         return send(201, this.deploymentJson(deployment));
@@ -1219,8 +1223,8 @@ export class FakeGitHub {
       sha: d.sha ?? '0'.repeat(40),
       task: 'deploy',
       creator: null,
-      created_at: d.created_at ?? '2026-11-22T00:00:00Z',
-      updated_at: d.created_at ?? '2026-11-22T00:00:00Z',
+      created_at: d.created_at ?? this.stamp(),
+      updated_at: d.created_at ?? this.stamp(),
       statuses_url: '',
       repository_url: '',
       node_id: 'DEP',

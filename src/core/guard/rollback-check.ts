@@ -12,6 +12,10 @@ export const ROLLBACK_APPLY_MS = 30 * 60_000;
 export interface RollbackObserved {
   /** The rollback deployment's newest status (undefined: none at all). */
   status?: { state: string; description: string };
+  /** The rollback deployment is gone: GitHub knows it no more (deleted). */
+  gone?: boolean;
+  /** GitHub did not answer the look for so long that it is given up on: why, as GitHub failed. */
+  unanswered?: string;
   /**
    * Production's newest deployment of all the model's traffic, when it is
    * not the rollback any more, and whether the deployer reported it live.
@@ -30,12 +34,27 @@ export interface RollbackVerdict {
  * its time is up: live (`success`) is the end of it; a newer deployment of
  * all production's traffic that is live is someone else's doing, said and
  * not alerted; anything else (no status, still queued or in progress,
- * failure, error, or replaced by one that is not live either) means
- * production may still serve the version that breached. Pure.
+ * failure, error, deleted, replaced by one that is not live either, or a
+ * GitHub that would not say) means production may still serve the version
+ * that breached. Pure.
  */
 export function rollbackVerdict(deployment: string, observed: RollbackObserved): RollbackVerdict {
   const minutes = Math.round(ROLLBACK_APPLY_MS / 60_000);
   const { status, replacedBy } = observed;
+  const notApplied = (why: string) => ({
+    outcome: `not applied: ${why}`.slice(0, 2048),
+    notApplied: why.slice(0, 2048),
+  });
+  if (observed.unanswered)
+    return {
+      outcome: `not checked: ${observed.unanswered}`.slice(0, 2048),
+      notApplied: `whether the deployer applied ${deployment} cannot be told: ${observed.unanswered}`.slice(
+        0,
+        2048,
+      ),
+    };
+  if (observed.gone)
+    return notApplied(`${deployment} is gone (deleted) before the deployer reported it live`);
   if (status?.state === 'success') return { outcome: `the deployer reported ${deployment} live` };
   if (replacedBy?.live)
     return {
@@ -44,10 +63,11 @@ export function rollbackVerdict(deployment: string, observed: RollbackObserved):
   const said = !status
     ? `the deployer reported nothing for ${deployment} within ${minutes} minutes (its run was cancelled, never started, or waits for a runner)`
     : `the deployer reported ${deployment} ${status.state} after ${minutes} minutes${status.description ? `: ${status.description}` : ''}`;
-  const why = replacedBy
-    ? `${said}; production's newest deployment, ${replacedBy.id}, is not reported live either`
-    : said;
-  return { outcome: `not applied: ${why}`.slice(0, 2048), notApplied: why.slice(0, 2048) };
+  return notApplied(
+    replacedBy
+      ? `${said}; production's newest deployment, ${replacedBy.id}, is not reported live either`
+      : said,
+  );
 }
 
 /** The look at a rolled-back guard's deployment: the state to save (the look done), and the alert's reason. */
