@@ -587,14 +587,17 @@ describe('two deployer jobs of one model at the same time (GitHub runs deploymen
       },
     };
   };
-  const httpRoute = (gitops: FakeGitHub) =>
-    gitops.fileOfApiCommit(gitops.refs.get('refs/heads/main')!.object.sha, 'apps/gpt2/httproute.yaml');
-
-  it("a job that planned before a newer deployment existed does not commit over the newer one's file", async () => {
-    const { github, gitops, canary, deploy, options } = await released();
+  /**
+   * Deploys the canary whose job has read the deployments when the switch back is made, and the
+   * switch back's job runs to the end before the canary's job goes on.
+   */
+  const deployDuringSwitchBack = async ({
+    github,
+    deploy,
+    options,
+  }: Awaited<ReturnType<typeof released>>) => {
     const back = switchBack(github);
-    // The canary's job has read the deployments when the switch back is made and its job runs first.
-    const outcome = await deploy(
+    return deploy(
       {},
       {
         api: thenMeanwhile(options.api, async () => {
@@ -603,7 +606,14 @@ describe('two deployer jobs of one model at the same time (GitHub runs deploymen
         }),
       },
     );
-    expect(outcome).toEqual({ kind: 'superseded', by: 1001 });
+  };
+  const httpRoute = (gitops: FakeGitHub) =>
+    gitops.fileOfApiCommit(gitops.refs.get('refs/heads/main')!.object.sha, 'apps/gpt2/httproute.yaml');
+
+  it("a job that planned before a newer deployment existed does not commit over the newer one's file", async () => {
+    const setup = await released();
+    const { github, gitops, canary } = setup;
+    expect(await deployDuringSwitchBack(setup)).toEqual({ kind: 'superseded', by: 1001 });
     const file = httpRoute(gitops);
     expect(file).not.toContain('1-1-0');
     expect(file).toContain('weight: 100');
@@ -651,18 +661,9 @@ describe('two deployer jobs of one model at the same time (GitHub runs deploymen
         },
       },
     };
-    const { registry, github, deploy, options } = await released(NGINX);
-    const back = switchBack(github);
-    const outcome = await deploy(
-      {},
-      {
-        api: thenMeanwhile(options.api, async () => {
-          github.deployments.push(back);
-          expect(await deployOnce(back, options)).toMatchObject({ kind: 'applied' });
-        }),
-      },
-    );
-    expect(outcome).toEqual({ kind: 'superseded', by: 1001 });
+    const setup = await released(NGINX);
+    expect(await deployDuringSwitchBack(setup)).toEqual({ kind: 'superseded', by: 1001 });
+    const { registry } = setup;
     const file = readFileSync(join(registry.root, 'deploy/nginx/gpt2.conf'), 'utf8');
     expect(file).not.toContain('127.0.0.1:8001');
     expect(file).toContain('127.0.0.1:8000');
