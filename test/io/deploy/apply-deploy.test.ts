@@ -25,6 +25,17 @@ const SETTINGS = {
   },
 };
 
+/** The nginx target instead, for the two versions' servers on this host. */
+const NGINX = {
+  deploy: {
+    nginx: {
+      path: 'deploy/nginx/{model}.conf',
+      listen: 8080,
+      upstream: { '1.0.0': '127.0.0.1:8000', '1.1.0': '127.0.0.1:8001' },
+    },
+  },
+};
+
 /**
  * A registry whose default branch configures the Gateway API target, gpt2
  * 1.0.0 live in production and 1.1.0 released (annotated tag), with the
@@ -535,16 +546,6 @@ describe('a repository whose only stage is production: rollout steps are never t
 });
 
 describe('deploying to nginx: a reload that fails', () => {
-  const NGINX = {
-    deploy: {
-      nginx: {
-        path: 'deploy/nginx/{model}.conf',
-        listen: 8080,
-        upstream: { '1.0.0': '127.0.0.1:8000', '1.1.0': '127.0.0.1:8001' },
-      },
-    },
-  };
-
   it('leaves the file as it was, so no later reload puts the refused routing live', async () => {
     const { registry, github, canary, deploy } = await released(NGINX);
     const file = join(registry.root, 'deploy/nginx/gpt2.conf');
@@ -652,15 +653,6 @@ describe('two deployer jobs of one model at the same time (GitHub runs deploymen
   });
 
   it('nginx: the plan is made again right before the file is written', async () => {
-    const NGINX = {
-      deploy: {
-        nginx: {
-          path: 'deploy/nginx/{model}.conf',
-          listen: 8080,
-          upstream: { '1.0.0': '127.0.0.1:8000', '1.1.0': '127.0.0.1:8001' },
-        },
-      },
-    };
     const setup = await released(NGINX);
     expect(await deployDuringSwitchBack(setup)).toEqual({ kind: 'superseded', by: 1001 });
     const { registry } = setup;
