@@ -28,8 +28,9 @@ it('ChatOps: a flood of refused commands costs four GitHub requests each; /canar
   const live = await liveCanary('1.3.0', 'http://127.0.0.1:9');
   await live.deliver({ id: 2, weight: 10 });
   live.github.pullFiles.set(42, ['models/gpt2/model.yaml']);
-  live.github.roles.set('outsider', 'read');
-  live.github.roles.set('alice', 'read');
+  // Many commenters: one commenter's commands past 20 in 10 minutes are not acted on (CommenterLimit).
+  const COMMENTERS = 50;
+  for (let i = 0; i < COMMENTERS; i++) live.github.roles.set(`reader-${i}`, 'read');
   const probot = live.probot();
 
   const run = async (body: string, login: string, firstId: number) => {
@@ -43,7 +44,7 @@ it('ChatOps: a flood of refused commands costs four GitHub requests each; /canar
           await probot.receive({
             id: `b-${id}`,
             name: 'issue_comment',
-            payload: comment(id, body, login, live.clock()),
+            payload: comment(id, body, `${login}-${id % COMMENTERS}`, live.clock()),
           } as any);
         }
       }),
@@ -56,7 +57,7 @@ it('ChatOps: a flood of refused commands costs four GitHub requests each; /canar
   };
 
   const refused = await run('/rollback', 'outsider', 1_000_000);
-  const status = await run('/canary status', 'alice', 2_000_000);
+  const status = await run('/canary status', 'reader', 2_000_000);
   expect(refused.requestsEach).toBe(4);
   expect(live.github.pullRequests).toEqual([]);
   report(
