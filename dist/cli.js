@@ -227,7 +227,7 @@ that cannot be deployed is exit 1 with the reason.`,
         reload: { type: 'string' },
     },
     positionals: { min: 2, max: 2 },
-    run: async (args, out) => (await import('./cli/deploy-BPlSnUNR.js')).runDeploy(args, out),
+    run: async (args, out) => (await import('./cli/deploy-CIl27DY8.js')).runDeploy(args, out),
 };
 
 /** `modelgate deprecate`: its help and options; the work is in run/. */

@@ -26,7 +26,7 @@ async function run() {
         else if (inputs.command === 'rollback')
             await (await import('./action/rollback-DfOoUaJn.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')
-            await (await import('./action/deploy-B4PygArW.js')).runDeploy(inputs);
+            await (await import('./action/deploy-DWiuMblT.js')).runDeploy(inputs);
         else
             await (await import('./action/validate-BIksPqcu.js')).runValidate(inputs);
     }

@@ -115,7 +115,7 @@ describe('modelgate deploy', () => {
     expect(failed).toMatchObject({
       code: 1,
       stderr:
-        'gpt2 1.1.0 answers 50%, 1.0.0 50% (nginx: nginx/gpt2.conf)\nmodelgate: the reload command failed (exit 1: nginx: [emerg] unknown directive); nginx/gpt2.conf holds what it held before\n  fix: Fix the input "reload-command" or the nginx server; re-run the job.\n',
+        'gpt2 1.1.0 answers 50%, 1.0.0 50% (nginx: nginx/gpt2.conf)\nmodelgate: the reload command failed (exit 1: nginx: [emerg] unknown directive); nginx/gpt2.conf holds what it held before\n  fix: Fix the reload command or the nginx server, then deploy again.\n',
     });
     expect(r.read('nginx/gpt2.conf')).toBe(live);
   });

@@ -71,6 +71,10 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
   try {
     const write = await applyNginxFile(context.root, plan.rendered, stringOf(args, 'reload'), false);
     out.stdout(`${write.changed ? 'wrote' : 'unchanged:'} ${plan.rendered.path}\n`);
+    if (write.conflict)
+      out.stderr(
+        `modelgate: warning: nginx says a server of ${plan.rendered.path} conflicts with another (${write.conflict}); the file already had that server, so it is applied\n  fix: Give each model its own deploy.nginx.server_name.\n`,
+      );
   } catch (error) {
     if (!(error instanceof NginxNotApplied)) throw error;
     out.stderr(`modelgate: ${error.message}\n  fix: ${error.fix}\n`);

@@ -157,25 +157,31 @@ export function renderNginx(
 /**
  * nginx's warning that it ignored one of `servers` (`conflicting server name
  * "" on 0.0.0.0:8080, ignored`, printed by `nginx -t`): another server
- * answers the same address and host name, and nginx gives every request to
- * the one it read first, so one model's requests reach another's versions.
- * Undefined when the output holds no such warning about these servers.
+ * answers the same port and host name, and nginx gives every request to the
+ * one it read first, so one model's requests reach another's versions.
+ * Matched by port and host name: nginx writes the address in its own form
+ * (`[::1]`, `127.0.0.1`), and a refusal of a lookalike on another address
+ * costs less than a misroute let through. Undefined when the output holds no
+ * such warning about these servers.
  */
 export function ignoredServerWarning(output: string, servers: readonly NginxServer[]): string | undefined {
   for (const line of output.split('\n')) {
-    const warned = /conflicting server name "([^"]*)" on (\S+), ignored/.exec(line);
+    const warned = /conflicting server name "([^"]*)" on \S*:(\d+), ignored/.exec(line);
     if (!warned) continue;
-    const [, name = '', address = ''] = warned;
-    if (servers.some((s) => s.name === name.toLowerCase() && sameAddress(s.listen, address)))
+    const [, name = '', port = ''] = warned;
+    if (servers.some((s) => s.name === name.toLowerCase() && portOf(s.listen) === Number(port)))
       return warned[0];
   }
   return undefined;
 }
 
-/** Whether nginx's `address` ("0.0.0.0:8080") is what `listen` ("8080", "127.0.0.1:8080") opens. */
-function sameAddress(listen: string, address: string): boolean {
-  const colon = listen.lastIndexOf(':');
-  const port = colon < 0 ? listen : listen.slice(colon + 1);
-  const host = colon < 0 ? '0.0.0.0' : listen.slice(0, colon).replace(/^localhost$/, '127.0.0.1');
-  return address === `${host}:${port}`;
+/** The servers a file modelgate rendered defines (its `listen` and `server_name` lines), to tell which ones a write adds. */
+export function nginxServersIn(content: string): NginxServer[] {
+  const servers: NginxServer[] = [];
+  for (const match of content.matchAll(/^server \{\n {4}listen (\S+);\n(?: {4}server_name (\S+);\n)?/gm))
+    servers.push({ listen: match[1]!, name: match[2] ?? '' });
+  return servers;
 }
+
+/** The port a `listen` opens ("8080", "127.0.0.1:8080", "[::1]:08080"). */
+const portOf = (listen: string) => Number(listen.slice(listen.lastIndexOf(':') + 1));

@@ -157,8 +157,13 @@ export async function deployOnce(
       const now = await replan();
       if (!now) return await stoodDown(stop!);
       const { rendered } = now;
-      changed = (await applyNginxFile(options.root, rendered, options.reloadCommand, !live)).changed;
+      const applied = await applyNginxFile(options.root, rendered, options.reloadCommand, !live);
+      changed = applied.changed;
       log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
+      if (applied.conflict)
+        log(
+          `warning: nginx says a server of ${rendered.path} conflicts with another (${applied.conflict}); the file already had that server, so it is applied: give each model its own deploy.nginx.server_name`,
+        );
     } else {
       const { rendered } = plan;
       const [owner, repo] = (

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { ignoredServerWarning } from '../../core/deploy/nginx.js';
+import { ignoredServerWarning, nginxServersIn } from '../../core/deploy/nginx.js';
 import type { RenderedRouting } from '../../core/deploy/rendered.js';
 import { CommandError } from '../../core/repository.js';
 import { decodeUtf8 } from '../../core/bytes.js';
@@ -83,21 +83,23 @@ export function runReloadCommand(
 export class NginxNotApplied extends CommandError {}
 
 /**
- * Writes the nginx file and runs the workflow's reload command (when given,
- * and when the file changed or `reloadUnchanged`). A reload that fails, or
- * after which nginx says it ignored one of the file's servers (another
- * server answers the same address and host name, so nginx gives its requests
- * to the one it read first: another model's versions), puts the file back to
- * what it held, reloads that, and throws NginxNotApplied: nothing refused
- * stays on disk or live. nginx says so in `nginx -t`, which the reload
- * command runs first.
+ * Writes the nginx file and runs the reload command (when given, and when
+ * the file changed or `reloadUnchanged`). A reload that fails puts the file
+ * back to what it held and throws NginxNotApplied. So does a reload after
+ * which nginx says it ignored a server this write added (another server
+ * answers the same port and host name, so nginx gives their requests to the
+ * one it read first: another model's versions), which also reloads the file
+ * as it was. A server the file already had is not refused for a conflict:
+ * the conflict is not this write's, and refusing would keep, say, a guard's
+ * rollback from going live; it is returned, for the log. nginx says so in
+ * `nginx -t`, which the reload command runs first.
  */
 export async function applyNginxFile(
   root: string,
   rendered: RenderedRouting,
   reload: string | undefined,
   reloadUnchanged: boolean,
-): Promise<NginxWrite> {
+): Promise<NginxWrite & { conflict?: string }> {
   const { path } = rendered;
   const write = await writeNginxConfig(root, path, rendered.content);
   if (!reload || (!write.changed && !reloadUnchanged)) return write;
@@ -106,15 +108,21 @@ export async function applyNginxFile(
     await undoNginxWrite(root, path, write);
     throw new NginxNotApplied(
       `the reload command failed (${result.detail}); ${path} holds what it held before`,
-      'Fix the input "reload-command" or the nginx server; re-run the job.',
+      'Fix the reload command or the nginx server, then deploy again.',
     );
   }
-  const ignored = ignoredServerWarning(result.output, rendered.servers ?? []);
-  if (!ignored) return write;
+  const had = write.changed && write.previous !== undefined ? nginxServersIn(write.previous) : [];
+  const servers = rendered.servers ?? [];
+  const added = write.changed
+    ? servers.filter((s) => !had.some((h) => h.listen === s.listen && h.name === s.name))
+    : [];
+  const conflict = ignoredServerWarning(result.output, servers);
+  if (!conflict || !ignoredServerWarning(result.output, added))
+    return conflict ? { ...write, conflict } : write;
   await undoNginxWrite(root, path, write);
   const again = await runReloadCommand(root, reload);
   throw new NginxNotApplied(
-    `nginx ignored a server of ${path} (${ignored}): another server answers the same address and host name, and nginx gives all their requests to the one it read first; ${path} holds what it held before${again.ok ? '' : `, but reloading that failed too (${again.detail})`}`,
+    `a server of ${path} conflicts with another on the same port and host name (nginx: ${conflict}), and nginx gives all their requests to the one it read first; ${path} holds what it held before${again.ok ? ', and nginx was reloaded with it' : `, but reloading that failed (${again.detail}): nginx may still run the refused file`}`,
     'Give each model a host name of its own (deploy.nginx.server_name, such as {model}.llm.internal), or a listen of its own.',
   );
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
@@ -44,8 +44,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** Renders and applies model `model` 1.0.0 at 100 % with the workflow's reload command. */
-async function deploy(model: string, serverName?: string) {
+/** The file of model `model` 1.0.0 at 100 %. */
+function rendered(model: string, serverName?: string) {
   const settings: NginxSettings = {
     path: 'deploy/nginx/{model}.conf',
     listen,
@@ -54,10 +54,14 @@ async function deploy(model: string, serverName?: string) {
   };
   const routing = planRouting({ model, version: '1.0.0', weight: 100 }, undefined);
   if (!routing.ok) throw new Error(routing.reason);
-  const rendered = renderNginx(routing.plan, settings, { id: 1, trigger: 'c'.repeat(40) });
-  if (!rendered.ok) throw new Error(rendered.reason);
-  return applyNginxFile(root, rendered.rendered, nginx.reloadCommand, true);
+  const out = renderNginx(routing.plan, settings, { id: 1, trigger: 'c'.repeat(40) });
+  if (!out.ok) throw new Error(out.reason);
+  return out.rendered;
 }
+
+/** Renders and applies model `model` 1.0.0 at 100 % with the workflow's reload command. */
+const deploy = (model: string, serverName?: string) =>
+  applyNginxFile(root, rendered(model, serverName), nginx.reloadCommand, true);
 
 /** Who answers a request for `host` through nginx. */
 function ask(host: string): Promise<string> {
@@ -98,12 +102,26 @@ describe('several models on one nginx listen', () => {
     const refused = deploy('aardvark');
     await expect(refused).rejects.toThrow(NginxNotApplied);
     await expect(refused).rejects.toThrow(
-      /^nginx ignored a server of deploy\/nginx\/aardvark\.conf \(conflicting server name "" on 127\.0\.0\.1:\d+, ignored\): .* deploy\/nginx\/aardvark\.conf holds what it held before$/,
+      /^a server of deploy\/nginx\/aardvark\.conf conflicts with another on the same port and host name \(nginx: conflicting server name "" on 127\.0\.0\.1:\d+, ignored\), .* deploy\/nginx\/aardvark\.conf holds what it held before, and nginx was reloaded with it$/,
     );
     expect(existsSync(join(root, 'deploy/nginx/aardvark.conf'))).toBe(false);
     // nginx reloaded what the files hold again: alpha answers every request, as before (once the
     // workers of the reload in between have finished).
     await expect.poll(() => batch(['anything.example']), { timeout: 10_000 }).toEqual(['alpha']);
+  }, 60_000);
+
+  it("a conflict the file already had is not this write's: a re-deploy (a guard's rollback, say) is applied, and the conflict returned", async () => {
+    // Two unnamed models from before: deploy/nginx/aardvark.conf as an earlier release left it.
+    await deploy('alpha');
+    writeFileSync(join(root, 'deploy/nginx/aardvark.conf'), rendered('aardvark').content);
+    const alpha = rendered('alpha');
+    const again = { ...alpha, content: alpha.content.replace('# trigger', '# again\n# trigger') };
+    expect(await applyNginxFile(root, again, nginx.reloadCommand, true)).toMatchObject({
+      changed: true,
+      conflict: expect.stringMatching(/^conflicting server name "" on /),
+    });
+    rmSync(join(root, 'deploy/nginx/aardvark.conf'));
+    rmSync(join(root, 'deploy/nginx/alpha.conf'));
   }, 60_000);
 
   it('with deploy.nginx.server_name each model answers its own host name', async () => {

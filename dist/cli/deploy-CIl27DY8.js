@@ -359,28 +359,33 @@ function renderNginx(plan, settings, deployment) {
 /**
  * nginx's warning that it ignored one of `servers` (`conflicting server name
  * "" on 0.0.0.0:8080, ignored`, printed by `nginx -t`): another server
- * answers the same address and host name, and nginx gives every request to
- * the one it read first, so one model's requests reach another's versions.
- * Undefined when the output holds no such warning about these servers.
+ * answers the same port and host name, and nginx gives every request to the
+ * one it read first, so one model's requests reach another's versions.
+ * Matched by port and host name: nginx writes the address in its own form
+ * (`[::1]`, `127.0.0.1`), and a refusal of a lookalike on another address
+ * costs less than a misroute let through. Undefined when the output holds no
+ * such warning about these servers.
  */
 function ignoredServerWarning(output, servers) {
     for (const line of output.split('\n')) {
-        const warned = /conflicting server name "([^"]*)" on (\S+), ignored/.exec(line);
+        const warned = /conflicting server name "([^"]*)" on \S*:(\d+), ignored/.exec(line);
         if (!warned)
             continue;
-        const [, name = '', address = ''] = warned;
-        if (servers.some((s) => s.name === name.toLowerCase() && sameAddress(s.listen, address)))
+        const [, name = '', port = ''] = warned;
+        if (servers.some((s) => s.name === name.toLowerCase() && portOf(s.listen) === Number(port)))
             return warned[0];
     }
     return undefined;
 }
-/** Whether nginx's `address` ("0.0.0.0:8080") is what `listen` ("8080", "127.0.0.1:8080") opens. */
-function sameAddress(listen, address) {
-    const colon = listen.lastIndexOf(':');
-    const port = colon < 0 ? listen : listen.slice(colon + 1);
-    const host = colon < 0 ? '0.0.0.0' : listen.slice(0, colon).replace(/^localhost$/, '127.0.0.1');
-    return address === `${host}:${port}`;
+/** The servers a file modelgate rendered defines (its `listen` and `server_name` lines), to tell which ones a write adds. */
+function nginxServersIn(content) {
+    const servers = [];
+    for (const match of content.matchAll(/^server \{\n {4}listen (\S+);\n(?: {4}server_name (\S+);\n)?/gm))
+        servers.push({ listen: match[1], name: match[2] ?? '' });
+    return servers;
 }
+/** The port a `listen` opens ("8080", "127.0.0.1:8080", "[::1]:08080"). */
+const portOf = (listen) => Number(listen.slice(listen.lastIndexOf(':') + 1));
 
 /**
  * Plans the traffic of a deployment: the payload's version answers `weight`
@@ -641,14 +646,16 @@ function runReloadCommand(root, command) {
 class NginxNotApplied extends CommandError {
 }
 /**
- * Writes the nginx file and runs the workflow's reload command (when given,
- * and when the file changed or `reloadUnchanged`). A reload that fails, or
- * after which nginx says it ignored one of the file's servers (another
- * server answers the same address and host name, so nginx gives its requests
- * to the one it read first: another model's versions), puts the file back to
- * what it held, reloads that, and throws NginxNotApplied: nothing refused
- * stays on disk or live. nginx says so in `nginx -t`, which the reload
- * command runs first.
+ * Writes the nginx file and runs the reload command (when given, and when
+ * the file changed or `reloadUnchanged`). A reload that fails puts the file
+ * back to what it held and throws NginxNotApplied. So does a reload after
+ * which nginx says it ignored a server this write added (another server
+ * answers the same port and host name, so nginx gives their requests to the
+ * one it read first: another model's versions), which also reloads the file
+ * as it was. A server the file already had is not refused for a conflict:
+ * the conflict is not this write's, and refusing would keep, say, a guard's
+ * rollback from going live; it is returned, for the log. nginx says so in
+ * `nginx -t`, which the reload command runs first.
  */
 async function applyNginxFile(root, rendered, reload, reloadUnchanged) {
     const { path } = rendered;
@@ -658,14 +665,19 @@ async function applyNginxFile(root, rendered, reload, reloadUnchanged) {
     const result = await runReloadCommand(root, reload);
     if (!result.ok) {
         await undoNginxWrite(root, path, write);
-        throw new NginxNotApplied(`the reload command failed (${result.detail}); ${path} holds what it held before`, 'Fix the input "reload-command" or the nginx server; re-run the job.');
+        throw new NginxNotApplied(`the reload command failed (${result.detail}); ${path} holds what it held before`, 'Fix the reload command or the nginx server, then deploy again.');
     }
-    const ignored = ignoredServerWarning(result.output, rendered.servers ?? []);
-    if (!ignored)
-        return write;
+    const had = write.changed && write.previous !== undefined ? nginxServersIn(write.previous) : [];
+    const servers = rendered.servers ?? [];
+    const added = write.changed
+        ? servers.filter((s) => !had.some((h) => h.listen === s.listen && h.name === s.name))
+        : [];
+    const conflict = ignoredServerWarning(result.output, servers);
+    if (!conflict || !ignoredServerWarning(result.output, added))
+        return conflict ? { ...write, conflict } : write;
     await undoNginxWrite(root, path, write);
     const again = await runReloadCommand(root, reload);
-    throw new NginxNotApplied(`nginx ignored a server of ${path} (${ignored}): another server answers the same address and host name, and nginx gives all their requests to the one it read first; ${path} holds what it held before${again.ok ? '' : `, but reloading that failed too (${again.detail})`}`, 'Give each model a host name of its own (deploy.nginx.server_name, such as {model}.llm.internal), or a listen of its own.');
+    throw new NginxNotApplied(`a server of ${path} conflicts with another on the same port and host name (nginx: ${conflict}), and nginx gives all their requests to the one it read first; ${path} holds what it held before${again.ok ? ', and nginx was reloaded with it' : `, but reloading that failed (${again.detail}): nginx may still run the refused file`}`, 'Give each model a host name of its own (deploy.nginx.server_name, such as {model}.llm.internal), or a listen of its own.');
 }
 
 /** A percent option, 0 to 100. */
@@ -729,6 +741,8 @@ async function runDeploy(args, out) {
     try {
         const write = await applyNginxFile(context.root, plan.rendered, stringOf(args, 'reload'), false);
         out.stdout(`${write.changed ? 'wrote' : 'unchanged:'} ${plan.rendered.path}\n`);
+        if (write.conflict)
+            out.stderr(`modelgate: warning: nginx says a server of ${plan.rendered.path} conflicts with another (${write.conflict}); the file already had that server, so it is applied\n  fix: Give each model its own deploy.nginx.server_name.\n`);
     }
     catch (error) {
         if (!(error instanceof NginxNotApplied))
