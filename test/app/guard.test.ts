@@ -386,6 +386,20 @@ describe('the production guard after promotion (real Prometheus)', () => {
     expect(github.violations).toEqual([]);
   }, 60_000);
 
+  it('/guard stop after its report was deleted says so and restarts it paused at once; asked again, it stops', async () => {
+    const { github, tick, guard, say } = await promoted('1.3.0');
+    github.roles.set('alice', 'admin');
+    await tick(60);
+    github.comments.splice(github.comments.indexOf(guardComment(github)), 1);
+    expect(await say('/guard stop')).toContain(
+      'nothing was done: the production guard report of **gpt2** on pull request #42 is gone (deleted)',
+    );
+    await tick(0);
+    expect(guard()).toMatchObject({ status: 'watching', paused: expect.anything() });
+    expect(await say('/guard stop')).toContain('stopped the production guard of **gpt2 1.3.0**');
+    expect(guard().status).toBe('stopped');
+  }, 60_000);
+
   it("a deleted guard report beside a stranger's comment with its marker restarts paused too", async () => {
     const { github, tick, guard } = await promoted('1.3.0');
     await tick(60);

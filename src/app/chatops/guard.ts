@@ -62,6 +62,12 @@ async function steerGuard(
   const now = new Date(steer.at);
   const found = await findGuard(octokit, repo, model, trust, now);
   const comment = found?.comment;
+  if (found && !comment) {
+    // Its report is gone (deleted, or never written): a guard still watching restarts paused at its
+    // next job, so that job is now, and the person is told to ask again once the report is back.
+    await trust.scheduleGuard?.(repo, found.target, now);
+    return `${command.action === 'status' ? '' : 'nothing was done: '}the production guard report of **${model}** on pull request #${found.target.pr} is gone (deleted). A guard that was still watching restarts paused from GitHub in a moment, with a new report; comment the command again then.`;
+  }
   if (!comment)
     return `no production guard of **${model}** is recorded: the release in production has no guard report. The app starts one when a canary whose manifest has a \`guard\` block is promoted.`;
   if ('untrusted' in comment)
