@@ -8,8 +8,7 @@ import {
   type RollbackObserved,
 } from '../core/guard/rollback-check.js';
 import type { GuardState } from '../core/guard/state.js';
-import { releaseTag } from '../core/registry/tag-names.js';
-import { COMMIT_ID, parseDeploymentPayload, readDeploymentPayload } from '../core/release/plan.js';
+import { readDeploymentPayload } from '../core/release/plan.js';
 import { statusOf, type Octokit } from '../io/github/octokit.js';
 import { newestDeployments, pullRequestOf } from './canaries.js';
 import { newestProductionDeployment } from './deploy.js';
@@ -17,7 +16,7 @@ import { newestDeploymentStatus } from './deployment-liveness.js';
 import { alertContext } from './guard-apply.js';
 import { writeGuardState } from './guard-comment.js';
 import type { GuardJudgmentResult } from './guard-judge.js';
-import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
+import { guardRollbackOf } from './guards.js';
 import { assertLeaseHeld } from './scheduler/lease.js';
 import type { AppTrust, GuardTarget } from './trust.js';
 
@@ -193,9 +192,7 @@ export async function lookWithoutReport(
 
 /**
  * Production's newest deployment of all the model's traffic, when the
- * guard made it: a payload that keeps the contract, the version's release
- * tag, and `modelgate-guard:<a release commit of this pull request>`.
- * Anyone with deployments: write can make the rest, and it pages nobody.
+ * guard of this pull request made it (guardRollbackOf).
  */
 async function findRollback(
   octokit: Octokit,
@@ -208,14 +205,9 @@ async function findRollback(
     return d.production_environment === true && payload?.model === guard.model && takesAllTraffic(payload);
   };
   const newest = (await newestDeployments(octokit, repo, ours)).find(ours);
-  const parsed = parseDeploymentPayload(newest?.payload);
-  if (!newest || !parsed.ok) return { none: true };
-  const { payload } = parsed;
-  const released = payload.trigger.startsWith(GUARD_ROLLBACK_TRIGGER)
-    ? payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length)
-    : '';
-  if (!COMMIT_ID.test(released) || newest.ref !== releaseTag(payload.model, payload.version))
-    return { none: true };
+  const made = newest && guardRollbackOf(newest);
+  if (!newest || !made) return { none: true };
+  const { payload, released } = made;
   if ((await pullRequestOf(octokit, repo, released)) !== guard.pr) return { none: true };
   const due = new Date(Date.parse(newest.created_at) + ROLLBACK_APPLY_MS);
   if (now < due) return { due };
@@ -239,8 +231,8 @@ async function lookAgain(
   return { judged: false, next: again };
 }
 
-/** The rollback not applied: the log, and the critical alert. */
-async function sayNotApplied(
+/** The guard's rollback not applied: the log, and the critical alert. */
+export async function sayNotApplied(
   repo: Repo,
   trust: AppTrust,
   rollback: { model: string; version: string; deploymentId: number | undefined; reason: string },
@@ -249,7 +241,7 @@ async function sayNotApplied(
 ): Promise<void> {
   const { model, version, deploymentId, reason } = rollback;
   trust.warn(
-    `${repo.owner}/${repo.repo}: the production guard's rollback of ${model} to ${version} was not applied: ${reason}`,
+    `${repo.owner}/${repo.repo}: the production guard's rollback of ${model} to ${version}${deploymentId === undefined ? '' : ` (deployment ${deploymentId})`} was not applied: ${reason}`,
   );
   await trust.alerts?.([rollbackNotAppliedAlert({ model, version, deploymentId, reason }, context, now)]);
 }

@@ -1,5 +1,11 @@
 import { takesAllTraffic } from '../core/deploy/plan.js';
-import { COMMIT_ID, readDeploymentPayload } from '../core/release/plan.js';
+import { releaseTag } from '../core/registry/tag-names.js';
+import {
+  COMMIT_ID,
+  parseDeploymentPayload,
+  readDeploymentPayload,
+  type DeploymentPayload,
+} from '../core/release/plan.js';
 import type { Octokit } from '../io/github/octokit.js';
 import { newestDeployments, pullRequestOf, type Deployment } from './canaries.js';
 import { readGuardComment, type GuardComment } from './guard-comment.js';
@@ -9,6 +15,25 @@ type Repo = { owner: string; repo: string };
 
 /** The trigger of a guard's rollback deployment: `modelgate-guard:<the rolled-back release commit>`. */
 export const GUARD_ROLLBACK_TRIGGER = 'modelgate-guard:';
+
+/**
+ * A deployment the production guard made to roll back (what only the guard
+ * makes: a payload that keeps the contract, the version's release tag, and
+ * `modelgate-guard:<the rolled-back release commit>`), with that commit; or
+ * undefined. Anyone with deployments: write can make the rest, and it pages nobody.
+ */
+export function guardRollbackOf(deployment: {
+  ref: string;
+  payload: unknown;
+}): { payload: DeploymentPayload; released: string } | undefined {
+  const parsed = parseDeploymentPayload(deployment.payload);
+  if (!parsed.ok || !parsed.payload.trigger.startsWith(GUARD_ROLLBACK_TRIGGER)) return undefined;
+  const { payload } = parsed;
+  const released = payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length);
+  return COMMIT_ID.test(released) && deployment.ref === releaseTag(payload.model, payload.version)
+    ? { payload, released }
+    : undefined;
+}
 
 /**
  * The release commit whose production guard is the model's guard now, for

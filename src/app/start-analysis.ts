@@ -5,13 +5,11 @@ import { startBlueGreenRecord } from '../core/blue-green/state.js';
 import { newShadowRecord } from '../core/shadow/state.js';
 import { plannerOf } from '../core/rollout/planner.js';
 import {
-  COMMIT_ID,
   parseDeploymentPayload,
   readDeploymentPayload,
   type DeploymentPayload,
 } from '../core/release/plan.js';
 import { takesAllTraffic } from '../core/deploy/plan.js';
-import { rollbackNotAppliedAlert } from '../core/guard/alerts.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import { inertText } from '../core/report/escape.js';
 import { githubDeployerApi } from '../io/deploy/deployer-api.js';
@@ -31,7 +29,8 @@ import {
   type CanaryComment,
 } from './canary-comment.js';
 import { exclusively, type AppTrust } from './trust.js';
-import { GUARD_ROLLBACK_TRIGGER } from './guards.js';
+import { GUARD_ROLLBACK_TRIGGER, guardRollbackOf } from './guards.js';
+import { sayNotApplied } from './guard-rollback-look.js';
 
 type Repo = { owner: string; repo: string };
 
@@ -320,13 +319,9 @@ async function unappliedRollback(
   appTrust: () => Promise<AppTrust>,
 ): Promise<void> {
   const { deployment, deployment_status: status, repository } = context.payload;
-  // Only what the guard makes: a payload that keeps the contract, a rollback of a release commit, the
-  // version's release tag. Anyone with deployments: write can make the rest, and it pages nobody.
-  const parsed = parseDeploymentPayload(deployment.payload);
-  if (!parsed.ok) return;
-  const payload = parsed.payload;
-  const released = payload.trigger.slice(GUARD_ROLLBACK_TRIGGER.length);
-  if (!COMMIT_ID.test(released) || deployment.ref !== releaseTag(payload.model, payload.version)) return;
+  const made = guardRollbackOf(deployment);
+  if (!made) return;
+  const { payload, released } = made;
   const octokit = asOctokit(context.octokit);
   const repo = context.repo();
   // A late or redelivered failure of a rollback applied since (a re-run) pages nobody.
@@ -337,15 +332,12 @@ async function unappliedRollback(
   const trust = await appTrust();
   const said = newest.description || status.description;
   const reason = `the deployer reported ${newest.state}${said ? `: ${said}` : ''}`;
-  trust.warn(
-    `${repo.owner}/${repo.repo}: the production guard's rollback of ${payload.model} to ${payload.version} (deployment ${deployment.id}) was not applied: ${reason}`,
-  );
   const pull = pr === undefined ? repository.html_url : `${repository.html_url}/pull/${pr}`;
-  await trust.alerts?.([
-    rollbackNotAppliedAlert(
-      { model: payload.model, version: payload.version, deploymentId: deployment.id, reason },
-      { repository: repository.full_name, pullRequestUrl: pull, reportUrl: status.log_url ?? pull },
-      now(),
-    ),
-  ]);
+  await sayNotApplied(
+    repo,
+    trust,
+    { model: payload.model, version: payload.version, deploymentId: deployment.id, reason },
+    { repository: repository.full_name, pullRequestUrl: pull, reportUrl: status.log_url ?? pull },
+    now(),
+  );
 }
