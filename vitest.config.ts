@@ -6,8 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/fixtures.ts'],
     // git-relay: the code under test's git runs from a small relay process per worker, not by
-    // forking the worker (test/helpers/git-relay.ts); cleanup: temporary registries go after each test.
-    setupFiles: ['test/setup/git-relay.ts', 'test/setup/cleanup.ts'],
+    // forking the worker (test/helpers/git-relay.ts); cleanup: temporary registries go after each test;
+    // bottleneck-pace: the Octokit plugins' limiter yields without Node's 1 ms timer floor.
+    setupFiles: ['test/setup/git-relay.ts', 'test/setup/cleanup.ts', 'test/setup/bottleneck-pace.ts'],
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',
