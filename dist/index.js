@@ -20,15 +20,15 @@ async function run() {
     try {
         const inputs = readInputs();
         if (inputs.command === 'release')
-            await (await import('./action/release-Aj2sJbBF.js').then(function (n) { return n.r; })).runRelease(inputs);
+            await (await import('./action/release-DwAo1R3k.js').then(function (n) { return n.r; })).runRelease(inputs);
         else if (inputs.command === 'check')
-            await (await import('./action/check-DPUztw_r.js')).runCheck(inputs);
+            await (await import('./action/check-heX6xflF.js')).runCheck(inputs);
         else if (inputs.command === 'rollback')
-            await (await import('./action/rollback-DfOoUaJn.js')).runRollback(inputs);
+            await (await import('./action/rollback-DJuRkD0y.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')
             await (await import('./action/deploy-DWiuMblT.js')).runDeploy(inputs);
         else
-            await (await import('./action/validate-BIksPqcu.js')).runValidate(inputs);
+            await (await import('./action/validate-CrsAtWS4.js')).runValidate(inputs);
     }
     catch (error) {
         setFailed(describeFailure(error));

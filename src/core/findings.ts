@@ -30,6 +30,8 @@ export const RULES = {
   'SEMVER-BUMP': 'the version bump covers what changed',
   'VERSION-EXISTS': 'a released version is never reused with different content',
   'SETTINGS-BASE': "with a base, the change is judged with the base's stages and manifest globs, not its own",
+  'DEPLOY-ROUTE':
+    'with several models, every deploy setting that names one thing per model has {model} in it',
   'EVAL-MODEL': 'recorded results come from the model revision the manifest pins',
   'EVAL-TOKENIZER': "recorded results were produced with this model's tokenizer",
   'EVAL-LIMIT': 'recorded results cover every document of their tasks',

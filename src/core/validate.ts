@@ -3,6 +3,8 @@ import { countBySeverity, sortFindings, type Finding } from './findings.js';
 import type { ModelFacts } from './model/facts.js';
 import { decodeUtf8 } from './bytes.js';
 import { loadModel } from './model/load-model.js';
+import { sharedRouteFindings } from './deploy/shared-routes.js';
+import type { DeploySettings } from './deploy/targets.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
 import { referencedPaths } from './manifest/references.js';
 import { readRegistry, type ModelRegistry, type TagRecord } from './registry/state.js';
@@ -33,6 +35,13 @@ export interface ValidateOptions {
   baseManifests?: readonly string[];
   /** Findings about the settings themselves (src/io/judging-settings.ts), reported with the rest. */
   settingsFindings?: readonly Finding[];
+  /**
+   * The `deploy:` settings the registry deploys with once the change is
+   * merged (the working tree's), and their file: with several manifests,
+   * each setting that names one thing per model must have {model} (rule
+   * DEPLOY-ROUTE, src/core/deploy/shared-routes.ts).
+   */
+  deploy?: { settings: DeploySettings; file: string };
   /** Compare with this git ref: only changed models (and those new to the registry) are validated, and version bumps are checked. */
   base?: string;
   /**
@@ -121,7 +130,10 @@ export async function validateModels(
     worktree: manifests,
   });
 
-  const findings: Finding[] = [...(options.settingsFindings ?? [])];
+  const findings: Finding[] = [
+    ...(options.settingsFindings ?? []),
+    ...(options.deploy ? sharedRouteFindings(options.deploy.settings, manifests, options.deploy.file) : []),
+  ];
   const models: ValidationReport['models'] = [];
   const changes: ModelChange[] = [];
   const validated: ModelFacts[] = [];

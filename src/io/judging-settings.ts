@@ -1,15 +1,17 @@
 import { decodeUtf8 } from '../core/bytes.js';
+import type { DeploySettings } from '../core/deploy/targets.js';
 import type { Finding } from '../core/findings.js';
 import { CommandError, type Repository } from '../core/repository.js';
 import { parseSettings, readSettings, SETTINGS_FILE, SETTINGS_MAX_BYTES, type Settings } from './settings.js';
 
 /**
  * The settings that decide how `validate` and `check` judge the registry.
- * Of everything `.github/modelgate.yml` holds, only `manifests` and `stages`
- * reach them (the eval endpoint, its key and the trackers' credentials come
- * from the Action's inputs, the CLI's flags and the environment; `endpoints`,
- * `shadow`, `deploy`, `tracking`, `environments` and `chatops` are read by
- * other commands, on the default branch).
+ * Of everything `.github/modelgate.yml` holds, only `manifests`, `stages`
+ * and `deploy` (whether several models can be told apart) reach them (the
+ * eval endpoint, its key and the trackers' credentials come from the Action's
+ * inputs, the CLI's flags and the environment; `endpoints`, `shadow`,
+ * `tracking`, `environments` and `chatops` are read by other commands, on the
+ * default branch).
  */
 export interface JudgingSettings {
   /** The manifest globs of the settings in the working tree (the change's own, with a base). */
@@ -20,6 +22,13 @@ export interface JudgingSettings {
   stages: string[];
   /** A warning when the change's own stages or globs differ from the base's, which judged it. */
   settingsFindings: Finding[];
+  /**
+   * The working tree's `deploy:` settings (the change's own, with a base): what
+   * the registry deploys with once the change is merged, which is what rule
+   * DEPLOY-ROUTE judges. A change that sets them right passes with them, and
+   * then deploys with them; one that sets them wrong fails.
+   */
+  deploy: { settings: DeploySettings; file: string };
 }
 
 /**
@@ -39,7 +48,9 @@ export async function readJudgingSettings(
   base: string | undefined,
 ): Promise<JudgingSettings> {
   const own = await readSettings(root);
-  if (base === undefined) return { manifests: own.manifests, stages: own.stages, settingsFindings: [] };
+  const deploy = { settings: own.deploy, file: SETTINGS_FILE };
+  if (base === undefined)
+    return { manifests: own.manifests, stages: own.stages, settingsFindings: [], deploy };
   const commit = await repo.mergeBase(base);
   const where = `${SETTINGS_FILE} at the base ${commit === base ? commit.slice(0, 12) : `${base} (merge base ${commit.slice(0, 12)})`}`;
   const atBase = await readSettingsAt(repo, commit, where, base);
@@ -59,6 +70,7 @@ export async function readJudgingSettings(
     manifests: own.manifests,
     baseManifests: atBase.manifests,
     stages: atBase.stages,
+    deploy,
     settingsFindings: changed.length
       ? [
           {

@@ -1,7 +1,7 @@
 import { i as info, a as summary, b as setOutput, O as OUTPUTS, s as setFailed, d as debug } from './inputs-DSZox23F.js';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-yjdnlaxX.js';
-import { z as validate, e as annotate, G as GitRepository } from './annotate-CCoHcpOe.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-BHU6g7sA.js';
+import { z as validate, e as annotate, G as GitRepository } from './annotate-BvVkPwnC.js';
 import 'os';
 import 'crypto';
 import 'fs';

@@ -1,4 +1,4 @@
-import { l as longJsonKey, d as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './annotate-CCoHcpOe.js';
+import { l as longJsonKey, d as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './annotate-BvVkPwnC.js';
 import { M as MalformedFileError } from './user-file-error-Ce2abkG1.js';
 import { T as TRACKER_NAME, M as MODEL_TAG, a as runMetricOf, G as parseRunRef, H as runMetric, I as compareRuns, J as trackerRecord, q as object, v as string, K as array, L as union, N as number, O as record, t as unknown, _ as _null } from './settings-Cc1Gfvhu.js';
 

@@ -89,6 +89,114 @@ function stopIds(facts) {
     return { ids: facts.config?.ids.eos ?? [], file: facts.config?.file };
 }
 
+const is = (value) => (value === undefined ? 'is not set' : `is "${value}"`);
+/**
+ * Rule DEPLOY-ROUTE: with more than one manifest in the registry, every
+ * `deploy:` setting that must name one thing per model (a file, a Kubernetes
+ * object, a host name, a server, the weights) has `{model}` in it. Without it
+ * the models' deployments write over one another, or one model's route takes
+ * another's requests, and nothing fails: nginx ignores all but the first
+ * server on a listen and host name, a gateway gives two routes that match the
+ * same requests to one of them, and a file or object written twice holds the
+ * last model's routing. Judged with the settings the merge deploys with;
+ * `file` (the settings file) is where the findings go.
+ */
+function sharedRouteFindings(deploy, manifests, file) {
+    if (!deploy || manifests.length < 2)
+        return [];
+    const settings = [];
+    const { gatewayApi: gateway, kserve, nginx } = deploy;
+    if (gateway) {
+        // Every host name needs {model}: one without it is matched by every model's route.
+        const shared = gateway.hostnames.filter((h) => !h.includes('{model}'));
+        if (shared.length || !gateway.hostnames.length)
+            settings.push({
+                setting: 'deploy.gateway_api.hostnames',
+                template: undefined,
+                holds: shared.length ? `has ${shared.map((h) => `"${h}"`).join(', ')}` : 'is not set',
+                shared: `gets a route that matches the same requests (${shared.length ? 'that host' : 'any host'}, path ${gateway.pathPrefix}), and the gateway gives them all to one model`,
+                example: '[{model}.llm.example.com]',
+            });
+        settings.push({
+            setting: 'deploy.gateway_api.name',
+            template: gateway.name,
+            holds: is(gateway.name),
+            shared: 'writes one HTTPRoute, each deployment replacing the last model’s routing',
+            example: '{model}',
+        }, {
+            setting: 'deploy.gateway_api.gitops.path',
+            template: gateway.gitops.path,
+            holds: is(gateway.gitops.path),
+            shared: 'commits one file, each deployment replacing the last model’s routing',
+            example: 'apps/{model}/httproute.yaml',
+        }, {
+            setting: 'deploy.gateway_api.service',
+            template: gateway.service,
+            holds: is(gateway.service),
+            shared: 'sends a version’s requests to one Service, whichever model’s version it is',
+            example: '{model}-{version}',
+        });
+    }
+    if (kserve)
+        settings.push({
+            setting: 'deploy.kserve.name',
+            template: kserve.name,
+            holds: is(kserve.name),
+            shared: 'writes one InferenceService, each deployment replacing the last model',
+            example: '{model}',
+        }, {
+            setting: 'deploy.kserve.gitops.path',
+            template: kserve.gitops.path,
+            holds: is(kserve.gitops.path),
+            shared: 'commits one file, each deployment replacing the last model',
+            example: 'apps/{model}/inferenceservice.yaml',
+        }, {
+            setting: 'deploy.kserve.storage_uri',
+            template: kserve.storageUri,
+            holds: is(kserve.storageUri),
+            shared: 'serves the same weights for a version, whichever model’s version it is',
+            example: 's3://models/{model}/{version}',
+        });
+    if (nginx) {
+        const upstream = typeof nginx.upstream === 'string' ? nginx.upstream : undefined;
+        settings.push({
+            setting: 'deploy.nginx.path',
+            template: nginx.path,
+            holds: is(nginx.path),
+            shared: 'writes one file, each deployment replacing the last model’s servers',
+            example: 'deploy/nginx/{model}.conf',
+        }, {
+            setting: 'deploy.nginx.server_name',
+            template: nginx.serverName,
+            holds: is(nginx.serverName),
+            shared: `gets a server on ${nginx.listen} with the same host name, and nginx answers every request with the first one it reads`,
+            example: '{model}.llm.internal',
+        }, {
+            setting: 'deploy.nginx.upstream',
+            template: upstream,
+            holds: upstream === undefined ? 'lists one address per version' : is(upstream),
+            shared: 'sends a version’s requests to one address, whichever model’s version it is',
+            example: '{model}-{version}.internal:8000',
+        });
+    }
+    const holding = `${manifests.length} manifests (${listed(manifests)})`;
+    return settings
+        .filter(({ template }) => !template?.includes('{model}'))
+        .map(({ setting, holds, shared, example }) => ({
+        rule: 'DEPLOY-ROUTE',
+        severity: 'error',
+        model: file,
+        file,
+        message: `${setting} ${holds}, without {model}, and this registry holds ${holding}: every model ${shared}.`,
+        fix: `Put {model} in ${setting} (for example ${example}) in ${file}, in this change or one of its own.`,
+    }));
+}
+/** At most three paths, then how many more. */
+function listed(paths) {
+    const shown = paths.slice(0, 3).join(', ');
+    return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
+}
+
 /** Anchors a report on the manifest line of the artifact or key it is about. */
 function finding(facts, report) {
     const path = typeof report.at === 'string' ? ['artifacts', report.at] : report.at;
@@ -5604,7 +5712,10 @@ async function validateModels(repo, options) {
         tags,
         worktree: manifests,
     });
-    const findings = [...(options.settingsFindings ?? [])];
+    const findings = [
+        ...(options.settingsFindings ?? []),
+        ...(options.deploy ? sharedRouteFindings(options.deploy.settings, manifests, options.deploy.file) : []),
+    ];
     const models = [];
     const changes = [];
     const validated = [];

@@ -2,8 +2,8 @@ import { C as CommandError, i as info, b as setOutput, O as OUTPUTS, a as summar
 import { s as statusOf, c as context, a as createOctokit } from './octokit-DKbgs6wB.js';
 import { resolve } from 'node:path';
 import { g as deployRefusal, h as currentRegistrations, s as semver, w as wasAssigned, r as resolveArtifactPath, b as readRegistry, d as decodeUtf8, i as readSettings } from './settings-Cc1Gfvhu.js';
-import { r as referencedPaths, p as parseJson, f as describeJsonShapeProblem, g as parseSafetensorsIndex, R as READ_LIMITS, h as loadModel, i as ModelManifests, k as MANIFEST_MAX_BYTES, m as parseManifest, G as GitRepository } from './annotate-CCoHcpOe.js';
-import { s as stateKey, p as planRevertPullRequest } from './release-Aj2sJbBF.js';
+import { r as referencedPaths, p as parseJson, f as describeJsonShapeProblem, g as parseSafetensorsIndex, R as READ_LIMITS, h as loadModel, i as ModelManifests, k as MANIFEST_MAX_BYTES, m as parseManifest, G as GitRepository } from './annotate-BvVkPwnC.js';
+import { s as stateKey, p as planRevertPullRequest } from './release-DwAo1R3k.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -42,7 +42,7 @@ import 'buffer';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:child_process';
-import './run-reader-DBu8_OlN.js';
+import './run-reader-D9rKJE5d.js';
 import './user-file-error-Ce2abkG1.js';
 import './plan--pFwk0Pt.js';
 
