@@ -153,9 +153,9 @@ function supersededBy(
 
 /**
  * Ends a guard whose release production no longer serves, as a stop the app
- * made (its check run cancelled, a firing breach alert resolved), and hands
- * the model's guard schedule, which the ended guard drops, to the guard of
- * the release production serves now.
+ * made (its check run cancelled, a firing breach alert resolved), and wakes
+ * the guard of the release production serves now, in case nothing scheduled
+ * it (each guard has a job of its own: this one's ends here).
  */
 async function endSuperseded(
   octokit: Octokit,

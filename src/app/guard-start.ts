@@ -20,7 +20,7 @@ type Repo = { owner: string; repo: string };
  * watching: production no longer serves that version, so there is nothing
  * left for it to judge or roll back to. It ends as a stop the app made (its
  * check run cancelled, a firing breach alert resolved), saying which release
- * superseded it, before the new guard takes the model's schedule.
+ * superseded it, before the new guard is scheduled.
  */
 async function endSupersededGuard(
   octokit: Octokit,

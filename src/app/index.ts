@@ -19,7 +19,7 @@ import { alertSink } from './guard-alerts.js';
 import type { AppTrust } from './trust.js';
 import {
   appWork,
-  guardKey,
+  guardLockKey,
   judgmentKey,
   reconcileWith,
   type EventHandlers,
@@ -106,7 +106,7 @@ export default function modelgateApp(app: Probot, options?: AppOptions): void {
       warn: (message) => app.log.warn(message),
       schedule: work.scheduleFor(installationId),
       exclusive: (repo, model, fn) => scheduler.exclusive(judgmentKey(installationId, repo, model), fn),
-      exclusiveGuard: (repo, model, fn) => scheduler.exclusive(guardKey(installationId, repo, model), fn),
+      exclusiveGuard: (repo, model, fn) => scheduler.exclusive(guardLockKey(installationId, repo, model), fn),
       scheduleGuard: work.scheduleGuardFor(installationId),
       alerts,
     };

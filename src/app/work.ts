@@ -10,7 +10,7 @@ import { asOctokit } from './octokit.js';
 import type { RateBudget, WorkPriority } from './rate-budget.js';
 import { reconcileRepository } from './reconcile.js';
 import type { RecoveryReport } from './recover.js';
-import type { Deferral, Job, Scheduler } from './scheduler/scheduler.js';
+import { KeyBusyError, type Deferral, type Job, type Scheduler } from './scheduler/scheduler.js';
 import type { AppTrust, CanaryTarget, GuardTarget } from './trust.js';
 import { openEvent } from './queued-event.js';
 import type { SealKey } from '../core/integrity/seal.js';
@@ -58,11 +58,20 @@ export function judgmentKey(installationId: number, repo: Repo, model: string): 
 }
 
 /**
- * One job per production guard (repository and model), apart from the
- * canary's: a guard runs after its canary has ended, and the next release's
- * canary may start while it still watches.
+ * One job per production guard (repository, model and the pull request of
+ * its release), apart from the canary's: a guard runs after its canary has
+ * ended, and the next release's canary may start while it still watches.
+ * Each guard of a model keeps its own: a rolled-back guard's look at its
+ * rollback is due half an hour later, and a newer release's guard, started
+ * or steered meanwhile, must not replace it. One guard of a model acts at a
+ * time all the same ({@link guardLockKey}).
  */
-export function guardKey(installationId: number, repo: Repo, model: string): string {
+function guardKey(installationId: number, repo: Repo, guard: GuardTarget): string {
+  return `guard:${installationId}:${repo.owner}/${repo.repo}:${guard.model}#${guard.pr}`;
+}
+
+/** The lease every guard of one model judges and acts under: never two of them at once. */
+export function guardLockKey(installationId: number, repo: Repo, model: string): string {
   return `guard:${installationId}:${repo.owner}/${repo.repo}:${model}`;
 }
 
@@ -107,6 +116,9 @@ function isJudgmentData(data: Record<string, unknown>): data is JudgmentData & R
 export type EventHandlers = {
   [Name in QueuedEvent['name']]: (context: Context<Name>) => Promise<void>;
 };
+
+/** How long a guard job whose model another holds (a promotion, a ChatOps command) waits to run again. */
+const GUARD_BUSY_RETRY_MS = 30_000;
 
 /** The most canaries (and guards) the gauges count (they read the schedule at each scrape). */
 const GAUGED_CANARIES = 10_000;
@@ -153,7 +165,7 @@ export function appWork(options: {
   const scheduleGuardFor =
     (installationId: number) =>
     async (repo: Repo, guard: GuardTarget, at: Date | undefined): Promise<void> => {
-      const key = guardKey(installationId, repo, guard.model);
+      const key = guardKey(installationId, repo, guard);
       if (!at) return scheduler.cancel(key);
       const data: GuardJobData = { ...repo, pr: guard.pr, model: guard.model, due: at.toISOString() };
       await scheduler.schedule({ key, kind: 'guard', installationId, data: { ...data } }, at);
@@ -190,17 +202,32 @@ export function appWork(options: {
     }
   }
 
-  function guard(job: Job): Promise<void> {
+  /**
+   * Runs one guard's job under its model's lock, which ChatOps and promotions
+   * take too: each guard has a job of its own, and one guard of a model acts
+   * at a time. A lock held past the wait (on Redis) runs the job later, not
+   * as a failure.
+   */
+  async function guard(job: Job): Promise<void | Deferral> {
     if (!isGuardJobData(job.data)) throw new Error(`job ${job.key} does not carry a guard`);
-    return judgment(
-      job,
-      job.data,
-      (octokit, repo, target, trust) => judgeGuard(octokit, repo, target, options.config, now(), trust),
-      (judged) => {
-        metrics.countGuardDecision(judged.decision ?? 'watch');
-        observer?.guarded?.(judged.decision ?? 'watch');
-      },
-    );
+    const data = job.data;
+    const lock = guardLockKey(job.installationId, data, data.model);
+    try {
+      await scheduler.exclusive(lock, () =>
+        judgment(
+          job,
+          data,
+          (octokit, repo, target, trust) => judgeGuard(octokit, repo, target, options.config, now(), trust),
+          (judged) => {
+            metrics.countGuardDecision(judged.decision ?? 'watch');
+            observer?.guarded?.(judged.decision ?? 'watch');
+          },
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof KeyBusyError)) throw error;
+      return { retryAt: new Date(now().getTime() + GUARD_BUSY_RETRY_MS) };
+    }
   }
 
   function judge(job: Job): Promise<void> {

@@ -264,6 +264,62 @@ describe('the production guard after promotion (real Prometheus)', () => {
       expect(notApplied()).toHaveLength(0);
     }, 60_000);
 
+    // Before: the guards of one model shared one job, so whatever scheduled the newer guard (its start,
+    // a /guard command on its pull request) replaced the rolled-back guard's look: no alert, and its
+    // report said it was waiting for ever.
+    it('when a newer release is promoted and steered before the look: each guard keeps its own schedule', async () => {
+      const { github, registry, probot, clock, tick, state, say, rollback } = await rolledBack();
+      await tick(10);
+      // gpt2 1.5.0, released from pull request #43 and promoted; its deployment is not live yet either.
+      registry.write(
+        'models/gpt2/model.yaml',
+        registry.read('models/gpt2/model.yaml').replace('version: 1.4.0', 'version: 1.5.0'),
+      );
+      const v5 = registry.commit('gpt2 1.5.0 (#43)');
+      registry.tag('gpt2@v1.5.0', { commit: v5, date: 1_760_000_200 });
+      github.pulls.set(v5, [
+        { number: 43, title: 'gpt2 1.5.0', merged_at: '2026-11-23T00:00:00Z', user: { login: 'alice' } },
+      ]);
+      const payload = {
+        model: 'gpt2',
+        version: '1.5.0',
+        weight: 100,
+        manifest: 'models/gpt2/model.yaml',
+        trigger: v5,
+      };
+      github.deployments.push({
+        id: 3000,
+        ref: 'gpt2@v1.5.0',
+        sha: v5,
+        environment: 'production',
+        payload,
+        description: '',
+        production_environment: true,
+      });
+      const octokit = (await probot().auth(1)) as unknown as Octokit;
+      const canary = { ...state(), version: '1.5.0', ref: 'gpt2@v1.5.0', sha: v5, trigger: v5, pr: 43 };
+      await startGuard(
+        octokit,
+        { owner: 'acme', repo: 'models' },
+        { ...canary, baselineVersion: '1.2.0', status: 'promoted' as const },
+        { deploymentId: 3000, promotedAt: clock() },
+        appTrust(),
+      );
+      // Someone extends the new guard's bake: the app reschedules that guard.
+      expect(await say('/guard extend 2h gpt2', 43)).toContain(
+        'extended the production guard of **gpt2 1.5.0** by 2h',
+      );
+      expect(guardState(github, 'gpt2', 43)).toMatchObject({ version: '1.5.0', status: 'watching' });
+      await tick(25);
+      expect(notApplied()).toHaveLength(1);
+      expect(notApplied()[0]!.annotations).toMatchObject({
+        pull_request: 'https://github.com/acme/models/pull/42',
+        summary: expect.stringContaining(`(deployment ${rollback.id})`),
+      });
+      expect(guardState(github, 'gpt2', 42)).toMatchObject({ status: 'rolled_back' });
+      expect(guardState(github, 'gpt2', 42).rollbackDue).toBeUndefined();
+    }, 60_000);
+
     it('when GitHub does not answer at that moment: asked again five minutes later', async () => {
       const { github, tick, guard, warnings } = await rolledBack();
       // Every attempt of this look (Octokit's retries included) fails; the next one is answered.

@@ -9,6 +9,7 @@ import {
   type Job,
 } from '../../src/app/scheduler/index.js';
 import { assertLeaseHeld } from '../../src/app/scheduler/lease.js';
+import { KeyBusyError } from '../../src/app/scheduler/scheduler.js';
 import { startRedis, type RunningRedis } from '../helpers/redis.js';
 import { gate, judgeJob, recordingLog, schedulerContract, type LoggedLine } from './scheduler-contract.js';
 
@@ -68,6 +69,29 @@ schedulerContract('BullMQ on Redis', () => {
 });
 
 describe('BullMQ replicas on one Redis', () => {
+  it('an exclusive hold another replica keeps past twice the lock is given up with KeyBusyError, naming the key', async () => {
+    const [one, two] = [1, 2].map(
+      () => new BullmqScheduler({ ...testOptions('busy'), url: redis.url, keyBusyRetryMs: 50 }),
+    );
+    const key = 'guard:9:acme/models:bot';
+    const release = gate();
+    const held = gate();
+    const holding = one!.exclusive(key, async () => {
+      held.open();
+      await release.opened;
+    });
+    await held.opened;
+    const started = Date.now();
+    const refused = await two!.exclusive(key, async () => 'ran').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(KeyBusyError);
+    expect((refused as KeyBusyError).message).toBe(`${key} is busy (held for 1.2 s): try again`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
+    release.open();
+    await holding;
+    expect(await two!.exclusive(key, async () => 'ran')).toBe('ran');
+    await Promise.all([one!.close(), two!.close()]);
+  });
+
   it('a job whose hold another replica took (it stalled past the lock) writes nothing more, and says so', async () => {
     const logs: LoggedLine[] = [];
     const scheduler = new BullmqScheduler({

@@ -9,6 +9,7 @@ import {
   dueMs,
   errorText,
   isDeferral,
+  KeyBusyError,
   storedJob,
   type Job,
   type JobHandler,
@@ -287,8 +288,7 @@ export class BullmqScheduler implements Scheduler {
     const retryMs = Math.min(200, this.options.keyBusyRetryMs ?? 1000);
     const deadline = Date.now() + 2 * lockMs;
     while ((await this.redis.eval(HOLD_KEY, 1, hold, holder, lockMs)) !== 1) {
-      if (Date.now() > deadline)
-        throw new Error(`${key} is busy (held for ${(2 * lockMs) / 1000} s): try again`);
+      if (Date.now() > deadline) throw new KeyBusyError(key, 2 * lockMs);
       await new Promise((resolve) => setTimeout(resolve, retryMs));
     }
     let lease: Lease | undefined;

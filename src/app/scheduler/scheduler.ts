@@ -12,6 +12,17 @@ export interface Deferral {
   retryAt: Date;
 }
 
+/** exclusive() gave up waiting for a key another holder keeps (on Redis: across replicas). */
+export class KeyBusyError extends Error {
+  constructor(
+    readonly key: string,
+    heldMs: number,
+  ) {
+    super(`${key} is busy (held for ${heldMs / 1000} s): try again`);
+    this.name = 'KeyBusyError';
+  }
+}
+
 /** Runs one job. Throwing retries it with backoff; returning a Deferral runs it again later. */
 export type JobHandler = (job: Job) => Promise<void | Deferral>;
 
