@@ -3,7 +3,7 @@ import { countBySeverity, sortFindings, type Finding } from './findings.js';
 import type { ModelFacts } from './model/facts.js';
 import { decodeUtf8 } from './bytes.js';
 import { loadModel } from './model/load-model.js';
-import { sharedRouteFindings } from './deploy/shared-routes.js';
+import { kubernetesNameFindings, sharedRouteFindings } from './deploy/shared-routes.js';
 import type { DeploySettings } from './deploy/targets.js';
 import { MANIFEST_MAX_BYTES, parseManifest } from './manifest/parse.js';
 import { referencedPaths } from './manifest/references.js';
@@ -201,6 +201,11 @@ export async function validateModels(
   if (!base)
     for (const facts of validated)
       findings.push(...checkUniqueName(facts, await byName.sameName({ facts, checked: selected })));
+  // Models whose names deploy as one Kubernetes object: those validated, and the released ones.
+  if (options.deploy) {
+    const names = [...models.map((m) => m.name), ...(registry?.keys() ?? [])];
+    findings.push(...kubernetesNameFindings(options.deploy.settings, names, options.deploy.file));
+  }
 
   const counts = countBySeverity(findings);
   const report: ValidationReport = {

@@ -138,4 +138,24 @@ describe('DEPLOY-ROUTE in validate and check', () => {
       expect.stringMatching(/^deploy\.gateway_api\.hostnames has "llm\.example\.com", without \{model\}/),
     ]);
   });
+
+  it('two models whose names make one Kubernetes name fail on KServe: each would replace the other', async () => {
+    const registry = TempRegistry.create();
+    const kserve = {
+      namespace: 'llm',
+      storage_uri: 's3://models/{model}/{version}',
+      gitops: { path: 'apps/{model}.yaml' },
+    };
+    registry.write(SETTINGS, stringify({ deploy: { kserve } }));
+    addModel(registry, 'team/bot');
+    addModel(registry, 'team-bot');
+    registry.commit('two models');
+    const { code, stdout } = await runCli('validate', '--root', registry.root, '--format', 'json');
+    expect(code).toBe(1);
+    expect(routeErrors(stdout).map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^deploy\.kserve\.name "\{model\}" gives the models team-bot, team\/bot one InferenceService \(team-bot/,
+      ),
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedRouteFindings } from '../../../src/core/deploy/shared-routes.js';
+import { kubernetesNameFindings, sharedRouteFindings } from '../../../src/core/deploy/shared-routes.js';
 import type {
   DeploySettings,
   GatewayApiSettings,
@@ -66,7 +66,7 @@ describe('DEPLOY-ROUTE: several models, and deploy settings that cannot tell the
           'deploy.nginx.server_name is not set, without {model}, and this registry holds 2 manifests ' +
           '(models/a/model.yaml, models/b/model.yaml): every model gets a server on 8080 with the same host name, ' +
           'and nginx answers every request with the first one it reads.',
-        fix: `Put {model} in deploy.nginx.server_name (for example {model}.llm.internal) in ${FILE}, in this change or one of its own.`,
+        fix: `Put {model} in deploy.nginx.server_name (for example {model}.llm.internal) in ${FILE}, in this change or in one merged before it.`,
       },
     ]);
   });
@@ -84,7 +84,7 @@ describe('DEPLOY-ROUTE: several models, and deploy settings that cannot tell the
   it('Gateway API: no host names, or one host name without {model}, matches every model on the same path', () => {
     const [unset] = sharedRouteFindings(gateway({ hostnames: [] }), TWO, FILE);
     expect(unset!.message).toContain(
-      'deploy.gateway_api.hostnames is not set, without {model}, and this registry holds 2 manifests',
+      'deploy.gateway_api.hostnames names no host, without {model}, and this registry holds 2 manifests',
     );
     expect(unset!.message).toContain('gets a route that matches the same requests (any host, path /)');
     const [mixed, ...rest] = sharedRouteFindings(
@@ -113,5 +113,44 @@ describe('DEPLOY-ROUTE: several models, and deploy settings that cannot tell the
     expect(finding!.message).toContain(
       '5 manifests (models/a/model.yaml, models/b/model.yaml, models/c/model.yaml and 2 more)',
     );
+  });
+
+  it('an nginx upstream listed per version gets a fix that can be made: a template, not {model} in a list', () => {
+    const [finding] = sharedRouteFindings(nginx({ upstream: { '1.0.0': '127.0.0.1:8000' } }), TWO, FILE);
+    expect(finding!.fix).toBe(
+      `Make deploy.nginx.upstream a template with {model} and {version} instead of a list of versions, such as {model}-{version}.internal:8000 or unix:/run/llm/{model}-{version}.sock in ${FILE}, in this change or in one merged before it.`,
+    );
+  });
+
+  it('with several targets configured (a workflow may send each model to another), the findings are warnings', () => {
+    const findings = sharedRouteFindings({ ...nginx({ serverName: undefined }), ...kserve() }, TWO, FILE);
+    expect(findings.map((f) => [f.severity, f.message.split(' ')[0]])).toEqual([
+      ['warning', 'deploy.nginx.server_name'],
+    ]);
+    expect(findings[0]!.message).toMatch(
+      /\(if more than one model deploys to nginx: 2 targets are configured\)\.$/,
+    );
+  });
+
+  it('two model names that make one Kubernetes name (team/bot, team-bot) get one InferenceService: an error', () => {
+    const findings = kubernetesNameFindings(kserve(), ['team/bot', 'team-bot', 'other'], FILE);
+    expect(findings).toEqual([
+      {
+        rule: 'DEPLOY-ROUTE',
+        severity: 'error',
+        model: FILE,
+        file: FILE,
+        message:
+          'deploy.kserve.name "{model}" gives the models team/bot, team-bot one InferenceService (team-bot, for version 1.0.0): ' +
+          'Kubernetes names are lower case with every other character made "-", so each deployment of one replaces the other\'s.',
+        fix: `Rename one of the models, or make deploy.kserve.name tell them apart, in ${FILE}.`,
+      },
+    ]);
+    // The Gateway API's route and Service names too; distinct names, or one model, say nothing.
+    expect(
+      kubernetesNameFindings(gateway(), ['Team_Bot', 'team-bot'], FILE).map((f) => f.message.split(' ')[0]),
+    ).toEqual(['deploy.gateway_api.name', 'deploy.gateway_api.service']);
+    expect(kubernetesNameFindings(kserve(), ['team/bot', 'teambot'], FILE)).toEqual([]);
+    expect(kubernetesNameFindings(kserve(), ['team/bot', 'team/bot'], FILE)).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { C as CommandError, i as info, b as setOutput, O as OUTPUTS, a as summary, w as warning } from './inputs-DSZox23F.js';
-import { s as statusOf, c as context, a as createOctokit } from './octokit-DKbgs6wB.js';
+import { s as statusOf, c as context, a as createOctokit } from './octokit-CvbP2noY.js';
 import { resolve } from 'node:path';
-import { g as deployRefusal, h as currentRegistrations, s as semver, w as wasAssigned, r as resolveArtifactPath, b as readRegistry, d as decodeUtf8, i as readSettings } from './settings-Cc1Gfvhu.js';
-import { r as referencedPaths, p as parseJson, f as describeJsonShapeProblem, g as parseSafetensorsIndex, R as READ_LIMITS, h as loadModel, i as ModelManifests, k as MANIFEST_MAX_BYTES, m as parseManifest, G as GitRepository } from './annotate-BvVkPwnC.js';
-import { s as stateKey, p as planRevertPullRequest } from './release-DwAo1R3k.js';
+import { g as deployRefusal, h as currentRegistrations, s as semver, w as wasAssigned, r as resolveArtifactPath, b as readRegistry, d as decodeUtf8, i as readSettings } from './settings-apjmjC3Y.js';
+import { r as referencedPaths, p as parseJson, f as describeJsonShapeProblem, g as parseSafetensorsIndex, R as READ_LIMITS, h as loadModel, i as ModelManifests, k as MANIFEST_MAX_BYTES, m as parseManifest, G as GitRepository } from './annotate-COAbX93O.js';
+import { s as stateKey, p as planRevertPullRequest } from './release-NWFRMT3X.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -42,9 +42,9 @@ import 'buffer';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:child_process';
-import './run-reader-D9rKJE5d.js';
+import './run-reader-BFE6IWwh.js';
 import './user-file-error-Ce2abkG1.js';
-import './plan--pFwk0Pt.js';
+import './plan-yNUw_gXH.js';
 
 /**
  * Which released version a rollback restores: the one asked for, or the last

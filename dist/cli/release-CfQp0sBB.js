@@ -6,7 +6,7 @@ import { M as ModelManifests, l as loadModel } from './model-manifests-5MLSuC7U.
 import { r as readRegistry, g as releasedVersions, a as resolveArtifactPath } from './state-E_hMRmoU.js';
 import { a as withdrawnVersions, c as currentRegistration, s as simpleTagOf, d as deployRefusal, u as unusableSimpleTag } from './registration-tags-FwfaxdfR.js';
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
-import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-DXceMQd4.js';
+import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-D2uRQGgM.js';
 import { p as planText } from './registry-BaDSxonA.js';
 import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-qS7wg-yQ.js';
 import './index-DmlwNB6V.js';
@@ -26,6 +26,7 @@ import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
+import './names-BCxkbDpg.js';
 import './references-CTKWQqvc.js';
 import './json-equal-DyaeKnIb.js';
 

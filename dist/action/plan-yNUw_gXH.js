@@ -1,4 +1,4 @@
-import { a0 as assignmentTag, o as inertCode, p as inertMarkdown, a1 as trainingMarkdown, D as releaseTag, s as semver, a2 as manifestLineOf, a3 as strictObject, N as number, a4 as _enum, v as string, a5 as NAME_MAX_LENGTH, a6 as GTO_FULLNAME_PATTERN } from './settings-Cc1Gfvhu.js';
+import { a0 as assignmentTag, o as inertCode, p as inertMarkdown, a1 as trainingMarkdown, D as releaseTag, s as semver, a2 as manifestLineOf, a3 as strictObject, N as number, a4 as _enum, v as string, a5 as NAME_MAX_LENGTH, a6 as GTO_FULLNAME_PATTERN } from './settings-apjmjC3Y.js';
 
 /** The trailer that ties a tag to the push that made it. */
 const triggerLine = (trigger) => `Trigger: ${trigger}`;

@@ -16,7 +16,7 @@ import require$$0$4 from 'node:util';
 import require$$7 from 'node:querystring';
 import require$$8 from 'node:events';
 import require$$0$5 from 'node:diagnostics_channel';
-import { a7 as commonjsGlobal, a8 as getDefaultExportFromCjs } from './settings-Cc1Gfvhu.js';
+import { a7 as commonjsGlobal, a8 as getDefaultExportFromCjs } from './settings-apjmjC3Y.js';
 import require$$5 from 'node:tls';
 import require$$1$2 from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';

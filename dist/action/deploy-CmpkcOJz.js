@@ -1,8 +1,8 @@
 import { C as CommandError, b as setOutput, O as OUTPUTS, i as info, a as summary, n as notice, s as setFailed, w as warning } from './inputs-DSZox23F.js';
-import { s as statusOf, a as createOctokit, c as context } from './octokit-DKbgs6wB.js';
+import { s as statusOf, a as createOctokit, c as context } from './octokit-CvbP2noY.js';
 import { resolve } from 'node:path';
-import { P as kubernetesName, Q as expandTemplate, R as checkRepoPath, S as hostNameOf, U as distExports, D as releaseTag, V as registrationProblem, b as readRegistry, W as versionProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, e as ContainmentError, X as parseRegistryTag, Y as SETTINGS_FILE, Z as SETTINGS_MAX_BYTES, $ as parseSettings, m as inertText } from './settings-Cc1Gfvhu.js';
-import { r as readDeploymentPayload, p as parseDeploymentPayload } from './plan--pFwk0Pt.js';
+import { P as kubernetesName, Q as expandTemplate, R as checkRepoPath, S as hostNameOf, U as distExports, D as releaseTag, V as registrationProblem, b as readRegistry, W as versionProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, e as ContainmentError, X as parseRegistryTag, Y as SETTINGS_FILE, Z as SETTINGS_MAX_BYTES, $ as parseSettings, m as inertText } from './settings-apjmjC3Y.js';
+import { r as readDeploymentPayload, p as parseDeploymentPayload } from './plan-yNUw_gXH.js';
 import { execFile } from 'node:child_process';
 import 'os';
 import 'crypto';

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { f as decodeUtf8 } from './index-B3yeL5eE.js';
 import { E as EXPECTED, s as stableJson, S as SPECIAL_ROLES, A as ARCHITECTURE_FIELDS, R as READ_LIMITS, f as findJsonShapeProblem, d as describeJsonShapeProblem, M as ModelManifests, l as loadModel } from './model-manifests-5MLSuC7U.js';
+import { k as kubernetesName, e as expandTemplate } from './names-BCxkbDpg.js';
 import { M as MANIFEST_MAX_BYTES, b as parseManifest } from './parse-CHShVpUI.js';
 import { r as referencedPaths } from './references-CTKWQqvc.js';
 import { d as releaseTag, k as semverCompare, g as releasedVersions, r as readRegistry } from './state-E_hMRmoU.js';
@@ -99,7 +100,9 @@ const is = (value) => (value === undefined ? 'is not set' : `is "${value}"`);
  * server on a listen and host name, a gateway gives two routes that match the
  * same requests to one of them, and a file or object written twice holds the
  * last model's routing. Judged with the settings the merge deploys with;
- * `file` (the settings file) is where the findings go.
+ * `file` (the settings file) is where the findings go. With more than one
+ * target configured a workflow may send each model to another, so the
+ * findings are warnings.
  */
 function sharedRouteFindings(deploy, manifests, file) {
     if (!deploy || manifests.length < 2)
@@ -113,8 +116,8 @@ function sharedRouteFindings(deploy, manifests, file) {
             settings.push({
                 setting: 'deploy.gateway_api.hostnames',
                 template: undefined,
-                holds: shared.length ? `has ${shared.map((h) => `"${h}"`).join(', ')}` : 'is not set',
-                shared: `gets a route that matches the same requests (${shared.length ? 'that host' : 'any host'}, path ${gateway.pathPrefix}), and the gateway gives them all to one model`,
+                holds: shared.length ? `has ${shared.map((h) => `"${h}"`).join(', ')}` : 'names no host',
+                shared: `gets a route that matches the same requests (${shared.length > 1 ? 'those hosts' : shared.length ? 'that host' : 'any host'}, path ${gateway.pathPrefix}), and the gateway gives them all to one model`,
                 example: '[{model}.llm.example.com]',
             });
         settings.push({
@@ -177,24 +180,77 @@ function sharedRouteFindings(deploy, manifests, file) {
             holds: upstream === undefined ? 'lists one address per version' : is(upstream),
             shared: 'sends a version’s requests to one address, whichever model’s version it is',
             example: '{model}-{version}.internal:8000',
+            ...(upstream === undefined
+                ? {
+                    fix: 'Make deploy.nginx.upstream a template with {model} and {version} instead of a list of versions, such as {model}-{version}.internal:8000 or unix:/run/llm/{model}-{version}.sock',
+                }
+                : {}),
         });
     }
     const holding = `${manifests.length} manifests (${listed(manifests)})`;
+    // With several targets, a workflow may send each model to another (the Action's `target`): that
+    // every model shares each one is then not known, only possible.
+    const targets = [gateway, kserve, nginx].filter(Boolean).length;
+    const when = (target) => targets > 1 ? ` (if more than one model deploys to ${target}: ${targets} targets are configured)` : '';
     return settings
         .filter(({ template }) => !template?.includes('{model}'))
-        .map(({ setting, holds, shared, example }) => ({
+        .map(({ setting, holds, shared, example, fix }) => ({
         rule: 'DEPLOY-ROUTE',
-        severity: 'error',
+        severity: targets > 1 ? 'warning' : 'error',
         model: file,
         file,
-        message: `${setting} ${holds}, without {model}, and this registry holds ${holding}: every model ${shared}.`,
-        fix: `Put {model} in ${setting} (for example ${example}) in ${file}, in this change or one of its own.`,
+        message: `${setting} ${holds}, without {model}, and this registry holds ${holding}: every model ${shared}${when(setting.split('.')[1])}.`,
+        fix: `${fix ?? `Put {model} in ${setting} (for example ${example})`} in ${file}, in this change or in one merged before it.`,
     }));
 }
 /** At most three paths, then how many more. */
 function listed(paths) {
     const shown = paths.slice(0, 3).join(', ');
     return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
+}
+/**
+ * Rule DEPLOY-ROUTE, for names a template gives each model: a Kubernetes
+ * name is lower case with every other character run made `-`, so two models
+ * (`team/bot`, `team-bot`) can get one object (an InferenceService, an
+ * HTTPRoute, a Service) from a template that has `{model}`, and each
+ * deployment of one replaces the other's. `models` are the names known
+ * (validated, and released ones when the tags were read).
+ */
+function kubernetesNameFindings(deploy, models, file) {
+    if (!deploy)
+        return [];
+    const { gatewayApi: gateway, kserve } = deploy;
+    const named = [
+        ...(gateway
+            ? [
+                { setting: 'deploy.gateway_api.name', template: gateway.name, object: 'HTTPRoute' },
+                { setting: 'deploy.gateway_api.service', template: gateway.service, object: 'Service' },
+            ]
+            : []),
+        ...(kserve ? [{ setting: 'deploy.kserve.name', template: kserve.name, object: 'InferenceService' }] : []),
+    ];
+    const findings = [];
+    for (const { setting, template, object } of named) {
+        if (!template.includes('{model}'))
+            continue; // sharedRouteFindings says it
+        const byName = new Map();
+        for (const model of new Set(models)) {
+            const name = kubernetesName(expandTemplate(template, { model, version: '1.0.0' }));
+            if (name)
+                byName.set(name, [...(byName.get(name) ?? []), model]);
+        }
+        for (const [name, same] of byName)
+            if (same.length > 1)
+                findings.push({
+                    rule: 'DEPLOY-ROUTE',
+                    severity: 'error',
+                    model: file,
+                    file,
+                    message: `${setting} "${template}" gives the models ${same.join(', ')} one ${object} (${name}, for version 1.0.0): Kubernetes names are lower case with every other character made "-", so each deployment of one replaces the other's.`,
+                    fix: `Rename one of the models, or make ${setting} tell them apart, in ${file}.`,
+                });
+    }
+    return findings;
 }
 
 /** Anchors a report on the manifest line of the artifact or key it is about. */
@@ -5782,6 +5838,11 @@ async function validateModels(repo, options) {
     if (!base)
         for (const facts of validated)
             findings.push(...checkUniqueName(facts, await byName.sameName({ facts, checked: selected })));
+    // Models whose names deploy as one Kubernetes object: those validated, and the released ones.
+    if (options.deploy) {
+        const names = [...models.map((m) => m.name), ...(registry?.keys() ?? [])];
+        findings.push(...kubernetesNameFindings(options.deploy.settings, names, options.deploy.file));
+    }
     const counts = countBySeverity(findings);
     const report = {
         models,

@@ -1,20 +1,53 @@
-import { c as inertJson, b as inertMarkdown, e as inertCode } from './escape-C_Mv5luI.js';
-import { k as gatesMarkdown } from './text-DXceMQd4.js';
-import { a as trainingMarkdown } from './report-CjelaDHn.js';
-import { f as decodeUtf8 } from './index-B3yeL5eE.js';
-import { C as CommandError } from './command-BFTcRIcy.js';
-import { readSettings, SETTINGS_MAX_BYTES, parseSettings } from './settings-BlJIFLJC.js';
-import { S as SETTINGS_FILE } from './state-E_hMRmoU.js';
-import { randomBytes, createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open, rename, rm, mkdir, lstat } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { p as inertMarkdown, o as inertCode, a1 as trainingMarkdown, i as readSettings, Y as SETTINGS_FILE, Z as SETTINGS_MAX_BYTES, $ as parseSettings, d as decodeUtf8 } from './settings-apjmjC3Y.js';
+import { C as CommandError } from './inputs-DSZox23F.js';
 import { Worker } from 'node:worker_threads';
 
-/** The `--format json` document (DESIGN.md section 3): one JSON object, stable key order, inert on a terminal. */
-function toJson(report) {
-    return `${inertJson(report)}\n`;
+const ICON$1 = {
+    pass: '✅ pass',
+    fail: '❌ fail',
+    inconclusive: '⚠️ inconclusive',
+    'not-run': '⛔ not run',
+};
+const num = (v) => (v === undefined ? '—' : Number(v.toPrecision(4)).toString());
+const signed = (v) => (v === undefined ? '—' : `${v >= 0 ? '+' : ''}${num(v)}`);
+function row(g) {
+    const c = g.comparison;
+    return {
+        metric: g.metric,
+        baseline: num(g.baseline),
+        candidate: num(g.candidate),
+        delta: signed(c?.delta ??
+            (g.candidate !== undefined && g.baseline !== undefined ? g.candidate - g.baseline : undefined)),
+        ci: c ? `[${signed(c.ci[0])}, ${signed(c.ci[1])}]` : '—',
+        bound: c ? boundCell(g, c) : '—',
+        p: c ? c.pWorse.toPrecision(2) : '—',
+        method: c ? `${c.method}, n=${c.n}` : '—',
+    };
+}
+/**
+ * The one-sided bound the gate checked against the tolerance: "≥ -0.0146
+ * (allowed -0.02)" when higher is better, "≤ +0.03 (allowed +0.05)" when lower is.
+ */
+function boundCell(g, c) {
+    const lower = g.higherIsBetter !== false;
+    const allowed = g.tolerance === undefined ? '' : ` (allowed ${signed(lower ? -g.tolerance : g.tolerance)})`;
+    return `${lower ? '≥' : '≤'} ${signed(c.bound)}${allowed}`;
+}
+/** One table per model: metric, baseline, candidate, delta, CI, the bound checked, p, verdict and why. */
+function gatesMarkdown(models) {
+    const out = [];
+    for (const m of models) {
+        out.push(`### ${inertMarkdown(m.model)} ${inertMarkdown(m.version)} — evaluation gates`, '', `Baseline: ${m.baseline ? inertMarkdown(m.baseline.label) : 'none (thresholds only)'}`, '');
+        const confidence = m.gates.find((g) => g.comparison)?.comparison?.confidence;
+        const boundHeader = confidence === undefined ? 'bound' : `${Number((confidence * 100).toPrecision(4))} % bound`;
+        out.push(`| metric | baseline | candidate | Δ | CI | ${boundHeader} | p (worse) | test | verdict |`, '|---|---|---|---|---|---|---|---|---|');
+        for (const g of m.gates) {
+            const r = row(g);
+            out.push(`| ${inertCode(r.metric)} | ${r.baseline} | ${r.candidate} | ${r.delta} | ${r.ci} | ${r.bound} | ${r.p} | ${r.method} | ${ICON$1[g.verdict]}: ${inertMarkdown(g.reason)} |`);
+        }
+        out.push('');
+    }
+    return out.join('\n');
 }
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' };
@@ -137,104 +170,6 @@ async function readSettingsAt(repo, commit, where, base) {
 }
 function differs(a, b) {
     return a.length !== b.length || a.some((item, i) => item !== b[i]);
-}
-
-/** The largest cache entry read back: a measurement of the reference corpus is about 100 KiB. */
-const CACHE_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
-const KEY = /^[0-9a-f]{64}$/;
-/**
- * The default folder: $XDG_CACHE_HOME/modelgate/tokenizer-behaviour, else
- * ~/.cache/…, else a per-user folder in the temporary directory. Always
- * outside the repository, so a pull request cannot plant an entry.
- */
-function defaultCacheDir(env = process.env) {
-    const xdg = env.XDG_CACHE_HOME;
-    if (xdg && xdg.startsWith('/'))
-        return join(xdg, 'modelgate', 'tokenizer-behaviour');
-    const home = homedir();
-    if (home)
-        return join(home, '.cache', 'modelgate', 'tokenizer-behaviour');
-    return join(tmpdir(), `modelgate-${process.getuid?.() ?? 'user'}`, 'tokenizer-behaviour');
-}
-/**
- * Measured tokenizer behaviour on disk, content-addressed: an entry's name is
- * the sha256 key of everything the measurement depends on (tokenizer file
- * digest, settings, texts, measurement version). The folder is trusted only
- * when this user owns it and nobody else can write it (as ssh treats
- * ~/.ssh): a shared /tmp where another user pre-created the folder is
- * refused, not read. Entries are regular files opened without following
- * links, capped in size, and repeat their key and the sha256 of their payload;
- * the core checks the payload's shape again (readBehaviour). Anything that
- * does not verify is a miss. A cache that cannot be used never fails a run.
- */
-class TokenizerBehaviourCache {
-    dir;
-    usable;
-    constructor(dir = defaultCacheDir()) {
-        this.dir = dir;
-    }
-    async read(key) {
-        if (!KEY.test(key) || !(await this.ready()))
-            return undefined;
-        let handle;
-        try {
-            handle = await open(join(this.dir, `${key}.json`), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-            const info = await handle.stat();
-            if (!info.isFile() || info.size > CACHE_ENTRY_MAX_BYTES || !ownedByMe(info.uid))
-                return undefined;
-            const entry = JSON.parse(await handle.readFile('utf8'));
-            if (entry.key !== key || typeof entry.payload !== 'string')
-                return undefined;
-            if (sha256(entry.payload) !== entry.sha256)
-                return undefined;
-            return JSON.parse(entry.payload);
-        }
-        catch {
-            return undefined;
-        }
-        finally {
-            await handle?.close();
-        }
-    }
-    async write(key, value) {
-        if (!KEY.test(key) || !(await this.ready()))
-            return;
-        const payload = JSON.stringify(value);
-        const temporary = join(this.dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
-        try {
-            const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-            try {
-                await handle.writeFile(JSON.stringify({ key, sha256: sha256(payload), payload }));
-            }
-            finally {
-                await handle.close();
-            }
-            await rename(temporary, join(this.dir, `${key}.json`));
-        }
-        catch {
-            await rm(temporary, { force: true }).catch(() => undefined);
-        }
-    }
-    /** Creates the folder (0700) and checks it: a real folder, this user's, writable by no one else. */
-    ready() {
-        return (this.usable ??= (async () => {
-            try {
-                await mkdir(this.dir, { recursive: true, mode: 0o700 });
-                const info = await lstat(this.dir);
-                return info.isDirectory() && ownedByMe(info.uid) && (info.mode & 0o022) === 0;
-            }
-            catch {
-                return false;
-            }
-        })());
-    }
-}
-function ownedByMe(uid) {
-    const me = process.getuid?.();
-    return me === undefined || uid === me;
-}
-function sha256(text) {
-    return createHash('sha256').update(text).digest('hex');
 }
 
 /** How long one measurement (building the tokenizer included) may take: Llama 3's cold build and corpus take about 1 s. */
@@ -380,4 +315,4 @@ function sharedTokenizerSandbox() {
     return (shared ??= new TokenizerSandbox());
 }
 
-export { TokenizerBehaviourCache as T, toMarkdown as a, readJudgingSettings as r, sharedTokenizerSandbox as s, toJson as t };
+export { readJudgingSettings as r, sharedTokenizerSandbox as s, toMarkdown as t };

@@ -1,7 +1,7 @@
 import { i as info, a as summary, b as setOutput, O as OUTPUTS, s as setFailed, d as debug } from './inputs-DSZox23F.js';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-BHU6g7sA.js';
-import { z as validate, e as annotate, G as GitRepository } from './annotate-BvVkPwnC.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-2Lm3vxEp.js';
+import { z as validate, e as annotate, G as GitRepository } from './annotate-COAbX93O.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -12,7 +12,7 @@ import 'child_process';
 import 'assert';
 import 'timers';
 import 'node:fs';
-import './settings-Cc1Gfvhu.js';
+import './settings-apjmjC3Y.js';
 import 'process';
 import 'buffer';
 import 'node:crypto';

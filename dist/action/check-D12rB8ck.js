@@ -1,12 +1,12 @@
 import { C as CommandError, d as debug, a as summary, b as setOutput, O as OUTPUTS, w as warning, i as info, s as setFailed } from './inputs-DSZox23F.js';
-import { c as context, a as createOctokit, s as statusOf } from './octokit-DKbgs6wB.js';
+import { c as context, a as createOctokit, s as statusOf } from './octokit-CvbP2noY.js';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { j as jsonEqual, s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, l as longJsonKey, M as MAX_HASHED_CHARACTERS, b as longIdProblem, d as longKeyProblem, e as annotate, G as GitRepository } from './annotate-BvVkPwnC.js';
-import { r as resolveArtifactPath, d as decodeUtf8, f as formatBytes, a as runMetricOf, b as readRegistry, c as currentRegistration, w as wasAssigned, n as noTracking, F as FileSystemSource, C as ContainedRoot, e as ContainmentError } from './settings-Cc1Gfvhu.js';
+import { j as jsonEqual, s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, l as longJsonKey, M as MAX_HASHED_CHARACTERS, b as longIdProblem, d as longKeyProblem, e as annotate, G as GitRepository } from './annotate-COAbX93O.js';
+import { r as resolveArtifactPath, d as decodeUtf8, f as formatBytes, a as runMetricOf, b as readRegistry, c as currentRegistration, w as wasAssigned, n as noTracking, F as FileSystemSource, C as ContainedRoot, e as ContainmentError } from './settings-apjmjC3Y.js';
 import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-Ce2abkG1.js';
-import { r as readSamplesJsonl, a as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES, H as HARNESS_DIRECTIONS, U as UNREAD_PRODUCTION_FIX, c as productionTraining, d as checkTraining, f as findSticky, s as stickyBody, e as runReaderFromEnvironment, t as tokenIdentity, g as stickyMarker } from './run-reader-D9rKJE5d.js';
+import { r as readSamplesJsonl, a as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES, H as HARNESS_DIRECTIONS, U as UNREAD_PRODUCTION_FIX, c as productionTraining, d as checkTraining, f as findSticky, s as stickyBody, e as runReaderFromEnvironment, t as tokenIdentity, g as stickyMarker } from './run-reader-BFE6IWwh.js';
 import { createHash } from 'node:crypto';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-BHU6g7sA.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-2Lm3vxEp.js';
 import { mkdir } from 'node:fs/promises';
 import 'os';
 import 'crypto';

@@ -1,6 +1,6 @@
-import { l as longJsonKey, d as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './annotate-BvVkPwnC.js';
+import { l as longJsonKey, d as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './annotate-COAbX93O.js';
 import { M as MalformedFileError } from './user-file-error-Ce2abkG1.js';
-import { T as TRACKER_NAME, M as MODEL_TAG, a as runMetricOf, G as parseRunRef, H as runMetric, I as compareRuns, J as trackerRecord, q as object, v as string, K as array, L as union, N as number, O as record, t as unknown, _ as _null } from './settings-Cc1Gfvhu.js';
+import { T as TRACKER_NAME, M as MODEL_TAG, a as runMetricOf, G as parseRunRef, H as runMetric, I as compareRuns, J as trackerRecord, q as object, v as string, K as array, L as union, N as number, O as record, t as unknown, _ as _null } from './settings-apjmjC3Y.js';
 
 /**
  * What lm-evaluation-harness itself says about its metrics, for results files

@@ -1,10 +1,10 @@
 import { C as CommandError, w as warning, e as error, s as setFailed, i as info, b as setOutput, a as summary, O as OUTPUTS, c as setSecret, d as debug } from './inputs-DSZox23F.js';
-import { s as statusOf, c as context, a as createOctokit } from './octokit-DKbgs6wB.js';
+import { s as statusOf, c as context, a as createOctokit } from './octokit-CvbP2noY.js';
 import { resolve } from 'node:path';
-import { b as readRegistry, j as releasedVersions, k as withdrawnVersions, c as currentRegistration, l as simpleTagOf, g as deployRefusal, u as unusableSimpleTag, r as resolveArtifactPath, d as decodeUtf8, m as inertText, o as inertCode, p as inertMarkdown, q as object, t as unknown, v as string, x as mirrorTarget, y as modelVersionSearchRequest, z as readModelVersionPage, A as planRegistryMirror, i as readSettings, B as readTrackingSettings, D as releaseTag, E as releaseMirrors } from './settings-Cc1Gfvhu.js';
-import { a as readResultsFile, p as parsePythonJson, g as stickyMarker, L as LOGIN, m as mlflowEndpoint, h as sendTrackerRequest, T as TrackerUnreachable, i as hostOf, j as trackerErrorMessage, t as tokenIdentity, e as runReaderFromEnvironment, c as productionTraining, d as checkTraining } from './run-reader-D9rKJE5d.js';
-import { n as selectChanged, i as ModelManifests, h as loadModel, o as checkCompatibility, q as findBaseline, u as checkUniqueName, w as contentDigests, x as checkVersion, y as releasedContent, e as annotate, G as GitRepository } from './annotate-BvVkPwnC.js';
-import { c as characterCount, D as DEPLOYMENT_DESCRIPTION_MAX, p as parseDeploymentPayload, a as planFirstDeployment, b as planRelease } from './plan--pFwk0Pt.js';
+import { b as readRegistry, j as releasedVersions, k as withdrawnVersions, c as currentRegistration, l as simpleTagOf, g as deployRefusal, u as unusableSimpleTag, r as resolveArtifactPath, d as decodeUtf8, m as inertText, o as inertCode, p as inertMarkdown, q as object, t as unknown, v as string, x as mirrorTarget, y as modelVersionSearchRequest, z as readModelVersionPage, A as planRegistryMirror, i as readSettings, B as readTrackingSettings, D as releaseTag, E as releaseMirrors } from './settings-apjmjC3Y.js';
+import { a as readResultsFile, p as parsePythonJson, g as stickyMarker, L as LOGIN, m as mlflowEndpoint, h as sendTrackerRequest, T as TrackerUnreachable, i as hostOf, j as trackerErrorMessage, t as tokenIdentity, e as runReaderFromEnvironment, c as productionTraining, d as checkTraining } from './run-reader-BFE6IWwh.js';
+import { n as selectChanged, i as ModelManifests, h as loadModel, o as checkCompatibility, q as findBaseline, u as checkUniqueName, w as contentDigests, x as checkVersion, y as releasedContent, e as annotate, G as GitRepository } from './annotate-COAbX93O.js';
+import { c as characterCount, D as DEPLOYMENT_DESCRIPTION_MAX, p as parseDeploymentPayload, a as planFirstDeployment, b as planRelease } from './plan-yNUw_gXH.js';
 import { hkdfSync, timingSafeEqual, createHmac } from 'node:crypto';
 
 /**
