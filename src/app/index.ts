@@ -5,7 +5,7 @@ import { parseCommand } from '../core/chatops/command.js';
 import { readDeploymentPayload } from '../core/release/plan.js';
 import type { CommentAuthor } from '../core/report/sticky.js';
 import { handleComment } from './chatops/handle-comment.js';
-import { CommenterLimit } from './commenter-limit.js';
+import { CommenterLimit, type CommenterAdmitter } from './commenter-limit.js';
 import { appConfig, type AppConfig } from './config.js';
 import { createAppMetrics, metricsRoute, type AppMetrics } from './metrics.js';
 import { RateBudget } from './rate-budget.js';
@@ -58,8 +58,8 @@ export interface AppOptions extends Partial<ApplicationFunctionOptions> {
   budget?: RateBudget;
   /** Recovery of missed deliveries at start (default on; limits from DEFAULT_RECOVERY_LIMITS). */
   recovery?: false | RecoveryLimits;
-  /** How many commands each commenter may have acted on (default: CommenterLimit's). */
-  commenterLimit?: CommenterLimit;
+  /** How many commands each commenter may have acted on (default: CommenterLimit's, in this process). */
+  commenterLimit?: CommenterAdmitter;
 }
 
 /** Jobs name an installation; the recovery works for the app as a whole (its jobs are not budgeted per installation). */
@@ -179,7 +179,7 @@ export default function modelgateApp(app: Probot, options?: AppOptions): void {
       const { comment, repository } = context.payload;
       if (!parseCommand(comment.body)) return; // not a command: nothing to queue
       const login = comment.user?.login ?? '';
-      const admitted = commenters.admit(installationOf(context), login, now());
+      const admitted = await commenters.admit(installationOf(context), login, now());
       if (!admitted.ok) {
         if (admitted.first)
           app.log.warn(

@@ -1,4 +1,5 @@
 import { createProbot, ProbotOctokit } from 'probot';
+import { RedisCommenterLimit } from './commenter-limit-redis.js';
 import { githubRequests } from './github-requests.js';
 import { probotEnv } from './probot-env.js';
 import { createAppMetrics } from './metrics.js';
@@ -34,9 +35,21 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     manual: config.tickSeconds === 0,
     log: probot.log,
   });
+  // On Redis, every replica counts each commenter's commands in one place.
+  const commenterLimit = config.redisUrl
+    ? new RedisCommenterLimit(config.redisUrl, { warn: (message) => probot.log.warn(message) })
+    : undefined;
   const server = await createAppServer({
     probot,
-    app: (app, options) => modelgateApp(app, { ...options, config, metrics, budget, scheduler }),
+    app: (app, options) =>
+      modelgateApp(app, {
+        ...options,
+        config,
+        metrics,
+        budget,
+        scheduler,
+        ...(commenterLimit ? { commenterLimit } : {}),
+      }),
     secret: env.WEBHOOK_SECRET,
     ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
   });
@@ -48,7 +61,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   server.listen(port, env.HOST, () => probot.log.info(`modelgate listening on port ${port}`));
   // Running jobs finish (or, on Redis, are left to another replica) before the process ends.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => server.close(() => void scheduler.close().finally(() => process.exit(0))));
+    process.once(signal, () =>
+      server.close(
+        () =>
+          void Promise.allSettled([scheduler.close(), commenterLimit?.close()]).finally(() =>
+            process.exit(0),
+          ),
+      ),
+    );
 }
 
 try {
