@@ -1,11 +1,15 @@
+import { decodeUtf8 } from '../../core/bytes.js';
 import { chooseTarget, planDeploy } from '../../core/deploy/plan.js';
+import type { ReleasedWeights } from '../../core/deploy/storage-binding.js';
+import { MANIFEST_MAX_BYTES } from '../../core/manifest/parse.js';
+import { ModelManifests } from '../../core/semver/model-manifests.js';
 import { currentRegistration, deployRefusal } from '../../core/registry/registration-tags.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
 import { applyNginxFile, NginxNotApplied } from '../../io/deploy/nginx-file.js';
 import { stringOf, type CommandArgs } from '../command.js';
 import type { Output } from '../output.js';
-import { modelOf, openRegistry } from '../registry-context.js';
+import { modelOf, openRegistry, type RegistryContext } from '../registry-context.js';
 
 /** A percent option, 0 to 100. */
 function percentOf(value: string | undefined, name: string, fallback?: number): number | undefined {
@@ -41,6 +45,9 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
     trigger: version.commit,
     ...(mirror ? { mirror } : {}),
   };
+  // KServe loads whatever its storageUri holds: tied to the weights the release's manifest lists.
+  const weights =
+    target.target === 'kserve' ? await releasedManifest(context, name, version.version) : undefined;
   const lastStage = context.settings.stages.at(-1)!;
   const live = stringOf(args, 'live') ?? model.stages.find((s) => s.stage === lastStage)?.version;
   const plan = planDeploy({
@@ -52,6 +59,7 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
     live,
     target: target.target,
     settings: context.settings.deploy,
+    ...(weights ? { weights } : {}),
   });
   if (plan.kind === 'refused') {
     out.stderr(`modelgate: ${plan.refusal.reason}\n  fix: ${plan.refusal.fix}\n`);
@@ -81,4 +89,27 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
     return 1;
   }
   return 0;
+}
+
+/** The manifest of `version` of `name` as its release tag holds it, or why it cannot be read. */
+async function releasedManifest(
+  context: RegistryContext,
+  name: string,
+  version: string,
+): Promise<ReleasedWeights> {
+  const manifests = new ModelManifests(context.repo, {
+    globs: context.settings.manifests,
+    tags: await context.repo.readTags(),
+    registry: context.registry,
+  });
+  const tag = manifests.tagOf(name, version);
+  const found = await manifests.release(name, version, []);
+  if (found.kind !== 'found')
+    return {
+      manifest: context.settings.manifests.join(', '),
+      unreadable: found.kind === 'absent' ? `no manifest there declares ${name}` : found.reason,
+    };
+  const read = await context.repo.at(tag).read(found.file, MANIFEST_MAX_BYTES);
+  if (!read.ok) return { manifest: found.file, unreadable: read.problem.detail };
+  return { manifest: found.file, text: decodeUtf8(read.value) };
 }

@@ -5,6 +5,8 @@ import { readRegistry, type TagRecord } from '../registry/state.js';
 import { releaseTag } from '../registry/tag-names.js';
 import { renderHttpRoute } from './http-route.js';
 import { renderInferenceService } from './inference-service.js';
+import { expandTemplate } from './names.js';
+import { storageBindingProblem, type ReleasedWeights } from './storage-binding.js';
 import { renderNginx } from './nginx.js';
 import type { RenderedRouting } from './rendered.js';
 import { planRouting, type RoutingPlan } from './routing.js';
@@ -128,6 +130,8 @@ export interface DeployFacts {
   live: string | undefined;
   target: TargetKind;
   settings: DeploySettings;
+  /** KServe: the deployed version's manifest at its release tag, whose weights its storageUri must hold. */
+  weights?: ReleasedWeights;
 }
 
 /** A deployment of the same model made after the one being deployed. */
@@ -212,6 +216,11 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
     );
   const routing = planRouting(payload, facts.live);
   if (!routing.ok) return refuse(routing.reason, routing.fix);
+  if (facts.target === 'kserve') {
+    const storageUri = expandTemplate(facts.settings.kserve!.storageUri, payload);
+    const unbound = storageBindingProblem(storageUri, facts.weights, { ...payload, tag: wanted });
+    if (unbound) return refuse(unbound.reason, unbound.fix);
+  }
   const ref = { id: deployment.id, trigger: payload.trigger };
   const rendered =
     facts.target === 'gateway-api'

@@ -87,6 +87,11 @@ export async function deployOnce(
     const production = productionEnvironmentOf(deployment.environment, settings);
     const tag = await api.releaseTag(releaseTag(payload.model, payload.version));
     const registration = await api.registration(payload.model, payload.version);
+    // KServe loads whatever its storageUri holds: tied to the weights the release's manifest lists.
+    const weights =
+      target.target === 'kserve'
+        ? await api.releasedManifest(payload.manifest, releaseTag(payload.model, payload.version))
+        : undefined;
     planNow = async () => {
       const live = await api.liveVersion(production, payload.model);
       // A split against a version nobody can name would send the rest of the traffic nowhere known:
@@ -110,6 +115,7 @@ export async function deployOnce(
         live: typeof live === 'object' ? undefined : live,
         target: target.target,
         settings: settings.deploy,
+        ...(weights ? { weights } : {}),
       });
     };
     plan = await planNow();

@@ -1,4 +1,7 @@
 import { takesAllTraffic, type NewerDeployment, type ReleaseTagFacts } from '../../core/deploy/plan.js';
+import type { ReleasedWeights } from '../../core/deploy/storage-binding.js';
+import { MANIFEST_MAX_BYTES } from '../../core/manifest/parse.js';
+import { checkRepoPath } from '../../core/repo-path.js';
 import { parseDeploymentPayload, readDeploymentPayload } from '../../core/release/plan.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
@@ -41,6 +44,8 @@ export interface DeployerApi {
    */
   liveVersion(environment: string, model: string): Promise<string | undefined | { unknown: string }>;
   latestStatus(deployment: number): Promise<{ state: string; description: string } | undefined>;
+  /** The manifest at `path` as the release tag `tag` holds it (KServe ties its storageUri to the weights there). */
+  releasedManifest(path: string, tag: string): Promise<ReleasedWeights>;
   postStatus(deployment: number, state: DeployerState, description: string, logUrl?: string): Promise<void>;
 }
 
@@ -111,6 +116,26 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
         if (statusOf(error) !== 404) throw error;
       }
       return parseSettings(text);
+    },
+    async releasedManifest(path, tag) {
+      const checked = checkRepoPath(path);
+      if (!checked.ok || !checked.path)
+        return { manifest: path, unreadable: `the path ${checked.ok ? 'is empty' : checked.reason}` };
+      try {
+        const { data } = await octokit.rest.repos.getContent({
+          ...repo,
+          path: checked.path,
+          ref: `refs/tags/${tag}`,
+        });
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+          return { manifest: checked.path, unreadable: 'it is not a file' };
+        if (data.size > MANIFEST_MAX_BYTES)
+          return { manifest: checked.path, unreadable: `it is larger than ${MANIFEST_MAX_BYTES / 1024} KiB` };
+        return { manifest: checked.path, text: Buffer.from(data.content, 'base64').toString('utf8') };
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+        return { manifest: checked.path, unreadable: 'no such file at the tag' };
+      }
     },
     releaseTag: (tag) => releaseTagFacts(tag),
     registration: (model, version) => versionTagRecords(octokit, repo, model, version),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
   chooseTarget,
   planDeploy,
@@ -43,6 +43,25 @@ const settings: DeploySettings = {
   },
   nginx: { path: 'deploy/nginx/{model}.conf', listen: '8080', upstream: '127.0.0.1:8000' },
 };
+/** gpt2 1.1.0's manifest at its release tag (what KServe's storageUri is tied to), its weights listed as `uris`. */
+const releasedManifest = (
+  uris: readonly string[] = ['s3://models/gpt2/1.1.0/model.safetensors'],
+  over: Record<string, unknown> = {},
+) => ({
+  manifest: 'models/gpt2/model.yaml',
+  text: stringify({
+    apiVersion: 'modelgate.dev/v1',
+    kind: 'Model',
+    name: 'gpt2',
+    version: '1.1.0',
+    artifacts: {
+      config: 'config.json',
+      tokenizer: 'tokenizer.json',
+      weights: uris.map((uri) => ({ uri, sha256: 'a'.repeat(64) })),
+    },
+    ...over,
+  }),
+});
 const facts = (over: Partial<DeployFacts> = {}): DeployFacts => ({
   deployment,
   payload,
@@ -52,6 +71,7 @@ const facts = (over: Partial<DeployFacts> = {}): DeployFacts => ({
   live: '1.0.0',
   target: 'gateway-api',
   settings,
+  weights: releasedManifest(),
   ...over,
 });
 const httpRoute = crdValidator('gateway.networking.k8s.io_httproutes.yaml.gz', 'v1');
@@ -403,6 +423,50 @@ describe('KServe InferenceService', () => {
     });
     expect(plan.rendered.gitops).toEqual({});
     expect(inferenceService(service)).toEqual([]);
+  });
+
+  // Before: the storageUri came from the template alone, so a release whose manifest listed its weights
+  // elsewhere (or none) was served from whatever the URI held: weights nobody checked.
+  it("is tied to the weights the release's manifest lists: anything else is refused", () => {
+    const refused = (weights: DeployFacts['weights']) => {
+      const plan = planDeploy(facts({ target: 'kserve', weights }));
+      return plan.kind === 'refused' ? plan.refusal.reason : `not refused: ${plan.kind}`;
+    };
+    expect(refused(releasedManifest(['s3://other-bucket/gpt2/model.safetensors']))).toBe(
+      'KServe would load gpt2 1.1.0 from s3://models/gpt2/1.1.0, but its manifest lists a weights file elsewhere (s3://other-bucket/gpt2/model.safetensors)',
+    );
+    // A sibling folder whose name merely starts the same is elsewhere too.
+    expect(refused(releasedManifest(['s3://models/gpt2/1.1.0-rc/model.safetensors']))).toMatch(
+      /^KServe would load/,
+    );
+    expect(refused(releasedManifest([]))).toBe(
+      'the manifest of gpt2 1.1.0 lists no weights, so what s3://models/gpt2/1.1.0 holds is nothing the release checked',
+    );
+    expect(refused(releasedManifest(undefined, { version: '1.0.0' }))).toBe(
+      'models/gpt2/model.yaml at gpt2@v1.1.0 is the manifest of gpt2 1.0.0, not of gpt2 1.1.0',
+    );
+    expect(refused({ manifest: 'models/gpt2/model.yaml', unreadable: 'no such file at the tag' })).toBe(
+      'the manifest models/gpt2/model.yaml at gpt2@v1.1.0 cannot be read (no such file at the tag), so what s3://models/gpt2/1.1.0 holds cannot be tied to the release',
+    );
+    expect(refused({ manifest: 'models/gpt2/model.yaml', text: 'name: [' })).toMatch(
+      /^the manifest models\/gpt2\/model\.yaml at gpt2@v1\.1\.0 is not valid \(/,
+    );
+    expect(refused(undefined)).toMatch(/^the manifest of gpt2 1\.1\.0 was not read/);
+    // The folder itself, with or without a trailing slash, and every file in it, are the release's.
+    const exact = facts({
+      target: 'kserve',
+      settings: {
+        ...settings,
+        kserve: { ...settings.kserve!, storageUri: 's3://models/{model}/{version}/' },
+      },
+      weights: releasedManifest([
+        's3://models/gpt2/1.1.0/a.safetensors',
+        's3://models/gpt2/1.1.0/b/c.safetensors',
+      ]),
+    });
+    expect(planDeploy(exact).kind).toBe('apply');
+    // The other targets never read it.
+    expect(planDeploy(facts({ weights: undefined })).kind).toBe('apply');
   });
 
   it('promotes at 100 by leaving canaryTrafficPercent out', () => {

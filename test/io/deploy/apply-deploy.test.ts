@@ -42,13 +42,16 @@ const NGINX = {
  * canary deployment command: release creates for it; GitHub faked with the
  * GitOps repository next to it.
  */
-async function released(settings: object = SETTINGS) {
+async function released(
+  settings: object = SETTINGS,
+  manifest = (version: string) => `name: gpt2\nversion: ${version}\n`,
+) {
   const registry = TempRegistry.create();
   registry.write('.github/modelgate.yml', stringify(settings));
-  registry.write('models/gpt2/model.yaml', 'name: gpt2\nversion: 1.0.0\n');
+  registry.write('models/gpt2/model.yaml', manifest('1.0.0'));
   const live = registry.commit('Merge pull request #41: gpt2 1.0.0');
   registry.tag('gpt2@v1.0.0', { commit: live, message: 'Release gpt2 1.0.0' });
-  registry.write('models/gpt2/model.yaml', 'name: gpt2\nversion: 1.1.0\n');
+  registry.write('models/gpt2/model.yaml', manifest('1.1.0'));
   const commit = registry.commit('Merge pull request #42: gpt2 1.1.0');
   registry.tag('gpt2@v1.1.0', { commit, message: 'Release gpt2 1.1.0' });
   const github = await FakeGitHub.start();
@@ -719,5 +722,61 @@ describe('two deployer jobs of one model at the same time (GitHub runs deploymen
       'the GitOps branch main of acme/gitops moved 5 times while this deployment was being committed',
     );
     expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
+  });
+});
+
+describe('deploying to KServe (GitOps): the storageUri is the release’s weights', () => {
+  const KSERVE = {
+    deploy: {
+      kserve: {
+        namespace: 'llm',
+        storage_uri: 's3://models/{model}/{version}',
+        gitops: { repository: 'acme/gitops', branch: 'main', path: 'apps/{model}/inferenceservice.yaml' },
+      },
+    },
+  };
+  /** A manifest whose weights are in `folder(version)`. */
+  const withWeights = (folder: (version: string) => string) => (version: string) =>
+    stringify({
+      apiVersion: 'modelgate.dev/v1',
+      kind: 'Model',
+      name: 'gpt2',
+      version,
+      artifacts: {
+        config: 'config.json',
+        tokenizer: 'tokenizer.json',
+        weights: [{ uri: `${folder(version)}/model.safetensors`, sha256: 'a'.repeat(64) }],
+      },
+    });
+
+  it('commits the InferenceService when the manifest at the release tag lists its weights there', async () => {
+    const { github, gitops, deploy } = await released(
+      KSERVE,
+      withWeights((v) => `s3://models/gpt2/${v}`),
+    );
+    expect(await deploy()).toMatchObject({ kind: 'applied' });
+    const file = gitops.fileOfApiCommit(
+      gitops.refs.get('refs/heads/main')!.object.sha,
+      'apps/gpt2/inferenceservice.yaml',
+    );
+    expect(file).toContain('storageUri: s3://models/gpt2/1.1.0');
+    expect(github.violations).toEqual([]);
+  });
+
+  // Before: KServe was pointed at the template's URI whatever the release listed: weights nobody checked.
+  it('refuses, with a failure status and nothing committed, a release whose weights are elsewhere', async () => {
+    const { github, gitops, deploy } = await released(
+      KSERVE,
+      withWeights((v) => `s3://staging/gpt2-${v}`),
+    );
+    const head = gitops.refs.get('refs/heads/main')!.object.sha;
+    expect(await deploy()).toMatchObject({
+      kind: 'refused',
+      reason:
+        'KServe would load gpt2 1.1.0 from s3://models/gpt2/1.1.0, but its manifest lists a weights file elsewhere (s3://staging/gpt2-1.1.0/model.safetensors)',
+    });
+    expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(head);
+    expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
+    expect(github.violations).toEqual([]);
   });
 });
