@@ -128,7 +128,7 @@ export function createAppMetrics(registry = new Registry(), options: AppMetricsO
   });
   const guards = new Gauge({
     name: 'modelgate_guards',
-    help: 'Production guards watching, with a judgment scheduled.',
+    help: 'Production guards with a judgment (or a look at their rollback) scheduled.',
     registers,
   });
   const guardDecisions = new Counter({

@@ -40,7 +40,8 @@ export interface AppTrust {
    */
   scheduleGuard?: (repo: Repo, guard: GuardTarget, at: Date | undefined) => Promise<void>;
   /**
-   * The same hold as `exclusive`, on the model's production guard (its own job key). A promotion
+   * The same hold as `exclusive`, on the model's production guards (the model's lock, under which
+   * every guard job of the model runs). A promotion
    * takes it inside the canary's hold (lock order: canary, then guard); guard work never takes the
    * canary's key, so the two cannot wait on each other.
    */

@@ -212,6 +212,12 @@ export function appWork(options: {
     if (!isGuardJobData(job.data)) throw new Error(`job ${job.key} does not carry a guard`);
     const data = job.data;
     const lock = guardLockKey(job.installationId, data, data.model);
+    // A job scheduled before guards had jobs of their own (its key is the model's lock, which it
+    // holds while it runs): moved to the guard's own key, where it runs under the lock like any other.
+    if (job.key === lock) {
+      await scheduleGuardFor(job.installationId)(data, data, new Date(data.due));
+      return;
+    }
     try {
       await scheduler.exclusive(lock, () =>
         judgment(
@@ -226,7 +232,9 @@ export function appWork(options: {
       );
     } catch (error) {
       if (!(error instanceof KeyBusyError)) throw error;
-      return { retryAt: new Date(now().getTime() + GUARD_BUSY_RETRY_MS) };
+      const retryAt = new Date(now().getTime() + GUARD_BUSY_RETRY_MS);
+      app.log.warn(`${job.key}: ${error.message}; the guard judges at ${retryAt.toISOString()}`);
+      return { retryAt };
     }
   }
 

@@ -16,6 +16,7 @@ const repo = { owner: 'acme', repo: 'models' };
 /** The app's work on a scheduler that records what it is asked, and whose locks are held elsewhere. */
 function workOn(exclusive: Scheduler['exclusive']) {
   const scheduled: { key: string; at: Date }[] = [];
+  const warnings: string[] = [];
   const scheduler = {
     exclusive,
     schedule: async (job: Job, at: Date) => void scheduled.push({ key: job.key, at }),
@@ -23,7 +24,7 @@ function workOn(exclusive: Scheduler['exclusive']) {
   } as unknown as Scheduler;
   const unused = () => Promise.reject(new Error('not used here'));
   const work = appWork({
-    app: {} as Probot,
+    app: { log: { warn: (message: string) => warnings.push(message) } } as unknown as Probot,
     scheduler,
     config: {},
     stateKey: STATE_KEY,
@@ -34,7 +35,7 @@ function workOn(exclusive: Scheduler['exclusive']) {
     metrics: createAppMetrics(new Registry(), { defaultMetrics: false }),
     budget: new RateBudget(),
   });
-  return { work, scheduled };
+  return { work, scheduled, warnings };
 }
 
 const guardJob = (pr: number): Job => ({
@@ -64,10 +65,27 @@ describe('production guard jobs', () => {
     expect(locks).toEqual(['guard:1:acme/models:gpt2', 'guard:1:acme/models:gpt2']);
   });
 
-  it('a model held past the wait (a long promotion, on Redis) runs the guard job 30 s later, not as a failure', async () => {
-    const { work } = workOn(async (key) => {
+  it('a model held past the wait (a long promotion, on Redis) runs the guard job 30 s later, not as a failure, and says so', async () => {
+    const { work, warnings } = workOn(async (key) => {
       throw new KeyBusyError(key, 60_000);
     });
     expect(await work.run(guardJob(42))).toEqual({ retryAt: new Date(NOW.getTime() + 30_000) });
+    expect(warnings).toEqual([
+      'guard:1:acme/models:gpt2#42: guard:1:acme/models:gpt2 is busy (held for 60 s): try again; the guard judges at 2026-11-23T10:00:30.000Z',
+    ]);
+  });
+
+  // A job an earlier version scheduled under the model's key holds that key while it runs (on Redis),
+  // so it could never take the lock: it deferred for ever and its guard was judged no more.
+  it("a job scheduled under the model's key (before guards had their own) moves to the guard's own key", async () => {
+    const locks: string[] = [];
+    const { work, scheduled } = workOn(async (key) => {
+      locks.push(key);
+      throw new Error('not taken');
+    });
+    const old = { ...guardJob(42), key: 'guard:1:acme/models:gpt2' };
+    expect(await work.run(old)).toBeUndefined();
+    expect(locks).toEqual([]);
+    expect(scheduled).toEqual([{ key: 'guard:1:acme/models:gpt2#42', at: NOW }]);
   });
 });

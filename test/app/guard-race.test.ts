@@ -165,7 +165,11 @@ describe('a promotion and the guard of the release it replaces never act on prod
     });
     await c.deliver({ id: 3001 });
     expect(appState(c.github, 'gpt2', 43)).toMatchObject({ status: 'running', version: '1.5.0' });
-    // The promotion asking for the guard's hold opens the gate (a real scheduler: only observed).
+    const proxy = await guardQueriesHeld(prometheus.url);
+    const judging = c.tick(60, proxy.url);
+    // The guard's job holds the model's lock now (it is reading its window). The promotion asking for
+    // that hold opens the gate (a real scheduler: only observed).
+    await proxy.firstHeld;
     const scheduler = c.app().scheduler;
     const exclusive = scheduler.exclusive.bind(scheduler);
     let askedGuardHold!: () => void;
@@ -174,9 +178,6 @@ describe('a promotion and the guard of the release it replaces never act on prod
       if (key.startsWith('guard:')) askedGuardHold();
       return exclusive(key, fn);
     };
-    const proxy = await guardQueriesHeld(prometheus.url);
-    const judging = c.tick(60, proxy.url);
-    await proxy.firstHeld;
     const promoting = c.say('/promote', 43);
     await Promise.race([guardHoldAsked, promoting]);
     proxy.open();
