@@ -46,6 +46,55 @@ const promoted = (version: string, guard?: Record<string, unknown>) => {
 const guardComment = (github: FakeGitHub) =>
   github.comments.find((c) => c.body.startsWith('<!-- modelgate:guard:gpt2 -->'))!;
 
+/**
+ * gpt2 `to` (from `from` in the manifest), released from pull request #43 and promoted: its
+ * production deployment (3000, not reported live) and the guard startGuard gives it, against
+ * `baseline`. Returns the release commit.
+ */
+async function promoteNewer(
+  app: Awaited<ReturnType<typeof promoted>>,
+  from: string,
+  to: string,
+  baseline: string,
+): Promise<string> {
+  const { github, registry, probot, clock, state } = app;
+  registry.write(
+    'models/gpt2/model.yaml',
+    registry.read('models/gpt2/model.yaml').replace(`version: ${from}`, `version: ${to}`),
+  );
+  const commit = registry.commit(`gpt2 ${to} (#43)`);
+  registry.tag(`gpt2@v${to}`, { commit, date: 1_760_000_200 });
+  github.pulls.set(commit, [
+    { number: 43, title: `gpt2 ${to}`, merged_at: '2026-11-23T00:00:00Z', user: { login: 'alice' } },
+  ]);
+  const payload = {
+    model: 'gpt2',
+    version: to,
+    weight: 100,
+    manifest: 'models/gpt2/model.yaml',
+    trigger: commit,
+  };
+  github.deployments.push({
+    id: 3000,
+    ref: `gpt2@v${to}`,
+    sha: commit,
+    environment: 'production',
+    payload,
+    description: '',
+    production_environment: true,
+  });
+  const octokit = (await probot().auth(1)) as unknown as Octokit;
+  const release = { ref: `gpt2@v${to}`, sha: commit, trigger: commit, pr: 43 };
+  await startGuard(
+    octokit,
+    { owner: 'acme', repo: 'models' },
+    { ...state(), ...release, version: to, baselineVersion: baseline, status: 'promoted' as const },
+    { deploymentId: 3000, promotedAt: clock() },
+    appTrust(),
+  );
+  return commit;
+}
+
 describe('the production guard after promotion (real Prometheus)', () => {
   it('a healthy bake is judged every hour against the same hours of the two days before, and ends quietly', async () => {
     const { github, tick, guard, guarded, registry, restart } = await promoted('1.3.0');
@@ -268,43 +317,11 @@ describe('the production guard after promotion (real Prometheus)', () => {
     // a /guard command on its pull request) replaced the rolled-back guard's look: no alert, and its
     // report said it was waiting for ever.
     it('when a newer release is promoted and steered before the look: each guard keeps its own schedule', async () => {
-      const { github, registry, probot, clock, tick, state, say, rollback } = await rolledBack();
+      const app = await rolledBack();
+      const { github, tick, say, rollback } = app;
       await tick(10);
       // gpt2 1.5.0, released from pull request #43 and promoted; its deployment is not live yet either.
-      registry.write(
-        'models/gpt2/model.yaml',
-        registry.read('models/gpt2/model.yaml').replace('version: 1.4.0', 'version: 1.5.0'),
-      );
-      const v5 = registry.commit('gpt2 1.5.0 (#43)');
-      registry.tag('gpt2@v1.5.0', { commit: v5, date: 1_760_000_200 });
-      github.pulls.set(v5, [
-        { number: 43, title: 'gpt2 1.5.0', merged_at: '2026-11-23T00:00:00Z', user: { login: 'alice' } },
-      ]);
-      const payload = {
-        model: 'gpt2',
-        version: '1.5.0',
-        weight: 100,
-        manifest: 'models/gpt2/model.yaml',
-        trigger: v5,
-      };
-      github.deployments.push({
-        id: 3000,
-        ref: 'gpt2@v1.5.0',
-        sha: v5,
-        environment: 'production',
-        payload,
-        description: '',
-        production_environment: true,
-      });
-      const octokit = (await probot().auth(1)) as unknown as Octokit;
-      const canary = { ...state(), version: '1.5.0', ref: 'gpt2@v1.5.0', sha: v5, trigger: v5, pr: 43 };
-      await startGuard(
-        octokit,
-        { owner: 'acme', repo: 'models' },
-        { ...canary, baselineVersion: '1.2.0', status: 'promoted' as const },
-        { deploymentId: 3000, promotedAt: clock() },
-        appTrust(),
-      );
+      await promoteNewer(app, '1.4.0', '1.5.0', '1.2.0');
       // Someone extends the new guard's bake: the app reschedules that guard.
       expect(await say('/guard extend 2h gpt2', 43)).toContain(
         'extended the production guard of **gpt2 1.5.0** by 2h',
@@ -613,52 +630,11 @@ describe('the production guard after promotion (real Prometheus)', () => {
   }, 60_000);
 
   it('a newer promotion ends the guard of the release it replaces: stopped by the app, naming what superseded it', async () => {
-    const { github, registry, probot, clock, guard, state } = await promoted('1.3.0');
+    const app = await promoted('1.3.0');
+    const { github, guard, state } = app;
     expect(guard().status).toBe('watching');
     // 1.4.0, released from pull request #43 and promoted: production no longer serves 1.3.0.
-    registry.write(
-      'models/gpt2/model.yaml',
-      registry.read('models/gpt2/model.yaml').replace('version: 1.3.0', 'version: 1.4.0'),
-    );
-    const v3 = registry.commit('gpt2 1.4.0 (#43)');
-    registry.tag('gpt2@v1.4.0', { commit: v3, date: 1_760_000_200 });
-    github.pulls.set(v3, [
-      { number: 43, title: 'gpt2 1.4.0', merged_at: '2026-11-23T00:00:00Z', user: { login: 'alice' } },
-    ]);
-    const payload = {
-      model: 'gpt2',
-      version: '1.4.0',
-      weight: 100,
-      manifest: 'models/gpt2/model.yaml',
-      trigger: v3,
-    };
-    github.deployments.push({
-      id: 3000,
-      ref: 'gpt2@v1.4.0',
-      sha: v3,
-      environment: 'production',
-      payload,
-      description: '',
-      production_environment: true,
-    });
-    const octokit = (await probot().auth(1)) as unknown as Octokit;
-    const canary1_4 = {
-      ...state(),
-      version: '1.4.0',
-      ref: 'gpt2@v1.4.0',
-      sha: v3,
-      trigger: v3,
-      pr: 43,
-      baselineVersion: '1.3.0',
-      status: 'promoted' as const,
-    };
-    await startGuard(
-      octokit,
-      { owner: 'acme', repo: 'models' },
-      canary1_4,
-      { deploymentId: 3000, promotedAt: clock() },
-      appTrust(),
-    );
+    const v3 = await promoteNewer(app, '1.3.0', '1.4.0', '1.3.0');
 
     expect(guard()).toMatchObject({
       status: 'stopped',

@@ -36,6 +36,19 @@ function oneModel(): { registry: TempRegistry; base: string } {
   return { registry, base: registry.commit('support-bot 1.0.0') };
 }
 
+/** `command --format json` on the registry (against `base` when given): its exit code and DEPLOY-ROUTE findings. */
+async function judged(registry: TempRegistry, base?: string, command = 'validate') {
+  const { code, stdout } = await runCli(
+    command,
+    '--root',
+    registry.root,
+    ...(base ? ['--base', base] : []),
+    '--format',
+    'json',
+  );
+  return { code, routes: routeErrors(stdout) };
+}
+
 const routeErrors = (stdout: string) =>
   (
     JSON.parse(stdout) as { findings: { rule: string; severity: string; file: string; message: string }[] }
@@ -44,8 +57,8 @@ const routeErrors = (stdout: string) =>
 describe('DEPLOY-ROUTE in validate and check', () => {
   it('one model with no server_name passes: nothing shares its server', async () => {
     const { registry } = oneModel();
-    const { code, stdout } = await runCli('validate', '--root', registry.root, '--format', 'json');
-    expect(routeErrors(stdout)).toEqual([]);
+    const { code, routes } = await judged(registry);
+    expect(routes).toEqual([]);
     expect(code).toBe(0);
   });
 
@@ -56,17 +69,9 @@ describe('DEPLOY-ROUTE in validate and check', () => {
     addSecondModel(registry);
     registry.commit('ticket-router 1.0.0');
     for (const command of ['validate', 'check']) {
-      const { code, stdout } = await runCli(
-        command,
-        '--root',
-        registry.root,
-        '--base',
-        base,
-        '--format',
-        'json',
-      );
+      const { code, routes } = await judged(registry, base, command);
       expect(code).toBe(1);
-      expect(routeErrors(stdout)).toEqual([
+      expect(routes).toEqual([
         expect.objectContaining({
           severity: 'error',
           file: SETTINGS,
@@ -91,16 +96,8 @@ describe('DEPLOY-ROUTE in validate and check', () => {
       stringify({ deploy: { nginx: { ...NGINX, server_name: '{model}.llm.internal' } } }),
     );
     registry.commit('ticket-router 1.0.0, with a host name per model');
-    const { code, stdout } = await runCli(
-      'validate',
-      '--root',
-      registry.root,
-      '--base',
-      base,
-      '--format',
-      'json',
-    );
-    expect(routeErrors(stdout)).toEqual([]);
+    const { code, routes } = await judged(registry, base);
+    expect(routes).toEqual([]);
     expect(code).toBe(0);
   });
 
@@ -124,17 +121,9 @@ describe('DEPLOY-ROUTE in validate and check', () => {
       stringify({ deploy: { gateway_api: { ...route, hostnames: ['llm.example.com'] } } }),
     );
     registry.commit('one host for every model');
-    const { code, stdout } = await runCli(
-      'validate',
-      '--root',
-      registry.root,
-      '--base',
-      base,
-      '--format',
-      'json',
-    );
+    const { code, routes } = await judged(registry, base);
     expect(code).toBe(1);
-    expect(routeErrors(stdout).map((f) => f.message)).toEqual([
+    expect(routes.map((f) => f.message)).toEqual([
       expect.stringMatching(/^deploy\.gateway_api\.hostnames has "llm\.example\.com", without \{model\}/),
     ]);
   });
@@ -150,9 +139,9 @@ describe('DEPLOY-ROUTE in validate and check', () => {
     addModel(registry, 'team/bot');
     addModel(registry, 'team-bot');
     registry.commit('two models');
-    const { code, stdout } = await runCli('validate', '--root', registry.root, '--format', 'json');
+    const { code, routes } = await judged(registry);
     expect(code).toBe(1);
-    expect(routeErrors(stdout).map((f) => f.message)).toEqual([
+    expect(routes.map((f) => f.message)).toEqual([
       expect.stringMatching(
         /^deploy\.kserve\.name "\{model\}" gives the models team-bot, team\/bot one InferenceService \(team-bot/,
       ),
