@@ -20,15 +20,15 @@ async function run() {
     try {
         const inputs = readInputs();
         if (inputs.command === 'release')
-            await (await import('./action/release-9mcwpC2V.js').then(function (n) { return n.r; })).runRelease(inputs);
+            await (await import('./action/release-CxP_lFlp.js').then(function (n) { return n.r; })).runRelease(inputs);
         else if (inputs.command === 'check')
-            await (await import('./action/check-B08ierar.js')).runCheck(inputs);
+            await (await import('./action/check-ORtjKOyV.js')).runCheck(inputs);
         else if (inputs.command === 'rollback')
-            await (await import('./action/rollback-DDOlgVzM.js')).runRollback(inputs);
+            await (await import('./action/rollback-CvoKLzyF.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')
-            await (await import('./action/deploy-CVMUo_p9.js')).runDeploy(inputs);
+            await (await import('./action/deploy-hsMzOkLI.js')).runDeploy(inputs);
         else
-            await (await import('./action/validate-B3V_c-8X.js')).runValidate(inputs);
+            await (await import('./action/validate-63odaJcd.js')).runValidate(inputs);
     }
     catch (error) {
         setFailed(describeFailure(error));

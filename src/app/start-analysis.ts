@@ -10,6 +10,7 @@ import {
   type DeploymentPayload,
 } from '../core/release/plan.js';
 import { takesAllTraffic } from '../core/deploy/plan.js';
+import { releasedManifestPathProblem } from '../core/release/manifest-line.js';
 import { releaseTag } from '../core/registry/tag-names.js';
 import { inertText } from '../core/report/escape.js';
 import { githubDeployerApi } from '../io/deploy/deployer-api.js';
@@ -51,6 +52,8 @@ export interface LiveDeployment {
   pr: number;
   productionEnvironment: string;
   productionStage: string;
+  /** The default branch's manifest globs: where a release tag without a `Manifest:` line has its manifest. */
+  manifestGlobs: readonly string[];
 }
 
 /**
@@ -61,7 +64,11 @@ export interface LiveDeployment {
 async function productionOf(octokit: Octokit, repo: Repo, environment: string) {
   const settings = await settingsOrDefaults(octokit, repo);
   const stage = settings.stages.at(-1)!;
-  return { stage, environment: settings.environments[stage] ?? lastStageEnvironment(environment, stage) };
+  return {
+    stage,
+    environment: settings.environments[stage] ?? lastStageEnvironment(environment, stage),
+    manifests: settings.manifests,
+  };
 }
 
 /**
@@ -145,6 +152,7 @@ async function canaryStep(
     payload,
     productionEnvironment: production.environment,
     productionStage: production.stage,
+    manifestGlobs: production.manifests,
   };
 }
 
@@ -229,12 +237,20 @@ async function analyseLiveDeployment(
     // for is nothing to start; a step below 100 % or a mirror is a rollout of its own (a repository whose
     // only stage is production rolls out there).
     if (live.environment === live.productionEnvironment && takesAllTraffic(payload)) return false;
-    manifest = await releaseManifest();
-    if (!manifest) return false;
     // A new analysis only for a released commit: the version's tag must point at the deployed commit.
     const tag = await githubDeployerApi(octokit, repo).releaseTag(live.ref);
     if (!tag.exists || tag.commit !== live.sha)
       return refused(`${live.ref} is not a release tag on ${live.sha}`);
+    // Judged by the release's own manifest, never by another file at the commit the payload names (an
+    // example or a decoy declaring the same version): the state keeps the path for every later judgment.
+    const decoy = releasedManifestPathProblem(payload.manifest, {
+      tag: live.ref,
+      recorded: tag.annotated ? tag.manifest : undefined,
+      globs: live.manifestGlobs,
+    });
+    if (decoy) return refused(inertText(decoy));
+    manifest = await releaseManifest();
+    if (!manifest) return false;
     const strategy = payload.strategy;
     // The release's manifest must hold what its strategy judges with, and name the same strategy.
     const planner = plannerOf({ ...strategyRecord(strategy, now(), live.id) } as CanaryState, manifest);

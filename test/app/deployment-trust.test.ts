@@ -102,6 +102,25 @@ describe("a deployment's payload.manifest: the release's own manifest, or no ana
     expect(live.github.checkRuns).toEqual([]);
   });
 
+  // Before: any file at the release commit declaring gpt2 1.4.0 judged it, so a decoy added with the
+  // release (an "example" with lax gates) let a deployment naming it pass the canary.
+  it("a file declaring the release's model and version outside the manifest globs does not judge it", async () => {
+    const live = await liveCanary(
+      '1.4.0',
+      prometheus.url,
+      {},
+      {
+        files: { 'docs/gpt2-example.yaml': lax('gpt2', '1.4.0') },
+        first: { payload: { manifest: 'docs/gpt2-example.yaml' } },
+      },
+    );
+    await live.deliver({ id: 2, weight: 10 });
+    expect(report(live.github)).toBeUndefined();
+    expect(live.github.checkRuns).toEqual([]);
+    expect(contentsRead(live.github)).not.toContain('/repos/acme/models/contents/docs%2Fgpt2-example.yaml');
+    expect(await live.tick(6)).toBe(0);
+  });
+
   it.each([
     ['.git/config', "git's metadata"],
     ['../models/gpt2/model.yaml', 'a path out of the repository'],

@@ -37,28 +37,31 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
   const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
   if (!target.ok) throw new CommandError(target.reason, target.fix);
   const mirror = percentOf(stringOf(args, 'mirror'), 'mirror');
+  // KServe loads whatever its storageUri holds: tied to the weights the release's manifest lists
+  // (found as every command finds it: the tag's Manifest: line, else the manifest globs).
+  const weights =
+    target.target === 'kserve' ? await releasedManifest(context, name, version.version) : undefined;
+  const manifest = weights && 'text' in weights ? weights.manifest : undefined;
   const payload = {
     model: name,
     version: version.version,
     weight: percentOf(stringOf(args, 'weight'), 'weight', 100)!,
-    manifest: '',
+    manifest: manifest ?? '',
     trigger: version.commit,
     ...(mirror ? { mirror } : {}),
   };
-  // KServe loads whatever its storageUri holds: tied to the weights the release's manifest lists.
-  const weights =
-    target.target === 'kserve' ? await releasedManifest(context, name, version.version) : undefined;
   const lastStage = context.settings.stages.at(-1)!;
   const live = stringOf(args, 'live') ?? model.stages.find((s) => s.stage === lastStage)?.version;
   const plan = planDeploy({
     deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
     payload,
-    tag: { exists: true, annotated: true, commit: version.commit },
+    tag: { exists: true, annotated: true, commit: version.commit, ...(manifest ? { manifest } : {}) },
     newer: [], // the deployment the command makes up is the newest: nothing else routes from here
     production: lastStage,
     live,
     target: target.target,
     settings: context.settings.deploy,
+    manifests: context.settings.manifests,
     ...(weights ? { weights } : {}),
   });
   if (plan.kind === 'refused') {

@@ -1,4 +1,5 @@
 import { parseDeploymentPayload, readDeploymentPayload, type DeploymentPayload } from '../release/plan.js';
+import { releasedManifestPathProblem } from '../release/manifest-line.js';
 import { versionProblem } from '../registry/names.js';
 import { registrationProblem } from '../registry/registration-tags.js';
 import { readRegistry, type TagRecord } from '../registry/state.js';
@@ -104,7 +105,13 @@ function settingsOf(settings: DeploySettings, target: TargetKind) {
 export type ReleaseTagFacts =
   | { exists: false }
   | { exists: true; annotated: false; commit: string }
-  | { exists: true; annotated: true; commit: string };
+  | {
+      exists: true;
+      annotated: true;
+      commit: string;
+      /** The path the tag message's `Manifest:` line records (manifestLine), if it has one. */
+      manifest?: string;
+    };
 
 /** Everything the deployer read before deciding: all of it from GitHub or the workflow, none from a pull request. */
 export interface DeployFacts {
@@ -130,6 +137,8 @@ export interface DeployFacts {
   live: string | undefined;
   target: TargetKind;
   settings: DeploySettings;
+  /** The registry's manifest globs on the default branch: where a release tag without a `Manifest:` line may have its manifest. */
+  manifests: readonly string[];
   /** KServe: the deployed version's manifest at its release tag, whose weights its storageUri must hold. */
   weights?: ReleasedWeights;
 }
@@ -220,6 +229,17 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
     const storageUri = expandTemplate(facts.settings.kserve!.storageUri, payload);
     const unbound = storageBindingProblem(storageUri, facts.weights, { ...payload, tag: wanted });
     if (unbound) return refuse(unbound.reason, unbound.fix);
+    // The weights came from the manifest the payload names: only the release's own may tie them.
+    const decoy = releasedManifestPathProblem(payload.manifest, {
+      tag: wanted,
+      recorded: tag.manifest,
+      globs: facts.manifests,
+    });
+    if (decoy)
+      return refuse(
+        decoy,
+        `Deploy with the payload command: release wrote: it names the release's manifest.`,
+      );
   }
   const ref = { id: deployment.id, trigger: payload.trigger };
   const rendered =

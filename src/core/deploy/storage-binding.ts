@@ -1,4 +1,5 @@
 import { parseManifest } from '../manifest/parse.js';
+import { liesWithin, storageLocation } from './storage-uri.js';
 
 /** What the deployer read of a release's weights: the manifest at its tag, or why it could not. */
 export type ReleasedWeights = { manifest: string; text: string } | { manifest: string; unreadable: string };
@@ -46,8 +47,24 @@ export function storageBindingProblem(
       reason: `the manifest of ${model} ${version} lists no weights, so what ${storageUri} holds is nothing the release checked`,
       fix: listFix,
     };
-  const base = storageUri.replace(/\/+$/, '');
-  const outside = listed.filter((w) => w.uri !== base && !w.uri.startsWith(`${base}/`));
+  const folder = storageLocation(storageUri);
+  if (!folder.ok)
+    return {
+      reason: `KServe would load ${model} ${version} from ${storageUri}, which ${folder.reason}`,
+      fix: 'Make deploy.kserve.storage_uri a folder such as s3://bucket/{model}/{version} (docs/deploy.md lists the forms).',
+    };
+  for (const { uri } of listed) {
+    const file = storageLocation(uri);
+    if (!file.ok)
+      return {
+        reason: `the manifest of ${model} ${version} lists the weights file ${uri}, which ${file.reason}, so whether KServe loads it cannot be told`,
+        fix: `Give each weights file of ${model} a plain URI (docs/deploy.md lists the forms), and release it.`,
+      };
+  }
+  const outside = listed.filter((w) => {
+    const file = storageLocation(w.uri);
+    return !file.ok || !liesWithin(file.location, folder.location);
+  });
   if (outside.length)
     return {
       reason: `KServe would load ${model} ${version} from ${storageUri}, but its manifest lists ${outside.length === 1 ? 'a weights file' : `${outside.length} weights files`} elsewhere (${outside[0]!.uri})`,

@@ -89,9 +89,7 @@ export async function deployOnce(
     const registration = await api.registration(payload.model, payload.version);
     // KServe loads whatever its storageUri holds: tied to the weights the release's manifest lists.
     const weights =
-      target.target === 'kserve'
-        ? await api.releasedManifest(payload.manifest, releaseTag(payload.model, payload.version))
-        : undefined;
+      target.target === 'kserve' ? await api.releasedManifest(payload.manifest, deployment.sha) : undefined;
     planNow = async () => {
       const live = await api.liveVersion(production, payload.model);
       // A split against a version nobody can name would send the rest of the traffic nowhere known:
@@ -115,6 +113,7 @@ export async function deployOnce(
         live: typeof live === 'object' ? undefined : live,
         target: target.target,
         settings: settings.deploy,
+        manifests: settings.manifests,
         ...(weights ? { weights } : {}),
       });
     };

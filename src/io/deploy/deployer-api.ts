@@ -2,6 +2,7 @@ import { takesAllTraffic, type NewerDeployment, type ReleaseTagFacts } from '../
 import type { ReleasedWeights } from '../../core/deploy/storage-binding.js';
 import { MANIFEST_MAX_BYTES } from '../../core/manifest/parse.js';
 import { checkRepoPath } from '../../core/repo-path.js';
+import { manifestLine } from '../../core/release/manifest-line.js';
 import { parseDeploymentPayload, readDeploymentPayload } from '../../core/release/plan.js';
 import { releaseTag } from '../../core/registry/tag-names.js';
 import { CommandError } from '../../core/repository.js';
@@ -44,8 +45,11 @@ export interface DeployerApi {
    */
   liveVersion(environment: string, model: string): Promise<string | undefined | { unknown: string }>;
   latestStatus(deployment: number): Promise<{ state: string; description: string } | undefined>;
-  /** The manifest at `path` as the release tag `tag` holds it (KServe ties its storageUri to the weights there). */
-  releasedManifest(path: string, tag: string): Promise<ReleasedWeights>;
+  /**
+   * The manifest at `path` as the released commit holds it (KServe ties its storageUri to the
+   * weights there); a GitHub failure other than 404 is a CommandError (the deployment fails).
+   */
+  releasedManifest(path: string, commit: string): Promise<ReleasedWeights>;
   postStatus(deployment: number, state: DeployerState, description: string, logUrl?: string): Promise<void>;
 }
 
@@ -91,10 +95,12 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
     if (ref.object.type !== 'tag') return { exists: true, annotated: false, commit: ref.object.sha };
     const { data: annotated } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
     // A tag of a tag is not a release (GTO cannot read it either): report it as pointing at no commit.
+    const manifest = manifestLine(annotated.message);
     return {
       exists: true,
       annotated: true,
       commit: annotated.object.type === 'commit' ? annotated.object.sha : `a ${annotated.object.type}`,
+      ...(manifest === undefined ? {} : { manifest }),
     };
   };
   return {
@@ -117,24 +123,25 @@ export function githubDeployerApi(octokit: Octokit, repo: Repo): DeployerApi {
       }
       return parseSettings(text);
     },
-    async releasedManifest(path, tag) {
+    async releasedManifest(path, commit) {
       const checked = checkRepoPath(path);
       if (!checked.ok || !checked.path)
         return { manifest: path, unreadable: `the path ${checked.ok ? 'is empty' : checked.reason}` };
       try {
-        const { data } = await octokit.rest.repos.getContent({
-          ...repo,
-          path: checked.path,
-          ref: `refs/tags/${tag}`,
-        });
+        const { data } = await octokit.rest.repos.getContent({ ...repo, path: checked.path, ref: commit });
         if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
           return { manifest: checked.path, unreadable: 'it is not a file' };
         if (data.size > MANIFEST_MAX_BYTES)
           return { manifest: checked.path, unreadable: `it is larger than ${MANIFEST_MAX_BYTES / 1024} KiB` };
         return { manifest: checked.path, text: Buffer.from(data.content, 'base64').toString('utf8') };
       } catch (error) {
-        if (statusOf(error) !== 404) throw error;
-        return { manifest: checked.path, unreadable: 'no such file at the tag' };
+        const status = statusOf(error);
+        if (status === 404) return { manifest: checked.path, unreadable: 'no such file at the release' };
+        // Unread is unchecked: the deployment fails (a re-run reads it again), it is never applied.
+        throw new CommandError(
+          `${checked.path} at ${commit.slice(0, 12)} could not be read from GitHub (${status === undefined ? (error instanceof Error ? error.message : String(error)) : `HTTP ${status}`}), so the KServe storageUri cannot be tied to the release's weights`,
+          'Re-run the deploy job once GitHub answers.',
+        );
       }
     },
     releaseTag: (tag) => releaseTagFacts(tag),

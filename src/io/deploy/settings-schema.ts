@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HOST_NAME, templateProblem } from '../../core/deploy/names.js';
+import { expandTemplate, HOST_NAME, templateProblem } from '../../core/deploy/names.js';
+import { storageLocation } from '../../core/deploy/storage-uri.js';
 import type { DeploySettings, GitOpsSettings } from '../../core/deploy/targets.js';
 import { checkRepoPath } from '../../core/repo-path.js';
 
@@ -75,7 +76,16 @@ export const deploySchema = z.strictObject({
     .strictObject({
       name: template.optional(),
       namespace: label,
-      storage_uri: template,
+      storage_uri: template.superRefine((text, ctx) => {
+        // Each version's own folder: KServe's canary keeps the previous revision's storageUri beside it.
+        if (!text.includes('{version}'))
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${text}" has no {version}: each version needs a folder of its own`,
+          });
+        const parsed = storageLocation(expandTemplate(text, { model: 'model', version: '1.0.0' }));
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `"${text}" ${parsed.reason}` });
+      }),
       model_format: label.optional(),
       runtime: label.optional(),
       gitops,

@@ -71,6 +71,7 @@ const facts = (over: Partial<DeployFacts> = {}): DeployFacts => ({
   live: '1.0.0',
   target: 'gateway-api',
   settings,
+  manifests: ['models/**/model.yaml'],
   weights: releasedManifest(),
   ...over,
 });
@@ -452,6 +453,23 @@ describe('KServe InferenceService', () => {
       /^the manifest models\/gpt2\/model\.yaml at gpt2@v1\.1\.0 is not valid \(/,
     );
     expect(refused(undefined)).toMatch(/^the manifest of gpt2 1\.1\.0 was not read/);
+    // Compared as parsed URIs: a .. that climbs out of the folder is refused, never resolved by prefix.
+    expect(refused(releasedManifest(['s3://models/gpt2/1.1.0/../../other/model.safetensors']))).toBe(
+      'the manifest of gpt2 1.1.0 lists the weights file s3://models/gpt2/1.1.0/../../other/model.safetensors, which has an empty, . or .. path segment, so where it points depends on who resolves it, so whether KServe loads it cannot be told',
+    );
+    // ...and the same place spelled another way is the release's (gs:// is storage.googleapis.com).
+    const gcs = facts({
+      target: 'kserve',
+      settings: {
+        ...settings,
+        kserve: {
+          ...settings.kserve!,
+          storageUri: 'https://storage.googleapis.com/models/{model}/{version}',
+        },
+      },
+      weights: releasedManifest(['GS://models/gpt2/1.1.0/model.safetensors']),
+    });
+    expect(planDeploy(gcs).kind).toBe('apply');
     // The folder itself, with or without a trailing slash, and every file in it, are the release's.
     const exact = facts({
       target: 'kserve',
@@ -467,6 +485,45 @@ describe('KServe InferenceService', () => {
     expect(planDeploy(exact).kind).toBe('apply');
     // The other targets never read it.
     expect(planDeploy(facts({ weights: undefined })).kind).toBe('apply');
+  });
+
+  // Before: the manifest came from the payload's path, so a deployment naming a decoy at the release
+  // (an example declaring gpt2 1.1.0 with weights under the storageUri) tied KServe to the decoy's weights.
+  it("reads the weights only from the release's manifest: the tag's Manifest: line, else the globs", () => {
+    const decoy = 'docs/example.yaml';
+    const kserve = (over: Partial<DeployFacts>) => {
+      const plan = planDeploy(
+        facts({
+          target: 'kserve',
+          payload: { ...payload, manifest: decoy },
+          weights: { ...releasedManifest(), manifest: decoy },
+          ...over,
+        }),
+      );
+      return plan.kind === 'refused' ? plan.refusal.reason : `not refused: ${plan.kind}`;
+    };
+    const recorded = {
+      exists: true,
+      annotated: true,
+      commit: SHA,
+      manifest: 'models/gpt2/model.yaml',
+    } as const;
+    expect(kserve({ tag: recorded })).toBe(
+      'the deployment names the manifest "docs/example.yaml", but gpt2@v1.1.0 records "models/gpt2/model.yaml" as the release\'s manifest',
+    );
+    expect(kserve({})).toBe(
+      'gpt2@v1.1.0 records no manifest (no Manifest: line), and "docs/example.yaml", the manifest the deployment names, is not one the registry\'s manifest globs [models/**/model.yaml] find',
+    );
+    // A recorded path outside the globs is the release's all the same; the globs matter only without one.
+    expect(kserve({ tag: { ...recorded, manifest: decoy } })).toBe('not refused: apply');
+    expect(planDeploy(facts({ target: 'kserve', tag: recorded })).kind).toBe('apply');
+    expect(planDeploy(facts({ target: 'kserve' })).kind).toBe('apply');
+    // Spelled another way, the same file is refused: the payload keeps the path's normal form.
+    expect(kserve({ tag: recorded, payload: { ...payload, manifest: 'models/./gpt2/model.yaml' } })).toMatch(
+      /is not in its normal form "models\/gpt2\/model\.yaml"$/,
+    );
+    // The other targets never read the manifest: their routing is by model and version.
+    expect(planDeploy(facts({ tag: recorded, payload: { ...payload, manifest: decoy } })).kind).toBe('apply');
   });
 
   it('promotes at 100 by leaving canaryTrafficPercent out', () => {

@@ -45,6 +45,7 @@ const NGINX = {
 async function released(
   settings: object = SETTINGS,
   manifest = (version: string) => `name: gpt2\nversion: ${version}\n`,
+  release: { files?: Record<string, string>; message?: string } = {},
 ) {
   const registry = TempRegistry.create();
   registry.write('.github/modelgate.yml', stringify(settings));
@@ -52,8 +53,9 @@ async function released(
   const live = registry.commit('Merge pull request #41: gpt2 1.0.0');
   registry.tag('gpt2@v1.0.0', { commit: live, message: 'Release gpt2 1.0.0' });
   registry.write('models/gpt2/model.yaml', manifest('1.1.0'));
+  for (const [path, text] of Object.entries(release.files ?? {})) registry.write(path, text);
   const commit = registry.commit('Merge pull request #42: gpt2 1.1.0');
-  registry.tag('gpt2@v1.1.0', { commit, message: 'Release gpt2 1.1.0' });
+  registry.tag('gpt2@v1.1.0', { commit, message: release.message ?? 'Release gpt2 1.1.0' });
   const github = await FakeGitHub.start();
   fakes.push(github);
   github.localRepo = registry.root;
@@ -778,5 +780,70 @@ describe('deploying to KServe (GitOps): the storageUri is the release’s weight
     expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(head);
     expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
     expect(github.violations).toEqual([]);
+  });
+
+  /**
+   * The release of `released()`, whose weights are in staging, with a decoy at the same commit:
+   * `docs/example.yaml` declares gpt2 1.1.0 with weights under the storageUri. `message` is the
+   * release tag's (the default has no Manifest: line, as a tag made before modelgate wrote one).
+   */
+  const withDecoy = async (message = 'Release gpt2 1.1.0') => {
+    const setup = await released(
+      KSERVE,
+      withWeights((v) => `s3://staging/gpt2-${v}`),
+      { files: { 'docs/example.yaml': withWeights((v) => `s3://models/gpt2/${v}`)('1.1.0') }, message },
+    );
+    const head = setup.gitops.refs.get('refs/heads/main')!.object.sha;
+    const decoy = { payload: { ...setup.canary.payload, manifest: 'docs/example.yaml' } };
+    return { ...setup, head, decoy };
+  };
+
+  // Before: the deployer read the manifest the payload named, so a deployment naming the decoy
+  // (anyone with deployments: write can make one) was committed with the decoy's storageUri.
+  it("refuses a payload naming another file than the release's manifest: the tag's Manifest: line, else the globs", async () => {
+    const unrecorded = await withDecoy();
+    expect(await unrecorded.deploy(unrecorded.decoy)).toMatchObject({
+      kind: 'refused',
+      reason:
+        'gpt2@v1.1.0 records no manifest (no Manifest: line), and "docs/example.yaml", the manifest the deployment names, is not one the registry\'s manifest globs [models/**/model.yaml] find',
+    });
+    expect(unrecorded.gitops.refs.get('refs/heads/main')!.object.sha).toBe(unrecorded.head);
+    expect(unrecorded.github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
+
+    const recorded = await withDecoy(
+      `Release gpt2 1.1.0\n\nManifest: models/gpt2/model.yaml sha256:${'b'.repeat(64)}\n`,
+    );
+    expect(await recorded.deploy(recorded.decoy)).toMatchObject({
+      kind: 'refused',
+      reason:
+        'the deployment names the manifest "docs/example.yaml", but gpt2@v1.1.0 records "models/gpt2/model.yaml" as the release\'s manifest',
+    });
+    expect(recorded.gitops.refs.get('refs/heads/main')!.object.sha).toBe(recorded.head);
+    expect(recorded.github.violations).toEqual([]);
+  });
+
+  // Before: a GitHub failure reading the manifest escaped the deployer, leaving the deployment without a status.
+  it('fails the deployment, nothing committed, when GitHub cannot give the manifest', async () => {
+    const { github, gitops, deploy, options } = await released(
+      KSERVE,
+      withWeights((v) => `s3://models/gpt2/${v}`),
+    );
+    const head = gitops.refs.get('refs/heads/main')!.object.sha;
+    // GitHub fails once the settings are read: the next contents read is the manifest's.
+    const { api } = options;
+    const settings = async () => {
+      const read = await api.settings();
+      github.fail('GET', '/repos/{owner}/{repo}/contents/{path}', 502, 100);
+      return read;
+    };
+    expect(await deploy({}, { api: { ...api, settings } })).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(
+        /^models\/gpt2\/model\.yaml at [0-9a-f]{12} could not be read from GitHub \(HTTP 502\), so the KServe storageUri cannot be tied/,
+      ),
+      fix: 'Re-run the deploy job once GitHub answers.',
+    });
+    expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(head);
+    expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });
   });
 });

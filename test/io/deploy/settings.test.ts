@@ -27,3 +27,27 @@ describe('host names in deploy settings', () => {
     expect(() => parseSettings(gateway(value))).toThrow(/deploy\.gateway_api\.hostnames/);
   });
 });
+
+describe('deploy.kserve.storage_uri', () => {
+  const kserve = (uri: string) =>
+    `deploy:\n  kserve:\n    namespace: llm\n    storage_uri: '${uri}'\n    gitops: { path: 'apps/{model}.yaml' }\n`;
+
+  it('takes a URI of a folder per version', () => {
+    expect(parseSettings(kserve('s3://models/{model}/{version}')).deploy.kserve).toMatchObject({
+      storageUri: 's3://models/{model}/{version}',
+    });
+    expect(parseSettings(kserve('hf://acme/{model}:{version}')).deploy.kserve).toMatchObject({
+      storageUri: 'hf://acme/{model}:{version}',
+    });
+  });
+
+  // Before: one folder for every version passed, and KServe's canary loaded the same URI on both sides.
+  it.each([
+    ['s3://models/{model}', /has no \{version\}: each version needs a folder of its own/],
+    ['s3://{version}/../x', /has an empty, \. or \.\. path segment/],
+    ['models/{model}/{version}', /is not a URI of the form scheme:\/\/location\/path/],
+  ])('refuses %s, naming the setting', (uri, reason) => {
+    expect(() => parseSettings(kserve(uri))).toThrow(/deploy\.kserve\.storage_uri/);
+    expect(() => parseSettings(kserve(uri))).toThrow(reason);
+  });
+});
