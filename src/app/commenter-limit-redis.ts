@@ -10,18 +10,21 @@ import {
 } from './commenter-limit.js';
 
 // One commenter's commands acted on in the window, as a sorted set of their times, and the mark of a
-// refusal already said. Both keys share a hash tag, so the script runs on one node of a cluster.
-// KEYS: the set, the mark. ARGV: now (ms), window (ms), per window, a unique member.
+// refusal already said. The times are Redis's own (TIME), never a replica's: replicas whose clocks
+// differ would otherwise drop each other's commands from the window, or keep them for ever.
+// KEYS: the set, the mark. ARGV: window (ms), per window, a unique member.
 // Returns {1} when admitted (and counted), {0, oldest time, 1 when this is the first refusal}.
 const ADMIT = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  local first = redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2])
+  local first = redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1])
   return {0, tonumber(oldest[2]), first and 1 or 0}
 end
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[2])
 return {1}
 `;
@@ -75,22 +78,15 @@ export class RedisCommenterLimit implements CommenterAdmitter {
         2,
         `${this.#prefix}:${who}`,
         `${this.#prefix}:${who}:refused`,
-        now.getTime(),
         this.#settings.windowMs,
         this.#settings.perWindow,
-        `${now.getTime()}:${randomUUID()}`,
+        randomUUID(),
       )) as [number, number?, number?];
       this.#awayUntil = undefined;
       if (answer[0] === 1) return { ok: true };
       return { ok: false, first: answer[2] === 1, until: new Date(answer[1]! + this.#settings.windowMs) };
     } catch (error) {
-      if (this.#awayUntil === undefined) {
-        let reason = error instanceof Error ? error.message : String(error);
-        if (this.#password) reason = reason.replaceAll(this.#password, '***');
-        this.#warn(
-          `the commenter limit cannot reach Redis (${reason}): each replica counts commenters on its own until it answers`,
-        );
-      }
+      if (this.#awayUntil === undefined) this.#warn(unreachableWarning(error, this.#password));
       this.#awayUntil = now.getTime() + AWAY_RETRY_MS;
       return this.#local.admit(installation, login, now);
     }
@@ -100,6 +96,14 @@ export class RedisCommenterLimit implements CommenterAdmitter {
   async close(): Promise<void> {
     await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
+}
+
+/** What the log says when Redis did not answer: the error, without `password` in any spelling. */
+export function unreachableWarning(error: unknown, password: string): string {
+  let reason = error instanceof Error ? error.message : String(error);
+  for (const spelling of new Set([password, encodeURIComponent(password)]))
+    if (spelling) reason = reason.replaceAll(spelling, '***');
+  return `the commenter limit cannot reach Redis (${reason}): each replica counts commenters on its own until it answers`;
 }
 
 /** The password REDIS_URL carries, kept out of log lines. */
