@@ -143,7 +143,8 @@ async function switchBackNow(
   const ref = releaseTag(state.model, state.baselineVersion);
   // The payload names blue's own manifest at its tag (the deployment contract): the model may have moved
   // since, and green's path may hold another model there. Not found, blue still goes back (it is the safe
-  // side) under the path the rollout knows, as before; the deployers modelgate ships route by model and version.
+  // side) under the path the rollout knows, as before: nginx and the Gateway API route by model and version;
+  // KServe refuses a manifest the tag does not record (docs/deploy.md), and the guard's look then alerts.
   const found = await findReleaseManifest(octokit, repo, {
     model: state.model,
     tag: ref,

@@ -128,7 +128,8 @@ async function deployPrevious(
   if (own) return own.id;
   // The payload names the earlier release's own manifest at its tag (the deployment contract): the
   // model may have moved since. Not found, production still goes back (the safe side) under the
-  // path the guard knows; the deployers modelgate ships route by model and version.
+  // path the guard knows: nginx and the Gateway API route by model and version; KServe refuses a
+  // manifest the tag does not record (docs/deploy.md), and the guard's look then alerts.
   const found = await findReleaseManifest(octokit, repo, {
     model: state.model,
     tag: ref,

@@ -121,6 +121,26 @@ describe("a deployment's payload.manifest: the release's own manifest, or no ana
     expect(await live.tick(6)).toBe(0);
   });
 
+  // The tag's Manifest: line decides, even where the globs would take the decoy too.
+  it("a decoy the globs find is not the release's manifest when the tag records another", async () => {
+    const live = await liveCanary(
+      '1.4.0',
+      prometheus.url,
+      {},
+      {
+        files: { 'models/gpt2-example/model.yaml': lax('gpt2', '1.4.0') },
+        tagMessage: `Release gpt2 1.4.0\n\nManifest: models/gpt2/model.yaml sha256:${'0'.repeat(64)}\n`,
+        first: { payload: { manifest: 'models/gpt2-example/model.yaml' } },
+      },
+    );
+    await live.deliver({ id: 2, weight: 10 });
+    expect(report(live.github)).toBeUndefined();
+    expect(live.github.checkRuns).toEqual([]);
+    expect(contentsRead(live.github)).not.toContain(
+      '/repos/acme/models/contents/models%2Fgpt2-example%2Fmodel.yaml',
+    );
+  });
+
   it.each([
     ['.git/config', "git's metadata"],
     ['../models/gpt2/model.yaml', 'a path out of the repository'],

@@ -9,7 +9,7 @@ import { TempRegistry } from '../helpers/registry.js';
 const KSERVE = {
   kserve: {
     namespace: 'llm',
-    storage_uri: 's3://models/{model}/{version}',
+    storage_uri: 's3://models/{model}/{version}/',
     gitops: { path: 'apps/{model}.yaml' },
   },
 };
@@ -52,7 +52,7 @@ describe('modelgate deploy --target kserve', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain(
-      'modelgate: KServe would load gpt2 1.0.0 from s3://models/gpt2/1.0.0, but its manifest lists a weights file elsewhere (s3://scratch/gpt2/model.safetensors)',
+      'modelgate: KServe would load gpt2 1.0.0 from s3://models/gpt2/1.0.0/, but its manifest lists a weights file elsewhere (s3://scratch/gpt2/model.safetensors)',
     );
   });
 });

@@ -132,7 +132,7 @@ describe('DEPLOY-ROUTE in validate and check', () => {
     const registry = TempRegistry.create();
     const kserve = {
       namespace: 'llm',
-      storage_uri: 's3://models/{model}/{version}',
+      storage_uri: 's3://models/{model}/{version}/',
       gitops: { path: 'apps/{model}.yaml' },
     };
     registry.write(SETTINGS, stringify({ deploy: { kserve } }));

@@ -210,9 +210,9 @@ const liveTemplates = new Map<string, LiveRegistry>();
 function liveRegistry(
   version: string,
   extra: Record<string, unknown>,
-  options: { settings?: string; files?: Record<string, string> },
+  options: { settings?: string; files?: Record<string, string>; tagMessage?: string },
 ): LiveRegistry {
-  const key = JSON.stringify([version, extra, options.settings, options.files]);
+  const key = JSON.stringify([version, extra, options.settings, options.files, options.tagMessage]);
   let template = liveTemplates.get(key);
   // Templates are removed after each file (test/setup/cleanup.ts); the next file builds its own.
   if (!template || !existsSync(template.registry.root)) {
@@ -227,7 +227,11 @@ function liveRegistry(
     registry.editJson('models/gpt2/generation_config.json', (c) => (c.temperature = 0.7));
     registry.write('models/gpt2/model.yaml', stringify({ ...manifest, version }));
     const v2 = registry.commit(`gpt2 ${version} (#42)`);
-    registry.tag(`gpt2@v${version}`, { commit: v2, date: 1_760_000_100 });
+    registry.tag(`gpt2@v${version}`, {
+      commit: v2,
+      date: 1_760_000_100,
+      ...(options.tagMessage ? { message: options.tagMessage } : {}),
+    });
     template = { registry, v1, v2 };
     liveTemplates.set(key, template);
   }
@@ -247,6 +251,8 @@ export async function liveCanary(
     settings?: string;
     /** More files of both releases, by path. */
     files?: Record<string, string>;
+    /** The message of `version`'s release tag (its name when unset: no `Manifest:` line). */
+    tagMessage?: string;
   } = {},
 ) {
   const { registry, v1, v2 } = liveRegistry(version, extra, options);

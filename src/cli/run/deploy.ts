@@ -41,7 +41,12 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
   // (found as every command finds it: the tag's Manifest: line, else the manifest globs).
   const weights =
     target.target === 'kserve' ? await releasedManifest(context, name, version.version) : undefined;
-  const manifest = weights && 'text' in weights ? weights.manifest : undefined;
+  if (weights && 'unreadable' in weights)
+    throw new CommandError(
+      `the manifest of ${name} ${version.version} at ${simple} cannot be read (${weights.manifest}: ${weights.unreadable}), so what the KServe storageUri holds cannot be tied to the release`,
+      'Release the version with modelgate release (its tag names the manifest), then deploy.',
+    );
+  const manifest = weights?.manifest;
   const payload = {
     model: name,
     version: version.version,

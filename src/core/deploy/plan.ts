@@ -226,10 +226,7 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
   const routing = planRouting(payload, facts.live);
   if (!routing.ok) return refuse(routing.reason, routing.fix);
   if (facts.target === 'kserve') {
-    const storageUri = expandTemplate(facts.settings.kserve!.storageUri, payload);
-    const unbound = storageBindingProblem(storageUri, facts.weights, { ...payload, tag: wanted });
-    if (unbound) return refuse(unbound.reason, unbound.fix);
-    // The weights came from the manifest the payload names: only the release's own may tie them.
+    // The weights come from the manifest the payload names: only the release's own may tie them.
     const decoy = releasedManifestPathProblem(payload.manifest, {
       tag: wanted,
       recorded: tag.manifest,
@@ -240,6 +237,9 @@ export function planDeploy(facts: DeployFacts): DeployPlan {
         decoy,
         `Deploy with the payload command: release wrote: it names the release's manifest.`,
       );
+    const storageUri = expandTemplate(facts.settings.kserve!.storageUri, payload);
+    const unbound = storageBindingProblem(storageUri, facts.weights, { ...payload, tag: wanted });
+    if (unbound) return refuse(unbound.reason, unbound.fix);
   }
   const ref = { id: deployment.id, trigger: payload.trigger };
   const rendered =

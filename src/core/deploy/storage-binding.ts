@@ -1,5 +1,5 @@
 import { parseManifest } from '../manifest/parse.js';
-import { liesWithin, storageLocation } from './storage-uri.js';
+import { kserveSource, loads, storageLocation } from './storage-uri.js';
 
 /** What the deployer read of a release's weights: the manifest at its tag, or why it could not. */
 export type ReleasedWeights = { manifest: string; text: string } | { manifest: string; unreadable: string };
@@ -47,12 +47,13 @@ export function storageBindingProblem(
       reason: `the manifest of ${model} ${version} lists no weights, so what ${storageUri} holds is nothing the release checked`,
       fix: listFix,
     };
-  const folder = storageLocation(storageUri);
-  if (!folder.ok)
+  const source = kserveSource(storageUri);
+  if (!source.ok)
     return {
-      reason: `KServe would load ${model} ${version} from ${storageUri}, which ${folder.reason}`,
-      fix: 'Make deploy.kserve.storage_uri a folder such as s3://bucket/{model}/{version} (docs/deploy.md lists the forms).',
+      reason: `KServe would load ${model} ${version} from ${storageUri}, which ${source.reason}`,
+      fix: 'Make deploy.kserve.storage_uri a folder such as s3://bucket/{model}/{version}/ (docs/deploy.md lists the forms).',
     };
+  const files = [];
   for (const { uri } of listed) {
     const file = storageLocation(uri);
     if (!file.ok)
@@ -60,11 +61,16 @@ export function storageBindingProblem(
         reason: `the manifest of ${model} ${version} lists the weights file ${uri}, which ${file.reason}, so whether KServe loads it cannot be told`,
         fix: `Give each weights file of ${model} a plain URI (docs/deploy.md lists the forms), and release it.`,
       };
+    files.push({ uri, location: file.location });
   }
-  const outside = listed.filter((w) => {
-    const file = storageLocation(w.uri);
-    return !file.ok || !liesWithin(file.location, folder.location);
-  });
+  if (source.source.kind === 'object') {
+    if (files.some((f) => loads(source.source, f.location))) return undefined;
+    return {
+      reason: `KServe would download ${storageUri} itself for ${model} ${version}, and it is none of the weights files its manifest lists`,
+      fix: `Make deploy.kserve.storage_uri the URL of a weights file (or archive) the manifest lists, or a folder (s3://, gs://, pvc://, Azure). ${listFix}`,
+    };
+  }
+  const outside = files.filter((f) => !loads(source.source, f.location));
   if (outside.length)
     return {
       reason: `KServe would load ${model} ${version} from ${storageUri}, but its manifest lists ${outside.length === 1 ? 'a weights file' : `${outside.length} weights files`} elsewhere (${outside[0]!.uri})`,

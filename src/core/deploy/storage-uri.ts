@@ -1,49 +1,66 @@
 /**
- * Storage URIs as KServe's storage initializer reads them, reduced to what
- * decides whether a file lies in a folder: a root (the scheme and bucket,
- * host, volume or Hugging Face repository at a revision) and the path's
- * segments. Compared as parsed, never as text: `s3://b/m/../other` is not
- * in `s3://b/m`, and `gs://b/m/w` is in `https://storage.googleapis.com/b/m`.
+ * Storage URIs, compared as parsed, never as text: `s3://b/m/../other` is
+ * not in `s3://b/m/`. A URI is reduced to a root (the scheme and bucket,
+ * host, volume or Hugging Face repository at a revision), the path's
+ * segments and, for http(s), its query.
  *
- * Forms (docs/deploy.md):
- * - `s3://bucket/key`, `gs://bucket/key`, `pvc://claim/path`, and any
- *   other `scheme://location/path`: the scheme and location are the root.
- * - `https://storage.googleapis.com/bucket/key` is `gs://bucket/key`.
- * - `http(s)://host/path?query`: the query (a SAS token, a signed URL's
- *   signature) is not part of where the file is. Every other scheme has no
- *   query, so a `?` there is refused rather than guessed at.
- * - `hf://org/model[:revision]/file`: the root is the repository at its
- *   revision; KServe's `hf://org/model:revision` downloads that snapshot.
- * - `oci://registry/repository:tag` is an image: a file is in it only when
- *   it is the same reference (a tag and a digest cannot be told equal here).
+ * What KServe's storage initializer loads from a storageUri
+ * (python/storage/kserve_storage/kserve_storage.py) decides which weights
+ * are the ones served (kserveSource):
+ * - `s3://bucket/prefix/`: every object whose key starts with the prefix as
+ *   written. Without the trailing `/`, `…/1.1.0` also loads `…/1.1.0-rc.1/`,
+ *   so the `/` is required.
+ * - `gs://bucket/path` (KServe adds the `/`), `pvc://claim/path`,
+ *   `file:///path`, Azure blob and file shares
+ *   (`https://account.blob.core.windows.net/container/path`; KServe strips
+ *   the slashes of an Azure prefix, so siblings that start the same are
+ *   loaded too: keep versions in folders no other name starts with): a folder.
+ * - `hf://owner/model[:revision]`: that repository's snapshot; nothing after it.
+ * - `oci://registry/repository:tag`: the image; the weights are the image itself.
+ * - any other `http(s)://host/path?query`: that one URL, downloaded (and
+ *   unpacked if it is an archive): it must be a listed weights file itself.
+ *   `https://storage.googleapis.com/…` is such a URL to KServe too.
+ * KServe matches its prefixes in lower case, so a storageUri's scheme must be.
+ * A weights URI is any spelling of a place: `gs://b/k` and
+ * `https://storage.googleapis.com/b/k` are one object, scheme and host in any case.
  */
 export interface StorageLocation {
   root: string;
   segments: readonly string[];
+  /** An http(s) URL's query (a SAS token, a signature), without the `?`. */
+  query?: string;
 }
 
-const URI = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/;
-/** Segments that would name another place once decoded or resolved: dot segments, encoded separators and dots. */
-const SLIPPERY = /%2f|%5c|%2e|%00/i;
+/** What KServe loads from a storageUri: a folder (everything under it) or one object. */
+export interface KserveSource {
+  kind: 'folder' | 'object';
+  location: StorageLocation;
+}
 
-/** The location a storage URI names, or why it names none modelgate can compare. */
-export function storageLocation(
-  uri: string,
-): { ok: true; location: StorageLocation } | { ok: false; reason: string } {
+const URI = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(#.*)?$/;
+/** Segments that would name another place once decoded or resolved: encoded separators and dots, NUL. */
+const SLIPPERY = /%2f|%5c|%2e|%00/i;
+const AZURE = /^[^.]+\.(blob|file)\.core\.windows\.net$|^[^.]+\.z\d{1,2}\.(blob|file)\.storage\.azure\.net$/;
+
+type Parsed = { ok: true; location: StorageLocation } | { ok: false; reason: string };
+
+/** The location a URI names, or why it names none modelgate can compare. */
+export function storageLocation(uri: string): Parsed {
   const match = URI.exec(uri);
   if (!match) return { ok: false, reason: 'is not a URI of the form scheme://location/path' };
   const [, rawScheme, rawAuthority, path = '', query, fragment] = match;
   const scheme = rawScheme!.toLowerCase();
   const authority = rawAuthority!.toLowerCase();
-  if (!authority)
-    return { ok: false, reason: `names no ${scheme === 'hf' ? 'organisation' : 'bucket or host'}` };
+  const web = scheme === 'https' || scheme === 'http';
+  if (!authority && scheme !== 'file')
+    return { ok: false, reason: `names no ${scheme === 'hf' ? 'owner' : 'bucket or host'}` };
   if (authority.includes('@'))
     return { ok: false, reason: 'carries credentials (user@): keep them out of URIs' };
   if (fragment !== undefined) return { ok: false, reason: 'has a #fragment, which names no file' };
-  if (query !== undefined && scheme !== 'https' && scheme !== 'http')
+  if (query !== undefined && !web)
     return { ok: false, reason: `has a ?query, which ${scheme}:// URIs do not have` };
-  const segments = path.replace(/^\//, '').replace(/\/$/, '');
-  const parts = segments ? segments.split('/') : [];
+  const trimmed = path.replace(/^\//, '').replace(/\/$/, '');
+  const parts = trimmed ? trimmed.split('/') : [];
   if (parts.some((p) => p === '' || p === '.' || p === '..'))
     return {
       ok: false,
@@ -54,29 +71,66 @@ export function storageLocation(
       ok: false,
       reason: 'has an encoded /, \\, . or NUL in its path, so where it points depends on who decodes it',
     };
-  if ((scheme === 'https' || scheme === 'http') && authority === 'storage.googleapis.com') {
+  const withQuery = (location: StorageLocation): Parsed => ({
+    ok: true,
+    location: query === undefined ? location : { ...location, query },
+  });
+  if (web && authority === 'storage.googleapis.com') {
     const [bucket, ...rest] = parts;
     if (!bucket) return { ok: false, reason: 'names no bucket' };
-    return { ok: true, location: { root: `gs://${bucket.toLowerCase()}`, segments: rest } };
+    return withQuery({ root: `gs://${bucket.toLowerCase()}`, segments: rest });
   }
   if (scheme === 'hf') {
     const [repository, ...rest] = parts;
-    if (!repository) return { ok: false, reason: 'names no repository (hf://org/model)' };
+    if (!repository) return { ok: false, reason: 'names no repository (hf://owner/model)' };
     const [model, revision, ...more] = repository.split(':');
     if (!model || revision === '' || more.length)
-      return { ok: false, reason: 'is not hf://org/model or hf://org/model:revision' };
+      return { ok: false, reason: 'is not hf://owner/model or hf://owner/model:revision' };
     return { ok: true, location: { root: `hf://${authority}/${model}:${revision ?? ''}`, segments: rest } };
   }
   if (scheme === 'oci')
-    return { ok: true, location: { root: `oci://${authority}/${segments}`, segments: [] } };
-  return { ok: true, location: { root: `${scheme}://${authority}`, segments: parts } };
+    return { ok: true, location: { root: `oci://${authority}/${trimmed}`, segments: [] } };
+  return withQuery({ root: `${scheme}://${authority}`, segments: parts });
 }
 
-/** Whether `file` is `folder` itself or lies under it. */
-export function liesWithin(file: StorageLocation, folder: StorageLocation): boolean {
+/** What KServe loads from `storageUri`, or why it would load something else than it seems (or nothing). */
+export function kserveSource(
+  storageUri: string,
+): { ok: true; source: KserveSource } | { ok: false; reason: string } {
+  const parsed = storageLocation(storageUri);
+  if (!parsed.ok) return parsed;
+  const scheme = storageUri.slice(0, storageUri.indexOf(':'));
+  if (scheme !== scheme.toLowerCase())
+    return { ok: false, reason: `has the scheme ${scheme}:, which KServe only knows in lower case` };
+  const { location } = parsed;
+  if (scheme === 's3' && !storageUri.endsWith('/'))
+    return {
+      ok: false,
+      reason:
+        'does not end with /: KServe loads every object whose key starts with it, so a version also loads its siblings (1.1.0 loads 1.1.0-rc.1/)',
+    };
+  if (scheme === 'hf' && location.segments.length)
+    return { ok: false, reason: 'has a path after hf://owner/model[:revision], which KServe refuses' };
+  if (scheme === 'oci') return { ok: true, source: { kind: 'object', location } };
+  if (scheme === 'https' || scheme === 'http') {
+    const host = (URI.exec(storageUri)?.[2] ?? '').toLowerCase();
+    if (!AZURE.test(host)) return { ok: true, source: { kind: 'object', location } };
+  }
+  return { ok: true, source: { kind: 'folder', location } };
+}
+
+/** Whether KServe, loading `source`, loads the object at `file`. */
+export function loads(source: KserveSource, file: StorageLocation): boolean {
+  const { location } = source;
+  if (file.root !== location.root) return false;
+  if (source.kind === 'object')
+    return (
+      file.query === location.query &&
+      file.segments.length === location.segments.length &&
+      location.segments.every((segment, i) => file.segments[i] === segment)
+    );
   return (
-    file.root === folder.root &&
-    file.segments.length >= folder.segments.length &&
-    folder.segments.every((segment, i) => file.segments[i] === segment)
+    file.segments.length >= location.segments.length &&
+    location.segments.every((segment, i) => file.segments[i] === segment)
   );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { expandTemplate, HOST_NAME, templateProblem } from '../../core/deploy/names.js';
-import { storageLocation } from '../../core/deploy/storage-uri.js';
+import { kserveSource } from '../../core/deploy/storage-uri.js';
 import type { DeploySettings, GitOpsSettings } from '../../core/deploy/targets.js';
 import { checkRepoPath } from '../../core/repo-path.js';
 
@@ -78,13 +78,13 @@ export const deploySchema = z.strictObject({
       namespace: label,
       storage_uri: template.superRefine((text, ctx) => {
         // Each version's own folder: KServe's canary keeps the previous revision's storageUri beside it.
-        if (!text.includes('{version}'))
+        if (!text.split('?')[0]!.includes('{version}'))
           ctx.addIssue({
             code: 'custom',
-            message: `"${text}" has no {version}: each version needs a folder of its own`,
+            message: `"${text}" has no {version} in its path: each version needs a folder of its own`,
           });
-        const parsed = storageLocation(expandTemplate(text, { model: 'model', version: '1.0.0' }));
-        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `"${text}" ${parsed.reason}` });
+        const source = kserveSource(expandTemplate(text, { model: 'model', version: '1.0.0' }));
+        if (!source.ok) ctx.addIssue({ code: 'custom', message: `"${text}" ${source.reason}` });
       }),
       model_format: label.optional(),
       runtime: label.optional(),

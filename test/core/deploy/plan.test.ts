@@ -37,7 +37,7 @@ const settings: DeploySettings = {
   kserve: {
     name: '{model}',
     namespace: 'llm',
-    storageUri: 's3://models/{model}/{version}',
+    storageUri: 's3://models/{model}/{version}/',
     modelFormat: 'huggingface',
     gitops: { path: 'apps/{model}/inferenceservice.yaml' },
   },
@@ -420,7 +420,7 @@ describe('KServe InferenceService', () => {
     const service = parse(plan.rendered.content);
     expect(service.spec.predictor).toEqual({
       canaryTrafficPercent: 10,
-      model: { modelFormat: { name: 'huggingface' }, storageUri: 's3://models/gpt2/1.1.0' },
+      model: { modelFormat: { name: 'huggingface' }, storageUri: 's3://models/gpt2/1.1.0/' },
     });
     expect(plan.rendered.gitops).toEqual({});
     expect(inferenceService(service)).toEqual([]);
@@ -434,20 +434,20 @@ describe('KServe InferenceService', () => {
       return plan.kind === 'refused' ? plan.refusal.reason : `not refused: ${plan.kind}`;
     };
     expect(refused(releasedManifest(['s3://other-bucket/gpt2/model.safetensors']))).toBe(
-      'KServe would load gpt2 1.1.0 from s3://models/gpt2/1.1.0, but its manifest lists a weights file elsewhere (s3://other-bucket/gpt2/model.safetensors)',
+      'KServe would load gpt2 1.1.0 from s3://models/gpt2/1.1.0/, but its manifest lists a weights file elsewhere (s3://other-bucket/gpt2/model.safetensors)',
     );
     // A sibling folder whose name merely starts the same is elsewhere too.
     expect(refused(releasedManifest(['s3://models/gpt2/1.1.0-rc/model.safetensors']))).toMatch(
       /^KServe would load/,
     );
     expect(refused(releasedManifest([]))).toBe(
-      'the manifest of gpt2 1.1.0 lists no weights, so what s3://models/gpt2/1.1.0 holds is nothing the release checked',
+      'the manifest of gpt2 1.1.0 lists no weights, so what s3://models/gpt2/1.1.0/ holds is nothing the release checked',
     );
     expect(refused(releasedManifest(undefined, { version: '1.0.0' }))).toBe(
       'models/gpt2/model.yaml at gpt2@v1.1.0 is the manifest of gpt2 1.0.0, not of gpt2 1.1.0',
     );
     expect(refused({ manifest: 'models/gpt2/model.yaml', unreadable: 'no such file at the tag' })).toBe(
-      'the manifest models/gpt2/model.yaml at gpt2@v1.1.0 cannot be read (no such file at the tag), so what s3://models/gpt2/1.1.0 holds cannot be tied to the release',
+      'the manifest models/gpt2/model.yaml at gpt2@v1.1.0 cannot be read (no such file at the tag), so what s3://models/gpt2/1.1.0/ holds cannot be tied to the release',
     );
     expect(refused({ manifest: 'models/gpt2/model.yaml', text: 'name: [' })).toMatch(
       /^the manifest models\/gpt2\/model\.yaml at gpt2@v1\.1\.0 is not valid \(/,
@@ -457,19 +457,29 @@ describe('KServe InferenceService', () => {
     expect(refused(releasedManifest(['s3://models/gpt2/1.1.0/../../other/model.safetensors']))).toBe(
       'the manifest of gpt2 1.1.0 lists the weights file s3://models/gpt2/1.1.0/../../other/model.safetensors, which has an empty, . or .. path segment, so where it points depends on who resolves it, so whether KServe loads it cannot be told',
     );
-    // ...and the same place spelled another way is the release's (gs:// is storage.googleapis.com).
+    // ...and the same place spelled another way is the release's (storage.googleapis.com is gs://).
     const gcs = facts({
       target: 'kserve',
-      settings: {
-        ...settings,
-        kserve: {
-          ...settings.kserve!,
-          storageUri: 'https://storage.googleapis.com/models/{model}/{version}',
-        },
-      },
-      weights: releasedManifest(['GS://models/gpt2/1.1.0/model.safetensors']),
+      settings: { ...settings, kserve: { ...settings.kserve!, storageUri: 'gs://models/{model}/{version}' } },
+      weights: releasedManifest(['HTTPS://storage.googleapis.com/models/gpt2/1.1.0/model.safetensors']),
     });
     expect(planDeploy(gcs).kind).toBe('apply');
+    // An https storageUri is one URL KServe downloads: it must be a listed file, not their folder.
+    const https = (storageUri: string) =>
+      planDeploy(
+        facts({
+          target: 'kserve',
+          settings: { ...settings, kserve: { ...settings.kserve!, storageUri } },
+          weights: releasedManifest(['https://models.example/gpt2/1.1.0/model.tar.gz']),
+        }),
+      );
+    expect(https('https://models.example/{model}/{version}/model.tar.gz').kind).toBe('apply');
+    expect(https('https://models.example/{model}/{version}')).toMatchObject({
+      refusal: {
+        reason:
+          'KServe would download https://models.example/gpt2/1.1.0 itself for gpt2 1.1.0, and it is none of the weights files its manifest lists',
+      },
+    });
     // The folder itself, with or without a trailing slash, and every file in it, are the release's.
     const exact = facts({
       target: 'kserve',
@@ -668,7 +678,7 @@ describe('blue-green: the preview beside production, then the switch', () => {
     expect(service.metadata.annotations['serving.kserve.io/enable-tag-routing']).toBe('true');
     expect(service.spec.predictor).toEqual({
       canaryTrafficPercent: 0,
-      model: { modelFormat: { name: 'huggingface' }, storageUri: 's3://models/gpt2/1.1.0' },
+      model: { modelFormat: { name: 'huggingface' }, storageUri: 's3://models/gpt2/1.1.0/' },
     });
     expect(inferenceService(service)).toEqual([]);
 

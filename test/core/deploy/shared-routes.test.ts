@@ -36,7 +36,7 @@ const kserve = (over: Partial<KServeSettings> = {}): DeploySettings => ({
   kserve: {
     name: '{model}',
     namespace: 'llm',
-    storageUri: 's3://models/{model}/{version}',
+    storageUri: 's3://models/{model}/{version}/',
     modelFormat: 'huggingface',
     gitops: { path: 'apps/{model}/inferenceservice.yaml' },
     ...over,

@@ -732,7 +732,7 @@ describe('deploying to KServe (GitOps): the storageUri is the release’s weight
     deploy: {
       kserve: {
         namespace: 'llm',
-        storage_uri: 's3://models/{model}/{version}',
+        storage_uri: 's3://models/{model}/{version}/',
         gitops: { repository: 'acme/gitops', branch: 'main', path: 'apps/{model}/inferenceservice.yaml' },
       },
     },
@@ -775,7 +775,7 @@ describe('deploying to KServe (GitOps): the storageUri is the release’s weight
     expect(await deploy()).toMatchObject({
       kind: 'refused',
       reason:
-        'KServe would load gpt2 1.1.0 from s3://models/gpt2/1.1.0, but its manifest lists a weights file elsewhere (s3://staging/gpt2-1.1.0/model.safetensors)',
+        'KServe would load gpt2 1.1.0 from s3://models/gpt2/1.1.0/, but its manifest lists a weights file elsewhere (s3://staging/gpt2-1.1.0/model.safetensors)',
     });
     expect(gitops.refs.get('refs/heads/main')!.object.sha).toBe(head);
     expect(github.deploymentStatuses.at(-1)).toMatchObject({ deployment: 1000, state: 'failure' });

@@ -33,8 +33,13 @@ describe('deploy.kserve.storage_uri', () => {
     `deploy:\n  kserve:\n    namespace: llm\n    storage_uri: '${uri}'\n    gitops: { path: 'apps/{model}.yaml' }\n`;
 
   it('takes a URI of a folder per version', () => {
-    expect(parseSettings(kserve('s3://models/{model}/{version}')).deploy.kserve).toMatchObject({
-      storageUri: 's3://models/{model}/{version}',
+    expect(parseSettings(kserve('s3://models/{model}/{version}/')).deploy.kserve).toMatchObject({
+      storageUri: 's3://models/{model}/{version}/',
+    });
+    expect(
+      parseSettings(kserve('https://models.example/{model}/{version}.tar.gz')).deploy.kserve,
+    ).toMatchObject({
+      storageUri: 'https://models.example/{model}/{version}.tar.gz',
     });
     expect(parseSettings(kserve('hf://acme/{model}:{version}')).deploy.kserve).toMatchObject({
       storageUri: 'hf://acme/{model}:{version}',
@@ -43,7 +48,13 @@ describe('deploy.kserve.storage_uri', () => {
 
   // Before: one folder for every version passed, and KServe's canary loaded the same URI on both sides.
   it.each([
-    ['s3://models/{model}', /has no \{version\}: each version needs a folder of its own/],
+    ['s3://models/{model}/', /has no \{version\} in its path: each version needs a folder of its own/],
+    ['https://models.example/{model}.tar.gz?v={version}', /has no \{version\} in its path/],
+    [
+      's3://models/{model}/{version}',
+      /does not end with \/: KServe loads every object whose key starts with it/,
+    ],
+    ['hf://acme/{model}:{version}/weights', /has a path after hf:\/\/owner\/model/],
     ['s3://{version}/../x', /has an empty, \. or \.\. path segment/],
     ['models/{model}/{version}', /is not a URI of the form scheme:\/\/location\/path/],
   ])('refuses %s, naming the setting', (uri, reason) => {

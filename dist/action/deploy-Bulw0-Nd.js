@@ -1,8 +1,8 @@
 import { C as CommandError, b as setOutput, O as OUTPUTS, i as info, a as summary, n as notice, s as setFailed, w as warning } from './inputs-DSZox23F.js';
-import { s as statusOf, a as createOctokit, c as context } from './octokit-ijL5_NDS.js';
+import { s as statusOf, a as createOctokit, c as context } from './octokit-CRp-coZd.js';
 import { resolve } from 'node:path';
-import { R as kubernetesName, S as expandTemplate, U as checkRepoPath, V as hostNameOf, W as distExports, p as parseManifest, X as storageLocation, Y as liesWithin, E as releaseTag, Z as registrationProblem, b as readRegistry, $ as versionProblem, a0 as releasedManifestPathProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, e as ContainmentError, a1 as parseRegistryTag, M as MANIFEST_MAX_BYTES, a2 as SETTINGS_FILE, a3 as SETTINGS_MAX_BYTES, a4 as parseSettings, a5 as manifestLine, m as inertText } from './settings-DOxFyfa7.js';
-import { r as readDeploymentPayload, p as parseDeploymentPayload } from './plan-tUcov6Ot.js';
+import { R as kubernetesName, S as expandTemplate, U as checkRepoPath, V as hostNameOf, W as distExports, p as parseManifest, X as kserveSource, Y as storageLocation, Z as loads, E as releaseTag, $ as registrationProblem, b as readRegistry, a0 as versionProblem, a1 as releasedManifestPathProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, e as ContainmentError, a2 as parseRegistryTag, M as MANIFEST_MAX_BYTES, a3 as SETTINGS_FILE, a4 as SETTINGS_MAX_BYTES, a5 as parseSettings, a6 as manifestLine, m as inertText } from './settings-BIjP2o5i.js';
+import { r as readDeploymentPayload, p as parseDeploymentPayload } from './plan-ruHnoAsE.js';
 import { execFile } from 'node:child_process';
 import 'os';
 import 'crypto';
@@ -318,12 +318,13 @@ function storageBindingProblem(storageUri, weights, release) {
             reason: `the manifest of ${model} ${version} lists no weights, so what ${storageUri} holds is nothing the release checked`,
             fix: listFix,
         };
-    const folder = storageLocation(storageUri);
-    if (!folder.ok)
+    const source = kserveSource(storageUri);
+    if (!source.ok)
         return {
-            reason: `KServe would load ${model} ${version} from ${storageUri}, which ${folder.reason}`,
-            fix: 'Make deploy.kserve.storage_uri a folder such as s3://bucket/{model}/{version} (docs/deploy.md lists the forms).',
+            reason: `KServe would load ${model} ${version} from ${storageUri}, which ${source.reason}`,
+            fix: 'Make deploy.kserve.storage_uri a folder such as s3://bucket/{model}/{version}/ (docs/deploy.md lists the forms).',
         };
+    const files = [];
     for (const { uri } of listed) {
         const file = storageLocation(uri);
         if (!file.ok)
@@ -331,11 +332,17 @@ function storageBindingProblem(storageUri, weights, release) {
                 reason: `the manifest of ${model} ${version} lists the weights file ${uri}, which ${file.reason}, so whether KServe loads it cannot be told`,
                 fix: `Give each weights file of ${model} a plain URI (docs/deploy.md lists the forms), and release it.`,
             };
+        files.push({ uri, location: file.location });
     }
-    const outside = listed.filter((w) => {
-        const file = storageLocation(w.uri);
-        return !file.ok || !liesWithin(file.location, folder.location);
-    });
+    if (source.source.kind === 'object') {
+        if (files.some((f) => loads(source.source, f.location)))
+            return undefined;
+        return {
+            reason: `KServe would download ${storageUri} itself for ${model} ${version}, and it is none of the weights files its manifest lists`,
+            fix: `Make deploy.kserve.storage_uri the URL of a weights file (or archive) the manifest lists, or a folder (s3://, gs://, pvc://, Azure). ${listFix}`,
+        };
+    }
+    const outside = files.filter((f) => !loads(source.source, f.location));
     if (outside.length)
         return {
             reason: `KServe would load ${model} ${version} from ${storageUri}, but its manifest lists ${outside.length === 1 ? 'a weights file' : `${outside.length} weights files`} elsewhere (${outside[0].uri})`,
@@ -665,11 +672,7 @@ function planDeploy(facts) {
     if (!routing.ok)
         return refuse(routing.reason, routing.fix);
     if (facts.target === 'kserve') {
-        const storageUri = expandTemplate(facts.settings.kserve.storageUri, payload);
-        const unbound = storageBindingProblem(storageUri, facts.weights, { ...payload, tag: wanted });
-        if (unbound)
-            return refuse(unbound.reason, unbound.fix);
-        // The weights came from the manifest the payload names: only the release's own may tie them.
+        // The weights come from the manifest the payload names: only the release's own may tie them.
         const decoy = releasedManifestPathProblem(payload.manifest, {
             tag: wanted,
             recorded: tag.manifest,
@@ -677,6 +680,10 @@ function planDeploy(facts) {
         });
         if (decoy)
             return refuse(decoy, `Deploy with the payload command: release wrote: it names the release's manifest.`);
+        const storageUri = expandTemplate(facts.settings.kserve.storageUri, payload);
+        const unbound = storageBindingProblem(storageUri, facts.weights, { ...payload, tag: wanted });
+        if (unbound)
+            return refuse(unbound.reason, unbound.fix);
     }
     const ref = { id: deployment.id, trigger: payload.trigger };
     const rendered = facts.target === 'gateway-api'

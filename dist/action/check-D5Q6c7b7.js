@@ -1,36 +1,1023 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { C as CommandError, d as debug, a as summary, b as setOutput, O as OUTPUTS, w as warning, i as info, s as setFailed } from './inputs-DSZox23F.js';
+import { c as context, a as createOctokit, s as statusOf } from './octokit-CRp-coZd.js';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, b as toText } from './text-pwQJ1yCB.js';
-import { D as DEFAULT_GATE_OPTIONS, j as judgeGate, r as resolveBaseline, l as loadEvalData } from './baseline-CYOcV2_a.js';
+import { j as jsonEqual, s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, l as longJsonKey, M as MAX_HASHED_CHARACTERS, b as longIdProblem, d as longKeyProblem, e as annotate, G as GitRepository } from './annotate-UzVMwL8r.js';
+import { r as resolveArtifactPath, d as decodeUtf8, f as formatBytes, a as runMetricOf, b as readRegistry, c as currentRegistration, w as wasAssigned, n as noTracking, F as FileSystemSource, C as ContainedRoot, e as ContainmentError } from './settings-BIjP2o5i.js';
+import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-Ce2abkG1.js';
+import { r as readSamplesJsonl, a as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES, H as HARNESS_DIRECTIONS, U as UNREAD_PRODUCTION_FIX, c as productionTraining, d as checkTraining, f as findSticky, s as stickyBody, e as runReaderFromEnvironment, t as tokenIdentity, g as stickyMarker } from './run-reader-uRxuXd3P.js';
 import { createHash } from 'node:crypto';
-import { T as TRACKER_NAME, r as runMetricOf, b as parseRunRef } from './parse-B69nEYJT.js';
-import { M as MODEL_TAG, r as runMetric, c as compareRuns, n as noTracking, t as trackerRecord } from './report-CbYLneVd.js';
-import { j as jsonEqual } from './json-equal-DyaeKnIb.js';
-import { c as currentRegistration, w as wasAssigned } from './registration-tags-C5oXtNLZ.js';
-import { a as resolveArtifactPath, r as readRegistry, F as FileSystemSource, C as ContainedRoot, b as ContainmentError } from './state-AWNhEueb.js';
-import { C as CommandError, f as formatOf, s as stringOf, l as listOf } from './command-BFTcRIcy.js';
-import { p as parsePythonJson, r as readResultsFile } from './results-BkNxfSbQ.js';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, T as TokenizerBehaviourCache, t as toJson, a as toMarkdown } from './tokenizer-sandbox-BQ2oShrU.js';
-import { GitRepository } from './git-repository-B5nDBN5A.js';
-import { f as decodeUtf8, o as object, c as string, a as array, u as union, n as number, r as record$1, g as unknown, _ as _null } from './yaml-document-D8lQUcRd.js';
-import { l as longJsonKey, M as MAX_HASHED_CHARACTERS, a as longIdProblem, b as longKeyProblem } from './hashed-string-BvNvQAaH.js';
-import { r as readUserJsonFile, R as RESULTS_MAX_BYTES } from './user-file-0rc-qr69.js';
-import './model-manifests-CC9BAMMY.js';
-import 'node:buffer';
-import './names-BCxkbDpg.js';
-import './references-BLpOHoYI.js';
-import './index-UVRYzaJe.js';
-import './escape-C_Mv5luI.js';
-import './user-file-error-DMsF1t5K.js';
-import 'node:child_process';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-BthhxI8g.js';
+import { mkdir } from 'node:fs/promises';
+import 'os';
+import 'crypto';
+import 'fs';
+import 'path';
+import 'string_decoder';
+import 'events';
+import 'child_process';
+import 'assert';
+import 'timers';
 import 'node:fs';
-import './settings-CCmIA3JA.js';
-import './stages-Cl5dJrTL.js';
-import './storage-uri-B5m7h7is.js';
-import 'node:os';
+import 'http';
+import 'https';
+import 'net';
+import 'tls';
+import 'util';
+import 'node:assert';
+import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:buffer';
+import 'node:util';
+import 'node:querystring';
+import 'node:events';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
 import 'node:worker_threads';
+import 'node:url';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
+import 'node:child_process';
 import 'process';
 import 'buffer';
+
+/** Largest results file read (lm-evaluation-harness results are a few MiB at most). */
+const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
+/** Largest per-document samples file read (the harness logs every prompt: these grow). */
+const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
+/** Reads every `eval.results` file (and its per-document samples) of a model from `source`. */
+async function loadEvalData(source, facts) {
+    const results = [];
+    const findings = [];
+    const problem = (severity, path, message, artifact) => findings.push({
+        rule: 'ARTIFACT-INVALID',
+        severity,
+        model: facts.name,
+        file: facts.manifestFile,
+        line: facts.lineOf(path),
+        message,
+        artifact,
+        fix: 'Regenerate the file with the tool that produced it.',
+    });
+    const read = async (ref, path, maxBytes) => {
+        const text = await readText(source, facts.manifestFile, ref, maxBytes);
+        if (typeof text === 'string') {
+            problem('error', path, text);
+            return undefined;
+        }
+        return text;
+    };
+    // Lines that are not JSON, ids scored twice, files too long: each said once, naming file and line.
+    const lineFindings = (file, path, found, expected) => {
+        if (found.badLineCount)
+            problem('warning', path, `${file}: ${found.badLineCount} line(s) are not ${expected} and were skipped (first: line ${found.badLines[0]})`, file);
+        const duplicate = found.duplicates[0];
+        if (duplicate)
+            problem('error', path, `${file}: document id ${JSON.stringify(duplicate.id)} on ${duplicate.at} was already scored on ${duplicate.first}${found.duplicateCount > 1 ? ` (${found.duplicateCount - 1} more repeated id(s))` : ''}; every document must be scored once, so this file's per-document scores are not used`, file);
+        if (found.tooLong)
+            problem('error', path, `${file} has more than ${MAX_SAMPLE_LINES.toLocaleString('en-US')} lines, the most modelgate reads from a samples file; none of it is used`, file);
+    };
+    const gated = new Set((facts.manifest.eval?.gates ?? []).map((gate) => gate.metric));
+    for (const [index, entry] of (facts.manifest.eval?.results ?? []).entries()) {
+        const at = ['eval', 'results', index, 'path'];
+        const jsonl = entry.path.endsWith('.jsonl');
+        const text = await read(entry.path, at, jsonl ? MAX_SAMPLES_BYTES : MAX_RESULTS_BYTES);
+        if (text === undefined)
+            continue;
+        let parsed;
+        if (jsonl) {
+            const samples = readSamplesJsonl(text.text, text.path);
+            lineFindings(text.path, at, samples, '{"id", metric: score} JSON');
+            parsed = { format: samples.format, file: samples.file, metrics: samples.metrics };
+        }
+        else {
+            try {
+                parsed = readResultsFile(parseJsonFile(text.text, text.path, parsePythonJson), text.path);
+            }
+            catch (error) {
+                // Only a file the reader refuses is the change's problem; a bug in the reader is not a finding.
+                if (!(error instanceof MalformedFileError))
+                    throw error;
+                findings.push({
+                    rule: 'ARTIFACT-INVALID',
+                    severity: 'error',
+                    model: facts.name,
+                    file: facts.manifestFile,
+                    line: facts.lineOf(at),
+                    message: `${text.path} is not a results file: ${error.problem}`,
+                    artifact: text.path,
+                    fix: error.fix ?? 'Regenerate the file with the tool that produced it.',
+                });
+                continue;
+            }
+            const duplicate = parsed.duplicates?.[0];
+            if (duplicate)
+                problem('error', at, `${text.path}: document id ${JSON.stringify(duplicate.id)} in ${duplicate.at} was already scored in ${duplicate.first}; every document must be scored once, so this file's per-document scores are not used`, text.path);
+        }
+        for (const [task, samplesPath] of Object.entries(entry.samples ?? {})) {
+            const samplesAt = ['eval', 'results', index, 'samples', task];
+            const samples = await read(samplesPath, samplesAt, MAX_SAMPLES_BYTES);
+            if (samples === undefined)
+                continue;
+            const attached = attachHarnessSamples(parsed.metrics, task, samples.text);
+            lineFindings(samples.path, samplesAt, attached, 'JSON');
+            for (const { metric, reason } of attached.notScores)
+                if (gated.has(metric))
+                    findings.push({
+                        rule: 'EVAL-GATE',
+                        severity: 'info',
+                        model: facts.name,
+                        file: facts.manifestFile,
+                        line: facts.lineOf(samplesAt),
+                        message: `${samples.path}: the per-document values of ${metric} are not its scores (${reason}); the gate compares its aggregate and stderr instead`,
+                        artifact: samples.path,
+                    });
+        }
+        // A gated metric the file holds as NaN or ±Infinity is said as such, not left to read as missing.
+        for (const { name, written } of parsed.nonFinite ?? [])
+            if (gated.has(name))
+                findings.push({
+                    rule: 'EVAL-GATE',
+                    severity: 'error',
+                    model: facts.name,
+                    file: facts.manifestFile,
+                    line: facts.lineOf(at),
+                    message: `${text.path}: ${name} is ${written}${written === 'null' ? '' : ' as the harness wrote it'}, not a finite number, so no gate can judge it`,
+                    artifact: text.path,
+                    fix: 'Fix the evaluation so the metric has a finite value (an Infinity perplexity or error is a model or task failure), or gate another metric.',
+                });
+        results.push({ ...parsed, entry: index });
+    }
+    const metrics = new Map();
+    const nonFinite = new Map();
+    for (const file of results) {
+        for (const series of file.metrics) {
+            metrics.set(series.name, series);
+            nonFinite.delete(series.name);
+        }
+        for (const value of file.nonFinite ?? []) {
+            nonFinite.set(value.name, value);
+            metrics.delete(value.name);
+        }
+    }
+    return { results, metrics, nonFinite, findings };
+}
+/**
+ * The file's text; a message when it exists but cannot be used (too large,
+ * unreadable); undefined when it is missing or outside the repository, which
+ * validate reports (ARTIFACT-MISSING).
+ */
+async function readText(source, manifestFile, ref, maxBytes) {
+    const resolved = resolveArtifactPath(manifestFile, ref);
+    if (!resolved.ok)
+        return undefined;
+    const read = await source.read(resolved.path, maxBytes);
+    if (read.ok)
+        return { path: resolved.path, text: decodeUtf8(read.value) };
+    if (read.problem.kind === 'too-large')
+        return `${resolved.path} is larger than ${formatBytes(maxBytes)}, the most modelgate reads from an evaluation file; it was not read`;
+    if (read.problem.kind === 'io')
+        return `${resolved.path} cannot be read: ${read.problem.detail}`;
+    return undefined;
+}
+
+/**
+ * The version a candidate must not be worse than: the version the last stage
+ * (production) holds, read at its release tag; without releases, the model
+ * as it is at the base ref. Both are found by the name the candidate
+ * declares, never by its path: a change that moves the model's folder is
+ * still judged against its baseline's results, datasets and gates.
+ * A baseline that cannot be read (several manifests declare the name, or
+ * the one that does does not load) is returned with `unreadable`, never as
+ * none: "no baseline" would judge the change on its own files.
+ */
+async function resolveBaseline(manifests, facts, registry, productionStage, base) {
+    const atBase = () => manifests.at(base).find(facts.name, [facts.manifestFile]);
+    // The base ref's gates judge too when production is the baseline: a gate tightened in a version
+    // merged (and released) since production's is reviewed, and a change must not undo it unseen.
+    const withBaseGates = async (baseline) => {
+        if (!base || baseline.unreadable !== undefined)
+            return baseline;
+        const found = await atBase();
+        if (found.kind === 'absent')
+            return baseline;
+        if (found.kind === 'unknown')
+            return {
+                ...baseline,
+                unreadable: `its manifest at the base ref ${base.slice(0, 12)}: ${found.reason}`,
+            };
+        const label = `the base ref ${base.slice(0, 12)}`;
+        const gates = [...(baseline.gates ?? [])];
+        const gateFrom = new Map();
+        for (const gate of found.facts.manifest.eval?.gates ?? [])
+            if (!gates.some((g) => jsonEqual(g, gate))) {
+                gates.push(gate);
+                gateFrom.set(gate, label);
+            }
+        const onInconclusive = found.facts.manifest.eval?.on_inconclusive;
+        return {
+            ...baseline,
+            gates,
+            gateFrom,
+            baseSuiteFiles: suiteFilesOf(found.facts, label, found.source, found.file),
+            ...(onInconclusive ? { baseJudging: { label, onInconclusive } } : {}),
+        };
+    };
+    const model = registry.get(facts.name);
+    const production = model?.stages.find((s) => s.stage === productionStage);
+    // The registration that holds the stage: a version registered on two commits is read where it runs.
+    const released = production &&
+        model?.versions.find((v) => v.version === production.version && v.stages.includes(productionStage));
+    if (released) {
+        const label = `${productionStage} ${released.version} (${production.tag})`;
+        const found = await manifests.release(facts.name, released.version, [facts.manifestFile], released.tag);
+        // A production version whose tag holds no manifest of this name (tagged by another tool) is no
+        // baseline to judge by; the base ref may still be one.
+        if (found.kind !== 'absent')
+            return withBaseGates(await baselineOf(found, label, released.version));
+    }
+    if (base) {
+        const found = await atBase();
+        if (found.kind !== 'absent')
+            return baselineOf(found, `the base ref ${base.slice(0, 12)}`);
+    }
+    return undefined;
+}
+/** A found manifest as the baseline, with its results, gates, suites and judging settings; or why it cannot be read. */
+async function baselineOf(found, label, version) {
+    if (found.kind === 'unknown')
+        return {
+            label,
+            ...(version ? { version } : {}),
+            data: { results: [], metrics: new Map(), findings: [] },
+            unreadable: found.reason,
+        };
+    const { facts, source, file } = found;
+    const block = facts.manifest.eval;
+    return {
+        label,
+        version: version ?? facts.manifest.version,
+        data: await loadEvalData(source, facts),
+        gates: block?.gates ?? [],
+        suites: suiteNamesOf(facts),
+        suiteFiles: suiteFilesOf(facts, label, source, file),
+        judging: {
+            ...(block?.confidence !== undefined ? { confidence: block.confidence } : {}),
+            ...(block?.min_samples !== undefined ? { min_samples: block.min_samples } : {}),
+            ...(block?.on_inconclusive !== undefined ? { on_inconclusive: block.on_inconclusive } : {}),
+        },
+    };
+}
+/** The suites a baseline manifest declares: their metrics are the built-in runner's, whatever a candidate declares. */
+function suiteNamesOf(facts) {
+    return (facts.manifest.eval?.suites ?? []).map((suite) => suite.name);
+}
+/**
+ * The baseline's suite definitions, read with its files at its commit (the same containment rule, at
+ * a ref), relative to where its manifest is there.
+ */
+function suiteFilesOf(facts, label, source, manifestFile) {
+    return { label, source, manifestFile, suites: facts.manifest.eval?.suites ?? [] };
+}
+
+/** `arc_easy/acc_norm` -> `acc_norm`; `gsm8k/exact_match,strict-match` -> `exact_match`. */
+function metricKey(name) {
+    const afterTask = name.slice(name.lastIndexOf('/') + 1);
+    return afterTask.split(',')[0] ?? afterTask;
+}
+const word = (higher) => (higher ? 'higher is better' : 'lower is better');
+/**
+ * Which way is "worse" for a metric. The trusted side decides, in this order:
+ * the gate in the baseline's manifest, the baseline's results file, the
+ * harness's registered default. Only when none of them says anything may
+ * the candidate's gate decide; otherwise higher is better. The candidate's
+ * results file never decides (a pull request could flip a drop into a gain):
+ * when it, or the candidate's gate, disagrees with the direction used, the
+ * disagreement is returned so the gate can say so.
+ */
+function metricDirection(statements) {
+    const key = metricKey(statements.metric);
+    const trusted = [
+        [statements.baselineGate, "the gate in the baseline's manifest"],
+        [statements.baseline?.higherIsBetter, `the baseline's results (${statements.baseline?.source})`],
+        [HARNESS_DIRECTIONS.get(key), `lm-evaluation-harness's default for ${key}`],
+    ];
+    let higherIsBetter = statements.candidateGate ?? true;
+    let source = 'the gate';
+    if (statements.candidateGate === undefined && trusted.every(([stated]) => stated === undefined)) {
+        // The candidate's own results may not decide how they are judged, so they cannot fill the gap.
+        const claimed = statements.candidate?.higherIsBetter;
+        const claim = claimed === undefined
+            ? ''
+            : ` (the candidate's results say ${word(claimed)}, but they cannot decide how they are judged)`;
+        return {
+            higherIsBetter,
+            source: 'nothing',
+            unstated: `nothing states whether higher or lower is better for ${statements.metric}: not the baseline's gate or results, and lm-evaluation-harness has no default for ${key}${claim}; add higher_is_better to the gate`,
+        };
+    }
+    for (const [stated, who] of trusted) {
+        if (stated === undefined)
+            continue;
+        higherIsBetter = stated;
+        source = who;
+        break;
+    }
+    const claims = [
+        [statements.candidateGate, 'the gate says'],
+        [statements.candidate?.higherIsBetter, `the candidate's results (${statements.candidate?.source}) say`],
+    ];
+    const disagreeing = claims.filter(([stated]) => stated !== undefined && stated !== higherIsBetter);
+    return {
+        higherIsBetter,
+        source,
+        ...(disagreeing.length
+            ? {
+                overruled: `${disagreeing.map(([, who]) => who).join(' and ')} ${word(!higherIsBetter)}, but ${source} says ${word(higherIsBetter)}: judged as ${word(higherIsBetter)}`,
+            }
+            : {}),
+    };
+}
+
+/** Metrics scored 0 or 1 per document (lm-evaluation-harness, the runner): the value and n fix the stderr. */
+const ZERO_ONE = new Set(['acc', 'acc_norm', 'acc_mutual_info', 'exact_match', 'accuracy']);
+/** Metrics scored between 0 and 1 per document: the value and n cap the stderr. */
+const UNIT_INTERVAL = new Set([...ZERO_ONE, 'acc_all', 'mc1', 'mc2']);
+/** Slack for rounding and the harness's bootstrap noise above the exact cap. */
+const CEILING_SLACK = 1.05;
+/**
+ * A 0/1 task's stderr is sqrt(p(1-p)/(n-1)) exactly; a pooled group's is
+ * smaller. Below half of it (a quarter of the variance) is not a rounding.
+ */
+const FLOOR_SHARE = 0.5;
+/** Larger than this many times the value (or 1) is no standard error of a mean. */
+const HUGE = 1e3;
+const fmt$1 = (v) => Number(v.toPrecision(3)).toString();
+/**
+ * Why a stated standard error cannot be used, or undefined when it can.
+ * A standard error is a finite number ≥ 0; for a score between 0 and 1 per
+ * document at most sqrt(v(1-v)/(n-1)) (a variable in [0, 1] with mean v has
+ * variance at most v(1-v)), at most 0.5 when n is unknown; for 0/1 scores of
+ * one task at least half of that; and never astronomically larger than the
+ * value. `who` names the side: "the candidate", "the baseline".
+ */
+function stderrProblem(series, who) {
+    const se = series.stderr;
+    if (se === undefined)
+        return undefined;
+    const what = `${who}'s stderr of ${series.name}`;
+    if (Number.isNaN(se))
+        return `${what} is not a number (NaN, Infinity or null in the file)`;
+    if (!Number.isFinite(se))
+        return `${what} is ${se}, not a finite number`;
+    if (se < 0)
+        return `${what} is ${fmt$1(se)}; a standard error is never negative`;
+    const value = series.value;
+    if (se > HUGE * Math.max(1, Math.abs(value)))
+        return `${what} is ${fmt$1(se)}, implausibly large for a value of ${fmt$1(value)}`;
+    const key = metricKey(series.name);
+    if (!UNIT_INTERVAL.has(key) || value < 0 || value > 1)
+        return undefined;
+    const n = series.n;
+    if (n === undefined || n < 2) {
+        return se > 0.5
+            ? `${what} is ${fmt$1(se)}, more than any score between 0 and 1 can have (at most 0.5)`
+            : undefined;
+    }
+    const exact = Math.sqrt((value * (1 - value)) / (n - 1));
+    if (se > exact * CEILING_SLACK + 1e-9)
+        return `${what} is ${fmt$1(se)}, more than scores between 0 and 1 averaging ${fmt$1(value)} over ${n} documents can have (at most ${fmt$1(exact)})`;
+    if (ZERO_ONE.has(key) && !series.group && se < exact * FLOOR_SHARE)
+        return `${what} is ${fmt$1(se)}, less than 0/1 scores averaging ${fmt$1(value)} over ${n} documents have (${fmt$1(exact)})`;
+    return undefined;
+}
+/**
+ * Whether the spread of a score is held to a bound: a score between 0 and 1
+ * per document, from per-document scores (checked by samplesProblem) or from a
+ * stated stderr with a document count (checked by stderrProblem). Any other
+ * stderr is checked only for being a number, not astronomically large.
+ */
+function stderrIsBounded(series) {
+    if (!UNIT_INTERVAL.has(metricKey(series.name)))
+        return false;
+    if (series.samples?.size)
+        return true;
+    const value = series.value;
+    return value >= 0 && value <= 1 && (series.n ?? 0) >= 2;
+}
+/**
+ * Why per-document scores cannot be the metric's: a score between 0 and 1 per
+ * document (`acc`, `exact_match`, the runner's `accuracy`) outside that range.
+ * Within it, their spread is bounded as a 0/1 metric's is (a mean v has at most
+ * the variance v(1-v)), so partial credit is fine: truthfulqa_mc2's `acc` and an
+ * `llm_judge` scorer's `accuracy` give it. Undefined for any other metric,
+ * whose per-document scores nothing bounds.
+ */
+function samplesProblem(series, who) {
+    if (!series.samples?.size || !UNIT_INTERVAL.has(metricKey(series.name)))
+        return undefined;
+    for (const [id, score] of series.samples)
+        if (!(score >= 0 && score <= 1))
+            return `${who}'s per-document score of ${series.name} for document ${JSON.stringify(id)} is ${fmt$1(score)}, where each document scores between 0 and 1`;
+    return undefined;
+}
+
+/**
+ * The statistics behind evaluation gates: normal distribution, McNemar's
+ * exact test for paired binary scores, a paired bootstrap for continuous
+ * scores, and the z-test for aggregates with standard errors. Each gives
+ * the change with its two-sided interval and its one-sided bounds (what
+ * non-inferiority checks), and `samplesToSettle` estimates the samples an
+ * undecided comparison needs. Pure and deterministic (the bootstrap takes a seed).
+ */
+/** Complementary error function (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
+function erfc(x) {
+    const z = Math.abs(x);
+    const t = 1 / (1 + 0.5 * z);
+    const r = t *
+        Math.exp(-z * z -
+            1.26551223 +
+            t *
+                (1.00002368 +
+                    t *
+                        (0.37409196 +
+                            t *
+                                (0.09678418 +
+                                    t *
+                                        (-0.18628806 +
+                                            t *
+                                                (0.27886807 +
+                                                    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    return x >= 0 ? r : 2 - r;
+}
+/** Standard normal CDF Φ(x). */
+function normalCdf(x) {
+    return 0.5 * erfc(-x / Math.SQRT2);
+}
+/** Standard normal quantile Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9). */
+function normalQuantile(p) {
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
+    const a = [
+        -39.69683028665376, 2.209460984245205e2, -275.9285104469687, 1.38357751867269e2, -30.66479806614716,
+        2.506628277459239,
+    ];
+    const b = [
+        -54.47609879822406, 1.615858368580409e2, -155.6989798598866, 6.680131188771972e1,
+        -13.28068155288572,
+    ];
+    const c = [
+        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+        2.938163982698783,
+    ];
+    const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    const low = 0.02425;
+    const poly = (coef, x) => coef.reduce((acc, k) => acc * x + k, 0);
+    if (p < low) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        return poly(c, q) / (poly(d, q) * q + 1);
+    }
+    if (p > 1 - low) {
+        const q = Math.sqrt(-2 * Math.log(1 - p));
+        return -poly(c, q) / (poly(d, q) * q + 1);
+    }
+    const q = p - 0.5;
+    const r = q * q;
+    return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+/**
+ * Aggregates with standard errors (independent samples): z = delta / sqrt(se_c² + se_b²).
+ * `sign` is +1 when higher is better, -1 when lower is better.
+ */
+function zTest(candidate, seCandidate, baseline, seBaseline, confidence, sign, n = 0) {
+    const delta = candidate - baseline;
+    const se = Math.sqrt(seCandidate ** 2 + seBaseline ** 2);
+    const z = se > 0 ? delta / se : delta === 0 ? 0 : Math.sign(delta) * Infinity;
+    const half = normalQuantile(0.5 + confidence / 2) * se;
+    const oneSided = normalQuantile(confidence) * se;
+    return {
+        method: 'stderr',
+        delta,
+        ci: [delta - half, delta + half],
+        bounds: { lower: delta - oneSided, upper: delta + oneSided },
+        se,
+        pWorse: normalCdf(sign * z),
+        n,
+        statistic: z,
+    };
+}
+/** ln Γ(x) (Lanczos, g = 7, n = 9). */
+function logGamma(x) {
+    const g = [
+        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.6150291621406,
+        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    ];
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const y = x - 1;
+    let sum = g[0];
+    for (let i = 1; i < 9; i++)
+        sum += g[i] / (y + i);
+    const t = y + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+/** P(X ≥ k) for X ~ Binomial(n, 1/2), summed in log space so n may be large. */
+function binomialUpperTail(k, n) {
+    if (k <= 0)
+        return 1;
+    if (k > n)
+        return 0;
+    const logNFact = logGamma(n + 1);
+    const logHalfN = n * Math.log(0.5);
+    let total = 0;
+    for (let i = k; i <= n; i++) {
+        const term = Math.exp(logNFact - logGamma(i + 1) - logGamma(n - i + 1) + logHalfN);
+        total += term;
+        if (term < total * 1e-17 && i > n / 2)
+            break;
+    }
+    return Math.min(1, total);
+}
+/**
+ * McNemar's exact test on paired binary scores. `worse` counts pairs the
+ * baseline got right and the candidate wrong, `better` the reverse; under no
+ * difference `worse` ~ Binomial(worse + better, 1/2). The interval is the Wald
+ * interval of the paired difference of proportions.
+ */
+function mcnemar(worse, better, n, confidence) {
+    const delta = (better - worse) / n;
+    const discordant = worse + better;
+    const se = Math.sqrt(Math.max(0, discordant - (better - worse) ** 2 / n)) / n;
+    const half = normalQuantile(0.5 + confidence / 2) * se;
+    const oneSided = normalQuantile(confidence) * se;
+    return {
+        method: 'mcnemar',
+        delta,
+        ci: [delta - half, delta + half],
+        bounds: { lower: delta - oneSided, upper: delta + oneSided },
+        se,
+        pWorse: discordant === 0 ? 1 : binomialUpperTail(worse, discordant),
+        n,
+        statistic: discordant === 0 ? 0 : (worse - better) ** 2 / discordant,
+    };
+}
+/**
+ * Paired bootstrap of the mean difference (candidate - baseline per sample):
+ * resample the pairs with replacement `resamples` times. The interval is the
+ * percentile interval; the one-sided p-value of "worse" is the share of
+ * resampled means on the "not worse" side, shifted so ties count half.
+ */
+function pairedBootstrap(diffs, resamples, confidence, sign, seed = 0x5eed) {
+    const n = diffs.length;
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+        sum += diffs[i];
+    const delta = sum / n;
+    const means = new Float64Array(resamples);
+    // mulberry32 inlined: 10^8 draws for 100,000 samples x 1,000 resamples, so the call matters.
+    let state = seed >>> 0;
+    for (let r = 0; r < resamples; r++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) {
+            state = (state + 0x6d2b79f5) >>> 0;
+            let t = state;
+            t = Math.imul(t ^ (t >>> 15), t | 1);
+            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+            s += diffs[((((t ^ (t >>> 14)) >>> 0) * n) / 4294967296) | 0];
+        }
+        means[r] = s / n;
+    }
+    means.sort();
+    const at = (q) => means[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))];
+    const alpha = 1 - confidence;
+    // Shift the bootstrap distribution to the null (mean 0) and count how often it is as extreme as observed.
+    let extreme = 0;
+    for (let r = 0; r < resamples; r++) {
+        const shifted = means[r] - delta;
+        if (sign * shifted <= sign * delta)
+            extreme += 1;
+    }
+    let spread = 0;
+    for (let r = 0; r < resamples; r++)
+        spread += (means[r] - delta) ** 2;
+    return {
+        method: 'bootstrap',
+        delta,
+        ci: [at(alpha / 2), at(1 - alpha / 2)],
+        bounds: { lower: at(alpha), upper: at(1 - alpha) },
+        se: Math.sqrt(spread / Math.max(1, resamples - 1)),
+        pWorse: (extreme + 1) / (resamples + 1),
+        n,
+        statistic: delta,
+    };
+}
+/**
+ * How many samples would settle a non-inferiority question, if the observed
+ * difference and spread were the truth: the n at which the one-sided bound
+ * lands on the right side of the tolerance with probability `power`
+ * (n = ((z_confidence + z_power) · sd / gap)², sd = se · √n now).
+ * `gap` is the distance between the observed change and the tolerance's
+ * edge; at a gap of 0 no number of samples settles it (undefined).
+ */
+function samplesToSettle(gap, se, n, confidence, power = 0.8) {
+    if (!(n > 0) || !(se > 0) || !(Math.abs(gap) > 0) || !Number.isFinite(gap))
+        return undefined;
+    const z = normalQuantile(confidence) + normalQuantile(power);
+    const needed = ((z * se * Math.sqrt(n)) / Math.abs(gap)) ** 2;
+    return Number.isFinite(needed) ? Math.ceil(needed) : undefined;
+}
+/**
+ * The standard error of the difference at which the same question would be
+ * settled, when the sample count is unknown: gap / (z_confidence + z_power).
+ */
+function stderrToSettle(gap, confidence, power = 0.8) {
+    return Math.abs(gap) / (normalQuantile(confidence) + normalQuantile(power));
+}
+
+const DEFAULT_GATE_OPTIONS = {
+    confidence: 0.95,
+    minSamples: 30,
+    resamples: 1000,
+    seed: 0x5eed,
+    power: 0.8,
+};
+/** Pair per-document scores only when this share of the larger side's ids match. */
+const PAIRED_SHARE = 0.9;
+const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : Number(v.toPrecision(4)).toString());
+const signed = (v) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
+const percent = (confidence) => `${Number((confidence * 100).toPrecision(4))} %`;
+/**
+ * Judges one gate. Thresholds (min, max) apply to the candidate's value.
+ * A drop against the baseline (max_drop, max_drop_pct) is a non-inferiority
+ * question: the gate passes only when the one-sided bound of the change at
+ * `confidence` shows the drop is at most the tolerance, fails when the other
+ * one-sided bound shows it is more, and is inconclusive in between, with an
+ * estimate of the samples that would decide it. The change comes from
+ * McNemar on paired 0/1 scores, a paired bootstrap on paired continuous
+ * ones, or the two aggregates' standard errors. Which way is worse comes
+ * from the trusted side (direction.ts); a stated stderr must be plausible
+ * (standard-error.ts). Nothing here passes for want of evidence.
+ */
+function judgeGate(gate, candidate, baseline, options, context = {}) {
+    const metric = gate.metric;
+    if (context.notRun)
+        return { metric, verdict: 'not-run', reason: context.notRun };
+    if (!candidate)
+        return { metric, verdict: 'fail', reason: `${metric} is not in the candidate's results` };
+    const value = candidate.value;
+    if (gate.min !== undefined && value < gate.min)
+        return {
+            metric,
+            verdict: 'fail',
+            candidate: value,
+            reason: `${fmt(value)} is below the minimum ${gate.min}`,
+        };
+    if (gate.max !== undefined && value > gate.max)
+        return {
+            metric,
+            verdict: 'fail',
+            candidate: value,
+            reason: `${fmt(value)} is above the maximum ${gate.max}`,
+        };
+    const limits = [
+        gate.min !== undefined ? `≥ ${gate.min}` : '',
+        gate.max !== undefined ? `≤ ${gate.max}` : '',
+    ]
+        .filter(Boolean)
+        .join(', ');
+    if (gate.max_drop === undefined && gate.max_drop_pct === undefined)
+        return { metric, verdict: 'pass', candidate: value, reason: `${fmt(value)} ${limits}` };
+    if (!baseline && context.baselineUnread)
+        return { metric, verdict: 'not-run', candidate: value, reason: context.baselineUnread };
+    if (!baseline)
+        return {
+            metric,
+            verdict: 'inconclusive',
+            candidate: value,
+            reason: 'no baseline result to compare with',
+        };
+    const direction = metricDirection({
+        metric,
+        baselineGate: context.baselineGate,
+        candidateGate: gate.higher_is_better,
+        baseline,
+        candidate,
+    });
+    // A guess could pass a regression: with no direction stated anywhere trusted, the gate cannot judge.
+    if (direction.unstated)
+        return {
+            metric,
+            verdict: 'inconclusive',
+            candidate: value,
+            baseline: baseline.value,
+            reason: direction.unstated,
+        };
+    const base = {
+        metric,
+        candidate: value,
+        baseline: baseline.value,
+        higherIsBetter: direction.higherIsBetter,
+        direction: direction.source,
+        ...(direction.overruled ? { overruled: direction.overruled } : {}),
+    };
+    // The reason ends with the direction when the candidate's side stated another one.
+    const said = (reason) => (direction.overruled ? `${reason}; ${direction.overruled}` : reason);
+    if (candidate.taskVersion !== undefined &&
+        baseline.taskVersion !== undefined &&
+        candidate.taskVersion !== baseline.taskVersion) {
+        return {
+            ...base,
+            verdict: 'inconclusive',
+            reason: said(`task version ${candidate.taskVersion} vs the baseline's ${baseline.taskVersion}: not like-for-like`),
+        };
+    }
+    const otherDataset = datasetMismatch(candidate, baseline);
+    if (otherDataset)
+        return { ...base, verdict: 'inconclusive', reason: said(otherDataset) };
+    const tolerances = [
+        gate.max_drop,
+        gate.max_drop_pct === undefined ? undefined : (gate.max_drop_pct / 100) * Math.abs(baseline.value),
+    ].filter((t) => t !== undefined);
+    const tolerance = Math.min(...tolerances);
+    if (candidate.runMetric && baseline.runMetric) {
+        // Two training runs' final values: a tracker records one number, with no standard error or
+        // per-document scores to test, so the drop is the difference of the values as recorded.
+        const drop = (direction.higherIsBetter ? 1 : -1) * (baseline.value - value);
+        const from = `the baseline run's ${fmt(baseline.value)}`;
+        if (drop > tolerance)
+            return {
+                ...base,
+                tolerance,
+                verdict: 'fail',
+                reason: said(`dropped ${fmt(drop)} from ${from}, more than the allowed ${fmt(tolerance)}`),
+            };
+        const observed = drop > 0 ? `dropped ${fmt(drop)} from ${from}, within ${fmt(tolerance)}` : `no drop from ${from}`;
+        return { ...base, tolerance, verdict: 'pass', reason: said(observed) };
+    }
+    const compared = compare(candidate, baseline, direction.higherIsBetter, options);
+    const note = compared.note ? `; ${compared.note}` : '';
+    if ('cannot' in compared)
+        return {
+            ...base,
+            tolerance,
+            verdict: 'inconclusive',
+            reason: said(`cannot compare: ${compared.cannot}${note}`),
+            ...(compared.candidateFault
+                ? {
+                    invalidCandidate: {
+                        file: candidate.source,
+                        problem: compared.cannot,
+                        ...(compared.candidateFault === 'missing' ? { missing: true } : {}),
+                        ...(compared.candidateFault === 'partial' ? { partial: true } : {}),
+                        ...(compared.candidateFault === 'uncounted' ? { uncounted: true } : {}),
+                        ...(compared.candidateFault === 'inflated' ? { inflated: true } : {}),
+                    },
+                }
+                : {}),
+        };
+    const comparison = compared.comparison;
+    if (comparison.n > 0 && comparison.n < options.minSamples) {
+        const unit = comparison.method === 'stderr' ? 'documents per version' : 'paired samples';
+        return {
+            ...base,
+            tolerance,
+            comparison,
+            verdict: 'inconclusive',
+            reason: said(`only ${comparison.n} ${unit} (at least ${options.minSamples} needed)${note}`),
+        };
+    }
+    const sign = direction.higherIsBetter ? 1 : -1;
+    const drop = -sign * comparison.delta;
+    // The change in the "better" direction, at its worst and best plausible values.
+    const worstDrop = direction.higherIsBetter ? -comparison.bounds.lower : comparison.bounds.upper;
+    const leastDrop = direction.higherIsBetter ? -comparison.bounds.upper : comparison.bounds.lower;
+    const at = `at ${percent(options.confidence)} confidence`;
+    const evidence = { ...base, tolerance, comparison };
+    if (worstDrop <= tolerance) {
+        const observed = drop > 0 ? `dropped ${fmt(drop)}, within ${fmt(tolerance)}` : `no drop (${signed(comparison.delta)})`;
+        const shown = worstDrop > 0
+            ? `${at} the drop is at most ${fmt(worstDrop)}`
+            : worstDrop === 0
+                ? `${at} it is no worse than the baseline`
+                : `${at} it is better by at least ${fmt(-worstDrop)}`;
+        return { ...evidence, verdict: 'pass', reason: said(`${observed}: ${shown}${note}`) };
+    }
+    if (leastDrop > tolerance)
+        return {
+            ...evidence,
+            verdict: 'fail',
+            reason: said(`dropped ${fmt(drop)}, more than the allowed ${fmt(tolerance)}: ${at} the drop is at least ${fmt(leastDrop)}${note}`),
+        };
+    const settle = settleEstimate(comparison, drop, tolerance, options);
+    const observed = drop > 0
+        ? `dropped ${fmt(drop)} (allowed ${fmt(tolerance)})`
+        : `no drop (${signed(comparison.delta)}, allowed ${fmt(tolerance)})`;
+    return {
+        ...evidence,
+        verdict: 'inconclusive',
+        settle,
+        reason: said(`${observed}, but the evidence shows neither that it is within the tolerance nor beyond it: ${at} the drop is between ${fmt(leastDrop)} and ${fmt(worstDrop)}; ${settleText(settle, comparison)}${note}`),
+    };
+}
+/** A sha256 as messages show it: enough hex digits to tell two files apart. */
+const shortSha = (sha256) => sha256.slice(0, 12);
+/**
+ * Why a run of a suite cannot be compared with the baseline's result: the run records the sha256 of
+ * the dataset it ran, and the baseline's result records another one, or none. A drop between two
+ * datasets is a change of test, not of model; a pull request that edits the dataset could make it
+ * look like no drop at all.
+ */
+function datasetMismatch(candidate, baseline) {
+    const ran = candidate.dataset?.sha256;
+    if (ran === undefined)
+        return undefined;
+    const here = `this run's dataset ${candidate.dataset.path} (sha256 ${shortSha(ran)}…)`;
+    const there = baseline.dataset;
+    if (there?.sha256 === undefined)
+        return `not like-for-like: ${baseline.source} does not record the sha256 of the dataset it was measured on${there ? ` (${there.path})` : ''}, so it cannot be matched with ${here}`;
+    if (there.sha256 !== ran)
+        return `not like-for-like: ${baseline.source} was measured on ${there.path} (sha256 ${shortSha(there.sha256)}…), a different dataset from ${here}`;
+    return undefined;
+}
+/**
+ * The comparison a gate judges: paired on per-document scores when most
+ * ids match, else the two aggregates. A side's aggregate comes from its
+ * per-document scores when it has them, else from its stated value and a
+ * plausible stderr; without either there is nothing to compare.
+ */
+function compare(candidate, baseline, higherIsBetter, options) {
+    const sign = higherIsBetter ? 1 : -1;
+    const judged = (comparison, ids) => ({
+        ...comparison,
+        bound: higherIsBetter ? comparison.bounds.lower : comparison.bounds.upper,
+        confidence: options.confidence,
+        ...(ids ? { ids } : {}),
+    });
+    // Evidence the candidate's file cannot hold: per-document scores outside what the metric scores, or a
+    // spread many times the baseline's while it is worse (either widens the interval until a drop reads
+    // as inconclusive).
+    const impossible = samplesProblem(candidate, 'the candidate');
+    if (impossible)
+        return { cannot: impossible, candidateFault: 'implausible' };
+    const widened = inflatedStderr(candidate, baseline, sign);
+    if (widened)
+        return { cannot: widened, candidateFault: 'inflated' };
+    let note;
+    let ids;
+    if (candidate.samples?.size && baseline.samples?.size) {
+        const pairs = [];
+        for (const [id, score] of candidate.samples) {
+            const other = baseline.samples.get(id);
+            if (other !== undefined)
+                pairs.push([score, other]);
+        }
+        ids = { matched: pairs.length, candidate: candidate.samples.size, baseline: baseline.samples.size };
+        const larger = Math.max(ids.candidate, ids.baseline);
+        if (pairs.length > 0 && pairs.length >= PAIRED_SHARE * larger) {
+            // Every document the baseline was measured on must be scored: leaving out the ones it got wrong
+            // (within the share that still pairs) turned a failing drop into a pass.
+            if (pairs.length < ids.baseline)
+                return {
+                    cannot: `the candidate's per-document scores leave out ${ids.baseline - pairs.length} of the ${ids.baseline} documents the baseline was measured on`,
+                    candidateFault: 'partial',
+                };
+            const partly = pairs.length < larger
+                ? `paired on the ${pairs.length} of ${larger} documents whose ids match`
+                : undefined;
+            return { comparison: judged(paired(pairs, sign, options), ids), ...(partly ? { note: partly } : {}) };
+        }
+        note = `only ${ids.matched} of the candidate's ${ids.candidate} and the baseline's ${ids.baseline} document ids match, too few to pair: compared the aggregates`;
+    }
+    const c = aggregate(candidate, 'the candidate');
+    const b = aggregate(baseline, 'the baseline');
+    if ('problem' in c) {
+        // Evidence the candidate's file lacks while the baseline's has it is the file's fault, not a lack of
+        // data: a pull request must not turn a failing drop into a warning by deleting its own stderr. When
+        // the baseline has none either, no candidate file could have settled it: inconclusive, as before.
+        const fault = c.invalid ? 'implausible' : 'problem' in b ? false : 'missing';
+        return { cannot: c.problem, candidateFault: fault, ...(note ? { note } : {}) };
+    }
+    if ('problem' in b)
+        return { cannot: b.problem, candidateFault: false, ...(note ? { note } : {}) };
+    // Fewer documents than the baseline's (lm_eval --limit, an edited n-samples, deleted lines) is the
+    // candidate's fault: a drop measured on 10 documents was "inconclusive", a warning the check passed.
+    if (c.n !== undefined && b.n !== undefined && c.n < b.n)
+        return {
+            cannot: `the candidate's ${candidate.name} covers ${c.n} documents, the baseline's ${b.n}`,
+            candidateFault: 'partial',
+            ...(note ? { note } : {}),
+        };
+    // A count the baseline's results state and the candidate's leave out (a deleted n-samples entry) would
+    // leave its stderr unchecked against it: the file lacks evidence the baseline has.
+    if (c.n === undefined && b.n !== undefined)
+        return {
+            cannot: `the candidate's results do not say how many documents ${candidate.name} covers (the baseline's: ${b.n})`,
+            candidateFault: 'uncounted',
+            ...(note ? { note } : {}),
+        };
+    const comparison = zTest(c.value, c.se, b.value, b.se, options.confidence, sign, Math.min(c.n ?? 0, b.n ?? 0));
+    return { comparison: judged(comparison, ids), ...(note ? { note } : {}) };
+}
+/**
+ * How many times the baseline's standard error a candidate's may be on as many documents while its
+ * value is worse: 16 times the variance per document, far beyond two models' scores on one task.
+ */
+const MAX_STDERR_RATIO = 4;
+/**
+ * Why the candidate's standard error (stated, or from its per-document
+ * scores) is no measurement of the task: many times the baseline's on as many
+ * documents while its value is worse. A score bounded per document (0 to 1,
+ * with a count or checked per-document scores) is held to its bound instead
+ * (standard-error.ts), and a better value cannot hide a drop.
+ */
+function inflatedStderr(candidate, baseline, sign) {
+    if (stderrIsBounded(candidate))
+        return undefined;
+    const c = aggregate(candidate, 'the candidate');
+    const b = aggregate(baseline, 'the baseline');
+    if ('problem' in c || 'problem' in b || b.se <= 0)
+        return undefined;
+    const worse = sign * (c.value - b.value) < 0;
+    const asMany = c.n === undefined || b.n === undefined || c.n >= b.n;
+    if (!worse || !asMany || c.se <= MAX_STDERR_RATIO * b.se)
+        return undefined;
+    return `the candidate's stderr of ${candidate.name} is ${fmt(c.se)}, ${(c.se / b.se).toFixed(1)} times the baseline's ${fmt(b.se)} on as many documents, with a worse value (at most ${MAX_STDERR_RATIO} times)`;
+}
+/** McNemar on 0/1 pairs, counted in the metric's direction; a paired bootstrap otherwise. */
+function paired(pairs, sign, options) {
+    const binary = pairs.every(([a, b]) => (a === 0 || a === 1) && (b === 0 || b === 1));
+    if (binary) {
+        let lower = 0;
+        let higher = 0;
+        for (const [c, b] of pairs) {
+            if (c < b)
+                lower += 1;
+            else if (c > b)
+                higher += 1;
+        }
+        // McNemar counts the pairs that moved the wrong way for the metric's direction.
+        return sign === 1
+            ? mcnemar(lower, higher, pairs.length, options.confidence)
+            : flip(mcnemar(higher, lower, pairs.length, options.confidence));
+    }
+    const diffs = Float64Array.from(pairs, ([c, b]) => c - b);
+    return pairedBootstrap(diffs, options.resamples, options.confidence, sign, options.seed);
+}
+/** A side's mean and its standard error: from its per-document scores, else as stated (when plausible). */
+function aggregate(series, who) {
+    const samples = series.samples;
+    if (samples?.size) {
+        let sum = 0;
+        for (const v of samples.values())
+            sum += v;
+        const mean = sum / samples.size;
+        let squares = 0;
+        for (const v of samples.values())
+            squares += (v - mean) ** 2;
+        const n = samples.size;
+        return { value: mean, se: n > 1 ? Math.sqrt(squares / (n - 1) / n) : 0, n };
+    }
+    if (series.stderr === undefined)
+        return { problem: `${who} has neither per-document scores nor a standard error for ${series.name}` };
+    const problem = stderrProblem(series, who);
+    if (problem)
+        return { problem, invalid: true };
+    return { value: series.value, se: series.stderr, ...(series.n !== undefined ? { n: series.n } : {}) };
+}
+// McNemar above was run with the roles swapped (lower is better): put delta back as candidate - baseline.
+function flip(comparison) {
+    return {
+        ...comparison,
+        delta: -comparison.delta,
+        ci: [-comparison.ci[1], -comparison.ci[0]],
+        bounds: { lower: -comparison.bounds.upper, upper: -comparison.bounds.lower },
+    };
+}
+function settleEstimate(comparison, drop, tolerance, options) {
+    // The distance between the observed change and the edge of the tolerance.
+    const gap = tolerance - drop;
+    if (comparison.n > 0) {
+        const samples = samplesToSettle(gap, comparison.se, comparison.n, options.confidence, options.power);
+        if (samples === undefined)
+            return { unsettleable: true };
+        return { samples, more: Math.max(1, samples - comparison.n), paired: comparison.method !== 'stderr' };
+    }
+    if (gap === 0)
+        return { unsettleable: true };
+    return { stderr: stderrToSettle(gap, options.confidence, options.power), now: comparison.se };
+}
+function settleText(settle, comparison) {
+    if ('unsettleable' in settle)
+        return 'the observed change sits on the tolerance, so more samples would not settle it';
+    if ('stderr' in settle)
+        return `a standard error of the difference below ${fmt(settle.stderr)} (now ${fmt(settle.now)}) would settle it; record the document counts or per-document scores to know how many samples that takes`;
+    const what = settle.paired ? 'paired documents' : 'documents per version';
+    return `about ${settle.more.toLocaleString('en-US')} more ${what} (${settle.samples.toLocaleString('en-US')} in all, now ${comparison.n.toLocaleString('en-US')}) would settle it if the observed difference holds`;
+}
 
 /**
  * Results that do not belong to this model version are flagged: another
@@ -121,262 +1108,6 @@ function sameRevision(recorded, pinned) {
 function snapshotOf(pretrained) {
     const match = /(?:^|[\\/])snapshots[\\/]([0-9a-f]{40})[\\/]?$/i.exec(pretrained ?? '');
     return match?.[1];
-}
-
-/**
- * What the run says against what the manifest says: the run finished, it
- * trained this model, from the commit and the dataset the manifest names.
- * A statement the run does not record is not a disagreement, but a manifest
- * that pins a commit or a digest the run cannot confirm is said (warning).
- */
-function reproducibilityFindings(facts, run) {
-    const training = facts.manifest.training ?? {};
-    const findings = [];
-    const at = (key, rule, severity, message, fix) => findings.push({
-        rule,
-        severity,
-        model: facts.name,
-        file: facts.manifestFile,
-        line: facts.lineOf(['training', key]),
-        message,
-        fix,
-    });
-    const tracker = TRACKER_NAME[run.tracker];
-    if (run.state === 'running' || run.state === 'scheduled')
-        at('run', 'TRAINING-STATUS', 'error', `${tracker} run ${run.id} is still ${run.stateText}: its metrics are not final`, 'Wait for the run to finish, then re-run the check.');
-    else if (run.state !== 'finished')
-        at('run', 'TRAINING-STATUS', 'error', `${tracker} run ${run.id} ended ${run.stateText}, not finished: this version did not come from a completed training`, 'Point training.run at the run that finished and produced these weights.');
-    if (run.model !== undefined && run.model !== facts.name)
-        at('run', 'TRAINING-MODEL', 'error', `${tracker} run ${run.id} is tagged ${MODEL_TAG}=${run.model}: it trained another model, not ${facts.name}`, `Point training.run at a run of ${facts.name}, or correct the run's ${MODEL_TAG} tag.`);
-    const commit = training.commit === undefined ? undefined : String(training.commit).toLowerCase();
-    if (commit !== undefined) {
-        const source = run.sourceCommit?.toLowerCase();
-        if (source === undefined)
-            at('commit', 'TRAINING-COMMIT', 'warning', `${tracker} run ${run.id} records no source commit, so training.commit ${commit} cannot be confirmed`, run.tracker === 'mlflow'
-                ? 'Start the run from a git checkout (MLflow records mlflow.source.git.commit), or remove training.commit.'
-                : 'Start the run from a git checkout (W&B records the commit), or remove training.commit.');
-        else if (!sameCommit(commit, source))
-            at('commit', 'TRAINING-COMMIT', 'error', `training.commit is ${commit}, but ${tracker} run ${run.id} ran the code at ${source}`, 'Set training.commit to the commit the run trained from, or point training.run at the run that trained this commit.');
-    }
-    const digest = training.dataset_digest;
-    if (digest !== undefined) {
-        const recorded = run.datasets.filter((d) => d.digest !== undefined);
-        if (!recorded.length)
-            at('dataset_digest', 'TRAINING-DATASET', 'warning', `${tracker} run ${run.id} records no dataset digest, so training.dataset_digest ${digest} cannot be confirmed`, 'Log the dataset as a run input (mlflow.log_input), or remove training.dataset_digest.');
-        else if (!recorded.some((d) => d.digest === digest))
-            at('dataset_digest', 'TRAINING-DATASET', 'error', `training.dataset_digest is ${digest}, but ${tracker} run ${run.id} trained on ${recorded.map((d) => `${d.name} (digest ${d.digest})`).join(', ')}`, 'Set training.dataset_digest to the digest of the dataset the run used, or point training.run at the run that used this dataset.');
-    }
-    return findings;
-}
-/** Two commits agree when one is a prefix of the other and the shorter has at least 7 hex digits. */
-function sameCommit(a, b) {
-    const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-    return /^[0-9a-f]{7,}$/.test(short) && long.startsWith(short);
-}
-
-/** What to do when production's manifest cannot be read at its tag: the TRAINING-RUN finding's and its gates' fix. */
-const UNREAD_PRODUCTION_FIX = "Repair the production release's tag (it must point at a commit whose manifest declares that version), or promote a release modelgate can read.";
-/**
- * Reads a model's training run (and the production version's, to compare),
- * judges reproducibility, and turns the run's final metrics into the series
- * its gates name. What cannot be read is a finding and "not run", never a pass.
- */
-async function checkTraining(facts, readRun, production, 
-/** The gates that judge the version: its own and the baseline's it does not keep (gateModel). */
-gates = facts.manifest.eval?.gates ?? []) {
-    // One read per run metric, however many gates name it.
-    const gated = [
-        ...new Map(gates.flatMap((g) => {
-            const metric = runMetricOf(g.metric);
-            return metric ? [[g.metric, { ...metric, name: g.metric }]] : [];
-        })).values(),
-    ];
-    const result = { findings: [], measured: [], productionMetrics: [], notRun: new Map() };
-    const text = facts.manifest.training?.run;
-    const notLinked = (reason) => {
-        for (const g of gated)
-            result.notRun.set(g.tracker, `not run: ${reason}`);
-    };
-    const at = facts.lineOf(['training', 'run']);
-    if (text === undefined) {
-        if (gated.length)
-            notLinked('the manifest has no training.run to read run metrics from');
-        return result;
-    }
-    const ref = parseRunRef(text);
-    if (ref === undefined || typeof ref === 'string') {
-        // A malformed tracker reference is a schema error already; free text is said here once.
-        if (ref === undefined)
-            result.findings.push({
-                rule: 'TRAINING-RUN',
-                severity: gated.length ? 'error' : 'info',
-                model: facts.name,
-                file: facts.manifestFile,
-                line: at,
-                message: `training.run "${text}" is not a run reference modelgate can read, so the run is not linked or checked`,
-                fix: 'Write it as mlflow://<server>/#/experiments/<e>/runs/<id>, runs:/<id> or wandb://<entity>/<project>/runs/<id>.',
-            });
-        notLinked(`training.run is not a run reference modelgate can read`);
-        return result;
-    }
-    for (const g of gated)
-        if (g.tracker !== ref.tracker)
-            result.notRun.set(g.tracker, `not run: the training run is a ${TRACKER_NAME[ref.tracker]} run, not ${TRACKER_NAME[g.tracker]}`);
-    const keys = gated.filter((g) => g.tracker === ref.tracker).map((g) => g.key);
-    const read = await readRun(ref, keys);
-    const section = {
-        model: facts.name,
-        version: facts.manifest.version,
-        ref: text,
-        tracker: ref.tracker,
-    };
-    result.section = section;
-    if (!read.ok) {
-        section.unread = read.reason;
-        result.findings.push({
-            rule: 'TRAINING-RUN',
-            // Nothing configured here (a fork, a laptop) is a note; a configured tracker that fails is a warning; a
-            // run that does not exist or an answer that is not a run is an error. Gates on it fail either way.
-            severity: read.kind === 'unconfigured' ? 'info' : read.kind === 'unreachable' ? 'warning' : 'error',
-            model: facts.name,
-            file: facts.manifestFile,
-            line: at,
-            message: `${TRACKER_NAME[ref.tracker]} run ${ref.runId} was not read: ${read.reason}; its reproducibility is not checked${keys.length ? ' and its gates do not run' : ''}`,
-            fix: read.kind === 'unreachable' || read.kind === 'unconfigured'
-                ? ref.tracker === 'mlflow'
-                    ? 'Run the check where MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_TOKEN) reach the tracking server.'
-                    : 'Run the check where WANDB_API_KEY is set and the W&B API is reachable.'
-                : 'Point training.run at a run that exists on the tracker.',
-        });
-        if (keys.length)
-            result.notRun.set(ref.tracker, `not run: ${read.reason}`);
-        return result;
-    }
-    const run = read.run;
-    section.run = pick(run);
-    result.findings.push(...reproducibilityFindings(facts, run));
-    for (const g of gated) {
-        if (g.tracker !== ref.tracker)
-            continue;
-        const value = runMetric(run, g.key);
-        if (value !== undefined)
-            result.measured.push({ name: g.name, value, runMetric: true, source: run.link });
-    }
-    /** The run read is not known to be this version's evidence (`why`): its run-metric gates do not run. */
-    const notEvidence = (why, message, fix) => {
-        result.measured = [];
-        for (const g of gated)
-            if (g.tracker === ref.tracker)
-                result.notRun.set(g.tracker, `not run: ${why}`);
-        result.findings.push({
-            rule: 'TRAINING-RUN',
-            severity: keys.length ? 'error' : 'warning',
-            model: facts.name,
-            file: facts.manifestFile,
-            line: at,
-            message: `${message}${keys.length ? '; its run-metric gates do not run' : ''}`,
-            fix,
-        });
-    };
-    if (production?.unread !== undefined) {
-        // Whether the candidate names production's own run is not known: its run-metric gates do not
-        // run on a run that may have trained other weights (as an unreadable eval baseline is an error).
-        const why = `the manifest of ${facts.name} ${production.version} in production cannot be read at its tag (${production.unread})`;
-        section.production = { version: production.version, ref: '', unread: why };
-        notEvidence(why, `${why}, so whether training.run is the run that trained production's weights is not known`, UNREAD_PRODUCTION_FIX);
-        section.comparison = compareRuns(run);
-        return result;
-    }
-    let productionRun;
-    if (production?.ref !== undefined) {
-        const productionRef = parseRunRef(production.ref);
-        section.production = { version: production.version, ref: production.ref };
-        if (productionRef === undefined || typeof productionRef === 'string')
-            section.production.unread = 'its training.run is not a run reference';
-        else if (productionRef.tracker !== ref.tracker)
-            section.production.unread = `it was trained in ${TRACKER_NAME[productionRef.tracker]}, not ${TRACKER_NAME[ref.tracker]}`;
-        else {
-            const itself = sameRun(ref, productionRef) ? otherWeights(facts, production) : undefined;
-            if (itself) {
-                // The candidate names the run that trained production: its metrics are not this version's
-                // evidence, and they would pass its gates for weights they never measured. Decided from the
-                // references, so a production reference this environment cannot read still counts.
-                const named = `the run of ${facts.name} ${production.version} in production (${TRACKER_NAME[ref.tracker]} run ${ref.runId}), ${itself}`;
-                section.production.unread = named;
-                notEvidence(named, `training.run names ${named}`, 'Point training.run at the run that trained these weights. A release that keeps its weights keeps its run when both manifests list the weights with their sha256 (artifacts.weights, no weights_index).');
-            }
-            else {
-                const readProduction = await readRun(productionRef, keys);
-                if (readProduction.ok) {
-                    productionRun = readProduction.run;
-                    section.production.run = { id: productionRun.id, link: productionRun.link };
-                    for (const g of gated) {
-                        const value = g.tracker === ref.tracker ? runMetric(productionRun, g.key) : undefined;
-                        if (value !== undefined)
-                            result.productionMetrics.push({
-                                name: g.name,
-                                value,
-                                runMetric: true,
-                                source: productionRun.link,
-                            });
-                    }
-                }
-                else
-                    section.production.unread = readProduction.reason;
-            }
-        }
-    }
-    else if (production)
-        section.production = {
-            version: production.version,
-            ref: '',
-            unread: 'its manifest names no training run',
-        };
-    section.comparison = compareRuns(run, productionRun);
-    return result;
-}
-/** Whether two references name one run: MLflow by its run id (on whatever server spelling), W&B by entity, project and run. */
-function sameRun(a, b) {
-    const same = (x, y) => x.toLowerCase() === y.toLowerCase();
-    if (a.tracker === 'mlflow' || b.tracker === 'mlflow')
-        return a.tracker === b.tracker && same(a.runId, b.runId);
-    return same(a.entity, b.entity) && same(a.project, b.project) && same(a.runId, b.runId);
-}
-/**
- * The sha256 of each weights file a manifest lists, or undefined when the
- * list cannot show what the weights are: none listed, or shards behind a
- * weights_index (a changed shard the list does not name would go unseen).
- */
-function listedWeights(manifest) {
-    const { weights, weights_index } = manifest.artifacts;
-    if (!weights.length || weights_index !== undefined)
-        return undefined;
-    return new Set(weights.map((w) => w.sha256));
-}
-/**
- * Why production's run is not this version's evidence, or undefined when
- * both manifests show the same weights (a metadata-only release keeps its
- * run). Weights that cannot be shown the same count as other weights.
- */
-function otherWeights(facts, production) {
-    const ours = listedWeights(facts.manifest);
-    const theirs = production.weights;
-    if (!ours || !theirs)
-        return 'and the manifests do not show that these are the weights it trained';
-    const same = ours.size === theirs.size && [...ours].every((digest) => theirs.has(digest));
-    return same ? undefined : 'which trained other weights';
-}
-function pick(run) {
-    return {
-        tracker: run.tracker,
-        id: run.id,
-        link: run.link,
-        ...(run.name ? { name: run.name } : {}),
-        state: run.state,
-        stateText: run.stateText,
-        ...(run.sourceCommit ? { sourceCommit: run.sourceCommit } : {}),
-        datasets: run.datasets,
-    };
 }
 
 /** The settings keys that decide how gates judge, in the order the report lists their changes. */
@@ -849,49 +1580,6 @@ function changedSuite(facts, index, suite, baseline, changed) {
     };
 }
 
-/**
- * The training reference (and the weights' digests) of the version in the production stage, read from
- * its manifest at its release tag (trusted: the baseline's side), found by
- * the model's name wherever that version kept it, or undefined when no
- * version is in production. A manifest that cannot be found or read there
- * is `unread`, with why: whether the candidate names production's run is
- * then not known.
- */
-async function productionTraining(manifests, facts, registry, productionStage) {
-    const model = registry.get(facts.name);
-    const production = model?.stages.find((s) => s.stage === productionStage);
-    // The registration that holds the stage: a version registered on two commits is read where it runs.
-    const released = production &&
-        model?.versions.find((v) => v.version === production.version && v.stages.includes(productionStage));
-    if (!released)
-        return undefined;
-    let found;
-    try {
-        found = await manifests.release(facts.name, released.version, [facts.manifestFile], released.tag);
-    }
-    catch (error) {
-        // A release git cannot read at its tag (a damaged tag or object).
-        return {
-            version: released.version,
-            unread: `its release tag cannot be read (${error.message})`,
-        };
-    }
-    // A tag with no manifest of the model (released by another tool before modelgate) names no run, as
-    // it gives no eval baseline: only a manifest that is there and cannot be read is unknown.
-    if (found.kind === 'absent')
-        return { version: released.version };
-    if (found.kind === 'unknown')
-        return { version: released.version, unread: found.reason };
-    const { manifest } = found.facts;
-    const ref = manifest.training?.run;
-    const weights = listedWeights(manifest);
-    return {
-        version: released.version,
-        ...(ref !== undefined ? { ref } : {}),
-        ...(weights ? { weights } : {}),
-    };
-}
-
 /** Suites that cannot run here say so: a gate on them is "not run", never a pass. */
 const noEndpoint = async (facts) => ({
     measured: [],
@@ -1010,6 +1698,52 @@ async function readRegistryIfAny(repo) {
             return new Map();
         throw error;
     }
+}
+
+const asSticky = (c) => ({
+    id: c.id,
+    ...(c.body !== undefined ? { body: c.body } : {}),
+    html_url: c.html_url,
+    user: c.user ? { login: c.user.login, type: c.user.type } : null,
+});
+/**
+ * The comment on an issue or pull request that `author` wrote with `marker`
+ * (read page by page and no further than needed: the sticky comments come
+ * early, long ChatOps conversations after them), and the comments before it
+ * that carry the marker but were written by anyone else.
+ */
+async function findStickyComment(octokit, repo, issueNumber, marker, author) {
+    const strangers = [];
+    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+        ...repo,
+        issue_number: issueNumber,
+        per_page: 100,
+    })) {
+        const found = findSticky(page.data, marker, author);
+        strangers.push(...found.strangers.map(asSticky));
+        if (found.own)
+            return { own: asSticky(found.own), strangers };
+    }
+    return { strangers };
+}
+/**
+ * Creates or updates the one comment that `author` (the token's own
+ * identity) wrote with `marker`: never a second one, and never anyone
+ * else's, even when it carries the marker. Unchanged text is not written
+ * again. The strangers' comments are returned so the caller can say it
+ * ignored them.
+ */
+async function upsertStickyComment(octokit, repo, issueNumber, marker, markdown, author) {
+    const body = stickyBody(marker, markdown);
+    const { own, strangers } = await findStickyComment(octokit, repo, issueNumber, marker, author);
+    if (!own) {
+        const created = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
+        return { action: 'created', url: created.data.html_url, strangers };
+    }
+    if (own.body === body)
+        return { action: 'unchanged', url: own.html_url, strangers };
+    const updated = await octokit.rest.issues.updateComment({ ...repo, comment_id: own.id, body });
+    return { action: 'updated', url: updated.data.html_url, strangers };
 }
 
 /**
@@ -27901,593 +28635,67 @@ async function writeResults(config, name, text) {
     }
 }
 
-const API = '/api/2.0/mlflow';
-const query = (params) => new URLSearchParams(params).toString();
-/** runs/get: info, params, latest metrics, tags and dataset inputs. */
-function getRunRequest(runId) {
-    return { method: 'GET', path: `${API}/runs/get?${query({ run_id: runId })}` };
-}
-/** metrics/get-history: every logged value of one metric, one page. */
-function metricHistoryRequest(runId, key, pageToken) {
-    return {
-        method: 'GET',
-        path: `${API}/metrics/get-history?${query({ run_id: runId, metric_key: key, ...(pageToken ? { page_token: pageToken } : {}) })}`,
-    };
-}
-const keyValue = object({ key: string(), value: string().optional() });
-const metric = object({
-    key: string(),
-    // proto2 JSON writes NaN and infinities as strings.
-    value: union([number(), string()]).optional(),
-    timestamp: union([number(), string()]).optional(),
-    step: union([number(), string()]).optional(),
-});
-const runResponse = object({
-    run: object({
-        info: object({
-            run_id: string().optional(),
-            run_uuid: string().optional(),
-            run_name: string().optional(),
-            experiment_id: string().optional(),
-            status: string().optional(),
-            lifecycle_stage: string().optional(),
-        }),
-        data: object({
-            metrics: array(metric).optional(),
-            params: array(keyValue).optional(),
-            tags: array(keyValue).optional(),
-        })
-            .optional(),
-        inputs: object({
-            dataset_inputs: array(object({
-                tags: array(keyValue).optional(),
-                dataset: object({ name: string(), digest: string().optional() }),
-            }))
-                .optional(),
-        })
-            .optional(),
-    }),
-});
-const historyResponse = object({
-    metrics: array(metric).optional(),
-    next_page_token: string().optional(),
-});
-const STATES$1 = {
-    RUNNING: 'running',
-    SCHEDULED: 'scheduled',
-    FINISHED: 'finished',
-    FAILED: 'failed',
-    KILLED: 'killed',
-};
-/** Reads a runs/get answer. Throws a message when it is not one. */
-function readMlflowRun(ref, serverUrl, body, histories = new Map()) {
-    const parsed = runResponse.safeParse(body);
-    if (!parsed.success)
-        throw new Error(`runs/get answered something that is not a run (${parsed.error.issues[0]?.message})`);
-    const { info, data, inputs } = parsed.data.run;
-    const id = info.run_id ?? info.run_uuid ?? ref.runId;
-    if (id !== ref.runId)
-        throw new Error(`runs/get answered run ${id}, not ${ref.runId}`);
-    const tags = Object.fromEntries((data?.tags ?? []).map((t) => [t.key, t.value ?? '']));
-    const metrics = trackerRecord();
-    for (const m of data?.metrics ?? []) {
-        const value = numberOf(m.value);
-        if (value !== undefined)
-            metrics[m.key] = value;
-    }
-    for (const [key, points] of histories) {
-        const last = finalPoint(points);
-        if (last === undefined)
-            delete metrics[key];
-        else
-            metrics[key] = last;
-    }
-    const datasets = (inputs?.dataset_inputs ?? []).map((input) => {
-        const context = input.tags?.find((t) => t.key === 'mlflow.data.context')?.value;
-        return {
-            name: input.dataset.name,
-            ...(input.dataset.digest ? { digest: input.dataset.digest } : {}),
-            ...(context ? { context } : {}),
-        };
+/**
+ * `command: check`, on pull requests: validate and gate, one sticky comment on
+ * the pull request (updated in place, never duplicated), the job summary,
+ * annotations, and a failed step when a gate fails. A pull request from a
+ * fork runs with no secrets: gates that need the endpoint say "not run".
+ */
+async function runCheck(inputs) {
+    const root = resolve$1(inputs.root);
+    const repo = new GitRepository(root);
+    // With a base (a pull request), the base's settings judge it: the change's own never decide how.
+    const judging = await readJudgingSettings(repo, root, inputs.base);
+    const pull = context.payload.pull_request;
+    const fromFork = pull !== undefined && pull.head?.repo?.full_name !== pull.base?.repo?.full_name;
+    const endpoint = inputs.evalEndpoint || process.env.MODELGATE_EVAL_BASE_URL;
+    const runSuites = suiteRunnerFromEnvironment({
+        endpoint,
+        model: inputs.evalModel || undefined,
+        resultsDir: resolve$1(root, '.modelgate/results'),
+        root,
+        ...(fromFork ? { refuse: 'not run: no credentials (pull request from a fork)' } : {}),
+        ...(!fromFork && !endpoint ? { refuse: 'not run: no credentials (eval-endpoint is not set)' } : {}),
+    }, debug, { ...process.env, ...(inputs.evalApiKey ? { MODELGATE_EVAL_API_KEY: inputs.evalApiKey } : {}) });
+    const report = await check(repo, {
+        ...judging,
+        allowEmpty: inputs.allowEmpty,
+        root: inputs.root,
+        base: inputs.base,
+        runSuites,
+        // A fork's run has no secrets: its training run is "not run", never read with someone else's key.
+        readRun: runReaderFromEnvironment(process.env, fromFork ? { refuse: 'no credentials (pull request from a fork)' } : {}),
+        tokenizerRunner: sharedTokenizerSandbox(),
+        progress: debug,
     });
-    const status = info.status ?? 'UNKNOWN';
-    // The link is built from checked ids only: an answer's odd experiment id is not put in a URL.
-    const experiment = [info.experiment_id, ref.experimentId].find((e) => e && /^[0-9A-Za-z_-]{1,64}$/.test(e));
-    const base = serverUrl.replace(/\/+$/, '');
-    return {
-        tracker: 'mlflow',
-        id,
-        link: experiment
-            ? `${base}/#/experiments/${experiment}/runs/${ref.runId}`
-            : `${base}/#/runs/${ref.runId}`,
-        ...(info.run_name ? { name: info.run_name } : {}),
-        state: info.lifecycle_stage === 'deleted' ? 'killed' : (STATES$1[status] ?? 'unknown'),
-        stateText: info.lifecycle_stage === 'deleted' ? `${status} (deleted)` : status,
-        params: trackerRecord((data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
-        metrics,
-        datasets,
-        ...(tags['mlflow.source.git.commit'] ? { sourceCommit: tags['mlflow.source.git.commit'] } : {}),
-        ...(tags[MODEL_TAG] ? { model: tags[MODEL_TAG] } : {}),
-        tags,
-    };
-}
-/** Reads one page of a metrics/get-history answer. */
-function readMetricHistory(body) {
-    const parsed = historyResponse.safeParse(body);
-    if (!parsed.success)
-        throw new Error('metrics/get-history answered something that is not a metric history');
-    return {
-        points: parsed.data.metrics ?? [],
-        ...(parsed.data.next_page_token ? { next: parsed.data.next_page_token } : {}),
-    };
-}
-/**
- * The final value: the highest step, then the latest timestamp, then (as
- * MLflow does) the largest value. A final NaN or infinity is undefined, not
- * the last finite value before it: a diverged run has no final metric.
- */
-function finalPoint(points) {
-    let best;
-    for (const p of points) {
-        const value = typeof p.value === 'string' ? Number(p.value) : (p.value ?? Number.NaN);
-        const step = Number(p.step ?? 0);
-        const time = Number(p.timestamp ?? 0);
-        if (!best ||
-            step > best.step ||
-            (step === best.step && (time > best.time || (time === best.time && value > best.value))))
-            best = { step, time, value };
-    }
-    return best && Number.isFinite(best.value) ? best.value : undefined;
-}
-/** A finite number, or undefined (NaN and infinities cannot be judged). */
-function numberOf(value) {
-    const n = typeof value === 'string' ? Number(value) : value;
-    return n !== undefined && Number.isFinite(n) ? n : undefined;
-}
-
-/**
- * The W&B public GraphQL API, planned as values. The query selects only
- * fields W&B's own public client (wandb/apis/public/runs.py, RunFragment)
- * selects on `project(name, entityName) { run(name) }`.
- */
-const WANDB_RUN_QUERY = `query Run($project: String!, $entity: String!, $name: String!) {
-  project(name: $project, entityName: $entity) {
-    run(name: $name) {
-      id
-      name
-      displayName
-      state
-      config
-      summaryMetrics
-      tags
-      commit
-    }
-  }
-}`;
-/** The one request that reads a run. */
-function wandbRunRequest(ref) {
-    return {
-        method: 'POST',
-        path: '/graphql',
-        body: {
-            query: WANDB_RUN_QUERY,
-            variables: { project: ref.project, entity: ref.entity, name: ref.runId },
-        },
-    };
-}
-// config and summaryMetrics are JSONString scalars: JSON text inside the JSON answer.
-const jsonString = union([string(), record$1(string(), unknown()), _null()]).optional();
-const answer = object({
-    data: object({
-        project: object({
-            run: object({
-                name: string(),
-                displayName: string().nullable().optional(),
-                state: string().nullable().optional(),
-                config: jsonString,
-                summaryMetrics: jsonString,
-                tags: array(string()).nullable().optional(),
-                commit: string().nullable().optional(),
-            })
-                .nullable(),
-        })
-            .nullable(),
-    })
-        .nullable()
-        .optional(),
-    errors: array(object({ message: string() })).optional(),
-});
-const STATES = {
-    running: 'running',
-    pending: 'scheduled',
-    finished: 'finished',
-    failed: 'failed',
-    crashed: 'crashed',
-    killed: 'killed',
-    preempted: 'killed',
-};
-/** Reads the answer to WANDB_RUN_QUERY; undefined when the run does not exist. Throws a message when it is not an answer. */
-function readWandbRun(ref, appUrl, body) {
-    const parsed = answer.safeParse(body);
-    if (!parsed.success)
-        throw new Error('the GraphQL API answered something that is not a run');
-    if (parsed.data.errors?.length)
-        throw new Error(`the GraphQL API answered: ${parsed.data.errors[0].message}`);
-    const run = parsed.data.data?.project?.run;
-    if (!run)
-        return undefined;
-    const config = objectOf(run.config, 'config');
-    const summary = objectOf(run.summaryMetrics, 'summaryMetrics');
-    const params = trackerRecord();
-    for (const [key, entry] of Object.entries(config)) {
-        if (key === '_wandb' || key === 'wandb_version')
-            continue;
-        // The client writes each config value as {value, desc}.
-        const value = entry && typeof entry === 'object' && 'value' in entry ? entry.value : entry;
-        params[key] = typeof value === 'string' ? value : JSON.stringify(value);
-    }
-    const metrics = trackerRecord();
-    for (const [key, value] of Object.entries(summary))
-        if (typeof value === 'number' && Number.isFinite(value) && !key.startsWith('_'))
-            metrics[key] = value;
-    const tags = run.tags ?? [];
-    const model = tags.find((t) => t.startsWith(`${MODEL_TAG}:`))?.slice(MODEL_TAG.length + 1);
-    const state = run.state ?? 'unknown';
-    return {
-        tracker: 'wandb',
-        id: run.name,
-        // Built from the reference's checked names only, not from the answer.
-        link: `${appUrl.replace(/\/+$/, '')}/${ref.entity}/${ref.project}/runs/${ref.runId}`,
-        ...(run.displayName ? { name: run.displayName } : {}),
-        state: STATES[state] ?? 'unknown',
-        stateText: state,
-        params,
-        metrics,
-        datasets: [],
-        ...(run.commit ? { sourceCommit: run.commit } : {}),
-        ...(model ? { model } : {}),
-        tags: Object.fromEntries(tags.map((t) => [t, ''])),
-    };
-}
-function objectOf(value, field) {
-    if (value === null || value === undefined)
-        return {};
-    if (typeof value === 'object')
-        return value;
-    try {
-        const parsed = JSON.parse(value);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            return parsed;
-    }
-    catch {
-        // fall through to the message below
-    }
-    throw new Error(`the run's ${field} is not a JSON object`);
-}
-
-/**
- * MLflow at MLFLOW_TRACKING_URI, authenticated with MLFLOW_TRACKING_TOKEN
- * (bearer) or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (basic).
- * `server`: the server a run reference names; another one than the
- * configured server is refused before any request, so the repository never
- * decides where the credentials go.
- */
-function mlflowEndpoint(env, server, options = {}) {
-    const uri = env.MLFLOW_TRACKING_URI;
-    if (!uri)
-        return { ok: false, kind: 'unconfigured', reason: 'no credentials: MLFLOW_TRACKING_URI is not set' };
-    let base;
-    try {
-        base = new URL(uri);
-    }
-    catch {
-        return { ok: false, kind: 'unconfigured', reason: 'MLFLOW_TRACKING_URI is not a URL' };
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:')
-        return {
-            ok: false,
-            kind: 'unreachable',
-            reason: `MLFLOW_TRACKING_URI is ${base.protocol} , not an http(s) tracking server`,
-        };
-    const configured = `${base.host}${base.pathname.replace(/\/+$/, '')}`;
-    if (server !== undefined && server.toLowerCase() !== configured.toLowerCase())
-        return {
-            ok: false,
-            kind: 'unreachable',
-            reason: `the run is on ${server}, but MLFLOW_TRACKING_URI is ${configured}: modelgate sends credentials only to the configured server`,
-        };
-    return {
-        ok: true,
-        endpoint: {
-            base: `${base.origin}${base.pathname.replace(/\/+$/, '')}`,
-            ...mlflowAuthorization(env),
-            ...options,
-        },
-    };
-}
-function mlflowAuthorization(env) {
-    if (env.MLFLOW_TRACKING_TOKEN)
-        return { authorization: `Bearer ${env.MLFLOW_TRACKING_TOKEN}` };
-    if (env.MLFLOW_TRACKING_USERNAME && env.MLFLOW_TRACKING_PASSWORD)
-        return {
-            authorization: `Basic ${Buffer.from(`${env.MLFLOW_TRACKING_USERNAME}:${env.MLFLOW_TRACKING_PASSWORD}`).toString('base64')}`,
-        };
-    return {};
-}
-
-/** Largest answer read from a tracker: a run with its params and metrics is kilobytes. */
-const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
-/** How long one request may take. */
-const DEFAULT_TIMEOUT_MS = 15_000;
-/** Thrown when the service cannot be reached or answers with a server error: "not reachable", never a pass. */
-class TrackerUnreachable extends Error {
-}
-/**
- * Sends one planned request. The credential goes only to the configured
- * base URL; redirects are not followed (a redirect could carry it elsewhere).
- * The message of a failure never includes the credential.
- */
-async function sendTrackerRequest(endpoint, request) {
-    const url = `${endpoint.base.replace(/\/+$/, '')}${request.path}`;
-    let response;
-    try {
-        response = await (endpoint.fetch ?? fetch)(url, {
-            method: request.method,
-            redirect: 'manual',
-            headers: {
-                accept: 'application/json',
-                ...(request.body ? { 'content-type': 'application/json' } : {}),
-                ...(endpoint.authorization ? { authorization: endpoint.authorization } : {}),
-            },
-            ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-            signal: AbortSignal.timeout(endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-        });
-    }
-    catch (error) {
-        const cause = error.name === 'TimeoutError' ? 'no answer in time' : error.message;
-        throw new TrackerUnreachable(`${hostOf(endpoint.base)} is not reachable (${cause})`);
-    }
-    if (response.status >= 500 || (response.status >= 300 && response.status < 400))
-        throw new TrackerUnreachable(`${hostOf(endpoint.base)} answered HTTP ${response.status}`);
-    const declared = Number(response.headers.get('content-length') ?? 0);
-    if (declared > MAX_ANSWER_BYTES)
-        throw new TrackerUnreachable(`${hostOf(endpoint.base)} answered more than 16 MiB`);
-    const text = await readCapped(response);
-    let body;
-    try {
-        body = JSON.parse(text);
-    }
-    catch {
-        body = undefined;
-    }
-    return { status: response.status, body };
-}
-async function readCapped(response) {
-    if (!response.body)
-        return '';
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-        size += chunk.byteLength;
-        if (size > MAX_ANSWER_BYTES)
-            throw new TrackerUnreachable('the tracker answered more than 16 MiB');
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-/** The host of a base URL, for messages (never the path, which may carry a workspace token). */
-function hostOf(base) {
-    try {
-        return new URL(base).host;
-    }
-    catch {
-        return 'the tracker';
-    }
-}
-/** The `error_code` of an MLflow error answer (`RESOURCE_DOES_NOT_EXIST`), if it has one. */
-function trackerErrorCode(body) {
-    return body && typeof body === 'object' && 'error_code' in body ? String(body.error_code) : undefined;
-}
-/** The `message` of an error answer, cut short for a log line. */
-function trackerErrorMessage(body) {
-    const message = body && typeof body === 'object' && 'message' in body ? String(body.message) : '';
-    return message.slice(0, 200) || 'no message';
-}
-
-/** Pages of a metric history read at most (MLflow pages hold thousands of points). */
-const MAX_HISTORY_PAGES = 100;
-/**
- * A run reader from the environment: MLflow at MLFLOW_TRACKING_URI (token
- * or basic auth), W&B at WANDB_BASE_URL (default api.wandb.ai) with
- * WANDB_API_KEY. A reference naming another MLflow server than the
- * configured one is refused before any request: the repository never
- * decides where the credentials go.
- */
-function runReaderFromEnvironment(env, options = {}) {
-    return async (ref, metrics) => {
-        if (options.refuse)
-            return { ok: false, kind: 'unconfigured', reason: options.refuse };
+    annotate(report.findings, root);
+    const markdown = toMarkdown(report, 'modelgate check');
+    await summary.addRaw(markdown).write();
+    setOutput(OUTPUTS.errorCount, report.summary.errors);
+    setOutput(OUTPUTS.errors, report.summary.errors);
+    setOutput(OUTPUTS.requiredBump, report.summary.requiredBump);
+    setOutput(OUTPUTS.findingsJson, JSON.stringify(report.findings));
+    setOutput(OUTPUTS.gatesJson, JSON.stringify(report.gates));
+    if (pull?.number !== undefined && inputs.token) {
+        const octokit = createOctokit(inputs.token, warning);
         try {
-            return ref.tracker === 'mlflow'
-                ? await readMlflow(ref, metrics, env, options)
-                : await readWandb(ref, env, options);
+            // Only a comment this token's identity wrote is edited: anyone can post one with the marker.
+            const self = await tokenIdentity(octokit, warning);
+            const comment = await upsertStickyComment(octokit, context.repo, pull.number, stickyMarker('check', 'all'), markdown, self);
+            for (const stranger of comment.strangers)
+                warning(`ignored ${stranger.html_url} by ${stranger.user ? `@${stranger.user.login}` : 'a deleted account'}: it carries modelgate's check marker, but ${self.login} did not write it`);
+            info(`pull-request comment ${comment.action}: ${comment.url}`);
         }
         catch (error) {
-            if (error instanceof TrackerUnreachable)
-                return { ok: false, kind: 'unreachable', reason: error.message };
-            return { ok: false, kind: 'invalid', reason: error.message };
+            // A fork's token is read-only: the report still reaches the job summary.
+            const status = statusOf(error);
+            if (status !== 403 && status !== 404)
+                throw error;
+            warning(`could not write the pull-request comment (GitHub answered ${status}); the report is in the job summary`);
         }
-    };
-}
-async function readMlflow(ref, metrics, env, options) {
-    const configured = mlflowEndpoint(env, ref.server, options);
-    if (!configured.ok)
-        return configured;
-    const endpoint = configured.endpoint;
-    const answer = await sendTrackerRequest(endpoint, getRunRequest(ref.runId));
-    if (answer.status === 404 || trackerErrorCode(answer.body) === 'RESOURCE_DOES_NOT_EXIST')
-        return {
-            ok: false,
-            kind: 'not-found',
-            reason: `run ${ref.runId} does not exist on ${hostOf(endpoint.base)}`,
-        };
-    if (answer.status === 401 || answer.status === 403)
-        return {
-            ok: false,
-            kind: 'unreachable',
-            reason: `${hostOf(endpoint.base)} refused the credentials (HTTP ${answer.status})`,
-        };
-    if (answer.status !== 200)
-        return {
-            ok: false,
-            kind: 'invalid',
-            reason: `runs/get answered HTTP ${answer.status}: ${trackerErrorMessage(answer.body)}`,
-        };
-    const histories = new Map();
-    for (const key of metrics) {
-        const points = [];
-        let page;
-        for (let n = 0; n < MAX_HISTORY_PAGES; n += 1) {
-            const history = await sendTrackerRequest(endpoint, metricHistoryRequest(ref.runId, key, page));
-            if (history.status !== 200)
-                return {
-                    ok: false,
-                    kind: 'invalid',
-                    reason: `metrics/get-history of ${key} answered HTTP ${history.status}`,
-                };
-            const read = readMetricHistory(history.body);
-            points.push(...read.points);
-            page = read.next;
-            if (!page)
-                break;
-        }
-        histories.set(key, points);
     }
-    return { ok: true, run: readMlflowRun(ref, endpoint.base, answer.body, histories) };
-}
-async function readWandb(ref, env, options) {
-    if (!env.WANDB_API_KEY)
-        return { ok: false, kind: 'unconfigured', reason: 'no credentials: WANDB_API_KEY is not set' };
-    const base = (env.WANDB_BASE_URL || 'https://api.wandb.ai').replace(/\/+$/, '');
-    const endpoint = {
-        base,
-        // The public API authenticates with HTTP basic auth, user "api", the key as password.
-        authorization: `Basic ${Buffer.from(`api:${env.WANDB_API_KEY}`).toString('base64')}`,
-        ...options,
-    };
-    const answer = await sendTrackerRequest(endpoint, wandbRunRequest(ref));
-    if (answer.status === 401 || answer.status === 403)
-        return {
-            ok: false,
-            kind: 'unreachable',
-            reason: `${hostOf(base)} refused WANDB_API_KEY (HTTP ${answer.status})`,
-        };
-    if (answer.status !== 200)
-        return { ok: false, kind: 'invalid', reason: `the GraphQL API answered HTTP ${answer.status}` };
-    // The UI lives at wandb.ai for the hosted API; a dedicated server serves both from one host.
-    const app = base === 'https://api.wandb.ai' ? 'https://wandb.ai' : base;
-    const run = readWandbRun(ref, app, answer.body);
-    if (!run)
-        return {
-            ok: false,
-            kind: 'not-found',
-            reason: `run ${ref.entity}/${ref.project}/${ref.runId} does not exist on ${hostOf(base)}`,
-        };
-    return { ok: true, run };
+    if (report.summary.errors > 0)
+        setFailed(`modelgate check: ${report.summary.errors} error(s); see the pull-request comment and the annotations`);
 }
 
-async function runChecks(args, out) {
-    const root = resolve$1(stringOf(args, 'root') ?? '.');
-    if (!(await stat(root).catch(() => undefined))?.isDirectory())
-        throw new CommandError(`--root ${stringOf(args, 'root') ?? root} is not a directory`);
-    const base = stringOf(args, 'base');
-    if (base !== undefined && !base.trim())
-        throw new CommandError('--base needs a git ref');
-    const repo = new GitRepository(root);
-    // With --base, the base's settings judge the change: its own never decide how.
-    const judging = await readJudgingSettings(repo, root, base);
-    const baselineResults = await Promise.all(listOf(args, 'baseline-results').map((path) => readResults(path, root)));
-    const runSuites = suiteRunnerFromEnvironment({
-        endpoint: stringOf(args, 'endpoint'),
-        model: stringOf(args, 'endpoint-model'),
-        concurrency: positiveInt(args, 'concurrency'),
-        timeoutSeconds: positiveInt(args, 'timeout'),
-        retries: stringOf(args, 'retries') === '0' ? 0 : positiveInt(args, 'retries'),
-        stream: args.values.stream === true ? true : undefined,
-        resultsDir: resolve$1(root, stringOf(args, 'results-dir') ?? '.modelgate/results'),
-        root,
-    }, out.progress);
-    return check(repo, {
-        ...judging,
-        base,
-        allowEmpty: args.values['allow-empty'] === true,
-        root: stringOf(args, 'root') ?? root,
-        baselineResults,
-        runSuites,
-        // MLflow / W&B credentials from the shell's environment only.
-        readRun: runReaderFromEnvironment(process.env),
-        // Tokenizers encoded once per file digest, across runs (outside the repository).
-        behaviourCache: new TokenizerBehaviourCache(),
-        // Tokenizers run in a worker thread with a time budget and a heap limit.
-        tokenizerRunner: sharedTokenizerSandbox(),
-        progress: out.progress,
-    });
-}
-function render(report, format, title) {
-    if (format === 'json')
-        return toJson(report);
-    return format === 'markdown' ? toMarkdown(report, title) : toText(report);
-}
-/** A `--baseline-results` file: a results file the user must fix is exit 2; a bug in its reader is reported as one. */
-function readResults(path, root) {
-    return readUserJsonFile({
-        path,
-        label: `--baseline-results ${path}`,
-        root,
-        maxBytes: RESULTS_MAX_BYTES,
-        read: readResultsFile,
-        parse: parsePythonJson,
-        fix: 'Pass a results file of lm-evaluation-harness, of modelgate\'s runner, or a {"metric": value} JSON object.',
-    });
-}
-function positiveInt(args, name) {
-    const raw = stringOf(args, name);
-    if (raw === undefined)
-        return undefined;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0)
-        throw new CommandError(`--${name} must be a positive whole number, not "${raw}"`);
-    return value;
-}
-/** `modelgate check`: validate, then the evaluation gates, in one report. */
-async function runCheck(args, out) {
-    const format = formatOf(args, ['text', 'json', 'markdown']);
-    const report = await runChecks(args, out);
-    out.stdout(render(report, format, 'modelgate check'));
-    return report.summary.errors > 0 ? 1 : 0;
-}
-/** `modelgate gate`: the evaluation gates and their evidence, from the same run as check. */
-async function runGate(args, out) {
-    const format = formatOf(args, ['text', 'json', 'markdown']);
-    const full = await runChecks(args, out);
-    // The findings of the gates' evidence (results and samples files, suites), manifests that do not
-    // parse (their gates never ran, a failure of the gate, not something to leave out), and the note that
-    // the base's settings, not the change's, chose the baseline.
-    const evidence = new Set(full.gates.flatMap((g) => g.findings));
-    const findings = full.findings.filter((f) => evidence.has(f) || f.rule === 'MANIFEST-SCHEMA' || f.rule === 'SETTINGS-BASE');
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    const report = {
-        ...full,
-        findings,
-        summary: {
-            ...full.summary,
-            errors,
-            warnings: findings.filter((f) => f.severity === 'warning').length,
-            info: 0,
-        },
-    };
-    out.stdout(render(report, format, 'modelgate gate'));
-    return errors > 0 ? 1 : 0;
-}
-
-export { runCheck, runGate };
+export { runCheck };

@@ -3,7 +3,7 @@ import { c as checkRepoPath, S as SETTINGS_FILE, M as MODEL_NAME, K as nameProbl
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { D as DEFAULT_STAGES } from './stages-Cl5dJrTL.js';
 import { e as expandTemplate, t as templateProblem, H as HOST_NAME } from './names-BCxkbDpg.js';
-import { s as storageLocation } from './storage-uri-B5m7h7is.js';
+import { k as kserveSource } from './storage-uri-CHrhERsO.js';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
@@ -75,14 +75,14 @@ const deploySchema = strictObject({
         namespace: label,
         storage_uri: template$1.superRefine((text, ctx) => {
             // Each version's own folder: KServe's canary keeps the previous revision's storageUri beside it.
-            if (!text.includes('{version}'))
+            if (!text.split('?')[0].includes('{version}'))
                 ctx.addIssue({
                     code: 'custom',
-                    message: `"${text}" has no {version}: each version needs a folder of its own`,
+                    message: `"${text}" has no {version} in its path: each version needs a folder of its own`,
                 });
-            const parsed = storageLocation(expandTemplate(text, { model: 'model', version: '1.0.0' }));
-            if (!parsed.ok)
-                ctx.addIssue({ code: 'custom', message: `"${text}" ${parsed.reason}` });
+            const source = kserveSource(expandTemplate(text, { model: 'model', version: '1.0.0' }));
+            if (!source.ok)
+                ctx.addIssue({ code: 'custom', message: `"${text}" ${source.reason}` });
         }),
         model_format: label.optional(),
         runtime: label.optional(),

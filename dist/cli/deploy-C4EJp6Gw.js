@@ -5,10 +5,10 @@ import { c as checkRepoPath, d as releaseTag, r as readRegistry, v as versionPro
 import { r as registrationProblem, c as currentRegistration, d as deployRefusal } from './registration-tags-C5oXtNLZ.js';
 import { k as kubernetesName, e as expandTemplate, h as hostNameOf } from './names-BCxkbDpg.js';
 import { c as parseManifest, M as MANIFEST_MAX_BYTES } from './parse-B69nEYJT.js';
-import { s as storageLocation, l as liesWithin } from './storage-uri-B5m7h7is.js';
+import { k as kserveSource, s as storageLocation, l as loads } from './storage-uri-CHrhERsO.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import { o as openRegistry, m as modelOf } from './registry-context-DP3Ih4Ns.js';
+import { o as openRegistry, m as modelOf } from './registry-context-a2CMwz5l.js';
 import 'process';
 import 'buffer';
 import './index-UVRYzaJe.js';
@@ -298,12 +298,13 @@ function storageBindingProblem(storageUri, weights, release) {
             reason: `the manifest of ${model} ${version} lists no weights, so what ${storageUri} holds is nothing the release checked`,
             fix: listFix,
         };
-    const folder = storageLocation(storageUri);
-    if (!folder.ok)
+    const source = kserveSource(storageUri);
+    if (!source.ok)
         return {
-            reason: `KServe would load ${model} ${version} from ${storageUri}, which ${folder.reason}`,
-            fix: 'Make deploy.kserve.storage_uri a folder such as s3://bucket/{model}/{version} (docs/deploy.md lists the forms).',
+            reason: `KServe would load ${model} ${version} from ${storageUri}, which ${source.reason}`,
+            fix: 'Make deploy.kserve.storage_uri a folder such as s3://bucket/{model}/{version}/ (docs/deploy.md lists the forms).',
         };
+    const files = [];
     for (const { uri } of listed) {
         const file = storageLocation(uri);
         if (!file.ok)
@@ -311,11 +312,17 @@ function storageBindingProblem(storageUri, weights, release) {
                 reason: `the manifest of ${model} ${version} lists the weights file ${uri}, which ${file.reason}, so whether KServe loads it cannot be told`,
                 fix: `Give each weights file of ${model} a plain URI (docs/deploy.md lists the forms), and release it.`,
             };
+        files.push({ uri, location: file.location });
     }
-    const outside = listed.filter((w) => {
-        const file = storageLocation(w.uri);
-        return !file.ok || !liesWithin(file.location, folder.location);
-    });
+    if (source.source.kind === 'object') {
+        if (files.some((f) => loads(source.source, f.location)))
+            return undefined;
+        return {
+            reason: `KServe would download ${storageUri} itself for ${model} ${version}, and it is none of the weights files its manifest lists`,
+            fix: `Make deploy.kserve.storage_uri the URL of a weights file (or archive) the manifest lists, or a folder (s3://, gs://, pvc://, Azure). ${listFix}`,
+        };
+    }
+    const outside = files.filter((f) => !loads(source.source, f.location));
     if (outside.length)
         return {
             reason: `KServe would load ${model} ${version} from ${storageUri}, but its manifest lists ${outside.length === 1 ? 'a weights file' : `${outside.length} weights files`} elsewhere (${outside[0].uri})`,
@@ -613,11 +620,7 @@ function planDeploy(facts) {
     if (!routing.ok)
         return refuse(routing.reason, routing.fix);
     if (facts.target === 'kserve') {
-        const storageUri = expandTemplate(facts.settings.kserve.storageUri, payload);
-        const unbound = storageBindingProblem(storageUri, facts.weights, { ...payload, tag: wanted });
-        if (unbound)
-            return refuse(unbound.reason, unbound.fix);
-        // The weights came from the manifest the payload names: only the release's own may tie them.
+        // The weights come from the manifest the payload names: only the release's own may tie them.
         const decoy = releasedManifestPathProblem(payload.manifest, {
             tag: wanted,
             recorded: tag.manifest,
@@ -625,6 +628,10 @@ function planDeploy(facts) {
         });
         if (decoy)
             return refuse(decoy, `Deploy with the payload command: release wrote: it names the release's manifest.`);
+        const storageUri = expandTemplate(facts.settings.kserve.storageUri, payload);
+        const unbound = storageBindingProblem(storageUri, facts.weights, { ...payload, tag: wanted });
+        if (unbound)
+            return refuse(unbound.reason, unbound.fix);
     }
     const ref = { id: deployment.id, trigger: payload.trigger };
     const rendered = facts.target === 'gateway-api'
@@ -790,7 +797,9 @@ async function runDeploy(args, out) {
     // KServe loads whatever its storageUri holds: tied to the weights the release's manifest lists
     // (found as every command finds it: the tag's Manifest: line, else the manifest globs).
     const weights = target.target === 'kserve' ? await releasedManifest(context, name, version.version) : undefined;
-    const manifest = weights && 'text' in weights ? weights.manifest : undefined;
+    if (weights && 'unreadable' in weights)
+        throw new CommandError(`the manifest of ${name} ${version.version} at ${simple} cannot be read (${weights.manifest}: ${weights.unreadable}), so what the KServe storageUri holds cannot be tied to the release`, 'Release the version with modelgate release (its tag names the manifest), then deploy.');
+    const manifest = weights?.manifest;
     const payload = {
         model: name,
         version: version.version,

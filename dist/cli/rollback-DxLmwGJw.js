@@ -7,7 +7,7 @@ import { a as resolveArtifactPath, r as readRegistry, C as ContainedRoot, b as C
 import { s as semver } from './index-UVRYzaJe.js';
 import { d as deployRefusal, b as currentRegistrations, w as wasAssigned } from './registration-tags-C5oXtNLZ.js';
 import { r as referencedPaths } from './references-BLpOHoYI.js';
-import { o as openRegistry } from './registry-context-DP3Ih4Ns.js';
+import { o as openRegistry } from './registry-context-a2CMwz5l.js';
 import 'process';
 import 'buffer';
 import 'node:path';

@@ -23607,10 +23607,11 @@ const SETTINGS_FILE = '.github/modelgate.yml';
 /** The stages a version moves through, in order (from .github/modelgate.yml). */
 const DEFAULT_STAGES = ['canary', 'production'];
 
-const URI = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/;
-/** Segments that would name another place once decoded or resolved: dot segments, encoded separators and dots. */
+const URI = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(#.*)?$/;
+/** Segments that would name another place once decoded or resolved: encoded separators and dots, NUL. */
 const SLIPPERY = /%2f|%5c|%2e|%00/i;
-/** The location a storage URI names, or why it names none modelgate can compare. */
+const AZURE = /^[^.]+\.(blob|file)\.core\.windows\.net$|^[^.]+\.z\d{1,2}\.(blob|file)\.storage\.azure\.net$/;
+/** The location a URI names, or why it names none modelgate can compare. */
 function storageLocation(uri) {
     const match = URI.exec(uri);
     if (!match)
@@ -23618,16 +23619,17 @@ function storageLocation(uri) {
     const [, rawScheme, rawAuthority, path = '', query, fragment] = match;
     const scheme = rawScheme.toLowerCase();
     const authority = rawAuthority.toLowerCase();
-    if (!authority)
-        return { ok: false, reason: `names no ${scheme === 'hf' ? 'organisation' : 'bucket or host'}` };
+    const web = scheme === 'https' || scheme === 'http';
+    if (!authority && scheme !== 'file')
+        return { ok: false, reason: `names no ${scheme === 'hf' ? 'owner' : 'bucket or host'}` };
     if (authority.includes('@'))
         return { ok: false, reason: 'carries credentials (user@): keep them out of URIs' };
     if (fragment !== undefined)
         return { ok: false, reason: 'has a #fragment, which names no file' };
-    if (query !== undefined && scheme !== 'https' && scheme !== 'http')
+    if (query !== undefined && !web)
         return { ok: false, reason: `has a ?query, which ${scheme}:// URIs do not have` };
-    const segments = path.replace(/^\//, '').replace(/\/$/, '');
-    const parts = segments ? segments.split('/') : [];
+    const trimmed = path.replace(/^\//, '').replace(/\/$/, '');
+    const parts = trimmed ? trimmed.split('/') : [];
     if (parts.some((p) => p === '' || p === '.' || p === '..'))
         return {
             ok: false,
@@ -23638,30 +23640,65 @@ function storageLocation(uri) {
             ok: false,
             reason: 'has an encoded /, \\, . or NUL in its path, so where it points depends on who decodes it',
         };
-    if ((scheme === 'https' || scheme === 'http') && authority === 'storage.googleapis.com') {
+    const withQuery = (location) => ({
+        ok: true,
+        location: query === undefined ? location : { ...location, query },
+    });
+    if (web && authority === 'storage.googleapis.com') {
         const [bucket, ...rest] = parts;
         if (!bucket)
             return { ok: false, reason: 'names no bucket' };
-        return { ok: true, location: { root: `gs://${bucket.toLowerCase()}`, segments: rest } };
+        return withQuery({ root: `gs://${bucket.toLowerCase()}`, segments: rest });
     }
     if (scheme === 'hf') {
         const [repository, ...rest] = parts;
         if (!repository)
-            return { ok: false, reason: 'names no repository (hf://org/model)' };
+            return { ok: false, reason: 'names no repository (hf://owner/model)' };
         const [model, revision, ...more] = repository.split(':');
         if (!model || revision === '' || more.length)
-            return { ok: false, reason: 'is not hf://org/model or hf://org/model:revision' };
+            return { ok: false, reason: 'is not hf://owner/model or hf://owner/model:revision' };
         return { ok: true, location: { root: `hf://${authority}/${model}:${revision ?? ''}`, segments: rest } };
     }
     if (scheme === 'oci')
-        return { ok: true, location: { root: `oci://${authority}/${segments}`, segments: [] } };
-    return { ok: true, location: { root: `${scheme}://${authority}`, segments: parts } };
+        return { ok: true, location: { root: `oci://${authority}/${trimmed}`, segments: [] } };
+    return withQuery({ root: `${scheme}://${authority}`, segments: parts });
 }
-/** Whether `file` is `folder` itself or lies under it. */
-function liesWithin(file, folder) {
-    return (file.root === folder.root &&
-        file.segments.length >= folder.segments.length &&
-        folder.segments.every((segment, i) => file.segments[i] === segment));
+/** What KServe loads from `storageUri`, or why it would load something else than it seems (or nothing). */
+function kserveSource(storageUri) {
+    const parsed = storageLocation(storageUri);
+    if (!parsed.ok)
+        return parsed;
+    const scheme = storageUri.slice(0, storageUri.indexOf(':'));
+    if (scheme !== scheme.toLowerCase())
+        return { ok: false, reason: `has the scheme ${scheme}:, which KServe only knows in lower case` };
+    const { location } = parsed;
+    if (scheme === 's3' && !storageUri.endsWith('/'))
+        return {
+            ok: false,
+            reason: 'does not end with /: KServe loads every object whose key starts with it, so a version also loads its siblings (1.1.0 loads 1.1.0-rc.1/)',
+        };
+    if (scheme === 'hf' && location.segments.length)
+        return { ok: false, reason: 'has a path after hf://owner/model[:revision], which KServe refuses' };
+    if (scheme === 'oci')
+        return { ok: true, source: { kind: 'object', location } };
+    if (scheme === 'https' || scheme === 'http') {
+        const host = (URI.exec(storageUri)?.[2] ?? '').toLowerCase();
+        if (!AZURE.test(host))
+            return { ok: true, source: { kind: 'object', location } };
+    }
+    return { ok: true, source: { kind: 'folder', location } };
+}
+/** Whether KServe, loading `source`, loads the object at `file`. */
+function loads(source, file) {
+    const { location } = source;
+    if (file.root !== location.root)
+        return false;
+    if (source.kind === 'object')
+        return (file.query === location.query &&
+            file.segments.length === location.segments.length &&
+            location.segments.every((segment, i) => file.segments[i] === segment));
+    return (file.segments.length >= location.segments.length &&
+        location.segments.every((segment, i) => file.segments[i] === segment));
 }
 
 const template$1 = string$1()
@@ -23726,14 +23763,14 @@ const deploySchema = strictObject({
         namespace: label,
         storage_uri: template$1.superRefine((text, ctx) => {
             // Each version's own folder: KServe's canary keeps the previous revision's storageUri beside it.
-            if (!text.includes('{version}'))
+            if (!text.split('?')[0].includes('{version}'))
                 ctx.addIssue({
                     code: 'custom',
-                    message: `"${text}" has no {version}: each version needs a folder of its own`,
+                    message: `"${text}" has no {version} in its path: each version needs a folder of its own`,
                 });
-            const parsed = storageLocation(expandTemplate(text, { model: 'model', version: '1.0.0' }));
-            if (!parsed.ok)
-                ctx.addIssue({ code: 'custom', message: `"${text}" ${parsed.reason}` });
+            const source = kserveSource(expandTemplate(text, { model: 'model', version: '1.0.0' }));
+            if (!source.ok)
+                ctx.addIssue({ code: 'custom', message: `"${text}" ${source.reason}` });
         }),
         model_format: label.optional(),
         runtime: label.optional(),
@@ -24397,4 +24434,4 @@ function parseSettings(text) {
     };
 }
 
-export { versionProblem as $, readModelVersionPage as A, planRegistryMirror as B, ContainedRoot as C, readTrackingSettings as D, releaseTag as E, FileSystemSource as F, releaseMirrors as G, MODEL_TAG as H, parseRunRef as I, runMetric as J, compareRuns as K, trackerRecord as L, MANIFEST_MAX_BYTES as M, array as N, union as O, number as P, record as Q, kubernetesName as R, expandTemplate as S, TRACKER_NAME as T, checkRepoPath as U, hostNameOf as V, distExports as W, storageLocation as X, liesWithin as Y, registrationProblem as Z, _null$1 as _, runMetricOf as a, releasedManifestPathProblem as a0, parseRegistryTag as a1, SETTINGS_FILE as a2, SETTINGS_MAX_BYTES as a3, parseSettings as a4, manifestLine as a5, assignmentTag as a6, trainingMarkdown as a7, manifestLineOf as a8, strictObject as a9, _enum as aa, NAME_MAX_LENGTH as ab, GTO_FULLNAME_PATTERN as ac, commonjsGlobal as ad, getDefaultExportFromCjs as ae, weightMemoOf as af, rolloutFileReferences as ag, registrationTags as ah, semverCompare as ai, compileGlobs as aj, isGitDir as ak, WeightMemo as al, resolveLinkTarget as am, readRegistry as b, currentRegistration as c, decodeUtf8 as d, ContainmentError as e, formatBytes as f, deployRefusal as g, currentRegistrations as h, readSettings as i, releasedVersions as j, withdrawnVersions as k, simpleTagOf as l, inertText as m, noTracking as n, inertCode as o, parseManifest as p, inertMarkdown as q, resolveArtifactPath as r, semver as s, object as t, unusableSimpleTag as u, unknown as v, wasAssigned as w, string$1 as x, mirrorTarget as y, modelVersionSearchRequest as z };
+export { registrationProblem as $, readModelVersionPage as A, planRegistryMirror as B, ContainedRoot as C, readTrackingSettings as D, releaseTag as E, FileSystemSource as F, releaseMirrors as G, MODEL_TAG as H, parseRunRef as I, runMetric as J, compareRuns as K, trackerRecord as L, MANIFEST_MAX_BYTES as M, array as N, union as O, number as P, record as Q, kubernetesName as R, expandTemplate as S, TRACKER_NAME as T, checkRepoPath as U, hostNameOf as V, distExports as W, kserveSource as X, storageLocation as Y, loads as Z, _null$1 as _, runMetricOf as a, versionProblem as a0, releasedManifestPathProblem as a1, parseRegistryTag as a2, SETTINGS_FILE as a3, SETTINGS_MAX_BYTES as a4, parseSettings as a5, manifestLine as a6, assignmentTag as a7, trainingMarkdown as a8, manifestLineOf as a9, strictObject as aa, _enum as ab, NAME_MAX_LENGTH as ac, GTO_FULLNAME_PATTERN as ad, commonjsGlobal as ae, getDefaultExportFromCjs as af, weightMemoOf as ag, rolloutFileReferences as ah, registrationTags as ai, semverCompare as aj, compileGlobs as ak, isGitDir as al, WeightMemo as am, resolveLinkTarget as an, readRegistry as b, currentRegistration as c, decodeUtf8 as d, ContainmentError as e, formatBytes as f, deployRefusal as g, currentRegistrations as h, readSettings as i, releasedVersions as j, withdrawnVersions as k, simpleTagOf as l, inertText as m, noTracking as n, inertCode as o, parseManifest as p, inertMarkdown as q, resolveArtifactPath as r, semver as s, object as t, unusableSimpleTag as u, unknown as v, wasAssigned as w, string$1 as x, mirrorTarget as y, modelVersionSearchRequest as z };

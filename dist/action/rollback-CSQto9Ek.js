@@ -1,9 +1,9 @@
 import { C as CommandError, i as info, b as setOutput, O as OUTPUTS, a as summary, w as warning } from './inputs-DSZox23F.js';
-import { s as statusOf, c as context, a as createOctokit } from './octokit-ijL5_NDS.js';
+import { s as statusOf, c as context, a as createOctokit } from './octokit-CRp-coZd.js';
 import { resolve } from 'node:path';
-import { g as deployRefusal, h as currentRegistrations, s as semver, w as wasAssigned, r as resolveArtifactPath, b as readRegistry, M as MANIFEST_MAX_BYTES, p as parseManifest, d as decodeUtf8, i as readSettings } from './settings-DOxFyfa7.js';
-import { r as referencedPaths, p as parseJson, f as describeJsonShapeProblem, g as parseSafetensorsIndex, R as READ_LIMITS, h as loadModel, i as ModelManifests, G as GitRepository } from './annotate-DXrcQIg-.js';
-import { s as stateKey, p as planRevertPullRequest } from './release-CxP_lFlp.js';
+import { g as deployRefusal, h as currentRegistrations, s as semver, w as wasAssigned, r as resolveArtifactPath, b as readRegistry, M as MANIFEST_MAX_BYTES, p as parseManifest, d as decodeUtf8, i as readSettings } from './settings-BIjP2o5i.js';
+import { r as referencedPaths, p as parseJson, f as describeJsonShapeProblem, g as parseSafetensorsIndex, R as READ_LIMITS, h as loadModel, i as ModelManifests, G as GitRepository } from './annotate-UzVMwL8r.js';
+import { s as stateKey, p as planRevertPullRequest } from './release-33AZDjhI.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -42,9 +42,9 @@ import 'buffer';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:child_process';
-import './run-reader-B7r88IJ_.js';
+import './run-reader-uRxuXd3P.js';
 import './user-file-error-Ce2abkG1.js';
-import './plan-tUcov6Ot.js';
+import './plan-ruHnoAsE.js';
 
 /**
  * Which released version a rollback restores: the one asked for, or the last
