@@ -33,13 +33,18 @@ return {1}
 const COMMAND_TIMEOUT_MS = 250;
 /** How long a Redis that did not answer is left alone before it is asked again. */
 const AWAY_RETRY_MS = 30_000;
+/** How often a Redis that stays away (or keeps failing the script) is said again in the log. */
+const AWAY_REPEAT_MS = 10 * 60_000;
 
 /**
  * The commenter limit of CommenterLimit, shared by every replica on one
  * Redis (REDIS_URL): per replica, N replicas would act on N times the limit.
- * A Redis that does not answer within 250 ms falls back to this replica's own
- * count for 30 s, said once per outage in the log: the limit is kept, only not
- * shared, while it is away, and a webhook is never held waiting for it.
+ * A Redis that is not connected, or does not answer within 250 ms, leaves the
+ * command to this replica's own count, and Redis is asked again 30 s later:
+ * the limit is kept, only not shared, while it is away, and a webhook is
+ * never held waiting for it. Commands are never queued while disconnected
+ * (a replay after a reconnect would count them late); one that timed out
+ * while Redis was slow may still run there, so it can be counted twice.
  */
 export class RedisCommenterLimit implements CommenterAdmitter {
   readonly description: string;
@@ -51,10 +56,19 @@ export class RedisCommenterLimit implements CommenterAdmitter {
   readonly #password: string;
   /** While Redis is away: when to ask it again (the local count decides until then). */
   #awayUntil: number | undefined;
+  /** When the log last said Redis is away (undefined while it answers). */
+  #saidAt: number | undefined;
+  /** Until the first command: the connection made (or failed), or the command timeout passed. */
+  #connecting: Promise<void> | undefined;
 
   constructor(
     url: string,
-    options: CommenterLimitOptions & { prefix?: string; warn?: (message: string) => void } = {},
+    options: CommenterLimitOptions & {
+      prefix?: string;
+      warn?: (message: string) => void;
+      /** How long one answer may take (tests on a loaded machine give it more). */
+      commandTimeoutMs?: number;
+    } = {},
   ) {
     this.#settings = commenterLimitSettings(options);
     this.description = limitText(this.#settings.perWindow, this.#settings.windowMs);
@@ -62,15 +76,29 @@ export class RedisCommenterLimit implements CommenterAdmitter {
     this.#prefix = options.prefix ?? 'modelgate:commenters';
     this.#warn = options.warn ?? (() => {});
     this.#password = passwordOf(url);
-    // A webhook is not held while Redis is away: an answer later than COMMAND_TIMEOUT_MS is a failure,
-    // and the local count decides.
-    this.#redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
-    this.#redis.on('error', () => {}); // said once, where a command fails
+    this.#redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
+      enableOfflineQueue: false,
+    });
+    this.#redis.on('error', () => {}); // said where a command fails
+    const timeout = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
+    this.#connecting = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeout).unref();
+      const done = () => (clearTimeout(timer), resolve());
+      this.#redis.once('ready', done);
+      this.#redis.once('error', done);
+    });
   }
 
   async admit(installation: number, login: string, now: Date): Promise<CommenterAdmission> {
     if (this.#awayUntil !== undefined && now.getTime() < this.#awayUntil)
       return this.#local.admit(installation, login, now);
+    // The first command waits for the connection as long as for an answer; later ones never do.
+    if (this.#connecting) {
+      await this.#connecting;
+      this.#connecting = undefined;
+    }
     const who = `{${installation}:${login.toLowerCase()}}`;
     try {
       const answer = (await this.#redis.eval(
@@ -83,11 +111,16 @@ export class RedisCommenterLimit implements CommenterAdmitter {
         randomUUID(),
       )) as [number, number?, number?];
       this.#awayUntil = undefined;
+      this.#saidAt = undefined;
       if (answer[0] === 1) return { ok: true };
       return { ok: false, first: answer[2] === 1, until: new Date(answer[1]! + this.#settings.windowMs) };
     } catch (error) {
-      if (this.#awayUntil === undefined) this.#warn(unreachableWarning(error, this.#password));
-      this.#awayUntil = now.getTime() + AWAY_RETRY_MS;
+      const at = now.getTime();
+      if (this.#saidAt === undefined || at - this.#saidAt >= AWAY_REPEAT_MS) {
+        this.#warn(unreachableWarning(error, this.#password, this.#saidAt !== undefined));
+        this.#saidAt = at;
+      }
+      this.#awayUntil = at + AWAY_RETRY_MS;
       return this.#local.admit(installation, login, now);
     }
   }
@@ -98,12 +131,16 @@ export class RedisCommenterLimit implements CommenterAdmitter {
   }
 }
 
-/** What the log says when Redis did not answer: the error, without `password` in any spelling. */
-export function unreachableWarning(error: unknown, password: string): string {
+/**
+ * What the log says when the shared count failed: the error (a connection
+ * that is away, a timeout, or Redis's own answer such as OOM or READONLY),
+ * without `password` in any spelling.
+ */
+export function unreachableWarning(error: unknown, password: string, still = false): string {
   let reason = error instanceof Error ? error.message : String(error);
   for (const spelling of new Set([password, encodeURIComponent(password)]))
     if (spelling) reason = reason.replaceAll(spelling, '***');
-  return `the commenter limit cannot reach Redis (${reason}): each replica counts commenters on its own until it answers`;
+  return `the commenter limit's Redis ${still ? 'still fails' : 'failed'} (${reason}): each replica counts commenters on its own, and Redis is asked again every ${AWAY_RETRY_MS / 1000} s`;
 }
 
 /** The password REDIS_URL carries, kept out of log lines. */

@@ -21,4 +21,6 @@ try {
   // Settings are the operator's input: a message, not a stack trace.
   console.error(`modelgate cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
+  // A Redis connection still closing must not keep a process that cannot serve alive.
+  setTimeout(() => process.exit(1), 1_000).unref();
 }

@@ -11,6 +11,9 @@ import modelgateApp from './index.js';
 import { appConfig, AppConfigError } from './config.js';
 import { createAppServer } from './server.js';
 
+/** How long a start that failed waits for the scheduler to close before it says why. */
+const STOP_ON_FAILURE_MS = 5_000;
+
 /** The app, listening: its server, the port it got, and how to stop it. */
 export interface RunningApp {
   server: Server;
@@ -30,8 +33,12 @@ export interface RunningApp {
  */
 export async function startApp(
   env: NodeJS.ProcessEnv,
-  overrides: Pick<Options, 'baseUrl' | 'log'> = {},
+  overrides: Pick<Options, 'baseUrl' | 'log'> & {
+    /** How long close() waits for running jobs (30 s; tests take less). */
+    closeTimeoutMs?: number;
+  } = {},
 ): Promise<RunningApp> {
+  const { closeTimeoutMs, ...probotOverrides } = overrides;
   const config = appConfig(env);
   if (!env.WEBHOOK_SECRET)
     throw new AppConfigError(
@@ -45,12 +52,13 @@ export async function startApp(
   // Every GitHub request of the app is counted and feeds the rate-limit budget.
   const probot = createProbot({
     env: probotEnv(env),
-    overrides: { ...overrides, Octokit: ProbotOctokit.plugin(githubRequests({ metrics, budget })) },
+    overrides: { ...probotOverrides, Octokit: ProbotOctokit.plugin(githubRequests({ metrics, budget })) },
   });
   const scheduler = createScheduler({
     redisUrl: config.redisUrl,
     manual: config.tickSeconds === 0,
     log: probot.log,
+    ...(closeTimeoutMs === undefined ? {} : { closeTimeoutMs }),
   });
   // On Redis, every replica counts each commenter's commands in one place.
   const commenterLimit = config.redisUrl
@@ -73,17 +81,17 @@ export async function startApp(
       secret: env.WEBHOOK_SECRET,
       ...(env.WEBHOOK_PATH ? { path: env.WEBHOOK_PATH } : {}),
     });
-    server.listen(wanted, env.HOST);
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', (error) =>
-        reject(new AppConfigError(`cannot listen on port ${wanted}: ${error.message}`)),
-      );
-    });
+    await listen(server, wanted, env.HOST);
   } catch (error) {
-    await stopJobs();
+    // The scheduler has started (and may be waiting on a Redis that is away): it gets a few seconds.
+    await Promise.race([
+      stopJobs(),
+      new Promise((resolve) => setTimeout(resolve, STOP_ON_FAILURE_MS).unref()),
+    ]);
     throw error;
   }
+  // Errors once listening (a socket the OS takes back) are logged; the process goes on serving.
+  server.on('error', (error) => probot.log.error(`modelgate's server: ${error.message}`));
   const { port } = server.address() as AddressInfo;
   probot.log.info(`modelgate listening on port ${port}`);
   return {
@@ -91,4 +99,17 @@ export async function startApp(
     port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())).then(stopJobs),
   };
+}
+
+/** Listens on `port`: resolved once listening, an AppConfigError when the port cannot be had. */
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) =>
+      reject(new AppConfigError(`cannot listen on port ${port}: ${error.message}`));
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
 }

@@ -2,6 +2,7 @@
 // real Redis, webhooks signed and sent over HTTP, GitHub faked.
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app/start.js';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 /** One replica started from `env` (plus the secrets and a free port), its log kept in memory. */
-async function replica(env: NodeJS.ProcessEnv) {
+async function replica(env: NodeJS.ProcessEnv, options: { closeTimeoutMs?: number } = {}) {
   let logged = '';
   const log = pino(
     { level: 'info' },
@@ -41,7 +42,7 @@ async function replica(env: NodeJS.ProcessEnv) {
   );
   const app = await startApp(
     { APP_ID: '1', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1', ...env },
-    { baseUrl: github.url, log },
+    { baseUrl: github.url, log, ...options },
   );
   return { app, log: () => logged };
 }
@@ -80,14 +81,51 @@ describe('startApp: the app as its process starts it', () => {
     }
   });
 
+  /** The clients connected to this file's Redis. */
+  const clients = async () => {
+    const admin = new Redis(redis.url);
+    const list = (await admin.client('LIST')) as string;
+    await admin.quit();
+    return list.trim().split('\n').length - 1; // without this one
+  };
+  const eventually = async (check: () => Promise<boolean> | boolean, ms = 10_000) => {
+    const end = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > end) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+  };
+
+  // Before: a start that failed left the scheduler's and the limit's Redis connections open (the old
+  // process printed the error and kept running); now it closes them before it says why.
   it('a port it cannot have is a message, and nothing is left running', async () => {
     const { app } = await replica({});
-    await expect(replica({ PORT: String(app.port) })).rejects.toThrow(
+    const before = await clients();
+    const env = { REDIS_URL: redis.url, PORT: String(app.port) };
+    await expect(replica(env)).rejects.toThrow(
       new RegExp(`^cannot listen on port ${app.port}: listen EADDRINUSE`),
     );
+    expect(await eventually(async () => (await clients()) === before)).toBe(true);
     await expect(replica({ PORT: 'http' })).rejects.toThrow(
       'PORT is "http": set it to a port number (0 to 65535).',
     );
     await app.close();
+  });
+
+  // Before: ioredis puts the failed command on its errors, AUTH's password among its arguments, and
+  // the app logged the error whole ("recovery of missed deliveries could not be scheduled").
+  it('a REDIS_URL whose password Redis refuses never puts the password in the log, and close() ends', async () => {
+    const stale = redis.url.replace('the-s3cret', 'old-s3cret');
+    const { app, log } = await replica({ REDIS_URL: stale }, { closeTimeoutMs: 1000 });
+    expect(
+      await eventually(() => log().includes('recovery of missed deliveries could not be scheduled')),
+    ).toBe(true);
+    await deliver(app, 100, '/frobnicate', 'mallory');
+    expect(log()).not.toContain('old-s3cret');
+    const closing = Date.now();
+    await app.close();
+    expect(Date.now() - closing).toBeLessThan(5000);
+    expect(log()).not.toContain('old-s3cret');
   });
 });

@@ -117,6 +117,11 @@ export class BullmqScheduler implements Scheduler {
     const stored = storedJob(job);
     const due = dueMs(stored, at);
     if (this.closed) throw new Error('the scheduler is closed');
+    await this.onRedis(() => this.store(stored, due));
+  }
+
+  /** schedule()'s Redis half: the key's new job made current, then added to the queue. */
+  private async store(stored: Job, due: number): Promise<void> {
     const [jobId, previous] = (await this.redis.eval(
       SCHEDULE,
       2,
@@ -147,10 +152,12 @@ export class BullmqScheduler implements Scheduler {
   }
 
   async cancel(key: string): Promise<void> {
-    const previous = await this.redis.hget(this.currentKey, key);
-    if (!previous) return;
-    await this.redis.eval(DELETE_IF_CURRENT, 1, this.currentKey, key, previous);
-    await this.removePending(previous);
+    await this.onRedis(async () => {
+      const previous = await this.redis.hget(this.currentKey, key);
+      if (!previous) return;
+      await this.redis.eval(DELETE_IF_CURRENT, 1, this.currentKey, key, previous);
+      await this.removePending(previous);
+    });
   }
 
   start(handler: JobHandler): void {
@@ -177,10 +184,14 @@ export class BullmqScheduler implements Scheduler {
   }
 
   async depth(): Promise<number> {
-    return this.queue.count();
+    return this.onRedis(() => this.queue.count());
   }
 
   async pending(kind: Job['kind'], limit: number): Promise<Job[]> {
+    return this.onRedis(() => this.pendingJobs(kind, limit));
+  }
+
+  private async pendingJobs(kind: Job['kind'], limit: number): Promise<Job[]> {
     const jobs = await this.queue.getJobs(['delayed', 'waiting', 'prioritized'], 0, Math.max(0, limit - 1));
     // A replaced job may linger until it is reached: only the key's current job counts.
     const current = await this.redis.hgetall(this.currentKey);
@@ -192,15 +203,20 @@ export class BullmqScheduler implements Scheduler {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // At most closeTimeoutMs in all, Redis answering or not (a worker's pause waits on Redis for ever).
+    const timeout = this.options.closeTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeout)));
     if (this.worker) {
-      await this.worker.pause(true).catch((error: unknown) => this.connectionError(error));
-      const timeout = this.options.closeTimeoutMs ?? 30_000;
-      let timer: NodeJS.Timeout | undefined;
+      const worker = this.worker;
       const finished = await Promise.race([
-        Promise.allSettled([...this.running.values()].map((entry) => entry.run)).then(() => true),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeout))),
+        (async () => {
+          await worker.pause(true).catch((error: unknown) => this.connectionError(error));
+          await Promise.allSettled([...this.running.values()].map((entry) => entry.run));
+          return true;
+        })(),
+        deadline,
       ]);
-      clearTimeout(timer);
       if (!finished)
         this.log.warn(
           { jobs: [...this.running.values()].map((entry) => entry.key), waitedMs: timeout },
@@ -208,9 +224,13 @@ export class BullmqScheduler implements Scheduler {
         );
       // Forced: a job still running keeps no lock, so the stalled check hands it to another replica.
       this.abandoned = !finished;
-      await this.worker.close(!finished).catch((error: unknown) => this.connectionError(error));
+      await Promise.race([
+        worker.close(!finished).catch((error: unknown) => this.connectionError(error)),
+        deadline,
+      ]);
     }
-    await this.queue.close().catch((error: unknown) => this.connectionError(error));
+    await Promise.race([this.queue.close().catch((error: unknown) => this.connectionError(error)), deadline]);
+    clearTimeout(timer);
     this.redis.disconnect();
     this.workerRedis?.disconnect();
   }
@@ -287,7 +307,7 @@ export class BullmqScheduler implements Scheduler {
     const lockMs = this.options.lockDurationMs ?? 30_000;
     const retryMs = Math.min(200, this.options.keyBusyRetryMs ?? 1000);
     const deadline = Date.now() + 2 * lockMs;
-    while ((await this.redis.eval(HOLD_KEY, 1, hold, holder, lockMs)) !== 1) {
+    while ((await this.onRedis(() => this.redis.eval(HOLD_KEY, 1, hold, holder, lockMs))) !== 1) {
       if (Date.now() > deadline) throw new KeyBusyError(key, 2 * lockMs);
       await new Promise((resolve) => setTimeout(resolve, retryMs));
     }
@@ -331,19 +351,37 @@ export class BullmqScheduler implements Scheduler {
     return redis;
   }
 
+  /**
+   * Runs Redis commands for a caller outside the scheduler. A failure is rethrown as a plain Error
+   * with the redacted text: ioredis attaches the failed command with its arguments, AUTH's password
+   * among them, and whoever logs the error (Probot, a handler) would log that too.
+   */
+  private async onRedis<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof KeyBusyError) throw error;
+      throw new Error(`Redis: ${this.redacted(error)}`);
+    }
+  }
+
+  /** An error's text without the URL's password. */
+  private redacted(error: unknown): string {
+    const message = errorText(error);
+    let password = '';
+    try {
+      password = decodeURIComponent(new URL(this.options.url).password);
+    } catch {
+      // not a URL: nothing to hide
+    }
+    return password ? message.split(password).join('***') : message;
+  }
+
   /** Logs a connection error once per distinct message, never with the URL's password. */
   private connectionError(error: unknown): void {
     // Closing ends connections with commands in flight (a forced close above all): not news.
     if (this.closed) return;
-    let message = errorText(error);
-    const password = (() => {
-      try {
-        return decodeURIComponent(new URL(this.options.url).password);
-      } catch {
-        return '';
-      }
-    })();
-    if (password) message = message.split(password).join('***');
+    const message = this.redacted(error);
     if (message === this.lastConnectionError) return;
     this.lastConnectionError = message;
     this.log.error({ redis: redactRedisUrl(this.options.url), error: message }, 'Redis connection error');
