@@ -32,7 +32,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/ab-CDCNlCcV.js')).runAb(args, out),
+    run: async (args, out) => (await import('./cli/ab-D_EBOdUU.js')).runAb(args, out),
 };
 
 /** `modelgate bluegreen analyze`: its help and options; the work is in run/. */
@@ -69,7 +69,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/bluegreen-DNDFXjVV.js')).runBlueGreen(args, out),
+    run: async (args, out) => (await import('./cli/bluegreen-BNHLu85l.js')).runBlueGreen(args, out),
 };
 
 /** `modelgate canary analyze`: its help and options; the work is in run/. */
@@ -100,7 +100,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/canary-BL52aN7x.js')).runCanary(args, out),
+    run: async (args, out) => (await import('./cli/canary-Bnb4dewn.js')).runCanary(args, out),
 };
 
 /** `modelgate shadow analyze`: its help and options; the work is in run/. */
@@ -139,7 +139,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/shadow-N5R4RN9t.js')).runShadow(args, out),
+    run: async (args, out) => (await import('./cli/shadow-MWmDBIPI.js')).runShadow(args, out),
 };
 
 const EVAL_OPTIONS = {
@@ -181,7 +181,7 @@ report. Exit 1 when a finding is an error or a gate fails.
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-BwAMa4JJ.js')).runCheck(args, out),
+    run: async (args, out) => (await import('./cli/check-DLee6Dql.js')).runCheck(args, out),
 };
 /** `modelgate gate`: its help and options; the work is in run/. */
 const gate = {
@@ -201,7 +201,7 @@ and when a manifest does not parse (MANIFEST-SCHEMA: its gates cannot run).
 ${EVAL_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...EVAL_OPTIONS },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/check-BwAMa4JJ.js')).runGate(args, out),
+    run: async (args, out) => (await import('./cli/check-DLee6Dql.js')).runGate(args, out),
 };
 
 /** `modelgate deploy`: its help and options; the work is in run/. */
@@ -227,7 +227,7 @@ that cannot be deployed is exit 1 with the reason.`,
         reload: { type: 'string' },
     },
     positionals: { min: 2, max: 2 },
-    run: async (args, out) => (await import('./cli/deploy-C4EJp6Gw.js')).runDeploy(args, out),
+    run: async (args, out) => (await import('./cli/deploy-nZol7bWo.js')).runDeploy(args, out),
 };
 
 /** `modelgate deprecate`: its help and options; the work is in run/. */
@@ -242,7 +242,7 @@ const deprecate = {
 Tags are never deleted: the registry keeps its audit trail.`,
     options: { ...ROOT_OPTION, 'dry-run': { type: 'boolean' } },
     positionals: { min: 1, max: 3 },
-    run: async (args, out) => (await import('./cli/deprecate-D1WcagXz.js')).runDeprecate(args, out),
+    run: async (args, out) => (await import('./cli/deprecate-BbFZYJww.js')).runDeprecate(args, out),
 };
 
 /** `modelgate guard analyze`: its help and options; the work is in run/guard.ts. */
@@ -277,7 +277,7 @@ ${POLICY_HELP}`,
         model: { type: 'string' },
     },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/guard-CbMGTdvf.js')).runGuard(args, out),
+    run: async (args, out) => (await import('./cli/guard-DezBfSUa.js')).runGuard(args, out),
 };
 
 /** `modelgate history`: its help and options; the work is in run/. */
@@ -293,7 +293,7 @@ deregistration, assignment, withdrawal). --newest-first reverses the list
 newest first.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'newest-first': { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
-    run: async (args, out) => (await import('./cli/history-0RWKtIeL.js')).runHistory(args, out),
+    run: async (args, out) => (await import('./cli/history-DEBjEIF4.js')).runHistory(args, out),
 };
 
 /** `modelgate promote`: its help and options; the work is in run/. */
@@ -308,7 +308,7 @@ a stage only after the one before it, unless --force. Push the tag yourself:
 git push origin <tag>.`,
     options: { ...ROOT_OPTION, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     positionals: { min: 3, max: 3 },
-    run: async (args, out) => (await import('./cli/promote-Dz8L8SN0.js')).runPromote(args, out),
+    run: async (args, out) => (await import('./cli/promote-BOWlcQh3.js')).runPromote(args, out),
 };
 
 /** `modelgate release`: its help and options; the work is in run/. */
@@ -340,7 +340,7 @@ released version with other content, or is refused.`,
         'dry-run': { type: 'boolean' },
     },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/release-Dj0js0F3.js')).runRelease(args, out),
+    run: async (args, out) => (await import('./cli/release-DnKPVrXC.js')).runRelease(args, out),
 };
 
 /** `modelgate rollback`: its help and options; the work is in run/. */
@@ -357,7 +357,7 @@ version (no new version tag). --plan only lists the files. The Action's
 command: rollback opens that pull request itself.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, to: { type: 'string' }, plan: { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
-    run: async (args, out) => (await import('./cli/rollback-DxLmwGJw.js')).runRollback(args, out),
+    run: async (args, out) => (await import('./cli/rollback-DneF-vq8.js')).runRollback(args, out),
 };
 
 /** `modelgate show`: its help and options; the work is in run/. */
@@ -373,7 +373,7 @@ a model, every version. --format gto prints what \`gto show --json\` prints
 of the other formats too.`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, 'hide-deprecated': { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
-    run: async (args, out) => (await import('./cli/show-DEJRuteF.js')).runShow(args, out),
+    run: async (args, out) => (await import('./cli/show-DUDO2UL9.js')).runShow(args, out),
 };
 
 /** `modelgate validate`: its help and options; the work is in run/. */
@@ -390,7 +390,7 @@ Manifests are found with the globs in .github/modelgate.yml
 ${ALLOW_EMPTY_HELP}`,
     options: { ...ROOT_OPTION, ...FORMAT_OPTION, ...ALLOW_EMPTY_OPTION, base: { type: 'string' } },
     positionals: { min: 0, max: 0 },
-    run: async (args, out) => (await import('./cli/validate-DemMFJNl.js')).runValidate(args, out),
+    run: async (args, out) => (await import('./cli/validate-CIaHbjtZ.js')).runValidate(args, out),
 };
 
 const VERSION = "0.1.0";

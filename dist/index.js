@@ -20,15 +20,15 @@ async function run() {
     try {
         const inputs = readInputs();
         if (inputs.command === 'release')
-            await (await import('./action/release-33AZDjhI.js').then(function (n) { return n.r; })).runRelease(inputs);
+            await (await import('./action/release-BqS78_UQ.js').then(function (n) { return n.r; })).runRelease(inputs);
         else if (inputs.command === 'check')
-            await (await import('./action/check-D5Q6c7b7.js')).runCheck(inputs);
+            await (await import('./action/check-BYdPF2qC.js')).runCheck(inputs);
         else if (inputs.command === 'rollback')
-            await (await import('./action/rollback-CSQto9Ek.js')).runRollback(inputs);
+            await (await import('./action/rollback-CCCF_yQZ.js')).runRollback(inputs);
         else if (inputs.command === 'deploy')
-            await (await import('./action/deploy-Bulw0-Nd.js')).runDeploy(inputs);
+            await (await import('./action/deploy-CC2zXnyE.js')).runDeploy(inputs);
         else
-            await (await import('./action/validate-7_u_hz8Q.js')).runValidate(inputs);
+            await (await import('./action/validate-CX8KZiNv.js')).runValidate(inputs);
     }
     catch (error) {
         setFailed(describeFailure(error));

@@ -55,4 +55,30 @@ describe('modelgate deploy --target kserve', () => {
       'modelgate: KServe would load gpt2 1.0.0 from s3://models/gpt2/1.0.0/, but its manifest lists a weights file elsewhere (s3://scratch/gpt2/model.safetensors)',
     );
   });
+
+  it('says so, with nothing printed, when no manifest at the release tag declares the version', async () => {
+    const registry = TempRegistry.create();
+    registry.write('.github/modelgate.yml', stringify({ deploy: KSERVE }));
+    const commit = registry.commit('settings, no manifest yet');
+    registry.tag('gpt2@v1.0.0', { commit, message: 'Release gpt2 1.0.0' });
+    registry.writeManifest(
+      'models/gpt2/model.yaml',
+      manifestWith(
+        'gpt2',
+        {
+          config: 'config.json',
+          tokenizer: 'tokenizer.json',
+          weights: [{ uri: 's3://models/gpt2/1.0.0/w.bin', sha256: 'a'.repeat(64) }],
+        },
+        { version: '1.0.0' },
+      ),
+    );
+    registry.commit('the manifest, after the tag');
+    const { code, stdout, stderr } = await runCli('deploy', 'gpt2', '1.0.0', '--root', registry.root);
+    expect(code).not.toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^modelgate: the manifest of gpt2 1\.0\.0 at gpt2@v1\.0\.0 cannot be read \(.+\), so what the KServe storageUri holds cannot be tied to the release\n {2}fix: Release the version with modelgate release/m,
+    );
+  });
 });

@@ -57,6 +57,8 @@ export async function runDeploy(args: CommandArgs, out: Output): Promise<number>
   };
   const lastStage = context.settings.stages.at(-1)!;
   const live = stringOf(args, 'live') ?? model.stages.find((s) => s.stage === lastStage)?.version;
+  // The manifest is the one this command found (the tag's Manifest: line, else the globs): the
+  // release's by construction, so it stands as the recorded one; no payload from anyone names it here.
   const plan = planDeploy({
     deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
     payload,

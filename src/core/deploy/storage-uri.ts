@@ -5,24 +5,29 @@
  * segments and, for http(s), its query.
  *
  * What KServe's storage initializer loads from a storageUri
- * (python/storage/kserve_storage/kserve_storage.py) decides which weights
- * are the ones served (kserveSource):
+ * (python/storage/kserve_storage/kserve_storage.py; pvc:// is mounted by the
+ * controller) decides which weights are the ones served (kserveSource):
  * - `s3://bucket/prefix/`: every object whose key starts with the prefix as
  *   written. Without the trailing `/`, `…/1.1.0` also loads `…/1.1.0-rc.1/`,
  *   so the `/` is required.
  * - `gs://bucket/path` (KServe adds the `/`), `pvc://claim/path`,
- *   `file:///path`, Azure blob and file shares
- *   (`https://account.blob.core.windows.net/container/path`; KServe strips
- *   the slashes of an Azure prefix, so siblings that start the same are
- *   loaded too: keep versions in folders no other name starts with): a folder.
- * - `hf://owner/model[:revision]`: that repository's snapshot; nothing after it.
- * - `oci://registry/repository:tag`: the image; the weights are the image itself.
- * - any other `http(s)://host/path?query`: that one URL, downloaded (and
+ *   `file:///path`: a folder.
+ * - Azure blob and file storage (`https://account.blob.core.windows.net/…`):
+ *   a folder; the weights' URIs may carry a SAS token. KServe strips the
+ *   slashes of a blob prefix, so the settings keep `{version}` out of its
+ *   last segment.
+ * - `hf://owner/model:revision`: that repository's snapshot; nothing after it.
+ * - `oci://registry/repository:tag` (or `@sha256:…`): the image itself.
+ * - any other `https://host/path?query`: that one URL, downloaded (and
  *   unpacked if it is an archive): it must be a listed weights file itself.
- *   `https://storage.googleapis.com/…` is such a URL to KServe too.
- * KServe matches its prefixes in lower case, so a storageUri's scheme must be.
- * A weights URI is any spelling of a place: `gs://b/k` and
- * `https://storage.googleapis.com/b/k` are one object, scheme and host in any case.
+ * KServe picks its downloader by testing the raw text, case-sensitively and
+ * unanchored, in its own order (Azure before hf:// and oci://, a `.git`
+ * before a plain URL); a URI it would route otherwise than modelgate reads
+ * it is refused, as is any other scheme. A weights URI is any spelling of a
+ * place: `gs://b/k` and `https://storage.googleapis.com/b/k` are one object,
+ * scheme and host in any case; it must lie strictly under a folder, with no
+ * query but a SAS token (a GCS generation or an Azure snapshot names a
+ * version KServe does not load).
  */
 export interface StorageLocation {
   root: string;
@@ -35,12 +40,13 @@ export interface StorageLocation {
 export interface KserveSource {
   kind: 'folder' | 'object';
   location: StorageLocation;
+  /** Azure storage: the weights' URIs may carry a SAS token. */
+  azure?: boolean;
 }
 
 const URI = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(#.*)?$/;
 /** Segments that would name another place once decoded or resolved: encoded separators and dots, NUL. */
 const SLIPPERY = /%2f|%5c|%2e|%00/i;
-const AZURE = /^[^.]+\.(blob|file)\.core\.windows\.net$|^[^.]+\.z\d{1,2}\.(blob|file)\.storage\.azure\.net$/;
 
 type Parsed = { ok: true; location: StorageLocation } | { ok: false; reason: string };
 
@@ -93,44 +99,152 @@ export function storageLocation(uri: string): Parsed {
   return withQuery({ root: `${scheme}://${authority}`, segments: parts });
 }
 
-/** What KServe loads from `storageUri`, or why it would load something else than it seems (or nothing). */
+/** KServe's own tests of a storageUri (kserve_storage.py), in its order, on the raw text: unanchored, case-sensitive. */
+const KSERVE_AZURE_BLOB = [
+  /https:\/\/(.+?).blob.core.windows.net\/(.+)/,
+  /https:\/\/(.+?).z[0-9]{1,2}.blob.storage.azure.net\/(.+)/,
+];
+const KSERVE_AZURE_FILE = [
+  /https:\/\/(.+?).file.core.windows.net\/(.+)/,
+  /https:\/\/(.+?).z[0-9]{1,2}.file.storage.azure.net\/(.+)/,
+];
+const KSERVE_GIT = /https:\/\/.+\.git/;
+const KSERVE_URL = /https?:\/\/(.+)\/(.+)/;
+/** An Azure storage host as modelgate reads one: the whole host, in lower case, and nothing else. */
+const AZURE_HOST =
+  /^https:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:(?:blob|file)\.core\.windows\.net|z\d{1,2}\.(?:blob|file)\.storage\.azure\.net)\//;
+/** The query parameters of an Azure SAS token: they say who may read, never which object. */
+const SAS = new Set([
+  'sv',
+  'ss',
+  'srt',
+  'sp',
+  'se',
+  'st',
+  'spr',
+  'sig',
+  'sr',
+  'si',
+  'sip',
+  'skoid',
+  'sktid',
+  'skt',
+  'ske',
+  'sks',
+  'skv',
+  'saoid',
+  'suoid',
+  'scid',
+  'sdd',
+  'ses',
+]);
+/** An OCI tag or digest at the end of a reference: without one, KServe pulls whatever :latest is. */
+const OCI_PINNED = /(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/;
+
+/**
+ * What KServe loads from `storageUri`, or why modelgate cannot tell (and
+ * refuses): KServe picks a downloader by testing the raw text in its own
+ * order with unanchored patterns, so a URI is accepted only when that
+ * choice is the one modelgate reads it as.
+ */
 export function kserveSource(
   storageUri: string,
 ): { ok: true; source: KserveSource } | { ok: false; reason: string } {
   const parsed = storageLocation(storageUri);
   if (!parsed.ok) return parsed;
+  const { location } = parsed;
+  const folder = (): { ok: true; source: KserveSource } => ({
+    ok: true,
+    source: { kind: 'folder', location },
+  });
   const scheme = storageUri.slice(0, storageUri.indexOf(':'));
   if (scheme !== scheme.toLowerCase())
     return { ok: false, reason: `has the scheme ${scheme}:, which KServe only knows in lower case` };
-  const { location } = parsed;
-  if (scheme === 's3' && !storageUri.endsWith('/'))
-    return {
-      ok: false,
-      reason:
-        'does not end with /: KServe loads every object whose key starts with it, so a version also loads its siblings (1.1.0 loads 1.1.0-rc.1/)',
-    };
-  if (scheme === 'hf' && location.segments.length)
-    return { ok: false, reason: 'has a path after hf://owner/model[:revision], which KServe refuses' };
-  if (scheme === 'oci') return { ok: true, source: { kind: 'object', location } };
-  if (scheme === 'https' || scheme === 'http') {
-    const host = (URI.exec(storageUri)?.[2] ?? '').toLowerCase();
-    if (!AZURE.test(host)) return { ok: true, source: { kind: 'object', location } };
+  if (scheme === 'gs' || scheme === 'pvc' || scheme === 'file') return folder();
+  if (scheme === 's3')
+    return storageUri.endsWith('/')
+      ? folder()
+      : {
+          ok: false,
+          reason:
+            'does not end with /: KServe loads every object whose key starts with it, so a version also loads its siblings (1.1.0 loads 1.1.0-rc.1/)',
+        };
+  const azure = [...KSERVE_AZURE_BLOB, ...KSERVE_AZURE_FILE].some((pattern) => pattern.test(storageUri));
+  if (azure) {
+    if (!AZURE_HOST.test(storageUri))
+      return {
+        ok: false,
+        reason: 'would be read by KServe as Azure storage, and its host is not one modelgate reads as such',
+      };
+    return { ok: true, source: { kind: 'folder', location, azure: true } };
   }
-  return { ok: true, source: { kind: 'folder', location } };
+  if (scheme === 'hf') {
+    if (location.segments.length || storageUri.endsWith('/'))
+      return { ok: false, reason: 'has a path after hf://owner/model:revision, which KServe refuses' };
+    if (location.root.endsWith(':'))
+      return {
+        ok: false,
+        reason: 'names no revision (hf://owner/model:revision), so KServe loads whatever main holds then',
+      };
+    return folder();
+  }
+  if (scheme === 'oci')
+    return OCI_PINNED.test(storageUri)
+      ? { ok: true, source: { kind: 'object', location } }
+      : { ok: false, reason: 'names no tag or digest, so KServe pulls whatever :latest is then' };
+  if (KSERVE_GIT.test(storageUri))
+    return { ok: false, reason: 'would be cloned by KServe as a git repository (it has https:// and .git)' };
+  if ((scheme === 'https' || scheme === 'http') && KSERVE_URL.test(storageUri))
+    return { ok: true, source: { kind: 'object', location } };
+  return {
+    ok: false,
+    reason: `is not a storage URI modelgate can tie to the weights (s3://, gs://, pvc://, file://, hf://, oci://, Azure or https://)`,
+  };
+}
+
+/**
+ * Why a `deploy.kserve.storage_uri` template gives no versions a folder of
+ * their own KServe would load as modelgate reads it, or undefined. `{version}`
+ * must be in the path (not the host, not the query); on Azure blob storage,
+ * whose prefixes KServe strips of their slashes, not in the last segment
+ * (`…/1.0.1` would load `…/1.0.10/` too). Expanded with sample names, every
+ * result must be a storageUri kserveSource accepts.
+ */
+export function storageTemplateProblem(template: string): string | undefined {
+  const match = URI.exec(template);
+  if (!match) return 'is not a URI of the form scheme://location/path';
+  const [, , authority = '', path = '', query] = match;
+  if (authority.includes('{'))
+    return 'has a placeholder in its host or bucket: keep {model} and {version} in the path';
+  if (!path.includes('{version}'))
+    return `has no {version} in its path${query?.includes('{version}') ? ' (a query names no folder)' : ''}: each version needs a folder of its own`;
+  const segments = path.replace(/\/$/, '').split('/');
+  if (KSERVE_AZURE_BLOB.some((pattern) => pattern.test(template)) && segments.at(-1)!.includes('{version}'))
+    return 'has {version} in its last segment: KServe lists an Azure blob prefix without its /, so 1.0.1 would also load 1.0.10/; add a folder after it';
+  for (const version of ['1.0.0', '1.0.0-rc.1']) {
+    const source = kserveSource(template.replaceAll('{model}', 'model').replaceAll('{version}', version));
+    if (!source.ok) return source.reason;
+  }
+  return undefined;
 }
 
 /** Whether KServe, loading `source`, loads the object at `file`. */
 export function loads(source: KserveSource, file: StorageLocation): boolean {
   const { location } = source;
   if (file.root !== location.root) return false;
-  if (source.kind === 'object')
-    return (
-      file.query === location.query &&
-      file.segments.length === location.segments.length &&
-      location.segments.every((segment, i) => file.segments[i] === segment)
-    );
-  return (
-    file.segments.length >= location.segments.length &&
-    location.segments.every((segment, i) => file.segments[i] === segment)
-  );
+  const under = (deeper: boolean) =>
+    (deeper
+      ? file.segments.length > location.segments.length
+      : file.segments.length === location.segments.length) &&
+    location.segments.every((segment, i) => file.segments[i] === segment);
+  if (source.kind === 'object') return file.query === location.query && under(false);
+  // A folder's objects are under it, never it (s3's prefix ends with /); a query may only carry an
+  // Azure SAS token: any other (a GCS generation, an Azure snapshot) names a version KServe does not load.
+  const query = file.query === undefined || (source.azure === true && sasOnly(file.query));
+  return query && under(true);
+}
+
+/** Whether a query holds nothing but SAS parameters. */
+function sasOnly(query: string): boolean {
+  return query.split('&').every((pair) => SAS.has(pair.split('=')[0]!.toLowerCase()));
 }

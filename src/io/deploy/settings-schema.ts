@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { expandTemplate, HOST_NAME, templateProblem } from '../../core/deploy/names.js';
-import { kserveSource } from '../../core/deploy/storage-uri.js';
+import { HOST_NAME, templateProblem } from '../../core/deploy/names.js';
+import { storageTemplateProblem } from '../../core/deploy/storage-uri.js';
 import type { DeploySettings, GitOpsSettings } from '../../core/deploy/targets.js';
 import { checkRepoPath } from '../../core/repo-path.js';
 
@@ -77,14 +77,8 @@ export const deploySchema = z.strictObject({
       name: template.optional(),
       namespace: label,
       storage_uri: template.superRefine((text, ctx) => {
-        // Each version's own folder: KServe's canary keeps the previous revision's storageUri beside it.
-        if (!text.split('?')[0]!.includes('{version}'))
-          ctx.addIssue({
-            code: 'custom',
-            message: `"${text}" has no {version} in its path: each version needs a folder of its own`,
-          });
-        const source = kserveSource(expandTemplate(text, { model: 'model', version: '1.0.0' }));
-        if (!source.ok) ctx.addIssue({ code: 'custom', message: `"${text}" ${source.reason}` });
+        const problem = storageTemplateProblem(text);
+        if (problem) ctx.addIssue({ code: 'custom', message: `"${text}" ${problem}` });
       }),
       model_format: label.optional(),
       runtime: label.optional(),

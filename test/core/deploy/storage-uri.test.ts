@@ -22,13 +22,17 @@ describe('storage URIs, compared as KServe loads them', () => {
       'https://acct.blob.core.windows.net/c/gpt2/1.1.0',
     ],
     ['hf://acme/gpt2:0123abc/model.safetensors', 'hf://acme/gpt2:0123abc'],
-    ['hf://acme/gpt2/model.safetensors', 'hf://acme/gpt2'],
     ['pvc://models/gpt2/1.1.0/model.safetensors', 'pvc://models/gpt2/1.1.0'],
     ['file:///mnt/models/gpt2/1.1.0/w.bin', 'file:///mnt/models/gpt2/1.1.0'],
     ['oci://ghcr.io/acme/gpt2:1.1.0', 'oci://ghcr.io/acme/gpt2:1.1.0'],
     // KServe downloads one URL as it is: the listed file, query and all (gs:// spells the same object).
     ['https://models.example/gpt2/1.1.0.tar.gz?sig=1', 'https://models.example/gpt2/1.1.0.tar.gz?sig=1'],
     ['gs://models/gpt2/1.1.0.tar.gz', 'https://storage.googleapis.com/models/gpt2/1.1.0.tar.gz'],
+    [
+      'https://acct.privatelink.blob.core.windows.net/c/gpt2/1.1.0/w.bin',
+      'https://acct.privatelink.blob.core.windows.net/c/gpt2/1.1.0',
+    ],
+    ['oci://ghcr.io/acme/gpt2@sha256:' + 'a'.repeat(64), 'oci://ghcr.io/acme/gpt2@sha256:' + 'a'.repeat(64)],
   ])('%s is loaded from %s', (file, storage) => {
     expect(loaded(file, storage)).toBe(true);
   });
@@ -39,7 +43,24 @@ describe('storage URIs, compared as KServe loads them', () => {
     ['gs://models/gpt2/1.1.0/model.safetensors', 's3://models/gpt2/1.1.0/'],
     ['hf://acme/gpt2:main/model.safetensors', 'hf://acme/gpt2:0123abc'],
     ['hf://acme/gpt2/model.safetensors', 'hf://acme/gpt2:0123abc'],
-    ['hf://acme/gpt2-evil/model.safetensors', 'hf://acme/gpt2'],
+    ['hf://acme/gpt2-evil:abc/model.safetensors', 'hf://acme/gpt2:abc'],
+    // A folder's objects lie under it: s3's prefix ends with /, so the folder's own name is not loaded.
+    ['s3://models/gpt2/1.1.0', 's3://models/gpt2/1.1.0/'],
+    // A query pins a version KServe does not load (a GCS generation, an Azure snapshot); a SAS token only says who reads.
+    ['https://storage.googleapis.com/models/gpt2/1.1.0/w.bin?generation=123', 'gs://models/gpt2/1.1.0'],
+    [
+      'https://acct.blob.core.windows.net/c/gpt2/1.1.0/w.bin?snapshot=2024',
+      'https://acct.blob.core.windows.net/c/gpt2/1.1.0',
+    ],
+    // KServe's Azure tests are case-sensitive and https only: these are one URL it downloads, not a folder.
+    [
+      'https://acct.BLOB.core.windows.net/c/gpt2/1.1.0/w.bin',
+      'https://acct.BLOB.core.windows.net/c/gpt2/1.1.0',
+    ],
+    [
+      'http://acct.blob.core.windows.net/c/gpt2/1.1.0/w.bin',
+      'http://acct.blob.core.windows.net/c/gpt2/1.1.0',
+    ],
     ['oci://ghcr.io/acme/gpt2@sha256:00', 'oci://ghcr.io/acme/gpt2:1.1.0'],
     // Before: any https URI was a folder, and KServe downloaded the folder's URL, a file nobody listed.
     ['https://models.example/gpt2/1.1.0/model.safetensors', 'https://models.example/gpt2/1.1.0'],
@@ -85,10 +106,17 @@ describe('storage URIs, compared as KServe loads them', () => {
   it.each([
     ['s3://models/gpt2/1.1.0', /^does not end with \/: KServe loads every object whose key starts with it/],
     ['S3://models/gpt2/1.1.0/', /^has the scheme S3:, which KServe only knows in lower case/],
-    [
-      'hf://acme/gpt2:1.1.0/weights',
-      /^has a path after hf:\/\/owner\/model\[:revision\], which KServe refuses/,
-    ],
+    ['hf://acme/gpt2:1.1.0/weights', /^has a path after hf:\/\/owner\/model:revision, which KServe refuses/],
+    ['hf://acme/gpt2:1.1.0/', /^has a path after hf:\/\/owner\/model:revision/],
+    ['hf://acme/gpt2', /^names no revision/],
+    ['oci://ghcr.io/acme/gpt2', /^names no tag or digest/],
+    // Before: KServe's own tests of the raw text (case-sensitive, unanchored, in its order) were not
+    // mirrored, so these were read as one thing and loaded as another.
+    ['https://evil.example/c/w.bin?x=a.blob.core.windows.net/z', /^would be read by KServe as Azure storage/],
+    ['https://evil.example/a.blob.core.windows.net/c/w.bin', /^would be read by KServe as Azure storage/],
+    ['https://git.example/acme/gpt2.git/w.bin', /^would be cloned by KServe as a git repository/],
+    ['oci+native://ghcr.io/acme/gpt2:1.1.0', /^is not a storage URI modelgate can tie/],
+    ['hdfs://namenode/models/gpt2/1.1.0', /^is not a storage URI modelgate can tie/],
   ])('the storageUri %s is refused', (storage, reason) => {
     const source = kserveSource(storage);
     expect(source.ok ? 'accepted' : source.reason).toMatch(reason);

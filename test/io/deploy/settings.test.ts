@@ -41,6 +41,11 @@ describe('deploy.kserve.storage_uri', () => {
     ).toMatchObject({
       storageUri: 'https://models.example/{model}/{version}.tar.gz',
     });
+    expect(
+      parseSettings(kserve('https://acct.blob.core.windows.net/c/{model}/{version}/w')).deploy.kserve,
+    ).toMatchObject({
+      storageUri: 'https://acct.blob.core.windows.net/c/{model}/{version}/w',
+    });
     expect(parseSettings(kserve('hf://acme/{model}:{version}')).deploy.kserve).toMatchObject({
       storageUri: 'hf://acme/{model}:{version}',
     });
@@ -55,7 +60,9 @@ describe('deploy.kserve.storage_uri', () => {
       /does not end with \/: KServe loads every object whose key starts with it/,
     ],
     ['hf://acme/{model}:{version}/weights', /has a path after hf:\/\/owner\/model/],
-    ['s3://{version}/../x', /has an empty, \. or \.\. path segment/],
+    ['s3://models/{version}/../x/', /has an empty, \. or \.\. path segment/],
+    ['s3://{model}-{version}/w/', /has a placeholder in its host or bucket/],
+    ['https://acct.blob.core.windows.net/c/{model}/{version}', /has \{version\} in its last segment/],
     ['models/{model}/{version}', /is not a URI of the form scheme:\/\/location\/path/],
   ])('refuses %s, naming the setting', (uri, reason) => {
     expect(() => parseSettings(kserve(uri))).toThrow(/deploy\.kserve\.storage_uri/);

@@ -1,10 +1,10 @@
 import { C as CommandError, w as warning, e as error, s as setFailed, i as info, b as setOutput, a as summary, O as OUTPUTS, c as setSecret, d as debug } from './inputs-DSZox23F.js';
-import { s as statusOf, c as context, a as createOctokit } from './octokit-CRp-coZd.js';
+import { s as statusOf, c as context, a as createOctokit } from './octokit-CjODqJwX.js';
 import { resolve } from 'node:path';
-import { b as readRegistry, j as releasedVersions, k as withdrawnVersions, c as currentRegistration, l as simpleTagOf, g as deployRefusal, u as unusableSimpleTag, r as resolveArtifactPath, d as decodeUtf8, m as inertText, o as inertCode, q as inertMarkdown, t as object, v as unknown, x as string, y as mirrorTarget, z as modelVersionSearchRequest, A as readModelVersionPage, B as planRegistryMirror, i as readSettings, D as readTrackingSettings, E as releaseTag, G as releaseMirrors } from './settings-BIjP2o5i.js';
-import { a as readResultsFile, p as parsePythonJson, g as stickyMarker, L as LOGIN, m as mlflowEndpoint, h as sendTrackerRequest, T as TrackerUnreachable, i as hostOf, j as trackerErrorMessage, t as tokenIdentity, e as runReaderFromEnvironment, c as productionTraining, d as checkTraining } from './run-reader-uRxuXd3P.js';
-import { k as selectChanged, i as ModelManifests, h as loadModel, m as checkCompatibility, n as findBaseline, o as checkUniqueName, q as contentDigests, u as checkVersion, w as releasedContent, e as annotate, G as GitRepository } from './annotate-UzVMwL8r.js';
-import { c as characterCount, D as DEPLOYMENT_DESCRIPTION_MAX, p as parseDeploymentPayload, a as planFirstDeployment, b as planRelease } from './plan-ruHnoAsE.js';
+import { b as readRegistry, j as releasedVersions, k as withdrawnVersions, c as currentRegistration, l as simpleTagOf, g as deployRefusal, u as unusableSimpleTag, r as resolveArtifactPath, d as decodeUtf8, m as inertText, o as inertCode, q as inertMarkdown, t as object, v as unknown, x as string, y as mirrorTarget, z as modelVersionSearchRequest, A as readModelVersionPage, B as planRegistryMirror, i as readSettings, D as readTrackingSettings, E as releaseTag, G as releaseMirrors } from './settings-B25yr-FP.js';
+import { a as readResultsFile, p as parsePythonJson, g as stickyMarker, L as LOGIN, m as mlflowEndpoint, h as sendTrackerRequest, T as TrackerUnreachable, i as hostOf, j as trackerErrorMessage, t as tokenIdentity, e as runReaderFromEnvironment, c as productionTraining, d as checkTraining } from './run-reader-BpLOBwXM.js';
+import { k as selectChanged, i as ModelManifests, h as loadModel, m as checkCompatibility, n as findBaseline, o as checkUniqueName, q as contentDigests, u as checkVersion, w as releasedContent, e as annotate, G as GitRepository } from './annotate-C8PgitaW.js';
+import { c as characterCount, D as DEPLOYMENT_DESCRIPTION_MAX, p as parseDeploymentPayload, a as planFirstDeployment, b as planRelease } from './plan-BiqAB6ig.js';
 import { hkdfSync, timingSafeEqual, createHmac } from 'node:crypto';
 
 /**

@@ -2,8 +2,8 @@ import { s as strictObject, u as union, r as record, c as string, a as array, n 
 import { c as checkRepoPath, S as SETTINGS_FILE, M as MODEL_NAME, K as nameProblem, F as FileSystemSource, L as checkGlob } from './state-AWNhEueb.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
 import { D as DEFAULT_STAGES } from './stages-Cl5dJrTL.js';
-import { e as expandTemplate, t as templateProblem, H as HOST_NAME } from './names-BCxkbDpg.js';
-import { k as kserveSource } from './storage-uri-CHrhERsO.js';
+import { t as templateProblem, H as HOST_NAME, e as expandTemplate } from './names-BCxkbDpg.js';
+import { a as storageTemplateProblem } from './storage-uri-CZ8FpHhv.js';
 import 'node:crypto';
 import 'node:fs/promises';
 import 'node:fs';
@@ -74,15 +74,9 @@ const deploySchema = strictObject({
         name: template$1.optional(),
         namespace: label,
         storage_uri: template$1.superRefine((text, ctx) => {
-            // Each version's own folder: KServe's canary keeps the previous revision's storageUri beside it.
-            if (!text.split('?')[0].includes('{version}'))
-                ctx.addIssue({
-                    code: 'custom',
-                    message: `"${text}" has no {version} in its path: each version needs a folder of its own`,
-                });
-            const source = kserveSource(expandTemplate(text, { model: 'model', version: '1.0.0' }));
-            if (!source.ok)
-                ctx.addIssue({ code: 'custom', message: `"${text}" ${source.reason}` });
+            const problem = storageTemplateProblem(text);
+            if (problem)
+                ctx.addIssue({ code: 'custom', message: `"${text}" ${problem}` });
         }),
         model_format: label.optional(),
         runtime: label.optional(),

@@ -1,12 +1,12 @@
 import { C as CommandError, d as debug, a as summary, b as setOutput, O as OUTPUTS, w as warning, i as info, s as setFailed } from './inputs-DSZox23F.js';
-import { c as context, a as createOctokit, s as statusOf } from './octokit-CRp-coZd.js';
+import { c as context, a as createOctokit, s as statusOf } from './octokit-CjODqJwX.js';
 import { join, relative, sep, resolve as resolve$1 } from 'node:path';
-import { j as jsonEqual, s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, l as longJsonKey, M as MAX_HASHED_CHARACTERS, b as longIdProblem, d as longKeyProblem, e as annotate, G as GitRepository } from './annotate-UzVMwL8r.js';
-import { r as resolveArtifactPath, d as decodeUtf8, f as formatBytes, a as runMetricOf, b as readRegistry, c as currentRegistration, w as wasAssigned, n as noTracking, F as FileSystemSource, C as ContainedRoot, e as ContainmentError } from './settings-BIjP2o5i.js';
+import { j as jsonEqual, s as specialToken, t as tokenId, v as validateModels, c as countBySeverity, a as sortFindings, l as longJsonKey, M as MAX_HASHED_CHARACTERS, b as longIdProblem, d as longKeyProblem, e as annotate, G as GitRepository } from './annotate-C8PgitaW.js';
+import { r as resolveArtifactPath, d as decodeUtf8, f as formatBytes, a as runMetricOf, b as readRegistry, c as currentRegistration, w as wasAssigned, n as noTracking, F as FileSystemSource, C as ContainedRoot, e as ContainmentError } from './settings-B25yr-FP.js';
 import { p as parseJsonFile, M as MalformedFileError } from './user-file-error-Ce2abkG1.js';
-import { r as readSamplesJsonl, a as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES, H as HARNESS_DIRECTIONS, U as UNREAD_PRODUCTION_FIX, c as productionTraining, d as checkTraining, f as findSticky, s as stickyBody, e as runReaderFromEnvironment, t as tokenIdentity, g as stickyMarker } from './run-reader-uRxuXd3P.js';
+import { r as readSamplesJsonl, a as readResultsFile, p as parsePythonJson, b as attachHarnessSamples, M as MAX_SAMPLE_LINES, H as HARNESS_DIRECTIONS, U as UNREAD_PRODUCTION_FIX, c as productionTraining, d as checkTraining, f as findSticky, s as stickyBody, e as runReaderFromEnvironment, t as tokenIdentity, g as stickyMarker } from './run-reader-BpLOBwXM.js';
 import { createHash } from 'node:crypto';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-BthhxI8g.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-D6D_deoz.js';
 import { mkdir } from 'node:fs/promises';
 import 'os';
 import 'crypto';

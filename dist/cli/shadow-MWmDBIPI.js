@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { j as judgeInterval, b as readRecordedCanary } from './judge-XrZYOP9r.js';
+import { j as judgeInterval, b as readRecordedCanary } from './judge-DNslFlAX.js';
 import { b as inertMarkdown, c as inertJson, i as inertText } from './escape-C_Mv5luI.js';
 import { f as formatOf, s as stringOf, C as CommandError } from './command-BFTcRIcy.js';
 import { n as normalQuantile, r as readUserJsonFile, a as readUserFile, b as RECORDING_MAX_BYTES, P as PAIRS_MAX_BYTES } from './user-file-0rc-qr69.js';
@@ -9,7 +9,7 @@ import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { D as DEFAULT_STEPS } from './decide-vyG8TmoH.js';
 import { i as intervalResultSchema, v as verdictSchema, o as outOfTraffic } from './step-dgZkfg6x.js';
 import { n as number, s as strictObject, a as array, b as _enum, c as string } from './yaml-document-D8lQUcRd.js';
-import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-QfnmV0sj.js';
+import { r as requireAnalyze, f as findModelManifest } from './recorded-analysis-C9s4W0RU.js';
 import 'node:fs';
 import 'node:fs/promises';
 import './state-AWNhEueb.js';
@@ -18,11 +18,11 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import './git-repository-B5nDBN5A.js';
-import './settings-GQlBKYEK.js';
+import './settings-C0UoLdVc.js';
 import './stages-Cl5dJrTL.js';
 import './registration-tags-C5oXtNLZ.js';
 import './names-BCxkbDpg.js';
-import './storage-uri-CHrhERsO.js';
+import './storage-uri-CZ8FpHhv.js';
 
 const zOf = (confidence) => normalQuantile(1 - (1 - confidence) / 2);
 /**

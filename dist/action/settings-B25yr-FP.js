@@ -23610,7 +23610,6 @@ const DEFAULT_STAGES = ['canary', 'production'];
 const URI = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(#.*)?$/;
 /** Segments that would name another place once decoded or resolved: encoded separators and dots, NUL. */
 const SLIPPERY = /%2f|%5c|%2e|%00/i;
-const AZURE = /^[^.]+\.(blob|file)\.core\.windows\.net$|^[^.]+\.z\d{1,2}\.(blob|file)\.storage\.azure\.net$/;
 /** The location a URI names, or why it names none modelgate can compare. */
 function storageLocation(uri) {
     const match = URI.exec(uri);
@@ -23663,42 +23662,151 @@ function storageLocation(uri) {
         return { ok: true, location: { root: `oci://${authority}/${trimmed}`, segments: [] } };
     return withQuery({ root: `${scheme}://${authority}`, segments: parts });
 }
-/** What KServe loads from `storageUri`, or why it would load something else than it seems (or nothing). */
+/** KServe's own tests of a storageUri (kserve_storage.py), in its order, on the raw text: unanchored, case-sensitive. */
+const KSERVE_AZURE_BLOB = [
+    /https:\/\/(.+?).blob.core.windows.net\/(.+)/,
+    /https:\/\/(.+?).z[0-9]{1,2}.blob.storage.azure.net\/(.+)/,
+];
+const KSERVE_AZURE_FILE = [
+    /https:\/\/(.+?).file.core.windows.net\/(.+)/,
+    /https:\/\/(.+?).z[0-9]{1,2}.file.storage.azure.net\/(.+)/,
+];
+const KSERVE_GIT = /https:\/\/.+\.git/;
+const KSERVE_URL = /https?:\/\/(.+)\/(.+)/;
+/** An Azure storage host as modelgate reads one: the whole host, in lower case, and nothing else. */
+const AZURE_HOST = /^https:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:(?:blob|file)\.core\.windows\.net|z\d{1,2}\.(?:blob|file)\.storage\.azure\.net)\//;
+/** The query parameters of an Azure SAS token: they say who may read, never which object. */
+const SAS = new Set([
+    'sv',
+    'ss',
+    'srt',
+    'sp',
+    'se',
+    'st',
+    'spr',
+    'sig',
+    'sr',
+    'si',
+    'sip',
+    'skoid',
+    'sktid',
+    'skt',
+    'ske',
+    'sks',
+    'skv',
+    'saoid',
+    'suoid',
+    'scid',
+    'sdd',
+    'ses',
+]);
+/** An OCI tag or digest at the end of a reference: without one, KServe pulls whatever :latest is. */
+const OCI_PINNED = /(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/;
+/**
+ * What KServe loads from `storageUri`, or why modelgate cannot tell (and
+ * refuses): KServe picks a downloader by testing the raw text in its own
+ * order with unanchored patterns, so a URI is accepted only when that
+ * choice is the one modelgate reads it as.
+ */
 function kserveSource(storageUri) {
     const parsed = storageLocation(storageUri);
     if (!parsed.ok)
         return parsed;
+    const { location } = parsed;
+    const folder = () => ({
+        ok: true,
+        source: { kind: 'folder', location },
+    });
     const scheme = storageUri.slice(0, storageUri.indexOf(':'));
     if (scheme !== scheme.toLowerCase())
         return { ok: false, reason: `has the scheme ${scheme}:, which KServe only knows in lower case` };
-    const { location } = parsed;
-    if (scheme === 's3' && !storageUri.endsWith('/'))
-        return {
-            ok: false,
-            reason: 'does not end with /: KServe loads every object whose key starts with it, so a version also loads its siblings (1.1.0 loads 1.1.0-rc.1/)',
-        };
-    if (scheme === 'hf' && location.segments.length)
-        return { ok: false, reason: 'has a path after hf://owner/model[:revision], which KServe refuses' };
-    if (scheme === 'oci')
-        return { ok: true, source: { kind: 'object', location } };
-    if (scheme === 'https' || scheme === 'http') {
-        const host = (URI.exec(storageUri)?.[2] ?? '').toLowerCase();
-        if (!AZURE.test(host))
-            return { ok: true, source: { kind: 'object', location } };
+    if (scheme === 'gs' || scheme === 'pvc' || scheme === 'file')
+        return folder();
+    if (scheme === 's3')
+        return storageUri.endsWith('/')
+            ? folder()
+            : {
+                ok: false,
+                reason: 'does not end with /: KServe loads every object whose key starts with it, so a version also loads its siblings (1.1.0 loads 1.1.0-rc.1/)',
+            };
+    const azure = [...KSERVE_AZURE_BLOB, ...KSERVE_AZURE_FILE].some((pattern) => pattern.test(storageUri));
+    if (azure) {
+        if (!AZURE_HOST.test(storageUri))
+            return {
+                ok: false,
+                reason: 'would be read by KServe as Azure storage, and its host is not one modelgate reads as such',
+            };
+        return { ok: true, source: { kind: 'folder', location, azure: true } };
     }
-    return { ok: true, source: { kind: 'folder', location } };
+    if (scheme === 'hf') {
+        if (location.segments.length || storageUri.endsWith('/'))
+            return { ok: false, reason: 'has a path after hf://owner/model:revision, which KServe refuses' };
+        if (location.root.endsWith(':'))
+            return {
+                ok: false,
+                reason: 'names no revision (hf://owner/model:revision), so KServe loads whatever main holds then',
+            };
+        return folder();
+    }
+    if (scheme === 'oci')
+        return OCI_PINNED.test(storageUri)
+            ? { ok: true, source: { kind: 'object', location } }
+            : { ok: false, reason: 'names no tag or digest, so KServe pulls whatever :latest is then' };
+    if (KSERVE_GIT.test(storageUri))
+        return { ok: false, reason: 'would be cloned by KServe as a git repository (it has https:// and .git)' };
+    if ((scheme === 'https' || scheme === 'http') && KSERVE_URL.test(storageUri))
+        return { ok: true, source: { kind: 'object', location } };
+    return {
+        ok: false,
+        reason: `is not a storage URI modelgate can tie to the weights (s3://, gs://, pvc://, file://, hf://, oci://, Azure or https://)`,
+    };
+}
+/**
+ * Why a `deploy.kserve.storage_uri` template gives no versions a folder of
+ * their own KServe would load as modelgate reads it, or undefined. `{version}`
+ * must be in the path (not the host, not the query); on Azure blob storage,
+ * whose prefixes KServe strips of their slashes, not in the last segment
+ * (`…/1.0.1` would load `…/1.0.10/` too). Expanded with sample names, every
+ * result must be a storageUri kserveSource accepts.
+ */
+function storageTemplateProblem(template) {
+    const match = URI.exec(template);
+    if (!match)
+        return 'is not a URI of the form scheme://location/path';
+    const [, , authority = '', path = '', query] = match;
+    if (authority.includes('{'))
+        return 'has a placeholder in its host or bucket: keep {model} and {version} in the path';
+    if (!path.includes('{version}'))
+        return `has no {version} in its path${query?.includes('{version}') ? ' (a query names no folder)' : ''}: each version needs a folder of its own`;
+    const segments = path.replace(/\/$/, '').split('/');
+    if (KSERVE_AZURE_BLOB.some((pattern) => pattern.test(template)) && segments.at(-1).includes('{version}'))
+        return 'has {version} in its last segment: KServe lists an Azure blob prefix without its /, so 1.0.1 would also load 1.0.10/; add a folder after it';
+    for (const version of ['1.0.0', '1.0.0-rc.1']) {
+        const source = kserveSource(template.replaceAll('{model}', 'model').replaceAll('{version}', version));
+        if (!source.ok)
+            return source.reason;
+    }
+    return undefined;
 }
 /** Whether KServe, loading `source`, loads the object at `file`. */
 function loads(source, file) {
     const { location } = source;
     if (file.root !== location.root)
         return false;
+    const under = (deeper) => (deeper
+        ? file.segments.length > location.segments.length
+        : file.segments.length === location.segments.length) &&
+        location.segments.every((segment, i) => file.segments[i] === segment);
     if (source.kind === 'object')
-        return (file.query === location.query &&
-            file.segments.length === location.segments.length &&
-            location.segments.every((segment, i) => file.segments[i] === segment));
-    return (file.segments.length >= location.segments.length &&
-        location.segments.every((segment, i) => file.segments[i] === segment));
+        return file.query === location.query && under(false);
+    // A folder's objects are under it, never it (s3's prefix ends with /); a query may only carry an
+    // Azure SAS token: any other (a GCS generation, an Azure snapshot) names a version KServe does not load.
+    const query = file.query === undefined || (source.azure === true && sasOnly(file.query));
+    return query && under(true);
+}
+/** Whether a query holds nothing but SAS parameters. */
+function sasOnly(query) {
+    return query.split('&').every((pair) => SAS.has(pair.split('=')[0].toLowerCase()));
 }
 
 const template$1 = string$1()
@@ -23762,15 +23870,9 @@ const deploySchema = strictObject({
         name: template$1.optional(),
         namespace: label,
         storage_uri: template$1.superRefine((text, ctx) => {
-            // Each version's own folder: KServe's canary keeps the previous revision's storageUri beside it.
-            if (!text.split('?')[0].includes('{version}'))
-                ctx.addIssue({
-                    code: 'custom',
-                    message: `"${text}" has no {version} in its path: each version needs a folder of its own`,
-                });
-            const source = kserveSource(expandTemplate(text, { model: 'model', version: '1.0.0' }));
-            if (!source.ok)
-                ctx.addIssue({ code: 'custom', message: `"${text}" ${source.reason}` });
+            const problem = storageTemplateProblem(text);
+            if (problem)
+                ctx.addIssue({ code: 'custom', message: `"${text}" ${problem}` });
         }),
         model_format: label.optional(),
         runtime: label.optional(),

@@ -1,4 +1,4 @@
-import { j as judgeInterval, r as recordedSeries } from './judge-XrZYOP9r.js';
+import { j as judgeInterval, r as recordedSeries } from './judge-DNslFlAX.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { R as ROLLOUT_DEFAULTS, p as parseRolloutDuration, a as parseInterval, f as formatDuration } from './parse-B69nEYJT.js';
 import { i as intervalResultSchema, o as outOfTraffic } from './step-dgZkfg6x.js';
@@ -6,7 +6,7 @@ import { s as steerSchema } from './steer-10wZQmlJ.js';
 import { u as union, n as number, _ as _null, s as strictObject, a as array, l as literal, b as _enum, c as string } from './yaml-document-D8lQUcRd.js';
 import { b as inertMarkdown, i as inertText, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-QfnmV0sj.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-C9s4W0RU.js';
 import './state-AWNhEueb.js';
 import 'node:child_process';
 import 'node:crypto';
@@ -17,11 +17,11 @@ import 'process';
 import 'buffer';
 import './user-file-0rc-qr69.js';
 import './git-repository-B5nDBN5A.js';
-import './settings-GQlBKYEK.js';
+import './settings-C0UoLdVc.js';
 import './stages-Cl5dJrTL.js';
 import './registration-tags-C5oXtNLZ.js';
 import './names-BCxkbDpg.js';
-import './storage-uri-CHrhERsO.js';
+import './storage-uri-CZ8FpHhv.js';
 
 /** The defaults of `rollout.ab` (docs/ab.md), shared with the manifest schema. */
 const AB_DEFAULTS = ROLLOUT_DEFAULTS.ab;

@@ -16,7 +16,7 @@ import require$$0$4 from 'node:util';
 import require$$7 from 'node:querystring';
 import require$$8 from 'node:events';
 import require$$0$5 from 'node:diagnostics_channel';
-import { ae as commonjsGlobal, af as getDefaultExportFromCjs } from './settings-BIjP2o5i.js';
+import { ae as commonjsGlobal, af as getDefaultExportFromCjs } from './settings-B25yr-FP.js';
 import require$$5 from 'node:tls';
 import require$$1$2 from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';

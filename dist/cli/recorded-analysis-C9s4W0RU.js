@@ -4,7 +4,7 @@ import { f as decodeUtf8, p as parseYamlDocument } from './yaml-document-D8lQUcR
 import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-B69nEYJT.js';
 import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-B5nDBN5A.js';
-import { readSettings } from './settings-GQlBKYEK.js';
+import { readSettings } from './settings-C0UoLdVc.js';
 
 /** Above this many pairs the normal approximation is used (it is then very close to exact). */
 const EXACT_LIMIT = 400;

@@ -1,7 +1,7 @@
 import { i as info, a as summary, b as setOutput, O as OUTPUTS, s as setFailed, d as debug } from './inputs-DSZox23F.js';
 import { resolve } from 'node:path';
-import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-BthhxI8g.js';
-import { x as validate, e as annotate, G as GitRepository } from './annotate-UzVMwL8r.js';
+import { r as readJudgingSettings, s as sharedTokenizerSandbox, t as toMarkdown } from './tokenizer-sandbox-D6D_deoz.js';
+import { x as validate, e as annotate, G as GitRepository } from './annotate-C8PgitaW.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -12,7 +12,7 @@ import 'child_process';
 import 'assert';
 import 'timers';
 import 'node:fs';
-import './settings-BIjP2o5i.js';
+import './settings-B25yr-FP.js';
 import 'process';
 import 'buffer';
 import 'node:crypto';

@@ -1,7 +1,7 @@
 import { c as inertJson } from './escape-C_Mv5luI.js';
 import { r as registryHistory, h as historyText, g as gtoHistoryJson, a as historyJson } from './registry-Bi9cWSPa.js';
 import { f as formatOf } from './command-BFTcRIcy.js';
-import { a as openTagRegistry, b as modelsOf } from './registry-context-a2CMwz5l.js';
+import { a as openTagRegistry, b as modelsOf } from './registry-context-DF8J3qnq.js';
 import './state-AWNhEueb.js';
 import 'node:child_process';
 import 'node:crypto';

@@ -2,7 +2,7 @@ import { C as CommandError } from './command-BFTcRIcy.js';
 import { c as currentRegistration, d as deployRefusal } from './registration-tags-C5oXtNLZ.js';
 import { c as checkPromotion, e as enforcedStages } from './stages-Cl5dJrTL.js';
 import { p as planStageAssignment } from './stage-assignment-Lq7YMt24.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-a2CMwz5l.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DF8J3qnq.js';
 import './state-AWNhEueb.js';
 import 'node:child_process';
 import 'node:crypto';

@@ -1,50 +1,22 @@
-import { C as CommandError, i as info, b as setOutput, O as OUTPUTS, a as summary, w as warning } from './inputs-DSZox23F.js';
-import { s as statusOf, c as context, a as createOctokit } from './octokit-CRp-coZd.js';
-import { resolve } from 'node:path';
-import { g as deployRefusal, h as currentRegistrations, s as semver, w as wasAssigned, r as resolveArtifactPath, b as readRegistry, M as MANIFEST_MAX_BYTES, p as parseManifest, d as decodeUtf8, i as readSettings } from './settings-BIjP2o5i.js';
-import { r as referencedPaths, p as parseJson, f as describeJsonShapeProblem, g as parseSafetensorsIndex, R as READ_LIMITS, h as loadModel, i as ModelManifests, G as GitRepository } from './annotate-UzVMwL8r.js';
-import { s as stateKey, p as planRevertPullRequest } from './release-33AZDjhI.js';
-import 'os';
-import 'crypto';
-import 'fs';
-import 'path';
-import 'string_decoder';
-import 'events';
-import 'child_process';
-import 'assert';
-import 'timers';
-import 'node:fs';
-import 'http';
-import 'https';
-import 'net';
-import 'tls';
-import 'util';
-import 'node:assert';
-import 'node:net';
-import 'node:http';
-import 'node:stream';
-import 'node:buffer';
-import 'node:util';
-import 'node:querystring';
-import 'node:events';
-import 'node:diagnostics_channel';
-import 'node:tls';
-import 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import 'node:worker_threads';
-import 'node:url';
-import 'node:async_hooks';
-import 'node:console';
-import 'node:dns';
+import { c as inertJson } from './escape-C_Mv5luI.js';
+import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
+import { f as decodeUtf8 } from './yaml-document-D8lQUcRd.js';
+import { M as MANIFEST_MAX_BYTES, c as parseManifest } from './parse-B69nEYJT.js';
+import { p as parseJson, d as describeJsonShapeProblem, a as parseSafetensorsIndex, R as READ_LIMITS, l as loadModel, M as ModelManifests } from './model-manifests-CC9BAMMY.js';
+import { a as resolveArtifactPath, r as readRegistry, C as ContainedRoot, b as ContainmentError } from './state-AWNhEueb.js';
+import { s as semver } from './index-UVRYzaJe.js';
+import { d as deployRefusal, b as currentRegistrations, w as wasAssigned } from './registration-tags-C5oXtNLZ.js';
+import { r as referencedPaths } from './references-BLpOHoYI.js';
+import { o as openRegistry } from './registry-context-DF8J3qnq.js';
 import 'process';
 import 'buffer';
+import 'node:path';
+import './hashed-string-BvNvQAaH.js';
+import 'node:buffer';
+import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
-import 'node:child_process';
-import './run-reader-uRxuXd3P.js';
-import './user-file-error-Ce2abkG1.js';
-import './plan-ruHnoAsE.js';
+import 'node:fs';
 
 /**
  * Which released version a rollback restores: the one asked for, or the last
@@ -438,138 +410,69 @@ function findManifest(manifests, name) {
     throw new CommandError(`no manifest of ${name} in the working tree`, 'A model that was removed is restored with git, not rollback.');
 }
 
-/**
- * Opens the rollback pull request through the Git Data API: one tree on top
- * of the default branch (restored files point at the release's own blobs,
- * removed ones at null), one commit, one branch, one pull request. An open
- * pull request from the same branch is returned instead of a second one.
- */
-async function openRevertPullRequest(octokit, repo, plan, changes, blobs) {
-    const openFromBranch = async () => {
-        const { data } = await octokit.rest.pulls.list({
-            ...repo,
-            head: `${repo.owner}:${plan.branch}`,
-            state: 'open',
-            per_page: 1,
-        });
-        const pull = data[0];
-        return pull && { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: false };
-    };
-    const existing = await openFromBranch();
-    if (existing)
-        return existing;
-    const { data: repository } = await octokit.rest.repos.get(repo);
-    const base = repository.default_branch;
-    const { data: head } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${base}` });
-    const { data: headCommit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: head.object.sha });
-    const tree = changes.map((change) => {
-        if (change.action === 'remove')
-            return { path: change.path, mode: '100644', type: 'blob', sha: null };
-        const blob = blobs.get(change.path);
-        if (!blob)
-            throw new Error(`no released blob for ${change.path}`);
-        return { path: change.path, mode: blob.mode, type: 'blob', sha: blob.sha };
+const MAX_RESTORED_BYTES = 2 * 1024 * 1024 * 1024;
+/** `modelgate rollback`: restores an earlier release's manifest and artifacts in the working tree. */
+async function runRollback(args, out) {
+    const format = formatOf(args, ['text', 'json']);
+    const [name = ''] = args.positionals;
+    const context = await openRegistry(args, false);
+    const plan = await prepareRollback(context.repo, {
+        manifests: context.settings.manifests,
+        stages: context.settings.stages,
+        model: name,
+        to: stringOf(args, 'to'),
     });
-    const { data: newTree } = await octokit.rest.git.createTree({
-        ...repo,
-        base_tree: headCommit.tree.sha,
-        tree,
-    });
-    const { data: commit } = await octokit.rest.git.createCommit({
-        ...repo,
-        message: plan.commitMessage,
-        tree: newTree.sha,
-        parents: [head.object.sha],
-    });
-    try {
-        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${plan.branch}`, sha: commit.sha });
+    const { manifestFile: _manifestFile, ...shown } = plan;
+    if (!args.values.plan)
+        await applyRollback(new ContainedRoot(context.root), context.repo.at(plan.tag), plan);
+    if (format === 'json') {
+        out.stdout(`${inertJson({ ...shown, applied: !args.values.plan })}\n`);
+        return 0;
     }
-    catch (error) {
-        // The branch is left from an earlier rollback whose pull request was closed: point it at the new commit.
-        if (statusOf(error) !== 422)
-            throw error;
-        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${plan.branch}`, sha: commit.sha, force: true });
-    }
-    try {
-        const { data: pull } = await octokit.rest.pulls.create({
-            ...repo,
-            title: plan.title,
-            head: plan.branch,
-            base,
-            body: plan.body,
-        });
-        return { url: pull.html_url, number: pull.number, nodeId: pull.node_id, created: true };
-    }
-    catch (error) {
-        // Another tick or delivery opened it a moment ago: GitHub refuses a second one for the branch.
-        if (statusOf(error) !== 422)
-            throw error;
-        const opened = await openFromBranch();
-        if (!opened)
-            throw error;
-        return opened;
-    }
+    const lines = [
+        `${name}: ${plan.from} -> ${plan.to} (${plan.reason}, tag ${plan.tag})`,
+        ...plan.changes.map((c) => `  ${c.action === 'restore' ? 'restore' : 'remove '} ${c.path}`),
+        ...plan.kept.map((k) => `  keep    ${k.path} (kept: used by ${k.usedBy.join(', ')})`),
+    ];
+    if (!plan.changes.length && !plan.kept.length)
+        lines.push('  nothing differs');
+    lines.push(args.values.plan
+        ? `would change ${plan.changes.length} file(s); run without --plan to restore them`
+        : `restored ${plan.changes.length} file(s): commit them and open a pull request (git switch -c rollback/${name.replaceAll('/', '-')}-${plan.to})`);
+    out.stdout(`${lines.join('\n')}\n`);
+    return 0;
 }
-
 /**
- * `command: rollback` (e.g. on workflow_dispatch): opens the pull request that
- * restores a model's files from an earlier release, or points to the one that
- * is already open. Its merge re-deploys that release through `command: release`.
+ * Restores the planned files in the working tree. Every path is checked
+ * (containment: no write through a committed symlink, file or folder) and
+ * every restored file read before the first one changes, so a refusal leaves
+ * the tree as it was; each file is then replaced atomically.
  */
-async function runRollback(inputs) {
-    if (!inputs.model)
-        throw new CommandError('input "model" is empty', 'Name the model to roll back.');
-    if (!inputs.token)
-        throw new CommandError('input "github-token" is empty', 'Pass a token with contents: write and pull-requests: write.');
-    const root = resolve(inputs.root);
-    const settings = await readSettings(root);
-    const repo = new GitRepository(root);
-    const plan = await prepareRollback(repo, {
-        manifests: settings.manifests,
-        stages: settings.stages,
-        model: inputs.model,
-        to: inputs.to || undefined,
-    });
-    if (!plan.changes.length) {
-        info(`${plan.model} already has the files of ${plan.tag}: nothing to roll back`);
-        return;
+async function applyRollback(tree, then, plan) {
+    const contents = new Map();
+    try {
+        for (const change of plan.changes) {
+            await tree.checkWritable(change.path);
+            if (change.action === 'remove')
+                continue;
+            const read = await then.read(change.path, MAX_RESTORED_BYTES);
+            if (!read.ok)
+                throw new CommandError(`${change.path} cannot be read at ${plan.tag}: ${read.problem.detail}`);
+            contents.set(change.path, read.value);
+        }
+        for (const change of plan.changes) {
+            const bytes = contents.get(change.path);
+            if (bytes)
+                await tree.write(change.path, bytes);
+            else
+                await tree.remove(change.path);
+        }
     }
-    // Paths in git are relative to the repository top; --root may be a folder inside it.
-    const prefix = await repo.topPrefix();
-    const source = repo.at(plan.tag);
-    const blobs = new Map();
-    for (const change of plan.changes) {
-        if (change.action !== 'restore')
-            continue;
-        const blob = await source.blob(change.path);
-        if (!blob)
-            throw new CommandError(`${change.path} is not in ${plan.tag}`);
-        blobs.set(`${prefix}${change.path}`, {
-            path: `${prefix}${change.path}`,
-            sha: blob.sha,
-            mode: blob.mode === '100755' ? '100755' : '100644',
-        });
+    catch (error) {
+        if (error instanceof ContainmentError)
+            throw new CommandError(`cannot restore ${error.path}: it ${error.reason}`, 'Replace the symlink with a regular file or folder (git rm it), then run rollback again.');
+        throw error;
     }
-    const changes = plan.changes.map((c) => ({ ...c, path: `${prefix}${c.path}` }));
-    const kept = plan.kept.map((k) => ({ ...k, path: `${prefix}${k.path}` }));
-    const runUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
-    const key = stateKey();
-    const text = planRevertPullRequest({
-        ...plan,
-        changes,
-        kept,
-        requestedBy: context.actor,
-        link: runUrl,
-        // Sealed when the workflow has the key, so the release believes it even after a hand edit of the body.
-        ...(key ? { requestSeal: { key, repository: `${context.repo.owner}/${context.repo.repo}` } } : {}),
-    });
-    const pull = await openRevertPullRequest(createOctokit(inputs.token, warning), context.repo, text, changes, blobs);
-    info(`${pull.created ? 'opened' : 'already open'}: ${pull.url}`);
-    setOutput(OUTPUTS.pullRequest, pull.url);
-    await summary
-        .addHeading(`Roll back ${plan.model} to ${plan.to}`, 2)
-        .addRaw(`${pull.created ? 'Opened' : 'Already open'}: ${pull.url}\n`)
-        .write();
 }
 
 export { runRollback };

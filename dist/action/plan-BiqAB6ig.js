@@ -1,4 +1,4 @@
-import { a7 as assignmentTag, o as inertCode, q as inertMarkdown, a8 as trainingMarkdown, E as releaseTag, s as semver, a9 as manifestLineOf, aa as strictObject, P as number, ab as _enum, x as string, ac as NAME_MAX_LENGTH, ad as GTO_FULLNAME_PATTERN } from './settings-BIjP2o5i.js';
+import { a7 as assignmentTag, o as inertCode, q as inertMarkdown, a8 as trainingMarkdown, E as releaseTag, s as semver, a9 as manifestLineOf, aa as strictObject, P as number, ab as _enum, x as string, ac as NAME_MAX_LENGTH, ad as GTO_FULLNAME_PATTERN } from './settings-B25yr-FP.js';
 
 /** The trailer that ties a tag to the push that made it. */
 const triggerLine = (trigger) => `Trigger: ${trigger}`;

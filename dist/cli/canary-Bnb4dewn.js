@@ -1,8 +1,8 @@
 import { b as inertMarkdown, i as inertText, d as inertMermaid, c as inertJson } from './escape-C_Mv5luI.js';
 import { D as DEFAULT_STEPS, d as decideCanary } from './decide-vyG8TmoH.js';
-import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS, b as readRecordedCanary } from './judge-XrZYOP9r.js';
+import { j as judgeInterval, a as judgeAnalysis, D as DEFAULT_JUDGE_OPTIONS, b as readRecordedCanary } from './judge-DNslFlAX.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
-import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-QfnmV0sj.js';
+import { r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-C9s4W0RU.js';
 import './user-file-error-DMsF1t5K.js';
 import './user-file-0rc-qr69.js';
 import 'node:fs';
@@ -16,11 +16,11 @@ import 'node:child_process';
 import 'node:crypto';
 import './parse-B69nEYJT.js';
 import './git-repository-B5nDBN5A.js';
-import './settings-GQlBKYEK.js';
+import './settings-C0UoLdVc.js';
 import './stages-Cl5dJrTL.js';
 import './registration-tags-C5oXtNLZ.js';
 import './names-BCxkbDpg.js';
-import './storage-uri-CHrhERsO.js';
+import './storage-uri-CZ8FpHhv.js';
 
 const DECISION = {
     wait: () => '⏳ keep watching',

@@ -8,7 +8,7 @@ import { a as withdrawnVersions, c as currentRegistration, s as simpleTagOf, d a
 import { C as CommandError, f as formatOf, s as stringOf } from './command-BFTcRIcy.js';
 import { d as selectChanged, e as checkCompatibility, f as findBaseline, g as checkUniqueName, h as contentDigests, i as checkVersion, r as releasedContent, b as toText } from './text-pwQJ1yCB.js';
 import { p as planText } from './registry-Bi9cWSPa.js';
-import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-a2CMwz5l.js';
+import { o as openRegistry, w as warnIgnoredTags, c as createTagOrExplain } from './registry-context-DF8J3qnq.js';
 import './index-UVRYzaJe.js';
 import './stage-assignment-Lq7YMt24.js';
 import './report-CbYLneVd.js';

@@ -1,4 +1,4 @@
-import { s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart, c as countedSorted, b as readingOf, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-QfnmV0sj.js';
+import { s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart, c as countedSorted, b as readingOf, r as requireAnalyze, a as readRecordedAnalysis } from './recorded-analysis-C9s4W0RU.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { i as inertText, b as inertMarkdown, c as inertJson } from './escape-C_Mv5luI.js';
 import { f as formatOf, C as CommandError } from './command-BFTcRIcy.js';
@@ -14,11 +14,11 @@ import 'node:child_process';
 import 'node:crypto';
 import './parse-B69nEYJT.js';
 import './git-repository-B5nDBN5A.js';
-import './settings-GQlBKYEK.js';
+import './settings-C0UoLdVc.js';
 import './stages-Cl5dJrTL.js';
 import './registration-tags-C5oXtNLZ.js';
 import './names-BCxkbDpg.js';
-import './storage-uri-CHrhERsO.js';
+import './storage-uri-CZ8FpHhv.js';
 
 /** Adjusted p-values, in the order given. NaN stays NaN and takes no part (it is not a test). */
 function adjustPValues(pValues, method) {

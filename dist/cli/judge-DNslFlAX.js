@@ -1,5 +1,5 @@
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
-import { b as readingOf, c as countedSorted, s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart } from './recorded-analysis-QfnmV0sj.js';
+import { b as readingOf, c as countedSorted, s as sortedMedian, d as formatReading, m as mannWhitneySorted, h as hodgesLehmannSorted, e as finitePart } from './recorded-analysis-C9s4W0RU.js';
 
 const FIX = 'Record the series as described in modelgate canary --help.';
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);

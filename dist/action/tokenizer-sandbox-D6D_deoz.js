@@ -1,4 +1,4 @@
-import { q as inertMarkdown, o as inertCode, a8 as trainingMarkdown, i as readSettings, a3 as SETTINGS_FILE, a4 as SETTINGS_MAX_BYTES, a5 as parseSettings, d as decodeUtf8 } from './settings-BIjP2o5i.js';
+import { q as inertMarkdown, o as inertCode, a8 as trainingMarkdown, i as readSettings, a3 as SETTINGS_FILE, a4 as SETTINGS_MAX_BYTES, a5 as parseSettings, d as decodeUtf8 } from './settings-B25yr-FP.js';
 import { C as CommandError } from './inputs-DSZox23F.js';
 import { Worker } from 'node:worker_threads';
 

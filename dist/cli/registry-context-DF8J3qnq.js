@@ -5,7 +5,7 @@ import { r as readRegistry, s as settingsFileAbsent, i as readTags, j as GitErro
 
 // The settings parser (YAML, the schema) is loaded when a command asks for it, so a
 // command that only reads tags never compiles it when there is no settings file.
-const loadSettings = async (root) => (await import('./settings-GQlBKYEK.js')).readSettings(root);
+const loadSettings = async (root) => (await import('./settings-C0UoLdVc.js')).readSettings(root);
 // The repository's file and blob readers (globs, the containment rule's writers) likewise: `history`
 // reads tags alone, so it loads the tag reader and none of them.
 const openRepository = async (root) => new (await import('./git-repository-B5nDBN5A.js')).GitRepository(root);

@@ -1,5 +1,5 @@
 import { p as parseRolloutDuration } from './parse-B69nEYJT.js';
-import { j as judgeInterval, a as judgeAnalysis, r as recordedSeries } from './judge-XrZYOP9r.js';
+import { j as judgeInterval, a as judgeAnalysis, r as recordedSeries } from './judge-DNslFlAX.js';
 import { M as MalformedFileError } from './user-file-error-DMsF1t5K.js';
 import { s as steerSchema } from './steer-10wZQmlJ.js';
 import { u as union, n as number, _ as _null, s as strictObject, b as _enum, a as array, t as tuple, c as string } from './yaml-document-D8lQUcRd.js';
@@ -10,9 +10,9 @@ import { l as loadModel, M as ModelManifests } from './model-manifests-CC9BAMMY.
 import { r as readRegistry } from './state-AWNhEueb.js';
 import { f as formatOf, C as CommandError, l as listOf } from './command-BFTcRIcy.js';
 import { GitRepository } from './git-repository-B5nDBN5A.js';
-import { readSettings } from './settings-GQlBKYEK.js';
+import { readSettings } from './settings-C0UoLdVc.js';
 import { r as readUserJsonFile, R as RESULTS_MAX_BYTES } from './user-file-0rc-qr69.js';
-import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-QfnmV0sj.js';
+import { r as requireAnalyze, a as readRecordedAnalysis, f as findModelManifest } from './recorded-analysis-C9s4W0RU.js';
 import 'process';
 import 'buffer';
 import './json-equal-DyaeKnIb.js';
@@ -26,7 +26,7 @@ import 'node:fs/promises';
 import 'node:fs';
 import './stages-Cl5dJrTL.js';
 import './names-BCxkbDpg.js';
-import './storage-uri-CHrhERsO.js';
+import './storage-uri-CZ8FpHhv.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

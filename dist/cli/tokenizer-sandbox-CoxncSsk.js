@@ -3,7 +3,7 @@ import { k as gatesMarkdown } from './text-pwQJ1yCB.js';
 import { a as trainingMarkdown } from './report-CbYLneVd.js';
 import { f as decodeUtf8 } from './yaml-document-D8lQUcRd.js';
 import { C as CommandError } from './command-BFTcRIcy.js';
-import { readSettings, SETTINGS_MAX_BYTES, parseSettings } from './settings-GQlBKYEK.js';
+import { readSettings, SETTINGS_MAX_BYTES, parseSettings } from './settings-C0UoLdVc.js';
 import { S as SETTINGS_FILE } from './state-AWNhEueb.js';
 import { randomBytes, createHash } from 'node:crypto';
 import { constants } from 'node:fs';

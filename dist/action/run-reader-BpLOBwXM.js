@@ -1,6 +1,6 @@
-import { l as longJsonKey, d as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './annotate-UzVMwL8r.js';
+import { l as longJsonKey, d as longKeyProblem, M as MAX_HASHED_CHARACTERS } from './annotate-C8PgitaW.js';
 import { M as MalformedFileError } from './user-file-error-Ce2abkG1.js';
-import { T as TRACKER_NAME, H as MODEL_TAG, a as runMetricOf, I as parseRunRef, J as runMetric, K as compareRuns, L as trackerRecord, t as object, x as string, N as array, O as union, P as number, Q as record, v as unknown, _ as _null } from './settings-BIjP2o5i.js';
+import { T as TRACKER_NAME, H as MODEL_TAG, a as runMetricOf, I as parseRunRef, J as runMetric, K as compareRuns, L as trackerRecord, t as object, x as string, N as array, O as union, P as number, Q as record, v as unknown, _ as _null } from './settings-B25yr-FP.js';
 
 /**
  * What lm-evaluation-harness itself says about its metrics, for results files

@@ -2,7 +2,7 @@ import { C as CommandError } from './command-BFTcRIcy.js';
 import { c as currentRegistration } from './registration-tags-C5oXtNLZ.js';
 import { p as planStageAssignment } from './stage-assignment-Lq7YMt24.js';
 import { e as deprecationTag, f as deregistrationTag, n as numberedDeregistrationTag } from './state-AWNhEueb.js';
-import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-a2CMwz5l.js';
+import { o as openRegistry, m as modelOf, c as createTagOrExplain } from './registry-context-DF8J3qnq.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';

@@ -1,46 +1,26 @@
-import { C as CommandError, b as setOutput, O as OUTPUTS, i as info, a as summary, n as notice, s as setFailed, w as warning } from './inputs-DSZox23F.js';
-import { s as statusOf, a as createOctokit, c as context } from './octokit-CRp-coZd.js';
-import { resolve } from 'node:path';
-import { R as kubernetesName, S as expandTemplate, U as checkRepoPath, V as hostNameOf, W as distExports, p as parseManifest, X as kserveSource, Y as storageLocation, Z as loads, E as releaseTag, $ as registrationProblem, b as readRegistry, a0 as versionProblem, a1 as releasedManifestPathProblem, F as FileSystemSource, d as decodeUtf8, C as ContainedRoot, e as ContainmentError, a2 as parseRegistryTag, M as MANIFEST_MAX_BYTES, a3 as SETTINGS_FILE, a4 as SETTINGS_MAX_BYTES, a5 as parseSettings, a6 as manifestLine, m as inertText } from './settings-BIjP2o5i.js';
-import { r as readDeploymentPayload, p as parseDeploymentPayload } from './plan-ruHnoAsE.js';
+import { i as distExports, f as decodeUtf8 } from './yaml-document-D8lQUcRd.js';
+import './plan-B4w49cMT.js';
+import { r as releasedManifestPathProblem, M as ModelManifests } from './model-manifests-CC9BAMMY.js';
+import { c as checkRepoPath, d as releaseTag, r as readRegistry, v as versionProblem, F as FileSystemSource, C as ContainedRoot, b as ContainmentError } from './state-AWNhEueb.js';
+import { r as registrationProblem, c as currentRegistration, d as deployRefusal } from './registration-tags-C5oXtNLZ.js';
+import { k as kubernetesName, e as expandTemplate, h as hostNameOf } from './names-BCxkbDpg.js';
+import { c as parseManifest, M as MANIFEST_MAX_BYTES } from './parse-B69nEYJT.js';
+import { k as kserveSource, s as storageLocation, l as loads } from './storage-uri-CZ8FpHhv.js';
+import { C as CommandError, s as stringOf } from './command-BFTcRIcy.js';
 import { execFile } from 'node:child_process';
-import 'os';
-import 'crypto';
-import 'fs';
-import 'path';
-import 'string_decoder';
-import 'events';
-import 'child_process';
-import 'assert';
-import 'timers';
-import 'node:fs';
-import 'http';
-import 'https';
-import 'net';
-import 'tls';
-import 'util';
-import 'node:assert';
-import 'node:net';
-import 'node:http';
-import 'node:stream';
-import 'node:buffer';
-import 'node:util';
-import 'node:querystring';
-import 'node:events';
-import 'node:diagnostics_channel';
-import 'node:tls';
-import 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import 'node:worker_threads';
-import 'node:url';
-import 'node:async_hooks';
-import 'node:console';
-import 'node:dns';
+import { o as openRegistry, m as modelOf } from './registry-context-DF8J3qnq.js';
 import 'process';
 import 'buffer';
+import './index-UVRYzaJe.js';
+import './stage-assignment-Lq7YMt24.js';
+import './escape-C_Mv5luI.js';
+import './report-CbYLneVd.js';
+import 'node:path';
+import './hashed-string-BvNvQAaH.js';
+import 'node:buffer';
 import 'node:crypto';
 import 'node:fs/promises';
+import 'node:fs';
 
 /** Annotations that let a person (and a re-run) see which deployment wrote an object. */
 function provenance(deployment) {
@@ -569,38 +549,6 @@ function planRouting(payload, live) {
  */
 const TARGETS = ['gateway-api', 'kserve', 'nginx'];
 
-/**
- * Reads a deployment's payload: someone else's deployment (no model and
- * version: not modelgate's to act on or report), one that claims to be
- * modelgate's but breaks the contract (refused with the field named), or
- * modelgate's.
- */
-function readDeployment(deployment) {
-    if (!readDeploymentPayload(deployment.payload))
-        return {
-            kind: 'foreign',
-            reason: `deployment ${deployment.id} has no modelgate payload ({model, version, weight, manifest, trigger})`,
-        };
-    const parsed = parseDeploymentPayload(deployment.payload);
-    if (!parsed.ok)
-        return {
-            kind: 'refused',
-            refusal: {
-                reason: `deployment ${deployment.id}'s payload breaks modelgate's contract: ${parsed.problem}`,
-                fix: 'Deployments are created by modelgate (command: release and the canary app); see schema/deployment-payload.schema.json.',
-            },
-        };
-    return { kind: 'modelgate', payload: parsed.payload };
-}
-/** The production environment for a deployment's environment: settings first, else the naming of command: release. */
-function productionEnvironmentOf(environment, settings) {
-    const stage = settings.stages.at(-1);
-    const configured = settings.environments[stage];
-    if (configured)
-        return configured;
-    const slash = environment.lastIndexOf('/');
-    return slash < 0 ? stage : `${environment.slice(0, slash)}/${stage}`;
-}
 /** Which configured target a deployment goes to: the one asked for, or the only one configured. */
 function chooseTarget(settings, asked) {
     const configured = TARGETS.filter((t) => settingsOf(settings, t) !== undefined);
@@ -695,10 +643,6 @@ function planDeploy(facts) {
         return refuse(rendered.reason, rendered.fix);
     return { kind: 'apply', target: facts.target, routing: routing.plan, rendered: rendered.rendered };
 }
-/** A deployment status description: GitHub keeps 140 characters. */
-function statusDescription(text) {
-    return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
-}
 /** Whether a payload sets all of the model's traffic: weight 100 without a mirror, or a blue-green `active`. */
 const takesAllTraffic = (payload) => payload.role === 'active' || (payload.weight === 100 && payload.mirror === undefined);
 /**
@@ -727,75 +671,6 @@ function replacedBy(deployment, newer, production, live) {
     }
     const by = newer.find((n) => n.environment === deployment.environment || sets(n));
     return by && { by, inactive: by.environment === deployment.environment };
-}
-
-/** Attempts when another push moves the branch between reading it and moving it (other models' deployers too). */
-const ATTEMPTS = 5;
-/**
- * Commits one file to a branch through the Git Data API (a tree on the
- * branch's head with the file inline, a commit, a fast-forward of the
- * branch), so Argo CD or Flux applies it; no cluster credentials. When the
- * branch already has exactly this content nothing is committed: a re-run
- * changes nothing. A push that lands in between is not overwritten: the
- * fast-forward fails, and the file is asked for again and committed on the
- * new head. Undefined when `file` gave nothing to write.
- */
-async function commitGitOpsFile(octokit, write) {
-    const repo = { owner: write.owner, repo: write.repo };
-    const branch = write.branch ?? (await octokit.rest.repos.get(repo)).data.default_branch;
-    for (let attempt = 1;; attempt += 1) {
-        let head;
-        try {
-            head = (await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha;
-        }
-        catch (error) {
-            if (statusOf(error) !== 404)
-                throw error;
-            throw new CommandError(`the GitOps branch ${branch} does not exist in ${repo.owner}/${repo.repo} (or the token cannot read it)`, 'Create the branch, or fix deploy.<target>.gitops in .github/modelgate.yml; a token for another repository goes in the input "gitops-token".');
-        }
-        const file = await write.file();
-        if (!file)
-            return undefined;
-        if ((await contentAt(octokit, repo, write.path, head)) === file.content)
-            return { commit: head, changed: false, branch };
-        const { data: headCommit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: head });
-        const { data: tree } = await octokit.rest.git.createTree({
-            ...repo,
-            base_tree: headCommit.tree.sha,
-            tree: [{ path: write.path, mode: '100644', type: 'blob', content: file.content }],
-        });
-        const { data: commit } = await octokit.rest.git.createCommit({
-            ...repo,
-            message: file.message,
-            tree: tree.sha,
-            parents: [head],
-        });
-        try {
-            await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha: commit.sha, force: false });
-            return { commit: commit.sha, changed: true, branch };
-        }
-        catch (error) {
-            // 422: not a fast-forward any more (someone pushed); read the new head and build again.
-            if (statusOf(error) !== 422)
-                throw error;
-            if (attempt >= ATTEMPTS)
-                throw new CommandError(`the GitOps branch ${branch} of ${repo.owner}/${repo.repo} moved ${ATTEMPTS} times while this deployment was being committed`, 'Re-run the job: other deployments were being committed to the branch at the same time.');
-        }
-    }
-}
-/** The text of `path` at `ref`, or undefined when there is no such file. */
-async function contentAt(octokit, repo, path, ref) {
-    try {
-        const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-            return undefined;
-        return Buffer.from(data.content, 'base64').toString('utf8');
-    }
-    catch (error) {
-        if (statusOf(error) === 404)
-            return undefined;
-        throw error;
-    }
 }
 
 /** A generated nginx file is a few KiB; a larger one at the path is not modelgate's. */
@@ -874,7 +749,7 @@ class NginxNotApplied extends CommandError {
 async function applyNginxFile(root, rendered, reload, reloadUnchanged) {
     const { path } = rendered;
     const write = await writeNginxConfig(root, path, rendered.content);
-    if (!reload || (!write.changed && !reloadUnchanged))
+    if (!reload || (!write.changed && true))
         return write;
     const result = await runReloadCommand(root, reload);
     if (!result.ok) {
@@ -894,459 +769,106 @@ async function applyNginxFile(root, rendered, reload, reloadUnchanged) {
     throw new NginxNotApplied(`a server of ${path} conflicts with another on the same port and host name (nginx: ${conflict}), and nginx gives all their requests to the one it read first; ${path} holds what it held before${again.ok ? ', and nginx was reloaded with it' : `, but reloading that failed (${again.detail}): nginx may still run the refused file`}`, 'Give each model a host name of its own (deploy.nginx.server_name, such as {model}.llm.internal), or a listen of its own.');
 }
 
-/**
- * Deploys one GitHub Deployment: reads and checks it, plans its routing for
- * the target, writes it (a GitOps commit, or the nginx file and the reload),
- * and reports `in_progress`, then `success` (live at the payload's weight)
- * or `failure`, each with the run's log_url. A re-run of a deployment that
- * is live and unchanged writes and reports nothing.
- */
-async function deployOnce(deployment, options) {
-    const { api, log } = options;
-    const reading = readDeployment(deployment);
-    if (reading.kind === 'foreign')
-        return { kind: 'foreign', reason: reading.reason };
-    const fail = async (reason, fix) => {
-        if (!options.dryRun)
-            await api.postStatus(deployment.id, 'failure', statusDescription(reason), options.logUrl);
-        return { kind: 'refused', reason, fix };
+/** A percent option, 0 to 100. */
+function percentOf(value, name, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (!/^\d{1,3}$/.test(value) || Number(value) > 100)
+        throw new CommandError(`--${name} must be a whole percent from 0 to 100, not "${value}"`);
+    return Number(value);
+}
+/** `modelgate deploy`: renders (and for nginx writes) the routing of a released version. */
+async function runDeploy(args, out) {
+    const [name = '', asked = ''] = args.positionals;
+    const context = await openRegistry(args, true, out);
+    const model = modelOf(context, name);
+    const current = currentRegistration(model, asked.replace(/^v/, ''));
+    const version = current?.deregistered ? undefined : current;
+    if (!version)
+        throw new CommandError(`${name} ${asked} is not released (no annotated tag ${name}@v${asked.replace(/^v/, '')})`, 'Release it first (command: release, or modelgate release), then deploy.');
+    const simple = releaseTag(name, version.version);
+    const undeployable = deployRefusal(model, version);
+    if (undeployable)
+        throw new CommandError(undeployable.reason, undeployable.fix);
+    const target = chooseTarget(context.settings.deploy, stringOf(args, 'target'));
+    if (!target.ok)
+        throw new CommandError(target.reason, target.fix);
+    const mirror = percentOf(stringOf(args, 'mirror'), 'mirror');
+    // KServe loads whatever its storageUri holds: tied to the weights the release's manifest lists
+    // (found as every command finds it: the tag's Manifest: line, else the manifest globs).
+    const weights = target.target === 'kserve' ? await releasedManifest(context, name, version.version) : undefined;
+    if (weights && 'unreadable' in weights)
+        throw new CommandError(`the manifest of ${name} ${version.version} at ${simple} cannot be read (${weights.manifest}: ${weights.unreadable}), so what the KServe storageUri holds cannot be tied to the release`, 'Release the version with modelgate release (its tag names the manifest), then deploy.');
+    const manifest = weights?.manifest;
+    const payload = {
+        model: name,
+        version: version.version,
+        weight: percentOf(stringOf(args, 'weight'), 'weight', 100),
+        manifest: manifest ?? '',
+        trigger: version.commit,
+        ...(mirror ? { mirror } : {}),
     };
-    if (reading.kind === 'refused')
-        return fail(reading.refusal.reason, reading.refusal.fix);
-    const { payload } = reading;
-    // The facts about this deployment's own release are read once; those that other jobs change (a
-    // newer deployment, the version live in production, this deployment's status) are read again for the
-    // plan that is written, right before the write: another deployer job of the model may run at
-    // the same time (GitHub runs deployment workflows in parallel), and a plan made before its
-    // deployment existed would undo it.
-    let planNow;
-    let plan;
+    const lastStage = context.settings.stages.at(-1);
+    const live = stringOf(args, 'live') ?? model.stages.find((s) => s.stage === lastStage)?.version;
+    // The manifest is the one this command found (the tag's Manifest: line, else the globs): the
+    // release's by construction, so it stands as the recorded one; no payload from anyone names it here.
+    const plan = planDeploy({
+        deployment: { id: 0, sha: version.commit, ref: simple, environment: lastStage, payload: {} },
+        payload,
+        tag: { exists: true, annotated: true, commit: version.commit, ...(manifest ? { manifest } : {}) },
+        newer: [], // the deployment the command makes up is the newest: nothing else routes from here
+        production: lastStage,
+        live,
+        target: target.target,
+        settings: context.settings.deploy,
+        manifests: context.settings.manifests,
+        ...(weights ? { weights } : {}),
+    });
+    if (plan.kind === 'refused') {
+        out.stderr(`modelgate: ${plan.refusal.reason}\n  fix: ${plan.refusal.fix}\n`);
+        return 1;
+    }
+    if (plan.kind !== 'apply')
+        return 1;
+    out.stderr(`${plan.routing.summary} (${plan.target}: ${plan.rendered.path})\n`);
+    if (!args.values.write) {
+        out.stdout(plan.rendered.content);
+        return 0;
+    }
+    if (plan.target !== 'nginx')
+        throw new CommandError('--write writes nginx files only', 'Kubernetes targets are committed to their GitOps repository by the Action (command: deploy); print and commit the file yourself.');
     try {
-        const settings = await api.settings();
-        const target = chooseTarget(settings.deploy, options.target);
-        if (!target.ok)
-            return fail(target.reason, target.fix);
-        const production = productionEnvironmentOf(deployment.environment, settings);
-        const tag = await api.releaseTag(releaseTag(payload.model, payload.version));
-        const registration = await api.registration(payload.model, payload.version);
-        // KServe loads whatever its storageUri holds: tied to the weights the release's manifest lists.
-        const weights = target.target === 'kserve' ? await api.releasedManifest(payload.manifest, deployment.sha) : undefined;
-        planNow = async () => {
-            const live = await api.liveVersion(production, payload.model);
-            // A split against a version nobody can name would send the rest of the traffic nowhere known:
-            // only a deployment that takes all traffic (a promotion, a rollback) goes on without it.
-            if (typeof live === 'object' && (payload.weight < 100 || payload.mirror !== undefined))
-                return {
-                    kind: 'refused',
-                    refusal: {
-                        reason: `the version of ${payload.model} live in ${production} cannot be told: ${live.unknown}`,
-                        fix: `Deploy the release that serves ${production} there again at weight 100, or deploy this version at weight 100.`,
-                    },
-                };
-            return planDeploy({
-                deployment,
-                payload,
-                tag,
-                newer: await api.newerDeployments(payload.model, deployment.id),
-                reported: (await api.latestStatus(deployment.id))?.state,
-                registration,
-                production,
-                live: typeof live === 'object' ? undefined : live,
-                target: target.target,
-                settings: settings.deploy,
-                manifests: settings.manifests,
-                ...(weights ? { weights } : {}),
-            });
-        };
-        plan = await planNow();
+        const write = await applyNginxFile(context.root, plan.rendered, stringOf(args, 'reload'), false);
+        out.stdout(`${write.changed ? 'wrote' : 'unchanged:'} ${plan.rendered.path}\n`);
+        if (write.conflict)
+            out.stderr(`modelgate: warning: nginx says a server of ${plan.rendered.path} conflicts with another (${write.conflict}); the file already had that server, so it is applied\n  fix: Give each model its own deploy.nginx.server_name.\n`);
     }
     catch (error) {
-        if (error instanceof CommandError)
-            return fail(error.message, error.fix ?? '');
-        throw error;
-    }
-    if (plan.kind === 'refused')
-        return fail(plan.refusal.reason, plan.refusal.fix);
-    if (plan.kind === 'superseded') {
-        if (!options.dryRun && plan.inactive)
-            await api.postStatus(deployment.id, 'inactive', plan.description, options.logUrl);
-        return { kind: 'superseded', by: plan.by };
-    }
-    const outcome = (applied) => ({
-        target: applied.target,
-        path: applied.rendered.path,
-        summary: applied.routing.summary,
-        content: applied.rendered.content,
-    });
-    if (options.dryRun)
-        return { kind: 'dry-run', ...outcome(plan) };
-    const before = await api.latestStatus(deployment.id);
-    const live = before?.state === 'success';
-    if (!live)
-        await api.postStatus(deployment.id, 'in_progress', statusDescription(`applying: ${plan.routing.summary}`), options.logUrl);
-    // The plan written is the one made last, right before the write (nginx) or on the head the
-    // commit is built on (GitOps: a push in between makes the commit try again, with a new plan).
-    let applied = plan;
-    let stop;
-    const replan = async () => {
-        const now = await planNow();
-        if (now.kind === 'apply')
-            return (applied = now);
-        stop = now;
-        return undefined;
-    };
-    try {
-        let changed;
-        let commit;
-        if (plan.target === 'nginx') {
-            const now = await replan();
-            if (!now)
-                return await stoodDown(stop);
-            const { rendered } = now;
-            const applied = await applyNginxFile(options.root, rendered, options.reloadCommand, !live);
-            changed = applied.changed;
-            log(`${changed ? 'wrote' : 'unchanged:'} ${rendered.path}`);
-            if (applied.conflict)
-                log(`warning: nginx says a server of ${rendered.path} conflicts with another (${applied.conflict}); the file already had that server, so it is applied: give each model its own deploy.nginx.server_name`);
-        }
-        else {
-            const { rendered } = plan;
-            const [owner, repo] = (rendered.gitops?.repository ?? `${options.repo.owner}/${options.repo.repo}`).split('/');
-            const result = await commitGitOpsFile(options.gitops, {
-                owner,
-                repo,
-                ...(rendered.gitops?.branch ? { branch: rendered.gitops.branch } : {}),
-                path: rendered.path,
-                file: async () => {
-                    const now = await replan();
-                    return (now && {
-                        content: now.rendered.content,
-                        message: `Deploy ${payload.model} ${payload.version} at ${payload.weight}%\n\n${now.routing.summary}.\nDeployment: ${deployment.id}\nTrigger: ${payload.trigger}`,
-                    });
-                },
-            });
-            if (!result)
-                return await stoodDown(stop);
-            ({ changed, commit } = result);
-            log(`${changed ? 'committed' : 'unchanged:'} ${rendered.path} on ${owner}/${repo}@${result.branch} (${result.commit.slice(0, 12)})`);
-        }
-        const done = outcome(applied);
-        if (live && !changed)
-            return { kind: 'unchanged', ...done, ...(commit ? { commit } : {}) };
-        await api.postStatus(deployment.id, 'success', statusDescription(done.summary), options.logUrl);
-        return { kind: 'applied', ...done, ...(commit ? { commit } : {}) };
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        await api.postStatus(deployment.id, 'failure', statusDescription(`not applied: ${reason}`), options.logUrl);
-        throw error;
-    }
-    /**
-     * The plan made right before the write no longer applies: a newer deployment replaced this one,
-     * or a check now refuses it. Nothing is written. A deployment that was not live, reported
-     * `in_progress` above, is `inactive`, whichever environment replaced it: it never took traffic.
-     * A live one keeps its `success` until the newer one is live (as planDeploy reports it).
-     */
-    async function stoodDown(now) {
-        if (now.kind === 'refused')
-            return fail(now.refusal.reason, now.refusal.fix);
-        log(`not written: ${now.description}`);
-        if (!live)
-            await api.postStatus(deployment.id, 'inactive', now.description, options.logUrl);
-        return { kind: 'superseded', by: now.by };
-    }
-}
-
-/**
- * Registry tags read through the API: annotated tags are peeled to their
- * commit (and give their tagger date); lightweight ones count as undated,
- * which GTO's numbered tags order anyway. A tag GTO would not read (a tag of
- * something else than a commit, or one whose object names another tag)
- * carries its problem, so the registry reports it instead of reading it.
- */
-function tagRecordsOf(octokit, repo, refs) {
-    return Promise.all(refs.map(async (ref) => {
-        if (ref.object.type !== 'tag')
-            return { name: ref.name, commit: ref.object.sha, date: 0 };
-        const { data } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
-        const problem = data.object.type !== 'commit'
-            ? `it tags a ${data.object.type}, not a commit`
-            : data.tag !== ref.name
-                ? `the tag object is named ${data.tag}`
-                : undefined;
-        return {
-            name: ref.name,
-            commit: data.object.sha,
-            date: Math.floor(Date.parse(data.tagger.date) / 1000) || 0,
-            offset: utcOffset(data.tagger.date),
-            tagger: { name: data.tagger.name, email: data.tagger.email },
-            message: data.message,
-            ...(problem ? { problem } : {}),
-        };
-    }));
-}
-/**
- * The tags that register and deregister `version` of `model` (`<model>@v<version>`,
- * `…#N`, `…!`, `…!#N`): what decides whether the version is a release now.
- * Reading only these gives the version the registration a read of all the
- * model's tags gives it (registrations are read before stage tags).
- */
-async function versionTagRecords(octokit, repo, model, version) {
-    const { data } = await octokit.rest.git.listMatchingRefs({
-        ...repo,
-        ref: `tags/${releaseTag(model, version)}`,
-    });
-    const own = data
-        .map((r) => ({ name: r.ref.replace(/^refs\/tags\//, ''), object: r.object }))
-        .filter((r) => {
-        const tag = parseRegistryTag(r.name);
-        return (tag?.action === 'register' || tag?.action === 'deregister') && tag.version === version;
-    });
-    return tagRecordsOf(octokit, repo, own);
-}
-/** The UTC offset of an ISO 8601 date as git writes it ("+0300"); GitHub's API gives "Z" (UTC). */
-function utcOffset(date) {
-    const zone = /([+-])(\d{2}):?(\d{2})$/.exec(date);
-    return zone ? `${zone[1]}${zone[2]}${zone[3]}` : '+0000';
-}
-
-/** How far back the deployer looks for the version live in production. */
-const LIVE_LOOKBACK = 10;
-/** Pages of 100 deployments read at most to find a model's in a shared environment (or in the repository). */
-const DEPLOYMENT_PAGES = 3;
-/** DeployerApi over the GitHub REST API for the registry's repository. */
-function githubDeployerApi(octokit, repo) {
-    // The repository's deployments (of `environment`, when given), newest first: pages of 100, at
-    // most DEPLOYMENT_PAGES, until `enough` holds. `cut` when pages were left unread.
-    const listed = async (environment, enough) => {
-        const seen = [];
-        let page = 0;
-        for await (const { data, headers } of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
-            ...repo,
-            ...(environment === undefined ? {} : { environment }),
-            per_page: 100,
-        })) {
-            seen.push(...data.map(listedDeployment));
-            if (enough(seen))
-                return { seen, cut: false };
-            if (++page >= DEPLOYMENT_PAGES)
-                return { seen, cut: /rel="next"/.test(headers.link ?? '') };
-        }
-        return { seen, cut: false };
-    };
-    const latestStatus = async (deployment) => {
-        const { data } = await octokit.rest.repos.listDeploymentStatuses({
-            ...repo,
-            deployment_id: deployment,
-            per_page: 1,
-        });
-        return data[0] && { state: data[0].state, description: data[0].description ?? '' };
-    };
-    const releaseTagFacts = async (tag) => {
-        let ref;
-        try {
-            ref = (await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` })).data;
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                return { exists: false };
+        if (!(error instanceof NginxNotApplied))
             throw error;
-        }
-        // GET /git/ref/tags/x also answers for a ref that only starts with x: take exact names only.
-        if (ref.ref !== `refs/tags/${tag}`)
-            return { exists: false };
-        if (ref.object.type !== 'tag')
-            return { exists: true, annotated: false, commit: ref.object.sha };
-        const { data: annotated } = await octokit.rest.git.getTag({ ...repo, tag_sha: ref.object.sha });
-        // A tag of a tag is not a release (GTO cannot read it either): report it as pointing at no commit.
-        const manifest = manifestLine(annotated.message);
-        return {
-            exists: true,
-            annotated: true,
-            commit: annotated.object.type === 'commit' ? annotated.object.sha : `a ${annotated.object.type}`,
-            ...(manifest === undefined ? {} : { manifest }),
-        };
-    };
-    return {
-        async settings() {
-            const { data: repository } = await octokit.rest.repos.get(repo);
-            let text;
-            try {
-                const { data } = await octokit.rest.repos.getContent({
-                    ...repo,
-                    path: SETTINGS_FILE,
-                    ref: repository.default_branch,
-                });
-                if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-                    throw new CommandError(`${SETTINGS_FILE} on ${repository.default_branch} is not a file`);
-                if (data.size > SETTINGS_MAX_BYTES)
-                    throw new CommandError(`${SETTINGS_FILE} is larger than ${SETTINGS_MAX_BYTES / 1024} KiB`);
-                text = Buffer.from(data.content, 'base64').toString('utf8');
-            }
-            catch (error) {
-                if (statusOf(error) !== 404)
-                    throw error;
-            }
-            return parseSettings(text);
-        },
-        async releasedManifest(path, commit) {
-            const checked = checkRepoPath(path);
-            if (!checked.ok || !checked.path)
-                return { manifest: path, unreadable: `the path ${checked.ok ? 'is empty' : checked.reason}` };
-            try {
-                const { data } = await octokit.rest.repos.getContent({ ...repo, path: checked.path, ref: commit });
-                if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-                    return { manifest: checked.path, unreadable: 'it is not a file' };
-                if (data.size > MANIFEST_MAX_BYTES)
-                    return { manifest: checked.path, unreadable: `it is larger than ${MANIFEST_MAX_BYTES / 1024} KiB` };
-                return { manifest: checked.path, text: Buffer.from(data.content, 'base64').toString('utf8') };
-            }
-            catch (error) {
-                const status = statusOf(error);
-                if (status === 404)
-                    return { manifest: checked.path, unreadable: 'no such file at the release' };
-                // Unread is unchecked: the deployment fails (a re-run reads it again), it is never applied.
-                throw new CommandError(`${checked.path} at ${commit.slice(0, 12)} could not be read from GitHub (${status === undefined ? (error instanceof Error ? error.message : String(error)) : `HTTP ${status}`}), so the KServe storageUri cannot be tied to the release's weights`, 'Re-run the deploy job once GitHub answers.');
-            }
-        },
-        releaseTag: (tag) => releaseTagFacts(tag),
-        registration: (model, version) => versionTagRecords(octokit, repo, model, version),
-        async newerDeployments(model, id) {
-            const { seen, cut } = await listed(undefined, (all) => all.some((d) => d.id <= id));
-            if (cut && !seen.some((d) => d.id <= id))
-                return undefined;
-            // Only deployments that can route: one whose payload breaks the contract, or whose ref is not its
-            // version's release tag, is refused by every deployer run and replaces nothing (it could stand a
-            // pending guard rollback down). A failure status is no such sign: a run that failed is re-run.
-            return seen
-                .filter((d) => d.id > id &&
-                d.model === model &&
-                d.version !== undefined &&
-                d.ref === releaseTag(model, d.version))
-                .map(({ id: newer, environment, whole }) => ({ id: newer, environment, whole }));
-        },
-        async liveVersion(environment, model) {
-            const wholeOf = (all) => all.filter((d) => d.model === model && d.whole);
-            const { seen, cut } = await listed(environment, (all) => wholeOf(all).length >= LIVE_LOOKBACK);
-            const deployments = wholeOf(seen).slice(0, LIVE_LOOKBACK);
-            for (const deployment of deployments) {
-                const { version } = deployment;
-                if (version === undefined)
-                    continue;
-                const status = await latestStatus(deployment.id);
-                if (status?.state !== 'success')
-                    continue;
-                // Live only as a release: anyone with deployments: write can make a deployment and report it a
-                // success, and its version would name the Service the rest of the traffic goes to.
-                const tag = releaseTag(model, version);
-                const facts = deployment.ref === tag ? await releaseTagFacts(tag) : undefined;
-                if (facts?.exists && facts.annotated && facts.commit === deployment.sha)
-                    return version;
-            }
-            if (!deployments.length && !cut)
-                return undefined;
-            if (!deployments.length)
-                return {
-                    unknown: `no deployment of ${model} that takes all its traffic is among the ${DEPLOYMENT_PAGES * 100} newest in ${environment}, so whether one serves it cannot be told`,
-                };
-            return {
-                unknown: `none of the ${deployments.length} newest ${environment} deployments of ${model} that take all its traffic is a release reported live`,
-            };
-        },
-        latestStatus,
-        async postStatus(deployment, state, description, logUrl) {
-            await octokit.rest.repos.createDeploymentStatus({
-                ...repo,
-                deployment_id: deployment,
-                state,
-                description,
-                ...(logUrl ? { log_url: logUrl } : {}),
-                // Never GitHub's own: it marks every earlier deployment of the environment inactive, other
-                // models' too when models share one, which ends their rollouts. The deployer says which it replaced.
-                auto_inactive: false,
-            });
-        },
-    };
-}
-// Only payloads that keep the contract give a version: a version string from anyone with
-// deployments: write goes into rendered files and Service names, so it is never read loosely.
-function listedDeployment(d) {
-    const model = readDeploymentPayload(d.payload)?.model;
-    const parsed = parseDeploymentPayload(d.payload);
-    const whole = !parsed.ok || takesAllTraffic(parsed.payload);
-    return {
-        id: d.id,
-        ref: d.ref,
-        sha: d.sha,
-        environment: d.environment ?? '',
-        model,
-        version: parsed.ok ? parsed.payload.version : undefined,
-        whole,
-    };
-}
-
-/**
- * `command: deploy`, in a workflow `on: deployment`: turns a modelgate
- * Deployment into traffic on the configured target and reports the
- * deployment's statuses with a link to this run. What is deployed comes
- * from GitHub (the event, the release tag, the default branch's settings)
- * and from the workflow, never from a pull request.
- */
-async function runDeploy(inputs) {
-    const deployment = deploymentOfEvent();
-    if (!inputs.token)
-        throw new CommandError('input "github-token" is empty', 'Pass a token with deployments: write and contents: read.');
-    const octokit = createOctokit(inputs.token, warning);
-    const outcome = await deployOnce(deployment, {
-        api: githubDeployerApi(octokit, context.repo),
-        repo: context.repo,
-        gitops: inputs.gitopsToken ? createOctokit(inputs.gitopsToken, warning) : octokit,
-        root: resolve(inputs.root),
-        ...(inputs.target ? { target: inputs.target } : {}),
-        ...(inputs.reloadCommand ? { reloadCommand: inputs.reloadCommand } : {}),
-        logUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
-        dryRun: inputs.dryRun,
-        log: (line) => info(inertText(line)),
-    });
-    const record = { deployment: deployment.id, state: outcome.kind };
-    switch (outcome.kind) {
-        case 'foreign':
-            setOutput(OUTPUTS.deployed, JSON.stringify(record));
-            setFailed(`${outcome.reason}: not modelgate's to deploy, nothing changed and no status reported (run this step only for modelgate deployments: if: github.event.deployment.payload.model)`);
-            return;
-        case 'refused':
-            setOutput(OUTPUTS.deployed, JSON.stringify(record));
-            setFailed(`${inertText(outcome.reason)}${outcome.fix ? ` (${outcome.fix})` : ''}`);
-            return;
-        case 'superseded':
-            setOutput(OUTPUTS.deployed, JSON.stringify({ ...record, supersededBy: outcome.by }));
-            notice(`deployment ${deployment.id} was superseded by deployment ${outcome.by}: traffic not changed`);
-            return;
-        default: {
-            const { content, ...rest } = outcome;
-            setOutput(OUTPUTS.deployed, JSON.stringify({ ...record, ...rest, state: outcome.kind }));
-            info(inertText(outcome.summary));
-            const heading = outcome.kind === 'dry-run' ? 'modelgate deploy (dry run)' : 'modelgate deploy';
-            await summary
-                .addHeading(heading, 2)
-                .addRaw(`${inertText(outcome.summary)} (${outcome.target}, ${inertText(outcome.path)})`, true)
-                .addCodeBlock(content)
-                .write();
-        }
+        out.stderr(`modelgate: ${error.message}\n  fix: ${error.fix}\n`);
+        return 1;
     }
+    return 0;
 }
-/** The deployment of a `deployment` event (GitHub wrote the event file; the runner trusts it, and so do we). */
-function deploymentOfEvent() {
-    const deployment = context.payload.deployment;
-    if (context.eventName !== 'deployment' || !deployment)
-        throw new CommandError(`command: deploy runs on deployment events, not "${context.eventName}"`, 'Run it in a workflow "on: deployment".');
-    const { id, sha, ref, environment, payload } = deployment;
-    if (typeof id !== 'number' ||
-        typeof sha !== 'string' ||
-        typeof ref !== 'string' ||
-        typeof environment !== 'string')
-        throw new CommandError('the deployment event has no id, sha, ref or environment');
-    return { id, sha, ref, environment, payload };
+/** The manifest of `version` of `name` as its release tag holds it, or why it cannot be read. */
+async function releasedManifest(context, name, version) {
+    const manifests = new ModelManifests(context.repo, {
+        globs: context.settings.manifests,
+        tags: await context.repo.readTags(),
+        registry: context.registry,
+    });
+    const tag = manifests.tagOf(name, version);
+    const found = await manifests.release(name, version, []);
+    if (found.kind !== 'found')
+        return {
+            manifest: context.settings.manifests.join(', '),
+            unreadable: found.kind === 'absent' ? `no manifest there declares ${name}` : found.reason,
+        };
+    const read = await context.repo.at(tag).read(found.file, MANIFEST_MAX_BYTES);
+    if (!read.ok)
+        return { manifest: found.file, unreadable: read.problem.detail };
+    return { manifest: found.file, text: decodeUtf8(read.value) };
 }
 
 export { runDeploy };
